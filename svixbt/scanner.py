@@ -1,0 +1,639 @@
+"""Brace-balancing scanner: Rust tokens in, items (with their exact SPEC slices) out.
+
+The scanner never builds a syntax tree. It walks item-level tokens (file, impl, trait and inline
+mod bodies), and jumps over every other bracketed group using a bracket-match table computed in one
+pass, so deep nesting costs no recursion and a fn body costs one lookup. Damage (an unclosed brace,
+an unterminated string) is reported as a ``Problem`` with line and column; items that closed before
+the damage are still returned.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pygments.token import Comment, Error, Name, String, Text
+
+from .lexer import DOC_INNER, DOC_OUTER, lex
+
+__all__ = ["Item", "UseDecl", "Problem", "ScanResult", "scan_text", "ITEM_KINDS"]
+
+ITEM_KINDS = (
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "impl",
+    "trait",
+    "type",
+    "const",
+    "static",
+    "mod",
+    "macro_rules",
+)
+
+# Per-token codes; one character each keeps the hot loops to string comparisons.
+_CODE = {
+    Name: "n",
+    Name.Label: "l",
+    String: "s",
+    String.Char: "s",
+    Comment.Single: "c",
+    Comment.Multiline: "c",
+    Comment.Hashbang: "c",
+    DOC_OUTER: "d",
+    DOC_INNER: "i",
+    Error: "e",
+}
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = frozenset(")]}")
+
+# Keywords that may stand before the item keyword without changing what the item is.
+_QUALIFIERS = frozenset({"pub", "async", "unsafe", "default", "auto", "safe"})
+# Kinds whose slice may end at the `}` closing their first top-level brace; the rest end at `;`.
+_BRACE_KINDS = frozenset({"fn", "struct", "enum", "union", "impl", "trait", "mod", "macro_rules"})
+# Kinds whose brace body holds items of its own.
+_CONTAINERS = frozenset({"impl", "trait", "mod"})
+_TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?test\s*(?:\]|\()")
+_CFG_TEST = re.compile(r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|all\s*\((?:[^()]|\([^()]*\))*\btest\b)")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Damage found while scanning; positions are 1-based line and column, plus a byte offset."""
+
+    message: str
+    line: int
+    column: int
+    byte: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column} (byte {self.byte}): {self.message}"
+
+
+@dataclass
+class Item:
+    """One item with the exact slice SPEC defines (attributes, docs and attached comments)."""
+
+    kind: str
+    name: str
+    start: int  # character offsets into the scanned text; half-open
+    end: int
+    keyword_start: int  # where the item proper starts, after attributes and docs
+    body_start: int | None  # offset of the `{` that opens the body, if any
+    start_byte: int = 0
+    end_byte: int = 0
+    start_line: int = 0
+    end_line: int = 0
+    parent: int | None = None
+    doc: str = ""
+    attrs: tuple[str, ...] = ()
+    is_test: bool = False
+    visibility: str = ""
+    qualifiers: tuple[str, ...] = ()
+
+    @property
+    def qualname(self) -> str:
+        return self.name
+
+
+@dataclass
+class UseDecl:
+    """A whole `use` declaration as written, with any attributes in front of it."""
+
+    start: int
+    end: int
+    text: str
+    is_test: bool = False
+    start_line: int = 0
+    end_line: int = 0
+    parent: int | None = None
+
+
+@dataclass
+class ScanResult:
+    text: str
+    items: list[Item]
+    uses: list[UseDecl]
+    problems: list[Problem]
+    # Significant tokens (no whitespace) as parallel arrays, kept for the rule and fact layers.
+    codes: list[str] = field(repr=False, default_factory=list)
+    starts: list[int] = field(repr=False, default_factory=list)
+    texts: list[str] = field(repr=False, default_factory=list)
+    newlines: list[int] = field(repr=False, default_factory=list)
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.newlines, offset - 1) + 1
+
+    def slice(self, item: Item | UseDecl) -> str:
+        return self.text[item.start : item.end]
+
+    def token_range(self, start: int, end: int) -> range:
+        """Indices of the significant tokens lying within ``[start, end)``."""
+        lo = bisect_right(self.starts, start - 1)
+        hi = bisect_right(self.starts, end - 1)
+        return range(lo, hi)
+
+
+@dataclass
+class _Frame:
+    """An item whose body is itself a list of items (impl, trait, inline mod)."""
+
+    item: Item
+    close: int  # token index of the closing brace, or -1 when it never closes
+    is_test: bool
+
+
+class _Scan:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        codes: list[str] = []
+        starts: list[int] = []
+        texts: list[str] = []
+        code_of = _CODE.get
+        ws = Text.Whitespace
+        for pos, ttype, value in lex(text):
+            if ttype is ws:
+                continue
+            codes.append(code_of(ttype, "p"))
+            starts.append(pos)
+            texts.append(value)
+        self.codes = codes
+        self.starts = starts
+        self.texts = texts
+        self.n = len(codes)
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.problems: list[Problem] = []
+        self.items: list[Item] = []
+        self.uses: list[UseDecl] = []
+        self.match = self._match_brackets()
+
+    # -- positions -------------------------------------------------------------------------------
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.newlines, offset - 1)
+        line_start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - line_start + 1
+
+    def problem(self, offset: int, message: str) -> None:
+        line, col = self.line_col(offset)
+        byte = len(self.text[:offset].encode("utf-8", "surrogatepass"))
+        self.problems.append(Problem(message, line, col, byte))
+
+    # -- brackets --------------------------------------------------------------------------------
+
+    def _match_brackets(self) -> list[int]:
+        """For each opening bracket token, the index of its closer (-1 if unclosed)."""
+        match = [0] * self.n
+        stack: list[int] = []
+        texts, codes = self.texts, self.codes
+        for i in range(self.n):
+            if codes[i] != "p":
+                if codes[i] == "e":
+                    self.problem(self.starts[i], _describe_error(texts[i]))
+                continue
+            t = texts[i]
+            if t in _OPEN:
+                stack.append(i)
+                match[i] = -1
+            elif t in _CLOSE:
+                if stack:
+                    opener = stack.pop()
+                    match[opener] = i
+                    if _OPEN[texts[opener]] != t:
+                        self.problem(
+                            self.starts[i],
+                            f"`{t}` closes `{texts[opener]}` opened at line "
+                            f"{self.line_col(self.starts[opener])[0]}",
+                        )
+                else:
+                    match[i] = -1
+                    self.problem(self.starts[i], f"unmatched `{t}`")
+        return match
+
+    # -- item level ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        frames: list[_Frame] = []
+        i = 0
+        n = self.n
+        codes, texts = self.codes, self.texts
+        prefix: int | None = None  # token index of the first outer attribute or doc comment
+        attrs: list[str] = []
+        docs: list[str] = []
+        while True:
+            if frames and (i >= n or i == frames[-1].close):
+                frame = frames.pop()
+                if i >= n:
+                    self.problem(
+                        frame.item.body_start or frame.item.keyword_start,
+                        f"`{{` of {frame.item.kind} `{frame.item.name}` is never closed",
+                    )
+                else:
+                    frame.item.end = self.starts[i] + 1
+                    self.items.append(frame.item)
+                    i += 1
+                prefix, attrs, docs = None, [], []
+                continue
+            if i >= n:
+                break
+            code = codes[i]
+            t = texts[i]
+            if code in "ci":
+                if code == "i":
+                    prefix, attrs, docs = None, [], []
+                i += 1
+                continue
+            if code == "d":
+                if prefix is None:
+                    prefix = i
+                docs.append(t)
+                i += 1
+                continue
+            if t == "#" and code == "p":
+                j = i + 1
+                inner = j < n and texts[j] == "!"
+                if inner:
+                    j += 1
+                if j < n and texts[j] == "[" and self.match[j] > 0:
+                    end = self.match[j]
+                    if inner:
+                        prefix, attrs, docs = None, [], []
+                    else:
+                        if prefix is None:
+                            prefix = i
+                        attrs.append(self.text[self.starts[i] : self.starts[end] + 1])
+                    i = end + 1
+                    continue
+                i += 1
+                continue
+            in_test = bool(frames) and frames[-1].is_test
+            i, frame = self.item_at(i, prefix, attrs, docs, in_test, frames)
+            if frame is not None:
+                frames.append(frame)
+            prefix, attrs, docs = None, [], []
+
+    def item_at(
+        self,
+        i: int,
+        prefix: int | None,
+        attrs: list[str],
+        docs: list[str],
+        in_test: bool,
+        frames: list[_Frame],
+    ) -> tuple[int, _Frame | None]:
+        """Parse what starts at token ``i``; return the next index and a frame to enter, if any."""
+        codes, texts, n = self.codes, self.texts, self.n
+        first = i
+        visibility = ""
+        qualifiers: list[str] = []
+        kind = ""
+        while i < n:
+            t = texts[i]
+            if codes[i] != "n":
+                if t == "}" and codes[i] == "p":
+                    # A closer with no frame to close: stray, already reported by the matcher.
+                    return i + 1, None
+                return self.skip_statement(i), None
+            if t == "pub":
+                visibility = "pub"
+                if i + 1 < n and texts[i + 1] == "(" and self.match[i + 1] > 0:
+                    close = self.match[i + 1]
+                    visibility = self.text[self.starts[i] : self.starts[close] + 1]
+                    i = close + 1
+                else:
+                    i += 1
+                continue
+            if t in _QUALIFIERS:
+                qualifiers.append(t)
+                i += 1
+                continue
+            if t == "extern":
+                nxt = texts[i + 1] if i + 1 < n else ""
+                if nxt == "crate":
+                    return self.skip_statement(i), None
+                j = i + 1
+                if j < n and codes[j] == "s":
+                    j += 1
+                if j < n and texts[j] == "{":
+                    # A foreign block: its declarations are not items of this profile.
+                    close = self.match[j]
+                    return (close + 1 if close > 0 else n), None
+                qualifiers.append(t if j == i + 1 else f"extern {texts[i + 1]}")
+                i = j
+                continue
+            if t == "const":
+                nxt = texts[i + 1] if i + 1 < n else ""
+                if nxt in ("fn", "unsafe", "async", "extern"):
+                    qualifiers.append(t)
+                    i += 1
+                    continue
+                if nxt == "{":  # const block at item level is not an item
+                    return self.skip_statement(i), None
+                kind = "const"
+                break
+            if t == "union":
+                if i + 1 < n and codes[i + 1] == "n" and texts[i + 1] not in ("!",):
+                    kind = "union"
+                    break
+                return self.skip_statement(i), None
+            if t == "macro_rules" and i + 1 < n and texts[i + 1] == "!":
+                kind = "macro_rules"
+                break
+            if t in ("fn", "struct", "enum", "impl", "trait", "type", "static", "mod"):
+                kind = t
+                break
+            if t == "use":
+                end = self.find_semicolon(i)
+                start_tok = prefix if prefix is not None else first
+                start = self.attach_comments(start_tok)
+                if end < 0:
+                    self.problem(self.starts[i], "`use` declaration without `;`")
+                    return n, None
+                decl_end = self.starts[end] + 1
+                self.uses.append(
+                    UseDecl(
+                        start,
+                        decl_end,
+                        self.text[start:decl_end],
+                        is_test=in_test or _is_test_attrs(attrs),
+                    )
+                )
+                return end + 1, None
+            # Anything else at item level (a macro invocation, stray tokens): not an item.
+            return self.skip_statement(i), None
+        if not kind:
+            return n, None
+        kw = i
+        name, name_end = self.item_name(kind, kw)
+        start_tok = prefix if prefix is not None else first
+        start = self.attach_comments(start_tok)
+        item = Item(
+            kind=kind,
+            name=name,
+            start=start,
+            end=start,
+            keyword_start=self.starts[first],
+            body_start=None,
+            doc=_doc_text(docs),
+            attrs=tuple(attrs),
+            is_test=in_test or _is_test_attrs(attrs),
+            visibility=visibility,
+            qualifiers=tuple(qualifiers),
+        )
+        j = name_end
+        brace_kind = kind in _BRACE_KINDS
+        while j < n:
+            t = texts[j]
+            if codes[j] == "p":
+                if t == ";":
+                    item.end = self.starts[j] + 1
+                    self.items.append(item)
+                    return j + 1, None
+                if t in _OPEN:
+                    close = self.match[j]
+                    if t == "{" and brace_kind:
+                        item.body_start = self.starts[j]
+                        if close < 0:
+                            self.problem(
+                                self.starts[j], f"`{{` of {kind} `{name}` is never closed"
+                            )
+                            return self.recover(j), None
+                        if kind in _CONTAINERS:
+                            return j + 1, _Frame(item, close, item.is_test)
+                        item.end = self.starts[close] + 1
+                        self.items.append(item)
+                        if kind == "macro_rules" or texts[j] == "{":
+                            return close + 1, None
+                    if close < 0:
+                        self.problem(self.starts[j], f"`{t}` in {kind} `{name}` is never closed")
+                        return self.recover(j), None
+                    j = close + 1
+                    continue
+                if t in _CLOSE:
+                    break
+            j += 1
+        self.problem(self.starts[kw], f"{kind} `{name}` has no closing `;` or `}}`")
+        return (j if j > kw else kw + 1), None
+
+    def recover(self, open_tok: int) -> int:
+        """After an unclosed brace, resume at the next token that starts a line at column 1.
+
+        Real damage is usually local (a lost `}`), and the next top-level item still starts at
+        the left margin, so this finds the items after the damage instead of losing the file.
+        """
+        text = self.text
+        for k in range(open_tok + 1, self.n):
+            s = self.starts[k]
+            if (s == 0 or text[s - 1] == "\n") and self.codes[k] in "ndp" and self.texts[k] != "}":
+                return k
+        return self.n
+
+    def skip_statement(self, i: int) -> int:
+        """Skip a non-item at item level: up to `;`, or through a brace group (macro bodies)."""
+        codes, texts, n = self.codes, self.texts, self.n
+        j = i
+        while j < n:
+            t = texts[j]
+            if codes[j] == "p":
+                if t == ";":
+                    return j + 1
+                if t in _OPEN:
+                    close = self.match[j]
+                    if close < 0:
+                        return self.recover(j)
+                    if t == "{":
+                        k = close + 1
+                        return k + 1 if k < n and texts[k] == ";" else k
+                    j = close + 1
+                    continue
+                if t in _CLOSE:
+                    return j if j > i else j + 1
+            j += 1
+        return n
+
+    def find_semicolon(self, i: int) -> int:
+        codes, texts, n = self.codes, self.texts, self.n
+        j = i
+        while j < n:
+            if codes[j] == "p":
+                t = texts[j]
+                if t == ";":
+                    return j
+                if t in _OPEN:
+                    close = self.match[j]
+                    if close < 0:
+                        return -1
+                    j = close + 1
+                    continue
+                if t in _CLOSE:
+                    return -1
+            j += 1
+        return -1
+
+    def item_name(self, kind: str, kw: int) -> tuple[str, int]:
+        """The item's name and the token index just after it."""
+        texts, codes, n = self.texts, self.codes, self.n
+        if kind == "macro_rules":
+            j = kw + 2
+            return (texts[j] if j < n and codes[j] == "n" else ""), j + 1
+        if kind != "impl":
+            j = kw + 1
+            return (texts[j] if j < n and codes[j] in "n" else ""), j + 1
+        # `impl<T> Trait for Type<T> where ... {` is named `Trait for Type<T>`, as written.
+        j = kw + 1
+        if j < n and texts[j] == "<":
+            j = self.skip_angles(j)
+        first = j
+        last = j
+        depth = 0
+        while j < n:
+            t = texts[j]
+            if codes[j] == "p":
+                if t == "<":
+                    depth += 1
+                elif t == ">":
+                    depth -= 1
+                elif t in _OPEN and t != "{":
+                    close = self.match[j]
+                    if close < 0:
+                        break
+                    last = close
+                    j = close + 1
+                    continue
+                elif depth <= 0 and t in ("{", ";"):
+                    break
+            elif t == "where" and depth <= 0:
+                break
+            last = j
+            j += 1
+        if last < first or first >= n:
+            return "", first
+        name = _WS.sub(" ", self.text[self.starts[first] : self.starts[last] + len(texts[last])])
+        return name, first
+
+    def skip_angles(self, j: int) -> int:
+        texts, n = self.texts, self.n
+        depth = 0
+        while j < n:
+            t = texts[j]
+            if t == "<":
+                depth += 1
+            elif t == ">":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            elif t in _OPEN:
+                close = self.match[j]
+                if close < 0:
+                    return j
+                j = close
+            elif t in ("{", ";"):
+                return j
+            j += 1
+        return j
+
+    def attach_comments(self, tok: int) -> int:
+        """Extend a slice upward over plain comments that each start their own line.
+
+        A comment attaches when nothing but whitespace precedes it on its line and no blank line
+        separates it from what follows (what rustdoc and rustfmt treat as belonging together).
+        """
+        text, codes, starts, texts = self.text, self.codes, self.starts, self.texts
+        start = starts[tok]
+        k = tok - 1
+        while k >= 0 and codes[k] == "c" and not texts[k].startswith("#!"):
+            c_start = starts[k]
+            c_end = c_start + len(texts[k])
+            gap = text[c_end:start]
+            if gap.count("\n") > 1 or gap.strip():
+                break
+            line_start = text.rfind("\n", 0, c_start) + 1
+            if text[line_start:c_start].strip():
+                break
+            start = c_start
+            k -= 1
+        return start
+
+
+def _describe_error(text: str) -> str:
+    if text.startswith("/*"):
+        return "unterminated block comment"
+    if text.startswith("'"):
+        return "stray `'`"
+    if "r" in text[:3] and '"' in text[:260]:
+        return "unterminated raw string"
+    return "unterminated string"
+
+
+def _doc_text(docs: Sequence[str]) -> str:
+    lines: list[str] = []
+    for d in docs:
+        if d.startswith("///"):
+            lines.append(d[3:].rstrip("\r").removeprefix(" "))
+        else:
+            body = d[3:-2]
+            lines.extend(ln.strip().lstrip("*").strip() for ln in body.splitlines())
+    return "\n".join(lines).strip()
+
+
+def _is_test_attrs(attrs: Sequence[str]) -> bool:
+    return any(_TEST_ATTR.match(a) or _CFG_TEST.match(a) for a in attrs)
+
+
+def _byte_offsets(text: str, offsets: list[int]) -> dict[int, int]:
+    """Map character offsets to UTF-8 byte offsets, encoding each stretch of text once."""
+    if text.isascii():
+        return {o: o for o in offsets}
+    out: dict[int, int] = {}
+    prev = 0
+    acc = 0
+    for o in sorted(set(offsets)):
+        acc += len(text[prev:o].encode("utf-8", "surrogatepass"))
+        out[o] = acc
+        prev = o
+    return out
+
+
+def scan_text(text: str) -> ScanResult:
+    """Scan Rust source text into items, `use` declarations and problems. Never raises on input."""
+    s = _Scan(text)
+    s.run()
+    items = sorted(s.items, key=lambda it: (it.start, -it.end))
+    uses = sorted(s.uses, key=lambda u: u.start)
+    offsets = [o for it in items for o in (it.start, it.end)]
+    bytes_at = _byte_offsets(text, offsets)
+    line_of = ScanResult(text, [], [], [], newlines=s.newlines).line_of
+    # Parents: the innermost earlier item whose span contains this one.
+    stack: list[int] = []
+    for idx, it in enumerate(items):
+        it.start_byte = bytes_at[it.start]
+        it.end_byte = bytes_at[it.end]
+        it.start_line = line_of(it.start)
+        it.end_line = line_of(it.end - 1)
+        while stack and items[stack[-1]].end <= it.start:
+            stack.pop()
+        it.parent = stack[-1] if stack else None
+        if it.parent is not None and items[it.parent].is_test:
+            it.is_test = True
+        stack.append(idx)
+    for u in uses:
+        u.start_line = line_of(u.start)
+        u.end_line = line_of(u.end - 1)
+        parents = [k for k, it in enumerate(items) if it.start <= u.start and u.end <= it.end]
+        u.parent = parents[-1] if parents else None
+        if u.parent is not None and items[u.parent].is_test:
+            u.is_test = True
+    return ScanResult(
+        text,
+        items,
+        uses,
+        s.problems,
+        codes=s.codes,
+        starts=s.starts,
+        texts=s.texts,
+        newlines=s.newlines,
+    )

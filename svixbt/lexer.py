@@ -28,7 +28,7 @@ from pygments.token import (
     _TokenType,
 )
 
-__all__ = ["RustScanLexer", "lex", "Tok", "DOC_OUTER", "DOC_INNER"]
+__all__ = ["RustScanLexer", "lex", "significant_tokens", "block_comment_end", "DOC_OUTER", "DOC_INNER"]
 
 # Outer doc comments attach to the item that follows; inner ones belong to the enclosing module.
 DOC_OUTER = String.Doc
@@ -37,35 +37,35 @@ DOC_INNER = Comment.Special
 _BLOCK_EDGE = re.compile(r"/\*|\*/")
 
 
-def _block_comment(lexer: RustScanLexer, match: re.Match[str], ctx: LexerContext) -> Iterator[
-    tuple[int, _TokenType, str]
-]:
-    """Consume a possibly nested ``/* ... */`` as a single token.
+def block_comment_end(text: str, start: int) -> tuple[int, _TokenType]:
+    """End offset and token type of the (possibly nested) block comment opening at ``start``.
 
-    Rust block comments nest, which no regular expression can match, so the depth is counted here.
+    Rust block comments nest, which no regular expression can match, so the depth is counted.
+    An unterminated comment runs to the end of the text as an ``Error`` token.
     """
-    text = ctx.text
-    start = match.start()
     depth = 1
-    pos = match.end()
+    pos = start + 2
     while depth:
         edge = _BLOCK_EDGE.search(text, pos)
         if edge is None:
-            ctx.pos = len(text)
-            yield start, Error, text[start:]
-            return
+            return len(text), Error
         depth += 1 if edge.group() == "/*" else -1
         pos = edge.end()
-    value = text[start:pos]
     # `/**/` and `/***...` are plain comments in Rust; `/**` is an outer doc, `/*!` an inner one.
-    if value.startswith("/**") and not value.startswith(("/***", "/**/")):
-        ttype: _TokenType = DOC_OUTER
-    elif value.startswith("/*!"):
-        ttype = DOC_INNER
-    else:
-        ttype = Comment.Multiline
-    ctx.pos = pos
-    yield start, ttype, value
+    if text.startswith("/**", start) and not text.startswith(("/***", "/**/"), start):
+        return pos, DOC_OUTER
+    if text.startswith("/*!", start):
+        return pos, DOC_INNER
+    return pos, Comment.Multiline
+
+
+def _block_comment(
+    lexer: RustScanLexer, match: re.Match[str], ctx: LexerContext
+) -> Iterator[tuple[int, _TokenType, str]]:
+    start = match.start()
+    end, ttype = block_comment_end(ctx.text, start)
+    ctx.pos = end
+    yield start, ttype, ctx.text[start:end]
 
 
 class RustScanLexer(ExtendedRegexLexer):
@@ -91,7 +91,7 @@ class RustScanLexer(ExtendedRegexLexer):
             (r"/\*", _block_comment),
             (r"/", Operator),
             (r'[bc]?"[^"\\]*(?:\\(?s:.)[^"\\]*)*"', String),
-            (r'[bc]?r(#*)"(?s:.*?)"\1', String),
+            (r'[bc]?r(?P<hashes>#*)"(?s:.*?)"(?P=hashes)', String),
             (r'[bc]?r?#*"(?s:.*)', Error),  # unterminated string: the rest of the file
             (r"r#[^\W\d]\w*", Name),
             (r"b?'(?:[^'\\\n]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,8}\}|.))'", String.Char),
@@ -104,27 +104,73 @@ class RustScanLexer(ExtendedRegexLexer):
     }
 
 
-class Tok:
-    """A token as the scanner sees it: Pygments type, character offset and text."""
-
-    __slots__ = ("ttype", "start", "text")
-
-    def __init__(self, ttype: _TokenType, start: int, text: str) -> None:
-        self.ttype = ttype
-        self.start = start
-        self.text = text
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-    def __repr__(self) -> str:
-        return f"Tok({self.ttype}, {self.start}, {self.text!r})"
-
-
 _LEXER = RustScanLexer()
 
 
 def lex(text: str) -> Iterator[tuple[int, _TokenType, str]]:
-    """Yield ``(offset, token type, text)`` covering ``text`` exactly, whitespace included."""
-    yield from _LEXER.get_tokens_unprocessed(text)
+    """Yield ``(offset, token type, text)`` covering ``text`` exactly, whitespace included.
+
+    This is Pygments' own rule loop over ``RustScanLexer.tokens``: the reference behaviour.
+    """
+    return _LEXER.get_tokens_unprocessed(text)
+
+
+def _compile_master() -> tuple[re.Pattern[str], dict[str, _TokenType | None]]:
+    """One alternation of the root rules, in table order, each rule its own named group.
+
+    Python's alternation takes the first alternative that matches at a position, which is exactly
+    how Pygments picks the first matching rule, so the tokens are the same (a test holds that).
+    Leading whitespace is folded into each match because the scanner never looks at it.
+    """
+    parts: list[str] = []
+    type_of: dict[str, _TokenType | None] = {}
+    for idx, rule in enumerate(RustScanLexer.tokens["root"]):
+        regex, action = rule[0], rule[1]
+        if action is Text.Whitespace:
+            continue
+        name = f"r{idx}"
+        parts.append(f"(?P<{name}>{regex})")
+        type_of[name] = action if isinstance(action, _TokenType) else None
+    return re.compile(r"\s*(?:" + "|".join(parts) + ")"), type_of
+
+
+_MASTER, _TYPE_OF = _compile_master()
+_WS_RUN = re.compile(r"\s*")
+
+
+def significant_tokens(text: str) -> tuple[list[_TokenType], list[int], list[str]]:
+    """Every token but whitespace, as parallel lists of type, offset and text.
+
+    The scanner's hot path: the same tokens ``lex`` yields (whitespace dropped), found with one
+    regular-expression match per token instead of one attempt per rule.
+    """
+    types: list[_TokenType] = []
+    starts: list[int] = []
+    texts: list[str] = []
+    match = _MASTER.match
+    type_of = _TYPE_OF
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            # Trailing whitespace, or a character no rule takes (Pygments yields it as Error).
+            at = _WS_RUN.match(text, pos).end()  # type: ignore[union-attr]
+            if at >= n:
+                break
+            types.append(Error)
+            starts.append(at)
+            texts.append(text[at])
+            pos = at + 1
+            continue
+        group = m.lastgroup
+        ttype = type_of[group]  # type: ignore[index]
+        start = m.start(group)
+        if ttype is None:  # `/*`: the nested block comment
+            pos, ttype = block_comment_end(text, start)
+        else:
+            pos = m.end()
+        types.append(ttype)
+        starts.append(start)
+        texts.append(text[start:pos])
+    return types, starts, texts

@@ -14,9 +14,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pygments.token import Comment, Error, Name, String, Text
+from pygments.token import Comment, Error, Name, String
 
-from .lexer import DOC_INNER, DOC_OUTER, lex
+from .lexer import DOC_INNER, DOC_OUTER, significant_tokens
 
 __all__ = ["Item", "UseDecl", "Problem", "ScanResult", "scan_text", "ITEM_KINDS"]
 
@@ -124,6 +124,7 @@ class ScanResult:
     starts: list[int] = field(repr=False, default_factory=list)
     texts: list[str] = field(repr=False, default_factory=list)
     newlines: list[int] = field(repr=False, default_factory=list)
+    match: list[int] = field(repr=False, default_factory=list)  # bracket partner per token
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.newlines, offset - 1) + 1
@@ -150,17 +151,9 @@ class _Frame:
 class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
-        codes: list[str] = []
-        starts: list[int] = []
-        texts: list[str] = []
+        types, starts, texts = significant_tokens(text)
         code_of = _CODE.get
-        ws = Text.Whitespace
-        for pos, ttype, value in lex(text):
-            if ttype is ws:
-                continue
-            codes.append(code_of(ttype, "p"))
-            starts.append(pos)
-            texts.append(value)
+        codes = [code_of(t, "p") for t in types]
         self.codes = codes
         self.starts = starts
         self.texts = texts
@@ -636,4 +629,5 @@ def scan_text(text: str) -> ScanResult:
         starts=s.starts,
         texts=s.texts,
         newlines=s.newlines,
+        match=s.match,
     )

@@ -1,0 +1,3 @@
+from svixbt.cli import main
+
+main()

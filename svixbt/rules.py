@@ -1,0 +1,293 @@
+"""Tag rules: a declarative table of what counts as background-task evidence, and its matcher.
+
+Each rule has an id, a one-line description, the tag it sets, a matcher kind and a pattern. Rules
+match significant tokens only, so a word inside a comment never counts; SQL rules look inside
+string tokens on purpose, since SQL lives in strings. Adding a rule is adding a row (and a fixture
+test with a hit and a near miss in ``tests/test_rules.py``).
+
+Matcher kinds:
+- ``call``: a resolved path (``use`` applied) fully matching the pattern, followed by ``(``/``!``.
+- ``method``: ``.name(`` where name fully matches the pattern.
+- ``ident``: an identifier (not a string or comment) fully matching the pattern.
+- ``string``: a string literal whose content matches the pattern (searched).
+- ``token``: a token whose text equals the pattern, outside strings and comments.
+- ``loop_await``: a ``loop``/``while`` whose body awaits something.
+- ``err_arm``: a ``match`` arm on ``Err(..) =>``.
+- ``attr``: an attribute of the item matching the pattern (searched).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from .scanner import Item, ScanResult
+
+__all__ = ["Rule", "RULES", "Hit", "match_item", "match_tokens", "item_hits", "STRONG_TAGS", "EXCLUDE_TAGS", "rule_by_id"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    tag: str
+    description: str
+    matcher: str
+    pattern: str
+
+    def compiled(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
+_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    rx = _CACHE.get(pattern)
+    if rx is None:
+        rx = _CACHE[pattern] = re.compile(pattern)
+    return rx
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("tokio-spawn", "tokio-spawn", "starts a task with tokio::spawn / task::spawn[_blocking]",
+         "call", r"tokio::(task::)?spawn(_blocking|_local)?"),
+    Rule("tokio-join", "tokio-join", "awaits futures together with tokio::join! / try_join!",
+         "call", r"tokio::(try_)?join"),
+    Rule("tokio-select", "tokio-select", "races futures with tokio::select!",
+         "call", r"tokio::select"),
+    Rule("tokio-sleep", "tokio-sleep", "sleeps with tokio::time::sleep / sleep_until",
+         "call", r"tokio::time::sleep(_until)?"),
+    Rule("tokio-interval", "tokio-interval", "ticks on tokio::time::interval / interval_at",
+         "call", r"tokio::time::interval(_at)?"),
+    Rule("tokio-timeout", "tokio-timeout", "bounds a future with tokio::time::timeout",
+         "call", r"tokio::time::timeout(_at)?"),
+    Rule("polling-loop", "polling-loop", "a `loop` or `while` whose body awaits work",
+         "loop_await", r"loop|while"),
+    Rule("shutdown-token", "shutdown", "cancellation tokens and their futures",
+         "ident", r"CancellationToken|cancelled|is_cancelled|run_until_cancelled(_owned)?"),
+    Rule("shutdown-name", "shutdown", "shutdown flags and signals named as such",
+         "ident", r"(?i:\w*shut(ting)?_?down\w*)"),
+    Rule("shutdown-signal", "shutdown", "ctrl-c and graceful-shutdown futures",
+         "ident", r"ctrl_c|with_graceful_shutdown|graceful_shutdown\w*"),
+    Rule("error-match-err", "error-handling", "a match arm on `Err(..)`",
+         "err_arm", r"Err"),
+    Rule("error-question", "error-handling", "`?` propagates an error to the caller",
+         "token", r"?"),
+    Rule("error-map-err", "error-handling", "errors converted with map_err / ok_or_else",
+         "method", r"map_err|ok_or_else|ok_or"),
+    Rule("error-log", "error-handling", "errors logged with tracing/log error! or warn!",
+         "call", r"(tracing|log)::(error|warn)"),
+    Rule("retry-backoff", "retry-backoff", "retry and backoff named in code",
+         "ident", r"(?i:\w*(retry|retries|backoff)\w*)"),
+    Rule("batch-name", "batching", "batch sizes and batch-named values",
+         "ident", r"(?i:\w*batch\w*)"),
+    Rule("batch-limit", "batching", "SQL that caps a pass with LIMIT",
+         "string", r"(?i:\bLIMIT\b)"),
+    Rule("row-locking", "row-locking", "SQL row locks that skip rows other workers hold",
+         "string", r"(?i:\bFOR\s+UPDATE\s+SKIP\s+LOCKED\b)"),
+    Rule("transaction", "transaction", "work wrapped in a database transaction",
+         "method", r"begin|commit|rollback|transaction"),
+    Rule("statement-timeout", "statement-timeout", "SQL that changes the statement timeout",
+         "string", r"(?i:\bstatement_timeout\b)"),
+    Rule("tracing", "tracing", "tracing / log events and spans",
+         "call", r"(tracing|log)::(trace|debug|info|warn|error|span|info_span|debug_span)"),
+    Rule("tracing-instrument", "tracing", "#[tracing::instrument] on the item",
+         "attr", r"\b(tracing::)?instrument\b"),
+    Rule("timing", "timing", "measures elapsed time with Instant",
+         "call", r"(std::time::|tokio::time::)?Instant::now"),
+    Rule("db-entity", "db-model", "sea-orm entity and model derives",
+         "attr", r"DeriveEntityModel|DeriveRelation|DeriveActiveEnum|DeriveIden|sea_orm\("),
+    Rule("db-migration", "migration", "schema migrations",
+         "ident", r"MigrationTrait|SchemaManager|MigrationName"),
+    Rule("openapi-path", "openapi", "OpenAPI operation and schema annotations",
+         "attr", r"utoipa::path|ToSchema|JsonSchema|aide::|OpenApi"),
+    Rule("openapi-spec", "openapi", "OpenAPI spec building",
+         "ident", r"OpenApi|openapi\w*|ToSchema|JsonSchema"),
+)
+
+# Tags that make an item a candidate on their own; the rest only describe what an item does.
+STRONG_TAGS = frozenset(
+    {
+        "tokio-spawn",
+        "tokio-join",
+        "tokio-select",
+        "tokio-sleep",
+        "tokio-interval",
+        "tokio-timeout",
+        "polling-loop",
+        "shutdown",
+        "retry-backoff",
+    }
+)
+# Database-only and OpenAPI-only work belongs to a sibling profile.
+EXCLUDE_TAGS = frozenset({"db-model", "migration", "openapi"})
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    for r in RULES:
+        if r.id == rule_id:
+            return r
+    raise KeyError(rule_id)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    tag: str
+    offset: int  # character offset of the evidence in the scanned text
+    line: int
+    text: str  # the evidence token or path as written
+
+
+def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> bool:
+    """True when the `{` after a loop keyword opens a body containing `.await`."""
+    texts, codes = scan.texts, scan.codes
+    n = len(texts)
+    j = kw + 1
+    # The loop body is the first `{` not inside the condition's own brackets.
+    while j < n:
+        t = texts[j]
+        if codes[j] == "p":
+            if t == "{":
+                break
+            if t == ";" or t == "}":
+                return False
+            if t in "([" and match is not None and match[j] > j:
+                j = match[j]
+        j += 1
+    if j >= n:
+        return False
+    end = match[j] if match is not None and match[j] > j else n
+    for k in range(j + 1, end):
+        if texts[k] == "await" and texts[k - 1] == ".":
+            return True
+    return False
+
+
+def _err_arm(texts: list[str], k: int) -> bool:
+    n = len(texts)
+    if k + 1 >= n or texts[k + 1] != "(" or (k > 0 and texts[k - 1] in ("::", ".")):
+        return False
+    depth = 0
+    for j in range(k + 1, min(n, k + 200)):
+        t = texts[j]
+        if t == "(":
+            depth += 1
+        elif t == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1 < n and texts[j + 1] == "=>"
+    return False
+
+
+def _by_matcher(kind: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, re.Pattern[str]]]:
+    return [(r, _compiled(r.pattern)) for r in rules if r.matcher == kind]
+
+
+def _prefilter(pairs: list[tuple[Rule, re.Pattern[str]]]) -> re.Pattern[str]:
+    return _compiled("|".join(f"(?:{r.pattern})" for r, _ in pairs) or "(?!)")
+
+
+def match_tokens(
+    scan: ScanResult,
+    imports: dict[str, str],
+    match: list[int] | None = None,
+    rules: tuple[Rule, ...] = RULES,
+) -> list[Hit]:
+    """Every token-level rule hit in the file, in one pass over its tokens, in source order.
+
+    Attribute rules need the item's attributes and are applied per item by ``item_hits``.
+    """
+    codes, texts, starts = scan.codes, scan.texts, scan.starts
+    n = len(texts)
+    idents = _by_matcher("ident", rules)
+    ident_pre = _prefilter(idents).fullmatch
+    calls = _by_matcher("call", rules)
+    call_pre = _prefilter(calls).fullmatch
+    methods = _by_matcher("method", rules)
+    method_pre = _prefilter(methods).fullmatch
+    strings = _by_matcher("string", rules)
+    string_pre = _prefilter(strings).search
+    tokens = {r.pattern: r for r in rules if r.matcher == "token"}
+    loops = _by_matcher("loop_await", rules)
+    errs = [r for r in rules if r.matcher == "err_arm"]
+    hits: list[Hit] = []
+    line_of = scan.line_of
+
+    def add(rule: Rule, k: int, text: str) -> None:
+        hits.append(Hit(rule.id, rule.tag, starts[k], line_of(starts[k]), text))
+
+    for k in range(n):
+        c = codes[k]
+        if c == "n":
+            t = texts[k]
+            if ident_pre(t):
+                for rule, rx in idents:
+                    if rx.fullmatch(t):
+                        add(rule, k, t)
+            if t == "Err" and errs and _err_arm(texts, k):
+                for rule in errs:
+                    add(rule, k, "Err(..) =>")
+            elif (t == "loop" or t == "while") and loops:
+                for rule, rx in loops:
+                    if rx.fullmatch(t) and _body_awaits(scan, k, match):
+                        add(rule, k, t)
+        elif c == "p":
+            t = texts[k]
+            if (t == "(" or t == "!") and k and codes[k - 1] == "n":
+                if k >= 2 and texts[k - 2] == ".":
+                    name = texts[k - 1]
+                    if t == "(" and method_pre(name):
+                        for rule, rx in methods:
+                            if rx.fullmatch(name):
+                                add(rule, k - 1, name)
+                    continue
+                j = k - 1
+                while j >= 2 and texts[j - 1] == "::" and codes[j - 2] == "n":
+                    j -= 2
+                if j and texts[j - 1] in ("fn", "."):
+                    continue
+                parts = texts[j:k:2]
+                head = imports.get(parts[0])
+                full = "::".join([head, *parts[1:]]) if head else "::".join(parts)
+                if call_pre(full):
+                    written = "::".join(parts)
+                    for rule, rx in calls:
+                        if rx.fullmatch(full):
+                            add(rule, j, written)
+            elif t in tokens:
+                add(tokens[t], k, t)
+        elif c == "s" and strings:
+            t = texts[k]
+            if string_pre(t):
+                for rule, rx in strings:
+                    found = rx.search(t)
+                    if found:
+                        add(rule, k, found.group(0))
+    return hits
+
+
+def item_hits(
+    scan: ScanResult, item: Item, file_hits: list[Hit], rules: tuple[Rule, ...] = RULES
+) -> list[Hit]:
+    """The file's hits that lie inside the item proper, plus its attribute rule hits."""
+    offsets = [h.offset for h in file_hits]
+    lo = bisect_left(offsets, item.keyword_start)
+    hi = bisect_left(offsets, item.end)
+    out = file_hits[lo:hi]
+    for rule, rx in _by_matcher("attr", rules):
+        for a in item.attrs:
+            found = rx.search(a)
+            if found:
+                off = scan.text.find(a, item.start)
+                out.append(Hit(rule.id, rule.tag, off, scan.line_of(off), found.group(0)))
+    out.sort(key=lambda h: (h.offset, h.rule))
+    return out
+
+
+def match_item(
+    scan: ScanResult, item: Item, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
+) -> list[Hit]:
+    """Rule hits of one item (a convenience for tests and one-off callers)."""
+    return item_hits(scan, item, match_tokens(scan, imports, rules=rules), rules)

@@ -1,0 +1,140 @@
+"""Finding and reading Rust sources: paths in, decoded text (or a one-line error) out."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "InputError",
+    "SourceFile",
+    "read_source",
+    "rust_files",
+    "checkout_target",
+    "crate_root",
+    "CHECKOUT_LAYOUTS",
+]
+
+# Where svix-webhooks keeps the cleaner: older trees at the top, newer ones under `server/`.
+CHECKOUT_LAYOUTS = (
+    "svix-server/src/expired_message_cleaner.rs",
+    "server/svix-server/src/expired_message_cleaner.rs",
+)
+_BOM = "\ufeff"
+
+
+class InputError(Exception):
+    """A problem with an input path, stated in one line that names the path."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    text: str  # decoded, without a leading BOM
+    bom_bytes: int  # 3 when the file starts with a UTF-8 BOM, so byte offsets stay file offsets
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+def read_source(path: Path) -> SourceFile:
+    """Read a Rust file as UTF-8; refuse binary and undecodable files with the offending offset."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a .rs file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError(f"{path}: binary file (NUL byte at offset {nul}), not Rust source")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if text.startswith(_BOM):
+        return SourceFile(path, text[1:], 3)
+    return SourceFile(path, text, 0)
+
+
+def rust_files(paths: list[Path]) -> list[Path]:
+    """Expand files and directories into `.rs` files: directories walked in sorted order.
+
+    Symlinked directories are followed once; a link back into a directory already walked is not
+    followed again, so a symlink loop cannot make the walk endless or list a file twice.
+    """
+    out: list[Path] = []
+    seen_files: set[tuple[int, int]] = set()
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_file():
+            out.append(path)
+            continue
+        found = _walk(path, seen_files)
+        if not found:
+            raise InputError(f"{path}: directory holds no .rs file")
+        out.extend(found)
+    return out
+
+
+def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
+    found: list[Path] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[Path] = []
+        for e in entries:
+            try:
+                if e.is_dir():
+                    subdirs.append(Path(e.path))
+                elif e.name.endswith(".rs") and e.is_file():
+                    fst = e.stat()
+                    fkey = (fst.st_dev, fst.st_ino)
+                    if fkey not in seen_files:
+                        seen_files.add(fkey)
+                        found.append(Path(e.path))
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+    return sorted(found, key=lambda p: p.parts)
+
+
+def checkout_target(checkout: Path) -> Path:
+    """The cleaner file inside a svix-webhooks checkout, in either known layout."""
+    if not checkout.is_dir():
+        raise InputError(f"{checkout}: not a directory; SVIX must point at a svix-webhooks checkout")
+    for rel in CHECKOUT_LAYOUTS:
+        candidate = checkout / rel
+        if candidate.is_file():
+            return candidate
+    tried = " or ".join(CHECKOUT_LAYOUTS)
+    raise InputError(f"{checkout}: no {tried} here; is this a svix-webhooks checkout?")
+
+
+def crate_root(path: Path) -> Path | None:
+    """The directory of the nearest `Cargo.toml` at or above ``path``."""
+    d = path.resolve().parent
+    for candidate in (d, *d.parents):
+        if (candidate / "Cargo.toml").is_file():
+            return candidate
+    return None

@@ -271,7 +271,7 @@ class Report:
         return t
 
     def table(self) -> str:
-        rows = [("crate", "files", "ts-err", "ref", "svixbt", "both", "IoU")]
+        rows: list[tuple[str, ...]] = [("crate", "files", "ts-err", "ref", "svixbt", "both", "IoU")]
         for name, t in sorted(self.crates.items()):
             rows.append(_row(name, t))
         rows.append(_row("TOTAL", self.total()))

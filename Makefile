@@ -46,7 +46,7 @@ golden: $(VENV)/.dev-stamp
 	SVIXBT_UPDATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py -q
 
 corpus:
-	@test -d $(CORPUS)/.done || bash tests/get_corpus.sh $(CORPUS) $(CORPUS_PKGS)
+	@test -e $(CORPUS)/.done || bash tests/get_corpus.sh $(CORPUS) $(CORPUS_PKGS)
 
 bench: $(VENV)/.dev-stamp corpus
 	$(PY) bench/bench_scan.py $(CORPUS)

@@ -93,6 +93,137 @@ def items(
         warn(f"{skipped} file(s) skipped")
 
 
+@app.command(epilog=EXIT_CODES)
+def generate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Rust files or directories. None given: the bundled sample (or --checkout)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="JSONL file to write (replaced atomically).")
+    ] = Path("background_task_runner.jsonl"),
+    checkout: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkout",
+            help="A svix-webhooks checkout: use its svix-server/src/expired_message_cleaner.rs "
+            "(top level or under server/).",
+        ),
+    ] = None,
+    append: Annotated[
+        bool,
+        typer.Option("--append", help="Add to FILE instead of replacing it; never duplicates."),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Phrasing seed: same seed, same bytes.")] = 0,
+    cap: Annotated[int, typer.Option(min=1, help="Most examples per source file.")] = 25,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="Provenance sidecar (default: OUT with .manifest.jsonl)."),
+    ] = None,
+    crate: Annotated[
+        bool,
+        typer.Option(
+            "--crate/--no-crate",
+            help="Read the surrounding crate (nearest Cargo.toml) for call sites.",
+        ),
+    ] = True,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors.")] = False,
+) -> None:
+    """Write ChatML training records for the background-task code of Rust files.
+
+    Each record is a maintainer's request, an expert <think> block grounded in the code, and the
+    code itself as whole, unedited slices of the source. Records that fail a check (schema,
+    exactness, grounding, near-duplicates) are reported and not written. A provenance manifest
+    (source, line ranges, sha256, focus, style, rules) is written beside the output.
+    """
+    from .generate import generate as run
+    from .sources import checkout_target
+
+    try:
+        if checkout is not None:
+            if paths:
+                fail("give either PATHS or --checkout, not both", 2)
+            paths = [checkout_target(checkout)]
+        if not paths and not quiet:
+            typer.echo("svixbt: no PATH given; using the bundled sample", err=True)
+        progress = None if quiet else (lambda msg: typer.echo(msg, err=True))
+        rep = run(
+            paths or None,
+            out,
+            append=append,
+            seed=seed,
+            cap=cap,
+            manifest=manifest,
+            with_crate=crate,
+            progress=progress if paths and len(paths) > 0 else None,
+        )
+    except InputError as exc:
+        fail(str(exc))
+    for fr in rep.files:
+        if fr.skipped:
+            warn(f"skipped {fr.skipped}")
+        for prob in fr.problems:
+            warn(f"{fr.path}: damaged Rust: {prob}")
+        for rej in fr.rejected:
+            warn(f"{fr.path}: not written: {rej}")
+        if not quiet and not fr.skipped:
+            extra = f", {len(fr.rejected)} rejected" if fr.rejected else ""
+            extra += f", {fr.duplicates} already in {out}" if fr.duplicates else ""
+            typer.echo(f"  {fr.path}: {fr.written} example(s){extra}", err=True)
+    if not quiet:
+        skipped = f"; {rep.skipped} file(s) skipped" if rep.skipped else ""
+        typer.echo(
+            f"wrote {rep.written} example(s) to {rep.out} (manifest: {rep.manifest}){skipped}"
+        )
+
+
+@app.command(epilog=EXIT_CODES)
+def validate(
+    file: Annotated[Path, typer.Argument(help="JSONL file written by `generate`.")],
+    source: Annotated[
+        Path | None,
+        typer.Option(help="The Rust file (or directory) the records came from: adds exactness."),
+    ] = None,
+) -> None:
+    """Check a dataset: exact schema and system text, <think> shape, grounding of every named
+    identifier and value, no duplicate or near-duplicate requests and thinks; with --source,
+    that every code block is whole slices of the source in source order."""
+    from .checks import validate_file
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    try:
+        rep = validate_file(file, source)
+    except (InputError, ValueError) as exc:
+        fail(str(exc))
+    for e in rep.errors:
+        typer.echo(f"{file}: {e}", err=True)
+    if rep.errors:
+        fail(f"{file}: {len(rep.errors)} problem(s) in {rep.records} record(s)")
+    where = f" against {source}" if source else ""
+    typer.echo(f"{file}: {rep.records} record(s) valid{where}")
+
+
+@app.command(epilog=EXIT_CODES)
+def explain(
+    path: Annotated[Path, typer.Argument(help="A Rust file.")],
+    crate: Annotated[
+        bool, typer.Option("--crate/--no-crate", help="Look up call sites in the crate.")
+    ] = True,
+) -> None:
+    """Show, for a person, what the tool found: each candidate and helper with its tags and
+    evidence lines, its facts (values, sleeps, arms, SQL, logs), helpers, imports and call sites.
+    """
+    from .explain import render
+
+    try:
+        typer.echo(render(path, with_crate=crate), nl=False)
+    except InputError as exc:
+        fail(str(exc))
+
+
 def main() -> None:
     try:
         app()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate, compress
+from operator import add
 
 from pygments.lexer import ExtendedRegexLexer, LexerContext
 from pygments.token import (
@@ -28,13 +30,29 @@ from pygments.token import (
     _TokenType,
 )
 
-__all__ = ["RustScanLexer", "lex", "significant_tokens", "block_comment_end", "DOC_OUTER", "DOC_INNER"]
+__all__ = [
+    "RustScanLexer",
+    "lex",
+    "significant_tokens",
+    "block_comment_end",
+    "code_of_type",
+    "CODE_OF_TYPE",
+    "DOC_OUTER",
+    "DOC_INNER",
+]
 
 # Outer doc comments attach to the item that follows; inner ones belong to the enclosing module.
 DOC_OUTER = String.Doc
 DOC_INNER = Comment.Special
 
 _BLOCK_EDGE = re.compile(r"/\*|\*/")
+
+# Rules the fast path also needs on their own (to tell a token's kind from its text).
+_PUNCT_RX = r"::|->|=>|[{}()\[\];,.:!<>=&|*+\-%^?@~$]"
+_STRING_RX = r'[bc]?"[^"\\]*(?:\\(?s:.)[^"\\]*)*"'
+_RAW_STRING_RX = r'[bc]?r(?P<hashes>#*)"(?s:.*?)"(?P=hashes)'
+_CHAR_RX = r"b?'(?:[^'\\\n]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,8}\}|.))'"
+_LABEL_RX = r"'(?:r#)?[^\W\d]\w*"
 
 
 def block_comment_end(text: str, start: int) -> tuple[int, _TokenType]:
@@ -83,19 +101,19 @@ class RustScanLexer(ExtendedRegexLexer):
             (r"\s+", Text.Whitespace),
             # Identifiers and keywords, unless they prefix a string (`b"`, `r#"`, `c"`) or are raw.
             (r"""(?![bc]r?#*"|r#*"|[bc]'|r#[^\W\d])[^\W\d]\w*""", Name),
-            (r"::|->|=>|[{}()\[\];,.:!<>=&|*+\-%^?@~$]", Punctuation),
+            (_PUNCT_RX, Punctuation),
             (r"////[^\n]*", Comment.Single),
             (r"///[^\n]*", DOC_OUTER),
             (r"//![^\n]*", DOC_INNER),
             (r"//[^\n]*", Comment.Single),
             (r"/\*", _block_comment),
             (r"/", Operator),
-            (r'[bc]?"[^"\\]*(?:\\(?s:.)[^"\\]*)*"', String),
-            (r'[bc]?r(?P<hashes>#*)"(?s:.*?)"(?P=hashes)', String),
+            (_STRING_RX, String),
+            (_RAW_STRING_RX, String),
             (r'[bc]?r?#*"(?s:.*)', Error),  # unterminated string: the rest of the file
             (r"r#[^\W\d]\w*", Name),
-            (r"b?'(?:[^'\\\n]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,8}\}|.))'", String.Char),
-            (r"'(?:r#)?[^\W\d]\w*", Name.Label),  # lifetimes and loop labels
+            (_CHAR_RX, String.Char),
+            (_LABEL_RX, Name.Label),  # lifetimes and loop labels
             (r"\d\w*(?:\.(?![.\D])\w*)?", Number),
             (r"^#!(?!\s*\[)[^\n]*", Comment.Hashbang),
             (r"#", Punctuation),
@@ -104,73 +122,170 @@ class RustScanLexer(ExtendedRegexLexer):
     }
 
 
-_LEXER = RustScanLexer()
+# Token codes the scanner and the rule layers work with: one character per significant token.
+CODE_OF_TYPE: dict[_TokenType, str] = {
+    Name: "n",
+    Name.Label: "l",
+    String: "s",
+    String.Char: "s",
+    Comment.Single: "c",
+    Comment.Multiline: "c",
+    Comment.Hashbang: "c",
+    DOC_OUTER: "d",
+    DOC_INNER: "i",
+    Error: "e",
+}
+
+
+def code_of_type(ttype: _TokenType) -> str:
+    """The one-character code of a token type; every other type (punctuation, numbers) is ``p``."""
+    return CODE_OF_TYPE.get(ttype, "p")
+
+
+_LEXER: RustScanLexer | None = None
 
 
 def lex(text: str) -> Iterator[tuple[int, _TokenType, str]]:
     """Yield ``(offset, token type, text)`` covering ``text`` exactly, whitespace included.
 
-    This is Pygments' own rule loop over ``RustScanLexer.tokens``: the reference behaviour.
+    This is Pygments' own rule loop over ``RustScanLexer.tokens``: the reference behaviour, which
+    ``significant_tokens`` reproduces faster (tests/test_lexer.py holds the two equal).
     """
+    global _LEXER
+    if _LEXER is None:  # built on first use: compiling the table costs start-up time
+        _LEXER = RustScanLexer()
     return _LEXER.get_tokens_unprocessed(text)
 
 
-def _compile_master() -> tuple[re.Pattern[str], dict[str, _TokenType | None]]:
-    """One alternation of the root rules, in table order, each rule its own named group.
+# -- the fast path ---------------------------------------------------------------------------------
+#
+# ``re.findall`` over one alternation of the table's rules (in table order, so the first rule that
+# matches wins, exactly as in Pygments' loop) finds every token in C. Each match is
+# ``(leading whitespace, token, raw-string hashes)``; offsets come back from the lengths, and a
+# token's code is a function of its text alone (one exception, below), so codes come from a cache.
+#
+# Block comments nest, which a regular expression cannot follow. The alternation matches a block
+# comment only when it holds no nested `/*`; otherwise a fallback alternative swallows the rest of
+# the text, the comment's true end is counted by ``block_comment_end``, and matching resumes there.
 
-    Python's alternation takes the first alternative that matches at a position, which is exactly
-    how Pygments picks the first matching rule, so the tokens are the same (a test holds that).
-    Leading whitespace is folded into each match because the scanner never looks at it.
-    """
+_BLOCK_FLAT = r"/\*[^*/]*(?:(?:\*(?!/)|/(?!\*))[^*/]*)*\*/"
+
+
+def _compile_fast() -> re.Pattern[str]:
     parts: list[str] = []
-    type_of: dict[str, _TokenType | None] = {}
-    for idx, rule in enumerate(RustScanLexer.tokens["root"]):
+    for rule in RustScanLexer.tokens["root"]:
         regex, action = rule[0], rule[1]
         if action is Text.Whitespace:
             continue
-        name = f"r{idx}"
-        parts.append(f"(?P<{name}>{regex})")
-        type_of[name] = action if isinstance(action, _TokenType) else None
-    return re.compile(r"\s*(?:" + "|".join(parts) + ")"), type_of
-
-
-_MASTER, _TYPE_OF = _compile_master()
-_WS_RUN = re.compile(r"\s*")
-
-
-def significant_tokens(text: str) -> tuple[list[_TokenType], list[int], list[str]]:
-    """Every token but whitespace, as parallel lists of type, offset and text.
-
-    The scanner's hot path: the same tokens ``lex`` yields (whitespace dropped), found with one
-    regular-expression match per token instead of one attempt per rule.
-    """
-    types: list[_TokenType] = []
-    starts: list[int] = []
-    texts: list[str] = []
-    match = _MASTER.match
-    type_of = _TYPE_OF
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = match(text, pos)
-        if m is None:
-            # Trailing whitespace, or a character no rule takes (Pygments yields it as Error).
-            at = _WS_RUN.match(text, pos).end()  # type: ignore[union-attr]
-            if at >= n:
-                break
-            types.append(Error)
-            starts.append(at)
-            texts.append(text[at])
-            pos = at + 1
-            continue
-        group = m.lastgroup
-        ttype = type_of[group]  # type: ignore[index]
-        start = m.start(group)
-        if ttype is None:  # `/*`: the nested block comment
-            pos, ttype = block_comment_end(text, start)
+        if action is _block_comment:
+            parts.append(_BLOCK_FLAT)
+            parts.append(r"/\*(?s:.*)")  # nested (or unterminated): resolved by counting
         else:
-            pos = m.end()
-        types.append(ttype)
-        starts.append(start)
-        texts.append(text[start:pos])
-    return types, starts, texts
+            parts.append(regex)
+    # No rule takes the character: Pygments yields it alone as an Error token.
+    parts.append(r"\S")
+    return re.compile(r"(\s*)(" + "|".join(parts) + ")")
+
+
+_FAST = _compile_fast()
+_PUNCT = re.compile(_PUNCT_RX)
+_NAME = re.compile(r"[^\W\d]\w*")
+_RAW_IDENT = re.compile(r"r#[^\W\d]\w*")
+_CHAR = re.compile(_CHAR_RX)
+_LABEL = re.compile(_LABEL_RX)
+_STRING = re.compile(_STRING_RX)
+_RAW_STRING = re.compile(_RAW_STRING_RX)
+
+
+def _code_of_text(t: str) -> str:
+    """The code of a token, from its text: which rule of the table produced it.
+
+    A rule's match never depends on text after it (the one look-ahead that could, the identifier
+    rule's, is handled by the caller), so the first rule that matches the whole token is the rule
+    that produced it; an unterminated string or comment, which runs to the end of the text, never
+    matches its terminated form.
+    """
+    c = t[0]
+    if _NAME.fullmatch(t) or _RAW_IDENT.fullmatch(t):
+        return "n"
+    if c == "/":
+        if t.startswith("/*"):
+            return CODE_OF_TYPE[block_comment_end(t, 0)[1]]
+        if t.startswith("////"):
+            return "c"
+        if t.startswith("///"):
+            return "d"
+        if t.startswith("//!"):
+            return "i"
+        return "c" if t.startswith("//") else "p"
+    if c == "'" or (c == "b" and t.startswith("b'")):
+        if _CHAR.fullmatch(t):
+            return "s"
+        return "l" if _LABEL.fullmatch(t) else "e"
+    if c == "#":
+        if t == "#":
+            return "p"
+        return "c" if t.startswith("#!") else "e"  # a shebang, or `#"` running unterminated
+    if c.isdecimal():
+        return "p"  # a number
+    if _PUNCT.fullmatch(t):
+        return "p"
+    if '"' in t:
+        return "s" if _STRING.fullmatch(t) or _RAW_STRING.fullmatch(t) else "e"
+    return "e"  # a character no rule takes
+
+
+class _CodeCache(dict[str, str]):
+    def __missing__(self, t: str) -> str:
+        code = _code_of_text(t)
+        if len(t) <= 64 and len(self) < 200_000:
+            self[t] = code
+        return code
+
+
+_CODES = _CodeCache()
+_BC_NAME = ("b", "c")
+
+
+def significant_tokens(text: str) -> tuple[list[str], list[int], list[str]]:
+    """Every token but whitespace, as parallel lists of code, offset and text.
+
+    Tokens and offsets are those ``lex`` yields (whitespace dropped), and each code is
+    ``code_of_type`` of the type ``lex`` gives the token; tests/test_lexer.py holds them equal.
+    """
+    # `split` with the two capturing groups gives ["", ws, token, hashes, "", ws, ...]: every
+    # character is either whitespace or taken by some alternative, so nothing lies between matches.
+    parts = _FAST.split(text)
+    ws = parts[1::4]
+    texts = parts[2::4]
+    if not texts:
+        return [], [], []
+    starts = list(map(add, accumulate(map(add, map(len, ws), map(len, texts)), initial=0), map(len, ws)))
+    last = texts[-1]
+    if last.startswith("/*"):
+        # Possibly the fallback that swallowed the rest of the text: count the comment's true end
+        # and go on from there (with `findall`, whose `pos` keeps `^` meaning the text's start).
+        at = starts[-1]
+        pos, _ = block_comment_end(text, at)
+        while pos != at + len(last):
+            texts[-1] = last = text[at:pos]
+            found = _FAST.findall(text, pos)
+            if not found:
+                break
+            more_ws, more, _ = zip(*found)
+            lengths = map(add, map(len, more_ws), map(len, more))
+            starts.extend(map(add, accumulate(lengths, initial=pos), map(len, more_ws)))
+            texts.extend(more)
+            last = texts[-1]
+            if not last.startswith("/*"):
+                break
+            at = starts[-1]
+            pos, _ = block_comment_end(text, at)
+    codes = list(map(_CODES.__getitem__, texts))
+    if "b'" in text or "c'" in text:
+        # `b` or `c` right before `'` is never an identifier (the rule's look-ahead forbids it);
+        # when no char literal follows, Pygments yields the letter alone as an Error token.
+        for i in compress(range(len(texts)), map(_BC_NAME.__contains__, texts)):
+            if text.startswith("'", starts[i] + 1):
+                codes[i] = "e"
+    return codes, starts, texts

@@ -14,9 +14,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pygments.token import Comment, Error, Name, String
-
-from .lexer import DOC_INNER, DOC_OUTER, significant_tokens
+from .lexer import significant_tokens
 
 __all__ = ["Item", "UseDecl", "Problem", "ScanResult", "scan_text", "ITEM_KINDS"]
 
@@ -34,19 +32,9 @@ ITEM_KINDS = (
     "macro_rules",
 )
 
-# Per-token codes; one character each keeps the hot loops to string comparisons.
-_CODE = {
-    Name: "n",
-    Name.Label: "l",
-    String: "s",
-    String.Char: "s",
-    Comment.Single: "c",
-    Comment.Multiline: "c",
-    Comment.Hashbang: "c",
-    DOC_OUTER: "d",
-    DOC_INNER: "i",
-    Error: "e",
-}
+# Per-token codes (``lexer.CODE_OF_TYPE``; one character each keeps the hot loops to string
+# comparisons): n name, l lifetime or label, s string or char, c comment, d outer doc,
+# i inner doc, e error, p everything else (punctuation, operators, numbers).
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = frozenset(")]}")
 
@@ -151,9 +139,7 @@ class _Frame:
 class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
-        types, starts, texts = significant_tokens(text)
-        code_of = _CODE.get
-        codes = [code_of(t, "p") for t in types]
+        codes, starts, texts = significant_tokens(text)
         self.codes = codes
         self.starts = starts
         self.texts = texts

@@ -1,0 +1,288 @@
+"""Checks every record must pass, in `generate` (before writing) and in `validate` (after).
+
+- schema: exact keys and order, roles, the verbatim system text, the `<think>` shape;
+- exactness: the code is whole slices of the source, in source order, joined by one blank line;
+- grounding: every backticked span, identifier-like word and number in the request and think is
+  found in the code, the source file or its crate;
+- variety: no duplicate requests or thinks, and no near duplicates (word-trigram Jaccard).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .records import SYSTEM_PROMPT, line_ending, split_assistant
+
+__all__ = [
+    "schema_errors",
+    "code_slices",
+    "grounding_errors",
+    "trigrams",
+    "jaccard",
+    "REQUEST_MAX_JACCARD",
+    "THINK_MAX_JACCARD",
+    "Report",
+    "validate_records",
+    "validate_file",
+]
+
+REQUEST_MAX_JACCARD = 0.5
+THINK_MAX_JACCARD = 0.6
+_ROLES = ("system", "user", "assistant")
+
+
+def schema_errors(rec: Any) -> list[str]:
+    if not isinstance(rec, dict):
+        return ["record is not a JSON object"]
+    errs: list[str] = []
+    if list(rec.keys()) != ["type", "messages"]:
+        errs.append(f"keys must be exactly type, messages in that order (got {list(rec.keys())})")
+    if rec.get("type") != "chatml":
+        errs.append('"type" must be "chatml"')
+    msgs = rec.get("messages")
+    if not isinstance(msgs, list) or len(msgs) != 3:
+        return errs + ["messages must be a list of exactly 3 messages"]
+    for i, (m, role) in enumerate(zip(msgs, _ROLES)):
+        if not isinstance(m, dict) or list(m.keys()) != ["role", "content"]:
+            errs.append(f"message {i} must have exactly role, content")
+            continue
+        if m["role"] != role:
+            errs.append(f"message {i} role must be {role!r}")
+        if not isinstance(m["content"], str) or not m["content"].strip():
+            errs.append(f"message {i} content must be a non-empty string")
+    if not errs:
+        if msgs[0]["content"] != SYSTEM_PROMPT:
+            errs.append("system text is not verbatim")
+        parts = split_assistant(msgs[2]["content"])
+        if parts is None:
+            errs.append("assistant content must be '<think>\\n...\\n</think>\\n\\n<code>'")
+        else:
+            think, code = parts
+            if not think.strip() or not code.strip():
+                errs.append("think and code must both be non-empty")
+            if "</think>" in think or "<think>" in think:
+                errs.append("think block contains a nested think tag")
+        if "```" in msgs[1]["content"]:
+            errs.append("request contains a code fence")
+    return errs
+
+
+def code_slices(code: str, source: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    """The slices (from ``spans``) whose join in source order is exactly ``code``, or None.
+
+    A search over candidate slices: at each point of ``code`` try every slice that starts there
+    and comes later in the source than the previous one.
+    """
+    eol = line_ending(source)
+    sep = eol + eol
+    by_first: dict[str, list[tuple[int, int]]] = {}
+    for a, b in spans:
+        if b > a:
+            by_first.setdefault(source[a], []).append((a, b))
+    # Depth-first with an explicit stack: (position in code, last source end, chosen slices).
+    stack: list[tuple[int, int, list[tuple[int, int]]]] = [(0, -1, [])]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        pos, last_end, chosen = stack.pop()
+        if (pos, last_end) in seen:
+            continue
+        seen.add((pos, last_end))
+        if pos == len(code) and chosen:
+            return chosen
+        if pos >= len(code):
+            continue
+        for a, b in by_first.get(code[pos], []):
+            if a < last_end:
+                continue
+            n = b - a
+            if code.startswith(source[a:b], pos):
+                nxt = pos + n
+                if nxt == len(code):
+                    stack.append((nxt, b, [*chosen, (a, b)]))
+                elif code.startswith(sep, nxt):
+                    stack.append((nxt + len(sep), b, [*chosen, (a, b)]))
+    return None
+
+
+_BACKTICK = re.compile(r"`([^`\n]+)`")
+_IDENTISH = re.compile(r"\b(?:[A-Za-z_][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z_]\w*::[\w:]+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\w)")
+_SMALL_COUNTS = {str(n) for n in range(0, 4)}
+# Words people write in prose that look like identifiers (snake_case in SQL settings etc.).
+_PROSE_OK = {"on_call", "statement_timeout"}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _numbers_of(text: str) -> set[str]:
+    """Numeric values a text supports: literals (underscores dropped) and simple products."""
+    out: set[str] = set()
+    for lit in re.findall(r"(?<![\w.])\d[\d_]*(?:\.\d+)?", text):
+        v = lit.replace("_", "")
+        out.add(v.lstrip("0") or "0")
+    # Products like `60 * 60 * 12` and their readings in larger units (12 hours, 30 minutes).
+    for m in re.finditer(r"\d[\d_]*(?:\s*\*\s*\d[\d_]*)+", text):
+        vals = [int(x.replace("_", "")) for x in re.split(r"\s*\*\s*", m.group())]
+        prod = 1
+        for v in vals:
+            prod *= v
+        out.add(str(prod))
+        for unit in (60, 3600, 86400):
+            if prod % unit == 0:
+                out.add(str(prod // unit))
+    for lit in list(out):
+        if lit.isdigit():
+            v = int(lit)
+            # 20_000 milliseconds read as 20 seconds; 120 seconds as 2 minutes.
+            for unit in (60, 1000, 3600, 86400):
+                if v % unit == 0:
+                    out.add(str(v // unit))
+    return out
+
+
+def grounding_errors(texts: list[str], code: str, context: str = "") -> list[str]:
+    """Claims in ``texts`` (request, think) not found in the code or its file / crate."""
+    haystack = code + "\n" + context
+    flat = _norm(haystack)
+    numbers = _numbers_of(haystack)
+    errs: list[str] = []
+    for text in texts:
+        for span in _BACKTICK.findall(text):
+            s = span.strip()
+            if s in haystack or _norm(s) in flat:
+                continue
+            # `name!` for a macro and `x()` for a call name what the code spells without them.
+            bare = s.rstrip("!").removesuffix("()").lstrip(".")
+            if bare and (bare in haystack or _norm(bare) in flat):
+                continue
+            errs.append(f"`{s}` is not in the code, its file or its crate")
+        prose = _BACKTICK.sub(" ", text)
+        for word in _IDENTISH.findall(prose):
+            if word in haystack or word in _PROSE_OK:
+                continue
+            errs.append(f"{word} is not in the code, its file or its crate")
+        for num in _NUMBER.findall(prose):
+            v = num.replace(",", "")
+            if v in _SMALL_COUNTS or v in numbers or (v.lstrip("0") or "0") in numbers:
+                continue
+            errs.append(f"the value {num} does not come from the code")
+        if "spawn" in text and "spawn" not in haystack:
+            errs.append("mentions spawning where nothing spawns")
+        for path in re.findall(r"tokio::[a-z_]+(?:::[a-z_]+)*!?", text):
+            if path.rstrip("!") not in haystack:
+                errs.append(f"{path} is mentioned but not used in the code or crate")
+    return sorted(set(errs))
+
+
+def trigrams(text: str) -> set[tuple[str, str, str]]:
+    words = re.findall(r"[a-z0-9_]+", text.lower())
+    return {(words[i], words[i + 1], words[i + 2]) for i in range(len(words) - 2)}
+
+
+def jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass
+class Report:
+    records: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_records(
+    records: list[dict[str, Any]],
+    source: str | None = None,
+    spans: list[tuple[int, int]] | None = None,
+    context: str = "",
+) -> Report:
+    """Schema, exactness (when ``source`` and its item ``spans`` are given), grounding, variety."""
+    rep = Report(records=len(records))
+    users: list[tuple[int, set[tuple[str, str, str]], str]] = []
+    thinks: list[tuple[int, set[tuple[str, str, str]], str]] = []
+    for n, rec in enumerate(records, 1):
+        errs = schema_errors(rec)
+        if errs:
+            rep.errors.extend(f"record {n}: {e}" for e in errs)
+            continue
+        user = rec["messages"][1]["content"]
+        parts = split_assistant(rec["messages"][2]["content"])
+        assert parts is not None
+        think, code = parts
+        if source is not None and spans is not None:
+            if code_slices(code, source, spans) is None:
+                rep.errors.append(
+                    f"record {n}: code is not whole slices of the source in source order"
+                )
+        ctx = (source or "") + "\n" + context
+        for e in grounding_errors([user, think], code, ctx):
+            rep.errors.append(f"record {n}: {e}")
+        for code_line in code.splitlines():
+            if len(code_line.strip()) >= 30 and code_line.strip() in user:
+                rep.errors.append(f"record {n}: the request pastes code")
+                break
+        tu, tt = trigrams(user), trigrams(think)
+        for m, other, text in users:
+            if text == user:
+                rep.errors.append(f"record {n}: request duplicates record {m}")
+            elif jaccard(tu, other) > REQUEST_MAX_JACCARD:
+                rep.errors.append(
+                    f"record {n}: request is a near duplicate of record {m} "
+                    f"(Jaccard {jaccard(tu, other):.2f} > {REQUEST_MAX_JACCARD})"
+                )
+        for m, other, text in thinks:
+            if text == think:
+                rep.errors.append(f"record {n}: think duplicates record {m}")
+            elif jaccard(tt, other) > THINK_MAX_JACCARD:
+                rep.errors.append(
+                    f"record {n}: think is a near duplicate of record {m} "
+                    f"(Jaccard {jaccard(tt, other):.2f} > {THINK_MAX_JACCARD})"
+                )
+        users.append((n, tu, user))
+        thinks.append((n, tt, think))
+    return rep
+
+
+def validate_file(path: Path, source: Path | None = None) -> Report:
+    """Validate a JSONL file; with ``source`` (a file or a crate directory), exactness too."""
+    from .records import read_jsonl
+
+    records = read_jsonl(path)
+    if source is None:
+        return validate_records(records)
+    from .context import crate_scans
+    from .pipeline import scan_file
+    from .sources import rust_files
+
+    files = rust_files([source])
+    texts: list[tuple[str, list[tuple[int, int]]]] = []
+    for f in files:
+        fs = scan_file(f)
+        spans = [(it.start, it.end) for it in fs.items] + [(u.start, u.end) for u in fs.scan.uses]
+        texts.append((fs.text, spans))
+    _, crate = crate_scans(files[0])
+    context = "\n".join(s.text for s in crate)
+    rep = Report(records=len(records))
+    # Each record must be exact against one of the source files.
+    for n, rec in enumerate(records, 1):
+        if schema_errors(rec):
+            continue
+        parts = split_assistant(rec["messages"][2]["content"])
+        assert parts is not None
+        code = parts[1]
+        if not any(code_slices(code, text, spans) is not None for text, spans in texts):
+            rep.errors.append(f"record {n}: code is not whole slices of {source} in source order")
+    all_source = "\n".join(t for t, _ in texts)
+    inner = validate_records(records, None, None, all_source + "\n" + context)
+    rep.errors.extend(inner.errors)
+    return rep

@@ -1,0 +1,1431 @@
+"""Examples from evidence: (slices, focus, style) -> a maintainer's request and an expert's think.
+
+Every sentence is built from facts the tool found; a builder whose evidence is missing returns
+nothing, so a fact with no evidence is left out rather than guessed. Phrasing is chosen with a
+seeded RNG, preferring variants not yet used in the run, so two requests rarely share a sentence.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .context import CallSite, needed_uses
+from .evidence import Evidence
+from .facts import Arm, Const, ItemFacts, Log, Sql, human_duration, human_int
+from .records import assemble_code
+
+__all__ = ["Example", "Phraser", "compose_examples", "STYLES", "FOCUSES"]
+
+STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
+
+
+def q(x: str) -> str:
+    return f"`{x}`"
+
+
+def _lower1(s: str) -> str:
+    """Lower-case a sentence's first letter to continue it after a colon (not `SQL`, not `Foo`)."""
+    if len(s) > 1 and s[0].isupper() and s[1].islower():
+        return s[0].lower() + s[1:]
+    return s
+
+
+class Phraser:
+    """Seeded choices that avoid repeating a variant within one run where it can."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.used: dict[str, set[int]] = {}
+
+    def pick(self, key: str, options: list[str] | tuple[str, ...], salt: str = "") -> str:
+        if not options:
+            return ""
+        rng = random.Random(f"{self.seed}|{key}|{salt}")
+        order = list(range(len(options)))
+        rng.shuffle(order)
+        used = self.used.setdefault(key, set())
+        for i in order:
+            if i not in used:
+                used.add(i)
+                return options[i]
+        used.clear()
+        used.add(order[0])
+        return options[order[0]]
+
+
+@dataclass
+class Ask:
+    """What a request is about, in parts every style can arrange its own way."""
+
+    title: str
+    ask: str  # one sentence naming what to write and where
+    criteria: list[str]  # behaviour with real values
+    symptom: str  # what goes wrong without it (incident follow-ups)
+    refactor: str  # the restructuring a refactor ask would request
+
+
+@dataclass
+class Draft:
+    ask: Ask
+    think: list[str]
+
+
+@dataclass
+class Example:
+    primary: int
+    focus: str
+    style: str
+    items: list[int]
+    spans: list[tuple[int, int]]
+    rules: list[str]
+    user: str = ""
+    think: str = ""
+    code: str = ""
+    importance: tuple[int, ...] = ()
+
+
+# -- helpers over evidence --------------------------------------------------------------------
+
+
+def _sentence_join(parts: list[str | None]) -> list[str]:
+    return [p for p in parts if p]
+
+
+def _const_by_name(ev: Evidence, f: ItemFacts, name: str) -> Const | None:
+    c = f.const(name)
+    if c is not None:
+        return c
+    for other in ev.facts.values():
+        c = other.const(name)
+        if c is not None and not c.local:
+            return c
+    return None
+
+
+def _value_consts(ev: Evidence, f: ItemFacts, text: str) -> list[Const]:
+    out = []
+    for name in re.findall(r"\b[A-Z][A-Z0-9_]+\b", text):
+        c = _const_by_name(ev, f, name)
+        if c is not None and c not in out:
+            out.append(c)
+    return out
+
+
+def _cq(c: Const) -> str:
+    """`IDLE` (12 hours)."""
+    return f"{q(c.name)} ({c.human})" if c.value is not None else q(c.name)
+
+
+def _batch_const(ev: Evidence, f: ItemFacts) -> Const | None:
+    for c in f.consts:
+        if "BATCH" in c.name.upper() and c.value is not None and not c.is_duration:
+            return c
+    return None
+
+
+def _pause_calls(ev: Evidence, f: ItemFacts) -> list[tuple[str, ItemFacts | None]]:
+    """How the item pauses: direct tokio sleeps, or same-file helpers that sleep."""
+    out: list[tuple[str, ItemFacts | None]] = []
+    for s in f.sleeps:
+        out.append((s.written, None))
+    for call in f.calls:
+        if call.local_fn:
+            helper = _facts_by_name(ev, call.written)
+            if helper is not None and helper.sleeps:
+                out.append((call.written, helper))
+    return out
+
+
+def _facts_by_name(ev: Evidence, name: str) -> ItemFacts | None:
+    for f in ev.facts.values():
+        if f.name == name and f.item.kind == "fn" and f.item.parent is None:
+            return f
+    return None
+
+
+def _sleep_var(f: ItemFacts) -> str | None:
+    for var in f.unwraps.values():
+        return var
+    return None
+
+
+def _schedule_branch(f: ItemFacts, var: str) -> tuple[str, str, str] | None:
+    for arm in f.arms:
+        for v, cond, then, other in arm.branches:
+            if v == var:
+                return cond, then, other
+    return None
+
+
+def _err_arm(f: ItemFacts) -> Arm | None:
+    for arm in f.arms:
+        if arm.pattern.startswith("Err"):
+            return arm
+    return None
+
+
+def _ok_arm(f: ItemFacts) -> Arm | None:
+    for arm in f.arms:
+        if arm.pattern.startswith("Ok"):
+            return arm
+    return None
+
+
+def _launch_chain(ev: Evidence, idx: int) -> list[int]:
+    """idx, then same-file callers upward until one that other files call (or none)."""
+    chain = [idx]
+    seen = {idx}
+    cur = idx
+    while cur not in ev.sites:
+        ups = [c for c in ev.callers.get(cur, []) if c not in seen]
+        if not ups:
+            break
+        # Prefer the caller that is itself a candidate: that is the path the task takes.
+        ups.sort(key=lambda c: (c not in ev.candidates, c))
+        cur = ups[0]
+        seen.add(cur)
+        chain.append(cur)
+    return chain
+
+
+def _site_phrase(site: CallSite) -> str:
+    where = f"{q(site.caller)} in {q(site.file)}" if site.caller else q(site.file)
+    wrappers = [w for w in site.wrappers if w != "async block"]
+    inside_async = "async block" in site.wrappers
+    how = "awaits it" if site.awaited else "calls it"
+    if wrappers:
+        w = wrappers[0]
+        container = f"an async block that is one branch of {q(w)}" if inside_async else q(w)
+        if w.startswith("tokio::spawn") or w.startswith("tokio::task::spawn"):
+            container = f"a task started with {q(w)}"
+        return f"{where} {how} inside {container}"
+    return f"{where} {how} directly"
+
+
+def _launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
+    chain = _launch_chain(ev, idx)
+    top = chain[-1]
+    sites = ev.sites.get(top, [])
+    names = [ev.name(i) for i in chain]
+    if len(chain) > 1:
+        hops = ", ".join(
+            f"{q(names[i + 1])} calls {q(names[i])}" for i in range(len(chain) - 1)
+        )
+        lead = ph.pick(
+            "launch-lead",
+            [
+                f"It only ever runs on the background path: {hops}",
+                f"Following the callers up: {hops}",
+                f"Its place in the task: {hops}",
+            ],
+            salt,
+        )
+    else:
+        lead = ""
+    if not sites:
+        if ev.crate_root is None:
+            return (lead + ".") if lead else None
+        tail = f"nothing else in the crate calls {q(names[-1])}, so how it is started is up to its caller"
+        return f"{lead}; {tail}." if lead else tail[0].upper() + tail[1:] + "."
+    site = sites[0]
+    phrase = _site_phrase(site)
+    spawned = any(w.startswith(("tokio::spawn", "tokio::task::spawn")) for w in site.wrappers)
+    joined = [w for w in site.wrappers if "join" in w]
+    if joined and not spawned:
+        after = ph.pick(
+            "launch-join",
+            [
+                f"so it runs concurrently with the other branches of that {q(joined[0])} on the "
+                "same task instead of on a spawned one",
+                f"which keeps it off a task of its own: the branches of {q(joined[0])} are polled "
+                "together, as one future",
+                f"so the loop shares a task with the other {q(joined[0])} branches and only makes "
+                "progress when it yields at an `.await`",
+            ],
+            salt,
+        )
+    elif spawned:
+        after = "so it runs as its own tokio task, independent of the caller's future"
+    else:
+        after = "so it runs inline in that caller's future"
+    core = f"{phrase}, {after}"
+    if lead:
+        return f"{lead}, and {core}."
+    return core[0].upper() + core[1:] + "."
+
+
+def _shutdown_bits(ev: Evidence, f: ItemFacts) -> dict[str, str]:
+    bits: dict[str, str] = {}
+    for loop in f.loops:
+        if re.search(r"(?i)shut|cancel", loop.condition):
+            bits["loop"] = f"{loop.keyword} {loop.condition}"
+    for s in f.sleeps:
+        if s.cancellable:
+            bits["sleep_wrapper"] = s.cancellable
+    for call in f.shutdown:
+        name = call.strip(".()").split("::")[-1]
+        ret = ev.crate_fn_returns.get(name)
+        # The token the sleep is raced against, not the boolean flag the loop header reads.
+        if ret and ret != "bool":
+            bits.setdefault("token_type", ret)
+            bits.setdefault("token_fn", call)
+    for ret, line in f.early_returns:
+        bits.setdefault("return", ret)
+    if "is_none" in f.idents:
+        bits["is_none"] = "is_none"
+    if "cancelled" in f.idents:
+        bits["cancelled"] = "cancelled"
+    if "is_cancelled" in f.idents:
+        bits["is_cancelled"] = "is_cancelled"
+    if "break" in f.idents:
+        bits["break"] = "break"
+    return bits
+
+
+# -- focus builders -----------------------------------------------------------------------------
+# Each takes (evidence, item index, phraser) and returns a Draft, or None without evidence.
+
+Builder = Callable[[Evidence, int, Phraser], "Draft | None"]
+
+
+def _where(ev: Evidence, idx: int) -> str:
+    return f"{q(ev.name(idx))} in {q(ev.display)}"
+
+
+def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    var = _sleep_var(f)
+    if var is None:
+        return None
+    branch = _schedule_branch(f, var)
+    if branch is None:
+        return None
+    cond, then, other = branch
+    idle_side, busy_side = (then, other) if other.strip() == "None" else (other, then)
+    if busy_side.strip() != "None":
+        return None
+    idle = _value_consts(ev, f, idle_side)
+    if not idle or not idle[0].is_duration:
+        return None
+    idle_c = idle[0]
+    batch = _batch_const(ev, f)
+    init = dict(f.inits).get(var, "")
+    pauses = _pause_calls(ev, f)
+    name = ev.name(idx)
+    batch_txt = human_int(batch.value) if batch and batch.value is not None else ""
+    criteria = [
+        f"after a pass that comes back short, wait {idle_c.human} before the next one",
+        "after a full batch, start the next pass right away so a backlog drains quickly",
+    ]
+    if batch_txt:
+        criteria[0] = f"after a pass that handles fewer than {batch_txt} rows, wait {idle_c.human}"
+    ask = Ask(
+        title=ph.pick("t-schedule", [
+            f"{name}: adapt the polling interval to how much work the last pass found",
+            f"Variable polling schedule for {name}",
+            f"Stop {name} from sleeping while a backlog is waiting",
+        ]),
+        ask=f"Drive the wait between passes of {_where(ev, idx)} from the result of each pass.",
+        criteria=criteria,
+        symptom=(
+            f"a fixed wait meant a big backlog drained one batch every {idle_c.human}"
+            if batch_txt else f"a fixed {idle_c.human} wait let work pile up between passes"
+        ),
+        refactor=(
+            f"replace a fixed sleep in {q(name)} with a schedule decided after each pass"
+        ),
+    )
+    think = [
+        ph.pick("sched-open", [
+            f"The decision that matters in {q(name)} is how long to wait between passes, and "
+            "the result of the pass already answers it.",
+            f"{q(name)} should not poll on a fixed clock: each pass tells it whether there is "
+            "more work waiting.",
+        ]),
+        f"In the {q(_ok_arm(f).pattern if _ok_arm(f) else 'Ok')} arm I set {q(var)} with "
+        f"{q('if ' + cond)}: one side is {q(idle_side.strip())}, {idle_c.human}, and the other "
+        f"is {q('None')}, which skips the wait so the next pass starts immediately.",
+    ]
+    if batch:
+        think.append(
+            f"The comparison is against {_cq(batch)}, the same value passed as the batch limit, so "
+            "a full batch is read as \"there is probably more\" and a short one as \"caught up\"."
+        )
+    if idle_c.comment:
+        think.append(
+            f"The comment on {q(idle_c.name)} says it plainly: {_lower1(idle_c.comment).rstrip('.')}."
+        )
+    if init:
+        if init.strip() == "None":
+            think.append(
+                f"{q(var)} starts as {q('None')}, so the first pass runs as soon as the task starts."
+            )
+        else:
+            think.append(f"{q(var)} starts as {q(init)}, so even the first pass waits for it.")
+    if pauses:
+        mech, helper = pauses[0]
+        if helper is None:
+            think.append(
+                f"The wait itself is {q(mech)}, an async timer, so the task yields its thread "
+                "to the runtime while it naps instead of blocking it."
+            )
+        else:
+            think.append(
+                f"The wait goes through {q(mech)}, which wraps {q(helper.sleeps[0].written)}, so "
+                "the task yields to the runtime while it naps."
+            )
+    return Draft(ask, think)
+
+
+def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    bits = _shutdown_bits(ev, f)
+    if "loop" not in bits and "sleep_wrapper" not in bits and "cancelled" not in bits:
+        return None
+    name = ev.name(idx)
+    pauses = _pause_calls(ev, f)
+    think: list[str] = []
+    criteria: list[str] = []
+    if "loop" in bits:
+        think.append(ph.pick("shut-loop", [
+            f"{q(bits['loop'])} re-checks the process-wide shutdown flag before every pass, so "
+            "once shutdown starts no new pass begins.",
+            f"The loop header is {q(bits['loop'])}: shutdown is checked before each pass rather "
+            "than only once at startup.",
+        ]))
+        criteria.append("check the shutdown flag before starting each pass")
+    if "sleep_wrapper" in bits:
+        wrapper = bits["sleep_wrapper"]
+        tok = bits.get("token_fn", "")
+        tok_type = bits.get("token_type", "")
+        src = f"{q(tok)} (a {q(tok_type)})" if tok and tok_type else "the shutdown token"
+        sent = (
+            f"Checking the flag alone is not enough, because the loop may be in the middle of a "
+            f"long nap; so the sleep is passed to {q(wrapper)} on {src}, which races it against "
+            "cancellation."
+        )
+        think.append(sent)
+        if "is_none" in bits and "return" in bits:
+            think.append(
+                f"When {q(wrapper)} yields {q('None')} the token fired before the timer, and the "
+                f"loop does {q(bits['return'])} at once instead of sleeping out the rest of the wait."
+            )
+        criteria.append("wake from the idle wait as soon as shutdown is signalled")
+    elif pauses and pauses[0][1] is not None and "cancelled" in ev.facts[
+        pauses[0][1].index
+    ].idents:
+        helper = pauses[0][1]
+        think.append(
+            f"The wait goes through {q(helper.name)}, whose {q('tokio::select!')} races "
+            f"{q(helper.sleeps[0].written)} against {q('cancelled()')}, so a long nap ends the "
+            "moment shutdown is signalled."
+        )
+        if "is_cancelled" in bits and "break" in bits:
+            think.append(
+                f"Right after the nap {q('is_cancelled()')} tells an early wake-up from a finished "
+                f"timer, and the loop {q('break')}s instead of starting another pass."
+            )
+        criteria.append("wake from the idle wait as soon as shutdown is signalled")
+    local = [c for c in f.calls if c.local_fn and c.awaited and not c.propagates]
+    if local and ("sleep_wrapper" in bits or "loop" in bits):
+        think.append(
+            f"Only the wait is cancellable: the {q(local[-1].written)} call is awaited directly, "
+            "so a pass already in flight finishes its statement rather than being cut off "
+            "halfway."
+        )
+    if f.tail and f.loops:
+        think.append(
+            f"After the loop the function returns {q(f.tail)}, so a clean shutdown reads as "
+            "success to whoever awaits the task."
+        )
+    if not think:
+        return None
+    ask = Ask(
+        title=ph.pick("t-shutdown", [
+            f"{name} keeps the process alive during shutdown",
+            f"Make {name} shutdown-aware, including while it sleeps",
+            f"Graceful shutdown for {name}",
+        ]),
+        ask=f"Make {_where(ev, idx)} stop promptly when the server shuts down.",
+        criteria=criteria + ["return normally on shutdown, not as an error"],
+        symptom="a deploy waited on the task, which was asleep and only noticed shutdown after "
+        "its nap",
+        refactor=f"thread the server's shutdown signal through {q(name)}, including its sleeps",
+    )
+    return Draft(ask, think)
+
+
+def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    arm = _err_arm(f)
+    if arm is None:
+        return None
+    name = ev.name(idx)
+    delay = None
+    for var, value in arm.sets:
+        consts = _value_consts(ev, f, value)
+        if consts and consts[0].is_duration:
+            delay = (var, value, consts[0])
+    logs = arm.logs
+    think = [
+        ph.pick("err-open", [
+            f"A failed pass must not end {q(name)}: the task is meant to live as long as the "
+            "server, and a transient database error is exactly what it will meet.",
+            f"{q(name)} runs for the life of the server, so one failed pass has to be survivable.",
+        ])
+    ]
+    log_txt = ""
+    if logs:
+        lg = logs[0]
+        log_txt = f"{q(lg.macro + '!')}"
+        think.append(
+            f"The {q(arm.pattern)} arm logs the error with {log_txt} and does not return, so the "
+            "error never leaves the loop."
+        )
+    if delay:
+        var, value, c = delay
+        think.append(
+            f"It then sets {q(var)} to {q(value)}, so the next attempt waits {c.human} — long "
+            "enough not to hammer a database that is struggling, short enough to recover quickly "
+            "once it is back."
+        )
+    prop = [c for c in f.calls if c.propagates and c.local_fn]
+    if prop:
+        think.append(
+            f"The only {q('?')} is on {q(prop[0].written)} before the loop, so the task can "
+            "fail at startup but not once it is running."
+        )
+    ask = Ask(
+        title=ph.pick("t-errors", [
+            f"{name} dies on the first database error",
+            f"Retry failed passes in {name} instead of exiting",
+            f"Error handling for {name}",
+        ]),
+        ask=f"Keep {_where(ev, idx)} running when a pass fails.",
+        criteria=[
+            "log the failure with tracing and keep the loop alive"
+            if logs else "keep the loop alive after a failure",
+        ] + ([f"retry after {delay[2].human}, not immediately"] if delay else []),
+        symptom="a short database outage made a pass fail and the task exited; it stayed down "
+        "until the next restart",
+        refactor=f"move error handling in {q(name)} into the loop so one bad pass is contained",
+    )
+    return Draft(ask, think)
+
+
+def focus_startup(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    name = ev.name(idx)
+    pre = [c for c in f.calls if c.local_fn and c.propagates]
+    if not pre:
+        return None
+    check = pre[0]
+    helper = _facts_by_name(ev, check.written)
+    if helper is None or "bool" not in helper.returns:
+        return None
+    var = next((v for v, val in f.inits if check.written in val), None)
+    infos = [lg for lg in f.logs if lg.level == "info"]
+    think = [
+        f"Before the loop starts, {q(name)} asks {q(check.written)} once"
+        + (f" and keeps the answer in {q(var)}." if var else "."),
+    ]
+    if helper.doc_summary:
+        think.append(
+            f"That helper's doc says what it is for: {_lower1(helper.doc_summary).rstrip('.')}."
+        )
+    if "Background" in helper.doc or len(helper.doc.split("\n\n")) > 1:
+        extra = [p for p in helper.doc.split("\n\n")[1:] if not p.startswith("#")]
+        if extra:
+            think.append(
+                "Its longer doc gives the reason: " + extra[-1].replace("\n", " ").rstrip(".") + "."
+            )
+    if var:
+        users = [c for c in f.calls if var in c.args]
+        if users:
+            think.append(
+                f"{q(var)} is passed on to every {q(users[0].written)} call, so the expensive "
+                "legacy work is skipped for the life of the task when the check says there is "
+                "nothing there."
+                if helper.sql else
+                f"{q(var)} is passed on to every {q(users[0].written)} call."
+            )
+    if infos:
+        think.append(
+            f"When the check comes back false it logs {q(infos[0].macro + '!')} with "
+            f"\"{infos[0].message}\" so an operator can see why that part is idle."
+        )
+    if check.propagates:
+        think.append(
+            f"The check uses {q('?')}: if it fails, {q(name)} returns the error before the loop "
+            "begins rather than guessing."
+        )
+    ask = Ask(
+        title=ph.pick("t-startup", [
+            f"{name}: check once at startup whether the legacy work is still needed",
+            f"Skip unneeded work in {name} after a one-time startup probe",
+        ]),
+        ask=f"At the start of {_where(ev, idx)}, call {q(check.written)} once and use the answer "
+        "for the rest of the task.",
+        criteria=[
+            f"call {q(check.written)} before the loop, not on every pass",
+            "log at info level when the check says the work can be skipped",
+            "fail the task start if the check itself errors",
+        ],
+        symptom="the cleaner kept running a statement on a table with nothing left to clean, on "
+        "every pass",
+        refactor=f"hoist the {q(check.written)} probe out of the loop in {q(name)}",
+    )
+    return Draft(ask, think)
+
+
+def focus_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    batch = _batch_const(ev, f)
+    if batch is None:
+        return None
+    users = [c for c in f.calls if batch.name in c.args and c.local_fn]
+    if not users:
+        return None
+    call = users[0]
+    helper = _facts_by_name(ev, call.written)
+    pos = call.args.index(batch.name)
+    param = helper.params[pos][0] if helper and pos < len(helper.params) else ""
+    name = ev.name(idx)
+    think = [
+        f"Each pass is bounded: {q(name)} passes {_cq(batch)} to {q(call.written)}"
+        + (f" as its {q(param)} argument." if param else "."),
+    ]
+    if helper is not None:
+        limited = [s for s in helper.sql if s.limit]
+        if limited:
+            verbs = " and ".join(f"the {s.verb} on {q(s.tables[0])}" for s in limited if s.tables)
+            think.append(
+                f"Inside, {verbs} each cap their work with {q('LIMIT $1')}, so one pass touches "
+                f"at most {human_int(batch.value or 0)} rows per statement and no single "
+                "statement holds locks for long."
+            )
+        if any(s.skip_locked for s in helper.sql):
+            think.append(
+                f"{q('FOR UPDATE SKIP LOCKED')} lets a pass skip rows another connection already "
+                "holds, so two server instances can run the cleaner at once without waiting on "
+                "each other."
+            )
+    cmp = [x for x in f.comparisons if batch.name in x]
+    if cmp:
+        think.append(
+            f"The same constant comes back in {q(cmp[0])}: the batch size is also the signal "
+            "for whether to keep going."
+        )
+    ask = Ask(
+        title=ph.pick("t-batch", [
+            f"Bound each {name} pass to {human_int(batch.value or 0)} rows",
+            f"Batch size for {name}",
+        ]),
+        ask=f"Have {_where(ev, idx)} work in batches of {human_int(batch.value or 0)} rows, "
+        f"passed down to {q(call.written)}.",
+        criteria=[
+            f"a named batch-size constant of {human_int(batch.value or 0)}",
+            "each statement limited to one batch",
+            "rows locked by another instance are skipped, not waited on",
+        ],
+        symptom="one unbounded statement ran for minutes and held row locks the API needed",
+        refactor=f"make the batch size an explicit constant in {q(name)} and pass it down",
+    )
+    return Draft(ask, think)
+
+
+def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    levels = {lg.level for lg in f.logs}
+    if len(levels) < 2:
+        return None
+    name = ev.name(idx)
+    think = [
+        ph.pick("obs-open", [
+            f"A task nobody watches needs its logs to say what it is doing, so {q(name)} logs at "
+            f"{len(levels)} levels with a different job for each.",
+            f"I want {q(name)} to be debuggable from logs alone, without a metric for every "
+            "branch.",
+        ])
+    ]
+    for lg in f.logs:
+        msg = f" \"{lg.message}\"" if lg.message and lg.message != "{}" else ""
+        if lg.level == "info":
+            think.append(f"{q(lg.macro + '!')}{msg} marks a one-off decision at startup.")
+        elif lg.level == "error":
+            think.append(
+                f"{q(lg.macro + '!')} carries the failure itself, so an error pass shows up "
+                "wherever errors are collected."
+            )
+        elif lg.level == "debug":
+            fields = f" with {q(lg.fields[0])}" if lg.fields else ""
+            think.append(
+                f"{q(lg.macro + '!')}{msg}{fields} records the size and time of each pass at a "
+                "level that stays quiet in production."
+            )
+    if f.timing:
+        think.append(
+            f"The timing comes from {q(f.timing[0] + '()')} taken before the pass, read back "
+            "with " + (q(f.timing[1]) if len(f.timing) > 1 else "the elapsed time") + "."
+        )
+    guard = [x for x in f.comparisons if ">" in x and "0" in x]
+    if guard:
+        think.append(
+            f"The debug line is guarded by {q(guard[0])}, so idle passes don't add noise."
+        )
+    ask = Ask(
+        title=ph.pick("t-obs", [
+            f"Logging for {name}",
+            f"We can't tell what {name} is doing from the logs",
+        ]),
+        ask=f"Add tracing to {_where(ev, idx)} so each pass and each failure is visible.",
+        criteria=[f"{lg.level}-level log for {_log_role(lg)}" for lg in f.logs],
+        symptom="nobody could say whether the task was running, idle or failing",
+        refactor=f"give {q(name)} structured tracing events instead of ad hoc prints",
+    )
+    return Draft(ask, think)
+
+
+def _log_role(lg: Log) -> str:
+    return {
+        "info": "the startup decision",
+        "error": "failed passes",
+        "debug": "how much each pass did and how long it took",
+        "warn": "recoverable problems",
+        "trace": "step-by-step detail",
+    }[lg.level]
+
+
+def focus_launch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    if idx not in ev.sites:
+        return None
+    f = ev.facts[idx]
+    site = ev.sites[idx][0]
+    name = ev.name(idx)
+    launch = _launch_sentence(ev, idx, ph, "launch-focus")
+    think = [
+        f"{q(name)} is written as a plain {q('async fn')} returning {q(f.returns or '()')}: "
+        "it does not start a task itself, and the caller decides how it runs.",
+    ]
+    if launch:
+        think.append(launch)
+    if f.loops:
+        think.append(
+            f"That makes the {q(f.loops[0].keyword)} loop's {q('.await')} points important: every "
+            "wait hands control back, which is what lets the other branches progress."
+        )
+    if site.statement:
+        think.append(f"The call itself is {q(site.statement)}.")
+    ask = Ask(
+        title=ph.pick("t-launch", [
+            f"Run {name} alongside the server",
+            f"Wire {name} into server startup",
+        ]),
+        ask=f"Write {_where(ev, idx)} as an async fn the server can await next to its other "
+        f"long-running parts (it is awaited from {q(site.caller or site.file)}).",
+        criteria=[
+            "no task spawning inside the fn: the caller chooses how to run it",
+            f"return {q(f.returns)} so the caller can report a failure" if f.returns else
+            "return when done",
+        ],
+        symptom="the task was started in a way that hid its failures from the server",
+        refactor=f"make {q(name)} a plain async fn awaited by {q(site.caller or site.file)}",
+    )
+    return Draft(ask, think)
+
+
+def focus_sql_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    limited = [s for s in f.sql if s.limit and s.verb in ("UPDATE", "DELETE")]
+    if not limited:
+        return None
+    name = ev.name(idx)
+    limit_param = next((p for p, ty in f.params if p == "limit" or "limit" in p), "")
+    think = [
+        f"{q(name)} is the unit of work of the background job: one call, one bounded batch.",
+    ]
+    for s in limited:
+        table = q(s.tables[0]) if s.tables else "its table"
+        extra = " and skips rows that are locked elsewhere" if s.skip_locked else ""
+        think.append(
+            f"The {s.verb} on {table} selects its ids in a subquery with {q('LIMIT $1')}{extra}."
+        )
+    if limit_param:
+        think.append(f"{q('$1')} is bound from {q(limit_param)}, so the caller chooses the batch size.")
+    callers = ev.callers.get(idx, [])
+    for c in callers:
+        cf = ev.facts[c]
+        for call in cf.calls:
+            if call.written == name and len(call.args) >= 2:
+                b = _const_by_name(ev, cf, call.args[1]) if len(call.args) > 1 else None
+                if b is not None and b.value is not None:
+                    think.append(
+                        f"{q(cf.name)} passes {_cq(b)}, so each statement touches at most "
+                        f"{human_int(b.value)} rows per pass."
+                    )
+    if any(s.skip_locked for s in limited):
+        think.append(
+            f"{q('FOR UPDATE SKIP LOCKED')} is what makes it safe to run on more than one server "
+            "at a time: concurrent passes take different rows instead of queueing on the same "
+            "locks."
+        )
+    if f.tail and "rows_affected" in f.tail:
+        think.append(
+            f"It returns {q(f.tail)}, a row count the loop can compare with the batch size to "
+            "decide whether to sleep."
+        )
+    ask = Ask(
+        title=ph.pick("t-sqlbatch", [
+            f"{name}: process at most one batch per call",
+            f"Batch and skip-locked semantics for {name}",
+        ]),
+        ask=f"Implement {_where(ev, idx)} so each call handles at most one batch"
+        + (f" of {q(limit_param)} rows." if limit_param else "."),
+        criteria=[
+            f"every {'/'.join(sorted({s.verb for s in limited}))} capped with {q('LIMIT')}",
+            "rows held by another worker are skipped",
+            "return how many rows were affected",
+        ],
+        symptom="two instances running the cleaner at once blocked on each other's row locks",
+        refactor=f"split the batch SQL of {q(name)} so each statement is bounded and skip-locked",
+    )
+    return Draft(ask, think)
+
+
+def focus_gate(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if not f.let_branches or not f.bool_params_gating:
+        return None
+    var, cond, then, other = f.let_branches[0]
+    if cond not in f.bool_params_gating:
+        return None
+    name = ev.name(idx)
+    think = [
+        f"{q(name)} takes {q(cond)} as a plain {q('bool')} rather than checking the database "
+        "itself, so the decision is made once by the caller, not on every batch.",
+        f"When it is false, {q(var)} is simply {q(other)} and the legacy statement never runs.",
+    ]
+    for cmt in f.comments:
+        if "legacy" in cmt.lower():
+            think.append(f"The comment there points to the reasoning: {_lower1(cmt).rstrip('.')}.")
+            break
+    callers = [ev.facts[c] for c in ev.callers.get(idx, [])]
+    for cf in callers:
+        for v, val in cf.inits:
+            if any(v in call.args for call in cf.calls if call.written == name):
+                think.append(f"{q(cf.name)} computes that flag as {q(v)} from {q(val)}.")
+    if f.tail and var in f.tail:
+        think.append(f"The total still includes the legacy count through {q(f.tail)}.")
+    ask = Ask(
+        title=ph.pick("t-gate", [
+            f"Let {name} skip the legacy table",
+            f"Legacy cleanup in {name} should be optional",
+        ]),
+        ask=f"Give {_where(ev, idx)} a {q(cond)} flag that turns the legacy statement on or off.",
+        criteria=[
+            "the legacy statement runs only when the flag is set",
+            "the returned count adds both statements' rows",
+        ],
+        symptom="after the migration the legacy statement kept scanning a table that had "
+        "nothing left to expire",
+        refactor=f"move the legacy branch of {q(name)} behind a {q(cond)} parameter",
+    )
+    return Draft(ask, think)
+
+
+def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    sets = [s for s in f.sql if s.verb == "SET" and "statement_timeout" in s.text]
+    if not sets or "transaction" not in f.tags:
+        return None
+    name = ev.name(idx)
+    methods = [m for m in ("begin", "execute", "query_one", "commit") if m in f.idents]
+    think = [
+        ph.pick("tx-open", [
+            f"The background statements can run longer than the server's normal statement "
+            f"timeout allows, so {q(name)} lifts it — but only for this one statement.",
+            f"{q(name)} exists because a cleanup statement over a big table should not be "
+            "killed by the timeout meant for API queries.",
+        ]),
+        f"It opens a transaction with {q('begin()')}, runs {q(sets[0].text)} and then the "
+        "caller's statement on the same transaction: "
+        f"{q('SET LOCAL')} only lasts until the transaction ends, so the pooled connection goes "
+        "back with its usual timeout.",
+    ]
+    if f.question_marks:
+        think.append(
+            f"Every step uses {q('?')}, so the first error goes back to the caller as "
+            f"{q(f.returns)} and {q('commit()')} only runs after both statements succeeded."
+            if "commit" in methods else
+            f"Every step uses {q('?')}, so errors go back to the caller as {q(f.returns)}."
+        )
+    launch = _launch_sentence(ev, idx, ph, f"tx-{idx}")
+    if launch:
+        think.append(launch)
+    use = "query_one" if "query_one" in f.idents else "execute"
+    ask = Ask(
+        title=ph.pick("t-tx", [
+            f"Long cleanup statements hit statement_timeout ({name})",
+            f"Helper to run one statement without the statement timeout: {name}",
+            f"{name}: scoped statement timeout override",
+        ], salt=name),
+        ask=f"Add {_where(ev, idx)}: run one statement via {q(use)} with the statement timeout "
+        "disabled for that statement only.",
+        criteria=[
+            "the override is scoped to a transaction with SET LOCAL",
+            "the transaction commits only when the statement succeeded",
+            "errors are returned to the caller, not swallowed",
+        ],
+        symptom="the cleanup statement was cancelled by statement_timeout on a large table and "
+        "the backlog never shrank",
+        refactor=f"pull the timeout override into {q(name)} so callers don't repeat it",
+    )
+    return Draft(ask, think)
+
+
+def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if "bool" not in f.returns or not f.sql:
+        return None
+    name = ev.name(idx)
+    s = f.sql[0]
+    think = [
+        f"{q(name)} answers one yes/no question for the background job with {q(s.text)}"
+        + (f": {f.doc_summary[0].lower() + f.doc_summary[1:].rstrip('.')}." if f.doc_summary else "."),
+    ]
+    if "EXISTS" in s.text.upper() or s.limit:
+        think.append(
+            f"{q('EXISTS')} with {q('LIMIT 1')} lets the database stop at the first matching row, "
+            "so the check stays cheap even on a large table."
+            if "EXISTS" in s.text.upper() and s.limit else
+            "The query stops early instead of counting rows, so the check stays cheap."
+        )
+    if f.error_conversions:
+        conv = ", then ".join(q(x) for x in dict.fromkeys(f.error_conversions))
+        think.append(
+            f"Each way it can fail becomes an error for the caller through {conv}, so a missing "
+            "row or a bad column is reported rather than read as false."
+        )
+    callers = [ev.facts[c] for c in ev.callers.get(idx, [])]
+    for cf in callers:
+        call = next((c for c in cf.calls if c.written == name), None)
+        if call and call.propagates:
+            think.append(
+                f"{q(cf.name)} calls it once, before its loop, with {q('?')}: a failed check "
+                "stops the task at startup instead of running it on a guess."
+            )
+    launch = _launch_sentence(ev, idx, ph, f"probe-{idx}")
+    if launch:
+        think.append(launch)
+    ask = Ask(
+        title=ph.pick("t-probe", [
+            f"Cheap startup probe: {name}",
+            f"{name}: tell the cleaner whether legacy rows remain",
+        ]),
+        ask=f"Write {_where(ev, idx)} returning {q(f.returns)}: whether there is still work for "
+        "the legacy path.",
+        criteria=[
+            "a single cheap existence query, not a count",
+            "any failure is an error, never silently false",
+        ],
+        symptom="the cleaner could not tell whether the old table still needed cleaning",
+        refactor=f"extract the existence check into {q(name)}",
+    )
+    return Draft(ask, think)
+
+
+def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    """A helper that runs statements on different tables, each its own way."""
+    f = ev.facts[idx]
+    writes = [x for x in f.sql if x.verb in ("UPDATE", "DELETE") and x.tables]
+    if len(writes) < 2 or len({w.tables[0] for w in writes}) < 2:
+        return None
+    name = ev.name(idx)
+    local = [c for c in f.calls if c.local_fn]
+    think = [
+        f"{q(name)} has two jobs that look alike but are not the same: "
+        + " and ".join(f"an {w.verb} on {q(w.tables[0])}" for w in writes) + ".",
+    ]
+    first, second = writes[0], writes[1]
+    if "SET" in first.text and "NULL" in first.text.upper():
+        think.append(
+            f"On {q(first.tables[0])} the row stays and only the column is cleared "
+            f"({q('SET payload = NULL')}), while on {q(second.tables[0])} the whole row goes "
+            f"({q(second.verb)})."
+            if "SET payload = NULL" in first.text else
+            f"On {q(first.tables[0])} the statement clears values in place, while on "
+            f"{q(second.tables[0])} it removes rows."
+        )
+    if local and "execute" in f.idents:
+        think.append(
+            f"Only the first goes through {q(local[0].written)}; the {second.verb} runs with a "
+            f"plain {q('execute')} on the pool, so it keeps the normal statement timeout."
+        )
+    if f.bool_params_gating:
+        think.append(
+            f"The first is also the optional one, behind {q(f.bool_params_gating[0])}."
+        )
+    ask = Ask(
+        title=ph.pick("t-two", [
+            f"{name}: expire payloads in both the old and the new table",
+            f"Clean both payload locations in {name}",
+        ]),
+        ask=f"Extend {_where(ev, idx)} to expire rows in "
+        + " and ".join(q(w.tables[0]) for w in writes) + " in one call.",
+        criteria=[f"{w.verb} on {q(w.tables[0])}, bounded by the same limit" for w in writes]
+        + ["the two row counts are added up in the result"],
+        symptom="payloads in the new table were never expired because only the old one was "
+        "cleaned",
+        refactor=f"make {q(name)} handle each table with its own statement",
+    )
+    return Draft(ask, think)
+
+
+def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    convs = list(dict.fromkeys(f.error_conversions))
+    if len(convs) < 2:
+        return None
+    name = ev.name(idx)
+    msgs = re.findall(r'Error::generic\((?:format_args!\()?"([^"]+)"', ev.fs.text[f.item.start:f.item.end])
+    think = [
+        f"{q(name)} turns three different failures into one error type the background task "
+        f"can report: the query failing ({q('?')}), no row coming back ({q(convs[0])}), and "
+        f"the value not reading as the expected type ({q(convs[1])}).",
+    ]
+    if msgs:
+        think.append(
+            f"Both conversions say \"{msgs[0]}\", so a log line points at this check no matter "
+            "which step broke."
+            if len(set(m.split(':')[0] for m in msgs)) == 1 else
+            f"Each conversion carries its own message, starting with \"{msgs[0]}\"."
+        )
+    if f.returns:
+        think.append(
+            f"The signature returns {q(f.returns)}, so a broken check is never mistaken for "
+            f"{q('false')}."
+        )
+    callers = [ev.facts[c] for c in ev.callers.get(idx, [])]
+    for cf in callers:
+        call = next((c for c in cf.calls if c.written == name), None)
+        if call and call.propagates:
+            think.append(
+                f"{q(cf.name)} propagates it with {q('?')}, so the task refuses to start on an "
+                "answer it cannot trust."
+            )
+    ask = Ask(
+        title=ph.pick("t-errmap", [
+            f"{name} should never read a failure as false",
+            f"Error reporting in {name}",
+        ]),
+        ask=f"Make {_where(ev, idx)} report every failure as an error with a clear message.",
+        criteria=[
+            "a missing row is an error, not a default",
+            "a value that can't be read is an error",
+            "the message names the check",
+        ],
+        symptom="a failed existence check was treated as false and the legacy cleanup silently "
+        "stopped",
+        refactor=f"replace unwraps in {q(name)} with explicit error conversions",
+    )
+    return Draft(ask, think)
+
+
+def focus_tokio_generic(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    """For items whose evidence is tokio combinators (spawn, interval, select, timeout, join)."""
+    f = ev.facts[idx]
+    name = ev.name(idx)
+    think: list[str] = []
+    criteria: list[str] = []
+    if f.spawns:
+        think.append(
+            f"{q(name)} starts work with {q(f.spawns[0])}, so each piece runs as its own task and "
+            "a panic in one is contained in its JoinHandle instead of taking the caller down."
+            if "JoinHandle" in f.idents or "JoinHandle" in ev.fs.text else
+            f"{q(name)} starts work with {q(f.spawns[0])}, so it runs as its own task."
+        )
+        criteria.append("each unit of work runs on its own tokio task")
+    for iv in f.intervals:
+        val = f" of {human_duration(iv.seconds)}" if iv.seconds else ""
+        think.append(
+            f"{q(iv.written)}({iv.arg}) gives a steady tick{val}: unlike sleeping after each pass, "
+            "a slow pass doesn't push every later pass back."
+        )
+        criteria.append(f"run on a fixed interval{val}")
+        if "MissedTickBehavior" in f.idents:
+            think.append(
+                f"{q('MissedTickBehavior')} decides what happens after a pass overruns the tick, "
+                "so a slow pass does not trigger a burst of catch-up passes."
+            )
+    if f.selects:
+        think.append(
+            f"{q('tokio::select!')} waits on the work and the shutdown signal together; whichever "
+            "is ready first wins, so shutdown is noticed even mid-wait."
+        )
+        criteria.append("react to shutdown while waiting")
+    for t in f.timeouts:
+        val = f" of {human_duration(t.seconds)}" if t.seconds else ""
+        think.append(
+            f"{q(t.written)} bounds the call with a deadline{val}, so a hung peer costs a "
+            "timeout error instead of a stuck task."
+        )
+        criteria.append(f"give up after a timeout{val}")
+    if f.joins:
+        think.append(
+            f"{q('tokio::join!')} runs the futures concurrently and waits for all of them, "
+            "so the total time is the slowest one, not the sum."
+        )
+        criteria.append("run independent steps concurrently")
+    if "retry-backoff" in f.tags and f.loops:
+        think.append(
+            "Failures are retried with a growing delay, so a struggling peer gets room to "
+            "recover instead of a retry storm."
+        )
+        criteria.append("retry with backoff")
+    if len(think) < 1:
+        return None
+    arm = _err_arm(f)
+    if arm and arm.logs:
+        think.append(f"Errors are logged with {q(arm.logs[0].macro + '!')} and the task keeps going.")
+    launch = _launch_sentence(ev, idx, ph, f"generic-{idx}")
+    if launch:
+        think.append(launch)
+    ask = Ask(
+        title=ph.pick("t-generic", [
+            f"Background scheduling for {name}",
+            f"{name}: run it as a well-behaved background task",
+        ], salt=name),
+        ask=f"Implement {_where(ev, idx)} as a background task.",
+        criteria=criteria,
+        symptom="the task either blocked the caller or could not be stopped",
+        refactor=f"restructure {q(name)} around tokio's timers and task primitives",
+    )
+    return Draft(ask, think)
+
+
+def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    """A helper framed around the background job it serves."""
+    f = ev.facts[idx]
+    callers = ev.callers.get(idx, [])
+    if not callers or f.item.kind != "fn":
+        return None
+    name = ev.name(idx)
+    cf = ev.facts[callers[0]]
+    think = [
+        f"{q(name)} exists for {q(cf.name)}"
+        + (f", whose job is this: {cf.doc_summary[0].lower() + cf.doc_summary[1:].rstrip('.')}."
+           if cf.doc_summary else "."),
+    ]
+    if f.doc_summary:
+        think.append(f"Its own contract: {_lower1(f.doc_summary).rstrip('.')}.")
+    if f.returns:
+        think.append(f"It returns {q(f.returns)}, which its caller handles.")
+    launch = _launch_sentence(ev, idx, ph, f"role-{idx}")
+    if launch:
+        think.append(launch)
+    ask = Ask(
+        title=f"Helper for {cf.name}: {name}",
+        ask=f"Add {_where(ev, idx)} for {q(cf.name)} to call.",
+        criteria=[f"returns {q(f.returns)}" if f.returns else "no return value"],
+        symptom=f"{cf.name} had this logic inline and it was hard to follow",
+        refactor=f"extract {q(name)} from {q(cf.name)}",
+    )
+    return Draft(ask, think)
+
+
+# Focus table: id, builder, whether it is about a candidate (True) or a helper (False), priority.
+@dataclass(frozen=True)
+class Focus:
+    id: str
+    builder: Builder
+    for_candidates: bool
+    priority: int
+    with_helpers: bool = True
+
+
+FOCUSES: tuple[Focus, ...] = (
+    Focus("adaptive-schedule", focus_schedule, True, 10),
+    Focus("shutdown", focus_shutdown, True, 9),
+    Focus("error-backoff", focus_errors, True, 9),
+    Focus("startup-check", focus_startup, True, 8),
+    Focus("batch-size", focus_batch, True, 7),
+    Focus("launch", focus_launch, True, 6),
+    Focus("observability", focus_observability, True, 5),
+    Focus("tokio-primitives", focus_tokio_generic, True, 8),
+    Focus("batch-sql", focus_sql_batch, False, 7),
+    Focus("legacy-gate", focus_gate, False, 6),
+    Focus("two-statements", focus_two_statements, False, 5),
+    Focus("error-mapping", focus_error_mapping, False, 4),
+    Focus("statement-timeout", focus_timeout_tx, False, 6),
+    Focus("startup-probe", focus_probe, False, 6),
+    Focus("helper-role", focus_helper_role, False, 2),
+)
+
+
+# -- request styles -----------------------------------------------------------------------------
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
+    crit = [_cap(c) for c in a.criteria if c]
+    if style == "github-issue":
+        ctx = ph.pick("gh-ctx", [
+            "This came up while reviewing the background workers.",
+            "Filing this so the background job behaves predictably in production.",
+            "Raised in the last on-call review.",
+            "Small, contained change; the behaviour below is what we want.",
+        ], salt)
+        bullets = "\n".join(f"- [ ] {c}" for c in crit)
+        return f"### {a.title}\n\n{ctx} {a.ask}\n\n**Acceptance criteria**\n{bullets}"
+    if style == "infra-requirement":
+        head = ph.pick("infra-head", [
+            "Infra requirement (svix-server background jobs):",
+            "Platform requirement for the worker deployment:",
+            "Ops requirement ahead of the next capacity review:",
+        ], salt)
+        items = "\n".join(f"{i}. {c}." for i, c in enumerate(crit, 1))
+        return f"{head} {a.ask}\n\nRequirements:\n{items}"
+    if style == "internal-request":
+        hello = ph.pick("int-hello", [
+            "Hey, could you pick this up?",
+            "Quick one for whoever is on the server team this week.",
+            "Can you take this next sprint?",
+            "Request from the platform side.",
+        ], salt)
+        details = "; ".join(c[0].lower() + c[1:] for c in crit)
+        close = ph.pick("int-close", [
+            "Ping me if anything's unclear.",
+            "Happy to review.",
+            "No rush, but before the next release would be good.",
+            "Thanks!",
+        ], salt)
+        return f"{hello} {a.ask} Specifically: {details}. {close}"
+    if style == "incident-follow-up":
+        open_ = ph.pick("inc-open", [
+            "Incident follow-up:",
+            "Action item from last week's postmortem:",
+            "From the incident review:",
+            "Postmortem follow-up:",
+        ], salt)
+        details = "\n".join(f"- {c}" for c in crit)
+        return f"{open_} {_cap(a.symptom)}. {a.ask}\n\nWhat we need:\n{details}"
+    # refactor
+    open_ = ph.pick("ref-open", [
+        "Refactor ask:",
+        "Cleanup request:",
+        "Tech-debt item:",
+    ], salt)
+    keep = ph.pick("ref-keep", [
+        "Behaviour to end up with:",
+        "It should end up doing this:",
+        "Target behaviour:",
+    ], salt)
+    details = "\n".join(f"- {c}" for c in crit)
+    return f"{open_} {a.refactor}. {a.ask}\n\n{keep}\n{details}"
+
+
+# -- assembling examples -------------------------------------------------------------------------
+
+
+def _common_tail(ev: Evidence, idx: int, focus: str, ph: Phraser) -> list[str]:
+    """Reasoning every example about a task should carry: how it is launched, if not yet said."""
+    if focus in ("launch", "statement-timeout", "startup-probe", "tokio-primitives", "helper-role"):
+        return []
+    s = _launch_sentence(ev, idx, ph, f"tail-{focus}-{idx}")
+    return [s] if s else []
+
+
+def _slices(ev: Evidence, idx: int) -> list[int]:
+    items = [idx] + [j for j in ev.reach.get(idx, [])]
+    return sorted(set(items), key=lambda i: ev.fs.items[i].start)
+
+
+def _spans(ev: Evidence, items: list[int]) -> list[tuple[int, int]]:
+    fs = ev.fs
+    # Drop an item whose parent is also included: its text is already inside the parent.
+    chosen = [i for i in items if fs.items[i].parent not in items]
+    spans = [(fs.items[i].start, fs.items[i].end) for i in chosen]
+    uses = needed_uses(fs, spans)
+    return sorted(set(spans + [(u.start, u.end) for u in uses]))
+
+
+def _rule_ids(ev: Evidence, items: list[int]) -> list[str]:
+    out: set[str] = set()
+    for i in items:
+        f = ev.facts.get(i)
+        if f:
+            out.update(f.rule_ids)
+    return sorted(out)
+
+
+def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
+    """All examples the evidence supports, most important first, capped per file."""
+    drafts: list[tuple[tuple[int, ...], Example, Draft]] = []
+    style_i = random.Random(f"{ph.seed}|style|{ev.display}").randrange(len(STYLES))
+    subjects = ev.subjects()
+    for rank, idx in enumerate(subjects):
+        is_cand = idx in ev.candidates
+        produced = 0
+        for focus in FOCUSES:
+            if focus.for_candidates != is_cand:
+                continue
+            if focus.id == "helper-role" and produced:
+                continue
+            draft = focus.builder(ev, idx, ph)
+            if draft is None or not draft.think:
+                continue
+            if focus.id == "tokio-primitives" and produced:
+                continue
+            produced += 1
+            items = _slices(ev, idx)
+            ex = Example(
+                primary=idx,
+                focus=focus.id,
+                style="",
+                items=items,
+                spans=_spans(ev, items),
+                rules=_rule_ids(ev, items),
+            )
+            imp = (int(is_cand), focus.priority, -rank)
+            drafts.append((imp, ex, draft))
+    # Composites: the whole module's background machinery.
+    if len(subjects) >= 2:
+        module_items = sorted(
+            {i for s in subjects for i in _slices(ev, s)}, key=lambda i: ev.fs.items[i].start
+        )
+        d = _module_draft(ev, ph)
+        if d is not None:
+            ex = Example(subjects[0], "module", "", module_items, _spans(ev, module_items),
+                         _rule_ids(ev, module_items))
+            drafts.append(((1, 7, 0), ex, d))
+    # Composites: helpers that do the same job for different callers, shown side by side.
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for h in ev.helpers:
+        fh = ev.facts[h]
+        if fh.item.kind == "fn" and fh.tags:
+            groups.setdefault(tuple(fh.tags), []).append(h)
+    for tags, members in groups.items():
+        if len(members) < 2:
+            continue
+        d = _pair_draft(ev, members, ph)
+        if d is None:
+            continue
+        pair_items = sorted(
+            {i for m in members for i in _slices(ev, m)}, key=lambda i: ev.fs.items[i].start
+        )
+        ex = Example(members[0], "helper-pair", "", pair_items, _spans(ev, pair_items),
+                     _rule_ids(ev, pair_items))
+        drafts.append(((0, 5, 0), ex, d))
+    drafts.sort(key=lambda x: x[0], reverse=True)
+    chosen = drafts[:cap]
+    out: list[Example] = []
+    for n, (imp, ex, draft) in enumerate(chosen):
+        ex.style = STYLES[(style_i + n) % len(STYLES)]
+        salt = f"{ex.focus}|{ev.name(ex.primary)}"
+        ex.user = render_request(ex.style, draft.ask, ph, salt)
+        tail = _common_tail(ev, ex.primary, ex.focus, ph)
+        ex.think = " ".join(draft.think + [t for t in tail if t not in draft.think])
+        ex.code = assemble_code(ev.fs.text, ex.spans)
+        ex.importance = imp
+        out.append(ex)
+    return out
+
+
+def _pair_draft(ev: Evidence, members: list[int], ph: Phraser) -> Draft | None:
+    fs = [ev.facts[m] for m in members]
+    names = [f.name for f in fs]
+    shared_sql = {s.text for s in fs[0].sql}
+    for f in fs[1:]:
+        shared_sql &= {s.text for s in f.sql}
+    if not shared_sql:
+        return None
+    stmt = sorted(shared_sql)[0]
+    callers = []
+    for m in members:
+        cs = ev.callers.get(m, [])
+        callers.append(ev.name(cs[0]) if cs else "")
+    think = [
+        f"{' and '.join(q(n) for n in names)} are the same idea for two call shapes: both run "
+        f"{q(stmt)} inside a transaction before the caller's statement.",
+        "They differ only in what comes back: "
+        + "; ".join(f"{q(f.name)} returns {q(f.returns)}" for f in fs) + ".",
+    ]
+    pairs = [f"{q(c)} uses {q(n)}" for n, c in zip(names, callers) if c]
+    if pairs:
+        think.append(
+            "Each has one caller on the background path: " + " and ".join(pairs) + ", so the "
+            "timeout override never leaks into request-serving code."
+        )
+    think.append(
+        "Keeping them as two small functions instead of one generic one keeps the return types "
+        "plain for the callers."
+    )
+    ask = Ask(
+        title=ph.pick("t-pair", [
+            f"Timeout-free statement helpers: {', '.join(names)}",
+            "Two helpers to run background statements without the statement timeout",
+        ]),
+        ask=f"Add {' and '.join(q(n) for n in names)} to {q(ev.display)}: one per call shape, "
+        "both with the statement timeout lifted for a single transaction.",
+        criteria=[f"{q(f.name)} returns {q(f.returns)}" for f in fs]
+        + ["the timeout override ends with the transaction"],
+        symptom="the background statements and the existence check both hit the statement "
+        "timeout on a large table",
+        refactor="share the timeout override between the execute and query paths",
+    )
+    return Draft(ask, think)
+
+
+def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
+    if not ev.candidates:
+        return None
+    main = ev.candidates[0]
+    f = ev.facts[main]
+    names = [ev.name(i) for i in ev.subjects()]
+    roles: list[str] = []
+    for i in ev.subjects():
+        fi = ev.facts[i]
+        if fi.doc_summary:
+            roles.append(f"{q(fi.name)} — {fi.doc_summary[0].lower() + fi.doc_summary[1:].rstrip('.')}")
+        else:
+            roles.append(q(fi.name))
+    think = [
+        f"{q(ev.display)} holds one background job, and I want its pieces layered so each can be "
+        f"reasoned about alone: {q(f.name)} is the long-running driver and the rest are the "
+        "steps it calls.",
+        "The pieces: " + "; ".join(roles) + ".",
+    ]
+    consts = [c for c in f.consts if c.value is not None]
+    if consts:
+        think.append(
+            "The tunables live as consts next to the loop that uses them: "
+            + ", ".join(_cq(c) for c in consts) + "."
+        )
+    launch = _launch_sentence(ev, main, ph, "module")
+    if launch:
+        think.append(launch)
+    ask = Ask(
+        title=ph.pick("t-module", [
+            f"Background cleanup module: {ev.module}",
+            f"Implement {ev.module} end to end",
+        ]),
+        ask=f"Write the {q(ev.display)} module: {q(f.name)} plus the helpers it needs "
+        f"({', '.join(q(n) for n in names[1:])}).",
+        criteria=[
+            f"{q(f.name)} is the only entry point the server needs",
+            "each helper does one step and returns its errors",
+            "tunable values are named constants",
+        ],
+        symptom="the background job was one long function that nobody wanted to touch",
+        refactor=f"split the background job in {q(ev.display)} into a driver and small helpers",
+    )
+    return Draft(ask, think)
+
+
+_ = (Sql, field)  # re-exported types used in annotations elsewhere

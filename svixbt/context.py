@@ -1,0 +1,229 @@
+"""Context an example carries, and how the crate launches a task.
+
+- the file's call graph and type references: which same-file items an item reaches;
+- the `use` declarations whose names an example's code needs;
+- call sites across the crate (nearest `Cargo.toml`): where an item is called, inside
+  `tokio::spawn`, `tokio::join!`, `tokio::select!` or a plain `.await`, by which fn in which file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pipeline import FileScan, scan_source
+from .scanner import UseDecl
+from .sources import InputError, crate_root, read_source, rust_files
+from .symbols import parse_use
+
+__all__ = ["references", "reachable", "needed_uses", "CallSite", "call_sites", "crate_scans"]
+
+# Items another item can need as context: helper fns, type aliases, consts, statics and types.
+_CONTEXT_KINDS = frozenset({"fn", "type", "const", "static", "struct", "enum", "union"})
+
+
+def _top_level(fs: FileScan) -> dict[str, int]:
+    """Name -> index of non-test file-level items an example could carry along."""
+    out: dict[str, int] = {}
+    for idx, it in enumerate(fs.items):
+        if it.parent is None and not it.is_test and it.kind in _CONTEXT_KINDS and it.name:
+            out.setdefault(it.name, idx)
+    return out
+
+
+def references(fs: FileScan, index: int) -> list[int]:
+    """Same-file items that item ``index`` names directly (calls, types, consts), in order."""
+    item = fs.items[index]
+    top = _top_level(fs)
+    rng = fs.scan.token_range(item.keyword_start, item.end)
+    texts, codes = fs.scan.texts, fs.scan.codes
+    out: list[int] = []
+    for k in rng:
+        if codes[k] != "n":
+            continue
+        name = texts[k]
+        target = top.get(name)
+        if target is None or target == index:
+            continue
+        # `x.name(` is a method of something else; `Other::name` belongs to another path.
+        prev = texts[k - 1] if k else ""
+        if prev == "." or (prev == "::" and k >= 2 and texts[k - 2] not in ("crate", "self")):
+            continue
+        if fs.items[target].start <= fs.scan.starts[k] < fs.items[target].end:
+            continue
+        if target not in out:
+            out.append(target)
+    return out
+
+
+def reachable(fs: FileScan, index: int) -> list[int]:
+    """Every same-file item reachable from ``index`` through references, nearest first."""
+    seen: list[int] = []
+    frontier = [index]
+    while frontier:
+        nxt: list[int] = []
+        for i in frontier:
+            for j in references(fs, i):
+                if j != index and j not in seen:
+                    seen.append(j)
+                    nxt.append(j)
+        frontier = nxt
+    return seen
+
+
+def needed_uses(fs: FileScan, spans: list[tuple[int, int]]) -> list[UseDecl]:
+    """Whole `use` declarations of the file whose imported names the code in ``spans`` uses."""
+    used: set[str] = set()
+    for a, b in spans:
+        for k in fs.scan.token_range(a, b):
+            # A qualified `std::result::Result` is not the `Result` a `use` brings in.
+            if fs.scan.codes[k] == "n" and (k == 0 or fs.scan.texts[k - 1] != "::"):
+                used.add(fs.scan.texts[k])
+    out: list[UseDecl] = []
+    for u in fs.scan.uses:
+        if u.is_test or u.parent is not None:
+            continue
+        names = [local for local, _ in parse_use(u.text)]
+        if any(n in used for n in names):
+            out.append(u)
+    return out
+
+
+@dataclass(frozen=True)
+class CallSite:
+    file: str  # relative to the crate root
+    line: int
+    caller: str  # enclosing fn name ("" at file level)
+    wrappers: tuple[str, ...]  # innermost first: "tokio::join!", "tokio::spawn", "async block", ...
+    awaited: bool
+    statement: str  # the calling line, stripped
+
+
+_WRAPPER_PATHS = {
+    "tokio::spawn": "tokio::spawn",
+    "tokio::task::spawn": "tokio::task::spawn",
+    "tokio::task::spawn_blocking": "tokio::task::spawn_blocking",
+    "tokio::join": "tokio::join!",
+    "tokio::try_join": "tokio::try_join!",
+    "tokio::select": "tokio::select!",
+}
+
+
+def crate_scans(path: Path) -> tuple[Path | None, list[FileScan]]:
+    """Scans of every readable `.rs` file of the crate around ``path`` (its `src/` tree)."""
+    root = crate_root(path)
+    if root is None:
+        return None, []
+    src = root / "src"
+    if not src.is_dir():
+        return root, []
+    try:
+        files = rust_files([src])
+    except InputError:
+        return root, []
+    out: list[FileScan] = []
+    for f in files:
+        try:
+            out.append(scan_source(read_source(f)))
+        except InputError:
+            continue
+    return root, out
+
+
+def call_sites(
+    root: Path, scans: list[FileScan], name: str, defined_in: Path, module: str = ""
+) -> list[CallSite]:
+    """Where the crate calls fn ``name`` (outside test code), and what wraps each call.
+
+    In another file a bare ``name(...)`` is only this fn when that file imports it from a path
+    through ``module`` and defines no fn of the same name; ``module::name(...)`` always is.
+    """
+    found: list[CallSite] = []
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for fs in scans:
+        if not word.search(fs.text):
+            continue
+        same_file = fs.source.path.resolve() == defined_in.resolve()
+        own_def = any(it.kind == "fn" and it.name == name for it in fs.items)
+        imported = module and f"::{module}::" in "::" + fs.imports.get(name, "") + "::"
+        bare_ok = same_file or (imported and not own_def) or not module
+        scan = fs.scan
+        texts, codes, match = scan.texts, scan.codes, scan.match
+        enclosing = _enclosing_openers(match, len(texts))
+        for k in range(len(texts)):
+            if texts[k] != name or codes[k] != "n" or k + 1 >= len(texts) or texts[k + 1] != "(":
+                continue
+            if k and texts[k - 1] in ("fn", "."):
+                continue
+            qualified = k >= 2 and texts[k - 1] == "::" and texts[k - 2] == module
+            if not bare_ok and not qualified:
+                continue
+            owner = _owner(fs, scan.starts[k])
+            if owner is not None and fs.items[owner].is_test:
+                continue
+            if fs.source.path.resolve() == defined_in.resolve() and owner is not None:
+                if fs.items[owner].name == name:
+                    continue
+            close = match[k + 1] if match[k + 1] > k else k + 1
+            awaited = close + 2 < len(texts) and texts[close + 1] == "." and texts[close + 2] == "await"
+            wrappers: list[str] = []
+            o = enclosing[k]
+            while o >= 0:
+                w = _wrapper_of(fs, o)
+                if w:
+                    wrappers.append(w)
+                o = enclosing[o]
+            caller = fs.items[owner].name if owner is not None else ""
+            line = scan.line_of(scan.starts[k])
+            text_line = scan.text.splitlines()[line - 1].strip() if scan.text else ""
+            try:
+                rel = str(fs.source.path.resolve().relative_to(root.resolve()))
+            except ValueError:
+                rel = str(fs.source.path)
+            found.append(CallSite(rel, line, caller, tuple(wrappers), awaited, text_line))
+    return found
+
+
+def _enclosing_openers(match: list[int], n: int) -> list[int]:
+    """For each token, the index of the innermost bracket that encloses it (-1 at top level)."""
+    out = [-1] * n
+    stack: list[int] = []
+    for i in range(n):
+        while stack and match[stack[-1]] > 0 and i > match[stack[-1]]:
+            stack.pop()
+        out[i] = stack[-1] if stack else -1
+        if match[i] > i:
+            stack.append(i)
+    return out
+
+
+def _wrapper_of(fs: FileScan, opener: int) -> str:
+    """What the bracket at ``opener`` belongs to: a spawn call, a join!/select!, an async block."""
+    texts = fs.scan.texts
+    k = opener - 1
+    if k >= 0 and texts[k] == "!":
+        k -= 1
+    if k >= 0 and texts[opener] == "{" and texts[k] in ("async", "move"):
+        return "async block"
+    j = k
+    while j >= 2 and texts[j - 1] == "::":
+        j -= 2
+    if j < 0 or k < 0:
+        return ""
+    parts = texts[j : k + 1 : 2]
+    if not parts:
+        return ""
+    head = fs.imports.get(parts[0])
+    full = "::".join([head, *parts[1:]]) if head else "::".join(parts)
+    return _WRAPPER_PATHS.get(full, "")
+
+
+def _owner(fs: FileScan, offset: int) -> int | None:
+    """The innermost fn containing ``offset``."""
+    best: int | None = None
+    for idx, it in enumerate(fs.items):
+        if it.kind == "fn" and it.start <= offset < it.end:
+            if best is None or it.start >= fs.items[best].start:
+                best = idx
+    return best

@@ -1,0 +1,224 @@
+"""The main job: Rust sources in, checked ChatML records (and a provenance manifest) out."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .checks import (
+    REQUEST_MAX_JACCARD,
+    THINK_MAX_JACCARD,
+    grounding_errors,
+    jaccard,
+    schema_errors,
+    trigrams,
+)
+from .compose import Example, Phraser, compose_examples
+from .evidence import build_evidence
+from .pipeline import scan_source
+from .records import dumps, make_record, manifest_path_for, read_jsonl, sha256_text, write_atomic
+from .sources import InputError, read_source, rust_files
+
+__all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
+
+SAMPLE = "sample_cleaner.rs"
+
+
+@dataclass
+class FileReport:
+    path: str
+    written: int = 0
+    rejected: list[str] = field(default_factory=list)
+    skipped: str = ""
+    problems: list[str] = field(default_factory=list)
+    duplicates: int = 0
+
+
+@dataclass
+class GenerateReport:
+    out: Path
+    manifest: Path
+    files: list[FileReport] = field(default_factory=list)
+    used_sample: bool = False
+
+    @property
+    def written(self) -> int:
+        return sum(f.written for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for f in self.files if f.skipped)
+
+
+def bundled_sample() -> Path:
+    return Path(str(resources.files("svixbt") / "data" / SAMPLE))
+
+
+def _check_output(out: Path, inputs: list[Path]) -> None:
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{out}: output directory {parent} does not exist; create it first")
+    if out.is_dir():
+        raise InputError(f"{out}: is a directory; give a file name such as {out / 'data.jsonl'}")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(f"{out}: not writable")
+    for p in inputs:
+        try:
+            if out.exists() and out.resolve() == p.resolve():
+                raise InputError(f"{out}: output path is also an input; choose another -o")
+        except OSError:
+            continue
+        if out.resolve() == p.resolve():
+            raise InputError(f"{out}: output path is also an input; choose another -o")
+
+
+def _example_errors(
+    ex: Example, rec: dict[str, Any], context: str, accepted: list[tuple[set[Any], set[Any], str]]
+) -> list[str]:
+    errs = schema_errors(rec)
+    errs += grounding_errors([ex.user, ex.think], ex.code, context)
+    tu, tt = trigrams(ex.user), trigrams(ex.think)
+    for ou, ot, label in accepted:
+        if jaccard(tu, ou) > REQUEST_MAX_JACCARD:
+            errs.append(f"request too close to {label} (Jaccard {jaccard(tu, ou):.2f})")
+        if jaccard(tt, ot) > THINK_MAX_JACCARD:
+            errs.append(f"think too close to {label} (Jaccard {jaccard(tt, ot):.2f})")
+    return errs
+
+
+def generate(
+    paths: list[Path] | None,
+    out: Path,
+    *,
+    append: bool = False,
+    seed: int = 0,
+    cap: int = 25,
+    manifest: Path | None = None,
+    with_crate: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> GenerateReport:
+    """Generate records for ``paths`` (files or directories; None: the bundled sample).
+
+    Records that fail a check are not written; they are listed in the report. The output and its
+    manifest are replaced atomically, or extended with ``append`` (never duplicating a record).
+    """
+    manifest = manifest or manifest_path_for(out)
+    used_sample = not paths
+    inputs = [bundled_sample()] if used_sample else list(paths or [])
+    _check_output(out, inputs)
+    _check_output(manifest, inputs)
+    files = rust_files(inputs)
+    single = len(files) == 1 and all(p.is_file() for p in inputs)
+    report = GenerateReport(out=out, manifest=manifest, used_sample=used_sample)
+
+    kept = b""
+    kept_manifest = b""
+    existing: set[str] = set()
+    accepted: list[tuple[set[Any], set[Any], str]] = []
+    line_no = 0
+    if append and out.exists():
+        kept = out.read_bytes()
+        try:
+            old = read_jsonl(out)
+        except ValueError as exc:
+            raise InputError(f"{out}: cannot append: {exc}") from None
+        for n, r in enumerate(old, 1):
+            existing.add(dumps(r))
+            if not schema_errors(r):
+                u = r["messages"][1]["content"]
+                a = r["messages"][2]["content"]
+                accepted.append((trigrams(u), trigrams(a), f"existing record {n}"))
+        line_no = len(old)
+        if manifest.exists():
+            kept_manifest = manifest.read_bytes()
+
+    rows: list[dict[str, Any]] = []
+    mrows: list[dict[str, Any]] = []
+    ph = Phraser(seed)
+    for i, f in enumerate(files, 1):
+        fr = FileReport(str(f))
+        report.files.append(fr)
+        if progress:
+            progress(f"[{i}/{len(files)}] {f}")
+        try:
+            src = read_source(f)
+        except InputError as exc:
+            if single:
+                raise
+            fr.skipped = str(exc)
+            continue
+        fs = scan_source(src)
+        fr.problems = [str(p) for p in fs.scan.problems]
+        ev = build_evidence(fs, with_crate=with_crate)
+        context = "\n".join([fs.text, ev.crate_text, *_known_paths(ev)])
+        source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
+        for ex in compose_examples(ev, ph, cap=cap):
+            rec = make_record(ex.user, ex.think, ex.code)
+            line = dumps(rec)
+            if line in existing:
+                fr.duplicates += 1
+                continue
+            label = f"{ex.focus} of {fs.items[ex.primary].name}"
+            errs = _example_errors(ex, rec, context, accepted)
+            if errs:
+                fr.rejected.append(f"{label}: {'; '.join(errs)}")
+                continue
+            existing.add(line)
+            accepted.append((trigrams(ex.user), trigrams(ex.think), label))
+            rows.append(rec)
+            line_no += 1
+            fr.written += 1
+            mrows.append(_manifest_row(line_no, line, src.path, source_sha, fs, ex, seed))
+    write_atomic(out, rows, keep_prefix=kept)
+    write_atomic(manifest, mrows, keep_prefix=kept_manifest)
+    return report
+
+
+def _known_paths(ev: Any) -> list[str]:
+    """File paths a request or think may name: this file's, and the call-site files'."""
+    paths = {ev.display}
+    for sites in ev.sites.values():
+        paths.update(s.file for s in sites)
+    return sorted(paths)
+
+
+def _manifest_row(
+    n: int, line: str, path: Path, source_sha: str, fs: Any, ex: Example, seed: int
+) -> dict[str, Any]:
+    bom = fs.source.bom_bytes
+    slices = []
+    for a, b in ex.spans:
+        item = next((it for it in fs.items if it.start == a and it.end == b), None)
+        use = next((u for u in fs.scan.uses if u.start == a and u.end == b), None)
+        if item is not None:
+            slices.append({
+                "kind": item.kind, "name": item.name,
+                "start_line": item.start_line, "end_line": item.end_line,
+                "start_byte": item.start_byte + bom, "end_byte": item.end_byte + bom,
+            })
+        elif use is not None:
+            slices.append({
+                "kind": "use", "name": " ".join(use.text.split())[:80],
+                "start_line": use.start_line, "end_line": use.end_line,
+            })
+    return {
+        "record": n,
+        "record_sha256": sha256_text(line),
+        "source": path.as_posix(),
+        "source_sha256": source_sha,
+        "item": fs.items[ex.primary].name,
+        "focus": ex.focus,
+        "style": ex.style,
+        "rules": ex.rules,
+        "slices": slices,
+        "seed": seed,
+    }
+
+
+_ = ExitStack

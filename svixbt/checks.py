@@ -194,6 +194,7 @@ def jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float
 class Report:
     records: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -224,9 +225,10 @@ def validate_records(
                 rep.errors.append(
                     f"record {n}: code is not whole slices of the source in source order"
                 )
-        ctx = (source or "") + "\n" + context
-        for e in grounding_errors([user, think], code, ctx):
-            rep.errors.append(f"record {n}: {e}")
+        if source is not None or context:
+            ctx = (source or "") + "\n" + context
+            for e in grounding_errors([user, think], code, ctx):
+                rep.errors.append(f"record {n}: {e}")
         for code_line in code.splitlines():
             if len(code_line.strip()) >= 30 and code_line.strip() in user:
                 rep.errors.append(f"record {n}: the request pastes code")
@@ -254,35 +256,65 @@ def validate_records(
 
 
 def validate_file(path: Path, source: Path | None = None) -> Report:
-    """Validate a JSONL file; with ``source`` (a file or a crate directory), exactness too."""
-    from .records import read_jsonl
+    """Validate a JSONL file.
 
-    records = read_jsonl(path)
-    if source is None:
-        return validate_records(records)
-    from .context import crate_scans
+    Exactness and grounding need the source: ``source`` (a file or directory) when given, else
+    the sources the sidecar manifest names (when they still exist with the same sha256). Without
+    either, only schema and variety are checked, and the report says so.
+    """
+    import hashlib
+    import json
+
+    from .evidence import build_evidence, grounding_context
     from .pipeline import scan_file
+    from .records import manifest_path_for, read_jsonl
     from .sources import rust_files
 
-    files = rust_files([source])
-    texts: list[tuple[str, list[tuple[int, int]]]] = []
+    records = read_jsonl(path)
+    rep = validate_records(records)
+    per_record: dict[int, Path] = {}
+    if source is not None:
+        files = rust_files([source])
+    else:
+        mpath = manifest_path_for(path)
+        files = []
+        if mpath.is_file():
+            for line in mpath.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                src = Path(row["source"])
+                if src.is_file() and hashlib.sha256(src.read_bytes()).hexdigest() == row.get(
+                    "source_sha256"
+                ):
+                    per_record[int(row["record"])] = src
+                    if src not in files:
+                        files.append(src)
+        if not files:
+            rep.notes.append(
+                "exactness and grounding not checked: give --source (no usable manifest)"
+            )
+            return rep
+    contexts: dict[Path, tuple[str, list[tuple[int, int]], str]] = {}
     for f in files:
         fs = scan_file(f)
+        ev = build_evidence(fs)
         spans = [(it.start, it.end) for it in fs.items] + [(u.start, u.end) for u in fs.scan.uses]
-        texts.append((fs.text, spans))
-    _, crate = crate_scans(files[0])
-    context = "\n".join(s.text for s in crate)
-    rep = Report(records=len(records))
-    # Each record must be exact against one of the source files.
+        contexts[f] = (fs.text, spans, grounding_context(ev))
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):
             continue
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
-        code = parts[1]
-        if not any(code_slices(code, text, spans) is not None for text, spans in texts):
-            rep.errors.append(f"record {n}: code is not whole slices of {source} in source order")
-    all_source = "\n".join(t for t, _ in texts)
-    inner = validate_records(records, None, None, all_source + "\n" + context)
-    rep.errors.extend(inner.errors)
+        think, code = parts
+        candidates = [per_record[n]] if n in per_record else list(contexts)
+        matched = [f for f in candidates if f in contexts and code_slices(
+            code, contexts[f][0], contexts[f][1]) is not None]
+        if not matched:
+            where = source if source is not None else "the manifest's source"
+            rep.errors.append(f"record {n}: code is not whole slices of {where} in source order")
+            continue
+        ctx = contexts[matched[0]][2]
+        for e in grounding_errors([rec["messages"][1]["content"], think], code, ctx):
+            rep.errors.append(f"record {n}: {e}")
     return rep

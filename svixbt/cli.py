@@ -202,7 +202,9 @@ def validate(
         typer.echo(f"{file}: {e}", err=True)
     if rep.errors:
         fail(f"{file}: {len(rep.errors)} problem(s) in {rep.records} record(s)")
-    where = f" against {source}" if source else ""
+    for note in rep.notes:
+        warn(f"{file}: {note}")
+    where = f" against {source}" if source else ("" if rep.notes else " against the manifest's sources")
     typer.echo(f"{file}: {rep.records} record(s) valid{where}")
 
 

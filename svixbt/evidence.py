@@ -15,7 +15,7 @@ from .facts import ItemFacts, item_facts
 from .pipeline import FileScan
 from .rules import EXCLUDE_TAGS, STRONG_TAGS
 
-__all__ = ["Evidence", "build_evidence", "display_path"]
+__all__ = ["Evidence", "build_evidence", "display_path", "grounding_context"]
 
 # Kinds that can be the subject of an example. Consts and aliases only travel as context.
 _SUBJECT_KINDS = frozenset({"fn", "impl", "struct", "trait", "enum"})
@@ -155,6 +155,14 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
         crate_fn_returns=returns,
     )
     return ev
+
+
+def grounding_context(ev: Evidence) -> str:
+    """Everything a claim about this file may rest on: the file, its crate, and file paths."""
+    paths = {ev.display}
+    for sites in ev.sites.values():
+        paths.update(s.file for s in sites)
+    return "\n".join([ev.fs.text, ev.crate_text, *sorted(paths)])
 
 
 def _same_file(root: Path, rel: str, path: Path) -> bool:

@@ -20,7 +20,7 @@ from .checks import (
     trigrams,
 )
 from .compose import Example, Phraser, compose_examples
-from .evidence import build_evidence
+from .evidence import build_evidence, grounding_context
 from .pipeline import scan_source
 from .records import dumps, make_record, manifest_path_for, read_jsonl, sha256_text, write_atomic
 from .sources import InputError, read_source, rust_files
@@ -156,7 +156,7 @@ def generate(
         fs = scan_source(src)
         fr.problems = [str(p) for p in fs.scan.problems]
         ev = build_evidence(fs, with_crate=with_crate)
-        context = "\n".join([fs.text, ev.crate_text, *_known_paths(ev)])
+        context = grounding_context(ev)
         source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
         for ex in compose_examples(ev, ph, cap=cap):
             rec = make_record(ex.user, ex.think, ex.code)
@@ -178,14 +178,6 @@ def generate(
     write_atomic(out, rows, keep_prefix=kept)
     write_atomic(manifest, mrows, keep_prefix=kept_manifest)
     return report
-
-
-def _known_paths(ev: Any) -> list[str]:
-    """File paths a request or think may name: this file's, and the call-site files'."""
-    paths = {ev.display}
-    for sites in ev.sites.values():
-        paths.update(s.file for s in sites)
-    return sorted(paths)
 
 
 def _manifest_row(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, compress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ ITEM_KINDS = (
 # i inner doc, e error, p everything else (punctuation, operators, numbers).
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = frozenset(")]}")
+_BRACKETS = frozenset("()[]{}")
 
 # Keywords that may stand before the item keyword without changing what the item is.
 _QUALIFIERS = frozenset({"pub", "async", "unsafe", "default", "auto", "safe"})
@@ -144,7 +146,7 @@ class _Scan:
         self.starts = starts
         self.texts = texts
         self.n = len(codes)
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.newlines = _newlines(text)
         self.problems: list[Problem] = []
         self.items: list[Item] = []
         self.uses: list[UseDecl] = []
@@ -165,32 +167,43 @@ class _Scan:
     # -- brackets --------------------------------------------------------------------------------
 
     def _match_brackets(self) -> list[int]:
-        """For each opening bracket token, the index of its closer (-1 if unclosed)."""
-        match = [0] * self.n
+        """For each opening bracket token, the index of its closer (-1 if unclosed).
+
+        Only bracket tokens are visited (a bracket's text is never anything but punctuation), and
+        problems are reported in token order, errors and brackets interleaved.
+        """
+        n = self.n
+        match = [0] * n
+        texts, starts = self.texts, self.starts
+        found: list[tuple[int, str]] = []  # (token index, message), sorted before reporting
+        errors = list(compress(range(n), map("e".__eq__, self.codes)))
+        for i in errors:
+            found.append((i, _describe_error(texts[i])))
         stack: list[int] = []
-        texts, codes = self.texts, self.codes
-        for i in range(self.n):
-            if codes[i] != "p":
-                if codes[i] == "e":
-                    self.problem(self.starts[i], _describe_error(texts[i]))
-                continue
+        push, pop = stack.append, stack.pop
+        for i in compress(range(n), map(_BRACKETS.__contains__, texts)):
             t = texts[i]
             if t in _OPEN:
-                stack.append(i)
+                push(i)
                 match[i] = -1
-            elif t in _CLOSE:
-                if stack:
-                    opener = stack.pop()
-                    match[opener] = i
-                    if _OPEN[texts[opener]] != t:
-                        self.problem(
-                            self.starts[i],
+            elif stack:
+                opener = pop()
+                match[opener] = i
+                if _OPEN[texts[opener]] != t:
+                    found.append(
+                        (
+                            i,
                             f"`{t}` closes `{texts[opener]}` opened at line "
-                            f"{self.line_col(self.starts[opener])[0]}",
+                            f"{self.line_col(starts[opener])[0]}",
                         )
-                else:
-                    match[i] = -1
-                    self.problem(self.starts[i], f"unmatched `{t}`")
+                    )
+            else:
+                match[i] = -1
+                found.append((i, f"unmatched `{t}`"))
+        if errors:
+            found.sort(key=lambda f: f[0])
+        for i, message in found:
+            self.problem(starts[i], message)
         return match
 
     # -- item level ------------------------------------------------------------------------------
@@ -536,6 +549,17 @@ class _Scan:
             start = c_start
             k -= 1
         return start
+
+
+def _newlines(text: str) -> list[int]:
+    """Offsets of every newline in ``text``, ascending."""
+    # Each line but the last ends in a newline: offsets are the running sums of (length + 1), less
+    # one. All in C, which matters on long files.
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return []
+    ends = accumulate(map((1).__add__, map(len, lines[:-1])))
+    return list(map((-1).__add__, ends))
 
 
 def _describe_error(text: str) -> str:

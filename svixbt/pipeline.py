@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rules import Hit, item_hits, match_tokens
+from .rules import Hit, hits_per_item, match_tokens
 from .scanner import Item, ScanResult, scan_text
 from .sources import SourceFile, read_source
 from .symbols import use_map
@@ -49,7 +49,7 @@ def scan_source(source: SourceFile) -> FileScan:
     imports = use_map(scan.uses)
     fs = FileScan(source, scan, imports)
     file_hits = match_tokens(scan, imports, scan.match)
-    fs.hits = [item_hits(scan, it, file_hits) for it in scan.items]
+    fs.hits = hits_per_item(scan, file_hits)
     return fs
 
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
 
 from .scanner import Item, ScanResult
 
-__all__ = ["Rule", "RULES", "Hit", "match_item", "match_tokens", "item_hits", "STRONG_TAGS", "EXCLUDE_TAGS", "rule_by_id"]
+__all__ = ["Rule", "RULES", "Hit", "match_item", "match_tokens", "item_hits", "hits_per_item", "STRONG_TAGS", "EXCLUDE_TAGS", "rule_by_id"]
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,80 @@ def _prefilter(pairs: list[tuple[Rule, re.Pattern[str]]]) -> re.Pattern[str]:
     return _compiled("|".join(f"(?:{r.pattern})" for r, _ in pairs) or "(?!)")
 
 
+class _Interesting(dict[str, bool]):
+    """Token text -> whether any token-level rule could act on a token with that text.
+
+    A superset of the tokens ``match_tokens`` acts on, decided once per distinct text (a file
+    repeats its identifiers and punctuation many times), so the matcher visits a few percent of
+    the tokens instead of all of them.
+    """
+
+    def __init__(self, plan: _Plan) -> None:
+        super().__init__()
+        self.ident_pre = plan.ident_pre
+        self.string_pre = plan.string_pre
+        self.always = frozenset({"(", "!", "Err", "loop", "while", *plan.tokens})
+
+    def __missing__(self, t: str) -> bool:
+        hit = (
+            t in self.always
+            or self.ident_pre(t) is not None
+            or (self.string_pre is not None and self.string_pre(t) is not None)
+        )
+        if len(t) <= 64 and len(self) < 200_000:
+            self[t] = hit
+        return hit
+
+
+@dataclass
+class _Plan:
+    """The token-level rules of one rule table, grouped by matcher and compiled once."""
+
+    idents: list[tuple[Rule, re.Pattern[str]]]
+    ident_pre: Callable[[str], re.Match[str] | None]
+    calls: list[tuple[Rule, re.Pattern[str]]]
+    call_pre: Callable[[str], re.Match[str] | None]
+    methods: list[tuple[Rule, re.Pattern[str]]]
+    method_pre: Callable[[str], re.Match[str] | None]
+    strings: list[tuple[Rule, re.Pattern[str]]]
+    string_pre: Callable[[str], re.Match[str] | None] | None
+    tokens: dict[str, Rule]
+    loops: list[tuple[Rule, re.Pattern[str]]]
+    errs: list[Rule]
+    attrs: list[tuple[Rule, re.Pattern[str]]]
+    interesting: _Interesting | None = None
+
+
+_PLANS: dict[tuple[Rule, ...], _Plan] = {}
+
+
+def _plan(rules: tuple[Rule, ...]) -> _Plan:
+    plan = _PLANS.get(rules)
+    if plan is None:
+        idents = _by_matcher("ident", rules)
+        calls = _by_matcher("call", rules)
+        methods = _by_matcher("method", rules)
+        strings = _by_matcher("string", rules)
+        plan = _Plan(
+            idents=idents,
+            ident_pre=_prefilter(idents).fullmatch,
+            calls=calls,
+            call_pre=_prefilter(calls).fullmatch,
+            methods=methods,
+            method_pre=_prefilter(methods).fullmatch,
+            strings=strings,
+            string_pre=_prefilter(strings).search if strings else None,
+            tokens={r.pattern: r for r in rules if r.matcher == "token"},
+            loops=_by_matcher("loop_await", rules),
+            errs=[r for r in rules if r.matcher == "err_arm"],
+            attrs=_by_matcher("attr", rules),
+        )
+        plan.interesting = _Interesting(plan)
+        if len(_PLANS) < 64:
+            _PLANS[rules] = plan
+    return plan
+
+
 def match_tokens(
     scan: ScanResult,
     imports: dict[str, str],
@@ -200,25 +276,22 @@ def match_tokens(
     Attribute rules need the item's attributes and are applied per item by ``item_hits``.
     """
     codes, texts, starts = scan.codes, scan.texts, scan.starts
-    n = len(texts)
-    idents = _by_matcher("ident", rules)
-    ident_pre = _prefilter(idents).fullmatch
-    calls = _by_matcher("call", rules)
-    call_pre = _prefilter(calls).fullmatch
-    methods = _by_matcher("method", rules)
-    method_pre = _prefilter(methods).fullmatch
-    strings = _by_matcher("string", rules)
-    string_pre = _prefilter(strings).search
-    tokens = {r.pattern: r for r in rules if r.matcher == "token"}
-    loops = _by_matcher("loop_await", rules)
-    errs = [r for r in rules if r.matcher == "err_arm"]
+    plan = _plan(rules)
+    idents, ident_pre = plan.idents, plan.ident_pre
+    calls, call_pre = plan.calls, plan.call_pre
+    methods, method_pre = plan.methods, plan.method_pre
+    strings, string_pre = plan.strings, plan.string_pre
+    tokens, loops, errs = plan.tokens, plan.loops, plan.errs
+    interesting = plan.interesting
+    assert interesting is not None
     hits: list[Hit] = []
     line_of = scan.line_of
 
     def add(rule: Rule, k: int, text: str) -> None:
         hits.append(Hit(rule.id, rule.tag, starts[k], line_of(starts[k]), text))
 
-    for k in range(n):
+    # Only tokens whose text some rule could act on; the rest would fall through every branch.
+    for k in compress(range(len(texts)), map(interesting.__getitem__, texts)):
         c = codes[k]
         if c == "n":
             t = texts[k]
@@ -258,7 +331,7 @@ def match_tokens(
                             add(rule, j, written)
             elif t in tokens:
                 add(tokens[t], k, t)
-        elif c == "s" and strings:
+        elif c == "s" and string_pre is not None:
             t = texts[k]
             if string_pre(t):
                 for rule, rx in strings:
@@ -272,18 +345,37 @@ def item_hits(
     scan: ScanResult, item: Item, file_hits: list[Hit], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """The file's hits that lie inside the item proper, plus its attribute rule hits."""
-    offsets = [h.offset for h in file_hits]
+    return _item_hits(scan, item, file_hits, [h.offset for h in file_hits], rules)
+
+
+def _item_hits(
+    scan: ScanResult,
+    item: Item,
+    file_hits: list[Hit],
+    offsets: list[int],
+    rules: tuple[Rule, ...] = RULES,
+) -> list[Hit]:
+    """``item_hits`` with the hits' offsets computed once per file by the caller."""
     lo = bisect_left(offsets, item.keyword_start)
     hi = bisect_left(offsets, item.end)
     out = file_hits[lo:hi]
-    for rule, rx in _by_matcher("attr", rules):
-        for a in item.attrs:
-            found = rx.search(a)
-            if found:
-                off = scan.text.find(a, item.start)
-                out.append(Hit(rule.id, rule.tag, off, scan.line_of(off), found.group(0)))
+    if item.attrs:
+        for rule, rx in _plan(rules).attrs:
+            for a in item.attrs:
+                found = rx.search(a)
+                if found:
+                    off = scan.text.find(a, item.start)
+                    out.append(Hit(rule.id, rule.tag, off, scan.line_of(off), found.group(0)))
     out.sort(key=lambda h: (h.offset, h.rule))
     return out
+
+
+def hits_per_item(
+    scan: ScanResult, file_hits: list[Hit], rules: tuple[Rule, ...] = RULES
+) -> list[list[Hit]]:
+    """``item_hits`` of every item of the scan, in item order."""
+    offsets = [h.offset for h in file_hits]
+    return [_item_hits(scan, it, file_hits, offsets, rules) for it in scan.items]
 
 
 def match_item(

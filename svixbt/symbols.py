@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexer import lex
+from .lexer import significant_tokens
 from .scanner import ScanResult, UseDecl
 
 __all__ = ["PathRef", "use_map", "use_names", "paths_in", "parse_use"]
@@ -28,7 +28,9 @@ class PathRef:
 
 def parse_use(text: str) -> list[tuple[str, str]]:
     """``(local name, full path)`` pairs a `use` declaration brings in; globs are skipped."""
-    toks = [v for _, tt, v in lex(text) if not v.isspace() and not str(tt).startswith("Token.Comment")]
+    codes, _, texts = significant_tokens(text)
+    # Plain comments and inner docs (Pygments' Comment types) are not part of the path.
+    toks = [t for c, t in zip(codes, texts) if c != "c" and c != "i"]
     try:
         i = toks.index("use") + 1
     except ValueError:

@@ -349,10 +349,14 @@ def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         f"{q('if ' + cond)}: one side is {q(idle_side.strip())}, {idle_c.human}, and the other "
         f"is {q('None')}, which skips the wait so the next pass starts immediately.",
     ]
-    if batch:
+    if batch and batch.name in cond:
+        passed = [c for c in f.calls if c.local_fn and batch.name in c.args]
+        same = (
+            f", the same value {q(passed[0].written)} gets as its limit" if passed else ""
+        )
         think.append(
-            f"The comparison is against {_cq(batch)}, the same value passed as the batch limit, so "
-            "a full batch is read as \"there is probably more\" and a short one as \"caught up\"."
+            f"The comparison is against {_cq(batch)}{same}, so a full batch is read as \"there "
+            "is probably more\" and a short one as \"caught up\"."
         )
     if idle_c.comment:
         think.append(

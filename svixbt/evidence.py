@@ -54,7 +54,8 @@ def display_path(path: Path, crate_root: Path | None) -> str:
             return rel.as_posix()
         except ValueError:
             pass
-    return path.as_posix()
+    # Outside a crate an absolute path says more about this machine than about the code.
+    return path.name if path.is_absolute() else path.as_posix()
 
 
 def _importance(f: ItemFacts) -> tuple[int, int]:

@@ -517,7 +517,8 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                         line=r.line(k),
                     )
                 )
-        elif tk == "?" and ck == "p":
+        elif tk == "?" and ck == "p" and k > lo and t[k - 1] not in ("=", "(", ",", "%", ":"):
+            # `field =? value` in tracing macros is a Debug sigil, not error propagation.
             f.question_marks += 1
         elif tk in ("<", ">", "<=", ">=") and ck == "p" and k > body and c[k - 1] == "n":
             a = k - 1

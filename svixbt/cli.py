@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -59,7 +58,7 @@ def items(
     comments attached above it) to the closing `}` or `;`. Tags are the background-task rules that
     fire inside the item.
     """
-    from .pipeline import item_rows, scan_file
+    from .pipeline import items_outputs
     from .sources import rust_files
 
     try:
@@ -68,27 +67,17 @@ def items(
         fail(str(exc))
     out = sys.stdout
     skipped = 0
-    for f in files:
-        try:
-            fs = scan_file(f)
-        except InputError as exc:
+    # Many files are scanned by worker processes; results come back in file order either way.
+    for res in items_outputs(files, as_json):
+        if res.error is not None:
             if len(files) == 1:
-                fail(str(exc))
-            warn(f"skipped {exc}")
+                fail(res.error)
+            warn(f"skipped {res.error}")
             skipped += 1
             continue
-        for p in fs.scan.problems:
-            warn(f"{f}: {p}")
-        for row in item_rows(fs):
-            if as_json:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                tags = ",".join(row["tags"])
-                out.write(
-                    f"{row['path']}:{row['start_line']}-{row['end_line']}\t{row['kind']}\t"
-                    f"{row['name']}{'  [test]' if row['is_test'] else ''}"
-                    f"{'  ' + tags if tags else ''}\n"
-                )
+        for w in res.warnings:
+            warn(w)
+        out.write(res.text)
     if skipped:
         warn(f"{skipped} file(s) skipped")
 
@@ -223,6 +212,45 @@ def explain(
     try:
         typer.echo(render(path, with_crate=crate), nl=False)
     except InputError as exc:
+        fail(str(exc))
+
+
+@app.command(epilog=EXIT_CODES)
+def review(
+    file: Annotated[Path, typer.Argument(help="JSONL file written by `generate`.")],
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="Provenance sidecar (default: FILE with .manifest.jsonl, if present)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Write the Markdown here, not stdout.")
+    ] = None,
+) -> None:
+    """Render records as Markdown for a person: per record the request, the think block, the code
+    in a rust fence and its provenance (source, sha256, slices with line ranges, rules).
+
+    Meant for reviewing dataset changes: `make golden` keeps such renders beside the golden files,
+    so `git diff golden/` reads like prose and code.
+    """
+    from .review import render_file, write_text_atomic
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    if manifest is not None and not manifest.is_file():
+        fail(f"{manifest}: no such manifest")
+    if out is not None:
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            fail(f"{out}: output directory {parent} does not exist; create it first")
+        if out.is_dir():
+            fail(f"{out}: is a directory; give a file name such as {out / 'review.md'}")
+    try:
+        text = render_file(file, manifest)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(out, text)
+    except (OSError, ValueError) as exc:
         fail(str(exc))
 
 

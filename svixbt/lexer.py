@@ -13,9 +13,10 @@ turns that into a reported problem instead of a crash.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, compress
 from operator import add
+from typing import ClassVar
 
 from pygments.lexer import ExtendedRegexLexer, LexerContext
 from pygments.token import (
@@ -91,9 +92,9 @@ class RustScanLexer(ExtendedRegexLexer):
 
     name = "Rust (svixbt scanner)"
     aliases = ["rust-scan"]
-    filenames: list[str] = []
+    filenames: ClassVar[Sequence[str]] = []
     # No MULTILINE: `^` then means the start of the text, which is where a shebang may stand.
-    flags = 0
+    flags = re.RegexFlag(0)
 
     # Rules are ordered by how often they fire on real Rust, because Pygments tries them in turn.
     tokens = {
@@ -260,7 +261,8 @@ def significant_tokens(text: str) -> tuple[list[str], list[int], list[str]]:
     texts = parts[2::4]
     if not texts:
         return [], [], []
-    starts = list(map(add, accumulate(map(add, map(len, ws), map(len, texts)), initial=0), map(len, ws)))
+    lengths = map(add, map(len, ws), map(len, texts))
+    starts = list(map(add, accumulate(lengths, initial=0), map(len, ws)))
     last = texts[-1]
     if last.startswith("/*"):
         # Possibly the fallback that swallowed the rest of the text: count the comment's true end
@@ -272,7 +274,7 @@ def significant_tokens(text: str) -> tuple[list[str], list[int], list[str]]:
             found = _FAST.findall(text, pos)
             if not found:
                 break
-            more_ws, more, _ = zip(*found)
+            more_ws, more, _ = zip(*found, strict=True)
             lengths = map(add, map(len, more_ws), map(len, more))
             starts.extend(map(add, accumulate(lengths, initial=pos), map(len, more_ws)))
             texts.extend(more)

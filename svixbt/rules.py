@@ -26,7 +26,18 @@ from itertools import compress
 
 from .scanner import Item, ScanResult
 
-__all__ = ["Rule", "RULES", "Hit", "match_item", "match_tokens", "item_hits", "hits_per_item", "STRONG_TAGS", "EXCLUDE_TAGS", "rule_by_id"]
+__all__ = [
+    "Rule",
+    "RULES",
+    "Hit",
+    "match_item",
+    "match_tokens",
+    "item_hits",
+    "hits_per_item",
+    "STRONG_TAGS",
+    "EXCLUDE_TAGS",
+    "rule_by_id",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return rx
 
 
+# One row per rule, laid out as a table; the formatter would spread each over six lines.
+# fmt: off
 RULES: tuple[Rule, ...] = (
     Rule("tokio-spawn", "tokio-spawn", "starts a task with tokio::spawn / task::spawn[_blocking]",
          "call", r"tokio::(task::)?spawn(_blocking|_local)?"),
@@ -107,6 +120,7 @@ RULES: tuple[Rule, ...] = (
     Rule("openapi-spec", "openapi", "OpenAPI spec building",
          "ident", r"OpenApi|openapi\w*|ToSchema|JsonSchema"),
 )
+# fmt: on
 
 # Tags that make an item a candidate on their own; the rest only describe what an item does.
 STRONG_TAGS = frozenset(
@@ -161,10 +175,7 @@ def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> b
     if j >= n:
         return False
     end = match[j] if match is not None and match[j] > j else n
-    for k in range(j + 1, end):
-        if texts[k] == "await" and texts[k - 1] == ".":
-            return True
-    return False
+    return any(texts[k] == "await" and texts[k - 1] == "." for k in range(j + 1, end))
 
 
 def _err_arm(texts: list[str], k: int) -> bool:
@@ -209,7 +220,12 @@ class _Interesting(dict[str, bool]):
         hit = (
             t in self.always
             or self.ident_pre(t) is not None
-            or (self.string_pre is not None and self.string_pre(t) is not None)
+            # String rules act on string tokens only, and those hold a quote.
+            or (
+                self.string_pre is not None
+                and ('"' in t or "'" in t)
+                and self.string_pre(t) is not None
+            )
         )
         if len(t) <= 64 and len(self) < 200_000:
             self[t] = hit

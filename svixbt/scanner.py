@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate, compress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
 
 from .lexer import significant_tokens
 
@@ -263,9 +263,9 @@ class _Scan:
                 i += 1
                 continue
             in_test = bool(frames) and frames[-1].is_test
-            i, frame = self.item_at(i, prefix, attrs, docs, in_test, frames)
-            if frame is not None:
-                frames.append(frame)
+            i, entered = self.item_at(i, prefix, attrs, docs, in_test, frames)
+            if entered is not None:
+                frames.append(entered)
             prefix, attrs, docs = None, [], []
 
     def item_at(
@@ -390,9 +390,7 @@ class _Scan:
                     if t == "{" and brace_kind:
                         item.body_start = self.starts[j]
                         if close < 0:
-                            self.problem(
-                                self.starts[j], f"`{{` of {kind} `{name}` is never closed"
-                            )
+                            self.problem(self.starts[j], f"`{{` of {kind} `{name}` is never closed")
                             return self.recover(j), None
                         if kind in _CONTAINERS:
                             return j + 1, _Frame(item, close, item.is_test)

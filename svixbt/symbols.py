@@ -30,7 +30,7 @@ def parse_use(text: str) -> list[tuple[str, str]]:
     """``(local name, full path)`` pairs a `use` declaration brings in; globs are skipped."""
     codes, _, texts = significant_tokens(text)
     # Plain comments and inner docs (Pygments' Comment types) are not part of the path.
-    toks = [t for c, t in zip(codes, texts) if c != "c" and c != "i"]
+    toks = [t for c, t in zip(codes, texts, strict=True) if c != "c" and c != "i"]
     try:
         i = toks.index("use") + 1
     except ValueError:
@@ -108,10 +108,7 @@ def paths_in(scan: ScanResult, lo: int, hi: int, imports: dict[str, str]) -> lis
             parts.append(texts[j])
         # Turbofish `a::<T>::b` is rare in the patterns we look for; the path stops there.
         head = parts[0]
-        if head in imports:
-            full = "::".join([imports[head], *parts[1:]])
-        else:
-            full = "::".join(parts)
+        full = "::".join([imports[head], *parts[1:]]) if head in imports else "::".join(parts)
         out.append(
             PathRef(
                 written="::".join(parts),

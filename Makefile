@@ -42,8 +42,11 @@ endif
 test: $(VENV)/.dev-stamp
 	$(PY) -m pytest
 
+# Rewrites golden/ from a fresh run (the Go `-update` convention), then lists what changed so
+# the next step is obvious: read `git diff golden/` (the .md files) and commit.
 golden: $(VENV)/.dev-stamp
-	SVIXBT_UPDATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py -q
+	SVIXBT_UPDATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py -q -p no:cacheprovider
+	@git status --short -- golden/ 2>/dev/null || true
 
 corpus:
 	@test -e $(CORPUS)/.done || bash tests/get_corpus.sh $(CORPUS) $(CORPUS_PKGS)
@@ -51,9 +54,15 @@ corpus:
 bench: $(VENV)/.dev-stamp corpus
 	$(PY) bench/bench_scan.py $(CORPUS)
 
+# The corpus grows as libFuzzer finds new paths, so it lives outside the tree; it is seeded with
+# the bundled sample and the test fixtures. Crashing inputs land in fuzz/crashes/ (git-ignored).
+FUZZ_CORPUS ?= $${TMPDIR:-/tmp}/svixbt-fuzz-corpus
 fuzz: $(VENV)/.dev-stamp
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[fuzz]'
-	$(PY) fuzz/fuzz_scanner.py -max_total_time=$${FUZZ_SECONDS:-600} -rss_limit_mb=2048
+	mkdir -p $(FUZZ_CORPUS) fuzz/crashes
+	cp svixbt/data/*.rs tests/fixtures/*.rs $(FUZZ_CORPUS)/
+	$(PY) fuzz/fuzz_scanner.py $(FUZZ_CORPUS) -max_total_time=$${FUZZ_SECONDS:-600} \
+		-rss_limit_mb=2048 -max_len=16384 -artifact_prefix=fuzz/crashes/ $(FUZZ_ARGS)
 
 lint: $(VENV)/.dev-stamp
 	$(PY) -m ruff check svixbt tests bench fuzz

@@ -174,6 +174,45 @@ def _ok_arm(f: ItemFacts) -> Arm | None:
     return None
 
 
+def _long_running(f: ItemFacts) -> bool:
+    """A loop meant to run until shutdown, not a bounded retry or a one-shot call."""
+    if not f.loops:
+        return False
+    if any(re.search(r"(?i)shut|cancel|stop", lp.condition) for lp in f.loops):
+        return True
+    if any(b.action == "break" for b in f.select_branches):
+        return True
+    returns_inside = any(arm.returns or "return" in " ".join(v for _, v in arm.sets)
+                         for arm in f.arms) or bool(f.early_returns)
+    outer = f.loops[0]
+    return outer.keyword == "loop" and not returns_inside and bool(
+        f.intervals or f.sleeps or f.selects
+    )
+
+
+def _is_db(ev: Evidence, idx: int) -> bool:
+    for i in [idx, *ev.reach.get(idx, [])]:
+        f = ev.facts.get(i)
+        if f and (f.sql or any("Database" in ty or "Db" in ty for _, ty in f.params)):
+            return True
+    return False
+
+
+def _log_place(f: ItemFacts, lg: Log) -> str:
+    """Where a log sits in the task: before the loop, in a failure arm, each pass, at the end."""
+    for arm in f.arms:
+        if lg in arm.logs and arm.pattern.startswith("Err"):
+            return "when a pass fails"
+    if f.loops:
+        first = f.loops[0]
+        if lg.line < first.line:
+            return "once at startup"
+        if lg.line > first.end_line:
+            return "when the task stops"
+        return "on each pass"
+    return ""
+
+
 def _launch_chain(ev: Evidence, idx: int) -> list[int]:
     """idx, then same-file callers upward until one that other files call (or none)."""
     chain = [idx]
@@ -189,6 +228,20 @@ def _launch_chain(ev: Evidence, idx: int) -> list[int]:
         seen.add(cur)
         chain.append(cur)
     return chain
+
+
+def _hop(ev: Evidence, caller: int, callee: int) -> str:
+    """`start` spawns `run_worker` with `tokio::spawn`, or plainly `a` calls `b`."""
+    for site in ev.local_sites.get(callee, []):
+        if site.caller != ev.name(caller):
+            continue
+        spawn = [w for w in site.wrappers if "spawn" in w]
+        if spawn:
+            return f"{q(ev.name(caller))} spawns {q(ev.name(callee))} with {q(spawn[0])}"
+        joined = [w for w in site.wrappers if "join" in w or "select" in w]
+        if joined:
+            return f"{q(ev.name(caller))} awaits {q(ev.name(callee))} inside {q(joined[0])}"
+    return f"{q(ev.name(caller))} calls {q(ev.name(callee))}"
 
 
 def _site_phrase(site: CallSite) -> str:
@@ -211,9 +264,7 @@ def _launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | No
     sites = ev.sites.get(top, [])
     names = [ev.name(i) for i in chain]
     if len(chain) > 1:
-        hops = ", ".join(
-            f"{q(names[i + 1])} calls {q(names[i])}" for i in range(len(chain) - 1)
-        )
+        hops = ", ".join(_hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
         lead = ph.pick(
             "launch-lead",
             [
@@ -387,7 +438,10 @@ def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
 def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     f = ev.facts[idx]
     bits = _shutdown_bits(ev, f)
-    if "loop" not in bits and "sleep_wrapper" not in bits and "cancelled" not in bits:
+    stop = next((b for b in f.select_branches if b.action == "break"), None)
+    if "loop" not in bits and "sleep_wrapper" not in bits and stop is None and not (
+        _pause_calls(ev, f) and "cancelled" in ev.fs.text
+    ):
         return None
     name = ev.name(idx)
     pauses = _pause_calls(ev, f)
@@ -433,6 +487,16 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
                 f"timer, and the loop {q('break')}s instead of starting another pass."
             )
         criteria.append("wake from the idle wait as soon as shutdown is signalled")
+    if stop is not None:
+        think.append(ph.pick("shut-select", [
+            f"The stop signal is a {q('tokio::select!')} branch: {q(stop.future)} sits next to "
+            f"the timer, and when it completes the handler {q('break')}s out of the loop, so the "
+            "task ends between passes rather than in the middle of one.",
+            f"I put {q(stop.future)} in the same {q('tokio::select!')} as the timer; its handler "
+            f"is a {q('break')}, which means a stop request is honoured at the next wait, never "
+            "halfway through a pass.",
+        ], salt=name))
+        criteria.append("leave the loop as soon as the stop signal fires")
     local = [c for c in f.calls if c.local_fn and c.awaited and not c.propagates]
     if local and ("sleep_wrapper" in bits or "loop" in bits):
         think.append(
@@ -453,7 +517,12 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"Make {name} shutdown-aware, including while it sleeps",
             f"Graceful shutdown for {name}",
         ]),
-        ask=f"Make {_where(ev, idx)} stop promptly when the server shuts down.",
+        ask=ph.pick("a-shutdown", [
+            f"Make {_where(ev, idx)} stop promptly when the server shuts down.",
+            f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} has to exit quickly once we "
+            "signal shutdown, even mid-wait.",
+            f"Shutdown should not have to wait on {_where(ev, idx)}.",
+        ], salt=name),
         criteria=criteria + ["return normally on shutdown, not as an error"],
         symptom="a deploy waited on the task, which was asleep and only noticed shutdown after "
         "its nap",
@@ -465,9 +534,10 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
 def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     f = ev.facts[idx]
     arm = _err_arm(f)
-    if arm is None:
+    if arm is None or not _long_running(f) or arm.returns:
         return None
     name = ev.name(idx)
+    trouble = "a transient database error" if _is_db(ev, idx) else "a transient failure"
     delay = None
     for var, value in arm.sets:
         consts = _value_consts(ev, f, value)
@@ -476,9 +546,9 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     logs = arm.logs
     think = [
         ph.pick("err-open", [
-            f"A failed pass must not end {q(name)}: the task is meant to live as long as the "
-            "server, and a transient database error is exactly what it will meet.",
-            f"{q(name)} runs for the life of the server, so one failed pass has to be survivable.",
+            f"A failed pass must not end {q(name)}: the task is meant to keep running until "
+            f"shutdown, and {trouble} is exactly what it will meet.",
+            f"{q(name)} keeps running until shutdown, so one failed pass has to be survivable.",
         ])
     ]
     log_txt = ""
@@ -508,13 +578,17 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"Retry failed passes in {name} instead of exiting",
             f"Error handling for {name}",
         ]),
-        ask=f"Keep {_where(ev, idx)} running when a pass fails.",
+        ask=ph.pick("a-errors", [
+            f"Keep {_where(ev, idx)} running when a pass fails.",
+            f"A single failed pass should never stop {_where(ev, idx)}.",
+            f"Make failures in {_where(ev, idx)} recoverable: log, wait, try again.",
+        ], salt=name),
         criteria=[
             "log the failure with tracing and keep the loop alive"
             if logs else "keep the loop alive after a failure",
         ] + ([f"retry after {delay[2].human}, not immediately"] if delay else []),
-        symptom="a short database outage made a pass fail and the task exited; it stayed down "
-        "until the next restart",
+        symptom=("a short database outage" if _is_db(ev, idx) else "a short upstream outage")
+        + " made a pass fail and the task exited; it stayed down until the next restart",
         refactor=f"move error handling in {q(name)} into the loop so one bad pass is contained",
     )
     return Draft(ask, think)
@@ -644,49 +718,43 @@ def focus_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
 def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     f = ev.facts[idx]
     levels = {lg.level for lg in f.logs}
-    if len(levels) < 2:
+    if len(levels) < 2 or not f.loops:
         return None
     name = ev.name(idx)
     think = [
         ph.pick("obs-open", [
-            f"A task nobody watches needs its logs to say what it is doing, so {q(name)} logs at "
-            f"{len(levels)} levels with a different job for each.",
+            f"A task nobody watches needs its logs to say what it is doing, so each event in "
+            f"{q(name)} has its own level and its own moment.",
             f"I want {q(name)} to be debuggable from logs alone, without a metric for every "
             "branch.",
         ])
     ]
+    criteria: list[str] = []
     for lg in f.logs:
+        place = _log_place(f, lg)
         msg = f" \"{lg.message}\"" if lg.message and lg.message != "{}" else ""
-        if lg.level == "info":
-            think.append(f"{q(lg.macro + '!')}{msg} marks a one-off decision at startup.")
-        elif lg.level == "error":
-            think.append(
-                f"{q(lg.macro + '!')} carries the failure itself, so an error pass shows up "
-                "wherever errors are collected."
-            )
-        elif lg.level == "debug":
-            fields = f" with {q(lg.fields[0])}" if lg.fields else ""
-            think.append(
-                f"{q(lg.macro + '!')}{msg}{fields} records the size and time of each pass at a "
-                "level that stays quiet in production."
-            )
-    if f.timing:
+        fields = f", with {', '.join(q(x) for x in lg.fields)}" if lg.fields else ""
+        think.append(f"{q(lg.macro + '!')}{msg} fires {place or 'in the task'}{fields}.")
+        criteria.append(f"{lg.level}-level event {place}".rstrip())
+    if f.timing and any("elapsed" in lg.fields for lg in f.logs):
         think.append(
-            f"The timing comes from {q(f.timing[0] + '()')} taken before the pass, read back "
-            "with " + (q(f.timing[1]) if len(f.timing) > 1 else "the elapsed time") + "."
+            f"The duration comes from {q(f.timing[0] + '()')} taken before the pass, so a slow "
+            "pass shows up in the logs without a separate metric."
         )
-    guard = [x for x in f.comparisons if ">" in x and "0" in x]
-    if guard:
-        think.append(
-            f"The debug line is guarded by {q(guard[0])}, so idle passes don't add noise."
-        )
+    guard = [x for x in f.comparisons if "> 0" in x]
+    if guard and any(lg.level == "debug" for lg in f.logs):
+        think.append(f"The per-pass line is guarded by {q(guard[0])}, so idle passes add no noise.")
     ask = Ask(
         title=ph.pick("t-obs", [
             f"Logging for {name}",
             f"We can't tell what {name} is doing from the logs",
         ]),
-        ask=f"Add tracing to {_where(ev, idx)} so each pass and each failure is visible.",
-        criteria=[f"{lg.level}-level log for {_log_role(lg)}" for lg in f.logs],
+        ask=ph.pick("a-obs", [
+            f"Add tracing to {_where(ev, idx)} so its passes, failures and stops are visible.",
+            f"Make {_where(ev, idx)} observable from the logs alone.",
+            f"Instrument {_where(ev, idx)} with tracing events at the right levels.",
+        ], salt=name),
+        criteria=criteria,
         symptom="nobody could say whether the task was running, idle or failing",
         refactor=f"give {q(name)} structured tracing events instead of ad hoc prints",
     )
@@ -1038,74 +1106,255 @@ def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     return Draft(ask, think)
 
 
-def focus_tokio_generic(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
-    """For items whose evidence is tokio combinators (spawn, interval, select, timeout, join)."""
+def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     f = ev.facts[idx]
+    if not f.spawn_facts:
+        return None
+    sp = f.spawn_facts[0]
     name = ev.name(idx)
-    think: list[str] = []
-    criteria: list[str] = []
-    if f.spawns:
+    runs = f" running {q(sp.runs)}" if sp.runs else ""
+    think = [
+        f"{q(name)} hands each unit of work to {q(sp.written)}{runs}, so each one is its own "
+        "tokio task that the runtime schedules independently of the caller.",
+    ]
+    if "async move" in sp.arg:
         think.append(
-            f"{q(name)} starts work with {q(f.spawns[0])}, so each piece runs as its own task and "
-            "a panic in one is contained in its JoinHandle instead of taking the caller down."
-            if "JoinHandle" in f.idents or "JoinHandle" in ev.fs.text else
-            f"{q(name)} starts work with {q(f.spawns[0])}, so it runs as its own task."
+            f"The future is an {q('async move')} block, so it owns what it captures; the "
+            "clones made just before it are what each task gets."
+            if "clone" in f.idents else
+            f"The future is an {q('async move')} block, so it owns what it captures."
         )
-        criteria.append("each unit of work runs on its own tokio task")
-    for iv in f.intervals:
-        val = f" of {human_duration(iv.seconds)}" if iv.seconds else ""
+    if "JoinHandle" in ev.fs.text:
         think.append(
-            f"{q(iv.written)}({iv.arg}) gives a steady tick{val}: unlike sleeping after each pass, "
-            "a slow pass doesn't push every later pass back."
+            f"The {q('JoinHandle')}s are kept rather than dropped, so shutdown can wait for every "
+            "task and notice one that panicked."
         )
-        criteria.append(f"run on a fixed interval{val}")
-        if "MissedTickBehavior" in f.idents:
-            think.append(
-                f"{q('MissedTickBehavior')} decides what happens after a pass overruns the tick, "
-                "so a slow pass does not trigger a burst of catch-up passes."
-            )
-    if f.selects:
+    channel = next((x for x in ("watch", "broadcast", "CancellationToken") if x in f.idents), "")
+    if channel:
+        think.append(f"Every task gets its own handle on the {q(channel)} stop signal.")
+    ask = Ask(
+        title=ph.pick("t-spawn", [
+            f"{name}: one tokio task per worker",
+            f"Start the workers as tasks in {name}",
+        ]),
+        ask=f"Implement {_where(ev, idx)} so each worker runs as its own task"
+        + (f" executing {q(sp.runs)}." if sp.runs else "."),
+        criteria=["each worker is spawned on the runtime", "the task handles are kept"]
+        + (["workers listen to a shared stop signal"] if channel else []),
+        symptom="one slow worker held up all the others because they shared a single future",
+        refactor=f"move the worker loop of {q(name)} onto spawned tasks",
+    )
+    return Draft(ask, think)
+
+
+def focus_interval(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if not f.intervals:
+        return None
+    iv = f.intervals[0]
+    name = ev.name(idx)
+    val = human_duration(iv.seconds) if iv.seconds else ""
+    const = _const_by_name(ev, f, iv.arg)
+    every = f"{_cq(const)}" if const else q(iv.arg)
+    think = [
+        ph.pick("iv-open", [
+            f"{q(name)} runs on a fixed cadence: {q(iv.written)} with {every}"
+            + (f", so a tick every {val}." if val and not const else "."),
+            f"The schedule is {q(f'{iv.written}({iv.arg})')}"
+            + (f", one tick every {val}" if val else "")
+            + ", not a sleep after each pass.",
+        ]),
+        "With an interval the period is measured from tick to tick, so a slow pass does not "
+        "push every later pass back the way a sleep after the work would.",
+    ]
+    if f.missed_tick:
+        kind = f.missed_tick.split("::")[-1]
+        meaning = {
+            "Delay": "the next tick is pushed back to a full period after the late one, so an "
+            "overrun never causes a burst of catch-up passes",
+            "Skip": "ticks missed during a long pass are dropped and the schedule realigns to "
+            "the original grid",
+            "Burst": "missed ticks fire back to back to catch up",
+        }.get(kind, "")
+        if meaning:
+            think.append(f"{q(f.missed_tick)} decides what happens after an overrun: {meaning}.")
+    tick = next((b for b in f.select_branches if "tick" in b.future), None)
+    if tick:
         think.append(
-            f"{q('tokio::select!')} waits on the work and the shutdown signal together; whichever "
-            "is ready first wins, so shutdown is noticed even mid-wait."
+            f"The tick is one branch of a {q('tokio::select!')}, so waiting for it never blocks "
+            "the stop signal."
         )
-        criteria.append("react to shutdown while waiting")
-    for t in f.timeouts:
-        val = f" of {human_duration(t.seconds)}" if t.seconds else ""
+    ask = Ask(
+        title=ph.pick("t-interval", [
+            f"Fixed cadence for {name}" + (f" ({val})" if val else ""),
+            f"{name} drifts because it sleeps after each pass",
+        ]),
+        ask=ph.pick("a-interval", [
+            f"Run {_where(ev, idx)} on a tokio interval" + (f" of {val}." if val else "."),
+            f"Schedule {_where(ev, idx)} with a ticking interval"
+            + (f" ({val})" if val else "") + " rather than sleeps.",
+            f"We want {_where(ev, idx)} to keep a steady cadence"
+            + (f" of one pass per {val}." if val else "."),
+        ], salt=name),
+        criteria=[f"one pass per tick{' every ' + val if val else ''}"]
+        + ([f"use {q(f.missed_tick)} after an overrun"] if f.missed_tick else []),
+        symptom="passes drifted later and later because each one slept after doing its work",
+        refactor=f"replace the sleep in {q(name)} with an interval",
+    )
+    return Draft(ask, think)
+
+
+def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if len(f.select_branches) < 2:
+        return None
+    name = ev.name(idx)
+    parts = []
+    for b in f.select_branches:
+        doing = {
+            "nothing": "falls through to the work after the select",
+            "break": f"{q('break')}s out of the loop",
+            "return": "returns",
+            "work": "runs the pass",
+        }[b.action]
+        parts.append(f"{q(b.future)} {doing}" if b.future else f"the else branch {doing}")
+    think = [
+        f"{q(name)} waits on {len(f.select_branches)} futures at once with {q('tokio::select!')}: "
+        + "; ".join(parts) + ".",
+        "Whichever completes first wins and the other is dropped, which is what makes shutdown "
+        "prompt even while the task is idle between ticks.",
+    ]
+    stop = next((b for b in f.select_branches if b.action == "break"), None)
+    if stop and "is_err" in stop.handler:
         think.append(
-            f"{q(t.written)} bounds the call with a deadline{val}, so a hung peer costs a "
-            "timeout error instead of a stuck task."
+            f"The stop branch also breaks when {q('changed.is_err()')}, i.e. when the sender is "
+            "gone, so a dropped pool cannot leave a worker running forever."
         )
-        criteria.append(f"give up after a timeout{val}")
+    ask = Ask(
+        title=ph.pick("t-select", [
+            f"{name} should react to shutdown between ticks",
+            f"Race the schedule against shutdown in {name}",
+        ]),
+        ask=ph.pick("a-select", [
+            f"In {_where(ev, idx)}, wait for the next tick and the stop signal together.",
+            f"Let {_where(ev, idx)} notice the stop signal while it waits for work.",
+            f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} should race its timer against "
+            "the stop signal.",
+        ], salt=name),
+        criteria=[
+            "the stop signal ends the loop even while waiting for the next tick",
+            "the scheduled work runs when the tick fires",
+        ],
+        symptom="stopping the service took up to a whole period because the task was waiting "
+        "on its timer",
+        refactor=f"fold the tick and the shutdown check of {q(name)} into one select",
+    )
+    return Draft(ask, think)
+
+
+def focus_timeout(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if not f.timeouts:
+        return None
+    t = f.timeouts[0]
+    name = ev.name(idx)
+    const = _const_by_name(ev, f, t.arg)
+    limit = _cq(const) if const else q(t.arg)
+    think = [
+        f"{q(name)} never waits on the network without a bound: the request goes through "
+        f"{q(t.written)} with {limit}.",
+    ]
+    err_arm = next((a for a in f.arms if a.pattern.startswith("Err(_)")), None)
+    if err_arm:
+        think.append(
+            f"The {q(err_arm.pattern)} arm is the elapsed deadline, and it becomes an ordinary "
+            "error for the caller, so a hung peer looks like any other failure to the retry logic."
+        )
     if f.joins:
         think.append(
-            f"{q('tokio::join!')} runs the futures concurrently and waits for all of them, "
-            "so the total time is the slowest one, not the sum."
+            f"The bounded request and the other check run side by side in {q('tokio::join!')}, so "
+            "the total wait is the slower of the two, not the sum."
         )
-        criteria.append("run independent steps concurrently")
-    if "retry-backoff" in f.tags and f.loops:
-        think.append(
-            "Failures are retried with a growing delay, so a struggling peer gets room to "
-            "recover instead of a retry storm."
-        )
-        criteria.append("retry with backoff")
-    if len(think) < 1:
-        return None
-    arm = _err_arm(f)
-    if arm and arm.logs:
-        think.append(f"Errors are logged with {q(arm.logs[0].macro + '!')} and the task keeps going.")
-    launch = _launch_sentence(ev, idx, ph, f"generic-{idx}")
-    if launch:
-        think.append(launch)
     ask = Ask(
-        title=ph.pick("t-generic", [
-            f"Background scheduling for {name}",
-            f"{name}: run it as a well-behaved background task",
+        title=ph.pick("t-timeout", [
+            f"{name} hangs when the upstream never answers",
+            f"Deadline for the request in {name}",
         ], salt=name),
-        ask=f"Implement {_where(ev, idx)} as a background task.",
-        criteria=criteria,
-        symptom="the task either blocked the caller or could not be stopped",
-        refactor=f"restructure {q(name)} around tokio's timers and task primitives",
+        ask=f"Bound the outbound call in {_where(ev, idx)} with a timeout"
+        + (f" of {const.human}." if const and const.value else "."),
+        criteria=["an elapsed deadline is reported as an error"]
+        + (["the timeout is a named constant"] if const else []),
+        symptom="a worker sat on one request to an upstream that had stopped answering",
+        refactor=f"wrap the request in {q(name)} in a tokio timeout",
+    )
+    return Draft(ask, think)
+
+
+def focus_retry(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if "retry-backoff" not in f.tags or not f.loops or not f.sleeps:
+        return None
+    name = ev.name(idx)
+    sl = f.sleeps[0]
+    think = [
+        f"{q(name)} retries inside a {q(f.loops[0].keyword)} and sleeps with "
+        f"{q(f'{sl.written}({sl.arg})')} between attempts, so a retry never blocks the runtime "
+        "thread.",
+    ]
+    helper_name = sl.arg.split("(")[0] if "(" in sl.arg else ""
+    helper = _facts_by_name(ev, helper_name) if helper_name else None
+    if helper is not None:
+        if helper.doc_summary:
+            think.append(f"{q(helper.name)} sets the delay: {_lower1(helper.doc_summary).rstrip('.')}.")
+        caps = [c for c in helper.consts if c.is_duration]
+        if caps:
+            think.append(f"The cap is {_cq(caps[0])}, so a long outage does not grow the wait without bound.")
+    limits = [c for c in f.consts if not c.is_duration and c.value is not None]
+    if limits:
+        think.append(
+            f"It gives up after {_cq(limits[0])} attempts and returns the last error, so the "
+            "caller decides what a permanent failure means."
+        )
+    warn = [lg for arm in f.arms for lg in arm.logs]
+    if warn:
+        think.append(
+            f"Each failed attempt is logged with {q(warn[0].macro + '!')}"
+            + (f" including {', '.join(q(x) for x in warn[0].fields)}" if warn[0].fields else "")
+            + "."
+        )
+    ask = Ask(
+        title=ph.pick("t-retry", [
+            f"Exponential backoff for {name}",
+            f"{name} retries in a tight loop",
+        ]),
+        ask=f"Give {_where(ev, idx)} retries with a growing, capped delay.",
+        criteria=["wait between attempts with an async sleep", "stop after a fixed number of attempts"]
+        + (["log every failed attempt"] if warn else []),
+        symptom="retries fired back to back and hammered an upstream that was already down",
+        refactor=f"pull the retry policy of {q(name)} into a backoff helper",
+    )
+    return Draft(ask, think)
+
+
+def focus_join(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    f = ev.facts[idx]
+    if not f.joins:
+        return None
+    name = ev.name(idx)
+    think = [
+        f"The two checks in {q(name)} don't depend on each other, so {q('tokio::join!')} runs "
+        "them concurrently and waits for both: the total time is the slower one, not the sum.",
+        f"{q('tokio::join!')} polls both futures on the current task, so nothing is spawned for a "
+        "one-off check.",
+    ]
+    if f.timeouts:
+        think.append(f"One side is bounded by {q(f.timeouts[0].written)}, so the join cannot hang.")
+    ask = Ask(
+        title=ph.pick("t-join", [f"Run the checks in {name} concurrently", f"{name} is slow"]),
+        ask=f"Make {_where(ev, idx)} run its independent checks at the same time.",
+        criteria=["both checks run concurrently", "the result needs both to pass"],
+        symptom="the startup checks ran one after the other and doubled the startup time",
+        refactor=f"join the checks in {q(name)} instead of awaiting them in turn",
     )
     return Draft(ask, think)
 
@@ -1158,7 +1407,12 @@ FOCUSES: tuple[Focus, ...] = (
     Focus("batch-size", focus_batch, True, 7),
     Focus("launch", focus_launch, True, 6),
     Focus("observability", focus_observability, True, 5),
-    Focus("tokio-primitives", focus_tokio_generic, True, 8),
+    Focus("spawn", focus_spawn, True, 9),
+    Focus("interval", focus_interval, True, 9),
+    Focus("select", focus_select, True, 8),
+    Focus("retry", focus_retry, True, 8),
+    Focus("timeout", focus_timeout, True, 7),
+    Focus("join", focus_join, True, 6),
     Focus("batch-sql", focus_sql_batch, False, 7),
     Focus("legacy-gate", focus_gate, False, 6),
     Focus("two-statements", focus_two_statements, False, 5),
@@ -1239,7 +1493,7 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
 
 def _common_tail(ev: Evidence, idx: int, focus: str, ph: Phraser) -> list[str]:
     """Reasoning every example about a task should carry: how it is launched, if not yet said."""
-    if focus in ("launch", "statement-timeout", "startup-probe", "tokio-primitives", "helper-role"):
+    if focus in ("launch", "statement-timeout", "startup-probe", "helper-role", "join"):
         return []
     s = _launch_sentence(ev, idx, ph, f"tail-{focus}-{idx}")
     return [s] if s else []
@@ -1283,8 +1537,6 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
                 continue
             draft = focus.builder(ev, idx, ph)
             if draft is None or not draft.think:
-                continue
-            if focus.id == "tokio-primitives" and produced:
                 continue
             produced += 1
             items = _slices(ev, idx)
@@ -1389,45 +1641,58 @@ def _pair_draft(ev: Evidence, members: list[int], ph: Phraser) -> Draft | None:
 def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
     if not ev.candidates:
         return None
+    subjects = ev.subjects()
+    entries = [i for i in subjects if not ev.callers.get(i) and ev.fs.items[i].kind == "fn"]
     main = ev.candidates[0]
     f = ev.facts[main]
-    names = [ev.name(i) for i in ev.subjects()]
     roles: list[str] = []
-    for i in ev.subjects():
+    for i in sorted(subjects, key=lambda j: ev.fs.items[j].start):
         fi = ev.facts[i]
+        calls = [ev.name(j) for j in ev.reach.get(i, []) if j in subjects][:3]
+        role = q(fi.name)
         if fi.doc_summary:
-            roles.append(f"{q(fi.name)} — {fi.doc_summary[0].lower() + fi.doc_summary[1:].rstrip('.')}")
-        else:
-            roles.append(q(fi.name))
+            role += f" ({_lower1(fi.doc_summary).rstrip('.')})"
+        if calls:
+            role += " uses " + ", ".join(q(c) for c in calls)
+        roles.append(role)
     think = [
-        f"{q(ev.display)} holds one background job, and I want its pieces layered so each can be "
-        f"reasoned about alone: {q(f.name)} is the long-running driver and the rest are the "
-        "steps it calls.",
-        "The pieces: " + "; ".join(roles) + ".",
+        f"{q(ev.display)} is one background job split into small pieces, each with one step to "
+        "do, so each can be reasoned about (and reviewed) alone.",
+        "In source order: " + "; ".join(roles) + ".",
     ]
+    if entries:
+        think.append(
+            "The entry point" + ("s are " if len(entries) > 1 else " is ")
+            + ", ".join(q(ev.name(e)) for e in entries)
+            + "; everything else is only reached through "
+            + ("them." if len(entries) > 1 else "it.")
+        )
     consts = [c for c in f.consts if c.value is not None]
     if consts:
+        where = "next to the loop that uses them" if all(c.local for c in consts) else "as consts"
         think.append(
-            "The tunables live as consts next to the loop that uses them: "
-            + ", ".join(_cq(c) for c in consts) + "."
+            f"The tunables are named {where}: " + ", ".join(_cq(c) for c in consts) + "."
         )
     launch = _launch_sentence(ev, main, ph, "module")
     if launch:
         think.append(launch)
+    names = [ev.name(i) for i in subjects]
     ask = Ask(
         title=ph.pick("t-module", [
-            f"Background cleanup module: {ev.module}",
+            f"Background job module: {ev.module}",
             f"Implement {ev.module} end to end",
+            f"Split {ev.module} into a driver and helpers",
         ]),
-        ask=f"Write the {q(ev.display)} module: {q(f.name)} plus the helpers it needs "
-        f"({', '.join(q(n) for n in names[1:])}).",
+        ask=f"Write the {q(ev.display)} module: "
+        + ", ".join(q(n) for n in names) + ".",
         criteria=[
-            f"{q(f.name)} is the only entry point the server needs",
+            "entry point" + ("s: " if len(entries) > 1 else ": ")
+            + ", ".join(q(ev.name(e)) for e in entries) if entries else "one entry point",
             "each helper does one step and returns its errors",
             "tunable values are named constants",
         ],
         symptom="the background job was one long function that nobody wanted to touch",
-        refactor=f"split the background job in {q(ev.display)} into a driver and small helpers",
+        refactor=f"split the background job in {q(ev.display)} into small functions",
     )
     return Draft(ask, think)
 

@@ -31,6 +31,7 @@ class Evidence:
     reach: dict[int, list[int]]  # item -> same-file items it reaches (context slices)
     callers: dict[int, list[int]]  # item -> same-file fns that call it directly
     sites: dict[int, list[CallSite]] = field(default_factory=dict)  # calls from other files
+    local_sites: dict[int, list[CallSite]] = field(default_factory=dict)  # calls in this file
     crate_text: str = ""  # concatenated crate sources, for grounding claims about the crate
     crate_root: Path | None = None
     crate_fn_returns: dict[str, str] = field(default_factory=dict)  # crate fn -> return type
@@ -142,6 +143,12 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
                         if "->" in sig:
                             returns.setdefault(it.name, " ".join(sig.split("->", 1)[1].split()))
                     del k
+    local_sites: dict[int, list[CallSite]] = {}
+    for idx in candidates + helpers:
+        if items[idx].kind == "fn" and callers.get(idx):
+            found = call_sites(fs.source.path.parent, [fs], items[idx].name, fs.source.path)
+            if found:
+                local_sites[idx] = found
     ev = Evidence(
         fs=fs,
         display=display_path(fs.source.path, root),
@@ -154,6 +161,7 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
         crate_text=crate_text,
         crate_root=root,
         crate_fn_returns=returns,
+        local_sites=local_sites,
     )
     return ev
 

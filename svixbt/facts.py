@@ -165,6 +165,26 @@ class LoopFact:
     keyword: str  # loop / while / for
     condition: str  # as written, whitespace folded ("" for `loop`)
     line: int
+    end_line: int = 0
+    start: int = 0  # character offsets of the loop body
+    end: int = 0
+
+
+@dataclass
+class SelectBranch:
+    pattern: str
+    future: str
+    handler: str  # as written, comments dropped
+    action: str  # "nothing", "break", "return", or "work"
+    line: int
+
+
+@dataclass
+class SpawnFact:
+    written: str
+    arg: str  # the future handed to the runtime, as written
+    runs: str  # the first call inside it, e.g. run_worker
+    line: int
 
 
 @dataclass
@@ -213,6 +233,9 @@ class ItemFacts:
     tags: list[str] = field(default_factory=list)
     rule_ids: list[str] = field(default_factory=list)
     spawns: list[str] = field(default_factory=list)
+    spawn_facts: list[SpawnFact] = field(default_factory=list)
+    select_branches: list[SelectBranch] = field(default_factory=list)
+    missed_tick: str = ""  # MissedTickBehavior::X as written
     selects: int = 0
     joins: int = 0
 
@@ -450,6 +473,12 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                     )
                 elif full in ("tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"):
                     f.spawns.append(written)
+                    runs = ""
+                    for x in range(j + 2, close):
+                        if c[x] == "n" and t[x + 1] == "(" and t[x] not in ("async", "move"):
+                            runs = t[x]
+                            break
+                    f.spawn_facts.append(SpawnFact(written, arg, runs, r.line(k)))
                 elif full == "std::time::Instant::now" or written.endswith("Instant::now"):
                     f.timing.append(written)
                 if prev == "." and tk in ("map_err", "ok_or_else", "ok_or", "unwrap_or_else"):
@@ -468,14 +497,22 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                         f.logs.append(_log_at(r, open_, close, level, written))
                 elif full in ("tokio::select",):
                     f.selects += 1
+                    f.select_branches.extend(_select_branches(r, j + 2))
                 elif full in ("tokio::join", "tokio::try_join"):
                     f.joins += 1
+            if tk == "MissedTickBehavior" and k + 2 < hi and t[k + 1] == "::":
+                f.missed_tick = f"MissedTickBehavior::{t[k + 2]}"
             if tk in ("loop", "while", "for") and k == j:
                 cond_end = k + 1
                 while cond_end < hi and t[cond_end] != "{":
                     cond_end = r.close_of(cond_end) + 1 if t[cond_end] in ("(", "[") else cond_end + 1
                 cond = _fold(r.src(k + 1, cond_end - 1)) if cond_end - 1 >= k + 1 else ""
-                f.loops.append(LoopFact(tk, cond, r.line(k)))
+                if cond_end < hi:
+                    body_close = r.close_of(cond_end)
+                    f.loops.append(
+                        LoopFact(tk, cond, r.line(k), r.line(body_close), r.s[cond_end],
+                                 r.s[body_close] + 1)
+                    )
             if tk == "match" and k == j:
                 f.arms.extend(_arms(r, k))
             if tk == "let" and k == j and k + 3 < hi:
@@ -546,7 +583,7 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                 k2 = close2 + 1
                 continue
             k2 += 1
-        if tail_start < end:
+        if tail_start < end and t[tail_start] not in ("loop", "while", "for", "if", "match", "tokio"):
             f.tail = _code_only(r, tail_start, end - 1)
     return f
 
@@ -610,6 +647,53 @@ def _log_at(r: _Reader, open_: int, close: int, level: str, written: str) -> Log
             fields.append(t[j])
         j += 1
     return Log(level, written, message, fields, r.line(open_))
+
+
+def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
+    """Branches `pattern = future => handler` of a `select!` whose body opens at ``open_``."""
+    t = r.t
+    if open_ >= r.hi or t[open_] not in ("{", "("):
+        return []
+    end = r.close_of(open_)
+    out: list[SelectBranch] = []
+    j = open_ + 1
+    if t[j] == "biased" and t[j + 1] == ";":
+        j += 2
+    while j < end:
+        eq = r.until(j, ("=", "=>"))
+        if eq >= end:
+            break
+        if t[eq] == "=>":  # `else => ...`
+            pattern, future = _fold(r.src(j, eq - 1)), ""
+            arrow = eq
+        else:
+            arrow = r.until(eq + 1, ("=>",))
+            if arrow >= end:
+                break
+            pattern = _fold(r.src(j, eq - 1))
+            future = _code_only(r, eq + 1, arrow - 1)
+        h = arrow + 1
+        if t[h] == "{":
+            h_end = r.close_of(h)
+            nxt = h_end + 1
+            if nxt < end and t[nxt] == ",":
+                nxt += 1
+            handler = _code_only(r, h + 1, h_end - 1) if h_end - 1 > h else ""
+            body = range(h + 1, h_end)
+        else:
+            h_end = min(r.until(h, (",",)), end)
+            nxt = h_end + 1
+            handler = _code_only(r, h, h_end - 1)
+            body = range(h, h_end)
+        words = {t[x] for x in body}
+        action = (
+            "nothing" if not handler else
+            "break" if "break" in words else
+            "return" if "return" in words else "work"
+        )
+        out.append(SelectBranch(pattern, future, handler, action, r.line(j)))
+        j = nxt
+    return out
 
 
 def _code_only(r: _Reader, a: int, b: int) -> str:

@@ -252,9 +252,13 @@ class _Plan:
 
 
 _PLANS: dict[tuple[Rule, ...], _Plan] = {}
+_LAST: list[tuple[tuple[Rule, ...], _Plan]] = []  # the table asked for last, found by identity
 
 
 def _plan(rules: tuple[Rule, ...]) -> _Plan:
+    # Hashing a table hashes every rule; callers pass the same tuple over and over.
+    if _LAST and _LAST[0][0] is rules:
+        return _LAST[0][1]
     plan = _PLANS.get(rules)
     if plan is None:
         idents = _by_matcher("ident", rules)
@@ -278,6 +282,7 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
         plan.interesting = _Interesting(plan)
         if len(_PLANS) < 64:
             _PLANS[rules] = plan
+    _LAST[:] = [(rules, plan)]
     return plan
 
 

@@ -7,6 +7,7 @@ Rules and facts match on resolved paths (`sleep` imported from `tokio::time` is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexer import significant_tokens
 from .scanner import ScanResult, UseDecl
@@ -28,13 +29,19 @@ class PathRef:
 
 def parse_use(text: str) -> list[tuple[str, str]]:
     """``(local name, full path)`` pairs a `use` declaration brings in; globs are skipped."""
+    return list(_parse_use(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_use(text: str) -> tuple[tuple[str, str], ...]:
+    # Crates repeat their `use` lines from file to file, so each distinct text is parsed once.
     codes, _, texts = significant_tokens(text)
     # Plain comments and inner docs (Pygments' Comment types) are not part of the path.
     toks = [t for c, t in zip(codes, texts, strict=True) if c != "c" and c != "i"]
     try:
         i = toks.index("use") + 1
     except ValueError:
-        return []
+        return ()
     out: list[tuple[str, str]] = []
     # Iterative walk of the use tree: each stack entry is (prefix, position) in a `{...}` group.
     prefix_stack: list[str] = [""]
@@ -64,7 +71,7 @@ def parse_use(text: str) -> list[tuple[str, str]]:
         else:
             path.append(t)
         i += 1
-    return out
+    return tuple(out)
 
 
 def _emit(out: list[tuple[str, str]], prefix: str, path: list[str], alias: str | None) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pygments.token import Comment, Error, Name, String
+from pygments.token import Comment, Error, Name
 
 from svixbt.lexer import (
     DOC_INNER,
@@ -53,7 +53,9 @@ def assert_same(text: str) -> None:
     got = significant_tokens(text)
     if got != want:
         # Point at the first difference rather than dumping two long lists.
-        for k, (g, w) in enumerate(zip(zip(*got), zip(*want))):
+        for k, (g, w) in enumerate(
+            zip(zip(*got, strict=True), zip(*want, strict=True), strict=False)
+        ):
             assert g == w, f"token {k}: fast {g!r} != pygments {w!r}"
         assert len(got[0]) == len(want[0]), "token counts differ"
 
@@ -134,7 +136,7 @@ def test_codes_of_known_tokens() -> None:
     codes, _, texts = significant_tokens(
         "/// d\n//! i\n// c\nfn f<'a>() { 'x'; \"s\"; 1; '\\'' }\n/* /* n */ */"
     )
-    assert list(zip(texts, codes)) == [
+    assert list(zip(texts, codes, strict=True)) == [
         ("/// d", "d"),
         ("//! i", "i"),
         ("// c", "c"),

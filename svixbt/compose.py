@@ -26,6 +26,10 @@ def q(x: str) -> str:
     return f"`{x}`"
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def _lower1(s: str) -> str:
     """Lower-case a sentence's first letter to continue it after a colon (not `SQL`, not `Foo`)."""
     if len(s) > 1 and s[0].isupper() and s[1].islower():
@@ -1019,7 +1023,7 @@ def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     local = [c for c in f.calls if c.local_fn]
     think = [
         f"{q(name)} has two jobs that look alike but are not the same: "
-        + " and ".join(f"an {w.verb} on {q(w.tables[0])}" for w in writes) + ".",
+        + " and ".join(f"{_article(w.verb)} {w.verb} on {q(w.tables[0])}" for w in writes) + ".",
     ]
     first, second = writes[0], writes[1]
     if "SET" in first.text and "NULL" in first.text.upper():
@@ -1359,6 +1363,66 @@ def focus_join(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     return Draft(ask, think)
 
 
+def focus_fallback(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
+    """For a candidate no specific focus covers: what it is for and what it really uses."""
+    f = ev.facts[idx]
+    name = ev.name(idx)
+    think: list[str] = []
+    if f.doc_summary:
+        think.append(f"{q(name)} has one job: {_lower1(f.doc_summary).rstrip('.')}.")
+    elif f.signature:
+        think.append(f"{q(name)} is {q(f.signature)}.")
+    tags = set(f.tags)
+    if f.shutdown:
+        think.append(
+            f"It takes part in shutdown through {q(f.shutdown[0])}, so it has to leave the "
+            "runtime in a state where the rest of the server can stop."
+        )
+    elif "shutdown" in tags and "JoinHandle" in ev.fs.text and "await" in f.idents:
+        think.append(
+            "On shutdown it waits for the tasks it owns instead of abandoning them, so nothing "
+            "is cut off mid-operation."
+        )
+    for lp in f.loops[:1]:
+        cond = f" {lp.condition}" if lp.condition else ""
+        think.append(
+            f"Its {q(lp.keyword + cond)} awaits inside, so every iteration gives the runtime a "
+            "chance to run other tasks."
+        )
+    for sl in f.sleeps[:1]:
+        think.append(f"It waits with {q(f'{sl.written}({sl.arg})')}, an async timer.")
+    arm = _err_arm(f)
+    if arm and arm.logs:
+        think.append(
+            f"Failures in the {q(arm.pattern)} arm are logged with {q(arm.logs[0].macro + '!')} "
+            "rather than propagated."
+        )
+    elif f.logs and any(lg.level == "error" for lg in f.logs):
+        lg = next(lg for lg in f.logs if lg.level == "error")
+        think.append(f"Errors it cannot hand back are logged with {q(lg.macro + '!')}.")
+    launch = _launch_sentence(ev, idx, ph, f"fallback-{idx}")
+    if launch:
+        think.append(launch)
+    if len(think) < 2:
+        return None
+    ask = Ask(
+        title=ph.pick("t-fallback", [
+            f"Implement {name}",
+            f"{name} for the background workers",
+        ], salt=name),
+        ask=f"Write {_where(ev, idx)}"
+        + (f": {_lower1(f.doc_summary).rstrip('.')}." if f.doc_summary else "."),
+        criteria=[c for c in (
+            "cooperate with shutdown" if "shutdown" in tags else "",
+            "log failures instead of dropping them" if f.logs else "",
+            "never block the runtime while waiting" if f.sleeps or f.loops else "",
+        ) if c] or ["keep it async and non-blocking"],
+        symptom=f"the background workers had no {name} and did this ad hoc",
+        refactor=f"give {q(name)} a single clear responsibility",
+    )
+    return Draft(ask, think)
+
+
 def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     """A helper framed around the background job it serves."""
     f = ev.facts[idx]
@@ -1413,6 +1477,7 @@ FOCUSES: tuple[Focus, ...] = (
     Focus("retry", focus_retry, True, 8),
     Focus("timeout", focus_timeout, True, 7),
     Focus("join", focus_join, True, 6),
+    Focus("fallback", focus_fallback, True, 1),
     Focus("batch-sql", focus_sql_batch, False, 7),
     Focus("legacy-gate", focus_gate, False, 6),
     Focus("two-statements", focus_two_statements, False, 5),
@@ -1456,7 +1521,7 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
             "Can you take this next sprint?",
             "Request from the platform side.",
         ], salt)
-        details = "; ".join(c[0].lower() + c[1:] for c in crit)
+        details = "; ".join(_lower1(c) for c in crit)
         close = ph.pick("int-close", [
             "Ping me if anything's unclear.",
             "Happy to review.",
@@ -1533,7 +1598,7 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         for focus in FOCUSES:
             if focus.for_candidates != is_cand:
                 continue
-            if focus.id == "helper-role" and produced:
+            if focus.id in ("helper-role", "fallback") and produced:
                 continue
             draft = focus.builder(ev, idx, ph)
             if draft is None or not draft.think:

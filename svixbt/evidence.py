@@ -19,6 +19,8 @@ __all__ = ["Evidence", "build_evidence", "display_path", "grounding_context"]
 
 # Kinds that can be the subject of an example. Consts and aliases only travel as context.
 _SUBJECT_KINDS = frozenset({"fn", "impl", "struct", "trait", "enum"})
+# Strong tags that can come from naming alone, so they need async work alongside.
+_NAME_ONLY_TAGS = frozenset({"shutdown", "retry-backoff"})
 
 
 @dataclass
@@ -81,8 +83,14 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
         f = facts.get(idx)
         if f is None or items[idx].kind not in _SUBJECT_KINDS:
             return False
-        own = {h.tag for h in fs.own_hits(idx)}
-        return bool(own & STRONG_TAGS) and not (own & EXCLUDE_TAGS and not own & STRONG_TAGS)
+        own = {h.tag for h in fs.own_hits(idx)} & STRONG_TAGS
+        if not own:
+            return False
+        # A name like `poll_shutdown` or `retry_count` alone is not a background task: without
+        # tokio timers, task combinators or a polling loop, it must at least await something.
+        if own <= _NAME_ONLY_TAGS:
+            return "async" in items[idx].qualifiers or "await" in f.idents
+        return True
 
     candidates = [idx for idx in facts if strong(idx)]
     # A method's impl is not a candidate of its own when its methods are: one subject, not two.

@@ -948,13 +948,20 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"Helper to run one statement without the statement timeout: {name}",
             f"{name}: scoped statement timeout override",
         ], salt=name),
-        ask=f"Add {_where(ev, idx)}: run one statement via {q(use)} with the statement timeout "
-        "disabled for that statement only.",
-        criteria=[
-            "the override is scoped to a transaction with SET LOCAL",
-            "the transaction commits only when the statement succeeded",
-            "errors are returned to the caller, not swallowed",
-        ],
+        ask=ph.pick("a-tx", [
+            f"Add {_where(ev, idx)}: run one statement via {q(use)} with the statement timeout "
+            "disabled for that statement only.",
+            f"We need {_where(ev, idx)}, which runs a single {q(use)} with no statement timeout "
+            "while leaving the connection's setting alone afterwards.",
+            f"Write {_where(ev, idx)} so a long background {q(use)} is not cut off by the "
+            "statement timeout.",
+        ], salt=name),
+        criteria=ph.pick("c-tx", [
+            "the override is scoped to a transaction with SET LOCAL|the transaction commits only "
+            "when the statement succeeded|errors are returned to the caller, not swallowed",
+            "lift the timeout with SET LOCAL inside its own transaction|commit after the statement, "
+            "never before|hand any error back to the caller",
+        ], salt=name).split("|"),
         symptom="the cleanup statement was cancelled by statement_timeout on a large table and "
         "the backlog never shrank",
         refactor=f"pull the timeout override into {q(name)} so callers don't repeat it",

@@ -78,6 +78,8 @@ def items(
         for w in res.warnings:
             warn(w)
         out.write(res.text)
+    if skipped and skipped == len(files):
+        fail(f"no readable .rs file among {len(files)}")
     if skipped:
         warn(f"{skipped} file(s) skipped")
 
@@ -262,3 +264,9 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        # Last resort for a file system failure no command anticipated (disk full, I/O error):
+        # still one line naming the path, never a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"svixbt: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)

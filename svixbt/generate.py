@@ -60,21 +60,32 @@ def bundled_sample() -> Path:
     return Path(str(resources.files("svixbt") / "data" / SAMPLE))
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    # resolve() follows symlinks, so `-o link-to-input` is caught; samefile also catches hard links.
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def _check_output(out: Path, inputs: list[Path]) -> None:
+    """Refuse an output that cannot be written, or would overwrite an input, before any work."""
     parent = out.parent if str(out.parent) else Path(".")
+    for d in (parent, *parent.parents):
+        # A regular file somewhere up the path (`afile/out.jsonl`) is a different mistake from a
+        # missing directory, and deserves its own message.
+        if d.exists() and not d.is_dir():
+            raise InputError(f"{out}: {d} is a file, not a directory")
     if not parent.is_dir():
         raise InputError(f"{out}: output directory {parent} does not exist; create it first")
     if out.is_dir():
         raise InputError(f"{out}: is a directory; give a file name such as {out / 'data.jsonl'}")
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"{out}: not writable (directory {parent})")
+    if out.exists() and not os.access(out, os.W_OK):
         raise InputError(f"{out}: not writable")
     for p in inputs:
-        try:
-            if out.exists() and out.resolve() == p.resolve():
-                raise InputError(f"{out}: output path is also an input; choose another -o")
-        except OSError:
-            continue
-        if out.resolve() == p.resolve():
+        if _same_file(out, p):
             raise InputError(f"{out}: output path is also an input; choose another -o")
 
 
@@ -111,9 +122,16 @@ def generate(
     manifest = manifest or manifest_path_for(out)
     used_sample = not paths
     inputs = [bundled_sample()] if used_sample else list(paths or [])
+    if _same_file(out, manifest):
+        raise InputError(
+            f"{out}: the manifest would overwrite the output; choose another --manifest"
+        )
     _check_output(out, inputs)
     _check_output(manifest, inputs)
     files = rust_files(inputs)
+    # A directory input expands to files the checks above never saw (`generate src -o src/x.rs`).
+    _check_output(out, files)
+    _check_output(manifest, files)
     single = len(files) == 1 and all(p.is_file() for p in inputs)
     report = GenerateReport(out=out, manifest=manifest, used_sample=used_sample)
 
@@ -175,8 +193,18 @@ def generate(
             line_no += 1
             fr.written += 1
             mrows.append(_manifest_row(line_no, line, src.path, source_sha, fs, ex, seed))
-    write_atomic(out, rows, keep_prefix=kept)
-    write_atomic(manifest, mrows, keep_prefix=kept_manifest)
+    if files and report.skipped == len(files):
+        # Nothing could be read: replacing the output with an empty file would lose its records.
+        first = next(fr.skipped for fr in report.files if fr.skipped)
+        raise InputError(
+            f"no readable .rs file among {len(files)} (first: {first}); {out} left unchanged"
+        )
+    for target, new_rows, prefix in ((out, rows, kept), (manifest, mrows, kept_manifest)):
+        try:
+            write_atomic(target, new_rows, keep_prefix=prefix)
+        except OSError as exc:
+            # Name the file we meant to write, not the temporary one beside it.
+            raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return report
 
 

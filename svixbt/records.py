@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -9,8 +10,6 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-
-import jsonlines
 
 __all__ = [
     "SYSTEM_PROMPT",
@@ -118,13 +117,13 @@ def write_atomic(path: Path, rows: Sequence[dict[str, Any]], keep_prefix: bytes 
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(keep_prefix.decode("utf-8"))
+        # Binary, so the kept prefix is copied byte for byte whatever it holds.
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(keep_prefix)
             if keep_prefix and not keep_prefix.endswith(b"\n"):
-                fh.write("\n")
-            writer = jsonlines.Writer(fh, dumps=dumps, flush=False)
-            writer.write_all(rows)
-            writer.close()
+                fh.write(b"\n")
+            for row in rows:
+                fh.write(dumps(row).encode("utf-8", "surrogatepass") + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -133,8 +132,7 @@ def write_atomic(path: Path, rows: Sequence[dict[str, Any]], keep_prefix: bytes 
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        # Never leave a stray temporary file beside the output.
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

@@ -472,6 +472,8 @@ class _Scan:
             return (texts[j] if j < n and codes[j] == "n" else ""), j + 1
         if kind != "impl":
             j = kw + 1
+            if kind == "static" and j + 1 < n and texts[j] == "mut" and codes[j + 1] == "n":
+                j += 1  # `static mut NAME`: the name follows `mut`
             return (texts[j] if j < n and codes[j] in "n" else ""), j + 1
         # `impl<T> Trait for Type<T> where ... {` is named `Trait for Type<T>`, as written.
         j = kw + 1

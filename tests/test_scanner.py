@@ -1,0 +1,559 @@
+"""One test per lexical case the scanner must get right: exact kinds, names and slice text.
+
+Slices are compared as text (``text[item.start:item.end]``) against the expected substring, so a
+test fails on a single byte of difference; byte offsets are checked against the UTF-8 encoding.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from svixbt.scanner import Item, ScanResult, scan_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def scan(text: str) -> ScanResult:
+    result = scan_text(text)
+    for it in result.items:
+        # Byte offsets are UTF-8 offsets of the same slice, whatever the text holds.
+        assert text.encode()[it.start_byte : it.end_byte].decode() == text[it.start : it.end]
+    return result
+
+
+def rows(text: str) -> list[tuple[str, str, str]]:
+    """(kind, name, slice) of every item, in source order."""
+    return [(it.kind, it.name, text[it.start : it.end]) for it in scan(text).items]
+
+
+def one(text: str, name: str) -> Item:
+    found = [it for it in scan(text).items if it.name == name]
+    assert len(found) == 1, [it.name for it in scan(text).items]
+    return found[0]
+
+
+# -- strings ------------------------------------------------------------------------------------
+
+
+def test_raw_string_without_hashes_holds_a_brace() -> None:
+    text = 'const A: &str = r"{";\nfn f() {}\n'
+    assert rows(text) == [("const", "A", 'const A: &str = r"{";'), ("fn", "f", "fn f() {}")]
+
+
+def test_raw_string_with_one_hash_holds_quote_and_braces() -> None:
+    text = 'const A: &str = r#"}" {"#;\nfn f() {}\n'
+    assert rows(text) == [("const", "A", 'const A: &str = r#"}" {"#;'), ("fn", "f", "fn f() {}")]
+
+
+def test_raw_string_with_three_hashes_holds_shorter_closers() -> None:
+    text = 'const A: &str = r###"a "## {"###;\nfn f() {}\n'
+    assert rows(text) == [
+        ("const", "A", 'const A: &str = r###"a "## {"###;'),
+        ("fn", "f", "fn f() {}"),
+    ]
+
+
+def test_byte_and_c_strings() -> None:
+    text = (
+        'static B: &[u8] = b"{";\nstatic C: &[u8] = br#"}"#;\nstatic D: &CStr = c"{";\nfn f() {}\n'
+    )
+    assert rows(text) == [
+        ("static", "B", 'static B: &[u8] = b"{";'),
+        ("static", "C", 'static C: &[u8] = br#"}"#;'),
+        ("static", "D", 'static D: &CStr = c"{";'),
+        ("fn", "f", "fn f() {}"),
+    ]
+
+
+def test_escaped_quote_and_trailing_backslash() -> None:
+    text = 'const E: &str = "\\"{";\nconst F: &str = "\\\\";\nfn f() {}\n'
+    assert rows(text) == [
+        ("const", "E", 'const E: &str = "\\"{";'),
+        ("const", "F", 'const F: &str = "\\\\";'),
+        ("fn", "f", "fn f() {}"),
+    ]
+
+
+# -- chars and lifetimes ------------------------------------------------------------------------
+
+
+def test_char_literals_of_braces_and_quote() -> None:
+    text = "const C: char = '{';\nconst D: char = '}';\nconst Q: char = '\\'';\nfn after() {}\n"
+    assert rows(text) == [
+        ("const", "C", "const C: char = '{';"),
+        ("const", "D", "const D: char = '}';"),
+        ("const", "Q", "const Q: char = '\\'';"),
+        ("fn", "after", "fn after() {}"),
+    ]
+
+
+def test_chars_next_to_lifetimes_in_a_body() -> None:
+    text = "fn f<'a>(x: &'a str) -> char { let _ = ['{', '}', '\\'']; 'x' }\nfn g() {}\n"
+    assert rows(text) == [
+        ("fn", "f", "fn f<'a>(x: &'a str) -> char { let _ = ['{', '}', '\\'']; 'x' }"),
+        ("fn", "g", "fn g() {}"),
+    ]
+
+
+def test_lifetimes_and_static_bound() -> None:
+    text = (
+        "struct H<'a, T: 'static> { x: &'a T }\n"
+        "impl<'a> Foo<'a> { fn get(&self) -> &'a str { self.0 } }\n"
+    )
+    assert rows(text) == [
+        ("struct", "H", "struct H<'a, T: 'static> { x: &'a T }"),
+        ("impl", "Foo<'a>", "impl<'a> Foo<'a> { fn get(&self) -> &'a str { self.0 } }"),
+        ("fn", "get", "fn get(&self) -> &'a str { self.0 }"),
+    ]
+
+
+# -- comments -----------------------------------------------------------------------------------
+
+
+def test_nested_block_comment_with_braces() -> None:
+    text = "/* /* { */ } */\nfn f() {}\n"
+    # A plain comment on its own line right above the item attaches to it.
+    assert rows(text) == [("fn", "f", "/* /* { */ } */\nfn f() {}")]
+
+
+def test_outer_line_doc_attaches_inner_does_not() -> None:
+    text = "/// doc {\nfn f() {}\n//! inner\nfn g() {}\n"
+    assert rows(text) == [("fn", "f", "/// doc {\nfn f() {}"), ("fn", "g", "fn g() {}")]
+    assert one(text, "f").doc == "doc {"
+
+
+def test_outer_block_doc_attaches_inner_block_does_not() -> None:
+    text = "/** block { doc */\nfn f() {}\n/*! inner */\nfn g() {}\n"
+    assert rows(text) == [("fn", "f", "/** block { doc */\nfn f() {}"), ("fn", "g", "fn g() {}")]
+
+
+def test_doc_and_attribute_attach_across_blank_lines() -> None:
+    text = "/// doc\n\n#[inline]\n\nfn spaced() {}\n"
+    assert rows(text) == [("fn", "spaced", text.rstrip("\n"))]
+
+
+def test_plain_comment_directly_above_attaches() -> None:
+    text = "// attached\nfn a() {}\n"
+    assert rows(text) == [("fn", "a", "// attached\nfn a() {}")]
+
+
+def test_plain_comment_above_a_doc_attaches_too() -> None:
+    text = "// lead\n/// doc\nfn f() {}\n"
+    assert rows(text) == [("fn", "f", "// lead\n/// doc\nfn f() {}")]
+
+
+def test_plain_comment_separated_by_blank_line_does_not_attach() -> None:
+    text = "// detached\n\nfn b() {}\n// far\n\n#[inline]\nfn g() {}\n"
+    assert rows(text) == [("fn", "b", "fn b() {}"), ("fn", "g", "#[inline]\nfn g() {}")]
+
+
+def test_trailing_comment_on_previous_code_line_does_not_attach() -> None:
+    text = "fn c() {} // trailing\nfn d() {}\nfn i() {} /* trailing */\n// own line\nfn j() {}\n"
+    assert rows(text) == [
+        ("fn", "c", "fn c() {}"),
+        ("fn", "d", "fn d() {}"),
+        ("fn", "i", "fn i() {}"),
+        ("fn", "j", "// own line\nfn j() {}"),
+    ]
+
+
+def test_four_slashes_is_a_plain_comment() -> None:
+    text = "//// plain\nfn f() {}\n"
+    item = one(text, "f")
+    assert text[item.start : item.end] == "//// plain\nfn f() {}"
+    assert item.doc == ""
+
+
+# -- names, shebang, attributes -----------------------------------------------------------------
+
+
+def test_raw_identifiers_are_names() -> None:
+    text = "fn r#type() {}\nstruct r#match;\n"
+    assert rows(text) == [
+        ("fn", "r#type", "fn r#type() {}"),
+        ("struct", "r#match", "struct r#match;"),
+    ]
+
+
+def test_shebang_is_not_part_of_the_first_item() -> None:
+    text = "#!/usr/bin/env rust-script\nfn main() {}\n"
+    assert rows(text) == [("fn", "main", "fn main() {}")]
+    assert scan(text).problems == []
+
+
+def test_inner_attribute_is_not_a_shebang_and_never_attaches() -> None:
+    text = "#![allow(x)]\n//! crate doc\nfn a() {}\n"
+    assert rows(text) == [("fn", "a", "fn a() {}")]
+
+
+def test_attributes_holding_brackets_and_strings() -> None:
+    text = '#[doc = "}"]\n#[cfg(any(unix, feature = "x{"))]\nfn f() {}\nfn g() {}\n'
+    assert rows(text) == [
+        ("fn", "f", '#[doc = "}"]\n#[cfg(any(unix, feature = "x{"))]\nfn f() {}'),
+        ("fn", "g", "fn g() {}"),
+    ]
+    assert one(text, "f").attrs == ('#[doc = "}"]', '#[cfg(any(unix, feature = "x{"))]')
+
+
+def test_plain_comment_between_attribute_and_item_stays_inside() -> None:
+    text = "#[derive(Debug)]\n// between\nstruct S;\n"
+    assert rows(text) == [("struct", "S", text.rstrip("\n"))]
+
+
+# -- item forms ---------------------------------------------------------------------------------
+
+
+def test_extern_block_declarations_are_not_items() -> None:
+    text = (
+        'extern "C" {\n    fn abs(x: i32) -> i32;\n}\nfn after() {}\n'
+        'extern "C" fn exported() {}\nextern crate alloc;\n'
+        '#[link(name = "m")]\nunsafe extern "C" {\n    fn cos(x: f64) -> f64;\n}\n'
+    )
+    assert rows(text) == [
+        ("fn", "after", "fn after() {}"),
+        ("fn", "exported", 'extern "C" fn exported() {}'),
+    ]
+
+
+def test_where_clause_before_the_body() -> None:
+    text = "fn f<T>(x: T) -> Vec<T>\nwhere\n    T: Clone,\n{\n    vec![x]\n}\nfn g() {}\n"
+    assert rows(text) == [
+        ("fn", "f", "fn f<T>(x: T) -> Vec<T>\nwhere\n    T: Clone,\n{\n    vec![x]\n}"),
+        ("fn", "g", "fn g() {}"),
+    ]
+
+
+def test_arrows_in_signatures() -> None:
+    text = "fn f() -> impl Fn() -> u8 { || 1 }\nfn g() -> Result<(), E> {\n    Ok(())\n}\n"
+    assert rows(text) == [
+        ("fn", "f", "fn f() -> impl Fn() -> u8 { || 1 }"),
+        ("fn", "g", "fn g() -> Result<(), E> {\n    Ok(())\n}"),
+    ]
+
+
+def test_generic_trait_impl_is_named_trait_for_type() -> None:
+    text = "impl<T> Trait for X<T> where T: Copy {\n    fn m(&self) {}\n}\n"
+    assert rows(text) == [
+        ("impl", "Trait for X<T>", text.rstrip("\n")),
+        ("fn", "m", "fn m(&self) {}"),
+    ]
+
+
+def test_impl_name_collapses_whitespace_and_stops_at_where() -> None:
+    text = (
+        "impl<T: Iterator<Item = u8>> Tr for S<T> {}\n"
+        "impl<T> Trait\n"
+        "    for X<T>\n"
+        "where\n"
+        "    T: Copy,\n"
+        "{\n"
+        "}\n"
+    )
+    assert [(k, n) for k, n, _ in rows(text)] == [
+        ("impl", "Tr for S<T>"),
+        ("impl", "Trait for X<T>"),
+    ]
+
+
+def test_unsafe_impl() -> None:
+    text = "unsafe impl Send for S {}\nunsafe impl<T: Sync> Sync for W<T> {}\n"
+    assert rows(text) == [
+        ("impl", "Send for S", "unsafe impl Send for S {}"),
+        ("impl", "Sync for W<T>", "unsafe impl<T: Sync> Sync for W<T> {}"),
+    ]
+
+
+def test_const_fn_is_a_fn() -> None:
+    text = "const fn c() -> u8 { 1 }\npub const unsafe fn d() {}\nconst K: u8 = 1;\n"
+    assert rows(text) == [
+        ("fn", "c", "const fn c() -> u8 { 1 }"),
+        ("fn", "d", "pub const unsafe fn d() {}"),
+        ("const", "K", "const K: u8 = 1;"),
+    ]
+    assert one(text, "d").qualifiers == ("const", "unsafe")
+
+
+def test_async_move_block_inside_a_fn() -> None:
+    text = "async fn f() { let x = async move { 1 }; x.await; }\nfn g() {}\n"
+    assert rows(text) == [
+        ("fn", "f", "async fn f() { let x = async move { 1 }; x.await; }"),
+        ("fn", "g", "fn g() {}"),
+    ]
+
+
+def test_macro_invocation_bodies_are_token_trees() -> None:
+    text = (
+        "tokio::select! { _ = a => { fn not_item() {} } }\n"
+        "lazy_static! {\n    static ref X: u8 = 1;\n}\n"
+        "thread_local!(static Y: u8 = 1);\n"
+        "fn after() {}\n"
+    )
+    assert rows(text) == [("fn", "after", "fn after() {}")]
+
+
+def test_macro_rules_with_each_delimiter() -> None:
+    text = (
+        "macro_rules! m { ($x:expr) => { fn inner() {} }; }\n"
+        "macro_rules! n ( () => {} );\n"
+        "macro_rules! o [ () => {} ];\n"
+        "fn after() {}\n"
+    )
+    assert rows(text) == [
+        ("macro_rules", "m", "macro_rules! m { ($x:expr) => { fn inner() {} }; }"),
+        ("macro_rules", "n", "macro_rules! n ( () => {} );"),
+        ("macro_rules", "o", "macro_rules! o [ () => {} ];"),
+        ("fn", "after", "fn after() {}"),
+    ]
+
+
+def test_trait_methods_without_a_body() -> None:
+    text = (
+        "trait T {\n"
+        "    fn a(&self);\n"
+        "    fn w<U>(&self) where U: X;\n"
+        "    fn b(&self) {}\n"
+        "    type X;\n"
+        "    const C: u8;\n"
+        "}\n"
+    )
+    assert rows(text) == [
+        ("trait", "T", text.rstrip("\n")),
+        ("fn", "a", "fn a(&self);"),
+        ("fn", "w", "fn w<U>(&self) where U: X;"),
+        ("fn", "b", "fn b(&self) {}"),
+        ("type", "X", "type X;"),
+        ("const", "C", "const C: u8;"),
+    ]
+
+
+def test_items_nested_in_impl_trait_and_inline_mod_have_parents() -> None:
+    text = (
+        "impl S {\n"
+        "    fn a() {}\n"
+        "}\n"
+        "trait T { fn b(); }\n"
+        "mod m {\n"
+        "    fn c() {}\n"
+        "    mod n { struct D; }\n"
+        "}\n"
+        "mod decl;\n"
+    )
+    result = scan(text)
+    got = [
+        (it.kind, it.name, result.items[it.parent].name if it.parent is not None else None)
+        for it in result.items
+    ]
+    assert got == [
+        ("impl", "S", None),
+        ("fn", "a", "S"),
+        ("trait", "T", None),
+        ("fn", "b", "T"),
+        ("mod", "m", None),
+        ("fn", "c", "m"),
+        ("mod", "n", "m"),
+        ("struct", "D", "n"),
+        ("mod", "decl", None),
+    ]
+    assert text[result.items[6].start : result.items[6].end] == "mod n { struct D; }"
+
+
+def test_nothing_inside_a_fn_body_is_an_item() -> None:
+    text = "fn f() {\n    struct Inner;\n    impl Inner { fn m() {} }\n    fn g() {}\n}\n"
+    assert rows(text) == [("fn", "f", text.rstrip("\n"))]
+
+
+def test_static_mut_is_named_after_mut() -> None:
+    # Regression: the name used to be read as `mut`.
+    text = 'static mut COUNTER: u32 = 0;\npub static NAME: &str = "x";\n'
+    assert rows(text) == [
+        ("static", "COUNTER", "static mut COUNTER: u32 = 0;"),
+        ("static", "NAME", 'pub static NAME: &str = "x";'),
+    ]
+
+
+def test_static_and_const_with_brace_initialisers_end_at_semicolon() -> None:
+    text = (
+        "static X: Lazy<M> = Lazy::new(|| {\n"
+        "    M::new()\n"
+        "});\n"
+        "const _: () = {\n"
+        "    let _ = 1;\n"
+        "};\n"
+    )
+    assert rows(text) == [
+        ("static", "X", "static X: Lazy<M> = Lazy::new(|| {\n    M::new()\n});"),
+        ("const", "_", "const _: () = {\n    let _ = 1;\n};"),
+    ]
+
+
+def test_visibility_and_union() -> None:
+    text = (
+        "pub(crate) fn a() {}\n"
+        "pub(in crate::x) struct B;\n"
+        "union U { a: u8 }\n"
+        "fn f() { let union = 1; }\n"
+    )
+    assert [(k, n) for k, n, _ in rows(text)] == [
+        ("fn", "a"),
+        ("struct", "B"),
+        ("union", "U"),
+        ("fn", "f"),
+    ]
+    assert one(text, "a").visibility == "pub(crate)"
+    assert one(text, "B").visibility == "pub(in crate::x)"
+
+
+# -- test code ----------------------------------------------------------------------------------
+
+
+def test_cfg_test_module_makes_everything_inside_test() -> None:
+    text = (
+        "#[cfg(test)]\n"
+        "mod tests {\n"
+        "    use super::*;\n"
+        "    #[test]\n"
+        "    fn t() {}\n"
+        "    fn helper() {}\n"
+        "}\n"
+        "fn real() {}\n"
+    )
+    result = scan(text)
+    assert [(it.name, it.is_test) for it in result.items] == [
+        ("tests", True),
+        ("t", True),
+        ("helper", True),
+        ("real", False),
+    ]
+    assert [(u.text, u.is_test) for u in result.uses] == [("use super::*;", True)]
+    assert text[result.items[1].start : result.items[1].end] == "#[test]\n    fn t() {}"
+
+
+def test_test_attributes() -> None:
+    text = (
+        "#[tokio::test]\nasync fn t() {}\n"
+        "#[cfg(not(test))]\nfn real() {}\n"
+        "#[test]\nfn u() {}\n"
+        '#[cfg(all(test, feature = "x"))]\nfn v() {}\n'
+        '#[cfg(feature = "test")]\nfn w() {}\n'
+        "#[test_case(1)]\nfn x() {}\n"
+    )
+    assert [(it.name, it.is_test) for it in scan(text).items] == [
+        ("t", True),
+        ("real", False),
+        ("u", True),
+        ("v", True),
+        ("w", False),
+        ("x", False),
+    ]
+
+
+# -- line endings and offsets -------------------------------------------------------------------
+
+
+def test_crlf_slices_keep_crlf() -> None:
+    text = "// one\r\nfn a() {\r\n}\r\n// a\r\n\r\nfn x() {}\r\n"
+    assert rows(text) == [("fn", "a", "// one\r\nfn a() {\r\n}"), ("fn", "x", "fn x() {}")]
+    a = one(text, "a")
+    assert (a.start_line, a.end_line) == (1, 3)
+
+
+def test_non_ascii_offsets_are_utf8_bytes() -> None:
+    text = '/// héllo ☃\nfn ñ() { "☃" }\nfn b() {}\n'
+    n, b = scan(text).items
+    assert text[n.start : n.end] == '/// héllo ☃\nfn ñ() { "☃" }'
+    assert (n.start_byte, n.end_byte) == (0, len('/// héllo ☃\nfn ñ() { "☃" }'.encode()))
+    assert text.encode()[b.start_byte : b.end_byte] == b"fn b() {}"
+    assert b.start_byte > b.start  # characters before it take more than one byte each
+    assert (b.start_line, b.end_line) == (3, 3)
+
+
+# -- damage -------------------------------------------------------------------------------------
+
+
+def test_unclosed_brace_keeps_earlier_items_and_reports_where() -> None:
+    text = "fn ok() {}\nfn broken() {\n    if x {\n}\n"
+    result = scan(text)
+    assert [(it.name, text[it.start : it.end]) for it in result.items] == [("ok", "fn ok() {}")]
+    assert [(p.line, p.column, p.byte, p.message) for p in result.problems] == [
+        (2, 13, 23, "`{` of fn `broken` is never closed")
+    ]
+
+
+def test_unterminated_string() -> None:
+    text = 'fn ok() {}\nconst S: &str = "never closed;\nfn after() {}\n'
+    result = scan(text)
+    assert [it.name for it in result.items] == ["ok"]
+    assert [(p.line, p.column, p.message) for p in result.problems][0] == (
+        2,
+        17,
+        "unterminated string",
+    )
+
+
+def test_unterminated_block_comment() -> None:
+    text = "fn ok() {}\n/* never closed\nfn after() {}\n"
+    result = scan(text)
+    assert [it.name for it in result.items] == ["ok"]
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (2, 1, "unterminated block comment")
+    ]
+
+
+def test_extra_closing_brace_is_reported_and_skipped() -> None:
+    text = "impl S {\n    fn a() {}\n}\n}\nfn after() {}\n"
+    result = scan(text)
+    assert [(it.name, text[it.start : it.end]) for it in result.items] == [
+        ("S", "impl S {\n    fn a() {}\n}"),
+        ("a", "fn a() {}"),
+        ("after", "fn after() {}"),
+    ]
+    assert [(p.line, p.column, p.message) for p in result.problems] == [(4, 1, "unmatched `}`")]
+
+
+def test_unclosed_paren_in_a_signature_recovers_at_the_next_item() -> None:
+    text = "fn a() {}\nfn b(\nfn c() {}\n"
+    result = scan(text)
+    assert [it.name for it in result.items] == ["a", "c"]
+    assert [(p.line, p.column) for p in result.problems] == [(2, 5)]
+
+
+def test_twenty_thousand_nested_braces() -> None:
+    depth = 20_000
+    balanced = "fn deep() " + "{" * depth + "}" * depth + "\nfn after() {}\n"
+    unclosed = "fn ok() {}\nfn deep() " + "{" * depth + "\nfn after() {}\n"
+    nested_mods = "mod a { " * depth + "}" * depth
+    t0 = time.perf_counter()
+    result = scan(balanced)  # no RecursionError: the scanner never recurses
+    assert [it.name for it in result.items] == ["deep", "after"]
+    assert result.problems == []
+    result = scan(unclosed)
+    assert [it.name for it in result.items] == ["ok", "after"]
+    assert [p.message for p in result.problems] == ["`{` of fn `deep` is never closed"]
+    result = scan(nested_mods)
+    assert len(result.items) == depth
+    assert result.items[-1].parent == depth - 2
+    assert time.perf_counter() - t0 < 10
+
+
+def test_lexical_edges_fixture() -> None:
+    text = (FIXTURES / "lexical_edges.rs").read_text(encoding="utf-8")
+    result = scan(text)
+    names = {it.name: it for it in result.items}
+    for name in (
+        "after_raw_strings",
+        "after_byte_strings",
+        "chars_and_lifetimes",
+        "lifetime_then_char",
+        "after_nested_block_comment",
+        "outer_block_doc",
+        "after_four_slashes",
+        "comment_directly_above",
+        "comment_then_blank_line",
+    ):
+        assert name in names, name
+    item = names["after_nested_block_comment"]
+    assert text[item.start : item.end] == "/* /* { */ } */\nfn after_nested_block_comment() {}"
+    item = names["comment_then_blank_line"]
+    assert text[item.start : item.end] == "fn comment_then_blank_line() {}"
+    assert result.problems == []

@@ -262,11 +262,39 @@ def _site_phrase(site: CallSite) -> str:
     return f"{where} {how} directly"
 
 
+def _tokio_mechs(ev: Evidence, idx: int, exclude: int = -1) -> list[str]:
+    """The tokio mechanisms a task really uses, itself or through its helpers (not ``exclude``)."""
+    out: list[str] = []
+    for i in [idx, *ev.reach.get(idx, [])]:
+        f = ev.facts.get(i)
+        if f is None or i == exclude:
+            continue
+        found = [s.written for s in f.sleeps + f.intervals + f.timeouts] + f.spawns
+        if f.selects:
+            found.append("tokio::select!")
+        if f.joins:
+            found.append("tokio::join!")
+        for m in found:
+            if m.startswith("tokio") and m not in out:
+                out.append(m)
+    return out
+
+
 def _launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
     chain = _launch_chain(ev, idx)
     top = chain[-1]
     sites = ev.sites.get(top, [])
     names = [ev.name(i) for i in chain]
+    if len(chain) > 1 and not sites:
+        mechs = _tokio_mechs(ev, top, exclude=idx)
+        if mechs:
+            hops = ", ".join(_hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
+            return ph.pick("launch-mechs", [
+                f"It serves a background loop: {hops}, and {q(names[-1])} paces itself with "
+                + " and ".join(q(m) for m in mechs[:2]) + ".",
+                f"Where it runs: {hops}; that task waits with "
+                + " and ".join(q(m) for m in mechs[:2]) + ", so this code runs between those waits.",
+            ], salt)
     if len(chain) > 1:
         hops = ", ".join(_hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
         lead = ph.pick(
@@ -684,8 +712,9 @@ def focus_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         limited = [s for s in helper.sql if s.limit]
         if limited:
             verbs = " and ".join(f"the {s.verb} on {q(s.tables[0])}" for s in limited if s.tables)
+            cap = "each cap their" if len(limited) > 1 else "caps its"
             think.append(
-                f"Inside, {verbs} each cap their work with {q('LIMIT $1')}, so one pass touches "
+                f"Inside, {verbs} {cap} work with {q('LIMIT $1')}, so one pass touches "
                 f"at most {human_int(batch.value or 0)} rows per statement and no single "
                 "statement holds locks for long."
             )
@@ -1571,6 +1600,41 @@ def _common_tail(ev: Evidence, idx: int, focus: str, ph: Phraser) -> list[str]:
     return [s] if s else []
 
 
+def _pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
+    """How the task waits, named by its real tokio mechanisms (its own or a wait helper's)."""
+    f = ev.facts[idx]
+    own = [m for m in _tokio_mechs(ev, idx) if m in _tokio_mechs_own(f)]
+    if own:
+        return ph.pick("pace-own", [
+            f"The waiting is all tokio: {', '.join(q(m) for m in own[:3])}, so the task yields "
+            "its thread whenever it has nothing to do.",
+            f"Every wait goes through {', '.join(q(m) for m in own[:3])}, which park the task "
+            "instead of blocking a runtime thread.",
+        ], salt)
+    for call in f.calls:
+        helper = _facts_by_name(ev, call.written) if call.local_fn else None
+        if helper is None:
+            continue
+        mechs = _tokio_mechs_own(helper)
+        if mechs:
+            return ph.pick("pace-helper", [
+                f"Its waits go through {q(helper.name)}, built on "
+                + " and ".join(q(m) for m in mechs[:2]) + ", so the task yields while it waits.",
+                f"{q(helper.name)} does the waiting for it, with "
+                + " and ".join(q(m) for m in mechs[:2]) + ".",
+            ], salt)
+    return None
+
+
+def _tokio_mechs_own(f: ItemFacts) -> list[str]:
+    out = [s.written for s in f.sleeps + f.intervals + f.timeouts] + list(f.spawns)
+    if f.selects:
+        out.append("tokio::select!")
+    if f.joins:
+        out.append("tokio::join!")
+    return [m for m in dict.fromkeys(out) if m.startswith("tokio")]
+
+
 def _slices(ev: Evidence, idx: int) -> list[int]:
     items = [idx] + [j for j in ev.reach.get(idx, [])]
     return sorted(set(items), key=lambda i: ev.fs.items[i].start)
@@ -1658,7 +1722,12 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         salt = f"{ex.focus}|{ev.name(ex.primary)}"
         ex.user = render_request(ex.style, draft.ask, ph, salt)
         tail = _common_tail(ev, ex.primary, ex.focus, ph)
-        ex.think = " ".join(draft.think + [t for t in tail if t not in draft.think])
+        parts = draft.think + [t for t in tail if t not in draft.think]
+        if not any("tokio" in p for p in parts):
+            pace = _pace_sentence(ev, ex.primary, ph, salt)
+            if pace:
+                parts.append(pace)
+        ex.think = " ".join(parts)
         ex.code = assemble_code(ev.fs.text, ex.spans)
         ex.importance = imp
         out.append(ex)

@@ -1,0 +1,251 @@
+"""End to end through the library (and once through the CLI) on the bundled sample and fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svixbt.checks import validate_file
+from svixbt.generate import GenerateReport, bundled_sample, generate
+from svixbt.pipeline import scan_file
+from svixbt.records import dumps, split_assistant
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def code_of(rec: dict[str, Any]) -> str:
+    parts = split_assistant(rec["messages"][2]["content"])
+    assert parts is not None
+    return parts[1]
+
+
+class Run:
+    def __init__(self, out: Path, report: GenerateReport) -> None:
+        self.out = out
+        self.report = report
+        self.manifest = report.manifest
+        self.records = records(out)
+        self.rows = records(report.manifest)
+        self.codes = [code_of(r) for r in self.records]
+        self.requests = [r["messages"][1]["content"] for r in self.records]
+
+
+def run(tmp: Path, paths: list[Path] | None = None, seed: int = 0) -> Run:
+    tmp.mkdir(parents=True, exist_ok=True)
+    out = tmp / "out.jsonl"
+    return Run(out, generate(paths, out, seed=seed))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run(tmp_path_factory.mktemp("seed0"))
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run(tmp_path_factory.mktemp("mixed"), [FIXTURES / "mixed_db.rs"])
+
+
+def test_sample_yields_enough_records(sample: Run) -> None:
+    assert sample.report.used_sample is True
+    assert len(sample.records) >= 8
+    assert sample.report.written == len(sample.records)
+    assert sample.report.files[0].rejected == []
+
+
+def test_every_record_validates_against_the_sample(sample: Run) -> None:
+    rep = validate_file(sample.out, source=bundled_sample())
+    assert rep.errors == []
+    assert rep.records == len(sample.records)
+
+
+def test_validate_through_manifest_alone(sample: Run) -> None:
+    rep = validate_file(sample.out)
+    assert rep.errors == []
+    assert rep.notes == []
+
+
+def test_second_run_is_byte_identical(sample: Run, tmp_path: Path) -> None:
+    again = run(tmp_path)
+    assert again.out.read_bytes() == sample.out.read_bytes()
+    assert again.manifest.read_bytes() == sample.manifest.read_bytes()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_seed_changes_requests_not_code(sample: Run, tmp_path: Path, seed: int) -> None:
+    other = run(tmp_path, seed=seed)
+    assert other.requests != sample.requests
+    # Records of the same (item, focus) carry the very same code whatever the seed.
+    base = {(r["item"], r["focus"]): c for r, c in zip(sample.rows, sample.codes, strict=True)}
+    theirs = {(r["item"], r["focus"]): c for r, c in zip(other.rows, other.codes, strict=True)}
+    shared = base.keys() & theirs.keys()
+    assert len(shared) >= len(base) - 1
+    assert all(base[k] == theirs[k] for k in shared)
+    assert set(other.codes) <= set(sample.codes)
+    assert {r["seed"] for r in other.rows} == {seed}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the seed changes which records are written, not just their phrasing: with some "
+    "seeds the infra-requirement style numbers four criteria ('4. Info-level event when the "
+    "task stops.') and grounding rejects it as 'the value 4 does not come from the code', "
+    "dropping the observability record of stale_attempt_pruner_loop",
+)
+def test_every_seed_writes_the_same_examples(tmp_path: Path) -> None:
+    keys = []
+    for seed in range(4):
+        r = run(tmp_path / str(seed), seed=seed)
+        keys.append(sorted((row["item"], row["focus"]) for row in r.rows))
+    assert all(k == keys[0] for k in keys)
+
+
+def test_manifest_rows(sample: Run) -> None:
+    src = bundled_sample()
+    sha = hashlib.sha256(src.read_bytes()).hexdigest()
+    lines = sample.out.read_text(encoding="utf-8").splitlines()
+    assert len(sample.rows) == len(sample.records)
+    for n, (row, line) in enumerate(zip(sample.rows, lines, strict=True), 1):
+        assert row["record"] == n
+        assert row["record_sha256"] == hashlib.sha256(line.encode()).hexdigest()
+        assert Path(row["source"]) == src
+        assert row["source_sha256"] == sha
+        assert row["focus"] and isinstance(row["focus"], str)
+        assert row["style"] and isinstance(row["style"], str)
+        assert row["rules"] and all(isinstance(x, str) for x in row["rules"])
+        assert row["slices"]
+        for s in row["slices"]:
+            assert 1 <= s["start_line"] <= s["end_line"]
+        assert any(s["kind"] == "fn" and s["name"] == row["item"] for s in row["slices"])
+
+
+def test_manifest_slices_locate_the_code(sample: Run) -> None:
+    text = bundled_sample().read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    for row, code in zip(sample.rows, sample.codes, strict=True):
+        for s in row["slices"]:
+            chunk = "".join(lines[s["start_line"] - 1 : s["end_line"]]).rstrip("\n")
+            assert chunk in code, (row["item"], s)
+            if "start_byte" in s:
+                raw = text.encode()[s["start_byte"] : s["end_byte"]].decode()
+                assert raw in code
+
+
+def test_every_record_has_exact_keys_and_shape(sample: Run) -> None:
+    first = sample.out.read_text(encoding="utf-8").splitlines()[0]
+    rec = json.loads(first)
+    assert list(rec.keys()) == ["type", "messages"]
+    assert [list(m.keys()) for m in rec["messages"]] == [["role", "content"]] * 3
+    lines = sample.out.read_text(encoding="utf-8").splitlines()
+    for line, rec in zip(lines, sample.records, strict=True):
+        assert dumps(rec) == line
+
+
+def test_no_test_code_in_any_code_block(sample: Run) -> None:
+    for code in sample.codes:
+        assert "#[cfg(test)]" not in code
+        assert "mod tests" not in code
+        assert "#[tokio::test]" not in code
+
+
+def _non_test_fns(path: Path) -> list[str]:
+    fs = scan_file(path)
+    return sorted({it.name for it in fs.items if it.kind == "fn" and not it.is_test})
+
+
+def _fns_in_code(codes: list[str]) -> set[str]:
+    return {m for code in codes for m in re.findall(r"\bfn\s+(\w+)", code)}
+
+
+def test_top_level_fns_of_the_sample_in_some_code_block(sample: Run) -> None:
+    fs = scan_file(bundled_sample())
+    top = {it.name for it in fs.items if it.kind == "fn" and it.parent is None and not it.is_test}
+    assert top == {
+        "run_in_txn",
+        "attempt_lifecycle_migrated",
+        "prune_stale_attempts_batch",
+        "nap",
+        "stale_attempt_pruner_loop",
+    }
+    assert top <= _fns_in_code(sample.codes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`impl Default for PrunerConfig` (fn default, the 30-day retention, 20_000 ms "
+    "statement timeout and 5_000 ms startup delay) is in no code block: the pruner loop takes "
+    "a PrunerConfig, but context.references resolves only plainly named file-level items, so "
+    "an impl of a type the code names is never reached",
+)
+def test_every_non_test_fn_of_the_sample_in_some_code_block(sample: Run) -> None:
+    assert set(_non_test_fns(bundled_sample())) <= _fns_in_code(sample.codes)
+
+
+def test_cli_generate_without_path_uses_bundled_sample(tmp_path: Path) -> None:
+    out = tmp_path / "cli.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "svixbt", "generate", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "bundled sample" in proc.stderr
+    n = len(out.read_text(encoding="utf-8").splitlines())
+    assert n >= 8
+    assert f"wrote {n} example(s) to {out}" in proc.stdout
+
+
+# -- a file mixing db models, a migration and OpenAPI with one background task ---------------
+
+DB_OR_OPENAPI = {
+    "Model",
+    "Relation",
+    "ActiveModelBehavior for ActiveModel",
+    "TenantQuota",
+    "Migration",
+    "MigrationName for Migration",
+    "MigrationTrait for Migration",
+    "name",
+    "up",
+    "down",
+    "get_tenant_quota",
+    "QuotaOut",
+}
+
+
+def test_mixed_file_keeps_only_the_background_loop(mixed: Run) -> None:
+    assert mixed.records
+    assert {row["item"] for row in mixed.rows} == {"quota_refresh_loop"}
+    for row in mixed.rows:
+        names = {s["name"] for s in row["slices"] if s["kind"] != "use"}
+        assert names - DB_OR_OPENAPI, row  # never only db / OpenAPI items
+        assert "quota_refresh_loop" in names
+
+
+def test_mixed_file_code_has_no_db_or_openapi_items(mixed: Run) -> None:
+    for code in mixed.codes:
+        assert "pub async fn quota_refresh_loop(" in code
+        for marker in ("DeriveEntityModel", "MigrationTrait", "utoipa::path", "ToSchema"):
+            assert marker not in code
+
+
+def test_mixed_file_validates(mixed: Run) -> None:
+    rep = validate_file(mixed.out, source=FIXTURES / "mixed_db.rs")
+    assert rep.errors == []

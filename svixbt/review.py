@@ -251,7 +251,36 @@ def _unified(old: Any, new: Any, old_label: str, new_label: str) -> list[str]:
         b = [repr(x) for x in (new.splitlines(True) if isinstance(new, str) else b)]
         lines = list(difflib.unified_diff(a, b, old_label, new_label, n=1, lineterm=""))
         lines.insert(0, "(only line endings or trailing newlines differ; lines shown as repr)")
-    return ["    " + ln for ln in lines]
+    return ["    " + ln for ln in _mark_changes(lines)]
+
+
+def _mark_changes(lines: list[str]) -> list[str]:
+    """After each lone "-old" / "+new" pair, a "~" line quoting just the changed span.
+
+    Prose fields are single long lines; in a terminal the one changed character of a 300-character
+    line is hard to find, so the change is also quoted with a little context and its column.
+    """
+    out: list[str] = []
+    for k, ln in enumerate(lines):
+        out.append(ln)
+        prev = lines[k - 1] if k else ""
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        before = lines[k - 2] if k >= 2 else ""
+        lone = not before.startswith("-") and not nxt.startswith("+")
+        if not (ln.startswith("+") and prev.startswith("-") and lone) or ln.startswith("+++"):
+            continue
+        a, b = prev[1:], ln[1:]
+        pre = 0
+        while pre < min(len(a), len(b)) and a[pre] == b[pre]:
+            pre += 1
+        suf = 0
+        while suf < min(len(a), len(b)) - pre and a[-1 - suf] == b[-1 - suf]:
+            suf += 1
+        lo = max(0, pre - 20)
+        out.append(
+            f"~ column {pre + 1}: {a[lo : len(a) - suf + 20]!r} -> {b[lo : len(b) - suf + 20]!r}"
+        )
+    return out
 
 
 def _parse(text: str) -> list[Any] | None:

@@ -109,6 +109,11 @@ def test_diff_names_record_field_and_line() -> None:
     assert msg.startswith("record 2 (periodic of tick), field `code`:\n")
     assert "    -    sleep(Duration::from_secs(5)).await;\n" in msg
     assert "    +    sleep(Duration::from_secs(6)).await;\n" in msg
+    # The changed span is also quoted, for long prose lines where one character is hard to spot.
+    assert (
+        "    ~ column 31: 'Duration::from_secs(5)).await;' -> 'Duration::from_secs(6)).await;'"
+        in msg
+    )
     assert "field `think`" not in msg and "record 1" not in msg
 
 

@@ -29,21 +29,21 @@ _LEADS = frozenset(
 _SKIP_KNOWN = os.environ.get("SVIXBT_FUZZ_SKIP_KNOWN") == "1"
 
 
-def _known_bug(res: ScanResult, end: int) -> bool:
+def _known_bug(res: ScanResult, end: int, skip_known: bool) -> bool:
     # Known: a `)` or `]` that mismatches an open `{` closes it, so the item ends at that closer.
     return (
-        _SKIP_KNOWN
+        skip_known
         and res.text[end - 1 : end] in (")", "]")
         and any("closes `{`" in p.message for p in res.problems)
     )
 
 
 def check_tokens(text: str) -> None:
-    """Significant tokens are non-empty, in increasing order, inside the text and not overlapping."""
+    """Significant tokens: non-empty, increasing, inside the text and never overlapping."""
     codes, starts, texts = significant_tokens(text)
     assert len(codes) == len(starts) == len(texts)
     prev_end = 0
-    for start, tok in zip(starts, texts):
+    for start, tok in zip(starts, texts, strict=True):
         assert tok, f"empty token at {start}"
         assert start >= prev_end, f"token at {start} overlaps the one ending at {prev_end}"
         assert text.startswith(tok, start), f"token {tok[:20]!r} is not the text at {start}"
@@ -51,15 +51,16 @@ def check_tokens(text: str) -> None:
     assert prev_end <= len(text)
 
 
-def check_scan(text: str) -> ScanResult:
+def check_scan(text: str, skip_known: bool = _SKIP_KNOWN) -> ScanResult:
     """Scan ``text`` and assert SPEC's span invariants; return the result for further checks."""
     res = scan_text(text)
     starts = res.starts
+    encoded = text.encode("utf-8", "surrogatepass")
     for it in res.items:
         assert 0 <= it.start <= it.keyword_start < it.end <= len(text), (it.kind, it.name)
         sl = text[it.start : it.end]
         # The slice is whole tokens: it opens on a token and ends on the closing `}` or `;`.
-        assert sl.endswith(("}", ";")) or _known_bug(res, it.end), (
+        assert sl.endswith(("}", ";")) or _known_bug(res, it.end, skip_known), (
             f"{it.kind} {it.name} slice ends {sl[-10:]!r}"
         )
         first = bisect_left(starts, it.start)
@@ -72,7 +73,8 @@ def check_scan(text: str) -> ScanResult:
         assert res.texts[kw] in _LEADS, f"{it.name}: item proper starts with {res.texts[kw]!r}"
         if it.body_start is not None:
             assert it.keyword_start < it.body_start < it.end and text[it.body_start] == "{"
-        assert it.start_byte <= it.end_byte
+        # Byte offsets are the same slice in the UTF-8 file (what `items --json` reports).
+        assert encoded[it.start_byte : it.end_byte] == sl.encode("utf-8", "surrogatepass")
         assert it.start_line <= it.end_line
     # Spans nest: any two are disjoint or one contains the other, and parents contain children.
     items = res.items

@@ -82,15 +82,16 @@ def code_slices(code: str, source: str, spans: list[tuple[int, int]]) -> list[tu
     for a, b in spans:
         if b > a:
             by_first.setdefault(source[a], []).append((a, b))
-    # Depth-first with an explicit stack: (position in code, last source end, chosen slices).
-    stack: list[tuple[int, int, list[tuple[int, int]]]] = [(0, -1, [])]
-    seen: set[tuple[int, int]] = set()
+    # Depth-first with an explicit stack: (position in code, last source end, chosen slices,
+    # whether a separator was just consumed — a separator must be followed by another slice).
+    stack: list[tuple[int, int, list[tuple[int, int]], bool]] = [(0, -1, [], False)]
+    seen: set[tuple[int, int, bool]] = set()
     while stack:
-        pos, last_end, chosen = stack.pop()
-        if (pos, last_end) in seen:
+        pos, last_end, chosen, after_sep = stack.pop()
+        if (pos, last_end, after_sep) in seen:
             continue
-        seen.add((pos, last_end))
-        if pos == len(code) and chosen:
+        seen.add((pos, last_end, after_sep))
+        if pos == len(code) and chosen and not after_sep:
             return chosen
         if pos >= len(code):
             continue
@@ -101,9 +102,9 @@ def code_slices(code: str, source: str, spans: list[tuple[int, int]]) -> list[tu
             if code.startswith(source[a:b], pos):
                 nxt = pos + n
                 if nxt == len(code):
-                    stack.append((nxt, b, [*chosen, (a, b)]))
+                    stack.append((nxt, b, [*chosen, (a, b)], False))
                 elif code.startswith(sep, nxt):
-                    stack.append((nxt + len(sep), b, [*chosen, (a, b)]))
+                    stack.append((nxt + len(sep), b, [*chosen, (a, b)], True))
     return None
 
 
@@ -148,7 +149,8 @@ def _numbers_of(text: str) -> set[str]:
 def grounding_errors(texts: list[str], code: str, context: str = "") -> list[str]:
     """Claims in ``texts`` (request, think) not found in the code or its file / crate."""
     haystack = code + "\n" + context
-    flat = _norm(haystack)
+    # Quoted SQL may come from a string with `\`-newline continuations; read it as Rust does.
+    flat = _norm(haystack) + "\n" + _norm(re.sub(r"\\\r?\n\s*", "", haystack))
     numbers = _numbers_of(haystack)
     errs: list[str] = []
     for text in texts:
@@ -161,7 +163,8 @@ def grounding_errors(texts: list[str], code: str, context: str = "") -> list[str
             if bare and (bare in haystack or _norm(bare) in flat):
                 continue
             errs.append(f"`{s}` is not in the code, its file or its crate")
-        prose = _BACKTICK.sub(" ", text)
+        # List markers (`1.`, `- [ ]`) number the request's own points, not values from code.
+        prose = re.sub(r"(?m)^\s*\d+\.\s", " ", _BACKTICK.sub(" ", text))
         for word in _IDENTISH.findall(prose):
             if word in haystack or word in _PROSE_OK:
                 continue
@@ -296,10 +299,12 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
             )
             return rep
     contexts: dict[Path, tuple[str, list[tuple[int, int]], str]] = {}
+    from .context import all_use_runs
+
     for f in files:
         fs = scan_file(f)
         ev = build_evidence(fs)
-        spans = [(it.start, it.end) for it in fs.items] + [(u.start, u.end) for u in fs.scan.uses]
+        spans = [(it.start, it.end) for it in fs.items] + all_use_runs(fs)
         contexts[f] = (fs.text, spans, grounding_context(ev))
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .context import CallSite, needed_uses
+from .context import CallSite, needed_uses, use_runs
 from .evidence import Evidence
 from .facts import Arm, Const, ItemFacts, Log, Sql, human_duration, human_int
 from .records import assemble_code
@@ -24,6 +24,11 @@ STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-fol
 
 def q(x: str) -> str:
     return f"`{x}`"
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r"(.+?[.!?])(\s|$)", text)
+    return m.group(1) if m else text
 
 
 def _article(word: str) -> str:
@@ -203,10 +208,13 @@ def _is_db(ev: Evidence, idx: int) -> bool:
 
 
 def _log_place(f: ItemFacts, lg: Log) -> str:
-    """Where a log sits in the task: before the loop, in a failure arm, each pass, at the end."""
+    """Where a log sits in the task: before the loop, on a named failure, each pass, at the end."""
     for arm in f.arms:
         if lg in arm.logs and arm.pattern.startswith("Err"):
-            return "when a pass fails"
+            return f"when {q(arm.scrutinee)} fails" if arm.scrutinee else "when a pass fails"
+    for a, b, call in f.err_guards:
+        if a <= lg.line <= b:
+            return f"when {q(call)} fails" if call else "when a step fails"
     if f.loops:
         first = f.loops[0]
         if lg.line < first.line:
@@ -569,7 +577,10 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if arm is None or not _long_running(f) or arm.returns:
         return None
     name = ev.name(idx)
-    trouble = "a transient database error" if _is_db(ev, idx) else "a transient failure"
+    if arm.scrutinee:
+        trouble = f"a failed {q(arm.scrutinee)} call"
+    else:
+        trouble = "a transient database error" if _is_db(ev, idx) else "a transient failure"
     delay = None
     for var, value in arm.sets:
         consts = _value_consts(ev, f, value)
@@ -1037,13 +1048,14 @@ def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"Cheap startup probe: {name}",
             f"{name}: tell the cleaner whether legacy rows remain",
         ]),
-        ask=f"Write {_where(ev, idx)} returning {q(f.returns)}: whether there is still work for "
-        "the legacy path.",
+        ask=f"Write {_where(ev, idx)} returning {q(f.returns)}"
+        + (f": it {_lower1(_first_sentence(f.doc_summary)).rstrip('.')}." if f.doc_summary
+           else "."),
         criteria=[
             "a single cheap existence query, not a count",
             "any failure is an error, never silently false",
         ],
-        symptom="the cleaner could not tell whether the old table still needed cleaning",
+        symptom="the background job could not tell at startup whether its work applied",
         refactor=f"extract the existence check into {q(name)}",
     )
     return Draft(ask, think)
@@ -1258,9 +1270,19 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "work": "runs the pass",
         }[b.action]
         parts.append(f"{q(b.future)} {doing}" if b.future else f"the else branch {doing}")
+    if all(b.action == "nothing" for b in f.select_branches):
+        joined = " and ".join(q(b.future) for b in f.select_branches if b.future)
+        opening = (
+            f"{q(name)} races {joined} in one {q('tokio::select!')} whose handlers are empty: the "
+            "select is only there to end the wait at whichever comes first."
+        )
+    else:
+        opening = (
+            f"{q(name)} waits on {len(f.select_branches)} futures at once with "
+            f"{q('tokio::select!')}: " + "; ".join(parts) + "."
+        )
     think = [
-        f"{q(name)} waits on {len(f.select_branches)} futures at once with {q('tokio::select!')}: "
-        + "; ".join(parts) + ".",
+        opening,
         "Whichever completes first wins and the other is dropped, which is what makes shutdown "
         "prompt even while the task is idle between ticks.",
     ]
@@ -1646,7 +1668,7 @@ def _spans(ev: Evidence, items: list[int]) -> list[tuple[int, int]]:
     chosen = [i for i in items if fs.items[i].parent not in items]
     spans = [(fs.items[i].start, fs.items[i].end) for i in chosen]
     uses = needed_uses(fs, spans)
-    return sorted(set(spans + [(u.start, u.end) for u in uses]))
+    return sorted(set(spans + use_runs(fs, uses)))
 
 
 def _rule_ids(ev: Evidence, items: list[int]) -> list[str]:
@@ -1792,7 +1814,7 @@ def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
         calls = [ev.name(j) for j in ev.reach.get(i, []) if j in subjects][:3]
         role = q(fi.name)
         if fi.doc_summary:
-            role += f" ({_lower1(fi.doc_summary).rstrip('.')})"
+            role += f" ({_lower1(_first_sentence(fi.doc_summary)).rstrip('.')})"
         if calls:
             role += " uses " + ", ".join(q(c) for c in calls)
         roles.append(role)
@@ -1833,7 +1855,7 @@ def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
             "tunable values are named constants",
         ],
         symptom="the background job was one long function that nobody wanted to touch",
-        refactor=f"split the background job in {q(ev.display)} into small functions",
+        refactor="split the background job into small functions, one step each",
     )
     return Draft(ask, think)
 

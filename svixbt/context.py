@@ -17,7 +17,15 @@ from .scanner import UseDecl
 from .sources import InputError, crate_root, read_source, rust_files
 from .symbols import parse_use
 
-__all__ = ["references", "reachable", "needed_uses", "CallSite", "call_sites", "crate_scans"]
+__all__ = [
+    "references",
+    "reachable",
+    "needed_uses",
+    "use_runs",
+    "CallSite",
+    "call_sites",
+    "crate_scans",
+]
 
 # Items another item can need as context: helper fns, type aliases, consts, statics and types.
 _CONTEXT_KINDS = frozenset({"fn", "type", "const", "static", "struct", "enum", "union"})
@@ -57,14 +65,34 @@ def references(fs: FileScan, index: int) -> list[int]:
     return out
 
 
+def _impls_of(fs: FileScan, type_name: str) -> list[int]:
+    """File-level impls of ``type_name``: `impl X`, `impl<T> X<T>`, `impl Trait for X`."""
+    out = []
+    for idx, it in enumerate(fs.items):
+        if it.kind != "impl" or it.parent is not None or it.is_test:
+            continue
+        target = it.name.split(" for ")[-1]
+        if target.split("<")[0].strip() == type_name:
+            out.append(idx)
+    return out
+
+
 def reachable(fs: FileScan, index: int) -> list[int]:
-    """Every same-file item reachable from ``index`` through references, nearest first."""
+    """Every same-file item reachable from ``index`` through references, nearest first.
+
+    A struct or enum brings its impls along: the code that builds or defaults a value (an
+    `impl Default`) is part of what the example needs.
+    """
     seen: list[int] = []
     frontier = [index]
     while frontier:
         nxt: list[int] = []
         for i in frontier:
-            for j in references(fs, i):
+            found = list(references(fs, i))
+            it = fs.items[i]
+            if it.kind in ("struct", "enum", "union"):
+                found += _impls_of(fs, it.name)
+            for j in found:
                 if j != index and j not in seen:
                     seen.append(j)
                     nxt.append(j)
@@ -88,6 +116,39 @@ def needed_uses(fs: FileScan, spans: list[tuple[int, int]]) -> list[UseDecl]:
         if any(n in used for n in names):
             out.append(u)
     return out
+
+
+def use_runs(fs: FileScan, uses: list[UseDecl]) -> list[tuple[int, int]]:
+    """Spans of ``uses`` with neighbours merged when only a line break separates them.
+
+    `use a;\nuse b;` stays one slice of the source, as written, instead of two slices that the
+    code block would join with a blank line the file never had.
+    """
+    out: list[tuple[int, int]] = []
+    text = fs.text
+    for u in sorted(uses, key=lambda x: x.start):
+        if out:
+            a, b = out[-1]
+            gap = text[b : u.start]
+            if not gap.strip() and gap.count("\n") <= 1:
+                out[-1] = (a, u.end)
+                continue
+        out.append((u.start, u.end))
+    return out
+
+
+def all_use_runs(fs: FileScan) -> list[tuple[int, int]]:
+    """Every span a code block may use for imports: each `use`, and each run of adjacent ones."""
+    uses = [u for u in fs.scan.uses if u.parent is None]
+    spans: list[tuple[int, int]] = []
+    for i in range(len(uses)):
+        for j in range(i, len(uses)):
+            run = use_runs(fs, uses[i : j + 1])
+            if len(run) == 1:
+                spans.append(run[0])
+            else:
+                break
+    return spans
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _DURATION_UNITS = {
     "from_mins": 60.0,
     "from_hours": 3600.0,
 }
-_INT = re.compile(r"^(\d[\d_]*)(?:[iu](?:8|16|32|64|128|size))?$")
+_INT = re.compile(r"^(\d[\d_]*(?:\.\d[\d_]*)?)(?:[iu](?:8|16|32|64|128|size)|f32|f64)?$")
 _SQL_VERB = re.compile(r"(?i)^\s*(UPDATE|DELETE|SELECT|INSERT|SET|WITH|BEGIN|LOCK)\b")
 _SQL_TABLE = re.compile(r"(?i)\b(?:UPDATE|FROM|INTO|JOIN)\s+([A-Za-z_][\w.]*)")
 _LOG_LEVELS = ("trace", "debug", "info", "warn", "error")
@@ -65,6 +65,9 @@ def eval_int(tokens: list[str], consts: dict[str, float] | None = None) -> float
     src = " ".join(expr)
     if not re.fullmatch(r"[\d.\s+\-*/()e]+", src):
         return None
+    if "." not in src:
+        # Rust integer division truncates.
+        src = src.replace("/", "//")
     try:
         value = eval(src, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only
     except (SyntaxError, ZeroDivisionError, TypeError):
@@ -148,6 +151,7 @@ class Arm:
     line: int
     # `x = if cond { a } else { b }`: (variable, condition, then-value, else-value)
     branches: list[tuple[str, str, str, str]] = field(default_factory=list)
+    scrutinee: str = ""  # the call the `match` is on, e.g. `clean_expired_messages`
 
 
 @dataclass
@@ -229,6 +233,7 @@ class ItemFacts:
     unwraps: dict[str, str] = field(default_factory=dict)  # `if let Some(x) = y` -> {x: y}
     let_branches: list[tuple[str, str, str, str]] = field(default_factory=list)
     tail: str = ""  # the body's final expression, as written (comments dropped)
+    err_guards: list[tuple[int, int, str]] = field(default_factory=list)  # if let Err(..) = x()
     idents: set[str] = field(default_factory=set)  # every identifier in the item
     tags: list[str] = field(default_factory=list)
     rule_ids: list[str] = field(default_factory=list)
@@ -267,7 +272,8 @@ def _string_value(tok: str) -> str:
     if m:
         return m.group(2)
     m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
-    return m.group(1) if m else tok
+    # A `\` at the end of a line continues the string without the newline and indentation.
+    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
 
 
 class _Reader:
@@ -467,8 +473,11 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                     )
                 elif full in ("tokio::time::timeout", "tokio::time::timeout_at"):
                     first_arg = arg_toks[: arg_toks.index(",")] if "," in arg_toks else arg_toks
+                    first_text = (
+                        _fold(r.src(j + 2, j + 1 + len(first_arg))) if first_arg else ""
+                    )
                     f.timeouts.append(
-                        Sleep(full, written, _fold(" ".join(first_arg)),
+                        Sleep(full, written, first_text,
                               _resolve_secs(first_arg, f, consts_num), r.line(k))
                     )
                 elif full in ("tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"):
@@ -527,6 +536,16 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                         f.let_branches.append((t[v], *cond))
                 elif t[v] == "Some" and t[v + 1] == "(" and c[v + 2] == "n" and t[v + 3] == ")":
                     pass
+            if tk == "Err" and k == j and k >= 2 and t[k - 1] == "let" and t[k - 2] == "if":
+                brace = r.until(k, ("{",))
+                if brace < hi:
+                    # The call that can fail is the last one in the chain (`a().save(&db)`).
+                    calls = [
+                        t[x] for x in range(k + 1, brace)
+                        if c[x] == "n" and t[x + 1] == "(" and t[x - 1] in (".", "=", "::")
+                    ]
+                    call = calls[-1] if calls else ""
+                    f.err_guards.append((r.line(brace), r.line(r.close_of(brace)), call))
             if tk == "Some" and k == j and k + 4 < hi and t[k + 1] == "(" and t[k + 3] == ")":
                 if t[k + 4] == "=" and c[k + 2] == "n" and c[k + 5] == "n" and t[k - 1] == "let":
                     f.unwraps[t[k + 2]] = t[k + 5]
@@ -557,7 +576,14 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
         elif tk == "?" and ck == "p" and k > lo and t[k - 1] not in ("=", "(", ",", "%", ":"):
             # `field =? value` in tracing macros is a Debug sigil, not error propagation.
             f.question_marks += 1
-        elif tk in ("<", ">", "<=", ">=") and ck == "p" and k > body and c[k - 1] == "n":
+        elif (
+            tk in ("<", ">", "<=", ">=")
+            and ck == "p"
+            and k > body
+            and c[k - 1] == "n"
+            and text[r.s[k] - 1 : r.s[k]].isspace()
+            and text[_op_end(text, r.s[k]) : _op_end(text, r.s[k]) + 1].isspace()
+        ):
             a = k - 1
             b = r.until(k + 1, ("{", ";", ",", "=>", ")"))
             if b - 1 > k:
@@ -566,26 +592,32 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
     f.idents = {t[x] for x in range(lo, hi) if c[x] == "n"}
     if body < hi and item.kind == "fn":
         end = r.close_of(body)
-        last = end - 1
-        start = last
-        while start > body and not (t[start - 1] in (";", "}") and r.c[start - 1] == "p"):
-            start = start - 1
-        # Walk back over a balanced tail such as `Ok(UpdateResult { .. })`.
+        # The tail is what follows the last statement: after the last `;` at body depth, or
+        # after a block statement (`loop {..}`, `if c {..} else {..}`, `match x {..}`).
         k2 = body + 1
         tail_start = body + 1
+        stmt_start = body + 1
+        block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")
         while k2 < end:
             if t[k2] == ";" and c[k2] == "p":
-                tail_start = k2 + 1
-            if c[k2] == "p" and t[k2] in ("(", "[", "{") and len(t[k2]) == 1:
+                tail_start = stmt_start = k2 + 1
+            elif c[k2] == "p" and t[k2] in ("(", "[", "{") and len(t[k2]) == 1:
                 close2 = r.close_of(k2)
-                if t[k2] == "{" and close2 + 1 < end and t[k2 - 1] not in ("=", "(", ",") and c[k2 - 1] != "n":
-                    tail_start = close2 + 1
+                if t[k2] == "{" and t[stmt_start] in block_kw and not (
+                    close2 + 1 < end and t[close2 + 1] in ("else", ".", "?", ";")
+                ):
+                    tail_start = stmt_start = close2 + 1
                 k2 = close2 + 1
                 continue
             k2 += 1
         if tail_start < end and t[tail_start] not in ("loop", "while", "for", "if", "match", "tokio"):
             f.tail = _code_only(r, tail_start, end - 1)
     return f
+
+
+def _op_end(text: str, at: int) -> int:
+    """End of a comparison operator starting at ``at`` (`<`, `<=`; `>=` lexes as `>` `=`)."""
+    return at + 2 if text[at + 1 : at + 2] == "=" else at + 1
 
 
 def _split_args(r: _Reader, open_: int, close: int) -> list[str]:
@@ -739,6 +771,11 @@ def _arms(r: _Reader, k: int) -> list[Arm]:
     if body >= r.hi:
         return []
     end = r.close_of(body)
+    scrutinee = ""
+    for x in range(k + 1, body):
+        if c[x] == "n" and t[x + 1] == "(" and t[x] not in ("Some", "Ok", "Err"):
+            scrutinee = t[x]
+            break
     arms: list[Arm] = []
     j = body + 1
     while j < end:
@@ -756,7 +793,7 @@ def _arms(r: _Reader, k: int) -> list[Arm]:
             a_end = r.until(a, (",",))
             a_end = min(a_end, end)
             nxt = a_end + 1
-        arm = Arm(pattern, [], [], [], r.line(j), [])
+        arm = Arm(pattern, [], [], [], r.line(j), [], scrutinee)
         x = a
         while x < a_end:
             if c[x] == "n" and x + 1 < a_end and t[x + 1] == "!" and t[x] in _LOG_LEVELS:

@@ -215,17 +215,21 @@ def _manifest_row(
     slices = []
     for a, b in ex.spans:
         item = next((it for it in fs.items if it.start == a and it.end == b), None)
-        use = next((u for u in fs.scan.uses if u.start == a and u.end == b), None)
         if item is not None:
             slices.append({
                 "kind": item.kind, "name": item.name,
                 "start_line": item.start_line, "end_line": item.end_line,
                 "start_byte": item.start_byte + bom, "end_byte": item.end_byte + bom,
             })
-        elif use is not None:
+        else:
+            # A `use` declaration, or a run of adjacent ones taken as one slice.
+            text = fs.text
+            start_byte = len(text[:a].encode("utf-8", "surrogatepass")) + bom
             slices.append({
-                "kind": "use", "name": " ".join(use.text.split())[:80],
-                "start_line": use.start_line, "end_line": use.end_line,
+                "kind": "use", "name": " ".join(text[a:b].split())[:80],
+                "start_line": fs.scan.line_of(a), "end_line": fs.scan.line_of(b - 1),
+                "start_byte": start_byte,
+                "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
             })
     return {
         "record": n,

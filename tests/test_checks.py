@@ -204,12 +204,6 @@ def test_single_slice_accepted() -> None:
         pytest.param(
             lambda s: s["nap"] + "\n\n",
             id="trailing-separator",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="code_slices accepts a code block that ends with the separator: "
-                "nap's slice + '\\n\\n' (nothing after it) returns [(26, 108)] instead of None, "
-                "since a pushed state at len(code) counts as done",
-            ),
         ),
         pytest.param(lambda s: "    " + s["nap"], id="reindented"),
         pytest.param(lambda s: s["run"].replace("// The driver.\n", ""), id="comment-dropped"),
@@ -422,12 +416,6 @@ def test_validate_records_flags_pasted_code() -> None:
     assert rep.errors == ["record 1: the request pastes code"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grounding counts list numbering as a claimed value: a request whose criteria are "
-    "numbered '1.' to '4.' gets 'the value 4 does not come from the code' (generate renders "
-    "such lists in its infra-requirement style and then drops the record)",
-)
 def test_numbered_list_markers_are_not_values() -> None:
     request = "Requirements:\n1. Sleep.\n2. Log.\n3. Retry.\n4. Stop on shutdown."
     assert grounding_errors([request], GCODE) == []

@@ -68,11 +68,6 @@ def test_eval_int_refuses_non_constants(expr: str) -> None:
     assert eval_int(toks(expr)) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="eval_int evaluates `/` with Python true division: `7 / 2` gives 3.5, Rust integer "
-    "division gives 3 (so `const HALF: u64 = 7 / 2;` would be stated as 3.5)",
-)
 def test_eval_int_integer_division() -> None:
     assert eval_int(toks("7 / 2")) == 3
 
@@ -106,11 +101,6 @@ def test_duration_seconds_none_when_not_constant(expr: str) -> None:
     assert duration_seconds(toks(expr), {}) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="duration_seconds lists from_secs_f64 but eval_int rejects float literals: "
-    "`Duration::from_secs_f64(2.5)` gives None instead of 2.5",
-)
 def test_duration_from_float_seconds() -> None:
     assert duration_seconds(toks("Duration::from_secs_f64(2.5)"), {}) == 2.5
 
@@ -341,12 +331,6 @@ def test_tail_expression(body: str, tail: str) -> None:
     assert facts_of(src).tail == tail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tail is '' when a `loop {..}` or `if c {..}` (keyword or name before the `{`) "
-    "precedes the final expression: `fn f() -> Result<()> { loop { break; } Ok(()) }` has "
-    "tail 'Ok(())'",
-)
 def test_tail_after_loop() -> None:
     assert facts_of(LOOP).tail == "Ok(())"
 
@@ -387,12 +371,6 @@ def test_plain_string_is_not_sql() -> None:
     assert facts_of(src).sql == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comparisons treats generic angle brackets as comparisons: "
-    "`let mut delay: Option<Duration> = None;` yields 'Option<Duration> = None' and "
-    "'Duration> = None' next to the real `n >= BATCH`",
-)
 def test_comparisons_are_only_comparisons() -> None:
     assert facts_of(LOOP).comparisons == ["n >= BATCH"]
 
@@ -430,12 +408,6 @@ def test_intervals_timeouts_and_cancellable_sleep() -> None:
     assert [(s.seconds, s.cancellable) for s in f.sleeps] == [(2.0, "run_until_cancelled")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Sleep.arg of a timeout is its tokens joined by spaces, not the text as written: "
-    "`timeout(Duration::from_millis(250), fetch())` gives arg 'Duration :: from_millis ( 250 )' "
-    "(sleeps and intervals give 'Duration::from_millis(250)')",
-)
 def test_timeout_arg_as_written() -> None:
     assert [t.arg for t in facts_of(TOKIO).timeouts] == ["Duration::from_millis(250)"]
 

@@ -98,13 +98,6 @@ def test_seed_changes_requests_not_code(sample: Run, tmp_path: Path, seed: int) 
     assert {r["seed"] for r in other.rows} == {seed}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the seed changes which records are written, not just their phrasing: with some "
-    "seeds the infra-requirement style numbers four criteria ('4. Info-level event when the "
-    "task stops.') and grounding rejects it as 'the value 4 does not come from the code', "
-    "dropping the observability record of stale_attempt_pruner_loop",
-)
 def test_every_seed_writes_the_same_examples(tmp_path: Path) -> None:
     keys = []
     for seed in range(4):
@@ -183,13 +176,6 @@ def test_top_level_fns_of_the_sample_in_some_code_block(sample: Run) -> None:
     assert top <= _fns_in_code(sample.codes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`impl Default for PrunerConfig` (fn default, the 30-day retention, 20_000 ms "
-    "statement timeout and 5_000 ms startup delay) is in no code block: the pruner loop takes "
-    "a PrunerConfig, but context.references resolves only plainly named file-level items, so "
-    "an impl of a type the code names is never reached",
-)
 def test_every_non_test_fn_of_the_sample_in_some_code_block(sample: Run) -> None:
     assert set(_non_test_fns(bundled_sample())) <= _fns_in_code(sample.codes)
 

@@ -604,16 +604,22 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         )
     if delay:
         var, value, c = delay
+        what = "a database" if _is_db(ev, idx) else "a dependency"
         think.append(
             f"It then sets {q(var)} to {q(value)}, so the next attempt waits {c.human} — long "
-            "enough not to hammer a database that is struggling, short enough to recover quickly "
+            f"enough not to hammer {what} that is struggling, short enough to recover quickly "
             "once it is back."
         )
-    prop = [c for c in f.calls if c.propagates and c.local_fn]
-    if prop:
+    loop_start = f.loops[0].line if f.loops else 0
+    loop_end = f.loops[0].end_line if f.loops else 0
+    inside = [ln for ln in f.question_lines if loop_start <= ln <= loop_end]
+    before = [ln for ln in f.question_lines if ln < loop_start]
+    prop = [c for c in f.calls if c.propagates and c.local_fn and c.line < loop_start]
+    if before and not inside:
+        on = f" (one on {q(prop[0].written)})" if prop else ""
         think.append(
-            f"The only {q('?')} is on {q(prop[0].written)} before the loop, so the task can "
-            "fail at startup but not once it is running."
+            f"Every {q('?')} in the function sits before the loop{on}, so the task can fail "
+            "at startup but not once it is running."
         )
     ask = Ask(
         title=ph.pick("t-errors", [
@@ -959,17 +965,32 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         return None
     name = ev.name(idx)
     methods = [m for m in ("begin", "execute", "query_one", "commit") if m in f.idents]
-    think = [
-        ph.pick("tx-open", [
+    value_m = re.search(r"statement_timeout\s*=\s*([^;\s'\"]+)", sets[0].text)
+    value = value_m.group(1) if value_m else ""
+    lifted = value == "0"
+    local = "SET LOCAL" in sets[0].text.upper()
+    if lifted:
+        opener = ph.pick("tx-open", [
             f"The background statements can run longer than the server's normal statement "
             f"timeout allows, so {q(name)} lifts it — but only for this one statement.",
             f"{q(name)} exists because a cleanup statement over a big table should not be "
             "killed by the timeout meant for API queries.",
-        ]),
+        ], salt=name)
+    else:
+        source = value.strip("{}") if value.startswith("{") else value
+        opener = (
+            f"{q(name)} gives one statement its own timeout, taken from {q(source)}, instead of "
+            "the connection's default, so a background batch has a budget of its own."
+        )
+    think = [
+        opener,
         f"It opens a transaction with {q('begin()')}, runs {q(sets[0].text)} and then the "
-        "caller's statement on the same transaction: "
-        f"{q('SET LOCAL')} only lasts until the transaction ends, so the pooled connection goes "
-        "back with its usual timeout.",
+        "caller's statement on the same transaction"
+        + (
+            f": {q('SET LOCAL')} only lasts until the transaction ends, so the pooled connection "
+            "goes back with its usual timeout."
+            if local else "."
+        ),
     ]
     if f.question_marks:
         think.append(
@@ -995,7 +1016,9 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "while leaving the connection's setting alone afterwards.",
             f"Write {_where(ev, idx)} so a long background {q(use)} is not cut off by the "
             "statement timeout.",
-        ], salt=name),
+        ], salt=name) if lifted else
+        f"Add {_where(ev, idx)}: run one statement via {q(use)} under a statement timeout the "
+        "caller chooses, scoped to that statement's transaction.",
         criteria=ph.pick("c-tx", [
             "the override is scoped to a transaction with SET LOCAL|the transaction commits only "
             "when the statement succeeded|errors are returned to the caller, not swallowed",
@@ -1003,7 +1026,8 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "never before|hand any error back to the caller",
         ], salt=name).split("|"),
         symptom="the cleanup statement was cancelled by statement_timeout on a large table and "
-        "the backlog never shrank",
+        "the backlog never shrank" if lifted else
+        "a runaway background statement held its connection far longer than any request would",
         refactor=f"pull the timeout override into {q(name)} so callers don't repeat it",
     )
     return Draft(ask, think)
@@ -1281,8 +1305,12 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"{q(name)} waits on {len(f.select_branches)} futures at once with "
             f"{q('tokio::select!')}: " + "; ".join(parts) + "."
         )
+    all_empty = all(b.action == "nothing" for b in f.select_branches)
     think = [
         opening,
+        "Whichever completes first wins and the other is dropped, so the caller gets control "
+        "back as soon as either the time is up or cancellation is requested."
+        if all_empty else
         "Whichever completes first wins and the other is dropped, which is what makes shutdown "
         "prompt even while the task is idle between ticks.",
     ]
@@ -1291,6 +1319,27 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         think.append(
             f"The stop branch also breaks when {q('changed.is_err()')}, i.e. when the sender is "
             "gone, so a dropped pool cannot leave a worker running forever."
+        )
+    if all_empty:
+        callers = [ev.name(c) for c in ev.callers.get(idx, [])]
+        for_whom = f" for {q(callers[0])}" if callers else ""
+        return Draft(
+            Ask(
+                title=ph.pick("t-select-wait", [
+                    f"Cancellable wait helper: {name}",
+                    f"{name}: a sleep that shutdown can interrupt",
+                ]),
+                ask=f"Write {_where(ev, idx)}{for_whom}: wait for the given duration unless "
+                "cancellation comes first.",
+                criteria=[
+                    "return when the timer fires",
+                    "return as soon as cancellation is requested, without waiting out the timer",
+                ],
+                symptom="shutdown waited for the whole idle period because the sleep could not "
+                "be interrupted",
+                refactor=f"move the interruptible sleep into {q(name)}",
+            ),
+            think,
         )
     ask = Ask(
         title=ph.pick("t-select", [

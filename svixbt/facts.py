@@ -224,6 +224,7 @@ class ItemFacts:
     comments: list[str] = field(default_factory=list)
     shutdown: list[str] = field(default_factory=list)  # shutdown paths/calls as written
     question_marks: int = 0
+    question_lines: list[int] = field(default_factory=list)
     error_conversions: list[str] = field(default_factory=list)  # map_err / ok_or_else ...
     early_returns: list[tuple[str, int]] = field(default_factory=list)
     comparisons: list[str] = field(default_factory=list)  # `a < (B as _)` style conditions
@@ -576,6 +577,7 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
         elif tk == "?" and ck == "p" and k > lo and t[k - 1] not in ("=", "(", ",", "%", ":"):
             # `field =? value` in tracing macros is a Debug sigil, not error propagation.
             f.question_marks += 1
+            f.question_lines.append(r.line(k))
         elif (
             tk in ("<", ">", "<=", ">=")
             and ck == "p"

@@ -45,7 +45,7 @@ test: $(VENV)/.dev-stamp
 # Rewrites golden/ from a fresh run (the Go `-update` convention), then lists what changed so
 # the next step is obvious: read `git diff golden/` (the .md files) and commit.
 golden: $(VENV)/.dev-stamp
-	SVIXBT_UPDATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py -q -p no:cacheprovider
+	SVIXBT_UPDATE_GOLDEN=1 $(PY) -m pytest tests/test_golden.py tests/test_readme.py -q -p no:cacheprovider
 	@git status --short -- golden/ 2>/dev/null || true
 
 corpus:

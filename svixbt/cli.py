@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -82,6 +83,41 @@ def items(
         fail(f"no readable .rs file among {len(files)}")
     if skipped:
         warn(f"{skipped} file(s) skipped")
+
+
+def _items_without_typer(argv: list[str]) -> bool:
+    """Run `items [--json] PATH...` straight away; False for any other command line.
+
+    Building the Typer app (its parameter adapters pull in pydantic) costs more start-up than
+    scanning a small crate, and `items` is the command run in loops and benchmarks. Anything
+    beyond plain paths and `--json` (help, other options, no path) goes through Typer as usual.
+    """
+    if not argv or argv[0] != "items":
+        return False
+    as_json = False
+    paths: list[Path] = []
+    options_done = False
+    for arg in argv[1:]:
+        if not options_done and arg == "--json":
+            as_json = True
+        elif not options_done and arg == "--":
+            options_done = True
+        elif not options_done and arg.startswith("-") and arg != "-":
+            return False
+        else:
+            paths.append(Path(arg))
+    if not paths:
+        return False
+    try:
+        items(paths, as_json)
+        sys.stdout.flush()
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # As Click does: the reader went away; keep the interpreter from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    return True
 
 
 @app.command(epilog=EXIT_CODES)
@@ -258,7 +294,8 @@ def review(
 
 def main() -> None:
     try:
-        app()
+        if not _items_without_typer(sys.argv[1:]):
+            app()
     except KeyboardInterrupt:
         typer.echo("svixbt: interrupted; nothing was written", err=True)
         sys.exit(130)

@@ -248,19 +248,102 @@ _CODES = _CodeCache()
 _BC_NAME = ("b", "c")
 
 
+# Texts longer than this are split in pieces of about this size: one `split` of a whole 50 MB file
+# would hold four list entries (and a whitespace string) per token at once.
+SPLIT_MAX_CHARS = 1_000_000
+
+
 def significant_tokens(text: str) -> tuple[list[str], list[int], list[str]]:
     """Every token but whitespace, as parallel lists of code, offset and text.
 
     Tokens and offsets are those ``lex`` yields (whitespace dropped), and each code is
     ``code_of_type`` of the type ``lex`` gives the token; tests/test_lexer.py holds them equal.
     """
+    if len(text) > SPLIT_MAX_CHARS:
+        starts, texts = _tokens_pieces(text, SPLIT_MAX_CHARS)
+    else:
+        starts, texts = _tokens_split(text)
+    codes = list(map(_CODES.__getitem__, texts))
+    if "b'" in text or "c'" in text:
+        # `b` or `c` right before `'` is never an identifier (the rule's look-ahead forbids it);
+        # when no char literal follows, Pygments yields the letter alone as an Error token.
+        for i in compress(range(len(texts)), map(_BC_NAME.__contains__, texts)):
+            if text.startswith("'", starts[i] + 1):
+                codes[i] = "e"
+    return codes, starts, texts
+
+
+def _tokens_pieces(text: str, size: int) -> tuple[list[int], list[str]]:
+    """``_tokens_split`` over pieces of about ``size`` characters, for texts too big for one.
+
+    A piece is lexed on its own, then cut at the last token that starts a line (and is not a `#`,
+    which at a piece's start could pass for a shebang): every token before the cut is exact, since
+    a match that looked past the piece's end either ran to that end itself (unterminated strings,
+    comments, long words) or looked through a run (`b###…`, `r#`) that holds no newline, so no
+    cut can follow it. The next piece starts at the cut. A piece with no such cut (one token
+    longer than the piece) goes on one match at a time.
+    """
+    n = len(text)
+    starts: list[int] = []
+    texts: list[str] = []
+    pos = 0
+    while True:
+        if n - pos <= size:
+            piece_starts, piece_texts = _tokens_split(text[pos:] if pos else text)
+            starts.extend(map(pos.__add__, piece_starts))
+            texts.extend(piece_texts)
+            return starts, texts
+        piece = text[pos : pos + size]
+        piece_starts, piece_texts = _tokens_split(piece)
+        k = len(piece_starts) - 1
+        while k > 0:
+            cut = piece_starts[k]
+            if piece[cut - 1] == "\n" and piece[cut] != "#":
+                break
+            k -= 1
+        if k <= 0:
+            more_starts, more_texts = _tokens_streaming(text, pos)
+            starts.extend(more_starts)
+            texts.extend(more_texts)
+            return starts, texts
+        starts.extend(map(pos.__add__, piece_starts[:k]))
+        texts.extend(piece_texts[:k])
+        pos += piece_starts[k]
+
+
+def _tokens_streaming(text: str, pos: int = 0) -> tuple[list[int], list[str]]:
+    """Offsets and texts of the tokens from ``pos`` on, one match at a time (bounded memory)."""
+    starts: list[int] = []
+    texts: list[str] = []
+    push_start, push_text = starts.append, texts.append
+    while True:
+        resume = -1
+        for m in _FAST.finditer(text, pos):
+            at = m.start(2)
+            tok = m.group(2)
+            if tok.startswith("/*"):
+                end, _ = block_comment_end(text, at)
+                if end != m.end():  # the fallback swallowed more than the nested comment
+                    push_start(at)
+                    push_text(text[at:end])
+                    resume = end
+                    break
+            push_start(at)
+            push_text(tok)
+        if resume < 0:
+            return starts, texts
+        pos = resume
+
+
+def _tokens_split(text: str) -> tuple[list[int], list[str]]:
+    """Offsets and texts of the tokens, found by one ``split`` (fast; memory grows with text)."""
     # `split` with the two capturing groups gives ["", ws, token, hashes, "", ws, ...]: every
     # character is either whitespace or taken by some alternative, so nothing lies between matches.
     parts = _FAST.split(text)
     ws = parts[1::4]
     texts = parts[2::4]
     if not texts:
-        return [], [], []
+        return [], []
     lengths = map(add, map(len, ws), map(len, texts))
     starts = list(map(add, accumulate(lengths, initial=0), map(len, ws)))
     last = texts[-1]
@@ -283,11 +366,4 @@ def significant_tokens(text: str) -> tuple[list[str], list[int], list[str]]:
                 break
             at = starts[-1]
             pos, _ = block_comment_end(text, at)
-    codes = list(map(_CODES.__getitem__, texts))
-    if "b'" in text or "c'" in text:
-        # `b` or `c` right before `'` is never an identifier (the rule's look-ahead forbids it);
-        # when no char literal follows, Pygments yields the letter alone as an Error token.
-        for i in compress(range(len(texts)), map(_BC_NAME.__contains__, texts)):
-            if text.startswith("'", starts[i] + 1):
-                codes[i] = "e"
-    return codes, starts, texts
+    return starts, texts

@@ -555,11 +555,15 @@ def _newlines(text: str) -> list[int]:
     """Offsets of every newline in ``text``, ascending."""
     # Each line but the last ends in a newline: offsets are the running sums of (length + 1), less
     # one. All in C, which matters on long files.
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return []
-    ends = accumulate(map((1).__add__, map(len, lines[:-1])))
-    return list(map((-1).__add__, ends))
+    out: list[int] = []
+    piece = 1_000_000  # a huge file is split a piece at a time, not every line at once
+    for base in range(0, len(text), piece):
+        lines = text[base : base + piece].split("\n")
+        if len(lines) > 1:
+            ends = accumulate(map((1).__add__, map(len, lines[:-1])), initial=base - 1)
+            next(ends)  # the initial value itself
+            out.extend(ends)
+    return out
 
 
 def _describe_error(text: str) -> str:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pygments.token import Comment, Error, Name
 
+from svixbt import lexer
 from svixbt.lexer import (
     DOC_INNER,
     DOC_OUTER,
@@ -51,6 +52,10 @@ def reference(text: str) -> tuple[list[str], list[int], list[str]]:
 def assert_same(text: str) -> None:
     want = reference(text)
     got = significant_tokens(text)
+    # Huge texts are lexed in pieces, or one match at a time: the very same tokens either way.
+    assert lexer._tokens_streaming(text) == (got[1], got[2])
+    for size in (3, 4, 5, 6, 7, 11, 64) if len(text) < 2000 else (257, 4096):
+        assert lexer._tokens_pieces(text, size) == (got[1], got[2]), size
     if got != want:
         # Point at the first difference rather than dumping two long lists.
         for k, (g, w) in enumerate(
@@ -108,6 +113,7 @@ EDGES = [
     "#!/usr/bin/env run\nfn",
     "#![allow(x)]",
     "  #!/not/a/shebang",
+    "x\n#!a\ny\nz",  # a piece starting at `#!` must not see a shebang there
     '#"abc',  # `#"` starts an unterminated raw-ish string (the Error rule)
     'r#"a"# r#type r# r#1 r"x" r##"a"#"##',
     "'a' 'a 'static '\\'' ' '\\\\' '\\n'",
@@ -189,3 +195,23 @@ def test_fast_path_matches_pygments_on_random_pieces(pieces: list[str]) -> None:
 @given(st.text(alphabet=st.sampled_from(list("rbc#\"'/*!{}\\ \nxé1.")), max_size=60))
 def test_fast_path_matches_pygments_on_random_chars(text: str) -> None:
     assert_same(text)
+
+
+@pytest.mark.parametrize("size", [1, 10, 100, 1000])
+def test_huge_text_is_lexed_in_pieces(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
+    whole = significant_tokens(text)
+    monkeypatch.setattr(lexer, "SPLIT_MAX_CHARS", size)
+    assert significant_tokens(text) == whole == reference(text)
+
+
+def test_piece_cut_never_splits_a_long_token() -> None:
+    # A string and a comment much longer than a piece, with line starts inside them.
+    text = (
+        'fn a() {}\nconst S: &str = "'
+        + "x {\n" * 50
+        + '";\n/* /* */\n'
+        + "y\n" * 50
+        + "*/\nfn b() {}\n"
+    )
+    assert lexer._tokens_pieces(text, 16) == tuple(reference(text)[1:])

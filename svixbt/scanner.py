@@ -148,6 +148,8 @@ class _Scan:
         self.n = len(codes)
         self.newlines = _newlines(text)
         self.problems: list[Problem] = []
+        self._ascii = text.isascii()
+        self._last_byte = (0, 0)  # (character offset, byte offset) of the last problem
         self.items: list[Item] = []
         self.uses: list[UseDecl] = []
         self.match = self._match_brackets()
@@ -161,8 +163,18 @@ class _Scan:
 
     def problem(self, offset: int, message: str) -> None:
         line, col = self.line_col(offset)
-        byte = len(self.text[:offset].encode("utf-8", "surrogatepass"))
-        self.problems.append(Problem(message, line, col, byte))
+        self.problems.append(Problem(message, line, col, self.byte_at(offset)))
+
+    def byte_at(self, offset: int) -> int:
+        """UTF-8 byte offset of a character offset; linear over a file's (mostly rising) calls."""
+        if self._ascii:
+            return offset
+        last, byte = self._last_byte
+        if offset < last:
+            last, byte = 0, 0
+        byte += len(self.text[last:offset].encode("utf-8", "surrogatepass"))
+        self._last_byte = (offset, byte)
+        return byte
 
     # -- brackets --------------------------------------------------------------------------------
 
@@ -627,11 +639,19 @@ def scan_text(text: str) -> ScanResult:
         if it.parent is not None and items[it.parent].is_test:
             it.is_test = True
         stack.append(idx)
+    # A use's parent: the last item (in the order above) that contains it. One sweep: items that
+    # start at or before the use are open; the innermost one still holding its end is the parent.
+    open_items: list[int] = []
+    nxt = 0
     for u in uses:
         u.start_line = line_of(u.start)
         u.end_line = line_of(u.end - 1)
-        parents = [k for k, it in enumerate(items) if it.start <= u.start and u.end <= it.end]
-        u.parent = parents[-1] if parents else None
+        while nxt < len(items) and items[nxt].start <= u.start:
+            open_items.append(nxt)
+            nxt += 1
+        while open_items and items[open_items[-1]].end <= u.start:
+            open_items.pop()  # ended before this use, so before every later one too
+        u.parent = next((k for k in reversed(open_items) if u.end <= items[k].end), None)
         if u.parent is not None and items[u.parent].is_test:
             u.is_test = True
     return ScanResult(

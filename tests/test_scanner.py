@@ -16,9 +16,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def scan(text: str) -> ScanResult:
     result = scan_text(text)
+    data = text.encode()
     for it in result.items:
         # Byte offsets are UTF-8 offsets of the same slice, whatever the text holds.
-        assert text.encode()[it.start_byte : it.end_byte].decode() == text[it.start : it.end]
+        assert data[it.start_byte : it.end_byte].decode() == text[it.start : it.end]
     return result
 
 
@@ -557,3 +558,42 @@ def test_lexical_edges_fixture() -> None:
     item = names["comment_then_blank_line"]
     assert text[item.start : item.end] == "fn comment_then_blank_line() {}"
     assert result.problems == []
+
+
+def test_use_parents_and_test_flags() -> None:
+    text = (
+        "use a::b;\n"
+        "mod m {\n    use c::d;\n    mod n { use e::f; }\n}\n"
+        "#[cfg(test)]\nmod tests {\n    use super::*;\n}\n"
+        "use g::h;\n"
+    )
+    result = scan(text)
+    got = [
+        (u.text, result.items[u.parent].name if u.parent is not None else None, u.is_test)
+        for u in result.uses
+    ]
+    assert got == [
+        ("use a::b;", None, False),
+        ("use c::d;", "m", False),
+        ("use e::f;", "n", False),
+        ("use super::*;", "tests", True),
+        ("use g::h;", None, False),
+    ]
+
+
+def test_many_items_and_uses_scale_linearly() -> None:
+    # Thousands of uses and items: a per-use walk over all items would take minutes here.
+    unit = (
+        "use a::b;\n#[cfg(test)]\nmod t {\n    use c::d;\n    fn f() {}\n}\n"
+        'fn g() { let s = "\u00e9"; }\n'
+    )
+    text = unit * 6000 + "fn broken() {\n"
+    t0 = time.perf_counter()
+    result = scan_text(text)
+    elapsed = time.perf_counter() - t0
+    assert len(result.items) == 18000 and len(result.uses) == 12000
+    assert [u.is_test for u in result.uses[:2]] == [False, True]
+    assert [(p.line, p.byte) for p in result.problems] == [
+        (6000 * 7 + 1, len((unit * 6000).encode()) + len("fn broken() "))
+    ]
+    assert elapsed < 10

@@ -98,9 +98,13 @@ class ItemsOutput:
     error: str | None  # the InputError message when the file could not be read
 
 
+# `json.dumps(row, ensure_ascii=False)`, without building an encoder per row as `dumps` does.
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def format_row(row: dict[str, Any], as_json: bool) -> str:
     if as_json:
-        return json.dumps(row, ensure_ascii=False) + "\n"
+        return _ENCODE_JSON(row) + "\n"
     tags = ",".join(row["tags"])
     return (
         f"{row['path']}:{row['start_line']}-{row['end_line']}\t{row['kind']}\t"

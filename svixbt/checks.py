@@ -45,7 +45,7 @@ def schema_errors(rec: Any) -> list[str]:
     msgs = rec.get("messages")
     if not isinstance(msgs, list) or len(msgs) != 3:
         return errs + ["messages must be a list of exactly 3 messages"]
-    for i, (m, role) in enumerate(zip(msgs, _ROLES)):
+    for i, (m, role) in enumerate(zip(msgs, _ROLES, strict=False)):
         if not isinstance(m, dict) or list(m.keys()) != ["role", "content"]:
             errs.append(f"message {i} must have exactly role, content")
             continue
@@ -70,7 +70,9 @@ def schema_errors(rec: Any) -> list[str]:
     return errs
 
 
-def code_slices(code: str, source: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+def code_slices(
+    code: str, source: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
     """The slices (from ``spans``) whose join in source order is exactly ``code``, or None.
 
     A search over candidate slices: at each point of ``code`` try every slice that starts there
@@ -109,7 +111,9 @@ def code_slices(code: str, source: str, spans: list[tuple[int, int]]) -> list[tu
 
 
 _BACKTICK = re.compile(r"`([^`\n]+)`")
-_IDENTISH = re.compile(r"\b(?:[A-Za-z_][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z_]\w*::[\w:]+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
+_IDENTISH = re.compile(
+    r"\b(?:[A-Za-z_][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z_]\w*::[\w:]+|[A-Z][a-z0-9]+[A-Z]\w*)\b"
+)
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\w)")
 _SMALL_COUNTS = {str(n) for n in range(0, 4)}
 # Words people write in prose that look like identifiers (snake_case in SQL settings etc.).
@@ -223,11 +227,8 @@ def validate_records(
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        if source is not None and spans is not None:
-            if code_slices(code, source, spans) is None:
-                rep.errors.append(
-                    f"record {n}: code is not whole slices of the source in source order"
-                )
+        if source is not None and spans is not None and code_slices(code, source, spans) is None:
+            rep.errors.append(f"record {n}: code is not whole slices of the source in source order")
         if source is not None or context:
             ctx = (source or "") + "\n" + context
             for e in grounding_errors([user, think], code, ctx):
@@ -313,8 +314,11 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
         assert parts is not None
         think, code = parts
         candidates = [per_record[n]] if n in per_record else list(contexts)
-        matched = [f for f in candidates if f in contexts and code_slices(
-            code, contexts[f][0], contexts[f][1]) is not None]
+        matched = [
+            f
+            for f in candidates
+            if f in contexts and code_slices(code, contexts[f][0], contexts[f][1]) is not None
+        ]
         if not matched:
             where = source if source is not None else "the manifest's source"
             rep.errors.append(f"record {n}: code is not whole slices of {where} in source order")

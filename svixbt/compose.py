@@ -93,7 +93,7 @@ class Example:
     user: str = ""
     think: str = ""
     code: str = ""
-    importance: tuple[int, ...] = ()
+    importance: tuple[int, int, int] = (0, 0, 0)
 
 
 # -- helpers over evidence --------------------------------------------------------------------
@@ -191,11 +191,14 @@ def _long_running(f: ItemFacts) -> bool:
         return True
     if any(b.action == "break" for b in f.select_branches):
         return True
-    returns_inside = any(arm.returns or "return" in " ".join(v for _, v in arm.sets)
-                         for arm in f.arms) or bool(f.early_returns)
+    returns_inside = any(
+        arm.returns or "return" in " ".join(v for _, v in arm.sets) for arm in f.arms
+    ) or bool(f.early_returns)
     outer = f.loops[0]
-    return outer.keyword == "loop" and not returns_inside and bool(
-        f.intervals or f.sleeps or f.selects
+    return (
+        outer.keyword == "loop"
+        and not returns_inside
+        and bool(f.intervals or f.sleeps or f.selects)
     )
 
 
@@ -297,12 +300,18 @@ def _launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | No
         mechs = _tokio_mechs(ev, top, exclude=idx)
         if mechs:
             hops = ", ".join(_hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
-            return ph.pick("launch-mechs", [
-                f"It serves a background loop: {hops}, and {q(names[-1])} paces itself with "
-                + " and ".join(q(m) for m in mechs[:2]) + ".",
-                f"Where it runs: {hops}; that task waits with "
-                + " and ".join(q(m) for m in mechs[:2]) + ", so this code runs between those waits.",
-            ], salt)
+            return ph.pick(
+                "launch-mechs",
+                [
+                    f"It serves a background loop: {hops}, and {q(names[-1])} paces itself with "
+                    + " and ".join(q(m) for m in mechs[:2])
+                    + ".",
+                    f"Where it runs: {hops}; that task waits with "
+                    + " and ".join(q(m) for m in mechs[:2])
+                    + ", so this code runs between those waits.",
+                ],
+                salt,
+            )
     if len(chain) > 1:
         hops = ", ".join(_hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
         lead = ph.pick(
@@ -319,7 +328,10 @@ def _launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | No
     if not sites:
         if ev.crate_root is None:
             return (lead + ".") if lead else None
-        tail = f"nothing else in the crate calls {q(names[-1])}, so how it is started is up to its caller"
+        tail = (
+            f"nothing else in the crate calls {q(names[-1])}, so how it is started is up to "
+            "its caller"
+        )
         return f"{lead}; {tail}." if lead else tail[0].upper() + tail[1:] + "."
     site = sites[0]
     phrase = _site_phrase(site)
@@ -363,7 +375,7 @@ def _shutdown_bits(ev: Evidence, f: ItemFacts) -> dict[str, str]:
         if ret and ret != "bool":
             bits.setdefault("token_type", ret)
             bits.setdefault("token_fn", call)
-    for ret, line in f.early_returns:
+    for ret, _line in f.early_returns:
         bits.setdefault("return", ret)
     if "is_none" in f.idents:
         bits["is_none"] = "is_none"
@@ -402,6 +414,7 @@ def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if not idle or not idle[0].is_duration:
         return None
     idle_c = idle[0]
+    ok_arm = _ok_arm(f)
     batch = _batch_const(ev, f)
     init = dict(f.inits).get(var, "")
     pauses = _pause_calls(ev, f)
@@ -414,49 +427,54 @@ def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if batch_txt:
         criteria[0] = f"after a pass that handles fewer than {batch_txt} rows, wait {idle_c.human}"
     ask = Ask(
-        title=ph.pick("t-schedule", [
-            f"{name}: adapt the polling interval to how much work the last pass found",
-            f"Variable polling schedule for {name}",
-            f"Stop {name} from sleeping while a backlog is waiting",
-        ]),
+        title=ph.pick(
+            "t-schedule",
+            [
+                f"{name}: adapt the polling interval to how much work the last pass found",
+                f"Variable polling schedule for {name}",
+                f"Stop {name} from sleeping while a backlog is waiting",
+            ],
+        ),
         ask=f"Drive the wait between passes of {_where(ev, idx)} from the result of each pass.",
         criteria=criteria,
         symptom=(
             f"a fixed wait meant a big backlog drained one batch every {idle_c.human}"
-            if batch_txt else f"a fixed {idle_c.human} wait let work pile up between passes"
+            if batch_txt
+            else f"a fixed {idle_c.human} wait let work pile up between passes"
         ),
-        refactor=(
-            f"replace a fixed sleep in {q(name)} with a schedule decided after each pass"
-        ),
+        refactor=(f"replace a fixed sleep in {q(name)} with a schedule decided after each pass"),
     )
     think = [
-        ph.pick("sched-open", [
-            f"The decision that matters in {q(name)} is how long to wait between passes, and "
-            "the result of the pass already answers it.",
-            f"{q(name)} should not poll on a fixed clock: each pass tells it whether there is "
-            "more work waiting.",
-        ]),
-        f"In the {q(_ok_arm(f).pattern if _ok_arm(f) else 'Ok')} arm I set {q(var)} with "
+        ph.pick(
+            "sched-open",
+            [
+                f"The decision that matters in {q(name)} is how long to wait between passes, and "
+                "the result of the pass already answers it.",
+                f"{q(name)} should not poll on a fixed clock: each pass tells it whether there is "
+                "more work waiting.",
+            ],
+        ),
+        f"In the {q(ok_arm.pattern if ok_arm else 'Ok')} arm I set {q(var)} with "
         f"{q('if ' + cond)}: one side is {q(idle_side.strip())}, {idle_c.human}, and the other "
         f"is {q('None')}, which skips the wait so the next pass starts immediately.",
     ]
     if batch and batch.name in cond:
         passed = [c for c in f.calls if c.local_fn and batch.name in c.args]
-        same = (
-            f", the same value {q(passed[0].written)} gets as its limit" if passed else ""
-        )
+        same = f", the same value {q(passed[0].written)} gets as its limit" if passed else ""
         think.append(
-            f"The comparison is against {_cq(batch)}{same}, so a full batch is read as \"there "
-            "is probably more\" and a short one as \"caught up\"."
+            f'The comparison is against {_cq(batch)}{same}, so a full batch is read as "there '
+            'is probably more" and a short one as "caught up".'
         )
     if idle_c.comment:
         think.append(
-            f"The comment on {q(idle_c.name)} says it plainly: {_lower1(idle_c.comment).rstrip('.')}."
+            f"The comment on {q(idle_c.name)} says it plainly: "
+            f"{_lower1(idle_c.comment).rstrip('.')}."
         )
     if init:
         if init.strip() == "None":
             think.append(
-                f"{q(var)} starts as {q('None')}, so the first pass runs as soon as the task starts."
+                f"{q(var)} starts as {q('None')}, so the first pass runs as soon as the task "
+                "starts."
             )
         else:
             think.append(f"{q(var)} starts as {q(init)}, so even the first pass waits for it.")
@@ -479,8 +497,11 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     f = ev.facts[idx]
     bits = _shutdown_bits(ev, f)
     stop = next((b for b in f.select_branches if b.action == "break"), None)
-    if "loop" not in bits and "sleep_wrapper" not in bits and stop is None and not (
-        _pause_calls(ev, f) and "cancelled" in ev.fs.text
+    if (
+        "loop" not in bits
+        and "sleep_wrapper" not in bits
+        and stop is None
+        and not (_pause_calls(ev, f) and "cancelled" in ev.fs.text)
     ):
         return None
     name = ev.name(idx)
@@ -488,12 +509,19 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     think: list[str] = []
     criteria: list[str] = []
     if "loop" in bits:
-        think.append(ph.pick("shut-loop", [
-            f"{q(bits['loop'])} re-checks the process-wide shutdown flag before every pass, so "
-            "once shutdown starts no new pass begins.",
-            f"The loop header is {q(bits['loop'])}: shutdown is checked before each pass rather "
-            "than only once at startup.",
-        ]))
+        think.append(
+            ph.pick(
+                "shut-loop",
+                [
+                    f"{q(bits['loop'])} re-checks the process-wide shutdown flag before every "
+                    "pass, so "
+                    "once shutdown starts no new pass begins.",
+                    f"The loop header is {q(bits['loop'])}: shutdown is checked before each pass "
+                    "rather "
+                    "than only once at startup.",
+                ],
+            )
+        )
         criteria.append("check the shutdown flag before starting each pass")
     if "sleep_wrapper" in bits:
         wrapper = bits["sleep_wrapper"]
@@ -509,12 +537,11 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         if "is_none" in bits and "return" in bits:
             think.append(
                 f"When {q(wrapper)} yields {q('None')} the token fired before the timer, and the "
-                f"loop does {q(bits['return'])} at once instead of sleeping out the rest of the wait."
+                f"loop does {q(bits['return'])} at once instead of sleeping out the rest of the "
+                "wait."
             )
         criteria.append("wake from the idle wait as soon as shutdown is signalled")
-    elif pauses and pauses[0][1] is not None and "cancelled" in ev.facts[
-        pauses[0][1].index
-    ].idents:
+    elif pauses and pauses[0][1] is not None and "cancelled" in ev.facts[pauses[0][1].index].idents:
         helper = pauses[0][1]
         think.append(
             f"The wait goes through {q(helper.name)}, whose {q('tokio::select!')} races "
@@ -528,14 +555,24 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             )
         criteria.append("wake from the idle wait as soon as shutdown is signalled")
     if stop is not None:
-        think.append(ph.pick("shut-select", [
-            f"The stop signal is a {q('tokio::select!')} branch: {q(stop.future)} sits next to "
-            f"the timer, and when it completes the handler {q('break')}s out of the loop, so the "
-            "task ends between passes rather than in the middle of one.",
-            f"I put {q(stop.future)} in the same {q('tokio::select!')} as the timer; its handler "
-            f"is a {q('break')}, which means a stop request is honoured at the next wait, never "
-            "halfway through a pass.",
-        ], salt=name))
+        think.append(
+            ph.pick(
+                "shut-select",
+                [
+                    f"The stop signal is a {q('tokio::select!')} branch: {q(stop.future)} sits "
+                    "next to "
+                    f"the timer, and when it completes the handler {q('break')}s out of the loop, "
+                    "so the "
+                    "task ends between passes rather than in the middle of one.",
+                    f"I put {q(stop.future)} in the same {q('tokio::select!')} as the timer; its "
+                    "handler "
+                    f"is a {q('break')}, which means a stop request is honoured at the next wait, "
+                    "never "
+                    "halfway through a pass.",
+                ],
+                salt=name,
+            )
+        )
         criteria.append("leave the loop as soon as the stop signal fires")
     local = [c for c in f.calls if c.local_fn and c.awaited and not c.propagates]
     if local and ("sleep_wrapper" in bits or "loop" in bits):
@@ -552,17 +589,24 @@ def focus_shutdown(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if not think:
         return None
     ask = Ask(
-        title=ph.pick("t-shutdown", [
-            f"{name} keeps the process alive during shutdown",
-            f"Make {name} shutdown-aware, including while it sleeps",
-            f"Graceful shutdown for {name}",
-        ]),
-        ask=ph.pick("a-shutdown", [
-            f"Make {_where(ev, idx)} stop promptly when the server shuts down.",
-            f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} has to exit quickly once we "
-            "signal shutdown, even mid-wait.",
-            f"Shutdown should not have to wait on {_where(ev, idx)}.",
-        ], salt=name),
+        title=ph.pick(
+            "t-shutdown",
+            [
+                f"{name} keeps the process alive during shutdown",
+                f"Make {name} shutdown-aware, including while it sleeps",
+                f"Graceful shutdown for {name}",
+            ],
+        ),
+        ask=ph.pick(
+            "a-shutdown",
+            [
+                f"Make {_where(ev, idx)} stop promptly when the server shuts down.",
+                f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} has to exit quickly once we "
+                "signal shutdown, even mid-wait.",
+                f"Shutdown should not have to wait on {_where(ev, idx)}.",
+            ],
+            salt=name,
+        ),
         criteria=criteria + ["return normally on shutdown, not as an error"],
         symptom="a deploy waited on the task, which was asleep and only noticed shutdown after "
         "its nap",
@@ -588,11 +632,14 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             delay = (var, value, consts[0])
     logs = arm.logs
     think = [
-        ph.pick("err-open", [
-            f"A failed pass must not end {q(name)}: the task is meant to keep running until "
-            f"shutdown, and {trouble} is exactly what it will meet.",
-            f"{q(name)} keeps running until shutdown, so one failed pass has to be survivable.",
-        ])
+        ph.pick(
+            "err-open",
+            [
+                f"A failed pass must not end {q(name)}: the task is meant to keep running until "
+                f"shutdown, and {trouble} is exactly what it will meet.",
+                f"{q(name)} keeps running until shutdown, so one failed pass has to be survivable.",
+            ],
+        )
     ]
     log_txt = ""
     if logs:
@@ -622,20 +669,29 @@ def focus_errors(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "at startup but not once it is running."
         )
     ask = Ask(
-        title=ph.pick("t-errors", [
-            f"{name} dies on the first database error",
-            f"Retry failed passes in {name} instead of exiting",
-            f"Error handling for {name}",
-        ]),
-        ask=ph.pick("a-errors", [
-            f"Keep {_where(ev, idx)} running when a pass fails.",
-            f"A single failed pass should never stop {_where(ev, idx)}.",
-            f"Make failures in {_where(ev, idx)} recoverable: log, wait, try again.",
-        ], salt=name),
+        title=ph.pick(
+            "t-errors",
+            [
+                f"{name} dies on the first database error",
+                f"Retry failed passes in {name} instead of exiting",
+                f"Error handling for {name}",
+            ],
+        ),
+        ask=ph.pick(
+            "a-errors",
+            [
+                f"Keep {_where(ev, idx)} running when a pass fails.",
+                f"A single failed pass should never stop {_where(ev, idx)}.",
+                f"Make failures in {_where(ev, idx)} recoverable: log, wait, try again.",
+            ],
+            salt=name,
+        ),
         criteria=[
             "log the failure with tracing and keep the loop alive"
-            if logs else "keep the loop alive after a failure",
-        ] + ([f"retry after {delay[2].human}, not immediately"] if delay else []),
+            if logs
+            else "keep the loop alive after a failure",
+        ]
+        + ([f"retry after {delay[2].human}, not immediately"] if delay else []),
         symptom=("a short database outage" if _is_db(ev, idx) else "a short upstream outage")
         + " made a pass fail and the task exited; it stayed down until the next restart",
         refactor=f"move error handling in {q(name)} into the loop so one bad pass is contained",
@@ -676,13 +732,13 @@ def focus_startup(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
                 f"{q(var)} is passed on to every {q(users[0].written)} call, so the expensive "
                 "legacy work is skipped for the life of the task when the check says there is "
                 "nothing there."
-                if helper.sql else
-                f"{q(var)} is passed on to every {q(users[0].written)} call."
+                if helper.sql
+                else f"{q(var)} is passed on to every {q(users[0].written)} call."
             )
     if infos:
         think.append(
             f"When the check comes back false it logs {q(infos[0].macro + '!')} with "
-            f"\"{infos[0].message}\" so an operator can see why that part is idle."
+            f'"{infos[0].message}" so an operator can see why that part is idle.'
         )
     if check.propagates:
         think.append(
@@ -690,10 +746,13 @@ def focus_startup(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "begins rather than guessing."
         )
     ask = Ask(
-        title=ph.pick("t-startup", [
-            f"{name}: check once at startup whether the legacy work is still needed",
-            f"Skip unneeded work in {name} after a one-time startup probe",
-        ]),
+        title=ph.pick(
+            "t-startup",
+            [
+                f"{name}: check once at startup whether the legacy work is still needed",
+                f"Skip unneeded work in {name} after a one-time startup probe",
+            ],
+        ),
         ask=f"At the start of {_where(ev, idx)}, call {q(check.written)} once and use the answer "
         "for the rest of the task.",
         criteria=[
@@ -748,10 +807,13 @@ def focus_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "for whether to keep going."
         )
     ask = Ask(
-        title=ph.pick("t-batch", [
-            f"Bound each {name} pass to {human_int(batch.value or 0)} rows",
-            f"Batch size for {name}",
-        ]),
+        title=ph.pick(
+            "t-batch",
+            [
+                f"Bound each {name} pass to {human_int(batch.value or 0)} rows",
+                f"Batch size for {name}",
+            ],
+        ),
         ask=f"Have {_where(ev, idx)} work in batches of {human_int(batch.value or 0)} rows, "
         f"passed down to {q(call.written)}.",
         criteria=[
@@ -772,17 +834,20 @@ def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         return None
     name = ev.name(idx)
     think = [
-        ph.pick("obs-open", [
-            f"A task nobody watches needs its logs to say what it is doing, so each event in "
-            f"{q(name)} has its own level and its own moment.",
-            f"I want {q(name)} to be debuggable from logs alone, without a metric for every "
-            "branch.",
-        ])
+        ph.pick(
+            "obs-open",
+            [
+                f"A task nobody watches needs its logs to say what it is doing, so each event in "
+                f"{q(name)} has its own level and its own moment.",
+                f"I want {q(name)} to be debuggable from logs alone, without a metric for every "
+                "branch.",
+            ],
+        )
     ]
     criteria: list[str] = []
     for lg in f.logs:
         place = _log_place(f, lg)
-        msg = f" \"{lg.message}\"" if lg.message and lg.message != "{}" else ""
+        msg = f' "{lg.message}"' if lg.message and lg.message != "{}" else ""
         fields = f", with {', '.join(q(x) for x in lg.fields)}" if lg.fields else ""
         think.append(f"{q(lg.macro + '!')}{msg} fires {place or 'in the task'}{fields}.")
         criteria.append(f"{lg.level}-level event {place}".rstrip())
@@ -795,15 +860,22 @@ def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if guard and any(lg.level == "debug" for lg in f.logs):
         think.append(f"The per-pass line is guarded by {q(guard[0])}, so idle passes add no noise.")
     ask = Ask(
-        title=ph.pick("t-obs", [
-            f"Logging for {name}",
-            f"We can't tell what {name} is doing from the logs",
-        ]),
-        ask=ph.pick("a-obs", [
-            f"Add tracing to {_where(ev, idx)} so its passes, failures and stops are visible.",
-            f"Make {_where(ev, idx)} observable from the logs alone.",
-            f"Instrument {_where(ev, idx)} with tracing events at the right levels.",
-        ], salt=name),
+        title=ph.pick(
+            "t-obs",
+            [
+                f"Logging for {name}",
+                f"We can't tell what {name} is doing from the logs",
+            ],
+        ),
+        ask=ph.pick(
+            "a-obs",
+            [
+                f"Add tracing to {_where(ev, idx)} so its passes, failures and stops are visible.",
+                f"Make {_where(ev, idx)} observable from the logs alone.",
+                f"Instrument {_where(ev, idx)} with tracing events at the right levels.",
+            ],
+            salt=name,
+        ),
         criteria=criteria,
         symptom="nobody could say whether the task was running, idle or failing",
         refactor=f"give {q(name)} structured tracing events instead of ad hoc prints",
@@ -842,16 +914,20 @@ def focus_launch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if site.statement:
         think.append(f"The call itself is {q(site.statement)}.")
     ask = Ask(
-        title=ph.pick("t-launch", [
-            f"Run {name} alongside the server",
-            f"Wire {name} into server startup",
-        ]),
+        title=ph.pick(
+            "t-launch",
+            [
+                f"Run {name} alongside the server",
+                f"Wire {name} into server startup",
+            ],
+        ),
         ask=f"Write {_where(ev, idx)} as an async fn the server can await next to its other "
         f"long-running parts (it is awaited from {q(site.caller or site.file)}).",
         criteria=[
             "no task spawning inside the fn: the caller chooses how to run it",
-            f"return {q(f.returns)} so the caller can report a failure" if f.returns else
-            "return when done",
+            f"return {q(f.returns)} so the caller can report a failure"
+            if f.returns
+            else "return when done",
         ],
         symptom="the task was started in a way that hid its failures from the server",
         refactor=f"make {q(name)} a plain async fn awaited by {q(site.caller or site.file)}",
@@ -876,7 +952,9 @@ def focus_sql_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"The {s.verb} on {table} selects its ids in a subquery with {q('LIMIT $1')}{extra}."
         )
     if limit_param:
-        think.append(f"{q('$1')} is bound from {q(limit_param)}, so the caller chooses the batch size.")
+        think.append(
+            f"{q('$1')} is bound from {q(limit_param)}, so the caller chooses the batch size."
+        )
     callers = ev.callers.get(idx, [])
     for c in callers:
         cf = ev.facts[c]
@@ -900,10 +978,13 @@ def focus_sql_batch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "decide whether to sleep."
         )
     ask = Ask(
-        title=ph.pick("t-sqlbatch", [
-            f"{name}: process at most one batch per call",
-            f"Batch and skip-locked semantics for {name}",
-        ]),
+        title=ph.pick(
+            "t-sqlbatch",
+            [
+                f"{name}: process at most one batch per call",
+                f"Batch and skip-locked semantics for {name}",
+            ],
+        ),
         ask=f"Implement {_where(ev, idx)} so each call handles at most one batch"
         + (f" of {q(limit_param)} rows." if limit_param else "."),
         criteria=[
@@ -942,10 +1023,13 @@ def focus_gate(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if f.tail and var in f.tail:
         think.append(f"The total still includes the legacy count through {q(f.tail)}.")
     ask = Ask(
-        title=ph.pick("t-gate", [
-            f"Let {name} skip the legacy table",
-            f"Legacy cleanup in {name} should be optional",
-        ]),
+        title=ph.pick(
+            "t-gate",
+            [
+                f"Let {name} skip the legacy table",
+                f"Legacy cleanup in {name} should be optional",
+            ],
+        ),
         ask=f"Give {_where(ev, idx)} a {q(cond)} flag that turns the legacy statement on or off.",
         criteria=[
             "the legacy statement runs only when the flag is set",
@@ -970,12 +1054,16 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     lifted = value == "0"
     local = "SET LOCAL" in sets[0].text.upper()
     if lifted:
-        opener = ph.pick("tx-open", [
-            f"The background statements can run longer than the server's normal statement "
-            f"timeout allows, so {q(name)} lifts it — but only for this one statement.",
-            f"{q(name)} exists because a cleanup statement over a big table should not be "
-            "killed by the timeout meant for API queries.",
-        ], salt=name)
+        opener = ph.pick(
+            "tx-open",
+            [
+                f"The background statements can run longer than the server's normal statement "
+                f"timeout allows, so {q(name)} lifts it — but only for this one statement.",
+                f"{q(name)} exists because a cleanup statement over a big table should not be "
+                "killed by the timeout meant for API queries.",
+            ],
+            salt=name,
+        )
     else:
         source = value.strip("{}") if value.startswith("{") else value
         opener = (
@@ -989,45 +1077,63 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         + (
             f": {q('SET LOCAL')} only lasts until the transaction ends, so the pooled connection "
             "goes back with its usual timeout."
-            if local else "."
+            if local
+            else "."
         ),
     ]
     if f.question_marks:
         think.append(
             f"Every step uses {q('?')}, so the first error goes back to the caller as "
             f"{q(f.returns)} and {q('commit()')} only runs after both statements succeeded."
-            if "commit" in methods else
-            f"Every step uses {q('?')}, so errors go back to the caller as {q(f.returns)}."
+            if "commit" in methods
+            else f"Every step uses {q('?')}, so errors go back to the caller as {q(f.returns)}."
         )
     launch = _launch_sentence(ev, idx, ph, f"tx-{idx}")
     if launch:
         think.append(launch)
     use = "query_one" if "query_one" in f.idents else "execute"
     ask = Ask(
-        title=ph.pick("t-tx", [
-            f"Long cleanup statements hit statement_timeout ({name})",
-            f"Helper to run one statement without the statement timeout: {name}",
-            f"{name}: scoped statement timeout override",
-        ], salt=name),
-        ask=ph.pick("a-tx", [
-            f"Add {_where(ev, idx)}: run one statement via {q(use)} with the statement timeout "
-            "disabled for that statement only.",
-            f"We need {_where(ev, idx)}, which runs a single {q(use)} with no statement timeout "
-            "while leaving the connection's setting alone afterwards.",
-            f"Write {_where(ev, idx)} so a long background {q(use)} is not cut off by the "
-            "statement timeout.",
-        ], salt=name) if lifted else
-        f"Add {_where(ev, idx)}: run one statement via {q(use)} under a statement timeout the "
+        title=ph.pick(
+            "t-tx",
+            [
+                f"Long cleanup statements hit statement_timeout ({name})",
+                f"Helper to run one statement without the statement timeout: {name}",
+                f"{name}: scoped statement timeout override",
+            ],
+            salt=name,
+        ),
+        ask=ph.pick(
+            "a-tx",
+            [
+                f"Add {_where(ev, idx)}: run one statement via {q(use)} with the statement timeout "
+                "disabled for that statement only.",
+                f"We need {_where(ev, idx)}, which runs a single {q(use)} with no statement "
+                "timeout "
+                "while leaving the connection's setting alone afterwards.",
+                f"Write {_where(ev, idx)} so a long background {q(use)} is not cut off by the "
+                "statement timeout.",
+            ],
+            salt=name,
+        )
+        if lifted
+        else f"Add {_where(ev, idx)}: run one statement via {q(use)} under a statement timeout the "
         "caller chooses, scoped to that statement's transaction.",
-        criteria=ph.pick("c-tx", [
-            "the override is scoped to a transaction with SET LOCAL|the transaction commits only "
-            "when the statement succeeded|errors are returned to the caller, not swallowed",
-            "lift the timeout with SET LOCAL inside its own transaction|commit after the statement, "
-            "never before|hand any error back to the caller",
-        ], salt=name).split("|"),
+        criteria=ph.pick(
+            "c-tx",
+            [
+                "the override is scoped to a transaction with SET LOCAL|the transaction commits "
+                "only "
+                "when the statement succeeded|errors are returned to the caller, not swallowed",
+                "lift the timeout with SET LOCAL inside its own transaction|commit after the "
+                "statement, "
+                "never before|hand any error back to the caller",
+            ],
+            salt=name,
+        ).split("|"),
         symptom="the cleanup statement was cancelled by statement_timeout on a large table and "
-        "the backlog never shrank" if lifted else
-        "a runaway background statement held its connection far longer than any request would",
+        "the backlog never shrank"
+        if lifted
+        else "a runaway background statement held its connection far longer than any request would",
         refactor=f"pull the timeout override into {q(name)} so callers don't repeat it",
     )
     return Draft(ask, think)
@@ -1041,14 +1147,18 @@ def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     s = f.sql[0]
     think = [
         f"{q(name)} answers one yes/no question for the background job with {q(s.text)}"
-        + (f": {f.doc_summary[0].lower() + f.doc_summary[1:].rstrip('.')}." if f.doc_summary else "."),
+        + (
+            f": {f.doc_summary[0].lower() + f.doc_summary[1:].rstrip('.')}."
+            if f.doc_summary
+            else "."
+        ),
     ]
     if "EXISTS" in s.text.upper() or s.limit:
         think.append(
             f"{q('EXISTS')} with {q('LIMIT 1')} lets the database stop at the first matching row, "
             "so the check stays cheap even on a large table."
-            if "EXISTS" in s.text.upper() and s.limit else
-            "The query stops early instead of counting rows, so the check stays cheap."
+            if "EXISTS" in s.text.upper() and s.limit
+            else "The query stops early instead of counting rows, so the check stays cheap."
         )
     if f.error_conversions:
         conv = ", then ".join(q(x) for x in dict.fromkeys(f.error_conversions))
@@ -1068,13 +1178,17 @@ def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if launch:
         think.append(launch)
     ask = Ask(
-        title=ph.pick("t-probe", [
-            f"Cheap startup probe: {name}",
-            f"{name}: tell the cleaner whether legacy rows remain",
-        ]),
+        title=ph.pick(
+            "t-probe",
+            [
+                f"Cheap startup probe: {name}",
+                f"{name}: tell the cleaner whether legacy rows remain",
+            ],
+        ),
         ask=f"Write {_where(ev, idx)} returning {q(f.returns)}"
-        + (f": it {_lower1(_first_sentence(f.doc_summary)).rstrip('.')}." if f.doc_summary
-           else "."),
+        + (
+            f": it {_lower1(_first_sentence(f.doc_summary)).rstrip('.')}." if f.doc_summary else "."
+        ),
         criteria=[
             "a single cheap existence query, not a count",
             "any failure is an error, never silently false",
@@ -1095,7 +1209,8 @@ def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     local = [c for c in f.calls if c.local_fn]
     think = [
         f"{q(name)} has two jobs that look alike but are not the same: "
-        + " and ".join(f"{_article(w.verb)} {w.verb} on {q(w.tables[0])}" for w in writes) + ".",
+        + " and ".join(f"{_article(w.verb)} {w.verb} on {q(w.tables[0])}" for w in writes)
+        + ".",
     ]
     first, second = writes[0], writes[1]
     if "SET" in first.text and "NULL" in first.text.upper():
@@ -1103,8 +1218,8 @@ def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"On {q(first.tables[0])} the row stays and only the column is cleared "
             f"({q('SET payload = NULL')}), while on {q(second.tables[0])} the whole row goes "
             f"({q(second.verb)})."
-            if "SET payload = NULL" in first.text else
-            f"On {q(first.tables[0])} the statement clears values in place, while on "
+            if "SET payload = NULL" in first.text
+            else f"On {q(first.tables[0])} the statement clears values in place, while on "
             f"{q(second.tables[0])} it removes rows."
         )
     if local and "execute" in f.idents:
@@ -1113,20 +1228,21 @@ def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             f"plain {q('execute')} on the pool, so it keeps the normal statement timeout."
         )
     if f.bool_params_gating:
-        think.append(
-            f"The first is also the optional one, behind {q(f.bool_params_gating[0])}."
-        )
+        think.append(f"The first is also the optional one, behind {q(f.bool_params_gating[0])}.")
     ask = Ask(
-        title=ph.pick("t-two", [
-            f"{name}: expire payloads in both the old and the new table",
-            f"Clean both payload locations in {name}",
-        ]),
+        title=ph.pick(
+            "t-two",
+            [
+                f"{name}: expire payloads in both the old and the new table",
+                f"Clean both payload locations in {name}",
+            ],
+        ),
         ask=f"Extend {_where(ev, idx)} to expire rows in "
-        + " and ".join(q(w.tables[0]) for w in writes) + " in one call.",
+        + " and ".join(q(w.tables[0]) for w in writes)
+        + " in one call.",
         criteria=[f"{w.verb} on {q(w.tables[0])}, bounded by the same limit" for w in writes]
         + ["the two row counts are added up in the result"],
-        symptom="payloads in the new table were never expired because only the old one was "
-        "cleaned",
+        symptom="payloads in the new table were never expired because only the old one was cleaned",
         refactor=f"make {q(name)} handle each table with its own statement",
     )
     return Draft(ask, think)
@@ -1138,7 +1254,9 @@ def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if len(convs) < 2:
         return None
     name = ev.name(idx)
-    msgs = re.findall(r'Error::generic\((?:format_args!\()?"([^"]+)"', ev.fs.text[f.item.start:f.item.end])
+    msgs = re.findall(
+        r'Error::generic\((?:format_args!\()?"([^"]+)"', ev.fs.text[f.item.start : f.item.end]
+    )
     think = [
         f"{q(name)} turns three different failures into one error type the background task "
         f"can report: the query failing ({q('?')}), no row coming back ({q(convs[0])}), and "
@@ -1146,10 +1264,10 @@ def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     ]
     if msgs:
         think.append(
-            f"Both conversions say \"{msgs[0]}\", so a log line points at this check no matter "
+            f'Both conversions say "{msgs[0]}", so a log line points at this check no matter '
             "which step broke."
-            if len(set(m.split(':')[0] for m in msgs)) == 1 else
-            f"Each conversion carries its own message, starting with \"{msgs[0]}\"."
+            if len(set(m.split(":")[0] for m in msgs)) == 1
+            else f'Each conversion carries its own message, starting with "{msgs[0]}".'
         )
     if f.returns:
         think.append(
@@ -1165,10 +1283,13 @@ def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
                 "answer it cannot trust."
             )
     ask = Ask(
-        title=ph.pick("t-errmap", [
-            f"{name} should never read a failure as false",
-            f"Error reporting in {name}",
-        ]),
+        title=ph.pick(
+            "t-errmap",
+            [
+                f"{name} should never read a failure as false",
+                f"Error reporting in {name}",
+            ],
+        ),
         ask=f"Make {_where(ev, idx)} report every failure as an error with a clear message.",
         criteria=[
             "a missing row is an error, not a default",
@@ -1197,8 +1318,8 @@ def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         think.append(
             f"The future is an {q('async move')} block, so it owns what it captures; the "
             "clones made just before it are what each task gets."
-            if "clone" in f.idents else
-            f"The future is an {q('async move')} block, so it owns what it captures."
+            if "clone" in f.idents
+            else f"The future is an {q('async move')} block, so it owns what it captures."
         )
     if "JoinHandle" in ev.fs.text:
         think.append(
@@ -1209,10 +1330,13 @@ def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if channel:
         think.append(f"Every task gets its own handle on the {q(channel)} stop signal.")
     ask = Ask(
-        title=ph.pick("t-spawn", [
-            f"{name}: one tokio task per worker",
-            f"Start the workers as tasks in {name}",
-        ]),
+        title=ph.pick(
+            "t-spawn",
+            [
+                f"{name}: one tokio task per worker",
+                f"Start the workers as tasks in {name}",
+            ],
+        ),
         ask=f"Implement {_where(ev, idx)} so each worker runs as its own task"
         + (f" executing {q(sp.runs)}." if sp.runs else "."),
         criteria=["each worker is spawned on the runtime", "the task handles are kept"]
@@ -1233,13 +1357,16 @@ def focus_interval(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     const = _const_by_name(ev, f, iv.arg)
     every = f"{_cq(const)}" if const else q(iv.arg)
     think = [
-        ph.pick("iv-open", [
-            f"{q(name)} runs on a fixed cadence: {q(iv.written)} with {every}"
-            + (f", so a tick every {val}." if val and not const else "."),
-            f"The schedule is {q(f'{iv.written}({iv.arg})')}"
-            + (f", one tick every {val}" if val else "")
-            + ", not a sleep after each pass.",
-        ]),
+        ph.pick(
+            "iv-open",
+            [
+                f"{q(name)} runs on a fixed cadence: {q(iv.written)} with {every}"
+                + (f", so a tick every {val}." if val and not const else "."),
+                f"The schedule is {q(f'{iv.written}({iv.arg})')}"
+                + (f", one tick every {val}" if val else "")
+                + ", not a sleep after each pass.",
+            ],
+        ),
         "With an interval the period is measured from tick to tick, so a slow pass does not "
         "push every later pass back the way a sleep after the work would.",
     ]
@@ -1261,17 +1388,25 @@ def focus_interval(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "the stop signal."
         )
     ask = Ask(
-        title=ph.pick("t-interval", [
-            f"Fixed cadence for {name}" + (f" ({val})" if val else ""),
-            f"{name} drifts because it sleeps after each pass",
-        ]),
-        ask=ph.pick("a-interval", [
-            f"Run {_where(ev, idx)} on a tokio interval" + (f" of {val}." if val else "."),
-            f"Schedule {_where(ev, idx)} with a ticking interval"
-            + (f" ({val})" if val else "") + " rather than sleeps.",
-            f"We want {_where(ev, idx)} to keep a steady cadence"
-            + (f" of one pass per {val}." if val else "."),
-        ], salt=name),
+        title=ph.pick(
+            "t-interval",
+            [
+                f"Fixed cadence for {name}" + (f" ({val})" if val else ""),
+                f"{name} drifts because it sleeps after each pass",
+            ],
+        ),
+        ask=ph.pick(
+            "a-interval",
+            [
+                f"Run {_where(ev, idx)} on a tokio interval" + (f" of {val}." if val else "."),
+                f"Schedule {_where(ev, idx)} with a ticking interval"
+                + (f" ({val})" if val else "")
+                + " rather than sleeps.",
+                f"We want {_where(ev, idx)} to keep a steady cadence"
+                + (f" of one pass per {val}." if val else "."),
+            ],
+            salt=name,
+        ),
         criteria=[f"one pass per tick{' every ' + val if val else ''}"]
         + ([f"use {q(f.missed_tick)} after an overrun"] if f.missed_tick else []),
         symptom="passes drifted later and later because each one slept after doing its work",
@@ -1310,9 +1445,9 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         opening,
         "Whichever completes first wins and the other is dropped, so the caller gets control "
         "back as soon as either the time is up or cancellation is requested."
-        if all_empty else
-        "Whichever completes first wins and the other is dropped, which is what makes shutdown "
-        "prompt even while the task is idle between ticks.",
+        if all_empty
+        else "Whichever completes first wins and the other is dropped, which is what makes "
+        "shutdown prompt even while the task is idle between ticks.",
     ]
     stop = next((b for b in f.select_branches if b.action == "break"), None)
     if stop and "is_err" in stop.handler:
@@ -1325,10 +1460,13 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         for_whom = f" for {q(callers[0])}" if callers else ""
         return Draft(
             Ask(
-                title=ph.pick("t-select-wait", [
-                    f"Cancellable wait helper: {name}",
-                    f"{name}: a sleep that shutdown can interrupt",
-                ]),
+                title=ph.pick(
+                    "t-select-wait",
+                    [
+                        f"Cancellable wait helper: {name}",
+                        f"{name}: a sleep that shutdown can interrupt",
+                    ],
+                ),
                 ask=f"Write {_where(ev, idx)}{for_whom}: wait for the given duration unless "
                 "cancellation comes first.",
                 criteria=[
@@ -1342,16 +1480,23 @@ def focus_select(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             think,
         )
     ask = Ask(
-        title=ph.pick("t-select", [
-            f"{name} should react to shutdown between ticks",
-            f"Race the schedule against shutdown in {name}",
-        ]),
-        ask=ph.pick("a-select", [
-            f"In {_where(ev, idx)}, wait for the next tick and the stop signal together.",
-            f"Let {_where(ev, idx)} notice the stop signal while it waits for work.",
-            f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} should race its timer against "
-            "the stop signal.",
-        ], salt=name),
+        title=ph.pick(
+            "t-select",
+            [
+                f"{name} should react to shutdown between ticks",
+                f"Race the schedule against shutdown in {name}",
+            ],
+        ),
+        ask=ph.pick(
+            "a-select",
+            [
+                f"In {_where(ev, idx)}, wait for the next tick and the stop signal together.",
+                f"Let {_where(ev, idx)} notice the stop signal while it waits for work.",
+                f"{_where(ev, idx)[:1].upper()}{_where(ev, idx)[1:]} should race its timer against "
+                "the stop signal.",
+            ],
+            salt=name,
+        ),
         criteria=[
             "the stop signal ends the loop even while waiting for the next tick",
             "the scheduled work runs when the tick fires",
@@ -1387,10 +1532,14 @@ def focus_timeout(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             "the total wait is the slower of the two, not the sum."
         )
     ask = Ask(
-        title=ph.pick("t-timeout", [
-            f"{name} hangs when the upstream never answers",
-            f"Deadline for the request in {name}",
-        ], salt=name),
+        title=ph.pick(
+            "t-timeout",
+            [
+                f"{name} hangs when the upstream never answers",
+                f"Deadline for the request in {name}",
+            ],
+            salt=name,
+        ),
         ask=f"Bound the outbound call in {_where(ev, idx)} with a timeout"
         + (f" of {const.human}." if const and const.value else "."),
         criteria=["an elapsed deadline is reported as an error"]
@@ -1416,10 +1565,14 @@ def focus_retry(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     helper = _facts_by_name(ev, helper_name) if helper_name else None
     if helper is not None:
         if helper.doc_summary:
-            think.append(f"{q(helper.name)} sets the delay: {_lower1(helper.doc_summary).rstrip('.')}.")
+            think.append(
+                f"{q(helper.name)} sets the delay: {_lower1(helper.doc_summary).rstrip('.')}."
+            )
         caps = [c for c in helper.consts if c.is_duration]
         if caps:
-            think.append(f"The cap is {_cq(caps[0])}, so a long outage does not grow the wait without bound.")
+            think.append(
+                f"The cap is {_cq(caps[0])}, so a long outage does not grow the wait without bound."
+            )
     limits = [c for c in f.consts if not c.is_duration and c.value is not None]
     if limits:
         think.append(
@@ -1434,12 +1587,18 @@ def focus_retry(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             + "."
         )
     ask = Ask(
-        title=ph.pick("t-retry", [
-            f"Exponential backoff for {name}",
-            f"{name} retries in a tight loop",
-        ]),
+        title=ph.pick(
+            "t-retry",
+            [
+                f"Exponential backoff for {name}",
+                f"{name} retries in a tight loop",
+            ],
+        ),
         ask=f"Give {_where(ev, idx)} retries with a growing, capped delay.",
-        criteria=["wait between attempts with an async sleep", "stop after a fixed number of attempts"]
+        criteria=[
+            "wait between attempts with an async sleep",
+            "stop after a fixed number of attempts",
+        ]
         + (["log every failed attempt"] if warn else []),
         symptom="retries fired back to back and hammered an upstream that was already down",
         refactor=f"pull the retry policy of {q(name)} into a backoff helper",
@@ -1513,17 +1672,26 @@ def focus_fallback(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     if len(think) < 2:
         return None
     ask = Ask(
-        title=ph.pick("t-fallback", [
-            f"Implement {name}",
-            f"{name} for the background workers",
-        ], salt=name),
+        title=ph.pick(
+            "t-fallback",
+            [
+                f"Implement {name}",
+                f"{name} for the background workers",
+            ],
+            salt=name,
+        ),
         ask=f"Write {_where(ev, idx)}"
         + (f": {_lower1(f.doc_summary).rstrip('.')}." if f.doc_summary else "."),
-        criteria=[c for c in (
-            "cooperate with shutdown" if "shutdown" in tags else "",
-            "log failures instead of dropping them" if f.logs else "",
-            "never block the runtime while waiting" if f.sleeps or f.loops else "",
-        ) if c] or ["keep it async and non-blocking"],
+        criteria=[
+            c
+            for c in (
+                "cooperate with shutdown" if "shutdown" in tags else "",
+                "log failures instead of dropping them" if f.logs else "",
+                "never block the runtime while waiting" if f.sleeps or f.loops else "",
+            )
+            if c
+        ]
+        or ["keep it async and non-blocking"],
         symptom=f"the background workers had no {name} and did this ad hoc",
         refactor=f"give {q(name)} a single clear responsibility",
     )
@@ -1540,8 +1708,11 @@ def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     cf = ev.facts[callers[0]]
     think = [
         f"{q(name)} exists for {q(cf.name)}"
-        + (f", whose job is this: {cf.doc_summary[0].lower() + cf.doc_summary[1:].rstrip('.')}."
-           if cf.doc_summary else "."),
+        + (
+            f", whose job is this: {cf.doc_summary[0].lower() + cf.doc_summary[1:].rstrip('.')}."
+            if cf.doc_summary
+            else "."
+        ),
     ]
     if f.doc_summary:
         think.append(f"Its own contract: {_lower1(f.doc_summary).rstrip('.')}.")
@@ -1605,57 +1776,85 @@ def _cap(s: str) -> str:
 def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
     crit = [_cap(c) for c in a.criteria if c]
     if style == "github-issue":
-        ctx = ph.pick("gh-ctx", [
-            "This came up while reviewing the background workers.",
-            "Filing this so the background job behaves predictably in production.",
-            "Raised in the last on-call review.",
-            "Small, contained change; the behaviour below is what we want.",
-        ], salt)
+        ctx = ph.pick(
+            "gh-ctx",
+            [
+                "This came up while reviewing the background workers.",
+                "Filing this so the background job behaves predictably in production.",
+                "Raised in the last on-call review.",
+                "Small, contained change; the behaviour below is what we want.",
+            ],
+            salt,
+        )
         bullets = "\n".join(f"- [ ] {c}" for c in crit)
         return f"### {a.title}\n\n{ctx} {a.ask}\n\n**Acceptance criteria**\n{bullets}"
     if style == "infra-requirement":
-        head = ph.pick("infra-head", [
-            "Infra requirement (svix-server background jobs):",
-            "Platform requirement for the worker deployment:",
-            "Ops requirement ahead of the next capacity review:",
-        ], salt)
+        head = ph.pick(
+            "infra-head",
+            [
+                "Infra requirement (svix-server background jobs):",
+                "Platform requirement for the worker deployment:",
+                "Ops requirement ahead of the next capacity review:",
+            ],
+            salt,
+        )
         items = "\n".join(f"{i}. {c}." for i, c in enumerate(crit, 1))
         return f"{head} {a.ask}\n\nRequirements:\n{items}"
     if style == "internal-request":
-        hello = ph.pick("int-hello", [
-            "Hey, could you pick this up?",
-            "Quick one for whoever is on the server team this week.",
-            "Can you take this next sprint?",
-            "Request from the platform side.",
-        ], salt)
+        hello = ph.pick(
+            "int-hello",
+            [
+                "Hey, could you pick this up?",
+                "Quick one for whoever is on the server team this week.",
+                "Can you take this next sprint?",
+                "Request from the platform side.",
+            ],
+            salt,
+        )
         details = "; ".join(_lower1(c) for c in crit)
-        close = ph.pick("int-close", [
-            "Ping me if anything's unclear.",
-            "Happy to review.",
-            "No rush, but before the next release would be good.",
-            "Thanks!",
-        ], salt)
+        close = ph.pick(
+            "int-close",
+            [
+                "Ping me if anything's unclear.",
+                "Happy to review.",
+                "No rush, but before the next release would be good.",
+                "Thanks!",
+            ],
+            salt,
+        )
         return f"{hello} {a.ask} Specifically: {details}. {close}"
     if style == "incident-follow-up":
-        open_ = ph.pick("inc-open", [
-            "Incident follow-up:",
-            "Action item from last week's postmortem:",
-            "From the incident review:",
-            "Postmortem follow-up:",
-        ], salt)
+        open_ = ph.pick(
+            "inc-open",
+            [
+                "Incident follow-up:",
+                "Action item from last week's postmortem:",
+                "From the incident review:",
+                "Postmortem follow-up:",
+            ],
+            salt,
+        )
         details = "\n".join(f"- {c}" for c in crit)
         return f"{open_} {_cap(a.symptom)}. {a.ask}\n\nWhat we need:\n{details}"
     # refactor
-    open_ = ph.pick("ref-open", [
-        "Refactor ask:",
-        "Cleanup request:",
-        "Tech-debt item:",
-    ], salt)
-    keep = ph.pick("ref-keep", [
-        "Behaviour to end up with:",
-        "It should end up doing this:",
-        "Target behaviour:",
-    ], salt)
+    open_ = ph.pick(
+        "ref-open",
+        [
+            "Refactor ask:",
+            "Cleanup request:",
+            "Tech-debt item:",
+        ],
+        salt,
+    )
+    keep = ph.pick(
+        "ref-keep",
+        [
+            "Behaviour to end up with:",
+            "It should end up doing this:",
+            "Target behaviour:",
+        ],
+        salt,
+    )
     details = "\n".join(f"- {c}" for c in crit)
     return f"{open_} {a.refactor}. {a.ask}\n\n{keep}\n{details}"
 
@@ -1676,24 +1875,34 @@ def _pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None
     f = ev.facts[idx]
     own = [m for m in _tokio_mechs(ev, idx) if m in _tokio_mechs_own(f)]
     if own:
-        return ph.pick("pace-own", [
-            f"The waiting is all tokio: {', '.join(q(m) for m in own[:3])}, so the task yields "
-            "its thread whenever it has nothing to do.",
-            f"Every wait goes through {', '.join(q(m) for m in own[:3])}, which park the task "
-            "instead of blocking a runtime thread.",
-        ], salt)
+        return ph.pick(
+            "pace-own",
+            [
+                f"The waiting is all tokio: {', '.join(q(m) for m in own[:3])}, so the task yields "
+                "its thread whenever it has nothing to do.",
+                f"Every wait goes through {', '.join(q(m) for m in own[:3])}, which park the task "
+                "instead of blocking a runtime thread.",
+            ],
+            salt,
+        )
     for call in f.calls:
         helper = _facts_by_name(ev, call.written) if call.local_fn else None
         if helper is None:
             continue
         mechs = _tokio_mechs_own(helper)
         if mechs:
-            return ph.pick("pace-helper", [
-                f"Its waits go through {q(helper.name)}, built on "
-                + " and ".join(q(m) for m in mechs[:2]) + ", so the task yields while it waits.",
-                f"{q(helper.name)} does the waiting for it, with "
-                + " and ".join(q(m) for m in mechs[:2]) + ".",
-            ], salt)
+            return ph.pick(
+                "pace-helper",
+                [
+                    f"Its waits go through {q(helper.name)}, built on "
+                    + " and ".join(q(m) for m in mechs[:2])
+                    + ", so the task yields while it waits.",
+                    f"{q(helper.name)} does the waiting for it, with "
+                    + " and ".join(q(m) for m in mechs[:2])
+                    + ".",
+                ],
+                salt,
+            )
     return None
 
 
@@ -1731,7 +1940,7 @@ def _rule_ids(ev: Evidence, items: list[int]) -> list[str]:
 
 def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
     """All examples the evidence supports, most important first, capped per file."""
-    drafts: list[tuple[tuple[int, ...], Example, Draft]] = []
+    drafts: list[tuple[tuple[int, int, int], Example, Draft]] = []
     style_i = random.Random(f"{ph.seed}|style|{ev.display}").randrange(len(STYLES))
     subjects = ev.subjects()
     for rank, idx in enumerate(subjects):
@@ -1764,8 +1973,14 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         )
         d = _module_draft(ev, ph)
         if d is not None:
-            ex = Example(subjects[0], "module", "", module_items, _spans(ev, module_items),
-                         _rule_ids(ev, module_items))
+            ex = Example(
+                subjects[0],
+                "module",
+                "",
+                module_items,
+                _spans(ev, module_items),
+                _rule_ids(ev, module_items),
+            )
             drafts.append(((1, 7, 0), ex, d))
     # Composites: helpers that do the same job for different callers, shown side by side.
     groups: dict[tuple[str, ...], list[int]] = {}
@@ -1773,7 +1988,7 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         fh = ev.facts[h]
         if fh.item.kind == "fn" and fh.tags:
             groups.setdefault(tuple(fh.tags), []).append(h)
-    for tags, members in groups.items():
+    for members in groups.values():
         if len(members) < 2:
             continue
         d = _pair_draft(ev, members, ph)
@@ -1782,8 +1997,14 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         pair_items = sorted(
             {i for m in members for i in _slices(ev, m)}, key=lambda i: ev.fs.items[i].start
         )
-        ex = Example(members[0], "helper-pair", "", pair_items, _spans(ev, pair_items),
-                     _rule_ids(ev, pair_items))
+        ex = Example(
+            members[0],
+            "helper-pair",
+            "",
+            pair_items,
+            _spans(ev, pair_items),
+            _rule_ids(ev, pair_items),
+        )
         drafts.append(((0, 5, 0), ex, d))
     drafts.sort(key=lambda x: x[0], reverse=True)
     chosen = drafts[:cap]
@@ -1822,9 +2043,10 @@ def _pair_draft(ev: Evidence, members: list[int], ph: Phraser) -> Draft | None:
         f"{' and '.join(q(n) for n in names)} are the same idea for two call shapes: both run "
         f"{q(stmt)} inside a transaction before the caller's statement.",
         "They differ only in what comes back: "
-        + "; ".join(f"{q(f.name)} returns {q(f.returns)}" for f in fs) + ".",
+        + "; ".join(f"{q(f.name)} returns {q(f.returns)}" for f in fs)
+        + ".",
     ]
-    pairs = [f"{q(c)} uses {q(n)}" for n, c in zip(names, callers) if c]
+    pairs = [f"{q(c)} uses {q(n)}" for n, c in zip(names, callers, strict=True) if c]
     if pairs:
         think.append(
             "Each has one caller on the background path: " + " and ".join(pairs) + ", so the "
@@ -1835,10 +2057,13 @@ def _pair_draft(ev: Evidence, members: list[int], ph: Phraser) -> Draft | None:
         "plain for the callers."
     )
     ask = Ask(
-        title=ph.pick("t-pair", [
-            f"Timeout-free statement helpers: {', '.join(names)}",
-            "Two helpers to run background statements without the statement timeout",
-        ]),
+        title=ph.pick(
+            "t-pair",
+            [
+                f"Timeout-free statement helpers: {', '.join(names)}",
+                "Two helpers to run background statements without the statement timeout",
+            ],
+        ),
         ask=f"Add {' and '.join(q(n) for n in names)} to {q(ev.display)}: one per call shape, "
         "both with the statement timeout lifted for a single transaction.",
         criteria=[f"{q(f.name)} returns {q(f.returns)}" for f in fs]
@@ -1874,7 +2099,8 @@ def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
     ]
     if entries:
         think.append(
-            "The entry point" + ("s are " if len(entries) > 1 else " is ")
+            "The entry point"
+            + ("s are " if len(entries) > 1 else " is ")
             + ", ".join(q(ev.name(e)) for e in entries)
             + "; everything else is only reached through "
             + ("them." if len(entries) > 1 else "it.")
@@ -1882,24 +2108,27 @@ def _module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
     consts = [c for c in f.consts if c.value is not None]
     if consts:
         where = "next to the loop that uses them" if all(c.local for c in consts) else "as consts"
-        think.append(
-            f"The tunables are named {where}: " + ", ".join(_cq(c) for c in consts) + "."
-        )
+        think.append(f"The tunables are named {where}: " + ", ".join(_cq(c) for c in consts) + ".")
     launch = _launch_sentence(ev, main, ph, "module")
     if launch:
         think.append(launch)
     names = [ev.name(i) for i in subjects]
     ask = Ask(
-        title=ph.pick("t-module", [
-            f"Background job module: {ev.module}",
-            f"Implement {ev.module} end to end",
-            f"Split {ev.module} into a driver and helpers",
-        ]),
-        ask=f"Write the {q(ev.display)} module: "
-        + ", ".join(q(n) for n in names) + ".",
+        title=ph.pick(
+            "t-module",
+            [
+                f"Background job module: {ev.module}",
+                f"Implement {ev.module} end to end",
+                f"Split {ev.module} into a driver and helpers",
+            ],
+        ),
+        ask=f"Write the {q(ev.display)} module: " + ", ".join(q(n) for n in names) + ".",
         criteria=[
-            "entry point" + ("s: " if len(entries) > 1 else ": ")
-            + ", ".join(q(ev.name(e)) for e in entries) if entries else "one entry point",
+            "entry point"
+            + ("s: " if len(entries) > 1 else ": ")
+            + ", ".join(q(ev.name(e)) for e in entries)
+            if entries
+            else "one entry point",
             "each helper does one step and returns its errors",
             "tunable values are named constants",
         ],

@@ -223,11 +223,16 @@ def call_sites(
             owner = _owner(fs, scan.starts[k])
             if owner is not None and fs.items[owner].is_test:
                 continue
-            if fs.source.path.resolve() == defined_in.resolve() and owner is not None:
-                if fs.items[owner].name == name:
-                    continue
+            if (
+                owner is not None
+                and fs.items[owner].name == name
+                and fs.source.path.resolve() == defined_in.resolve()
+            ):
+                continue
             close = match[k + 1] if match[k + 1] > k else k + 1
-            awaited = close + 2 < len(texts) and texts[close + 1] == "." and texts[close + 2] == "await"
+            awaited = (
+                close + 2 < len(texts) and texts[close + 1] == "." and texts[close + 2] == "await"
+            )
             wrappers: list[str] = []
             o = enclosing[k]
             while o >= 0:
@@ -284,7 +289,10 @@ def _owner(fs: FileScan, offset: int) -> int | None:
     """The innermost fn containing ``offset``."""
     best: int | None = None
     for idx, it in enumerate(fs.items):
-        if it.kind == "fn" and it.start <= offset < it.end:
-            if best is None or it.start >= fs.items[best].start:
-                best = idx
+        if (
+            it.kind == "fn"
+            and it.start <= offset < it.end
+            and (best is None or it.start >= fs.items[best].start)
+        ):
+            best = idx
     return best

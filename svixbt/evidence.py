@@ -13,7 +13,7 @@ from pathlib import Path
 from .context import CallSite, call_sites, crate_scans, reachable, references
 from .facts import ItemFacts, item_facts
 from .pipeline import FileScan
-from .rules import EXCLUDE_TAGS, STRONG_TAGS
+from .rules import STRONG_TAGS
 
 __all__ = ["Evidence", "build_evidence", "display_path", "grounding_context"]
 
@@ -26,7 +26,9 @@ _NAME_ONLY_TAGS = frozenset({"shutdown", "retry-backoff"})
 @dataclass
 class Evidence:
     fs: FileScan
-    display: str  # the path a maintainer would name, e.g. svix-server/src/expired_message_cleaner.rs
+    display: (
+        str  # the path a maintainer would name, e.g. svix-server/src/expired_message_cleaner.rs
+    )
     facts: dict[int, ItemFacts]
     candidates: list[int]  # items with strong background-task evidence, most important first
     helpers: list[int]  # non-candidate items reachable from a candidate, in source order
@@ -64,8 +66,17 @@ def display_path(path: Path, crate_root: Path | None) -> str:
 def _importance(f: ItemFacts) -> tuple[int, int]:
     strong = len(set(f.tags) & STRONG_TAGS)
     richness = (
-        len(f.sleeps) + len(f.intervals) + len(f.timeouts) + len(f.loops) + len(f.arms)
-        + len(f.consts) + len(f.sql) + len(f.logs) + len(f.spawns) + f.selects + f.joins
+        len(f.sleeps)
+        + len(f.intervals)
+        + len(f.timeouts)
+        + len(f.loops)
+        + len(f.arms)
+        + len(f.consts)
+        + len(f.sql)
+        + len(f.logs)
+        + len(f.spawns)
+        + f.selects
+        + f.joins
     )
     return strong * 10 + richness, f.item.end - f.item.start
 
@@ -95,7 +106,8 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
     candidates = [idx for idx in facts if strong(idx)]
     # A method's impl is not a candidate of its own when its methods are: one subject, not two.
     candidates = [
-        c for c in candidates
+        c
+        for c in candidates
         if not (items[c].kind == "impl" and any(items[o].parent == c for o in candidates))
     ]
     candidates.sort(key=lambda i: _importance(facts[i]), reverse=True)
@@ -133,7 +145,8 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
                 if items[idx].kind != "fn" or not items[idx].visibility:
                     continue
                 found = [
-                    s for s in call_sites(root, scans, items[idx].name, fs.source.path, module)
+                    s
+                    for s in call_sites(root, scans, items[idx].name, fs.source.path, module)
                     if not _same_file(root, s.file, fs.source.path)
                 ]
                 if found:

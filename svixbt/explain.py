@@ -14,8 +14,10 @@ __all__ = ["render"]
 def render(path: Path, with_crate: bool = True) -> str:
     fs = scan_file(path)
     ev = build_evidence(fs, with_crate=with_crate)
-    lines = [f"{ev.display}: {len(fs.items)} items, {len(ev.candidates)} candidate(s), "
-             f"{len(ev.helpers)} helper(s)"]
+    lines = [
+        f"{ev.display}: {len(fs.items)} items, {len(ev.candidates)} candidate(s), "
+        f"{len(ev.helpers)} helper(s)"
+    ]
     if ev.crate_root is not None:
         lines.append(f"crate: {ev.crate_root}")
     src_lines = fs.text.splitlines()
@@ -59,7 +61,7 @@ def render(path: Path, with_crate: bool = True) -> str:
             flags = [x for x, on in (("LIMIT", q.limit), ("SKIP LOCKED", q.skip_locked)) if on]
             lines.append(f"  sql {q.verb} {','.join(q.tables)} [{' '.join(flags)}]: {q.text[:80]}")
         for lg in f.logs:
-            lines.append(f"  log {lg.macro}! \"{lg.message}\" line {lg.line}")
+            lines.append(f'  log {lg.macro}! "{lg.message}" line {lg.line}')
         if f.shutdown:
             lines.append(f"  shutdown: {', '.join(dict.fromkeys(f.shutdown))}")
         for ret, line in f.early_returns:
@@ -67,7 +69,9 @@ def render(path: Path, with_crate: bool = True) -> str:
         reach = [fs.items[j].name for j in ev.reach.get(idx, [])]
         if reach:
             lines.append(f"  helpers: {', '.join(reach)}")
-        uses = needed_uses(fs, [(fs.items[j].start, fs.items[j].end) for j in [idx, *ev.reach.get(idx, [])]])
+        uses = needed_uses(
+            fs, [(fs.items[j].start, fs.items[j].end) for j in [idx, *ev.reach.get(idx, [])]]
+        )
         for u in uses:
             lines.append(f"  import: {' '.join(u.text.split())}")
         callers = [fs.items[c].name for c in ev.callers.get(idx, [])]

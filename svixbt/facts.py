@@ -464,22 +464,30 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                 arg_toks = t[j + 2 : close]
                 if full in ("tokio::time::sleep", "tokio::time::sleep_until"):
                     f.sleeps.append(
-                        Sleep(full, written, arg, _resolve_secs(arg_toks, f, consts_num),
-                              r.line(k), _cancel_wrapper(r, k))
+                        Sleep(
+                            full,
+                            written,
+                            arg,
+                            _resolve_secs(arg_toks, f, consts_num),
+                            r.line(k),
+                            _cancel_wrapper(r, k),
+                        )
                     )
                 elif full in ("tokio::time::interval", "tokio::time::interval_at"):
                     f.intervals.append(
-                        Sleep(full, written, arg, _resolve_secs(arg_toks, f, consts_num),
-                              r.line(k))
+                        Sleep(full, written, arg, _resolve_secs(arg_toks, f, consts_num), r.line(k))
                     )
                 elif full in ("tokio::time::timeout", "tokio::time::timeout_at"):
                     first_arg = arg_toks[: arg_toks.index(",")] if "," in arg_toks else arg_toks
-                    first_text = (
-                        _fold(r.src(j + 2, j + 1 + len(first_arg))) if first_arg else ""
-                    )
+                    first_text = _fold(r.src(j + 2, j + 1 + len(first_arg))) if first_arg else ""
                     f.timeouts.append(
-                        Sleep(full, written, first_text,
-                              _resolve_secs(first_arg, f, consts_num), r.line(k))
+                        Sleep(
+                            full,
+                            written,
+                            first_text,
+                            _resolve_secs(first_arg, f, consts_num),
+                            r.line(k),
+                        )
                     )
                 elif full in ("tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"):
                     f.spawns.append(written)
@@ -515,13 +523,21 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
             if tk in ("loop", "while", "for") and k == j:
                 cond_end = k + 1
                 while cond_end < hi and t[cond_end] != "{":
-                    cond_end = r.close_of(cond_end) + 1 if t[cond_end] in ("(", "[") else cond_end + 1
+                    cond_end = (
+                        r.close_of(cond_end) + 1 if t[cond_end] in ("(", "[") else cond_end + 1
+                    )
                 cond = _fold(r.src(k + 1, cond_end - 1)) if cond_end - 1 >= k + 1 else ""
                 if cond_end < hi:
                     body_close = r.close_of(cond_end)
                     f.loops.append(
-                        LoopFact(tk, cond, r.line(k), r.line(body_close), r.s[cond_end],
-                                 r.s[body_close] + 1)
+                        LoopFact(
+                            tk,
+                            cond,
+                            r.line(k),
+                            r.line(body_close),
+                            r.s[cond_end],
+                            r.s[body_close] + 1,
+                        )
                     )
             if tk == "match" and k == j:
                 f.arms.extend(_arms(r, k))
@@ -532,9 +548,9 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                 if c[v] == "n" and t[v + 1] == "=":
                     semi = r.until(v + 2, (";",))
                     f.inits.append((t[v], _fold(r.src(v + 2, semi - 1))))
-                    cond = _if_else(r, v + 2, semi)
-                    if cond is not None:
-                        f.let_branches.append((t[v], *cond))
+                    let_if = _if_else(r, v + 2, semi)
+                    if let_if is not None:
+                        f.let_branches.append((t[v], *let_if))
                 elif t[v] == "Some" and t[v + 1] == "(" and c[v + 2] == "n" and t[v + 3] == ")":
                     pass
             if tk == "Err" and k == j and k >= 2 and t[k - 1] == "let" and t[k - 2] == "if":
@@ -542,20 +558,37 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                 if brace < hi:
                     # The call that can fail is the last one in the chain (`a().save(&db)`).
                     calls = [
-                        t[x] for x in range(k + 1, brace)
+                        t[x]
+                        for x in range(k + 1, brace)
                         if c[x] == "n" and t[x + 1] == "(" and t[x - 1] in (".", "=", "::")
                     ]
                     call = calls[-1] if calls else ""
                     f.err_guards.append((r.line(brace), r.line(r.close_of(brace)), call))
-            if tk == "Some" and k == j and k + 4 < hi and t[k + 1] == "(" and t[k + 3] == ")":
-                if t[k + 4] == "=" and c[k + 2] == "n" and c[k + 5] == "n" and t[k - 1] == "let":
-                    f.unwraps[t[k + 2]] = t[k + 5]
+            # `if let Some(d) = sleep_time`: the sleep's duration comes from `sleep_time`.
+            if (
+                tk == "Some"
+                and k == j
+                and k + 5 < hi
+                and t[k - 1] == "let"
+                and t[k + 1] == "("
+                and c[k + 2] == "n"
+                and t[k + 3] == ")"
+                and t[k + 4] == "="
+                and c[k + 5] == "n"
+            ):
+                f.unwraps[t[k + 2]] = t[k + 5]
             if tk == "return" and k == j:
                 end = r.until(k, (";", "}"))
                 f.early_returns.append((_fold(r.src(k, end - 1)), r.line(k)))
-            if tk == "if" and k == j and k + 2 < hi and t[k + 2] == "{" and c[k + 1] == "n":
-                if any(p == t[k + 1] and ty == "bool" for p, ty in f.params):
-                    f.bool_params_gating.append(t[k + 1])
+            if (
+                tk == "if"
+                and k == j
+                and k + 2 < hi
+                and t[k + 2] == "{"
+                and c[k + 1] == "n"
+                and any(p == t[k + 1] and ty == "bool" for p, ty in f.params)
+            ):
+                f.bool_params_gating.append(t[k + 1])
             k = j + 1
             continue
         if ck == "s":
@@ -565,7 +598,8 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                     Sql(
                         verb=_SQL_VERB.match(sv).group(1).upper(),  # type: ignore[union-attr]
                         tables=[
-                            x for x in dict.fromkeys(_SQL_TABLE.findall(sv))
+                            x
+                            for x in dict.fromkeys(_SQL_TABLE.findall(sv))
                             if x.upper() not in ("SKIP", "NOWAIT", "OF")
                         ],
                         limit=bool(re.search(r"(?i)\bLIMIT\b", sv)),
@@ -605,14 +639,23 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                 tail_start = stmt_start = k2 + 1
             elif c[k2] == "p" and t[k2] in ("(", "[", "{") and len(t[k2]) == 1:
                 close2 = r.close_of(k2)
-                if t[k2] == "{" and t[stmt_start] in block_kw and not (
-                    close2 + 1 < end and t[close2 + 1] in ("else", ".", "?", ";")
+                if (
+                    t[k2] == "{"
+                    and t[stmt_start] in block_kw
+                    and not (close2 + 1 < end and t[close2 + 1] in ("else", ".", "?", ";"))
                 ):
                     tail_start = stmt_start = close2 + 1
                 k2 = close2 + 1
                 continue
             k2 += 1
-        if tail_start < end and t[tail_start] not in ("loop", "while", "for", "if", "match", "tokio"):
+        if tail_start < end and t[tail_start] not in (
+            "loop",
+            "while",
+            "for",
+            "if",
+            "match",
+            "tokio",
+        ):
             f.tail = _code_only(r, tail_start, end - 1)
     return f
 
@@ -721,9 +764,13 @@ def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
             body = range(h, h_end)
         words = {t[x] for x in body}
         action = (
-            "nothing" if not handler else
-            "break" if "break" in words else
-            "return" if "return" in words else "work"
+            "nothing"
+            if not handler
+            else "break"
+            if "break" in words
+            else "return"
+            if "return" in words
+            else "work"
         )
         out.append(SelectBranch(pattern, future, handler, action, r.line(j)))
         j = nxt

@@ -24,6 +24,7 @@ from .evidence import build_evidence, grounding_context
 from .pipeline import scan_source
 from .records import dumps, make_record, manifest_path_for, read_jsonl, sha256_text, write_atomic
 from .sources import InputError, read_source, rust_files
+from .symbols import parse_use
 
 __all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
 
@@ -216,21 +217,36 @@ def _manifest_row(
     for a, b in ex.spans:
         item = next((it for it in fs.items if it.start == a and it.end == b), None)
         if item is not None:
-            slices.append({
-                "kind": item.kind, "name": item.name,
-                "start_line": item.start_line, "end_line": item.end_line,
-                "start_byte": item.start_byte + bom, "end_byte": item.end_byte + bom,
-            })
+            slices.append(
+                {
+                    "kind": item.kind,
+                    "name": item.name,
+                    "start_line": item.start_line,
+                    "end_line": item.end_line,
+                    "start_byte": item.start_byte + bom,
+                    "end_byte": item.end_byte + bom,
+                }
+            )
         else:
             # A `use` declaration, or a run of adjacent ones taken as one slice.
             text = fs.text
             start_byte = len(text[:a].encode("utf-8", "surrogatepass")) + bom
-            slices.append({
-                "kind": "use", "name": " ".join(text[a:b].split())[:80],
-                "start_line": fs.scan.line_of(a), "end_line": fs.scan.line_of(b - 1),
-                "start_byte": start_byte,
-                "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
-            })
+            slices.append(
+                {
+                    # Named by what it imports: the declaration itself is in the record already.
+                    "kind": "use",
+                    "name": ", ".join(
+                        local
+                        for u in fs.scan.uses
+                        if a <= u.start and u.end <= b
+                        for local, _ in parse_use(u.text)
+                    ),
+                    "start_line": fs.scan.line_of(a),
+                    "end_line": fs.scan.line_of(b - 1),
+                    "start_byte": start_byte,
+                    "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
+                }
+            )
     return {
         "record": n,
         "record_sha256": sha256_text(line),

@@ -94,7 +94,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise ValueError(f"{path}:{lineno}: a record must be a JSON object")

@@ -39,6 +39,7 @@ ITEM_KINDS = (
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = frozenset(")]}")
 _BRACKETS = frozenset("()[]{}")
+_OPENER_OF = {")": "(", "]": "[", "}": "{"}
 
 # Keywords that may stand before the item keyword without changing what the item is.
 _QUALIFIERS = frozenset({"pub", "async", "unsafe", "default", "auto", "safe"})
@@ -182,38 +183,59 @@ class _Scan:
         """For each opening bracket token, the index of its closer (-1 if unclosed).
 
         Only bracket tokens are visited (a bracket's text is never anything but punctuation), and
-        problems are reported in token order, errors and brackets interleaved.
+        problems are reported in token order, errors and brackets interleaved. A closer never
+        closes an opener of another kind: when an outer opener of its kind is open, the openers
+        above it are left unclosed and it closes that one (`{ ( }`); otherwise it is stray and
+        skipped (`{ ) }`), so a lost or extra `)` or `]` cannot end a brace body early.
         """
         n = self.n
         match = [0] * n
         texts, starts = self.texts, self.starts
         found: list[tuple[int, str]] = []  # (token index, message), sorted before reporting
-        errors = list(compress(range(n), map("e".__eq__, self.codes)))
-        for i in errors:
+        for i in compress(range(n), map("e".__eq__, self.codes)):
             found.append((i, _describe_error(texts[i])))
         stack: list[int] = []
+        open_count = {"(": 0, "[": 0, "{": 0}  # openers of each kind on the stack
         push, pop = stack.append, stack.pop
         for i in compress(range(n), map(_BRACKETS.__contains__, texts)):
             t = texts[i]
             if t in _OPEN:
                 push(i)
+                open_count[t] += 1
                 match[i] = -1
-            elif stack:
+                continue
+            want = _OPENER_OF[t]
+            if stack and texts[stack[-1]] == want:
                 opener = pop()
+                open_count[want] -= 1
                 match[opener] = i
-                if _OPEN[texts[opener]] != t:
+            elif open_count[want]:
+                # An outer opener of this kind is open: the ones above it never closed.
+                while texts[stack[-1]] != want:
+                    inner = pop()
+                    open_count[texts[inner]] -= 1
                     found.append(
                         (
-                            i,
-                            f"`{t}` closes `{texts[opener]}` opened at line "
-                            f"{self.line_col(starts[opener])[0]}",
+                            inner,
+                            f"`{texts[inner]}` is never closed (`{t}` at line "
+                            f"{self.line_col(starts[i])[0]} closes an outer `{want}`)",
                         )
                     )
+                opener = pop()
+                open_count[want] -= 1
+                match[opener] = i
             else:
                 match[i] = -1
-                found.append((i, f"unmatched `{t}`"))
-        if errors:
-            found.sort(key=lambda f: f[0])
+                if stack:
+                    top = stack[-1]
+                    message = (
+                        f"`{t}` does not close `{texts[top]}` opened at line "
+                        f"{self.line_col(starts[top])[0]}; skipped"
+                    )
+                else:
+                    message = f"unmatched `{t}`"
+                found.append((i, message))
+        found.sort(key=lambda f: f[0])
         for i, message in found:
             self.problem(starts[i], message)
         return match

@@ -597,3 +597,29 @@ def test_many_items_and_uses_scale_linearly() -> None:
         (6000 * 7 + 1, len((unit * 6000).encode()) + len("fn broken() "))
     ]
     assert elapsed < 10
+
+
+def test_mismatched_closer_never_ends_a_brace_body() -> None:
+    # A stray `)` or `]` inside a body is skipped; the body still ends at its own `}`.
+    text = "fn a() {}\nfn s{ x) }\nfn t() { ] }\nfn b() {}\n"
+    assert rows(text) == [
+        ("fn", "a", "fn a() {}"),
+        ("fn", "s", "fn s{ x) }"),
+        ("fn", "t", "fn t() { ] }"),
+        ("fn", "b", "fn b() {}"),
+    ]
+    assert [(p.line, p.column) for p in scan(text).problems] == [(2, 8), (3, 10)]
+    # With nothing to close, the brace is reported as never closed instead of ending at `)`.
+    result = scan("fn s{)")
+    assert result.items == []
+    assert [p.message for p in result.problems][-1] == "`{` of fn `s` is never closed"
+
+
+def test_closer_of_an_outer_bracket_leaves_inner_ones_unclosed() -> None:
+    text = "fn f() { [ ( }\nfn g() {}\n"
+    result = scan(text)
+    assert rows(text) == [("fn", "f", "fn f() { [ ( }"), ("fn", "g", "fn g() {}")]
+    assert [(p.column, p.message.split(" (")[0]) for p in result.problems] == [
+        (10, "`[` is never closed"),
+        (12, "`(` is never closed"),
+    ]

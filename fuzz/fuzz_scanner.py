@@ -10,7 +10,6 @@ the Hypothesis tests and the fuzzer cannot drift apart.
 
 from __future__ import annotations
 
-import os
 import sys
 from bisect import bisect_left
 
@@ -21,21 +20,6 @@ from svixbt.scanner import ITEM_KINDS, ScanResult, scan_text
 _LEADS = frozenset(
     {*ITEM_KINDS, "pub", "async", "unsafe", "default", "auto", "safe", "extern", "macro_rules"}
 )
-
-
-# Set SVIXBT_FUZZ_SKIP_KNOWN=1 to keep fuzzing past bugs already reported (see
-# tests/test_properties.py::test_mismatched_closer_does_not_end_a_body), so one known crash does
-# not stop a long run from finding new ones. Off by default: `make fuzz` reports every failure.
-_SKIP_KNOWN = os.environ.get("SVIXBT_FUZZ_SKIP_KNOWN") == "1"
-
-
-def _known_bug(res: ScanResult, end: int, skip_known: bool) -> bool:
-    # Known: a `)` or `]` that mismatches an open `{` closes it, so the item ends at that closer.
-    return (
-        skip_known
-        and res.text[end - 1 : end] in (")", "]")
-        and any("closes `{`" in p.message for p in res.problems)
-    )
 
 
 def check_tokens(text: str) -> None:
@@ -51,7 +35,7 @@ def check_tokens(text: str) -> None:
     assert prev_end <= len(text)
 
 
-def check_scan(text: str, skip_known: bool = _SKIP_KNOWN) -> ScanResult:
+def check_scan(text: str) -> ScanResult:
     """Scan ``text`` and assert SPEC's span invariants; return the result for further checks."""
     res = scan_text(text)
     starts = res.starts
@@ -60,9 +44,7 @@ def check_scan(text: str, skip_known: bool = _SKIP_KNOWN) -> ScanResult:
         assert 0 <= it.start <= it.keyword_start < it.end <= len(text), (it.kind, it.name)
         sl = text[it.start : it.end]
         # The slice is whole tokens: it opens on a token and ends on the closing `}` or `;`.
-        assert sl.endswith(("}", ";")) or _known_bug(res, it.end, skip_known), (
-            f"{it.kind} {it.name} slice ends {sl[-10:]!r}"
-        )
+        assert sl.endswith(("}", ";")), f"{it.kind} {it.name} slice ends {sl[-10:]!r}"
         first = bisect_left(starts, it.start)
         assert first < len(starts) and starts[first] == it.start, f"{it.name}: start mid-token"
         code, tok = res.codes[first], res.texts[first]

@@ -231,7 +231,10 @@ def validate(
         fail(f"{file}: {len(rep.errors)} problem(s) in {rep.records} record(s)")
     for note in rep.notes:
         warn(f"{file}: {note}")
-    where = f" against {source}" if source else ("" if rep.notes else " against the manifest's sources")
+    if source:
+        where = f" against {source}"
+    else:
+        where = "" if rep.notes else " against the manifest's sources"
     typer.echo(f"{file}: {rep.records} record(s) valid{where}")
 
 

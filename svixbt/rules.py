@@ -157,7 +157,8 @@ class Hit:
 
 
 def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> bool:
-    """True when the `{` after a loop keyword opens a body containing `.await`."""
+    """True when a loop awaits work: in its body, or in a `while` condition
+    (`while let Some(job) = rx.recv().await`)."""
     texts, codes = scan.texts, scan.codes
     n = len(texts)
     j = kw + 1
@@ -175,7 +176,8 @@ def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> b
     if j >= n:
         return False
     end = match[j] if match is not None and match[j] > j else n
-    return any(texts[k] == "await" and texts[k - 1] == "." for k in range(j + 1, end))
+    start = kw + 2 if texts[kw] == "while" else j + 1
+    return any(texts[k] == "await" and texts[k - 1] == "." for k in range(start, end))
 
 
 def _err_arm(texts: list[str], k: int) -> bool:
@@ -190,8 +192,22 @@ def _err_arm(texts: list[str], k: int) -> bool:
         elif t == ")":
             depth -= 1
             if depth == 0:
-                return j + 1 < n and texts[j + 1] == "=>"
+                nxt = texts[j + 1] if j + 1 < n else ""
+                if nxt == "=>":
+                    return True
+                # A guarded arm: `Err(e) if e.is_timeout() =>`.
+                if nxt == "if":
+                    for g in range(j + 2, min(n, j + 60)):
+                        if texts[g] == "=>":
+                            return True
+                        if texts[g] in (",", ";", "{", "}"):
+                            return False
+                return False
     return False
+
+
+# Tokens after which a `?` is a bound or a sigil (`T: ?Sized`, `x = ?v`), not error propagation.
+_NOT_AFTER_PROPAGATION = frozenset({":", "+", "<", ",", "(", "=", "%"})
 
 
 def _by_matcher(kind: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, re.Pattern[str]]]:
@@ -351,6 +367,9 @@ def match_tokens(
                         if rx.fullmatch(full):
                             add(rule, j, written)
             elif t in tokens:
+                # `?Sized` and tracing's `field = ?value` are not error propagation.
+                if t == "?" and k and texts[k - 1] in _NOT_AFTER_PROPAGATION:
+                    continue
                 add(tokens[t], k, t)
         elif c == "s" and string_pre is not None:
             t = texts[k]
@@ -403,4 +422,4 @@ def match_item(
     scan: ScanResult, item: Item, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """Rule hits of one item (a convenience for tests and one-off callers)."""
-    return item_hits(scan, item, match_tokens(scan, imports, rules=rules), rules)
+    return item_hits(scan, item, match_tokens(scan, imports, scan.match, rules=rules), rules)

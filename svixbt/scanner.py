@@ -423,6 +423,10 @@ class _Scan:
                     close = self.match[j]
                     if t == "{" and brace_kind:
                         item.body_start = self.starts[j]
+                        if close < 0 and kind in _CONTAINERS:
+                            # Still walk its body: items that close inside it end before the
+                            # damage. The frame never closes; popping it at the end reports it.
+                            return j + 1, _Frame(item, -1, item.is_test)
                         if close < 0:
                             self.problem(self.starts[j], f"`{{` of {kind} `{name}` is never closed")
                             return self.recover(j), None
@@ -442,6 +446,27 @@ class _Scan:
             j += 1
         self.problem(self.starts[kw], f"{kind} `{name}` has no closing `;` or `}}`")
         return (j if j > kw else kw + 1), None
+
+    def local_uses(self) -> list[UseDecl]:
+        """`use` statements inside fn bodies, which the item-level walk jumps over.
+
+        They resolve names for rules inside that fn (`use tokio::time::sleep; sleep(d)`); their
+        parent is the fn, so they never travel as separate context slices.
+        """
+        seen = {u.start for u in self.uses}
+        texts, codes, starts = self.texts, self.codes, self.starts
+        out: list[UseDecl] = []
+        for k in [i for i, t in enumerate(texts) if t == "use"]:
+            if codes[k] != "n" or starts[k] in seen:
+                continue
+            if k and texts[k - 1] not in (";", "{", "}"):
+                continue
+            end = self.find_semicolon(k)
+            if end < 0:
+                continue
+            decl_end = starts[end] + 1
+            out.append(UseDecl(starts[k], decl_end, self.text[starts[k] : decl_end]))
+        return out
 
     def recover(self, open_tok: int) -> int:
         """After an unclosed brace, resume at the next token that starts a line at column 1.
@@ -644,7 +669,7 @@ def scan_text(text: str) -> ScanResult:
     s = _Scan(text)
     s.run()
     items = sorted(s.items, key=lambda it: (it.start, -it.end))
-    uses = sorted(s.uses, key=lambda u: u.start)
+    uses = sorted(s.uses + s.local_uses(), key=lambda u: u.start)
     offsets = [o for it in items for o in (it.start, it.end)]
     bytes_at = _byte_offsets(text, offsets)
     line_of = ScanResult(text, [], [], [], newlines=s.newlines).line_of

@@ -122,7 +122,9 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
 def checkout_target(checkout: Path) -> Path:
     """The cleaner file inside a svix-webhooks checkout, in either known layout."""
     if not checkout.is_dir():
-        raise InputError(f"{checkout}: not a directory; SVIX must point at a svix-webhooks checkout")
+        raise InputError(
+            f"{checkout}: not a directory; SVIX must point at a svix-webhooks checkout"
+        )
     for rel in CHECKOUT_LAYOUTS:
         candidate = checkout / rel
         if candidate.is_file():

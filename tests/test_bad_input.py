@@ -212,11 +212,6 @@ def test_fifty_megabyte_file_is_scanned_in_bounded_time(tmp_path: Path) -> None:
     assert "unterminated string" in proc.stderr and "`damaged` is never closed" in proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scanner bug: items that close inside an impl/mod/trait whose own `{` never closes are "
-    "dropped with it, though they end before the damage",
-)
 def test_items_closed_inside_an_unclosed_container_are_found() -> None:
     res = scan_text("mod tests {\n    fn closed() {}\n    fn broken() {\n")
     assert "closed" in [it.name for it in res.items]

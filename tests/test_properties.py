@@ -151,7 +151,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @example("}}}fn a() {}")
 @example("\ufefffn a() {}")
 def test_scanner_spans_are_well_formed(text: str) -> None:
-    check_scan(text, skip_known=True)
+    check_scan(text)
 
 
 @FAST
@@ -191,11 +191,6 @@ def test_generate_never_raises_and_writes_exact_slices(text: str) -> None:
                     assert raw[s["start_byte"] : s["end_byte"]].decode("utf-8") in parts[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scanner bug (found by fuzz/fuzz_scanner.py): a `)` or `]` that mismatches an open `{` "
-    "closes that brace, so the item's slice ends at the stray closer instead of `}`",
-)
 @pytest.mark.parametrize("text", ["fn s{)", "fn a() {}\nfn s{ x) }\nfn b() {}\n", "fn s() { ] }"])
 def test_mismatched_closer_does_not_end_a_body(text: str) -> None:
-    check_scan(text, skip_known=False)
+    check_scan(text)

@@ -543,20 +543,9 @@ def test_rule_hits(rule_id: str) -> None:
     assert tag in {h.tag for h in found}
 
 
-MATCH_ITEM_LOOP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="match_item calls match_tokens without scan.match, so _body_awaits scans from the "
-    "loop's `{` to the end of the file: a `loop` with no `.await` in its body followed by "
-    "`rx.recv().await;` after the loop is a polling-loop hit (pipeline.scan_source is right)",
-)
-
-
 @pytest.mark.parametrize(
     "rule_id",
-    [
-        pytest.param(r, marks=MATCH_ITEM_LOOP_BUG) if r == "polling-loop" else r
-        for r in sorted(FIXTURES)
-    ],
+    [r for r in sorted(FIXTURES)],
 )
 def test_rule_near_miss(rule_id: str) -> None:
     _, miss = FIXTURES[rule_id]
@@ -660,11 +649,6 @@ def test_hits_of_other_items_do_not_leak() -> None:
     assert rule_ids(src) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="polling-loop: `while let Some(job) = rx.recv().await { handle(job); }` awaits in the "
-    "loop condition, not the body, so the commonest tokio worker loop gets no polling-loop hit",
-)
 def test_while_let_awaiting_in_condition_is_a_polling_loop() -> None:
     src = (
         "async fn subject(mut rx: Rx) {\n"
@@ -673,11 +657,6 @@ def test_while_let_awaiting_in_condition_is_a_polling_loop() -> None:
     assert "polling-loop" in rule_ids(src)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="error-match-err: a guarded arm `Err(e) if e.is_timeout() =>` is not recognised; "
-    "_err_arm requires `=>` right after the closing paren",
-)
 def test_guarded_err_arm_hits() -> None:
     src = (
         "fn subject(r: Result<u8, E>) -> u8 {\n"
@@ -686,21 +665,11 @@ def test_guarded_err_arm_hits() -> None:
     assert "error-match-err" in rule_ids(src)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="error-question: the `?` of a `?Sized` bound (`fn f<T: ?Sized>(x: &T)`) counts as "
-    "error propagation",
-)
 def test_maybe_sized_bound_is_not_error_propagation() -> None:
     src = "fn subject<T: ?Sized>(x: &T) -> usize {\n    0\n}\n"
     assert "error-question" not in rule_ids(src)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="call rules ignore a `use` inside the fn body: `fn f() { use tokio::time::sleep; "
-    "sleep(d).await; }` is not a tokio-sleep hit (scanner does not collect fn-local uses)",
-)
 def test_fn_local_use_resolves() -> None:
     src = "async fn subject(d: Duration) {\n    use tokio::time::sleep;\n    sleep(d).await;\n}\n"
     assert "tokio-sleep" in rule_ids(src)

@@ -199,14 +199,7 @@ def tokio_mechs(ev: Evidence, idx: int, exclude: int = -1) -> list[str]:
         f = ev.facts.get(i)
         if f is None or i == exclude:
             continue
-        found = [s.written for s in f.sleeps + f.intervals + f.timeouts] + f.spawns
-        if f.selects:
-            found.append("tokio::select!")
-        if f.joins:
-            found.append("tokio::join!")
-        for m in found:
-            if m.startswith("tokio") and m not in out:
-                out.append(m)
+        out.extend(m for m in tokio_mechs_own(f) if m not in out)
     return out
 
 

@@ -158,12 +158,11 @@ def build_evidence(fs: FileScan, with_crate: bool = True) -> Evidence:
                 if c.written.startswith("crate::")
             }
             for s in scans:
-                for k, it in enumerate(s.items):
+                for it in s.items:
                     if it.kind == "fn" and it.name in wanted and it.parent is None:
                         sig = s.text[it.keyword_start : it.end].split("{", 1)[0]
                         if "->" in sig:
                             returns.setdefault(it.name, " ".join(sig.split("->", 1)[1].split()))
-                    del k
     local_sites: dict[int, list[CallSite]] = {}
     for idx in candidates + helpers:
         if items[idx].kind == "fn" and callers.get(idx):

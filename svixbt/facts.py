@@ -779,7 +779,6 @@ def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
 
 def _code_only(r: _Reader, a: int, b: int) -> str:
     """Tokens a..b as written, comments dropped and whitespace folded to single spaces."""
-    text = r.scan.text
     out: list[str] = []
     prev_end = -1
     for k in range(a, b + 1):
@@ -790,7 +789,6 @@ def _code_only(r: _Reader, a: int, b: int) -> str:
             out.append(" ")
         out.append(r.t[k])
         prev_end = start + len(r.t[k])
-    del text
     return _fold("".join(out))
 
 

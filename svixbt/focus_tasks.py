@@ -8,7 +8,7 @@ a ``Draft`` only when the evidence it needs is there.
 from __future__ import annotations
 
 from .evidence import Evidence
-from .facts import Log, human_duration, human_int
+from .facts import human_duration, human_int
 from .narrate import (
     Draft,
     batch_const,
@@ -517,16 +517,6 @@ def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         refactor=f"give {q(name)} structured tracing events instead of ad hoc prints",
     )
     return Draft(ask, think)
-
-
-def _log_role(lg: Log) -> str:
-    return {
-        "info": "the startup decision",
-        "error": "failed passes",
-        "debug": "how much each pass did and how long it took",
-        "warn": "recoverable problems",
-        "trace": "step-by-step detail",
-    }[lg.level]
 
 
 def focus_launch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -259,6 +258,3 @@ def _manifest_row(
         "slices": slices,
         "seed": seed,
     }
-
-
-_ = ExitStack

@@ -86,10 +86,6 @@ class Item:
     visibility: str = ""
     qualifiers: tuple[str, ...] = ()
 
-    @property
-    def qualname(self) -> str:
-        return self.name
-
 
 @dataclass
 class UseDecl:

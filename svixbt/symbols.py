@@ -1,4 +1,4 @@
-"""Names as the code means them: `use` declarations resolved, paths read off the token stream.
+"""Names as the code means them: `use` declarations parsed into local name -> full path.
 
 Rules and facts match on resolved paths (`sleep` imported from `tokio::time` is
 `tokio::time::sleep`), so neither depends on how a file happens to import things.
@@ -6,25 +6,12 @@ Rules and facts match on resolved paths (`sleep` imported from `tokio::time` is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexer import significant_tokens
-from .scanner import ScanResult, UseDecl
+from .scanner import UseDecl
 
-__all__ = ["PathRef", "use_map", "use_names", "paths_in", "parse_use"]
-
-
-@dataclass(frozen=True)
-class PathRef:
-    """A path as written (`time::sleep`), its resolution (`tokio::time::sleep`), and where."""
-
-    written: str
-    full: str
-    first: int  # index of its first significant token
-    last: int  # index of its last significant token
-    after: str  # text of the token that follows (`(`, `!`, `{`, ...) or ""
-    before: str  # text of the token that precedes (`.`, `fn`, ...) or ""
+__all__ = ["use_map", "parse_use"]
 
 
 def parse_use(text: str) -> list[tuple[str, str]]:
@@ -93,38 +80,3 @@ def use_map(uses: list[UseDecl]) -> dict[str, str]:
         for local, full in parse_use(u.text):
             m.setdefault(local, full)
     return m
-
-
-def use_names(u: UseDecl) -> list[str]:
-    return [local for local, _ in parse_use(u.text)]
-
-
-def paths_in(scan: ScanResult, lo: int, hi: int, imports: dict[str, str]) -> list[PathRef]:
-    """Every path (`a::b::c`, or a lone identifier) among significant tokens ``[lo, hi)``."""
-    codes, texts = scan.codes, scan.texts
-    out: list[PathRef] = []
-    i = lo
-    while i < hi:
-        if codes[i] != "n" or (i > lo and texts[i - 1] == "::"):
-            i += 1
-            continue
-        j = i
-        parts = [texts[i]]
-        while j + 2 < hi and texts[j + 1] == "::" and codes[j + 2] == "n":
-            j += 2
-            parts.append(texts[j])
-        # Turbofish `a::<T>::b` is rare in the patterns we look for; the path stops there.
-        head = parts[0]
-        full = "::".join([imports[head], *parts[1:]]) if head in imports else "::".join(parts)
-        out.append(
-            PathRef(
-                written="::".join(parts),
-                full=full,
-                first=i,
-                last=j,
-                after=texts[j + 1] if j + 1 < len(texts) else "",
-                before=texts[i - 1] if i > 0 else "",
-            )
-        )
-        i = j + 1
-    return out

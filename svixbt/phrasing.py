@@ -99,7 +99,10 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
             salt,
         )
         bullets = "\n".join(f"- [ ] {c}" for c in crit)
-        return f"### {a.title}\n\n{ctx} {a.ask}\n\n**Acceptance criteria**\n{bullets}"
+        label = ph.pick(
+            "gh-label", ["**Acceptance criteria**", "**Done when**", "**Definition of done**"], salt
+        )
+        return f"### {a.title}\n\n{ctx} {a.ask}\n\n{label}\n{bullets}"
     if style == "infra-requirement":
         head = ph.pick(
             "infra-head",
@@ -111,7 +114,8 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
             salt,
         )
         items = "\n".join(f"{i}. {c}." for i, c in enumerate(crit, 1))
-        return f"{head} {a.ask}\n\nRequirements:\n{items}"
+        label = ph.pick("infra-label", ["Requirements:", "Must have:", "Scope:"], salt)
+        return f"{head} {a.ask}\n\n{label}\n{items}"
     if style == "internal-request":
         hello = ph.pick(
             "int-hello",
@@ -134,7 +138,8 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
             ],
             salt,
         )
-        return f"{hello} {a.ask} Specifically: {details}. {close}"
+        lead = ph.pick("int-lead", ["Specifically:", "What I'm after:", "In short:"], salt)
+        return f"{hello} {a.ask} {lead} {details}. {close}"
     if style == "incident-follow-up":
         open_ = ph.pick(
             "inc-open",
@@ -147,7 +152,8 @@ def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:
             salt,
         )
         details = "\n".join(f"- {c}" for c in crit)
-        return f"{open_} {cap_first(a.symptom)}. {a.ask}\n\nWhat we need:\n{details}"
+        label = ph.pick("inc-label", ["What we need:", "Fix:", "Expected behaviour:"], salt)
+        return f"{open_} {cap_first(a.symptom)}. {a.ask}\n\n{label}\n{details}"
     # refactor
     open_ = ph.pick(
         "ref-open",

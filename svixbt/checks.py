@@ -26,6 +26,8 @@ __all__ = [
     "THINK_MAX_JACCARD",
     "Report",
     "validate_records",
+    "record_errors",
+    "Variety",
     "validate_file",
 ]
 
@@ -208,16 +210,58 @@ class Report:
         return not self.errors
 
 
+def record_errors(user: str, think: str, code: str, context: str | None) -> list[str]:
+    """Checks one record needs no other record for: grounding (given a context) and pasting."""
+    errs = [] if context is None else grounding_errors([user, think], code, context)
+    for code_line in code.splitlines():
+        if len(code_line.strip()) >= 30 and code_line.strip() in user:
+            errs.append("the request pastes code")
+            break
+    return errs
+
+
+class Variety:
+    """Duplicate and near-duplicate requests and thinks, against every record seen so far."""
+
+    def __init__(self) -> None:
+        self.seen: list[
+            tuple[str, set[tuple[str, str, str]], str, set[tuple[str, str, str]], str]
+        ] = []
+
+    def errors(self, user: str, think: str) -> list[str]:
+        tu, tt = trigrams(user), trigrams(think)
+        errs: list[str] = []
+        for label, ou, user_o, ot, think_o in self.seen:
+            if user_o == user:
+                errs.append(f"request duplicates {label}")
+            elif jaccard(tu, ou) > REQUEST_MAX_JACCARD:
+                errs.append(
+                    f"request is a near duplicate of {label} "
+                    f"(Jaccard {jaccard(tu, ou):.2f} > {REQUEST_MAX_JACCARD})"
+                )
+            if think_o == think:
+                errs.append(f"think duplicates {label}")
+            elif jaccard(tt, ot) > THINK_MAX_JACCARD:
+                errs.append(
+                    f"think is a near duplicate of {label} "
+                    f"(Jaccard {jaccard(tt, ot):.2f} > {THINK_MAX_JACCARD})"
+                )
+        return errs
+
+    def add(self, user: str, think: str, label: str) -> None:
+        self.seen.append((label, trigrams(user), user, trigrams(think), think))
+
+
 def validate_records(
     records: list[dict[str, Any]],
     source: str | None = None,
     spans: list[tuple[int, int]] | None = None,
-    context: str = "",
+    context: str | None = None,
 ) -> Report:
-    """Schema, exactness (when ``source`` and its item ``spans`` are given), grounding, variety."""
+    """Schema, exactness (when ``source`` and its item ``spans`` are given), grounding (when a
+    context is given), pasted code, and variety."""
     rep = Report(records=len(records))
-    users: list[tuple[int, set[tuple[str, str, str]], str]] = []
-    thinks: list[tuple[int, set[tuple[str, str, str]], str]] = []
+    variety = Variety()
     for n, rec in enumerate(records, 1):
         errs = schema_errors(rec)
         if errs:
@@ -229,33 +273,12 @@ def validate_records(
         think, code = parts
         if source is not None and spans is not None and code_slices(code, source, spans) is None:
             rep.errors.append(f"record {n}: code is not whole slices of the source in source order")
-        if source is not None or context:
-            ctx = (source or "") + "\n" + context
-            for e in grounding_errors([user, think], code, ctx):
-                rep.errors.append(f"record {n}: {e}")
-        for code_line in code.splitlines():
-            if len(code_line.strip()) >= 30 and code_line.strip() in user:
-                rep.errors.append(f"record {n}: the request pastes code")
-                break
-        tu, tt = trigrams(user), trigrams(think)
-        for m, other, text in users:
-            if text == user:
-                rep.errors.append(f"record {n}: request duplicates record {m}")
-            elif jaccard(tu, other) > REQUEST_MAX_JACCARD:
-                rep.errors.append(
-                    f"record {n}: request is a near duplicate of record {m} "
-                    f"(Jaccard {jaccard(tu, other):.2f} > {REQUEST_MAX_JACCARD})"
-                )
-        for m, other, text in thinks:
-            if text == think:
-                rep.errors.append(f"record {n}: think duplicates record {m}")
-            elif jaccard(tt, other) > THINK_MAX_JACCARD:
-                rep.errors.append(
-                    f"record {n}: think is a near duplicate of record {m} "
-                    f"(Jaccard {jaccard(tt, other):.2f} > {THINK_MAX_JACCARD})"
-                )
-        users.append((n, tu, user))
-        thinks.append((n, tt, think))
+        ctx = (
+            None if source is None and context is None else (source or "") + "\n" + (context or "")
+        )
+        errs = record_errors(user, think, code, ctx) + variety.errors(user, think)
+        rep.errors.extend(f"record {n}: {e}" for e in errs)
+        variety.add(user, think, f"record {n}")
     return rep
 
 
@@ -324,6 +347,7 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
             rep.errors.append(f"record {n}: code is not whole slices of {where} in source order")
             continue
         ctx = contexts[matched[0]][2]
+        # Pasted code was already checked with the rest of validate_records above.
         for e in grounding_errors([rec["messages"][1]["content"], think], code, ctx):
             rep.errors.append(f"record {n}: {e}")
     return rep

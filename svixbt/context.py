@@ -183,13 +183,24 @@ def crate_scans(path: Path) -> tuple[Path | None, list[FileScan]]:
         files = rust_files([src])
     except InputError:
         return root, []
+    # A directory run asks for the same crate once per file: reuse the scans while every file's
+    # size and mtime are unchanged, so a run over N files scans the crate once, not N times.
+    stamp = tuple((str(f), st.st_mtime_ns, st.st_size) for f in files for st in [f.stat()])
+    cached = _CRATE_CACHE.get(root)
+    if cached is not None and cached[0] == stamp:
+        return root, cached[1]
     out: list[FileScan] = []
     for f in files:
         try:
             out.append(scan_source(read_source(f)))
         except InputError:
             continue
+    _CRATE_CACHE.clear()
+    _CRATE_CACHE[root] = (stamp, out)
     return root, out
+
+
+_CRATE_CACHE: dict[Path, tuple[tuple[tuple[str, int, int], ...], list[FileScan]]] = {}
 
 
 def call_sites(

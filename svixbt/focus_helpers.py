@@ -416,7 +416,7 @@ def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         title=f"Helper for {cf.name}: {name}",
         ask=f"Add {where_is(ev, idx)} for {q(cf.name)} to call.",
         criteria=[f"returns {q(f.returns)}" if f.returns else "no return value"],
-        symptom=f"{cf.name} had this logic inline and it was hard to follow",
+        symptom=f"{q(cf.name)} had this logic inline and it was hard to follow",
         refactor=f"extract {q(name)} from {q(cf.name)}",
     )
     return Draft(ask, think)

@@ -953,7 +953,7 @@ def focus_fallback(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
             if c
         ]
         or ["keep it async and non-blocking"],
-        symptom=f"the background workers had no {name} and did this ad hoc",
+        symptom=f"the background workers had no {q(name)} and did this ad hoc",
         refactor=f"give {q(name)} a single clear responsibility",
     )
     return Draft(ask, think)

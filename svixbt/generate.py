@@ -10,18 +10,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .checks import (
-    REQUEST_MAX_JACCARD,
-    THINK_MAX_JACCARD,
-    grounding_errors,
-    jaccard,
-    schema_errors,
-    trigrams,
-)
+from .checks import Variety, record_errors, schema_errors
 from .compose import Example, Phraser, compose_examples
 from .evidence import build_evidence, grounding_context
 from .pipeline import scan_source
-from .records import dumps, make_record, manifest_path_for, read_jsonl, sha256_text, write_atomic
+from .records import (
+    dumps,
+    make_record,
+    manifest_path_for,
+    read_jsonl,
+    sha256_text,
+    split_assistant,
+    write_atomic,
+)
 from .sources import InputError, read_source, rust_files
 from .symbols import parse_use
 
@@ -89,20 +90,6 @@ def _check_output(out: Path, inputs: list[Path]) -> None:
             raise InputError(f"{out}: output path is also an input; choose another -o")
 
 
-def _example_errors(
-    ex: Example, rec: dict[str, Any], context: str, accepted: list[tuple[set[Any], set[Any], str]]
-) -> list[str]:
-    errs = schema_errors(rec)
-    errs += grounding_errors([ex.user, ex.think], ex.code, context)
-    tu, tt = trigrams(ex.user), trigrams(ex.think)
-    for ou, ot, label in accepted:
-        if jaccard(tu, ou) > REQUEST_MAX_JACCARD:
-            errs.append(f"request too close to {label} (Jaccard {jaccard(tu, ou):.2f})")
-        if jaccard(tt, ot) > THINK_MAX_JACCARD:
-            errs.append(f"think too close to {label} (Jaccard {jaccard(tt, ot):.2f})")
-    return errs
-
-
 def generate(
     paths: list[Path] | None,
     out: Path,
@@ -138,7 +125,7 @@ def generate(
     kept = b""
     kept_manifest = b""
     existing: set[str] = set()
-    accepted: list[tuple[set[Any], set[Any], str]] = []
+    variety = Variety()
     line_no = 0
     if append and out.exists():
         kept = out.read_bytes()
@@ -148,10 +135,9 @@ def generate(
             raise InputError(f"{out}: cannot append: {exc}") from None
         for n, r in enumerate(old, 1):
             existing.add(dumps(r))
-            if not schema_errors(r):
-                u = r["messages"][1]["content"]
-                a = r["messages"][2]["content"]
-                accepted.append((trigrams(u), trigrams(a), f"existing record {n}"))
+            parts = None if schema_errors(r) else split_assistant(r["messages"][2]["content"])
+            if parts is not None:
+                variety.add(r["messages"][1]["content"], parts[0], f"existing record {n}")
         line_no = len(old)
         if manifest.exists():
             kept_manifest = manifest.read_bytes()
@@ -183,12 +169,16 @@ def generate(
                 fr.duplicates += 1
                 continue
             label = f"{ex.focus} of {fs.items[ex.primary].name}"
-            errs = _example_errors(ex, rec, context, accepted)
+            errs = (
+                schema_errors(rec)
+                + record_errors(ex.user, ex.think, ex.code, context)
+                + variety.errors(ex.user, ex.think)
+            )
             if errs:
                 fr.rejected.append(f"{label}: {'; '.join(errs)}")
                 continue
             existing.add(line)
-            accepted.append((trigrams(ex.user), trigrams(ex.think), label))
+            variety.add(ex.user, ex.think, label)
             rows.append(rec)
             line_no += 1
             fr.written += 1

@@ -82,7 +82,12 @@ class Ask:
 
 
 def cap_first(s: str) -> str:
-    return s[:1].upper() + s[1:] if s else s
+    """Capitalise a sentence, unless it starts with an identifier (`is_allowed`), which would
+    then no longer name anything in the code."""
+    first = s.split(" ", 1)[0] if s else ""
+    if not s or "_" in first or "`" in first or any(ch.isupper() for ch in first[1:]):
+        return s
+    return s[:1].upper() + s[1:]
 
 
 def render_request(style: str, a: Ask, ph: Phraser, salt: str) -> str:

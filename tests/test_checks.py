@@ -419,3 +419,31 @@ def test_validate_records_flags_pasted_code() -> None:
 def test_numbered_list_markers_are_not_values() -> None:
     request = "Requirements:\n1. Sleep.\n2. Log.\n3. Retry.\n4. Stop on shutdown."
     assert grounding_errors([request], GCODE) == []
+
+
+def test_record_errors_flags_a_pasted_code_line() -> None:
+    from svixbt.checks import record_errors
+
+    code = "fn run_the_cleanup_now() -> Result<(), Error> {\n    Ok(())\n}"
+    pasted = "Please add fn run_the_cleanup_now() -> Result<(), Error> { to the worker."
+    assert "the request pastes code" in record_errors(pasted, "think", code, None)
+    assert record_errors("Please add a cleanup fn to the worker.", "think", code, None) == []
+
+
+def test_variety_is_shared_by_generate_and_validate() -> None:
+    from svixbt.checks import Variety
+
+    v = Variety()
+    v.add("Make the cleaner sleep twelve hours between short passes please", "a b c d e", "r1")
+    assert v.errors(
+        "Make the cleaner sleep twelve hours between short passes please", "x y z w"
+    ) == ["request duplicates r1"]
+    assert v.errors("Something entirely different about shutdown handling here", "x y z w") == []
+
+
+def test_cap_first_never_capitalises_an_identifier() -> None:
+    from svixbt.phrasing import cap_first
+
+    assert cap_first("is_allowed had this logic inline") == "is_allowed had this logic inline"
+    assert cap_first("`run` is slow") == "`run` is slow"
+    assert cap_first("a deploy waited") == "A deploy waited"

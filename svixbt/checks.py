@@ -152,9 +152,24 @@ def _numbers_of(text: str) -> set[str]:
     return out
 
 
+_USE_DECL = re.compile(r"\buse\s+[\w:{}, *\s]+;")
+
+
+def _imported_paths(text: str) -> list[str]:
+    from .symbols import parse_use
+
+    out: set[str] = set()
+    for m in _USE_DECL.finditer(text):
+        out.update(full for _, full in parse_use(m.group(0)))
+    return sorted(out)
+
+
 def grounding_errors(texts: list[str], code: str, context: str = "") -> list[str]:
     """Claims in ``texts`` (request, think) not found in the code or its file / crate."""
     haystack = code + "\n" + context
+    # Paths the code's own `use` declarations resolve to (`use tokio::time::{interval}` is
+    # evidence for `tokio::time::interval`), appended so they are found like any other text.
+    haystack += "\n" + "\n".join(_imported_paths(haystack))
     # Quoted SQL may come from a string with `\`-newline continuations; read it as Rust does.
     flat = _norm(haystack) + "\n" + _norm(re.sub(r"\\\r?\n\s*", "", haystack))
     numbers = _numbers_of(haystack)

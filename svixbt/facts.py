@@ -189,6 +189,8 @@ class SpawnFact:
     arg: str  # the future handed to the runtime, as written
     runs: str  # the first call inside it, e.g. run_worker
     line: int
+    detached: bool = False  # a statement of its own: the JoinHandle is dropped at once
+    repeated: bool = False  # inside a loop or an iterator closure: one task per element
 
 
 @dataclass
@@ -491,12 +493,30 @@ def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> I
                     )
                 elif full in ("tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"):
                     f.spawns.append(written)
+                    # Name what the task runs only when the future is one call: `spawn(f(..))` or
+                    # `spawn(async move { f(..).await })`. A block with a loop is more than `f`.
                     runs = ""
-                    for x in range(j + 2, close):
-                        if c[x] == "n" and t[x + 1] == "(" and t[x] not in ("async", "move"):
+                    x = j + 2
+                    while x < close and t[x] in ("async", "move", "{"):
+                        x += 1
+                    while x + 2 < close and t[x + 1] == "::" and c[x + 2] == "n":
+                        x += 2
+                    if x < close and c[x] == "n" and t[x + 1] == "(":
+                        after = r.close_of(x + 1) + 1
+                        rest = [y for y in t[after:close] if y not in (".", "await", "}", ";")]
+                        if not rest:
                             runs = t[x]
-                            break
-                    f.spawn_facts.append(SpawnFact(written, arg, runs, r.line(k)))
+                    # `tokio::spawn(..);` as a statement drops the handle; `let h = ..`, a push or
+                    # a closure that is collected keeps it.
+                    detached = (k == lo or t[k - 1] in (";", "{", "}")) and (
+                        close + 1 < hi and t[close + 1] == ";"
+                    )
+                    in_loop = any(lp.start <= r.s[k] < lp.end for lp in f.loops) or any(
+                        t[x] in ("map", "for_each", "flat_map") for x in range(max(lo, k - 40), k)
+                    )
+                    f.spawn_facts.append(
+                        SpawnFact(written, arg, runs, r.line(k), detached, in_loop)
+                    )
                 elif full == "std::time::Instant::now" or written.endswith("Instant::now"):
                     f.timing.append(written)
                 if prev == "." and tk in ("map_err", "ok_or_else", "ok_or", "unwrap_or_else"):

@@ -390,32 +390,63 @@ def focus_error_mapping(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
 
 
 def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
-    """A helper framed around the background job it serves."""
+    """A helper framed around the background job it serves, and what it concretely does."""
     f = ev.facts[idx]
     callers = ev.callers.get(idx, [])
     if not callers or f.item.kind != "fn":
         return None
     name = ev.name(idx)
     cf = ev.facts[callers[0]]
+    job = lower1(first_sentence(cf.doc_summary)).rstrip(".") if cf.doc_summary else ""
     think = [
-        f"{q(name)} exists for {q(cf.name)}"
-        + (
-            f", whose job is this: {cf.doc_summary[0].lower() + cf.doc_summary[1:].rstrip('.')}."
-            if cf.doc_summary
-            else "."
+        ph.pick(
+            "role-open",
+            [
+                f"{q(name)} exists for {q(cf.name)}"
+                + (f", whose job is this: {job}." if job else "."),
+                f"I keep {q(name)} separate because {q(cf.name)} needs it"
+                + (f" for its job ({job})." if job else "."),
+            ],
+            salt=name,
         ),
     ]
     if f.doc_summary:
         think.append(f"Its own contract: {lower1(f.doc_summary).rstrip('.')}.")
+    if f.params:
+        shown = ", ".join(q(f"{p}: {t}") for p, t in f.params[:3])
+        think.append(f"It takes {shown}" + (" and more." if len(f.params) > 3 else "."))
+    own_calls = [c.written for c in f.calls if c.local_fn]
+    if own_calls:
+        think.append(
+            "Its work is delegated further to "
+            + ", ".join(q(c) for c in dict.fromkeys(own_calls))
+            + "."
+        )
+    for sql in f.sql[:1]:
+        table = f" on {q(sql.tables[0])}" if sql.tables else ""
+        think.append(f"It runs {article(sql.verb)} {sql.verb}{table}.")
+    if f.error_conversions:
+        convs = ", ".join(q(x) for x in dict.fromkeys(f.error_conversions))
+        think.append(f"Failures become errors for the caller through {convs}.")
     if f.returns:
-        think.append(f"It returns {q(f.returns)}, which its caller handles.")
+        think.append(f"It returns {q(f.returns)}, which {q(cf.name)} handles.")
     launch = launch_sentence(ev, idx, ph, f"role-{idx}")
     if launch:
         think.append(launch)
     ask = Ask(
-        title=f"Helper for {cf.name}: {name}",
-        ask=f"Add {where_is(ev, idx)} for {q(cf.name)} to call.",
-        criteria=[f"returns {q(f.returns)}" if f.returns else "no return value"],
+        title=ph.pick(
+            "t-role",
+            [f"Helper for {cf.name}: {name}", f"Extract {name} out of {cf.name}"],
+            salt=name,
+        ),
+        ask=f"Add {where_is(ev, idx)} for {q(cf.name)} to call"
+        + (
+            f": it should {lower1(first_sentence(f.doc_summary)).rstrip('.')}."
+            if f.doc_summary
+            else "."
+        ),
+        criteria=[f"returns {q(f.returns)}" if f.returns else "no return value"]
+        + ([f"takes {q(f.params[0][0])}"] if f.params else []),
         symptom=f"{q(cf.name)} had this logic inline and it was hard to follow",
         refactor=f"extract {q(name)} from {q(cf.name)}",
     )

@@ -28,7 +28,7 @@ from .narrate import (
     value_consts,
     where_is,
 )
-from .phrasing import Ask, Phraser, lower1, q
+from .phrasing import Ask, Phraser, cap_first, first_sentence, lower1, q
 
 
 def focus_schedule(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
@@ -520,24 +520,36 @@ def focus_observability(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
 
 
 def focus_launch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
-    if idx not in ev.sites:
-        return None
     f = ev.facts[idx]
+    # The framing below ("a plain async fn that starts no task") must be true of the item.
+    if idx not in ev.sites or not f.is_async or f.spawns:
+        return None
     site = ev.sites[idx][0]
     name = ev.name(idx)
     launch = launch_sentence(ev, idx, ph, "launch-focus")
+    returns = q(f.returns or "()")
     think = [
-        f"{q(name)} is written as a plain {q('async fn')} returning {q(f.returns or '()')}: "
-        "it does not start a task itself, and the caller decides how it runs.",
+        ph.pick(
+            "launch-open",
+            [
+                f"{q(name)} is written as a plain {q('async fn')} returning {returns}: it does "
+                "not start a task itself, and the caller decides how it runs.",
+                f"I leave scheduling to the caller: {q(name)} is an {q('async fn')} that spawns "
+                f"nothing and hands back {returns} when it finishes.",
+            ],
+            salt=name,
+        ),
     ]
+    if f.doc_summary:
+        think.append(f"What it runs: {lower1(first_sentence(f.doc_summary)).rstrip('.')}.")
     if launch:
         think.append(launch)
-    if f.loops:
+    if f.loops and any("join" in w or "select" in w for w in site.wrappers):
         think.append(
             f"That makes the {q(f.loops[0].keyword)} loop's {q('.await')} points important: every "
             "wait hands control back, which is what lets the other branches progress."
         )
-    if site.statement:
+    if site.statement and site.statement.count("(") == site.statement.count(")"):
         think.append(f"The call itself is {q(site.statement)}.")
     ask = Ask(
         title=ph.pick(
@@ -568,21 +580,37 @@ def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     sp = f.spawn_facts[0]
     name = ev.name(idx)
     runs = f" running {q(sp.runs)}" if sp.runs else ""
-    think = [
-        f"{q(name)} hands each unit of work to {q(sp.written)}{runs}, so each one is its own "
-        "tokio task that the runtime schedules independently of the caller.",
-    ]
+    if sp.repeated:
+        opener = (
+            f"{q(name)} hands each unit of work to {q(sp.written)}{runs}, so each one is its own "
+            "tokio task that the runtime schedules independently of the caller."
+        )
+    else:
+        opener = (
+            f"{q(name)} moves the work onto its own task with {q(sp.written)}{runs}, so the "
+            "caller returns at once and the runtime drives the task from then on."
+        )
+    think = [opener]
     if "async move" in sp.arg:
         think.append(
             f"The future is an {q('async move')} block, so it owns what it captures; the "
-            "clones made just before it are what each task gets."
+            + (
+                "clones made just before it are what each task gets."
+                if sp.repeated
+                else "values cloned for it are what the task gets."
+            )
             if "clone" in f.idents
             else f"The future is an {q('async move')} block, so it owns what it captures."
         )
-    if "JoinHandle" in ev.fs.text:
+    if sp.detached:
         think.append(
-            f"The {q('JoinHandle')}s are kept rather than dropped, so shutdown can wait for every "
-            "task and notice one that panicked."
+            f"The handle {q(sp.written)} returns is dropped on the spot, which detaches the task: "
+            "nothing awaits it, so it has to deal with its own errors."
+        )
+    elif "JoinHandle" in ev.fs.text:
+        think.append(
+            "The handles are kept rather than dropped, so shutdown can wait for every task and "
+            "notice one that panicked."
         )
     channel = next((x for x in ("watch", "broadcast", "CancellationToken") if x in f.idents), "")
     if channel:
@@ -595,9 +623,25 @@ def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
                 f"Start the workers as tasks in {name}",
             ],
         ),
-        ask=f"Implement {where_is(ev, idx)} so each worker runs as its own task"
-        + (f" executing {q(sp.runs)}." if sp.runs else "."),
-        criteria=["each worker is spawned on the runtime", "the task handles are kept"]
+        ask=ph.pick(
+            "a-spawn",
+            [
+                f"Implement {where_is(ev, idx)} so the work runs as its own tokio task"
+                + (f" executing {q(sp.runs)}." if sp.runs else "."),
+                f"{cap_first(where_is(ev, idx))} should hand its work to the runtime instead of "
+                "running it inline.",
+                f"Have {where_is(ev, idx)} spawn the work"
+                + (f" ({q(sp.runs)})" if sp.runs else "")
+                + " rather than await it in place.",
+            ],
+            salt=name,
+        ),
+        criteria=[
+            "one task per unit of work" if sp.repeated else "the work runs on a spawned task",
+            "the task is detached and handles its own errors"
+            if sp.detached
+            else "the task handles are kept",
+        ]
         + (["workers listen to a shared stop signal"] if channel else []),
         symptom="one slow worker held up all the others because they shared a single future",
         refactor=f"move the worker loop of {q(name)} onto spawned tasks",
@@ -927,11 +971,11 @@ def focus_fallback(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
     elif f.logs and any(lg.level == "error" for lg in f.logs):
         lg = next(lg for lg in f.logs if lg.level == "error")
         think.append(f"Errors it cannot hand back are logged with {q(lg.macro + '!')}.")
+    if len(think) < 2:  # the signature or doc alone says nothing about background work
+        return None
     launch = launch_sentence(ev, idx, ph, f"fallback-{idx}")
     if launch:
         think.append(launch)
-    if len(think) < 2:
-        return None
     ask = Ask(
         title=ph.pick(
             "t-fallback",

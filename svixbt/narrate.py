@@ -171,7 +171,10 @@ def hop(ev: Evidence, caller: int, callee: int) -> str:
             continue
         spawn = [w for w in site.wrappers if "spawn" in w]
         if spawn:
-            return f"{q(ev.name(caller))} spawns {q(ev.name(callee))} with {q(spawn[0])}"
+            return (
+                f"{q(ev.name(caller))} calls {q(ev.name(callee))} inside a task started with "
+                f"{q(spawn[0])}"
+            )
         joined = [w for w in site.wrappers if "join" in w or "select" in w]
         if joined:
             return f"{q(ev.name(caller))} awaits {q(ev.name(callee))} inside {q(joined[0])}"
@@ -192,33 +195,23 @@ def site_phrase(site: CallSite) -> str:
     return f"{where} {how} directly"
 
 
-def tokio_mechs(ev: Evidence, idx: int, exclude: int = -1) -> list[str]:
-    """The tokio mechanisms a task really uses, itself or through its helpers (not ``exclude``)."""
-    out: list[str] = []
-    for i in [idx, *ev.reach.get(idx, [])]:
-        f = ev.facts.get(i)
-        if f is None or i == exclude:
-            continue
-        out.extend(m for m in tokio_mechs_own(f) if m not in out)
-    return out
-
-
 def launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
     chain = launch_chain(ev, idx)
     top = chain[-1]
     sites = ev.sites.get(top, [])
     names = [ev.name(i) for i in chain]
     if len(chain) > 1 and not sites:
-        mechs = tokio_mechs(ev, top, exclude=idx)
-        if mechs:
+        # The nearest caller up the chain that waits itself is the loop this code runs inside.
+        owner = next((c for c in chain[1:] if tokio_waits(ev.facts[c])), None)
+        mechs = tokio_waits(ev.facts[owner]) if owner is not None else []
+        if owner is not None and mechs:
             hops = ", ".join(hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
             return ph.pick(
                 "launch-mechs",
                 [
-                    f"It serves a background loop: {hops}, and {q(names[-1])} paces itself with "
-                    + " and ".join(q(m) for m in mechs[:2])
-                    + ".",
-                    f"Where it runs: {hops}; that task waits with "
+                    f"It serves a background loop: {hops}, and {q(ev.name(owner))} paces itself "
+                    "with " + " and ".join(q(m) for m in mechs[:2]) + ".",
+                    f"Where it runs: {hops}; {q(ev.name(owner))} waits with "
                     + " and ".join(q(m) for m in mechs[:2])
                     + ", so this code runs between those waits.",
                 ],
@@ -238,11 +231,12 @@ def launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | Non
     else:
         lead = ""
     if not sites:
-        if ev.crate_root is None:
+        # Only a free fn can be searched for by name: a method is called as `.name(`.
+        if ev.crate_root is None or ev.fs.items[top].parent is not None:
             return (lead + ".") if lead else None
         tail = (
-            f"nothing else in the crate calls {q(names[-1])}, so how it is started is up to "
-            "its caller"
+            f"no other file of the crate calls {q(names[-1])} by name, so how it is started is "
+            "up to whoever wires it in"
         )
         return f"{lead}; {tail}." if lead else tail[0].upper() + tail[1:] + "."
     site = sites[0]
@@ -314,7 +308,7 @@ def where_is(ev: Evidence, idx: int) -> str:
 def pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
     """How the task waits, named by its real tokio mechanisms (its own or a wait helper's)."""
     f = ev.facts[idx]
-    own = [m for m in tokio_mechs(ev, idx) if m in tokio_mechs_own(f)]
+    own = tokio_waits(f)
     if own:
         return ph.pick(
             "pace-own",
@@ -330,7 +324,7 @@ def pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
         helper = facts_by_name(ev, call.written) if call.local_fn else None
         if helper is None:
             continue
-        mechs = tokio_mechs_own(helper)
+        mechs = tokio_waits(helper)
         if mechs:
             return ph.pick(
                 "pace-helper",
@@ -347,10 +341,10 @@ def pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
     return None
 
 
-def tokio_mechs_own(f: ItemFacts) -> list[str]:
-    out = [s.written for s in f.sleeps + f.intervals + f.timeouts] + list(f.spawns)
+def tokio_waits(f: ItemFacts) -> list[str]:
+    """The tokio mechanisms an item waits with, as resolved paths (`interval` imported from
+    `tokio::time` is `tokio::time::interval`)."""
+    out = [s.mechanism for s in f.sleeps + f.intervals + f.timeouts]
     if f.selects:
         out.append("tokio::select!")
-    if f.joins:
-        out.append("tokio::join!")
     return [m for m in dict.fromkeys(out) if m.startswith("tokio")]

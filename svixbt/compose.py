@@ -22,6 +22,7 @@ from .focus_helpers import (
     focus_timeout_tx,
     focus_two_statements,
     module_draft,
+    module_driver,
     pair_draft,
 )
 from .focus_tasks import (
@@ -95,9 +96,10 @@ FOCUSES: tuple[Focus, ...] = (
 )
 
 
-def _common_tail(ev: Evidence, idx: int, focus: str, ph: Phraser) -> list[str]:
+def _common_tail(ev: Evidence, idx: int, draft: Draft, focus: str, ph: Phraser) -> list[str]:
     """Reasoning every example about a task should carry: how it is launched, if not yet said."""
-    if focus in ("launch", "statement-timeout", "startup-probe", "helper-role", "join"):
+    # A one-off concurrent check (join) is not a launched task.
+    if draft.launched or focus == "join":
         return []
     s = launch_sentence(ev, idx, ph, f"tail-{focus}-{idx}")
     return [s] if s else []
@@ -161,8 +163,9 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         )
         d = module_draft(ev, ph)
         if d is not None:
+            d.launched = True  # a composite says how its driver runs, or nothing, itself
             ex = Example(
-                subjects[0],
+                module_driver(ev),
                 "module",
                 "",
                 module_items,
@@ -201,7 +204,7 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         ex.style = STYLES[(style_i + n) % len(STYLES)]
         salt = f"{ex.focus}|{ev.name(ex.primary)}"
         ex.user = render_request(ex.style, draft.ask, ph, salt)
-        tail = _common_tail(ev, ex.primary, ex.focus, ph)
+        tail = _common_tail(ev, ex.primary, draft, ex.focus, ph)
         parts = draft.think + [t for t in tail if t not in draft.think]
         if not any("tokio" in p for p in parts):
             pace = pace_sentence(ev, ex.primary, ph, salt)

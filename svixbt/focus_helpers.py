@@ -224,7 +224,7 @@ def focus_timeout_tx(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         else "a runaway background statement held its connection far longer than any request would",
         refactor=f"pull the timeout override into {q(name)} so callers don't repeat it",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)
 
 
 def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
@@ -282,7 +282,7 @@ def focus_probe(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         symptom="the background job could not tell at startup whether its work applied",
         refactor=f"extract the existence check into {q(name)}",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)
 
 
 def focus_two_statements(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
@@ -450,7 +450,7 @@ def focus_helper_role(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         symptom=f"{q(cf.name)} had this logic inline and it was hard to follow",
         refactor=f"extract {q(name)} from {q(cf.name)}",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)
 
 
 # Focus table: id, builder, whether it is about a candidate (True) or a helper (False), priority.
@@ -505,17 +505,29 @@ def pair_draft(ev: Evidence, members: list[int], ph: Phraser) -> Draft | None:
     return Draft(ask, think)
 
 
+def module_entries(ev: Evidence) -> list[int]:
+    """The fns of the module's background machinery that nothing in the file calls."""
+    return [i for i in ev.subjects() if not ev.callers.get(i) and ev.fs.items[i].kind == "fn"]
+
+
+def module_driver(ev: Evidence) -> int:
+    """The driver: the most important candidate nothing in the file calls."""
+    entries = module_entries(ev)
+    return next((c for c in ev.candidates if c in entries), ev.candidates[0])
+
+
 def module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
     if not ev.candidates:
         return None
     subjects = ev.subjects()
-    entries = [i for i in subjects if not ev.callers.get(i) and ev.fs.items[i].kind == "fn"]
-    main = ev.candidates[0]
+    entries = module_entries(ev)
+    main = module_driver(ev)
     f = ev.facts[main]
     roles: list[str] = []
     for i in sorted(subjects, key=lambda j: ev.fs.items[j].start):
         fi = ev.facts[i]
-        calls = [ev.name(j) for j in ev.reach.get(i, []) if j in subjects][:3]
+        # Direct calls between fns only: a struct "using" its own impl is not a step.
+        calls = [ev.name(j) for j in subjects if i in ev.callers.get(j, [])][:3]
         role = q(fi.name)
         if fi.doc_summary:
             role += f" ({lower1(first_sentence(fi.doc_summary)).rstrip('.')})"
@@ -567,4 +579,4 @@ def module_draft(ev: Evidence, ph: Phraser) -> Draft | None:
         symptom="the background job was one long function that nobody wanted to touch",
         refactor="split the background job into small functions, one step each",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)

@@ -570,7 +570,7 @@ def focus_launch(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         symptom="the task was started in a way that hid its failures from the server",
         refactor=f"make {q(name)} a plain async fn awaited by {q(site.caller or site.file)}",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)
 
 
 def focus_spawn(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
@@ -1000,4 +1000,4 @@ def focus_fallback(ev: Evidence, idx: int, ph: Phraser) -> Draft | None:
         symptom=f"the background workers had no {q(name)} and did this ad hoc",
         refactor=f"give {q(name)} a single clear responsibility",
     )
-    return Draft(ask, think)
+    return Draft(ask, think, launched=launch is not None)

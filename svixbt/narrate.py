@@ -20,6 +20,7 @@ from .phrasing import Ask, Phraser, q
 class Draft:
     ask: Ask
     think: list[str]
+    launched: bool = False  # the builder already said how the task is launched
 
 
 def const_by_name(ev: Evidence, f: ItemFacts, name: str) -> Const | None:
@@ -201,18 +202,28 @@ def launch_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | Non
     sites = ev.sites.get(top, [])
     names = [ev.name(i) for i in chain]
     if len(chain) > 1 and not sites:
-        # The nearest caller up the chain that waits itself is the loop this code runs inside.
-        owner = next((c for c in chain[1:] if tokio_waits(ev.facts[c])), None)
-        mechs = tokio_waits(ev.facts[owner]) if owner is not None else []
-        if owner is not None and mechs:
+        # The nearest caller up the chain that waits (itself or through a wait helper it calls,
+        # such as a cancellable `nap`) is the loop this code runs inside.
+        skip = {idx, *ev.reach.get(idx, [])}
+        owner: int | None = None
+        mechs: list[str] = []
+        via = ""
+        for c in chain[1:]:
+            mechs, via = waits_of(ev, c, skip)
+            if mechs:
+                owner = c
+                break
+        if owner is not None:
             hops = ", ".join(hop(ev, chain[i + 1], chain[i]) for i in range(len(chain) - 1))
+            through = f" (through {q(via)})" if via else ""
             return ph.pick(
                 "launch-mechs",
                 [
                     f"It serves a background loop: {hops}, and {q(ev.name(owner))} paces itself "
-                    "with " + " and ".join(q(m) for m in mechs[:2]) + ".",
+                    "with " + " and ".join(q(m) for m in mechs[:2]) + through + ".",
                     f"Where it runs: {hops}; {q(ev.name(owner))} waits with "
                     + " and ".join(q(m) for m in mechs[:2])
+                    + through
                     + ", so this code runs between those waits.",
                 ],
                 salt,
@@ -339,6 +350,22 @@ def pace_sentence(ev: Evidence, idx: int, ph: Phraser, salt: str) -> str | None:
                 salt,
             )
     return None
+
+
+def waits_of(ev: Evidence, idx: int, skip: set[int]) -> tuple[list[str], str]:
+    """How item ``idx`` waits: its own tokio waits, else those of a same-file helper it calls
+    (returned with that helper's name). Items in ``skip`` do not count."""
+    f = ev.facts[idx]
+    own = tokio_waits(f)
+    if own:
+        return own, ""
+    for call in f.calls:
+        helper = facts_by_name(ev, call.written) if call.local_fn else None
+        if helper is not None and helper.index not in skip:
+            waits = tokio_waits(helper)
+            if waits:
+                return waits, helper.name
+    return [], ""
 
 
 def tokio_waits(f: ItemFacts) -> list[str]:

@@ -746,6 +746,23 @@ def _log_at(r: _Reader, open_: int, close: int, level: str, written: str) -> Log
     return Log(level, written, message, fields, r.line(open_))
 
 
+def _arm_body(r: _Reader, arrow: int, end: int) -> tuple[int, int, int]:
+    """The handler after the `=>` at ``arrow`` of a `match` arm or `select!` branch.
+
+    Returns (first, stop, next): its tokens are ``[first, stop)`` (a block without its braces, or
+    an expression up to the next top-level comma) and the following arm starts at ``next``.
+    """
+    h = arrow + 1
+    if r.t[h] == "{":
+        close = r.close_of(h)
+        nxt = close + 1
+        if nxt < end and r.t[nxt] == ",":
+            nxt += 1
+        return h + 1, close, nxt
+    stop = min(r.until(h, (",",)), end)
+    return h, stop, stop + 1
+
+
 def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
     """Branches `pattern = future => handler` of a `select!` whose body opens at ``open_``."""
     t = r.t
@@ -769,20 +786,9 @@ def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
                 break
             pattern = _fold(r.src(j, eq - 1))
             future = _code_only(r, eq + 1, arrow - 1)
-        h = arrow + 1
-        if t[h] == "{":
-            h_end = r.close_of(h)
-            nxt = h_end + 1
-            if nxt < end and t[nxt] == ",":
-                nxt += 1
-            handler = _code_only(r, h + 1, h_end - 1) if h_end - 1 > h else ""
-            body = range(h + 1, h_end)
-        else:
-            h_end = min(r.until(h, (",",)), end)
-            nxt = h_end + 1
-            handler = _code_only(r, h, h_end - 1)
-            body = range(h, h_end)
-        words = {t[x] for x in body}
+        first, stop, nxt = _arm_body(r, arrow, end)
+        handler = _code_only(r, first, stop - 1) if stop > first else ""
+        words = {t[x] for x in range(first, stop)}
         action = (
             "nothing"
             if not handler
@@ -850,16 +856,7 @@ def _arms(r: _Reader, k: int) -> list[Arm]:
         if arrow >= end:
             break
         pattern = _fold(r.src(j, arrow - 1))
-        a = arrow + 1
-        if t[a] == "{":
-            a_end = r.close_of(a)
-            nxt = a_end + 1
-            if nxt < end and t[nxt] == ",":
-                nxt += 1
-        else:
-            a_end = r.until(a, (",",))
-            a_end = min(a_end, end)
-            nxt = a_end + 1
+        a, a_end, nxt = _arm_body(r, arrow, end)
         arm = Arm(pattern, [], [], [], r.line(j), [], scrutinee)
         x = a
         while x < a_end:

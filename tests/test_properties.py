@@ -23,11 +23,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fuzz"))
 from fuzz_scanner import check_scan, check_tokens  # noqa: E402
 
+
+def _corpus_seeds(limit: int = 40, max_bytes: int = 40_000) -> list[Path]:
+    """A fixed, spread-out sample of real crate files from `make corpus`, when present.
+
+    Mutating real code that nobody here wrote reaches shapes our own fixtures do not have.
+    """
+    files = sorted(p for p in (ROOT / "corpus").rglob("*.rs") if p.stat().st_size <= max_bytes)
+    step = max(1, len(files) // limit)
+    return files[::step][:limit]
+
+
 SEEDS = [
     ROOT / "svixbt" / "data" / "sample_cleaner.rs",
     *sorted((ROOT / "tests" / "fixtures").glob("*.rs")),
+    *_corpus_seeds(),
 ]
-SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
+SEED_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in SEEDS]
 
 # Fragments that matter to a brace-balancing scanner: brackets, quotes, comment and raw-string
 # openers and closers, item keywords, attributes, and line endings of both kinds.

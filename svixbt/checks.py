@@ -235,6 +235,23 @@ def record_errors(user: str, think: str, code: str, context: str | None) -> list
     return errs
 
 
+def _likeness(
+    what: str,
+    text: str,
+    grams: set[tuple[str, str, str]],
+    other: str,
+    other_grams: set[tuple[str, str, str]],
+    limit: float,
+    label: str,
+) -> list[str]:
+    if text == other:
+        return [f"{what} duplicates {label}"]
+    score = jaccard(grams, other_grams)
+    if score > limit:
+        return [f"{what} is a near duplicate of {label} (Jaccard {score:.2f} > {limit})"]
+    return []
+
+
 class Variety:
     """Duplicate and near-duplicate requests and thinks, against every record seen so far."""
 
@@ -247,20 +264,8 @@ class Variety:
         tu, tt = trigrams(user), trigrams(think)
         errs: list[str] = []
         for label, ou, user_o, ot, think_o in self.seen:
-            if user_o == user:
-                errs.append(f"request duplicates {label}")
-            elif jaccard(tu, ou) > REQUEST_MAX_JACCARD:
-                errs.append(
-                    f"request is a near duplicate of {label} "
-                    f"(Jaccard {jaccard(tu, ou):.2f} > {REQUEST_MAX_JACCARD})"
-                )
-            if think_o == think:
-                errs.append(f"think duplicates {label}")
-            elif jaccard(tt, ot) > THINK_MAX_JACCARD:
-                errs.append(
-                    f"think is a near duplicate of {label} "
-                    f"(Jaccard {jaccard(tt, ot):.2f} > {THINK_MAX_JACCARD})"
-                )
+            errs += _likeness("request", user, tu, user_o, ou, REQUEST_MAX_JACCARD, label)
+            errs += _likeness("think", think, tt, think_o, ot, THINK_MAX_JACCARD, label)
         return errs
 
     def add(self, user: str, think: str, label: str) -> None:

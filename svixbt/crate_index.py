@@ -1,0 +1,454 @@
+"""The crate, read once: its fns, where each is called, and the task each call runs in.
+
+A call site is resolved the way rustc would find the fn, as far as names allow: through the file's
+`use` map, `crate::`/`self::`/`super::` paths, the crate's own name, same-module fns and
+`Type::method` paths. A method called as `x.name(..)` on an unknown receiver cannot be resolved
+by name, so it never counts as a known caller; it makes the caller set incomplete instead.
+
+Execution context comes from the region tree of the calling fn (``flow``): a call inside a
+`tokio::spawn` runs in the task that spawn starts; inside a `tokio::join!` branch it runs as that
+branch of the caller's task; a plain `.await` runs in the caller's own context, which is then
+looked up the same way. What cannot be worked out is returned as unknown, and never said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .facts2 import Src
+from .flow import Flow, Region, build_flow
+from .mechanisms import resolve
+from .pipeline import FileScan, scan_source
+from .sources import InputError, crate_root, read_source, rust_files
+
+__all__ = ["FnDef", "Site", "Context", "CrateIndex", "build_index", "single_file_index"]
+
+
+@dataclass(frozen=True)
+class FnDef:
+    file: int  # index into CrateIndex.files
+    item: int  # index into that file's items
+    name: str
+    module: str  # `crate::queue::redis`
+    owner: str  # the impl's self type for a method, "" for a free fn
+    visibility: str
+    is_test: bool
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.file, self.item)
+
+    @property
+    def path(self) -> str:
+        return "::".join(p for p in (self.module, self.owner, self.name) if p)
+
+
+@dataclass(frozen=True)
+class Site:
+    """One call of a crate fn: where, by which fn, and inside what."""
+
+    file: int
+    caller: int | None  # item index of the enclosing fn in that file
+    caller_name: str
+    tok: int
+    line: int
+    src: Src  # the call expression
+    written: str
+    awaited: bool
+    is_test: bool
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a fn runs, as worked out from one call path.
+
+    kind: ``spawned`` (a task started by ``mechanism`` in ``by``), ``blocking`` (the blocking
+    pool), ``join-branch`` (branch ``index`` of ``siblings`` of a join in ``by``), ``select``
+    (a future raced in a select in ``by``), ``main`` (the fn `main`).
+    """
+
+    kind: str
+    by: str  # the fn whose code holds the mechanism
+    by_file: str
+    mechanism: str
+    path: tuple[str, ...]  # fn names from the subject's caller up to ``by``
+    proof: tuple[Src, ...]  # the call sites along the path
+    repeated: str = ""  # a spawn inside a loop or iterator: one task per element
+    index: int = 0
+    siblings: int = 0
+    branch_calls: tuple[str, ...] = ()  # for a join: the main call of each branch
+    guard: tuple[str, ...] = ()  # conditions between the call and the mechanism, innermost first
+
+
+@dataclass
+class CrateIndex:
+    root: Path | None
+    files: list[FileScan]
+    rel: list[str]  # each file's path relative to the crate root
+    modules: list[str]
+    complete: bool  # every .rs file under src/ was read
+    crate_name: str
+    fns: list[FnDef] = field(default_factory=list)
+    sites: dict[tuple[int, int], list[Site]] = field(default_factory=dict)
+    # Names used as values (`.map(check)`) or called as methods on unknown receivers: callers of
+    # a fn with such a name cannot be listed completely.
+    value_uses: set[str] = field(default_factory=set)
+    method_calls: set[str] = field(default_factory=set)
+    _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
+    _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
+
+    # -- lookups --------------------------------------------------------------------------
+    def file_of(self, fs: FileScan) -> int | None:
+        for i, f in enumerate(self.files):
+            if f is fs or f.source.path.resolve() == fs.source.path.resolve():
+                return i
+        return None
+
+    def fn_at(self, file: int, item: int) -> FnDef | None:
+        return next((d for d in self.fns if d.file == file and d.item == item), None)
+
+    def flow(self, file: int, item: int) -> Flow | None:
+        key = (file, item)
+        if key not in self._flows:
+            fs = self.files[file]
+            it = fs.items[item]
+            fl: Flow | None = None
+            if it.kind == "fn" and it.body_start is not None:
+                rng = fs.scan.token_range(it.body_start, it.end)
+                if len(rng) >= 2:
+                    fl = build_flow(fs.scan, rng.start + 1, rng.stop - 1, fs.imports)
+            self._flows[key] = fl
+        return self._flows[key]
+
+    def callers(self, d: FnDef, tests: bool = False) -> list[Site]:
+        return [s for s in self.sites.get(d.key, []) if tests or not s.is_test]
+
+    def callers_complete(self, d: FnDef) -> bool:
+        """True when ``callers`` lists every call of ``d`` in the program: the whole crate was
+        read, nothing outside it can name ``d``, and no call by value or method syntax hides."""
+        if not self.complete or d.visibility == "pub":
+            return False
+        if d.name in self.value_uses:
+            return False
+        # A method may be called as `x.name(..)` on a receiver we cannot type.
+        return not (d.owner and d.name in self.method_calls)
+
+    # -- execution context ----------------------------------------------------------------
+    def contexts(self, d: FnDef, depth: int = 0) -> list[Context] | None:
+        """Where ``d`` runs, one entry per distinct context; None when unknown.
+
+        Known only when every call is known (``callers_complete``, or ``d`` is `main`) and each
+        call path ends in a task mechanism or `main`.
+        """
+        if d.name == "main" and d.module == "crate" and not d.owner:
+            return [Context("main", "main", self.rel[d.file], "", (), ())]
+        if depth > 6 or not self.callers_complete(d):
+            return None
+        sites = self.callers(d)
+        if not sites:
+            return None
+        out: list[Context] = []
+        for s in sites:
+            ctx = self.site_context(s, depth)
+            if ctx is None:
+                return None
+            for c in ctx:
+                if c not in out:
+                    out.append(c)
+        return out
+
+    def site_context(self, s: Site, depth: int = 0) -> list[Context] | None:
+        """The context a call at ``s`` runs in."""
+        if s.caller is None:
+            return None
+        fl = self.flow(s.file, s.caller)
+        if fl is None:
+            return None
+        reg = fl.region_at(s.tok)
+        found = self._mechanism_region(fl, reg)
+        fs = self.files[s.file]
+        if found is not None:
+            kind, r = found
+            return [self._context(kind, r, fl, s, fs)]
+        # A plain call: it runs wherever the caller runs.
+        caller = self.fn_at(s.file, s.caller)
+        if caller is None:
+            return None
+        up = self.contexts(caller, depth + 1)
+        if up is None:
+            return None
+        return [
+            Context(
+                c.kind, c.by, c.by_file, c.mechanism, (s.caller_name, *c.path),
+                (s.src, *c.proof), c.repeated, c.index, c.siblings, c.branch_calls, c.guard,
+            )
+            for c in up
+        ]
+
+    @staticmethod
+    def _mechanism_region(fl: Flow, reg: Region) -> tuple[str, Region] | None:
+        for r in fl.chain(reg.id):
+            if r.kind in ("spawn", "blocking"):
+                return r.kind, r
+            if r.kind == "join-branch":
+                return "join-branch", r
+            if r.kind in ("select-future", "select-handler"):
+                return "select", r
+        return None
+
+    def _context(self, kind: str, r: Region, fl: Flow, s: Site, fs: FileScan) -> Context:
+        kind = "spawned" if kind == "spawn" else kind
+        repeated = ""
+        branch_calls: tuple[str, ...] = ()
+        if kind == "spawned":
+            for anc in fl.chain(r.id)[1:]:
+                if anc.kind == "loop":
+                    repeated = f"{anc.keyword} {anc.head}".strip()
+                    break
+        if kind == "join-branch":
+            branches = [
+                x for x in fl.regions if x.kind == "join-branch" and x.start_tok == r.start_tok
+            ]
+            branch_calls = tuple(self._main_call(fs, fl, b) for b in branches)
+        guard = tuple(c.head for c in fl.conditions(fl.region_at(s.tok).id, stop=r.id))
+        return Context(
+            kind, s.caller_name, self.rel[s.file], r.keyword, (s.caller_name,), (s.src,),
+            repeated, r.index, r.siblings, branch_calls, guard,
+        )
+
+    def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
+        """The call a join branch exists for: the last awaited crate-fn call in it."""
+        t = fs.scan.texts
+        found = ""
+        for k in range(branch.lo, branch.hi):
+            if t[k] == "await" and k >= 2 and t[k - 1] == ".":
+                opener = _opener_of(t, k - 2, branch.lo)
+                if opener > 0:
+                    j = opener - 1
+                    start = j
+                    while start >= 2 and t[start - 1] == "::":
+                        start -= 2
+                    if fs.scan.codes[j] == "n" and (start == 0 or t[start - 1] != "."):
+                        found = "::".join(t[start : j + 1 : 2])
+        return found
+
+
+def _opener_of(t: list[str], close: int, lo: int) -> int:
+    """The `(` matching the `)` at ``close`` (the scan's match table maps openers only)."""
+    if t[close] != ")":
+        return -1
+    depth = 0
+    for j in range(close, lo - 1, -1):
+        if t[j] == ")":
+            depth += 1
+        elif t[j] == "(":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _module_of(rel_src: Path) -> str:
+    parts = list(rel_src.with_suffix("").parts)
+    if parts and parts[-1] in ("lib", "main", "mod"):
+        parts = parts[:-1]
+    if parts and parts[0] == "bin":
+        parts = []
+    return "::".join(["crate", *parts])
+
+
+def _crate_name(root: Path) -> str:
+    try:
+        text = (root / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    m = re.search(r'(?ms)^\[package\].*?^\s*name\s*=\s*"([^"]+)"', text)
+    return m.group(1).replace("-", "_") if m else ""
+
+
+def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> CrateIndex:
+    """The index of the crate around ``path`` (nearest Cargo.toml, its src/ tree); a file
+    outside any crate is indexed alone. ``cache`` maps crate roots to indexes already built."""
+    root = crate_root(path)
+    src = root / "src" if root is not None else None
+    if root is None or src is None or not src.is_dir():
+        return single_file_index(scan_source(read_source(path)))
+    if cache is not None and root in cache:
+        return cache[root]
+    complete = True
+    try:
+        files = rust_files([src])
+    except InputError:
+        files = []
+        complete = False
+    scans: list[FileScan] = []
+    rels: list[str] = []
+    modules: list[str] = []
+    for f in files:
+        try:
+            fs = scan_source(read_source(f))
+        except InputError:
+            complete = False
+            continue
+        scans.append(fs)
+        rels.append(f.resolve().relative_to(root.resolve()).as_posix())
+        modules.append(_module_of(f.resolve().relative_to(src.resolve())))
+    idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
+    _index_fns(idx)
+    _index_sites(idx)
+    if cache is not None:
+        cache[root] = idx
+    return idx
+
+
+def single_file_index(fs: FileScan) -> CrateIndex:
+    """An index of one file: call sites inside it, nothing claimed about the rest."""
+    idx = CrateIndex(None, [fs], [fs.source.path.name], ["crate"], False, "")
+    _index_fns(idx)
+    _index_sites(idx)
+    return idx
+
+
+def _index_fns(idx: CrateIndex) -> None:
+    for fi, fs in enumerate(idx.files):
+        for ii, it in enumerate(fs.items):
+            if it.kind != "fn":
+                continue
+            owner = ""
+            if it.parent is not None:
+                parent = fs.items[it.parent]
+                if parent.kind == "impl":
+                    target = parent.name.split(" for ")[-1]
+                    owner = target.split("<")[0].strip()
+                elif parent.kind == "trait":
+                    owner = parent.name
+                elif parent.kind == "fn":
+                    continue  # a fn inside a fn body is local to it
+            d = FnDef(fi, ii, it.name, idx.modules[fi], owner, it.visibility, it.is_test)
+            idx.fns.append(d)
+            idx._by_module.setdefault((d.module if not owner else owner, it.name), []).append(d)
+
+
+def _enclosing_fn(fs: FileScan, offset: int) -> int | None:
+    best: int | None = None
+    for i, it in enumerate(fs.items):
+        if it.kind == "fn" and it.start <= offset < it.end and (
+            best is None or it.start >= fs.items[best].start
+        ):
+            best = i
+    return best
+
+
+def _parent_module(module: str) -> str:
+    return module.rsplit("::", 1)[0] if "::" in module else module
+
+
+def _resolve_target(idx: CrateIndex, fi: int, parts: list[str], in_impl: str) -> list[FnDef]:
+    """Crate fns a call written as ``parts`` in file ``fi`` can name."""
+    fs = idx.files[fi]
+    module = idx.modules[fi]
+    if parts[0] in ("Self",) and in_impl:
+        parts = [in_impl, *parts[1:]]
+    full = resolve(parts, fs.imports)
+    segs = full.split("::")
+    if segs[0] == idx.crate_name and idx.crate_name:
+        segs = ["crate", *segs[1:]]
+    elif segs[0] == "self":
+        segs = [*module.split("::"), *segs[1:]]
+    elif segs[0] == "super":
+        m = module
+        while segs and segs[0] == "super":
+            m = _parent_module(m)
+            segs = segs[1:]
+        segs = [*m.split("::"), *segs]
+    elif segs[0] != "crate":
+        if len(segs) == 1:
+            segs = [*module.split("::"), segs[0]]
+        elif segs[0][:1].isupper():
+            # `Type::method(..)`: a method of a same-crate type of that name.
+            return list(idx._by_module.get((segs[-2], segs[-1]), []))
+        else:
+            # `child::f(..)` through a module declared below this one.
+            segs = [*module.split("::"), *segs]
+    name = segs[-1]
+    owner_or_module = "::".join(segs[:-1])
+    found = list(idx._by_module.get((owner_or_module, name), []))
+    if not found and len(segs) >= 2 and segs[-2][:1].isupper():
+        found = list(idx._by_module.get((segs[-2], name), []))
+    return found
+
+
+def _index_sites(idx: CrateIndex) -> None:
+    for fi, fs in enumerate(idx.files):
+        t, c, st = fs.scan.texts, fs.scan.codes, fs.scan.starts
+        n = len(t)
+        impl_spans = [
+            (it.start, it.end, it.name.split(" for ")[-1].split("<")[0].strip())
+            for it in fs.items
+            if it.kind == "impl"
+        ]
+        uses = [(u.start, u.end) for u in fs.scan.uses]
+        for k in range(n):
+            if c[k] != "n":
+                continue
+            prev = t[k - 1] if k else ""
+            nxt = t[k + 1] if k + 1 < n else ""
+            if prev == ".":
+                if nxt == "(" or nxt == "::":
+                    idx.method_calls.add(t[k])
+                continue
+            if prev == "::" or prev == "fn":
+                continue
+            parts = [t[k]]
+            j = k + 1
+            while j + 1 < n and t[j] == "::" and c[j + 1] == "n":
+                parts.append(t[j + 1])
+                j += 2
+            if j + 1 < n and t[j] == "::" and t[j + 1] == "<":
+                # Turbofish: skip the generic arguments to the call's `(`.
+                depth = 0
+                x = j + 1
+                while x < n:
+                    depth += t[x] == "<"
+                    depth -= t[x] == ">"
+                    x += 1
+                    if depth == 0:
+                        break
+                j = x
+            if j >= n:
+                continue
+            if t[j] != "(":
+                # A fn named without a call: passed as a value (`.map(check)`), unless it is a
+                # path inside a `use` declaration.
+                if t[j] not in ("!", "{", "<") and len(parts) == 1:
+                    off = st[k]
+                    if not any(a <= off < b for a, b in uses):
+                        idx.value_uses.add(parts[-1])
+                continue
+            off = st[k]
+            in_impl = next((name for a, b, name in impl_spans if a <= off < b), "")
+            targets = _resolve_target(idx, fi, parts, in_impl)
+            if not targets:
+                continue
+            caller = _enclosing_fn(fs, off)
+            close = fs.scan.match[j] if fs.scan.match[j] > j else j
+            awaited = close + 2 < n and t[close + 1] == "." and t[close + 2] == "await"
+            is_test = caller is not None and fs.items[caller].is_test
+            end = st[close] + 1
+            site = Site(
+                fi,
+                caller,
+                fs.items[caller].name if caller is not None else "",
+                k,
+                fs.scan.line_of(off),
+                Src(off, end, fs.text[off:end]),
+                "::".join(parts),
+                awaited,
+                is_test,
+            )
+            for d in targets:
+                if caller is not None and (fi, caller) == d.key:
+                    continue  # recursion is not a caller
+                idx.sites.setdefault(d.key, []).append(site)

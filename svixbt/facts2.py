@@ -1,0 +1,769 @@
+"""Facts: what one item does, read off its tokens once, each with the source span that proves it.
+
+Every fact records the region it sits in (``flow.Region``), so a later layer can tell a loop's own
+wait from the interval of a task the loop spawns, and a log that fires on every pass from one
+guarded by `if rows > 0`. Values are evaluated (`60 * 60 * 12` seconds is 12 hours) by
+``values``, never guessed. Facts know nothing of other files and nothing of English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .flow import Flow, Region, build_flow, fold
+from .mechanisms import CANCEL_METHODS, mechanism, resolve
+from .pipeline import FileScan
+from .scanner import Item
+from .values import duration_seconds, eval_number
+
+__all__ = [
+    "Src",
+    "Call",
+    "Wait",
+    "Log",
+    "Exit",
+    "Assign",
+    "Const",
+    "Sql",
+    "Spawn",
+    "Schedule",
+    "Backoff",
+    "Jitter",
+    "ItemFacts",
+    "item_facts",
+    "file_consts",
+    "LOG_LEVELS",
+]
+
+LOG_LEVELS = ("trace", "debug", "info", "warn", "error")
+_LOG_CRATES = ("tracing", "log")
+_SQL_VERB = re.compile(r"(?i)^\s*(UPDATE|DELETE|SELECT|INSERT|SET|WITH|BEGIN|LOCK)\b")
+_SQL_TABLE = re.compile(r"(?i)\b(?:UPDATE|FROM|INTO|JOIN)\s+([A-Za-z_][\w.]*)")
+_SQL_VERBS_ANY = re.compile(r"(?i)\b(UPDATE|DELETE|INSERT)\b")
+
+
+@dataclass(frozen=True)
+class Src:
+    """A span of the file's text: the proof of a fact. ``text`` equals ``file[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Call:
+    name: str  # last path segment or method name
+    written: str  # as written: `tokio::time::sleep`, `clean_expired_messages`, `.ack`
+    full: str  # resolved through `use` (fns and macros); the method name for methods
+    kind: str  # fn | method | macro
+    args: list[str]  # folded
+    awaited: bool
+    propagates: bool  # followed by `?` (after `.await` when awaited)
+    region: int
+    tok: int  # token of the name
+    open_tok: int
+    close_tok: int
+    src: Src  # from the path (or method name) through the closing bracket
+    receiver: str = ""  # for a method: the receiver as written (folded), when short
+
+
+@dataclass
+class Wait:
+    role: str  # sleep | interval | tick | timeout
+    mechanism: str  # resolved path, or `tick` for `interval.tick()`
+    written: str
+    arg: str  # the duration argument as written
+    seconds: float | None
+    region: int
+    src: Src
+    const: str = ""  # a const the duration comes from
+    var: str = ""  # the interval variable a tick reads, or the variable a duration comes from
+
+
+@dataclass
+class Log:
+    level: str
+    macro: str  # as written
+    message: str  # the format string, if any
+    fields: list[str]
+    region: int
+    src: Src
+
+
+@dataclass
+class Exit:
+    kind: str  # return | break | continue | question
+    expr: str  # `return Ok(())` -> `Ok(())`
+    region: int
+    src: Src
+
+
+@dataclass
+class Assign:
+    var: str
+    value: str  # folded
+    region: int
+    src: Src
+    is_let: bool = False
+    # `x = if cond { a } else { b }` -> (cond, a, b)
+    branches: tuple[str, str, str] | None = None
+
+
+@dataclass
+class Const:
+    name: str
+    type_text: str
+    expr: str
+    value: float | None  # seconds for a Duration
+    is_duration: bool
+    local: bool
+    src: Src
+    comment: str = ""  # a plain comment right above it (the author's words)
+
+
+@dataclass
+class Sql:
+    verbs: list[str]  # statement verbs in order (UPDATE, DELETE ...)
+    tables: list[str]
+    limit: bool
+    skip_locked: bool
+    statement_timeout: str  # the value set by `SET [LOCAL] statement_timeout`, if any
+    local: bool  # `SET LOCAL`
+    region: int
+    src: Src
+
+
+@dataclass
+class Spawn:
+    region: int  # the spawn/blocking region
+    mechanism: str
+    written: str
+    src: Src
+    handle: str  # "dropped" | "bound:<name>" | "awaited" | "returned" | "collected" | "unknown"
+    repeated: str  # "" or the loop/closure head that makes it one task per element
+    at_region: int  # the region the spawn call itself sits in
+
+
+@dataclass
+class Schedule:
+    """An array of durations: a retry or migration schedule."""
+
+    name: str
+    seconds: list[float]
+    src: Src
+    region: int
+
+
+@dataclass
+class Backoff:
+    """`x = (x * f).min(cap)`: doubling (or growing) a wait up to a cap."""
+
+    var: str
+    factor: float
+    cap_seconds: float | None
+    cap_expr: str
+    src: Src
+    region: int
+
+
+@dataclass
+class Jitter:
+    """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`: a delay varied by ±J."""
+
+    fraction: float
+    const: str
+    base: str  # the duration being varied, as written
+    src: Src
+    region: int
+
+
+@dataclass
+class ItemFacts:
+    index: int
+    item: Item
+    name: str
+    kind: str
+    is_async: bool
+    is_pub: bool
+    params: list[tuple[str, str]]
+    returns: str
+    doc: str
+    flow: Flow | None
+    calls: list[Call] = field(default_factory=list)
+    waits: list[Wait] = field(default_factory=list)
+    logs: list[Log] = field(default_factory=list)
+    exits: list[Exit] = field(default_factory=list)
+    assigns: list[Assign] = field(default_factory=list)
+    consts: list[Const] = field(default_factory=list)
+    sql: list[Sql] = field(default_factory=list)
+    spawns: list[Spawn] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    backoffs: list[Backoff] = field(default_factory=list)
+    jitters: list[Jitter] = field(default_factory=list)
+    comments: list[Src] = field(default_factory=list)
+    idents: set[str] = field(default_factory=set)
+    tail: Src | None = None  # the body's final expression
+    attrs: tuple[str, ...] = ()
+
+    def const(self, name: str) -> Const | None:
+        return next((c for c in self.consts if c.name == name), None)
+
+    def region(self, rid: int) -> Region:
+        assert self.flow is not None
+        return self.flow.regions[rid]
+
+    def own(self, rid: int) -> bool:
+        """True when region ``rid`` runs in the item's own task (not a task it spawns)."""
+        return self.flow is not None and self.flow.task_of(rid).parent is None
+
+    def loops(self) -> list[Region]:
+        return [r for r in self.flow.regions if r.kind == "loop"] if self.flow else []
+
+
+class _Reader:
+    """Token helpers over one item's range of a scanned file."""
+
+    def __init__(self, fs: FileScan, lo: int, hi: int) -> None:
+        self.fs = fs
+        self.scan = fs.scan
+        self.t = fs.scan.texts
+        self.c = fs.scan.codes
+        self.s = fs.scan.starts
+        self.m = fs.scan.match
+        self.lo = lo
+        self.hi = hi
+
+    def close_of(self, k: int) -> int:
+        j = self.m[k] if 0 <= k < len(self.m) else -1
+        return j if j > k else self.hi - 1
+
+    def src(self, a: int, b: int) -> Src:
+        """The source of tokens ``a`` through ``b`` inclusive."""
+        start = self.s[a]
+        end = self.s[b] + len(self.t[b])
+        return Src(start, end, self.scan.text[start:end])
+
+    def code(self, a: int, b: int) -> str:
+        """Tokens ``[a, b)`` as written, comments dropped, whitespace folded."""
+        parts: list[str] = []
+        prev_end = -1
+        for k in range(a, b):
+            if self.c[k] in "cdi":
+                continue
+            st = self.s[k]
+            if prev_end >= 0 and st > prev_end:
+                parts.append(" ")
+            parts.append(self.t[k])
+            prev_end = st + len(self.t[k])
+        return fold("".join(parts))
+
+    def until(self, k: int, stops: tuple[str, ...], end: int | None = None) -> int:
+        end = self.hi if end is None else end
+        j = k
+        while j < end:
+            tj = self.t[j]
+            if tj in stops and self.c[j] == "p":
+                return j
+            if self.c[j] == "p" and tj in ("(", "[", "{"):
+                j = self.close_of(j) + 1
+                continue
+            j += 1
+        return end
+
+    def args(self, open_: int) -> list[tuple[int, int]]:
+        close = self.close_of(open_)
+        out: list[tuple[int, int]] = []
+        j = open_ + 1
+        while j < close:
+            stop = self.until(j, (",",), close)
+            if stop > j:
+                out.append((j, stop))
+            j = stop + 1
+        return out
+
+
+def _string_value(tok: str) -> str:
+    """Contents of a Rust string literal token (raw or not), without its quotes."""
+    m = re.match(r'^[bc]?r(#*)"(.*)"\1$', tok, re.S)
+    if m:
+        return m.group(2)
+    m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
+    # A `\` at the end of a line continues the string without the newline and indentation.
+    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
+
+
+def file_consts(fs: FileScan) -> dict[str, float]:
+    """Numeric values of every const of the file (durations in seconds), for evaluating others."""
+    out: dict[str, float] = {}
+    t, c = fs.scan.texts, fs.scan.codes
+    for i in range(len(t) - 3):
+        if t[i] in ("const", "static") and c[i + 1] == "n" and t[i + 2] == ":":
+            j = i + 3
+            while j < len(t) and t[j] not in ("=", ";"):
+                j += 1
+            k = j + 1
+            while k < len(t) and t[k] != ";":
+                k += 1
+            toks = [x for x, cc in zip(t[j + 1 : k], c[j + 1 : k], strict=True) if cc not in "cdi"]
+            v = duration_seconds(toks, out)
+            if v is None:
+                v = eval_number(toks, out)
+            if v is not None:
+                out.setdefault(t[i + 1], v)
+    return out
+
+
+def _signature(r: _Reader, item: Item, body: int) -> tuple[list[tuple[str, str]], str]:
+    """Parameters (name, type) and the return type of a fn."""
+    t = r.t
+    k = r.lo
+    while k < body and t[k] != "(":
+        k += 1
+    if k >= body:
+        return [], ""
+    close = r.close_of(k)
+    params: list[tuple[str, str]] = []
+    for a, b in r.args(k):
+        piece = t[a:b]
+        if ":" in piece:
+            colon = a + piece.index(":")
+            # The binding is the last name before the colon (`mut queue_rx: T` -> queue_rx).
+            name = next((t[x] for x in range(colon - 1, a - 1, -1) if r.c[x] == "n"), "")
+            params.append((name, r.code(colon + 1, b)))
+        elif "self" in piece:
+            params.append(("self", r.code(a, b)))
+    ret = ""
+    if close + 1 < body and t[close + 1] == "->":
+        where = next((x for x in range(close + 2, body) if t[x] == "where"), body)
+        ret = r.code(close + 2, where)
+    return params, ret
+
+
+def item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None = None) -> ItemFacts:
+    """Facts of item ``index`` of a scanned file."""
+    item = fs.items[index]
+    rng = fs.scan.token_range(item.keyword_start, item.end)
+    r = _Reader(fs, rng.start, rng.stop)
+    body = next(
+        (k for k in range(r.lo, r.hi) if r.s[k] == item.body_start),
+        r.hi,
+    )
+    params, ret = ([], "")
+    if item.kind == "fn":
+        params, ret = _signature(r, item, body)
+    flow = None
+    if item.kind == "fn" and body < r.hi:
+        flow = build_flow(fs.scan, body + 1, r.close_of(body), fs.imports)
+    f = ItemFacts(
+        index=index,
+        item=item,
+        name=item.name,
+        kind=item.kind,
+        is_async="async" in item.qualifiers,
+        is_pub=item.visibility == "pub",
+        params=params,
+        returns=ret,
+        doc=item.doc,
+        flow=flow,
+        attrs=item.attrs,
+    )
+    consts = dict(consts_num if consts_num is not None else file_consts(fs))
+    _read_consts(fs, r, f, consts)
+    f.idents = {r.t[k] for k in range(r.lo, r.hi) if r.c[k] == "n"}
+    for k in range(r.lo, r.hi):
+        if r.c[k] == "c" and r.t[k].startswith("//"):
+            f.comments.append(r.src(k, k))
+    if flow is None:
+        return f
+    for k in range(flow.lo, flow.hi):
+        _fact_at(r, f, flow, k, consts)
+    _spawns(r, f, flow)
+    f.tail = _tail(r, flow)
+    return f
+
+
+def _read_consts(fs: FileScan, r: _Reader, f: ItemFacts, consts: dict[str, float]) -> None:
+    """Consts the item declares, then file-level consts it names (with their comments)."""
+    t, c = r.t, r.c
+    for k in range(r.lo, r.hi):
+        if t[k] == "const" and k + 2 < r.hi and c[k + 1] == "n" and t[k + 2] == ":":
+            f.consts.append(_const_at(r, k, consts, local=True))
+    names = {t[k] for k in range(r.lo, r.hi) if c[k] == "n"}
+    for other in fs.items:
+        if other.kind in ("const", "static") and other.parent is None and other.name in names:
+            orng = fs.scan.token_range(other.keyword_start, other.end)
+            ro = _Reader(fs, orng.start, orng.stop)
+            k = next((x for x in orng if t[x] in ("const", "static")), -1)
+            if k >= 0 and c[k + 1] == "n":
+                f.consts.append(_const_at(ro, k, consts, local=False))
+
+
+def _const_at(r: _Reader, k: int, consts: dict[str, float], local: bool) -> Const:
+    t = r.t
+    name = t[k + 1]
+    eq = r.until(k + 2, ("=", ";"))
+    semi = r.until(eq + 1, (";",))
+    toks = [x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"]
+    secs = duration_seconds(toks, consts)
+    value = secs if secs is not None else eval_number(toks, consts)
+    if value is not None:
+        consts[name] = value
+    p = k - 1
+    while p >= 0 and r.t[p] in ("pub", "(", ")", "crate"):
+        p -= 1
+    lines: list[str] = []
+    # Consecutive `//` lines right above the const, read as one comment (the author's words).
+    expect = r.scan.line_of(r.s[p + 1]) - 1
+    while p >= 0 and r.c[p] == "c" and t[p].startswith("//") and not t[p].startswith("///"):
+        if r.scan.line_of(r.s[p]) != expect:
+            break
+        lines.insert(0, t[p][2:].strip())
+        expect -= 1
+        p -= 1
+    comment = " ".join(lines)
+    return Const(
+        name,
+        r.code(k + 3, eq),
+        r.code(eq + 1, semi),
+        value,
+        secs is not None,
+        local,
+        r.src(k, min(semi, r.hi - 1)),
+        comment,
+    )
+
+
+def _fact_at(r: _Reader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
+    t, c = r.t, r.c
+    tk, ck = t[k], c[k]
+    rid = flow.region_at(k).id
+    if ck == "s":
+        _sql_at(r, f, k, rid)
+        return
+    if ck == "p":
+        if tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+"):
+            f.exits.append(Exit("question", "", rid, r.src(k, k)))
+        return
+    if ck != "n":
+        return
+    prev = t[k - 1] if k > r.lo else ""
+    if tk in ("return", "break", "continue") and prev != "::":
+        end = r.until(k + 1, (";", "}", ","), flow.hi)
+        f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
+        return
+    if tk == "let" or (prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] == "="):
+        _assign_at(r, f, flow, k, rid, consts)
+    if prev == "." and k + 1 < r.hi and t[k + 1] == "(":
+        _method_at(r, f, k, rid, consts)
+        return
+    if prev in ("::", ".") or prev == "fn":
+        return
+    parts, j = _path(r, k)
+    if j >= r.hi:
+        return
+    if t[j] == "(" and c[j] == "p":
+        _fn_call_at(r, f, k, parts, j, rid, consts)
+    elif t[j] == "!" and j + 1 < r.hi and t[j + 1] in ("(", "{", "["):
+        _macro_at(r, f, k, parts, j + 1, rid)
+
+
+def _path(r: _Reader, k: int) -> tuple[list[str], int]:
+    parts = [r.t[k]]
+    j = k + 1
+    while j + 1 < r.hi and r.t[j] == "::" and r.c[j + 1] == "n":
+        parts.append(r.t[j + 1])
+        j += 2
+    if j + 1 < r.hi and r.t[j] == "::" and r.t[j + 1] == "<":
+        depth = 0
+        x = j + 1
+        while x < r.hi:
+            if r.t[x] == "<":
+                depth += 1
+            elif r.t[x] == ">":
+                depth -= 1
+                if depth == 0:
+                    x += 1
+                    break
+            x += 1
+        j = x
+    return parts, j
+
+
+def _after_call(r: _Reader, close: int) -> tuple[bool, bool]:
+    """(awaited, propagates) for a call closing at ``close``."""
+    t = r.t
+    awaited = close + 2 < r.hi and t[close + 1] == "." and t[close + 2] == "await"
+    nxt = close + 3 if awaited else close + 1
+    return awaited, nxt < r.hi and t[nxt] == "?"
+
+
+def _fn_call_at(
+    r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int,
+    consts: dict[str, float],
+) -> None:
+    close = r.close_of(open_)
+    awaited, prop = _after_call(r, close)
+    written = "::".join(parts)
+    full = resolve(parts, r.fs.imports)
+    args = [r.code(a, b) for a, b in r.args(open_)]
+    call = Call(parts[-1], written, full, "fn", args, awaited, prop, rid, k, open_, close,
+                r.src(k, close))
+    f.calls.append(call)
+    mech = mechanism(full)
+    if mech is not None and mech.role in ("sleep", "interval", "timeout") and not mech.is_macro:
+        argspans = r.args(open_)
+        if argspans:
+            a, b = argspans[0]
+            f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
+    if parts[-1] in ("random_range", "gen_range"):
+        _jitter_at(r, f, open_, rid, consts)
+
+
+def _wait(
+    r: _Reader, role: str, mech: str, written: str, a: int, b: int, rid: int, src: Src,
+    consts: dict[str, float],
+) -> Wait:
+    toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
+    if toks and toks[0] in ("*", "&"):
+        toks = toks[1:]
+    secs = duration_seconds(toks, consts)
+    const = toks[0] if len(toks) == 1 and toks[0] in consts else ""
+    var = toks[0] if len(toks) == 1 and not const and r.c[a] == "n" else ""
+    if not const:
+        # `Duration::from_secs(ON_ERROR_SECS)`: the value comes from a const all the same.
+        names = [x for x in toks if x.isupper() or (x[:1].isupper() and "_" in x)]
+        const = next((x for x in names if x in consts), "")
+    return Wait(role, mech, written, r.code(a, b), secs, rid, src, const, var)
+
+
+def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, float]) -> None:
+    open_ = k + 1
+    close = r.close_of(open_)
+    awaited, prop = _after_call(r, close)
+    name = r.t[k]
+    # The receiver: the path or name right before the dot (`interval.tick()`, `self.map.read()`).
+    recv_end = k - 1
+    recv_start = recv_end - 1
+    while recv_start > r.lo and r.t[recv_start - 1] in (".", "::") and r.c[recv_start - 2] == "n":
+        recv_start -= 2
+    receiver = r.code(recv_start, recv_end) if r.c[recv_start] == "n" else ""
+    args = [r.code(a, b) for a, b in r.args(open_)]
+    call = Call(name, "." + name, name, "method", args, awaited, prop, rid, k, open_, close,
+                r.src(k, close), receiver)
+    f.calls.append(call)
+    if name == "tick" and awaited and not args:
+        f.waits.append(Wait("tick", "tick", receiver + ".tick()", "", None, rid, call.src,
+                            var=receiver.split(".")[-1]))
+    elif name in ("run_until_cancelled", "run_until_cancelled_owned") or name in CANCEL_METHODS:
+        pass  # the region tree and the call list carry these
+
+
+def _macro_at(r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int) -> None:
+    close = r.close_of(open_)
+    written = "::".join(parts)
+    full = resolve(parts, r.fs.imports)
+    f.calls.append(
+        Call(parts[-1], written + "!", full, "macro", [], False, False, rid, k, open_, close,
+             r.src(k, close))
+    )
+    level = parts[-1]
+    head = full.split("::")[0]
+    if level in LOG_LEVELS and (head in _LOG_CRATES or len(parts) == 1 and head == level):
+        if len(parts) == 1 and full == level:
+            # A bare `info!` counts only when the file imports it from tracing or log.
+            return
+        message = ""
+        fields: list[str] = []
+        for j in range(open_ + 1, close):
+            if r.c[j] == "s" and not message:
+                message = _string_value(r.t[j])
+            elif r.c[j] == "n" and r.t[j + 1] == "=" and r.t[j - 1] in (",", "(", "%", "?"):
+                fields.append(r.t[j])
+        f.logs.append(Log(level, written + "!", message, fields, rid, r.src(k, close)))
+
+
+def _sql_at(r: _Reader, f: ItemFacts, k: int, rid: int) -> None:
+    sv = _string_value(r.t[k])
+    m = _SQL_VERB.match(sv)
+    if not m:
+        return
+    bare = re.sub(r"(?i)\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b", " ", sv)
+    verbs = [v.upper() for v in _SQL_VERBS_ANY.findall(bare)] or [m.group(1).upper()]
+    verbs = list(dict.fromkeys(verbs))
+    if m.group(1).upper() == "SELECT" and not _SQL_VERBS_ANY.search(bare):
+        verbs = ["SELECT"]
+    timeout = re.search(r"(?i)\bSET\s+(LOCAL\s+)?statement_timeout\s*(?:=|TO)\s*'?([\w{}]+)", sv)
+    tables = [
+        x for x in dict.fromkeys(_SQL_TABLE.findall(sv)) if x.upper() not in ("SKIP", "NOWAIT", "OF")
+    ]
+    f.sql.append(
+        Sql(
+            verbs=verbs,
+            tables=tables,
+            limit=bool(re.search(r"(?i)\bLIMIT\b", sv)),
+            skip_locked=bool(re.search(r"(?i)\bSKIP\s+LOCKED\b", sv)),
+            statement_timeout=timeout.group(2) if timeout else "",
+            local=bool(timeout and timeout.group(1)),
+            region=rid,
+            src=r.src(k, k),
+        )
+    )
+
+
+def _assign_at(
+    r: _Reader, f: ItemFacts, flow: Flow, k: int, rid: int, consts: dict[str, float]
+) -> None:
+    t, c = r.t, r.c
+    is_let = t[k] == "let"
+    v = k + 1 if is_let else k
+    if is_let and t[v] == "mut":
+        v += 1
+    if v + 1 >= r.hi or c[v] != "n":
+        return
+    eq = v + 1
+    if t[eq] == ":":  # `let x: T = ..`
+        eq = r.until(eq, ("=", ";"), flow.hi)
+    if eq >= flow.hi or t[eq] != "=":
+        return
+    semi = r.until(eq + 1, (";",), flow.hi)
+    value = r.code(eq + 1, semi)
+    branches = _if_else(r, eq + 1, semi)
+    src = r.src(k, min(semi, flow.hi - 1))
+    f.assigns.append(Assign(t[v], value, rid, src, is_let, branches))
+    # An array of durations bound to a name: a schedule.
+    if t[eq + 1] in ("[", "&") :
+        open_ = eq + 1 if t[eq + 1] == "[" else eq + 2
+        if open_ < semi and t[open_] == "[":
+            secs = []
+            for a, b in r.args(open_):
+                toks = [x for x, cc in zip(t[a:b], c[a:b], strict=True) if cc not in "cdi"]
+                s = duration_seconds(toks, consts)
+                if s is None:
+                    secs = []
+                    break
+                secs.append(s)
+            if len(secs) >= 2:
+                f.schedules.append(Schedule(t[v], secs, src, rid))
+    m = re.fullmatch(
+        r"\(\s*(\w+)\s*\*\s*(\d+(?:\.\d+)?)\s*\)\s*\.\s*min\s*\((.*)\)", value
+    )
+    if m and m.group(1) == t[v]:
+        cap_toks = [x for x in _tokens_of(r, eq + 1, semi) if x]
+        # The cap is the `.min(..)` argument: tokens after the last `min (` up to the final `)`.
+        try:
+            mi = len(cap_toks) - 1 - cap_toks[::-1].index("min")
+            cap = cap_toks[mi + 2 : -1]
+        except ValueError:
+            cap = []
+        f.backoffs.append(
+            Backoff(t[v], float(m.group(2)), duration_seconds(cap, consts), m.group(3).strip(),
+                    src, rid)
+        )
+
+
+def _tokens_of(r: _Reader, a: int, b: int) -> list[str]:
+    return [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
+
+
+def _if_else(r: _Reader, a: int, end: int) -> tuple[str, str, str] | None:
+    t = r.t
+    if a >= end or t[a] != "if":
+        return None
+    brace = r.until(a + 1, ("{",), end)
+    if brace >= end:
+        return None
+    close = r.close_of(brace)
+    if close + 2 >= end or t[close + 1] != "else" or t[close + 2] != "{":
+        return None
+    else_close = r.close_of(close + 2)
+    return r.code(a + 1, brace), r.code(brace + 1, close), r.code(close + 3, else_close)
+
+
+def _jitter_at(r: _Reader, f: ItemFacts, open_: int, rid: int, consts: dict[str, float]) -> None:
+    """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`."""
+    close = r.close_of(open_)
+    text = r.code(open_ + 1, close)
+    m = re.fullmatch(
+        r"(.+?)\.mul_f(?:32|64)\(\s*1(?:\.0)?\s*-\s*(\w+)\s*\)\s*\.\.=?\s*"
+        r"(.+?)\.mul_f(?:32|64)\(\s*1(?:\.0)?\s*\+\s*(\w+)\s*\)",
+        text,
+    )
+    if not m or m.group(1) != m.group(3) or m.group(2) != m.group(4):
+        return
+    name = m.group(2)
+    value = consts.get(name) if not name[0].isdigit() else float(name)
+    if value is None:
+        return
+    f.jitters.append(
+        Jitter(value, name if not name[0].isdigit() else "", m.group(1), r.src(open_ - 1, close), rid)
+    )
+
+
+def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
+    """Each spawn region: how its handle is kept and whether it starts one task per element."""
+    t = r.t
+    for reg in flow.regions:
+        if reg.kind not in ("spawn", "blocking"):
+            continue
+        k = reg.start_tok
+        close = reg.hi
+        at = flow.region_at(k)
+        before = t[k - 1] if k > flow.lo else ""
+        after_close = close + 1
+        awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
+        handle = "unknown"
+        if awaited:
+            handle = "awaited"
+        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == ";":
+            handle = "dropped"
+        elif before == "=" and r.c[k - 2] == "n":
+            # `let _ = spawn(..)` drops the handle at once; `let jh = ..` keeps it by name.
+            handle = "dropped" if t[k - 2] == "_" else f"bound:{t[k - 2]}"
+        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
+            handle = "returned"
+        repeated = ""
+        for anc in flow.chain(at.id):
+            if anc.kind in ("spawn", "blocking"):
+                break
+            if anc.kind == "loop":
+                repeated = f"{anc.keyword} {anc.head}".strip()
+                break
+            if anc.kind == "closure":
+                # `.map(|x| tokio::spawn(..))`: a task per element of the iterator.
+                pre = t[anc.start_tok - 2] if anc.start_tok >= 2 else ""
+                if pre in ("map", "for_each", "flat_map", "filter_map"):
+                    repeated = f".{pre}(..)"
+                break
+        f.spawns.append(
+            Spawn(reg.id, reg.keyword, reg.detail, r.src(k, min(close, r.hi - 1)), handle, repeated, at.id)
+        )
+
+
+def _tail(r: _Reader, flow: Flow) -> Src | None:
+    """The body's final expression (what the fn returns when it falls off the end)."""
+    t, c = r.t, r.c
+    block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")
+    k = flow.lo
+    stmt = flow.lo
+    tail = flow.lo
+    while k < flow.hi:
+        if t[k] == ";" and c[k] == "p":
+            tail = stmt = k + 1
+        elif c[k] == "p" and t[k] in ("(", "[", "{"):
+            close = r.close_of(k)
+            if (
+                t[k] == "{"
+                and t[stmt] in block_kw
+                and not (close + 1 < flow.hi and t[close + 1] in ("else", ".", "?", ";"))
+            ):
+                tail = stmt = close + 1
+            k = close + 1
+            continue
+        k += 1
+    while tail < flow.hi and c[tail] in "cdi":
+        tail += 1
+    if tail >= flow.hi or t[tail] in ("loop", "while", "for", "if", "match"):
+        return None
+    return r.src(tail, flow.hi - 1)

@@ -1,0 +1,444 @@
+"""Where each token of an item runs: the region tree of its body.
+
+A region is a range of tokens with a role: a loop body, a branch under a condition, a `match` arm,
+a spawned task, a `tokio::join!` branch, a `tokio::select!` handler, a future under a timeout or a
+cancellation token, a closure or an async block. Regions nest by containment. Facts record the
+innermost region they sit in, so every later question — "does this wait belong to this loop or to
+the task it spawns?", "under which condition does this log fire?" — is answered from the tree,
+never by re-reading text.
+
+Token ranges are half-open ``[lo, hi)`` into the scan's significant tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .mechanisms import mechanism, resolve
+from .scanner import ScanResult
+
+__all__ = ["Region", "Flow", "build_flow", "TASK_KINDS", "CONDITION_KINDS", "fold"]
+
+# Regions that start a new task: facts inside them do not run in the item's own task.
+TASK_KINDS = frozenset({"spawn", "blocking"})
+# Regions that run only under a condition.
+CONDITION_KINDS = frozenset({"if", "else", "arm", "select-handler", "let-else"})
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass
+class Region:
+    id: int
+    kind: str  # fn, loop, if, else, let-else, match, arm, spawn, blocking, join-branch,
+    #            select-future, select-handler, timeout-future, cancellable, async, closure
+    lo: int  # token range of the region's code
+    hi: int
+    parent: int | None = None
+    head: str = ""  # the condition, pattern or mechanism, as written (whitespace folded)
+    head_start: int = -1  # char offsets of ``head`` in the file (its proof)
+    head_end: int = -1
+    keyword: str = ""  # loop/while/for, the mechanism path, the scrutinee of an arm
+    start_tok: int = -1  # token of the construct's keyword or path
+    index: int = 0  # position among siblings of the same construct (join branch 0, 1, ...)
+    siblings: int = 0  # how many branches the construct has
+    detail: str = ""  # select handler: its future; spawn: how the handle is kept
+
+
+@dataclass
+class Flow:
+    """The region tree of one item, and each token's innermost region."""
+
+    scan: ScanResult
+    regions: list[Region]
+    lo: int
+    hi: int
+    _innermost: list[int] = field(default_factory=list, repr=False)
+
+    def region_at(self, tok: int) -> Region:
+        if self.lo <= tok < self.hi:
+            return self.regions[self._innermost[tok - self.lo]]
+        return self.regions[0]
+
+    def chain(self, rid: int) -> list[Region]:
+        """The region and its ancestors, innermost first."""
+        out: list[Region] = []
+        cur: int | None = rid
+        while cur is not None:
+            r = self.regions[cur]
+            out.append(r)
+            cur = r.parent
+        return out
+
+    def task_of(self, rid: int) -> Region:
+        """The region whose task runs ``rid``: the nearest spawn/blocking region, or the item."""
+        for r in self.chain(rid):
+            if r.kind in TASK_KINDS or r.parent is None:
+                return r
+        return self.regions[0]
+
+    def loop_of(self, rid: int) -> Region | None:
+        """The nearest enclosing loop in the same task."""
+        for r in self.chain(rid):
+            if r.kind in TASK_KINDS:
+                return None
+            if r.kind == "loop":
+                return r
+        return None
+
+    def conditions(self, rid: int, stop: int | None = None) -> list[Region]:
+        """Conditional regions around ``rid`` (innermost first), up to ``stop`` (exclusive) or the
+        task boundary."""
+        out: list[Region] = []
+        for r in self.chain(rid):
+            if r.id == stop or r.kind in TASK_KINDS or r.kind == "loop":
+                break
+            if r.kind in CONDITION_KINDS:
+                out.append(r)
+        return out
+
+    def inside(self, rid: int, ancestor: int) -> bool:
+        return any(r.id == ancestor for r in self.chain(rid))
+
+    def children(self, rid: int) -> list[Region]:
+        return [r for r in self.regions if r.parent == rid]
+
+
+class _Builder:
+    def __init__(self, scan: ScanResult, lo: int, hi: int, imports: Mapping[str, str]) -> None:
+        self.scan = scan
+        self.t = scan.texts
+        self.c = scan.codes
+        self.s = scan.starts
+        self.m = scan.match
+        self.lo = lo
+        self.hi = hi
+        self.imports = imports
+        self.regions: list[Region] = []
+
+    # -- token helpers ----------------------------------------------------------------------
+    def close_of(self, k: int) -> int:
+        j = self.m[k] if 0 <= k < len(self.m) else -1
+        return j if j > k else self.hi
+
+    def is_open(self, k: int, ch: str) -> bool:
+        return k < self.hi and self.t[k] == ch and self.c[k] == "p"
+
+    def until(self, k: int, stops: tuple[str, ...], end: int) -> int:
+        """First token at bracket depth 0 from ``k`` whose text is in ``stops`` (or ``end``)."""
+        j = k
+        while j < end:
+            tj = self.t[j]
+            if tj in stops and self.c[j] == "p":
+                return j
+            if self.c[j] == "p" and tj in ("(", "[", "{"):
+                j = self.close_of(j) + 1
+                continue
+            j += 1
+        return end
+
+    def body_brace(self, k: int, end: int) -> int:
+        """The `{` opening a construct's body: the first brace at depth 0 from ``k``."""
+        j = k
+        while j < end:
+            tj = self.t[j]
+            if self.c[j] == "p":
+                if tj == "{":
+                    return j
+                if tj in ("(", "["):
+                    j = self.close_of(j) + 1
+                    continue
+                if tj in (";", "}"):
+                    return end
+            j += 1
+        return end
+
+    def text(self, a: int, b: int) -> tuple[str, int, int]:
+        """Folded source of tokens ``[a, b)``, comments dropped, and its char span."""
+        if b <= a:
+            return "", -1, -1
+        parts: list[str] = []
+        prev_end = -1
+        for k in range(a, b):
+            if self.c[k] in "cdi":
+                continue
+            st = self.s[k]
+            if prev_end >= 0 and st > prev_end:
+                parts.append(" ")
+            parts.append(self.t[k])
+            prev_end = st + len(self.t[k])
+        start = self.s[a]
+        end = self.s[b - 1] + len(self.t[b - 1])
+        return fold("".join(parts)), start, end
+
+    def add(self, kind: str, lo: int, hi: int, head: tuple[int, int] | None = None, **kw: object) -> Region:
+        h, hs, he = self.text(*head) if head else ("", -1, -1)
+        r = Region(len(self.regions), kind, lo, hi, head=h, head_start=hs, head_end=he)
+        for k, v in kw.items():
+            setattr(r, k, v)
+        self.regions.append(r)
+        return r
+
+    def path_at(self, k: int) -> tuple[list[str], int]:
+        """The path starting at name token ``k`` (`tokio::time::sleep`) and the token after it."""
+        parts = [self.t[k]]
+        j = k + 1
+        while j + 1 < self.hi and self.t[j] == "::" and self.c[j + 1] == "n":
+            parts.append(self.t[j + 1])
+            j += 2
+        # Turbofish `spawn::<F>(..)`: the path ends before `::<`.
+        if j + 1 < self.hi and self.t[j] == "::" and self.t[j + 1] == "<":
+            depth = 0
+            x = j + 1
+            while x < self.hi:
+                if self.t[x] == "<":
+                    depth += 1
+                elif self.t[x] == ">":
+                    depth -= 1
+                    if depth == 0:
+                        x += 1
+                        break
+                x += 1
+            j = x
+        return parts, j
+
+    # -- constructs -------------------------------------------------------------------------
+    def run(self, body_lo: int, body_hi: int) -> None:
+        self.add("fn", body_lo, body_hi)
+        k = body_lo
+        while k < body_hi:
+            skip = self.opaque_macro(k)
+            if skip:
+                k = skip
+                continue
+            self.at(k, body_hi)
+            k += 1
+
+    def opaque_macro(self, k: int) -> int:
+        """The token after a macro invocation whose body is a token tree, not code (`matches!`,
+        `format!`, `tracing::info!`): `if` or `|` inside it is not a branch or a closure.
+        0 when ``k`` does not start one. Task macros (`tokio::select!`) are walked as code."""
+        if self.c[k] != "n" or (k > 0 and self.t[k - 1] in ("::", ".")):
+            return 0
+        parts, j = self.path_at(k)
+        if j + 1 >= self.hi or self.t[j] != "!" or self.t[j + 1] not in ("(", "[", "{"):
+            return 0
+        mech = mechanism(resolve(parts, self.imports))
+        if mech is not None and mech.is_macro:
+            return 0
+        return self.close_of(j + 1) + 1
+
+    def at(self, k: int, end: int) -> None:
+        t, c = self.t[k], self.c[k]
+        if c == "n":
+            prev = self.t[k - 1] if k > 0 else ""
+            if t == "loop" and self.is_open(k + 1, "{"):
+                self.add("loop", k + 2, self.close_of(k + 1), keyword="loop", start_tok=k)
+            elif t in ("while", "for"):
+                brace = self.body_brace(k + 1, end)
+                if brace < end:
+                    self.add(
+                        "loop", k + 1, self.close_of(brace), head=(k + 1, brace), keyword=t,
+                        start_tok=k,
+                    )
+            elif t == "if" and prev != "else":
+                self.if_chain(k, end)
+            elif t == "else" and prev != "}" and self.is_open(k + 1, "{"):
+                # `let Some(x) = y else { .. };`: the block runs when the pattern does not match.
+                stmt = k - 1
+                while stmt > self.lo and self.t[stmt] not in (";", "{", "}"):
+                    stmt -= 1
+                self.add("let-else", k + 2, self.close_of(k + 1), head=(stmt + 1, k), start_tok=k)
+            elif t == "match":
+                self.match_arms(k, end)
+            elif t == "async" and (self.is_open(k + 1, "{") or (
+                k + 2 < end and self.t[k + 1] == "move" and self.is_open(k + 2, "{")
+            )):
+                brace = k + 1 if self.t[k + 1] == "{" else k + 2
+                self.add("async", brace + 1, self.close_of(brace), start_tok=k)
+            elif prev not in ("::", ".") and not (prev == "fn"):
+                self.path_construct(k, end)
+            if prev == "." and k + 1 < end and self.t[k + 1] == "(":
+                self.method_construct(k)
+        elif c == "p" and t in ("|", "||") and k > self.lo and self.t[k - 1] in (
+            "(", ",", "=", "move", "=>", "{", ";",
+        ):
+            self.closure(k, end)
+
+    def if_chain(self, k: int, end: int) -> None:
+        """`if c {..} else if d {..} else {..}`: each branch a region headed by its condition."""
+        conds: list[str] = []
+        j = k
+        while j < end and self.t[j] == "if":
+            brace = self.body_brace(j + 1, end)
+            if brace >= end:
+                return
+            close = self.close_of(brace)
+            r = self.add("if", brace + 1, close, head=(j + 1, brace), start_tok=j)
+            if conds:
+                r.detail = "after " + " / ".join(conds)
+            conds.append(r.head)
+            if close + 1 < end and self.t[close + 1] == "else":
+                if close + 2 < end and self.t[close + 2] == "if":
+                    j = close + 2
+                    continue
+                if self.is_open(close + 2, "{"):
+                    e = self.add("else", close + 3, self.close_of(close + 2), start_tok=close + 1)
+                    e.head = " / ".join(conds)
+            return
+
+    def match_arms(self, k: int, end: int) -> None:
+        brace = self.body_brace(k + 1, end)
+        if brace >= end:
+            return
+        close = self.close_of(brace)
+        scrut, _, _ = self.text(k + 1, brace)
+        self.add("match", brace + 1, close, head=(k + 1, brace), start_tok=k)
+        j = brace + 1
+        n = 0
+        arms: list[Region] = []
+        while j < close:
+            arrow = self.until(j, ("=>",), close)
+            if arrow >= close:
+                break
+            first, stop, nxt = self.arm_body(arrow, close)
+            arms.append(
+                self.add("arm", first, stop, head=(j, arrow), keyword=scrut, start_tok=j, index=n)
+            )
+            n += 1
+            j = nxt
+        for a in arms:
+            a.siblings = n
+
+    def arm_body(self, arrow: int, end: int) -> tuple[int, int, int]:
+        """Tokens of the handler after ``=>`` and where the next arm starts."""
+        h = arrow + 1
+        if self.is_open(h, "{"):
+            close = self.close_of(h)
+            nxt = close + 1
+            if nxt < end and self.t[nxt] == ",":
+                nxt += 1
+            return h + 1, close, nxt
+        stop = self.until(h, (",",), end)
+        return h, stop, stop + 1
+
+    def path_construct(self, k: int, end: int) -> None:
+        parts, j = self.path_at(k)
+        if j >= end:
+            return
+        bang = self.t[j] == "!"
+        open_ = j + 1 if bang else j
+        if open_ >= end or self.t[open_] not in ("(", "{", "["):
+            return
+        mech = mechanism(resolve(parts, self.imports))
+        if mech is None or mech.is_macro != bang:
+            return
+        close = self.close_of(open_)
+        written = "::".join(parts) + ("!" if bang else "")
+        if mech.role in ("spawn", "blocking"):
+            self.add(mech.role, open_ + 1, close, keyword=mech.path, start_tok=k, detail=written)
+        elif mech.role == "join":
+            branches = self.split_args(open_ + 1, close)
+            for i, (a, b) in enumerate(branches):
+                self.add(
+                    "join-branch", a, b, keyword=mech.path, start_tok=k, index=i,
+                    siblings=len(branches), detail=written,
+                )
+        elif mech.role == "select":
+            self.select_branches(k, open_, close, mech.path, written)
+        elif mech.role == "timeout":
+            args = self.split_args(open_ + 1, close)
+            if len(args) == 2:
+                a, b = args[1]
+                self.add("timeout-future", a, b, head=args[0], keyword=mech.path, start_tok=k,
+                         detail=written)
+
+    def method_construct(self, k: int) -> None:
+        name = self.t[k]
+        if name in ("run_until_cancelled", "run_until_cancelled_owned"):
+            open_ = k + 1
+            self.add("cancellable", open_ + 1, self.close_of(open_), keyword=name, start_tok=k)
+
+    def split_args(self, a: int, b: int) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        j = a
+        while j < b:
+            stop = self.until(j, (",",), b)
+            if stop > j:
+                out.append((j, stop))
+            j = stop + 1
+        return out
+
+    def select_branches(self, k: int, open_: int, close: int, path: str, written: str) -> None:
+        j = open_ + 1
+        if self.t[j] == "biased" and self.t[j + 1] == ";":
+            j += 2
+        branches: list[Region] = []
+        n = 0
+        while j < close:
+            eq = self.until(j, ("=", "=>"), close)
+            if eq >= close:
+                break
+            if self.t[eq] == "=>":  # `else => handler`
+                first, stop, nxt = self.arm_body(eq, close)
+                r = self.add("select-handler", first, stop, head=(j, eq), keyword=path,
+                             start_tok=k, index=n, detail="")
+            else:
+                arrow = self.until(eq + 1, ("=>",), close)
+                if arrow >= close:
+                    break
+                fut, _, _ = self.text(eq + 1, arrow)
+                self.add("select-future", eq + 1, arrow, keyword=path, start_tok=k, index=n,
+                         detail=written)
+                first, stop, nxt = self.arm_body(arrow, close)
+                r = self.add("select-handler", first, stop, head=(j, eq), keyword=path,
+                             start_tok=k, index=n, detail=fut)
+            branches.append(r)
+            n += 1
+            j = nxt
+        for r in branches:
+            r.siblings = n
+
+    def closure(self, k: int, end: int) -> None:
+        if self.t[k] == "||":
+            body = k + 1
+        else:
+            j = k + 1
+            while j < end and self.t[j] != "|":
+                j = self.close_of(j) + 1 if self.t[j] in ("(", "[", "{") else j + 1
+            body = j + 1
+        if body >= end:
+            return
+        if self.t[body] == "->":
+            body = self.body_brace(body, end)
+        if self.is_open(body, "{"):
+            self.add("closure", body + 1, self.close_of(body), start_tok=k)
+        else:
+            stop = self.until(body, (",", ";", ")"), end)
+            self.add("closure", body, stop, start_tok=k)
+
+
+def build_flow(scan: ScanResult, body_lo: int, body_hi: int, imports: Mapping[str, str]) -> Flow:
+    """The region tree of the tokens ``[body_lo, body_hi)`` (a fn body without its braces)."""
+    b = _Builder(scan, body_lo, body_hi, imports)
+    b.run(body_lo, body_hi)
+    regions = b.regions
+    # Parents by containment; ties (a region exactly as wide as another) nest in creation order.
+    order = sorted(regions, key=lambda r: (r.lo, -r.hi, r.id))
+    stack: list[Region] = []
+    for r in order:
+        while stack and not (stack[-1].lo <= r.lo and r.hi <= stack[-1].hi):
+            stack.pop()
+        r.parent = stack[-1].id if stack else None
+        stack.append(r)
+    innermost = [0] * max(0, body_hi - body_lo)
+    # Outer regions first, so inner ones overwrite them.
+    for r in order:
+        for tok in range(max(r.lo, body_lo), min(r.hi, body_hi)):
+            innermost[tok - body_lo] = r.id
+    return Flow(scan, regions, body_lo, body_hi, innermost)

@@ -1,0 +1,103 @@
+"""The one table of task mechanisms, and the one path resolver every layer uses.
+
+Each row names a resolved path (after `use` is applied), the role it plays for a background task,
+and whether it is a macro. Rules tag items with these roles, facts record where each is used,
+the crate index reads execution context from them, and wording names them. Nothing else in the
+package spells a tokio path: adding `tokio::task::spawn_local` here makes it a spawn everywhere.
+
+Roles:
+- ``spawn``: starts a new task that runs independently of the caller's future;
+- ``blocking``: runs a closure on the blocking thread pool;
+- ``join``: polls several futures together, inside the caller's task, until all finish;
+- ``select``: polls several futures together until the first finishes, dropping the rest;
+- ``sleep``: a one-off timer; ``interval``: a periodic timer (ticks with `.tick()`);
+- ``timeout``: bounds a future with a deadline;
+- ``cancel``: cancellation tokens (their futures and checks);
+- ``signal``: process signals (ctrl-c, SIGTERM).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Mechanism", "MECHANISMS", "CANCEL_METHODS", "mechanism", "resolve", "ROLES"]
+
+ROLES = ("spawn", "blocking", "join", "select", "sleep", "interval", "timeout", "cancel", "signal")
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    path: str  # resolved path, without `!`
+    role: str
+    is_macro: bool
+    description: str
+
+    @property
+    def written(self) -> str:
+        """How prose names it: `tokio::join!` for a macro, `tokio::spawn` for a fn."""
+        return self.path + ("!" if self.is_macro else "")
+
+
+# fmt: off
+MECHANISMS: tuple[Mechanism, ...] = (
+    Mechanism("tokio::spawn", "spawn", False, "starts a task on the runtime"),
+    Mechanism("tokio::task::spawn", "spawn", False, "starts a task on the runtime"),
+    Mechanism("tokio::task::spawn_local", "spawn", False, "starts a task on the local set"),
+    Mechanism("tokio::task::spawn_blocking", "blocking", False, "runs a closure on the blocking pool"),
+    Mechanism("tokio::task::block_in_place", "blocking", False, "blocks the worker thread in place"),
+    Mechanism("tokio::join", "join", True, "polls futures together until all complete"),
+    Mechanism("tokio::try_join", "join", True, "polls futures together until all succeed or one fails"),
+    Mechanism("futures::future::join_all", "join", False, "awaits a collection of futures together"),
+    Mechanism("futures::future::try_join_all", "join", False, "awaits futures until all succeed or one fails"),
+    Mechanism("tokio::select", "select", True, "polls futures until the first completes"),
+    Mechanism("tokio::time::sleep", "sleep", False, "waits for a duration"),
+    Mechanism("tokio::time::sleep_until", "sleep", False, "waits until an instant"),
+    Mechanism("tokio::time::interval", "interval", False, "ticks at a fixed period"),
+    Mechanism("tokio::time::interval_at", "interval", False, "ticks at a fixed period from an instant"),
+    Mechanism("tokio::time::timeout", "timeout", False, "bounds a future by a duration"),
+    Mechanism("tokio::time::timeout_at", "timeout", False, "bounds a future by a deadline"),
+    Mechanism("tokio_util::sync::CancellationToken", "cancel", False, "a cancellation token"),
+    Mechanism("tokio::signal::ctrl_c", "signal", False, "completes on ctrl-c"),
+    Mechanism("tokio::signal::unix::signal", "signal", False, "a stream of a Unix signal"),
+)
+# fmt: on
+
+# Methods of a cancellation token and what they do (receivers are untyped at this level).
+CANCEL_METHODS: dict[str, str] = {
+    "cancelled": "a future that completes when the token is cancelled",
+    "cancelled_owned": "a future that completes when the token is cancelled",
+    "is_cancelled": "whether the token has been cancelled",
+    "run_until_cancelled": "runs a future unless the token is cancelled first (None then)",
+    "run_until_cancelled_owned": "runs a future unless the token is cancelled first (None then)",
+    "cancel": "cancels the token",
+}
+
+_BY_PATH = {m.path: m for m in MECHANISMS}
+# Crates re-export the same items under shorter paths.
+_ALIASES = {
+    "futures::join_all": "futures::future::join_all",
+    "futures_util::future::join_all": "futures::future::join_all",
+    "futures::future::join": "futures::future::join_all",
+    "futures::try_join_all": "futures::future::try_join_all",
+    "futures_util::future::try_join_all": "futures::future::try_join_all",
+    "tokio::task::yield_now": "",
+}
+
+
+def mechanism(path: str) -> Mechanism | None:
+    """The mechanism a resolved path names, if any."""
+    path = path.removesuffix("!")
+    path = _ALIASES.get(path, path)
+    return _BY_PATH.get(path) if path else None
+
+
+def resolve(parts: Sequence[str], imports: Mapping[str, str]) -> str:
+    """The full path of a path written as ``parts`` (`["time", "sleep"]`), through the file's
+    `use` map (`time` -> `tokio::time`). A leading `::` or unknown head stays as written."""
+    if not parts:
+        return ""
+    head = imports.get(parts[0])
+    if head:
+        return "::".join([head, *parts[1:]])
+    return "::".join(parts)

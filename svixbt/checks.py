@@ -1,39 +1,66 @@
-"""Checks every record must pass, in `generate` (before writing) and in `validate` (after).
+"""Checks every record must pass: in `generate` (before writing) and in `validate` (after).
 
 - schema: exact keys and order, roles, the verbatim system text, the `<think>` shape;
-- exactness: the code is whole slices of the source, in source order, joined by one blank line;
-- grounding: every backticked span, identifier-like word and number in the request and think is
-  found in the code, the source file or its crate;
-- variety: no duplicate requests or thinks, and no near duplicates (word-trigram Jaccard).
+- exactness: the code is whole slices of the source joined by SPEC's rule (``codeblock``);
+- trace (generate): every value the renderer filled in belongs to a claim it rendered, and every
+  claim's proof still reads the same in the source;
+- grounding (generate and validate): outside the filled values, a request or think holds no
+  identifier in backticks, no number, no "spawn" and no claim about all callers that the
+  rendered claims (or, in `validate`, the file's claims) do not carry;
+- variety: no duplicate or near-duplicate requests and thinks, and per file no run of eight words
+  shared by more than a quarter of its thinks or requests.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .records import SYSTEM_PROMPT, line_ending, split_assistant
+from .claims import Claim, Proof
+from .claims.core import LIST_SEP
+from .records import SYSTEM_PROMPT, split_assistant
+from .render import CODE_SLOTS, Fill
 
 __all__ = [
     "schema_errors",
-    "code_slices",
+    "trace_errors",
     "grounding_errors",
+    "Vocabulary",
+    "LITERAL_CODE",
     "trigrams",
     "jaccard",
+    "shared_runs",
     "REQUEST_MAX_JACCARD",
     "THINK_MAX_JACCARD",
+    "RUN_WORDS",
+    "RUN_MAX_SHARE",
     "Report",
-    "validate_records",
-    "record_errors",
     "Variety",
+    "pasted_code",
+    "validate_records",
     "validate_file",
 ]
 
 REQUEST_MAX_JACCARD = 0.5
 THINK_MAX_JACCARD = 0.6
+RUN_WORDS = 8
+RUN_MAX_SHARE = 0.25
 _ROLES = ("system", "user", "assistant")
+# Code words templates may write themselves; each must also occur in the record's code.
+LITERAL_CODE = frozenset(
+    {"None", "Some", "continue", "break", "return", "loop", "?", "Option", "if let Some(..)", "pub", "main"}
+)
+_BACKTICK = re.compile(r"`([^`\n]+)`")
+_DIGITS = re.compile(r"\d")
+# Claims about every caller; allowed only with a complete caller set.
+_ALL_CALLERS = re.compile(
+    r"(?i)\b(?:only (?:called|caller|reached|runs? (?:from|on|in))|no other (?:caller|file|way)|"
+    r"nowhere else|one way in|there is no other|always runs)\b"
+)
 
 
 def schema_errors(rec: Any) -> list[str]:
@@ -72,135 +99,110 @@ def schema_errors(rec: Any) -> list[str]:
     return errs
 
 
-def code_slices(
-    code: str, source: str, spans: list[tuple[int, int]]
-) -> list[tuple[int, int]] | None:
-    """The slices (from ``spans``) whose join in source order is exactly ``code``, or None.
-
-    A search over candidate slices: at each point of ``code`` try every slice that starts there
-    and comes later in the source than the previous one.
-    """
-    eol = line_ending(source)
-    sep = eol + eol
-    by_first: dict[str, list[tuple[int, int]]] = {}
-    for a, b in spans:
-        if b > a:
-            by_first.setdefault(source[a], []).append((a, b))
-    # Depth-first with an explicit stack: (position in code, last source end, chosen slices,
-    # whether a separator was just consumed — a separator must be followed by another slice).
-    stack: list[tuple[int, int, list[tuple[int, int]], bool]] = [(0, -1, [], False)]
-    seen: set[tuple[int, int, bool]] = set()
-    while stack:
-        pos, last_end, chosen, after_sep = stack.pop()
-        if (pos, last_end, after_sep) in seen:
-            continue
-        seen.add((pos, last_end, after_sep))
-        if pos == len(code) and chosen and not after_sep:
-            return chosen
-        if pos >= len(code):
-            continue
-        for a, b in by_first.get(code[pos], []):
-            if a < last_end:
-                continue
-            n = b - a
-            if code.startswith(source[a:b], pos):
-                nxt = pos + n
-                if nxt == len(code):
-                    stack.append((nxt, b, [*chosen, (a, b)], False))
-                elif code.startswith(sep, nxt):
-                    stack.append((nxt + len(sep), b, [*chosen, (a, b)], True))
-    return None
+def _elements(value: str) -> list[str]:
+    return value.split(LIST_SEP)
 
 
-_BACKTICK = re.compile(r"`([^`\n]+)`")
-_IDENTISH = re.compile(
-    r"\b(?:[A-Za-z_][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z_]\w*::[\w:]+|[A-Z][a-z0-9]+[A-Z]\w*)\b"
-)
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\w)")
-_SMALL_COUNTS = {str(n) for n in range(0, 4)}
-# Words people write in prose that look like identifiers (snake_case in SQL settings etc.).
-_PROSE_OK = {"on_call", "statement_timeout"}
+def _fold(s: str) -> str:
+    return " ".join(s.split())
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _numbers_of(text: str) -> set[str]:
-    """Numeric values a text supports: literals (underscores dropped) and simple products."""
-    out: set[str] = set()
-    for lit in re.findall(r"(?<![\w.])\d[\d_]*(?:\.\d+)?", text):
-        v = lit.replace("_", "")
-        out.add(v.lstrip("0") or "0")
-    # Products like `60 * 60 * 12` and their readings in larger units (12 hours, 30 minutes).
-    for m in re.finditer(r"\d[\d_]*(?:\s*\*\s*\d[\d_]*)+", text):
-        vals = [int(x.replace("_", "")) for x in re.split(r"\s*\*\s*", m.group())]
-        prod = 1
-        for v in vals:
-            prod *= v
-        out.add(str(prod))
-        for unit in (60, 3600, 86400):
-            if prod % unit == 0:
-                out.add(str(prod // unit))
-    for lit in list(out):
-        if lit.isdigit():
-            v = int(lit)
-            # 20_000 milliseconds read as 20 seconds; 120 seconds as 2 minutes.
-            for unit in (60, 1000, 3600, 86400):
-                if v % unit == 0:
-                    out.add(str(v // unit))
-    return out
-
-
-_USE_DECL = re.compile(r"\buse\s+[\w:{}, *\s]+;")
-
-
-def _imported_paths(text: str) -> list[str]:
-    from .symbols import parse_use
-
-    out: set[str] = set()
-    for m in _USE_DECL.finditer(text):
-        out.update(full for _, full in parse_use(m.group(0)))
-    return sorted(out)
-
-
-def grounding_errors(texts: list[str], code: str, context: str = "") -> list[str]:
-    """Claims in ``texts`` (request, think) not found in the code or its file / crate."""
-    haystack = code + "\n" + context
-    # Paths the code's own `use` declarations resolve to (`use tokio::time::{interval}` is
-    # evidence for `tokio::time::interval`), appended so they are found like any other text.
-    haystack += "\n" + "\n".join(_imported_paths(haystack))
-    # Quoted SQL may come from a string with `\`-newline continuations; read it as Rust does.
-    flat = _norm(haystack) + "\n" + _norm(re.sub(r"\\\r?\n\s*", "", haystack))
-    numbers = _numbers_of(haystack)
+def trace_errors(
+    fills: Sequence[Fill], claims: Sequence[Claim], context: dict[str, str],
+    sources: dict[str, str],
+) -> list[str]:
+    """Every filled value comes from a rendered claim (or the record's subject and file), and
+    every rendered claim's proof reads the same in its source (``sources``: display path ->
+    text; a proof in a file not given is not re-read)."""
     errs: list[str] = []
+    allowed = set(context.values())
+    for c in claims:
+        for _, v in c.slots:
+            allowed.update(_elements(v))
+        for p in c.proof:
+            text = sources.get(p.file)
+            if text is not None and text[p.start : p.end] != p.text:
+                errs.append(f"{c.kind} claim about `{c.subject}`: its proof at {p.file}:{p.start} "
+                            "no longer reads the same")
+    for f in fills:
+        if f.value not in allowed:
+            errs.append(f"`{f.value}` was filled in but no rendered claim carries it")
+    return errs
+
+
+@dataclass
+class Vocabulary:
+    """What a record may name: code values and prose values of claims, and whether any claim
+    says something spawns or that a caller set is complete."""
+
+    code: set[str] = field(default_factory=set)
+    prose: set[str] = field(default_factory=set)
+    spawns: bool = False
+    complete: bool = False
+
+    @classmethod
+    def of(cls, claims: Iterable[Claim], context: dict[str, str]) -> Vocabulary:
+        v = cls()
+        v.code.update(context.values())
+        for c in claims:
+            for k, value in c.slots:
+                for e in _elements(value):
+                    (v.code if k in CODE_SLOTS else v.prose).add(e)
+            if c.kind == "spawn" or (c.kind == "runs_in" and "spawned" in c.flags):
+                v.spawns = True
+            if "complete" in c.flags or "universal" in c.flags:
+                v.complete = True
+        return v
+
+    def add(self, other: Vocabulary) -> None:
+        self.code |= other.code
+        self.prose |= other.prose
+        self.spawns = self.spawns or other.spawns
+        self.complete = self.complete or other.complete
+
+
+def _strip(text: str, values: Iterable[str]) -> str:
+    # Longest first, so a value that contains another is removed whole.
+    for v in sorted({v for v in values if v}, key=len, reverse=True):
+        text = text.replace(v, " ")
+    return text
+
+
+def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list[str]:
+    """What a request or think says beyond its claims (see the module doc)."""
+    errs: list[str] = []
+    code_folded = _fold(code)
     for text in texts:
-        for span in _BACKTICK.findall(text):
+        quoted = re.findall(r"“([^”]*)”", text)
+        rest = re.sub(r"“[^”]*”", " ", text)
+        for q in quoted:
+            if q not in vocab.prose:
+                errs.append(f"quote “{q[:40]}” is not the author's text in any claim")
+        for span in _BACKTICK.findall(rest):
             s = span.strip()
-            if s in haystack or _norm(s) in flat:
+            if s in vocab.code:
                 continue
-            # `name!` for a macro and `x()` for a call name what the code spells without them.
-            bare = s.rstrip("!").removesuffix("()").lstrip(".")
-            if bare and (bare in haystack or _norm(bare) in flat):
+            if s in LITERAL_CODE and (s in code or s == "if let Some(..)" and "if let Some(" in code):
                 continue
-            errs.append(f"`{s}` is not in the code, its file or its crate")
-        # List markers (`1.`, `- [ ]`) number the request's own points, not values from code.
-        prose = re.sub(r"(?m)^\s*\d+\.\s", " ", _BACKTICK.sub(" ", text))
-        for word in _IDENTISH.findall(prose):
-            if word in haystack or word in _PROSE_OK:
+            if _fold(s) in code_folded and s in vocab.prose:
                 continue
-            errs.append(f"{word} is not in the code, its file or its crate")
-        for num in _NUMBER.findall(prose):
-            v = num.replace(",", "")
-            if v in _SMALL_COUNTS or v in numbers or (v.lstrip("0") or "0") in numbers:
-                continue
-            errs.append(f"the value {num} does not come from the code")
-        if "spawn" in text and "spawn" not in haystack:
-            errs.append("mentions spawning where nothing spawns")
-        for path in re.findall(r"tokio::[a-z_]+(?:::[a-z_]+)*!?", text):
-            if path.rstrip("!") not in haystack:
-                errs.append(f"{path} is mentioned but not used in the code or crate")
+            errs.append(f"`{s}` is not a value of any claim")
+        bare = _BACKTICK.sub(" ", rest)
+        bare = _strip(bare, vocab.prose)
+        # Markdown list numbers are the request's own, not values from the code.
+        bare = re.sub(r"(?m)^\s*\d+\.\s", " ", bare)
+        if _DIGITS.search(bare):
+            m = re.search(r"\S*\d\S*", bare)
+            errs.append(f"the number in “{m.group(0) if m else ''}” comes from no claim")
+        if re.search(r"(?i)\bspawn", bare) and not vocab.spawns:
+            errs.append("mentions spawning where no claim says anything spawns")
+        if _ALL_CALLERS.search(bare) and not vocab.complete:
+            errs.append("claims something about all callers without a complete caller set")
     return sorted(set(errs))
+
+
+def pasted_code(user: str, code: str) -> bool:
+    return any(len(ln.strip()) >= 30 and ln.strip() in user for ln in code.splitlines())
 
 
 def trigrams(text: str) -> set[tuple[str, str, str]]:
@@ -214,6 +216,25 @@ def jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float
     return len(a & b) / len(a | b)
 
 
+def _runs(text: str, n: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9_']+", _BACKTICK.sub(" CODE ", text).lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def shared_runs(texts: Sequence[str], n: int = RUN_WORDS) -> tuple[float, tuple[str, ...]]:
+    """The largest share of ``texts`` that contain one run of ``n`` words (code spans count as
+    one word), and that run."""
+    if not texts:
+        return 0.0, ()
+    counts: Counter[tuple[str, ...]] = Counter()
+    for t in texts:
+        counts.update(_runs(t, n))
+    if not counts:
+        return 0.0, ()
+    run, count = counts.most_common(1)[0]
+    return count / len(texts), run
+
+
 @dataclass
 class Report:
     records: int = 0
@@ -225,24 +246,9 @@ class Report:
         return not self.errors
 
 
-def record_errors(user: str, think: str, code: str, context: str | None) -> list[str]:
-    """Checks one record needs no other record for: grounding (given a context) and pasting."""
-    errs = [] if context is None else grounding_errors([user, think], code, context)
-    for code_line in code.splitlines():
-        if len(code_line.strip()) >= 30 and code_line.strip() in user:
-            errs.append("the request pastes code")
-            break
-    return errs
-
-
 def _likeness(
-    what: str,
-    text: str,
-    grams: set[tuple[str, str, str]],
-    other: str,
-    other_grams: set[tuple[str, str, str]],
-    limit: float,
-    label: str,
+    what: str, text: str, grams: set[tuple[str, str, str]], other: str,
+    other_grams: set[tuple[str, str, str]], limit: float, label: str,
 ) -> list[str]:
     if text == other:
         return [f"{what} duplicates {label}"]
@@ -272,14 +278,23 @@ class Variety:
         self.seen.append((label, trigrams(user), user, trigrams(think), think))
 
 
-def validate_records(
-    records: list[dict[str, Any]],
-    source: str | None = None,
-    spans: list[tuple[int, int]] | None = None,
-    context: str | None = None,
-) -> Report:
-    """Schema, exactness (when ``source`` and its item ``spans`` are given), grounding (when a
-    context is given), pasted code, and variety."""
+def run_errors(label: str, users: Sequence[str], thinks: Sequence[str]) -> list[str]:
+    """Eight-word runs shared by more than a quarter of one file's requests or thinks (checked
+    once a file has at least four records, where a quarter is more than one)."""
+    errs: list[str] = []
+    for what, texts in (("requests", users), ("thinks", thinks)):
+        if len(texts) < 4:
+            continue
+        share, run = shared_runs(texts)
+        if share > RUN_MAX_SHARE:
+            errs.append(
+                f"{label}: {share:.0%} of its {what} share the words “{' '.join(run)}”"
+            )
+    return errs
+
+
+def validate_records(records: list[dict[str, Any]]) -> Report:
+    """Schema, pasted code and variety: what needs no source."""
     rep = Report(records=len(records))
     variety = Variety()
     for n, rec in enumerate(records, 1):
@@ -291,13 +306,9 @@ def validate_records(
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        if source is not None and spans is not None and code_slices(code, source, spans) is None:
-            rep.errors.append(f"record {n}: code is not whole slices of the source in source order")
-        ctx = (
-            None if source is None and context is None else (source or "") + "\n" + (context or "")
-        )
-        errs = record_errors(user, think, code, ctx) + variety.errors(user, think)
-        rep.errors.extend(f"record {n}: {e}" for e in errs)
+        if pasted_code(user, code):
+            rep.errors.append(f"record {n}: the request pastes code")
+        rep.errors.extend(f"record {n}: {e}" for e in variety.errors(user, think))
         variety.add(user, think, f"record {n}")
     return rep
 
@@ -312,7 +323,9 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
     import hashlib
     import json
 
-    from .evidence import build_evidence, grounding_context
+    from .claims import claims_for
+    from .codeblock import code_errors
+    from .evidence import Indexes, file_context
     from .pipeline import scan_file
     from .records import manifest_path_for, read_jsonl
     from .sources import rust_files
@@ -342,32 +355,50 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
                 "exactness and grounding not checked: give --source (no usable manifest)"
             )
             return rep
-    contexts: dict[Path, tuple[str, list[tuple[int, int]], str]] = {}
-    from .context import all_use_runs
-
+    indexes = Indexes()
+    known: dict[Path, tuple[Any, Vocabulary]] = {}
     for f in files:
         fs = scan_file(f)
-        ev = build_evidence(fs)
-        spans = [(it.start, it.end) for it in fs.items] + all_use_runs(fs)
-        contexts[f] = (fs.text, spans, grounding_context(ev))
+        ctx = file_context(fs, indexes)
+        vocab = Vocabulary()
+        for idx in ctx.facts:
+            vocab.add(Vocabulary.of(claims_for(ctx, idx), {"fn": ctx.facts[idx].name, "file": ctx.display}))
+        known[f] = (ctx.fs, vocab)
+    by_file: dict[Path, list[tuple[str, str]]] = {}
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):
             continue
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        candidates = [per_record[n]] if n in per_record else list(contexts)
-        matched = [
-            f
-            for f in candidates
-            if f in contexts and code_slices(code, contexts[f][0], contexts[f][1]) is not None
-        ]
-        if not matched:
+        candidates = [per_record[n]] if n in per_record else list(known)
+        matched = None
+        last_errs: list[str] = []
+        for f in candidates:
+            if f not in known:
+                continue
+            errs = code_errors(code, known[f][0])
+            if not errs:
+                matched = f
+                break
+            last_errs = errs
+        if matched is None:
             where = source if source is not None else "the manifest's source"
-            rep.errors.append(f"record {n}: code is not whole slices of {where} in source order")
+            why = f": {last_errs[0]}" if last_errs else ""
+            rep.errors.append(f"record {n}: code is not whole slices of {where}{why}")
             continue
-        ctx = contexts[matched[0]][2]
-        # Pasted code was already checked with the rest of validate_records above.
-        for e in grounding_errors([rec["messages"][1]["content"], think], code, ctx):
+        user = rec["messages"][1]["content"]
+        for e in grounding_errors([user, think], code, known[matched][1]):
             rep.errors.append(f"record {n}: {e}")
+        if "tokio" not in think:
+            rep.errors.append(f"record {n}: the think never names tokio")
+        by_file.setdefault(matched, []).append((user, think))
+    for f, pairs in by_file.items():
+        rep.errors.extend(
+            run_errors(f.name, [u for u, _ in pairs], [t for _, t in pairs])
+        )
     return rep
+
+
+def proofs_of(claims: Iterable[Claim]) -> list[Proof]:
+    return [p for c in claims for p in c.proof]

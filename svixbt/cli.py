@@ -195,6 +195,8 @@ def generate(
             warn(f"{fr.path}: damaged Rust: {prob}")
         for rej in fr.rejected:
             warn(f"{fr.path}: not written: {rej}")
+        for note in fr.notes:
+            warn(note)
         if not quiet and not fr.skipped:
             extra = f", {len(fr.rejected)} rejected" if fr.rejected else ""
             extra += f", {fr.duplicates} already in {out}" if fr.duplicates else ""

@@ -1,51 +1,46 @@
-"""Examples from evidence: (slices, focus, style) -> a maintainer's request and an expert's think.
+"""Examples from claims: choose subjects and foci, pick the claims each example says, render.
 
-Every sentence is built from facts the tool found; a builder whose evidence is missing returns
-nothing, so a fact with no evidence is left out rather than guessed. The focus table below says
-which builders exist, for which subjects, and how much each matters when a file has more
-candidates than the cap.
+The flow for one file: facts and the crate index give claims per item (``claims``); selection and
+foci (``focus``) decide which (subject, focus) pairs make an example and which claims it says; the
+code block is whole slices (``codeblock``); the wording tables (``wording``) turn claims into a
+request and a think, through ``render``, which keeps a trace of every value it filled in.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
-from .context import needed_uses, use_runs
-from .evidence import Evidence
-from .focus_helpers import (
-    focus_error_mapping,
-    focus_gate,
-    focus_helper_role,
-    focus_probe,
-    focus_sql_batch,
-    focus_timeout_tx,
-    focus_two_statements,
-    module_draft,
-    module_driver,
-    pair_draft,
+from .claims import Claim, FileContext, claims_for
+from .codeblock import CodeBlock, build_code, whole_module_ok
+from .focus import FOCI, FocusDef, is_helper_logic, is_task
+from .render import Fill, Rendered, Renderer, Row
+from .wording.requests import (
+    ASKS,
+    CRITERIA,
+    FRAMES,
+    REFACTORS,
+    STYLE_WORDS,
+    STYLES,
+    SYMPTOMS,
+    TITLES,
+    WHY,
 )
-from .focus_tasks import (
-    focus_batch,
-    focus_errors,
-    focus_fallback,
-    focus_interval,
-    focus_join,
-    focus_launch,
-    focus_observability,
-    focus_retry,
-    focus_schedule,
-    focus_select,
-    focus_shutdown,
-    focus_spawn,
-    focus_startup,
-    focus_timeout,
-)
-from .narrate import Builder, Draft, launch_sentence, pace_sentence
-from .phrasing import STYLES, Phraser, render_request
-from .records import assemble_code
+from .wording.think import OPENERS, THINK
 
-__all__ = ["Example", "Focus", "FOCUSES", "compose_examples", "Phraser", "STYLES"]
+__all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
+
+MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
+
+
+@dataclass
+class Plan:
+    subject: int
+    focus: str
+    claims: list[Claim]  # what the think may say, in order
+    premise: list[Claim]  # what the request asks for
+    items: list[int]  # items whose code the example carries as subjects (a module: several)
+    priority: tuple[int, int, int]
 
 
 @dataclass
@@ -53,165 +48,236 @@ class Example:
     primary: int
     focus: str
     style: str
-    items: list[int]
-    spans: list[tuple[int, int]]
+    key: str
+    block: CodeBlock
     rules: list[str]
     user: str = ""
     think: str = ""
-    code: str = ""
-    importance: tuple[int, int, int] = (0, 0, 0)
+    claims: list[Claim] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.block.text
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return [(s.start, s.end) for s in self.block.slices]
 
 
-@dataclass(frozen=True)
-class Focus:
-    id: str
-    builder: Builder
-    for_candidates: bool
-    priority: int
-    with_helpers: bool = True
+def _claims(ctx: FileContext) -> dict[int, list[Claim]]:
+    out: dict[int, list[Claim]] = {}
+    for idx, f in ctx.facts.items():
+        if f.kind == "fn" and not f.item.is_test:
+            out[idx] = claims_for(ctx, idx)
+    return out
 
 
-FOCUSES: tuple[Focus, ...] = (
-    Focus("adaptive-schedule", focus_schedule, True, 10),
-    Focus("shutdown", focus_shutdown, True, 9),
-    Focus("error-backoff", focus_errors, True, 9),
-    Focus("startup-check", focus_startup, True, 8),
-    Focus("batch-size", focus_batch, True, 7),
-    Focus("launch", focus_launch, True, 6),
-    Focus("observability", focus_observability, True, 5),
-    Focus("spawn", focus_spawn, True, 9),
-    Focus("interval", focus_interval, True, 9),
-    Focus("select", focus_select, True, 8),
-    Focus("retry", focus_retry, True, 8),
-    Focus("timeout", focus_timeout, True, 7),
-    Focus("join", focus_join, True, 6),
-    Focus("fallback", focus_fallback, True, 1),
-    Focus("batch-sql", focus_sql_batch, False, 7),
-    Focus("legacy-gate", focus_gate, False, 6),
-    Focus("two-statements", focus_two_statements, False, 5),
-    Focus("error-mapping", focus_error_mapping, False, 4),
-    Focus("statement-timeout", focus_timeout_tx, False, 6),
-    Focus("startup-probe", focus_probe, False, 6),
-    Focus("helper-role", focus_helper_role, False, 2),
-)
-
-
-def _common_tail(ev: Evidence, idx: int, draft: Draft, focus: str, ph: Phraser) -> list[str]:
-    """Reasoning every example about a task should carry: how it is launched, if not yet said."""
-    # A one-off concurrent check (join) is not a launched task.
-    if draft.launched or focus == "join":
-        return []
-    s = launch_sentence(ev, idx, ph, f"tail-{focus}-{idx}")
-    return [s] if s else []
-
-
-def _slices(ev: Evidence, idx: int) -> list[int]:
-    items = [idx] + [j for j in ev.reach.get(idx, [])]
-    return sorted(set(items), key=lambda i: ev.fs.items[i].start)
-
-
-def _spans(ev: Evidence, items: list[int]) -> list[tuple[int, int]]:
-    fs = ev.fs
-    # Drop an item whose parent is also included: its text is already inside the parent.
-    chosen = [i for i in items if fs.items[i].parent not in items]
-    spans = [(fs.items[i].start, fs.items[i].end) for i in chosen]
-    uses = needed_uses(fs, spans)
-    return sorted(set(spans + use_runs(fs, uses)))
-
-
-def _rule_ids(ev: Evidence, items: list[int]) -> list[str]:
-    out: set[str] = set()
-    for i in items:
-        f = ev.facts.get(i)
-        if f:
-            out.update(f.rule_ids)
-    return sorted(out)
-
-
-def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
-    """All examples the evidence supports, most important first, capped per file."""
-    drafts: list[tuple[tuple[int, int, int], Example, Draft]] = []
-    style_i = random.Random(f"{ph.seed}|style|{ev.display}").randrange(len(STYLES))
-    subjects = ev.subjects()
-    for rank, idx in enumerate(subjects):
-        is_cand = idx in ev.candidates
-        produced = 0
-        for focus in FOCUSES:
-            if focus.for_candidates != is_cand:
-                continue
-            if focus.id in ("helper-role", "fallback") and produced:
-                continue
-            draft = focus.builder(ev, idx, ph)
-            if draft is None or not draft.think:
-                continue
-            produced += 1
-            items = _slices(ev, idx)
-            ex = Example(
-                primary=idx,
-                focus=focus.id,
-                style="",
-                items=items,
-                spans=_spans(ev, items),
-                rules=_rule_ids(ev, items),
-            )
-            imp = (int(is_cand), focus.priority, -rank)
-            drafts.append((imp, ex, draft))
-    # Composites: the whole module's background machinery.
-    if len(subjects) >= 2:
-        module_items = sorted(
-            {i for s in subjects for i in _slices(ev, s)}, key=lambda i: ev.fs.items[i].start
-        )
-        d = module_draft(ev, ph)
-        if d is not None:
-            d.launched = True  # a composite says how its driver runs, or nothing, itself
-            ex = Example(
-                module_driver(ev),
-                "module",
-                "",
-                module_items,
-                _spans(ev, module_items),
-                _rule_ids(ev, module_items),
-            )
-            drafts.append(((1, 7, 0), ex, d))
-    # Composites: helpers that do the same job for different callers, shown side by side.
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for h in ev.helpers:
-        fh = ev.facts[h]
-        if fh.item.kind == "fn" and fh.tags:
-            groups.setdefault(tuple(fh.tags), []).append(h)
-    for members in groups.values():
-        if len(members) < 2:
+def _callees(ctx: FileContext, idx: int) -> list[int]:
+    """Same-file fns item ``idx`` calls by name (not methods, not parameters)."""
+    f = ctx.facts[idx]
+    out: list[int] = []
+    for c in f.calls:
+        if c.kind != "fn" or "::" in c.written and not c.written.startswith(("self::", "crate::")):
             continue
-        d = pair_draft(ev, members, ph)
-        if d is None:
+        callee = ctx.local_fn(c.written.split("::")[-1])
+        if callee is not None and callee.index != idx and callee.index not in out:
+            out.append(callee.index)
+    return out
+
+
+def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
+    """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
+    that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
+    tasks = [i for i, cl in claims.items() if is_task(cl)]
+    reach: list[int] = []
+    frontier = list(tasks)
+    while frontier:
+        nxt = []
+        for i in frontier:
+            for j in _callees(ctx, i):
+                if j not in reach and j not in tasks:
+                    reach.append(j)
+                    nxt.append(j)
+        frontier = nxt
+    helpers = sorted(j for j in reach if is_helper_logic(claims.get(j, [])))
+    return tasks, helpers
+
+
+def _focus_claims(
+    ctx: FileContext, fd: FocusDef, idx: int, claims: dict[int, list[Claim]]
+) -> list[Claim]:
+    own = claims.get(idx, [])
+    extra: list[Claim] = []
+    if fd.callee_kinds:
+        for j in _callees(ctx, idx):
+            extra += [c for c in claims.get(j, []) if c.kind in fd.callee_kinds]
+    pool = own + extra
+    out: list[Claim] = []
+    for entry in fd.says:
+        # `kind` or `kind:flag` (only claims of that kind carrying the flag).
+        kind, _, flag = entry.partition(":")
+        out += [c for c in pool if c.kind == kind and (not flag or flag in c.flags) and c not in out]
+    return out
+
+
+def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None) -> list[Plan]:
+    claims = _claims(ctx) if claims is None else claims
+    tasks, helpers = subjects_of(ctx, claims)
+    plans: list[Plan] = []
+    for rank, idx in enumerate(tasks + helpers):
+        role = "task" if idx in tasks else "helper"
+        richness = len(claims[idx])
+        for fd in FOCI:
+            if fd.role != role:
+                continue
+            premise = fd.premise(claims[idx])
+            if not premise:
+                continue
+            said = _focus_claims(ctx, fd, idx, claims)
+            plans.append(
+                Plan(idx, fd.id, said, premise, [idx], (int(role == "task"), fd.priority, richness))
+            )
+    subjects = tasks + helpers
+    if len(subjects) >= 2 and whole_module_ok(ctx.fs):
+        said: list[Claim] = []
+        for idx in subjects:
+            for fd in FOCI:
+                premise = fd.premise(claims[idx]) if fd.role == ("task" if idx in tasks else "helper") else []
+                if premise:
+                    said.append(premise[0])
+                    break
+        driver = tasks[0] if tasks else subjects[0]
+        plans.append(Plan(driver, "module", said, said, sorted(subjects), (1, 7, len(said))))
+    return plans
+
+
+def _key(ctx: FileContext, plan: Plan) -> str:
+    name = ctx.fs.items[plan.subject].name
+    same = [i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test]
+    nth = same.index(plan.subject) if plan.subject in same else 0
+    return f"{ctx.display}|{name}#{nth}|{plan.focus}"
+
+
+def _style(seed: int, key: str) -> str:
+    h = hashlib.sha256(f"{seed}|style|{key}".encode()).digest()
+    return STYLES[h[0] % len(STYLES)]
+
+
+# Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in
+# this order when a think would otherwise not mention tokio at all.
+TOKIO_KINDS = ("on_path", "runs_in", "interval", "sleep", "timeout", "select", "spawn", "join")
+
+
+def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> list[str]:
+    sentences: list[str] = []
+    for n, c in enumerate(plan.claims):
+        s = r.claim(THINK, c, f"think|{n}", out)
+        if s and s not in sentences:
+            sentences.append(s)
+    if sentences and not any("tokio" in s for s in sentences):
+        for kind in TOKIO_KINDS:
+            extra = [c for c in pool if c.kind == kind and c not in plan.claims]
+            for c in extra:
+                probe = Rendered("")
+                s = r.claim(THINK, c, "think|tokio", probe)
+                if "tokio" in s:
+                    r.claim(THINK, c, "think|tokio", out)
+                    sentences.append(s)
+                    return sentences
+    return sentences
+
+
+def _criteria(r: Renderer, plan: Plan, out: Rendered) -> list[str]:
+    crit: list[str] = []
+    kinds: set[str] = set()
+    ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
+    for n, c in enumerate(ordered):
+        # One criterion per claim kind (two statements with LIMIT ask for the same thing).
+        if c.kind in kinds and c.kind != "log":
             continue
-        pair_items = sorted(
-            {i for m in members for i in _slices(ev, m)}, key=lambda i: ev.fs.items[i].start
-        )
-        ex = Example(
-            members[0],
-            "helper-pair",
-            "",
-            pair_items,
-            _spans(ev, pair_items),
-            _rule_ids(ev, pair_items),
-        )
-        drafts.append(((0, 5, 0), ex, d))
-    drafts.sort(key=lambda x: x[0], reverse=True)
-    chosen = drafts[:cap]
+        s = r.claim(CRITERIA, c, f"crit|{n}", out)
+        if s and s not in crit:
+            crit.append(s)
+            kinds.add(c.kind)
+    return crit[:4]
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s and not s.startswith("`") else s
+
+
+def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: Rendered) -> str:
+    f = plan.focus
+    title = r.plain(TITLES[f], "title", out)
+    ask = r.plain(ASKS[f], "ask", out)
+    why = r.plain(WHY[f], "why", out)
+    symptom = r.plain(SYMPTOMS[f], "symptom", out)
+    refactor = r.plain(REFACTORS[f], "refactor", out)
+    words = {k: r.choose(v, f"style|{k}") for k, v in STYLE_WORDS[style].items()}
+    fields = {
+        "title": title,
+        "ask": ask,
+        "why": why,
+        "symptom": _cap(symptom),
+        "refactor": refactor[:1].upper() + refactor[1:] if not refactor.startswith("`") else refactor,
+        "checklist": "\n".join(f"- [ ] {_cap(c)}" for c in crit),
+        "numbered": "\n".join(f"{i}. {_cap(c)}." for i, c in enumerate(crit, 1)),
+        "bullets": "\n".join(f"- {_cap(c)}" for c in crit),
+        "inline": "; ".join(crit),
+        **words,
+    }
+    frame = r.choose(FRAMES[style], "frame")
+    return frame.format(**fields)
+
+
+def render_plan(
+    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim]
+) -> tuple[str, str, str, Rendered] | None:
+    """(style, request, think, trace) for one plan, or None when too little can be said."""
+    key = _key(ctx, plan)
+    name = ctx.fs.items[plan.subject].name
+    r = Renderer(seed, key, {"fn": name, "file": ctx.display})
+    out = Rendered("")
+    sentences = _render_think(r, plan, pool, out)
+    if len(sentences) < MIN_SENTENCES:
+        return None
+    crit = _criteria(r, plan, out)
+    if not crit:
+        return None
+    opener = r.plain(OPENERS[plan.focus], "opener", out)
+    think = " ".join([opener, *sentences])
+    style = _style(seed, key)
+    user = _render_request(r, plan, style, crit, out)
+    return style, user, think, out
+
+
+def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Example]:
+    """All examples the claims support for one file, most important first, capped."""
+    claims = _claims(ctx)
+    plans = plan_examples(ctx, claims)
+    plans.sort(key=lambda p: p.priority, reverse=True)
     out: list[Example] = []
-    for n, (imp, ex, draft) in enumerate(chosen):
-        ex.style = STYLES[(style_i + n) % len(STYLES)]
-        salt = f"{ex.focus}|{ev.name(ex.primary)}"
-        ex.user = render_request(ex.style, draft.ask, ph, salt)
-        tail = _common_tail(ev, ex.primary, draft, ex.focus, ph)
-        parts = draft.think + [t for t in tail if t not in draft.think]
-        if not any("tokio" in p for p in parts):
-            pace = pace_sentence(ev, ex.primary, ph, salt)
-            if pace:
-                parts.append(pace)
-        ex.think = " ".join(parts)
-        ex.code = assemble_code(ev.fs.text, ex.spans)
-        ex.importance = imp
+    for plan in plans:
+        if len(out) >= cap:
+            break
+        rendered = render_plan(ctx, plan, seed, claims.get(plan.subject, []))
+        if rendered is None:
+            continue
+        style, user, think, trace = rendered
+        # Claims about callees need the callee's code in the block.
+        extra = sorted({_index_of(ctx, c.subject) for c in trace.claims} - {plan.subject, -1})
+        block = build_code(ctx.fs, plan.items, extra)
+        rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
+        ex = Example(plan.subject, plan.focus, style, _key(ctx, plan), block, rules, user, think,
+                     trace.claims, trace.fills)
         out.append(ex)
     return out
+
+
+def _index_of(ctx: FileContext, name: str) -> int:
+    f = ctx.local_fn(name)
+    return f.index if f is not None else -1
+
+
+_ = Row  # re-exported for wording tests

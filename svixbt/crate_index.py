@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .facts2 import Src
+from .facts import Src
 from .flow import Flow, Region, build_flow
 from .mechanisms import resolve
 from .pipeline import FileScan, scan_source
@@ -74,7 +74,7 @@ class Context:
     by_file: str
     mechanism: str
     path: tuple[str, ...]  # fn names from the subject's caller up to ``by``
-    proof: tuple[Src, ...]  # the call sites along the path
+    proof: tuple[tuple[int, Src], ...]  # (file, call site) along the path
     repeated: str = ""  # a spawn inside a loop or iterator: one task per element
     index: int = 0
     siblings: int = 0
@@ -182,7 +182,7 @@ class CrateIndex:
         return [
             Context(
                 c.kind, c.by, c.by_file, c.mechanism, (s.caller_name, *c.path),
-                (s.src, *c.proof), c.repeated, c.index, c.siblings, c.branch_calls, c.guard,
+                ((s.file, s.src), *c.proof), c.repeated, c.index, c.siblings, c.branch_calls, c.guard,
             )
             for c in up
         ]
@@ -212,9 +212,14 @@ class CrateIndex:
                 x for x in fl.regions if x.kind == "join-branch" and x.start_tok == r.start_tok
             ]
             branch_calls = tuple(self._main_call(fs, fl, b) for b in branches)
-        guard = tuple(c.head for c in fl.conditions(fl.region_at(s.tok).id, stop=r.id))
+        conds = fl.conditions(fl.region_at(s.tok).id, stop=r.id)
+        # Only plain `if` conditions are kept; under an `else` or a `match` arm the condition
+        # would have to be said negated or as a pattern, so none is said (guard stays empty).
+        guard = (
+            tuple(c.head for c in conds) if all(c.kind == "if" for c in conds) else ("?",)
+        )
         return Context(
-            kind, s.caller_name, self.rel[s.file], r.keyword, (s.caller_name,), (s.src,),
+            kind, s.caller_name, self.rel[s.file], r.keyword, (s.caller_name,), ((s.file, s.src),),
             repeated, r.index, r.siblings, branch_calls, guard,
         )
 

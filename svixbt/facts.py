@@ -1,9 +1,9 @@
-"""Facts with real values: what an item really does, read off its tokens.
+"""Facts: what one item does, read off its tokens once, each with the source span that proves it.
 
-Everything here is evidence a sentence may rest on: consts evaluated (`60 * 60 * 12` seconds is
-12 hours), sleeps and what they sleep for, loop conditions, what each `match` arm does, SQL and its
-batch and lock clauses, logging, shutdown checks, same-file calls and the doc summary. Each fact
-carries the text as written, so a sentence can quote it and a checker can find it again.
+Every fact records the region it sits in (``flow.Region``), so a later layer can tell a loop's own
+wait from the interval of a task the loop spawns, and a log that fires on every pass from one
+guarded by `if rows > 0`. Values are evaluated (`60 * 60 * 12` seconds is 12 hours) by
+``values``, never guessed. Facts know nothing of other files and nothing of English.
 """
 
 from __future__ import annotations
@@ -11,272 +11,215 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .flow import Flow, Region, build_flow, fold
+from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
+from .values import duration_seconds, eval_number
 
 __all__ = [
-    "Const",
-    "Sleep",
-    "Arm",
+    "Src",
+    "Call",
+    "Wait",
     "Log",
+    "Exit",
+    "Assign",
+    "Const",
     "Sql",
-    "LoopFact",
+    "Spawn",
+    "Schedule",
+    "Backoff",
+    "Jitter",
     "ItemFacts",
     "item_facts",
-    "eval_int",
-    "human_duration",
-    "human_int",
-    "duration_seconds",
+    "file_consts",
+    "LOG_LEVELS",
 ]
 
-_DURATION_UNITS = {
-    "from_secs": 1.0,
-    "from_millis": 1e-3,
-    "from_micros": 1e-6,
-    "from_nanos": 1e-9,
-    "from_secs_f64": 1.0,
-    "from_secs_f32": 1.0,
-    "from_mins": 60.0,
-    "from_hours": 3600.0,
-}
-_INT = re.compile(r"^(\d[\d_]*(?:\.\d[\d_]*)?)(?:[iu](?:8|16|32|64|128|size)|f32|f64)?$")
+LOG_LEVELS = ("trace", "debug", "info", "warn", "error")
+_LOG_CRATES = ("tracing", "log")
 _SQL_VERB = re.compile(r"(?i)^\s*(UPDATE|DELETE|SELECT|INSERT|SET|WITH|BEGIN|LOCK)\b")
 _SQL_TABLE = re.compile(r"(?i)\b(?:UPDATE|FROM|INTO|JOIN)\s+([A-Za-z_][\w.]*)")
-_LOG_LEVELS = ("trace", "debug", "info", "warn", "error")
+_SQL_VERBS_ANY = re.compile(r"(?i)\b(UPDATE|DELETE|INSERT)\b")
 
 
-def eval_int(tokens: list[str], consts: dict[str, float] | None = None) -> float | None:
-    """Evaluate an integer expression of literals, consts, `+ - * /` and parentheses."""
-    expr: list[str] = []
-    for t in tokens:
-        m = _INT.match(t)
-        if m:
-            expr.append(m.group(1).replace("_", ""))
-        elif t in ("+", "-", "*", "/", "(", ")"):
-            expr.append(t)
-        elif consts is not None and t in consts:
-            expr.append(repr(consts[t]))
-        elif t == "as" or re.fullmatch(r"[iu](8|16|32|64|128|size)|_", t):
-            continue
-        else:
-            return None
-    if not expr:
-        return None
-    src = " ".join(expr)
-    if not re.fullmatch(r"[\d.\s+\-*/()e]+", src):
-        return None
-    if "." not in src:
-        # Rust integer division truncates.
-        src = src.replace("/", "//")
-    try:
-        value = eval(src, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only
-    except (SyntaxError, ZeroDivisionError, TypeError):
-        return None
-    return float(value) if isinstance(value, int | float) else None
+@dataclass(frozen=True)
+class Src:
+    """A span of the file's text: the proof of a fact. ``text`` equals ``file[start:end]``."""
+
+    start: int
+    end: int
+    text: str
 
 
-def human_int(value: float) -> str:
-    """5000 -> `5,000` (how a person writes a count in prose)."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+@dataclass
+class Call:
+    name: str  # last path segment or method name
+    written: str  # as written: `tokio::time::sleep`, `clean_expired_messages`, `.ack`
+    full: str  # resolved through `use` (fns and macros); the method name for methods
+    kind: str  # fn | method | macro
+    args: list[str]  # folded
+    awaited: bool
+    propagates: bool  # followed by `?` (after `.await` when awaited)
+    region: int
+    tok: int  # token of the name
+    open_tok: int
+    close_tok: int
+    src: Src  # from the path (or method name) through the closing bracket
+    receiver: str = ""  # for a method: the receiver as written (folded), when short
 
 
-def human_duration(seconds: float) -> str:
-    """43200 -> `12 hours`; 0.5 -> `500 milliseconds`; 90 -> `90 seconds`."""
-    units = (("day", 86400.0), ("hour", 3600.0), ("minute", 60.0), ("second", 1.0))
-    for name, size in units:
-        if seconds >= size and (seconds / size).is_integer():
-            n = int(seconds / size)
-            return f"{n:,} {name}{'s' if n != 1 else ''}"
-    ms = seconds * 1000
-    if ms >= 1 and abs(ms - round(ms)) < 1e-9:
-        n = int(round(ms))
-        return f"{n:,} millisecond{'s' if n != 1 else ''}"
-    return f"{seconds:g} seconds"
+@dataclass
+class Wait:
+    role: str  # sleep | interval | tick | timeout
+    mechanism: str  # resolved path, or `tick` for `interval.tick()`
+    written: str
+    arg: str  # the duration argument as written
+    seconds: float | None
+    region: int
+    src: Src
+    const: str = ""  # a const the duration comes from
+    var: str = ""  # the interval variable a tick reads, or the variable a duration comes from
 
 
-def duration_seconds(tokens: list[str], consts: dict[str, float]) -> float | None:
-    """`Duration::from_secs(60 * 60 * 12)` (as tokens) -> 43200.0; None when not constant."""
-    if len(tokens) >= 4 and tokens[0] == "Duration" and tokens[1] == "::":
-        unit = _DURATION_UNITS.get(tokens[2])
-        if unit is None or tokens[3] != "(" or tokens[-1] != ")":
-            return None
-        inner = eval_int(tokens[4:-1], consts)
-        return None if inner is None else inner * unit
-    return None
+@dataclass
+class Log:
+    level: str
+    macro: str  # as written
+    message: str  # the format string, if any
+    fields: list[str]
+    region: int
+    src: Src
+
+
+@dataclass
+class Exit:
+    kind: str  # return | break | continue | question
+    expr: str  # `return Ok(())` -> `Ok(())`
+    region: int
+    src: Src
+
+
+@dataclass
+class Assign:
+    var: str
+    value: str  # folded
+    region: int
+    src: Src
+    is_let: bool = False
+    # `x = if cond { a } else { b }` -> (cond, a, b)
+    branches: tuple[str, str, str] | None = None
 
 
 @dataclass
 class Const:
     name: str
     type_text: str
-    expr: str  # as written
-    value: float | None  # evaluated number (seconds for a Duration)
+    expr: str
+    value: float | None  # seconds for a Duration
     is_duration: bool
-    line: int
-    local: bool  # declared inside the fn body rather than at file level
-    comment: str = ""  # a plain comment right above it, if any
-
-    @property
-    def human(self) -> str:
-        if self.value is None:
-            return self.expr
-        return human_duration(self.value) if self.is_duration else human_int(self.value)
-
-
-@dataclass
-class Sleep:
-    mechanism: str  # resolved path, e.g. tokio::time::sleep
-    written: str  # as written
-    arg: str  # argument text as written
-    seconds: float | None
-    line: int
-    cancellable: str = ""  # the cancellation wrapper around it, e.g. run_until_cancelled_owned
-
-
-@dataclass
-class Log:
-    level: str
-    macro: str  # as written, e.g. tracing::error
-    message: str  # the format string, if any
-    fields: list[str]
-    line: int
-
-
-@dataclass
-class Arm:
-    pattern: str  # as written, whitespace folded
-    logs: list[Log]
-    sets: list[tuple[str, str]]  # (variable, value as written)
-    returns: list[str]
-    line: int
-    # `x = if cond { a } else { b }`: (variable, condition, then-value, else-value)
-    branches: list[tuple[str, str, str, str]] = field(default_factory=list)
-    scrutinee: str = ""  # the call the `match` is on, e.g. `clean_expired_messages`
+    local: bool
+    src: Src
+    comment: str = ""  # a plain comment right above it (the author's words)
 
 
 @dataclass
 class Sql:
-    verb: str
+    verbs: list[str]  # statement verbs in order (UPDATE, DELETE ...)
     tables: list[str]
     limit: bool
     skip_locked: bool
-    text: str  # whitespace folded
-    line: int
+    statement_timeout: str  # the value set by `SET [LOCAL] statement_timeout`, if any
+    local: bool  # `SET LOCAL`
+    region: int
+    src: Src
 
 
 @dataclass
-class LoopFact:
-    keyword: str  # loop / while / for
-    condition: str  # as written, whitespace folded ("" for `loop`)
-    line: int
-    end_line: int = 0
-    start: int = 0  # character offsets of the loop body
-    end: int = 0
-
-
-@dataclass
-class SelectBranch:
-    pattern: str
-    future: str
-    handler: str  # as written, comments dropped
-    action: str  # "nothing", "break", "return", or "work"
-    line: int
-
-
-@dataclass
-class SpawnFact:
+class Spawn:
+    region: int  # the spawn/blocking region
+    mechanism: str
     written: str
-    arg: str  # the future handed to the runtime, as written
-    runs: str  # the first call inside it, e.g. run_worker
-    line: int
-    detached: bool = False  # a statement of its own: the JoinHandle is dropped at once
-    repeated: bool = False  # inside a loop or an iterator closure: one task per element
+    src: Src
+    handle: str  # "dropped" | "bound:<name>" | "awaited" | "returned" | "collected" | "unknown"
+    repeated: str  # "" or the loop/closure head that makes it one task per element
+    at_region: int  # the region the spawn call itself sits in
 
 
 @dataclass
-class CallFact:
-    written: str
-    full: str
-    line: int
-    awaited: bool
-    local_fn: bool  # a fn defined in the same file
-    args: list[str] = field(default_factory=list)  # arguments as written
-    propagates: bool = False  # followed by `?` (after `.await` if awaited)
+class Schedule:
+    """An array of durations: a retry or migration schedule."""
+
+    name: str
+    seconds: list[float]
+    src: Src
+    region: int
+
+
+@dataclass
+class Backoff:
+    """`x = (x * f).min(cap)`: doubling (or growing) a wait up to a cap."""
+
+    var: str
+    factor: float
+    cap_seconds: float | None
+    cap_expr: str
+    src: Src
+    region: int
+
+
+@dataclass
+class Jitter:
+    """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`: a delay varied by ±J."""
+
+    fraction: float
+    const: str
+    base: str  # the duration being varied, as written
+    src: Src
+    region: int
 
 
 @dataclass
 class ItemFacts:
-    item: Item
     index: int
-    signature: str
+    item: Item
+    name: str
+    kind: str
+    is_async: bool
+    is_pub: bool
     params: list[tuple[str, str]]
     returns: str
-    is_async: bool
-    doc_summary: str
     doc: str
-    consts: list[Const] = field(default_factory=list)
-    sleeps: list[Sleep] = field(default_factory=list)
-    intervals: list[Sleep] = field(default_factory=list)
-    timeouts: list[Sleep] = field(default_factory=list)
-    loops: list[LoopFact] = field(default_factory=list)
-    arms: list[Arm] = field(default_factory=list)
+    flow: Flow | None
+    calls: list[Call] = field(default_factory=list)
+    waits: list[Wait] = field(default_factory=list)
     logs: list[Log] = field(default_factory=list)
+    exits: list[Exit] = field(default_factory=list)
+    assigns: list[Assign] = field(default_factory=list)
+    consts: list[Const] = field(default_factory=list)
     sql: list[Sql] = field(default_factory=list)
-    calls: list[CallFact] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
-    shutdown: list[str] = field(default_factory=list)  # shutdown paths/calls as written
-    question_marks: int = 0
-    question_lines: list[int] = field(default_factory=list)
-    error_conversions: list[str] = field(default_factory=list)  # map_err / ok_or_else ...
-    early_returns: list[tuple[str, int]] = field(default_factory=list)
-    comparisons: list[str] = field(default_factory=list)  # `a < (B as _)` style conditions
-    bool_params_gating: list[str] = field(default_factory=list)  # `if param {` on a bool param
-    timing: list[str] = field(default_factory=list)  # Instant::now / elapsed as written
-    inits: list[tuple[str, str]] = field(default_factory=list)  # `let [mut] x = v;`
-    unwraps: dict[str, str] = field(default_factory=dict)  # `if let Some(x) = y` -> {x: y}
-    let_branches: list[tuple[str, str, str, str]] = field(default_factory=list)
-    tail: str = ""  # the body's final expression, as written (comments dropped)
-    err_guards: list[tuple[int, int, str]] = field(default_factory=list)  # if let Err(..) = x()
-    idents: set[str] = field(default_factory=set)  # every identifier in the item
-    tags: list[str] = field(default_factory=list)
-    rule_ids: list[str] = field(default_factory=list)
-    spawns: list[str] = field(default_factory=list)
-    spawn_facts: list[SpawnFact] = field(default_factory=list)
-    select_branches: list[SelectBranch] = field(default_factory=list)
-    missed_tick: str = ""  # MissedTickBehavior::X as written
-    selects: int = 0
-    joins: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.item.name
+    spawns: list[Spawn] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    backoffs: list[Backoff] = field(default_factory=list)
+    jitters: list[Jitter] = field(default_factory=list)
+    comments: list[Src] = field(default_factory=list)
+    idents: set[str] = field(default_factory=set)
+    tail: Src | None = None  # the body's final expression
+    attrs: tuple[str, ...] = ()
 
     def const(self, name: str) -> Const | None:
-        for c in self.consts:
-            if c.name == name:
-                return c
-        return None
+        return next((c for c in self.consts if c.name == name), None)
 
-    def local_calls(self) -> list[str]:
-        seen: list[str] = []
-        for c in self.calls:
-            if c.local_fn and c.written not in seen:
-                seen.append(c.written)
-        return seen
+    def region(self, rid: int) -> Region:
+        assert self.flow is not None
+        return self.flow.regions[rid]
 
+    def own(self, rid: int) -> bool:
+        """True when region ``rid`` runs in the item's own task (not a task it spawns)."""
+        return self.flow is not None and self.flow.task_of(rid).parent is None
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _string_value(tok: str) -> str:
-    """Contents of a Rust string literal token (raw or not), without its quotes."""
-    m = re.match(r'^[bc]?r(#*)"(.*)"\1$', tok, re.S)
-    if m:
-        return m.group(2)
-    m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
-    # A `\` at the end of a line continues the string without the newline and indentation.
-    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
+    def loops(self) -> list[Region]:
+        return [r for r in self.flow.regions if r.kind == "loop"] if self.flow else []
 
 
 class _Reader:
@@ -293,600 +236,539 @@ class _Reader:
         self.hi = hi
 
     def close_of(self, k: int) -> int:
-        j = self.m[k] if k < len(self.m) else -1
+        j = self.m[k] if 0 <= k < len(self.m) else -1
         return j if j > k else self.hi - 1
 
-    def src(self, a: int, b: int) -> str:
-        """Source text from token a through token b (inclusive), as written."""
-        return self.scan.text[self.s[a] : self.s[b] + len(self.t[b])]
+    def src(self, a: int, b: int) -> Src:
+        """The source of tokens ``a`` through ``b`` inclusive."""
+        start = self.s[a]
+        end = self.s[b] + len(self.t[b])
+        return Src(start, end, self.scan.text[start:end])
 
-    def line(self, k: int) -> int:
-        return self.scan.line_of(self.s[k])
+    def code(self, a: int, b: int) -> str:
+        """Tokens ``[a, b)`` as written, comments dropped, whitespace folded."""
+        parts: list[str] = []
+        prev_end = -1
+        for k in range(a, b):
+            if self.c[k] in "cdi":
+                continue
+            st = self.s[k]
+            if prev_end >= 0 and st > prev_end:
+                parts.append(" ")
+            parts.append(self.t[k])
+            prev_end = st + len(self.t[k])
+        return fold("".join(parts))
 
-    def until(self, k: int, stops: tuple[str, ...]) -> int:
-        """Index of the first token at bracket depth 0 from k whose text is in stops."""
+    def until(self, k: int, stops: tuple[str, ...], end: int | None = None) -> int:
+        end = self.hi if end is None else end
         j = k
-        while j < self.hi:
+        while j < end:
             tj = self.t[j]
-            if tj in stops:
+            if tj in stops and self.c[j] == "p":
                 return j
-            if self.c[j] == "p" and tj in "([{" and len(tj) == 1:
+            if self.c[j] == "p" and tj in ("(", "[", "{"):
                 j = self.close_of(j) + 1
                 continue
             j += 1
-        return self.hi
+        return end
+
+    def args(self, open_: int) -> list[tuple[int, int]]:
+        close = self.close_of(open_)
+        out: list[tuple[int, int]] = []
+        j = open_ + 1
+        while j < close:
+            stop = self.until(j, (",",), close)
+            if stop > j:
+                out.append((j, stop))
+            j = stop + 1
+        return out
 
 
-def _file_consts(fs: FileScan) -> dict[str, float]:
-    """Numeric values of every file-level and fn-level const, for evaluating others."""
+def _string_value(tok: str) -> str:
+    """Contents of a Rust string literal token (raw or not), without its quotes."""
+    m = re.match(r'^[bc]?r(#*)"(.*)"\1$', tok, re.S)
+    if m:
+        return m.group(2)
+    m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
+    # A `\` at the end of a line continues the string without the newline and indentation.
+    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
+
+
+def file_consts(fs: FileScan) -> dict[str, float]:
+    """Numeric values of every const of the file (durations in seconds), for evaluating others."""
     out: dict[str, float] = {}
-    t = fs.scan.texts
+    t, c = fs.scan.texts, fs.scan.codes
     for i in range(len(t) - 3):
-        if t[i] == "const" and fs.scan.codes[i + 1] == "n" and t[i + 2] == ":":
+        if t[i] in ("const", "static") and c[i + 1] == "n" and t[i + 2] == ":":
             j = i + 3
-            while j < len(t) and t[j] != "=":
+            while j < len(t) and t[j] not in ("=", ";"):
                 j += 1
             k = j + 1
             while k < len(t) and t[k] != ";":
                 k += 1
-            toks = t[j + 1 : k]
+            toks = [x for x, cc in zip(t[j + 1 : k], c[j + 1 : k], strict=True) if cc not in "cdi"]
             v = duration_seconds(toks, out)
             if v is None:
-                v = eval_int(toks, out)
+                v = eval_number(toks, out)
             if v is not None:
-                out[t[i + 1]] = v
+                out.setdefault(t[i + 1], v)
     return out
 
 
-def item_facts(fs: FileScan, index: int, local_fns: set[str] | None = None) -> ItemFacts:
-    item = fs.items[index]
-    scan = fs.scan
-    rng = scan.token_range(item.keyword_start, item.end)
-    r = _Reader(fs, rng.start, rng.stop)
-    t, c = r.t, r.c
-    lo, hi = r.lo, r.hi
-    consts_num = _file_consts(fs)
-    if local_fns is None:
-        local_fns = {it.name for it in fs.items if it.kind == "fn" and it.parent is None}
-
-    # Signature: from the keyword to the body (or the end).
-    body = lo
-    while body < hi and not (t[body] == "{" and c[body] == "p"):
-        body = r.close_of(body) + 1 if t[body] in ("(", "[") and c[body] == "p" else body + 1
-    sig_end = body - 1 if body < hi else hi - 1
-    signature = _fold(r.src(lo, sig_end)) if sig_end >= lo else ""
-    params: list[tuple[str, str]] = []
-    returns = ""
-    is_async = "async" in item.qualifiers
-    if item.kind == "fn":
-        k = lo
-        while k < body and t[k] != "(":
-            k += 1
-        if k < body:
-            close = r.close_of(k)
-            j = k + 1
-            while j < close:
-                end = j
-                depth = 0
-                while end < close:
-                    if t[end] in ("(", "[", "<"):
-                        depth += 1
-                    elif t[end] in (")", "]", ">"):
-                        depth -= 1
-                    elif t[end] == "," and depth == 0:
-                        break
-                    end += 1
-                piece = [x for x in t[j:end]]
-                if ":" in piece:
-                    colon = piece.index(":")
-                    pname = piece[colon - 1] if colon else ""
-                    ptype = _fold(r.src(j + colon + 1, end - 1)) if end - 1 >= j + colon + 1 else ""
-                    params.append((pname, ptype))
-                j = end + 1
-            arrow = close + 1
-            if arrow < body and t[arrow] == "->":
-                where = arrow + 1
-                while where < body and t[where] != "where":
-                    where += 1
-                returns = _fold(r.src(arrow + 1, where - 1))
-    doc = item.doc
-    summary = doc.split("\n\n")[0].replace("\n", " ").strip() if doc else ""
-
-    f = ItemFacts(
-        item=item,
-        index=index,
-        signature=signature,
-        params=params,
-        returns=returns,
-        is_async=is_async,
-        doc_summary=summary,
-        doc=doc,
-    )
-    hits = fs.hits[index]
-    f.tags = sorted({h.tag for h in hits})
-    f.rule_ids = sorted({h.rule for h in hits})
-
-    # Comments inside the item (plain ones: they explain intent in the author's words).
-    text = scan.text
-    for k in range(lo, hi):
-        if c[k] == "c" and t[k].startswith("//"):
-            f.comments.append(t[k][2:].strip())
-
-    # Consts: fn-local ones, then file-level consts the item names.
-    names_used = {t[k] for k in range(lo, hi) if c[k] == "n"}
-    for k in range(lo, hi):
-        if t[k] == "const" and k + 2 < hi and c[k + 1] == "n" and t[k + 2] == ":":
-            f.consts.append(_const_at(r, k, consts_num, local=True))
-    for other in fs.items:
-        if other.kind == "const" and other.parent is None and other.name in names_used:
-            orng = scan.token_range(other.keyword_start, other.end)
-            ro = _Reader(fs, orng.start, orng.stop)
-            k = orng.start
-            while k < orng.stop and t[k] != "const":
-                k += 1
-            if k < orng.stop:
-                f.consts.append(_const_at(ro, k, consts_num, local=False))
-
-    imports = fs.imports
-    k = lo
-    while k < hi:
-        tk = t[k]
-        ck = c[k]
-        if ck == "n":
-            # Paths: a::b::c followed by ( or !
-            if k > lo and t[k - 1] == "::":
-                k += 1
-                continue
-            j = k
-            while j + 2 < hi and t[j + 1] == "::" and c[j + 2] == "n":
-                j += 2
-            parts = t[k : j + 1 : 2]
-            written = "::".join(parts)
-            head = imports.get(parts[0])
-            full = "::".join([head, *parts[1:]]) if head else written
-            nxt = t[j + 1] if j + 1 < hi else ""
-            prev = t[k - 1] if k > lo else ""
-            if nxt == "(" and prev not in ("fn",):
-                close = r.close_of(j + 1)
-                awaited = close + 2 < hi and t[close + 1] == "." and t[close + 2] == "await"
-                if prev != ".":
-                    after = close + 3 if awaited else close + 1
-                    f.calls.append(
-                        CallFact(
-                            written,
-                            full,
-                            r.line(k),
-                            awaited,
-                            written in local_fns,
-                            _split_args(r, j + 1, close),
-                            after < hi and t[after] == "?",
-                        )
-                    )
-                arg = _fold(r.src(j + 2, close - 1)) if close - 1 >= j + 2 else ""
-                arg_toks = t[j + 2 : close]
-                if full in ("tokio::time::sleep", "tokio::time::sleep_until"):
-                    f.sleeps.append(
-                        Sleep(
-                            full,
-                            written,
-                            arg,
-                            _resolve_secs(arg_toks, f, consts_num),
-                            r.line(k),
-                            _cancel_wrapper(r, k),
-                        )
-                    )
-                elif full in ("tokio::time::interval", "tokio::time::interval_at"):
-                    f.intervals.append(
-                        Sleep(full, written, arg, _resolve_secs(arg_toks, f, consts_num), r.line(k))
-                    )
-                elif full in ("tokio::time::timeout", "tokio::time::timeout_at"):
-                    first_arg = arg_toks[: arg_toks.index(",")] if "," in arg_toks else arg_toks
-                    first_text = _fold(r.src(j + 2, j + 1 + len(first_arg))) if first_arg else ""
-                    f.timeouts.append(
-                        Sleep(
-                            full,
-                            written,
-                            first_text,
-                            _resolve_secs(first_arg, f, consts_num),
-                            r.line(k),
-                        )
-                    )
-                elif full in ("tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"):
-                    f.spawns.append(written)
-                    # Name what the task runs only when the future is one call: `spawn(f(..))` or
-                    # `spawn(async move { f(..).await })`. A block with a loop is more than `f`.
-                    runs = ""
-                    x = j + 2
-                    while x < close and t[x] in ("async", "move", "{"):
-                        x += 1
-                    while x + 2 < close and t[x + 1] == "::" and c[x + 2] == "n":
-                        x += 2
-                    if x < close and c[x] == "n" and t[x + 1] == "(":
-                        after = r.close_of(x + 1) + 1
-                        rest = [y for y in t[after:close] if y not in (".", "await", "}", ";")]
-                        if not rest:
-                            runs = t[x]
-                    # `tokio::spawn(..);` as a statement drops the handle; `let h = ..`, a push or
-                    # a closure that is collected keeps it.
-                    detached = (k == lo or t[k - 1] in (";", "{", "}")) and (
-                        close + 1 < hi and t[close + 1] == ";"
-                    )
-                    in_loop = any(lp.start <= r.s[k] < lp.end for lp in f.loops) or any(
-                        t[x] in ("map", "for_each", "flat_map") for x in range(max(lo, k - 40), k)
-                    )
-                    f.spawn_facts.append(
-                        SpawnFact(written, arg, runs, r.line(k), detached, in_loop)
-                    )
-                elif full == "std::time::Instant::now" or written.endswith("Instant::now"):
-                    f.timing.append(written)
-                if prev == "." and tk in ("map_err", "ok_or_else", "ok_or", "unwrap_or_else"):
-                    f.error_conversions.append(tk)
-                elif prev == "." and tk == "elapsed" and ".elapsed()" not in f.timing:
-                    f.timing.append(".elapsed()")
-                elif re.search(r"(?i)shut(ting)?_?down|cancel", parts[-1]):
-                    f.shutdown.append(("." if prev == "." else "") + written + "()")
-            elif nxt == "!" and j + 2 < hi:
-                macro = full
-                if macro.startswith(("tracing::", "log::")) or parts[-1] in _LOG_LEVELS:
-                    level = parts[-1]
-                    if level in _LOG_LEVELS:
-                        open_ = j + 2
-                        close = r.close_of(open_)
-                        f.logs.append(_log_at(r, open_, close, level, written))
-                elif full in ("tokio::select",):
-                    f.selects += 1
-                    f.select_branches.extend(_select_branches(r, j + 2))
-                elif full in ("tokio::join", "tokio::try_join"):
-                    f.joins += 1
-            if tk == "MissedTickBehavior" and k + 2 < hi and t[k + 1] == "::":
-                f.missed_tick = f"MissedTickBehavior::{t[k + 2]}"
-            if tk in ("loop", "while", "for") and k == j:
-                cond_end = k + 1
-                while cond_end < hi and t[cond_end] != "{":
-                    cond_end = (
-                        r.close_of(cond_end) + 1 if t[cond_end] in ("(", "[") else cond_end + 1
-                    )
-                cond = _fold(r.src(k + 1, cond_end - 1)) if cond_end - 1 >= k + 1 else ""
-                if cond_end < hi:
-                    body_close = r.close_of(cond_end)
-                    f.loops.append(
-                        LoopFact(
-                            tk,
-                            cond,
-                            r.line(k),
-                            r.line(body_close),
-                            r.s[cond_end],
-                            r.s[body_close] + 1,
-                        )
-                    )
-            if tk == "match" and k == j:
-                f.arms.extend(_arms(r, k))
-            if tk == "let" and k == j and k + 3 < hi:
-                v = k + 1
-                if t[v] == "mut":
-                    v += 1
-                if c[v] == "n" and t[v + 1] == "=":
-                    semi = r.until(v + 2, (";",))
-                    f.inits.append((t[v], _fold(r.src(v + 2, semi - 1))))
-                    let_if = _if_else(r, v + 2, semi)
-                    if let_if is not None:
-                        f.let_branches.append((t[v], *let_if))
-                elif t[v] == "Some" and t[v + 1] == "(" and c[v + 2] == "n" and t[v + 3] == ")":
-                    pass
-            if tk == "Err" and k == j and k >= 2 and t[k - 1] == "let" and t[k - 2] == "if":
-                brace = r.until(k, ("{",))
-                if brace < hi:
-                    # The call that can fail is the last one in the chain (`a().save(&db)`).
-                    calls = [
-                        t[x]
-                        for x in range(k + 1, brace)
-                        if c[x] == "n" and t[x + 1] == "(" and t[x - 1] in (".", "=", "::")
-                    ]
-                    call = calls[-1] if calls else ""
-                    f.err_guards.append((r.line(brace), r.line(r.close_of(brace)), call))
-            # `if let Some(d) = sleep_time`: the sleep's duration comes from `sleep_time`.
-            if (
-                tk == "Some"
-                and k == j
-                and k + 5 < hi
-                and t[k - 1] == "let"
-                and t[k + 1] == "("
-                and c[k + 2] == "n"
-                and t[k + 3] == ")"
-                and t[k + 4] == "="
-                and c[k + 5] == "n"
-            ):
-                f.unwraps[t[k + 2]] = t[k + 5]
-            if tk == "return" and k == j:
-                end = r.until(k, (";", "}"))
-                f.early_returns.append((_fold(r.src(k, end - 1)), r.line(k)))
-            if (
-                tk == "if"
-                and k == j
-                and k + 2 < hi
-                and t[k + 2] == "{"
-                and c[k + 1] == "n"
-                and any(p == t[k + 1] and ty == "bool" for p, ty in f.params)
-            ):
-                f.bool_params_gating.append(t[k + 1])
-            k = j + 1
-            continue
-        if ck == "s":
-            sv = _string_value(tk)
-            if _SQL_VERB.match(sv):
-                f.sql.append(
-                    Sql(
-                        verb=_SQL_VERB.match(sv).group(1).upper(),  # type: ignore[union-attr]
-                        tables=[
-                            x
-                            for x in dict.fromkeys(_SQL_TABLE.findall(sv))
-                            if x.upper() not in ("SKIP", "NOWAIT", "OF")
-                        ],
-                        limit=bool(re.search(r"(?i)\bLIMIT\b", sv)),
-                        skip_locked=bool(re.search(r"(?i)\bSKIP\s+LOCKED\b", sv)),
-                        text=_fold(sv),
-                        line=r.line(k),
-                    )
-                )
-        elif tk == "?" and ck == "p" and k > lo and t[k - 1] not in ("=", "(", ",", "%", ":"):
-            # `field =? value` in tracing macros is a Debug sigil, not error propagation.
-            f.question_marks += 1
-            f.question_lines.append(r.line(k))
-        elif (
-            tk in ("<", ">", "<=", ">=")
-            and ck == "p"
-            and k > body
-            and c[k - 1] == "n"
-            and text[r.s[k] - 1 : r.s[k]].isspace()
-            and text[_op_end(text, r.s[k]) : _op_end(text, r.s[k]) + 1].isspace()
-        ):
-            a = k - 1
-            b = r.until(k + 1, ("{", ";", ",", "=>", ")"))
-            if b - 1 > k:
-                f.comparisons.append(_fold(r.src(a, b - 1)))
+def _signature(r: _Reader, item: Item, body: int) -> tuple[list[tuple[str, str]], str]:
+    """Parameters (name, type) and the return type of a fn."""
+    t = r.t
+    k = r.lo
+    while k < body and t[k] != "(":
         k += 1
-    f.idents = {t[x] for x in range(lo, hi) if c[x] == "n"}
-    if body < hi and item.kind == "fn":
-        end = r.close_of(body)
-        # The tail is what follows the last statement: after the last `;` at body depth, or
-        # after a block statement (`loop {..}`, `if c {..} else {..}`, `match x {..}`).
-        k2 = body + 1
-        tail_start = body + 1
-        stmt_start = body + 1
-        block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")
-        while k2 < end:
-            if t[k2] == ";" and c[k2] == "p":
-                tail_start = stmt_start = k2 + 1
-            elif c[k2] == "p" and t[k2] in ("(", "[", "{") and len(t[k2]) == 1:
-                close2 = r.close_of(k2)
-                if (
-                    t[k2] == "{"
-                    and t[stmt_start] in block_kw
-                    and not (close2 + 1 < end and t[close2 + 1] in ("else", ".", "?", ";"))
-                ):
-                    tail_start = stmt_start = close2 + 1
-                k2 = close2 + 1
-                continue
-            k2 += 1
-        if tail_start < end and t[tail_start] not in (
-            "loop",
-            "while",
-            "for",
-            "if",
-            "match",
-            "tokio",
-        ):
-            f.tail = _code_only(r, tail_start, end - 1)
+    if k >= body:
+        return [], ""
+    close = r.close_of(k)
+    params: list[tuple[str, str]] = []
+    for a, b in r.args(k):
+        piece = t[a:b]
+        if ":" in piece:
+            colon = a + piece.index(":")
+            # The binding is the last name before the colon (`mut queue_rx: T` -> queue_rx).
+            name = next((t[x] for x in range(colon - 1, a - 1, -1) if r.c[x] == "n"), "")
+            params.append((name, r.code(colon + 1, b)))
+        elif "self" in piece:
+            params.append(("self", r.code(a, b)))
+    ret = ""
+    if close + 1 < body and t[close + 1] == "->":
+        where = next((x for x in range(close + 2, body) if t[x] == "where"), body)
+        ret = r.code(close + 2, where)
+    return params, ret
+
+
+def item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None = None) -> ItemFacts:
+    """Facts of item ``index`` of a scanned file."""
+    item = fs.items[index]
+    rng = fs.scan.token_range(item.keyword_start, item.end)
+    r = _Reader(fs, rng.start, rng.stop)
+    body = next(
+        (k for k in range(r.lo, r.hi) if r.s[k] == item.body_start),
+        r.hi,
+    )
+    params, ret = ([], "")
+    if item.kind == "fn":
+        params, ret = _signature(r, item, body)
+    flow = None
+    if item.kind == "fn" and body < r.hi:
+        flow = build_flow(fs.scan, body + 1, r.close_of(body), fs.imports)
+    f = ItemFacts(
+        index=index,
+        item=item,
+        name=item.name,
+        kind=item.kind,
+        is_async="async" in item.qualifiers,
+        is_pub=item.visibility == "pub",
+        params=params,
+        returns=ret,
+        doc=item.doc,
+        flow=flow,
+        attrs=item.attrs,
+    )
+    consts = dict(consts_num if consts_num is not None else file_consts(fs))
+    _read_consts(fs, r, f, consts)
+    f.idents = {r.t[k] for k in range(r.lo, r.hi) if r.c[k] == "n"}
+    for k in range(r.lo, r.hi):
+        if r.c[k] == "c" and r.t[k].startswith("//"):
+            f.comments.append(r.src(k, k))
+    if flow is None:
+        return f
+    for k in range(flow.lo, flow.hi):
+        _fact_at(r, f, flow, k, consts)
+    _spawns(r, f, flow)
+    f.tail = _tail(r, flow)
     return f
 
 
-def _op_end(text: str, at: int) -> int:
-    """End of a comparison operator starting at ``at`` (`<`, `<=`; `>=` lexes as `>` `=`)."""
-    return at + 2 if text[at + 1 : at + 2] == "=" else at + 1
-
-
-def _split_args(r: _Reader, open_: int, close: int) -> list[str]:
-    out: list[str] = []
-    j = open_ + 1
-    while j < close:
-        end = r.until(j, (",",))
-        end = min(end, close)
-        if end - 1 >= j:
-            out.append(_fold(r.src(j, end - 1)))
-        j = end + 1
-    return out
+def _read_consts(fs: FileScan, r: _Reader, f: ItemFacts, consts: dict[str, float]) -> None:
+    """Consts the item declares, then file-level consts it names (with their comments)."""
+    t, c = r.t, r.c
+    for k in range(r.lo, r.hi):
+        if t[k] == "const" and k + 2 < r.hi and c[k + 1] == "n" and t[k + 2] == ":":
+            f.consts.append(_const_at(r, k, consts, local=True))
+    names = {t[k] for k in range(r.lo, r.hi) if c[k] == "n"}
+    for other in fs.items:
+        if other.kind in ("const", "static") and other.parent is None and other.name in names:
+            orng = fs.scan.token_range(other.keyword_start, other.end)
+            ro = _Reader(fs, orng.start, orng.stop)
+            k = next((x for x in orng if t[x] in ("const", "static")), -1)
+            if k >= 0 and c[k + 1] == "n":
+                f.consts.append(_const_at(ro, k, consts, local=False))
 
 
 def _const_at(r: _Reader, k: int, consts: dict[str, float], local: bool) -> Const:
     t = r.t
     name = t[k + 1]
-    eq = k + 3
-    while eq < r.hi and t[eq] != "=":
-        eq += 1
-    semi = eq + 1
-    while semi < r.hi and t[semi] != ";":
-        semi += 1
-    type_text = _fold(r.src(k + 3, eq - 1)) if eq - 1 >= k + 3 else ""
-    toks = t[eq + 1 : semi]
-    expr = _fold(r.src(eq + 1, semi - 1)) if semi - 1 >= eq + 1 else ""
+    eq = r.until(k + 2, ("=", ";"))
+    semi = r.until(eq + 1, (";",))
+    toks = [x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"]
     secs = duration_seconds(toks, consts)
-    value = secs if secs is not None else eval_int(toks, consts)
-    comment = ""
+    value = secs if secs is not None else eval_number(toks, consts)
+    if value is not None:
+        consts[name] = value
     p = k - 1
-    if p >= 0 and r.c[p] == "c" and t[p].startswith("//"):
-        comment = t[p][2:].strip()
-    return Const(name, type_text, expr, value, secs is not None, r.line(k), local, comment)
-
-
-def _resolve_secs(arg: list[str], f: ItemFacts, consts: dict[str, float]) -> float | None:
-    if len(arg) == 1 and arg[0] in consts:
-        return consts[arg[0]]
-    return duration_seconds(arg, consts)
-
-
-def _cancel_wrapper(r: _Reader, k: int) -> str:
-    """A cancellation wrapper the sleep is passed to, e.g. `run_until_cancelled_owned`."""
-    for j in range(max(r.lo, k - 6), k):
-        if r.c[j] == "n" and re.search(r"(?i)cancel", r.t[j]) and r.t[j + 1] == "(":
-            return r.t[j]
-    return ""
-
-
-def _log_at(r: _Reader, open_: int, close: int, level: str, written: str) -> Log:
-    t = r.t
-    message = ""
-    fields: list[str] = []
-    j = open_ + 1
-    while j < close:
-        if r.c[j] == "s" and not message:
-            message = _string_value(t[j])
-        elif r.c[j] == "n" and j + 1 < close and t[j + 1] in ("=", "="):
-            fields.append(t[j])
-        j += 1
-    return Log(level, written, message, fields, r.line(open_))
-
-
-def _arm_body(r: _Reader, arrow: int, end: int) -> tuple[int, int, int]:
-    """The handler after the `=>` at ``arrow`` of a `match` arm or `select!` branch.
-
-    Returns (first, stop, next): its tokens are ``[first, stop)`` (a block without its braces, or
-    an expression up to the next top-level comma) and the following arm starts at ``next``.
-    """
-    h = arrow + 1
-    if r.t[h] == "{":
-        close = r.close_of(h)
-        nxt = close + 1
-        if nxt < end and r.t[nxt] == ",":
-            nxt += 1
-        return h + 1, close, nxt
-    stop = min(r.until(h, (",",)), end)
-    return h, stop, stop + 1
-
-
-def _select_branches(r: _Reader, open_: int) -> list[SelectBranch]:
-    """Branches `pattern = future => handler` of a `select!` whose body opens at ``open_``."""
-    t = r.t
-    if open_ >= r.hi or t[open_] not in ("{", "("):
-        return []
-    end = r.close_of(open_)
-    out: list[SelectBranch] = []
-    j = open_ + 1
-    if t[j] == "biased" and t[j + 1] == ";":
-        j += 2
-    while j < end:
-        eq = r.until(j, ("=", "=>"))
-        if eq >= end:
+    while p >= 0 and r.t[p] in ("pub", "(", ")", "crate"):
+        p -= 1
+    lines: list[str] = []
+    # Consecutive `//` lines right above the const, read as one comment (the author's words).
+    expect = r.scan.line_of(r.s[p + 1]) - 1
+    while p >= 0 and r.c[p] == "c" and t[p].startswith("//") and not t[p].startswith("///"):
+        if r.scan.line_of(r.s[p]) != expect:
             break
-        if t[eq] == "=>":  # `else => ...`
-            pattern, future = _fold(r.src(j, eq - 1)), ""
-            arrow = eq
-        else:
-            arrow = r.until(eq + 1, ("=>",))
-            if arrow >= end:
-                break
-            pattern = _fold(r.src(j, eq - 1))
-            future = _code_only(r, eq + 1, arrow - 1)
-        first, stop, nxt = _arm_body(r, arrow, end)
-        handler = _code_only(r, first, stop - 1) if stop > first else ""
-        words = {t[x] for x in range(first, stop)}
-        action = (
-            "nothing"
-            if not handler
-            else "break"
-            if "break" in words
-            else "return"
-            if "return" in words
-            else "work"
+        lines.insert(0, t[p][2:].strip())
+        expect -= 1
+        p -= 1
+    comment = " ".join(lines)
+    return Const(
+        name,
+        r.code(k + 3, eq),
+        r.code(eq + 1, semi),
+        value,
+        secs is not None,
+        local,
+        r.src(k, min(semi, r.hi - 1)),
+        comment,
+    )
+
+
+def _fact_at(r: _Reader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
+    t, c = r.t, r.c
+    tk, ck = t[k], c[k]
+    rid = flow.region_at(k).id
+    if ck == "s":
+        _sql_at(r, f, k, rid)
+        return
+    if ck == "p":
+        if tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+"):
+            f.exits.append(Exit("question", "", rid, r.src(k, k)))
+        return
+    if ck != "n":
+        return
+    prev = t[k - 1] if k > r.lo else ""
+    if tk in ("return", "break", "continue") and prev != "::":
+        end = r.until(k + 1, (";", "}", ","), flow.hi)
+        f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
+        return
+    if tk == "let" or (prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] == "="):
+        _assign_at(r, f, flow, k, rid, consts)
+    if prev == "." and k + 1 < r.hi and t[k + 1] == "(":
+        _method_at(r, f, k, rid, consts)
+        return
+    if prev in ("::", ".") or prev == "fn":
+        return
+    parts, j = _path(r, k)
+    if j >= r.hi:
+        return
+    if t[j] == "(" and c[j] == "p":
+        _fn_call_at(r, f, k, parts, j, rid, consts)
+    elif t[j] == "!" and j + 1 < r.hi and t[j + 1] in ("(", "{", "["):
+        _macro_at(r, f, k, parts, j + 1, rid)
+
+
+def _path(r: _Reader, k: int) -> tuple[list[str], int]:
+    parts = [r.t[k]]
+    j = k + 1
+    while j + 1 < r.hi and r.t[j] == "::" and r.c[j + 1] == "n":
+        parts.append(r.t[j + 1])
+        j += 2
+    if j + 1 < r.hi and r.t[j] == "::" and r.t[j + 1] == "<":
+        depth = 0
+        x = j + 1
+        while x < r.hi:
+            if r.t[x] == "<":
+                depth += 1
+            elif r.t[x] == ">":
+                depth -= 1
+                if depth == 0:
+                    x += 1
+                    break
+            x += 1
+        j = x
+    return parts, j
+
+
+def _after_call(r: _Reader, close: int) -> tuple[bool, bool]:
+    """(awaited, propagates) for a call closing at ``close``."""
+    t = r.t
+    awaited = close + 2 < r.hi and t[close + 1] == "." and t[close + 2] == "await"
+    nxt = close + 3 if awaited else close + 1
+    return awaited, nxt < r.hi and t[nxt] == "?"
+
+
+def _fn_call_at(
+    r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int,
+    consts: dict[str, float],
+) -> None:
+    close = r.close_of(open_)
+    awaited, prop = _after_call(r, close)
+    written = "::".join(parts)
+    full = resolve(parts, r.fs.imports)
+    args = [r.code(a, b) for a, b in r.args(open_)]
+    call = Call(parts[-1], written, full, "fn", args, awaited, prop, rid, k, open_, close,
+                r.src(k, close))
+    f.calls.append(call)
+    mech = mechanism(full)
+    if mech is not None and mech.role in ("sleep", "interval", "timeout") and not mech.is_macro:
+        argspans = r.args(open_)
+        if argspans:
+            a, b = argspans[0]
+            f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
+    if parts[-1] in ("random_range", "gen_range"):
+        _jitter_at(r, f, open_, rid, consts)
+
+
+def _wait(
+    r: _Reader, role: str, mech: str, written: str, a: int, b: int, rid: int, src: Src,
+    consts: dict[str, float],
+) -> Wait:
+    toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
+    if toks and toks[0] in ("*", "&"):
+        toks = toks[1:]
+    secs = duration_seconds(toks, consts)
+    const = toks[0] if len(toks) == 1 and toks[0] in consts else ""
+    var = toks[0] if len(toks) == 1 and not const and r.c[a] == "n" else ""
+    if not const:
+        # `Duration::from_secs(ON_ERROR_SECS)`: the value comes from a const all the same.
+        names = [x for x in toks if x.isupper() or (x[:1].isupper() and "_" in x)]
+        const = next((x for x in names if x in consts), "")
+    return Wait(role, mech, written, r.code(a, b), secs, rid, src, const, var)
+
+
+def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, float]) -> None:
+    open_ = k + 1
+    close = r.close_of(open_)
+    awaited, prop = _after_call(r, close)
+    name = r.t[k]
+    # The receiver: the path or name right before the dot (`interval.tick()`, `self.map.read()`).
+    recv_end = k - 1
+    recv_start = recv_end - 1
+    while recv_start > r.lo and r.t[recv_start - 1] in (".", "::") and r.c[recv_start - 2] == "n":
+        recv_start -= 2
+    receiver = r.code(recv_start, recv_end) if r.c[recv_start] == "n" else ""
+    args = [r.code(a, b) for a, b in r.args(open_)]
+    call = Call(name, "." + name, name, "method", args, awaited, prop, rid, k, open_, close,
+                r.src(k, close), receiver)
+    f.calls.append(call)
+    if name == "tick" and awaited and not args:
+        # The proof spans the receiver too: `interval.tick()`.
+        src = r.src(recv_start, close) if receiver else call.src
+        f.waits.append(Wait("tick", "tick", receiver + ".tick()", "", None, rid, src,
+                            var=receiver.split(".")[-1]))
+    elif name in ("run_until_cancelled", "run_until_cancelled_owned") or name in CANCEL_METHODS:
+        pass  # the region tree and the call list carry these
+
+
+def _macro_at(r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int) -> None:
+    close = r.close_of(open_)
+    written = "::".join(parts)
+    full = resolve(parts, r.fs.imports)
+    f.calls.append(
+        Call(parts[-1], written + "!", full, "macro", [], False, False, rid, k, open_, close,
+             r.src(k, close))
+    )
+    level = parts[-1]
+    head = full.split("::")[0]
+    if level in LOG_LEVELS and (head in _LOG_CRATES or len(parts) == 1 and head == level):
+        if len(parts) == 1 and full == level:
+            # A bare `info!` counts only when the file imports it from tracing or log.
+            return
+        message = ""
+        fields: list[str] = []
+        for j in range(open_ + 1, close):
+            if r.c[j] == "s" and not message:
+                message = _string_value(r.t[j])
+            elif r.c[j] == "n" and r.t[j + 1] == "=" and r.t[j - 1] in (",", "(", "%", "?"):
+                fields.append(r.t[j])
+        f.logs.append(Log(level, written + "!", message, fields, rid, r.src(k, close)))
+
+
+def _sql_at(r: _Reader, f: ItemFacts, k: int, rid: int) -> None:
+    sv = _string_value(r.t[k])
+    m = _SQL_VERB.match(sv)
+    if not m:
+        return
+    bare = re.sub(r"(?i)\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b", " ", sv)
+    verbs = [v.upper() for v in _SQL_VERBS_ANY.findall(bare)] or [m.group(1).upper()]
+    verbs = list(dict.fromkeys(verbs))
+    if m.group(1).upper() == "SELECT" and not _SQL_VERBS_ANY.search(bare):
+        verbs = ["SELECT"]
+    timeout = re.search(r"(?i)\bSET\s+(LOCAL\s+)?statement_timeout\s*(?:=|TO)\s*'?([\w{}]+)", sv)
+    tables = [
+        x for x in dict.fromkeys(_SQL_TABLE.findall(sv)) if x.upper() not in ("SKIP", "NOWAIT", "OF")
+    ]
+    f.sql.append(
+        Sql(
+            verbs=verbs,
+            tables=tables,
+            limit=bool(re.search(r"(?i)\bLIMIT\b", sv)),
+            skip_locked=bool(re.search(r"(?i)\bSKIP\s+LOCKED\b", sv)),
+            statement_timeout=timeout.group(2) if timeout else "",
+            local=bool(timeout and timeout.group(1)),
+            region=rid,
+            src=r.src(k, k),
         )
-        out.append(SelectBranch(pattern, future, handler, action, r.line(j)))
-        j = nxt
-    return out
+    )
 
 
-def _code_only(r: _Reader, a: int, b: int) -> str:
-    """Tokens a..b as written, comments dropped and whitespace folded to single spaces."""
-    out: list[str] = []
-    prev_end = -1
-    for k in range(a, b + 1):
-        if r.c[k] in "cdi":
-            continue
-        start = r.s[k]
-        if prev_end >= 0 and start > prev_end:
-            out.append(" ")
-        out.append(r.t[k])
-        prev_end = start + len(r.t[k])
-    return _fold("".join(out))
+def _assign_at(
+    r: _Reader, f: ItemFacts, flow: Flow, k: int, rid: int, consts: dict[str, float]
+) -> None:
+    t, c = r.t, r.c
+    is_let = t[k] == "let"
+    v = k + 1 if is_let else k
+    if is_let and t[v] == "mut":
+        v += 1
+    if v + 1 >= r.hi or c[v] != "n":
+        return
+    eq = v + 1
+    if t[eq] == ":":  # `let x: T = ..`
+        eq = r.until(eq, ("=", ";"), flow.hi)
+    if eq >= flow.hi or t[eq] != "=":
+        return
+    semi = r.until(eq + 1, (";",), flow.hi)
+    value = r.code(eq + 1, semi)
+    branches = _if_else(r, eq + 1, semi)
+    src = r.src(k, min(semi, flow.hi - 1))
+    f.assigns.append(Assign(t[v], value, rid, src, is_let, branches))
+    # An array of durations bound to a name: a schedule.
+    if t[eq + 1] in ("[", "&") :
+        open_ = eq + 1 if t[eq + 1] == "[" else eq + 2
+        if open_ < semi and t[open_] == "[":
+            secs = []
+            for a, b in r.args(open_):
+                toks = [x for x, cc in zip(t[a:b], c[a:b], strict=True) if cc not in "cdi"]
+                s = duration_seconds(toks, consts)
+                if s is None:
+                    secs = []
+                    break
+                secs.append(s)
+            if len(secs) >= 2:
+                f.schedules.append(Schedule(t[v], secs, src, rid))
+    m = re.fullmatch(
+        r"\(\s*(\w+)\s*\*\s*(\d+(?:\.\d+)?)\s*\)\s*\.\s*min\s*\((.*)\)", value
+    )
+    if m and m.group(1) == t[v]:
+        cap_toks = [x for x in _tokens_of(r, eq + 1, semi) if x]
+        # The cap is the `.min(..)` argument: tokens after the last `min (` up to the final `)`.
+        try:
+            mi = len(cap_toks) - 1 - cap_toks[::-1].index("min")
+            cap = cap_toks[mi + 2 : -1]
+        except ValueError:
+            cap = []
+        f.backoffs.append(
+            Backoff(t[v], float(m.group(2)), duration_seconds(cap, consts), m.group(3).strip(),
+                    src, rid)
+        )
+
+
+def _tokens_of(r: _Reader, a: int, b: int) -> list[str]:
+    return [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
 
 
 def _if_else(r: _Reader, a: int, end: int) -> tuple[str, str, str] | None:
     t = r.t
-    if t[a] != "if":
+    if a >= end or t[a] != "if":
         return None
-    brace = r.until(a + 1, ("{",))
+    brace = r.until(a + 1, ("{",), end)
     if brace >= end:
         return None
     close = r.close_of(brace)
     if close + 2 >= end or t[close + 1] != "else" or t[close + 2] != "{":
         return None
     else_close = r.close_of(close + 2)
-    cond = _fold(r.src(a + 1, brace - 1))
-    then = _code_only(r, brace + 1, close - 1)
-    other = _code_only(r, close + 3, else_close - 1)
-    return cond, then, other
+    return r.code(a + 1, brace), r.code(brace + 1, close), r.code(close + 3, else_close)
 
 
-def _arms(r: _Reader, k: int) -> list[Arm]:
-    """The arms of the `match` at token k: pattern, logs, assignments, returns."""
+def _jitter_at(r: _Reader, f: ItemFacts, open_: int, rid: int, consts: dict[str, float]) -> None:
+    """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`."""
+    close = r.close_of(open_)
+    text = r.code(open_ + 1, close)
+    m = re.fullmatch(
+        r"(.+?)\.mul_f(?:32|64)\(\s*1(?:\.0)?\s*-\s*(\w+)\s*\)\s*\.\.=?\s*"
+        r"(.+?)\.mul_f(?:32|64)\(\s*1(?:\.0)?\s*\+\s*(\w+)\s*\)",
+        text,
+    )
+    if not m or m.group(1) != m.group(3) or m.group(2) != m.group(4):
+        return
+    name = m.group(2)
+    value = consts.get(name) if not name[0].isdigit() else float(name)
+    if value is None:
+        return
+    f.jitters.append(
+        Jitter(value, name if not name[0].isdigit() else "", m.group(1), r.src(open_ - 1, close), rid)
+    )
+
+
+def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
+    """Each spawn region: how its handle is kept and whether it starts one task per element."""
+    t = r.t
+    for reg in flow.regions:
+        if reg.kind not in ("spawn", "blocking"):
+            continue
+        k = reg.start_tok
+        close = reg.hi
+        at = flow.region_at(k)
+        b = k - 1
+        while b > flow.lo and r.c[b] in "cdi":
+            b -= 1  # a comment above `tokio::spawn(..)` is not what the statement starts after
+        before = t[b] if b >= flow.lo else ""
+        after_close = close + 1
+        awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
+        handle = "unknown"
+        if awaited:
+            handle = "awaited"
+        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == ";":
+            handle = "dropped"
+        elif before == "=" and r.c[b - 1] == "n":
+            # `let _ = spawn(..)` drops the handle at once; `let jh = ..` keeps it by name.
+            handle = "dropped" if t[b - 1] == "_" else f"bound:{t[b - 1]}"
+        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
+            handle = "returned"
+        repeated = ""
+        for anc in flow.chain(at.id):
+            if anc.kind in ("spawn", "blocking"):
+                break
+            if anc.kind == "loop":
+                repeated = f"{anc.keyword} {anc.head}".strip()
+                break
+            if anc.kind == "closure":
+                # `.map(|x| tokio::spawn(..))`: a task per element of the iterator.
+                pre = t[anc.start_tok - 2] if anc.start_tok >= 2 else ""
+                if pre in ("map", "for_each", "flat_map", "filter_map"):
+                    repeated = f".{pre}(..)"
+                break
+        f.spawns.append(
+            Spawn(reg.id, reg.keyword, reg.detail, r.src(k, min(close, r.hi - 1)), handle, repeated, at.id)
+        )
+
+
+def _tail(r: _Reader, flow: Flow) -> Src | None:
+    """The body's final expression (what the fn returns when it falls off the end)."""
     t, c = r.t, r.c
-    body = k + 1
-    while body < r.hi and t[body] != "{":
-        body = r.close_of(body) + 1 if t[body] in ("(", "[") else body + 1
-    if body >= r.hi:
-        return []
-    end = r.close_of(body)
-    scrutinee = ""
-    for x in range(k + 1, body):
-        if c[x] == "n" and t[x + 1] == "(" and t[x] not in ("Some", "Ok", "Err"):
-            scrutinee = t[x]
-            break
-    arms: list[Arm] = []
-    j = body + 1
-    while j < end:
-        arrow = r.until(j, ("=>",))
-        if arrow >= end:
-            break
-        pattern = _fold(r.src(j, arrow - 1))
-        a, a_end, nxt = _arm_body(r, arrow, end)
-        arm = Arm(pattern, [], [], [], r.line(j), [], scrutinee)
-        x = a
-        while x < a_end:
-            if c[x] == "n" and x + 1 < a_end and t[x + 1] == "!" and t[x] in _LOG_LEVELS:
-                start = x
-                while start - 2 >= a and t[start - 1] == "::":
-                    start -= 2
-                written = "::".join(t[start : x + 1 : 2])
-                close = r.close_of(x + 2)
-                arm.logs.append(_log_at(r, x + 2, close, t[x], written))
-                x = close + 1
-                continue
+    block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")
+    k = flow.lo
+    stmt = flow.lo
+    tail = flow.lo
+    while k < flow.hi:
+        if t[k] == ";" and c[k] == "p":
+            tail = stmt = k + 1
+        elif c[k] == "p" and t[k] in ("(", "[", "{"):
+            close = r.close_of(k)
             if (
-                c[x] == "n"
-                and x + 1 < a_end
-                and t[x + 1] == "="
-                and (x == a or t[x - 1] in ("{", ";", "}"))
+                t[k] == "{"
+                and t[stmt] in block_kw
+                and not (close + 1 < flow.hi and t[close + 1] in ("else", ".", "?", ";"))
             ):
-                semi = r.until(x + 2, (";",))
-                semi = min(semi, a_end)
-                arm.sets.append((t[x], _code_only(r, x + 2, semi - 1)))
-                cond = _if_else(r, x + 2, semi)
-                if cond is not None:
-                    arm.branches.append((t[x], *cond))
-                x = semi + 1
-                continue
-            if t[x] == "return":
-                semi = min(r.until(x, (";",)), a_end)
-                arm.returns.append(_fold(r.src(x, semi - 1)))
-            x += 1
-        arms.append(arm)
-        j = nxt
-    return arms
+                tail = stmt = close + 1
+            k = close + 1
+            continue
+        k += 1
+    while tail < flow.hi and c[tail] in "cdi":
+        tail += 1
+    if tail >= flow.hi or t[tail] in ("loop", "while", "for", "if", "match"):
+        return None
+    return r.src(tail, flow.hi - 1)

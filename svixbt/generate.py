@@ -10,9 +10,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .checks import Variety, record_errors, schema_errors
-from .compose import Example, Phraser, compose_examples
-from .evidence import build_evidence, grounding_context
+from .checks import (
+    Variety,
+    Vocabulary,
+    grounding_errors,
+    pasted_code,
+    run_errors,
+    schema_errors,
+    trace_errors,
+)
+from .claims import FileContext
+from .compose import Example, compose_examples
+from .evidence import Indexes, file_context
 from .pipeline import scan_source
 from .records import (
     dumps,
@@ -39,6 +48,7 @@ class FileReport:
     skipped: str = ""
     problems: list[str] = field(default_factory=list)
     duplicates: int = 0
+    notes: list[str] = field(default_factory=list)  # variety over the file's records
 
 
 @dataclass
@@ -144,7 +154,7 @@ def generate(
 
     rows: list[dict[str, Any]] = []
     mrows: list[dict[str, Any]] = []
-    ph = Phraser(seed)
+    indexes = Indexes(with_crate=with_crate)
     for i, f in enumerate(files, 1):
         fr = FileReport(str(f))
         report.files.append(fr)
@@ -159,20 +169,23 @@ def generate(
             continue
         fs = scan_source(src)
         fr.problems = [str(p) for p in fs.scan.problems]
-        ev = build_evidence(fs, with_crate=with_crate)
-        context = grounding_context(ev)
+        ctx = file_context(fs, indexes)
         source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
-        for ex in compose_examples(ev, ph, cap=cap):
+        sources = {ctx.display: ctx.fs.text}
+        if ctx.index.root is not None:
+            sources.update(
+                (ctx.other_display(i), other.text) for i, other in enumerate(ctx.index.files)
+            )
+        written: list[tuple[str, str]] = []
+        for ex in compose_examples(ctx, seed=seed, cap=cap):
             rec = make_record(ex.user, ex.think, ex.code)
             line = dumps(rec)
             if line in existing:
                 fr.duplicates += 1
                 continue
             label = f"{ex.focus} of {fs.items[ex.primary].name}"
-            errs = (
-                schema_errors(rec)
-                + record_errors(ex.user, ex.think, ex.code, context)
-                + variety.errors(ex.user, ex.think)
+            errs = schema_errors(rec) + _record_errors(ctx, ex, sources) + variety.errors(
+                ex.user, ex.think
             )
             if errs:
                 fr.rejected.append(f"{label}: {'; '.join(errs)}")
@@ -180,9 +193,11 @@ def generate(
             existing.add(line)
             variety.add(ex.user, ex.think, label)
             rows.append(rec)
+            written.append((ex.user, ex.think))
             line_no += 1
             fr.written += 1
-            mrows.append(_manifest_row(line_no, line, src.path, source_sha, fs, ex, seed))
+            mrows.append(_manifest_row(line_no, line, src.path, source_sha, ctx, ex, seed))
+        fr.notes = run_errors(ctx.display, [u for u, _ in written], [t for _, t in written])
     if files and report.skipped == len(files):
         # Nothing could be read: replacing the output with an empty file would lose its records.
         first = next(fr.skipped for fr in report.files if fr.skipped)
@@ -198,44 +213,50 @@ def generate(
     return report
 
 
+def _record_errors(ctx: FileContext, ex: Example, sources: dict[str, str]) -> list[str]:
+    """Trace, grounding, tokio and pasted-code checks for one example before it is written."""
+    context = {"fn": ctx.fs.items[ex.primary].name, "file": ctx.display}
+    errs = trace_errors(ex.fills, ex.claims, context, sources)
+    errs += grounding_errors([ex.user, ex.think], ex.code, Vocabulary.of(ex.claims, context))
+    if "tokio" not in ex.think:
+        errs.append("the think never names tokio")
+    if pasted_code(ex.user, ex.code):
+        errs.append("the request pastes code")
+    return errs
+
+
 def _manifest_row(
-    n: int, line: str, path: Path, source_sha: str, fs: Any, ex: Example, seed: int
+    n: int, line: str, path: Path, source_sha: str, ctx: FileContext, ex: Example, seed: int
 ) -> dict[str, Any]:
+    fs = ctx.fs
     bom = fs.source.bom_bytes
+    text = fs.text
     slices = []
-    for a, b in ex.spans:
-        item = next((it for it in fs.items if it.start == a and it.end == b), None)
-        if item is not None:
-            slices.append(
-                {
-                    "kind": item.kind,
-                    "name": item.name,
-                    "start_line": item.start_line,
-                    "end_line": item.end_line,
-                    "start_byte": item.start_byte + bom,
-                    "end_byte": item.end_byte + bom,
-                }
-            )
-        else:
-            # A `use` declaration, or a run of adjacent ones taken as one slice.
-            text = fs.text
-            start_byte = len(text[:a].encode("utf-8", "surrogatepass")) + bom
-            slices.append(
-                {
-                    # Named by what it imports: the declaration itself is in the record already.
-                    "kind": "use",
-                    "name": ", ".join(
-                        local
-                        for u in fs.scan.uses
-                        if a <= u.start and u.end <= b
-                        for local, _ in parse_use(u.text)
-                    ),
-                    "start_line": fs.scan.line_of(a),
-                    "end_line": fs.scan.line_of(b - 1),
-                    "start_byte": start_byte,
-                    "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
-                }
-            )
+    for s in ex.block.slices:
+        start_byte = len(text[: s.start].encode("utf-8", "surrogatepass")) + bom
+        item = fs.items[s.item] if s.item is not None else None
+        slices.append(
+            {
+                "kind": s.kind,
+                # A `use` run is named by what it imports: its text is in the record already.
+                "name": item.name if item is not None else _use_names(fs, s.start, s.end),
+                "start_line": fs.scan.line_of(s.start),
+                "end_line": fs.scan.line_of(max(s.start, s.end - 1)),
+                "start_byte": start_byte,
+                "end_byte": start_byte + len(text[s.start : s.end].encode("utf-8", "surrogatepass")),
+            }
+        )
+    claims = []
+    for c in ex.claims:
+        proofs = sorted({(p.file, fs.scan.line_of(p.start)) if p.file == ctx.display else (p.file, -1)
+                         for p in c.proof})
+        claims.append(
+            {
+                "kind": c.kind,
+                "about": c.subject,
+                "proof": [f"{file}:{line}" if line > 0 else file for file, line in proofs],
+            }
+        )
     return {
         "record": n,
         "record_sha256": sha256_text(line),
@@ -246,5 +267,12 @@ def _manifest_row(
         "style": ex.style,
         "rules": ex.rules,
         "slices": slices,
+        "claims": claims,
         "seed": seed,
     }
+
+
+def _use_names(fs: Any, a: int, b: int) -> str:
+    return ", ".join(
+        local for u in fs.scan.uses if a <= u.start and u.end <= b for local, _ in parse_use(u.text)
+    )

@@ -1,0 +1,186 @@
+"""The claim type, the table of claim kinds, and the per-file context builders read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ..crate_index import CrateIndex, FnDef
+from ..facts import ItemFacts, Src
+from ..flow import Region
+from ..pipeline import FileScan
+
+__all__ = ["Proof", "Claim", "KINDS", "FileContext", "claims_for", "make", "LIST_SEP"]
+
+# Separates the elements of a list slot (several code spans); folded code never holds it.
+LIST_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A span of a source file that shows a claim holds; ``text == file[start:end]``."""
+
+    file: str  # display path of the file (as the record names it)
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    subject: str  # the item the claim is about
+    slots: tuple[tuple[str, str], ...]  # values sentences may use, all read off the proof
+    flags: frozenset[str]
+    proof: tuple[Proof, ...]
+
+    def get(self, name: str, default: str = "") -> str:
+        for k, v in self.slots:
+            if k == name:
+                return v
+        return default
+
+    def has(self, *flags: str) -> bool:
+        return all(f in self.flags for f in flags)
+
+    @property
+    def slot_map(self) -> dict[str, str]:
+        return dict(self.slots)
+
+
+# kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
+KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "loop": ("the item's own task loops", ("keyword", "head"), ("cond",)),
+    "sleep": ("a tokio sleep in the item's own task", ("mech", "arg"), ("dur", "guard", "wrapper", "arm", "var", "select")),
+    "interval": ("a tokio interval the item's task ticks", ("mech", "dur", "arg", "var", "tick"), ("guard",)),
+    "timeout": ("a future bounded by tokio's timeout", ("mech", "arg"), ("dur", "future")),
+    "adaptive": ("the wait before the next pass depends on the last pass", ("var", "cond", "idle", "idle_dur", "arm", "idle_value"), ("init",)),
+    "error_wait": ("a failed pass sets the next wait", ("var", "const", "dur", "arm", "value_set"), ()),
+    "log": ("a log event and when it fires", ("level", "macro"), ("message", "guard", "arm")),
+    "err_arm": ("how an error branch is handled", ("pattern", "call"), ("level", "var", "value_set")),
+    "propagate": ("errors propagated with `?`", ("count", "calls"), ()),
+    "return": ("what the item returns and when", ("expr",), ("guard",)),
+    "shutdown_wait": ("a wait cut short by cancellation", ("wrapper", "token"), ("action",)),
+    "shutdown_branch": ("a select branch that stops the loop", ("future", "action", "select"), ()),
+    "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
+    "spawn": ("a task the item spawns", ("mech", "handle"), ("runs", "repeated", "interval_dur", "sleep_dur", "level", "args")),
+    "join": ("futures joined in the item's task", ("mech", "count"), ("calls",)),
+    "select": ("futures raced in a select", ("count", "futures", "select"), ()),
+    "runs_in": ("where the item runs", ("kind", "by", "by_file", "mech"), ("ordinal", "siblings", "others", "guard", "repeated", "chain")),
+    "callers": ("who calls the item", ("callers", "count"), ("files",)),
+    "on_path": ("a same-file task whose loop reaches the item", ("task", "wait_mechs"), ("chain",)),
+    "batch": ("a batch size passed on and compared", ("const", "value", "callee"), ("cond",)),
+    "sql": ("an SQL statement and its batch clauses", ("verbs", "tables"), ("bind", "limit_value", "limit_clause", "lock_clause")),
+    "statement_timeout": ("the statement timeout a transaction sets", ("value", "stmt"), ("local_kw",)),
+    "transaction": ("work in one database transaction", ("begin", "commit"), ()),
+    "doc": ("the author's doc comment", ("summary",), ()),
+    "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
+    "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
+    "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "jitter": ("a delay varied at random", ("pct", "const", "base"), ()),
+    "clamp": ("a delay held between bounds", ("value_code", "lo", "hi"), ()),
+    "at_least": ("a floor on a delay under a condition", ("dur", "const", "base"), ("when",)),
+    "timing": ("a pass is timed", ("start",), ("field",)),
+    "conversion": ("errors converted before they propagate", ("methods",), ("message",)),
+    "probe": ("a query that only checks whether rows exist", ("query",), ("table",)),
+    "gate": ("a bool parameter switches part of the work", ("param",), ("verbs", "tables")),
+}
+
+
+@dataclass
+class FileContext:
+    """What claim builders may read about one file: its scan, its items' facts, the crate."""
+
+    fs: FileScan
+    display: str  # e.g. svix-server/src/expired_message_cleaner.rs
+    index: CrateIndex
+    file_idx: int | None
+    facts: dict[int, ItemFacts]
+    crate_prefix: str = ""  # how other files' display paths start (`svix-server/`)
+    _fn_defs: dict[int, FnDef | None] = field(default_factory=dict, repr=False)
+
+    def proof(self, src: Src) -> Proof:
+        return Proof(self.display, src.start, src.end, src.text)
+
+    def region_src(self, f: ItemFacts, r: Region) -> Src:
+        """The construct's own text up to its body: `while !crate::is_shutting_down()`."""
+        scan = self.fs.scan
+        a = r.start_tok if r.start_tok >= 0 else r.lo
+        b = max(a, r.lo - 1)
+        if r.kind in ("arm", "select-handler"):
+            b = max(a, r.lo - 2)  # the pattern, without `=> {`
+        start = scan.starts[a]
+        end = scan.starts[b] + len(scan.texts[b])
+        if r.head_end > 0 and r.kind in ("loop", "if", "match"):
+            end = r.head_end
+        elif r.kind in ("loop", "if", "else", "let-else", "match", "async"):
+            # Up to (not including) the body's `{`.
+            end = scan.starts[b] if scan.texts[b] == "{" else end
+            end = len(scan.text[:end].rstrip())
+        return Src(start, end, scan.text[start:end])
+
+    def fn_def(self, idx: int) -> FnDef | None:
+        if idx not in self._fn_defs:
+            d = None
+            if self.file_idx is not None:
+                d = self.index.fn_at(self.file_idx, idx)
+            self._fn_defs[idx] = d
+        return self._fn_defs[idx]
+
+    def other_display(self, file: int) -> str:
+        return self.crate_prefix + self.index.rel[file]
+
+    def local_fn(self, name: str) -> ItemFacts | None:
+        """Facts of the file-level fn called ``name`` in this file."""
+        for f in self.facts.values():
+            if f.name == name and f.kind == "fn" and f.item.parent is None:
+                return f
+        return None
+
+
+def make(
+    kind: str,
+    subject: str,
+    slots: Mapping[str, str],
+    proof: Iterable[Proof],
+    flags: Iterable[str] = (),
+) -> Claim:
+    """A claim, with its slots in the declared order (optional ones only when given)."""
+    _, required, optional = KINDS[kind]
+    missing = [s for s in required if not slots.get(s)]
+    if missing:
+        raise ValueError(f"{kind} claim about {subject} lacks {missing}")
+    unknown = set(slots) - set(required) - set(optional)
+    if unknown:
+        raise ValueError(f"{kind} claim has undeclared slots {sorted(unknown)}")
+    ordered = tuple(
+        (s, LIST_SEP.join(" ".join(v.split()) for v in slots[s].split(LIST_SEP)))
+        for s in (*required, *optional)
+        if slots.get(s)
+    )
+    return Claim(kind, subject, ordered, frozenset(flags), tuple(proof))
+
+
+def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
+    """Every claim the evidence supports about item ``idx``, in a stable order."""
+    from .data import data_claims
+    from .docs import doc_claims
+    from .failures import failure_claims
+    from .retry import retry_claims
+    from .schedule import schedule_claims
+    from .tasks import task_claims
+
+    f = ctx.facts.get(idx)
+    if f is None or f.kind != "fn":
+        return doc_claims(ctx, idx) if f is not None else []
+    out: list[Claim] = []
+    for builder in (
+        schedule_claims,
+        failure_claims,
+        task_claims,
+        data_claims,
+        retry_claims,
+        doc_claims,
+    ):
+        out.extend(builder(ctx, idx))
+    return out

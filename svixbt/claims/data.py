@@ -1,0 +1,160 @@
+"""Claims about the work a pass does on the database: batch sizes, SQL batch clauses, statement
+timeouts, transactions, existence probes and bool parameters that switch part of the work."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Sql
+from ..values import human_int
+from .core import Claim, FileContext, make
+from .schedule import codes
+
+__all__ = ["data_claims"]
+
+
+def data_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    out: list[Claim] = []
+    out += _batch_claims(ctx, f)
+    out += _sql_claims(ctx, f)
+    out += _transaction_claims(ctx, f)
+    out += _gate_claims(ctx, f)
+    return out
+
+
+def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A numeric const passed to a call and compared with what comes back: a batch size."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for c in f.consts:
+        if c.is_duration or c.value is None:
+            continue
+        calls = [
+            call for call in f.calls
+            if call.kind == "fn" and call.awaited and any(
+                re.search(rf"\b{re.escape(c.name)}\b", a) for a in call.args
+            )
+        ]
+        if not calls:
+            continue
+        conds = [
+            r for r in f.flow.regions
+            if r.kind == "if" and re.search(rf"\b{re.escape(c.name)}\b", r.head)
+        ]
+        cond_assigns = [
+            a for a in f.assigns
+            if a.branches and re.search(rf"\b{re.escape(c.name)}\b", a.branches[0])
+        ]
+        slots = {"const": c.name, "value": human_int(c.value), "callee": calls[0].written}
+        proof = [ctx.proof(c.src), ctx.proof(calls[0].src)]
+        if cond_assigns:
+            slots["cond"] = cond_assigns[0].branches[0]  # type: ignore[index]
+            proof.append(ctx.proof(cond_assigns[0].src))
+        elif conds:
+            slots["cond"] = conds[0].head
+        out.append(make("batch", f.name, slots, proof))
+    return out
+
+
+def _bind(f: ItemFacts, q: Sql) -> str:
+    """The parameter a statement's `$n` placeholders are bound from, when the statement's call
+    passes exactly one of the fn's parameters."""
+    params = {p for p, _ in f.params}
+    for call in f.calls:
+        if call.src.start <= q.src.start < call.src.end:
+            names = set(re.findall(r"\b[a-z_]\w*\b", " ".join(call.args[1:])))
+            bound = sorted(names & params)
+            if len(bound) == 1 and "$1" in q.src.text:
+                return bound[0]
+    return ""
+
+
+def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    out: list[Claim] = []
+    for q in f.sql:
+        if not f.own(q.region):
+            continue
+        if q.statement_timeout:
+            flags = {"local"} if q.local else set()
+            if q.statement_timeout == "0":
+                flags.add("disables")
+            if any(c.kind == "method" and c.name == "begin" for c in f.calls):
+                flags.add("in-transaction")
+            stmt = _sql_quote(q)
+            if not stmt:
+                continue
+            slots = {"value": q.statement_timeout, "stmt": stmt}
+            m = re.match(r"(?i)SET\s+LOCAL", stmt)
+            if m:
+                slots["local_kw"] = m.group(0)
+            out.append(make("statement_timeout", f.name, slots, [ctx.proof(q.src)], flags))
+            continue
+        text = " ".join(q.src.text.split())
+        if q.verbs == ["SELECT"] and re.search(r"(?i)\bSELECT\s+EXISTS\b", q.src.text):
+            slots = {"query": _sql_quote(q)}
+            if q.tables:
+                slots["table"] = q.tables[-1]
+            if slots["query"]:
+                out.append(make("probe", f.name, slots, [ctx.proof(q.src)]))
+            continue
+        if not q.tables:
+            continue
+        flags = set()
+        if q.limit:
+            flags.add("limit")
+        if q.skip_locked:
+            flags.add("skip-locked")
+        slots = {"verbs": codes(*q.verbs), "tables": codes(*q.tables)}
+        bind = _bind(f, q)
+        if bind and q.limit and re.search(r"(?i)LIMIT\s+\$1\b", text):
+            slots["bind"] = bind
+        m = re.search(r"(?i)\bLIMIT\s+(\d+)\b", text)
+        if m:
+            slots["limit_value"] = m.group(1)
+        m = re.search(r"(?i)\bLIMIT\s+\S+", text)
+        if m:
+            slots["limit_clause"] = m.group(0)
+        m = re.search(r"(?i)\bFOR\s+UPDATE\s+SKIP\s+LOCKED\b", text)
+        if m:
+            slots["lock_clause"] = m.group(0)
+        out.append(make("sql", f.name, slots, [ctx.proof(q.src)], flags))
+    return out
+
+
+def _sql_quote(q: Sql) -> str:
+    """The statement as one line, when it is short enough to quote."""
+    m = re.match(r'^[bc]?r?#*"(.*)"#*$', q.src.text, re.S)
+    body = " ".join((m.group(1) if m else q.src.text).split())
+    return body if len(body) <= 90 and body in " ".join(q.src.text.split()) else ""
+
+
+def _transaction_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    begin = [c for c in f.calls if c.kind == "method" and c.name == "begin" and c.awaited]
+    commit = [c for c in f.calls if c.kind == "method" and c.name == "commit" and c.awaited]
+    if not begin or not commit or not f.own(begin[0].region):
+        return []
+    return [
+        make(
+            "transaction", f.name, {"begin": begin[0].src.text, "commit": commit[0].src.text},
+            [ctx.proof(begin[0].src), ctx.proof(commit[0].src)],
+        )
+    ]
+
+
+def _gate_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    bools = {p for p, ty in f.params if ty == "bool"}
+    out: list[Claim] = []
+    for r in f.flow.regions:
+        if r.kind != "if" or r.head not in bools:
+            continue
+        inner = [q for q in f.sql if f.flow.inside(q.region, r.id)]
+        slots = {"param": r.head}
+        if inner:
+            slots["verbs"] = codes(*inner[0].verbs)
+            slots["tables"] = codes(*inner[0].tables)
+        out.append(make("gate", f.name, slots, [ctx.proof(ctx.region_src(f, r))]))
+    return out

@@ -1,0 +1,59 @@
+"""The author's words: a doc comment is quoted as what its author wrote, and left out where the
+code does something the doc does not say (the doc says nullify, the code also deletes rows).
+
+The contradiction test is deliberately blunt: the doc's first sentence is quotable only when every
+database action the code (or the same-file fns it calls) performs is named in the doc, and every
+action verb the doc names is one the code performs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .core import Claim, FileContext, make
+
+__all__ = ["doc_claims"]
+
+# Doc wording -> the SQL verb it stands for.
+_DOC_VERBS = {
+    r"\bnullif(?:y|ies|ied)\b": "UPDATE",
+    r"\bupdat(?:e|es|ed|ing)\b": "UPDATE",
+    r"\bdelet(?:e|es|ed|ing)\b": "DELETE",
+    r"\bremov(?:e|es|ed|ing)\b": "DELETE",
+    r"\bprun(?:e|es|ed|ing)\b": "DELETE",
+    r"\binsert(?:s|ed|ing)?\b": "INSERT",
+}
+
+
+def _code_verbs(ctx: FileContext, idx: int) -> set[str]:
+    f = ctx.facts[idx]
+    verbs = {v for q in f.sql for v in q.verbs if v in ("UPDATE", "DELETE", "INSERT")}
+    for c in f.calls:
+        callee = ctx.local_fn(c.written) if c.kind == "fn" else None
+        if callee is not None and callee.index != idx:
+            verbs |= {v for q in callee.sql for v in q.verbs if v in ("UPDATE", "DELETE", "INSERT")}
+    return verbs
+
+
+def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if not f.doc:
+        return []
+    first = f.doc.split("\n\n")[0].replace("\n", " ").strip()
+    m = re.match(r"(.+?[.!?])(\s|$)", first)
+    summary = (m.group(1) if m else first).strip()
+    if len(summary) < 12 or len(summary) > 200 or "`" in summary or "[" in summary:
+        return []
+    said = {verb for rx, verb in _DOC_VERBS.items() if re.search(rx, summary, re.I)}
+    done = _code_verbs(ctx, idx)
+    if said != done and (said or done):
+        return []
+    src = f.item
+    start = src.start
+    text = ctx.fs.text[start : f.item.keyword_start]
+    if summary.split(" ")[0] not in text:
+        return []
+    from ..facts import Src
+
+    proof = Src(start, f.item.keyword_start, text)
+    return [make("doc", f.name, {"summary": summary}, [ctx.proof(proof)])]

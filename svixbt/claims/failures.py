@@ -1,0 +1,216 @@
+"""Claims about failure handling in an item's own task: logs and their conditions, error
+branches, `?` propagation, returns, error conversions, and timing of a pass."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Src
+from ..flow import Region
+from .core import Claim, FileContext, make
+from .schedule import codes, guard_of, main_loop
+
+__all__ = ["failure_claims", "scrutinee_call"]
+
+_CALL = re.compile(r"((?:[A-Za-z_]\w*::)*[a-z_]\w*)\s*\(")
+
+
+def scrutinee_call(text: str) -> str:
+    """The first fn or method call in a `match`/`if let` head, as written (without args)."""
+    for m in _CALL.finditer(text):
+        name = m.group(1)
+        if name.split("::")[-1] not in ("Some", "Ok", "Err", "let"):
+            return name
+    return ""
+
+
+def _place(f: ItemFacts, loop: Region | None, src: Src, rid: int) -> str:
+    assert f.flow is not None
+    if loop is None:
+        return ""
+    if f.flow.inside(rid, loop.id):
+        return "in-loop"
+    scan = f.flow.scan
+    if src.start < scan.starts[loop.lo]:
+        return "before-loop"
+    return "after-loop"
+
+
+def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    loop = main_loop(f)
+    out: list[Claim] = []
+    out += _log_claims(ctx, f, loop)
+    out += _err_arm_claims(ctx, f, loop)
+    out += _propagate_claims(ctx, f, loop)
+    out += _return_claims(ctx, f, loop)
+    out += _conversion_claims(ctx, f)
+    out += _timing_claims(ctx, f)
+    return out
+
+
+def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    out: list[Claim] = []
+    for lg in f.logs:
+        if not f.own(lg.region):
+            continue
+        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None)
+        if negated:
+            continue  # an `else` branch: its condition would have to be said negated
+        slots = {"level": lg.level, "macro": lg.macro, "message": lg.message}
+        flags = set()
+        place = _place(f, loop, lg.src, lg.region)
+        if place:
+            flags.add(place)
+        if conds:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
+        if arm:
+            slots["arm"] = arm
+            flags.add("in-arm")
+            if arm.startswith("Err"):
+                flags.add("err-arm")
+        if not conds and not arm and place == "before-loop":
+            flags.add("once")
+        out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
+    return out
+
+
+def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    for r in f.flow.regions:
+        if not f.own(r.id):
+            continue
+        if r.kind == "arm" and r.head.startswith("Err"):
+            call = scrutinee_call(r.keyword)
+        elif r.kind == "if" and r.head.startswith("let Err("):
+            call = scrutinee_call(r.head.split("=", 1)[1])
+        else:
+            continue
+        if not call:
+            continue
+        flags: set[str] = set()
+        slots = {"pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:], "call": call}
+        logs = [lg for lg in f.logs if lg.region == r.id]
+        if logs:
+            slots["level"] = logs[0].level
+            flags.add("logs")
+        exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
+        if any(e.kind == "return" for e in exits):
+            flags.add("returns")
+        elif any(e.kind == "break" for e in exits):
+            flags.add("breaks")
+        elif any(e.kind == "continue" for e in exits):
+            flags.add("continues")
+        elif loop is not None and f.flow.inside(r.id, loop.id):
+            flags.add("keeps-looping")
+        if loop is not None and not any(
+            e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
+        ):
+            flags.add("no-question-in-loop")
+        sets = [a for a in f.assigns if a.region == r.id and not a.is_let]
+        if sets:
+            slots["var"] = sets[0].var
+            slots["value_set"] = sets[0].value
+            flags.add("sets")
+        if loop is not None and f.flow.inside(r.id, loop.id):
+            flags.add("in-loop")
+        proof = [ctx.proof(ctx.region_src(f, r))]
+        out.append(make("err_arm", f.name, slots, proof, flags))
+    return out
+
+
+def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    assert f.flow is not None
+    qs = [e for e in f.exits if e.kind == "question" and f.own(e.region)]
+    if not qs:
+        return []
+    calls = [c for c in f.calls if c.propagates and f.own(c.region)]
+    # A method reads best as the call it is (`commit()`); a fn by its path.
+    names = list(
+        dict.fromkeys(
+            (c.src.text if len(c.src.text) <= 40 else c.name) if c.kind == "method" else c.written
+            for c in calls
+        )
+    )
+    flags: set[str] = set()
+    if loop is not None:
+        inside = [q for q in qs if f.flow.inside(q.region, loop.id)]
+        loop_start = ctx.fs.scan.starts[loop.lo]
+        if not inside and all(q.src.start < loop_start for q in qs):
+            # A `return Err(..)` in the loop would also end the task from inside it.
+            in_loop_returns = [
+                e for e in f.exits if e.kind == "return" and f.flow.inside(e.region, loop.id)
+                and e.expr.startswith("Err")
+            ]
+            if not in_loop_returns:
+                flags.add("before-loop-only")
+        elif inside:
+            flags.add("in-loop")
+    proof = [ctx.proof(c.src) for c in calls] or [ctx.proof(q.src) for q in qs]
+    return [
+        make("propagate", f.name, {"count": str(len(qs)), "calls": codes(*names)}, proof, flags)
+    ]
+
+
+def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    if f.tail is not None:
+        flags = {"tail"}
+        if " ".join(f.tail.text.split()) == "Ok(())":
+            flags.add("ok-unit")
+        if loop is not None and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]:
+            flags.add("after-loop")
+        out.append(make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags))
+    for e in f.exits:
+        if e.kind != "return" or not f.own(e.region):
+            continue
+        conds, arm, negated = guard_of(f, e.region)
+        slots = {"expr": e.expr or "()"}
+        if conds and not negated:
+            slots["guard"] = codes(*conds)
+        flags = {"early"}
+        if loop is not None and f.flow.inside(e.region, loop.id):
+            flags.add("in-loop")
+        out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))
+    return out
+
+
+def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    conv = [
+        c for c in f.calls
+        if c.kind == "method" and c.name in ("map_err", "ok_or_else", "ok_or") and f.own(c.region)
+    ]
+    if not conv:
+        return []
+    methods = list(dict.fromkeys(c.name for c in conv))
+    slots = {"methods": codes(*methods)}
+    for c in conv:
+        m = re.search(r'"([^"{}]{8,})', " ".join(c.args))
+        if m:
+            slots["message"] = m.group(1).strip()
+            break
+    return [make("conversion", f.name, slots, [ctx.proof(c.src) for c in conv])]
+
+
+def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    starts = [a for a in f.assigns if a.is_let and re.fullmatch(r"(?:std::time::)?Instant::now\(\)", a.value)]
+    out: list[Claim] = []
+    for a in starts:
+        uses = [
+            lg for lg in f.logs
+            if f"{a.var}.elapsed()" in lg.src.text.replace(" ", "")
+        ]
+        if not uses:
+            continue
+        lg = uses[0]
+        m = re.search(r"(\w+)\s*=\s*\??\s*" + re.escape(a.var) + r"\.elapsed\(\)", lg.src.text)
+        slots = {"start": a.var}
+        if m:
+            slots["field"] = m.group(1)
+        out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)]))
+    return out

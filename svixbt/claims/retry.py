@@ -1,0 +1,172 @@
+"""Claims about retry and backoff arithmetic: schedules of waits, a wait that doubles to a cap,
+jitter, clamps and floors — every number evaluated from the code."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..values import human_duration, human_percent
+from .core import Claim, FileContext, make
+from .schedule import codes, main_loop
+
+__all__ = ["retry_claims"]
+
+
+def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    out: list[Claim] = []
+    out += _schedules(ctx, f)
+    out += _backoffs(ctx, f)
+    out += _jitters(ctx, f)
+    out += _clamps(ctx, f)
+    out += _floors(ctx, f)
+    return out
+
+
+def _schedules(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    out = []
+    for s in f.schedules:
+        slots = {
+            "name": s.name,
+            "count": str(len(s.seconds)),
+            "first": human_duration(s.seconds[0]),
+            "last": human_duration(s.seconds[-1]),
+            "values": codes(*(human_duration(x) for x in s.seconds)),
+        }
+        flags = set()
+        users = [c for c in f.calls if c.kind == "fn" and any(
+            re.search(rf"\b{re.escape(s.name)}\b", a) for a in c.args)]
+        if users:
+            # The innermost call that takes it: `run(&delays)`, not the `spawn` around it.
+            users.sort(key=lambda c: c.src.end - c.src.start)
+            slots["callee"] = users[0].written
+            flags.add("passed")
+        if all(b >= a for a, b in zip(s.seconds, s.seconds[1:], strict=False)):
+            flags.add("growing")
+        if all(abs(b - 2 * a) < 1e-6 for a, b in zip(s.seconds, s.seconds[1:], strict=False)):
+            flags.add("doubling")
+        out.append(make("schedule", f.name, slots, [ctx.proof(s.src)], flags))
+    return out
+
+
+def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out = []
+    loop = main_loop(f)
+    for b in f.backoffs:
+        if b.cap_seconds is None:
+            continue
+        slots = {
+            "var": b.var,
+            "factor": f"{b.factor:g}",
+            "cap": human_duration(b.cap_seconds),
+            "cap_expr": b.cap_expr,
+        }
+        init = next(
+            (a for a in f.assigns if a.is_let and a.var == b.var and re.match(r"Duration::", a.value)),
+            None,
+        )
+        proof = [ctx.proof(b.src)]
+        consts = {c.name: c.value for c in f.consts if c.value is not None}
+        if init is not None:
+            from ..values import duration_seconds
+
+            toks = re.findall(r"\w+|::|[()*+/-]", init.value)
+            secs = duration_seconds(toks, consts)  # type: ignore[arg-type]
+            if secs is not None:
+                slots["initial"] = human_duration(secs)
+                proof.append(ctx.proof(init.src))
+        flags = set()
+        if loop is not None and _only_after_error(f, loop, b.src.start):
+            flags.add("after-error")
+        out.append(make("backoff", f.name, slots, proof, flags))
+    return out
+
+
+def _only_after_error(f: ItemFacts, loop, pos: int) -> bool:  # type: ignore[no-untyped-def]
+    """True when code at ``pos`` in ``loop`` is reached only after an `Err` arm: every other arm
+    of an earlier `match` in the loop leaves the loop."""
+    assert f.flow is not None
+    for m in f.flow.regions:
+        if m.kind != "match" or m.parent != loop.id:
+            continue
+        if f.flow.scan.starts[m.hi] > pos:
+            continue
+        arms = [a for a in f.flow.regions if a.kind == "arm" and a.parent == m.id]
+        others = [a for a in arms if not a.head.startswith("Err")]
+        if not others or len(others) == len(arms):
+            continue
+        if all(
+            any(e.kind in ("return", "break") and f.flow.inside(e.region, a.id) for e in f.exits)
+            for a in others
+        ):
+            return True
+    return False
+
+
+def _jitters(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    return [
+        make("jitter", f.name, {"pct": human_percent(j.fraction), "const": j.const or "", "base": j.base},
+             [ctx.proof(j.src)])
+        for j in f.jitters
+        if j.const
+    ]
+
+
+def _clamps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    out = []
+    for c in f.calls:
+        if c.kind == "method" and c.name == "clamp" and len(c.args) == 2 and c.receiver:
+            out.append(
+                make("clamp", f.name, {"value_code": c.receiver, "lo": c.args[0], "hi": c.args[1]},
+                     [ctx.proof(c.src)])
+            )
+    return out
+
+
+def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`std::cmp::max(d, Duration::from_secs(C))`: a delay of at least C, under its condition."""
+    assert f.flow is not None
+    out = []
+    for c in f.calls:
+        if c.kind != "fn" or c.full not in ("std::cmp::max", "cmp::max", "max") or len(c.args) != 2:
+            continue
+        m = re.fullmatch(r"Duration::from_(secs|millis)\((\w+)\)", c.args[1])
+        if not m:
+            continue
+        const = f.const(m.group(2))
+        if const is None or const.value is None:
+            continue
+        secs = const.value * (1 if m.group(1) == "secs" else 1e-3)
+        slots = {"dur": human_duration(secs), "const": const.name, "base": c.args[0]}
+        region = f.flow.regions[c.region]
+        whens = []
+        if region.kind == "if":
+            whens = _matched_patterns(region.head)
+            if whens:
+                slots["when"] = codes(*whens)
+        out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)],
+                        {"conditional"} if region.kind == "if" else set()))
+    return out
+
+
+def _matched_patterns(cond: str) -> list[str]:
+    """`matches!(e, A::X(_)) || matches!(e, B { s, .. } if s == C::Y)` -> [`A::X`, `C::Y`]: per
+    `||` term, the guard's constant if the arm has a guard, else the pattern's path. Empty when
+    the condition is anything else, so nothing is read into it."""
+    out: list[str] = []
+    for term in re.split(r"\s*\|\|\s*", cond):
+        m = re.fullmatch(r"matches!\((.+)\)", term.strip())
+        if not m:
+            return []
+        _, _, pattern = m.group(1).partition(",")
+        pattern, _, guard = pattern.partition(" if ")
+        src = guard or pattern
+        paths = re.findall(r"\b([A-Z]\w*::[A-Z_][A-Za-z_]*)\b", src)
+        if len(paths) != 1:
+            return []
+        out.append(paths[0])
+    return out

@@ -1,0 +1,376 @@
+"""Claims about how an item's own task paces itself: loops, sleeps, intervals, timeouts, the
+wait chosen after each pass, and how shutdown cuts a wait short."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import Assign, ItemFacts, Src, Wait
+from ..flow import Region
+from ..values import human_duration
+from .core import LIST_SEP, Claim, FileContext, make
+
+__all__ = ["schedule_claims", "own_loops", "guard_of", "main_loop", "SHUTDOWN_WORD", "codes"]
+
+SHUTDOWN_WORD = re.compile(r"(?i)shut_?down|shutting_down|cancel|terminat|stop")
+_CANCEL_FUTURE = re.compile(r"(?i)cancelled|shut_?down|shutting_down|ctrl_c|terminate|stop")
+
+
+def codes(*values: str) -> str:
+    """A list slot: code spans joined for the renderer."""
+    return LIST_SEP.join(v for v in values if v)
+
+
+def own_loops(f: ItemFacts) -> list[Region]:
+    """Loops that run in the item's own task, outermost first."""
+    return [r for r in f.loops() if f.own(r.id)]
+
+
+def main_loop(f: ItemFacts) -> Region | None:
+    """The outermost loop of the item's own task that waits or awaits: the task's pass loop."""
+    assert f.flow is not None
+    for r in own_loops(f):
+        if f.flow.loop_of(r.parent or 0) is not None:
+            continue
+        if any(f.flow.inside(w.region, r.id) for w in f.waits) or any(
+            c.awaited and f.flow.inside(c.region, r.id) for c in f.calls
+        ):
+            return r
+    return None
+
+
+def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str], str, bool]:
+    """Conditions a region runs under (outermost first), the `match` arm it sits in, and whether
+    any condition is the `else` of an `if` (then the list is not a plain conjunction)."""
+    assert f.flow is not None
+    conds: list[str] = []
+    arm = ""
+    negated = False
+    for r in f.flow.conditions(rid, stop):
+        if r.kind == "if" and r.head.startswith("let Err(") and not arm:
+            # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
+            arm = r.head[4:].split("=", 1)[0].strip()
+        elif r.kind == "if":
+            conds.insert(0, r.head)
+        elif r.kind in ("arm", "select-handler") and not arm:
+            arm = r.head
+        elif r.kind in ("else", "let-else"):
+            negated = True
+    return conds, arm, negated
+
+
+def _dur(w: Wait, f: ItemFacts) -> str:
+    return human_duration(w.seconds) if w.seconds is not None else ""
+
+
+def _source_var(f: ItemFacts, w: Wait) -> tuple[str, bool]:
+    """`if let Some(duration) = sleep_time { sleep(duration) }` -> (`sleep_time`, True): the
+    variable a sleep's duration comes from, and whether `None` there skips the sleep."""
+    assert f.flow is not None
+    if not w.var:
+        return "", False
+    for r in f.flow.chain(w.region):
+        m = re.fullmatch(r"let Some\((\w+)\) = (\w+)(?:\.take\(\))?", r.head)
+        if r.kind == "if" and m and m.group(1) == w.var:
+            return m.group(2), True
+    return w.var, False
+
+
+def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    out: list[Claim] = []
+    loop = main_loop(f)
+    if loop is not None:
+        out += _loop_claims(ctx, f, loop)
+    for w in f.waits:
+        if not f.own(w.region):
+            continue
+        c = _wait_claim(ctx, f, w, loop)
+        if c is not None:
+            out.append(c)
+    out += _adaptive_claims(ctx, f)
+    out += _const_comments(ctx, f)
+    out += _select_claims(ctx, f)
+    return out
+
+
+def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    src = ctx.region_src(f, loop)
+    flags = {loop.keyword}
+    if loop.keyword == "while" and loop.head.startswith("let "):
+        flags.add("while-let")
+    assert f.flow is not None
+    exits = [e for e in f.exits if f.flow.loop_of(e.region) is loop]
+    if any(e.kind in ("return", "break") for e in exits):
+        flags.add("exits")
+    if any(e.kind == "question" for e in exits):
+        flags.add("question-in-loop")
+    head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
+    out = [
+        make(
+            "loop", f.name, {"keyword": loop.keyword, "head": head, "cond": loop.head},
+            [ctx.proof(src)], flags,
+        )
+    ]
+    # `while !crate::is_shutting_down()`: the flag is checked before every pass.
+    checks = [
+        c for c in f.calls
+        if c.src.start >= src.start and c.src.end <= src.end and SHUTDOWN_WORD.search(c.name)
+    ]
+    if checks and loop.keyword == "while":
+        out.append(
+            make(
+                "shutdown_loop", f.name, {"cond": loop.head, "check": checks[0].written},
+                [ctx.proof(src)], {"negated"} if loop.head.startswith("!") else (),
+            )
+        )
+    return out
+
+
+def _wait_claim(ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None) -> Claim | None:
+    assert f.flow is not None
+    flags: set[str] = {w.role}
+    in_loop = loop is not None and f.flow.inside(w.region, loop.id)
+    if in_loop:
+        flags.add("in-loop")
+    elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
+        flags.add("before-loop")
+    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None)
+    proof = [ctx.proof(w.src)]
+    if w.role == "tick":
+        return None  # told with its interval
+    if w.role == "interval":
+        var = next((a.var for a in f.assigns if a.src.start <= w.src.start < a.src.end), "")
+        if not var or w.seconds is None:
+            return None
+        ticks = [
+            t for t in f.waits
+            if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id
+            == f.flow.task_of(w.region).id
+        ]
+        if not ticks:
+            return None
+        tick = ticks[0]
+        tloop = f.flow.loop_of(tick.region)
+        if tloop is not None:
+            flags.add("tick-in-loop")
+            first = next(
+                (k for k in range(tloop.lo, tloop.hi) if ctx.fs.scan.codes[k] not in "cdi"), -1
+            )
+            if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
+                flags.add("tick-first")
+        slots = {
+            "mech": w.mechanism, "dur": _dur(w, f), "arg": w.arg, "var": var,
+            "tick": tick.src.text if tick.src.text.startswith(var) else "",
+        }
+        if negated:
+            return None
+        if conds:
+            # `if crate::is_shutting_down() { .. interval .. }` is not the loop's cadence.
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
+        return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
+    if w.role == "timeout":
+        reg = next(
+            (r for r in f.flow.regions if r.kind == "timeout-future" and r.start_tok >= 0
+             and ctx.fs.scan.starts[r.start_tok] == w.src.start),
+            None,
+        )
+        if reg is None:
+            return None
+        slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+        if ctx.fs.scan.texts[reg.lo] == "async":
+            # The bounded future is an async block: say what it does, not its first call.
+            flags.add("async-block")
+            if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
+                flags.add("loops")
+        else:
+            calls = [c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind == "fn"]
+            if not calls:
+                return None
+            slots["future"] = calls[0].written
+        return make("timeout", f.name, slots, proof, flags)
+    # A sleep.
+    slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    if conds and not negated:
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+    if arm:
+        slots["arm"] = arm
+        flags.add("in-arm")
+        if arm.startswith("Err"):
+            flags.add("err-arm")
+    for r in f.flow.chain(w.region):
+        if r.kind == "cancellable":
+            slots["wrapper"] = r.keyword
+            flags.add("cancellable")
+            break
+        if r.kind == "select-future":
+            slots["select"] = r.keyword + "!"
+            siblings = [
+                x for x in f.flow.regions
+                if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
+            ]
+            if any(_CANCEL_FUTURE.search(x.detail) for x in siblings):
+                flags.add("raced-with-cancel")
+            flags.add("in-select")
+            break
+    src_var, via_some = _source_var(f, w)
+    if src_var and src_var != w.arg:
+        flags.add("from-var")
+        slots["var"] = src_var
+        if via_some:
+            flags.add("if-let-some")
+    # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
+    after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
+    if after and after[0].kind == "continue":
+        flags.add("then-continue")
+    if conds and negated:
+        return None  # an `else` branch's condition is not said as a plain condition
+    return make("sleep", f.name, slots, proof, flags)
+
+
+def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`sleep_time = if rows < BATCH { Some(IDLE) } else { None }` inside the loop, read back as
+    the duration of the next sleep, and `sleep_time = Some(ON_ERROR)` in an error arm."""
+    assert f.flow is not None
+    sleeps = [w for w in f.waits if w.role == "sleep" and f.own(w.region)]
+    # Only a variable read through `if let Some(d) = var` makes `None` mean "no wait".
+    sources = {v for v, some in (_source_var(f, w) for w in sleeps) if some}
+    out: list[Claim] = []
+    for a in f.assigns:
+        if a.var not in sources or a.is_let or not f.own(a.region):
+            continue
+        _, arm, _ = guard_of(f, a.region)
+        if a.branches is not None:
+            cond, then, other = a.branches
+            idle_side = then if other.strip() == "None" else other if then.strip() == "None" else ""
+            m = re.fullmatch(r"Some\((\w+)\)", idle_side.strip())
+            c = f.const(m.group(1)) if m else None
+            if c is None or not c.is_duration or c.value is None:
+                continue
+            slots = {
+                "var": a.var, "cond": cond, "idle": c.name, "idle_dur": human_duration(c.value),
+                "arm": arm or "", "idle_value": idle_side.strip(),
+            }
+            flags = {"idle-when-true" if idle_side is then else "idle-when-false"}
+            init = next((x for x in f.assigns if x.var == a.var and x.is_let), None)
+            if init is not None:
+                slots["init"] = init.value
+                flags.add("first-immediate" if init.value == "None" else "first-waits")
+            if not arm:
+                continue
+            out.append(make("adaptive", f.name, slots, [ctx.proof(a.src), ctx.proof(c.src)], flags))
+            continue
+        m = re.fullmatch(r"Some\((\w+)\)", a.value.strip())
+        c = f.const(m.group(1)) if m else None
+        if c is not None and c.is_duration and c.value is not None and arm.startswith("Err"):
+            out.append(
+                make(
+                    "error_wait", f.name,
+                    {"var": a.var, "const": c.name, "dur": human_duration(c.value), "arm": arm,
+                     "value_set": a.value.strip()},
+                    [ctx.proof(a.src), ctx.proof(c.src)],
+                )
+            )
+    return out
+
+
+def _const_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    out = []
+    for c in f.consts:
+        if c.comment and c.local:
+            slots = {"const": c.name, "comment": c.comment.rstrip(".")}
+            if c.is_duration and c.value is not None:
+                slots["dur"] = human_duration(c.value)
+            out.append(make("const_comment", f.name, slots, [ctx.proof(c.src)]))
+    return out
+
+
+def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    seen: set[int] = set()
+    for r in f.flow.regions:
+        if r.kind != "select-handler" or r.start_tok in seen or not f.own(r.id):
+            continue
+        seen.add(r.start_tok)
+        handlers = [
+            x for x in f.flow.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
+        ]
+        futures = [h.detail for h in handlers if h.detail]
+        stops = []
+        for h in handlers:
+            exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
+            action = next((e.kind for e in exits if e.kind in ("return", "break")), "")
+            if action and _CANCEL_FUTURE.search(h.detail):
+                stops.append((h, action))
+        scan = ctx.fs.scan
+        start = scan.starts[r.start_tok]
+        flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
+        proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
+        select = r.keyword + "!"
+        if futures:
+            out.append(
+                make(
+                    "select", f.name,
+                    {"count": str(len(handlers)), "futures": codes(*futures), "select": select},
+                    [proof], flags,
+                )
+            )
+        for h, action in stops:
+            hs = ctx.region_src(f, h)
+            out.append(
+                make("shutdown_branch", f.name,
+                     {"future": h.detail, "action": action, "select": select},
+                     [ctx.proof(hs)], flags)
+            )
+    # A wait wrapped in `run_until_cancelled(_owned)`: the next line decides what a cancel does.
+    for w in f.waits:
+        if w.role != "sleep" or not f.own(w.region):
+            continue
+        reg = next((x for x in f.flow.chain(w.region) if x.kind == "cancellable"), None)
+        if reg is None:
+            continue
+        token = _token_call(f, reg)
+        outer = f.flow.regions[reg.parent] if reg.parent is not None else None
+        action = ""
+        if outer is not None:
+            inner_if = next(
+                (x for x in f.flow.regions if x.kind == "if" and x.head.find(reg.keyword) >= 0
+                 and x.head.rstrip().endswith(".is_none()")),
+                None,
+            )
+            if inner_if is not None:
+                ex = [e for e in f.exits if f.flow.inside(e.region, inner_if.id)]
+                if ex:
+                    action = f"{ex[0].kind} {ex[0].expr}".strip()
+        if token:
+            slots = {"wrapper": reg.keyword, "token": token}
+            if action:
+                slots["action"] = action
+            out.append(make("shutdown_wait", f.name, slots, [ctx.proof(w.src)]))
+    return out
+
+
+def _token_call(f: ItemFacts, reg: Region) -> str:
+    """The call producing the token a `run_until_cancelled` is invoked on."""
+    wrapper = next(
+        (c for c in f.calls if c.kind == "method" and c.name == reg.keyword
+         and c.open_tok + 1 == reg.lo),
+        None,
+    )
+    if wrapper is None:
+        return ""
+    before = [
+        c for c in f.calls
+        if c.kind == "fn" and c.close_tok < wrapper.tok and c.close_tok >= wrapper.tok - 3
+    ]
+    return before[-1].written if before else ""
+
+
+def _assign_in(f: ItemFacts, a: Assign, r: Region) -> bool:
+    assert f.flow is not None
+    return f.flow.inside(a.region, r.id)

@@ -1,0 +1,275 @@
+"""Claims about tasks: what an item spawns or joins, where the item itself runs (from the crate
+index), and who calls it — with "only" reserved for caller sets known to be complete."""
+
+from __future__ import annotations
+
+from ..crate_index import Context
+from ..facts import ItemFacts, Src
+from ..flow import Region
+from ..mechanisms import mechanism
+from ..values import human_duration
+from .core import Claim, FileContext, Proof, make
+from .schedule import codes
+
+__all__ = ["task_claims", "ORDINALS"]
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    out: list[Claim] = []
+    out += _spawn_claims(ctx, f)
+    out += _join_claims(ctx, f)
+    out += _runs_in_claims(ctx, f, idx)
+    out += _caller_claims(ctx, f, idx)
+    out += _on_path_claims(ctx, f, idx)
+    return out
+
+
+def _main_call(f: ItemFacts, region: Region) -> str:
+    """The call a task or branch exists for: its last awaited call of a plain fn."""
+    assert f.flow is not None
+    found = ""
+    for c in f.calls:
+        if (
+            c.kind == "fn"
+            and c.awaited
+            and f.flow.inside(c.region, region.id)
+            and mechanism(c.full) is None
+            and not c.name[:1].isupper()
+        ):
+            found = c.written
+    return found
+
+
+def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if not f.own(sp.at_region):
+            continue
+        reg = f.flow.regions[sp.region]
+        mech = mechanism(sp.mechanism)
+        slots = {"mech": sp.mechanism, "handle": sp.handle.split(":")[0]}
+        flags: set[str] = {reg.kind}
+        runs = _main_call(f, reg)
+        if runs:
+            slots["runs"] = runs
+            call = next(c for c in f.calls if c.written == runs and f.flow.inside(c.region, reg.id))
+            if call.args:
+                slots["args"] = codes(*call.args)
+        if sp.repeated:
+            slots["repeated"] = sp.repeated
+            flags.add("repeated")
+        if sp.handle == "dropped":
+            flags.add("detached")
+        inner_loop = any(
+            r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
+            for r in f.flow.regions
+        )
+        if inner_loop:
+            flags.add("loops")
+        waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
+        for w in waits:
+            if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
+                slots["interval_dur"] = human_duration(w.seconds)
+                flags.add("interval")
+            elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
+                slots["sleep_dur"] = human_duration(w.seconds)
+                flags.add("sleep")
+        logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
+        if logs:
+            slots["level"] = logs[0].level
+        if mech is not None and mech.role == "blocking":
+            flags.add("blocking")
+        out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
+    return out
+
+
+def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    groups: dict[int, list[Region]] = {}
+    for r in f.flow.regions:
+        if r.kind == "join-branch" and f.own(r.id):
+            groups.setdefault(r.start_tok, []).append(r)
+    scan = ctx.fs.scan
+    for start_tok, branches in groups.items():
+        mech = mechanism(branches[0].keyword)
+        if mech is None:
+            continue
+        calls = [c for c in (_main_call(f, b) for b in branches) if c]
+        start = scan.starts[start_tok]
+        end = scan.starts[branches[-1].hi] + 1 if branches[-1].hi < len(scan.starts) else start
+        src = Src(start, end, scan.text[start:end])
+        out.append(
+            make(
+                "join", f.name,
+                {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)},
+                [ctx.proof(src)],
+            )
+        )
+    return out
+
+
+def _context_proof(ctx: FileContext, c: Context) -> list[Proof]:
+    return [
+        Proof(ctx.other_display(fi), s.start, s.end, s.text) for fi, s in c.proof
+    ]
+
+
+def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
+    d = ctx.fn_def(idx)
+    if d is None:
+        return []
+    universal = ctx.index.contexts(d)
+    out: list[Claim] = []
+    if universal is not None:
+        for c in universal:
+            out.append(_runs_in(ctx, f, c, "universal"))
+        return _merge(out)
+    for s in ctx.index.callers(d):
+        for c in ctx.index.site_context(s) or []:
+            claim = _runs_in(ctx, f, c, "site")
+            if claim not in out:
+                out.append(claim)
+    return _merge(out)
+
+
+def _merge(claims: list[Claim]) -> list[Claim]:
+    """Claims that name the same place but different guards (`if a {..} else {..}` both calling
+    the item) become one claim with no guard: it runs there either way."""
+    out: list[Claim] = []
+    for c in claims:
+        key = (c.get("kind"), c.get("by"), c.get("mech"), c.get("ordinal"), c.get("chain"))
+        same = [o for o in out if (o.get("kind"), o.get("by"), o.get("mech"), o.get("ordinal"),
+                                   o.get("chain")) == key]
+        if not same:
+            out.append(c)
+            continue
+        o = same[0]
+        if o.get("guard") != c.get("guard") or o.flags != c.flags:
+            slots = {k: v for k, v in o.slots if k != "guard"}
+            flags = (o.flags | c.flags) - {"guarded", "conditional"}
+            merged = make("runs_in", o.subject, slots, o.proof + c.proof, flags)
+            out[out.index(o)] = merged
+    return out
+
+
+def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
+    mech = mechanism(c.mechanism) if c.mechanism else None
+    slots = {
+        "kind": c.kind,
+        "by": c.by,
+        "by_file": ctx.crate_prefix + c.by_file,
+        "mech": mech.written if mech else (c.mechanism or c.kind),
+    }
+    flags = {scope, c.kind}
+    if c.kind == "join-branch":
+        slots["ordinal"] = ORDINALS[c.index] if c.index < len(ORDINALS) else ""
+        slots["siblings"] = str(c.siblings)
+        others = [x for i, x in enumerate(c.branch_calls) if i != c.index and x]
+        if others:
+            slots["others"] = codes(*others)
+    if c.guard == ("?",):
+        flags.add("conditional")
+    elif c.guard:
+        slots["guard"] = codes(*reversed(c.guard))
+        flags.add("guarded")
+    if c.repeated:
+        slots["repeated"] = c.repeated
+        flags.add("repeated")
+    chain = list(c.path[:-1])
+    if chain:
+        slots["chain"] = codes(*chain)
+        flags.add("via")
+    return make("runs_in", f.name, slots, _context_proof(ctx, c), flags)
+
+
+def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
+    d = ctx.fn_def(idx)
+    if d is None:
+        return []
+    sites = ctx.index.callers(d)
+    if not sites:
+        return []
+    names = list(dict.fromkeys(s.caller_name for s in sites if s.caller_name))
+    files = list(dict.fromkeys(ctx.other_display(s.file) for s in sites))
+    flags = set()
+    if ctx.index.callers_complete(d):
+        flags.add("complete")
+    if files == [ctx.display]:
+        flags.add("same-file")
+    proof = [Proof(ctx.other_display(s.file), s.src.start, s.src.end, s.src.text) for s in sites]
+    return [
+        make(
+            "callers", f.name,
+            {"callers": codes(*names), "count": str(len(sites)), "files": codes(*files)},
+            proof, flags,
+        )
+    ]
+
+
+def _own_tokio_waits(f: ItemFacts) -> list[tuple[str, Src]]:
+    """Tokio wait mechanisms the item's own task uses, first use of each."""
+    out: dict[str, Src] = {}
+    for w in f.waits:
+        if w.role != "tick" and f.own(w.region) and w.mechanism.startswith("tokio::"):
+            out.setdefault(w.mechanism, w.src)
+    return list(out.items())
+
+
+def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
+    """A same-file fn whose own loop waits with tokio and reaches this item through plain calls:
+    `expired_message_cleaner_loop` -> `clean_expired_messages` -> this."""
+    from .schedule import main_loop
+
+    out: list[Claim] = []
+    for tidx, tf in ctx.facts.items():
+        if tidx == idx or tf.flow is None or tf.item.parent is not None:
+            continue
+        loop = main_loop(tf)
+        waits = _own_tokio_waits(tf)
+        if loop is None or not waits:
+            continue
+        path = _call_path(ctx, tidx, idx)
+        if path is None:
+            continue
+        first = path[0]
+        assert tf.flow is not None
+        if not tf.own(first.region):
+            continue  # reached from a task it spawns: that is a runs_in question
+        flags = {"in-loop"} if tf.flow.inside(first.region, loop.id) else {"before-loop"}
+        chain = [c.written for c in path[1:]]
+        slots = {"task": tf.name, "wait_mechs": codes(*(m for m, _ in waits))}
+        if chain:
+            slots["chain"] = codes(*[c.written for c in path[:-1]])
+        proof = [ctx.proof(c.src) for c in path] + [ctx.proof(s) for _, s in waits]
+        out.append(make("on_path", f.name, slots, proof, flags))
+        break
+    return out
+
+
+def _call_path(ctx: FileContext, start: int, target: int) -> list | None:  # type: ignore[type-arg]
+    """Calls from ``start`` to ``target`` through same-file fns (shortest), or None."""
+    from collections import deque
+
+    want = ctx.facts[target].name
+    queue: deque[tuple[int, list]] = deque([(start, [])])  # type: ignore[type-arg]
+    seen = {start}
+    while queue:
+        cur, path = queue.popleft()
+        for c in ctx.facts[cur].calls:
+            if c.kind != "fn" or ("::" in c.written and not c.written.startswith(("self::", "crate::"))):
+                continue
+            name = c.written.split("::")[-1]
+            if name == want:
+                return [*path, c]
+            nxt = ctx.local_fn(name)
+            if nxt is not None and nxt.index not in seen and len(path) < 4:
+                seen.add(nxt.index)
+                queue.append((nxt.index, [*path, c]))
+    return None

@@ -1,0 +1,153 @@
+"""Foci: what an example is about — which claims it says, in what order, and for which subjects.
+
+A focus applies to a subject when its premise finds claims; the premise claims are what the
+request asks for, and ``says`` lists every claim kind the think may use, in order. Nothing here
+knows wording; ``compose`` renders the plan with the tables in ``wording``.
+
+Selection lives here too, because it is a question about claims: a *task* has background-task
+mechanics of its own; a *helper* is a same-file fn on a task's path that carries scheduling,
+retry, batching, shutdown or failure-handling logic itself. Everything else is never a subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .claims import Claim
+
+__all__ = ["FocusDef", "FOCI", "MECHANICS", "HELPER_LOGIC", "is_task", "is_helper_logic"]
+
+Premise = Callable[[list[Claim]], list[Claim]]
+
+
+def _kinds(*kinds: str, when: str = "", unless: str = "") -> Premise:
+    need = frozenset(when.split())
+    avoid = frozenset(unless.split())
+
+    def premise(claims: list[Claim]) -> list[Claim]:
+        return [c for c in claims if c.kind in kinds and need <= c.flags and not (avoid & c.flags)]
+
+    return premise
+
+
+def _any(*premises: Premise) -> Premise:
+    def premise(claims: list[Claim]) -> list[Claim]:
+        out: list[Claim] = []
+        for p in premises:
+            out += [c for c in p(claims) if c not in out]
+        return out
+
+    return premise
+
+
+def _at_least(n: int, p: Premise) -> Premise:
+    def premise(claims: list[Claim]) -> list[Claim]:
+        found = p(claims)
+        return found if len(found) >= n else []
+
+    return premise
+
+
+@dataclass(frozen=True)
+class FocusDef:
+    id: str
+    role: str  # task | helper
+    premise: Premise
+    says: tuple[str, ...]  # claim kinds the think may say, in this order
+    priority: int  # higher first when a file has more examples than the cap
+    callee_kinds: tuple[str, ...] = ()  # claims of direct same-file callees it may also say
+
+
+# Claim kinds that make an item a background task on its own.
+MECHANICS = frozenset(
+    {
+        "spawn", "join", "select", "sleep", "interval", "timeout", "shutdown_loop",
+        "shutdown_wait", "shutdown_branch", "schedule", "backoff", "adaptive",
+    }
+)
+# Claim kinds that make a helper on a task's path worth an example of its own.
+HELPER_LOGIC = frozenset(
+    MECHANICS
+    | {
+        "jitter", "clamp", "at_least", "batch", "statement_timeout", "probe", "gate",
+        "conversion", "err_arm",
+    }
+    | {"sql"}
+)
+
+
+def is_task(claims: list[Claim]) -> bool:
+    """Mechanics of its own (or a loop that waits on work it awaits)."""
+    return any(c.kind in MECHANICS for c in claims) or any(c.kind == "loop" for c in claims)
+
+
+def is_helper_logic(claims: list[Claim]) -> bool:
+    for c in claims:
+        if c.kind == "sql" and not ({"limit", "skip-locked"} & c.flags):
+            continue
+        if c.kind == "err_arm" and "logs" not in c.flags:
+            continue
+        if c.kind in HELPER_LOGIC:
+            return True
+    return False
+
+
+_LOOP_WAITS = _any(
+    _kinds("interval", when="tick-in-loop", unless="guarded"),
+    _kinds("adaptive"),
+    _kinds("sleep", when="in-loop", unless="guarded in-arm in-select from-var cancellable"),
+    _kinds("schedule"),
+)
+
+# fmt: off
+FOCI: tuple[FocusDef, ...] = (
+    FocusDef("cadence", "task", _LOOP_WAITS,
+             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10),
+    FocusDef("shutdown", "task",
+             _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch"),
+             ("shutdown_loop", "shutdown_wait", "shutdown_branch", "select", "return"), 9),
+    FocusDef("failure", "task",
+             _kinds("err_arm", when="in-loop"),
+             ("err_arm", "sleep", "error_wait", "backoff", "propagate", "return"), 9),
+    FocusDef("concurrency", "task",
+             _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
+                  _kinds("runs_in", when="spawned")),
+             ("runs_in", "spawn", "join", "select", "interval", "sleep:cancellable",
+              "sleep:in-select", "shutdown_wait"), 8),
+    FocusDef("retry", "task",
+             _any(_kinds("backoff"), _kinds("schedule"), _kinds("sleep", when="err-arm then-continue")),
+             ("loop", "schedule", "backoff", "sleep", "err_arm", "shutdown_branch"), 8),
+    FocusDef("batching", "task", _kinds("batch"),
+             ("batch", "adaptive", "sql"), 7, callee_kinds=("sql",)),
+    FocusDef("timeouts", "task", _kinds("timeout"),
+             ("timeout", "sleep", "loop", "err_arm"), 7),
+    FocusDef("startup", "task",
+             _kinds("propagate", when="before-loop-only"),
+             ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6),
+    FocusDef("observability", "task",
+             _at_least(2, _kinds("log")),
+             ("log", "timing"), 5),
+    FocusDef("sql-batch", "helper",
+             _kinds("sql", when="limit"),
+             ("sql", "gate", "propagate", "callers"), 7),
+    FocusDef("statement-timeout", "helper", _kinds("statement_timeout"),
+             ("statement_timeout", "transaction", "propagate", "callers"), 6),
+    FocusDef("probe", "helper", _kinds("probe"),
+             ("probe", "conversion", "doc", "callers"), 6),
+    FocusDef("retry-math", "helper",
+             _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
+             ("at_least", "clamp", "jitter", "runs_in"), 8),
+    FocusDef("schedule-walk", "helper",
+             _kinds("sleep", when="err-arm then-continue"),
+             ("loop", "err_arm", "sleep", "runs_in"), 7),
+    FocusDef("gate", "helper", _kinds("gate"),
+             ("gate", "sql", "on_path", "propagate"), 5),
+    FocusDef("helper-errors", "helper",
+             _any(_kinds("conversion"), _kinds("err_arm", when="logs")),
+             ("conversion", "err_arm", "propagate", "transaction", "on_path", "runs_in"), 4),
+    FocusDef("role", "helper",
+             _any(_kinds("runs_in", when="universal"), _kinds("on_path")),
+             ("on_path", "runs_in", "callers", "doc"), 3),
+)
+# fmt: on

@@ -1,0 +1,156 @@
+"""Claims to words: pick a row of a wording table for each claim, fill its slots, keep a trace.
+
+A row matches a claim by kind, flags that must (and must not) be set, and slots it needs. Its
+variants are templates whose only variable parts are ``{slot}`` or ``{slot:form}`` fields, so
+every identifier, number and quoted message in the output comes from a claim; template text
+itself never holds a backtick or a digit (``tests/test_wording.py`` holds every table to that).
+
+Choices depend on the seed and the record's key alone — never on other records — so adding an
+example elsewhere changes no other record's wording.
+
+Slot forms: ``code`` (default for code slots: `` `x` ``), ``list`` (`` `a`, `b` and `c` ``),
+``or`` (`` `a` or `b` ``), ``cond`` (`` `a` holds `` / ``both `a` and `b` hold``), ``quote``
+(“text” for the author's words), ``word`` (a count as a word: four), ``plain`` (as is).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .claims import Claim
+from .claims.core import LIST_SEP
+
+__all__ = [
+    "Row",
+    "Fill",
+    "Rendered",
+    "Renderer",
+    "CODE_SLOTS",
+    "number_word",
+    "FIELD",
+]
+
+# Slots whose values are code (rendered in backticks) unless a form says otherwise.
+CODE_SLOTS = frozenset(
+    {
+        "fn", "file", "cond", "head", "keyword", "mech", "arg", "guard", "wrapper", "arm", "var",
+        "future", "idle", "init", "macro", "pattern", "call", "calls", "expr", "token", "action",
+        "check", "runs", "repeated", "args", "by", "by_file", "others", "chain", "callers",
+        "files", "const", "callee", "verbs", "tables", "bind", "begin", "commit", "name",
+        "cap_expr", "base", "lo", "hi", "when", "start", "field", "methods", "query", "table",
+        "param", "futures", "select", "stmt", "limit_clause", "lock_clause", "local_kw", "value_code",
+        "value_set", "idle_value", "tick", "task", "wait_mechs",
+    }
+)
+FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_word(n: str) -> str:
+    return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n
+
+
+@dataclass(frozen=True)
+class Row:
+    """One way to say a claim of ``kind``; used when the claim has every flag in ``when``, none in
+    ``unless`` and every slot in ``needs`` (plus those its templates use)."""
+
+    kind: str
+    variants: tuple[str, ...]
+    when: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+    needs: tuple[str, ...] = ()
+
+    def slots_used(self) -> set[str]:
+        return {m.group(1) for v in self.variants for m in FIELD.finditer(v)}
+
+    def matches(self, c: Claim, extra: dict[str, str]) -> bool:
+        if c.kind != self.kind or not self.when <= c.flags or self.unless & c.flags:
+            return False
+        have = set(c.slot_map) | set(extra)
+        return set(self.needs) <= have and self.slots_used() <= have
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A value the renderer put into the text, and whether it is code."""
+
+    value: str
+    code: bool
+
+
+@dataclass
+class Rendered:
+    text: str
+    claims: list[Claim] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+
+
+def _join(items: Sequence[str], last: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+class Renderer:
+    """Fills templates for one record, with choices seeded by (seed, record key)."""
+
+    def __init__(self, seed: int, key: str, context: dict[str, str]) -> None:
+        self.seed = seed
+        self.key = key
+        self.context = context  # fn, file: always-true names of the record's subject
+
+    def rng(self, salt: str) -> random.Random:
+        return random.Random(f"{self.seed}|{self.key}|{salt}")
+
+    def choose(self, options: Sequence[str], salt: str) -> str:
+        return options[self.rng(salt).randrange(len(options))] if options else ""
+
+    def fill(self, template: str, slots: dict[str, str], out: Rendered) -> str:
+        def one(m: re.Match[str]) -> str:
+            name, form = m.group(1), m.group(2)
+            value = slots[name]
+            parts = value.split(LIST_SEP)
+            code = name in CODE_SLOTS and form not in ("plain", "word", "quote")
+            if form == "word":
+                out.fills.append(Fill(value, False))
+                return number_word(value)
+            if form == "quote":
+                # The sentence supplies its own full stop.
+                quoted = value[:-1] if value.endswith(".") and not value.endswith("..") else value
+                out.fills.append(Fill(quoted, False))
+                return f"“{quoted}”"
+            for p in parts:
+                out.fills.append(Fill(p, code))
+            shown = [f"`{p}`" if code else p for p in parts]
+            if form == "or":
+                return _join(shown, "or")
+            if form == "cond":
+                if len(shown) == 1:
+                    return f"{shown[0]} holds"
+                if len(shown) == 2:
+                    return f"both {shown[0]} and {shown[1]} hold"
+                return _join(shown, "and") + " all hold"
+            return _join(shown, "and")
+
+        return FIELD.sub(one, template)
+
+    def claim(self, rows: Iterable[Row], c: Claim, salt: str, out: Rendered) -> str:
+        """The sentence for ``c`` from the first matching row, or "" when no row matches."""
+        slots = {**self.context, **c.slot_map}
+        for row in rows:
+            if row.matches(c, self.context):
+                template = self.choose(row.variants, f"{salt}|{c.kind}")
+                text = self.fill(template, slots, out)
+                out.claims.append(c)
+                return text
+        return ""
+
+    def plain(self, options: Sequence[str], salt: str, out: Rendered, **slots: str) -> str:
+        """A sentence not tied to one claim (an opener, a style's frame): fields from ``slots``
+        and the record context only."""
+        template = self.choose(options, salt)
+        return self.fill(template, {**self.context, **slots}, out)

@@ -1,7 +1,8 @@
 """Checks every record must pass, in `generate` (before writing) and in `validate` (after).
 
 - schema: exact keys and order, roles, the verbatim system text, the `<think>` shape;
-- exactness: the code is whole slices of the source, in source order, joined by one blank line;
+- exactness: the code is whole slices of the source joined by SPEC's rule (``codeblock``), methods
+  inside their impl's lines, every file import present, context within its limit;
 - grounding: every backticked span, identifier-like word and number in the request and think is
   found in the code, the source file or its crate;
 - variety: no duplicate requests or thinks, and no near duplicates (word-trigram Jaccard).
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .records import SYSTEM_PROMPT, line_ending, split_assistant
+from .codeblock import NOT_SLICES
+from .records import SYSTEM_PROMPT, split_assistant
 
 __all__ = [
     "schema_errors",
@@ -75,41 +77,14 @@ def schema_errors(rec: Any) -> list[str]:
 def code_slices(
     code: str, source: str, spans: list[tuple[int, int]]
 ) -> list[tuple[int, int]] | None:
-    """The slices (from ``spans``) whose join in source order is exactly ``code``, or None.
+    """The slices (from ``spans``) whose join by SPEC's rule is exactly ``code``, or None.
 
-    A search over candidate slices: at each point of ``code`` try every slice that starts there
-    and comes later in the source than the previous one.
+    The rule (``codeblock.join_slices``): source order; the source's own whitespace between
+    neighbours; one blank line in the file's ending between slices apart.
     """
-    eol = line_ending(source)
-    sep = eol + eol
-    by_first: dict[str, list[tuple[int, int]]] = {}
-    for a, b in spans:
-        if b > a:
-            by_first.setdefault(source[a], []).append((a, b))
-    # Depth-first with an explicit stack: (position in code, last source end, chosen slices,
-    # whether a separator was just consumed — a separator must be followed by another slice).
-    stack: list[tuple[int, int, list[tuple[int, int]], bool]] = [(0, -1, [], False)]
-    seen: set[tuple[int, int, bool]] = set()
-    while stack:
-        pos, last_end, chosen, after_sep = stack.pop()
-        if (pos, last_end, after_sep) in seen:
-            continue
-        seen.add((pos, last_end, after_sep))
-        if pos == len(code) and chosen and not after_sep:
-            return chosen
-        if pos >= len(code):
-            continue
-        for a, b in by_first.get(code[pos], []):
-            if a < last_end:
-                continue
-            n = b - a
-            if code.startswith(source[a:b], pos):
-                nxt = pos + n
-                if nxt == len(code):
-                    stack.append((nxt, b, [*chosen, (a, b)], False))
-                elif code.startswith(sep, nxt):
-                    stack.append((nxt + len(sep), b, [*chosen, (a, b)], True))
-    return None
+    from .codeblock import split_code
+
+    return split_code(code, source, spans)
 
 
 _BACKTICK = re.compile(r"`([^`\n]+)`")
@@ -292,7 +267,7 @@ def validate_records(
         assert parts is not None
         think, code = parts
         if source is not None and spans is not None and code_slices(code, source, spans) is None:
-            rep.errors.append(f"record {n}: code is not whole slices of the source in source order")
+            rep.errors.append(f"record {n}: {NOT_SLICES}")
         ctx = (
             None if source is None and context is None else (source or "") + "\n" + (context or "")
         )
@@ -307,67 +282,130 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
 
     Exactness and grounding need the source: ``source`` (a file or directory) when given, else
     the sources the sidecar manifest names (when they still exist with the same sha256). Without
-    either, only schema and variety are checked, and the report says so.
+    either, only schema and variety are checked, and the report says so. Exactness is
+    ``codeblock.code_errors``: whole slices joined by the rule, no method without its impl lines,
+    every import, the context limit (for the subject the manifest names, when there is one), and
+    a record's code equal to its manifest slices joined by the rule.
     """
-    import hashlib
-    import json
-
+    from .codeblock import code_errors, join_slices
     from .evidence import build_evidence, grounding_context
-    from .pipeline import scan_file
-    from .records import manifest_path_for, read_jsonl
+    from .pipeline import FileScan, scan_file
+    from .records import read_jsonl
     from .sources import rust_files
 
     records = read_jsonl(path)
     rep = validate_records(records)
-    per_record: dict[int, Path] = {}
+    rows = _manifest_rows(path)
     if source is not None:
         files = rust_files([source])
     else:
-        mpath = manifest_path_for(path)
         files = []
-        if mpath.is_file():
-            for line in mpath.read_text(encoding="utf-8").splitlines():
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                src = Path(row["source"])
-                if src.is_file() and hashlib.sha256(src.read_bytes()).hexdigest() == row.get(
-                    "source_sha256"
-                ):
-                    per_record[int(row["record"])] = src
-                    if src not in files:
-                        files.append(src)
+        for mrow in rows.values():
+            src = Path(str(mrow.get("source", "")))
+            if src not in files and _same_source(src, mrow):
+                files.append(src)
         if not files:
             rep.notes.append(
                 "exactness and grounding not checked: give --source (no usable manifest)"
             )
             return rep
-    contexts: dict[Path, tuple[str, list[tuple[int, int]], str]] = {}
-    from .context import all_use_runs
-
+    contexts: dict[Path, tuple[FileScan, str]] = {}
     for f in files:
         fs = scan_file(f)
-        ev = build_evidence(fs)
-        spans = [(it.start, it.end) for it in fs.items] + all_use_runs(fs)
-        contexts[f] = (fs.text, spans, grounding_context(ev))
+        contexts[f] = (fs, grounding_context(build_evidence(fs)))
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):
             continue
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        candidates = [per_record[n]] if n in per_record else list(contexts)
-        matched = [
-            f
-            for f in candidates
-            if f in contexts and code_slices(code, contexts[f][0], contexts[f][1]) is not None
-        ]
-        if not matched:
+        row = rows.get(n)
+        own = _row_file(row, contexts) if row is not None else None
+        candidates = [own] if own is not None else list(contexts)
+        matched: Path | None = None
+        errs: list[str] = []
+        for f in candidates:
+            fs = contexts[f][0]
+            spans = _row_spans(row, fs) if f == own and row is not None else None
+            # Rows from before the manifest marked subjects say nothing: take the fallback.
+            marked = row is not None and any("subject" in s for s in row.get("slices", []))
+            subjects = [(a, b) for a, b, subj in spans or [] if subj] if marked else None
+            errs = code_errors(code, fs, subjects)
+            if errs[:1] == [NOT_SLICES]:
+                continue
+            matched = f
+            if spans is not None and join_slices(fs.text, [(a, b) for a, b, _ in spans]) != code:
+                errs.append("code is not its manifest slices joined by the rule")
+            break
+        if matched is None:
             where = source if source is not None else "the manifest's source"
-            rep.errors.append(f"record {n}: code is not whole slices of {where} in source order")
+            rep.errors.append(f"record {n}: code is not whole slices of {where} joined by the rule")
             continue
-        ctx = contexts[matched[0]][2]
+        rep.errors.extend(f"record {n}: {e}" for e in errs)
         # Pasted code was already checked with the rest of validate_records above.
-        for e in grounding_errors([rec["messages"][1]["content"], think], code, ctx):
+        for e in grounding_errors(
+            [rec["messages"][1]["content"], think], code, contexts[matched][1]
+        ):
             rep.errors.append(f"record {n}: {e}")
     return rep
+
+
+def _manifest_rows(path: Path) -> dict[int, dict[str, Any]]:
+    """The sidecar manifest's rows by record number ({} when there is none or it is damaged)."""
+    import json
+
+    from .records import manifest_path_for
+
+    mpath = manifest_path_for(path)
+    out: dict[int, dict[str, Any]] = {}
+    if not mpath.is_file():
+        return out
+    for line in mpath.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            out[int(row["record"])] = row
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _same_source(src: Path, row: dict[str, Any]) -> bool:
+    """Whether ``src`` still holds the bytes the manifest row was made from."""
+    import hashlib
+
+    return src.is_file() and hashlib.sha256(src.read_bytes()).hexdigest() == row.get(
+        "source_sha256"
+    )
+
+
+def _row_file(row: dict[str, Any], contexts: dict[Path, Any]) -> Path | None:
+    """The file among ``contexts`` that a manifest row names, unchanged since; else None."""
+    src = Path(str(row.get("source", "")))
+    for f in contexts:
+        try:
+            same = f.resolve() == src.resolve()
+        except OSError:
+            same = False
+        if same and _same_source(f, row):
+            return f
+    return None
+
+
+def _row_spans(row: dict[str, Any], fs: Any) -> list[tuple[int, int, bool]] | None:
+    """A manifest row's slices as character spans of ``fs.text`` with their subject flag."""
+    raw = fs.text.encode("utf-8", "surrogatepass")
+    bom = fs.source.bom_bytes
+    out: list[tuple[int, int, bool]] = []
+    try:
+        for s in row["slices"]:
+            a, b = int(s["start_byte"]) - bom, int(s["end_byte"]) - bom
+            if not 0 <= a <= b <= len(raw):
+                return None
+            ca = len(raw[:a].decode("utf-8", "surrogatepass"))
+            cb = ca + len(raw[a:b].decode("utf-8", "surrogatepass"))
+            out.append((ca, cb, bool(s.get("subject"))))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out

@@ -9,9 +9,10 @@ candidates than the cap.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
-from .context import needed_uses, use_runs
+from .codeblock import CodeBlock, Slice, build_code, module_allowed
 from .evidence import Evidence
 from .focus_helpers import (
     focus_error_mapping,
@@ -43,7 +44,6 @@ from .focus_tasks import (
 )
 from .narrate import Builder, Draft, launch_sentence, pace_sentence
 from .phrasing import STYLES, Phraser, render_request
-from .records import assemble_code
 
 __all__ = ["Example", "Focus", "FOCUSES", "compose_examples", "Phraser", "STYLES"]
 
@@ -60,6 +60,8 @@ class Example:
     think: str = ""
     code: str = ""
     importance: tuple[int, int, int] = (0, 0, 0)
+    subjects: list[int] = field(default_factory=list)
+    slices: list[Slice] = field(default_factory=list)  # the code block's slices, with kinds
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,25 @@ def _common_tail(ev: Evidence, idx: int, draft: Draft, focus: str, ph: Phraser) 
     return [s] if s else []
 
 
-def _slices(ev: Evidence, idx: int) -> list[int]:
-    items = [idx] + [j for j in ev.reach.get(idx, [])]
-    return sorted(set(items), key=lambda i: ev.fs.items[i].start)
+def _example(ev: Evidence, primary: int, focus: str, subjects: list[int]) -> Example:
+    """An example whose code block (``codeblock.build_code``) shows ``subjects``."""
+    block = build_code(ev.fs, subjects)
+    ex = Example(primary, focus, "", block.items, block.spans, _rule_ids(ev, block.items))
+    ex.subjects, ex.slices, ex.code = subjects, block.slices, block.text
+    return ex
 
 
-def _spans(ev: Evidence, items: list[int]) -> list[tuple[int, int]]:
-    fs = ev.fs
-    # Drop an item whose parent is also included: its text is already inside the parent.
-    chosen = [i for i in items if fs.items[i].parent not in items]
-    spans = [(fs.items[i].start, fs.items[i].end) for i in chosen]
-    uses = needed_uses(fs, spans)
-    return sorted(set(spans + use_runs(fs, uses)))
+def _with_mentioned(ev: Evidence, ex: Example) -> None:
+    """Bring a deeper helper into the code when the request or think names it (the focus is
+    about it); the code block is otherwise one level deep."""
+    have = set(ex.items)
+    deeper = {j for s in ex.subjects for j in ev.reach.get(s, [])} - have
+    named = set(re.findall(r"`([A-Za-z_]\w*)(?:\(\))?`", ex.user + "\n" + ex.think))
+    extra = sorted(j for j in deeper if ev.fs.items[j].name in named)
+    if extra:
+        block: CodeBlock = build_code(ev.fs, ex.subjects, extra)
+        ex.items, ex.spans, ex.slices, ex.code = block.items, block.spans, block.slices, block.text
+        ex.rules = _rule_ids(ev, block.items)
 
 
 def _rule_ids(ev: Evidence, items: list[int]) -> list[str]:
@@ -145,33 +154,15 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
             if draft is None or not draft.think:
                 continue
             produced += 1
-            items = _slices(ev, idx)
-            ex = Example(
-                primary=idx,
-                focus=focus.id,
-                style="",
-                items=items,
-                spans=_spans(ev, items),
-                rules=_rule_ids(ev, items),
-            )
+            ex = _example(ev, idx, focus.id, [idx])
             imp = (int(is_cand), focus.priority, -rank)
             drafts.append((imp, ex, draft))
-    # Composites: the whole module's background machinery.
-    if len(subjects) >= 2:
-        module_items = sorted(
-            {i for s in subjects for i in _slices(ev, s)}, key=lambda i: ev.fs.items[i].start
-        )
+    # Composites: the whole module's background machinery (SPEC: only in a small file).
+    if len(subjects) >= 2 and module_allowed(ev.fs):
         d = module_draft(ev, ph)
         if d is not None:
             d.launched = True  # a composite says how its driver runs, or nothing, itself
-            ex = Example(
-                module_driver(ev),
-                "module",
-                "",
-                module_items,
-                _spans(ev, module_items),
-                _rule_ids(ev, module_items),
-            )
+            ex = _example(ev, module_driver(ev), "module", sorted(subjects))
             drafts.append(((1, 7, 0), ex, d))
     # Composites: helpers that do the same job for different callers, shown side by side.
     groups: dict[tuple[str, ...], list[int]] = {}
@@ -185,17 +176,7 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
         d = pair_draft(ev, members, ph)
         if d is None:
             continue
-        pair_items = sorted(
-            {i for m in members for i in _slices(ev, m)}, key=lambda i: ev.fs.items[i].start
-        )
-        ex = Example(
-            members[0],
-            "helper-pair",
-            "",
-            pair_items,
-            _spans(ev, pair_items),
-            _rule_ids(ev, pair_items),
-        )
+        ex = _example(ev, members[0], "helper-pair", members)
         drafts.append(((0, 5, 0), ex, d))
     drafts.sort(key=lambda x: x[0], reverse=True)
     chosen = drafts[:cap]
@@ -211,7 +192,7 @@ def compose_examples(ev: Evidence, ph: Phraser, cap: int = 25) -> list[Example]:
             if pace:
                 parts.append(pace)
         ex.think = " ".join(parts)
-        ex.code = assemble_code(ev.fs.text, ex.spans)
+        _with_mentioned(ev, ex)
         ex.importance = imp
         out.append(ex)
     return out

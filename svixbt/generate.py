@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import Variety, record_errors, schema_errors
+from .codeblock import describe_slice
 from .compose import Example, Phraser, compose_examples
 from .evidence import build_evidence, grounding_context
 from .pipeline import scan_source
@@ -24,7 +25,6 @@ from .records import (
     write_atomic,
 )
 from .sources import InputError, read_source, rust_files
-from .symbols import parse_use
 
 __all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
 
@@ -202,40 +202,24 @@ def _manifest_row(
     n: int, line: str, path: Path, source_sha: str, fs: Any, ex: Example, seed: int
 ) -> dict[str, Any]:
     bom = fs.source.bom_bytes
+    text = fs.text
     slices = []
-    for a, b in ex.spans:
-        item = next((it for it in fs.items if it.start == a and it.end == b), None)
-        if item is not None:
-            slices.append(
-                {
-                    "kind": item.kind,
-                    "name": item.name,
-                    "start_line": item.start_line,
-                    "end_line": item.end_line,
-                    "start_byte": item.start_byte + bom,
-                    "end_byte": item.end_byte + bom,
-                }
-            )
-        else:
-            # A `use` declaration, or a run of adjacent ones taken as one slice.
-            text = fs.text
-            start_byte = len(text[:a].encode("utf-8", "surrogatepass")) + bom
-            slices.append(
-                {
-                    # Named by what it imports: the declaration itself is in the record already.
-                    "kind": "use",
-                    "name": ", ".join(
-                        local
-                        for u in fs.scan.uses
-                        if a <= u.start and u.end <= b
-                        for local, _ in parse_use(u.text)
-                    ),
-                    "start_line": fs.scan.line_of(a),
-                    "end_line": fs.scan.line_of(b - 1),
-                    "start_byte": start_byte,
-                    "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
-                }
-            )
+    for sl in ex.slices:
+        a, b = sl.start, sl.end
+        kind, name = describe_slice(fs, sl)
+        start_byte = len(text[:a].encode("utf-8", "surrogatepass")) + bom
+        slices.append(
+            {
+                "kind": kind,
+                "name": name,
+                "slice": sl.kind,  # use, item, member, impl-head, impl-tail, macro-def
+                "subject": sl.subject,
+                "start_line": fs.scan.line_of(a),
+                "end_line": fs.scan.line_of(b - 1),
+                "start_byte": start_byte,
+                "end_byte": start_byte + len(text[a:b].encode("utf-8", "surrogatepass")),
+            }
+        )
     return {
         "record": n,
         "record_sha256": sha256_text(line),

@@ -471,7 +471,9 @@ def describe_slice(fs: FileScan, s: Slice) -> tuple[str, str]:
             if s.start <= u.start and u.end <= s.end
             for local, _ in parse_use(u.text)
         ]
-        return "use", ", ".join(names)
+        # A glob imports no name of its own: it is named by its path (`prelude::*`).
+        decl = _WS_RUN.sub(" ", fs.text[s.start : s.end])
+        return "use", ", ".join(names) or decl.rsplit("use ", 1)[-1].rstrip(";").strip()
     md = next((m for m in _index(fs).macro_defs if m.start == s.start), None)
     return "macro", md.macro if md else ""
 
@@ -778,7 +780,9 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
             owner = segs[-1]
             if owner == "Self":
                 owner = self_type
-            elif owner not in idx.top or fs.items[idx.top[owner]].kind not in _TYPE_KINDS:
+            elif owner not in idx.defined_by and (
+                owner not in idx.top or fs.items[idx.top[owner]].kind not in _TYPE_KINDS
+            ):
                 continue  # a path into another module or type
             elif len(segs) > 1 and not (
                 segs[:-1] == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:-1]))

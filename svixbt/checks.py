@@ -117,6 +117,7 @@ def trace_errors(
     errs: list[str] = []
     allowed = set(context.values())
     for c in claims:
+        allowed.add(c.subject)
         for _, v in c.slots:
             allowed.update(_elements(v))
         for p in c.proof:
@@ -145,6 +146,7 @@ class Vocabulary:
         v = cls()
         v.code.update(context.values())
         for c in claims:
+            v.code.add(c.subject)
             for k, value in c.slots:
                 for e in _elements(value):
                     (v.code if k in CODE_SLOTS else v.prose).add(e)
@@ -217,13 +219,12 @@ def jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float
 
 
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9_']+", _BACKTICK.sub(" CODE ", text).lower())
+    words = re.findall(r"[a-z0-9_']+", text.lower())
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def shared_runs(texts: Sequence[str], n: int = RUN_WORDS) -> tuple[float, tuple[str, ...]]:
-    """The largest share of ``texts`` that contain one run of ``n`` words (code spans count as
-    one word), and that run."""
+    """The largest share of ``texts`` that contain one run of ``n`` words, and that run."""
     if not texts:
         return 0.0, ()
     counts: Counter[tuple[str, ...]] = Counter()
@@ -318,52 +319,43 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
 
     Exactness and grounding need the source: ``source`` (a file or directory) when given, else
     the sources the sidecar manifest names (when they still exist with the same sha256). Without
-    either, only schema and variety are checked, and the report says so.
+    either, only schema and variety are checked, and the report says so. Exactness is
+    ``codeblock.code_errors``: whole slices joined by the rule, no method without its impl lines,
+    every import, the context limit (for the subject the manifest names, when there is one), and
+    a record's code equal to its manifest slices joined by the rule. Grounding holds each record
+    to the claims the tool finds in its file (``Vocabulary``).
     """
-    import hashlib
-    import json
-
     from .claims import claims_for
-    from .codeblock import code_errors
+    from .codeblock import NOT_SLICES, code_errors, join_slices
     from .evidence import Indexes, file_context
-    from .pipeline import scan_file
-    from .records import manifest_path_for, read_jsonl
+    from .pipeline import FileScan, scan_file
+    from .records import read_jsonl
     from .sources import rust_files
 
     records = read_jsonl(path)
     rep = validate_records(records)
-    per_record: dict[int, Path] = {}
+    rows = _manifest_rows(path)
     if source is not None:
         files = rust_files([source])
     else:
-        mpath = manifest_path_for(path)
         files = []
-        if mpath.is_file():
-            for line in mpath.read_text(encoding="utf-8").splitlines():
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                src = Path(row["source"])
-                if src.is_file() and hashlib.sha256(src.read_bytes()).hexdigest() == row.get(
-                    "source_sha256"
-                ):
-                    per_record[int(row["record"])] = src
-                    if src not in files:
-                        files.append(src)
+        for mrow in rows.values():
+            src = Path(str(mrow.get("source", "")))
+            if src not in files and _same_source(src, mrow):
+                files.append(src)
         if not files:
             rep.notes.append(
                 "exactness and grounding not checked: give --source (no usable manifest)"
             )
             return rep
     indexes = Indexes()
-    known: dict[Path, tuple[Any, Vocabulary]] = {}
+    contexts: dict[Path, tuple[FileScan, Vocabulary]] = {}
     for f in files:
-        fs = scan_file(f)
-        ctx = file_context(fs, indexes)
+        ctx = file_context(scan_file(f), indexes)
         vocab = Vocabulary()
-        for idx in ctx.facts:
-            vocab.add(Vocabulary.of(claims_for(ctx, idx), {"fn": ctx.facts[idx].name, "file": ctx.display}))
-        known[f] = (ctx.fs, vocab)
+        for i, facts in ctx.facts.items():
+            vocab.add(Vocabulary.of(claims_for(ctx, i), {"fn": facts.name, "file": ctx.display}))
+        contexts[f] = (ctx.fs, vocab)
     by_file: dict[Path, list[tuple[str, str]]] = {}
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):
@@ -371,33 +363,98 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        candidates = [per_record[n]] if n in per_record else list(known)
-        matched = None
-        last_errs: list[str] = []
+        row = rows.get(n)
+        own = _row_file(row, contexts) if row is not None else None
+        candidates = [own] if own is not None else list(contexts)
+        matched: Path | None = None
+        errs: list[str] = []
         for f in candidates:
-            if f not in known:
+            fs = contexts[f][0]
+            spans = _row_spans(row, fs) if f == own and row is not None else None
+            marked = row is not None and any("subject" in s for s in row.get("slices", []))
+            subjects = [(a, b) for a, b, subj in spans or [] if subj] if marked else None
+            errs = code_errors(code, fs, subjects)
+            if errs[:1] == [NOT_SLICES]:
                 continue
-            errs = code_errors(code, known[f][0])
-            if not errs:
-                matched = f
-                break
-            last_errs = errs
+            matched = f
+            if spans is not None and join_slices(fs.text, [(a, b) for a, b, _ in spans]) != code:
+                errs.append("code is not its manifest slices joined by the rule")
+            break
         if matched is None:
             where = source if source is not None else "the manifest's source"
-            why = f": {last_errs[0]}" if last_errs else ""
-            rep.errors.append(f"record {n}: code is not whole slices of {where}{why}")
+            rep.errors.append(f"record {n}: code is not whole slices of {where} joined by the rule")
             continue
+        rep.errors.extend(f"record {n}: {e}" for e in errs)
         user = rec["messages"][1]["content"]
-        for e in grounding_errors([user, think], code, known[matched][1]):
+        for e in grounding_errors([user, think], code, contexts[matched][1]):
             rep.errors.append(f"record {n}: {e}")
         if "tokio" not in think:
             rep.errors.append(f"record {n}: the think never names tokio")
         by_file.setdefault(matched, []).append((user, think))
     for f, pairs in by_file.items():
-        rep.errors.extend(
-            run_errors(f.name, [u for u, _ in pairs], [t for _, t in pairs])
-        )
+        rep.errors.extend(run_errors(f.name, [u for u, _ in pairs], [t for _, t in pairs]))
     return rep
+
+
+def _manifest_rows(path: Path) -> dict[int, dict[str, Any]]:
+    """The sidecar manifest's rows by record number ({} when there is none or it is damaged)."""
+    import json
+
+    from .records import manifest_path_for
+
+    mpath = manifest_path_for(path)
+    out: dict[int, dict[str, Any]] = {}
+    if not mpath.is_file():
+        return out
+    for line in mpath.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            out[int(row["record"])] = row
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _same_source(src: Path, row: dict[str, Any]) -> bool:
+    """Whether ``src`` still holds the bytes the manifest row was made from."""
+    import hashlib
+
+    return src.is_file() and hashlib.sha256(src.read_bytes()).hexdigest() == row.get(
+        "source_sha256"
+    )
+
+
+def _row_file(row: dict[str, Any], contexts: dict[Path, Any]) -> Path | None:
+    """The file among ``contexts`` that a manifest row names, unchanged since; else None."""
+    src = Path(str(row.get("source", "")))
+    for f in contexts:
+        try:
+            same = f.resolve() == src.resolve()
+        except OSError:
+            same = False
+        if same and _same_source(f, row):
+            return f
+    return None
+
+
+def _row_spans(row: dict[str, Any], fs: Any) -> list[tuple[int, int, bool]] | None:
+    """A manifest row's slices as character spans of ``fs.text`` with their subject flag."""
+    raw = fs.text.encode("utf-8", "surrogatepass")
+    bom = fs.source.bom_bytes
+    out: list[tuple[int, int, bool]] = []
+    try:
+        for s in row["slices"]:
+            a, b = int(s["start_byte"]) - bom, int(s["end_byte"]) - bom
+            if not 0 <= a <= b <= len(raw):
+                return None
+            ca = len(raw[:a].decode("utf-8", "surrogatepass"))
+            cb = ca + len(raw[a:b].decode("utf-8", "surrogatepass"))
+            out.append((ca, cb, bool(s.get("subject"))))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out
 
 
 def proofs_of(claims: Iterable[Claim]) -> list[Proof]:

@@ -1,75 +1,1076 @@
-"""Temporary stand-in for the code-block module being written on branch issue10-code."""
+"""How an example's code block is made from a file, and how `validate` checks one.
+
+SPEC "The code part", as code:
+
+- A block is whole slices of the source in source order. Two slices that only whitespace
+  separates in the source keep those very bytes between them (so neighbours read as in the file,
+  CRLF stays CRLF); slices apart in the source are joined by one blank line in the file's ending.
+- A method never stands alone: an item inside an `impl`, `trait` or inline `mod` body comes as
+  whole lines inside its container's header (first attribute or doc through the line holding its
+  `{`) and closing `}` line. A small impl may come whole instead.
+- Every top-level `use` outside test code comes along, as written.
+- Context is what the subject really refers to in this file (calls, paths, types, consts,
+  statics, `macro_rules!` it invokes, file-level macro invocations that define a name it uses),
+  one level deep, at most ``CONTEXT_LIMIT`` lines of it.
+
+``build_code`` makes a block; ``join_slices`` is the join rule; ``split_code`` and ``code_errors``
+check a block from any dataset against the file it claims to come from.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .context import needed_uses, reachable, use_runs
 from .pipeline import FileScan
-from .records import assemble_code
+from .records import line_ending
+from .scanner import ScanResult
+from .sources import crate_root
+from .symbols import parse_use
 
-__all__ = ["Slice", "CodeBlock", "build_code", "whole_module_ok"]
+__all__ = [
+    "CONTEXT_LIMIT",
+    "MODULE_LIMIT",
+    "WHOLE_IMPL_LINES",
+    "NOT_SLICES",
+    "Slice",
+    "CodeBlock",
+    "Refs",
+    "build_code",
+    "join_slices",
+    "split_code",
+    "code_errors",
+    "candidate_slices",
+    "module_allowed",
+    "resolve_refs",
+    "header_text",
+    "describe_slice",
+]
+
+CONTEXT_LIMIT = 200  # lines of context beyond the subject, its impl lines and the imports
+MODULE_LIMIT = 250  # non-blank, non-test lines a file may have for a whole-module example
+WHOLE_IMPL_LINES = 60  # an impl this short may come whole around its method
+NOT_SLICES = "code is not whole slices of the source joined by the rule"
+
+_CONTAINERS = frozenset({"impl", "trait", "mod"})
+_TYPE_KINDS = frozenset({"struct", "enum", "union", "type", "trait"})
+# File-level items a subject can refer to by name.
+_REF_KINDS = frozenset({"fn", "type", "const", "static", "struct", "enum", "union", "trait"})
+# A name right after one of these is being declared, not referred to (`fn run`, `struct Foo`).
+_DECLARES = frozenset(
+    {"fn", "struct", "enum", "union", "trait", "type", "const", "static", "mod", "let", "ref"}
+)
+# Names in a pattern that are never bindings.
+_NOT_BINDINGS = frozenset(
+    {
+        "ref", "mut", "box", "true", "false", "self", "Self", "crate", "super", "in", "if",
+        "let", "move", "async", "await", "dyn", "impl", "as", "where", "return", "match", "else",
+        "loop", "while", "for", "break", "continue", "unsafe", "const", "static", "fn", "pub",
+        "use", "mod", "type", "struct", "enum", "trait", "_",
+    }
+)  # fmt: skip
+# What may stand before the `|` that opens a closure's parameters (`a | b` is an `or`).
+_CLOSURE_PREV = frozenset({"(", ",", "=", "move", "{", "[", ";", "=>", "return", "async", "|"})
+_RUST_WS = " \t\n\r\x0b\x0c\u0085\u200e\u200f\u2028\u2029"
+_WS_RUN = re.compile(r"\s+")
+
+
+def _is_ws(gap: str) -> bool:
+    """True for an empty or whitespace-only stretch (Rust's whitespace, not Python's)."""
+    return not gap.strip(_RUST_WS)
 
 
 @dataclass(frozen=True)
 class Slice:
+    """One whole slice of the source: character offsets into ``fs.text``, half-open.
+
+    ``kind`` says what it is: ``use``, ``item`` (an item's SPEC slice), ``member`` (an item
+    inside a container, as whole lines), ``impl-head`` / ``impl-tail`` (a container's header
+    lines and closing `}` line; containers are impls, traits and inline mods), ``macro-def`` (a
+    file-level macro invocation that defines a name). ``subject`` marks the subject's own slice
+    and its container lines, which do not count as context.
+    """
+
     start: int
     end: int
     kind: str
-    item: int | None
+    item: int | None = None  # index into fs.items; None for a `use` or a macro invocation
+    subject: bool = False
 
 
 @dataclass
 class CodeBlock:
-    slices: list[Slice]
+    slices: list[Slice]  # in source order
     text: str
     context_lines: int
+    dropped: list[str] = field(default_factory=list)  # references left out to fit the limit
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return [(s.start, s.end) for s in self.slices]
+
+    @property
+    def items(self) -> list[int]:
+        """Items shown whole or as members (not containers seen only through their lines)."""
+        out = {s.item for s in self.slices if s.item is not None and s.kind in ("item", "member")}
+        return sorted(out)
 
 
-def build_code(fs: FileScan, subjects: Sequence[int], extra: Sequence[int] = ()) -> CodeBlock:
-    items: set[int] = set(subjects) | set(extra)
-    for s in list(items):
-        items.update(j for j in reachable(fs, s) if not fs.items[j].is_test)
-    chosen = [i for i in items if fs.items[i].parent not in items]
-    spans = sorted({(fs.items[i].start, fs.items[i].end) for i in chosen})
-    spans = sorted(set(spans + use_runs(fs, needed_uses(fs, spans))))
-    slices = [Slice(a, b, "item", None) for a, b in spans]
-    return CodeBlock(slices, assemble_code(fs.text, spans), 0)
+# -- the join rule ------------------------------------------------------------------------------
 
 
-def whole_module_ok(fs: FileScan) -> bool:
-    lines = sum(it.end_line - it.start_line + 1 for it in fs.items if it.parent is None and not it.is_test)
-    return lines <= 250
+def join_slices(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Slices of ``text`` in source order, joined by SPEC's rule.
+
+    Neighbours that only whitespace separates keep the source's own bytes between them (and
+    overlapping ones merge); slices apart are joined by one blank line in the file's ending.
+    """
+    eol2 = line_ending(text) * 2
+    out: list[str] = []
+    last = -1
+    for a, b in sorted(set(spans)):
+        if b <= last or b <= a:
+            continue  # inside what is already there
+        if last < 0:
+            out.append(text[a:b])
+        elif a <= last or _is_ws(text[last:a]):
+            out.append(text[last:b])
+        else:
+            out.append(eol2 + text[a:b])
+        last = b
+    return "".join(out)
 
 
-def code_errors(code: str, fs: FileScan) -> list[str]:
-    """Stand-in: the code must be whole item or `use` slices joined by one blank line."""
-    from .context import all_use_runs
-    from .records import line_ending
+# -- lines ----------------------------------------------------------------------------------------
 
-    spans = [(it.start, it.end) for it in fs.items] + all_use_runs(fs)
-    source = fs.text
-    sep = line_ending(source) * 2
-    by_first: dict[str, list[tuple[int, int]]] = {}
-    for a, b in spans:
-        if b > a:
-            by_first.setdefault(source[a], []).append((a, b))
-    stack: list[tuple[int, int, bool]] = [(0, -1, False)]
-    seen: set[tuple[int, int, bool]] = set()
-    while stack:
-        pos, last_end, after_sep = stack.pop()
-        if (pos, last_end, after_sep) in seen:
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    """End of the line holding ``pos``, before its line break (CRLF's `\\r` too)."""
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return len(text)
+    return nl - 1 if nl - 1 >= pos and text[nl - 1] == "\r" else nl
+
+
+def _lines(scan: ScanResult, slices: Iterable[Slice]) -> set[int]:
+    out: set[int] = set()
+    for s in slices:
+        out.update(range(scan.line_of(s.start), scan.line_of(max(s.start, s.end - 1)) + 1))
+    return out
+
+
+# -- what a file offers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MacroDef:
+    """A file-level macro invocation statement (`kv_def!(FooKey, FooValue);`)."""
+
+    start: int  # its first attached attribute, doc or comment
+    end: int  # after its `;` or closing bracket
+    macro: str
+    defines: frozenset[str]
+
+
+@dataclass
+class _Index:
+    top: dict[str, int]  # file-level non-test items a subject can name
+    macros: dict[str, int]  # `macro_rules!` by name
+    members: dict[tuple[str, str], int]  # (self type, member name) -> member of one of its impls
+    macro_defs: list[_MacroDef]
+    defined_by: dict[str, int]  # name -> the macro invocation defining it
+    module: list[str] | None  # `crate::a::b` path of this file, when its crate is known
+    stem: str
+    enclosing: list[int]  # innermost bracket opener around each token (-1 at file level)
+    opener_of: dict[int, int]  # closing bracket token -> its opener
+    in_attr: bytearray  # 1 for tokens inside `#[..]` / `#![..]`
+    slices: list[Slice]  # every slice a code block of this file may hold (see candidate_slices)
+
+
+_CACHE: dict[int, tuple[ScanResult, _Index]] = {}
+
+
+def _index(fs: FileScan) -> _Index:
+    # One index per scan: evidence resolves references for every item of a file.
+    hit = _CACHE.get(id(fs.scan))
+    if hit is not None and hit[0] is fs.scan:
+        return hit[1]
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    idx = _build_index(fs)
+    _CACHE[id(fs.scan)] = (fs.scan, idx)
+    return idx
+
+
+def type_name(impl_name: str) -> str:
+    """The self type an impl is for: `Trait for Foo<'a, T>` -> `Foo`."""
+    target = impl_name.split(" for ")[-1].strip()
+    for prefix in ("&'static ", "&mut ", "&", "dyn "):
+        target = target.removeprefix(prefix)
+    return target.split("<")[0].split("::")[-1].strip()
+
+
+def _module_path(path: Path) -> list[str] | None:
+    root = crate_root(path)
+    if root is None:
+        return None
+    try:
+        rel = path.resolve().relative_to((root / "src").resolve())
+    except (ValueError, OSError):
+        return None
+    parts = list(rel.with_suffix("").parts)
+    if parts in (["lib"], ["main"]):
+        return []
+    if parts and parts[-1] == "mod":
+        parts = parts[:-1]
+    return parts
+
+
+def _build_index(fs: FileScan) -> _Index:
+    scan, items = fs.scan, fs.items
+    top: dict[str, int] = {}
+    macros: dict[str, int] = {}
+    members: dict[tuple[str, str], int] = {}
+    for i, it in enumerate(items):
+        if it.is_test or not it.name:
             continue
-        seen.add((pos, last_end, after_sep))
-        if pos == len(code) and last_end >= 0 and not after_sep:
-            return []
-        for a, b in by_first.get(code[pos], []) if pos < len(code) else []:
-            if a < last_end or not code.startswith(source[a:b], pos):
+        if it.parent is None and it.kind in _REF_KINDS:
+            top.setdefault(it.name, i)
+        if it.kind == "macro_rules":
+            macros.setdefault(it.name, i)
+        p = it.parent
+        if p is not None and items[p].kind == "impl":
+            members.setdefault((type_name(items[p].name), it.name), i)
+    n = len(scan.texts)
+    enclosing = [-1] * n
+    opener_of: dict[int, int] = {}
+    stack: list[int] = []
+    for i in range(n):
+        while stack and 0 < scan.match[stack[-1]] < i:
+            stack.pop()
+        enclosing[i] = stack[-1] if stack else -1
+        if scan.codes[i] == "p" and scan.texts[i] in "([{" and scan.match[i] > i:
+            stack.append(i)
+            opener_of[scan.match[i]] = i
+    in_attr = bytearray(n)
+    for i in range(n):
+        if scan.texts[i] == "#" and scan.codes[i] == "p":
+            k = i + 1 + (i + 1 < n and scan.texts[i + 1] == "!")
+            if k < n and scan.texts[k] == "[" and scan.match[k] > k:
+                in_attr[i : scan.match[k] + 1] = b"\x01" * (scan.match[k] + 1 - i)
+    imported = {local for u in scan.uses if not u.is_test for local, _ in parse_use(u.text)}
+    known = set(top) | set(macros) | imported
+    macro_defs = _macro_defs(fs, enclosing, opener_of, in_attr, known)
+    defined_by: dict[str, int] = {}
+    for k, md in enumerate(macro_defs):
+        for name in sorted(md.defines):
+            defined_by.setdefault(name, k)
+    idx = _Index(
+        top=top,
+        macros=macros,
+        members=members,
+        macro_defs=macro_defs,
+        defined_by=defined_by,
+        module=_module_path(fs.source.path),
+        stem=fs.source.path.stem,
+        enclosing=enclosing,
+        opener_of=opener_of,
+        in_attr=in_attr,
+        slices=[],
+    )
+    idx.slices = _all_slices(fs, idx)
+    return idx
+
+
+def _macro_defs(
+    fs: FileScan,
+    enclosing: list[int],
+    opener_of: dict[int, int],
+    in_attr: bytearray,
+    known: set[str],
+) -> list[_MacroDef]:
+    """File-level macro invocations (`name!(..);`, `path::name! { .. }`) and the names they
+    define: names at the top of their arguments, or after `struct`/`static`/`ref`/... in them,
+    that the file neither defines as an item nor imports."""
+    scan = fs.scan
+    texts, codes, starts, match = scan.texts, scan.codes, scan.starts, scan.match
+    n = len(texts)
+    taken = sorted([(it.start, it.end) for it in fs.items] + [(u.start, u.end) for u in scan.uses])
+    out: list[_MacroDef] = []
+    pos = 0
+    i = 0
+    while i < n - 2:
+        if not (
+            enclosing[i] == -1
+            and codes[i] == "n"
+            and texts[i] != "macro_rules"
+            and texts[i + 1] == "!"
+            and texts[i + 2] in "([{"
+            and codes[i + 2] == "p"
+            and match[i + 2] > i + 2
+            and not in_attr[i]
+        ):
+            i += 1
+            continue
+        off = starts[i]
+        while pos < len(taken) and taken[pos][1] <= off:
+            pos += 1
+        if pos < len(taken) and taken[pos][0] <= off:
+            i += 1
+            continue  # inside an item or a `use`
+        first = i
+        while first >= 2 and texts[first - 1] == "::" and codes[first - 2] == "n":
+            first -= 2
+        if first > 0 and texts[first - 1] not in (";", "}", "]") and codes[first - 1] not in "cd":
+            i += 1
+            continue  # not at the start of a statement
+        close = match[i + 2]
+        end = starts[close] + 1
+        if close + 1 < n and texts[close + 1] == ";":
+            end = starts[close + 1] + 1
+        defines: set[str] = set()
+        for k in range(i + 3, close):
+            t = texts[k]
+            if codes[k] != "n" or t in _NOT_BINDINGS or t in known:
                 continue
-            nxt = pos + b - a
-            if nxt == len(code):
-                stack.append((nxt, b, False))
-            elif code.startswith(sep, nxt):
-                stack.append((nxt + len(sep), b, True))
-    return ["code is not whole slices of the source in source order"]
+            after_kw = texts[k - 1] in ("struct", "enum", "union", "type", "fn", "static", "ref")
+            if enclosing[k] == i + 2 and texts[k - 1] in ("(", "[", "{", ",") or after_kw:
+                defines.add(t)
+        if defines:
+            start = _attached_start(scan, opener_of, first)
+            out.append(_MacroDef(start, end, texts[i], frozenset(defines)))
+        i = close + 1
+    return out
+
+
+def _attached_start(scan: ScanResult, opener_of: dict[int, int], tok: int) -> int:
+    """Start of a statement at token ``tok`` with its outer attributes, docs and attached plain
+    comments (each on its own line, no blank line before what follows), as the scanner does."""
+    texts, codes, starts, text = scan.texts, scan.codes, scan.starts, scan.text
+    k = tok
+    while k > 0:
+        prev = k - 1
+        if codes[prev] == "d":
+            k = prev
+            continue
+        if texts[prev] == "]" and codes[prev] == "p":
+            opener = opener_of.get(prev, -1)
+            if opener > 0 and texts[opener - 1] == "#":
+                k = opener - 1
+                continue
+        break
+    start = starts[k]
+    j = k - 1
+    while j >= 0 and codes[j] == "c":
+        c_end = starts[j] + len(texts[j])
+        gap = text[c_end:start]
+        own_line = not text[_line_start(text, starts[j]) : starts[j]].strip()
+        if gap.count("\n") > 1 or gap.strip() or not own_line:
+            break
+        start = starts[j]
+        j -= 1
+    return start
+
+
+# -- slices for an item ---------------------------------------------------------------------------
+
+
+def _chain(fs: FileScan, i: int) -> list[int]:
+    """Containers (impl, trait, mod) around item ``i``, innermost first."""
+    out: list[int] = []
+    p = fs.items[i].parent
+    while p is not None:
+        if fs.items[p].kind in _CONTAINERS:
+            out.append(p)
+        p = fs.items[p].parent
+    return out
+
+
+def _head(fs: FileScan, c: int, subject: bool = False) -> Slice:
+    it = fs.items[c]
+    brace = it.body_start if it.body_start is not None else it.keyword_start
+    return Slice(it.start, _line_end(fs.text, brace), "impl-head", c, subject)
+
+
+def _tail(fs: FileScan, c: int, subject: bool = False) -> Slice:
+    it = fs.items[c]
+    return Slice(
+        _line_start(fs.text, it.end - 1), _line_end(fs.text, it.end - 1), "impl-tail", c, subject
+    )
+
+
+def _member(fs: FileScan, i: int, subject: bool = False) -> Slice:
+    it = fs.items[i]
+    return Slice(
+        _line_start(fs.text, it.start), _line_end(fs.text, it.end - 1), "member", i, subject
+    )
+
+
+def _show(fs: FileScan, i: int, subject: bool, whole_impl_lines: int) -> list[Slice]:
+    """The slices that show item ``i``: itself, or its lines inside its containers' lines."""
+    unit = i
+    chain = _chain(fs, i)
+    if chain and whole_impl_lines:
+        box = fs.items[chain[0]]
+        if box.end_line - box.start_line + 1 <= whole_impl_lines:
+            unit, chain = chain[0], chain[1:]
+    if not chain:
+        it = fs.items[unit]
+        return [Slice(it.start, it.end, "item", unit, subject)]
+    out = [_member(fs, unit, subject)]
+    for c in chain:
+        out += [_head(fs, c, subject), _tail(fs, c, subject)]
+    return out
+
+
+def _imports(fs: FileScan) -> list[Slice]:
+    return [
+        Slice(u.start, u.end, "use") for u in fs.scan.uses if u.parent is None and not u.is_test
+    ]
+
+
+def _all_slices(fs: FileScan, idx: _Index) -> list[Slice]:
+    out = _imports(fs)
+    for i, it in enumerate(fs.items):
+        if it.is_test:
+            continue
+        if _chain(fs, i):
+            # Its bare item slice too, so that a method lifted out of its impl is reported as
+            # such rather than as "not whole slices".
+            out += [_member(fs, i), Slice(it.start, it.end, "item", i)]
+        else:
+            out.append(Slice(it.start, it.end, "item", i))
+        if it.kind in _CONTAINERS:
+            out += [_head(fs, i), _tail(fs, i)]
+    out += [Slice(md.start, md.end, "macro-def") for md in idx.macro_defs]
+    return sorted(set(out), key=lambda s: (s.start, s.end, s.kind))
+
+
+def candidate_slices(fs: FileScan) -> list[Slice]:
+    """Every slice a code block of this file may hold (validate's alphabet)."""
+    return list(_index(fs).slices)
+
+
+def describe_slice(fs: FileScan, s: Slice) -> tuple[str, str]:
+    """``(kind, name)`` of what a slice shows, for a manifest: the item's kind and name, `use`
+    and the names it imports, or `macro` and the invoked macro's name."""
+    if s.item is not None:
+        it = fs.items[s.item]
+        return it.kind, it.name
+    if s.kind == "use":
+        names = [
+            local
+            for u in fs.scan.uses
+            if s.start <= u.start and u.end <= s.end
+            for local, _ in parse_use(u.text)
+        ]
+        # A glob imports no name of its own: it is named by its path (`prelude::*`).
+        decl = _WS_RUN.sub(" ", fs.text[s.start : s.end])
+        return "use", ", ".join(names) or decl.rsplit("use ", 1)[-1].rstrip(";").strip()
+    md = next((m for m in _index(fs).macro_defs if m.start == s.start), None)
+    return "macro", md.macro if md else ""
+
+
+def module_allowed(fs: FileScan) -> bool:
+    """A whole-module example only for a file of about ``MODULE_LIMIT`` lines of non-test code."""
+    test_lines: set[int] = set()
+    for it in fs.items:
+        if it.is_test and (it.parent is None or not fs.items[it.parent].is_test):
+            test_lines.update(range(it.start_line, it.end_line + 1))
+    count = sum(
+        1
+        for n, line in enumerate(fs.text.split("\n"), 1)
+        if line.strip(_RUST_WS) and n not in test_lines
+    )
+    return count <= MODULE_LIMIT
+
+
+# -- references -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Refs:
+    """What an item really refers to in its file, in order of first use.
+
+    Keys are ``("item", index)`` for items (file-level items and members of the file's impls) and
+    ``("macro", k)`` for the file's k-th macro invocation that defines a name used.
+    """
+
+    counts: dict[tuple[str, int], int] = field(default_factory=dict)
+    first: dict[tuple[str, int], int] = field(default_factory=dict)  # offset of first use
+    fields: bool = False  # uses `self.field`, or builds `Self { .. }`
+
+    def add(self, key: tuple[str, int], offset: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.first.setdefault(key, offset)
+
+    @property
+    def items(self) -> list[int]:
+        return [k for kind, k in self.counts if kind == "item"]
+
+
+def _close_of(scan: ScanResult, k: int, hi: int) -> int:
+    m = scan.match[k]
+    return m if m > k else hi
+
+
+def _scan_to(scan: ScanResult, k: int, hi: int, stops: Sequence[str]) -> int:
+    """The first token at ``k``'s depth from ``k`` on whose text is in ``stops`` (groups are
+    jumped over); the enclosing closer or ``hi`` when there is none."""
+    texts, codes = scan.texts, scan.codes
+    j = k
+    while j < hi:
+        t = texts[j]
+        if codes[j] == "p":
+            if t in stops:
+                return j
+            if t in "([{":
+                j = _close_of(scan, j, hi) + 1
+                continue
+            if t in ")]}":
+                return j
+        elif t in stops:
+            return j
+        j += 1
+    return hi
+
+
+def _pattern_names(scan: ScanResult, a: int, b: int) -> list[int]:
+    """Tokens a pattern in ``[a, b)`` binds: `Some(x)`, `Foo { a, b: c }`, `(x, ref y)`."""
+    texts, codes = scan.texts, scan.codes
+    out: list[int] = []
+    for j in range(a, b):
+        t = texts[j]
+        if codes[j] != "n" or t in _NOT_BINDINGS:
+            continue
+        bare = t.removeprefix("r#")
+        if not (bare[:1].islower() or bare[:1] == "_"):
+            continue  # consts, unit variants, paths to types
+        nxt = texts[j + 1] if j + 1 < b else ""
+        if nxt in ("(", "{", "::", "!", ":", ".") or (j > a and texts[j - 1] in ("::", ".")):
+            continue
+        out.append(j)
+    return out
+
+
+def _split_params(scan: ScanResult, a: int, b: int) -> list[tuple[int, int]]:
+    """Parameter patterns in tokens ``[a, b)``: each from its start to its `:` (or its end)."""
+    out: list[tuple[int, int]] = []
+    j = a
+    while j < b:
+        end = _scan_to(scan, j, b, (",",))
+        colon = _scan_to(scan, j, end, (":",))
+        out.append((j, colon))
+        j = end + 1
+    return out
+
+
+def _bindings(fs: FileScan, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Local names bound in tokens ``[lo, hi)`` with the offsets they are visible in.
+
+    Parameters (of fns and closures), `let`, `if let` / `while let`, `for`, match arms and
+    `select!` branches, and fn-local `use`s. Scopes are close to Rust's: a `let` binds from its
+    `;` to the end of its block, an arm from its `=>` to the end of the arm.
+    """
+    scan = fs.scan
+    texts, codes, starts = scan.texts, scan.codes, scan.starts
+    idx = _index(fs)
+    end_off = starts[hi - 1] + len(texts[hi - 1]) if hi > lo else 0
+
+    def off(k: int) -> int:
+        return starts[k] if k < hi else end_off
+
+    def block_end(k: int) -> int:
+        o = idx.enclosing[k]
+        return off(_close_of(scan, o, hi)) if o >= lo else end_off
+
+    out: list[tuple[str, int, int]] = []
+
+    def bind(a: int, b: int, s: int, e: int) -> None:
+        for j in _pattern_names(scan, a, b):
+            out.append((texts[j], s, e))
+            out.append((texts[j], starts[j], starts[j] + 1))  # the binding site itself
+
+    for k in range(lo, hi):
+        t = texts[k]
+        code = codes[k]
+        if code == "n" and t == "fn" and k + 2 < hi:
+            j = k + 2
+            if texts[j] == "<":
+                depth = 0
+                while j < hi:
+                    if texts[j] == "<":
+                        depth += 1
+                    elif texts[j] == ">":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                j += 1
+            if j < hi and texts[j] == "(":
+                close = _close_of(scan, j, hi)
+                body = _scan_to(scan, close + 1, hi, ("{", ";"))
+                if body < hi and texts[body] == "{":
+                    s, e = off(body), off(_close_of(scan, body, hi))
+                    for a, b in _split_params(scan, j + 1, close):
+                        bind(a, b, s, e)
+        elif code == "n" and t == "let":
+            stop = _scan_to(scan, k + 1, hi, ("=", ":", ";"))
+            prev = texts[k - 1] if k > 0 else ""
+            if prev in ("if", "while", "&&", "&"):
+                brace = _scan_to(scan, stop, hi, ("{",))
+                bind(k + 1, stop, off(stop), off(_close_of(scan, brace, hi)) if brace < hi else 0)
+            else:
+                semi = _scan_to(scan, stop, hi, (";",))
+                bind(k + 1, stop, off(semi), block_end(k))
+        elif code == "n" and t == "for" and k + 1 < hi and texts[k + 1] != "<":
+            kw_in = _scan_to(scan, k + 1, hi, ("in", "{", ";"))
+            if kw_in < hi and texts[kw_in] == "in":
+                brace = _scan_to(scan, kw_in, hi, ("{",))
+                e = off(_close_of(scan, brace, hi)) if brace < hi else block_end(k)
+                bind(k + 1, kw_in, off(kw_in), e)
+        elif code == "p" and t == "|" and k > 0 and texts[k - 1] in _CLOSURE_PREV:
+            if k + 1 < hi and texts[k + 1] == "|":
+                continue  # `||`: no parameters
+            if texts[k - 1] == "|" and starts[k - 1] + 1 == starts[k]:
+                continue  # the second half of a `||` operator
+            close = _scan_to(scan, k + 1, hi, ("|",))
+            if close >= hi or texts[close] != "|":
+                continue
+            body = close + 1
+            if body < hi and texts[body] == "->":
+                body = _scan_to(scan, body, hi, ("{",))
+            if body < hi and texts[body] == "{":
+                e = off(_close_of(scan, body, hi))
+            else:
+                e = off(_scan_to(scan, body, hi, (";", ",")))
+            for a, b in _split_params(scan, k + 1, close):
+                bind(a, b, off(close), e)
+        elif code == "p" and t == "=>":
+            a = _arm_start(scan, idx.opener_of, k, lo)
+            guard = _scan_to(scan, a, k, ("if", "="))
+            body = k + 1
+            if body < hi and texts[body] == "{":
+                e = off(_close_of(scan, body, hi))
+            else:
+                e = off(_scan_to(scan, body, hi, (",",)))
+            bind(a, guard, off(k), e)
+    for u in fs.scan.uses:
+        if off(lo) <= u.start < end_off:
+            for local, _ in parse_use(u.text):
+                out.append((local, u.end, end_off))
+    return out
+
+
+def _arm_start(scan: ScanResult, opener_of: dict[int, int], arrow: int, lo: int) -> int:
+    """First token of the match arm (or `select!` branch) whose `=>` is at ``arrow``."""
+    texts, codes = scan.texts, scan.codes
+    j = arrow - 1
+    while j >= lo:
+        t = texts[j]
+        if codes[j] == "p" and t in ")]}":
+            opener = opener_of.get(j, -1)
+            if opener < lo:
+                break
+            if t == "}" and opener > lo and texts[opener - 1] == "=>":
+                break  # the previous arm's block
+            j = opener - 1
+            continue
+        if codes[j] == "p" and t in (",", ";", "(", "[", "{"):
+            break
+        j -= 1
+    return j + 1
+
+
+def _this_module(idx: _Index, segs: Sequence[str]) -> bool:
+    """Whether `crate::<segs>` / `self` names this file's module."""
+    if not segs:
+        return idx.module == [] if idx.module is not None else False
+    if idx.module is not None:
+        return list(segs) == idx.module
+    return segs[-1] == idx.stem
+
+
+def resolve_refs(fs: FileScan, index: int) -> Refs:
+    """What item ``index`` really refers to in its file.
+
+    References: calls and values `name(..)`, type names, consts and statics; paths
+    `crate::<this module>::name`, `self::name`; `Type::assoc` and `Self::assoc` for the file's
+    types (the impl member it names); `self.method(..)` for a method of the subject's own type;
+    `name!` for the file's `macro_rules!`; a name defined by a file-level macro invocation. Not
+    references: parameters and locals (scoped), fields (`x.name`, `Foo { name: .. }`), methods of
+    other values and types (`x.name(..)`, `Other::name`), named macro arguments (`name = ..`).
+    """
+    scan = fs.scan
+    texts, codes, starts = scan.texts, scan.codes, scan.starts
+    idx = _index(fs)
+    item = fs.items[index]
+    rng = scan.token_range(item.keyword_start, item.end)
+    lo, hi = rng.start, rng.stop
+    chain = _chain(fs, index)
+    self_type = ""
+    if chain and fs.items[chain[0]].kind == "impl":
+        self_type = type_name(fs.items[chain[0]].name)
+    elif item.kind == "impl":
+        self_type = type_name(item.name)
+    locals_ = _bindings(fs, lo, hi)
+    by_name: dict[str, list[tuple[int, int]]] = {}
+    for name, s, e in locals_:
+        by_name.setdefault(name, []).append((s, e))
+    refs = Refs()
+    n = len(texts)
+
+    def add_item(target: int | None, k: int) -> None:
+        if target is None or target == index:
+            return
+        t = fs.items[target]
+        if t.start <= starts[k] < t.end:
+            return  # a name inside its own definition
+        if item.start <= t.start and t.end <= item.end:
+            return  # part of the subject already
+        refs.add(("item", target), starts[k])
+
+    for k in range(lo, hi):
+        if codes[k] != "n" or idx.in_attr[k]:
+            continue
+        name = texts[k]
+        prev = texts[k - 1] if k > 0 else ""
+        nxt = texts[k + 1] if k + 1 < n else ""
+        if name == "self":
+            if nxt == "." and k + 2 < hi and prev != "::":
+                after = texts[k + 3] if k + 3 < n else ""
+                if after in ("(", "::") and codes[k + 2] == "n":
+                    if self_type:
+                        add_item(idx.members.get((self_type, texts[k + 2])), k + 2)
+                elif texts[k + 2] != "await":
+                    refs.fields = True
+            continue
+        if name == "Self":
+            if nxt == "{" and self_type:
+                refs.fields = True
+            continue
+        if prev == ".":
+            continue  # a field or a method of some value (`self.` is handled above)
+        if nxt == ":":
+            continue  # a field, parameter or binding being declared
+        if prev in _DECLARES or (prev == "!" and k >= 2 and texts[k - 2] == "macro_rules"):
+            continue
+        if prev == "::":
+            segs: list[str] = []
+            j = k - 1
+            while j >= 1 and texts[j] == "::" and codes[j - 1] == "n":
+                segs.insert(0, texts[j - 1])
+                j -= 2
+            if not segs or (j >= 0 and texts[j] == "::"):
+                continue  # `<T as Trait>::name`, `Foo::<T>::name`, `::std::..`
+            if segs == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:])):
+                target = idx.top.get(name)
+                if target is not None:
+                    add_item(target, k)
+                elif name in idx.defined_by:
+                    refs.add(("macro", idx.defined_by[name]), starts[k])
+                continue
+            owner = segs[-1]
+            if owner == "Self":
+                owner = self_type
+            elif owner not in idx.defined_by and (
+                owner not in idx.top or fs.items[idx.top[owner]].kind not in _TYPE_KINDS
+            ):
+                continue  # a path into another module or type
+            elif len(segs) > 1 and not (
+                segs[:-1] == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:-1]))
+            ):
+                continue
+            if owner:
+                add_item(idx.members.get((owner, name)), k)
+            continue
+        if any(s <= starts[k] < e for s, e in by_name.get(name, ())):
+            continue  # a parameter or local
+        if nxt == "!" and k + 2 < n and texts[k + 2] in "([{":
+            add_item(idx.macros.get(name), k)
+            continue
+        opener = idx.enclosing[k]
+        if (
+            nxt == "="
+            and k + 2 < n
+            and texts[k + 2] not in ("=", ">")
+            and prev in ("(", ",", "[", "{")
+            and opener >= 1
+            and texts[opener - 1] == "!"
+        ):
+            continue  # a named macro argument (`retry_after = ?d`, `x = 1`)
+        target = idx.top.get(name)
+        if target is not None:
+            add_item(target, k)
+        elif name in idx.defined_by:
+            refs.add(("macro", idx.defined_by[name]), starts[k])
+    return refs
+
+
+# -- building a block -----------------------------------------------------------------------------
+
+
+def _covered(s: Slice, chosen: Iterable[Slice]) -> bool:
+    return any(c.start <= s.start and s.end <= c.end for c in chosen)
+
+
+def build_code(
+    fs: FileScan,
+    subjects: Sequence[int],
+    extra: Sequence[int] = (),
+    *,
+    whole_impl_lines: int = WHOLE_IMPL_LINES,
+    limit: int = CONTEXT_LIMIT,
+) -> CodeBlock:
+    """The code block of an example about ``subjects`` (item indices into ``fs.items``).
+
+    Imports, the subjects (methods inside their impl's lines), then context in order of need:
+    ``extra`` (deeper helpers the caller's focus is about), the impl's self type when a subject
+    uses its fields, then what the subjects refer to, most used and nearest first. A reference
+    that would take the context past ``limit`` lines is left out (and named in ``dropped``).
+    """
+    scan = fs.scan
+    idx = _index(fs)
+    chosen: list[Slice] = _imports(fs)
+    for s in subjects:
+        chosen += _show(fs, s, True, whole_impl_lines)
+    exempt = _lines(scan, chosen)
+    refs = Refs()
+    self_types: list[int] = []
+    for s in subjects:
+        r = resolve_refs(fs, s)
+        for key, count in r.counts.items():
+            refs.counts[key] = refs.counts.get(key, 0) + count
+            refs.first.setdefault(key, r.first[key])
+        chain = _chain(fs, s)
+        if r.fields and chain and fs.items[chain[0]].kind == "impl":
+            t = idx.top.get(type_name(fs.items[chain[0]].name))
+            if t is not None and fs.items[t].kind in ("struct", "enum", "union"):
+                self_types.append(t)
+    first_lines = [fs.items[s].start_line for s in subjects] or [0]
+
+    def distance(key: tuple[str, int]) -> int:
+        start = fs.items[key[1]].start if key[0] == "item" else idx.macro_defs[key[1]].start
+        line = scan.line_of(start)
+        return min(abs(line - f) for f in first_lines)
+
+    ranked = sorted(refs.counts, key=lambda key: (-refs.counts[key], distance(key), key))
+    wanted = [("item", e) for e in extra] + [("item", t) for t in self_types] + ranked
+    context: set[int] = set()
+    dropped: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for key in wanted:
+        if key in seen:
+            continue
+        seen.add(key)
+        if key[0] == "item":
+            new = _show(fs, key[1], False, 0)
+            label = fs.items[key[1]].name
+        else:
+            md = idx.macro_defs[key[1]]
+            new = [Slice(md.start, md.end, "macro-def")]
+            label = f"{md.macro}!"
+        new = [s for s in new if not _covered(s, chosen)]
+        if not new:
+            continue
+        lines = _lines(scan, new) - exempt - context
+        if len(context) + len(lines) > limit:
+            dropped.append(label)
+            continue
+        chosen += new
+        context |= lines
+    slices = _dedupe(chosen)
+    return CodeBlock(
+        slices, join_slices(fs.text, [(s.start, s.end) for s in slices]), len(context), dropped
+    )
+
+
+def _dedupe(slices: list[Slice]) -> list[Slice]:
+    """Source order; a slice inside another goes, and of two equal spans the subject's stays."""
+    ordered = sorted(slices, key=lambda s: (s.start, -s.end, not s.subject))
+    out: list[Slice] = []
+    for s in ordered:
+        if out and _covered(s, out):
+            continue
+        out.append(s)
+    return out
+
+
+# -- checking a block -----------------------------------------------------------------------------
+
+
+def _common_prefix(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common prefix of ``a[i:]`` and ``b[j:]`` (compared in C, by halves)."""
+    lo, hi = 0, min(len(a) - i, len(b) - j)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i : i + mid] == b[j : j + mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@dataclass(frozen=True)
+class _Link:
+    """The slices chosen so far, as a linked list (each search state shares its parent's)."""
+
+    start: int
+    end: int
+    prev: _Link | None
+
+
+def split_code(
+    code: str, text: str, spans: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """Slices (from ``spans``) whose join by the rule is exactly ``code``, or None.
+
+    Depth-first over the code: after a slice ending at ``last``, the next one either continues
+    the source (it starts within whitespace of ``last`` or overlaps it, and the code goes on with
+    the source's own bytes) or lies apart (the code has one blank line, then the slice). Longer
+    continuations and nearer slices are tried first, so a `}` line is read as the closing line of
+    the nearest impl.
+    """
+    if not code:
+        return None
+    eol2 = line_ending(text) * 2
+    cands = sorted({(a, b) for a, b in spans if b > a})
+    by_end = sorted(cands, key=lambda s: (s[1], s[0]))
+    ends = [b for _, b in by_end]
+    by_first: dict[str, list[tuple[int, int]]] = {}
+    for a, b in cands:
+        by_first.setdefault(text[a], []).append((a, b))
+    stack: list[tuple[int, _Link]] = [
+        (b - a, _Link(a, b, None))
+        for a, b in reversed(by_first.get(code[0], []))
+        if code.startswith(text[a:b])
+    ]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        pos, link = stack.pop()
+        last = link.end
+        if (pos, last) in seen:
+            continue
+        seen.add((pos, last))
+        if pos == len(code):
+            out: list[tuple[int, int]] = []
+            cur: _Link | None = link
+            while cur is not None:
+                out.append((cur.start, cur.end))
+                cur = cur.prev
+            return out[::-1]
+        nxt: list[tuple[int, _Link]] = []  # in the order to try them
+        # Continuing: the code goes on with the source's bytes from `last`.
+        room = _common_prefix(code, pos, text, last)
+        for a, b in reversed(by_end[bisect_right(ends, last) : bisect_right(ends, last + room)]):
+            if a <= last or _is_ws(text[last:a]):
+                nxt.append((pos + b - last, _Link(a, b, link)))
+        # Apart: a blank line, then a slice that starts past non-whitespace source.
+        if code.startswith(eol2, pos):
+            p2 = pos + len(eol2)
+            for a, b in by_first.get(code[p2 : p2 + 1], []):
+                if a > last and not _is_ws(text[last:a]) and code.startswith(text[a:b], p2):
+                    nxt.append((p2 + b - a, _Link(a, b, link)))
+        stack.extend(reversed(nxt))
+    return None
+
+
+def header_text(fs: FileScan, c: int) -> str:
+    """A container's header as a reader names it: `impl<'a, R> Retry<'a, R>`, `trait Store`."""
+    it = fs.items[c]
+    head = fs.text[it.keyword_start : it.body_start if it.body_start is not None else it.end]
+    m = re.search(r"\b(?:impl|trait|mod)\b", head)
+    head = head[m.start() :] if m else head
+    head = re.split(r"\bwhere\b", head)[0]
+    return _WS_RUN.sub(" ", head).strip()
+
+
+def _short(text: str, width: int = 70) -> str:
+    one = _WS_RUN.sub(" ", text).strip()
+    return one if len(one) <= width else one[: width - 3] + "..."
+
+
+def _runs(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The source stretches a code block covers: neighbours within whitespace merged."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and (a <= out[-1][1] or _is_ws(text[out[-1][1] : a])):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def code_errors(
+    code: str, fs: FileScan, subjects: Sequence[tuple[int, int]] | None = None
+) -> list[str]:
+    """How ``code`` breaks SPEC's code rules for this file, one line each; [] when it keeps them.
+
+    Checked: whole slices joined by the rule (else only ``NOT_SLICES``), no member without its
+    container's header and closing line, every top-level non-test `use` present, at most
+    ``CONTEXT_LIMIT`` lines of context. ``subjects`` are the character spans of the subject's
+    slices (with its impl lines), as a manifest records them; without them the largest item in
+    the code is taken for the subject, and a file small enough for a whole-module example is not
+    held to the context limit.
+    """
+    idx = _index(fs)
+    text, scan = fs.text, fs.scan
+    spans = split_code(code, text, [(s.start, s.end) for s in idx.slices])
+    if spans is None:
+        return [NOT_SLICES]
+    runs = _runs(text, spans)
+    starts = [a for a, _ in runs]
+
+    def covered(a: int, b: int) -> bool:
+        k = bisect_right(starts, a) - 1
+        return k >= 0 and b <= runs[k][1]
+
+    errs: list[str] = []
+    for i, it in enumerate(fs.items):
+        chain = _chain(fs, i)
+        if it.is_test or not chain or not covered(it.keyword_start, it.end):
+            continue
+        what = "method" if it.kind == "fn" else it.kind
+        if not covered(_line_start(text, it.start), it.end):
+            errs.append(f"{what} `{it.name}` is not whole lines (its indentation is lost)")
+        for c in chain:
+            noun = fs.items[c].kind
+            where = f"{what} `{it.name}` of `{header_text(fs, c)}` appears without its"
+            head, tail = _head(fs, c), _tail(fs, c)
+            if not covered(head.start, head.end):
+                errs.append(f"{where} {noun} header")
+            if not covered(tail.start, tail.end):
+                errs.append(f"{where} {noun}'s closing `}}` line")
+    imports = _imports(fs)
+    for u in imports:
+        if not covered(u.start, u.end):
+            errs.append(f"missing import `{_short(text[u.start : u.end])}`")
+    if subjects is None:
+        if module_allowed(fs):
+            return errs
+        whole = [
+            i
+            for i, it in enumerate(fs.items)
+            if not it.is_test and covered(it.keyword_start, it.end)
+        ]
+        if not whole:
+            return errs
+        big = max(whole, key=lambda i: (fs.items[i].end_line - fs.items[i].start_line, -i))
+        subject_slices = _show(fs, big, True, 0)
+    else:
+        subject_slices = [Slice(a, b, "item", None, True) for a, b in subjects]
+    exempt = _lines(scan, subject_slices + imports)
+    context = _lines(scan, [Slice(a, b, "item") for a, b in spans]) - exempt
+    if len(context) > CONTEXT_LIMIT:
+        errs.append(
+            f"{len(context)} lines of context, over the {CONTEXT_LIMIT}-line limit "
+            "(beyond the subject, its impl lines and the imports)"
+        )
+    return errs

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .claims import Claim, FileContext, claims_for
-from .codeblock import CodeBlock, build_code, whole_module_ok
+from .codeblock import CodeBlock, build_code, module_allowed
 from .focus import FOCI, FocusDef, is_helper_logic, is_task
 from .render import Fill, Rendered, Renderer, Row
 from .wording.requests import (
@@ -26,7 +26,7 @@ from .wording.requests import (
     TITLES,
     WHY,
 )
-from .wording.think import OPENERS, THINK
+from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO
 
 __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
 
@@ -41,6 +41,7 @@ class Plan:
     premise: list[Claim]  # what the request asks for
     items: list[int]  # items whose code the example carries as subjects (a module: several)
     priority: tuple[int, int, int]
+    role: str = "task"
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Example:
     think: str = ""
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # the record's fn, file (and fn2)
 
     @property
     def code(self) -> str:
@@ -136,10 +138,12 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 continue
             said = _focus_claims(ctx, fd, idx, claims)
             plans.append(
-                Plan(idx, fd.id, said, premise, [idx], (int(role == "task"), fd.priority, richness))
+                Plan(idx, fd.id, said, premise, [idx], (int(role == "task"), fd.priority, richness),
+                     role)
             )
+    plans += _pair_plans(helpers, claims)
     subjects = tasks + helpers
-    if len(subjects) >= 2 and whole_module_ok(ctx.fs):
+    if len(subjects) >= 2 and module_allowed(ctx.fs):
         said: list[Claim] = []
         for idx in subjects:
             for fd in FOCI:
@@ -152,11 +156,36 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
     return plans
 
 
+# Claim kinds that give a helper its shape; two helpers with the same non-empty set are twins.
+_SHAPE = ("statement_timeout", "transaction", "probe", "gate", "jitter", "clamp", "at_least")
+
+
+def _pair_plans(helpers: list[int], claims: dict[int, list[Claim]]) -> list[Plan]:
+    """Helpers of the same shape, shown side by side: one example for each pair of twins."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for h in helpers:
+        shape = tuple(k for k in _SHAPE if any(c.kind == k for c in claims[h]))
+        if shape:
+            groups.setdefault(shape, []).append(h)
+    out: list[Plan] = []
+    for shape, members in groups.items():
+        if len(members) != 2:
+            continue
+        a, b = members
+        said = [c for m in members for k in (*shape, "propagate") for c in claims[m] if c.kind == k]
+        premise = [c for c in claims[a] if c.kind in shape]
+        out.append(Plan(a, "pair", said, premise, [a, b], (0, 5, len(said)), "helper"))
+    return out
+
+
 def _key(ctx: FileContext, plan: Plan) -> str:
-    name = ctx.fs.items[plan.subject].name
-    same = [i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test]
-    nth = same.index(plan.subject) if plan.subject in same else 0
-    return f"{ctx.display}|{name}#{nth}|{plan.focus}"
+    parts = []
+    for item in plan.items if plan.focus == "pair" else [plan.subject]:
+        name = ctx.fs.items[item].name
+        same = [i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test]
+        nth = same.index(item) if item in same else 0
+        parts.append(f"{name}#{nth}")
+    return f"{ctx.display}|{'+'.join(parts)}|{plan.focus}"
 
 
 def _style(seed: int, key: str) -> str:
@@ -165,26 +194,32 @@ def _style(seed: int, key: str) -> str:
 
 
 # Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in
-# this order when a think would otherwise not mention tokio at all.
-TOKIO_KINDS = ("on_path", "runs_in", "interval", "sleep", "timeout", "select", "spawn", "join")
+# this order when a think would otherwise not mention tokio at all. A task names its own waits; a
+# helper the task it runs in. Where a task itself runs is said in concurrency examples only.
+TOKIO_KINDS = {
+    "task": ("interval", "sleep", "shutdown_wait", "timeout", "select", "spawn", "join"),
+    "helper": ("on_path", "runs_in"),
+}
 
 
 def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> list[str]:
     sentences: list[str] = []
+    table = {"pair": PAIR_THINK, "module": MODULE_THINK}.get(plan.focus, THINK)
     for n, c in enumerate(plan.claims):
-        s = r.claim(THINK, c, f"think|{n}", out)
+        s = r.claim(table, c, f"think|{n}", out)
         if s and s not in sentences:
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
-        for kind in TOKIO_KINDS:
+        for kind in TOKIO_KINDS[plan.role]:
             extra = [c for c in pool if c.kind == kind and c not in plan.claims]
             for c in extra:
-                probe = Rendered("")
-                s = r.claim(THINK, c, "think|tokio", probe)
-                if "tokio" in s:
-                    r.claim(THINK, c, "think|tokio", out)
-                    sentences.append(s)
-                    return sentences
+                for table in (TOKIO, THINK):
+                    probe = Rendered("")
+                    s = r.claim(table, c, "think|tokio", probe)
+                    if "tokio" in s:
+                        r.claim(table, c, "think|tokio", out)
+                        sentences.append(s)
+                        return sentences
     return sentences
 
 
@@ -207,13 +242,29 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s and not s.startswith("`") else s
 
 
+Option = str | tuple[str, str]
+
+
+def _options(entries: tuple[Option, ...], plan: Plan) -> list[str]:
+    """A focus's texts that hold for this plan: plain ones always, and `(text, kinds)` ones when
+    the plan says a claim of one of those kinds (a story about a nap needs a wait to cut short)."""
+    kinds = {c.kind for c in plan.claims + plan.premise}
+    out = []
+    for e in entries:
+        if isinstance(e, str):
+            out.append(e)
+        elif kinds & set(e[1].split()):
+            out.append(e[0])
+    return out
+
+
 def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: Rendered) -> str:
     f = plan.focus
-    title = r.plain(TITLES[f], "title", out)
-    ask = r.plain(ASKS[f], "ask", out)
-    why = r.plain(WHY[f], "why", out)
-    symptom = r.plain(SYMPTOMS[f], "symptom", out)
-    refactor = r.plain(REFACTORS[f], "refactor", out)
+    title = r.plain(_options(TITLES[f], plan), "title", out)
+    ask = r.plain(_options(ASKS[f], plan), "ask", out)
+    why = r.plain(_options(WHY[f], plan), "why", out)
+    symptom = r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
+    refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
     words = {k: r.choose(v, f"style|{k}") for k, v in STYLE_WORDS[style].items()}
     fields = {
         "title": title,
@@ -233,11 +284,13 @@ def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: R
 
 def render_plan(
     ctx: FileContext, plan: Plan, seed: int, pool: list[Claim]
-) -> tuple[str, str, str, Rendered] | None:
+) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
     """(style, request, think, trace) for one plan, or None when too little can be said."""
     key = _key(ctx, plan)
-    name = ctx.fs.items[plan.subject].name
-    r = Renderer(seed, key, {"fn": name, "file": ctx.display})
+    names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
+    if plan.focus == "pair":
+        names["fn2"] = ctx.fs.items[plan.items[1]].name
+    r = Renderer(seed, key, names)
     out = Rendered("")
     sentences = _render_think(r, plan, pool, out)
     if len(sentences) < MIN_SENTENCES:
@@ -245,11 +298,11 @@ def render_plan(
     crit = _criteria(r, plan, out)
     if not crit:
         return None
-    opener = r.plain(OPENERS[plan.focus], "opener", out)
+    opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
     style = _style(seed, key)
     user = _render_request(r, plan, style, crit, out)
-    return style, user, think, out
+    return style, user, think, out, names
 
 
 def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Example]:
@@ -264,13 +317,13 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         rendered = render_plan(ctx, plan, seed, claims.get(plan.subject, []))
         if rendered is None:
             continue
-        style, user, think, trace = rendered
+        style, user, think, trace, names = rendered
         # Claims about callees need the callee's code in the block.
         extra = sorted({_index_of(ctx, c.subject) for c in trace.claims} - {plan.subject, -1})
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
         ex = Example(plan.subject, plan.focus, style, _key(ctx, plan), block, rules, user, think,
-                     trace.claims, trace.fills)
+                     trace.claims, trace.fills, names)
         out.append(ex)
     return out
 

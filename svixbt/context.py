@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .codeblock import resolve_refs
 from .pipeline import FileScan, scan_source
 from .scanner import UseDecl
 from .sources import InputError, crate_root, read_source, rust_files
@@ -31,38 +32,17 @@ __all__ = [
 _CONTEXT_KINDS = frozenset({"fn", "type", "const", "static", "struct", "enum", "union"})
 
 
-def _top_level(fs: FileScan) -> dict[str, int]:
-    """Name -> index of non-test file-level items an example could carry along."""
-    out: dict[str, int] = {}
-    for idx, it in enumerate(fs.items):
-        if it.parent is None and not it.is_test and it.kind in _CONTEXT_KINDS and it.name:
-            out.setdefault(it.name, idx)
-    return out
-
-
 def references(fs: FileScan, index: int) -> list[int]:
-    """Same-file items that item ``index`` names directly (calls, types, consts), in order."""
-    item = fs.items[index]
-    top = _top_level(fs)
-    rng = fs.scan.token_range(item.keyword_start, item.end)
-    texts, codes = fs.scan.texts, fs.scan.codes
-    out: list[int] = []
-    for k in rng:
-        if codes[k] != "n":
-            continue
-        name = texts[k]
-        target = top.get(name)
-        if target is None or target == index:
-            continue
-        # `x.name(` is a method of something else; `Other::name` belongs to another path.
-        prev = texts[k - 1] if k else ""
-        if prev == "." or (prev == "::" and k >= 2 and texts[k - 2] not in ("crate", "self")):
-            continue
-        if fs.items[target].start <= fs.scan.starts[k] < fs.items[target].end:
-            continue
-        if target not in out:
-            out.append(target)
-    return out
+    """Same-file file-level items that item ``index`` really refers to, in order of first use.
+
+    Resolved by ``codeblock.resolve_refs``: a parameter, local, field or another type's method
+    that merely shares a helper's name is not a reference. Members of impls and names defined by
+    macro invocations (which code blocks also carry) are left out here: evidence reaches items.
+    """
+    refs = resolve_refs(fs, index)
+    return [
+        i for i in refs.items if fs.items[i].parent is None and fs.items[i].kind in _CONTEXT_KINDS
+    ]
 
 
 def _impls_of(fs: FileScan, type_name: str) -> list[int]:
@@ -135,20 +115,6 @@ def use_runs(fs: FileScan, uses: list[UseDecl]) -> list[tuple[int, int]]:
                 continue
         out.append((u.start, u.end))
     return out
-
-
-def all_use_runs(fs: FileScan) -> list[tuple[int, int]]:
-    """Every span a code block may use for imports: each `use`, and each run of adjacent ones."""
-    uses = [u for u in fs.scan.uses if u.parent is None]
-    spans: list[tuple[int, int]] = []
-    for i in range(len(uses)):
-        for j in range(i, len(uses)):
-            run = use_runs(fs, uses[i : j + 1])
-            if len(run) == 1:
-                spans.append(run[0])
-            else:
-                break
-    return spans
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .checks import (
     trace_errors,
 )
 from .claims import FileContext
+from .codeblock import describe_slice
 from .compose import Example, compose_examples
 from .evidence import Indexes, file_context
 from .pipeline import scan_source
@@ -33,7 +34,6 @@ from .records import (
     write_atomic,
 )
 from .sources import InputError, read_source, rust_files
-from .symbols import parse_use
 
 __all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
 
@@ -215,7 +215,7 @@ def generate(
 
 def _record_errors(ctx: FileContext, ex: Example, sources: dict[str, str]) -> list[str]:
     """Trace, grounding, tokio and pasted-code checks for one example before it is written."""
-    context = {"fn": ctx.fs.items[ex.primary].name, "file": ctx.display}
+    context = ex.names
     errs = trace_errors(ex.fills, ex.claims, context, sources)
     errs += grounding_errors([ex.user, ex.think], ex.code, Vocabulary.of(ex.claims, context))
     if "tokio" not in ex.think:
@@ -234,12 +234,13 @@ def _manifest_row(
     slices = []
     for s in ex.block.slices:
         start_byte = len(text[: s.start].encode("utf-8", "surrogatepass")) + bom
-        item = fs.items[s.item] if s.item is not None else None
+        kind, name = describe_slice(fs, s)
         slices.append(
             {
-                "kind": s.kind,
-                # A `use` run is named by what it imports: its text is in the record already.
-                "name": item.name if item is not None else _use_names(fs, s.start, s.end),
+                "kind": kind,
+                "name": name,
+                "slice": s.kind,  # use, item, member, impl-head, impl-tail, macro-def
+                "subject": s.subject,
                 "start_line": fs.scan.line_of(s.start),
                 "end_line": fs.scan.line_of(max(s.start, s.end - 1)),
                 "start_byte": start_byte,
@@ -270,9 +271,3 @@ def _manifest_row(
         "claims": claims,
         "seed": seed,
     }
-
-
-def _use_names(fs: Any, a: int, b: int) -> str:
-    return ", ".join(
-        local for u in fs.scan.uses if a <= u.start and u.end <= b for local, _ in parse_use(u.text)
-    )

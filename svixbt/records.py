@@ -40,10 +40,11 @@ def line_ending(text: str) -> str:
 
 
 def assemble_code(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Whole slices of ``text`` in source order, joined by one blank line in the file's ending."""
-    ordered = sorted(set(spans))
-    eol = line_ending(text)
-    return (eol + eol).join(text[a:b] for a, b in ordered)
+    """Whole slices of ``text`` in source order, joined by SPEC's rule (``codeblock.join_slices``):
+    the source's own whitespace between neighbours, one blank line between slices apart."""
+    from .codeblock import join_slices  # codeblock needs line_ending from here
+
+    return join_slices(text, spans)
 
 
 def assistant_content(think: str, code: str) -> str:

@@ -42,7 +42,7 @@ CODE_SLOTS = frozenset(
         "files", "const", "callee", "verbs", "tables", "bind", "begin", "commit", "name",
         "cap_expr", "base", "lo", "hi", "when", "start", "field", "methods", "query", "table",
         "param", "futures", "select", "stmt", "limit_clause", "lock_clause", "local_kw", "value_code",
-        "value_set", "idle_value", "tick", "task", "wait_mechs",
+        "value_set", "idle_value", "tick", "task", "wait_mechs", "subject", "fn2",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -119,10 +119,8 @@ class Renderer:
                 out.fills.append(Fill(value, False))
                 return number_word(value)
             if form == "quote":
-                # The sentence supplies its own full stop.
-                quoted = value[:-1] if value.endswith(".") and not value.endswith("..") else value
-                out.fills.append(Fill(quoted, False))
-                return f"“{quoted}”"
+                out.fills.append(Fill(value, False))
+                return f"“{value}”"
             for p in parts:
                 out.fills.append(Fill(p, code))
             shown = [f"`{p}`" if code else p for p in parts]
@@ -140,9 +138,9 @@ class Renderer:
 
     def claim(self, rows: Iterable[Row], c: Claim, salt: str, out: Rendered) -> str:
         """The sentence for ``c`` from the first matching row, or "" when no row matches."""
-        slots = {**self.context, **c.slot_map}
+        slots = {**self.context, "subject": c.subject, **c.slot_map}
         for row in rows:
-            if row.matches(c, self.context):
+            if row.matches(c, slots):
                 template = self.choose(row.variants, f"{salt}|{c.kind}")
                 text = self.fill(template, slots, out)
                 out.claims.append(c)

@@ -22,6 +22,8 @@ CHECKOUT_LAYOUTS = (
     "server/svix-server/src/expired_message_cleaner.rs",
 )
 _BOM = "\ufeff"
+# Test code of a crate in directory mode: integration tests, benchmarks and examples.
+TEST_DIRS = frozenset({"tests", "benches", "examples"})
 
 
 class InputError(Exception):
@@ -66,6 +68,10 @@ def read_source(path: Path) -> SourceFile:
 def rust_files(paths: list[Path]) -> list[Path]:
     """Expand files and directories into `.rs` files: directories walked in sorted order.
 
+    A walk skips `tests/`, `benches/` and `examples/` directories below its root (a crate's test
+    code, never library code); a file named explicitly, or such a directory given as the root
+    itself, is still read.
+
     Symlinked directories are followed once; a link back into a directory already walked is not
     followed again, so a symlink loop cannot make the walk endless or list a file twice.
     """
@@ -106,7 +112,8 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
         for e in entries:
             try:
                 if e.is_dir():
-                    subdirs.append(Path(e.path))
+                    if e.name not in TEST_DIRS:
+                        subdirs.append(Path(e.path))
                 elif e.name.endswith(".rs") and e.is_file():
                     fst = e.stat()
                     fkey = (fst.st_dev, fst.st_ino)

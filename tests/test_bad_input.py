@@ -417,14 +417,21 @@ def test_crlf_source_keeps_crlf_in_code_blocks(tmp_path: Path) -> None:
         lines = block.split("\n")
         assert all(ln.endswith("\r") for ln in lines[:-1]), "a code line lost its \\r"
         assert "\r" not in lines[-1]
-        # Byte-exact: the block is the manifest's slices of the CRLF file, joined by a CRLF blank.
-        expected = "\r\n\r\n".join(
-            raw[s["start_byte"] : s["end_byte"]].decode() for s in row["slices"]
-        )
+        # Byte-exact: the block is the manifest's slices of the CRLF file, with the file's own
+        # bytes between neighbours that only whitespace separates, else a CRLF blank line.
+        expected = ""
+        last = -1
+        for s in row["slices"]:
+            a, b = s["start_byte"], s["end_byte"]
+            if last >= 0:
+                gap = raw[last:a]
+                expected += gap.decode() if not gap.strip() else "\r\n\r\n"
+            expected += raw[a:b].decode()
+            last = b
         assert all(
             raw[s["start_byte"] : s["end_byte"]].decode() in pieces.values()
             for s in row["slices"]
-            if s["kind"] != "use"
+            if s["slice"] == "item"
         )
         assert block == expected
         for s in row["slices"]:

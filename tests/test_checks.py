@@ -396,7 +396,7 @@ def test_validate_records_exactness_and_grounding() -> None:
         s["run"].replace("loop", "while true"),
     )
     rep = validate_records([edited], source=SOURCE, spans=spans)
-    assert rep.errors == ["record 1: code is not whole slices of the source in source order"]
+    assert rep.errors == ["record 1: code is not whole slices of the source joined by the rule"]
     ungrounded = make_record(
         "Write `run` so it naps between passes.", "`nap` wraps `tokio::time::interval`.", s["run"]
     )

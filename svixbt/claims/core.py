@@ -60,7 +60,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "err_arm": ("how an error branch is handled", ("pattern", "call"), ("level", "var", "value_set")),
     "propagate": ("errors propagated with `?`", ("count", "calls"), ()),
     "return": ("what the item returns and when", ("expr",), ("guard",)),
-    "shutdown_wait": ("a wait cut short by cancellation", ("wrapper", "token"), ("action",)),
+    "shutdown_wait": ("a wait cut short by cancellation", ("wrapper", "token", "mech"), ("action",)),
     "shutdown_branch": ("a select branch that stops the loop", ("future", "action", "select"), ()),
     "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
     "spawn": ("a task the item spawns", ("mech", "handle"), ("runs", "repeated", "interval_dur", "sleep_dur", "level", "args")),
@@ -154,11 +154,21 @@ def make(
     if unknown:
         raise ValueError(f"{kind} claim has undeclared slots {sorted(unknown)}")
     ordered = tuple(
-        (s, LIST_SEP.join(" ".join(v.split()) for v in slots[s].split(LIST_SEP)))
+        (s, _quotable(s, LIST_SEP.join(" ".join(v.split()) for v in slots[s].split(LIST_SEP))))
         for s in (*required, *optional)
         if slots.get(s)
     )
     return Claim(kind, subject, ordered, frozenset(flags), tuple(proof))
+
+
+# The author's words are quoted inside a sentence, which brings its own full stop.
+_QUOTED = frozenset({"message", "summary", "comment"})
+
+
+def _quotable(slot: str, value: str) -> str:
+    if slot in _QUOTED and value.endswith(".") and not value.endswith(".."):
+        return value[:-1]
+    return value
 
 
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:

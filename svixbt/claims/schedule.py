@@ -348,7 +348,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 if ex:
                     action = f"{ex[0].kind} {ex[0].expr}".strip()
         if token:
-            slots = {"wrapper": reg.keyword, "token": token}
+            slots = {"wrapper": reg.keyword, "token": token, "mech": w.mechanism}
             if action:
                 slots["action"] = action
             out.append(make("shutdown_wait", f.name, slots, [ctx.proof(w.src)]))

@@ -22,14 +22,15 @@ def _r(kind: str, *variants: str, when: str = "", unless: str = "", needs: str =
                tuple(needs.split()))
 
 
-TITLES: dict[str, tuple[str, ...]] = {
+TITLES: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": (
-        "{fn}: decide the wait between passes from the last pass",
+        ("{fn}: decide the wait between passes from the last pass", "adaptive"),
         "Pacing for {fn}",
-        "{fn} should not idle while work is waiting",
+        ("{fn} should not idle while work is waiting", "adaptive"),
+        "{fn}: how long to wait between passes",
     ),
     "shutdown": (
-        "{fn} holds up shutdown while it sleeps",
+        ("{fn} holds up shutdown while it sleeps", "shutdown_wait shutdown_branch"),
         "Graceful shutdown for {fn}",
         "Make {fn} stop promptly on shutdown",
     ),
@@ -45,7 +46,7 @@ TITLES: dict[str, tuple[str, ...]] = {
     ),
     "retry": (
         "Backoff for {fn}",
-        "{fn}: retry with growing waits instead of a fixed one",
+        ("{fn}: retry with growing waits instead of a fixed one", "backoff schedule"),
         "Retry schedule for {fn}",
     ),
     "batching": (
@@ -96,13 +97,17 @@ TITLES: dict[str, tuple[str, ...]] = {
         "Document where {fn} runs",
         "{fn}: pin down its callers and task",
     ),
+    "pair": (
+        "{fn} and {fn2}: one pattern, two helpers",
+        "Twin helpers {fn} / {fn2}",
+    ),
     "module": (
         "Background job in {file}",
         "Put the whole of {file} together",
     ),
 }
 
-ASKS: dict[str, tuple[str, ...]] = {
+ASKS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": (
         "{fn} in {file} should choose its own pace between passes.",
         "Please rework how {fn} ({file}) waits between passes.",
@@ -122,7 +127,8 @@ ASKS: dict[str, tuple[str, ...]] = {
     ),
     "retry": (
         "Give {fn} in {file} a proper retry and backoff policy.",
-        "{fn} ({file}) should retry with waits that grow, and give up cleanly on shutdown.",
+        ("{fn} ({file}) should retry with waits that grow.", "backoff schedule"),
+        "{fn} ({file}) should wait before it retries a failed step.",
     ),
     "batching": (
         "{fn} in {file} should process its backlog in bounded batches.",
@@ -172,19 +178,23 @@ ASKS: dict[str, tuple[str, ...]] = {
         "Before we touch {fn} in {file}, capture where it runs and who calls it.",
         "Write down the calling context of {fn} ({file}) next to its code.",
     ),
+    "pair": (
+        "Add {fn} and {fn2} to {file}, built the same way.",
+        "{fn} and {fn2} in {file} should share one structure.",
+    ),
     "module": (
         "Write {file} as one background job: the task loop and its helpers.",
         "Implement {file} end to end.",
     ),
 }
 
-WHY: dict[str, tuple[str, ...]] = {
+WHY: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": ("Right now the timing is the weak spot of this job.", "Came up while reviewing the background workers."),
     "shutdown": ("Deploys should not wait on background jobs.", "Rolling restarts are slower than they need to be."),
     "failure": ("Background jobs must not die on transient errors.", "We keep finding this in on-call reviews."),
     "concurrency": ("It should be obvious from the code what runs where.", "Reviewers keep asking which task this runs on."),
     "retry": ("Failures should back off, not hammer the dependency.", "Retries are part of the contract of this job."),
-    "batching": ("Large backlogs must not turn into huge statements.", "Capacity review flagged unbounded work here."),
+    "batching": ("Large backlogs must not turn into unbounded work.", "Capacity review flagged unbounded work here."),
     "timeouts": ("An unresponsive dependency must not stall startup or the loop.", "Found while testing with a blackholed host."),
     "startup": ("Misconfiguration should show up at startup, not hours later.", "Startup checks are cheaper than mid-run failures."),
     "observability": ("On-call needs to see what the job is doing.", "The current logs are either silent or noisy."),
@@ -196,20 +206,24 @@ WHY: dict[str, tuple[str, ...]] = {
     "gate": ("Most installations no longer need that step.", "We want to retire the old path gradually."),
     "helper-errors": ("Errors from this helper end up in the task's logs.", "Vague errors cost us time on call."),
     "role": ("Several people have asked how this is wired.", "The next refactor depends on it."),
+    "pair": ("Two copies that drift apart are worse than one pattern.", "Both are on the background path."),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
 }
 
-SYMPTOMS: dict[str, tuple[str, ...]] = {
+SYMPTOMS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": (
-        "the job either spun on an empty table or sat idle while a backlog grew",
-        "a fixed timer meant a large backlog drained far too slowly",
+        "the job's timing was off: it ran either far too often or not often enough",
+        ("a fixed timer meant a large backlog drained far too slowly", "adaptive"),
     ),
     "shutdown": (
-        "a rolling deploy hung because this task was asleep and only noticed shutdown after its nap",
-        "pods were killed during shutdown while the task was still waiting out its timer",
+        ("a rolling deploy hung because this task was asleep and only noticed shutdown after its nap",
+         "shutdown_wait shutdown_branch"),
+        ("pods were killed during shutdown while the task was still waiting out its timer",
+         "shutdown_wait shutdown_branch"),
+        ("the task kept starting new passes after shutdown had begun", "shutdown_loop"),
     ),
     "failure": (
-        "a short database outage killed the task and nobody noticed until the backlog alerted",
+        "a short outage of a dependency killed the task and nobody noticed until the backlog alerted",
         "one failed pass took the whole background job down until the next restart",
     ),
     "concurrency": (
@@ -218,14 +232,14 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     ),
     "retry": (
         "a failing dependency was retried in a tight loop and the logs filled up in minutes",
-        "retries kept hitting the database at full speed during an outage",
+        "retries kept hitting a failing dependency at full speed during an outage",
     ),
     "batching": (
-        "one giant statement locked the table for minutes",
+        ("one giant statement locked the table for minutes", "sql"),
         "after a long pause the job tried to do everything in one go",
     ),
     "timeouts": (
-        "startup hung forever against a host that silently dropped packets",
+        "startup hung forever against a dependency that never answered",
         "the task stalled on a connection that never answered",
     ),
     "startup": (
@@ -246,7 +260,7 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     ),
     "probe": (
         "the job ran its expensive pass even when there was nothing to do",
-        "we paid for a full scan on every start just to find no work",
+        ("we paid for a full scan on every start just to find no work", "probe"),
     ),
     "retry-math": (
         "a struggling endpoint was hit by a wave of retries that all fired together",
@@ -268,13 +282,17 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
         "a change was reviewed on a wrong assumption about where this ran",
         "we lost an afternoon finding out which task runs this",
     ),
+    "pair": (
+        "one of two near-identical helpers got a fix and the other did not",
+        "the two helpers had drifted apart and behaved differently under load",
+    ),
     "module": (
         "reviewing the pieces one by one missed how they fit",
         "the job was hard to follow across separate changes",
     ),
 }
 
-REFACTORS: dict[str, tuple[str, ...]] = {
+REFACTORS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": ("move the pacing decision of {fn} next to the result of each pass",),
     "shutdown": ("thread the server's shutdown signal through {fn}, including its waits",),
     "failure": ("keep errors inside the loop of {fn} instead of returning them",),
@@ -292,6 +310,7 @@ REFACTORS: dict[str, tuple[str, ...]] = {
     "gate": ("put the optional statement in {fn} behind a parameter",),
     "helper-errors": ("make {fn} convert and return its errors explicitly",),
     "role": ("document the calling context of {fn}",),
+    "pair": ("give {fn} and {fn2} the same structure",),
     "module": ("restructure {file} around its task loop",),
 }
 
@@ -358,8 +377,6 @@ CRITERIA: tuple[Row, ...] = (
     _r("propagate", "fail at startup if {calls} fails, but never from inside the loop",
        when="before-loop-only"),
     _r("propagate", "return the first error to the caller", unless="before-loop-only in-loop"),
-    _r("on_path", "it runs from the loop of {task}, so keep it cheap and non-blocking", when="in-loop"),
-    _r("on_path", "it runs before the loop of {task} starts", when="before-loop"),
     _r("conversion", "map failures to our error type with a clear message"),
     _r("log", "log {message:quote} at {level} level when {guard:cond}",
        when="guarded", unless="in-arm", needs="message"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..render import Row
 
-__all__ = ["THINK", "OPENERS"]
+__all__ = ["THINK", "OPENERS", "PAIR_THINK", "TOKIO", "MODULE_THINK"]
 
 
 def _r(kind: str, *variants: str, when: str = "", unless: str = "", needs: str = "") -> Row:
@@ -71,7 +71,9 @@ THINK: tuple[Row, ...] = (
        when="err-arm", unless="then-continue", needs="dur"),
     _r("sleep",
        "The wait itself is {mech} on the duration held in {var}, read through `if let Some(..)`, so when {var} is `None` there is no sleep at all.",
-       "{var} holds the next wait as an `Option`: `Some` goes to {mech}, and `None` skips the sleep entirely.",
+       "{var} holds the next wait as an option: `Some` goes to {mech}, and `None` skips the sleep entirely.",
+       "Waiting is done by {mech}, an async timer, on whatever {var} holds; a `None` there means the loop goes straight into the next pass.",
+       "Between passes the task parks on {mech} for the duration in {var} — without tying up a runtime thread — and does not sleep at all when {var} is `None`.",
        when="from-var if-let-some"),
     _r("sleep",
        "The sleep is {mech} wrapped in {wrapper}, so a cancellation interrupts it rather than waiting it out.",
@@ -123,8 +125,9 @@ THINK: tuple[Row, ...] = (
        "The loop condition {cond} asks {check} each time round; as soon as shutdown is requested the loop stops taking new passes.",
        when="negated"),
     _r("shutdown_wait",
-       "Checking the flag between passes is not enough when the task may be asleep for a long time, so the sleep goes through {wrapper} on {token}: it yields `None` if the token is cancelled first, and that case does {action} straight away.",
-       "The nap is raced against cancellation with {wrapper} on {token}; a `None` result means shutdown won, and the loop does {action} instead of sleeping out the rest.",
+       "Checking the flag between passes is not enough when the task may be asleep for a long time, so the {mech} goes through {wrapper} on {token}: it yields `None` if the token is cancelled first, and that case does {action} straight away.",
+       "The nap is a {mech} raced against cancellation with {wrapper} on {token}; a `None` result means shutdown won, and the loop does {action} instead of sleeping out the rest.",
+       "A long {mech} would otherwise hold shutdown up, so it runs inside {wrapper} on {token}, and a `None` from that (the token fired first) leads to {action}.",
        needs="action"),
     _r("shutdown_branch",
        "The {select} also waits on {future}, and that branch does {action}, so a shutdown request ends the task at the wait instead of after it.",
@@ -174,8 +177,9 @@ THINK: tuple[Row, ...] = (
        "The `?` on {calls} sits before the loop: a failure there ends the task before its first pass, and nothing inside the loop returns an error.",
        when="before-loop-only"),
     _r("propagate",
-       "Each fallible step ends in `?` ({calls}), so the first error goes straight back to the caller.",
-       "There are {count:word} `?`s, on {calls}; the first failure returns to the caller and the rest of the steps do not run.",
+       "The calls to {calls} end in `?`, so the first error among them goes straight back to the caller.",
+       "{calls} each carry a `?`, which passes their errors up to the caller.",
+       "A failure in {calls} propagates with `?`; what to do about it is decided by the caller.",
        unless="before-loop-only in-loop"),
     _r("conversion",
        "Errors are turned into the crate's own with {methods}, with the message {message:quote}.",
@@ -237,7 +241,7 @@ THINK: tuple[Row, ...] = (
        "`main` in {by_file} calls it directly.",
        when="main"),
     _r("on_path",
-       "It runs on the path of {task}: the loop there reaches it through {chain} on each pass it gets that far, and that loop waits with {wait_mechs}, so this code always runs between those waits, on the loop's task.",
+       "It runs on the path of {task}: the loop there reaches it through {chain}, and that loop waits with {wait_mechs}, so this code runs between those waits, on the loop's task.",
        "{task} gets here through {chain} from inside its loop; the waits of that loop are {wait_mechs}, so this runs on the same task, between them.",
        when="in-loop", needs="chain"),
     _r("on_path",
@@ -252,7 +256,8 @@ THINK: tuple[Row, ...] = (
        "It runs at the start of {task}, before the loop that waits with {wait_mechs}.",
        when="before-loop", unless="chain"),
     _r("callers",
-       "Its one caller is {callers}, and since it is private to the crate and the whole crate was read, there is no other.",
+       "Its one caller is {callers}; it is private, and nothing else in the crate calls it.",
+       "It is private, and {callers} is the only caller in the crate.",
        when="complete", unless="", needs="callers"),
     _r("callers",
        "In this crate it is called from {callers} ({files}); it is `pub`, so that list says nothing about callers outside the crate.",
@@ -281,7 +286,7 @@ THINK: tuple[Row, ...] = (
        "{begin} opens the transaction and {commit} closes it, each with `?`, so a failed step never reaches the commit.",
        ),
     _r("probe",
-       "The check is {query}: Postgres can answer it from the first matching row, so it stays cheap however large {table} is.",
+       "The check is {query}: the database can answer it from the first matching row, so it stays cheap however large {table} is.",
        "It runs {query}, which only asks whether such a row exists in {table} and stops at the first one.",
        needs="table"),
     _r("doc",
@@ -318,6 +323,98 @@ THINK: tuple[Row, ...] = (
 )
 # fmt: on
 
+# A whole module: one sentence per piece, each naming the fn it is about.
+# fmt: off
+MODULE_THINK: tuple[Row, ...] = (
+    _r("adaptive", "{subject} decides each wait from the pass before it: {idle} ({idle_dur}) when {cond:cond}, and no wait otherwise.",
+       "The loop, {subject}, sleeps {idle_dur} after a pass where {cond:cond} and goes straight on after any other.",
+       when="idle-when-true"),
+    _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded"),
+    _r("sleep", "{subject} pauses {dur} between rounds with {mech}.", when="in-loop",
+       unless="guarded in-arm cancellable in-select from-var", needs="dur"),
+    _r("schedule", "{subject} owns the {name} schedule: {count:word} waits from {first} to {last}."),
+    _r("backoff", "{subject} backs off by a factor of {factor} up to {cap}."),
+    _r("spawn", "{subject} starts a task with {mech}.", unless="repeated"),
+    _r("spawn", "{subject} starts one {mech} task per iteration of {repeated}.", when="repeated"),
+    _r("shutdown_loop", "{subject} re-checks {check} before every pass."),
+    _r("shutdown_wait", "{subject} waits through {wrapper} so shutdown can cut a nap short.", needs="action"),
+    _r("err_arm", "{subject} logs a failed {call} at {level} level and carries on.", when="keeps-looping logs"),
+    _r("batch", "{subject} works in batches of {value} ({const}), passed to {callee}."),
+    _r("sql", "{subject} runs its {verbs} on {tables} with {limit_clause} and {lock_clause}.",
+       "{subject} bounds the {verbs} on {tables} by {limit_clause} and skips locked rows with {lock_clause}.",
+       when="limit skip-locked", needs="limit_clause lock_clause"),
+    _r("statement_timeout", "{subject} runs its statement in a transaction that starts with {stmt}.",
+       "{subject} lifts the statement timeout with {stmt} for the length of one transaction."),
+    _r("probe", "{subject} asks no more than {query}.", "{subject} checks for work with {query}.", needs="query"),
+    _r("gate", "{subject} runs the {verbs} on {tables} when {param} is true.", needs="verbs tables"),
+    _r("conversion", "{subject} converts its errors with {methods}."),
+    _r("jitter", "{subject} spreads delays by ±{pct} ({const})."),
+    _r("at_least", "{subject} never waits less than {dur} after {when:or}.", needs="when"),
+    _r("clamp", "{subject} clamps {value_code} between {lo} and {hi}."),
+    _r("timeout", "{subject} bounds {future} with {mech} ({dur}).", needs="future dur"),
+)
+# fmt: on
+
+# Short asides that name the tokio machinery when a think's own claims did not: many variants, so
+# the examples of one file that need them do not all read alike.
+# fmt: off
+TOKIO: tuple[Row, ...] = (
+    _r("sleep",
+       "All of this sits between waits on {mech}, which parks the task instead of a thread.",
+       "The pauses are {mech} on {var}, so the runtime keeps serving other tasks meanwhile.",
+       "The task idles on {mech}, an async timer, never on a blocking sleep.",
+       "Idle time is spent in {mech}, so the worker threads stay free for the API.",
+       "Waits go through {mech} with the duration from {var}; it yields to the runtime while it waits.",
+       when="from-var"),
+    _r("sleep",
+       "The waiting is {mech} for {dur}, an async timer that yields the thread.",
+       "It pauses with {mech} ({dur}), which parks the task rather than blocking a thread.",
+       "Between rounds it awaits {mech} for {dur}; other tasks run meanwhile.",
+       "The {dur} pause is {mech}, so the runtime thread is free during it.",
+       needs="dur"),
+    _r("interval",
+       "Its pacing is a {mech} of {dur}.",
+       "A {mech} ticking every {dur} sets the rhythm.",
+       "The rhythm comes from a {dur} {mech}.",
+       unless="guarded"),
+    _r("shutdown_wait",
+       "Its sleeps go through {mech} inside {wrapper}.",
+       "The {mech} it waits on is wrapped in {wrapper}.",
+       ),
+    _r("on_path",
+       "It runs on the task of {task}, whose loop waits with {wait_mechs}.",
+       "Its caller up the chain is {task}, a loop that waits with {wait_mechs}; this runs between those waits.",
+       "This executes inside the loop of {task}, between its {wait_mechs} waits.",
+       "{task} reaches it from a loop paced by {wait_mechs}, so it runs on that task.",
+       when="in-loop"),
+    _r("on_path",
+       "It runs before the loop of {task} starts; that loop then waits with {wait_mechs}.",
+       "{task} calls it up front, ahead of a loop paced by {wait_mechs}.",
+       "This is start-up work for {task}, whose loop afterwards waits with {wait_mechs}.",
+       when="before-loop"),
+)
+# fmt: on
+
+# Two helpers of one shape, said side by side: every sentence names the helper it is about.
+# fmt: off
+PAIR_THINK: tuple[Row, ...] = (
+    _r("statement_timeout",
+       "{subject} opens a transaction and runs {stmt} before anything else, so the timeout is lifted for that transaction alone.",
+       "In {subject} the first statement of the transaction is {stmt}, scoped by {local_kw}.",
+       when="local in-transaction", needs="local_kw"),
+    _r("transaction",
+       "{subject} brackets its work with {begin} and {commit}.",
+       ),
+    _r("probe",
+       "{subject} asks {query}.",
+       needs="query"),
+    _r("propagate",
+       "Its steps are {calls}, each followed by `?`, so the first failure returns from {subject} without committing.",
+       "{subject} runs {calls} in turn, each with `?`.",
+       unless="before-loop-only in-loop"),
+)
+# fmt: on
+
 # Openers: the reason a focus matters, said from its premise claim. Keyed by focus id; fields
 # come from the premise claim's slots and the record context (`fn`, `file`).
 OPENERS: dict[str, tuple[str, ...]] = {
@@ -342,7 +439,7 @@ OPENERS: dict[str, tuple[str, ...]] = {
         "{fn} is all about tasks: what runs concurrently, and what shares a task.",
     ),
     "retry": (
-        "The retry arithmetic in {fn} is what decides how hard a failing endpoint gets hit.",
+        "The retry logic in {fn} decides how hard a failing dependency gets hit.",
         "{fn} exists to pick the next wait after a failure, and every number in it matters.",
         "How {fn} spaces out attempts is the whole point of it.",
     ),
@@ -393,6 +490,10 @@ OPENERS: dict[str, tuple[str, ...]] = {
     "role": (
         "{fn} is a small piece of the background path; what matters is where it runs and what it guarantees.",
         "Before changing {fn} it is worth pinning down who calls it and on which task.",
+    ),
+    "pair": (
+        "{fn} and {fn2} share one shape, so they are best written side by side.",
+        "Two helpers, {fn} and {fn2}, follow the same pattern; writing them together keeps them from drifting apart.",
     ),
     "module": (
         "{file} is one background job, and the pieces only make sense together.",

@@ -1,0 +1,462 @@
+"""Code blocks (SPEC "The code part"): each fixture under tests/fixtures/code has its exact block.
+
+`NAME.rs` is a Rust file written for these tests; `NAME.SUBJECT[.VARIANT].expected` holds the exact
+bytes of the code block for that subject (no trailing newline: a block ends where its last slice
+does). The rest checks the join rule, the imports, the fit limit and `code_errors` one rule at a
+time, by mutating good blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svixbt.checks import validate_file
+from svixbt.codeblock import (
+    CONTEXT_LIMIT,
+    NOT_SLICES,
+    CodeBlock,
+    build_code,
+    code_errors,
+    join_slices,
+    module_allowed,
+    split_code,
+)
+from svixbt.context import references
+from svixbt.generate import generate
+from svixbt.pipeline import FileScan, scan_file, scan_source
+from svixbt.records import manifest_path_for, read_jsonl, split_assistant
+from svixbt.sources import SourceFile, rust_files
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "code"
+
+
+def scan(src: str, name: str = "t.rs") -> FileScan:
+    return scan_source(SourceFile(Path(name), src, 0))
+
+
+def pick(fs: FileScan, name: str, parent: str | None = None) -> int:
+    found = [
+        i
+        for i, it in enumerate(fs.items)
+        if it.name == name
+        and not it.is_test
+        and (parent is None or (it.parent is not None and fs.items[it.parent].name == parent))
+    ]
+    assert len(found) == 1, (name, parent, found)
+    return found[0]
+
+
+def subject_spans(block: CodeBlock) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in block.slices if s.subject]
+
+
+# -- every fixture, its exact block ---------------------------------------------------------------
+
+CASES: list[tuple[str, str, str | None, dict[str, Any], str]] = [
+    ("generic_impl", "step", None, {}, "generic_impl.step"),
+    ("trait_impl", "check", "Probe for DiskProbe", {}, "trait_impl.check"),
+    (
+        "trait_impl",
+        "check",
+        "Probe for DiskProbe",
+        {"whole_impl_lines": 0},
+        "trait_impl.check.framed",
+    ),
+    ("adjacent", "sweep_readings", None, {}, "adjacent.sweep_readings"),
+    ("crlf", "drain_buffer", None, {}, "crlf.drain_buffer"),
+    ("macro_def", "poll_sensor", None, {}, "macro_def.poll_sensor"),
+    ("shadowing", "poll_until", None, {}, "shadowing.poll_until"),
+    ("classifier", "poll_targets", None, {}, "classifier.poll_targets"),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "subject", "parent", "options", "expected"), CASES, ids=[c[4] for c in CASES]
+)
+def test_fixture_block_is_exactly_the_expected_bytes(
+    fixture: str, subject: str, parent: str | None, options: dict[str, Any], expected: str
+) -> None:
+    fs = scan_file(FIX / f"{fixture}.rs")
+    block = build_code(fs, [pick(fs, subject, parent)], **options)
+    assert block.text.encode("utf-8") == (FIX / f"{expected}.expected").read_bytes()
+    # The block is its slices joined by the rule, and passes every check validate makes.
+    assert join_slices(fs.text, block.spans) == block.text
+    assert code_errors(block.text, fs, subject_spans(block)) == []
+    assert code_errors(block.text, fs) == []
+
+
+def test_generic_impl_one_header_and_one_closing_line_for_two_methods() -> None:
+    fs = scan_file(FIX / "generic_impl.rs")
+    block = build_code(fs, [pick(fs, "step"), pick(fs, "reset")])
+    assert [s.kind for s in block.slices] == [
+        "use",
+        "use",
+        "item",  # the struct: the methods use its fields
+        "impl-head",
+        "member",  # pause_for, called as Self::pause_for
+        "member",  # step
+        "member",  # reset
+        "impl-tail",
+    ]
+    assert block.text.count("impl<'a, G> Governor<'a, G>\nwhere\n    G: Fn(&str) -> bool,\n{") == 1
+    # Members keep their indentation, and the impl's `}` closes the block.
+    assert "\n    pub async fn step(&mut self, reason: &str) -> bool {\n" in block.text
+    assert block.text.endswith("        self.spent = 0;\n    }\n\n}")
+
+
+def test_self_type_only_when_the_method_uses_its_fields() -> None:
+    fs = scan_file(FIX / "generic_impl.rs")
+    block = build_code(fs, [pick(fs, "pause_for")])
+    assert "pub struct Governor" not in block.text
+    assert "const PAUSE_CEILING" in block.text  # what pause_for names, one level deep
+    with_fields = build_code(fs, [pick(fs, "remaining")])
+    assert "pub struct Governor" in with_fields.text
+
+
+def test_adjacent_items_keep_the_source_bytes_between_them() -> None:
+    fs = scan_file(FIX / "adjacent.rs")
+    block = build_code(fs, [pick(fs, "sweep_readings")])
+    assert "Duration::from_secs(90) }\n/// Whether a reading" in block.text
+
+
+def test_crlf_block_keeps_crlf_everywhere() -> None:
+    fs = scan_file(FIX / "crlf.rs")
+    assert "\r\n" in fs.text
+    block = build_code(fs, [pick(fs, "drain_buffer")])
+    assert "\n" not in block.text.replace("\r\n", "")
+    # Apart slices are joined by a CRLF blank line; the unrelated fn between them is not there.
+    assert "Duration::from_millis(250);\r\n\r\n/// Waits" in block.text
+    assert "banner" not in block.text
+
+
+def test_a_type_defined_by_a_macro_invocation_comes_with_its_docs() -> None:
+    fs = scan_file(FIX / "macro_def.rs")
+    block = build_code(fs, [pick(fs, "poll_sensor")])
+    defs = [s for s in block.slices if s.kind == "macro-def"]
+    assert len(defs) == 1
+    assert fs.text[defs[0].start : defs[0].end] == (
+        "/// The cache key for a sensor's memo.\n#[allow(missing_docs)]\n"
+        "cache_pair!(SensorKey, SensorMemo);"
+    )
+    assert "macro_rules! poll_log" in block.text  # a local macro the loop invokes
+    assert "memo_ttl" not in block.text
+
+
+def test_parameters_fields_locals_and_other_types_methods_are_not_references() -> None:
+    fs = scan_file(FIX / "shadowing.rs")
+    s = pick(fs, "poll_until")
+    # `deadline` is a parameter, `backoff` a local, `window` a field, a closure parameter and
+    # `Meter::window`; only `grace()` is the file's fn, and `Limits` / `Meter` its types.
+    assert [fs.items[i].name for i in references(fs, s)] == ["Limits", "Meter", "grace"]
+    text = build_code(fs, [s]).text
+    for helper in ("fn deadline(", "fn backoff(", "\nfn window()"):
+        assert helper not in text
+
+
+def test_a_classifier_beside_a_polling_loop_stays_out_of_its_block() -> None:
+    fs = scan_file(FIX / "classifier.rs")
+    text = build_code(fs, [pick(fs, "poll_targets")]).text
+    assert "fn is_private" not in text
+    assert "pub struct Target" in text
+
+
+# -- the join rule --------------------------------------------------------------------------------
+
+JOIN_SRC = "fn a() {}\nfn b() {}\n\n\n// between\nfn c() {}\n\n\nfn d() {}"
+
+
+def _span(text: str, needle: str) -> tuple[int, int]:
+    at = text.index(needle)
+    return at, at + len(needle)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["fn a() {}", "fn b() {}"], "fn a() {}\nfn b() {}"),
+        (["fn a() {}", "fn c() {}"], "fn a() {}\n\nfn c() {}"),
+        (["fn c() {}", "fn d() {}"], "fn c() {}\n\n\nfn d() {}"),  # only whitespace: as written
+        (["fn b() {}", "// between\nfn c() {}"], "fn b() {}\n\n\n// between\nfn c() {}"),
+        (["fn a() {}\nfn b", "fn b() {}"], "fn a() {}\nfn b() {}"),  # overlapping slices merge
+        (["fn a() {}\nfn b() {}", "fn b() {}"], "fn a() {}\nfn b() {}"),  # one inside another
+    ],
+)
+def test_join_slices(names: list[str], expected: str) -> None:
+    spans = [_span(JOIN_SRC, n) for n in names]
+    assert join_slices(JOIN_SRC, spans) == expected
+    assert join_slices(JOIN_SRC, reversed(spans)) == expected  # source order, whatever is given
+
+
+def test_join_slices_uses_the_files_own_line_ending() -> None:
+    crlf = JOIN_SRC.replace("\n", "\r\n")
+    got = join_slices(crlf, [_span(crlf, "fn a() {}"), _span(crlf, "fn c() {}")])
+    assert got == "fn a() {}\r\n\r\nfn c() {}"
+    got = join_slices(crlf, [_span(crlf, "fn a() {}"), _span(crlf, "fn b() {}")])
+    assert got == "fn a() {}\r\nfn b() {}"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "fn a() {}\n\nfn b() {}",  # a blank line the file does not have
+        "fn a() {}fn b() {}",  # the line break dropped
+        "fn a() {}\n\n\nfn c() {}",  # two blank lines between slices apart
+        "fn a() {}\nfn c() {}",  # slices apart with no blank line
+        "fn b() {}\nfn a() {}",  # out of order
+        "fn a() {}\r\n\r\nfn c() {}",  # the wrong line ending
+    ],
+)
+def test_split_code_rejects_what_the_rule_does_not_make(code: str) -> None:
+    spans = [_span(JOIN_SRC, n) for n in ("fn a() {}", "fn b() {}", "fn c() {}", "fn d() {}")]
+    assert split_code(code, JOIN_SRC, spans) is None
+
+
+def test_split_code_accepts_what_the_rule_makes() -> None:
+    spans = [_span(JOIN_SRC, n) for n in ("fn a() {}", "fn b() {}", "fn c() {}", "fn d() {}")]
+    for pick_ in ([0, 1], [0, 2], [2, 3], [0, 1, 3], [1]):
+        chosen = [spans[i] for i in pick_]
+        assert split_code(join_slices(JOIN_SRC, chosen), JOIN_SRC, spans) is not None
+
+
+# -- imports --------------------------------------------------------------------------------------
+
+IMPORTS = textwrap.dedent(
+    """\
+    use std::collections::HashMap;
+    use std::fmt::Write as _;
+    #[cfg(feature = "metrics")]
+    use metrics::counter;
+
+    use futures::StreamExt;
+
+    #[cfg(test)]
+    use proptest::prelude::*;
+
+    pub async fn tick_loop() {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+    }
+    """
+)
+
+
+def test_every_top_level_non_test_use_is_in_every_block() -> None:
+    fs = scan(IMPORTS)
+    block = build_code(fs, [pick(fs, "tick_loop")])
+    # None of them is used by the loop; all come, as written, with the source's bytes between.
+    assert block.text.startswith(
+        "use std::collections::HashMap;\nuse std::fmt::Write as _;\n"
+        '#[cfg(feature = "metrics")]\nuse metrics::counter;\n\nuse futures::StreamExt;\n\n'
+        "pub async fn tick_loop() {"
+    )
+    assert "proptest" not in block.text and "use super::*;" not in block.text
+
+
+# -- fit ------------------------------------------------------------------------------------------
+
+
+def _helper(name: str, lines: int) -> str:
+    body = "".join(f"    let _x{i} = {i};\n" for i in range(lines - 2))
+    return f"fn {name}() {{\n{body}}}\n"
+
+
+FIT = (
+    "use std::time::Duration;\n\n"
+    + "const STEP: u64 = 5;\n\n"
+    + "\n".join(_helper(n, 70) for n in ("far_helper", "busy_helper", "near_helper"))
+    + "\npub async fn subject_loop() {\n"
+    + "    loop {\n"
+    + "        busy_helper();\n        busy_helper();\n        busy_helper();\n"
+    + "        far_helper();\n        near_helper();\n"
+    + "        tokio::time::sleep(Duration::from_secs(STEP)).await;\n"
+    + "    }\n}\n"
+)
+
+
+def test_context_over_the_limit_keeps_the_most_used_and_nearest() -> None:
+    fs = scan(FIT)
+    block = build_code(fs, [pick(fs, "subject_loop")])
+    assert block.context_lines <= CONTEXT_LIMIT
+    # 3 x 70 lines of helpers do not fit in 200: the most used and the nearest stay, the far one
+    # goes; the one-line const still fits after it.
+    assert block.dropped == ["far_helper"]
+    assert "fn busy_helper" in block.text and "fn near_helper" in block.text
+    assert "fn far_helper" not in block.text and "const STEP" in block.text
+    assert block.text == build_code(fs, [pick(fs, "subject_loop")]).text  # deterministic
+    assert code_errors(block.text, fs, subject_spans(block)) == []
+    everything = build_code(fs, [pick(fs, "subject_loop")], limit=10_000)
+    assert "fn far_helper" in everything.text
+    errs = code_errors(everything.text, fs, subject_spans(everything))
+    assert errs == [
+        f"211 lines of context, over the {CONTEXT_LIMIT}-line limit "
+        "(beyond the subject, its impl lines and the imports)"
+    ]
+
+
+def test_whole_module_only_for_a_small_file() -> None:
+    assert module_allowed(scan_file(FIX / "generic_impl.rs"))
+    assert not module_allowed(scan(FIT * 2))
+    # Test code does not count towards the size.
+    tests = "#[cfg(test)]\nmod tests {\n" + "".join(_helper(f"t{i}", 50) for i in range(6)) + "}\n"
+    assert module_allowed(scan(_helper("small", 100) + tests))
+    assert not module_allowed(scan(_helper("small", 100) + tests.replace("#[cfg(test)]\n", "")))
+
+
+# -- code_errors catches each violation -----------------------------------------------------------
+
+HEADER = "impl<'a, G> Governor<'a, G>"
+
+
+@pytest.fixture()
+def good() -> tuple[FileScan, CodeBlock]:
+    fs = scan_file(FIX / "generic_impl.rs")
+    return fs, build_code(fs, [pick(fs, "step")])
+
+
+def test_good_block_has_no_errors(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    assert code_errors(block.text, fs) == []
+
+
+def test_dropped_import(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    code = block.text.replace("use tokio::time::sleep;\n\n", "")
+    assert code_errors(code, fs) == ["missing import `use tokio::time::sleep;`"]
+
+
+def test_inserted_blank_line(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    code = block.text.replace("        sleep(pause).await;\n", "        sleep(pause).await;\n\n")
+    assert code_errors(code, fs) == [NOT_SLICES]
+    code = block.text.replace("\n}\n\n" + HEADER, "\n}\n" + HEADER)  # a blank line removed
+    assert code_errors(code, fs) == [NOT_SLICES]
+
+
+def test_stripped_impl_header(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    head = HEADER + "\nwhere\n    G: Fn(&str) -> bool,\n{\n\n"
+    code = block.text.replace(head, "")
+    assert code_errors(code, fs) == [
+        f"method `pause_for` of `{HEADER}` appears without its impl header",
+        f"method `step` of `{HEADER}` appears without its impl header",
+    ]
+
+
+def test_stripped_closing_line(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    assert block.text.endswith("    }\n\n}")
+    code = block.text[: -len("\n\n}")]
+    assert code_errors(code, fs) == [
+        f"method `pause_for` of `{HEADER}` appears without its impl's closing `}}` line",
+        f"method `step` of `{HEADER}` appears without its impl's closing `}}` line",
+    ]
+
+
+def test_method_lifted_out_of_its_impl(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, _ = good
+    it = fs.items[pick(fs, "step")]
+    uses = "use std::time::Duration;\n\nuse tokio::time::sleep;"
+    code = uses + "\n\n" + fs.text[it.start : it.end]  # the item slice: first line unindented
+    assert code_errors(code, fs) == [
+        "method `step` is not whole lines (its indentation is lost)",
+        f"method `step` of `{HEADER}` appears without its impl header",
+        f"method `step` of `{HEADER}` appears without its impl's closing `}}` line",
+    ]
+
+
+def test_edited_code_is_not_whole_slices(good: tuple[FileScan, CodeBlock]) -> None:
+    fs, block = good
+    assert code_errors(block.text.replace("self.spent += 1", "self.spent += 2"), fs) == [NOT_SLICES]
+
+
+# -- through generate and validate ----------------------------------------------------------------
+
+
+def _rejoin(raw: bytes, slices: list[dict[str, Any]]) -> bytes:
+    """The rule, written again on bytes: the source's own whitespace between neighbours, a blank
+    line in the file's ending between slices apart."""
+    eol = b"\r\n" if raw.split(b"\n", 1)[0].endswith(b"\r") else b"\n"
+    out, last = b"", -1
+    for s in sorted(slices, key=lambda s: (s["start_byte"], s["end_byte"])):
+        a, b = s["start_byte"], s["end_byte"]
+        if last >= 0:
+            gap = raw[last:a]
+            out += gap if not gap.strip() else eol + eol
+        out += raw[a:b]
+        last = b
+    return out
+
+
+@pytest.mark.parametrize("fixture", sorted(p.stem for p in FIX.glob("*.rs")))
+def test_generated_code_is_its_manifest_slices_joined_by_the_rule(
+    fixture: str, tmp_path: Path
+) -> None:
+    src = FIX / f"{fixture}.rs"
+    out = tmp_path / "out.jsonl"
+    generate([src], out, with_crate=False)
+    raw = src.read_bytes()
+    records, rows = read_jsonl(out), read_jsonl(manifest_path_for(out))
+    assert len(records) == len(rows)
+    for rec, row in zip(records, rows, strict=True):
+        parts = split_assistant(rec["messages"][2]["content"])
+        assert parts is not None
+        assert parts[1].encode("utf-8") == _rejoin(raw, row["slices"])
+        assert {s["slice"] for s in row["slices"]} <= {
+            "use",
+            "item",
+            "member",
+            "impl-head",
+            "impl-tail",
+            "macro-def",
+        }
+    rep = validate_file(out)
+    assert rep.ok, rep.errors
+
+
+def test_validate_reports_a_damaged_record_in_one_line(tmp_path: Path) -> None:
+    src = FIX / "generic_impl.rs"
+    out = tmp_path / "out.jsonl"
+    generate([src], out, with_crate=False)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines
+    rec = json.loads(lines[0])
+    content = rec["messages"][2]["content"]
+    rec["messages"][2]["content"] = content.replace("use tokio::time::sleep;\n\n", "", 1)
+    lines[0] = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep = validate_file(out)
+    assert "record 1: missing import `use tokio::time::sleep;`" in rep.errors
+    assert "record 1: code is not its manifest slices joined by the rule" in rep.errors
+    rep = validate_file(out, source=src)
+    assert "record 1: missing import `use tokio::time::sleep;`" in rep.errors
+
+
+# -- directory mode -------------------------------------------------------------------------------
+
+
+def test_directory_walk_skips_a_crates_tests_benches_and_examples() -> None:
+    crate = FIX / "mini_crate"
+    assert [p.relative_to(crate).as_posix() for p in rust_files([crate])] == ["src/lib.rs"]
+    # Named explicitly (a file, or the folder as the walk's root), test code is still read.
+    explicit = crate / "tests" / "flusher_loop.rs"
+    assert rust_files([explicit]) == [explicit]
+    assert rust_files([crate / "tests"]) == [explicit]
+
+
+def test_generate_over_a_crate_reads_only_its_library_code(tmp_path: Path) -> None:
+    out = tmp_path / "crate.jsonl"
+    rep = generate([FIX / "mini_crate"], out)
+    assert [Path(f.path).name for f in rep.files] == ["lib.rs"]
+    rows = read_jsonl(manifest_path_for(out))
+    assert rows and all(Path(r["source"]).parent.name == "src" for r in rows)

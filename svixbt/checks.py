@@ -218,8 +218,20 @@ def jaccard(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> float
     return len(a & b) / len(a | b)
 
 
+def _words(text: str) -> list[str]:
+    """Words of prose, with each code span one word (a path is a name, not eight words)."""
+    out: list[str] = []
+    pos = 0
+    for m in _BACKTICK.finditer(text):
+        out += re.findall(r"[a-z0-9_']+", text[pos : m.start()].lower())
+        out.append(m.group(0).lower())
+        pos = m.end()
+    out += re.findall(r"[a-z0-9_']+", text[pos:].lower())
+    return out
+
+
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9_']+", text.lower())
+    words = _words(text)
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 

@@ -9,6 +9,7 @@ request and a think, through ``render``, which keeps a trace of every value it f
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from .claims import Claim, FileContext, claims_for
@@ -31,6 +32,8 @@ from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO
 __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
 
 MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
+CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
+MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Plan:
     items: list[int]  # items whose code the example carries as subjects (a module: several)
     priority: tuple[int, int, int]
     role: str = "task"
+    turn: int = 0  # this plan's place among its subject's plans (rotates wording variants)
 
 
 @dataclass
@@ -88,10 +92,21 @@ def _callees(ctx: FileContext, idx: int) -> list[int]:
     return out
 
 
+# Parameter types that mark an HTTP request handler (axum extractors): handlers are never
+# subjects, though a task they spawn is.
+_HANDLER_PARAM = re.compile(
+    r"^(?:State|Path|Json|Query|Form|Extension|TypedHeader|ValidatedJson|ValidatedQuery)<"
+)
+
+
+def is_request_handler(ctx: FileContext, idx: int) -> bool:
+    return any(_HANDLER_PARAM.match(ty) for _, ty in ctx.facts[idx].params)
+
+
 def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
     """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
     that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
-    tasks = [i for i, cl in claims.items() if is_task(cl)]
+    tasks = [i for i, cl in claims.items() if is_task(cl) and not is_request_handler(ctx, i)]
     reach: list[int] = []
     frontier = list(tasks)
     while frontier:
@@ -151,8 +166,22 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 if premise:
                     said.append(premise[0])
                     break
-        driver = tasks[0] if tasks else subjects[0]
+        # The richest task drives the module example (its key and its wording).
+        driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
         plans.append(Plan(driver, "module", said, said, sorted(subjects), (1, 7, len(said))))
+    for subject in {p.subject for p in plans}:
+        mine = sorted(
+            (p for p in plans if p.subject == subject and p.focus != "module"),
+            key=lambda p: p.priority, reverse=True,
+        )
+        used: dict[Claim, int] = {}
+        for n, p in enumerate(mine):
+            p.turn = n
+            # A claim is said in at most two examples about one subject (its premise always),
+            # so the examples of one subject differ in what they say, not only in how.
+            p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]
+            for c in p.claims:
+                used[c] = used.get(c, 0) + 1
     return plans
 
 
@@ -197,8 +226,9 @@ def _style(seed: int, key: str) -> str:
 # this order when a think would otherwise not mention tokio at all. A task names its own waits; a
 # helper the task it runs in. Where a task itself runs is said in concurrency examples only.
 TOKIO_KINDS = {
-    "task": ("interval", "sleep", "shutdown_wait", "timeout", "select", "spawn", "join"),
-    "helper": ("on_path", "runs_in"),
+    "task": ("interval", "sleep", "shutdown_wait", "timeout", "select", "spawn", "join",
+             "callee_waits", "runs_in"),
+    "helper": ("on_path", "runs_in", "callee_waits"),
 }
 
 
@@ -231,10 +261,14 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered) -> list[str]:
         # One criterion per claim kind (two statements with LIMIT ask for the same thing).
         if c.kind in kinds and c.kind != "log":
             continue
-        s = r.claim(CRITERIA, c, f"crit|{n}", out)
-        if s and s not in crit:
-            crit.append(s)
-            kinds.add(c.kind)
+        probe = Rendered("")
+        s = r.claim(CRITERIA, c, f"crit|{n}", probe)
+        # A request names code, it does not paste it: no long expression in a criterion.
+        if not s or s in crit or any(f.code and len(f.value) > MAX_REQUEST_CODE for f in probe.fills):
+            continue
+        r.claim(CRITERIA, c, f"crit|{n}", out)
+        crit.append(s)
+        kinds.add(c.kind)
     return crit[:4]
 
 
@@ -290,7 +324,8 @@ def render_plan(
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
     if plan.focus == "pair":
         names["fn2"] = ctx.fs.items[plan.items[1]].name
-    r = Renderer(seed, key, names)
+    base = f"{ctx.display}|{names['fn']}"
+    r = Renderer(seed, key, names, base=base, turn=plan.turn)
     out = Rendered("")
     sentences = _render_think(r, plan, pool, out)
     if len(sentences) < MIN_SENTENCES:
@@ -311,9 +346,12 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
     plans = plan_examples(ctx, claims)
     plans.sort(key=lambda p: p.priority, reverse=True)
     out: list[Example] = []
+    covered: set[int] = set()
     for plan in plans:
         if len(out) >= cap:
             break
+        if plan.focus == "task" and plan.subject in covered:
+            continue  # the fallback is for tasks no other focus could speak about
         rendered = render_plan(ctx, plan, seed, claims.get(plan.subject, []))
         if rendered is None:
             continue
@@ -325,6 +363,7 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         ex = Example(plan.subject, plan.focus, style, _key(ctx, plan), block, rules, user, think,
                      trace.claims, trace.fills, names)
         out.append(ex)
+        covered.add(plan.subject)
     return out
 
 

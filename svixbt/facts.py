@@ -397,7 +397,28 @@ def _read_consts(fs: FileScan, r: _Reader, f: ItemFacts, consts: dict[str, float
             ro = _Reader(fs, orng.start, orng.stop)
             k = next((x for x in orng if t[x] in ("const", "static")), -1)
             if k >= 0 and c[k + 1] == "n":
-                f.consts.append(_const_at(ro, k, consts, local=False))
+                const = _const_at(ro, k, consts, local=False)
+                f.consts.append(const)
+                _const_schedule(ro, k, f, consts, const)
+
+
+def _const_schedule(r: _Reader, k: int, f: ItemFacts, consts: dict[str, float], c: Const) -> None:
+    """`const RETRY_SCHEDULE: &[Duration] = &[Duration::from_millis(10), ..];` as a schedule."""
+    eq = r.until(k + 2, ("=", ";"))
+    j = eq + 1
+    if j < r.hi and r.t[j] == "&":
+        j += 1
+    if j >= r.hi or r.t[j] != "[":
+        return
+    secs: list[float] = []
+    for a, b in r.args(j):
+        toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
+        s = duration_seconds(toks, consts)
+        if s is None:
+            return
+        secs.append(s)
+    if len(secs) >= 2:
+        f.schedules.append(Schedule(c.name, secs, c.src, -1))
 
 
 def _const_at(r: _Reader, k: int, consts: dict[str, float], local: bool) -> Const:
@@ -453,7 +474,7 @@ def _fact_at(r: _Reader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, flo
         end = r.until(k + 1, (";", "}", ","), flow.hi)
         f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
         return
-    if tk == "let" or (prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] == "="):
+    if tk == "let" or (prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] in ("=", ".")):
         _assign_at(r, f, flow, k, rid, consts)
     if prev == "." and k + 1 < r.hi and t[k + 1] == "(":
         _method_at(r, f, k, rid, consts)
@@ -625,7 +646,13 @@ def _assign_at(
     if v + 1 >= r.hi or c[v] != "n":
         return
     eq = v + 1
-    if t[eq] == ":":  # `let x: T = ..`
+    target = t[v]
+    if not is_let:
+        # `self.retry_schedule = ..`: a field path as the target.
+        while eq + 1 < r.hi and t[eq] == "." and c[eq + 1] == "n":
+            eq += 2
+        target = "".join(t[v:eq])
+    if t[eq] == ":" and is_let:  # `let x: T = ..`
         eq = r.until(eq, ("=", ";"), flow.hi)
     if eq >= flow.hi or t[eq] != "=":
         return
@@ -633,7 +660,7 @@ def _assign_at(
     value = r.code(eq + 1, semi)
     branches = _if_else(r, eq + 1, semi)
     src = r.src(k, min(semi, flow.hi - 1))
-    f.assigns.append(Assign(t[v], value, rid, src, is_let, branches))
+    f.assigns.append(Assign(target, value, rid, src, is_let, branches))
     # An array of durations bound to a name: a schedule.
     if t[eq + 1] in ("[", "&") :
         open_ = eq + 1 if t[eq + 1] == "[" else eq + 2
@@ -713,9 +740,9 @@ def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
         close = reg.hi
         at = flow.region_at(k)
         b = k - 1
-        while b > flow.lo and r.c[b] in "cdi":
+        while b > r.lo and r.c[b] in "cdi":
             b -= 1  # a comment above `tokio::spawn(..)` is not what the statement starts after
-        before = t[b] if b >= flow.lo else ""
+        before = t[b] if b >= r.lo else ""
         after_close = close + 1
         awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
         handle = "unknown"

@@ -70,23 +70,32 @@ MECHANICS = frozenset(
 HELPER_LOGIC = frozenset(
     MECHANICS
     | {
-        "jitter", "clamp", "at_least", "batch", "statement_timeout", "probe", "gate",
-        "conversion", "err_arm",
+        "jitter", "clamp", "at_least", "batch", "statement_timeout", "probe", "err_arm",
     }
     | {"sql"}
 )
 
 
+def names_tokio(claims: list[Claim]) -> bool:
+    """Some claim carries a tokio mechanism the item (or the task it runs in) really uses."""
+    return any("tokio::" in v for c in claims for _, v in c.slots)
+
+
 def is_task(claims: list[Claim]) -> bool:
-    """Mechanics of its own (or a loop that waits on work it awaits)."""
-    return any(c.kind in MECHANICS for c in claims) or any(c.kind == "loop" for c in claims)
+    """Mechanics of its own, or a `loop` / `while` that awaits work (a polling loop), in code
+    that tokio runs: a loop with no tokio anywhere near it (a CLI batch job) is not a
+    background task. A `for` over a collection awaiting each element is not one by itself."""
+    own = any(c.kind in MECHANICS for c in claims) or any(
+        c.kind == "loop" and c.get("keyword") in ("loop", "while") for c in claims
+    )
+    return own and names_tokio(claims)
 
 
 def is_helper_logic(claims: list[Claim]) -> bool:
     for c in claims:
         if c.kind == "sql" and not ({"limit", "skip-locked"} & c.flags):
             continue
-        if c.kind == "err_arm" and "logs" not in c.flags:
+        if c.kind == "err_arm" and not {"logs", "awaited"} <= c.flags:
             continue
         if c.kind in HELPER_LOGIC:
             return True
@@ -105,8 +114,9 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
              ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10),
     FocusDef("shutdown", "task",
-             _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch"),
-             ("shutdown_loop", "shutdown_wait", "shutdown_branch", "select", "return"), 9),
+             _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch", "shutdown_check"),
+             ("shutdown_loop", "shutdown_wait", "sleep:via-helper", "shutdown_check",
+              "shutdown_branch", "select", "return"), 9),
     FocusDef("failure", "task",
              _kinds("err_arm", when="in-loop"),
              ("err_arm", "log:err-arm", "sleep:err-arm", "propagate", "return"), 9),
@@ -114,7 +124,7 @@ FOCI: tuple[FocusDef, ...] = (
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned")),
              ("runs_in", "spawn", "join", "select", "interval", "sleep:cancellable",
-              "sleep:in-select", "shutdown_wait"), 8),
+              "sleep:in-select", "shutdown_wait", "return:after-spawn", "batch", "drain"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff"), _kinds("schedule"), _kinds("error_wait"),
                   _kinds("sleep", when="err-arm then-continue")),
@@ -124,12 +134,22 @@ FOCI: tuple[FocusDef, ...] = (
              ("batch", "adaptive", "sql"), 7, callee_kinds=("sql",)),
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "sleep", "loop", "err_arm"), 7),
+    FocusDef("polling", "task",
+             _any(_kinds("return", when="early in-loop"), _kinds("drain")),
+             ("loop", "sleep", "return:in-loop", "drain", "batch", "doc"), 8),
+    FocusDef("retry-loop", "task",
+             _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up")),
+             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "return:in-loop", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6),
     FocusDef("observability", "task",
              _at_least(2, _kinds("log")),
              ("log", "timing"), 5),
+    # A task none of the foci above fits still gets one example about its own mechanics.
+    FocusDef("task", "task", _kinds(*sorted(MECHANICS)),
+             ("loop", "spawn", "join", "select", "interval", "sleep", "timeout", "retry_with",
+              "schedule_step", "give_up", "return:after-spawn", "return:in-loop", "doc"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
              ("sql", "gate", "propagate", "callers"), 7),

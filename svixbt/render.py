@@ -42,7 +42,8 @@ CODE_SLOTS = frozenset(
         "files", "const", "callee", "verbs", "tables", "bind", "begin", "commit", "name",
         "cap_expr", "base", "lo", "hi", "when", "start", "field", "methods", "query", "table",
         "param", "futures", "select", "stmt", "limit_clause", "lock_clause", "local_kw", "value_code",
-        "value_set", "idle_value", "tick", "task", "wait_mechs", "subject", "fn2",
+        "value_set", "idle_value", "tick", "task", "wait_mechs", "subject", "fn2", "ctor",
+        "schedule", "predicate", "step", "list", "work", "callee_file",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -98,13 +99,23 @@ def _join(items: Sequence[str], last: str) -> str:
 class Renderer:
     """Fills templates for one record, with choices seeded by (seed, record key)."""
 
-    def __init__(self, seed: int, key: str, context: dict[str, str]) -> None:
+    def __init__(
+        self, seed: int, key: str, context: dict[str, str], base: str = "", turn: int = 0
+    ) -> None:
         self.seed = seed
         self.key = key
         self.context = context  # fn, file: always-true names of the record's subject
+        # A claim said in several examples about one subject rotates through its row's variants:
+        # the variant is (a hash of seed, ``base`` and the claim) + ``turn`` (the focus's place),
+        # so two foci of one subject never pick the same variant of a row with enough of them.
+        self.base = base or key
+        self.turn = turn
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.key}|{salt}")
+
+    def base_rng(self, salt: str) -> random.Random:
+        return random.Random(f"{self.seed}|{self.base}|{salt}")
 
     def choose(self, options: Sequence[str], salt: str) -> str:
         return options[self.rng(salt).randrange(len(options))] if options else ""
@@ -128,7 +139,8 @@ class Renderer:
                 return _join(shown, "or")
             if form == "cond":
                 if len(shown) == 1:
-                    return f"{shown[0]} holds"
+                    verb = "matches" if parts[0].startswith("let ") else "holds"
+                    return f"{shown[0]} {verb}"
                 if len(shown) == 2:
                     return f"both {shown[0]} and {shown[1]} hold"
                 return _join(shown, "and") + " all hold"
@@ -141,7 +153,8 @@ class Renderer:
         slots = {**self.context, "subject": c.subject, **c.slot_map}
         for row in rows:
             if row.matches(c, slots):
-                template = self.choose(row.variants, f"{salt}|{c.kind}")
+                h = self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
+                template = row.variants[(h + self.turn) % len(row.variants)]
                 text = self.fill(template, slots, out)
                 out.claims.append(c)
                 return text

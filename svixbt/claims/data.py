@@ -12,6 +12,8 @@ from .schedule import codes
 
 __all__ = ["data_claims"]
 
+_BATCHY = re.compile(r"(?i)batch|chunk|page|limit")
+
 
 def data_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
@@ -22,6 +24,27 @@ def data_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _sql_claims(ctx, f)
     out += _transaction_claims(ctx, f)
     out += _gate_claims(ctx, f)
+    out += _drain_claims(ctx, f)
+    return out
+
+
+def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`if rows < batch_size { break; }` directly in a loop: it stops at the first short batch."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for r in f.flow.regions:
+        if r.kind != "if" or r.parent is None or f.flow.regions[r.parent].kind != "loop":
+            continue
+        if not f.own(r.id) or not re.search(r"<|>=", r.head):
+            continue
+        exits = [e for e in f.exits if e.region == r.id]
+        if len(exits) == 1 and exits[0].kind == "break":
+            m = re.match(r"(\w+)\s*<", r.head)
+            slots = {"cond": r.head}
+            flags = set() if re.search(r"\|\||&&", r.head) else {"simple"}
+            if m:
+                slots["var"] = m.group(1)
+            out.append(make("drain", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags))
     return out
 
 
@@ -34,12 +57,18 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         calls = [
             call for call in f.calls
-            if call.kind == "fn" and call.awaited and any(
+            if call.kind in ("fn", "method") and any(
                 re.search(rf"\b{re.escape(c.name)}\b", a) for a in call.args
             )
         ]
+        # A batch size bounds I/O: the call is awaited, or the const is named as a batch.
+        if not any(call.awaited for call in calls) and not _BATCHY.search(c.name):
+            continue
         if not calls:
             continue
+        # The work it bounds: an awaited call first, else the innermost call that takes it
+        # (`limit(BATCH_SIZE)`, not the chain around it).
+        calls.sort(key=lambda call: (not call.awaited, call.src.end - call.src.start))
         conds = [
             r for r in f.flow.regions
             if r.kind == "if" and re.search(rf"\b{re.escape(c.name)}\b", r.head)
@@ -48,13 +77,18 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             a for a in f.assigns
             if a.branches and re.search(rf"\b{re.escape(c.name)}\b", a.branches[0])
         ]
-        slots = {"const": c.name, "value": human_int(c.value), "callee": calls[0].written}
+        callee = calls[0].src.text if calls[0].kind == "method" else calls[0].written
+        if "\n" in callee or len(callee) > 50:
+            continue
+        slots = {"const": c.name, "value": human_int(c.value), "callee": callee}
         proof = [ctx.proof(c.src), ctx.proof(calls[0].src)]
         if cond_assigns:
             slots["cond"] = cond_assigns[0].branches[0]  # type: ignore[index]
             proof.append(ctx.proof(cond_assigns[0].src))
         elif conds:
             slots["cond"] = conds[0].head
+        else:
+            continue  # passed on, never compared: nothing to say about batches
         out.append(make("batch", f.name, slots, proof))
     return out
 
@@ -136,10 +170,14 @@ def _transaction_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     commit = [c for c in f.calls if c.kind == "method" and c.name == "commit" and c.awaited]
     if not begin or not commit or not f.own(begin[0].region):
         return []
+    steps = [c for c in f.calls
+             if c.awaited and begin[0].src.start <= c.src.start <= commit[0].src.start]
+    # Every awaited step up to and including the commit ends in `?`: a failure skips the commit.
+    flags = {"guarded-commit"} if steps and all(c.propagates for c in steps) else set()
     return [
         make(
             "transaction", f.name, {"begin": begin[0].src.text, "commit": commit[0].src.text},
-            [ctx.proof(begin[0].src), ctx.proof(commit[0].src)],
+            [ctx.proof(begin[0].src), ctx.proof(commit[0].src)], flags,
         )
     ]
 

@@ -46,6 +46,10 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     said = {verb for rx, verb in _DOC_VERBS.items() if re.search(rx, summary, re.I)}
     done = _code_verbs(ctx, idx)
+    # A doc that opens with a general verb ("Expires ...", "Cleans up ...") names whatever
+    # changes the code makes; a specific one ("Nullifies ...") names only its own.
+    if re.match(r"(?i)(expire|clean|sweep|purge)s?\b", summary):
+        said |= done & {"UPDATE", "DELETE"}
     if said != done and (said or done):
         return []
     src = f.item

@@ -7,7 +7,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from ..flow import Region
-from .core import Claim, FileContext, make
+from .core import LIST_SEP, Claim, FileContext, make
 from .schedule import codes, guard_of, main_loop
 
 __all__ = ["failure_claims", "scrutinee_call"]
@@ -93,6 +93,14 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if not call:
             continue
         flags: set[str] = set()
+        # An error from I/O the task awaits, not from parsing a header or a string.
+        head_calls = [
+            c for c in f.calls
+            if c.awaited and c.src.start >= ctx.fs.scan.starts[r.start_tok]
+            and (c.name == call.split("::")[-1] or c.written == call)
+        ]
+        if head_calls or r.kind == "arm" and ".await" in r.keyword:
+            flags.add("awaited")
         slots = {"pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:], "call": call}
         logs = [lg for lg in f.logs if lg.region == r.id]
         if logs:
@@ -120,6 +128,27 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("in-loop")
         proof = [ctx.proof(ctx.region_src(f, r))]
         out.append(make("err_arm", f.name, slots, proof, flags))
+    return merge_alike(out, "call")
+
+
+def merge_alike(claims: list[Claim], key: str) -> list[Claim]:
+    """Claims equal but for ``key`` become one claim listing every value of ``key``: two
+    `if let Err(e) = step().await { log; sleep; continue }` blocks are one behaviour."""
+    out: list[Claim] = []
+    for c in claims:
+        same = next(
+            (o for o in out if o.kind == c.kind and o.flags == c.flags
+             and [kv for kv in o.slots if kv[0] != key] == [kv for kv in c.slots if kv[0] != key]),
+            None,
+        )
+        if same is None:
+            out.append(c)
+            continue
+        values = same.get(key).split(LIST_SEP)
+        if c.get(key) not in values:
+            values.append(c.get(key))
+        slots = {k: (LIST_SEP.join(values) if k == key else v) for k, v in same.slots}
+        out[out.index(same)] = make(c.kind, c.subject, slots, same.proof + c.proof, same.flags)
     return out
 
 
@@ -163,17 +192,25 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
         flags = {"tail"}
         if " ".join(f.tail.text.split()) == "Ok(())":
             flags.add("ok-unit")
+        if any(s.handle == "dropped" and s.src.end <= f.tail.start for s in f.spawns):
+            flags.add("after-spawn")
         if loop is not None and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]:
             flags.add("after-loop")
         out.append(make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags))
     for e in f.exits:
         if e.kind != "return" or not f.own(e.region):
             continue
-        conds, arm, negated = guard_of(f, e.region)
+        conds, arm, negated = guard_of(f, e.region, loop.id if loop else None)
         slots = {"expr": e.expr or "()"}
+        flags = {"early"}
         if conds and not negated:
             slots["guard"] = codes(*conds)
-        flags = {"early"}
+            flags.add("guarded")
+        if arm:
+            slots["arm"] = arm
+            flags.add("in-arm")
+        if negated:
+            flags.add("negated")
         if loop is not None and f.flow.inside(e.region, loop.id):
             flags.add("in-loop")
         out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))

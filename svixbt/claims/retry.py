@@ -23,6 +23,77 @@ def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _jitters(ctx, f)
     out += _clamps(ctx, f)
     out += _floors(ctx, f)
+    out += _retry_with(ctx, f)
+    out += _schedule_steps(ctx, f)
+    out += _give_ups(ctx, f)
+    return out
+
+
+def _retry_with(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A call handed a const schedule of waits: `Retry::new(should_retry, RETRY_SCHEDULE)`."""
+    out: list[Claim] = []
+    named = {s.name: s for s in f.schedules if s.region == -1}
+    for c in f.calls:
+        if c.kind != "fn":
+            continue
+        hits = [a for a in c.args if a.lstrip("&") in named]
+        if len(hits) != 1:
+            continue
+        s = named[hits[0].lstrip("&")]
+        slots = {
+            "ctor": c.written, "schedule": s.name, "count": str(len(s.seconds)),
+            "first": human_duration(s.seconds[0]), "last": human_duration(s.seconds[-1]),
+        }
+        others = [a for a in c.args if a not in hits and re.fullmatch(r"[a-z_]\w*", a)]
+        if len(others) == 1 and others[0] not in {p for p, _ in f.params}:
+            slots["predicate"] = others[0]
+        flags = {"doubling"} if all(
+            abs(b - 2 * a) < 1e-9 for a, b in zip(s.seconds, s.seconds[1:], strict=False)
+        ) else set()
+        out.append(make("retry_with", f.name, slots, [ctx.proof(c.src), ctx.proof(s.src)], flags))
+    return out
+
+
+def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`sleep(x[0])` and `x = &x[1..]`: each retry takes the next wait off the schedule."""
+    out: list[Claim] = []
+    for w in f.waits:
+        m = re.fullmatch(r"\*?(.+?)\s*\[\s*0\s*\]", w.arg)
+        if w.role != "sleep" or not m:
+            continue
+        name = m.group(1)
+        steps = [a for a in f.assigns if a.var == name and not a.is_let
+                 and re.fullmatch(rf"&\s*{re.escape(name)}\s*\[\s*1\s*\.\.\s*\]", a.value)]
+        if not steps:
+            continue
+        out.append(make(
+            "schedule_step", f.name,
+            {"head": w.arg, "step": " ".join(steps[0].src.text.split()).rstrip(";"), "list": name},
+            [ctx.proof(w.src), ctx.proof(steps[0].src)],
+        ))
+    return out
+
+
+def _give_ups(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """In an error branch, `if cond { ..return the error.. } else { ..sleep.. }`: it stops
+    retrying when `cond` holds."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for r in f.flow.regions:
+        if r.kind != "if" or not f.own(r.id):
+            continue
+        if not any(a.kind == "arm" and a.head.startswith("Err") for a in f.flow.chain(r.id)):
+            continue
+        other = next((e for e in f.flow.regions if e.kind == "else" and e.start_tok >= 0
+                      and e.parent == r.parent and e.head == r.head), None)
+        if other is None:
+            continue
+        sleeps_else = any(w.role == "sleep" and f.flow.inside(w.region, other.id) for w in f.waits)
+        sleeps_then = any(w.role == "sleep" and f.flow.inside(w.region, r.id) for w in f.waits)
+        hands_back = any(c.name == "Err" and f.flow.inside(c.region, r.id) for c in f.calls)
+        if sleeps_else and not sleeps_then and hands_back:
+            out.append(make("give_up", f.name, {"cond": r.head},
+                            [ctx.proof(ctx.region_src(f, r))]))
     return out
 
 

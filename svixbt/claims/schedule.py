@@ -84,15 +84,37 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     loop = main_loop(f)
     if loop is not None:
         out += _loop_claims(ctx, f, loop)
-    for w in f.waits:
-        if not f.own(w.region):
-            continue
-        c = _wait_claim(ctx, f, w, loop)
-        if c is not None:
-            out.append(c)
+    waits: list[Claim] = []
+    for w, via in own_waits(ctx, f):
+        c = _wait_claim(ctx, f, w, loop, via)
+        if c is not None and c not in waits:
+            waits.append(c)
+    from .failures import merge_alike
+
+    out += merge_alike(waits, "arm")
     out += _adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
     out += _select_claims(ctx, f)
+    out += _cancel_checks(ctx, f, loop)
+    return out
+
+
+def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    """`if shutdown.is_cancelled() { break; }` inside the loop: shutdown noticed after a wait."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    if loop is None:
+        return out
+    for r in f.flow.regions:
+        if r.kind != "if" or not f.flow.inside(r.id, loop.id) or not SHUTDOWN_WORD.search(r.head):
+            continue
+        if r.head.startswith("let "):
+            continue
+        exits = [e for e in f.exits if e.region == r.id and e.kind in ("break", "return")]
+        if exits:
+            action = f"{exits[0].kind} {exits[0].expr}".strip()
+            out.append(make("shutdown_check", f.name, {"cond": r.head, "action": action},
+                            [ctx.proof(ctx.region_src(f, r))]))
     return out
 
 
@@ -129,7 +151,31 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     return out
 
 
-def _wait_claim(ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None) -> Claim | None:
+def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
+    """The waits of the item's own task, each with the same-file helper it goes through ("" for
+    a tokio call written in the item itself): `nap(d, &shutdown).await`, where `nap` sleeps with
+    `tokio::time::sleep`, is a sleep on `d` through `nap`."""
+    out: list[tuple[Wait, str]] = [(w, "") for w in f.waits if f.own(w.region)]
+    for c in f.calls:
+        if c.kind != "fn" or not c.awaited or not f.own(c.region) or "::" in c.written:
+            continue
+        helper = ctx.local_fn(c.written)
+        if helper is None or helper.index == f.index:
+            continue
+        sleeps = [w for w in helper.waits if w.role == "sleep" and helper.own(w.region)
+                  and w.mechanism.startswith("tokio::")]
+        if not sleeps:
+            continue
+        arg = c.args[0] if c.args else ""
+        var = arg if arg.isidentifier() else ""
+        out.append((Wait("sleep", sleeps[0].mechanism, c.written, arg, None, c.region, c.src,
+                         var=var), c.written))
+    return out
+
+
+def _wait_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str = ""
+) -> Claim | None:
     assert f.flow is not None
     flags: set[str] = {w.role}
     in_loop = loop is not None and f.flow.inside(w.region, loop.id)
@@ -194,6 +240,13 @@ def _wait_claim(ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None) ->
         return make("timeout", f.name, slots, proof, flags)
     # A sleep.
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    if via:
+        slots["via"] = via
+        flags.add("via-helper")
+        helper = ctx.local_fn(via)
+        if helper is not None and any(r.kind == "select-handler" and "cancel" in r.detail
+                                      for r in (helper.flow.regions if helper.flow else [])):
+            flags.add("helper-cancellable")
     if conds and not negated:
         slots["guard"] = codes(*conds)
         flags.add("guarded")
@@ -236,7 +289,7 @@ def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """`sleep_time = if rows < BATCH { Some(IDLE) } else { None }` inside the loop, read back as
     the duration of the next sleep, and `sleep_time = Some(ON_ERROR)` in an error arm."""
     assert f.flow is not None
-    sleeps = [w for w in f.waits if w.role == "sleep" and f.own(w.region)]
+    sleeps = [w for w, _ in own_waits(ctx, f) if w.role == "sleep"]
     # Only a variable read through `if let Some(d) = var` makes `None` mean "no wait".
     sources = {v for v, some in (_source_var(f, w) for w in sleeps) if some}
     out: list[Claim] = []

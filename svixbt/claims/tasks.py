@@ -3,6 +3,8 @@ index), and who calls it — with "only" reserved for caller sets known to be co
 
 from __future__ import annotations
 
+import re
+
 from ..crate_index import Context
 from ..facts import ItemFacts, Src
 from ..flow import Region
@@ -26,6 +28,53 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)
+    out += _callee_waits(ctx, f)
+    return out
+
+
+def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A fn of another file (or a method) this item awaits that waits with tokio itself:
+    `retry.run(..)` where `retry = Retry::new(..)` and `Retry::run` sleeps."""
+    from ..facts import item_facts
+
+    assert f.flow is not None
+    idx = ctx.index
+    if ctx.file_idx is None:
+        return []
+    out: list[Claim] = []
+    types = {}
+    for a in f.assigns:
+        m = re.match(r"([A-Z]\w*)::\w+\(", a.value)
+        if a.is_let and m:
+            types[a.var] = m.group(1)
+    for c in f.calls:
+        if not f.own(c.region):
+            continue
+        targets = []
+        if c.kind == "method" and c.receiver in types:
+            targets = idx._by_module.get((types[c.receiver], c.name), [])
+        elif c.kind == "fn" and (ctx.local_fn(c.written) is None):
+            from ..crate_index import _resolve_target
+
+            targets = _resolve_target(idx, ctx.file_idx, c.written.split("::"), "")
+        if len(targets) != 1:
+            continue
+        d = targets[0]
+        tf = item_facts(idx.files[d.file], d.item)
+        mechs = [w.mechanism for w in tf.waits
+                 if w.role != "tick" and tf.own(w.region) and w.mechanism.startswith("tokio::")]
+        if not mechs:
+            continue
+        callee = f"{d.owner}::{d.name}" if d.owner else c.written
+        slots = {"callee": callee, "wait_mechs": codes(*dict.fromkeys(mechs))}
+        if d.file != ctx.file_idx:
+            slots["callee_file"] = ctx.other_display(d.file)
+        w = next(w for w in tf.waits if w.mechanism == mechs[0])
+        proof = [ctx.proof(c.src),
+                 Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text)]
+        claim = make("callee_waits", f.name, slots, proof)
+        if claim not in out:
+            out.append(claim)
     return out
 
 
@@ -83,6 +132,19 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
         if logs:
             slots["level"] = logs[0].level
+            levels = list(dict.fromkeys(lg.level for lg in logs))
+            slots["levels"] = " and ".join(levels)
+            if {"warn", "error"} & set(levels):
+                flags.add("logs-failures")
+        # The work each round of a spawned loop does: its method calls on shared state.
+        work = [
+            c.src.text for c in f.calls
+            if c.kind == "method" and f.flow.task_of(c.region).id == reg.id
+            and f.flow.loop_of(c.region) is not None and c.name not in ("tick", "await", "clone")
+            and len(c.src.text) <= 40 and "\n" not in c.src.text
+        ]
+        if inner_loop and work:
+            slots["work"] = codes(*list(dict.fromkeys(work))[:3])
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
@@ -197,10 +259,16 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
     if not sites:
         return []
     names = list(dict.fromkeys(s.caller_name for s in sites if s.caller_name))
+    if not names:
+        return []  # called from a static's initialiser or a macro at file level
     files = list(dict.fromkeys(ctx.other_display(s.file) for s in sites))
     flags = set()
     if ctx.index.callers_complete(d):
         flags.add("complete")
+    if d.visibility == "pub":
+        flags.add("pub")
+    if ctx.index.root is None:
+        flags.add("no-crate")
     if files == [ctx.display]:
         flags.add("same-file")
     proof = [Proof(ctx.other_display(s.file), s.src.start, s.src.end, s.src.text) for s in sites]
@@ -213,11 +281,14 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
     ]
 
 
-def _own_tokio_waits(f: ItemFacts) -> list[tuple[str, Src]]:
-    """Tokio wait mechanisms the item's own task uses, first use of each."""
+def _own_tokio_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[str, Src]]:
+    """Tokio wait mechanisms the item's own task uses (itself or through a same-file wait
+    helper such as a cancellable `nap`), first use of each."""
+    from .schedule import own_waits
+
     out: dict[str, Src] = {}
-    for w in f.waits:
-        if w.role != "tick" and f.own(w.region) and w.mechanism.startswith("tokio::"):
+    for w, _ in own_waits(ctx, f):
+        if w.role != "tick" and w.mechanism.startswith("tokio::"):
             out.setdefault(w.mechanism, w.src)
     return list(out.items())
 
@@ -232,7 +303,7 @@ def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         if tidx == idx or tf.flow is None or tf.item.parent is not None:
             continue
         loop = main_loop(tf)
-        waits = _own_tokio_waits(tf)
+        waits = _own_tokio_waits(ctx, tf)
         if loop is None or not waits:
             continue
         path = _call_path(ctx, tidx, idx)

@@ -1,0 +1,147 @@
+"""Claims on trap fixtures of our own: for each false pattern a careless writer makes, the claim
+that must be made, and the false one that must not (issue 11)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.compose import compose_examples
+from svixbt.evidence import Indexes, file_context
+from svixbt.pipeline import scan_file
+
+TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+
+
+@pytest.fixture(scope="module")
+def indexes() -> Indexes:
+    return Indexes()
+
+
+def ctx_of(indexes: Indexes, name: str) -> FileContext:
+    return file_context(scan_file(TRAPS / name), indexes)
+
+
+def claims(ctx: FileContext, item: str) -> list[Claim]:
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
+    return claims_for(ctx, idx)
+
+
+def kinds(cl: list[Claim], kind: str) -> list[Claim]:
+    return [c for c in cl if c.kind == kind]
+
+
+def thinks_about(ctx: FileContext, item: str) -> list[str]:
+    return [
+        ex.think for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == item
+    ]
+
+
+def test_helper_in_a_per_item_spawn_runs_in_that_task_not_in_the_join(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "pump.rs")
+    (runs,) = kinds(claims(ctx, "handle_job"), "runs_in")
+    assert runs.get("kind") == "spawned"
+    assert runs.get("by") == "pump_loop"
+    assert runs.get("repeated") == "for job in batch"
+    assert "universal" in runs.flags  # private, every caller known
+    for think in thinks_about(ctx, "handle_job"):
+        assert "join" not in think
+
+
+def test_the_pump_itself_is_a_join_branch_and_join_is_said_the_right_way(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "pump.rs")
+    (runs,) = kinds(claims(ctx, "pump_loop"), "runs_in")
+    assert (runs.get("kind"), runs.get("by"), runs.get("ordinal")) == ("join-branch", "run", "first")
+    texts = " ".join(thinks_about(ctx, "pump_loop"))
+    assert "tokio::join!" in texts
+    assert "only makes progress when it yields" not in texts
+    assert re.search(r"advances while it is polled|makes progress while it is polled", texts)
+
+
+def test_a_spawned_monitors_interval_is_not_the_loops_cadence(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "monitor.rs")
+    cl = claims(ctx, "watch_queue_depth")
+    assert not kinds(cl, "interval")
+    (sleep,) = kinds(cl, "sleep")
+    assert sleep.get("dur") == "30 seconds"
+    (spawn,) = kinds(cl, "spawn")
+    assert spawn.get("interval_dur") == "500 milliseconds"
+    for think in thinks_about(ctx, "watch_queue_depth"):
+        for sentence in re.split(r"(?<=\.) ", think):
+            if "500 milliseconds" in sentence:
+                assert "task" in sentence  # said of the spawned task, never of the loop
+
+
+def test_a_pub_fn_called_from_another_file_gets_no_only(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "retry.rs")
+    (callers,) = kinds(claims(ctx, "backoff_for"), "callers")
+    assert "complete" not in callers.flags
+    assert "pub" in callers.flags
+    assert callers.get("files").split("\x1f") == ["traps/src/pump.rs", "traps/src/retry.rs"]
+    for ex in compose_examples(ctx):
+        assert not re.search(r"\bonly (called|caller)|no other|nowhere else", ex.think)
+
+
+def test_a_doc_comment_the_code_contradicts_is_not_quoted(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "ledger.rs")
+    assert not kinds(claims(ctx, "expire_entries"), "doc")  # says nullify, also deletes
+    assert kinds(claims(ctx, "ledger_sweeper"), "doc")  # a doc with no verb to contradict
+    for ex in compose_examples(ctx):
+        assert "Nullifies" not in ex.think and "Nullifies" not in ex.user
+
+
+def test_a_conditional_log_keeps_its_condition(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "pump.rs")
+    (debug,) = [c for c in kinds(claims(ctx, "pump_loop"), "log") if c.get("level") == "debug"]
+    assert debug.get("guard") == "taken > 0"
+    for ex in compose_examples(ctx):
+        for text in (ex.think, ex.user):
+            for sentence in re.split(r"(?<=[.;]) ", text):
+                if "tracing::debug!" in sentence or "pulled a batch" in sentence:
+                    assert "`taken > 0`" in sentence
+
+
+def test_a_parameter_named_like_a_helper_is_not_a_call(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "retry.rs")
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "retry_loop")
+    assert "retry_after" not in [c.written for c in ctx.facts[idx].calls]
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "retry_loop":
+            assert "fn retry_after" not in ex.code
+
+
+def test_backoff_factor_cap_and_jitter_are_evaluated(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "retry.rs")
+    cl = claims(ctx, "backoff_for")
+    (backoff,) = kinds(cl, "backoff")
+    assert (backoff.get("factor"), backoff.get("cap"), backoff.get("initial")) == (
+        "2",
+        "5 minutes",
+        "1 second",
+    )
+    (jitter,) = kinds(cl, "jitter")
+    assert (jitter.get("pct"), jitter.get("const")) == ("10%", "JITTER")
+
+
+def test_shutdown_through_a_select_branch(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "ledger.rs")
+    cl = claims(ctx, "ledger_sweeper")
+    (branch,) = kinds(cl, "shutdown_branch")
+    assert (branch.get("future"), branch.get("action")) == ("shutdown.cancelled()", "break")
+    (sleep,) = kinds(cl, "sleep")
+    assert "raced-with-cancel" in sleep.flags
+
+
+def test_every_proof_reads_the_same_in_its_source(indexes: Indexes) -> None:
+    for name in ("pump.rs", "monitor.rs", "retry.rs", "ledger.rs"):
+        ctx = ctx_of(indexes, name)
+        texts = {ctx.other_display(i): f.text for i, f in enumerate(ctx.index.files)}
+        for idx in ctx.facts:
+            for c in claims_for(ctx, idx):
+                for p in c.proof:
+                    assert texts[p.file][p.start : p.end] == p.text, (c.kind, p)

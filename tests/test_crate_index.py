@@ -1,0 +1,111 @@
+"""The crate index: call sites resolved through `use` and paths, and where each fn runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from svixbt.crate_index import CrateIndex, build_index
+
+TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+
+
+def fn(idx: CrateIndex, name: str, owner: str = ""):  # type: ignore[no-untyped-def]
+    return next(d for d in idx.fns if d.name == name and d.owner == owner and not d.is_test)
+
+
+def test_sites_resolve_through_use_and_module_paths() -> None:
+    idx = build_index(TRAPS / "pump.rs")
+    assert idx.complete and idx.crate_name == "trap_crate"
+    backoff = fn(idx, "backoff_for")
+    callers = sorted((idx.rel[s.file], s.caller_name) for s in idx.callers(backoff))
+    assert callers == [("src/pump.rs", "handle_job"), ("src/retry.rs", "retry_loop")]
+    pump = fn(idx, "pump_loop")
+    assert [(idx.rel[s.file], s.caller_name) for s in idx.callers(pump)] == [("src/lib.rs", "run")]
+
+
+def test_completeness_needs_a_private_fn_and_no_hidden_callers() -> None:
+    idx = build_index(TRAPS / "pump.rs")
+    assert idx.callers_complete(fn(idx, "handle_job"))
+    assert not idx.callers_complete(fn(idx, "pump_loop"))  # pub: other crates may call it
+
+
+def test_a_fn_passed_as_a_value_has_unknowable_callers(tmp_path: Path) -> None:
+    write_crate(
+        tmp_path,
+        {"lib.rs": "fn check(x: &u8) -> bool { *x > 0 }
+fn go(v: Vec<u8>) { v.iter().filter(check); }
+"
+         "fn direct() { check(&1); }
+"},
+    )
+    idx = build_index(tmp_path / "src" / "lib.rs")
+    check = fn(idx, "check")
+    assert [s.caller_name for s in idx.callers(check)] == ["direct"]
+    assert not idx.callers_complete(check)  # `filter(check)` calls it where we cannot see
+
+
+def test_context_follows_private_callers_up_to_the_spawn() -> None:
+    idx = build_index(TRAPS / "pump.rs")
+    (ctx,) = idx.contexts(fn(idx, "deliver")) or []
+    assert (ctx.kind, ctx.by, ctx.mechanism, ctx.repeated) == (
+        "spawned", "pump_loop", "tokio::spawn", "for job in batch",
+    )
+    assert ctx.path == ("handle_job", "pump_loop")
+    assert idx.contexts(fn(idx, "pump_loop")) is None  # pub: not known for all callers
+
+
+def test_join_branch_context_names_the_other_branches() -> None:
+    idx = build_index(TRAPS / "pump.rs")
+    (site,) = idx.callers(fn(idx, "pump_loop"))
+    (ctx,) = idx.site_context(site) or []
+    assert (ctx.kind, ctx.index, ctx.siblings) == ("join-branch", 0, 2)
+    assert ctx.branch_calls == ("pump::pump_loop", "monitor::watch_queue_depth")
+
+
+def write_crate(root: Path, files: dict[str, str]) -> None:
+    (root / "Cargo.toml").write_text('[package]\nname = "demo-crate"\n', encoding="utf-8")
+    for rel, text in files.items():
+        p = root / "src" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def test_super_crate_name_and_type_paths(tmp_path: Path) -> None:
+    write_crate(
+        tmp_path,
+        {
+            "lib.rs": "pub mod jobs;\npub struct Pool;\nimpl Pool { pub fn open() -> Pool { Pool } }\n",
+            "jobs/mod.rs": "pub mod sweep;\nfn helper() {}\n",
+            "jobs/sweep.rs": (
+                "fn run() { super::helper(); crate::Pool::open(); }\n"
+                "fn other() { demo_crate::Pool::open(); }\n"
+            ),
+        },
+    )
+    idx = build_index(tmp_path / "src" / "lib.rs")
+    helper = fn(idx, "helper")
+    assert [s.caller_name for s in idx.callers(helper)] == ["run"]
+    open_ = fn(idx, "open", "Pool")
+    assert sorted(s.caller_name for s in idx.callers(open_)) == ["other", "run"]
+
+
+def test_a_same_named_fn_elsewhere_is_not_a_caller(tmp_path: Path) -> None:
+    write_crate(
+        tmp_path,
+        {
+            "lib.rs": "mod a;\nmod b;\n",
+            "a.rs": "fn tick() {}\nfn go() { tick(); }\n",
+            "b.rs": "fn tick() {}\nfn stop() { tick(); }\n",
+        },
+    )
+    idx = build_index(tmp_path / "src" / "a.rs")
+    a_tick = next(d for d in idx.fns if d.name == "tick" and idx.rel[d.file] == "src/a.rs")
+    assert [s.caller_name for s in idx.callers(a_tick)] == ["go"]
+
+
+def test_unreadable_file_makes_the_crate_incomplete(tmp_path: Path) -> None:
+    write_crate(tmp_path, {"lib.rs": "mod a;\nfn f() {}\n", "a.rs": "fn g() { }\n"})
+    (tmp_path / "src" / "bad.rs").write_bytes(b"\xff\xfe not utf-8")
+    idx = build_index(tmp_path / "src" / "lib.rs")
+    assert not idx.complete
+    assert not idx.callers_complete(fn(idx, "f"))

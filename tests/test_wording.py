@@ -1,0 +1,152 @@
+"""The wording tables: what every template may and may not hold, and that each renders.
+
+Templates are the only English the tool writes; these tests hold them to the rules that keep a
+sentence from saying anything its claim does not carry.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from svixbt.checks import LITERAL_CODE
+from svixbt.claims.core import KINDS, make
+from svixbt.focus import FOCI
+from svixbt.render import CODE_SLOTS, FIELD, Rendered, Renderer, Row
+from svixbt.wording import requests as rq
+from svixbt.wording import think as th
+
+TABLES: dict[str, tuple[Row, ...]] = {
+    "THINK": th.THINK,
+    "TOKIO": th.TOKIO,
+    "PAIR_THINK": th.PAIR_THINK,
+    "MODULE_THINK": th.MODULE_THINK,
+    "CRITERIA": rq.CRITERIA,
+}
+ROWS = [(name, i, row) for name, rows in TABLES.items() for i, row in enumerate(rows)]
+CONTEXT_SLOTS = {"fn", "file", "fn2", "subject"}
+
+
+def _texts(entries: tuple[object, ...]) -> list[str]:
+    return [e if isinstance(e, str) else e[0] for e in entries]  # type: ignore[index]
+
+
+FOCUS_TEXTS = [
+    (table, focus, text)
+    for table, d in (
+        ("OPENERS", th.OPENERS), ("TITLES", rq.TITLES), ("ASKS", rq.ASKS), ("WHY", rq.WHY),
+        ("SYMPTOMS", rq.SYMPTOMS), ("REFACTORS", rq.REFACTORS),
+    )
+    for focus, entries in d.items()
+    for text in _texts(entries)
+]
+
+
+@pytest.mark.parametrize(("table", "i", "row"), ROWS, ids=[f"{t}-{i}" for t, i, _ in ROWS])
+def test_rows_read_only_declared_slots(table: str, i: int, row: Row) -> None:
+    _, required, optional = KINDS[row.kind]
+    allowed = set(required) | set(optional) | CONTEXT_SLOTS
+    assert row.slots_used() <= allowed, row.slots_used() - allowed
+    assert set(row.needs) <= allowed
+
+
+@pytest.mark.parametrize(("table", "i", "row"), ROWS, ids=[f"{t}-{i}" for t, i, _ in ROWS])
+def test_template_text_holds_no_number_and_no_code_of_its_own(
+    table: str, i: int, row: Row
+) -> None:
+    for v in row.variants:
+        literal = FIELD.sub("", v)
+        assert not re.search(r"\d", literal), v
+        for span in re.findall(r"`([^`]*)`", literal):
+            assert span in LITERAL_CODE, f"`{span}` in {v!r}"
+
+
+@pytest.mark.parametrize(("table", "focus", "text"), FOCUS_TEXTS)
+def test_focus_texts_name_only_the_record(table: str, focus: str, text: str) -> None:
+    used = {m.group(1) for m in FIELD.finditer(text)}
+    assert used <= {"fn", "file", "fn2"}, used
+    literal = FIELD.sub("", text)
+    assert "`" not in literal and not re.search(r"\d", literal)
+
+
+def test_every_focus_has_its_texts() -> None:
+    ids = {f.id for f in FOCI} | {"module", "pair"}
+    for table in (th.OPENERS, rq.TITLES, rq.ASKS, rq.WHY, rq.SYMPTOMS, rq.REFACTORS):
+        assert ids <= set(table), ids - set(table)
+
+
+def test_every_says_kind_is_a_claim_kind() -> None:
+    for f in FOCI:
+        for entry in f.says:
+            assert entry.split(":")[0] in KINDS, (f.id, entry)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        r"\bit should \w+s\b",
+        r"\bshould (?:called|generates|runs)\b",
+        r"\b(\w+) \1\b",
+        r"\s[,.;:]",
+        r"  ",
+    ],
+)
+def test_grammar_slips_that_templates_made_before(bad: str) -> None:
+    texts = [v for _, _, row in ROWS for v in row.variants] + [t for _, _, t in FOCUS_TEXTS]
+    texts += [t for frames in rq.FRAMES.values() for t in frames]
+    def placeholders(t: str) -> str:
+        n = iter(range(1000))
+        return FIELD.sub(lambda m: f"F{next(n)}", t)
+
+    offenders = [t for t in texts if re.search(bad, placeholders(t))]
+    assert not offenders, offenders[:3]
+
+
+def _sample(kind: str, slots: set[str]) -> dict[str, str]:
+    out = {}
+    for s in slots:
+        if s in ("count", "siblings"):
+            out[s] = "3"
+        elif s in ("dur", "idle_dur", "cap", "initial", "first", "last", "interval_dur", "sleep_dur"):
+            out[s] = "10 seconds"
+        else:
+            out[s] = f"x_{s}"
+    return out
+
+
+@pytest.mark.parametrize(("table", "i", "row"), ROWS, ids=[f"{t}-{i}" for t, i, _ in ROWS])
+def test_every_variant_renders_and_traces_its_fills(table: str, i: int, row: Row) -> None:
+    _, required, optional = KINDS[row.kind]
+    slots = _sample(row.kind, (set(required) | row.slots_used() | set(row.needs)) - CONTEXT_SLOTS)
+    claim = make(row.kind, "subj", slots, [], row.when)
+    for turn in range(len(row.variants)):
+        r = Renderer(0, "k", {"fn": "subj", "file": "f.rs", "fn2": "other"}, turn=turn)
+        out = Rendered("")
+        text = r.claim((row,), claim, "s", out)
+        assert text and "{" not in text
+        for fill in out.fills:
+            assert fill.value in slots.values() or fill.value in ("subj", "f.rs", "other") or (
+                fill.value in slots.get("x", "")
+            ) or any(fill.value in v.split("\x1f") for v in slots.values())
+            if fill.code:
+                assert f"`{fill.value}`" in text
+
+
+def test_code_slots_are_backticked_and_prose_slots_are_not() -> None:
+    claim = make("batch", "f", {"const": "BATCH", "value": "5,000", "callee": "run"}, [])
+    row = Row("batch", ("{const} is {value}, passed to {callee}.",))
+    out = Rendered("")
+    text = Renderer(0, "k", {"fn": "f", "file": "f.rs"}).claim((row,), claim, "s", out)
+    assert text == "`BATCH` is 5,000, passed to `run`."
+    assert "value" not in CODE_SLOTS and "const" in CODE_SLOTS
+
+
+def test_rotation_gives_two_foci_of_one_subject_different_variants() -> None:
+    row = Row("batch", ("first {const}.", "second {const}.", "third {const}."))
+    claim = make("batch", "f", {"const": "B", "value": "1", "callee": "c"}, [])
+    seen = set()
+    for turn in range(3):
+        r = Renderer(7, f"key{turn}", {"fn": "f", "file": "f.rs"}, base="f.rs|f", turn=turn)
+        seen.add(r.claim((row,), claim, "s", Rendered("")))
+    assert len(seen) == 3

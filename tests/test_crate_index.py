@@ -32,11 +32,11 @@ def test_completeness_needs_a_private_fn_and_no_hidden_callers() -> None:
 def test_a_fn_passed_as_a_value_has_unknowable_callers(tmp_path: Path) -> None:
     write_crate(
         tmp_path,
-        {"lib.rs": "fn check(x: &u8) -> bool { *x > 0 }
-fn go(v: Vec<u8>) { v.iter().filter(check); }
-"
-         "fn direct() { check(&1); }
-"},
+        {
+            "lib.rs": "fn check(x: &u8) -> bool { *x > 0 }\n"
+            "fn go(v: Vec<u8>) { v.iter().filter(check); }\n"
+            "fn direct() { check(&1); }\n"
+        },
     )
     idx = build_index(tmp_path / "src" / "lib.rs")
     check = fn(idx, "check")

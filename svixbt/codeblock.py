@@ -886,6 +886,13 @@ def build_code(
             continue
         chosen += new
         context |= lines
+        if key[0] == "item" and fs.items[key[1]].kind == "fn":
+            # What a helper needs to read right comes too: its types, consts, statics and the
+            # macro invocations defining its names (one more level, never a deeper fn).
+            for sub in resolve_refs(fs, key[1]).counts:
+                target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
+                if sub not in seen and target_kind not in ("fn", "impl", "mod", "trait"):
+                    wanted.append(sub)
     slices = _dedupe(chosen)
     return CodeBlock(
         slices, join_slices(fs.text, [(s.start, s.end) for s in slices]), len(context), dropped

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .claims import Claim, FileContext, claims_for
+from .claims.core import LIST_SEP
 from .codeblock import CodeBlock, build_code, module_allowed
 from .focus import FOCI, FocusDef, is_helper_logic, is_task
 from .render import Fill, Rendered, Renderer, Row
@@ -27,7 +28,7 @@ from .wording.requests import (
     TITLES,
     WHY,
 )
-from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO
+from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO, USED_BY
 
 __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
 
@@ -46,6 +47,11 @@ class Plan:
     priority: tuple[int, int, int]
     role: str = "task"
     turn: int = 0  # this plan's place among its subject's plans (rotates wording variants)
+    # For each claim, how many earlier plans of the same subject say it: the n-th saying of a
+    # claim takes the n-th variant after its own starting point, so two examples of one subject
+    # never word one claim the same way when its row has enough variants.
+    nth: dict[Claim, int] = field(default_factory=dict)
+    tokio: list[Claim] = field(default_factory=list)  # claims to name tokio with, if needed
 
 
 @dataclass
@@ -129,6 +135,18 @@ def _focus_claims(
     if fd.callee_kinds:
         for j in _callees(ctx, idx):
             extra += [c for c in claims.get(j, []) if c.kind in fd.callee_kinds]
+    if fd.role == "helper":
+        # How the calling task treats this helper's result and failures: its own claims that
+        # name the call (said with the caller named, from the USED_BY table).
+        name = ctx.facts[idx].name
+        for t, cl in claims.items():
+            if t == idx or idx not in _callees(ctx, t):
+                continue
+            extra += [
+                c for c in cl
+                if (c.kind == "err_arm" and name in c.get("call").split(LIST_SEP))
+                or (c.kind == "batch" and c.get("callee") == name)
+            ]
     pool = own + extra
     out: list[Claim] = []
     for entry in fd.says:
@@ -146,7 +164,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
         role = "task" if idx in tasks else "helper"
         richness = len(claims[idx])
         for fd in FOCI:
-            if fd.role != role:
+            if fd.role != role or not fd.applies(claims[idx]):
                 continue
             premise = fd.premise(claims[idx])
             if not premise:
@@ -168,7 +186,11 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                     break
         # The richest task drives the module example (its key and its wording).
         driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
-        plans.append(Plan(driver, "module", said, said, sorted(subjects), (1, 7, len(said))))
+        # A whole-module example carries the whole module: every non-test item at file level.
+        whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
+        module = Plan(driver, "module", said, said, whole, (1, 7, len(said)))
+        module.tokio = _tokio_claims(module, claims.get(driver, []), {})
+        plans.append(module)
     for subject in {p.subject for p in plans}:
         mine = sorted(
             (p for p in plans if p.subject == subject and p.focus != "module"),
@@ -180,9 +202,25 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             # A claim is said in at most two examples about one subject (its premise always),
             # so the examples of one subject differ in what they say, not only in how.
             p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]
-            for c in p.claims:
+            p.tokio = _tokio_claims(p, claims.get(subject, []), used)
+            for c in [*p.claims, *p.tokio[:1]]:
+                p.nth[c] = used.get(c, 0)
                 used[c] = used.get(c, 0) + 1
     return plans
+
+
+def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list[Claim]:
+    """When none of a plan's claims carries a tokio mechanism, the claim that will name the one
+    the subject (or the task it runs in) really uses: the least said so far among them, so the
+    aside is not the same sentence in every example of the subject."""
+    if any("tokio::" in v for c in plan.claims for _, v in c.slots):
+        return []
+    kinds = TOKIO_KINDS[plan.role]
+    found = [
+        c for c in pool
+        if c.kind in kinds and c not in plan.claims and any("tokio::" in v for _, v in c.slots)
+    ]
+    return sorted(found, key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
 
 
 # Claim kinds that give a helper its shape; two helpers with the same non-empty set are twins.
@@ -236,20 +274,21 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
     sentences: list[str] = []
     table = {"pair": PAIR_THINK, "module": MODULE_THINK}.get(plan.focus, THINK)
     for n, c in enumerate(plan.claims):
-        s = r.claim(table, c, f"think|{n}", out)
+        # A claim about the task that calls this helper is said with that task named.
+        caller_side = plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]
+        rows = USED_BY if caller_side else table
+        s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0))
         if s and s not in sentences:
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
-        for kind in TOKIO_KINDS[plan.role]:
-            extra = [c for c in pool if c.kind == kind and c not in plan.claims]
-            for c in extra:
-                for table in (TOKIO, THINK):
-                    probe = Rendered("")
-                    s = r.claim(table, c, "think|tokio", probe)
-                    if "tokio" in s:
-                        r.claim(table, c, "think|tokio", out)
-                        sentences.append(s)
-                        return sentences
+        for c in plan.tokio:
+            for rows in (TOKIO, THINK):
+                probe = Rendered("")
+                s = r.claim(rows, c, "think|tokio", probe, dry=True, nth=plan.nth.get(c, 0))
+                if "tokio" in s:
+                    r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0))
+                    sentences.append(s)
+                    return sentences
     return sentences
 
 
@@ -261,35 +300,49 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered) -> list[str]:
         # One criterion per claim kind (two statements with LIMIT ask for the same thing).
         if c.kind in kinds and c.kind != "log":
             continue
-        probe = Rendered("")
-        s = r.claim(CRITERIA, c, f"crit|{n}", probe)
-        # A request names code, it does not paste it: no long expression in a criterion.
-        if not s or s in crit or any(f.code and len(f.value) > MAX_REQUEST_CODE for f in probe.fills):
+        # What the calling task does is not something to ask of this helper.
+        if plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]:
             continue
-        r.claim(CRITERIA, c, f"crit|{n}", out)
+        probe = Rendered("")
+        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c))
+        # A request names code, it does not paste it: no long expression in a criterion.
+        if not s or s in crit or any(f.code and _pasted(f.value) for f in probe.fills):
+            continue
+        r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c))
         crit.append(s)
         kinds.add(c.kind)
     return crit[:4]
+
+
+def _pasted(code: str) -> bool:
+    """A code span a request should not quote: an expression longer than a short one. A name or
+    path (`enable_legacy_message_cleaner`, `tokio::time::sleep`) of any length is fine."""
+    return len(code) > MAX_REQUEST_CODE and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
 
 
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s and not s.startswith("`") else s
 
 
-Option = str | tuple[str, str]
-
-
-def _options(entries: tuple[Option, ...], plan: Plan) -> list[str]:
+def _options(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str]:
     """A focus's texts that hold for this plan: plain ones always, and `(text, kinds)` ones when
     the plan says a claim of one of those kinds (a story about a nap needs a wait to cut short)."""
-    kinds = {c.kind for c in plan.claims + plan.premise}
+    said = plan.claims + plan.premise
     out = []
     for e in entries:
         if isinstance(e, str):
             out.append(e)
-        elif kinds & set(e[1].split()):
-            out.append(e[0])
+            continue
+        for alternative in e[1].split():
+            if all(_said(said, need) for need in alternative.split("+")):
+                out.append(e[0])
+                break
     return out
+
+
+def _said(claims: list[Claim], need: str) -> bool:
+    kind, _, flag = need.partition(":")
+    return any(c.kind == kind and (not flag or flag in c.flags) for c in claims)
 
 
 def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: Rendered) -> str:
@@ -356,8 +409,13 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         if rendered is None:
             continue
         style, user, think, trace, names = rendered
-        # Claims about callees need the callee's code in the block.
-        extra = sorted({_index_of(ctx, c.subject) for c in trace.claims} - {plan.subject, -1})
+        # Claims about callees need the callee's code in the block; claims about the task that
+        # calls a helper are context for a reader, not code the helper needs.
+        callees = set(_callees(ctx, plan.subject))
+        extra = sorted(
+            {_index_of(ctx, c.subject) for c in trace.claims} & (callees | set(plan.items))
+            - {plan.subject, -1}
+        )
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
         ex = Example(plan.subject, plan.focus, style, _key(ctx, plan), block, rules, user, think,

@@ -224,7 +224,8 @@ class CrateIndex:
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
-        """The call a join branch exists for: the last awaited crate-fn call in it."""
+        """The call a join branch exists for: the last awaited plain call in it that runs
+        whenever the branch does ("" when every such call sits under a condition)."""
         t = fs.scan.texts
         found = ""
         for k in range(branch.lo, branch.hi):
@@ -236,6 +237,8 @@ class CrateIndex:
                     while start >= 2 and t[start - 1] == "::":
                         start -= 2
                     if fs.scan.codes[j] == "n" and (start == 0 or t[start - 1] != "."):
+                        if fl.conditions(fl.region_at(start).id, stop=branch.id):
+                            continue
                         found = "::".join(t[start : j + 1 : 2])
         return found
 

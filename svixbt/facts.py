@@ -574,7 +574,8 @@ def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, flo
     call = Call(name, "." + name, name, "method", args, awaited, prop, rid, k, open_, close,
                 r.src(k, close), receiver)
     f.calls.append(call)
-    if name == "tick" and awaited and not args:
+    in_select = f.flow is not None and f.flow.regions[rid].kind == "select-future"
+    if name == "tick" and (awaited or in_select) and not args:
         # The proof spans the receiver too: `interval.tick()`.
         src = r.src(recv_start, close) if receiver else call.src
         f.waits.append(Wait("tick", "tick", receiver + ".tick()", "", None, rid, src,

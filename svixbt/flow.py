@@ -96,7 +96,9 @@ class Flow:
         task boundary."""
         out: list[Region] = []
         for r in self.chain(rid):
-            if r.id == stop or r.kind in TASK_KINDS or r.kind == "loop":
+            # With ``stop`` given, conditions around an inner loop count too: a log in a loop
+            # that only runs `if shutting_down` fires only when shutting down.
+            if r.id == stop or r.kind in TASK_KINDS or (r.kind == "loop" and stop is None):
                 break
             if r.kind in CONDITION_KINDS:
                 out.append(r)
@@ -120,6 +122,7 @@ class _Builder:
         self.hi = hi
         self.imports = imports
         self.regions: list[Region] = []
+        self.guard_ifs: set[int] = set()  # `if` tokens that are match-arm guards
 
     # -- token helpers ----------------------------------------------------------------------
     def close_of(self, k: int) -> int:
@@ -246,7 +249,7 @@ class _Builder:
                         "loop", k + 1, self.close_of(brace), head=(k + 1, brace), keyword=t,
                         start_tok=k,
                     )
-            elif t == "if" and prev != "else":
+            elif t == "if" and prev != "else" and k not in self.guard_ifs:
                 self.if_chain(k, end)
             elif t == "else" and prev != "}" and self.is_open(k + 1, "{"):
                 # `let Some(x) = y else { .. };`: the block runs when the pattern does not match.
@@ -306,6 +309,16 @@ class _Builder:
             arrow = self.until(j, ("=>",), close)
             if arrow >= close:
                 break
+            # `Pat if guard =>`: the guard's `if` is part of the pattern, not a branch.
+            depth = 0
+            for g in range(j, arrow):
+                tg = self.t[g]
+                if self.c[g] == "p" and tg in ("(", "[", "{"):
+                    depth += 1
+                elif self.c[g] == "p" and tg in (")", "]", "}"):
+                    depth -= 1
+                elif tg == "if" and depth == 0 and self.c[g] == "n":
+                    self.guard_ifs.add(g)
             first, stop, nxt = self.arm_body(arrow, close)
             arms.append(
                 self.add("arm", first, stop, head=(j, arrow), keyword=scrut, start_tok=j, index=n)

@@ -57,6 +57,13 @@ class FocusDef:
     says: tuple[str, ...]  # claim kinds the think may say, in this order
     priority: int  # higher first when a file has more examples than the cap
     callee_kinds: tuple[str, ...] = ()  # claims of direct same-file callees it may also say
+    # Claim kinds the subject must have for the focus to make sense at all: a focus about the
+    # passes of a loop needs the subject's own loop (a constructor that hands a schedule to a
+    # task it spawns has no passes).
+    requires: tuple[str, ...] = ()
+
+    def applies(self, claims: list[Claim]) -> bool:
+        return all(any(c.kind == k for c in claims) for k in self.requires)
 
 
 # Claim kinds that make an item a background task on its own.
@@ -112,54 +119,60 @@ _LOOP_WAITS = _any(
 # fmt: off
 FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
-             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10),
+             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10,
+             requires=("loop",)),
     FocusDef("shutdown", "task",
              _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch", "shutdown_check"),
              ("shutdown_loop", "shutdown_wait", "sleep:via-helper", "shutdown_check",
-              "shutdown_branch", "select", "return"), 9),
+              "shutdown_branch", "select", "return:after-loop"), 9, requires=("loop",)),
+    FocusDef("exits", "task", _kinds("select_exit"),
+             ("loop", "select", "select_exit", "interval", "sleep"), 8, requires=("loop",)),
     FocusDef("failure", "task",
              _kinds("err_arm", when="in-loop"),
-             ("err_arm", "log:err-arm", "sleep:err-arm", "propagate", "return"), 9),
+             ("err_arm", "log:err-arm", "sleep:err-arm", "propagate", "return:after-loop"), 9,
+             requires=("loop",)),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned")),
              ("runs_in", "spawn", "join", "select", "interval", "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "batch", "drain"), 8),
     FocusDef("retry", "task",
-             _any(_kinds("backoff"), _kinds("schedule"), _kinds("error_wait"),
+             _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),
                   _kinds("sleep", when="err-arm then-continue")),
              ("loop", "schedule", "backoff", "error_wait", "sleep", "err_arm", "shutdown_branch"),
-             8),
+             8, requires=("loop",)),
     FocusDef("batching", "task", _kinds("batch"),
-             ("batch", "adaptive", "sql"), 7, callee_kinds=("sql",)),
+             ("batch", "adaptive", "sql"), 7, callee_kinds=("sql",), requires=("loop",)),
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "sleep", "loop", "err_arm"), 7),
     FocusDef("polling", "task",
-             _any(_kinds("return", when="early in-loop"), _kinds("drain")),
-             ("loop", "sleep", "return:in-loop", "drain", "batch", "doc"), 8),
+             _any(_kinds("return", when="early in-loop", unless="shutdown in-select"), _kinds("drain")),
+             ("loop", "sleep", "return:in-loop", "drain", "batch", "doc"), 8, requires=("loop",)),
     FocusDef("retry-loop", "task",
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up")),
              ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "return:in-loop", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
-             ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6),
+             ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6,
+             requires=("loop",)),
     FocusDef("observability", "task",
              _at_least(2, _kinds("log")),
-             ("log", "timing"), 5),
+             ("log", "timing"), 5, requires=("loop",)),
     # A task none of the foci above fits still gets one example about its own mechanics.
     FocusDef("task", "task", _kinds(*sorted(MECHANICS)),
-             ("loop", "spawn", "join", "select", "interval", "sleep", "timeout", "retry_with",
-              "schedule_step", "give_up", "return:after-spawn", "return:in-loop", "doc"), 0),
+             ("loop", "spawn", "join", "select", "select_exit", "interval", "sleep", "timeout",
+              "retry_with", "schedule_step", "give_up", "return:after-spawn", "return:in-loop",
+              "return:early", "doc"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
-             ("sql", "gate", "propagate", "callers"), 7),
+             ("sql", "batch", "err_arm", "gate", "propagate", "callers"), 7),
     FocusDef("statement-timeout", "helper", _kinds("statement_timeout"),
-             ("statement_timeout", "transaction", "callers", "on_path"), 6),
+             ("statement_timeout", "transaction", "err_arm", "callers", "on_path"), 6),
     FocusDef("probe", "helper", _kinds("probe"),
-             ("probe", "conversion", "doc", "callers"), 6),
+             ("probe", "conversion", "err_arm", "doc", "callers"), 6),
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
-             ("at_least", "clamp", "jitter", "runs_in"), 8),
+             ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
              ("loop", "err_arm", "sleep", "runs_in"), 7),

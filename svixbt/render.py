@@ -43,7 +43,7 @@ CODE_SLOTS = frozenset(
         "cap_expr", "base", "lo", "hi", "when", "start", "field", "methods", "query", "table",
         "param", "futures", "select", "stmt", "limit_clause", "lock_clause", "local_kw", "value_code",
         "value_set", "idle_value", "tick", "task", "wait_mechs", "subject", "fn2", "ctor",
-        "schedule", "predicate", "step", "list", "work", "callee_file",
+        "schedule", "predicate", "step", "list", "work", "callee_file", "via", "missed", "first",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -102,6 +102,7 @@ class Renderer:
     def __init__(
         self, seed: int, key: str, context: dict[str, str], base: str = "", turn: int = 0
     ) -> None:
+        self.used: dict[int, set[int]] = {}  # per row: variants this record already said
         self.seed = seed
         self.key = key
         self.context = context  # fn, file: always-true names of the record's subject
@@ -139,7 +140,10 @@ class Renderer:
                 return _join(shown, "or")
             if form == "cond":
                 if len(shown) == 1:
-                    verb = "matches" if parts[0].startswith("let ") else "holds"
+                    if parts[0].startswith("let "):
+                        return f"{shown[0]} matches"
+                    # "holds" or "is true": the same meaning, chosen per record and value.
+                    verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]
                     return f"{shown[0]} {verb}"
                 if len(shown) == 2:
                     return f"both {shown[0]} and {shown[1]} hold"
@@ -148,13 +152,24 @@ class Renderer:
 
         return FIELD.sub(one, template)
 
-    def claim(self, rows: Iterable[Row], c: Claim, salt: str, out: Rendered) -> str:
-        """The sentence for ``c`` from the first matching row, or "" when no row matches."""
+    def claim(
+        self, rows: Iterable[Row], c: Claim, salt: str, out: Rendered, dry: bool = False,
+        nth: int | None = None,
+    ) -> str:
+        """The sentence for ``c`` from the first matching row, or "" when no row matches.
+        A ``dry`` call (a probe) leaves no mark: the real call then says the same."""
         slots = {**self.context, "subject": c.subject, **c.slot_map}
         for row in rows:
             if row.matches(c, slots):
                 h = self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
-                template = row.variants[(h + self.turn) % len(row.variants)]
+                n = len(row.variants)
+                first = (h + (self.turn if nth is None else nth)) % n
+                # Two claims of one kind in a record take different variants when they can.
+                used = self.used.setdefault(id(row), set())
+                pick = next((i % n for i in range(first, first + n) if i % n not in used), first)
+                if not dry:
+                    used.add(pick)
+                template = row.variants[pick]
                 text = self.fill(template, slots, out)
                 out.claims.append(c)
                 return text

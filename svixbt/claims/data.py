@@ -94,16 +94,48 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 def _bind(f: ItemFacts, q: Sql) -> str:
-    """The parameter a statement's `$n` placeholders are bound from, when the statement's call
-    passes exactly one of the fn's parameters."""
+    """The parameter the statement's `LIMIT $n` is bound from: the n-th value of the call's
+    bind list (`[limit.into(), other.into()]`), when that value names one of the fn's
+    parameters, or the only parameter the call passes at all."""
     params = {p for p, _ in f.params}
+    m = re.search(r"(?i)\bLIMIT\s+\$(\d+)", q.src.text)
+    if not m:
+        return ""
+    n = int(m.group(1))
     for call in f.calls:
-        if call.src.start <= q.src.start < call.src.end:
-            names = set(re.findall(r"\b[a-z_]\w*\b", " ".join(call.args[1:])))
-            bound = sorted(names & params)
-            if len(bound) == 1 and "$1" in q.src.text:
-                return bound[0]
+        if not call.src.start <= q.src.start < call.src.end or len(call.args) < 2:
+            continue
+        # The values bound to `$1, $2, ..` follow the statement in the call's arguments.
+        at = next((i for i, a in enumerate(call.args) if '"' in a), 0)
+        values = call.args[at + 1 :]
+        if len(values) == 1 and values[0].startswith("[") and values[0].endswith("]"):
+            values = _split_top(values[0][1:-1])
+        if n <= len(values):
+            names = set(re.findall(r"\b[a-z_]\w*\b", values[n - 1])) & params
+            if len(names) == 1:
+                return names.pop()
+        names = set(re.findall(r"\b[a-z_]\w*\b", " ".join(call.args[1:]))) & params
+        if len(names) == 1 and n == 1:
+            return names.pop()
     return ""
+
+
+def _split_top(text: str) -> list[str]:
+    """Split folded code at its top-level commas."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
 
 
 def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -143,7 +175,7 @@ def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("skip-locked")
         slots = {"verbs": codes(*q.verbs), "tables": codes(*q.tables)}
         bind = _bind(f, q)
-        if bind and q.limit and re.search(r"(?i)LIMIT\s+\$1\b", text):
+        if bind and q.limit:
             slots["bind"] = bind
         m = re.search(r"(?i)\bLIMIT\s+(\d+)\b", text)
         if m:

@@ -8,10 +8,11 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .schedule import codes, guard_of, main_loop
+from .schedule import SHUTDOWN_WORD, codes, guard_of, main_loop
 
 __all__ = ["failure_claims", "scrutinee_call"]
 
+_CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
 _CALL = re.compile(r"((?:[A-Za-z_]\w*::)*[a-z_]\w*)\s*\(")
 
 
@@ -157,7 +158,11 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
     qs = [e for e in f.exits if e.kind == "question" and f.own(e.region)]
     if not qs:
         return []
-    calls = [c for c in f.calls if c.propagates and f.own(c.region)]
+    # `x.map_err(..)?` propagates the error of the call it wraps, not of `map_err`.
+    calls = [
+        c for c in f.calls
+        if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS
+    ]
     # A method reads best as the call it is (`commit()`); a fn by its path.
     names = list(
         dict.fromkeys(
@@ -180,9 +185,10 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
         elif inside:
             flags.add("in-loop")
     proof = [ctx.proof(c.src) for c in calls] or [ctx.proof(q.src) for q in qs]
-    return [
-        make("propagate", f.name, {"count": str(len(qs)), "calls": codes(*names)}, proof, flags)
-    ]
+    slots = {"count": str(len(qs))}
+    if names:
+        slots["calls"] = codes(*names)
+    return [make("propagate", f.name, slots, proof, flags)]
 
 
 def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -203,6 +209,13 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
         conds, arm, negated = guard_of(f, e.region, loop.id if loop else None)
         slots = {"expr": e.expr or "()"}
         flags = {"early"}
+        if any(SHUTDOWN_WORD.search(c) for c in conds):
+            flags.add("shutdown")  # the way out a cancelled wait takes
+        handler = next((r for r in f.flow.chain(e.region) if r.kind == "select-handler"), None)
+        if handler is not None:
+            flags.add("in-select")  # said with its select branch
+            if SHUTDOWN_WORD.search(handler.detail) or "cancel" in handler.detail:
+                flags.add("shutdown")
         if conds and not negated:
             slots["guard"] = codes(*conds)
             flags.add("guarded")
@@ -246,8 +259,18 @@ def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         lg = uses[0]
         m = re.search(r"(\w+)\s*=\s*\??\s*" + re.escape(a.var) + r"\.elapsed\(\)", lg.src.text)
-        slots = {"start": a.var}
+        slots = {"start": a.var, "level": lg.level}
         if m:
             slots["field"] = m.group(1)
-        out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)]))
+        conds, arm, negated = guard_of(f, lg.region, main_loop(f).id if main_loop(f) else None)
+        flags = set()
+        if conds and not negated:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
+        if arm:
+            slots["arm"] = arm
+            flags.add("in-arm")
+        if negated:
+            continue
+        out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)], flags))
     return out

@@ -47,12 +47,14 @@ def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str]
     arm = ""
     negated = False
     for r in f.flow.conditions(rid, stop):
+        if r.kind == "select-handler":
+            continue  # a select branch is said with its select, not as a pattern
         if r.kind == "if" and r.head.startswith("let Err(") and not arm:
             # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
             arm = r.head[4:].split("=", 1)[0].strip()
         elif r.kind == "if":
             conds.insert(0, r.head)
-        elif r.kind in ("arm", "select-handler") and not arm:
+        elif r.kind == "arm" and not arm:
             arm = r.head
         elif r.kind in ("else", "let-else"):
             negated = True
@@ -108,13 +110,24 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
     for r in f.flow.regions:
         if r.kind != "if" or not f.flow.inside(r.id, loop.id) or not SHUTDOWN_WORD.search(r.head):
             continue
-        if r.head.startswith("let "):
-            continue
+        if any(a.kind == "select-handler" for a in f.flow.chain(r.id)):
+            continue  # inside a select branch: said with that branch
+        if r.head.startswith("let ") or ".await" in r.head:
+            continue  # `if token.run_until_cancelled(sleep).await.is_none()` is the wait itself
         exits = [e for e in f.exits if e.region == r.id and e.kind in ("break", "return")]
         if exits:
             action = f"{exits[0].kind} {exits[0].expr}".strip()
-            out.append(make("shutdown_check", f.name, {"cond": r.head, "action": action},
-                            [ctx.proof(ctx.region_src(f, r))]))
+            slots = {"cond": r.head, "action": action}
+            # Work awaited in the branch before it leaves (draining workers, a final flush).
+            before = [c for c in f.calls if f.flow.inside(c.region, r.id) and c.src.end
+                      <= exits[0].src.start and (c.awaited or c.kind == "macro" and "join" in c.full)]
+            flags = set()
+            if before:
+                first = before[0]
+                slots["first"] = first.written if first.kind != "method" else first.src.text
+                flags.add("first")
+            out.append(make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))],
+                            flags))
     return out
 
 
@@ -162,8 +175,13 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
         helper = ctx.local_fn(c.written)
         if helper is None or helper.index == f.index:
             continue
-        sleeps = [w for w in helper.waits if w.role == "sleep" and helper.own(w.region)
-                  and w.mechanism.startswith("tokio::")]
+        # A wait helper waits every time it is called (a `nap`), not only on a failure path.
+        sleeps = [
+            w for w in helper.waits
+            if w.role == "sleep" and helper.own(w.region) and w.mechanism.startswith("tokio::")
+            and helper.flow is not None and not helper.flow.conditions(w.region)
+            and helper.flow.loop_of(w.region) is None
+        ]
         if not sleeps:
             continue
         arg = c.args[0] if c.args else ""
@@ -211,6 +229,16 @@ def _wait_claim(
             "mech": w.mechanism, "dur": _dur(w, f), "arg": w.arg, "var": var,
             "tick": tick.src.text if tick.src.text.startswith(var) else "",
         }
+        # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
+        missed = next((c for c in f.calls if c.kind == "method" and c.receiver == var
+                       and c.name == "set_missed_tick_behavior" and c.args), None)
+        if missed is None:
+            flags.add("missed-burst")
+        else:
+            kind = missed.args[0].split("::")[-1].lower()
+            flags.add(f"missed-{kind}")
+            slots["missed"] = missed.args[0]
+            proof.append(ctx.proof(missed.src))
         if negated:
             return None
         if conds:
@@ -355,11 +383,14 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         ]
         futures = [h.detail for h in handlers if h.detail]
         stops = []
+        guards: dict[int, list[str]] = {}
         for h in handlers:
             exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
-            action = next((e.kind for e in exits if e.kind in ("return", "break")), "")
-            if action and _CANCEL_FUTURE.search(h.detail):
-                stops.append((h, action))
+            stop = next((e for e in exits if e.kind in ("return", "break")), None)
+            if stop is not None and _CANCEL_FUTURE.search(h.detail):
+                stops.append((h, stop.kind))
+                conds, _, negated = guard_of(f, stop.region, h.id)
+                guards[h.id] = ["?"] if negated else conds
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
         flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
@@ -373,13 +404,29 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                     [proof], flags,
                 )
             )
+        for h in handlers:
+            if (h, "break") in stops or (h, "return") in stops or not h.detail:
+                continue
+            for e in f.exits:
+                if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
+                    continue
+                arm = next((a.head for a in f.flow.chain(e.region) if a.kind == "arm"
+                            and f.flow.inside(a.id, h.id)), "")
+                slots = {"future": h.detail, "action": f"{e.kind} {e.expr}".strip(),
+                         "select": select}
+                if arm:
+                    slots["arm"] = arm
+                out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
         for h, action in stops:
             hs = ctx.region_src(f, h)
-            out.append(
-                make("shutdown_branch", f.name,
-                     {"future": h.detail, "action": action, "select": select},
-                     [ctx.proof(hs)], flags)
-            )
+            slots = {"future": h.detail, "action": action, "select": select}
+            bflags = set(flags)
+            if guards.get(h.id) == ["?"]:
+                continue  # the stop sits under an `else`: not said
+            if guards.get(h.id):
+                slots["guard"] = codes(*guards[h.id])
+                bflags.add("guarded")
+            out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     # A wait wrapped in `run_until_cancelled(_owned)`: the next line decides what a cancel does.
     for w in f.waits:
         if w.role != "sleep" or not f.own(w.region):

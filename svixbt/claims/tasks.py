@@ -113,6 +113,8 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
+            if sp.repeated.startswith("."):
+                flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
         if sp.handle == "dropped":
             flags.add("detached")
         inner_loop = any(
@@ -314,6 +316,13 @@ def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         if not tf.own(first.region):
             continue  # reached from a task it spawns: that is a runs_in question
         flags = {"in-loop"} if tf.flow.inside(first.region, loop.id) else {"before-loop"}
+        # A call under a condition anywhere along the path means the loop *can* reach it.
+        hop_facts = [tf] + [ctx.local_fn(c.written.split("::")[-1]) for c in path[:-1]]
+        for hf, call in zip(hop_facts, path, strict=True):
+            if hf is not None and hf.flow is not None:
+                stop = loop.id if hf is tf else None
+                if hf.flow.conditions(call.region, stop):
+                    flags.add("conditional")
         chain = [c.written for c in path[1:]]
         slots = {"task": tf.name, "wait_mechs": codes(*(m for m, _ in waits))}
         if chain:

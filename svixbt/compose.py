@@ -203,7 +203,8 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             # so the examples of one subject differ in what they say, not only in how.
             p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]
             p.tokio = _tokio_claims(p, claims.get(subject, []), used)
-            for c in [*p.claims, *p.tokio[:1]]:
+            needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
+            for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
                 p.nth[c] = used.get(c, 0)
                 used[c] = used.get(c, 0) + 1
     return plans
@@ -213,14 +214,14 @@ def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list
     """When none of a plan's claims carries a tokio mechanism, the claim that will name the one
     the subject (or the task it runs in) really uses: the least said so far among them, so the
     aside is not the same sentence in every example of the subject."""
-    if any("tokio::" in v for c in plan.claims for _, v in c.slots):
-        return []
     kinds = TOKIO_KINDS[plan.role]
     found = [
         c for c in pool
         if c.kind in kinds and c not in plan.claims and any("tokio::" in v for _, v in c.slots)
     ]
-    return sorted(found, key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
+    # Claims of the plan itself come last: their own sentence may not have named tokio.
+    found.sort(key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
+    return found + [c for c in plan.claims if any("tokio::" in v for _, v in c.slots)]
 
 
 # Claim kinds that give a helper its shape; two helpers with the same non-empty set are twins.

@@ -174,6 +174,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 Plan(idx, fd.id, said, premise, [idx], (int(role == "task"), fd.priority, richness),
                      role)
             )
+    plans = _drop_twins(ctx, plans)
     plans += _pair_plans(helpers, claims)
     subjects = tasks + helpers
     if len(subjects) >= 2 and module_allowed(ctx.fs):
@@ -222,6 +223,27 @@ def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list
     # Claims of the plan itself come last: their own sentence may not have named tokio.
     found.sort(key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
     return found + [c for c in plan.claims if any("tokio::" in v for _, v in c.slots)]
+
+
+def _shape(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((c.kind, tuple(sorted(c.flags))) for c in plan.claims))
+
+
+def _drop_twins(ctx: FileContext, plans: list[Plan]) -> list[Plan]:
+    """Two methods of one impl that do the same thing (`ack` and `nack`) would make examples
+    that differ only in a name: of plans with the same focus and the same shape of claims, the
+    first method's stays."""
+    kept: list[Plan] = []
+    for p in plans:
+        parent = ctx.fs.items[p.subject].parent
+        twin = parent is not None and any(
+            k.focus == p.focus and k.subject != p.subject
+            and ctx.fs.items[k.subject].parent == parent and _shape(k) == _shape(p)
+            for k in kept
+        )
+        if not twin:
+            kept.append(p)
+    return kept
 
 
 # Claim kinds that give a helper its shape; two helpers with the same non-empty set are twins.

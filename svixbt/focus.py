@@ -69,7 +69,7 @@ class FocusDef:
 # Claim kinds that make an item a background task on its own.
 MECHANICS = frozenset(
     {
-        "spawn", "join", "select", "sleep", "interval", "timeout", "shutdown_loop",
+        "spawn", "join", "select", "sleep", "interval", "timeout", "shutdown_loop", "signal",
         "shutdown_wait", "shutdown_branch", "schedule", "backoff", "adaptive",
     }
 )
@@ -121,6 +121,8 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
              ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10,
              requires=("loop",)),
+    FocusDef("signals", "task", _kinds("signal"),
+             ("signal", "select", "log", "runs_in"), 9),
     FocusDef("shutdown", "task",
              _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch", "shutdown_check"),
              ("shutdown_loop", "shutdown_wait", "sleep:via-helper", "shutdown_check",
@@ -134,7 +136,8 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned")),
-             ("runs_in", "spawn", "join", "select", "interval", "sleep:cancellable",
+             ("runs_in", "spawn", "join", "join_branch", "select", "interval",
+              "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "batch", "drain"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),

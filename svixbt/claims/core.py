@@ -72,6 +72,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
     "spawn": ("a task the item spawns", ("mech", "handle"), ("runs", "repeated", "interval_dur", "sleep_dur", "level", "args", "levels", "work")),
     "join": ("futures joined in the item's task", ("mech", "count"), ("calls",)),
+    "join_branch": ("what one branch of a join runs, and when", ("mech", "ordinal", "call"), ("guard", "else_call")),
+    "signal": ("a process signal the item waits for", ("mech",), ("var",)),
     "select": ("futures raced in a select", ("count", "futures", "select"), ()),
     "runs_in": ("where the item runs", ("kind", "by", "by_file", "mech"), ("ordinal", "siblings", "others", "guard", "repeated", "chain")),
     "callers": ("who calls the item", ("callers", "count"), ("files",)),

@@ -29,6 +29,25 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)
     out += _callee_waits(ctx, f)
+    out += _signals(ctx, f)
+    return out
+
+
+def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`tokio::signal::ctrl_c()` and friends in the item's own task, with the binding they are
+    awaited under (`let ctrl_c = async { .. }`)."""
+    out: list[Claim] = []
+    for c in f.calls:
+        mech = mechanism(c.full)
+        if mech is None or mech.role != "signal" or not f.own(c.region):
+            continue
+        slots = {"mech": mech.path}
+        holder = next((a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None)
+        if holder is not None:
+            slots["var"] = holder.var
+        claim = make("signal", f.name, slots, [ctx.proof(c.src)])
+        if claim not in out:
+            out.append(claim)
     return out
 
 
@@ -79,7 +98,8 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 def _main_call(f: ItemFacts, region: Region) -> str:
-    """The call a task or branch exists for: its last awaited call of a plain fn."""
+    """The call a task or branch exists for: its last awaited call of a plain fn that runs
+    whenever the region does ("" when each such call sits under a condition)."""
     assert f.flow is not None
     found = ""
     for c in f.calls:
@@ -89,6 +109,7 @@ def _main_call(f: ItemFacts, region: Region) -> str:
             and f.flow.inside(c.region, region.id)
             and mechanism(c.full) is None
             and not c.name[:1].isupper()
+            and not f.flow.conditions(c.region, stop=region.id)
         ):
             found = c.written
     return found
@@ -176,6 +197,43 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 [ctx.proof(src)],
             )
         )
+        if len(branches) >= 2:
+            out += _branch_claims(ctx, f, mech.written, branches)
+    return out
+
+
+def _branch_claims(ctx: FileContext, f: ItemFacts, mech: str, branches: list[Region]) -> list[Claim]:
+    """Per branch of a join: the call it awaits, and the plain `if` it runs that call under
+    (with the `else` branch's call, when there is one)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for b in branches:
+        calls = [
+            c for c in f.calls
+            if c.kind == "fn" and c.awaited and f.flow.inside(c.region, b.id)
+            and mechanism(c.full) is None and not c.name[:1].isupper()
+        ]
+        if not calls:
+            continue
+        main = calls[0]
+        conds = f.flow.conditions(main.region, stop=b.id)
+        slots = {"mech": mech, "ordinal": ORDINALS[b.index] if b.index < len(ORDINALS) else "",
+                 "call": main.written}
+        if not slots["ordinal"]:
+            continue
+        if any(r.kind != "if" for r in conds):
+            continue  # under an `else` or an arm: not said as a plain condition
+        if conds:
+            slots["guard"] = codes(*(r.head for r in reversed(conds)))
+            inner = conds[0]
+            other = next((r for r in f.flow.regions if r.kind == "else" and r.head == inner.head
+                          and r.parent == inner.parent), None)
+            if other is not None:
+                alt = [c for c in calls if f.flow.inside(c.region, other.id)]
+                if alt:
+                    slots["else_call"] = alt[0].written
+        out.append(make("join_branch", f.name, slots, [ctx.proof(main.src)],
+                        {"guarded"} if conds else set()))
     return out
 
 

@@ -77,6 +77,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "gate": ("{fn}: make one step optional", "Switch for part of {fn}"),
     "helper-errors": ("{fn}: clearer errors", "Error handling in {fn}"),
     "pair": ("{fn} and {fn2}: one pattern, two helpers", "Twin helpers {fn} / {fn2}"),
+    "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": ("Background job in {file}", "Put the whole of {file} together"),
 }
 
@@ -167,6 +168,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Add {fn} and {fn2} to {file}, built the same way.",
         "{fn} and {fn2} in {file} should share one structure.",
     ),
+    "signals": (
+        "{fn} in {file} should wait for the process's stop signals.",
+        "Write {fn} ({file}) so that a stop signal starts the shutdown.",
+    ),
     "module": ("Write {file} as one background job: the task loop and its helpers.",
                "Implement {file} end to end."),
 }
@@ -194,6 +199,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     "gate": ("Not every installation needs that step.", "We want to be able to switch that step off."),
     "helper-errors": ("Errors from this helper end up in the task's logs.", "Vague errors cost us time on call."),
     "pair": ("Two copies that drift apart are worse than one pattern.", "Both are on the background path."),
+    "signals": ("Orchestrators stop us with a signal.", "Shutdown has to start somewhere."),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
 }
 
@@ -238,6 +244,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "gate": ("part of this work must be switchable per installation",),
     "helper-errors": ("failures here must be reported clearly to the caller",),
     "pair": ("the two helpers must not drift apart",),
+    "signals": ("a stop signal must start a graceful shutdown",),
     "module": ("the whole job must be reviewable as one piece",),
 }
 
@@ -264,6 +271,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "gate": ("put the optional statement in {fn} behind a parameter",),
     "helper-errors": ("make {fn} convert and return its errors explicitly",),
     "pair": ("give {fn} and {fn2} the same structure",),
+    "signals": ("gather the signal handling of the server in {fn}",),
     "module": ("restructure {file} around its task loop",),
 }
 
@@ -409,6 +417,17 @@ CRITERIA: tuple[Row, ...] = (
        "keep it as one branch of the {mech} in {by}, next to {others}",
        "it runs alongside {others} under {mech}",
        when="join-branch", needs="others"),
+    _r("signal",
+       "stop on {mech}",
+       "treat {mech} as a request to shut down"),
+    _r("join_branch",
+       "run {call} in the {ordinal} branch when {guard:cond}",
+       "the {ordinal} branch runs {call}, behind {guard}",
+       when="guarded"),
+    _r("loop",
+       "keep looping until one of its exits is taken",
+       "loop until it has a result",
+       when="loop exits"),
     _r("join",
        "poll {calls} together on one task with {mech}",
        "drive {calls} concurrently with {mech}",

@@ -21,6 +21,7 @@ from .wording.requests import (
     ASKS,
     CRITERIA,
     FRAMES,
+    PREMISE,
     REFACTORS,
     STYLE_WORDS,
     STYLES,
@@ -33,6 +34,7 @@ from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO, USED
 __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
 
 MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
+MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 
@@ -105,6 +107,12 @@ _HANDLER_PARAM = re.compile(
 )
 
 
+def _is_main(ctx: FileContext, idx: int) -> bool:
+    """A binary's `main` starts the process; it is not a background task of its own."""
+    it = ctx.fs.items[idx]
+    return it.name == "main" and it.parent is None and ctx.fs.source.path.name == "main.rs"
+
+
 def is_request_handler(ctx: FileContext, idx: int) -> bool:
     return any(_HANDLER_PARAM.match(ty) for _, ty in ctx.facts[idx].params)
 
@@ -112,7 +120,10 @@ def is_request_handler(ctx: FileContext, idx: int) -> bool:
 def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
     """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
     that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
-    tasks = [i for i, cl in claims.items() if is_task(cl) and not is_request_handler(ctx, i)]
+    tasks = [
+        i for i, cl in claims.items()
+        if is_task(cl) and not is_request_handler(ctx, i) and not _is_main(ctx, i)
+    ]
     reach: list[int] = []
     frontier = list(tasks)
     while frontier:
@@ -206,9 +217,23 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             p.tokio = _tokio_claims(p, claims.get(subject, []), used)
             needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
             for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
-                p.nth[c] = used.get(c, 0)
+                p.nth[c] = used.get(c, 0) + _shared_offset(c, claims)
                 used[c] = used.get(c, 0) + 1
     return plans
+
+
+def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
+    """Where a task's context is the same for several helpers of a file (all run in the task
+    `queue_handler` spawns per delivery), each helper starts at its own variant: its place
+    among the helpers sharing that context, by name."""
+    if c.kind != "runs_in":
+        return 0
+    sig = tuple(kv for kv in c.slots if kv[0] not in ("chain",))
+    sharing = sorted(
+        {o.subject for cl in claims.values() for o in cl
+         if o.kind == "runs_in" and tuple(kv for kv in o.slots if kv[0] != "chain") == sig}
+    )
+    return sharing.index(c.subject) if c.subject in sharing else 0
 
 
 def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list[Claim]:
@@ -321,7 +346,7 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered) -> list[str]:
     ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
     for n, c in enumerate(ordered):
         # One criterion per claim kind (two statements with LIMIT ask for the same thing).
-        if c.kind in kinds and c.kind != "log":
+        if c.kind in kinds and c.kind not in ("log", "join_branch"):
             continue
         # What the calling task does is not something to ask of this helper.
         if plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]:
@@ -372,6 +397,17 @@ def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: R
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
     ask = r.plain(_options(ASKS[f], plan), "ask", out)
+    # The premise said in the request's own words, when a row can say it.
+    for c in plan.premise:
+        if plan.role == "helper" and c.subject != r.context["fn"]:
+            continue
+        probe = Rendered("")
+        said = r.claim(PREMISE, c, "premise", probe, dry=True)
+        if said and not any(fl.code and _pasted(fl.value) for fl in probe.fills):
+            r.claim(PREMISE, c, "premise", out)
+            ask = f"{ask} {said}"
+            out.premise_said = 1
+            break
     why = r.plain(_options(WHY[f], plan), "why", out)
     symptom = r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
@@ -413,6 +449,9 @@ def render_plan(
     think = " ".join([opener, *sentences])
     style = _style(seed, key)
     user = _render_request(r, plan, style, crit, out)
+    # Two requirements at least: the premise sentence counts as one.
+    if len(crit) + out.premise_said < MIN_CRITERIA:
+        return None
     return style, user, think, out, names
 
 

@@ -43,7 +43,7 @@ CODE_SLOTS = frozenset(
         "cap_expr", "base", "lo", "hi", "when", "start", "field", "methods", "query", "table",
         "param", "futures", "select", "stmt", "limit_clause", "lock_clause", "local_kw", "value_code",
         "value_set", "idle_value", "tick", "task", "wait_mechs", "subject", "fn2", "ctor",
-        "schedule", "predicate", "step", "list", "work", "callee_file", "via", "missed", "first",
+        "schedule", "predicate", "step", "list", "work", "callee_file", "via", "missed", "first", "gate", "jitter",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -88,6 +88,7 @@ class Rendered:
     text: str
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
+    premise_said: int = 0  # the request's central sentence came from a claim
 
 
 def _join(items: Sequence[str], last: str) -> str:

@@ -169,6 +169,9 @@ def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not q.tables:
             continue
         flags = set()
+        assert f.flow is not None
+        bools = {p for p, ty in f.params if ty == "bool"}
+        gate = next((r.head for r in f.flow.chain(q.region) if r.kind == "if" and r.head in bools), "")
         if q.limit:
             flags.add("limit")
         if q.skip_locked:
@@ -186,6 +189,9 @@ def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         m = re.search(r"(?i)\bFOR\s+UPDATE\s+SKIP\s+LOCKED\b", text)
         if m:
             slots["lock_clause"] = m.group(0)
+        if gate:
+            slots["gate"] = gate
+            flags.add("gated")
         out.append(make("sql", f.name, slots, [ctx.proof(q.src)], flags))
     return out
 

@@ -120,6 +120,13 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):
             flags.add("no-question-in-loop")
+        conds, _, negated = guard_of(f, r.parent if r.parent is not None else r.id,
+                                     loop.id if loop else None)
+        if negated:
+            continue  # under an `else`: not said as a plain condition
+        if conds:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
         sets = [a for a in f.assigns if a.region == r.id and not a.is_let]
         if sets:
             slots["var"] = sets[0].var

@@ -219,8 +219,13 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             whens = _matched_patterns(region.head)
             if whens:
                 slots["when"] = codes(*whens)
+        flags = {"conditional"} if region.kind == "if" else set()
+        if f.jitters:
+            # The floor is on the delay before jitter is applied: the result can fall below it.
+            slots["jitter"] = f.jitters[0].const or f.jitters[0].base
+            flags.add("before-jitter")
         out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)],
-                        {"conditional"} if region.kind == "if" else set()))
+                        flags))
     return out
 
 

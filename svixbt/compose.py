@@ -340,26 +340,33 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
     return sentences
 
 
-def _criteria(r: Renderer, plan: Plan, out: Rendered) -> list[str]:
+def _criteria(r: Renderer, plan: Plan, out: Rendered, skip: Claim | None = None) -> list[str]:
     crit: list[str] = []
     kinds: set[str] = set()
     ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
     for n, c in enumerate(ordered):
+        if c == skip:
+            continue  # already the request's central sentence
         # One criterion per claim kind (two statements with LIMIT ask for the same thing).
         if c.kind in kinds and c.kind not in ("log", "join_branch"):
             continue
         # What the calling task does is not something to ask of this helper.
         if plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]:
             continue
-        probe = Rendered("")
-        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c))
         # A request names code, it does not paste it: no long expression in a criterion.
-        if not s or s in crit or any(f.code and _pasted(f.value) for f in probe.fills):
+        probe = Rendered("")
+        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c),
+                    accept=_no_paste)
+        if not s or s in crit:
             continue
-        r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c))
+        r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=_no_paste)
         crit.append(s)
         kinds.add(c.kind)
     return crit[:4]
+
+
+def _no_paste(fills: list[Fill]) -> bool:
+    return not any(f.code and _pasted(f.value) for f in fills)
 
 
 def _pasted(code: str) -> bool:
@@ -393,21 +400,28 @@ def _said(claims: list[Claim], need: str) -> bool:
     return any(c.kind == kind and (not flag or flag in c.flags) for c in claims)
 
 
-def _render_request(r: Renderer, plan: Plan, style: str, crit: list[str], out: Rendered) -> str:
-    f = plan.focus
-    title = r.plain(_options(TITLES[f], plan), "title", out)
-    ask = r.plain(_options(ASKS[f], plan), "ask", out)
-    # The premise said in the request's own words, when a row can say it.
+def _premise(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]:
+    """The premise said in the request's own words, when a row can say it, and its claim."""
     for c in plan.premise:
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
         probe = Rendered("")
-        said = r.claim(PREMISE, c, "premise", probe, dry=True)
-        if said and not any(fl.code and _pasted(fl.value) for fl in probe.fills):
-            r.claim(PREMISE, c, "premise", out)
-            ask = f"{ask} {said}"
+        said = r.claim(PREMISE, c, "premise", probe, dry=True, accept=_no_paste)
+        if said:
+            r.claim(PREMISE, c, "premise", out, accept=_no_paste)
             out.premise_said = 1
-            break
+            return said, c
+    return "", None
+
+
+def _render_request(
+    r: Renderer, plan: Plan, style: str, crit: list[str], premise: str, out: Rendered
+) -> str:
+    f = plan.focus
+    title = r.plain(_options(TITLES[f], plan), "title", out)
+    ask = r.plain(_options(ASKS[f], plan), "ask", out)
+    if premise:
+        ask = f"{ask} {premise}"
     why = r.plain(_options(WHY[f], plan), "why", out)
     symptom = r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
@@ -442,13 +456,14 @@ def render_plan(
     sentences = _render_think(r, plan, pool, out)
     if len(sentences) < MIN_SENTENCES:
         return None
-    crit = _criteria(r, plan, out)
+    premise = _premise(r, plan, out)
+    crit = _criteria(r, plan, out, skip=premise[1])
     if not crit:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
     style = _style(seed, key)
-    user = _render_request(r, plan, style, crit, out)
+    user = _render_request(r, plan, style, crit, premise[0], out)
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA:
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import Claim
@@ -155,23 +155,31 @@ class Renderer:
 
     def claim(
         self, rows: Iterable[Row], c: Claim, salt: str, out: Rendered, dry: bool = False,
-        nth: int | None = None,
+        nth: int | None = None, accept: Callable[[list[Fill]], bool] | None = None,
     ) -> str:
         """The sentence for ``c`` from the first matching row, or "" when no row matches.
-        A ``dry`` call (a probe) leaves no mark: the real call then says the same."""
+        A ``dry`` call (a probe) leaves no mark: the real call then says the same. With
+        ``accept``, a variant whose fills it refuses is passed over for the next variant, then
+        the next matching row."""
         slots = {**self.context, "subject": c.subject, **c.slot_map}
         for row in rows:
-            if row.matches(c, slots):
-                h = self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
-                n = len(row.variants)
-                first = (h + (self.turn if nth is None else nth)) % n
-                # Two claims of one kind in a record take different variants when they can.
-                used = self.used.setdefault(id(row), set())
-                pick = next((i % n for i in range(first, first + n) if i % n not in used), first)
+            if not row.matches(c, slots):
+                continue
+            h = self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
+            n = len(row.variants)
+            first = (h + (self.turn if nth is None else nth)) % n
+            # Two claims of one kind in a record take different variants when they can.
+            used = self.used.setdefault(id(row), set())
+            order = [i % n for i in range(first, first + n)]
+            order = [i for i in order if i not in used] + [i for i in order if i in used]
+            for pick in order:
+                trial = Rendered("")
+                text = self.fill(row.variants[pick], slots, trial)
+                if accept is not None and not accept(trial.fills):
+                    continue
                 if not dry:
                     used.add(pick)
-                template = row.variants[pick]
-                text = self.fill(template, slots, out)
+                out.fills.extend(trial.fills)
                 out.claims.append(c)
                 return text
         return ""

@@ -337,6 +337,11 @@ def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 "arm": arm or "", "idle_value": idle_side.strip(),
             }
             flags = {"idle-when-true" if idle_side is then else "idle-when-false"}
+            # The condition compares the pass's result with the batch size the pass was given:
+            # "short of a batch" is then what the condition says.
+            passed = {x for call in f.calls for arg in call.args for x in re.findall(r"\w+", arg)}
+            if any(k.name in cond and k.name in passed and not k.is_duration for k in f.consts):
+                flags.add("batch-cond")
             init = next((x for x in f.assigns if x.var == a.var and x.is_let), None)
             if init is not None:
                 slots["init"] = init.value

@@ -457,7 +457,7 @@ def render_plan(
     if len(sentences) < MIN_SENTENCES:
         return None
     premise = _premise(r, plan, out)
-    crit = _criteria(r, plan, out, skip=premise[1])
+    crit = _criteria(r, plan, out, skip=premise[1]) or _criteria(r, plan, out)
     if not crit:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)

@@ -281,6 +281,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # fmt: off
 PREMISE: tuple[Row, ...] = (
     _r("adaptive",
+       "It should nap {idle_dur} after a pass that comes back short of the batch size, and start again at once after a full one.",
+       "After a short pass it should sleep {idle_dur} ({idle}); after a full batch, no wait at all.",
+       when="idle-when-true batch-cond"),
+    _r("adaptive",
        "It should pick the wait before its next pass from the pass that just finished: {idle_dur} when {cond:cond}, and no wait at all otherwise.",
        "After each pass it should decide whether to nap ({idle_dur}) or go straight on, based on {cond}.",
        when="idle-when-true"),

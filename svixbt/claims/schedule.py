@@ -194,79 +194,99 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
 def _wait_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str = ""
 ) -> Claim | None:
+    """One wait of the item's own task, said by its role: an interval (with its tick), a
+    timeout (with what it bounds) or a sleep (with its guard, arm and cancellation)."""
     assert f.flow is not None
+    if w.role == "tick":
+        return None  # told with its interval
     flags: set[str] = {w.role}
-    in_loop = loop is not None and f.flow.inside(w.region, loop.id)
-    if in_loop:
+    if loop is not None and f.flow.inside(w.region, loop.id):
         flags.add("in-loop")
     elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
         flags.add("before-loop")
-    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None)
-    proof = [ctx.proof(w.src)]
-    if w.role == "tick":
-        return None  # told with its interval
-    if w.role == "interval":
-        var = next((a.var for a in f.assigns if a.src.start <= w.src.start < a.src.end), "")
-        if not var or w.seconds is None:
-            return None
-        ticks = [
-            t for t in f.waits
-            if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id
-            == f.flow.task_of(w.region).id
-        ]
-        if not ticks:
-            return None
-        tick = ticks[0]
-        tloop = f.flow.loop_of(tick.region)
-        if tloop is not None:
-            flags.add("tick-in-loop")
-            first = next(
-                (k for k in range(tloop.lo, tloop.hi) if ctx.fs.scan.codes[k] not in "cdi"), -1
-            )
-            if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
-                flags.add("tick-first")
-        slots = {
-            "mech": w.mechanism, "dur": _dur(w, f), "arg": w.arg, "var": var,
-            "tick": tick.src.text if tick.src.text.startswith(var) else "",
-        }
-        # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
-        missed = next((c for c in f.calls if c.kind == "method" and c.receiver == var
-                       and c.name == "set_missed_tick_behavior" and c.args), None)
-        if missed is None:
-            flags.add("missed-burst")
-        else:
-            kind = missed.args[0].split("::")[-1].lower()
-            flags.add(f"missed-{kind}")
-            slots["missed"] = missed.args[0]
-            proof.append(ctx.proof(missed.src))
-        if negated:
-            return None
-        if conds:
-            # `if crate::is_shutting_down() { .. interval .. }` is not the loop's cadence.
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
-    if w.role == "timeout":
-        reg = next(
-            (r for r in f.flow.regions if r.kind == "timeout-future" and r.start_tok >= 0
-             and ctx.fs.scan.starts[r.start_tok] == w.src.start),
-            None,
+    build = {"interval": _interval_claim, "timeout": _timeout_claim}.get(w.role, _sleep_claim)
+    return build(ctx, f, w, loop, via, flags)
+
+
+def _interval_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    var = next((a.var for a in f.assigns if a.src.start <= w.src.start < a.src.end), "")
+    if not var or w.seconds is None:
+        return None
+    task = f.flow.task_of(w.region).id
+    tick = next(
+        (t for t in f.waits
+         if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task),
+        None,
+    )
+    if tick is None:
+        return None
+    tloop = f.flow.loop_of(tick.region)
+    if tloop is not None:
+        flags.add("tick-in-loop")
+        first = next(
+            (k for k in range(tloop.lo, tloop.hi) if ctx.fs.scan.codes[k] not in "cdi"), -1
         )
-        if reg is None:
+        if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
+            flags.add("tick-first")
+    slots = {
+        "mech": w.mechanism, "dur": _dur(w, f), "arg": w.arg, "var": var,
+        "tick": tick.src.text if tick.src.text.startswith(var) else "",
+    }
+    proof = [ctx.proof(w.src)]
+    # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
+    missed = next((c for c in f.calls if c.kind == "method" and c.receiver == var
+                   and c.name == "set_missed_tick_behavior" and c.args), None)
+    if missed is None:
+        flags.add("missed-burst")
+    else:
+        flags.add(f"missed-{missed.args[0].split('::')[-1].lower()}")
+        slots["missed"] = missed.args[0]
+        proof.append(ctx.proof(missed.src))
+    conds, _, negated = guard_of(f, w.region, loop.id if loop else None)
+    if negated:
+        return None
+    if conds:
+        # `if crate::is_shutting_down() { .. interval .. }` is not the loop's cadence.
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+    return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
+
+
+def _timeout_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    reg = next(
+        (r for r in f.flow.regions if r.kind == "timeout-future" and r.start_tok >= 0
+         and ctx.fs.scan.starts[r.start_tok] == w.src.start),
+        None,
+    )
+    if reg is None:
+        return None
+    slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    if ctx.fs.scan.texts[reg.lo] == "async":
+        # The bounded future is an async block: say what it does, not its first call.
+        flags.add("async-block")
+        if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
+            flags.add("loops")
+    else:
+        calls = [c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind == "fn"]
+        if not calls:
             return None
-        slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
-        if ctx.fs.scan.texts[reg.lo] == "async":
-            # The bounded future is an async block: say what it does, not its first call.
-            flags.add("async-block")
-            if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
-                flags.add("loops")
-        else:
-            calls = [c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind == "fn"]
-            if not calls:
-                return None
-            slots["future"] = calls[0].written
-        return make("timeout", f.name, slots, proof, flags)
-    # A sleep.
+        slots["future"] = calls[0].written
+    return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _sleep_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None)
+    if conds and negated:
+        return None  # an `else` branch's condition is not said as a plain condition
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
     if via:
         slots["via"] = via
@@ -275,7 +295,7 @@ def _wait_claim(
         if helper is not None and any(r.kind == "select-handler" and "cancel" in r.detail
                                       for r in (helper.flow.regions if helper.flow else [])):
             flags.add("helper-cancellable")
-    if conds and not negated:
+    if conds:
         slots["guard"] = codes(*conds)
         flags.add("guarded")
     if arm:
@@ -283,21 +303,7 @@ def _wait_claim(
         flags.add("in-arm")
         if arm.startswith("Err"):
             flags.add("err-arm")
-    for r in f.flow.chain(w.region):
-        if r.kind == "cancellable":
-            slots["wrapper"] = r.keyword
-            flags.add("cancellable")
-            break
-        if r.kind == "select-future":
-            slots["select"] = r.keyword + "!"
-            siblings = [
-                x for x in f.flow.regions
-                if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
-            ]
-            if any(_CANCEL_FUTURE.search(x.detail) for x in siblings):
-                flags.add("raced-with-cancel")
-            flags.add("in-select")
-            break
+    _sleep_wrapping(f, w, slots, flags)
     src_var, via_some = _source_var(f, w)
     if src_var and src_var != w.arg:
         flags.add("from-var")
@@ -308,9 +314,28 @@ def _wait_claim(
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
     if after and after[0].kind == "continue":
         flags.add("then-continue")
-    if conds and negated:
-        return None  # an `else` branch's condition is not said as a plain condition
-    return make("sleep", f.name, slots, proof, flags)
+    return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]) -> None:
+    """What a sleep sits inside: a `run_until_cancelled` wrapper, or a `select!` (and whether a
+    sibling branch there is a cancellation)."""
+    assert f.flow is not None
+    for r in f.flow.chain(w.region):
+        if r.kind == "cancellable":
+            slots["wrapper"] = r.keyword
+            flags.add("cancellable")
+            return
+        if r.kind == "select-future":
+            slots["select"] = r.keyword + "!"
+            siblings = [
+                x for x in f.flow.regions
+                if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
+            ]
+            if any(_CANCEL_FUTURE.search(x.detail) for x in siblings):
+                flags.add("raced-with-cancel")
+            flags.add("in-select")
+            return
 
 
 def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

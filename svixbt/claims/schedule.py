@@ -457,7 +457,14 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["guard"] = codes(*guards[h.id])
                 bflags.add("guarded")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
-    # A wait wrapped in `run_until_cancelled(_owned)`: the next line decides what a cancel does.
+    return out + _cancellable_waits(ctx, f)
+
+
+def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A wait wrapped in `run_until_cancelled(_owned)`, and what the code does when the token
+    wins (the `if .. .is_none()` around it)."""
+    assert f.flow is not None
+    out: list[Claim] = []
     for w in f.waits:
         if w.role != "sleep" or not f.own(w.region):
             continue

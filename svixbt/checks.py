@@ -52,7 +52,19 @@ RUN_MAX_SHARE = 0.25
 _ROLES = ("system", "user", "assistant")
 # Code words templates may write themselves; each must also occur in the record's code.
 LITERAL_CODE = frozenset(
-    {"None", "Some", "continue", "break", "return", "loop", "?", "Option", "if let Some(..)", "pub", "main"}
+    {
+        "None",
+        "Some",
+        "continue",
+        "break",
+        "return",
+        "loop",
+        "?",
+        "Option",
+        "if let Some(..)",
+        "pub",
+        "main",
+    }
 )
 _BACKTICK = re.compile(r"`([^`\n]+)`")
 _DIGITS = re.compile(r"\d")
@@ -108,7 +120,9 @@ def _fold(s: str) -> str:
 
 
 def trace_errors(
-    fills: Sequence[Fill], claims: Sequence[Claim], context: dict[str, str],
+    fills: Sequence[Fill],
+    claims: Sequence[Claim],
+    context: dict[str, str],
     sources: dict[str, str],
 ) -> list[str]:
     """Every filled value comes from a rendered claim (or the record's subject and file), and
@@ -123,8 +137,10 @@ def trace_errors(
         for p in c.proof:
             text = sources.get(p.file)
             if text is not None and text[p.start : p.end] != p.text:
-                errs.append(f"{c.kind} claim about `{c.subject}`: its proof at {p.file}:{p.start} "
-                            "no longer reads the same")
+                errs.append(
+                    f"{c.kind} claim about `{c.subject}`: its proof at {p.file}:{p.start} "
+                    "no longer reads the same"
+                )
     for f in fills:
         if f.value not in allowed:
             errs.append(f"`{f.value}` was filled in but no rendered claim carries it")
@@ -184,7 +200,9 @@ def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list
             s = span.strip()
             if s in vocab.code:
                 continue
-            if s in LITERAL_CODE and (s in code or s == "if let Some(..)" and "if let Some(" in code):
+            if s in LITERAL_CODE and (
+                s in code or s == "if let Some(..)" and "if let Some(" in code
+            ):
                 continue
             if _fold(s) in code_folded and s in vocab.prose:
                 continue
@@ -260,8 +278,13 @@ class Report:
 
 
 def _likeness(
-    what: str, text: str, grams: set[tuple[str, str, str]], other: str,
-    other_grams: set[tuple[str, str, str]], limit: float, label: str,
+    what: str,
+    text: str,
+    grams: set[tuple[str, str, str]],
+    other: str,
+    other_grams: set[tuple[str, str, str]],
+    limit: float,
+    label: str,
 ) -> list[str]:
     if text == other:
         return [f"{what} duplicates {label}"]
@@ -300,9 +323,7 @@ def run_errors(label: str, users: Sequence[str], thinks: Sequence[str]) -> list[
             continue
         share, run = shared_runs(texts)
         if share > RUN_MAX_SHARE:
-            errs.append(
-                f"{label}: {share:.0%} of its {what} share the words “{' '.join(run)}”"
-            )
+            errs.append(f"{label}: {share:.0%} of its {what} share the words “{' '.join(run)}”")
     return errs
 
 

@@ -121,7 +121,8 @@ def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[
     """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
     that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
     tasks = [
-        i for i, cl in claims.items()
+        i
+        for i, cl in claims.items()
         if is_task(cl) and not is_request_handler(ctx, i) and not _is_main(ctx, i)
     ]
     reach: list[int] = []
@@ -154,7 +155,8 @@ def _focus_claims(
             if t == idx or idx not in _callees(ctx, t):
                 continue
             extra += [
-                c for c in cl
+                c
+                for c in cl
                 if (c.kind == "err_arm" and name in c.get("call").split(LIST_SEP))
                 or (c.kind == "batch" and c.get("callee") == name)
             ]
@@ -163,7 +165,9 @@ def _focus_claims(
     for entry in fd.says:
         # `kind` or `kind:flag` (only claims of that kind carrying the flag).
         kind, _, flag = entry.partition(":")
-        out += [c for c in pool if c.kind == kind and (not flag or flag in c.flags) and c not in out]
+        out += [
+            c for c in pool if c.kind == kind and (not flag or flag in c.flags) and c not in out
+        ]
     return out
 
 
@@ -171,7 +175,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
     claims = _claims(ctx) if claims is None else claims
     tasks, helpers = subjects_of(ctx, claims)
     plans: list[Plan] = []
-    for rank, idx in enumerate(tasks + helpers):
+    for idx in tasks + helpers:
         role = "task" if idx in tasks else "helper"
         richness = len(claims[idx])
         for fd in FOCI:
@@ -182,31 +186,43 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 continue
             said = _focus_claims(ctx, fd, idx, claims)
             plans.append(
-                Plan(idx, fd.id, said, premise, [idx], (int(role == "task"), fd.priority, richness),
-                     role)
+                Plan(
+                    idx,
+                    fd.id,
+                    said,
+                    premise,
+                    [idx],
+                    (int(role == "task"), fd.priority, richness),
+                    role,
+                )
             )
     plans = _drop_twins(ctx, plans)
     plans += _pair_plans(helpers, claims)
     subjects = tasks + helpers
     if len(subjects) >= 2 and module_allowed(ctx.fs):
-        said: list[Claim] = []
+        module_says: list[Claim] = []
         for idx in subjects:
             for fd in FOCI:
-                premise = fd.premise(claims[idx]) if fd.role == ("task" if idx in tasks else "helper") else []
+                premise = (
+                    fd.premise(claims[idx])
+                    if fd.role == ("task" if idx in tasks else "helper")
+                    else []
+                )
                 if premise:
-                    said.append(premise[0])
+                    module_says.append(premise[0])
                     break
         # The richest task drives the module example (its key and its wording).
         driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
         # A whole-module example carries the whole module: every non-test item at file level.
         whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
-        module = Plan(driver, "module", said, said, whole, (1, 7, len(said)))
+        module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
         module.tokio = _tokio_claims(module, claims.get(driver, []), {})
         plans.append(module)
     for subject in {p.subject for p in plans}:
         mine = sorted(
             (p for p in plans if p.subject == subject and p.focus != "module"),
-            key=lambda p: p.priority, reverse=True,
+            key=lambda p: p.priority,
+            reverse=True,
         )
         used: dict[Claim, int] = {}
         for n, p in enumerate(mine):
@@ -230,8 +246,12 @@ def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
         return 0
     sig = tuple(kv for kv in c.slots if kv[0] not in ("chain",))
     sharing = sorted(
-        {o.subject for cl in claims.values() for o in cl
-         if o.kind == "runs_in" and tuple(kv for kv in o.slots if kv[0] != "chain") == sig}
+        {
+            o.subject
+            for cl in claims.values()
+            for o in cl
+            if o.kind == "runs_in" and tuple(kv for kv in o.slots if kv[0] != "chain") == sig
+        }
     )
     return sharing.index(c.subject) if c.subject in sharing else 0
 
@@ -242,7 +262,8 @@ def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list
     aside is not the same sentence in every example of the subject."""
     kinds = TOKIO_KINDS[plan.role]
     found = [
-        c for c in pool
+        c
+        for c in pool
         if c.kind in kinds and c not in plan.claims and any("tokio::" in v for _, v in c.slots)
     ]
     # Claims of the plan itself come last: their own sentence may not have named tokio.
@@ -262,8 +283,10 @@ def _drop_twins(ctx: FileContext, plans: list[Plan]) -> list[Plan]:
     for p in plans:
         parent = ctx.fs.items[p.subject].parent
         twin = parent is not None and any(
-            k.focus == p.focus and k.subject != p.subject
-            and ctx.fs.items[k.subject].parent == parent and _shape(k) == _shape(p)
+            k.focus == p.focus
+            and k.subject != p.subject
+            and ctx.fs.items[k.subject].parent == parent
+            and _shape(k) == _shape(p)
             for k in kept
         )
         if not twin:
@@ -312,8 +335,17 @@ def _style(seed: int, key: str) -> str:
 # this order when a think would otherwise not mention tokio at all. A task names its own waits; a
 # helper the task it runs in. Where a task itself runs is said in concurrency examples only.
 TOKIO_KINDS = {
-    "task": ("interval", "sleep", "shutdown_wait", "timeout", "select", "spawn", "join",
-             "callee_waits", "runs_in"),
+    "task": (
+        "interval",
+        "sleep",
+        "shutdown_wait",
+        "timeout",
+        "select",
+        "spawn",
+        "join",
+        "callee_waits",
+        "runs_in",
+    ),
     "helper": ("on_path", "runs_in", "callee_waits"),
 }
 
@@ -323,7 +355,9 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
     table = {"pair": PAIR_THINK, "module": MODULE_THINK}.get(plan.focus, THINK)
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
-        caller_side = plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]
+        caller_side = (
+            plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]
+        )
         rows = USED_BY if caller_side else table
         s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0))
         if s and s not in sentences:
@@ -355,8 +389,9 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered, skip: Claim | None = None)
             continue
         # A request names code, it does not paste it: no long expression in a criterion.
         probe = Rendered("")
-        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c),
-                    accept=_no_paste)
+        s = r.claim(
+            CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=_no_paste
+        )
         if not s or s in crit:
             continue
         r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=_no_paste)
@@ -431,7 +466,9 @@ def _render_request(
         "ask": ask,
         "why": why,
         "symptom": _cap(symptom),
-        "refactor": refactor[:1].upper() + refactor[1:] if not refactor.startswith("`") else refactor,
+        "refactor": refactor[:1].upper() + refactor[1:]
+        if not refactor.startswith("`")
+        else refactor,
         "checklist": "\n".join(f"- [ ] {_cap(c)}" for c in crit),
         "numbered": "\n".join(f"{i}. {_cap(c)}." for i, c in enumerate(crit, 1)),
         "bullets": "\n".join(f"- {_cap(c)}" for c in crit),
@@ -490,13 +527,24 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         # calls a helper are context for a reader, not code the helper needs.
         callees = set(_callees(ctx, plan.subject))
         extra = sorted(
-            {_index_of(ctx, c.subject) for c in trace.claims} & (callees | set(plan.items))
-            - {plan.subject, -1}
+            {_index_of(ctx, c.subject) for c in trace.claims}
+            & (callees | set(plan.items)) - {plan.subject, -1}
         )
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
-        ex = Example(plan.subject, plan.focus, style, _key(ctx, plan), block, rules, user, think,
-                     trace.claims, trace.fills, names)
+        ex = Example(
+            plan.subject,
+            plan.focus,
+            style,
+            _key(ctx, plan),
+            block,
+            rules,
+            user,
+            think,
+            trace.claims,
+            trace.fills,
+            names,
+        )
         out.append(ex)
         covered.add(plan.subject)
     return out

@@ -181,8 +181,17 @@ class CrateIndex:
             return None
         return [
             Context(
-                c.kind, c.by, c.by_file, c.mechanism, (s.caller_name, *c.path),
-                ((s.file, s.src), *c.proof), c.repeated, c.index, c.siblings, c.branch_calls, c.guard,
+                c.kind,
+                c.by,
+                c.by_file,
+                c.mechanism,
+                (s.caller_name, *c.path),
+                ((s.file, s.src), *c.proof),
+                c.repeated,
+                c.index,
+                c.siblings,
+                c.branch_calls,
+                c.guard,
             )
             for c in up
         ]
@@ -215,12 +224,19 @@ class CrateIndex:
         conds = fl.conditions(fl.region_at(s.tok).id, stop=r.id)
         # Only plain `if` conditions are kept; under an `else` or a `match` arm the condition
         # would have to be said negated or as a pattern, so none is said (guard stays empty).
-        guard = (
-            tuple(c.head for c in conds) if all(c.kind == "if" for c in conds) else ("?",)
-        )
+        guard = tuple(c.head for c in conds) if all(c.kind == "if" for c in conds) else ("?",)
         return Context(
-            kind, s.caller_name, self.rel[s.file], r.keyword, (s.caller_name,), ((s.file, s.src),),
-            repeated, r.index, r.siblings, branch_calls, guard,
+            kind,
+            s.caller_name,
+            self.rel[s.file],
+            r.keyword,
+            (s.caller_name,),
+            ((s.file, s.src),),
+            repeated,
+            r.index,
+            r.siblings,
+            branch_calls,
+            guard,
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
@@ -336,14 +352,16 @@ def _index_fns(idx: CrateIndex) -> None:
                     continue  # a fn inside a fn body is local to it
             d = FnDef(fi, ii, it.name, idx.modules[fi], owner, it.visibility, it.is_test)
             idx.fns.append(d)
-            idx._by_module.setdefault((d.module if not owner else owner, it.name), []).append(d)
+            idx._by_module.setdefault((owner if owner else d.module, it.name), []).append(d)
 
 
 def _enclosing_fn(fs: FileScan, offset: int) -> int | None:
     best: int | None = None
     for i, it in enumerate(fs.items):
-        if it.kind == "fn" and it.start <= offset < it.end and (
-            best is None or it.start >= fs.items[best].start
+        if (
+            it.kind == "fn"
+            and it.start <= offset < it.end
+            and (best is None or it.start >= fs.items[best].start)
         ):
             best = i
     return best

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
-from .compose import plan_examples, subjects_of
 from .compose import _claims as claims_by_item
+from .compose import plan_examples, subjects_of
 from .evidence import Indexes, file_context
 from .pipeline import scan_file
 

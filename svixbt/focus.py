@@ -69,15 +69,32 @@ class FocusDef:
 # Claim kinds that make an item a background task on its own.
 MECHANICS = frozenset(
     {
-        "spawn", "join", "select", "sleep", "interval", "timeout", "shutdown_loop", "signal",
-        "shutdown_wait", "shutdown_branch", "schedule", "backoff", "adaptive",
+        "spawn",
+        "join",
+        "select",
+        "sleep",
+        "interval",
+        "timeout",
+        "shutdown_loop",
+        "signal",
+        "shutdown_wait",
+        "shutdown_branch",
+        "schedule",
+        "backoff",
+        "adaptive",
     }
 )
 # Claim kinds that make a helper on a task's path worth an example of its own.
 HELPER_LOGIC = frozenset(
     MECHANICS
     | {
-        "jitter", "clamp", "at_least", "batch", "statement_timeout", "probe", "err_arm",
+        "jitter",
+        "clamp",
+        "at_least",
+        "batch",
+        "statement_timeout",
+        "probe",
+        "err_arm",
     }
     | {"sql"}
 )
@@ -119,7 +136,8 @@ _LOOP_WAITS = _any(
 # fmt: off
 FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
-             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment", "schedule"), 10,
+             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment",
+              "schedule"), 10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),
              ("signal", "select", "log", "runs_in"), 9),
@@ -149,12 +167,14 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "sleep", "loop", "err_arm"), 7),
     FocusDef("polling", "task",
-             _any(_kinds("return", when="early in-loop", unless="shutdown in-select"), _kinds("drain")),
+             _any(_kinds("return", when="early in-loop", unless="shutdown in-select"),
+                  _kinds("drain")),
              ("loop", "sleep", "return:in-loop", "drain", "batch", "callee_waits", "doc"), 8,
              requires=("loop",)),
     FocusDef("retry-loop", "task",
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up")),
-             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "return:in-loop", "loop"), 8),
+             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "return:in-loop",
+              "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6,

@@ -184,8 +184,10 @@ def generate(
                 fr.duplicates += 1
                 continue
             label = f"{ex.focus} of {fs.items[ex.primary].name}"
-            errs = schema_errors(rec) + _record_errors(ctx, ex, sources) + variety.errors(
-                ex.user, ex.think
+            errs = (
+                schema_errors(rec)
+                + _record_errors(ctx, ex, sources)
+                + variety.errors(ex.user, ex.think)
             )
             if errs:
                 fr.rejected.append(f"{label}: {'; '.join(errs)}")
@@ -244,13 +246,18 @@ def _manifest_row(
                 "start_line": fs.scan.line_of(s.start),
                 "end_line": fs.scan.line_of(max(s.start, s.end - 1)),
                 "start_byte": start_byte,
-                "end_byte": start_byte + len(text[s.start : s.end].encode("utf-8", "surrogatepass")),
+                "end_byte": start_byte
+                + len(text[s.start : s.end].encode("utf-8", "surrogatepass")),
             }
         )
     claims = []
     for c in ex.claims:
-        proofs = sorted({(p.file, fs.scan.line_of(p.start)) if p.file == ctx.display else (p.file, -1)
-                         for p in c.proof})
+        proofs = sorted(
+            {
+                (p.file, fs.scan.line_of(p.start)) if p.file == ctx.display else (p.file, -1)
+                for p in c.proof
+            }
+        )
         claims.append(
             {
                 "kind": c.kind,

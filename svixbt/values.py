@@ -117,7 +117,9 @@ def eval_number(tokens: Sequence[str], consts: Mapping[str, float] | None = None
     return v if p.i == len(p.toks) else None
 
 
-def duration_seconds(tokens: Sequence[str], consts: Mapping[str, float] | None = None) -> float | None:
+def duration_seconds(
+    tokens: Sequence[str], consts: Mapping[str, float] | None = None
+) -> float | None:
     """`Duration::from_secs(60 * 60 * 12)` (as tokens) -> 43200.0; a const name -> its value."""
     toks = list(tokens)
     # `std::time::Duration::from_secs(..)` and `tokio::time::Duration::..` name the same type.

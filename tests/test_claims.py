@@ -35,9 +35,7 @@ def kinds(cl: list[Claim], kind: str) -> list[Claim]:
 
 
 def thinks_about(ctx: FileContext, item: str) -> list[str]:
-    return [
-        ex.think for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == item
-    ]
+    return [ex.think for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == item]
 
 
 def test_helper_in_a_per_item_spawn_runs_in_that_task_not_in_the_join(indexes: Indexes) -> None:
@@ -56,7 +54,11 @@ def test_the_pump_itself_is_a_join_branch_and_join_is_said_the_right_way(
 ) -> None:
     ctx = ctx_of(indexes, "pump.rs")
     (runs,) = kinds(claims(ctx, "pump_loop"), "runs_in")
-    assert (runs.get("kind"), runs.get("by"), runs.get("ordinal")) == ("join-branch", "run", "first")
+    assert (runs.get("kind"), runs.get("by"), runs.get("ordinal")) == (
+        "join-branch",
+        "run",
+        "first",
+    )
     texts = " ".join(thinks_about(ctx, "pump_loop"))
     assert "tokio::join!" in texts
     assert "only makes progress when it yields" not in texts

@@ -48,7 +48,10 @@ def test_context_follows_private_callers_up_to_the_spawn() -> None:
     idx = build_index(TRAPS / "pump.rs")
     (ctx,) = idx.contexts(fn(idx, "deliver")) or []
     assert (ctx.kind, ctx.by, ctx.mechanism, ctx.repeated) == (
-        "spawned", "pump_loop", "tokio::spawn", "for job in batch",
+        "spawned",
+        "pump_loop",
+        "tokio::spawn",
+        "for job in batch",
     )
     assert ctx.path == ("handle_job", "pump_loop")
     assert idx.contexts(fn(idx, "pump_loop")) is None  # pub: not known for all callers
@@ -74,7 +77,9 @@ def test_super_crate_name_and_type_paths(tmp_path: Path) -> None:
     write_crate(
         tmp_path,
         {
-            "lib.rs": "pub mod jobs;\npub struct Pool;\nimpl Pool { pub fn open() -> Pool { Pool } }\n",
+            "lib.rs": (
+                "pub mod jobs;\npub struct Pool;\nimpl Pool { pub fn open() -> Pool { Pool } }\n"
+            ),
             "jobs/mod.rs": "pub mod sweep;\nfn helper() {}\n",
             "jobs/sweep.rs": (
                 "fn run() { super::helper(); crate::Pool::open(); }\n"

@@ -142,13 +142,13 @@ def test_a_bare_log_macro_without_its_import_is_not_a_log() -> None:
 
 def test_sql_verbs_tables_and_clauses() -> None:
     f = facts_of(
-        '''
+        """
         async fn subject(db: &Db) {
             db.run(r#"DELETE FROM attempt WHERE id IN (SELECT id FROM attempt LIMIT $1 FOR UPDATE SKIP LOCKED)"#).await;
             db.run("SET LOCAL statement_timeout = 0").await;
             db.run("SELECT name FROM app").await;
         }
-        '''
+        """
     )
     delete, timeout, select = f.sql
     assert delete.verbs == ["DELETE"] and delete.tables == ["attempt"]

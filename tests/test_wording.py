@@ -35,8 +35,12 @@ def _texts(entries: tuple[object, ...]) -> list[str]:
 FOCUS_TEXTS = [
     (table, focus, text)
     for table, d in (
-        ("OPENERS", th.OPENERS), ("TITLES", rq.TITLES), ("ASKS", rq.ASKS), ("WHY", rq.WHY),
-        ("SYMPTOMS", rq.SYMPTOMS), ("REFACTORS", rq.REFACTORS),
+        ("OPENERS", th.OPENERS),
+        ("TITLES", rq.TITLES),
+        ("ASKS", rq.ASKS),
+        ("WHY", rq.WHY),
+        ("SYMPTOMS", rq.SYMPTOMS),
+        ("REFACTORS", rq.REFACTORS),
     )
     for focus, entries in d.items()
     for text in _texts(entries)
@@ -52,9 +56,7 @@ def test_rows_read_only_declared_slots(table: str, i: int, row: Row) -> None:
 
 
 @pytest.mark.parametrize(("table", "i", "row"), ROWS, ids=[f"{t}-{i}" for t, i, _ in ROWS])
-def test_template_text_holds_no_number_and_no_code_of_its_own(
-    table: str, i: int, row: Row
-) -> None:
+def test_template_text_holds_no_number_and_no_code_of_its_own(table: str, i: int, row: Row) -> None:
     for v in row.variants:
         literal = FIELD.sub("", v)
         assert not re.search(r"\d", literal), v
@@ -95,6 +97,7 @@ def test_every_says_kind_is_a_claim_kind() -> None:
 def test_grammar_slips_that_templates_made_before(bad: str) -> None:
     texts = [v for _, _, row in ROWS for v in row.variants] + [t for _, _, t in FOCUS_TEXTS]
     texts += [t for frames in rq.FRAMES.values() for t in frames]
+
     def placeholders(t: str) -> str:
         n = iter(range(1000))
         return FIELD.sub(lambda m: f"F{next(n)}", t)
@@ -108,7 +111,16 @@ def _sample(kind: str, slots: set[str]) -> dict[str, str]:
     for s in slots:
         if s in ("count", "siblings"):
             out[s] = "3"
-        elif s in ("dur", "idle_dur", "cap", "initial", "first", "last", "interval_dur", "sleep_dur"):
+        elif s in (
+            "dur",
+            "idle_dur",
+            "cap",
+            "initial",
+            "first",
+            "last",
+            "interval_dur",
+            "sleep_dur",
+        ):
             out[s] = "10 seconds"
         else:
             out[s] = f"x_{s}"
@@ -126,9 +138,12 @@ def test_every_variant_renders_and_traces_its_fills(table: str, i: int, row: Row
         text = r.claim((row,), claim, "s", out)
         assert text and "{" not in text
         for fill in out.fills:
-            assert fill.value in slots.values() or fill.value in ("subj", "f.rs", "other") or (
-                fill.value in slots.get("x", "")
-            ) or any(fill.value in v.split("\x1f") for v in slots.values())
+            assert (
+                fill.value in slots.values()
+                or fill.value in ("subj", "f.rs", "other")
+                or (fill.value in slots.get("x", ""))
+                or any(fill.value in v.split("\x1f") for v in slots.values())
+            )
             if fill.code:
                 assert f"`{fill.value}`" in text
 

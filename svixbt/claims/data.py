@@ -56,10 +56,10 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if c.is_duration or c.value is None:
             continue
         calls = [
-            call for call in f.calls
-            if call.kind in ("fn", "method") and any(
-                re.search(rf"\b{re.escape(c.name)}\b", a) for a in call.args
-            )
+            call
+            for call in f.calls
+            if call.kind in ("fn", "method")
+            and any(re.search(rf"\b{re.escape(c.name)}\b", a) for a in call.args)
         ]
         # A batch size bounds I/O: the call is awaited, or the const is named as a batch.
         if not any(call.awaited for call in calls) and not _BATCHY.search(c.name):
@@ -70,11 +70,13 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # (`limit(BATCH_SIZE)`, not the chain around it).
         calls.sort(key=lambda call: (not call.awaited, call.src.end - call.src.start))
         conds = [
-            r for r in f.flow.regions
+            r
+            for r in f.flow.regions
             if r.kind == "if" and re.search(rf"\b{re.escape(c.name)}\b", r.head)
         ]
         cond_assigns = [
-            a for a in f.assigns
+            a
+            for a in f.assigns
             if a.branches and re.search(rf"\b{re.escape(c.name)}\b", a.branches[0])
         ]
         callee = calls[0].src.text if calls[0].kind == "method" else calls[0].written
@@ -111,7 +113,7 @@ def _bind(f: ItemFacts, q: Sql) -> str:
         if len(values) == 1 and values[0].startswith("[") and values[0].endswith("]"):
             values = _split_top(values[0][1:-1])
         if n <= len(values):
-            names = set(re.findall(r"\b[a-z_]\w*\b", values[n - 1])) & params
+            names: set[str] = set(re.findall(r"\b[a-z_]\w*\b", values[n - 1])) & params
             if len(names) == 1:
                 return names.pop()
         names = set(re.findall(r"\b[a-z_]\w*\b", " ".join(call.args[1:]))) & params
@@ -171,7 +173,9 @@ def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags = set()
         assert f.flow is not None
         bools = {p for p, ty in f.params if ty == "bool"}
-        gate = next((r.head for r in f.flow.chain(q.region) if r.kind == "if" and r.head in bools), "")
+        gate = next(
+            (r.head for r in f.flow.chain(q.region) if r.kind == "if" and r.head in bools), ""
+        )
         if q.limit:
             flags.add("limit")
         if q.skip_locked:
@@ -208,14 +212,18 @@ def _transaction_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     commit = [c for c in f.calls if c.kind == "method" and c.name == "commit" and c.awaited]
     if not begin or not commit or not f.own(begin[0].region):
         return []
-    steps = [c for c in f.calls
-             if c.awaited and begin[0].src.start <= c.src.start <= commit[0].src.start]
+    steps = [
+        c for c in f.calls if c.awaited and begin[0].src.start <= c.src.start <= commit[0].src.start
+    ]
     # Every awaited step up to and including the commit ends in `?`: a failure skips the commit.
     flags = {"guarded-commit"} if steps and all(c.propagates for c in steps) else set()
     return [
         make(
-            "transaction", f.name, {"begin": begin[0].src.text, "commit": commit[0].src.text},
-            [ctx.proof(begin[0].src), ctx.proof(commit[0].src)], flags,
+            "transaction",
+            f.name,
+            {"begin": begin[0].src.text, "commit": commit[0].src.text},
+            [ctx.proof(begin[0].src), ctx.proof(commit[0].src)],
+            flags,
         )
     ]
 

@@ -96,13 +96,18 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
         head_calls = [
-            c for c in f.calls
-            if c.awaited and c.src.start >= ctx.fs.scan.starts[r.start_tok]
+            c
+            for c in f.calls
+            if c.awaited
+            and c.src.start >= ctx.fs.scan.starts[r.start_tok]
             and (c.name == call.split("::")[-1] or c.written == call)
         ]
         if head_calls or r.kind == "arm" and ".await" in r.keyword:
             flags.add("awaited")
-        slots = {"pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:], "call": call}
+        slots = {
+            "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],
+            "call": call,
+        }
         logs = [lg for lg in f.logs if lg.region == r.id]
         if logs:
             slots["level"] = logs[0].level
@@ -120,8 +125,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):
             flags.add("no-question-in-loop")
-        conds, _, negated = guard_of(f, r.parent if r.parent is not None else r.id,
-                                     loop.id if loop else None)
+        conds, _, negated = guard_of(
+            f, r.parent if r.parent is not None else r.id, loop.id if loop else None
+        )
         if negated:
             continue  # under an `else`: not said as a plain condition
         if conds:
@@ -145,8 +151,13 @@ def merge_alike(claims: list[Claim], key: str) -> list[Claim]:
     out: list[Claim] = []
     for c in claims:
         same = next(
-            (o for o in out if o.kind == c.kind and o.flags == c.flags
-             and [kv for kv in o.slots if kv[0] != key] == [kv for kv in c.slots if kv[0] != key]),
+            (
+                o
+                for o in out
+                if o.kind == c.kind
+                and o.flags == c.flags
+                and [kv for kv in o.slots if kv[0] != key] == [kv for kv in c.slots if kv[0] != key]
+            ),
             None,
         )
         if same is None:
@@ -166,10 +177,7 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
     if not qs:
         return []
     # `x.map_err(..)?` propagates the error of the call it wraps, not of `map_err`.
-    calls = [
-        c for c in f.calls
-        if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS
-    ]
+    calls = [c for c in f.calls if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS]
     # A method reads best as the call it is (`commit()`); a fn by its path.
     names = list(
         dict.fromkeys(
@@ -184,7 +192,10 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
         if not inside and all(q.src.start < loop_start for q in qs):
             # A `return Err(..)` in the loop would also end the task from inside it.
             in_loop_returns = [
-                e for e in f.exits if e.kind == "return" and f.flow.inside(e.region, loop.id)
+                e
+                for e in f.exits
+                if e.kind == "return"
+                and f.flow.inside(e.region, loop.id)
                 and e.expr.startswith("Err")
             ]
             if not in_loop_returns:
@@ -207,9 +218,14 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
             flags.add("ok-unit")
         if any(s.handle == "dropped" and s.src.end <= f.tail.start for s in f.spawns):
             flags.add("after-spawn")
-        if loop is not None and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]:
+        if (
+            loop is not None
+            and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]
+        ):
             flags.add("after-loop")
-        out.append(make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags))
+        out.append(
+            make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags)
+        )
     for e in f.exits:
         if e.kind != "return" or not f.own(e.region):
             continue
@@ -239,7 +255,8 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
 
 def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     conv = [
-        c for c in f.calls
+        c
+        for c in f.calls
         if c.kind == "method" and c.name in ("map_err", "ok_or_else", "ok_or") and f.own(c.region)
     ]
     if not conv:
@@ -255,13 +272,14 @@ def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    starts = [a for a in f.assigns if a.is_let and re.fullmatch(r"(?:std::time::)?Instant::now\(\)", a.value)]
+    starts = [
+        a
+        for a in f.assigns
+        if a.is_let and re.fullmatch(r"(?:std::time::)?Instant::now\(\)", a.value)
+    ]
     out: list[Claim] = []
     for a in starts:
-        uses = [
-            lg for lg in f.logs
-            if f"{a.var}.elapsed()" in lg.src.text.replace(" ", "")
-        ]
+        uses = [lg for lg in f.logs if f"{a.var}.elapsed()" in lg.src.text.replace(" ", "")]
         if not uses:
             continue
         lg = uses[0]
@@ -269,7 +287,8 @@ def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         slots = {"start": a.var, "level": lg.level}
         if m:
             slots["field"] = m.group(1)
-        conds, arm, negated = guard_of(f, lg.region, main_loop(f).id if main_loop(f) else None)
+        loop = main_loop(f)
+        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None)
         flags = set()
         if conds and not negated:
             slots["guard"] = codes(*conds)

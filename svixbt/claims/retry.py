@@ -41,15 +41,20 @@ def _retry_with(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         s = named[hits[0].lstrip("&")]
         slots = {
-            "ctor": c.written, "schedule": s.name, "count": str(len(s.seconds)),
-            "first": human_duration(s.seconds[0]), "last": human_duration(s.seconds[-1]),
+            "ctor": c.written,
+            "schedule": s.name,
+            "count": str(len(s.seconds)),
+            "first": human_duration(s.seconds[0]),
+            "last": human_duration(s.seconds[-1]),
         }
         others = [a for a in c.args if a not in hits and re.fullmatch(r"[a-z_]\w*", a)]
         if len(others) == 1 and others[0] not in {p for p, _ in f.params}:
             slots["predicate"] = others[0]
-        flags = {"doubling"} if all(
-            abs(b - 2 * a) < 1e-9 for a, b in zip(s.seconds, s.seconds[1:], strict=False)
-        ) else set()
+        flags = (
+            {"doubling"}
+            if all(abs(b - 2 * a) < 1e-9 for a, b in zip(s.seconds, s.seconds[1:], strict=False))
+            else set()
+        )
         out.append(make("retry_with", f.name, slots, [ctx.proof(c.src), ctx.proof(s.src)], flags))
     return out
 
@@ -62,15 +67,27 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if w.role != "sleep" or not m:
             continue
         name = m.group(1)
-        steps = [a for a in f.assigns if a.var == name and not a.is_let
-                 and re.fullmatch(rf"&\s*{re.escape(name)}\s*\[\s*1\s*\.\.\s*\]", a.value)]
+        steps = [
+            a
+            for a in f.assigns
+            if a.var == name
+            and not a.is_let
+            and re.fullmatch(rf"&\s*{re.escape(name)}\s*\[\s*1\s*\.\.\s*\]", a.value)
+        ]
         if not steps:
             continue
-        out.append(make(
-            "schedule_step", f.name,
-            {"head": w.arg, "step": " ".join(steps[0].src.text.split()).rstrip(";"), "list": name},
-            [ctx.proof(w.src), ctx.proof(steps[0].src)],
-        ))
+        out.append(
+            make(
+                "schedule_step",
+                f.name,
+                {
+                    "head": w.arg,
+                    "step": " ".join(steps[0].src.text.split()).rstrip(";"),
+                    "list": name,
+                },
+                [ctx.proof(w.src), ctx.proof(steps[0].src)],
+            )
+        )
     return out
 
 
@@ -84,16 +101,24 @@ def _give_ups(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if not any(a.kind == "arm" and a.head.startswith("Err") for a in f.flow.chain(r.id)):
             continue
-        other = next((e for e in f.flow.regions if e.kind == "else" and e.start_tok >= 0
-                      and e.parent == r.parent and e.head == r.head), None)
+        other = next(
+            (
+                e
+                for e in f.flow.regions
+                if e.kind == "else"
+                and e.start_tok >= 0
+                and e.parent == r.parent
+                and e.head == r.head
+            ),
+            None,
+        )
         if other is None:
             continue
         sleeps_else = any(w.role == "sleep" and f.flow.inside(w.region, other.id) for w in f.waits)
         sleeps_then = any(w.role == "sleep" and f.flow.inside(w.region, r.id) for w in f.waits)
         hands_back = any(c.name == "Err" and f.flow.inside(c.region, r.id) for c in f.calls)
         if sleeps_else and not sleeps_then and hands_back:
-            out.append(make("give_up", f.name, {"cond": r.head},
-                            [ctx.proof(ctx.region_src(f, r))]))
+            out.append(make("give_up", f.name, {"cond": r.head}, [ctx.proof(ctx.region_src(f, r))]))
     return out
 
 
@@ -108,8 +133,11 @@ def _schedules(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "values": codes(*(human_duration(x) for x in s.seconds)),
         }
         flags = set()
-        users = [c for c in f.calls if c.kind == "fn" and any(
-            re.search(rf"\b{re.escape(s.name)}\b", a) for a in c.args)]
+        users = [
+            c
+            for c in f.calls
+            if c.kind == "fn" and any(re.search(rf"\b{re.escape(s.name)}\b", a) for a in c.args)
+        ]
         if users:
             # The innermost call that takes it: `run(&delays)`, not the `spawn` around it.
             users.sort(key=lambda c: c.src.end - c.src.start)
@@ -137,7 +165,11 @@ def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "cap_expr": b.cap_expr,
         }
         init = next(
-            (a for a in f.assigns if a.is_let and a.var == b.var and re.match(r"Duration::", a.value)),
+            (
+                a
+                for a in f.assigns
+                if a.is_let and a.var == b.var and re.match(r"Duration::", a.value)
+            ),
             None,
         )
         proof = [ctx.proof(b.src)]
@@ -146,7 +178,7 @@ def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             from ..values import duration_seconds
 
             toks = re.findall(r"\w+|::|[()*+/-]", init.value)
-            secs = duration_seconds(toks, consts)  # type: ignore[arg-type]
+            secs = duration_seconds(toks, {k: v for k, v in consts.items() if v is not None})
             if secs is not None:
                 slots["initial"] = human_duration(secs)
                 proof.append(ctx.proof(init.src))
@@ -180,8 +212,12 @@ def _only_after_error(f: ItemFacts, loop, pos: int) -> bool:  # type: ignore[no-
 
 def _jitters(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return [
-        make("jitter", f.name, {"pct": human_percent(j.fraction), "const": j.const or "", "base": j.base},
-             [ctx.proof(j.src)])
+        make(
+            "jitter",
+            f.name,
+            {"pct": human_percent(j.fraction), "const": j.const or "", "base": j.base},
+            [ctx.proof(j.src)],
+        )
         for j in f.jitters
         if j.const
     ]
@@ -192,8 +228,12 @@ def _clamps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     for c in f.calls:
         if c.kind == "method" and c.name == "clamp" and len(c.args) == 2 and c.receiver:
             out.append(
-                make("clamp", f.name, {"value_code": c.receiver, "lo": c.args[0], "hi": c.args[1]},
-                     [ctx.proof(c.src)])
+                make(
+                    "clamp",
+                    f.name,
+                    {"value_code": c.receiver, "lo": c.args[0], "hi": c.args[1]},
+                    [ctx.proof(c.src)],
+                )
             )
     return out
 
@@ -224,8 +264,7 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # The floor is on the delay before jitter is applied: the result can fall below it.
             slots["jitter"] = f.jitters[0].const or f.jitters[0].base
             flags.add("before-jitter")
-        out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)],
-                        flags))
+        out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)], flags))
     return out
 
 

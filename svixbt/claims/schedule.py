@@ -119,15 +119,21 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
             action = f"{exits[0].kind} {exits[0].expr}".strip()
             slots = {"cond": r.head, "action": action}
             # Work awaited in the branch before it leaves (draining workers, a final flush).
-            before = [c for c in f.calls if f.flow.inside(c.region, r.id) and c.src.end
-                      <= exits[0].src.start and (c.awaited or c.kind == "macro" and "join" in c.full)]
+            before = [
+                c
+                for c in f.calls
+                if f.flow.inside(c.region, r.id)
+                and c.src.end <= exits[0].src.start
+                and (c.awaited or c.kind == "macro" and "join" in c.full)
+            ]
             flags = set()
             if before:
                 first = before[0]
                 slots["first"] = first.written if first.kind != "method" else first.src.text
                 flags.add("first")
-            out.append(make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))],
-                            flags))
+            out.append(
+                make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
+            )
     return out
 
 
@@ -145,20 +151,27 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     out = [
         make(
-            "loop", f.name, {"keyword": loop.keyword, "head": head, "cond": loop.head},
-            [ctx.proof(src)], flags,
+            "loop",
+            f.name,
+            {"keyword": loop.keyword, "head": head, "cond": loop.head},
+            [ctx.proof(src)],
+            flags,
         )
     ]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.
     checks = [
-        c for c in f.calls
+        c
+        for c in f.calls
         if c.src.start >= src.start and c.src.end <= src.end and SHUTDOWN_WORD.search(c.name)
     ]
     if checks and loop.keyword == "while":
         out.append(
             make(
-                "shutdown_loop", f.name, {"cond": loop.head, "check": checks[0].written},
-                [ctx.proof(src)], {"negated"} if loop.head.startswith("!") else (),
+                "shutdown_loop",
+                f.name,
+                {"cond": loop.head, "check": checks[0].written},
+                [ctx.proof(src)],
+                {"negated"} if loop.head.startswith("!") else (),
             )
         )
     return out
@@ -177,17 +190,25 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
             continue
         # A wait helper waits every time it is called (a `nap`), not only on a failure path.
         sleeps = [
-            w for w in helper.waits
-            if w.role == "sleep" and helper.own(w.region) and w.mechanism.startswith("tokio::")
-            and helper.flow is not None and not helper.flow.conditions(w.region)
+            w
+            for w in helper.waits
+            if w.role == "sleep"
+            and helper.own(w.region)
+            and w.mechanism.startswith("tokio::")
+            and helper.flow is not None
+            and not helper.flow.conditions(w.region)
             and helper.flow.loop_of(w.region) is None
         ]
         if not sleeps:
             continue
         arg = c.args[0] if c.args else ""
         var = arg if arg.isidentifier() else ""
-        out.append((Wait("sleep", sleeps[0].mechanism, c.written, arg, None, c.region, c.src,
-                         var=var), c.written))
+        out.append(
+            (
+                Wait("sleep", sleeps[0].mechanism, c.written, arg, None, c.region, c.src, var=var),
+                c.written,
+            )
+        )
     return out
 
 
@@ -217,8 +238,11 @@ def _interval_claim(
         return None
     task = f.flow.task_of(w.region).id
     tick = next(
-        (t for t in f.waits
-         if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task),
+        (
+            t
+            for t in f.waits
+            if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task
+        ),
         None,
     )
     if tick is None:
@@ -232,13 +256,25 @@ def _interval_claim(
         if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
             flags.add("tick-first")
     slots = {
-        "mech": w.mechanism, "dur": _dur(w, f), "arg": w.arg, "var": var,
+        "mech": w.mechanism,
+        "dur": _dur(w, f),
+        "arg": w.arg,
+        "var": var,
         "tick": tick.src.text if tick.src.text.startswith(var) else "",
     }
     proof = [ctx.proof(w.src)]
     # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
-    missed = next((c for c in f.calls if c.kind == "method" and c.receiver == var
-                   and c.name == "set_missed_tick_behavior" and c.args), None)
+    missed = next(
+        (
+            c
+            for c in f.calls
+            if c.kind == "method"
+            and c.receiver == var
+            and c.name == "set_missed_tick_behavior"
+            and c.args
+        ),
+        None,
+    )
     if missed is None:
         flags.add("missed-burst")
     else:
@@ -260,8 +296,13 @@ def _timeout_claim(
 ) -> Claim | None:
     assert f.flow is not None
     reg = next(
-        (r for r in f.flow.regions if r.kind == "timeout-future" and r.start_tok >= 0
-         and ctx.fs.scan.starts[r.start_tok] == w.src.start),
+        (
+            r
+            for r in f.flow.regions
+            if r.kind == "timeout-future"
+            and r.start_tok >= 0
+            and ctx.fs.scan.starts[r.start_tok] == w.src.start
+        ),
         None,
     )
     if reg is None:
@@ -292,8 +333,10 @@ def _sleep_claim(
         slots["via"] = via
         flags.add("via-helper")
         helper = ctx.local_fn(via)
-        if helper is not None and any(r.kind == "select-handler" and "cancel" in r.detail
-                                      for r in (helper.flow.regions if helper.flow else [])):
+        if helper is not None and any(
+            r.kind == "select-handler" and "cancel" in r.detail
+            for r in (helper.flow.regions if helper.flow else [])
+        ):
             flags.add("helper-cancellable")
     if conds:
         slots["guard"] = codes(*conds)
@@ -329,7 +372,8 @@ def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str
         if r.kind == "select-future":
             slots["select"] = r.keyword + "!"
             siblings = [
-                x for x in f.flow.regions
+                x
+                for x in f.flow.regions
                 if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
             ]
             if any(_CANCEL_FUTURE.search(x.detail) for x in siblings):
@@ -358,8 +402,12 @@ def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if c is None or not c.is_duration or c.value is None:
                 continue
             slots = {
-                "var": a.var, "cond": cond, "idle": c.name, "idle_dur": human_duration(c.value),
-                "arm": arm or "", "idle_value": idle_side.strip(),
+                "var": a.var,
+                "cond": cond,
+                "idle": c.name,
+                "idle_dur": human_duration(c.value),
+                "arm": arm or "",
+                "idle_value": idle_side.strip(),
             }
             flags = {"idle-when-true" if idle_side is then else "idle-when-false"}
             # The condition compares the pass's result with the batch size the pass was given:
@@ -380,9 +428,15 @@ def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if c is not None and c.is_duration and c.value is not None and arm.startswith("Err"):
             out.append(
                 make(
-                    "error_wait", f.name,
-                    {"var": a.var, "const": c.name, "dur": human_duration(c.value), "arm": arm,
-                     "value_set": a.value.strip()},
+                    "error_wait",
+                    f.name,
+                    {
+                        "var": a.var,
+                        "const": c.name,
+                        "dur": human_duration(c.value),
+                        "arm": arm,
+                        "value_set": a.value.strip(),
+                    },
                     [ctx.proof(a.src), ctx.proof(c.src)],
                 )
             )
@@ -429,9 +483,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if futures:
             out.append(
                 make(
-                    "select", f.name,
+                    "select",
+                    f.name,
                     {"count": str(len(handlers)), "futures": codes(*futures), "select": select},
-                    [proof], flags,
+                    [proof],
+                    flags,
                 )
             )
         for h in handlers:
@@ -440,10 +496,19 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             for e in f.exits:
                 if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
                     continue
-                arm = next((a.head for a in f.flow.chain(e.region) if a.kind == "arm"
-                            and f.flow.inside(a.id, h.id)), "")
-                slots = {"future": h.detail, "action": f"{e.kind} {e.expr}".strip(),
-                         "select": select}
+                arm = next(
+                    (
+                        a.head
+                        for a in f.flow.chain(e.region)
+                        if a.kind == "arm" and f.flow.inside(a.id, h.id)
+                    ),
+                    "",
+                )
+                slots = {
+                    "future": h.detail,
+                    "action": f"{e.kind} {e.expr}".strip(),
+                    "select": select,
+                }
                 if arm:
                     slots["arm"] = arm
                 out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
@@ -476,8 +541,13 @@ def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         action = ""
         if outer is not None:
             inner_if = next(
-                (x for x in f.flow.regions if x.kind == "if" and x.head.find(reg.keyword) >= 0
-                 and x.head.rstrip().endswith(".is_none()")),
+                (
+                    x
+                    for x in f.flow.regions
+                    if x.kind == "if"
+                    and x.head.find(reg.keyword) >= 0
+                    and x.head.rstrip().endswith(".is_none()")
+                ),
                 None,
             )
             if inner_if is not None:
@@ -495,14 +565,18 @@ def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 def _token_call(f: ItemFacts, reg: Region) -> str:
     """The call producing the token a `run_until_cancelled` is invoked on."""
     wrapper = next(
-        (c for c in f.calls if c.kind == "method" and c.name == reg.keyword
-         and c.open_tok + 1 == reg.lo),
+        (
+            c
+            for c in f.calls
+            if c.kind == "method" and c.name == reg.keyword and c.open_tok + 1 == reg.lo
+        ),
         None,
     )
     if wrapper is None:
         return ""
     before = [
-        c for c in f.calls
+        c
+        for c in f.calls
         if c.kind == "fn" and c.close_tok < wrapper.tok and c.close_tok >= wrapper.tok - 3
     ]
     return before[-1].written if before else ""

@@ -42,7 +42,9 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if mech is None or mech.role != "signal" or not f.own(c.region):
             continue
         slots = {"mech": mech.path}
-        holder = next((a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None)
+        holder = next(
+            (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None
+        )
         if holder is not None:
             slots["var"] = holder.var
         claim = make("signal", f.name, slots, [ctx.proof(c.src)])
@@ -80,8 +82,11 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         d = targets[0]
         tf = item_facts(idx.files[d.file], d.item)
-        mechs = [w.mechanism for w in tf.waits
-                 if w.role != "tick" and tf.own(w.region) and w.mechanism.startswith("tokio::")]
+        mechs = [
+            w.mechanism
+            for w in tf.waits
+            if w.role != "tick" and tf.own(w.region) and w.mechanism.startswith("tokio::")
+        ]
         if not mechs:
             continue
         callee = f"{d.owner}::{d.name}" if d.owner else c.written
@@ -89,8 +94,10 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if d.file != ctx.file_idx:
             slots["callee_file"] = ctx.other_display(d.file)
         w = next(w for w in tf.waits if w.mechanism == mechs[0])
-        proof = [ctx.proof(c.src),
-                 Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text)]
+        proof = [
+            ctx.proof(c.src),
+            Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text),
+        ]
         claim = make("callee_waits", f.name, slots, proof)
         if claim not in out:
             out.append(claim)
@@ -161,10 +168,14 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 flags.add("logs-failures")
         # The work each round of a spawned loop does: its method calls on shared state.
         work = [
-            c.src.text for c in f.calls
-            if c.kind == "method" and f.flow.task_of(c.region).id == reg.id
-            and f.flow.loop_of(c.region) is not None and c.name not in ("tick", "await", "clone")
-            and len(c.src.text) <= 40 and "\n" not in c.src.text
+            c.src.text
+            for c in f.calls
+            if c.kind == "method"
+            and f.flow.task_of(c.region).id == reg.id
+            and f.flow.loop_of(c.region) is not None
+            and c.name not in ("tick", "await", "clone")
+            and len(c.src.text) <= 40
+            and "\n" not in c.src.text
         ]
         if inner_loop and work:
             slots["work"] = codes(*list(dict.fromkeys(work))[:3])
@@ -192,7 +203,8 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         src = Src(start, end, scan.text[start:end])
         out.append(
             make(
-                "join", f.name,
+                "join",
+                f.name,
                 {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)},
                 [ctx.proof(src)],
             )
@@ -202,23 +214,32 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _branch_claims(ctx: FileContext, f: ItemFacts, mech: str, branches: list[Region]) -> list[Claim]:
+def _branch_claims(
+    ctx: FileContext, f: ItemFacts, mech: str, branches: list[Region]
+) -> list[Claim]:
     """Per branch of a join: the call it awaits, and the plain `if` it runs that call under
     (with the `else` branch's call, when there is one)."""
     assert f.flow is not None
     out: list[Claim] = []
     for b in branches:
         calls = [
-            c for c in f.calls
-            if c.kind == "fn" and c.awaited and f.flow.inside(c.region, b.id)
-            and mechanism(c.full) is None and not c.name[:1].isupper()
+            c
+            for c in f.calls
+            if c.kind == "fn"
+            and c.awaited
+            and f.flow.inside(c.region, b.id)
+            and mechanism(c.full) is None
+            and not c.name[:1].isupper()
         ]
         if not calls:
             continue
         main = calls[0]
         conds = f.flow.conditions(main.region, stop=b.id)
-        slots = {"mech": mech, "ordinal": ORDINALS[b.index] if b.index < len(ORDINALS) else "",
-                 "call": main.written}
+        slots = {
+            "mech": mech,
+            "ordinal": ORDINALS[b.index] if b.index < len(ORDINALS) else "",
+            "call": main.written,
+        }
         if not slots["ordinal"]:
             continue
         if any(r.kind != "if" for r in conds):
@@ -226,21 +247,28 @@ def _branch_claims(ctx: FileContext, f: ItemFacts, mech: str, branches: list[Reg
         if conds:
             slots["guard"] = codes(*(r.head for r in reversed(conds)))
             inner = conds[0]
-            other = next((r for r in f.flow.regions if r.kind == "else" and r.head == inner.head
-                          and r.parent == inner.parent), None)
+            other = next(
+                (
+                    r
+                    for r in f.flow.regions
+                    if r.kind == "else" and r.head == inner.head and r.parent == inner.parent
+                ),
+                None,
+            )
             if other is not None:
                 alt = [c for c in calls if f.flow.inside(c.region, other.id)]
                 if alt:
                     slots["else_call"] = alt[0].written
-        out.append(make("join_branch", f.name, slots, [ctx.proof(main.src)],
-                        {"guarded"} if conds else set()))
+        out.append(
+            make(
+                "join_branch", f.name, slots, [ctx.proof(main.src)], {"guarded"} if conds else set()
+            )
+        )
     return out
 
 
 def _context_proof(ctx: FileContext, c: Context) -> list[Proof]:
-    return [
-        Proof(ctx.other_display(fi), s.start, s.end, s.text) for fi, s in c.proof
-    ]
+    return [Proof(ctx.other_display(fi), s.start, s.end, s.text) for fi, s in c.proof]
 
 
 def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
@@ -267,8 +295,11 @@ def _merge(claims: list[Claim]) -> list[Claim]:
     out: list[Claim] = []
     for c in claims:
         key = (c.get("kind"), c.get("by"), c.get("mech"), c.get("ordinal"), c.get("chain"))
-        same = [o for o in out if (o.get("kind"), o.get("by"), o.get("mech"), o.get("ordinal"),
-                                   o.get("chain")) == key]
+        same = [
+            o
+            for o in out
+            if (o.get("kind"), o.get("by"), o.get("mech"), o.get("ordinal"), o.get("chain")) == key
+        ]
         if not same:
             out.append(c)
             continue
@@ -334,9 +365,11 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
     proof = [Proof(ctx.other_display(s.file), s.src.start, s.src.end, s.src.text) for s in sites]
     return [
         make(
-            "callers", f.name,
+            "callers",
+            f.name,
             {"callers": codes(*names), "count": str(len(sites)), "files": codes(*files)},
-            proof, flags,
+            proof,
+            flags,
         )
     ]
 
@@ -401,7 +434,9 @@ def _call_path(ctx: FileContext, start: int, target: int) -> list | None:  # typ
     while queue:
         cur, path = queue.popleft()
         for c in ctx.facts[cur].calls:
-            if c.kind != "fn" or ("::" in c.written and not c.written.startswith(("self::", "crate::"))):
+            if c.kind != "fn" or (
+                "::" in c.written and not c.written.startswith(("self::", "crate::"))
+            ):
                 continue
             name = c.written.split("::")[-1]
             if name == want:

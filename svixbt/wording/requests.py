@@ -11,7 +11,15 @@ from __future__ import annotations
 from ..render import Row
 
 __all__ = [
-    "TITLES", "ASKS", "WHY", "SYMPTOMS", "REFACTORS", "CRITERIA", "STYLES", "FRAMES", "STYLE_WORDS",
+    "TITLES",
+    "ASKS",
+    "WHY",
+    "SYMPTOMS",
+    "REFACTORS",
+    "CRITERIA",
+    "STYLES",
+    "FRAMES",
+    "STYLE_WORDS",
     "PREMISE",
 ]
 
@@ -19,8 +27,13 @@ STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-fol
 
 
 def _r(kind: str, *variants: str, when: str = "", unless: str = "", needs: str = "") -> Row:
-    return Row(kind, tuple(variants), frozenset(when.split()), frozenset(unless.split()),
-               tuple(needs.split()))
+    return Row(
+        kind,
+        tuple(variants),
+        frozenset(when.split()),
+        frozenset(unless.split()),
+        tuple(needs.split()),
+    )
 
 
 # A text is a plain string (true for any subject of its focus) or (text, needs): needs lists
@@ -89,10 +102,14 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "We need {fn} in {file} to run on a sensible schedule.",
     ),
     "shutdown": (
-        ("{fn} in {file} has to stop promptly when the server shuts down, even in the middle of a wait.",
-         "shutdown_wait shutdown_branch shutdown_check"),
-        ("Make {fn} ({file}) shutdown-aware, including while it sleeps.",
-         "shutdown_wait shutdown_branch shutdown_check"),
+        (
+            "{fn} in {file} has to stop promptly when the server shuts down, even in the middle of a wait.",
+            "shutdown_wait shutdown_branch shutdown_check",
+        ),
+        (
+            "Make {fn} ({file}) shutdown-aware, including while it sleeps.",
+            "shutdown_wait shutdown_branch shutdown_check",
+        ),
         "{fn} in {file} should stop cleanly when the server shuts down.",
     ),
     "failure": (
@@ -142,10 +159,14 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "{fn} ({file}) should keep every statement to one bounded batch.",
     ),
     "statement-timeout": (
-        ("Add {fn} to {file}: run one statement with the statement timeout lifted.",
-         "statement_timeout:disables"),
-        ("We need {fn} in {file} to execute a statement without our default statement timeout.",
-         "statement_timeout:disables"),
+        (
+            "Add {fn} to {file}: run one statement with the statement timeout lifted.",
+            "statement_timeout:disables",
+        ),
+        (
+            "We need {fn} in {file} to execute a statement without our default statement timeout.",
+            "statement_timeout:disables",
+        ),
         "Add {fn} to {file}: run one statement under a statement timeout of its own.",
     ),
     "probe": (
@@ -173,33 +194,87 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "{fn} in {file} should wait for the process's stop signals.",
         "Write {fn} ({file}) so that a stop signal starts the shutdown.",
     ),
-    "module": ("Write {file} as one background job: the task loop and its helpers.",
-               "Implement {file} end to end."),
+    "module": (
+        "Write {file} as one background job: the task loop and its helpers.",
+        "Implement {file} end to end.",
+    ),
 }
 
 WHY: dict[str, tuple[Option, ...]] = {
-    "cadence": ("Came up while reviewing the background workers.", "The timing of this job matters more than its work."),
+    "cadence": (
+        "Came up while reviewing the background workers.",
+        "The timing of this job matters more than its work.",
+    ),
     "shutdown": ("Deploys should not wait on background jobs.", "Rolling restarts depend on it."),
-    "failure": ("Background jobs must not die on transient errors.", "We keep finding this in on-call reviews."),
-    "concurrency": ("It should be obvious from the code what runs where.", "Reviewers keep asking which task this runs on.",
-                    "The task layout here is easy to get wrong.", "Concurrency bugs here are hard to debug later."),
-    "retry": ("Failures should back off, not hammer the dependency.", "Retries are part of the contract of this job."),
-    "batching": ("Large backlogs must not turn into unbounded work.", "Capacity review flagged unbounded work here."),
-    "timeouts": ("An unresponsive dependency must not stall us.", "Found while testing with a blackholed host."),
-    "startup": ("Misconfiguration should show up at startup, not hours later.", "Startup checks are cheaper than mid-run failures."),
-    "observability": ("On-call needs to see what the job is doing.", "Logs are all we have when this misbehaves."),
-    "polling": ("Every exit of this loop should be deliberate.", "A loop with unclear exits is hard to reason about."),
-    "retry-loop": ("Transient errors should not surface to callers.", "One retry policy beats ad-hoc loops."),
+    "failure": (
+        "Background jobs must not die on transient errors.",
+        "We keep finding this in on-call reviews.",
+    ),
+    "concurrency": (
+        "It should be obvious from the code what runs where.",
+        "Reviewers keep asking which task this runs on.",
+        "The task layout here is easy to get wrong.",
+        "Concurrency bugs here are hard to debug later.",
+    ),
+    "retry": (
+        "Failures should back off, not hammer the dependency.",
+        "Retries are part of the contract of this job.",
+    ),
+    "batching": (
+        "Large backlogs must not turn into unbounded work.",
+        "Capacity review flagged unbounded work here.",
+    ),
+    "timeouts": (
+        "An unresponsive dependency must not stall us.",
+        "Found while testing with a blackholed host.",
+    ),
+    "startup": (
+        "Misconfiguration should show up at startup, not hours later.",
+        "Startup checks are cheaper than mid-run failures.",
+    ),
+    "observability": (
+        "On-call needs to see what the job is doing.",
+        "Logs are all we have when this misbehaves.",
+    ),
+    "polling": (
+        "Every exit of this loop should be deliberate.",
+        "A loop with unclear exits is hard to reason about.",
+    ),
+    "retry-loop": (
+        "Transient errors should not surface to callers.",
+        "One retry policy beats ad-hoc loops.",
+    ),
     "exits": ("A loop that never ends leaks a task.", "Shutdown depends on this loop ending."),
-    "task": ("It is part of the background machinery.", "Everything here runs on the tokio runtime."),
-    "sql-batch": ("Several servers run this job at once.", "Big statements on hot tables hurt us before."),
-    "statement-timeout": ("Background statements need their own time budget.", "One statement timeout does not fit every statement."),
-    "probe": ("Most of the time there is nothing to do.", "Skipping needless work keeps the database quiet."),
-    "retry-math": ("A struggling dependency needs room to recover.", "Retries should not arrive in waves."),
+    "task": (
+        "It is part of the background machinery.",
+        "Everything here runs on the tokio runtime.",
+    ),
+    "sql-batch": (
+        "Several servers run this job at once.",
+        "Big statements on hot tables hurt us before.",
+    ),
+    "statement-timeout": (
+        "Background statements need their own time budget.",
+        "One statement timeout does not fit every statement.",
+    ),
+    "probe": (
+        "Most of the time there is nothing to do.",
+        "Skipping needless work keeps the database quiet.",
+    ),
+    "retry-math": (
+        "A struggling dependency needs room to recover.",
+        "Retries should not arrive in waves.",
+    ),
     "schedule-walk": ("The schedule has to keep going even when a step fails.",),
     "gate": ("That step is not always needed.", "The caller knows whether that step is needed."),
-    "helper-errors": ("Errors from this helper end up in the task's logs.", "Vague errors cost us time on call."),
-    "pair": ("Two copies that drift apart are worse than one pattern.", "Both are on the background path."),
+    "helper-errors": (
+        "Errors from this helper end up in the task's logs.",
+        "Vague errors cost us time on call.",
+    ),
+    "pair": (
+        "Two copies that drift apart are worse than one pattern.",
+        "Both are on the background path.",
+    ),
     "signals": ("Orchestrators stop us with a signal.", "Shutdown has to start somewhere."),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
 }
@@ -211,7 +286,10 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         ("after a full batch the next pass should start without waiting", "adaptive"),
     ),
     "shutdown": (
-        ("a sleeping task must not hold up a rolling deploy", "shutdown_wait shutdown_branch shutdown_check"),
+        (
+            "a sleeping task must not hold up a rolling deploy",
+            "shutdown_wait shutdown_branch shutdown_check",
+        ),
         "the task has to stop when the server does",
     ),
     "failure": (
@@ -227,20 +305,47 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "retries need a pause between them",
     ),
     "batching": ("no single pass may take on the whole backlog", "each pass has to stay bounded"),
-    "timeouts": ("no wait may hang on a dependency that never answers", "every wait needs a deadline"),
-    "startup": ("whatever can fail should fail at startup, not deep into a run", "startup checks must run before the first pass"),
-    "observability": ("on-call must be able to tell what the job is doing", "quiet passes must stay quiet in the logs"),
-    "polling": ("every exit of the loop has to be deliberate", "the loop must stop for the right reasons"),
-    "retry-loop": ("transient failures must be retried, and not forever", "a single transient error must not reach the caller"),
-    "exits": ("the task must end when its input does", "the loop must not outlive what it consumes"),
+    "timeouts": (
+        "no wait may hang on a dependency that never answers",
+        "every wait needs a deadline",
+    ),
+    "startup": (
+        "whatever can fail should fail at startup, not deep into a run",
+        "startup checks must run before the first pass",
+    ),
+    "observability": (
+        "on-call must be able to tell what the job is doing",
+        "quiet passes must stay quiet in the logs",
+    ),
+    "polling": (
+        "every exit of the loop has to be deliberate",
+        "the loop must stop for the right reasons",
+    ),
+    "retry-loop": (
+        "transient failures must be retried, and not forever",
+        "a single transient error must not reach the caller",
+    ),
+    "exits": (
+        "the task must end when its input does",
+        "the loop must not outlive what it consumes",
+    ),
     "task": ("the async parts of this code must never block a runtime thread",),
-    "sql-batch": ("no statement may touch more than one batch of rows", "concurrent runs must not block on each other's rows"),
+    "sql-batch": (
+        "no statement may touch more than one batch of rows",
+        "concurrent runs must not block on each other's rows",
+    ),
     "statement-timeout": (
-        ("the background statement must not be cancelled by the default statement timeout", "statement_timeout:disables"),
+        (
+            "the background statement must not be cancelled by the default statement timeout",
+            "statement_timeout:disables",
+        ),
         "a background statement needs a timeout of its own",
     ),
     "probe": ("the task must be able to ask cheaply whether such rows exist",),
-    "retry-math": ("retries must not all land at the same moment", "a struggling dependency must get room to recover"),
+    "retry-math": (
+        "retries must not all land at the same moment",
+        "a struggling dependency must get room to recover",
+    ),
     "schedule-walk": ("one failed step must not end the whole schedule",),
     "gate": ("one of the statements must run only when the caller asks for it",),
     "helper-errors": ("failures here must be reported clearly to the caller",),
@@ -250,8 +355,10 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
 }
 
 REFACTORS: dict[str, tuple[Option, ...]] = {
-    "cadence": ("move the pacing decision of {fn} next to the result of each pass",
-                "make the pacing of {fn} explicit"),
+    "cadence": (
+        "move the pacing decision of {fn} next to the result of each pass",
+        "make the pacing of {fn} explicit",
+    ),
     "shutdown": ("thread the server's shutdown signal through {fn}",),
     "failure": ("keep errors inside the loop of {fn} instead of returning them",),
     "concurrency": ("make the task boundaries around {fn} explicit",),
@@ -741,8 +848,14 @@ FRAMES: dict[str, tuple[str, ...]] = {
 
 STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "github-issue": {
-        "label": ("Acceptance criteria", "Done when", "Definition of done", "Expected behaviour",
-                  "What should happen", "Checklist"),
+        "label": (
+            "Acceptance criteria",
+            "Done when",
+            "Definition of done",
+            "Expected behaviour",
+            "What should happen",
+            "Checklist",
+        ),
     },
     "infra-requirement": {
         "head": (
@@ -754,8 +867,14 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "From the production-readiness checklist:",
             "Infra ticket:",
         ),
-        "label": ("Requirements:", "Must have:", "Scope:", "What we need:", "Acceptance:",
-                  "Needs to:"),
+        "label": (
+            "Requirements:",
+            "Must have:",
+            "Scope:",
+            "What we need:",
+            "Acceptance:",
+            "Needs to:",
+        ),
     },
     "internal-request": {
         "hello": (
@@ -768,8 +887,14 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Something for the backlog.",
             "Picking up a thread from standup.",
         ),
-        "lead": ("Specifically:", "What I'm after:", "In short:", "Concretely:", "Roughly:",
-                 "The gist:"),
+        "lead": (
+            "Specifically:",
+            "What I'm after:",
+            "In short:",
+            "Concretely:",
+            "Roughly:",
+            "The gist:",
+        ),
         "close": (
             "Ping me if anything's unclear.",
             "Happy to review.",
@@ -789,12 +914,24 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Follow-up from the on-call handover:",
             "Remediation item:",
         ),
-        "label": ("What we need:", "Fix:", "Expected behaviour:", "Follow-ups:", "To do:",
-                  "Remediation:"),
+        "label": (
+            "What we need:",
+            "Fix:",
+            "Expected behaviour:",
+            "Follow-ups:",
+            "To do:",
+            "Remediation:",
+        ),
     },
     "refactor": {
-        "open": ("Refactor ask:", "Cleanup request:", "Tech-debt item:", "Refactor:",
-                 "Code-health item:", "Tidy-up:"),
+        "open": (
+            "Refactor ask:",
+            "Cleanup request:",
+            "Tech-debt item:",
+            "Refactor:",
+            "Code-health item:",
+            "Tidy-up:",
+        ),
         "keep": (
             "Behaviour to end up with:",
             "It should end up doing this:",

@@ -660,22 +660,43 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": (
         "What {fn} needs first is a pace: how long to wait between passes, and what decides it.",
         "{fn} runs its passes over and over, so its timing matters more than any single pass.",
-        ("The scheduling of {fn} is the part to get right: the wait after a pass depends on what the pass found.", "adaptive"),
+        (
+            "The scheduling of {fn} is the part to get right: the wait after a pass depends on what the pass found.",
+            "adaptive",
+        ),
     ),
     "failure": (
-        ("{fn} is a long-running loop, so the question is what one failed pass does to it.", "err_arm:keeps-looping err_arm:continues"),
-        ("Failures inside {fn} have to be absorbed by the loop, not passed up to whatever awaits it.", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "{fn} is a long-running loop, so the question is what one failed pass does to it.",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
+        (
+            "Failures inside {fn} have to be absorbed by the loop, not passed up to whatever awaits it.",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
         "For {fn}, error handling decides whether a blip in a dependency costs one pass or the whole task.",
     ),
     "shutdown": (
-        ("Shutdown is where {fn} can go wrong: it may be in the middle of a long wait when the server is told to stop.", "shutdown_wait shutdown_branch shutdown_check"),
-        ("{fn} has to notice shutdown both between passes and while it is waiting.", "shutdown_loop+shutdown_wait shutdown_loop+shutdown_branch"),
-        ("A stop request should end {fn} promptly and cleanly, even mid-wait.", "shutdown_wait shutdown_branch"),
+        (
+            "Shutdown is where {fn} can go wrong: it may be in the middle of a long wait when the server is told to stop.",
+            "shutdown_wait shutdown_branch shutdown_check",
+        ),
+        (
+            "{fn} has to notice shutdown both between passes and while it is waiting.",
+            "shutdown_loop+shutdown_wait shutdown_loop+shutdown_branch",
+        ),
+        (
+            "A stop request should end {fn} promptly and cleanly, even mid-wait.",
+            "shutdown_wait shutdown_branch",
+        ),
         "{fn} has to stop cleanly when the server does.",
     ),
     "concurrency": (
         "The interesting part of {fn} is which code runs on which task.",
-        ("Before touching {fn} it helps to be exact about concurrency: what it spawns, and where it runs itself.", "spawn+runs_in"),
+        (
+            "Before touching {fn} it helps to be exact about concurrency: what it spawns, and where it runs itself.",
+            "spawn+runs_in",
+        ),
         ("{fn} is all about tasks: what runs concurrently, and what shares a task.", "spawn join"),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
@@ -725,10 +746,14 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "{fn} does the bounded work of one pass of the background job.",
     ),
     "statement-timeout": (
-        ("{fn} exists for one reason: a background statement must not be killed by the connection's normal statement timeout.",
-         "statement_timeout:disables"),
-        ("The job of {fn} is to run one statement without the usual statement timeout, and to leave the pooled connection as it found it.",
-         "statement_timeout:disables"),
+        (
+            "{fn} exists for one reason: a background statement must not be killed by the connection's normal statement timeout.",
+            "statement_timeout:disables",
+        ),
+        (
+            "The job of {fn} is to run one statement without the usual statement timeout, and to leave the pooled connection as it found it.",
+            "statement_timeout:disables",
+        ),
         "{fn} sets a statement timeout for one transaction and leaves the pooled connection as it found it.",
     ),
     "probe": (
@@ -736,13 +761,14 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "{fn} answers a yes/no question before the task commits to its work.",
     ),
     "retry-math": (
-        ("{fn} computes the next retry delay, so its numbers are what a struggling dependency sees.", "jitter at_least"),
+        (
+            "{fn} computes the next retry delay, so its numbers are what a struggling dependency sees.",
+            "jitter at_least",
+        ),
         ("The delay {fn} returns decides when the next attempt happens.", "jitter at_least"),
         ("{fn} keeps a delay inside fixed bounds.", "clamp"),
     ),
-    "schedule-walk": (
-        "{fn} walks a fixed schedule of waits, carrying on past failed steps.",
-    ),
+    "schedule-walk": ("{fn} walks a fixed schedule of waits, carrying on past failed steps.",),
     "gate": (
         "Part of what {fn} does is optional, and a flag decides it.",
         "{fn} carries a switch: one of its statements runs only when the caller asks for it.",

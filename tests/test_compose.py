@@ -1,0 +1,100 @@
+"""Examples end to end on files of our own: grounded, varied, and worded from their own key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
+from svixbt.compose import compose_examples, plan_examples
+from svixbt.evidence import Indexes, file_context
+from svixbt.generate import bundled_sample
+from svixbt.pipeline import scan_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FILES = [
+    bundled_sample(),
+    FIXTURES / "worker_pool.rs",
+    FIXTURES / "traps" / "src" / "pump.rs",
+    FIXTURES / "traps" / "src" / "ledger.rs",
+]
+
+
+def ctx_for(path: Path):  # type: ignore[no-untyped-def]
+    return file_context(scan_file(path), Indexes())
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_example_traces_to_claims_that_still_hold(path: Path) -> None:
+    ctx = ctx_for(path)
+    sources = {ctx.other_display(i): f.text for i, f in enumerate(ctx.index.files)}
+    sources[ctx.display] = ctx.fs.text
+    exs = compose_examples(ctx)
+    assert exs
+    for ex in exs:
+        assert trace_errors(ex.fills, ex.claims, ex.names, sources) == []
+        vocab = Vocabulary.of(ex.claims, ex.names)
+        assert grounding_errors([ex.user, ex.think], ex.code, vocab) == []
+        assert "tokio" in ex.think
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_a_records_wording_does_not_depend_on_the_records_after_it(path: Path) -> None:
+    ctx = ctx_for(path)
+    full = compose_examples(ctx, seed=3)
+    few = compose_examples(ctx, seed=3, cap=2)
+    assert [(e.user, e.think, e.code) for e in few] == [(e.user, e.think, e.code) for e in full[:2]]
+
+
+def test_the_seed_changes_words_not_code() -> None:
+    ctx = ctx_for(bundled_sample())
+    a, b = compose_examples(ctx, seed=0), compose_examples(ctx, seed=1)
+    assert [e.code for e in a] == [e.code for e in b]
+    assert [e.user for e in a] != [e.user for e in b]
+
+
+def test_requests_never_paste_long_expressions() -> None:
+    for path in FILES:
+        for ex in compose_examples(ctx_for(path)):
+            for span in re.findall(r"`([^`]+)`", ex.user):
+                assert len(span) <= 28 or re.fullmatch(r"[\w:./!-]+(\(\))?", span), span
+
+
+def test_requests_carry_acceptance_criteria() -> None:
+    from svixbt.wording.requests import STYLE_WORDS
+
+    leads = STYLE_WORDS["internal-request"]["lead"]
+    for path in FILES:
+        for ex in compose_examples(ctx_for(path)):
+            bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
+            inline = any(lead in ex.user for lead in leads)
+            assert bullets or inline, ex.user
+
+
+def test_no_eight_word_run_in_more_than_a_quarter_of_the_samples_thinks() -> None:
+    exs = compose_examples(ctx_for(bundled_sample()))
+    for texts in ([e.think for e in exs], [e.user for e in exs]):
+        share, run = shared_runs(texts)
+        assert share <= 0.25, (share, run)
+
+
+def test_helpers_are_on_a_tasks_path_and_utilities_are_never_subjects() -> None:
+    ctx = ctx_for(FIXTURES / "code" / "classifier.rs")
+    subjects = {ctx.fs.items[p.subject].name for p in plan_examples(ctx)}
+    assert "poll_targets" in subjects
+    assert not any(name.startswith("is_") for name in subjects)
+
+
+def test_a_request_handler_that_spawns_is_not_a_subject(tmp_path: Path) -> None:
+    src = tmp_path / "handler.rs"
+    src.write_text(
+        "async fn recover(State(s): State<AppState>) -> Result<()> {\n"
+        "    tokio::spawn(async move { resend(s).await });\n"
+        "    Ok(())\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    ctx = file_context(scan_file(src), Indexes(with_crate=False))
+    assert plan_examples(ctx) == []

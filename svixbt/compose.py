@@ -364,7 +364,8 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
         for c in plan.tokio:
-            for rows in (TOKIO, THINK):
+            # In a pair every sentence names its helper; the single-subject rows say "it".
+            for rows in (PAIR_THINK,) if plan.focus == "pair" else (TOKIO, THINK):
                 probe = Rendered("")
                 s = r.claim(rows, c, "think|tokio", probe, dry=True, nth=plan.nth.get(c, 0))
                 if "tokio" in s:
@@ -431,7 +432,10 @@ def _options(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str
 
 
 def _said(claims: list[Claim], need: str) -> bool:
+    """`kind`, `kind:flag`, or `kind:-flag` (a claim of the kind without the flag)."""
     kind, _, flag = need.partition(":")
+    if flag.startswith("-"):
+        return any(c.kind == kind and flag[1:] not in c.flags for c in claims)
     return any(c.kind == kind and (not flag or flag in c.flags) for c in claims)
 
 

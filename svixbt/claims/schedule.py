@@ -49,6 +49,8 @@ def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str]
     for r in f.flow.conditions(rid, stop):
         if r.kind == "select-handler":
             continue  # a select branch is said with its select, not as a pattern
+        if r.kind == "if" and r.detail.startswith("after "):
+            negated = True  # an `else if` also needs every earlier condition false
         if r.kind == "if" and r.head.startswith("let Err(") and not arm:
             # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
             arm = r.head[4:].split("=", 1)[0].strip()

@@ -207,6 +207,7 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 f.name,
                 {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)},
                 [ctx.proof(src)],
+                {"multi"} if len(branches) >= 2 else (),
             )
         )
         if len(branches) >= 2:

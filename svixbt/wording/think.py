@@ -767,8 +767,10 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "The job of {fn} is to run one statement without the usual statement timeout, and to leave the pooled connection as it found it.",
             "statement_timeout:disables",
         ),
-        ("{fn} sets a statement timeout for one transaction and leaves the pooled connection as it found it.",
-         "statement_timeout:-disables"),
+        (
+            "{fn} sets a statement timeout for one transaction and leaves the pooled connection as it found it.",
+            "statement_timeout:-disables",
+        ),
     ),
     "probe": (
         "{fn} is an existence check the task uses to decide how much work to do.",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .claims import Claim, Proof
-from .claims.core import LIST_SEP
+from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
 from .render import CODE_SLOTS, Fill
 
@@ -112,7 +112,7 @@ def schema_errors(rec: Any) -> list[str]:
 
 
 def _elements(value: str) -> list[str]:
-    return value.split(LIST_SEP)
+    return [e.removeprefix(NOT) for e in value.split(LIST_SEP)]
 
 
 def _fold(s: str) -> str:

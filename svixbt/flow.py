@@ -48,6 +48,9 @@ class Region:
     index: int = 0  # position among siblings of the same construct (join branch 0, 1, ...)
     siblings: int = 0  # how many branches the construct has
     detail: str = ""  # select handler: its future; spawn: how the handle is kept
+    after: tuple[
+        str, ...
+    ] = ()  # `else if` / `else`: the earlier conditions of the chain, all false
 
 
 @dataclass
@@ -302,8 +305,7 @@ class _Builder:
                 return
             close = self.close_of(brace)
             r = self.add("if", brace + 1, close, head=(j + 1, brace), start_tok=j)
-            if conds:
-                r.detail = "after " + " / ".join(conds)
+            r.after = tuple(conds)
             conds.append(r.head)
             if close + 1 < end and self.t[close + 1] == "else":
                 if close + 2 < end and self.t[close + 2] == "if":
@@ -311,7 +313,7 @@ class _Builder:
                     continue
                 if self.is_open(close + 2, "{"):
                     e = self.add("else", close + 3, self.close_of(close + 2), start_tok=close + 1)
-                    e.head = " / ".join(conds)
+                    e.after = tuple(conds)
             return
 
     def match_arms(self, k: int, end: int) -> None:

@@ -50,6 +50,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("tokio::try_join", "join", True, "polls futures until all succeed"),
     Mechanism("futures::future::join_all", "join", False, "awaits many futures together"),
     Mechanism("futures::future::try_join_all", "join", False, "awaits futures until all succeed"),
+    Mechanism("futures::future::join", "join", False, "awaits two futures together"),
     Mechanism("tokio::select", "select", True, "polls futures until the first completes"),
     Mechanism("tokio::time::sleep", "sleep", False, "waits for a duration"),
     Mechanism("tokio::time::sleep_until", "sleep", False, "waits until an instant"),
@@ -78,7 +79,6 @@ _BY_PATH = {m.path: m for m in MECHANISMS}
 _ALIASES = {
     "futures::join_all": "futures::future::join_all",
     "futures_util::future::join_all": "futures::future::join_all",
-    "futures::future::join": "futures::future::join_all",
     "futures::try_join_all": "futures::future::try_join_all",
     "futures_util::future::try_join_all": "futures::future::try_join_all",
     "tokio::task::yield_now": "",

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import Claim
-from .claims.core import LIST_SEP
+from .claims.core import LIST_SEP, NOT
 
 __all__ = [
     "Row",
@@ -202,21 +202,37 @@ class Renderer:
             if form == "quote":
                 out.fills.append(Fill(value, False))
                 return f"“{value}”"
-            for p in parts:
+            false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
+            parts = [p for p in parts if not p.startswith(NOT)]
+            for p in parts + false:
                 out.fills.append(Fill(p, code))
             shown = [f"`{p}`" if code else p for p in parts]
+            # Conditions of earlier `if` branches, which must have been false to get here.
+            denied = [
+                f"`{p}` does not match" if p.startswith("let ") else f"`{p}` is false"
+                for p in false
+            ]
             if form == "or":
                 return _join(shown, "or")
             if form == "cond":
+                if not shown:
+                    return _join(denied, "and")
                 if len(shown) == 1:
                     if parts[0].startswith("let "):
-                        return f"{shown[0]} matches"
-                    # "holds" or "is true": the same meaning, chosen per record and value.
-                    verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]
-                    return f"{shown[0]} {verb}"
-                if len(shown) == 2:
-                    return f"both {shown[0]} and {shown[1]} hold"
-                return _join(shown, "and") + " all hold"
+                        held = f"{shown[0]} matches"
+                    else:
+                        # "holds" or "is true": the same meaning, chosen per record and value.
+                        verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]
+                        held = f"{shown[0]} {verb}"
+                elif len(shown) == 2:
+                    held = f"both {shown[0]} and {shown[1]} hold"
+                else:
+                    held = _join(shown, "and") + " all hold"
+                # Said in the order written: the outer condition first.
+                first_false = value.startswith(NOT)
+                return _join([*denied, held] if first_false else [held, *denied], "and")
+            if denied:
+                return _join([*shown, *(d.replace(" is ", " being ", 1) for d in denied)], "and")
             return _join(shown, "and")
 
         return FIELD.sub(one, template)

@@ -147,3 +147,34 @@ def test_every_proof_reads_the_same_in_its_source(indexes: Indexes) -> None:
             for c in claims_for(ctx, idx):
                 for p in c.proof:
                     assert texts[p.file][p.start : p.end] == p.text, (c.kind, p)
+
+
+def test_an_else_if_branch_carries_the_earlier_condition_as_false(indexes: Indexes) -> None:
+    from svixbt.claims.core import NOT
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "settle.rs")
+    (arm,) = kinds(claims(ctx, "settle_failed"), "err_arm")
+    assert arm.get("guard").split("\x1f") == [NOT + "p.manual", "p.tries < limits.len()"]
+    logs = {c.get("message"): c for c in kinds(claims(ctx, "settle_failed"), "log")}
+    # The plain `else`: every condition of the chain was false, none of them holds.
+    gave_up = logs["payout gave up after every retry"].get("guard").split("\x1f")
+    assert gave_up == [NOT + "p.manual", NOT + "p.tries < limits.len()"]
+    r = Renderer(0, "k", {"fn": "settle_failed", "file": "settle.rs"})
+    said = r.claim(THINK, arm, "t", Rendered(""))
+    assert "`p.manual` is false" in said and "`p.tries < limits.len()`" in said
+    assert "`p.manual` holds" not in said and "`p.manual` is true" not in said
+
+
+def test_join_all_over_a_vector_is_not_a_single_future(indexes: Indexes) -> None:
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "settle.rs")
+    (join,) = kinds(claims(ctx, "settle_batch"), "join")
+    assert "collection" in join.flags and join.get("futures") == "futures"
+    r = Renderer(0, "k", {"fn": "settle_batch", "file": "settle.rs"})
+    said = r.claim(THINK, join, "t", Rendered(""))
+    assert "every future in `futures`" in said or "futures in `futures`" in said
+    assert "single future" not in said

@@ -10,10 +10,12 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..pipeline import FileScan
 
-__all__ = ["Proof", "Claim", "KINDS", "FileContext", "claims_for", "make", "LIST_SEP"]
+__all__ = ["Proof", "Claim", "KINDS", "FileContext", "claims_for", "make", "LIST_SEP", "NOT"]
 
 # Separates the elements of a list slot (several code spans); folded code never holds it.
 LIST_SEP = "\x1f"
+# Marks a condition list entry that is known false (an earlier branch of an `if` chain).
+NOT = "\x02"
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle"),
         ("runs", "repeated", "interval_dur", "sleep_dur", "level", "args", "levels", "work"),
     ),
-    "join": ("futures joined in the item's task", ("mech", "count"), ("calls",)),
+    "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
     "join_branch": (
         "what one branch of a join runs, and when",
         ("mech", "ordinal", "call"),

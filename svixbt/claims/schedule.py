@@ -8,7 +8,7 @@ import re
 from ..facts import Assign, ItemFacts, Src, Wait
 from ..flow import Region
 from ..values import human_duration
-from .core import LIST_SEP, Claim, FileContext, make
+from .core import LIST_SEP, NOT, Claim, FileContext, make
 
 __all__ = ["schedule_claims", "own_loops", "guard_of", "main_loop", "SHUTDOWN_WORD", "codes"]
 
@@ -49,8 +49,6 @@ def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str]
     for r in f.flow.conditions(rid, stop):
         if r.kind == "select-handler":
             continue  # a select branch is said with its select, not as a pattern
-        if r.kind == "if" and r.detail.startswith("after "):
-            negated = True  # an `else if` also needs every earlier condition false
         if r.kind == "if" and r.head.startswith("let Err(") and not arm:
             # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
             arm = r.head[4:].split("=", 1)[0].strip()
@@ -58,8 +56,11 @@ def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str]
             conds.insert(0, r.head)
         elif r.kind == "arm" and not arm:
             arm = r.head
-        elif r.kind in ("else", "let-else"):
+        elif r.kind == "let-else" or r.kind == "else" and not r.after:
             negated = True
+        if r.kind in ("if", "else") and r.after:
+            # `else if c` / `else`: every earlier condition of the chain was false.
+            conds[0:0] = [NOT + c for c in r.after]
     return conds, arm, negated
 
 

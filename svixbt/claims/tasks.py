@@ -201,15 +201,15 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         start = scan.starts[start_tok]
         end = scan.starts[branches[-1].hi] + 1 if branches[-1].hi < len(scan.starts) else start
         src = Src(start, end, scan.text[start:end])
-        out.append(
-            make(
-                "join",
-                f.name,
-                {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)},
-                [ctx.proof(src)],
-                {"multi"} if len(branches) >= 2 else (),
-            )
-        )
+        slots = {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)}
+        flags = {"multi"} if len(branches) >= 2 else set()
+        if mech.path.endswith("join_all") and len(branches) == 1:
+            # `join_all(futures)`: one argument, a collection of any number of futures.
+            b = branches[0]
+            lo, hi = scan.starts[b.lo], scan.starts[b.hi - 1] + len(scan.texts[b.hi - 1])
+            slots = {"mech": mech.written, "futures": codes(scan.text[lo:hi])}
+            flags = {"collection"}
+        out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)
     return out

@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Sql
 from ..values import human_int
 from .core import Claim, FileContext, make
-from .schedule import codes
+from .shape import codes
 
 __all__ = ["data_claims"]
 

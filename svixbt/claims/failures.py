@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .schedule import SHUTDOWN_WORD, codes, guard_of, main_loop
+from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop
 
 __all__ = ["failure_claims", "scrutinee_call"]
 

@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, make
-from .schedule import codes, main_loop
+from .shape import codes, main_loop
 
 __all__ = ["retry_claims"]
 

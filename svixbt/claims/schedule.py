@@ -5,63 +5,14 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Assign, ItemFacts, Src, Wait
+from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..values import human_duration
-from .core import LIST_SEP, NOT, Claim, FileContext, make
+from .core import Claim, FileContext, make
+from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, main_loop
+from .shutdown import shutdown_claims
 
-__all__ = ["schedule_claims", "own_loops", "guard_of", "main_loop", "SHUTDOWN_WORD", "codes"]
-
-SHUTDOWN_WORD = re.compile(r"(?i)shut_?down|shutting_down|cancel|terminat|stop")
-_CANCEL_FUTURE = re.compile(r"(?i)cancelled|shut_?down|shutting_down|ctrl_c|terminate|stop")
-
-
-def codes(*values: str) -> str:
-    """A list slot: code spans joined for the renderer."""
-    return LIST_SEP.join(v for v in values if v)
-
-
-def own_loops(f: ItemFacts) -> list[Region]:
-    """Loops that run in the item's own task, outermost first."""
-    return [r for r in f.loops() if f.own(r.id)]
-
-
-def main_loop(f: ItemFacts) -> Region | None:
-    """The outermost loop of the item's own task that waits or awaits: the task's pass loop."""
-    assert f.flow is not None
-    for r in own_loops(f):
-        if f.flow.loop_of(r.parent or 0) is not None:
-            continue
-        if any(f.flow.inside(w.region, r.id) for w in f.waits) or any(
-            c.awaited and f.flow.inside(c.region, r.id) for c in f.calls
-        ):
-            return r
-    return None
-
-
-def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str], str, bool]:
-    """Conditions a region runs under (outermost first), the `match` arm it sits in, and whether
-    any condition is the `else` of an `if` (then the list is not a plain conjunction)."""
-    assert f.flow is not None
-    conds: list[str] = []
-    arm = ""
-    negated = False
-    for r in f.flow.conditions(rid, stop):
-        if r.kind == "select-handler":
-            continue  # a select branch is said with its select, not as a pattern
-        if r.kind == "if" and r.head.startswith("let Err(") and not arm:
-            # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
-            arm = r.head[4:].split("=", 1)[0].strip()
-        elif r.kind == "if":
-            conds.insert(0, r.head)
-        elif r.kind == "arm" and not arm:
-            arm = r.head
-        elif r.kind == "let-else" or r.kind == "else" and not r.after:
-            negated = True
-        if r.kind in ("if", "else") and r.after:
-            # `else if c` / `else`: every earlier condition of the chain was false.
-            conds[0:0] = [NOT + c for c in r.after]
-    return conds, arm, negated
+__all__ = ["schedule_claims", "own_waits"]
 
 
 def _dur(w: Wait, f: ItemFacts) -> str:
@@ -99,44 +50,7 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += merge_alike(waits, "arm")
     out += _adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
-    out += _select_claims(ctx, f)
-    out += _cancel_checks(ctx, f, loop)
-    return out
-
-
-def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
-    """`if shutdown.is_cancelled() { break; }` inside the loop: shutdown noticed after a wait."""
-    assert f.flow is not None
-    out: list[Claim] = []
-    if loop is None:
-        return out
-    for r in f.flow.regions:
-        if r.kind != "if" or not f.flow.inside(r.id, loop.id) or not SHUTDOWN_WORD.search(r.head):
-            continue
-        if any(a.kind == "select-handler" for a in f.flow.chain(r.id)):
-            continue  # inside a select branch: said with that branch
-        if r.head.startswith("let ") or ".await" in r.head:
-            continue  # `if token.run_until_cancelled(sleep).await.is_none()` is the wait itself
-        exits = [e for e in f.exits if e.region == r.id and e.kind in ("break", "return")]
-        if exits:
-            action = f"{exits[0].kind} {exits[0].expr}".strip()
-            slots = {"cond": r.head, "action": action}
-            # Work awaited in the branch before it leaves (draining workers, a final flush).
-            before = [
-                c
-                for c in f.calls
-                if f.flow.inside(c.region, r.id)
-                and c.src.end <= exits[0].src.start
-                and (c.awaited or c.kind == "macro" and "join" in c.full)
-            ]
-            flags = set()
-            if before:
-                first = before[0]
-                slots["first"] = first.written if first.kind != "method" else first.src.text
-                flags.add("first")
-            out.append(
-                make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
-            )
+    out += shutdown_claims(ctx, f, loop)
     return out
 
 
@@ -379,7 +293,7 @@ def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str
                 for x in f.flow.regions
                 if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
             ]
-            if any(_CANCEL_FUTURE.search(x.detail) for x in siblings):
+            if any(CANCEL_FUTURE.search(x.detail) for x in siblings):
                 flags.add("raced-with-cancel")
             flags.add("in-select")
             return
@@ -455,136 +369,3 @@ def _const_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["dur"] = human_duration(c.value)
             out.append(make("const_comment", f.name, slots, [ctx.proof(c.src)]))
     return out
-
-
-def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    assert f.flow is not None
-    out: list[Claim] = []
-    seen: set[int] = set()
-    for r in f.flow.regions:
-        if r.kind != "select-handler" or r.start_tok in seen or not f.own(r.id):
-            continue
-        seen.add(r.start_tok)
-        handlers = [
-            x for x in f.flow.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
-        ]
-        futures = [h.detail for h in handlers if h.detail]
-        stops = []
-        guards: dict[int, list[str]] = {}
-        for h in handlers:
-            exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
-            stop = next((e for e in exits if e.kind in ("return", "break")), None)
-            if stop is not None and _CANCEL_FUTURE.search(h.detail):
-                stops.append((h, stop.kind))
-                conds, _, negated = guard_of(f, stop.region, h.id)
-                guards[h.id] = ["?"] if negated else conds
-        scan = ctx.fs.scan
-        start = scan.starts[r.start_tok]
-        flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
-        proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
-        select = r.keyword + "!"
-        if futures:
-            out.append(
-                make(
-                    "select",
-                    f.name,
-                    {"count": str(len(handlers)), "futures": codes(*futures), "select": select},
-                    [proof],
-                    flags,
-                )
-            )
-        for h in handlers:
-            if (h, "break") in stops or (h, "return") in stops or not h.detail:
-                continue
-            for e in f.exits:
-                if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
-                    continue
-                arm = next(
-                    (
-                        a.head
-                        for a in f.flow.chain(e.region)
-                        if a.kind == "arm" and f.flow.inside(a.id, h.id)
-                    ),
-                    "",
-                )
-                slots = {
-                    "future": h.detail,
-                    "action": f"{e.kind} {e.expr}".strip(),
-                    "select": select,
-                }
-                if arm:
-                    slots["arm"] = arm
-                out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
-        for h, action in stops:
-            hs = ctx.region_src(f, h)
-            slots = {"future": h.detail, "action": action, "select": select}
-            bflags = set(flags)
-            if guards.get(h.id) == ["?"]:
-                continue  # the stop sits under an `else`: not said
-            if guards.get(h.id):
-                slots["guard"] = codes(*guards[h.id])
-                bflags.add("guarded")
-            out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
-    return out + _cancellable_waits(ctx, f)
-
-
-def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """A wait wrapped in `run_until_cancelled(_owned)`, and what the code does when the token
-    wins (the `if .. .is_none()` around it)."""
-    assert f.flow is not None
-    out: list[Claim] = []
-    for w in f.waits:
-        if w.role != "sleep" or not f.own(w.region):
-            continue
-        reg = next((x for x in f.flow.chain(w.region) if x.kind == "cancellable"), None)
-        if reg is None:
-            continue
-        token = _token_call(f, reg)
-        outer = f.flow.regions[reg.parent] if reg.parent is not None else None
-        action = ""
-        if outer is not None:
-            inner_if = next(
-                (
-                    x
-                    for x in f.flow.regions
-                    if x.kind == "if"
-                    and x.head.find(reg.keyword) >= 0
-                    and x.head.rstrip().endswith(".is_none()")
-                ),
-                None,
-            )
-            if inner_if is not None:
-                ex = [e for e in f.exits if f.flow.inside(e.region, inner_if.id)]
-                if ex:
-                    action = f"{ex[0].kind} {ex[0].expr}".strip()
-        if token:
-            slots = {"wrapper": reg.keyword, "token": token, "mech": w.mechanism}
-            if action:
-                slots["action"] = action
-            out.append(make("shutdown_wait", f.name, slots, [ctx.proof(w.src)]))
-    return out
-
-
-def _token_call(f: ItemFacts, reg: Region) -> str:
-    """The call producing the token a `run_until_cancelled` is invoked on."""
-    wrapper = next(
-        (
-            c
-            for c in f.calls
-            if c.kind == "method" and c.name == reg.keyword and c.open_tok + 1 == reg.lo
-        ),
-        None,
-    )
-    if wrapper is None:
-        return ""
-    before = [
-        c
-        for c in f.calls
-        if c.kind == "fn" and c.close_tok < wrapper.tok and c.close_tok >= wrapper.tok - 3
-    ]
-    return before[-1].written if before else ""
-
-
-def _assign_in(f: ItemFacts, a: Assign, r: Region) -> bool:
-    assert f.flow is not None
-    return f.flow.inside(a.region, r.id)

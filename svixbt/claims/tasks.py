@@ -11,7 +11,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
-from .schedule import codes
+from .shape import codes
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -390,7 +390,7 @@ def _own_tokio_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[str, Src]]:
 def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
     """A same-file fn whose own loop waits with tokio and reaches this item through plain calls:
     `expired_message_cleaner_loop` -> `clean_expired_messages` -> this."""
-    from .schedule import main_loop
+    from .shape import main_loop
 
     out: list[Claim] = []
     for tidx, tf in ctx.facts.items():

@@ -1,0 +1,179 @@
+"""Claims about how an item stops: a shutdown flag re-checked in its loop, a `select!` branch
+that ends it, a wait that a cancellation token cuts short."""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts, Src
+from ..flow import Region
+from .core import Claim, FileContext, make
+from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of
+
+__all__ = ["shutdown_claims"]
+
+
+def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    return _select_claims(ctx, f) + _cancel_checks(ctx, f, loop)
+
+
+def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    """`if shutdown.is_cancelled() { break; }` inside the loop: shutdown noticed after a wait."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    if loop is None:
+        return out
+    for r in f.flow.regions:
+        if r.kind != "if" or not f.flow.inside(r.id, loop.id) or not SHUTDOWN_WORD.search(r.head):
+            continue
+        if any(a.kind == "select-handler" for a in f.flow.chain(r.id)):
+            continue  # inside a select branch: said with that branch
+        if r.head.startswith("let ") or ".await" in r.head:
+            continue  # `if token.run_until_cancelled(sleep).await.is_none()` is the wait itself
+        exits = [e for e in f.exits if e.region == r.id and e.kind in ("break", "return")]
+        if exits:
+            action = f"{exits[0].kind} {exits[0].expr}".strip()
+            slots = {"cond": r.head, "action": action}
+            # Work awaited in the branch before it leaves (draining workers, a final flush).
+            before = [
+                c
+                for c in f.calls
+                if f.flow.inside(c.region, r.id)
+                and c.src.end <= exits[0].src.start
+                and (c.awaited or c.kind == "macro" and "join" in c.full)
+            ]
+            flags = set()
+            if before:
+                first = before[0]
+                slots["first"] = first.written if first.kind != "method" else first.src.text
+                flags.add("first")
+            out.append(
+                make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
+            )
+    return out
+
+
+def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    seen: set[int] = set()
+    for r in f.flow.regions:
+        if r.kind != "select-handler" or r.start_tok in seen or not f.own(r.id):
+            continue
+        seen.add(r.start_tok)
+        handlers = [
+            x for x in f.flow.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
+        ]
+        futures = [h.detail for h in handlers if h.detail]
+        stops = []
+        guards: dict[int, list[str]] = {}
+        for h in handlers:
+            exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
+            stop = next((e for e in exits if e.kind in ("return", "break")), None)
+            if stop is not None and CANCEL_FUTURE.search(h.detail):
+                stops.append((h, stop.kind))
+                conds, _, negated = guard_of(f, stop.region, h.id)
+                guards[h.id] = ["?"] if negated else conds
+        scan = ctx.fs.scan
+        start = scan.starts[r.start_tok]
+        flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
+        proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
+        select = r.keyword + "!"
+        if futures:
+            out.append(
+                make(
+                    "select",
+                    f.name,
+                    {"count": str(len(handlers)), "futures": codes(*futures), "select": select},
+                    [proof],
+                    flags,
+                )
+            )
+        for h in handlers:
+            if (h, "break") in stops or (h, "return") in stops or not h.detail:
+                continue
+            for e in f.exits:
+                if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
+                    continue
+                arm = next(
+                    (
+                        a.head
+                        for a in f.flow.chain(e.region)
+                        if a.kind == "arm" and f.flow.inside(a.id, h.id)
+                    ),
+                    "",
+                )
+                slots = {
+                    "future": h.detail,
+                    "action": f"{e.kind} {e.expr}".strip(),
+                    "select": select,
+                }
+                if arm:
+                    slots["arm"] = arm
+                out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
+        for h, action in stops:
+            hs = ctx.region_src(f, h)
+            slots = {"future": h.detail, "action": action, "select": select}
+            bflags = set(flags)
+            if guards.get(h.id) == ["?"]:
+                continue  # the stop sits under an `else`: not said
+            if guards.get(h.id):
+                slots["guard"] = codes(*guards[h.id])
+                bflags.add("guarded")
+            out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
+    return out + _cancellable_waits(ctx, f)
+
+
+def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A wait wrapped in `run_until_cancelled(_owned)`, and what the code does when the token
+    wins (the `if .. .is_none()` around it)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for w in f.waits:
+        if w.role != "sleep" or not f.own(w.region):
+            continue
+        reg = next((x for x in f.flow.chain(w.region) if x.kind == "cancellable"), None)
+        if reg is None:
+            continue
+        token = _token_call(f, reg)
+        outer = f.flow.regions[reg.parent] if reg.parent is not None else None
+        action = ""
+        if outer is not None:
+            inner_if = next(
+                (
+                    x
+                    for x in f.flow.regions
+                    if x.kind == "if"
+                    and x.head.find(reg.keyword) >= 0
+                    and x.head.rstrip().endswith(".is_none()")
+                ),
+                None,
+            )
+            if inner_if is not None:
+                ex = [e for e in f.exits if f.flow.inside(e.region, inner_if.id)]
+                if ex:
+                    action = f"{ex[0].kind} {ex[0].expr}".strip()
+        if token:
+            slots = {"wrapper": reg.keyword, "token": token, "mech": w.mechanism}
+            if action:
+                slots["action"] = action
+            out.append(make("shutdown_wait", f.name, slots, [ctx.proof(w.src)]))
+    return out
+
+
+def _token_call(f: ItemFacts, reg: Region) -> str:
+    """The call producing the token a `run_until_cancelled` is invoked on."""
+    wrapper = next(
+        (
+            c
+            for c in f.calls
+            if c.kind == "method" and c.name == reg.keyword and c.open_tok + 1 == reg.lo
+        ),
+        None,
+    )
+    if wrapper is None:
+        return ""
+    before = [
+        c
+        for c in f.calls
+        if c.kind == "fn" and c.close_tok < wrapper.tok and c.close_tok >= wrapper.tok - 3
+    ]
+    return before[-1].written if before else ""

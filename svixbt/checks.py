@@ -156,6 +156,9 @@ class Vocabulary:
     prose: set[str] = field(default_factory=set)
     spawns: bool = False
     complete: bool = False
+    # The claims' proof texts, whitespace folded: a code span with a space in it (an expression,
+    # a condition) must be read somewhere in them or in the code block, not only sit in a slot.
+    proofs: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, claims: Iterable[Claim], context: dict[str, str]) -> Vocabulary:
@@ -170,6 +173,7 @@ class Vocabulary:
                 v.spawns = True
             if "complete" in c.flags or "universal" in c.flags:
                 v.complete = True
+            v.proofs += [_fold(p.text) for p in c.proof]
         return v
 
     def add(self, other: Vocabulary) -> None:
@@ -177,6 +181,7 @@ class Vocabulary:
         self.prose |= other.prose
         self.spawns = self.spawns or other.spawns
         self.complete = self.complete or other.complete
+        self.proofs += other.proofs
 
 
 def _strip(text: str, values: Iterable[str]) -> str:
@@ -198,7 +203,7 @@ def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list
                 errs.append(f"quote “{q[:40]}” is not the author's text in any claim")
         for span in _BACKTICK.findall(rest):
             s = span.strip()
-            if s in vocab.code:
+            if s in vocab.code and not _unread(s, code_folded, vocab):
                 continue
             if s in LITERAL_CODE and (
                 s in code or s == "if let Some(..)" and "if let Some(" in code
@@ -219,6 +224,15 @@ def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list
         if _ALL_CALLERS.search(bare) and not vocab.complete:
             errs.append("claims something about all callers without a complete caller set")
     return sorted(set(errs))
+
+
+def _unread(span: str, code_folded: str, vocab: Vocabulary) -> bool:
+    """A code span with a space in it that is neither in the code block nor in any proof: prose
+    dressed as code (`10 milliseconds`), or an expression the tool made up."""
+    if " " not in span:
+        return False  # a name or a path: resolved names (`tokio::time::sleep`) are not written so
+    folded = _fold(span)
+    return folded not in code_folded and not any(folded in p for p in vocab.proofs)
 
 
 def pasted_code(user: str, code: str) -> bool:

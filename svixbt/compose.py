@@ -37,6 +37,7 @@ MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
+MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
 
 
 @dataclass
@@ -359,7 +360,7 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
             plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]
         )
         rows = USED_BY if caller_side else table
-        s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0))
+        s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         if s and s not in sentences:
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
@@ -367,9 +368,17 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
             # In a pair every sentence names its helper; the single-subject rows say "it".
             for rows in (PAIR_THINK,) if plan.focus == "pair" else (TOKIO, THINK):
                 probe = Rendered("")
-                s = r.claim(rows, c, "think|tokio", probe, dry=True, nth=plan.nth.get(c, 0))
+                s = r.claim(
+                    rows,
+                    c,
+                    "think|tokio",
+                    probe,
+                    dry=True,
+                    nth=plan.nth.get(c, 0),
+                    accept=_fits_think,
+                )
                 if "tokio" in s:
-                    r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0))
+                    r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0), accept=_fits_think)
                     sentences.append(s)
                     return sentences
     return sentences
@@ -399,6 +408,10 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered, skip: Claim | None = None)
         crit.append(s)
         kinds.add(c.kind)
     return crit[:4]
+
+
+def _fits_think(fills: list[Fill]) -> bool:
+    return not any(f.code and len(f.value) > MAX_THINK_CODE for f in fills)
 
 
 def _no_paste(fills: list[Fill]) -> bool:

@@ -210,11 +210,16 @@ class CrateIndex:
     def _context(self, kind: str, r: Region, fl: Flow, s: Site, fs: FileScan) -> Context:
         kind = "spawned" if kind == "spawn" else kind
         repeated = ""
+        proof: tuple[tuple[int, Src], ...] = ((s.file, s.src),)
         branch_calls: tuple[str, ...] = ()
         if kind == "spawned":
             for anc in fl.chain(r.id)[1:]:
                 if anc.kind == "loop":
                     repeated = f"{anc.keyword} {anc.head}".strip()
+                    # The loop's head proves the repetition: `for delivery in batch`.
+                    lo = fs.scan.starts[anc.start_tok]
+                    hi = anc.head_end if anc.head_end > lo else lo + len(anc.keyword)
+                    proof += ((s.file, Src(lo, hi, fs.scan.text[lo:hi])),)
                     break
         if kind == "join-branch":
             branches = [
@@ -231,7 +236,7 @@ class CrateIndex:
             self.rel[s.file],
             r.keyword,
             (s.caller_name,),
-            ((s.file, s.src),),
+            proof,
             repeated,
             r.index,
             r.siblings,

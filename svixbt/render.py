@@ -109,7 +109,7 @@ CODE_SLOTS = frozenset(
         "callee_file",
         "via",
         "missed",
-        "first",
+        "drain",
         "gate",
         "jitter",
     }

@@ -58,7 +58,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "arg"),
         ("dur", "guard", "wrapper", "arm", "var", "select", "via"),
     ),
-    "shutdown_check": ("a shutdown check that leaves the loop", ("cond", "action"), ("first",)),
+    "shutdown_check": ("a shutdown check that leaves the loop", ("cond", "action"), ("drain",)),
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),

@@ -43,7 +43,7 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
             flags = set()
             if before:
                 first = before[0]
-                slots["first"] = first.written if first.kind != "method" else first.src.text
+                slots["drain"] = first.written if first.kind != "method" else first.src.text
                 flags.add("first")
             out.append(
                 make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)

@@ -29,7 +29,7 @@ from .wording.requests import (
     TITLES,
     WHY,
 )
-from .wording.think import MODULE_THINK, OPENERS, PAIR_THINK, THINK, TOKIO, USED_BY
+from .wording.think import MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
 __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
 
@@ -69,7 +69,7 @@ class Example:
     think: str = ""
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)  # the record's fn, file (and fn2)
+    names: dict[str, str] = field(default_factory=dict)  # the record's fn and file
 
     @property
     def code(self) -> str:
@@ -198,7 +198,6 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 )
             )
     plans = _drop_twins(ctx, plans)
-    plans += _pair_plans(helpers, claims)
     subjects = tasks + helpers
     if len(subjects) >= 2 and module_allowed(ctx.fs):
         module_says: list[Claim] = []
@@ -295,31 +294,9 @@ def _drop_twins(ctx: FileContext, plans: list[Plan]) -> list[Plan]:
     return kept
 
 
-# Claim kinds that give a helper its shape; two helpers with the same non-empty set are twins.
-_SHAPE = ("statement_timeout", "transaction", "probe", "gate", "jitter", "clamp", "at_least")
-
-
-def _pair_plans(helpers: list[int], claims: dict[int, list[Claim]]) -> list[Plan]:
-    """Helpers of the same shape, shown side by side: one example for each pair of twins."""
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for h in helpers:
-        shape = tuple(k for k in _SHAPE if any(c.kind == k for c in claims[h]))
-        if shape:
-            groups.setdefault(shape, []).append(h)
-    out: list[Plan] = []
-    for shape, members in groups.items():
-        if len(members) != 2:
-            continue
-        a, b = members
-        said = [c for m in members for k in (*shape, "propagate") for c in claims[m] if c.kind == k]
-        premise = [c for c in claims[a] if c.kind in shape]
-        out.append(Plan(a, "pair", said, premise, [a, b], (0, 5, len(said)), "helper"))
-    return out
-
-
 def _key(ctx: FileContext, plan: Plan) -> str:
     parts = []
-    for item in plan.items if plan.focus == "pair" else [plan.subject]:
+    for item in [plan.subject]:
         name = ctx.fs.items[item].name
         same = [i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test]
         nth = same.index(item) if item in same else 0
@@ -353,20 +330,17 @@ TOKIO_KINDS = {
 
 def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> list[str]:
     sentences: list[str] = []
-    table = {"pair": PAIR_THINK, "module": MODULE_THINK}.get(plan.focus, THINK)
+    table = MODULE_THINK if plan.focus == "module" else THINK
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
-        caller_side = (
-            plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]
-        )
+        caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
         s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         if s and s not in sentences:
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
         for c in plan.tokio:
-            # In a pair every sentence names its helper; the single-subject rows say "it".
-            for rows in (PAIR_THINK,) if plan.focus == "pair" else (TOKIO, THINK):
+            for rows in (TOKIO, THINK):
                 probe = Rendered("")
                 s = r.claim(
                     rows,
@@ -384,7 +358,14 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
     return sentences
 
 
-def _criteria(r: Renderer, plan: Plan, out: Rendered, skip: Claim | None = None) -> list[str]:
+def _criteria(
+    r: Renderer,
+    plan: Plan,
+    out: Rendered,
+    skip: Claim | None = None,
+    limit: int = MAX_REQUEST_CODE,
+    dry: bool = False,
+) -> list[str]:
     crit: list[str] = []
     kinds: set[str] = set()
     ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
@@ -395,16 +376,19 @@ def _criteria(r: Renderer, plan: Plan, out: Rendered, skip: Claim | None = None)
         if c.kind in kinds and c.kind not in ("log", "join_branch"):
             continue
         # What the calling task does is not something to ask of this helper.
-        if plan.role == "helper" and plan.focus != "pair" and c.subject != r.context["fn"]:
+        if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
         # A request names code, it does not paste it: no long expression in a criterion.
         probe = Rendered("")
-        s = r.claim(
-            CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=_no_paste
-        )
+
+        def short(fills: list[Fill]) -> bool:
+            return not any(f.code and _pasted(f.value, limit) for f in fills)
+
+        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
         if not s or s in crit:
             continue
-        r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=_no_paste)
+        if not dry:
+            r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=short)
         crit.append(s)
         kinds.add(c.kind)
     return crit[:4]
@@ -418,10 +402,10 @@ def _no_paste(fills: list[Fill]) -> bool:
     return not any(f.code and _pasted(f.value) for f in fills)
 
 
-def _pasted(code: str) -> bool:
+def _pasted(code: str, limit: int = MAX_REQUEST_CODE) -> bool:
     """A code span a request should not quote: an expression longer than a short one. A name or
     path (`enable_legacy_message_cleaner`, `tokio::time::sleep`) of any length is fine."""
-    return len(code) > MAX_REQUEST_CODE and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
+    return len(code) > limit and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
 
 
 def _cap(s: str) -> str:
@@ -502,8 +486,6 @@ def render_plan(
     """(style, request, think, trace) for one plan, or None when too little can be said."""
     key = _key(ctx, plan)
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
-    if plan.focus == "pair":
-        names["fn2"] = ctx.fs.items[plan.items[1]].name
     base = f"{ctx.display}|{names['fn']}"
     r = Renderer(seed, key, names, base=base, turn=plan.turn)
     out = Rendered("")
@@ -511,7 +493,11 @@ def render_plan(
     if len(sentences) < MIN_SENTENCES:
         return None
     premise = _premise(r, plan, out)
-    crit = _criteria(r, plan, out, skip=premise[1]) or _criteria(r, plan, out)
+    limit = MAX_REQUEST_CODE
+    if len(_criteria(r, plan, out, premise[1], limit, dry=True)) + out.premise_said < MIN_CRITERIA:
+        # Too little to ask in short spans: allow a condition as long as a think may quote.
+        limit = MAX_THINK_CODE
+    crit = _criteria(r, plan, out, premise[1], limit)
     if not crit:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)

@@ -58,6 +58,9 @@ class Site:
     written: str
     awaited: bool
     is_test: bool
+    # Not awaited but an argument of another call (`serve(..).with_graceful_shutdown(f())`):
+    # an async callee's future goes wherever that call puts it, which the crate does not show.
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ class CrateIndex:
             return None
         out: list[Context] = []
         for s in sites:
-            ctx = self.site_context(s, depth)
+            ctx = self.site_context(s, depth, self.is_async(d))
             if ctx is None:
                 return None
             for c in ctx:
@@ -159,8 +162,11 @@ class CrateIndex:
                     out.append(c)
         return out
 
-    def site_context(self, s: Site, depth: int = 0) -> list[Context] | None:
-        """The context a call at ``s`` runs in."""
+    def is_async(self, d: FnDef) -> bool:
+        return "async" in self.files[d.file].items[d.item].qualifiers
+
+    def site_context(self, s: Site, depth: int = 0, is_async: bool = True) -> list[Context] | None:
+        """The context a call at ``s`` runs in (``is_async``: whether the callee is)."""
         if s.caller is None:
             return None
         fl = self.flow(s.file, s.caller)
@@ -169,6 +175,10 @@ class CrateIndex:
         reg = fl.region_at(s.tok)
         found = self._mechanism_region(fl, reg)
         fs = self.files[s.file]
+        if is_async and s.passed and not (found is not None and found[1].lo == s.tok):
+            # Its future is handed to another call, which may spawn it, poll it or drop it;
+            # only a future that is a mechanism's own argument (`tokio::spawn(run())`) is known.
+            return None
         if found is not None:
             kind, r = found
             return [self._context(kind, r, fl, s, fs)]
@@ -466,6 +476,7 @@ def _index_sites(idx: CrateIndex) -> None:
             caller = _enclosing_fn(fs, off)
             close = fs.scan.match[j] if fs.scan.match[j] > j else j
             awaited = close + 2 < n and t[close + 1] == "." and t[close + 2] == "await"
+            passed = not awaited and k > 0 and t[k - 1] in ("(", ",")
             is_test = caller is not None and fs.items[caller].is_test
             end = st[close] + 1
             site = Site(
@@ -478,6 +489,7 @@ def _index_sites(idx: CrateIndex) -> None:
                 "::".join(parts),
                 awaited,
                 is_test,
+                passed,
             )
             for d in targets:
                 if caller is not None and (fi, caller) == d.key:

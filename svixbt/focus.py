@@ -6,7 +6,9 @@ knows wording; ``compose`` renders the plan with the tables in ``wording``.
 
 Selection lives here too, because it is a question about claims: a *task* has background-task
 mechanics of its own; a *helper* is a same-file fn on a task's path that carries scheduling,
-retry, batching, shutdown or failure-handling logic itself. Everything else is never a subject.
+retry or batching logic itself. A helper that only talks to a database or converts errors is
+code a task needs, shown in the task's code block, but not a subject: it is not about
+background work. Everything else is never a subject.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ def _any(*premises: Premise) -> Premise:
         for p in premises:
             out += [c for c in p(claims) if c not in out]
         return out
+
+    return premise
+
+
+def _given(gate: Premise, p: Premise) -> Premise:
+    """``p``'s claims, but only for a subject where ``gate`` finds some."""
+
+    def premise(claims: list[Claim]) -> list[Claim]:
+        return p(claims) if gate(claims) else []
 
     return premise
 
@@ -92,9 +103,6 @@ HELPER_LOGIC = frozenset(
         "clamp",
         "at_least",
         "batch",
-        "statement_timeout",
-        "probe",
-        "err_arm",
     }
     | {"sql"}
 )
@@ -119,8 +127,6 @@ def is_helper_logic(claims: list[Claim]) -> bool:
     for c in claims:
         if c.kind == "sql" and not ({"limit", "skip-locked"} & c.flags):
             continue
-        if c.kind == "err_arm" and not {"logs", "awaited"} <= c.flags:
-            continue
         if c.kind in HELPER_LOGIC:
             return True
     return False
@@ -130,7 +136,16 @@ _LOOP_WAITS = _any(
     _kinds("interval", when="tick-in-loop", unless="guarded"),
     _kinds("adaptive"),
     _kinds("sleep", when="in-loop", unless="guarded in-arm in-select from-var cancellable"),
-    _kinds("schedule"),
+    # A schedule handed to a call (`Retry::new(.., RETRY_SCHEDULE)`) paces that call's retries,
+    # not the passes of this loop.
+    _kinds("schedule", unless="passed"),
+)
+# The loop waits on its own between passes: what makes a loop a polling loop rather than a
+# retry wrapper (whose waits are its callee's) or a pagination loop (which never waits).
+_OWN_LOOP_WAIT = _any(
+    _kinds("interval", when="tick-in-loop"),
+    _kinds("adaptive"),
+    _kinds("sleep", when="in-loop", unless="err-arm"),
 )
 
 # fmt: off
@@ -167,14 +182,15 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "sleep", "loop", "err_arm"), 7),
     FocusDef("polling", "task",
-             _any(_kinds("return", when="early in-loop", unless="shutdown in-select"),
-                  _kinds("drain")),
+             _given(_OWN_LOOP_WAIT,
+                    _any(_kinds("return", when="early in-loop", unless="shutdown in-select"),
+                         _kinds("drain"))),
              ("loop", "sleep", "return:in-loop", "drain", "batch", "callee_waits", "doc"), 8,
              requires=("loop",)),
     FocusDef("retry-loop", "task",
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up")),
-             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "return:in-loop",
-              "loop"), 8),
+             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "log:err-arm",
+              "return:in-loop", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6,
@@ -190,20 +206,11 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
              ("sql", "batch", "err_arm", "gate", "propagate", "callers"), 7),
-    FocusDef("statement-timeout", "helper", _kinds("statement_timeout"),
-             ("statement_timeout", "transaction", "err_arm", "callers", "on_path"), 6),
-    FocusDef("probe", "helper", _kinds("probe"),
-             ("probe", "conversion", "err_arm", "doc", "callers"), 6),
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
              ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
              ("loop", "err_arm", "sleep", "runs_in"), 7),
-    FocusDef("gate", "helper", _kinds("gate"),
-             ("gate", "on_path", "propagate"), 5),
-    FocusDef("helper-errors", "helper",
-             _any(_kinds("conversion"), _kinds("err_arm", when="logs")),
-             ("conversion", "err_arm", "propagate", "transaction", "on_path", "runs_in"), 4),
 )
 # fmt: on

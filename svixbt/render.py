@@ -99,7 +99,6 @@ CODE_SLOTS = frozenset(
         "task",
         "wait_mechs",
         "subject",
-        "fn2",
         "ctor",
         "schedule",
         "predicate",
@@ -110,6 +109,7 @@ CODE_SLOTS = frozenset(
         "via",
         "missed",
         "drain",
+        "cfg",
         "gate",
         "jitter",
     }
@@ -132,6 +132,10 @@ class Row:
     when: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     needs: tuple[str, ...] = ()
+    # True when every variant holds whether or not the claim is guarded by a condition (how a
+    # failure of a call is handled, which mechanism a wait uses): such a row may leave the
+    # guard unsaid. Checked by the wording tests, not at render time.
+    any_guard: bool = False
 
     def slots_used(self) -> set[str]:
         return {m.group(1) for v in self.variants for m in FIELD.finditer(v)}

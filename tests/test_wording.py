@@ -20,12 +20,13 @@ from svixbt.wording import think as th
 TABLES: dict[str, tuple[Row, ...]] = {
     "THINK": th.THINK,
     "TOKIO": th.TOKIO,
-    "PAIR_THINK": th.PAIR_THINK,
     "MODULE_THINK": th.MODULE_THINK,
     "CRITERIA": rq.CRITERIA,
+    "PREMISE": rq.PREMISE,
+    "USED_BY": th.USED_BY,
 }
 ROWS = [(name, i, row) for name, rows in TABLES.items() for i, row in enumerate(rows)]
-CONTEXT_SLOTS = {"fn", "file", "fn2", "subject"}
+CONTEXT_SLOTS = {"fn", "file", "subject"}
 
 
 def _texts(entries: tuple[object, ...]) -> list[str]:
@@ -67,15 +68,16 @@ def test_template_text_holds_no_number_and_no_code_of_its_own(table: str, i: int
 @pytest.mark.parametrize(("table", "focus", "text"), FOCUS_TEXTS)
 def test_focus_texts_name_only_the_record(table: str, focus: str, text: str) -> None:
     used = {m.group(1) for m in FIELD.finditer(text)}
-    assert used <= {"fn", "file", "fn2"}, used
+    assert used <= {"fn", "file"}, used
     literal = FIELD.sub("", text)
     assert "`" not in literal and not re.search(r"\d", literal)
 
 
 def test_every_focus_has_its_texts() -> None:
-    ids = {f.id for f in FOCI} | {"module", "pair"}
+    ids = {f.id for f in FOCI} | {"module"}
     for table in (th.OPENERS, rq.TITLES, rq.ASKS, rq.WHY, rq.SYMPTOMS, rq.REFACTORS):
         assert ids <= set(table), ids - set(table)
+        assert set(table) <= ids, f"texts for no focus: {set(table) - ids}"
 
 
 def test_every_says_kind_is_a_claim_kind() -> None:
@@ -133,7 +135,7 @@ def test_every_variant_renders_and_traces_its_fills(table: str, i: int, row: Row
     slots = _sample(row.kind, (set(required) | row.slots_used() | set(row.needs)) - CONTEXT_SLOTS)
     claim = make(row.kind, "subj", slots, [], row.when)
     for turn in range(len(row.variants)):
-        r = Renderer(0, "k", {"fn": "subj", "file": "f.rs", "fn2": "other"}, turn=turn)
+        r = Renderer(0, "k", {"fn": "subj", "file": "f.rs"}, turn=turn)
         out = Rendered("")
         text = r.claim((row,), claim, "s", out)
         assert text and "{" not in text
@@ -165,3 +167,18 @@ def test_rotation_gives_two_foci_of_one_subject_different_variants() -> None:
         r = Renderer(7, f"key{turn}", {"fn": "f", "file": "f.rs"}, base="f.rs|f", turn=turn)
         seen.add(r.claim((row,), claim, "s", Rendered("")))
     assert len(seen) == 3
+
+
+GUARDABLE = {kind for kind, (_, req, opt) in KINDS.items() if "guard" in (*req, *opt)}
+
+
+@pytest.mark.parametrize(("table", "i", "row"), ROWS, ids=lambda x: getattr(x, "kind", str(x)))
+def test_a_row_that_can_meet_a_guarded_claim_says_the_guard(table: str, i: int, row: Row) -> None:
+    """A sentence about a claim that holds only under a condition must say the condition (or
+    refuse guarded claims): "In `Err(e)` it sleeps" is false when the sleep is in an `else`."""
+    if row.kind not in GUARDABLE or "guarded" in row.unless or row.any_guard:
+        return
+    for text in row.variants:
+        assert "{guard" in text, (
+            f"{table}[{i}] ({row.kind}) can say a guarded claim without its guard: {text}"
+        )

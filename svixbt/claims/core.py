@@ -127,7 +127,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "ordinal", "call"),
         ("guard", "else_call"),
     ),
-    "signal": ("a process signal the item waits for", ("mech",), ("var",)),
+    "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg")),
     "select": ("futures raced in a select", ("count", "futures", "select"), ()),
     "runs_in": (
         "where the item runs",

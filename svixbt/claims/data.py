@@ -42,6 +42,8 @@ def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             m = re.match(r"(\w+)\s*<", r.head)
             slots = {"cond": r.head}
             flags = set() if re.search(r"\|\||&&", r.head) else {"simple"}
+            if "||" in r.head and "&&" not in r.head:
+                flags.add("any-of")  # any one of the conditions leaves
             if m:
                 slots["var"] = m.group(1)
             out.append(make("drain", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags))

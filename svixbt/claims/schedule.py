@@ -255,6 +255,15 @@ def _sleep_claim(
             for r in (helper.flow.regions if helper.flow else [])
         ):
             flags.add("helper-cancellable")
+    src_var, via_some = _source_var(f, w)
+    if src_var and src_var != w.arg:
+        flags.add("from-var")
+        slots["var"] = src_var
+        if via_some:
+            flags.add("if-let-some")
+            # `if let Some(d) = var` is said by the if-let-some rows; only other conditions
+            # remain a guard.
+            conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
     if conds:
         slots["guard"] = codes(*conds)
         flags.add("guarded")
@@ -264,12 +273,6 @@ def _sleep_claim(
         if arm.startswith("Err"):
             flags.add("err-arm")
     _sleep_wrapping(f, w, slots, flags)
-    src_var, via_some = _source_var(f, w)
-    if src_var and src_var != w.arg:
-        flags.add("from-var")
-        slots["var"] = src_var
-        if via_some:
-            flags.add("if-let-some")
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
     if after and after[0].kind == "continue":

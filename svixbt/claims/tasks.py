@@ -45,9 +45,19 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         holder = next(
             (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None
         )
+        flags = set()
+        proof = [ctx.proof(c.src)]
         if holder is not None:
             slots["var"] = holder.var
-        claim = make("signal", f.name, slots, [ctx.proof(c.src)])
+            # `#[cfg(unix)] let sigterm = ..`: that definition exists on some builds only.
+            lo = max(0, holder.src.start - 120)
+            gate = re.search(r"(#\[cfg\([^\]]*\)\])\s*$", ctx.fs.scan.text[lo : holder.src.start])
+            if gate:
+                slots["cfg"] = gate.group(1)
+                flags.add("cfg")
+                at = lo + gate.start(1)
+                proof.append(ctx.proof(Src(at, lo + gate.end(1), gate.group(1))))
+        claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
     return out
@@ -283,7 +293,7 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
             out.append(_runs_in(ctx, f, c, "universal"))
         return _merge(out)
     for s in ctx.index.callers(d):
-        for c in ctx.index.site_context(s) or []:
+        for c in ctx.index.site_context(s, is_async=ctx.index.is_async(d)) or []:
             claim = _runs_in(ctx, f, c, "site")
             if claim not in out:
                 out.append(claim)

@@ -579,94 +579,125 @@ def _bindings(fs: FileScan, lo: int, hi: int) -> list[tuple[str, int, int]]:
     `select!` branches, and fn-local `use`s. Scopes are close to Rust's: a `let` binds from its
     `;` to the end of its block, an arm from its `=>` to the end of the arm.
     """
-    scan = fs.scan
-    texts, codes, starts = scan.texts, scan.codes, scan.starts
-    idx = _index(fs)
-    end_off = starts[hi - 1] + len(texts[hi - 1]) if hi > lo else 0
+    return _Binder(fs, lo, hi).read()
 
-    def off(k: int) -> int:
-        return starts[k] if k < hi else end_off
 
-    def block_end(k: int) -> int:
-        o = idx.enclosing[k]
-        return off(_close_of(scan, o, hi)) if o >= lo else end_off
+class _Binder:
+    """One pass over tokens ``[lo, hi)`` collecting (name, visible from, visible to)."""
 
-    out: list[tuple[str, int, int]] = []
+    def __init__(self, fs: FileScan, lo: int, hi: int) -> None:
+        self.fs, self.scan, self.lo, self.hi = fs, fs.scan, lo, hi
+        self.texts, self.starts = fs.scan.texts, fs.scan.starts
+        self.idx = _index(fs)
+        self.end_off = self.starts[hi - 1] + len(self.texts[hi - 1]) if hi > lo else 0
+        self.out: list[tuple[str, int, int]] = []
 
-    def bind(a: int, b: int, s: int, e: int) -> None:
-        for j in _pattern_names(scan, a, b):
-            out.append((texts[j], s, e))
-            out.append((texts[j], starts[j], starts[j] + 1))  # the binding site itself
+    def read(self) -> list[tuple[str, int, int]]:
+        texts, codes, hi = self.texts, self.scan.codes, self.hi
+        for k in range(self.lo, hi):
+            t, code = texts[k], codes[k]
+            if code == "n" and t == "fn" and k + 2 < hi:
+                self._fn_params(k)
+            elif code == "n" and t == "let":
+                self._let(k)
+            elif code == "n" and t == "for" and k + 1 < hi and texts[k + 1] != "<":
+                self._for(k)
+            elif code == "p" and t == "|" and k > 0 and texts[k - 1] in _CLOSURE_PREV:
+                self._closure(k)
+            elif code == "p" and t == "=>":
+                self._arm(k)
+        for u in self.scan.uses:
+            if self.off(self.lo) <= u.start < self.end_off:
+                for local, _ in parse_use(u.text):
+                    self.out.append((local, u.end, self.end_off))
+        return self.out
 
-    for k in range(lo, hi):
-        t = texts[k]
-        code = codes[k]
-        if code == "n" and t == "fn" and k + 2 < hi:
-            j = k + 2
-            if texts[j] == "<":
-                depth = 0
-                while j < hi:
-                    if texts[j] == "<":
-                        depth += 1
-                    elif texts[j] == ">":
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    j += 1
+    def off(self, k: int) -> int:
+        return self.starts[k] if k < self.hi else self.end_off
+
+    def close(self, k: int) -> int:
+        return _close_of(self.scan, k, self.hi)
+
+    def to(self, k: int, stops: tuple[str, ...]) -> int:
+        return _scan_to(self.scan, k, self.hi, stops)
+
+    def block_end(self, k: int) -> int:
+        o = self.idx.enclosing[k]
+        return self.off(self.close(o)) if o >= self.lo else self.end_off
+
+    def bind(self, a: int, b: int, s: int, e: int) -> None:
+        for j in _pattern_names(self.scan, a, b):
+            self.out.append((self.texts[j], s, e))
+            self.out.append((self.texts[j], self.starts[j], self.starts[j] + 1))  # the site
+
+    def _fn_params(self, k: int) -> None:
+        texts, hi = self.texts, self.hi
+        j = k + 2
+        if texts[j] == "<":
+            depth = 0
+            while j < hi:
+                if texts[j] == "<":
+                    depth += 1
+                elif texts[j] == ">":
+                    depth -= 1
+                    if depth == 0:
+                        break
                 j += 1
-            if j < hi and texts[j] == "(":
-                close = _close_of(scan, j, hi)
-                body = _scan_to(scan, close + 1, hi, ("{", ";"))
-                if body < hi and texts[body] == "{":
-                    s, e = off(body), off(_close_of(scan, body, hi))
-                    for a, b in _split_params(scan, j + 1, close):
-                        bind(a, b, s, e)
-        elif code == "n" and t == "let":
-            stop = _scan_to(scan, k + 1, hi, ("=", ":", ";"))
-            prev = texts[k - 1] if k > 0 else ""
-            if prev in ("if", "while", "&&", "&"):
-                brace = _scan_to(scan, stop, hi, ("{",))
-                bind(k + 1, stop, off(stop), off(_close_of(scan, brace, hi)) if brace < hi else 0)
-            else:
-                semi = _scan_to(scan, stop, hi, (";",))
-                bind(k + 1, stop, off(semi), block_end(k))
-        elif code == "n" and t == "for" and k + 1 < hi and texts[k + 1] != "<":
-            kw_in = _scan_to(scan, k + 1, hi, ("in", "{", ";"))
-            if kw_in < hi and texts[kw_in] == "in":
-                brace = _scan_to(scan, kw_in, hi, ("{",))
-                e = off(_close_of(scan, brace, hi)) if brace < hi else block_end(k)
-                bind(k + 1, kw_in, off(kw_in), e)
-        elif code == "p" and t == "|" and k > 0 and texts[k - 1] in _CLOSURE_PREV:
-            if k + 1 < hi and texts[k + 1] == "|":
-                continue  # `||`: no parameters
-            if texts[k - 1] == "|" and starts[k - 1] + 1 == starts[k]:
-                continue  # the second half of a `||` operator
-            close = _scan_to(scan, k + 1, hi, ("|",))
-            if close >= hi or texts[close] != "|":
-                continue
-            body = close + 1
-            if body < hi and texts[body] == "->":
-                body = _scan_to(scan, body, hi, ("{",))
+            j += 1
+        if j < hi and texts[j] == "(":
+            close = self.close(j)
+            body = self.to(close + 1, ("{", ";"))
             if body < hi and texts[body] == "{":
-                e = off(_close_of(scan, body, hi))
-            else:
-                e = off(_scan_to(scan, body, hi, (";", ",")))
-            for a, b in _split_params(scan, k + 1, close):
-                bind(a, b, off(close), e)
-        elif code == "p" and t == "=>":
-            a = _arm_start(scan, idx.opener_of, k, lo)
-            guard = _scan_to(scan, a, k, ("if", "="))
-            body = k + 1
-            if body < hi and texts[body] == "{":
-                e = off(_close_of(scan, body, hi))
-            else:
-                e = off(_scan_to(scan, body, hi, (",",)))
-            bind(a, guard, off(k), e)
-    for u in fs.scan.uses:
-        if off(lo) <= u.start < end_off:
-            for local, _ in parse_use(u.text):
-                out.append((local, u.end, end_off))
-    return out
+                s, e = self.off(body), self.off(self.close(body))
+                for a, b in _split_params(self.scan, j + 1, close):
+                    self.bind(a, b, s, e)
+
+    def _let(self, k: int) -> None:
+        stop = self.to(k + 1, ("=", ":", ";"))
+        prev = self.texts[k - 1] if k > 0 else ""
+        if prev in ("if", "while", "&&", "&"):
+            brace = self.to(stop, ("{",))
+            end = self.off(self.close(brace)) if brace < self.hi else 0
+            self.bind(k + 1, stop, self.off(stop), end)
+        else:
+            semi = self.to(stop, (";",))
+            self.bind(k + 1, stop, self.off(semi), self.block_end(k))
+
+    def _for(self, k: int) -> None:
+        kw_in = self.to(k + 1, ("in", "{", ";"))
+        if kw_in < self.hi and self.texts[kw_in] == "in":
+            brace = self.to(kw_in, ("{",))
+            e = self.off(self.close(brace)) if brace < self.hi else self.block_end(k)
+            self.bind(k + 1, kw_in, self.off(kw_in), e)
+
+    def _closure(self, k: int) -> None:
+        texts, starts, hi = self.texts, self.starts, self.hi
+        if k + 1 < hi and texts[k + 1] == "|":
+            return  # `||`: no parameters
+        if texts[k - 1] == "|" and starts[k - 1] + 1 == starts[k]:
+            return  # the second half of a `||` operator
+        close = self.to(k + 1, ("|",))
+        if close >= hi or texts[close] != "|":
+            return
+        body = close + 1
+        if body < hi and texts[body] == "->":
+            body = self.to(body, ("{",))
+        if body < hi and texts[body] == "{":
+            e = self.off(self.close(body))
+        else:
+            e = self.off(self.to(body, (";", ",")))
+        for a, b in _split_params(self.scan, k + 1, close):
+            self.bind(a, b, self.off(close), e)
+
+    def _arm(self, k: int) -> None:
+        a = _arm_start(self.scan, self.idx.opener_of, k, self.lo)
+        guard = _scan_to(self.scan, a, k, ("if", "="))
+        body = k + 1
+        if body < self.hi and self.texts[body] == "{":
+            e = self.off(self.close(body))
+        else:
+            e = self.off(self.to(body, (",",)))
+        self.bind(a, guard, self.off(k), e)
 
 
 def _arm_start(scan: ScanResult, opener_of: dict[int, int], arrow: int, lo: int) -> int:
@@ -708,94 +739,117 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
     references: parameters and locals (scoped), fields (`x.name`, `Foo { name: .. }`), methods of
     other values and types (`x.name(..)`, `Other::name`), named macro arguments (`name = ..`).
     """
-    scan = fs.scan
-    texts, codes, starts = scan.texts, scan.codes, scan.starts
-    idx = _index(fs)
-    item = fs.items[index]
-    rng = scan.token_range(item.keyword_start, item.end)
-    lo, hi = rng.start, rng.stop
-    chain = _chain(fs, index)
-    self_type = ""
-    if chain and fs.items[chain[0]].kind == "impl":
-        self_type = type_name(fs.items[chain[0]].name)
-    elif item.kind == "impl":
-        self_type = type_name(item.name)
-    locals_ = _bindings(fs, lo, hi)
-    by_name: dict[str, list[tuple[int, int]]] = {}
-    for name, s, e in locals_:
-        by_name.setdefault(name, []).append((s, e))
-    refs = Refs()
-    n = len(texts)
+    return _RefReader(fs, index).read()
 
-    def add_item(target: int | None, k: int) -> None:
-        if target is None or target == index:
+
+class _RefReader:
+    """One pass over an item's tokens, sorting each name into a reference or not."""
+
+    def __init__(self, fs: FileScan, index: int) -> None:
+        self.fs = fs
+        self.index = index
+        scan = fs.scan
+        self.texts, self.codes, self.starts = scan.texts, scan.codes, scan.starts
+        self.idx = _index(fs)
+        self.item = fs.items[index]
+        rng = scan.token_range(self.item.keyword_start, self.item.end)
+        self.lo, self.hi = rng.start, rng.stop
+        chain = _chain(fs, index)
+        self.self_type = ""
+        if chain and fs.items[chain[0]].kind == "impl":
+            self.self_type = type_name(fs.items[chain[0]].name)
+        elif self.item.kind == "impl":
+            self.self_type = type_name(self.item.name)
+        self.by_name: dict[str, list[tuple[int, int]]] = {}
+        for name, s, e in _bindings(fs, self.lo, self.hi):
+            self.by_name.setdefault(name, []).append((s, e))
+        self.refs = Refs()
+
+    def read(self) -> Refs:
+        texts, codes, n = self.texts, self.codes, len(self.texts)
+        for k in range(self.lo, self.hi):
+            if codes[k] != "n" or self.idx.in_attr[k]:
+                continue
+            name = texts[k]
+            prev = texts[k - 1] if k > 0 else ""
+            nxt = texts[k + 1] if k + 1 < n else ""
+            if name == "self":
+                self._self_dot(k, prev, nxt)
+            elif name == "Self":
+                if nxt == "{" and self.self_type:
+                    self.refs.fields = True
+            elif prev == ".":
+                continue  # a field or a method of some value (`self.` is handled above)
+            elif nxt == ":":
+                continue  # a field, parameter or binding being declared
+            elif prev in _DECLARES or (prev == "!" and k >= 2 and texts[k - 2] == "macro_rules"):
+                continue
+            elif prev == "::":
+                self._path(k, name)
+            else:
+                self._plain(k, name, prev, nxt)
+        return self.refs
+
+    def add_item(self, target: int | None, k: int) -> None:
+        if target is None or target == self.index:
             return
-        t = fs.items[target]
-        if t.start <= starts[k] < t.end:
+        t = self.fs.items[target]
+        if t.start <= self.starts[k] < t.end:
             return  # a name inside its own definition
-        if item.start <= t.start and t.end <= item.end:
+        if self.item.start <= t.start and t.end <= self.item.end:
             return  # part of the subject already
-        refs.add(("item", target), starts[k])
+        self.refs.add(("item", target), self.starts[k])
 
-    for k in range(lo, hi):
-        if codes[k] != "n" or idx.in_attr[k]:
-            continue
-        name = texts[k]
-        prev = texts[k - 1] if k > 0 else ""
-        nxt = texts[k + 1] if k + 1 < n else ""
-        if name == "self":
-            if nxt == "." and k + 2 < hi and prev != "::":
-                after = texts[k + 3] if k + 3 < n else ""
-                if after in ("(", "::") and codes[k + 2] == "n":
-                    if self_type:
-                        add_item(idx.members.get((self_type, texts[k + 2])), k + 2)
-                elif texts[k + 2] != "await":
-                    refs.fields = True
-            continue
-        if name == "Self":
-            if nxt == "{" and self_type:
-                refs.fields = True
-            continue
-        if prev == ".":
-            continue  # a field or a method of some value (`self.` is handled above)
-        if nxt == ":":
-            continue  # a field, parameter or binding being declared
-        if prev in _DECLARES or (prev == "!" and k >= 2 and texts[k - 2] == "macro_rules"):
-            continue
-        if prev == "::":
-            segs: list[str] = []
-            j = k - 1
-            while j >= 1 and texts[j] == "::" and codes[j - 1] == "n":
-                segs.insert(0, texts[j - 1])
-                j -= 2
-            if not segs or (j >= 0 and texts[j] == "::"):
-                continue  # `<T as Trait>::name`, `Foo::<T>::name`, `::std::..`
-            if segs == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:])):
-                target = idx.top.get(name)
-                if target is not None:
-                    add_item(target, k)
-                elif name in idx.defined_by:
-                    refs.add(("macro", idx.defined_by[name]), starts[k])
-                continue
-            owner = segs[-1]
-            if owner == "Self":
-                owner = self_type
-            elif owner not in idx.defined_by and (
-                owner not in idx.top or fs.items[idx.top[owner]].kind not in _TYPE_KINDS
-            ):
-                continue  # a path into another module or type
-            elif len(segs) > 1 and not (
-                segs[:-1] == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:-1]))
-            ):
-                continue
-            if owner:
-                add_item(idx.members.get((owner, name)), k)
-            continue
-        if any(s <= starts[k] < e for s, e in by_name.get(name, ())):
-            continue  # a parameter or local
+    def _self_dot(self, k: int, prev: str, nxt: str) -> None:
+        """`self.method(..)` names a method of the subject's type; `self.field` a field."""
+        texts, n = self.texts, len(self.texts)
+        if nxt == "." and k + 2 < self.hi and prev != "::":
+            after = texts[k + 3] if k + 3 < n else ""
+            if after in ("(", "::") and self.codes[k + 2] == "n":
+                if self.self_type:
+                    self.add_item(self.idx.members.get((self.self_type, texts[k + 2])), k + 2)
+            elif texts[k + 2] != "await":
+                self.refs.fields = True
+
+    def _path(self, k: int, name: str) -> None:
+        """`a::b::name`: this module's items, or an associated item of one of the file's types."""
+        texts, codes, idx = self.texts, self.codes, self.idx
+        segs: list[str] = []
+        j = k - 1
+        while j >= 1 and texts[j] == "::" and codes[j - 1] == "n":
+            segs.insert(0, texts[j - 1])
+            j -= 2
+        if not segs or (j >= 0 and texts[j] == "::"):
+            return  # `<T as Trait>::name`, `Foo::<T>::name`, `::std::..`
+        if segs == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:])):
+            target = idx.top.get(name)
+            if target is not None:
+                self.add_item(target, k)
+            elif name in idx.defined_by:
+                self.refs.add(("macro", idx.defined_by[name]), self.starts[k])
+            return
+        owner = segs[-1]
+        if owner == "Self":
+            owner = self.self_type
+        elif owner not in idx.defined_by and (
+            owner not in idx.top or self.fs.items[idx.top[owner]].kind not in _TYPE_KINDS
+        ):
+            return  # a path into another module or type
+        elif len(segs) > 1 and not (
+            segs[:-1] == ["self"] or (segs[0] == "crate" and _this_module(idx, segs[1:-1]))
+        ):
+            return
+        if owner:
+            self.add_item(idx.members.get((owner, name)), k)
+
+    def _plain(self, k: int, name: str, prev: str, nxt: str) -> None:
+        """A bare name: a local, a macro call, a named macro argument, or a file-level item."""
+        texts, idx, n = self.texts, self.idx, len(self.texts)
+        if any(s <= self.starts[k] < e for s, e in self.by_name.get(name, ())):
+            return  # a parameter or local
         if nxt == "!" and k + 2 < n and texts[k + 2] in "([{":
-            add_item(idx.macros.get(name), k)
-            continue
+            self.add_item(idx.macros.get(name), k)
+            return
         opener = idx.enclosing[k]
         if (
             nxt == "="
@@ -805,13 +859,12 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
             and opener >= 1
             and texts[opener - 1] == "!"
         ):
-            continue  # a named macro argument (`retry_after = ?d`, `x = 1`)
+            return  # a named macro argument (`retry_after = ?d`, `x = 1`)
         target = idx.top.get(name)
         if target is not None:
-            add_item(target, k)
+            self.add_item(target, k)
         elif name in idx.defined_by:
-            refs.add(("macro", idx.defined_by[name]), starts[k])
-    return refs
+            self.refs.add(("macro", idx.defined_by[name]), self.starts[k])
 
 
 # -- building a block -----------------------------------------------------------------------------

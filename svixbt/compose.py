@@ -118,13 +118,26 @@ def is_request_handler(ctx: FileContext, idx: int) -> bool:
     return any(_HANDLER_PARAM.match(ty) for _, ty in ctx.facts[idx].params)
 
 
+def is_poll_fn(ctx: FileContext, idx: int) -> bool:
+    """A hand-written future or stream (`fn poll_next(.., cx: &mut Context) -> Poll<..>`): it
+    never waits, it returns `Pending`, and a timer inside is polled, not slept on. Its loop
+    and its `sleep` read like a task's but are not, so it is never a subject."""
+    f = ctx.facts[idx]
+    returns_poll = re.match(r"(?:std::task::|core::task::|task::)?Poll\s*<", f.returns.strip())
+    takes_cx = any(re.search(r"\bContext\b", ty) for _, ty in f.params)
+    return bool(returns_poll) or takes_cx and "Poll" in f.returns
+
+
 def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
     """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
     that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
     tasks = [
         i
         for i, cl in claims.items()
-        if is_task(cl) and not is_request_handler(ctx, i) and not _is_main(ctx, i)
+        if is_task(cl)
+        and not is_request_handler(ctx, i)
+        and not _is_main(ctx, i)
+        and not is_poll_fn(ctx, i)
     ]
     reach: list[int] = []
     frontier = list(tasks)

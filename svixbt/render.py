@@ -110,6 +110,7 @@ CODE_SLOTS = frozenset(
         "missed",
         "drain",
         "cfg",
+        "handle_var",
         "gate",
         "jitter",
     }

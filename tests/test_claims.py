@@ -178,3 +178,25 @@ def test_join_all_over_a_vector_is_not_a_single_future(indexes: Indexes) -> None
     said = r.claim(THINK, join, "t", Rendered(""))
     assert "every future in `futures`" in said or "futures in `futures`" in said
     assert "single future" not in said
+
+
+def test_a_poll_fn_is_never_a_task_even_with_a_loop_and_a_sleep(indexes: Indexes) -> None:
+    from svixbt.compose import subjects_of
+
+    ctx = ctx_of(indexes, "accept.rs")
+    assert kinds(claims(ctx, "poll_next_conn"), "loop")  # it does loop, and names tokio
+    tasks, helpers = subjects_of(ctx, {i: claims_for(ctx, i) for i in range(len(ctx.fs.items))})
+    names = {ctx.fs.items[i].name for i in tasks + helpers}
+    assert "poll_next_conn" not in names
+    assert "listen" in names
+
+
+def test_a_kept_handle_is_said_kept_and_a_nested_tasks_call_is_not_the_outer_tasks_work(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "accept.rs")
+    outer = next(c for c in kinds(claims(ctx, "listen"), "spawn") if "loops" in c.flags)
+    assert "kept" in outer.flags and outer.get("handle_var") == "task"
+    assert outer.get("runs") != "serve"  # `serve` runs in the per-connection task
+    # The per-connection spawn belongs to the outer task, not to `listen` itself.
+    assert [c for c in kinds(claims(ctx, "listen"), "spawn") if c != outer] == []

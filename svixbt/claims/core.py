@@ -119,7 +119,17 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "spawn": (
         "a task the item spawns",
         ("mech", "handle"),
-        ("runs", "repeated", "interval_dur", "sleep_dur", "level", "args", "levels", "work"),
+        (
+            "runs",
+            "repeated",
+            "interval_dur",
+            "sleep_dur",
+            "level",
+            "args",
+            "levels",
+            "work",
+            "handle_var",
+        ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
     "join_branch": (

@@ -7,7 +7,7 @@ import re
 
 from ..crate_index import Context
 from ..facts import ItemFacts, Src
-from ..flow import Region
+from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
@@ -119,11 +119,14 @@ def _main_call(f: ItemFacts, region: Region) -> str:
     whenever the region does ("" when each such call sits under a condition)."""
     assert f.flow is not None
     found = ""
+    # A call in a task spawned inside the region runs there, not in the region's own task.
+    task = region.id if region.kind in TASK_KINDS else f.flow.task_of(region.id).id
     for c in f.calls:
         if (
             c.kind == "fn"
             and c.awaited
             and f.flow.inside(c.region, region.id)
+            and f.flow.task_of(c.region).id == task
             and mechanism(c.full) is None
             and not c.name[:1].isupper()
             and not f.flow.conditions(c.region, stop=region.id)
@@ -155,6 +158,11 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
         if sp.handle == "dropped":
             flags.add("detached")
+        elif sp.handle.startswith("bound:"):
+            flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
+            slots["handle_var"] = sp.handle.split(":", 1)[1]
+        elif sp.handle in ("awaited", "returned"):
+            flags.add(sp.handle)
         inner_loop = any(
             r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
             for r in f.flow.regions

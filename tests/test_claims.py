@@ -200,3 +200,15 @@ def test_a_kept_handle_is_said_kept_and_a_nested_tasks_call_is_not_the_outer_tas
     assert outer.get("runs") != "serve"  # `serve` runs in the per-connection task
     # The per-connection spawn belongs to the outer task, not to `listen` itself.
     assert [c for c in kinds(claims(ctx, "listen"), "spawn") if c != outer] == []
+
+
+def test_code_after_an_if_that_leaves_runs_only_when_its_condition_was_false(
+    indexes: Indexes,
+) -> None:
+    from svixbt.claims.core import NOT
+
+    ctx = ctx_of(indexes, "settle.rs")
+    (sleep,) = kinds(claims(ctx, "pay_until_closed"), "sleep")
+    assert sleep.get("guard") == NOT + "closed.load(std::sync::atomic::Ordering::Relaxed)"
+    (log,) = kinds(claims(ctx, "pay_until_closed"), "log")
+    assert log.get("guard").split("\x1f")[0] == NOT + "closed.load(std::sync::atomic::Ordering::Relaxed)"

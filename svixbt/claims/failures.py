@@ -57,7 +57,7 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
     for lg in f.logs:
         if not f.own(lg.region):
             continue
-        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None)
+        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
         if negated:
             continue  # an `else` branch: its condition would have to be said negated
         slots = {"level": lg.level, "macro": lg.macro, "message": lg.message}
@@ -125,8 +125,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):
             flags.add("no-question-in-loop")
+        at = f.flow.scan.starts[r.start_tok if r.start_tok >= 0 else r.lo]
         conds, _, negated = guard_of(
-            f, r.parent if r.parent is not None else r.id, loop.id if loop else None
+            f, r.parent if r.parent is not None else r.id, loop.id if loop else None, at
         )
         if negated:
             continue  # under an `else`: not said as a plain condition
@@ -229,7 +230,7 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
     for e in f.exits:
         if e.kind != "return" or not f.own(e.region):
             continue
-        conds, arm, negated = guard_of(f, e.region, loop.id if loop else None)
+        conds, arm, negated = guard_of(f, e.region, loop.id if loop else None, e.src.start)
         slots = {"expr": e.expr or "()"}
         flags = {"early"}
         if any(SHUTDOWN_WORD.search(c) for c in conds):
@@ -288,7 +289,7 @@ def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if m:
             slots["field"] = m.group(1)
         loop = main_loop(f)
-        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None)
+        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
         flags = set()
         if conds and not negated:
             slots["guard"] = codes(*conds)

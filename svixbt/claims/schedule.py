@@ -198,7 +198,7 @@ def _interval_claim(
         flags.add(f"missed-{missed.args[0].split('::')[-1].lower()}")
         slots["missed"] = missed.args[0]
         proof.append(ctx.proof(missed.src))
-    conds, _, negated = guard_of(f, w.region, loop.id if loop else None)
+    conds, _, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if negated:
         return None
     if conds:
@@ -242,7 +242,7 @@ def _sleep_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
     assert f.flow is not None
-    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None)
+    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts
-from ..flow import Region
+from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT
 
 __all__ = ["codes", "own_loops", "main_loop", "guard_of", "SHUTDOWN_WORD", "CANCEL_FUTURE"]
@@ -38,26 +38,60 @@ def main_loop(f: ItemFacts) -> Region | None:
     return None
 
 
-def guard_of(f: ItemFacts, rid: int, stop: int | None = None) -> tuple[list[str], str, bool]:
-    """Conditions a region runs under (outermost first), the `match` arm it sits in, and whether
-    any condition is the `else` of an `if` (then the list is not a plain conjunction)."""
+def guard_of(
+    f: ItemFacts, rid: int, stop: int | None = None, at: int | None = None
+) -> tuple[list[str], str, bool]:
+    """Conditions a region runs under (in source order), the `match` arm it sits in, and whether
+    any condition is the `else` of an `if` (then the list is not a plain conjunction). With
+    ``at`` (the fact's offset), an earlier `if c { continue; }` in an enclosing block adds
+    "`c` is false": code after it runs only then."""
     assert f.flow is not None
-    conds: list[str] = []
+    found: list[tuple[int, int, str]] = []  # (offset, order among equals, condition)
+    if at is not None:
+        found += [(pos, 0, NOT + head) for pos, head in _passed_exits(f, rid, stop, at)]
     arm = ""
     negated = False
     for r in f.flow.conditions(rid, stop):
+        pos = f.flow.scan.starts[r.start_tok] if r.start_tok >= 0 else r.head_start
         if r.kind == "select-handler":
             continue  # a select branch is said with its select, not as a pattern
         if r.kind == "if" and r.head.startswith("let Err(") and not arm:
             # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
             arm = r.head[4:].split("=", 1)[0].strip()
         elif r.kind == "if":
-            conds.insert(0, r.head)
+            found.append((pos, 1, r.head))
         elif r.kind == "arm" and not arm:
             arm = r.head
         elif r.kind == "let-else" or r.kind == "else" and not r.after:
             negated = True
         if r.kind in ("if", "else") and r.after:
             # `else if c` / `else`: every earlier condition of the chain was false.
-            conds[0:0] = [NOT + c for c in r.after]
-    return conds, arm, negated
+            found += [(pos, 0, NOT + c) for c in r.after]
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [c for _, _, c in found], arm, negated
+
+
+def _passed_exits(f: ItemFacts, rid: int, stop: int | None, at: int) -> list[tuple[int, str]]:
+    """Heads of the `if`s before offset ``at`` in the blocks around region ``rid`` whose body
+    leaves at once (`return`, `break`, `continue` directly in it) and has no `else`: to reach
+    ``at``, each of those conditions was false. Outermost block first."""
+    assert f.flow is not None
+    fl = f.flow
+    leaving = {e.region for e in f.exits if e.kind in ("return", "break", "continue")}
+    found: list[tuple[int, str]] = []
+    for r in fl.chain(rid):
+        kids = [x for x in fl.regions if x.parent == r.id]
+        chained = {c for x in kids for c in x.after}
+        heads = [
+            (fl.scan.starts[x.start_tok] if x.start_tok >= 0 else x.head_start, x.head)
+            for x in kids
+            if x.kind == "if"
+            and x.id in leaving
+            and not x.after
+            and x.head not in chained
+            and fl.scan.starts[min(x.hi, len(fl.scan.starts) - 1)] < at
+        ]
+        found += heads
+        if r.id == stop or r.kind in TASK_KINDS or (r.kind == "loop" and stop is None):
+            break
+    return found

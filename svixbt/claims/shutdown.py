@@ -70,7 +70,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             stop = next((e for e in exits if e.kind in ("return", "break")), None)
             if stop is not None and CANCEL_FUTURE.search(h.detail):
                 stops.append((h, stop.kind))
-                conds, _, negated = guard_of(f, stop.region, h.id)
+                conds, _, negated = guard_of(f, stop.region, h.id, stop.src.start)
                 guards[h.id] = ["?"] if negated else conds
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]

@@ -300,9 +300,22 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         for c in universal:
             out.append(_runs_in(ctx, f, c, "universal"))
         return _merge(out)
-    for s in ctx.index.callers(d):
-        for c in ctx.index.site_context(s, is_async=ctx.index.is_async(d)) or []:
+    sites = ctx.index.callers(d)
+    known = {id(s): ctx.index.site_context(s, is_async=ctx.index.is_async(d)) for s in sites}
+    # Some calls have no known context (a future handed to another call): a site's context
+    # is then one of several, and is said so.
+    partial = any(v is None for v in known.values())
+    for s in sites:
+        for c in known[id(s)] or []:
             claim = _runs_in(ctx, f, c, "site")
+            if partial:
+                claim = make(
+                    "runs_in",
+                    claim.subject,
+                    dict(claim.slots),
+                    list(claim.proof),
+                    claim.flags | {"partial"},
+                )
             if claim not in out:
                 out.append(claim)
     return _merge(out)

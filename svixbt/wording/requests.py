@@ -111,19 +111,28 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "shutdown_wait shutdown_branch shutdown_check",
         ),
         "{fn} in {file} should stop cleanly when the server shuts down.",
+        "Check how {fn} ({file}) winds down when the process is asked to stop.",
+        "When we shut the server down, {fn} in {file} must not be the thing we wait on.",
     ),
     "failure": (
         "{fn} in {file} has to keep running when a pass fails.",
         "Harden the error handling of {fn} in {file}.",
+        "A single bad pass should not take {fn} ({file}) down with it.",
+        "Go over what {fn} in {file} does when one of its steps errors.",
     ),
     "concurrency": (
         "Please set up the task structure of {fn} in {file}.",
         "{fn} ({file}) needs a clear concurrency story.",
+        "Pin down what {fn} in {file} runs concurrently, and on which task.",
+        "Could you lay out the tasks behind {fn} ({file})?",
+        "Rework {fn} in {file} so the split between tasks is deliberate.",
     ),
     "retry": (
         ("Give {fn} in {file} a proper retry and backoff policy.", "backoff:after-error"),
         ("{fn} ({file}) should retry with waits that grow.", "backoff:after-error"),
         "{fn} ({file}) should wait before it tries again after a failure.",
+        "After a failure, {fn} in {file} needs a pause before the next try.",
+        "Look at how {fn} ({file}) behaves right after an error.",
     ),
     "batching": (
         "{fn} in {file} should process its backlog in bounded batches.",
@@ -140,10 +149,13 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "observability": (
         "Tidy up the logging of {fn} in {file}.",
         "{fn} ({file}) needs logs we can act on.",
+        "Review what {fn} in {file} writes to the log, and when.",
+        "Make the log lines of {fn} ({file}) say what actually happened.",
     ),
     "polling": (
         "Write the polling loop of {fn} ({file}).",
         "{fn} in {file} should poll, and stop for the right reasons.",
+        "Check every way out of the loop in {fn} ({file}).",
     ),
     "retry-loop": (
         "{fn} in {file} should retry transient failures on a schedule.",
@@ -153,7 +165,12 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "{fn} in {file} should run until its input is done, and then stop by itself.",
         "Make sure {fn} ({file}) leaves its loop when it should.",
     ),
-    "task": ("Implement {fn} in {file}.", "Please write {fn} ({file})."),
+    "task": (
+        "Implement {fn} in {file}.",
+        "Please write {fn} ({file}).",
+        "We need {fn} in {file}; here is what it has to do.",
+        "Put {fn} ({file}) together.",
+    ),
     "sql-batch": (
         "Write {fn} in {file} so that each statement handles at most one batch.",
         "{fn} ({file}) should keep every statement to one bounded batch.",
@@ -851,6 +868,9 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Got a minute for this one?",
             "Something for the backlog.",
             "Picking up a thread from standup.",
+            "One for the server backlog, when you get to it.",
+            "Following up on the review comments.",
+            "Could use your eyes on this.",
         ),
         "lead": (
             "Specifically:",

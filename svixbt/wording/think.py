@@ -52,6 +52,8 @@ THINK: tuple[Row, ...] = (
     _r("loop",
        "The `loop` has no condition, so every way out is a statement inside it.",
        "There is no loop condition here: a bare `loop`, left from inside.",
+       "Nothing in the `loop` header can end it; only the statements in its body do.",
+       "A bare `loop` means the exits are all inside: each one is worth finding.",
        when="loop exits"),
     # -- waits ------------------------------------------------------------------------------
     _r("interval",
@@ -224,10 +226,13 @@ THINK: tuple[Row, ...] = (
     _r("err_arm",
        "An error from {call:or} lands in {pattern}: it is logged at {level} level and the loop carries on, so one failed pass never ends the loop.",
        "{pattern} absorbs a failed {call:or}: log it at {level}, keep the loop going, and let the next pass try again.",
+       "A failing {call:or} is caught by {pattern}, logged at {level} level, and the loop simply goes round again.",
+       "{call:or} may fail without ending anything: {pattern} takes the error, logs it at {level}, and the next pass follows.",
        when="keeps-looping logs no-question-in-loop", any_guard=True),
     _r("err_arm",
        "An error from {call:or} lands in {pattern}, which logs it at {level} and `continue`s with the next iteration.",
        "If {call:or} fails, {pattern} logs at {level} and moves on to the next iteration with `continue`.",
+       "{pattern} turns a failed {call:or} into a {level} log line and a `continue`.",
        when="continues logs", any_guard=True),
     _r("err_arm",
        "If {call:or} fails, {pattern} logs at {level} level and the function returns.",
@@ -703,6 +708,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "cadence": (
         "What {fn} needs first is a pace: how long to wait between passes, and what decides it.",
         "{fn} runs its passes over and over, so its timing matters more than any single pass.",
+        "Start with the rhythm of {fn}: what one pass waits for before the next.",
         (
             "The scheduling of {fn} is the part to get right: the wait after a pass depends on what the pass found.",
             "adaptive",
@@ -718,6 +724,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "err_arm:keeps-looping err_arm:continues",
         ),
         "For {fn}, error handling decides whether a blip in a dependency costs one pass or the whole task.",
+        "The thing to trace in {fn} is where each error goes: caught and logged, or handed up.",
     ),
     "shutdown": (
         (
@@ -733,6 +740,8 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "shutdown_wait shutdown_branch",
         ),
         "{fn} has to stop cleanly when the server does.",
+        "The question for {fn} is what happens between the stop request and its return.",
+        "How {fn} ends matters as much as how it runs: a restart should not wait on it.",
     ),
     "concurrency": (
         "The interesting part of {fn} is which code runs on which task.",
@@ -743,10 +752,13 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         ("{fn} is all about tasks: what runs concurrently, and what shares a task.", "spawn join"),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
+        "To reason about {fn}, start from its tasks: who runs what, and who waits on whom.",
+        "Where each piece of {fn} executes is the thing to pin down first.",
     ),
     "retry": (
         "The retry logic in {fn} decides how hard a failing dependency gets hit.",
         "After a failure, {fn} has to wait before it tries again; how long is the question.",
+        "What {fn} does right after an error is what protects the thing it talks to.",
     ),
     "batching": (
         "{fn} works through its backlog in bounded batches, and the batch size drives both the query and the pacing.",
@@ -759,10 +771,12 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "observability": (
         "When {fn} misbehaves in production the logs are all we have, so each event needs a clear trigger.",
         "The logging in {fn} should tell an operator what happened without flooding them on quiet passes.",
+        "Each log line in {fn} is worth checking against the condition that triggers it.",
     ),
     "polling": (
         "{fn} polls, so what matters is how it waits and every way it can stop.",
-        "The loop in {fn} has several ways out, and each one has to be deliberate.",
+        "Each way out of the loop in {fn} has to be deliberate.",
+        "For {fn} the loop is the whole story: what it waits on, and what ends it.",
     ),
     "retry-loop": (
         "{fn} retries a step that may fail, and the retry policy is the interesting part.",
@@ -773,8 +787,9 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "Every loop needs a way out; in {fn} it sits inside the select.",
     ),
     "task": (
-        "{fn} is small, but its async waiting has to be exact.",
+        "The async waiting in {fn} has to be exact.",
         "The tokio parts of {fn} are what to get right here.",
+        "{fn} is background work, so start from what it waits on and what it starts.",
     ),
     "signals": (
         "{fn} is where the process learns it should stop, so it has to listen to every signal that means it.",

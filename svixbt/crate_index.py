@@ -98,13 +98,24 @@ class CrateIndex:
     method_calls: set[str] = field(default_factory=set)
     _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
+    _by_path: dict[Path, int] | None = field(default=None, repr=False)
 
     # -- lookups --------------------------------------------------------------------------
     def file_of(self, fs: FileScan) -> int | None:
         for i, f in enumerate(self.files):
-            if f is fs or f.source.path.resolve() == fs.source.path.resolve():
+            if f is fs:
                 return i
-        return None
+        return self.file_at(fs.source.path)
+
+    def file_at(self, path: Path) -> int | None:
+        """The position of the file at ``path`` (symlinks resolved), or None."""
+        if self._by_path is None:
+            # Resolved once per index: resolving every file's path for every lookup made a run
+            # over a crate quadratic in its file count (one realpath is a dozen lstat calls).
+            self._by_path = {}
+            for i, f in enumerate(self.files):
+                self._by_path.setdefault(f.source.path.resolve(), i)
+        return self._by_path.get(path.resolve())
 
     def fn_at(self, file: int, item: int) -> FnDef | None:
         return next((d for d in self.fns if d.file == file and d.item == item), None)

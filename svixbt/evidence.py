@@ -12,7 +12,8 @@ from pathlib import Path
 from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
 from .facts import file_consts, item_facts
-from .pipeline import FileScan
+from .pipeline import FileScan, scan_source
+from .sources import SourceFile, crate_root
 
 __all__ = ["Indexes", "file_context", "display_path"]
 
@@ -24,15 +25,43 @@ class Indexes:
     with_crate: bool = True
     by_root: dict[Path, CrateIndex] = field(default_factory=dict)
 
+    def crate_of(self, path: Path) -> CrateIndex | None:
+        """The index of the crate whose src/ tree ``path`` may belong to (built on first use);
+        None when crates are off or the file is in no crate with a src/ directory."""
+        if not self.with_crate:
+            return None
+        root = crate_root(path)
+        if root is None:
+            return None
+        idx = self.by_root.get(root)
+        if idx is None:
+            if not (root / "src").is_dir():
+                return None
+            idx = build_index(path, self.by_root)
+        return idx
+
+    def _in_crate(self, path: Path, text: str) -> tuple[CrateIndex, int] | None:
+        idx = self.crate_of(path)
+        if idx is not None:
+            pos = idx.file_at(path)
+            if pos is not None and idx.files[pos].text == text:
+                return idx, pos
+        return None
+
+    def scan(self, source: SourceFile) -> FileScan:
+        """``scan_source(source)``, reusing the crate index's scan of the same text: a file of
+        a crate is then scanned once per run, not once for the index and once on its own."""
+        found = self._in_crate(source.path, source.text)
+        if found is None:
+            return scan_source(source)
+        known = found[0].files[found[1]]
+        return FileScan(source, known.scan, known.imports, known.hits)
+
     def for_file(self, fs: FileScan) -> tuple[CrateIndex, int]:
         """The index holding ``fs`` and its position there; the file alone when it is in no
         crate, when crates are off, or when the crate's copy differs from what was read."""
-        if self.with_crate:
-            idx = build_index(fs.source.path, self.by_root)
-            pos = idx.file_of(fs)
-            if pos is not None and idx.files[pos].text == fs.text:
-                return idx, pos
-        return single_file_index(fs), 0
+        found = self._in_crate(fs.source.path, fs.text)
+        return found if found is not None else (single_file_index(fs), 0)
 
 
 def display_path(path: Path, root: Path | None) -> str:

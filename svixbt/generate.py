@@ -23,7 +23,6 @@ from .claims import FileContext
 from .codeblock import describe_slice
 from .compose import Example, compose_examples
 from .evidence import Indexes, file_context
-from .pipeline import scan_source
 from .records import (
     dumps,
     make_record,
@@ -167,7 +166,7 @@ def generate(
                 raise
             fr.skipped = str(exc)
             continue
-        fs = scan_source(src)
+        fs = indexes.scan(src)
         fr.problems = [str(p) for p in fs.scan.problems]
         ctx = file_context(fs, indexes)
         source_sha = hashlib.sha256(f.read_bytes()).hexdigest()

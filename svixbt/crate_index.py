@@ -14,7 +14,10 @@ looked up the same way. What cannot be worked out is returned as unknown, and ne
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from .facts import Src
@@ -99,6 +102,7 @@ class CrateIndex:
     _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
+    _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
 
     # -- lookups --------------------------------------------------------------------------
     def file_of(self, fs: FileScan) -> int | None:
@@ -118,7 +122,11 @@ class CrateIndex:
         return self._by_path.get(path.resolve())
 
     def fn_at(self, file: int, item: int) -> FnDef | None:
-        return next((d for d in self.fns if d.file == file and d.item == item), None)
+        if self._fn_by_key is None or len(self._fn_by_key) != len(self.fns):
+            self._fn_by_key = {}
+            for d in self.fns:
+                self._fn_by_key.setdefault(d.key, d)
+        return self._fn_by_key.get((file, item))
 
     def flow(self, file: int, item: int) -> Flow | None:
         key = (file, item)
@@ -192,8 +200,17 @@ class CrateIndex:
             return None
         return [
             Context(
-                c.kind, c.by, c.by_file, c.mechanism, (s.caller_name, *c.path),
-                ((s.file, s.src), *c.proof), c.repeated, c.index, c.siblings, c.branch_calls, c.guard,
+                c.kind,
+                c.by,
+                c.by_file,
+                c.mechanism,
+                (s.caller_name, *c.path),
+                ((s.file, s.src), *c.proof),
+                c.repeated,
+                c.index,
+                c.siblings,
+                c.branch_calls,
+                c.guard,
             )
             for c in up
         ]
@@ -226,12 +243,19 @@ class CrateIndex:
         conds = fl.conditions(fl.region_at(s.tok).id, stop=r.id)
         # Only plain `if` conditions are kept; under an `else` or a `match` arm the condition
         # would have to be said negated or as a pattern, so none is said (guard stays empty).
-        guard = (
-            tuple(c.head for c in conds) if all(c.kind == "if" for c in conds) else ("?",)
-        )
+        guard = tuple(c.head for c in conds) if all(c.kind == "if" for c in conds) else ("?",)
         return Context(
-            kind, s.caller_name, self.rel[s.file], r.keyword, (s.caller_name,), ((s.file, s.src),),
-            repeated, r.index, r.siblings, branch_calls, guard,
+            kind,
+            s.caller_name,
+            self.rel[s.file],
+            r.keyword,
+            (s.caller_name,),
+            ((s.file, s.src),),
+            repeated,
+            r.index,
+            r.siblings,
+            branch_calls,
+            guard,
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
@@ -347,14 +371,16 @@ def _index_fns(idx: CrateIndex) -> None:
                     continue  # a fn inside a fn body is local to it
             d = FnDef(fi, ii, it.name, idx.modules[fi], owner, it.visibility, it.is_test)
             idx.fns.append(d)
-            idx._by_module.setdefault((d.module if not owner else owner, it.name), []).append(d)
+            idx._by_module.setdefault((owner or d.module, it.name), []).append(d)
 
 
 def _enclosing_fn(fs: FileScan, offset: int) -> int | None:
     best: int | None = None
     for i, it in enumerate(fs.items):
-        if it.kind == "fn" and it.start <= offset < it.end and (
-            best is None or it.start >= fs.items[best].start
+        if (
+            it.kind == "fn"
+            and it.start <= offset < it.end
+            and (best is None or it.start >= fs.items[best].start)
         ):
             best = i
     return best
@@ -399,6 +425,27 @@ def _resolve_target(idx: CrateIndex, fi: int, parts: list[str], in_impl: str) ->
     return found
 
 
+def _span_test(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """A test of whether an offset lies in any of ``spans`` (``a <= off < b``), by bisection over
+    their union instead of a walk over all of them."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if a >= b:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+    ends = [b for _, b in merged]
+
+    def test(off: int) -> bool:
+        i = bisect_right(starts, off) - 1
+        return i >= 0 and off < ends[i]
+
+    return test
+
+
 def _index_sites(idx: CrateIndex) -> None:
     for fi, fs in enumerate(idx.files):
         t, c, st = fs.scan.texts, fs.scan.codes, fs.scan.starts
@@ -408,10 +455,8 @@ def _index_sites(idx: CrateIndex) -> None:
             for it in fs.items
             if it.kind == "impl"
         ]
-        uses = [(u.start, u.end) for u in fs.scan.uses]
-        for k in range(n):
-            if c[k] != "n":
-                continue
+        in_use = _span_test([(u.start, u.end) for u in fs.scan.uses])
+        for k in compress(range(n), map("n".__eq__, c)):
             prev = t[k - 1] if k else ""
             nxt = t[k + 1] if k + 1 < n else ""
             if prev == ".":
@@ -441,13 +486,21 @@ def _index_sites(idx: CrateIndex) -> None:
             if t[j] != "(":
                 # A fn named without a call: passed as a value (`.map(check)`), unless it is a
                 # path inside a `use` declaration.
-                if t[j] not in ("!", "{", "<") and len(parts) == 1:
-                    off = st[k]
-                    if not any(a <= off < b for a, b in uses):
-                        idx.value_uses.add(parts[-1])
+                if (
+                    t[j] not in ("!", "{", "<")
+                    and len(parts) == 1
+                    and parts[0] not in idx.value_uses
+                    and not in_use(st[k])
+                ):
+                    idx.value_uses.add(parts[0])
                 continue
             off = st[k]
-            in_impl = next((name for a, b, name in impl_spans if a <= off < b), "")
+            # Only a `Self::` path needs the impl around the call.
+            in_impl = (
+                next((name for a, b, name in impl_spans if a <= off < b), "")
+                if parts[0] == "Self"
+                else ""
+            )
             targets = _resolve_target(idx, fi, parts, in_impl)
             if not targets:
                 continue

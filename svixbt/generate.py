@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,9 +32,9 @@ from .records import (
     split_assistant,
     write_atomic,
 )
-from .sources import InputError, read_source, rust_files
+from .sources import InputError, crate_root, read_source, rust_files
 
-__all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
+__all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample", "default_jobs"]
 
 SAMPLE = "sample_cleaner.rs"
 
@@ -109,11 +109,16 @@ def generate(
     manifest: Path | None = None,
     with_crate: bool = True,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> GenerateReport:
     """Generate records for ``paths`` (files or directories; None: the bundled sample).
 
     Records that fail a check are not written; they are listed in the report. The output and its
     manifest are replaced atomically, or extended with ``append`` (never duplicating a record).
+
+    ``jobs`` worker processes compose the files' records (None: ``default_jobs()``); the files
+    of one crate go to one worker, which reads the crate once. The output is the same bytes
+    whatever the number of workers.
     """
     manifest = manifest or manifest_path_for(out)
     used_sample = not paths
@@ -153,50 +158,35 @@ def generate(
 
     rows: list[dict[str, Any]] = []
     mrows: list[dict[str, Any]] = []
-    indexes = Indexes(with_crate=with_crate)
-    for i, f in enumerate(files, 1):
+    settings = _Settings(seed, cap, with_crate, single)
+    for i, (f, work) in enumerate(zip(files, _file_works(files, settings, jobs), strict=True), 1):
+        # Everything below depends on the records before this one (duplicates, variety, record
+        # numbers), so it runs here, in file order, whichever process composed the file.
         fr = FileReport(str(f))
         report.files.append(fr)
         if progress:
             progress(f"[{i}/{len(files)}] {f}")
-        try:
-            src = read_source(f)
-        except InputError as exc:
-            if single:
-                raise
-            fr.skipped = str(exc)
+        if work.skipped:
+            fr.skipped = work.skipped
             continue
-        fs = indexes.scan(src)
-        fr.problems = [str(p) for p in fs.scan.problems]
-        ctx = file_context(fs, indexes)
-        source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
-        sources = {ctx.display: ctx.fs.text}
-        if ctx.index.root is not None:
-            sources.update(
-                (ctx.other_display(i), other.text) for i, other in enumerate(ctx.index.files)
-            )
+        fr.problems = work.problems
         written: list[tuple[str, str]] = []
-        for ex in compose_examples(ctx, seed=seed, cap=cap):
-            rec = make_record(ex.user, ex.think, ex.code)
-            line = dumps(rec)
-            if line in existing:
+        for cand in work.candidates:
+            if cand.line in existing:
                 fr.duplicates += 1
                 continue
-            label = f"{ex.focus} of {fs.items[ex.primary].name}"
-            errs = schema_errors(rec) + _record_errors(ctx, ex, sources) + variety.errors(
-                ex.user, ex.think
-            )
+            errs = cand.errs + variety.errors(cand.user, cand.think)
             if errs:
-                fr.rejected.append(f"{label}: {'; '.join(errs)}")
+                fr.rejected.append(f"{cand.label}: {'; '.join(errs)}")
                 continue
-            existing.add(line)
-            variety.add(ex.user, ex.think, label)
-            rows.append(rec)
-            written.append((ex.user, ex.think))
+            existing.add(cand.line)
+            variety.add(cand.user, cand.think, cand.label)
+            rows.append(cand.record)
+            written.append((cand.user, cand.think))
             line_no += 1
             fr.written += 1
-            mrows.append(_manifest_row(line_no, line, src.path, source_sha, ctx, ex, seed))
-        fr.notes = run_errors(ctx.display, [u for u, _ in written], [t for _, t in written])
+            mrows.append({"record": line_no, **cand.manifest})
+        fr.notes = run_errors(work.display, [u for u, _ in written], [t for _, t in written])
     if files and report.skipped == len(files):
         # Nothing could be read: replacing the output with an empty file would lose its records.
         first = next(fr.skipped for fr in report.files if fr.skipped)
@@ -225,8 +215,9 @@ def _record_errors(ctx: FileContext, ex: Example, sources: dict[str, str]) -> li
 
 
 def _manifest_row(
-    n: int, line: str, path: Path, source_sha: str, ctx: FileContext, ex: Example, seed: int
+    line: str, path: Path, source_sha: str, ctx: FileContext, ex: Example, seed: int
 ) -> dict[str, Any]:
+    """A manifest row but for its leading ``record`` number, which only file order decides."""
     fs = ctx.fs
     bom = fs.source.bom_bytes
     text = fs.text
@@ -243,13 +234,18 @@ def _manifest_row(
                 "start_line": fs.scan.line_of(s.start),
                 "end_line": fs.scan.line_of(max(s.start, s.end - 1)),
                 "start_byte": start_byte,
-                "end_byte": start_byte + len(text[s.start : s.end].encode("utf-8", "surrogatepass")),
+                "end_byte": start_byte
+                + len(text[s.start : s.end].encode("utf-8", "surrogatepass")),
             }
         )
     claims = []
     for c in ex.claims:
-        proofs = sorted({(p.file, fs.scan.line_of(p.start)) if p.file == ctx.display else (p.file, -1)
-                         for p in c.proof})
+        proofs = sorted(
+            {
+                (p.file, fs.scan.line_of(p.start)) if p.file == ctx.display else (p.file, -1)
+                for p in c.proof
+            }
+        )
         claims.append(
             {
                 "kind": c.kind,
@@ -258,7 +254,6 @@ def _manifest_row(
             }
         )
     return {
-        "record": n,
         "record_sha256": sha256_text(line),
         "source": path.as_posix(),
         "source_sha256": source_sha,
@@ -270,3 +265,168 @@ def _manifest_row(
         "claims": claims,
         "seed": seed,
     }
+
+
+# -- composing files, in this process or in forked workers ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Settings:
+    seed: int
+    cap: int
+    with_crate: bool
+    single: bool  # one file named on its own: an unreadable file is an error, not a skip
+
+
+@dataclass
+class _Candidate:
+    """One composed example with the checks that need only its own file done."""
+
+    line: str  # the record as written
+    record: dict[str, Any]
+    user: str
+    think: str
+    label: str
+    errs: list[str]  # schema, trace, grounding, tokio and pasted-code errors
+    manifest: dict[str, Any]  # its manifest row, without the record number
+
+
+@dataclass
+class _FileWork:
+    """What one file contributes before the run-wide checks: candidates in compose order."""
+
+    skipped: str = ""
+    problems: list[str] = field(default_factory=list)
+    display: str = ""
+    candidates: list[_Candidate] = field(default_factory=list)
+
+
+def _compose_file(f: Path, indexes: Indexes, settings: _Settings) -> _FileWork:
+    try:
+        src = read_source(f)
+    except InputError as exc:
+        if settings.single:
+            raise
+        return _FileWork(skipped=str(exc))
+    fs = indexes.scan(src)
+    ctx = file_context(fs, indexes)
+    work = _FileWork(problems=[str(p) for p in fs.scan.problems], display=ctx.display)
+    source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
+    sources = {ctx.display: ctx.fs.text}
+    if ctx.index.root is not None:
+        sources.update(
+            (ctx.other_display(i), other.text) for i, other in enumerate(ctx.index.files)
+        )
+    for ex in compose_examples(ctx, seed=settings.seed, cap=settings.cap):
+        rec = make_record(ex.user, ex.think, ex.code)
+        line = dumps(rec)
+        work.candidates.append(
+            _Candidate(
+                line=line,
+                record=rec,
+                user=ex.user,
+                think=ex.think,
+                label=f"{ex.focus} of {fs.items[ex.primary].name}",
+                errs=schema_errors(rec) + _record_errors(ctx, ex, sources),
+                manifest=_manifest_row(line, src.path, source_sha, ctx, ex, settings.seed),
+            )
+        )
+    return work
+
+
+def _compose_group(files: list[Path], settings: _Settings) -> list[_FileWork]:
+    """Compose files that share one crate index; it is dropped when the group is done, so a run
+    holds one crate in memory at a time."""
+    indexes = Indexes(with_crate=settings.with_crate)
+    return [_compose_file(f, indexes, settings) for f in files]
+
+
+def default_jobs() -> int:
+    """Worker processes for ``generate``: ``SVIXBT_JOBS`` when set, else the cores available."""
+    env = os.environ.get("SVIXBT_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Files outside any crate share nothing; they travel to workers this many at a time.
+_LOOSE_CHUNK = 8
+
+
+def _crate_keys(files: list[Path], with_crate: bool) -> list[Path | None]:
+    """The crate root each file's index comes from (None: the file is indexed alone): its
+    nearest Cargo.toml, when that directory has a src/ tree, as ``Indexes`` decides."""
+    roots: dict[Path, Path | None] = {}  # directory -> crate root, each looked up once
+    keys: list[Path | None] = []
+    for f in files:
+        if not with_crate:
+            keys.append(None)
+            continue
+        d = f.parent
+        if d not in roots:
+            found = crate_root(f)
+            roots[d] = found if found is not None and (found / "src").is_dir() else None
+        keys.append(roots[d])
+    return keys
+
+
+def _groups(keys: list[Path | None]) -> list[list[int]]:
+    """File positions grouped so that the files of one crate are in one group (in file order)."""
+    by_key: dict[Path, list[int]] = {}
+    loose: list[list[int]] = []
+    for i, key in enumerate(keys):
+        if key is not None:
+            by_key.setdefault(key, []).append(i)
+        elif loose and len(loose[-1]) < _LOOSE_CHUNK:
+            loose[-1].append(i)
+        else:
+            loose.append([i])
+    return [*by_key.values(), *loose]
+
+
+def _file_works(files: list[Path], settings: _Settings, jobs: int | None) -> Iterator[_FileWork]:
+    """``_FileWork`` of every file, in file order, composed here or by forked workers."""
+    keys = _crate_keys(files, settings.with_crate)
+    groups = _groups(keys)
+    workers = min(jobs if jobs is not None else default_jobs(), len(groups))
+    if workers <= 1 or not hasattr(os, "fork"):
+        indexes = Indexes(with_crate=settings.with_crate)
+        for i, f in enumerate(files):
+            # Files come sorted, so a crate's files are consecutive: one crate index is held at
+            # a time, as in a worker.
+            if i and keys[i] != keys[i - 1]:
+                indexes = Indexes(with_crate=settings.with_crate)
+            yield _compose_file(f, indexes, settings)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # Fork: workers start with every module imported and nothing to send but paths.
+    ctx = multiprocessing.get_context("fork")
+    size = [sum(_size(files[i]) for i in g) for g in groups]
+    owner: dict[int, tuple[Future[list[_FileWork]], list[int]]] = {}
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        # Largest groups first, so that a big crate does not start last and finish alone.
+        for g in sorted(range(len(groups)), key=lambda g: -size[g]):
+            fut = ex.submit(_compose_group, [files[i] for i in groups[g]], settings)
+            for i in groups[g]:
+                owner[i] = (fut, groups[g])
+        done: dict[int, _FileWork] = {}
+        for i in range(len(files)):
+            if i not in done:
+                fut, group = owner[i]
+                done.update(zip(group, fut.result(), strict=True))
+            yield done.pop(i)
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

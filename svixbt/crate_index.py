@@ -111,15 +111,16 @@ class CrateIndex:
                 return i
         return self.file_at(fs.source.path)
 
-    def file_at(self, path: Path) -> int | None:
-        """The position of the file at ``path`` (symlinks resolved), or None."""
+    def file_at(self, path: Path, resolved: bool = False) -> int | None:
+        """The position of the file at ``path`` (symlinks resolved, unless ``resolved`` says
+        that ``path`` already is), or None."""
         if self._by_path is None:
             # Resolved once per index: resolving every file's path for every lookup made a run
             # over a crate quadratic in its file count (one realpath is a dozen lstat calls).
             self._by_path = {}
             for i, f in enumerate(self.files):
                 self._by_path.setdefault(f.source.path.resolve(), i)
-        return self._by_path.get(path.resolve())
+        return self._by_path.get(path if resolved else path.resolve())
 
     def fn_at(self, file: int, item: int) -> FnDef | None:
         if self._fn_by_key is None or len(self._fn_by_key) != len(self.fns):
@@ -329,16 +330,22 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
     scans: list[FileScan] = []
     rels: list[str] = []
     modules: list[str] = []
+    by_path: dict[Path, int] = {}
+    # Each path resolved once (a resolve is an lstat per component).
+    real_root, real_src = root.resolve(), src.resolve()
     for f in files:
         try:
             fs = scan_source(read_source(f))
         except InputError:
             complete = False
             continue
+        real = f.resolve()
+        by_path.setdefault(real, len(scans))
         scans.append(fs)
-        rels.append(f.resolve().relative_to(root.resolve()).as_posix())
-        modules.append(_module_of(f.resolve().relative_to(src.resolve())))
+        rels.append(real.relative_to(real_root).as_posix())
+        modules.append(_module_of(real.relative_to(real_src)))
     idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
+    idx._by_path = by_path
     _index_fns(idx)
     _index_sites(idx)
     if cache is not None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
-from .facts import file_consts, item_facts
+from .facts import file_consts, item_facts, known_facts
 from .pipeline import FileScan, scan_source
-from .sources import SourceFile, crate_root
+from .sources import SourceFile
 
 __all__ = ["Indexes", "file_context", "display_path"]
 
@@ -24,13 +24,32 @@ class Indexes:
 
     with_crate: bool = True
     by_root: dict[Path, CrateIndex] = field(default_factory=dict)
+    # Resolved paths and crate roots already looked up: a resolve is an lstat per component, and
+    # every file of a crate asks the same questions about the same directories.
+    _real: dict[Path, Path] = field(default_factory=dict, repr=False)
+    _roots: dict[Path, Path | None] = field(default_factory=dict, repr=False)
+
+    def _resolve(self, path: Path) -> Path:
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return real
+
+    def _root_of(self, path: Path) -> Path | None:
+        """``sources.crate_root(path)``, with each directory looked up once."""
+        d = self._resolve(path).parent
+        if d not in self._roots:
+            self._roots[d] = next(
+                (c for c in (d, *d.parents) if (c / "Cargo.toml").is_file()), None
+            )
+        return self._roots[d]
 
     def crate_of(self, path: Path) -> CrateIndex | None:
         """The index of the crate whose src/ tree ``path`` may belong to (built on first use);
         None when crates are off or the file is in no crate with a src/ directory."""
         if not self.with_crate:
             return None
-        root = crate_root(path)
+        root = self._root_of(path)
         if root is None:
             return None
         idx = self.by_root.get(root)
@@ -43,7 +62,7 @@ class Indexes:
     def _in_crate(self, path: Path, text: str) -> tuple[CrateIndex, int] | None:
         idx = self.crate_of(path)
         if idx is not None:
-            pos = idx.file_at(path)
+            pos = idx.file_at(self._resolve(path), resolved=True)
             if pos is not None and idx.files[pos].text == text:
                 return idx, pos
         return None
@@ -80,7 +99,11 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
     # Facts come from the index's own scan of the file, so token positions agree with its flows.
     scan = idx.files[pos]
     consts = file_consts(scan)
-    facts = {i: item_facts(scan, i, consts) for i, it in enumerate(scan.items) if not it.is_test}
+    facts = {
+        i: known_facts(scan, i) or item_facts(scan, i, consts)
+        for i, it in enumerate(scan.items)
+        if not it.is_test
+    }
     display = display_path(fs.source.path, idx.root)
     if idx.root is None:
         idx.rel[pos] = display  # a file alone is named as the user gave it

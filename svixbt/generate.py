@@ -301,7 +301,11 @@ class _FileWork:
     candidates: list[_Candidate] = field(default_factory=list)
 
 
-def _compose_file(f: Path, indexes: Indexes, settings: _Settings) -> _FileWork:
+def _compose_file(
+    f: Path, indexes: Indexes, settings: _Settings, crate_sources: dict[Path, dict[str, str]]
+) -> _FileWork:
+    """Compose one file's candidates. ``crate_sources`` holds, per crate root of ``indexes``, the
+    text of each file of the crate by its display name (filled as crates are met)."""
     try:
         src = read_source(f)
     except InputError as exc:
@@ -313,10 +317,15 @@ def _compose_file(f: Path, indexes: Indexes, settings: _Settings) -> _FileWork:
     work = _FileWork(problems=[str(p) for p in fs.scan.problems], display=ctx.display)
     source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
     sources = {ctx.display: ctx.fs.text}
-    if ctx.index.root is not None:
-        sources.update(
-            (ctx.other_display(i), other.text) for i, other in enumerate(ctx.index.files)
-        )
+    root = ctx.index.root
+    if root is not None:
+        # Every file of a crate checks against the whole crate's text: gathered once per crate.
+        crate = crate_sources.get(root)
+        if crate is None:
+            crate = crate_sources[root] = {
+                ctx.other_display(i): other.text for i, other in enumerate(ctx.index.files)
+            }
+        sources.update(crate)
     for ex in compose_examples(ctx, seed=settings.seed, cap=settings.cap):
         rec = make_record(ex.user, ex.think, ex.code)
         line = dumps(rec)
@@ -338,7 +347,8 @@ def _compose_group(files: list[Path], settings: _Settings) -> list[_FileWork]:
     """Compose files that share one crate index; it is dropped when the group is done, so a run
     holds one crate in memory at a time."""
     indexes = Indexes(with_crate=settings.with_crate)
-    return [_compose_file(f, indexes, settings) for f in files]
+    crate_sources: dict[Path, dict[str, str]] = {}
+    return [_compose_file(f, indexes, settings, crate_sources) for f in files]
 
 
 def default_jobs() -> int:
@@ -394,12 +404,14 @@ def _file_works(files: list[Path], settings: _Settings, jobs: int | None) -> Ite
     workers = min(jobs if jobs is not None else default_jobs(), len(groups))
     if workers <= 1 or not hasattr(os, "fork"):
         indexes = Indexes(with_crate=settings.with_crate)
+        crate_sources: dict[Path, dict[str, str]] = {}
         for i, f in enumerate(files):
             # Files come sorted, so a crate's files are consecutive: one crate index is held at
             # a time, as in a worker.
             if i and keys[i] != keys[i - 1]:
                 indexes = Indexes(with_crate=settings.with_crate)
-            yield _compose_file(f, indexes, settings)
+                crate_sources = {}
+            yield _compose_file(f, indexes, settings, crate_sources)
         return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -1,0 +1,295 @@
+"""Every performance measure of `make bench` in one run, each printed as a ratio.
+
+    python bench/bench.py CORPUS [--svix CHECKOUT] [--rounds N]
+
+1. `items --json` against the tree-sitter lister (bench/ts_items.py), both given the same list of
+   files (every .rs file under the tree, tests and benches included): over CORPUS, and over the
+   svix-webhooks CHECKOUT when one is given.
+2. `generate` against `items --json` over the same files, crate by crate: svix-server/src of the
+   checkout and each crate of CORPUS (a directory with a Cargo.toml), with generate's cost per MB,
+   to show that it grows linearly with the input.
+3. `generate` over the whole CORPUS with its default worker count against `--jobs 1`, and the two
+   outputs compared byte for byte; the time is also set against 30 s, issue 13's figure from
+   before the redesign.
+4. Peak memory of `generate` over CORPUS, one process and with workers.
+
+Every command runs as a whole process (interpreter start-up and imports included, as a user pays
+them), spawned by a small `python -S` helper (see bench_scan.py), all in one process tree. Each
+round runs every command once; the order flips every round, so machine noise and cache warmth fall
+on all of them alike. Figures are medians over the rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+SVIXBT = [PY, "-m", "svixbt"]
+OLD_CORPUS_SECONDS = 30.0  # issue 13: generate over the corpus before the redesign
+
+# Spawns one command, waits for it, and reports its wall time and memory. Stdlib only and no site
+# import, so that its own RSS (the floor under every reading) stays small. ru_maxrss of the child
+# is the command's own peak; RUSAGE_CHILDREN, read after the wait, is the largest peak among the
+# command and every worker it waited for. With BENCH_SAMPLE=1 it also samples the summed RSS and
+# PSS of the whole process tree (PSS shares a page forked into workers among them; RSS counts it in
+# each) every 10 ms; sampling costs time, so it is done only in untimed runs.
+_HELPER = r"""
+import json, os, resource, sys, time
+argv = sys.argv[1:]
+sample = os.environ.pop("BENCH_SAMPLE", "") == "1"
+
+def tree(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(x) for x in fh.read().split())
+        except OSError:
+            pass
+    return out
+
+def memory(pids):
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for ln in fh:
+                    if ln.startswith("Rss:"):
+                        rss += int(ln.split()[1])
+                    elif ln.startswith("Pss:"):
+                        pss += int(ln.split()[1])
+        except OSError:
+            pass
+    return rss, pss
+
+with open("/proc/self/status") as fh:
+    floor = next((int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:")), 0)
+out = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, out, 1)])
+peak_rss = peak_pss = 0
+if sample:
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        rss, pss = memory(tree(pid))
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.01)
+else:
+    _, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({
+    "code": os.waitstatus_to_exitcode(status), "seconds": elapsed, "rss_kb": usage.ru_maxrss,
+    "tree_max_kb": children, "floor_kb": floor, "sum_rss_kb": peak_rss, "sum_pss_kb": peak_pss,
+}))
+"""
+
+
+@dataclass
+class Cmd:
+    name: str
+    argv: list[str]
+    seconds: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_once(argv: list[str], sample: bool = False) -> dict[str, float]:
+    env = {**os.environ, "BENCH_SAMPLE": "1" if sample else "0"}
+    with tempfile.TemporaryFile() as err:
+        res = subprocess.run(
+            [PY, "-S", "-c", _HELPER, *argv], stdout=subprocess.PIPE, stderr=err, cwd=ROOT, env=env
+        )
+        report = json.loads(res.stdout) if res.returncode == 0 else {"code": res.returncode}
+        if report["code"] != 0:
+            err.seek(0)
+            tail = err.read()[-2000:].decode("utf-8", "replace").strip()
+            sys.exit(f"bench.py: {' '.join(argv[:6])} ... exited {report['code']}\n{tail}")
+    return report
+
+
+def rs_files(tree: Path) -> list[Path]:
+    return sorted(p for p in tree.rglob("*.rs") if p.is_file())
+
+
+def walked(paths: list[Path]) -> tuple[int, float]:
+    """Files and MB that svixbt reads for ``paths`` (its walk skips tests/, benches/, examples/)."""
+    sys.path.insert(0, str(ROOT))
+    from svixbt.sources import rust_files
+
+    files = rust_files(paths)
+    return len(files), sum(f.stat().st_size for f in files) / 2**20
+
+
+def megabytes(files: list[Path]) -> float:
+    return sum(f.stat().st_size for f in files) / 2**20
+
+
+def crates_of(corpus: Path) -> list[Path]:
+    return sorted(p.parent for p in corpus.rglob("Cargo.toml") if (p.parent / "src").is_dir())
+
+
+def svix_server_src(checkout: Path) -> Path | None:
+    for rel in ("server/svix-server/src", "svix-server/src"):
+        if (checkout / rel).is_dir():
+            return checkout / rel
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--svix", type=Path, help="a svix-webhooks checkout (optional)")
+    ap.add_argument("--rounds", type=int, default=5, help="timed runs per command (default 5)")
+    args = ap.parse_args()
+    corpus = args.corpus.resolve()
+    if not corpus.is_dir():
+        print(f"bench.py: {args.corpus}: not a directory (run `make corpus`)", file=sys.stderr)
+        return 1
+    svix = args.svix.resolve() if args.svix else None
+    if svix is not None and not svix.is_dir():
+        print(f"bench.py: {args.svix}: not a directory", file=sys.stderr)
+        return 1
+    tmp = Path(tempfile.mkdtemp(prefix="svixbt-bench-"))
+    ts = [PY, str(ROOT / "bench" / "ts_items.py")]
+
+    cmds: list[Cmd] = [Cmd("python -c pass", [PY, "-c", "pass"])]
+    trees: list[tuple[str, list[Path]]] = [("corpus", rs_files(corpus))]
+    if svix is not None:
+        trees.append(("svix-webhooks", rs_files(svix)))
+    for label, files in trees:
+        names = [str(f) for f in files]
+        cmds.append(Cmd(f"items {label}", [*SVIXBT, "items", "--json", *names]))
+        cmds.append(Cmd(f"tree-sitter {label}", [*ts, *names]))
+
+    crates: list[tuple[str, Path]] = []
+    if svix is not None and (src := svix_server_src(svix)) is not None:
+        crates.append(("svix-server/src", src))
+    crates += [(c.name, c) for c in crates_of(corpus)]
+    for label, path in crates:
+        cmds.append(Cmd(f"items {label}", [*SVIXBT, "items", "--json", str(path)]))
+        out = tmp / f"{label.replace('/', '_')}.jsonl"
+        cmds.append(
+            Cmd(f"generate {label}", [*SVIXBT, "generate", "-q", str(path), "-o", str(out)])
+        )
+
+    par_out, seq_out = tmp / "corpus-jobs.jsonl", tmp / "corpus-jobs1.jsonl"
+    gen = [*SVIXBT, "generate", "-q", str(corpus)]
+    cmds.append(Cmd("generate corpus", [*gen, "-o", str(par_out)]))
+    cmds.append(Cmd("generate corpus --jobs 1", [*gen, "--jobs", "1", "-o", str(seq_out)]))
+    by_name = {c.name: c for c in cmds}
+
+    print(f"svixbt bench: {args.rounds} rounds of {len(cmds)} commands, order flipped each round")
+    for rnd in range(args.rounds):
+        for c in cmds if rnd % 2 == 0 else list(reversed(cmds)):
+            rep = run_once(c.argv)
+            c.seconds.append(rep["seconds"])
+            c.rss_kb.append(int(rep["tree_max_kb"]))
+    startup = by_name["python -c pass"].median
+    verdicts: list[str] = []
+
+    def verdict(what: str, ratio: float, limit: float) -> str:
+        ok = ratio <= limit
+        verdicts.append(f"{'ok  ' if ok else 'MISS'} {what}: {ratio:.2f} (at most {limit:g})")
+        return "ok" if ok else "MISS"
+
+    print("\n1. items --json / tree-sitter, whole processes, the same files given to both")
+    print(f"   {'tree':<16}{'files':>6}{'MB':>7}{'svixbt s':>10}{'ts s':>8}{'ratio':>7}")
+    for label, files in trees:
+        ours, base = by_name[f"items {label}"].median, by_name[f"tree-sitter {label}"].median
+        ratio = ours / base
+        mark = verdict(f"items/tree-sitter {label}", ratio, 1.0)
+        print(
+            f"   {label:<16}{len(files):>6}{megabytes(files):>7.2f}{ours:>10.3f}{base:>8.3f}"
+            f"{ratio:>7.2f}  {mark}"
+        )
+    if svix is None:
+        print("   svix-webhooks: skipped (no SVIX=/path/to/svix-webhooks given)")
+
+    print("\n2. generate / items --json over each crate (same files; generate with its defaults)")
+    print(
+        f"   {'crate':<24}{'files':>6}{'MB':>6}{'items s':>9}{'gen s':>8}{'ratio':>7}"
+        f"{'gen s/MB':>10}{'(-start-up)':>12}"
+    )
+    per_mb: list[float] = []
+    for label, path in crates:
+        n, mb = walked([path])
+        items_s, gen_s = by_name[f"items {label}"].median, by_name[f"generate {label}"].median
+        ratio = gen_s / items_s
+        mark = verdict(f"generate/items {label}", ratio, 6.0)
+        per_mb.append((gen_s - startup) / mb)
+        print(
+            f"   {label:<24}{n:>6}{mb:>6.2f}{items_s:>9.3f}{gen_s:>8.3f}{ratio:>7.2f}"
+            f"{gen_s / mb:>10.2f}{per_mb[-1]:>12.2f}  {mark}"
+        )
+    if svix is None:
+        print("   svix-server/src: skipped (no SVIX=/path/to/svix-webhooks given)")
+    if len(per_mb) >= 2:
+        spread = max(per_mb) / min(per_mb)
+        print(
+            f"   linearity: generate s/MB (less interpreter start-up) spans {min(per_mb):.2f} to "
+            f"{max(per_mb):.2f} over crates of {min(walked([p])[1] for _, p in crates):.2f} to "
+            f"{max(walked([p])[1] for _, p in crates):.2f} MB: max/min {spread:.2f}"
+        )
+
+    n, mb = walked([corpus])
+    par, seq = by_name["generate corpus"], by_name["generate corpus --jobs 1"]
+    from_jobs = os.environ.get("SVIXBT_JOBS") or str(len(os.sched_getaffinity(0)))
+    same = filecmp.cmp(par_out, seq_out, shallow=False) and filecmp.cmp(
+        par_out.with_suffix(".manifest.jsonl"), seq_out.with_suffix(".manifest.jsonl"), False
+    )
+    print(f"\n3. generate over the whole corpus ({n} files, {mb:.2f} MB)")
+    print(f"   default jobs ({from_jobs}): {par.median:.3f} s   --jobs 1: {seq.median:.3f} s")
+    print(f"   speed-up --jobs 1 / default: {seq.median / par.median:.2f}x")
+    mark = verdict("generate corpus / 30 s (old figure)", par.median / OLD_CORPUS_SECONDS, 0.2)
+    print(f"   ratio to the old 30 s: {par.median / OLD_CORPUS_SECONDS:.3f}  {mark}")
+    print(
+        f"   output of default jobs vs --jobs 1 (records and manifest): "
+        f"{'byte-identical' if same else 'DIFFERENT'}"
+    )
+    if not same:
+        verdicts.append("MISS generate corpus: parallel output differs from --jobs 1")
+
+    print("\n4. peak memory of generate over the corpus (untimed runs, tree sampled every 10 ms)")
+    for label, argv in (("--jobs 1", seq.argv), ("default jobs", par.argv)):
+        rep = run_once(argv, sample=True)
+        largest = rep["tree_max_kb"] / 1024
+        print(
+            f"   {label:<13} largest process {largest:6.1f} MB; whole tree summed: "
+            f"RSS {rep['sum_rss_kb'] / 1024:6.1f} MB, PSS {rep['sum_pss_kb'] / 1024:6.1f} MB"
+        )
+        verdict(f"peak RSS MB / 150, {label} (largest process)", largest / 150, 1.0)
+        if label == "default jobs":
+            verdict(
+                "peak PSS MB / 150, default jobs (whole tree)", rep["sum_pss_kb"] / 1024 / 150, 1.0
+            )
+
+    print(f"\n(interpreter start-up alone: {startup:.3f} s median)")
+    print("\nsummary")
+    for v in verdicts:
+        print(f"   {v}")
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

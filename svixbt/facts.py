@@ -379,7 +379,8 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
         (k for k in range(r.lo, r.hi) if r.s[k] == item.body_start),
         r.hi,
     )
-    params, ret = ([], "")
+    params: list[tuple[str, str]] = []
+    ret = ""
     if item.kind == "fn":
         params, ret = _signature(r, item, body)
     flow = None
@@ -455,7 +456,9 @@ def _const_at(r: _Reader, k: int, consts: dict[str, float], local: bool) -> Cons
     name = t[k + 1]
     eq = r.until(k + 2, ("=", ";"))
     semi = r.until(eq + 1, (";",))
-    toks = [x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"]
+    toks = [
+        x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"
+    ]
     secs = duration_seconds(toks, consts)
     value = secs if secs is not None else eval_number(toks, consts)
     if value is not None:
@@ -550,7 +553,12 @@ def _after_call(r: _Reader, close: int) -> tuple[bool, bool]:
 
 
 def _fn_call_at(
-    r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int,
+    r: _Reader,
+    f: ItemFacts,
+    k: int,
+    parts: list[str],
+    open_: int,
+    rid: int,
     consts: dict[str, float],
 ) -> None:
     close = r.close_of(open_)
@@ -558,8 +566,9 @@ def _fn_call_at(
     written = "::".join(parts)
     full = resolve(parts, r.fs.imports)
     args = [r.code(a, b) for a, b in r.args(open_)]
-    call = Call(parts[-1], written, full, "fn", args, awaited, prop, rid, k, open_, close,
-                r.src(k, close))
+    call = Call(
+        parts[-1], written, full, "fn", args, awaited, prop, rid, k, open_, close, r.src(k, close)
+    )
     f.calls.append(call)
     mech = mechanism(full)
     if mech is not None and mech.role in ("sleep", "interval", "timeout") and not mech.is_macro:
@@ -572,7 +581,14 @@ def _fn_call_at(
 
 
 def _wait(
-    r: _Reader, role: str, mech: str, written: str, a: int, b: int, rid: int, src: Src,
+    r: _Reader,
+    role: str,
+    mech: str,
+    written: str,
+    a: int,
+    b: int,
+    rid: int,
+    src: Src,
     consts: dict[str, float],
 ) -> Wait:
     toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
@@ -600,15 +616,38 @@ def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, flo
         recv_start -= 2
     receiver = r.code(recv_start, recv_end) if r.c[recv_start] == "n" else ""
     args = [r.code(a, b) for a, b in r.args(open_)]
-    call = Call(name, "." + name, name, "method", args, awaited, prop, rid, k, open_, close,
-                r.src(k, close), receiver)
+    call = Call(
+        name,
+        "." + name,
+        name,
+        "method",
+        args,
+        awaited,
+        prop,
+        rid,
+        k,
+        open_,
+        close,
+        r.src(k, close),
+        receiver,
+    )
     f.calls.append(call)
     in_select = f.flow is not None and f.flow.regions[rid].kind == "select-future"
     if name == "tick" and (awaited or in_select) and not args:
         # The proof spans the receiver too: `interval.tick()`.
         src = r.src(recv_start, close) if receiver else call.src
-        f.waits.append(Wait("tick", "tick", receiver + ".tick()", "", None, rid, src,
-                            var=receiver.split(".")[-1]))
+        f.waits.append(
+            Wait(
+                "tick",
+                "tick",
+                receiver + ".tick()",
+                "",
+                None,
+                rid,
+                src,
+                var=receiver.split(".")[-1],
+            )
+        )
     elif name in ("run_until_cancelled", "run_until_cancelled_owned") or name in CANCEL_METHODS:
         pass  # the region tree and the call list carry these
 
@@ -618,8 +657,20 @@ def _macro_at(r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, ri
     written = "::".join(parts)
     full = resolve(parts, r.fs.imports)
     f.calls.append(
-        Call(parts[-1], written + "!", full, "macro", [], False, False, rid, k, open_, close,
-             r.src(k, close))
+        Call(
+            parts[-1],
+            written + "!",
+            full,
+            "macro",
+            [],
+            False,
+            False,
+            rid,
+            k,
+            open_,
+            close,
+            r.src(k, close),
+        )
     )
     level = parts[-1]
     head = full.split("::")[0]
@@ -649,7 +700,9 @@ def _sql_at(r: _Reader, f: ItemFacts, k: int, rid: int) -> None:
         verbs = ["SELECT"]
     timeout = re.search(r"(?i)\bSET\s+(LOCAL\s+)?statement_timeout\s*(?:=|TO)\s*'?([\w{}]+)", sv)
     tables = [
-        x for x in dict.fromkeys(_SQL_TABLE.findall(sv)) if x.upper() not in ("SKIP", "NOWAIT", "OF")
+        x
+        for x in dict.fromkeys(_SQL_TABLE.findall(sv))
+        if x.upper() not in ("SKIP", "NOWAIT", "OF")
     ]
     f.sql.append(
         Sql(
@@ -692,10 +745,10 @@ def _assign_at(
     src = r.src(k, min(semi, flow.hi - 1))
     f.assigns.append(Assign(target, value, rid, src, is_let, branches))
     # An array of durations bound to a name: a schedule.
-    if t[eq + 1] in ("[", "&") :
+    if t[eq + 1] in ("[", "&"):
         open_ = eq + 1 if t[eq + 1] == "[" else eq + 2
         if open_ < semi and t[open_] == "[":
-            secs = []
+            secs: list[float] = []
             for a, b in r.args(open_):
                 toks = [x for x, cc in zip(t[a:b], c[a:b], strict=True) if cc not in "cdi"]
                 s = duration_seconds(toks, consts)
@@ -705,9 +758,7 @@ def _assign_at(
                 secs.append(s)
             if len(secs) >= 2:
                 f.schedules.append(Schedule(t[v], secs, src, rid))
-    m = re.fullmatch(
-        r"\(\s*(\w+)\s*\*\s*(\d+(?:\.\d+)?)\s*\)\s*\.\s*min\s*\((.*)\)", value
-    )
+    m = re.fullmatch(r"\(\s*(\w+)\s*\*\s*(\d+(?:\.\d+)?)\s*\)\s*\.\s*min\s*\((.*)\)", value)
     if m and m.group(1) == t[v]:
         cap_toks = [x for x in _tokens_of(r, eq + 1, semi) if x]
         # The cap is the `.min(..)` argument: tokens after the last `min (` up to the final `)`.
@@ -717,8 +768,9 @@ def _assign_at(
         except ValueError:
             cap = []
         f.backoffs.append(
-            Backoff(t[v], float(m.group(2)), duration_seconds(cap, consts), m.group(3).strip(),
-                    src, rid)
+            Backoff(
+                t[v], float(m.group(2)), duration_seconds(cap, consts), m.group(3).strip(), src, rid
+            )
         )
 
 
@@ -756,7 +808,9 @@ def _jitter_at(r: _Reader, f: ItemFacts, open_: int, rid: int, consts: dict[str,
     if value is None:
         return
     f.jitters.append(
-        Jitter(value, name if not name[0].isdigit() else "", m.group(1), r.src(open_ - 1, close), rid)
+        Jitter(
+            value, name if not name[0].isdigit() else "", m.group(1), r.src(open_ - 1, close), rid
+        )
     )
 
 
@@ -799,7 +853,15 @@ def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
                     repeated = f".{pre}(..)"
                 break
         f.spawns.append(
-            Spawn(reg.id, reg.keyword, reg.detail, r.src(k, min(close, r.hi - 1)), handle, repeated, at.id)
+            Spawn(
+                reg.id,
+                reg.keyword,
+                reg.detail,
+                r.src(k, min(close, r.hi - 1)),
+                handle,
+                repeated,
+                at.id,
+            )
         )
 
 

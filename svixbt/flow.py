@@ -179,7 +179,9 @@ class _Builder:
         end = self.s[b - 1] + len(self.t[b - 1])
         return fold("".join(parts)), start, end
 
-    def add(self, kind: str, lo: int, hi: int, head: tuple[int, int] | None = None, **kw: object) -> Region:
+    def add(
+        self, kind: str, lo: int, hi: int, head: tuple[int, int] | None = None, **kw: object
+    ) -> Region:
         h, hs, he = self.text(*head) if head else ("", -1, -1)
         r = Region(len(self.regions), kind, lo, hi, head=h, head_start=hs, head_end=he)
         for k, v in kw.items():
@@ -246,7 +248,11 @@ class _Builder:
                 brace = self.body_brace(k + 1, end)
                 if brace < end:
                     self.add(
-                        "loop", k + 1, self.close_of(brace), head=(k + 1, brace), keyword=t,
+                        "loop",
+                        k + 1,
+                        self.close_of(brace),
+                        head=(k + 1, brace),
+                        keyword=t,
                         start_tok=k,
                     )
             elif t == "if" and prev != "else" and k not in self.guard_ifs:
@@ -259,17 +265,30 @@ class _Builder:
                 self.add("let-else", k + 2, self.close_of(k + 1), head=(stmt + 1, k), start_tok=k)
             elif t == "match":
                 self.match_arms(k, end)
-            elif t == "async" and (self.is_open(k + 1, "{") or (
-                k + 2 < end and self.t[k + 1] == "move" and self.is_open(k + 2, "{")
-            )):
+            elif t == "async" and (
+                self.is_open(k + 1, "{")
+                or (k + 2 < end and self.t[k + 1] == "move" and self.is_open(k + 2, "{"))
+            ):
                 brace = k + 1 if self.t[k + 1] == "{" else k + 2
                 self.add("async", brace + 1, self.close_of(brace), start_tok=k)
-            elif prev not in ("::", ".") and not (prev == "fn"):
+            elif prev not in ("::", ".") and prev != "fn":
                 self.path_construct(k, end)
             if prev == "." and k + 1 < end and self.t[k + 1] == "(":
                 self.method_construct(k)
-        elif c == "p" and t in ("|", "||") and k > self.lo and self.t[k - 1] in (
-            "(", ",", "=", "move", "=>", "{", ";",
+        elif (
+            c == "p"
+            and t in ("|", "||")
+            and k > self.lo
+            and self.t[k - 1]
+            in (
+                "(",
+                ",",
+                "=",
+                "move",
+                "=>",
+                "{",
+                ";",
+            )
         ):
             self.closure(k, end)
 
@@ -359,8 +378,14 @@ class _Builder:
             branches = self.split_args(open_ + 1, close)
             for i, (a, b) in enumerate(branches):
                 self.add(
-                    "join-branch", a, b, keyword=mech.path, start_tok=k, index=i,
-                    siblings=len(branches), detail=written,
+                    "join-branch",
+                    a,
+                    b,
+                    keyword=mech.path,
+                    start_tok=k,
+                    index=i,
+                    siblings=len(branches),
+                    detail=written,
                 )
         elif mech.role == "select":
             self.select_branches(k, open_, close, mech.path, written)
@@ -368,8 +393,15 @@ class _Builder:
             args = self.split_args(open_ + 1, close)
             if len(args) == 2:
                 a, b = args[1]
-                self.add("timeout-future", a, b, head=args[0], keyword=mech.path, start_tok=k,
-                         detail=written)
+                self.add(
+                    "timeout-future",
+                    a,
+                    b,
+                    head=args[0],
+                    keyword=mech.path,
+                    start_tok=k,
+                    detail=written,
+                )
 
     def method_construct(self, k: int) -> None:
         name = self.t[k]
@@ -399,18 +431,41 @@ class _Builder:
                 break
             if self.t[eq] == "=>":  # `else => handler`
                 first, stop, nxt = self.arm_body(eq, close)
-                r = self.add("select-handler", first, stop, head=(j, eq), keyword=path,
-                             start_tok=k, index=n, detail="")
+                r = self.add(
+                    "select-handler",
+                    first,
+                    stop,
+                    head=(j, eq),
+                    keyword=path,
+                    start_tok=k,
+                    index=n,
+                    detail="",
+                )
             else:
                 arrow = self.until(eq + 1, ("=>",), close)
                 if arrow >= close:
                     break
                 fut, _, _ = self.text(eq + 1, arrow)
-                self.add("select-future", eq + 1, arrow, keyword=path, start_tok=k, index=n,
-                         detail=written)
+                self.add(
+                    "select-future",
+                    eq + 1,
+                    arrow,
+                    keyword=path,
+                    start_tok=k,
+                    index=n,
+                    detail=written,
+                )
                 first, stop, nxt = self.arm_body(arrow, close)
-                r = self.add("select-handler", first, stop, head=(j, eq), keyword=path,
-                             start_tok=k, index=n, detail=fut)
+                r = self.add(
+                    "select-handler",
+                    first,
+                    stop,
+                    head=(j, eq),
+                    keyword=path,
+                    start_tok=k,
+                    index=n,
+                    detail=fut,
+                )
             branches.append(r)
             n += 1
             j = nxt

@@ -78,8 +78,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check_output(out: Path, inputs: list[Path]) -> None:
-    """Refuse an output that cannot be written, or would overwrite an input, before any work."""
+class _RealPaths:
+    """``Path.resolve`` of many files, each directory resolved once: a file that is no symlink
+    resolves to its directory's real path and its own name (a resolve is an lstat per path
+    component, and a crate's files share their directories)."""
+
+    def __init__(self) -> None:
+        self.dirs: dict[Path, Path] = {}
+
+    def __call__(self, p: Path) -> Path:
+        if p.name in ("", ".", "..") or p.is_symlink():
+            return p.resolve()
+        d = self.dirs.get(p.parent)
+        if d is None:
+            d = self.dirs[p.parent] = p.parent.resolve()
+        return d / p.name
+
+
+def _check_output(out: Path, inputs: list[Path], real: _RealPaths | None = None) -> None:
+    """Refuse an output that cannot be written, or would overwrite an input, before any work.
+
+    ``_same_file(out, p)`` for each input, with ``out`` looked at once and the inputs resolved
+    through ``real`` (shared between the checks of one run)."""
     parent = out.parent if str(out.parent) else Path(".")
     for d in (parent, *parent.parents):
         # A regular file somewhere up the path (`afile/out.jsonl`) is a different mistake from a
@@ -94,8 +114,28 @@ def _check_output(out: Path, inputs: list[Path]) -> None:
         raise InputError(f"{out}: not writable (directory {parent})")
     if out.exists() and not os.access(out, os.W_OK):
         raise InputError(f"{out}: not writable")
+    if real is None:
+        real = _RealPaths()
+    try:
+        real_out: Path | None = out.resolve()
+    except OSError:
+        real_out = None
+    try:
+        out_stat: os.stat_result | None = out.stat()
+    except OSError:
+        out_stat = None
     for p in inputs:
-        if _same_file(out, p):
+        try:
+            same = real_out is not None and real(p) == real_out
+        except OSError:
+            same = False
+        if not same and out_stat is not None:
+            # samefile also catches hard links.
+            try:
+                same = os.path.samestat(out_stat, p.stat())
+            except OSError:
+                same = False
+        if same:
             raise InputError(f"{out}: output path is also an input; choose another -o")
 
 
@@ -127,12 +167,13 @@ def generate(
         raise InputError(
             f"{out}: the manifest would overwrite the output; choose another --manifest"
         )
-    _check_output(out, inputs)
-    _check_output(manifest, inputs)
+    real = _RealPaths()
+    _check_output(out, inputs, real)
+    _check_output(manifest, inputs, real)
     files = rust_files(inputs)
     # A directory input expands to files the checks above never saw (`generate src -o src/x.rs`).
-    _check_output(out, files)
-    _check_output(manifest, files)
+    _check_output(out, files, real)
+    _check_output(manifest, files, real)
     single = len(files) == 1 and all(p.is_file() for p in inputs)
     report = GenerateReport(out=out, manifest=manifest, used_sample=used_sample)
 

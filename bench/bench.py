@@ -25,6 +25,7 @@ import argparse
 import filecmp
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -91,10 +92,11 @@ if sample:
 else:
     _, status, usage = os.wait4(pid, 0)
 elapsed = time.perf_counter() - start
-children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
     "code": os.waitstatus_to_exitcode(status), "seconds": elapsed, "rss_kb": usage.ru_maxrss,
-    "tree_max_kb": children, "floor_kb": floor, "sum_rss_kb": peak_rss, "sum_pss_kb": peak_pss,
+    "tree_max_kb": children.ru_maxrss, "cpu": children.ru_utime + children.ru_stime,
+    "floor_kb": floor, "sum_rss_kb": peak_rss, "sum_pss_kb": peak_pss,
 }))
 """
 
@@ -104,11 +106,15 @@ class Cmd:
     name: str
     argv: list[str]
     seconds: list[float] = field(default_factory=list)
-    rss_kb: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system, the whole process tree
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
 
 def run_once(argv: list[str], sample: bool = False) -> dict[str, float]:
@@ -131,11 +137,12 @@ def rs_files(tree: Path) -> list[Path]:
 
 def walked(paths: list[Path]) -> tuple[int, float]:
     """Files and MB that svixbt reads for ``paths`` (its walk skips tests/, benches/, examples/)."""
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from svixbt.sources import rust_files
 
     files = rust_files(paths)
-    return len(files), sum(f.stat().st_size for f in files) / 2**20
+    return len(files), megabytes(files)
 
 
 def megabytes(files: list[Path]) -> float:
@@ -153,6 +160,31 @@ def svix_server_src(checkout: Path) -> Path | None:
     return None
 
 
+def scaled_crate(crate: Path, copies: int, where: Path) -> Path:
+    """``crate`` with its src/ tree ``copies`` times over in one crate (copy N under src/copyN/),
+    so that the crate index, the caller lookups and the sources grow with it."""
+    root = where / f"{crate.name}-x{copies}"
+    (root / "src").mkdir(parents=True)
+    shutil.copy(crate / "Cargo.toml", root / "Cargo.toml")
+    for n in range(copies):
+        shutil.copytree(
+            crate / "src", root / "src" / f"copy{n}" if n else root / "src", dirs_exist_ok=True
+        )
+    return root
+
+
+def machine() -> str:
+    """Load and CPU pressure now: other work on the machine shows in every wall-clock figure."""
+    parts = [f"{len(os.sched_getaffinity(0))} cores"]
+    try:
+        parts.append("load " + " ".join(Path("/proc/loadavg").read_text().split()[:3]))
+        some = Path("/proc/pressure/cpu").read_text().split("\n")[0].split()
+        parts.append("CPU pressure (some, avg10) " + some[1].split("=")[1] + "%")
+    except (OSError, IndexError):
+        pass
+    return ", ".join(parts)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("corpus", type=Path)
@@ -168,40 +200,62 @@ def main() -> int:
         print(f"bench.py: {args.svix}: not a directory", file=sys.stderr)
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="svixbt-bench-"))
-    ts = [PY, str(ROOT / "bench" / "ts_items.py")]
+    try:
+        return measure(corpus, svix, args.rounds, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
+
+def measure(corpus: Path, svix: Path | None, rounds: int, tmp: Path) -> int:
+    ts = [PY, str(ROOT / "bench" / "ts_items.py")]
     cmds: list[Cmd] = [Cmd("python -c pass", [PY, "-c", "pass"])]
-    trees: list[tuple[str, list[Path]]] = [("corpus", rs_files(corpus))]
+
+    # 1. items vs tree-sitter. Each tree twice: the same file list given to both (every .rs file,
+    # tests included), and the directory given to both, each walking it its own way (svixbt skips
+    # tests/, benches/, examples/): the older figures were taken that way.
+    trees: list[tuple[str, Path]] = [("corpus", corpus)]
     if svix is not None:
-        trees.append(("svix-webhooks", rs_files(svix)))
-    for label, files in trees:
-        names = [str(f) for f in files]
+        trees.append(("svix-webhooks", svix))
+    listed = {label: rs_files(path) for label, path in trees}
+    for label, path in trees:
+        names = [str(f) for f in listed[label]]
         cmds.append(Cmd(f"items {label}", [*SVIXBT, "items", "--json", *names]))
         cmds.append(Cmd(f"tree-sitter {label}", [*ts, *names]))
+        cmds.append(Cmd(f"items {label} dir", [*SVIXBT, "items", "--json", str(path)]))
+        cmds.append(Cmd(f"tree-sitter {label} dir", [*ts, str(path)]))
 
+    # 2. generate vs items per crate, and one small crate grown 2x and 4x within itself.
     crates: list[tuple[str, Path]] = []
     if svix is not None and (src := svix_server_src(svix)) is not None:
         crates.append(("svix-server/src", src))
-    crates += [(c.name, c) for c in crates_of(corpus)]
+    corpus_crates = crates_of(corpus)
+    crates += [(c.name, c) for c in corpus_crates]
+    if corpus_crates:
+        smallest = min(corpus_crates, key=lambda c: walked([c])[1])
+        for k in (2, 4):
+            crates.append((f"{smallest.name} x{k}", scaled_crate(smallest, k, tmp / "scaled")))
     for label, path in crates:
         cmds.append(Cmd(f"items {label}", [*SVIXBT, "items", "--json", str(path)]))
-        out = tmp / f"{label.replace('/', '_')}.jsonl"
+        out = tmp / f"{label.replace('/', '_').replace(' ', '_')}.jsonl"
         cmds.append(
             Cmd(f"generate {label}", [*SVIXBT, "generate", "-q", str(path), "-o", str(out)])
         )
 
+    # 3. generate over the whole corpus, default workers and one process.
     par_out, seq_out = tmp / "corpus-jobs.jsonl", tmp / "corpus-jobs1.jsonl"
     gen = [*SVIXBT, "generate", "-q", str(corpus)]
     cmds.append(Cmd("generate corpus", [*gen, "-o", str(par_out)]))
     cmds.append(Cmd("generate corpus --jobs 1", [*gen, "--jobs", "1", "-o", str(seq_out)]))
     by_name = {c.name: c for c in cmds}
 
-    print(f"svixbt bench: {args.rounds} rounds of {len(cmds)} commands, order flipped each round")
-    for rnd in range(args.rounds):
+    print(f"svixbt bench: {rounds} rounds of {len(cmds)} commands, order flipped each round")
+    print(f"machine at the start: {machine()}")
+    for rnd in range(rounds):
         for c in cmds if rnd % 2 == 0 else list(reversed(cmds)):
             rep = run_once(c.argv)
             c.seconds.append(rep["seconds"])
-            c.rss_kb.append(int(rep["tree_max_kb"]))
+            c.cpu.append(rep["cpu"])
+    print(f"machine at the end:   {machine()}")
     startup = by_name["python -c pass"].median
     verdicts: list[str] = []
 
@@ -210,84 +264,92 @@ def main() -> int:
         verdicts.append(f"{'ok  ' if ok else 'MISS'} {what}: {ratio:.2f} (at most {limit:g})")
         return "ok" if ok else "MISS"
 
-    print("\n1. items --json / tree-sitter, whole processes, the same files given to both")
-    print(f"   {'tree':<16}{'files':>6}{'MB':>7}{'svixbt s':>10}{'ts s':>8}{'ratio':>7}")
-    for label, files in trees:
-        ours, base = by_name[f"items {label}"].median, by_name[f"tree-sitter {label}"].median
-        ratio = ours / base
-        mark = verdict(f"items/tree-sitter {label}", ratio, 1.0)
-        print(
-            f"   {label:<16}{len(files):>6}{megabytes(files):>7.2f}{ours:>10.3f}{base:>8.3f}"
-            f"{ratio:>7.2f}  {mark}"
-        )
+    print("\n1. items --json / tree-sitter, whole processes (wall medians; CPU = user+sys of the")
+    print("   whole process tree, which other load on the machine barely moves)")
+    print(
+        f"   {'tree':<24}{'files':>6}{'MB':>6}{'svixbt s':>10}{'ts s':>7}{'ratio':>7}"
+        f"{'CPU s':>7}{'ts CPU':>8}{'CPU ratio':>10}"
+    )
+    for label, path in trees:
+        for mode, key in (("same files", ""), ("own walk", " dir")):
+            ours, base = by_name[f"items {label}{key}"], by_name[f"tree-sitter {label}{key}"]
+            files = listed[label]
+            n = str(len(files)) if not key else f"{walked([path])[0]}/{len(files)}"
+            mb = megabytes(files)
+            ratio = ours.median / base.median
+            mark = verdict(f"items/tree-sitter {label}", ratio, 1.0) if not key else "(old way)"
+            print(
+                f"   {label + ', ' + mode:<24}{n:>6}{mb:>6.2f}{ours.median:>10.3f}"
+                f"{base.median:>7.3f}{ratio:>7.2f}{ours.cpu_median:>7.2f}{base.cpu_median:>8.2f}"
+                f"{ours.cpu_median / base.cpu_median:>10.2f}  {mark}"
+            )
     if svix is None:
         print("   svix-webhooks: skipped (no SVIX=/path/to/svix-webhooks given)")
 
-    print("\n2. generate / items --json over each crate (same files; generate with its defaults)")
+    print("\n2. generate / items --json over each crate (the same files; both with their defaults)")
     print(
         f"   {'crate':<24}{'files':>6}{'MB':>6}{'items s':>9}{'gen s':>8}{'ratio':>7}"
-        f"{'gen s/MB':>10}{'(-start-up)':>12}"
+        f"{'gen s/MB':>10}{'less start-up':>15}"
     )
-    per_mb: list[float] = []
+    per_mb: list[tuple[float, float]] = []
     for label, path in crates:
         n, mb = walked([path])
         items_s, gen_s = by_name[f"items {label}"].median, by_name[f"generate {label}"].median
         ratio = gen_s / items_s
         mark = verdict(f"generate/items {label}", ratio, 6.0)
-        per_mb.append((gen_s - startup) / mb)
+        per_mb.append((mb, (gen_s - startup) / mb))
         print(
             f"   {label:<24}{n:>6}{mb:>6.2f}{items_s:>9.3f}{gen_s:>8.3f}{ratio:>7.2f}"
-            f"{gen_s / mb:>10.2f}{per_mb[-1]:>12.2f}  {mark}"
+            f"{gen_s / mb:>10.2f}{per_mb[-1][1]:>15.2f}  {mark}"
         )
     if svix is None:
         print("   svix-server/src: skipped (no SVIX=/path/to/svix-webhooks given)")
     if len(per_mb) >= 2:
-        spread = max(per_mb) / min(per_mb)
+        lo, hi = min(r for _, r in per_mb), max(r for _, r in per_mb)
         print(
-            f"   linearity: generate s/MB (less interpreter start-up) spans {min(per_mb):.2f} to "
-            f"{max(per_mb):.2f} over crates of {min(walked([p])[1] for _, p in crates):.2f} to "
-            f"{max(walked([p])[1] for _, p in crates):.2f} MB: max/min {spread:.2f}"
+            f"   linearity: generate s/MB less start-up is {lo:.2f} to {hi:.2f} over crates of "
+            f"{min(m for m, _ in per_mb):.2f} to {max(m for m, _ in per_mb):.2f} MB; the crates "
+            f"differ in what they hold, the x2/x4 rows hold the same code 2 and 4 times over"
         )
 
     n, mb = walked([corpus])
     par, seq = by_name["generate corpus"], by_name["generate corpus --jobs 1"]
-    from_jobs = os.environ.get("SVIXBT_JOBS") or str(len(os.sched_getaffinity(0)))
+    workers = os.environ.get("SVIXBT_JOBS") or str(len(os.sched_getaffinity(0)))
     same = filecmp.cmp(par_out, seq_out, shallow=False) and filecmp.cmp(
         par_out.with_suffix(".manifest.jsonl"), seq_out.with_suffix(".manifest.jsonl"), False
     )
     print(f"\n3. generate over the whole corpus ({n} files, {mb:.2f} MB)")
-    print(f"   default jobs ({from_jobs}): {par.median:.3f} s   --jobs 1: {seq.median:.3f} s")
-    print(f"   speed-up --jobs 1 / default: {seq.median / par.median:.2f}x")
-    mark = verdict("generate corpus / 30 s (old figure)", par.median / OLD_CORPUS_SECONDS, 0.2)
+    print(
+        f"   default ({workers} workers): {par.median:.3f} s, CPU {par.cpu_median:.2f} s;  "
+        f"--jobs 1: {seq.median:.3f} s, CPU {seq.cpu_median:.2f} s;  "
+        f"speed-up {seq.median / par.median:.2f}x"
+    )
+    mark = verdict("generate corpus / 30 s (the old figure)", par.median / OLD_CORPUS_SECONDS, 0.2)
     print(f"   ratio to the old 30 s: {par.median / OLD_CORPUS_SECONDS:.3f}  {mark}")
     print(
-        f"   output of default jobs vs --jobs 1 (records and manifest): "
+        "   default workers vs --jobs 1, records and manifest: "
         f"{'byte-identical' if same else 'DIFFERENT'}"
     )
     if not same:
-        verdicts.append("MISS generate corpus: parallel output differs from --jobs 1")
+        verdicts.append("MISS generate corpus: the workers' output differs from --jobs 1")
 
     print("\n4. peak memory of generate over the corpus (untimed runs, tree sampled every 10 ms)")
-    for label, argv in (("--jobs 1", seq.argv), ("default jobs", par.argv)):
+    for label, argv in (("--jobs 1", seq.argv), ("default", par.argv)):
         rep = run_once(argv, sample=True)
         largest = rep["tree_max_kb"] / 1024
+        pss = rep["sum_pss_kb"] / 1024
         print(
-            f"   {label:<13} largest process {largest:6.1f} MB; whole tree summed: "
-            f"RSS {rep['sum_rss_kb'] / 1024:6.1f} MB, PSS {rep['sum_pss_kb'] / 1024:6.1f} MB"
+            f"   {label:<9} largest process {largest:6.1f} MB; the tree summed: "
+            f"RSS {rep['sum_rss_kb'] / 1024:6.1f} MB, PSS {pss:6.1f} MB"
         )
         verdict(f"peak RSS MB / 150, {label} (largest process)", largest / 150, 1.0)
-        if label == "default jobs":
-            verdict(
-                "peak PSS MB / 150, default jobs (whole tree)", rep["sum_pss_kb"] / 1024 / 150, 1.0
-            )
+        if label == "default":
+            verdict("peak PSS MB / 150, default (the tree summed)", pss / 150, 1.0)
 
     print(f"\n(interpreter start-up alone: {startup:.3f} s median)")
     print("\nsummary")
     for v in verdicts:
         print(f"   {v}")
-    for p in tmp.iterdir():
-        p.unlink()
-    tmp.rmdir()
     return 0
 
 

@@ -92,3 +92,13 @@ def test_default_jobs_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert default_jobs() >= 1
     monkeypatch.delenv("SVIXBT_JOBS")
     assert default_jobs() >= 1
+
+
+def test_workers_without_crates_write_the_same_bytes(tree: Path, tmp_path: Path) -> None:
+    runs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"nocrate{jobs}.jsonl"
+        generate([tree], out, jobs=jobs, with_crate=False)
+        runs.append((out.read_bytes(), out.with_suffix(".manifest.jsonl").read_bytes()))
+    assert runs[0][0].count(b"\n") >= 10
+    assert runs[0] == runs[1]

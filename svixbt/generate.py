@@ -455,27 +455,37 @@ def _file_works(files: list[Path], settings: _Settings, jobs: int | None) -> Ite
             yield _compose_file(f, indexes, settings, crate_sources)
         return
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.pool import AsyncResult
 
     # Fork: workers start with every module imported and nothing to send but paths.
-    ctx = multiprocessing.get_context("fork")
     size = [sum(_size(files[i]) for i in g) for g in groups]
-    owner: dict[int, tuple[Future[list[_FileWork]], list[int]]] = {}
-    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    owner: dict[int, tuple[AsyncResult[list[_FileWork]], list[int]]] = {}
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
     try:
         # Largest groups first, so that a big crate does not start last and finish alone.
         for g in sorted(range(len(groups)), key=lambda g: -size[g]):
-            fut = ex.submit(_compose_group, [files[i] for i in groups[g]], settings)
+            res = pool.apply_async(_compose_group, ([files[i] for i in groups[g]], settings))
             for i in groups[g]:
-                owner[i] = (fut, groups[g])
+                owner[i] = (res, groups[g])
         done: dict[int, _FileWork] = {}
         for i in range(len(files)):
             if i not in done:
-                fut, group = owner[i]
-                done.update(zip(group, fut.result(), strict=True))
+                res, group = owner[i]
+                done.update(zip(group, res.get(), strict=True))
             yield done.pop(i)
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed: stop the workers now, queued groups and all.
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool, so a worker has nothing to report.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _size(path: Path) -> int:

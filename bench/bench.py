@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,9 +184,29 @@ def scaled_crate(crate: Path, copies: int, where: Path) -> Path:
     return root
 
 
+_BURN = "import sys\nfor _ in range(int(sys.argv[1])): pass"
+
+
+def spare_cores() -> float:
+    """How many cores this bench can use right now: the wall time of two CPU-bound processes one
+    after the other over the time of the same two side by side (2.0 when both cores are free,
+    1.0 when other work leaves room for one process at a time)."""
+    argv = [PY, "-S", "-c", _BURN, "4000000"]
+    start = time.perf_counter()
+    for _ in range(2):
+        subprocess.run(argv, check=True)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    procs = [subprocess.Popen(argv) for _ in range(2)]
+    for p in procs:
+        p.wait()
+    return serial / (time.perf_counter() - start)
+
+
 def machine() -> str:
-    """Load and CPU pressure now: other work on the machine shows in every wall-clock figure."""
-    parts = [f"{len(os.sched_getaffinity(0))} cores"]
+    """Load, CPU pressure and spare cores now: other work on the machine shows in every
+    wall-clock figure, and workers help only as far as cores are free."""
+    parts = [f"{len(os.sched_getaffinity(0))} cores", f"spare cores {spare_cores():.1f}"]
     try:
         parts.append("load " + " ".join(Path("/proc/loadavg").read_text().split()[:3]))
         some = Path("/proc/pressure/cpu").read_text().split("\n")[0].split()

@@ -51,8 +51,9 @@ golden: $(VENV)/.dev-stamp
 corpus:
 	@test -e $(CORPUS)/.done || bash tests/get_corpus.sh $(CORPUS) $(CORPUS_PKGS)
 
+# Every issue-13 measure in one run (see bench/bench.py); SVIX adds the svix-webhooks rows.
 bench: $(VENV)/.dev-stamp corpus
-	$(PY) bench/bench_scan.py $(CORPUS)
+	$(PY) bench/bench.py $(CORPUS) $(if $(strip $(SVIX)),--svix "$(SVIX)") $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # The corpus grows as libFuzzer finds new paths, so it lives outside the tree; it is seeded with
 # the bundled sample and the test fixtures. Crashing inputs land in fuzz/crashes/ (git-ignored).

@@ -157,6 +157,17 @@ def generate(
         ),
     ] = True,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=1,
+            help="Worker processes (default: SVIXBT_JOBS, else the cores available). The files "
+            "of one crate share a worker; the output is the same bytes for any number.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write ChatML training records for the background-task code of Rust files.
 
@@ -185,6 +196,7 @@ def generate(
             manifest=manifest,
             with_crate=crate,
             progress=progress if paths and len(paths) > 0 else None,
+            jobs=jobs,
         )
     except InputError as exc:
         fail(str(exc))

@@ -14,7 +14,10 @@ looked up the same way. What cannot be worked out is returned as unknown, and ne
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from .facts import Src
@@ -101,16 +104,33 @@ class CrateIndex:
     method_calls: set[str] = field(default_factory=set)
     _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
+    _by_path: dict[Path, int] | None = field(default=None, repr=False)
+    _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
 
     # -- lookups --------------------------------------------------------------------------
     def file_of(self, fs: FileScan) -> int | None:
         for i, f in enumerate(self.files):
-            if f is fs or f.source.path.resolve() == fs.source.path.resolve():
+            if f is fs:
                 return i
-        return None
+        return self.file_at(fs.source.path)
+
+    def file_at(self, path: Path, resolved: bool = False) -> int | None:
+        """The position of the file at ``path`` (symlinks resolved, unless ``resolved`` says
+        that ``path`` already is), or None."""
+        if self._by_path is None:
+            # Resolved once per index: resolving every file's path for every lookup made a run
+            # over a crate quadratic in its file count (one realpath is a dozen lstat calls).
+            self._by_path = {}
+            for i, f in enumerate(self.files):
+                self._by_path.setdefault(f.source.path.resolve(), i)
+        return self._by_path.get(path if resolved else path.resolve())
 
     def fn_at(self, file: int, item: int) -> FnDef | None:
-        return next((d for d in self.fns if d.file == file and d.item == item), None)
+        if self._fn_by_key is None or len(self._fn_by_key) != len(self.fns):
+            self._fn_by_key = {}
+            for d in self.fns:
+                self._fn_by_key.setdefault(d.key, d)
+        return self._fn_by_key.get((file, item))
 
     def flow(self, file: int, item: int) -> Flow | None:
         key = (file, item)
@@ -325,16 +345,22 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
     scans: list[FileScan] = []
     rels: list[str] = []
     modules: list[str] = []
+    by_path: dict[Path, int] = {}
+    # Each path resolved once (a resolve is an lstat per component).
+    real_root, real_src = root.resolve(), src.resolve()
     for f in files:
         try:
             fs = scan_source(read_source(f))
         except InputError:
             complete = False
             continue
+        real = f.resolve()
+        by_path.setdefault(real, len(scans))
         scans.append(fs)
-        rels.append(f.resolve().relative_to(root.resolve()).as_posix())
-        modules.append(_module_of(f.resolve().relative_to(src.resolve())))
+        rels.append(real.relative_to(real_root).as_posix())
+        modules.append(_module_of(real.relative_to(real_src)))
     idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
+    idx._by_path = by_path
     _index_fns(idx)
     _index_sites(idx)
     if cache is not None:
@@ -367,7 +393,7 @@ def _index_fns(idx: CrateIndex) -> None:
                     continue  # a fn inside a fn body is local to it
             d = FnDef(fi, ii, it.name, idx.modules[fi], owner, it.visibility, it.is_test)
             idx.fns.append(d)
-            idx._by_module.setdefault((owner if owner else d.module, it.name), []).append(d)
+            idx._by_module.setdefault((owner or d.module, it.name), []).append(d)
 
 
 def _enclosing_fn(fs: FileScan, offset: int) -> int | None:
@@ -421,6 +447,27 @@ def _resolve_target(idx: CrateIndex, fi: int, parts: list[str], in_impl: str) ->
     return found
 
 
+def _span_test(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """A test of whether an offset lies in any of ``spans`` (``a <= off < b``), by bisection over
+    their union instead of a walk over all of them."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if a >= b:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+    ends = [b for _, b in merged]
+
+    def test(off: int) -> bool:
+        i = bisect_right(starts, off) - 1
+        return i >= 0 and off < ends[i]
+
+    return test
+
+
 def _index_sites(idx: CrateIndex) -> None:
     for fi, fs in enumerate(idx.files):
         t, c, st = fs.scan.texts, fs.scan.codes, fs.scan.starts
@@ -430,10 +477,8 @@ def _index_sites(idx: CrateIndex) -> None:
             for it in fs.items
             if it.kind == "impl"
         ]
-        uses = [(u.start, u.end) for u in fs.scan.uses]
-        for k in range(n):
-            if c[k] != "n":
-                continue
+        in_use = _span_test([(u.start, u.end) for u in fs.scan.uses])
+        for k in compress(range(n), map("n".__eq__, c)):
             prev = t[k - 1] if k else ""
             nxt = t[k + 1] if k + 1 < n else ""
             if prev == ".":
@@ -463,13 +508,21 @@ def _index_sites(idx: CrateIndex) -> None:
             if t[j] != "(":
                 # A fn named without a call: passed as a value (`.map(check)`), unless it is a
                 # path inside a `use` declaration.
-                if t[j] not in ("!", "{", "<") and len(parts) == 1:
-                    off = st[k]
-                    if not any(a <= off < b for a, b in uses):
-                        idx.value_uses.add(parts[-1])
+                if (
+                    t[j] not in ("!", "{", "<")
+                    and len(parts) == 1
+                    and parts[0] not in idx.value_uses
+                    and not in_use(st[k])
+                ):
+                    idx.value_uses.add(parts[0])
                 continue
             off = st[k]
-            in_impl = next((name for a, b, name in impl_spans if a <= off < b), "")
+            # Only a `Self::` path needs the impl around the call.
+            in_impl = (
+                next((name for a, b, name in impl_spans if a <= off < b), "")
+                if parts[0] == "Self"
+                else ""
+            )
             targets = _resolve_target(idx, fi, parts, in_impl)
             if not targets:
                 continue

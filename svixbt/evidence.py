@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
-from .facts import file_consts, item_facts
-from .pipeline import FileScan
+from .facts import file_consts, item_facts, known_facts
+from .pipeline import FileScan, scan_source
+from .sources import SourceFile
 
 __all__ = ["Indexes", "file_context", "display_path"]
 
@@ -23,16 +24,63 @@ class Indexes:
 
     with_crate: bool = True
     by_root: dict[Path, CrateIndex] = field(default_factory=dict)
+    # Resolved paths and crate roots already looked up: a resolve is an lstat per component, and
+    # every file of a crate asks the same questions about the same directories.
+    _real: dict[Path, Path] = field(default_factory=dict, repr=False)
+    _roots: dict[Path, Path | None] = field(default_factory=dict, repr=False)
+
+    def _resolve(self, path: Path) -> Path:
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return real
+
+    def _root_of(self, path: Path) -> Path | None:
+        """``sources.crate_root(path)``, with each directory looked up once."""
+        d = self._resolve(path).parent
+        if d not in self._roots:
+            self._roots[d] = next(
+                (c for c in (d, *d.parents) if (c / "Cargo.toml").is_file()), None
+            )
+        return self._roots[d]
+
+    def crate_of(self, path: Path) -> CrateIndex | None:
+        """The index of the crate whose src/ tree ``path`` may belong to (built on first use);
+        None when crates are off or the file is in no crate with a src/ directory."""
+        if not self.with_crate:
+            return None
+        root = self._root_of(path)
+        if root is None:
+            return None
+        idx = self.by_root.get(root)
+        if idx is None:
+            if not (root / "src").is_dir():
+                return None
+            idx = build_index(path, self.by_root)
+        return idx
+
+    def _in_crate(self, path: Path, text: str) -> tuple[CrateIndex, int] | None:
+        idx = self.crate_of(path)
+        if idx is not None:
+            pos = idx.file_at(self._resolve(path), resolved=True)
+            if pos is not None and idx.files[pos].text == text:
+                return idx, pos
+        return None
+
+    def scan(self, source: SourceFile) -> FileScan:
+        """``scan_source(source)``, reusing the crate index's scan of the same text: a file of
+        a crate is then scanned once per run, not once for the index and once on its own."""
+        found = self._in_crate(source.path, source.text)
+        if found is None:
+            return scan_source(source)
+        known = found[0].files[found[1]]
+        return FileScan(source, known.scan, known.imports, known.hits)
 
     def for_file(self, fs: FileScan) -> tuple[CrateIndex, int]:
         """The index holding ``fs`` and its position there; the file alone when it is in no
         crate, when crates are off, or when the crate's copy differs from what was read."""
-        if self.with_crate:
-            idx = build_index(fs.source.path, self.by_root)
-            pos = idx.file_of(fs)
-            if pos is not None and idx.files[pos].text == fs.text:
-                return idx, pos
-        return single_file_index(fs), 0
+        found = self._in_crate(fs.source.path, fs.text)
+        return found if found is not None else (single_file_index(fs), 0)
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -51,7 +99,11 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
     # Facts come from the index's own scan of the file, so token positions agree with its flows.
     scan = idx.files[pos]
     consts = file_consts(scan)
-    facts = {i: item_facts(scan, i, consts) for i, it in enumerate(scan.items) if not it.is_test}
+    facts = {
+        i: known_facts(scan, i) or item_facts(scan, i, consts)
+        for i, it in enumerate(scan.items)
+        if not it.is_test
+    }
     display = display_path(fs.source.path, idx.root)
     if idx.root is None:
         idx.rel[pos] = display  # a file alone is named as the user gave it

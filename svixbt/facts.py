@@ -32,6 +32,7 @@ __all__ = [
     "Jitter",
     "ItemFacts",
     "item_facts",
+    "known_facts",
     "file_consts",
     "LOG_LEVELS",
 ]
@@ -296,6 +297,13 @@ def _string_value(tok: str) -> str:
 
 def file_consts(fs: FileScan) -> dict[str, float]:
     """Numeric values of every const of the file (durations in seconds), for evaluating others."""
+    known = fs.memo.get("file_consts")
+    if known is None:
+        known = fs.memo["file_consts"] = _file_consts(fs)
+    return dict(known)
+
+
+def _file_consts(fs: FileScan) -> dict[str, float]:
     out: dict[str, float] = {}
     t, c = fs.scan.texts, fs.scan.codes
     for i in range(len(t) - 3):
@@ -342,7 +350,28 @@ def _signature(r: _Reader, item: Item, body: int) -> tuple[list[tuple[str, str]]
 
 
 def item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None = None) -> ItemFacts:
-    """Facts of item ``index`` of a scanned file."""
+    """Facts of item ``index`` of a scanned file.
+
+    Asked for without ``consts_num`` (as a claim asks for a callee's facts, from many files), they
+    are kept with the scan and the same object is returned each time: facts are read, never
+    changed, by the layers above. A file's own pass over its items (``known_facts`` first) keeps
+    nothing, so a crate index does not hold the facts of every item it has.
+    """
+    if consts_num is not None:
+        return _item_facts(fs, index, consts_num)
+    known = known_facts(fs, index)
+    if known is None:
+        known = fs.memo[("item_facts", index)] = _item_facts(fs, index, None)
+    return known
+
+
+def known_facts(fs: FileScan, index: int) -> ItemFacts | None:
+    """The facts ``item_facts(fs, index)`` has kept, if it has."""
+    known = fs.memo.get(("item_facts", index))
+    return known if isinstance(known, ItemFacts) else None
+
+
+def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -> ItemFacts:
     item = fs.items[index]
     rng = fs.scan.token_range(item.keyword_start, item.end)
     r = _Reader(fs, rng.start, rng.stop)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,7 +23,6 @@ from .claims import FileContext
 from .codeblock import describe_slice
 from .compose import Example, compose_examples
 from .evidence import Indexes, file_context
-from .pipeline import scan_source
 from .records import (
     dumps,
     make_record,
@@ -33,9 +32,9 @@ from .records import (
     split_assistant,
     write_atomic,
 )
-from .sources import InputError, read_source, rust_files
+from .sources import InputError, crate_root, read_source, rust_files
 
-__all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample"]
+__all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample", "default_jobs"]
 
 SAMPLE = "sample_cleaner.rs"
 
@@ -79,8 +78,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check_output(out: Path, inputs: list[Path]) -> None:
-    """Refuse an output that cannot be written, or would overwrite an input, before any work."""
+class _RealPaths:
+    """``Path.resolve`` of many files, each directory resolved once: a file that is no symlink
+    resolves to its directory's real path and its own name (a resolve is an lstat per path
+    component, and a crate's files share their directories)."""
+
+    def __init__(self) -> None:
+        self.dirs: dict[Path, Path] = {}
+
+    def __call__(self, p: Path) -> Path:
+        if p.name in ("", ".", "..") or p.is_symlink():
+            return p.resolve()
+        d = self.dirs.get(p.parent)
+        if d is None:
+            d = self.dirs[p.parent] = p.parent.resolve()
+        return d / p.name
+
+
+def _check_output(out: Path, inputs: list[Path], real: _RealPaths | None = None) -> None:
+    """Refuse an output that cannot be written, or would overwrite an input, before any work.
+
+    ``_same_file(out, p)`` for each input, with ``out`` looked at once and the inputs resolved
+    through ``real`` (shared between the checks of one run)."""
     parent = out.parent if str(out.parent) else Path(".")
     for d in (parent, *parent.parents):
         # A regular file somewhere up the path (`afile/out.jsonl`) is a different mistake from a
@@ -95,8 +114,28 @@ def _check_output(out: Path, inputs: list[Path]) -> None:
         raise InputError(f"{out}: not writable (directory {parent})")
     if out.exists() and not os.access(out, os.W_OK):
         raise InputError(f"{out}: not writable")
+    if real is None:
+        real = _RealPaths()
+    try:
+        real_out: Path | None = out.resolve()
+    except OSError:
+        real_out = None
+    try:
+        out_stat: os.stat_result | None = out.stat()
+    except OSError:
+        out_stat = None
     for p in inputs:
-        if _same_file(out, p):
+        try:
+            same = real_out is not None and real(p) == real_out
+        except OSError:
+            same = False
+        if not same and out_stat is not None:
+            # samefile also catches hard links.
+            try:
+                same = os.path.samestat(out_stat, p.stat())
+            except OSError:
+                same = False
+        if same:
             raise InputError(f"{out}: output path is also an input; choose another -o")
 
 
@@ -110,11 +149,16 @@ def generate(
     manifest: Path | None = None,
     with_crate: bool = True,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> GenerateReport:
     """Generate records for ``paths`` (files or directories; None: the bundled sample).
 
     Records that fail a check are not written; they are listed in the report. The output and its
     manifest are replaced atomically, or extended with ``append`` (never duplicating a record).
+
+    ``jobs`` worker processes compose the files' records (None: ``default_jobs()``); the files
+    of one crate go to one worker, which reads the crate once. The output is the same bytes
+    whatever the number of workers.
     """
     manifest = manifest or manifest_path_for(out)
     used_sample = not paths
@@ -123,12 +167,13 @@ def generate(
         raise InputError(
             f"{out}: the manifest would overwrite the output; choose another --manifest"
         )
-    _check_output(out, inputs)
-    _check_output(manifest, inputs)
+    real = _RealPaths()
+    _check_output(out, inputs, real)
+    _check_output(manifest, inputs, real)
     files = rust_files(inputs)
     # A directory input expands to files the checks above never saw (`generate src -o src/x.rs`).
-    _check_output(out, files)
-    _check_output(manifest, files)
+    _check_output(out, files, real)
+    _check_output(manifest, files, real)
     single = len(files) == 1 and all(p.is_file() for p in inputs)
     report = GenerateReport(out=out, manifest=manifest, used_sample=used_sample)
 
@@ -154,52 +199,35 @@ def generate(
 
     rows: list[dict[str, Any]] = []
     mrows: list[dict[str, Any]] = []
-    indexes = Indexes(with_crate=with_crate)
-    for i, f in enumerate(files, 1):
+    settings = _Settings(seed, cap, with_crate, single)
+    for i, (f, work) in enumerate(zip(files, _file_works(files, settings, jobs), strict=True), 1):
+        # Everything below depends on the records before this one (duplicates, variety, record
+        # numbers), so it runs here, in file order, whichever process composed the file.
         fr = FileReport(str(f))
         report.files.append(fr)
         if progress:
             progress(f"[{i}/{len(files)}] {f}")
-        try:
-            src = read_source(f)
-        except InputError as exc:
-            if single:
-                raise
-            fr.skipped = str(exc)
+        if work.skipped:
+            fr.skipped = work.skipped
             continue
-        fs = scan_source(src)
-        fr.problems = [str(p) for p in fs.scan.problems]
-        ctx = file_context(fs, indexes)
-        source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
-        sources = {ctx.display: ctx.fs.text}
-        if ctx.index.root is not None:
-            sources.update(
-                (ctx.other_display(i), other.text) for i, other in enumerate(ctx.index.files)
-            )
+        fr.problems = work.problems
         written: list[tuple[str, str]] = []
-        for ex in compose_examples(ctx, seed=seed, cap=cap):
-            rec = make_record(ex.user, ex.think, ex.code)
-            line = dumps(rec)
-            if line in existing:
+        for cand in work.candidates:
+            if cand.line in existing:
                 fr.duplicates += 1
                 continue
-            label = f"{ex.focus} of {fs.items[ex.primary].name}"
-            errs = (
-                schema_errors(rec)
-                + _record_errors(ctx, ex, sources)
-                + variety.errors(ex.user, ex.think)
-            )
+            errs = cand.errs + variety.errors(cand.user, cand.think)
             if errs:
-                fr.rejected.append(f"{label}: {'; '.join(errs)}")
+                fr.rejected.append(f"{cand.label}: {'; '.join(errs)}")
                 continue
-            existing.add(line)
-            variety.add(ex.user, ex.think, label)
-            rows.append(rec)
-            written.append((ex.user, ex.think))
+            existing.add(cand.line)
+            variety.add(cand.user, cand.think, cand.label)
+            rows.append(cand.record)
+            written.append((cand.user, cand.think))
             line_no += 1
             fr.written += 1
-            mrows.append(_manifest_row(line_no, line, src.path, source_sha, ctx, ex, seed))
-        fr.notes = run_errors(ctx.display, [u for u, _ in written], [t for _, t in written])
+            mrows.append({"record": line_no, **cand.manifest})
+        fr.notes = run_errors(work.display, [u for u, _ in written], [t for _, t in written])
     if files and report.skipped == len(files):
         # Nothing could be read: replacing the output with an empty file would lose its records.
         first = next(fr.skipped for fr in report.files if fr.skipped)
@@ -228,8 +256,9 @@ def _record_errors(ctx: FileContext, ex: Example, sources: dict[str, str]) -> li
 
 
 def _manifest_row(
-    n: int, line: str, path: Path, source_sha: str, ctx: FileContext, ex: Example, seed: int
+    line: str, path: Path, source_sha: str, ctx: FileContext, ex: Example, seed: int
 ) -> dict[str, Any]:
+    """A manifest row but for its leading ``record`` number, which only file order decides."""
     fs = ctx.fs
     bom = fs.source.bom_bytes
     text = fs.text
@@ -266,7 +295,6 @@ def _manifest_row(
             }
         )
     return {
-        "record": n,
         "record_sha256": sha256_text(line),
         "source": path.as_posix(),
         "source_sha256": source_sha,
@@ -278,3 +306,190 @@ def _manifest_row(
         "claims": claims,
         "seed": seed,
     }
+
+
+# -- composing files, in this process or in forked workers ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Settings:
+    seed: int
+    cap: int
+    with_crate: bool
+    single: bool  # one file named on its own: an unreadable file is an error, not a skip
+
+
+@dataclass
+class _Candidate:
+    """One composed example with the checks that need only its own file done."""
+
+    line: str  # the record as written
+    record: dict[str, Any]
+    user: str
+    think: str
+    label: str
+    errs: list[str]  # schema, trace, grounding, tokio and pasted-code errors
+    manifest: dict[str, Any]  # its manifest row, without the record number
+
+
+@dataclass
+class _FileWork:
+    """What one file contributes before the run-wide checks: candidates in compose order."""
+
+    skipped: str = ""
+    problems: list[str] = field(default_factory=list)
+    display: str = ""
+    candidates: list[_Candidate] = field(default_factory=list)
+
+
+def _compose_file(
+    f: Path, indexes: Indexes, settings: _Settings, crate_sources: dict[Path, dict[str, str]]
+) -> _FileWork:
+    """Compose one file's candidates. ``crate_sources`` holds, per crate root of ``indexes``, the
+    text of each file of the crate by its display name (filled as crates are met)."""
+    try:
+        src = read_source(f)
+    except InputError as exc:
+        if settings.single:
+            raise
+        return _FileWork(skipped=str(exc))
+    fs = indexes.scan(src)
+    ctx = file_context(fs, indexes)
+    work = _FileWork(problems=[str(p) for p in fs.scan.problems], display=ctx.display)
+    source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
+    sources = {ctx.display: ctx.fs.text}
+    root = ctx.index.root
+    if root is not None:
+        # Every file of a crate checks against the whole crate's text: gathered once per crate.
+        crate = crate_sources.get(root)
+        if crate is None:
+            crate = crate_sources[root] = {
+                ctx.other_display(i): other.text for i, other in enumerate(ctx.index.files)
+            }
+        sources.update(crate)
+    for ex in compose_examples(ctx, seed=settings.seed, cap=settings.cap):
+        rec = make_record(ex.user, ex.think, ex.code)
+        line = dumps(rec)
+        work.candidates.append(
+            _Candidate(
+                line=line,
+                record=rec,
+                user=ex.user,
+                think=ex.think,
+                label=f"{ex.focus} of {fs.items[ex.primary].name}",
+                errs=schema_errors(rec) + _record_errors(ctx, ex, sources),
+                manifest=_manifest_row(line, src.path, source_sha, ctx, ex, settings.seed),
+            )
+        )
+    return work
+
+
+def _compose_group(files: list[Path], settings: _Settings) -> list[_FileWork]:
+    """Compose files that share one crate index; it is dropped when the group is done, so a run
+    holds one crate in memory at a time."""
+    indexes = Indexes(with_crate=settings.with_crate)
+    crate_sources: dict[Path, dict[str, str]] = {}
+    return [_compose_file(f, indexes, settings, crate_sources) for f in files]
+
+
+def default_jobs() -> int:
+    """Worker processes for ``generate``: ``SVIXBT_JOBS`` when set, else the cores available."""
+    env = os.environ.get("SVIXBT_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Files outside any crate share nothing; they travel to workers this many at a time.
+_LOOSE_CHUNK = 8
+
+
+def _crate_keys(files: list[Path], with_crate: bool) -> list[Path | None]:
+    """The crate root each file's index comes from (None: the file is indexed alone): its
+    nearest Cargo.toml, when that directory has a src/ tree, as ``Indexes`` decides."""
+    roots: dict[Path, Path | None] = {}  # directory -> crate root, each looked up once
+    keys: list[Path | None] = []
+    for f in files:
+        if not with_crate:
+            keys.append(None)
+            continue
+        d = f.parent
+        if d not in roots:
+            found = crate_root(f)
+            roots[d] = found if found is not None and (found / "src").is_dir() else None
+        keys.append(roots[d])
+    return keys
+
+
+def _groups(keys: list[Path | None]) -> list[list[int]]:
+    """File positions grouped so that the files of one crate are in one group (in file order)."""
+    by_key: dict[Path, list[int]] = {}
+    loose: list[list[int]] = []
+    for i, key in enumerate(keys):
+        if key is not None:
+            by_key.setdefault(key, []).append(i)
+        elif loose and len(loose[-1]) < _LOOSE_CHUNK:
+            loose[-1].append(i)
+        else:
+            loose.append([i])
+    return [*by_key.values(), *loose]
+
+
+def _file_works(files: list[Path], settings: _Settings, jobs: int | None) -> Iterator[_FileWork]:
+    """``_FileWork`` of every file, in file order, composed here or by forked workers."""
+    keys = _crate_keys(files, settings.with_crate)
+    groups = _groups(keys)
+    workers = min(jobs if jobs is not None else default_jobs(), len(groups))
+    if workers <= 1 or not hasattr(os, "fork"):
+        indexes = Indexes(with_crate=settings.with_crate)
+        crate_sources: dict[Path, dict[str, str]] = {}
+        for i, f in enumerate(files):
+            # Files come sorted, so a crate's files are consecutive: one crate index is held at
+            # a time, as in a worker.
+            if i and keys[i] != keys[i - 1]:
+                indexes = Indexes(with_crate=settings.with_crate)
+                crate_sources = {}
+            yield _compose_file(f, indexes, settings, crate_sources)
+        return
+    import multiprocessing
+    from multiprocessing.pool import AsyncResult
+
+    # Fork: workers start with every module imported and nothing to send but paths.
+    size = [sum(_size(files[i]) for i in g) for g in groups]
+    owner: dict[int, tuple[AsyncResult[list[_FileWork]], list[int]]] = {}
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+    try:
+        # Largest groups first, so that a big crate does not start last and finish alone.
+        for g in sorted(range(len(groups)), key=lambda g: -size[g]):
+            res = pool.apply_async(_compose_group, ([files[i] for i in groups[g]], settings))
+            for i in groups[g]:
+                owner[i] = (res, groups[g])
+        done: dict[int, _FileWork] = {}
+        for i in range(len(files)):
+            if i not in done:
+                res, group = owner[i]
+                done.update(zip(group, res.get(), strict=True))
+            yield done.pop(i)
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed: stop the workers now, queued groups and all.
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool, so a worker has nothing to report.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

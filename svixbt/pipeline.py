@@ -23,6 +23,9 @@ class FileScan:
     scan: ScanResult
     imports: dict[str, str]
     hits: list[list[Hit]] = field(default_factory=list)  # per item, rule hits
+    # Results derived from this scan alone, kept by the layers that compute them (facts): a crate
+    # index asks for the same callee's facts from many files.
+    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def items(self) -> list[Item]:

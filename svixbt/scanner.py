@@ -452,7 +452,7 @@ class _Scan:
         seen = {u.start for u in self.uses}
         texts, codes, starts = self.texts, self.codes, self.starts
         out: list[UseDecl] = []
-        for k in [i for i, t in enumerate(texts) if t == "use"]:
+        for k in compress(range(len(texts)), map("use".__eq__, texts)):
             if codes[k] != "n" or starts[k] in seen:
                 continue
             if k and texts[k - 1] not in (";", "{", "}"):

@@ -9,13 +9,30 @@ guarded by `if rows > 0`. Values are evaluated (`60 * 60 * 12` seconds is 12 hou
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from .flow import Flow, Region, build_flow, fold
+from .consts import file_consts, read_consts, string_value
+from .fact_types import (
+    LOG_LEVELS,
+    Assign,
+    Backoff,
+    Call,
+    Const,
+    Exit,
+    ItemFacts,
+    Jitter,
+    Log,
+    Schedule,
+    Spawn,
+    Sql,
+    Src,
+    Wait,
+)
+from .flow import Flow, build_flow
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
-from .values import duration_seconds, eval_number
+from .token_reader import TokenReader
+from .values import duration_seconds
 
 __all__ = [
     "Src",
@@ -37,293 +54,13 @@ __all__ = [
     "LOG_LEVELS",
 ]
 
-LOG_LEVELS = ("trace", "debug", "info", "warn", "error")
 _LOG_CRATES = ("tracing", "log")
 _SQL_VERB = re.compile(r"(?i)^\s*(UPDATE|DELETE|SELECT|INSERT|SET|WITH|BEGIN|LOCK)\b")
 _SQL_TABLE = re.compile(r"(?i)\b(?:UPDATE|FROM|INTO|JOIN)\s+([A-Za-z_][\w.]*)")
 _SQL_VERBS_ANY = re.compile(r"(?i)\b(UPDATE|DELETE|INSERT)\b")
 
 
-@dataclass(frozen=True)
-class Src:
-    """A span of the file's text: the proof of a fact. ``text`` equals ``file[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class Call:
-    name: str  # last path segment or method name
-    written: str  # as written: `tokio::time::sleep`, `clean_expired_messages`, `.ack`
-    full: str  # resolved through `use` (fns and macros); the method name for methods
-    kind: str  # fn | method | macro
-    args: list[str]  # folded
-    awaited: bool
-    propagates: bool  # followed by `?` (after `.await` when awaited)
-    region: int
-    tok: int  # token of the name
-    open_tok: int
-    close_tok: int
-    src: Src  # from the path (or method name) through the closing bracket
-    receiver: str = ""  # for a method: the receiver as written (folded), when short
-
-
-@dataclass
-class Wait:
-    role: str  # sleep | interval | tick | timeout
-    mechanism: str  # resolved path, or `tick` for `interval.tick()`
-    written: str
-    arg: str  # the duration argument as written
-    seconds: float | None
-    region: int
-    src: Src
-    const: str = ""  # a const the duration comes from
-    var: str = ""  # the interval variable a tick reads, or the variable a duration comes from
-
-
-@dataclass
-class Log:
-    level: str
-    macro: str  # as written
-    message: str  # the format string, if any
-    fields: list[str]
-    region: int
-    src: Src
-
-
-@dataclass
-class Exit:
-    kind: str  # return | break | continue | question
-    expr: str  # `return Ok(())` -> `Ok(())`
-    region: int
-    src: Src
-
-
-@dataclass
-class Assign:
-    var: str
-    value: str  # folded
-    region: int
-    src: Src
-    is_let: bool = False
-    # `x = if cond { a } else { b }` -> (cond, a, b)
-    branches: tuple[str, str, str] | None = None
-
-
-@dataclass
-class Const:
-    name: str
-    type_text: str
-    expr: str
-    value: float | None  # seconds for a Duration
-    is_duration: bool
-    local: bool
-    src: Src
-    comment: str = ""  # a plain comment right above it (the author's words)
-
-
-@dataclass
-class Sql:
-    verbs: list[str]  # statement verbs in order (UPDATE, DELETE ...)
-    tables: list[str]
-    limit: bool
-    skip_locked: bool
-    statement_timeout: str  # the value set by `SET [LOCAL] statement_timeout`, if any
-    local: bool  # `SET LOCAL`
-    region: int
-    src: Src
-
-
-@dataclass
-class Spawn:
-    region: int  # the spawn/blocking region
-    mechanism: str
-    written: str
-    src: Src
-    handle: str  # "dropped" | "bound:<name>" | "awaited" | "returned" | "collected" | "unknown"
-    repeated: str  # "" or the loop/closure head that makes it one task per element
-    at_region: int  # the region the spawn call itself sits in
-
-
-@dataclass
-class Schedule:
-    """An array of durations: a retry or migration schedule."""
-
-    name: str
-    seconds: list[float]
-    src: Src
-    region: int
-
-
-@dataclass
-class Backoff:
-    """`x = (x * f).min(cap)`: doubling (or growing) a wait up to a cap."""
-
-    var: str
-    factor: float
-    cap_seconds: float | None
-    cap_expr: str
-    src: Src
-    region: int
-
-
-@dataclass
-class Jitter:
-    """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`: a delay varied by ±J."""
-
-    fraction: float
-    const: str
-    base: str  # the duration being varied, as written
-    src: Src
-    region: int
-
-
-@dataclass
-class ItemFacts:
-    index: int
-    item: Item
-    name: str
-    kind: str
-    is_async: bool
-    is_pub: bool
-    params: list[tuple[str, str]]
-    returns: str
-    doc: str
-    flow: Flow | None
-    calls: list[Call] = field(default_factory=list)
-    waits: list[Wait] = field(default_factory=list)
-    logs: list[Log] = field(default_factory=list)
-    exits: list[Exit] = field(default_factory=list)
-    assigns: list[Assign] = field(default_factory=list)
-    consts: list[Const] = field(default_factory=list)
-    sql: list[Sql] = field(default_factory=list)
-    spawns: list[Spawn] = field(default_factory=list)
-    schedules: list[Schedule] = field(default_factory=list)
-    backoffs: list[Backoff] = field(default_factory=list)
-    jitters: list[Jitter] = field(default_factory=list)
-    comments: list[Src] = field(default_factory=list)
-    idents: set[str] = field(default_factory=set)
-    tail: Src | None = None  # the body's final expression
-    attrs: tuple[str, ...] = ()
-
-    def const(self, name: str) -> Const | None:
-        return next((c for c in self.consts if c.name == name), None)
-
-    def region(self, rid: int) -> Region:
-        assert self.flow is not None
-        return self.flow.regions[rid]
-
-    def own(self, rid: int) -> bool:
-        """True when region ``rid`` runs in the item's own task (not a task it spawns)."""
-        return self.flow is not None and self.flow.task_of(rid).parent is None
-
-    def loops(self) -> list[Region]:
-        return [r for r in self.flow.regions if r.kind == "loop"] if self.flow else []
-
-
-class _Reader:
-    """Token helpers over one item's range of a scanned file."""
-
-    def __init__(self, fs: FileScan, lo: int, hi: int) -> None:
-        self.fs = fs
-        self.scan = fs.scan
-        self.t = fs.scan.texts
-        self.c = fs.scan.codes
-        self.s = fs.scan.starts
-        self.m = fs.scan.match
-        self.lo = lo
-        self.hi = hi
-
-    def close_of(self, k: int) -> int:
-        j = self.m[k] if 0 <= k < len(self.m) else -1
-        return j if j > k else self.hi - 1
-
-    def src(self, a: int, b: int) -> Src:
-        """The source of tokens ``a`` through ``b`` inclusive."""
-        start = self.s[a]
-        end = self.s[b] + len(self.t[b])
-        return Src(start, end, self.scan.text[start:end])
-
-    def code(self, a: int, b: int) -> str:
-        """Tokens ``[a, b)`` as written, comments dropped, whitespace folded."""
-        parts: list[str] = []
-        prev_end = -1
-        for k in range(a, b):
-            if self.c[k] in "cdi":
-                continue
-            st = self.s[k]
-            if prev_end >= 0 and st > prev_end:
-                parts.append(" ")
-            parts.append(self.t[k])
-            prev_end = st + len(self.t[k])
-        return fold("".join(parts))
-
-    def until(self, k: int, stops: tuple[str, ...], end: int | None = None) -> int:
-        end = self.hi if end is None else end
-        j = k
-        while j < end:
-            tj = self.t[j]
-            if tj in stops and self.c[j] == "p":
-                return j
-            if self.c[j] == "p" and tj in ("(", "[", "{"):
-                j = self.close_of(j) + 1
-                continue
-            j += 1
-        return end
-
-    def args(self, open_: int) -> list[tuple[int, int]]:
-        close = self.close_of(open_)
-        out: list[tuple[int, int]] = []
-        j = open_ + 1
-        while j < close:
-            stop = self.until(j, (",",), close)
-            if stop > j:
-                out.append((j, stop))
-            j = stop + 1
-        return out
-
-
-def _string_value(tok: str) -> str:
-    """Contents of a Rust string literal token (raw or not), without its quotes."""
-    m = re.match(r'^[bc]?r(#*)"(.*)"\1$', tok, re.S)
-    if m:
-        return m.group(2)
-    m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
-    # A `\` at the end of a line continues the string without the newline and indentation.
-    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
-
-
-def file_consts(fs: FileScan) -> dict[str, float]:
-    """Numeric values of every const of the file (durations in seconds), for evaluating others."""
-    known = fs.memo.get("file_consts")
-    if known is None:
-        known = fs.memo["file_consts"] = _file_consts(fs)
-    return dict(known)
-
-
-def _file_consts(fs: FileScan) -> dict[str, float]:
-    out: dict[str, float] = {}
-    t, c = fs.scan.texts, fs.scan.codes
-    for i in range(len(t) - 3):
-        if t[i] in ("const", "static") and c[i + 1] == "n" and t[i + 2] == ":":
-            j = i + 3
-            while j < len(t) and t[j] not in ("=", ";"):
-                j += 1
-            k = j + 1
-            while k < len(t) and t[k] != ";":
-                k += 1
-            toks = [x for x, cc in zip(t[j + 1 : k], c[j + 1 : k], strict=True) if cc not in "cdi"]
-            v = duration_seconds(toks, out)
-            if v is None:
-                v = eval_number(toks, out)
-            if v is not None:
-                out.setdefault(t[i + 1], v)
-    return out
-
-
-def _signature(r: _Reader, item: Item, body: int) -> tuple[list[tuple[str, str]], str]:
+def _signature(r: TokenReader, item: Item, body: int) -> tuple[list[tuple[str, str]], str]:
     """Parameters (name, type) and the return type of a fn."""
     t = r.t
     k = r.lo
@@ -374,7 +111,7 @@ def known_facts(fs: FileScan, index: int) -> ItemFacts | None:
 def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -> ItemFacts:
     item = fs.items[index]
     rng = fs.scan.token_range(item.keyword_start, item.end)
-    r = _Reader(fs, rng.start, rng.stop)
+    r = TokenReader(fs, rng.start, rng.stop)
     body = next(
         (k for k in range(r.lo, r.hi) if r.s[k] == item.body_start),
         r.hi,
@@ -400,7 +137,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
         attrs=item.attrs,
     )
     consts = dict(consts_num if consts_num is not None else file_consts(fs))
-    _read_consts(fs, r, f, consts)
+    read_consts(fs, r, f, consts)
     f.idents = {r.t[k] for k in range(r.lo, r.hi) if r.c[k] == "n"}
     for k in range(r.lo, r.hi):
         if r.c[k] == "c" and r.t[k].startswith("//"):
@@ -414,81 +151,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
     return f
 
 
-def _read_consts(fs: FileScan, r: _Reader, f: ItemFacts, consts: dict[str, float]) -> None:
-    """Consts the item declares, then file-level consts it names (with their comments)."""
-    t, c = r.t, r.c
-    for k in range(r.lo, r.hi):
-        if t[k] == "const" and k + 2 < r.hi and c[k + 1] == "n" and t[k + 2] == ":":
-            f.consts.append(_const_at(r, k, consts, local=True))
-    names = {t[k] for k in range(r.lo, r.hi) if c[k] == "n"}
-    for other in fs.items:
-        if other.kind in ("const", "static") and other.parent is None and other.name in names:
-            orng = fs.scan.token_range(other.keyword_start, other.end)
-            ro = _Reader(fs, orng.start, orng.stop)
-            k = next((x for x in orng if t[x] in ("const", "static")), -1)
-            if k >= 0 and c[k + 1] == "n":
-                const = _const_at(ro, k, consts, local=False)
-                f.consts.append(const)
-                _const_schedule(ro, k, f, consts, const)
-
-
-def _const_schedule(r: _Reader, k: int, f: ItemFacts, consts: dict[str, float], c: Const) -> None:
-    """`const RETRY_SCHEDULE: &[Duration] = &[Duration::from_millis(10), ..];` as a schedule."""
-    eq = r.until(k + 2, ("=", ";"))
-    j = eq + 1
-    if j < r.hi and r.t[j] == "&":
-        j += 1
-    if j >= r.hi or r.t[j] != "[":
-        return
-    secs: list[float] = []
-    for a, b in r.args(j):
-        toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
-        s = duration_seconds(toks, consts)
-        if s is None:
-            return
-        secs.append(s)
-    if len(secs) >= 2:
-        f.schedules.append(Schedule(c.name, secs, c.src, -1))
-
-
-def _const_at(r: _Reader, k: int, consts: dict[str, float], local: bool) -> Const:
-    t = r.t
-    name = t[k + 1]
-    eq = r.until(k + 2, ("=", ";"))
-    semi = r.until(eq + 1, (";",))
-    toks = [
-        x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"
-    ]
-    secs = duration_seconds(toks, consts)
-    value = secs if secs is not None else eval_number(toks, consts)
-    if value is not None:
-        consts[name] = value
-    p = k - 1
-    while p >= 0 and r.t[p] in ("pub", "(", ")", "crate"):
-        p -= 1
-    lines: list[str] = []
-    # Consecutive `//` lines right above the const, read as one comment (the author's words).
-    expect = r.scan.line_of(r.s[p + 1]) - 1
-    while p >= 0 and r.c[p] == "c" and t[p].startswith("//") and not t[p].startswith("///"):
-        if r.scan.line_of(r.s[p]) != expect:
-            break
-        lines.insert(0, t[p][2:].strip())
-        expect -= 1
-        p -= 1
-    comment = " ".join(lines)
-    return Const(
-        name,
-        r.code(k + 3, eq),
-        r.code(eq + 1, semi),
-        value,
-        secs is not None,
-        local,
-        r.src(k, min(semi, r.hi - 1)),
-        comment,
-    )
-
-
-def _fact_at(r: _Reader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
+def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
     t, c = r.t, r.c
     tk, ck = t[k], c[k]
     rid = flow.region_at(k).id
@@ -522,7 +185,7 @@ def _fact_at(r: _Reader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, flo
         _macro_at(r, f, k, parts, j + 1, rid)
 
 
-def _path(r: _Reader, k: int) -> tuple[list[str], int]:
+def _path(r: TokenReader, k: int) -> tuple[list[str], int]:
     parts = [r.t[k]]
     j = k + 1
     while j + 1 < r.hi and r.t[j] == "::" and r.c[j + 1] == "n":
@@ -544,7 +207,7 @@ def _path(r: _Reader, k: int) -> tuple[list[str], int]:
     return parts, j
 
 
-def _after_call(r: _Reader, close: int) -> tuple[bool, bool]:
+def _after_call(r: TokenReader, close: int) -> tuple[bool, bool]:
     """(awaited, propagates) for a call closing at ``close``."""
     t = r.t
     awaited = close + 2 < r.hi and t[close + 1] == "." and t[close + 2] == "await"
@@ -553,7 +216,7 @@ def _after_call(r: _Reader, close: int) -> tuple[bool, bool]:
 
 
 def _fn_call_at(
-    r: _Reader,
+    r: TokenReader,
     f: ItemFacts,
     k: int,
     parts: list[str],
@@ -581,7 +244,7 @@ def _fn_call_at(
 
 
 def _wait(
-    r: _Reader,
+    r: TokenReader,
     role: str,
     mech: str,
     written: str,
@@ -604,7 +267,7 @@ def _wait(
     return Wait(role, mech, written, r.code(a, b), secs, rid, src, const, var)
 
 
-def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, float]) -> None:
+def _method_at(r: TokenReader, f: ItemFacts, k: int, rid: int, consts: dict[str, float]) -> None:
     open_ = k + 1
     close = r.close_of(open_)
     awaited, prop = _after_call(r, close)
@@ -652,7 +315,7 @@ def _method_at(r: _Reader, f: ItemFacts, k: int, rid: int, consts: dict[str, flo
         pass  # the region tree and the call list carry these
 
 
-def _macro_at(r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int) -> None:
+def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int, rid: int) -> None:
     close = r.close_of(open_)
     written = "::".join(parts)
     full = resolve(parts, r.fs.imports)
@@ -682,14 +345,14 @@ def _macro_at(r: _Reader, f: ItemFacts, k: int, parts: list[str], open_: int, ri
         fields: list[str] = []
         for j in range(open_ + 1, close):
             if r.c[j] == "s" and not message:
-                message = _string_value(r.t[j])
+                message = string_value(r.t[j])
             elif r.c[j] == "n" and r.t[j + 1] == "=" and r.t[j - 1] in (",", "(", "%", "?"):
                 fields.append(r.t[j])
         f.logs.append(Log(level, written + "!", message, fields, rid, r.src(k, close)))
 
 
-def _sql_at(r: _Reader, f: ItemFacts, k: int, rid: int) -> None:
-    sv = _string_value(r.t[k])
+def _sql_at(r: TokenReader, f: ItemFacts, k: int, rid: int) -> None:
+    sv = string_value(r.t[k])
     m = _SQL_VERB.match(sv)
     if not m:
         return
@@ -719,7 +382,7 @@ def _sql_at(r: _Reader, f: ItemFacts, k: int, rid: int) -> None:
 
 
 def _assign_at(
-    r: _Reader, f: ItemFacts, flow: Flow, k: int, rid: int, consts: dict[str, float]
+    r: TokenReader, f: ItemFacts, flow: Flow, k: int, rid: int, consts: dict[str, float]
 ) -> None:
     t, c = r.t, r.c
     is_let = t[k] == "let"
@@ -774,11 +437,11 @@ def _assign_at(
         )
 
 
-def _tokens_of(r: _Reader, a: int, b: int) -> list[str]:
+def _tokens_of(r: TokenReader, a: int, b: int) -> list[str]:
     return [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
 
 
-def _if_else(r: _Reader, a: int, end: int) -> tuple[str, str, str] | None:
+def _if_else(r: TokenReader, a: int, end: int) -> tuple[str, str, str] | None:
     t = r.t
     if a >= end or t[a] != "if":
         return None
@@ -792,7 +455,9 @@ def _if_else(r: _Reader, a: int, end: int) -> tuple[str, str, str] | None:
     return r.code(a + 1, brace), r.code(brace + 1, close), r.code(close + 3, else_close)
 
 
-def _jitter_at(r: _Reader, f: ItemFacts, open_: int, rid: int, consts: dict[str, float]) -> None:
+def _jitter_at(
+    r: TokenReader, f: ItemFacts, open_: int, rid: int, consts: dict[str, float]
+) -> None:
     """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`."""
     close = r.close_of(open_)
     text = r.code(open_ + 1, close)
@@ -814,7 +479,7 @@ def _jitter_at(r: _Reader, f: ItemFacts, open_: int, rid: int, consts: dict[str,
     )
 
 
-def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
+def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
     """Each spawn region: how its handle is kept and whether it starts one task per element."""
     t = r.t
     for reg in flow.regions:
@@ -865,7 +530,7 @@ def _spawns(r: _Reader, f: ItemFacts, flow: Flow) -> None:
         )
 
 
-def _tail(r: _Reader, flow: Flow) -> Src | None:
+def _tail(r: TokenReader, flow: Flow) -> Src | None:
     """The body's final expression (what the fn returns when it falls off the end)."""
     t, c = r.t, r.c
     block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")

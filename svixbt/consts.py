@@ -1,0 +1,128 @@
+"""Constants: the values of a file's `const`s and `static`s (durations in seconds), the consts an
+item declares or names with the comment above them, and const arrays of durations as schedules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fact_types import Const, ItemFacts, Schedule
+from .pipeline import FileScan
+from .token_reader import TokenReader
+from .values import duration_seconds, eval_number
+
+__all__ = ["file_consts", "read_consts", "string_value"]
+
+
+def string_value(tok: str) -> str:
+    """Contents of a Rust string literal token (raw or not), without its quotes."""
+    m = re.match(r'^[bc]?r(#*)"(.*)"\1$', tok, re.S)
+    if m:
+        return m.group(2)
+    m = re.match(r'^[bc]?"(.*)"$', tok, re.S)
+    # A `\` at the end of a line continues the string without the newline and indentation.
+    return re.sub(r"\\\r?\n\s*", "", m.group(1)) if m else tok
+
+
+def file_consts(fs: FileScan) -> dict[str, float]:
+    """Numeric values of every const of the file (durations in seconds), for evaluating others."""
+    known = fs.memo.get("file_consts")
+    if known is None:
+        known = fs.memo["file_consts"] = _file_consts(fs)
+    return dict(known)
+
+
+def _file_consts(fs: FileScan) -> dict[str, float]:
+    out: dict[str, float] = {}
+    t, c = fs.scan.texts, fs.scan.codes
+    for i in range(len(t) - 3):
+        if t[i] in ("const", "static") and c[i + 1] == "n" and t[i + 2] == ":":
+            j = i + 3
+            while j < len(t) and t[j] not in ("=", ";"):
+                j += 1
+            k = j + 1
+            while k < len(t) and t[k] != ";":
+                k += 1
+            toks = [x for x, cc in zip(t[j + 1 : k], c[j + 1 : k], strict=True) if cc not in "cdi"]
+            v = duration_seconds(toks, out)
+            if v is None:
+                v = eval_number(toks, out)
+            if v is not None:
+                out.setdefault(t[i + 1], v)
+    return out
+
+
+def read_consts(fs: FileScan, r: TokenReader, f: ItemFacts, consts: dict[str, float]) -> None:
+    """Consts the item declares, then file-level consts it names (with their comments)."""
+    t, c = r.t, r.c
+    for k in range(r.lo, r.hi):
+        if t[k] == "const" and k + 2 < r.hi and c[k + 1] == "n" and t[k + 2] == ":":
+            f.consts.append(_const_at(r, k, consts, local=True))
+    names = {t[k] for k in range(r.lo, r.hi) if c[k] == "n"}
+    for other in fs.items:
+        if other.kind in ("const", "static") and other.parent is None and other.name in names:
+            orng = fs.scan.token_range(other.keyword_start, other.end)
+            ro = TokenReader(fs, orng.start, orng.stop)
+            k = next((x for x in orng if t[x] in ("const", "static")), -1)
+            if k >= 0 and c[k + 1] == "n":
+                const = _const_at(ro, k, consts, local=False)
+                f.consts.append(const)
+                _const_schedule(ro, k, f, consts, const)
+
+
+def _const_schedule(
+    r: TokenReader, k: int, f: ItemFacts, consts: dict[str, float], c: Const
+) -> None:
+    """`const RETRY_SCHEDULE: &[Duration] = &[Duration::from_millis(10), ..];` as a schedule."""
+    eq = r.until(k + 2, ("=", ";"))
+    j = eq + 1
+    if j < r.hi and r.t[j] == "&":
+        j += 1
+    if j >= r.hi or r.t[j] != "[":
+        return
+    secs: list[float] = []
+    for a, b in r.args(j):
+        toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
+        s = duration_seconds(toks, consts)
+        if s is None:
+            return
+        secs.append(s)
+    if len(secs) >= 2:
+        f.schedules.append(Schedule(c.name, secs, c.src, -1))
+
+
+def _const_at(r: TokenReader, k: int, consts: dict[str, float], local: bool) -> Const:
+    t = r.t
+    name = t[k + 1]
+    eq = r.until(k + 2, ("=", ";"))
+    semi = r.until(eq + 1, (";",))
+    toks = [
+        x for x, cc in zip(t[eq + 1 : semi], r.c[eq + 1 : semi], strict=True) if cc not in "cdi"
+    ]
+    secs = duration_seconds(toks, consts)
+    value = secs if secs is not None else eval_number(toks, consts)
+    if value is not None:
+        consts[name] = value
+    p = k - 1
+    while p >= 0 and r.t[p] in ("pub", "(", ")", "crate"):
+        p -= 1
+    lines: list[str] = []
+    # Consecutive `//` lines right above the const, read as one comment (the author's words).
+    expect = r.scan.line_of(r.s[p + 1]) - 1
+    while p >= 0 and r.c[p] == "c" and t[p].startswith("//") and not t[p].startswith("///"):
+        if r.scan.line_of(r.s[p]) != expect:
+            break
+        lines.insert(0, t[p][2:].strip())
+        expect -= 1
+        p -= 1
+    comment = " ".join(lines)
+    return Const(
+        name,
+        r.code(k + 3, eq),
+        r.code(eq + 1, semi),
+        value,
+        secs is not None,
+        local,
+        r.src(k, min(semi, r.hi - 1)),
+        comment,
+    )

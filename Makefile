@@ -17,7 +17,7 @@ help:
 	@echo "make test        run the test suite (dev environment is created if missing)"
 	@echo "make golden      regenerate golden/ (review the diff)"
 	@echo "make corpus      download real Rust crates from Debian into ./corpus"
-	@echo "make bench       scanner vs tree-sitter timing over the corpus"
+	@echo "make bench       performance ratios: items vs tree-sitter, generate vs items, --jobs, memory (SVIX=<checkout> adds svix rows)"
 	@echo "make fuzz        run the atheris scanner fuzzer (FUZZ_SECONDS=600)"
 	@echo "make lint        ruff + mypy"
 

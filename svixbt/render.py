@@ -240,7 +240,8 @@ class Renderer:
                 return _join([*shown, *(d.replace(" is ", " being ", 1) for d in denied)], "and")
             return _join(shown, "and")
 
-        return FIELD.sub(one, template)
+        # A quote is exact, its own full stop included; the sentence's stop after it goes.
+        return re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
 
     def claim(
         self,

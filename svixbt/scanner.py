@@ -47,7 +47,8 @@ _QUALIFIERS = frozenset({"pub", "async", "unsafe", "default", "auto", "safe"})
 _BRACE_KINDS = frozenset({"fn", "struct", "enum", "union", "impl", "trait", "mod", "macro_rules"})
 # Kinds whose brace body holds items of its own.
 _CONTAINERS = frozenset({"impl", "trait", "mod"})
-_TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?test\s*(?:\]|\()")
+# `#[test]`, `#[tokio::test]`, and local aliases named like one (`#[maybe_tokio_test]`).
+_TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?(?:\w+_)?test\s*(?:\]|\()")
 _CFG_TEST = re.compile(r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|all\s*\((?:[^()]|\([^()]*\))*\btest\b)")
 _WS = re.compile(r"\s+")
 

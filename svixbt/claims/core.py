@@ -129,6 +129,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "levels",
             "work",
             "handle_var",
+            "guard",
         ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
@@ -243,7 +244,7 @@ def make(
     if unknown:
         raise ValueError(f"{kind} claim has undeclared slots {sorted(unknown)}")
     ordered = tuple(
-        (s, _quotable(s, LIST_SEP.join(" ".join(v.split()) for v in slots[s].split(LIST_SEP))))
+        (s, LIST_SEP.join(" ".join(v.split()) for v in slots[s].split(LIST_SEP)))
         for s in (*required, *optional)
         if slots.get(s)
     )
@@ -251,15 +252,6 @@ def make(
 
 
 # The author's words are quoted inside a sentence, which brings its own full stop.
-_QUOTED = frozenset({"message", "summary", "comment"})
-
-
-def _quotable(slot: str, value: str) -> str:
-    if slot in _QUOTED and value.endswith(".") and not value.endswith(".."):
-        return value[:-1]
-    return value
-
-
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
     from .data import data_claims

@@ -48,7 +48,7 @@ def guard_of(
     assert f.flow is not None
     found: list[tuple[int, int, str]] = []  # (offset, order among equals, condition)
     if at is not None:
-        found += [(pos, 0, NOT + head) for pos, head in _passed_exits(f, rid, stop, at)]
+        found += [(pos, 0, cond) for pos, cond in _passed_exits(f, rid, stop, at)]
     arm = ""
     negated = False
     for r in f.flow.conditions(rid, stop):
@@ -72,26 +72,31 @@ def guard_of(
 
 
 def _passed_exits(f: ItemFacts, rid: int, stop: int | None, at: int) -> list[tuple[int, str]]:
-    """Heads of the `if`s before offset ``at`` in the blocks around region ``rid`` whose body
-    leaves at once (`return`, `break`, `continue` directly in it) and has no `else`: to reach
-    ``at``, each of those conditions was false. Outermost block first."""
+    """What must have held to reach offset ``at``: for each `if c { return/break/continue }`
+    (no `else`) before it in an enclosing block, "not c" (the head marked ``NOT``); for each
+    `let P = v else { return };`, its pattern matched (the head itself). Blocks of branches and
+    arms count, and the fn's own body when no loop lies between: a loop's own early exit (a
+    shutdown check at the top of a pass) is the loop's way out, said as such, and its flag may
+    change during the pass. Positions are where each condition is written."""
     assert f.flow is not None
     fl = f.flow
     leaving = {e.region for e in f.exits if e.kind in ("return", "break", "continue")}
     found: list[tuple[int, str]] = []
     for r in fl.chain(rid):
+        if r.kind == "loop" or r.kind in TASK_KINDS:
+            break
         kids = [x for x in fl.regions if x.parent == r.id]
         chained = {c for x in kids for c in x.after}
-        heads = [
-            (fl.scan.starts[x.start_tok] if x.start_tok >= 0 else x.head_start, x.head)
-            for x in kids
-            if x.kind == "if"
-            and x.id in leaving
-            and not x.after
-            and x.head not in chained
-            and fl.scan.starts[min(x.hi, len(fl.scan.starts) - 1)] < at
-        ]
-        found += heads
-        if r.id == stop or r.kind in TASK_KINDS or (r.kind == "loop" and stop is None):
+        for x in kids:
+            if x.id not in leaving or x.kind not in ("if", "let-else") or x.after:
+                continue
+            if x.head in chained or fl.scan.starts[min(x.hi, len(fl.scan.starts) - 1)] >= at:
+                continue
+            pos = fl.scan.starts[x.start_tok] if x.start_tok >= 0 else x.head_start
+            if x.kind == "if":
+                found.append((pos, NOT + x.head))
+            else:
+                found.append((pos, x.head if x.head.startswith("let ") else "let " + x.head))
+        if r.id == stop:
             break
     return found

@@ -3,6 +3,8 @@ that ends it, a wait that a cancellation token cuts short."""
 
 from __future__ import annotations
 
+import re
+
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, make
@@ -78,13 +80,20 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
         select = r.keyword + "!"
         if futures:
+            sflags = set(flags)
+            if len(futures) >= 2:
+                sflags.add("multi")
+            if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
+                sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
+            if any(not h.detail for h in handlers):
+                sflags.add("else")
             out.append(
                 make(
                     "select",
                     f.name,
                     {"count": str(len(handlers)), "futures": codes(*futures), "select": select},
                     [proof],
-                    flags,
+                    sflags,
                 )
             )
         for h in handlers:

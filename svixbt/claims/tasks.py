@@ -11,7 +11,7 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
-from .shape import codes
+from .shape import codes, guard_of
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -128,6 +128,8 @@ def _main_call(f: ItemFacts, region: Region) -> str:
             and f.flow.inside(c.region, region.id)
             and f.flow.task_of(c.region).id == task
             and mechanism(c.full) is None
+            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
+            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
             and not c.name[:1].isupper()
             and not f.flow.conditions(c.region, stop=region.id)
         ):
@@ -156,6 +158,12 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("repeated")
             if sp.repeated.startswith("."):
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
+        conds, _, negated = guard_of(f, sp.at_region, None, sp.src.start)
+        if negated:
+            flags.add("conditional")  # under an `else`: its condition is not said
+        elif conds:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
         if sp.handle == "dropped":
             flags.add("detached")
         elif sp.handle.startswith("bound:"):
@@ -248,6 +256,8 @@ def _branch_claims(
             and c.awaited
             and f.flow.inside(c.region, b.id)
             and mechanism(c.full) is None
+            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
+            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
             and not c.name[:1].isupper()
         ]
         if not calls:

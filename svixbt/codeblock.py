@@ -939,12 +939,17 @@ def build_code(
             continue
         chosen += new
         context |= lines
-        if key[0] == "item" and fs.items[key[1]].kind == "fn":
-            # What a helper needs to read right comes too: its types, consts, statics and the
-            # macro invocations defining its names (one more level, never a deeper fn).
+        if key[0] == "item" and fs.items[key[1]].kind in ("fn", *_TYPE_KINDS, "type"):
+            # What a helper or a type needs to read right comes too: its types, consts, statics
+            # and the macro invocations defining its names (a struct's field of a type alias);
+            # never a deeper fn.
+            is_fn = fs.items[key[1]].kind == "fn"
             for sub in resolve_refs(fs, key[1]).counts:
                 target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
-                if sub not in seen and target_kind not in ("fn", "impl", "mod", "trait"):
+                if sub in seen or target_kind in ("fn", "impl", "mod", "trait"):
+                    continue
+                # A type brings its aliases and consts along, not every type its fields name.
+                if is_fn or target_kind in ("type", "const", "static"):
                     wanted.append(sub)
     slices = _dedupe(chosen)
     return CodeBlock(

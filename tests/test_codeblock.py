@@ -148,6 +148,23 @@ def test_a_type_defined_by_a_macro_invocation_comes_with_its_docs() -> None:
     assert "memo_ttl" not in block.text
 
 
+def test_a_struct_in_the_block_brings_the_type_alias_of_its_field() -> None:
+    src = (
+        "use std::sync::Arc;\n\n"
+        "type State = Vec<u8>;\n"
+        "type Shared = Arc<State>;\n\n"
+        "pub struct Cache {\n    map: Shared,\n}\n\n"
+        "pub struct Unrelated {\n    other: Arc<Cache>,\n}\n\n"
+        "pub fn build() -> Cache {\n    Cache { map: Arc::new(State::new()) }\n}\n"
+    )
+    fs = scan(src)
+    text = build_code(fs, [pick(fs, "build")]).text
+    assert "pub struct Cache" in text
+    assert "type Shared = Arc<State>;" in text  # the field's alias, one level on
+    assert "type State" in text
+    assert "Unrelated" not in text
+
+
 def test_parameters_fields_locals_and_other_types_methods_are_not_references() -> None:
     fs = scan_file(FIX / "shadowing.rs")
     s = pick(fs, "poll_until")

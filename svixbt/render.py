@@ -111,6 +111,7 @@ CODE_SLOTS = frozenset(
         "drain",
         "cfg",
         "handle_var",
+        "rework",
         "gate",
         "jitter",
     }

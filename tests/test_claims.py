@@ -223,3 +223,17 @@ def test_a_loops_own_early_exit_is_not_a_condition_on_every_later_line(indexes: 
     assert sleep.get("guard") == ""
     (log,) = kinds(claims(ctx, "drain_until_stopped"), "log")
     assert log.get("guard") == "let Some(n) = rx.recv().await"
+
+
+def test_a_floor_recomputed_and_jittered_later_is_not_a_lower_bound(indexes: Indexes) -> None:
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import MODULE_THINK, THINK
+
+    ctx = ctx_of(indexes, "retry.rs")
+    (floor,) = kinds(claims(ctx, "penalised_delay"), "at_least")
+    assert {"before-jitter", "reworked"} <= floor.flags
+    assert floor.get("rework") == "honour_hint"
+    r = Renderer(0, "k", {"fn": "penalised_delay", "file": "retry.rs"})
+    for rows in (THINK, MODULE_THINK):
+        said = r.claim(rows, floor, "t", Rendered(""))
+        assert "never waits less" not in said and "at least" in said

@@ -260,10 +260,34 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if whens:
                 slots["when"] = codes(*whens)
         flags = {"conditional"} if region.kind == "if" else set()
-        if f.jitters:
+        jit = f.jitters[0] if f.jitters else None
+        if jit is not None:
             # The floor is on the delay before jitter is applied: the result can fall below it.
-            slots["jitter"] = f.jitters[0].const or f.jitters[0].base
+            slots["jitter"] = jit.const or jit.base
             flags.add("before-jitter")
+        # `let duration = max(..); let duration = limit_retry_delay(duration, ..);`: steps in
+        # between that compute the delay again from the floored value.
+        holder = next(
+            (a for a in f.assigns if a.src.start <= c.src.start < a.src.end and a.var), None
+        )
+        later = [
+            a
+            for a in f.assigns
+            if holder is not None
+            and a.var == holder.var
+            and a.src.start >= holder.src.end
+            and (jit is None or a.src.start < jit.src.start)
+        ]
+        if later:
+            flags.add("reworked")
+            steps = [
+                k.name
+                for a in later
+                for k in f.calls
+                if a.src.start <= k.src.start < a.src.end and ctx.local_fn(k.name) is not None
+            ]
+            if steps:
+                slots["rework"] = codes(*dict.fromkeys(steps))
         out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)], flags))
     return out
 

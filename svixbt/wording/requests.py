@@ -700,7 +700,7 @@ CRITERIA: tuple[Row, ...] = (
     _r("at_least",
        "wait at least {dur} after {when:or}",
        "give {when:or} failures a floor of {dur}",
-       unless="before-jitter", needs="when"),
+       unless="before-jitter reworked", needs="when"),
     _r("clamp",
        "keep {value_code} between {lo} and {hi}",
        "clamp {value_code} to {lo}..{hi}"),

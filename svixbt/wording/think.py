@@ -606,11 +606,15 @@ THINK: tuple[Row, ...] = (
     _r("at_least",
        "For {when:or}, {base} is first raised to at least {dur} ({const}); the jitter from {jitter} is applied after that, so the final delay can still land a little below it.",
        "When the failure is {when:or}, the base delay becomes the larger of {base} and {dur} ({const}) before {jitter} varies it.",
-       when="before-jitter", needs="when jitter"),
+       when="before-jitter", unless="reworked", needs="when jitter"),
+    _r("at_least",
+       "For {when:or}, {base} is first raised to at least {dur} ({const}); {rework} may then compute the delay again from it, and the jitter from {jitter} varies the result, so the floor does not bound the final delay.",
+       "When the failure is {when:or}, the delay starts as the larger of {base} and {dur} ({const}); later steps ({rework}, then the jitter from {jitter}) can still change it.",
+       when="before-jitter reworked", needs="when jitter rework"),
     _r("at_least",
        "For {when:or}, {base} is raised to at least {dur} ({const}), so an overloaded endpoint gets a longer pause than the schedule alone would give.",
        "When the failure is {when:or}, the delay becomes the larger of {base} and {dur} from {const}.",
-       unless="before-jitter", needs="when"),
+       unless="before-jitter reworked", needs="when"),
 )
 # fmt: on
 
@@ -647,7 +651,9 @@ MODULE_THINK: tuple[Row, ...] = (
     _r("gate", "{subject} runs the {verbs} on {tables} when {param} is true.", needs="verbs tables"),
     _r("conversion", "{subject} converts its errors with {methods}."),
     _r("jitter", "{subject} spreads delays by ±{pct} ({const})."),
-    _r("at_least", "{subject} never waits less than {dur} after {when:or}.", needs="when"),
+    _r("at_least", "{subject} never waits less than {dur} after {when:or}.", unless="before-jitter reworked", needs="when"),
+    _r("at_least", "{subject} starts from at least {dur} after {when:or}, before later steps adjust it.", when="before-jitter", needs="when"),
+    _r("at_least", "{subject} starts from at least {dur} after {when:or}, before later steps adjust it.", when="reworked", unless="before-jitter", needs="when"),
     _r("clamp", "{subject} clamps {value_code} between {lo} and {hi}."),
     _r("timeout", "{subject} bounds {future} with {mech} ({dur}).", needs="future dur"),
 )

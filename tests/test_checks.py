@@ -1,9 +1,12 @@
-"""Checks every record must pass: schema, byte exactness, grounding and variety."""
+"""Checks every record must pass: schema, claim traces, grounding and variety.
+
+Byte exactness of code blocks is tested with the code-block rules in test_codeblock.py.
+"""
 
 from __future__ import annotations
 
 import copy
-import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,15 +14,21 @@ import pytest
 from svixbt.checks import (
     REQUEST_MAX_JACCARD,
     THINK_MAX_JACCARD,
-    code_slices,
+    Variety,
+    Vocabulary,
     grounding_errors,
     jaccard,
+    pasted_code,
+    run_errors,
     schema_errors,
+    shared_runs,
+    trace_errors,
     trigrams,
     validate_records,
 )
+from svixbt.claims.core import Proof, make
 from svixbt.records import SYSTEM_PROMPT, make_record
-from svixbt.scanner import scan_text
+from svixbt.render import Fill
 
 REQUEST = "Add a pruning task to the worker module that runs until shutdown."
 THINK = "The loop sleeps between passes and logs failures instead of ending."
@@ -106,25 +115,28 @@ def _fenced_request(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "error"),
     [
-        _reordered,
-        _extra_key,
-        _extra_message_key,
-        _wrong_role,
-        _system_one_char,
-        _system_trailing_space,
-        _no_think_tags,
-        _no_blank_after_think,
-        _empty_think,
-        _nested_think,
-        _wrong_type,
-        _two_messages,
-        _fenced_request,
+        (_reordered, "keys must be exactly type, messages in that order"),
+        (_extra_key, "keys must be exactly type, messages in that order"),
+        (_extra_message_key, "message 1 must have exactly role, content"),
+        (_wrong_role, "message 1 role must be 'user'"),
+        (_system_one_char, "system text is not verbatim"),
+        (_system_trailing_space, "system text is not verbatim"),
+        (_no_think_tags, "assistant content must be '<think>"),
+        (_no_blank_after_think, "assistant content must be '<think>"),
+        (_empty_think, "think and code must both be non-empty"),
+        (_nested_think, "nested think tag"),
+        (_wrong_type, '"type" must be "chatml"'),
+        (_two_messages, "exactly 3 messages"),
+        (_fenced_request, "request contains a code fence"),
     ],
+    ids=lambda x: x.__name__.strip("_") if callable(x) else "",
 )
-def test_schema_errors_flag_damage(damage: Any) -> None:
-    assert schema_errors(damage(copy.deepcopy(good())))
+def test_schema_errors_flag_damage(damage: Any, error: str) -> None:
+    # Each damage is reported once, by the check for it, not by some other check's side effect.
+    errs = schema_errors(damage(copy.deepcopy(good())))
+    assert len(errs) == 1 and error in errs[0], errs
 
 
 def test_schema_errors_on_non_object() -> None:
@@ -133,171 +145,137 @@ def test_schema_errors_on_non_object() -> None:
 
 # -- code slices -----------------------------------------------------------------------------
 
-SOURCE = textwrap.dedent(
-    """\
-    use std::time::Duration;
+# -- grounding ---------------------------------------------------------------------------------
 
-    /// Waits a little.
-    async fn nap(d: Duration) {
-        tokio::time::sleep(d).await;
-    }
-
-    // The driver.
-    pub async fn run() {
-        loop {
-            nap(Duration::from_secs(1)).await;
-        }
-    }
-
-    const LIMIT: u32 = 10;
-    """
+GCODE = (
+    "const QUIET: Duration = Duration::from_secs(60 * 60 * 12);\n\n"
+    "async fn prune_loop(db: Db) {\n"
+    "    loop {\n"
+    "        if prune_once(&db).await > 0 {\n"
+    "            tokio::time::sleep(QUIET).await;\n"
+    "        }\n"
+    "    }\n"
+    "}\n"
 )
+CONTEXT = {"fn": "prune_loop", "file": "src/prune.rs"}
 
 
-def _spans(src: str) -> list[tuple[int, int]]:
-    scan = scan_text(src)
-    return [(it.start, it.end) for it in scan.items] + [(u.start, u.end) for u in scan.uses]
+def _sleep_claim(**extra: str) -> Any:
+    slots = {"mech": "tokio::time::sleep", "arg": "QUIET", "dur": "12 hours", **extra}
+    flags = {"guarded"} if "guard" in extra else set()
+    text = "tokio::time::sleep(QUIET).await"
+    at = GCODE.index(text)
+    return make(
+        "sleep", "prune_loop", slots, [Proof("src/prune.rs", at, at + len(text), text)], flags
+    )
 
 
-def _slices(src: str) -> dict[str, str]:
-    scan = scan_text(src)
-    out = {it.name: src[it.start : it.end] for it in scan.items}
-    out["use"] = scan.uses[0].text
-    return out
+def _vocab(*claims: Any) -> Vocabulary:
+    return Vocabulary.of(claims, CONTEXT)
 
 
-def test_two_slices_joined_by_blank_line_accepted() -> None:
-    s = _slices(SOURCE)
-    assert s["nap"].startswith("/// Waits a little.")
-    assert s["run"].startswith("// The driver.")
-    code = s["nap"] + "\n\n" + s["run"]
-    got = code_slices(code, SOURCE, _spans(SOURCE))
-    assert got is not None
-    assert ["".join(SOURCE[a:b]) for a, b in got] == [s["nap"], s["run"]]
+def test_every_value_of_a_rendered_claim_may_be_said() -> None:
+    v = _vocab(_sleep_claim(guard="prune_once(&db).await > 0"))
+    text = (
+        "`prune_loop` sleeps 12 hours with `tokio::time::sleep` on `QUIET` when "
+        "`prune_once(&db).await > 0` holds."
+    )
+    assert grounding_errors([text], GCODE, v) == []
 
 
-def test_use_and_three_items_accepted() -> None:
-    s = _slices(SOURCE)
-    code = "\n\n".join([s["use"], s["nap"], s["run"], s["LIMIT"]])
-    got = code_slices(code, SOURCE, _spans(SOURCE))
-    assert got is not None and len(got) == 4
+def test_a_code_span_no_claim_carries_is_flagged() -> None:
+    errs = grounding_errors(["It calls `prune_batch` first."], GCODE, _vocab(_sleep_claim()))
+    assert errs == ["`prune_batch` is not a value of any claim"]
 
 
-def test_single_slice_accepted() -> None:
-    s = _slices(SOURCE)
-    assert code_slices(s["LIMIT"], SOURCE, _spans(SOURCE)) is not None
+def test_a_number_no_claim_carries_is_flagged() -> None:
+    errs = grounding_errors(["It waits 7 hours."], GCODE, _vocab(_sleep_claim()))
+    assert errs == ["the number in “7” comes from no claim"]
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        pytest.param(lambda s: s["run"] + "\n\n" + s["nap"], id="reordered"),
-        pytest.param(
-            lambda s: s["nap"] + "\n\n" + s["run"].replace("from_secs(1)", "from_secs(2)"),
-            id="changed-byte",
-        ),
-        pytest.param(lambda s: s["nap"] + "\n" + s["run"], id="no-blank-line"),
-        pytest.param(lambda s: s["nap"] + "\n\n\n" + s["run"], id="two-blank-lines"),
-        pytest.param(lambda s: s["nap"] + "\n\n" + s["run"][: len(s["run"]) // 2], id="cut"),
-        pytest.param(lambda s: s["nap"][: len(s["nap"]) // 2], id="cut-alone"),
-        pytest.param(lambda s: s["nap"] + "\n\n" + s["nap"], id="repeated"),
-        pytest.param(
-            lambda s: s["nap"] + "\n\n",
-            id="trailing-separator",
-        ),
-        pytest.param(lambda s: "    " + s["nap"], id="reindented"),
-        pytest.param(lambda s: s["run"].replace("// The driver.\n", ""), id="comment-dropped"),
-        pytest.param(lambda s: "", id="empty"),
-    ],
-)
-def test_code_slices_rejects(make: Any) -> None:
-    code = make(_slices(SOURCE))
-    assert code_slices(code, SOURCE, _spans(SOURCE)) is None
+def test_numbered_list_markers_are_not_values() -> None:
+    request = "Requirements:\n1. Sleep.\n2. Log.\n3. Retry."
+    assert grounding_errors([request], GCODE, _vocab(_sleep_claim())) == []
 
 
-def test_crlf_source_needs_crlf_separators() -> None:
-    crlf = SOURCE.replace("\n", "\r\n")
-    s = _slices(crlf)
-    assert "\r\n" in s["run"]
-    spans = _spans(crlf)
-    assert code_slices(s["nap"] + "\r\n\r\n" + s["run"], crlf, spans) is not None
-    assert code_slices(s["nap"] + "\n\n" + s["run"], crlf, spans) is None
-    # and an LF copy of a CRLF slice is not the source
-    assert code_slices(s["nap"].replace("\r\n", "\n"), crlf, spans) is None
+def test_spawning_needs_a_claim_that_something_spawns() -> None:
+    text = ["Start it with tokio::spawn so it runs in the background."]
+    errs = grounding_errors(text, GCODE, _vocab(_sleep_claim()))
+    assert "mentions spawning where no claim says anything spawns" in errs
+    spawn = make("spawn", "prune_loop", {"mech": "tokio::spawn", "handle": "dropped"}, [])
+    v = _vocab(_sleep_claim(), spawn)
+    assert "mentions spawning where no claim says anything spawns" not in grounding_errors(
+        text, GCODE, v
+    )
 
 
-# -- grounding -------------------------------------------------------------------------------
-
-GCODE = textwrap.dedent(
-    """\
-    const QUIET: Duration = Duration::from_secs(60 * 60 * 12);
-    const PAUSE: Duration = Duration::from_secs(1_800);
-
-    async fn prune_loop(db: Db) {
-        loop {
-            prune_once(&db).await;
-            tokio::time::sleep(QUIET).await;
-        }
-    }
-    """
-)
+def test_all_callers_needs_a_complete_caller_set() -> None:
+    text = ["No other file calls `prune_loop`."]
+    errs = grounding_errors(text, GCODE, _vocab(_sleep_claim()))
+    assert errs == ["claims something about all callers without a complete caller set"]
 
 
-def test_grounded_text_passes() -> None:
+def test_a_quote_must_be_the_authors_text_in_a_claim() -> None:
+    log = make(
+        "log",
+        "prune_loop",
+        {"level": "info", "macro": "tracing::info!", "message": "pruned stale rows."},
+        [],
+    )
+    v = _vocab(log)
+    assert grounding_errors(["It logs “pruned stale rows.”"], GCODE, v) == []
+    assert grounding_errors(["It logs “pruned rows.”"], GCODE, v) == [
+        "quote “pruned rows.” is not the author's text in any claim"
+    ]
+
+
+def test_a_fill_no_rendered_claim_carries_is_flagged() -> None:
+    claim = _sleep_claim()
+    ok = [Fill("QUIET", True), Fill("prune_loop", True)]
+    assert trace_errors(ok, [claim], CONTEXT, {"src/prune.rs": GCODE}) == []
+    errs = trace_errors([Fill("IDLE", True)], [claim], CONTEXT, {"src/prune.rs": GCODE})
+    assert errs == ["`IDLE` was filled in but no rendered claim carries it"]
+
+
+def test_a_proof_that_no_longer_reads_the_same_is_flagged() -> None:
+    claim = _sleep_claim()
+    edited = GCODE.replace("sleep(QUIET)", "sleep(IDLE) ")
+    errs = trace_errors([], [claim], CONTEXT, {"src/prune.rs": edited})
+    assert errs == [
+        "sleep claim about `prune_loop`: its proof at src/prune.rs:"
+        f"{GCODE.index('tokio::time::sleep')} no longer reads the same"
+    ]
+
+
+def test_pasted_code_is_a_long_line_of_the_block_in_the_request() -> None:
+    code = "fn run_the_cleanup_now() -> Result<(), Error> {\n    Ok(())\n}"
+    assert pasted_code("Please add fn run_the_cleanup_now() -> Result<(), Error> { here.", code)
+    assert not pasted_code("Please add a cleanup fn to the worker.", code)
+
+
+# -- runs shared across one file's records ---------------------------------------------------
+
+
+def test_a_code_span_counts_as_one_word_in_a_run() -> None:
     texts = [
-        "Make `prune_loop` call `prune_once` and wait 12 hours between passes.",
-        "It sleeps with `tokio::time::sleep` for `QUIET` (43,200 seconds, or 720 minutes); "
-        "PAUSE is 30 minutes.",
+        "It waits with `tokio::time::sleep` on `QUIET` between every single pass of the loop.",
+        "It waits with `tokio::time::interval` on `QUIET` between every single pass of the loop.",
     ]
-    assert grounding_errors(texts, GCODE) == []
+    share, run = shared_runs(texts, n=8)
+    assert share == 1.0
+    assert "`quiet`" in run  # the span is one word, so the run fits around the differing path
 
 
-def test_backticked_identifier_not_in_code_flagged() -> None:
-    errs = grounding_errors(["Call `prune_batch` from the loop."], GCODE)
-    assert errs == ["`prune_batch` is not in the code, its file or its crate"]
-
-
-def test_backticked_call_and_macro_forms_accepted() -> None:
-    assert grounding_errors(["`prune_once()` then `prune_loop`"], GCODE) == []
-
-
-def test_identifier_in_context_accepted() -> None:
-    text = ["Launch it from `start_workers`."]
-    assert grounding_errors(text, GCODE)
-    assert grounding_errors(text, GCODE, context="fn start_workers() {}") == []
-
-
-def test_snake_case_word_in_prose_flagged() -> None:
-    errs = grounding_errors(["The retry_budget stays as it is."], GCODE)
-    assert errs == ["retry_budget is not in the code, its file or its crate"]
-
-
-def test_underivable_number_flagged() -> None:
-    assert grounding_errors(["It waits 7 hours."], GCODE) == [
-        "the value 7 does not come from the code"
-    ]
-
-
-def test_derived_values_accepted() -> None:
-    # 60 * 60 * 12 -> 43200 s -> 12 hours; 1_800 s -> 30 minutes; small counts are prose
-    assert grounding_errors(["12 hours, 30 minutes, 43,200 seconds and 2 passes."], GCODE) == []
-
-
-def test_spawn_where_nothing_spawns_flagged() -> None:
-    errs = grounding_errors(["Start it with tokio::spawn so it runs in the background."], GCODE)
-    assert "mentions spawning where nothing spawns" in errs
-    assert "tokio::spawn is mentioned but not used in the code or crate" in errs
-
-
-def test_spawn_in_context_accepted() -> None:
-    ctx = "fn main() { tokio::spawn(prune_loop(db)); }"
-    assert grounding_errors(["Started with tokio::spawn."], GCODE, context=ctx) == []
-
-
-def test_tokio_path_not_used_flagged() -> None:
-    errs = grounding_errors(["It ticks on tokio::time::interval."], GCODE)
-    assert "tokio::time::interval is mentioned but not used in the code or crate" in errs
-    assert grounding_errors(["It sleeps on tokio::time::sleep."], GCODE) == []
+def test_run_errors_flag_a_run_in_more_than_a_quarter_of_a_files_texts() -> None:
+    same = "The loop sleeps for a while and then tries the whole thing again"
+    others = [f"Record {w} says something entirely its own about {w}" for w in "abcdef"]
+    thinks = [f"think {w} alone" for w in "abcdefghi"]
+    users = [same + " now.", same + " later.", *others]
+    assert run_errors("f.rs", users, thinks[:8]) == []  # 2 of 8: a quarter, not more
+    users.append(same + " soon.")  # 3 of 9
+    errs = run_errors("f.rs", users, thinks)
+    assert len(errs) == 1 and errs[0].startswith("f.rs: 33% of its requests share the words")
+    assert run_errors("f.rs", users[:3], users[:3]) == []  # fewer than four records: not checked
 
 
 # -- variety ---------------------------------------------------------------------------------
@@ -317,9 +295,44 @@ def test_jaccard() -> None:
     assert jaccard(set(), a) == 0.0
 
 
-def test_thresholds() -> None:
-    assert REQUEST_MAX_JACCARD == 0.5
-    assert THINK_MAX_JACCARD == 0.6
+def _words(n: int, shared: int) -> tuple[str, str]:
+    """Two texts of ``n`` distinct words each whose first ``shared`` words are the same: their
+    trigram Jaccard is (shared - 2) / (2 * (n - 2) - (shared - 2))."""
+    a = [f"a{i}" for i in range(n)]
+    return " ".join(a), " ".join(a[:shared] + [f"b{i}" for i in range(n - shared)])
+
+
+@pytest.mark.parametrize(
+    ("n", "shared", "flagged"),
+    [
+        (14, 10, False),  # 8/16 = 0.5 exactly: alike, not near duplicates
+        (12, 9, True),  # 7/13 = 0.54
+    ],
+)
+def test_request_near_duplicate_threshold(n: int, shared: int, flagged: bool) -> None:
+    a, b = _words(n, shared)
+    v = Variety()
+    v.add(a, "one think about shutdown", "r1")
+    errs = v.errors(b, "another think entirely, on batching")
+    assert errs == (
+        [f"request is a near duplicate of r1 (Jaccard {7 / 13:.2f} > 0.5)"] if flagged else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "shared", "flagged"),
+    [
+        (12, 9, False),  # 7/13 = 0.54: a near-duplicate request, an acceptable think
+        (14, 11, False),  # 9/15 = 0.6 exactly
+        (12, 10, True),  # 8/12 = 0.67
+    ],
+)
+def test_think_near_duplicate_threshold(n: int, shared: int, flagged: bool) -> None:
+    a, b = _words(n, shared)
+    v = Variety()
+    v.add("one request about shutdown", a, "r1")
+    errs = v.errors("another request entirely, on batching", b)
+    assert errs == (["think is a near duplicate of r1 (Jaccard 0.67 > 0.6)"] if flagged else [])
 
 
 REQ_A = (
@@ -383,67 +396,26 @@ def test_validate_records_schema_error_numbered() -> None:
     assert rep.errors == ["record 2: message 1 role must be 'user'"]
 
 
-def test_validate_records_exactness_and_grounding() -> None:
-    s = _slices(SOURCE)
-    spans = _spans(SOURCE)
-    ok = make_record(
-        "Write `run` so it naps between passes.", "`nap` wraps `tokio::time::sleep`.", s["run"]
-    )
-    assert validate_records([ok], source=SOURCE, spans=spans).ok
-    edited = make_record(
-        "Write `run` so it naps between passes.",
-        "`nap` wraps `tokio::time::sleep`.",
-        s["run"].replace("loop", "while true"),
-    )
-    rep = validate_records([edited], source=SOURCE, spans=spans)
-    assert rep.errors == ["record 1: code is not whole slices of the source joined by the rule"]
-    ungrounded = make_record(
-        "Write `run` so it naps between passes.", "`nap` wraps `tokio::time::interval`.", s["run"]
-    )
-    rep = validate_records([ungrounded], source=SOURCE, spans=spans)
-    assert rep.errors == [
-        "record 1: `tokio::time::interval` is not in the code, its file or its crate",
-        "record 1: tokio::time::interval is mentioned but not used in the code or crate",
-    ]
-
-
 def test_validate_records_flags_pasted_code() -> None:
-    s = _slices(SOURCE)
+    code = "async fn run() {\n    loop {\n        nap(Duration::from_secs(1)).await;\n    }\n}\n"
     pasted = make_record(
-        "Change this: nap(Duration::from_secs(1)).await; to something else.", THINK, s["run"]
+        "Change this: nap(Duration::from_secs(1)).await; to something else.", THINK, code
     )
     rep = validate_records([pasted])
     assert rep.errors == ["record 1: the request pastes code"]
 
 
-def test_numbered_list_markers_are_not_values() -> None:
-    request = "Requirements:\n1. Sleep.\n2. Log.\n3. Retry.\n4. Stop on shutdown."
-    assert grounding_errors([request], GCODE) == []
+def test_variety_is_shared_by_generate_and_validate(tmp_path: Path) -> None:
+    # Appending a run to itself: generate refuses every record as a duplicate, and validating the
+    # two runs' records together flags exactly the second copy of each.
+    from svixbt.generate import generate
+    from svixbt.records import read_jsonl
 
-
-def test_record_errors_flags_a_pasted_code_line() -> None:
-    from svixbt.checks import record_errors
-
-    code = "fn run_the_cleanup_now() -> Result<(), Error> {\n    Ok(())\n}"
-    pasted = "Please add fn run_the_cleanup_now() -> Result<(), Error> { to the worker."
-    assert "the request pastes code" in record_errors(pasted, "think", code, None)
-    assert record_errors("Please add a cleanup fn to the worker.", "think", code, None) == []
-
-
-def test_variety_is_shared_by_generate_and_validate() -> None:
-    from svixbt.checks import Variety
-
-    v = Variety()
-    v.add("Make the cleaner sleep twelve hours between short passes please", "a b c d e", "r1")
-    assert v.errors(
-        "Make the cleaner sleep twelve hours between short passes please", "x y z w"
-    ) == ["request duplicates r1"]
-    assert v.errors("Something entirely different about shutdown handling here", "x y z w") == []
-
-
-def test_cap_first_never_capitalises_an_identifier() -> None:
-    from svixbt.phrasing import cap_first
-
-    assert cap_first("is_allowed had this logic inline") == "is_allowed had this logic inline"
-    assert cap_first("`run` is slow") == "`run` is slow"
-    assert cap_first("a deploy waited") == "A deploy waited"
+    out = tmp_path / "both.jsonl"
+    first = generate(None, out, seed=0, with_crate=False).written
+    again = generate(None, out, seed=0, append=True, with_crate=False)
+    assert first > 0 and again.written == 0 and again.files[0].duplicates == first
+    records = read_jsonl(out)
+    rep = validate_records(records + records)
+    flagged = {int(e.split(":")[0].removeprefix("record ")) for e in rep.errors}
+    assert flagged == set(range(first + 1, 2 * first + 1))

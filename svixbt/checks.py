@@ -262,6 +262,11 @@ def _words(text: str) -> list[str]:
     return out
 
 
+def word_runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
+    """Every run of ``n`` words in ``text`` (a code span is one word)."""
+    return _runs(text, n)
+
+
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     words = _words(text)
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}

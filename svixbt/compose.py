@@ -12,11 +12,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from .checks import RUN_MAX_SHARE, shared_runs, word_runs
 from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import CodeBlock, build_code, module_allowed
 from .focus import FOCI, FocusDef, is_helper_logic, is_task
-from .render import Fill, Rendered, Renderer, Row
+from .render import SHARED_CONTEXT, Fill, Rendered, Renderer, Row
 from .wording.requests import (
     ASKS,
     CRITERIA,
@@ -55,6 +56,10 @@ class Plan:
     # never word one claim the same way when its row has enough variants.
     nth: dict[Claim, int] = field(default_factory=dict)
     tokio: list[Claim] = field(default_factory=list)  # claims to name tokio with, if needed
+    # The subject's place among the file's subjects, and among those with an example of this
+    # focus: records of one file spread over the variants instead of meeting by chance.
+    spread: int = 0
+    focus_spread: int = 0
 
 
 @dataclass
@@ -248,6 +253,11 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
                 p.nth[c] = used.get(c, 0) + _shared_offset(c, claims)
                 used[c] = used.get(c, 0) + 1
+    order = sorted({p.subject for p in plans})
+    for p in plans:
+        p.spread = order.index(p.subject)
+        same = sorted({q.subject for q in plans if q.focus == p.focus})
+        p.focus_spread = same.index(p.subject)
     return plans
 
 
@@ -255,7 +265,7 @@ def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
     """Where a task's context is the same for several helpers of a file (all run in the task
     `queue_handler` spawns per delivery), each helper starts at its own variant: its place
     among the helpers sharing that context, by name."""
-    if c.kind != "runs_in":
+    if c.kind not in SHARED_CONTEXT:
         return 0
     sig = tuple(kv for kv in c.slots if kv[0] not in ("chain",))
     sharing = sorted(
@@ -263,7 +273,7 @@ def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
             o.subject
             for cl in claims.values()
             for o in cl
-            if o.kind == "runs_in" and tuple(kv for kv in o.slots if kv[0] != "chain") == sig
+            if o.kind == c.kind and tuple(kv for kv in o.slots if kv[0] != "chain") == sig
         }
     )
     return sharing.index(c.subject) if c.subject in sharing else 0
@@ -494,13 +504,23 @@ def _render_request(
 
 
 def render_plan(
-    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim]
+    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim], bump: int = 0
 ) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
     """(style, request, think, trace) for one plan, or None when too little can be said."""
     key = _key(ctx, plan)
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
     base = f"{ctx.display}|{names['fn']}"
-    r = Renderer(seed, key, names, base=base, turn=plan.turn)
+    r = Renderer(
+        seed,
+        key,
+        names,
+        base=base,
+        turn=plan.turn,
+        family=ctx.display,
+        # A bump moves every choice on by a step, for a record whose first wording repeats
+        # its neighbours'.
+        spread=(plan.spread * 2 + bump, plan.focus_spread + bump),
+    )
     out = Rendered("")
     sentences = _render_think(r, plan, pool, out)
     if len(sentences) < MIN_SENTENCES:
@@ -535,7 +555,9 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             break
         if plan.focus == "task" and plan.subject in covered:
             continue  # the fallback is for tasks no other focus could speak about
-        rendered = render_plan(ctx, plan, seed, claims.get(plan.subject, []))
+        rendered = _render_distinct(
+            ctx, plan, seed, claims.get(plan.subject, []), out, min(cap, len(plans))
+        )
         if rendered is None:
             continue
         style, user, think, trace, names = rendered
@@ -563,6 +585,61 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         )
         out.append(ex)
         covered.add(plan.subject)
+    return _keep_runs_in_bounds(out)
+
+
+# How many other wordings a record may try when its first one repeats an 8-word run of the
+# file's earlier records too often.
+MAX_BUMPS = 6
+
+
+def _render_distinct(
+    ctx: FileContext,
+    plan: Plan,
+    seed: int,
+    pool: list[Claim],
+    earlier: list[Example],
+    expected: int,
+) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
+    """The plan rendered so that no 8-word run is in more than a quarter of the file's
+    ``expected`` requests or thinks (counting at least four records, as ``checks.run_errors``
+    does): the first wording that keeps to that, or None. Earlier records never change for a
+    later one."""
+    for bump in range(MAX_BUMPS + 1):
+        rendered = render_plan(ctx, plan, seed, pool, bump)
+        if rendered is None:
+            return None
+        _, user, think, _, _ = rendered
+        if all(
+            _within_run_limit(text, [getattr(e, part) for e in earlier], expected)
+            for part, text in (("user", user), ("think", think))
+        ):
+            return rendered
+    return None
+
+
+def _within_run_limit(text: str, others: list[str], expected: int) -> bool:
+    limit = RUN_MAX_SHARE * max(len(others) + 1, expected, 4)
+    seen = [word_runs(o) for o in others]
+    return all(1 + sum(run in s for s in seen) <= limit for run in word_runs(text))
+
+
+def _keep_runs_in_bounds(examples: list[Example]) -> list[Example]:
+    """Fewer records came out than expected: while a run is in more than a quarter of them, the
+    last record that has it goes (the earlier ones stay as they are)."""
+    out = list(examples)
+    while len(out) >= 4:
+        worst = None
+        for part in ("user", "think"):
+            share, run = shared_runs([getattr(e, part) for e in out])
+            if share > RUN_MAX_SHARE:
+                worst = (part, run)
+                break
+        if worst is None:
+            break
+        part, run = worst
+        last = max(i for i, e in enumerate(out) if run in word_runs(getattr(e, part)))
+        del out[last]
     return out
 
 

@@ -6,7 +6,8 @@ knows wording; ``compose`` renders the plan with the tables in ``wording``.
 
 Selection lives here too, because it is a question about claims: a *task* has background-task
 mechanics of its own; a *helper* is a same-file fn on a task's path that carries scheduling,
-retry or batching logic itself. A helper that only talks to a database or converts errors is
+retry, batching or failure-handling logic itself (an awaited call whose error it catches and
+logs). A helper that only talks to a database or converts errors is
 code a task needs, shown in the task's code block, but not a subject: it is not about
 background work. Everything else is never a subject.
 """
@@ -103,6 +104,7 @@ HELPER_LOGIC = frozenset(
         "clamp",
         "at_least",
         "batch",
+        "err_arm",
     }
     | {"sql"}
 )
@@ -126,6 +128,8 @@ def is_task(claims: list[Claim]) -> bool:
 def is_helper_logic(claims: list[Claim]) -> bool:
     for c in claims:
         if c.kind == "sql" and not ({"limit", "skip-locked"} & c.flags):
+            continue
+        if c.kind == "err_arm" and not {"logs", "awaited"} <= c.flags:
             continue
         if c.kind in HELPER_LOGIC:
             return True
@@ -188,9 +192,10 @@ FOCI: tuple[FocusDef, ...] = (
              ("loop", "sleep", "return:in-loop", "drain", "batch", "callee_waits", "doc"), 8,
              requires=("loop",)),
     FocusDef("retry-loop", "task",
-             _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up")),
-             ("retry_with", "sleep:err-arm", "schedule_step", "give_up", "log:err-arm",
-              "return:in-loop", "loop"), 8),
+             _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up"),
+                  _given(_kinds("loop"), _kinds("callee_waits", when="after-error"))),
+             ("retry_with", "callee_waits", "sleep:err-arm", "schedule_step", "give_up",
+              "log:err-arm", "return:in-loop", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6,
@@ -209,6 +214,11 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
              ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),
+    FocusDef("gate", "helper", _kinds("gate"),
+             ("gate", "sql", "on_path", "propagate"), 5),
+    # Failure handling on a task's path: a call whose error is caught and logged here.
+    FocusDef("helper-failures", "helper", _kinds("err_arm", when="logs awaited"),
+             ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
              ("loop", "err_arm", "sleep", "runs_in"), 7),

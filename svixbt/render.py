@@ -124,6 +124,10 @@ def number_word(n: str) -> str:
     return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n
 
 
+# Claim kinds about the task a subject runs in, which several subjects of a file can share.
+SHARED_CONTEXT = frozenset({"runs_in", "on_path"})
+
+
 @dataclass(frozen=True)
 class Row:
     """One way to say a claim of ``kind``; used when the claim has every flag in ``when``, none in
@@ -175,7 +179,14 @@ class Renderer:
     """Fills templates for one record, with choices seeded by (seed, record key)."""
 
     def __init__(
-        self, seed: int, key: str, context: dict[str, str], base: str = "", turn: int = 0
+        self,
+        seed: int,
+        key: str,
+        context: dict[str, str],
+        base: str = "",
+        turn: int = 0,
+        family: str = "",
+        spread: tuple[int, int] = (0, 0),
     ) -> None:
         self.used: dict[int, set[int]] = {}  # per row: variants this record already said
         self.seed = seed
@@ -186,6 +197,11 @@ class Renderer:
         # so two foci of one subject never pick the same variant of a row with enough of them.
         self.base = base or key
         self.turn = turn
+        # Records of one file (``family``) start every row and every list of texts at the same
+        # place, then move on by the subject's place (``spread``: among the file's subjects, and
+        # among those of the record's focus), so neighbours in a file do not share sentences.
+        self.family = family
+        self.spread = spread
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.key}|{salt}")
@@ -193,8 +209,25 @@ class Renderer:
     def base_rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.base}|{salt}")
 
+    def _start(self, c: Claim) -> int:
+        """Where a claim's variants start. A context several subjects share (the task they all
+        run in) starts at one place for all of them, so their offsets (``nth``) keep them on
+        different variants; anything else starts where the record's base puts it."""
+        if c.kind in SHARED_CONTEXT:
+            key = "|".join(c.get(s) for s in ("kind", "by", "mech", "repeated", "task"))
+            return random.Random(f"{self.seed}|{c.kind}|{key}").randrange(1 << 30)
+        if self.family:
+            h = random.Random(f"{self.seed}|{self.family}|{c.kind}").randrange(1 << 30)
+            return h + self.spread[0]
+        return self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
+
     def choose(self, options: Sequence[str], salt: str) -> str:
-        return options[self.rng(salt).randrange(len(options))] if options else ""
+        if not options:
+            return ""
+        if self.family:
+            h = random.Random(f"{self.seed}|{self.family}|{salt}|{options[0]}")
+            return options[(h.randrange(len(options)) + self.spread[1]) % len(options)]
+        return options[self.rng(salt).randrange(len(options))]
 
     def fill(self, template: str, slots: dict[str, str], out: Rendered) -> str:
         def one(m: re.Match[str]) -> str:
@@ -262,7 +295,7 @@ class Renderer:
         for row in rows:
             if not row.matches(c, slots):
                 continue
-            h = self.base_rng(f"{c.kind}|{c.slots}").randrange(1 << 30)
+            h = self._start(c)
             n = len(row.variants)
             first = (h + (self.turn if nth is None else nth)) % n
             # Two claims of one kind in a record take different variants when they can.

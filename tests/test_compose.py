@@ -106,3 +106,26 @@ def test_a_request_handler_that_spawns_is_not_a_subject(tmp_path: Path) -> None:
     )
     ctx = file_context(scan_file(src), Indexes(with_crate=False))
     assert plan_examples(ctx) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_run_of_eight_words_in_more_than_a_quarter_of_a_files_records(
+    path: Path, seed: int
+) -> None:
+    from svixbt.checks import run_errors
+
+    examples = compose_examples(ctx_for(path), seed=seed)
+    assert run_errors(path.name, [e.user for e in examples], [e.think for e in examples]) == []
+
+
+def test_a_record_whose_wording_repeats_its_neighbours_takes_another_wording() -> None:
+    from svixbt.compose import _within_run_limit
+
+    seen = ["the loop sleeps for a while and then tries the whole thing again today"] * 1
+    same = "so the loop sleeps for a while and then tries the whole thing again later"
+    # Four records expected: a run may be in one of them, not two.
+    assert not _within_run_limit(same, seen, 4)
+    assert _within_run_limit("something else entirely, said in words of its own here", seen, 4)
+    # Eight expected: two may share it.
+    assert _within_run_limit(same, seen, 8)

@@ -108,7 +108,16 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ctx.proof(c.src),
             Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text),
         ]
-        claim = make("callee_waits", f.name, slots, proof)
+        assert tf.flow is not None
+        after_error = any(
+            r.kind == "arm"
+            and r.head.startswith("Err")
+            or r.kind == "if"
+            and r.head.startswith("let Err(")
+            for r in tf.flow.chain(w.region)
+        )
+        # The callee sleeps in its error branch: it is where a retry waits.
+        claim = make("callee_waits", f.name, slots, proof, {"after-error"} if after_error else ())
         if claim not in out:
             out.append(claim)
     return out

@@ -93,6 +93,8 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("{fn}: walk the delay schedule and keep going on errors",),
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": ("Background job in {file}", "Put the whole of {file} together"),
+    "gate": ("{fn}: make one step optional", "Switch for part of {fn}"),
+    "helper-failures": ("{fn}: failures that must not stop the task", "Failure handling in {fn}"),
 }
 
 ASKS: dict[str, tuple[Option, ...]] = {
@@ -187,6 +189,16 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Write {file} as one background job: the task loop and its helpers.",
         "Implement {file} end to end.",
     ),
+    "gate": (
+        "{fn} in {file} should do part of its work only when the caller asks for it.",
+        "Put one of the statements in {fn} ({file}) behind a flag.",
+    ),
+    "helper-failures": (
+        "{fn} ({file}) should deal with a failed side step itself, so the task can go on.",
+        "Go over which failures {fn} in {file} absorbs and which it hands up.",
+        "Make sure a failing side step in {fn} ({file}) is logged and does not end the run.",
+        "Check what {fn} in {file} does when one of its calls errors.",
+    ),
 }
 
 WHY: dict[str, tuple[Option, ...]] = {
@@ -249,6 +261,11 @@ WHY: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("The schedule has to keep going even when a step fails.",),
     "signals": ("Orchestrators stop us with a signal.", "Shutdown has to start somewhere."),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
+    "gate": ("That step is not always needed.", "The caller knows whether that step is needed."),
+    "helper-failures": (
+        "Errors from this helper end up in the task's logs.",
+        "A side step that fails should not take the whole run with it.",
+    ),
 }
 
 # Incident follow-ups: the action item, said as what must hold from now on.
@@ -313,6 +330,8 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("one failed step must not end the whole schedule",),
     "signals": ("a stop signal must start a graceful shutdown",),
     "module": ("the whole job must be reviewable as one piece",),
+    "gate": ("one of the statements must run only when the caller asks for it",),
+    "helper-failures": ("a failing side step must not fail the whole run",),
 }
 
 REFACTORS: dict[str, tuple[Option, ...]] = {
@@ -337,12 +356,17 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("drive {fn} from its schedule of delays",),
     "signals": ("gather the signal handling of the server in {fn}",),
     "module": ("restructure {file} around its task loop",),
+    "gate": ("put the optional statement in {fn} behind a parameter",),
+    "helper-failures": ("make {fn} say which failures it absorbs and which it returns",),
 }
 
 # The request's central sentence, said from its premise claim: what the code must do, with the
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    _r("callee_waits",
+       "It should leave the pause between attempts to {callee}, which already waits after a failure.",
+       when="after-error"),
     _r("spawn",
        "When {guard:cond}, it should hand the work to a {mech} task and return without waiting for it.",
        when="guarded detached", unless="repeated"),
@@ -388,6 +412,11 @@ PREMISE: tuple[Row, ...] = (
     _r("err_arm",
        "When {call:or} fails, it should log it at {level} level and move to the next iteration.",
        when="continues logs", any_guard=True),
+    _r("err_arm",
+       "When {call:or} fails, it should log the error at {level} level and go on rather than return it.",
+       "A failure of {call:or} should be logged ({level}) here, not returned.",
+       "It should catch an error from {call:or}, log it at {level} level, and carry on.",
+       when="logs awaited", unless="keeps-looping continues returns in-loop", any_guard=True),
     _r("error_wait",
        "After a failed pass, it should wait {dur} ({const}) before it tries again.",
        "Retry its pass after {dur} when it fails, not immediately.",
@@ -545,6 +574,10 @@ CRITERIA: tuple[Row, ...] = (
        "a {call:or} error is logged ({level}) and the loop moves on",
        "errors from {call:or} get logged at {level}, then `continue`",
        when="continues logs", any_guard=True),
+    _r("err_arm",
+       "log a failed {call:or} at {level} level instead of returning the error",
+       "a {call:or} failure is caught and logged ({level}); the rest still runs",
+       when="logs awaited", unless="keeps-looping continues returns in-loop", any_guard=True),
     _r("shutdown_loop",
        "stop starting new passes once shutdown has begun",
        "check for shutdown before every pass",
@@ -590,6 +623,8 @@ CRITERIA: tuple[Row, ...] = (
        "never touch more than one batch of {tables} rows per statement",
        "cap the {verbs} on {tables} with a LIMIT bound from {bind}",
        "bound every {verbs} on {tables} by the batch size",
+       "keep each {verbs} on {tables} to one batch, sized by {bind}",
+       "no {verbs} on {tables} may take on the whole backlog at once",
        when="limit", needs="bind"),
     _r("sql",
        "skip rows another server has locked instead of waiting for them",

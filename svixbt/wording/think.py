@@ -200,6 +200,10 @@ THINK: tuple[Row, ...] = (
        "Inside the loop it asks {cond}: if so, {action}, not another pass.",
        unless="first"),
     _r("callee_waits",
+       "{callee} ({callee_file}) sleeps with {wait_mechs} in its error branch, so a failed attempt waits there, inside the call, before the loop goes round again.",
+       "The pause between attempts lives in {callee} from {callee_file}: its error branch waits on {wait_mechs}.",
+       when="after-error", needs="callee_file"),
+    _r("callee_waits",
        "The waiting happens in {callee} ({callee_file}), which uses {wait_mechs}.",
        "{callee} in {callee_file} does the actual waiting, with {wait_mechs}.",
        "It hands the waiting to {callee} from {callee_file}, built on {wait_mechs}.",
@@ -283,6 +287,8 @@ THINK: tuple[Row, ...] = (
        "The calls to {calls} end in `?`, so the first error among them goes straight back to the caller.",
        "{calls} each carry a `?`, which passes their errors up to the caller.",
        "A failure in {calls} propagates with `?`; what to do about it is decided by the caller.",
+       "Errors from {calls} are not handled here: `?` returns each one as it happens.",
+       "With `?` after {calls}, any of them failing ends this call with that error.",
        unless="before-loop-only in-loop"),
     _r("conversion",
        "The failures it detects itself get the message {message:quote} through {methods}; errors from calls with `?` convert on their own.",
@@ -839,5 +845,13 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "module": (
         "{file} is one background job, and the pieces only make sense together.",
         "The whole of {file} is worth reading as a unit: a task loop and the helpers it leans on.",
+    ),
+    "gate": (
+        "Part of what {fn} does is optional, and a flag decides it.",
+        "{fn} carries a switch: one of its statements runs only when the caller asks for it.",
+    ),
+    "helper-failures": (
+        "{fn} sits on the background path, so what it does with an error decides what the task sees.",
+        "The question in {fn} is which failures it swallows and logs, and which it passes up.",
     ),
 }

@@ -810,8 +810,14 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "For {fn} the loop is the whole story: what it waits on, and what ends it.",
     ),
     "retry-loop": (
-        ("{fn} retries a step that may fail, and the retry policy is the interesting part.", "loop"),
-        ("What {fn} does after a failure — wait, try again, or give up — is the heart of it.", "loop"),
+        (
+            "{fn} retries a step that may fail, and the retry policy is the interesting part.",
+            "loop",
+        ),
+        (
+            "What {fn} does after a failure — wait, try again, or give up — is the heart of it.",
+            "loop",
+        ),
         "The retry policy is the part of {fn} to get right: how long a failed attempt waits, and when waiting stops.",
         "Read {fn} for its retry policy: what a failure costs in waiting, and what ends the retries.",
     ),

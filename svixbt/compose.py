@@ -20,6 +20,7 @@ from .focus import FOCI, FocusDef, is_helper_logic, is_task
 from .render import SHARED_CONTEXT, Fill, Rendered, Renderer, Row
 from .wording.requests import (
     ASKS,
+    BARE_FRAMES,
     CRITERIA,
     FRAMES,
     PREMISE,
@@ -493,13 +494,14 @@ def _render_request(
         "refactor": refactor[:1].upper() + refactor[1:]
         if not refactor.startswith("`")
         else refactor,
+        "refactor_lc": refactor,
         "checklist": "\n".join(f"- [ ] {_cap(c)}" for c in crit),
         "numbered": "\n".join(f"{i}. {_cap(c)}." for i, c in enumerate(crit, 1)),
         "bullets": "\n".join(f"- {_cap(c)}" for c in crit),
         "inline": "; ".join(crit),
         **words,
     }
-    frame = r.choose(FRAMES[style], "frame")
+    frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], "frame")
     return frame.format(**fields)
 
 
@@ -523,7 +525,8 @@ def render_plan(
     )
     out = Rendered("")
     sentences = _render_think(r, plan, pool, out)
-    if len(sentences) < MIN_SENTENCES:
+    # The fallback focus may be short: it is the only example its subject gets.
+    if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
         return None
     premise = _premise(r, plan, out)
     limit = MAX_REQUEST_CODE
@@ -531,14 +534,17 @@ def render_plan(
         # Too little to ask in short spans: allow a condition as long as a think may quote.
         limit = MAX_THINK_CODE
     crit = _criteria(r, plan, out, premise[1], limit)
-    if not crit:
+    # The fallback focus exists so that every task gets an example (SPEC: a file with few blocks
+    # still gets one for each): there, the premise sentence alone may carry the request.
+    lone = plan.focus == "task" and out.premise_said == 1
+    if not crit and not lone:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
     style = _style(seed, key)
     user = _render_request(r, plan, style, crit, premise[0], out)
     # Two requirements at least: the premise sentence counts as one.
-    if len(crit) + out.premise_said < MIN_CRITERIA:
+    if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
         return None
     return style, user, think, out, names
 

@@ -12,7 +12,8 @@ Matcher kinds:
 - ``string``: a string literal whose content matches the pattern (searched).
 - ``token``: a token whose text equals the pattern, outside strings and comments.
 - ``loop_await``: a ``loop``/``while`` whose body awaits something.
-- ``err_arm``: a ``match`` arm on ``Err(..) =>``.
+- ``err_arm``: a ``match`` arm ``Name(..) =>`` (or ``Name(..) if .. =>``) whose constructor name
+  fully matches the pattern (``Err``).
 - ``attr``: an attribute of the item matching the pattern (searched).
 """
 
@@ -35,7 +36,6 @@ __all__ = [
     "item_hits",
     "hits_per_item",
     "STRONG_TAGS",
-    "EXCLUDE_TAGS",
     "rule_by_id",
 ]
 
@@ -136,8 +136,6 @@ STRONG_TAGS = frozenset(
         "retry-backoff",
     }
 )
-# Database-only and OpenAPI-only work belongs to a sibling profile.
-EXCLUDE_TAGS = frozenset({"db-model", "migration", "openapi"})
 
 
 def rule_by_id(rule_id: str) -> Rule:
@@ -156,10 +154,10 @@ class Hit:
     text: str  # the evidence token or path as written
 
 
-def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> bool:
+def _body_awaits(scan: ScanResult, kw: int) -> bool:
     """True when a loop awaits work: in its body, or in a `while` condition
     (`while let Some(job) = rx.recv().await`)."""
-    texts, codes = scan.texts, scan.codes
+    texts, codes, match = scan.texts, scan.codes, scan.match
     n = len(texts)
     j = kw + 1
     # The loop body is the first `{` not inside the condition's own brackets.
@@ -170,12 +168,12 @@ def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> b
                 break
             if t == ";" or t == "}":
                 return False
-            if t in "([" and match is not None and match[j] > j:
+            if t in "([" and match[j] > j:
                 j = match[j]
         j += 1
     if j >= n:
         return False
-    end = match[j] if match is not None and match[j] > j else n
+    end = match[j] if match[j] > j else n
     start = kw + 2 if texts[kw] == "while" else j + 1
     return any(texts[k] == "await" and texts[k - 1] == "." for k in range(start, end))
 
@@ -229,13 +227,15 @@ class _Interesting(dict[str, bool]):
     def __init__(self, plan: _Plan) -> None:
         super().__init__()
         self.ident_pre = plan.ident_pre
+        self.err_pre = plan.err_pre
         self.string_pre = plan.string_pre
-        self.always = frozenset({"(", "!", "Err", "loop", "while", *plan.tokens})
+        self.always = frozenset({"(", "!", "loop", "while", *plan.tokens})
 
     def __missing__(self, t: str) -> bool:
         hit = (
             t in self.always
             or self.ident_pre(t) is not None
+            or self.err_pre(t) is not None
             # String rules act on string tokens only, and those hold a quote.
             or (
                 self.string_pre is not None
@@ -262,7 +262,8 @@ class _Plan:
     string_pre: Callable[[str], re.Match[str] | None] | None
     tokens: dict[str, Rule]
     loops: list[tuple[Rule, re.Pattern[str]]]
-    errs: list[Rule]
+    errs: list[tuple[Rule, re.Pattern[str]]]
+    err_pre: Callable[[str], re.Match[str] | None]
     attrs: list[tuple[Rule, re.Pattern[str]]]
     interesting: _Interesting | None = None
 
@@ -281,6 +282,7 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
         calls = _by_matcher("call", rules)
         methods = _by_matcher("method", rules)
         strings = _by_matcher("string", rules)
+        errs = _by_matcher("err_arm", rules)
         plan = _Plan(
             idents=idents,
             ident_pre=_prefilter(idents).fullmatch,
@@ -292,7 +294,8 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
             string_pre=_prefilter(strings).search if strings else None,
             tokens={r.pattern: r for r in rules if r.matcher == "token"},
             loops=_by_matcher("loop_await", rules),
-            errs=[r for r in rules if r.matcher == "err_arm"],
+            errs=errs,
+            err_pre=_prefilter(errs).fullmatch,
             attrs=_by_matcher("attr", rules),
         )
         plan.interesting = _Interesting(plan)
@@ -303,10 +306,7 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
 
 
 def match_tokens(
-    scan: ScanResult,
-    imports: dict[str, str],
-    match: list[int] | None = None,
-    rules: tuple[Rule, ...] = RULES,
+    scan: ScanResult, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """Every token-level rule hit in the file, in one pass over its tokens, in source order.
 
@@ -318,7 +318,8 @@ def match_tokens(
     calls, call_pre = plan.calls, plan.call_pre
     methods, method_pre = plan.methods, plan.method_pre
     strings, string_pre = plan.strings, plan.string_pre
-    tokens, loops, errs = plan.tokens, plan.loops, plan.errs
+    tokens, loops = plan.tokens, plan.loops
+    errs, err_pre = plan.errs, plan.err_pre
     interesting = plan.interesting
     assert interesting is not None
     hits: list[Hit] = []
@@ -336,12 +337,13 @@ def match_tokens(
                 for rule, rx in idents:
                     if rx.fullmatch(t):
                         add(rule, k, t)
-            if t == "Err" and errs and _err_arm(texts, k):
-                for rule in errs:
-                    add(rule, k, "Err(..) =>")
+            if err_pre(t) and _err_arm(texts, k):
+                for rule, rx in errs:
+                    if rx.fullmatch(t):
+                        add(rule, k, f"{t}(..) =>")
             elif (t == "loop" or t == "while") and loops:
                 for rule, rx in loops:
-                    if rx.fullmatch(t) and _body_awaits(scan, k, match):
+                    if rx.fullmatch(t) and _body_awaits(scan, k):
                         add(rule, k, t)
         elif c == "p":
             t = texts[k]
@@ -422,4 +424,4 @@ def match_item(
     scan: ScanResult, item: Item, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """Rule hits of one item (a convenience for tests and one-off callers)."""
-    return item_hits(scan, item, match_tokens(scan, imports, scan.match, rules=rules), rules)
+    return item_hits(scan, item, match_tokens(scan, imports, rules=rules), rules)

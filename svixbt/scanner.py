@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate, compress
 
 from .lexer import significant_tokens
@@ -51,6 +52,8 @@ _CONTAINERS = frozenset({"impl", "trait", "mod"})
 _TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?(?:\w+_)?test\s*(?:\]|\()")
 _CFG_TEST = re.compile(r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|all\s*\((?:[^()]|\([^()]*\))*\btest\b)")
 _WS = re.compile(r"\s+")
+# The lexer's unterminated-string rule: an optional `b`/`c` prefix, `r` for a raw string, `#`s.
+_UNTERMINATED_STRING = re.compile(r'[bc]?(r)?#*"')
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,7 @@ class ScanResult:
     match: list[int] = field(repr=False, default_factory=list)  # bracket partner per token
 
     def line_of(self, offset: int) -> int:
-        return bisect_right(self.newlines, offset - 1) + 1
-
-    def slice(self, item: Item | UseDecl) -> str:
-        return self.text[item.start : item.end]
+        return _line_of(self.newlines, offset)
 
     def token_range(self, start: int, end: int) -> range:
         """Indices of the significant tokens lying within ``[start, end)``."""
@@ -145,9 +145,8 @@ class _Scan:
         self.texts = texts
         self.n = len(codes)
         self.newlines = _newlines(text)
-        self.problems: list[Problem] = []
-        self._ascii = text.isascii()
-        self._last_byte = (0, 0)  # (character offset, byte offset) of the last problem
+        # (character offset, message) of each problem; made `Problem`s once byte offsets are known.
+        self.problems: list[tuple[int, str]] = []
         self.items: list[Item] = []
         self.uses: list[UseDecl] = []
         self.match = self._match_brackets()
@@ -155,24 +154,12 @@ class _Scan:
     # -- positions -------------------------------------------------------------------------------
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.newlines, offset - 1)
-        line_start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - line_start + 1
+        line = _line_of(self.newlines, offset)
+        line_start = self.newlines[line - 2] + 1 if line > 1 else 0
+        return line, offset - line_start + 1
 
     def problem(self, offset: int, message: str) -> None:
-        line, col = self.line_col(offset)
-        self.problems.append(Problem(message, line, col, self.byte_at(offset)))
-
-    def byte_at(self, offset: int) -> int:
-        """UTF-8 byte offset of a character offset; linear over a file's (mostly rising) calls."""
-        if self._ascii:
-            return offset
-        last, byte = self._last_byte
-        if offset < last:
-            last, byte = 0, 0
-        byte += len(self.text[last:offset].encode("utf-8", "surrogatepass"))
-        self._last_byte = (offset, byte)
-        return byte
+        self.problems.append((offset, message))
 
     # -- brackets --------------------------------------------------------------------------------
 
@@ -317,9 +304,8 @@ class _Scan:
         while i < n:
             t = texts[i]
             if codes[i] != "n":
-                if t == "}" and codes[i] == "p":
-                    # A closer with no frame to close: stray, already reported by the matcher.
-                    return i + 1, None
+                # Not an item; a closer with no frame to close is skipped alone (the matcher has
+                # reported it).
                 return self.skip_statement(i), None
             if t == "pub":
                 visibility = "pub"
@@ -335,16 +321,11 @@ class _Scan:
                 i += 1
                 continue
             if t == "extern":
-                nxt = texts[i + 1] if i + 1 < n else ""
-                if nxt == "crate":
-                    return self.skip_statement(i), None
+                # What follows decides: `fn` makes an item, while `crate x;` and a foreign block
+                # `{ .. }` (declarations, not items of this profile) are skipped below as non-items.
                 j = i + 1
                 if j < n and codes[j] == "s":
                     j += 1
-                if j < n and texts[j] == "{":
-                    # A foreign block: its declarations are not items of this profile.
-                    close = self.match[j]
-                    return (close + 1 if close > 0 else n), None
                 qualifiers.append(t if j == i + 1 else f"extern {texts[i + 1]}")
                 i = j
                 continue
@@ -359,7 +340,7 @@ class _Scan:
                 kind = "const"
                 break
             if t == "union":
-                if i + 1 < n and codes[i + 1] == "n" and texts[i + 1] not in ("!",):
+                if i + 1 < n and codes[i + 1] == "n":  # not `union!` or `union::x`
                     kind = "union"
                     break
                 return self.skip_statement(i), None
@@ -490,10 +471,10 @@ class _Scan:
                 if t in _OPEN:
                     close = self.match[j]
                     if close < 0:
+                        self.problem(self.starts[j], f"`{t}` is never closed")
                         return self.recover(j)
-                    if t == "{":
-                        k = close + 1
-                        return k + 1 if k < n and texts[k] == ";" else k
+                    if t == "{":  # a `;` after it is skipped as a statement of its own
+                        return close + 1
                     j = close + 1
                     continue
                 if t in _CLOSE:
@@ -574,12 +555,12 @@ class _Scan:
                 depth -= 1
                 if depth == 0:
                     return j + 1
-            elif t in _OPEN:
+            elif t in _OPEN:  # `{` too: a const generic's default may be a block
                 close = self.match[j]
                 if close < 0:
                     return j
                 j = close
-            elif t in ("{", ";"):
+            elif t == ";":
                 return j
             j += 1
         return j
@@ -607,6 +588,11 @@ class _Scan:
         return start
 
 
+def _line_of(newlines: list[int], offset: int) -> int:
+    """1-based line of a character offset, given the offsets of every newline."""
+    return bisect_right(newlines, offset - 1) + 1
+
+
 def _newlines(text: str) -> list[int]:
     """Offsets of every newline in ``text``, ascending."""
     # Each line but the last ends in a newline: offsets are the running sums of (length + 1), less
@@ -623,13 +609,14 @@ def _newlines(text: str) -> list[int]:
 
 
 def _describe_error(text: str) -> str:
+    """What an ``Error`` token of the lexer is: an unterminated comment or string (they run to the
+    end of the text), or a character no token takes."""
     if text.startswith("/*"):
         return "unterminated block comment"
-    if text.startswith("'"):
-        return "stray `'`"
-    if "r" in text[:3] and '"' in text[:260]:
-        return "unterminated raw string"
-    return "unterminated string"
+    string = _UNTERMINATED_STRING.match(text)
+    if string:
+        return "unterminated raw string" if string.group(1) else "unterminated string"
+    return f"stray `{text}`"
 
 
 def _doc_text(docs: Sequence[str]) -> str:
@@ -667,9 +654,13 @@ def scan_text(text: str) -> ScanResult:
     s.run()
     items = sorted(s.items, key=lambda it: (it.start, -it.end))
     uses = sorted(s.uses + s.local_uses(), key=lambda u: u.start)
-    offsets = [o for it in items for o in (it.start, it.end)]
+    offsets = [o for it in items for o in (it.start, it.end)] + [o for o, _ in s.problems]
     bytes_at = _byte_offsets(text, offsets)
-    line_of = ScanResult(text, [], [], [], newlines=s.newlines).line_of
+    problems = []
+    for offset, message in s.problems:
+        line, col = s.line_col(offset)
+        problems.append(Problem(message, line, col, bytes_at[offset]))
+    line_of = partial(_line_of, s.newlines)
     # Parents: the innermost earlier item whose span contains this one.
     stack: list[int] = []
     for idx, it in enumerate(items):
@@ -702,7 +693,7 @@ def scan_text(text: str) -> ScanResult:
         text,
         items,
         uses,
-        s.problems,
+        problems,
         codes=s.codes,
         starts=s.starts,
         texts=s.texts,

@@ -4,6 +4,7 @@ tests go through the library, where a failure can be injected mid-run."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -14,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import assert_code_is_slices, cli_env
 
 import svixbt.generate as gen
 from svixbt.cli import EXIT_CODES
 from svixbt.pipeline import scan_file
 from svixbt.records import read_jsonl, split_assistant, write_atomic
 from svixbt.scanner import scan_text
-from svixbt.sources import InputError, read_source, rust_files
+from svixbt.sources import InputError, SkippedPathWarning, read_source, rust_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "svixbt" / "data" / "sample_cleaner.rs"
@@ -32,6 +34,7 @@ def svixbt(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=cli_env(),
         timeout=120,
     )
 
@@ -325,7 +328,7 @@ def test_failure_during_write_leaves_output_byte_identical(
         raise KeyboardInterrupt  # an interrupt after part of the new file is on disk
 
     with pytest.raises(KeyboardInterrupt):
-        write_atomic(out, rows(), keep_prefix=b"")  # type: ignore[arg-type]
+        write_atomic(out, rows(), keep_prefix=b"")
     assert out.read_bytes() == old
     no_stray_temp_files(out.parent)
 
@@ -434,9 +437,6 @@ def test_crlf_source_keeps_crlf_in_code_blocks(tmp_path: Path) -> None:
             if s["slice"] == "item"
         )
         assert block == expected
-        for s in row["slices"]:
-            if "start_byte" in s:
-                assert raw[s["start_byte"] : s["end_byte"]].decode() in block
 
 
 def test_bom_does_not_leak_and_offsets_point_into_the_file(tmp_path: Path) -> None:
@@ -459,10 +459,15 @@ def test_bom_does_not_leak_and_offsets_point_into_the_file(tmp_path: Path) -> No
             base["end_byte"] + 3,
         )
         assert raw[row["start_byte"] : row["end_byte"]].decode() == fs.text[it.start : it.end]
-    for row in read_jsonl(gen.manifest_path_for(out)):
+    # Manifest offsets are offsets into the file as stored, BOM included: the same slices as in
+    # the file without it, three bytes on.
+    plain_raw = SAMPLE.read_bytes()
+    rows = read_jsonl(gen.manifest_path_for(out))
+    for block, row in zip(code_blocks(out), rows, strict=True):
+        assert_code_is_slices(block, raw, row["slices"])
         for s in row["slices"]:
-            if "start_byte" in s:
-                assert not raw[s["start_byte"] : s["end_byte"]].startswith(b"\xef\xbb\xbf")
+            a, b = s["start_byte"], s["end_byte"]
+            assert a >= 3 and raw[a:b] == plain_raw[a - 3 : b - 3]
 
 
 def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
@@ -479,6 +484,47 @@ def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
     proc = svixbt("items", d, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert sorted(ln.split("\t")[2] for ln in proc.stdout.splitlines()) == ["a", "b"]
+
+
+def test_unreadable_entries_are_reported_not_swallowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "src"
+    (d / "locked").mkdir(parents=True)
+    (d / "a.rs").write_text("fn a() {}\n")
+    (d / "locked" / "hidden.rs").write_text("fn hidden() {}\n")
+    (d / "loop.rs").symlink_to("loop.rs")  # stat fails: too many levels of symbolic links
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        # Root reads any directory, so a directory it may not list is simulated.
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    skipped: list[str] = []
+    assert rust_files([d], on_skip=skipped.append) == [d / "a.rs"]
+    assert skipped == [
+        f"{d / 'loop.rs'}: cannot read: {os.strerror(errno.ELOOP)}",
+        f"{d / 'locked'}: cannot read directory: Permission denied",
+    ]
+    # A caller that does not listen still hears of it.
+    with pytest.warns(SkippedPathWarning) as caught:
+        assert rust_files([d]) == [d / "a.rs"]
+    assert [str(w.message) for w in caught] == skipped
+
+
+def test_items_warns_about_an_unreadable_entry(tmp_path: Path) -> None:
+    (tmp_path / "a.rs").write_text("fn a() {}\n")
+    (tmp_path / "loop.rs").symlink_to("loop.rs")
+    proc = svixbt("items", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == (
+        f"svixbt: warning: skipped {tmp_path / 'loop.rs'}: cannot read: "
+        f"{os.strerror(errno.ELOOP)}\n"
+    )
+    assert proc.stdout.split("\t")[2].strip() == "a"
 
 
 # --- Exit codes -------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from svixbt import rules
 from svixbt.pipeline import scan_source
-from svixbt.rules import RULES, Hit, match_item, rule_by_id
+from svixbt.rules import RULES, Hit, Rule, hits_per_item, match_item, match_tokens, rule_by_id
 from svixbt.scanner import Item, ScanResult, scan_text
 from svixbt.sources import SourceFile
 from svixbt.symbols import use_map
@@ -529,18 +530,36 @@ def test_rule_table_is_well_formed() -> None:
         if r.matcher != "token":  # token patterns are literal text, the rest regexes
             r.compiled()
         assert rule_by_id(r.id) is r
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no-such-rule"):
         rule_by_id("no-such-rule")
 
 
 @pytest.mark.parametrize("rule_id", sorted(FIXTURES))
 def test_rule_hits(rule_id: str) -> None:
-    hit, _ = FIXTURES[rule_id]
-    found = hits_of(hit)
-    assert rule_id in {h.rule for h in found}
-    tag = rule_by_id(rule_id).tag
-    assert all(h.tag == rule_by_id(h.rule).tag for h in found)
-    assert tag in {h.tag for h in found}
+    src, _ = FIXTURES[rule_id]
+    scan = scan_text(src)
+    item = subject(scan)
+    rule = rule_by_id(rule_id)
+    mine = [h for h in hits_of(src) if h.rule == rule_id]
+    assert mine
+    for h in mine:
+        # A hit points at its evidence: in the item (its attributes, for an attribute rule), on
+        # the right line, with the text found there.
+        lo, hi = (
+            (item.start, item.keyword_start)
+            if rule.matcher == "attr"
+            else (item.keyword_start, item.end)
+        )
+        assert lo <= h.offset < hi, h
+        assert h.line == src.count("\n", 0, h.offset) + 1, h
+        if rule.matcher == "string":
+            assert h.text in scan.texts[scan.starts.index(h.offset)], h
+        elif rule.matcher == "attr":
+            assert any(src.startswith(a, h.offset) and h.text in a for a in item.attrs), h
+        elif rule.matcher == "err_arm":
+            assert h.text == "Err(..) =>" and src.startswith("Err(", h.offset), h
+        else:
+            assert src.startswith(h.text, h.offset), h
 
 
 @pytest.mark.parametrize(
@@ -673,3 +692,160 @@ def test_maybe_sized_bound_is_not_error_propagation() -> None:
 def test_fn_local_use_resolves() -> None:
     src = "async fn subject(d: Duration) {\n    use tokio::time::sleep;\n    sleep(d).await;\n}\n"
     assert "tokio-sleep" in rule_ids(src)
+
+
+def test_err_arm_pattern_names_the_constructor() -> None:
+    # The pattern of an `err_arm` rule is the arm's constructor name, matched in full.
+    timeout_arm = Rule("timeout-arm", "timeout", "an arm on Elapsed(..)", "err_arm", r"Elapsed")
+    src = (
+        "fn subject(r: R) -> u8 {\n    match r {\n        Elapsed(_) => 1,\n"
+        "        Err(e) => 2,\n        ElapsedMore(_) => 3,\n        _ => 0,\n    }\n}\n"
+    )
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(timeout_arm, rule_by_id("error-match-err")))
+    assert [(h.rule, h.text, h.line) for h in hits] == [
+        ("timeout-arm", "Elapsed(..) =>", 3),
+        ("error-match-err", "Err(..) =>", 4),
+    ]
+
+
+@pytest.fixture
+def nothing_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule table is compiled into a plan once per process and reused: start from nothing (no
+    compiled pattern, no plan, no token verdicts kept), as the first scan of a process does."""
+    monkeypatch.setattr(rules, "_CACHE", {})
+    monkeypatch.setattr(rules, "_PLANS", {})
+    monkeypatch.setattr(rules, "_LAST", [])
+
+
+@pytest.mark.usefixtures("nothing_cached")
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_rules_match_the_same_with_nothing_cached(rule_id: str) -> None:
+    hit, miss = FIXTURES[rule_id]
+    assert rule_id in rule_ids(hit)
+    assert rule_id not in rule_ids(miss)
+
+
+@pytest.mark.usefixtures("nothing_cached")
+def test_while_loop_hits_with_nothing_cached() -> None:
+    src = "async fn subject(rx: Rx) {\n    while go() {\n        rx.recv().await;\n    }\n}\n"
+    assert [(h.rule, h.text) for h in hits_of(src)] == [("polling-loop", "while")]
+
+
+def test_err_passed_as_a_function_is_not_a_match_arm() -> None:
+    src = (
+        "fn subject(r: Option<u8>, x: Option<u8>) -> u8 {\n    let _ = r.ok_or(0).map(Err);\n"
+        "    match x {\n        Some(y) => y,\n        None => 0,\n    }\n}\n"
+    )
+    assert "error-match-err" not in rule_ids(src)
+
+
+def test_an_err_arm_at_the_very_end_of_a_file() -> None:
+    # Damaged files end anywhere; the arm check never reads past the last token.
+    for text, arm in [
+        ("fn a() {}\nErr", False),
+        ("fn a() {}\nErr(", False),
+        ("fn a() {}\nErr(x)", False),
+        ("fn a() {}\nErr(x) =>", True),
+        ("fn a() {}\nErr(x) if", False),
+    ]:
+        hits = match_tokens(scan_text(text), {})
+        assert ("error-match-err" in {h.rule for h in hits}) is arm, text
+
+
+def test_err_variant_of_another_type_is_not_a_result_arm() -> None:
+    src = (
+        "fn subject(s: Status) -> u8 {\n    match s {\n        Status::Err(code) => code,\n"
+        "        _ => 0,\n    }\n}\n"
+    )
+    assert "error-match-err" not in rule_ids(src)
+
+
+def test_attribute_rules_come_from_the_table_given() -> None:
+    inline = Rule("inline", "inlined", "#[inline] on the item", "attr", r"\binline\b")
+    src = "#[tracing::instrument]\n#[inline]\nfn subject() {}\n"
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(inline,))
+    assert [(h.rule, h.text, h.line) for h in hits] == [("inline", "inline", 2)]
+    assert {h.rule for h in match_item(scan, subject(scan), {})} == {"tracing-instrument"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "m!(loop); if ready { work().await; }",  # `loop` in a macro's tokens: no loop body
+        "m! { loop } if ready { work().await; }",
+        "ready().await; while busy() { spin(); }",  # the await before it is not its own
+        "ready().await; loop { spin(); }",
+        "loop { n.incr(); if n.done() { break; } }",  # method calls, no await
+    ],
+)
+def test_loops_that_do_not_await_are_not_polling_loops(body: str) -> None:
+    src = f"async fn subject(ready: bool, n: N) {{\n    {body}\n}}\n"
+    assert "polling-loop" not in rule_ids(src)
+
+
+def test_a_while_condition_with_a_block_inside_its_brackets() -> None:
+    # The loop body is the first `{` outside the condition's own brackets.
+    src = (
+        "async fn subject() {\n    while ready(Config { n: 1 }, [Opts { x: 2 }]) {\n"
+        "        tick().await;\n    }\n}\n"
+    )
+    assert "polling-loop" in rule_ids(src)
+
+
+@pytest.mark.parametrize(
+    ("tail", "loop"),
+    [
+        ("loop", False),
+        ("while x", False),
+        ("while x.await", False),  # no body: no loop, whatever its condition awaits
+        ("loop { work().await", True),  # a body never closed runs to the end of the file
+        ("loop { work(); }", False),
+    ],
+)
+def test_a_loop_at_the_very_end_of_a_file(tail: str, loop: bool) -> None:
+    hits = match_tokens(scan_text("fn a() {}\n" + tail), {})
+    assert ("polling-loop" in {h.rule for h in hits}) is loop
+
+
+def test_sql_quoted_in_a_comment_is_not_sql() -> None:
+    src = (
+        '/// Runs "SELECT id FROM job LIMIT 100 FOR UPDATE SKIP LOCKED".\n'
+        "fn subject() -> u8 {\n"
+        '    // was: "DELETE FROM job LIMIT 10"\n    /* "SET statement_timeout = 0" */\n    0\n}\n'
+    )
+    assert rule_ids(src) == set()
+
+
+def test_a_definition_is_not_a_call_of_the_imported_name() -> None:
+    # `interval` is imported from tokio, and a method of the same name is defined here.
+    src = (
+        "use tokio::time::interval;\n\nimpl Subject {\n"
+        "    fn interval(&self) -> Duration {\n        self.every\n    }\n}\n"
+    )
+    assert "tokio-interval" not in rule_ids(src)
+    called = src + "\nfn subject(d: Duration) {\n    let _t = interval(d);\n}\n"
+    assert "tokio-interval" in rule_ids(called)
+
+
+def test_a_call_path_at_the_very_start_of_the_text() -> None:
+    hits = match_tokens(scan_text("tokio::time::sleep(d)"), {})
+    assert [(h.rule, h.text, h.offset) for h in hits] == [("tokio-sleep", "tokio::time::sleep", 0)]
+
+
+def test_attribute_hits_point_at_their_own_items_attribute() -> None:
+    # Three items with the very same attribute: each hit is on its own item's line.
+    src = "".join(f"#[tracing::instrument]\nfn f{i}() {{}}\n" for i in range(3))
+    scan = scan_text(src)
+    per_item = hits_per_item(scan, match_tokens(scan, {}))
+    assert [[(h.rule, h.line) for h in hits] for hits in per_item] == [
+        [("tracing-instrument", 1)],
+        [("tracing-instrument", 3)],
+        [("tracing-instrument", 5)],
+    ]
+    inline = Rule("inline", "inlined", "#[inline] on the item", "attr", r"\binline\b")
+    table = (inline,)
+    scan = scan_text("#[tracing::instrument]\n#[inline]\nfn f() {}\n")
+    hits = hits_per_item(scan, match_tokens(scan, {}, rules=table), rules=table)
+    assert [[h.rule for h in item_hits] for item_hits in hits] == [["inline"]]

@@ -623,3 +623,192 @@ def test_closer_of_an_outer_bracket_leaves_inner_ones_unclosed() -> None:
         (10, "`[` is never closed"),
         (12, "`(` is never closed"),
     ]
+
+
+def test_damage_is_described_by_what_it_is() -> None:
+    # The first problem of each: what the lexer could not close, or a character no token takes.
+    cases = {
+        'fn a() { let s = "error, never closed': "unterminated string",
+        'fn a() { let s = b"bytes': "unterminated string",
+        'fn a() { let s = #"x': "unterminated string",
+        'fn a() { let s = r#"raw': "unterminated raw string",
+        'fn a() { let s = br"raw': "unterminated raw string",
+        'fn a() { let s = cr##"raw': "unterminated raw string",
+        "fn a() { /* open": "unterminated block comment",
+        "fn a() { let c = '": "stray `'`",
+        "fn a() { let s = b'x }": "stray `b`",
+        "fn a() { x \\ }": "stray `\\`",
+    }
+    for text, message in cases.items():
+        assert scan(text).problems[0].message == message, text
+
+
+def test_extern_crate_is_skipped_whole() -> None:
+    assert rows("extern crate alloc;\nfn f() {}\n") == [("fn", "f", "fn f() {}")]
+    assert rows('extern "C" {\n    fn foreign();\n}\nfn g() {}\n') == [("fn", "g", "fn g() {}")]
+    assert rows("extern {\n    fn foreign();\n}\nfn g() {}\n") == [("fn", "g", "fn g() {}")]
+    # A foreign block never closed is reported; the scan resumes at the next item at the margin.
+    text = 'extern "C" {\n    fn foreign();\nfn after() {}\n'
+    assert rows(text) == [("fn", "after", "fn after() {}")]
+    assert [(p.line, p.column, p.message) for p in scan(text).problems] == [
+        (1, 12, "`{` is never closed")
+    ]
+
+
+def test_macro_call_at_item_level_ends_at_its_brace_or_semicolon() -> None:
+    text = "mac! { x };\nfn f() {}\nother!(y);\nfn g() {}\n"
+    assert rows(text) == [("fn", "f", "fn f() {}"), ("fn", "g", "fn g() {}")]
+    assert scan(text).problems == []
+
+
+def test_macro_call_without_semicolon_leaves_the_closing_brace_to_its_module() -> None:
+    text = "mod m {\n    some_macro!(x)\n}\nfn after() {}\n"
+    assert rows(text) == [
+        ("mod", "m", "mod m {\n    some_macro!(x)\n}"),
+        ("fn", "after", "fn after() {}"),
+    ]
+    assert scan(text).problems == []
+
+
+def test_stray_closer_at_item_level_is_reported_and_skipped_alone() -> None:
+    for closer in ")]":
+        text = f"fn a() {{}}\n{closer}\nfn b() {{}}\n"
+        result = scan(text)
+        assert [it.name for it in result.items] == ["a", "b"]
+        assert [(p.line, p.message) for p in result.problems] == [(2, f"unmatched `{closer}`")]
+
+
+def test_unclosed_generics_never_crash_and_the_next_item_is_found() -> None:
+    result = scan("impl<T")
+    assert result.items == []
+    assert [p.message for p in result.problems] == ["impl `` has no closing `;` or `}`"]
+    assert rows("impl<T;\nfn after() {}\n")[-1] == ("fn", "after", "fn after() {}")
+    # A block inside the generics (a const generic's default) does not end them.
+    assert rows("impl<const N: usize = { 3 }> S<N> {}\nfn after() {}\n") == [
+        ("impl", "S<N>", "impl<const N: usize = { 3 }> S<N> {}"),
+        ("fn", "after", "fn after() {}"),
+    ]
+
+
+def test_token_range_is_the_tokens_starting_inside() -> None:
+    text = "fn a() { x }"
+    result = scan(text)
+    assert [result.texts[k] for k in result.token_range(0, len(text))] == [
+        "fn", "a", "(", ")", "{", "x", "}"
+    ]  # fmt: skip
+    start = text.index("{")
+    # Half-open: a token starting at `start` is in, one starting at `end` is out.
+    assert [result.texts[k] for k in result.token_range(start, text.index("}"))] == ["{", "x"]
+    assert [result.texts[k] for k in result.token_range(start + 1, start + 3)] == ["x"]
+    assert list(result.token_range(start + 1, start + 2)) == []
+
+
+def test_after_an_unclosed_body_the_scan_resumes_at_the_left_margin() -> None:
+    # Indented code inside the damage is not taken for items; the next line that starts at
+    # column 1 with a doc, a keyword or other code is where items are found again (and a plain
+    # comment right above it attaches, as everywhere).
+    text = (
+        "fn broken() {\n    fn inner() {}\n    let s = (1,\n"
+        "// a plain comment at the margin\n/// Doc of after.\nfn after() {}\n"
+    )
+    result = scan(text)
+    assert rows(text) == [
+        ("fn", "after", "// a plain comment at the margin\n/// Doc of after.\nfn after() {}")
+    ]
+    assert "`{` of fn `broken` is never closed" in [p.message for p in result.problems]
+
+
+def test_visibility_and_qualifiers_are_kept() -> None:
+    text = 'pub fn a() {}\npub(crate) async fn b() {}\nunsafe extern "C" fn c() {}\nfn d() {}\n'
+    got = {it.name: (it.visibility, it.qualifiers) for it in scan(text).items}
+    assert got == {
+        "a": ("pub", ()),
+        "b": ("pub(crate)", ("async",)),
+        "c": ("", ("unsafe", 'extern "C"')),
+        "d": ("", ()),
+    }
+
+
+def test_a_text_ending_in_a_qualifier_is_no_item() -> None:
+    tails = ["pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe", "union"]
+    tails += ["static", "static mut", "macro_rules", "macro_rules!", "impl", "impl<T>", "fn"]
+    for tail in tails:
+        result = scan("fn a() {}\n" + tail)
+        assert [it.name for it in result.items] == ["a"], tail
+
+
+def test_contextual_keywords_make_items_only_before_a_name() -> None:
+    text = (
+        "union U { a: u8 }\nunion;\nunion! { a, b }\nconst { 1 }\n"
+        'const extern "C" fn f() {}\nconst unsafe fn g() {}\n'
+        "const async fn h() {}\nconst N: u8 = 1;\n"
+    )
+    got = [(it.kind, it.name, it.qualifiers) for it in scan(text).items]
+    assert got == [
+        ("union", "U", ()),
+        ("fn", "f", ("const", 'extern "C"')),
+        ("fn", "g", ("const", "unsafe")),
+        ("fn", "h", ("const", "async")),
+        ("const", "N", ()),
+    ]
+    assert scan(text).problems == []
+
+
+def test_doc_text_is_the_docs_without_their_markers() -> None:
+    text = (
+        "/// Line one.\r\n///Tight.\r\n///  Two spaces, one kept.\r\n/// Uses MAX\r\nfn f() {}\r\n"
+        "/**Tight block.*/\nfn g() {}\n/** First line\n * second line\n **/\nfn h() {}\n"
+    )
+    docs = {it.name: it.doc for it in scan(text).items}
+    assert docs == {
+        "f": "Line one.\nTight.\n Two spaces, one kept.\nUses MAX",
+        "g": "Tight block.",
+        "h": "First line\nsecond line",
+    }
+
+
+def test_a_comment_after_code_on_its_line_does_not_attach() -> None:
+    text = "fn a() {\n} // closes a\nfn b() {}\n"
+    assert rows(text)[-1] == ("fn", "b", "fn b() {}")
+
+
+def test_item_names() -> None:
+    text = (
+        "static mut COUNTER: u32 = 0;\nstatic PLAIN: u8 = 1;\n"
+        "impl<T> Tr for X<T> where T: Iterator<Item = Vec<u8>> {}\n"
+        "impl<T: Fn(u8) -> u8> S<T> {}\nimpl Tr for [u8; 3] {}\n"
+        "impl<A, B> From<(A, B)> for P<A> {}\nimpl Tr for fn(u8) -> u8 {}\n"
+        "impl  Spaced  for\n    Y {}\nmacro_rules! m { () => {} }\n"
+    )
+    assert [it.name for it in scan(text).items] == [
+        "COUNTER",
+        "PLAIN",
+        "Tr for X<T>",
+        "S<T>",
+        "Tr for [u8; 3]",
+        "From<(A, B)> for P<A>",
+        "Tr for fn(u8) -> u8",
+        "Spaced for Y",
+        "m",
+    ]
+
+
+def test_an_item_cut_off_at_the_end_is_reported() -> None:
+    for text, kind, name in [
+        ("struct S", "struct", "S"),
+        ("union U", "union", "U"),
+        ("macro_rules! m", "macro_rules", "m"),
+        ("static X: u8", "static", "X"),
+    ]:
+        result = scan("fn a() {}\n" + text)
+        assert [it.name for it in result.items] == ["a"]
+        assert [p.message for p in result.problems] == [
+            f"{kind} `{name}` has no closing `;` or `}}`"
+        ]
+
+
+def test_an_unclosed_macro_call_at_item_level_is_reported() -> None:
+    text = "fn a() {}\nm!(x,\nfn b() {}\n"
+    result = scan(text)
+    assert [it.name for it in result.items] == ["a", "b"]
+    assert [(p.line, p.message) for p in result.problems] == [(2, "`(` is never closed")]

@@ -232,9 +232,13 @@ def _timeout_claim(
             flags.add("loops")
     else:
         calls = [c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind == "fn"]
-        if not calls:
+        toks = ctx.fs.scan.texts[reg.lo : reg.hi]
+        if calls:
+            slots["future"] = calls[0].written
+        elif len(toks) == 1 and toks[0].isidentifier():
+            slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
+        else:
             return None
-        slots["future"] = calls[0].written
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
 
 

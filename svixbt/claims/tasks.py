@@ -244,6 +244,8 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             lo, hi = scan.starts[b.lo], scan.starts[b.hi - 1] + len(scan.texts[b.hi - 1])
             slots = {"mech": mech.written, "futures": codes(scan.text[lo:hi])}
             flags = {"collection"}
+        if len(branches) == 2:
+            flags.add("two")  # "both", not "all two"
         out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)

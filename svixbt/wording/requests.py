@@ -21,6 +21,7 @@ __all__ = [
     "FRAMES",
     "STYLE_WORDS",
     "PREMISE",
+    "BARE_FRAMES",
 ]
 
 STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
@@ -475,6 +476,9 @@ PREMISE: tuple[Row, ...] = (
     _r("timeout",
        "Each call to {future} should give up after {dur}.",
        when="in-loop", needs="future dur"),
+    _r("timeout",
+       "It should stop waiting for {future} after {dur} ({arg}).",
+       unless="in-loop async-block", needs="future dur"),
     _r("retry_with",
        "It should retry through {ctor} with {schedule}.",
        ),
@@ -707,6 +711,10 @@ CRITERIA: tuple[Row, ...] = (
        "no attempt may take longer than {dur}",
        when="in-loop", needs="dur"),
     _r("timeout",
+       "bound the wait for {future} with {mech}, at {dur}",
+       "never wait on {future} longer than {dur}",
+       unless="in-loop async-block", needs="future dur"),
+    _r("timeout",
        "bound the whole wait with {arg}",
        "put one deadline on all attempts together",
        when="async-block"),
@@ -818,6 +826,10 @@ CRITERIA: tuple[Row, ...] = (
        "a line at {level} level, {message:quote}, in {arm}",
        when="in-arm", unless="guarded err-arm", needs="message"),
     _r("log",
+       "in {arm}, log {message:quote} at {level} level",
+       "the {arm} arm logs {message:quote} ({level})",
+       when="err-arm in-arm", unless="guarded", needs="message"),
+    _r("log",
        "log {message:quote} when the loop ends",
        "say {message:quote} ({level}) on the way out",
        when="after-loop", unless="guarded in-arm", needs="message"),
@@ -871,8 +883,17 @@ FRAMES: dict[str, tuple[str, ...]] = {
     "refactor": (
         "{open} {refactor}. {ask}\n\n{keep}\n{bullets}",
         "{open} {refactor}.\n\n{keep}\n{bullets}",
-        "{open} {ask} The plan: {refactor}.\n\n{keep}\n{bullets}",
+        "{open} {ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
     ),
+}
+
+# A request whose premise sentence is its only requirement: no list under it.
+BARE_FRAMES: dict[str, tuple[str, ...]] = {
+    "github-issue": ("### {title}\n\n{ask} {why}", "### {title}\n\n{why} {ask}"),
+    "infra-requirement": ("{head} {ask} {why}", "{head}\n\n{ask}"),
+    "internal-request": ("{hello} {ask} {close}", "{hello} {why} {ask} {close}"),
+    "incident-follow-up": ("{open} {symptom}. {ask}", "{open}\n\n{ask} Context: {symptom}."),
+    "refactor": ("{open} {refactor}. {ask}", "{open} {ask} The plan: {refactor_lc}."),
 }
 
 STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {

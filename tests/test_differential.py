@@ -11,25 +11,23 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import require_corpus  # noqa: E402
 from treesitter_ref import Span, extract  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("SVIXBT_CORPUS", ROOT / "corpus"))
-MIN_IOU = 0.999
-SHOW_DIFFS = 25
+from svixbt.scanner import ITEM_KINDS  # noqa: E402
 
-# Only the corpus test depends on the download; the reference's own unit test always runs.
-needs_corpus = pytest.mark.skipif(
-    not (CORPUS / ".done").exists(),
-    reason=f"no real-crate corpus at {CORPUS} (run `make corpus`; CI does this before `make test`)",
-)
+SHOW_DIFFS = 25
+# Files left out of the comparison (tree-sitter parse errors, BOM, not UTF-8). Today: 0 of 729.
+# tree-sitter-rust lags rustc's syntax, so a newer crate or grammar may reject a file or two; more
+# than that means the comparison is quietly shrinking and has to be looked at, not waved through.
+MAX_EXCLUDED_FILES = 2
 
 
 # --- the reference itself --------------------------------------------------------------------
@@ -257,6 +255,7 @@ class Diff:
 @dataclass
 class Report:
     crates: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    kinds: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     diffs: list[Diff] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -331,14 +330,14 @@ def _crate_of(rel: Path) -> str:
     return parts[0]
 
 
-def _run_corpus() -> Report:
+def _run_corpus(corpus: Path) -> Report:
     from svixbt.scanner import scan_text
 
     report = Report()
-    for path in sorted(CORPUS.rglob("*.rs")):
+    for path in sorted(corpus.rglob("*.rs")):
         if not path.is_file():
             continue
-        rel = path.relative_to(CORPUS)
+        rel = path.relative_to(corpus)
         crate = _crate_of(rel)
         tally = report.crates[crate]
         raw = path.read_bytes()
@@ -361,6 +360,9 @@ def _run_corpus() -> Report:
         tally.ref += len(want)
         tally.ours += len(got)
         tally.both += len(both)
+        for what, spans in (("ref", want), ("ours", got), ("both", both)):
+            for kind, count in Counter(span[0] for span in spans).items():
+                setattr(report.kinds[kind], what, getattr(report.kinds[kind], what) + count)
         if want != got:
             report.diffs.extend(_pair_diffs(str(rel), raw, want - got, got - want))
     return report
@@ -375,13 +377,15 @@ def _fmt_diff(d: Diff) -> str:
     return "\n".join(lines)
 
 
-@needs_corpus
 def test_items_match_tree_sitter_on_corpus() -> None:
-    report = _run_corpus()
+    report = _run_corpus(require_corpus())
     total = report.total()
     summary = report.table()
     if report.skipped:
         summary += "\nnot compared: " + ", ".join(f"{k}={v}" for k, v in report.skipped.items())
+    summary += "\nper kind: " + ", ".join(
+        f"{k} {t.both}/{t.ref}/{t.ours}" for k, t in sorted(report.kinds.items())
+    )
     if report.diffs:
         summary += f"\ndifferences ({len(report.diffs)}): {report.kinds_of_diff()}"
     print("\n" + summary)
@@ -392,6 +396,13 @@ def test_items_match_tree_sitter_on_corpus() -> None:
             for d in report.diffs:
                 fh.write(json.dumps(d.__dict__, ensure_ascii=False) + "\n")
 
+    excluded = total.skipped + sum(report.skipped.values())
+    assert excluded <= MAX_EXCLUDED_FILES, f"{excluded} files not compared\n{summary}"
     assert total.files - total.skipped > 0, "no corpus file parsed cleanly; corpus broken?"
+    # Every kind SPEC lists is in the corpus, so no kind's check below is vacuous; the corpus has
+    # no `union`, which EDGE_CASES compare instead.
+    assert set(ITEM_KINDS) - {"union"} <= {k for k, t in report.kinds.items() if t.ref}, summary
+    # Exact agreement per kind: an overall ratio would hide every `static` (9 in the corpus) wrong.
     shown = "\n".join(_fmt_diff(d) for d in report.diffs[:SHOW_DIFFS])
-    assert total.iou >= MIN_IOU, f"item IoU {total.iou:.5f} < {MIN_IOU}\n{summary}\n{shown}"
+    wrong = {k: f"{t.iou:.5f}" for k, t in report.kinds.items() if not t.ref == t.ours == t.both}
+    assert not wrong, f"item IoU below 1.0 for {wrong}\n{summary}\n{shown}"

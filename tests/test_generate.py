@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import assert_code_is_slices
 
 from svixbt.checks import validate_file
 from svixbt.generate import GenerateReport, bundled_sample, generate
+from svixbt.phrasing import STYLES
 from svixbt.pipeline import scan_file
 from svixbt.records import dumps, split_assistant
+from svixbt.rules import STRONG_TAGS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,11 +62,33 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return run(tmp_path_factory.mktemp("mixed"), [FIXTURES / "mixed_db.rs"])
 
 
-def test_sample_yields_enough_records(sample: Run) -> None:
+def _background_fns(path: Path) -> set[str]:
+    """Non-test fns with background-task mechanics of their own (a candidate tag, SPEC)."""
+    fs = scan_file(path)
+    return {
+        it.name
+        for i, it in enumerate(fs.items)
+        if it.kind == "fn" and not it.is_test and {h.tag for h in fs.own_hits(i)} & STRONG_TAGS
+    }
+
+
+def test_sample_gives_every_background_fn_an_example(sample: Run) -> None:
     assert sample.report.used_sample is True
-    assert len(sample.records) >= 8
-    assert sample.report.written == len(sample.records)
     assert sample.report.files[0].rejected == []
+    assert sample.report.written == len(sample.records) == len(sample.rows)
+    assert _background_fns(bundled_sample()) == {"nap", "stale_attempt_pruner_loop"}
+    assert _background_fns(bundled_sample()) <= {row["item"] for row in sample.rows}
+    # Each record is a different example: no item is written twice with the same focus.
+    keys = [(row["item"], row["focus"]) for row in sample.rows]
+    assert len(set(keys)) == len(keys)
+
+
+def test_every_background_fn_of_a_worker_pool_gets_an_example(tmp_path: Path) -> None:
+    # SPEC: a file with few blocks still gets an example for each of them.
+    pool = run(tmp_path, [FIXTURES / "worker_pool.rs"])
+    fns = _background_fns(FIXTURES / "worker_pool.rs")
+    assert len(fns) == 7
+    assert fns <= {row["item"] for row in pool.rows}
 
 
 def test_every_record_validates_against_the_sample(sample: Run) -> None:
@@ -109,6 +134,7 @@ def test_every_seed_writes_the_same_examples(tmp_path: Path) -> None:
 def test_manifest_rows(sample: Run) -> None:
     src = bundled_sample()
     sha = hashlib.sha256(src.read_bytes()).hexdigest()
+    fs = scan_file(src)
     lines = sample.out.read_text(encoding="utf-8").splitlines()
     assert len(sample.rows) == len(sample.records)
     for n, (row, line) in enumerate(zip(sample.rows, lines, strict=True), 1):
@@ -116,25 +142,31 @@ def test_manifest_rows(sample: Run) -> None:
         assert row["record_sha256"] == hashlib.sha256(line.encode()).hexdigest()
         assert Path(row["source"]) == src
         assert row["source_sha256"] == sha
-        assert row["focus"] and isinstance(row["focus"], str)
-        assert row["style"] and isinstance(row["style"], str)
-        assert row["rules"] and all(isinstance(x, str) for x in row["rules"])
-        assert row["slices"]
-        for s in row["slices"]:
-            assert 1 <= s["start_line"] <= s["end_line"]
+        assert isinstance(row["focus"], str) and row["focus"]
+        assert row["style"] in STYLES
         assert any(s["kind"] == "fn" and s["name"] == row["item"] for s in row["slices"])
+        # The rules named are real rules that hit inside the code this record ships.
+        shipped = {(s["start_byte"], s["end_byte"]) for s in row["slices"]}
+        hit = {
+            h.rule
+            for i, it in enumerate(fs.items)
+            if (it.start_byte, it.end_byte) in shipped
+            for h in fs.hits[i]
+        }
+        assert row["rules"], row["item"]
+        assert set(row["rules"]) <= hit, (row["item"], set(row["rules"]) - hit)
+    assert len({row["style"] for row in sample.rows}) > 1, "every request in one style"
 
 
 def test_manifest_slices_locate_the_code(sample: Run) -> None:
-    text = bundled_sample().read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
+    raw = bundled_sample().read_bytes()
     for row, code in zip(sample.rows, sample.codes, strict=True):
+        assert_code_is_slices(code, raw, row["slices"])
         for s in row["slices"]:
-            chunk = "".join(lines[s["start_line"] - 1 : s["end_line"]]).rstrip("\n")
-            assert chunk in code, (row["item"], s)
-            if "start_byte" in s:
-                raw = text.encode()[s["start_byte"] : s["end_byte"]].decode()
-                assert raw in code
+            # The line range is the byte range's: where it starts and how many lines it spans.
+            piece = raw[s["start_byte"] : s["end_byte"]]
+            assert s["start_line"] == raw[: s["start_byte"]].count(b"\n") + 1, s
+            assert s["end_line"] == s["start_line"] + piece.count(b"\n"), s
 
 
 def test_every_record_has_exact_keys_and_shape(sample: Run) -> None:
@@ -180,7 +212,7 @@ def test_every_non_test_fn_of_the_sample_in_some_code_block(sample: Run) -> None
     assert set(_non_test_fns(bundled_sample())) <= _fns_in_code(sample.codes)
 
 
-def test_cli_generate_without_path_uses_bundled_sample(tmp_path: Path) -> None:
+def test_cli_generate_without_path_uses_bundled_sample(sample: Run, tmp_path: Path) -> None:
     out = tmp_path / "cli.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
@@ -193,9 +225,9 @@ def test_cli_generate_without_path_uses_bundled_sample(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "bundled sample" in proc.stderr
-    n = len(out.read_text(encoding="utf-8").splitlines())
-    assert n >= 8
-    assert f"wrote {n} example(s) to {out}" in proc.stdout
+    # The CLI is the library: the very records a library run on the sample writes.
+    assert out.read_bytes() == sample.out.read_bytes()
+    assert f"wrote {len(sample.records)} example(s) to {out}" in proc.stdout
 
 
 # -- a file mixing db models, a migration and OpenAPI with one background task ---------------

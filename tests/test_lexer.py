@@ -8,7 +8,6 @@ to ``code_of_type`` of Pygments' token types.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pygments.token import Comment, Error, Name
+from support import corpus_files, require_corpus
 
 from svixbt import lexer
 from svixbt.lexer import (
@@ -29,7 +29,6 @@ from svixbt.lexer import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("SVIXBT_CORPUS", ROOT / "corpus"))
 SOURCES = sorted((ROOT / "tests" / "fixtures").glob("*.rs")) + sorted(
     (ROOT / "svixbt" / "data").glob("*.rs")
 )
@@ -85,9 +84,9 @@ def test_fast_path_matches_pygments_on_fixtures(path: Path) -> None:
     assert_same(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.skipif(not (CORPUS / ".done").exists(), reason="no corpus (run `make corpus`)")
 def test_fast_path_matches_pygments_on_corpus_sample() -> None:
-    files = sorted(p for p in CORPUS.rglob("*.rs") if p.is_file())
+    require_corpus()
+    files = corpus_files()
     assert len(files) > 100
     for path in random.Random(20240601).sample(files, 100):
         text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")

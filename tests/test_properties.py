@@ -11,7 +11,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -22,24 +21,38 @@ from svixbt.records import manifest_path_for, read_jsonl, split_assistant
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fuzz"))
 from fuzz_scanner import check_scan, check_tokens  # noqa: E402
+from support import assert_code_is_slices, corpus_files, require_corpus  # noqa: E402
+
+CORPUS_SEEDS = 40
 
 
-def _corpus_seeds(limit: int = 40, max_bytes: int = 40_000) -> list[Path]:
+def _corpus_seeds(limit: int = CORPUS_SEEDS, max_bytes: int = 40_000) -> list[Path]:
     """A fixed, spread-out sample of real crate files from `make corpus`, when present.
 
     Mutating real code that nobody here wrote reaches shapes our own fixtures do not have.
     """
-    files = sorted(p for p in (ROOT / "corpus").rglob("*.rs") if p.stat().st_size <= max_bytes)
+    files = [p for p in corpus_files() if p.stat().st_size <= max_bytes]
     step = max(1, len(files) // limit)
     return files[::step][:limit]
 
 
-SEEDS = [
+OWN_SEEDS = [
     ROOT / "svixbt" / "data" / "sample_cleaner.rs",
     *sorted((ROOT / "tests" / "fixtures").glob("*.rs")),
-    *_corpus_seeds(),
 ]
+SEEDS = [*OWN_SEEDS, *_corpus_seeds()]
 SEED_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in SEEDS]
+OWN_TEXTS = [p.read_text(encoding="utf-8") for p in OWN_SEEDS]
+
+
+def test_mutation_seeds_include_the_corpus() -> None:
+    # Without the corpus the property tests below still run, on our own files alone; this is the
+    # test that says so (a skip, or a failure under SVIXBT_REQUIRE_CORPUS=1).
+    corpus = require_corpus()
+    from_corpus = [p for p in SEEDS if corpus in p.parents]
+    assert len(from_corpus) == CORPUS_SEEDS
+    assert len({p.parent for p in from_corpus}) > 10, "seeds should be spread over the corpus"
+
 
 # Fragments that matter to a brace-balancing scanner: brackets, quotes, comment and raw-string
 # openers and closers, item keywords, attributes, and line endings of both kinds.
@@ -162,6 +175,9 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @example("fn a() {}\n/* /* */")
 @example("}}}fn a() {}")
 @example("\ufefffn a() {}")
+@example("fn s{)")  # mismatched closers: what they do is pinned in test_scanner.py
+@example("fn a() {}\nfn s{ x) }\nfn b() {}\n")
+@example("fn s() { ] }")
 def test_scanner_spans_are_well_formed(text: str) -> None:
     check_scan(text)
 
@@ -184,25 +200,46 @@ def test_pygments_lexer_covers_the_text(text: str) -> None:
     assert pos == len(text)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(mutated(), rust_ish))
-def test_generate_never_raises_and_writes_exact_slices(text: str) -> None:
+def _generate_exact(raw: bytes) -> int:
+    """``generate`` one file of bytes ``raw``; every record's code must be exactly the slices its
+    manifest row names. Returns the number of records written."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "input.rs"
-        src.write_bytes(text.encode("utf-8"))
+        src.write_bytes(raw)
         out = Path(tmp) / "out.jsonl"
         rep = generate([src], out, with_crate=False)
         recs = read_jsonl(out)
-        assert len(recs) == rep.written
-        raw = src.read_bytes()
-        for rec, row in zip(recs, read_jsonl(manifest_path_for(out)), strict=True):
+        rows = read_jsonl(manifest_path_for(out))
+        assert len(recs) == len(rows) == rep.written
+        for rec, row in zip(recs, rows, strict=True):
             parts = split_assistant(rec["messages"][2]["content"])
             assert parts is not None
-            for s in row["slices"]:
-                if "start_byte" in s:
-                    assert raw[s["start_byte"] : s["end_byte"]].decode("utf-8") in parts[1]
+            assert_code_is_slices(parts[1], raw, row["slices"])
+        return rep.written
 
 
-@pytest.mark.parametrize("text", ["fn s{)", "fn a() {}\nfn s{ x) }\nfn b() {}\n", "fn s() { ] }"])
-def test_mismatched_closer_does_not_end_a_body(text: str) -> None:
-    check_scan(text)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated(), rust_ish))
+def test_generate_never_raises_and_writes_exact_slices(text: str) -> None:
+    # Most of these inputs are too damaged to hold a background task, so most write nothing; the
+    # test below is the one where every input writes records.
+    _generate_exact(text.encode("utf-8"))
+
+
+@st.composite
+def damaged_tail(draw: st.DrawFn) -> bytes:
+    """One of our own files intact, then damage after its last item (random fragments or a
+    mutated file), in LF or CRLF, with or without a BOM."""
+    text = draw(st.sampled_from(OWN_TEXTS)) + "\n" + draw(st.one_of(rust_ish, mutated()))
+    if draw(st.booleans()):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    bom = b"\xef\xbb\xbf" if draw(st.booleans()) else b""
+    return bom + text.encode("utf-8")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_tail())
+def test_generate_writes_exact_slices_before_damage(raw: bytes) -> None:
+    # Items that close before the damage are still found (SPEC, "Bad input"), so each of these
+    # files writes records, and each record's code is exactly its manifest slices.
+    assert _generate_exact(raw) > 0

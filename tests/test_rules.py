@@ -535,12 +535,30 @@ def test_rule_table_is_well_formed() -> None:
 
 @pytest.mark.parametrize("rule_id", sorted(FIXTURES))
 def test_rule_hits(rule_id: str) -> None:
-    hit, _ = FIXTURES[rule_id]
-    found = hits_of(hit)
-    assert rule_id in {h.rule for h in found}
-    tag = rule_by_id(rule_id).tag
-    assert all(h.tag == rule_by_id(h.rule).tag for h in found)
-    assert tag in {h.tag for h in found}
+    src, _ = FIXTURES[rule_id]
+    scan = scan_text(src)
+    item = subject(scan)
+    rule = rule_by_id(rule_id)
+    mine = [h for h in hits_of(src) if h.rule == rule_id]
+    assert mine
+    for h in mine:
+        # A hit points at its evidence: in the item (its attributes, for an attribute rule), on
+        # the right line, with the text found there.
+        lo, hi = (
+            (item.start, item.keyword_start)
+            if rule.matcher == "attr"
+            else (item.keyword_start, item.end)
+        )
+        assert lo <= h.offset < hi, h
+        assert h.line == src.count("\n", 0, h.offset) + 1, h
+        if rule.matcher == "string":
+            assert h.text in scan.texts[scan.starts.index(h.offset)], h
+        elif rule.matcher == "attr":
+            assert any(src.startswith(a, h.offset) and h.text in a for a in item.attrs), h
+        elif rule.matcher == "err_arm":
+            assert h.text == "Err(..) =>" and src.startswith("Err(", h.offset), h
+        else:
+            assert src.startswith(h.text, h.offset), h
 
 
 @pytest.mark.parametrize(

@@ -63,3 +63,16 @@ def assert_code_is_slices(code: str, raw: bytes, slices: list[dict[str, Any]]) -
         assert sep is not None, f"slices {k} and {k + 1} are not joined as SPEC says"
         pos += len(sep)
     assert pos == len(code), f"the code has {len(code) - pos} characters after the last slice"
+
+
+def cli_env() -> dict[str, str]:
+    """Environment for running `python -m svixbt` in a subprocess: the package of this tree (not
+    whatever is installed), so a mutation run tests its mutant through the CLI too. mutmut's
+    coverage pass ("stats") records calls in its own process only, and its recorder needs the
+    project's config, which a subprocess in a temporary directory cannot find: that pass runs
+    the subprocess on unmutated code."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if env.get("MUTANT_UNDER_TEST") == "stats":
+        del env["MUTANT_UNDER_TEST"]
+    return env

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import assert_code_is_slices
+from support import assert_code_is_slices, cli_env
 
 import svixbt.generate as gen
 from svixbt.cli import EXIT_CODES
@@ -28,15 +28,12 @@ SAMPLE = ROOT / "svixbt" / "data" / "sample_cleaner.rs"
 
 
 def svixbt(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    # The CLI of this tree, not whatever `svixbt` is installed (mutation runs test a copy of it).
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path}
     return subprocess.run(
         [sys.executable, "-m", "svixbt", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env=cli_env(),
         timeout=120,
     )
 

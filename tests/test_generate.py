@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import assert_code_is_slices
+from support import assert_code_is_slices, cli_env
 
 from svixbt.checks import validate_file
 from svixbt.generate import GenerateReport, bundled_sample, generate
@@ -214,13 +213,12 @@ def test_every_non_test_fn_of_the_sample_in_some_code_block(sample: Run) -> None
 
 def test_cli_generate_without_path_uses_bundled_sample(sample: Run, tmp_path: Path) -> None:
     out = tmp_path / "cli.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "svixbt", "generate", "-o", str(out)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=env,
+        env=cli_env(),
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr

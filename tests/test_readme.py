@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
+
+from support import UPDATE_GOLDEN
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -37,7 +38,7 @@ def test_readme_example_is_the_golden_first_record() -> None:
     block = re.search(re.escape(START) + r".*?" + re.escape(END), text, re.S)
     assert block is not None, "README lost its example markers"
     fresh = render_example()
-    if os.environ.get("SVIXBT_UPDATE_GOLDEN"):
+    if UPDATE_GOLDEN:
         README.write_text(text.replace(block.group(0), fresh), encoding="utf-8")
         return
     assert block.group(0) == fresh, "README example is stale; run `make golden`"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from svixbt.checks import (
     REQUEST_MAX_JACCARD,
     THINK_MAX_JACCARD,
+    Variety,
     code_slices,
     grounding_errors,
     jaccard,
@@ -106,25 +108,28 @@ def _fenced_request(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "error"),
     [
-        _reordered,
-        _extra_key,
-        _extra_message_key,
-        _wrong_role,
-        _system_one_char,
-        _system_trailing_space,
-        _no_think_tags,
-        _no_blank_after_think,
-        _empty_think,
-        _nested_think,
-        _wrong_type,
-        _two_messages,
-        _fenced_request,
+        (_reordered, "keys must be exactly type, messages in that order"),
+        (_extra_key, "keys must be exactly type, messages in that order"),
+        (_extra_message_key, "message 1 must have exactly role, content"),
+        (_wrong_role, "message 1 role must be 'user'"),
+        (_system_one_char, "system text is not verbatim"),
+        (_system_trailing_space, "system text is not verbatim"),
+        (_no_think_tags, "assistant content must be '<think>"),
+        (_no_blank_after_think, "assistant content must be '<think>"),
+        (_empty_think, "think and code must both be non-empty"),
+        (_nested_think, "nested think tag"),
+        (_wrong_type, '"type" must be "chatml"'),
+        (_two_messages, "exactly 3 messages"),
+        (_fenced_request, "request contains a code fence"),
     ],
+    ids=lambda x: x.__name__.strip("_") if callable(x) else "",
 )
-def test_schema_errors_flag_damage(damage: Any) -> None:
-    assert schema_errors(damage(copy.deepcopy(good())))
+def test_schema_errors_flag_damage(damage: Any, error: str) -> None:
+    # Each damage is reported once, by the check for it, not by some other check's side effect.
+    errs = schema_errors(damage(copy.deepcopy(good())))
+    assert len(errs) == 1 and error in errs[0], errs
 
 
 def test_schema_errors_on_non_object() -> None:
@@ -263,7 +268,9 @@ def test_backticked_call_and_macro_forms_accepted() -> None:
 
 def test_identifier_in_context_accepted() -> None:
     text = ["Launch it from `start_workers`."]
-    assert grounding_errors(text, GCODE)
+    assert grounding_errors(text, GCODE) == [
+        "`start_workers` is not in the code, its file or its crate"
+    ]
     assert grounding_errors(text, GCODE, context="fn start_workers() {}") == []
 
 
@@ -317,9 +324,44 @@ def test_jaccard() -> None:
     assert jaccard(set(), a) == 0.0
 
 
-def test_thresholds() -> None:
-    assert REQUEST_MAX_JACCARD == 0.5
-    assert THINK_MAX_JACCARD == 0.6
+def _words(n: int, shared: int) -> tuple[str, str]:
+    """Two texts of ``n`` distinct words each whose first ``shared`` words are the same: their
+    trigram Jaccard is (shared - 2) / (2 * (n - 2) - (shared - 2))."""
+    a = [f"a{i}" for i in range(n)]
+    return " ".join(a), " ".join(a[:shared] + [f"b{i}" for i in range(n - shared)])
+
+
+@pytest.mark.parametrize(
+    ("n", "shared", "flagged"),
+    [
+        (14, 10, False),  # 8/16 = 0.5 exactly: alike, not near duplicates
+        (12, 9, True),  # 7/13 = 0.54
+    ],
+)
+def test_request_near_duplicate_threshold(n: int, shared: int, flagged: bool) -> None:
+    a, b = _words(n, shared)
+    v = Variety()
+    v.add(a, "one think about shutdown", "r1")
+    errs = v.errors(b, "another think entirely, on batching")
+    assert errs == (
+        [f"request is a near duplicate of r1 (Jaccard {7 / 13:.2f} > 0.5)"] if flagged else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "shared", "flagged"),
+    [
+        (12, 9, False),  # 7/13 = 0.54: a near-duplicate request, an acceptable think
+        (14, 11, False),  # 9/15 = 0.6 exactly
+        (12, 10, True),  # 8/12 = 0.67
+    ],
+)
+def test_think_near_duplicate_threshold(n: int, shared: int, flagged: bool) -> None:
+    a, b = _words(n, shared)
+    v = Variety()
+    v.add("one request about shutdown", a, "r1")
+    errs = v.errors("another request entirely, on batching", b)
+    assert errs == (["think is a near duplicate of r1 (Jaccard 0.67 > 0.6)"] if flagged else [])
 
 
 REQ_A = (
@@ -430,15 +472,24 @@ def test_record_errors_flags_a_pasted_code_line() -> None:
     assert record_errors("Please add a cleanup fn to the worker.", "think", code, None) == []
 
 
-def test_variety_is_shared_by_generate_and_validate() -> None:
-    from svixbt.checks import Variety
+def test_variety_is_shared_by_generate_and_validate(tmp_path: Path) -> None:
+    # Appending seed 1's records to seed 0's: generate refuses the near duplicates. Validating the
+    # two runs' records together flags exactly the ones generate refused.
+    from svixbt.generate import generate
+    from svixbt.records import read_jsonl
 
-    v = Variety()
-    v.add("Make the cleaner sleep twelve hours between short passes please", "a b c d e", "r1")
-    assert v.errors(
-        "Make the cleaner sleep twelve hours between short passes please", "x y z w"
-    ) == ["request duplicates r1"]
-    assert v.errors("Something entirely different about shutdown handling here", "x y z w") == []
+    out, alone = tmp_path / "both.jsonl", tmp_path / "seed1.jsonl"
+    first = generate(None, out, seed=0, with_crate=False).written
+    appended = generate(None, out, seed=1, append=True, with_crate=False)
+    generate(None, alone, seed=1, with_crate=False)
+    seed1 = read_jsonl(alone)
+    assert appended.files[0].rejected and len(seed1) > appended.written
+
+    rep = validate_records(read_jsonl(out)[:first] + seed1)
+    flagged = {int(e.split(":")[0].removeprefix("record ")) - first - 1 for e in rep.errors}
+    kept = [r for i, r in enumerate(seed1) if i not in flagged]
+    assert len(flagged) == len(appended.files[0].rejected)
+    assert kept == read_jsonl(out)[first:]
 
 
 def test_cap_first_never_capitalises_an_identifier() -> None:

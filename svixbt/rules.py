@@ -12,7 +12,8 @@ Matcher kinds:
 - ``string``: a string literal whose content matches the pattern (searched).
 - ``token``: a token whose text equals the pattern, outside strings and comments.
 - ``loop_await``: a ``loop``/``while`` whose body awaits something.
-- ``err_arm``: a ``match`` arm on ``Err(..) =>``.
+- ``err_arm``: a ``match`` arm ``Name(..) =>`` (or ``Name(..) if .. =>``) whose constructor name
+  fully matches the pattern (``Err``).
 - ``attr``: an attribute of the item matching the pattern (searched).
 """
 
@@ -35,7 +36,6 @@ __all__ = [
     "item_hits",
     "hits_per_item",
     "STRONG_TAGS",
-    "EXCLUDE_TAGS",
     "rule_by_id",
 ]
 
@@ -136,8 +136,6 @@ STRONG_TAGS = frozenset(
         "retry-backoff",
     }
 )
-# Database-only and OpenAPI-only work belongs to a sibling profile.
-EXCLUDE_TAGS = frozenset({"db-model", "migration", "openapi"})
 
 
 def rule_by_id(rule_id: str) -> Rule:
@@ -229,13 +227,15 @@ class _Interesting(dict[str, bool]):
     def __init__(self, plan: _Plan) -> None:
         super().__init__()
         self.ident_pre = plan.ident_pre
+        self.err_pre = plan.err_pre
         self.string_pre = plan.string_pre
-        self.always = frozenset({"(", "!", "Err", "loop", "while", *plan.tokens})
+        self.always = frozenset({"(", "!", "loop", "while", *plan.tokens})
 
     def __missing__(self, t: str) -> bool:
         hit = (
             t in self.always
             or self.ident_pre(t) is not None
+            or self.err_pre(t) is not None
             # String rules act on string tokens only, and those hold a quote.
             or (
                 self.string_pre is not None
@@ -262,7 +262,8 @@ class _Plan:
     string_pre: Callable[[str], re.Match[str] | None] | None
     tokens: dict[str, Rule]
     loops: list[tuple[Rule, re.Pattern[str]]]
-    errs: list[Rule]
+    errs: list[tuple[Rule, re.Pattern[str]]]
+    err_pre: Callable[[str], re.Match[str] | None]
     attrs: list[tuple[Rule, re.Pattern[str]]]
     interesting: _Interesting | None = None
 
@@ -281,6 +282,7 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
         calls = _by_matcher("call", rules)
         methods = _by_matcher("method", rules)
         strings = _by_matcher("string", rules)
+        errs = _by_matcher("err_arm", rules)
         plan = _Plan(
             idents=idents,
             ident_pre=_prefilter(idents).fullmatch,
@@ -292,7 +294,8 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
             string_pre=_prefilter(strings).search if strings else None,
             tokens={r.pattern: r for r in rules if r.matcher == "token"},
             loops=_by_matcher("loop_await", rules),
-            errs=[r for r in rules if r.matcher == "err_arm"],
+            errs=errs,
+            err_pre=_prefilter(errs).fullmatch,
             attrs=_by_matcher("attr", rules),
         )
         plan.interesting = _Interesting(plan)
@@ -318,7 +321,8 @@ def match_tokens(
     calls, call_pre = plan.calls, plan.call_pre
     methods, method_pre = plan.methods, plan.method_pre
     strings, string_pre = plan.strings, plan.string_pre
-    tokens, loops, errs = plan.tokens, plan.loops, plan.errs
+    tokens, loops = plan.tokens, plan.loops
+    errs, err_pre = plan.errs, plan.err_pre
     interesting = plan.interesting
     assert interesting is not None
     hits: list[Hit] = []
@@ -336,9 +340,10 @@ def match_tokens(
                 for rule, rx in idents:
                     if rx.fullmatch(t):
                         add(rule, k, t)
-            if t == "Err" and errs and _err_arm(texts, k):
-                for rule in errs:
-                    add(rule, k, "Err(..) =>")
+            if err_pre(t) and _err_arm(texts, k):
+                for rule, rx in errs:
+                    if rx.fullmatch(t):
+                        add(rule, k, f"{t}(..) =>")
             elif (t == "loop" or t == "while") and loops:
                 for rule, rx in loops:
                     if rx.fullmatch(t) and _body_awaits(scan, k, match):

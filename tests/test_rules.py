@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.pipeline import scan_source
-from svixbt.rules import RULES, Hit, match_item, rule_by_id
+from svixbt.rules import RULES, Hit, Rule, match_item, rule_by_id
 from svixbt.scanner import Item, ScanResult, scan_text
 from svixbt.sources import SourceFile
 from svixbt.symbols import use_map
@@ -691,3 +691,18 @@ def test_maybe_sized_bound_is_not_error_propagation() -> None:
 def test_fn_local_use_resolves() -> None:
     src = "async fn subject(d: Duration) {\n    use tokio::time::sleep;\n    sleep(d).await;\n}\n"
     assert "tokio-sleep" in rule_ids(src)
+
+
+def test_err_arm_pattern_names_the_constructor() -> None:
+    # The pattern of an `err_arm` rule is the arm's constructor name, matched in full.
+    timeout_arm = Rule("timeout-arm", "timeout", "an arm on Elapsed(..)", "err_arm", r"Elapsed")
+    src = (
+        "fn subject(r: R) -> u8 {\n    match r {\n        Elapsed(_) => 1,\n"
+        "        Err(e) => 2,\n        ElapsedMore(_) => 3,\n        _ => 0,\n    }\n}\n"
+    )
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(timeout_arm, rule_by_id("error-match-err")))
+    assert [(h.rule, h.text, h.line) for h in hits] == [
+        ("timeout-arm", "Elapsed(..) =>", 3),
+        ("error-match-err", "Err(..) =>", 4),
+    ]

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate, compress
 
 from .lexer import significant_tokens
@@ -114,10 +115,7 @@ class ScanResult:
     match: list[int] = field(repr=False, default_factory=list)  # bracket partner per token
 
     def line_of(self, offset: int) -> int:
-        return bisect_right(self.newlines, offset - 1) + 1
-
-    def slice(self, item: Item | UseDecl) -> str:
-        return self.text[item.start : item.end]
+        return _line_of(self.newlines, offset)
 
     def token_range(self, start: int, end: int) -> range:
         """Indices of the significant tokens lying within ``[start, end)``."""
@@ -144,9 +142,8 @@ class _Scan:
         self.texts = texts
         self.n = len(codes)
         self.newlines = _newlines(text)
-        self.problems: list[Problem] = []
-        self._ascii = text.isascii()
-        self._last_byte = (0, 0)  # (character offset, byte offset) of the last problem
+        # (character offset, message) of each problem; made `Problem`s once byte offsets are known.
+        self.problems: list[tuple[int, str]] = []
         self.items: list[Item] = []
         self.uses: list[UseDecl] = []
         self.match = self._match_brackets()
@@ -154,24 +151,12 @@ class _Scan:
     # -- positions -------------------------------------------------------------------------------
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.newlines, offset - 1)
-        line_start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - line_start + 1
+        line = _line_of(self.newlines, offset)
+        line_start = self.newlines[line - 2] + 1 if line > 1 else 0
+        return line, offset - line_start + 1
 
     def problem(self, offset: int, message: str) -> None:
-        line, col = self.line_col(offset)
-        self.problems.append(Problem(message, line, col, self.byte_at(offset)))
-
-    def byte_at(self, offset: int) -> int:
-        """UTF-8 byte offset of a character offset; linear over a file's (mostly rising) calls."""
-        if self._ascii:
-            return offset
-        last, byte = self._last_byte
-        if offset < last:
-            last, byte = 0, 0
-        byte += len(self.text[last:offset].encode("utf-8", "surrogatepass"))
-        self._last_byte = (offset, byte)
-        return byte
+        self.problems.append((offset, message))
 
     # -- brackets --------------------------------------------------------------------------------
 
@@ -606,6 +591,11 @@ class _Scan:
         return start
 
 
+def _line_of(newlines: list[int], offset: int) -> int:
+    """1-based line of a character offset, given the offsets of every newline."""
+    return bisect_right(newlines, offset - 1) + 1
+
+
 def _newlines(text: str) -> list[int]:
     """Offsets of every newline in ``text``, ascending."""
     # Each line but the last ends in a newline: offsets are the running sums of (length + 1), less
@@ -666,9 +656,13 @@ def scan_text(text: str) -> ScanResult:
     s.run()
     items = sorted(s.items, key=lambda it: (it.start, -it.end))
     uses = sorted(s.uses + s.local_uses(), key=lambda u: u.start)
-    offsets = [o for it in items for o in (it.start, it.end)]
+    offsets = [o for it in items for o in (it.start, it.end)] + [o for o, _ in s.problems]
     bytes_at = _byte_offsets(text, offsets)
-    line_of = ScanResult(text, [], [], [], newlines=s.newlines).line_of
+    problems = []
+    for offset, message in s.problems:
+        line, col = s.line_col(offset)
+        problems.append(Problem(message, line, col, bytes_at[offset]))
+    line_of = partial(_line_of, s.newlines)
     # Parents: the innermost earlier item whose span contains this one.
     stack: list[int] = []
     for idx, it in enumerate(items):
@@ -701,7 +695,7 @@ def scan_text(text: str) -> ScanResult:
         text,
         items,
         uses,
-        s.problems,
+        problems,
         codes=s.codes,
         starts=s.starts,
         texts=s.texts,

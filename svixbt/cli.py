@@ -273,7 +273,8 @@ def review(
     Meant for reviewing dataset changes: `make golden` keeps such renders beside the golden files,
     so `git diff golden/` reads like prose and code.
     """
-    from .review import render_file, write_text_atomic
+    from .records import write_text_atomic
+    from .review import render_file
 
     if not file.is_file():
         fail(f"{file}: no such file")

@@ -1,4 +1,4 @@
-"""ChatML records: the exact schema, byte-exact code assembly, and atomic JSONL writes."""
+"""ChatML records: the exact schema, byte-exact code assembly, JSONL reading and atomic writes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,11 @@ __all__ = [
     "dumps",
     "assistant_content",
     "split_assistant",
+    "parse_jsonl",
     "read_jsonl",
+    "read_jsonl_values",
     "write_atomic",
+    "write_text_atomic",
     "manifest_path_for",
     "sha256_text",
 ]
@@ -80,26 +83,39 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Records of a JSONL file; raises ValueError naming the line of the first bad one."""
-    out: list[dict[str, Any]] = []
-    with path.open("rb") as fh:
-        raw = fh.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from None
+def parse_jsonl(text: str, name: str = "<text>", objects: bool = False) -> list[Any]:
+    """JSON values of JSONL text, one per non-blank line; ValueError names the first bad line
+    (``name:line``), and with ``objects`` a line that is not a JSON object is one."""
+    out: list[Any] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise ValueError(f"{path}:{lineno}: a record must be a JSON object")
+            raise ValueError(f"{name}:{lineno}: not valid JSON ({exc.msg})") from None
+        if objects and not isinstance(obj, dict):
+            raise ValueError(f"{name}:{lineno}: a record must be a JSON object")
         out.append(obj)
     return out
+
+
+def _read_utf8(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from None
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSONL file; raises ValueError naming the line of the first bad one."""
+    return parse_jsonl(_read_utf8(path), str(path), objects=True)
+
+
+def read_jsonl_values(path: Path) -> list[Any]:
+    """Every JSON value of a JSONL file, objects or not (for showing a broken file as it is)."""
+    return parse_jsonl(_read_utf8(path), str(path))
 
 
 def manifest_path_for(out: Path) -> Path:
@@ -109,30 +125,41 @@ def manifest_path_for(out: Path) -> Path:
 
 
 def write_atomic(path: Path, rows: Sequence[dict[str, Any]], keep_prefix: bytes = b"") -> None:
-    """Write ``keep_prefix`` then ``rows`` as JSONL through a temporary file and a rename.
+    """Write ``keep_prefix`` (copied byte for byte) then ``rows`` as JSONL, atomically."""
 
-    The temporary file lives in the target directory so the rename is atomic; a run that fails or
-    is interrupted before the rename leaves the existing file byte-identical.
+    def chunks() -> Iterator[bytes]:
+        yield keep_prefix
+        if keep_prefix and not keep_prefix.endswith(b"\n"):
+            yield b"\n"
+        for row in rows:
+            yield dumps(row).encode("utf-8", "surrogatepass") + b"\n"
+
+    _write_bytes_atomic(path, chunks())
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8, atomically, its line endings as they are."""
+    _write_bytes_atomic(path, [text.encode("utf-8")])
+
+
+def _write_bytes_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write through a temporary file in the target directory and a rename.
+
+    The rename is atomic, so a run that fails or is interrupted before it (``chunks`` may raise
+    while it is produced) leaves an existing file byte-identical and no temporary file behind. A
+    file that existed keeps its permissions; a new one gets 0644.
     """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        # Binary, so the kept prefix is copied byte for byte whatever it holds.
         with os.fdopen(fd, "wb") as fh:
-            fh.write(keep_prefix)
-            if keep_prefix and not keep_prefix.endswith(b"\n"):
-                fh.write(b"\n")
-            for row in rows:
-                fh.write(dumps(row).encode("utf-8", "surrogatepass") + b"\n")
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
-        # Never leave a stray temporary file beside the output.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise

@@ -7,25 +7,20 @@ shown as lines of its own, the code in a ```rust fence, with the provenance the 
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .records import manifest_path_for, split_assistant
+from .records import manifest_path_for, parse_jsonl, read_jsonl_values, split_assistant
 
 __all__ = [
     "record_fields",
     "render_markdown",
     "render_file",
-    "parse_rows",
     "diff_jsonl",
-    "write_text_atomic",
 ]
 
 # Order in which fields are compared and shown; "assistant" stands in for think + code when the
@@ -169,27 +164,6 @@ def render_markdown(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def parse_rows(text: str, name: str = "<text>") -> list[Any]:
-    """JSON values of JSONL text, one per non-blank line; ValueError names the bad line."""
-    rows: list[Any] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{name}:{lineno}: not valid JSON ({exc.msg})") from None
-    return rows
-
-
-def _read_rows(path: Path) -> list[Any]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from None
-    return parse_rows(text, str(path))
-
-
 def render_file(
     path: Path,
     manifest: Path | None = None,
@@ -204,29 +178,14 @@ def render_file(
     """
     explicit = manifest is not None
     manifest = manifest if manifest is not None else manifest_path_for(path)
-    records = _read_rows(path)
+    records = read_jsonl_values(path)
     rows: list[dict[str, Any]] = []
     if manifest.is_file():
-        rows = [r for r in _read_rows(manifest) if isinstance(r, dict)]
+        rows = [r for r in read_jsonl_values(manifest) if isinstance(r, dict)]
     elif explicit:
         raise FileNotFoundError(f"{manifest}: no such manifest")
     name = (manifest_title or manifest.as_posix()) if manifest.is_file() else None
     return render_markdown(records, rows, title or path.as_posix(), name)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory and a rename (never half a file)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +244,7 @@ def _mark_changes(lines: list[str]) -> list[str]:
 
 def _parse(text: str) -> list[Any] | None:
     try:
-        return [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+        return parse_jsonl(text)
     except ValueError:
         return None
 

@@ -14,8 +14,8 @@ import pytest
 from support import UPDATE_GOLDEN
 
 from svixbt.generate import generate
-from svixbt.records import manifest_path_for
-from svixbt.review import diff_jsonl, parse_rows, render_file
+from svixbt.records import manifest_path_for, parse_jsonl
+from svixbt.review import diff_jsonl, render_file
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "golden"
@@ -68,7 +68,7 @@ def golden_mismatch(
 ) -> str:
     """The failure message when a fresh run differs from golden/, or "" when it does not."""
     try:
-        labels = parse_rows(golden_manifest)
+        labels = parse_jsonl(golden_manifest)
     except ValueError:
         labels = []  # a broken golden manifest is reported by its own diff below
     parts: list[str] = []

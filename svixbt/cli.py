@@ -63,7 +63,7 @@ def items(
     from .sources import rust_files
 
     try:
-        files = rust_files(paths)
+        files = rust_files(paths, on_skip=lambda message: warn(f"skipped {message}"))
     except InputError as exc:
         fail(str(exc))
     out = sys.stdout

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "InputError",
+    "SkippedPathWarning",
     "SourceFile",
     "read_source",
     "rust_files",
@@ -26,6 +29,14 @@ _BOM = "\ufeff"
 
 class InputError(Exception):
     """A problem with an input path, stated in one line that names the path."""
+
+
+class SkippedPathWarning(UserWarning):
+    """A directory or entry a walk could not read (permissions, a symlink loop) and left out."""
+
+
+def _warn_skipped(message: str) -> None:
+    warnings.warn(message, SkippedPathWarning, stacklevel=4)
 
 
 @dataclass(frozen=True)
@@ -63,11 +74,13 @@ def read_source(path: Path) -> SourceFile:
     return SourceFile(path, text, 0)
 
 
-def rust_files(paths: list[Path]) -> list[Path]:
+def rust_files(paths: list[Path], on_skip: Callable[[str], None] | None = None) -> list[Path]:
     """Expand files and directories into `.rs` files: directories walked in sorted order.
 
     Symlinked directories are followed once; a link back into a directory already walked is not
-    followed again, so a symlink loop cannot make the walk endless or list a file twice.
+    followed again, so a symlink loop cannot make the walk endless or list a file twice. What the
+    walk cannot read (a directory it may not list, a link that loops) is left out and reported
+    to ``on_skip`` in one line naming it; without ``on_skip``, as a ``SkippedPathWarning``.
     """
     out: list[Path] = []
     seen_files: set[tuple[int, int]] = set()
@@ -77,14 +90,16 @@ def rust_files(paths: list[Path]) -> list[Path]:
         if path.is_file():
             out.append(path)
             continue
-        found = _walk(path, seen_files)
+        found = _walk(path, seen_files, on_skip or _warn_skipped)
         if not found:
             raise InputError(f"{path}: directory holds no .rs file")
         out.extend(found)
     return out
 
 
-def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
+def _walk(
+    root: Path, seen_files: set[tuple[int, int]], on_skip: Callable[[str], None]
+) -> list[Path]:
     found: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
     stack = [root]
@@ -92,15 +107,13 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
         d = stack.pop()
         try:
             st = d.stat()
-        except OSError:
-            continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            continue
-        seen_dirs.add(key)
-        try:
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                continue
+            seen_dirs.add(key)
             entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            on_skip(f"{d}: cannot read directory: {exc.strerror or exc}")
             continue
         subdirs: list[Path] = []
         for e in entries:
@@ -113,8 +126,8 @@ def _walk(root: Path, seen_files: set[tuple[int, int]]) -> list[Path]:
                     if fkey not in seen_files:
                         seen_files.add(fkey)
                         found.append(Path(e.path))
-            except OSError:
-                continue
+            except OSError as exc:
+                on_skip(f"{e.path}: cannot read: {exc.strerror or exc}")
         stack.extend(reversed(subdirs))
     return sorted(found, key=lambda p: p.parts)
 

@@ -4,6 +4,7 @@ tests go through the library, where a failure can be injected mid-run."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -21,7 +22,7 @@ from svixbt.cli import EXIT_CODES
 from svixbt.pipeline import scan_file
 from svixbt.records import read_jsonl, split_assistant, write_atomic
 from svixbt.scanner import scan_text
-from svixbt.sources import InputError, read_source, rust_files
+from svixbt.sources import InputError, SkippedPathWarning, read_source, rust_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "svixbt" / "data" / "sample_cleaner.rs"
@@ -476,6 +477,47 @@ def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
     proc = svixbt("items", d, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert sorted(ln.split("\t")[2] for ln in proc.stdout.splitlines()) == ["a", "b"]
+
+
+def test_unreadable_entries_are_reported_not_swallowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "src"
+    (d / "locked").mkdir(parents=True)
+    (d / "a.rs").write_text("fn a() {}\n")
+    (d / "locked" / "hidden.rs").write_text("fn hidden() {}\n")
+    (d / "loop.rs").symlink_to("loop.rs")  # stat fails: too many levels of symbolic links
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        # Root reads any directory, so a directory it may not list is simulated.
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    skipped: list[str] = []
+    assert rust_files([d], on_skip=skipped.append) == [d / "a.rs"]
+    assert skipped == [
+        f"{d / 'loop.rs'}: cannot read: {os.strerror(errno.ELOOP)}",
+        f"{d / 'locked'}: cannot read directory: Permission denied",
+    ]
+    # A caller that does not listen still hears of it.
+    with pytest.warns(SkippedPathWarning) as caught:
+        assert rust_files([d]) == [d / "a.rs"]
+    assert [str(w.message) for w in caught] == skipped
+
+
+def test_items_warns_about_an_unreadable_entry(tmp_path: Path) -> None:
+    (tmp_path / "a.rs").write_text("fn a() {}\n")
+    (tmp_path / "loop.rs").symlink_to("loop.rs")
+    proc = svixbt("items", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == (
+        f"svixbt: warning: skipped {tmp_path / 'loop.rs'}: cannot read: "
+        f"{os.strerror(errno.ELOOP)}\n"
+    )
+    assert proc.stdout.split("\t")[2].strip() == "a"
 
 
 # --- Exit codes -------------------------------------------------------------------------------

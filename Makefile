@@ -10,7 +10,7 @@ SVIX   ?=
 CORPUS := corpus
 CORPUS_PKGS := librust-tokio-dev librust-tokio-util-dev librust-hyper-dev librust-futures-util-dev
 
-.PHONY: dataset test golden corpus bench fuzz lint check-copy clean help
+.PHONY: dataset test golden corpus bench fuzz mutation lint check-copy clean help
 
 help:
 	@echo "make dataset [SVIX=<svix-webhooks checkout>] [OUT=file] [SEED=n]  generate the JSONL"
@@ -19,6 +19,7 @@ help:
 	@echo "make corpus      download real Rust crates from Debian into ./corpus"
 	@echo "make bench       scanner vs tree-sitter timing over the corpus"
 	@echo "make fuzz        run the atheris scanner fuzzer (FUZZ_SECONDS=600)"
+	@echo "make mutation    mutmut on scanner, rules, records (hours; MUTATE=rules for one)"
 	@echo "make lint        ruff + mypy"
 
 # Stamp files: reinstall only when pyproject.toml changes.
@@ -64,6 +65,19 @@ fuzz: $(VENV)/.dev-stamp
 	$(PY) fuzz/fuzz_scanner.py $(FUZZ_CORPUS) -max_total_time=$${FUZZ_SECONDS:-600} \
 		-rss_limit_mb=2048 -max_len=16384 -artifact_prefix=fuzz/crashes/ $(FUZZ_ARGS)
 
+# Mutation testing, the measure of the suite (not in CI: hours on two cores). Without MUTATE,
+# scanner, rules and records, resumable: results stay in mutants/ and an interrupted run picks up
+# where it stopped. MUTATE=scanner (or "rules records") runs those modules' mutants afresh. Ends with
+# the score per module and the survivors (`$(VENV)/bin/mutmut show NAME` shows one).
+MUTATE ?=
+$(VENV)/.mutation-stamp: pyproject.toml $(VENV)/.dev-stamp
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[mutation]'
+	@touch $@
+
+mutation: $(VENV)/.mutation-stamp
+	$(VENV)/bin/mutmut run $(foreach m,$(MUTATE),"svixbt.$(m).*")
+	$(PY) bench/mutation_score.py --survivors mutants
+
 lint: $(VENV)/.dev-stamp
 	$(PY) -m ruff check svixbt tests bench fuzz
 	$(PY) -m ruff format --check svixbt tests bench fuzz
@@ -73,4 +87,4 @@ check-copy:
 	../shared/guard/check-upstream-copy
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info mutants

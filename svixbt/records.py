@@ -149,8 +149,7 @@ def _write_bytes_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     while it is produced) leaves an existing file byte-identical and no temporary file behind. A
     file that existed keeps its permissions; a new one gets 0644.
     """
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:

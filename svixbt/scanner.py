@@ -51,6 +51,8 @@ _CONTAINERS = frozenset({"impl", "trait", "mod"})
 _TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?test\s*(?:\]|\()")
 _CFG_TEST = re.compile(r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|all\s*\((?:[^()]|\([^()]*\))*\btest\b)")
 _WS = re.compile(r"\s+")
+# The lexer's unterminated-string rule: an optional `b`/`c` prefix, `r` for a raw string, `#`s.
+_UNTERMINATED_STRING = re.compile(r'[bc]?(r)?#*"')
 
 
 @dataclass(frozen=True)
@@ -558,12 +560,12 @@ class _Scan:
                 depth -= 1
                 if depth == 0:
                     return j + 1
-            elif t in _OPEN:
+            elif t in _OPEN:  # `{` too: a const generic's default may be a block
                 close = self.match[j]
                 if close < 0:
                     return j
                 j = close
-            elif t in ("{", ";"):
+            elif t == ";":
                 return j
             j += 1
         return j
@@ -612,13 +614,14 @@ def _newlines(text: str) -> list[int]:
 
 
 def _describe_error(text: str) -> str:
+    """What an ``Error`` token of the lexer is: an unterminated comment or string (they run to the
+    end of the text), or a character no token takes."""
     if text.startswith("/*"):
         return "unterminated block comment"
-    if text.startswith("'"):
-        return "stray `'`"
-    if "r" in text[:3] and '"' in text[:260]:
-        return "unterminated raw string"
-    return "unterminated string"
+    string = _UNTERMINATED_STRING.match(text)
+    if string:
+        return "unterminated raw string" if string.group(1) else "unterminated string"
+    return f"stray `{text}`"
 
 
 def _doc_text(docs: Sequence[str]) -> str:

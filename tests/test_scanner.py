@@ -623,3 +623,74 @@ def test_closer_of_an_outer_bracket_leaves_inner_ones_unclosed() -> None:
         (10, "`[` is never closed"),
         (12, "`(` is never closed"),
     ]
+
+
+def test_damage_is_described_by_what_it_is() -> None:
+    # The first problem of each: what the lexer could not close, or a character no token takes.
+    cases = {
+        'fn a() { let s = "error, never closed': "unterminated string",
+        'fn a() { let s = b"bytes': "unterminated string",
+        'fn a() { let s = #"x': "unterminated string",
+        'fn a() { let s = r#"raw': "unterminated raw string",
+        'fn a() { let s = br"raw': "unterminated raw string",
+        'fn a() { let s = cr##"raw': "unterminated raw string",
+        "fn a() { /* open": "unterminated block comment",
+        "fn a() { let c = '": "stray `'`",
+        "fn a() { let s = b'x }": "stray `b`",
+        "fn a() { x \\ }": "stray `\\`",
+    }
+    for text, message in cases.items():
+        assert scan(text).problems[0].message == message, text
+
+
+def test_extern_crate_is_skipped_whole() -> None:
+    assert rows("extern crate alloc;\nfn f() {}\n") == [("fn", "f", "fn f() {}")]
+    assert rows('extern "C" {\n    fn foreign();\n}\nfn g() {}\n') == [("fn", "g", "fn g() {}")]
+
+
+def test_macro_call_at_item_level_ends_at_its_brace_or_semicolon() -> None:
+    text = "mac! { x };\nfn f() {}\nother!(y);\nfn g() {}\n"
+    assert rows(text) == [("fn", "f", "fn f() {}"), ("fn", "g", "fn g() {}")]
+    assert scan(text).problems == []
+
+
+def test_macro_call_without_semicolon_leaves_the_closing_brace_to_its_module() -> None:
+    text = "mod m {\n    some_macro!(x)\n}\nfn after() {}\n"
+    assert rows(text) == [
+        ("mod", "m", "mod m {\n    some_macro!(x)\n}"),
+        ("fn", "after", "fn after() {}"),
+    ]
+    assert scan(text).problems == []
+
+
+def test_stray_closer_at_item_level_is_reported_and_skipped_alone() -> None:
+    for closer in ")]":
+        text = f"fn a() {{}}\n{closer}\nfn b() {{}}\n"
+        result = scan(text)
+        assert [it.name for it in result.items] == ["a", "b"]
+        assert [(p.line, p.message) for p in result.problems] == [(2, f"unmatched `{closer}`")]
+
+
+def test_unclosed_generics_never_crash_and_the_next_item_is_found() -> None:
+    result = scan("impl<T")
+    assert result.items == []
+    assert [p.message for p in result.problems] == ["impl `` has no closing `;` or `}`"]
+    assert rows("impl<T;\nfn after() {}\n")[-1] == ("fn", "after", "fn after() {}")
+    # A block inside the generics (a const generic's default) does not end them.
+    assert rows("impl<const N: usize = { 3 }> S<N> {}\nfn after() {}\n") == [
+        ("impl", "S<N>", "impl<const N: usize = { 3 }> S<N> {}"),
+        ("fn", "after", "fn after() {}"),
+    ]
+
+
+def test_token_range_is_the_tokens_starting_inside() -> None:
+    text = "fn a() { x }"
+    result = scan(text)
+    assert [result.texts[k] for k in result.token_range(0, len(text))] == [
+        "fn", "a", "(", ")", "{", "x", "}"
+    ]  # fmt: skip
+    start = text.index("{")
+    # Half-open: a token starting at `start` is in, one starting at `end` is out.
+    assert [result.texts[k] for k in result.token_range(start, text.index("}"))] == ["{", "x"]
+    assert [result.texts[k] for k in result.token_range(start + 1, start + 3)] == ["x"]
+    assert list(result.token_range(start + 1, start + 2)) == []

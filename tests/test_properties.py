@@ -45,7 +45,7 @@ SEED_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in SEEDS]
 OWN_TEXTS = [p.read_text(encoding="utf-8") for p in OWN_SEEDS]
 
 
-def test_mutation_seeds_include_the_corpus() -> None:
+def test_property_seeds_include_the_corpus() -> None:
     # Without the corpus the property tests below still run, on our own files alone; this is the
     # test that says so (a skip, or a failure under SVIXBT_REQUIRE_CORPUS=1).
     corpus = require_corpus()

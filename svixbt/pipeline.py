@@ -51,7 +51,7 @@ def scan_source(source: SourceFile) -> FileScan:
     scan = scan_text(source.text)
     imports = use_map(scan.uses)
     fs = FileScan(source, scan, imports)
-    file_hits = match_tokens(scan, imports, scan.match)
+    file_hits = match_tokens(scan, imports)
     fs.hits = hits_per_item(scan, file_hits)
     return fs
 

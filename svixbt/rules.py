@@ -154,10 +154,10 @@ class Hit:
     text: str  # the evidence token or path as written
 
 
-def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> bool:
+def _body_awaits(scan: ScanResult, kw: int) -> bool:
     """True when a loop awaits work: in its body, or in a `while` condition
     (`while let Some(job) = rx.recv().await`)."""
-    texts, codes = scan.texts, scan.codes
+    texts, codes, match = scan.texts, scan.codes, scan.match
     n = len(texts)
     j = kw + 1
     # The loop body is the first `{` not inside the condition's own brackets.
@@ -168,12 +168,12 @@ def _body_awaits(scan: ScanResult, kw: int, match: list[int] | None = None) -> b
                 break
             if t == ";" or t == "}":
                 return False
-            if t in "([" and match is not None and match[j] > j:
+            if t in "([" and match[j] > j:
                 j = match[j]
         j += 1
     if j >= n:
         return False
-    end = match[j] if match is not None and match[j] > j else n
+    end = match[j] if match[j] > j else n
     start = kw + 2 if texts[kw] == "while" else j + 1
     return any(texts[k] == "await" and texts[k - 1] == "." for k in range(start, end))
 
@@ -306,10 +306,7 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
 
 
 def match_tokens(
-    scan: ScanResult,
-    imports: dict[str, str],
-    match: list[int] | None = None,
-    rules: tuple[Rule, ...] = RULES,
+    scan: ScanResult, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """Every token-level rule hit in the file, in one pass over its tokens, in source order.
 
@@ -346,7 +343,7 @@ def match_tokens(
                         add(rule, k, f"{t}(..) =>")
             elif (t == "loop" or t == "while") and loops:
                 for rule, rx in loops:
-                    if rx.fullmatch(t) and _body_awaits(scan, k, match):
+                    if rx.fullmatch(t) and _body_awaits(scan, k):
                         add(rule, k, t)
         elif c == "p":
             t = texts[k]
@@ -427,4 +424,4 @@ def match_item(
     scan: ScanResult, item: Item, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
     """Rule hits of one item (a convenience for tests and one-off callers)."""
-    return item_hits(scan, item, match_tokens(scan, imports, scan.match, rules=rules), rules)
+    return item_hits(scan, item, match_tokens(scan, imports, rules=rules), rules)

@@ -36,6 +36,7 @@ from svixbt.records import (
         ("\r\nfn a() {}", "\r\n"),  # the very first character may be the `\r`
         ("fn a() {}\nfn b() {}\r\n", "\n"),  # the first line break decides
         ("\nfn a() {}\r\n", "\n"),
+        ("\nfn a() {}\r", "\n"),  # a break at offset 0 has no `\r` before it
         ("fn a() {}", "\n"),  # no line break at all
         ("fn a() {}\r", "\n"),  # a lone CR is not a line ending
     ],
@@ -73,6 +74,7 @@ def test_dumps_keeps_unicode_and_is_compact() -> None:
         ("It sleeps.", "fn a() {}"),
         ("Two\nlines.", "fn a() {}\n"),
         ("It sleeps.", "// a comment that says </think>\n\nfn a() {}"),
+        ("It sleeps.", "let s = 1;\n</think>\n\nfn a() {}"),  # the first closing tag ends it
         ("", "fn a() {}"),
     ],
 )
@@ -175,6 +177,49 @@ def test_write_text_atomic_writes_the_text_as_is(
     write_text_atomic(Path("bare.md"), "x")
     assert (tmp_path / "bare.md").read_text() == "x"
     assert sorted(os.listdir(tmp_path)) == ["bare.md", "r.md"]
+
+
+def test_write_atomic_passes_lone_surrogates_through(tmp_path: Path) -> None:
+    # As sha256_text hashes them: a record is written, never refused, for an odd string.
+    out = tmp_path / "o.jsonl"
+    write_atomic(out, [{"a": "\ud800"}])
+    assert out.read_bytes() == b'{"a":"\xed\xa0\x80"}\n'
+
+
+def test_the_temporary_file_is_a_hidden_sibling_renamed_over_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Beside the target, so the rename stays on one file system and is atomic.
+    renames: list[tuple[Path, Path]] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        renames.append((Path(src), Path(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "o.jsonl"
+    write_atomic(out, [{"a": 1}])
+    write_text_atomic(out, "x")
+    for src, dst in renames:
+        assert dst == out and src.parent == tmp_path
+        assert src.name.startswith(".o.jsonl.") and src.name.endswith(".tmp")
+    assert len(renames) == 2
+
+
+def test_a_failed_cleanup_does_not_hide_the_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_rename(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    def no_unlink(path: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    monkeypatch.setattr(os, "unlink", no_unlink)
+    with pytest.raises(OSError, match="No space left"):
+        write_text_atomic(tmp_path / "o.md", "x")
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from svixbt import rules
 from svixbt.pipeline import scan_source
 from svixbt.rules import RULES, Hit, Rule, match_item, rule_by_id
 from svixbt.scanner import Item, ScanResult, scan_text
@@ -529,7 +530,7 @@ def test_rule_table_is_well_formed() -> None:
         if r.matcher != "token":  # token patterns are literal text, the rest regexes
             r.compiled()
         assert rule_by_id(r.id) is r
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no-such-rule"):
         rule_by_id("no-such-rule")
 
 
@@ -706,3 +707,50 @@ def test_err_arm_pattern_names_the_constructor() -> None:
         ("timeout-arm", "Elapsed(..) =>", 3),
         ("error-match-err", "Err(..) =>", 4),
     ]
+
+
+@pytest.fixture
+def nothing_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule table is compiled into a plan once per process and reused: start from nothing (no
+    compiled pattern, no plan, no token verdicts kept), as the first scan of a process does."""
+    monkeypatch.setattr(rules, "_CACHE", {})
+    monkeypatch.setattr(rules, "_PLANS", {})
+    monkeypatch.setattr(rules, "_LAST", [])
+
+
+@pytest.mark.usefixtures("nothing_cached")
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_rules_match_the_same_with_nothing_cached(rule_id: str) -> None:
+    hit, miss = FIXTURES[rule_id]
+    assert rule_id in rule_ids(hit)
+    assert rule_id not in rule_ids(miss)
+
+
+@pytest.mark.usefixtures("nothing_cached")
+def test_while_loop_hits_with_nothing_cached() -> None:
+    src = "async fn subject(rx: Rx) {\n    while go() {\n        rx.recv().await;\n    }\n}\n"
+    assert [(h.rule, h.text) for h in hits_of(src)] == [("polling-loop", "while")]
+
+
+def test_err_passed_as_a_function_is_not_a_match_arm() -> None:
+    src = (
+        "fn subject(r: Option<u8>, x: Option<u8>) -> u8 {\n    let _ = r.ok_or(0).map(Err);\n"
+        "    match x {\n        Some(y) => y,\n        None => 0,\n    }\n}\n"
+    )
+    assert "error-match-err" not in rule_ids(src)
+
+
+def test_a_file_ending_in_err_does_not_raise() -> None:
+    for text in ("fn a() {}\nErr", "fn a() {}\nErr("):
+        fs = scan_source(SourceFile(Path("t.rs"), text, 0))
+        assert [it.name for it in fs.items] == ["a"]
+        assert fs.hits == [[]]
+
+
+def test_attribute_rules_come_from_the_table_given() -> None:
+    inline = Rule("inline", "inlined", "#[inline] on the item", "attr", r"\binline\b")
+    src = "#[tracing::instrument]\n#[inline]\nfn subject() {}\n"
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(inline,))
+    assert [(h.rule, h.text, h.line) for h in hits] == [("inline", "inline", 2)]
+    assert {h.rule for h in match_item(scan, subject(scan), {})} == {"tracing-instrument"}

@@ -477,9 +477,8 @@ class _Scan:
                     close = self.match[j]
                     if close < 0:
                         return self.recover(j)
-                    if t == "{":
-                        k = close + 1
-                        return k + 1 if k < n and texts[k] == ";" else k
+                    if t == "{":  # a `;` after it is skipped as a statement of its own
+                        return close + 1
                     j = close + 1
                     continue
                 if t in _CLOSE:

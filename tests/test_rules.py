@@ -768,3 +768,42 @@ def test_attribute_rules_come_from_the_table_given() -> None:
     hits = match_item(scan, subject(scan), {}, rules=(inline,))
     assert [(h.rule, h.text, h.line) for h in hits] == [("inline", "inline", 2)]
     assert {h.rule for h in match_item(scan, subject(scan), {})} == {"tracing-instrument"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "m!(loop); if ready { work().await; }",  # `loop` in a macro's tokens: no loop body
+        "m! { loop } if ready { work().await; }",
+        "ready().await; while busy() { spin(); }",  # the await before it is not its own
+        "ready().await; loop { spin(); }",
+        "loop { n.incr(); if n.done() { break; } }",  # method calls, no await
+    ],
+)
+def test_loops_that_do_not_await_are_not_polling_loops(body: str) -> None:
+    src = f"async fn subject(ready: bool, n: N) {{\n    {body}\n}}\n"
+    assert "polling-loop" not in rule_ids(src)
+
+
+def test_a_while_condition_with_a_block_inside_its_brackets() -> None:
+    # The loop body is the first `{` outside the condition's own brackets.
+    src = (
+        "async fn subject() {\n    while ready(Config { n: 1 }, [Opts { x: 2 }]) {\n"
+        "        tick().await;\n    }\n}\n"
+    )
+    assert "polling-loop" in rule_ids(src)
+
+
+@pytest.mark.parametrize(
+    ("tail", "loop"),
+    [
+        ("loop", False),
+        ("while x", False),
+        ("while x.await", False),  # no body: no loop, whatever its condition awaits
+        ("loop { work().await", True),  # a body never closed runs to the end of the file
+        ("loop { work(); }", False),
+    ],
+)
+def test_a_loop_at_the_very_end_of_a_file(tail: str, loop: bool) -> None:
+    hits = match_tokens(scan_text("fn a() {}\n" + tail), {})
+    assert ("polling-loop" in {h.rule for h in hits}) is loop

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,7 @@ def manifest_path_for(out: Path) -> Path:
     return out.with_name(name + ".manifest.jsonl")
 
 
-def write_atomic(path: Path, rows: Sequence[dict[str, Any]], keep_prefix: bytes = b"") -> None:
+def write_atomic(path: Path, rows: Iterable[dict[str, Any]], keep_prefix: bytes = b"") -> None:
     """Write ``keep_prefix`` (copied byte for byte) then ``rows`` as JSONL, atomically."""
 
     def chunks() -> Iterator[bytes]:

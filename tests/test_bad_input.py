@@ -328,7 +328,7 @@ def test_failure_during_write_leaves_output_byte_identical(
         raise KeyboardInterrupt  # an interrupt after part of the new file is on disk
 
     with pytest.raises(KeyboardInterrupt):
-        write_atomic(out, rows(), keep_prefix=b"")  # type: ignore[arg-type]
+        write_atomic(out, rows(), keep_prefix=b"")
     assert out.read_bytes() == old
     no_stray_temp_files(out.parent)
 

@@ -113,6 +113,8 @@ def test_parse_jsonl_skips_blank_lines_and_names_the_bad_one() -> None:
         parse_jsonl('{"a":1}\n\nnope\n{"b":2}\n', "f.jsonl")
     with pytest.raises(ValueError, match=r"^f\.jsonl:2: a record must be a JSON object$"):
         parse_jsonl('{"a":1}\n[1]\n', "f.jsonl", objects=True)
+    with pytest.raises(ValueError, match=r"^<text>:1: not valid JSON"):
+        parse_jsonl("nope")
 
 
 def test_read_jsonl_wants_objects_and_utf8(tmp_path: Path) -> None:

@@ -303,9 +303,8 @@ class _Scan:
         while i < n:
             t = texts[i]
             if codes[i] != "n":
-                if t == "}" and codes[i] == "p":
-                    # A closer with no frame to close: stray, already reported by the matcher.
-                    return i + 1, None
+                # Not an item; a closer with no frame to close is skipped alone (the matcher has
+                # reported it).
                 return self.skip_statement(i), None
             if t == "pub":
                 visibility = "pub"

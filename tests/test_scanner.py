@@ -694,3 +694,29 @@ def test_token_range_is_the_tokens_starting_inside() -> None:
     assert [result.texts[k] for k in result.token_range(start, text.index("}"))] == ["{", "x"]
     assert [result.texts[k] for k in result.token_range(start + 1, start + 3)] == ["x"]
     assert list(result.token_range(start + 1, start + 2)) == []
+
+
+def test_after_an_unclosed_body_the_scan_resumes_at_the_left_margin() -> None:
+    # Indented code inside the damage is not taken for items; the next line that starts at
+    # column 1 with a doc, a keyword or other code is where items are found again (and a plain
+    # comment right above it attaches, as everywhere).
+    text = (
+        "fn broken() {\n    fn inner() {}\n    let s = (1,\n"
+        "// a plain comment at the margin\n/// Doc of after.\nfn after() {}\n"
+    )
+    result = scan(text)
+    assert rows(text) == [
+        ("fn", "after", "// a plain comment at the margin\n/// Doc of after.\nfn after() {}")
+    ]
+    assert "`{` of fn `broken` is never closed" in [p.message for p in result.problems]
+
+
+def test_visibility_and_qualifiers_are_kept() -> None:
+    text = 'pub fn a() {}\npub(crate) async fn b() {}\nunsafe extern "C" fn c() {}\nfn d() {}\n'
+    got = {it.name: (it.visibility, it.qualifiers) for it in scan(text).items}
+    assert got == {
+        "a": ("pub", ()),
+        "b": ("pub(crate)", ("async",)),
+        "c": ("", ("unsafe", 'extern "C"')),
+        "d": ("", ()),
+    }

@@ -14,7 +14,7 @@ import pytest
 
 from svixbt import rules
 from svixbt.pipeline import scan_source
-from svixbt.rules import RULES, Hit, Rule, match_item, match_tokens, rule_by_id
+from svixbt.rules import RULES, Hit, Rule, hits_per_item, match_item, match_tokens, rule_by_id
 from svixbt.scanner import Item, ScanResult, scan_text
 from svixbt.sources import SourceFile
 from svixbt.symbols import use_map
@@ -807,3 +807,45 @@ def test_a_while_condition_with_a_block_inside_its_brackets() -> None:
 def test_a_loop_at_the_very_end_of_a_file(tail: str, loop: bool) -> None:
     hits = match_tokens(scan_text("fn a() {}\n" + tail), {})
     assert ("polling-loop" in {h.rule for h in hits}) is loop
+
+
+def test_sql_quoted_in_a_comment_is_not_sql() -> None:
+    src = (
+        '/// Runs "SELECT id FROM job LIMIT 100 FOR UPDATE SKIP LOCKED".\n'
+        "fn subject() -> u8 {\n"
+        '    // was: "DELETE FROM job LIMIT 10"\n    /* "SET statement_timeout = 0" */\n    0\n}\n'
+    )
+    assert rule_ids(src) == set()
+
+
+def test_a_definition_is_not_a_call_of_the_imported_name() -> None:
+    # `interval` is imported from tokio, and a method of the same name is defined here.
+    src = (
+        "use tokio::time::interval;\n\nimpl Subject {\n"
+        "    fn interval(&self) -> Duration {\n        self.every\n    }\n}\n"
+    )
+    assert "tokio-interval" not in rule_ids(src)
+    called = src + "\nfn subject(d: Duration) {\n    let _t = interval(d);\n}\n"
+    assert "tokio-interval" in rule_ids(called)
+
+
+def test_a_call_path_at_the_very_start_of_the_text() -> None:
+    hits = match_tokens(scan_text("tokio::time::sleep(d)"), {})
+    assert [(h.rule, h.text, h.offset) for h in hits] == [("tokio-sleep", "tokio::time::sleep", 0)]
+
+
+def test_attribute_hits_point_at_their_own_items_attribute() -> None:
+    # Three items with the very same attribute: each hit is on its own item's line.
+    src = "".join(f"#[tracing::instrument]\nfn f{i}() {{}}\n" for i in range(3))
+    scan = scan_text(src)
+    per_item = hits_per_item(scan, match_tokens(scan, {}))
+    assert [[(h.rule, h.line) for h in hits] for hits in per_item] == [
+        [("tracing-instrument", 1)],
+        [("tracing-instrument", 3)],
+        [("tracing-instrument", 5)],
+    ]
+    inline = Rule("inline", "inlined", "#[inline] on the item", "attr", r"\binline\b")
+    table = (inline,)
+    scan = scan_text("#[tracing::instrument]\n#[inline]\nfn f() {}\n")
+    hits = hits_per_item(scan, match_tokens(scan, {}, rules=table), rules=table)
+    assert [[h.rule for h in item_hits] for item_hits in hits] == [["inline"]]

@@ -320,9 +320,7 @@ class _Scan:
                 i += 1
                 continue
             if t == "extern":
-                nxt = texts[i + 1] if i + 1 < n else ""
-                if nxt == "crate":
-                    return self.skip_statement(i), None
+                # `extern crate x;` ends up below, at `crate`: not an item, skipped to its `;`.
                 j = i + 1
                 if j < n and codes[j] == "s":
                     j += 1

@@ -720,3 +720,9 @@ def test_visibility_and_qualifiers_are_kept() -> None:
         "c": ("", ("unsafe", 'extern "C"')),
         "d": ("", ()),
     }
+
+
+def test_a_text_ending_in_a_qualifier_is_no_item() -> None:
+    for tail in ("pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe"):
+        result = scan("fn a() {}\n" + tail)
+        assert [it.name for it in result.items] == ["a"], tail

@@ -342,7 +342,7 @@ class _Scan:
                 kind = "const"
                 break
             if t == "union":
-                if i + 1 < n and codes[i + 1] == "n" and texts[i + 1] not in ("!",):
+                if i + 1 < n and codes[i + 1] == "n":  # not `union!` or `union::x`
                     kind = "union"
                     break
                 return self.skip_statement(i), None

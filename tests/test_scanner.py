@@ -723,6 +723,23 @@ def test_visibility_and_qualifiers_are_kept() -> None:
 
 
 def test_a_text_ending_in_a_qualifier_is_no_item() -> None:
-    for tail in ("pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe"):
+    for tail in ("pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe", "union"):
         result = scan("fn a() {}\n" + tail)
         assert [it.name for it in result.items] == ["a"], tail
+
+
+def test_contextual_keywords_make_items_only_before_a_name() -> None:
+    text = (
+        "union U { a: u8 }\nunion;\nunion! { a, b }\nconst { 1 }\n"
+        'const extern "C" fn f() {}\nconst unsafe fn g() {}\n'
+        "const async fn h() {}\nconst N: u8 = 1;\n"
+    )
+    got = [(it.kind, it.name, it.qualifiers) for it in scan(text).items]
+    assert got == [
+        ("union", "U", ()),
+        ("fn", "f", ("const", 'extern "C"')),
+        ("fn", "g", ("const", "unsafe")),
+        ("fn", "h", ("const", "async")),
+        ("const", "N", ()),
+    ]
+    assert scan(text).problems == []

@@ -723,7 +723,9 @@ def test_visibility_and_qualifiers_are_kept() -> None:
 
 
 def test_a_text_ending_in_a_qualifier_is_no_item() -> None:
-    for tail in ("pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe", "union"):
+    tails = ["pub", "pub(crate)", "pub(", "extern", 'extern "C"', "const", "unsafe", "union"]
+    tails += ["static", "static mut", "macro_rules", "macro_rules!", "impl", "impl<T>", "fn"]
+    for tail in tails:
         result = scan("fn a() {}\n" + tail)
         assert [it.name for it in result.items] == ["a"], tail
 
@@ -743,3 +745,42 @@ def test_contextual_keywords_make_items_only_before_a_name() -> None:
         ("const", "N", ()),
     ]
     assert scan(text).problems == []
+
+
+def test_doc_text_is_the_docs_without_their_markers() -> None:
+    text = (
+        "/// Line one.\r\n///Tight.\r\n///  Two spaces, one kept.\r\n/// Uses MAX\r\nfn f() {}\r\n"
+        "/**Tight block.*/\nfn g() {}\n/** First line\n * second line\n **/\nfn h() {}\n"
+    )
+    docs = {it.name: it.doc for it in scan(text).items}
+    assert docs == {
+        "f": "Line one.\nTight.\n Two spaces, one kept.\nUses MAX",
+        "g": "Tight block.",
+        "h": "First line\nsecond line",
+    }
+
+
+def test_a_comment_after_code_on_its_line_does_not_attach() -> None:
+    text = "fn a() {\n} // closes a\nfn b() {}\n"
+    assert rows(text)[-1] == ("fn", "b", "fn b() {}")
+
+
+def test_item_names() -> None:
+    text = (
+        "static mut COUNTER: u32 = 0;\nstatic PLAIN: u8 = 1;\n"
+        "impl<T> Tr for X<T> where T: Iterator<Item = Vec<u8>> {}\n"
+        "impl<T: Fn(u8) -> u8> S<T> {}\nimpl Tr for [u8; 3] {}\n"
+        "impl<A, B> From<(A, B)> for P<A> {}\nimpl Tr for fn(u8) -> u8 {}\n"
+        "impl  Spaced  for\n    Y {}\nmacro_rules! m { () => {} }\n"
+    )
+    assert [it.name for it in scan(text).items] == [
+        "COUNTER",
+        "PLAIN",
+        "Tr for X<T>",
+        "S<T>",
+        "Tr for [u8; 3]",
+        "From<(A, B)> for P<A>",
+        "Tr for fn(u8) -> u8",
+        "Spaced for Y",
+        "m",
+    ]

@@ -320,14 +320,11 @@ class _Scan:
                 i += 1
                 continue
             if t == "extern":
-                # `extern crate x;` ends up below, at `crate`: not an item, skipped to its `;`.
+                # What follows decides: `fn` makes an item, while `crate x;` and a foreign block
+                # `{ .. }` (declarations, not items of this profile) are skipped below as non-items.
                 j = i + 1
                 if j < n and codes[j] == "s":
                     j += 1
-                if j < n and texts[j] == "{":
-                    # A foreign block: its declarations are not items of this profile.
-                    close = self.match[j]
-                    return (close + 1 if close > 0 else n), None
                 qualifiers.append(t if j == i + 1 else f"extern {texts[i + 1]}")
                 i = j
                 continue
@@ -473,6 +470,7 @@ class _Scan:
                 if t in _OPEN:
                     close = self.match[j]
                     if close < 0:
+                        self.problem(self.starts[j], f"`{t}` is never closed")
                         return self.recover(j)
                     if t == "{":  # a `;` after it is skipped as a statement of its own
                         return close + 1

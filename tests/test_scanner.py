@@ -646,6 +646,13 @@ def test_damage_is_described_by_what_it_is() -> None:
 def test_extern_crate_is_skipped_whole() -> None:
     assert rows("extern crate alloc;\nfn f() {}\n") == [("fn", "f", "fn f() {}")]
     assert rows('extern "C" {\n    fn foreign();\n}\nfn g() {}\n') == [("fn", "g", "fn g() {}")]
+    assert rows("extern {\n    fn foreign();\n}\nfn g() {}\n") == [("fn", "g", "fn g() {}")]
+    # A foreign block never closed is reported; the scan resumes at the next item at the margin.
+    text = 'extern "C" {\n    fn foreign();\nfn after() {}\n'
+    assert rows(text) == [("fn", "after", "fn after() {}")]
+    assert [(p.line, p.column, p.message) for p in scan(text).problems] == [
+        (1, 12, "`{` is never closed")
+    ]
 
 
 def test_macro_call_at_item_level_ends_at_its_brace_or_semicolon() -> None:
@@ -784,3 +791,24 @@ def test_item_names() -> None:
         "Spaced for Y",
         "m",
     ]
+
+
+def test_an_item_cut_off_at_the_end_is_reported() -> None:
+    for text, kind, name in [
+        ("struct S", "struct", "S"),
+        ("union U", "union", "U"),
+        ("macro_rules! m", "macro_rules", "m"),
+        ("static X: u8", "static", "X"),
+    ]:
+        result = scan("fn a() {}\n" + text)
+        assert [it.name for it in result.items] == ["a"]
+        assert [p.message for p in result.problems] == [
+            f"{kind} `{name}` has no closing `;` or `}}`"
+        ]
+
+
+def test_an_unclosed_macro_call_at_item_level_is_reported() -> None:
+    text = "fn a() {}\nm!(x,\nfn b() {}\n"
+    result = scan(text)
+    assert [it.name for it in result.items] == ["a", "b"]
+    assert [(p.line, p.message) for p in result.problems] == [(2, "`(` is never closed")]

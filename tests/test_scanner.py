@@ -623,6 +623,12 @@ def test_closer_of_an_outer_bracket_leaves_inner_ones_unclosed() -> None:
         (10, "`[` is never closed"),
         (12, "`(` is never closed"),
     ]
+    # The message names the line of the closer that closed the outer bracket.
+    result = scan("fn f() {\n    [ (\n}\nfn g() {}\n")
+    assert [(p.line, p.message) for p in result.problems] == [
+        (2, "`[` is never closed (`}` at line 3 closes an outer `{`)"),
+        (2, "`(` is never closed (`}` at line 3 closes an outer `{`)"),
+    ]
 
 
 def test_damage_is_described_by_what_it_is() -> None:

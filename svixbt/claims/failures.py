@@ -104,6 +104,21 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         ]
         if head_calls or r.kind == "arm" and ".await" in r.keyword:
             flags.add("awaited")
+        # The same callee called elsewhere in the fn, outside this branch: this is one call of
+        # several, and the others may not absorb their errors.
+        name = call.split("::")[-1]
+        # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
+        head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+        others = [
+            c
+            for c in f.calls
+            if c.name == name
+            and f.own(c.region)
+            and not f.flow.inside(c.region, r.id)
+            and not (head.head_start <= c.src.start < max(head.head_end, head.head_start + 1))
+        ]
+        if others:
+            flags.add("one-of-several")
         slots = {
             "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],
             "call": call,

@@ -849,3 +849,14 @@ def test_attribute_hits_point_at_their_own_items_attribute() -> None:
     scan = scan_text("#[tracing::instrument]\n#[inline]\nfn f() {}\n")
     hits = hits_per_item(scan, match_tokens(scan, {}, rules=table), rules=table)
     assert [[h.rule for h in item_hits] for item_hits in hits] == [["inline"]]
+
+
+def test_a_guard_with_no_arm_after_it_is_not_a_match_arm() -> None:
+    # `matches!(r, Err(e) if ..)` has the shape of a guarded arm but no `=>`: the search for the
+    # arrow stops at the end of the statement, before the next match's arms.
+    src = (
+        "fn subject(r: Result<u8, E>, x: Option<u8>) -> u8 {\n"
+        "    assert!(matches!(r, Err(e) if e.is_timeout()));\n"
+        "    match x {\n        Some(y) => y,\n        None => 0,\n    }\n}\n"
+    )
+    assert "error-match-err" not in rule_ids(src)

@@ -37,6 +37,10 @@ __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of"
 
 MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
+# Foci whose premise sentence may be the whole request: the fallback (every task gets an
+# example), a helper's error path (its one requirement is where its errors go) and a switch
+# decided once (its one requirement is when the question is asked).
+PREMISE_ALONE = frozenset({"task", "error-path", "decided-once"})
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
@@ -159,6 +163,22 @@ def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[
     return tasks, helpers
 
 
+def _used_by(ctx: FileContext, idx: int, claims: dict[int, list[Claim]]) -> list[Claim]:
+    """How same-file callers treat helper ``idx``'s result and failures: their claims that name
+    the call (said with the caller named, from the USED_BY table), and the wait an error arm
+    that catches it sets."""
+    name = ctx.facts[idx].name
+    out: list[Claim] = []
+    for t, cl in claims.items():
+        if t == idx or idx not in _callees(ctx, t):
+            continue
+        arms = [c for c in cl if c.kind == "err_arm" and name in c.get("call").split(LIST_SEP)]
+        out += [c for c in cl if c in arms or (c.kind == "batch" and c.get("callee") == name)]
+        patterns = {a.get("pattern") for a in arms}
+        out += [c for c in cl if c.kind == "error_wait" and c.get("arm") in patterns]
+    return out
+
+
 def _focus_claims(
     ctx: FileContext, fd: FocusDef, idx: int, claims: dict[int, list[Claim]]
 ) -> list[Claim]:
@@ -168,18 +188,7 @@ def _focus_claims(
         for j in _callees(ctx, idx):
             extra += [c for c in claims.get(j, []) if c.kind in fd.callee_kinds]
     if fd.role == "helper":
-        # How the calling task treats this helper's result and failures: its own claims that
-        # name the call (said with the caller named, from the USED_BY table).
-        name = ctx.facts[idx].name
-        for t, cl in claims.items():
-            if t == idx or idx not in _callees(ctx, t):
-                continue
-            extra += [
-                c
-                for c in cl
-                if (c.kind == "err_arm" and name in c.get("call").split(LIST_SEP))
-                or (c.kind == "batch" and c.get("callee") == name)
-            ]
+        extra += _used_by(ctx, idx, claims)
     pool = own + extra
     out: list[Claim] = []
     for entry in fd.says:
@@ -200,6 +209,10 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
         richness = len(claims[idx])
         for fd in FOCI:
             if fd.role != role or not fd.applies(claims[idx]):
+                continue
+            if fd.caller_requires and not all(
+                any(c.kind == k for c in _used_by(ctx, idx, claims)) for k in fd.caller_requires
+            ):
                 continue
             premise = fd.premise(claims[idx])
             if not premise:
@@ -528,6 +541,8 @@ def render_plan(
     # The fallback focus may be short: it is the only example its subject gets.
     if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
         return None
+    if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
+        return None  # a focus whose own claim cannot be said has nothing to be about
     premise = _premise(r, plan, out)
     limit = MAX_REQUEST_CODE
     if len(_criteria(r, plan, out, premise[1], limit, dry=True)) + out.premise_said < MIN_CRITERIA:
@@ -536,7 +551,7 @@ def render_plan(
     crit = _criteria(r, plan, out, premise[1], limit)
     # The fallback focus exists so that every task gets an example (SPEC: a file with few blocks
     # still gets one for each): there, the premise sentence alone may carry the request.
-    lone = plan.focus == "task" and out.premise_said == 1
+    lone = plan.focus in PREMISE_ALONE and out.premise_said == 1
     if not crit and not lone:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)

@@ -73,6 +73,9 @@ class FocusDef:
     # passes of a loop needs the subject's own loop (a constructor that hands a schedule to a
     # task it spawns has no passes).
     requires: tuple[str, ...] = ()
+    # Claim kinds a same-file caller must have about its call of this helper (an error arm that
+    # catches it): a focus on what happens to the helper's errors needs someone who handles them.
+    caller_requires: tuple[str, ...] = ()
 
     def applies(self, claims: list[Claim]) -> bool:
         return all(any(c.kind == k for c in claims) for k in self.requires)
@@ -200,9 +203,18 @@ FOCI: tuple[FocusDef, ...] = (
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop"), 6,
              requires=("loop",)),
+    # A switch for a callee's work decided once, before the loop, and passed on every pass.
+    FocusDef("decided-once", "task", _kinds("fixed_input"),
+             ("fixed_input", "propagate:before-loop-only", "log:before-loop"), 6,
+             requires=("loop",)),
     FocusDef("observability", "task",
              _at_least(2, _kinds("log")),
-             ("log", "timing"), 5, requires=("loop",)),
+             ("log",), 5, requires=("loop",)),
+    FocusDef("timing", "task", _kinds("timing"),
+             ("timing", "log:guarded"), 4, requires=("loop",)),
+    FocusDef("first-pass", "task", _kinds("first_pass"),
+             ("first_pass", "shutdown_loop", "propagate:before-loop-only", "adaptive"), 4,
+             requires=("loop",)),
     # A task none of the foci above fits still gets one example about its own mechanics.
     FocusDef("task", "task", _kinds(*sorted(MECHANICS)),
              ("loop", "spawn", "join", "select", "select_exit", "interval", "sleep", "timeout",
@@ -210,7 +222,11 @@ FOCI: tuple[FocusDef, ...] = (
               "return:early", "doc"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
-             ("sql", "batch", "err_arm", "gate", "propagate", "callers"), 7),
+             ("sql", "batch", "gate", "callers"), 7),
+    # The helper hands its errors up with `?` and the task that calls it catches them.
+    FocusDef("error-path", "helper", _kinds("propagate", when="", unless=""),
+             ("propagate", "transaction", "err_arm", "error_wait", "on_path"), 6,
+             caller_requires=("err_arm",)),
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
              ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),

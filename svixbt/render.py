@@ -114,6 +114,7 @@ CODE_SLOTS = frozenset(
         "rework",
         "gate",
         "jitter",
+        "source",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

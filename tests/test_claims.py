@@ -237,3 +237,41 @@ def test_a_floor_recomputed_and_jittered_later_is_not_a_lower_bound(indexes: Ind
     for rows in (THINK, MODULE_THINK):
         said = r.claim(rows, floor, "t", Rendered(""))
         assert "never waits less" not in said and "at least" in said
+
+
+def test_a_switch_decided_once_before_the_loop_is_a_fixed_input(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (fixed,) = kinds(claims(ctx, "archive_loop"), "fixed_input")
+    assert fixed.slot_map == {
+        "var": "cold_pending",
+        "source": "cold_rows_left",
+        "callee": "archive_batch",
+        "param": "include_cold",
+        "verbs": "UPDATE",
+        "tables": "cold_archive",
+    }
+    # Set again inside the loop, the same switch is re-checked: not decided once.
+    assert not kinds(claims(ctx, "rechecking_loop"), "fixed_input")
+
+
+def test_a_wait_variable_that_starts_empty_means_no_wait_before_the_first_pass(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (first,) = kinds(claims(ctx, "archive_loop"), "first_pass")
+    assert first.slot_map == {"var": "pause", "init": "None"}
+    assert not kinds(claims(ctx, "rechecking_loop"), "first_pass")
+
+
+def test_a_helpers_error_path_names_the_arm_that_catches_it_and_its_wait(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    by_focus = {(ex.focus, ctx.fs.items[ex.primary].name): ex for ex in compose_examples(ctx)}
+    ex = by_focus[("error-path", "archive_batch")]
+    assert "`archive_loop`" in ex.think and "`Err(err)`" in ex.think
+    assert "5 seconds" in ex.think
+    # Only the caller that catches the error is said to handle it.
+    assert "rechecking_loop" not in ex.think
+    once = by_focus[("decided-once", "archive_loop")]
+    assert "`cold_pending`" in once.think and "`include_cold`" in once.think

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
-from svixbt.compose import compose_examples, plan_examples
+from svixbt.compose import PREMISE_ALONE, compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
@@ -78,9 +78,10 @@ def test_requests_carry_acceptance_criteria() -> None:
         for ex in compose_examples(ctx_for(path)):
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
             inline = any(lead in ex.user for lead in leads)
-            # Only the fallback example of a task with little to say may carry its premise
-            # sentence alone.
-            assert bullets or inline or (ex.focus == "task" and "should" in ex.user), ex.user
+            # Only the fallback example of a task with little to say, and a helper's error
+            # path, may carry their premise sentence alone.
+            alone = ex.focus in PREMISE_ALONE and "should" in ex.user
+            assert bullets or inline or alone, ex.user
 
 
 def test_no_eight_word_run_in_more_than_a_quarter_of_the_samples_thinks() -> None:

@@ -182,3 +182,11 @@ def test_a_row_that_can_meet_a_guarded_claim_says_the_guard(table: str, i: int, 
         assert "{guard" in text, (
             f"{table}[{i}] ({row.kind}) can say a guarded claim without its guard: {text}"
         )
+
+
+def test_every_frame_carries_the_ask_which_holds_the_premise() -> None:
+    """The request's premise sentence (what the code must do) rides on {ask}; a frame without
+    it would drop the one requirement a focus is about."""
+    for style in rq.STYLES:
+        for frame in (*rq.FRAMES[style], *rq.BARE_FRAMES[style]):
+            assert "{ask}" in frame, (style, frame)

@@ -80,6 +80,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "cond", "idle", "idle_dur", "arm", "idle_value"),
         ("init",),
     ),
+    "first_pass": (
+        "the wait variable starts empty, so the first pass does not wait",
+        ("var", "init"),
+        (),
+    ),
     "error_wait": (
         "a failed pass sets the next wait",
         ("var", "const", "dur", "arm", "value_set"),
@@ -174,6 +179,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "conversion": ("errors converted before they propagate", ("methods",), ("message",)),
     "probe": ("a query that only checks whether rows exist", ("query",), ("table",)),
     "gate": ("a bool parameter switches part of the work", ("param",), ("verbs", "tables")),
+    "fixed_input": (
+        "a value decided once before the loop switches a callee's work on every pass",
+        ("var", "source", "callee", "param"),
+        ("verbs", "tables"),
+    ),
 }
 
 

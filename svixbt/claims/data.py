@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Sql
 from ..values import human_int
 from .core import Claim, FileContext, make
-from .shape import codes
+from .shape import codes, main_loop
 
 __all__ = ["data_claims"]
 
@@ -25,6 +25,67 @@ def data_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _transaction_claims(ctx, f)
     out += _gate_claims(ctx, f)
     out += _drain_claims(ctx, f)
+    out += _fixed_input_claims(ctx, f)
+    return out
+
+
+def _fixed_input_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A value worked out once before the task's loop, by an awaited call, and handed on every
+    pass to a same-file callee that switches part of its work on it: the switch is decided for
+    the whole run of the task, not re-checked each pass."""
+    assert f.flow is not None
+    loop = main_loop(f)
+    if loop is None:
+        return []
+    loop_start = ctx.region_src(f, loop).start
+    out: list[Claim] = []
+    for a in f.assigns:
+        if not a.is_let or a.src.start >= loop_start or not f.own(a.region):
+            continue
+        if f.flow.loop_of(a.region) is not None:
+            continue
+        if any(b.var == a.var and b is not a for b in f.assigns):
+            continue  # set again somewhere: not decided once
+        source = next(
+            (
+                c
+                for c in f.calls
+                if c.kind == "fn"
+                and c.awaited
+                and a.src.start <= c.src.start
+                and c.src.end <= a.src.end
+            ),
+            None,
+        )
+        if source is None:
+            continue
+        for c in f.calls:
+            if c.kind != "fn" or not f.flow.inside(c.region, loop.id):
+                continue
+            callee = ctx.local_fn(c.written.split("::")[-1])
+            if callee is None or callee.flow is None:
+                continue
+            pos = [k for k, arg in enumerate(c.args) if arg.strip() == a.var]
+            if not pos or pos[0] >= len(callee.params):
+                continue
+            param, ty = callee.params[pos[0]]
+            if ty.strip() != "bool":
+                continue
+            gates = [r for r in callee.flow.regions if r.kind == "if" and r.head == param]
+            if not gates:
+                continue
+            slots = {"var": a.var, "source": source.written, "callee": c.written, "param": param}
+            inner = [q for q in callee.sql if callee.flow.inside(q.region, gates[0].id)]
+            if inner:
+                slots["verbs"] = codes(*inner[0].verbs)
+                slots["tables"] = codes(*inner[0].tables)
+            proof = [
+                ctx.proof(a.src),
+                ctx.proof(c.src),
+                ctx.proof(ctx.region_src(callee, gates[0])),
+            ]
+            out.append(make("fixed_input", f.name, slots, proof, {"gates"}))
+            break
     return out
 
 

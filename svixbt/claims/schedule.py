@@ -346,6 +346,16 @@ def _adaptive_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if not arm:
                 continue
             out.append(make("adaptive", f.name, slots, [ctx.proof(a.src), ctx.proof(c.src)], flags))
+            if init is not None and init.value == "None":
+                # Nothing has set a wait before the first pass, so it runs at once.
+                out.append(
+                    make(
+                        "first_pass",
+                        f.name,
+                        {"var": a.var, "init": init.value},
+                        [ctx.proof(init.src)],
+                    )
+                )
             continue
         m = re.fullmatch(r"Some\((\w+)\)", a.value.strip())
         c = f.const(m.group(1)) if m else None

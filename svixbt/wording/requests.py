@@ -80,7 +80,16 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "batching": ("Bounded batches for {fn}", "{fn}: work in fixed-size batches"),
     "timeouts": ("Bound every wait in {fn}", "{fn} can hang on an unresponsive dependency"),
     "startup": ("Startup behaviour of {fn}", "{fn}: fail fast at startup, never mid-run"),
+    "decided-once": (
+        "{fn}: decide the optional step once per run",
+        "{fn} re-asks a question whose answer does not change",
+    ),
     "observability": ("Logging in {fn}", "Make {fn} observable without noise"),
+    "timing": ("{fn}: how long does a pass take?", "Pass durations for {fn}"),
+    "first-pass": (
+        "{fn} should not wait before its first pass",
+        "First pass of {fn} after a restart",
+    ),
     "polling": ("{fn}: poll with clear exits", "Polling loop in {fn}"),
     "retry-loop": ("Retry policy for {fn}", "{fn}: retry failures, then give up cleanly"),
     "exits": ("{fn}: a deliberate way out of its loop", "Exit conditions for {fn}"),
@@ -96,6 +105,10 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "module": ("Background job in {file}", "Put the whole of {file} together"),
     "gate": ("{fn}: make one step optional", "Switch for part of {fn}"),
     "helper-failures": ("{fn}: failures that must not stop the task", "Failure handling in {fn}"),
+    "error-path": (
+        "{fn}: hand database errors to the loop",
+        "Where errors from {fn} end up",
+    ),
 }
 
 ASKS: dict[str, tuple[Option, ...]] = {
@@ -148,11 +161,23 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Sort out what {fn} in {file} does before its loop starts.",
         "{fn} ({file}) should do its one-off checks up front.",
     ),
+    "decided-once": (
+        "{fn} in {file} should settle once, when it starts, whether the optional step is needed.",
+        "Move the check that switches part of the work of {fn} ({file}) out of its loop.",
+    ),
     "observability": (
         "Tidy up the logging of {fn} in {file}.",
         "{fn} ({file}) needs logs we can act on.",
         "Review what {fn} in {file} writes to the log, and when.",
         "Make the log lines of {fn} ({file}) say what actually happened.",
+    ),
+    "timing": (
+        "We want to see how long the passes of {fn} ({file}) take.",
+        "Add pass timing to {fn} in {file}.",
+    ),
+    "first-pass": (
+        "{fn} in {file} should get to work as soon as it starts.",
+        "Make sure a fresh start of {fn} ({file}) does not begin with a wait.",
     ),
     "polling": (
         "Write the polling loop of {fn} ({file}).",
@@ -200,6 +225,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Make sure a failing side step in {fn} ({file}) is logged and does not end the run.",
         "Check what {fn} in {file} does when one of its calls errors.",
     ),
+    "error-path": (
+        "{fn} in {file} should not deal with its own failures; the task that calls it does.",
+        "Check that every failure in {fn} ({file}) is handed to its caller.",
+    ),
 }
 
 WHY: dict[str, tuple[Option, ...]] = {
@@ -237,9 +266,21 @@ WHY: dict[str, tuple[Option, ...]] = {
         "What runs once before the loop deserves its own look.",
         "The start-up path is easy to overlook in review.",
     ),
+    "decided-once": (
+        "Asking the same question before every pass is wasted work.",
+        "The answer is not going to change between passes.",
+    ),
     "observability": (
         "On-call needs to see what the job is doing.",
         "Logs are all we have when this misbehaves.",
+    ),
+    "timing": (
+        "We have no idea how long a busy pass takes.",
+        "Slow passes should show up in the logs.",
+    ),
+    "first-pass": (
+        "Its waits can be long, and a restart should not cost one.",
+        "After a deploy we want the job working straight away.",
     ),
     "polling": (
         "Every exit of this loop should be deliberate.",
@@ -269,6 +310,13 @@ WHY: dict[str, tuple[Option, ...]] = {
     "helper-failures": (
         "Errors from this helper end up in the task's logs.",
         "A side step that fails should not take the whole run with it.",
+    ),
+    "error-path": (
+        (
+            "The loop already waits after a failure; the helper should not second-guess it.",
+            "error_wait",
+        ),
+        "Error handling should live in one place, and that place is the loop.",
     ),
 }
 
@@ -306,10 +354,15 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "whatever can fail should fail at startup, not deep into a run",
         "startup checks must run before the first pass",
     ),
+    "decided-once": (
+        "a check whose answer holds for the whole run must be made once, not every pass",
+    ),
     "observability": (
         "on-call must be able to tell what the job is doing",
         ("quiet passes must stay quiet in the logs", "log:guarded"),
     ),
+    "timing": ("a slow pass must be visible in the logs",),
+    "first-pass": ("a restarted job must not sit out a full wait before doing anything",),
     "polling": (
         "every exit of the loop has to be deliberate",
         "the loop must stop for the right reasons",
@@ -336,6 +389,9 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "module": ("the whole job must be reviewable as one piece",),
     "gate": ("one of the statements must run only when the caller asks for it",),
     "helper-failures": ("a failing side step must not fail the whole run",),
+    "error-path": (
+        "every failure must reach the loop that handles it, not be swallowed on the way",
+    ),
 }
 
 REFACTORS: dict[str, tuple[Option, ...]] = {
@@ -350,7 +406,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "batching": ("make the batch size of {fn} a single constant that drives the work",),
     "timeouts": ("put every wait in {fn} under an explicit deadline",),
     "startup": ("separate the one-off checks of {fn} from its loop",),
+    "decided-once": ("decide the optional step of {fn} once, before its loop",),
     "observability": ("give every log line in {fn} a clear trigger",),
+    "timing": ("measure each pass of {fn} where it is logged",),
+    "first-pass": ("make the first pass of {fn} start without a wait",),
     "polling": ("make every exit of the loop in {fn} explicit",),
     "retry-loop": ("route the retries of {fn} through one schedule",),
     "exits": ("make the ways out of the loop in {fn} explicit",),
@@ -362,6 +421,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "module": ("restructure {file} around its task loop",),
     "gate": ("put the optional statement in {fn} behind a parameter",),
     "helper-failures": ("make {fn} say which failures it absorbs and which it returns",),
+    "error-path": ("leave the error handling of {fn} to its caller",),
 }
 
 # The request's central sentence, said from its premise claim: what the code must do, with the
@@ -395,6 +455,20 @@ PREMISE: tuple[Row, ...] = (
     _r("propagate",
        "It may fail while it starts up, when {calls:or} fails, but never from inside its loop.",
        when="before-loop-only", needs="calls"),
+    _r("timing",
+       "It should measure each pass and log the time it took as {field}, on the {level} line it writes when {guard:cond}.",
+       when="guarded", needs="field"),
+    _r("timing",
+       "It should measure each pass and log the time it took as {field}.",
+       unless="guarded", needs="field"),
+    _r("first_pass",
+       "Its first pass should run right away; only a finished pass may set a wait before the next one.",
+       "Start with no wait ({var} = {init}) and let each pass decide the wait before the next.",
+       ),
+    _r("propagate",
+       "It should not handle its own errors: a failure of {calls:or} goes straight back to the caller with `?`.",
+       "Any error from {calls:or} should be returned as it happens, not logged or retried here.",
+       unless="before-loop-only in-loop", needs="calls"),
     _r("log",
        "It should log {message:quote} at {level} level when {guard:cond}.",
        when="guarded", unless="in-arm", needs="message"),
@@ -502,6 +576,10 @@ PREMISE: tuple[Row, ...] = (
        needs="arm"),
     _r("gate",
        "There, the {verbs} on {tables} should run only when {param} is true.",
+       needs="verbs tables"),
+    _r("fixed_input",
+       "It should call {source} once, before its loop, and hand the answer ({var}) to {callee} on every pass as {param}, which decides whether the {verbs} on {tables} runs.",
+       "Work out {var} with {source} when the task starts and pass it to each {callee} call as {param}, instead of checking again every pass.",
        needs="verbs tables"),
 )
 # fmt: on
@@ -649,6 +727,10 @@ CRITERIA: tuple[Row, ...] = (
        "run the {verbs} on {tables} only when {param} is set",
        "put the {tables} {verbs} behind the {param} flag",
        needs="verbs tables"),
+    _r("fixed_input",
+       "call {source} once, before the first pass",
+       "decide {param} once per run, from {source}",
+       ),
     _r("spawn",
        "start {runs} on its own {mech} task, but only when {guard:cond}",
        when="guarded", unless="repeated", needs="runs"),
@@ -862,6 +944,10 @@ CRITERIA: tuple[Row, ...] = (
        "log how long the pass took, on the line logged when {guard:cond}",
        "put the pass duration on the line logged when {guard:cond}",
        when="guarded", needs="field"),
+    _r("first_pass",
+       "no wait before the first pass",
+       "start with {var} empty, so the first pass runs at once",
+       ),
 )
 # fmt: on
 
@@ -891,7 +977,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     ),
     "refactor": (
         "{open} {refactor}. {ask}\n\n{keep}\n{bullets}",
-        "{open} {refactor}.\n\n{keep}\n{bullets}",
+        "{open} {refactor}.\n\n{ask}\n\n{keep}\n{bullets}",
         "{open} {ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
     ),
 }

@@ -363,6 +363,14 @@ THINK: tuple[Row, ...] = (
     _r("timing",
        "It takes {start} before each pass and reports the elapsed time as the {field} field of its {level} log, which is what makes a slow pass visible.",
        unless="guarded in-arm", needs="field"),
+    _r("timing",
+       "It takes {start} before each pass and reports the elapsed time as the {field} field of the {level} log it writes in {arm}.",
+       "The time since {start} goes out as {field} on the {level} line of {arm}.",
+       when="in-arm", unless="guarded", needs="field"),
+    _r("first_pass",
+       "{var} starts as {init}, so the first pass runs as soon as the task starts; only a finished pass can set a wait before the next one.",
+       "Because {var} begins as {init}, nothing is slept before the first pass: a restart goes straight to work, and the wait is always chosen by the pass before it.",
+       ),
     # -- tasks --------------------------------------------------------------------------------
     _r("spawn",
        "Inside {repeated} it starts one task per iteration with {mech}, each running {runs}; the handles are not kept, so the loop goes back for more work while those tasks run.",
@@ -580,6 +588,10 @@ THINK: tuple[Row, ...] = (
        "The {verbs} on {tables} is skipped unless {param} is true.",
        "{param} decides whether the {verbs} on {tables} runs at all.",
        needs="verbs tables"),
+    _r("fixed_input",
+       "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for the whole life of the task, not asked again each pass.",
+       "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run.",
+       needs="verbs tables"),
     _r("statement_timeout",
        "Inside the transaction it first runs {stmt}: zero turns the statement timeout off, and because it is {local_kw} the setting ends with the transaction, so the pooled connection goes back with its usual timeout.",
        "{stmt} lifts the statement timeout for this one transaction; {local_kw} scopes it, so nothing leaks onto the connection pool.",
@@ -672,6 +684,7 @@ MODULE_THINK: tuple[Row, ...] = (
        unless="disables"),
     _r("probe", "{subject} asks no more than {query}.", "{subject} checks for work with {query}.", needs="query"),
     _r("gate", "{subject} runs the {verbs} on {tables} when {param} is true.", needs="verbs tables"),
+    _r("fixed_input", "{subject} decides {var} once, with {source}, and passes it to {callee} as {param}.", needs="verbs tables"),
     _r("conversion", "{subject} converts its errors with {methods}."),
     _r("jitter", "{subject} spreads delays by ±{pct} ({const})."),
     _r("at_least", "{subject} never waits less than {dur} after {when:or}.", unless="before-jitter reworked", needs="when"),
@@ -747,6 +760,10 @@ USED_BY: tuple[Row, ...] = (
        "What it returns sets the pace of {subject}: in {arm}, {cond:cond} means a nap of {idle_dur}, anything else no wait at all.",
        "{subject} reads its result in {arm}: {idle} ({idle_dur}) when {cond:cond}, and no wait otherwise.",
        when="idle-when-true"),
+    _r("error_wait",
+       "That arm also sets {var} to {value_set}, so {subject} waits {dur} before its next pass instead of retrying at once.",
+       "After such a failure {subject} sleeps {dur} ({const}) before it calls again.",
+       ),
 )
 # fmt: on
 
@@ -820,6 +837,14 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The logging in {fn} should tell an operator what happened without flooding them on quiet passes.",
         "Each log line in {fn} is worth checking against the condition that triggers it.",
     ),
+    "timing": (
+        "To see how long {fn} spends on a pass, the measurement has to start before the work and end up in a log line.",
+        "Timing a pass in {fn} is only useful where it lands in the logs.",
+    ),
+    "first-pass": (
+        "What {fn} does right after it starts is worth a look: does it work first, or wait first?",
+        "The first iteration of {fn} is the special case: nothing has chosen a wait yet.",
+    ),
     "polling": (
         "{fn} is built around a loop, so what matters is how it waits and how it stops.",
         "Each way out of the loop in {fn} has to be deliberate.",
@@ -853,6 +878,10 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "{fn} does some work before its loop starts, and that is the one place where it may still fail outright.",
         "The start of {fn}, before the loop, decides what can stop the task for good.",
     ),
+    "decided-once": (
+        "One question in {fn} only needs an answer once per run, and where it is asked matters.",
+        "{fn} carries a switch for part of its work; the point is when that switch is decided.",
+    ),
     "sql-batch": (
         "Each statement in {fn} has to stay within one batch and must not fight other servers for the same rows.",
         "{fn} does the bounded work of one pass of the background job.",
@@ -877,5 +906,9 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "helper-failures": (
         "{fn} sits on the background path, so what it does with an error decides what the task sees.",
         "The question in {fn} is which failures it swallows and logs, and which it passes up.",
+    ),
+    "error-path": (
+        "{fn} does not handle its own failures; the interesting part is where they go.",
+        "What happens when a statement in {fn} fails is decided one level up, in the loop that calls it.",
     ),
 }

@@ -23,7 +23,7 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import CODE_SLOTS, Fill
+from .render import CODE_SLOTS, Fill, negated
 
 __all__ = [
     "schema_errors",
@@ -112,7 +112,15 @@ def schema_errors(rec: Any) -> list[str]:
 
 
 def _elements(value: str) -> list[str]:
-    return [e.removeprefix(NOT) for e in value.split(LIST_SEP)]
+    """A slot's code values, and for a negated condition `!x` also `x` (said "`x` is false")."""
+    out = []
+    for e in value.split(LIST_SEP):
+        e = e.removeprefix(NOT)
+        out.append(e)
+        inner = negated(e)
+        if inner is not None:
+            out.append(inner)
+    return out
 
 
 def _fold(s: str) -> str:

@@ -25,6 +25,7 @@ from .claims.core import LIST_SEP, NOT
 
 __all__ = [
     "Row",
+    "negated",
     "Fill",
     "Rendered",
     "Renderer",
@@ -118,6 +119,15 @@ CODE_SLOTS = frozenset(
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_NEGATION = re.compile(r"!\s*([A-Za-z_][\w.]*(?:::[A-Za-z_]\w*)*(?:\(\))?)")
+
+
+def negated(cond: str) -> str | None:
+    """``x`` for a condition that is just ``!x`` (a flag, a field, a call without arguments)."""
+    m = _NEGATION.fullmatch(cond.strip())
+    return m.group(1) if m else None
+
+
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -258,8 +268,14 @@ class Renderer:
                 if not shown:
                     return _join(denied, "and")
                 if len(shown) == 1:
+                    inner = negated(parts[0]) if code else None
+                    # `!flag` holds: said as a person would, "`flag` is false".
                     if parts[0].startswith("let "):
                         held = f"{shown[0]} matches"
+                    elif inner is not None:
+                        out.fills.append(Fill(inner, code))
+                        verb = "returns false" if inner.endswith(")") else "is false"
+                        held = f"`{inner}` {verb}"
                     else:
                         # "holds" or "is true": the same meaning, chosen per record and value.
                         verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]

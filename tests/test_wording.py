@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from svixbt.checks import LITERAL_CODE
+from svixbt.checks import LITERAL_CODE, trace_errors
 from svixbt.claims.core import KINDS, make
 from svixbt.focus import FOCI
 from svixbt.render import CODE_SLOTS, FIELD, Rendered, Renderer, Row
@@ -190,3 +190,25 @@ def test_every_frame_carries_the_ask_which_holds_the_premise() -> None:
     for style in rq.STYLES:
         for frame in (*rq.FRAMES[style], *rq.BARE_FRAMES[style]):
             assert "{ask}" in frame, (style, frame)
+
+
+@pytest.mark.parametrize(
+    ("cond", "said"),
+    [
+        ("!message_table_ready", "`message_table_ready` is false"),
+        ("!crate::is_shutting_down()", "`crate::is_shutting_down()` returns false"),
+        ("!self.paused", "`self.paused` is false"),
+        # Not a bare negation: kept as written.
+        ("!a && b", "`!a && b`"),
+        ("!ready(x)", "`!ready(x)`"),
+    ],
+)
+def test_a_negated_flag_is_said_as_false(cond: str, said: str) -> None:
+    row = Row("log", ("It logs when {guard:cond}.",))
+    claim = make("log", "f", {"level": "info", "macro": "tracing::info!", "guard": cond}, [])
+    r = Renderer(0, "k", {"fn": "f", "file": "f.rs"}, base="f.rs|f")
+    out = Rendered("")
+    text = r.claim((row,), claim, "s", out)
+    assert said in text
+    # The grounding check accepts what was said: every fill is a claim value.
+    assert not trace_errors(out.fills, [claim], {"fn": "f", "file": "f.rs"}, {})

@@ -37,10 +37,6 @@ __all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of"
 
 MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
-# Foci whose premise sentence may be the whole request: the fallback (every task gets an
-# example), a helper's error path (its one requirement is where its errors go) and a switch
-# decided once (its one requirement is when the question is asked).
-PREMISE_ALONE = frozenset({"task", "error-path", "decided-once"})
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
@@ -405,6 +401,10 @@ def _criteria(
 ) -> list[str]:
     crit: list[str] = []
     kinds: set[str] = set()
+    # Arms whose logging is already asked for (by the premise sentence or a criterion).
+    logged_arms: set[tuple[str, str]] = set()
+    if skip is not None and (skip.kind == "log" or "logs" in skip.flags):
+        logged_arms.add(_logged_arm(skip))
     ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
     for n, c in enumerate(ordered):
         if c == skip:
@@ -414,6 +414,13 @@ def _criteria(
             continue
         # What the calling task does is not something to ask of this helper.
         if plan.role == "helper" and c.subject != r.context["fn"]:
+            continue
+        # A criterion behind three conditions or more reads like code, not like a request.
+        if len(c.get("guard").split(LIST_SEP)) > 2:
+            continue
+        # An error arm that logs and the log line in that arm are one requirement, asked once.
+        arm = _logged_arm(c)
+        if arm[0] and arm in logged_arms:
             continue
         # A request names code, it does not paste it: no long expression in a criterion.
         probe = Rendered("")
@@ -428,7 +435,19 @@ def _criteria(
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=short)
         crit.append(s)
         kinds.add(c.kind)
+        if arm[0] and (c.kind == "log" or "logs" in c.flags):
+            logged_arms.add(arm)
     return crit[:4]
+
+
+def _logged_arm(c: Claim) -> tuple[str, str]:
+    """(arm, level) of an error arm that logs, or of a log line in an arm: the two say one
+    requirement. The level tells apart two arms written alike (`Err(err)`) in one fn."""
+    if c.kind == "err_arm":
+        return c.get("pattern"), c.get("level")
+    if c.kind == "log":
+        return c.get("arm"), c.get("level")
+    return "", ""
 
 
 def _fits_think(fills: list[Fill]) -> bool:
@@ -545,13 +564,14 @@ def render_plan(
         return None  # a focus whose own claim cannot be said has nothing to be about
     premise = _premise(r, plan, out)
     limit = MAX_REQUEST_CODE
-    if len(_criteria(r, plan, out, premise[1], limit, dry=True)) + out.premise_said < MIN_CRITERIA:
-        # Too little to ask in short spans: allow a condition as long as a think may quote.
+    if not out.premise_said and len(_criteria(r, plan, out, premise[1], limit, dry=True)) < 2:
+        # No premise sentence and too little to ask in short spans: allow a condition as long
+        # as a think may quote.
         limit = MAX_THINK_CODE
     crit = _criteria(r, plan, out, premise[1], limit)
-    # The fallback focus exists so that every task gets an example (SPEC: a file with few blocks
-    # still gets one for each): there, the premise sentence alone may carry the request.
-    lone = plan.focus in PREMISE_ALONE and out.premise_said == 1
+    # A request may be its premise sentence alone (one clear requirement, no list under it);
+    # without that sentence it needs criteria. SPEC: every task of a file gets an example.
+    lone = out.premise_said == 1
     if not crit and not lone:
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)

@@ -119,16 +119,36 @@ CODE_SLOTS = frozenset(
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
-_NEGATION = re.compile(r"!\s*([A-Za-z_][\w.]*(?:::[A-Za-z_]\w*)*(?:\(\))?)")
 
 
 def negated(cond: str) -> str | None:
-    """``x`` for a condition that is just ``!x`` (a flag, a field, a call without arguments)."""
-    m = _NEGATION.fullmatch(cond.strip())
-    return m.group(1) if m else None
+    """``x`` for a condition that is just ``!x``, where ``x`` is one operand (a flag, a field, a
+    call, `f(&db).await?`): no space, no operator that would bind looser than ``!``."""
+    c = cond.strip()
+    if not c.startswith("!") or c.startswith("!="):
+        return None
+    inner = c[1:]
+    if not inner or re.search(r"\s|&&|\|\||[=<>+*/%^]|-(?!>)", inner):
+        return None
+    if inner.count("(") != inner.count(")") or inner.count("[") != inner.count("]"):
+        return None
+    if not re.match(r"[A-Za-z_(]", inner):
+        return None
+    return inner
 
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _denied(cond: str, code: bool, out: Rendered) -> str:
+    """An earlier `if` condition that must have been false to get here."""
+    if cond.startswith("let "):
+        return f"`{cond}` does not match"
+    inner = negated(cond) if code else None
+    if inner is not None:
+        out.fills.append(Fill(inner, code))
+        return f"`{inner}` is true" if not inner.endswith(")") else f"`{inner}` returns true"
+    return f"`{cond}` is false"
 
 
 def number_word(n: str) -> str:
@@ -258,10 +278,7 @@ class Renderer:
                 out.fills.append(Fill(p, code))
             shown = [f"`{p}`" if code else p for p in parts]
             # Conditions of earlier `if` branches, which must have been false to get here.
-            denied = [
-                f"`{p}` does not match" if p.startswith("let ") else f"`{p}` is false"
-                for p in false
-            ]
+            denied = [_denied(p, code, out) for p in false]
             if form == "or":
                 return _join(shown, "or")
             if form == "cond":

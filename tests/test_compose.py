@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
-from svixbt.compose import PREMISE_ALONE, compose_examples, plan_examples
+from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
@@ -78,9 +78,8 @@ def test_requests_carry_acceptance_criteria() -> None:
         for ex in compose_examples(ctx_for(path)):
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
             inline = any(lead in ex.user for lead in leads)
-            # Only the fallback example of a task with little to say, and a helper's error
-            # path, may carry their premise sentence alone.
-            alone = ex.focus in PREMISE_ALONE and "should" in ex.user
+            # Without a list, the premise sentence (what the code should do) is the request.
+            alone = re.search(r"\b(?:should|must|may)\b", ex.user)
             assert bullets or inline or alone, ex.user
 
 

@@ -200,7 +200,9 @@ def test_every_frame_carries_the_ask_which_holds_the_premise() -> None:
         ("!self.paused", "`self.paused` is false"),
         # Not a bare negation: kept as written.
         ("!a && b", "`!a && b`"),
-        ("!ready(x)", "`!ready(x)`"),
+        ("!a == b", "`!a == b`"),
+        ("!ready(x)", "`ready(x)` returns false"),
+        ("!done(a, b)", "`!done(a, b)`"),
     ],
 )
 def test_a_negated_flag_is_said_as_false(cond: str, said: str) -> None:
@@ -211,4 +213,17 @@ def test_a_negated_flag_is_said_as_false(cond: str, said: str) -> None:
     text = r.claim((row,), claim, "s", out)
     assert said in text
     # The grounding check accepts what was said: every fill is a claim value.
+    assert not trace_errors(out.fills, [claim], {"fn": "f", "file": "f.rs"}, {})
+
+
+def test_an_earlier_branch_that_was_a_negation_is_said_without_the_double_negative() -> None:
+    from svixbt.claims.core import NOT
+
+    row = Row("log", ("It logs when {guard:cond}.",))
+    claim = make(
+        "log", "f", {"level": "info", "macro": "m", "guard": NOT + "!ready(&db).await?"}, []
+    )
+    r = Renderer(0, "k", {"fn": "f", "file": "f.rs"}, base="f.rs|f")
+    out = Rendered("")
+    assert "`ready(&db).await?` is true" in r.claim((row,), claim, "s", out)
     assert not trace_errors(out.fills, [claim], {"fn": "f", "file": "f.rs"}, {})

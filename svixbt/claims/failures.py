@@ -60,7 +60,10 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
         if negated:
             continue  # an `else` branch: its condition would have to be said negated
-        slots = {"level": lg.level, "macro": lg.macro, "message": lg.message}
+        slots = {"level": lg.level, "macro": lg.macro}
+        # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
+        if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):
+            slots["message"] = lg.message
         flags = set()
         place = _place(f, loop, lg.src, lg.region)
         if place:

@@ -415,8 +415,9 @@ def _criteria(
         # What the calling task does is not something to ask of this helper.
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
-        # A criterion behind three conditions or more reads like code, not like a request.
-        if len(c.get("guard").split(LIST_SEP)) > 2:
+        # A criterion behind three conditions or more reads like code, not like a request
+        # (kept only in the fallback, when nothing shorter can be asked).
+        if len(c.get("guard").split(LIST_SEP)) > 2 and limit <= MAX_REQUEST_CODE:
             continue
         # An error arm that logs and the log line in that arm are one requirement, asked once.
         arm = _logged_arm(c)

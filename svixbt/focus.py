@@ -225,7 +225,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("sql", "batch", "gate", "callers"), 7),
     # The helper hands its errors up with `?` and the task that calls it catches them.
     FocusDef("error-path", "helper", _kinds("propagate", when="", unless=""),
-             ("propagate", "transaction", "err_arm", "error_wait", "on_path"), 6,
+             ("propagate", "skips_later", "transaction", "err_arm", "error_wait", "on_path"), 6,
              caller_requires=("err_arm",)),
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),

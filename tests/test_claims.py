@@ -275,3 +275,15 @@ def test_a_helpers_error_path_names_the_arm_that_catches_it_and_its_wait(
     assert "rechecking_loop" not in ex.think
     once = by_focus[("decided-once", "archive_loop")]
     assert "`cold_pending`" in once.think and "`include_cold`" in once.think
+
+
+def test_a_question_mark_before_a_later_statement_means_that_statement_is_skipped(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (skip,) = kinds(claims(ctx, "archive_batch"), "skips_later")
+    assert skip.get("verbs") == "DELETE" and skip.get("tables") == "warm_archive"
+    # The first statement's own `?` has nothing before it to skip it.
+    assert "cold_archive" not in skip.get("tables")
+    # A loop's `?` ends the task, it does not skip part of one call.
+    assert not kinds(claims(ctx, "rechecking_loop"), "skips_later")

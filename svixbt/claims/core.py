@@ -97,6 +97,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("level", "var", "value_set", "guard"),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
+    "skips_later": (
+        "a `?` that returns before a later statement runs",
+        ("call", "verbs", "tables"),
+        (),
+    ),
     "return": ("what the item returns and when", ("expr",), ("guard", "arm")),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
     "retry_with": (

@@ -225,7 +225,28 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
     slots = {"count": str(len(qs))}
     if names:
         slots["calls"] = codes(*names)
-    return [make("propagate", f.name, slots, proof, flags)]
+    out = [make("propagate", f.name, slots, proof, flags)]
+    # A `?` that returns before a later statement is even built: when the first call fails,
+    # that statement does not run on this call.
+    if calls and loop is None:
+        first = min(calls, key=lambda c: c.src.start)
+        later = [q for q in f.sql if q.src.start > first.src.end and q.tables and q.verbs]
+        if later:
+            q = later[0]
+            name = (
+                first.src.text
+                if first.kind == "method" and len(first.src.text) <= 40
+                else (first.name if first.kind == "method" else first.written)
+            )
+            out.append(
+                make(
+                    "skips_later",
+                    f.name,
+                    {"call": name, "verbs": codes(*q.verbs), "tables": codes(*q.tables)},
+                    [ctx.proof(first.src), ctx.proof(q.src)],
+                )
+            )
+    return out
 
 
 def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:

@@ -367,9 +367,13 @@ THINK: tuple[Row, ...] = (
        "It takes {start} before each pass and reports the elapsed time as the {field} field of the {level} log it writes in {arm}.",
        "The time since {start} goes out as {field} on the {level} line of {arm}.",
        when="in-arm", unless="guarded", needs="field"),
+    _r("skips_later",
+       "Order matters here: {call} comes first, so when it fails the `?` returns before the {verbs} on {tables} runs, and that call does none of the {tables} work.",
+       "Because {call} sits before the {verbs} on {tables}, a failure there returns early and the {verbs} does not run on that call.",
+       ),
     _r("first_pass",
-       "{var} starts as {init}, so the first pass runs as soon as the task starts; only a finished pass can set a wait before the next one.",
-       "Because {var} begins as {init}, nothing is slept before the first pass: a restart goes straight to work, and the wait is always chosen by the pass before it.",
+       "{var} starts as {init}, so the loop's first pass does not wait; only a finished pass can set a wait before the next one.",
+       "Because {var} begins as {init}, nothing is slept before the loop's first pass, and every later wait is chosen by the pass before it.",
        ),
     # -- tasks --------------------------------------------------------------------------------
     _r("spawn",
@@ -700,7 +704,7 @@ MODULE_THINK: tuple[Row, ...] = (
 # fmt: off
 TOKIO: tuple[Row, ...] = (
     _r("sleep",
-       "All of this sits between waits on {mech}, which parks the task instead of a thread.",
+       "Its waits are {mech}, which parks the task instead of a thread.",
        "The pauses are {mech} on {var}, so the runtime keeps serving other tasks meanwhile.",
        "The task idles on {mech}, an async timer, never on a blocking sleep.",
        "Idle time is spent in {mech}, so the worker threads stay free for other tasks.",
@@ -826,7 +830,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "batching": (
         "{fn} works through its backlog in bounded batches, and the batch size drives both the query and the pacing.",
-        "The batch is the unit of work in {fn}: it bounds each pass and tells the loop whether more is waiting.",
+        "The batch size is the unit of work in {fn}: it bounds what each call may take and tells the loop whether more is waiting.",
     ),
     "timeouts": (
         "{fn} waits on things that may never answer, so every wait needs a bound.",

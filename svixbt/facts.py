@@ -495,7 +495,9 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
         after_close = close + 1
         awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
         handle = "unknown"
-        if awaited:
+        if reg.keyword == "tokio::task::JoinSet::spawn":
+            handle = "in-set"  # the JoinSet keeps every handle
+        elif awaited:
             handle = "awaited"
         elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == ";":
             handle = "dropped"

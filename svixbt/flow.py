@@ -410,6 +410,32 @@ class _Builder:
         if name in ("run_until_cancelled", "run_until_cancelled_owned"):
             open_ = k + 1
             self.add("cancellable", open_ + 1, self.close_of(open_), keyword=name, start_tok=k)
+        elif name == "spawn" and self.joinset_receiver(k):
+            open_ = k + 1
+            self.add(
+                "spawn",
+                open_ + 1,
+                self.close_of(open_),
+                keyword="tokio::task::JoinSet::spawn",
+                start_tok=k - 2,
+                detail=f"{self.t[k - 2]}.spawn",
+            )
+
+    def joinset_receiver(self, k: int) -> bool:
+        """`set.spawn(..)` where `set` is bound in this item to a `JoinSet` (by its type or by
+        `JoinSet::new()`): a task the set owns, not a method that happens to be called spawn."""
+        if k < 2 or self.t[k - 1] != "." or self.c[k - 2] != "n":
+            return False
+        recv = self.t[k - 2]
+        for i in range(self.lo, k - 2):
+            if self.t[i] != recv or self.t[i + 1] not in ("=", ":"):
+                continue
+            j = i + 1
+            while j < k and self.t[j] not in (";", "{"):
+                if self.t[j] == "JoinSet":
+                    return True
+                j += 1
+        return False
 
     def split_args(self, a: int, b: int) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []

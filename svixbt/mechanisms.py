@@ -44,6 +44,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("tokio::spawn", "spawn", False, "starts a task on the runtime"),
     Mechanism("tokio::task::spawn", "spawn", False, "starts a task on the runtime"),
     Mechanism("tokio::task::spawn_local", "spawn", False, "starts a task on the local set"),
+    # `set.spawn(..)` on a `tokio::task::JoinSet`: the set owns the task's handle.
+    Mechanism("tokio::task::JoinSet::spawn", "spawn", False, "starts a task owned by a JoinSet"),
     Mechanism("tokio::task::spawn_blocking", "blocking", False, "closure on the blocking pool"),
     Mechanism("tokio::task::block_in_place", "blocking", False, "blocks its worker in place"),
     Mechanism("tokio::join", "join", True, "polls futures until all complete"),

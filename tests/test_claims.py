@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.claims.core import NOT
 from svixbt.compose import compose_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.pipeline import scan_file
@@ -287,3 +288,32 @@ def test_a_question_mark_before_a_later_statement_means_that_statement_is_skippe
     assert "cold_archive" not in skip.get("tables")
     # A loop's `?` ends the task, it does not skip part of one call.
     assert not kinds(claims(ctx, "rechecking_loop"), "skips_later")
+
+
+def test_tasks_a_joinset_owns_are_spawns_and_their_sleeps_are_not_the_supervisors(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    cl = claims(ctx, "supervise")
+    (spawn,) = kinds(cl, "spawn")
+    assert spawn.get("mech") == "tokio::task::JoinSet::spawn"
+    assert spawn.has("in-set", "repeated") and spawn.get("handle_var") == "set"
+    assert not spawn.has("detached")  # the set keeps every handle
+    assert not kinds(cl, "sleep")  # the 2 s sleep is inside each spawned task
+    mine = [ex for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "supervise"]
+    assert mine and all(ex.focus != "cadence" for ex in mine)
+
+
+def test_an_error_arm_names_the_last_call_of_its_chain_and_a_sometimes_continue(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    cl = claims(ctx, "follow")
+    (arm,) = kinds(cl, "err_arm")
+    assert arm.get("call") == "fetch"  # not `events`, the first link of the chain
+    assert arm.has("exits-sometimes")
+    assert not arm.has("continues") and not arm.has("keeps-looping")
+    # The log after the nested `continue` runs only when it was not taken: it keeps that
+    # condition (as false).
+    (log,) = [c for c in kinds(cl, "log") if "keeping the cursor" in c.get("message")]
+    assert log.get("guard") == NOT + 'err == "gone"'

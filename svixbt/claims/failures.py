@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Src
+from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
 from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop
@@ -53,6 +53,7 @@ def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
 
 
 def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    assert f.flow is not None
     out: list[Claim] = []
     for lg in f.logs:
         if not f.own(lg.region):
@@ -60,6 +61,13 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
         if negated:
             continue  # an `else` branch: its condition would have to be said negated
+        # An exit nested in an earlier `match`/`if` of the same block (`continue 'outer` for one
+        # kind of error) means the line runs only when that exit was not taken: a condition
+        # not said here, so the log is not claimed at all.
+        if not conds and any(
+            _skips(f, e, lg.region) for e in f.exits if e.src.start < lg.src.start
+        ):
+            continue
         slots = {"level": lg.level, "macro": lg.macro}
         # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
         if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):
@@ -82,6 +90,59 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
     return out
 
 
+def _skips(f: ItemFacts, e: Exit, rid: int) -> bool:
+    """Exit ``e``, nested in an earlier `if`/`match` of region ``rid``'s block, can skip code of
+    ``rid`` that follows it: a `continue` or `break` of a loop that holds ``rid`` goes round or
+    out without it, a `return` at the same loop depth ends the fn before it. (A `break` out of
+    a loop that ``rid`` follows leads *to* it.)"""
+    assert f.flow is not None
+    if e.kind not in ("continue", "return", "break") or e.region == rid:
+        return False
+    if not f.flow.inside(e.region, rid):
+        return False
+    loop = f.flow.loop_of(e.region)
+    if e.kind == "return":
+        return loop is f.flow.loop_of(rid)
+    return loop is not None and f.flow.inside(rid, loop.id)
+
+
+def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
+    """Region ``rid`` runs whenever arm ``arm`` does: no `if`, `match` arm or loop between."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.id == arm:
+            return True
+        if r.kind in ("if", "else", "arm", "loop", "let-else", "select-handler", "closure"):
+            return False
+    return False
+
+
+def _handled_call(f: ItemFacts, r: Region) -> str:
+    """The call whose result an `Err` arm or `if let Err(..) =` handles: the outermost call of
+    the head (the last link of `a.b().c(..).await`, not `b`), a method with its receiver
+    (`output.handle`, which is not the fn `handle`)."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    if head.head_start < 0:
+        return ""
+    inside = [
+        c
+        for c in f.calls
+        if head.head_start <= c.src.start
+        and c.src.end <= head.head_end + 1
+        and c.name not in ("Some", "Ok", "Err")
+    ]
+    if not inside:
+        return ""
+    c = max(inside, key=lambda c: (c.src.end, -c.src.start))
+    if c.kind != "method":
+        return c.written
+    recv = c.receiver
+    if recv and len(recv) <= 24 and re.fullmatch(r"[\w.]+", recv):
+        return f"{recv}.{c.name}"
+    return c.name
+
+
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -94,6 +155,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             call = scrutinee_call(r.head.split("=", 1)[1])
         else:
             continue
+        handled = _handled_call(f, r)
+        if handled is not None:
+            call = handled
         if not call:
             continue
         flags: set[str] = set()
@@ -131,7 +195,14 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             slots["level"] = logs[0].level
             flags.add("logs")
         exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
-        if any(e.kind == "return" for e in exits):
+        # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
+        # neither always leaves nor always keeps looping.
+        if any(not _unconditional(f, e.region, r.id) for e in exits if e.kind != "question"):
+            flags.add("exits-sometimes")
+            exits = [e for e in exits if _unconditional(f, e.region, r.id)]
+        if "exits-sometimes" in flags and not exits:
+            pass
+        elif any(e.kind == "return" for e in exits):
             flags.add("returns")
         elif any(e.kind == "break" for e in exits):
             flags.add("breaks")

@@ -180,6 +180,9 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["handle_var"] = sp.handle.split(":", 1)[1]
         elif sp.handle in ("awaited", "returned"):
             flags.add(sp.handle)
+        elif sp.handle == "in-set":
+            flags.add("in-set")  # `set.spawn(..)`: the JoinSet keeps the handle
+            slots["handle_var"] = reg.detail.split(".", 1)[0]
         inner_loop = any(
             r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
             for r in f.flow.regions

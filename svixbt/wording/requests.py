@@ -233,7 +233,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
 WHY: dict[str, tuple[Option, ...]] = {
     "cadence": (
         "Came up while reviewing the background workers.",
-        "The timing of this job matters more than its work.",
+        "The pacing of this job should be a deliberate choice.",
     ),
     "shutdown": (
         "How this ends on shutdown should be deliberate.",
@@ -241,25 +241,26 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "failure": (
         "Which failures end this job should be a choice, not an accident.",
-        "We keep finding this in on-call reviews.",
+        "A transient error should cost one pass, not the job.",
     ),
     "concurrency": (
         "It should be obvious from the code what runs where.",
-        "Reviewers keep asking which task this runs on.",
+        "Which task runs this should be obvious from the code.",
         "The task layout here is easy to get wrong.",
         "Concurrency bugs here are hard to debug later.",
     ),
     "retry": (
-        "Failures should back off, not hammer the dependency.",
+        ("Failures should back off, not hammer the dependency.", "backoff"),
+        "A failing dependency should get a pause before the next try.",
         "Retries are part of the contract of this job.",
     ),
     "batching": (
         "Large backlogs must not turn into unbounded work.",
-        "Capacity review flagged unbounded work here.",
+        "Each pass should have a known upper bound on its work.",
     ),
     "timeouts": (
         "An unresponsive dependency must not stall us.",
-        "Found while testing with a blackholed host.",
+        "A dependency that never answers should not hold this up.",
     ),
     "startup": (
         "What runs once before the loop deserves its own look.",
@@ -271,14 +272,14 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "On-call needs to see what the job is doing.",
-        "Logs are all we have when this misbehaves.",
+        "The log should say what the job did, and when.",
     ),
     "timing": (
-        "We have no idea how long a busy pass takes.",
+        "How long a pass takes should be visible.",
         "Slow passes should show up in the logs.",
     ),
     "first-pass": (
-        "Its waits can be long, and a restart should not cost one.",
+        "A restart should not begin with a wait.",
         "After a deploy we want the job working straight away.",
     ),
     "polling": (
@@ -292,18 +293,21 @@ WHY: dict[str, tuple[Option, ...]] = {
     "exits": ("A loop that never ends leaks a task.", "An exit nobody chose is a bug waiting."),
     "task": (
         "The async details here are easy to get subtly wrong.",
-        "Everything here runs on the tokio runtime.",
+        "The tokio details are what reviewers will look at.",
     ),
     "sql-batch": (
-        "Several servers run this job at once.",
-        "Big statements on hot tables hurt us before.",
+        ("Concurrent runs should not wait on each other's rows.", "sql:skip-locked"),
+        "A statement with no bound on its rows is a risk on a busy table.",
     ),
     "retry-math": (
         "A struggling dependency needs room to recover.",
         "Retries should not arrive in waves.",
     ),
     "schedule-walk": ("The schedule has to keep going even when a step fails.",),
-    "signals": ("Orchestrators stop us with a signal.", "Shutdown has to start somewhere."),
+    "signals": (
+        "A stop signal is how the process is asked to end.",
+        "Shutdown has to start somewhere.",
+    ),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
     "gate": ("That step is not always needed.", "The caller knows whether that step is needed."),
     "helper-failures": (
@@ -358,7 +362,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "on-call must be able to tell what the job is doing",
-        ("quiet passes must stay quiet in the logs", "log:guarded"),
+        ("a log line should fire only when there is something to say", "log:guarded"),
     ),
     "timing": ("a slow pass must be visible in the logs",),
     "first-pass": ("a restarted job must not sit out a full wait before doing anything",),
@@ -406,7 +410,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "timeouts": ("put every wait in {fn} under an explicit deadline",),
     "startup": ("separate the one-off checks of {fn} from its loop",),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
-    "observability": ("give every log line in {fn} a clear trigger",),
+    "observability": ("make the conditions of the log lines in {fn} explicit",),
     "timing": ("measure each pass of {fn} where it is logged",),
     "first-pass": ("make the first pass of {fn} start without a wait",),
     "polling": ("make every exit of the loop in {fn} explicit",),
@@ -735,6 +739,10 @@ CRITERIA: tuple[Row, ...] = (
        "decide {param} once per run, from {source}",
        ),
     _r("spawn",
+       "keep every task's handle in {handle_var}",
+       "let {handle_var} own the spawned tasks",
+       when="in-set", unless="guarded conditional"),
+    _r("spawn",
        "start {runs} on its own {mech} task, but only when {guard:cond}",
        when="guarded", unless="repeated", needs="runs"),
     _r("spawn",
@@ -1008,7 +1016,7 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "head": (
             "Infra requirement (svix-server background jobs):",
             "Platform requirement for the worker deployment:",
-            "Ops requirement ahead of the next capacity review:",
+            "Ops requirement:",
             "Requirement from the SRE review:",
             "Reliability requirement:",
             "From the production-readiness checklist:",

@@ -155,7 +155,11 @@ def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[
                     reach.append(j)
                     nxt.append(j)
         frontier = nxt
-    helpers = sorted(j for j in reach if is_helper_logic(claims.get(j, [])))
+    # A helper a request handler also calls is on the HTTP path as much as on the background
+    # one: what it does with an error is decided for the handler too, so it is not a subject.
+    handlers = [i for i in claims if is_request_handler(ctx, i)]
+    on_http = {j for h in handlers for j in _callees(ctx, h)}
+    helpers = sorted(j for j in reach if is_helper_logic(claims.get(j, [])) and j not in on_http)
     return tasks, helpers
 
 

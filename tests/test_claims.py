@@ -10,7 +10,7 @@ import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
 from svixbt.claims.core import NOT
-from svixbt.compose import compose_examples
+from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.pipeline import scan_file
 
@@ -317,3 +317,13 @@ def test_an_error_arm_names_the_last_call_of_its_chain_and_a_sometimes_continue(
     # condition (as false).
     (log,) = [c for c in kinds(cl, "log") if "keeping the cursor" in c.get("message")]
     assert log.get("guard") == NOT + 'err == "gone"'
+
+
+def test_a_helper_a_request_handler_also_calls_is_not_a_subject(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    (arm,) = kinds(claims(ctx, "forward"), "err_arm")
+    # The method with its receiver, awaited: the helper does carry failure handling...
+    assert arm.get("call") == "sink.send" and arm.has("awaited", "logs")
+    # ...but `hook` (an HTTP handler) calls it as well as the `pump` task.
+    subjects = {ctx.fs.items[p.subject].name for p in plan_examples(ctx)}
+    assert "pump" in subjects and "forward" not in subjects

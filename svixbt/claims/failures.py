@@ -117,14 +117,14 @@ def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
     return False
 
 
-def _handled_call(f: ItemFacts, r: Region) -> str:
-    """The call whose result an `Err` arm or `if let Err(..) =` handles: the outermost call of
-    the head (the last link of `a.b().c(..).await`, not `b`), a method with its receiver
-    (`output.handle`, which is not the fn `handle`)."""
+def _handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
+    """(as said, bare name) of the call whose result an `Err` arm or `if let Err(..) =` handles:
+    the outermost call of the head (the last link of `a.b().c(..).await`, not `b`), a method
+    with its receiver (`output.handle`, which is not the fn `handle`)."""
     assert f.flow is not None
     head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
     if head.head_start < 0:
-        return ""
+        return None
     inside = [
         c
         for c in f.calls
@@ -133,14 +133,14 @@ def _handled_call(f: ItemFacts, r: Region) -> str:
         and c.name not in ("Some", "Ok", "Err")
     ]
     if not inside:
-        return ""
+        return None
     c = max(inside, key=lambda c: (c.src.end, -c.src.start))
     if c.kind != "method":
-        return c.written
+        return c.written, c.name
     recv = c.receiver
     if recv and len(recv) <= 24 and re.fullmatch(r"[\w.]+", recv):
-        return f"{recv}.{c.name}"
-    return c.name
+        return f"{recv}.{c.name}", c.name
+    return c.name, c.name
 
 
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -156,8 +156,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         else:
             continue
         handled = _handled_call(f, r)
-        if handled is not None:
-            call = handled
+        bare = call.split("::")[-1]  # the name calls are matched by
+        if handled:
+            call, bare = handled
         if not call:
             continue
         flags: set[str] = set()
@@ -167,13 +168,13 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             for c in f.calls
             if c.awaited
             and c.src.start >= ctx.fs.scan.starts[r.start_tok]
-            and (c.name == call.split("::")[-1] or c.written == call)
+            and (c.name == bare or c.written == call)
         ]
         if head_calls or r.kind == "arm" and ".await" in r.keyword:
             flags.add("awaited")
         # The same callee called elsewhere in the fn, outside this branch: this is one call of
         # several, and the others may not absorb their errors.
-        name = call.split("::")[-1]
+        name = bare
         # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
         head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
         others = [

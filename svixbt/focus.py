@@ -44,6 +44,23 @@ def _any(*premises: Premise) -> Premise:
     return premise
 
 
+def _not_also_on_success(p: Premise) -> Premise:
+    """Error-branch sleeps that are not also the loop's plain wait: a loop that sleeps the same
+    `*delay` after a success walks a schedule; its error branch is no retry policy."""
+
+    def premise(claims: list[Claim]) -> list[Claim]:
+        plain = {
+            c.get("arg")
+            for c in claims
+            if c.kind == "sleep"
+            and "in-loop" in c.flags
+            and not ({"err-arm", "guarded", "in-arm"} & c.flags)
+        }
+        return [c for c in p(claims) if c.get("arg") not in plain]
+
+    return premise
+
+
 def _given(gate: Premise, p: Premise) -> Premise:
     """``p``'s claims, but only for a subject where ``gate`` finds some."""
 
@@ -181,7 +198,7 @@ FOCI: tuple[FocusDef, ...] = (
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "batch", "drain"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),
-                  _kinds("sleep", when="err-arm then-continue")),
+                  _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),
              ("loop", "schedule", "backoff", "error_wait", "sleep", "err_arm", "shutdown_branch"),
              8, requires=("loop",)),
     FocusDef("batching", "task", _kinds("batch"),

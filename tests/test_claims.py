@@ -327,3 +327,11 @@ def test_a_helper_a_request_handler_also_calls_is_not_a_subject(indexes: Indexes
     # ...but `hook` (an HTTP handler) calls it as well as the `pump` task.
     subjects = {ctx.fs.items[p.subject].name for p in plan_examples(ctx)}
     assert "pump" in subjects and "forward" not in subjects
+
+
+def test_a_schedule_walk_that_waits_after_success_too_is_no_retry_policy(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    foci = {p.focus for p in plan_examples(ctx) if ctx.fs.items[p.subject].name == "drain"}
+    assert foci and "retry" not in foci

@@ -123,7 +123,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "shutdown_wait shutdown_branch",
         ),
         (
-            "Make {fn} ({file}) shutdown-aware, including while it sleeps.",
+            "Make the sleeps of {fn} ({file}) end when the server shuts down.",
             "shutdown_wait shutdown_branch",
         ),
         "{fn} in {file} should stop cleanly when the server shuts down.",
@@ -928,7 +928,7 @@ CRITERIA: tuple[Row, ...] = (
        when="in-arm", unless="guarded err-arm", needs="message"),
     _r("log",
        "in {arm}, log {message:quote} at {level} level",
-       "the {arm} arm logs {message:quote} ({level})",
+       "under {arm}, log {message:quote} ({level})",
        when="err-arm in-arm", unless="guarded", needs="message"),
     _r("log",
        "log {message:quote} when the loop ends",

@@ -195,7 +195,7 @@ FOCI: tuple[FocusDef, ...] = (
                   _kinds("runs_in", when="spawned")),
              ("runs_in", "spawn", "join", "join_branch", "select", "interval",
               "sleep:cancellable",
-              "sleep:in-select", "shutdown_wait", "return:after-spawn", "batch", "drain"), 8),
+              "sleep:in-select", "shutdown_wait", "return:after-spawn"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),

@@ -265,7 +265,10 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             p.tokio = _tokio_claims(p, claims.get(subject, []), used)
             needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
             for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
-                p.nth[c] = used.get(c, 0) + _shared_offset(c, claims)
+                # A callee's claim said in its caller's example starts one variant on from
+                # the callee's own examples, so the two records do not share the sentence.
+                borrowed = int(c.subject != ctx.fs.items[subject].name)
+                p.nth[c] = used.get(c, 0) + _shared_offset(c, claims) + borrowed
                 used[c] = used.get(c, 0) + 1
     order = sorted({p.subject for p in plans})
     for p in plans:

@@ -202,7 +202,8 @@ FOCI: tuple[FocusDef, ...] = (
              ("loop", "schedule", "backoff", "error_wait", "sleep", "err_arm", "shutdown_branch"),
              8, requires=("loop",)),
     FocusDef("batching", "task", _kinds("batch"),
-             ("batch", "adaptive", "sql"), 7, callee_kinds=("sql",), requires=("loop",)),
+             ("batch", "adaptive", "sql", "sum"), 7, callee_kinds=("sql", "sum"),
+             requires=("loop",)),
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "sleep", "loop", "err_arm"), 7),
     FocusDef("polling", "task",
@@ -239,7 +240,7 @@ FOCI: tuple[FocusDef, ...] = (
               "return:early", "doc"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
-             ("sql", "batch", "gate", "callers"), 7),
+             ("sql", "sum", "batch", "gate", "callers"), 7),
     # The helper hands its errors up with `?` and the task that calls it catches them.
     FocusDef("error-path", "helper", _kinds("propagate", when="", unless=""),
              ("propagate", "skips_later", "transaction", "err_arm", "error_wait", "on_path"), 6,

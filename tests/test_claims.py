@@ -335,3 +335,14 @@ def test_a_schedule_walk_that_waits_after_success_too_is_no_retry_policy(
     ctx = ctx_of(indexes, "supervise.rs")
     foci = {p.focus for p in plan_examples(ctx) if ctx.fs.items[p.subject].name == "drain"}
     assert foci and "retry" not in foci
+
+
+def test_a_count_returned_as_the_sum_of_two_statements_is_said_as_a_sum(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (total,) = kinds(claims(ctx, "archive_batch"), "sum")
+    assert total.get("expr") == "cold + warm"
+    assert total.get("tables").split("\x1f") == ["cold_archive", "warm_archive"]
+    # A loop returning nothing adds nothing up.
+    assert not kinds(claims(ctx, "archive_loop"), "sum")

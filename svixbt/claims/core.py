@@ -184,6 +184,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "conversion": ("errors converted before they propagate", ("methods",), ("message",)),
     "probe": ("a query that only checks whether rows exist", ("query",), ("table",)),
     "gate": ("a bool parameter switches part of the work", ("param",), ("verbs", "tables")),
+    "sum": ("the count returned adds up several statements' counts", ("expr", "tables"), ()),
     "fixed_input": (
         "a value decided once before the loop switches a callee's work on every pass",
         ("var", "source", "callee", "param"),

@@ -26,7 +26,28 @@ def data_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _gate_claims(ctx, f)
     out += _drain_claims(ctx, f)
     out += _fixed_input_claims(ctx, f)
+    out += _sum_claims(ctx, f)
     return out
+
+
+_SUM = re.compile(r"(\w+(?:\.\w+\(\))?)\s*\+\s*(\w+(?:\.\w+\(\))?)")
+
+
+def _sum_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """The value returned adds up the row counts of two statements (`a + res.rows_affected()`):
+    a caller comparing it with a batch size sees the sum, not either statement's count."""
+    if f.tail is None or len([q for q in f.sql if q.tables]) < 2:
+        return []
+    m = _SUM.search(f.tail.text)
+    if m is None:
+        return []
+    lets = {a.var for a in f.assigns if a.is_let}
+    parts = [m.group(1), m.group(2)]
+    if not all(p.split(".")[0] in lets for p in parts):
+        return []
+    tables = [t for q in f.sql for t in q.tables]
+    slots = {"expr": m.group(0), "tables": codes(*dict.fromkeys(tables))}
+    return [make("sum", f.name, slots, [ctx.proof(f.tail)])]
 
 
 def _fixed_input_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

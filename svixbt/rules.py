@@ -232,6 +232,11 @@ class _Interesting(dict[str, bool]):
         self.always = frozenset({"(", "!", "loop", "while", *plan.tokens})
 
     def __missing__(self, t: str) -> bool:
+        # A comment is never acted on, and the long ones (docs) are too long to be kept here, so
+        # they come back for every copy: no rule looks inside them, and the SQL prefilter must
+        # not read them through.
+        if t.startswith(("//", "/*")):
+            return False
         hit = (
             t in self.always
             or self.ident_pre(t) is not None

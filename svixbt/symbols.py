@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexer import significant_tokens
 from .scanner import UseDecl
+from .tokens import significant_tokens
 
 __all__ = ["use_map", "parse_use"]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
 
@@ -176,7 +176,16 @@ def _body_awaits(scan: ScanResult, kw: int) -> bool:
         return False
     end = match[j] if match[j] > j else n
     start = kw + 2 if texts[kw] == "while" else j + 1
-    return any(texts[k] == "await" and texts[k - 1] == "." for k in range(start, end))
+    # `list.index` finds each `await` in C; a loop body is often most of its fn.
+    k = start
+    try:
+        while True:
+            k = texts.index("await", k, end)
+            if texts[k - 1] == ".":
+                return True
+            k += 1
+    except ValueError:
+        return False
 
 
 def _err_arm(texts: list[str], k: int) -> bool:
@@ -272,6 +281,19 @@ class _Plan:
     err_pre: Callable[[str], re.Match[str] | None]
     attrs: list[tuple[Rule, re.Pattern[str]]]
     interesting: _Interesting | None = None
+    # Prefilter answers by text: a crate calls the same few hundred names again and again.
+    call_seen: dict[str, bool] = field(default_factory=dict)
+    method_seen: dict[str, bool] = field(default_factory=dict)
+
+
+def _seen(seen: dict[str, bool], pre: Callable[[str], re.Match[str] | None], text: str) -> bool:
+    """``pre(text)`` matched, remembered in ``seen`` (bounded, like the other caches here)."""
+    hit = seen.get(text)
+    if hit is None:
+        hit = pre(text) is not None
+        if len(seen) < 200_000:
+            seen[text] = hit
+    return hit
 
 
 _PLANS: dict[tuple[Rule, ...], _Plan] = {}
@@ -328,6 +350,7 @@ def match_tokens(
     errs, err_pre = plan.errs, plan.err_pre
     interesting = plan.interesting
     assert interesting is not None
+    call_seen, method_seen = plan.call_seen, plan.method_seen
     hits: list[Hit] = []
     line_of = scan.line_of
 
@@ -356,7 +379,7 @@ def match_tokens(
             if (t == "(" or t == "!") and k and codes[k - 1] == "n":
                 if k >= 2 and texts[k - 2] == ".":
                     name = texts[k - 1]
-                    if t == "(" and method_pre(name):
+                    if t == "(" and _seen(method_seen, method_pre, name):
                         for rule, rx in methods:
                             if rx.fullmatch(name):
                                 add(rule, k - 1, name)
@@ -366,11 +389,15 @@ def match_tokens(
                     j -= 2
                 if j and texts[j - 1] in ("fn", "."):
                     continue
-                parts = texts[j:k:2]
-                head = imports.get(parts[0])
-                full = "::".join([head, *parts[1:]]) if head else "::".join(parts)
-                if call_pre(full):
+                if j == k - 1:  # one segment, most calls: no path to join
+                    written = texts[j]
+                    full = imports.get(written) or written
+                else:
+                    parts = texts[j:k:2]
                     written = "::".join(parts)
+                    head = imports.get(parts[0])
+                    full = "::".join([head, *parts[1:]]) if head else written
+                if _seen(call_seen, call_pre, full):
                     for rule, rx in calls:
                         if rx.fullmatch(full):
                             add(rule, j, written)

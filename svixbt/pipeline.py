@@ -173,15 +173,36 @@ def _size(path: Path) -> int:
         return 0
 
 
+# Tasks per worker: enough that a worker slowed by other work on its core hands the rest to the
+# others, few enough that each is a run of neighbouring files (a crate's files share their
+# identifiers, so a worker that reads them together finds its caches warm).
+TASKS_PER_WORKER = 12
+
+
+def _runs(sizes: list[int], tasks: int) -> list[range]:
+    """Consecutive files cut into about ``tasks`` runs of about equal size (in bytes)."""
+    target = max(1, sum(sizes) // tasks)
+    runs: list[range] = []
+    start = acc = 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc >= target:
+            runs.append(range(start, i + 1))
+            start, acc = i + 1, 0
+    if start < len(sizes):
+        runs.append(range(start, len(sizes)))
+    return runs
+
+
 def items_outputs(
     files: list[Path], as_json: bool, jobs: int | None = None
 ) -> Iterator[ItemsOutput]:
     """``items_output`` of every file, in the order given, whatever the number of workers.
 
     ``jobs`` is the number of worker processes (default: ``workers.default_jobs()``, the same as
-    `generate`, except that a small input is scanned in-process). Files go to forked workers
-    largest first, one at a time, and come back in file order (``workers.ordered_map``), so the
-    output is the same bytes as a run in one process.
+    `generate`, except that a small input is scanned in-process). Forked workers take runs of
+    neighbouring files, the largest runs first, and the runs come back in file order
+    (``workers.ordered_map``), so the output is the same bytes as a run in one process.
     """
     sizes = [_size(f) for f in files] if len(files) > 1 else [0]
     if jobs is None:
@@ -191,13 +212,15 @@ def items_outputs(
         for f in files:
             yield items_output(f, as_json)
         return
+    runs = _runs(sizes, jobs * TASKS_PER_WORKER)
 
-    def work(i: int) -> bytes:
-        # Looked up at call time (not bound here), so a test can stand in for it.
-        out = items_output(files[i], as_json)
-        return marshal.dumps((out.text, out.warnings, out.error))
+    def work(r: int) -> bytes:
+        # `items_output` is looked up at call time (not bound here), so a test can stand in for it.
+        outs = [items_output(files[i], as_json) for i in runs[r]]
+        return marshal.dumps([(o.text, o.warnings, o.error) for o in outs])
 
-    order = sorted(range(len(files)), key=lambda i: -sizes[i])
-    for i, payload in enumerate(ordered_map(work, len(files), jobs, order)):
-        text, warnings, error = marshal.loads(payload)
-        yield ItemsOutput(files[i], text, warnings, error)
+    run_size = [sum(sizes[i] for i in r) for r in runs]
+    order = sorted(range(len(runs)), key=lambda r: -run_size[r])
+    for r, payload in zip(runs, ordered_map(work, len(runs), jobs, order), strict=True):
+        for i, (text, warnings, error) in zip(r, marshal.loads(payload), strict=True):
+            yield ItemsOutput(files[i], text, warnings, error)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import marshal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .rules import Hit, hits_per_item, match_tokens
+from .rules import prepare as prepare_rules
 from .scanner import Item, ScanResult, scan_text
 from .sources import InputError, SourceFile, read_source
 from .symbols import use_map
@@ -107,36 +108,8 @@ class ItemsOutput:
     error: str | None  # the InputError message when the file could not be read
 
 
-def _json_encoder() -> Callable[[dict[str, Any]], str]:
-    """``json.dumps(row, ensure_ascii=False)``, with its C encoder built once.
-
-    ``JSONEncoder.encode`` builds a C encoder (and a closure) on every call, which costs as much
-    as encoding one of our rows; building it once is the same encoder with the same settings.
-    Without the C encoder (another Python), plain ``encode``.
-    """
-    settings = json.JSONEncoder(ensure_ascii=False)
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return settings.encode
-    encode = make(
-        {},  # markers: the circular-reference check, as `dumps` has it
-        settings.default,
-        json.encoder.encode_basestring,
-        None,  # indent
-        settings.key_separator,
-        settings.item_separator,
-        settings.sort_keys,
-        settings.skipkeys,
-        settings.allow_nan,
-    )
-
-    def dumps(row: dict[str, Any]) -> str:
-        return "".join(encode(row, 0))
-
-    return dumps
-
-
-_ENCODE_JSON = _json_encoder()
+# `json.dumps(row, ensure_ascii=False)`, without building an encoder per row as `dumps` does.
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def format_row(row: dict[str, Any], as_json: bool) -> str:
@@ -157,8 +130,40 @@ def items_output(path: Path, as_json: bool) -> ItemsOutput:
     except InputError as exc:
         return ItemsOutput(path, "", (), str(exc))
     warnings = tuple(f"{path}: {p}" for p in fs.scan.problems)
-    text = "".join(format_row(row, as_json) for row in item_rows(fs))
+    text = items_text(fs) if as_json else "".join(format_row(row, False) for row in item_rows(fs))
     return ItemsOutput(path, text, warnings, None)
+
+
+# JSON of one string, as `json.dumps(..., ensure_ascii=False)` writes it (the C encoder's own).
+_JSON_STR = json.encoder.encode_basestring
+
+
+def items_text(fs: FileScan) -> str:
+    """The `items --json` lines of a file: ``format_row(row, True)`` of each of its
+    ``item_rows``, written straight from the items (no dict, no encoder call per row).
+
+    The rows' shape is fixed, so the JSON is too: keys in order, `": "` and `", "` between, ints
+    as written, strings through the encoder's own string function. tests/test_pipeline.py holds
+    this equal to the encoder's output.
+    """
+    items = fs.items
+    bom = fs.source.bom_bytes
+    enc = _JSON_STR
+    head = f'{{"path": {enc(str(fs.source.path))}, "kind": '
+    lines = []
+    for idx, it in enumerate(items):
+        parent = items[it.parent] if it.parent is not None else None
+        doc = it.doc.split("\n\n")[0].replace("\n", " ") if it.doc else ""
+        lines.append(
+            f'{head}{enc(it.kind)}, "name": {enc(it.name)}, '
+            f'"start_byte": {it.start_byte + bom}, "end_byte": {it.end_byte + bom}, '
+            f'"start_line": {it.start_line}, "end_line": {it.end_line}, '
+            f'"is_test": {"true" if it.is_test else "false"}, '
+            f'"tags": [{", ".join(map(enc, fs.tags(idx)))}], '
+            f'"parent": {enc(f"{parent.kind} {parent.name}") if parent else "null"}, '
+            f'"doc": {enc(doc)}}}\n'
+        )
+    return "".join(lines)
 
 
 # Below this much source, `items` scans in-process by default: starting workers costs more than
@@ -213,6 +218,7 @@ def items_outputs(
             yield items_output(f, as_json)
         return
     runs = _runs(sizes, jobs * TASKS_PER_WORKER)
+    prepare_rules()  # once here, not once in every worker
 
     def work(r: int) -> bytes:
         # `items_output` is looked up at call time (not bound here), so a test can stand in for it.

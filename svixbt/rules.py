@@ -38,6 +38,7 @@ __all__ = [
     "hits_per_item",
     "STRONG_TAGS",
     "rule_by_id",
+    "prepare",
 ]
 
 
@@ -331,6 +332,12 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
             _PLANS[rules] = plan
     _LAST[:] = [(rules, plan)]
     return plan
+
+
+def prepare(rules: tuple[Rule, ...] = RULES) -> None:
+    """Compile a rule table now instead of on first use: a process about to fork workers does it
+    once, and every worker inherits it compiled."""
+    _plan(rules)
 
 
 def match_tokens(

@@ -55,14 +55,14 @@ def ordered_map(
     work: Callable[[int], bytes], n: int, jobs: int, order: Sequence[int] | None = None
 ) -> Iterator[bytes]:
     """``work(i)`` for ``i`` in ``range(n)``, yielded in that order, computed by ``jobs`` forked
-    workers (in this process when ``jobs`` is 1 or there is no ``fork``).
+    workers (in this process when ``jobs`` is 1, or without ``fork`` and ``poll``).
 
     ``order`` is the order in which tasks are handed out (the default: index order); giving the
     costliest first keeps one big task from starting last and finishing alone. ``work`` runs in
     a worker, so what it changes in memory stays there; only its bytes come back. An exception in
     ``work`` comes back as a ``WorkerError`` with the worker's message.
     """
-    if jobs <= 1 or n <= 1 or not hasattr(os, "fork"):
+    if jobs <= 1 or n <= 1 or not hasattr(os, "fork") or not hasattr(select, "poll"):
         for i in range(n):
             yield work(i)
         return

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from bisect import bisect_left
 
-from svixbt.lexer import significant_tokens
 from svixbt.scanner import ITEM_KINDS, ScanResult, scan_text
+from svixbt.tokens import significant_tokens
 
 # Words that may open an item proper (its `keyword_start`): visibility, qualifiers, kinds.
 _LEADS = frozenset(

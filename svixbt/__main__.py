@@ -1,3 +1,3 @@
-from svixbt.cli import main
+from svixbt.main import main
 
 main()

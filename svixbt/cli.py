@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -52,6 +51,17 @@ def items(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per item per line.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=1,
+            help="Worker processes (default: SVIXBT_JOBS, else the cores available; a small "
+            "input is scanned in one process). The output is the same bytes for any number.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List the items (fn, struct, impl, ...) of Rust files with their exact byte and line spans.
 
@@ -59,65 +69,13 @@ def items(
     comments attached above it) to the closing `}` or `;`. Tags are the background-task rules that
     fire inside the item.
     """
-    from .pipeline import items_outputs
-    from .sources import rust_files
+    # The command itself lives outside Typer: `svixbt items PATH...` runs it without importing
+    # Typer at all (svixbt.main); this is the path for --help and unusual command lines.
+    from .main import run_items
 
-    try:
-        files = rust_files(paths, on_skip=lambda message: warn(f"skipped {message}"))
-    except InputError as exc:
-        fail(str(exc))
-    out = sys.stdout
-    skipped = 0
-    # Many files are scanned by worker processes; results come back in file order either way.
-    for res in items_outputs(files, as_json):
-        if res.error is not None:
-            if len(files) == 1:
-                fail(res.error)
-            warn(f"skipped {res.error}")
-            skipped += 1
-            continue
-        for w in res.warnings:
-            warn(w)
-        out.write(res.text)
-    if skipped and skipped == len(files):
-        fail(f"no readable .rs file among {len(files)}")
-    if skipped:
-        warn(f"{skipped} file(s) skipped")
-
-
-def _items_without_typer(argv: list[str]) -> bool:
-    """Run `items [--json] PATH...` straight away; False for any other command line.
-
-    Building the Typer app (its parameter adapters pull in pydantic) costs more start-up than
-    scanning a small crate, and `items` is the command run in loops and benchmarks. Anything
-    beyond plain paths and `--json` (help, other options, no path) goes through Typer as usual.
-    """
-    if not argv or argv[0] != "items":
-        return False
-    as_json = False
-    paths: list[Path] = []
-    options_done = False
-    for arg in argv[1:]:
-        if not options_done and arg == "--json":
-            as_json = True
-        elif not options_done and arg == "--":
-            options_done = True
-        elif not options_done and arg.startswith("-") and arg != "-":
-            return False
-        else:
-            paths.append(Path(arg))
-    if not paths:
-        return False
-    try:
-        items(paths, as_json)
-        sys.stdout.flush()
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        # As Click does: the reader went away; keep the interpreter from complaining at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    return True
+    code = run_items(paths, as_json, jobs)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(epilog=EXIT_CODES)
@@ -312,8 +270,7 @@ def review(
 
 def main() -> None:
     try:
-        if not _items_without_typer(sys.argv[1:]):
-            app()
+        app()
     except KeyboardInterrupt:
         typer.echo("svixbt: interrupted; nothing was written", err=True)
         sys.exit(130)

@@ -33,6 +33,7 @@ from .records import (
     write_atomic,
 )
 from .sources import InputError, crate_root, read_source, rust_files
+from .workers import default_jobs
 
 __all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample", "default_jobs"]
 
@@ -390,17 +391,6 @@ def _compose_group(files: list[Path], settings: _Settings) -> list[_FileWork]:
     indexes = Indexes(with_crate=settings.with_crate)
     crate_sources: dict[Path, dict[str, str]] = {}
     return [_compose_file(f, indexes, settings, crate_sources) for f in files]
-
-
-def default_jobs() -> int:
-    """Worker processes for ``generate``: ``SVIXBT_JOBS`` when set, else the cores available."""
-    env = os.environ.get("SVIXBT_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # Files outside any crate share nothing; they travel to workers this many at a time.

@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
+from operator import attrgetter
 
 from .scanner import Item, ScanResult
 
@@ -37,6 +38,7 @@ __all__ = [
     "hits_per_item",
     "STRONG_TAGS",
     "rule_by_id",
+    "prepare",
 ]
 
 
@@ -175,7 +177,16 @@ def _body_awaits(scan: ScanResult, kw: int) -> bool:
         return False
     end = match[j] if match[j] > j else n
     start = kw + 2 if texts[kw] == "while" else j + 1
-    return any(texts[k] == "await" and texts[k - 1] == "." for k in range(start, end))
+    # `list.index` finds each `await` in C; a loop body is often most of its fn.
+    k = start
+    try:
+        while True:
+            k = texts.index("await", k, end)
+            if texts[k - 1] == ".":
+                return True
+            k += 1
+    except ValueError:
+        return False
 
 
 def _err_arm(texts: list[str], k: int) -> bool:
@@ -232,6 +243,11 @@ class _Interesting(dict[str, bool]):
         self.always = frozenset({"(", "!", "loop", "while", *plan.tokens})
 
     def __missing__(self, t: str) -> bool:
+        # A comment is never acted on, and the long ones (docs) are too long to be kept here, so
+        # they come back for every copy: no rule looks inside them, and the SQL prefilter must
+        # not read them through.
+        if t.startswith(("//", "/*")):
+            return False
         hit = (
             t in self.always
             or self.ident_pre(t) is not None
@@ -266,6 +282,19 @@ class _Plan:
     err_pre: Callable[[str], re.Match[str] | None]
     attrs: list[tuple[Rule, re.Pattern[str]]]
     interesting: _Interesting | None = None
+    # Prefilter answers by text: a crate calls the same few hundred names again and again.
+    call_seen: dict[str, bool] = field(default_factory=dict)
+    method_seen: dict[str, bool] = field(default_factory=dict)
+
+
+def _seen(seen: dict[str, bool], pre: Callable[[str], re.Match[str] | None], text: str) -> bool:
+    """``pre(text)`` matched, remembered in ``seen`` (bounded, like the other caches here)."""
+    hit = seen.get(text)
+    if hit is None:
+        hit = pre(text) is not None
+        if len(seen) < 200_000:
+            seen[text] = hit
+    return hit
 
 
 _PLANS: dict[tuple[Rule, ...], _Plan] = {}
@@ -305,6 +334,12 @@ def _plan(rules: tuple[Rule, ...]) -> _Plan:
     return plan
 
 
+def prepare(rules: tuple[Rule, ...] = RULES) -> None:
+    """Compile a rule table now instead of on first use: a process about to fork workers does it
+    once, and every worker inherits it compiled."""
+    _plan(rules)
+
+
 def match_tokens(
     scan: ScanResult, imports: dict[str, str], rules: tuple[Rule, ...] = RULES
 ) -> list[Hit]:
@@ -322,6 +357,7 @@ def match_tokens(
     errs, err_pre = plan.errs, plan.err_pre
     interesting = plan.interesting
     assert interesting is not None
+    call_seen, method_seen = plan.call_seen, plan.method_seen
     hits: list[Hit] = []
     line_of = scan.line_of
 
@@ -350,7 +386,7 @@ def match_tokens(
             if (t == "(" or t == "!") and k and codes[k - 1] == "n":
                 if k >= 2 and texts[k - 2] == ".":
                     name = texts[k - 1]
-                    if t == "(" and method_pre(name):
+                    if t == "(" and _seen(method_seen, method_pre, name):
                         for rule, rx in methods:
                             if rx.fullmatch(name):
                                 add(rule, k - 1, name)
@@ -360,11 +396,15 @@ def match_tokens(
                     j -= 2
                 if j and texts[j - 1] in ("fn", "."):
                     continue
-                parts = texts[j:k:2]
-                head = imports.get(parts[0])
-                full = "::".join([head, *parts[1:]]) if head else "::".join(parts)
-                if call_pre(full):
+                if j == k - 1:  # one segment, most calls: no path to join
+                    written = texts[j]
+                    full = imports.get(written) or written
+                else:
+                    parts = texts[j:k:2]
                     written = "::".join(parts)
+                    head = imports.get(parts[0])
+                    full = "::".join([head, *parts[1:]]) if head else written
+                if _seen(call_seen, call_pre, full):
                     for rule, rx in calls:
                         if rx.fullmatch(full):
                             add(rule, j, written)
@@ -381,6 +421,10 @@ def match_tokens(
                     if found:
                         add(rule, k, found.group(0))
     return hits
+
+
+# Hits of an item in source order, those at one offset by rule id (a key made in C).
+_HIT_ORDER = attrgetter("offset", "rule")
 
 
 def item_hits(
@@ -408,7 +452,8 @@ def _item_hits(
                 if found:
                     off = scan.text.find(a, item.start)
                     out.append(Hit(rule.id, rule.tag, off, scan.line_of(off), found.group(0)))
-    out.sort(key=lambda h: (h.offset, h.rule))
+    if len(out) > 1:
+        out.sort(key=_HIT_ORDER)
     return out
 
 

@@ -6,10 +6,8 @@ Rules and facts match on resolved paths (`sleep` imported from `tokio::time` is
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .lexer import significant_tokens
-from .scanner import UseDecl
+from .scanner import ScanResult, UseDecl
+from .tokens import significant_tokens
 
 __all__ = ["use_map", "parse_use"]
 
@@ -19,10 +17,28 @@ def parse_use(text: str) -> list[tuple[str, str]]:
     return list(_parse_use(text))
 
 
-@lru_cache(maxsize=4096)
-def _parse_use(text: str) -> tuple[tuple[str, str], ...]:
-    # Crates repeat their `use` lines from file to file, so each distinct text is parsed once.
-    codes, _, texts = significant_tokens(text)
+# Crates repeat their `use` lines from file to file, so each distinct text is parsed once.
+_PARSED: dict[str, tuple[tuple[str, str], ...]] = {}
+_PARSED_MAX = 4096
+
+
+def _parse_use(
+    text: str, tokens: tuple[list[str], list[str]] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """``parse_use`` of ``text``, remembered; ``tokens`` are its codes and texts when the caller
+    has them already (a file's scan), else the text is read for them."""
+    found = _PARSED.get(text)
+    if found is None:
+        if tokens is None:
+            codes, _, texts = significant_tokens(text)
+            tokens = (codes, texts)
+        found = _parse_tokens(*tokens)
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[text] = found
+    return found
+
+
+def _parse_tokens(codes: list[str], texts: list[str]) -> tuple[tuple[str, str], ...]:
     # Plain comments and inner docs (Pygments' Comment types) are not part of the path.
     toks = [t for c, t in zip(codes, texts, strict=True) if c != "c" and c != "i"]
     try:
@@ -71,12 +87,21 @@ def _emit(out: list[tuple[str, str]], prefix: str, path: list[str], alias: str |
         out.append((local, full))
 
 
-def use_map(uses: list[UseDecl]) -> dict[str, str]:
-    """Local name -> full path for every non-test `use` of the file."""
+def use_map(uses: list[UseDecl], scan: ScanResult | None = None) -> dict[str, str]:
+    """Local name -> full path for every non-test `use` of the file.
+
+    With the file's ``scan`` (which ``uses`` came from), a declaration's tokens are taken from it
+    rather than read again: a declaration starts and ends at token boundaries, and no token rule
+    looks behind its start or past the closing `;`, so they are the tokens of its text alone.
+    """
     m: dict[str, str] = {}
     for u in uses:
         if u.is_test:
             continue
-        for local, full in parse_use(u.text):
+        tokens = None
+        if scan is not None and u.text not in _PARSED:
+            k = scan.token_range(u.start, u.end)
+            tokens = (scan.codes[k.start : k.stop], scan.texts[k.start : k.stop])
+        for local, full in _parse_use(u.text, tokens):
             m.setdefault(local, full)
     return m

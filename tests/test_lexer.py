@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pygments.token import Comment, Error, Name
 from support import corpus_files, require_corpus
 
-from svixbt import lexer
+from svixbt import tokens
 from svixbt.lexer import (
     DOC_INNER,
     DOC_OUTER,
@@ -52,9 +52,9 @@ def assert_same(text: str) -> None:
     want = reference(text)
     got = significant_tokens(text)
     # Huge texts are lexed in pieces, or one match at a time: the very same tokens either way.
-    assert lexer._tokens_streaming(text) == (got[1], got[2])
+    assert tokens._tokens_streaming(text) == (got[1], got[2])
     for size in (3, 4, 5, 6, 7, 11, 64) if len(text) < 2000 else (257, 4096):
-        assert lexer._tokens_pieces(text, size) == (got[1], got[2]), size
+        assert tokens._tokens_pieces(text, size) == (got[1], got[2]), size
     if got != want:
         # Point at the first difference rather than dumping two long lists.
         for k, (g, w) in enumerate(
@@ -200,7 +200,7 @@ def test_fast_path_matches_pygments_on_random_chars(text: str) -> None:
 def test_huge_text_is_lexed_in_pieces(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
     whole = significant_tokens(text)
-    monkeypatch.setattr(lexer, "SPLIT_MAX_CHARS", size)
+    monkeypatch.setattr(tokens, "SPLIT_MAX_CHARS", size)
     assert significant_tokens(text) == whole == reference(text)
 
 
@@ -213,4 +213,4 @@ def test_piece_cut_never_splits_a_long_token() -> None:
         + "y\n" * 50
         + "*/\nfn b() {}\n"
     )
-    assert lexer._tokens_pieces(text, 16) == tuple(reference(text)[1:])
+    assert tokens._tokens_pieces(text, 16) == tuple(reference(text)[1:])

@@ -93,3 +93,23 @@ def test_items_cli_prints_the_same_bytes_with_one_or_two_jobs(tmp_path: Path) ->
     assert one.returncode == two.returncode == 0, one.stderr
     assert one.stdout.count(b"\n") > 40
     assert (two.stdout, two.stderr) == (one.stdout, one.stderr)
+
+
+def test_items_text_is_the_json_encoder_s_output(tmp_path: Path) -> None:
+    """``items_text`` writes the rows itself; it must be ``json.dumps`` of each row, byte for byte:
+    every item kind, tags, parents, docs with quotes, control characters and non-ASCII text, and
+    byte offsets past a BOM."""
+    odd = tmp_path / 'odd "name" é.rs'
+    odd.write_bytes(
+        b"\xef\xbb\xbf"
+        + '/// Doc with "quotes", a tab\there, \\ and \u2028 and caf\u00e9.\n///\n/// Second.\n'
+        "#[tokio::test]\nasync fn t\u00e9st() { tokio::time::sleep(d).await; }\n"
+        "impl<T: Clone> Tr\u00e4it for Vec<T> where T: Send { fn m(&self) { x?; } }\n"
+        "mod m { struct S; const C: u8 = 1; }\n".encode()
+    )
+    files = [*OWN_FILES, odd]
+    for f in files:
+        fs = pipeline.scan_file(f)
+        want = "".join(pipeline.format_row(row, True) for row in pipeline.item_rows(fs))
+        assert pipeline.items_text(fs) == want, f
+    assert fs.source.bom_bytes == 3 and len(fs.items) >= 6

@@ -346,3 +346,18 @@ def test_a_count_returned_as_the_sum_of_two_statements_is_said_as_a_sum(
     assert total.get("tables").split("\x1f") == ["cold_archive", "warm_archive"]
     # A loop returning nothing adds nothing up.
     assert not kinds(claims(ctx, "archive_loop"), "sum")
+
+
+def test_a_spawn_after_question_marks_says_those_checks_must_pass(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    (spawn,) = kinds(claims(ctx, "kick_off"), "spawn")
+    assert spawn.has("after-checks", "guarded")
+    said = " ".join(
+        ex.user + ex.think
+        for ex in compose_examples(ctx)
+        if ex.primary == next(i for i, it in enumerate(ctx.fs.items) if it.name == "kick_off")
+    )
+    assert "`?`" in said
+    # The supervisor's spawn has no `?` before it.
+    (plain,) = kinds(claims(ctx, "supervise"), "spawn")
+    assert not plain.has("after-checks")

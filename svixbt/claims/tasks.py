@@ -167,6 +167,10 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("repeated")
             if sp.repeated.startswith("."):
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
+        if any(
+            e.kind == "question" and f.own(e.region) and e.src.end <= sp.src.start for e in f.exits
+        ):
+            flags.add("after-checks")  # an earlier `?` must have passed for it to start
         conds, _, negated = guard_of(f, sp.at_region, None, sp.src.start)
         if negated:
             flags.add("conditional")  # under an `else`: its condition is not said

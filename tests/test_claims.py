@@ -361,3 +361,17 @@ def test_a_spawn_after_question_marks_says_those_checks_must_pass(indexes: Index
     # The supervisor's spawn has no `?` before it.
     (plain,) = kinds(claims(ctx, "supervise"), "spawn")
     assert not plain.has("after-checks")
+
+
+def test_an_error_caught_in_an_inner_loop_costs_an_element_not_a_pass(indexes: Indexes) -> None:
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.requests import PREMISE
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "supervise.rs")
+    (arm,) = kinds(claims(ctx, "deliver_all"), "err_arm")
+    assert arm.has("inner-loop", "keeps-looping")
+    r = Renderer(0, "k", {"fn": "deliver_all", "file": "supervise.rs"}, base="x")
+    for table in (THINK, PREMISE):
+        said = r.claim(table, arm, "s", Rendered(""))
+        assert "next element" in said and "next pass" not in said, said

@@ -211,6 +211,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("continues")
         elif loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("keeps-looping")
+            inner = f.flow.loop_of(r.id)
+            if inner is not None and loop is not None and inner.id != loop.id:
+                flags.add("inner-loop")  # one element of an inner loop fails, not a pass
         if loop is not None and not any(
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):

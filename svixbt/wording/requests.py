@@ -119,7 +119,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "shutdown": (
         (
-            "{fn} in {file} has to stop promptly when the server shuts down, even in the middle of a wait.",
+            "{fn} in {file} has to stop when the server shuts down, also when that happens in the middle of a wait.",
             "shutdown_wait shutdown_branch",
         ),
         (
@@ -495,7 +495,10 @@ PREMISE: tuple[Row, ...] = (
     _r("err_arm",
        "When {call:or} fails, it should log it at {level} level and carry on with the next pass instead of returning.",
        "A failed {call:or} must not end it: log it ({level}) and keep looping.",
-       when="keeps-looping logs", any_guard=True, unless="one-of-several"),
+       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
+    _r("err_arm",
+       "When {call:or} fails for one element of its inner loop, it should log it at {level} level and go on with the next element.",
+       when="keeps-looping logs inner-loop", any_guard=True, unless="one-of-several"),
     _r("err_arm",
        "When {call:or} fails, it should log it at {level} level and move to the next iteration.",
        when="continues logs", any_guard=True, unless="one-of-several"),
@@ -672,7 +675,7 @@ CRITERIA: tuple[Row, ...] = (
        "a failed {call:or} is logged at {level} level and never ends the loop",
        "log failures of {call:or} at {level} level and keep the loop running",
        "keep going after a {call:or} error; just log it ({level})",
-       when="keeps-looping logs no-question-in-loop", any_guard=True, unless="one-of-several"),
+       when="keeps-looping logs no-question-in-loop", any_guard=True, unless="one-of-several inner-loop"),
     _r("err_arm",
        "log a failed {call:or} at {level} level and go on to the next iteration",
        "a {call:or} error is logged ({level}) and the loop moves on",

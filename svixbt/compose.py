@@ -525,7 +525,9 @@ def _render_request(
     why = r.plain(_options(WHY[f], plan), "why", out)
     symptom = r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
-    words = {k: r.choose(v, f"style|{k}") for k, v in STYLE_WORDS[style].items()}
+    # Salted with the focus: records of one file differ in focus, so their openers and
+    # sign-offs differ too (with the file's salt alone they all picked the same ones).
+    words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
     fields = {
         "title": title,
         "ask": ask,
@@ -541,7 +543,7 @@ def _render_request(
         "inline": "; ".join(crit),
         **words,
     }
-    frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], "frame")
+    frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
     return frame.format(**fields)
 
 

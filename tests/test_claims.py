@@ -375,3 +375,13 @@ def test_an_error_caught_in_an_inner_loop_costs_an_element_not_a_pass(indexes: I
     for table in (THINK, PREMISE):
         said = r.claim(table, arm, "s", Rendered(""))
         assert "next element" in said and "next pass" not in said, said
+
+
+def test_a_wait_an_arms_nested_continue_can_skip_is_not_claimed_bare(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    # `follow`: `Err(err) => { if err == "gone" { ..; continue; } .. }`, then the 250 ms sleep:
+    # the sleep runs only when that `continue` was not taken.
+    assert not kinds(claims(ctx, "follow"), "sleep")
+    # `drain`: `if let Err(e) = .. { ..; continue; }` at the top of the pass is the loop's own
+    # shape; the plain sleep after it is still claimed.
+    assert [c.get("arg") for c in kinds(claims(ctx, "drain"), "sleep")].count("*delay") == 2

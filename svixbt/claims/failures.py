@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Exit, ItemFacts, Src
+from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop
+from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop, skipped_by_continue, skips
 
 __all__ = ["failure_claims", "scrutinee_call"]
 
@@ -64,9 +64,9 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         # An exit nested in an earlier `match`/`if` of the same block (`continue 'outer` for one
         # kind of error) means the line runs only when that exit was not taken: a condition
         # not said here, so the log is not claimed at all.
-        if not conds and any(
-            _skips(f, e, lg.region) for e in f.exits if e.src.start < lg.src.start
-        ):
+        if not conds and any(skips(f, e, lg.region) for e in f.exits if e.src.start < lg.src.start):
+            continue
+        if skipped_by_continue(f, lg.region, lg.src.start, conds):
             continue
         slots = {"level": lg.level, "macro": lg.macro}
         # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
@@ -88,22 +88,6 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
     return out
-
-
-def _skips(f: ItemFacts, e: Exit, rid: int) -> bool:
-    """Exit ``e``, nested in an earlier `if`/`match` of region ``rid``'s block, can skip code of
-    ``rid`` that follows it: a `continue` or `break` of a loop that holds ``rid`` goes round or
-    out without it, a `return` at the same loop depth ends the fn before it. (A `break` out of
-    a loop that ``rid`` follows leads *to* it.)"""
-    assert f.flow is not None
-    if e.kind not in ("continue", "return", "break") or e.region == rid:
-        return False
-    if not f.flow.inside(e.region, rid):
-        return False
-    loop = f.flow.loop_of(e.region)
-    if e.kind == "return":
-        return loop is f.flow.loop_of(rid)
-    return loop is not None and f.flow.inside(rid, loop.id)
 
 
 def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
@@ -327,7 +311,12 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
 def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
-    if f.tail is not None:
+    # A body that ends in its loop (`'outer: loop { .. }` in a `-> !` fn) returns nothing a
+    # sentence could name.
+    tail_is_loop = f.tail is not None and re.match(
+        r"(?:'\w+\s*:\s*)?(?:loop|while|for)\b", f.tail.text
+    )
+    if f.tail is not None and not tail_is_loop:
         flags = {"tail"}
         if " ".join(f.tail.text.split()) == "Ok(())":
             flags.add("ok-unit")

@@ -9,7 +9,14 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, main_loop
+from .shape import (
+    CANCEL_FUTURE,
+    SHUTDOWN_WORD,
+    codes,
+    guard_of,
+    main_loop,
+    skipped_by_continue,
+)
 from .shutdown import shutdown_claims
 
 __all__ = ["schedule_claims", "own_waits"]
@@ -249,6 +256,10 @@ def _sleep_claim(
     conds, arm, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
+    # A `continue` nested in an earlier `if`/`match` of the loop body (`continue 'outer` for one
+    # kind of error) skips this wait on that path: a condition the sentence would drop.
+    if skipped_by_continue(f, w.region, w.src.start, conds):
+        return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
     if via:
         slots["via"] = via

@@ -4,12 +4,22 @@ region runs under. Shared by every claim builder."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from ..facts import ItemFacts
+from ..facts import Exit, ItemFacts
 from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT
 
-__all__ = ["codes", "own_loops", "main_loop", "guard_of", "SHUTDOWN_WORD", "CANCEL_FUTURE"]
+__all__ = [
+    "codes",
+    "own_loops",
+    "main_loop",
+    "guard_of",
+    "skips",
+    "skipped_by_continue",
+    "SHUTDOWN_WORD",
+    "CANCEL_FUTURE",
+]
 
 SHUTDOWN_WORD = re.compile(r"(?i)shut_?down|shutting_down|cancel|terminat|stop")
 CANCEL_FUTURE = re.compile(r"(?i)cancelled|shut_?down|shutting_down|ctrl_c|terminate|stop")
@@ -100,3 +110,47 @@ def _passed_exits(f: ItemFacts, rid: int, stop: int | None, at: int) -> list[tup
         if r.id == stop:
             break
     return found
+
+
+def skips(f: ItemFacts, e: Exit, rid: int) -> bool:
+    """Exit ``e``, nested in an earlier `if`/`match` of region ``rid``'s block, can skip code of
+    ``rid`` that follows it: a `continue` or `break` of a loop that holds ``rid`` goes round or
+    out without it, a `return` at the same loop depth ends the fn before it. (A `break` out of
+    a loop that ``rid`` follows leads *to* it.)"""
+    assert f.flow is not None
+    if e.kind not in ("continue", "return", "break") or e.region == rid:
+        return False
+    if not f.flow.inside(e.region, rid):
+        return False
+    loop = f.flow.loop_of(e.region)
+    if e.kind == "return":
+        return loop is f.flow.loop_of(rid)
+    return loop is not None and f.flow.inside(rid, loop.id)
+
+
+def skipped_by_continue(f: ItemFacts, rid: int, at: int, said: Sequence[str] = ()) -> bool:
+    """An earlier `continue`, nested in an `if`/`match` of a loop that holds region ``rid``,
+    goes round without reaching code at offset ``at``: that code runs only when the `continue`
+    was not taken, a condition a sentence about it would drop."""
+    assert f.flow is not None
+    ancestors = {r.id for r in f.flow.chain(rid)}
+    for e in f.exits:
+        if e.kind != "continue" or e.src.start >= at or e.region in ancestors:
+            continue
+        # `if c { continue; }` already said as "`c` is false" (``said``, from guard_of).
+        if any(r.kind == "if" and NOT + r.head in said for r in f.flow.chain(e.region)):
+            continue
+        loop = f.flow.loop_of(e.region)
+        if loop is None or not f.flow.inside(rid, loop.id):
+            continue
+        # Only a `continue` nested two branches deep (an `if` inside a `match` arm): one at the
+        # top of the pass (`if c { ..; continue }`) is the loop's own shape, said with it.
+        depth = 0
+        for r in f.flow.chain(e.region):
+            if r.id == loop.id:
+                break
+            if r.kind in ("if", "else", "arm", "let-else"):
+                depth += 1
+        if depth >= 2:
+            return True
+    return False

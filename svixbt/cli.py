@@ -46,7 +46,10 @@ def warn(message: str) -> None:
 @app.command(epilog=EXIT_CODES)
 def items(
     paths: Annotated[
-        list[Path], typer.Argument(help="Rust files or directories (walked, .rs files sorted).")
+        list[Path],
+        typer.Argument(
+            metavar="PATH", help="Rust files or directories (walked, .rs files sorted)."
+        ),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per item per line.")
@@ -180,7 +183,7 @@ def generate(
 
 @app.command(epilog=EXIT_CODES)
 def validate(
-    file: Annotated[Path, typer.Argument(help="JSONL file written by `generate`.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSONL file written by `generate`.")],
     source: Annotated[
         Path | None,
         typer.Option(help="The Rust file (or directory) the records came from: adds exactness."),
@@ -212,7 +215,7 @@ def validate(
 
 @app.command(epilog=EXIT_CODES)
 def explain(
-    path: Annotated[Path, typer.Argument(help="A Rust file.")],
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A Rust file.")],
     crate: Annotated[
         bool, typer.Option("--crate/--no-crate", help="Look up call sites in the crate.")
     ] = True,
@@ -230,7 +233,7 @@ def explain(
 
 @app.command(epilog=EXIT_CODES)
 def review(
-    file: Annotated[Path, typer.Argument(help="JSONL file written by `generate`.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSONL file written by `generate`.")],
     manifest: Annotated[
         Path | None,
         typer.Option(help="Provenance sidecar (default: FILE with .manifest.jsonl, if present)."),

@@ -865,9 +865,9 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "Nothing in {fn} should be able to hang forever; the timeouts are what guarantee it.",
     ),
     "observability": (
-        "What {fn} logs, and under which condition, is the point here.",
-        "For {fn}, the question is which events reach the log, and when.",
-        "Each log line in {fn} is worth checking against the condition that triggers it.",
+        "Here is when some of the log lines in {fn} fire.",
+        "A few of the log lines in {fn}, each with what triggers it.",
+        "Some log lines in {fn} are worth reading together with their triggers.",
     ),
     "timing": (
         "To see how long {fn} spends on a pass, the measurement has to start before the work and end up in a log line.",

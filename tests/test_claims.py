@@ -284,6 +284,8 @@ def test_a_question_mark_before_a_later_statement_means_that_statement_is_skippe
     ctx = ctx_of(indexes, "archive.rs")
     (skip,) = kinds(claims(ctx, "archive_batch"), "skips_later")
     assert skip.get("verbs") == "DELETE" and skip.get("tables") == "warm_archive"
+    # The first statement runs only when `include_cold` is set: the claim keeps that condition.
+    assert skip.get("guard") == "include_cold" and skip.has("guarded")
     # The first statement's own `?` has nothing before it to skip it.
     assert "cold_archive" not in skip.get("tables")
     # A loop's `?` ends the task, it does not skip part of one call.

@@ -100,7 +100,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "skips_later": (
         "a `?` that returns before a later statement runs",
         ("call", "verbs", "tables"),
-        (),
+        ("guard",),
     ),
     "return": ("what the item returns and when", ("expr",), ("guard", "arm")),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),

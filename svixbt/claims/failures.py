@@ -297,12 +297,21 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
                 if first.kind == "method" and len(first.src.text) <= 40
                 else (first.name if first.kind == "method" else first.written)
             )
+            slots = {"call": name, "verbs": codes(*q.verbs), "tables": codes(*q.tables)}
+            flags = set()
+            conds, _, negated = guard_of(f, first.region, None, first.src.start)
+            if negated:
+                return out  # under an `else`: its condition is not said
+            if conds:
+                slots["guard"] = codes(*conds)  # the first call runs only then
+                flags.add("guarded")
             out.append(
                 make(
                     "skips_later",
                     f.name,
-                    {"call": name, "verbs": codes(*q.verbs), "tables": codes(*q.tables)},
+                    slots,
                     [ctx.proof(first.src), ctx.proof(q.src)],
+                    flags,
                 )
             )
     return out

@@ -493,7 +493,7 @@ PREMISE: tuple[Row, ...] = (
        "Between rounds it should sleep for {dur}.",
        when="in-loop", unless="guarded in-arm cancellable in-select from-var", needs="dur"),
     _r("err_arm",
-       "When {call:or} fails, it should log it at {level} level and carry on with the next pass instead of returning.",
+       "When {call:or} fails, it should log it at {level} level and carry on with the next pass.",
        "A failed {call:or} must not end it: log it ({level}) and keep looping.",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("err_arm",

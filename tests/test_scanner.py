@@ -818,3 +818,46 @@ def test_an_unclosed_macro_call_at_item_level_is_reported() -> None:
     result = scan(text)
     assert [it.name for it in result.items] == ["a", "b"]
     assert [(p.line, p.message) for p in result.problems] == [(2, "`(` is never closed")]
+
+
+def test_items_without_a_name_are_reported_with_an_empty_one() -> None:
+    # Damage: the name is missing (or, for `static mut X`, the text ends right after it).
+    for text, kind, name in [
+        ("fn (x: u8) {}", "fn", ""),
+        ("macro_rules! {}", "macro_rules", ""),
+        ("static mut X", "static", "X"),
+    ]:
+        result = scan("fn a() {}\n" + text)
+        assert [it.name for it in result.items] == ["a"], text
+        assert [p.message for p in result.problems] == [
+            f"{kind} `{name}` has no closing `;` or `}}`"
+        ], text
+
+
+def test_an_impl_header_cut_short_by_a_semicolon_is_named_up_to_it() -> None:
+    text = "impl Tr for X;\nfn h() {}\n"
+    assert rows(text) == [("impl", "Tr for X", "impl Tr for X;"), ("fn", "h", "fn h() {}")]
+
+
+def test_an_impl_named_with_a_const_block_argument() -> None:
+    # `<` and `>` nest; a `{` inside them is a const argument, not where the name ends.
+    text = "impl Tr for Arr<{ N + 1 }> {}\nimpl Tr for Pair<Box<u8>, { N }> {}\n"
+    assert [it.name for it in scan(text).items] == [
+        "Tr for Arr<{ N + 1 }>",
+        "Tr for Pair<Box<u8>, { N }>",
+    ]
+
+
+def test_an_unclosed_brace_at_the_very_start_resumes_at_the_margin() -> None:
+    # The brace at offset 0 is damage; `x` right after it is not at the start of a line.
+    text = "{x\nfn f() {}\n"
+    result = scan(text)
+    assert rows(text) == [("fn", "f", "fn f() {}")]
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (1, 1, "`{` is never closed")
+    ]
+
+
+def test_block_doc_lines_lose_only_their_leading_stars() -> None:
+    text = "/**\n *XML rows, *not* HTML\n * Xs\n */\nfn f() {}\n"
+    assert one(text, "f").doc == "XML rows, *not* HTML\nXs"

@@ -883,3 +883,11 @@ def test_damage_inside_an_impl_ends_at_the_brace_that_closes_it() -> None:
 def test_block_doc_lines_lose_only_their_leading_stars() -> None:
     text = "/**\n *XML rows, *not* HTML\n * Xs\n */\nfn f() {}\n"
     assert one(text, "f").doc == "XML rows, *not* HTML\nXs"
+
+
+@pytest.mark.xfail(strict=True, reason="a doc line of spaces keeps them, so no paragraph ends")
+def test_a_doc_line_of_only_spaces_ends_a_paragraph() -> None:
+    # As in Markdown (and rustdoc), a line holding only whitespace is a blank line: the first
+    # paragraph (the summary the records quote) ends there.
+    text = "/// First.\n///   \n/// Second.\nfn f() {}\n"
+    assert one(text, "f").doc == "First.\n\nSecond."

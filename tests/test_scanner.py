@@ -891,3 +891,15 @@ def test_a_doc_line_of_only_spaces_ends_a_paragraph() -> None:
     # paragraph (the summary the records quote) ends there.
     text = "/// First.\n///   \n/// Second.\nfn f() {}\n"
     assert one(text, "f").doc == "First.\n\nSecond."
+
+
+def test_a_stray_closer_names_the_bracket_it_does_not_close() -> None:
+    # The message names the open bracket and its line (not its column); with nothing open, the
+    # closer is just unmatched.
+    text = "fn a() {\n    f(x,\n      ]);\n}\n)\nfn b() {}\n"
+    result = scan(text)
+    assert rows(text) == [("fn", "a", "fn a() {\n    f(x,\n      ]);\n}"), ("fn", "b", "fn b() {}")]
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (3, 7, "`]` does not close `(` opened at line 2; skipped"),
+        (5, 1, "unmatched `)`"),
+    ]

@@ -827,6 +827,8 @@ def test_items_without_a_name_are_reported_with_an_empty_one() -> None:
     for text, kind, name in [
         ("fn (x: u8) {}", "fn", ""),
         ("macro_rules! {}", "macro_rules", ""),
+        ("macro_rules!", "macro_rules", ""),
+        ("const fn", "fn", ""),
         ("static mut X", "static", "X"),
     ]:
         result = scan("fn a() {}\n" + text)
@@ -903,3 +905,43 @@ def test_a_stray_closer_names_the_bracket_it_does_not_close() -> None:
         (3, 7, "`]` does not close `(` opened at line 2; skipped"),
         (5, 1, "unmatched `)`"),
     ]
+
+
+def test_items_inside_an_unclosed_test_module_are_test_items() -> None:
+    # The module never closes, so it is no item and no parent; what closed inside it still comes
+    # from a test module, and the damage is reported at the module's `{`.
+    text = (
+        "fn a() {}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    fn helper() {}\n"
+        "    #[test]\n    fn t() {}\n"
+    )
+    result = scan(text)
+    assert [(it.name, it.is_test) for it in result.items] == [
+        ("a", False),
+        ("helper", True),
+        ("t", True),
+    ]
+    assert [(u.text, u.is_test) for u in result.uses] == [("use super::*;", True)]
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (4, 11, "`{` of mod `tests` is never closed")
+    ]
+
+
+def test_a_text_ending_in_a_lone_hash_is_no_item() -> None:
+    for tail in ["#", "#!"]:
+        result = scan("fn a() {}\n" + tail)
+        assert [it.name for it in result.items] == ["a"], tail
+        assert result.problems == [], tail
+
+
+def test_a_stray_hash_before_an_item_does_not_hide_it() -> None:
+    text = "#\nfn f() {}\nfn g() {}\n"
+    assert rows(text) == [("fn", "f", "fn f() {}"), ("fn", "g", "fn g() {}")]
+
+
+def test_what_never_closes_in_a_header_or_a_use_is_reported() -> None:
+    for text, problem in [
+        ("fn a() {}\nuse std::fmt", (2, 1, "`use` declaration without `;`")),
+        ("fn f(\nfn b() {}\n", (1, 5, "`(` in fn `f` is never closed")),
+    ]:
+        result = scan(text)
+        assert [(p.line, p.column, p.message) for p in result.problems] == [problem], text

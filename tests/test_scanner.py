@@ -945,3 +945,43 @@ def test_what_never_closes_in_a_header_or_a_use_is_reported() -> None:
     ]:
         result = scan(text)
         assert [(p.line, p.column, p.message) for p in result.problems] == [problem], text
+
+
+def test_local_uses_are_found_wherever_a_statement_can_start() -> None:
+    # After item-level uses (plain and `pub`), after a `;` and after a block's `}` inside a body;
+    # a local `use` left without `;` is skipped without losing the ones after it.
+    text = (
+        "pub use crate::a::b;\nuse std::fmt;\n\nfn f(d: Duration) {\n    let x = 1;\n"
+        "    use tokio::time::sleep;\n    if x > 0 {}\n    use tokio::time::{\n        interval,\n"
+        "    };\n    sleep(d);\n}\n\nfn g() {\n    use broken\n}\n\nfn h() {\n    use ok::x;\n}\n"
+    )
+    result = scan(text)
+    names = [it.name for it in result.items]
+    assert [(u.text, u.start_line, u.end_line, u.parent) for u in result.uses] == [
+        ("pub use crate::a::b;", 1, 1, None),
+        ("use std::fmt;", 2, 2, None),
+        ("use tokio::time::sleep;", 6, 6, names.index("f")),
+        ("use tokio::time::{\n        interval,\n    };", 8, 10, names.index("f")),
+        ("use ok::x;", 19, 19, names.index("h")),
+    ]
+
+
+def test_lines_count_every_newline_even_a_leading_one() -> None:
+    # No trailing newline: the last line has none of its own.
+    for text, lines in [
+        ("\nfn f() {}\nfn g() {}", [2, 3]),
+        ("fn f() {}\nfn g() {}", [1, 2]),
+        ("fn f() {}\n\nfn g() {}\nfn h() {}", [1, 3, 4]),
+    ]:
+        assert [(it.start_line, it.end_line) for it in scan(text).items] == [
+            (n, n) for n in lines
+        ], text
+
+
+def test_items_that_touch_are_not_nested() -> None:
+    # `b` starts where `a` ends: `a` does not contain it.
+    result = scan("#[cfg(test)]\nmod a {}fn b() {}\n")
+    assert [(it.name, it.parent, it.is_test) for it in result.items] == [
+        ("a", None, True),
+        ("b", None, False),
+    ]

@@ -860,3 +860,92 @@ def test_a_guard_with_no_arm_after_it_is_not_a_match_arm() -> None:
         "    match x {\n        Some(y) => y,\n        None => 0,\n    }\n}\n"
     )
     assert "error-match-err" not in rule_ids(src)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Each closes the expression holding the guard-shaped `Err(e) if ..` before an `=>` that
+        # belongs to something else: `,` (the next arm), `;` (a later macro's `k => v`), `{` (a
+        # block holding a match) and `}` (a block arm with no comma after it).
+        "match x {\n        Some(r) => matches!(r, Err(e) if e.is_timeout()),\n"
+        "        None => false,\n    }",
+        "let t = matches!(r, Err(e) if e.is_timeout());\n    hashmap!(1 => t).is_empty()",
+        "if matches!(r, Err(e) if e.is_timeout()) {\n        match y { Y::A => true, _ => false }\n"
+        "    } else {\n        false\n    }",
+        "match x {\n        Some(r) => {\n            matches!(r, Err(e) if e.is_timeout())\n"
+        "        }\n        None => false,\n    }",
+    ],
+)
+def test_a_guard_search_stops_at_the_end_of_its_expression(body: str) -> None:
+    src = f"fn subject(x: Option<R>, r: R, y: Y) -> bool {{\n    {body}\n}}\n"
+    assert "error-match-err" not in rule_ids(src)
+
+
+def test_a_guarded_err_arm_whose_pattern_ends_in_a_brace() -> None:
+    # The guard is searched from the `if` on; the `}` closing the struct pattern comes before it.
+    src = (
+        "fn subject(r: Result<u8, Error>) -> u8 {\n    match r {\n"
+        "        Err(Error { kind, .. }) if kind == Kind::Timeout => 1,\n"
+        "        _ => 0,\n    }\n}\n"
+    )
+    assert [(h.rule, h.line) for h in hits_of(src) if h.rule == "error-match-err"] == [
+        ("error-match-err", 3)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "arm"),
+    [
+        ("Err(e) => drop(e),\n_ => x.", True),  # at token 0 nothing comes before (no wrap-around)
+        ("::Err(e) => 1,\n", False),  # a path's last segment, at token 1
+        (
+            "fn subject(x: X) -> u8 {\n    match x {\n        _ if x.Err(1) => 1,\n"
+            "        _ => 0,\n    }\n}\n",
+            False,
+        ),  # a method named Err
+    ],
+)
+def test_the_token_before_err_decides_at_the_edges_of_a_text(text: str, arm: bool) -> None:
+    hits = match_tokens(scan_text(text), {})
+    assert ("error-match-err" in {h.rule for h in hits}) is arm
+
+
+def test_a_while_whose_condition_never_closes_still_has_its_body() -> None:
+    # Damage: the `(` after `go` is never closed. The body is the `{` after it, not a brace found
+    # by jumping to the unclosed bracket's (missing) partner.
+    scan = scan_text("fn a() {}\nwhile go( {\n    rx.recv().await;\n}\n")
+    assert scan.problems
+    hits = match_tokens(scan, {})
+    assert [(h.rule, h.line) for h in hits if h.rule == "polling-loop"] == [("polling-loop", 2)]
+
+
+@pytest.mark.usefixtures("nothing_cached")
+def test_a_table_without_string_rules_matches_with_nothing_cached() -> None:
+    # No string rule: the token filter must not try a string prefilter it does not have.
+    timeout_arm = Rule("timeout-arm", "timeout", "an arm on Elapsed(..)", "err_arm", r"Elapsed")
+    src = (
+        'fn subject(r: R) -> &\'static str {\n    match r {\n        Elapsed(_) => "late",\n'
+        '        _ => "on time",\n    }\n}\n'
+    )
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(timeout_arm,))
+    assert [(h.rule, h.text, h.line) for h in hits] == [("timeout-arm", "Elapsed(..) =>", 3)]
+
+
+@pytest.mark.usefixtures("nothing_cached")
+def test_string_rules_read_char_literals_too() -> None:
+    # A string rule acts on string and char literal tokens alike (the lexer's `s` tokens).
+    newline = Rule("newline-char", "text", "compares with a newline char", "string", r"'\\n'")
+    src = "fn subject(c: char) -> bool {\n    c == '\\n'\n}\n"
+    scan = scan_text(src)
+    hits = match_item(scan, subject(scan), {}, rules=(newline,))
+    assert [(h.rule, h.text, h.line) for h in hits] == [("newline-char", "'\\n'", 2)]
+
+
+def test_a_question_mark_right_after_a_name_propagates() -> None:
+    # `res?` and `self.inner?`: a `?` after a name is the token rule's, not a call's opener.
+    src = "fn subject(res: Result<u8, E>) -> Result<u8, E> {\n    let v = res?;\n    Ok(v)\n}\n"
+    assert [(h.rule, h.line) for h in hits_of(src)] == [("error-question", 2)]
+    src = "fn subject(&self) -> Result<u8, E> {\n    let v = self.inner?;\n    Ok(v)\n}\n"
+    assert [(h.rule, h.line) for h in hits_of(src)] == [("error-question", 2)]

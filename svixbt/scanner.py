@@ -393,6 +393,9 @@ class _Scan:
         )
         j = name_end
         brace_kind = kind in _BRACE_KINDS
+        # Angle depth of the header: a `{` inside generics (`Arr<{ N }>`, a const block
+        # argument) is not the body.
+        angle = 0
         while j < n:
             t = texts[j]
             if codes[j] == "p":
@@ -400,9 +403,15 @@ class _Scan:
                     item.end = self.starts[j] + 1
                     self.items.append(item)
                     return j + 1, None
+                if t == "<":
+                    angle += 1
+                elif t == ">" and angle > 0:
+                    angle -= 1
+                elif t == ">>" and angle > 0:
+                    angle = max(0, angle - 2)
                 if t in _OPEN:
                     close = self.match[j]
-                    if t == "{" and brace_kind:
+                    if t == "{" and brace_kind and angle == 0:
                         item.body_start = self.starts[j]
                         if close < 0 and kind in _CONTAINERS:
                             # Still walk its body: items that close inside it end before the

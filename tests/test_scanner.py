@@ -852,7 +852,6 @@ def test_an_impl_named_with_a_const_block_argument() -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="a const block argument in a header is taken for the body")
 def test_a_const_block_argument_in_a_header_is_not_the_body() -> None:
     text = "impl Tr for Arr<{ N }> {\n    fn f() {}\n}\nfn g() -> Arr<{ N }> {\n    h();\n}\n"
     assert rows(text) == [

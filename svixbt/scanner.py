@@ -651,7 +651,9 @@ def _doc_text(docs: Sequence[str]) -> str:
     lines: list[str] = []
     for d in docs:
         if d.startswith("///"):
-            lines.append(d[3:].rstrip("\r").removeprefix(" "))
+            line = d[3:].rstrip("\r").removeprefix(" ")
+            # A line of only whitespace is a blank line (as in rustdoc): it ends a paragraph.
+            lines.append(line if line.strip() else "")
         else:
             body = d[3:-2]
             lines.extend(ln.strip().lstrip("*").strip() for ln in body.splitlines())

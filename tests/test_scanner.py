@@ -886,7 +886,6 @@ def test_block_doc_lines_lose_only_their_leading_stars() -> None:
     assert one(text, "f").doc == "XML rows, *not* HTML\nXs"
 
 
-@pytest.mark.xfail(strict=True, reason="a doc line of spaces keeps them, so no paragraph ends")
 def test_a_doc_line_of_only_spaces_ends_a_paragraph() -> None:
     # As in Markdown (and rustdoc), a line holding only whitespace is a blank line: the first
     # paragraph (the summary the records quote) ends there.

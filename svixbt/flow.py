@@ -28,6 +28,22 @@ CONDITION_KINDS = frozenset({"if", "else", "arm", "select-handler", "let-else"})
 _WS = re.compile(r"\s+")
 
 
+def tokens_text(texts: list[str], codes: list[str] | str, starts: list[int], a: int, b: int) -> str:
+    """Tokens ``[a, b)`` as written, comments dropped, whitespace between them folded to one
+    space (none where the source had none)."""
+    parts: list[str] = []
+    prev_end = -1
+    for k in range(a, b):
+        if codes[k] in "cdi":
+            continue
+        st = starts[k]
+        if prev_end >= 0 and st > prev_end:
+            parts.append(" ")
+        parts.append(texts[k])
+        prev_end = st + len(texts[k])
+    return fold("".join(parts))
+
+
 def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
@@ -168,19 +184,9 @@ class _Builder:
         """Folded source of tokens ``[a, b)``, comments dropped, and its char span."""
         if b <= a:
             return "", -1, -1
-        parts: list[str] = []
-        prev_end = -1
-        for k in range(a, b):
-            if self.c[k] in "cdi":
-                continue
-            st = self.s[k]
-            if prev_end >= 0 and st > prev_end:
-                parts.append(" ")
-            parts.append(self.t[k])
-            prev_end = st + len(self.t[k])
         start = self.s[a]
         end = self.s[b - 1] + len(self.t[b - 1])
-        return fold("".join(parts)), start, end
+        return tokens_text(self.t, self.c, self.s, a, b), start, end
 
     def add(
         self, kind: str, lo: int, hi: int, head: tuple[int, int] | None = None, **kw: object

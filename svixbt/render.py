@@ -25,6 +25,7 @@ from .claims.core import LIST_SEP, NOT
 
 __all__ = [
     "Row",
+    "row",
     "negated",
     "Fill",
     "Rendered",
@@ -182,6 +183,25 @@ class Row:
             return False
         have = set(c.slot_map) | set(extra)
         return set(self.needs) <= have and self.slots_used() <= have
+
+
+def row(
+    kind: str,
+    *variants: str,
+    when: str = "",
+    unless: str = "",
+    needs: str = "",
+    any_guard: bool = False,
+) -> Row:
+    """A table row written as a rule: flags and needed slots as space-separated words."""
+    return Row(
+        kind,
+        tuple(variants),
+        frozenset(when.split()),
+        frozenset(unless.split()),
+        tuple(needs.split()),
+        any_guard,
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .fact_types import Src
-from .flow import fold
+from .flow import tokens_text
 from .pipeline import FileScan
 
 __all__ = ["TokenReader"]
@@ -34,17 +34,7 @@ class TokenReader:
 
     def code(self, a: int, b: int) -> str:
         """Tokens ``[a, b)`` as written, comments dropped, whitespace folded."""
-        parts: list[str] = []
-        prev_end = -1
-        for k in range(a, b):
-            if self.c[k] in "cdi":
-                continue
-            st = self.s[k]
-            if prev_end >= 0 and st > prev_end:
-                parts.append(" ")
-            parts.append(self.t[k])
-            prev_end = st + len(self.t[k])
-        return fold("".join(parts))
+        return tokens_text(self.t, self.c, self.s, a, b)
 
     def until(self, k: int, stops: tuple[str, ...], end: int | None = None) -> int:
         end = self.hi if end is None else end

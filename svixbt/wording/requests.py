@@ -9,6 +9,7 @@ code the focus applies to.
 from __future__ import annotations
 
 from ..render import Row
+from ..render import row as _r
 
 __all__ = [
     "TITLES",
@@ -25,24 +26,6 @@ __all__ = [
 ]
 
 STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
-
-
-def _r(
-    kind: str,
-    *variants: str,
-    when: str = "",
-    unless: str = "",
-    needs: str = "",
-    any_guard: bool = False,
-) -> Row:
-    return Row(
-        kind,
-        tuple(variants),
-        frozenset(when.split()),
-        frozenset(unless.split()),
-        tuple(needs.split()),
-        any_guard,
-    )
 
 
 # A text is a plain string (true for any subject of its focus) or (text, needs): needs lists

@@ -9,26 +9,9 @@ flag or slot carrying it.
 from __future__ import annotations
 
 from ..render import Row
+from ..render import row as _r
 
 __all__ = ["THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
-
-
-def _r(
-    kind: str,
-    *variants: str,
-    when: str = "",
-    unless: str = "",
-    needs: str = "",
-    any_guard: bool = False,
-) -> Row:
-    return Row(
-        kind,
-        tuple(variants),
-        frozenset(when.split()),
-        frozenset(unless.split()),
-        tuple(needs.split()),
-        any_guard,
-    )
 
 
 # fmt: off

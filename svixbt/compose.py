@@ -25,6 +25,7 @@ from .wording.requests import (
     FRAMES,
     PREMISE,
     REFACTORS,
+    SCENARIOS,
     STYLE_WORDS,
     STYLES,
     SYMPTOMS,
@@ -514,6 +515,28 @@ def _premise(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]
     return "", None
 
 
+# Claim kinds that say what other claims mean together: a request's reason may come from them.
+_SCENARIO_FIRST = ("pass_runs_out", "steady_error", "idle_latency", "join_waits_all")
+
+
+def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:
+    """A situation this code must get right, from a claim of the plan ("" when no row fits)."""
+    # The premise first (the reason must be about what is asked), then what the plan's claims
+    # mean together; other claims of the plan are about something else.
+    ordered = plan.premise + [
+        c for c in plan.claims if c.kind in _SCENARIO_FIRST and c not in plan.premise
+    ]
+    if plan.focus == "module":
+        ordered += [c for c in plan.claims if c not in ordered]
+    for c in ordered:
+        if plan.role == "helper" and c.subject != r.context["fn"]:
+            continue
+        probe = Rendered("")
+        if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):
+            return r.claim(SCENARIOS, c, "scenario", out, accept=_no_paste)
+    return ""
+
+
 def _render_request(
     r: Renderer, plan: Plan, style: str, crit: list[str], premise: str, out: Rendered
 ) -> str:
@@ -522,8 +545,9 @@ def _render_request(
     ask = r.plain(_options(ASKS[f], plan), "ask", out)
     if premise:
         ask = f"{ask} {premise}"
-    why = r.plain(_options(WHY[f], plan), "why", out)
-    symptom = r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
+    scenario = _scenario(r, plan, out)
+    why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
+    symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).

@@ -387,3 +387,72 @@ def test_a_wait_an_arms_nested_continue_can_skip_is_not_claimed_bare(indexes: In
     # `drain`: `if let Err(e) = .. { ..; continue; }` at the top of the pass is the loop's own
     # shape; the plain sleep after it is still claimed.
     assert [c.get("arg") for c in kinds(claims(ctx, "drain"), "sleep")].count("*delay") == 2
+
+
+# -- what claims mean together (nap.rs) ------------------------------------------------------
+
+
+def test_a_pass_outside_the_cancellable_wait_runs_out_and_a_raced_one_does_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (runs_out,) = kinds(claims(ctx, "growing_compactor"), "pass_runs_out")
+    assert runs_out.get("work") == "compact" and runs_out.flags == {"wait"}
+    # The work is a branch of the select that races the token: it can be dropped half-way.
+    assert not kinds(claims(ctx, "racing_compactor"), "pass_runs_out")
+    # A wait cancelled through a token held in a variable is a stop the claims do not name:
+    # saying "the stop is seen only at the loop check" would be false.
+    assert not kinds(claims(ctx, "compactor"), "pass_runs_out")
+    (only_check,) = kinds(claims(ctx, "strict_compactor"), "pass_runs_out")
+    assert only_check.flags == {"loop-check"}
+
+
+def test_one_pace_after_errors_only_without_backoff(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (steady,) = kinds(claims(ctx, "compactor"), "steady_error")
+    assert (steady.get("call"), steady.get("dur"), steady.get("value_set")) == (
+        "compact",
+        "15 seconds",
+        "Some(AFTER_ERROR)",
+    )
+    assert not kinds(claims(ctx, "growing_compactor"), "steady_error")
+    for think in thinks_about(ctx, "growing_compactor"):
+        assert "does not grow" not in think and "same pace" not in think
+
+
+def test_a_nap_after_a_short_pass_costs_latency(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (idle,) = kinds(claims(ctx, "compactor"), "idle_latency")
+    assert (idle.get("idle_dur"), idle.get("cond")) == ("30 minutes", "n < CHUNK")
+    assert not kinds(claims(ctx, "strict_compactor"), "idle_latency")
+
+
+def test_join_waits_for_every_branch_but_try_join_does_not(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (held,) = kinds(claims(ctx, "compactor"), "join_waits_all")
+    assert (held.get("calls"), held.get("by"), held.get("mech"), held.get("rest")) == (
+        "startup_probe",
+        "run_all",
+        "tokio::join!",
+        "1",
+    )
+    assert not kinds(claims(ctx, "strict_compactor"), "join_waits_all")
+    for think in thinks_about(ctx, "strict_compactor"):
+        assert "keeps waiting" not in think
+
+
+def test_a_sleep_in_the_loop_starts_after_the_pass_an_interval_does_not(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (after,) = kinds(claims(ctx, "strict_compactor"), "wait_after_pass")
+    assert after.get("work") == "compact"
+    # A sleep raced in a select is no plain pause after the pass.
+    assert not kinds(claims(ctx, "growing_compactor"), "wait_after_pass")
+    pump = ctx_of(indexes, "monitor.rs")
+    assert not kinds(claims(pump, "watch_queue_depth"), "wait_after_pass")
+
+
+def test_implied_claims_are_said_in_thinks(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    text = " ".join(thinks_about(ctx, "compactor"))
+    assert "tokio::join!" in text and "startup_probe" in text
+    assert "15 seconds" in text

@@ -190,6 +190,32 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "callee", "param"),
         ("verbs", "tables"),
     ),
+    # Derived (claims/implications.py): what two claims of one task mean together.
+    "pass_runs_out": (
+        "shutdown is seen only between passes, so a running pass is not interrupted",
+        ("work",),
+        (),
+    ),
+    "wait_after_pass": (
+        "a plain sleep in the pass loop starts after the pass, so pass time adds to the spacing",
+        ("work", "mech"),
+        (),
+    ),
+    "steady_error": (
+        "a failed pass always sets the same wait: no growth, no failure count",
+        ("call", "level", "var", "value_set", "dur"),
+        (),
+    ),
+    "idle_latency": (
+        "a nap only after a short pass: backlog without waits, new work waits out the nap",
+        ("idle_dur", "cond", "idle"),
+        (),
+    ),
+    "join_waits_all": (
+        "a join branch that fails at startup is still waited on with the other branches",
+        ("calls", "by", "by_file", "mech", "rest"),
+        (),
+    ),
 }
 
 
@@ -273,6 +299,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .data import data_claims
     from .docs import doc_claims
     from .failures import failure_claims
+    from .implications import implication_claims
     from .retry import retry_claims
     from .schedule import schedule_claims
     from .tasks import task_claims
@@ -290,4 +317,6 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         doc_claims,
     ):
         out.extend(builder(ctx, idx))
+    # Last: they read the claims above.
+    out.extend(implication_claims(ctx, idx, out))
     return out

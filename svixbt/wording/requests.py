@@ -23,6 +23,7 @@ __all__ = [
     "STYLE_WORDS",
     "PREMISE",
     "BARE_FRAMES",
+    "SCENARIOS",
 ]
 
 STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
@@ -655,7 +656,7 @@ CRITERIA: tuple[Row, ...] = (
        "log a failure of the {call:or} call made when {guard:cond} ({level}) instead of returning it",
        when="one-of-several guarded logs awaited"),
     _r("err_arm",
-       "a failed {call:or} is logged at {level} level and never ends the loop",
+       "an error from {call:or} is logged at {level} level and does not end the loop",
        "log failures of {call:or} at {level} level and keep the loop running",
        "keep going after a {call:or} error; just log it ({level})",
        when="keeps-looping logs no-question-in-loop", any_guard=True, unless="one-of-several inner-loop"),
@@ -787,8 +788,8 @@ CRITERIA: tuple[Row, ...] = (
        "the {ordinal} branch runs {call:or}, behind {guard}",
        when="guarded"),
     _r("loop",
-       "a bare `loop`: the statements inside it decide when it ends",
-       "no loop condition; leave from inside the `loop` only",
+       "no loop condition: the loop ends only where its body returns or breaks",
+       "every way out of the loop is a statement in its body, none in its header",
        when="loop exits"),
     _r("join",
        "run the {count:word} parts together under {mech}, on one task",
@@ -962,6 +963,59 @@ CRITERIA: tuple[Row, ...] = (
 )
 # fmt: on
 
+# The reason a request gives, from a claim of its plan: a situation the code has to get right,
+# with this code's own values, said as what must happen (never as history: nothing here says the
+# code failed before). A clause without its full stop; it stands in for the focus's stock reason.
+# fmt: off
+SCENARIOS: tuple[Row, ...] = (
+    _r("pass_runs_out",
+       "a deploy should not have to wait out a long nap, but a pass of {work} that has already started should be allowed to finish",
+       "shutting down mid-nap should be instant, while a {work} pass that is under way gets to complete",
+       when="wait"),
+    _r("pass_runs_out",
+       "once shutdown starts, no new pass of {work} should begin, but one that is under way should be allowed to finish",
+       when="loop-check", unless="wait"),
+    _r("steady_error",
+       "if {call} keeps failing for a while, the job should log each failure and try again every {dur}, not die and not spin",
+       "a stretch of {call} errors should cost one log line and a pause of {dur} per attempt, with the job still up afterwards",
+       ),
+    _r("idle_latency",
+       "a backlog should be worked off one full batch after another, and only a pass that comes back short should earn a rest of {idle_dur}",
+       "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
+       when="batch-cond"),
+    _r("join_waits_all",
+       "if {calls:or} fails at startup, this part of the server should end with that error and leave the other parts of {by} running",
+       ),
+    _r("error_wait",
+       "after a failed pass the job should pause {dur} before the next attempt instead of hammering a dependency that is already in trouble",
+       ),
+    _r("spawn",
+       "whoever calls {fn} should get its result straight away, while the background work repeats every {sleep_dur} on its own task",
+       when="detached loops sleep", unless="repeated guarded conditional"),
+    _r("spawn",
+       "whoever calls {fn} should get its result straight away, while the background work repeats every {interval_dur} on its own task",
+       when="detached loops interval", unless="repeated guarded conditional"),
+    _r("sql",
+       "if several server instances run the {verbs} on {tables} at the same moment, they must take different rows instead of queueing on each other's locks",
+       when="limit skip-locked"),
+    _r("first_pass",
+       "after a restart the job should start working at once rather than sit through a wait first",
+       ),
+    _r("timing",
+       "when a pass is slow we want to see it in the log, with how long it took",
+       needs="field", unless="guarded"),
+    _r("backoff",
+       "while a dependency is down, retries should slow down from {initial} to at most {cap} instead of arriving at a fixed rate",
+       when="after-error", needs="initial"),
+    _r("shutdown_branch",
+       "a shutdown that arrives during a wait should end the wait at once rather than after it",
+       unless="guarded"),
+    _r("timeout",
+       "an attempt that hangs should count as a failed attempt after {dur} instead of stalling everything behind it",
+       when="in-loop", needs="dur"),
+)
+# fmt: on
+
 # Style frames. Fields: title, why, ask, crit (pre-formatted), symptom, refactor, and the
 # style's own choices below.
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -990,6 +1044,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{open} {refactor}. {ask}\n\n{keep}\n{bullets}",
         "{open} {refactor}.\n\n{ask}\n\n{keep}\n{bullets}",
         "{open} {ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
+        "{open} {refactor}. {why}\n\n{ask}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1064,12 +1119,12 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "incident-follow-up": {
         "open": (
-            "Incident follow-up:",
-            "Action item from last week's postmortem:",
-            "From the incident review:",
-            "Postmortem follow-up:",
-            "Follow-up from the on-call handover:",
-            "Remediation item:",
+            "Incident-prevention item:",
+            "From the failure-mode review:",
+            "Pre-mortem action item:",
+            "Resilience follow-up:",
+            "Before this bites us in production:",
+            "Hardening item:",
         ),
         "label": (
             "What we need:",

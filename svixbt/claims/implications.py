@@ -1,0 +1,197 @@
+"""Claims that follow from other claims: what two facts of one task mean together.
+
+A reviewer who knows the code reasons across it — a shutdown check that only covers the wait means
+a running pass is never cut short; a branch of `tokio::join!` that fails at startup is still
+waited on with the others. Each claim here is derived from claims the other builders made (and
+the facts behind them), is proven by all of their proofs, and is made only when every premise of
+the reasoning is in the code: the semantics they rest on (`join!` waits for every branch, a sleep
+in the loop starts after the pass) are tokio's and Rust's, not guesses about intent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from ..facts import Call, ItemFacts
+from ..flow import TASK_KINDS, Region
+from ..mechanisms import mechanism
+from .core import Claim, FileContext, Proof, make
+from .shape import main_loop
+
+__all__ = ["implication_claims", "work_call"]
+
+# Regions whose code a caller of the region may drop before it ends: a call inside one is not a
+# plain awaited step of the pass.
+_RACED = frozenset({"cancellable", "select-future", "select-handler", "timeout-future", "join-branch"})
+
+
+def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    loop = main_loop(f)
+    # A callee that does the waiting (`nap(..)`) is the pause, not the work.
+    waiters = {c.get("callee") for c in claims if c.kind == "callee_waits"} | {
+        c.get("via") for c in claims if c.kind == "sleep" and c.get("via")
+    }
+    work = work_call(f, loop, waiters) if loop is not None else None
+    out: list[Claim] = []
+    if work is not None:
+        out += _pass_runs_out(ctx, f, claims, work)
+        out += _wait_after_pass(ctx, f, claims, work)
+    out += _steady_error(f, claims)
+    out += _idle_latency(f, claims)
+    out += _join_waits_all(f, claims)
+    return out
+
+
+def work_call(f: ItemFacts, loop: Region, waiters: Collection[str] = ()) -> Call | None:
+    """The pass's own work: the first fn call awaited in ``loop`` in the item's own task, outside
+    anything that races or cancels it, that is no tokio mechanism and no callee in ``waiters``
+    (a crate fn that does the waiting)."""
+    assert f.flow is not None
+    if any(r.kind in _RACED for r in f.flow.chain(loop.id)):
+        return None
+    for c in f.calls:
+        if not (c.awaited and c.kind == "fn" and f.flow.inside(c.region, loop.id)):
+            continue
+        if mechanism(c.full) is not None or c.full.startswith("tokio::") or c.written in waiters:
+            continue
+        chain = f.flow.chain(c.region)
+        if any(r.kind in _RACED or r.kind in TASK_KINDS for r in chain):
+            continue
+        return c
+    return None
+
+
+def _proofs(*groups: Iterable[Proof]) -> list[Proof]:
+    out: list[Proof] = []
+    for g in groups:
+        out += [p for p in g if p not in out]
+    return out
+
+
+def _of(claims: list[Claim], kind: str) -> list[Claim]:
+    return [c for c in claims if c.kind == kind]
+
+
+def _pass_runs_out(ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Call) -> list[Claim]:
+    """Shutdown seen at the wait or a check in the loop, with the work outside both (``work_call``
+    takes no call that a select, a timeout or a cancellation races): a pass that has started is
+    not interrupted by this item's own shutdown handling."""
+    if _of(claims, "spawn"):
+        return []  # work handed to tasks is not the pass; what shutdown does to it is theirs
+    if _of(claims, "callee_waits") or any(c.get("via") for c in _of(claims, "sleep")):
+        return []  # the pause is a callee's: whether shutdown cuts it short is said of it
+    waits = _of(claims, "shutdown_wait") + _of(claims, "shutdown_branch")
+    checks = _of(claims, "shutdown_loop") + _of(claims, "shutdown_check")
+    if not (waits or checks):
+        return []
+    # A wait raced against something the claims above did not recognise as shutdown (a token
+    # held in a variable, a channel) may be a stop too: then when the stop is seen is unknown.
+    assert f.flow is not None
+    own = [r for r in f.flow.regions if f.own(r.id)]
+    if any(r.kind == "cancellable" for r in own) and not _of(claims, "shutdown_wait"):
+        return []
+    if any(r.kind == "select-handler" for r in own) and not _of(claims, "shutdown_branch"):
+        return []
+    flags = ({"wait"} if waits else set()) | ({"loop-check"} if checks else set())
+    proof = _proofs([ctx.proof(work.src)], *(c.proof for c in waits + checks))
+    return [make("pass_runs_out", f.name, {"work": work.written}, proof, flags)]
+
+
+def _wait_after_pass(
+    ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Call
+) -> list[Claim]:
+    """A plain sleep in the same loop as the work, and no interval: each wait starts after the
+    pass, so the pass's own run time adds to the spacing."""
+    if _of(claims, "interval"):
+        return []
+    plain = [
+        c
+        for c in _of(claims, "sleep")
+        if "in-loop" in c.flags
+        and not ({"in-select", "err-arm", "in-arm", "guarded", "via-helper"} & c.flags)
+    ]
+    if not plain:
+        return []
+    s = plain[0]
+    return [
+        make(
+            "wait_after_pass",
+            f.name,
+            {"work": work.written, "mech": s.get("mech")},
+            _proofs([ctx.proof(work.src)], s.proof),
+        )
+    ]
+
+
+def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """An error arm that logs, keeps looping and sets the next wait to one fixed value: the wait
+    after a failure never grows, and nothing counts failures (no backoff, no give-up)."""
+    if _of(claims, "backoff") or _of(claims, "give_up") or _of(claims, "retry_with"):
+        return []
+    out: list[Claim] = []
+    for arm in _of(claims, "err_arm"):
+        if not {"keeps-looping", "logs", "sets"} <= arm.flags or "one-of-several" in arm.flags:
+            continue
+        wait = next(
+            (
+                w
+                for w in _of(claims, "error_wait")
+                if w.get("var") == arm.get("var") and w.get("value_set") == arm.get("value_set")
+            ),
+            None,
+        )
+        if wait is None:
+            continue
+        slots = {
+            "call": arm.get("call"),
+            "level": arm.get("level"),
+            "var": arm.get("var"),
+            "value_set": arm.get("value_set"),
+            "dur": wait.get("dur"),
+        }
+        out.append(make("steady_error", f.name, slots, _proofs(arm.proof, wait.proof)))
+        break
+    return out
+
+
+def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """A loop that naps only after a short pass: a backlog is worked off without waits, and what
+    becomes due during a nap waits for it to end."""
+    out: list[Claim] = []
+    for a in _of(claims, "adaptive"):
+        if "idle-when-true" not in a.flags:
+            continue
+        slots = {"idle_dur": a.get("idle_dur"), "cond": a.get("cond"), "idle": a.get("idle")}
+        out.append(make("idle_latency", f.name, slots, a.proof, a.flags & {"batch-cond"}))
+        break
+    return out
+
+
+def _join_waits_all(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """A branch of `tokio::join!` that can fail before its loop: `join!` still waits for every
+    other branch, so the caller sees that error only when all of them are done."""
+    starts = [c for c in _of(claims, "propagate") if "before-loop-only" in c.flags and c.get("calls")]
+    if not starts:
+        return []
+    out: list[Claim] = []
+    for r in _of(claims, "runs_in"):
+        if r.get("kind") != "join-branch" or "partial" in r.flags:
+            continue
+        if r.get("mech") != "tokio::join!":
+            continue  # `try_join!` returns at the first error; only `join!` waits for all
+        siblings = int(r.get("siblings") or 0)
+        if siblings < 2:
+            continue
+        slots = {
+            "calls": starts[0].get("calls"),
+            "by": r.get("by"),
+            "by_file": r.get("by_file"),
+            "mech": r.get("mech"),
+            "rest": str(siblings - 1),
+        }
+        out.append(make("join_waits_all", f.name, slots, _proofs(starts[0].proof, r.proof)))
+        break
+    return out

@@ -435,7 +435,7 @@ def _criteria(
         probe = Rendered("")
 
         def short(fills: list[Fill]) -> bool:
-            return not any(f.code and _pasted(f.value, limit) for f in fills)
+            return _no_paste(fills, limit)
 
         s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
         if not s or s in crit:
@@ -463,8 +463,12 @@ def _fits_think(fills: list[Fill]) -> bool:
     return not any(f.code and len(f.value) > MAX_THINK_CODE for f in fills)
 
 
-def _no_paste(fills: list[Fill]) -> bool:
-    return not any(f.code and _pasted(f.value) for f in fills)
+def _no_paste(fills: list[Fill], limit: int = MAX_REQUEST_CODE) -> bool:
+    """No code a request should not quote: a long expression, or a log format string with its
+    placeholders (“expired {} payloads” is the code's text, not a person's words)."""
+    return not any(
+        (f.code and _pasted(f.value, limit)) or (not f.code and "{" in f.value) for f in fills
+    )
 
 
 def _pasted(code: str, limit: int = MAX_REQUEST_CODE) -> bool:
@@ -521,11 +525,10 @@ _SCENARIO_FIRST = ("pass_runs_out", "steady_error", "idle_latency", "join_waits_
 
 def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:
     """A situation this code must get right, from a claim of the plan ("" when no row fits)."""
-    # The premise first (the reason must be about what is asked), then what the plan's claims
-    # mean together; other claims of the plan are about something else.
-    ordered = plan.premise + [
-        c for c in plan.claims if c.kind in _SCENARIO_FIRST and c not in plan.premise
-    ]
+    # What the plan's claims mean together first (the most specific situation), then the
+    # premise: the reason must be about what is asked; other claims are about something else.
+    implied = [c for c in plan.premise + plan.claims if c.kind in _SCENARIO_FIRST]
+    ordered = implied + [c for c in plan.premise if c not in implied]
     if plan.focus == "module":
         ordered += [c for c in plan.claims if c not in ordered]
     for c in ordered:

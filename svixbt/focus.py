@@ -223,7 +223,8 @@ FOCI: tuple[FocusDef, ...] = (
               "log:err-arm", "return:in-loop", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
-             ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop", "join_waits_all"), 6,
+             ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
+              "join_waits_all"), 6,
              requires=("loop",)),
     # A switch for a callee's work decided once, before the loop, and passed on every pass.
     FocusDef("decided-once", "task", _kinds("fixed_input"),
@@ -233,7 +234,7 @@ FOCI: tuple[FocusDef, ...] = (
              _at_least(2, _kinds("log")),
              ("log",), 5, requires=("loop",)),
     FocusDef("timing", "task", _kinds("timing"),
-             ("timing", "log:guarded"), 4, requires=("loop",)),
+             ("timing", "timed_after_wait", "log:guarded"), 4, requires=("loop",)),
     FocusDef("first-pass", "task", _kinds("first_pass"),
              ("first_pass", "shutdown_loop", "propagate:before-loop-only", "adaptive"), 4,
              requires=("loop",)),
@@ -244,7 +245,7 @@ FOCI: tuple[FocusDef, ...] = (
               "return:early", "doc"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
-             ("sql", "sum", "batch", "gate", "callers"), 7),
+             ("sql", "sum", "batch", "gate", "local_timeout", "doc_partial", "callers"), 7),
     # The helper hands its errors up with `?` and the task that calls it catches them.
     FocusDef("error-path", "helper", _kinds("propagate", when="", unless=""),
              ("propagate", "skips_later", "transaction", "err_arm", "error_wait", "on_path"), 6,
@@ -253,7 +254,7 @@ FOCI: tuple[FocusDef, ...] = (
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
              ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),
     FocusDef("gate", "helper", _kinds("gate"),
-             ("gate", "sql", "on_path", "propagate"), 5),
+             ("gate", "local_timeout", "sql", "doc_partial", "on_path", "propagate"), 5),
     # Failure handling on a task's path: a call whose error is caught and logged here.
     FocusDef("helper-failures", "helper", _kinds("err_arm", when="logs awaited"),
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),

@@ -117,6 +117,7 @@ CODE_SLOTS = frozenset(
         "gate",
         "jitter",
         "source",
+        "other",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -94,8 +94,15 @@ def test_a_doc_comment_the_code_contradicts_is_not_quoted(indexes: Indexes) -> N
     ctx = ctx_of(indexes, "ledger.rs")
     assert not kinds(claims(ctx, "expire_entries"), "doc")  # says nullify, also deletes
     assert kinds(claims(ctx, "ledger_sweeper"), "doc")  # a doc with no verb to contradict
+    # It is quoted only to say what it leaves out: the DELETE the code also runs.
+    (partial,) = kinds(claims(ctx, "expire_entries"), "doc_partial")
+    assert partial.get("verbs") == "DELETE"
     for ex in compose_examples(ctx):
-        assert "Nullifies" not in ex.think and "Nullifies" not in ex.user
+        assert "Nullifies" not in ex.user
+        for sentence in re.split(r"(?<=[.;]) ", ex.think):
+            if "Nullifies" in sentence:
+                assert "`DELETE`" in sentence
+                assert "not mentioned" in sentence or "leaves out" in sentence
 
 
 def test_a_conditional_log_keeps_its_condition(indexes: Indexes) -> None:
@@ -456,3 +463,25 @@ def test_implied_claims_are_said_in_thinks(indexes: Indexes) -> None:
     text = " ".join(thinks_about(ctx, "compactor"))
     assert "tokio::join!" in text and "startup_probe" in text
     assert "15 seconds" in text
+
+
+def test_a_timer_started_after_the_nap_leaves_the_nap_out(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (after,) = kinds(claims(ctx, "timed_compactor"), "timed_after_wait")
+    assert (after.get("start"), after.get("mech")) == ("start", "tokio::time::sleep")
+    # The clock starts before the nap there: the time logged includes it.
+    assert not kinds(claims(ctx, "nap_timed_compactor"), "timed_after_wait")
+
+
+def test_only_the_guarded_helper_statement_runs_without_a_timeout(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (local,) = kinds(claims(ctx, "purge"), "local_timeout")
+    assert (local.get("callee"), local.get("value"), local.get("guard"), local.get("other")) == (
+        "run_unbounded",
+        "0",
+        "include_archive",
+        "execute",
+    )
+    assert "disables" in local.flags
+    # Both statements through the same helper: no statement runs without it.
+    assert not kinds(claims(ctx, "purge_both"), "local_timeout")

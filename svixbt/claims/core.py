@@ -170,6 +170,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "transaction": ("work in one database transaction", ("begin", "commit"), ()),
     "doc": ("the author's doc comment", ("summary",), ()),
+    "doc_partial": (
+        "a doc comment that names only some of the database actions the code performs",
+        ("summary", "verbs", "tables"),
+        (),
+    ),
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
@@ -209,6 +214,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "idle_latency": (
         "a nap only after a short pass: backlog without waits, new work waits out the nap",
         ("idle_dur", "cond", "idle"),
+        (),
+    ),
+    "timed_after_wait": (
+        "a pass timer started after the pass's sleep: the time logged leaves the nap out",
+        ("start", "mech"),
+        ("field",),
+    ),
+    "local_timeout": (
+        "only a guarded callee's statement runs with its transaction-local statement_timeout",
+        ("callee", "value", "guard", "other"),
         (),
     ),
     "join_waits_all": (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .core import Claim, FileContext, make
+from .core import LIST_SEP, Claim, FileContext, make
 
 __all__ = ["doc_claims"]
 
@@ -42,6 +42,11 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
     first = f.doc.split("\n\n")[0].replace("\n", " ").strip()
     m = re.match(r"(.+?[.!?])(\s|$)", first)
     summary = (m.group(1) if m else first).strip()
+    if "`" in summary:
+        # "Nullifies the payload column for expired messages, `limit` sets ...": the clause
+        # before the code is the summary.
+        cut = re.match(r"([^`]*?)\s*[,;:]\s*[^,;:]*`", summary)
+        summary = cut.group(1) if cut else summary
     if len(summary) < 12 or len(summary) > 200 or "`" in summary or "[" in summary:
         return []
     # "Resend all failed messages": a universal the code's limits may contradict, which the
@@ -54,14 +59,41 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
     # changes the code makes; a specific one ("Nullifies ...") names only its own.
     if re.match(r"(?i)(expire|clean|sweep|purge)s?\b", summary):
         said |= done & {"UPDATE", "DELETE"}
-    if said != done and (said or done):
-        return []
-    src = f.item
-    start = src.start
+    start = f.item.start
     text = ctx.fs.text[start : f.item.keyword_start]
     if summary.split(" ")[0] not in text:
         return []
+    if said != done and (said or done):
+        return _doc_partial(ctx, idx, summary, said, done, start, text)
     from ..facts import Src
 
     proof = Src(start, f.item.keyword_start, text)
     return [make("doc", f.name, {"summary": summary}, [ctx.proof(proof)])]
+
+
+def _doc_partial(
+    ctx: FileContext, idx: int, summary: str, said: set[str], done: set[str], start: int, text: str
+) -> list[Claim]:
+    """A doc that names some of the code's database actions and not others ("Nullifies ..." over
+    an UPDATE and a DELETE): the comment is quoted only to say what it leaves out."""
+    from ..facts import Src
+
+    missing = done - said
+    if not said or not missing or not said <= done:
+        return []
+    f = ctx.facts[idx]
+    # Only statements the fn runs itself: a callee's are its own to describe.
+    own = [q for q in f.sql if f.own(q.region) and set(q.verbs) & missing]
+    if not own:
+        return []
+    verbs = sorted({v for q in own for v in q.verbs if v in missing})
+    tables = [t for q in own for t in q.tables]
+    if not tables:
+        return []
+    slots = {
+        "summary": summary,
+        "verbs": LIST_SEP.join(verbs),
+        "tables": LIST_SEP.join(dict.fromkeys(tables)),
+    }
+    proof = [ctx.proof(Src(start, f.item.keyword_start, text))] + [ctx.proof(q.src) for q in own]
+    return [make("doc_partial", f.name, slots, proof)]

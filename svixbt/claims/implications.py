@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from ..facts import Call, ItemFacts
+from ..facts import Call, ItemFacts, Src
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, Proof, make
@@ -22,7 +22,9 @@ __all__ = ["implication_claims", "work_call"]
 
 # Regions whose code a caller of the region may drop before it ends: a call inside one is not a
 # plain awaited step of the pass.
-_RACED = frozenset({"cancellable", "select-future", "select-handler", "timeout-future", "join-branch"})
+_RACED = frozenset(
+    {"cancellable", "select-future", "select-handler", "timeout-future", "join-branch"}
+)
 
 
 def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
@@ -39,6 +41,8 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     if work is not None:
         out += _pass_runs_out(ctx, f, claims, work)
         out += _wait_after_pass(ctx, f, claims, work)
+    out += _timed_after_wait(ctx, f, claims)
+    out += _local_timeout(ctx, f)
     out += _steady_error(f, claims)
     out += _idle_latency(f, claims)
     out += _join_waits_all(f, claims)
@@ -173,7 +177,9 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
 def _join_waits_all(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     """A branch of `tokio::join!` that can fail before its loop: `join!` still waits for every
     other branch, so the caller sees that error only when all of them are done."""
-    starts = [c for c in _of(claims, "propagate") if "before-loop-only" in c.flags and c.get("calls")]
+    starts = [
+        c for c in _of(claims, "propagate") if "before-loop-only" in c.flags and c.get("calls")
+    ]
     if not starts:
         return []
     out: list[Claim] = []
@@ -195,3 +201,80 @@ def _join_waits_all(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         out.append(make("join_waits_all", f.name, slots, _proofs(starts[0].proof, r.proof)))
         break
     return out
+
+
+def _timed_after_wait(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """`let start = Instant::now()` after the pass's sleep, in the same loop: the time logged is
+    the pass's own, not the nap before it."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for t in _of(claims, "timing"):
+        start = next((a for a in f.assigns if a.is_let and a.var == t.get("start")), None)
+        if start is None:
+            continue
+        loop = f.flow.loop_of(start.region)
+        if loop is None:
+            continue
+        before = [
+            w
+            for w in f.waits
+            if w.role == "sleep"
+            and f.own(w.region)
+            and f.flow.loop_of(w.region) is loop
+            and w.src.end <= start.src.start
+        ]
+        if not before:
+            continue
+        slots = {"start": t.get("start"), "mech": before[-1].mechanism}
+        if t.get("field"):
+            slots["field"] = t.get("field")
+        proof = _proofs([ctx.proof(start.src), ctx.proof(before[-1].src)], t.proof)
+        out.append(make("timed_after_wait", f.name, slots, proof))
+        break
+    return out
+
+
+def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A same-file callee that sets `statement_timeout` in its own transaction, called behind a
+    condition, next to a statement run on the pool directly: only the callee's statement runs
+    with that setting (`SET LOCAL` lasts for its transaction)."""
+    assert f.flow is not None
+    for c in f.calls:
+        if c.kind != "fn" or not c.awaited or not f.own(c.region):
+            continue
+        callee = ctx.local_fn(c.written)
+        if callee is None or callee.index == f.index:
+            continue
+        sets = [q for q in callee.sql if q.statement_timeout and q.local]
+        if not sets:
+            continue
+        others = [
+            o
+            for o in f.calls
+            if o.kind == "method"
+            and o.name in ("execute", "fetch_all", "fetch_one", "query")
+            and o.awaited
+            and f.own(o.region)
+            and not f.flow.conditions(o.region)
+        ]
+        conds = f.flow.conditions(c.region)
+        if not others or len(conds) != 1 or conds[0].kind != "if":
+            continue
+        q, o = sets[0], others[0]
+        # `pool.execute(stmt)` as written, when the receiver is a plain name right before it.
+        text = ctx.fs.text
+        at = o.src.start - len(o.receiver) - 1
+        whole = f"{o.receiver}.{o.src.text}"
+        other = whole if o.receiver and text[at : o.src.end] == whole else o.src.text
+        slots = {
+            "callee": c.written,
+            "value": q.statement_timeout,
+            "guard": conds[0].head,
+            "other": other if len(other) <= 40 else o.name,
+        }
+        proof = [ctx.proof(c.src), ctx.proof(q.src)]
+        proof.append(ctx.proof(Src(at, o.src.end, whole)) if other == whole else ctx.proof(o.src))
+        proof.append(ctx.proof(ctx.region_src(f, conds[0])))
+        flags = {"disables"} if q.statement_timeout == "0" else set()
+        return [make("local_timeout", f.name, slots, proof, flags)]
+    return []

@@ -355,6 +355,9 @@ def _style(seed: int, key: str) -> str:
 # helper the task it runs in. Where a task itself runs is said in concurrency examples only.
 TOKIO_KINDS = {
     "task": (
+        # What claims mean together, first: a reason that names tokio beats a bare aside.
+        "wait_after_pass",
+        "join_waits_all",
         "interval",
         "sleep",
         "shutdown_wait",

@@ -416,7 +416,13 @@ def _criteria(
     logged_arms: set[tuple[str, str]] = set()
     if skip is not None and (skip.kind == "log" or "logs" in skip.flags):
         logged_arms.add(_logged_arm(skip))
-    ordered = plan.premise + [c for c in plan.claims if c not in plan.premise]
+    # What claims mean together comes right after the premise: it is the most specific ask.
+    rest = [c for c in plan.claims if c not in plan.premise]
+    ordered = (
+        plan.premise
+        + [c for c in rest if c.kind in _SCENARIO_FIRST]
+        + [c for c in rest if c.kind not in _SCENARIO_FIRST]
+    )
     for n, c in enumerate(ordered):
         if c == skip:
             continue  # already the request's central sentence
@@ -523,7 +529,14 @@ def _premise(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]
 
 
 # Claim kinds that say what other claims mean together: a request's reason may come from them.
-_SCENARIO_FIRST = ("pass_runs_out", "steady_error", "idle_latency", "join_waits_all")
+_SCENARIO_FIRST = (
+    "pass_runs_out",
+    "steady_error",
+    "idle_latency",
+    "join_waits_all",
+    "timed_after_wait",
+    "local_timeout",
+)
 
 
 def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:

@@ -583,6 +583,20 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    # What claims mean together, said as a test someone could write.
+    _r("pass_runs_out",
+       "a test that requests shutdown while {work} is running sees that pass finish before the task returns",
+       "shutdown during a pass lets {work} finish, and only the next wait or check ends the task"),
+    _r("steady_error",
+       "a test where {call} fails three times in a row sees three {level} lines and the task still running",
+       "repeated {call} failures keep the same pause of {dur}, and nothing gives up after a count"),
+    _r("join_waits_all",
+       "if {calls:or} fails at startup, the other branches of {by} keep running"),
+    _r("timed_after_wait",
+       "the logged {field} covers the pass only, not the wait before it",
+       needs="field"),
+    _r("local_timeout",
+       "only the statement behind {guard} runs through {callee} and its statement timeout of {value}, while {other} keeps the connection's own"),
     _r("interval",
        "run a pass every {dur}, on a schedule a slow pass does not push back",
        "tick every {dur} with a tokio interval, first tick right away",

@@ -1,4 +1,4 @@
-"""Examples from claims: choose subjects and foci, pick the claims each example says, render.
+"""Examples from plans: render each plan (``plan``) into a request and a think, with its code.
 
 The flow for one file: facts and the crate index give claims per item (``claims``); selection and
 foci (``focus``) decide which (subject, focus) pairs make an example and which claims it says; the
@@ -13,11 +13,19 @@ import re
 from dataclasses import dataclass, field
 
 from .checks import RUN_MAX_SHARE, shared_runs, word_runs
-from .claims import Claim, FileContext, claims_for
+from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
-from .codeblock import CodeBlock, build_code, module_allowed
-from .focus import FOCI, FocusDef, is_helper_logic, is_task
-from .render import SHARED_CONTEXT, Fill, Rendered, Renderer, Row
+from .codeblock import CodeBlock, build_code
+from .plan import (
+    Plan,
+    _callees,
+    _claims,
+    is_poll_fn,
+    is_request_handler,
+    plan_examples,
+    subjects_of,
+)
+from .render import Fill, Rendered, Renderer, Row
 from .wording.requests import (
     ASKS,
     BARE_FRAMES,
@@ -34,34 +42,21 @@ from .wording.requests import (
 )
 from .wording.think import MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
-__all__ = ["Example", "Plan", "compose_examples", "plan_examples", "subjects_of", "STYLES"]
+__all__ = [
+    "Example",
+    "Plan",
+    "compose_examples",
+    "plan_examples",
+    "subjects_of",
+    "is_poll_fn",
+    "is_request_handler",
+    "STYLES",
+]
 
 MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
-CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
-
-
-@dataclass
-class Plan:
-    subject: int
-    focus: str
-    claims: list[Claim]  # what the think may say, in order
-    premise: list[Claim]  # what the request asks for
-    items: list[int]  # items whose code the example carries as subjects (a module: several)
-    priority: tuple[int, int, int]
-    role: str = "task"
-    turn: int = 0  # this plan's place among its subject's plans (rotates wording variants)
-    # For each claim, how many earlier plans of the same subject say it: the n-th saying of a
-    # claim takes the n-th variant after its own starting point, so two examples of one subject
-    # never word one claim the same way when its row has enough variants.
-    nth: dict[Claim, int] = field(default_factory=dict)
-    tokio: list[Claim] = field(default_factory=list)  # claims to name tokio with, if needed
-    # The subject's place among the file's subjects, and among those with an example of this
-    # focus: records of one file spread over the variants instead of meeting by chance.
-    spread: int = 0
-    focus_spread: int = 0
 
 
 @dataclass
@@ -87,254 +82,6 @@ class Example:
         return [(s.start, s.end) for s in self.block.slices]
 
 
-def _claims(ctx: FileContext) -> dict[int, list[Claim]]:
-    out: dict[int, list[Claim]] = {}
-    for idx, f in ctx.facts.items():
-        if f.kind == "fn" and not f.item.is_test:
-            out[idx] = claims_for(ctx, idx)
-    return out
-
-
-def _callees(ctx: FileContext, idx: int) -> list[int]:
-    """Same-file fns item ``idx`` calls by name (not methods, not parameters)."""
-    f = ctx.facts[idx]
-    out: list[int] = []
-    for c in f.calls:
-        if c.kind != "fn" or "::" in c.written and not c.written.startswith(("self::", "crate::")):
-            continue
-        callee = ctx.local_fn(c.written.split("::")[-1])
-        if callee is not None and callee.index != idx and callee.index not in out:
-            out.append(callee.index)
-    return out
-
-
-# Parameter types that mark an HTTP request handler (axum extractors): handlers are never
-# subjects, though a task they spawn is.
-_HANDLER_PARAM = re.compile(
-    r"^(?:State|Path|Json|Query|Form|Extension|TypedHeader|ValidatedJson|ValidatedQuery)<"
-)
-
-
-def _is_main(ctx: FileContext, idx: int) -> bool:
-    """A binary's `main` starts the process; it is not a background task of its own."""
-    it = ctx.fs.items[idx]
-    return it.name == "main" and it.parent is None and ctx.fs.source.path.name == "main.rs"
-
-
-def is_request_handler(ctx: FileContext, idx: int) -> bool:
-    return any(_HANDLER_PARAM.match(ty) for _, ty in ctx.facts[idx].params)
-
-
-def is_poll_fn(ctx: FileContext, idx: int) -> bool:
-    """A hand-written future or stream (`fn poll_next(.., cx: &mut Context) -> Poll<..>`): it
-    never waits, it returns `Pending`, and a timer inside is polled, not slept on. Its loop
-    and its `sleep` read like a task's but are not, so it is never a subject."""
-    f = ctx.facts[idx]
-    returns_poll = re.match(r"(?:std::task::|core::task::|task::)?Poll\s*<", f.returns.strip())
-    takes_cx = any(re.search(r"\bContext\b", ty) for _, ty in f.params)
-    return bool(returns_poll) or takes_cx and "Poll" in f.returns
-
-
-def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
-    """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
-    that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
-    tasks = [
-        i
-        for i, cl in claims.items()
-        if is_task(cl)
-        and not is_request_handler(ctx, i)
-        and not _is_main(ctx, i)
-        and not is_poll_fn(ctx, i)
-    ]
-    reach: list[int] = []
-    frontier = list(tasks)
-    while frontier:
-        nxt = []
-        for i in frontier:
-            for j in _callees(ctx, i):
-                if j not in reach and j not in tasks:
-                    reach.append(j)
-                    nxt.append(j)
-        frontier = nxt
-    # A helper a request handler also calls is on the HTTP path as much as on the background
-    # one: what it does with an error is decided for the handler too, so it is not a subject.
-    handlers = [i for i in claims if is_request_handler(ctx, i)]
-    on_http = {j for h in handlers for j in _callees(ctx, h)}
-    helpers = sorted(j for j in reach if is_helper_logic(claims.get(j, [])) and j not in on_http)
-    return tasks, helpers
-
-
-def _used_by(ctx: FileContext, idx: int, claims: dict[int, list[Claim]]) -> list[Claim]:
-    """How same-file callers treat helper ``idx``'s result and failures: their claims that name
-    the call (said with the caller named, from the USED_BY table), and the wait an error arm
-    that catches it sets."""
-    name = ctx.facts[idx].name
-    out: list[Claim] = []
-    for t, cl in claims.items():
-        if t == idx or idx not in _callees(ctx, t):
-            continue
-        arms = [c for c in cl if c.kind == "err_arm" and name in c.get("call").split(LIST_SEP)]
-        out += [c for c in cl if c in arms or (c.kind == "batch" and c.get("callee") == name)]
-        patterns = {a.get("pattern") for a in arms}
-        out += [c for c in cl if c.kind == "error_wait" and c.get("arm") in patterns]
-    return out
-
-
-def _focus_claims(
-    ctx: FileContext, fd: FocusDef, idx: int, claims: dict[int, list[Claim]]
-) -> list[Claim]:
-    own = claims.get(idx, [])
-    extra: list[Claim] = []
-    if fd.callee_kinds:
-        for j in _callees(ctx, idx):
-            extra += [c for c in claims.get(j, []) if c.kind in fd.callee_kinds]
-    if fd.role == "helper":
-        extra += _used_by(ctx, idx, claims)
-    pool = own + extra
-    out: list[Claim] = []
-    for entry in fd.says:
-        # `kind` or `kind:flag` (only claims of that kind carrying the flag).
-        kind, _, flag = entry.partition(":")
-        out += [
-            c for c in pool if c.kind == kind and (not flag or flag in c.flags) and c not in out
-        ]
-    return out
-
-
-def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None) -> list[Plan]:
-    claims = _claims(ctx) if claims is None else claims
-    tasks, helpers = subjects_of(ctx, claims)
-    plans: list[Plan] = []
-    for idx in tasks + helpers:
-        role = "task" if idx in tasks else "helper"
-        richness = len(claims[idx])
-        for fd in FOCI:
-            if fd.role != role or not fd.applies(claims[idx]):
-                continue
-            if fd.caller_requires and not all(
-                any(c.kind == k for c in _used_by(ctx, idx, claims)) for k in fd.caller_requires
-            ):
-                continue
-            premise = fd.premise(claims[idx])
-            if not premise:
-                continue
-            said = _focus_claims(ctx, fd, idx, claims)
-            plans.append(
-                Plan(
-                    idx,
-                    fd.id,
-                    said,
-                    premise,
-                    [idx],
-                    (int(role == "task"), fd.priority, richness),
-                    role,
-                )
-            )
-    plans = _drop_twins(ctx, plans)
-    subjects = tasks + helpers
-    if len(subjects) >= 2 and module_allowed(ctx.fs):
-        module_says: list[Claim] = []
-        for idx in subjects:
-            for fd in FOCI:
-                premise = (
-                    fd.premise(claims[idx])
-                    if fd.role == ("task" if idx in tasks else "helper")
-                    else []
-                )
-                if premise:
-                    module_says.append(premise[0])
-                    break
-        # The richest task drives the module example (its key and its wording).
-        driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
-        # A whole-module example carries the whole module: every non-test item at file level.
-        whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
-        module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
-        module.tokio = _tokio_claims(module, claims.get(driver, []), {})
-        plans.append(module)
-    for subject in {p.subject for p in plans}:
-        mine = sorted(
-            (p for p in plans if p.subject == subject and p.focus != "module"),
-            key=lambda p: p.priority,
-            reverse=True,
-        )
-        used: dict[Claim, int] = {}
-        for n, p in enumerate(mine):
-            p.turn = n
-            # A claim is said in at most two examples about one subject (its premise always),
-            # so the examples of one subject differ in what they say, not only in how.
-            p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]
-            p.tokio = _tokio_claims(p, claims.get(subject, []), used)
-            needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
-            for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
-                # A callee's claim said in its caller's example starts one variant on from
-                # the callee's own examples, so the two records do not share the sentence.
-                borrowed = int(c.subject != ctx.fs.items[subject].name)
-                p.nth[c] = used.get(c, 0) + _shared_offset(c, claims) + borrowed
-                used[c] = used.get(c, 0) + 1
-    order = sorted({p.subject for p in plans})
-    for p in plans:
-        p.spread = order.index(p.subject)
-        same = sorted({q.subject for q in plans if q.focus == p.focus})
-        p.focus_spread = same.index(p.subject)
-    return plans
-
-
-def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
-    """Where a task's context is the same for several helpers of a file (all run in the task
-    `queue_handler` spawns per delivery), each helper starts at its own variant: its place
-    among the helpers sharing that context, by name."""
-    if c.kind not in SHARED_CONTEXT:
-        return 0
-    sig = tuple(kv for kv in c.slots if kv[0] not in ("chain",))
-    sharing = sorted(
-        {
-            o.subject
-            for cl in claims.values()
-            for o in cl
-            if o.kind == c.kind and tuple(kv for kv in o.slots if kv[0] != "chain") == sig
-        }
-    )
-    return sharing.index(c.subject) if c.subject in sharing else 0
-
-
-def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list[Claim]:
-    """When none of a plan's claims carries a tokio mechanism, the claim that will name the one
-    the subject (or the task it runs in) really uses: the least said so far among them, so the
-    aside is not the same sentence in every example of the subject."""
-    kinds = TOKIO_KINDS[plan.role]
-    found = [
-        c
-        for c in pool
-        if c.kind in kinds and c not in plan.claims and any("tokio::" in v for _, v in c.slots)
-    ]
-    # Claims of the plan itself come last: their own sentence may not have named tokio.
-    found.sort(key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
-    return found + [c for c in plan.claims if any("tokio::" in v for _, v in c.slots)]
-
-
-def _shape(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(sorted((c.kind, tuple(sorted(c.flags))) for c in plan.claims))
-
-
-def _drop_twins(ctx: FileContext, plans: list[Plan]) -> list[Plan]:
-    """Two methods of one impl that do the same thing (`ack` and `nack`) would make examples
-    that differ only in a name: of plans with the same focus and the same shape of claims, the
-    first method's stays."""
-    kept: list[Plan] = []
-    for p in plans:
-        parent = ctx.fs.items[p.subject].parent
-        twin = parent is not None and any(
-            k.focus == p.focus
-            and k.subject != p.subject
-            and ctx.fs.items[k.subject].parent == parent
-            and _shape(k) == _shape(p)
-            for k in kept
-        )
-        if not twin:
-            kept.append(p)
-    return kept
-
-
 def _key(ctx: FileContext, plan: Plan) -> str:
     parts = []
     for item in [plan.subject]:
@@ -353,25 +100,6 @@ def _style(seed: int, key: str) -> str:
 # Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in
 # this order when a think would otherwise not mention tokio at all. A task names its own waits; a
 # helper the task it runs in. Where a task itself runs is said in concurrency examples only.
-TOKIO_KINDS = {
-    "task": (
-        # What claims mean together, first: a reason that names tokio beats a bare aside.
-        "wait_after_pass",
-        "join_waits_all",
-        "interval",
-        "sleep",
-        "shutdown_wait",
-        "timeout",
-        "select",
-        "spawn",
-        "join",
-        "callee_waits",
-        "runs_in",
-    ),
-    "helper": ("on_path", "runs_in", "callee_waits"),
-}
-
-
 def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> list[str]:
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK

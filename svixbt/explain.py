@@ -7,10 +7,10 @@ from pathlib import Path
 
 from .claims import Claim, FileContext
 from .claims.core import LIST_SEP, NOT
-from .compose import _claims as claims_by_item
-from .compose import plan_examples, subjects_of
 from .evidence import Indexes, file_context
 from .pipeline import scan_file
+from .plan import _claims as claims_by_item
+from .plan import plan_examples, subjects_of
 
 __all__ = ["render", "render_context"]
 

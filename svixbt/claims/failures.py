@@ -127,6 +127,33 @@ def _handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
     return c.name, c.name
 
 
+def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
+    """How an error branch leaves: returns, breaks, continues, or keeps looping (and whether an
+    exit is taken only sometimes, or the loop it keeps is an inner one)."""
+    assert f.flow is not None
+    flags: set[str] = set()
+    exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
+    # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
+    # neither always leaves nor always keeps looping.
+    if any(not _unconditional(f, e.region, r.id) for e in exits if e.kind != "question"):
+        flags.add("exits-sometimes")
+        exits = [e for e in exits if _unconditional(f, e.region, r.id)]
+        if not exits:
+            return flags
+    if any(e.kind == "return" for e in exits):
+        flags.add("returns")
+    elif any(e.kind == "break" for e in exits):
+        flags.add("breaks")
+    elif any(e.kind == "continue" for e in exits):
+        flags.add("continues")
+    elif loop is not None and f.flow.inside(r.id, loop.id):
+        flags.add("keeps-looping")
+        inner = f.flow.loop_of(r.id)
+        if inner is not None and inner.id != loop.id:
+            flags.add("inner-loop")  # one element of an inner loop fails, not a pass
+    return flags
+
+
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -179,25 +206,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if logs:
             slots["level"] = logs[0].level
             flags.add("logs")
-        exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
-        # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
-        # neither always leaves nor always keeps looping.
-        if any(not _unconditional(f, e.region, r.id) for e in exits if e.kind != "question"):
-            flags.add("exits-sometimes")
-            exits = [e for e in exits if _unconditional(f, e.region, r.id)]
-        if "exits-sometimes" in flags and not exits:
-            pass
-        elif any(e.kind == "return" for e in exits):
-            flags.add("returns")
-        elif any(e.kind == "break" for e in exits):
-            flags.add("breaks")
-        elif any(e.kind == "continue" for e in exits):
-            flags.add("continues")
-        elif loop is not None and f.flow.inside(r.id, loop.id):
-            flags.add("keeps-looping")
-            inner = f.flow.loop_of(r.id)
-            if inner is not None and loop is not None and inner.id != loop.id:
-                flags.add("inner-loop")  # one element of an inner loop fails, not a pass
+        flags |= _arm_exit_flags(f, r, loop)
         if loop is not None and not any(
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):

@@ -236,11 +236,20 @@ def _fn_call_at(
     mech = mechanism(full)
     if mech is not None and mech.role in ("sleep", "interval", "timeout") and not mech.is_macro:
         argspans = r.args(open_)
-        if argspans:
+        # In a plain fn with no async block around it, `tokio::time::sleep(d)` only builds a
+        # future (stored for someone else to poll): nothing waits here.
+        if argspans and _async_context(f, rid):
             a, b = argspans[0]
             f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
     if parts[-1] in ("random_range", "gen_range"):
         _jitter_at(r, f, open_, rid, consts)
+
+
+def _async_context(f: ItemFacts, rid: int) -> bool:
+    """Code that may await: an async fn, or inside an async block or a spawned task."""
+    if f.is_async or f.flow is None:
+        return True
+    return any(x.kind in ("async", "spawn") for x in f.flow.chain(rid))
 
 
 def _wait(

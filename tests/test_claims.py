@@ -192,7 +192,10 @@ def test_a_poll_fn_is_never_a_task_even_with_a_loop_and_a_sleep(indexes: Indexes
     from svixbt.compose import subjects_of
 
     ctx = ctx_of(indexes, "accept.rs")
-    assert kinds(claims(ctx, "poll_next_conn"), "loop")  # it does loop, and names tokio
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "poll_next_conn")
+    f = ctx.facts[idx]
+    # It does loop, and calls tokio's sleep (a future it stores and polls, not a wait).
+    assert f.loops() and any(c.full == "tokio::time::sleep" for c in f.calls)
     tasks, helpers = subjects_of(ctx, {i: claims_for(ctx, i) for i in range(len(ctx.fs.items))})
     names = {ctx.fs.items[i].name for i in tasks + helpers}
     assert "poll_next_conn" not in names
@@ -485,3 +488,11 @@ def test_only_the_guarded_helper_statement_runs_without_a_timeout(indexes: Index
     assert "disables" in local.flags
     # Both statements through the same helper: no statement runs without it.
     assert not kinds(claims(ctx, "purge_both"), "local_timeout")
+
+
+def test_a_sleep_future_built_in_a_plain_fn_is_no_wait(indexes: Indexes) -> None:
+    """`Box::pin(tokio::time::sleep(d))` in a sync fn builds a timer for someone else to poll:
+    nothing waits there, so the fn is no task and no sentence says it pauses."""
+    ctx = ctx_of(indexes, "nap.rs")
+    assert not kinds(claims(ctx, "keep_alive"), "sleep")
+    assert not thinks_about(ctx, "keep_alive")

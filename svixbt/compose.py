@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .checks import RUN_MAX_SHARE, shared_runs, word_runs
@@ -57,6 +58,7 @@ MIN_SENTENCES = 2  # claim sentences a think needs beyond its opener
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
+MAX_CRITERIA = 4  # more requirements than this reads like a spec sheet, not a request
 
 
 @dataclass
@@ -139,6 +141,7 @@ def _criteria(
     dry: bool = False,
 ) -> list[str]:
     crit: list[str] = []
+    picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
     kinds: set[str] = set()
     # Arms whose logging is already asked for (by the premise sentence or a criterion).
     logged_arms: set[tuple[str, str]] = set()
@@ -177,13 +180,23 @@ def _criteria(
         s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
         if not s or s in crit:
             continue
-        if not dry:
-            r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=short)
         crit.append(s)
+        picked.append((n, c, short, _quotes_expression(probe.fills)))
         kinds.add(c.kind)
         if arm[0] and (c.kind == "log" or "logs" in c.flags):
             logged_arms.add(arm)
-    return crit[:4]
+    # Criteria in words before criteria that quote an expression (`rows_affected > 0`): a
+    # maintainer writes the behaviour, and quotes code only when nothing else says it.
+    keep = sorted(range(len(crit)), key=lambda i: picked[i][3])[:MAX_CRITERIA]
+    if not dry:
+        for i in sorted(keep):
+            n, c, accept, _ = picked[i]
+            r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
+    return [crit[i] for i in sorted(keep)]
+
+
+def _quotes_expression(fills: list[Fill]) -> bool:
+    return any(f.code and not re.fullmatch(r"[\w:.!]+(\(\))?", f.value) for f in fills)
 
 
 def _logged_arm(c: Claim) -> tuple[str, str]:

@@ -138,8 +138,9 @@ def generate(
     (source, line ranges, sha256, focus, style, rules) is written beside the output.
     """
     # The command itself lives outside Typer: a plain `svixbt generate ...` runs it without
-    # importing Typer at all (svixbt.main); this is the path for --help and unusual command lines.
-    from .main import GenerateArgs, run_generate
+    # importing Typer at all (svixbt.generate_cmd); this is the path for --help and unusual
+    # command lines.
+    from .generate_cmd import GenerateArgs, run_generate
 
     code = run_generate(
         GenerateArgs(

@@ -15,7 +15,7 @@ from support import assert_code_is_slices, cli_env
 
 from svixbt.checks import validate_file
 from svixbt.generate import GenerateReport, bundled_sample, generate
-from svixbt.main import GenerateArgs, parse_generate
+from svixbt.generate_cmd import GenerateArgs, parse_generate
 from svixbt.pipeline import scan_file
 from svixbt.records import dumps, split_assistant
 from svixbt.rules import STRONG_TAGS
@@ -279,7 +279,7 @@ def test_parse_generate_leaves_what_it_does_not_know_to_typer() -> None:
 def test_cli_generate_prints_the_same_with_and_without_typer(
     tmp_path: Path, args: list[str]
 ) -> None:
-    """A plain `generate` command line runs without Typer (svixbt.main); the Typer command runs
+    """A plain `generate` command line runs without Typer (svixbt.generate_cmd); Typer runs
     the same function, so output, messages and exit code are the same bytes."""
     runs = []
     for how, entry in (("plain", ["-m", "svixbt"]), ("typer", ["-c", _TYPER_MAIN])):

@@ -137,48 +137,27 @@ def generate(
     exactness, grounding, near-duplicates) are reported and not written. A provenance manifest
     (source, line ranges, sha256, focus, style, rules) is written beside the output.
     """
-    from .generate import generate as run
-    from .sources import checkout_target
+    # The command itself lives outside Typer: a plain `svixbt generate ...` runs it without
+    # importing Typer at all (svixbt.generate_cmd); this is the path for --help and unusual
+    # command lines.
+    from .generate_cmd import GenerateArgs, run_generate
 
-    try:
-        if checkout is not None:
-            if paths:
-                fail("give either PATHS or --checkout, not both", 2)
-            paths = [checkout_target(checkout)]
-        if not paths and not quiet:
-            typer.echo("svixbt: no PATH given; using the bundled sample", err=True)
-        progress = None if quiet else (lambda msg: typer.echo(msg, err=True))
-        rep = run(
-            paths or None,
+    code = run_generate(
+        GenerateArgs(
+            list(paths or []),
             out,
+            checkout=checkout,
             append=append,
             seed=seed,
             cap=cap,
             manifest=manifest,
-            with_crate=crate,
-            progress=progress if paths and len(paths) > 0 else None,
+            crate=crate,
+            quiet=quiet,
             jobs=jobs,
         )
-    except InputError as exc:
-        fail(str(exc))
-    for fr in rep.files:
-        if fr.skipped:
-            warn(f"skipped {fr.skipped}")
-        for prob in fr.problems:
-            warn(f"{fr.path}: damaged Rust: {prob}")
-        for rej in fr.rejected:
-            warn(f"{fr.path}: not written: {rej}")
-        for note in fr.notes:
-            warn(note)
-        if not quiet and not fr.skipped:
-            extra = f", {len(fr.rejected)} rejected" if fr.rejected else ""
-            extra += f", {fr.duplicates} already in {out}" if fr.duplicates else ""
-            typer.echo(f"  {fr.path}: {fr.written} example(s){extra}", err=True)
-    if not quiet:
-        skipped = f"; {rep.skipped} file(s) skipped" if rep.skipped else ""
-        typer.echo(
-            f"wrote {rep.written} example(s) to {rep.out} (manifest: {rep.manifest}){skipped}"
-        )
+    )
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(epilog=EXIT_CODES)

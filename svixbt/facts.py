@@ -9,6 +9,7 @@ guarded by `if rows > 0`. Values are evaluated (`60 * 60 * 12` seconds is 12 hou
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .consts import file_consts, read_consts, string_value
 from .fact_types import (
@@ -112,10 +113,13 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
     item = fs.items[index]
     rng = fs.scan.token_range(item.keyword_start, item.end)
     r = TokenReader(fs, rng.start, rng.stop)
-    body = next(
-        (k for k in range(r.lo, r.hi) if r.s[k] == item.body_start),
-        r.hi,
-    )
+    # The token that opens the body: found by bisection (token starts ascend), not by a walk
+    # over every token of the item (an impl block's are all its methods').
+    body = r.hi
+    if item.body_start is not None:
+        k = bisect_left(r.s, item.body_start, r.lo, r.hi)
+        if k < r.hi and r.s[k] == item.body_start:
+            body = k
     params: list[tuple[str, str]] = []
     ret = ""
     if item.kind == "fn":
@@ -144,8 +148,12 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
             f.comments.append(r.src(k, k))
     if flow is None:
         return f
+    t, c = r.t, r.c
     for k in range(flow.lo, flow.hi):
-        _fact_at(r, f, flow, k, consts)
+        # Facts start at names, SQL strings and `?`; every other token is passed over here.
+        ck = c[k]
+        if ck == "n" or ck == "s" or (ck == "p" and t[k] == "?"):
+            _fact_at(r, f, flow, k, consts)
     _spawns(r, f, flow)
     f.tail = _tail(r, flow)
     return f

@@ -33,14 +33,14 @@ def tokens_text(texts: list[str], codes: list[str] | str, starts: list[int], a: 
     space (none where the source had none)."""
     parts: list[str] = []
     prev_end = -1
-    for k in range(a, b):
-        if codes[k] in "cdi":
+    # Slices zipped, not indexed: this runs for every call, argument and region head.
+    for text, code, st in zip(texts[a:b], codes[a:b], starts[a:b], strict=True):
+        if code in "cdi":
             continue
-        st = starts[k]
         if prev_end >= 0 and st > prev_end:
             parts.append(" ")
-        parts.append(texts[k])
-        prev_end = st + len(texts[k])
+        parts.append(text)
+        prev_end = st + len(text)
     return fold("".join(parts))
 
 
@@ -224,13 +224,20 @@ class _Builder:
     # -- constructs -------------------------------------------------------------------------
     def run(self, body_lo: int, body_hi: int) -> None:
         self.add("fn", body_lo, body_hi)
+        t, c = self.t, self.c
         k = body_lo
         while k < body_hi:
-            skip = self.opaque_macro(k)
-            if skip:
-                k = skip
-                continue
-            self.at(k, body_hi)
+            # Only a name starts a construct or an opaque macro, and only `|` or `||` a closure:
+            # every other token is passed over here, without a call.
+            ck = c[k]
+            if ck == "n":
+                skip = self.opaque_macro(k)
+                if skip:
+                    k = skip
+                    continue
+                self.at(k, body_hi)
+            elif ck == "p" and t[k] in ("|", "||"):
+                self.at(k, body_hi)
             k += 1
 
     def opaque_macro(self, k: int) -> int:
@@ -541,6 +548,7 @@ def build_flow(scan: ScanResult, body_lo: int, body_hi: int, imports: Mapping[st
     innermost = [0] * max(0, body_hi - body_lo)
     # Outer regions first, so inner ones overwrite them.
     for r in order:
-        for tok in range(max(r.lo, body_lo), min(r.hi, body_hi)):
-            innermost[tok - body_lo] = r.id
+        a, z = max(r.lo, body_lo) - body_lo, min(r.hi, body_hi) - body_lo
+        if a < z:
+            innermost[a:z] = [r.id] * (z - a)
     return Flow(scan, regions, body_lo, body_hi, innermost)

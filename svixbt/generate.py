@@ -6,7 +6,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,8 @@ class GenerateReport:
 
 
 def bundled_sample() -> Path:
+    from importlib import resources  # only here: a run over given paths never needs it
+
     return Path(str(resources.files("svixbt") / "data" / SAMPLE))
 
 

@@ -1,11 +1,15 @@
-"""The `svixbt` entry point: `items` with plain arguments runs here, everything else in Typer.
+"""The `svixbt` entry point: `items` and `generate` with plain arguments run without Typer,
+everything else in Typer.
 
 `items` is the command run in loops and benchmarks, over a few files as often as over a crate, so
 its start-up matters: importing Typer (and Click, and what they import) costs more than scanning
-a small crate. This module imports neither; ``run_items`` is the command itself, which the Typer
-command (``cli.items``) calls too, so both paths print the same bytes. Any command line this
-module does not fully understand (help, an option it does not know, a bad value, no path) goes to
-Typer, which explains it as it does for every other command.
+a small crate. `generate` over a crate pays the same again: Typer's import and its per-parameter
+conversion (Pydantic) come to about a sixth of a run over svix-server/src. This module imports
+neither; ``run_items`` here and ``generate_cmd.run_generate`` (imported only for `generate`, so
+that `items` starts as light as before) are the commands themselves, which the Typer commands
+(``cli.items``, ``cli.generate``) call too, so both paths print the same bytes. Any command line
+not fully understood here (help, an option it does not know, a bad or repeated value, no path)
+goes to Typer, which explains it as it does for every other command.
 """
 
 from __future__ import annotations
@@ -92,6 +96,10 @@ def parse_items(args: list[str]) -> tuple[list[Path], bool, int | None] | None:
 
 def main() -> None:
     args = sys.argv[1:]
+    if args[:1] == ["generate"]:
+        from .generate_cmd import main_generate
+
+        main_generate(args[1:])  # exits, unless the command line is Typer's to read
     parsed = parse_items(args[1:]) if args[:1] == ["items"] else None
     if parsed is None:
         from .cli import main as typer_main

@@ -15,6 +15,7 @@ from support import assert_code_is_slices, cli_env
 
 from svixbt.checks import validate_file
 from svixbt.generate import GenerateReport, bundled_sample, generate
+from svixbt.generate_cmd import GenerateArgs, parse_generate
 from svixbt.pipeline import scan_file
 from svixbt.records import dumps, split_assistant
 from svixbt.rules import STRONG_TAGS
@@ -235,6 +236,68 @@ def test_cli_generate_without_path_uses_bundled_sample(sample: Run, tmp_path: Pa
     # The CLI is the library: the very records a library run on the sample writes.
     assert out.read_bytes() == sample.out.read_bytes()
     assert f"wrote {len(sample.records)} example(s) to {out}" in proc.stdout
+
+
+def test_parse_generate_leaves_what_it_does_not_know_to_typer() -> None:
+    got = parse_generate(
+        ["-o", "x.jsonl", "a.rs", "--seed", "3", "--cap=2", "--no-crate", "-q", "-j", "2", "-"]
+    )
+    want = GenerateArgs(
+        [Path("a.rs"), Path("-")], Path("x.jsonl"), seed=3, cap=2, crate=False, quiet=True, jobs=2
+    )
+    assert got == want
+    assert parse_generate([]) == GenerateArgs([])
+    assert parse_generate(["--", "--append"]) == GenerateArgs([Path("--append")])
+    for args in (
+        ["--help"],
+        ["-oout.jsonl"],
+        ["-o", "-q"],
+        ["--seed", "+3"],
+        ["--seed", "-3"],
+        ["--seed", "03"],
+        ["--cap", "0"],
+        ["--jobs=x"],
+        ["-q", "--quiet"],
+        ["--crate", "--no-crate"],
+        ["-o", "a", "--out", "b"],
+        ["a.rs", "--out"],
+        [""],
+        ["--append=1"],
+    ):
+        assert parse_generate(args) is None, args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--seed", "1", "--cap", "3", str(FIXTURES / "traps")],
+        ["--checkout", str(FIXTURES), "x.rs"],
+        ["--no-crate", "-q", "/no/such/file.rs"],
+    ],
+    ids=["files", "usage-error", "input-error"],
+)
+def test_cli_generate_prints_the_same_with_and_without_typer(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """A plain `generate` command line runs without Typer (svixbt.generate_cmd); Typer runs
+    the same function, so output, messages and exit code are the same bytes."""
+    runs = []
+    for how, entry in (("plain", ["-m", "svixbt"]), ("typer", ["-c", _TYPER_MAIN])):
+        out = tmp_path / how / "out.jsonl"
+        out.parent.mkdir()
+        proc = subprocess.run(
+            [sys.executable, *entry, "generate", "-o", "out.jsonl", *args],
+            capture_output=True,
+            cwd=out.parent,
+            env=cli_env(),
+            timeout=120,
+        )
+        written = out.read_bytes() if out.exists() else None
+        runs.append((proc.returncode, proc.stdout, proc.stderr, written))
+    assert runs[0] == runs[1]
+
+
+_TYPER_MAIN = "import sys; sys.argv[0] = 'svixbt'; from svixbt.cli import main; main()"
 
 
 # -- a file mixing db models, a migration and OpenAPI with one background task ---------------

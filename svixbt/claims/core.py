@@ -245,6 +245,7 @@ class FileContext:
     facts: dict[int, ItemFacts]
     crate_prefix: str = ""  # how other files' display paths start (`svix-server/`)
     _fn_defs: dict[int, FnDef | None] = field(default_factory=dict, repr=False)
+    _local_fns: dict[str, ItemFacts] | None = field(default=None, repr=False, compare=False)
 
     def proof(self, src: Src) -> Proof:
         return Proof(self.display, src.start, src.end, src.text)
@@ -278,11 +279,15 @@ class FileContext:
         return self.crate_prefix + self.index.rel[file]
 
     def local_fn(self, name: str) -> ItemFacts | None:
-        """Facts of the file-level fn called ``name`` in this file."""
-        for f in self.facts.values():
-            if f.name == name and f.kind == "fn" and f.item.parent is None:
-                return f
-        return None
+        """Facts of the file-level fn called ``name`` in this file (the first, if several)."""
+        if self._local_fns is None:
+            # Built on first use: every call of every item asks, and a walk per question made
+            # the claims of a file quadratic in its item count.
+            self._local_fns = {}
+            for f in self.facts.values():
+                if f.kind == "fn" and f.item.parent is None:
+                    self._local_fns.setdefault(f.name, f)
+        return self._local_fns.get(name)
 
 
 def make(

@@ -154,9 +154,14 @@ def _criteria(
         + [c for c in rest if c.kind in _SCENARIO_FIRST]
         + [c for c in rest if c.kind not in _SCENARIO_FIRST]
     )
+    # A request asks only for what the think then reasons about: a criterion whose claim the
+    # think could not say would be a requirement nobody addresses.
+    in_think = list(out.claims)
     for n, c in enumerate(ordered):
         if c == skip:
             continue  # already the request's central sentence
+        if c not in in_think:
+            continue
         # One criterion per claim kind (two statements with LIMIT ask for the same thing).
         if c.kind in kinds and c.kind not in ("log", "join_branch"):
             continue

@@ -79,7 +79,7 @@ def test_requests_carry_acceptance_criteria() -> None:
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
             inline = any(lead in ex.user for lead in leads)
             # Without a list, the premise sentence (what the code should do) is the request.
-            alone = re.search(r"\b(?:should|must|may)\b", ex.user)
+            alone = re.search(r"\b(?:should|must|may|need)\b", ex.user)
             assert bullets or inline or alone, ex.user
 
 

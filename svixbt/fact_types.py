@@ -183,6 +183,7 @@ class ItemFacts:
     logs: list[Log] = field(default_factory=list)
     exits: list[Exit] = field(default_factory=list)
     assigns: list[Assign] = field(default_factory=list)
+    updates: list[Assign] = field(default_factory=list)  # `x += 1`: value is `+= 1`
     consts: list[Const] = field(default_factory=list)
     sql: list[Sql] = field(default_factory=list)
     spawns: list[Spawn] = field(default_factory=list)

@@ -177,7 +177,9 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         end = r.until(k + 1, (";", "}", ","), flow.hi)
         f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
         return
-    if tk == "let" or (prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] in ("=", ".")):
+    if tk == "let" or (
+        prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] in ("=", ".", "+", "-", "*")
+    ):
         _assign_at(r, f, flow, k, rid, consts)
     if prev == "." and k + 1 < r.hi and t[k + 1] == "(":
         _method_at(r, f, k, rid, consts)
@@ -417,6 +419,18 @@ def _assign_at(
         target = "".join(t[v:eq])
     if t[eq] == ":" and is_let:  # `let x: T = ..`
         eq = r.until(eq, ("=", ";"), flow.hi)
+    if (
+        not is_let
+        and eq + 1 < flow.hi
+        and t[eq] in ("+", "-", "*")
+        and t[eq + 1] == "="
+        and r.s[eq + 1] == r.s[eq] + 1
+    ):
+        # `fails += 1`: an update of the variable, kept apart from plain sets.
+        semi = r.until(eq + 2, (";",), flow.hi)
+        value = f"{t[eq]}= {r.code(eq + 2, semi)}"
+        f.updates.append(Assign(target, value, rid, r.src(k, min(semi, flow.hi - 1))))
+        return
     if eq >= flow.hi or t[eq] != "=":
         return
     semi = r.until(eq + 1, (";",), flow.hi)

@@ -118,6 +118,7 @@ CODE_SLOTS = frozenset(
         "jitter",
         "source",
         "other",
+        "reset",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -496,3 +496,17 @@ def test_a_sleep_future_built_in_a_plain_fn_is_no_wait(indexes: Indexes) -> None
     ctx = ctx_of(indexes, "nap.rs")
     assert not kinds(claims(ctx, "keep_alive"), "sleep")
     assert not thinks_about(ctx, "keep_alive")
+
+
+def test_a_linear_backoff_is_evaluated_and_its_reset_kept(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (lin,) = kinds(claims(ctx, "reconnect_loop"), "linear_backoff")
+    assert (lin.get("var"), lin.get("unit"), lin.get("cap"), lin.get("count")) == (
+        "misses",
+        "250 milliseconds",
+        "2 seconds",
+        "8",
+    )
+    assert lin.get("reset") == "last_miss.elapsed() > Duration::from_secs(30)"
+    # A counter nothing increments is a fixed pause, not a backoff.
+    assert not kinds(claims(ctx, "flat_reconnect_loop"), "linear_backoff")

@@ -178,6 +178,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "linear_backoff": (
+        "a wait of a step times a counter, capped; the counter bumped each round, maybe reset",
+        ("arg", "var", "unit", "cap", "count"),
+        ("reset",),
+    ),
     "jitter": ("a delay varied at random", ("pct", "const", "base"), ()),
     "clamp": ("a delay held between bounds", ("value_code", "lo", "hi"), ()),
     "at_least": (

@@ -20,6 +20,7 @@ def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     out += _schedules(ctx, f)
     out += _backoffs(ctx, f)
+    out += _linear_backoffs(ctx, f)
     out += _jitters(ctx, f)
     out += _clamps(ctx, f)
     out += _floors(ctx, f)
@@ -308,4 +309,57 @@ def _matched_patterns(cond: str) -> list[str]:
         if len(paths) != 1:
             return []
         out.append(paths[0])
+    return out
+
+
+# `Duration::from_millis((300 * fails).min(3000))`: a step times a counter, capped.
+_LINEAR = re.compile(
+    r"Duration::from_(millis|secs)\(\(\s*(\d+)\s*\*\s*(\w+)\s*\)\s*\.min\(\s*(\d+)\s*\)\s*\)"
+)
+
+
+def _linear_backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A sleep of `step * counter`, capped, in the loop; the counter bumped by one in the loop
+    and set back to zero under a condition: a wait that grows linearly and resets."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for w in f.waits:
+        m = _LINEAR.fullmatch(w.arg.replace(" ", "")) or _LINEAR.fullmatch(w.arg)
+        loop = f.flow.loop_of(w.region)
+        if m is None or loop is None or not f.own(w.region):
+            continue
+        unit = 0.001 if m.group(1) == "millis" else 1.0
+        step, var, cap = float(m.group(2)) * unit, m.group(3), float(m.group(4)) * unit
+        bumps = [
+            u
+            for u in f.updates
+            if u.var == var and u.value == "+= 1" and f.flow.inside(u.region, loop.id)
+        ]
+        resets = [
+            a
+            for a in f.assigns
+            if a.var == var
+            and not a.is_let
+            and a.value == "0"
+            and f.flow.inside(a.region, loop.id)
+            and a.src.end <= w.src.start
+        ]
+        if not bumps or step <= 0 or cap < step:
+            continue
+        slots = {
+            "arg": w.arg,
+            "var": var,
+            "unit": human_duration(step),
+            "cap": human_duration(cap),
+            "count": str(int(cap // step)),
+        }
+        proof = [ctx.proof(w.src), ctx.proof(bumps[0].src)]
+        flags: set[str] = set()
+        reset = resets[0] if resets else None
+        cond = f.flow.regions[reset.region] if reset is not None else None
+        if reset is not None and cond is not None and cond.kind == "if" and cond.head:
+            slots["reset"] = cond.head
+            proof += [ctx.proof(reset.src), ctx.proof(ctx.region_src(f, cond))]
+            flags.add("resets")
+        out.append(make("linear_backoff", f.name, slots, proof, flags))
     return out

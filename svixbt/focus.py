@@ -198,7 +198,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("runs_in", "spawn", "join", "join_branch", "select", "interval",
               "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "join_waits_all",
-              "pass_runs_out", "schedule:passed"), 8),
+              "pass_runs_out", "schedule:passed", "endless_set"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),

@@ -119,6 +119,8 @@ CODE_SLOTS = frozenset(
         "source",
         "other",
         "reset",
+        "next",
+        "body",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -510,3 +510,11 @@ def test_a_linear_backoff_is_evaluated_and_its_reset_kept(indexes: Indexes) -> N
     assert lin.get("reset") == "last_miss.elapsed() > Duration::from_secs(30)"
     # A counter nothing increments is a fixed pause, not a backoff.
     assert not kinds(claims(ctx, "flat_reconnect_loop"), "linear_backoff")
+
+
+def test_join_next_over_endless_tasks_means_a_panic(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "nap.rs")
+    (endless,) = kinds(claims(ctx, "supervise_shards"), "endless_set")
+    assert (endless.get("next"), endless.get("body")) == ("set.join_next()", "unreachable!")
+    # A task whose loop can break may end normally: join_next means nothing special there.
+    assert not kinds(claims(ctx, "supervise_finite_shards"), "endless_set")

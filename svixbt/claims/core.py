@@ -231,6 +231,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("callee", "value", "guard", "other"),
         (),
     ),
+    "endless_set": (
+        "JoinSet tasks that cannot end on their own: join_next yields only for a panic or abort",
+        ("next",),
+        ("body",),
+    ),
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),

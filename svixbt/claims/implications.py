@@ -46,6 +46,7 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     out += _steady_error(f, claims)
     out += _idle_latency(f, claims)
     out += _join_waits_all(f, claims)
+    out += _endless_set(ctx, f)
     return out
 
 
@@ -278,3 +279,56 @@ def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags = {"disables"} if q.statement_timeout == "0" else set()
         return [make("local_timeout", f.name, slots, proof, flags)]
     return []
+
+
+_PANICS = ("todo", "panic", "unreachable", "unimplemented")
+
+
+def _endless_set(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """Tasks spawned into a `JoinSet` whose bodies are bare loops with no way out: none of them
+    can finish on its own, so `join_next` yields only for a task that panicked or was aborted;
+    a panicking macro in the loop over `join_next` is then what runs."""
+    assert f.flow is not None
+    regions = f.flow.regions
+    spawns = [s for s in f.spawns if s.handle == "in-set"]
+    if not spawns:
+        return []
+    for s in spawns:
+        inner = [r for r in regions if r.kind == "loop" and f.flow.inside(r.id, s.region)]
+        bare = [r for r in inner if r.keyword == "loop" and f.flow.task_of(r.id).id == s.region]
+        if not bare or len({r.id for r in inner}) != 1:
+            return []
+        body = bare[0]
+        if any(f.flow.inside(e.region, body.id) for e in f.exits):
+            return []  # a break, return or `?` inside: the task can end
+    nexts = [
+        c
+        for c in f.calls
+        if c.kind == "method" and c.name == "join_next" and c.awaited and f.own(c.region)
+    ]
+    if not nexts:
+        return []
+    nxt = nexts[0]
+    text = ctx.fs.text
+    at = nxt.src.start - len(nxt.receiver) - 1
+    whole = f"{nxt.receiver}.{nxt.src.text}"
+    if not nxt.receiver or text[at : nxt.src.end] != whole:
+        return []
+    slots = {"next": whole}
+    proof = [ctx.proof(Src(at, nxt.src.end, whole))] + [ctx.proof(s.src) for s in spawns]
+    flags: set[str] = set()
+    loop = f.flow.loop_of(nxt.region)
+    if loop is not None:
+        boom = [
+            c
+            for c in f.calls
+            if c.kind == "macro"
+            and c.name.rstrip("!") in _PANICS
+            and f.flow.inside(c.region, loop.id)
+            and not f.flow.conditions(c.region, loop.id)
+        ]
+        if boom:
+            slots["body"] = boom[0].written
+            proof.append(ctx.proof(boom[0].src))
+            flags.add("panics")
+    return [make("endless_set", f.name, slots, proof, flags)]

@@ -121,6 +121,7 @@ CODE_SLOTS = frozenset(
         "reset",
         "next",
         "body",
+        "until",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -518,3 +518,14 @@ def test_join_next_over_endless_tasks_means_a_panic(indexes: Indexes) -> None:
     assert (endless.get("next"), endless.get("body")) == ("set.join_next()", "unreachable!")
     # A task whose loop can break may end normally: join_next means nothing special there.
     assert not kinds(claims(ctx, "supervise_finite_shards"), "endless_set")
+
+
+def test_a_shutdown_drain_says_what_it_waits_for() -> None:
+    """`if shutting_down { join!(async { loop { tick; if n > 0 {..} else { break } } }); break }`:
+    the drain ends only when the inner loop's one `break` is reached, under `n > 0` false."""
+    from svixbt.claims.core import LIST_SEP
+
+    ctx = file_context(scan_file(Path(__file__).parent / "fixtures" / "drain.rs"), Indexes())
+    (check,) = kinds(claims(ctx, "serve"), "shutdown_check")
+    assert check.get("drain") == "tokio::join!"
+    assert check.get("until").split(LIST_SEP) == [NOT + "in_flight > 0"]

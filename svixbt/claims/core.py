@@ -58,7 +58,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "arg"),
         ("dur", "guard", "wrapper", "arm", "var", "select", "via"),
     ),
-    "shutdown_check": ("a shutdown check that leaves the loop", ("cond", "action"), ("drain",)),
+    "shutdown_check": (
+        "a shutdown check that leaves the loop",
+        ("cond", "action"),
+        ("drain", "until"),
+    ),
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),

@@ -47,10 +47,29 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                 first = before[0]
                 slots["drain"] = first.written if first.kind != "method" else first.src.text
                 flags.add("first")
+                slots.update(_drain_until(f, r))
+                if "until" in slots:
+                    flags.add("until")
             out.append(
                 make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
             )
     return out
+
+
+def _drain_until(f: ItemFacts, check: Region) -> dict[str, str]:
+    """What a drain inside a shutdown branch waits for: an inner loop there that leaves by one
+    `break`, under the conditions that hold when it does (`num_workers > 0` is false)."""
+    assert f.flow is not None
+    inner = [x for x in f.flow.regions if x.kind == "loop" and f.flow.inside(x.id, check.id)]
+    if len(inner) != 1:
+        return {}
+    breaks = [e for e in f.exits if e.kind == "break" and f.flow.loop_of(e.region) is inner[0]]
+    if len(breaks) != 1:
+        return {}
+    conds, arm, _ = guard_of(f, breaks[0].region, inner[0].id, breaks[0].src.start)
+    if not conds or arm:
+        return {}
+    return {"until": codes(*conds)}
 
 
 def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -525,7 +525,7 @@ def test_a_shutdown_drain_says_what_it_waits_for() -> None:
     the drain ends only when the inner loop's one `break` is reached, under `n > 0` false."""
     from svixbt.claims.core import LIST_SEP
 
-    ctx = file_context(scan_file(Path(__file__).parent / "fixtures" / "drain.rs"), Indexes())
+    ctx = file_context(scan_file(TRAPS / "drain.rs"), Indexes())
     (check,) = kinds(claims(ctx, "serve"), "shutdown_check")
     assert check.get("drain") == "tokio::join!"
     assert check.get("until").split(LIST_SEP) == [NOT + "in_flight > 0"]

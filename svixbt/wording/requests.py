@@ -88,7 +88,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": ("Background job in {file}", "Put the whole of {file} together"),
     "gate": ("{fn}: make one step optional", "Switch for part of {fn}"),
-    "helper-failures": ("{fn}: failures that must not stop the task", "Failure handling in {fn}"),
+    "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
         "{fn}: hand database errors to the loop",
         "Where errors from {fn} end up",
@@ -195,7 +195,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Write {fn} ({file}) so that a stop signal starts the shutdown.",
     ),
     "module": (
-        "Write {file} as one background job: the task loop and its helpers.",
+        "Write {file} as one background job: the loop and its helpers.",
         "Implement {file} end to end.",
     ),
     "gate": (
@@ -203,13 +203,13 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Put one of the statements in {fn} ({file}) behind a flag.",
     ),
     "helper-failures": (
-        "{fn} ({file}) should deal with a failed side step itself, so the task can go on.",
+        "{fn} ({file}) should deal with a failed side step itself, so its caller can go on.",
         "Go over which failures {fn} in {file} absorbs and which it hands up.",
         "Make sure a failing side step in {fn} ({file}) is logged and does not end the run.",
         "Check what {fn} in {file} does when one of its calls errors.",
     ),
     "error-path": (
-        "{fn} in {file} should not deal with its own failures; the task that calls it does.",
+        "{fn} in {file} should not deal with its own failures; the function that calls it does.",
         "Check that every failure in {fn} ({file}) is handed to its caller.",
     ),
 }
@@ -315,7 +315,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "shutdown": (
         (
-            "a sleeping task must not hold up a rolling deploy",
+            "a long sleep must not hold up a rolling deploy",
             "shutdown_wait shutdown_branch",
         ),
         "it has to stop when the server does",
@@ -405,7 +405,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "retry-math": ("keep the retry-delay arithmetic in {fn}",),
     "schedule-walk": ("drive {fn} from its schedule of delays",),
     "signals": ("gather the signal handling of the server in {fn}",),
-    "module": ("restructure {file} around its task loop",),
+    "module": ("restructure {file} around its loop",),
     "gate": ("put the optional statement in {fn} behind a parameter",),
     "helper-failures": ("make {fn} say which failures it absorbs and which it returns",),
     "error-path": ("leave the error handling of {fn} to its caller",),
@@ -581,7 +581,7 @@ PREMISE: tuple[Row, ...] = (
        needs="verbs tables"),
     _r("fixed_input",
        "It should call {source} once, before its loop, and hand the answer ({var}) to {callee} on every pass as {param}, which decides whether the {verbs} on {tables} runs.",
-       "Work out {var} with {source} when the task starts and pass it to each {callee} call as {param}, instead of checking again every pass.",
+       "Work out {var} with {source} before the loop starts and pass it to each {callee} call as {param}, instead of checking again every pass.",
        needs="verbs tables"),
 )
 # fmt: on
@@ -1074,7 +1074,7 @@ SCENARIOS: tuple[Row, ...] = (
        "for {when:or}, the next attempt should wait at least {dur}, however short the usual delay would be",
        needs="when"),
     _r("fixed_input",
-       "asking {source} once, when the task starts, is enough; every pass can reuse the answer",
+       "asking {source} once, before the loop starts, is enough; every pass can reuse the answer",
        ),
     _r("propagate",
        "a broken setup should show up when the job starts, not hours into a run, so only {calls:or} before the loop may fail it",

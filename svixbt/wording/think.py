@@ -612,7 +612,7 @@ THINK: tuple[Row, ...] = (
        "{param} decides whether the {verbs} on {tables} runs at all.",
        needs="verbs tables"),
     _r("fixed_input",
-       "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for the whole life of the task, not asked again each pass.",
+       "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for as long as the loop runs, not asked again each pass.",
        "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run.",
        needs="verbs tables"),
     _r("statement_timeout",
@@ -686,7 +686,7 @@ THINK: tuple[Row, ...] = (
        "What shutdown does not do here is cancel work: {work} is awaited outside the cancellable wait, so a pass in progress finishes, and the stop is noticed at the following wait or loop check.",
        when="wait loop-check"),
     _r("pass_runs_out",
-       "Shutdown is noticed at the wait, not during the work: {work} is awaited outside it, so a pass that has started runs to its end before the task stops.",
+       "Shutdown is noticed at the wait, not during the work: {work} is awaited outside it, so a pass that has started runs to its end before the loop stops.",
        "The cancellation covers the wait only; {work} is awaited on its own, so a pass in progress is finished, not cut short, and the stop takes effect at the next wait.",
        when="wait", unless="loop-check"),
     _r("pass_runs_out",
@@ -956,7 +956,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "startup": (
         "{fn} does some work before its loop starts, and that is the one place where it may still fail outright.",
-        "The start of {fn}, before the loop, decides what can stop the task for good.",
+        "The start of {fn}, before the loop, decides what can stop it for good.",
     ),
     "decided-once": (
         "One question in {fn} only needs an answer once per run, and where it is asked matters.",
@@ -984,7 +984,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "{fn} carries a switch: one of its statements runs only when the caller asks for it.",
     ),
     "helper-failures": (
-        "{fn} sits on the background path, so what it does with an error decides what the task sees.",
+        "{fn} sits on the background path, so what it does with an error decides what its caller sees.",
         "The question in {fn} is which failures it swallows and logs, and which it passes up.",
     ),
     "error-path": (

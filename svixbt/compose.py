@@ -94,9 +94,14 @@ def _key(ctx: FileContext, plan: Plan) -> str:
     return f"{ctx.display}|{'+'.join(parts)}|{plan.focus}"
 
 
-def _style(seed: int, key: str) -> str:
+# Foci whose request is "write this": an incident story does not lead to writing a whole file.
+_NO_INCIDENT = frozenset({"module", "task"})
+
+
+def _style(seed: int, key: str, focus: str = "") -> str:
     h = hashlib.sha256(f"{seed}|style|{key}".encode()).digest()
-    return STYLES[h[0] % len(STYLES)]
+    styles = [s for s in STYLES if not (focus in _NO_INCIDENT and s == "incident-follow-up")]
+    return styles[h[0] % len(styles)]
 
 
 # Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in
@@ -139,6 +144,7 @@ def _criteria(
     skip: Claim | None = None,
     limit: int = MAX_REQUEST_CODE,
     dry: bool = False,
+    most: int = MAX_CRITERIA,
 ) -> list[str]:
     crit: list[str] = []
     picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
@@ -192,7 +198,7 @@ def _criteria(
             logged_arms.add(arm)
     # Criteria in words before criteria that quote an expression (`rows_affected > 0`): a
     # maintainer writes the behaviour, and quotes code only when nothing else says it.
-    keep = sorted(range(len(crit)), key=lambda i: picked[i][3])[:MAX_CRITERIA]
+    keep = sorted(range(len(crit)), key=lambda i: picked[i][3])[:most]
     if not dry:
         for i in sorted(keep):
             n, c, accept, _ = picked[i]
@@ -362,12 +368,15 @@ def render_plan(
     if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
         return None  # a focus whose own claim cannot be said has nothing to be about
     premise = _premise(r, plan, out)
+    style = _style(seed, key, plan.focus)
+    # Said inline, two asks read as a sentence; more read as a list pasted into prose.
+    most = 2 if style == "internal-request" else MAX_CRITERIA
     limit = MAX_REQUEST_CODE
     if not out.premise_said and len(_criteria(r, plan, out, premise[1], limit, dry=True)) < 2:
         # No premise sentence and too little to ask in short spans: allow a condition as long
         # as a think may quote.
         limit = MAX_THINK_CODE
-    crit = _criteria(r, plan, out, premise[1], limit)
+    crit = _criteria(r, plan, out, premise[1], limit, most=most)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1
@@ -375,7 +384,6 @@ def render_plan(
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
-    style = _style(seed, key)
     user = _render_request(r, plan, style, crit, premise[0], out)
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
@@ -408,6 +416,7 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             {_index_of(ctx, c.subject) for c in trace.claims}
             & (callees | set(plan.items)) - {plan.subject, -1}
         )
+        extra += _deeper_named(ctx, trace.claims, set(extra) | callees, set(plan.items))
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
         ex = Example(
@@ -480,6 +489,27 @@ def _keep_runs_in_bounds(examples: list[Example]) -> list[Example]:
         part, run = worst
         last = max(i for i, e in enumerate(out) if run in word_runs(getattr(e, part)))
         del out[last]
+    return out
+
+
+# Slots that name a function the sentence is about (not a value or a condition).
+_NAMING_SLOTS = ("callee", "call", "calls", "work", "source")
+
+
+def _deeper_named(
+    ctx: FileContext, said: list[Claim], near: set[int], items: set[int]
+) -> list[int]:
+    """Same-file fns a said claim names that a callee (not the subject) calls: SPEC's deeper
+    helper, which comes along when the example is about it, as a sentence naming it is."""
+    out: list[int] = []
+    for c in said:
+        for slot in _NAMING_SLOTS:
+            for name in c.get(slot).split(LIST_SEP):
+                i = _index_of(ctx, name) if name else -1
+                if i < 0 or i in near or i in items or i in out:
+                    continue
+                if any(i in _callees(ctx, n) for n in near):
+                    out.append(i)
     return out
 
 

@@ -169,35 +169,10 @@ def generate(
         raise InputError(
             f"{out}: the manifest would overwrite the output; choose another --manifest"
         )
-    real = _RealPaths()
-    _check_output(out, inputs, real)
-    _check_output(manifest, inputs, real)
-    files = rust_files(inputs)
-    # A directory input expands to files the checks above never saw (`generate src -o src/x.rs`).
-    _check_output(out, files, real)
-    _check_output(manifest, files, real)
+    files = _checked_files(inputs, out, manifest)
     single = len(files) == 1 and all(p.is_file() for p in inputs)
     report = GenerateReport(out=out, manifest=manifest, used_sample=used_sample)
-
-    kept = b""
-    kept_manifest = b""
-    existing: set[str] = set()
-    variety = Variety()
-    line_no = 0
-    if append and out.exists():
-        kept = out.read_bytes()
-        try:
-            old = read_jsonl(out)
-        except ValueError as exc:
-            raise InputError(f"{out}: cannot append: {exc}") from None
-        for n, r in enumerate(old, 1):
-            existing.add(dumps(r))
-            parts = None if schema_errors(r) else split_assistant(r["messages"][2]["content"])
-            if parts is not None:
-                variety.add(r["messages"][1]["content"], parts[0], f"existing record {n}")
-        line_no = len(old)
-        if manifest.exists():
-            kept_manifest = manifest.read_bytes()
+    kept, kept_manifest, existing, variety, line_no = _kept(out, manifest, append)
 
     rows: list[dict[str, Any]] = []
     mrows: list[dict[str, Any]] = []
@@ -243,6 +218,39 @@ def generate(
             # Name the file we meant to write, not the temporary one beside it.
             raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return report
+
+
+def _checked_files(inputs: list[Path], out: Path, manifest: Path) -> list[Path]:
+    """The .rs files of ``inputs``, once neither output would overwrite one of them."""
+    real = _RealPaths()
+    _check_output(out, inputs, real)
+    _check_output(manifest, inputs, real)
+    files = rust_files(inputs)
+    # A directory input expands to files the checks above never saw (`generate src -o src/x.rs`).
+    _check_output(out, files, real)
+    _check_output(manifest, files, real)
+    return files
+
+
+def _kept(out: Path, manifest: Path, append: bool) -> tuple[bytes, bytes, set[str], Variety, int]:
+    """With ``append``: the output's and manifest's bytes to keep, its records (to never write
+    twice), their wording (for the variety check) and how many there are."""
+    existing: set[str] = set()
+    variety = Variety()
+    if not (append and out.exists()):
+        return b"", b"", existing, variety, 0
+    kept = out.read_bytes()
+    try:
+        old = read_jsonl(out)
+    except ValueError as exc:
+        raise InputError(f"{out}: cannot append: {exc}") from None
+    for n, r in enumerate(old, 1):
+        existing.add(dumps(r))
+        parts = None if schema_errors(r) else split_assistant(r["messages"][2]["content"])
+        if parts is not None:
+            variety.add(r["messages"][1]["content"], parts[0], f"existing record {n}")
+    kept_manifest = manifest.read_bytes() if manifest.exists() else b""
+    return kept, kept_manifest, existing, variety, len(old)
 
 
 def _record_errors(ctx: FileContext, ex: Example, sources: dict[str, str]) -> list[str]:

@@ -611,7 +611,7 @@ CRITERIA: tuple[Row, ...] = (
        "the logged {field} covers the pass only, not the wait before it",
        needs="field"),
     _r("local_timeout",
-       "only the statement behind {guard} runs through {callee} and its statement timeout of {value}, while {other} keeps the connection's own"),
+       "in {subject}, only the statement behind {guard} runs through {callee} and its statement timeout of {value}, while {other} keeps the connection's own"),
     _r("interval",
        "run a pass every {dur}, on a schedule a slow pass does not push back",
        "tick every {dur} with a tokio interval, first tick right away",

@@ -231,9 +231,10 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("decided-once", "task", _kinds("fixed_input"),
              ("fixed_input", "propagate:before-loop-only", "log:before-loop"), 6,
              requires=("loop",)),
+    # What the loop logs as it runs: start-up lines alone are not a background task's logging.
     FocusDef("observability", "task",
-             _at_least(2, _kinds("log")),
-             ("log",), 5, requires=("loop",)),
+             _given(_kinds("log", unless="before-loop"), _at_least(2, _kinds("log"))),
+             ("log:-before-loop", "log"), 5, requires=("loop",)),
     FocusDef("timing", "task", _kinds("timing"),
              ("timing", "timed_after_wait", "log:guarded"), 4, requires=("loop",)),
     FocusDef("first-pass", "task", _kinds("first_pass"),

@@ -169,10 +169,15 @@ def _focus_claims(
     pool = own + extra
     out: list[Claim] = []
     for entry in fd.says:
-        # `kind` or `kind:flag` (only claims of that kind carrying the flag).
+        # `kind`, `kind:flag` (only claims of that kind carrying the flag) or `kind:-flag`
+        # (only those without it).
         kind, _, flag = entry.partition(":")
+        without = flag.startswith("-")
+        flag = flag.lstrip("-")
         out += [
-            c for c in pool if c.kind == kind and (not flag or flag in c.flags) and c not in out
+            c
+            for c in pool
+            if c.kind == kind and (not flag or (flag in c.flags) != without) and c not in out
         ]
     return out
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .main import _error, _warn
+from .main import _error, _warn, exit_with
 
 __all__ = ["GenerateArgs", "parse_generate", "run_generate", "main_generate"]
 
@@ -182,15 +182,4 @@ def main_generate(args: list[str]) -> None:
     a = parse_generate(args)
     if a is None:
         return
-    try:
-        code = run_generate(a)
-    except KeyboardInterrupt:
-        _echo("svixbt: interrupted; nothing was written", sys.stderr)
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        _error(f"{where}{exc.strerror or exc}")
-        sys.exit(1)
-    sys.exit(code)
+    exit_with(lambda: run_generate(a))

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 __all__ = ["main", "run_items", "parse_items"]
 
@@ -106,18 +108,33 @@ def main() -> None:
 
         typer_main()
         return
-    try:
+
+    def items() -> int:
         code = run_items(*parsed)
         sys.stdout.flush()
+        return code
+
+    exit_with(items, on_broken_pipe=_quiet_stdout)
+
+
+def _quiet_stdout() -> int:
+    # As Click does: the reader went away; keep the interpreter from complaining at exit.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def exit_with(run: Callable[[], int], on_broken_pipe: Callable[[], int] = lambda: 0) -> NoReturn:
+    """Run a command outside Typer and exit with its code; an interrupt, a closed pipe or an
+    I/O error nothing anticipated becomes one line and an exit code, never a traceback."""
+    try:
+        code = run()
     except KeyboardInterrupt:
         sys.stderr.write("svixbt: interrupted; nothing was written\n")
+        sys.stderr.flush()
         sys.exit(130)
     except BrokenPipeError:
-        # As Click does: the reader went away; keep the interpreter from complaining at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(on_broken_pipe())
     except OSError as exc:
-        # Last resort for a failure nothing anticipated (an I/O error): one line, no traceback.
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
         sys.exit(1)

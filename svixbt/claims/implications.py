@@ -262,11 +262,8 @@ def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not others or len(conds) != 1 or conds[0].kind != "if":
             continue
         q, o = sets[0], others[0]
-        # `pool.execute(stmt)` as written, when the receiver is a plain name right before it.
-        text = ctx.fs.text
-        at = o.src.start - len(o.receiver) - 1
-        whole = f"{o.receiver}.{o.src.text}"
-        other = whole if o.receiver and text[at : o.src.end] == whole else o.src.text
+        with_recv = _with_receiver(ctx, o)
+        other = with_recv.text if with_recv is not None else o.src.text
         slots = {
             "callee": c.written,
             "value": q.statement_timeout,
@@ -274,11 +271,21 @@ def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "other": other if len(other) <= 40 else o.name,
         }
         proof = [ctx.proof(c.src), ctx.proof(q.src)]
-        proof.append(ctx.proof(Src(at, o.src.end, whole)) if other == whole else ctx.proof(o.src))
+        proof.append(ctx.proof(with_recv if with_recv is not None else o.src))
         proof.append(ctx.proof(ctx.region_src(f, conds[0])))
         flags = {"disables"} if q.statement_timeout == "0" else set()
         return [make("local_timeout", f.name, slots, proof, flags)]
     return []
+
+
+def _with_receiver(ctx: FileContext, c: Call) -> Src | None:
+    """A method call with its receiver, as written (`pool.execute(stmt)`), when the receiver is
+    a plain name right before the dot; None otherwise."""
+    at = c.src.start - len(c.receiver) - 1
+    text = f"{c.receiver}.{c.src.text}"
+    if not c.receiver or ctx.fs.text[at : c.src.end] != text:
+        return None
+    return Src(at, c.src.end, text)
 
 
 _PANICS = ("todo", "panic", "unreachable", "unimplemented")
@@ -308,14 +315,12 @@ def _endless_set(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     ]
     if not nexts:
         return []
-    nxt = nexts[0]
-    text = ctx.fs.text
-    at = nxt.src.start - len(nxt.receiver) - 1
-    whole = f"{nxt.receiver}.{nxt.src.text}"
-    if not nxt.receiver or text[at : nxt.src.end] != whole:
+    written = _with_receiver(ctx, nexts[0])
+    if written is None:
         return []
-    slots = {"next": whole}
-    proof = [ctx.proof(Src(at, nxt.src.end, whole))] + [ctx.proof(s.src) for s in spawns]
+    nxt = nexts[0]
+    slots = {"next": written.text}
+    proof = [ctx.proof(written)] + [ctx.proof(s.src) for s in spawns]
     flags: set[str] = set()
     loop = f.flow.loop_of(nxt.region)
     if loop is not None:

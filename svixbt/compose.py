@@ -291,7 +291,15 @@ _SCENARIO_FIRST = (
 )
 
 
-def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:
+# Scenario rows of these kinds say again what the premise sentence of the same claim asks
+# ("whoever calls it gets its result straight away" after "do not wait for the spawned task"):
+# as the reason of that request they repeat it, so the reason comes from another claim.
+_RESTATES = frozenset(
+    {"spawn", "backoff", "timeout", "err_arm", "error_wait", "first_pass", "shutdown_branch"}
+)
+
+
+def _scenario(r: Renderer, plan: Plan, out: Rendered, premise: Claim | None = None) -> str:
     """A situation this code must get right, from a claim of the plan ("" when no row fits)."""
     # What the plan's claims mean together first (the most specific situation), then the
     # premise: the reason must be about what is asked; other claims are about something else.
@@ -302,6 +310,8 @@ def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:
     for c in ordered:
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
+        if c is premise and c.kind in _RESTATES:
+            continue
         probe = Rendered("")
         if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):
             return r.claim(SCENARIOS, c, "scenario", out, accept=_no_paste)
@@ -309,14 +319,19 @@ def _scenario(r: Renderer, plan: Plan, out: Rendered) -> str:
 
 
 def _render_request(
-    r: Renderer, plan: Plan, style: str, crit: list[str], premise: str, out: Rendered
+    r: Renderer,
+    plan: Plan,
+    style: str,
+    crit: list[str],
+    premise: tuple[str, Claim | None],
+    out: Rendered,
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
     ask = r.plain(_options(ASKS[f], plan), "ask", out)
-    if premise:
-        ask = f"{ask} {premise}"
-    scenario = _scenario(r, plan, out)
+    if premise[0]:
+        ask = f"{ask} {premise[0]}"
+    scenario = _scenario(r, plan, out, premise[1])
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
@@ -384,7 +399,7 @@ def render_plan(
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
-    user = _render_request(r, plan, style, crit, premise[0], out)
+    user = _render_request(r, plan, style, crit, premise, out)
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
         return None

@@ -193,6 +193,11 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         )
         if inner_loop:
             flags.add("loops")
+        # The spawning function loops on its own task too (queue_handler spawns a monitor and
+        # then polls): its caller does not get it back right after the spawn.
+        home = f.flow.task_of(sp.at_region).id
+        if any(r.kind == "loop" and f.flow.task_of(r.id).id == home for r in f.flow.regions):
+            flags.add("spawner-loops")
         waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
         for w in waits:
             if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:

@@ -1020,10 +1020,10 @@ SCENARIOS: tuple[Row, ...] = (
        ),
     _r("spawn",
        "whoever calls {fn} should get its result straight away, while the background work repeats every {sleep_dur} on its own task",
-       when="detached loops sleep", unless="repeated guarded conditional"),
+       when="detached loops sleep", unless="repeated guarded conditional spawner-loops"),
     _r("spawn",
        "whoever calls {fn} should get its result straight away, while the background work repeats every {interval_dur} on its own task",
-       when="detached loops interval", unless="repeated guarded conditional"),
+       when="detached loops interval", unless="repeated guarded conditional spawner-loops"),
     _r("sql",
        "if several server instances run the {verbs} on {tables} at the same moment, they must take different rows instead of queueing on each other's locks",
        when="limit skip-locked"),
@@ -1107,7 +1107,9 @@ SCENARIOS: tuple[Row, ...] = (
 # fmt: on
 
 # Style frames. Fields: title, why, ask, crit (pre-formatted), symptom, refactor, and the
-# style's own choices below.
+# style's own choices below. No stock greetings or sign-offs: blind reads scored them as
+# template chatter (one of a dozen lines recurring across a file's requests); a request opens
+# with its reason or its ask.
 FRAMES: dict[str, tuple[str, ...]] = {
     "github-issue": (
         "### {title}\n\n{why} {ask}\n\n**{label}**\n{checklist}",
@@ -1116,35 +1118,30 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "**{title}**\n\n{ask} {why}\n\n{checklist}",
     ),
     "infra-requirement": (
-        "{head} {ask}\n\n{label}\n{numbered}",
-        "{head}\n\n{ask} {why}\n\n{label}\n{numbered}",
-        "{head} {why}\n{ask}\n\n{label}\n{numbered}",
+        "{ask} {why}\n\n{label}\n{numbered}",
+        "{why}\n\n{ask}\n\n{label}\n{numbered}",
     ),
     "internal-request": (
-        "{hello} {ask} {lead} {inline}. {close}",
-        "{hello} {why} {ask} {lead} {inline}. {close}",
-        "{hello}\n\n{ask} {lead} {inline}.\n\n{close}",
+        "{why} {ask} {lead} {inline}.",
+        "{ask} {lead} {inline}. {why}",
     ),
     "incident-follow-up": (
-        "{open} {symptom}. {ask}\n\n{label}\n{bullets}",
-        "{open} {symptom}.\n\n{ask} {label}\n{bullets}",
-        "{open}\n\n{ask} Context: {symptom}.\n\n{label}\n{bullets}",
+        "{symptom}. {ask}\n\n{label}\n{bullets}",
+        "{ask}\n\n{symptom}.\n\n{label}\n{bullets}",
     ),
     "refactor": (
-        "{open} {refactor}. {ask}\n\n{keep}\n{bullets}",
-        "{open} {refactor}.\n\n{ask}\n\n{keep}\n{bullets}",
-        "{open} {ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
-        "{open} {refactor}. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "Refactor: {refactor_lc}. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "{ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
     ),
 }
 
 # A request whose premise sentence is its only requirement: no list under it.
 BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "github-issue": ("### {title}\n\n{ask} {why}", "### {title}\n\n{why} {ask}"),
-    "infra-requirement": ("{head} {ask} {why}", "{head}\n\n{ask}"),
-    "internal-request": ("{hello} {ask} {close}", "{hello} {why} {ask} {close}"),
-    "incident-follow-up": ("{open} {symptom}. {ask}", "{open}\n\n{ask} Context: {symptom}."),
-    "refactor": ("{open} {refactor}. {ask}", "{open} {ask} The plan: {refactor_lc}."),
+    "infra-requirement": ("{ask} {why}", "{why} {ask}"),
+    "internal-request": ("{ask} {why}", "{why} {ask}"),
+    "incident-follow-up": ("{symptom}. {ask}", "{ask} {symptom}."),
+    "refactor": ("Refactor: {refactor_lc}. {ask}", "{ask} The plan: {refactor_lc}."),
 }
 
 STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -1159,63 +1156,23 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "infra-requirement": {
-        "head": (
-            "Infra requirement (svix-server background jobs):",
-            "Platform requirement for the worker deployment:",
-            "Ops requirement:",
-            "Requirement from the SRE review:",
-            "Reliability requirement:",
-            "From the production-readiness checklist:",
-            "Infra ticket:",
-        ),
         "label": (
             "Requirements:",
             "Must have:",
             "Scope:",
             "What we need:",
             "Acceptance:",
-            "Needs to:",
         ),
     },
     "internal-request": {
-        "hello": (
-            "Hey, could you pick this up?",
-            "Quick one for whoever is on the server team this week.",
-            "Can you take this next sprint?",
-            "Request from the platform side.",
-            "Small ask from on-call.",
-            "Got a minute for this one?",
-            "Something for the backlog.",
-            "Picking up a thread from standup.",
-            "One for the server backlog, when you get to it.",
-            "Following up on the review comments.",
-            "Could use your eyes on this.",
-        ),
         "lead": (
             "Also:",
             "On top of that,",
             "While you're in there:",
             "And one more thing:",
         ),
-        "close": (
-            "Ping me if anything's unclear.",
-            "Happy to review.",
-            "No rush, but before the next release would be good.",
-            "Thanks!",
-            "I can pair on it if useful.",
-            "Tag me on the PR.",
-            "Cheers.",
-        ),
     },
     "incident-follow-up": {
-        "open": (
-            "Incident-prevention item:",
-            "From the failure-mode review:",
-            "Pre-mortem action item:",
-            "Resilience follow-up:",
-            "Before this bites us in production:",
-            "Hardening item:",
-        ),
         "label": (
             "What we need:",
             "Fix:",
@@ -1226,14 +1183,6 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "refactor": {
-        "open": (
-            "Refactor ask:",
-            "Cleanup request:",
-            "Tech-debt item:",
-            "Refactor:",
-            "Code-health item:",
-            "Tidy-up:",
-        ),
         "keep": (
             "Behaviour to end up with:",
             "It should end up doing this:",

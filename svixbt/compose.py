@@ -310,7 +310,7 @@ def _scenario(r: Renderer, plan: Plan, out: Rendered, premise: Claim | None = No
     for c in ordered:
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
-        if c is premise and c.kind in _RESTATES:
+        if c is premise and c.kind in _RESTATES and not c.get("dep"):
             continue
         probe = Rendered("")
         if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):

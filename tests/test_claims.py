@@ -529,3 +529,41 @@ def test_a_shutdown_drain_says_what_it_waits_for() -> None:
     (check,) = kinds(claims(ctx, "serve"), "shutdown_check")
     assert check.get("drain") == "tokio::join!"
     assert check.get("until").split(LIST_SEP) == [NOT + "in_flight > 0"]
+
+
+def test_what_a_failing_call_talks_to_is_named_only_when_the_code_shows_it(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "outage.rs")
+    (sql,) = kinds(claims(ctx, "sweep_loop"), "err_arm")
+    assert sql.get("dep") == "the database"
+    assert any("DELETE FROM parcel" in p.text for p in sql.proof)  # the SQL is the proof
+    (queue,) = kinds(claims(ctx, "poll_feed"), "err_arm")
+    assert queue.get("dep") == "the queue"
+    assert any(p.text == "FeedQueueConsumer" for p in queue.proof)
+    (local,) = kinds(claims(ctx, "tidy_loop"), "err_arm")
+    assert local.get("dep") == ""  # retain on a Vec talks to nothing
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "tidy_loop":
+            assert not re.search(r"database|queue|unreachable|outage", ex.user + ex.think)
+
+
+@pytest.mark.parametrize(
+    ("ident", "want"),
+    [
+        ("PgPool", "database"),
+        ("sea_orm", "database"),
+        ("KafkaError", "kafka"),
+        ("StreamConsumer", "kafka"),
+        ("RedisConnection", "redis"),
+        ("DynConsumer", "queue"),
+        ("TaskQueueConsumer", "queue"),
+        ("Consumer", None),  # a trait name alone says nothing about what it reads
+        ("kafka_topic", None),  # only a type's name is read for a part, not a variable's
+    ],
+)
+def test_dependency_table_rows(ident: str, want: str | None) -> None:
+    from svixbt.claims.deps import _matching
+
+    got = _matching(ident)
+    assert (got.id if got else None) == want

@@ -98,7 +98,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "err_arm": (
         "how an error branch is handled",
         ("pattern", "call"),
-        ("level", "var", "value_set", "guard"),
+        ("level", "var", "value_set", "guard", "dep"),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
     "skips_later": (
@@ -218,7 +218,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "steady_error": (
         "a failed pass always sets the same wait: no growth, no failure count",
         ("call", "level", "var", "value_set", "dur"),
-        (),
+        ("dep",),
     ),
     "idle_latency": (
         "a nap only after a short pass: backlog without waits, new work waits out the nap",

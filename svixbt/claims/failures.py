@@ -8,6 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
+from .deps import dependency_of
 from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop, skipped_by_continue, skips
 
 __all__ = ["failure_claims", "scrutinee_call"]
@@ -228,6 +229,10 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("in-loop")
         proof = [ctx.proof(ctx.region_src(f, r))]
+        dep = dependency_of(ctx, f, call)
+        if dep is not None:
+            slots["dep"] = dep[0]
+            proof.append(dep[1])
         out.append(make("err_arm", f.name, slots, proof, flags))
     return merge_alike(out, "call")
 

@@ -156,6 +156,7 @@ def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
             "var": arm.get("var"),
             "value_set": arm.get("value_set"),
             "dur": wait.get("dur"),
+            "dep": arm.get("dep"),
         }
         out.append(make("steady_error", f.name, slots, _proofs(arm.proof, wait.proof)))
         break

@@ -997,6 +997,16 @@ CRITERIA: tuple[Row, ...] = (
 # code failed before). A clause without its full stop; it stands in for the focus's stock reason.
 # fmt: off
 SCENARIOS: tuple[Row, ...] = (
+    # What fails, named as a maintainer names it ({dep}: the database, Kafka, Redis, the queue),
+    # when the code shows what the failing call talks to (claims/deps.py).
+    _r("steady_error",
+       "if {dep} is unreachable for a while, {call} will fail pass after pass; each failure should cost one log line at {level} level and a pause of {dur}, and the job should carry on by itself once {dep} is back",
+       "when {dep} goes away for a few minutes, the job should ride it out: log each failed {call} and try again every {dur}, with no limit on attempts",
+       ),
+    _r("err_arm",
+       "when {dep} has a bad moment, {call:or} fails; that should cost one pass and a log line, not the loop",
+       "a blip in {dep} should show up as a logged failure of {call:or} while the loop goes on",
+       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("pass_runs_out",
        "a deploy should not have to wait out a long nap, but a pass of {work} that has already started should be allowed to finish",
        "shutting down mid-nap should be instant, while a {work} pass that is under way gets to complete",

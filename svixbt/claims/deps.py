@@ -99,10 +99,10 @@ def dependency_of(ctx: FileContext, f: ItemFacts, call: str) -> tuple[str, Proof
         if name != receiver:
             continue
         for ident in re.findall(r"\w+", ty):
-            d = _matching(ident)
-            if d is not None:
+            found = _matching(ident)
+            if found is not None:
                 sig_end = f.item.body_start or f.item.end
                 p = _ident_proof(ctx, f.item.keyword_start, sig_end, ident)
                 if p is not None:
-                    return d.noun, p
+                    return found.noun, p
     return None

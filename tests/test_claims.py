@@ -545,7 +545,8 @@ def test_what_a_failing_call_talks_to_is_named_only_when_the_code_shows_it(
     assert local.get("dep") == ""  # retain on a Vec talks to nothing
     for ex in compose_examples(ctx):
         if ctx.fs.items[ex.primary].name == "tidy_loop":
-            assert not re.search(r"database|queue|unreachable|outage", ex.user + ex.think)
+            said = (ex.user + ex.think).replace(ex.names["file"], "")
+            assert not re.search(r"database|queue|unreachable|outage|dependency", said)
 
 
 @pytest.mark.parametrize(
@@ -567,3 +568,25 @@ def test_dependency_table_rows(ident: str, want: str | None) -> None:
 
     got = _matching(ident)
     assert (got.id if got else None) == want
+
+
+def test_a_call_retried_in_place_is_counted_right_and_a_paced_one_is_not_said_to_be(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "redo.rs")
+    (redo,) = kinds(claims(ctx, "deliver_each"), "redo")
+    # `failures > 3`, bumped before the check from 0: the fourth failure in a row returns.
+    assert (redo.get("limit"), redo.get("nth"), redo.get("expr")) == ("4", "fourth", "Err(err)")
+    assert redo.get("skip_arm") == "SendError::Rejected"
+    assert redo.get("skip_level") == "error" and redo.get("retry_level") == "warn"
+    assert {"skips", "two-arms", "per-pass"} <= redo.flags
+    # A sleep between attempts: not a retry "at once", so no redo claim at all.
+    assert kinds(claims(ctx, "deliver_paced"), "redo") == []
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "deliver_paced":
+            assert "at once" not in ex.user + ex.think
+            assert "no pause" not in ex.think
+            # Its sleep runs only after a failed send: a pause between retries, not rounds.
+            assert not re.search(r"between (rounds|passes)|spaces the rounds", ex.user + ex.think)
+    (paced,) = kinds(claims(ctx, "deliver_paced"), "sleep")
+    assert "err-arm" in paced.flags

@@ -119,6 +119,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "give_up": ("when a retry stops and returns the error", ("cond",), ()),
+    "redo": (
+        "a failed call tried again at once until a count of failures returns the error",
+        ("call", "var", "limit", "nth", "expr"),
+        ("retry_arm", "retry_level", "skip_arm", "skip_level", "outer"),
+    ),
     "shutdown_wait": (
         "a wait cut short by cancellation",
         ("wrapper", "token", "mech"),

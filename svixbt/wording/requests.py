@@ -47,9 +47,10 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "{fn} and server shutdown",
     ),
     "failure": (
-        "{fn} must survive a failed pass",
+        ("{fn} must survive a failed pass", "err_arm:keeps-looping err_arm:continues"),
         "Error handling in {fn}",
-        "A single error should not stop {fn}",
+        ("A single error should not stop {fn}", "err_arm:keeps-looping err_arm:continues"),
+        ("{fn}: retry what may pass, drop what never will", "redo:skips"),
     ),
     "concurrency": (
         "Task layout of {fn}",
@@ -114,10 +115,11 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Check how {fn} ({file}) winds down when the process is asked to stop.",
     ),
     "failure": (
-        "{fn} in {file} has to keep running when a pass fails.",
+        ("{fn} in {file} has to keep running when a pass fails.", "err_arm:keeps-looping err_arm:continues"),
         "Harden the error handling of {fn} in {file}.",
-        "A single bad pass should not take {fn} ({file}) down with it.",
+        ("A single bad pass should not take {fn} ({file}) down with it.", "err_arm:keeps-looping err_arm:continues"),
         "Go over what {fn} in {file} does when one of its steps errors.",
+        ("Decide which failures {fn} in {file} retries, which it drops, and when it gives up.", "redo:skips"),
     ),
     "concurrency": (
         "Please set up the task structure of {fn} in {file}.",
@@ -225,7 +227,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "failure": (
         "Which failures end this job should be a choice, not an accident.",
-        "A transient error should cost one pass, not the job.",
+        ("A transient error should cost one pass, not the job.", "err_arm:keeps-looping err_arm:continues"),
     ),
     "concurrency": (
         "It should be obvious from the code what runs where.",
@@ -321,8 +323,9 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "it has to stop when the server does",
     ),
     "failure": (
-        "one failed pass must not take the whole loop down",
-        "a transient error must cost a pass, not end the loop",
+        ("one failed pass must not take the whole loop down", "err_arm:keeps-looping err_arm:continues"),
+        ("a transient error must cost a pass, not end the loop", "err_arm:keeps-looping err_arm:continues"),
+        ("a failure that may go away must be retried before it ends the loop", "redo"),
     ),
     "concurrency": (
         "we need to be exact about which task runs this",
@@ -387,7 +390,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
         "make the pacing of {fn} explicit",
     ),
     "shutdown": ("make the way {fn} reacts to a shutdown explicit",),
-    "failure": ("keep errors inside the loop of {fn} instead of returning them",),
+    "failure": (
+        ("keep errors inside the loop of {fn} instead of returning them", "err_arm:keeps-looping err_arm:continues"),
+        ("make the retry-or-give-up rule in {fn} explicit", "redo"),
+    ),
     "concurrency": ("make the task boundaries around {fn} explicit",),
     "retry": ("make the retry behaviour of {fn} explicit",),
     "batching": ("make the batch size of {fn} a single constant that drives the work",),
@@ -415,6 +421,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    _r("redo",
+       "It should try a failed {call} again right away, and give up with the error on the {nth} failure in a row.",
+       "A failed {call} should be retried at once, up to {limit} attempts, before the error goes up to the caller.",
+       ),
     _r("err_arm",
        "At the call of {call:or} it makes when {guard:cond}, a failure should be logged at {level} level rather than returned.",
        when="one-of-several guarded logs awaited"),
@@ -589,6 +599,12 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("redo",
+       "The failure count starts from zero for every pass of the outer loop",
+       when="per-pass"),
+    _r("redo",
+       "A test where {call} fails {limit} times in a row sees {fn} return the error after the {nth} attempt, with no sleep in between",
+       ),
     # What claims mean together, said as a test someone could write.
     _r("pass_runs_out",
        "a test that requests shutdown while {work} is running sees that pass finish before {fn} returns",
@@ -997,6 +1013,15 @@ CRITERIA: tuple[Row, ...] = (
 # code failed before). A clause without its full stop; it stands in for the focus's stock reason.
 # fmt: off
 SCENARIOS: tuple[Row, ...] = (
+    _r("redo",
+       "not every error deserves a retry: one kind should be logged at {skip_level} level and dropped at once, and only the other should hold {fn} up for more tries",
+       when="skips two-arms"),
+    _r("redo",
+       "not every error deserves a retry: some should be logged at {skip_level} level and dropped at once, and at most {limit} tries in a row should go to the rest",
+       when="skips"),
+    _r("redo",
+       "an error that may go away should get {limit} tries in a row before {fn} gives up with it, instead of one failure ending it or retries going on forever",
+       unless="skips"),
     # What fails, named as a maintainer names it ({dep}: the database, Kafka, Redis, the queue),
     # when the code shows what the failing call talks to (claims/deps.py).
     _r("steady_error",

@@ -224,6 +224,19 @@ THINK: tuple[Row, ...] = (
        "This {select} has a single future, {futures}, so it awaits it as a plain await would, with the branch's pattern applied to the result.",
        unless="multi", needs="futures"),
     # -- failure ------------------------------------------------------------------------------
+    # A failed call retried in place (claims/retry.py `_redos`).
+    _r("redo",
+       "A failed {call} is run again at once by the loop around it, with no pause between attempts: an error matching {retry_arm} bumps {var}, each one that is retried is logged at {retry_level} level, and the {nth} failure in a row returns {expr}, which ends {fn}. An error matching {skip_arm} is logged at {skip_level} level and breaks out of that loop, so it is not tried again.",
+       when="skips"),
+    _r("redo",
+       "A failed {call} is run again at once by the loop around it, which goes on while the call returns an error, with no pause between attempts: the arm that bumps {var} logs each retried error at {retry_level} level, and the {nth} failure in a row returns {expr}, which ends {fn}; the arm that logs at {skip_level} level breaks out of that loop, so its errors are never retried.",
+       when="skips"),
+    _r("redo",
+       "The loop around {call} runs it again at once while it fails, with nothing to wait on in between; {var} counts the failures, and the {nth} in a row returns {expr} and ends {fn}.",
+       unless="skips"),
+    _r("redo",
+       "{var} is declared inside {outer}, so the count of failures starts from zero for each pass of that loop: {limit} failures in a row, not in total, end {fn}.",
+       when="per-pass"),
     _r("err_arm",
        "One of its calls to {call:or}, the one made when {guard:cond}, is caught in {pattern} and logged at {level} level; its other calls of {call:or} handle errors their own way.",
        "When {guard:cond}, a failure of that {call:or} call lands in {pattern} and is logged at {level}; the function's other {call:or} calls are not covered by this.",
@@ -868,7 +881,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "Failures inside {fn} have to be absorbed by the loop, not passed up to whatever awaits it.",
             "err_arm:keeps-looping err_arm:continues",
         ),
-        "For {fn}, error handling decides whether a blip in a dependency costs one pass or ends the loop.",
+        "For {fn}, error handling decides whether one failed call costs a pass or ends the loop.",
         "The thing to trace in {fn} is where each error goes: caught and logged, or handed up.",
     ),
     "shutdown": (

@@ -115,11 +115,20 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Check how {fn} ({file}) winds down when the process is asked to stop.",
     ),
     "failure": (
-        ("{fn} in {file} has to keep running when a pass fails.", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "{fn} in {file} has to keep running when a pass fails.",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
         "Harden the error handling of {fn} in {file}.",
-        ("A single bad pass should not take {fn} ({file}) down with it.", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "A single bad pass should not take {fn} ({file}) down with it.",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
         "Go over what {fn} in {file} does when one of its steps errors.",
-        ("Decide which failures {fn} in {file} retries, which it drops, and when it gives up.", "redo:skips"),
+        (
+            "Decide which failures {fn} in {file} retries, which it drops, and when it gives up.",
+            "redo:skips",
+        ),
     ),
     "concurrency": (
         "Please set up the task structure of {fn} in {file}.",
@@ -227,7 +236,10 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "failure": (
         "Which failures end this job should be a choice, not an accident.",
-        ("A transient error should cost one pass, not the job.", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "A transient error should cost one pass, not the job.",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
     ),
     "concurrency": (
         "It should be obvious from the code what runs where.",
@@ -323,8 +335,14 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "it has to stop when the server does",
     ),
     "failure": (
-        ("one failed pass must not take the whole loop down", "err_arm:keeps-looping err_arm:continues"),
-        ("a transient error must cost a pass, not end the loop", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "one failed pass must not take the whole loop down",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
+        (
+            "a transient error must cost a pass, not end the loop",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
         ("a failure that may go away must be retried before it ends the loop", "redo"),
     ),
     "concurrency": (
@@ -391,7 +409,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     ),
     "shutdown": ("make the way {fn} reacts to a shutdown explicit",),
     "failure": (
-        ("keep errors inside the loop of {fn} instead of returning them", "err_arm:keeps-looping err_arm:continues"),
+        (
+            "keep errors inside the loop of {fn} instead of returning them",
+            "err_arm:keeps-looping err_arm:continues",
+        ),
         ("make the retry-or-give-up rule in {fn} explicit", "redo"),
     ),
     "concurrency": ("make the task boundaries around {fn} explicit",),

@@ -338,6 +338,9 @@ def _render_request(
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
     words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
+    if style == "internal-request" and not premise[0]:
+        # "Also:" needs an earlier requirement; with none, the list is the request itself.
+        words["lead"] = "Specifically:"
     fields = {
         "title": title,
         "ask": ask,

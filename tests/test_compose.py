@@ -73,7 +73,7 @@ def test_requests_never_paste_long_expressions() -> None:
 def test_requests_carry_acceptance_criteria() -> None:
     from svixbt.wording.requests import STYLE_WORDS
 
-    leads = STYLE_WORDS["internal-request"]["lead"]
+    leads = (*STYLE_WORDS["internal-request"]["lead"], "Specifically:")
     for path in FILES:
         for ex in compose_examples(ctx_for(path)):
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)

@@ -145,6 +145,7 @@ def _criteria(
     limit: int = MAX_REQUEST_CODE,
     dry: bool = False,
     most: int = MAX_CRITERIA,
+    also: Claim | None = None,
 ) -> list[str]:
     crit: list[str] = []
     picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
@@ -190,6 +191,9 @@ def _criteria(
 
         s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
         if not s or s in crit:
+            continue
+        # The request's reason says this claim already; only a test of it adds something.
+        if c == also and not s.lower().startswith("a test"):
             continue
         crit.append(s)
         picked.append((n, c, short, _quotes_expression(probe.fills)))
@@ -299,8 +303,9 @@ _RESTATES = frozenset(
 )
 
 
-def _scenario(r: Renderer, plan: Plan, out: Rendered, premise: Claim | None = None) -> str:
-    """A situation this code must get right, from a claim of the plan ("" when no row fits)."""
+def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Claim | None:
+    """The claim a request's reason comes from: a situation this code must get right (None
+    when no row fits)."""
     # What the plan's claims mean together first (the most specific situation), then the
     # premise: the reason must be about what is asked; other claims are about something else.
     implied = [c for c in plan.premise + plan.claims if c.kind in _SCENARIO_FIRST]
@@ -314,8 +319,8 @@ def _scenario(r: Renderer, plan: Plan, out: Rendered, premise: Claim | None = No
             continue
         probe = Rendered("")
         if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):
-            return r.claim(SCENARIOS, c, "scenario", out, accept=_no_paste)
-    return ""
+            return c
+    return None
 
 
 def _render_request(
@@ -325,13 +330,14 @@ def _render_request(
     crit: list[str],
     premise: tuple[str, Claim | None],
     out: Rendered,
+    reason: Claim | None = None,
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
     ask = r.plain(_options(ASKS[f], plan), "ask", out)
     if premise[0]:
         ask = f"{ask} {premise[0]}"
-    scenario = _scenario(r, plan, out, premise[1])
+    scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
@@ -394,7 +400,14 @@ def render_plan(
         # No premise sentence and too little to ask in short spans: allow a condition as long
         # as a think may quote.
         limit = MAX_THINK_CODE
-    crit = _criteria(r, plan, out, premise[1], limit, most=most)
+    # The reason is said once: as the reason, not again as a requirement under it. When the
+    # requirements would then be too few, the reason is the generic one and the claim stays a
+    # requirement.
+    reason = _scenario_claim(r, plan, premise[1])
+    crit = _criteria(r, plan, Rendered(""), premise[1], limit, dry=True, most=most, also=reason)
+    if reason is not None and len(crit) + out.premise_said < MIN_CRITERIA and out.premise_said != 1:
+        reason = None
+    crit = _criteria(r, plan, out, premise[1], limit, most=most, also=reason)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1
@@ -402,7 +415,7 @@ def render_plan(
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
-    user = _render_request(r, plan, style, crit, premise, out)
+    user = _render_request(r, plan, style, crit, premise, out, reason)
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
         return None

@@ -395,7 +395,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("one failed step must not end the whole schedule",),
     "signals": ("a stop signal must start a graceful shutdown",),
     "module": ("the whole job must be reviewable as one piece",),
-    "gate": ("one of the statements must run only when the caller asks for it",),
+    "gate": ("whether that statement runs is the caller's decision, not this function's",),
     "helper-failures": ("a failing side step must not fail the whole run",),
     "error-path": (
         "every failure must reach the loop that handles it, not be swallowed on the way",
@@ -1187,7 +1187,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     ),
     "refactor": (
         "Refactor: {refactor_lc}. {why}\n\n{ask}\n\n{keep}\n{bullets}",
-        "{ask} The plan: {refactor_lc}.\n\n{keep}\n{bullets}",
+        "Refactor: {refactor_lc}.\n\n{ask} {why}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1197,7 +1197,7 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "infra-requirement": ("{ask} {why}", "{why} {ask}"),
     "internal-request": ("{ask} {why}", "{why} {ask}"),
     "incident-follow-up": ("{symptom}. {ask}", "{ask} {symptom}."),
-    "refactor": ("Refactor: {refactor_lc}. {ask}", "{ask} The plan: {refactor_lc}."),
+    "refactor": ("Refactor: {refactor_lc}. {ask}", "Refactor: {refactor_lc}.\n\n{ask} {why}"),
 }
 
 STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts
+from ..flow import Region
 from ..values import human_duration, human_percent
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .shape import codes, main_loop
 
 __all__ = ["retry_claims"]
@@ -412,7 +413,6 @@ def _redos(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             nth = int(cm.group(3)) + (1 if cm.group(2) == ">" else 0)
             if not gives or check.start_tok < 0 or nth not in _ORDINAL:
                 continue
-            arm = f.flow.regions[u.region]
             slots = {
                 "call": call,
                 "var": u.var,
@@ -422,31 +422,7 @@ def _redos(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             }
             flags: set[str] = set()
             proof = [ctx.proof(ctx.region_src(f, r)), ctx.proof(u.src), ctx.proof(gives[0].src)]
-            if arm.kind == "arm":
-                slots["retry_arm"] = arm.head
-                level = next((lg.level for lg in f.logs if lg.region == arm.id), "")
-                if level:
-                    slots["retry_level"] = level
-            skips = [
-                e
-                for e in f.exits
-                if e.kind == "break"
-                and f.flow.inside(e.region, r.id)
-                and f.flow.loop_of(e.region) is r
-                and f.flow.regions[e.region].kind == "arm"
-            ]
-            if skips:
-                skip = f.flow.regions[skips[0].region]
-                slots["skip_arm"] = skip.head
-                level = next((lg.level for lg in f.logs if lg.region == skip.id), "")
-                if level:
-                    slots["skip_level"] = level
-                proof.append(ctx.proof(skips[0].src))
-                flags.add("skips")
-                if skip.parent is not None:
-                    arms = [a for a in f.flow.children(skip.parent) if a.kind == "arm"]
-                    if len(arms) == 2 and arm in arms:
-                        flags.add("two-arms")  # one arm drops, the other retries
+            _redo_arms(ctx, f, r, f.flow.regions[u.region], slots, flags, proof)
             outer = f.flow.loop_of(r.parent) if r.parent is not None else None
             if outer is not None and f.flow.inside(init.region, outer.id):
                 flags.add("per-pass")  # the count starts again for every pass of the outer loop
@@ -456,3 +432,42 @@ def _redos(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             out.append(make("redo", f.name, slots, proof, flags))
             break
     return out
+
+
+def _redo_arms(
+    ctx: FileContext,
+    f: ItemFacts,
+    r: Region,
+    arm: Region,
+    slots: dict[str, str],
+    flags: set[str],
+    proof: list[Proof],
+) -> None:
+    """The arm that counts and retries, and an arm that breaks out: errors dropped untried."""
+    assert f.flow is not None
+    if arm.kind == "arm":
+        slots["retry_arm"] = arm.head
+        level = next((lg.level for lg in f.logs if lg.region == arm.id), "")
+        if level:
+            slots["retry_level"] = level
+    skips = [
+        e
+        for e in f.exits
+        if e.kind == "break"
+        and f.flow.inside(e.region, r.id)
+        and f.flow.loop_of(e.region) is r
+        and f.flow.regions[e.region].kind == "arm"
+    ]
+    if not skips:
+        return
+    skip = f.flow.regions[skips[0].region]
+    slots["skip_arm"] = skip.head
+    level = next((lg.level for lg in f.logs if lg.region == skip.id), "")
+    if level:
+        slots["skip_level"] = level
+    proof.append(ctx.proof(skips[0].src))
+    flags.add("skips")
+    if skip.parent is not None:
+        arms = [a for a in f.flow.children(skip.parent) if a.kind == "arm"]
+        if len(arms) == 2 and arm in arms:
+            flags.add("two-arms")  # one arm drops, the other retries

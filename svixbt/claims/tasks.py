@@ -198,21 +198,7 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         home = f.flow.task_of(sp.at_region).id
         if any(r.kind == "loop" and f.flow.task_of(r.id).id == home for r in f.flow.regions):
             flags.add("spawner-loops")
-        waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
-        for w in waits:
-            if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
-                slots["interval_dur"] = human_duration(w.seconds)
-                flags.add("interval")
-            elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
-                slots["sleep_dur"] = human_duration(w.seconds)
-                flags.add("sleep")
-        logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
-        if logs:
-            slots["level"] = logs[0].level
-            levels = list(dict.fromkeys(lg.level for lg in logs))
-            slots["levels"] = " and ".join(levels)
-            if {"warn", "error"} & set(levels):
-                flags.add("logs-failures")
+        _spawned_waits_and_logs(f, reg, slots, flags)
         # The work each round of a spawned loop does: its method calls on shared state.
         work = [
             c.src.text
@@ -230,6 +216,28 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("blocking")
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
     return out
+
+
+def _spawned_waits_and_logs(
+    f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
+) -> None:
+    """The first interval and sleep the spawned task waits on, and the levels it logs at."""
+    assert f.flow is not None
+    waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
+    for w in waits:
+        if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
+            slots["interval_dur"] = human_duration(w.seconds)
+            flags.add("interval")
+        elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
+            slots["sleep_dur"] = human_duration(w.seconds)
+            flags.add("sleep")
+    logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
+    if logs:
+        slots["level"] = logs[0].level
+        levels = list(dict.fromkeys(lg.level for lg in logs))
+        slots["levels"] = " and ".join(levels)
+        if {"warn", "error"} & set(levels):
+            flags.add("logs-failures")
 
 
 def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

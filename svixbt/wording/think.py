@@ -205,7 +205,7 @@ THINK: tuple[Row, ...] = (
     _r("shutdown_branch",
        "The {select} also waits on {future}, and that branch does {action}, so a shutdown request ends the loop at the wait instead of after it.",
        "Next to the timer, {select} polls {future}; when that completes first the handler does {action} and the loop is over.",
-       "Cancellation is one arm of the {select}: {future} wins the race during shutdown and its handler does {action}.",
+       "Cancellation is one arm of the {select}: if {future} completes before the other branches, its handler does {action}.",
        unless="guarded"),
     _r("select",
        "{select} polls {futures} together and runs the branch of whichever completes first; the rest are dropped.",

@@ -146,6 +146,7 @@ def _criteria(
     dry: bool = False,
     most: int = MAX_CRITERIA,
     also: Claim | None = None,
+    said: str = "",
 ) -> list[str]:
     crit: list[str] = []
     picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
@@ -195,6 +196,8 @@ def _criteria(
         # The request's reason says this claim already; only a test of it adds something.
         if c == also and not s.lower().startswith("a test"):
             continue
+        if _restates(s, said):
+            continue  # the premise sentence asked for this in other words
         crit.append(s)
         picked.append((n, c, short, _quotes_expression(probe.fills)))
         kinds.add(c.kind)
@@ -208,6 +211,18 @@ def _criteria(
             n, c, accept, _ = picked[i]
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
     return [crit[i] for i in sorted(keep)]
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:4].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+
+
+def _restates(criterion: str, said: str) -> bool:
+    """A criterion nearly all of whose words (by their first four letters) the premise sentence
+    already has: "do not wait for the spawned work before returning" after "hand the work to a
+    `tokio::spawn` task ... and return without waiting for it"."""
+    words = _stems(criterion)
+    return bool(said) and len(words) >= 3 and len(words & _stems(said)) >= 0.8 * len(words)
 
 
 def _quotes_expression(fills: list[Fill]) -> bool:
@@ -362,6 +377,10 @@ def _render_request(
         "inline": "; ".join(crit),
         **words,
     }
+    if len(crit) == 1:
+        # A list of one reads like a form with one field filled in: say it in the prose.
+        fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
+        crit = []
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
     return frame.format(**fields)
 
@@ -404,10 +423,12 @@ def render_plan(
     # requirements would then be too few, the reason is the generic one and the claim stays a
     # requirement.
     reason = _scenario_claim(r, plan, premise[1])
-    crit = _criteria(r, plan, Rendered(""), premise[1], limit, dry=True, most=most, also=reason)
+    crit = _criteria(
+        r, plan, Rendered(""), premise[1], limit, dry=True, most=most, also=reason, said=premise[0]
+    )
     if reason is not None and len(crit) + out.premise_said < MIN_CRITERIA and out.premise_said != 1:
         reason = None
-    crit = _criteria(r, plan, out, premise[1], limit, most=most, also=reason)
+    crit = _criteria(r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0])
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1

@@ -1133,7 +1133,7 @@ SCENARIOS: tuple[Row, ...] = (
        "asking {source} once, before the loop starts, is enough; every pass can reuse the answer",
        ),
     _r("propagate",
-       "a broken setup should show up when the job starts, not hours into a run, so only {calls:or} before the loop may fail it",
+       "a broken setup should make {fn} return its error before the first pass, while nothing that fails inside the loop may end it; that is why only {calls:or}, before the loop, may fail it",
        when="before-loop-only", needs="calls"),
     _r("signal",
        "the process should start its graceful shutdown when {mech} fires instead of being killed mid-work",

@@ -314,7 +314,16 @@ _SCENARIO_FIRST = (
 # ("whoever calls it gets its result straight away" after "do not wait for the spawned task"):
 # as the reason of that request they repeat it, so the reason comes from another claim.
 _RESTATES = frozenset(
-    {"spawn", "backoff", "timeout", "err_arm", "error_wait", "first_pass", "shutdown_branch"}
+    {
+        "spawn",
+        "backoff",
+        "timeout",
+        "err_arm",
+        "error_wait",
+        "first_pass",
+        "shutdown_branch",
+        "propagate",
+    }
 )
 
 

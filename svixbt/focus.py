@@ -189,7 +189,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("loop", "select", "select_exit", "interval", "sleep"), 8, requires=("loop",)),
     FocusDef("failure", "task",
              _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
-             ("err_arm", "redo", "log:err-arm", "sleep:err-arm", "linear_backoff", "propagate",
+             ("err_arm", "redo", "diverges", "log:err-arm", "sleep:err-arm", "linear_backoff", "propagate",
               "return:after-loop", "steady_error"), 9,
              requires=("loop",)),
     FocusDef("concurrency", "task",

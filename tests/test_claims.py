@@ -590,3 +590,12 @@ def test_a_call_retried_in_place_is_counted_right_and_a_paced_one_is_not_said_to
             assert not re.search(r"between (rounds|passes)|spaces the rounds", ex.user + ex.think)
     (paced,) = kinds(claims(ctx, "deliver_paced"), "sleep")
     assert "err-arm" in paced.flags
+
+
+def test_a_fn_returning_never_is_said_to_never_return_and_others_are_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "outage.rs")
+    (never,) = kinds(claims(ctx, "watch_forever"), "diverges")
+    assert never.get("expr") == "!" and never.proof[0].text == "-> !"
+    assert kinds(claims(ctx, "poll_feed"), "diverges") == []  # returns `()`, loop or not

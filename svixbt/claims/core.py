@@ -119,6 +119,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "give_up": ("when a retry stops and returns the error", ("cond",), ()),
+    "diverges": ("the fn's return type is `!`: only a panic leaves its loop", ("expr", "head"), ()),
     "redo": (
         "a failed call tried again at once until a count of failures returns the error",
         ("call", "var", "limit", "nth", "expr"),

@@ -50,7 +50,24 @@ def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _return_claims(ctx, f, loop)
     out += _conversion_claims(ctx, f)
     out += _timing_claims(ctx, f)
+    out += _diverges(ctx, f, loop)
     return out
+
+
+def _diverges(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    """`fn ..() -> !` around a loop: the type says no path returns, so no error ends it (only a
+    panic can); the queue bridge's consumer loop is written this way."""
+    if loop is None or f.returns.strip() != "!" or f.item.body_start is None:
+        return []
+    sig = ctx.fs.text[f.item.keyword_start : f.item.body_start]
+    m = re.search(r"->\s*!", sig)
+    if m is None:
+        return []
+    a = f.item.keyword_start + m.start()
+    src = Src(a, a + len(m.group(0)), m.group(0))
+    return [
+        make("diverges", f.name, {"expr": "!", "head": loop.head or loop.keyword}, [ctx.proof(src)])
+    ]
 
 
 def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:

@@ -620,6 +620,9 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("diverges",
+       "Keep the return type {expr}: no error may end it",
+       ),
     _r("redo",
        "The failure count starts from zero for every pass of the outer loop",
        when="per-pass"),

@@ -224,6 +224,10 @@ THINK: tuple[Row, ...] = (
        "This {select} has a single future, {futures}, so it awaits it as a plain await would, with the branch's pattern applied to the result.",
        unless="multi", needs="futures"),
     # -- failure ------------------------------------------------------------------------------
+    _r("diverges",
+       "Its return type is {expr}, so the function never returns and {head} has no way out: an error inside it can only be logged and left behind.",
+       "Declared to return {expr}, it never hands anything back; whatever fails inside {head} has to be dealt with there.",
+       ),
     # A failed call retried in place (claims/retry.py `_redos`).
     _r("redo",
        "A failed {call} is run again at once by the loop around it, with no pause between attempts: an error matching {retry_arm} bumps {var}, each one that is retried is logged at {retry_level} level, and the {nth} failure in a row returns {expr}, which ends {fn}. An error matching {skip_arm} is logged at {skip_level} level and breaks out of that loop, so it is not tried again.",

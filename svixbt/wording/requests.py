@@ -119,7 +119,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "{fn} in {file} has to keep running when a pass fails.",
             "err_arm:keeps-looping err_arm:continues",
         ),
-        "Harden the error handling of {fn} in {file}.",
+        "Spell out the error handling of {fn} in {file}.",
         (
             "A single bad pass should not take {fn} ({file}) down with it.",
             "err_arm:keeps-looping err_arm:continues",

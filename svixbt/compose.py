@@ -433,11 +433,20 @@ def render_plan(
     # requirements would then be too few, the reason is the generic one and the claim stays a
     # requirement.
     reason = _scenario_claim(r, plan, premise[1])
-    crit = _criteria(
-        r, plan, Rendered(""), premise[1], limit, dry=True, most=most, also=reason, said=premise[0]
-    )
-    if reason is not None and len(crit) + out.premise_said < MIN_CRITERIA and out.premise_said != 1:
-        reason = None
+    if reason is not None and out.premise_said != 1:
+        left = _criteria(
+            r,
+            plan,
+            Rendered(""),
+            premise[1],
+            limit,
+            dry=True,
+            most=most,
+            also=reason,
+            said=premise[0],
+        )
+        if len(left) + out.premise_said < MIN_CRITERIA:
+            reason = None
     crit = _criteria(r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0])
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.

@@ -266,6 +266,7 @@ class FileContext:
     crate_prefix: str = ""  # how other files' display paths start (`svix-server/`)
     _fn_defs: dict[int, FnDef | None] = field(default_factory=dict, repr=False)
     _local_fns: dict[str, ItemFacts] | None = field(default=None, repr=False, compare=False)
+    _fns_by_name: dict[str, list[ItemFacts]] | None = field(default=None, repr=False, compare=False)
 
     def proof(self, src: Src) -> Proof:
         return Proof(self.display, src.start, src.end, src.text)
@@ -297,6 +298,15 @@ class FileContext:
 
     def other_display(self, file: int) -> str:
         return self.crate_prefix + self.index.rel[file]
+
+    def fns_named(self, name: str) -> list[ItemFacts]:
+        """Every fn of this file called ``name``: free fns and methods alike."""
+        if self._fns_by_name is None:
+            self._fns_by_name = {}
+            for f in self.facts.values():
+                if f.kind == "fn":
+                    self._fns_by_name.setdefault(f.name, []).append(f)
+        return self._fns_by_name.get(name, [])
 
     def local_fn(self, name: str) -> ItemFacts | None:
         """Facts of the file-level fn called ``name`` in this file (the first, if several)."""

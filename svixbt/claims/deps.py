@@ -65,7 +65,7 @@ def _matching(ident: str) -> Dependency | None:
 
 def _callee(ctx: FileContext, bare: str) -> ItemFacts | None:
     """The one fn (free or method) of this file called ``bare``; None if none or several."""
-    found = [f for f in ctx.facts.values() if f.kind == "fn" and f.name == bare]
+    found = ctx.fns_named(bare)
     return found[0] if len(found) == 1 else None
 
 

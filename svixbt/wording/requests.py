@@ -395,7 +395,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("one failed step must not end the whole schedule",),
     "signals": ("a stop signal must start a graceful shutdown",),
     "module": ("the whole job must be reviewable as one piece",),
-    "gate": ("whether that statement runs is the caller's decision, not this function's",),
+    "gate": ("whether its optional statement runs is the caller's decision, not this function's",),
     "helper-failures": ("a failing side step must not fail the whole run",),
     "error-path": (
         "every failure must reach the loop that handles it, not be swallowed on the way",

@@ -198,6 +198,8 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         home = f.flow.task_of(sp.at_region).id
         if any(r.kind == "loop" and f.flow.task_of(r.id).id == home for r in f.flow.regions):
             flags.add("spawner-loops")
+        if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
+            flags.add("several-spawns")  # "the task it spawns" would not say which
         _spawned_waits_and_logs(f, reg, slots, flags)
         # The work each round of a spawned loop does: its method calls on shared state.
         work = [

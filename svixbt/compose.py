@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .checks import RUN_MAX_SHARE, shared_runs, word_runs
 from .claims import Claim, FileContext
+from .claims.component import component_of
 from .claims.core import LIST_SEP
 from .codeblock import CodeBlock, build_code
 from .plan import (
@@ -359,7 +360,7 @@ def _render_request(
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
-    ask = r.plain(_options(ASKS[f], plan), "ask", out)
+    ask = _cap(r.plain(_options(ASKS[f], plan), "ask", out))
     if premise[0]:
         ask = f"{ask} {premise[0]}"
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
@@ -395,6 +396,18 @@ def _render_request(
     return frame.format(**fields)
 
 
+def _who(r: Renderer, ctx: FileContext, fn: str, focus: str) -> str:
+    """How the request names its subject: by the fn, its component, or its file, chosen per
+    record (a path in every request read as a form filled in)."""
+    forms = [f"`{fn}` in `{ctx.display}`", f"`{fn}`"]
+    comp = component_of(fn, ctx.display)
+    if comp is not None:
+        forms += [
+            f"{comp.phrase()} (`{fn}`)" if comp.origin == "fn" else f"`{fn}` in {comp.phrase()}"
+        ] * 2
+    return r.choose(forms, f"who|{focus}")
+
+
 def render_plan(
     ctx: FileContext, plan: Plan, seed: int, pool: list[Claim], bump: int = 0
 ) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
@@ -413,6 +426,7 @@ def render_plan(
         # its neighbours'.
         spread=(plan.spread * 2 + bump, plan.focus_spread + bump),
     )
+    names["who"] = _who(r, ctx, names["fn"], plan.focus)
     out = Rendered("")
     sentences = _render_think(r, plan, pool, out)
     # The fallback focus may be short: it is the only example its subject gets.

@@ -79,7 +79,11 @@ def test_requests_carry_acceptance_criteria() -> None:
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
             inline = any(lead in ex.user for lead in leads)
             # Without a list, the premise sentence (what the code should do) is the request.
-            alone = re.search(r"\b(?:should|must|may|need)\b", ex.user)
+            # An imperative premise ("Drive it from an interval of 2 seconds") is one too.
+            alone = re.search(r"\b(?:should|must|may|need)\b", ex.user) or re.search(
+                r"\. (?:Drive|Start|Wait|Race|Put|Keep|Let|Retry|Log|Take|Hand|Cap|Run|Stop) ",
+                ex.user,
+            )
             assert bullets or inline or alone, ex.user
 
 

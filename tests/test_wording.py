@@ -68,7 +68,7 @@ def test_template_text_holds_no_number_and_no_code_of_its_own(table: str, i: int
 @pytest.mark.parametrize(("table", "focus", "text"), FOCUS_TEXTS)
 def test_focus_texts_name_only_the_record(table: str, focus: str, text: str) -> None:
     used = {m.group(1) for m in FIELD.finditer(text)}
-    assert used <= {"fn", "file"}, used
+    assert used <= {"fn", "file", "who"}, used
     literal = FIELD.sub("", text)
     assert "`" not in literal and not re.search(r"\d", literal)
 

@@ -96,132 +96,120 @@ TITLES: dict[str, tuple[Option, ...]] = {
     ),
 }
 
+# The ask names its subject as {who}: the fn, the fn and its file, or the part of the code it
+# belongs to ("the expired message cleaner (`expired_message_cleaner_loop`)"), chosen per record.
 ASKS: dict[str, tuple[Option, ...]] = {
     "cadence": (
-        ("{fn} in {file} should choose its own pace between passes.", "adaptive"),
-        "Please rework how {fn} ({file}) waits between passes.",
-        "We need {fn} in {file} to run on a sensible schedule.",
+        ("{who} should choose its own pace between passes.", "adaptive"),
+        "Please rework how {who} waits between passes.",
+        "{who} needs a sensible schedule.",
     ),
     "shutdown": (
         (
-            "{fn} in {file} has to stop when the server shuts down, also when that happens in the middle of a wait.",
+            "{who} has to stop when the server shuts down, also when that happens in the middle of a wait.",
             "shutdown_wait shutdown_branch",
         ),
-        (
-            "Make the sleeps of {fn} ({file}) end when the server shuts down.",
-            "shutdown_wait shutdown_branch",
-        ),
-        "{fn} in {file} should stop cleanly when the server shuts down.",
-        "Check how {fn} ({file}) winds down when the process is asked to stop.",
+        ("A shutdown should cut the waits of {who} short.", "shutdown_wait shutdown_branch"),
+        "{who} should stop cleanly when the server shuts down.",
+        "During a deploy, {who} should wind down cleanly once the process is asked to stop.",
     ),
     "failure": (
+        ("{who} has to keep running when a pass fails.", "err_arm:keeps-looping err_arm:continues"),
+        "I'd like the error handling of {who} settled.",
         (
-            "{fn} in {file} has to keep running when a pass fails.",
+            "A single bad pass should not take {who} down with it.",
             "err_arm:keeps-looping err_arm:continues",
         ),
-        "Spell out the error handling of {fn} in {file}.",
-        (
-            "A single bad pass should not take {fn} ({file}) down with it.",
-            "err_arm:keeps-looping err_arm:continues",
-        ),
-        "Go over what {fn} in {file} does when one of its steps errors.",
-        (
-            "Decide which failures {fn} in {file} retries, which it drops, and when it gives up.",
-            "redo:skips",
-        ),
+        "Go over what {who} does when one of its steps errors.",
+        ("Decide which failures {who} retries, which it drops, and when it gives up.", "redo:skips"),
     ),
     "concurrency": (
-        "Please set up the task structure of {fn} in {file}.",
-        "{fn} ({file}) needs a clear concurrency story.",
-        "Pin down what {fn} in {file} runs concurrently, and on which task.",
-        ("Could you lay out the tasks behind {fn} ({file})?", "spawn join"),
-        ("Rework {fn} in {file} so the split between tasks is deliberate.", "spawn"),
+        "Can you sort out which task the work of {who} runs on?",
+        "Pin down what {who} runs concurrently, and on which task.",
+        ("Could you lay out the tasks behind {who}?", "spawn join"),
+        ("{who} should hand its background work to a task of its own.", "spawn:detached"),
     ),
     "retry": (
-        ("Give {fn} in {file} a proper retry and backoff policy.", "backoff:after-error"),
-        ("{fn} ({file}) should retry with waits that grow.", "backoff:after-error"),
-        "{fn} ({file}) should wait before it tries again after a failure.",
-        "After a failure, {fn} in {file} needs a pause before the next try.",
-        "Look at how {fn} ({file}) behaves right after an error.",
+        ("Give {who} a proper retry and backoff policy.", "backoff:after-error"),
+        ("{who} should retry with waits that grow.", "backoff:after-error"),
+        "{who} should wait before it tries again after a failure.",
+        "After a failure, {who} needs a pause before the next try.",
     ),
     "batching": (
-        "{fn} in {file} should process its backlog in bounded batches.",
-        "Make {fn} ({file}) batch its work.",
+        "{who} should work through its backlog in bounded batches.",
+        "Make {who} batch its work.",
     ),
     "timeouts": (
-        "{fn} in {file} must never wait forever on a dependency.",
-        "Put deadlines on the waits in {fn} ({file}).",
+        "{who} must never wait forever on a dependency.",
+        "Put deadlines on the waits in {who}.",
     ),
     "startup": (
-        "Sort out what {fn} in {file} does before its loop starts.",
-        "{fn} ({file}) should do its one-off checks up front.",
+        "Sort out what {who} does before its loop starts.",
+        "{who} should do its one-off checks up front.",
     ),
     "decided-once": (
-        "{fn} in {file} should settle once, when it starts, whether the optional step is needed.",
-        "Move the check that switches part of the work of {fn} ({file}) out of its loop.",
+        "{who} should settle once, when it starts, whether the optional step is needed.",
+        "Move the check that switches part of the work of {who} out of its loop.",
     ),
     "observability": (
-        "Tidy up the logging of {fn} in {file}.",
-        "{fn} ({file}) needs logs we can act on.",
-        "Review what {fn} in {file} writes to the log, and when.",
-        "Make the log lines of {fn} ({file}) say what actually happened.",
+        "{who} needs logs we can act on.",
+        "Make the log lines of {who} say what actually happened.",
+        "Go through what {who} writes to the log, and when.",
     ),
     "timing": (
-        "We want to see how long the passes of {fn} ({file}) take.",
-        "Add pass timing to {fn} in {file}.",
+        "We want to see how long the passes of {who} take.",
+        "Add pass timing to {who}.",
     ),
     "first-pass": (
-        "{fn} in {file} should get to work as soon as it starts.",
-        "Make sure a fresh start of {fn} ({file}) does not begin with a wait.",
+        "{who} should get to work as soon as it starts.",
+        "Make sure a fresh start of {who} does not begin with a wait.",
     ),
     "polling": (
-        "Write the polling loop of {fn} ({file}).",
-        "{fn} in {file} should poll, and stop for the right reasons.",
-        "Check every way out of the loop in {fn} ({file}).",
+        "Write the polling loop of {who}.",
+        "{who} should poll, and stop for the right reasons.",
     ),
     "retry-loop": (
-        "{fn} in {file} should retry transient failures on a schedule.",
-        "Give {fn} ({file}) a retry policy.",
+        "{who} should retry transient failures on a schedule.",
+        "Give {who} a retry policy.",
     ),
     "exits": (
-        "{fn} in {file} needs a deliberate way out of its loop.",
-        "Make sure {fn} ({file}) leaves its loop when it should.",
+        "{who} needs a deliberate way out of its loop.",
+        "Make sure {who} leaves its loop when it should.",
     ),
     "task": (
-        "Implement {fn} in {file}.",
-        "Please write {fn} ({file}).",
-        "We need {fn} in {file}; here is what it has to do.",
+        "Implement {who}.",
+        "Please write {who}.",
+        "We need {who}; here is what it has to do.",
     ),
     "sql-batch": (
-        "Write {fn} in {file} so that each statement handles at most one batch.",
-        "{fn} ({file}) should keep every statement to one bounded batch.",
+        "Write {who} so that each statement handles at most one batch.",
+        "{who} should keep every statement to one bounded batch.",
     ),
     "retry-math": (
-        ("Rework {fn} in {file}, which computes the next retry delay.", "jitter at_least"),
-        ("{fn} ({file}) bounds a delay; it needs the right bounds.", "clamp"),
+        ("Rework {who}, which computes the next retry delay.", "jitter at_least"),
+        ("{who} bounds a delay; it needs the right bounds.", "clamp"),
     ),
-    "schedule-walk": ("Implement {fn} ({file}) as a schedule-driven loop.",),
+    "schedule-walk": ("Implement {who} as a schedule-driven loop.",),
     "signals": (
-        "{fn} in {file} should wait for the process's stop signals.",
-        "Write {fn} ({file}) so that a stop signal starts the shutdown.",
+        "{who} should wait for the process's stop signals.",
+        "Write {who} so that a stop signal starts the shutdown.",
     ),
     "module": (
         "Write {file} as one background job: the loop and its helpers.",
         "Implement {file} end to end.",
     ),
     "gate": (
-        "{fn} in {file} should do part of its work only when the caller asks for it.",
-        "Put one of the statements in {fn} ({file}) behind a flag.",
+        "{who} should do part of its work only when the caller asks for it.",
+        "Put one of the statements in {who} behind a flag.",
     ),
     "helper-failures": (
-        "{fn} ({file}) should deal with a failed side step itself, so its caller can go on.",
-        "Go over which failures {fn} in {file} absorbs and which it hands up.",
-        "Make sure a failing side step in {fn} ({file}) is logged and does not end the run.",
-        "Check what {fn} in {file} does when one of its calls errors.",
+        "{who} should deal with a failed side step itself, so its caller can go on.",
+        "Go over which failures {who} absorbs and which it hands up.",
+        "Make sure a failing side step in {who} is logged and does not end the run.",
     ),
     "error-path": (
-        "{fn} in {file} should not deal with its own failures; the function that calls it does.",
-        "Check that every failure in {fn} ({file}) is handed to its caller.",
+        "{who} should not deal with its own failures; the function that calls it does.",
+        "Check that every failure in {who} is handed to its caller.",
     ),
 }
 
@@ -242,8 +230,8 @@ WHY: dict[str, tuple[Option, ...]] = {
         ),
     ),
     "concurrency": (
-        "It should be obvious from the code what runs where.",
-        "Which task runs this should be obvious from the code.",
+        ("If that work ran inline, every caller would wait for it.", "spawn:detached"),
+        ("One slow part must not hold up the others while they start.", "join"),
         "The task layout here is easy to get wrong.",
         "Concurrency bugs here are hard to debug later.",
     ),
@@ -270,7 +258,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "On-call needs to see what the job is doing.",
-        "The log should say what the job did, and when.",
+        "When it misbehaves at night, the log is all we will have.",
     ),
     "timing": (
         "How long a pass takes should be visible.",
@@ -282,7 +270,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "polling": (
         "Every exit of this loop should be deliberate.",
-        "A loop with unclear exits is hard to reason about.",
+        "A wrong exit here is easy to miss in review.",
     ),
     "retry-loop": (
         "The retry behaviour should be visible in one place.",

@@ -121,7 +121,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "err_arm:keeps-looping err_arm:continues",
         ),
         "Go over what {who} does when one of its steps errors.",
-        ("Decide which failures {who} retries, which it drops, and when it gives up.", "redo:skips"),
+        (
+            "Decide which failures {who} retries, which it drops, and when it gives up.",
+            "redo:skips",
+        ),
     ),
     "concurrency": (
         "Can you sort out which task the work of {who} runs on?",

@@ -195,6 +195,8 @@ class CrateIndex:
         reg = fl.region_at(s.tok)
         found = self._mechanism_region(fl, reg)
         fs = self.files[s.file]
+        if found is None and is_async and not s.awaited and not s.passed:
+            found = self._joined_binding(fl, fs, s)
         if is_async and s.passed and not (found is not None and found[1].lo == s.tok):
             # Its future is handed to another call, which may spawn it, poll it or drop it;
             # only a future that is a mechanism's own argument (`tokio::spawn(run())`) is known.
@@ -225,6 +227,27 @@ class CrateIndex:
             )
             for c in up
         ]
+
+    @staticmethod
+    def _joined_binding(fl: Flow, fs: FileScan, s: Site) -> tuple[str, Region] | None:
+        """`let fut = run(..);` and then `tokio::try_join!(fut, ..)` in the same fn: the future
+        runs as that join's branch, not where the call is written (an async call does nothing
+        until polled)."""
+        t = fs.scan.texts
+        k = s.tok
+        # The call's path may be several tokens (`a::b`): step back to its first one.
+        while k >= 2 and t[k - 1] == "::":
+            k -= 2
+        if k < 3 or t[k - 1] != "=":
+            return None
+        name = t[k - 2]
+        if not (t[k - 3] == "let" or (t[k - 3] == "mut" and k >= 4 and t[k - 4] == "let")):
+            return None
+        branches = [
+            r for r in fl.regions if r.kind == "join-branch" and r.hi - r.lo == 1 and r.lo > k
+        ]
+        hits = [r for r in branches if t[r.lo] == name]
+        return ("join-branch", hits[0]) if len(hits) == 1 else None
 
     @staticmethod
     def _mechanism_region(fl: Flow, reg: Region) -> tuple[str, Region] | None:

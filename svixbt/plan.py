@@ -179,7 +179,10 @@ def _focus_claims(
             for c in pool
             if c.kind == kind and (not flag or (flag in c.flags) != without) and c not in out
         ]
-    return out
+    # A growing wait names its sleep and its argument: the sleep said again on its own would
+    # repeat the same expression in the next sentence.
+    grown = {c.get("arg") for c in out if c.kind == "linear_backoff" and c.get("mech")}
+    return [c for c in out if not (c.kind == "sleep" and c.get("arg") in grown)]
 
 
 def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None) -> list[Plan]:

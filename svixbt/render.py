@@ -65,6 +65,7 @@ CODE_SLOTS = frozenset(
         "check",
         "runs",
         "repeated",
+        "rerun",
         "args",
         "by",
         "by_file",

@@ -599,3 +599,45 @@ def test_a_fn_returning_never_is_said_to_never_return_and_others_are_not(
     (never,) = kinds(claims(ctx, "watch_forever"), "diverges")
     assert never.get("expr") == "!" and never.proof[0].text == "-> !"
     assert kinds(claims(ctx, "poll_feed"), "diverges") == []  # returns `()`, loop or not
+
+
+def test_a_task_that_starts_its_call_again_says_so_and_a_checked_call_does_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    (serving,) = kinds(claims(ctx, "keep_serving"), "spawn")
+    assert serving.get("rerun") == "serve(port)" and serving.has("reruns")
+    (probing,) = kinds(claims(ctx, "keep_probing"), "spawn")
+    assert not probing.get("rerun")  # its result is matched: an error handled, not a restart
+    said = " ".join(thinks_about(ctx, "keep_serving"))
+    assert "`serve(port)`" in said and "again" in said
+
+
+def test_a_future_bound_to_a_name_runs_as_the_join_branch_it_is_passed_to(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    (runs,) = kinds(claims(ctx, "keep_serving"), "runs_in")
+    assert runs.get("kind") == "join-branch" and runs.get("by") == "start"
+    assert runs.get("mech") == "tokio::try_join!"
+    (runs,) = kinds(claims(ctx, "keep_probing"), "runs_in")
+    assert runs.get("kind") == "join-branch"
+    # Awaited on its own: where it runs is where `start_in_turn` runs, which nothing says.
+    assert not kinds(claims(ctx, "keep_quiet"), "runs_in")
+    # `try_join!` ends at the first error: never "returns once every branch has finished".
+    (join,) = kinds(claims(ctx, "start"), "join")
+    assert join.has("try")
+    said = " ".join(thinks_about(ctx, "start"))
+    assert "first error" in said or "one fails" in said
+    assert "once each has finished" not in said and "every branch has finished" not in said
+
+
+def test_a_bare_error_line_and_a_line_every_round_are_said_as_they_are(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    logs = kinds(claims(ctx, "watch_port"), "log")
+    bare = [c for c in logs if c.has("bare")]
+    assert len(bare) == 1 and bare[0].has("err-arm") and not bare[0].get("message")
+    every = [c for c in logs if c.get("message") == "probe of {port} done"]
+    assert len(every) == 1 and every[0].has("in-loop") and not every[0].has("guarded")
+    said = " ".join(thinks_about(ctx, "watch_port"))
+    assert "`tracing::error!` as it is" in said or "`tracing::error!` bare" in said

@@ -150,6 +150,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "work",
             "handle_var",
             "guard",
+            "rerun",
         ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
@@ -191,7 +192,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "linear_backoff": (
         "a wait of a step times a counter, capped; the counter bumped each round, maybe reset",
         ("arg", "var", "unit", "cap", "count"),
-        ("reset",),
+        ("reset", "mech"),
     ),
     "jitter": ("a delay varied at random", ("pct", "const", "base"), ()),
     "clamp": ("a delay held between bounds", ("value_code", "lo", "hi"), ()),

@@ -88,9 +88,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             continue
         slots = {"level": lg.level, "macro": lg.macro}
         # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
+        flags = set()
         if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):
             slots["message"] = lg.message
-        flags = set()
+        else:
+            flags.add("bare")  # the line is the value it formats, with no words of its own
         place = _place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)

@@ -354,6 +354,7 @@ def _linear_backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "unit": human_duration(step),
             "cap": human_duration(cap),
             "count": str(int(cap // step)),
+            "mech": w.mechanism,
         }
         proof = [ctx.proof(w.src), ctx.proof(bumps[0].src)]
         flags: set[str] = set()

@@ -201,6 +201,10 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
             flags.add("several-spawns")  # "the task it spawns" would not say which
         _spawned_waits_and_logs(f, reg, slots, flags)
+        rerun = _rerun(ctx, f, reg)
+        if rerun is not None:
+            slots["rerun"] = rerun
+            flags.add("reruns")
         # The work each round of a spawned loop does: its method calls on shared state.
         work = [
             c.src.text
@@ -218,6 +222,44 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("blocking")
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
     return out
+
+
+def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:
+    """The call a spawned loop exists to run again: a statement of its own (`input.run().await;`,
+    its result dropped) straight in the loop body, before every log and wait of that body. Its
+    return is the end of one round, not an error handled: the task starts it over."""
+    assert f.flow is not None
+    t, codes_ = ctx.fs.scan.texts, ctx.fs.scan.codes
+    for c in f.calls:
+        loop = f.flow.loop_of(c.region)
+        if not c.awaited or loop is None or c.region != loop.id:
+            continue
+        if f.flow.task_of(c.region).id != reg.id or mechanism(c.full) is not None:
+            continue
+        end = c.close_tok
+        if t[end + 1 : end + 4] != [".", "await", ";"]:
+            continue
+        k = c.tok
+        while k >= 2 and t[k - 1] in (".", "::") and codes_[k - 2] == "n":
+            k -= 2
+        k -= 1
+        while k >= 0 and codes_[k] == "c":
+            k -= 1
+        if k < 0 or t[k] not in ("{", ";"):
+            continue
+        k += 1
+        while codes_[k] == "c":  # the statement's first token, after any comment on it
+            k += 1
+        start = ctx.fs.scan.starts[k]
+        after = [
+            src.start
+            for src, region in [(x.src, x.region) for x in f.logs]
+            + [(w.src, w.region) for w in f.waits]
+            if f.flow.task_of(region).id == reg.id and f.flow.inside(region, loop.id)
+        ]
+        if after and min(after) > c.src.end:
+            return ctx.fs.scan.text[start : c.src.end]
+    return ""
 
 
 def _spawned_waits_and_logs(
@@ -268,6 +310,8 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags = {"collection"}
         if len(branches) == 2:
             flags.add("two")  # "both", not "all two"
+        if "try_join" in mech.path:
+            flags.add("try")  # ends at the first error, not when every branch has finished
         out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)

@@ -66,6 +66,7 @@ CODE_SLOTS = frozenset(
         "runs",
         "repeated",
         "rerun",
+        "next_call",
         "args",
         "by",
         "by_file",

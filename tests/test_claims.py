@@ -580,6 +580,11 @@ def test_a_call_retried_in_place_is_counted_right_and_a_paced_one_is_not_said_to
     assert redo.get("skip_arm") == "SendError::Rejected"
     assert redo.get("skip_level") == "error" and redo.get("retry_level") == "warn"
     assert {"skips", "two-arms", "per-pass"} <= redo.flags
+    # A dropped parcel still reaches the call after the retry loop; with a `continue` between
+    # (deliver_strict) that is not said.
+    assert redo.get("next_call") == "mark_sent(parcel)" and redo.has("then-next")
+    (strict,) = kinds(claims(ctx, "deliver_strict"), "redo")
+    assert strict.has("skips") and not strict.has("then-next")
     # A sleep between attempts: not a retry "at once", so no redo claim at all.
     assert kinds(claims(ctx, "deliver_paced"), "redo") == []
     for ex in compose_examples(ctx):

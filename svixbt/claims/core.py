@@ -123,7 +123,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "redo": (
         "a failed call tried again at once until a count of failures returns the error",
         ("call", "var", "limit", "nth", "expr"),
-        ("retry_arm", "retry_level", "skip_arm", "skip_level", "outer"),
+        ("retry_arm", "retry_level", "skip_arm", "skip_level", "outer", "next_call"),
     ),
     "shutdown_wait": (
         "a wait cut short by cancellation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, Proof, make
@@ -430,9 +430,47 @@ def _redos(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["outer"] = outer.head or outer.keyword
             if err:
                 flags.add("binds-error")
+            if outer is not None and "skips" in flags:
+                _redo_next(ctx, f, r, outer, slots, flags, proof)
             out.append(make("redo", f.name, slots, proof, flags))
             break
     return out
+
+
+def _redo_next(
+    ctx: FileContext,
+    f: ItemFacts,
+    r: Region,
+    outer: Region,
+    slots: dict[str, str],
+    flags: set[str],
+    proof: list[Proof],
+) -> None:
+    """The call the pass goes on to after the retry loop, however that loop ended: an error an
+    arm broke out on reaches it too (kafka's consumer commits a message it dropped as invalid)."""
+    assert f.flow is not None
+    end = ctx.fs.scan.starts[r.hi] if r.hi < len(ctx.fs.scan.starts) else 0
+    after = sorted(
+        (c for c in f.calls if c.region == outer.id and c.src.start > end and c.kind != "macro"),
+        key=lambda c: c.src.start,
+    )
+    if not after or end == 0:
+        return
+    nxt = after[0]
+    # Nothing between may leave the pass: no exit and no `?` before the call.
+    if any(end < e.src.start < nxt.src.start for e in f.exits) or any(
+        end < c.src.start < nxt.src.start and c.propagates for c in f.calls
+    ):
+        return
+    text = (
+        f"{nxt.receiver}.{nxt.src.text}" if nxt.kind == "method" and nxt.receiver else nxt.src.text
+    )
+    at = nxt.src.start - (len(nxt.receiver) + 1 if nxt.kind == "method" and nxt.receiver else 0)
+    if ctx.fs.scan.text[at : nxt.src.end] != text or len(text) > 64:
+        return
+    slots["next_call"] = text
+    flags.add("then-next")
+    proof.append(ctx.proof(Src(at, nxt.src.end, text)))
 
 
 def _redo_arms(

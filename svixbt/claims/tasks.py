@@ -202,7 +202,7 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("several-spawns")  # "the task it spawns" would not say which
         _spawned_waits_and_logs(f, reg, slots, flags)
         rerun = _rerun(ctx, f, reg)
-        if rerun is not None:
+        if rerun:
             slots["rerun"] = rerun
             flags.add("reruns")
         # The work each round of a spawned loop does: its method calls on shared state.

@@ -349,6 +349,9 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
     return None
 
 
+_WRITES = re.compile(r"(?:Write|Implement|Please write|We need|Add)\b")
+
+
 def _render_request(
     r: Renderer,
     plan: Plan,
@@ -360,7 +363,11 @@ def _render_request(
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
-    ask = _cap(r.plain(_options(ASKS[f], plan), "ask", out))
+    asks = _options(ASKS[f], plan)
+    if style == "refactor":
+        # "Refactor: X. Write Y." asks for new code right after saying the code exists.
+        asks = [a for a in asks if not _WRITES.match(a)] or asks
+    ask = _cap(r.plain(asks, "ask", out))
     if premise[0]:
         ask = f"{ask} {premise[0]}"
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
@@ -370,9 +377,6 @@ def _render_request(
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
     words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
-    if style == "internal-request" and not premise[0]:
-        # "Also:" needs an earlier requirement; with none, the list is the request itself.
-        words["lead"] = "Specifically:"
     fields = {
         "title": title,
         "ask": ask,
@@ -385,7 +389,7 @@ def _render_request(
         "checklist": "\n".join(f"- [ ] {_cap(c)}" for c in crit),
         "numbered": "\n".join(f"{i}. {_cap(c)}." for i, c in enumerate(crit, 1)),
         "bullets": "\n".join(f"- {_cap(c)}" for c in crit),
-        "inline": "; ".join(crit),
+        "sentences": " ".join(f"{_cap(c)}." for c in crit),
         **words,
     }
     if len(crit) == 1:

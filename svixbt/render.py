@@ -67,6 +67,7 @@ CODE_SLOTS = frozenset(
         "repeated",
         "rerun",
         "next_call",
+        "ways",
         "args",
         "by",
         "by_file",

@@ -646,3 +646,31 @@ def test_a_bare_error_line_and_a_line_every_round_are_said_as_they_are(indexes: 
     assert len(every) == 1 and every[0].has("in-loop") and not every[0].has("guarded")
     said = " ".join(thinks_about(ctx, "watch_port"))
     assert "`tracing::error!` as it is" in said or "`tracing::error!` bare" in said
+
+
+def test_a_loop_that_goes_round_only_after_an_error_retries_and_does_not_poll(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    rets = [r for r in kinds(claims(ctx, "migrate_until_done"), "return") if r.has("in-loop")]
+    assert len(rets) == 2 and all(r.has("only-errors-repeat") for r in rets)
+    (loop,) = kinds(claims(ctx, "migrate_until_done"), "loop")
+    assert loop.get("ways") == "return"  # both ways out are written `return`
+    twin = [r for r in kinds(claims(ctx, "poll_until_ready"), "return") if r.has("in-loop")]
+    assert twin and not any(r.has("only-errors-repeat") for r in twin)
+
+    def foci(name: str) -> set[str]:
+        return {p.focus for p in plan_examples(ctx) if ctx.fs.items[p.subject].name == name}
+
+    assert "polling" not in foci("migrate_until_done")
+    assert "polling" in foci("poll_until_ready")
+
+
+def test_several_signals_are_not_said_one_at_a_time(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    sigs = kinds(claims(ctx, "wait_for_stop"), "signal")
+    assert len(sigs) == 2 and all(c.has("several") for c in sigs)
+    users = [
+        ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "wait_for_stop"
+    ]
+    assert not any("return once `tokio::signal::ctrl_c` fires" in u for u in users)

@@ -71,13 +71,11 @@ def test_requests_never_paste_long_expressions() -> None:
 
 
 def test_requests_carry_acceptance_criteria() -> None:
-    from svixbt.wording.requests import STYLE_WORDS
-
-    leads = (*STYLE_WORDS["internal-request"]["lead"], "Specifically:")
     for path in FILES:
         for ex in compose_examples(ctx_for(path)):
             bullets = re.findall(r"(?m)^(?:- |\d+\. |- \[ \] )", ex.user)
-            inline = any(lead in ex.user for lead in leads)
+            # An internal request says its requirements as sentences after the ask.
+            inline = ex.style == "internal-request" and len(re.findall(r"\.(?:\s|$)", ex.user)) >= 2
             # Without a list, the premise sentence (what the code should do) is the request.
             # An imperative premise ("Drive it from an interval of 2 seconds") is one too.
             alone = re.search(r"\b(?:should|must|may|need)\b", ex.user) or re.search(

@@ -52,7 +52,7 @@ class Claim:
 
 # kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "loop": ("the item's own task loops", ("keyword", "head"), ("cond",)),
+    "loop": ("the item's own task loops", ("keyword", "head"), ("cond", "ways")),
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),

@@ -395,8 +395,27 @@ def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
             flags.add("negated")
         if loop is not None and f.flow.inside(e.region, loop.id):
             flags.add("in-loop")
+            if arm and _only_errors_repeat(f, e.region):
+                flags.add("only-errors-repeat")
         out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def _only_errors_repeat(f: ItemFacts, region: int) -> bool:
+    """The return sits in a match arm whose siblings all return too, except `Err` arms: the
+    loop goes round again only after an error, so it retries; it does not poll."""
+    assert f.flow is not None
+    arm = next((r for r in f.flow.chain(region) if r.kind == "arm"), None)
+    if arm is None or arm.parent is None:
+        return False
+    arms = [a for a in f.flow.children(arm.parent) if a.kind == "arm"]
+    returning = {
+        a.id
+        for a in arms
+        if any(x.kind == "return" and f.flow.inside(x.region, a.id) for x in f.exits)
+    }
+    rest = [a for a in arms if a.id not in returning]
+    return bool(rest) and all(a.head.startswith("Err") for a in rest)
 
 
 def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -73,15 +73,21 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     if any(e.kind == "question" for e in exits):
         flags.add("question-in-loop")
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
-    out = [
-        make(
-            "loop",
-            f.name,
-            {"keyword": loop.keyword, "head": head, "cond": loop.head},
-            [ctx.proof(src)],
-            flags,
-        )
+    slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
+    proof = [ctx.proof(src)]
+    # The loop's own ways out, as written (`return Ok(None)`, `break`): a think that says "the
+    # exits are inside" without naming them says nothing about this loop.
+    # A return in a nested loop leaves this one too; a break there does not.
+    ways = [
+        e
+        for e in f.exits
+        if (e.kind == "return" and f.flow.inside(e.region, loop.id))
+        or (e.kind == "break" and f.flow.loop_of(e.region) is loop)
     ]
+    if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):
+        slots["ways"] = codes(*dict.fromkeys(" ".join(e.src.text.split()) for e in ways))
+        proof += [ctx.proof(e.src) for e in ways]
+    out = [make("loop", f.name, slots, proof, flags)]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.
     checks = [
         c

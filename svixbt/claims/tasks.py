@@ -60,6 +60,12 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
+    if len(out) > 1:
+        # Several signals (ctrl_c and SIGTERM raced in a select): "it returns once ctrl_c
+        # fires" would leave the others out.
+        out = [
+            make("signal", c.subject, c.slot_map, list(c.proof), {*c.flags, "several"}) for c in out
+        ]
     return out
 
 

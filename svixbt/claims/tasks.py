@@ -8,7 +8,8 @@ import re
 from ..crate_index import Context
 from ..facts import ItemFacts, Src
 from ..flow import TASK_KINDS, Region
-from ..mechanisms import mechanism
+from ..mechanisms import MECHANISMS, mechanism
+from ..pipeline import FileScan
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 from .shape import codes, guard_of
@@ -69,6 +70,18 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+_WAITS = frozenset(m.path for m in MECHANISMS if m.role in ("sleep", "interval", "timeout"))
+
+
+def _may_wait(fs: FileScan, item: int) -> bool:
+    """Whether an item's text names a tokio wait at all, by its own name or a `use` alias."""
+    names = {p.rsplit("::", 1)[1] for p in _WAITS}
+    names |= {alias for alias, path in fs.imports.items() if path in _WAITS}
+    it = fs.items[item]
+    text = fs.text[it.start : it.end]
+    return any(n in text for n in names)
+
+
 def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A fn of another file (or a method) this item awaits that waits with tokio itself:
     `retry.run(..)` where `retry = Retry::new(..)` and `Retry::run` sleeps."""
@@ -97,6 +110,9 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if len(targets) != 1:
             continue
         d = targets[0]
+        # Facts of a callee cost a flow; one whose text names no wait cannot have one.
+        if not _may_wait(idx.files[d.file], d.item):
+            continue
         tf = item_facts(idx.files[d.file], d.item)
         mechs = [
             w.mechanism

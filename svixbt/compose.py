@@ -33,6 +33,7 @@ from .wording.requests import (
     BARE_FRAMES,
     CRITERIA,
     FRAMES,
+    NOTES,
     PREMISE,
     REFACTORS,
     SCENARIOS,
@@ -349,6 +350,15 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
     return None
 
 
+def _note(r: Renderer, plan: Plan, pool: list[Claim]) -> Claim | None:
+    """A FIXME or TODO of the subject for every other plan of it, each plan its own, so the
+    same quote does not close every request about one fn."""
+    notes = [c for c in pool if c.kind == "note" and c.subject == r.context["fn"]]
+    if plan.turn >= len(notes) or plan.focus == "module":
+        return None
+    return notes[plan.turn]
+
+
 _WRITES = re.compile(r"(?:Write|Implement|Please write|We need|Add)\b")
 
 
@@ -360,6 +370,7 @@ def _render_request(
     premise: tuple[str, Claim | None],
     out: Rendered,
     reason: Claim | None = None,
+    note: Claim | None = None,
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
@@ -373,6 +384,7 @@ def _render_request(
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
+
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -397,7 +409,12 @@ def _render_request(
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
         crit = []
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
-    return frame.format(**fields)
+    text = frame.format(**fields)
+    if note is not None:
+        # The author's own FIXME, left out of scope: what a maintainer adds under an ask.
+        said = r.claim(NOTES, note, "note", out)
+        text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
+    return text
 
 
 def _who(r: Renderer, ctx: FileContext, fn: str, focus: str) -> str:
@@ -473,7 +490,7 @@ def render_plan(
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
-    user = _render_request(r, plan, style, crit, premise, out, reason)
+    user = _render_request(r, plan, style, crit, premise, out, reason, _note(r, plan, pool))
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
         return None

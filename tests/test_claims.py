@@ -674,3 +674,26 @@ def test_several_signals_are_not_said_one_at_a_time(indexes: Indexes) -> None:
         ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "wait_for_stop"
     ]
     assert not any("return once `tokio::signal::ctrl_c` fires" in u for u in users)
+
+
+def test_a_fixme_is_quoted_as_the_authors_and_a_numbered_or_plain_comment_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    notes = kinds(claims(ctx, "keep_serving"), "note")
+    assert [(c.get("tag"), c.get("note")) for c in notes] == [
+        ("FIXME", "a server that keeps returning should be given up on")
+    ]
+    users = [
+        ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "keep_serving"
+    ]
+    assert any("“a server that keeps returning should be given up on”" in u for u in users)
+
+
+def test_expect_before_a_question_mark_is_not_the_call_whose_error_goes_up(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    (prop,) = kinds(claims(ctx, "open_then_serve"), "propagate")
+    assert "expect" not in prop.get("calls") and "probe" in prop.get("calls")
+    assert prop.has("in-loop")

@@ -151,6 +151,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "handle_var",
             "guard",
             "rerun",
+            "over",
         ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
@@ -181,6 +182,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "transaction": ("work in one database transaction", ("begin", "commit"), ()),
     "doc": ("the author's doc comment", ("summary",), ()),
+    "note": ("the author's FIXME or TODO comment in the body", ("tag", "note"), ()),
     "doc_partial": (
         "a doc comment that names only some of the database actions the code performs",
         ("summary", "verbs", "tables"),
@@ -348,7 +350,7 @@ def make(
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
     from .data import data_claims
-    from .docs import doc_claims
+    from .docs import doc_claims, note_claims
     from .failures import failure_claims
     from .implications import implication_claims
     from .retry import retry_claims
@@ -366,6 +368,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         data_claims,
         retry_claims,
         doc_claims,
+        note_claims,
     ):
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.

@@ -8,11 +8,12 @@ action verb the doc names is one the code performs.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .core import LIST_SEP, Claim, FileContext, make
 
-__all__ = ["doc_claims"]
+__all__ = ["doc_claims", "note_claims"]
 
 # Doc wording -> the SQL verb it stands for.
 _DOC_VERBS = {
@@ -97,3 +98,43 @@ def _doc_partial(
     }
     proof = [ctx.proof(Src(start, f.item.keyword_start, text))] + [ctx.proof(q.src) for q in own]
     return [make("doc_partial", f.name, slots, proof)]
+
+
+# A comment the author left as a marker of unfinished work: `// FIXME: ...`, `// TODO: ...`.
+_NOTE = re.compile(r"//\s*(FIXME|TODO)(?:\([^)]*\))?\s*:?\s*(.+)")
+
+
+def note_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    """The author's FIXME and TODO comments in a fn's body, quoted as written (one line each):
+    a request may leave them out of scope; nothing else is said about them."""
+    from ..facts import Src
+
+    f = ctx.facts[idx]
+    scan = ctx.fs.scan
+    body = f.item.body_start
+    if body is None:
+        return []
+    out: list[Claim] = []
+    for k in range(bisect.bisect_left(scan.starts, body), len(scan.texts)):
+        start = scan.starts[k]
+        if start >= f.item.end:
+            break
+        if scan.codes[k] != "c":
+            continue
+        m = _NOTE.match(scan.texts[k])
+        if m is None:
+            continue
+        note = m.group(2).strip().rstrip(".")
+        # One line, a few words, no code or numbers of its own: quotable as the author's words.
+        if "\n" in note or not 3 <= len(note.split()) <= 14 or re.search(r"[`{}\d]", note):
+            continue
+        text = scan.texts[k]
+        out.append(
+            make(
+                "note",
+                f.name,
+                {"tag": m.group(1), "note": note},
+                [ctx.proof(Src(start, start + len(text), text))],
+            )
+        )
+    return out

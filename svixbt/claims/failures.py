@@ -14,6 +14,7 @@ from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop, skipped_by_continu
 __all__ = ["failure_claims", "scrutinee_call"]
 
 _CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
+_PANICS = frozenset({"expect", "unwrap"})
 _CALL = re.compile(r"((?:[A-Za-z_]\w*::)*[a-z_]\w*)\s*\(")
 
 
@@ -288,7 +289,13 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
     if not qs:
         return []
     # `x.map_err(..)?` propagates the error of the call it wraps, not of `map_err`.
-    calls = [c for c in f.calls if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS]
+    # `x.expect(..)?` panics when `x` fails and propagates the value inside: `expect` is not
+    # the call whose error goes up.
+    calls = [
+        c
+        for c in f.calls
+        if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS | _PANICS
+    ]
     # A method reads best as the call it is (`commit()`); a fn by its path.
     names = list(
         dict.fromkeys(

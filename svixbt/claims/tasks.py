@@ -187,6 +187,10 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
+            # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
+            over = re.fullmatch(r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", sp.repeated)
+            if over:
+                slots["over"] = over.group(1)
             if sp.repeated.startswith("."):
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
         if any(

@@ -24,6 +24,7 @@ __all__ = [
     "PREMISE",
     "BARE_FRAMES",
     "SCENARIOS",
+    "NOTES",
 ]
 
 STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
@@ -538,6 +539,14 @@ PREMISE: tuple[Row, ...] = (
        "When its check finds {cond:cond}, it should finish with {drain} and leave its loop.",
        when="first", unless="until"),
     _r("spawn",
+       "Each element of {over} should get its own {mech} task that awaits {rerun} and, whenever that returns, logs at {levels} level, sleeps {sleep_dur} and calls it again.",
+       "Give every element of {over} a {mech} task of its own; in it, call {rerun} in a loop, and when it returns, log at {levels} level and wait {sleep_dur} before the next call.",
+       when="repeated reruns sleep", unless="guarded conditional", needs="over rerun levels sleep_dur"),
+    _r("spawn",
+       "It should hand each element of {over} to its own {mech} task.",
+       "Run the work for every element of {over} on a separate {mech} task.",
+       when="repeated", unless="guarded conditional", needs="over"),
+    _r("spawn",
        "It should hand each element of {repeated} to its own {mech} task.",
        "Run the work for every element of {repeated} on a separate {mech} task.",
        when="repeated", unless="guarded conditional"),
@@ -993,7 +1002,7 @@ CRITERIA: tuple[Row, ...] = (
        when="err-arm in-arm", unless="guarded before-loop in-loop", needs="message"),
     _r("log",
        "log {message:quote} at {level} level on every round of the loop",
-       "a line at {level} level each time round the loop, not only after a failure",
+       "a line at {level} level each time round the loop",
        when="in-loop", unless="guarded in-arm", needs="message"),
     _r("log",
        "log {message:quote} when the loop ends",
@@ -1106,6 +1115,12 @@ SCENARIOS: tuple[Row, ...] = (
        "a failed {call:or} should cost one iteration, and the rest of the run should go on",
        when="continues logs", any_guard=True, unless="one-of-several"),
     _r("spawn",
+       "when one of them stops, {rerun} should be started again after {sleep_dur} on its own task, without touching the others",
+       when="repeated reruns sleep", unless="guarded conditional", needs="rerun sleep_dur"),
+    _r("spawn",
+       "one slow {runs} should not hold up the others, so each element of {over} gets a task of its own",
+       when="repeated", unless="guarded conditional", needs="over runs"),
+    _r("spawn",
        "one slow {runs} should not hold up the others, so each element of {repeated} gets a task of its own",
        when="repeated", unless="guarded conditional", needs="runs"),
     _r("spawn",
@@ -1156,6 +1171,16 @@ SCENARIOS: tuple[Row, ...] = (
     _r("timing",
        "when a pass that did something is slow, its log line should say how long it took",
        when="guarded", needs="field"),
+)
+# fmt: on
+
+# The author's FIXME or TODO in the subject, said as out of scope: the code keeps it.
+# fmt: off
+NOTES: tuple[Row, ...] = (
+    _r("note",
+       "The {tag} in there, “{note}”, is out of scope here.",
+       "Leave the {tag} (“{note}”) for a follow-up; this change does not address it.",
+       "Not part of this: the {tag} that says “{note}”."),
 )
 # fmt: on
 

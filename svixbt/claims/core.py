@@ -268,7 +268,6 @@ class FileContext:
     facts: dict[int, ItemFacts]
     crate_prefix: str = ""  # how other files' display paths start (`svix-server/`)
     _fn_defs: dict[int, FnDef | None] = field(default_factory=dict, repr=False)
-    _local_fns: dict[str, ItemFacts] | None = field(default=None, repr=False, compare=False)
     _fns_by_name: dict[str, list[ItemFacts]] | None = field(default=None, repr=False, compare=False)
 
     def proof(self, src: Src) -> Proof:
@@ -303,8 +302,10 @@ class FileContext:
         return self.crate_prefix + self.index.rel[file]
 
     def fns_named(self, name: str) -> list[ItemFacts]:
-        """Every fn of this file called ``name``: free fns and methods alike."""
+        """Every fn of this file called ``name``: free fns and methods alike, in file order."""
         if self._fns_by_name is None:
+            # Built on first use: every call of every item asks, and a walk per question made
+            # the claims of a file quadratic in its item count.
             self._fns_by_name = {}
             for f in self.facts.values():
                 if f.kind == "fn":
@@ -313,14 +314,7 @@ class FileContext:
 
     def local_fn(self, name: str) -> ItemFacts | None:
         """Facts of the file-level fn called ``name`` in this file (the first, if several)."""
-        if self._local_fns is None:
-            # Built on first use: every call of every item asks, and a walk per question made
-            # the claims of a file quadratic in its item count.
-            self._local_fns = {}
-            for f in self.facts.values():
-                if f.kind == "fn" and f.item.parent is None:
-                    self._local_fns.setdefault(f.name, f)
-        return self._local_fns.get(name)
+        return next((f for f in self.fns_named(name) if f.item.parent is None), None)
 
 
 def make(

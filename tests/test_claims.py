@@ -697,3 +697,16 @@ def test_expect_before_a_question_mark_is_not_the_call_whose_error_goes_up(
     (prop,) = kinds(claims(ctx, "open_then_serve"), "propagate")
     assert "expect" not in prop.get("calls") and "probe" in prop.get("calls")
     assert prop.has("in-loop")
+
+
+def test_a_let_else_at_the_top_is_an_early_return_not_a_condition_around_the_spawn(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    (spawn,) = kinds(claims(ctx, "notify"), "spawn")
+    assert spawn.has("early-guard", "after-checks", "detached")
+    said = " ".join(thinks_about(ctx, "notify"))
+    assert "returns at the top unless `let Some(url) = &self.url` matches" in said
+    # Twin: `if let Some(sink) = sink { tokio::spawn(..) }` wraps the spawn itself.
+    (twin,) = kinds(claims(ctx_of(indexes, "supervise.rs"), "kick_off"), "spawn")
+    assert twin.has("guarded") and not twin.has("early-guard")

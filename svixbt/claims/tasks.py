@@ -203,6 +203,15 @@ def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         elif conds:
             slots["guard"] = codes(*conds)
             flags.add("guarded")
+            # `let Some(url) = &self.url else { return Ok(()) };` at the top: the fn leaves
+            # before anything else when it does not match; nothing wraps the spawn itself.
+            early = {
+                r.head if r.head.startswith("let ") else "let " + r.head
+                for r in f.flow.regions
+                if r.kind == "let-else" and f.own(r.id)
+            }
+            if len(conds) == 1 and conds[0] in early:
+                flags.add("early-guard")
         if sp.handle == "dropped":
             flags.add("detached")
         elif sp.handle.startswith("bound:"):

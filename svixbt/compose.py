@@ -426,10 +426,10 @@ def _who(r: Renderer, ctx: FileContext, fn: str, focus: str) -> str:
     record (a path in every request read as a form filled in)."""
     forms = [f"`{fn}` in `{ctx.display}`", f"`{fn}`"]
     comp = component_of(fn, ctx.display)
-    if comp is not None:
-        forms += [
-            f"{comp.phrase()} (`{fn}`)" if comp.origin == "fn" else f"`{fn}` in {comp.phrase()}"
-        ] * 2
+    if comp is not None and comp.origin == "fn":
+        forms += [f"{comp.phrase()} (`{fn}`)", f"`{fn}` ({comp.phrase()})"]
+    elif comp is not None:
+        forms += [f"`{fn}` in {comp.phrase()}", f"`{fn}` ({comp.phrase()})"]
     return r.choose(forms, f"who|{focus}")
 
 
@@ -527,6 +527,9 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             & (callees | set(plan.items)) - {plan.subject, -1}
         )
         extra += _deeper_named(ctx, trace.claims, set(extra) | callees, set(plan.items))
+        extra += [
+            i for i in _waiting_callees(ctx, trace.claims) if i not in extra and i not in plan.items
+        ]
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
         ex = Example(
@@ -620,6 +623,24 @@ def _deeper_named(
                     continue
                 if any(i in _callees(ctx, n) for n in near):
                     out.append(i)
+    return out
+
+
+def _waiting_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
+    """Same-file callees a said claim leaves the waiting to (`Retry::run`): a request that
+    defers to one needs its code in the block."""
+    out: list[int] = []
+    for c in said:
+        if c.kind != "callee_waits" or c.get("callee_file"):
+            continue
+        owner, _, name = c.get("callee").rpartition("::")
+        for f in ctx.fns_named(name):
+            parent = ctx.fs.items[f.item.parent].name if f.item.parent is not None else ""
+            # `Retry<'a, Re>`, `CacheBehavior for MemoryCache`: the type, without generics.
+            m = re.match(r"[\w:]+", parent.rpartition(" for ")[2]) if parent else None
+            if (not owner and not parent) or (owner and m is not None and m.group(0) == owner):
+                out.append(f.index)
+                break
     return out
 
 

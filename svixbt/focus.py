@@ -256,8 +256,8 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("retry-math", "helper",
              _any(_kinds("jitter"), _kinds("at_least"), _kinds("clamp")),
              ("at_least", "clamp", "jitter", "err_arm", "runs_in"), 8),
-    FocusDef("gate", "helper", _kinds("gate"),
-             ("gate", "local_timeout", "sql", "doc_partial", "on_path", "propagate"), 5),
+    # No "gate" focus (a statement behind a caller's flag): blind reads scored it off topic,
+    # a feature switch, not background-task work; its claims still reach the sql-batch focus.
     # Failure handling on a task's path: a call whose error is caught and logged here.
     FocusDef("helper-failures", "helper", _kinds("err_arm", when="logs awaited"),
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),

@@ -89,7 +89,6 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("{fn}: walk the delay schedule and keep going on errors",),
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": ("Background job in {file}", "Put the whole of {file} together"),
-    "gate": ("{fn}: make one step optional", "Switch for part of {fn}"),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
         "{fn}: hand database errors to the loop",
@@ -202,10 +201,6 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Write {file} as one background job: the loop and its helpers.",
         "Implement {file} end to end.",
     ),
-    "gate": (
-        "{who} should do part of its work only when the caller asks for it.",
-        "Put one of the statements in {who} behind a flag.",
-    ),
     "helper-failures": (
         "{who} should deal with a failed side step itself, so its caller can go on.",
         ("Go over which failures {who} absorbs and which it hands up.", "propagate"),
@@ -299,7 +294,6 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Shutdown has to start somewhere.",
     ),
     "module": ("It is easier to review as one piece.", "The pieces only make sense together."),
-    "gate": ("That step is not always needed.", "The caller knows whether that step is needed."),
     "helper-failures": (
         "What this helper does with an error should be a decision, not an accident.",
         "A side step that fails should not take the whole run with it.",
@@ -387,7 +381,6 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("one failed step must not end the whole schedule",),
     "signals": ("a stop signal must start a graceful shutdown",),
     "module": ("the whole job must be reviewable as one piece",),
-    "gate": ("whether its optional statement runs is the caller's decision, not this function's",),
     "helper-failures": ("a failing side step must not fail the whole run",),
     "error-path": (
         "every failure must reach the loop that handles it, not be swallowed on the way",
@@ -425,7 +418,6 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "schedule-walk": ("drive {fn} from its schedule of delays",),
     "signals": ("gather the signal handling of the server in {fn}",),
     "module": ("restructure {file} around its loop",),
-    "gate": ("put the optional statement in {fn} behind a parameter",),
     "helper-failures": ("make {fn} say which failures it absorbs and which it returns",),
     "error-path": ("leave the error handling of {fn} to its caller",),
 }
@@ -1059,7 +1051,7 @@ SCENARIOS: tuple[Row, ...] = (
     # when the code shows what the failing call talks to (claims/deps.py).
     _r("steady_error",
        "if {dep} is unreachable for a while, {call} will fail pass after pass; each failure should cost one log line at {level} level and a pause of {dur}, and the job should carry on by itself once {dep} is back",
-       "when {dep} goes away for a few minutes, the job should ride it out: log each failed {call} and try again every {dur}, with no limit on attempts",
+       "when {dep} goes away for a few minutes, the job should ride it out: log each failed {call} and try again {dur} after it, with no limit on attempts",
        ),
     _r("err_arm",
        "when {dep} has a bad moment, {call:or} fails; that should cost one pass and a log line, not the loop",
@@ -1073,7 +1065,7 @@ SCENARIOS: tuple[Row, ...] = (
        "once shutdown starts, no new pass of {work} should begin, but one that is under way should be allowed to finish",
        when="loop-check", unless="wait"),
     _r("steady_error",
-       "if {call} keeps failing for a while, the job should log each failure and try again every {dur}, not die and not spin",
+       "if {call} keeps failing for a while, the job should log each failure and wait {dur} before the next try, not die and not spin",
        "a stretch of {call} errors should cost one log line and a pause of {dur} per attempt, with the job still up afterwards",
        ),
     _r("idle_latency",

@@ -1039,10 +1039,6 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "{file} is one background job, and the pieces only make sense together.",
         "The whole of {file} is worth reading as a unit: a task loop and the helpers it leans on.",
     ),
-    "gate": (
-        "Part of what {fn} does is optional, and a flag decides it.",
-        "{fn} carries a switch: one of its statements runs only when the caller asks for it.",
-    ),
     "helper-failures": (
         "{fn} sits on the background path, so what it does with an error decides what its caller sees.",
         "The question in {fn} is which failures it swallows and logs, and which it passes up.",

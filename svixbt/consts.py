@@ -49,7 +49,31 @@ def _file_consts(fs: FileScan) -> dict[str, float]:
                 v = eval_number(toks, out)
             if v is not None:
                 out.setdefault(t[i + 1], v)
+    _duration_fns(fs, out)
     return out
+
+
+def _duration_fns(fs: FileScan, out: dict[str, float]) -> None:
+    """`const fn wait_duration() -> Duration { Duration::from_millis(200) }`: a fn with no
+    parameters whose whole body is one duration is that duration, keyed `wait_duration()`."""
+    t, c, match = fs.scan.texts, fs.scan.codes, fs.scan.match
+    for i in range(len(t) - 6):
+        if t[i] != "fn" or c[i + 1] != "n" or t[i + 2 : i + 5] != ["(", ")", "->"]:
+            continue
+        j = i + 5
+        while j < len(t) and t[j] not in ("{", ";"):
+            j += 1
+        if j >= len(t) or t[j] != "{" or "Duration" not in t[i + 5 : j]:
+            continue
+        close = match[j]
+        if close <= j:
+            continue
+        toks = [
+            x for x, cc in zip(t[j + 1 : close], c[j + 1 : close], strict=True) if cc not in "cdi"
+        ]
+        v = duration_seconds(toks, out)
+        if v is not None:
+            out.setdefault(t[i + 1] + "()", v)
 
 
 def read_consts(fs: FileScan, r: TokenReader, f: ItemFacts, consts: dict[str, float]) -> None:

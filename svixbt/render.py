@@ -66,6 +66,7 @@ CODE_SLOTS = frozenset(
         "runs",
         "repeated",
         "rerun",
+        "then",
         "over",
         "next_call",
         "ways",

@@ -133,6 +133,9 @@ def duration_seconds(
         return None if inner is None else inner * unit
     if len(toks) == 1 and consts and toks[0] in consts:
         return consts[toks[0]]
+    # A call of a fn that only returns a duration (`wait_duration()`, see consts).
+    if len(toks) == 3 and toks[1:] == ["(", ")"] and consts and toks[0] + "()" in consts:
+        return consts[toks[0] + "()"]
     return None
 
 

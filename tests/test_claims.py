@@ -670,6 +670,12 @@ def test_several_signals_are_not_said_one_at_a_time(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "restart.rs")
     sigs = kinds(claims(ctx, "wait_for_stop"), "signal")
     assert len(sigs) == 2 and all(c.has("several") for c in sigs)
+    # What the select waited for: the call right after it.
+    (sel,) = kinds(claims(ctx, "wait_for_stop"), "select")
+    assert sel.get("then") == "stop_all()"
+    # A select inside a loop goes round again: no call "after" it.
+    looped = kinds(claims(ctx_of(indexes, "nap.rs"), "racing_compactor"), "select")
+    assert looped and all(not c.get("then") for c in looped)
     users = [
         ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "wait_for_stop"
     ]
@@ -710,3 +716,11 @@ def test_a_let_else_at_the_top_is_an_early_return_not_a_condition_around_the_spa
     # Twin: `if let Some(sink) = sink { tokio::spawn(..) }` wraps the spawn itself.
     (twin,) = kinds(claims(ctx_of(indexes, "supervise.rs"), "kick_off"), "spawn")
     assert twin.has("guarded") and not twin.has("early-guard")
+
+
+def test_a_sleep_on_a_fn_that_only_returns_a_duration_has_that_duration(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "restart.rs")
+    (sleep,) = kinds(claims(ctx, "tick_slowly"), "sleep")
+    assert (sleep.get("arg"), sleep.get("dur")) == ("pause()", "250 milliseconds")

@@ -161,7 +161,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("guard", "else_call"),
     ),
     "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg")),
-    "select": ("futures raced in a select", ("count", "futures", "select"), ()),
+    "select": ("futures raced in a select", ("count", "futures", "select"), ("then",)),
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),

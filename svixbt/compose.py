@@ -379,12 +379,22 @@ def _render_request(
         # "Refactor: X. Write Y." asks for new code right after saying the code exists.
         asks = [a for a in asks if not _WRITES.match(a)] or asks
     ask = _cap(r.plain(asks, "ask", out))
-    if premise[0].startswith("It ") and r.choose(("subject", "ask"), f"lead|{f}") == "subject":
-        # "X should …" says the requirement with its subject; a stock ask in front of it read
-        # as a form's first line (blind reads counted five of one shape in a file).
-        ask = _cap(r.context["who"]) + premise[0][2:]
-    elif premise[0]:
-        ask = f"{ask} {premise[0]}"
+    if premise[0]:
+        # The requirement says itself, with its subject: a stock ask in front of it ("Go over
+        # what X does when one of its steps errors.") read as a form's first line, and as the
+        # same point said twice (blind reads counted five of one shape in a file).
+        who = r.context["who"]
+        if premise[0].startswith("It "):
+            ask = _cap(who) + premise[0][2:]
+        elif premise[0].startswith("Its "):
+            ask = f"In {who}, its {premise[0][4:]}"
+        else:
+            lead = (
+                premise[0]
+                if premise[0].startswith("`")
+                else premise[0][:1].lower() + premise[0][1:]
+            )
+            ask = f"In {who}, {lead}"
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)

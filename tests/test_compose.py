@@ -79,8 +79,8 @@ def test_requests_carry_acceptance_criteria() -> None:
             # Without a list, the premise sentence (what the code should do) is the request.
             # An imperative premise ("Drive it from an interval of 2 seconds") is one too.
             alone = re.search(r"\b(?:should|must|may|need)\b", ex.user) or re.search(
-                r"(?:\. |, )(?:[Dd]rive|[Ss]tart|[Ww]ait|[Rr]ace|[Pp]ut|[Kk]eep|[Ll]et|[Rr]etry|[Ll]og"
-                r"|[Tt]ake|[Hh]and|[Cc]ap|[Rr]un|[Ss]top) ",
+                r"(?i)(?:\. |, )(?:drive|start|wait|race|put|keep|let|retry|log"
+                r"|take|hand|cap|run|stop) ",
                 ex.user,
             )
             assert bullets or inline or alone, ex.user

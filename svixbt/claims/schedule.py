@@ -267,11 +267,6 @@ def _sleep_claim(
     if skipped_by_continue(f, w.region, w.src.start, conds):
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
-    # A sleep in `while let Err(e) = call.await { .. }` runs only after that call failed: a
-    # pause between retries, not between passes (the loop's head is its error branch).
-    retrying = f.flow.loop_of(w.region)
-    if not arm and retrying is not None and retrying.head.startswith("let Err("):
-        arm = retrying.head
     if via:
         slots["via"] = via
         flags.add("via-helper")

@@ -77,6 +77,13 @@ def guard_of(
         if r.kind in ("if", "else") and r.after:
             # `else if c` / `else`: every earlier condition of the chain was false.
             found += [(pos, 0, NOT + c) for c in r.after]
+    if not arm:
+        # `while let Err(e) = call.await { .. }`: its body runs only after that call failed,
+        # an error branch like a `match` arm on `Err(e)` (a sleep there is a pause between
+        # retries, not between passes).
+        inner = f.flow.loop_of(rid)
+        if inner is not None and inner.id != stop and inner.head.startswith("let Err("):
+            arm = inner.head
     found.sort(key=lambda x: (x[0], x[1]))
     return [c for _, _, c in found], arm, negated
 

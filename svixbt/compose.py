@@ -342,7 +342,10 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
     for c in ordered:
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
-        if c is premise and c.kind in _RESTATES and not c.get("dep"):
+        # A detached task that logs its own failures gives a reason the premise does not say
+        # (what its caller sees when the work fails).
+        own = c.kind == "spawn" and {"detached", "logs-failures"} <= c.flags
+        if c is premise and c.kind in _RESTATES and not c.get("dep") and not own:
             continue
         probe = Rendered("")
         if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):

@@ -724,3 +724,15 @@ def test_a_sleep_on_a_fn_that_only_returns_a_duration_has_that_duration(
     ctx = ctx_of(indexes, "restart.rs")
     (sleep,) = kinds(claims(ctx, "tick_slowly"), "sleep")
     assert (sleep.get("arg"), sleep.get("dur")) == ("pause()", "250 milliseconds")
+
+
+def test_a_detached_task_that_logs_its_failures_gives_the_request_its_reason(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "supervise.rs")
+    (spawn,) = kinds(claims(ctx, "kick_off"), "spawn")
+    assert spawn.has("detached", "logs-failures")
+    users = [ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "kick_off"]
+    assert any("never turn into an error for whoever called `kick_off`" in u for u in users) or any(
+        "the caller of `kick_off` should not hear about it" in u for u in users
+    )

@@ -736,3 +736,21 @@ def test_a_detached_task_that_logs_its_failures_gives_the_request_its_reason(
     assert any("never turn into an error for whoever called `kick_off`" in u for u in users) or any(
         "the caller of `kick_off` should not hear about it" in u for u in users
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "error"),
+    [
+        ("Err(e)", True),
+        ("let Err(e)", True),
+        ("Ok(Err(_)) | Err(_)", True),  # a timed call failed, or the timeout fired
+        ("Ok(Ok(conn)) | Err(_)", False),
+        ("Ok(None)", False),
+    ],
+)
+def test_an_arm_is_an_error_arm_only_when_every_alternative_is_an_error(
+    pattern: str, error: bool
+) -> None:
+    from svixbt.claims.shape import is_error_arm
+
+    assert is_error_arm(pattern) is error

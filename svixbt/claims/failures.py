@@ -9,7 +9,15 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
 from .deps import dependency_of
-from .shape import SHUTDOWN_WORD, codes, guard_of, main_loop, skipped_by_continue, skips
+from .shape import (
+    SHUTDOWN_WORD,
+    codes,
+    guard_of,
+    is_error_arm,
+    main_loop,
+    skipped_by_continue,
+    skips,
+)
 
 __all__ = ["failure_claims", "scrutinee_call"]
 
@@ -103,7 +111,7 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         if arm:
             slots["arm"] = arm
             flags.add("in-arm")
-            if arm.startswith("Err"):
+            if is_error_arm(arm):
                 flags.add("err-arm")
         if not conds and not arm and place == "before-loop":
             flags.add("once")

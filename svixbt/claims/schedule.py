@@ -14,6 +14,7 @@ from .shape import (
     SHUTDOWN_WORD,
     codes,
     guard_of,
+    is_error_arm,
     main_loop,
     skipped_by_continue,
 )
@@ -291,7 +292,7 @@ def _sleep_claim(
     if arm:
         slots["arm"] = arm
         flags.add("in-arm")
-        if arm.startswith(("Err", "let Err(")):
+        if is_error_arm(arm):
             flags.add("err-arm")
     _sleep_wrapping(f, w, slots, flags)
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.

@@ -161,3 +161,12 @@ def skipped_by_continue(f: ItemFacts, rid: int, at: int, said: Sequence[str] = (
         if depth >= 2:
             return True
     return False
+
+
+def is_error_arm(pattern: str) -> bool:
+    """`Err(e)`, `let Err(e)`, or alternatives that are all errors (`Ok(Err(_)) | Err(_)`: a
+    timed call whose inner call failed, or the timeout itself)."""
+    if pattern.startswith(("Err", "let Err(")):
+        return True
+    alts = [a.strip() for a in pattern.split("|")]
+    return len(alts) > 1 and all(re.match(r"(?:Ok\()?Err\(", a) for a in alts)

@@ -474,6 +474,9 @@ def render_plan(
         return None  # a focus whose own claim cannot be said has nothing to be about
     premise = _premise(r, plan, out)
     style = _style(seed, key, plan.focus)
+    if style == "refactor" and not _options(REFACTORS[plan.focus], plan):
+        # No move the code shows for this focus: asked as an internal request instead.
+        style = "internal-request"
     # Said inline, two asks read as a sentence; more read as a list pasted into prose.
     most = 2 if style == "internal-request" else MAX_CRITERIA
     limit = MAX_REQUEST_CODE

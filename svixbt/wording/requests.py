@@ -387,38 +387,38 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
 }
 
+# A refactor names a change whose end state is the code as it is: a move or a split the code
+# shows (a check hoisted before the loop, errors kept inside it). "Make X explicit" asks for
+# nothing the answer changes (blind reads 17-20), so a focus without a real move gets no refactor
+# style at all (an empty entry).
 REFACTORS: dict[str, tuple[Option, ...]] = {
-    "cadence": (
-        "move the pacing decision of {fn} next to the result of each pass",
-        "make the pacing of {fn} explicit",
-    ),
-    "shutdown": ("make the way {fn} reacts to a shutdown explicit",),
+    "cadence": ("move the pacing decision of {fn} next to the result of each pass",),
+    "shutdown": (),
     "failure": (
         (
             "keep errors inside the loop of {fn} instead of returning them",
             "err_arm:keeps-looping err_arm:continues",
         ),
-        ("make the retry-or-give-up rule in {fn} explicit", "redo"),
     ),
-    "concurrency": ("make the task boundaries around {fn} explicit",),
-    "retry": ("make the retry behaviour of {fn} explicit",),
+    "concurrency": (),
+    "retry": (),
     "batching": ("make the batch size of {fn} a single constant that drives the work",),
-    "timeouts": ("put every wait in {fn} under an explicit deadline",),
+    "timeouts": ("put every wait in {fn} under a deadline",),
     "startup": ("separate the one-off checks of {fn} from its loop",),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
-    "observability": ("make the conditions of the log lines in {fn} explicit",),
+    "observability": (),
     "timing": ("measure each pass of {fn} where it is logged",),
-    "first-pass": ("make the first pass of {fn} start without a wait",),
-    "polling": ("make every exit of the loop in {fn} explicit",),
+    "first-pass": (),
+    "polling": (),
     "retry-loop": ("route the retries of {fn} through one schedule",),
-    "exits": ("make the ways out of the loop in {fn} explicit",),
-    "task": ("make the async mechanics of {fn} explicit",),
+    "exits": (),
+    "task": (),
     "sql-batch": ("bound every statement in {fn} by the batch size",),
     "retry-math": ("keep the retry-delay arithmetic in {fn}",),
     "schedule-walk": ("drive {fn} from its schedule of delays",),
     "signals": ("gather the signal handling of the server in {fn}",),
     "module": ("restructure {file} around its loop",),
-    "helper-failures": ("make {fn} say which failures it absorbs and which it returns",),
+    "helper-failures": (),
     "error-path": ("leave the error handling of {fn} to its caller",),
 }
 

@@ -214,7 +214,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
 
 WHY: dict[str, tuple[Option, ...]] = {
     "cadence": (
-        "Came up while reviewing the background workers.",
+        "Came up while reviewing how our loops are paced.",
         "The pacing of this job should be a deliberate choice.",
     ),
     "shutdown": (
@@ -310,7 +310,7 @@ WHY: dict[str, tuple[Option, ...]] = {
 # Incident follow-ups: the action item, said as what must hold from now on.
 SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "cadence": (
-        "the job has to pace itself, not run flat out or sit idle",
+        "the loop has to pace itself, not run flat out or sit idle",
         ("after a full batch the next pass should start without waiting", "adaptive"),
     ),
     "shutdown": (

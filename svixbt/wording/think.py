@@ -1044,7 +1044,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The whole of {file} is worth reading as a unit: a task loop and the helpers it leans on.",
     ),
     "helper-failures": (
-        "{fn} sits on the background path, so what it does with an error decides what its caller sees.",
+        "What {fn} does with an error decides what its caller sees.",
         "The question in {fn} is which failures it swallows and logs, and which it passes up.",
     ),
     "error-path": (

@@ -313,6 +313,10 @@ _SCENARIO_FIRST = (
 )
 
 
+# Claim kinds that are not a request's premise but whose situation can be its reason.
+_SCENARIO_ALSO = ("linear_backoff", "select")
+
+
 # Scenario rows of these kinds say again what the premise sentence of the same claim asks
 # ("whoever calls it gets its result straight away" after "do not wait for the spawned task"):
 # as the reason of that request they repeat it, so the reason comes from another claim.
@@ -337,6 +341,8 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
     # premise: the reason must be about what is asked; other claims are about something else.
     implied = [c for c in plan.premise + plan.claims if c.kind in _SCENARIO_FIRST]
     ordered = implied + [c for c in plan.premise if c not in implied]
+    # Then claims whose situation is a reason of its own (a backoff that grows and resets).
+    ordered += [c for c in plan.claims if c.kind in _SCENARIO_ALSO and c not in ordered]
     if plan.focus == "module":
         ordered += [c for c in plan.claims if c not in ordered]
     for c in ordered:

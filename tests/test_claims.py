@@ -510,6 +510,18 @@ def test_a_linear_backoff_is_evaluated_and_its_reset_kept(indexes: Indexes) -> N
     assert lin.get("reset") == "last_miss.elapsed() > Duration::from_secs(30)"
     # A counter nothing increments is a fixed pause, not a backoff.
     assert not kinds(claims(ctx, "flat_reconnect_loop"), "linear_backoff")
+    # The sleep is named once, by the backoff sentence, and the backoff can be a request's
+    # reason: retries slow down to one every 2 seconds at most and a quiet spell resets them.
+    assert lin.get("mech") == "tokio::time::sleep"
+    for p in plan_examples(ctx):
+        if ctx.fs.items[p.subject].name == "reconnect_loop" and kinds(p.claims, "linear_backoff"):
+            assert not kinds(p.claims, "sleep"), p.focus
+    users = " ".join(
+        ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "reconnect_loop"
+    )
+    assert "to at most one every 2 seconds" in users or "`tokio::time::sleep`" in " ".join(
+        thinks_about(ctx, "reconnect_loop")
+    )
 
 
 def test_join_next_over_endless_tasks_means_a_panic(indexes: Indexes) -> None:

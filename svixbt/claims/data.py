@@ -175,7 +175,10 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["cond"] = conds[0].head
         else:
             continue  # passed on, never compared: nothing to say about batches
-        out.append(make("batch", f.name, slots, proof))
+        # A fn of the crate handed the size (`clean_expired_messages(pool, BATCH_SIZE, ..)`),
+        # not a query builder's `limit(..)`: a request can name it as the one that does a batch.
+        flags = {"to-fn"} if calls[0].kind == "fn" else set()
+        out.append(make("batch", f.name, slots, proof, flags))
     return out
 
 

@@ -1044,6 +1044,15 @@ CRITERIA: tuple[Row, ...] = (
 # code failed before). A clause without its full stop; it stands in for the focus's stock reason.
 # fmt: off
 SCENARIOS: tuple[Row, ...] = (
+    _r("batch",
+       "however large the backlog, each {callee} call should be handed a limit of {value}, never the whole of it",
+       when="to-fn"),
+    _r("linear_backoff",
+       "a run of failures should slow the retries down step by step, to at most one every {cap}, and a quiet spell should put it back to retrying at once",
+       when="resets"),
+    _r("select",
+       "whichever of {futures} comes first, the process should end up in {then}",
+       when="multi", unless="patterns", needs="then"),
     _r("redo",
        "not every error deserves a retry: one kind should be logged at {skip_level} level and dropped at once, and only the other should hold {fn} up for more tries",
        when="skips two-arms"),

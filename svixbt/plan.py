@@ -46,8 +46,9 @@ class Plan:
 
 TOKIO_KINDS = {
     "task": (
-        # What claims mean together, first: a reason that names tokio beats a bare aside.
-        "wait_after_pass",
+        # What a join means for a failure first (a reason that names tokio beats a bare aside);
+        # sleep-versus-interval last: as an aside to a startup or logging example it read as a
+        # stock sentence about something else (blind read 20).
         "join_waits_all",
         "interval",
         "sleep",
@@ -58,6 +59,7 @@ TOKIO_KINDS = {
         "join",
         "callee_waits",
         "runs_in",
+        "wait_after_pass",
     ),
     "helper": ("on_path", "runs_in", "callee_waits"),
 }

@@ -853,7 +853,7 @@ TOKIO: tuple[Row, ...] = (
     _r("sleep",
        "{mech} ({dur}) is an async timer: awaiting it yields, it does not block the thread.",
        "Its pause of {dur} is {mech}, which yields the runtime thread while it runs.",
-       "The {dur} {mech} yields to the runtime instead of blocking a thread.",
+       "The {mech} of {dur} yields to the runtime instead of blocking a thread.",
        needs="dur", any_guard=True),
     _r("interval",
        "Its pacing is a {mech} of {dur}.",

@@ -124,6 +124,16 @@ def note_claims(ctx: FileContext, idx: int) -> list[Claim]:
         m = _NOTE.match(scan.texts[k])
         if m is None:
             continue
+        # A note that goes on in the next `//` line is cut mid-sentence on its own line.
+        nxt = k + 1
+        if (
+            nxt < len(scan.texts)
+            and scan.codes[nxt] == "c"
+            and scan.texts[nxt].startswith("//")
+            and not _NOTE.match(scan.texts[nxt])
+            and scan.line_of(scan.starts[nxt]) == scan.line_of(start) + 1
+        ):
+            continue
         note = m.group(2).strip().rstrip(".")
         # One line, a few words, no code or numbers of its own: quotable as the author's words.
         if "\n" in note or not 3 <= len(note.split()) <= 14 or re.search(r"[`{}\d]", note):

@@ -7,12 +7,12 @@ import re
 
 from ..crate_index import Context
 from ..facts import ItemFacts, Src
-from ..flow import TASK_KINDS, Region
+from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
-from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
-from .shape import codes, guard_of
+from .shape import codes
+from .spawns import main_call, spawn_claims
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -24,7 +24,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if f.flow is None:
         return []
     out: list[Claim] = []
-    out += _spawn_claims(ctx, f)
+    out += spawn_claims(ctx, f)
     out += _join_claims(ctx, f)
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)
@@ -145,180 +145,6 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _main_call(f: ItemFacts, region: Region) -> str:
-    """The call a task or branch exists for: its last awaited call of a plain fn that runs
-    whenever the region does ("" when each such call sits under a condition)."""
-    assert f.flow is not None
-    found = ""
-    # A call in a task spawned inside the region runs there, not in the region's own task.
-    task = region.id if region.kind in TASK_KINDS else f.flow.task_of(region.id).id
-    for c in f.calls:
-        if (
-            c.kind == "fn"
-            and c.awaited
-            and f.flow.inside(c.region, region.id)
-            and f.flow.task_of(c.region).id == task
-            and mechanism(c.full) is None
-            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
-            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
-            and not c.name[:1].isupper()
-            and not f.flow.conditions(c.region, stop=region.id)
-        ):
-            found = c.written
-    return found
-
-
-def _spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    assert f.flow is not None
-    out: list[Claim] = []
-    for sp in f.spawns:
-        if not f.own(sp.at_region):
-            continue
-        reg = f.flow.regions[sp.region]
-        mech = mechanism(sp.mechanism)
-        slots = {"mech": sp.mechanism, "handle": sp.handle.split(":")[0]}
-        flags: set[str] = {reg.kind}
-        runs = _main_call(f, reg)
-        if runs:
-            slots["runs"] = runs
-            call = next(c for c in f.calls if c.written == runs and f.flow.inside(c.region, reg.id))
-            if call.args:
-                slots["args"] = codes(*call.args)
-        if sp.repeated:
-            slots["repeated"] = sp.repeated
-            flags.add("repeated")
-            # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
-            over = re.fullmatch(r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", sp.repeated)
-            if over:
-                slots["over"] = over.group(1)
-            if sp.repeated.startswith("."):
-                flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
-        if any(
-            e.kind == "question" and f.own(e.region) and e.src.end <= sp.src.start for e in f.exits
-        ):
-            flags.add("after-checks")  # an earlier `?` must have passed for it to start
-        conds, _, negated = guard_of(f, sp.at_region, None, sp.src.start)
-        if negated:
-            flags.add("conditional")  # under an `else`: its condition is not said
-        elif conds:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-            # `let Some(url) = &self.url else { return Ok(()) };` at the top: the fn leaves
-            # before anything else when it does not match; nothing wraps the spawn itself.
-            early = {
-                r.head if r.head.startswith("let ") else "let " + r.head
-                for r in f.flow.regions
-                if r.kind == "let-else" and f.own(r.id)
-            }
-            if len(conds) == 1 and conds[0] in early:
-                flags.add("early-guard")
-        if sp.handle == "dropped":
-            flags.add("detached")
-        elif sp.handle.startswith("bound:"):
-            flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
-            slots["handle_var"] = sp.handle.split(":", 1)[1]
-        elif sp.handle in ("awaited", "returned"):
-            flags.add(sp.handle)
-        elif sp.handle == "in-set":
-            flags.add("in-set")  # `set.spawn(..)`: the JoinSet keeps the handle
-            slots["handle_var"] = reg.detail.split(".", 1)[0]
-        inner_loop = any(
-            r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
-            for r in f.flow.regions
-        )
-        if inner_loop:
-            flags.add("loops")
-        # The spawning function loops on its own task too (queue_handler spawns a monitor and
-        # then polls): its caller does not get it back right after the spawn.
-        home = f.flow.task_of(sp.at_region).id
-        if any(r.kind == "loop" and f.flow.task_of(r.id).id == home for r in f.flow.regions):
-            flags.add("spawner-loops")
-        if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
-            flags.add("several-spawns")  # "the task it spawns" would not say which
-        _spawned_waits_and_logs(f, reg, slots, flags)
-        rerun = _rerun(ctx, f, reg)
-        if rerun:
-            slots["rerun"] = rerun
-            flags.add("reruns")
-        # The work each round of a spawned loop does: its method calls on shared state.
-        work = [
-            c.src.text
-            for c in f.calls
-            if c.kind == "method"
-            and f.flow.task_of(c.region).id == reg.id
-            and f.flow.loop_of(c.region) is not None
-            and c.name not in ("tick", "await", "clone")
-            and len(c.src.text) <= 40
-            and "\n" not in c.src.text
-        ]
-        if inner_loop and work:
-            slots["work"] = codes(*list(dict.fromkeys(work))[:3])
-        if mech is not None and mech.role == "blocking":
-            flags.add("blocking")
-        out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
-    return out
-
-
-def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:
-    """The call a spawned loop exists to run again: a statement of its own (`input.run().await;`,
-    its result dropped) straight in the loop body, before every log and wait of that body. Its
-    return is the end of one round, not an error handled: the task starts it over."""
-    assert f.flow is not None
-    t, codes_ = ctx.fs.scan.texts, ctx.fs.scan.codes
-    for c in f.calls:
-        loop = f.flow.loop_of(c.region)
-        if not c.awaited or loop is None or c.region != loop.id:
-            continue
-        if f.flow.task_of(c.region).id != reg.id or mechanism(c.full) is not None:
-            continue
-        end = c.close_tok
-        if t[end + 1 : end + 4] != [".", "await", ";"]:
-            continue
-        k = c.tok
-        while k >= 2 and t[k - 1] in (".", "::") and codes_[k - 2] == "n":
-            k -= 2
-        k -= 1
-        while k >= 0 and codes_[k] == "c":
-            k -= 1
-        if k < 0 or t[k] not in ("{", ";"):
-            continue
-        k += 1
-        while codes_[k] == "c":  # the statement's first token, after any comment on it
-            k += 1
-        start = ctx.fs.scan.starts[k]
-        after = [
-            src.start
-            for src, region in [(x.src, x.region) for x in f.logs]
-            + [(w.src, w.region) for w in f.waits]
-            if f.flow.task_of(region).id == reg.id and f.flow.inside(region, loop.id)
-        ]
-        if after and min(after) > c.src.end:
-            return ctx.fs.scan.text[start : c.src.end]
-    return ""
-
-
-def _spawned_waits_and_logs(
-    f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
-) -> None:
-    """The first interval and sleep the spawned task waits on, and the levels it logs at."""
-    assert f.flow is not None
-    waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
-    for w in waits:
-        if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
-            slots["interval_dur"] = human_duration(w.seconds)
-            flags.add("interval")
-        elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
-            slots["sleep_dur"] = human_duration(w.seconds)
-            flags.add("sleep")
-    logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
-    if logs:
-        slots["level"] = logs[0].level
-        levels = list(dict.fromkeys(lg.level for lg in logs))
-        slots["levels"] = " and ".join(levels)
-        if {"warn", "error"} & set(levels):
-            flags.add("logs-failures")
-
-
 def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -331,7 +157,7 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         mech = mechanism(branches[0].keyword)
         if mech is None:
             continue
-        calls = [c for c in (_main_call(f, b) for b in branches) if c]
+        calls = [c for c in (main_call(f, b) for b in branches) if c]
         start = scan.starts[start_tok]
         end = scan.starts[branches[-1].hi] + 1 if branches[-1].hi < len(scan.starts) else start
         src = Src(start, end, scan.text[start:end])

@@ -1040,7 +1040,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "schedule-walk": ("{fn} walks a fixed schedule of waits, carrying on past failed steps.",),
     "module": (
-        "{file} is one background job, and the pieces only make sense together.",
+        "{file} holds one background job; its loop and the helpers it calls read best side by side.",
         "The whole of {file} is worth reading as a unit: a task loop and the helpers it leans on.",
     ),
     "helper-failures": (

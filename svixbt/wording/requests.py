@@ -293,7 +293,10 @@ WHY: dict[str, tuple[Option, ...]] = {
         "A stop signal is how the process is asked to end.",
         "Shutdown has to start somewhere.",
     ),
-    "module": ("It is easier to review as one piece.", "The loop and its helpers are easier to judge side by side."),
+    "module": (
+        "It is easier to review as one piece.",
+        "The loop and its helpers are easier to judge side by side.",
+    ),
     "helper-failures": (
         "What this helper does with an error should be a decision, not an accident.",
         "A side step that fails should not take the whole run with it.",

@@ -151,6 +151,7 @@ def _criteria(
     said: str = "",
 ) -> list[str]:
     crit: list[str] = []
+    said_stems = _stems(said)
     picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
     kinds: set[str] = set()
     # Arms whose logging is already asked for (by the premise sentence or a criterion).
@@ -199,7 +200,7 @@ def _criteria(
         # The request's reason says this claim already; only a test of it adds something.
         if c == also and not s.lower().startswith("a test"):
             continue
-        if _restates(s, said):
+        if said_stems and _restates(s, said_stems):
             continue  # the premise sentence asked for this in other words
         crit.append(s)
         picked.append((n, c, short, _quotes_expression(probe.fills)))
@@ -220,12 +221,12 @@ def _stems(text: str) -> set[str]:
     return {w[:4].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
-def _restates(criterion: str, said: str) -> bool:
-    """A criterion nearly all of whose words (by their first four letters) the premise sentence
-    already has: "do not wait for the spawned work before returning" after "hand the work to a
-    `tokio::spawn` task ... and return without waiting for it"."""
+def _restates(criterion: str, said: set[str]) -> bool:
+    """A criterion nearly all of whose words (by their first four letters) the premise sentence's
+    ``said`` stems already have: "do not wait for the spawned work before returning" after "hand
+    the work to a `tokio::spawn` task ... and return without waiting for it"."""
     words = _stems(criterion)
-    return bool(said) and len(words) >= 3 and len(words & _stems(said)) >= 0.8 * len(words)
+    return len(words) >= 3 and len(words & said) >= 0.8 * len(words)
 
 
 def _quotes_expression(fills: list[Fill]) -> bool:
@@ -360,7 +361,7 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
 
 
 def _note(r: Renderer, plan: Plan, pool: list[Claim]) -> Claim | None:
-    """A FIXME or TODO of the subject for every other plan of it, each plan its own, so the
+    """The subject's n-th FIXME or TODO for its n-th plan (none once they run out), so the
     same quote does not close every request about one fn."""
     notes = [c for c in pool if c.kind == "note" and c.subject == r.context["fn"]]
     if plan.turn >= len(notes) or plan.focus == "module":
@@ -383,12 +384,13 @@ def _render_request(
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
-    asks = _options(ASKS[f], plan)
-    if style == "refactor":
-        # "Refactor: X. Write Y." asks for new code right after saying the code exists.
-        asks = [a for a in asks if not _WRITES.match(a)] or asks
-    ask = _cap(r.plain(asks, "ask", out))
-    if premise[0]:
+    if not premise[0]:
+        asks = _options(ASKS[f], plan)
+        if style == "refactor":
+            # "Refactor: X. Write Y." asks for new code right after saying the code exists.
+            asks = [a for a in asks if not _WRITES.match(a)] or asks
+        ask = _cap(r.plain(asks, "ask", out))
+    else:
         # The requirement says itself, with its subject: a stock ask in front of it ("Go over
         # what X does when one of its steps errors.") read as a form's first line, and as the
         # same point said twice (blind reads counted five of one shape in a file).
@@ -407,7 +409,6 @@ def _render_request(
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
-
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).

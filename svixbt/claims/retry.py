@@ -9,7 +9,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, Proof, make
-from .shape import codes, main_loop
+from .shape import codes, main_loop, next_call
 
 __all__ = ["retry_claims"]
 
@@ -448,19 +448,8 @@ def _redo_next(
 ) -> None:
     """The call the pass goes on to after the retry loop, however that loop ended: an error an
     arm broke out on reaches it too (kafka's consumer commits a message it dropped as invalid)."""
-    assert f.flow is not None
-    end = ctx.fs.scan.starts[r.hi] if r.hi < len(ctx.fs.scan.starts) else 0
-    after = sorted(
-        (c for c in f.calls if c.region == outer.id and c.src.start > end and c.kind != "macro"),
-        key=lambda c: c.src.start,
-    )
-    if not after or end == 0:
-        return
-    nxt = after[0]
-    # Nothing between may leave the pass: no exit and no `?` before the call.
-    if any(end < e.src.start < nxt.src.start for e in f.exits) or any(
-        end < c.src.start < nxt.src.start and c.propagates for c in f.calls
-    ):
+    nxt = next_call(ctx, f, r, outer.id, lambda c: c.kind != "macro")
+    if nxt is None:
         return
     text = (
         f"{nxt.receiver}.{nxt.src.text}" if nxt.kind == "method" and nxt.receiver else nxt.src.text

@@ -4,11 +4,12 @@ region runs under. Shared by every claim builder."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from ..fact_types import Call
 from ..facts import Exit, ItemFacts
 from ..flow import TASK_KINDS, Region
-from .core import LIST_SEP, NOT
+from .core import LIST_SEP, NOT, FileContext
 
 __all__ = [
     "codes",
@@ -170,3 +171,24 @@ def is_error_arm(pattern: str) -> bool:
         return True
     alts = [a.strip() for a in pattern.split("|")]
     return len(alts) > 1 and all(re.match(r"(?:Ok\()?Err\(", a) for a in alts)
+
+
+def next_call(
+    ctx: FileContext, f: ItemFacts, r: Region, home: int, accept: Callable[[Call], bool]
+) -> Call | None:
+    """The first call ``accept`` takes that is written straight in region ``home`` after region
+    ``r`` ends, when no exit and no `?` lies between: what runs next however ``r`` was left (a
+    retry loop's pass goes on to it; a select of signals was waiting to make it)."""
+    starts = ctx.fs.scan.starts
+    end = starts[r.hi] if r.hi < len(starts) else 0
+    if end == 0:
+        return None
+    after = [c for c in f.calls if c.region == home and c.src.start > end and accept(c)]
+    if not after:
+        return None
+    first = min(after, key=lambda c: c.src.start)
+    if any(end < e.src.start < first.src.start for e in f.exits):
+        return None
+    if any(end < c.src.start < first.src.start and c.propagates for c in f.calls):
+        return None
+    return first

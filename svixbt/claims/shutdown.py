@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from ..fact_types import Call
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of
+from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, next_call
 
 __all__ = ["shutdown_claims"]
 
@@ -109,8 +108,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 sflags.add("else")
             sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
             sproof = [proof]
-            then = _call_after(ctx, f, r)
-            if then is not None and "in-loop" not in flags:
+            # What the select was waiting to do (`start_shut_down()` once a stop signal won).
+            then = None
+            if r.parent is not None and "in-loop" not in flags:
+                then = next_call(ctx, f, r, r.parent, lambda c: c.kind == "fn" and not c.args)
+            if then is not None and len(then.src.text) <= 40:
                 sslots["then"] = then.src.text
                 sproof.append(ctx.proof(then.src))
             out.append(make("select", f.name, sslots, sproof, sflags))
@@ -204,26 +206,3 @@ def _token_call(f: ItemFacts, reg: Region) -> str:
         if c.kind == "fn" and c.close_tok < wrapper.tok and c.close_tok >= wrapper.tok - 3
     ]
     return before[-1].written if before else ""
-
-
-def _call_after(ctx: FileContext, f: ItemFacts, r: Region) -> Call | None:
-    """The first plain call in the select's own block after it (`start_shut_down()` once a
-    stop signal won), when no exit or `?` lies between: what the select was waiting to do."""
-    assert f.flow is not None
-    hi = ctx.fs.scan.starts[r.hi] if r.hi < len(ctx.fs.scan.starts) else 0
-    later = sorted(
-        (
-            c
-            for c in f.calls
-            if c.region == r.parent and c.src.start > hi and c.kind == "fn" and not c.args
-        ),
-        key=lambda c: c.src.start,
-    )
-    if not later or hi == 0 or len(later[0].src.text) > 40:
-        return None
-    first = later[0]
-    if any(hi < e.src.start < first.src.start for e in f.exits):
-        return None
-    if any(hi < c.src.start < first.src.start and c.propagates for c in f.calls):
-        return None
-    return first

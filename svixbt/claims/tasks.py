@@ -71,12 +71,12 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 _WAITS = frozenset(m.path for m in MECHANISMS if m.role in ("sleep", "interval", "timeout"))
+_WAIT_NAMES = frozenset(p.rsplit("::", 1)[1] for p in _WAITS)
 
 
 def _may_wait(fs: FileScan, item: int) -> bool:
     """Whether an item's text names a tokio wait at all, by its own name or a `use` alias."""
-    names = {p.rsplit("::", 1)[1] for p in _WAITS}
-    names |= {alias for alias, path in fs.imports.items() if path in _WAITS}
+    names = _WAIT_NAMES | {alias for alias, path in fs.imports.items() if path in _WAITS}
     it = fs.items[item]
     text = fs.text[it.start : it.end]
     return any(n in text for n in names)

@@ -150,8 +150,7 @@ class Component:
 
 def humanize(ident: str) -> str:
     """`expired_message_cleaner` -> "expired message cleaner"; `MemoryCache` -> "memory cache"."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", ident).lower().split("_")
-    return " ".join(PROPER.get(w, w) for w in words if w)
+    return " ".join(PROPER.get(w, w) for w in _words(ident))
 
 
 def _words(ident: str) -> list[str]:

@@ -24,6 +24,7 @@ from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
 from .render import CODE_SLOTS, Fill, negated
+from .wording.conditions import say_condition
 
 __all__ = [
     "schema_errors",
@@ -112,7 +113,8 @@ def schema_errors(rec: Any) -> list[str]:
 
 
 def _elements(value: str) -> list[str]:
-    """A slot's code values, and for a negated condition `!x` also `x` (said "`x` is false")."""
+    """A slot's code values, and for a negated condition `!x` also `x` (said "`x` is false"),
+    and the operands a request names when it says a condition in words ("`a` is below `b`")."""
     out = []
     for e in value.split(LIST_SEP):
         e = e.removeprefix(NOT)
@@ -120,6 +122,9 @@ def _elements(value: str) -> list[str]:
         inner = negated(e)
         if inner is not None:
             out.append(inner)
+        said = say_condition(inner if inner is not None else e, True)
+        if said is not None:
+            out.extend(said.code)
     return out
 
 

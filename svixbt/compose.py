@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .checks import RUN_MAX_SHARE, shared_runs, word_runs
@@ -335,7 +335,9 @@ _RESTATES = frozenset(
 )
 
 
-def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Claim | None:
+def _scenario_claim(
+    r: Renderer, plan: Plan, premise: Claim | None = None, pool: Sequence[Claim] = ()
+) -> Claim | None:
     """The claim a request's reason comes from: a situation this code must get right (None
     when no row fits)."""
     # What the plan's claims mean together first (the most specific situation), then the
@@ -346,6 +348,12 @@ def _scenario_claim(r: Renderer, plan: Plan, premise: Claim | None = None) -> Cl
     ordered += [c for c in plan.claims if c.kind in _SCENARIO_ALSO and c not in ordered]
     if plan.focus == "module":
         ordered += [c for c in plan.claims if c not in ordered]
+    # Last, the author's doc comment on the subject, when it is about waiting or looping: a
+    # reason in the author's words rather than the focus's stock line.
+    # Once per subject (its first plan): one quote in several requests of a file is a repeated
+    # run, and the later records would be dropped for it.
+    if plan.turn == 0:
+        ordered += [c for c in pool if c.kind == "doc" and "purpose" in c.flags]
     for c in ordered:
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
@@ -479,6 +487,7 @@ def render_plan(
         return None
     if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
         return None  # a focus whose own claim cannot be said has nothing to be about
+    r.person = True  # from here on the words are the request's
     premise = _premise(r, plan, out)
     style = _style(seed, key, plan.focus)
     if style == "refactor" and not _options(REFACTORS[plan.focus], plan):
@@ -494,7 +503,7 @@ def render_plan(
     # The reason is said once: as the reason, not again as a requirement under it. When the
     # requirements would then be too few, the reason is the generic one and the claim stays a
     # requirement.
-    reason = _scenario_claim(r, plan, premise[1])
+    reason = _scenario_claim(r, plan, premise[1], pool)
     if reason is not None and out.premise_said != 1:
         left = _criteria(
             r,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .claims import Claim
 from .claims.core import LIST_SEP, NOT
+from .wording.conditions import say_condition
 
 __all__ = [
     "Row",
@@ -266,6 +267,8 @@ class Renderer:
         # among those of the record's focus), so neighbours in a file do not share sentences.
         self.family = family
         self.spread = spread
+        # Set once the think is written: a request says simple conditions in words.
+        self.person = False
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.key}|{salt}")
@@ -311,13 +314,15 @@ class Renderer:
                 out.fills.append(Fill(p, code))
             shown = [f"`{p}`" if code else p for p in parts]
             # Conditions of earlier `if` branches, which must have been false to get here.
-            denied = [_denied(p, code, out) for p in false]
+            denied = [self._said(p, False, out) or _denied(p, code, out) for p in false]
             if form == "or":
                 return _join(shown, "or")
             if form == "cond":
                 if not shown:
                     return _join(denied, "and")
-                if len(shown) == 1:
+                if len(shown) == 1 and self._said(parts[0], True, None):
+                    held = self._said(parts[0], True, out)
+                elif len(shown) == 1:
                     inner = negated(parts[0]) if code else None
                     # `!flag` holds: said as a person would, "`flag` is false".
                     if parts[0].startswith("let "):
@@ -343,6 +348,20 @@ class Renderer:
 
         # A quote is exact, its own full stop included; the sentence's stop after it goes.
         return re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
+
+    def _said(self, cond: str, holds: bool, out: Rendered | None) -> str:
+        """``cond`` in a person's words when the record is in its request (``person``) and a
+        rule of wording/conditions.py knows it; "" otherwise. A `!x` is said as ``x`` denied."""
+        if not self.person:
+            return ""
+        inner = negated(cond)
+        said = say_condition(inner, not holds) if inner is not None else None
+        said = said or say_condition(cond, holds)
+        if said is None:
+            return ""
+        if out is not None:
+            out.fills.extend(Fill(c, True) for c in said.code)
+        return said.text
 
     def claim(
         self,

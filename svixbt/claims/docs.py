@@ -26,6 +26,15 @@ _DOC_VERBS = {
 }
 
 
+# A doc whose words are about waiting, looping or stopping says why a background-task request is
+# asked ("loop until it has been completed or times out"); one about anything else ("An inner
+# function allowing key constants to be variable for testing") is no reason for it.
+_PURPOSE = re.compile(
+    r"(?i)\b(loop|poll|listen|wait|retr(y|ies|ied)|until|periodic|schedul|background|shut ?down"
+    r"|interval|backoff|times? out|timeout|sleep|spawn)"
+)
+
+
 def _code_verbs(ctx: FileContext, idx: int) -> set[str]:
     f = ctx.facts[idx]
     verbs = {v for q in f.sql for v in q.verbs if v in ("UPDATE", "DELETE", "INSERT")}
@@ -69,7 +78,8 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
     from ..facts import Src
 
     proof = Src(start, f.item.keyword_start, text)
-    return [make("doc", f.name, {"summary": summary}, [ctx.proof(proof)])]
+    flags = ("purpose",) if _PURPOSE.search(summary) else ()
+    return [make("doc", f.name, {"summary": summary}, [ctx.proof(proof)], flags)]
 
 
 def _doc_partial(

@@ -1190,7 +1190,12 @@ SCENARIOS: tuple[Row, ...] = (
        when="multi", unless="calls"),
     _r("timing",
        "when a pass that did something is slow, its log line should say how long it took",
-       when="guarded", needs="field"),
+       when="guarded", needs="field"),    # The author's doc comment, when it speaks of waiting, looping or stopping: the case the
+    # code is for, in the author's words (a reason of last resort, before the focus's stock one).
+    _r("doc",
+       "its doc comment says what it is for: {summary:quote}",
+       "the case is the one its doc comment describes: {summary:quote}",
+       when="purpose"),
 )
 # fmt: on
 

@@ -1,0 +1,98 @@
+"""A condition said as a maintainer says it in a request: "once `rows_affected` is below
+`BATCH_SIZE`", not "once `rows_affected < (BATCH_SIZE as _)` holds".
+
+A think may quote the condition as written (it reasons about that very code); a request names
+the parts and says the relation. Each rule is a row: an id, what it recognises, the pattern over
+the condition's text, and how it is said when the condition holds and when it is false. A
+condition no rule recognises is left to the caller (quoted as code).
+
+Only whole, simple conditions are rewritten: two plain operands around one comparison, an
+`Option` pattern, a method that asks a yes-or-no question. Anything with `&&`, `||` or a nested
+call is left as written, so a rewrite never changes what the condition means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CONDITIONS", "Said", "say_condition"]
+
+# An operand a person can name: a path or field (`self.url`, `crate::BATCH`), a call with no
+# arguments (`expiry_starting()`), a number, or a cast of one of those (`(BATCH_SIZE as _)`).
+_NAME = r"[A-Za-z_][\w]*(?:(?:::|\.)[A-Za-z_]\w*)*(?:\(\))?"
+_OPERAND = rf"(?:\(\s*{_NAME}\s+as\s+[\w_]+\s*\)|{_NAME}|\d[\d_]*)"
+
+
+@dataclass(frozen=True)
+class Cond:
+    id: str
+    description: str
+    pattern: re.Pattern[str]
+    held: str  # fields are the pattern's named groups, each shown as code
+    denied: str
+
+
+def _c(id: str, description: str, pattern: str, held: str, denied: str) -> Cond:
+    return Cond(id, description, re.compile(pattern), held, denied)
+
+
+# fmt: off
+CONDITIONS: tuple[Cond, ...] = (
+    _c("below", "a < b", rf"^(?P<a>{_OPERAND})\s*<\s*(?P<b>{_OPERAND})$",
+       "{a} is below {b}", "{a} is at least {b}"),
+    _c("at-most", "a <= b", rf"^(?P<a>{_OPERAND})\s*<=\s*(?P<b>{_OPERAND})$",
+       "{a} is at most {b}", "{a} is above {b}"),
+    # `> 0` false on a count: "down to 0" is how a person says it.
+    _c("above-zero", "a > 0", rf"^(?P<a>{_OPERAND})\s*>\s*0$",
+       "{a} is above zero", "{a} is down to zero"),
+    _c("above", "a > b", rf"^(?P<a>{_OPERAND})\s*>\s*(?P<b>{_OPERAND})$",
+       "{a} is above {b}", "{a} is at most {b}"),
+    _c("at-least", "a >= b", rf"^(?P<a>{_OPERAND})\s*>=\s*(?P<b>{_OPERAND})$",
+       "{a} is at least {b}", "{a} is below {b}"),
+    _c("equals", "a == b", rf"^(?P<a>{_OPERAND})\s*==\s*(?P<b>{_OPERAND})$",
+       "{a} equals {b}", "{a} differs from {b}"),
+    _c("differs", "a != b", rf"^(?P<a>{_OPERAND})\s*!=\s*(?P<b>{_OPERAND})$",
+       "{a} differs from {b}", "{a} equals {b}"),
+    _c("let-some", "an Option pattern: let Some(x) = e",
+       rf"^let\s+Some\(\s*\w+\s*\)\s*=\s*&?(?:mut\s+)?(?P<e>{_NAME})$",
+       "{e} is set", "{e} is `None`"),
+    _c("is-some", "e.is_some()", rf"^(?P<e>{_NAME})\.is_some\(\)$",
+       "{e} is set", "{e} is `None`"),
+    _c("is-none", "e.is_none()", rf"^(?P<e>{_NAME})\.is_none\(\)$",
+       "{e} is `None`", "{e} is set"),
+    _c("is-empty", "e.is_empty()", rf"^(?P<e>{_NAME})\.is_empty\(\)$",
+       "{e} is empty", "{e} is not empty"),
+)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Said:
+    text: str
+    code: tuple[str, ...]  # the code spans the words name, for grounding
+
+
+def _operand(text: str) -> str:
+    """An operand as it is named: a cast's value without the cast."""
+    m = re.fullmatch(rf"\(\s*({_NAME})\s+as\s+[\w_]+\s*\)", text)
+    return m.group(1) if m else text
+
+
+def say_condition(cond: str, holds: bool) -> Said | None:
+    """``cond`` said in words (when it holds, or when it is false), or None when no rule knows
+    it."""
+    c = cond.strip()
+    for rule in CONDITIONS:
+        m = rule.pattern.match(c)
+        if m is None:
+            continue
+        names = {k: _operand(v) for k, v in m.groupdict().items()}
+        code = tuple(v for v in names.values() if not v.replace("_", "").isdigit())
+        shown = {
+            k: v if not v.replace("_", "").isdigit() else v.replace("_", ",")
+            for k, v in names.items()
+        }
+        fields = {k: (f"`{v}`" if v in code else v) for k, v in shown.items()}
+        return Said((rule.held if holds else rule.denied).format(**fields), code)
+    return None

@@ -1,0 +1,76 @@
+"""Conditions said in words (svixbt/wording/conditions.py): one fixture per rule, and the
+conditions no rule may touch because a rewrite could change their meaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from svixbt.wording.conditions import CONDITIONS, say_condition
+
+# rule id -> (condition, said when it holds, said when it is false)
+FIXTURES = {
+    "below": (
+        "rows_affected < (BATCH_SIZE as _)",
+        "`rows_affected` is below `BATCH_SIZE`",
+        "`rows_affected` is at least `BATCH_SIZE`",
+    ),
+    "at-most": (
+        "attempt <= self.max",
+        "`attempt` is at most `self.max`",
+        "`attempt` is above `self.max`",
+    ),
+    "above-zero": (
+        "num_workers > 0",
+        "`num_workers` is above zero",
+        "`num_workers` is down to zero",
+    ),
+    "above": (
+        "total > expiry_starting()",
+        "`total` is above `expiry_starting()`",
+        "`total` is at most `expiry_starting()`",
+    ),
+    "at-least": ("tries >= 1_000", "`tries` is at least 1,000", "`tries` is below 1,000"),
+    "equals": (
+        "state == State::Done",
+        "`state` equals `State::Done`",
+        "`state` differs from `State::Done`",
+    ),
+    "differs": ("a != b", "`a` differs from `b`", "`a` equals `b`"),
+    "let-some": ("let Some(url) = &self.url", "`self.url` is set", "`self.url` is `None`"),
+    "is-some": ("self.handle.is_some()", "`self.handle` is set", "`self.handle` is `None`"),
+    "is-none": ("next.is_none()", "`next` is `None`", "`next` is set"),
+    "is-empty": ("batch.is_empty()", "`batch` is empty", "`batch` is not empty"),
+}
+
+
+def test_every_rule_has_a_fixture() -> None:
+    assert {r.id for r in CONDITIONS} == set(FIXTURES)
+
+
+@pytest.mark.parametrize("rule", sorted(FIXTURES))
+def test_rule_says_its_fixture(rule: str) -> None:
+    cond, held, denied = FIXTURES[rule]
+    matched = [r.id for r in CONDITIONS if r.pattern.match(cond)]
+    assert matched and matched[0] == rule
+    said = say_condition(cond, True)
+    assert said is not None and said.text == held
+    said = say_condition(cond, False)
+    assert said is not None and said.text == denied
+    # Every name the words quote is code of the condition, so grounding can find it.
+    assert all(c in cond for c in said.code)
+
+
+@pytest.mark.parametrize(
+    "cond",
+    [
+        "a < b && c",  # two conditions: which one fails is not one relation
+        "x.len() > limit + 1",  # arithmetic on one side
+        "let Some(Ok(v)) = rx.recv().await",  # nested pattern, an awaited call
+        "f(a, b) == 0",  # a call with arguments
+        "!done",  # a bare flag: the caller says it
+        "let Ok(x) = parse(s)",
+    ],
+)
+def test_conditions_left_as_written(cond: str) -> None:
+    assert say_condition(cond, True) is None
+    assert say_condition(cond, False) is None

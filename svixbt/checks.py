@@ -23,7 +23,7 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import CODE_SLOTS, Fill, negated
+from .render import CODE_SLOTS, Fill, elide, negated
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -145,8 +145,10 @@ def trace_errors(
     allowed = set(context.values())
     for c in claims:
         allowed.add(c.subject)
-        for _, v in c.slots:
+        for k, v in c.slots:
             allowed.update(_elements(v))
+            if k not in CODE_SLOTS:
+                allowed.add(elide(v))  # a log line quoted with its placeholders elided
         for p in c.proof:
             text = sources.get(p.file)
             if text is not None and text[p.start : p.end] != p.text:
@@ -182,6 +184,12 @@ class Vocabulary:
             for k, value in c.slots:
                 for e in _elements(value):
                     (v.code if k in CODE_SLOTS else v.prose).add(e)
+                    if k not in CODE_SLOTS:
+                        v.prose.add(elide(e))
+                    # A condition said in words names its literals as numbers ("1,000").
+                    said = say_condition(e, True) if k in CODE_SLOTS else None
+                    if said is not None:
+                        v.prose.update(said.numbers)
             if c.kind == "spawn" or (c.kind == "runs_in" and "spawned" in c.flags):
                 v.spawns = True
             if "complete" in c.flags or "universal" in c.flags:

@@ -190,7 +190,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("failure", "task",
              _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
              ("err_arm", "redo", "diverges", "log:err-arm", "sleep:err-arm", "linear_backoff",
-              "propagate", "return:after-loop", "steady_error"), 9,
+              "propagate", "return:after-loop", "steady_error", "round_skips"), 9,
              requires=("loop",)),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
@@ -198,7 +198,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("runs_in", "spawn", "join", "join_branch", "select", "interval",
               "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "join_waits_all",
-              "pass_runs_out", "schedule:passed", "endless_set"), 8),
+              "pass_runs_out", "schedule:passed", "endless_set", "shares", "locked", "keeps"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),
@@ -234,7 +234,7 @@ FOCI: tuple[FocusDef, ...] = (
              requires=("loop",)),
     # What the loop logs as it runs: start-up lines alone are not a background task's logging.
     FocusDef("observability", "task",
-             _given(_kinds("log", unless="before-loop"), _at_least(2, _kinds("log"))),
+             _given(_at_least(2, _kinds("log")), _kinds("log", unless="before-loop")),
              ("log:-before-loop", "log"), 5, requires=("loop",)),
     FocusDef("timing", "task", _kinds("timing"),
              ("timing", "timed_after_wait", "log:guarded"), 4, requires=("loop",)),
@@ -245,7 +245,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("task", "task", _kinds(*sorted(MECHANICS)),
              ("loop", "spawn", "join", "select", "select_exit", "interval", "sleep", "timeout",
               "retry_with", "schedule_step", "give_up", "return:after-spawn", "return:in-loop",
-              "return:early", "doc"), 0),
+              "return:early", "doc", "shares", "locked", "keeps"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
              ("sql", "sum", "batch", "gate", "local_timeout", "doc_partial", "callers"), 7),
@@ -263,6 +263,6 @@ FOCI: tuple[FocusDef, ...] = (
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
-             ("loop", "err_arm", "sleep", "runs_in"), 7),
+             ("loop", "err_arm", "sleep", "round_skips", "runs_in"), 7),
 )
 # fmt: on

@@ -28,6 +28,7 @@ __all__ = [
     "Row",
     "row",
     "negated",
+    "elide",
     "Fill",
     "Rendered",
     "Renderer",
@@ -98,6 +99,12 @@ CODE_SLOTS = frozenset(
         "table",
         "param",
         "futures",
+        "method",
+        "timer",
+        "bound",
+        "bound_name",
+        "skipped",
+        "ptr",
         "select",
         "stmt",
         "limit_clause",
@@ -134,6 +141,14 @@ CODE_SLOTS = frozenset(
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def elide(message: str) -> str:
+    """A format string as a person quotes its output: each placeholder becomes an ellipsis."""
+    return _PLACEHOLDER.sub("…", message)
 
 
 def negated(cond: str) -> str | None:
@@ -306,8 +321,11 @@ class Renderer:
                 out.fills.append(Fill(value, False))
                 return number_word(value)
             if form == "quote":
-                out.fills.append(Fill(value, False))
-                return f"“{value}”"
+                # A request quotes a log line as a person would, its placeholders elided
+                # (“expired … payloads”); a think quotes the format string as written.
+                quoted = elide(value) if self.person else value
+                out.fills.append(Fill(quoted, False))
+                return f"“{quoted}”"
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
             parts = [p for p in parts if not p.startswith(NOT)]
             for p in parts + false:

@@ -113,7 +113,8 @@ def test_a_conditional_log_keeps_its_condition(indexes: Indexes) -> None:
         for text in (ex.think, ex.user):
             for sentence in re.split(r"(?<=[.;]) ", text):
                 if "tracing::debug!" in sentence or "pulled a batch" in sentence:
-                    assert "`taken > 0`" in sentence
+                    # As written in a think; in words in a request.
+                    assert "`taken > 0`" in sentence or "`taken` is above zero" in sentence
 
 
 def test_a_parameter_named_like_a_helper_is_not_a_call(indexes: Indexes) -> None:
@@ -766,3 +767,94 @@ def test_an_arm_is_an_error_arm_only_when_every_alternative_is_an_error(
     from svixbt.claims.shape import is_error_arm
 
     assert is_error_arm(pattern) is error
+
+
+def test_a_sweeper_says_what_its_task_keeps_alive_what_it_locks_and_what_it_keeps(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "sweep.rs")
+    cl = claims(ctx, "start_sweeper")
+    (shares,) = kinds(cl, "shares")
+    assert (shares.get("var"), shares.get("source"), shares.get("ptr")) == (
+        "for_task",
+        "shared",
+        "Arc",
+    )
+    assert shares.has("arc", "endless", "as-is")
+    (locked,) = kinds(cl, "locked")
+    assert (locked.get("lock"), locked.get("call")) == ("write", "retain") and locked.has(
+        "exclusive"
+    )
+    (keeps,) = kinds(cl, "keeps")
+    # `is_stale` is true while the entry is fresh: the name reads the other way round.
+    assert keeps.get("callee") == "is_stale" and keeps.has("name-inverted", "in-loop")
+    said = " ".join(thinks_about(ctx, "start_sweeper"))
+    assert (
+        "`e.born.elapsed() <= e.ttl`" in said
+        and "Despite the name" in said
+        or "before trusting its name" in said
+    )
+    assert "short of a panic" in said  # a panic still ends the task and drops the clone
+
+
+def test_a_sweeper_named_the_right_way_round_or_holding_a_bound_guard_is_not_said_inverted(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "sweep.rs")
+    cl = claims(ctx, "start_pruner")
+    (keeps,) = kinds(cl, "keeps")
+    assert keeps.get("callee") == "is_fresh" and not keeps.has("name-inverted")
+    # The guard is bound to `map`: it is held to the end of the round, not for one call.
+    assert not kinds(cl, "locked")
+    (shares,) = kinds(cl, "shares")
+    assert not shares.has("arc")  # a parameter: nothing shows it is an `Arc`
+    for think in thinks_about(ctx, "start_pruner"):
+        assert "Despite the name" not in think and "trusting its name" not in think
+
+
+def test_a_read_lock_is_not_said_to_block_readers_and_a_clone_not_handed_on_shares_nothing(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "sweep.rs")
+    cl = claims(ctx, "start_counter")
+    (locked,) = kinds(cl, "locked")
+    assert locked.get("lock") == "read" and not locked.has("exclusive")
+    assert not kinds(cl, "shares")  # `shared` is not used after the spawn
+    for think in thinks_about(ctx, "start_counter"):
+        assert "every other reader" not in think and "nothing else can read" not in think
+
+
+def test_a_step_that_continues_on_error_skips_the_later_step_of_its_round(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    (skip,) = kinds(claims(ctx, "maintain"), "round_skips")
+    assert (skip.get("call"), skip.get("skipped"), skip.get("over")) == (
+        "compact",
+        "reindex",
+        "delays",
+    )
+    # Its twin logs and goes on: the second step still runs in that round.
+    assert not kinds(claims(ctx, "maintain_forever"), "round_skips")
+    for think in thinks_about(ctx, "maintain_forever"):
+        assert "not tried" not in think and "not even tried" not in think
+
+
+def test_an_error_arm_past_an_earlier_continue_is_said_and_one_with_its_own_continue_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    # The task-limit `continue` comes before the fetch: a failed fetch implies the round got
+    # that far, so "after a failed fetch it waits 10 ms" drops no condition.
+    sleeps = [c for c in kinds(claims(ctx, "fetch_loop"), "sleep") if c.get("arm") == "Err(e)"]
+    assert len(sleeps) == 1 and sleeps[0].get("dur") == "10 milliseconds"
+    logs = [c for c in kinds(claims(ctx, "fetch_loop"), "log") if c.get("arm") == "Err(e)"]
+    assert len(logs) == 1
+    # Its twin skips both for a throttled error: they are said with that condition, denied.
+    cl = claims(ctx, "fetch_loop_throttled")
+    (sleep,) = [c for c in kinds(cl, "sleep") if c.get("dur") == "10 milliseconds"]
+    assert sleep.get("guard") == NOT + 'e == "throttled"'
+    (log,) = [c for c in kinds(cl, "log") if c.get("arm")]
+    assert log.get("guard") == NOT + 'e == "throttled"'
+    said = " ".join(thinks_about(ctx, "fetch_loop_throttled"))
+    assert "10 milliseconds" not in said or "throttled" in said

@@ -182,6 +182,26 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "transaction": ("work in one database transaction", ("begin", "commit"), ()),
     "doc": ("the author's doc comment", ("summary",), ()),
+    "shares": (
+        "a value cloned for a spawned task before the spawn, the original handed on",
+        ("var", "source", "mech", "expr"),
+        ("ptr",),
+    ),
+    "round_skips": (
+        "an error branch that continues skips the later calls of its round",
+        ("call", "skipped"),
+        ("over",),
+    ),
+    "locked": (
+        "a lock taken and held for one call, each round of a loop",
+        ("lock", "var", "call"),
+        (),
+    ),
+    "keeps": (
+        "what a `retain`/`filter` keeps, from a one-comparison predicate fn",
+        ("method", "callee", "body"),
+        ("timer", "bound", "bound_name"),
+    ),
     "note": ("the author's FIXME or TODO comment in the body", ("tag", "note"), ()),
     "doc_partial": (
         "a doc comment that names only some of the database actions the code performs",
@@ -348,7 +368,9 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .failures import failure_claims
     from .implications import implication_claims
     from .retry import retry_claims
+    from .rounds import round_claims
     from .schedule import schedule_claims
+    from .task_state import task_state_claims
     from .tasks import task_claims
 
     f = ctx.facts.get(idx)
@@ -358,7 +380,9 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     for builder in (
         schedule_claims,
         failure_claims,
+        round_claims,
         task_claims,
+        task_state_claims,
         data_claims,
         retry_claims,
         doc_claims,

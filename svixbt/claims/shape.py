@@ -142,8 +142,14 @@ def skipped_by_continue(f: ItemFacts, rid: int, at: int, said: Sequence[str] = (
     was not taken, a condition a sentence about it would drop."""
     assert f.flow is not None
     ancestors = {r.id for r in f.flow.chain(rid)}
+    since = _error_arm_start(f, rid)
     for e in f.exits:
         if e.kind != "continue" or e.src.start >= at or e.region in ancestors:
+            continue
+        # Code in an error arm is said as "when the call fails": the call itself comes after an
+        # earlier `continue`, so the failure already implies the round got that far
+        # (`queue_handler` sleeps 10 ms after a failed receive, past its task-limit `continue`).
+        if e.src.start < since:
             continue
         # `if c { continue; }` already said as "`c` is false" (``said``, from guard_of).
         if any(r.kind == "if" and NOT + r.head in said for r in f.flow.chain(e.region)):
@@ -162,6 +168,18 @@ def skipped_by_continue(f: ItemFacts, rid: int, at: int, said: Sequence[str] = (
         if depth >= 2:
             return True
     return False
+
+
+def _error_arm_start(f: ItemFacts, rid: int) -> int:
+    """Where the `match` or `if let Err` whose error branch holds ``rid`` starts (-1: none)."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.kind == "arm" and is_error_arm(r.head) and r.parent is not None:
+            m = f.flow.regions[r.parent]
+            return f.flow.scan.starts[m.start_tok if m.start_tok >= 0 else m.lo]
+        if r.kind == "if" and r.head.startswith("let Err("):
+            return f.flow.scan.starts[r.start_tok if r.start_tok >= 0 else r.lo]
+    return -1
 
 
 def is_error_arm(pattern: str) -> bool:

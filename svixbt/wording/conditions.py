@@ -71,6 +71,11 @@ CONDITIONS: tuple[Cond, ...] = (
 class Said:
     text: str
     code: tuple[str, ...]  # the code spans the words name, for grounding
+    numbers: tuple[str, ...] = ()  # literals said as numbers ("1,000"), for grounding
+
+
+# Small literals are said as words: "`task_limit` equals zero", as a person writes it.
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def _operand(text: str) -> str:
@@ -88,11 +93,19 @@ def say_condition(cond: str, holds: bool) -> Said | None:
         if m is None:
             continue
         names = {k: _operand(v) for k, v in m.groupdict().items()}
-        code = tuple(v for v in names.values() if not v.replace("_", "").isdigit())
-        shown = {
-            k: v if not v.replace("_", "").isdigit() else v.replace("_", ",")
-            for k, v in names.items()
-        }
-        fields = {k: (f"`{v}`" if v in code else v) for k, v in shown.items()}
-        return Said((rule.held if holds else rule.denied).format(**fields), code)
+        fields: dict[str, str] = {}
+        code: list[str] = []
+        numbers: list[str] = []
+        for k, v in names.items():
+            if v.replace("_", "").isdigit():
+                n = int(v.replace("_", ""))
+                fields[k] = _WORDS[n] if n < len(_WORDS) else f"{n:,}"
+                if n >= len(_WORDS):
+                    numbers.append(fields[k])
+            else:
+                fields[k] = f"`{v}`"
+                code.append(v)
+        return Said(
+            (rule.held if holds else rule.denied).format(**fields), tuple(code), tuple(numbers)
+        )
     return None

@@ -1,0 +1,162 @@
+"""Claims about the state a spawned task works on: a handle cloned for it before the spawn, a
+lock it takes around a call, and a same-file predicate that decides what a `retain` or `filter`
+keeps (its body said, so a name that reads the other way round is caught).
+
+These are the facts a reviewer of a background task asks about first and that the task's
+mechanics alone do not show: what the task keeps alive, what it blocks while it works, and what
+its sweep really keeps.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Src
+from .core import Claim, FileContext, make
+
+__all__ = ["task_state_claims"]
+
+_CLONE = re.compile(r"^(?:([A-Za-z_]\w*)\.clone\(\)|Arc::clone\(&([A-Za-z_]\w*)\))$")
+_LOCKS = {"write": "write", "read": "read", "lock": "lock"}
+# Methods whose closure decides what stays: true keeps the element.
+_KEEPS = frozenset({"retain", "filter"})
+# One comparison between two plain operands: the whole body of a predicate fn.
+_OPERAND = r"[A-Za-z_][\w.]*(?:\(\))?(?:\.[A-Za-z_]\w*(?:\(\))?)*"
+# A predicate named for what has run out.
+_EXPIRY = re.compile(r"expir|stale|outdated|dead")
+_COMPARE = re.compile(rf"^(?P<a>{_OPERAND})\s*(?P<op><=|>=|<|>)\s*(?P<b>{_OPERAND})$")
+
+
+def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    return _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f)
+
+
+def _shares(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`let b = a.clone();` before a spawn whose task uses `b`, while the fn goes on to use `a`:
+    the task and the caller share one value. An `Arc` (`a` is `Arc::new(..)`) shares the state
+    itself; a task whose loop has no way out keeps it alive for as long as it runs."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    lets = {a.var: a for a in f.assigns if a.is_let}
+    for sp in f.spawns:
+        if not f.own(sp.at_region):
+            continue
+        for a in f.assigns:
+            m = _CLONE.match(a.value) if a.is_let else None
+            if m is None or a.src.end > sp.src.start:
+                continue
+            source = m.group(1) or m.group(2)
+            if not re.search(rf"\b{re.escape(a.var)}\b", sp.src.text):
+                continue
+            after = f.tail.text if f.tail is not None and f.tail.start > sp.src.end else ""
+            if not re.search(rf"\b{re.escape(source)}\b", after):
+                continue  # the original is not handed on: nothing is shared with the caller
+            assert f.tail is not None  # `after` is its text
+            flags = {"returned"} if f.tail.text != source else {"returned", "as-is"}
+            origin = lets.get(source)
+            ptr = re.match(r"((?:std::sync::)?Arc)::new\(", origin.value) if origin else None
+            if ptr is not None:
+                flags.add("arc")
+            if _endless(f, sp.region):
+                flags.add("endless")
+            slots = {"var": a.var, "source": source, "mech": sp.mechanism, "expr": f.tail.text}
+            if ptr is not None:
+                slots["ptr"] = ptr.group(1)
+            proof = [ctx.proof(a.src), ctx.proof(sp.src), ctx.proof(f.tail)]
+            if origin is not None:
+                proof.append(ctx.proof(origin.src))
+            out.append(make("shares", f.name, slots, proof, flags))
+    return out
+
+
+def _endless(f: ItemFacts, task: int) -> bool:
+    """The spawned task's own `loop` has no `break`, `return` or `?` in it: only a panic or the
+    runtime's end stops it."""
+    assert f.flow is not None
+    loops = [
+        r
+        for r in f.flow.regions
+        if r.kind == "loop" and f.flow.inside(r.id, task) and f.flow.task_of(r.id).id == task
+    ]
+    if len(loops) != 1 or loops[0].keyword != "loop":
+        return False
+    return not any(
+        e.kind in ("break", "return", "question") and f.flow.inside(e.region, loops[0].id)
+        for e in f.exits
+    )
+
+
+def _locked(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`x.write().await.retain(..)` in a loop: the lock is held for the whole call, every round."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    calls = f.calls
+    for k, c in enumerate(calls):
+        if c.kind != "method" or c.name not in _LOCKS or not c.awaited or not c.receiver:
+            continue
+        nxt = calls[k + 1] if k + 1 < len(calls) else None
+        if nxt is None or nxt.kind != "method" or nxt.receiver != "await":
+            continue  # the guard is bound or dropped: how long it is held is not one call
+        if f.flow.loop_of(c.region) is None:
+            continue
+        slots = {"lock": _LOCKS[c.name], "var": c.receiver, "call": nxt.name}
+        flags = {"in-spawn"} if f.flow.task_of(c.region).kind != "fn" else set()
+        if c.name != "read":
+            flags.add("exclusive")
+        out.append(make("locked", f.name, slots, [ctx.proof(c.src), ctx.proof(nxt.src)], flags))
+    return out
+
+
+def _predicates(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A closure given to `retain` or `filter` that calls a same-file fn whose whole body is one
+    comparison: what is kept is said from that body. A name about expiry over a body that is
+    true while the time since a timer is within a limit reads the other way round."""
+    out: list[Claim] = []
+    for c in f.calls:
+        if c.kind != "method" or c.name not in _KEEPS:
+            continue
+        inner = [
+            d
+            for d in f.calls
+            if d.kind == "fn" and c.open_tok < d.tok < c.close_tok and ctx.local_fn(d.written)
+        ]
+        if len(inner) != 1:
+            continue
+        callee = ctx.local_fn(inner[0].written)
+        assert callee is not None
+        body = _single_expression(ctx, callee)
+        m = _COMPARE.match(body) if body else None
+        if m is None or callee.returns.strip() != "bool":
+            continue
+        slots = {"method": c.name, "callee": callee.name, "body": body}
+        flags: set[str] = set()
+        if f.flow is not None and f.flow.loop_of(c.region) is not None:
+            flags.add("in-loop")  # a sweep, each round
+        timer = re.fullmatch(r"(.+)\.elapsed\(\)(?:\.as_\w+\(\))?", m.group("a"))
+        limit = re.fullmatch(r"(.+?)(?:\.as_\w+\(\))?", m.group("b"))
+        if timer and limit and m.group("op") in ("<", "<=") and _EXPIRY.search(callee.name):
+            # `is_expired` true while elapsed <= ttl: true for what has NOT expired.
+            flags.add("name-inverted")
+            slots |= {"timer": timer.group(1), "bound": limit.group(1)}
+            slots["bound_name"] = limit.group(1).rpartition(".")[2]
+        it = callee.item
+        proof = [ctx.proof(c.src), ctx.proof(Src(it.start, it.end, ctx.fs.text[it.start : it.end]))]
+        out.append(make("keeps", f.name, slots, proof, flags))
+    return out
+
+
+def _single_expression(ctx: FileContext, f: ItemFacts) -> str:
+    """The body of a fn that is one expression and nothing else, folded; "" otherwise."""
+    it = f.item
+    if it.body_start is None:
+        return ""
+    text = ctx.fs.text[it.body_start : it.end].strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return ""
+    inner = " ".join(text[1:-1].split())
+    if not inner or any(ch in inner for ch in ";{}") or "//" in inner:
+        return ""
+    return inner

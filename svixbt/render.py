@@ -104,6 +104,8 @@ CODE_SLOTS = frozenset(
         "bound",
         "bound_name",
         "skipped",
+        "update",
+        "amount",
         "ptr",
         "select",
         "stmt",

@@ -858,3 +858,31 @@ def test_an_error_arm_past_an_earlier_continue_is_said_and_one_with_its_own_cont
     assert log.get("guard") == NOT + 'e == "throttled"'
     said = " ".join(thinks_about(ctx, "fetch_loop_throttled"))
     assert "10 milliseconds" not in said or "throttled" in said
+
+
+def test_a_running_total_that_stops_the_loop_is_said_and_a_loop_without_one_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    (cap,) = kinds(claims(ctx, "replay_pages"), "run_cap")
+    assert (cap.get("var"), cap.get("const"), cap.get("value"), cap.get("update")) == (
+        "total",
+        "MAX_TOTAL",
+        "5,000",
+        "total += n",
+    )
+    assert not kinds(claims(ctx, "replay_all_pages"), "run_cap")
+
+
+def test_a_deadline_set_by_a_variable_is_named_and_a_bare_error_line_names_its_call(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    cl = claims(ctx, "wait_until_up")
+    (outer,) = [c for c in kinds(cl, "timeout") if c.has("async-block")]
+    assert (outer.get("amount"), outer.get("unit")) == ("limit_secs", "seconds")
+    (bare,) = [c for c in kinds(cl, "log") if c.has("bare")]
+    assert bare.get("call") == "ping" and bare.has("err-arm")
+    # A literal deadline is a duration, not a variable to name.
+    for c in kinds(claims(ctx, "fetch_loop"), "timeout"):
+        assert not c.get("amount")

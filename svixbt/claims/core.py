@@ -78,7 +78,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "dur", "arg", "var", "tick"),
         ("guard", "missed"),
     ),
-    "timeout": ("a future bounded by tokio's timeout", ("mech", "arg"), ("dur", "future")),
+    "timeout": (
+        "a future bounded by tokio's timeout",
+        ("mech", "arg"),
+        ("dur", "future", "amount", "unit"),
+    ),
     "adaptive": (
         "the wait before the next pass depends on the last pass",
         ("var", "cond", "idle", "idle_dur", "arm", "idle_value"),
@@ -94,7 +98,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "const", "dur", "arm", "value_set"),
         (),
     ),
-    "log": ("a log event and when it fires", ("level", "macro"), ("message", "guard", "arm")),
+    "log": (
+        "a log event and when it fires",
+        ("level", "macro"),
+        ("message", "guard", "arm", "call"),
+    ),
     "err_arm": (
         "how an error branch is handled",
         ("pattern", "call"),
@@ -186,6 +194,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a value cloned for a spawned task before the spawn, the original handed on",
         ("var", "source", "mech", "expr"),
         ("ptr",),
+    ),
+    "run_cap": (
+        "a running total that stops the loop at a constant, besides a short batch",
+        ("var", "const", "value", "update"),
+        (),
     ),
     "round_skips": (
         "an error branch that continues skips the later calls of its round",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Sql
+from ..flow import Region
 from ..values import human_int
 from .core import Claim, FileContext, make
 from .shape import codes, main_loop
@@ -129,6 +130,43 @@ def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if m:
                 slots["var"] = m.group(1)
             out.append(make("drain", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags))
+            if "any-of" in flags:
+                out += _run_cap(ctx, f, r)
+    return out
+
+
+_CAP = re.compile(r"^(\w+)\s*>=?\s*([A-Z][A-Z0-9_]*)$")
+
+
+def _run_cap(ctx: FileContext, f: ItemFacts, r: Region) -> list[Claim]:
+    """`if short || done >= LIMIT { break }` with `done += n` each round: besides a short batch,
+    a total caps one call's work, whether or not the batches still come back full."""
+    assert f.flow is not None
+    loop = f.flow.regions[r.parent] if r.parent is not None else None
+    out: list[Claim] = []
+    for part in r.head.split("||"):
+        m = _CAP.match(part.strip())
+        if m is None or loop is None:
+            continue
+        var, name = m.groups()
+        const = f.const(name)
+        if const is None or const.value is None or const.is_duration:
+            continue
+        adds = [
+            u
+            for u in f.updates
+            if u.var == var and u.value.startswith("+=") and f.flow.inside(u.region, loop.id)
+        ]
+        if len(adds) != 1:
+            continue
+        slots = {
+            "var": var,
+            "const": name,
+            "value": human_int(const.value),
+            "update": adds[0].src.text.rstrip(";"),
+        }
+        proof = [ctx.proof(ctx.region_src(f, r)), ctx.proof(adds[0].src), ctx.proof(const.src)]
+        out.append(make("run_cap", f.name, slots, proof))
     return out
 
 

@@ -113,10 +113,25 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             flags.add("in-arm")
             if is_error_arm(arm):
                 flags.add("err-arm")
+                failed = _arm_call(f, lg.region)
+                if failed:
+                    slots["call"] = failed  # whose error the line reports
         if not conds and not arm and place == "before-loop":
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
     return out
+
+
+def _arm_call(f: ItemFacts, rid: int) -> str:
+    """The call whose error the innermost error branch around ``rid`` handles ("" if none)."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if (r.kind == "arm" and r.head.startswith("Err")) or (
+            r.kind == "if" and r.head.startswith("let Err(")
+        ):
+            handled = _handled_call(f, r)
+            return handled[0] if handled else ""
+    return ""
 
 
 def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:

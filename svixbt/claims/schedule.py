@@ -239,6 +239,12 @@ def _timeout_claim(
     if reg is None:
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    # `Duration::from_secs(wait_for_seconds)`: a deadline set by a variable, said as
+    # "`wait_for_seconds` seconds" rather than pasted.
+    per = re.fullmatch(r"(?:std::time::)?Duration::from_(secs|millis)\((\w+)\)", w.arg)
+    if per and not per.group(2).isdigit():
+        slots["amount"] = per.group(2)
+        slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
     if ctx.fs.scan.texts[reg.lo] == "async":
         # The bounded future is an async block: say what it does, not its first call.
         flags.add("async-block")

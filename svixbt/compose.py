@@ -315,7 +315,7 @@ _SCENARIO_FIRST = (
 
 
 # Claim kinds that are not a request's premise but whose situation can be its reason.
-_SCENARIO_ALSO = ("linear_backoff", "select", "keeps", "run_cap", "err_arm")
+_SCENARIO_ALSO = ("linear_backoff", "select", "keeps", "run_cap", "err_arm", "task_comment")
 
 
 # Scenario rows of these kinds say again what the premise sentence of the same claim asks

@@ -886,3 +886,14 @@ def test_a_deadline_set_by_a_variable_is_named_and_a_bare_error_line_names_its_c
     # A literal deadline is a duration, not a variable to name.
     for c in kinds(claims(ctx, "fetch_loop"), "timeout"):
         assert not c.get("amount")
+
+
+def test_the_comment_over_a_spawn_is_quoted_as_the_authors_and_a_label_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "sweep.rs")
+    notes = kinds(claims(ctx, "start_compactor"), "task_comment")
+    # "metrics" is a label, not a sentence about what the task is for.
+    assert [(c.get("comment"), c.get("runs")) for c in notes] == [
+        ("Compact old segments in the background so writers never wait on it", "compact_all")
+    ]

@@ -195,6 +195,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "mech", "expr"),
         ("ptr",),
     ),
+    "task_comment": (
+        "the author's one-line comment right above a spawn",
+        ("comment", "mech"),
+        ("runs",),
+    ),
     "run_cap": (
         "a running total that stops the loop at a constant, besides a short batch",
         ("var", "const", "value", "update"),

@@ -31,7 +31,45 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
     if f.flow is None:
         return []
-    return _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f)
+    return _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
+
+
+def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """The author's `//` comment on the line right above a spawn: what the task is for, in the
+    author's words (quoted as theirs, never restated as fact)."""
+    from .spawns import main_call
+
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if not f.own(sp.at_region):
+            continue
+        line_start = text.rfind("\n", 0, sp.src.start) + 1
+        if text[line_start : sp.src.start].strip():
+            continue  # the spawn is not the first thing on its line (`let h = tokio::spawn`)
+        above = [
+            c for c in f.comments if c.end <= line_start and not text[c.end : line_start].strip()
+        ]
+        if not above:
+            continue
+        c = above[-1]
+        # One comment line alone: a block of several lines is cut mid-thought.
+        prev_line = text.rfind("\n", 0, c.start)
+        before = (
+            text[text.rfind("\n", 0, max(prev_line, 0)) + 1 : prev_line] if prev_line > 0 else ""
+        )
+        if before.strip().startswith("//"):
+            continue
+        words = c.text.lstrip("/").strip().rstrip(".")
+        if not 4 <= len(words.split()) <= 20 or re.search(r"[`{}]|TODO|FIXME|XXX", words):
+            continue
+        slots = {"comment": words, "mech": sp.mechanism}
+        runs = main_call(f, f.flow.regions[sp.region])
+        if runs:
+            slots["runs"] = runs
+        out.append(make("task_comment", f.name, slots, [ctx.proof(c), ctx.proof(sp.src)]))
+    return out
 
 
 def _shares(ctx: FileContext, f: ItemFacts) -> list[Claim]:

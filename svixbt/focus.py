@@ -190,7 +190,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("failure", "task",
              _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
              ("err_arm", "redo", "diverges", "log:err-arm", "sleep:err-arm", "linear_backoff",
-              "propagate", "return:after-loop", "steady_error", "round_skips"), 9,
+              "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors"), 9,
              requires=("loop",)),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),

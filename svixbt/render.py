@@ -106,6 +106,7 @@ CODE_SLOTS = frozenset(
         "skipped",
         "update",
         "amount",
+        "setup",
         "ptr",
         "select",
         "stmt",

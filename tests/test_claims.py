@@ -897,3 +897,16 @@ def test_the_comment_over_a_spawn_is_quoted_as_the_authors_and_a_label_is_not(
     assert [(c.get("comment"), c.get("runs")) for c in notes] == [
         ("Compact old segments in the background so writers never wait on it", "compact_all")
     ]
+
+
+def test_a_consumer_that_can_only_fail_makes_every_round_a_restart_and_one_that_ends_does_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "reconnect.rs")
+    (only,) = kinds(claims(ctx, "supervise"), "only_errors")
+    assert only.get("callee") == "self.consume" and only.get("setup") == "connect"
+    assert set(only.get("ways").split("\x1f")) == {"?", 'return Err("poison message".to_owned())'}
+    # `drain` breaks out of its loop and returns `Ok(())`: a round may follow a success.
+    assert not kinds(claims(ctx, "supervise_drain"), "only_errors")
+    for think in thinks_about(ctx, "supervise_drain"):
+        assert "can only come back with an error" not in think and "returns a success" not in think

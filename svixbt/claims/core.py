@@ -205,6 +205,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "const", "value", "update"),
         (),
     ),
+    "only_errors": (
+        "a call in the loop to a same-file fn that can only end with an error",
+        ("callee", "ways"),
+        ("setup",),
+    ),
     "round_skips": (
         "an error branch that continues skips the later calls of its round",
         ("call", "skipped"),

@@ -1,11 +1,14 @@
-"""What a failed step costs the rest of its round: an error branch that `continue`s skips every
-later call of the loop body until the next round (a failed first migration means the second is
-not tried in that round either)."""
+"""What a round of a loop costs and repeats: an error branch that `continue`s skips every later
+call of the loop body until the next round (a failed first migration means the second is not
+tried in that round either), and a call to a same-file fn that can only end with an error makes
+every round follow a failure and start that fn over."""
 
 from __future__ import annotations
 
 import re
 
+from ..facts import ItemFacts
+from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .failures import scrutinee_call
@@ -21,6 +24,11 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     loop = main_loop(f)
     if loop is None:
         return []
+    return _skips(ctx, f, loop) + _only_errors(ctx, f, loop)
+
+
+def _skips(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    assert f.flow is not None
     out: list[Claim] = []
     scan = ctx.fs.scan
     for r in f.flow.regions:
@@ -59,3 +67,60 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
         proof = [ctx.proof(ctx.region_src(f, r))] + [ctx.proof(c.src) for c in later]
         out.append(make("round_skips", f.name, slots, proof, flags))
     return out
+
+
+def _only_errors(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """A call in the loop to a same-file fn that can only end with an error: its `Result` body
+    loops with no `break`, and every way out is `?` or `return Err(..)`. Each round of the caller
+    then follows a failure, and each call starts that fn over, setup included."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for c in f.calls:
+        if not c.awaited or c.kind not in ("fn", "method") or f.flow.loop_of(c.region) is not loop:
+            continue
+        if not f.own(c.region) or (c.kind == "method" and c.receiver != "self"):
+            continue
+        named = ctx.fns_named(c.name)
+        if len(named) != 1 or named[0].index == f.index:
+            continue
+        g = named[0]
+        ways = _error_only_exits(g)
+        inner = main_loop(g)
+        if not ways or inner is None:
+            continue
+        start = ctx.fs.scan.starts[inner.lo]
+        setup = [
+            d.written
+            for d in g.calls
+            if d.awaited and d.src.start < start and g.own(d.region) and d.kind == "fn"
+        ]
+        callee = c.written.lstrip(".") if c.kind == "fn" else f"self.{c.name}"
+        slots = {"callee": callee, "ways": codes(*ways)}
+        if setup:
+            slots["setup"] = codes(*dict.fromkeys(setup))
+        proof = [ctx.proof(c.src), ctx.proof(ctx.region_src(g, inner))]
+        out.append(make("only_errors", f.name, slots, proof))
+    return out
+
+
+def _error_only_exits(g: ItemFacts) -> list[str]:
+    """The ways out of ``g`` when every one is an error (`?`, `return Err(..)`) and its main
+    `loop` has no `break`; [] when it can return `Ok` or its shape is not that."""
+    if g.flow is None or not g.returns.strip().startswith(("Result", "anyhow::Result")):
+        return []
+    inner = main_loop(g)
+    if inner is None or inner.keyword != "loop" or g.tail is not None:
+        return []
+    ways: list[str] = []
+    for e in g.exits:
+        if not g.own(e.region):
+            continue
+        if e.kind == "break" and (g.flow.loop_of(e.region) is inner or e.expr.startswith("'")):
+            return []  # the main loop can end, or a labelled break may end it
+        if e.kind == "return":
+            if not e.expr.startswith("Err("):
+                return []
+            ways.append(f"return {e.expr}")
+        elif e.kind == "question":
+            ways.append("?")
+    return list(dict.fromkeys(ways))

@@ -190,7 +190,8 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("failure", "task",
              _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
              ("err_arm", "redo", "diverges", "log:err-arm", "sleep:err-arm", "linear_backoff",
-              "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors"), 9,
+              "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors",
+              "panics"), 9,
              requires=("loop",)),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
@@ -228,7 +229,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
-              "join_waits_all"), 6,
+              "join_waits_all", "panics:before-loop"), 6,
              requires=("loop",)),
     # A switch for a callee's work decided once, before the loop, and passed on every pass.
     FocusDef("decided-once", "task", _kinds("fixed_input"),
@@ -247,7 +248,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("task", "task", _kinds(*sorted(MECHANICS)),
              ("loop", "spawn", "join", "select", "select_exit", "interval", "sleep", "timeout",
               "retry_with", "schedule_step", "give_up", "return:after-spawn", "return:in-loop",
-              "return:early", "doc", "shares", "locked", "keeps", "task_comment"), 0),
+              "return:early", "doc", "shares", "locked", "keeps", "task_comment", "panics"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),
              ("sql", "sum", "batch", "gate", "local_timeout", "doc_partial", "callers"), 7),
@@ -265,6 +266,6 @@ FOCI: tuple[FocusDef, ...] = (
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
-             ("loop", "err_arm", "sleep", "round_skips", "runs_in"), 7),
+             ("loop", "err_arm", "sleep", "round_skips", "panics", "runs_in"), 7),
 )
 # fmt: on

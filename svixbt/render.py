@@ -107,6 +107,7 @@ CODE_SLOTS = frozenset(
         "update",
         "amount",
         "setup",
+        "how",
         "ptr",
         "select",
         "stmt",

@@ -910,3 +910,17 @@ def test_a_consumer_that_can_only_fail_makes_every_round_a_restart_and_one_that_
     assert not kinds(claims(ctx, "supervise_drain"), "only_errors")
     for think in thinks_about(ctx, "supervise_drain"):
         assert "can only come back with an error" not in think and "returns a success" not in think
+
+
+def test_an_expect_before_the_loop_is_a_panic_and_a_question_mark_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "reconnect.rs")
+    (p,) = kinds(claims(ctx, "poll_with"), "panics")
+    assert (p.get("call"), p.get("how"), p.get("message")) == (
+        "pool.get",
+        "expect",
+        "no connection for the poller",
+    )
+    assert p.has("before-loop")
+    assert not kinds(claims(ctx, "poll_with_checked"), "panics")

@@ -195,6 +195,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "mech", "expr"),
         ("ptr",),
     ),
+    "panics": (
+        "an awaited call's failure unwrapped with expect/unwrap in a fn with a loop",
+        ("call", "how"),
+        ("message",),
+    ),
     "task_comment": (
         "the author's one-line comment right above a spawn",
         ("comment", "mech"),

@@ -13,6 +13,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from .core import Claim, FileContext, make
+from .shape import main_loop
 
 __all__ = ["task_state_claims"]
 
@@ -31,7 +32,42 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
     if f.flow is None:
         return []
-    return _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
+    out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
+    return out + _panics(ctx, f)
+
+
+def _panics(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`x.get().await.expect("..")` in a fn with a loop: a failure of that awaited call panics
+    instead of coming back as an error (before the first round, or inside one), which no error
+    branch of the loop can absorb."""
+    assert f.flow is not None
+    loop = main_loop(f)
+    if loop is None:
+        return []
+    loop_start = ctx.fs.scan.starts[loop.lo]
+    out: list[Claim] = []
+    for k, c in enumerate(f.calls):
+        if c.kind != "method" or c.name not in ("expect", "unwrap") or c.receiver != "await":
+            continue
+        if k == 0 or not f.own(c.region):
+            continue
+        awaited = f.calls[k - 1]
+        if not awaited.awaited or awaited.kind != "method" or not awaited.receiver:
+            continue
+        call = f"{awaited.receiver}.{awaited.name}"
+        slots = {"call": call, "how": c.name}
+        m = re.fullmatch(r'"([^"{}\\]{3,80})"', c.args[0]) if c.args else None
+        if m:
+            slots["message"] = m.group(1)
+        if c.src.start < loop_start:
+            flags = {"before-loop"}
+        elif f.flow.inside(c.region, loop.id):
+            flags = {"in-loop"}
+        else:
+            continue
+        proof = [ctx.proof(awaited.src), ctx.proof(c.src), ctx.proof(ctx.region_src(f, loop))]
+        out.append(make("panics", f.name, slots, proof, flags))
+    return out
 
 
 def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:

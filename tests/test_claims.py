@@ -245,6 +245,10 @@ def test_a_floor_recomputed_and_jittered_later_is_not_a_lower_bound(indexes: Ind
     (floor,) = kinds(claims(ctx, "penalised_delay"), "at_least")
     assert {"before-jitter", "reworked"} <= floor.flags
     assert floor.get("rework") == "honour_hint"
+    # `hint.clamp(base, ..)` with the floored value as `base`: never below the floor.
+    assert floor.has("rework-keeps-floor")
+    (twin,) = kinds(claims(ctx, "shortened_delay"), "at_least")
+    assert twin.has("reworked") and not twin.has("rework-keeps-floor")  # `min` can go below
     r = Renderer(0, "k", {"fn": "penalised_delay", "file": "retry.rs"})
     for rows in (THINK, MODULE_THINK):
         said = r.claim(rows, floor, "t", Rendered(""))

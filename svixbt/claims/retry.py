@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Src
+from ..facts import Assign, ItemFacts, Src
 from ..flow import Region
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, Proof, make
@@ -291,8 +291,28 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ]
             if steps:
                 slots["rework"] = codes(*dict.fromkeys(steps))
+                if (
+                    holder is not None
+                    and len(set(steps)) == 1
+                    and _keeps_floor(ctx, steps[0], holder.var, later)
+                ):
+                    flags.add("rework-keeps-floor")
         out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)], flags))
     return out
+
+
+def _keeps_floor(ctx: FileContext, name: str, var: str, later: list[Assign]) -> bool:
+    """The step that computes the delay again is `fn step(base, ..) { x.clamp(base, ..) }`,
+    handed the floored value as ``base``: its result is never below the floor."""
+    g = ctx.local_fn(name)
+    if g is None or not g.params or g.item.body_start is None:
+        return False
+    body = " ".join(ctx.fs.text[g.item.body_start : g.item.end].strip().strip("{}").split())
+    first = g.params[0][0]
+    if not re.fullmatch(rf"[\w.]+\.clamp\(\s*{re.escape(first)}\s*,[^;]*\)", body):
+        return False
+    # The floored value goes in as that first argument: `step(duration, ..)`.
+    return any(re.search(rf"\b{re.escape(name)}\(\s*{re.escape(var)}\s*,", a.value) for a in later)
 
 
 def _matched_patterns(cond: str) -> list[str]:

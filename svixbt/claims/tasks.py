@@ -366,6 +366,22 @@ def _own_tokio_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[str, Src]]:
     return list(out.items())
 
 
+def _wait_shape(tf: ItemFacts, loop: Region) -> set[str]:
+    """How ``tf``'s loop waits, when not simply every round: "waits-skip" (some rounds skip the
+    wait: `if let Some(d) = sleep_time`) and "waits-raced" (raced against another future)."""
+    assert tf.flow is not None
+    out: set[str] = set()
+    for w in tf.waits:
+        if w.role == "tick" or not tf.own(w.region) or not tf.flow.inside(w.region, loop.id):
+            continue
+        if tf.flow.conditions(w.region, stop=loop.id):
+            out |= {"waits-vary", "waits-skip"}
+        raced = ("select-future", "cancellable", "timeout-future")
+        if any(r.kind in raced for r in tf.flow.chain(w.region)):
+            out |= {"waits-vary", "waits-raced"}
+    return out
+
+
 def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
     """A same-file fn whose own loop waits with tokio and reaches this item through plain calls:
     `expired_message_cleaner_loop` -> `clean_expired_messages` -> this."""
@@ -394,6 +410,9 @@ def _on_path_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
                 stop = loop.id if hf is tf else None
                 if hf.flow.conditions(call.region, stop):
                     flags.add("conditional")
+        # A wait that some rounds skip (`if let Some(d) = sleep_time`) or that races another
+        # future (`select!` with a cancellation) is not "between every round".
+        flags |= _wait_shape(tf, loop)
         chain = [c.written for c in path[1:]]
         slots = {"task": tf.name, "wait_mechs": codes(*(m for m, _ in waits))}
         if chain:

@@ -928,3 +928,19 @@ def test_an_expect_before_the_loop_is_a_panic_and_a_question_mark_is_not(
     )
     assert p.has("before-loop")
     assert not kinds(claims(ctx, "poll_with_checked"), "panics")
+
+
+def test_a_helper_is_not_said_to_run_between_waits_some_rounds_skip_or_race(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (path,) = kinds(claims(ctx, "archive_batch"), "on_path")
+    assert path.has("waits-skip")  # a full batch goes straight on
+    for text in thinks_about(ctx, "archive_batch"):
+        assert "between those waits" not in text and "between its" not in text
+    ctx = ctx_of(indexes, "ledger.rs")
+    (path,) = kinds(claims(ctx, "expire_entries"), "on_path")
+    assert path.has("waits-raced") and not path.has("waits-skip")
+    ctx = ctx_of(indexes, "nap.rs")
+    (path,) = kinds(claims(ctx, "purge"), "on_path")
+    assert not path.has("waits-vary")  # a plain sleep every round

@@ -229,12 +229,12 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
-              "join_waits_all", "panics:before-loop"), 6,
-             requires=("loop",)),
+              "join_waits_all", "panics:before-loop", "probe"), 6,
+             callee_kinds=("probe",), requires=("loop",)),
     # A switch for a callee's work decided once, before the loop, and passed on every pass.
     FocusDef("decided-once", "task", _kinds("fixed_input"),
-             ("fixed_input", "propagate:before-loop-only", "log:before-loop"), 6,
-             requires=("loop",)),
+             ("fixed_input", "propagate:before-loop-only", "log:before-loop", "probe"), 6,
+             callee_kinds=("probe",), requires=("loop",)),
     # What the loop logs as it runs: start-up lines alone are not a background task's logging.
     FocusDef("observability", "task",
              _given(_at_least(2, _kinds("log")), _kinds("log", unless="before-loop")),

@@ -108,6 +108,8 @@ CODE_SLOTS = frozenset(
         "amount",
         "setup",
         "how",
+        "where",
+        "per",
         "ptr",
         "select",
         "stmt",

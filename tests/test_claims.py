@@ -944,3 +944,23 @@ def test_a_helper_is_not_said_to_run_between_waits_some_rounds_skip_or_race(
     ctx = ctx_of(indexes, "nap.rs")
     (path,) = kinds(claims(ctx, "purge"), "on_path")
     assert not path.has("waits-vary")  # a plain sleep every round
+
+
+def test_an_expiry_check_whose_query_ignores_expiry_is_said_and_one_that_filters_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    (probe,) = kinds(claims(ctx, "expiry_pending"), "probe")
+    assert probe.has("no-expiry-filter") and probe.get("where") == "body IS NOT NULL"
+    (probe,) = kinds(claims(ctx, "expiry_due"), "probe")
+    assert not probe.has("no-expiry-filter")
+
+
+def test_a_sum_of_two_statements_capped_by_one_parameter_says_the_cap_is_per_statement(
+    indexes: Indexes,
+) -> None:
+    (total,) = kinds(claims(ctx_of(indexes, "ledger.rs"), "expire_entries"), "sum")
+    assert total.get("per") == "limit"
+    # No bind the tool can read: nothing said about how many rows a call may touch.
+    (total,) = kinds(claims(ctx_of(indexes, "archive.rs"), "archive_batch"), "sum")
+    assert not total.get("per")

@@ -253,9 +253,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "timing": ("a pass is timed", ("start", "level"), ("field", "guard", "arm")),
     "conversion": ("errors converted before they propagate", ("methods",), ("message",)),
-    "probe": ("a query that only checks whether rows exist", ("query",), ("table",)),
+    "probe": ("a query that only checks whether rows exist", ("query",), ("table", "where")),
     "gate": ("a bool parameter switches part of the work", ("param",), ("verbs", "tables")),
-    "sum": ("the count returned adds up several statements' counts", ("expr", "tables"), ()),
+    "sum": ("the count returned adds up several statements' counts", ("expr", "tables"), ("per",)),
     "fixed_input": (
         "a value decided once before the loop switches a callee's work on every pass",
         ("var", "source", "callee", "param"),

@@ -48,6 +48,11 @@ def _sum_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         return []
     tables = [t for q in f.sql for t in q.tables]
     slots = {"expr": m.group(0), "tables": codes(*dict.fromkeys(tables))}
+    # Each statement capped by the same parameter (`LIMIT $1` bound from `limit`): the limit
+    # is per statement, so one call may touch that many rows in each.
+    binds = {_bind(f, q) for q in f.sql if q.tables}
+    if len(binds) == 1 and "" not in binds and len([q for q in f.sql if q.tables]) == 2:
+        slots["per"] = binds.pop()
     return [make("sum", f.name, slots, [ctx.proof(f.tail)])]
 
 
@@ -290,8 +295,16 @@ def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots = {"query": _sql_quote(q)}
             if q.tables:
                 slots["table"] = q.tables[-1]
+            flags = set()
+            # A fn named or documented for expiry whose query has no expiry column in it: what it
+            # counts is any row its WHERE admits, due or not.
+            where = re.search(r"(?is)\bWHERE\s+(.+?)\s*(?:\bLIMIT\b|\)|$)", q.src.text)
+            about_expiry = re.search(r"(?i)expir", f.name + " " + f.doc)
+            if where and about_expiry and not re.search(r"(?i)expir", q.src.text):
+                slots["where"] = " ".join(where.group(1).split())
+                flags.add("no-expiry-filter")
             if slots["query"]:
-                out.append(make("probe", f.name, slots, [ctx.proof(q.src)]))
+                out.append(make("probe", f.name, slots, [ctx.proof(q.src)], flags))
             continue
         if not q.tables:
             continue

@@ -964,3 +964,14 @@ def test_a_sum_of_two_statements_capped_by_one_parameter_says_the_cap_is_per_sta
     # No bind the tool can read: nothing said about how many rows a call may touch.
     (total,) = kinds(claims(ctx_of(indexes, "archive.rs"), "archive_batch"), "sum")
     assert not total.get("per")
+
+
+def test_a_round_that_goes_on_after_a_logged_error_names_the_call_it_still_makes(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    (arm,) = kinds(claims(ctx, "poll_and_stamp"), "err_arm")
+    assert arm.has("keeps-looping", "then-next") and arm.get("next_call") == "stamp()"
+    # Its twin `continue`s past the stamp: no call after the failure is said to run.
+    (arm,) = kinds(claims(ctx, "poll_and_stamp_ok"), "err_arm")
+    assert not arm.has("then-next") and not arm.get("next_call")

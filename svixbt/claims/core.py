@@ -106,7 +106,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "err_arm": (
         "how an error branch is handled",
         ("pattern", "call"),
-        ("level", "var", "value_set", "guard", "dep"),
+        ("level", "var", "value_set", "guard", "dep", "next_call"),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
     "skips_later": (

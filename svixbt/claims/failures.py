@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Src
+from ..facts import Call, ItemFacts, Src
 from ..flow import Region
-from .core import LIST_SEP, Claim, FileContext, make
+from ..mechanisms import mechanism
+from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
+from .returns import return_claims
 from .shape import (
-    SHUTDOWN_WORD,
     codes,
     guard_of,
     is_error_arm,
     main_loop,
+    next_call,
     skipped_by_continue,
     skips,
 )
@@ -56,7 +58,7 @@ def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _log_claims(ctx, f, loop)
     out += _err_arm_claims(ctx, f, loop)
     out += _propagate_claims(ctx, f, loop)
-    out += _return_claims(ctx, f, loop)
+    out += return_claims(ctx, f, loop)
     out += _conversion_claims(ctx, f)
     out += _timing_claims(ctx, f)
     out += _diverges(ctx, f, loop)
@@ -272,12 +274,41 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("in-loop")
         proof = [ctx.proof(ctx.region_src(f, r))]
-        dep = dependency_of(ctx, f, call)
-        if dep is not None:
-            slots["dep"] = dep[0]
-            proof.append(dep[1])
+        proof += _after_arm(ctx, f, head, loop, call, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
     return merge_alike(out, "call")
+
+
+def _after_arm(
+    ctx: FileContext,
+    f: ItemFacts,
+    head: Region,
+    loop: Region | None,
+    call: str,
+    slots: dict[str, str],
+    flags: set[str],
+) -> list[Proof]:
+    """What follows a handled error: the call the round still goes on to, and what the failing
+    call talks to (the database, Kafka). Adds slots and flags; returns their proofs."""
+    proof: list[Proof] = []
+    if "keeps-looping" in flags and loop is not None and "inner-loop" not in flags:
+        # The round goes on past the failure: the call after the `match` still runs
+        # (`update_last_poll_time()` after a failed `receive_all`).
+        nc = next_call(ctx, f, head, loop.id, _plain_work)
+        if nc is not None:
+            slots["next_call"] = nc.src.text if len(nc.src.text) <= 40 else nc.written
+            flags.add("then-next")
+            proof.append(ctx.proof(nc.src))
+    dep = dependency_of(ctx, f, call)
+    if dep is not None:
+        slots["dep"] = dep[0]
+        proof.append(dep[1])
+    return proof
+
+
+def _plain_work(c: Call) -> bool:
+    """An awaited call that is work, not a tokio wait or a log."""
+    return c.awaited and c.kind in ("fn", "method") and mechanism(c.full) is None
 
 
 def merge_alike(claims: list[Claim], key: str) -> list[Claim]:
@@ -378,74 +409,6 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
                 )
             )
     return out
-
-
-def _return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
-    assert f.flow is not None
-    out: list[Claim] = []
-    # A body that ends in its loop (`'outer: loop { .. }` in a `-> !` fn) returns nothing a
-    # sentence could name.
-    tail_is_loop = f.tail is not None and re.match(
-        r"(?:'\w+\s*:\s*)?(?:loop|while|for)\b", f.tail.text
-    )
-    if f.tail is not None and not tail_is_loop:
-        flags = {"tail"}
-        if " ".join(f.tail.text.split()) == "Ok(())":
-            flags.add("ok-unit")
-        if any(s.handle == "dropped" and s.src.end <= f.tail.start for s in f.spawns):
-            flags.add("after-spawn")
-        if (
-            loop is not None
-            and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]
-        ):
-            flags.add("after-loop")
-        out.append(
-            make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags)
-        )
-    for e in f.exits:
-        if e.kind != "return" or not f.own(e.region):
-            continue
-        conds, arm, negated = guard_of(f, e.region, loop.id if loop else None, e.src.start)
-        slots = {"expr": e.expr or "()"}
-        flags = {"early"}
-        if any(SHUTDOWN_WORD.search(c) for c in conds):
-            flags.add("shutdown")  # the way out a cancelled wait takes
-        handler = next((r for r in f.flow.chain(e.region) if r.kind == "select-handler"), None)
-        if handler is not None:
-            flags.add("in-select")  # said with its select branch
-            if SHUTDOWN_WORD.search(handler.detail) or "cancel" in handler.detail:
-                flags.add("shutdown")
-        if conds and not negated:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        if arm:
-            slots["arm"] = arm
-            flags.add("in-arm")
-        if negated:
-            flags.add("negated")
-        if loop is not None and f.flow.inside(e.region, loop.id):
-            flags.add("in-loop")
-            if arm and _only_errors_repeat(f, e.region):
-                flags.add("only-errors-repeat")
-        out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))
-    return out
-
-
-def _only_errors_repeat(f: ItemFacts, region: int) -> bool:
-    """The return sits in a match arm whose siblings all return too, except `Err` arms: the
-    loop goes round again only after an error, so it retries; it does not poll."""
-    assert f.flow is not None
-    arm = next((r for r in f.flow.chain(region) if r.kind == "arm"), None)
-    if arm is None or arm.parent is None:
-        return False
-    arms = [a for a in f.flow.children(arm.parent) if a.kind == "arm"]
-    returning = {
-        a.id
-        for a in arms
-        if any(x.kind == "return" and f.flow.inside(x.region, a.id) for x in f.exits)
-    }
-    rest = [a for a in arms if a.id not in returning]
-    return bool(rest) and all(a.head.startswith("Err") for a in rest)
 
 
 def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -184,6 +184,12 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
     if prev == "." and k + 1 < r.hi and t[k + 1] == "(":
         _method_at(r, f, k, rid, consts)
         return
+    if prev == "." and k + 2 < r.hi and t[k + 1] == "::" and t[k + 2] == "<":
+        # A turbofish method call: `cache.get::<Response>(key)`.
+        open_ = _after_generics(r, k + 2)
+        if open_ is not None:
+            _method_at(r, f, k, rid, consts, open_)
+        return
     if prev in ("::", ".") or prev == "fn":
         return
     parts, j = _path(r, k)
@@ -286,8 +292,26 @@ def _wait(
     return Wait(role, mech, written, r.code(a, b), secs, rid, src, const, var)
 
 
-def _method_at(r: TokenReader, f: ItemFacts, k: int, rid: int, consts: dict[str, float]) -> None:
-    open_ = k + 1
+def _after_generics(r: TokenReader, lt: int) -> int | None:
+    """The `(` right after the generic arguments that open at token ``lt`` (`<`), or None."""
+    depth = 0
+    for j in range(lt, min(r.hi, lt + 64)):
+        tok = r.t[j]
+        depth += tok.count("<") - tok.count(">") if tok in ("<", ">", ">>", "<<") else 0
+        if depth <= 0:
+            return j + 1 if j + 1 < r.hi and r.t[j + 1] == "(" else None
+    return None
+
+
+def _method_at(
+    r: TokenReader,
+    f: ItemFacts,
+    k: int,
+    rid: int,
+    consts: dict[str, float],
+    open_: int | None = None,
+) -> None:
+    open_ = k + 1 if open_ is None else open_
     close = r.close_of(open_)
     awaited, prop = _after_call(r, close)
     name = r.t[k]

@@ -110,6 +110,7 @@ CODE_SLOTS = frozenset(
         "how",
         "where",
         "per",
+        "first_work",
         "ptr",
         "select",
         "stmt",

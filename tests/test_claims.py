@@ -975,3 +975,22 @@ def test_a_round_that_goes_on_after_a_logged_error_names_the_call_it_still_makes
     # Its twin `continue`s past the stamp: no call after the failure is said to run.
     (arm,) = kinds(claims(ctx, "poll_and_stamp_ok"), "err_arm")
     assert not arm.has("then-next") and not arm.get("next_call")
+
+
+def test_a_round_that_opens_with_its_sleep_says_the_first_look_waits(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "archive.rs")
+    sleeps = [c for c in kinds(claims(ctx, "rechecking_loop"), "sleep") if c.has("waits-first")]
+    assert len(sleeps) == 1 and sleeps[0].get("first_work") == "archive_batch"
+    # A loop whose work comes before its sleep does not open with a wait.
+    ctx = ctx_of(indexes, "steps.rs")
+    assert not [c for c in kinds(claims(ctx, "maintain_forever"), "sleep") if c.has("waits-first")]
+
+
+def test_a_turbofish_method_call_is_a_call(tmp_path: Path) -> None:
+    # `pool.get().await` is a method call; a turbofish one (`c.get::<u32>(1)`) must be one too.
+    rs = tmp_path / "t.rs"
+    rs.write_text("async fn f(c: &C) { let v = c.get::<u32>(1).await; }\n")
+    ctx = file_context(scan_file(rs), Indexes())
+    (f,) = [x for x in ctx.facts.values() if x.name == "f"]
+    (call,) = [c for c in f.calls if c.name == "get"]
+    assert call.kind == "method" and call.awaited and call.receiver == "c" and call.args == ["1"]

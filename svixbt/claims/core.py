@@ -56,7 +56,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),
-        ("dur", "guard", "wrapper", "arm", "var", "select", "via"),
+        ("dur", "guard", "wrapper", "arm", "var", "select", "via", "first_work"),
     ),
     "shutdown_check": (
         "a shutdown check that leaves the loop",

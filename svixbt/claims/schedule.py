@@ -7,6 +7,7 @@ import re
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
+from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, make
 from .shape import (
@@ -305,7 +306,34 @@ def _sleep_claim(
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
     if after and after[0].kind == "continue":
         flags.add("then-continue")
+    first = _waits_first(f, w)
+    if first:
+        slots["first_work"] = first
+        flags.add("waits-first")
     return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _waits_first(f: ItemFacts, w: Wait) -> str:
+    """The work of a round that starts with this sleep (`loop { sleep(..).await; get().await }`):
+    the round's first awaited call after it, when nothing awaited comes before the sleep."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(w.region)
+    if loop is None or w.region != loop.id or loop.keyword != "loop":
+        return ""
+    inside = [
+        c
+        for c in f.calls
+        if c.awaited and f.flow.loop_of(c.region) is loop and f.own(c.region) and c.src != w.src
+    ]
+    if any(c.src.start < w.src.start for c in inside):
+        return ""
+    later = [c for c in inside if c.src.start > w.src.end and mechanism(c.full) is None]
+    if not later:
+        return ""
+    c = min(later, key=lambda c: c.src.start)
+    if c.kind == "method":
+        return f"{c.receiver}.{c.name}" if c.receiver and len(c.receiver) <= 30 else ""
+    return c.written
 
 
 def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]) -> None:

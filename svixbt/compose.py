@@ -362,10 +362,22 @@ def _scenario_claim(
         own = c.kind == "spawn" and {"detached", "logs-failures"} <= c.flags
         if c is premise and c.kind in _RESTATES and not c.get("dep") and not own:
             continue
+        accept: Callable[[list[Fill]], bool] = _no_paste
+        if c is premise and c.kind in _RESTATES and c.get("dep"):
+            # The premise's own claim is a reason only through what it adds: the dependency
+            # ("when Redis goes away ..."); a row without it says the premise again.
+            accept = _naming(c.get("dep"))
         probe = Rendered("")
-        if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=_no_paste):
+        if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=accept):
             return c
     return None
+
+
+def _naming(value: str) -> Callable[[list[Fill]], bool]:
+    def accept(fills: list[Fill]) -> bool:
+        return _no_paste(fills) and any(f.value == value for f in fills)
+
+    return accept
 
 
 def _note(r: Renderer, plan: Plan, pool: list[Claim]) -> Claim | None:
@@ -414,7 +426,15 @@ def _render_request(
                 else premise[0][:1].lower() + premise[0][1:]
             )
             ask = f"In {who}, {lead}"
-    scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=_no_paste) if reason else ""
+    accept: Callable[[list[Fill]], bool] = _no_paste
+    if (
+        reason is not None
+        and reason is premise[1]
+        and reason.kind in _RESTATES
+        and reason.get("dep")
+    ):
+        accept = _naming(reason.get("dep"))
+    scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept) if reason else ""
     why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)

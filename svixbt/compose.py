@@ -331,6 +331,9 @@ _RESTATES = frozenset(
         "first_pass",
         "shutdown_branch",
         "propagate",
+        "callee_waits",
+        "join",
+        "schedule_step",
     }
 )
 
@@ -361,6 +364,10 @@ def _scenario_claim(
         # (what its caller sees when the work fails).
         own = c.kind == "spawn" and {"detached", "logs-failures"} <= c.flags
         if c is premise and c.kind in _RESTATES and not c.get("dep") and not own:
+            continue
+        if premise is not None and c is not premise and c.kind == premise.kind == "spawn":
+            # Another claim of the premise's kind (a second spawn): a reason about it reads as
+            # a non sequitur before an ask about the first.
             continue
         accept: Callable[[list[Fill]], bool] = _no_paste
         if c is premise and c.kind in _RESTATES and c.get("dep"):
@@ -497,7 +504,8 @@ def render_plan(
         family=ctx.display,
         # A bump moves every choice on by a step, for a record whose first wording repeats
         # its neighbours'.
-        spread=(plan.spread * 2 + bump, plan.focus_spread + bump),
+        spread=(plan.spread * 2 + bump, plan.focus_spread),
+        bump=bump,
     )
     names["who"] = _who(r, ctx, names["fn"], plan.focus)
     out = Rendered("")
@@ -618,18 +626,23 @@ def _render_distinct(
     """The plan rendered so that no 8-word run is in more than a quarter of the file's
     ``expected`` requests or thinks (counting at least four records, as ``checks.run_errors``
     does): the first wording that keeps to that, or None. Earlier records never change for a
-    later one."""
+    later one. A wording within the limit for the records so far is preferred: if fewer
+    records than ``expected`` come out, one within only the looser limit may be dropped later."""
+    fallback = None
     for bump in range(MAX_BUMPS + 1):
         rendered = render_plan(ctx, plan, seed, pool, bump)
         if rendered is None:
-            return None
+            return fallback
         _, user, think, _, _ = rendered
-        if all(
-            _within_run_limit(text, [getattr(e, part) for e in earlier], expected)
-            for part, text in (("user", user), ("think", think))
-        ):
-            return rendered
-    return None
+        for n in (len(earlier) + 1, expected):
+            if all(
+                _within_run_limit(text, [getattr(e, part) for e in earlier], n)
+                for part, text in (("user", user), ("think", think))
+            ):
+                if n == len(earlier) + 1:
+                    return rendered
+                fallback = fallback or rendered
+    return fallback
 
 
 def _within_run_limit(text: str, others: list[str], expected: int) -> bool:

@@ -192,6 +192,9 @@ def number_word(n: str) -> str:
     return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n
 
 
+# The group of texts a salt belongs to, for a record's bump (see ``Renderer.bump``).
+_BUMP_BIT = {"why": 0, "symptom": 0, "opener": 1}
+
 # Claim kinds about the task a subject runs in, which several subjects of a file can share.
 SHARED_CONTEXT = frozenset({"runs_in", "on_path"})
 
@@ -274,6 +277,7 @@ class Renderer:
         turn: int = 0,
         family: str = "",
         spread: tuple[int, int] = (0, 0),
+        bump: int = 0,
     ) -> None:
         self.used: dict[int, set[int]] = {}  # per row: variants this record already said
         self.seed = seed
@@ -289,6 +293,11 @@ class Renderer:
         # among those of the record's focus), so neighbours in a file do not share sentences.
         self.family = family
         self.spread = spread
+        # A record whose first wording repeats its neighbours' is tried again with ``bump``
+        # 1, 2, ...: group g of texts (0 the reason, 1 the think's opener, 2 the rest) moves on
+        # one step every g + 1 bumps, so the groups do not move in lockstep and meet the same
+        # neighbour again one step later (two two-option lists would just swap collisions).
+        self.bump = bump
         # Set once the think is written: a request says simple conditions in words.
         self.person = False
 
@@ -315,7 +324,8 @@ class Renderer:
             return ""
         if self.family:
             h = random.Random(f"{self.seed}|{self.family}|{salt}|{options[0]}")
-            return options[(h.randrange(len(options)) + self.spread[1]) % len(options)]
+            shift = self.bump // (1 + _BUMP_BIT.get(salt.split("|")[0], 2))
+            return options[(h.randrange(len(options)) + self.spread[1] + shift) % len(options)]
         return options[self.rng(salt).randrange(len(options))]
 
     def fill(self, template: str, slots: dict[str, str], out: Rendered) -> str:

@@ -281,6 +281,11 @@ def _options(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str
     return out
 
 
+def _tied(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str]:
+    """The texts of ``entries`` that are tied to a claim kind the plan says."""
+    return _options(tuple(e for e in entries if isinstance(e, tuple)), plan)
+
+
 def _said(claims: list[Claim], need: str) -> bool:
     """`kind`, `kind:flag`, or `kind:-flag` (a claim of the kind without the flag)."""
     kind, _, flag = need.partition(":")
@@ -442,7 +447,10 @@ def _render_request(
     ):
         accept = _naming(reason.get("dep"))
     scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept) if reason else ""
-    why = _cap(scenario) + "." if scenario else r.plain(_options(WHY[f], plan), "why", out)
+    # Without a situation from the code, only a stock reason tied to one of the plan's claims
+    # is said; the unconditional ones ("Shutdown has to start somewhere.") read as filler in
+    # every blind read, and a request with no stated reason reads better than one with filler.
+    why = _cap(scenario) + "." if scenario else r.plain(_tied(WHY[f], plan), "why", out)
     symptom = scenario or r.plain(_options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(_options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
@@ -468,12 +476,20 @@ def _render_request(
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
         crit = []
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
-    text = frame.format(**fields)
+    text = _tidy(frame.format(**fields))
     if note is not None:
         # The author's own FIXME, left out of scope: what a maintainer adds under an ask.
         said = r.claim(NOTES, note, "note", out)
         text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
     return text
+
+
+def _tidy(text: str) -> str:
+    """A frame filled with an empty field: no doubled spaces, no blank paragraph, no space at a
+    line's ends."""
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = "\n".join(line.strip(" ") for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _who(r: Renderer, ctx: FileContext, fn: str, focus: str) -> str:

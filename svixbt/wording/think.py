@@ -1043,7 +1043,6 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "Failures inside {fn} have to be absorbed by the loop, not passed up to whatever awaits it.",
             "err_arm:keeps-looping err_arm:continues",
         ),
-        "For {fn}, error handling decides whether one failed call costs a pass or ends the loop.",
         "The thing to trace in {fn} is where each error goes: caught and logged, or handed up.",
     ),
     "shutdown": (
@@ -1063,7 +1062,6 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The question for {fn} is what happens between the stop request and its return.",
     ),
     "concurrency": (
-        "The interesting part of {fn} is which code runs on which task.",
         (
             "Before touching {fn} it helps to be exact about concurrency: what it spawns, and where it runs itself.",
             "spawn+runs_in",
@@ -1071,7 +1069,6 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         ("{fn} is all about tasks: what runs concurrently, and what shares a task.", "spawn join"),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
-        "To reason about {fn}, start from its tasks: who runs what, and who waits on whom.",
         "Where each piece of {fn} executes is the thing to pin down first.",
     ),
     "retry": (
@@ -1088,9 +1085,8 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "Nothing in {fn} should be able to hang forever; the timeouts are what guarantee it.",
     ),
     "observability": (
-        "Here is when some of the log lines in {fn} fire.",
-        "A few of the log lines in {fn}, each with what triggers it.",
-        "Some log lines in {fn} are worth reading together with their triggers.",
+        "A log line of {fn} is only useful with the condition it fires under.",
+        "What {fn} writes to the log, and when, is all an operator sees of it.",
     ),
     "timing": (
         "To see how long {fn} spends on a pass, the measurement has to start before the work and end up in a log line.",
@@ -1115,7 +1111,6 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "loop",
         ),
         "The retry policy is the part of {fn} to get right: how long a failed attempt waits, and when waiting stops.",
-        "Read {fn} for its retry policy: what a failure costs in waiting, and what ends the retries.",
     ),
     "exits": (
         "The loop in {fn} has to know when to stop, and its way out is a branch of its select.",

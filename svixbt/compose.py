@@ -31,6 +31,7 @@ from .render import Fill, Rendered, Renderer, Row
 from .wording.requests import (
     ASKS,
     BARE_FRAMES,
+    CONTEXT,
     CRITERIA,
     FRAMES,
     NOTES,
@@ -413,6 +414,7 @@ def _render_request(
     out: Rendered,
     reason: Claim | None = None,
     note: Claim | None = None,
+    context: Claim | None = None,
 ) -> str:
     f = plan.focus
     title = r.plain(_options(TITLES[f], plan), "title", out)
@@ -481,6 +483,14 @@ def _render_request(
         # The author's own FIXME, left out of scope: what a maintainer adds under an ask.
         said = r.claim(NOTES, note, "note", out)
         text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
+    elif context is not None and (plan.turn == 1 or plan.alone or plan.focus == "task"):
+        # Who calls it in the crate, once per subject: on its second request, or on its only
+        # one. Not where the request names the caller already.
+        callers = context.get("callers").split(LIST_SEP)
+        if not any(f"`{c}`" in text for c in callers):
+            said = r.claim(CONTEXT, context, "context", out)
+            if said:
+                text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
     return text
 
 
@@ -570,7 +580,10 @@ def render_plan(
         return None
     opener = r.plain(_options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
-    user = _render_request(r, plan, style, crit, premise, out, reason, _note(r, plan, pool))
+    callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
+    user = _render_request(
+        r, plan, style, crit, premise, out, reason, _note(r, plan, pool), callers
+    )
     # Two requirements at least: the premise sentence counts as one.
     if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
         return None

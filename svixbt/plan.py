@@ -33,6 +33,7 @@ class Plan:
     priority: tuple[int, int, int]
     role: str = "task"
     turn: int = 0  # this plan's place among its subject's plans (rotates wording variants)
+    alone: bool = True  # the subject has no other plan (besides the fallback task focus)
     # For each claim, how many earlier plans of the same subject say it: the n-th saying of a
     # claim takes the n-th variant after its own starting point, so two examples of one subject
     # never word one claim the same way when its row has enough variants.
@@ -246,6 +247,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
         used: dict[Claim, int] = {}
         for n, p in enumerate(mine):
             p.turn = n
+            p.alone = len([q for q in mine if q.focus != "task"]) <= 1
             # A claim is said in at most two examples about one subject (its premise always),
             # so the examples of one subject differ in what they say, not only in how.
             p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]

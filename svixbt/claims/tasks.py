@@ -342,6 +342,8 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         flags.add("no-crate")
     if files == [ctx.display]:
         flags.add("same-file")
+    # How many distinct callers, for words that agree with the number ("calls" / "call").
+    flags.add("one-caller" if len(names) == 1 else "few-callers" if len(names) <= 3 else "many")
     proof = [Proof(ctx.other_display(s.file), s.src.start, s.src.end, s.src.text) for s in sites]
     return [
         make(

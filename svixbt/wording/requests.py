@@ -1252,6 +1252,34 @@ NOTES: tuple[Row, ...] = (
 )
 # fmt: on
 
+# Who calls the subject in the crate's source, added after a request that has no note: the
+# crate-wide fact a maintainer knows (a list of callers, never "only" unless complete).
+# fmt: off
+CONTEXT: tuple[Row, ...] = (
+    _r("callers",
+       "For context, {callers} in {files} calls it.",
+       "It is called from {callers} in {files}.",
+       when="one-caller", unless="same-file"),
+    _r("callers",
+       "For context, {callers:list} call it ({files:list}).",
+       "It is called from {callers:list} ({files:list}).",
+       when="few-callers", unless="same-file"),
+    _r("callers",
+       "It has {count:word} call sites in the crate's source, in {files:list}, so whatever it does on failure they all see.",
+       "Its {count:word} call sites sit in {files:list}; a change here reaches every one of them.",
+       when="many"),
+    _r("callers",
+       "Inside this file it is called from {callers}.",
+       "Its caller here is {callers}, in the same file.",
+       "{callers}, in this same file, is what calls it.",
+       when="same-file one-caller"),
+    _r("callers",
+       "Inside this file it is called from {callers:list}.",
+       "In the same file, {callers:list} call it.",
+       when="same-file few-callers"),
+)
+# fmt: on
+
 # Style frames. Fields: title, why, ask, crit (pre-formatted), symptom, refactor, and the
 # style's own choices below. No stock greetings or sign-offs: blind reads scored them as
 # template chatter (one of a dozen lines recurring across a file's requests); a request opens

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -289,8 +290,14 @@ def word_runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
 
 
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
+    return set(_runs_of(text, n))
+
+
+@functools.lru_cache(maxsize=1024)
+def _runs_of(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    # Cached: a file's records are compared with every later candidate and its retries.
     words = _words(text)
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
 def shared_runs(texts: Sequence[str], n: int = RUN_WORDS) -> tuple[float, tuple[str, ...]]:

@@ -658,7 +658,10 @@ def _render_distinct(
     later one. A wording within the limit for the records so far is preferred: if fewer
     records than ``expected`` come out, one within only the looser limit may be dropped later."""
     fallback = None
+    fallback_at = 0
     for bump in range(MAX_BUMPS + 1):
+        if fallback is not None and bump > fallback_at + 2:
+            break  # two more tries for a stricter wording, then the looser one will do
         rendered = render_plan(ctx, plan, seed, pool, bump)
         if rendered is None:
             return fallback
@@ -670,7 +673,8 @@ def _render_distinct(
             ):
                 if n == len(earlier) + 1:
                     return rendered
-                fallback = fallback or rendered
+                if fallback is None:
+                    fallback, fallback_at = rendered, bump
     return fallback
 
 

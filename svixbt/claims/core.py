@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..crate_index import CrateIndex, FnDef
 from ..facts import ItemFacts, Src
@@ -317,6 +318,9 @@ class FileContext:
     crate_prefix: str = ""  # how other files' display paths start (`svix-server/`)
     _fn_defs: dict[int, FnDef | None] = field(default_factory=dict, repr=False)
     _fns_by_name: dict[str, list[ItemFacts]] | None = field(default=None, repr=False, compare=False)
+    # Per-item results that every other item's claims ask for again (a task's own tokio waits,
+    # asked once per item that might lie on its path): computed once per file.
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def proof(self, src: Src) -> Proof:
         return Proof(self.display, src.start, src.end, src.text)

@@ -361,11 +361,14 @@ def _own_tokio_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[str, Src]]:
     helper such as a cancellable `nap`), first use of each."""
     from .schedule import own_waits
 
-    out: dict[str, Src] = {}
-    for w, _ in own_waits(ctx, f):
-        if w.role != "tick" and w.mechanism.startswith("tokio::"):
-            out.setdefault(w.mechanism, w.src)
-    return list(out.items())
+    key = ("own_tokio_waits", f.index)
+    if key not in ctx.memo:
+        out: dict[str, Src] = {}
+        for w, _ in own_waits(ctx, f):
+            if w.role != "tick" and w.mechanism.startswith("tokio::"):
+                out.setdefault(w.mechanism, w.src)
+        ctx.memo[key] = list(out.items())
+    return list(ctx.memo[key])
 
 
 def _wait_shape(tf: ItemFacts, loop: Region) -> set[str]:

@@ -13,6 +13,7 @@ call is left as written, so a rewrite never changes what the condition means.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -84,6 +85,7 @@ def _operand(text: str) -> str:
     return m.group(1) if m else text
 
 
+@functools.lru_cache(maxsize=4096)
 def say_condition(cond: str, holds: bool) -> Said | None:
     """``cond`` said in words (when it holds, or when it is false), or None when no rule knows
     it."""

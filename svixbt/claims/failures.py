@@ -14,9 +14,9 @@ from .returns import return_claims
 from .shape import (
     codes,
     guard_of,
-    is_error_arm,
     main_loop,
     next_call,
+    put_guard,
     skipped_by_continue,
     skips,
 )
@@ -107,17 +107,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         place = _place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)
-        if conds:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        if arm:
-            slots["arm"] = arm
-            flags.add("in-arm")
-            if is_error_arm(arm):
-                flags.add("err-arm")
-                failed = _arm_call(f, lg.region)
-                if failed:
-                    slots["call"] = failed  # whose error the line reports
+        put_guard(slots, flags, conds, arm)
+        if "err-arm" in flags:
+            failed = _arm_call(f, lg.region)
+            if failed:
+                slots["call"] = failed  # whose error the line reports
         if not conds and not arm and place == "before-loop":
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
@@ -447,14 +441,10 @@ def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["field"] = m.group(1)
         loop = main_loop(f)
         conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
-        flags = set()
-        if conds and not negated:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        if arm:
-            slots["arm"] = arm
-            flags.add("in-arm")
+        flags: set[str] = set()
         if negated:
             continue
+        put_guard(slots, flags, conds, arm)
+        flags.discard("err-arm")  # a timing line is said with its arm, not as error handling
         out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)], flags))
     return out

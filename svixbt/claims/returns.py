@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .shape import SHUTDOWN_WORD, codes, guard_of
+from .shape import SHUTDOWN_WORD, guard_of, put_guard
 
 __all__ = ["return_claims"]
 
@@ -48,12 +48,8 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             flags.add("in-select")  # said with its select branch
             if SHUTDOWN_WORD.search(handler.detail) or "cancel" in handler.detail:
                 flags.add("shutdown")
-        if conds and not negated:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        if arm:
-            slots["arm"] = arm
-            flags.add("in-arm")
+        put_guard(slots, flags, [] if negated else conds, arm)
+        flags.discard("err-arm")  # a return in an error arm is said by the return rows as is
         if negated:
             flags.add("negated")
         if loop is not None and f.flow.inside(e.region, loop.id):

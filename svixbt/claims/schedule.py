@@ -15,8 +15,8 @@ from .shape import (
     SHUTDOWN_WORD,
     codes,
     guard_of,
-    is_error_arm,
     main_loop,
+    put_guard,
     skipped_by_continue,
 )
 from .shutdown import shutdown_claims
@@ -293,14 +293,7 @@ def _sleep_claim(
             # `if let Some(d) = var` is said by the if-let-some rows; only other conditions
             # remain a guard.
             conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
-    if conds:
-        slots["guard"] = codes(*conds)
-        flags.add("guarded")
-    if arm:
-        slots["arm"] = arm
-        flags.add("in-arm")
-        if is_error_arm(arm):
-            flags.add("err-arm")
+    put_guard(slots, flags, conds, arm)
     _sleep_wrapping(f, w, slots, flags)
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]

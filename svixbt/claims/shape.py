@@ -18,6 +18,7 @@ __all__ = [
     "guard_of",
     "skips",
     "skipped_by_continue",
+    "put_guard",
     "SHUTDOWN_WORD",
     "CANCEL_FUTURE",
 ]
@@ -180,6 +181,19 @@ def _error_arm_start(f: ItemFacts, rid: int) -> int:
         if r.kind == "if" and r.head.startswith("let Err("):
             return f.flow.scan.starts[r.start_tok if r.start_tok >= 0 else r.lo]
     return -1
+
+
+def put_guard(slots: dict[str, str], flags: set[str], conds: list[str], arm: str) -> None:
+    """The conditions and the match arm a claim sits under, as its `guard` and `arm` slots with
+    the flags rows read (`guarded`, `in-arm`, `err-arm`)."""
+    if conds:
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+    if arm:
+        slots["arm"] = arm
+        flags.add("in-arm")
+        if is_error_arm(arm):
+            flags.add("err-arm")
 
 
 def is_error_arm(pattern: str) -> bool:

@@ -997,3 +997,30 @@ def test_a_turbofish_method_call_is_a_call(tmp_path: Path) -> None:
     (f,) = [x for x in ctx.facts.values() if x.name == "f"]
     (call,) = [c for c in f.calls if c.name == "get"]
     assert call.kind == "method" and call.awaited and call.receiver == "c" and call.args == ["1"]
+
+
+def test_a_deadline_future_run_under_a_cancellation_token_says_shutdown_cuts_it_short(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "steps.rs")
+    (c,) = kinds(claims(ctx, "wait_for_peer"), "cancel_future")
+    assert (c.get("future"), c.get("wrapper"), c.get("token")) == (
+        "future",
+        "run_until_cancelled_owned",
+        "token",
+    )
+    assert c.has("deadline", "none-arm", "none-err")
+    # A deadline with no token around it says nothing about shutdown.
+    assert not kinds(claims(ctx, "wait_until_up"), "cancel_future")
+
+
+def test_a_spawned_task_no_statement_ends_is_said_to_last_and_a_cancellable_one_is_not(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "sweep.rs")
+    (t,) = kinds(claims(ctx, "start_sweeper"), "endless_task")
+    assert t.has("sleeps") and t.get("dur") == "1 minute"
+    # The counter breaks out once the map is empty: it can end.
+    assert not kinds(claims(ctx, "start_counter"), "endless_task")
+    said = " ".join(thinks_about(ctx, "start_sweeper"))
+    assert "short of a panic" in said or "never returns" in said

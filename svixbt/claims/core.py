@@ -196,6 +196,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "mech", "expr"),
         ("ptr",),
     ),
+    "endless_task": (
+        "a spawned task that no statement ends and that checks no shutdown signal",
+        ("mech",),
+        ("dur",),
+    ),
+    "cancel_future": (
+        "a future bound to a name and run under run_until_cancelled as a whole",
+        ("future", "wrapper", "token"),
+        ("mech",),
+    ),
     "panics": (
         "an awaited call's failure unwrapped with expect/unwrap in a fn with a loop",
         ("call", "how"),

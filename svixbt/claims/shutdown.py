@@ -148,7 +148,49 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["guard"] = codes(*guards[h.id])
                 bflags.add("guarded")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
-    return out + _cancellable_waits(ctx, f)
+    return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
+
+
+def _cancellable_futures(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A future bound to a name and handed whole to `run_until_cancelled(_owned)` (a deadline
+    on a retry loop, `let future = tokio::time::timeout(..)`): a shutdown ends the whole wait,
+    and the `None` arm of the match on it says what the fn returns then."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    scan = ctx.fs.scan
+    for reg in f.flow.regions:
+        if reg.kind != "cancellable" or not f.own(reg.id) or reg.hi - reg.lo != 1:
+            continue
+        name = scan.texts[reg.lo]
+        bound = next((a for a in f.assigns if a.is_let and a.var == name), None)
+        token = _token_call(f, reg)
+        if bound is None or not token:
+            continue
+        m = re.match(r"((?:tokio::)?(?:time::)?timeout)\(", bound.value)
+        slots = {"future": name, "wrapper": reg.keyword, "token": token}
+        flags: set[str] = set()
+        if m:
+            slots["mech"] = m.group(1) if m.group(1).startswith("tokio::") else m.group(1)
+            flags.add("deadline")
+        none_arm = next(
+            (
+                x
+                for x in f.flow.regions
+                if x.kind == "arm" and x.head == "None" and reg.keyword in x.keyword
+            ),
+            None,
+        )
+        proof = [ctx.proof(bound.src), ctx.proof(ctx.region_src(f, reg))]
+        if none_arm is not None:
+            flags.add("none-arm")
+            body = ctx.fs.text[
+                scan.starts[none_arm.lo] : scan.starts[min(none_arm.hi, len(scan.starts) - 1)]
+            ]
+            if body.lstrip().startswith("Err("):
+                flags.add("none-err")
+            proof.append(ctx.proof(ctx.region_src(f, none_arm)))
+        out.append(make("cancel_future", f.name, slots, proof, flags))
+    return out
 
 
 def _cancellable_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Src
+from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import main_loop
+from .shape import SHUTDOWN_WORD, main_loop
 
 __all__ = ["task_state_claims"]
 
@@ -33,7 +34,34 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if f.flow is None:
         return []
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
-    return out + _panics(ctx, f)
+    return out + _panics(ctx, f) + _endless_tasks(ctx, f)
+
+
+def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A spawned task whose `loop` nothing leaves and which looks at no shutdown or cancellation
+    signal: it runs as long as the runtime does (a metrics ticker, a cache sweeper)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if not f.own(sp.at_region) or sp.repeated or not _endless(f, sp.region):
+            continue
+        inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
+        if SHUTDOWN_WORD.search(sp.src.text) or any(
+            r.kind in ("select-future", "select-handler", "cancellable")
+            for r in f.flow.regions
+            if f.flow.inside(r.id, sp.region)
+        ):
+            continue
+        waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
+        if not inside:
+            continue
+        slots = {"mech": sp.mechanism}
+        flags: set[str] = set()
+        if waits:
+            slots["dur"] = human_duration(waits[0].seconds or 0)
+            flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
+        out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
+    return out
 
 
 def _panics(ctx: FileContext, f: ItemFacts) -> list[Claim]:

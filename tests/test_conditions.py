@@ -22,7 +22,7 @@ FIXTURES = {
     "above-zero": (
         "num_workers > 0",
         "`num_workers` is above zero",
-        "`num_workers` is down to zero",
+        "`num_workers` is not above zero",
     ),
     "above": (
         "total > expiry_starting()",
@@ -63,14 +63,42 @@ def test_rule_says_its_fixture(rule: str) -> None:
 @pytest.mark.parametrize(
     "cond",
     [
-        "a < b && c",  # two conditions: which one fails is not one relation
+        "a < b && c || d",  # two operators: precedence a reader must work out
         "x.len() > limit + 1",  # arithmetic on one side
         "let Some(Ok(v)) = rx.recv().await",  # nested pattern, an awaited call
         "f(a, b) == 0",  # a call with arguments
-        "!done",  # a bare flag: the caller says it
         "let Ok(x) = parse(s)",
     ],
 )
 def test_conditions_left_as_written(cond: str) -> None:
     assert say_condition(cond, True) is None
     assert say_condition(cond, False) is None
+
+
+@pytest.mark.parametrize(
+    ("cond", "held", "denied"),
+    [
+        (
+            "self.queue.is_empty() || !should_retry(&e)",
+            "`self.queue` is empty or `should_retry(&e)` returns false",
+            "`self.queue` is not empty and `should_retry(&e)` returns true",
+        ),
+        (
+            "ready && n > 0",
+            "`ready` is true and `n` is above zero",
+            "`ready` is false or `n` is not above zero",
+        ),
+        ("!done", "`done` is false", "`done` is true"),
+    ],
+)
+def test_flags_and_one_kind_of_joined_parts_are_said_part_by_part(
+    cond: str, held: str, denied: str
+) -> None:
+    said = say_condition(cond, True)
+    assert said is not None and said.text == held
+    said = say_condition(cond, False)
+    assert said is not None and said.text == denied
+
+
+def test_mixed_operators_are_left_as_written() -> None:
+    assert say_condition("a < b && c || d", True) is None

@@ -46,7 +46,7 @@ CONDITIONS: tuple[Cond, ...] = (
        "{a} is at most {b}", "{a} is above {b}"),
     # `> 0` false on a count: "down to 0" is how a person says it.
     _c("above-zero", "a > 0", rf"^(?P<a>{_OPERAND})\s*>\s*0$",
-       "{a} is above zero", "{a} is down to zero"),
+       "{a} is above zero", "{a} is not above zero"),
     _c("above", "a > b", rf"^(?P<a>{_OPERAND})\s*>\s*(?P<b>{_OPERAND})$",
        "{a} is above {b}", "{a} is at most {b}"),
     _c("at-least", "a >= b", rf"^(?P<a>{_OPERAND})\s*>=\s*(?P<b>{_OPERAND})$",
@@ -88,8 +88,65 @@ def _operand(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def say_condition(cond: str, holds: bool) -> Said | None:
     """``cond`` said in words (when it holds, or when it is false), or None when no rule knows
-    it."""
+    it. Two or more parts joined by one of `||` and `&&` are said part by part (false: by De
+    Morgan), when every part can be."""
     c = cond.strip()
+    for op, word, other in (("||", "or", "and"), ("&&", "and", "or")):
+        parts = _split_top(c, op)
+        if len(parts) > 1:
+            if len(_split_top(c, "&&" if op == "||" else "||")) > 1:
+                return None  # both operators at the top: precedence a reader must work out
+            said = [say_condition(p, holds) for p in parts]
+            if any(x is None for x in said):
+                return None
+            texts = [x.text for x in said if x is not None]
+            joiner = word if holds else other
+            text = ", ".join(texts[:-1]) + f" {joiner} " + texts[-1]
+            return Said(
+                text,
+                tuple(v for x in said if x for v in x.code),
+                tuple(v for x in said if x for v in x.numbers),
+            )
+    return _by_rule(c, holds) or _flag(c, holds)
+
+
+def _split_top(text: str, op: str) -> list[str]:
+    """``text`` split at ``op`` outside brackets, parts stripped."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(op, i):
+            parts.append(text[start:i].strip())
+            start = i + len(op)
+            i += len(op)
+            continue
+        i += 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+# A yes-or-no value as written: a flag, a field, a call whose arguments are plain names.
+_FLAG = re.compile(
+    r"^(?P<neg>!)?(?P<e>[A-Za-z_][\w]*(?:(?:::|\.)[A-Za-z_]\w*)*(?:\((?:&?[\w.]+)?\))?)$"
+)
+
+
+def _flag(c: str, holds: bool) -> Said | None:
+    """`flag`, `!flag`, `f(&x)`, `!self.ready()`: "`f(&x)` returns false"."""
+    m = _FLAG.match(c)
+    if m is None or c in ("true", "false"):
+        return None
+    e = m.group("e")
+    truth = holds != bool(m.group("neg"))
+    verb = "returns" if e.endswith(")") else "is"
+    return Said(f"`{e}` {verb} {'true' if truth else 'false'}", (e,))
+
+
+def _by_rule(c: str, holds: bool) -> Said | None:
     for rule in CONDITIONS:
         m = rule.pattern.match(c)
         if m is None:

@@ -1132,6 +1132,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "loop",
         ),
         "The retry policy is the part of {fn} to get right: how long a failed attempt waits, and when waiting stops.",
+        "Everything in {fn} turns on one failed attempt: whether to wait, for how long, and when to stop trying.",
     ),
     "exits": (
         "The loop in {fn} has to know when to stop, and its way out is a branch of its select.",

@@ -111,6 +111,7 @@ CODE_SLOTS = frozenset(
         "where",
         "per",
         "first_work",
+        "rework_when",
         "ptr",
         "select",
         "stmt",

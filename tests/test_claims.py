@@ -247,6 +247,8 @@ def test_a_floor_recomputed_and_jittered_later_is_not_a_lower_bound(indexes: Ind
     assert floor.get("rework") == "honour_hint"
     # `hint.clamp(base, ..)` with the floored value as `base`: never below the floor.
     assert floor.has("rework-keeps-floor")
+    # The step runs only when a hint was given: said with that condition.
+    assert floor.has("rework-conditional") and floor.get("rework_when") == "let Some(hint) = hint"
     (twin,) = kinds(claims(ctx, "shortened_delay"), "at_least")
     assert twin.has("reworked") and not twin.has("rework-keeps-floor")  # `min` can go below
     r = Renderer(0, "k", {"fn": "penalised_delay", "file": "retry.rs"})

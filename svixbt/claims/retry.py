@@ -291,6 +291,12 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ]
             if steps:
                 slots["rework"] = codes(*dict.fromkeys(steps))
+                # `let d = if let Some(x) = hint { step(d, x) } else { d };`: the step runs
+                # only under that condition.
+                guarded = [a for a in later if a.branches]
+                if guarded:
+                    slots["rework_when"] = guarded[0].branches[0]  # type: ignore[index]
+                    flags.add("rework-conditional")
                 if (
                     holder is not None
                     and len(set(steps)) == 1

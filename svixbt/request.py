@@ -378,6 +378,8 @@ def render_request(
         if not refactor.startswith("`")
         else refactor,
         "refactor_lc": refactor,
+        "who": r.context["who"],
+        "who_cap": _cap(r.context["who"]),
         "checklist": "\n".join(f"- [ ] {_cap(c)}" for c in crit),
         "numbered": "\n".join(f"{i}. {_cap(c)}." for i, c in enumerate(crit, 1)),
         "bullets": "\n".join(f"- {_cap(c)}" for c in crit),

@@ -158,7 +158,12 @@ def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
             "dur": wait.get("dur"),
             "dep": arm.get("dep"),
         }
-        out.append(make("steady_error", f.name, slots, _proofs(arm.proof, wait.proof)))
+        # A `?` before the loop can still end the task at startup: the ride-it-out story holds
+        # only once the loop runs (the cleaner's startup check).
+        early = [c for c in _of(claims, "propagate") if "before-loop-only" in c.flags]
+        flags = {"after-start"} if early else set()
+        proof = _proofs(arm.proof, wait.proof, *(c.proof for c in early))
+        out.append(make("steady_error", f.name, slots, proof, flags))
         break
     return out
 

@@ -474,7 +474,7 @@ PREMISE: tuple[Row, ...] = (
        "It should measure each pass and log the time it took as {field}.",
        unless="guarded", needs="field"),
     _r("first_pass",
-       "Its first pass should run right away; only a finished pass may set a wait before the next one.",
+       "Nothing should be slept before its first pass; only a finished pass may set a wait before the next one.",
        "Start with no wait ({var} = {init}) and let each pass decide the wait before the next.",
        ),
     _r("propagate",
@@ -628,7 +628,7 @@ PREMISE: tuple[Row, ...] = (
        needs="verbs tables"),
     _r("fixed_input",
        "It should call {source} once, before its loop, and hand the answer ({var}) to {callee} on every pass as {param}, which decides whether the {verbs} on {tables} runs.",
-       "Work out {var} with {source} before the loop starts and pass it to each {callee} call as {param}, instead of checking again every pass.",
+       "Work out {var} with {source} before the loop starts and pass it to each {callee} call as {param}; the loop does not ask again.",
        needs="verbs tables"),
 )
 # fmt: on
@@ -1064,7 +1064,7 @@ CRITERIA: tuple[Row, ...] = (
        when="guarded", needs="field"),
     _r("first_pass",
        "do not wait before the first pass",
-       "start with {var} empty, so the first pass runs at once",
+       "start with {var} empty, so nothing is slept before the first pass",
        ),
 )
 # fmt: on
@@ -1095,9 +1095,13 @@ SCENARIOS: tuple[Row, ...] = (
     # What fails, named as a maintainer names it ({dep}: the database, Kafka, Redis, the queue),
     # when the code shows what the failing call talks to (claims/deps.py).
     _r("steady_error",
+       "once it is running, if {dep} is unreachable for a while, {call} will fail pass after pass; each failure should cost one log line at {level} level and a pause of {dur}, and the job should carry on by itself once {dep} is back",
+       "when {dep} goes away for a few minutes after it has started, the job should ride it out: log each failed {call} and try again {dur} after it, with no limit on attempts",
+       when="after-start"),
+    _r("steady_error",
        "if {dep} is unreachable for a while, {call} will fail pass after pass; each failure should cost one log line at {level} level and a pause of {dur}, and the job should carry on by itself once {dep} is back",
        "when {dep} goes away for a few minutes, the job should ride it out: log each failed {call} and try again {dur} after it, with no limit on attempts",
-       ),
+       unless="after-start"),
     _r("err_arm",
        "when {dep} has a bad moment, {call:or} fails; that should cost one pass and a log line, not the loop",
        "a blip in {dep} should show up as a logged failure of {call:or} while the loop goes on",
@@ -1110,9 +1114,13 @@ SCENARIOS: tuple[Row, ...] = (
        "once shutdown starts, no new pass of {work} should begin, but one that is under way should be allowed to finish",
        when="loop-check", unless="wait"),
     _r("steady_error",
+       "once it is running, if {call} keeps failing for a while, the job should log each failure and wait {dur} before the next try, not die and not spin",
+       "after startup, a stretch of {call} errors should cost one log line and a pause of {dur} per attempt, with the job still up afterwards",
+       when="after-start"),
+    _r("steady_error",
        "if {call} keeps failing for a while, the job should log each failure and wait {dur} before the next try, not die and not spin",
        "a stretch of {call} errors should cost one log line and a pause of {dur} per attempt, with the job still up afterwards",
-       ),
+       unless="after-start"),
     _r("idle_latency",
        "a backlog should be worked off one full batch after another, and only a pass that comes back short should earn a rest of {idle_dur}",
        "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
@@ -1137,7 +1145,7 @@ SCENARIOS: tuple[Row, ...] = (
        "if several server instances run the {verbs} on {tables} at the same moment, they must take different rows instead of queueing on each other's locks",
        when="limit skip-locked"),
     _r("first_pass",
-       "after a restart the job should start working at once rather than sit through a wait first",
+       "after a restart the job should not sit through a wait before its first pass",
        ),
     _r("timing",
        "when a pass is slow we want to see it in the log, with how long it took",
@@ -1311,9 +1319,12 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{symptom}. {ask}\n\n{label}\n{bullets}",
         "{ask}\n\n{symptom}.\n\n{label}\n{bullets}",
     ),
+    # A refactor ask states what must hold through the rework, never what the code did before
+    # ("Refactor: keep errors inside the loop instead of returning them" claims a past the
+    # code's history does not have: blind read 23).
     "refactor": (
-        "Refactor: {refactor_lc}. {why}\n\n{ask}\n\n{keep}\n{bullets}",
-        "Refactor: {refactor_lc}.\n\n{ask} {why}\n\n{keep}\n{bullets}",
+        "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "Before {who} gets reworked, pin down what it must keep doing.\n\n{ask} {why}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1323,7 +1334,10 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "infra-requirement": ("{ask} {why}", "{why} {ask}"),
     "internal-request": ("{ask} {why}", "{why} {ask}"),
     "incident-follow-up": ("{symptom}. {ask}", "{ask} {symptom}."),
-    "refactor": ("Refactor: {refactor_lc}. {ask}", "Refactor: {refactor_lc}.\n\n{ask} {why}"),
+    "refactor": (
+        "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
+        "Before {who} gets reworked, pin down what it must keep doing.\n\n{ask} {why}",
+    ),
 }
 
 STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -1333,5 +1347,5 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "infra-requirement": {"label": ("Requirements:", "Acceptance:")},
     "internal-request": {},
     "incident-follow-up": {"label": ("Follow-ups:", "Fix:")},
-    "refactor": {"keep": ("Behaviour to keep:", "After the change:")},
+    "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},
 }

@@ -70,7 +70,9 @@ def _claims(ctx: FileContext) -> dict[int, list[Claim]]:
     out: dict[int, list[Claim]] = {}
     for idx, f in ctx.facts.items():
         if f.kind == "fn" and not f.item.is_test:
-            out[idx] = claims_for(ctx, idx)
+            # A request handler is never a subject, and a helper it calls is not one either
+            # (``subjects_of``): only its presence counts, so its claims are not worked out.
+            out[idx] = [] if is_request_handler(ctx, idx) else claims_for(ctx, idx)
     return out
 
 

@@ -1026,3 +1026,33 @@ def test_a_spawned_task_no_statement_ends_is_said_to_last_and_a_cancellable_one_
     assert not kinds(claims(ctx, "start_counter"), "endless_task")
     said = " ".join(thinks_about(ctx, "start_sweeper"))
     assert "short of a panic" in said or "never returns" in said
+
+
+# Phrases blind reads 22-24 quoted as false of the code they were said about, whatever the code:
+# a loop "goes round again" though a shutdown branch may return first; join branches "share one
+# task" under block_on; a refactor ask claims the code was once different; a caller is "what
+# calls it" though tests call it too; a log ask assumes the lines say the wrong thing.
+_NEVER_SAID = (
+    "go round the loop again",
+    "share one task",
+    "Refactor:",
+    "is what calls it",
+    "say what actually happened",
+    "instead of returning them",
+)
+
+
+def test_no_record_uses_a_phrase_blind_reads_found_false() -> None:
+    from svixbt.generate import bundled_sample
+
+    files = [
+        *sorted(TRAPS.glob("*.rs")),
+        bundled_sample(),
+        *sorted((TRAPS.parent.parent).glob("*.rs")),
+    ]
+    indexes = Indexes()
+    for path in files:
+        ctx = file_context(scan_file(path), indexes)
+        for ex in compose_examples(ctx):
+            for phrase in _NEVER_SAID:
+                assert phrase not in ex.user and phrase not in ex.think, (path.name, phrase)

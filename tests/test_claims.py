@@ -1031,7 +1031,8 @@ def test_a_spawned_task_no_statement_ends_is_said_to_last_and_a_cancellable_one_
 # Phrases blind reads 22-24 quoted as false of the code they were said about, whatever the code:
 # a loop "goes round again" though a shutdown branch may return first; join branches "share one
 # task" under block_on; a refactor ask claims the code was once different; a caller is "what
-# calls it" though tests call it too; a log ask assumes the lines say the wrong thing.
+# calls it" though tests call it too; a log ask assumes the lines say the wrong thing; a join
+# branch or its callee is said to run "on that loop's task" though nothing spawned it.
 _NEVER_SAID = (
     "go round the loop again",
     "share one task",
@@ -1039,6 +1040,9 @@ _NEVER_SAID = (
     "is what calls it",
     "say what actually happened",
     "instead of returning them",
+    "loop's task",
+    "on this task",
+    "the task may be asleep",
 )
 
 

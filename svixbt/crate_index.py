@@ -103,6 +103,7 @@ class CrateIndex:
     value_uses: set[str] = field(default_factory=set)
     method_calls: set[str] = field(default_factory=set)
     _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
+    _contexts: dict[tuple[tuple[int, int], int], list[Context] | None] = field(default_factory=dict, repr=False)
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
@@ -165,6 +166,15 @@ class CrateIndex:
         Known only when every call is known (``callers_complete``, or ``d`` is `main`) and each
         call path ends in a task mechanism or `main`.
         """
+        # Asked again for every call site below ``d`` (each caller's context walks up through
+        # it): computed once per depth, since the answer only depends on ``d`` and the cutoff.
+        key = (d.key, depth)
+        if key not in self._contexts:
+            self._contexts[key] = self._contexts_of(d, depth)
+        found = self._contexts[key]
+        return None if found is None else list(found)
+
+    def _contexts_of(self, d: FnDef, depth: int) -> list[Context] | None:
         if d.name == "main" and d.module == "crate" and not d.owner:
             return [Context("main", "main", self.rel[d.file], "", (), ())]
         if depth > 6 or not self.callers_complete(d):

@@ -103,7 +103,9 @@ class CrateIndex:
     value_uses: set[str] = field(default_factory=set)
     method_calls: set[str] = field(default_factory=set)
     _flows: dict[tuple[int, int], Flow | None] = field(default_factory=dict, repr=False)
-    _contexts: dict[tuple[tuple[int, int], int], list[Context] | None] = field(default_factory=dict, repr=False)
+    _contexts: dict[tuple[tuple[int, int], int], list[Context] | None] = field(
+        default_factory=dict, repr=False
+    )
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)

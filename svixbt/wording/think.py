@@ -1097,7 +1097,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "Before touching {fn} it helps to be exact about concurrency: what it spawns, and where it runs itself.",
             "spawn+runs_in",
         ),
-        ("{fn} is all about tasks: what runs concurrently, and what shares a task.", "spawn join"),
+        ("{fn} is all about concurrency: what runs side by side, and what waits for what.", "spawn join"),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
         "Where each piece of {fn} executes is the thing to pin down first.",
@@ -1179,7 +1179,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "schedule-walk": ("{fn} walks a fixed schedule of waits, carrying on past failed steps.",),
     "module": (
         "{file} holds one background job; its loop and the helpers it calls read best side by side.",
-        "The whole of {file} is worth reading as a unit: a task loop and the helpers it leans on.",
+        "The whole of {file} is worth reading as a unit: a background loop and the helpers it leans on.",
     ),
     "helper-failures": (
         "What {fn} does with an error decides what its caller sees.",

@@ -1097,7 +1097,10 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
             "Before touching {fn} it helps to be exact about concurrency: what it spawns, and where it runs itself.",
             "spawn+runs_in",
         ),
-        ("{fn} is all about concurrency: what runs side by side, and what waits for what.", "spawn join"),
+        (
+            "{fn} is all about concurrency: what runs side by side, and what waits for what.",
+            "spawn join",
+        ),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
         "Where each piece of {fn} executes is the thing to pin down first.",

@@ -203,6 +203,10 @@ def render_plan(
     opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
     think = " ".join([opener, *sentences])
     callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
+    # A subject its caller runs on a spawned task is not "called" there in a reader's sense
+    # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).
+    if any(c.kind == "runs_in" and "spawned" in c.flags for c in pool):
+        callers = None
     user = render_request(
         r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
     )

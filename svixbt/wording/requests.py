@@ -516,7 +516,7 @@ PREMISE: tuple[Row, ...] = (
        "When {call:or} fails for one element of its inner loop, it should log it at {level} level and go on with the next element.",
        when="keeps-looping logs inner-loop", any_guard=True, unless="one-of-several"),
     _r("err_arm",
-       "When {call:or} fails, it should log it at {level} level and move to the next iteration.",
+       "When {call:or} fails, it should log it at {level} level; that error must not end the loop.",
        when="continues logs", any_guard=True, unless="one-of-several"),
     _r("err_arm",
        "When {call:or} fails, it should log the error at {level} level and go on rather than return it.",

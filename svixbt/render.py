@@ -82,6 +82,7 @@ CODE_SLOTS = frozenset(
         "const",
         "callee",
         "verbs",
+        "named",
         "tables",
         "bind",
         "begin",

@@ -105,6 +105,21 @@ def test_a_doc_comment_the_code_contradicts_is_not_quoted(indexes: Indexes) -> N
                 assert "not mentioned" in sentence or "leaves out" in sentence
 
 
+def test_a_doc_comment_true_only_under_a_flag_says_the_flag(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "ledger.rs")
+    (partial,) = kinds(claims(ctx, "expire_archive"), "doc_partial")
+    assert partial.get("guard") == "legacy_rows"
+    assert partial.get("named") == "UPDATE"
+    said = 0
+    for ex in compose_examples(ctx):
+        for sentence in re.split(r"(?<=[.;]) ", ex.think):
+            if "Nullifies the payload of expired archive rows" in sentence:
+                said += 1
+                assert "`legacy_rows`" in sentence
+                assert "`DELETE`" in sentence
+    assert said
+
+
 def test_a_conditional_log_keeps_its_condition(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "pump.rs")
     (debug,) = [c for c in kinds(claims(ctx, "pump_loop"), "log") if c.get("level") == "debug"]

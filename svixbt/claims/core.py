@@ -245,7 +245,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "doc_partial": (
         "a doc comment that names only some of the database actions the code performs",
         ("summary", "verbs", "tables"),
-        (),
+        ("named", "guard"),
     ),
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),

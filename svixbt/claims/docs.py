@@ -12,6 +12,7 @@ import bisect
 import re
 
 from .core import LIST_SEP, Claim, FileContext, make
+from .shape import guard_of, put_guard
 
 __all__ = ["doc_claims", "note_claims"]
 
@@ -107,7 +108,16 @@ def _doc_partial(
         "tables": LIST_SEP.join(dict.fromkeys(tables)),
     }
     proof = [ctx.proof(Src(start, f.item.keyword_start, text))] + [ctx.proof(q.src) for q in own]
-    return [make("doc_partial", f.name, slots, proof)]
+    flags: set[str] = set()
+    # The action the comment names may itself run only under a condition (a flag the caller
+    # passes): then the comment holds only when it holds, and leaving that out restates it.
+    named = [q for q in f.sql if f.own(q.region) and set(q.verbs) & said]
+    guards = [guard_of(f, q.region, at=q.src.start) for q in named]
+    if named and all(g[0] and not g[2] for g in guards) and len({tuple(g[0]) for g in guards}) == 1:
+        slots["named"] = LIST_SEP.join(sorted({v for q in named for v in q.verbs if v in said}))
+        put_guard(slots, flags, guards[0][0], "")
+        proof += [ctx.proof(q.src) for q in named]
+    return [make("doc_partial", f.name, slots, proof, tuple(sorted(flags)))]
 
 
 # A comment the author left as a marker of unfinished work: `// FIXME: ...`, `// TODO: ...`.

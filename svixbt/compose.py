@@ -207,6 +207,8 @@ def render_plan(
     # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).
     if any(c.kind == "runs_in" and "spawned" in c.flags for c in pool):
         callers = None
+    if premise[1] is not None and premise[1].subject != names["fn"]:
+        callers = None  # the request is about another fn of the file: "it" would be that one
     user = render_request(
         r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
     )

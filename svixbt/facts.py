@@ -177,6 +177,12 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         end = r.until(k + 1, (";", "}", ","), flow.hi)
         f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
         return
+    if tk == "bail" and k + 2 < r.hi and t[k + 1] == "!" and t[k + 2] in ("(", "{", "["):
+        # `anyhow::bail!(..)` is `return Err(anyhow!(..))`: a way out like any `return`.
+        first = k - 2 if prev == "::" and k >= r.lo + 2 else k
+        close = r.close_of(k + 2)
+        f.exits.append(Exit("return", r.code(first, close + 1), rid, r.src(first, close)))
+        return
     if tk == "let" or (
         prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] in ("=", ".", "+", "-", "*")
     ):

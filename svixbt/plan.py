@@ -231,7 +231,9 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                     else []
                 )
                 if premise:
-                    module_says.append(premise[0])
+                    # Its like claims too (two spawn loops in one fn): one of them alone reads
+                    # as all the fn does.
+                    module_says += [c for c in premise if c.kind == premise[0].kind][:2]
                     break
         # The richest task drives the module example (its key and its wording).
         driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]

@@ -208,7 +208,9 @@ def _said(claims: list[Claim], need: str) -> bool:
 
 def premise_of(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]:
     """The premise said in the request's own words, when a row can say it, and its claim."""
-    for c in plan.premise:
+    # The record's own fn first: the requirements after the premise say "it" of that fn (a
+    # module's premise about another fn says so, see render_request).
+    for c in sorted(plan.premise, key=lambda c: c.subject != r.context["fn"]):
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
         probe = Rendered("")
@@ -316,7 +318,9 @@ def note_for(r: Renderer, plan: Plan, pool: list[Claim]) -> Claim | None:
 _WRITES = re.compile(r"(?:Write|Implement|Please write|We need|Add)\b")
 
 
-def _ask(r: Renderer, plan: Plan, style: str, premise: str, out: Rendered) -> str:
+def _ask(
+    r: Renderer, plan: Plan, style: str, premise: str, out: Rendered, claim: Claim | None = None
+) -> str:
     """The request's central sentence: its premise with the subject put in, or the focus's
     stock ask when no premise row could say the claim."""
     if not premise:
@@ -329,6 +333,9 @@ def _ask(r: Renderer, plan: Plan, style: str, premise: str, out: Rendered) -> st
     # what X does when one of its steps errors.") read as a form's first line, and as the
     # same point said twice (blind reads counted five of one shape in a file).
     who = r.context["who"]
+    if claim is not None and claim.subject != r.context["fn"]:
+        # A module's premise may be a claim of another fn of the file: it is that fn's.
+        who = f"`{claim.subject}` in `{r.context['file']}`"
     if premise.startswith("It "):
         return _cap(who) + premise[2:]
     if premise.startswith("Its "):
@@ -350,7 +357,7 @@ def render_request(
 ) -> str:
     f = plan.focus
     title = r.plain(options(TITLES[f], plan), "title", out)
-    ask = _ask(r, plan, style, premise[0], out)
+    ask = _ask(r, plan, style, premise[0], out, premise[1])
     accept: Callable[[list[Fill]], bool] = _no_paste
     if (
         reason is not None
@@ -386,6 +393,21 @@ def render_request(
         "sentences": " ".join(f"{_cap(c)}." for c in crit),
         **words,
     }
+    if premise[1] is not None and premise[1].subject != r.context["fn"]:
+        # The premise named another fn of the module; what follows is the record's own fn's,
+        # and says so ("it" would be read as the fn just named).
+        who = r.context["who"]
+        if fields["why"].startswith("It "):
+            fields["why"] = _cap(who) + fields["why"][2:]
+        if len(crit) == 1:
+            c = crit[0]
+            c = f"as for {who}, {c}" if c.startswith("it ") else f"in {who}: {c}"
+            crit = [c]
+        for k in ("label", "keep"):
+            if k in fields:
+                fields[k] = f"For {who}:"
+        if crit:
+            fields["sentences"] = f"As for {who}: " + " ".join(f"{_cap(c)}." for c in crit)
     if len(crit) == 1:
         # A list of one reads like a form with one field filled in: say it in the prose.
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."

@@ -240,6 +240,9 @@ def _timeout_claim(
     if reg is None:
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    # `timeout(d, call).await?`: an expiry is returned from the fn, not handled where it is.
+    if any(c.src.start == w.src.start and c.propagates for c in f.calls):
+        flags.add("propagates")
     # `Duration::from_secs(wait_for_seconds)`: a deadline set by a variable, said as
     # "`wait_for_seconds` seconds" rather than pasted.
     per = re.fullmatch(r"(?:std::time::)?Duration::from_(secs|millis)\((\w+)\)", w.arg)
@@ -252,10 +255,20 @@ def _timeout_claim(
         if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
             flags.add("loops")
     else:
-        calls = [c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind == "fn"]
+        # The bounded call is the outermost one: in `timeout(d, tx.send(Message::Text(..)))`
+        # it is `tx.send`, and `Message::Text` only builds its argument.
+        calls = [
+            c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind in ("fn", "method")
+        ]
+        outer = [
+            c
+            for c in calls
+            if not any(o.open_tok < c.tok and c.close_tok < o.close_tok for o in calls)
+        ]
         toks = ctx.fs.scan.texts[reg.lo : reg.hi]
-        if calls:
-            slots["future"] = calls[0].written
+        if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
+            c = outer[0]
+            slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
         elif len(toks) == 1 and toks[0].isidentifier():
             slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
         else:

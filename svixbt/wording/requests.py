@@ -88,7 +88,11 @@ TITLES: dict[str, tuple[Option, ...]] = {
     ),
     "schedule-walk": ("{fn}: walk the delay schedule and keep going on errors",),
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
-    "module": ("Background job in {file}", "Put the whole of {file} together"),
+    "module": (
+        ("Background job in {file}", "loop:loop loop:while"),
+        "Put the whole of {file} together",
+        "Review {file} as a whole",
+    ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
         "{fn}: hand database errors to the loop",
@@ -197,7 +201,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Write {who} so that a stop signal starts the shutdown.",
     ),
     "module": (
-        "Write {file} as one background job: the loop and its helpers.",
+        ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
         "Implement {file} end to end.",
     ),
     "helper-failures": (
@@ -293,7 +297,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "module": (
         "It is easier to review as one piece.",
-        "The loop and its helpers are easier to judge side by side.",
+        ("The loop and its helpers are easier to judge side by side.", "loop:loop loop:while"),
     ),
     "helper-failures": (
         "What this helper does with an error should be a decision, not an accident.",
@@ -556,9 +560,13 @@ PREMISE: tuple[Row, ...] = (
        "Run the work for every element of {over} on a separate {mech} task.",
        when="repeated", unless="guarded conditional", needs="over"),
     _r("spawn",
-       "It should hand each element of {repeated} to its own {mech} task.",
-       "Run the work for every element of {repeated} on a separate {mech} task.",
-       when="repeated", unless="guarded conditional"),
+       "It should start one {mech} task per iteration of {repeated}.",
+       "Each pass of {repeated} should start a {mech} task of its own.",
+       when="repeated", unless="per-item guarded conditional"),
+    _r("spawn",
+       "It should start one {mech} task for each element mapped in {repeated}.",
+       "Every element mapped in {repeated} should get a {mech} task of its own.",
+       when="repeated per-item", unless="guarded conditional"),
     _r("spawn",
        "It should start {runs} on its own {mech} task and not wait for it.",
        when="detached", unless="repeated guarded conditional", needs="runs"),
@@ -838,7 +846,7 @@ CRITERIA: tuple[Row, ...] = (
        when="guarded", unless="repeated runs after-checks"),
     _r("spawn",
        "process each element on its own task so one slow item does not hold up the rest",
-       "spawn one task per item received",
+       "spawn one task per element, not one for the whole batch",
        "give each item its own task, so slow ones run side by side",
        when="repeated", unless="guarded conditional"),
     _r("spawn",

@@ -205,7 +205,7 @@ class CrateIndex:
         if fl is None:
             return None
         reg = fl.region_at(s.tok)
-        found = self._mechanism_region(fl, reg)
+        found = self.mechanism_region(fl, reg)
         fs = self.files[s.file]
         if found is None and is_async and not s.awaited and not s.passed:
             found = self._joined_binding(fl, fs, s)
@@ -262,7 +262,7 @@ class CrateIndex:
         return ("join-branch", hits[0]) if len(hits) == 1 else None
 
     @staticmethod
-    def _mechanism_region(fl: Flow, reg: Region) -> tuple[str, Region] | None:
+    def mechanism_region(fl: Flow, reg: Region) -> tuple[str, Region] | None:
         for r in fl.chain(reg.id):
             if r.kind in ("spawn", "blocking"):
                 return r.kind, r

@@ -74,6 +74,7 @@ CODE_SLOTS = frozenset(
         "ways",
         "args",
         "by",
+        "taker",
         "by_file",
         "others",
         "chain",

@@ -1075,3 +1075,33 @@ def test_no_record_uses_a_phrase_blind_reads_found_false() -> None:
         for ex in compose_examples(ctx):
             for phrase in _NEVER_SAID:
                 assert phrase not in ex.user and phrase not in ex.think, (path.name, phrase)
+
+
+def test_a_timeout_bounds_its_outermost_call_and_says_when_it_is_passed_up(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (t,) = kinds(claims(ctx, "forward_frames"), "timeout")
+    assert t.get("future") == "tx.send"  # not `Frame::Binary`, which only builds its argument
+    assert "propagates" in t.flags
+    for think in thinks_about(ctx, "forward_frames"):
+        assert "`Frame::Binary`" not in think
+        assert "the loop can handle" not in think
+
+
+def test_bail_is_a_way_out_of_a_loop(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (loop,) = kinds(claims(ctx, "handshake"), "loop")
+    assert "exits" in loop.flags
+    assert "anyhow::bail!" in loop.get("ways")
+    assert "return Ok(s)" in loop.get("ways")
+
+
+def test_a_future_awaited_and_handed_on_in_one_branch_is_said_as_one_branch(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (r,) = kinds(claims(ctx, "stop_signal"), "runs_in")
+    assert {"partial", "same-branch"} <= r.flags
+    assert r.get("taker") == "with_shutdown"
+    assert r.get("ordinal") == "first"

@@ -174,7 +174,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),
-        ("ordinal", "siblings", "others", "guard", "repeated", "chain"),
+        ("ordinal", "siblings", "others", "guard", "repeated", "chain", "taker"),
     ),
     "callers": ("who calls the item", ("callers", "count"), ("files",)),
     "on_path": ("a same-file task whose loop reaches the item", ("task", "wait_mechs"), ("chain",)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..crate_index import Context
+from ..crate_index import Context, Site
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
@@ -48,7 +48,8 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         )
         flags = set()
         proof = [ctx.proof(c.src)]
-        if holder is not None:
+        if holder is not None and holder.var.lstrip("_"):
+            # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.
             slots["var"] = holder.var
             # `#[cfg(unix)] let sigterm = ..`: that definition exists on some builds only.
             lo = max(0, holder.src.start - 120)
@@ -257,16 +258,46 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         for c in known[id(s)] or []:
             claim = _runs_in(ctx, f, c, "site")
             if partial:
-                claim = make(
-                    "runs_in",
-                    claim.subject,
-                    dict(claim.slots),
-                    list(claim.proof),
-                    claim.flags | {"partial"},
-                )
+                slots, flags = dict(claim.slots), claim.flags | {"partial"}
+                taker = _same_branch_taker(ctx, s, [x for x in sites if known[id(x)] is None])
+                if taker:
+                    # The other call sits in the very same branch (`if a { serve(..)
+                    # .with_graceful_shutdown(f()) } else { f().await }`): said so, or the
+                    # two read as two places.
+                    slots["taker"] = taker
+                    flags |= {"same-branch"}
+                claim = make("runs_in", claim.subject, slots, list(claim.proof), flags)
             if claim not in out:
                 out.append(claim)
     return _merge(out)
+
+
+def _same_branch_taker(ctx: FileContext, known: Site, unknown: list[Site]) -> str:
+    """The call a future is handed to, when the one call whose context is unknown sits in the
+    same join branch of the same fn as ``known``; else ""."""
+    if len(unknown) != 1:
+        return ""
+    u = unknown[0]
+    if u.file != known.file or u.caller != known.caller or u.caller is None:
+        return ""
+    fl = ctx.index.flow(u.file, u.caller)
+    if fl is None:
+        return ""
+    a = ctx.index.mechanism_region(fl, fl.region_at(u.tok))
+    b = ctx.index.mechanism_region(fl, fl.region_at(known.tok))
+    if a is None or b is None or a[0] != "join-branch" or a[1].id != b[1].id:
+        return ""
+    t = ctx.index.files[u.file].scan.texts
+    depth = 0
+    for k in range(u.tok - 1, max(u.tok - 200, 0), -1):
+        if t[k] in (")", "]", "}"):
+            depth += 1
+        elif t[k] in ("(", "[", "{"):
+            if depth == 0:
+                name = t[k - 1]
+                return name if t[k] == "(" and name.isidentifier() else ""
+            depth -= 1
+    return ""
 
 
 def _merge(claims: list[Claim]) -> list[Claim]:

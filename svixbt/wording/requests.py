@@ -64,7 +64,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "Retries in {fn}",
     ),
     "batching": ("Bounded batches for {fn}", "{fn}: work in fixed-size batches"),
-    "timeouts": ("Bound every wait in {fn}", "{fn} can hang on an unresponsive dependency"),
+    "timeouts": ("Deadlines in {fn}", "{fn} and a peer that never answers"),
     "startup": ("Startup behaviour of {fn}", "{fn}: fail fast at startup, never mid-run"),
     "decided-once": (
         "{fn}: decide the optional step once per run",
@@ -147,7 +147,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Make {who} batch its work.",
     ),
     "timeouts": (
-        "{who} must never wait forever on a dependency.",
+        "Check the deadlines {who} puts on its calls.",
         "Put deadlines on the waits in {who}.",
     ),
     "startup": (
@@ -346,8 +346,8 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "batching": ("no single pass may take on the whole backlog", "each pass has to stay bounded"),
     "timeouts": (
-        "no wait may hang on a dependency that never answers",
-        "every wait needs a deadline",
+        "a call that never answers must not hold this up forever",
+        "a hung call needs a deadline",
     ),
     "startup": (
         "whatever can fail should fail at startup, not deep into a run",
@@ -408,7 +408,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "concurrency": (),
     "retry": (),
     "batching": ("make the batch size of {fn} a single constant that drives the work",),
-    "timeouts": ("put every wait in {fn} under a deadline",),
+    "timeouts": ("keep a deadline on each call {fn} bounds",),
     "startup": ("separate the one-off checks of {fn} from its loop",),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
     "observability": (),
@@ -629,7 +629,7 @@ PREMISE: tuple[Row, ...] = (
        "It should return {expr} as soon as an attempt comes back as {arm}; only an error sends it round again.",
        when="early in-loop in-arm only-errors-repeat", unless="guarded in-select shutdown"),
     _r("return",
-       "It should stop polling and return {expr} once a round comes back as {arm}.",
+       "It should leave its loop and return {expr} as soon as a round comes back as {arm}.",
        when="early in-loop in-arm", unless="guarded in-select shutdown only-errors-repeat"),
     _r("gate",
        "There, the {verbs} on {tables} should run only when {param} is true.",
@@ -999,7 +999,7 @@ CRITERIA: tuple[Row, ...] = (
        "ask whether any matching {table} row exists, nothing more",
        needs="table"),
     _r("propagate",
-       "fail at startup if {calls:or} fails, but never from inside the loop",
+       "return an error before the loop starts if {calls:or} fails, but never from inside the loop",
        "startup errors may end it; loop errors may not",
        when="before-loop-only"),
     _r("propagate",
@@ -1241,11 +1241,11 @@ SCENARIOS: tuple[Row, ...] = (
     _r("timing",
        "when a pass that did something is slow, its log line should say how long it took",
        when="guarded", needs="field"),    _r("task_comment",
-       "{runs} belongs on a task of its own; the comment over its spawn says what it is for: {comment:quote}",
-       "the comment over the spawn of {runs} gives the reason: {comment:quote}",
+       "{runs} belongs on a task of its own; the author's comment over its spawn reads {comment:quote}",
+       "the comment over the spawn of {runs} reads {comment:quote}",
        needs="runs"),
     _r("task_comment",
-       "the comment over the spawn gives the reason: {comment:quote}",
+       "the author's comment over the spawn reads {comment:quote}",
        ),
     _r("run_cap",
        "one call should stop once {var} reaches {value}, even while batches still come back full",
@@ -1261,8 +1261,8 @@ SCENARIOS: tuple[Row, ...] = (
     # The author's doc comment, when it speaks of waiting, looping or stopping: the case the
     # code is for, in the author's words (a reason of last resort, before the focus's stock one).
     _r("doc",
-       "its doc comment says what it is for: {summary:quote}",
-       "the case is the one its doc comment describes: {summary:quote}",
+       "its doc comment reads {summary:quote}",
+       "the author's doc comment puts it as {summary:quote}",
        when="purpose"),
 )
 # fmt: on

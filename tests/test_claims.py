@@ -13,6 +13,8 @@ from svixbt.claims.core import NOT
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.pipeline import scan_file
+from svixbt.render import Rendered, Renderer
+from svixbt.wording.think import THINK
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
@@ -508,6 +510,12 @@ def test_only_the_guarded_helper_statement_runs_without_a_timeout(indexes: Index
         "execute",
     )
     assert "disables" in local.flags
+    # The helper commits its own transaction before the pool statement runs: not atomic.
+    assert "commits-first" in local.flags
+    for turn in range(2):
+        r = Renderer(0, f"k{turn}", {"fn": "purge", "file": "nap.rs"}, turn=turn)
+        said = r.claim(THINK, local, "s", Rendered(""))
+        assert "atomic" in said or "first change committed" in said
     # Both statements through the same helper: no statement runs without it.
     assert not kinds(claims(ctx, "purge_both"), "local_timeout")
 
@@ -1105,3 +1113,13 @@ def test_a_future_awaited_and_handed_on_in_one_branch_is_said_as_one_branch(
     assert {"partial", "same-branch"} <= r.flags
     assert r.get("taker") == "with_shutdown"
     assert r.get("ordinal") == "first"
+
+
+def test_a_counter_the_tasks_keep_themselves_lags_the_spawns(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (c,) = kinds(claims(ctx, "dispatch_all"), "counted_inside")
+    assert c.get("counter") == "IN_FLIGHT"
+    assert {"first", "work-between"} <= c.flags
+    assert c.get("work") == "send"
+    # The counter is read outside the spawned body only: no claim for a fn that merely counts.
+    assert not kinds(claims(ctx, "forward_frames"), "counted_inside")

@@ -196,6 +196,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "mech", "expr"),
         ("ptr",),
     ),
+    "counted_inside": (
+        "a counter a spawned task bumps and drops itself, read by the fn that spawns it",
+        ("counter", "mech", "add", "sub", "load"),
+        ("repeated", "work"),
+    ),
     "endless_task": (
         "a spawned task that no statement ends and that checks no shutdown signal",
         ("mech",),

@@ -280,6 +280,12 @@ def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof.append(ctx.proof(with_recv if with_recv is not None else o.src))
         proof.append(ctx.proof(ctx.region_src(f, conds[0])))
         flags = {"disables"} if q.statement_timeout == "0" else set()
+        commit = next((x for x in callee.calls if x.kind == "method" and x.name == "commit"), None)
+        if commit is not None and c.src.start < o.src.start and c.propagates:
+            # The callee commits its own transaction before the pool statement runs (and a
+            # failure of the callee returns first): the two are not one atomic change.
+            flags.add("commits-first")
+            proof.append(ctx.proof(commit.src))
         return [make("local_timeout", f.name, slots, proof, flags)]
     return []
 

@@ -34,7 +34,64 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if f.flow is None:
         return []
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
-    return out + _panics(ctx, f) + _endless_tasks(ctx, f)
+    return out + _panics(ctx, f) + _endless_tasks(ctx, f) + _counted_inside(ctx, f)
+
+
+def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A counter a spawned task bumps with `fetch_add` in its own body and drops with
+    `fetch_sub`, read with `load` by the fn that spawns it: the count lags the spawns (a task
+    not yet polled is not in it), and a task that never reaches its `fetch_sub` (a panic on the
+    way) stays in it for good."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for sp in f.spawns:
+        inside = sorted(
+            (c for c in f.calls if f.flow.inside(c.region, sp.region) and c.kind == "method"),
+            key=lambda c: c.tok,
+        )
+        adds = [c for c in inside if c.name == "fetch_add" and c.receiver]
+        for add in adds:
+            subs = [c for c in inside if c.name == "fetch_sub" and c.receiver == add.receiver]
+            loads = [
+                c
+                for c in f.calls
+                if c.name == "load"
+                and c.receiver == add.receiver
+                and not f.flow.inside(c.region, sp.region)
+            ]
+            if not subs or not loads:
+                continue
+            slots = {
+                "counter": add.receiver,
+                "mech": sp.mechanism,
+                "add": add.name,
+                "sub": subs[-1].name,
+                "load": loads[0].name,
+            }
+            flags: set[str] = set()
+            if inside[0] is add:
+                flags.add("first")
+            if sp.repeated:
+                flags.add("repeated")
+                slots["repeated"] = sp.repeated
+            # Awaited work between the two: what may panic, or be dropped, before the decrement.
+            between = [
+                c
+                for c in f.calls
+                if f.flow.inside(c.region, sp.region)
+                and c.awaited
+                and add.tok < c.tok < subs[-1].tok
+            ]
+            if between:
+                flags.add("work-between")
+                slots["work"] = between[0].written.lstrip(".")
+            proof = [ctx.proof(add.src), ctx.proof(subs[-1].src)] + [
+                ctx.proof(c.src) for c in loads
+            ]
+            claim = make("counted_inside", f.name, slots, proof, flags)
+            if claim not in out:
+                out.append(claim)
+    return out
 
 
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:

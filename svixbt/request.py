@@ -397,7 +397,7 @@ def render_request(
         # The premise sentence states the same amounts ("12 hours", "10 seconds"): the
         # situation would say the requirement a second time (blind read 26).
         scenario = ""
-    elif scenario:
+    elif scenario and reason is not None:
         scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
     # Without a situation from the code, only a stock reason tied to one of the plan's claims
     # is said; the unconditional ones ("Shutdown has to start somewhere.") read as filler in

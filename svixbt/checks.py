@@ -289,6 +289,15 @@ def word_runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
     return _runs(text, n)
 
 
+@functools.lru_cache(maxsize=1024)
+def skeleton_runs(text: str, n: int = 6) -> frozenset[tuple[str, ...]]:
+    """Runs of ``n`` words with every code span and number masked: the sentence shape a
+    template leaves when its names change ("Where each piece of `x` executes is the thing to
+    pin down first" for every `x`), which readers notice long before an exact repeat."""
+    words = ["``" if w.startswith("`") else "#" if w[:1].isdigit() else w for w in _words(text)]
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     return set(_runs_of(text, n))
 

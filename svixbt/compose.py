@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .checks import RUN_MAX_SHARE, shared_runs, word_runs
+from .checks import RUN_MAX_SHARE, shared_runs, skeleton_runs, word_runs
 from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
 from .codeblock import CodeBlock, build_code
@@ -287,12 +287,15 @@ def _render_distinct(
     records than ``expected`` come out, one within only the looser limit may be dropped later."""
     fallback = None
     fallback_at = 0
+    strict = None
     for bump in range(MAX_BUMPS + 1):
         if fallback is not None and bump > fallback_at + 2:
             break  # two more tries for a stricter wording, then the looser one will do
+        if strict is not None and bump > strict_at + 2:
+            break  # two more tries for a fresh shape, then the strict one will do
         rendered = render_plan(ctx, plan, seed, pool, bump)
         if rendered is None:
-            return fallback
+            break
         _, user, think, _, _ = rendered
         for n in (len(earlier) + 1, expected):
             if all(
@@ -300,10 +303,21 @@ def _render_distinct(
                 for part, text in (("user", user), ("think", think))
             ):
                 if n == len(earlier) + 1:
-                    return rendered
+                    if _fresh_shape(think, [e.think for e in earlier]) and _fresh_shape(
+                        user, [e.user for e in earlier]
+                    ):
+                        return rendered
+                    if strict is None:
+                        strict, strict_at = rendered, bump
                 if fallback is None:
                     fallback, fallback_at = rendered, bump
-    return fallback
+    return strict or fallback
+
+
+def _fresh_shape(text: str, others: list[str]) -> bool:
+    """No sentence shape of ``text`` (names masked) is in two earlier records already."""
+    seen = [skeleton_runs(o) for o in others]
+    return all(sum(run in s for s in seen) < 2 for run in skeleton_runs(text))
 
 
 def _within_run_limit(text: str, others: list[str], expected: int) -> bool:

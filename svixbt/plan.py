@@ -254,7 +254,16 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
             p.alone = len([q for q in mine if q.focus != "task"]) <= 1
             # A claim is said in at most two examples about one subject (its premise always),
             # so the examples of one subject differ in what they say, not only in how.
-            p.claims = [c for c in p.claims if c in p.premise or used.get(c, 0) < CLAIM_REUSE]
+            # An example about what a task logs says every log line it asks about (blind read
+            # 26: "go through what it writes to the log" answered with two of its four lines).
+            p.claims = [
+                c
+                for c in p.claims
+                if c in p.premise
+                or used.get(c, 0) < CLAIM_REUSE
+                or (p.focus == "observability" and c.kind == "log")
+            ]
+            p.claims = _one_of_arm_and_log(p)
             p.tokio = _tokio_claims(p, claims.get(subject, []), used)
             needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
             for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
@@ -302,6 +311,32 @@ def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list
     # Claims of the plan itself come last: their own sentence may not have named tokio.
     found.sort(key=lambda c: (used.get(c, 0), kinds.index(c.kind)))
     return found + [c for c in plan.claims if any("tokio::" in v for _, v in c.slots)]
+
+
+def _one_of_arm_and_log(p: Plan) -> list[Claim]:
+    """An error arm that logs, and the log line in it, say one thing: an example about logging
+    keeps the line (its message), any other keeps the arm (what happens next)."""
+    arms = {(c.get("pattern"), c.get("call")) for c in p.claims if c.kind == "err_arm"}
+    logs = {
+        (c.get("arm"), c.get("call"))
+        for c in p.claims
+        if c.kind == "log" and "err-arm" in c.flags and c.get("call")
+    }
+    both = arms & logs
+    if not both:
+        return p.claims
+    if p.focus == "observability":
+        return [
+            c
+            for c in p.claims
+            if not (c.kind == "err_arm" and (c.get("pattern"), c.get("call")) in both)
+            or c in p.premise
+        ]
+    return [
+        c
+        for c in p.claims
+        if not (c.kind == "log" and (c.get("arm"), c.get("call")) in both) or c in p.premise
+    ]
 
 
 def _shape(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -288,6 +288,7 @@ def _render_distinct(
     fallback = None
     fallback_at = 0
     strict = None
+    strict_at = 0
     for bump in range(MAX_BUMPS + 1):
         if fallback is not None and bump > fallback_at + 2:
             break  # two more tries for a stricter wording, then the looser one will do

@@ -113,8 +113,11 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
         if s and s not in sentences:
             sentences.append(s)
     if sentences and not any("tokio" in s for s in sentences):
+        # A module's sentences each name their fn: its aside too, or "Its" reads as the last
+        # fn named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
+        tables = (MODULE_THINK,) if plan.focus == "module" else (TOKIO, THINK)
         for c in plan.tokio:
-            for rows in (TOKIO, THINK):
+            for rows in tables:
                 probe = Rendered("")
                 s = r.claim(
                     rows,

@@ -224,16 +224,22 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
     if len(subjects) >= 2 and module_allowed(ctx.fs):
         module_says: list[Claim] = []
         for idx in subjects:
+            # Two foci per fn at most (blind read 26: a module think of one line per fn left out
+            # the file's DELETE, its timeouts and its error arm).
+            taken: list[str] = []
             for fd in FOCI:
                 premise = (
                     fd.premise(claims[idx])
                     if fd.role == ("task" if idx in tasks else "helper")
                     else []
                 )
-                if premise:
-                    # Its like claims too (two spawn loops in one fn): one of them alone reads
-                    # as all the fn does.
-                    module_says += [c for c in premise if c.kind == premise[0].kind][:2]
+                if not premise or premise[0].kind in taken or premise[0] in module_says:
+                    continue
+                # Its like claims too (two spawn loops in one fn): one of them alone reads
+                # as all the fn does.
+                module_says += [c for c in premise if c.kind == premise[0].kind][:2]
+                taken.append(premise[0].kind)
+                if len(taken) == 2:
                     break
         # The richest task drives the module example (its key and its wording).
         driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]

@@ -156,6 +156,20 @@ class Backoff:
 
 
 @dataclass
+class Growth:
+    """`successors(Some(d), |x| Some(CAP.min(*x * f))).take(n)`: a schedule of waits built from
+    a first one, each the last times a factor, capped."""
+
+    first_seconds: float
+    factor: float
+    cap_expr: str
+    cap_seconds: float | None
+    take: str  # the `.take(..)` argument as written, or ""
+    src: Src
+    region: int
+
+
+@dataclass
 class Jitter:
     """`random_range(d.mul_f32(1.0 - J)..=d.mul_f32(1.0 + J))`: a delay varied by ±J."""
 
@@ -190,6 +204,7 @@ class ItemFacts:
     schedules: list[Schedule] = field(default_factory=list)
     backoffs: list[Backoff] = field(default_factory=list)
     jitters: list[Jitter] = field(default_factory=list)
+    growths: list[Growth] = field(default_factory=list)
     comments: list[Src] = field(default_factory=list)
     idents: set[str] = field(default_factory=set)
     tail: Src | None = None  # the body's final expression

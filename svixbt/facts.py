@@ -19,6 +19,7 @@ from .fact_types import (
     Call,
     Const,
     Exit,
+    Growth,
     ItemFacts,
     Jitter,
     Log,
@@ -265,6 +266,52 @@ def _fn_call_at(
             f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
     if parts[-1] in ("random_range", "gen_range"):
         _jitter_at(r, f, open_, rid, consts)
+    if parts[-1] == "successors":
+        _growth_at(r, f, k, open_, close, rid, consts)
+
+
+def _growth_at(
+    r: TokenReader, f: ItemFacts, k: int, open_: int, close: int, rid: int, consts: dict[str, float]
+) -> None:
+    args = r.args(open_)
+    if len(args) != 2:
+        return
+    a, b = args[0]
+    first = [x for x in r.t[a:b] if x]
+    if len(first) < 4 or first[0] != "Some" or first[1] != "(" or first[-1] != ")":
+        return
+    secs = duration_seconds(first[2:-1], consts)
+    step = " ".join(r.code(*args[1]).split())
+    m = re.fullmatch(
+        r"\|\s*(\w+)\s*\|\s*\{?\s*Some\(\s*(?:"
+        r"(?P<cap1>[\w:]+(?:\([^()]*\))?)\s*\.\s*min\(\s*\*?\s*(?P<v1>\w+)\s*\*\s*(?P<f1>\d+(?:\.\d+)?)\s*\)"
+        r"|\(\s*\*?\s*(?P<v2>\w+)\s*\*\s*(?P<f2>\d+(?:\.\d+)?)\s*\)\s*\.\s*min\(\s*(?P<cap2>[^()]+(?:\([^()]*\))?)\s*\)"
+        r")\s*\)\s*\}?",
+        step,
+    )
+    if secs is None or m is None:
+        return
+    var = m.group(1)
+    if (m.group("v1") or m.group("v2")) != var:
+        return
+    cap = (m.group("cap1") or m.group("cap2") or "").strip()
+    factor = float(m.group("f1") or m.group("f2"))
+    cap_toks = re.findall(r"\w+|::|[()*+/-]", cap)
+    take = ""
+    end = close
+    t = r.t
+    if end + 3 < r.hi and t[end + 1] == "." and t[end + 2] == "take" and t[end + 3] == "(":
+        take_close = r.close_of(end + 3)
+        take = r.code(end + 4, take_close)
+        end = take_close
+    first_tok = k
+    while first_tok >= 2 and t[first_tok - 1] == "::":
+        first_tok -= 2
+    f.growths.append(
+        Growth(
+            secs, factor, cap, duration_seconds(cap_toks, consts), take, r.src(first_tok, end), rid
+        )
+    )
 
 
 def _async_context(f: ItemFacts, rid: int) -> bool:

@@ -94,6 +94,8 @@ CODE_SLOTS = frozenset(
         "commit",
         "name",
         "cap_expr",
+        "scrutinee",
+        "take",
         "base",
         "lo",
         "hi",

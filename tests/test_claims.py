@@ -1123,3 +1123,16 @@ def test_a_counter_the_tasks_keep_themselves_lags_the_spawns(indexes: Indexes) -
     assert c.get("work") == "send"
     # The counter is read outside the spawned body only: no claim for a fn that merely counts.
     assert not kinds(claims(ctx, "forward_frames"), "counted_inside")
+
+
+def test_a_schedule_built_with_successors_is_evaluated(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "retry.rs")
+    (g,) = kinds(claims(ctx, "call_with_growing_waits"), "growth")
+    assert (g.get("initial"), g.get("factor"), g.get("cap"), g.get("cap_expr")) == (
+        "50 milliseconds",
+        "3",
+        "8 seconds",
+        "MOST",
+    )
+    assert g.get("take") == "tries as usize"
+    assert "doubling" not in g.flags  # three times, not twice: never said as "double"

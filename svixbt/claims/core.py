@@ -255,6 +255,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "growth": (
+        "a schedule of waits built from a first one, each the last times a factor, capped",
+        ("mech", "initial", "factor", "cap", "cap_expr"),
+        ("take", "arm", "scrutinee"),
+    ),
     "linear_backoff": (
         "a wait of a step times a counter, capped; the counter bumped each round, maybe reset",
         ("arg", "var", "unit", "cap", "count"),

@@ -20,6 +20,7 @@ def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out: list[Claim] = []
     out += _schedules(ctx, f)
+    out += _growths(ctx, f)
     out += _backoffs(ctx, f)
     out += _linear_backoffs(ctx, f)
     out += _jitters(ctx, f)
@@ -122,6 +123,36 @@ def _give_ups(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         hands_back = any(c.name == "Err" and f.flow.inside(c.region, r.id) for c in f.calls)
         if sleeps_else and not sleeps_then and hands_back:
             out.append(make("give_up", f.name, {"cond": r.head}, [ctx.proof(ctx.region_src(f, r))]))
+    return out
+
+
+def _growths(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A schedule built with `successors`: first wait, factor, cap and how many, evaluated."""
+    assert f.flow is not None
+    out = []
+    for g in f.growths:
+        if g.cap_seconds is None:
+            continue
+        slots = {
+            "mech": g.src.text.split("(", 1)[0],
+            "initial": human_duration(g.first_seconds),
+            "factor": f"{g.factor:g}",
+            "cap": human_duration(g.cap_seconds),
+            "cap_expr": g.cap_expr,
+        }
+        flags = {"doubling"} if g.factor == 2 else set()
+        if g.take:
+            slots["take"] = g.take
+            flags.add("taken")
+        for r in f.flow.chain(g.region):
+            if r.kind == "arm":
+                m = next((x for x in f.flow.regions if x.id == r.parent), None)
+                if m is not None and m.kind == "match" and m.head:
+                    slots["arm"] = r.head
+                    slots["scrutinee"] = m.head
+                    flags.add("in-arm")
+                break
+        out.append(make("growth", f.name, slots, [ctx.proof(g.src)], flags))
     return out
 
 

@@ -146,6 +146,7 @@ CODE_SLOTS = frozenset(
         "cfg",
         "handle_var",
         "rework",
+        "rework_arg",
         "gate",
         "jitter",
         "source",

@@ -334,6 +334,24 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                     and _keeps_floor(ctx, steps[0], holder.var, later)
                 ):
                     flags.add("rework-keeps-floor")
+                    call = next(
+                        (
+                            k
+                            for a in later
+                            for k in f.calls
+                            if a.src.start <= k.src.start < a.src.end and k.name == steps[0]
+                        ),
+                        None,
+                    )
+                    if (
+                        _ceiling_twice(ctx, steps[0])
+                        and call is not None
+                        and len(call.args) == 2
+                        and call.args[1].isidentifier()
+                    ):
+                        # `x.clamp(base, base * 2)`: the ceiling is twice the floored value.
+                        flags.add("ceiling-twice")
+                        slots["rework_arg"] = call.args[1]
         out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)], flags))
     return out
 
@@ -350,6 +368,16 @@ def _keeps_floor(ctx: FileContext, name: str, var: str, later: list[Assign]) -> 
         return False
     # The floored value goes in as that first argument: `step(duration, ..)`.
     return any(re.search(rf"\b{re.escape(name)}\(\s*{re.escape(var)}\s*,", a.value) for a in later)
+
+
+def _ceiling_twice(ctx: FileContext, name: str) -> bool:
+    """`fn step(base, x) { x.clamp(base, base * 2) }`: the clamp's ceiling is twice its floor."""
+    g = ctx.local_fn(name)
+    if g is None or not g.params or g.item.body_start is None:
+        return False
+    body = " ".join(ctx.fs.text[g.item.body_start : g.item.end].strip().strip("{}").split())
+    first = re.escape(g.params[0][0])
+    return bool(re.fullmatch(rf"[\w.]+\.clamp\(\s*{first}\s*,\s*{first}\s*\*\s*2\s*\)", body))
 
 
 def _matched_patterns(cond: str) -> list[str]:

@@ -10,12 +10,14 @@ one subject differ in what they say, not only in how.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed
 from .focus import FOCI, FocusDef, is_helper_logic, is_task
+from .mechanisms import mechanism
 from .render import SHARED_CONTEXT
 
 __all__ = ["Plan", "plan_examples", "subjects_of", "TOKIO_KINDS", "CLAIM_REUSE"]
@@ -66,14 +68,66 @@ TOKIO_KINDS = {
 }
 
 
-def _claims(ctx: FileContext) -> dict[int, list[Claim]]:
-    out: dict[int, list[Claim]] = {}
-    for idx, f in ctx.facts.items():
-        if f.kind == "fn" and not f.item.is_test:
+class Claims(Mapping[int, list[Claim]]):
+    """The claims of each non-test fn of a file, worked out when first asked for: most fns of
+    a crate are neither a task nor on a task's path, and their claims are never read."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self._ctx = ctx
+        self._keys = [i for i, f in ctx.facts.items() if f.kind == "fn" and not f.item.is_test]
+        self._known: dict[int, list[Claim]] = {}
+        self._key_set = set(self._keys)
+
+    def __getitem__(self, idx: int) -> list[Claim]:
+        got = self._known.get(idx)
+        if got is None:
+            if idx not in self._key_set:
+                raise KeyError(idx)
             # A request handler is never a subject, and a helper it calls is not one either
             # (``subjects_of``): only its presence counts, so its claims are not worked out.
-            out[idx] = [] if is_request_handler(ctx, idx) else claims_for(ctx, idx)
-    return out
+            ctx = self._ctx
+            got = [] if is_request_handler(ctx, idx) else claims_for(ctx, idx)
+            self._known[idx] = got
+        return got
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def _claims(ctx: FileContext) -> Claims:
+    return Claims(ctx)
+
+
+# Region kinds and fact lists that any claim making a fn a task is built from: a fn with none
+# of them cannot be a task, so its claims need not be worked out to know that.
+_TASK_REGIONS = frozenset(
+    {
+        "spawn",
+        "blocking",
+        "join-branch",
+        "select-future",
+        "select-handler",
+        "cancellable",
+        "timeout-future",
+        "async",
+    }
+)
+
+
+def _could_be_task(ctx: FileContext, idx: int) -> bool:
+    f = ctx.facts[idx]
+    if f.waits or f.spawns or f.schedules or f.backoffs or f.growths:
+        return True
+    if f.flow is None:
+        return True
+    if any(r.kind in _TASK_REGIONS for r in f.flow.regions):
+        return True
+    if any(r.kind == "loop" and r.keyword in ("loop", "while") for r in f.flow.regions):
+        return True
+    return any(mechanism(c.full) is not None for c in f.calls)
 
 
 def _callees(ctx: FileContext, idx: int) -> list[int]:
@@ -116,13 +170,14 @@ def is_poll_fn(ctx: FileContext, idx: int) -> bool:
     return bool(returns_poll) or takes_cx and "Poll" in f.returns
 
 
-def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[int], list[int]]:
+def subjects_of(ctx: FileContext, claims: Mapping[int, list[Claim]]) -> tuple[list[int], list[int]]:
     """(tasks, helpers): items with mechanics of their own, and same-file fns on a task's path
     that carry scheduling, retry, batching, shutdown or failure-handling logic themselves."""
     tasks = [
         i
-        for i, cl in claims.items()
-        if is_task(cl)
+        for i in claims
+        if _could_be_task(ctx, i)
+        and is_task(claims[i])
         and not is_request_handler(ctx, i)
         and not _is_main(ctx, i)
         and not is_poll_fn(ctx, i)
@@ -145,15 +200,16 @@ def subjects_of(ctx: FileContext, claims: dict[int, list[Claim]]) -> tuple[list[
     return tasks, helpers
 
 
-def _used_by(ctx: FileContext, idx: int, claims: dict[int, list[Claim]]) -> list[Claim]:
+def _used_by(ctx: FileContext, idx: int, claims: Mapping[int, list[Claim]]) -> list[Claim]:
     """How same-file callers treat helper ``idx``'s result and failures: their claims that name
     the call (said with the caller named, from the USED_BY table), and the wait an error arm
     that catches it sets."""
     name = ctx.facts[idx].name
     out: list[Claim] = []
-    for t, cl in claims.items():
+    for t in claims:
         if t == idx or idx not in _callees(ctx, t):
             continue
+        cl = claims[t]
         arms = [c for c in cl if c.kind == "err_arm" and name in c.get("call").split(LIST_SEP)]
         out += [c for c in cl if c in arms or (c.kind == "batch" and c.get("callee") == name)]
         patterns = {a.get("pattern") for a in arms}
@@ -162,7 +218,7 @@ def _used_by(ctx: FileContext, idx: int, claims: dict[int, list[Claim]]) -> list
 
 
 def _focus_claims(
-    ctx: FileContext, fd: FocusDef, idx: int, claims: dict[int, list[Claim]]
+    ctx: FileContext, fd: FocusDef, idx: int, claims: Mapping[int, list[Claim]]
 ) -> list[Claim]:
     own = claims.get(idx, [])
     extra: list[Claim] = []
@@ -190,7 +246,7 @@ def _focus_claims(
     return [c for c in out if not (c.kind == "sleep" and c.get("arg") in grown)]
 
 
-def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None) -> list[Plan]:
+def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = None) -> list[Plan]:
     claims = _claims(ctx) if claims is None else claims
     tasks, helpers = subjects_of(ctx, claims)
     plans: list[Plan] = []
@@ -248,6 +304,8 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
         module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
         module.tokio = _tokio_claims(module, claims.get(driver, []), {})
         plans.append(module)
+    # The fns whose claims a shared context is compared across: the file's subjects.
+    shared = {i: claims[i] for i in subjects}
     for subject in {p.subject for p in plans}:
         mine = sorted(
             (p for p in plans if p.subject == subject and p.focus != "module"),
@@ -276,7 +334,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
                 # A callee's claim said in its caller's example starts one variant on from
                 # the callee's own examples, so the two records do not share the sentence.
                 borrowed = int(c.subject != ctx.fs.items[subject].name)
-                p.nth[c] = used.get(c, 0) + _shared_offset(c, claims) + borrowed
+                p.nth[c] = used.get(c, 0) + _shared_offset(c, shared) + borrowed
                 used[c] = used.get(c, 0) + 1
     order = sorted({p.subject for p in plans})
     for p in plans:
@@ -286,7 +344,7 @@ def plan_examples(ctx: FileContext, claims: dict[int, list[Claim]] | None = None
     return plans
 
 
-def _shared_offset(c: Claim, claims: dict[int, list[Claim]]) -> int:
+def _shared_offset(c: Claim, claims: Mapping[int, list[Claim]]) -> int:
     """Where a task's context is the same for several helpers of a file (all run in the task
     `queue_handler` spawns per delivery), each helper starts at its own variant: its place
     among the helpers sharing that context, by name."""

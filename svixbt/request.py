@@ -140,7 +140,7 @@ def criteria(
     return [crit[i] for i in sorted(keep)]
 
 
-_AMOUNT = re.compile(r"[\d.,]+ (?:milliseconds?|seconds?|minutes?|hours?|days?)")
+_AMOUNT = re.compile(r"[\d.,]+ (?:milliseconds?|seconds?|minutes?|hours?|days?)|±?\d+(?:\.\d+)?%")
 
 
 def _amounts(c: Claim) -> set[str]:
@@ -395,8 +395,14 @@ def render_request(
         and (set(_AMOUNT.findall(scenario)) <= set(_AMOUNT.findall(premise[0])))
     ):
         # The premise sentence states the same amounts ("12 hours", "10 seconds"): the
-        # situation would say the requirement a second time (blind read 26).
-        scenario = ""
+        # situation would say the requirement a second time (blind read 26). Its reason half
+        # ("Retries ... should not land at the same moment, so ...") may stay on its own.
+        head = scenario.split(", so ", 1)[0]
+        if head != scenario and not _AMOUNT.search(head) and "`" not in head:
+            scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
+            scenario = scenario.split(", so ", 1)[0]
+        else:
+            scenario = ""
     elif scenario and reason is not None:
         scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
     # Without a situation from the code, only a stock reason tied to one of the plan's claims

@@ -398,7 +398,8 @@ def render_request(
         # situation would say the requirement a second time (blind read 26). Its reason half
         # ("Retries ... should not land at the same moment, so ...") may stay on its own.
         head = scenario.split(", so ", 1)[0]
-        if head != scenario and not _AMOUNT.search(head) and "`" not in head:
+        cut = head != scenario and not _AMOUNT.search(head) and "`" not in head
+        if cut and reason is not None:
             scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
             scenario = scenario.split(", so ", 1)[0]
         else:

@@ -147,6 +147,8 @@ CODE_SLOTS = frozenset(
         "handle_var",
         "rework",
         "rework_arg",
+        "handled",
+        "unbounded",
         "gate",
         "jitter",
         "source",

@@ -1136,3 +1136,23 @@ def test_a_schedule_built_with_successors_is_evaluated(indexes: Indexes) -> None
     )
     assert g.get("take") == "tries as usize"
     assert "doubling" not in g.flags  # three times, not twice: never said as "double"
+
+
+def test_a_join_branch_whose_result_is_expected_says_the_panic(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "boot.rs")
+    (j,) = kinds(claims(ctx, "checked_sweeper"), "join_waits_all")
+    assert j.get("handled") == "sweeper.expect(..)"
+    assert {"then-panics", "only-call"} <= j.flags
+    assert any('sweeper.expect("sweeper failed to start")' in p.text for p in j.proof)
+
+
+def test_a_pass_that_may_run_an_untimed_statement_says_shutdown_waits_for_it(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "boot.rs")
+    (p,) = kinds(claims(ctx, "checked_sweeper"), "pass_runs_out")
+    assert p.get("unbounded") == "run_untimed" and "unbounded" in p.flags
+    # Where no helper switches the timeout off, none is said.
+    ctx2 = ctx_of(indexes, "ledger.rs")
+    (c,) = kinds(claims(ctx2, "ledger_sweeper"), "pass_runs_out")
+    assert "unbounded" not in c.flags

@@ -286,7 +286,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "pass_runs_out": (
         "shutdown is seen only between passes, so a running pass is not interrupted",
         ("work",),
-        (),
+        ("unbounded",),
     ),
     "wait_after_pass": (
         "a plain sleep in the pass loop starts after the pass, so pass time adds to the spacing",
@@ -321,7 +321,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),
-        (),
+        ("handled",),
     ),
 }
 

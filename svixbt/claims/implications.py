@@ -10,6 +10,8 @@ in the loop starts after the pass) are tokio's and Rust's, not guesses about int
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Collection, Iterable
 
 from ..facts import Call, ItemFacts, Src
@@ -45,7 +47,7 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     out += _local_timeout(ctx, f)
     out += _steady_error(f, claims)
     out += _idle_latency(f, claims)
-    out += _join_waits_all(f, claims)
+    out += _join_waits_all(ctx, f, claims)
     out += _endless_set(ctx, f)
     return out
 
@@ -102,7 +104,20 @@ def _pass_runs_out(ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Ca
         return []
     flags = ({"wait"} if waits else set()) | ({"loop-check"} if checks else set())
     proof = _proofs([ctx.proof(work.src)], *(c.proof for c in waits + checks))
-    return [make("pass_runs_out", f.name, {"work": work.written}, proof, flags)]
+    slots = {"work": work.written}
+    # The pass may run a statement with the timeout switched off (a same-file helper of the
+    # work sets `statement_timeout` to 0): a shutdown then waits for as long as it runs.
+    helper = ctx.local_fn(work.written.split("::")[-1])
+    if helper is not None:
+        for c in helper.calls:
+            g = ctx.local_fn(c.written) if c.kind == "fn" else None
+            off = [q for q in (g.sql if g else []) if q.statement_timeout == "0" and q.local]
+            if g is not None and off:
+                slots["unbounded"] = g.name
+                flags.add("unbounded")
+                proof = [*proof, ctx.proof(c.src), ctx.proof(off[0].src)]
+                break
+    return [make("pass_runs_out", f.name, slots, proof, flags)]
 
 
 def _wait_after_pass(
@@ -181,7 +196,53 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _join_waits_all(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof] | None:
+    """`let (.., name, ..) = tokio::join!(..)` in the joining fn, and later `name.expect(..)` or
+    `name.unwrap()`: what the joining fn does with this branch's error, once it has it."""
+    from .tasks import ORDINALS
+
+    if not r.proof or r.get("ordinal") not in ORDINALS:
+        return None
+    site = r.proof[-1]  # the call site inside the join branch, in the joining fn's file
+    files = [i for i in range(len(ctx.index.files)) if ctx.other_display(i) == site.file]
+    if not files:
+        return None
+    text = ctx.index.files[files[0]].text
+    k = text.rfind("join!(", 0, site.start)
+    if k < 0:
+        return None
+    m = re.search(r"let\s*\((?P<pat>[^=;]*)\)\s*=\s*(?:tokio::)?$", text[max(0, k - 400) : k])
+    if m is None:
+        return None
+    parts, depth, cur = [], 0, ""
+    for ch in m.group("pat"):
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+            continue
+        depth += ch in "([" and 1 or 0
+        depth -= ch in ")]" and 1 or 0
+        cur += ch
+    parts.append(cur.strip())
+    n = ORDINALS.index(r.get("ordinal"))
+    if n >= len(parts) or not parts[n].isidentifier():
+        return None
+    name = parts[n]
+    # The end of the joining fn: the next item at file level after the join (a cheap bound).
+    items = ctx.index.files[files[0]].items
+    end = min(
+        (it.start for it in items if it.start > site.start and it.parent is None), default=len(text)
+    )
+    use = re.compile(rf"\b{re.escape(name)}\s*\.\s*(?:expect\(\s*\"[^\"\n]*\"\s*\)|unwrap\(\s*\))")
+    hit = use.search(text, site.start, end)
+    if hit is None:
+        return None
+    # Said elided (`name.expect(..)`): the whole call with its message is too long a span.
+    said = f"{name}.{'expect' if 'expect' in hit.group(0) else 'unwrap'}(..)"
+    return said, Proof(site.file, hit.start(), hit.end(), hit.group(0))
+
+
+def _join_waits_all(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     """A branch of `tokio::join!` that can fail before its loop: `join!` still waits for every
     other branch, so the caller sees that error only when all of them are done."""
     starts = [
@@ -205,7 +266,17 @@ def _join_waits_all(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
             "mech": r.get("mech"),
             "rest": str(siblings - 1),
         }
-        out.append(make("join_waits_all", f.name, slots, _proofs(starts[0].proof, r.proof)))
+        proof = _proofs(starts[0].proof, r.proof)
+        flags: set[str] = set()
+        panics = _join_result_panics(ctx, r)
+        if panics is not None:
+            slots["handled"] = panics[0]
+            flags.add("then-panics")
+            proof = [*proof, panics[1]]
+        # Its one call in the whole crate: once that branch has ended, nothing starts it again.
+        if any(c.get("count") == "1" and "complete" in c.flags for c in _of(claims, "callers")):
+            flags.add("only-call")
+        out.append(make("join_waits_all", f.name, slots, proof, flags))
         break
     return out
 

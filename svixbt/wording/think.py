@@ -854,8 +854,8 @@ THINK: tuple[Row, ...] = (
        "{param} decides whether the {verbs} on {tables} runs at all.",
        needs="verbs tables"),
     _r("fixed_input",
-       "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for as long as the loop runs, not asked again each pass. If it was true at the start, the {verbs} runs on every later pass too, whether or not it still finds anything to do.",
-       "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run.",
+       "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for as long as the loop runs, not asked again each pass. If it was true at the start, the {verbs} runs on every later pass too, whether or not it still finds anything to do; if it was false, the {verbs} never runs while this loop does, whatever lands in {tables} later.",
+       "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run: rows that reach {tables} after a false answer are not touched until the loop starts again.",
        needs="verbs tables"),
     _r("statement_timeout",
        "Inside the transaction it first runs {stmt}: zero turns the statement timeout off, and because it is {local_kw} the setting ends with the transaction, so the pooled connection goes back with its usual timeout.",
@@ -944,6 +944,10 @@ THINK: tuple[Row, ...] = (
        unless="before-jitter reworked", needs="when"),
     # -- what claims mean together (claims/implications.py) -----------------------------------
     _r("pass_runs_out",
+       "Shutdown is only noticed outside {work}: a pass that has started runs to its end, and since {work} can run a statement through {unbounded}, which switches the statement timeout off, a stop can wait as long as that statement takes.",
+       "A stop request does not cut a pass short: {work} runs to its end first, and through {unbounded} it may run a statement with no statement timeout at all, so nothing bounds how long shutdown waits for it.",
+       when="unbounded"),
+    _r("pass_runs_out",
        "Neither check interrupts a pass that has started: {work} is awaited outside the cancellable wait, so it runs to its end, and shutdown takes effect at the next wait or the next check of the loop condition.",
        "What shutdown does not do here is cancel work: {work} is awaited outside the cancellable wait, so a pass in progress finishes, and the stop is noticed at the following wait or loop check.",
        when="wait loop-check"),
@@ -999,7 +1003,14 @@ THINK: tuple[Row, ...] = (
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts, yet {mech} in {by} keeps waiting for its {rest:word} other branches: the error reaches {by} only when they have all finished.",
        "A startup failure here does not stop the server by itself: the branch ends with the error from {calls:or}, but {mech} in {by} ({by_file}) hands it over only after the other {rest:word} branches are done too.",
-       ),
+       unless="then-panics"),
+    _r("join_waits_all",
+       "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting for its {rest:word} other branches, and only when they have all finished does {handled} turn the error into a panic.",
+       "A startup failure of {calls:or} ends this branch before the loop ever runs, and nothing retries it; {by} ({by_file}) sees the error only after the other {rest:word} branches of its {mech} are done, and then {handled} panics with it.",
+       when="then-panics only-call"),
+    _r("join_waits_all",
+       "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting for its {rest:word} other branches, and only when they have all finished does {handled} turn the error into a panic.",
+       when="then-panics", unless="only-call"),
 )
 # fmt: on
 

@@ -11,7 +11,6 @@ in the loop starts after the pass) are tokio's and Rust's, not guesses about int
 from __future__ import annotations
 
 import re
-
 from collections.abc import Collection, Iterable
 
 from ..facts import Call, ItemFacts, Src

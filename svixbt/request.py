@@ -291,7 +291,7 @@ def scenario_claim(
     if plan.turn == 0:
         ordered += [c for c in pool if c.kind == "doc" and "purpose" in c.flags]
     for c in ordered:
-        if plan.role == "helper" and c.subject != r.context["fn"]:
+        if (plan.role == "helper" or plan.focus == "module") and c.subject != r.context["fn"]:
             continue
         # A detached task that logs its own failures gives a reason the premise does not say
         # (what its caller sees when the work fails).

@@ -57,6 +57,9 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
+            if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
+                # `for _ in 0..n`: n iterations, not the elements of anything.
+                flags.add("range")
             # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
             over = re.fullmatch(r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", sp.repeated)
             if over:

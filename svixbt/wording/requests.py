@@ -346,8 +346,8 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "batching": ("no single pass may take on the whole backlog", "each pass has to stay bounded"),
     "timeouts": (
-        "a call that never answers must not hold this up forever",
-        "a hung call needs a deadline",
+        "without its deadline, a peer that stops answering would hang that call",
+        "the deadline is what keeps a silent peer from hanging that call",
     ),
     "startup": (
         "whatever can fail should fail at startup, not deep into a run",
@@ -856,7 +856,11 @@ CRITERIA: tuple[Row, ...] = (
        "process each element on its own task so one slow item does not hold up the rest",
        "spawn one task per element, not one for the whole batch",
        "give each item its own task, so slow ones run side by side",
-       when="repeated", unless="guarded conditional"),
+       when="repeated", unless="guarded conditional range"),
+    _r("spawn",
+       "run the iterations as separate tasks, side by side, not one after another",
+       "one task per iteration, so a slow one does not hold up the rest",
+       when="repeated range", unless="guarded conditional"),
     _r("spawn",
        "start a separate task that ticks every {interval_dur}",
        "a side task should tick every {interval_dur}",

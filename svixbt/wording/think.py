@@ -1206,7 +1206,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "timeouts": (
         "Some of what {fn} awaits may never answer; which calls carry a deadline is the question.",
-        "The timeouts in {fn} decide how long a silent peer can hold it up.",
+        "Where {fn} puts a deadline on a call, and what happens when it passes, is the question.",
     ),
     "observability": (
         "A log line of {fn} is only useful with the condition it fires under.",

@@ -1156,3 +1156,13 @@ def test_a_pass_that_may_run_an_untimed_statement_says_shutdown_waits_for_it(
     ctx2 = ctx_of(indexes, "ledger.rs")
     (c,) = kinds(claims(ctx2, "ledger_sweeper"), "pass_runs_out")
     assert "unbounded" not in c.flags
+
+
+def test_a_context_after_the_timeouts_question_mark_is_the_inner_errors(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (t,) = kinds(claims(ctx, "forward_labelled"), "timeout")
+    assert "context-inner" in t.flags and t.get("context") == "frame write timed out"
+    (plain,) = kinds(claims(ctx, "forward_frames"), "timeout")
+    assert "context-inner" not in plain.flags

@@ -246,6 +246,15 @@ def _timeout_claim(
     # `timeout(d, call).await?`: an expiry is returned from the fn, not handled where it is.
     if any(c.src.start == w.src.start and c.propagates for c in f.calls):
         flags.add("propagates")
+        # `timeout(d, call).await?.context("..")?`: the first `?` hands the expiry up bare; the
+        # message is attached to the inner call's own error.
+        after = re.match(
+            r"\s*\.\s*await\s*\?\s*\.\s*(?:context|with_context)\(\s*\"([^\"\n]*)\"",
+            ctx.fs.text[w.src.end : w.src.end + 200],
+        )
+        if after:
+            flags.add("context-inner")
+            slots["context"] = after.group(1)
     # `Duration::from_secs(wait_for_seconds)`: a deadline set by a variable, said as
     # "`wait_for_seconds` seconds" rather than pasted.
     per = re.fullmatch(r"(?:std::time::)?Duration::from_(secs|millis)\((\w+)\)", w.arg)

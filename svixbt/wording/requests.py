@@ -160,7 +160,8 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "{who} needs logs we can act on.",
-        "Go through what {who} writes to the log, and when.",
+        "Before we alert on {who}, pin down every line it logs: the level, and when it fires.",
+        "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
     ),
     "timing": (
         "We want to see how long the passes of {who} take.",
@@ -337,7 +338,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         ("a failure that may go away must be retried before it ends the loop", "redo"),
     ),
     "concurrency": (
-        "we need to be exact about which task runs this",
+        "which task this runs on decides what can block it",
         ("slow work must not hold up the loop that hands it out", "spawn:repeated"),
     ),
     "retry": (
@@ -532,9 +533,13 @@ PREMISE: tuple[Row, ...] = (
        "Retry its pass after {dur} when it fails, not immediately.",
        ),
     _r("growth",
+       "When {scrutinee} is {arm}, its retry waits should start at {initial} and grow by a factor of {factor} per attempt, never above {cap}.",
+       "With {scrutinee} set to {arm}, it should wait {initial} before the first retry, {factor} times longer before each next one, and never more than {cap}.",
+       when="in-arm", needs="arm scrutinee"),
+    _r("growth",
        "Its retry waits should start at {initial} and grow by a factor of {factor} per attempt, never above {cap}.",
        "It should wait {initial} before the first retry, {factor} times longer before each next one, and never more than {cap}.",
-       ),
+       unless="in-arm"),
     _r("backoff",
        "After a failure it should back off, starting at {initial} and multiplying by {factor} up to {cap}.",
        "Failures should make it wait longer each time: {initial} first, then {factor} times more, never above {cap}.",
@@ -932,9 +937,12 @@ CRITERIA: tuple[Row, ...] = (
        "use the delays {values}",
        unless="doubling"),
     _r("growth",
+       "when {scrutinee} is {arm}, retry waits start at {initial} and grow by a factor of {factor}, capped at {cap}",
+       when="in-arm", needs="arm scrutinee"),
+    _r("growth",
        "retry waits start at {initial} and grow by a factor of {factor}, capped at {cap}",
        "no wait between attempts above {cap}",
-       ),
+       unless="in-arm"),
     _r("backoff",
        "back off from {initial}, multiplying by {factor} up to {cap}",
        "start at {initial} and grow the wait to at most {cap}",
@@ -1294,7 +1302,7 @@ SCENARIOS: tuple[Row, ...] = (
 # fmt: off
 NOTES: tuple[Row, ...] = (
     _r("note",
-       "The {tag} in there, “{note}”, is out of scope here.",
+       "The {tag} in there, “{note}”, is a separate change.",
        "Leave the {tag} (“{note}”) for a follow-up; this change does not address it.",
        "Not part of this: the {tag} that says “{note}”."),
 )

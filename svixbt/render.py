@@ -166,8 +166,14 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def elide(message: str) -> str:
-    """A format string as a person quotes its output: each placeholder becomes an ellipsis."""
-    return _PLACEHOLDER.sub("…", message)
+    """A format string as a person quotes its output: each placeholder becomes an ellipsis, and
+    a long line is quoted by its first words (a request that pastes a whole sentence of log
+    output reads as built from the code)."""
+    said = _PLACEHOLDER.sub("…", message)
+    words = said.split(" ")
+    if len(words) > 7:
+        said = " ".join(words[:5]).rstrip(".,;:") + " …"
+    return said
 
 
 def negated(cond: str) -> str | None:

@@ -24,7 +24,7 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import CODE_SLOTS, Fill, elide, negated
+from .render import CODE_SLOTS, Fill, elide, negated, shorten
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -150,6 +150,7 @@ def trace_errors(
             allowed.update(_elements(v))
             if k not in CODE_SLOTS:
                 allowed.add(elide(v))  # a log line quoted with its placeholders elided
+                allowed.add(shorten(v))  # or by its first words
         for p in c.proof:
             text = sources.get(p.file)
             if text is not None and text[p.start : p.end] != p.text:
@@ -187,6 +188,7 @@ class Vocabulary:
                     (v.code if k in CODE_SLOTS else v.prose).add(e)
                     if k not in CODE_SLOTS:
                         v.prose.add(elide(e))
+                        v.prose.add(shorten(e))
                     # A condition said in words names its literals as numbers ("1,000").
                     said = say_condition(e, True) if k in CODE_SLOTS else None
                     if said is not None:

@@ -29,6 +29,7 @@ __all__ = [
     "row",
     "negated",
     "elide",
+    "shorten",
     "Fill",
     "Rendered",
     "Renderer",
@@ -166,10 +167,14 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def elide(message: str) -> str:
-    """A format string as a person quotes its output: each placeholder becomes an ellipsis, and
-    a long line is quoted by its first words (a request that pastes a whole sentence of log
-    output reads as built from the code)."""
-    said = _PLACEHOLDER.sub("…", message)
+    """A format string as a person quotes its output: each placeholder becomes an ellipsis."""
+    return _PLACEHOLDER.sub("…", message)
+
+
+def shorten(message: str) -> str:
+    """A long log line as a person quotes it in a request: by its first words (a request that
+    pastes a whole sentence of log output reads as built from the code)."""
+    said = elide(message)
     words = said.split(" ")
     if len(words) > 7:
         said = " ".join(words[:5]).rstrip(".,;:") + " …"
@@ -358,7 +363,9 @@ class Renderer:
             if form == "quote":
                 # A request quotes a log line as a person would, its placeholders elided
                 # (“expired … payloads”); a think quotes the format string as written.
-                quoted = elide(value) if self.person else value
+                quoted = value
+                if self.person:
+                    quoted = shorten(value) if name == "message" else elide(value)
                 out.fills.append(Fill(quoted, False))
                 return f"“{quoted}”"
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]

@@ -278,32 +278,7 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
     plans = _drop_twins(ctx, plans)
     subjects = tasks + helpers
     if len(subjects) >= 2 and module_allowed(ctx.fs):
-        module_says: list[Claim] = []
-        for idx in subjects:
-            # Two foci per fn at most (blind read 26: a module think of one line per fn left out
-            # the file's DELETE, its timeouts and its error arm).
-            taken: list[str] = []
-            for fd in FOCI:
-                premise = (
-                    fd.premise(claims[idx])
-                    if fd.role == ("task" if idx in tasks else "helper")
-                    else []
-                )
-                if not premise or premise[0].kind in taken or premise[0] in module_says:
-                    continue
-                # Its like claims too (two spawn loops in one fn): one of them alone reads
-                # as all the fn does.
-                module_says += [c for c in premise if c.kind == premise[0].kind][:2]
-                taken.append(premise[0].kind)
-                if len(taken) == 2:
-                    break
-        # The richest task drives the module example (its key and its wording).
-        driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
-        # A whole-module example carries the whole module: every non-test item at file level.
-        whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
-        module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
-        module.tokio = _tokio_claims(module, claims.get(driver, []), {})
-        plans.append(module)
+        plans.append(_module_plan(ctx, tasks, subjects, claims))
     # The fns whose claims a shared context is compared across: the file's subjects.
     shared = {i: claims[i] for i in subjects}
     for subject in {p.subject for p in plans}:
@@ -342,6 +317,36 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         same = sorted({q.subject for q in plans if q.focus == p.focus})
         p.focus_spread = same.index(p.subject)
     return plans
+
+
+def _module_plan(
+    ctx: FileContext, tasks: list[int], subjects: list[int], claims: Mapping[int, list[Claim]]
+) -> Plan:
+    """The whole-module example: for each subject, the premises of its first two foci."""
+    module_says: list[Claim] = []
+    for idx in subjects:
+        # Two foci per fn at most (blind read 26: a module think of one line per fn left out
+        # the file's DELETE, its timeouts and its error arm).
+        taken: list[str] = []
+        for fd in FOCI:
+            premise = (
+                fd.premise(claims[idx]) if fd.role == ("task" if idx in tasks else "helper") else []
+            )
+            if not premise or premise[0].kind in taken or premise[0] in module_says:
+                continue
+            # Its like claims too (two spawn loops in one fn): one of them alone reads as all
+            # the fn does.
+            module_says += [c for c in premise if c.kind == premise[0].kind][:2]
+            taken.append(premise[0].kind)
+            if len(taken) == 2:
+                break
+    # The richest task drives the module example (its key and its wording).
+    driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
+    # A whole-module example carries the whole module: every non-test item at file level.
+    whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
+    module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
+    module.tokio = _tokio_claims(module, claims.get(driver, []), {})
+    return module
 
 
 def _shared_offset(c: Claim, claims: Mapping[int, list[Claim]]) -> int:

@@ -375,37 +375,7 @@ def render_request(
     f = plan.focus
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
-    accept: Callable[[list[Fill]], bool] = _no_paste
-    if (
-        reason is not None
-        and reason is premise[1]
-        and reason.kind in _RESTATES
-        and reason.get("dep")
-    ):
-        accept = _naming(reason.get("dep"))
-    scenario = (
-        r.claim(SCENARIOS, reason, "scenario", Rendered(""), accept=accept, dry=True)
-        if reason
-        else ""
-    )
-    if (
-        scenario
-        and premise[0]
-        and _AMOUNT.findall(scenario)
-        and (set(_AMOUNT.findall(scenario)) <= set(_AMOUNT.findall(premise[0])))
-    ):
-        # The premise sentence states the same amounts ("12 hours", "10 seconds"): the
-        # situation would say the requirement a second time (blind read 26). Its reason half
-        # ("Retries ... should not land at the same moment, so ...") may stay on its own.
-        head = scenario.split(", so ", 1)[0]
-        cut = head != scenario and not _AMOUNT.search(head) and "`" not in head
-        if cut and reason is not None:
-            scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
-            scenario = scenario.split(", so ", 1)[0]
-        else:
-            scenario = ""
-    elif scenario and reason is not None:
-        scenario = r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
+    scenario = _scenario(r, premise, out, reason)
     # Without a situation from the code, only a stock reason tied to one of the plan's claims
     # is said; the unconditional ones ("Shutdown has to start somewhere.") read as filler in
     # every blind read, and a request with no stated reason reads better than one with filler.
@@ -433,20 +403,7 @@ def render_request(
         **words,
     }
     if premise[1] is not None and premise[1].subject != r.context["fn"]:
-        # The premise named another fn of the module; what follows is the record's own fn's,
-        # and says so ("it" would be read as the fn just named).
-        who = r.context["who"]
-        if fields["why"].startswith("It "):
-            fields["why"] = _cap(who) + fields["why"][2:]
-        if len(crit) == 1:
-            c = crit[0]
-            c = f"as for {who}, {c}" if c.startswith("it ") else f"in {who}: {c}"
-            crit = [c]
-        for k in ("label", "keep"):
-            if k in fields:
-                fields[k] = f"For {who}:"
-        if crit:
-            fields["sentences"] = f"As for {who}: " + " ".join(f"{_cap(c)}." for c in crit)
+        crit = _own_fn_named(r.context["who"], fields, crit)
     if len(crit) == 1:
         # A list of one reads like a form with one field filled in: say it in the prose.
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
@@ -466,6 +423,47 @@ def render_request(
             if said:
                 text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
     return text
+
+
+def _scenario(
+    r: Renderer, premise: tuple[str, Claim | None], out: Rendered, reason: Claim | None
+) -> str:
+    """The situation the request gives as its reason, from ``reason``; "" when none fits or it
+    would only say the premise again."""
+    if reason is None:
+        return ""
+    accept: Callable[[list[Fill]], bool] = _no_paste
+    if reason is premise[1] and reason.kind in _RESTATES and reason.get("dep"):
+        accept = _naming(reason.get("dep"))
+    scenario = r.claim(SCENARIOS, reason, "scenario", Rendered(""), accept=accept, dry=True)
+    said = _AMOUNT.findall(scenario)
+    if scenario and premise[0] and said and set(said) <= set(_AMOUNT.findall(premise[0])):
+        # The premise sentence states the same amounts ("12 hours", "10 seconds"): the
+        # situation would say the requirement a second time (blind read 26). Its reason half
+        # ("Retries ... should not land at the same moment, so ...") may stay on its own.
+        head = scenario.split(", so ", 1)[0]
+        if head == scenario or _AMOUNT.search(head) or "`" in head:
+            return ""
+        return r.claim(SCENARIOS, reason, "scenario", out, accept=accept).split(", so ", 1)[0]
+    if not scenario:
+        return ""
+    return r.claim(SCENARIOS, reason, "scenario", out, accept=accept)
+
+
+def _own_fn_named(who: str, fields: dict[str, str], crit: list[str]) -> list[str]:
+    """The premise named another fn of the module; what follows is the record's own fn's, and
+    says so ("it" would be read as the fn just named)."""
+    if fields["why"].startswith("It "):
+        fields["why"] = _cap(who) + fields["why"][2:]
+    if len(crit) == 1:
+        c = crit[0]
+        crit = [f"as for {who}, {c}" if c.startswith("it ") else f"in {who}: {c}"]
+    for k in ("label", "keep"):
+        if k in fields:
+            fields[k] = f"For {who}:"
+    if crit:
+        fields["sentences"] = f"As for {who}: " + " ".join(f"{_cap(c)}." for c in crit)
+    return crit
 
 
 def _tidy(text: str) -> str:

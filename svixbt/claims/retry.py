@@ -334,24 +334,10 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                     and _keeps_floor(ctx, steps[0], holder.var, later)
                 ):
                     flags.add("rework-keeps-floor")
-                    call = next(
-                        (
-                            k
-                            for a in later
-                            for k in f.calls
-                            if a.src.start <= k.src.start < a.src.end and k.name == steps[0]
-                        ),
-                        None,
-                    )
-                    if (
-                        _ceiling_twice(ctx, steps[0])
-                        and call is not None
-                        and len(call.args) == 2
-                        and call.args[1].isidentifier()
-                    ):
-                        # `x.clamp(base, base * 2)`: the ceiling is twice the floored value.
+                    arg = _twice_ceiling_arg(ctx, f, steps[0], later)
+                    if arg:
                         flags.add("ceiling-twice")
-                        slots["rework_arg"] = call.args[1]
+                        slots["rework_arg"] = arg
         out.append(make("at_least", f.name, slots, [ctx.proof(c.src), ctx.proof(const.src)], flags))
     return out
 
@@ -368,6 +354,23 @@ def _keeps_floor(ctx: FileContext, name: str, var: str, later: list[Assign]) -> 
         return False
     # The floored value goes in as that first argument: `step(duration, ..)`.
     return any(re.search(rf"\b{re.escape(name)}\(\s*{re.escape(var)}\s*,", a.value) for a in later)
+
+
+def _twice_ceiling_arg(ctx: FileContext, f: ItemFacts, name: str, later: list[Assign]) -> str:
+    """`step(floored, hint)` where `step` is `hint.clamp(base, base * 2)`: the hint's name (the
+    ceiling is twice the floored value), or ""."""
+    call = next(
+        (
+            k
+            for a in later
+            for k in f.calls
+            if a.src.start <= k.src.start < a.src.end and k.name == name
+        ),
+        None,
+    )
+    if call is None or len(call.args) != 2 or not call.args[1].isidentifier():
+        return ""
+    return call.args[1] if _ceiling_twice(ctx, name) else ""
 
 
 def _ceiling_twice(ctx: FileContext, name: str) -> bool:

@@ -89,8 +89,10 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):
         written = list(dict.fromkeys(" ".join(e.src.text.split()) for e in ways))
         slots["ways"] = codes(*written)
-        if len(written) == 1:
+        if len(ways) == 1:
             flags.add("one-way")  # "the statement that leaves it is", not "are"
+        elif len(written) == 1:
+            flags.add("one-form")  # several `return`s written alike: "only `return` leaves it"
         proof += [ctx.proof(e.src) for e in ways]
     out = [make("loop", f.name, slots, proof, flags)]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.

@@ -385,7 +385,13 @@ def _tokio_claims(plan: Plan, pool: list[Claim], used: dict[Claim, int]) -> list
 def _one_of_arm_and_log(p: Plan) -> list[Claim]:
     """An error arm that logs, and the log line in it, say one thing: an example about logging
     keeps the line (its message), any other keeps the arm (what happens next)."""
-    arms = {(c.get("pattern"), c.get("call")) for c in p.claims if c.kind == "err_arm"}
+    # An arm merged over several calls (`Err(e)` after either step) names each of them.
+    arms = {
+        (c.get("pattern"), call)
+        for c in p.claims
+        if c.kind == "err_arm"
+        for call in c.get("call").split(LIST_SEP)
+    }
     logs = {
         (c.get("arm"), c.get("call"))
         for c in p.claims
@@ -398,7 +404,10 @@ def _one_of_arm_and_log(p: Plan) -> list[Claim]:
         return [
             c
             for c in p.claims
-            if not (c.kind == "err_arm" and (c.get("pattern"), c.get("call")) in both)
+            if not (
+                c.kind == "err_arm"
+                and any((c.get("pattern"), x) in both for x in c.get("call").split(LIST_SEP))
+            )
             or c in p.premise
         ]
     return [

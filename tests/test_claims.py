@@ -690,7 +690,7 @@ def test_a_bare_error_line_and_a_line_every_round_are_said_as_they_are(indexes: 
     every = [c for c in logs if c.get("message") == "probe of {port} done"]
     assert len(every) == 1 and every[0].has("in-loop") and not every[0].has("guarded")
     said = " ".join(thinks_about(ctx, "watch_port"))
-    assert "`tracing::error!` as it is" in said or "`tracing::error!` bare" in said
+    assert "`tracing::error!` gets the error alone" in said or "`tracing::error!` bare" in said
 
 
 def test_a_loop_that_goes_round_only_after_an_error_retries_and_does_not_poll(

@@ -99,6 +99,11 @@ def criteria(
         # What the calling task does is not something to ask of this helper.
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
+        # A module request whose premise named another fn says the rest "as for" its own fn:
+        # only that fn's claims may follow.
+        other = skip is not None and skip.subject != r.context["fn"]
+        if plan.focus == "module" and other and c.subject != r.context["fn"]:
+            continue
         # A criterion behind three conditions or more reads like code, not like a request
         # (blind read 17 scored one 1 for realism); a helper with nothing else to ask is left
         # without an example rather than given that request.

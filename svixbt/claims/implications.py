@@ -236,6 +236,16 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof] | None:
     hit = use.search(text, site.start, end)
     if hit is None:
         return None
+    # Another branch's result `expect`ed before this one panics first when that branch failed:
+    # then this error is never reported (lib.rs: `worker_loop.expect(..)` comes first).
+    others = [p for i, p in enumerate(parts) if i != n and p.isidentifier()]
+    if others:
+        alt = "|".join(re.escape(o) for o in others)
+        earlier = re.search(
+            rf"\b(?:{alt})\s*\.\s*(?:expect|unwrap)\(", text[site.start : hit.start()]
+        )
+        if earlier:
+            return None
     # Said elided (`name.expect(..)`): the whole call with its message is too long a span.
     said = f"{name}.{'expect' if 'expect' in hit.group(0) else 'unwrap'}(..)"
     return said, Proof(site.file, hit.start(), hit.end(), hit.group(0))

@@ -1243,7 +1243,7 @@ SCENARIOS: tuple[Row, ...] = (
        "for {when:or}, the next attempt should wait at least {dur}, however short the usual delay would be",
        needs="when"),
     _r("fixed_input",
-       "asking {source} once, before the loop starts, is enough; every pass can reuse the answer",
+       "{source} is asked once, before the loop starts, and every pass reuses that answer until the loop starts again",
        ),
     _r("propagate",
        "a broken setup should make {fn} return its error before the first pass, while nothing that fails inside the loop may end it; that is why only {calls:or}, before the loop, may fail it",

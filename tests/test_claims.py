@@ -1166,3 +1166,10 @@ def test_a_context_after_the_timeouts_question_mark_is_the_inner_errors(
     assert "context-inner" in t.flags and t.get("context") == "frame write timed out"
     (plain,) = kinds(claims(ctx, "forward_frames"), "timeout")
     assert "context-inner" not in plain.flags
+
+
+def test_a_spawn_comment_the_code_does_not_bear_out_is_not_quoted(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "boot.rs")
+    cl = claims(ctx, "start_migrations")
+    assert kinds(cl, "spawn")  # the spawn itself is said
+    assert not kinds(cl, "task_comment")  # "exponential backoff" over a fixed schedule is not

@@ -155,6 +155,15 @@ def _panics(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+_RETRY_WORDS = re.compile(r"(?i)back-?off|retr(?:y|ies)")
+
+
+def _backs_off(ctx: FileContext, f: ItemFacts, runs: str) -> bool:
+    """A wait that grows after a failure in the spawning fn or the fn the task runs."""
+    callee = ctx.local_fn(runs.split("::")[-1]) if runs else None
+    return any(x.backoffs or x.growths for x in (f, callee) if x is not None)
+
+
 def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """The author's `//` comment on the line right above a spawn: what the task is for, in the
     author's words (quoted as theirs, never restated as fact)."""
@@ -189,6 +198,10 @@ def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         runs = main_call(f, f.flow.regions[sp.region])
         if runs:
             slots["runs"] = runs
+        if _RETRY_WORDS.search(words) and not _backs_off(ctx, f, runs):
+            # "on a loop with exponential backoff" over a fixed schedule that sleeps after every
+            # pass (blind read 28): a comment the code does not bear out is not quoted.
+            continue
         out.append(make("task_comment", f.name, slots, [ctx.proof(c), ctx.proof(sp.src)]))
     return out
 

@@ -10,12 +10,12 @@ in the loop starts after the pass) are tokio's and Rust's, not guesses about int
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 
-from ..facts import Call, ItemFacts, Src
+from ..facts import Call, ItemFacts, Sql, Src
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
+from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
 from .shape import main_loop
 
@@ -110,7 +110,7 @@ def _pass_runs_out(ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Ca
     if helper is not None:
         for c in helper.calls:
             g = ctx.local_fn(c.written) if c.kind == "fn" else None
-            off = [q for q in (g.sql if g else []) if q.statement_timeout == "0" and q.local]
+            off = [q for q in _local_timeouts(g) if q.statement_timeout == "0"]
             if g is not None and off:
                 slots["unbounded"] = g.name
                 flags.add("unbounded")
@@ -197,58 +197,63 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
 
 def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof] | None:
     """`let (.., name, ..) = tokio::join!(..)` in the joining fn, and later `name.expect(..)` or
-    `name.unwrap()`: what the joining fn does with this branch's error, once it has it."""
+    `name.unwrap()`: what the joining fn does with this branch's error, once it has it. Read
+    from the joining file's tokens, within the joining fn."""
     from .tasks import ORDINALS
 
     if not r.proof or r.get("ordinal") not in ORDINALS:
         return None
     site = r.proof[-1]  # the call site inside the join branch, in the joining fn's file
-    files = [i for i in range(len(ctx.index.files)) if ctx.other_display(i) == site.file]
-    if not files:
+    fs = next((x for i, x in enumerate(ctx.index.files) if ctx.other_display(i) == site.file), None)
+    if fs is None:
         return None
-    text = ctx.index.files[files[0]].text
-    k = text.rfind("join!(", 0, site.start)
-    if k < 0:
+    item = next(
+        (it for it in fs.items if it.parent is None and it.start <= site.start < it.end), None
+    )
+    if item is None:
         return None
-    m = re.search(r"let\s*\((?P<pat>[^=;]*)\)\s*=\s*(?:tokio::)?$", text[max(0, k - 400) : k])
-    if m is None:
+    span = fs.scan.token_range(item.start, item.end)
+    t, m = fs.scan.texts, fs.scan.match
+    at = fs.scan.token_range(site.start, site.end).start
+    # The `(` of `join!(` that holds the site, and `let ( pattern ) =` before its path.
+    k = next(
+        (
+            j
+            for j in range(at - 1, span.start + 2, -1)
+            if t[j] == "(" and m[j] > at and t[j - 1] == "!" and t[j - 2] == "join"
+        ),
+        None,
+    )
+    if k is None:
         return None
-    parts, depth, cur = [], 0, ""
-    for ch in m.group("pat"):
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch in "([" and 1 or 0
-        depth -= ch in ")]" and 1 or 0
-        cur += ch
-    parts.append(cur.strip())
+    j = k - 2
+    while j >= span.start + 2 and t[j - 1] == "::":
+        j -= 2
+    if j < span.start + 3 or t[j - 1] != "=" or t[j - 2] != ")":
+        return None
+    # `match` holds partners for opening brackets only: the pattern's `(` is found as the
+    # opener whose partner is that `)`.
+    open_ = next((x for x in range(j - 3, span.start, -1) if m[x] == j - 2 and t[x] == "("), -1)
+    if open_ < span.start + 1 or t[open_ - 1] != "let":
+        return None
+    reader = TokenReader(fs, span.start, span.stop)
+    parts = [reader.code(a, b) for a, b in reader.args(open_)]
     n = ORDINALS.index(r.get("ordinal"))
     if n >= len(parts) or not parts[n].isidentifier():
         return None
-    name = parts[n]
-    # The end of the joining fn: the next item at file level after the join (a cheap bound).
-    items = ctx.index.files[files[0]].items
-    end = min(
-        (it.start for it in items if it.start > site.start and it.parent is None), default=len(text)
-    )
-    use = re.compile(rf"\b{re.escape(name)}\s*\.\s*(?:expect\(\s*\"[^\"\n]*\"\s*\)|unwrap\(\s*\))")
-    hit = use.search(text, site.start, end)
-    if hit is None:
-        return None
-    # Another branch's result `expect`ed before this one panics first when that branch failed:
-    # then this error is never reported (lib.rs: `worker_loop.expect(..)` comes first).
-    others = [p for i, p in enumerate(parts) if i != n and p.isidentifier()]
-    if others:
-        alt = "|".join(re.escape(o) for o in others)
-        earlier = re.search(
-            rf"\b(?:{alt})\s*\.\s*(?:expect|unwrap)\(", text[site.start : hit.start()]
-        )
-        if earlier:
+    others = {p for i, p in enumerate(parts) if i != n and p.isidentifier()}
+    # After the join: the first `.expect(` / `.unwrap(` on a branch's binding. Another
+    # branch's comes first when that branch failed too, and this error is never reported
+    # (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).
+    for x in range(m[k] + 1, span.stop - 3):
+        if t[x + 1] != "." or t[x + 2] not in ("expect", "unwrap") or t[x + 3] != "(":
+            continue
+        if t[x] in others:
             return None
-    # Said elided (`name.expect(..)`): the whole call with its message is too long a span.
-    said = f"{name}.{'expect' if 'expect' in hit.group(0) else 'unwrap'}(..)"
-    return said, Proof(site.file, hit.start(), hit.end(), hit.group(0))
+        if t[x] == parts[n]:
+            src = reader.src(x, m[x + 3])
+            return f"{t[x]}.{t[x + 2]}(..)", Proof(site.file, src.start, src.end, src.text)
+    return None
 
 
 def _join_waits_all(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
@@ -321,6 +326,11 @@ def _timed_after_wait(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> li
     return out
 
 
+def _local_timeouts(g: ItemFacts | None) -> list[Sql]:
+    """The `SET LOCAL statement_timeout` statements of fn ``g``: they last for its transaction."""
+    return [q for q in (g.sql if g else []) if q.statement_timeout and q.local]
+
+
 def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A same-file callee that sets `statement_timeout` in its own transaction, called behind a
     condition, next to a statement run on the pool directly: only the callee's statement runs
@@ -332,7 +342,7 @@ def _local_timeout(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         callee = ctx.local_fn(c.written)
         if callee is None or callee.index == f.index:
             continue
-        sets = [q for q in callee.sql if q.statement_timeout and q.local]
+        sets = _local_timeouts(callee)
         if not sets:
             continue
         others = [

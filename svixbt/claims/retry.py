@@ -342,14 +342,23 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _one_line_body(ctx: FileContext, name: str) -> tuple[str, str] | None:
+    """(first parameter, body folded to one line) of same-file fn ``name``, when it has both."""
+    g = ctx.local_fn(name)
+    if g is None or not g.params or g.item.body_start is None:
+        return None
+    return g.params[0][0], " ".join(
+        ctx.fs.text[g.item.body_start : g.item.end].strip().strip("{}").split()
+    )
+
+
 def _keeps_floor(ctx: FileContext, name: str, var: str, later: list[Assign]) -> bool:
     """The step that computes the delay again is `fn step(base, ..) { x.clamp(base, ..) }`,
     handed the floored value as ``base``: its result is never below the floor."""
-    g = ctx.local_fn(name)
-    if g is None or not g.params or g.item.body_start is None:
+    found = _one_line_body(ctx, name)
+    if found is None:
         return False
-    body = " ".join(ctx.fs.text[g.item.body_start : g.item.end].strip().strip("{}").split())
-    first = g.params[0][0]
+    first, body = found
     if not re.fullmatch(rf"[\w.]+\.clamp\(\s*{re.escape(first)}\s*,[^;]*\)", body):
         return False
     # The floored value goes in as that first argument: `step(duration, ..)`.
@@ -375,11 +384,11 @@ def _twice_ceiling_arg(ctx: FileContext, f: ItemFacts, name: str, later: list[As
 
 def _ceiling_twice(ctx: FileContext, name: str) -> bool:
     """`fn step(base, x) { x.clamp(base, base * 2) }`: the clamp's ceiling is twice its floor."""
-    g = ctx.local_fn(name)
-    if g is None or not g.params or g.item.body_start is None:
+    found = _one_line_body(ctx, name)
+    if found is None:
         return False
-    body = " ".join(ctx.fs.text[g.item.body_start : g.item.end].strip().strip("{}").split())
-    first = re.escape(g.params[0][0])
+    first, body = found
+    first = re.escape(first)
     return bool(re.fullmatch(rf"[\w.]+\.clamp\(\s*{first}\s*,\s*{first}\s*\*\s*2\s*\)", body))
 
 

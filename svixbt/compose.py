@@ -350,9 +350,6 @@ def _keep_runs_in_bounds(examples: list[Example]) -> list[Example]:
 
 
 # Slots that name a function the sentence is about (not a value or a condition).
-_NAMING_SLOTS = ("callee", "call", "calls", "work", "source")
-
-
 def _deeper_named(
     ctx: FileContext, said: list[Claim], near: set[int], items: set[int]
 ) -> list[int]:
@@ -360,8 +357,8 @@ def _deeper_named(
     helper, which comes along when the example is about it, as a sentence naming it is."""
     out: list[int] = []
     for c in said:
-        for slot in _NAMING_SLOTS:
-            for name in c.get(slot).split(LIST_SEP):
+        for _slot, value in c.slots:
+            for name in value.split(LIST_SEP):
                 i = _index_of(ctx, name) if name else -1
                 if i < 0 or i in near or i in items or i in out:
                     continue

@@ -134,3 +134,20 @@ def test_a_record_whose_wording_repeats_its_neighbours_takes_another_wording() -
     assert _within_run_limit("something else entirely, said in words of its own here", seen, 4)
     # Eight expected: two may share it.
     assert _within_run_limit(same, seen, 8)
+
+
+def test_a_deeper_helper_a_sentence_names_comes_with_its_code() -> None:
+    """SPEC: a deeper helper comes along when the example is about it. boot.rs's sweeper calls
+    `sweep_once`, which may run its statement through `run_untimed`; a think that says shutdown
+    waits on that untimed statement shows `run_untimed` too (blind read 28: the think named it,
+    the code left it out)."""
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "boot.rs")
+    exs = [ex for ex in compose_examples(ctx) if ex.names.get("fn") == "checked_sweeper"]
+    naming = [ex for ex in exs if "`run_untimed`" in ex.think]
+    assert naming
+    for ex in naming:
+        assert "async fn run_untimed(" in ex.code
+    # One that does not name it keeps to one level (a whole-module example shows all).
+    for ex in exs:
+        if "run_untimed" not in ex.think + ex.user and ex.focus != "module":
+            assert "async fn run_untimed(" not in ex.code

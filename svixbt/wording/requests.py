@@ -1308,30 +1308,15 @@ NOTES: tuple[Row, ...] = (
 )
 # fmt: on
 
-# Who calls the subject in the crate's source, added after a request that has no note: the
-# crate-wide fact a maintainer knows (a list of callers, never "only" unless complete).
+# Who calls the subject in the crate's source, added after a request that has no note: said
+# only where it is a reason (a change reaches many call sites). A lone "For context, X calls it."
+# under an ask read as pasted on in every blind read (26-28); the think says the callers.
 # fmt: off
 CONTEXT: tuple[Row, ...] = (
-    _r("callers",
-       "For context, {callers} in {files} calls it.",
-       "One place that calls it is {callers}, in {files}.",
-       when="one-caller", unless="same-file"),
-    _r("callers",
-       "For context, {callers:list} call it ({files:list}).",
-       "Places that call it include {callers:list} ({files:list}).",
-       when="few-callers", unless="same-file"),
     _r("callers",
        "It has {count:word} call sites in the crate's source, in {files:list}, so whatever it does on failure they all see.",
        "Its {count:word} call sites in the crate's source sit in {files:list}; a change here reaches every one of them.",
        when="many"),
-    _r("callers",
-       "For context, {callers} in this same file calls it.",
-       "One caller is {callers}, in this same file.",
-       when="same-file one-caller"),
-    _r("callers",
-       "For context, {callers:list} in this same file call it.",
-       "Callers in this same file include {callers:list}.",
-       when="same-file few-callers"),
 )
 # fmt: on
 

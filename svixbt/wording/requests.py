@@ -64,7 +64,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "Retries in {fn}",
     ),
     "batching": ("Bounded batches for {fn}", "{fn}: work in fixed-size batches"),
-    "timeouts": ("Deadlines in {fn}", "{fn} and a peer that never answers"),
+    "timeouts": ("Deadlines in {fn}", "{fn} and a call that never completes"),
     "startup": ("Startup behaviour of {fn}", "{fn}: fail fast at startup, never mid-run"),
     "decided-once": (
         "{fn}: decide the optional step once per run",
@@ -247,8 +247,8 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Each pass should have a known upper bound on its work.",
     ),
     "timeouts": (
-        "An unresponsive dependency must not stall us.",
-        "A dependency that never answers should not hold this up.",
+        "A call that stalls must not stall us with it.",
+        "A call that never completes should not hold this up.",
     ),
     "startup": (
         "What runs once before the loop deserves its own look.",
@@ -347,8 +347,8 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "batching": ("no single pass may take on the whole backlog", "each pass has to stay bounded"),
     "timeouts": (
-        "without its deadline, a peer that stops answering would hang that call",
-        "the deadline is what keeps a silent peer from hanging that call",
+        "without its deadline, a call that never completes would hang whatever awaits it",
+        "the deadline is what keeps a stalled call from hanging the code that awaits it",
     ),
     "startup": (
         "whatever can fail should fail at startup, not deep into a run",
@@ -1203,7 +1203,7 @@ SCENARIOS: tuple[Row, ...] = (
        "however many attempts it takes, the wait as a whole should give up after {amount} {unit}",
        when="async-block loops", needs="amount unit"),
     _r("timeout",
-       "if {future} never answers, we should give up after {dur} rather than hang",
+       "if {future} never completes, we should give up after {dur} rather than hang",
        unless="in-loop async-block", needs="future dur"),
     _r("err_arm",
        "if {call:or} fails, that should cost one pass and a log line, not end the loop",
@@ -1243,7 +1243,7 @@ SCENARIOS: tuple[Row, ...] = (
        "for {when:or}, the next attempt should wait at least {dur}, however short the usual delay would be",
        needs="when"),
     _r("fixed_input",
-       "{source} is asked once, before the loop starts, and every pass reuses that answer until the loop starts again",
+       "{source} is asked once, before the loop starts, and every pass of that loop reuses the answer, however long it runs",
        ),
     _r("propagate",
        "a broken setup should make {fn} return its error before the first pass, while nothing that fails inside the loop may end it; that is why only {calls:or}, before the loop, may fail it",

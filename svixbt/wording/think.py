@@ -866,7 +866,7 @@ THINK: tuple[Row, ...] = (
        needs="verbs tables"),
     _r("fixed_input",
        "{var} is worked out once, by {source} before the loop, and every pass hands it to {callee} as {param}: whether the {verbs} on {tables} runs is settled for as long as the loop runs, not asked again each pass. If it was true at the start, the {verbs} runs on every later pass too, whether or not it still finds anything to do; if it was false, the {verbs} never runs while this loop does, whatever lands in {tables} later.",
-       "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run: rows that reach {tables} after a false answer are not touched until the loop starts again.",
+       "The answer from {source} lands in {var} before the loop starts and is never recomputed; each pass passes it to {callee} as {param}, so the {verbs} on {tables} is on or off for the whole run: rows that reach {tables} after a false answer are not touched for as long as this loop runs.",
        needs="verbs tables"),
     _r("statement_timeout",
        "Inside the transaction it first runs {stmt}: zero turns the statement timeout off, and because it is {local_kw} the setting ends with the transaction, so the pooled connection goes back with its usual timeout.",
@@ -1216,7 +1216,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The batch size in {fn} goes out with each call and comes back into the loop's decision.",
     ),
     "timeouts": (
-        "Some of what {fn} awaits may never answer; which calls carry a deadline is the question.",
+        "Some of what {fn} awaits may never complete; which calls carry a deadline is the question.",
         "Where {fn} puts a deadline on a call, and what happens when it passes, is the question.",
     ),
     "observability": (

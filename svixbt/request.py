@@ -27,6 +27,7 @@ from .wording.requests import (
     PREMISE,
     REFACTORS,
     SCENARIOS,
+    STAKES,
     STYLE_WORDS,
     SYMPTOMS,
     TITLES,
@@ -156,12 +157,12 @@ def _stems(text: str) -> set[str]:
     return {w[:4].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
-def _restates(criterion: str, said: set[str]) -> bool:
+def _restates(criterion: str, said: set[str], share: float = 0.8) -> bool:
     """A criterion nearly all of whose words (by their first four letters) the premise sentence's
     ``said`` stems already have: "do not wait for the spawned work before returning" after "hand
     the work to a `tokio::spawn` task ... and return without waiting for it"."""
     words = _stems(criterion)
-    return len(words) >= 3 and len(words & said) >= 0.8 * len(words)
+    return len(words) >= 3 and len(words & said) >= share * len(words)
 
 
 def _quotes_expression(fills: list[Fill]) -> bool:
@@ -381,11 +382,17 @@ def render_request(
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
     scenario = _scenario(r, premise, out, reason)
-    # Without a situation from the code, only a stock reason tied to one of the plan's claims
-    # is said; the unconditional ones ("Shutdown has to start somewhere.") read as filler in
-    # every blind read, and a request with no stated reason reads better than one with filler.
-    why = _cap(scenario) + "." if scenario else r.plain(_tied(WHY[f], plan), "why", out)
-    symptom = scenario or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
+    # Without a situation from the code, what would go wrong without the asked behaviour is the
+    # reason (blind read 29: requests read the code back as orders, with no motive); failing
+    # that, only a stock reason tied to one of the plan's claims is said. The unconditional ones
+    # ("Shutdown has to start somewhere.") read as filler in every blind read.
+    said = " ".join([ask, *crit])
+    stakes = "" if scenario else _stakes(r, plan, premise[1], out, _stems(said))
+    if scenario or stakes:
+        why = _cap(scenario or stakes) + "."
+    else:
+        why = r.plain(_tied(WHY[f], plan), "why", out)
+    symptom = scenario or stakes or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -428,6 +435,22 @@ def render_request(
             if said:
                 text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
     return text
+
+
+def _stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:
+    """What would go wrong without the behaviour asked for: from the premise's claim first,
+    then the plan's other claims of the record's own fn that the think says; "" when no row
+    fits, or when the one that fits says again what the ask and criteria (``said``, as stems)
+    already say ("one slow element would hold up the rest" over "so one slow item does not
+    hold up the rest")."""
+    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
+    for c in ([premise] if premise is not None else []) + own:
+        if c.subject != r.context["fn"]:
+            continue
+        text = r.claim(STAKES, c, "stakes", Rendered(""), dry=True, accept=_no_paste)
+        if text and not _restates(text, said, 0.5):
+            return r.claim(STAKES, c, "stakes", out, accept=_no_paste)
+    return ""
 
 
 def _scenario(

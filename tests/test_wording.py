@@ -23,6 +23,8 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "MODULE_THINK": th.MODULE_THINK,
     "CRITERIA": rq.CRITERIA,
     "PREMISE": rq.PREMISE,
+    "STAKES": rq.STAKES,
+    "SCENARIOS": rq.SCENARIOS,
     "USED_BY": th.USED_BY,
 }
 ROWS = [(name, i, row) for name, rows in TABLES.items() for i, row in enumerate(rows)]

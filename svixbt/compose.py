@@ -102,16 +102,51 @@ def _style(seed: int, key: str, focus: str = "") -> str:
 # Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in
 # this order when a think would otherwise not mention tokio at all. A task names its own waits; a
 # helper the task it runs in. Where a task itself runs is said in concurrency examples only.
-def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> list[str]:
+# Claim kinds that say what the code means rather than what it does (a pass that shutdown
+# waits for, a startup failure held until the join ends): a think leads with one of them instead
+# of a stock framing sentence (blind read 29: "lead with the non-obvious consequence").
+LEAD_KINDS = frozenset(
+    {
+        "pass_runs_out",
+        "steady_error",
+        "join_waits_all",
+        "timed_after_wait",
+        "local_timeout",
+        "endless_set",
+        "fixed_input",
+        "counted_inside",
+    }
+)
+
+
+# A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
+_LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")
+
+
+def _render_think(
+    r: Renderer, plan: Plan, pool: list[Claim], out: Rendered
+) -> tuple[list[str], bool]:
+    """The think's claim sentences in plan order, except that the first one saying what the
+    code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener)."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
+    lead = -1
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
         s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         if s and s not in sentences:
+            if (
+                lead < 0
+                and c.kind in LEAD_KINDS
+                and plan.focus != "module"
+                and not _LOOKS_BACK.match(s)
+            ):
+                lead = len(sentences)
             sentences.append(s)
+    if lead > 0:
+        sentences.insert(0, sentences.pop(lead))
     if sentences and not any("tokio" in s for s in sentences):
         # A module's sentences each name their fn: its aside too, or "Its" reads as the last
         # fn named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
@@ -131,8 +166,8 @@ def _render_think(r: Renderer, plan: Plan, pool: list[Claim], out: Rendered) -> 
                 if "tokio" in s:
                     r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0), accept=_fits_think)
                     sentences.append(s)
-                    return sentences
-    return sentences
+                    return sentences, lead >= 0
+    return sentences, lead >= 0
 
 
 def _fits_think(fills: list[Fill]) -> bool:
@@ -160,7 +195,7 @@ def render_plan(
     )
     names["who"] = who_of(r, ctx, names["fn"], plan.focus)
     out = Rendered("")
-    sentences = _render_think(r, plan, pool, out)
+    sentences, led = _render_think(r, plan, pool, out)
     # The fallback focus may be short: it is the only example its subject gets.
     if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
         return None
@@ -203,8 +238,11 @@ def render_plan(
     lone = out.premise_said == 1
     if not crit and not lone:
         return None
-    opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
-    think = " ".join([opener, *sentences])
+    if led:
+        think = " ".join(sentences)
+    else:
+        opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
+        think = " ".join([opener, *sentences])
     callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
     # A subject its caller runs on a spawned task is not "called" there in a reader's sense
     # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).

@@ -110,6 +110,14 @@ def test_grammar_slips_that_templates_made_before(bad: str) -> None:
     assert not offenders, offenders[:3]
 
 
+def test_no_article_before_a_slot_that_may_start_with_a_vowel() -> None:
+    """`a {level} line` reads "a error line" and `an {level}` "an warn": a level is said as "at
+    {level} level" instead."""
+    texts = [v for _, _, row in ROWS for v in row.variants]
+    offenders = [t for t in texts if re.search(r"\ban? \{levels?\}", t)]
+    assert not offenders, offenders[:3]
+
+
 def _sample(kind: str, slots: set[str]) -> dict[str, str]:
     out = {}
     for s in slots:

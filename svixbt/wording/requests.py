@@ -161,7 +161,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "{who} needs logs we can act on.",
-        "Before we alert on {who}, pin down every line it logs: the level, and when it fires.",
+        "We are about to put alerts on the logs of {who}, so its log lines need to be deliberate: the level, and when each one fires.",
         "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
     ),
     "timing": (
@@ -517,12 +517,15 @@ PREMISE: tuple[Row, ...] = (
     _r("err_arm",
        "When {call:or} fails, it should log it at {level} level; that error must not end the loop.",
        "A failed {call:or} must not end it: log it at {level} level and let the loop carry on past it.",
+       "It should treat a failed {call:or} as one bad pass: a line at {level} level in the log, and the loop keeps going.",
+       "An error from {call:or} belongs in the log at {level} level, and the loop has to survive it.",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("err_arm",
        "When {call:or} fails for one element of its inner loop, it should log it at {level} level and go on with the next element.",
        when="keeps-looping logs inner-loop", any_guard=True, unless="one-of-several"),
     _r("err_arm",
-       "When {call:or} fails, it should log it at {level} level; that error must not end the loop.",
+       "When {call:or} fails, it should log it at {level} level and move on to the next step of the run.",
+       "A failed {call:or} should leave a line at {level} level and let the rest of the run go ahead.",
        when="continues logs", any_guard=True, unless="one-of-several"),
     _r("err_arm",
        "When {call:or} fails, it should log the error at {level} level and go on rather than return it.",
@@ -1040,7 +1043,7 @@ CRITERIA: tuple[Row, ...] = (
        when="guarded", unless="in-arm", needs="message"),
     _r("log",
        "log {message:quote} at {level} level, but only when {guard:cond}",
-       "write a {level} line in {arm}, only if {guard:cond}",
+       "write a line at {level} level in {arm}, only if {guard:cond}",
        when="guarded in-arm", needs="message"),
     _r("log",
        "log {message:quote} at {level} level once, before the loop",
@@ -1439,7 +1442,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
     # code's history does not have: blind read 23).
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {why}\n\n{ask}\n\n{keep}\n{bullets}",
-        "Before {who} gets reworked, pin down what it must keep doing.\n\n{ask} {why}\n\n{keep}\n{bullets}",
+        "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}\n\n{keep}\n{bullets}",
+        "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {why}\n\n{ask}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1451,7 +1455,8 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "incident-follow-up": ("{symptom}. {ask}", "{ask} {symptom}."),
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
-        "Before {who} gets reworked, pin down what it must keep doing.\n\n{ask} {why}",
+        "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
+        "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {ask} {why}",
     ),
 }
 

@@ -36,6 +36,7 @@ from .request import (
     premise_of,
     render_request,
     scenario_claim,
+    test_criterion,
     who_of,
 )
 from .wording.requests import REFACTORS, STYLES
@@ -118,6 +119,10 @@ LEAD_KINDS = frozenset(
     }
 )
 
+
+# Styles whose acceptance may include a test: an inline internal request asks in a sentence or
+# two, where a test plan reads as a form.
+_TESTED_STYLES = ("github-issue", "infra-requirement", "incident-follow-up", "refactor")
 
 # A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
 _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")
@@ -233,6 +238,10 @@ def render_plan(
         if len(left) + out.premise_said < MIN_CRITERIA:
             reason = None
     crit = criteria(r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0])
+    if style in _TESTED_STYLES and len(crit) < most and (crit or out.premise_said):
+        test = test_criterion(r, plan, out, crit)
+        if test:
+            crit.append(test)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1

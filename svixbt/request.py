@@ -30,6 +30,7 @@ from .wording.requests import (
     STAKES,
     STYLE_WORDS,
     SYMPTOMS,
+    TESTS,
     TITLES,
     WHY,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "premise_of",
     "render_request",
     "scenario_claim",
+    "test_criterion",
     "who_of",
 ]
 
@@ -435,6 +437,20 @@ def render_request(
             if said:
                 text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
     return text
+
+
+def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) -> str:
+    """One acceptance criterion said as a test on the code's own values, from the first claim
+    of the record's fn the think says that a test row fits; "" when none does or when the
+    criteria already ask for what it would test."""
+    said = _stems(" ".join(crit))
+    for c in plan.premise + [c for c in plan.claims if c not in plan.premise]:
+        if c not in out.claims or c.subject != r.context["fn"]:
+            continue
+        text = r.claim(TESTS, c, "test", Rendered(""), dry=True, accept=_no_paste)
+        if text and not _restates(text, said, 0.7):
+            return r.claim(TESTS, c, "test", out, accept=_no_paste)
+    return ""
 
 
 def _stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:

@@ -24,6 +24,7 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "CRITERIA": rq.CRITERIA,
     "PREMISE": rq.PREMISE,
     "STAKES": rq.STAKES,
+    "TESTS": rq.TESTS,
     "SCENARIOS": rq.SCENARIOS,
     "USED_BY": th.USED_BY,
 }

@@ -55,6 +55,8 @@ MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issu
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
 
 
+LATE_BUMP = 3  # from this bump on, a request drops its optional reason
+
 MAX_CRITERIA = 4  # more requirements than this reads like a spec sheet, not a request
 
 
@@ -389,7 +391,11 @@ def render_request(
     # that, only a stock reason tied to one of the plan's claims is said. The unconditional ones
     # ("Shutdown has to start somewhere.") read as filler in every blind read.
     said = " ".join([ask, *crit])
-    stakes = "" if scenario else _stakes(r, plan, premise[1], out, _stems(said))
+    # Late bumps (a record whose wording keeps repeating its neighbours') go without: the
+    # reason is optional, the record is not.
+    stakes = (
+        "" if scenario or r.bump >= LATE_BUMP else _stakes(r, plan, premise[1], out, _stems(said))
+    )
     if scenario or stakes:
         why = _cap(scenario or stakes) + "."
     else:

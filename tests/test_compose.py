@@ -151,3 +151,15 @@ def test_a_deeper_helper_a_sentence_names_comes_with_its_code() -> None:
     for ex in exs:
         if "run_untimed" not in ex.think + ex.user and ex.focus != "module":
             assert "async fn run_untimed(" not in ex.code
+
+
+def test_twin_fns_each_keep_a_record_when_their_reasons_would_repeat() -> None:
+    """Two supervisors of one shape in one file: a reason sentence both would say is an 8-word
+    run in half the file's requests. The later record takes another wording, or goes without the
+    optional reason; it is not dropped (the bridge's supervise_pollers was, once reasons came)."""
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "twins.rs")
+    exs = compose_examples(ctx)
+    assert {ex.names["fn"] for ex in exs} == {"watch_feeds", "watch_sinks"}
+    # No run shared by more than a quarter of them (counting at least four, as the check does).
+    share, run = shared_runs([ex.user for ex in exs])
+    assert share * len(exs) <= max(len(exs), 4) / 4, run

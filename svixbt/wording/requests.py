@@ -92,8 +92,8 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": (
         ("Background job in {file}", "loop:loop loop:while"),
-        "Put the whole of {file} together",
-        "Review {file} as a whole",
+        "{file} end to end",
+        "Write {file}: the task and the helpers it calls",
     ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
@@ -597,10 +597,10 @@ PREMISE: tuple[Row, ...] = (
        "It should start a background task with {mech} that goes round a loop, sleeping {sleep_dur} each time.",
        when="loops sleep", unless="repeated interval guarded conditional"),
     _r("runs_in",
-       "It runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}; a change to it must keep working there, polled in one future with the other branches rather than on a task of its own.",
+       "It runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}, in one future with the other branches rather than on a task of its own, so it may only wait by awaiting: anything that blocked the thread would stall every branch with it.",
        when="join-branch", needs="ordinal", unless="guarded conditional partial"),
     _r("runs_in",
-       "When {guard:cond}, it runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}; a change to it must not assume a task of its own, since it shares that future with the other branches.",
+       "When {guard:cond}, it runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}, sharing one future with the other branches instead of having a task of its own; it may only wait by awaiting, since anything that blocked the thread would stall them all.",
        when="join-branch guarded", needs="ordinal", unless="conditional partial"),
     _r("batch",
        "It should hand {callee} a batch size of {value} and use the count that comes back.",

@@ -128,7 +128,9 @@ class Spawn:
     mechanism: str
     written: str
     src: Src
-    handle: str  # "dropped" | "bound:<name>" | "awaited" | "returned" | "collected" | "unknown"
+    # "dropped" | "bound:<name>" | "awaited" | "returned" | "in-set" | "unknown" |
+    # "pushed:<vec>[:joined|:joined-dropped]" (kept in a Vec, awaited by a later loop or not)
+    handle: str
     repeated: str  # "" or the loop/closure head that makes it one task per element
     at_region: int  # the region the spawn call itself sits in
 

@@ -587,6 +587,25 @@ def _jitter_at(
     )
 
 
+def _fan_in(r: TokenReader, k: int, vec: str) -> str:
+    """`:joined` when a later `for h in <vec> { .. h.await .. }` awaits every collected handle
+    (`:joined-dropped` when it is `let _ = h.await`, the result thrown away), else ""."""
+    t = r.t
+    for j in range(k, r.hi - 4):
+        if t[j] != "for" or t[j + 2] != "in" or t[j + 3] != vec or t[j + 4] != "{":
+            continue
+        name = t[j + 1]
+        end = r.close_of(j + 4)
+        for a in range(j + 5, end - 1):
+            if t[a] == name and t[a + 1] == "." and t[a + 2] == "await":
+                dropped = a - 3 >= r.lo and (t[a - 3], t[a - 2], t[a - 1]) == ("let", "_", "=")
+                if dropped:
+                    return ":joined-dropped"
+                # `h.await?`: the first failed handle returns from the fn at once.
+                return ":joined-q" if a + 3 < r.hi and t[a + 3] == "?" else ":joined"
+    return ""
+
+
 def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
     """Each spawn region: how its handle is kept and whether it starts one task per element."""
     t = r.t
@@ -614,6 +633,17 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
             handle = "dropped" if t[b - 1] == "_" else f"bound:{t[b - 1]}"
         elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
             handle = "returned"
+        elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":
+            # `handles.push(tokio::spawn(..))`: kept in a collection, maybe awaited later.
+            handle = f"pushed:{t[b - 3]}{_fan_in(r, after_close, t[b - 3])}"
+        if handle.startswith("bound:"):
+            # `let h = spawn(..); handles.push(h);`: the name only carries it into the Vec.
+            name = handle[6:]
+            for j in range(after_close, min(after_close + 12, r.hi - 5)):
+                # A local Vec only: `self.tasks.push(task)` keeps it by name in a field.
+                if t[j + 1 : j + 6] == [".", "push", "(", name, ")"] and t[j - 1] != ".":
+                    handle = f"pushed:{t[j]}{_fan_in(r, j + 6, t[j])}"
+                    break
         repeated = ""
         for anc in flow.chain(at.id):
             if anc.kind in ("spawn", "blocking"):

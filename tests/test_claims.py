@@ -1173,3 +1173,20 @@ def test_a_spawn_comment_the_code_does_not_bear_out_is_not_quoted(indexes: Index
     cl = claims(ctx, "start_migrations")
     assert kinds(cl, "spawn")  # the spawn itself is said
     assert not kinds(cl, "task_comment")  # "exponential backoff" over a fixed schedule is not
+
+
+def test_handles_pushed_into_a_vec_and_awaited_later_are_a_fan_in(indexes: Indexes) -> None:
+    """`handles.push(spawn(..))` then `for h in handles { .. h.await .. }`: the fn returns after
+    the last task. What the loop does with each result is said as it is: thrown away (`let _ =`),
+    or `?` at the first failure (the rest are detached, not cancelled). Collected but never
+    awaited is no fan-in."""
+    ctx = ctx_of(indexes, "fanout.rs")
+    (dropped,) = kinds(claims(ctx, "purge_all"), "spawn")
+    assert {"pushed", "fan-in", "results-dropped"} <= dropped.flags
+    assert dropped.get("handle_var") == "handles"
+    (counted,) = kinds(claims(ctx, "purge_counted"), "spawn")
+    # `let task = spawn(..); pending.push(task);` is the same fan-out through a name.
+    assert {"pushed", "fan-in"} <= counted.flags and counted.get("handle_var") == "pending"
+    assert "results-dropped" not in counted.flags
+    (later,) = kinds(claims(ctx, "purge_later"), "spawn")
+    assert "pushed" in later.flags and "fan-in" not in later.flags

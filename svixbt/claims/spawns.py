@@ -141,6 +141,17 @@ def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[st
     elif handle == "in-set":
         flags.add("in-set")  # `set.spawn(..)`: the JoinSet keeps the handle
         slots["handle_var"] = reg.detail.split(".", 1)[0]
+    elif handle.startswith("pushed:"):
+        # `handles.push(spawn(..))`, then maybe `for h in handles { h.await }`: fan-out, fan-in.
+        _, vec, *joined = handle.split(":")
+        flags.add("pushed")
+        slots["handle_var"] = vec
+        if joined:
+            flags.add("fan-in")
+            if joined[0] == "joined-dropped":
+                flags.add("results-dropped")
+            elif joined[0] == "joined-q":
+                flags.add("fails-fast")
 
 
 def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:

@@ -23,6 +23,7 @@ from .wording.requests import (
     CONTEXT,
     CRITERIA,
     FRAMES,
+    INCIDENTS,
     NOTES,
     PREMISE,
     REFACTORS,
@@ -393,14 +394,24 @@ def render_request(
     said = " ".join([ask, *crit])
     # Late bumps (a record whose wording keeps repeating its neighbours') go without: the
     # reason is optional, the record is not.
+    # An incident follow-up tells what went wrong before (the opposite of what this code does);
+    # the other styles give what would go wrong without it.
+    story = ""
+    if style == "incident-follow-up" and r.bump < LATE_BUMP:
+        story = _incident(r, plan, premise[1], out)
     stakes = (
-        "" if scenario or r.bump >= LATE_BUMP else _stakes(r, plan, premise[1], out, _stems(said))
+        ""
+        if scenario or story or r.bump >= LATE_BUMP
+        else _stakes(r, plan, premise[1], out, _stems(said))
     )
     if scenario or stakes:
         why = _cap(scenario or stakes) + "."
     else:
         why = r.plain(_tied(WHY[f], plan), "why", out)
     symptom = scenario or stakes or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
+    if story:
+        lead = r.choose(INCIDENT_LEADS, f"lead|{f}")
+        symptom = f"{lead} {story}"
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -456,6 +467,27 @@ def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) 
         text = r.claim(TESTS, c, "test", Rendered(""), dry=True, accept=_no_paste)
         if text and not _restates(text, said, 0.7):
             return r.claim(TESTS, c, "test", out, accept=_no_paste)
+    return ""
+
+
+# How an incident follow-up opens before its story: a few, so no one opener runs through a file.
+INCIDENT_LEADS = (
+    "Follow-up from last week's incident:",
+    "From the incident review:",
+    "Postmortem action item. What happened:",
+    "Incident follow-up:",
+)
+
+
+def _incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
+    """What went wrong before, the opposite of what the premise's claim (or another claim of
+    the record's fn the think says) shows this code does; "" when no row fits."""
+    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
+    for c in ([premise] if premise is not None else []) + own:
+        if c.subject != r.context["fn"]:
+            continue
+        if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
+            return r.claim(INCIDENTS, c, "incident", out, accept=_no_paste)
     return ""
 
 

@@ -1190,3 +1190,12 @@ def test_handles_pushed_into_a_vec_and_awaited_later_are_a_fan_in(indexes: Index
     assert "results-dropped" not in counted.flags
     (later,) = kinds(claims(ctx, "purge_later"), "spawn")
     assert "pushed" in later.flags and "fan-in" not in later.flags
+
+
+def test_a_guarded_pattern_is_not_said_by_its_guard_constant_alone(indexes: Indexes) -> None:
+    """`matches!(e, Failure::Status(code) if *code == BUSY_CODE)`: `BUSY_CODE` alone would drop
+    the variant it must arrive in (blind read 30: a 429 that the crate never sends as
+    `ErrorType::Http`). The unguarded case is said; the guarded one is left out."""
+    ctx = ctx_of(indexes, "retry.rs")
+    (floor,) = kinds(claims(ctx, "busy_delay"), "at_least")
+    assert floor.get("when") == "Failure::Timeout"

@@ -25,6 +25,7 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "PREMISE": rq.PREMISE,
     "STAKES": rq.STAKES,
     "TESTS": rq.TESTS,
+    "INCIDENTS": rq.INCIDENTS,
     "SCENARIOS": rq.SCENARIOS,
     "USED_BY": th.USED_BY,
 }

@@ -27,6 +27,7 @@ __all__ = [
     "NOTES",
     "STAKES",
     "TESTS",
+    "INCIDENTS",
 ]
 
 STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
@@ -97,7 +98,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
-        "{fn}: hand database errors to the loop",
+        "{fn}: hand its errors to the loop",
         "Where errors from {fn} end up",
     ),
 }
@@ -1418,6 +1419,63 @@ STAKES: tuple[Row, ...] = (
 )
 # fmt: on
 
+# The incident an incident follow-up is about: what the code did wrong before, in the past tense
+# (SPEC: the story may be imagined; what it says the code did wrong before is the opposite of what
+# this code does). Only for the incident style, whose frame says it is a follow-up.
+# fmt: off
+INCIDENTS: tuple[Row, ...] = (
+    _r("err_arm",
+       "during a failover of {dep}, one failed {call:or} ended the loop, and the job stayed down until the next restart",
+       "a short outage of {dep} made {call:or} fail once, and that single error took the whole job down with it",
+       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop", needs="dep"),
+    _r("err_arm",
+       "one failed {call:or} ended the loop, and the job stayed down until someone restarted the process",
+       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop dep"),
+    _r("error_wait",
+       "while a dependency was down, the loop went straight back into a pass that could only fail, over and over, until it came back",
+       "a failing pass was retried at once, over and over, for as long as the outage lasted"),
+    _r("shutdown_branch",
+       "a rolling deploy stalled because stopping instances sat out the rest of their wait before they would exit",
+       unless="guarded"),
+    _r("shutdown_wait",
+       "a rolling deploy stalled because stopping instances slept through the stop request until their nap ran out",
+       ),
+    _r("shutdown_loop",
+       "instances that were shutting down kept starting new passes until they were killed",
+       ),
+    _r("timeout",
+       "one {future} that never completed stalled this for hours, with nothing in the logs to say why",
+       unless="guarded", needs="future"),
+    _r("jitter",
+       "after an endpoint outage, every retry that had failed together came due at the same moment and hit it again in one burst",
+       ),
+    _r("adaptive",
+       "after a backlog built up, the job still rested {idle_dur} after every pass and fell further behind each day",
+       when="idle-when-true batch-cond"),
+    _r("first_pass",
+       "after each deploy the job sat out a whole wait before its first pass, so nothing was cleaned in that time",
+       ),
+    _r("backoff",
+       "while a dependency was down, retries at a fixed pace kept hitting it and slowed its recovery",
+       when="after-error", unless="guarded"),
+    _r("sql",
+       "two instances ran the same {verbs} on {tables} at once and queued behind each other's row locks",
+       when="limit skip-locked"),
+    _r("batch",
+       "after a long outage, one {callee} call tried to take on the whole backlog at once",
+       when="to-fn"),
+    _r("spawn",
+       "callers of {fn} waited on work they did not need, and its failures came back to them as errors",
+       when="detached logs-failures", unless="repeated loops conditional", any_guard=True),
+    _r("timing",
+       "slow passes showed up in the logs without a duration, so nobody could tell how slow they were",
+       when="guarded", needs="field", any_guard=True),
+    _r("signal",
+       "a stop signal killed the process mid-work instead of starting a graceful shutdown",
+       unless="var cfg several"),
+)
+# fmt: on
+
 # Acceptance said as a test someone could write against the code's own values: the kind of
 # check a reviewer can run (blind read 29: "give acceptance as a test or an observable"). Timing
 # tests run on tokio's paused clock, named in words: the request never names code the answer
@@ -1441,7 +1499,7 @@ TESTS: tuple[Row, ...] = (
        unless="guarded"),
     _r("timeout",
        "a test where {future} never completes sees that wait end after {dur}",
-       unless="guarded", needs="future dur"),
+       unless="guarded in-loop", needs="future dur"),
     _r("jitter",
        "a test over many calls sees every delay within ±{pct} of its base",
        ),

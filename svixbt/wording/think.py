@@ -85,9 +85,9 @@ THINK: tuple[Row, ...] = (
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",
        when="guarded then-continue", needs="dur"),
     _r("sleep",
-       "The {arm} branch sleeps {arg} with {mech} and then `continue`s, so a failed step does not hold the loop up longer than that wait.",
-       "After a failure in {arm} it waits {arg} ({mech}) and goes straight on to the next iteration.",
-       "A failed step costs one wait: {arm} sleeps {arg} with {mech}, then `continue` skips the rest of the round.",
+       "The {arm} branch sleeps {arg} with {mech} and then `continue`s, skipping whatever is left of that round.",
+       "After a failure in {arm} it waits {arg} ({mech}) and goes on to the next iteration, past the rest of this one.",
+       "{arm} sleeps {arg} with {mech}, then `continue` skips the rest of the round.",
        when="err-arm then-continue", unless="guarded"),
     _r("sleep",
        "On {arm} it waits {dur} with {mech} before the loop comes round again.",
@@ -1186,7 +1186,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "failure": (
         (
-            "{fn} is a long-running loop, so the question is what one failed pass does to it.",
+            "{fn} does its work in a loop, so the question is what one failed pass does to it.",
             "err_arm:keeps-looping err_arm:continues",
         ),
         (
@@ -1239,7 +1239,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "observability": (
         "A log line of {fn} is only useful with the condition it fires under.",
-        "What {fn} writes to the log, and when, is all an operator sees of it.",
+        "What {fn} writes to the log, and when, is what an operator has to go on.",
     ),
     "timing": (
         "To see how long {fn} spends on a pass, the measurement has to start before the work and end up in a log line.",
@@ -1275,7 +1275,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The tokio parts of {fn} are what to get right here.",
     ),
     "signals": (
-        "{fn} is where the process learns it should stop, so it has to listen to every signal that means it.",
+        "{fn} is where the process learns it should stop, so which signals it listens for matters.",
         "What {fn} waits for decides when shutdown begins.",
     ),
     "startup": (

@@ -179,39 +179,10 @@ def _fits_think(fills: list[Fill]) -> bool:
     return not any(f.code and len(f.value) > MAX_THINK_CODE for f in fills)
 
 
-def render_plan(
-    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim], bump: int = 0
-) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
-    """(style, request, think, trace) for one plan, or None when too little can be said."""
-    key = _key(ctx, plan)
-    names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
-    base = f"{ctx.display}|{names['fn']}"
-    r = Renderer(
-        seed,
-        key,
-        names,
-        base=base,
-        turn=plan.turn,
-        family=ctx.display,
-        # A bump moves every choice on by a step, for a record whose first wording repeats
-        # its neighbours'.
-        spread=(plan.spread * 2 + bump, plan.focus_spread),
-        bump=bump,
-    )
-    names["who"] = who_of(r, ctx, names["fn"], plan.focus)
-    out = Rendered("")
-    sentences, led = _render_think(r, plan, pool, out)
-    # The fallback focus may be short: it is the only example its subject gets.
-    if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
-        return None
-    if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
-        return None  # a focus whose own claim cannot be said has nothing to be about
-    if plan.focus == "module" and len({c.kind for c in out.claims if c in plan.claims}) < 2:
-        # Every fn saying one kind of thing (four fns that each spawn per element) reads as one
-        # sentence stamped per fn (blind read 29 on the CLI's seed.rs); their own examples say
-        # it better.
-        return None
-    r.person = True  # from here on the words are the request's
+def _asks(
+    r: Renderer, plan: Plan, seed: int, key: str, out: Rendered, pool: list[Claim]
+) -> tuple[str, tuple[str, Claim | None], Claim | None, list[str]]:
+    """The request's style, premise sentence (and its claim), reason claim and criteria."""
     premise = premise_of(r, plan, out)
     style = _style(seed, key, plan.focus)
     if style == "refactor" and not options(REFACTORS[plan.focus], plan):
@@ -247,6 +218,43 @@ def render_plan(
         test = test_criterion(r, plan, out, crit)
         if test:
             crit.append(test)
+    return style, premise, reason, crit
+
+
+def render_plan(
+    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim], bump: int = 0
+) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
+    """(style, request, think, trace) for one plan, or None when too little can be said."""
+    key = _key(ctx, plan)
+    names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
+    base = f"{ctx.display}|{names['fn']}"
+    r = Renderer(
+        seed,
+        key,
+        names,
+        base=base,
+        turn=plan.turn,
+        family=ctx.display,
+        # A bump moves every choice on by a step, for a record whose first wording repeats
+        # its neighbours'.
+        spread=(plan.spread * 2 + bump, plan.focus_spread),
+        bump=bump,
+    )
+    names["who"] = who_of(r, ctx, names["fn"], plan.focus)
+    out = Rendered("")
+    sentences, led = _render_think(r, plan, pool, out)
+    # The fallback focus may be short: it is the only example its subject gets.
+    if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
+        return None
+    if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
+        return None  # a focus whose own claim cannot be said has nothing to be about
+    if plan.focus == "module" and len({c.kind for c in out.claims if c in plan.claims}) < 2:
+        # Every fn saying one kind of thing (four fns that each spawn per element) reads as one
+        # sentence stamped per fn (blind read 29 on the CLI's seed.rs); their own examples say
+        # it better.
+        return None
+    r.person = True  # from here on the words are the request's
+    style, premise, reason, crit = _asks(r, plan, seed, key, out, pool)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1

@@ -16,6 +16,16 @@ from .claims import Claim, FileContext
 from .claims.component import component_of
 from .claims.core import LIST_SEP
 from .plan import Plan
+from .reasons import (
+    LATE_BUMP,
+    MAX_REQUEST_CODE,
+    _no_paste,
+    _restates,
+    _stems,
+    incident,
+    stakes,
+    test_criterion,
+)
 from .render import Fill, Rendered, Renderer
 from .wording.requests import (
     ASKS,
@@ -23,15 +33,12 @@ from .wording.requests import (
     CONTEXT,
     CRITERIA,
     FRAMES,
-    INCIDENTS,
     NOTES,
     PREMISE,
     REFACTORS,
     SCENARIOS,
-    STAKES,
     STYLE_WORDS,
     SYMPTOMS,
-    TESTS,
     TITLES,
     WHY,
 )
@@ -52,11 +59,6 @@ __all__ = [
 
 MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issue
 
-
-MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
-
-
-LATE_BUMP = 3  # from this bump on, a request drops its optional reason
 
 MAX_CRITERIA = 4  # more requirements than this reads like a spec sheet, not a request
 
@@ -158,18 +160,6 @@ def _amounts(c: Claim) -> set[str]:
     return {v for _, v in c.slots if _AMOUNT.fullmatch(v)}
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:4].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
-
-
-def _restates(criterion: str, said: set[str], share: float = 0.8) -> bool:
-    """A criterion nearly all of whose words (by their first four letters) the premise sentence's
-    ``said`` stems already have: "do not wait for the spawned work before returning" after "hand
-    the work to a `tokio::spawn` task ... and return without waiting for it"."""
-    words = _stems(criterion)
-    return len(words) >= 3 and len(words & said) >= share * len(words)
-
-
 def _quotes_expression(fills: list[Fill]) -> bool:
     return any(f.code and not re.fullmatch(r"[\w:.!]+(\(\))?", f.value) for f in fills)
 
@@ -182,20 +172,6 @@ def _logged_arm(c: Claim) -> tuple[str, str]:
     if c.kind == "log":
         return c.get("arm"), c.get("level")
     return "", ""
-
-
-def _no_paste(fills: list[Fill], limit: int = MAX_REQUEST_CODE) -> bool:
-    """No code a request should not quote: a long expression, or a log format string with its
-    placeholders (“expired {} payloads” is the code's text, not a person's words)."""
-    return not any(
-        (f.code and _pasted(f.value, limit)) or (not f.code and "{" in f.value) for f in fills
-    )
-
-
-def _pasted(code: str, limit: int = MAX_REQUEST_CODE) -> bool:
-    """A code span a request should not quote: an expression longer than a short one. A name or
-    path (`enable_legacy_message_cleaner`, `tokio::time::sleep`) of any length is fine."""
-    return len(code) > limit and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
 
 
 def _cap(s: str) -> str:
@@ -386,32 +362,7 @@ def render_request(
     f = plan.focus
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
-    scenario = _scenario(r, premise, out, reason)
-    # Without a situation from the code, what would go wrong without the asked behaviour is the
-    # reason (blind read 29: requests read the code back as orders, with no motive); failing
-    # that, only a stock reason tied to one of the plan's claims is said. The unconditional ones
-    # ("Shutdown has to start somewhere.") read as filler in every blind read.
-    said = " ".join([ask, *crit])
-    # Late bumps (a record whose wording keeps repeating its neighbours') go without: the
-    # reason is optional, the record is not.
-    # An incident follow-up tells what went wrong before (the opposite of what this code does);
-    # the other styles give what would go wrong without it.
-    story = ""
-    if style == "incident-follow-up" and r.bump < LATE_BUMP:
-        story = _incident(r, plan, premise[1], out)
-    stakes = (
-        ""
-        if scenario or story or r.bump >= LATE_BUMP
-        else _stakes(r, plan, premise[1], out, _stems(said))
-    )
-    if scenario or stakes:
-        why = _cap(scenario or stakes) + "."
-    else:
-        why = r.plain(_tied(WHY[f], plan), "why", out)
-    symptom = scenario or stakes or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
-    if story:
-        lead = r.choose(INCIDENT_LEADS, f"lead|{f}")
-        symptom = f"{lead} {story}"
+    why, symptom = _why(r, plan, style, premise, out, reason, [ask, *crit])
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -456,55 +407,36 @@ def render_request(
     return text
 
 
-def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) -> str:
-    """One acceptance criterion said as a test on the code's own values, from the first claim
-    of the record's fn the think says that a test row fits; "" when none does or when the
-    criteria already ask for what it would test."""
-    said = _stems(" ".join(crit))
-    for c in plan.premise + [c for c in plan.claims if c not in plan.premise]:
-        if c not in out.claims or c.subject != r.context["fn"]:
-            continue
-        text = r.claim(TESTS, c, "test", Rendered(""), dry=True, accept=_no_paste)
-        if text and not _restates(text, said, 0.7):
-            return r.claim(TESTS, c, "test", out, accept=_no_paste)
-    return ""
-
-
-# How an incident follow-up opens before its story: a few, so no one opener runs through a file.
-INCIDENT_LEADS = (
-    "Follow-up from last week's incident:",
-    "From the incident review:",
-    "Postmortem action item. What happened:",
-    "Incident follow-up:",
-)
-
-
-def _incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
-    """What went wrong before, the opposite of what the premise's claim (or another claim of
-    the record's fn the think says) shows this code does; "" when no row fits."""
-    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
-    for c in ([premise] if premise is not None else []) + own:
-        if c.subject != r.context["fn"]:
-            continue
-        if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
-            return r.claim(INCIDENTS, c, "incident", out, accept=_no_paste)
-    return ""
-
-
-def _stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:
-    """What would go wrong without the behaviour asked for: from the premise's claim first,
-    then the plan's other claims of the record's own fn that the think says; "" when no row
-    fits, or when the one that fits says again what the ask and criteria (``said``, as stems)
-    already say ("one slow element would hold up the rest" over "so one slow item does not
-    hold up the rest")."""
-    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
-    for c in ([premise] if premise is not None else []) + own:
-        if c.subject != r.context["fn"]:
-            continue
-        text = r.claim(STAKES, c, "stakes", Rendered(""), dry=True, accept=_no_paste)
-        if text and not _restates(text, said, 0.5):
-            return r.claim(STAKES, c, "stakes", out, accept=_no_paste)
-    return ""
+def _why(
+    r: Renderer,
+    plan: Plan,
+    style: str,
+    premise: tuple[str, Claim | None],
+    out: Rendered,
+    reason: Claim | None,
+    asked: list[str],
+) -> tuple[str, str]:
+    """The request's reason sentence and its incident line: a situation from the code; else,
+    for an incident follow-up, what went wrong before, and for the other styles what would go
+    wrong without the asked behaviour (blind read 29: requests read the code back as orders,
+    with no motive); else a stock reason tied to one of the plan's claims. Unconditional stock
+    reasons ("Shutdown has to start somewhere.") read as filler in every blind read. Late bumps
+    (a record whose wording keeps repeating its neighbours') go without: the reason is
+    optional, the record is not."""
+    f = plan.focus
+    scenario = _scenario(r, premise, out, reason)
+    story = ""
+    if style == "incident-follow-up" and r.bump < LATE_BUMP:
+        story = incident(r, plan, premise[1], out)
+    reason_why = ""
+    if not (scenario or story or r.bump >= LATE_BUMP):
+        reason_why = stakes(r, plan, premise[1], out, _stems(" ".join(asked)))
+    if scenario or reason_why:
+        why = _cap(scenario or reason_why) + "."
+    else:
+        why = r.plain(_tied(WHY[f], plan), "why", out)
+    symptom = scenario or reason_why or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
+    return why, story or symptom
 
 
 def _scenario(

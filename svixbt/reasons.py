@@ -1,0 +1,106 @@
+"""Why a request asks, and how it would be checked: what would go wrong without the behaviour
+(stakes), what went wrong before (an incident follow-up's story), and an acceptance test on the
+code's own values. Each comes from a claim the think says, through a wording table, so the trace
+stays complete; and the guards on what a request may quote at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .claims import Claim
+from .plan import Plan
+from .render import Fill, Rendered, Renderer
+from .wording.requests import INCIDENTS, STAKES, TESTS
+
+__all__ = [
+    "LATE_BUMP",
+    "MAX_REQUEST_CODE",
+    "incident",
+    "stakes",
+    "test_criterion",
+]
+
+MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
+
+LATE_BUMP = 3  # from this bump on, a request drops its optional reason
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:4].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+
+
+def _restates(criterion: str, said: set[str], share: float = 0.8) -> bool:
+    """A criterion nearly all of whose words (by their first four letters) the premise sentence's
+    ``said`` stems already have: "do not wait for the spawned work before returning" after "hand
+    the work to a `tokio::spawn` task ... and return without waiting for it"."""
+    words = _stems(criterion)
+    return len(words) >= 3 and len(words & said) >= share * len(words)
+
+
+def _no_paste(fills: list[Fill], limit: int = MAX_REQUEST_CODE) -> bool:
+    """No code a request should not quote: a long expression, or a log format string with its
+    placeholders (“expired {} payloads” is the code's text, not a person's words)."""
+    return not any(
+        (f.code and _pasted(f.value, limit)) or (not f.code and "{" in f.value) for f in fills
+    )
+
+
+def _pasted(code: str, limit: int = MAX_REQUEST_CODE) -> bool:
+    """A code span a request should not quote: an expression longer than a short one. A name or
+    path (`enable_legacy_message_cleaner`, `tokio::time::sleep`) of any length is fine."""
+    return len(code) > limit and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
+
+
+def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) -> str:
+    """One acceptance criterion said as a test on the code's own values, from the first claim
+    of the record's fn the think says that a test row fits; "" when none does or when the
+    criteria already ask for what it would test."""
+    said = _stems(" ".join(crit))
+    for c in plan.premise + [c for c in plan.claims if c not in plan.premise]:
+        if c not in out.claims or c.subject != r.context["fn"]:
+            continue
+        text = r.claim(TESTS, c, "test", Rendered(""), dry=True, accept=_no_paste)
+        if text and not _restates(text, said, 0.7):
+            return r.claim(TESTS, c, "test", out, accept=_no_paste)
+    return ""
+
+
+# How an incident follow-up opens before its story: a few, so no one opener runs through a file.
+INCIDENT_LEADS = (
+    "Follow-up from last week's incident:",
+    "From the incident review:",
+    "Postmortem action item. What happened:",
+    "Incident follow-up:",
+)
+
+
+def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
+    """What went wrong before, the opposite of what the premise's claim (or another claim of
+    the record's fn the think says) shows this code does, after a lead that says it is a follow-up;
+    "" when no row fits."""
+    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
+    for c in ([premise] if premise is not None else []) + own:
+        if c.subject != r.context["fn"]:
+            continue
+        if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
+            story = r.claim(INCIDENTS, c, "incident", out, accept=_no_paste)
+            return f"{r.choose(INCIDENT_LEADS, f'lead|{plan.focus}')} {story}"
+    return ""
+
+
+def stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:
+    """What would go wrong without the behaviour asked for: from the premise's claim first,
+    then the plan's other claims of the record's own fn that the think says; "" when no row
+    fits, or when the one that fits says again what the ask and criteria (``said``, as stems)
+    already say ("one slow element would hold up the rest" over "so one slow item does not
+    hold up the rest")."""
+    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
+    for c in ([premise] if premise is not None else []) + own:
+        if c.subject != r.context["fn"]:
+            continue
+        text = r.claim(STAKES, c, "stakes", Rendered(""), dry=True, accept=_no_paste)
+        if text and not _restates(text, said, 0.5):
+            return r.claim(STAKES, c, "stakes", out, accept=_no_paste)
+    return ""

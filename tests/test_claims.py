@@ -1199,3 +1199,13 @@ def test_a_guarded_pattern_is_not_said_by_its_guard_constant_alone(indexes: Inde
     ctx = ctx_of(indexes, "retry.rs")
     (floor,) = kinds(claims(ctx, "busy_delay"), "at_least")
     assert floor.get("when") == "Failure::Timeout"
+
+
+def test_a_log_in_an_ok_arm_names_the_call_whose_result_it_matched(indexes: Indexes) -> None:
+    """`match feed.next_batch().await { Ok(batch) => debug!(..), Err(err) => warn!(..) }`: the
+    debug line fires when that call comes back `Ok`, which a request can say in words instead
+    of "in `Ok(batch)`"; the warn line is the call's failure, as before."""
+    ctx = ctx_of(indexes, "outage.rs")
+    logs = {c.get("level"): c for c in kinds(claims(ctx, "poll_feed"), "log")}
+    assert logs["debug"].get("call") == "feed.next_batch" and "ok-arm" in logs["debug"].flags
+    assert logs["warn"].get("call") == "feed.next_batch" and "ok-arm" not in logs["warn"].flags

@@ -112,6 +112,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             failed = _arm_call(f, lg.region)
             if failed:
                 slots["call"] = failed  # whose error the line reports
+        elif arm.startswith("Ok("):
+            answered = _ok_arm_call(f, lg.region)
+            if answered:
+                slots["call"] = answered  # whose result the arm matched
+                flags.add("ok-arm")
         if not conds and not arm and place == "before-loop":
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
@@ -126,6 +131,17 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
             r.kind == "if" and r.head.startswith("let Err(")
         ):
             handled = _handled_call(f, r)
+            return handled[0] if handled else ""
+    return ""
+
+
+def _ok_arm_call(f: ItemFacts, rid: int) -> str:
+    """The call whose `Ok(..)` result the innermost match arm around ``rid`` is ("" if the
+    innermost arm is another, or the match is on something else)."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.kind == "arm":
+            handled = _handled_call(f, r) if r.head.startswith("Ok(") else None
             return handled[0] if handled else ""
     return ""
 

@@ -164,6 +164,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "observability": (
         "{who} needs logs we can act on.",
         "We are about to put alerts on the logs of {who}, so its log lines need to be deliberate: the level, and when each one fires.",
+        "On-call dashboards are going to key off the log lines of {who}; each needs the right level and a clear condition.",
         "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
     ),
     "timing": (
@@ -1512,6 +1513,8 @@ TESTS: tuple[Row, ...] = (
        ),
     _r("err_arm",
        "a test whose {call:or} fails once sees the loop go on to its next pass",
+       "a test that makes {call:or} fail once sees the loop still running afterwards",
+       "in a test, one failure of {call:or} is followed by another pass, not an exit",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("interval",
        "a test on a paused tokio clock sees one pass every {dur}",

@@ -730,6 +730,8 @@ THINK: tuple[Row, ...] = (
        unless="partial", when="join-branch guarded", needs="ordinal others"),
     _r("runs_in",
        "{by} in {by_file} runs it inside the {ordinal} of {siblings:word} branches of {mech}, next to {others}. The branches are polled together in one future, none of them on a task of its own: this one advances while it is polled and yields to the others whenever it waits.",
+       "It shares a future with {others}: {by} ({by_file}) puts it in the {ordinal} of the {siblings:word} branches of its {mech}, so it makes progress only while polled, and each of its awaits is where the others get to run.",
+       "Its place is the {ordinal} branch of the {siblings:word}-way {mech} in {by} ({by_file}), beside {others}; one future drives them all, so while this branch waits, they run, and a thread-blocking call here would hold every one of them.",
        when="join-branch", unless="guarded conditional partial", needs="ordinal others"),
     _r("join_branch",
        "Its {ordinal} branch awaits {call:or} when {guard:cond} and {else_call} otherwise.",
@@ -763,6 +765,8 @@ THINK: tuple[Row, ...] = (
        when="join-branch guarded", unless="partial", needs="ordinal"),
     _r("runs_in",
        "{by} in {by_file} runs it inside the {ordinal} of {siblings:word} branches of {mech}. The branches are polled together in one future, none of them on a task of its own: this one advances while it is polled and yields to the others whenever it waits.",
+       "It shares a future with the other branches: {by} ({by_file}) puts it in the {ordinal} of the {siblings:word} branches of its {mech}, so it makes progress only while polled, and each of its awaits is where the others get to run.",
+       "Its place is the {ordinal} branch of the {siblings:word}-way {mech} in {by} ({by_file}); one future drives every branch, so while this one waits the rest run, and a thread-blocking call here would hold them all.",
        when="join-branch", unless="guarded conditional partial", needs="ordinal"),
     _r("runs_in",
        "{by} in {by_file} awaits it from the {ordinal} of {siblings:word} branches of {mech}, under a condition inside that branch; when it runs there, it is polled in one future with the other branches.",
@@ -1222,7 +1226,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         ),
         "For {fn} the question is the task layout, not the work itself.",
         ("Which tasks {fn} touches decides how it behaves under load.", "spawn join"),
-        "Where each piece of {fn} executes is the thing to pin down first.",
+        "Which task each part of {fn} ends up on decides what can hold it up.",
     ),
     "retry": (
         "The retry logic in {fn} decides how hard a failing dependency gets hit.",
@@ -1240,6 +1244,8 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "observability": (
         "A log line of {fn} is only useful with the condition it fires under.",
         "What {fn} writes to the log, and when, is what an operator has to go on.",
+        "For each line {fn} logs, the level and the branch it sits in are what an alert would key on.",
+        "Reading {fn} from the operator's side: which branch writes which line, at which level.",
     ),
     "timing": (
         "To see how long {fn} spends on a pass, the measurement has to start before the work and end up in a log line.",

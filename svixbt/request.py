@@ -97,25 +97,7 @@ def criteria(
     # think could not say would be a requirement nobody addresses.
     in_think = list(out.claims)
     for n, c in enumerate(ordered):
-        if c == skip:
-            continue  # already the request's central sentence
-        if c not in in_think:
-            continue
-        # One criterion per claim kind (two statements with LIMIT ask for the same thing).
-        if c.kind in kinds and c.kind not in ("log", "join_branch"):
-            continue
-        # What the calling task does is not something to ask of this helper.
-        if plan.role == "helper" and c.subject != r.context["fn"]:
-            continue
-        # A module request whose premise named another fn says the rest "as for" its own fn:
-        # only that fn's claims may follow.
-        other = skip is not None and skip.subject != r.context["fn"]
-        if plan.focus == "module" and other and c.subject != r.context["fn"]:
-            continue
-        # A criterion behind three conditions or more reads like code, not like a request
-        # (blind read 17 scored one 1 for realism); a helper with nothing else to ask is left
-        # without an example rather than given that request.
-        if len(c.get("guard").split(LIST_SEP)) > 2:
+        if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds):
             continue
         # An error arm that logs and the log line in that arm are one requirement, asked once.
         arm = _logged_arm(c)
@@ -151,6 +133,27 @@ def criteria(
             n, c, accept, _ = picked[i]
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
     return [crit[i] for i in sorted(keep)]
+
+
+def _askable(r: Renderer, plan: Plan, c: Claim, skip: Claim | None, kinds: set[str]) -> bool:
+    """Whether claim ``c`` may become a criterion of this request at all (before its wording is
+    tried): not a second of a kind already asked, nor another fn's claim where only the
+    record's own fn is asked about, nor one behind many conditions."""
+    # One criterion per claim kind (two statements with LIMIT ask for the same thing).
+    if c.kind in kinds and c.kind not in ("log", "join_branch"):
+        return False
+    # What the calling task does is not something to ask of this helper.
+    if plan.role == "helper" and c.subject != r.context["fn"]:
+        return False
+    # A module request whose premise named another fn says the rest "as for" its own fn:
+    # only that fn's claims may follow.
+    other = skip is not None and skip.subject != r.context["fn"]
+    if plan.focus == "module" and other and c.subject != r.context["fn"]:
+        return False
+    # A criterion behind three conditions or more reads like code, not like a request (blind
+    # read 17 scored one 1 for realism); a helper with nothing else to ask is left without an
+    # example rather than given that request.
+    return len(c.get("guard").split(LIST_SEP)) <= 2
 
 
 _AMOUNT = re.compile(r"[\d.,]+ (?:milliseconds?|seconds?|minutes?|hours?|days?)|±?\d+(?:\.\d+)?%")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .claims import Claim
 from .plan import Plan
-from .render import Fill, Rendered, Renderer
+from .render import Fill, Rendered, Renderer, Row
 from .wording.requests import INCIDENTS, STAKES, TESTS
 
 __all__ = [
@@ -53,18 +53,34 @@ def _pasted(code: str, limit: int = MAX_REQUEST_CODE) -> bool:
     return len(code) > limit and not re.fullmatch(r"[\w:.!]+(\(\))?", code)
 
 
+def _first_said(
+    r: Renderer,
+    plan: Plan,
+    first: Claim | None,
+    out: Rendered,
+    table: tuple[Row, ...],
+    salt: str,
+    said: set[str],
+    share: float,
+) -> str:
+    """The first of ``first`` and then the plan's claims of the record's own fn that the think
+    says, which a row of ``table`` can word without pasting code and without saying again what
+    ``said`` (stems of the ask and criteria) already has; "" when none."""
+    rest = [c for c in plan.premise + plan.claims if c in out.claims and c is not first]
+    for c in ([first] if first is not None else []) + list(dict.fromkeys(rest)):
+        if c.subject != r.context["fn"] or c not in out.claims:
+            continue
+        text = r.claim(table, c, salt, Rendered(""), dry=True, accept=_no_paste)
+        if text and not (said and _restates(text, said, share)):
+            return r.claim(table, c, salt, out, accept=_no_paste)
+    return ""
+
+
 def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) -> str:
     """One acceptance criterion said as a test on the code's own values, from the first claim
     of the record's fn the think says that a test row fits; "" when none does or when the
     criteria already ask for what it would test."""
-    said = _stems(" ".join(crit))
-    for c in plan.premise + [c for c in plan.claims if c not in plan.premise]:
-        if c not in out.claims or c.subject != r.context["fn"]:
-            continue
-        text = r.claim(TESTS, c, "test", Rendered(""), dry=True, accept=_no_paste)
-        if text and not _restates(text, said, 0.7):
-            return r.claim(TESTS, c, "test", out, accept=_no_paste)
-    return ""
+    return _first_said(r, plan, None, out, TESTS, "test", _stems(" ".join(crit)), 0.7)
 
 
 # How an incident follow-up opens before its story: a few, so no one opener runs through a file.
@@ -78,16 +94,10 @@ INCIDENT_LEADS = (
 
 def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
     """What went wrong before, the opposite of what the premise's claim (or another claim of
-    the record's fn the think says) shows this code does, after a lead that says it is a follow-up;
-    "" when no row fits."""
-    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
-    for c in ([premise] if premise is not None else []) + own:
-        if c.subject != r.context["fn"]:
-            continue
-        if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
-            story = r.claim(INCIDENTS, c, "incident", out, accept=_no_paste)
-            return f"{r.choose(INCIDENT_LEADS, f'lead|{plan.focus}')} {story}"
-    return ""
+    the record's fn the think says) shows this code does, after a lead that says it is a
+    follow-up; "" when no row fits."""
+    story = _first_said(r, plan, premise, out, INCIDENTS, "incident", set(), 1.0)
+    return f"{r.choose(INCIDENT_LEADS, f'lead|{plan.focus}')} {story}" if story else ""
 
 
 def stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:
@@ -96,11 +106,4 @@ def stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: 
     fits, or when the one that fits says again what the ask and criteria (``said``, as stems)
     already say ("one slow element would hold up the rest" over "so one slow item does not
     hold up the rest")."""
-    own = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
-    for c in ([premise] if premise is not None else []) + own:
-        if c.subject != r.context["fn"]:
-            continue
-        text = r.claim(STAKES, c, "stakes", Rendered(""), dry=True, accept=_no_paste)
-        if text and not _restates(text, said, 0.5):
-            return r.claim(STAKES, c, "stakes", out, accept=_no_paste)
-    return ""
+    return _first_said(r, plan, premise, out, STAKES, "stakes", said, 0.5)

@@ -164,7 +164,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "observability": (
         "{who} needs logs we can act on.",
         "We are about to put alerts on the logs of {who}, so its log lines need to be deliberate: the level, and when each one fires.",
-        "On-call dashboards are going to key off the log lines of {who}; each needs the right level and a clear condition.",
+        "Our alerting is going to key off the log lines of {who}; each needs the right level and a clear condition.",
         "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
     ),
     "timing": (

@@ -1199,6 +1199,10 @@ def test_a_guarded_pattern_is_not_said_by_its_guard_constant_alone(indexes: Inde
     ctx = ctx_of(indexes, "retry.rs")
     (floor,) = kinds(claims(ctx, "busy_delay"), "at_least")
     assert floor.get("when") == "Failure::Timeout"
+    # ... and the case left out is said to exist (blind read 32: a bare list drops it).
+    assert "when-partial" in floor.flags
+    (plain,) = kinds(claims(ctx, "penalised_delay"), "at_least")
+    assert "when-partial" not in plain.flags
 
 
 def test_a_log_in_an_ok_arm_names_the_call_whose_result_it_matched(indexes: Indexes) -> None:

@@ -288,12 +288,15 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         secs = const.value * (1 if m.group(1) == "secs" else 1e-3)
         slots = {"dur": human_duration(secs), "const": const.name, "base": c.args[0]}
         region = f.flow.regions[c.region]
-        whens = []
+        whens: list[str] = []
+        partial = False
         if region.kind == "if":
-            whens = _matched_patterns(region.head)
+            whens, partial = _matched_patterns(region.head)
             if whens:
                 slots["when"] = codes(*whens)
         flags = {"conditional"} if region.kind == "if" else set()
+        if region.kind == "if" and whens and partial:
+            flags.add("when-partial")  # a guarded case is left out of `when`: say there is one
         jit = f.jitters[0] if f.jitters else None
         if jit is not None:
             # The floor is on the delay before jitter is applied: the result can fall below it.
@@ -392,25 +395,29 @@ def _ceiling_twice(ctx: FileContext, name: str) -> bool:
     return bool(re.fullmatch(rf"[\w.]+\.clamp\(\s*{first}\s*,\s*{first}\s*\*\s*2\s*\)", body))
 
 
-def _matched_patterns(cond: str) -> list[str]:
+def _matched_patterns(cond: str) -> tuple[list[str], bool]:
     """`matches!(e, A::X(_)) || matches!(e, B { s, .. } if s == C::Y)` -> [`A::X`]: per `||`
     term, the pattern's path. A term with a guard is left out: `C::Y` alone would drop the
     pattern it must arrive in (blind read 30: a 429 counts only inside `ErrorType::Http`, and the
-    crate's endpoint 429s arrive as another variant), and saying fewer cases is never false.
-    Empty when the condition is anything else, so nothing is read into it."""
+    crate's endpoint 429s arrive as another variant); the second value says a case was left
+    out, so a sentence says there is one (blind read 32 counted the bare list as a dropped
+    condition). Empty when the condition is anything else, so nothing is read into it."""
     out: list[str] = []
+    partial = False
     for term in re.split(r"\s*\|\|\s*", cond):
         m = re.fullmatch(r"matches!\((.+)\)", term.strip(), re.S)
         if not m:
-            return []
+            return [], False
         _, _, pattern = m.group(1).partition(",")
         pattern, _, guard = pattern.partition(" if ")
         paths = re.findall(r"\b([A-Z]\w*::[A-Z_][A-Za-z_]*)\b", pattern)
         if len(paths) != 1:
-            return []
-        if not guard:
+            return [], False
+        if guard:
+            partial = True
+        else:
             out.append(paths[0])
-    return out
+    return out, partial
 
 
 # `Duration::from_millis((300 * fails).min(3000))`: a step times a counter, capped.

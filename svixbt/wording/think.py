@@ -197,8 +197,8 @@ THINK: tuple[Row, ...] = (
        ),
     # -- shutdown -----------------------------------------------------------------------------
     _r("shutdown_loop",
-       "{cond} is checked before every pass, so once shutdown has started no new pass begins.",
-       "The loop condition {cond} asks {check} each time round; as soon as shutdown is requested the loop stops taking new passes.",
+       "{cond} is checked at the top of every round, so a round that begins after shutdown was requested ends the loop there; the check is not repeated right before the pass itself.",
+       "The loop condition {cond} asks {check} once per round, at its top; a shutdown requested before that point ends the loop, and one that comes later in the round is not seen by this check.",
        when="negated"),
     _r("shutdown_wait",
        "Checking the flag between passes is not enough when the loop may be asleep for a long time, so the {mech} goes through {wrapper} on {token}: it yields `None` if the token is cancelled first, and that case does {action} straight away.",

@@ -438,8 +438,11 @@ def _why(
         why = _cap(scenario or reason_why) + "."
     else:
         why = r.plain(_tied(WHY[f], plan), "why", out)
-    symptom = scenario or reason_why or r.plain(options(SYMPTOMS[f], plan), "symptom", out)
-    return why, story or symptom
+    # An incident's story is its symptom line; the stock one is chosen only when there is none.
+    symptom = story or scenario or reason_why
+    if not symptom:
+        symptom = r.plain(options(SYMPTOMS[f], plan), "symptom", out)
+    return why, symptom
 
 
 def _scenario(

@@ -136,11 +136,20 @@ def _render_think(
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
+    last = ""  # the subject of the last sentence said
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
-        s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
+        # A sentence that may move to the front cannot lean on the one before it for its subject.
+        may_lead = lead < 0 and c.kind in LEAD_KINDS
+        if c.subject != r.context["fn"] and not caller_side and plan.focus != "module":
+            named = c.subject == last and not may_lead
+            s = _say_borrowed(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0), named)
+        else:
+            s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
+        if s:
+            last = c.subject
         if s and s not in sentences:
             if (
                 lead < 0
@@ -173,6 +182,37 @@ def _render_think(
                     sentences.append(s)
                     return sentences, lead >= 0
     return sentences, lead >= 0
+
+
+def _say_borrowed(
+    r: Renderer,
+    rows: tuple[Row, ...],
+    c: Claim,
+    salt: str,
+    out: Rendered,
+    nth: int,
+    named: bool,
+) -> str:
+    """A callee's claim said in its caller's think names the callee: a sentence that does not
+    would be read as the caller's own (blind read: "A bare `loop`, left only by `return
+    result`." closed a think about `ack`, which has no loop; the loop is `Retry::run`'s). A
+    variant that names it is said as it is; one that opens on "The" or "It" takes the callee
+    as its subject, unless the sentence before ``named`` it already; a fragment that can take
+    neither is passed over."""
+    name = f"`{c.subject}`"
+    for k in range(4):
+        s = r.claim(rows, c, salt, Rendered(""), dry=True, nth=nth + k, accept=_fits_think)
+        if not s:
+            return ""
+        if name in s:
+            return r.claim(rows, c, salt, out, nth=nth + k, accept=_fits_think)
+        if s.startswith("The "):
+            said = r.claim(rows, c, salt, out, nth=nth + k, accept=_fits_think)
+            return said if named else f"In {name}, t{said[1:]}"
+        if s.startswith("It "):
+            said = r.claim(rows, c, salt, out, nth=nth + k, accept=_fits_think)
+            return said if named else f"{name}{said[2:]}"
+    return ""
 
 
 def _fits_think(fills: list[Fill]) -> bool:

@@ -163,3 +163,25 @@ def test_twin_fns_each_keep_a_record_when_their_reasons_would_repeat() -> None:
     # No run shared by more than a quarter of them (counting at least four, as the check does).
     share, run = shared_runs([ex.user for ex in exs])
     assert share * len(exs) <= max(len(exs), 4) / 4, run
+
+
+def test_a_callees_claim_in_a_think_names_the_callee() -> None:
+    """The bundled pruner loop runs no SQL itself: its helper `prune_stale_attempts_batch` does.
+    A think sentence about that `DELETE` names the helper, in it or in the sentence just before,
+    or it reads as the loop's own statement (blind read 32: a callee's loop said bare, as
+    "A bare `loop`, left only by ...", under another fn)."""
+    ctx = ctx_for(bundled_sample())
+    exs = [
+        ex
+        for ex in compose_examples(ctx)
+        if ex.names.get("fn") == "stale_attempt_pruner_loop" and ex.focus != "module"
+    ]
+    said = 0
+    for ex in exs:
+        sentences = re.split(r"(?<=\.) (?=[A-Z`])", ex.think)
+        for i, s in enumerate(sentences):
+            if "`DELETE` on `delivery_attempt`" in s:
+                said += 1
+                near = s if i == 0 else sentences[i - 1] + s
+                assert "`prune_stale_attempts_batch`" in near, s
+    assert said

@@ -601,12 +601,6 @@ PREMISE: tuple[Row, ...] = (
     _r("spawn",
        "It should start a background task with {mech} that goes round a loop, sleeping {sleep_dur} each time.",
        when="loops sleep", unless="repeated interval guarded conditional"),
-    _r("runs_in",
-       "It runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}, with no task of its own, so it must only ever wait by awaiting: blocking the thread would stall every branch.",
-       when="join-branch", needs="ordinal", unless="guarded conditional partial"),
-    _r("runs_in",
-       "When {guard:cond}, it runs as the {ordinal} of {siblings:word} branches of the {mech} in {by}, with no task of its own, so it must only ever wait by awaiting: blocking the thread would stall every branch.",
-       when="join-branch guarded", needs="ordinal", unless="conditional partial"),
     _r("batch",
        "It should hand {callee} a batch size of {value} and use the count that comes back.",
        when="to-fn"),
@@ -1315,12 +1309,6 @@ SCENARIOS: tuple[Row, ...] = (
        "whatever has outlived its {bound_name} should go on the task's next round, whether or not anyone reads it again",
        "entries whose {bound_name} has run out should be swept out on the task's next round even if nobody asks for them again",
        when="in-loop name-inverted", needs="bound_name"),
-    # The author's doc comment, when it speaks of waiting, looping or stopping: the case the
-    # code is for, in the author's words (a reason of last resort, before the focus's stock one).
-    _r("doc",
-       "its doc comment reads {summary:quote}",
-       "the author's doc comment puts it as {summary:quote}",
-       when="purpose"),
 )
 # fmt: on
 

@@ -193,7 +193,11 @@ class Vocabulary:
                     said = say_condition(e, True) if k in CODE_SLOTS else None
                     if said is not None:
                         v.prose.update(said.numbers)
-            if c.kind == "spawn" or (c.kind == "runs_in" and "spawned" in c.flags):
+            # A claim built on a spawn it proves (the tasks a counter counts, a task that never
+            # ends) says something spawns as much as a spawn claim does.
+            if c.kind in ("spawn", "counted_inside", "endless_task") or (
+                c.kind == "runs_in" and "spawned" in c.flags
+            ):
                 v.spawns = True
             if "complete" in c.flags or "universal" in c.flags:
                 v.complete = True

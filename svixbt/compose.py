@@ -151,12 +151,7 @@ def _render_think(
         if s:
             last = c.subject
         if s and s not in sentences:
-            if (
-                lead < 0
-                and c.kind in LEAD_KINDS
-                and plan.focus != "module"
-                and not _LOOKS_BACK.match(s)
-            ):
+            if may_lead and plan.focus != "module" and not _LOOKS_BACK.match(s):
                 lead = len(sentences)
             sentences.append(s)
     if lead > 0:

@@ -1561,9 +1561,12 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{why} {ask} {sentences}",
         "{ask} {sentences} {why}",
     ),
+    # What went wrong comes first: an incident's ask after its story, never a story tacked
+    # on after the ask (the bundled sample's "... not sooner. Follow-up from last week's
+    # incident: ..." read backwards).
     "incident-follow-up": (
         "{symptom}. {ask}\n\n{label}\n{bullets}",
-        "{ask}\n\n{symptom}.\n\n{label}\n{bullets}",
+        "{symptom}.\n\n{ask}\n\n{label}\n{bullets}",
     ),
     # A refactor ask states what must hold through the rework, never what the code did before
     # ("Refactor: keep errors inside the loop instead of returning them" claims a past the
@@ -1572,6 +1575,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}\n\n{keep}\n{bullets}",
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "{why}\n\n{ask} That is the behaviour a rewrite of {who} has to keep, along with the rest below.\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1580,11 +1585,13 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "github-issue": ("### {title}\n\n{ask} {why}", "### {title}\n\n{why} {ask}"),
     "infra-requirement": ("{ask} {why}", "{why} {ask}"),
     "internal-request": ("{ask} {why}", "{why} {ask}"),
-    "incident-follow-up": ("{symptom}. {ask}", "{ask} {symptom}."),
+    "incident-follow-up": ("{symptom}. {ask}", "{symptom}.\n\n{ask}"),
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {ask} {why}",
+        "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why} {ask}",
+        "{why} {ask} That is the behaviour a rewrite of {who} has to keep.",
     ),
 }
 

@@ -149,6 +149,7 @@ CODE_SLOTS = frozenset(
         "rework",
         "rework_arg",
         "handled",
+        "handled_first",
         "unbounded",
         "gate",
         "jitter",

@@ -1213,3 +1213,19 @@ def test_a_log_in_an_ok_arm_names_the_call_whose_result_it_matched(indexes: Inde
     logs = {c.get("level"): c for c in kinds(claims(ctx, "poll_feed"), "log")}
     assert logs["debug"].get("call") == "feed.next_batch" and "ok-arm" in logs["debug"].flags
     assert logs["warn"].get("call") == "feed.next_batch" and "ok-arm" not in logs["warn"].flags
+
+
+def test_a_join_branch_whose_result_is_expected_after_anothers_says_that_one_comes_first(
+    indexes: Indexes,
+) -> None:
+    """svix-server's run_with_prefix expects the worker's result before the cleaner's: when both
+    failed, the worker's panic is the one seen. The second branch's claim names the first
+    `expect`; the first branch's names none."""
+    ctx = ctx_of(indexes, "startup.rs")
+    (second,) = kinds(claims(ctx, "compactor_loop"), "join_waits_all")
+    assert second.get("handled") == "compactor.expect(..)"
+    assert second.get("handled_first") == "indexer.expect(..)"
+    assert {"then-panics", "others-first"} <= second.flags
+    (first,) = kinds(claims(ctx, "indexer_loop"), "join_waits_all")
+    assert first.get("handled") == "indexer.expect(..)"
+    assert "others-first" not in first.flags and not first.get("handled_first")

@@ -321,7 +321,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),
-        ("handled",),
+        ("handled", "handled_first"),
     ),
 }
 

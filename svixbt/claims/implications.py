@@ -16,7 +16,7 @@ from ..facts import Call, ItemFacts, Sql, Src
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
-from .core import Claim, FileContext, Proof, make
+from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import main_loop
 
 __all__ = ["implication_claims", "work_call"]
@@ -195,10 +195,11 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof] | None:
+def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | None:
     """`let (.., name, ..) = tokio::join!(..)` in the joining fn, and later `name.expect(..)` or
-    `name.unwrap()`: what the joining fn does with this branch's error, once it has it. Read
-    from the joining file's tokens, within the joining fn."""
+    `name.unwrap()`: what the joining fn does with this branch's error, once it has it, and the
+    other branches' results it unwraps first (""), each as `name.expect(..)`. Read from the
+    joining file's tokens, within the joining fn."""
     from .tasks import ORDINALS
 
     if not r.proof or r.get("ordinal") not in ORDINALS:
@@ -243,16 +244,18 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof] | None:
         return None
     others = {p for i, p in enumerate(parts) if i != n and p.isidentifier()}
     # After the join: the first `.expect(` / `.unwrap(` on a branch's binding. Another
-    # branch's comes first when that branch failed too, and this error is never reported
-    # (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).
+    # branch's that comes first panics first when that branch failed too, and then this error
+    # is never reported (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).
+    before: list[str] = []
     for x in range(m[k] + 1, span.stop - 3):
         if t[x + 1] != "." or t[x + 2] not in ("expect", "unwrap") or t[x + 3] != "(":
             continue
         if t[x] in others:
-            return None
+            before.append(f"{t[x]}.{t[x + 2]}(..)")
         if t[x] == parts[n]:
             src = reader.src(x, m[x + 3])
-            return f"{t[x]}.{t[x + 2]}(..)", Proof(site.file, src.start, src.end, src.text)
+            proof = Proof(site.file, src.start, src.end, src.text)
+            return f"{t[x]}.{t[x + 2]}(..)", proof, LIST_SEP.join(before)
     return None
 
 
@@ -287,6 +290,9 @@ def _join_waits_all(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list
             slots["handled"] = panics[0]
             flags.add("then-panics")
             proof = [*proof, panics[1]]
+            if panics[2]:
+                slots["handled_first"] = panics[2]
+                flags.add("others-first")
         # Its one call in the whole crate: once that branch has ended, nothing starts it again.
         if any(c.get("count") == "1" and "complete" in c.flags for c in _of(claims, "callers")):
             flags.add("only-call")

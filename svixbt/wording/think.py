@@ -1041,16 +1041,25 @@ THINK: tuple[Row, ...] = (
        "Each spawned body is a loop with no way out, so none of these tasks ends normally: once the set holds any, {next} yields only for one that panicked or was aborted; with nothing spawned, it has no task to wait for and the loop over it is skipped.",
        unless="panics"),
     _r("join_waits_all",
-       "If {calls:or} fails, this branch returns before its loop starts, yet {mech} in {by} keeps waiting for its {rest:word} other branches: the error reaches {by} only when they have all finished.",
-       "A startup failure here does not stop the server by itself: the branch ends with the error from {calls:or}, but {mech} in {by} ({by_file}) hands it over only after the other {rest:word} branches are done too.",
+       "If {calls:or} fails, this branch returns before its loop starts, yet {mech} in {by} keeps waiting on its other branches ({rest:word} more): the error reaches {by} only when the whole join has finished.",
+       "A startup failure here does not stop the server by itself: the branch ends with the error from {calls:or}, but {mech} in {by} ({by_file}) hands it over only once its other branches ({rest:word} more) are done too.",
        unless="then-panics"),
+    # Another branch's result is unwrapped first: if that branch failed too, its panic comes
+    # first and this error is never reported, so the panic here is said as conditional.
     _r("join_waits_all",
-       "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting for its {rest:word} other branches, and only when they have all finished does {handled} turn the error into a panic.",
-       "A startup failure of {calls:or} ends this branch before the loop ever runs, and nothing retries it; {by} ({by_file}) sees the error only after the other {rest:word} branches of its {mech} are done, and then {handled} panics with it.",
-       when="then-panics only-call"),
+       "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic, after {handled_first:and} has passed.",
+       "A startup failure of {calls:or} ends this branch before the loop ever runs, and nothing retries it; {by} ({by_file}) sees the error only after the other branches of its {mech} ({rest:word} more) are done, and then {handled} panics with it, unless {handled_first:or} has panicked first.",
+       when="then-panics only-call others-first"),
     _r("join_waits_all",
-       "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting for its {rest:word} other branches, and only when they have all finished does {handled} turn the error into a panic.",
-       when="then-panics", unless="only-call"),
+       "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic, after {handled_first:and} has passed.",
+       when="then-panics others-first", unless="only-call"),
+    _r("join_waits_all",
+       "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic.",
+       "A startup failure of {calls:or} ends this branch before the loop ever runs, and nothing retries it; {by} ({by_file}) sees the error only after the other branches of its {mech} ({rest:word} more) are done, and then {handled} panics with it.",
+       when="then-panics only-call", unless="others-first"),
+    _r("join_waits_all",
+       "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic.",
+       when="then-panics", unless="only-call others-first"),
 )
 # fmt: on
 

@@ -116,6 +116,7 @@ LEAD_KINDS = frozenset(
         "endless_set",
         "fixed_input",
         "counted_inside",
+        "locked_short",
     }
 )
 

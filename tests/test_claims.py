@@ -12,6 +12,7 @@ from svixbt.claims import Claim, FileContext, claims_for
 from svixbt.claims.core import NOT
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
+from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
 from svixbt.render import Rendered, Renderer
 from svixbt.wording.think import THINK
@@ -1229,3 +1230,21 @@ def test_a_join_branch_whose_result_is_expected_after_anothers_says_that_one_com
     (first,) = kinds(claims(ctx, "indexer_loop"), "join_waits_all")
     assert first.get("handled") == "indexer.expect(..)"
     assert "others-first" not in first.flags and not first.get("handled_first")
+
+
+def test_a_nap_after_a_short_batch_of_skip_locked_rows_says_short_is_not_empty(
+    indexes: Indexes,
+) -> None:
+    """The bundled sample's pruner naps 30 minutes after a short batch, and its helper takes
+    rows with SKIP LOCKED: a batch is also short while another session holds rows."""
+    ctx = file_context(scan_file(bundled_sample()), indexes)
+    (c,) = kinds(claims(ctx, "stale_attempt_pruner_loop"), "locked_short")
+    assert c.get("callee") == "prune_stale_attempts_batch"
+    assert c.get("idle_dur") == "30 minutes"
+    assert any("SKIP LOCKED" in p.text for p in c.proof)
+    # Of two loops of one shape, only the one whose helper skips locked rows says it.
+    both = ctx_of(indexes, "shortnap.rs")
+    (t,) = kinds(claims(both, "token_purger"), "locked_short")
+    assert t.get("callee") == "purge_tokens" and t.get("idle_dur") == "10 minutes"
+    assert kinds(claims(both, "session_purger"), "adaptive")
+    assert not kinds(claims(both, "session_purger"), "locked_short")

@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "locked_short": (
+        "a nap after a short batch whose helper skips locked rows: short may mean rows held elsewhere",
+        ("callee", "lock_clause", "idle_dur", "idle", "cond"),
+        (),
+    ),
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),

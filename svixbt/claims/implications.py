@@ -10,6 +10,7 @@ in the loop starts after the pass) are tokio's and Rust's, not guesses about int
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 
 from ..facts import Call, ItemFacts, Sql, Src
@@ -46,6 +47,7 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     out += _local_timeout(ctx, f)
     out += _steady_error(f, claims)
     out += _idle_latency(f, claims)
+    out += _locked_short(ctx, f, claims)
     out += _join_waits_all(ctx, f, claims)
     out += _endless_set(ctx, f)
     return out
@@ -193,6 +195,40 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         out.append(make("idle_latency", f.name, slots, a.proof, a.flags & {"batch-cond"}))
         break
     return out
+
+
+def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """A loop that naps after a short batch, where the batch is a same-file helper's statement
+    taking its rows with `SKIP LOCKED`: a batch comes back short when another worker holds rows,
+    not only when the backlog is empty, and this loop then naps all the same."""
+    # The nap follows a short batch: `n < BATCH` picks the nap, or `n >= BATCH` picks going on.
+    naps = [
+        a
+        for a in _of(claims, "adaptive")
+        if "batch-cond" in a.flags
+        and ("<" in a.get("cond")) == ("idle-when-true" in a.flags)
+        and re.search(r"[<>]", a.get("cond"))
+    ]
+    if not naps:
+        return []
+    a = naps[0]
+    for b in _of(claims, "batch"):
+        if "to-fn" not in b.flags or b.get("cond") != a.get("cond"):
+            continue
+        g = ctx.local_fn(b.get("callee"))
+        locked = [q for q in (g.sql if g is not None else []) if q.skip_locked and q.limit]
+        if g is None or not locked:
+            continue
+        slots = {
+            "callee": g.name,
+            "lock_clause": "SKIP LOCKED",
+            "idle_dur": a.get("idle_dur"),
+            "idle": a.get("idle"),
+            "cond": a.get("cond"),
+        }
+        proof = _proofs(a.proof, b.proof, [ctx.proof(locked[0].src)])
+        return [make("locked_short", f.name, slots, proof)]
+    return []
 
 
 def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | None:

@@ -1010,6 +1010,12 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    # A short batch is the loop's only sign that the work is done; with SKIP LOCKED it is also
+    # what a batch looks like while another session holds rows.
+    _r("locked_short",
+       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}).",
+       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped, so a pass can come back short with work still left, and the loop then rests {idle_dur} all the same.",
+       ),
     _r("timed_after_wait",
        "{start} is taken after the {mech} wait of the same pass, so {field} is the time of the pass's own work; the nap before it is not counted.",
        "The clock starts once the {mech} wait is over: {field} measures the work of the pass alone, not the wait that came before it.",

@@ -319,7 +319,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("body",),
     ),
     "locked_short": (
-        "a nap after a short batch whose helper skips locked rows: short may be rows held elsewhere",
+        "a nap after a short batch whose helper skips locked rows: short may mean rows held",
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
         (),
     ),

@@ -117,6 +117,7 @@ LEAD_KINDS = frozenset(
         "fixed_input",
         "counted_inside",
         "locked_short",
+        "limit_per_round",
     }
 )
 

@@ -200,7 +200,7 @@ FOCI: tuple[FocusDef, ...] = (
               "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "join_waits_all",
               "pass_runs_out", "schedule:passed", "endless_set", "shares", "locked", "keeps",
-              "task_comment", "endless_task", "counted_inside"), 8),
+              "task_comment", "endless_task", "counted_inside", "limit_per_round"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"), _kinds("growth"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),

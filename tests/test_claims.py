@@ -1248,3 +1248,22 @@ def test_a_nap_after_a_short_batch_of_skip_locked_rows_says_short_is_not_empty(
     assert t.get("callee") == "purge_tokens" and t.get("idle_dur") == "10 minutes"
     assert kinds(claims(both, "session_purger"), "adaptive")
     assert not kinds(claims(both, "session_purger"), "locked_short")
+
+
+def test_a_limit_checked_once_a_round_before_a_batch_is_spawned_says_so(
+    indexes: Indexes,
+) -> None:
+    """svix's queue_handler checks `num_workers > task_limit` once a round and then spawns every
+    delivery of the batch: the limit gates rounds, not tasks. A pump that only logs the count
+    has no limit to speak of."""
+    ctx = ctx_of(indexes, "gate.rs")
+    (c,) = kinds(claims(ctx, "job_pump"), "limit_per_round")
+    assert (c.get("counter"), c.get("cond"), c.get("repeated")) == (
+        "IN_FLIGHT",
+        "running >= max_jobs",
+        "for job in jobs",
+    )
+    assert "strict" not in c.flags  # `>=`: a count at the limit holds the round back
+    assert not kinds(claims(ctx, "open_pump"), "limit_per_round")
+    said = " ".join(ex.think for ex in compose_examples(ctx) if ex.names["fn"] == "job_pump")
+    assert "gate on the round" in said and "greater-than" not in said

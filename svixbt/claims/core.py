@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "limit_per_round": (
+        "a count checked against a limit once a round, before a batch is spawned whole",
+        ("counter", "cond", "limit", "repeated", "mech"),
+        (),
+    ),
     "locked_short": (
         "a nap after a short batch whose helper skips locked rows: short may mean rows held",
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),

@@ -34,7 +34,60 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if f.flow is None:
         return []
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
-    return out + _panics(ctx, f) + _endless_tasks(ctx, f) + _counted_inside(ctx, f)
+    counted = _counted_inside(ctx, f)
+    out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted
+    return out + _limit_per_round(ctx, f, counted)
+
+
+def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> list[Claim]:
+    """`let n = COUNTER.load(..); if n > limit { ..; continue; }` in a loop that then spawns one
+    task per element of a batch: the limit is looked at once per round, so a whole batch is
+    spawned past it (the worker's `task_limit`, checked before `receive_all`)."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    for c in counted:
+        if "repeated" not in c.flags:
+            continue
+        counter = c.get("counter")
+        loads = [x for x in f.calls if x.name == "load" and x.receiver == counter]
+        for load in loads:
+            # The receiver starts the call's text at the method name; the binding is before it.
+            line_start = text.rfind("\n", 0, load.src.start) + 1
+            m = re.search(
+                r"let\s+(\w+)\s*=\s*" + re.escape(counter) + r"\s*\.\s*$",
+                text[line_start : load.src.start],
+            )
+            if m is None:
+                continue
+            var = m.group(1)
+            for r in f.flow.regions:
+                cmp = re.fullmatch(rf"{var}\s*(>=|>)\s*(.+)", r.head) if r.kind == "if" else None
+                if cmp is None or "continue" not in f.flow.scan.texts[r.lo : r.hi]:
+                    continue
+                spawns = [
+                    sp
+                    for sp in f.spawns
+                    if sp.repeated == c.get("repeated") and sp.src.start > r.head_end
+                ]
+                if not spawns:
+                    continue
+                slots = {
+                    "counter": counter,
+                    "cond": r.head,
+                    "limit": cmp.group(2),
+                    "repeated": spawns[0].repeated,
+                    "mech": spawns[0].mechanism,
+                }
+                proof = [
+                    ctx.proof(load.src),
+                    ctx.proof(Src(r.head_start, r.head_end, text[r.head_start : r.head_end])),
+                    ctx.proof(spawns[0].src),
+                ]
+                flags = {"strict"} if cmp.group(1) == ">" else set()
+                out.append(make("limit_per_round", f.name, slots, proof, flags))
+                return out
+    return out
 
 
 def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:

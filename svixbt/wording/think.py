@@ -1010,6 +1010,14 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    # The limit is a gate on the round, not on each task: what passes it is spawned whole.
+    _r("limit_per_round",
+       "The limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit. The test is a strict greater-than, so a count exactly at the limit still passes.",
+       "{counter} is compared with the limit ({cond}) once per round, before the spawns; nothing checks it between the tasks of {repeated}, so one batch can push the count well above the limit, and since the test is a strict greater-than, a count equal to it does not hold a round back either.",
+       when="strict"),
+    _r("limit_per_round",
+       "The limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit.",
+       unless="strict"),
     # A short batch is the loop's only sign that the work is done; with SKIP LOCKED it is also
     # what a batch looks like while another session holds rows.
     _r("locked_short",

@@ -118,6 +118,7 @@ LEAD_KINDS = frozenset(
         "counted_inside",
         "locked_short",
         "limit_per_round",
+        "one_shot",
     }
 )
 

@@ -1267,3 +1267,16 @@ def test_a_limit_checked_once_a_round_before_a_batch_is_spawned_says_so(
     assert not kinds(claims(ctx, "open_pump"), "limit_per_round")
     said = " ".join(ex.think for ex in compose_examples(ctx) if ex.names["fn"] == "job_pump")
     assert "gate on the round" in said and "greater-than" not in said
+
+
+def test_a_detached_task_that_tries_once_says_so_and_quotes_the_arm_comment(
+    indexes: Indexes,
+) -> None:
+    """svix's send_operational_webhook spawns one send whose failures are only logged, with the
+    author's reason over the 404 arm. A task that retries through a helper is not one-shot."""
+    ctx = ctx_of(indexes, "notify.rs")
+    (c,) = kinds(claims(ctx, "notify"), "one_shot")
+    assert c.get("levels") == "warn or error"
+    assert c.get("arm_level") == "warn"
+    assert c.get("arm_comment").startswith("Gone orgs are expected")
+    assert not kinds(claims(ctx, "notify_reliably"), "one_shot")

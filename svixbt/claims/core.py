@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "one_shot": (
+        "a detached task with no loop whose failures are only logged: tried once",
+        ("mech", "levels"),
+        ("arm_comment", "arm_level"),
+    ),
     "limit_per_round": (
         "a count checked against a limit once a round, before a batch is spawned whole",
         ("counter", "cond", "limit", "repeated", "mech"),

@@ -35,8 +35,56 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
     counted = _counted_inside(ctx, f)
-    out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted
+    out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
     return out + _limit_per_round(ctx, f, counted)
+
+
+_RETRY_CALL = re.compile(r"(?i)retr|backoff|again")
+_ARM_START = re.compile(r"(?:Err|Ok|Some)\(|None\b|_\s*=>")
+
+
+def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A detached task with no loop in it whose failures are only logged: its work is tried
+    once, and a failure leaves a log line and nothing else (no retry, no error for anyone). The
+    author's comment over the arm that only warns, if there is one, says why."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if sp.handle != "dropped" or sp.repeated or not f.own(sp.at_region):
+            continue
+        inner = [r for r in f.flow.regions if f.flow.inside(r.id, sp.region)]
+        if any(r.kind == "loop" for r in inner):
+            continue
+        # A wait or a retrying helper inside is a second try this claim would deny.
+        if any(f.flow.inside(w.region, sp.region) for w in f.waits) or any(
+            f.flow.inside(c.region, sp.region) and _RETRY_CALL.search(c.name) for c in f.calls
+        ):
+            continue
+        logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
+        levels = list(dict.fromkeys(lg.level for lg in logs))
+        if not {"warn", "error"} & set(levels):
+            continue
+        slots = {"mech": sp.mechanism, "levels": " or ".join(levels)}
+        proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
+        flags: set[str] = set()
+        for c in f.comments:
+            if not sp.src.start < c.start < sp.src.end:
+                continue
+            nxt = text[c.end : text.find("\n", text.find("\n", c.end) + 1)].strip()
+            words = c.text.lstrip("/").strip().rstrip(".")
+            if not _ARM_START.match(nxt) or re.search(r"[`{}]|TODO|FIXME|XXX", words):
+                continue
+            after = [lg for lg in logs if lg.src.start > c.end]
+            if not after or not 4 <= len(words.split()) <= 20:
+                continue
+            slots["arm_comment"] = words
+            slots["arm_level"] = after[0].level
+            flags.add("arm-comment")
+            proof += [ctx.proof(c)]
+            break
+        out.append(make("one_shot", f.name, slots, proof, flags))
+    return out
 
 
 def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> list[Claim]:

@@ -1010,6 +1010,13 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    _r("one_shot",
+       "The spawned work gets one try: nothing in the {mech} task loops, waits or retries, so a failure ends as a line at {levels} level and is gone, and no error from it reaches whoever called {subject}. On the {arm_level} path the author's comment gives its reason: {arm_comment:quote}.",
+       "Whatever the {mech} task does, it does once: there is no loop or retry in it, and a failure leaves only a log line at {levels} level, never an error for the caller of {subject}. The {arm_level} arm carries the author's reason, {arm_comment:quote}.",
+       when="arm-comment"),
+    _r("one_shot",
+       "The spawned work gets one try: nothing in the {mech} task loops, waits or retries, so a failure ends as a line at {levels} level and is gone, and no error from it reaches whoever called {subject}.",
+       unless="arm-comment"),
     # The limit is a gate on the round, not on each task: what passes it is spawned whole.
     _r("limit_per_round",
        "The limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit. The test is a strict greater-than, so a count exactly at the limit still passes.",

@@ -119,6 +119,7 @@ LEAD_KINDS = frozenset(
         "locked_short",
         "limit_per_round",
         "one_shot",
+        "sleep_budget",
     }
 )
 

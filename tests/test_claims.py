@@ -1280,3 +1280,20 @@ def test_a_detached_task_that_tries_once_says_so_and_quotes_the_arm_comment(
     assert c.get("arm_level") == "warn"
     assert c.get("arm_comment").startswith("Gone orgs are expected")
     assert not kinds(claims(ctx, "notify_reliably"), "one_shot")
+
+
+def test_a_budget_of_added_up_sleeps_says_when_it_gives_up_and_what_it_leaves_out(
+    indexes: Indexes,
+) -> None:
+    """idempotency's lock_loop adds 200 ms a round and gives up once the sum passes 5 s: at
+    round 26, with the cache lookups never counted. `>=` gives up on the round that reaches the
+    limit; a wait measured with the clock counts everything and is no such budget."""
+    ctx = ctx_of(indexes, "await_lock.rs")
+    (c,) = kinds(claims(ctx, "wait_for_result"), "sleep_budget")
+    assert (c.get("rounds"), c.get("step_dur"), c.get("limit_dur")) == (
+        "12",
+        "250 milliseconds",
+        "3 seconds",
+    )
+    assert c.get("work") == "store.fetch"
+    assert not kinds(claims(ctx, "wait_by_clock"), "sleep_budget")

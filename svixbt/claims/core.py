@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "sleep_budget": (
+        "a loop that adds up its planned waits and gives up past a limit: only sleeps are counted",
+        ("var", "step_dur", "limit", "limit_dur", "cond", "rounds", "total_dur"),
+        ("work",),
+    ),
     "one_shot": (
         "a detached task with no loop whose failures are only logged: tried once",
         ("mech", "levels"),

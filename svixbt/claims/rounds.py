@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..consts import file_consts
+from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
+from ..values import duration_seconds, human_duration
 from .core import Claim, FileContext, make
 from .failures import scrutinee_call
 from .shape import codes, main_loop
@@ -24,7 +26,70 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     loop = main_loop(f)
     if loop is None:
         return []
-    return _skips(ctx, f, loop) + _only_errors(ctx, f, loop)
+    return _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
+
+
+def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """`total += wait; sleep(wait)` and `if total > limit { return .. }` in one loop: the budget
+    adds up the planned waits, not the time that passed, so what the rounds' own calls take is
+    never counted (idempotency's lock_loop: 200 ms a round against 5 s, given up at round 26)."""
+    assert f.flow is not None
+    consts = file_consts(ctx.fs)
+    for u in f.updates:
+        if not u.value.startswith("+= ") or f.flow.loop_of(u.region) is not loop:
+            continue
+        step_expr = u.value[3:]
+        waits = [
+            w
+            for w in f.waits
+            if w.role == "sleep" and w.arg == step_expr and f.flow.loop_of(w.region) is loop
+        ]
+        step = duration_seconds(_toks(step_expr), consts)
+        if not waits or not step:
+            continue
+        for r in f.flow.regions:
+            cmp = re.fullmatch(rf"{re.escape(u.var)}\s*(>=|>)\s*(.+)", r.head)
+            if r.kind != "if" or cmp is None or f.flow.loop_of(r.id) is not loop:
+                continue
+            if not any(
+                e.kind in ("return", "break") and f.flow.inside(e.region, r.id) for e in f.exits
+            ):
+                continue
+            limit = duration_seconds(_toks(cmp.group(2)), consts)
+            if not limit:
+                continue
+            ms_step, ms_limit = round(step * 1000), round(limit * 1000)
+            rounds = ms_limit // ms_step + 1 if cmp.group(1) == ">" else -(-ms_limit // ms_step)
+            slots = {
+                "var": u.var,
+                "step_dur": human_duration(step),
+                "limit": cmp.group(2),
+                "limit_dur": human_duration(limit),
+                "cond": r.head,
+                "rounds": str(rounds),
+                "total_dur": human_duration(rounds * ms_step / 1000),
+            }
+            # The round's own awaited call besides the sleep: the time the budget leaves out.
+            work = [
+                c
+                for c in f.calls
+                if c.awaited
+                and f.flow.loop_of(c.region) is loop
+                and c.src.start != waits[0].src.start
+                and mechanism(c.full) is None
+            ]
+            if work:
+                slots["work"] = (
+                    f"{work[0].receiver}.{work[0].name}" if work[0].receiver else work[0].written
+                )
+            src = Src(r.head_start, r.head_end, ctx.fs.text[r.head_start : r.head_end])
+            proof = [ctx.proof(u.src), ctx.proof(waits[0].src), ctx.proof(src)]
+            return [make("sleep_budget", f.name, slots, proof)]
+    return []
+
+
+def _toks(expr: str) -> list[str]:
+    return re.findall(r"::|\w+(?:\.\d+)?|[^\s\w]", expr)
 
 
 def _skips(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

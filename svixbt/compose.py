@@ -120,6 +120,7 @@ LEAD_KINDS = frozenset(
         "limit_per_round",
         "one_shot",
         "sleep_budget",
+        "attempt_cap",
     }
 )
 

@@ -150,6 +150,7 @@ CODE_SLOTS = frozenset(
         "rework_arg",
         "handled",
         "handled_first",
+        "timeout_arg",
         "limit",
         "unbounded",
         "gate",

@@ -129,7 +129,11 @@ def duration_seconds(
         unit = DURATION_UNITS.get(toks[2])
         if unit is None or toks[3] != "(" or toks[-1] != ")":
             return None
-        inner = eval_number(toks[4:-1], consts)
+        # `Duration::from_secs(\n 21,\n)`: rustfmt's trailing comma after a lone argument.
+        args = toks[4:-1]
+        if args and args[-1] == ",":
+            args = args[:-1]
+        inner = eval_number(args, consts)
         return None if inner is None else inner * unit
     if len(toks) == 1 and consts and toks[0] in consts:
         return consts[toks[0]]

@@ -1297,3 +1297,15 @@ def test_a_budget_of_added_up_sleeps_says_when_it_gives_up_and_what_it_leaves_ou
     )
     assert c.get("work") == "store.fetch"
     assert not kinds(claims(ctx, "wait_by_clock"), "sleep_budget")
+
+
+def test_a_round_counter_says_how_many_rounds_its_test_lets_through(indexes: Indexes) -> None:
+    """The relay's handshake tests `attempts > MAX_ATTEMPTS` before the bump, from 0: 11 rounds
+    of up to 21 s (a timeout whose const is written over lines with a trailing comma), not 10.
+    Bumped before the test, the same `>` lets exactly MAX rounds through."""
+    ctx = ctx_of(indexes, "handshake.rs")
+    (first,) = kinds(claims(ctx, "await_hello"), "attempt_cap")
+    assert (first.get("rounds"), first.get("max"), first.get("total")) == ("6", "5", "24 seconds")
+    assert {"check-first", "off-by-one", "timed"} <= first.flags
+    (after,) = kinds(claims(ctx, "await_hello_counted"), "attempt_cap")
+    assert after.get("rounds") == "5" and "off-by-one" not in after.flags

@@ -46,6 +46,8 @@ def test_eval_number_refuses_what_it_cannot_prove(expr: str) -> None:
         ("tokio::time::Duration::from_millis(10)", 0.01),
         ("Duration::from_mins(3)", 180.0),
         ("IDLE", 1800.0),
+        # rustfmt puts a trailing comma after an argument on its own line
+        ("Duration::from_secs(21,)", 21.0),
     ],
 )
 def test_duration_seconds(expr: str, want: float) -> None:

@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "attempt_cap": (
+        "a loop that counts its rounds from 0 and gives up past a limit: how many it makes",
+        ("var", "cond", "max", "rounds", "from_value"),
+        ("const", "timeout_arg", "dur", "total"),
+    ),
     "sleep_budget": (
         "a loop that adds up its planned waits and gives up past a limit: only sleeps are counted",
         ("var", "step_dur", "limit", "limit_dur", "cond", "rounds", "total_dur"),

@@ -26,7 +26,72 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     loop = main_loop(f)
     if loop is None:
         return []
-    return _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
+    out = _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
+    return out + _attempt_cap(ctx, f, loop)
+
+
+def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """`let mut n = 0; loop { if n > MAX { bail } n += 1; .. }`: how many rounds the loop makes
+    before it gives up, counted from where the check sits against the bump (the relay's
+    handshake makes 11 rounds under `attempts > MAX_ATTEMPTS` with MAX_ATTEMPTS 10), and, with a
+    timeout on each round, the longest it can wait in all."""
+    assert f.flow is not None
+    consts = file_consts(ctx.fs)
+    text = ctx.fs.text
+    for u in f.updates:
+        if u.value != "+= 1" or f.flow.loop_of(u.region) is not loop:
+            continue
+        start = next((a for a in f.assigns if a.var == u.var and a.is_let), None)
+        if start is None or start.value != "0" or start.src.start > loop_start(ctx, loop):
+            continue
+        for r in f.flow.regions:
+            cmp = re.fullmatch(rf"{re.escape(u.var)}\s*(>=|>)\s*([A-Za-z_]\w*|\d+)", r.head)
+            if r.kind != "if" or cmp is None or f.flow.loop_of(r.id) is not loop:
+                continue
+            if not any(e.kind == "return" and f.flow.inside(e.region, r.id) for e in f.exits):
+                continue
+            limit = cmp.group(2)
+            n = float(limit) if limit.isdigit() else consts.get(limit)
+            if n is None or n != int(n):
+                continue
+            # Rounds that get past the check: counts 0.. when it comes before the bump.
+            before = r.head_start < u.src.start
+            last_ok = int(n) if cmp.group(1) == ">" else int(n) - 1
+            rounds = last_ok + 1 if before else last_ok
+            slots = {
+                "var": u.var,
+                "cond": r.head,
+                "max": str(int(n)),
+                "rounds": str(rounds),
+                "from_value": start.value,
+            }
+            if not limit.isdigit():
+                slots["const"] = limit
+            flags = {"check-first"} if before else set()
+            src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
+            proof = [ctx.proof(start.src), ctx.proof(u.src), ctx.proof(src)]
+            timed = [
+                w
+                for w in f.waits
+                if w.role == "timeout" and w.seconds and f.flow.loop_of(w.region) is loop
+            ]
+            if timed:
+                w = timed[0]
+                slots.update(
+                    timeout_arg=w.arg,
+                    dur=human_duration(w.seconds or 0),
+                    total=human_duration(rounds * (w.seconds or 0)),
+                )
+                flags.add("timed")
+                proof.append(ctx.proof(w.src))
+            if rounds != int(n):
+                flags.add("off-by-one")
+            return [make("attempt_cap", f.name, slots, proof, flags)]
+    return []
+
+
+def loop_start(ctx: FileContext, loop: Region) -> int:
+    return ctx.fs.scan.starts[loop.lo]
 
 
 def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

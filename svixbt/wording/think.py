@@ -1010,6 +1010,21 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    # Where the check sits against the bump decides the count: tested first, from 0, `> MAX`
+    # lets MAX + 1 rounds through.
+    _r("attempt_cap",
+       "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}; each waits up to {dur} ({timeout_arg}), so if every round runs out its timeout the loop waits up to {total} in all. Every round uses up an attempt, however it ends.",
+       "Counting from {from_value} with the test ahead of the bump, {cond} lets {rounds} rounds through, one more than {max}; at up to {dur} each ({timeout_arg}), that is up to {total} before it gives up, and every round counts, whichever way it ends.",
+       when="timed off-by-one check-first"),
+    _r("attempt_cap",
+       "{var} counts rounds from {from_value} and {cond} ends the loop after {rounds} of them; at up to {dur} a round ({timeout_arg}), that is up to {total} before it gives up.",
+       when="timed", unless="off-by-one"),
+    _r("attempt_cap",
+       "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}.",
+       when="off-by-one check-first", unless="timed"),
+    _r("attempt_cap",
+       "{var} counts rounds from {from_value}, and {cond} ends the loop after {rounds} of them.",
+       unless="timed off-by-one"),
     # The budget counts sleeps only: the round's own call is time it never sees.
     _r("sleep_budget",
        "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping. The time {work} takes in each of those rounds is not counted, so the real wait runs past {limit_dur} ({limit}) by however long those calls took.",

@@ -1309,3 +1309,5 @@ def test_a_round_counter_says_how_many_rounds_its_test_lets_through(indexes: Ind
     assert {"check-first", "off-by-one", "timed"} <= first.flags
     (after,) = kinds(claims(ctx, "await_hello_counted"), "attempt_cap")
     assert after.get("rounds") == "5" and "off-by-one" not in after.flags
+    # Bumped only in the timeout arm, the counter counts timeouts, not rounds.
+    assert not kinds(claims(ctx, "await_hello_patiently"), "attempt_cap")

@@ -39,14 +39,15 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     consts = file_consts(ctx.fs)
     text = ctx.fs.text
     for u in f.updates:
-        if u.value != "+= 1" or f.flow.loop_of(u.region) is not loop:
+        # A bump under a branch counts only some rounds: not a count of rounds.
+        if u.value != "+= 1" or u.region != loop.id:
             continue
         start = next((a for a in f.assigns if a.var == u.var and a.is_let), None)
         if start is None or start.value != "0" or start.src.start > loop_start(ctx, loop):
             continue
         for r in f.flow.regions:
             cmp = re.fullmatch(rf"{re.escape(u.var)}\s*(>=|>)\s*([A-Za-z_]\w*|\d+)", r.head)
-            if r.kind != "if" or cmp is None or f.flow.loop_of(r.id) is not loop:
+            if r.kind != "if" or cmp is None or r.parent != loop.id:
                 continue
             if not any(e.kind == "return" and f.flow.inside(e.region, r.id) for e in f.exits):
                 continue
@@ -101,13 +102,12 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     assert f.flow is not None
     consts = file_consts(ctx.fs)
     for u in f.updates:
-        if not u.value.startswith("+= ") or f.flow.loop_of(u.region) is not loop:
+        # Both straight in the loop body: "each round adds and sleeps" holds of every round.
+        if not u.value.startswith("+= ") or u.region != loop.id:
             continue
         step_expr = u.value[3:]
         waits = [
-            w
-            for w in f.waits
-            if w.role == "sleep" and w.arg == step_expr and f.flow.loop_of(w.region) is loop
+            w for w in f.waits if w.role == "sleep" and w.arg == step_expr and w.region == loop.id
         ]
         step = duration_seconds(_toks(step_expr), consts)
         if not waits or not step:

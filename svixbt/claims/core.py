@@ -336,7 +336,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "limit_per_round": (
         "a count checked against a limit once a round, before a batch is spawned whole",
         ("counter", "cond", "limit", "repeated", "mech"),
-        (),
+        ("guard",),
     ),
     "locked_short": (
         "a nap after a short batch whose helper skips locked rows: short may mean rows held",

@@ -133,6 +133,11 @@ def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> li
                     ctx.proof(spawns[0].src),
                 ]
                 flags = {"strict"} if cmp.group(1) == ">" else set()
+                # `if task_limit > 0 { if n > task_limit {..} }`: the gate is there only then.
+                outer = [x for x in f.flow.conditions(r.id) if x.id != r.id and x.kind == "if"]
+                if outer:
+                    slots["guard"] = outer[0].head
+                    flags.add("guarded")
                 out.append(make("limit_per_round", f.name, slots, proof, flags))
                 return out
     return out

@@ -1042,12 +1042,18 @@ THINK: tuple[Row, ...] = (
        unless="arm-comment"),
     # The limit is a gate on the round, not on each task: what passes it is spawned whole.
     _r("limit_per_round",
+       "When {guard:cond}, the limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit. The test is a strict greater-than, so a count exactly at the limit still passes.",
+       when="strict guarded"),
+    _r("limit_per_round",
+       "When {guard:cond}, the limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit.",
+       when="guarded", unless="strict"),
+    _r("limit_per_round",
        "The limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit. The test is a strict greater-than, so a count exactly at the limit still passes.",
        "{counter} is compared with the limit ({cond}) once per round, before the spawns; nothing checks it between the tasks of {repeated}, so one batch can push the count well above the limit, and since the test is a strict greater-than, a count equal to it does not hold a round back either.",
-       when="strict"),
+       when="strict", unless="guarded"),
     _r("limit_per_round",
        "The limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit.",
-       unless="strict"),
+       unless="strict guarded"),
     # A short batch is the loop's only sign that the work is done; with SKIP LOCKED it is also
     # what a batch looks like while another session holds rows.
     _r("locked_short",

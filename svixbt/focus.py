@@ -176,7 +176,7 @@ _OWN_LOOP_WAIT = _any(
 FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
              ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment",
-              "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "sleep_budget"), 10,
+              "schedule", "linear_backoff", "wait_after_pass", "idle_latency"), 10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),
              ("signal", "select", "log", "runs_in"), 9),

@@ -234,6 +234,9 @@ _SCENARIO_FIRST = (
     "join_waits_all",
     "timed_after_wait",
     "local_timeout",
+    "sleep_budget",
+    "attempt_cap",
+    "one_shot",
 )
 
 

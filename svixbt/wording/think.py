@@ -1039,6 +1039,7 @@ THINK: tuple[Row, ...] = (
        when="arm-comment"),
     _r("one_shot",
        "The spawned work gets one try: nothing in the {mech} task loops, waits or retries, so a failure ends as a line at {levels} level and is gone, and no error from it reaches whoever called {subject}.",
+       "Nothing in the {mech} task tries again: it runs its work once, a failure becomes a line at {levels} level, and {subject} has handed the task off without keeping a way to hear about it.",
        unless="arm-comment"),
     # The limit is a gate on the round, not on each task: what passes it is spawned whole.
     _r("limit_per_round",

@@ -17,6 +17,7 @@ from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
 from .codeblock import CodeBlock, build_code
 from .plan import (
+    MODULE_MEANING,
     Plan,
     _callees,
     _claims,
@@ -148,7 +149,11 @@ def _render_think(
         rows = USED_BY if caller_side else table
         # A sentence that may move to the front cannot lean on the one before it for its subject.
         may_lead = lead < 0 and c.kind in LEAD_KINDS
-        if c.subject != r.context["fn"] and not caller_side and plan.focus != "module":
+        if plan.focus == "module" and c.kind in MODULE_MEANING:
+            # No module row says what claims mean together: the fn's own row does, with the
+            # fn named, as every sentence of a module think names its fn.
+            s = _say_borrowed(r, THINK, c, f"think|{n}", out, plan.nth.get(c, 0), False)
+        elif c.subject != r.context["fn"] and not caller_side and plan.focus != "module":
             named = c.subject == last and not may_lead
             s = _say_borrowed(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0), named)
         else:

@@ -24,6 +24,9 @@ __all__ = ["Plan", "plan_examples", "subjects_of", "TOKIO_KINDS", "CLAIM_REUSE"]
 
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 
+# Claims a whole-module think may add after its facts, most telling first.
+MODULE_MEANING = ("locked_short", "sum", "pass_runs_out", "limit_per_round", "sleep_budget")
+
 
 @dataclass
 class Plan:
@@ -340,11 +343,18 @@ def _module_plan(
             taken.append(premise[0].kind)
             if len(taken) == 2:
                 break
+    # What the file's code means together (a short batch that may be rows held elsewhere, a
+    # sum that lets two partial batches look full): blind read 32 found the module think "a
+    # list of facts" beside records that reasoned. Two at most, said after the facts.
+    meaning = [c for idx in subjects for c in claims[idx] if c.kind in MODULE_MEANING]
+    meaning.sort(key=lambda c: MODULE_MEANING.index(c.kind))
     # The richest task drives the module example (its key and its wording).
     driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
     # A whole-module example carries the whole module: every non-test item at file level.
     whole = [i for i, it in enumerate(ctx.fs.items) if it.parent is None and not it.is_test]
-    module = Plan(driver, "module", module_says, module_says, whole, (1, 7, len(module_says)))
+    module = Plan(
+        driver, "module", module_says + meaning[:2], module_says, whole, (1, 7, len(module_says))
+    )
     module.tokio = _tokio_claims(module, claims.get(driver, []), {})
     return module
 

@@ -93,7 +93,6 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": (
         ("Background job in {file}", "loop:loop loop:while"),
-        "{file} end to end",
         "Write {file}: the task and the helpers it calls",
     ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
@@ -207,7 +206,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "module": (
         ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
-        "Implement {file} end to end.",
+        "Implement {file}: the task and everything it calls in the file.",
     ),
     "helper-failures": (
         "{who} should deal with a failed side step itself, so its caller can go on.",

@@ -26,6 +26,7 @@ from .plan import (
     plan_examples,
     subjects_of,
 )
+from .reasons import LATE_BUMP, has_incident
 from .render import Fill, Rendered, Renderer, Row
 from .request import (
     MAX_CRITERIA,
@@ -233,6 +234,12 @@ def _asks(
     if style == "refactor" and not options(REFACTORS[plan.focus], plan):
         # No move the code shows for this focus: asked as an internal request instead.
         style = "internal-request"
+    if style == "incident-follow-up" and (
+        r.bump >= LATE_BUMP or not has_incident(r, plan, premise[1], out)
+    ):
+        # An incident follow-up with no incident to tell read as a form with its story left
+        # out ("On-call must be able to tell what the job is doing." under "Follow-ups:").
+        style = "github-issue"
     # Said inline, two asks read as a sentence; more read as a list pasted into prose.
     most = 2 if style == "internal-request" else MAX_CRITERIA
     limit = MAX_REQUEST_CODE

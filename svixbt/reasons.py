@@ -92,6 +92,17 @@ INCIDENT_LEADS = (
 )
 
 
+def has_incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> bool:
+    """Whether an incident story can be told for this record (a probe: no mark is left)."""
+    rest = [c for c in plan.premise + plan.claims if c in out.claims and c is not premise]
+    return any(
+        c.subject == r.context["fn"]
+        and c in out.claims
+        and r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste)
+        for c in ([premise] if premise is not None else []) + rest
+    )
+
+
 def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
     """What went wrong before, the opposite of what the premise's claim (or another claim of
     the record's fn the think says) shows this code does, after a lead that says it is a

@@ -26,12 +26,13 @@ from .plan import (
     plan_examples,
     subjects_of,
 )
-from .reasons import LATE_BUMP, has_incident
+from .reasons import LATE_BUMP, _no_paste, has_incident
 from .render import Fill, Rendered, Renderer, Row
 from .request import (
     MAX_CRITERIA,
     MAX_REQUEST_CODE,
     MIN_CRITERIA,
+    _cap,
     criteria,
     note_for,
     options,
@@ -41,7 +42,14 @@ from .request import (
     test_criterion,
     who_of,
 )
-from .wording.requests import REFACTORS, STYLES
+from .wording.requests import (
+    QUESTION_ASKS,
+    QUESTION_LEADS,
+    QUESTIONS,
+    REFACTORS,
+    ROTATED_STYLES,
+    STYLES,
+)
 from .wording.think import MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
 __all__ = [
@@ -98,7 +106,9 @@ _NO_INCIDENT = frozenset({"module", "task"})
 
 def _style(seed: int, key: str, focus: str = "") -> str:
     h = hashlib.sha256(f"{seed}|style|{key}".encode()).digest()
-    styles = [s for s in STYLES if not (focus in _NO_INCIDENT and s == "incident-follow-up")]
+    styles = [
+        s for s in ROTATED_STYLES if not (focus in _NO_INCIDENT and s == "incident-follow-up")
+    ]
     return styles[h[0] % len(styles)]
 
 
@@ -137,12 +147,13 @@ _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")
 
 def _render_think(
     r: Renderer, plan: Plan, pool: list[Claim], out: Rendered
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], Claim | None]:
     """The think's claim sentences in plan order, except that the first one saying what the
     code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener)."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
+    lead_claim: Claim | None = None
     last = ""  # the subject of the last sentence said
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
@@ -164,6 +175,7 @@ def _render_think(
         if s and s not in sentences:
             if may_lead and plan.focus != "module" and not _LOOKS_BACK.match(s):
                 lead = len(sentences)
+                lead_claim = c
             sentences.append(s)
     if lead > 0:
         sentences.insert(0, sentences.pop(lead))
@@ -186,8 +198,8 @@ def _render_think(
                 if "tokio" in s:
                     r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0), accept=_fits_think)
                     sentences.append(s)
-                    return sentences, lead >= 0
-    return sentences, lead >= 0
+                    return sentences, lead_claim
+    return sentences, lead_claim
 
 
 def _say_borrowed(
@@ -219,6 +231,36 @@ def _say_borrowed(
             said = r.claim(rows, c, salt, out, nth=nth + k, accept=_fits_think)
             return said if named else f"{name}{said[2:]}"
     return ""
+
+
+# One record in this many whose think leads with what the code means asks it as a question.
+QUESTION_SHARE = 3
+
+
+def _question(
+    r: Renderer, plan: Plan, seed: int, key: str, out: Rendered, led: Claim | None, nth: int
+) -> str:
+    """A maintainer's question whose answer is the claim the think leads with ("can
+    `queue_handler` end up running more tasks than `task_limit` allows?"), for a share of the
+    records that lead with one; "" for the rest, which are asked as requirements. A question
+    answered by the code reads as what people ask a code assistant (blind reads: every request
+    was a requirement, in one of five frames)."""
+    if led is None or plan.focus == "module" or led.subject != r.context["fn"]:
+        return ""
+    h = hashlib.sha256(f"{seed}|question|{key}".encode()).digest()
+    if h[0] % QUESTION_SHARE:
+        return ""
+    probe = Rendered("")
+    if not r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste):
+        return ""
+    ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
+    # The file's n-th question takes the n-th lead and closing ask on from the file's start,
+    # so questions of one file do not open and close alike.
+    f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
+    lead = QUESTION_LEADS[(f[0] + nth) % len(QUESTION_LEADS)]
+    tail = QUESTION_ASKS[(f[1] + nth) % len(QUESTION_ASKS)]
+    head = f"{lead} {ask}" if lead else _cap(ask)
+    return f"{head} {tail}"
 
 
 def _fits_think(fills: list[Fill]) -> bool:
@@ -274,7 +316,12 @@ def _asks(
 
 
 def render_plan(
-    ctx: FileContext, plan: Plan, seed: int, pool: list[Claim], bump: int = 0
+    ctx: FileContext,
+    plan: Plan,
+    seed: int,
+    pool: list[Claim],
+    bump: int = 0,
+    asked: set[Claim] | frozenset[Claim] = frozenset(),
 ) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
     """(style, request, think, trace) for one plan, or None when too little can be said."""
     key = _key(ctx, plan)
@@ -306,13 +353,16 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
+    question = _question(r, plan, seed, key, out, None if led in asked else led, len(asked))
+    if question:
+        return "question", question, " ".join(sentences), out, names
     style, premise, reason, crit = _asks(r, plan, seed, key, out, pool)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = out.premise_said == 1
     if not crit and not lone:
         return None
-    if led:
+    if led is not None:
         think = " ".join(sentences)
     else:
         opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
@@ -409,7 +459,10 @@ def _render_distinct(
             break  # two more tries for a stricter wording, then the looser one will do
         if strict is not None and bump > strict_at + 2:
             break  # two more tries for a fresh shape, then the strict one will do
-        rendered = render_plan(ctx, plan, seed, pool, bump)
+        # A claim one question of the file asked about is not asked again in another.
+        # (The question's claim is the last one its record traces: the request comes last.)
+        asked = {e.claims[-1] for e in earlier if e.style == "question" and e.claims}
+        rendered = render_plan(ctx, plan, seed, pool, bump, asked)
         if rendered is None:
             break
         _, user, think, _, _ = rendered

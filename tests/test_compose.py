@@ -83,7 +83,9 @@ def test_requests_carry_acceptance_criteria() -> None:
                 r"|take|hand|cap|run|stop) ",
                 ex.user,
             )
-            assert bullets or inline or alone, ex.user
+            # A question asks for the code that answers it; it carries no requirements.
+            question = ex.style == "question" and "?" in ex.user
+            assert bullets or inline or alone or question, ex.user
 
 
 def test_no_eight_word_run_in_more_than_a_quarter_of_the_samples_thinks() -> None:
@@ -185,3 +187,26 @@ def test_a_callees_claim_in_a_think_names_the_callee() -> None:
                 near = s if i == 0 else sentences[i - 1] + s
                 assert "`prune_stale_attempts_batch`" in near, s
     assert said
+
+
+def test_a_question_is_answered_by_the_claim_its_think_leads_with() -> None:
+    """A question request asks what the think's first sentence answers, names its fn, and
+    carries no requirement list; it is chosen for a share of records only."""
+    seen = 0
+    traps = FIXTURES / "traps" / "src"
+    for path in [*FILES, *sorted(traps.glob("*.rs"))]:
+        exs = compose_examples(ctx_for(path))
+        for ex in exs:
+            if ex.style != "question":
+                continue
+            seen += 1
+            assert ex.user.count("?") >= 1 and f"`{ex.names['fn']}`" in ex.user
+            assert not re.search(r"(?m)^(?:- |\d+\. )", ex.user)
+            # The claim asked about (traced last: the request comes after the think) is one
+            # the think says, about the record's own fn.
+            q = ex.claims[-1]
+            assert q.subject == ex.names["fn"] and q in ex.claims[:-1]
+        questions = [ex.claims[-1] for ex in exs if ex.style == "question"]
+        assert len(questions) <= max(1, len(exs) // 2)
+        assert len(set(questions)) == len(questions)  # one question per claim in a file
+    assert seen

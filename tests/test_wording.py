@@ -27,6 +27,7 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "TESTS": rq.TESTS,
     "INCIDENTS": rq.INCIDENTS,
     "SCENARIOS": rq.SCENARIOS,
+    "QUESTIONS": rq.QUESTIONS,
     "USED_BY": th.USED_BY,
 }
 ROWS = [(name, i, row) for name, rows in TABLES.items() for i, row in enumerate(rows)]
@@ -199,7 +200,7 @@ def test_a_row_that_can_meet_a_guarded_claim_says_the_guard(table: str, i: int, 
 def test_every_frame_carries_the_ask_which_holds_the_premise() -> None:
     """The request's premise sentence (what the code must do) rides on {ask}; a frame without
     it would drop the one requirement a focus is about."""
-    for style in rq.STYLES:
+    for style in rq.ROTATED_STYLES:
         for frame in (*rq.FRAMES[style], *rq.BARE_FRAMES[style]):
             assert "{ask}" in frame, (style, frame)
 

@@ -30,7 +30,15 @@ __all__ = [
     "INCIDENTS",
 ]
 
-STYLES = ("github-issue", "infra-requirement", "internal-request", "incident-follow-up", "refactor")
+# Styles a record's request is drawn from by its key; a question is chosen apart (see QUESTIONS).
+ROTATED_STYLES = (
+    "github-issue",
+    "infra-requirement",
+    "internal-request",
+    "incident-follow-up",
+    "refactor",
+)
+STYLES = (*ROTATED_STYLES, "question")
 
 
 # A text is a plain string (true for any subject of its focus) or (text, needs): needs lists
@@ -1627,3 +1635,76 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "incident-follow-up": {"label": ("Follow-ups:", "Fix:")},
     "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},
 }
+
+
+# A maintainer asking the assistant about code they are reading: one question per claim kind that
+# says what the code means, asked so that the claim is its answer. A question presupposes only
+# what the claim proves (that the nap can come with work left, that a count can pass the limit).
+# fmt: off
+QUESTIONS: tuple[Row, ...] = (
+    _r("locked_short",
+       "with several instances running, why would {subject} take its nap of {idle_dur} while rows are still waiting?",
+       "can {subject} go idle for {idle_dur} even though {callee} has not caught up?",
+       ),
+    _r("sleep_budget",
+       "how long does {subject} really wait before it gives up, and what does that {limit_dur} actually count?",
+       "when {subject} gives up after {limit_dur}, is that {limit_dur} of wall-clock time?",
+       ),
+    _r("attempt_cap",
+       "how many rounds does {subject} make before it gives up, and how long can that take in the worst case?",
+       "is {const} the number of tries {subject} makes, and how long can it wait in total?",
+       when="timed off-by-one", needs="const"),
+    _r("limit_per_round",
+       "can {subject} end up running more tasks than {limit} allows?",
+       "does {counter} ever go above the limit in {subject}, and how?",
+       any_guard=True),
+    _r("one_shot",
+       "if the background work {subject} starts fails, does anything retry it, and does the caller find out?",
+       "what happens to a failure inside the task {subject} spawns?",
+       ),
+    _r("join_waits_all",
+       "if {calls:or} fails at startup, when does anyone find out?",
+       "what happens when {calls:or} fails as {subject} starts?",
+       when="then-panics"),
+    _r("idle_latency",
+       "if something becomes due right after a short pass, how long can it sit there before {subject} gets to it?",
+       "why can work wait up to {idle_dur} in {subject} even though it runs passes back to back when there is a backlog?",
+       when="batch-cond"),
+    _r("pass_runs_out",
+       "how long can a shutdown be held up by {subject}?",
+       "if a stop comes in while {subject} is in the middle of {work}, what happens?",
+       ),
+    _r("steady_error",
+       "what does {subject} do while {call} keeps failing: does it back off or give up at some point?",
+       "if {call} fails for an hour, how often does {subject} try again?",
+       ),
+    _r("fixed_input",
+       "does {subject} notice if the answer behind {var} changes after it has started?",
+       "when is {var} decided in {subject}, and can it change while the loop runs?",
+       ),
+    _r("timed_after_wait",
+       "does the time {subject} logs include the wait before each pass?",
+       ),
+    _r("counted_inside",
+       "can the count in {counter} be wrong, and when?",
+       "how far can {subject} trust what it reads from {counter}?",
+       ),
+    _r("endless_set",
+       "when does the wait on {next} in {subject} ever return?",
+       ),
+)
+
+# How a question opens, and what it asks for besides the answer.
+# The question names its fn already: a lead that named it too read it out twice.
+QUESTION_LEADS = (
+    "Quick question:",
+    "Something I could not work out from reading the code:",
+    "Before I change anything here:",
+    "",
+)
+QUESTION_ASKS = (
+    "Show me the code that decides it and walk me through it.",
+    "Point me at the code and explain.",
+    "Please show the relevant code with your reasoning.",
+)
+# fmt: on

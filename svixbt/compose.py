@@ -133,6 +133,7 @@ LEAD_KINDS = frozenset(
         "one_shot",
         "sleep_budget",
         "attempt_cap",
+        "stale_check",
     }
 )
 

@@ -105,11 +105,15 @@ class _Parser:
         raise ValueError(f"not a constant expression: {t!r}")
 
 
-def eval_number(tokens: Sequence[str], consts: Mapping[str, float] | None = None) -> float | None:
-    """The value of an integer or float expression written as tokens, or None."""
+def eval_number(
+    tokens: Sequence[str], consts: Mapping[str, float] | None = None, exact: bool = False
+) -> float | None:
+    """The value of an integer or float expression written as tokens, or None. ``exact``: the
+    operands are durations (`PERIOD + PERIOD / 2`), whose division does not truncate."""
     if not tokens:
         return None
     p = _Parser(tokens, consts or {})
+    p.integral = not exact
     try:
         v = p.expr()
     except (ValueError, OverflowError):
@@ -172,6 +176,9 @@ def human_duration(seconds: float) -> str:
         n = int(seconds)
         return f"{n:,} second{'s' if n != 1 else ''}"
     ms = seconds * 1000
+    if seconds >= 1 and abs(ms - round(ms)) < 1e-9 and round(ms) % 100 == 0:
+        # 31.5 seconds, not 31,500 milliseconds: a tenth of a second reads as seconds.
+        return f"{round(ms) / 1000:g} seconds"
     if ms >= 1 and abs(ms - round(ms)) < 1e-9:
         n = int(round(ms))
         return f"{n:,} millisecond{'s' if n != 1 else ''}"

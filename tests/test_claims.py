@@ -1315,3 +1315,20 @@ def test_a_round_counter_says_how_many_rounds_its_test_lets_through(indexes: Ind
     assert after.get("rounds") == "5" and "off-by-one" not in after.flags
     # Bumped only in the timeout arm, the counter counts timeouts, not rounds.
     assert not kinds(claims(ctx, "await_hello_patiently"), "attempt_cap")
+
+
+def test_a_silence_check_in_a_timeout_arm_says_when_silence_is_really_caught(
+    indexes: Indexes,
+) -> None:
+    """The relay's reader compares `last_msg.elapsed()` with 1.5 x 21 s, but only when its 21 s
+    read timeout fires: silence is caught at 42 s. Here 10 s beats against 22.5 s (a duration
+    divided exactly, not truncated) give 3 timeouts, 30 s. A check at the top of every round
+    is no such claim."""
+    ctx = ctx_of(indexes, "silence.rs")
+    (c,) = kinds(claims(ctx, "read_frames"), "stale_check")
+    assert (c.get("limit_dur"), c.get("timeouts"), c.get("caught")) == (
+        "22.5 seconds",
+        "3",
+        "30 seconds",
+    )
+    assert not kinds(claims(ctx, "read_frames_checked"), "stale_check")

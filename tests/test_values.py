@@ -69,6 +69,9 @@ def test_duration_of_a_runtime_value_is_unknown() -> None:
         (10, "10 seconds"),
         (0.5, "500 milliseconds"),
         (90, "1 minute 30 seconds"),
+        (31.5, "31.5 seconds"),
+        (5.2, "5.2 seconds"),
+        (1.25, "1,250 milliseconds"),
     ],
 )
 def test_human_duration(secs: float, text: str) -> None:

@@ -11,7 +11,7 @@ from ..consts import file_consts
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
-from ..values import duration_seconds, human_duration
+from ..values import duration_seconds, eval_number, human_duration
 from .core import Claim, FileContext, make
 from .failures import scrutinee_call
 from .shape import codes, main_loop
@@ -27,7 +27,59 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if loop is None:
         return []
     out = _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
-    return out + _attempt_cap(ctx, f, loop)
+    return out + _attempt_cap(ctx, f, loop) + _stale_check(ctx, f, loop)
+
+
+def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """`match timeout(P, next()).await { Err(_) => if last.elapsed() > X { bail } .. }` with
+    `last = Instant::now()` on every message: the silence check runs only when a timeout fires,
+    every P of silence, so silence is caught at the first multiple of P past X, not at X (the
+    relay's reader: P 21 s, X 31.5 s, caught after 42 s)."""
+    assert f.flow is not None
+    consts = file_consts(ctx.fs)
+    text = ctx.fs.text
+    timed = [
+        w for w in f.waits if w.role == "timeout" and w.seconds and f.flow.loop_of(w.region) is loop
+    ]
+    if not timed:
+        return []
+    w = timed[0]
+    period = w.seconds or 0.0
+    for r in f.flow.regions:
+        m = re.fullmatch(r"(\w+)\.elapsed\(\)\s*(>=|>)\s*(.+)", r.head)
+        if r.kind != "if" or m is None or f.flow.loop_of(r.id) is not loop:
+            continue
+        arm = next((x for x in f.flow.chain(r.id) if x.kind == "arm"), None)
+        if arm is None or not arm.head.startswith("Err("):
+            continue  # checked on a timeout only: in the arm the timeout's error takes
+        var = m.group(1)
+        resets = [
+            a
+            for a in [*f.assigns, *f.updates]
+            if a.var == var and a.value == "Instant::now()" and f.flow.loop_of(a.region) is loop
+        ]
+        if not resets or not any(
+            e.kind == "return" and f.flow.inside(e.region, r.id) for e in f.exits
+        ):
+            continue
+        limit = eval_number(_toks(m.group(3)), consts, exact=True)
+        if not limit or limit <= period:
+            continue
+        ms_p, ms_l = round(period * 1000), round(limit * 1000)
+        k = ms_l // ms_p + 1 if m.group(2) == ">" else -(-ms_l // ms_p)
+        slots = {
+            "cond": r.head,
+            "var": var,
+            "timeout_arg": w.arg,
+            "period": human_duration(period),
+            "limit_dur": human_duration(limit),
+            "timeouts": str(k),
+            "caught": human_duration(k * ms_p / 1000),
+        }
+        src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
+        proof = [ctx.proof(w.src), ctx.proof(src), ctx.proof(resets[0].src)]
+        return [make("stale_check", f.name, slots, proof)]
+    return []
 
 
 def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

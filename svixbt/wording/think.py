@@ -1010,6 +1010,11 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    # A silence check inside a timeout's error arm runs once per timeout, not continuously.
+    _r("stale_check",
+       "{cond} is looked at only when the {timeout_arg} timeout fires, once per {period} of silence, so silence is caught after {timeouts} timeouts, about {caught} after the last message, not at the {limit_dur} the check names.",
+       "The silence check sits in the timeout's error arm, so it runs once every {period} with nothing received: {var} passes {limit_dur} between two of those checks, and the loop only gives up at the next one, about {caught} after the last message.",
+       ),
     # Where the check sits against the bump decides the count: tested first, from 0, `> MAX`
     # lets MAX + 1 rounds through.
     _r("attempt_cap",

@@ -336,7 +336,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "one_shot": (
         "a detached task with no loop whose failures are only logged: tried once",
         ("mech", "levels"),
-        ("arm_comment", "arm_level"),
+        ("arm_comment", "arm_level", "runs"),
     ),
     "limit_per_round": (
         "a count checked against a limit once a round, before a batch is spawned whole",

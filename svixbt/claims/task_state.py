@@ -66,6 +66,13 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not {"warn", "error"} & set(levels):
             continue
         slots = {"mech": sp.mechanism, "levels": " or ".join(levels)}
+        from .spawns import main_call
+
+        # The one call the task makes, when it has one: it may loop inside (a batch walk), so
+        # what is tried once is that call, not "the work".
+        runs = main_call(f, f.flow.regions[sp.region])
+        if runs:
+            slots["runs"] = runs
         proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
         flags: set[str] = set()
         for c in f.comments:

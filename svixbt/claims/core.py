@@ -334,7 +334,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("work",),
     ),
     "one_shot": (
-        "a detached task with no loop whose failures are only logged: tried once",
+        "a detached task with no loop or retry of its own whose failures are only logged",
         ("mech", "levels"),
         ("arm_comment", "arm_level", "runs"),
     ),

@@ -44,9 +44,10 @@ _ARM_START = re.compile(r"(?:Err|Ok|Some)\(|None\b|_\s*=>")
 
 
 def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """A detached task with no loop in it whose failures are only logged: its work is tried
-    once, and a failure leaves a log line and nothing else (no retry, no error for anyone). The
-    author's comment over the arm that only warns, if there is one, says why."""
+    """A detached task with no loop in it whose failures are only logged: the task itself tries
+    nothing again, and a failure that reaches it leaves a log line and nothing else (no error for
+    anyone). Said of the task's own code only: a client it calls may retry inside (the svix SDK
+    does). The author's comment over the arm that only warns, if there is one, says why."""
     assert f.flow is not None
     text = ctx.fs.text
     out: list[Claim] = []

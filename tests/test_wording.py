@@ -240,3 +240,14 @@ def test_an_earlier_branch_that_was_a_negation_is_said_without_the_double_negati
     out = Rendered("")
     assert "`ready(&db).await?` is true" in r.claim((row,), claim, "s", out)
     assert not trace_errors(out.fills, [claim], {"fn": "f", "file": "f.rs"}, {})
+
+
+def test_every_one_unit_is_said_as_a_person_would() -> None:
+    """A filled "every {dur}" with a duration of one unit reads "every second", not "every 1
+    second"; other counts keep their number."""
+    from svixbt.render import Rendered, Renderer
+
+    r = Renderer(0, "k", {"fn": "f", "file": "f.rs"})
+    out = Rendered("")
+    assert r.fill("ticks every {d}", {"d": "1 second"}, out) == "ticks every second"
+    assert r.fill("ticks every {d}", {"d": "5 seconds"}, out) == "ticks every 5 seconds"

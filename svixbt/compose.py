@@ -134,6 +134,7 @@ LEAD_KINDS = frozenset(
         "sleep_budget",
         "attempt_cap",
         "stale_check",
+        "retry_budget",
     }
 )
 

@@ -228,7 +228,7 @@ FOCI: tuple[FocusDef, ...] = (
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up"),
                   _given(_kinds("loop"), _kinds("callee_waits", when="after-error"))),
              ("retry_with", "callee_waits", "sleep:err-arm", "schedule_step", "give_up",
-              "log:err-arm", "return:in-loop", "attempt_cap", "loop"), 8),
+              "log:err-arm", "return:in-loop", "attempt_cap", "retry_budget", "loop"), 8),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",

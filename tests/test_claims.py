@@ -1332,3 +1332,22 @@ def test_a_silence_check_in_a_timeout_arm_says_when_silence_is_really_caught(
         "30 seconds",
     )
     assert not kinds(claims(ctx, "read_frames_checked"), "stale_check")
+
+
+def test_a_retrier_walking_its_const_schedule_says_how_many_calls_and_how_long(
+    indexes: Indexes,
+) -> None:
+    """svix's `ack` builds `Retry::new(should_retry, RETRY_SCHEDULE)` and loops on
+    `retry.run(..)`, which sleeps `self.retry_schedule[0]`, steps past it and stops when it is
+    empty: four calls at most, 70 ms of waiting. Here four waits of 50 to 400 ms: five calls,
+    750 ms."""
+    ctx = ctx_of(indexes, "backoff.rs")
+    (b,) = kinds(claims(ctx, "publish"), "retry_budget")
+    assert (b.get("calls"), b.get("total"), b.get("callee")) == (
+        "5",
+        "750 milliseconds",
+        "Stepper::step",
+    )
+    # A retrier that sleeps without stepping through its schedule proves no such count.
+    ctx2 = ctx_of(indexes, "retry.rs")
+    assert not any(kinds(claims(ctx2, f.name), "retry_budget") for f in ctx2.facts.values())

@@ -318,6 +318,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("next",),
         ("body",),
     ),
+    "retry_budget": (
+        "a retrier built with a const schedule whose run walks it one entry per retry",
+        ("ctor", "callee", "schedule", "count", "calls", "total"),
+        (),
+    ),
     "stale_check": (
         "a silence check run only when a timeout fires: silence is caught a whole timeout late",
         ("cond", "var", "timeout_arg", "period", "limit_dur", "timeouts", "caught"),

@@ -17,6 +17,7 @@ from ..facts import Call, ItemFacts, Sql, Src
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
+from ..values import human_duration
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import main_loop
 
@@ -48,6 +49,7 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     out += _steady_error(f, claims)
     out += _idle_latency(f, claims)
     out += _locked_short(ctx, f, claims)
+    out += _retry_budget(f, claims)
     out += _join_waits_all(ctx, f, claims)
     out += _endless_set(ctx, f)
     return out
@@ -195,6 +197,29 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         out.append(make("idle_latency", f.name, slots, a.proof, a.flags & {"batch-cond"}))
         break
     return out
+
+
+def _retry_budget(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """`Retry::new(pred, SCHEDULE)` and then `retry.run(..)`, whose callee walks the schedule one
+    entry per retry and stops when it is empty: at most one call more than the schedule has
+    entries, and at most the schedule's sum of waiting (ack: 3 waits, 4 calls, 70 ms)."""
+    steps = [c for c in _of(claims, "callee_waits") if "steps-schedule" in c.flags]
+    for r in _of(claims, "retry_with"):
+        owner = r.get("ctor").rsplit("::", 1)[0]
+        walker = next((c for c in steps if c.get("callee").startswith(f"{owner}::")), None)
+        sched = next((x for x in f.schedules if x.name == r.get("schedule")), None)
+        if walker is None or sched is None or not sched.seconds:
+            continue
+        slots = {
+            "ctor": r.get("ctor"),
+            "callee": walker.get("callee"),
+            "schedule": r.get("schedule"),
+            "count": r.get("count"),
+            "calls": str(int(r.get("count")) + 1),
+            "total": human_duration(sum(sched.seconds)),
+        }
+        return [make("retry_budget", f.name, slots, _proofs(r.proof, walker.proof))]
+    return []
 
 
 def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:

@@ -139,8 +139,22 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             and r.head.startswith("let Err(")
             for r in tf.flow.chain(w.region)
         )
+        flags = {"after-error"} if after_error else set()
+        # `sleep(self.s[0])`, then `self.s = &self.s[1..]`, and a stop once `self.s.is_empty()`:
+        # the callee walks a schedule it was built with, one entry per retry.
+        m = re.fullmatch(r"self\.(\w+)\[0\]", w.arg)
+        if m:
+            field_ = f"self.{m.group(1)}"
+            steps = any(
+                a.var == field_ and a.value == f"&{field_}[1..]" for a in tf.assigns + tf.updates
+            )
+            stops = any(
+                r.kind == "if" and f"{field_}.is_empty()" in r.head for r in tf.flow.regions
+            )
+            if steps and stops:
+                flags.add("steps-schedule")
         # The callee sleeps in its error branch: it is where a retry waits.
-        claim = make("callee_waits", f.name, slots, proof, {"after-error"} if after_error else ())
+        claim = make("callee_waits", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
     return out

@@ -1010,6 +1010,10 @@ THINK: tuple[Row, ...] = (
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
+    _r("retry_budget",
+       "{callee} takes one entry of {schedule} per retry and stops when none are left, so with {count:word} entries the operation runs at most {calls:word} times, with at most {total} of sleeping in between, before its last error comes back.",
+       "At most {calls:word} calls and {total} of waiting: {callee} spends one of the {count:word} entries of {schedule} on each retry and hands the error back once they are gone.",
+       ),
     # A silence check inside a timeout's error arm runs once per timeout, not continuously.
     _r("stale_check",
        "{cond} is looked at only when the {timeout_arg} timeout fires, once per {period} of silence, so silence is caught after {timeouts} timeouts, about {caught} after the last message, not at the {limit_dur} the check names.",

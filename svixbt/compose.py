@@ -139,9 +139,11 @@ LEAD_KINDS = frozenset(
 )
 
 
-# Styles whose acceptance may include a test: an inline internal request asks in a sentence or
-# two, where a test plan reads as a form.
-_TESTED_STYLES = ("github-issue", "infra-requirement", "incident-follow-up", "refactor")
+# Styles whose acceptance may include a test. None: the record's answer is the code, which
+# holds no test, so a request that asks for one asks for something the answer lacks (blind read
+# 33 counted nine such requests against code fitness). The TESTS table stays for a style that
+# answers with tests too.
+_TESTED_STYLES: tuple[str, ...] = ()
 
 # A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
 _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")

@@ -230,7 +230,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("retry_with", "callee_waits", "sleep:err-arm", "schedule_step", "give_up",
               "log:err-arm", "return:in-loop", "attempt_cap", "retry_budget", "loop"), 8),
     FocusDef("startup", "task",
-             _kinds("propagate", when="before-loop-only"),
+             _kinds("propagate", when="before-loop-only", unless="for-loop"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
               "join_waits_all", "panics:before-loop", "probe"), 6,
              callee_kinds=("probe",), requires=("loop",)),

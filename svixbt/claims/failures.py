@@ -382,6 +382,10 @@ def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             ]
             if not in_loop_returns:
                 flags.add("before-loop-only")
+            if loop.keyword == "for":
+                # A walk over a collection has no start-up: it is the work itself (blind read
+                # 33: "may fail while it starts up" of a one-shot CLI helper).
+                flags.add("for-loop")
         elif inside:
             flags.add("in-loop")
     proof = [ctx.proof(c.src) for c in calls] or [ctx.proof(q.src) for q in qs]

@@ -39,7 +39,6 @@ from .request import (
     premise_of,
     render_request,
     scenario_claim,
-    test_criterion,
     who_of,
 )
 from .wording.requests import (
@@ -138,12 +137,6 @@ LEAD_KINDS = frozenset(
     }
 )
 
-
-# Styles whose acceptance may include a test. None: the record's answer is the code, which
-# holds no test, so a request that asks for one asks for something the answer lacks (blind read
-# 33 counted nine such requests against code fitness). The TESTS table stays for a style that
-# answers with tests too.
-_TESTED_STYLES: tuple[str, ...] = ()
 
 # A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
 _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")
@@ -312,10 +305,6 @@ def _asks(
         if len(left) + out.premise_said < MIN_CRITERIA:
             reason = None
     crit = criteria(r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0])
-    if style in _TESTED_STYLES and len(crit) < most and (crit or out.premise_said):
-        test = test_criterion(r, plan, out, crit)
-        if test:
-            crit.append(test)
     return style, premise, reason, crit
 
 

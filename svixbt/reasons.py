@@ -7,19 +7,17 @@ stays complete; and the guards on what a request may quote at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from .claims import Claim
 from .plan import Plan
 from .render import Fill, Rendered, Renderer, Row
-from .wording.requests import INCIDENTS, STAKES, TESTS
+from .wording.requests import INCIDENTS, STAKES
 
 __all__ = [
     "LATE_BUMP",
     "MAX_REQUEST_CODE",
     "incident",
     "stakes",
-    "test_criterion",
 ]
 
 MAX_REQUEST_CODE = 28  # longest code span a request may quote (longer is pasting code)
@@ -74,13 +72,6 @@ def _first_said(
         if text and not (said and _restates(text, said, share)):
             return r.claim(table, c, salt, out, accept=_no_paste)
     return ""
-
-
-def test_criterion(r: Renderer, plan: Plan, out: Rendered, crit: Sequence[str]) -> str:
-    """One acceptance criterion said as a test on the code's own values, from the first claim
-    of the record's fn the think says that a test row fits; "" when none does or when the
-    criteria already ask for what it would test."""
-    return _first_said(r, plan, None, out, TESTS, "test", _stems(" ".join(crit)), 0.7)
 
 
 # How an incident follow-up opens before its story: a few, so no one opener runs through a file.

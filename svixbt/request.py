@@ -24,7 +24,6 @@ from .reasons import (
     _stems,
     incident,
     stakes,
-    test_criterion,
 )
 from .render import Fill, Rendered, Renderer
 from .wording.requests import (
@@ -53,7 +52,6 @@ __all__ = [
     "premise_of",
     "render_request",
     "scenario_claim",
-    "test_criterion",
     "who_of",
 ]
 

@@ -24,7 +24,6 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "CRITERIA": rq.CRITERIA,
     "PREMISE": rq.PREMISE,
     "STAKES": rq.STAKES,
-    "TESTS": rq.TESTS,
     "INCIDENTS": rq.INCIDENTS,
     "SCENARIOS": rq.SCENARIOS,
     "QUESTIONS": rq.QUESTIONS,

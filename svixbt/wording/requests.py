@@ -26,7 +26,6 @@ __all__ = [
     "SCENARIOS",
     "NOTES",
     "STAKES",
-    "TESTS",
     "INCIDENTS",
 ]
 
@@ -1511,53 +1510,6 @@ INCIDENTS: tuple[Row, ...] = (
     _r("signal",
        "a stop signal killed the process mid-work instead of starting a graceful shutdown",
        unless="var cfg several"),
-)
-# fmt: on
-
-# Acceptance said as a test someone could write against the code's own values: the kind of
-# check a reviewer can run (blind read 29: "give acceptance as a test or an observable"). Timing
-# tests run on tokio's paused clock, named in words: the request never names code the answer
-# does not hold.
-# fmt: off
-TESTS: tuple[Row, ...] = (
-    _r("error_wait",
-       "a test on a paused tokio clock shows a failed pass tried again after {dur}, not sooner",
-       "with tokio's clock paused, a test sees the next attempt {dur} after a failure"),
-    _r("adaptive",
-       "a test on a paused tokio clock sees a full batch followed at once by the next pass, and a short one by a wait of {idle_dur}",
-       when="idle-when-true batch-cond"),
-    _r("backoff",
-       "a test on a paused tokio clock sees the waits after repeated failures grow from {initial} up to {cap} and stay there",
-       when="after-error", needs="initial cap", unless="guarded"),
-    _r("shutdown_wait",
-       "a test that cancels {token} mid-wait sees the wait end at once instead of running out",
-       ),
-    _r("shutdown_branch",
-       "a test that makes {future} complete mid-wait sees the loop stop without the wait running out",
-       unless="guarded"),
-    _r("timeout",
-       "a test where {future} never completes sees that wait end after {dur}",
-       unless="guarded in-loop", needs="future dur"),
-    _r("jitter",
-       "a test over many calls sees every delay within ±{pct} of the {base} it was drawn from",
-       ),
-    _r("first_pass",
-       "a test sees the first pass start before any wait",
-       ),
-    _r("err_arm",
-       "a test whose {call:or} fails once sees the loop go on to its next pass",
-       "a test that makes {call:or} fail once sees the loop still running afterwards",
-       "in a test, one failure of {call:or} is followed by another pass, not an exit",
-       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
-    _r("interval",
-       "a test on a paused tokio clock sees one pass every {dur}",
-       when="tick-in-loop", unless="guarded"),
-    _r("schedule_step",
-       "a test sees the waits between retries follow {list} in order",
-       ),
-    _r("redo",
-       "a test whose {call} fails {limit} times in a row gets the error back",
-       unless="skips"),
 )
 # fmt: on
 

@@ -260,6 +260,16 @@ def _question(
     return f"{head} {tail}"
 
 
+def _standalone(sentence: str, fn: str) -> str | None:
+    """``sentence`` able to open a think: "It ..." takes the fn's name; one that leans on a
+    sentence before it ("So ...", "Neither ...") cannot open, and gives None."""
+    if sentence.startswith("It "):
+        return f"`{fn}` {sentence[3:]}"
+    if sentence.startswith("Its "):
+        return f"`{fn}`'s {sentence[4:]}"
+    return None if _LOOKS_BACK.match(sentence) else sentence
+
+
 def _fits_think(fills: list[Fill]) -> bool:
     return not any(f.code and len(f.value) > MAX_THINK_CODE for f in fills)
 
@@ -355,8 +365,14 @@ def render_plan(
     lone = out.premise_said == 1
     if not crit and not lone:
         return None
+    first = _standalone(sentences[0], names["fn"]) if sentences else None
     if led is not None:
         think = " ".join(sentences)
+    elif first is not None and plan.focus != "module" and len(sentences) >= MIN_SENTENCES + 1:
+        # Enough to say without a framing sentence: an opener that only names the topic ("Which
+        # task each part of X ends up on decides what can hold it up.") would be true of any
+        # fn (blind read 33: 34 of 49 thinks opened so).
+        think = " ".join([first, *sentences[1:]])
     else:
         opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
         think = " ".join([opener, *sentences])

@@ -1136,7 +1136,7 @@ MODULE_THINK: tuple[Row, ...] = (
        "The loop, {subject}, sleeps {idle_dur} after an {arm} pass where {cond:cond} and goes straight on after any other {arm} pass.",
        when="idle-when-true"),
     _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded"),
-    _r("sleep", "{subject} waits with {mech} on the duration in {var}, an async timer that yields while it waits.", when="from-var", any_guard=True),
+    _r("sleep", "{subject} waits with {mech} on the duration in {var}.", when="from-var", any_guard=True),
     _r("select", "{subject} races {futures} in one {select}.", when="multi", any_guard=True),
     _r("sleep", "{subject} pauses {dur} between rounds with {mech}.", when="in-loop",
        unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur"),
@@ -1180,21 +1180,19 @@ MODULE_THINK: tuple[Row, ...] = (
 # the examples of one file that need them do not all read alike.
 # fmt: off
 TOKIO: tuple[Row, ...] = (
+    # The aside names the mechanism with the code's own argument; "an async timer that yields
+    # the thread" is true of every sleep and closed six thinks of blind read 33.
     _r("sleep",
-       "Awaiting {mech} yields; it never blocks a thread.",
-       "Its {mech} on {var} yields while pending instead of holding a thread.",
-       "{mech} is an async timer, not a blocking sleep.",
-       "While in {mech}, the worker threads stay free for other tasks.",
-       "Waits go through {mech} with the duration from {var}; it yields to the runtime while it waits.",
+       "The wait itself is {mech}, on whatever {var} holds.",
+       "{var} is handed to {mech} for the wait.",
+       "The pause is a {mech} of {var}.",
        when="from-var", any_guard=True),
     _r("sleep",
-       "{mech} ({dur}) is an async timer: awaiting it yields, it does not block the thread.",
-       "Its pause of {dur} is {mech}, which yields the runtime thread while it runs.",
-       "The {mech} of {dur} yields to the runtime instead of blocking a thread.",
+       "The pause of {dur} is a {mech}.",
+       "{mech} gives the pause of {dur}.",
        needs="dur", any_guard=True),
     _r("sleep",
-       "The wait on {arg} is {mech}, an async timer that yields the thread while it runs.",
-       "{mech} on {arg} yields to the runtime rather than blocking a thread.",
+       "The wait on {arg} is a {mech}.",
        unless="from-var dur", any_guard=True),
     _r("interval",
        "Its pacing is a {mech} of {dur}.",

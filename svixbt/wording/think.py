@@ -147,7 +147,7 @@ THINK: tuple[Row, ...] = (
        "{mech} on {arg} is the wait a round ends with when the loop goes on.",
        when="in-loop", unless="guarded in-arm cancellable in-select dur from-var"),
     _r("sleep",
-       "It waits {arg} with {mech}, an async timer, so it yields to the runtime while it pauses.",
+       "It waits {arg} with {mech}.",
        "The pause is {mech} on {arg}.",
        "{mech} on {arg} is where it waits.",
        unless="in-loop before-loop guarded in-arm cancellable in-select via-helper from-var"),

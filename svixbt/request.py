@@ -210,6 +210,11 @@ def _said(claims: list[Claim], need: str) -> bool:
 
 def premise_of(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]:
     """The premise said in the request's own words, when a row can say it, and its claim."""
+    if plan.focus == "module":
+        # A whole-module request asks for the file; its first requirement would be the premise
+        # of the driver's first example, word for word (blind read 33: the module and cadence
+        # records of the cleaner asked the same thing). Its criteria name each fn's part.
+        return "", None
     # The record's own fn first: the requirements after the premise say "it" of that fn (a
     # module's premise about another fn says so, see render_request).
     for c in sorted(plan.premise, key=lambda c: c.subject != r.context["fn"]):
@@ -267,6 +272,11 @@ def scenario_claim(
 ) -> Claim | None:
     """The claim a request's reason comes from: a situation this code must get right (None
     when no row fits)."""
+    if plan.focus == "module":
+        # The file's situations are its examples' reasons already: a whole-module request that
+        # took one said it again word for word (blind read 33: the cleaner's module and
+        # cadence records).
+        return None
     # What the plan's claims mean together first (the most specific situation), then the
     # premise: the reason must be about what is asked; other claims are about something else.
     implied = [c for c in plan.premise + plan.claims if c.kind in _SCENARIO_FIRST]
@@ -433,7 +443,8 @@ def _why(
     if style == "incident-follow-up" and r.bump < LATE_BUMP:
         story = incident(r, plan, premise[1], out)
     reason_why = ""
-    if not (scenario or story or r.bump >= LATE_BUMP):
+    # A whole-module request gives the file's own reason, not one of its examples' stakes.
+    if not (scenario or story or r.bump >= LATE_BUMP or f == "module"):
         reason_why = stakes(r, plan, premise[1], out, _stems(" ".join(asked)))
     if scenario or reason_why:
         why = _cap(scenario or reason_why) + "."

@@ -100,7 +100,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": (
         ("Background job in {file}", "loop:loop loop:while"),
-        "Write {file}: the task and the helpers it calls",
+        "{file}: the task and the helpers it calls, as one piece",
     ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (

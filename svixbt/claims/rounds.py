@@ -65,8 +65,7 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         limit = eval_number(_toks(m.group(3)), consts, exact=True)
         if not limit or limit <= period:
             continue
-        ms_p, ms_l = round(period * 1000), round(limit * 1000)
-        k = ms_l // ms_p + 1 if m.group(2) == ">" else -(-ms_l // ms_p)
+        k = _steps_past(period, limit, m.group(2))
         slots = {
             "cond": r.head,
             "var": var,
@@ -74,7 +73,7 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             "period": human_duration(period),
             "limit_dur": human_duration(limit),
             "timeouts": str(k),
-            "caught": human_duration(k * ms_p / 1000),
+            "caught": human_duration(k * period),
         }
         src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
         proof = [ctx.proof(w.src), ctx.proof(src), ctx.proof(resets[0].src)]
@@ -175,8 +174,7 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             limit = duration_seconds(_toks(cmp.group(2)), consts)
             if not limit:
                 continue
-            ms_step, ms_limit = round(step * 1000), round(limit * 1000)
-            rounds = ms_limit // ms_step + 1 if cmp.group(1) == ">" else -(-ms_limit // ms_step)
+            rounds = _steps_past(step, limit, cmp.group(1))
             slots = {
                 "var": u.var,
                 "step_dur": human_duration(step),
@@ -184,7 +182,7 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 "limit_dur": human_duration(limit),
                 "cond": r.head,
                 "rounds": str(rounds),
-                "total_dur": human_duration(rounds * ms_step / 1000),
+                "total_dur": human_duration(rounds * step),
             }
             # The round's own awaited call besides the sleep: the time the budget leaves out.
             work = [
@@ -203,6 +201,13 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             proof = [ctx.proof(u.src), ctx.proof(waits[0].src), ctx.proof(src)]
             return [make("sleep_budget", f.name, slots, proof)]
     return []
+
+
+def _steps_past(step: float, limit: float, op: str) -> int:
+    """How many steps of ``step`` it takes for their sum to pass ``limit`` (`>`) or reach it
+    (`>=`), counted in whole milliseconds so 25 x 0.2 s is exactly 5 s, not a hair over."""
+    ms_step, ms_limit = round(step * 1000), round(limit * 1000)
+    return ms_limit // ms_step + 1 if op == ">" else -(-ms_limit // ms_step)
 
 
 def _toks(expr: str) -> list[str]:

@@ -908,6 +908,15 @@ def build_code(
             if t is not None and fs.items[t].kind in ("struct", "enum", "union"):
                 self_types.append(t)
     first_lines = [fs.items[s].start_line for s in subjects] or [0]
+    # Names the subjects reach with `.name` (`args.options.reset`): a type in the block brings
+    # the type of a field read that way, since the subject reads through it (blind read 33:
+    # `exec` read `args.options.*`, and `SeedOptions` was left out).
+    accessed = {
+        scan.texts[k + 1]
+        for s in subjects
+        for k in scan.token_range(fs.items[s].start, fs.items[s].end)
+        if scan.texts[k] == "." and k + 1 < len(scan.texts)
+    }
 
     def distance(key: tuple[str, int]) -> int:
         start = fs.items[key[1]].start if key[0] == "item" else idx.macro_defs[key[1]].start
@@ -948,12 +957,34 @@ def build_code(
                 target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
                 if sub in seen or target_kind in ("fn", "impl", "mod", "trait"):
                     continue
-                # A type brings its aliases and consts along, not every type its fields name.
-                if is_fn or target_kind in ("type", "const", "static"):
+                # A type brings its aliases and consts along, not every type its fields name:
+                # only the type of a field the subjects read by name.
+                if (
+                    is_fn
+                    or target_kind in ("type", "const", "static")
+                    or (
+                        sub[0] == "item"
+                        and target_kind in _TYPE_KINDS
+                        and _read_field_type(fs, key[1], fs.items[sub[1]].name, accessed)
+                    )
+                ):
                     wanted.append(sub)
     slices = _dedupe(chosen)
     return CodeBlock(
         slices, join_slices(fs.text, [(s.start, s.end) for s in slices]), len(context), dropped
+    )
+
+
+def _read_field_type(fs: FileScan, owner: int, type_: str, accessed: set[str]) -> bool:
+    """Whether a field of struct ``owner`` that the subjects read by name has ``type_`` in its
+    type (`options: SeedOptions`)."""
+    item = fs.items[owner]
+    if item.kind != "struct":
+        return False
+    body = fs.text[item.start : item.end]
+    return any(
+        m.group(1) in accessed and re.search(rf"\b{re.escape(type_)}\b", m.group(2))
+        for m in re.finditer(r"\b(\w+)\s*:\s*([^,;{}]+)", body)
     )
 
 

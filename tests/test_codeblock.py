@@ -165,6 +165,22 @@ def test_a_struct_in_the_block_brings_the_type_alias_of_its_field() -> None:
     assert "Unrelated" not in text
 
 
+def test_a_struct_in_the_block_brings_the_type_of_a_field_the_subject_reads() -> None:
+    """`exec(args: SeedArgs)` reads `args.options.reset`: `SeedArgs { options: SeedOptions }`
+    brings `SeedOptions` (blind read 33 found it missing); a field it never reads does not."""
+    src = (
+        "struct Options {\n    pub reset: bool,\n}\n\n"
+        "struct Extra {\n    pub note: bool,\n}\n\n"
+        "pub struct Args {\n    options: Options,\n    extra: Extra,\n}\n\n"
+        "pub async fn exec(args: Args) {\n    if args.options.reset {\n        return;\n    }\n}\n"
+    )
+    fs = scan(src)
+    text = build_code(fs, [pick(fs, "exec")]).text
+    assert "pub struct Args" in text
+    assert "struct Options" in text
+    assert "struct Extra" not in text
+
+
 def test_parameters_fields_locals_and_other_types_methods_are_not_references() -> None:
     fs = scan_file(FIX / "shadowing.rs")
     s = pick(fs, "poll_until")

@@ -1351,3 +1351,17 @@ def test_a_retrier_walking_its_const_schedule_says_how_many_calls_and_how_long(
     # A retrier that sleeps without stepping through its schedule proves no such count.
     ctx2 = ctx_of(indexes, "retry.rs")
     assert not any(kinds(claims(ctx2, f.name), "retry_budget") for f in ctx2.facts.values())
+
+
+def test_a_backoff_grown_after_its_wait_says_the_first_wait_is_the_initial_value(
+    indexes: Indexes,
+) -> None:
+    """`sleep(backoff)` then `backoff = (backoff * 2).min(..)`: the first wait is 1 s, not 2 s
+    (blind read 33: "after a failed pass the wait is multiplied by 2" read as a first wait of
+    twice the initial). A backoff computed from the attempt number has no such order."""
+    nap = ctx_of(indexes, "nap.rs")
+    (b,) = kinds(claims(nap, "growing_compactor"), "backoff")
+    assert "grows-after-wait" in b.flags and b.get("initial") == "1 second"
+    retry = ctx_of(indexes, "retry.rs")
+    (r,) = kinds(claims(retry, "backoff_for"), "backoff")
+    assert "grows-after-wait" not in r.flags

@@ -219,6 +219,14 @@ def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags = set()
         if loop is not None and _only_after_error(f, loop, b.src.start):
             flags.add("after-error")
+        # `sleep(backoff)` and then `backoff *= 2`: the first wait is the initial value (grown
+        # first, it would be twice that; blind read 33 read "after a failed pass the wait is
+        # multiplied by 2" as a first wait of 10 s).
+        if loop is not None and any(
+            w.arg == b.var and w.src.start < b.src.start and f.flow.loop_of(w.region) is loop
+            for w in f.waits
+        ):
+            flags.add("grows-after-wait")
         out.append(make("backoff", f.name, slots, proof, flags))
     return out
 

@@ -1173,7 +1173,7 @@ SCENARIOS: tuple[Row, ...] = (
        "whichever of {futures} comes first, the process should end up in {then}",
        when="multi", unless="patterns", needs="then"),
     _r("redo",
-       "not every error deserves a retry: one kind should be logged at {skip_level} level and dropped at once, and only the other should hold {fn} up for more tries",
+       "not every error deserves a retry: the errors of one arm should be logged at {skip_level} level and dropped at once, and only those of the other should hold {fn} up for more tries",
        when="skips two-arms"),
     _r("redo",
        "not every error deserves a retry: some should be logged at {skip_level} level and dropped at once, and at most {limit} tries in a row should go to the rest",

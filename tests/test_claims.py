@@ -1365,3 +1365,20 @@ def test_a_backoff_grown_after_its_wait_says_the_first_wait_is_the_initial_value
     retry = ctx_of(indexes, "retry.rs")
     (r,) = kinds(claims(retry, "backoff_for"), "backoff")
     assert "grows-after-wait" not in r.flags
+
+
+def test_a_loop_beside_other_loops_of_its_fn_is_not_called_its_driver(indexes: Indexes) -> None:
+    """svix-cli's `exec` walks three ranges; the one the claims take is one of them, not "the
+    driver" (blind read 33). A fn with one loop keeps the plain flag."""
+    fanout = ctx_of(indexes, "fanout.rs")
+    (loop,) = kinds(claims(fanout, "purge_all"), "loop")  # spawns in one loop, joins in another
+    assert "one-of-loops" in loop.flags
+    supervise = ctx_of(indexes, "supervise.rs")
+    single = [
+        c
+        for f in supervise.facts.values()
+        if f.kind == "fn"
+        for c in kinds(claims(supervise, f.name), "loop")
+        if c.get("keyword") == "for"
+    ]
+    assert single and all("one-of-loops" not in c.flags for c in single)

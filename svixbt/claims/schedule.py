@@ -69,6 +69,19 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     if loop.keyword == "while" and loop.head.startswith("let "):
         flags.add("while-let")
     assert f.flow is not None
+    # Other loops of its own beside this one (`exec` walks three ranges): this one is not "the
+    # driver" of the fn (blind read 33).
+    own_loops = [
+        r
+        for r in f.flow.regions
+        if r.kind == "loop"
+        and f.own(r.id)
+        and r.id != loop.id
+        and not f.flow.inside(r.id, loop.id)
+        and not f.flow.inside(loop.id, r.id)
+    ]
+    if own_loops:
+        flags.add("one-of-loops")
     exits = [e for e in f.exits if f.flow.loop_of(e.region) is loop]
     if any(e.kind in ("return", "break") for e in exits):
         flags.add("exits")

@@ -44,10 +44,10 @@ _ARM_START = re.compile(r"(?:Err|Ok|Some)\(|None\b|_\s*=>")
 
 
 def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """A detached task with no loop in it whose failures are only logged: the task itself tries
-    nothing again, and a failure that reaches it leaves a log line and nothing else (no error for
-    anyone). Said of the task's own code only: a client it calls may retry inside (the svix SDK
-    does). The author's comment over the arm that only warns, if there is one, says why."""
+    """A detached task with no loop in it whose failures are only logged: a failure that reaches
+    it leaves a log line and nothing else (no error for anyone). Nothing is said of retries: the
+    call it makes may retry inside (the svix SDK does; a crate fn may go through
+    run_with_retries). The author's comment over the arm that only warns says why, if there."""
     assert f.flow is not None
     text = ctx.fs.text
     out: list[Claim] = []

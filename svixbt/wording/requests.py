@@ -139,9 +139,16 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "redo:skips",
         ),
     ),
+    # Asked only where the answer is in the code shown: the fn's own spawns and joins. Where it
+    # is a branch of its caller's join, the caller is not in the block (blind read 34: "on which
+    # task" asked of the cleaner, whose answer sits in lib.rs).
     "concurrency": (
-        "Can you sort out which task the work of {who} runs on?",
-        "Pin down what {who} runs concurrently, and on which task.",
+        ("Can you sort out which task the work of {who} runs on?", "spawn join"),
+        ("Pin down what {who} runs concurrently, and on which task.", "spawn join"),
+        (
+            "{who} runs inside its caller's join, not on a task of its own: it must only ever wait by awaiting, and must not hold shutdown up beyond a pass.",
+            "runs_in:join-branch+pass_runs_out",
+        ),
         ("Could you lay out the tasks behind {who}?", "spawn join"),
         ("{who} should hand its background work to a task of its own.", "spawn:detached"),
     ),
@@ -1026,7 +1033,7 @@ CRITERIA: tuple[Row, ...] = (
        "give up after {rounds} rounds at most",
        unless="timed"),
     _r("one_shot",
-       "do not retry the background work in the task itself: a failure is logged at {levels} level and not handed back",
+       "a failure of the background work ends in the log at {levels} level and is not handed back",
        ),
     _r("cancel_future",
        "give up at once when shutdown is requested, with an error that says so rather than a timeout",
@@ -1629,7 +1636,7 @@ QUESTIONS: tuple[Row, ...] = (
        "does {counter} ever go above the limit in {subject}, and how?",
        any_guard=True),
     _r("one_shot",
-       "if the background work {subject} starts fails, does anything retry it, and does the caller find out?",
+       "if the background work {subject} starts fails, does the caller ever find out?",
        "what happens to a failure inside the task {subject} spawns?",
        ),
     _r("join_waits_all",

@@ -1376,3 +1376,13 @@ def test_a_loop_beside_other_loops_of_its_fn_is_not_called_its_driver(indexes: I
     supervise = ctx_of(indexes, "supervise.rs")
     (only,) = kinds(claims(supervise, "drain"), "loop")  # its one loop
     assert only.get("keyword") == "for" and "one-of-loops" not in only.flags
+
+
+def test_a_spawned_async_block_is_not_said_to_be_the_call_inside_it(indexes: Indexes) -> None:
+    """`tokio::spawn(async move { .. })` spawns a block that calls something; `tokio::spawn(
+    run_fixed(pool))` spawns the call's future itself (blind read 34: "`run_migration_schedule`
+    is handed to `tokio::spawn`" of an async block that calls it)."""
+    (block,) = kinds(claims(ctx_of(indexes, "notify.rs"), "notify"), "spawn")
+    assert "block" in block.flags
+    (call,) = kinds(claims(ctx_of(indexes, "boot.rs"), "start_migrations"), "spawn")
+    assert "block" not in call.flags

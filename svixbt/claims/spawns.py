@@ -49,6 +49,10 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         slots = {"mech": sp.mechanism, "handle": sp.handle.split(":")[0]}
         flags: set[str] = {reg.kind}
         runs = main_call(f, reg)
+        # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
+        # calls it, not the call itself (blind read 34 on new_pair_inner).
+        if re.match(r"[\w:]+\s*\(\s*(?:async\b|\{)", sp.src.text):
+            flags.add("block")
         if runs:
             slots["runs"] = runs
             call = next(c for c in f.calls if c.written == runs and f.flow.inside(c.region, reg.id))

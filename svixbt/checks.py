@@ -24,7 +24,7 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import CODE_SLOTS, Fill, elide, negated, shorten
+from .render import CODE_SLOTS, Fill, elide, named, negated, shorten
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -186,7 +186,9 @@ class Vocabulary:
             for k, value in c.slots:
                 for e in _elements(value):
                     (v.code if k in CODE_SLOTS else v.prose).add(e)
-                    if k not in CODE_SLOTS:
+                    if k in CODE_SLOTS:
+                        v.code.add(named(e))  # how a request names it: `self.process`
+                    else:
                         v.prose.add(elide(e))
                         v.prose.add(shorten(e))
                     # A condition said in words names its literals as numbers ("1,000").

@@ -656,6 +656,12 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
                 pre = t[anc.start_tok - 2] if anc.start_tok >= 2 else ""
                 if pre in ("map", "for_each", "flat_map", "filter_map"):
                     repeated = f".{pre}(..)"
+                    # `(0..count).map(|n| spawn(..))`: so many tasks, said by the bound.
+                    s = anc.start_tok
+                    if s >= 9 and t[s - 4] == ")" and t[s - 3] == ".":
+                        inner = "".join(t[j] for j in range(s - 9, s - 4))
+                        if re.fullmatch(r"\(0\.\.[A-Za-z_]\w*", inner):
+                            repeated = f"{inner}){repeated}"
                 break
         f.spawns.append(
             Spawn(

@@ -34,6 +34,8 @@ __all__ = [
     "Rendered",
     "Renderer",
     "CODE_SLOTS",
+    "named",
+    "quotable",
     "number_word",
     "FIELD",
 ]
@@ -44,6 +46,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "file",
         "cond",
+        "upto",
         "head",
         "keyword",
         "mech",
@@ -285,6 +288,45 @@ class Rendered:
     premise_said: int = 0  # the request's central sentence came from a claim
 
 
+_SPAN = re.compile(r"`([^`]+)`")
+
+# What a maintainer quotes in an issue: a name or path (`enable_legacy_message_cleaner`,
+# `tokio::time::sleep`, `self.url`), a macro, a call of one with no arguments
+# (`shutdown.cancelled()`), a result pattern over a plain value (`Ok(false)`, `None`), or SQL
+# (`LIMIT $1`, `FOR UPDATE SKIP LOCKED`), a file path, or the `?` operator. Anything else is an
+# expression lifted from the code: blind read 36 counted `since < until - max_timeframe`, `&conf.retry_schedule`, `*delay`,
+# `tokio::time::sleep(backoff)`, `continue` and a bare `3` in requests as pasted code.
+_QUOTABLE = re.compile(
+    r"[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*!?(?:\(\))?"
+    r"|(?:Ok|Err|Some)\((?:\(\)|true|false|[a-z_]\w*)\)|None"
+    r"|[A-Z]{3,}(?: (?:[A-Z]{2,}|\$\d))*"
+    r"|[\w.-]+(?:/[\w.-]+)+|\?"
+)
+_KEYWORDS = frozenset({"continue", "break", "return", "loop", "while", "match", "if", "else"})
+
+
+_LITERAL = re.compile(r"\d[\d_]*")
+_CALL = re.compile(r"(?P<f>[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*)\(.+\)")
+
+
+def named(code: str) -> str:
+    """Code as a request names it: a call by its callee (`self.process`, not
+    `self.process(&msg)`), a borrowed or dereferenced value by its name (`conf.retry_schedule`,
+    not `&conf.retry_schedule`). What it names is the same; only the expression goes."""
+    c = re.sub(r"^(?:&\s*(?:mut\s+)?|\*)", "", code.strip())
+    m = _CALL.fullmatch(c)
+    # A result pattern is said whole (`Ok(true)`); a call on literals (`from_millis(500)`) is
+    # a value, which the quotable check then keeps out of the request.
+    if m is None or m.group("f") in ("Ok", "Err", "Some") or re.search(r"\(\s*[\d\"]", c):
+        return c
+    return m.group("f")
+
+
+def quotable(code: str) -> bool:
+    """Whether a request may quote ``code`` (see ``_QUOTABLE``); a keyword it may not."""
+    return code not in _KEYWORDS and _QUOTABLE.fullmatch(code) is not None
+
+
 def _join(items: Sequence[str], last: str) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -375,7 +417,9 @@ class Renderer:
             parts = [p for p in parts if not p.startswith(NOT)]
             for p in parts + false:
                 out.fills.append(Fill(p, code))
-            shown = [f"`{p}`" if code else p for p in parts]
+            if self.person and code and form != "cond":
+                parts = [named(p) for p in parts]
+            shown = [f"`{p}`" if code and not _LITERAL.fullmatch(p) else p for p in parts]
             # Conditions of earlier `if` branches, which must have been false to get here.
             denied = [self._said(p, False, out) or _denied(p, code, out) for p in false]
             if form == "or":
@@ -457,6 +501,8 @@ class Renderer:
                 trial = Rendered("")
                 text = self.fill(row.variants[pick], slots, trial)
                 if accept is not None and not accept(trial.fills):
+                    continue
+                if self.person and not all(map(quotable, _SPAN.findall(text))):
                     continue
                 if not dry:
                     used.add(pick)

@@ -40,6 +40,9 @@ FIXTURES = {
     "is-some": ("self.handle.is_some()", "`self.handle` is set", "`self.handle` is `None`"),
     "is-none": ("next.is_none()", "`next` is `None`", "`next` is set"),
     "is-empty": ("batch.is_empty()", "`batch` is empty", "`batch` is not empty"),
+    "is-err": ("changed.is_err()", "`changed` is an error", "`changed` is not an error"),
+    "is-ok": ("sent.is_ok()", "`sent` is not an error", "`sent` is an error"),
+    "borrowed-flag": ("*stop_rx.borrow()", "`stop_rx` holds true", "`stop_rx` holds false"),
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 from svixbt.checks import LITERAL_CODE, trace_errors
 from svixbt.claims.core import KINDS, make
 from svixbt.focus import FOCI
-from svixbt.render import CODE_SLOTS, FIELD, Rendered, Renderer, Row
+from svixbt.render import CODE_SLOTS, FIELD, Rendered, Renderer, Row, named, quotable
 from svixbt.wording import requests as rq
 from svixbt.wording import think as th
 
@@ -190,8 +190,12 @@ def test_a_row_that_can_meet_a_guarded_claim_says_the_guard(table: str, i: int, 
     refuse guarded claims): "In `Err(e)` it sleeps" is false when the sleep is in an `else`."""
     if row.kind not in GUARDABLE or "guarded" in row.unless or row.any_guard:
         return
+    # A guard that is an early return above the claim may be said as what it is: "once the
+    # checks above the spawn have let the call through" (its condition being code no one would
+    # quote in a request).
+    returns = bool({"past-returns", "early-guard"} & row.when)
     for text in row.variants:
-        assert "{guard" in text, (
+        assert "{guard" in text or (returns and "checks" in text), (
             f"{table}[{i}] ({row.kind}) can say a guarded claim without its guard: {text}"
         )
 
@@ -250,3 +254,71 @@ def test_every_one_unit_is_said_as_a_person_would() -> None:
     out = Rendered("")
     assert r.fill("ticks every {d}", {"d": "1 second"}, out) == "ticks every second"
     assert r.fill("ticks every {d}", {"d": "5 seconds"}, out) == "ticks every 5 seconds"
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "enable_legacy_message_cleaner",
+        "tokio::time::sleep",
+        "shutdown.cancelled()",
+        "tokio::join!",
+        "Ok(false)",
+        "Ok(())",
+        "None",
+        "LIMIT $1",
+        "FOR UPDATE SKIP LOCKED",
+        "src/core/retry.rs",
+        "?",
+    ],
+)
+def test_a_request_may_quote_names_results_sql_and_paths(span: str) -> None:
+    assert quotable(span)
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "since < until - max_timeframe",
+        "&conf.retry_schedule",
+        "*delay",
+        "continue",
+        "3",
+        "tokio::time::sleep(backoff)",
+        "limit(BATCH_SIZE)",
+        "rows_affected > 0",
+        ".map(..)",
+    ],
+)
+def test_a_request_may_not_quote_expressions(span: str) -> None:
+    assert not quotable(span)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("self.process(&msg)", "self.process"),
+        ("&conf.retry_schedule", "conf.retry_schedule"),
+        ("*delay", "delay"),
+        ("&mut state", "state"),
+        ("Ok(true)", "Ok(true)"),
+        ("Duration::from_millis(500)", "Duration::from_millis(500)"),
+        ("run()", "run()"),
+    ],
+)
+def test_a_request_names_a_call_by_its_callee_and_a_borrow_by_its_value(
+    code: str, name: str
+) -> None:
+    assert named(code) == name
+
+
+def test_a_request_passes_over_a_variant_that_would_paste_code() -> None:
+    row = Row("give_up", ("stop when {cond} holds", "stop once the retries run out"))
+    claim = make("give_up", "f", {"cond": "attempt >= self.max && !done"}, [])
+    r = Renderer(0, "k", {"fn": "f", "file": "f.rs"}, base="f.rs|f")
+    r.person = True
+    seen = {Renderer.claim(r, (row,), claim, f"s{i}", Rendered(""), nth=i) for i in range(4)}
+    assert seen == {"stop once the retries run out"}
+    r.person = False  # a think quotes the condition as written
+    seen = {Renderer.claim(r, (row,), claim, f"s{i}", Rendered(""), nth=i) for i in range(4)}
+    assert "stop when `attempt >= self.max && !done` holds" in seen

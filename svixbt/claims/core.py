@@ -161,6 +161,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "guard",
             "rerun",
             "over",
+            "upto",
         ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),

@@ -9,7 +9,7 @@ from ..facts import ItemFacts
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
-from .core import Claim, FileContext, make
+from .core import NOT, Claim, FileContext, make
 from .shape import codes, guard_of
 
 __all__ = ["spawn_claims", "main_call"]
@@ -68,8 +68,13 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             over = re.fullmatch(r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", sp.repeated)
             if over:
                 slots["over"] = over.group(1)
-            if sp.repeated.startswith("."):
+            if re.search(r"\.\w+\(\.\.\)$", sp.repeated) and not sp.repeated.startswith("for "):
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
+            bound = re.fullmatch(r"\(0\.\.(\w+)\)\.\w+\(\.\.\)", sp.repeated)
+            if bound:
+                # `(0..count).map(..)`: `count` tasks, one per number, not per element.
+                flags.add("range")
+                slots["upto"] = bound.group(1)
         if any(
             e.kind == "question" and f.own(e.region) and e.src.end <= sp.src.start for e in f.exits
         ):
@@ -131,6 +136,10 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         }
         if len(conds) == 1 and conds[0] in early:
             flags.add("early-guard")
+        # Reached only past earlier branches that returned (`if since < until - max { return
+        # Err(..) }`): the spawn is what is left once the checks above it let the call through.
+        if all(c.startswith(NOT) for c in conds):
+            flags.add("past-returns")
 
 
 def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[str]) -> None:

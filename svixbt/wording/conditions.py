@@ -64,6 +64,13 @@ CONDITIONS: tuple[Cond, ...] = (
        "{e} is `None`", "{e} is set"),
     _c("is-empty", "e.is_empty()", rf"^(?P<e>{_NAME})\.is_empty\(\)$",
        "{e} is empty", "{e} is not empty"),
+    _c("is-err", "e.is_err()", rf"^(?P<e>{_NAME})\.is_err\(\)$",
+       "{e} is an error", "{e} is not an error"),
+    _c("is-ok", "e.is_ok()", rf"^(?P<e>{_NAME})\.is_ok\(\)$",
+       "{e} is not an error", "{e} is an error"),
+    # `*stop_rx.borrow()`: the value a watch channel (or a RefCell) holds, a flag.
+    _c("borrowed-flag", "*e.borrow()", rf"^\*(?P<e>{_NAME})\.borrow\(\)$",
+       "{e} holds true", "{e} holds false"),
 )
 # fmt: on
 

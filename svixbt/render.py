@@ -294,8 +294,9 @@ _SPAN = re.compile(r"`([^`]+)`")
 # `tokio::time::sleep`, `self.url`), a macro, a call of one with no arguments
 # (`shutdown.cancelled()`), a result pattern over a plain value (`Ok(false)`, `None`), or SQL
 # (`LIMIT $1`, `FOR UPDATE SKIP LOCKED`), a file path, or the `?` operator. Anything else is an
-# expression lifted from the code: blind read 36 counted `since < until - max_timeframe`, `&conf.retry_schedule`, `*delay`,
-# `tokio::time::sleep(backoff)`, `continue` and a bare `3` in requests as pasted code.
+# expression lifted from the code: blind read 36 counted `since < until - max_timeframe`,
+# `&conf.retry_schedule`, `*delay`, `tokio::time::sleep(backoff)`, `continue` and a bare `3` in
+# requests as pasted code.
 _QUOTABLE = re.compile(
     r"[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*!?(?:\(\))?"
     r"|(?:Ok|Err|Some)\((?:\(\)|true|false|[a-z_]\w*)\)|None"

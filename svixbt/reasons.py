@@ -68,6 +68,10 @@ def _first_said(
     for c in ([first] if first is not None else []) + list(dict.fromkeys(rest)):
         if c.subject != r.context["fn"] or c not in out.claims:
             continue
+        if first is not None and c is not first and c.kind == first.kind:
+            # A second claim of the premise's kind (the per-item spawn after a monitor task's):
+            # its stakes read as the reason for the first (blind read 36 on queue_handler).
+            continue
         text = r.claim(table, c, salt, Rendered(""), dry=True, accept=_no_paste)
         if text and not (said and _restates(text, said, share)):
             return r.claim(table, c, salt, out, accept=_no_paste)

@@ -47,6 +47,7 @@ CODE_SLOTS = frozenset(
         "file",
         "cond",
         "upto",
+        "round_guard",
         "head",
         "keyword",
         "mech",

@@ -1386,3 +1386,24 @@ def test_a_spawned_async_block_is_not_said_to_be_the_call_inside_it(indexes: Ind
     assert "block" in block.flags
     (call,) = kinds(claims(ctx_of(indexes, "boot.rs"), "start_migrations"), "spawn")
     assert "block" not in call.flags
+
+
+def test_a_side_task_is_said_with_what_each_round_does(indexes: Indexes) -> None:
+    # The side task's purpose comes from its loop: the calls it makes each round, or its one
+    # log line with the condition it fires under; never "a task that ticks" alone.
+    ctx = ctx_of(indexes, "monitor.rs")
+    (spawn,) = kinds(claims(ctx, "watch_queue_depth"), "spawn")
+    assert spawn.get("work") == "report_depth"
+    ctx = ctx_of(indexes, "gauge.rs")
+    side = next(c for c in kinds(claims(ctx, "ship_batches"), "spawn") if "loops" in c.flags)
+    assert (side.get("round_msg"), side.get("round_level"), side.get("round_guard")) == (
+        "{} shipments in flight",
+        "info",
+        "n > 0",
+    )
+    assert not side.get("work")  # `load` and `tick` read state, they are not the round's work
+    texts = " ".join(thinks_about(ctx, "ship_batches"))
+    assert "shipments in flight" in texts
+    for sentence in re.split(r"(?<=\.) ", texts):
+        if "shipments in flight" in sentence:
+            assert "`n > 0`" in sentence  # the log's condition is kept with it

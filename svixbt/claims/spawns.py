@@ -99,19 +99,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if rerun:
             slots["rerun"] = rerun
             flags.add("reruns")
-        # The work each round of a spawned loop does: its method calls on shared state.
-        work = [
-            c.src.text
-            for c in f.calls
-            if c.kind == "method"
-            and f.flow.task_of(c.region).id == reg.id
-            and f.flow.loop_of(c.region) is not None
-            and c.name not in ("tick", "await", "clone")
-            and len(c.src.text) <= 40
-            and "\n" not in c.src.text
-        ]
-        if inner_loop and work:
-            slots["work"] = codes(*list(dict.fromkeys(work))[:3])
+        if inner_loop:
+            _round_work(f, reg, slots, flags)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
@@ -203,6 +192,86 @@ def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:
         if after and min(after) > c.src.end:
             return ctx.fs.scan.text[start : c.src.end]
     return ""
+
+
+# Calls that read or manage state rather than do a round's work.
+_NOT_WORK = frozenset(
+    {
+        "tick",
+        "await",
+        "clone",
+        "load",
+        "store",
+        "fetch_add",
+        "fetch_sub",
+        "unwrap",
+        "expect",
+        "to_owned",
+        "to_string",
+        "into",
+        "iter",
+        "len",
+        "is_empty",
+    }
+)
+
+
+def _round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """What each round of a spawned loop is for: the calls it makes (`metrics.record`, named by
+    receiver and method, however long their arguments), or else its one log line with the
+    condition it fires under. A request that asks for "a task that ticks every second" and
+    never says what for reads as a paraphrase of the code (blind read 36 on new_pair_inner)."""
+    assert f.flow is not None
+    work: list[str] = []
+    for c in f.calls:
+        if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
+            continue
+        if f.flow.loop_of(c.region) is None:
+            continue
+        if any(
+            o.open_tok < c.tok < o.close_tok
+            for o in f.calls
+            if o is not c
+            and f.flow.task_of(o.region).id == reg.id
+            and f.flow.loop_of(o.region) is not None
+        ):
+            continue  # an argument of another call (`Duration::from_secs` inside a sleep)
+        if c.kind == "fn":
+            if mechanism(c.full) is None and not c.written[:1].isupper():
+                name = c.written  # `report_depth`; not a wait, not a constructor
+            else:
+                continue
+        elif re.fullmatch(r"[A-Za-z_][\w.]*", c.receiver) and not re.search(
+            r"(?:^|\.)await$", c.receiver
+        ):
+            name = f"{c.receiver}.{c.name}"  # `metrics.record`, however long its arguments
+        elif len(c.src.text) <= 40 and "\n" not in c.src.text:
+            name = c.src.text  # `retain(|_, v| check_is_expired(v))` on a lock guard
+        else:
+            continue
+        if name not in work:
+            work.append(name)
+    if work:
+        slots["work"] = codes(*work[:3])
+        return
+    logs = [
+        lg
+        for lg in f.logs
+        if f.flow.task_of(lg.region).id == reg.id and f.flow.loop_of(lg.region) is not None
+    ]
+    if len(logs) == 1 and logs[0].message:
+        loop = f.flow.loop_of(logs[0].region)
+        conds, arm, negated = guard_of(
+            f, logs[0].region, loop.id if loop else None, logs[0].src.start
+        )
+        if negated or arm:
+            return  # a condition that cannot be said plainly: the purpose is left out
+        slots["round_msg"] = logs[0].message
+        slots["round_level"] = logs[0].level
+        if conds:
+            slots["round_guard"] = codes(*conds)
+            flags.add("round-guarded")
+        flags.add("round-log")
 
 
 def _spawned_waits_and_logs(

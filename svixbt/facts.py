@@ -66,6 +66,9 @@ def _signature(r: TokenReader, item: Item, body: int) -> tuple[list[tuple[str, s
     """Parameters (name, type) and the return type of a fn."""
     t = r.t
     k = r.lo
+    # From the `fn` keyword: `pub(super) async fn` has a bracket of its own before the name.
+    while k < body and t[k] != "fn":
+        k += 1
     while k < body and t[k] != "(":
         k += 1
     if k >= body:

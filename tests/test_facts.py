@@ -75,6 +75,20 @@ def test_signature_params_and_return() -> None:
     assert f.is_async and f.is_pub
 
 
+def test_signature_after_a_restricted_visibility() -> None:
+    # `pub(super)` has brackets of its own before the name: they are not the parameter list.
+    f = facts_of(
+        """
+        #[op(id = "x")]
+        pub(super) async fn subject(State(s): State<App>, Path(id): Path<Id>) -> Result<Out> {
+            Ok(Out)
+        }
+        """
+    )
+    assert f.params == [("s", "State<App>"), ("id", "Path<Id>")]
+    assert f.returns == "Result<Out>"
+
+
 def test_calls_know_await_propagation_and_kind() -> None:
     f = facts_of(
         """

@@ -438,7 +438,26 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         )
         out.append(ex)
         covered.add(plan.subject)
-    return _keep_runs_in_bounds(out)
+    return _keep_runs_in_bounds(_drop_contained(out))
+
+
+def _drop_contained(examples: list[Example]) -> list[Example]:
+    """Without the records of a subject whose every claim another record of it says too: that
+    record is a paraphrase of a part of the other (blind read 36: run_with_pool's failure
+    record was all inside its retry record, lock_loop's cadence inside its polling one)."""
+    said = [{id(c) for c in e.claims} for e in examples]
+    out = []
+    for i, e in enumerate(examples):
+        if any(
+            j != i
+            and o.primary == e.primary
+            and said[i] <= said[j]
+            and (len(said[j]) > len(said[i]) or j < i)
+            for j, o in enumerate(examples)
+        ):
+            continue
+        out.append(e)
+    return out
 
 
 # How many other wordings a record may try when its first one repeats an 8-word run of the

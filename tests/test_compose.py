@@ -209,3 +209,23 @@ def test_a_question_is_answered_by_the_claim_its_think_leads_with() -> None:
         assert len(questions) <= max(1, len(exs) // 2)
         assert len(set(questions)) == len(questions)  # one question per claim in a file
     assert seen
+
+
+def test_a_record_all_of_whose_claims_another_says_is_dropped() -> None:
+    from svixbt.claims.core import make
+    from svixbt.compose import Example, _drop_contained
+
+    arm = make("err_arm", "run", {"pattern": "Err(e)", "call": "pass_once"}, [])
+    wait = make("backoff", "run", {"factor": "2", "cap": "10 minutes"}, [])
+    other = make("spawn", "start", {"mech": "tokio::spawn", "handle": "dropped"}, [])
+
+    def ex(primary: int, focus: str, *claims: object) -> Example:
+        return Example(primary, focus, "s", focus, None, [], claims=list(claims))  # type: ignore[arg-type]
+
+    failure, retry = ex(1, "failure", arm), ex(1, "retry", arm, wait)
+    spawned = ex(2, "concurrency", other, arm)  # another subject: never compared
+    kept = _drop_contained([failure, retry, spawned])
+    assert [e.focus for e in kept] == ["retry", "concurrency"]
+    # Two records saying the same claims: the first stays.
+    twin = ex(1, "cadence", arm, wait)
+    assert [e.focus for e in _drop_contained([retry, twin])] == ["retry"]

@@ -216,7 +216,7 @@ def test_a_record_all_of_whose_claims_another_says_is_dropped() -> None:
     from svixbt.compose import Example, _drop_contained
 
     arm = make("err_arm", "run", {"pattern": "Err(e)", "call": "pass_once"}, [])
-    wait = make("backoff", "run", {"factor": "2", "cap": "10 minutes"}, [])
+    wait = make("sleep", "run", {"mech": "tokio::time::sleep", "arg": "d", "dur": "5 seconds"}, [])
     other = make("spawn", "start", {"mech": "tokio::spawn", "handle": "dropped"}, [])
 
     def ex(primary: int, focus: str, *claims: object) -> Example:

@@ -60,6 +60,10 @@ MIN_CRITERIA = 2  # a request with one bullet reads like a template, not an issu
 
 MAX_CRITERIA = 4  # more requirements than this reads like a spec sheet, not a request
 
+# A requirement is a line a maintainer ticks off; a longer one is an explanation of the code (blind
+# read 36: a 24-word acceptance criterion on which statement runs without a timeout).
+MAX_CRITERION_WORDS = 20
+
 
 def criteria(
     r: Renderer,
@@ -108,7 +112,7 @@ def criteria(
             return _no_paste(fills, limit)
 
         s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
-        if not s or s in crit:
+        if not s or s in crit or len(s.split()) > MAX_CRITERION_WORDS:
             continue
         # The request's reason says this claim already; only a test of it adds something.
         if c == also and not s.lower().startswith("a test"):

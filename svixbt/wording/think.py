@@ -51,7 +51,7 @@ THINK: tuple[Row, ...] = (
        when="loop exits one-form", unless="question-in-loop one-way", needs="ways"),
     _r("loop",
        "The `loop` is left by {ways:or}, or by a `?` in its body that hands an error up.",
-       "The `loop` header has no condition: {ways:or} ends it, and so does any error a `?` inside it passes up.",
+       "{ways:or} ends the `loop`, and so does any error a `?` inside it passes up.",
        when="loop exits question-in-loop", needs="ways"),
     _r("loop",
        "The `loop` has no condition and no `return` or `break`; only a `?` in its body, handing an error up, ends it.",

@@ -229,3 +229,14 @@ def test_a_record_all_of_whose_claims_another_says_is_dropped() -> None:
     # Two records saying the same claims: the first stays.
     twin = ex(1, "cadence", arm, wait)
     assert [e.focus for e in _drop_contained([retry, twin])] == ["retry"]
+
+
+def test_acceptance_criteria_are_short_asks() -> None:
+    from svixbt.request import MAX_CRITERION_WORDS
+
+    bullets = []
+    for path in FILES:
+        for ex in compose_examples(ctx_for(path)):
+            bullets += re.findall(r"(?m)^(?:- \[ \] |- |\d+\. )(.*)$", ex.user)
+    assert bullets
+    assert [b for b in bullets if len(b.split()) > MAX_CRITERION_WORDS] == []

@@ -146,7 +146,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
         ("Can you sort out which task the work of {who} runs on?", "spawn join"),
         ("Pin down what {who} runs concurrently, and on which task.", "spawn join"),
         (
-            "{who} runs inside its caller's join, not on a task of its own: it must only ever wait by awaiting, and must not hold shutdown up beyond a pass.",
+            "{who} runs as one branch of its caller's join, on no task of its own: check that nothing in it can stall the other branches, and that a shutdown never waits on more than the pass under way.",
             "runs_in:join-branch+pass_runs_out",
         ),
         ("Could you lay out the tasks behind {who}?", "spawn join"),
@@ -165,6 +165,8 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "timeouts": (
         "Check the deadlines {who} puts on its calls.",
         "Put deadlines on the waits in {who}.",
+        "Make sure no call in {who} can hang forever.",
+        "A stuck call in {who} should fail in bounded time instead of hanging.",
     ),
     "startup": (
         "Sort out what {who} does before its loop starts.",
@@ -179,6 +181,8 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "We are about to put alerts on the logs of {who}, so its log lines need to be deliberate: the level, and when each one fires.",
         "Our alerting is going to key off the log lines of {who}; each needs the right level and a clear condition.",
         "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
+        "After the last incident nobody could tell from the logs of {who} what it had been doing. Pin down what it logs, at which level, and when.",
+        "Go over the log lines of {who}: each needs a level that fits and should fire only when it has something to say.",
     ),
     "timing": (
         "We want to see how long the passes of {who} take.",
@@ -191,10 +195,12 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "polling": (
         "Write the polling loop of {who}.",
         "{who} should poll, and stop for the right reasons.",
+        "{who} polls until something changes; every way out of that loop should be one we meant.",
     ),
     "retry-loop": (
         "{who} should retry failed attempts on a schedule.",
         "Give {who} a retry policy.",
+        "Retries in {who} should follow one schedule, with a clear point where they give up.",
     ),
     "exits": (
         "{who} needs a deliberate way out of its loop.",
@@ -266,6 +272,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     "timeouts": (
         "A call that stalls must not stall us with it.",
         "A call that never completes should not hold this up.",
+        "A hung connection should become an error we can see, not a wait that never ends.",
     ),
     "startup": (
         "What runs once before the loop deserves its own look.",
@@ -278,6 +285,7 @@ WHY: dict[str, tuple[Option, ...]] = {
     "observability": (
         "On-call needs to see what the job is doing.",
         "When it misbehaves at night, the log is all we will have.",
+        "A line at the wrong level either pages someone for nothing or hides a real failure.",
     ),
     "timing": (
         "How long a pass takes should be visible.",

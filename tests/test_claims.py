@@ -1407,3 +1407,19 @@ def test_a_side_task_is_said_with_what_each_round_does(indexes: Indexes) -> None
     for sentence in re.split(r"(?<=\.) ", texts):
         if "shipments in flight" in sentence:
             assert "`n > 0`" in sentence  # the log's condition is kept with it
+
+
+def test_a_schedule_step_keeps_the_condition_its_sleep_is_under(indexes: Indexes) -> None:
+    # The sleep is in the `else` of "no waits left": a failure that is not retried does not
+    # sleep, so a sentence that says "a failed attempt sleeps" drops a condition.
+    ctx = ctx_of(indexes, "backoff.rs")
+    (step,) = kinds(claims(ctx, "step"), "schedule_step")
+    assert step.get("guard") == "\x02self.waits.is_empty()"
+    said = [
+        sentence
+        for think in thinks_about(ctx, "step")
+        for sentence in re.split(r"(?<=\.) ", think)
+        if "`self.waits[0]`" in sentence and "sleeps" in sentence
+    ]
+    assert said
+    assert all("is_empty()" in s for s in said)

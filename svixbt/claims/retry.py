@@ -9,7 +9,7 @@ from ..facts import Assign, ItemFacts
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, make
 from .redo import redo_claims
-from .shape import codes, main_loop
+from .shape import codes, guard_of, main_loop
 
 __all__ = ["retry_claims"]
 
@@ -80,16 +80,27 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         ]
         if not steps:
             continue
+        slots = {
+            "head": w.arg,
+            "step": " ".join(steps[0].src.text.split()).rstrip(";"),
+            "list": name,
+        }
+        flags: set[str] = set()
+        # The sleep sits in the branch that retries (`else` of "schedule empty or not worth
+        # retrying"): a failure that is not retried does not sleep (blind read 36 on Retry::run).
+        conds, _, negated = guard_of(f, w.region, None, w.src.start)
+        if negated:
+            continue
+        if conds:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
         out.append(
             make(
                 "schedule_step",
                 f.name,
-                {
-                    "head": w.arg,
-                    "step": " ".join(steps[0].src.text.split()).rstrip(";"),
-                    "list": name,
-                },
+                slots,
                 [ctx.proof(w.src), ctx.proof(steps[0].src)],
+                flags,
             )
         )
     return out

@@ -196,7 +196,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned")),
-             ("runs_in", "spawn", "join", "join_branch", "select", "interval",
+             ("runs_in", "spawn", "join", "join_results", "join_branch", "select", "interval",
               "sleep:cancellable",
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "join_waits_all",
               "pass_runs_out", "schedule:passed", "endless_set", "shares", "locked", "keeps",

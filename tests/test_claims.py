@@ -1423,3 +1423,14 @@ def test_a_schedule_step_keeps_the_condition_its_sleep_is_under(indexes: Indexes
     ]
     assert said
     assert all("is_empty()" in s for s in said)
+
+
+def test_the_joining_fn_checks_results_only_after_every_branch(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "startup.rs")
+    (res,) = kinds(claims(ctx, "run_both"), "join_results")
+    assert res.get("handled").split("\x1f") == ["indexer.expect(..)", "compactor.expect(..)"]
+    assert {"panics", "several"} <= res.flags
+    # A `try_join!` returns at the first error: no claim that results wait for every branch.
+    ctx = ctx_of(indexes, "tryboth.rs")
+    assert kinds(claims(ctx, "run_both_or_fail"), "join")
+    assert not kinds(claims(ctx, "run_both_or_fail"), "join_results")

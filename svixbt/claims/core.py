@@ -357,6 +357,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
         (),
     ),
+    "join_results": (
+        "what the joining fn does with the branches' results once the join has ended",
+        ("mech", "handled", "checked"),
+        (),
+    ),
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),

@@ -10,6 +10,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
+from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
 from .shape import codes
 from .spawns import main_call, spawn_claims
@@ -191,7 +192,64 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)
+            if "try" not in flags:
+                out += _join_results(ctx, f, mech.written, start_tok)
     return out
+
+
+def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> list[Claim]:
+    """`let (a, b, ..) = tokio::join!(..);` and then `a.expect(..)`, `b?`: the branches'
+    results are looked at only after every branch has ended, in the order written, so an
+    early branch's error waits on the slowest branch, and of two failures only the first
+    checked is ever seen."""
+    scan = ctx.fs.scan
+    t, m = scan.texts, scan.match
+    span = scan.token_range(f.item.start, f.item.end)
+    # `let ( pattern ) = tokio::join!(`: the path's first token back to the `=`.
+    j = start_tok
+    while j - 2 >= span.start and t[j - 1] == "::":
+        j -= 2
+    if j - 2 < span.start or t[j - 1] != "=" or t[j - 2] != ")":
+        return []
+    close_pat = j - 2
+    open_ = next(
+        (x for x in range(close_pat - 1, span.start, -1) if t[x] == "(" and m[x] == close_pat), -1
+    )
+    if open_ <= span.start or t[open_ - 1] != "let":
+        return []
+    bang = next((x for x in range(start_tok, span.stop) if t[x] == "!"), -1)
+    if bang < 0 or bang + 1 >= span.stop or t[bang + 1] != "(":
+        return []
+    end = m[bang + 1]
+    reader = TokenReader(ctx.fs, span.start, span.stop)
+    names = [p for p in (reader.code(a, b) for a, b in reader.args(open_)) if p.isidentifier()]
+    if not names:
+        return []
+    handled: list[str] = []
+    first = last = -1
+    for x in range(end + 1, span.stop - 1):
+        if t[x] not in names or t[x] in [h.split(".")[0].rstrip("?") for h in handled]:
+            continue
+        if t[x + 1] == "?":
+            handled.append(f"{t[x]}?")
+        elif x + 3 < span.stop and t[x + 1] == "." and t[x + 2] in ("expect", "unwrap"):
+            handled.append(f"{t[x]}.{t[x + 2]}(..)")
+        else:
+            continue
+        first = x if first < 0 else first
+        last = m[x + 3] if t[x + 1] == "." else x + 1
+    if not handled:
+        return []
+    flags = {"panics"} if any(".expect" in h or ".unwrap" in h for h in handled) else set()
+    if len(handled) > 1:
+        flags.add("several")
+    slots = {
+        "mech": mech,
+        "handled": codes(*handled),
+        "checked": codes(*[h.split(".")[0].rstrip("?") for h in handled]),
+    }
+    proof = [ctx.proof(reader.src(open_ - 1, bang)), ctx.proof(reader.src(first, last))]
+    return [make("join_results", f.name, slots, proof, flags)]
 
 
 def _branch_claims(

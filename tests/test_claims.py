@@ -1434,3 +1434,26 @@ def test_the_joining_fn_checks_results_only_after_every_branch(indexes: Indexes)
     ctx = ctx_of(indexes, "tryboth.rs")
     assert kinds(claims(ctx, "run_both_or_fail"), "join")
     assert not kinds(claims(ctx, "run_both_or_fail"), "join_results")
+
+
+def test_a_guarded_pattern_comparing_a_bound_field_is_said_whole(indexes: Indexes) -> None:
+    """`matches!(f, Failure::Reply { code, .. } if code == Code::Busy)`: the pattern and what its
+    guard compares are said together (blind read 36: "one more case the condition picks out
+    with a guard" was evasive); never the guard's value alone."""
+    ctx = ctx_of(indexes, "overload.rs")
+    (floor,) = kinds(claims(ctx, "next_delay"), "at_least")
+    assert floor.get("when") == "Failure::Timeout"
+    assert (floor.get("also_path"), floor.get("also_field"), floor.get("also_value")) == (
+        "Failure::Reply",
+        "code",
+        "Code::Busy",
+    )
+    assert "when-guarded" in floor.flags and "when-partial" not in floor.flags
+    said = [
+        s
+        for t in thinks_about(ctx, "next_delay")
+        for s in re.split(r"(?<=\.) ", t)
+        if "30 seconds" in s
+    ]
+    assert said
+    assert all("`Failure::Reply`" in s and "`Code::Busy`" in s for s in said)

@@ -274,7 +274,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "at_least": (
         "a floor on a delay under a condition",
         ("dur", "const", "base"),
-        ("when", "jitter", "rework", "rework_when", "rework_arg"),
+        (
+            "when",
+            "jitter",
+            "rework",
+            "rework_when",
+            "rework_arg",
+            "also_path",
+            "also_field",
+            "also_value",
+        ),
     ),
     "timing": ("a pass is timed", ("start", "level"), ("field", "guard", "arm")),
     "conversion": ("errors converted before they propagate", ("methods",), ("message",)),

@@ -309,19 +309,19 @@ def _floors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         region = f.flow.regions[c.region]
         whens: list[str] = []
         partial = False
-        guarded: list[tuple[str, str, str]] = []
+        cases: list[tuple[str, str, str]] = []
         if region.kind == "if":
             whens, partial = _matched_patterns(region.head)
             if whens:
                 slots["when"] = codes(*whens)
-            guarded = _guarded_patterns(region.head)
+            cases = _guarded_patterns(region.head)
         flags = {"conditional"} if region.kind == "if" else set()
         if region.kind == "if" and whens and partial:
-            if len(guarded) == 1:
+            if len(cases) == 1:
                 # `ErrorType::Http(HttpError { status, .. }) if status == TOO_MANY_REQUESTS`:
                 # said whole, pattern and guard (blind read 36 found "one more case the
                 # condition picks out" evasive).
-                slots["also_path"], slots["also_field"], slots["also_value"] = guarded[0]
+                slots["also_path"], slots["also_field"], slots["also_value"] = cases[0]
                 flags.add("when-guarded")
             else:
                 flags.add("when-partial")  # a guarded case left out of `when`: say there is one

@@ -119,6 +119,8 @@ def _style(seed: int, key: str, focus: str = "") -> str:
 # of a stock framing sentence (blind read 29: "lead with the non-obvious consequence").
 LEAD_KINDS = frozenset(
     {
+        "trailing_sleep",
+        "join_results",
         "pass_runs_out",
         "steady_error",
         "join_waits_all",
@@ -235,7 +237,14 @@ QUESTION_SHARE = 3
 
 
 def _question(
-    r: Renderer, plan: Plan, seed: int, key: str, out: Rendered, led: Claim | None, nth: int
+    r: Renderer,
+    plan: Plan,
+    seed: int,
+    key: str,
+    out: Rendered,
+    led: Claim | None,
+    nth: int,
+    always: bool = False,
 ) -> str:
     """A maintainer's question whose answer is the claim the think leads with ("can
     `queue_handler` end up running more tasks than `task_limit` allows?"), for a share of the
@@ -245,11 +254,12 @@ def _question(
     if led is None or plan.focus == "module" or led.subject != r.context["fn"]:
         return ""
     h = hashlib.sha256(f"{seed}|question|{key}".encode()).digest()
-    if h[0] % QUESTION_SHARE:
+    if h[0] % QUESTION_SHARE and not always:
         return ""
     probe = Rendered("")
-    if not r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste):
-        return ""
+    said = r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste)
+    if not said or f"`{r.context['fn']}`" not in said:
+        return ""  # a question that does not name its fn reads as about something else
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
     # The file's n-th question takes the n-th lead and closing ask on from the file's start,
     # so questions of one file do not open and close alike.
@@ -356,15 +366,23 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
-    question = _question(r, plan, seed, key, out, None if led in asked else led, len(asked))
+    fresh = None if led in asked else led
+    question = _question(r, plan, seed, key, out, fresh, len(asked))
     if question:
         return "question", question, " ".join(sentences), out, names
-    style, premise, reason, crit = _asks(r, plan, seed, key, out, pool)
+    trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
+    style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
-    lone = out.premise_said == 1
-    if not crit and not lone:
+    lone = trial.premise_said == 1
+    if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
+        # Nothing to require in words a maintainer would write; what the think leads with may
+        # still be asked as a question (run_migration_schedule's wait after its last run).
+        question = _question(r, plan, seed, key, out, fresh, len(asked), always=True)
+        if question:
+            return "question", question, " ".join(sentences), out, names
         return None
+    out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     first = _standalone(sentences[0], names["fn"]) if sentences else None
     if led is not None:
         think = " ".join(sentences)

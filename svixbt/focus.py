@@ -176,7 +176,8 @@ _OWN_LOOP_WAIT = _any(
 FOCI: tuple[FocusDef, ...] = (
     FocusDef("cadence", "task", _LOOP_WAITS,
              ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment",
-              "schedule", "linear_backoff", "wait_after_pass", "idle_latency"), 10,
+              "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep"),
+             10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),
              ("signal", "select", "log", "runs_in"), 9),
@@ -222,7 +223,7 @@ FOCI: tuple[FocusDef, ...] = (
                                 unless="shutdown in-select only-errors-repeat"),
                          _kinds("drain"))),
              ("loop", "sleep", "growth", "return:in-loop", "sleep_budget", "drain", "run_cap",
-              "batch", "callee_waits", "doc"), 8,
+              "batch", "callee_waits", "trailing_sleep", "doc"), 8,
              requires=("loop",)),
     FocusDef("retry-loop", "task",
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up"),
@@ -270,6 +271,6 @@ FOCI: tuple[FocusDef, ...] = (
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),
-             ("loop", "err_arm", "sleep", "round_skips", "panics", "runs_in"), 7),
+             ("loop", "err_arm", "sleep", "round_skips", "trailing_sleep", "panics", "runs_in"), 7),
 )
 # fmt: on

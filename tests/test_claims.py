@@ -1457,3 +1457,16 @@ def test_a_guarded_pattern_comparing_a_bound_field_is_said_whole(indexes: Indexe
     ]
     assert said
     assert all("`Failure::Reply`" in s and "`Code::Busy`" in s for s in said)
+
+
+def test_a_schedule_walk_that_ends_its_round_with_the_sleep_sleeps_the_last_entry(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "warmup.rs")
+    (last,) = kinds(claims(ctx, "warm_up"), "trailing_sleep")
+    assert (last.get("arg"), last.get("over")) == ("*delay", "delays")
+    assert "entry" in last.flags
+    # Sleeping first and working after: the last entry's wait is followed by work.
+    assert not kinds(claims(ctx, "warm_up_then_ping"), "trailing_sleep")
+    texts = " ".join(thinks_about(ctx, "warm_up"))
+    assert "after the last entry of `delays` it still sleeps" in texts or "final entry" in texts

@@ -240,3 +240,15 @@ def test_acceptance_criteria_are_short_asks() -> None:
             bullets += re.findall(r"(?m)^(?:- \[ \] |- |\d+\. )(.*)$", ex.user)
     assert bullets
     assert [b for b in bullets if len(b.split()) > MAX_CRITERION_WORDS] == []
+
+
+def test_a_record_with_nothing_to_require_is_asked_as_a_question_about_its_lead() -> None:
+    """warm_up's cadence has no requirement a maintainer would write in words (its wait is the
+    schedule's own entry), but its think leads with what the code means: the wait after the
+    last entry. That record is asked as a question rather than dropped."""
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "warmup.rs")
+    asked = [e for e in compose_examples(ctx) if e.style == "question"]
+    assert asked
+    assert any("`delays`" in e.user and "`warm_up`" in e.user for e in asked)
+    for e in asked:
+        assert "still sleeps" in e.think.split(". ")[0]

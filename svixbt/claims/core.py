@@ -366,6 +366,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
         (),
     ),
+    "trailing_sleep": (
+        "a for loop whose round ends with its sleep: the last element is followed by a wait too",
+        ("mech", "arg", "over"),
+        ("dur",),
+    ),
     "join_results": (
         "what the joining fn does with the branches' results once the join has ended",
         ("mech", "handled", "checked"),

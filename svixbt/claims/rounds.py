@@ -27,7 +27,37 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if loop is None:
         return []
     out = _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
-    return out + _attempt_cap(ctx, f, loop) + _stale_check(ctx, f, loop)
+    out += _attempt_cap(ctx, f, loop) + _stale_check(ctx, f, loop)
+    return out + _trailing_sleep(ctx, f, loop)
+
+
+def _trailing_sleep(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """`for delay in delays { ..; sleep(*delay).await; }`: the round ends with its sleep, so after
+    the last element the loop still waits once more before it ends and the fn returns (the Redis
+    migration schedule sleeps its last delay, a day, after its last run)."""
+    if loop.keyword != "for":
+        return []
+    scan = ctx.fs.scan
+    t = scan.texts
+    out: list[Claim] = []
+    for w in f.waits:
+        if w.role != "sleep" or w.region != loop.id:
+            continue
+        k = scan.token_range(w.src.start, w.src.end).stop
+        if t[k : k + 3] != [".", "await", ";"] or k + 3 != loop.hi:
+            continue
+        over = re.fullmatch(r"(?:for\s+)?(\w+)\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", loop.head)
+        if over is None:
+            continue
+        mech = mechanism(w.mechanism)
+        slots = {"mech": mech.written if mech else w.written, "arg": w.arg, "over": over.group(2)}
+        flags = set()
+        if re.fullmatch(rf"\*?{over.group(1)}", w.arg):
+            flags.add("entry")  # it sleeps the element itself: the schedule's last entry
+        if w.seconds is not None:
+            slots["dur"] = human_duration(w.seconds)
+        out.append(make("trailing_sleep", f.name, slots, [ctx.proof(w.src)], flags))
+    return out
 
 
 def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

@@ -1676,6 +1676,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("trailing_sleep",
+       "once {subject} has been through every entry of {over}, does it return straight away?",
+       "what does {subject} do after the last entry of {over}: is there one more wait?",
+       ),
     _r("locked_short",
        "with several instances running, why would {subject} take its nap of {idle_dur} while rows are still waiting?",
        "can {subject} go idle for {idle_dur} even though {callee} has not caught up?",

@@ -235,6 +235,11 @@ def _say_borrowed(
 # One record in this many whose think leads with what the code means asks it as a question.
 QUESTION_SHARE = 3
 
+# Foci whose claim is a property of the code nobody would ask for as a requirement ("nap while
+# other instances hold rows"): they are asked as a question or not at all (a requirement frame
+# around them borrowed the batching asks).
+QUESTION_ONLY = frozenset({"contention"})
+
 
 def _question(
     r: Renderer,
@@ -367,9 +372,12 @@ def render_plan(
         return None
     r.person = True  # from here on the words are the request's
     fresh = None if led in asked else led
-    question = _question(r, plan, seed, key, out, fresh, len(asked))
+    only = plan.focus in QUESTION_ONLY
+    question = _question(r, plan, seed, key, out, fresh, len(asked), always=only)
     if question:
         return "question", question, " ".join(sentences), out, names
+    if only:
+        return None
     trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
@@ -454,6 +462,9 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             trace.fills,
             names,
         )
+        mine = {id(c) for c in ex.claims}
+        if any(e.primary == ex.primary and mine <= {id(c) for c in e.claims} for e in out):
+            continue  # says nothing an earlier record of its subject does not: not kept
         out.append(ex)
         covered.add(plan.subject)
     return _keep_runs_in_bounds(_drop_contained(out))

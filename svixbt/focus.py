@@ -210,8 +210,9 @@ FOCI: tuple[FocusDef, ...] = (
               "shutdown_branch", "steady_error"),
              8, requires=("loop",)),
     FocusDef("batching", "task", _kinds("batch"),
-             ("batch", "run_cap", "adaptive", "sql", "sum", "local_timeout", "idle_latency",
-              "locked_short"), 7,
+             # `locked_short` has a focus of its own ("contention"): said here too, that
+             # record was all inside this one.
+             ("batch", "run_cap", "adaptive", "sql", "sum", "local_timeout", "idle_latency"), 7,
              callee_kinds=("sql", "sum", "local_timeout"),
              requires=("loop",)),
     FocusDef("timeouts", "task", _kinds("timeout"),
@@ -235,6 +236,11 @@ FOCI: tuple[FocusDef, ...] = (
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
               "join_waits_all", "panics:before-loop", "probe"), 6,
              callee_kinds=("probe",), requires=("loop",)),
+    # Several instances on the same rows: a batch that comes back short because rows were
+    # locked elsewhere still sends the loop into its nap.
+    FocusDef("contention", "task", _kinds("locked_short"),
+             ("locked_short", "adaptive", "idle_latency", "sql", "batch", "sum"), 6,
+             callee_kinds=("sql",), requires=("loop",)),
     # A switch for a callee's work decided once, before the loop, and passed on every pass.
     FocusDef("decided-once", "task", _kinds("fixed_input"),
              ("fixed_input", "propagate:before-loop-only", "log:before-loop", "probe"), 6,

@@ -252,3 +252,16 @@ def test_a_record_with_nothing_to_require_is_asked_as_a_question_about_its_lead(
     assert any("`delays`" in e.user and "`warm_up`" in e.user for e in asked)
     for e in asked:
         assert "still sleeps" in e.think.split(". ")[0]
+
+
+def test_contention_is_asked_as_a_question_and_batching_leaves_it_to_that_record() -> None:
+    seen = 0
+    for path in [bundled_sample(), FIXTURES / "traps" / "src" / "archive.rs"]:
+        for ex in compose_examples(ctx_for(path)):
+            kinds = {c.kind for c in ex.claims}
+            if ex.focus == "contention":
+                seen += 1
+                assert ex.style == "question" and "?" in ex.user
+            if ex.focus == "batching":
+                assert "locked_short" not in kinds
+    assert seen

@@ -76,6 +76,10 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "batching": ("Bounded batches for {fn}", "{fn}: work in fixed-size batches"),
     "timeouts": ("Deadlines in {fn}", "{fn} and a call that never completes"),
     "startup": ("Startup behaviour of {fn}", "{fn}: fail fast at startup, never mid-run"),
+    "contention": (
+        "{fn}: a short batch while other instances hold rows",
+        "{fn} naps with work still left",
+    ),
     "decided-once": (
         "{fn}: decide the optional step once per run",
         "{fn} re-asks a question whose answer does not change",
@@ -171,6 +175,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "startup": (
         "Sort out what {who} does before its loop starts.",
         "{who} should do its one-off checks up front.",
+    ),
+    "contention": (
+        "With several instances running {who}, check what a short batch really tells it.",
+        "Look at how {who} decides it has caught up when other instances work the same rows.",
     ),
     "decided-once": (
         "{who} should settle once, when it starts, whether the optional step is needed.",
@@ -278,6 +286,10 @@ WHY: dict[str, tuple[Option, ...]] = {
         "What runs once before the loop deserves its own look.",
         "The start-up path is easy to overlook in review.",
     ),
+    "contention": (
+        "Every instance runs this job against the same rows.",
+        "We run more than one instance, and they share the backlog.",
+    ),
     "decided-once": (
         "Asking the same question before every pass is wasted work.",
         "The answer is not going to change between passes.",
@@ -379,6 +391,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "whatever can fail should fail at startup, not deep into a run",
         "startup checks must run before the first pass",
     ),
+    "contention": ("a pass that came back short is not proof the backlog is gone",),
     "decided-once": (
         "a check whose answer holds for the whole run must be made once, not every pass",
     ),
@@ -436,6 +449,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "batching": ("make the batch size of {fn} a single constant that drives the work",),
     "timeouts": ("keep a deadline on each call {fn} bounds",),
     "startup": ("separate the one-off checks of {fn} from its loop",),
+    "contention": (),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
     "observability": (),
     "timing": ("measure each pass of {fn} where it is logged",),

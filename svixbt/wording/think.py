@@ -54,7 +54,7 @@ THINK: tuple[Row, ...] = (
        "{ways:or} ends the `loop`, and so does any error a `?` inside it passes up.",
        when="loop exits question-in-loop", needs="ways"),
     _r("loop",
-       "The `loop` has no condition and no `return` or `break`; only a `?` in its body, handing an error up, ends it.",
+       "Only a `?` in its body, handing an error up, ends the `loop`; nothing else leaves it.",
        when="loop question-in-loop", unless="exits"),
     _r("loop",
        "The `loop` has no condition, so the exits it takes itself are statements inside it.",
@@ -1055,7 +1055,7 @@ THINK: tuple[Row, ...] = (
        when="loop-check", unless="wait"),
     _r("wait_after_pass",
        "The wait is a {mech} in the same loop as {work}, not an interval, so it only starts once the pass has finished: the time from one pass to the next is the wait plus however long the pass took.",
-       "Because the pause is a {mech} after the work rather than an interval, a slow {work} pushes every later pass back by the time it took.",
+       "Because the pause is a {mech} in the loop rather than an interval, a slow {work} pushes every later pass back by the time it took.",
        ),
     _r("steady_error",
        "While {call} keeps failing, each attempt costs one {level} line and a wait of {dur}: {var} is set to the same {value_set} every time, so the wait does not grow and no failure count ever ends the loop.",
@@ -1427,6 +1427,10 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "startup": (
         "{fn} does some work before its loop starts, and that is the one place where it may still fail outright.",
         "The start of {fn}, before the loop, decides what can stop it for good.",
+    ),
+    "contention": (
+        "What a short batch means for {fn} depends on who else is working the same rows.",
+        "With more than one instance, a short batch in {fn} can mean two different things.",
     ),
     "decided-once": (
         "One question in {fn} only needs an answer once per run, and where it is asked matters.",

@@ -53,6 +53,7 @@ CODE_SLOTS = frozenset(
         "also_path",
         "also_field",
         "also_value",
+        "after_call",
         "head",
         "keyword",
         "mech",

@@ -1332,6 +1332,18 @@ def test_a_silence_check_in_a_timeout_arm_says_when_silence_is_really_caught(
         "30 seconds",
     )
     assert not kinds(claims(ctx, "read_frames_checked"), "stale_check")
+    # `last_seen` is reset before `handle(frame).await`: the time handling takes counts toward
+    # the limit, so "30 seconds after the last frame" holds only for a frame handled at once.
+    assert "work-after-reset" in c.flags and c.get("after_call") == "handle"
+    said = [
+        s
+        for t in thinks_about(ctx, "read_frames")
+        for s in re.split(r"(?<=\.) ", t)
+        if "30 seconds" in s
+    ]
+    assert said and all(
+        "`handle`" in s or "needed no work" in s or "needs no work" in s for s in said
+    )
 
 
 def test_a_retrier_walking_its_const_schedule_says_how_many_calls_and_how_long(

@@ -339,7 +339,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "stale_check": (
         "a silence check run only when a timeout fires: silence is caught a whole timeout late",
         ("cond", "var", "timeout_arg", "period", "limit_dur", "timeouts", "caught"),
-        (),
+        ("after_call",),
     ),
     "attempt_cap": (
         "a loop that counts its rounds from 0 and gives up past a limit: how many it makes",

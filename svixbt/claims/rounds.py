@@ -107,7 +107,25 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         }
         src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
         proof = [ctx.proof(w.src), ctx.proof(src), ctx.proof(resets[0].src)]
-        return [make("stale_check", f.name, slots, proof)]
+        flags: set[str] = set()
+        # `last = now(); .. handle(msg).await;`: the reset comes before work that is awaited in
+        # the same round, and that time counts toward the limit too (blind read 36: the relay
+        # resets before forwarding a message that may take 30 s, so "about 42 s after the last
+        # message" held only for messages handled at once).
+        after = [
+            c
+            for c in f.calls
+            if c.awaited
+            and c.src.start > resets[0].src.end
+            and c.src.start < loop_end(ctx, loop)
+            and f.flow.task_of(c.region).id == f.flow.task_of(loop.id).id
+            and not (w.src.start <= c.src.start < w.src.end)
+        ]
+        if after:
+            slots["after_call"] = after[0].written
+            flags.add("work-after-reset")
+            proof.append(ctx.proof(after[0].src))
+        return [make("stale_check", f.name, slots, proof, flags)]
     return []
 
 
@@ -170,6 +188,12 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 flags.add("off-by-one")
             return [make("attempt_cap", f.name, slots, proof, flags)]
     return []
+
+
+def loop_end(ctx: FileContext, loop: Region) -> int:
+    """The char offset where ``loop``'s body ends."""
+    starts = ctx.fs.scan.starts
+    return starts[loop.hi] if loop.hi < len(starts) else len(ctx.fs.text)
 
 
 def loop_start(ctx: FileContext, loop: Region) -> int:

@@ -1073,7 +1073,11 @@ THINK: tuple[Row, ...] = (
     _r("stale_check",
        "{cond} is looked at only when the {timeout_arg} timeout fires, once per {period} of silence, so silence is caught after {timeouts} timeouts, about {caught} after the last message, not at the {limit_dur} the check names.",
        "The silence check sits in the timeout's error arm, so it runs once every {period} with nothing received: {var} passes {limit_dur} between two of those checks, and the loop only gives up at the next one, about {caught} after the last message.",
-       ),
+       unless="work-after-reset"),
+    _r("stale_check",
+       "{cond} is looked at only when the {timeout_arg} timeout fires, once per {period} with nothing received, so the loop gives up at the first such check past {limit_dur} since {var} was reset, not at {limit_dur} itself: after {timeouts} timeouts, about {caught}, when the last message needed no work. {var} is reset before {after_call} is awaited, so the time that call takes counts toward the limit as well, and a slow one moves the give-up to a different check.",
+       "The silence check sits in the timeout's error arm and runs once every {period} with nothing received; it measures from where {var} is reset, which is before {after_call} is awaited. For a message that needs no work, the loop gives up about {caught} after it ({timeouts} timeouts), not at {limit_dur}; time spent in {after_call} counts toward the limit too, so after a slow one the give-up comes at another check.",
+       when="work-after-reset", needs="after_call"),
     # Where the check sits against the bump decides the count: tested first, from 0, `> MAX`
     # lets MAX + 1 rounds through.
     _r("attempt_cap",

@@ -120,6 +120,7 @@ def _style(seed: int, key: str, focus: str = "") -> str:
 LEAD_KINDS = frozenset(
     {
         "trailing_sleep",
+        "timeout_escapes",
         "join_results",
         "pass_runs_out",
         "steady_error",

@@ -54,6 +54,7 @@ CODE_SLOTS = frozenset(
         "also_field",
         "also_value",
         "after_call",
+        "sleep_mech",
         "head",
         "keyword",
         "mech",

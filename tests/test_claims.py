@@ -1482,3 +1482,15 @@ def test_a_schedule_walk_that_ends_its_round_with_the_sleep_sleeps_the_last_entr
     assert not kinds(claims(ctx, "warm_up_then_ping"), "trailing_sleep")
     texts = " ".join(thinks_about(ctx, "warm_up"))
     assert "after the last entry of `delays` it still sleeps" in texts or "final entry" in texts
+
+
+def test_a_timeout_handed_up_with_a_question_mark_is_not_retried(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "deadline.rs")
+    (esc,) = kinds(claims(ctx, "send_with_deadline"), "timeout_escapes")
+    assert (esc.get("arg"), esc.get("future"), esc.get("guard")) == (
+        "limit",
+        "send_once()",
+        "let Some(limit) = conf.deadline",
+    )
+    # A timeout whose expiry the loop matches and sleeps after is retried like the rest.
+    assert not kinds(claims(ctx, "send_with_retried_deadline"), "timeout_escapes")

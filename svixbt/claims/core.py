@@ -366,6 +366,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
         (),
     ),
+    "timeout_escapes": (
+        "a timeout whose expiry a `?` hands up in a retry loop: the one failure never retried",
+        ("mech", "arg", "sleep_mech"),
+        ("future", "guard"),
+    ),
     "trailing_sleep": (
         "a for loop whose round ends with its sleep: the last element is followed by a wait too",
         ("mech", "arg", "over"),

@@ -14,7 +14,7 @@ from ..mechanisms import mechanism
 from ..values import duration_seconds, eval_number, human_duration
 from .core import Claim, FileContext, make
 from .failures import scrutinee_call
-from .shape import codes, main_loop
+from .shape import codes, guard_of, main_loop
 
 __all__ = ["round_claims"]
 
@@ -28,7 +28,47 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out = _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
     out += _attempt_cap(ctx, f, loop) + _stale_check(ctx, f, loop)
-    return out + _trailing_sleep(ctx, f, loop)
+    return out + _trailing_sleep(ctx, f, loop) + _timeout_escapes(ctx, f, loop)
+
+
+def _timeout_escapes(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """`timeout(d, call).await.map_err(..)?` in a loop that sleeps and tries again: the `?` hands
+    an expiry straight up, so a timeout is the one failure the loop never retries (the Rust
+    SDK's `execute_with_backoff`: a request that runs past `conf.timeout` is not retried)."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    sleeps = [w for w in f.waits if w.role == "sleep" and f.flow.loop_of(w.region) is loop]
+    for w in f.waits:
+        if w.role != "timeout" or f.flow.loop_of(w.region) is not loop:
+            continue
+        q = next((e for e in f.exits if e.kind == "question" and e.src.start >= w.src.end), None)
+        if q is None:
+            continue
+        between = text[w.src.end : q.src.start]
+        if not re.fullmatch(r"\s*\.await\s*(?:\.map_err\(.*\))?\s*", between, re.S):
+            continue
+        later = [x for x in sleeps if x.src.start > q.src.start]
+        if not later:
+            continue  # no retry after it in the loop: nothing is skipped
+        call = re.match(r"[\w:]+\s*\(\s*[^,]+,\s*(.+)\)\s*$", w.src.text, re.S)
+        slots = {
+            "mech": w.written,
+            "arg": w.arg,
+            "sleep_mech": later[0].written,
+        }
+        if call:
+            slots["future"] = " ".join(call.group(1).split())
+        flags: set[str] = set()
+        conds, _, negated = guard_of(f, w.region, loop.id, w.src.start)
+        if negated:
+            continue
+        if conds:
+            slots["guard"] = codes(*conds)
+            flags.add("guarded")
+        proof = [ctx.proof(w.src), ctx.proof(q.src), ctx.proof(later[0].src)]
+        out.append(make("timeout_escapes", f.name, slots, proof, flags))
+    return out
 
 
 def _trailing_sleep(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

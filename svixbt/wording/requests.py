@@ -996,6 +996,12 @@ CRITERIA: tuple[Row, ...] = (
     _r("signal",
        "stop on {mech}",
        "treat {mech} as a request to shut down", unless="cfg"),
+    _r("timeout_escapes",
+       "when {guard:cond}, a request that runs past {arg} should go straight back to the caller, not round the retry loop",
+       when="guarded"),
+    _r("timeout_escapes",
+       "a request that runs past {arg} should go straight back to the caller, not round the retry loop",
+       unless="guarded"),
     _r("join_results",
        "once every branch has finished, a failed {checked:or} should end in a panic, checked in that order",
        "check {checked} after the join, in that order; a failure of any of them is a panic",
@@ -1690,6 +1696,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("timeout_escapes",
+       "if {future} times out in {subject}, is it tried again like the other failures?",
+       "does {subject} retry a request that runs past its timeout?",
+       any_guard=True, needs="future"),
     _r("trailing_sleep",
        "once {subject} has been through every entry of {over}, does it return straight away?",
        "what does {subject} do after the last entry of {over}: is there one more wait?",

@@ -142,7 +142,7 @@ LEAD_KINDS = frozenset(
 
 
 # A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
-_LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then)\b")
+_LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then|Next to|Also)\b")
 
 
 def _render_think(
@@ -154,6 +154,7 @@ def _render_think(
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
     lead_claim: Claim | None = None
+    kinds: list[str] = []  # the claim kind of each sentence, in order
     last = ""  # the subject of the last sentence said
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
@@ -177,8 +178,19 @@ def _render_think(
                 lead = len(sentences)
                 lead_claim = c
             sentences.append(s)
+            kinds.append(c.kind)
     if lead > 0:
         sentences.insert(0, sentences.pop(lead))
+    elif (
+        lead < 0
+        and plan.focus != "module"
+        and len(sentences) > 1
+        and kinds[0] == "loop"
+        and not _LOOKS_BACK.match(sentences[1])
+    ):
+        # What kind of loop it is ("Of its loops, `for input in inputs` takes the elements one
+        # at a time.") is no way to open: the next sentence, about what the code does, leads.
+        sentences[0], sentences[1] = sentences[1], sentences[0]
     if sentences and not any("tokio" in s for s in sentences):
         # A module's sentences each name their fn: its aside too, or "Its" reads as the last
         # fn named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
@@ -395,10 +407,11 @@ def render_plan(
     first = _standalone(sentences[0], names["fn"]) if sentences else None
     if led is not None:
         think = " ".join(sentences)
-    elif first is not None and plan.focus != "module" and len(sentences) >= MIN_SENTENCES + 1:
-        # Enough to say without a framing sentence: an opener that only names the topic ("Which
-        # task each part of X ends up on decides what can hold it up.") would be true of any
-        # fn (blind read 33: 34 of 49 thinks opened so).
+    elif first is not None and plan.focus != "module":
+        # A framing sentence that only names the topic ("Which task each part of X ends up on
+        # decides what can hold it up.", "The tokio parts of X are what to get right here.")
+        # would be true of any fn (blind read 33: 34 of 49 thinks opened so; blind read 36
+        # counted four such openers as filler): the think starts with what the code does.
         think = " ".join([first, *sentences[1:]])
     else:
         opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)

@@ -353,8 +353,12 @@ def render_plan(
     pool: list[Claim],
     bump: int = 0,
     asked: set[Claim] | frozenset[Claim] = frozenset(),
+    room: bool = True,
 ) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
-    """(style, request, think, trace) for one plan, or None when too little can be said."""
+    """(style, request, think, trace) for one plan, or None when too little can be said.
+    ``room``: whether the file may take one more question than the share it picks by hash (a
+    record with nothing to require is asked as a question only while questions stay at most
+    half of the file's records)."""
     key = _key(ctx, plan)
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
     base = f"{ctx.display}|{names['fn']}"
@@ -384,9 +388,10 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
-    fresh = None if led in asked else led
+    # Questions stay at most half of a file's records: past that, none is asked.
+    fresh = None if led in asked or not room else led
     only = plan.focus in QUESTION_ONLY
-    question = _question(r, plan, seed, key, out, fresh, len(asked), always=only)
+    question = _question(r, plan, seed, key, out, fresh, len(asked), always=only and room)
     if question:
         return "question", question, " ".join(sentences), out, names
     if only:
@@ -399,7 +404,7 @@ def render_plan(
     if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
-        question = _question(r, plan, seed, key, out, fresh, len(asked), always=True)
+        question = _question(r, plan, seed, key, out, fresh, len(asked), always=room)
         if question:
             return "question", question, " ".join(sentences), out, names
         return None
@@ -533,7 +538,9 @@ def _render_distinct(
         # A claim one question of the file asked about is not asked again in another.
         # (The question's claim is the last one its record traces: the request comes last.)
         asked = {e.claims[-1] for e in earlier if e.style == "question" and e.claims}
-        rendered = render_plan(ctx, plan, seed, pool, bump, asked)
+        questions = sum(1 for e in earlier if e.style == "question")
+        room = questions + 1 <= max(1, (len(earlier) + 1) // 2)
+        rendered = render_plan(ctx, plan, seed, pool, bump, asked, room)
         if rendered is None:
             break
         _, user, think, _, _ = rendered

@@ -70,6 +70,15 @@ def _given(gate: Premise, p: Premise) -> Premise:
     return premise
 
 
+def _not_with(kinds: tuple[str, ...], p: Premise) -> Premise:
+    """``p``'s claims, but not for a subject that has a claim of one of ``kinds``."""
+
+    def premise(claims: list[Claim]) -> list[Claim]:
+        return [] if any(c.kind in kinds for c in claims) else p(claims)
+
+    return premise
+
+
 def _at_least(n: int, p: Premise) -> Premise:
     def premise(claims: list[Claim]) -> list[Claim]:
         found = p(claims)
@@ -218,11 +227,15 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "timeout_escapes", "stale_check", "attempt_cap", "cancel_future",
               "sleep", "loop", "err_arm"), 7),
+    # A retry loop (its waits grow or walk a schedule) is no polling loop: its early return is
+    # the success it retries for (blind read 36: "should return Ok(result) as soon as a round
+    # comes back as Ok(result)" for the Rust SDK's execute_with_backoff).
     FocusDef("polling", "task",
              _given(_OWN_LOOP_WAIT,
-                    _any(_kinds("return", when="early in-loop",
-                                unless="shutdown in-select only-errors-repeat"),
-                         _kinds("drain"))),
+                    _not_with(("growth", "backoff", "schedule_step", "retry_with"),
+                              _any(_kinds("return", when="early in-loop",
+                                          unless="shutdown in-select only-errors-repeat"),
+                                   _kinds("drain")))),
              ("loop", "sleep", "growth", "return:in-loop", "sleep_budget", "drain", "run_cap",
               "batch", "callee_waits", "trailing_sleep", "doc"), 8,
              requires=("loop",)),

@@ -258,6 +258,14 @@ def _timeout_claim(
     if reg is None:
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    # `if let Some(d) = conf.timeout { timeout(d, fut).await.. } else { fut.await }`: the
+    # deadline is there only under that condition (the Rust SDK: only when one is configured).
+    conds, _, negated = guard_of(f, w.region, loop.id if loop is not None else None, w.src.start)
+    if negated:
+        flags.add("conditional")
+    elif conds:
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
     # `timeout(d, call).await?`: an expiry is returned from the fn, not handled where it is.
     if any(c.src.start == w.src.start and c.propagates for c in f.calls):
         flags.add("propagates")

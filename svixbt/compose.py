@@ -412,7 +412,7 @@ def render_plan(
     first = _standalone(sentences[0], names["fn"]) if sentences else None
     if led is not None:
         think = " ".join(sentences)
-    elif first is not None and plan.focus != "module":
+    elif first is not None:
         # A framing sentence that only names the topic ("Which task each part of X ends up on
         # decides what can hold it up.", "The tokio parts of X are what to get right here.")
         # would be true of any fn (blind read 33: 34 of 49 thinks opened so; blind read 36

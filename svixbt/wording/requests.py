@@ -104,7 +104,8 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
     "module": (
         ("Background job in {file}", "loop:loop loop:while"),
-        "{file}: the task and the helpers it calls, as one piece",
+        "How the job in {file} behaves",
+        "{file}: the job end to end",
     ),
     "helper-failures": ("{fn}: failures that must not stop its caller", "Failure handling in {fn}"),
     "error-path": (
@@ -234,7 +235,8 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "module": (
         ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
-        "Implement {file}: the task and everything it calls in the file.",
+        "We are about to move the job in {file}; first write down what it does end to end, so the move can be checked against it.",
+        "Someone new is taking over {file}; lay out the whole job, its loop and its helpers, and what each one guarantees.",
     ),
     "helper-failures": (
         "{who} should deal with a failed side step itself, so its caller can go on.",

@@ -1485,7 +1485,7 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "helper-failures": (
         "What {fn} does with an error decides what its caller sees.",
-        "The question in {fn} is which failures it swallows and logs, and which it passes up.",
+        "The question in {fn} is what becomes of each failure it meets.",
     ),
     "error-path": (
         "{fn} does not handle its own failures; the interesting part is where they go.",

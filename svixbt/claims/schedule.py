@@ -173,6 +173,8 @@ def _wait_claim(
     flags: set[str] = {w.role}
     if loop is not None and f.flow.inside(w.region, loop.id):
         flags.add("in-loop")
+        if loop.keyword == "for" and w.role == "sleep":
+            flags.add("for")  # a round per element: after the last one there is no next
     elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
         flags.add("before-loop")
     build = {"interval": _interval_claim, "timeout": _timeout_claim}.get(w.role, _sleep_claim)

@@ -65,7 +65,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     ),
     "concurrency": (
         "Task layout of {fn}",
-        ("{fn}: keep slow work off the main loop", "spawn:repeated"),
+        ("{fn}: a task per item", "spawn:repeated"),
         ("Run {fn} next to the rest of the server", "runs_in:join-branch"),
     ),
     "retry": (

@@ -1494,3 +1494,14 @@ def test_a_timeout_handed_up_with_a_question_mark_is_not_retried(indexes: Indexe
     )
     # A timeout whose expiry the loop matches and sleeps after is retried like the rest.
     assert not kinds(claims(ctx, "send_with_retried_deadline"), "timeout_escapes")
+    # Only this expiry is said to skip the retry: other failures may return at once too
+    # (blind read 38: "the one failure never retried" was false of the Rust SDK).
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    said = set()
+    for turn in range(4):
+        r = Renderer(0, f"k{turn}", {"fn": "send_with_deadline", "file": "deadline.rs"}, turn=turn)
+        said.add(r.claim(THINK, esc, "t", Rendered("")))
+    assert all("conf.deadline" in s and "retry" in s for s in said), said
+    assert not any("the one failure" in s or "only failure" in s for s in said)

@@ -367,7 +367,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "timeout_escapes": (
-        "a timeout whose expiry a `?` hands up in a retry loop: the one failure never retried",
+        "a timeout whose expiry a `?` hands up in a retry loop: that expiry is never retried",
         ("mech", "arg", "sleep_mech"),
         ("future", "guard"),
     ),

@@ -33,8 +33,10 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
 
 def _timeout_escapes(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     """`timeout(d, call).await.map_err(..)?` in a loop that sleeps and tries again: the `?` hands
-    an expiry straight up, so a timeout is the one failure the loop never retries (the Rust
-    SDK's `execute_with_backoff`: a request that runs past `conf.timeout` is not retried)."""
+    that expiry straight up, so the loop never retries it (the Rust SDK's `execute_with_backoff`:
+    a request that runs past `conf.timeout` is not retried). Nothing is said of other failures:
+    blind read 38 counted "the one failure never retried" false (4xx and validation errors
+    return at once too)."""
     assert f.flow is not None
     text = ctx.fs.text
     out: list[Claim] = []

@@ -687,6 +687,9 @@ PREMISE: tuple[Row, ...] = (
     _r("timeout",
        "It should stop waiting for {future} after {dur} ({arg}).",
        unless="guarded conditional in-loop async-block", needs="future dur"),
+    _r("timeout",
+       "When {guard:cond}, it should give {future} no longer than {arg}.",
+       when="guarded", unless="async-block", needs="future"),
     _r("retry_with",
        "It should retry through {ctor} with {schedule}.",
        ),
@@ -1702,7 +1705,7 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
     _r("timeout_escapes",
-       "if {future} times out in {subject}, is it tried again like the other failures?",
+       "if {future} times out in {subject}, is it tried again?",
        "does {subject} retry a request that runs past its timeout?",
        any_guard=True, needs="future"),
     _r("trailing_sleep",

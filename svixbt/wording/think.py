@@ -772,7 +772,7 @@ THINK: tuple[Row, ...] = (
        when="join-branch", unless="guarded conditional partial", needs="ordinal others"),
     _r("timeout_escapes",
        "When {guard:cond}, {mech} bounds {future} by {arg}, and the `?` right after it hands an expiry straight up: a request that runs out of time leaves {subject} at once, without the {sleep_mech} and the further attempt the loop gives the errors it does retry.",
-       "A timeout is the one failure here that never reaches the retry: when {guard:cond}, the expiry of {mech} on {future} goes up through the `?` after it, past the {sleep_mech} and the next attempt.",
+       "An expiry of this {mech} never reaches the retry: when {guard:cond}, it goes up through the `?` right after the await on {future}, past the {sleep_mech} and the next attempt.",
        when="guarded", needs="future"),
     _r("timeout_escapes",
        "{mech} bounds {future} by {arg}, and the `?` right after it hands an expiry straight up: a request that runs out of time leaves {subject} at once, without the {sleep_mech} and the further attempt the loop gives the errors it does retry.",

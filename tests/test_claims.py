@@ -1301,6 +1301,16 @@ def test_a_budget_of_added_up_sleeps_says_when_it_gives_up_and_what_it_leaves_ou
     )
     assert c.get("work") == "store.fetch"
     assert not kinds(claims(ctx, "wait_by_clock"), "sleep_budget")
+    # The full count of rounds holds only when no other exit ends the loop first (blind read
+    # 38: lock_loop's lock expires on its own and ends the wait before round 26).
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    for turn in range(4):
+        r = Renderer(0, f"k{turn}", {"fn": "wait_for_result", "file": "await_lock.rs"}, turn=turn)
+        s = r.claim(THINK, c, "t", Rendered(""))
+        assert "12 rounds" in s or "round 12" in s
+        assert "no other exit" in s or "nothing else" in s, s
 
 
 def test_a_round_counter_says_how_many_rounds_its_test_lets_through(indexes: Indexes) -> None:

@@ -1116,8 +1116,8 @@ THINK: tuple[Row, ...] = (
        unless="timed off-by-one"),
     # The budget counts sleeps only: the round's own call is time it never sees.
     _r("sleep_budget",
-       "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping. The time {work} takes in each of those rounds is not counted either, so the real wait is those {total_dur} plus the time of {rounds} calls, against the {limit_dur} ({limit}) the check names.",
-       "The give-up test counts sleeps, not time: {var} grows by {step_dur} a round, so {cond} is first true on round {rounds}, after {total_dur} asleep, and the {rounds} calls of {work} come on top of that, unseen by the budget of {limit_dur}.",
+       "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping. The time {work} takes in each of those rounds is not counted either, so when no other exit ends the loop sooner, the wait is those {total_dur} plus the time of {rounds} calls, against the {limit_dur} ({limit}) the check names.",
+       "The give-up test counts sleeps, not time: {var} grows by {step_dur} a round, so {cond} is first true on round {rounds}, after {total_dur} asleep, and if nothing else has ended the loop by then, the {rounds} calls of {work} come on top of that, unseen by the budget of {limit_dur}.",
        needs="work"),
     _r("sleep_budget",
        "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping, and whatever else the rounds spend is not counted against {limit_dur} ({limit}).",

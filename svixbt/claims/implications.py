@@ -59,9 +59,16 @@ def work_call(f: ItemFacts, loop: Region, waiters: Collection[str] = ()) -> Call
     """The pass's own work: the first fn call awaited in ``loop`` in the item's own task, outside
     anything that races or cancels it, that is no tokio mechanism and no callee in ``waiters``
     (a crate fn that does the waiting)."""
+    calls = work_calls(f, loop, waiters)
+    return calls[0] if calls else None
+
+
+def work_calls(f: ItemFacts, loop: Region, waiters: Collection[str] = ()) -> list[Call]:
+    """Every such call of the pass, in source order."""
     assert f.flow is not None
     if any(r.kind in _RACED for r in f.flow.chain(loop.id)):
-        return None
+        return []
+    out = []
     for c in f.calls:
         if not (c.awaited and c.kind == "fn" and f.flow.inside(c.region, loop.id)):
             continue
@@ -70,8 +77,8 @@ def work_call(f: ItemFacts, loop: Region, waiters: Collection[str] = ()) -> Call
         chain = f.flow.chain(c.region)
         if any(r.kind in _RACED or r.kind in TASK_KINDS for r in chain):
             continue
-        return c
-    return None
+        out.append(c)
+    return out
 
 
 def _proofs(*groups: Iterable[Proof]) -> list[Proof]:
@@ -139,6 +146,13 @@ def _wait_after_pass(
     if not plain:
         return []
     s = plain[0]
+    # The wait starts after the last of the pass's calls before it (redis.rs: after
+    # `migrate_v2_to_v3_queues`, not the first migration; blind read 38).
+    loop = main_loop(f)
+    if loop is not None and s.proof:
+        before = [c for c in work_calls(f, loop, ()) if c.src.start < s.proof[0].start]
+        if before and before[-1].written != work.written:
+            work = before[-1]
     return [
         make(
             "wait_after_pass",

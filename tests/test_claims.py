@@ -1515,3 +1515,9 @@ def test_a_timeout_handed_up_with_a_question_mark_is_not_retried(indexes: Indexe
         said.add(r.claim(THINK, esc, "t", Rendered("")))
     assert all("conf.deadline" in s and "retry" in s for s in said), said
     assert not any("the one failure" in s or "only failure" in s for s in said)
+
+
+def test_the_pause_after_a_pass_starts_after_its_last_step(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "twosteps.rs")
+    (after,) = kinds(claims(ctx, "maintain"), "wait_after_pass")
+    assert after.get("work") == "vacuum"

@@ -401,6 +401,7 @@ def render_plan(
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = trial.premise_said == 1
+    # Two requirements at least, the premise sentence counting as one.
     if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
@@ -431,9 +432,6 @@ def render_plan(
     user = render_request(
         r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
     )
-    # Two requirements at least: the premise sentence counts as one.
-    if len(crit) + out.premise_said < MIN_CRITERIA and not lone:
-        return None
     return style, user, think, out, names
 
 

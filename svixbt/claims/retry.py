@@ -423,6 +423,23 @@ def _ceiling_twice(ctx: FileContext, name: str) -> bool:
     return bool(re.fullmatch(rf"[\w.]+\.clamp\(\s*{first}\s*,\s*{first}\s*\*\s*2\s*\)", body))
 
 
+def _match_terms(cond: str) -> list[tuple[str, str, str]] | None:
+    """``cond`` as its `||` terms, each `matches!(e, pattern [if guard])` with one path in its
+    pattern: (path, pattern, guard). None when any term is anything else."""
+    out: list[tuple[str, str, str]] = []
+    for term in re.split(r"\s*\|\|\s*", cond):
+        m = re.fullmatch(r"matches!\((.+)\)", term.strip(), re.S)
+        if not m:
+            return None
+        _, _, pattern = m.group(1).partition(",")
+        pattern, _, guard = pattern.partition(" if ")
+        paths = re.findall(r"\b([A-Z]\w*::[A-Z_][A-Za-z_]*)\b", pattern)
+        if len(paths) != 1:
+            return None
+        out.append((paths[0], pattern, guard))
+    return out
+
+
 def _matched_patterns(cond: str) -> tuple[list[str], bool]:
     """`matches!(e, A::X(_)) || matches!(e, B { s, .. } if s == C::Y)` -> [`A::X`]: per `||`
     term, the pattern's path. A term with a guard is left out: `C::Y` alone would drop the
@@ -430,42 +447,24 @@ def _matched_patterns(cond: str) -> tuple[list[str], bool]:
     crate's endpoint 429s arrive as another variant); the second value says a case was left
     out, so a sentence says there is one (blind read 32 counted the bare list as a dropped
     condition). Empty when the condition is anything else, so nothing is read into it."""
-    out: list[str] = []
-    partial = False
-    for term in re.split(r"\s*\|\|\s*", cond):
-        m = re.fullmatch(r"matches!\((.+)\)", term.strip(), re.S)
-        if not m:
-            return [], False
-        _, _, pattern = m.group(1).partition(",")
-        pattern, _, guard = pattern.partition(" if ")
-        paths = re.findall(r"\b([A-Z]\w*::[A-Z_][A-Za-z_]*)\b", pattern)
-        if len(paths) != 1:
-            return [], False
-        if guard:
-            partial = True
-        else:
-            out.append(paths[0])
-    return out, partial
+    terms = _match_terms(cond)
+    if terms is None:
+        return [], False
+    return [p for p, _, guard in terms if not guard], any(guard for _, _, guard in terms)
 
 
 def _guarded_patterns(cond: str) -> list[tuple[str, str, str]]:
-    """The `||` terms of ``cond`` that are `matches!(e, P::X(.. field ..) if field == V)`: each as
-    (pattern path, bound field, value), when the guard compares a name the pattern binds with
-    a path. Anything else in a guard gives nothing, so it is never half said."""
+    """The guarded terms of ``cond`` (see ``_match_terms``) as (pattern path, bound field,
+    value), when each guard compares a name its pattern binds with a path. Anything else in a
+    guard gives nothing, so it is never half said."""
     out: list[tuple[str, str, str]] = []
-    for term in re.split(r"\s*\|\|\s*", cond):
-        m = re.fullmatch(r"matches!\((.+)\)", term.strip(), re.S)
-        if not m:
-            continue
-        _, _, pattern = m.group(1).partition(",")
-        pattern, _, guard = pattern.partition(" if ")
+    for path, pattern, guard in _match_terms(cond) or []:
         if not guard:
             continue
-        paths = re.findall(r"\b([A-Z]\w*::[A-Z_][A-Za-z_]*)\b", pattern)
         g = re.fullmatch(r"\s*([a-z_]\w*)\s*==\s*([A-Za-z_][\w:]*)\s*", guard)
-        if len(paths) != 1 or g is None or not re.search(rf"\b{g.group(1)}\b", pattern):
+        if g is None or not re.search(rf"\b{g.group(1)}\b", pattern):
             return []
-        out.append((paths[0], g.group(1), g.group(2)))
+        out.append((path, g.group(1), g.group(2)))
     return out
 
 

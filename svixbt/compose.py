@@ -49,7 +49,7 @@ from .wording.requests import (
     ROTATED_STYLES,
     STYLES,
 )
-from .wording.think import MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
+from .wording.think import ALIKE, MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
 __all__ = [
     "Example",
@@ -156,6 +156,9 @@ def _render_think(
     lead_claim: Claim | None = None
     kinds: list[str] = []  # the claim kind of each sentence, in order
     last = ""  # the subject of the last sentence said
+    # (kind, subject, flags) of each claim said: a later claim with the same three is said as
+    # the same pattern again (ALIKE), not as a second copy of the first sentence.
+    twins: set[tuple[str, str, frozenset[str]]] = set()
     for n, c in enumerate(plan.claims):
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
@@ -169,10 +172,15 @@ def _render_think(
         elif c.subject != r.context["fn"] and not caller_side and plan.focus != "module":
             named = c.subject == last and not may_lead
             s = _say_borrowed(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0), named)
+        elif (c.kind, c.subject, c.flags) in twins and not caller_side:
+            s = r.claim(ALIKE, c, f"think|{n}", out, accept=_fits_think)
+            s = s or r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         else:
             s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         if s:
             last = c.subject
+        if s and plan.focus != "module":
+            twins.add((c.kind, c.subject, c.flags))
         if s and s not in sentences:
             if may_lead and plan.focus != "module" and not _LOOKS_BACK.match(s):
                 lead = len(sentences)

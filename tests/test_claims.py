@@ -1521,3 +1521,59 @@ def test_the_pause_after_a_pass_starts_after_its_last_step(indexes: Indexes) -> 
     ctx = ctx_of(indexes, "twosteps.rs")
     (after,) = kinds(claims(ctx, "maintain"), "wait_after_pass")
     assert after.get("work") == "vacuum"
+
+
+def test_a_spawned_loop_nothing_leaves_is_endless_whatever_its_log_lines_say(
+    indexes: Indexes,
+) -> None:
+    """ "worker {id} stopped" is a log line, not a shutdown check: the loop in each task still
+    has no way out, so run in place the first would never hand over to the next."""
+    ctx = ctx_of(indexes, "supervise.rs")
+    (spawn,) = kinds(claims(ctx, "supervise"), "spawn")
+    assert spawn.has("repeated", "loops", "endless")
+    # A loop that looks at a stop flag in its code is not endless.
+    drain = ctx_of(indexes, "drain.rs")
+    assert not any(c.has("endless") for c in kinds(claims(drain, "serve"), "spawn"))
+
+
+def test_a_drain_that_waits_on_a_counter_its_tasks_keep_waits_for_those_tasks(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "drain.rs")
+    (check,) = kinds(claims(ctx, "serve"), "shutdown_check")
+    assert check.has("first", "until", "counts-tasks")
+    assert "in_flight" in check.get("until")
+
+
+def test_ctrl_c_is_flagged_as_what_a_terminal_sends(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "relay.rs")
+    (sig,) = kinds(claims(ctx, "stop_signal"), "signal")
+    assert sig.has("ctrl-c")
+
+
+def test_a_retrier_handed_a_predicate_is_filtered_and_no_request_says_every_failure_is_retried(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "picky.rs")
+    (rw,) = kinds(claims(ctx, "hand_over"), "retry_with")
+    assert rw.has("filtered") and rw.get("predicate") == "transient"
+    (budget,) = kinds(claims(ctx, "hand_over"), "retry_budget")
+    assert budget.get("calls") == "4"
+    # No row that may say this claim says that failures are retried without the predicate, and
+    # none says the retrier stops only when the schedule runs out.
+    from svixbt.wording import requests as rq
+
+    tables = (rq.SCENARIOS, rq.STAKES, rq.CRITERIA, rq.PREMISE, THINK)
+    seen = 0
+    for claim in (rw, budget):
+        for row in (r for t in tables for r in t if r.matches(claim, {})):
+            for text in row.variants:
+                seen += 1
+                if re.search(r"(?i)\bfailures?\b.*\bretried\b", text):
+                    assert "{predicate}" in text, text
+                assert "none are left" not in text, text
+    assert seen >= 4
+    # The schedule alone (no predicate) is not filtered.
+    plain = ctx_of(indexes, "backoff.rs")
+    (rw2,) = kinds(claims(plain, "publish"), "retry_with")
+    assert not rw2.has("filtered")

@@ -28,6 +28,7 @@ TABLES: dict[str, tuple[Row, ...]] = {
     "SCENARIOS": rq.SCENARIOS,
     "QUESTIONS": rq.QUESTIONS,
     "USED_BY": th.USED_BY,
+    "ALIKE": th.ALIKE,
 }
 ROWS = [(name, i, row) for name, rows in TABLES.items() for i, row in enumerate(rows)]
 CONTEXT_SLOTS = {"fn", "file", "subject"}

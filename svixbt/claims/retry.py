@@ -59,6 +59,11 @@ def _retry_with(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if all(abs(b - 2 * a) < 1e-9 for a, b in zip(s.seconds, s.seconds[1:], strict=False))
             else set()
         )
+        if len(c.args) > 1:
+            # Handed something besides the schedule (`should_retry`): which failures are retried
+            # at all may be up to it, so "a failure is retried" would drop a condition (blind
+            # read 41 on ack).
+            flags.add("filtered")
         out.append(make("retry_with", f.name, slots, [ctx.proof(c.src), ctx.proof(s.src)], flags))
     return out
 

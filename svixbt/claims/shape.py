@@ -37,6 +37,42 @@ def own_loops(f: ItemFacts) -> list[Region]:
     return [r for r in f.loops() if f.own(r.id)]
 
 
+def endless_loop(f: ItemFacts, task: int) -> bool:
+    """The spawned task's own `loop` has no `break`, `return` or `?` in it: only a panic or the
+    runtime's end stops it."""
+    assert f.flow is not None
+    loops = [
+        r
+        for r in f.flow.regions
+        if r.kind == "loop" and f.flow.inside(r.id, task) and f.flow.task_of(r.id).id == task
+    ]
+    if len(loops) != 1 or loops[0].keyword != "loop":
+        return False
+    return not any(
+        e.kind in ("break", "return", "question") and f.flow.inside(e.region, loops[0].id)
+        for e in f.exits
+    )
+
+
+def never_ends(f: ItemFacts, task: int, text: str) -> bool:
+    """A spawned task whose one `loop` nothing leaves and which looks at no shutdown or
+    cancellation signal: it runs as long as the runtime does (a metrics ticker, a supervisor
+    that reruns its input forever)."""
+    assert f.flow is not None
+    flow = f.flow
+    # The words are looked for in code, not comments or strings: "needs much better signaling
+    # for termination" above a `loop` that nothing leaves is a wish, and "input {} unexpectedly
+    # terminated" a log line, not a shutdown check.
+    code = re.sub(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\]|\\.)*"', "", text, flags=re.S)
+    if not endless_loop(f, task) or SHUTDOWN_WORD.search(code):
+        return False
+    return not any(
+        r.kind in ("select-future", "select-handler", "cancellable")
+        for r in flow.regions
+        if flow.inside(r.id, task)
+    )
+
+
 def main_loop(f: ItemFacts) -> Region | None:
     """The outermost loop of the item's own task that waits or awaits: the task's pass loop."""
     assert f.flow is not None

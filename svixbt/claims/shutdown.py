@@ -50,10 +50,36 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                 slots.update(_drain_until(f, r))
                 if "until" in slots:
                     flags.add("until")
+                    if _counts_tasks(f, slots["until"]):
+                        flags.add("counts-tasks")
             out.append(
                 make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
             )
     return out
+
+
+def _counts_tasks(f: ItemFacts, until: str) -> bool:
+    """The drain waits on a counter that the item's spawned tasks bump with `fetch_add` and
+    drop with `fetch_sub` in their own bodies: while it is above zero, a task it started has
+    not finished (queue_handler's `num_workers`)."""
+    assert f.flow is not None
+    names = set(re.findall(r"(?<![\w.])[A-Za-z_][\w.]*", until))
+    # `let num_workers = NUM_WORKERS.load(..)` just above: the condition reads the counter.
+    names |= {
+        m.group(1)
+        for a in f.assigns
+        if a.is_let and a.var in names
+        for m in [re.match(r"([\w.]+)\.load\(", a.value)]
+        if m
+    }
+    for sp in f.spawns:
+        inside = [c for c in f.calls if f.flow.inside(c.region, sp.region) and c.receiver]
+        for add in (c for c in inside if c.name == "fetch_add"):
+            if add.receiver in names and any(
+                c.name == "fetch_sub" and c.receiver == add.receiver for c in inside
+            ):
+                return True
+    return False
 
 
 def _drain_until(f: ItemFacts, check: Region) -> dict[str, str]:

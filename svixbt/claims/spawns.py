@@ -10,7 +10,7 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import NOT, Claim, FileContext, make
-from .shape import codes, guard_of
+from .shape import codes, guard_of, never_ends
 
 __all__ = ["spawn_claims", "main_call"]
 
@@ -70,7 +70,9 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["over"] = over.group(1)
             if re.search(r"\.\w+\(\.\.\)$", sp.repeated) and not sp.repeated.startswith("for "):
                 flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
-            bound = re.fullmatch(r"\(0\.\.(\w+)\)\.\w+\(\.\.\)", sp.repeated)
+            bound = re.fullmatch(r"\(0\.\.(\w+)\)\.\w+\(\.\.\)", sp.repeated) or re.fullmatch(
+                r"for\s+_\s+in\s+0\.\.([\w.]+)", sp.repeated
+            )
             if bound:
                 # `(0..count).map(..)`: `count` tasks, one per number, not per element.
                 flags.add("range")
@@ -87,6 +89,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         )
         if inner_loop:
             flags.add("loops")
+            if never_ends(f, reg.id, sp.src.text):
+                flags.add("endless")  # nothing leaves its loop: run in place, it never returns
         # The spawning function loops on its own task too (queue_handler spawns a monitor and
         # then polls): its caller does not get it back right after the spawn.
         home = f.flow.task_of(sp.at_region).id

@@ -14,7 +14,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import SHUTDOWN_WORD, main_loop
+from .shape import endless_loop, main_loop, never_ends
 
 __all__ = ["task_state_claims"]
 
@@ -214,15 +214,9 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
     for sp in f.spawns:
-        if not f.own(sp.at_region) or sp.repeated or not _endless(f, sp.region):
+        if not f.own(sp.at_region) or sp.repeated or not never_ends(f, sp.region, sp.src.text):
             continue
         inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
-        if SHUTDOWN_WORD.search(sp.src.text) or any(
-            r.kind in ("select-future", "select-handler", "cancellable")
-            for r in f.flow.regions
-            if f.flow.inside(r.id, sp.region)
-        ):
-            continue
         waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
         if not inside:
             continue
@@ -346,7 +340,7 @@ def _shares(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ptr = re.match(r"((?:std::sync::)?Arc)::new\(", origin.value) if origin else None
             if ptr is not None:
                 flags.add("arc")
-            if _endless(f, sp.region):
+            if endless_loop(f, sp.region):
                 flags.add("endless")
             slots = {"var": a.var, "source": source, "mech": sp.mechanism, "expr": f.tail.text}
             if ptr is not None:
@@ -356,23 +350,6 @@ def _shares(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 proof.append(ctx.proof(origin.src))
             out.append(make("shares", f.name, slots, proof, flags))
     return out
-
-
-def _endless(f: ItemFacts, task: int) -> bool:
-    """The spawned task's own `loop` has no `break`, `return` or `?` in it: only a panic or the
-    runtime's end stops it."""
-    assert f.flow is not None
-    loops = [
-        r
-        for r in f.flow.regions
-        if r.kind == "loop" and f.flow.inside(r.id, task) and f.flow.task_of(r.id).id == task
-    ]
-    if len(loops) != 1 or loops[0].keyword != "loop":
-        return False
-    return not any(
-        e.kind in ("break", "return", "question") and f.flow.inside(e.region, loops[0].id)
-        for e in f.exits
-    )
 
 
 def _locked(ctx: FileContext, f: ItemFacts) -> list[Claim]:

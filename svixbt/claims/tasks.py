@@ -48,6 +48,8 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None
         )
         flags = set()
+        if mech.path.endswith("::ctrl_c"):
+            flags.add("ctrl-c")  # SIGINT: what a Ctrl-C in a terminal sends
         proof = [ctx.proof(c.src)]
         if holder is not None and holder.var.lstrip("_"):
             # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.

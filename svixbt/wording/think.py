@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..render import Row
 from ..render import row as _r
 
-__all__ = ["THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
+__all__ = ["ALIKE", "THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
 
 
 # fmt: off
@@ -1082,7 +1082,7 @@ THINK: tuple[Row, ...] = (
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
        when="batch-cond"),
     _r("retry_budget",
-       "{callee} takes one entry of {schedule} per retry and stops when none are left, so with {count:word} entries the operation runs at most {calls:word} times, with at most {total} of sleeping in between, before its last error comes back.",
+       "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with at most {total} of sleeping in between, before its last error comes back.",
        "At most {calls:word} calls and {total} of waiting: {callee} spends one of the {count:word} entries of {schedule} on each retry and hands the error back once they are gone.",
        ),
     # A silence check inside a timeout's error arm runs once per timeout, not continuously.
@@ -1314,27 +1314,58 @@ TOKIO: tuple[Row, ...] = (
 # A helper's place in the task that calls it, said from the caller's side: every sentence names
 # the caller ({subject} is the task the claim is about).
 # fmt: off
+# A second claim of the kind and flags of one the think has said already (seed.rs's two loops
+# that each spawn a task per iteration and await the handles in order): said as the same
+# pattern once more, not as the same sentence with other names (blind read 40 counted two
+# such twins in one think). Every flag the first sentence could lean on is shared.
+# fmt: off
+ALIKE: tuple[Row, ...] = (
+    _r("spawn",
+       "{repeated} does the same for {runs}, with its handles awaited in order and the same early exit at the first failure.",
+       "The same goes for {runs} under {repeated}: a task per iteration, handles awaited in order, out at the first failure.",
+       when="repeated pushed fan-in fails-fast", unless="guarded conditional", needs="runs"),
+    _r("spawn",
+       "{repeated} repeats the pattern for {runs}.",
+       "{runs} gets the same treatment under {repeated}.",
+       when="repeated", unless="guarded conditional", needs="runs"),
+)
+# fmt: on
+
+
 USED_BY: tuple[Row, ...] = (
-    _r("err_arm",
-       "When it fails, {subject} catches the error in {pattern}, logs it at {level} level and keeps its loop going.",
-       "A failure here does not end {subject}: its {pattern} arm logs it at {level} level and the next pass tries again.",
-       "{subject} treats an error from it as one failed pass: {pattern} logs it ({level}) and the loop carries on.",
-       when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
-    _r("err_arm",
-       "When it fails, {subject} logs the error at {level} level in {pattern} and moves on with `continue`.",
-       when="continues logs", any_guard=True, unless="one-of-several"),
-    _r("batch",
-       "{subject} passes it {const} ({value}) and compares what comes back in {cond}, which decides what the loop does next.",
-       "Its caller {subject} hands it {const}, {value}, and checks the result with {cond}.",
-       needs="cond"),
-    _r("adaptive",
-       "What it returns sets the pace of {subject}: in {arm}, {cond:cond} means a nap of {idle_dur}, anything else no wait at all.",
-       "{subject} reads its result in {arm}: {idle} ({idle_dur}) when {cond:cond}, and no wait otherwise.",
-       when="idle-when-true"),
-    _r("error_wait",
-       "That arm also sets {var} to {value_set}, so {subject} waits {dur} before its next pass instead of retrying at once.",
-       "After such a failure {subject} sleeps {dur} ({const}) before it calls again.",
-       ),
+    _r(
+        "err_arm",
+        "When it fails, {subject} catches the error in {pattern}, logs it at {level} level and keeps its loop going.",
+        "A failure here does not end {subject}: its {pattern} arm logs it at {level} level and the next pass tries again.",
+        "{subject} treats an error from it as one failed pass: {pattern} logs it ({level}) and the loop carries on.",
+        when="keeps-looping logs",
+        any_guard=True,
+        unless="one-of-several inner-loop",
+    ),
+    _r(
+        "err_arm",
+        "When it fails, {subject} logs the error at {level} level in {pattern} and moves on with `continue`.",
+        when="continues logs",
+        any_guard=True,
+        unless="one-of-several",
+    ),
+    _r(
+        "batch",
+        "{subject} passes it {const} ({value}) and compares what comes back in {cond}, which decides what the loop does next.",
+        "Its caller {subject} hands it {const}, {value}, and checks the result with {cond}.",
+        needs="cond",
+    ),
+    _r(
+        "adaptive",
+        "What it returns sets the pace of {subject}: in {arm}, {cond:cond} means a nap of {idle_dur}, anything else no wait at all.",
+        "{subject} reads its result in {arm}: {idle} ({idle_dur}) when {cond:cond}, and no wait otherwise.",
+        when="idle-when-true",
+    ),
+    _r(
+        "error_wait",
+        "That arm also sets {var} to {value_set}, so {subject} waits {dur} before its next pass instead of retrying at once.",
+        "After such a failure {subject} sleeps {dur} ({const}) before it calls again.",
+    ),
 )
 # fmt: on
 

@@ -293,7 +293,7 @@ def _question(
     lead = QUESTION_LEADS[(f[0] + nth) % len(QUESTION_LEADS)]
     tail = QUESTION_ASKS[(f[1] + nth) % len(QUESTION_ASKS)]
     head = f"{lead} {ask}" if lead else _cap(ask)
-    return f"{head} {tail}"
+    return f"{head} {tail}".strip()
 
 
 def _standalone(sentence: str, fn: str) -> str | None:

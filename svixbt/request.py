@@ -310,17 +310,24 @@ def scenario_claim(
         accept: Callable[[list[Fill]], bool] = _no_paste
         if c is premise and c.kind in _RESTATES and c.get("dep"):
             # The premise's own claim is a reason only through what it adds: the dependency
-            # ("when Redis goes away ..."); a row without it says the premise again.
-            accept = _naming(c.get("dep"))
+            # ("when Redis goes away ..."); a row without it says the premise again, and so
+            # does one that names the premise's call once more (blind read 41: "an error from
+            # `queue_rx.receive_all` belongs in the log" then "a blip in the queue should show
+            # up as a logged failure of `queue_rx.receive_all`").
+            accept = _naming(c.get("dep"), avoid=c.get("call"))
         probe = Rendered("")
         if r.claim(SCENARIOS, c, "scenario", probe, dry=True, accept=accept):
             return c
     return None
 
 
-def _naming(value: str) -> Callable[[list[Fill]], bool]:
+def _naming(value: str, avoid: str = "") -> Callable[[list[Fill]], bool]:
     def accept(fills: list[Fill]) -> bool:
-        return _no_paste(fills) and any(f.value == value for f in fills)
+        return (
+            _no_paste(fills)
+            and any(f.value == value for f in fills)
+            and not (avoid and any(f.value == avoid for f in fills))
+        )
 
     return accept
 
@@ -470,7 +477,7 @@ def _scenario(
         return ""
     accept: Callable[[list[Fill]], bool] = _no_paste
     if reason is premise[1] and reason.kind in _RESTATES and reason.get("dep"):
-        accept = _naming(reason.get("dep"))
+        accept = _naming(reason.get("dep"), avoid=reason.get("call"))
     scenario = r.claim(SCENARIOS, reason, "scenario", Rendered(""), accept=accept, dry=True)
     said = _AMOUNT.findall(scenario)
     if scenario and premise[0] and said and set(said) <= set(_AMOUNT.findall(premise[0])):

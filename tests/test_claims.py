@@ -1577,3 +1577,26 @@ def test_a_retrier_handed_a_predicate_is_filtered_and_no_request_says_every_fail
     plain = ctx_of(indexes, "backoff.rs")
     (rw2,) = kinds(claims(plain, "publish"), "retry_with")
     assert not rw2.has("filtered")
+
+
+def test_raced_signal_futures_are_named_as_signals_and_a_unix_only_one_says_so(
+    indexes: Indexes,
+) -> None:
+    """Requests named the locals (`ctrl_c`, `sigterm`) and never said SIGTERM (blind read 41)."""
+    plain = ctx_of(indexes, "restart.rs")
+    (sel,) = kinds(claims(plain, "wait_for_stop"), "select")
+    assert sel.has("signals") and sel.get("signames") == "Ctrl-C and SIGTERM"
+    names = {c.get("signame") for c in kinds(claims(plain, "wait_for_stop"), "signal")}
+    assert names == {"Ctrl-C", "SIGTERM"}
+    gated = ctx_of(indexes, "sigs.rs")
+    (sel2,) = kinds(claims(gated, "until_stopped"), "select")
+    assert sel2.get("signames") == "Ctrl-C and SIGTERM (on Unix)"
+    sigterm = [c for c in kinds(claims(gated, "until_stopped"), "signal") if c.has("cfg")]
+    assert sigterm and all(c.has("cfg-unix") for c in sigterm)
+    # Futures that are no signals (a tick raced with a cancellation) give no names.
+    for name in ("nap.rs", "ledger.rs", "boot.rs"):
+        other = ctx_of(indexes, name)
+        sels = [
+            c for f in other.facts.values() for c in claims(other, f.name) if c.kind == "select"
+        ]
+        assert sels and not any(c.get("signames") for c in sels), name

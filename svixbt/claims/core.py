@@ -173,8 +173,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "ordinal", "call"),
         ("guard", "else_call"),
     ),
-    "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg")),
-    "select": ("futures raced in a select", ("count", "futures", "select"), ("then",)),
+    "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
+    "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),

@@ -12,6 +12,8 @@ from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT, FileContext
 
 __all__ = [
+    "SIGNAMES",
+    "signal_name",
     "codes",
     "own_loops",
     "main_loop",
@@ -25,6 +27,24 @@ __all__ = [
 
 SHUTDOWN_WORD = re.compile(r"(?i)shut_?down|shutting_down|cancel|terminat|stop")
 CANCEL_FUTURE = re.compile(r"(?i)cancelled|shut_?down|shutting_down|ctrl_c|terminate|stop")
+
+
+# What a person calls the signal a future waits for: `tokio::signal::ctrl_c()` is a Ctrl-C,
+# `signal(SignalKind::terminate())` a SIGTERM.
+SIGNAMES = {
+    "terminate": "SIGTERM",
+    "interrupt": "SIGINT",
+    "hangup": "SIGHUP",
+    "quit": "SIGQUIT",
+}
+
+
+def signal_name(text: str) -> str | None:
+    """The signal a piece of code waits for, by the name a person knows, or None."""
+    if re.search(r"\bsignal::ctrl_c\s*\(", text):
+        return "Ctrl-C"
+    kind = re.search(r"SignalKind::(\w+)\(\)", text)
+    return SIGNAMES.get(kind.group(1)) if kind else None
 
 
 def codes(*values: str) -> str:

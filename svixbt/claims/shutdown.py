@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, next_call
+from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, next_call, signal_name
 
 __all__ = ["shutdown_claims"]
 
@@ -98,6 +98,31 @@ def _drain_until(f: ItemFacts, check: Region) -> dict[str, str]:
     return {"until": codes(*conds)}
 
 
+def _signal_futures(ctx: FileContext, f: ItemFacts, futures: list[str]) -> str:
+    """ "Ctrl-C and SIGTERM" when every raced future is a local bound to a signal's future
+    (`let ctrl_c = async { signal::ctrl_c().await }`); "" otherwise."""
+    names = []
+    text = ctx.fs.scan.text
+    for fut in futures:
+        bound = [a for a in f.assigns if a.is_let and a.var == fut.strip()]
+        named = [(a, n) for a in bound for n in [signal_name(a.src.text)] if n]
+        if len(named) != 1:
+            return ""
+        a, name = named[0]
+        if len(bound) > 1:
+            # `#[cfg(unix)] let sigterm = ..signal..;` next to `#[cfg(not(unix))] let sigterm =
+            # pending()`: the signal is there on Unix builds only, and is said so.
+            if not re.search(
+                r"#\[cfg\(\s*unix\s*\)\]\s*$", text[max(0, a.src.start - 60) : a.src.start]
+            ):
+                return ""
+            name += " (on Unix)"
+        names.append(name)
+    if len(set(names)) != len(names):
+        return ""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -133,6 +158,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if any(not h.detail for h in handlers):
                 sflags.add("else")
             sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
+            names = _signal_futures(ctx, f, futures)
+            if names:
+                sslots["signames"] = names
+                sflags.add("signals")
             sproof = [proof]
             # What the select was waiting to do (`start_shut_down()` once a stop signal won).
             then = None

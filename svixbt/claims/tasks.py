@@ -12,7 +12,7 @@ from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
-from .shape import codes
+from .shape import codes, signal_name
 from .spawns import main_call, spawn_claims
 
 __all__ = ["task_claims", "ORDINALS"]
@@ -50,6 +50,11 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags = set()
         if mech.path.endswith("::ctrl_c"):
             flags.add("ctrl-c")  # SIGINT: what a Ctrl-C in a terminal sends
+        # A request names the signal a person knows (SIGTERM), not the local that holds its
+        # future (blind read 41: "one of `ctrl_c` and `sigterm`" never said SIGTERM).
+        name = signal_name(c.src.text)
+        if name:
+            slots["signame"] = name
         proof = [ctx.proof(c.src)]
         if holder is not None and holder.var.lstrip("_"):
             # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.
@@ -60,6 +65,8 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if gate:
                 slots["cfg"] = gate.group(1)
                 flags.add("cfg")
+                if re.fullmatch(r"#\[cfg\(\s*unix\s*\)\]", gate.group(1)):
+                    flags.add("cfg-unix")
                 at = lo + gate.start(1)
                 proof.append(ctx.proof(Src(at, lo + gate.end(1), gate.group(1))))
         claim = make("signal", f.name, slots, proof, flags)

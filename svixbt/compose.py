@@ -137,6 +137,7 @@ LEAD_KINDS = frozenset(
         "attempt_cap",
         "stale_check",
         "retry_budget",
+        "twin",
     }
 )
 
@@ -385,8 +386,9 @@ def render_plan(
     names["who"] = who_of(r, ctx, names["fn"], plan.focus)
     out = Rendered("")
     sentences, led = _render_think(r, plan, pool, out)
-    # The fallback focus may be short: it is the only example its subject gets.
-    if len(sentences) < (1 if plan.focus == "task" else MIN_SENTENCES):
+    # The fallback focus may be short, and so may a twin's: what else it would say is its
+    # twin's example again.
+    if len(sentences) < (1 if plan.focus in ("task", "twin") else MIN_SENTENCES):
         return None
     if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
         return None  # a focus whose own claim cannot be said has nothing to be about
@@ -399,7 +401,13 @@ def render_plan(
     # Questions stay at most half of a file's records: past that, none is asked.
     fresh = None if led in asked or not room else led
     only = plan.focus in QUESTION_ONLY
-    question = _question(r, plan, seed, key, out, fresh, len(asked), always=only and room)
+    # A record whose first wording read like its neighbours' (a twin fn's: supervise_senders
+    # and supervise_pollers) is asked as a question about its lead when it can be: a question
+    # about the lead differs from a requirement in shape, not just in names (blind read 40
+    # scored such twins 2 for distinctness).
+    question = _question(
+        r, plan, seed, key, out, fresh, len(asked), always=(only or bump > 0) and room
+    )
     if question:
         return "question", question, " ".join(sentences), out, names
     if only:

@@ -187,6 +187,12 @@ _OWN_LOOP_WAIT = _any(
 
 # fmt: off
 FOCI: tuple[FocusDef, ...] = (
+    # A fn that is an earlier fn's body again: one example, about that (plan.py keeps no other
+    # focus for it, since each would be the earlier fn's example with other names).
+    FocusDef("twin", "task", _kinds("twin"),
+             ("twin", "signal", "select"), 1),
+    FocusDef("twin", "helper", _kinds("twin"),
+             ("twin",), 1),
     FocusDef("cadence", "task", _LOOP_WAITS,
              ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment",
               "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep"),

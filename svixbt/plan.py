@@ -279,6 +279,9 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                 )
             )
     plans = _drop_twins(ctx, plans)
+    # A fn whose body is an earlier fn's again gets its twin example only.
+    twins = {p.subject for p in plans if p.focus == "twin"}
+    plans = [p for p in plans if p.subject not in twins or p.focus == "twin"]
     subjects = tasks + helpers
     if len(subjects) >= 2 and module_allowed(ctx.fs):
         plans.append(_module_plan(ctx, tasks, subjects, claims))

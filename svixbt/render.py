@@ -44,6 +44,9 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "twin",
+        "mine",
+        "theirs",
         "file",
         "cond",
         "upto",

@@ -831,7 +831,8 @@ def test_a_sweeper_says_what_its_task_keeps_alive_what_it_locks_and_what_it_keep
         and "Despite the name" in said
         or "before trusting its name" in said
     )
-    assert "short of a panic" in said  # a panic still ends the task and drops the clone
+    # A panic still ends the task and drops the clone: "never ends" keeps that exception.
+    assert re.search(r"short of a panic|barring a panic|only a panic", said)
 
 
 def test_a_sweeper_named_the_right_way_round_or_holding_a_bound_guard_is_not_said_inverted(
@@ -1600,3 +1601,46 @@ def test_raced_signal_futures_are_named_as_signals_and_a_unix_only_one_says_so(
             c for f in other.facts.values() for c in claims(other, f.name) if c.kind == "select"
         ]
         assert sels and not any(c.get("signames") for c in sels), name
+
+
+def test_a_fn_whose_body_repeats_an_earlier_one_is_said_to_and_gets_that_example_only(
+    indexes: Indexes,
+) -> None:
+    """bridge's supervise_pollers is supervise_senders but for one log string: blind read 40
+    scored the pair 2 for distinctness."""
+    ctx = ctx_of(indexes, "copies.rs")
+    (twin,) = kinds(claims(ctx, "watch_outbound"), "twin")
+    assert twin.get("twin") == "watch_inbound"
+    assert twin.get("mine") == '"outbound feed {} returned"'
+    assert twin.has("strings", "one", "same-signature")
+    # The first of the two is no one's twin; a fn that differs in more than names and strings
+    # (a level, a number) is not a twin either.
+    assert not kinds(claims(ctx, "watch_inbound"), "twin")
+    near = ctx_of(indexes, "twins_near.rs")
+    assert not kinds(claims(near, "watch_audit"), "twin")
+    plans = [p for p in plan_examples(ctx) if ctx.fs.items[p.subject].name == "watch_outbound"]
+    assert [p.focus for p in plans if p.focus != "module"] == ["twin"]
+    examples = compose_examples(ctx)
+    mine = [ex for ex in examples if ctx.fs.items[ex.primary].name == "watch_outbound"]
+    assert len(mine) == 1 and "`watch_inbound`" in mine[0].think
+    assert any(ctx.fs.items[ex.primary].name == "watch_inbound" for ex in examples)
+
+
+def test_the_wait_after_a_pass_is_scoped_to_rounds_that_get_through_when_errors_wait_too(
+    indexes: Indexes,
+) -> None:
+    """redis.rs's schedule walk sleeps in each error arm too: "the sleep starts counting only
+    after `migrate_v2_to_v3_queues` returns" was false of a round whose first step failed
+    (blind read 42)."""
+    ctx = ctx_of(indexes, "steps.rs")
+    (w,) = kinds(claims(ctx, "maintain"), "wait_after_pass")
+    assert w.get("work") == "reindex" and w.has("other-waits")
+    (plain,) = kinds(claims(ctx, "maintain_forever"), "wait_after_pass")
+    assert not plain.has("other-waits")
+    for think in thinks_about(ctx, "maintain"):
+        for sentence in re.split(r"(?<=\.) ", think):
+            if (
+                "only after `reindex` returns" in sentence
+                or "once `reindex` has returned" in sentence
+            ):
+                assert "no failure" in sentence or "gets through" in sentence, sentence

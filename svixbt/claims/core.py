@@ -173,6 +173,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "ordinal", "call"),
         ("guard", "else_call"),
     ),
+    "twin": (
+        "an earlier fn of the file whose body matches this one's but for a few names or strings",
+        ("twin",),
+        ("mine", "theirs"),
+    ),
     "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
     "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),
     "runs_in": (
@@ -487,6 +492,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .schedule import schedule_claims
     from .task_state import task_state_claims
     from .tasks import task_claims
+    from .twins import twin_claims
 
     f = ctx.facts.get(idx)
     if f is None or f.kind != "fn":
@@ -502,6 +508,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         retry_claims,
         doc_claims,
         note_claims,
+        twin_claims,
     ):
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.

@@ -93,6 +93,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     "polling": ("{fn}: poll with clear exits", "Polling loop in {fn}"),
     "retry-loop": ("Retry policy for {fn}", "{fn}: retry failures, then give up cleanly"),
     "exits": ("{fn}: a deliberate way out of its loop", "Exit conditions for {fn}"),
+    "twin": ("{fn}: keep it in step with its twin", "{fn} and the function it copies"),
     "task": ("Async waiting in {fn}", "{fn}: get the tokio parts right"),
     "sql-batch": ("{fn}: bounded batches per statement", "Batch query for {fn}"),
     "retry-math": (
@@ -215,6 +216,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "{who} needs a deliberate way out of its loop.",
         "Make sure {who} leaves its loop when it should.",
     ),
+    "twin": (
+        "Make {who} do what the function it was copied from does, no more and no less.",
+        "Keep {who} in step with the function it repeats.",
+    ),
     "task": (
         "Implement {who}.",
         "Please write {who}.",
@@ -318,6 +323,7 @@ WHY: dict[str, tuple[Option, ...]] = {
         "One retry policy beats ad-hoc loops.",
     ),
     "exits": ("A loop that never ends leaks a task.", "An exit nobody chose is a bug waiting."),
+    "twin": ("Two copies of one piece of logic drift apart unless someone keeps them together.",),
     "task": (
         "The async details here are easy to get subtly wrong.",
         "The tokio details are what reviewers will look at.",
@@ -415,6 +421,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "the loop must have a way out that someone chose",
         "every way out of the loop should be visible where it waits",
     ),
+    "twin": ("two copies of the same logic must not drift apart",),
     "task": ("the async parts of this code must never block a runtime thread",),
     "sql-batch": (
         "no statement may touch more than one batch of rows",
@@ -459,6 +466,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "polling": (),
     "retry-loop": ("route the retries of {fn} through one schedule",),
     "exits": (),
+    "twin": (),
     "task": (),
     "sql-batch": ("bound every statement in {fn} by the batch size",),
     "retry-math": ("keep the retry-delay arithmetic in {fn}",),
@@ -473,6 +481,9 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    _r("twin",
+       "It should do exactly what {twin} does, so that the two stay one piece of logic in two places.",
+       ),
     _r("redo",
        "It should try a failed {call} again right away, and give up with the error on the {nth} failure in a row.",
        "A failed {call} should be retried at once, up to {limit} attempts, before the error goes up to the caller.",
@@ -724,6 +735,10 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("twin",
+       "behave exactly as {twin} does",
+       "keep its body in step with {twin}",
+       ),
     _r("diverges",
        "Keep the return type {expr}: no error may end it",
        ),
@@ -1473,6 +1488,9 @@ SCENARIOS: tuple[Row, ...] = (
 # requests read the code back as orders, with no symptom or real motive").
 # fmt: off
 STAKES: tuple[Row, ...] = (
+    _r("twin",
+       "if the two copies drifted apart, one of them would quietly stop behaving like {twin}",
+       ),
     _r("adaptive",
        "a fixed rest of {idle_dur} after every pass would be fine on a quiet day and far too slow after a backlog, with each extra batch waiting another {idle_dur}",
        "if every pass ended with a rest of {idle_dur}, a backlog several batches deep would wait that long again for each batch",
@@ -1750,6 +1768,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("twin",
+       "is there any real difference between {subject} and {twin}, or could one function do for both?",
+       "{subject} looks a lot like {twin}; what actually differs between them?",
+       ),
     _r("timeout_escapes",
        "if {future} times out in {subject}, is it tried again?",
        "does {subject} retry a request that runs past its timeout?",

@@ -1,0 +1,157 @@
+"""A fn whose body is an earlier fn's of the same file, token for token, but for a few names or
+string literals (bridge's `supervise_pollers` after `supervise_senders`; a queue's `nack` after
+`ack`). Its examples would be the earlier fn's with other names (blind read 40 scored such pairs
+2 for distinctness); what is worth saying is that the two are one piece of logic."""
+
+from __future__ import annotations
+
+from ..fact_types import Src
+from .core import Claim, FileContext, make
+from .shape import codes
+
+__all__ = ["twin_claims"]
+
+# Comments and docs are not the code: `// FIXME` lines may differ between the two copies.
+_SKIP = frozenset({"c", "d"})
+MIN_BODY_TOKENS = 20  # shorter bodies match by accident (`{ self.x.clone() }`)
+_KEYWORDS = frozenset(
+    {
+        "as",
+        "async",
+        "await",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "dyn",
+        "else",
+        "enum",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+    }
+)
+MAX_DIFFS = 4  # distinct renames or changed strings
+
+
+def _body(ctx: FileContext, idx: int) -> list[tuple[str, str]] | None:
+    item = ctx.fs.items[idx]
+    if item.body_start is None:
+        return None
+    scan = ctx.fs.scan
+    toks = [
+        (scan.codes[i], scan.texts[i])
+        for i in scan.token_range(item.body_start, item.end)
+        if scan.codes[i] not in _SKIP
+    ]
+    return toks if len(toks) >= MIN_BODY_TOKENS else None
+
+
+def _binding(toks: list[tuple[str, str]], k: int) -> bool:
+    """The name at ``k`` reads as a local or a parameter: lower case, and neither called, nor
+    a path segment, nor a field or method."""
+    name = toks[k][1]
+    if name in _KEYWORDS:
+        return False  # `true` for `false` is another behaviour, not another name
+    before = toks[k - 1][1] if k else ""
+    after = toks[k + 1][1] if k + 1 < len(toks) else ""
+    return (
+        (name[:1].islower() or name[:1] == "_")
+        and before not in (".", "::")
+        and after not in ("(", "!", "::")
+    )
+
+
+def _signature(ctx: FileContext, idx: int) -> list[str]:
+    """The tokens from `fn` to the body, the fn's own name left out."""
+    item = ctx.fs.items[idx]
+    scan = ctx.fs.scan
+    end = item.body_start if item.body_start is not None else item.end
+    toks = [scan.texts[i] for i in scan.token_range(item.keyword_start, end)]
+    return [t for t in toks if t != item.name]
+
+
+def twin_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    """The earliest same-file fn, under the same parent, whose body differs from this one's in
+    at most four renamed names or changed string literals, and in nothing else."""
+    me = ctx.fs.items[idx]
+    mine = _body(ctx, idx)
+    if mine is None or me.kind != "fn" or me.is_test:
+        return []
+    for j in range(idx):
+        other = ctx.fs.items[j]
+        if (
+            other.kind != "fn"
+            or other.is_test
+            or other.parent != me.parent
+            or other.name == me.name
+        ):
+            continue
+        theirs = _body(ctx, j)
+        if theirs is None or len(theirs) != len(mine):
+            continue
+        diffs = [k for k, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a != b]
+        if any(mine[k][0] != theirs[k][0] or mine[k][0] not in ("n", "s") for k in diffs):
+            continue
+        if any(mine[k][0] == "n" and not _binding(mine, k) for k in diffs):
+            # `poll_close()` where the other calls `poll_flush()`, `Inspect` for `Then`: another
+            # call or type is other behaviour, not the same logic under other names.
+            continue
+        # A name renamed the same way everywhere (`feed` for `sink`) is one difference, however
+        # often it occurs; a name that maps to two different names is no rename.
+        pairs = dict.fromkeys((mine[k][1], theirs[k][1]) for k in diffs)
+        if len(pairs) > MAX_DIFFS or len({a for a, _ in pairs}) != len(pairs):
+            continue
+        if len({b for _, b in pairs}) != len(pairs):
+            continue
+        slots = {"twin": other.name}
+        flags: set[str] = set()
+        if _signature(ctx, idx) == _signature(ctx, j):
+            flags.add("same-signature")
+        if not diffs:
+            flags.add("identical")
+        else:
+            kinds = {mine[k][0] for k in diffs}
+            flags.add("strings" if kinds == {"s"} else "names" if kinds == {"n"} else "mixed")
+            slots["mine"] = codes(*(a for a, _ in pairs))
+            slots["theirs"] = codes(*(b for _, b in pairs))
+            if len(pairs) == 1:
+                flags.add("one")
+        text = ctx.fs.scan.text
+        proof = [
+            ctx.proof(
+                Src(me.body_start or me.start, me.end, text[me.body_start or me.start : me.end])
+            ),
+            ctx.proof(
+                Src(
+                    other.body_start or other.start,
+                    other.end,
+                    text[other.body_start or other.start : other.end],
+                )
+            ),
+        ]
+        return [make("twin", me.name, slots, proof, flags)]
+    return []

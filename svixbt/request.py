@@ -119,6 +119,16 @@ def criteria(
             continue
         if said_stems and _restates(s, said_stems):
             continue  # the premise sentence asked for this in other words
+        if (
+            skip is not None
+            and said
+            and (skip.kind, c.kind) in _PARAPHRASES
+            and _same_construct(c, skip)
+        ):
+            # Proven by the code the premise's claim is proven by (the `select!` of a
+            # shutdown race): the same requirement in other words (blind read 42: "race its
+            # wait against `shutdown.cancelled()`" then "wait on both at once").
+            continue
         amounts = {f.value for f in probe.fills if not f.code and _AMOUNT.fullmatch(f.value)}
         if amounts and amounts <= stated and c.kind != "log":
             continue
@@ -135,6 +145,22 @@ def criteria(
             n, c, accept, _ = picked[i]
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
     return [crit[i] for i in sorted(keep)]
+
+
+# Claim kinds that, proven by the same code, ask for the same thing in other words: a shutdown
+# race and the select it is; a join and each of its branches.
+_PARAPHRASES = frozenset(
+    {("shutdown_branch", "select"), ("select", "shutdown_branch"), ("join", "join_branch")}
+)
+
+
+def _same_construct(c: Claim, premise: Claim) -> bool:
+    """Whether a proof span of ``c`` overlaps one of ``premise``'s in the same file."""
+    return any(
+        p.file == q.file and p.start < q.end and q.start < p.end
+        for p in c.proof
+        for q in premise.proof
+    )
 
 
 def _askable(r: Renderer, plan: Plan, c: Claim, skip: Claim | None, kinds: set[str]) -> bool:

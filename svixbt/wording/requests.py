@@ -188,11 +188,11 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "observability": (
         "{who} needs logs we can act on.",
-        "We are about to put alerts on the logs of {who}, so its log lines need to be deliberate: the level, and when each one fires.",
-        "Our alerting is going to key off the log lines of {who}; each needs the right level and a clear condition.",
-        "Write down the log output of {who} as a contract: which line, at which level, under which condition.",
-        "After the last incident nobody could tell from the logs of {who} what it had been doing. Pin down what it logs, at which level, and when.",
-        "Go over the log lines of {who}: each needs a level that fits and should fire only when it has something to say.",
+        "We are about to put alerts on some of the log lines of {who}, so those need to be deliberate: the level, and when each one fires.",
+        "Our alerting is going to key off a few log lines of {who}; each of those needs the right level and a clear condition.",
+        "Part of the log output of {who} is becoming a contract that dashboards read: which line, at which level, under which condition.",
+        "After the last incident nobody could tell from the logs of {who} what it had been doing. Pin down the lines that matter, at which level, and when.",
+        "The on-call runbook for {who} quotes its log lines; the ones it relies on have to stay as they are.",
     ),
     "timing": (
         "We want to see how long the passes of {who} take.",
@@ -1734,6 +1734,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "{why}\n\n{ask} That is the behaviour a rewrite of {who} has to keep, along with the rest below.\n\n{keep}\n{bullets}",
+        "{who_cap} is moving to a module of its own next; the move must not change what it does. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "Whoever picks up {who} next inherits these guarantees, so they go in writing before the code changes hands. {ask} {why}\n\n{keep}\n{bullets}",
+        "We want to simplify {who}, and a simpler version is only acceptable if this still holds. {ask} {why}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1749,6 +1752,9 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {ask} {why}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why} {ask}",
         "{why} {ask} That is the behaviour a rewrite of {who} has to keep.",
+        "{who_cap} is moving to a module of its own next; the move must not change what it does. {ask} {why}",
+        "Whoever picks up {who} next inherits this guarantee, so it goes in writing before the code changes hands. {ask} {why}",
+        "We want to simplify {who}, and a simpler version is only acceptable if this still holds. {ask} {why}",
     ),
 }
 

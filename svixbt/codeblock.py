@@ -933,8 +933,20 @@ def build_code(
             continue
         seen.add(key)
         if key[0] == "item":
-            new = _show(fs, key[1], False, 0)
-            label = fs.items[key[1]].name
+            it = fs.items[key[1]]
+            if it.kind == "trait" and it.end_line - it.start_line + 1 > WHOLE_IMPL_LINES:
+                # A long trait named as a type (`impl Consumer`) comes as its header and closing
+                # line; the methods the subjects call come inside them as helpers (blind reads
+                # 40 and 42: a 140-line trait in full under a loop that calls one method of it).
+                called = [
+                    m
+                    for m, sub in enumerate(fs.items)
+                    if sub.parent == key[1] and sub.kind == "fn" and sub.name in accessed
+                ]
+                new = [_head(fs, key[1]), *(_member(fs, m) for m in called), _tail(fs, key[1])]
+            else:
+                new = _show(fs, key[1], False, 0)
+            label = it.name
         else:
             md = idx.macro_defs[key[1]]
             new = [Slice(md.start, md.end, "macro-def")]

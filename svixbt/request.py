@@ -293,6 +293,7 @@ _RESTATES = frozenset(
         "callee_waits",
         "join",
         "schedule_step",
+        "retry_with",
     }
 )
 

@@ -1644,3 +1644,14 @@ def test_the_wait_after_a_pass_is_scoped_to_rounds_that_get_through_when_errors_
                 or "once `reindex` has returned" in sentence
             ):
                 assert "no failure" in sentence or "gets through" in sentence, sentence
+
+
+def test_a_batch_whose_short_round_breaks_the_walk_says_so(indexes: Indexes) -> None:
+    """`if n < PAGE || .. { break; }` ends the walk on a short page: a request can say that
+    instead of "compare what comes back with PAGE" (blind read 42: code dictated)."""
+    ctx = ctx_of(indexes, "steps.rs")
+    (b,) = kinds(claims(ctx, "replay_pages"), "batch")
+    assert b.has("short-breaks")
+    # A short batch that picks a nap (`sleep = if n < BATCH ..`) does not end anything.
+    nap = ctx_of(indexes, "archive.rs")
+    assert not any(c.has("short-breaks") for c in kinds(claims(nap, "archive_loop"), "batch"))

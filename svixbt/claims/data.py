@@ -221,6 +221,17 @@ def _batch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # A fn of the crate handed the size (`clean_expired_messages(pool, BATCH_SIZE, ..)`),
         # not a query builder's `limit(..)`: a request can name it as the one that does a batch.
         flags = {"to-fn"} if calls[0].kind == "fn" else set()
+        # `if cur_len < BATCH_SIZE || .. { break; }`: a short batch ends the walk. Said as
+        # that, not as "compare what comes back with BATCH_SIZE" (blind read 42: code dictated).
+        if (
+            not cond_assigns
+            and conds
+            and re.search(
+                rf"(?:^|\|\|)\s*[\w.]+\s*<\s*{re.escape(c.name)}\s*(?:$|\|\|)", conds[0].head
+            )
+            and any(e.kind == "break" and e.region == conds[0].id for e in f.exits)
+        ):
+            flags.add("short-breaks")
         out.append(make("batch", f.name, slots, proof, flags))
     return out
 

@@ -845,7 +845,7 @@ THINK: tuple[Row, ...] = (
        when="join-branch guarded", unless="partial", needs="ordinal"),
     _r("runs_in",
        "{by} in {by_file} runs it inside the {ordinal} of {siblings:word} branches of {mech}. The branches are polled together in one future, none of them on a task of its own: this one advances while it is polled and yields to the others whenever it waits.",
-       "It shares a future with the other branches: {by} ({by_file}) puts it in the {ordinal} of the {siblings:word} branches of its {mech}, so it makes progress only while polled, and each of its awaits is where the others get to run.",
+       "It runs as one branch of a combined future: {by} ({by_file}) puts it in the {ordinal} of the {siblings:word} branches of its {mech}, so it makes progress only while that future is polled, and each of its awaits is where the other branches get to run.",
        "Its place is the {ordinal} branch of the {siblings:word}-way {mech} in {by} ({by_file}); one future drives every branch, so while this one waits the rest run, and a thread-blocking call here would hold them all.",
        when="join-branch", unless="guarded conditional partial", needs="ordinal"),
     _r("runs_in",

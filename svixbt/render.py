@@ -44,6 +44,8 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "skip_names",
+        "retry_names",
         "twin",
         "mine",
         "theirs",

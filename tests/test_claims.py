@@ -1655,3 +1655,16 @@ def test_a_batch_whose_short_round_breaks_the_walk_says_so(indexes: Indexes) -> 
     # A short batch that picks a nap (`sleep = if n < BATCH ..`) does not end anything.
     nap = ctx_of(indexes, "archive.rs")
     assert not any(c.has("short-breaks") for c in kinds(claims(nap, "archive_loop"), "batch"))
+
+
+def test_a_redo_names_the_variants_each_arm_matches(indexes: Indexes) -> None:
+    """ "The errors of one arm ... those of the other" read as coy (blind read 40): the arms'
+    variants are named instead, by their last path segment."""
+    ctx = ctx_of(indexes, "redo.rs")
+    (r,) = kinds(claims(ctx, "deliver_each"), "redo")
+    assert (r.get("skip_names"), r.get("retry_names")) == ("Rejected", "Timeout")
+    from svixbt.claims.redo import _variant_names
+
+    assert _variant_names("Error::A | Error::B(_) | Error::C { .. }") == ["A", "B", "C"]
+    assert _variant_names("Err(e) if e.is_timeout()") == []
+    assert _variant_names("_") == []

@@ -132,7 +132,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "redo": (
         "a failed call tried again at once until a count of failures returns the error",
         ("call", "var", "limit", "nth", "expr"),
-        ("retry_arm", "retry_level", "skip_arm", "skip_level", "outer", "next_call"),
+        (
+            "retry_arm",
+            "retry_level",
+            "skip_arm",
+            "skip_level",
+            "outer",
+            "next_call",
+            "skip_names",
+            "retry_names",
+        ),
     ),
     "shutdown_wait": (
         "a wait cut short by cancellation",

@@ -9,7 +9,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
-from .shape import next_call
+from .shape import codes, next_call
 
 __all__ = ["redo_claims"]
 
@@ -18,6 +18,18 @@ _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "si
 
 
 _COUNT_CHECK = re.compile(r"^(\w+)\s*(>=|>|==)\s*(\d+)$")
+
+
+def _variant_names(pattern: str) -> list[str]:
+    """`Error::MissingPayload | Error::Deserialization(_)` -> MissingPayload, Deserialization;
+    [] for a pattern that is not a plain alternation of enum variants."""
+    names = []
+    for alt in pattern.split("|"):
+        m = re.fullmatch(r"\s*(?:[A-Z]\w*::)+([A-Z]\w*)\s*(?:\([^()]*\)|\{[^{}]*\})?\s*", alt)
+        if m is None:
+            return []
+        names.append(m.group(1))
+    return names
 
 
 def redo_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -138,6 +150,12 @@ def _redo_arms(
         return
     skip = f.flow.regions[skips[0].region]
     slots["skip_arm"] = skip.head
+    # The variants each arm matches, by name (`MissingPayload`, `Kafka`): a request names the
+    # errors, not "the errors of one arm" (blind read 40), nor the whole pattern.
+    for key, head in (("skip_names", skip.head), ("retry_names", slots.get("retry_arm", ""))):
+        names = _variant_names(head)
+        if names:
+            slots[key] = codes(*names)
     level = next((lg.level for lg in f.logs if lg.region == skip.id), "")
     if level:
         slots["skip_level"] = level

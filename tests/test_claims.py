@@ -1668,3 +1668,16 @@ def test_a_redo_names_the_variants_each_arm_matches(indexes: Indexes) -> None:
     assert _variant_names("Error::A | Error::B(_) | Error::C { .. }") == ["A", "B", "C"]
     assert _variant_names("Err(e) if e.is_timeout()") == []
     assert _variant_names("_") == []
+
+
+def test_a_helper_below_a_spawned_task_through_a_private_chain_says_where_it_runs(
+    indexes: Indexes,
+) -> None:
+    """redis.rs's migrate_list_to_stream: no think row said runs_in spawned+via without a
+    per-iteration loop, so its think named no tokio and the record was rejected."""
+    ctx = ctx_of(indexes, "chain.rs")
+    (where,) = kinds(claims(ctx, "move_keys"), "runs_in")
+    assert where.has("spawned", "via") and not where.has("repeated")
+    assert where.get("by") == "start"
+    thinks = thinks_about(ctx, "move_keys")
+    assert thinks and all("tokio::spawn" in t for t in thinks)

@@ -488,6 +488,16 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         extra += [
             i for i in _waiting_callees(ctx, trace.claims) if i not in extra and i not in plan.items
         ]
+        # A twin's example compares it with the fn it repeats: that fn is what the focus is
+        # about, so its code comes too (blind read 43: "shows one of the two functions it is
+        # asked to compare").
+        extra += [
+            i
+            for c in trace.claims
+            if c.kind == "twin" and c.subject == names["fn"]
+            for i in [_index_of(ctx, c.get("twin"))]
+            if i >= 0 and i not in extra and i not in plan.items
+        ]
         block = build_code(ctx.fs, plan.items, extra)
         rules = sorted({h.rule for i in plan.items for h in ctx.fs.hits[i]})
         ex = Example(

@@ -1291,6 +1291,19 @@ MODULE_THINK: tuple[Row, ...] = (
 TOKIO: tuple[Row, ...] = (
     # The aside names the mechanism with the code's own argument; "an async timer that yields
     # the thread" is true of every sleep and closed six thinks of blind read 33.
+    # Anchored to where the pause sits: "The pause of 100 milliseconds is a
+    # `tokio::time::sleep`." said nothing about which pause (blind read 43).
+    _r("sleep",
+       "When {guard:cond}, it pauses {dur} with {mech} and goes round again.",
+       "It waits {dur} with {mech} and starts the round over whenever {guard:cond}.",
+       when="guarded then-continue", needs="dur guard"),
+    _r("sleep",
+       "When {guard:cond}, it pauses {dur} with {mech}.",
+       when="guarded", unless="then-continue", needs="dur guard"),
+    _r("sleep",
+       "In {arm}, the pause of {dur} is a {mech}.",
+       "The {dur} pause in {arm} goes through {mech}.",
+       when="in-arm", unless="guarded", needs="dur arm"),
     _r("sleep",
        "The wait itself is {mech}, on whatever {var} holds.",
        "{var} is handed to {mech} for the wait.",

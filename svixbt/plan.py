@@ -22,6 +22,11 @@ from .render import SHARED_CONTEXT
 
 __all__ = ["Plan", "plan_examples", "subjects_of", "TOKIO_KINDS", "CLAIM_REUSE"]
 
+# What several claims mean together (a timeout that escapes the retry loop, a nap taken with
+# work left): the point of the record that says it, said in one example of a subject only. A
+# second record leading with it read as the first one's opening sentence asked again (blind
+# read 43 on execute_with_backoff's retry and timeout records).
+POINT_KINDS = frozenset({"timeout_escapes", "trailing_sleep", "join_results", "stale_check"})
 CLAIM_REUSE = 2  # examples of one subject a claim may appear in (beyond those it is premise of)
 
 # Claims a whole-module think may add after its facts, most telling first.
@@ -305,7 +310,8 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                 c
                 for c in p.claims
                 if c in p.premise
-                or used.get(c, 0) < CLAIM_REUSE
+                or (c.kind in POINT_KINDS and _point_owner(mine, c) is p)
+                or (c.kind not in POINT_KINDS and used.get(c, 0) < CLAIM_REUSE)
                 or (p.focus == "observability" and c.kind == "log")
             ]
             p.claims = _one_of_arm_and_log(p)
@@ -323,6 +329,19 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         same = sorted({q.subject for q in plans if q.focus == p.focus})
         p.focus_spread = same.index(p.subject)
     return plans
+
+
+def _point_owner(mine: list[Plan], c: Claim) -> Plan | None:
+    """Of a subject's plans that may say ``c``, the one whose focus puts its kind nearest the
+    front (timeouts before retry for a timeout that escapes the retry loop)."""
+    says = {(f.id, f.role): f.says for f in FOCI}
+
+    def rank(p: Plan) -> float:
+        kinds = [k.split(":", 1)[0] for k in says.get((p.focus, p.role), ())]
+        return kinds.index(c.kind) / len(kinds) if c.kind in kinds else 2.0
+
+    having = [p for p in mine if c in p.claims]
+    return min(having, key=rank) if having else None
 
 
 def _module_plan(

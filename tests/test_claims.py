@@ -1681,3 +1681,26 @@ def test_a_helper_below_a_spawned_task_through_a_private_chain_says_where_it_run
     assert where.get("by") == "start"
     thinks = thinks_about(ctx, "move_keys")
     assert thinks and all("tokio::spawn" in t for t in thinks)
+
+
+def test_what_claims_mean_together_is_the_point_of_one_example_per_subject(
+    indexes: Indexes,
+) -> None:
+    """execute_with_backoff's retry record opened on the timeout that escapes the retry loop,
+    and its timeout record asked that very point as a question (blind read 43)."""
+    from svixbt.plan import POINT_KINDS
+
+    seen = 0
+    for path in sorted(TRAPS.glob("*.rs")):
+        ctx = ctx_of(indexes, path.name)
+        per: dict[tuple[int, object], int] = {}
+        for p in plan_examples(ctx):
+            if p.focus == "module":
+                continue
+            for c in p.claims:
+                if c.kind in POINT_KINDS:
+                    per[(p.subject, c)] = per.get((p.subject, c), 0) + 1
+        for n in per.values():
+            seen += 1
+            assert n == 1
+    assert seen >= 2

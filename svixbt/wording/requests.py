@@ -1864,6 +1864,11 @@ QUESTION_LEADS = (
     "Trying to understand this before a review:",
     "",
     "For the runbook:",
+    "Reviewing a PR that touches this:",
+    "New to this part of the codebase, so bear with me:",
+    "Sanity check:",
+    "",
+    "Curious about one thing:",
 )
 # Three closing asks for a whole dataset gave the same one to questions of different files
 # (blind read 41: "Show me the code that decides it and walk me through it." twice); a question
@@ -1877,5 +1882,8 @@ QUESTION_ASKS = (
     "I'd like the answer with the code in front of me.",
     "",
     "Walk me through the part that decides this.",
+    "Quote the lines you are relying on.",
+    "Answer with the code, please.",
+    "",
 )
 # fmt: on

@@ -523,3 +523,23 @@ def test_a_long_trait_named_as_a_type_comes_as_header_called_methods_and_closing
         "        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    }\n}\n"
     )
     assert "fn name(&self) -> &str;" in build_code(short, [pick(short, "run")]).text
+
+
+def test_a_fn_of_an_inline_mod_called_by_path_comes_inside_its_mod_lines() -> None:
+    """svix-server's run_with_prefix calls `docs::router(..)` from `mod docs { .. }` in the
+    same file; the helper was left out (blind read 43)."""
+    fs = scan(
+        "mod docs {\n    use std::fmt;\n\n    pub fn router(n: u32) -> u32 {\n        n + 1\n"
+        "    }\n\n    fn unused() {}\n}\n\n"
+        "pub async fn serve() {\n    loop {\n        let _r = docs::router(1);\n"
+        "        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    }\n}\n"
+    )
+    text = build_code(fs, [pick(fs, "serve")]).text
+    assert "mod docs {" in text and "pub fn router(n: u32) -> u32 {" in text
+    assert "fn unused" not in text
+    # A path into a module of another file is not this file's item.
+    other = scan(
+        "pub fn router() {}\n\npub async fn serve() {\n    loop {\n        other::router();\n"
+        "        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    }\n}\n"
+    )
+    assert "pub fn router() {}" not in build_code(other, [pick(other, "serve")]).text

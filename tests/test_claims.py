@@ -1704,3 +1704,19 @@ def test_what_claims_mean_together_is_the_point_of_one_example_per_subject(
             seen += 1
             assert n == 1
     assert seen >= 2
+
+
+def test_a_shutdown_check_behind_an_earlier_continue_says_when_it_is_reached(
+    indexes: Indexes,
+) -> None:
+    """queue_handler's task-limit gate comes first: over the limit, rounds sleep and start over
+    without ever reaching the shutdown check."""
+    ctx = ctx_of(indexes, "drain.rs")
+    (check,) = kinds(claims(ctx, "serve_capped"), "shutdown_check")
+    assert check.has("gated") and check.get("gate") == "cap > 0\x1fbusy > cap"
+    (plain,) = kinds(claims(ctx, "serve"), "shutdown_check")
+    assert not plain.has("gated")
+    for turn in range(2):
+        r = Renderer(0, "k", {"fn": "serve_capped", "file": "drain.rs"}, turn=turn)
+        said = r.claim(THINK, check, "s", Rendered(""))
+        assert "`busy > cap`" in said and "`continue`" in said

@@ -62,7 +62,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_check": (
         "a shutdown check that leaves the loop",
         ("cond", "action"),
-        ("drain", "until"),
+        ("drain", "until", "gate"),
     ),
     "select_exit": (
         "a select branch that leaves the loop",

@@ -52,10 +52,33 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                     flags.add("until")
                     if _counts_tasks(f, slots["until"]):
                         flags.add("counts-tasks")
+            gate = _gate_before(f, loop, ctx.region_src(f, r).start)
+            if gate:
+                # `if over_limit { sleep; continue; }` earlier in the round: while it holds, the
+                # round starts over before it gets here (queue_handler's task-limit gate).
+                slots["gate"] = codes(*gate)
+                flags.add("gated")
             out.append(
                 make("shutdown_check", f.name, slots, [ctx.proof(ctx.region_src(f, r))], flags)
             )
     return out
+
+
+def _gate_before(f: ItemFacts, loop: Region, at: int) -> list[str]:
+    """The conditions of the one `continue` of the same loop that comes before the shutdown
+    check in the round, outside it ([] when none, several, or not a plain conjunction)."""
+    assert f.flow is not None
+    ahead = [
+        e
+        for e in f.exits
+        if e.kind == "continue" and e.src.start < at and f.flow.loop_of(e.region) is loop
+    ]
+    if len(ahead) != 1:
+        return []
+    conds, arm, negated = guard_of(f, ahead[0].region, loop.id)
+    if negated or arm or not conds or len(conds) > 2:
+        return []
+    return conds
 
 
 def _counts_tasks(f: ItemFacts, until: str) -> bool:

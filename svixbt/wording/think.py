@@ -242,6 +242,12 @@ THINK: tuple[Row, ...] = (
        "When {future} completes first in the {select}, the handler does {action}.",
        "The {select} branch on {future} does {action}, which ends the loop.",
        unless="arm"),
+    # The check sits behind an earlier `continue` (queue_handler's task-limit gate): while that
+    # holds, rounds start over before they reach it.
+    _r("shutdown_check",
+       "The shutdown check comes after the round's earlier `continue`: while {gate:cond}, a round goes back to the top before it gets there, so a stop is noticed only once that no longer holds. When the check does find {cond:cond}, it awaits {drain} around an inner loop that ends only when {until:cond}, and only then does {action}.",
+       "Shutdown is looked at only by rounds that get past the earlier `continue`: as long as {gate:cond}, each round starts over first. A round that reaches the check and finds {cond:cond} awaits {drain}, whose inner loop breaks once {until:cond}, and then does {action}; nothing here limits how long that takes.",
+       when="first until gated", needs="gate"),
     _r("shutdown_check",
        "When its check finds {cond:cond}, it does not {action} at once: it awaits {drain} around an inner loop that ends only when {until:cond}, so shutdown waits for that condition, and nothing in this function limits how long.",
        "A check that finds {cond:cond} first awaits {drain}, whose inner loop breaks only once {until:cond}; the {action} comes after that, and nothing in this function limits how long that takes.",

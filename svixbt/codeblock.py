@@ -52,6 +52,11 @@ __all__ = [
 
 CONTEXT_LIMIT = 200  # lines of context beyond the subject, its impl lines and the imports
 MODULE_LIMIT = 250  # non-blank, non-test lines a file may have for a whole-module example
+# `impl Display for TokenInUse { .. }` and the like: short std impls that come with their type.
+_STD_TRAIT_IMPL = re.compile(
+    r"(?:(?:std::)?(?:fmt::)?(?:Debug|Display)|(?:std::)?(?:error::)?Error) for \w+"
+)
+STD_IMPL_LINES = 12
 WHOLE_IMPL_LINES = 60  # an impl this short may come whole around its method
 NOT_SLICES = "code is not whole slices of the source joined by the rule"
 
@@ -991,6 +996,28 @@ def build_code(
                     )
                 ):
                     wanted.append(sub)
+    # A context type's short impls of the std traits that make it print and be an error: without
+    # them `Err(TokenInUse.into())` has nothing to convert through (blind reads 40-44 on
+    # svix-cli's relay: the struct came, its Debug/Display/Error impls did not).
+    for key in sorted(seen):
+        owner = fs.items[key[1]] if key[0] == "item" else None
+        if owner is None or owner.kind not in ("struct", "enum") or key[1] in subjects:
+            continue
+        for j, it in enumerate(fs.items):
+            if (
+                it.kind != "impl"
+                or it.parent is not None
+                or it.is_test
+                or type_name(it.name) != owner.name
+                or not _STD_TRAIT_IMPL.fullmatch(it.name)
+                or it.end_line - it.start_line + 1 > STD_IMPL_LINES
+            ):
+                continue
+            new = [s for s in _show(fs, j, False, 0) if not _covered(s, chosen)]
+            lines = _lines(scan, new) - exempt - context
+            if new and len(context) + len(lines) <= limit:
+                chosen += new
+                context |= lines
     slices = _dedupe(chosen)
     return CodeBlock(
         slices, join_slices(fs.text, [(s.start, s.end) for s in slices]), len(context), dropped

@@ -543,3 +543,25 @@ def test_a_fn_of_an_inline_mod_called_by_path_comes_inside_its_mod_lines() -> No
         "        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    }\n}\n"
     )
     assert "pub fn router() {}" not in build_code(other, [pick(other, "serve")]).text
+
+
+def test_a_context_error_type_comes_with_its_short_std_impls() -> None:
+    """svix-cli's relay returns `Err(TokenInUse.into())`: the struct came without the Debug,
+    Display and Error impls that make it an error (blind reads 40-44)."""
+    fs = scan(
+        "use std::fmt::{Debug, Display, Formatter};\n\nstruct Busy;\n\n"
+        "impl Debug for Busy {\n    fn fmt(&self, f: &mut Formatter<'_>) -> std::fmt::Result {\n"
+        '        f.write_str("Busy")\n    }\n}\n\n'
+        "impl Display for Busy {\n    fn fmt(&self, f: &mut Formatter<'_>) -> std::fmt::Result {\n"
+        '        f.write_str("Busy")\n    }\n}\n\n'
+        "impl std::error::Error for Busy {}\n\n"
+        "impl Busy {\n    fn unrelated(&self) -> u8 {\n        1\n    }\n}\n\n"
+        "pub async fn dial() -> Result<(), Box<dyn std::error::Error>> {\n    loop {\n"
+        "        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n"
+        "        return Err(Busy.into());\n    }\n}\n"
+    )
+    text = build_code(fs, [pick(fs, "dial")]).text
+    assert "struct Busy;" in text
+    assert "impl Debug for Busy {" in text and "impl Display for Busy {" in text
+    assert "impl std::error::Error for Busy {}" in text
+    assert "fn unrelated" not in text  # an inherent impl is not what makes it an error

@@ -1579,7 +1579,7 @@ STAKES: tuple[Row, ...] = (
        when="detached logs-failures", unless="repeated loops conditional", any_guard=True),
     _r("spawn",
        "handling the elements of {over} one after another would let one slow element hold up all the rest",
-       "worked through in turn, the elements of {over} would take as long as all of them put together",
+       "if the elements of {over} were handled one after another, the whole call would take as long as all of them put together",
        when="repeated", unless="guarded conditional loops", needs="over"),
     _r("spawn",
        "if they ran one at a time, each of the {upto} jobs would have to wait for every one before it",

@@ -553,7 +553,7 @@ THINK: tuple[Row, ...] = (
     _r("endless_task",
        "The task that ticks every {dur} never ends by itself: no statement leaves its `loop` and nothing in it looks at a shutdown or cancellation signal, so short of a panic it runs for as long as the runtime does.",
        "The spawned ticking task (every {dur}) is started once and never stopped: its `loop` has no break or return, and no shutdown flag or token is consulted, so only a panic or the end of the runtime takes it down.",
-       "Once {mech} has started the every-{dur} task, nothing tells it to stop and nothing inside ends its `loop`; barring a panic, it goes on until the runtime is dropped.",
+       "Once {mech} has started the task that ticks every {dur}, nothing tells it to stop and nothing inside ends its `loop`; barring a panic, it goes on until the runtime is dropped.",
        when="ticks", needs="dur"),
     _r("endless_task",
        "The task that sleeps {dur} a round never ends by itself: no statement leaves its `loop` and nothing in it looks at a shutdown or cancellation signal, so short of a panic it runs for as long as the runtime does.",

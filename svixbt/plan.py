@@ -284,6 +284,24 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                 )
             )
     plans = _drop_twins(ctx, plans)
+    # A helper's claim that is the premise of the helper's own example is that example's to
+    # say: the caller's think borrowing it pasted the same paragraph into two records (blind
+    # read 44: the cleaner's batching and clean_expired_messages' sql-batch shared ~90 words).
+    helper_own = {
+        c
+        for p in plans
+        if p.role == "helper"
+        for c in p.claims
+        if c.subject == ctx.fs.items[p.subject].name
+    }
+    for p in plans:
+        name = ctx.fs.items[p.subject].name
+        # One such claim may stay, as the caller's view of its helper (a `LIMIT` behind the
+        # batch); the rest are the helper's own example's.
+        borrowed = [c for c in p.claims if c.subject != name and c in helper_own]
+        kept = [c for c in p.claims if c not in borrowed[1:] or c in p.premise]
+        if len(kept) >= 2:
+            p.claims = kept
     # A fn whose body is an earlier fn's again gets its twin example only.
     twins = {p.subject for p in plans if p.focus == "twin"}
     plans = [p for p in plans if p.subject not in twins or p.focus == "twin"]
@@ -323,6 +341,18 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                 borrowed = int(c.subject != ctx.fs.items[subject].name)
                 p.nth[c] = used.get(c, 0) + _shared_offset(c, shared) + borrowed
                 used[c] = used.get(c, 0) + 1
+    # The whole-module think says claims the subjects' own examples said already: it takes
+    # the variant after the last one they used (blind read 44: the module and contention
+    # records of the cleaner shared a 40-word sentence).
+    said_in: dict[Claim, int] = {}
+    for p in plans:
+        if p.focus != "module":
+            for c in p.claims:
+                said_in[c] = max(said_in.get(c, 0), p.nth.get(c, 0) + 1)
+    for p in plans:
+        if p.focus == "module":
+            for c in p.claims:
+                p.nth[c] = said_in.get(c, 0)
     order = sorted({p.subject for p in plans})
     for p in plans:
         p.spread = order.index(p.subject)

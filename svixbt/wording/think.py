@@ -997,9 +997,12 @@ THINK: tuple[Row, ...] = (
     _r("transaction",
        "{begin} opens the transaction and {commit} closes it.",
        unless="guarded-commit"),
+    # What the query checks, not a verdict on the name: "despite the name" was read as a
+    # mismatch the name does not make ("pending expiry" fits a payload not yet due; blind
+    # read 44 counted it false twice).
     _r("probe",
-       "{subject} asks only whether any row of {table} has {where}: a row that is not due to expire yet counts the same as one that is, since nothing in its query looks at expiry, despite the name.",
-       "Whatever its name says, {subject} checks {where} on {table} and nothing else: a payload that is not due yet answers the question the same way as one that is.",
+       "{subject} asks only whether any row of {table} has {where}: nothing in its query looks at an expiry time, so a row that is not due yet counts the same as one that is.",
+       "{subject} checks {where} on {table} and nothing else; a payload that is not due yet answers it the same way as one that is.",
        when="no-expiry-filter", needs="table where"),
     _r("probe",
        "The check is {query}: it asks whether any such row exists in {table} and reads no data from it.",

@@ -298,8 +298,8 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         name = ctx.fs.items[p.subject].name
         # One such claim may stay, as the caller's view of its helper (a `LIMIT` behind the
         # batch); the rest are the helper's own example's.
-        borrowed = [c for c in p.claims if c.subject != name and c in helper_own]
-        kept = [c for c in p.claims if c not in borrowed[1:] or c in p.premise]
+        lent = [c for c in p.claims if c.subject != name and c in helper_own]
+        kept = [c for c in p.claims if c not in lent[1:] or c in p.premise]
         if len(kept) >= 2:
             p.claims = kept
     # A fn whose body is an earlier fn's again gets its twin example only.

@@ -304,8 +304,8 @@ THINK: tuple[Row, ...] = (
        unless="multi", needs="futures"),
     # -- failure ------------------------------------------------------------------------------
     _r("diverges",
-       "Its return type is {expr}, so the function never returns a value and nothing breaks or returns out of {head}: an error inside it can only be logged and left behind (only a panic unwinds out of it).",
-       "Declared to return {expr}, it never hands anything back; whatever fails inside {head} has to be dealt with there.",
+       "{subject}'s return type is {expr}, so it never returns a value and nothing breaks or returns out of {head}: an error inside it can only be logged and left behind (only a panic unwinds out of it).",
+       "Declared to return {expr}, {subject} never hands anything back; whatever fails inside {head} has to be dealt with there.",
        ),
     # A failed call retried in place (claims/retry.py `_redos`).
     _r("redo",
@@ -1187,7 +1187,7 @@ THINK: tuple[Row, ...] = (
     _r("locked_short",
        "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}).",
        "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped, so a pass can come back short with work still left, and the loop then rests {idle_dur} all the same.",
-       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch also comes back short while another session holds rows, so it can nap for {idle_dur} ({idle}) with work still left.",
+       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, so it can nap for {idle_dur} ({idle}) with work still left.",
        ),
     _r("timed_after_wait",
        "{start} is taken after the {mech} wait of the same pass, so {field} is the time of the pass's own work; the nap before it is not counted.",

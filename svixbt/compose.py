@@ -562,6 +562,7 @@ def _render_distinct(
     fallback_at = 0
     strict = None
     strict_at = 0
+    seen_sentences = _sentences_of([e.think for e in earlier])
     for bump in range(MAX_BUMPS + 1):
         if fallback is not None and bump > fallback_at + 2:
             break  # two more tries for a stricter wording, then the looser one will do
@@ -585,7 +586,7 @@ def _render_distinct(
                     if (
                         _fresh_shape(think, [e.think for e in earlier])
                         and _fresh_shape(user, [e.user for e in earlier])
-                        and _new_sentences(think, [e.think for e in earlier])
+                        and _new_sentences(think, seen_sentences)
                     ):
                         return rendered
                     if strict is None:
@@ -601,9 +602,13 @@ def _render_distinct(
 SAME_SENTENCE_WORDS = 12
 
 
-def _new_sentences(text: str, others: list[str]) -> bool:
-    """No sentence of ``text`` of ``SAME_SENTENCE_WORDS`` words or more is in an earlier text."""
-    seen = {s for o in others for s in re.split(r"(?<=[.?!])\s+", o)}
+def _sentences_of(texts: list[str]) -> set[str]:
+    return {s for t in texts for s in re.split(r"(?<=[.?!])\s+", t)}
+
+
+def _new_sentences(text: str, seen: set[str]) -> bool:
+    """No sentence of ``text`` of ``SAME_SENTENCE_WORDS`` words or more is in ``seen`` (the
+    sentences of the file's earlier records)."""
     return not any(
         len(s.split()) >= SAME_SENTENCE_WORDS and s in seen
         for s in re.split(r"(?<=[.?!])\s+", text)

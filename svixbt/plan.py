@@ -361,13 +361,16 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
     return plans
 
 
+# The claim kinds each focus says, in order, by (focus id, role).
+_SAID_KINDS = {(f.id, f.role): [k.split(":", 1)[0] for k in f.says] for f in FOCI}
+
+
 def _point_owner(mine: list[Plan], c: Claim) -> Plan | None:
     """Of a subject's plans that may say ``c``, the one whose focus puts its kind nearest the
     front (timeouts before retry for a timeout that escapes the retry loop)."""
-    says = {(f.id, f.role): f.says for f in FOCI}
 
     def rank(p: Plan) -> float:
-        kinds = [k.split(":", 1)[0] for k in says.get((p.focus, p.role), ())]
+        kinds = _SAID_KINDS.get((p.focus, p.role), [])
         return kinds.index(c.kind) / len(kinds) if c.kind in kinds else 2.0
 
     having = [p for p in mine if c in p.claims]

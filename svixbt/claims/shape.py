@@ -4,14 +4,15 @@ region runs under. Shared by every claim builder."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from ..fact_types import Call
+from ..fact_types import Call, Spawn
 from ..facts import Exit, ItemFacts
 from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT, FileContext
 
 __all__ = [
+    "self_counted",
     "SIGNAMES",
     "signal_name",
     "codes",
@@ -91,6 +92,22 @@ def never_ends(f: ItemFacts, task: int, text: str) -> bool:
         for r in flow.regions
         if flow.inside(r.id, task)
     )
+
+
+def self_counted(f: ItemFacts) -> Iterator[tuple[Spawn, Call, Call, list[Call]]]:
+    """Each counter a spawned task bumps with `fetch_add` and drops with `fetch_sub` in its own
+    body: (the spawn, the add, the last sub, the task's method calls in source order). While
+    such a counter is above zero, a task that added itself has not reached its sub."""
+    assert f.flow is not None
+    for sp in f.spawns:
+        inside = sorted(
+            (c for c in f.calls if f.flow.inside(c.region, sp.region) and c.kind == "method"),
+            key=lambda c: c.tok,
+        )
+        for add in (c for c in inside if c.name == "fetch_add" and c.receiver):
+            subs = [c for c in inside if c.name == "fetch_sub" and c.receiver == add.receiver]
+            if subs:
+                yield sp, add, subs[-1], inside
 
 
 def main_loop(f: ItemFacts) -> Region | None:

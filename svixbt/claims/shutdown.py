@@ -8,7 +8,15 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, codes, guard_of, next_call, signal_name
+from .shape import (
+    CANCEL_FUTURE,
+    SHUTDOWN_WORD,
+    codes,
+    guard_of,
+    next_call,
+    self_counted,
+    signal_name,
+)
 
 __all__ = ["shutdown_claims"]
 
@@ -95,14 +103,7 @@ def _counts_tasks(f: ItemFacts, until: str) -> bool:
         for m in [re.match(r"([\w.]+)\.load\(", a.value)]
         if m
     }
-    for sp in f.spawns:
-        inside = [c for c in f.calls if f.flow.inside(c.region, sp.region) and c.receiver]
-        for add in (c for c in inside if c.name == "fetch_add"):
-            if add.receiver in names and any(
-                c.name == "fetch_sub" and c.receiver == add.receiver for c in inside
-            ):
-                return True
-    return False
+    return any(add.receiver in names for _, add, _, _ in self_counted(f))
 
 
 def _drain_until(f: ItemFacts, check: Region) -> dict[str, str]:

@@ -14,7 +14,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import endless_loop, main_loop, never_ends
+from .shape import endless_loop, main_loop, never_ends, self_counted
 
 __all__ = ["task_state_claims"]
 
@@ -158,53 +158,42 @@ def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     way) stays in it for good."""
     assert f.flow is not None
     out: list[Claim] = []
-    for sp in f.spawns:
-        inside = sorted(
-            (c for c in f.calls if f.flow.inside(c.region, sp.region) and c.kind == "method"),
-            key=lambda c: c.tok,
-        )
-        adds = [c for c in inside if c.name == "fetch_add" and c.receiver]
-        for add in adds:
-            subs = [c for c in inside if c.name == "fetch_sub" and c.receiver == add.receiver]
-            loads = [
-                c
-                for c in f.calls
-                if c.name == "load"
-                and c.receiver == add.receiver
-                and not f.flow.inside(c.region, sp.region)
-            ]
-            if not subs or not loads:
-                continue
-            slots = {
-                "counter": add.receiver,
-                "mech": sp.mechanism,
-                "add": add.name,
-                "sub": subs[-1].name,
-                "load": loads[0].name,
-            }
-            flags: set[str] = set()
-            if inside[0] is add:
-                flags.add("first")
-            if sp.repeated:
-                flags.add("repeated")
-                slots["repeated"] = sp.repeated
-            # Awaited work between the two: what may panic, or be dropped, before the decrement.
-            between = [
-                c
-                for c in f.calls
-                if f.flow.inside(c.region, sp.region)
-                and c.awaited
-                and add.tok < c.tok < subs[-1].tok
-            ]
-            if between:
-                flags.add("work-between")
-                slots["work"] = between[0].written.lstrip(".")
-            proof = [ctx.proof(add.src), ctx.proof(subs[-1].src)] + [
-                ctx.proof(c.src) for c in loads
-            ]
-            claim = make("counted_inside", f.name, slots, proof, flags)
-            if claim not in out:
-                out.append(claim)
+    for sp, add, sub, inside in self_counted(f):
+        loads = [
+            c
+            for c in f.calls
+            if c.name == "load"
+            and c.receiver == add.receiver
+            and not f.flow.inside(c.region, sp.region)
+        ]
+        if not loads:
+            continue
+        slots = {
+            "counter": add.receiver,
+            "mech": sp.mechanism,
+            "add": add.name,
+            "sub": sub.name,
+            "load": loads[0].name,
+        }
+        flags: set[str] = set()
+        if inside[0] is add:
+            flags.add("first")
+        if sp.repeated:
+            flags.add("repeated")
+            slots["repeated"] = sp.repeated
+        # Awaited work between the two: what may panic, or be dropped, before the decrement.
+        between = [
+            c
+            for c in f.calls
+            if f.flow.inside(c.region, sp.region) and c.awaited and add.tok < c.tok < sub.tok
+        ]
+        if between:
+            flags.add("work-between")
+            slots["work"] = between[0].written.lstrip(".")
+        proof = [ctx.proof(add.src), ctx.proof(sub.src)] + [ctx.proof(c.src) for c in loads]
+        claim = make("counted_inside", f.name, slots, proof, flags)
+        if claim not in out:
+            out.append(claim)
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import CODE_SLOTS, Fill, elide, named, negated, shorten
+from .render import BACKTICK_SPAN, CODE_SLOTS, Fill, elide, named, negated, shorten
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -68,7 +68,6 @@ LITERAL_CODE = frozenset(
         "main",
     }
 )
-_BACKTICK = re.compile(r"`([^`\n]+)`")
 _DIGITS = re.compile(r"\d")
 # Claims about every caller; allowed only with a complete caller set.
 _ALL_CALLERS = re.compile(
@@ -231,7 +230,7 @@ def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list
         for q in quoted:
             if q not in vocab.prose:
                 errs.append(f"quote “{q[:40]}” is not the author's text in any claim")
-        for span in _BACKTICK.findall(rest):
+        for span in BACKTICK_SPAN.findall(rest):
             s = span.strip()
             if s in vocab.code and not _unread(s, code_folded, vocab):
                 continue
@@ -242,7 +241,7 @@ def grounding_errors(texts: Sequence[str], code: str, vocab: Vocabulary) -> list
             if _fold(s) in code_folded and s in vocab.prose:
                 continue
             errs.append(f"`{s}` is not a value of any claim")
-        bare = _BACKTICK.sub(" ", rest)
+        bare = BACKTICK_SPAN.sub(" ", rest)
         bare = _strip(bare, vocab.prose)
         # Markdown list numbers are the request's own, not values from the code.
         bare = re.sub(r"(?m)^\s*\d+\.\s", " ", bare)
@@ -284,7 +283,7 @@ def _words(text: str) -> list[str]:
     """Words of prose, with each code span one word (a path is a name, not eight words)."""
     out: list[str] = []
     pos = 0
-    for m in _BACKTICK.finditer(text):
+    for m in BACKTICK_SPAN.finditer(text):
         out += re.findall(r"[a-z0-9_']+", text[pos : m.start()].lower())
         out.append(m.group(0).lower())
         pos = m.end()

@@ -300,7 +300,9 @@ class Rendered:
     premise_said: int = 0  # the request's central sentence came from a claim
 
 
-_SPAN = re.compile(r"`([^`]+)`")
+# A backticked code span of one line: what requests are checked for and what the grounding
+# check traces (checks.py reads the same pattern).
+BACKTICK_SPAN = re.compile(r"`([^`\n]+)`")
 
 # What a maintainer quotes in an issue: a name or path (`enable_legacy_message_cleaner`,
 # `tokio::time::sleep`, `self.url`), a macro, a call of one with no arguments
@@ -515,7 +517,7 @@ class Renderer:
                 text = self.fill(row.variants[pick], slots, trial)
                 if accept is not None and not accept(trial.fills):
                     continue
-                if self.person and not all(map(quotable, _SPAN.findall(text))):
+                if self.person and not all(map(quotable, BACKTICK_SPAN.findall(text))):
                     continue
                 if not dry:
                     used.add(pick)

@@ -154,6 +154,10 @@ _PARAPHRASES = frozenset(
 )
 
 
+# Claims about a task the fn starts.
+_TASK_KINDS = frozenset({"spawn", "endless_task"})
+
+
 def _same_construct(c: Claim, premise: Claim) -> bool:
     """Whether a proof span of ``c`` overlaps one of ``premise``'s in the same file."""
     return any(
@@ -169,6 +173,10 @@ def _askable(r: Renderer, plan: Plan, c: Claim, skip: Claim | None, kinds: set[s
     record's own fn is asked about, nor one behind many conditions."""
     # One criterion per claim kind (two statements with LIMIT ask for the same thing).
     if c.kind in kinds and c.kind not in ("log", "join_branch"):
+        return False
+    # A second task started elsewhere in the fn is a second request stapled to the first (blind
+    # read 44: a 500 ms monitor task and one task per item, asked in one breath, scored 3).
+    if skip is not None and {c.kind, skip.kind} <= _TASK_KINDS and not _same_construct(c, skip):
         return False
     # What the calling task does is not something to ask of this helper.
     if plan.role == "helper" and c.subject != r.context["fn"]:
@@ -442,6 +450,8 @@ def render_request(
         # A list of one reads like a form with one field filled in: say it in the prose.
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
         crit = []
+    # An incident's reason is its story (the symptom line), not the why slot.
+    bare = not crit and not (symptom if style == "incident-follow-up" else why).strip()
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
     text = _tidy(frame.format(**fields))
     if note is not None:
@@ -456,6 +466,12 @@ def render_request(
             said = r.claim(CONTEXT, context, "context", out)
             if said:
                 text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
+                bare = False
+    if bare and note is None:
+        # One requirement with no reason reads as an order, not an issue (blind reads 44-45
+        # scored "`run` should take the wait before each retry from `self.retry_schedule`." 2):
+        # the caller asks it as a question instead when one fits.
+        r.context["bare"] = "1"
     return text
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
-from svixbt.compose import compose_examples, plan_examples
+from svixbt.compose import compose_examples, plan_examples, question_room
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
@@ -206,7 +206,7 @@ def test_a_question_is_answered_by_the_claim_its_think_leads_with() -> None:
             q = ex.claims[-1]
             assert q.subject == ex.names["fn"] and q in ex.claims[:-1]
         questions = [ex.claims[-1] for ex in exs if ex.style == "question"]
-        assert len(questions) <= max(1, len(exs) // 2)
+        assert len(questions) <= question_room(len(exs))
         assert len(set(questions)) == len(questions)  # one question per claim in a file
     assert seen
 
@@ -265,3 +265,33 @@ def test_contention_is_asked_as_a_question_and_batching_leaves_it_to_that_record
             if ex.focus == "batching":
                 assert "locked_short" not in kinds
     assert seen
+
+
+def test_a_request_asks_for_one_task_not_two() -> None:
+    """The gauge trap starts a 250 ms monitor task and one task per element: a request about the
+    monitor does not staple on the per-element tasks (blind read 44 scored that 3)."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "gauge.rs"))
+    monitor = [ex for ex in exs if "250 milliseconds" in ex.user]
+    assert monitor
+    for ex in monitor:
+        assert "own task" not in ex.user and "each element" not in ex.user.lower()
+
+
+def test_a_requirement_with_no_reason_is_asked_as_a_question() -> None:
+    """The gauge trap's 1 s pause between batches has nothing to say why: "between rounds it
+    should sleep for 1 second" alone reads as an order; it is asked as a question instead."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "gauge.rs"))
+    assert not any("should sleep for 1 second" in ex.user for ex in exs)
+    assert any(ex.style == "question" and "`ship_batches`" in ex.user for ex in exs)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_what_a_task_logs_is_asked_not_demanded(path: Path) -> None:
+    """A record about log lines asks what on-call will see; it does not order the existing lines
+    kept as they are (blind reads 44-46 scored the runbook and dashboard frames 3)."""
+    for ex in compose_examples(ctx_for(path)):
+        if ex.focus != "observability":
+            continue
+        assert ex.style == "question", ex.user
+        assert "“" not in ex.user  # no log message copied out of the code
+        assert "runbook quotes" not in ex.user and "contract that dashboards" not in ex.user

@@ -190,9 +190,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "{who} needs logs we can act on.",
         "We are about to put alerts on some of the log lines of {who}, so those need to be deliberate: the level, and when each one fires.",
         "Our alerting is going to key off a few log lines of {who}; each of those needs the right level and a clear condition.",
-        "Part of the log output of {who} is becoming a contract that dashboards read: which line, at which level, under which condition.",
         "After the last incident nobody could tell from the logs of {who} what it had been doing. Pin down the lines that matter, at which level, and when.",
-        "The on-call runbook for {who} quotes its log lines; the ones it relies on have to stay as they are.",
     ),
     "timing": (
         "We want to see how long the passes of {who} take.",
@@ -1876,6 +1874,36 @@ QUESTIONS: tuple[Row, ...] = (
     _r("endless_set",
        "when does the wait on {next} in {subject} ever return?",
        ),
+    # A log line is asked about as what on-call will see, not demanded as it stands (blind
+    # reads 44-46 scored "the runbook quotes its log lines; keep them" 3: an ask for what exists).
+    _r("log",
+       "if {call} keeps failing, what will we see in the logs from {subject}, and at which level?",
+       "when {call} fails, what does {subject} write to the log about it?",
+       when="err-arm in-arm in-loop", unless="guarded", needs="call"),
+    # Where a fn runs is not a requirement of the fn (blind read 44: "runs as one branch of its
+    # caller's join, on no task of its own" scored 2 as a request); a reader asks it.
+    _r("runs_in",
+       "does {subject} get a task of its own, or does it share one with {others}?",
+       "where does {subject} actually run: on a task of its own, or next to {others}?",
+       when="join-branch", unless="partial conditional", needs="others", any_guard=True),
+    _r("runs_in",
+       "does {subject} get a task of its own when {by} starts it, or does it share one?",
+       "where does {subject} actually run once {by} gets to it: on a task of its own, or not?",
+       when="join-branch", unless="partial conditional", needs="by", any_guard=True),
+    _r("sleep",
+       "does {subject} try {first_work} straight away, or is there a wait of {dur} even before the first look?",
+       when="in-loop waits-first", unless="guarded in-arm cancellable in-select from-var", needs="dur first_work"),
+    _r("propagate",
+       "can {subject} still return an error once its loop is running, or only while it starts up?",
+       "which failures can make {subject} return an error: only {calls:or} at startup, or something inside the loop too?",
+       when="before-loop-only", needs="calls"),
+    _r("schedule_step",
+       "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
+       "how does {subject} pick the wait before each retry?",
+       any_guard=True),
+    _r("log",
+       "what does {subject} put in the log as it starts, and when?",
+       when="once", unless="in-loop", any_guard=True),
 )
 
 # How a question opens, and what it asks for besides the answer.

@@ -69,6 +69,7 @@ CODE_SLOTS = frozenset(
         "arm",
         "var",
         "future",
+        "branch",
         "idle",
         "init",
         "macro",

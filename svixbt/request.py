@@ -124,7 +124,7 @@ def criteria(
             and said
             and (skip.kind, c.kind) in _PARAPHRASES
             and _same_construct(c, skip)
-        ):
+        ) or any(_cut_short_twice(c, o) for _, o, _, _ in picked):
             # Proven by the code the premise's claim is proven by (the `select!` of a
             # shutdown race): the same requirement in other words (blind read 42: "race its
             # wait against `shutdown.cancelled()`" then "wait on both at once").
@@ -156,6 +156,19 @@ _PARAPHRASES = frozenset(
 
 # Claims about a task the fn starts.
 _TASK_KINDS = frozenset({"spawn", "endless_task"})
+
+
+def _cut_short_twice(a: Claim, b: Claim) -> bool:
+    """A sleep a cancellation cuts short and the shutdown branch that cuts it, proven by the same
+    `select!`: one requirement said twice (blind read 47: "The `tokio::time::sleep` must not
+    outlast a cancellation. Stop waiting as soon as `shutdown.cancelled()` resolves.")."""
+    pair = {a.kind, b.kind}
+    sleep = a if a.kind == "sleep" else b
+    return (
+        pair in ({"sleep", "shutdown_branch"}, {"sleep", "select_exit"})
+        and "raced-with-cancel" in sleep.flags
+        and _same_construct(a, b)
+    )
 
 
 def _same_construct(c: Claim, premise: Claim) -> bool:

@@ -1720,3 +1720,19 @@ def test_a_shutdown_check_behind_an_earlier_continue_says_when_it_is_reached(
         r = Renderer(0, "k", {"fn": "serve_capped", "file": "drain.rs"}, turn=turn)
         said = r.claim(THINK, check, "s", Rendered(""))
         assert "`busy > cap`" in said and "`continue`" in said
+
+
+def test_a_log_line_in_a_select_branch_runs_only_when_that_branch_wins(indexes: Indexes) -> None:
+    # guard_of leaves select branches to their select: a line in the `stop.cancelled()` branch
+    # read as written "on every round of the loop, outside any condition" (trap rebuild.rs).
+    ctx = ctx_of(indexes, "rebuild.rs")
+    stopped = next(
+        c for c in kinds(claims(ctx, "rebuild_until_done"), "log") if "stopped" in c.get("message")
+    )
+    assert "in-select" in stopped.flags
+    assert stopped.get("branch") == "stop.cancelled()"
+    texts = " ".join(thinks_about(ctx, "rebuild_until_done"))
+    assert "index rebuild stopped" in texts
+    for sentence in re.split(r"(?<=\.) ", texts):
+        if "index rebuild stopped" in sentence:
+            assert "`stop.cancelled()`" in sentence and "every round" not in sentence

@@ -295,3 +295,19 @@ def test_what_a_task_logs_is_asked_not_demanded(path: Path) -> None:
         assert ex.style == "question", ex.user
         assert "“" not in ex.user  # no log message copied out of the code
         assert "runbook quotes" not in ex.user and "contract that dashboards" not in ex.user
+
+
+def test_a_cancellable_sleep_and_its_shutdown_branch_are_one_requirement() -> None:
+    """The sleep a `stop.cancelled()` branch cuts short and that branch are proven by one
+    `select!`: asked as two criteria they said one thing twice (blind read 47)."""
+    from svixbt.claims import claims_for
+    from svixbt.request import _cut_short_twice
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "rebuild.rs")
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "rebuild_until_done")
+    got = claims_for(ctx, idx)
+    sleep = next(c for c in got if c.kind == "sleep")
+    branch = next(c for c in got if c.kind == "shutdown_branch")
+    err = next(c for c in got if c.kind == "err_arm")
+    assert _cut_short_twice(sleep, branch) and _cut_short_twice(branch, sleep)
+    assert not _cut_short_twice(sleep, err)

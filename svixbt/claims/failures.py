@@ -108,6 +108,15 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         if place:
             flags.add(place)
         put_guard(slots, flags, conds, arm)
+        handler = next((r for r in f.flow.chain(lg.region) if r.kind == "select-handler"), None)
+        if handler is not None and not arm:
+            # A line in a select branch runs only when that branch wins: guard_of leaves select
+            # branches to their select, so without this it read as written "on every round of
+            # the loop" (trap rebuild.rs).
+            flags.add("in-select")
+            if handler.detail:
+                slots["branch"] = handler.detail
+            slots["select"] = (handler.keyword or "select") + "!"
         if "err-arm" in flags:
             failed = _arm_call(f, lg.region)
             if failed:

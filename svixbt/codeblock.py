@@ -439,7 +439,17 @@ def _show(fs: FileScan, i: int, subject: bool, whole_impl_lines: int) -> list[Sl
     out = [_member(fs, unit, subject)]
     for c in chain:
         out += [_head(fs, c, subject), _tail(fs, c, subject)]
+        # An inline mod's own imports are what its members' names resolve through, as the
+        # file's are for file-level items (blind read 47: `mod docs` shown without the `use`
+        # lines that bring in `ApiRouter`, `get` and `Redirect`).
+        out += _mod_imports(fs, c)
     return out
+
+
+def _mod_imports(fs: FileScan, c: int) -> list[Slice]:
+    if fs.items[c].kind != "mod":
+        return []
+    return [Slice(u.start, u.end, "use") for u in fs.scan.uses if u.parent == c and not u.is_test]
 
 
 def _imports(fs: FileScan) -> list[Slice]:
@@ -460,7 +470,7 @@ def _all_slices(fs: FileScan, idx: _Index) -> list[Slice]:
         else:
             out.append(Slice(it.start, it.end, "item", i))
         if it.kind in _CONTAINERS:
-            out += [_head(fs, i), _tail(fs, i)]
+            out += [_head(fs, i), _tail(fs, i), *_mod_imports(fs, i)]
     out += [Slice(md.start, md.end, "macro-def") for md in idx.macro_defs]
     return sorted(set(out), key=lambda s: (s.start, s.end, s.kind))
 

@@ -537,6 +537,8 @@ def test_a_fn_of_an_inline_mod_called_by_path_comes_inside_its_mod_lines() -> No
     text = build_code(fs, [pick(fs, "serve")]).text
     assert "mod docs {" in text and "pub fn router(n: u32) -> u32 {" in text
     assert "fn unused" not in text
+    # The mod's own imports come with it, as the file's do (blind read 47).
+    assert "mod docs {\n    use std::fmt;\n" in text
     # A path into a module of another file is not this file's item.
     other = scan(
         "pub fn router() {}\n\npub async fn serve() {\n    loop {\n        other::router();\n"

@@ -351,10 +351,16 @@ def _fits_think(fills: list[Fill]) -> bool:
 
 
 def _asks(
-    r: Renderer, plan: Plan, seed: int, key: str, out: Rendered, pool: list[Claim]
+    r: Renderer,
+    plan: Plan,
+    seed: int,
+    key: str,
+    out: Rendered,
+    pool: list[Claim],
+    led: Claim | None = None,
 ) -> tuple[str, tuple[str, Claim | None], Claim | None, list[str]]:
     """The request's style, premise sentence (and its claim), reason claim and criteria."""
-    premise = premise_of(r, plan, out)
+    premise = premise_of(r, plan, out, led)
     style = _style(seed, key, plan.focus)
     if style == "refactor" and not options(REFACTORS[plan.focus], plan):
         # No move the code shows for this focus: asked as an internal request instead.
@@ -469,7 +475,7 @@ def render_plan(
         return None
     trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     think_said = Rendered("", list(out.claims), list(out.fills), out.premise_said)
-    style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool)
+    style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool, led)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = trial.premise_said == 1

@@ -49,6 +49,8 @@ CODE_SLOTS = frozenset(
         "twin",
         "mine",
         "theirs",
+        "sig_mine",
+        "sig_theirs",
         "file",
         "cond",
         "upto",

@@ -259,16 +259,24 @@ def _said(claims: list[Claim], need: str) -> bool:
     return any(c.kind == kind and (not flag or flag in c.flags) for c in claims)
 
 
-def premise_of(r: Renderer, plan: Plan, out: Rendered) -> tuple[str, Claim | None]:
-    """The premise said in the request's own words, when a row can say it, and its claim."""
+def premise_of(
+    r: Renderer, plan: Plan, out: Rendered, led: Claim | None = None
+) -> tuple[str, Claim | None]:
+    """The premise said in the request's own words, when a row can say it, and its claim: of
+    several, first one proven by the code the think leads with (blind read 47: `connect`'s
+    request asked for the write timeout while its think led with the handshake's rounds)."""
     if plan.focus == "module":
         # A whole-module request asks for the file; its first requirement would be the premise
         # of the driver's first example, word for word (blind read 33: the module and cadence
         # records of the cleaner asked the same thing). Its criteria name each fn's part.
         return "", None
+
     # The record's own fn first: the requirements after the premise say "it" of that fn (a
     # module's premise about another fn says so, see render_request).
-    for c in sorted(plan.premise, key=lambda c: c.subject != r.context["fn"]):
+    def order(c: Claim) -> tuple[bool, bool]:
+        return c.subject != r.context["fn"], led is not None and not _same_construct(c, led)
+
+    for c in sorted(plan.premise, key=order):
         if plan.role == "helper" and c.subject != r.context["fn"]:
             continue
         probe = Rendered("")

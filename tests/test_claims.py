@@ -1736,3 +1736,20 @@ def test_a_log_line_in_a_select_branch_runs_only_when_that_branch_wins(indexes: 
     for sentence in re.split(r"(?<=\.) ", texts):
         if "index rebuild stopped" in sentence:
             assert "`stop.cancelled()`" in sentence and "every round" not in sentence
+
+
+def test_a_twin_says_what_sets_the_signatures_apart() -> None:
+    # bridge's supervise_pollers and supervise_senders: "the rest is in the signatures" left the
+    # reader to find `dyn PollerInput` against `dyn SenderInput` (blind read 47).
+    from svixbt.claims.twins import _sig_changes
+
+    head = ["fn", "(", "inputs", ":", "Vec", "<", "Box", "<", "dyn"]
+    mine = [*head, "PollerInput", ">", ">", ")", "->", "std", "::", "io", "::", "Result", "<"]
+    theirs = [*head, "SenderInput", ">", ">", ")", "->", "Result", "<"]
+    assert _sig_changes(mine, theirs) == [
+        ("dyn PollerInput", "dyn SenderInput"),
+        ("std::io::Result", "Result"),
+    ]
+    # Three changed spans is another signature, not a variant of one.
+    other = ["fn", "(", "a", ":", "X", ",", "b", ":", "Y", ")", "->", "Z"]
+    assert _sig_changes(other, ["fn", "(", "a", ":", "P", ",", "b", ":", "Q", ")", "->", "R"]) == []

@@ -311,3 +311,31 @@ def test_a_cancellable_sleep_and_its_shutdown_branch_are_one_requirement() -> No
     err = next(c for c in got if c.kind == "err_arm")
     assert _cut_short_twice(sleep, branch) and _cut_short_twice(branch, sleep)
     assert not _cut_short_twice(sleep, err)
+
+
+def test_the_request_asks_for_the_timeout_its_think_leads_with() -> None:
+    """`dial` bounds both the greeting read and the answer's send: with the think leading with
+    the read loop's rounds, the request's premise is the read's timeout whichever order the
+    plan lists them in (blind read 47: svix-cli's `connect` asked for the send's timeout while
+    its think worked out the handshake's rounds)."""
+    from dataclasses import replace
+
+    from svixbt.compose import _claims, _key, _render_think
+    from svixbt.render import Rendered, Renderer
+    from svixbt.request import premise_of
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "dial.rs")
+    claims = _claims(ctx)
+    plan = next(p for p in plan_examples(ctx, claims) if p.focus == "timeouts")
+    assert [c.kind for c in plan.premise] == ["timeout", "timeout"]
+    for premise in (plan.premise, plan.premise[::-1]):
+        p = replace(plan, premise=list(premise))
+        names = {"fn": "dial", "file": ctx.display}
+        r = Renderer(0, _key(ctx, p), names, base=f"{ctx.display}|dial", family=ctx.display)
+        names["who"] = "`dial`"
+        out = Rendered("")
+        _, led = _render_think(r, p, claims.get(p.subject, []), out)
+        assert led is not None and led.kind == "attempt_cap"
+        r.person = True
+        _, chosen = premise_of(r, p, Rendered(""), led)
+        assert chosen is not None and chosen.get("future") == "rx.next"

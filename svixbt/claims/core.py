@@ -185,7 +185,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "twin": (
         "an earlier fn of the file whose body matches this one's but for a few names or strings",
         ("twin",),
-        ("mine", "theirs"),
+        ("mine", "theirs", "sig_mine", "sig_theirs"),
     ),
     "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
     "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),

@@ -18,6 +18,10 @@ __all__ = ["ALIKE", "THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
 THINK: tuple[Row, ...] = (
     # -- a fn that repeats an earlier one --------------------------------------------------
     _r("twin",
+       "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; the signatures differ only in {sig_mine:and} here against {sig_theirs:and} there.",
+       "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); their signatures differ in {sig_mine:and} against {sig_theirs:and}.",
+       when="strings one", unless="same-signature", needs="sig_mine sig_theirs"),
+    _r("twin",
        "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; everything else that sets the two apart is in their signatures.",
        "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); the rest of the difference is in the signatures.",
        when="strings one", unless="same-signature"),

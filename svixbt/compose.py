@@ -26,13 +26,13 @@ from .plan import (
     plan_examples,
     subjects_of,
 )
-from .reasons import LATE_BUMP, _no_paste, has_incident
+from .questions import QUESTION_ONLY, askable_lead, first_question, question, question_room
+from .reasons import LATE_BUMP, has_incident
 from .render import Fill, Rendered, Renderer, Row
 from .request import (
     MAX_CRITERIA,
     MAX_REQUEST_CODE,
     MIN_CRITERIA,
-    _cap,
     criteria,
     note_for,
     options,
@@ -42,9 +42,6 @@ from .request import (
     who_of,
 )
 from .wording.requests import (
-    QUESTION_ASKS,
-    QUESTION_LEADS,
-    QUESTIONS,
     REFACTORS,
     ROTATED_STYLES,
     STYLES,
@@ -262,80 +259,6 @@ def _say_borrowed(
     return ""
 
 
-# One record in this many whose think leads with what the code means asks it as a question.
-QUESTION_SHARE = 3
-
-# Foci whose claim is a property of the code nobody would ask for as a requirement ("nap while
-# other instances hold rows"): they are asked as a question or not at all (a requirement frame
-# around them borrowed the batching asks).
-QUESTION_ONLY = frozenset({"contention"})
-
-
-def question_room(records: int) -> int:
-    """How many of a file's first ``records`` records may be questions: half, and two at least
-    (a file with two records lost its best question, lock_loop's, to the cap of one)."""
-    return max(2, records // 2)
-
-
-# Foci whose requirement form asks for what the code already has (keep these log lines): they
-# are asked as a question when one fits, about the first of their claims the think says.
-ASKED_AS_QUESTION = frozenset({"observability"})
-# Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
-ASKED_KINDS = frozenset({"runs_in"})
-
-
-def _premise_kind(plan: Plan) -> str:
-    return plan.premise[0].kind if plan.premise else ""
-
-
-def _question(
-    r: Renderer,
-    plan: Plan,
-    seed: int,
-    key: str,
-    out: Rendered,
-    led: Claim | None,
-    nth: int,
-    always: bool = False,
-) -> str:
-    """A maintainer's question whose answer is the claim the think leads with ("can
-    `queue_handler` end up running more tasks than `task_limit` allows?"), for a share of the
-    records that lead with one; "" for the rest, which are asked as requirements. A question
-    answered by the code reads as what people ask a code assistant (blind reads: every request
-    was a requirement, in one of five frames)."""
-    if led is None or plan.focus == "module" or led.subject != r.context["fn"]:
-        return ""
-    h = hashlib.sha256(f"{seed}|question|{key}".encode()).digest()
-    if h[0] % QUESTION_SHARE and not always:
-        return ""
-    probe = Rendered("")
-    said = r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste)
-    if not said or f"`{r.context['fn']}`" not in said:
-        return ""  # a question that does not name its fn reads as about something else
-    ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
-    # The file's n-th question takes the n-th lead and closing ask on from the file's start,
-    # so questions of one file do not open and close alike.
-    f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
-    lead = QUESTION_LEADS[(f[0] + nth) % len(QUESTION_LEADS)]
-    tail = QUESTION_ASKS[(f[1] + nth) % len(QUESTION_ASKS)]
-    head = f"{lead} {ask}" if lead else _cap(ask)
-    return f"{head} {tail}".strip()
-
-
-def _askable_lead(
-    r: Renderer, plan: Plan, out: Rendered, asked: set[Claim] | frozenset[Claim]
-) -> Claim | None:
-    """The first claim the focus is about, in the think's order, that a question can ask about
-    (the error line of a loop where its guarded debug line has no question)."""
-    for c in out.claims:
-        if c not in plan.premise or c in asked:
-            continue
-        said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
-        if said and f"`{r.context['fn']}`" in said:
-            return c
-    return None
-
-
 def _standalone(sentence: str, fn: str) -> str | None:
     """``sentence`` able to open a think: "It ..." takes the fn's name; one that leans on a
     sentence before it ("So ...", "Neither ...") cannot open, and gives None."""
@@ -443,36 +366,12 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
-    # Questions stay at most half of a file's records: past that, none is asked.
-    fresh = None if led in asked or not room else led
-    only = plan.focus in QUESTION_ONLY
-    # A record whose first wording read like its neighbours' (a twin fn's: supervise_senders
-    # and supervise_pollers) is asked as a question about its lead when it can be: a question
-    # about the lead differs from a requirement in shape, not just in names (blind read 40
-    # scored such twins 2 for distinctness).
-    if (plan.focus in ASKED_AS_QUESTION or _premise_kind(plan) in ASKED_KINDS) and room:
-        led = _askable_lead(r, plan, out, asked) or led
-        fresh = led
-    question = _question(
-        r,
-        plan,
-        seed,
-        key,
-        out,
-        fresh,
-        len(asked),
-        always=(
-            only
-            or bump > 0
-            or plan.focus in ASKED_AS_QUESTION
-            or _premise_kind(plan) in ASKED_KINDS
-        )
-        and room,
-    )
-    if question:
-        return "question", question, " ".join(sentences), out, names
-    if only:
+    asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump)
+    if asked_q:
+        return "question", asked_q, " ".join(sentences), out, names
+    if plan.focus in QUESTION_ONLY:
         return None
+    fresh = None if led in asked or not room else led
     trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     think_said = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool, led)
@@ -483,10 +382,8 @@ def render_plan(
     if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
-        question = _question(r, plan, seed, key, out, fresh, len(asked), always=room)
-        if question:
-            return "question", question, " ".join(sentences), out, names
-        return None
+        asked_q = question(r, plan, seed, key, out, fresh, len(asked), always=room)
+        return ("question", asked_q, " ".join(sentences), out, names) if asked_q else None
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     first = _standalone(sentences[0], names["fn"]) if sentences else None
     if led is not None:
@@ -513,18 +410,10 @@ def render_plan(
     if r.context.pop("bare", "") and room:
         # No reason to give for the one requirement: asked as a question about the first claim
         # the think says, when one fits; else the requirement stays as it is.
-        question = _question(
-            r,
-            plan,
-            seed,
-            key,
-            think_said,
-            fresh or _askable_lead(r, plan, think_said, asked),
-            len(asked),
-            always=True,
-        )
-        if question:
-            return "question", question, think, think_said, names
+        lead = fresh or askable_lead(r, plan, think_said, asked)
+        asked_q = question(r, plan, seed, key, think_said, lead, len(asked), always=True)
+        if asked_q:
+            return "question", asked_q, think, think_said, names
     return style, user, think, out, names
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
-from svixbt.compose import compose_examples, plan_examples, question_room
+from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
+from svixbt.questions import question_room
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = [

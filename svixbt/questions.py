@@ -1,0 +1,129 @@
+"""Whether a record's request is a question, and the question: a maintainer asking about code
+they are reading ("can `queue_handler` end up running more tasks than `task_limit` allows?"),
+answered by a claim the think says. ``compose.render_plan`` asks this module first, and again
+when a requirement would have nothing to require or no reason to give.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .claims import Claim
+from .plan import Plan
+from .reasons import _no_paste
+from .render import Rendered, Renderer
+from .request import _cap
+from .wording.requests import QUESTION_ASKS, QUESTION_LEADS, QUESTIONS
+
+__all__ = [
+    "ASKED_AS_QUESTION",
+    "ASKED_KINDS",
+    "QUESTION_ONLY",
+    "QUESTION_SHARE",
+    "askable_lead",
+    "first_question",
+    "question",
+    "question_room",
+]
+
+# One record in this many whose think leads with what the code means asks it as a question.
+QUESTION_SHARE = 3
+
+# Foci whose claim is a property of the code nobody would ask for as a requirement ("nap while
+# other instances hold rows"): they are asked as a question or not at all (a requirement frame
+# around them borrowed the batching asks).
+QUESTION_ONLY = frozenset({"contention"})
+
+
+def question_room(records: int) -> int:
+    """How many of a file's first ``records`` records may be questions: half, and two at least
+    (a file with two records lost its best question, lock_loop's, to the cap of one)."""
+    return max(2, records // 2)
+
+
+# Foci whose requirement form asks for what the code already has (keep these log lines): they
+# are asked as a question when one fits, about the first of their claims the think says.
+ASKED_AS_QUESTION = frozenset({"observability"})
+# Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
+ASKED_KINDS = frozenset({"runs_in"})
+
+
+def premise_kind(plan: Plan) -> str:
+    return plan.premise[0].kind if plan.premise else ""
+
+
+def question(
+    r: Renderer,
+    plan: Plan,
+    seed: int,
+    key: str,
+    out: Rendered,
+    led: Claim | None,
+    nth: int,
+    always: bool = False,
+) -> str:
+    """A maintainer's question whose answer is the claim the think leads with ("can
+    `queue_handler` end up running more tasks than `task_limit` allows?"), for a share of the
+    records that lead with one; "" for the rest, which are asked as requirements. A question
+    answered by the code reads as what people ask a code assistant (blind reads: every request
+    was a requirement, in one of five frames)."""
+    if led is None or plan.focus == "module" or led.subject != r.context["fn"]:
+        return ""
+    h = hashlib.sha256(f"{seed}|question|{key}".encode()).digest()
+    if h[0] % QUESTION_SHARE and not always:
+        return ""
+    probe = Rendered("")
+    said = r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste)
+    if not said or f"`{r.context['fn']}`" not in said:
+        return ""  # a question that does not name its fn reads as about something else
+    ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
+    # The file's n-th question takes the n-th lead and closing ask on from the file's start,
+    # so questions of one file do not open and close alike.
+    f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
+    lead = QUESTION_LEADS[(f[0] + nth) % len(QUESTION_LEADS)]
+    tail = QUESTION_ASKS[(f[1] + nth) % len(QUESTION_ASKS)]
+    head = f"{lead} {ask}" if lead else _cap(ask)
+    return f"{head} {tail}".strip()
+
+
+def askable_lead(
+    r: Renderer, plan: Plan, out: Rendered, asked: set[Claim] | frozenset[Claim]
+) -> Claim | None:
+    """The first claim the focus is about, in the think's order, that a question can ask about
+    (the error line of a loop where its guarded debug line has no question)."""
+    for c in out.claims:
+        if c not in plan.premise or c in asked:
+            continue
+        said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
+        if said and f"`{r.context['fn']}`" in said:
+            return c
+    return None
+
+
+def first_question(
+    r: Renderer,
+    plan: Plan,
+    seed: int,
+    key: str,
+    out: Rendered,
+    led: Claim | None,
+    asked: set[Claim] | frozenset[Claim],
+    room: bool,
+    bump: int,
+) -> tuple[str, Claim | None]:
+    """The question a record is asked before any requirement is tried ("" for none), and the
+    claim the think leads with as far as the request is concerned. ``room``: whether the file
+    may take one more question; past half of its records, none is asked."""
+    fresh = None if led in asked or not room else led
+    # Foci and premises asked only as questions (what a task logs, where it runs) ask about
+    # the first of their claims a question fits.
+    by_kind = plan.focus in ASKED_AS_QUESTION or premise_kind(plan) in ASKED_KINDS
+    if by_kind and room:
+        led = askable_lead(r, plan, out, asked) or led
+        fresh = led
+    # A record whose first wording read like its neighbours' (a twin fn's: supervise_senders
+    # and supervise_pollers) is asked as a question about its lead when it can be: a question
+    # about the lead differs from a requirement in shape, not just in names (blind read 40
+    # scored such twins 2 for distinctness).
+    always = (plan.focus in QUESTION_ONLY or bump > 0 or by_kind) and room
+    return question(r, plan, seed, key, out, fresh, len(asked), always=always), led

@@ -259,6 +259,23 @@ def _say_borrowed(
     return ""
 
 
+def _think_text(
+    r: Renderer, plan: Plan, sentences: list[str], led: Claim | None, out: Rendered
+) -> str:
+    """The think's sentences as one text, opened by what the code does."""
+    first = _standalone(sentences[0], r.context["fn"]) if sentences else None
+    if led is not None:
+        return " ".join(sentences)
+    if first is not None:
+        # A framing sentence that only names the topic ("Which task each part of X ends up on
+        # decides what can hold it up.", "The tokio parts of X are what to get right here.")
+        # would be true of any fn (blind read 33: 34 of 49 thinks opened so; blind read 36
+        # counted four such openers as filler): the think starts with what the code does.
+        return " ".join([first, *sentences[1:]])
+    opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
+    return " ".join([opener, *sentences])
+
+
 def _standalone(sentence: str, fn: str) -> str | None:
     """``sentence`` able to open a think: "It ..." takes the fn's name; one that leans on a
     sentence before it ("So ...", "Neither ...") cannot open, and gives None."""
@@ -385,18 +402,7 @@ def render_plan(
         asked_q = question(r, plan, seed, key, out, fresh, len(asked), always=room)
         return ("question", asked_q, " ".join(sentences), out, names) if asked_q else None
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
-    first = _standalone(sentences[0], names["fn"]) if sentences else None
-    if led is not None:
-        think = " ".join(sentences)
-    elif first is not None:
-        # A framing sentence that only names the topic ("Which task each part of X ends up on
-        # decides what can hold it up.", "The tokio parts of X are what to get right here.")
-        # would be true of any fn (blind read 33: 34 of 49 thinks opened so; blind read 36
-        # counted four such openers as filler): the think starts with what the code does.
-        think = " ".join([first, *sentences[1:]])
-    else:
-        opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
-        think = " ".join([opener, *sentences])
+    think = _think_text(r, plan, sentences, led, out)
     callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
     # A subject its caller runs on a spawned task is not "called" there in a reader's sense
     # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).

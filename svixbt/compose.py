@@ -121,6 +121,8 @@ LEAD_KINDS = frozenset(
         "join_results",
         "pass_runs_out",
         "steady_error",
+        "error_log_pace",
+        "shared_log_line",
         "join_waits_all",
         "timed_after_wait",
         "local_timeout",

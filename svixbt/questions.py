@@ -92,12 +92,14 @@ def askable_lead(
     """The first claim the focus is about, in the think's order, that a question can ask about
     (the error line of a loop where its guarded debug line has no question)."""
     for c in out.claims:
-        if c not in plan.premise or c in asked:
-            continue
-        said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
-        if said and f"`{r.context['fn']}`" in said:
+        if c in plan.premise and c not in asked and _askable(r, c):
             return c
     return None
+
+
+def _askable(r: Renderer, c: Claim) -> bool:
+    said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
+    return bool(said) and f"`{r.context['fn']}`" in said
 
 
 def first_question(
@@ -119,7 +121,10 @@ def first_question(
     # the first of their claims a question fits.
     by_kind = plan.focus in ASKED_AS_QUESTION or premise_kind(plan) in ASKED_KINDS
     if by_kind and room:
-        led = askable_lead(r, plan, out, asked) or led
+        # What the think leads with, when a question fits it (how fast an error line can
+        # repeat); else the first of the focus's own claims.
+        if led is None or led in asked or not _askable(r, led):
+            led = askable_lead(r, plan, out, asked) or led
         fresh = led
     # A record whose first wording read like its neighbours' (a twin fn's: supervise_senders
     # and supervise_pollers) is asked as a question about its lead when it can be: a question

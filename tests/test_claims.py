@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
-from svixbt.claims.core import NOT
+from svixbt.claims.core import LIST_SEP, NOT
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
@@ -1753,3 +1753,31 @@ def test_a_twin_says_what_sets_the_signatures_apart() -> None:
     # Three changed spans is another signature, not a variant of one.
     other = ["fn", "(", "a", ":", "X", ",", "b", ":", "Y", ")", "->", "Z"]
     assert _sig_changes(other, ["fn", "(", "a", ":", "P", ",", "b", ":", "Q", ")", "->", "R"]) == []
+
+
+def test_an_error_line_followed_by_a_short_fixed_sleep_says_how_fast_it_can_repeat(
+    indexes: Indexes,
+) -> None:
+    # blind read 48: a runbook question on a receive loop missed that its error arm sleeps only
+    # 10 ms, so an outage can write a hundred error lines a second (trap relog.rs: 20 ms).
+    ctx = ctx_of(indexes, "relog.rs")
+    (pace,) = kinds(claims(ctx, "tidy_loop"), "error_log_pace")
+    assert (pace.get("call"), pace.get("level"), pace.get("dur"), pace.get("rate")) == (
+        "feed.pull",
+        "error",
+        "20 milliseconds",
+        "50",
+    )
+    # The rebuild trap's wait sits in a select after the match, not in the error arm, and it
+    # grows: no pace is claimed for its warn line.
+    assert not kinds(claims(ctx_of(indexes, "rebuild.rs"), "rebuild_until_done"), "error_log_pace")
+
+
+def test_one_message_logged_for_two_calls_is_said_to_hide_which_failed(indexes: Indexes) -> None:
+    # blind read 48: run_migration_schedule writes "Error migrating queue" for either step.
+    ctx = ctx_of(indexes, "relog.rs")
+    (shared,) = kinds(claims(ctx, "tidy_loop"), "shared_log_line")
+    assert shared.get("calls").split(LIST_SEP) == ["compact", "reindex"]
+    assert shared.get("level") == "warn"
+    texts = " ".join(thinks_about(ctx, "tidy_loop"))
+    assert "does not say which of them failed" in texts or "cannot say which one" in texts

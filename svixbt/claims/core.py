@@ -320,6 +320,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("work", "mech"),
         (),
     ),
+    "error_log_pace": (
+        "an error line whose arm then sleeps a fixed time: how closely the lines can follow",
+        ("call", "level", "dur", "mech"),
+        ("message", "rate"),
+    ),
+    "shared_log_line": (
+        "one message and level logged for failures of different calls",
+        ("message", "level", "calls"),
+        (),
+    ),
     "steady_error": (
         "a failed pass always sets the same wait: no growth, no failure count",
         ("call", "level", "var", "value_set", "dur"),
@@ -496,6 +506,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
     from .implications import implication_claims
+    from .log_lines import log_line_claims
     from .retry import retry_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
@@ -522,4 +533,5 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
+    out.extend(log_line_claims(ctx, idx, out))
     return out

@@ -238,7 +238,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "module": (
         ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
-        "We are about to move the job in {file} to another crate; the whole of it should move as one piece, its loop and the helpers it calls.",
+        "Write the background job in {file}: one loop that drives the helpers it calls, with the behaviour below.",
         "Put the background job in {file} together in one place: the loop and the helpers it calls, side by side.",
     ),
     "helper-failures": (
@@ -1864,6 +1864,14 @@ QUESTIONS: tuple[Row, ...] = (
        ),
     _r("endless_set",
        "when does the wait on {next} in {subject} ever return?",
+       ),
+    _r("error_log_pace",
+       "if {call} keeps failing, how often will {subject} write that {level} line?",
+       "during an outage of whatever {call} talks to, how many {level} lines a second can {subject} produce?",
+       ),
+    _r("shared_log_line",
+       "when {subject} logs {message:quote}, can I tell which of {calls:or} failed?",
+       "{subject} writes {message:quote} on a failure; which call was it?",
        ),
     # A log line is asked about as what on-call will see, not demanded as it stands (blind
     # reads 44-46 scored "the runbook quotes its log lines; keep them" 3: an ask for what exists).

@@ -1,0 +1,89 @@
+"""What a task's log lines mean for whoever reads the log: how fast an error line can repeat while
+its call keeps failing, and error lines that two failures write alike.
+
+Both follow from the log, error-arm and sleep claims the other builders made (blind read 48: a
+runbook question about `queue_handler` was answered with a list of its lines, missing that a
+failing receive is retried after 10 milliseconds, so an outage can write a hundred error lines a
+second; `run_migration_schedule` writes "Error migrating queue" for either of its two steps).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .core import LIST_SEP, Claim, FileContext, make
+
+__all__ = ["log_line_claims"]
+
+_MILLIS = re.compile(r"(\d+) milliseconds?")
+
+
+def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
+    name = ctx.facts[idx].name
+    return [*_error_log_pace(name, claims), *_shared_log_line(name, claims)]
+
+
+def _of(claims: list[Claim], kind: str) -> list[Claim]:
+    return [c for c in claims if c.kind == kind]
+
+
+def _error_log_pace(name: str, claims: list[Claim]) -> list[Claim]:
+    """An error line in a loop whose arm then sleeps a fixed, literal time and goes round again:
+    the lines come no closer together than that sleep. Made only when one arm of that pattern
+    logs and one sleeps (two `Err(e)` arms would leave unsaid which sleep follows which line),
+    and nothing grows the wait or counts the failures."""
+    if _of(claims, "backoff") or _of(claims, "give_up") or _of(claims, "retry_with"):
+        return []
+    out: list[Claim] = []
+    for lg in _of(claims, "log"):
+        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
+            continue
+        arm = lg.get("arm")
+        logs = [c for c in _of(claims, "log") if "err-arm" in c.flags and c.get("arm") == arm]
+        sleeps = [
+            c
+            for c in _of(claims, "sleep")
+            if "err-arm" in c.flags and c.get("arm") == arm and "guarded" not in c.flags
+        ]
+        arms = [
+            c
+            for c in _of(claims, "err_arm")
+            if c.get("pattern") == arm and lg.get("call") in c.get("call").split(LIST_SEP)
+        ]
+        if len(logs) != 1 or len(sleeps) != 1 or len(arms) != 1:
+            continue
+        sleep, err = sleeps[0], arms[0]
+        if not sleep.get("dur") or not {"keeps-looping", "continues"} & err.flags:
+            continue
+        if sleep.proof[0].start < lg.proof[0].start:
+            continue  # the wait comes before the line: the pace is not the line's
+        slots = {
+            "call": lg.get("call"),
+            "level": lg.get("level"),
+            "dur": sleep.get("dur"),
+            "mech": sleep.get("mech"),
+            "message": lg.get("message"),
+        }
+        m = _MILLIS.fullmatch(sleep.get("dur"))
+        if m and 0 < int(m.group(1)) < 1000 and 1000 % int(m.group(1)) == 0:
+            slots["rate"] = str(1000 // int(m.group(1)))
+        proof = [*lg.proof, *sleep.proof, *err.proof]
+        out.append(make("error_log_pace", name, slots, proof))
+    return out
+
+
+def _shared_log_line(name: str, claims: list[Claim]) -> list[Claim]:
+    """Two or more error lines, for failures of different calls, written with one message and
+    one level: the line alone does not say which call failed."""
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for lg in _of(claims, "log"):
+        if "err-arm" in lg.flags and lg.get("message") and lg.get("call"):
+            groups.setdefault((lg.get("message"), lg.get("level")), []).append(lg)
+    out: list[Claim] = []
+    for (message, level), same in groups.items():
+        calls = list(dict.fromkeys(c.get("call") for c in same))
+        if len(calls) < 2:
+            continue
+        slots = {"message": message, "level": level, "calls": LIST_SEP.join(calls)}
+        out.append(make("shared_log_line", name, slots, [p for c in same for p in c.proof]))
+    return out

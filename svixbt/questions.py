@@ -45,7 +45,7 @@ def question_room(records: int) -> int:
 # are asked as a question when one fits, about the first of their claims the think says.
 ASKED_AS_QUESTION = frozenset({"observability"})
 # Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
-ASKED_KINDS = frozenset({"runs_in"})
+ASKED_KINDS = frozenset({"runs_in", "callee_waits"})
 
 
 def premise_kind(plan: Plan) -> str:

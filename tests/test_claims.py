@@ -1746,10 +1746,9 @@ def test_a_twin_says_what_sets_the_signatures_apart() -> None:
     head = ["fn", "(", "inputs", ":", "Vec", "<", "Box", "<", "dyn"]
     mine = [*head, "PollerInput", ">", ">", ")", "->", "std", "::", "io", "::", "Result", "<"]
     theirs = [*head, "SenderInput", ">", ">", ")", "->", "Result", "<"]
-    assert _sig_changes(mine, theirs) == [
-        ("dyn PollerInput", "dyn SenderInput"),
-        ("std::io::Result", "Result"),
-    ]
+    # `std::io::Result` against `Result` may be one type spelled two ways (bridge imports it):
+    # not said as a difference (blind read 48).
+    assert _sig_changes(mine, theirs) == [("dyn PollerInput", "dyn SenderInput")]
     # Three changed spans is another signature, not a variant of one.
     other = ["fn", "(", "a", ":", "X", ",", "b", ":", "Y", ")", "->", "Z"]
     assert _sig_changes(other, ["fn", "(", "a", ":", "P", ",", "b", ":", "Q", ")", "->", "R"]) == []

@@ -340,3 +340,13 @@ def test_the_request_asks_for_the_timeout_its_think_leads_with() -> None:
         r.person = True
         _, chosen = premise_of(r, p, Rendered(""), led)
         assert chosen is not None and chosen.get("future") == "rx.next"
+
+
+def test_a_loop_whose_callee_does_the_waiting_is_asked_where_the_wait_is() -> None:
+    """svix-server's run_with_retries: a requirement "should leave the pause to `Retry::run`"
+    restated how the code is built (blind reads 47-48 scored it 2-3); where the wait happens is
+    what a reader asks (trap attempts.rs)."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "attempts.rs"))
+    (ex,) = [ex for ex in exs if ex.names["fn"] == "with_attempts"]
+    assert ex.style == "question" and "`with_attempts`" in ex.user
+    assert "`Attempts::attempt`" in ex.think and "error branch" in ex.think

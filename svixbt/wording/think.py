@@ -18,8 +18,8 @@ __all__ = ["ALIKE", "THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
 THINK: tuple[Row, ...] = (
     # -- a fn that repeats an earlier one --------------------------------------------------
     _r("twin",
-       "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; the signatures differ only in {sig_mine:and} here against {sig_theirs:and} there.",
-       "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); their signatures differ in {sig_mine:and} against {sig_theirs:and}.",
+       "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; in the signatures, it takes {sig_mine:and} where {twin} takes {sig_theirs:and}.",
+       "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); as for the signatures, {sig_mine:and} here stands where {twin} has {sig_theirs:and}.",
        when="strings one", unless="same-signature", needs="sig_mine sig_theirs"),
     _r("twin",
        "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; everything else that sets the two apart is in their signatures.",
@@ -269,6 +269,10 @@ THINK: tuple[Row, ...] = (
        "{callee} ({callee_file}) sleeps with {wait_mechs} in its error branch, so a failed attempt that it retries waits there, inside the call, before the loop goes round again.",
        "The pause between attempts lives in {callee} from {callee_file}: its error branch can wait on {wait_mechs}.",
        when="after-error", needs="callee_file"),
+    _r("callee_waits",
+       "{callee} sleeps with {wait_mechs} in its error branch, so a failed attempt that it retries waits there, inside the call, before the loop goes round again.",
+       "The pause between attempts lives in {callee}: its error branch can wait on {wait_mechs} before the loop here goes round again.",
+       when="after-error"),
     _r("callee_waits",
        "The waiting happens in {callee} ({callee_file}), which uses {wait_mechs}.",
        "{callee} in {callee_file} does the actual waiting, with {wait_mechs}.",

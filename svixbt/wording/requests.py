@@ -1913,31 +1913,27 @@ QUESTIONS: tuple[Row, ...] = (
 # The question names its fn already: a lead that named it too read it out twice.
 QUESTION_LEADS = (
     "Quick question:",
-    "Something I could not work out from reading the code:",
+    "",
     "Before I change anything here:",
     "",
-    "Trying to understand this before a review:",
-    "",
-    "For the runbook:",
     "Reviewing a PR that touches this:",
-    "New to this part of the codebase, so bear with me:",
+    "",
     "Sanity check:",
     "",
-    "Curious about one thing:",
+    "New to this part of the codebase, so bear with me:",
+    "",
 )
 # Three closing asks for a whole dataset gave the same one to questions of different files
 # (blind read 41: "Show me the code that decides it and walk me through it." twice); a question
-# may also end where it ends.
+# may also end where it ends, and most do (blind reads 47-48 counted the closers as a template).
 QUESTION_ASKS = (
-    "Show me the code that decides it and walk me through it.",
     "Point me at the code and explain.",
-    "Please show the relevant code with your reasoning.",
     "",
     "Which lines settle it?",
-    "I'd like the answer with the code in front of me.",
+    "",
     "",
     "Walk me through the part that decides this.",
-    "Quote the lines you are relying on.",
+    "",
     "Answer with the code, please.",
     "",
 )

@@ -412,7 +412,7 @@ def render_plan(
         callers = None
     if premise[1] is not None and premise[1].subject != names["fn"]:
         callers = None  # the request is about another fn of the file: "it" would be that one
-    user = render_request(
+    user, style = render_request(
         r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
     )
     if r.context.pop("bare", "") and room:

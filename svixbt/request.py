@@ -439,11 +439,20 @@ def render_request(
     reason: Claim | None = None,
     note: Claim | None = None,
     context: Claim | None = None,
-) -> str:
+) -> tuple[str, str]:
+    """The request's text and its style (an asked style with no reason to give may come back
+    as an incident follow-up)."""
     f = plan.focus
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
-    why, symptom = _why(r, plan, style, premise, out, reason, [ask, *crit])
+    asked_style = style
+    why, symptom, style = _why(r, plan, style, premise, out, reason, [ask, *crit])
+    if style != asked_style and why and not _restates(why, _stems(symptom), share=0.4):
+        # Told as an incident for want of a reason, the situation the code gets right stays
+        # a requirement of the ask (the incident frame has no place for a reason), unless it
+        # tells the incident's story again ("two instances queued behind each other's locks"
+        # and then "they must take different rows instead of queueing on each other's locks").
+        ask = f"{ask} {why}"
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -493,7 +502,7 @@ def render_request(
         # scored "`run` should take the wait before each retry from `self.retry_schedule`." 2):
         # the caller asks it as a question instead when one fits.
         r.context["bare"] = "1"
-    return text
+    return text, style
 
 
 def _why(
@@ -504,8 +513,9 @@ def _why(
     out: Rendered,
     reason: Claim | None,
     asked: list[str],
-) -> tuple[str, str]:
-    """The request's reason sentence and its incident line: a situation from the code; else,
+) -> tuple[str, str, str]:
+    """The request's reason sentence, its incident line and its style: a situation from the
+    code; else,
     for an incident follow-up, what went wrong before, and for the other styles what would go
     wrong without the asked behaviour (blind read 29: requests read the code back as orders,
     with no motive); else a stock reason tied to one of the plan's claims. Unconditional stock
@@ -521,15 +531,35 @@ def _why(
     # A whole-module request gives the file's own reason, not one of its examples' stakes.
     if not (scenario or story or r.bump >= LATE_BUMP or f == "module"):
         reason_why = stakes(r, plan, premise[1], out, _stems(" ".join(asked)))
+    if (
+        not (reason_why or story)
+        and style in _STORY_INSTEAD
+        and r.bump < LATE_BUMP
+        and f not in ("module", "task")
+    ):
+        # No stakes to give as a reason (a situation the code gets right reads as one more
+        # line of spec): a request that only restates the code scored 3 in every blind read
+        # (48: "no reason (DB load? request abuse?)"), an incident told as the past this code
+        # answers scored 4. Told when one fits; the situation stays, as part of the ask.
+        story = incident(r, plan, premise[1], out)
+        if story:
+            style = "incident-follow-up"
     if scenario or reason_why:
         why = _cap(scenario or reason_why) + "."
+    elif story:
+        why = ""
     else:
         why = r.plain(_tied(WHY[f], plan), "why", out)
     # An incident's story is its symptom line; the stock one is chosen only when there is none.
     symptom = story or scenario or reason_why
     if not symptom:
         symptom = r.plain(options(SYMPTOMS[f], plan), "symptom", out)
-    return why, symptom
+    return why, symptom, style
+
+
+# Styles whose request may be told as an incident when the code gives it no reason (a refactor
+# ask has its own: the rework).
+_STORY_INSTEAD = frozenset({"github-issue", "internal-request", "infra-requirement"})
 
 
 def _scenario(

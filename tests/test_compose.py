@@ -350,3 +350,23 @@ def test_a_loop_whose_callee_does_the_waiting_is_asked_where_the_wait_is() -> No
     (ex,) = [ex for ex in exs if ex.names["fn"] == "with_attempts"]
     assert ex.style == "question" and "`with_attempts`" in ex.user
     assert "`Attempts::attempt`" in ex.think and "error branch" in ex.think
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_a_record_told_as_an_incident_says_so_and_is_labelled_so(path: Path) -> None:
+    """A requirement with no stakes to give as its reason is told as the incident this code
+    answers (blind read 48: "no reason (DB load? request abuse?)" scored 3); the record's style
+    is the frame its text is in, and the story is not told twice."""
+    from svixbt.reasons import INCIDENT_LEADS
+
+    for ex in compose_examples(ctx_for(path)):
+        told = ex.user.startswith(INCIDENT_LEADS)
+        assert told == (ex.style == "incident-follow-up"), (ex.style, ex.user)
+
+
+def test_the_sample_sql_batch_is_told_as_an_incident_without_its_story_twice() -> None:
+    exs = compose_examples(ctx_for(bundled_sample()))
+    (ex,) = [ex for ex in exs if ex.focus == "sql-batch"]
+    assert ex.style == "incident-follow-up"
+    assert "queued behind each other's row locks" in ex.user
+    assert "instead of queueing on each other's locks" not in ex.user

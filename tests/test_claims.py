@@ -1782,3 +1782,42 @@ def test_one_message_logged_for_two_calls_is_said_to_hide_which_failed(indexes: 
     assert shared.get("level") == "warn"
     texts = " ".join(thinks_about(ctx, "tidy_loop"))
     assert "does not say which of them failed" in texts or "cannot say which one" in texts
+    # The line is the caller's, written when they fail; the calls themselves log nothing
+    # (blind read 49: "`migrate_v1_to_v2_queues` and `migrate_v2_to_v3_queues` both log").
+    assert "both log" not in texts
+
+
+def test_no_wording_of_a_shared_log_line_makes_the_calls_the_ones_that_log() -> None:
+    # The calls fail; the loop around them logs (blind read 49).
+    from svixbt.wording.think import THINK
+
+    rows = [r for r in THINK if r.kind == "shared_log_line"]
+    assert rows
+    for row in rows:
+        for v in row.variants:
+            assert not v.startswith("{calls") and "both log" not in v, v
+
+
+def test_a_cancellable_wait_named_for_tokio_says_a_cancellation_cuts_it_short(
+    indexes: Indexes,
+) -> None:
+    # "`sleep_time` is handed to `tokio::time::sleep` for the wait", closing a think that said
+    # the shutdown check is not repeated before the pass, read as a shutdown sitting out the
+    # nap (blind read 49): every tokio aside a cancellable sleep can get says otherwise.
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import TOKIO
+
+    ctx = ctx_of(indexes, "nap.rs")
+    sleeps = [
+        c
+        for it in ctx.fs.items
+        if it.kind == "fn" and not it.is_test
+        for c in kinds(claims(ctx, it.name), "sleep")
+        if "cancellable" in c.flags and c.get("wrapper")
+    ]
+    assert sleeps
+    for c in sleeps:
+        for nth in range(3):
+            r = Renderer(0, f"k{nth}", {"fn": c.subject, "file": "nap.rs"})
+            said = r.claim(TOKIO, c, "tokio", Rendered(""), nth=nth)
+            assert said and ("cuts it short" in said or "ends early" in said), said

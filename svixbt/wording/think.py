@@ -1132,7 +1132,7 @@ THINK: tuple[Row, ...] = (
        ),
     _r("shared_log_line",
        "The {level} line {message:quote} is written for a failure of {calls:or} alike, so the line does not say which of them failed; only the error it carries can tell them apart.",
-       "{calls:and} both log {message:quote} at {level} level when they fail: reading the log, the message alone cannot say which one it was.",
+       "A failure of {calls:and} alike ends in the same {level} line here, {message:quote}: reading the log, the message alone cannot say which one it was.",
        ),
     _r("steady_error",
        "While {call} keeps failing, each attempt costs one {level} line and a wait of {dur}: {var} is set to the same {value_set} every time, so the wait does not grow and no failure count ever ends the loop.",
@@ -1336,6 +1336,16 @@ TOKIO: tuple[Row, ...] = (
        "In {arm}, the pause of {dur} is a {mech}.",
        "The {dur} pause in {arm} goes through {mech}.",
        when="in-arm", unless="guarded", needs="dur arm"),
+    # A wait a cancellation cuts short is said so: "`sleep_time` is handed to
+    # `tokio::time::sleep` for the wait" after "the check is not repeated before the pass" read
+    # as a shutdown sitting out a 12-hour nap (blind read 49).
+    _r("sleep",
+       "The wait is a {mech} of {var} run inside {wrapper}, so a cancellation cuts it short.",
+       "{var} goes to {mech} inside {wrapper}: the wait ends early if cancellation comes.",
+       when="from-var cancellable", needs="wrapper", any_guard=True),
+    _r("sleep",
+       "The pause of {dur} is a {mech} run inside {wrapper}, so a cancellation cuts it short.",
+       when="cancellable", unless="from-var", needs="dur wrapper", any_guard=True),
     _r("sleep",
        "The wait itself is {mech}, on whatever {var} holds.",
        "{var} is handed to {mech} for the wait.",

@@ -123,6 +123,7 @@ LEAD_KINDS = frozenset(
         "steady_error",
         "error_log_pace",
         "shared_log_line",
+        "routine_alarm",
         "join_waits_all",
         "timed_after_wait",
         "local_timeout",

@@ -1821,3 +1821,17 @@ def test_a_cancellable_wait_named_for_tokio_says_a_cancellation_cuts_it_short(
             r = Renderer(0, f"k{nth}", {"fn": c.subject, "file": "nap.rs"})
             said = r.claim(TOKIO, c, "tokio", Rendered(""), nth=nth)
             assert said and ("cuts it short" in said or "ends early" in said), said
+
+
+def test_an_alarm_level_line_written_every_round_is_said_to_follow_success_too(
+    indexes: Indexes,
+) -> None:
+    # bridge's queue input logs "… disconnected" at error level after every `consume`, failed
+    # or not; its log question listed the lines without saying so (blind read 49).
+    ctx = ctx_of(indexes, "relisten.rs")
+    (alarm,) = kinds(claims(ctx, "keep_listening"), "routine_alarm")
+    assert (alarm.get("level"), alarm.get("call")) == ("warn", "listener.listen")
+    texts = " ".join(thinks_about(ctx, "keep_listening"))
+    assert "whether that returned an error or not" in texts or "failed or not" in texts
+    # Where a failure `continue`s past it, the line follows only a call that did not fail.
+    assert not kinds(claims(ctx, "keep_listening_quietly"), "routine_alarm")

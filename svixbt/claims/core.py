@@ -325,6 +325,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "level", "dur", "mech"),
         ("message", "rate"),
     ),
+    "routine_alarm": (
+        "a warn or error line written every round, after a call that may have succeeded",
+        ("message", "level", "macro", "call"),
+        (),
+    ),
     "shared_log_line": (
         "one message and level logged for failures of different calls",
         ("message", "level", "calls"),

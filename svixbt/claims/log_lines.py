@@ -20,7 +20,54 @@ _MILLIS = re.compile(r"(\d+) milliseconds?")
 
 def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
     name = ctx.facts[idx].name
-    return [*_error_log_pace(name, claims), *_shared_log_line(name, claims)]
+    return [
+        *_error_log_pace(name, claims),
+        *_shared_log_line(name, claims),
+        *_routine_alarm(name, claims),
+    ]
+
+
+_ALARM_LEVELS = ("warn", "error")
+
+
+def _routine_alarm(name: str, claims: list[Claim]) -> list[Claim]:
+    """A warn or error line written on every round of the loop, under no condition, after the
+    line an error of the round's call gets: it is written whether or not that call failed, so
+    the line alone does not tell the two apart (bridge's queue input logs "… disconnected" at
+    error level after every `consume`, failed or not)."""
+    logs = _of(claims, "log")
+    out: list[Claim] = []
+    for lg in logs:
+        if lg.get("level") not in _ALARM_LEVELS or not lg.get("message"):
+            continue
+        if "in-loop" not in lg.flags or {"guarded", "in-arm", "in-select"} & lg.flags:
+            continue
+        failed = [
+            c
+            for c in logs
+            if {"err-arm", "in-loop"} <= c.flags
+            and c.get("call")
+            and "guarded" not in c.flags
+            and c.proof[0].start < lg.proof[0].start
+        ]
+        if len(failed) != 1:
+            continue
+        arms = [
+            c
+            for c in _of(claims, "err_arm")
+            if failed[0].get("call") in c.get("call").split(LIST_SEP)
+        ]
+        # The failed call's arm must let the round go on to the line (no `continue`, no exit).
+        if len(arms) != 1 or "keeps-looping" not in arms[0].flags:
+            continue
+        slots = {
+            "message": lg.get("message"),
+            "level": lg.get("level"),
+            "macro": lg.get("macro"),
+            "call": failed[0].get("call"),
+        }
+        out.append(make("routine_alarm", name, slots, [*lg.proof, *failed[0].proof]))
+    return out
 
 
 def _of(claims: list[Claim], kind: str) -> list[Claim]:

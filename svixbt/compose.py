@@ -305,6 +305,10 @@ def _asks(
     """The request's style, premise sentence (and its claim), reason claim and criteria."""
     premise = premise_of(r, plan, out, led)
     style = _style(seed, key, plan.focus)
+    if style == "github-issue" and plan.focus == "task":
+        # The fallback focus has no topic to title an issue with ("### Async waiting in
+        # `send_to_ws_loop`" read as a category label: blind read 49).
+        style = "infra-requirement"
     if style == "refactor" and not options(REFACTORS[plan.focus], plan):
         # No move the code shows for this focus: asked as an internal request instead.
         style = "internal-request"

@@ -1835,3 +1835,6 @@ def test_an_alarm_level_line_written_every_round_is_said_to_follow_success_too(
     assert "whether that returned an error or not" in texts or "failed or not" in texts
     # Where a failure `continue`s past it, the line follows only a call that did not fail.
     assert not kinds(claims(ctx, "keep_listening_quietly"), "routine_alarm")
+    # A call that cannot come back `Ok` (`loop { ..?; }`) is followed by the line only after a
+    # failure: "failed or not" would be false (blind read 50, bridge's `Consumer::consume`).
+    assert not kinds(claims(ctx_of(indexes, "redrain.rs"), "keep_draining"), "routine_alarm")

@@ -23,14 +23,29 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
     return [
         *_error_log_pace(name, claims),
         *_shared_log_line(name, claims),
-        *_routine_alarm(name, claims),
+        *_routine_alarm(ctx, name, claims),
     ]
 
 
 _ALARM_LEVELS = ("warn", "error")
 
 
-def _routine_alarm(name: str, claims: list[Claim]) -> list[Claim]:
+def _can_succeed(ctx: FileContext, call: str) -> bool:
+    """Whether every fn of this file that ``call`` may name builds an `Ok(..)` somewhere in its
+    body (a value it can return); False when the file defines none."""
+    name = re.split(r"\.|::", call)[-1]
+    fns = [f for f in ctx.fns_named(name) if f.item.body_start is not None]
+    scan = ctx.fs.scan
+    return bool(fns) and all(
+        any(
+            scan.texts[i] == "Ok" and i + 1 < len(scan.texts) and scan.texts[i + 1] == "("
+            for i in scan.token_range(f.item.body_start or 0, f.item.end)
+        )
+        for f in fns
+    )
+
+
+def _routine_alarm(ctx: FileContext, name: str, claims: list[Claim]) -> list[Claim]:
     """A warn or error line written on every round of the loop, under no condition, after the
     line an error of the round's call gets: it is written whether or not that call failed, so
     the line alone does not tell the two apart (bridge's queue input logs "… disconnected" at
@@ -59,6 +74,11 @@ def _routine_alarm(name: str, claims: list[Claim]) -> list[Claim]:
         ]
         # The failed call's arm must let the round go on to the line (no `continue`, no exit).
         if len(arms) != 1 or "keeps-looping" not in arms[0].flags:
+            continue
+        if not _can_succeed(ctx, failed[0].get("call")):
+            # "Failed or not" needs a call that can come back `Ok`: bridge's default
+            # `Consumer::consume` is `loop { ..?; }`, so its line only ever follows a failure
+            # (blind read 50). A call the file does not define is not known to, and is left out.
             continue
         slots = {
             "message": lg.get("message"),

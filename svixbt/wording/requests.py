@@ -1594,7 +1594,7 @@ STAKES: tuple[Row, ...] = (
        "without {lock_clause}, instances running the same {verbs} would queue behind each other's row locks, and without a limit one statement could take on the whole backlog",
        when="limit skip-locked", needs="lock_clause"),
     _r("timeout",
-       "without the bound of {dur}, one {future} that never completes would stall the loop at that point for good",
+       "one {future} that never completes would otherwise stall the loop at that point for good",
        when="in-loop", unless="guarded conditional", needs="future dur"),
     _r("timing",
        "without {field} on the line, a slow pass would read the same as a quick one in the logs",
@@ -1923,8 +1923,6 @@ QUESTION_LEADS = (
     "Reviewing a PR that touches this:",
     "",
     "Sanity check:",
-    "",
-    "New to this part of the codebase, so bear with me:",
     "",
 )
 # Three closing asks for a whole dataset gave the same one to questions of different files

@@ -1568,7 +1568,7 @@ STAKES: tuple[Row, ...] = (
        when="detached logs-failures", unless="repeated loops conditional", any_guard=True),
     _r("spawn",
        "handling the elements of {over} one after another would let one slow element hold up all the rest",
-       "the elements of {over} do not wait on each other, so a long list should take about as long as its slowest element",
+       "the elements of {over} do not wait on each other, so the call should take about as long as its slowest element",
        when="repeated", unless="guarded conditional loops", needs="over"),
     _r("spawn",
        "the jobs should run side by side, so the whole batch takes about as long as its slowest job",

@@ -33,6 +33,7 @@ from .request import (
     MAX_CRITERIA,
     MAX_REQUEST_CODE,
     MIN_CRITERIA,
+    NO_INCIDENT,
     criteria,
     note_for,
     options,
@@ -96,15 +97,9 @@ def _key(ctx: FileContext, plan: Plan) -> str:
     return f"{ctx.display}|{'+'.join(parts)}|{plan.focus}"
 
 
-# Foci whose request is "write this": an incident story does not lead to writing a whole file.
-_NO_INCIDENT = frozenset({"module", "task"})
-
-
 def _style(seed: int, key: str, focus: str = "") -> str:
     h = hashlib.sha256(f"{seed}|style|{key}".encode()).digest()
-    styles = [
-        s for s in ROTATED_STYLES if not (focus in _NO_INCIDENT and s == "incident-follow-up")
-    ]
+    styles = [s for s in ROTATED_STYLES if not (focus in NO_INCIDENT and s == "incident-follow-up")]
     return styles[h[0] % len(styles)]
 
 
@@ -417,10 +412,10 @@ def render_plan(
         callers = None
     if premise[1] is not None and premise[1].subject != names["fn"]:
         callers = None  # the request is about another fn of the file: "it" would be that one
-    user, style = render_request(
+    user, style, bare = render_request(
         r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
     )
-    if r.context.pop("bare", "") and room:
+    if bare and room:
         # No reason to give for the one requirement: asked as a question about the first claim
         # the think says, when one fits; else the requirement stays as it is.
         lead = fresh or askable_lead(r, plan, think_said, asked)

@@ -72,10 +72,8 @@ def question(
     h = hashlib.sha256(f"{seed}|question|{key}".encode()).digest()
     if h[0] % QUESTION_SHARE and not always:
         return ""
-    probe = Rendered("")
-    said = r.claim(QUESTIONS, led, "question", probe, dry=True, accept=_no_paste)
-    if not said or f"`{r.context['fn']}`" not in said:
-        return ""  # a question that does not name its fn reads as about something else
+    if not _askable(r, led):
+        return ""
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
     # The file's n-th question takes the n-th lead and closing ask on from the file's start,
     # so questions of one file do not open and close alike.
@@ -98,6 +96,8 @@ def askable_lead(
 
 
 def _askable(r: Renderer, c: Claim) -> bool:
+    """Whether a question row says ``c`` and names the record's fn (a question that does not
+    name its fn reads as about something else)."""
     said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
     return bool(said) and f"`{r.context['fn']}`" in said
 

@@ -439,9 +439,9 @@ def render_request(
     reason: Claim | None = None,
     note: Claim | None = None,
     context: Claim | None = None,
-) -> tuple[str, str]:
-    """The request's text and its style (an asked style with no reason to give may come back
-    as an incident follow-up)."""
+) -> tuple[str, str, bool]:
+    """The request's text, its style (an asked style with no reason to give may come back as
+    an incident follow-up), and whether it is one requirement with no reason (bare)."""
     f = plan.focus
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
@@ -497,12 +497,10 @@ def render_request(
             if said:
                 text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
                 bare = False
-    if bare and note is None:
-        # One requirement with no reason reads as an order, not an issue (blind reads 44-45
-        # scored "`run` should take the wait before each retry from `self.retry_schedule`." 2):
-        # the caller asks it as a question instead when one fits.
-        r.context["bare"] = "1"
-    return text, style
+    # One requirement with no reason reads as an order, not an issue (blind reads 44-45 scored
+    # "`run` should take the wait before each retry from `self.retry_schedule`." 2): the caller
+    # asks it as a question instead when one fits.
+    return text, style, bare and note is None
 
 
 def _why(
@@ -535,7 +533,7 @@ def _why(
         not (reason_why or story)
         and style in _STORY_INSTEAD
         and r.bump < LATE_BUMP
-        and f not in ("module", "task")
+        and f not in NO_INCIDENT
     ):
         # No stakes to give as a reason (a situation the code gets right reads as one more
         # line of spec): a request that only restates the code scored 3 in every blind read
@@ -556,6 +554,9 @@ def _why(
         symptom = r.plain(options(SYMPTOMS[f], plan), "symptom", out)
     return why, symptom, style
 
+
+# Foci whose request is "write this": an incident story does not lead to writing a whole file.
+NO_INCIDENT = frozenset({"module", "task"})
 
 # Styles whose request may be told as an incident when the code gives it no reason (a refactor
 # ask has its own: the rework).

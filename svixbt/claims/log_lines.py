@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .core import LIST_SEP, Claim, FileContext, make
+from .implications import _of
 
 __all__ = ["log_line_claims"]
 
@@ -88,10 +89,6 @@ def _routine_alarm(ctx: FileContext, name: str, claims: list[Claim]) -> list[Cla
         }
         out.append(make("routine_alarm", name, slots, [*lg.proof, *failed[0].proof]))
     return out
-
-
-def _of(claims: list[Claim], kind: str) -> list[Claim]:
-    return [c for c in claims if c.kind == kind]
 
 
 def _error_log_pace(name: str, claims: list[Claim]) -> list[Claim]:

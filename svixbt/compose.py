@@ -296,8 +296,10 @@ def _asks(
     out: Rendered,
     pool: list[Claim],
     led: Claim | None = None,
+    by: list[Claim] | None = None,
 ) -> tuple[str, tuple[str, Claim | None], Claim | None, list[str]]:
-    """The request's style, premise sentence (and its claim), reason claim and criteria."""
+    """The request's style, premise sentence (and its claim), reason claim and criteria
+    (whose claims go to ``by``)."""
     premise = premise_of(r, plan, out, led)
     style = _style(seed, key, plan.focus)
     if style == "github-issue" and plan.focus == "task":
@@ -338,7 +340,10 @@ def _asks(
         )
         if len(left) + out.premise_said < MIN_CRITERIA:
             reason = None
-    crit = criteria(r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0])
+    near = premise[1] if style == "incident-follow-up" else None
+    crit = criteria(
+        r, plan, out, premise[1], limit, most=most, also=reason, said=premise[0], near=near, by=by
+    )
     return style, premise, reason, crit
 
 
@@ -393,7 +398,8 @@ def render_plan(
     fresh = None if led in asked or not room else led
     trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     think_said = Rendered("", list(out.claims), list(out.fills), out.premise_said)
-    style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool, led)
+    crit_by: list[Claim] = []
+    style, premise, reason, crit = _asks(r, plan, seed, key, trial, pool, led, crit_by)
     # A request may be its premise sentence alone (one clear requirement, no list under it);
     # without that sentence it needs criteria. SPEC: every task of a file gets an example.
     lone = trial.premise_said == 1
@@ -401,7 +407,7 @@ def render_plan(
     if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
-        asked_q = question(r, plan, seed, key, out, fresh, len(asked), always=room)
+        asked_q = question(r, plan, seed, key, out, fresh, asked, always=room)
         return ("question", asked_q, " ".join(sentences), out, names) if asked_q else None
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     think = _think_text(r, plan, sentences, led, out)
@@ -413,13 +419,13 @@ def render_plan(
     if premise[1] is not None and premise[1].subject != names["fn"]:
         callers = None  # the request is about another fn of the file: "it" would be that one
     user, style, bare = render_request(
-        r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers
+        r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers, crit_by
     )
     if bare and room:
         # No reason to give for the one requirement: asked as a question about the first claim
         # the think says, when one fits; else the requirement stays as it is.
         lead = fresh or askable_lead(r, plan, think_said, asked)
-        asked_q = question(r, plan, seed, key, think_said, lead, len(asked), always=True)
+        asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
         if asked_q:
             return "question", asked_q, think, think_said, names
     return style, user, think, out, names

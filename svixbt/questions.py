@@ -7,13 +7,14 @@ when a requirement would have nothing to require or no reason to give.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 from .claims import Claim
 from .plan import Plan
 from .reasons import _no_paste
 from .render import Rendered, Renderer
 from .request import _cap
-from .wording.requests import QUESTION_ASKS, QUESTION_LEADS, QUESTIONS
+from .wording.requests import QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
     "ASKED_AS_QUESTION",
@@ -59,7 +60,7 @@ def question(
     key: str,
     out: Rendered,
     led: Claim | None,
-    nth: int,
+    asked: Collection[Claim],
     always: bool = False,
 ) -> str:
     """A maintainer's question whose answer is the claim the think leads with ("can
@@ -75,13 +76,24 @@ def question(
     if not _askable(r, led):
         return ""
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
-    # The file's n-th question takes the n-th lead and closing ask on from the file's start,
-    # so questions of one file do not open and close alike.
+    # Why the asker asks, in front of the question; the file's n-th question of a kind takes
+    # that kind's n-th purpose on from the file's start, so two alike do not open alike.
+    purposes = QUESTION_PURPOSES.get(purpose_key(led), ())
+    if not purposes or "several instances" in ask:
+        return _cap(ask)
+    nth = sum(1 for c in asked if purpose_key(c) == purpose_key(led))
+    if nth >= len(purposes):
+        return _cap(ask)  # every purpose of the kind is taken in this file: asked plainly
     f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
-    lead = QUESTION_LEADS[(f[0] + nth) % len(QUESTION_LEADS)]
-    tail = QUESTION_ASKS[(f[1] + nth) % len(QUESTION_ASKS)]
-    head = f"{lead} {ask}" if lead else _cap(ask)
-    return f"{head} {tail}".strip()
+    return f"{purposes[(f[0] + nth) % len(purposes)]} {_cap(ask)}"
+
+
+def purpose_key(c: Claim) -> str:
+    """The key of ``c``'s question in QUESTION_PURPOSES: its kind, or ``log_once`` for a line
+    logged once as the fn starts (alerting on it is not what anyone asks)."""
+    if c.kind == "log" and "once" in c.flags:
+        return "log_once"
+    return c.kind
 
 
 def askable_lead(
@@ -131,4 +143,4 @@ def first_question(
     # about the lead differs from a requirement in shape, not just in names (blind read 40
     # scored such twins 2 for distinctness).
     always = (plan.focus in QUESTION_ONLY or bump > 0 or by_kind) and room
-    return question(r, plan, seed, key, out, fresh, len(asked), always=always), led
+    return question(r, plan, seed, key, out, fresh, asked, always=always), led

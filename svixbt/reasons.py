@@ -6,6 +6,7 @@ stays complete; and the guards on what a request may quote at all.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from .claims import Claim
@@ -78,16 +79,19 @@ def _first_said(
     return ""
 
 
-# How an incident follow-up opens before its story: a few, so no one opener runs through a file.
+# When the story happened, in front of it. Labels ("From the incident review:", "Postmortem
+# action item. What happened:") read as a form's heading, and with a dozen incidents in a
+# dataset the same label came back three times in one set (blind reads 47-51 docked every
+# repeat); a real follow-up starts with what happened.
 INCIDENT_LEADS = (
-    "Follow-up from last week's incident:",
-    "From the incident review:",
-    "Postmortem action item. What happened:",
-    "Incident follow-up:",
-    # Four leads for twelve incidents gave three held-out records "From the incident review:"
-    # (blind reads 50-51).
-    "Seen in production:",
-    "Action item from the outage review:",
+    "Last week,",
+    "Yesterday,",
+    "Over the weekend,",
+    "On Tuesday,",
+    "Earlier this month,",
+    "Last night,",
+    "Last month,",
+    "This morning,",
 )
 
 
@@ -104,10 +108,19 @@ def has_incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) 
 
 def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> str:
     """What went wrong before, the opposite of what the premise's claim (or another claim of
-    the record's fn the think says) shows this code does, after a lead that says it is a
-    follow-up; "" when no row fits."""
+    the record's fn the think says) shows this code does, after a word of when it happened
+    unless the story says when itself; "" when no row fits."""
     story = _first_said(r, plan, premise, out, INCIDENTS, "incident", set(), 1.0)
-    return f"{r.choose(INCIDENT_LEADS, f'lead|{plan.focus}')} {story}" if story else ""
+    if not story or _SET_IN_TIME.match(story):
+        # "after a long outage, ...", "during a failover of ..." say when already.
+        return story
+    # Hashed on the record's own names: the family-wide choice gave five of ten incidents one
+    # lead.
+    h = hashlib.sha256(f"{r.seed}|lead|{r.context['file']}|{r.context['fn']}|{plan.focus}".encode())
+    return f"{INCIDENT_LEADS[(h.digest()[0] + r.bump) % len(INCIDENT_LEADS)]} {story}"
+
+
+_SET_IN_TIME = re.compile(r"(?:after|during|while|when|once)\b")
 
 
 def stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: set[str]) -> str:

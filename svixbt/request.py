@@ -75,7 +75,13 @@ def criteria(
     most: int = MAX_CRITERIA,
     also: Claim | None = None,
     said: str = "",
+    near: Claim | None = None,
+    by: list[Claim] | None = None,
 ) -> list[str]:
+    """The request's requirements after its premise sentence, as sentences a maintainer would
+    tick off. ``near``: only claims proven by code that overlaps this claim's proof (an
+    incident's fixes are about the code its story is about); ``by`` gets each returned
+    requirement's claim, in order."""
     crit: list[str] = []
     said_stems = _stems(said)
     # Amounts the premise and the reason already state ("12 hours"): a criterion whose every
@@ -100,6 +106,10 @@ def criteria(
     in_think = list(out.claims)
     for n, c in enumerate(ordered):
         if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds):
+            continue
+        if near is not None and not _same_construct(c, near):
+            # Blind reads 49-51: an incident about row locks whose "Fix:" list asked to bound
+            # another statement and gate a third read as asks stapled on.
             continue
         # An error arm that logs and the log line in that arm are one requirement, asked once.
         arm = _logged_arm(c)
@@ -144,6 +154,8 @@ def criteria(
         for i in sorted(keep):
             n, c, accept, _ = picked[i]
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
+    if by is not None:
+        by.extend(picked[i][1] for i in sorted(keep))
     return [crit[i] for i in sorted(keep)]
 
 
@@ -439,6 +451,7 @@ def render_request(
     reason: Claim | None = None,
     note: Claim | None = None,
     context: Claim | None = None,
+    crit_by: list[Claim] | None = None,
 ) -> tuple[str, str, bool]:
     """The request's text, its style (an asked style with no reason to give may come back as
     an incident follow-up), and whether it is one requirement with no reason (bare)."""
@@ -453,6 +466,15 @@ def render_request(
         # tells the incident's story again ("two instances queued behind each other's locks"
         # and then "they must take different rows instead of queueing on each other's locks").
         ask = f"{ask} {why}"
+    if style != asked_style and crit_by is not None and premise[1] is not None:
+        # Told as an incident, its fixes are about the code the story is about (blind reads
+        # 49-51: a story of queued row locks under "Fix: bound the DELETE; gate the UPDATE").
+        keep = [i for i, c in enumerate(crit_by) if _same_construct(c, premise[1])]
+        for i, c in enumerate(crit_by):
+            if i not in keep and c in out.claims:
+                # The requirement's own mention, the last: the think may say the claim too.
+                del out.claims[len(out.claims) - 1 - out.claims[::-1].index(c)]
+        crit = [crit[i] for i in keep]
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).

@@ -357,11 +357,15 @@ def test_a_record_told_as_an_incident_says_so_and_is_labelled_so(path: Path) -> 
     """A requirement with no stakes to give as its reason is told as the incident this code
     answers (blind read 48: "no reason (DB load? request abuse?)" scored 3); the record's style
     is the frame its text is in, and the story is not told twice."""
-    from svixbt.reasons import INCIDENT_LEADS
+    from svixbt.reasons import _SET_IN_TIME, INCIDENT_LEADS
 
     for ex in compose_examples(ctx_for(path)):
-        told = ex.user.startswith(INCIDENT_LEADS)
-        assert told == (ex.style == "incident-follow-up"), (ex.style, ex.user)
+        dated = ex.user.startswith(INCIDENT_LEADS)
+        if ex.style == "incident-follow-up":
+            # Dated by a lead, or by the story itself ("During a failover of ...").
+            assert dated or _SET_IN_TIME.match(ex.user.lower()), ex.user
+        else:
+            assert not dated, (ex.style, ex.user)
 
 
 def test_the_sample_sql_batch_is_told_as_an_incident_without_its_story_twice() -> None:
@@ -370,3 +374,55 @@ def test_the_sample_sql_batch_is_told_as_an_incident_without_its_story_twice() -
     assert ex.style == "incident-follow-up"
     assert "queued behind each other's row locks" in ex.user
     assert "instead of queueing on each other's locks" not in ex.user
+
+
+def test_an_incident_asks_only_about_the_code_its_story_is_about() -> None:
+    """Blind reads 49-51: a story of two instances queued on the `UPDATE`'s row locks ended in
+    "Fix: bound the `DELETE` ...; gate the `UPDATE` ...", asks about other statements stapled
+    on. An incident's requirements are proven by the code its story is about (trap ledger.rs,
+    whose helpers run an `UPDATE` and a `DELETE` each)."""
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "ledger.rs")
+    told = 0
+    for seed in range(24):
+        for ex in compose_examples(ctx, seed=seed):
+            if ex.style != "incident-follow-up" or ex.focus != "sql-batch":
+                continue
+            told += 1
+            verbs = {v for v in ("`UPDATE`", "`DELETE`") if v in ex.user}
+            assert len(verbs) == 1, ex.user
+    assert told >= 3  # the seeds reach the case at all
+
+
+def test_question_purposes_are_the_askers_and_not_claims() -> None:
+    """A purpose says what the asker will do with the answer; it quotes no code and states no
+    amount, so it holds whatever the code does. Every key is a question's claim kind."""
+    from svixbt.wording.requests import QUESTION_PURPOSES, QUESTIONS
+
+    kinds = {row.kind for row in QUESTIONS} | {"log_once"}
+    for kind, purposes in QUESTION_PURPOSES.items():
+        assert kind in kinds, kind
+        for p in purposes:
+            assert "`" not in p and "{" not in p and not re.search(r"\d", p), p
+            assert p.endswith((".", "?")) and p[:1].isupper(), p
+
+
+TRAPS = sorted((FIXTURES / "traps" / "src").glob("*.rs"))
+
+
+@pytest.mark.parametrize("path", FILES + TRAPS, ids=lambda p: p.name)
+def test_a_question_says_why_it_is_asked(path: Path) -> None:
+    """Stock openers ("Sanity check:", "Point me at the code and explain.") recurred across
+    files (blind reads 47-51); a question opens with its purpose when its kind has one, and two
+    questions of one file never open alike."""
+    from svixbt.wording.requests import QUESTION_PURPOSES
+
+    every = {p for ps in QUESTION_PURPOSES.values() for p in ps}
+    opened: list[str] = []
+    for ex in compose_examples(ctx_for(path)):
+        if ex.style != "question":
+            continue
+        assert not ex.user.startswith(("Quick question", "Sanity check", "Reviewing a PR"))
+        first = next((p for p in every if ex.user.startswith(p)), None)
+        if first is not None:
+            assert first not in opened, ex.user
+            opened.append(first)

@@ -1913,30 +1913,105 @@ QUESTIONS: tuple[Row, ...] = (
        when="once", unless="in-select in-loop", any_guard=True),
 )
 
-# How a question opens, and what it asks for besides the answer.
-# The question names its fn already: a lead that named it too read it out twice.
-QUESTION_LEADS = (
-    "Quick question:",
-    "",
-    "Before I change anything here:",
-    "",
-    "Reviewing a PR that touches this:",
-    "",
-    "Sanity check:",
-    "",
-)
-# Three closing asks for a whole dataset gave the same one to questions of different files
-# (blind read 41: "Show me the code that decides it and walk me through it." twice); a question
-# may also end where it ends, and most do (blind reads 47-48 counted the closers as a template).
-QUESTION_ASKS = (
-    "Point me at the code and explain.",
-    "",
-    "Which lines settle it?",
-    "",
-    "",
-    "Walk me through the part that decides this.",
-    "",
-    "Answer with the code, please.",
-    "",
-)
+# Why the asker wants to know, said before the question: what they are about to do with the
+# answer. Stock openers and closers ("Sanity check:", "Point me at the code and explain.")
+# recurred across files and cost realism in every blind read (47-51); the one question scored 5
+# gave its setting ("With several instances running, ..."). A purpose is the asker's situation,
+# never a claim about the code: it holds whatever the answer turns out to be. Keyed by the
+# question's claim kind (a log line asked about once at startup under ``log_once``); a kind
+# with no entry is asked plainly.
+QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "twin": (
+        "I'm fixing a bug in one of these two and need to know whether the other one needs the same fix.",
+        "If I change one of these, do I have to change both?",
+    ),
+    "timeout_escapes": (
+        "I'm deciding whether callers need a retry of their own around this.",
+    ),
+    "trailing_sleep": (
+        "I want to know when this background work is really over.",
+    ),
+    "sleep_budget": (
+        "I'm choosing a timeout for whatever waits on this, so I need the real number.",
+    ),
+    "retry_budget": (
+        "Whoever calls this sits behind it, so I need the worst case.",
+    ),
+    "attempt_cap": (
+        "Whoever calls this sits behind it, so I need the worst case.",
+    ),
+    "stale_check": (
+        "I'm chasing connections that close after a quiet spell.",
+    ),
+    "limit_per_round": (
+        "I'm sizing the host for this, so I need the real ceiling.",
+    ),
+    "one_shot": (
+        "I'm about to call this from a path where a failure must not go unnoticed.",
+    ),
+    "join_waits_all": (
+        "I'm working out how a bad startup would show up.",
+    ),
+    "idle_latency": (
+        "Someone asked me how soon new work gets picked up.",
+    ),
+    "pass_runs_out": (
+        "I'm picking the stop grace period for our deploys.",
+    ),
+    "steady_error": (
+        "What this talks to has a long maintenance window coming up.",
+        "I'm writing the runbook entry for a long outage of what this depends on.",
+        "Trying to predict how this behaves through a long outage.",
+    ),
+    "fixed_input": (
+        "I'm checking whether a change there needs a restart to take effect.",
+    ),
+    "timed_after_wait": (
+        "I'm about to put that timing on a dashboard.",
+    ),
+    "counted_inside": (
+        "I'd like to alert on that count.",
+    ),
+    "endless_set": (
+        "I'm trying to work out how this ever stops.",
+    ),
+    "callee_waits": (
+        "I'm checking how hard this hits a service that is down.",
+    ),
+    "error_log_pace": (
+        "Our log pipeline bills by the line.",
+        "I'm worried about log volume during an outage.",
+        "We rate-limit log shipping per host.",
+    ),
+    "routine_alarm": (
+        "On-call gets paged on lines like this.",
+    ),
+    "shared_log_line": (
+        "I'm on call and need to tell failures apart from the logs alone.",
+    ),
+    "log": (
+        "I'm writing the alert rules for this service.",
+        "I'm on call this week and want to know what to grep for.",
+        "On-call asked me what a failure here looks like in the logs.",
+        "I'm adding a log-based alert for this part.",
+    ),
+    "log_once": (
+        "I'm checking that our startup logs tell us enough.",
+    ),
+    "runs_in": (
+        "I want to add a slow, blocking step to it.",
+        "I'm about to put a long CPU-bound step in there.",
+        "I'm tracing a stall and need to know what shares a task with what.",
+    ),
+    "sleep": (
+        "We restart instances several times a day when we deploy.",
+    ),
+    "propagate": (
+        "I'm deciding what the caller should do with its result.",
+        "I want to know which errors the caller has to be ready for.",
+    ),
+    "schedule_step": (
+        "A team downstream asked how hard we hit them while they are down.",
+    ),
+}
 # fmt: on

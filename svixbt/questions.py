@@ -37,9 +37,11 @@ QUESTION_ONLY = frozenset({"contention"})
 
 
 def question_room(records: int) -> int:
-    """How many of a file's first ``records`` records may be questions: half, and two at least
-    (a file with two records lost its best question, lock_loop's, to the cap of one)."""
-    return max(2, records // 2)
+    """How many of a file's first ``records`` records may be questions: two in three, and two at
+    least (a file with two records lost its best question, lock_loop's, to the cap of one). At
+    half, redis.rs kept "One error should cost one round of the loop, not the job." as a
+    requirement, which blind reads scored 3, and lost a question on its log line."""
+    return max(2, records * 2 // 3)
 
 
 # Foci whose requirement form asks for what the code already has (keep these log lines): they
@@ -89,10 +91,13 @@ def question(
 
 
 def purpose_key(c: Claim) -> str:
-    """The key of ``c``'s question in QUESTION_PURPOSES: its kind, or ``log_once`` for a line
-    logged once as the fn starts (alerting on it is not what anyone asks)."""
+    """The key of ``c``'s question in QUESTION_PURPOSES: its kind, ``log_once`` for a line
+    logged once as the fn starts (alerting on it is not what anyone asks), ``spawn_each`` for a
+    task per element."""
     if c.kind == "log" and "once" in c.flags:
         return "log_once"
+    if c.kind == "spawn" and "repeated" in c.flags:
+        return "spawn_each"  # a task per element: the asker has a list in mind
     return c.kind
 
 

@@ -459,7 +459,7 @@ def render_request(
     title = r.plain(options(TITLES[f], plan), "title", out)
     ask = _ask(r, plan, style, premise[0], out, premise[1])
     asked_style = style
-    why, symptom, style = _why(r, plan, style, premise, out, reason, [ask, *crit])
+    why, symptom, style, grounded = _why(r, plan, style, premise, out, reason, [ask, *crit])
     if style != asked_style and why and not _restates(why, _stems(symptom), share=0.4):
         # Told as an incident for want of a reason, the situation the code gets right stays
         # a requirement of the ask (the incident frame has no place for a reason), unless it
@@ -503,7 +503,10 @@ def render_request(
         fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
         crit = []
     # An incident's reason is its story (the symptom line), not the why slot.
-    bare = not crit and not (symptom if style == "incident-follow-up" else why).strip()
+    # No reason from the code: a stock line ("One error should cost one round of the loop, not
+    # the job.") read as a slogan, and requirements without a reason as the code read back as
+    # a spec (blind reads 47-51 scored both 3), with criteria or without.
+    bare = not grounded
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
     text = _tidy(frame.format(**fields))
     if note is not None:
@@ -533,13 +536,14 @@ def _why(
     out: Rendered,
     reason: Claim | None,
     asked: list[str],
-) -> tuple[str, str, str]:
-    """The request's reason sentence, its incident line and its style: a situation from the
-    code; else,
-    for an incident follow-up, what went wrong before, and for the other styles what would go
-    wrong without the asked behaviour (blind read 29: requests read the code back as orders,
-    with no motive); else a stock reason tied to one of the plan's claims. Unconditional stock
-    reasons ("Shutdown has to start somewhere.") read as filler in every blind read. Late bumps
+) -> tuple[str, str, str, bool]:
+    """The request's reason sentence, its incident line, its style, and whether the reason
+    comes from the code (a situation, stakes or a story, not a focus's stock line): a situation
+    from the code; else, for an incident follow-up, what went wrong before, and for the other
+    styles what would go wrong without the asked behaviour (blind read 29: requests read the
+    code back as orders, with no motive); else a stock reason tied to one of the plan's claims.
+    Unconditional stock reasons ("Shutdown has to start somewhere.") read as filler in every
+    blind read. Late bumps
     (a record whose wording keeps repeating its neighbours') go without: the reason is
     optional, the record is not."""
     f = plan.focus
@@ -574,7 +578,7 @@ def _why(
     symptom = story or scenario or reason_why
     if not symptom:
         symptom = r.plain(options(SYMPTOMS[f], plan), "symptom", out)
-    return why, symptom, style
+    return why, symptom, style, bool(story or scenario or reason_why)
 
 
 # Foci whose request is "write this": an incident story does not lead to writing a whole file.

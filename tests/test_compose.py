@@ -398,7 +398,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
     amount, so it holds whatever the code does. Every key is a question's claim kind."""
     from svixbt.wording.requests import QUESTION_PURPOSES, QUESTIONS
 
-    kinds = {row.kind for row in QUESTIONS} | {"log_once"}
+    kinds = {row.kind for row in QUESTIONS} | {"log_once", "spawn_each"}
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind
         for p in purposes:
@@ -426,3 +426,13 @@ def test_a_question_says_why_it_is_asked(path: Path) -> None:
         if first is not None:
             assert first not in opened, ex.user
             opened.append(first)
+
+
+def test_a_requirement_with_only_a_stock_reason_is_asked_as_a_question() -> None:
+    """Blind reads 49-51 scored "One error should cost one round of the loop, not the job." 3: a
+    stock line is no reason. worker_pool's `run_worker` logs a failed `send_with_retry` and goes
+    on with the next element; with no reason from the code, that is asked, not required."""
+    exs = compose_examples(ctx_for(FIXTURES / "worker_pool.rs"))
+    (ex,) = [e for e in exs if e.names["fn"] == "run_worker" and e.focus == "failure"]
+    assert ex.style == "question", ex.user
+    assert "`send_with_retry`" in ex.user and "one round of the loop" not in ex.user

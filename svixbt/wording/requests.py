@@ -1904,6 +1904,26 @@ QUESTIONS: tuple[Row, ...] = (
        "can {subject} still return an error once its loop is running, or only while it starts up?",
        "which failures can make {subject} return an error: only {calls:or} at startup, or something inside the loop too?",
        when="before-loop-only", needs="calls"),
+    # What one failure costs, asked where the requirement form read as the code read back
+    # ("One error should cost one round of the loop, not the job.": blind reads 49-51).
+    _r("err_arm",
+       "if {call:or} fails for one element, does {subject} give up on the rest?",
+       when="logs inner-loop", unless="one-of-several returns", any_guard=True),
+    _r("err_arm",
+       "does one failed {call:or} end {subject}, or does it carry on?",
+       "what happens to {subject} when {call:or} fails: does it stop there, or keep going?",
+       when="logs keeps-looping", unless="one-of-several returns inner-loop", any_guard=True),
+    _r("err_arm",
+       "does one failed {call:or} end {subject}, or does it carry on?",
+       when="logs continues", unless="one-of-several returns inner-loop", any_guard=True),
+    # A task started and let go: whether the caller waits is what a reader of the call asks.
+    _r("spawn",
+       "does {subject} wait for {runs} to finish before it returns?",
+       "by the time {subject} returns, has {runs} finished?",
+       when="detached", unless="repeated guarded conditional", needs="runs"),
+    _r("spawn",
+       "does {subject} work through {over} one at a time, or all at once, and does it wait for every one?",
+       when="repeated fan-in", unless="guarded conditional range", needs="over"),
     _r("schedule_step",
        "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
        "how does {subject} pick the wait before each retry?",
@@ -2012,6 +2032,16 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "schedule_step": (
         "A team downstream asked how hard we hit them while they are down.",
+    ),
+    "err_arm": (
+        "I'm checking what a single failure here can take down with it.",
+        "I'm working out how much one failure costs this job.",
+    ),
+    "spawn": (
+        "I'm working out what a call to it costs its caller.",
+    ),
+    "spawn_each": (
+        "I'm about to run this against a long list.",
     ),
 }
 # fmt: on

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .checks import RUN_MAX_SHARE, shared_runs, skeleton_runs, word_runs
 from .claims import Claim, FileContext
@@ -26,7 +26,14 @@ from .plan import (
     plan_examples,
     subjects_of,
 )
-from .questions import QUESTION_ONLY, askable_lead, first_question, question, question_room
+from .questions import (
+    QUESTION_ONLY,
+    answer_claims,
+    askable_lead,
+    first_question,
+    question,
+    question_room,
+)
 from .reasons import LATE_BUMP, has_incident
 from .render import Fill, Rendered, Renderer, Row
 from .request import (
@@ -142,10 +149,12 @@ _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then|Next t
 
 
 def _render_think(
-    r: Renderer, plan: Plan, pool: list[Claim], out: Rendered
+    r: Renderer, plan: Plan, pool: list[Claim], out: Rendered, only: list[Claim] | None = None
 ) -> tuple[list[str], Claim | None]:
     """The think's claim sentences in plan order, except that the first one saying what the
-    code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener)."""
+    code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener).
+    ``only``: the plan's claims to say (the rest are skipped, each claim keeping its place in
+    the plan, so its wording is the one the full think would have used)."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
@@ -156,6 +165,8 @@ def _render_think(
     # the same pattern again (ALIKE), not as a second copy of the first sentence.
     twins: set[tuple[str, str, frozenset[str]]] = set()
     for n, c in enumerate(plan.claims):
+        if only is not None and c not in only:
+            continue
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
@@ -347,27 +358,16 @@ def _asks(
     return style, premise, reason, crit
 
 
-def render_plan(
-    ctx: FileContext,
-    plan: Plan,
-    seed: int,
-    pool: list[Claim],
-    bump: int = 0,
-    asked: set[Claim] | frozenset[Claim] = frozenset(),
-    room: bool = True,
-) -> tuple[str, str, str, Rendered, dict[str, str]] | None:
-    """(style, request, think, trace) for one plan, or None when too little can be said.
-    ``room``: whether the file may take one more question than the share it picks by hash (a
-    record with nothing to require is asked as a question only while questions stay at most
-    half of the file's records)."""
-    key = _key(ctx, plan)
+def _renderer(
+    ctx: FileContext, plan: Plan, seed: int, bump: int
+) -> tuple[Renderer, dict[str, str]]:
+    """A record's renderer and the names it fills in (fn, file, how the request names it)."""
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
-    base = f"{ctx.display}|{names['fn']}"
     r = Renderer(
         seed,
-        key,
+        _key(ctx, plan),
         names,
-        base=base,
+        base=f"{ctx.display}|{names['fn']}",
         turn=plan.turn,
         family=ctx.display,
         # A bump moves every choice on by a step, for a record whose first wording repeats
@@ -376,6 +376,59 @@ def render_plan(
         bump=bump,
     )
     names["who"] = who_of(r, ctx, names["fn"], plan.focus)
+    return r, names
+
+
+Rendering = tuple[str, str, str, Rendered, dict[str, str]]
+
+
+def _answered(
+    ctx: FileContext,
+    plan: Plan,
+    seed: int,
+    pool: list[Claim],
+    bump: int,
+    asked: set[Claim] | frozenset[Claim],
+    done: Rendering,
+) -> Rendering:
+    """A question record whose think says only what answers it: rendered again from the claims
+    about the asked one (``answer_claims``), when two sentences at least still say it; else as
+    it was."""
+    out = done[3]
+    q = out.claims[-1] if out.claims else None
+    if q is None or plan.focus == "module":
+        return done
+    keep = answer_claims(plan, q)
+    if len(keep) == len(plan.claims):
+        return done
+    narrow = replace(plan, premise=[c for c in plan.premise if c in keep] or [q])
+    r, names = _renderer(ctx, narrow, seed, bump)
+    again = Rendered("")
+    sentences, _ = _render_think(r, narrow, pool, again, only=keep)
+    if len(sentences) < 2 or q not in again.claims:
+        return done
+    r.person = True
+    text = question(r, narrow, seed, _key(ctx, plan), again, q, asked, always=True)
+    if not text:
+        return done
+    return "question", text, " ".join(sentences), again, names
+
+
+def render_plan(
+    ctx: FileContext,
+    plan: Plan,
+    seed: int,
+    pool: list[Claim],
+    bump: int = 0,
+    asked: set[Claim] | frozenset[Claim] = frozenset(),
+    room: bool = True,
+) -> Rendering | None:
+    """(style, request, think, trace) for one plan, or None when too little can be said.
+    ``room``: whether the file may take one more question than the share it picks by hash (a
+    record with nothing to require is asked as a question only while questions stay at most
+    half of the file's records)."""
+    key = _key(ctx, plan)
+    r, names = _renderer(ctx, plan, seed, bump)
     out = Rendered("")
     sentences, led = _render_think(r, plan, pool, out)
     # The fallback focus may be short, and so may a twin's: what else it would say is its
@@ -392,7 +445,8 @@ def render_plan(
     r.person = True  # from here on the words are the request's
     asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump)
     if asked_q:
-        return "question", asked_q, " ".join(sentences), out, names
+        done = ("question", asked_q, " ".join(sentences), out, names)
+        return _answered(ctx, plan, seed, pool, bump, asked, done)
     if plan.focus in QUESTION_ONLY:
         return None
     fresh = None if led in asked or not room else led
@@ -408,7 +462,10 @@ def render_plan(
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
         asked_q = question(r, plan, seed, key, out, fresh, asked, always=room)
-        return ("question", asked_q, " ".join(sentences), out, names) if asked_q else None
+        if not asked_q:
+            return None
+        done = ("question", asked_q, " ".join(sentences), out, names)
+        return _answered(ctx, plan, seed, pool, bump, asked, done)
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     think = _think_text(r, plan, sentences, led, out)
     callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
@@ -427,7 +484,8 @@ def render_plan(
         lead = fresh or askable_lead(r, plan, think_said, asked)
         asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
         if asked_q:
-            return "question", asked_q, think, think_said, names
+            done = ("question", asked_q, think, think_said, names)
+            return _answered(ctx, plan, seed, pool, bump, asked, done)
     return style, user, think, out, names
 
 

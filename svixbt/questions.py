@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Collection
 
 from .claims import Claim
+from .claims.core import LIST_SEP
 from .plan import Plan
 from .reasons import _no_paste
 from .render import Rendered, Renderer
@@ -17,6 +18,8 @@ from .request import _cap
 from .wording.requests import QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
+    "ANSWER_KINDS",
+    "ANSWER_SLOTS",
     "ASKED_AS_QUESTION",
     "ASKED_KINDS",
     "QUESTION_ONLY",
@@ -24,6 +27,7 @@ __all__ = [
     "askable_lead",
     "first_question",
     "question",
+    "answer_claims",
     "question_room",
 ]
 
@@ -149,3 +153,46 @@ def first_question(
     # scored such twins 2 for distinctness).
     always = (plan.focus in QUESTION_ONLY or bump > 0 or by_kind) and room
     return question(r, plan, seed, key, out, fresh, asked, always=always), led
+
+
+# Slots naming the code a claim is about: two claims that name the same call, arm or variable
+# are about one thing, and both answer a question about either.
+ANSWER_SLOTS = ("call", "callee", "calls", "arm", "var", "future", "runs", "over", "counter")
+
+
+# Claim kinds that answer a question about a claim of another kind even where their code is
+# elsewhere in the fn: whether one failure ends a loop depends on its other exits too (a `?`
+# further down), and a failure at startup on the join that waits for it.
+ANSWER_KINDS: dict[str, frozenset[str]] = {
+    "err_arm": frozenset({"propagate", "error_wait"}),
+    "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
+    "join_waits_all": frozenset({"propagate", "runs_in"}),
+    "propagate": frozenset({"err_arm"}),
+    # What a failure writes, how often, and whether the loop goes on after it.
+    "log": frozenset({"err_arm", "error_wait", "error_log_pace", "routine_alarm"}),
+}
+
+
+def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
+    """The claims of ``plan`` a question about ``asked`` is answered with, in plan order: the
+    claim itself and those proven by code that overlaps its proof or that name the same call,
+    arm or variable. Blind reads 49-51 docked question records whose think went on to the
+    file's other facts ("drifts to the debug and info lines", "lists the unrelated startup
+    lines"): an answer says what was asked."""
+    names = {e for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
+    kin = ANSWER_KINDS.get(asked.kind, frozenset())
+
+    def about(c: Claim) -> bool:
+        if c is asked or c == asked or (c.kind in kin and c.subject == asked.subject):
+            return True
+        if "err-arm" in asked.flags and "ok-arm" in c.flags:
+            return False  # the line a success writes is no answer to what a failure writes
+        if any(
+            p.file == q.file and p.start < q.end and q.start < p.end
+            for p in c.proof
+            for q in asked.proof
+        ):
+            return True
+        return any(k in ANSWER_SLOTS and e in names for k, v in c.slots for e in v.split(LIST_SEP))
+
+    return [c for c in plan.claims if about(c)]

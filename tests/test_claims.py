@@ -42,6 +42,23 @@ def thinks_about(ctx: FileContext, item: str) -> list[str]:
     return [ex.think for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == item]
 
 
+def full_thinks_about(ctx: FileContext, item: str) -> list[str]:
+    """Every claim sentence each plan of ``item`` can say, before a question record narrows its
+    think to what answers it: how a claim is worded, whichever record ends up saying it."""
+    from svixbt.compose import _claims, _render_think, _renderer, plan_examples
+    from svixbt.render import Rendered
+
+    found = _claims(ctx)
+    out = []
+    for plan in plan_examples(ctx, found):
+        if ctx.fs.items[plan.subject].name != item:
+            continue
+        r, _ = _renderer(ctx, plan, 0, 0)
+        sentences, _ = _render_think(r, plan, found.get(plan.subject, []), Rendered(""))
+        out.append(" ".join(sentences))
+    return out
+
+
 def test_helper_in_a_per_item_spawn_runs_in_that_task_not_in_the_join(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "pump.rs")
     (runs,) = kinds(claims(ctx, "handle_job"), "runs_in")
@@ -1733,7 +1750,7 @@ def test_a_log_line_in_a_select_branch_runs_only_when_that_branch_wins(indexes: 
     )
     assert "in-select" in stopped.flags
     assert stopped.get("branch") == "stop.cancelled()"
-    texts = " ".join(thinks_about(ctx, "rebuild_until_done"))
+    texts = " ".join(full_thinks_about(ctx, "rebuild_until_done"))
     assert "index rebuild stopped" in texts
     for sentence in re.split(r"(?<=\.) ", texts):
         if "index rebuild stopped" in sentence:
@@ -1780,7 +1797,7 @@ def test_one_message_logged_for_two_calls_is_said_to_hide_which_failed(indexes: 
     (shared,) = kinds(claims(ctx, "tidy_loop"), "shared_log_line")
     assert shared.get("calls").split(LIST_SEP) == ["compact", "reindex"]
     assert shared.get("level") == "warn"
-    texts = " ".join(thinks_about(ctx, "tidy_loop"))
+    texts = " ".join(full_thinks_about(ctx, "tidy_loop"))
     assert "does not say which of them failed" in texts or "cannot say which one" in texts
     # The line is the caller's, written when they fail; the calls themselves log nothing
     # (blind read 49: "`migrate_v1_to_v2_queues` and `migrate_v2_to_v3_queues` both log").
@@ -1831,7 +1848,7 @@ def test_an_alarm_level_line_written_every_round_is_said_to_follow_success_too(
     ctx = ctx_of(indexes, "relisten.rs")
     (alarm,) = kinds(claims(ctx, "keep_listening"), "routine_alarm")
     assert (alarm.get("level"), alarm.get("call")) == ("warn", "listener.listen")
-    texts = " ".join(thinks_about(ctx, "keep_listening"))
+    texts = " ".join(full_thinks_about(ctx, "keep_listening"))
     assert "whether that returned an error or not" in texts or "failed or not" in texts
     # Where a failure `continue`s past it, the line follows only a call that did not fail.
     assert not kinds(claims(ctx, "keep_listening_quietly"), "routine_alarm")

@@ -436,3 +436,24 @@ def test_a_requirement_with_only_a_stock_reason_is_asked_as_a_question() -> None
     (ex,) = [e for e in exs if e.names["fn"] == "run_worker" and e.focus == "failure"]
     assert ex.style == "question", ex.user
     assert "`send_with_retry`" in ex.user and "one round of the loop" not in ex.user
+
+
+def test_a_question_is_answered_without_the_files_other_facts() -> None:
+    """Blind reads 49-51 docked question records whose think went on to lines the question did
+    not ask about ("drifts to the debug and info lines"). Asked what a failed pass writes to
+    the log, the bundled sample's think says the error line, not the success path's debug line
+    or the line written once at startup; its full think says those too."""
+    from svixbt.compose import _claims, _render_think, _renderer
+    from svixbt.render import Rendered
+
+    ctx = ctx_for(bundled_sample())
+    (ex,) = [e for e in compose_examples(ctx) if e.focus == "observability"]
+    assert ex.style == "question" and "fails" in ex.user
+    assert "stale attempt pruning failed" in ex.think
+    assert "pruned stale delivery attempts" not in ex.think
+    assert "stays disabled" not in ex.think
+    found = _claims(ctx)
+    (plan,) = [p for p in plan_examples(ctx, found) if p.focus == "observability"]
+    r, _ = _renderer(ctx, plan, 0, 0)
+    full = " ".join(_render_think(r, plan, found.get(plan.subject, []), Rendered(""))[0])
+    assert "pruned stale delivery attempts" in full and "stays disabled" in full

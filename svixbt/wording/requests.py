@@ -2024,7 +2024,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm tracing a stall and need to know what shares a task with what.",
     ),
     "sleep": (
-        "We restart instances several times a day when we deploy.",
+        "I'm trying to account for the delay before it does anything.",
     ),
     "propagate": (
         "I'm deciding what the caller should do with its result.",

@@ -153,8 +153,8 @@ def _render_think(
 ) -> tuple[list[str], Claim | None]:
     """The think's claim sentences in plan order, except that the first one saying what the
     code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener).
-    ``only``: the plan's claims to say (the rest are skipped, each claim keeping its place in
-    the plan, so its wording is the one the full think would have used)."""
+    ``only``: the plan's claims to say, the first of them first (the rest are skipped; each
+    claim keeps its index in the plan, so its wording is the one the full think would use)."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
@@ -164,14 +164,17 @@ def _render_think(
     # (kind, subject, flags) of each claim said: a later claim with the same three is said as
     # the same pattern again (ALIKE), not as a second copy of the first sentence.
     twins: set[tuple[str, str, frozenset[str]]] = set()
-    for n, c in enumerate(plan.claims):
-        if only is not None and c not in only:
-            continue
+    order = list(enumerate(plan.claims))
+    if only is not None:
+        # The asked claim (first of ``only``) is said first: a question is answered before
+        # anything else is said (blind read 52: "opens on a side point").
+        order = sorted((t for t in order if t[1] in only), key=lambda t: t[1] is not only[0])
+    for n, c in order:
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
         # A sentence that may move to the front cannot lean on the one before it for its subject.
-        may_lead = lead < 0 and c.kind in LEAD_KINDS
+        may_lead = lead < 0 and c.kind in LEAD_KINDS and (only is None or c is only[0])
         if plan.focus == "module" and c.kind in MODULE_MEANING:
             # No module row says what claims mean together: the fn's own row does, with the
             # fn named, as every sentence of a module think names its fn.
@@ -391,20 +394,23 @@ def _answered(
     asked: set[Claim] | frozenset[Claim],
     done: Rendering,
 ) -> Rendering:
-    """A question record whose think says only what answers it: rendered again from the claims
-    about the asked one (``answer_claims``), when two sentences at least still say it; else as
-    it was."""
+    """A question record whose think says what answers it, the answer first: rendered again
+    from the claims about the asked one (``answer_claims``), or from all of them when those say
+    less than two sentences; else as it was."""
     out = done[3]
     q = out.claims[-1] if out.claims else None
     if q is None or plan.focus == "module":
         return done
     keep = answer_claims(plan, q)
-    if len(keep) == len(plan.claims):
-        return done
     narrow = replace(plan, premise=[c for c in plan.premise if c in keep] or [q])
-    r, names = _renderer(ctx, narrow, seed, bump)
-    again = Rendered("")
-    sentences, _ = _render_think(r, narrow, pool, again, only=keep)
+    sentences: list[str] = []
+    for said in (keep, plan.claims):
+        # Too little about the asked claim alone for a think: all of it, the answer first.
+        r, names = _renderer(ctx, narrow, seed, bump)
+        again = Rendered("")
+        sentences, _ = _render_think(r, narrow, pool, again, only=[q, *(c for c in said if c != q)])
+        if len(sentences) >= 2:
+            break
     if len(sentences) < 2 or q not in again.claims:
         return done
     r.person = True

@@ -263,8 +263,10 @@ WHY: dict[str, tuple[Option, ...]] = {
     ),
     "failure": (
         "Which failures end this job should be a choice, not an accident.",
+        # "One error should cost one round of the loop" was false of a `continue` in an inner
+        # `for` (it costs one element: blind read 52 on redis.rs's migrate_list_to_stream).
         (
-            "One error should cost one round of the loop, not the job.",
+            "A single failure should not be the end of the job.",
             "err_arm:keeps-looping err_arm:continues",
         ),
     ),
@@ -1566,14 +1568,10 @@ STAKES: tuple[Row, ...] = (
     _r("spawn",
        "awaiting this work in place would make every caller of {fn} wait on it, and its failures would become theirs",
        when="detached logs-failures", unless="repeated loops conditional", any_guard=True),
-    _r("spawn",
-       "handling the elements of {over} one after another would let one slow element hold up all the rest",
-       "the elements of {over} do not wait on each other, so the call should take about as long as its slowest element",
-       when="repeated", unless="guarded conditional loops", needs="over"),
-    _r("spawn",
-       "the jobs should run side by side, so the whole batch takes about as long as its slowest job",
-       "however many jobs are asked for, they should run side by side rather than one after another",
-       when="repeated range fan-in", unless="guarded conditional loops", needs="upto"),
+    # No stakes for a task per element or per count: "the elements of `resp.data` do not wait
+    # on each other, so the call should take about as long as its slowest element" read as the
+    # code said back with its names pasted in (blind reads 50-52 scored it 2-3); such a fan-out
+    # is asked about instead ("does `reset_event_type` work through `resp.data` one at a time?").
     _r("spawn",
        "a loop over {over} that ran each one in place would never get past the first, since the loop inside it has no way out",
        "if each element of {over} were run in place, the first one's endless loop would keep the rest from ever starting",
@@ -1924,6 +1922,10 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "does {subject} work through {over} one at a time, or all at once, and does it wait for every one?",
        when="repeated fan-in", unless="guarded conditional range", needs="over"),
+    _r("spawn",
+       "does {subject} run its {runs} calls one after another, or all at once?",
+       "are the {runs} calls in {subject} made one at a time, or side by side?",
+       when="repeated range", unless="guarded conditional", needs="runs"),
     _r("schedule_step",
        "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
        "how does {subject} pick the wait before each retry?",
@@ -1943,7 +1945,7 @@ QUESTIONS: tuple[Row, ...] = (
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "twin": (
         "I'm fixing a bug in one of these two and need to know whether the other one needs the same fix.",
-        "If I change one of these, do I have to change both?",
+        "I need to change one of these two and want to know what the other does differently.",
     ),
     "timeout_escapes": (
         "I'm deciding whether callers need a retry of their own around this.",

@@ -167,7 +167,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "err_arm": frozenset({"propagate", "error_wait"}),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in"}),
-    "propagate": frozenset({"err_arm"}),
+    "propagate": frozenset({"err_arm", "error_wait"}),
     # What a failure writes, how often, and whether the loop goes on after it.
     "log": frozenset({"err_arm", "error_wait", "error_log_pace", "routine_alarm"}),
 }
@@ -183,7 +183,9 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     kin = ANSWER_KINDS.get(asked.kind, frozenset())
 
     def about(c: Claim) -> bool:
-        if c is asked or c == asked or (c.kind in kin and c.subject == asked.subject):
+        # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries
+        # its caller's error arm: where the error it hands back ends up).
+        if c is asked or c == asked or c.kind in kin:
             return True
         if "err-arm" in asked.flags and "ok-arm" in c.flags:
             return False  # the line a success writes is no answer to what a failure writes

@@ -1926,6 +1926,12 @@ QUESTIONS: tuple[Row, ...] = (
        "does {subject} run its {runs} calls one after another, or all at once?",
        "are the {runs} calls in {subject} made one at a time, or side by side?",
        when="repeated range", unless="guarded conditional", needs="runs"),
+    # A helper that hands every error back: who deals with a failure is what a caller asks
+    # ("The loop already waits after a failure; the helper should not second-guess it." was a
+    # stock reason: blind reads 49-51).
+    _r("propagate",
+       "does {subject} log or retry a failed {calls:or} itself, or hand the error straight back to its caller?",
+       unless="before-loop-only in-loop", needs="calls"),
     _r("schedule_step",
        "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
        "how does {subject} pick the wait before each retry?",

@@ -1345,8 +1345,10 @@ SCENARIOS: tuple[Row, ...] = (
        "a backlog should be worked off one full batch after another, and only a pass that comes back short should earn a rest of {idle_dur}",
        "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
        when="batch-cond"),
+    # A reason, not one more requirement: "this part of the server should end with that error;
+    # the other branches are not cut short" read as a spec with no motive (blind read 51).
     _r("join_waits_all",
-       "if {calls:or} fails at startup, this part of the server should end with that error; the other branches of {by} are not cut short by it",
+       "a setup problem should surface as an error when the server starts, not as a loop that fails on every pass",
        ),
     _r("error_wait",
        "after a failed pass the job should pause {dur} before the next attempt instead of hammering a dependency that is already in trouble",

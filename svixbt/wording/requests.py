@@ -1956,13 +1956,13 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I need to change one of these two and want to know what the other does differently.",
     ),
     "timeout_escapes": (
-        "I'm deciding whether callers need a retry of their own around this.",
+        "Callers may need a retry of their own around this, depending on the answer.",
     ),
     "trailing_sleep": (
-        "I want to know when this background work is really over.",
+        "We have a step that should run only once this work is really over.",
     ),
     "sleep_budget": (
-        "I'm choosing a timeout for whatever waits on this, so I need the real number.",
+        "The timeout around this has to be set from the real number.",
     ),
     "retry_budget": (
         "Whoever calls this sits behind it, so I need the worst case.",
@@ -1974,19 +1974,19 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm chasing connections that close after a quiet spell.",
     ),
     "limit_per_round": (
-        "I'm sizing the host for this, so I need the real ceiling.",
+        "Sizing the host for this needs the real ceiling.",
     ),
     "one_shot": (
-        "I'm about to call this from a path where a failure must not go unnoticed.",
+        "This is about to be called from a path where a failure must not go unnoticed.",
     ),
     "join_waits_all": (
-        "I'm working out how a bad startup would show up.",
+        "Trying to work out how a bad startup would show up.",
     ),
     "idle_latency": (
         "Someone asked me how soon new work gets picked up.",
     ),
     "pass_runs_out": (
-        "I'm picking the stop grace period for our deploys.",
+        "We're picking the stop grace period for our deploys.",
     ),
     "steady_error": (
         "What this talks to has a long maintenance window coming up.",
@@ -1994,61 +1994,61 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "Trying to predict how this behaves through a long outage.",
     ),
     "fixed_input": (
-        "I'm checking whether a change there needs a restart to take effect.",
+        "We'd like to know whether a change there needs a restart to take effect.",
     ),
     "timed_after_wait": (
-        "I'm about to put that timing on a dashboard.",
+        "That timing is about to go on a dashboard.",
     ),
     "counted_inside": (
         "I'd like to alert on that count.",
     ),
     "endless_set": (
-        "I'm trying to work out how this ever stops.",
+        "Trying to work out how this ever stops.",
     ),
     "callee_waits": (
-        "I'm checking how hard this hits a service that is down.",
+        "A service that is down should not get hammered by this.",
     ),
     "error_log_pace": (
         "Our log pipeline bills by the line.",
-        "I'm worried about log volume during an outage.",
+        "Log volume during an outage is a worry here.",
         "We rate-limit log shipping per host.",
     ),
     "routine_alarm": (
         "On-call gets paged on lines like this.",
     ),
     "shared_log_line": (
-        "I'm on call and need to tell failures apart from the logs alone.",
+        "On call, the logs are all I have to tell failures apart.",
     ),
     "log": (
         "I'm writing the alert rules for this service.",
         "I'm on call this week and want to know what to grep for.",
         "On-call asked me what a failure here looks like in the logs.",
-        "I'm adding a log-based alert for this part.",
+        "We're adding a log-based alert for this part.",
     ),
     "log_once": (
-        "I'm checking that our startup logs tell us enough.",
+        "Our startup logs should tell us enough.",
     ),
     "runs_in": (
         "I want to add a slow, blocking step to it.",
-        "I'm about to put a long CPU-bound step in there.",
+        "A long CPU-bound step may go in there next.",
         "I'm tracing a stall and need to know what shares a task with what.",
     ),
     "sleep": (
-        "I'm trying to account for the delay before it does anything.",
+        "Trying to account for the delay before it does anything.",
     ),
     "propagate": (
         "I'm deciding what the caller should do with its result.",
-        "I want to know which errors the caller has to be ready for.",
+        "The caller has to be ready for whatever errors come out of this.",
     ),
     "schedule_step": (
         "A team downstream asked how hard we hit them while they are down.",
     ),
     "err_arm": (
-        "I'm checking what a single failure here can take down with it.",
-        "I'm working out how much one failure costs this job.",
+        "Worried about what a single failure here takes down with it.",
+        "Working out how much one failure costs this job.",
     ),
     "spawn": (
-        "I'm working out what a call to it costs its caller.",
+        "Working out what a call to it costs its caller.",
     ),
     "spawn_each": (
         "I'm about to run this against a long list.",

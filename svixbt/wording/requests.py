@@ -2051,7 +2051,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "Working out what a call to it costs its caller.",
     ),
     "spawn_each": (
-        "I'm about to run this against a long list.",
+        "Working out how long this takes from start to finish.",
     ),
 }
 # fmt: on

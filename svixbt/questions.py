@@ -19,6 +19,7 @@ from .wording.requests import QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
     "ANSWER_KINDS",
+    "ANSWER_SAID",
     "ANSWER_SLOTS",
     "ASKED_AS_QUESTION",
     "ASKED_KINDS",
@@ -177,6 +178,15 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 }
 
 
+# Kinds whose claims say again what the asked claim says, when they are about the same log
+# line: "which of the two failed?" answered with the shared line, then with each call's copy of
+# it (blind read 53: "a one-sentence answer repeated three times").
+ANSWER_SAID: dict[str, frozenset[str]] = {
+    "shared_log_line": frozenset({"log"}),
+    "routine_alarm": frozenset({"log"}),
+}
+
+
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     """The claims of ``plan`` a question about ``asked`` is answered with, in plan order: the
     claim itself and those proven by code that overlaps its proof or that name the same call,
@@ -193,6 +203,8 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return True
         if "err-arm" in asked.flags and "ok-arm" in c.flags:
             return False  # the line a success writes is no answer to what a failure writes
+        if c.kind in ANSWER_SAID.get(asked.kind, ()) and c.get("message") == asked.get("message"):
+            return False  # the line the asked claim quotes already, quoted again per call
         if any(
             p.file == q.file and p.start < q.end and q.start < p.end
             for p in c.proof

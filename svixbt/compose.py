@@ -186,7 +186,17 @@ def _render_think(
             s = r.claim(ALIKE, c, f"think|{n}", out, accept=_fits_think)
             s = s or r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
         else:
-            s = r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=_fits_think)
+            # A variant that does not quote again an expression an earlier sentence quoted
+            # (blind read 53: "says `sleep_time` to `Some(ON_ERROR)` three times"), when the
+            # row has one.
+            said = {f.value for f in out.fills if f.code and _EXPRESSION.search(f.value)}
+
+            def fresh(fills: list[Fill], said: set[str] = said) -> bool:
+                return _fits_think(fills) and not any(f.code and f.value in said for f in fills)
+
+            nth = plan.nth.get(c, 0)
+            s = r.claim(rows, c, f"think|{n}", out, nth=nth, accept=fresh) if said else ""
+            s = s or r.claim(rows, c, f"think|{n}", out, nth=nth, accept=_fits_think)
         if s:
             last = c.subject
         if s and plan.focus != "module":
@@ -296,6 +306,10 @@ def _standalone(sentence: str, fn: str) -> str | None:
     if sentence.startswith("Its "):
         return f"`{fn}`'s {sentence[4:]}"
     return None if _LOOKS_BACK.match(sentence) else sentence
+
+
+# A code span that is an expression, not a name (`Some(ON_ERROR)`, `rows_affected > 0`).
+_EXPRESSION = re.compile(r"[^\w:.!]")
 
 
 def _fits_think(fills: list[Fill]) -> bool:

@@ -323,3 +323,20 @@ def test_a_request_passes_over_a_variant_that_would_paste_code() -> None:
     r.person = False  # a think quotes the condition as written
     seen = {Renderer.claim(r, (row,), claim, f"s{i}", Rendered(""), nth=i) for i in range(4)}
     assert "stop when `attempt >= self.max && !done` holds" in seen
+
+
+def test_a_short_batch_under_skip_locked_says_who_holds_the_skipped_rows() -> None:
+    """Blind read 52: "it can nap for 12 hours with work still left" misled where the rows are
+    held by another instance's pass, which deletes them itself. Every wording says both cases,
+    and no question presupposes that rows are left waiting."""
+    from svixbt.wording.requests import QUESTIONS
+    from svixbt.wording.think import THINK
+
+    rows = [r for r in THINK if r.kind == "locked_short"]
+    assert rows
+    for row in rows:
+        for v in row.variants:
+            assert "another instance's pass" in v and "later" in v, v
+    for row in (r for r in QUESTIONS if r.kind == "locked_short"):
+        for v in row.variants:
+            assert "still waiting" not in v and "not caught up" not in v, v

@@ -1211,10 +1211,12 @@ THINK: tuple[Row, ...] = (
        unless="strict guarded"),
     # A short batch is the loop's only sign that the work is done; with SKIP LOCKED it is also
     # what a batch looks like while another session holds rows.
+    # Who holds the skipped rows decides whether they wait: another instance's pass deletes
+    # them itself (blind read 52: "nap for 12 hours with work still left" misled for that case).
     _r("locked_short",
-       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}).",
-       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped, so a pass can come back short with work still left, and the loop then rests {idle_dur} all the same.",
-       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, so it can nap for {idle_dur} ({idle}) with work still left.",
+       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}). If that session is another instance's pass, it deals with those rows itself; if it is anything else, they wait for a later pass.",
+       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped and not counted, so a pass can come back short while rows are still due, and the loop rests {idle_dur} all the same. Rows that another instance's pass locked are handled by that pass; rows locked by anything else wait for a later one.",
+       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, and it naps for {idle_dur} ({idle}) all the same. Unless that session is another instance's pass, which takes care of those rows, they wait for a later pass.",
        ),
     _r("timed_after_wait",
        "{start} is taken after the {mech} wait of the same pass, so {field} is the time of the pass's own work; the nap before it is not counted.",

@@ -45,8 +45,9 @@ def thinks_about(ctx: FileContext, item: str) -> list[str]:
 def full_thinks_about(ctx: FileContext, item: str) -> list[str]:
     """Every claim sentence each plan of ``item`` can say, before a question record narrows its
     think to what answers it: how a claim is worded, whichever record ends up saying it."""
-    from svixbt.compose import _claims, _render_think, _renderer, plan_examples
+    from svixbt.compose import _claims, _renderer, plan_examples
     from svixbt.render import Rendered
+    from svixbt.thinks import render_think
 
     found = _claims(ctx)
     out = []
@@ -54,7 +55,7 @@ def full_thinks_about(ctx: FileContext, item: str) -> list[str]:
         if ctx.fs.items[plan.subject].name != item:
             continue
         r, _ = _renderer(ctx, plan, 0, 0)
-        sentences, _ = _render_think(r, plan, found.get(plan.subject, []), Rendered(""))
+        sentences, _ = render_think(r, plan, found.get(plan.subject, []), Rendered(""))
         out.append(" ".join(sentences))
     return out
 

@@ -321,9 +321,10 @@ def test_the_request_asks_for_the_timeout_its_think_leads_with() -> None:
     its think worked out the handshake's rounds)."""
     from dataclasses import replace
 
-    from svixbt.compose import _claims, _key, _render_think
+    from svixbt.compose import _claims, _key
     from svixbt.render import Rendered, Renderer
     from svixbt.request import premise_of
+    from svixbt.thinks import render_think
 
     ctx = ctx_for(FIXTURES / "traps" / "src" / "dial.rs")
     claims = _claims(ctx)
@@ -335,7 +336,7 @@ def test_the_request_asks_for_the_timeout_its_think_leads_with() -> None:
         r = Renderer(0, _key(ctx, p), names, base=f"{ctx.display}|dial", family=ctx.display)
         names["who"] = "`dial`"
         out = Rendered("")
-        _, led = _render_think(r, p, claims.get(p.subject, []), out)
+        _, led = render_think(r, p, claims.get(p.subject, []), out)
         assert led is not None and led.kind == "attempt_cap"
         r.person = True
         _, chosen = premise_of(r, p, Rendered(""), led)
@@ -443,8 +444,9 @@ def test_a_question_is_answered_without_the_files_other_facts() -> None:
     not ask about ("drifts to the debug and info lines"). Asked what a failed pass writes to
     the log, the bundled sample's think says the error line, not the success path's debug line
     or the line written once at startup; its full think says those too."""
-    from svixbt.compose import _claims, _render_think, _renderer
+    from svixbt.compose import _claims, _renderer
     from svixbt.render import Rendered
+    from svixbt.thinks import render_think
 
     ctx = ctx_for(bundled_sample())
     (ex,) = [e for e in compose_examples(ctx) if e.focus == "observability"]
@@ -455,5 +457,5 @@ def test_a_question_is_answered_without_the_files_other_facts() -> None:
     found = _claims(ctx)
     (plan,) = [p for p in plan_examples(ctx, found) if p.focus == "observability"]
     r, _ = _renderer(ctx, plan, 0, 0)
-    full = " ".join(_render_think(r, plan, found.get(plan.subject, []), Rendered(""))[0])
+    full = " ".join(render_think(r, plan, found.get(plan.subject, []), Rendered(""))[0])
     assert "pruned stale delivery attempts" in full and "stays disabled" in full

@@ -1,0 +1,217 @@
+"""A record's think: the claim sentences of its plan, in order, with what the code means first
+(``LEAD_KINDS``), tokio named at least once, and the opener when nothing leads. The sentences
+come from the wording tables (``wording.think``) through ``render``, which traces each value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .claims import Claim
+from .plan import MODULE_MEANING, Plan
+from .render import Fill, Rendered, Renderer, Row
+from .request import options
+from .wording.think import ALIKE, MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
+
+__all__ = ["LEAD_KINDS", "MAX_THINK_CODE", "fits_think", "render_think", "think_text"]
+
+MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
+
+LEAD_KINDS = frozenset(
+    {
+        "trailing_sleep",
+        "timeout_escapes",
+        "join_results",
+        "pass_runs_out",
+        "steady_error",
+        "error_log_pace",
+        "shared_log_line",
+        "routine_alarm",
+        "join_waits_all",
+        "timed_after_wait",
+        "local_timeout",
+        "endless_set",
+        "fixed_input",
+        "counted_inside",
+        "locked_short",
+        "limit_per_round",
+        "one_shot",
+        "sleep_budget",
+        "attempt_cap",
+        "stale_check",
+        "retry_budget",
+        "twin",
+    }
+)
+
+
+# A sentence that leans on one before it ("Neither check ...", "So a backlog ...") cannot lead.
+_LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then|Next to|Also)\b")
+
+
+def render_think(
+    r: Renderer, plan: Plan, pool: list[Claim], out: Rendered, only: list[Claim] | None = None
+) -> tuple[list[str], Claim | None]:
+    """The think's claim sentences in plan order, except that the first one saying what the
+    code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener).
+    ``only``: the plan's claims to say, the first of them first (the rest are skipped; each
+    claim keeps its index in the plan, so its wording is the one the full think would use)."""
+    sentences: list[str] = []
+    table = MODULE_THINK if plan.focus == "module" else THINK
+    lead = -1
+    lead_claim: Claim | None = None
+    kinds: list[str] = []  # the claim kind of each sentence, in order
+    last = ""  # the subject of the last sentence said
+    # (kind, subject, flags) of each claim said: a later claim with the same three is said as
+    # the same pattern again (ALIKE), not as a second copy of the first sentence.
+    twins: set[tuple[str, str, frozenset[str]]] = set()
+    order = list(enumerate(plan.claims))
+    if only is not None:
+        # The asked claim (first of ``only``) is said first: a question is answered before
+        # anything else is said (blind read 52: "opens on a side point").
+        order = sorted((t for t in order if t[1] in only), key=lambda t: t[1] is not only[0])
+    for n, c in order:
+        # A claim about the task that calls this helper is said with that task named.
+        caller_side = plan.role == "helper" and c.subject != r.context["fn"]
+        rows = USED_BY if caller_side else table
+        # A sentence that may move to the front cannot lean on the one before it for its subject.
+        may_lead = lead < 0 and c.kind in LEAD_KINDS and (only is None or c is only[0])
+        if plan.focus == "module" and c.kind in MODULE_MEANING:
+            # No module row says what claims mean together: the fn's own row does, with the
+            # fn named, as every sentence of a module think names its fn.
+            s = _say_borrowed(r, THINK, c, f"think|{n}", out, plan.nth.get(c, 0), False)
+        elif c.subject != r.context["fn"] and not caller_side and plan.focus != "module":
+            named = c.subject == last and not may_lead
+            s = _say_borrowed(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0), named)
+        elif (c.kind, c.subject, c.flags) in twins and not caller_side:
+            s = r.claim(ALIKE, c, f"think|{n}", out, accept=fits_think)
+            s = s or r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=fits_think)
+        else:
+            # A variant that does not quote again an expression an earlier sentence quoted
+            # (blind read 53: "says `sleep_time` to `Some(ON_ERROR)` three times"), when the
+            # row has one.
+            said = {f.value for f in out.fills if f.code and _EXPRESSION.search(f.value)}
+
+            def fresh(fills: list[Fill], said: set[str] = said) -> bool:
+                return fits_think(fills) and not any(f.code and f.value in said for f in fills)
+
+            nth = plan.nth.get(c, 0)
+            s = r.claim(rows, c, f"think|{n}", out, nth=nth, accept=fresh) if said else ""
+            s = s or r.claim(rows, c, f"think|{n}", out, nth=nth, accept=fits_think)
+        if s:
+            last = c.subject
+        if s and plan.focus != "module":
+            twins.add((c.kind, c.subject, c.flags))
+        if s and s not in sentences:
+            if may_lead and plan.focus != "module" and not _LOOKS_BACK.match(s):
+                lead = len(sentences)
+                lead_claim = c
+            sentences.append(s)
+            kinds.append(c.kind)
+    if lead > 0:
+        sentences.insert(0, sentences.pop(lead))
+    elif (
+        lead < 0
+        and plan.focus != "module"
+        and len(sentences) > 1
+        and kinds[0] == "loop"
+        and not _LOOKS_BACK.match(sentences[1])
+    ):
+        # What kind of loop it is ("Of its loops, `for input in inputs` takes the elements one
+        # at a time.") is no way to open: the next sentence, about what the code does, leads.
+        sentences[0], sentences[1] = sentences[1], sentences[0]
+    if sentences and not any("tokio" in s for s in sentences):
+        # A module's sentences each name their fn: its aside too, or "Its" reads as the last
+        # fn named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
+        tables = (MODULE_THINK,) if plan.focus == "module" else (TOKIO, THINK)
+        for c in plan.tokio:
+            for rows in tables:
+                probe = Rendered("")
+                s = r.claim(
+                    rows,
+                    c,
+                    "think|tokio",
+                    probe,
+                    dry=True,
+                    nth=plan.nth.get(c, 0),
+                    accept=fits_think,
+                )
+                if "tokio" in s:
+                    r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0), accept=fits_think)
+                    sentences.append(s)
+                    return sentences, lead_claim
+    return sentences, lead_claim
+
+
+def _say_borrowed(
+    r: Renderer,
+    rows: tuple[Row, ...],
+    c: Claim,
+    salt: str,
+    out: Rendered,
+    nth: int,
+    named: bool,
+) -> str:
+    """A callee's claim said in its caller's think names the callee: a sentence that does not
+    would be read as the caller's own (blind read: "A bare `loop`, left only by `return
+    result`." closed a think about `ack`, which has no loop; the loop is `Retry::run`'s). A
+    variant that names it, or follows a sentence that ``named`` it, is said as it is; one that
+    opens on "The" or "It" takes the callee as its subject; any other takes "In `callee`, " in
+    front. A fragment that can take none of these is passed over."""
+    name = f"`{c.subject}`"
+    for k in range(4):
+        s = r.claim(rows, c, salt, Rendered(""), dry=True, nth=nth + k, accept=fits_think)
+        if not s:
+            return ""
+        if named or name in s:
+            # Named just before (or here): the variant reads as the callee's as it stands.
+            return r.claim(rows, c, salt, out, nth=nth + k, accept=fits_think)
+        if s.startswith("The "):
+            said = r.claim(rows, c, salt, out, nth=nth + k, accept=fits_think)
+            return f"In {name}, t{said[1:]}"
+        if s.startswith("It "):
+            said = r.claim(rows, c, salt, out, nth=nth + k, accept=fits_think)
+            return f"{name}{said[2:]}"
+        if re.match(r"(?:[A-Z][a-z]+|`)", s):
+            # "When `gate` is true, the `UPDATE` ..." takes the callee in front: skipping it for
+            # the next variant gave two records of one subject the same sentence (blind read
+            # 42: the cleaner's batching and contention thinks shared two SQL sentences).
+            said = r.claim(rows, c, salt, out, nth=nth + k, accept=fits_think)
+            lead = said if said.startswith("`") else said[:1].lower() + said[1:]
+            return f"In {name}, {lead}"
+    return ""
+
+
+def think_text(
+    r: Renderer, plan: Plan, sentences: list[str], led: Claim | None, out: Rendered
+) -> str:
+    """The think's sentences as one text, opened by what the code does."""
+    first = _standalone(sentences[0], r.context["fn"]) if sentences else None
+    if led is not None:
+        return " ".join(sentences)
+    if first is not None:
+        # A framing sentence that only names the topic ("Which task each part of X ends up on
+        # decides what can hold it up.", "The tokio parts of X are what to get right here.")
+        # would be true of any fn (blind read 33: 34 of 49 thinks opened so; blind read 36
+        # counted four such openers as filler): the think starts with what the code does.
+        return " ".join([first, *sentences[1:]])
+    opener = r.plain(options(OPENERS[plan.focus], plan), "opener", out)
+    return " ".join([opener, *sentences])
+
+
+def _standalone(sentence: str, fn: str) -> str | None:
+    """``sentence`` able to open a think: "It ..." takes the fn's name; one that leans on a
+    sentence before it ("So ...", "Neither ...") cannot open, and gives None."""
+    if sentence.startswith("It "):
+        return f"`{fn}` {sentence[3:]}"
+    if sentence.startswith("Its "):
+        return f"`{fn}`'s {sentence[4:]}"
+    return None if _LOOKS_BACK.match(sentence) else sentence
+
+
+# A code span that is an expression, not a name (`Some(ON_ERROR)`, `rows_affected > 0`).
+_EXPRESSION = re.compile(r"[^\w:.!]")
+
+
+def fits_think(fills: list[Fill]) -> bool:
+    return not any(f.code and len(f.value) > MAX_THINK_CODE for f in fills)

@@ -105,11 +105,7 @@ def criteria(
     # think could not say would be a requirement nobody addresses.
     in_think = list(out.claims)
     for n, c in enumerate(ordered):
-        if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds):
-            continue
-        if near is not None and not _same_construct(c, near):
-            # Blind reads 49-51: an incident about row locks whose "Fix:" list asked to bound
-            # another statement and gate a third read as asks stapled on.
+        if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds, near):
             continue
         # An error arm that logs and the log line in that arm are one requirement, asked once.
         arm = _logged_arm(c)
@@ -192,10 +188,22 @@ def _same_construct(c: Claim, premise: Claim) -> bool:
     )
 
 
-def _askable(r: Renderer, plan: Plan, c: Claim, skip: Claim | None, kinds: set[str]) -> bool:
+def _askable(
+    r: Renderer,
+    plan: Plan,
+    c: Claim,
+    skip: Claim | None,
+    kinds: set[str],
+    near: Claim | None = None,
+) -> bool:
     """Whether claim ``c`` may become a criterion of this request at all (before its wording is
     tried): not a second of a kind already asked, nor another fn's claim where only the
-    record's own fn is asked about, nor one behind many conditions."""
+    record's own fn is asked about, nor one behind many conditions, nor (given ``near``) one
+    proven by code away from ``near``'s."""
+    if near is not None and not _same_construct(c, near):
+        # Blind reads 49-51: an incident about row locks whose "Fix:" list asked to bound
+        # another statement and gate a third read as asks stapled on.
+        return False
     # One criterion per claim kind (two statements with LIMIT ask for the same thing).
     if c.kind in kinds and c.kind not in ("log", "join_branch"):
         return False
@@ -467,14 +475,7 @@ def render_request(
         # and then "they must take different rows instead of queueing on each other's locks").
         ask = f"{ask} {why}"
     if style != asked_style and crit_by is not None and premise[1] is not None:
-        # Told as an incident, its fixes are about the code the story is about (blind reads
-        # 49-51: a story of queued row locks under "Fix: bound the DELETE; gate the UPDATE").
-        keep = [i for i, c in enumerate(crit_by) if _same_construct(c, premise[1])]
-        for i, c in enumerate(crit_by):
-            if i not in keep and c in out.claims:
-                # The requirement's own mention, the last: the think may say the claim too.
-                del out.claims[len(out.claims) - 1 - out.claims[::-1].index(c)]
-        crit = [crit[i] for i in keep]
+        crit = _near_story(crit, crit_by, premise[1], out)
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
@@ -526,6 +527,18 @@ def render_request(
     # "`run` should take the wait before each retry from `self.retry_schedule`." 2): the caller
     # asks it as a question instead when one fits.
     return text, style, bare and note is None
+
+
+def _near_story(crit: list[str], crit_by: list[Claim], told: Claim, out: Rendered) -> list[str]:
+    """The requirements of a request told as an incident about ``told``'s code: those proven by
+    code that overlaps it (blind reads 49-51: a story of queued row locks under "Fix: bound the
+    DELETE; gate the UPDATE"); the others leave the trace too."""
+    keep = [i for i, c in enumerate(crit_by) if _same_construct(c, told)]
+    for i, c in enumerate(crit_by):
+        if i not in keep and c in out.claims:
+            # The requirement's own mention, the last: the think may say the claim too.
+            del out.claims[len(out.claims) - 1 - out.claims[::-1].index(c)]
+    return [crit[i] for i in keep]
 
 
 def _why(

@@ -87,17 +87,7 @@ def render_think(
             s = r.claim(ALIKE, c, f"think|{n}", out, accept=fits_think)
             s = s or r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=fits_think)
         else:
-            # A variant that does not quote again an expression an earlier sentence quoted
-            # (blind read 53: "says `sleep_time` to `Some(ON_ERROR)` three times"), when the
-            # row has one.
-            said = {f.value for f in out.fills if f.code and _EXPRESSION.search(f.value)}
-
-            def fresh(fills: list[Fill], said: set[str] = said) -> bool:
-                return fits_think(fills) and not any(f.code and f.value in said for f in fills)
-
-            nth = plan.nth.get(c, 0)
-            s = r.claim(rows, c, f"think|{n}", out, nth=nth, accept=fresh) if said else ""
-            s = s or r.claim(rows, c, f"think|{n}", out, nth=nth, accept=fits_think)
+            s = _say_fresh(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0))
         if s:
             last = c.subject
         if s and plan.focus != "module":
@@ -121,26 +111,40 @@ def render_think(
         # at a time.") is no way to open: the next sentence, about what the code does, leads.
         sentences[0], sentences[1] = sentences[1], sentences[0]
     if sentences and not any("tokio" in s for s in sentences):
-        # A module's sentences each name their fn: its aside too, or "Its" reads as the last
-        # fn named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
-        tables = (MODULE_THINK,) if plan.focus == "module" else (TOKIO, THINK)
-        for c in plan.tokio:
-            for rows in tables:
-                probe = Rendered("")
-                s = r.claim(
-                    rows,
-                    c,
-                    "think|tokio",
-                    probe,
-                    dry=True,
-                    nth=plan.nth.get(c, 0),
-                    accept=fits_think,
-                )
-                if "tokio" in s:
-                    r.claim(rows, c, "think|tokio", out, nth=plan.nth.get(c, 0), accept=fits_think)
-                    sentences.append(s)
-                    return sentences, lead_claim
+        aside = _tokio_aside(r, plan, out)
+        if aside:
+            sentences.append(aside)
     return sentences, lead_claim
+
+
+def _say_fresh(
+    r: Renderer, rows: tuple[Row, ...], c: Claim, salt: str, out: Rendered, nth: int
+) -> str:
+    """``c`` in a variant that does not quote again an expression an earlier sentence quoted
+    (blind read 53: "says `sleep_time` to `Some(ON_ERROR)` three times"), when its row has one;
+    else in any variant that fits a think."""
+    said = {f.value for f in out.fills if f.code and _EXPRESSION.search(f.value)}
+
+    def fresh(fills: list[Fill]) -> bool:
+        return fits_think(fills) and not any(f.code and f.value in said for f in fills)
+
+    s = r.claim(rows, c, salt, out, nth=nth, accept=fresh) if said else ""
+    return s or r.claim(rows, c, salt, out, nth=nth, accept=fits_think)
+
+
+def _tokio_aside(r: Renderer, plan: Plan, out: Rendered) -> str:
+    """The sentence that names tokio in a think whose claims did not: from the first of the
+    plan's tokio claims a row can say with tokio in it; "" when none can."""
+    # A module's sentences each name their fn: its aside too, or "Its" reads as the last fn
+    # named (blind read: "Its `tokio::time::sleep`" after a helper that never sleeps).
+    tables = (MODULE_THINK,) if plan.focus == "module" else (TOKIO, THINK)
+    for c in plan.tokio:
+        nth = plan.nth.get(c, 0)
+        for rows in tables:
+            s = r.claim(rows, c, "think|tokio", Rendered(""), dry=True, nth=nth, accept=fits_think)
+            if "tokio" in s:
+                return r.claim(rows, c, "think|tokio", out, nth=nth, accept=fits_think)
+    return ""
 
 
 def _say_borrowed(

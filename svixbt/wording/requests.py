@@ -1346,9 +1346,11 @@ SCENARIOS: tuple[Row, ...] = (
        "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
        when="batch-cond"),
     # A reason, not one more requirement: "this part of the server should end with that error;
-    # the other branches are not cut short" read as a spec with no motive (blind read 51).
+    # the other branches are not cut short" read as a spec with no motive (blind read 51). Not
+    # "surface when the server starts": the join holds the error until its other branches end
+    # (blind read 54).
     _r("join_waits_all",
-       "a setup problem should surface as an error when the server starts, not as a loop that fails on every pass",
+       "a setup problem should end this part with an error, not leave a loop that fails on every pass",
        ),
     _r("error_wait",
        "after a failed pass the job should pause {dur} before the next attempt instead of hammering a dependency that is already in trouble",

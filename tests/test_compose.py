@@ -405,6 +405,10 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
         for p in purposes:
             assert "`" not in p and "{" not in p and not re.search(r"\d", p), p
             assert p.endswith((".", "?")) and p[:1].isupper(), p
+            # It comes before the question: nothing in it may point at what the question has
+            # not named yet (blind read 54: "That timing is about to go on a dashboard.").
+            assert not re.match(r"(?:That|These|Those|There)\b", p), p
+            assert not re.search(r"\b(?:there|these|that timing)\b", p), p
 
 
 TRAPS = sorted((FIXTURES / "traps" / "src").glob("*.rs"))

@@ -1949,7 +1949,9 @@ QUESTIONS: tuple[Row, ...] = (
 # answer. Stock openers and closers ("Sanity check:", "Point me at the code and explain.")
 # recurred across files and cost realism in every blind read (47-51); the one question scored 5
 # gave its setting ("With several instances running, ..."). A purpose is the asker's situation,
-# never a claim about the code: it holds whatever the answer turns out to be. Keyed by the
+# never a claim about the code: it holds whatever the answer turns out to be, and it points at
+# nothing the question has not named yet ("That timing is about to go on a dashboard." before
+# the question says which timing: blind read 54). Keyed by the
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
@@ -1996,10 +1998,10 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "Trying to predict how this behaves through a long outage.",
     ),
     "fixed_input": (
-        "We'd like to know whether a change there needs a restart to take effect.",
+        "Working out what needs a restart to take effect in this job.",
     ),
     "timed_after_wait": (
-        "That timing is about to go on a dashboard.",
+        "We're about to chart how long each pass takes, from its own logs.",
     ),
     "counted_inside": (
         "I'd like to alert on that count.",
@@ -2025,7 +2027,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm writing the alert rules for this service.",
         "I'm on call this week and want to know what to grep for.",
         "On-call asked me what a failure here looks like in the logs.",
-        "We're adding a log-based alert for this part.",
+        "We're adding a log-based alert for this job.",
     ),
     "log_once": (
         "Our startup logs should tell us enough.",
@@ -2040,7 +2042,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "propagate": (
         "I'm deciding what the caller should do with its result.",
-        "The caller has to be ready for whatever errors come out of this.",
+        "I'm writing the error handling in its caller.",
     ),
     "schedule_step": (
         "A team downstream asked how hard we hit them while they are down.",

@@ -1956,8 +1956,8 @@ QUESTIONS: tuple[Row, ...] = (
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "twin": (
-        "I'm fixing a bug in one of these two and need to know whether the other one needs the same fix.",
-        "I need to change one of these two and want to know what the other does differently.",
+        "I'm fixing a bug in one of two functions that look alike and need to know whether the other needs the same fix.",
+        "I need to change one of two functions that look alike, and want to know what the other does differently.",
     ),
     "timeout_escapes": (
         "Callers may need a retry of their own around this, depending on the answer.",

@@ -2034,7 +2034,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "runs_in": (
         "I want to add a slow, blocking step to it.",
-        "A long CPU-bound step may go in there next.",
+        "A long CPU-bound step may be added to it next.",
         "I'm tracing a stall and need to know what shares a task with what.",
     ),
     "sleep": (

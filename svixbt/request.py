@@ -32,6 +32,7 @@ from .wording.requests import (
     CONTEXT,
     CRITERIA,
     FRAMES,
+    MODULE_JOB,
     NOTES,
     PREMISE,
     REFACTORS,
@@ -97,7 +98,10 @@ def criteria(
     # What claims mean together comes right after the premise: it is the most specific ask.
     rest = [c for c in plan.claims if c not in plan.premise]
     ordered = (
-        plan.premise
+        # Of two premise claims of a kind, the one that always holds is asked for: a module's
+        # "Cap the `UPDATE` on `message`" asked for the statement a flag gates, not the
+        # `DELETE` every pass runs (blind reads 52-54).
+        sorted(plan.premise, key=lambda c: bool({"guarded", "gated"} & c.flags))
         + [c for c in rest if c.kind in _SCENARIO_FIRST]
         + [c for c in rest if c.kind not in _SCENARIO_FIRST]
     )
@@ -421,12 +425,18 @@ _WRITES = re.compile(r"(?:Write|Implement|Please write|We need|Add)\b")
 
 
 def _ask(
-    r: Renderer, plan: Plan, style: str, premise: str, out: Rendered, claim: Claim | None = None
+    r: Renderer,
+    plan: Plan,
+    style: str,
+    premise: str,
+    out: Rendered,
+    claim: Claim | None = None,
+    stock: Sequence[str | tuple[str, str]] = (),
 ) -> str:
     """The request's central sentence: its premise with the subject put in, or the focus's
-    stock ask when no premise row could say the claim."""
+    stock ask (``stock`` when given) when no premise row could say the claim."""
     if not premise:
-        asks = options(ASKS[plan.focus], plan)
+        asks = options(tuple(stock) or ASKS[plan.focus], plan)
         if style == "refactor":
             # "Refactor: X. Write Y." asks for new code right after saying the code exists.
             asks = [a for a in asks if not _WRITES.match(a)] or asks
@@ -449,6 +459,21 @@ def _ask(
     return f"In {who}, {lead}"
 
 
+def _named_job(r: Renderer, focus: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A whole-module request's title and ask that name the job as the code names it ("the
+    expired message cleaner"), when its fn's name says one; else none. "Write the background job
+    in {file}: one loop that drives the helpers it calls" read as generated in every blind read
+    (47-54 scored it 3)."""
+    if focus != "module":
+        return (), ()
+    comp = component_of(r.context["fn"], r.context["file"])
+    if comp is None or comp.origin != "fn":
+        return (), ()
+    r.context["job"] = comp.phrase()
+    r.context["job_cap"] = _cap(comp.phrase())
+    return MODULE_JOB["title"], MODULE_JOB["ask"]
+
+
 def render_request(
     r: Renderer,
     plan: Plan,
@@ -464,8 +489,9 @@ def render_request(
     """The request's text, its style (an asked style with no reason to give may come back as
     an incident follow-up), and whether it is one requirement with no reason (bare)."""
     f = plan.focus
-    title = r.plain(options(TITLES[f], plan), "title", out)
-    ask = _ask(r, plan, style, premise[0], out, premise[1])
+    titles, asks = _named_job(r, f)
+    title = r.plain(options(titles or TITLES[f], plan), "title", out)
+    ask = _ask(r, plan, style, premise[0], out, premise[1], asks)
     asked_style = style
     why, symptom, style, grounded = _why(r, plan, style, premise, out, reason, [ask, *crit])
     if style != asked_style and why and not _restates(why, _stems(symptom), share=0.4):

@@ -463,3 +463,13 @@ def test_a_question_is_answered_without_the_files_other_facts() -> None:
     r, _ = _renderer(ctx, plan, 0, 0)
     full = " ".join(render_think(r, plan, found.get(plan.subject, []), Rendered(""))[0])
     assert "pruned stale delivery attempts" in full and "stays disabled" in full
+
+
+def test_a_whole_module_request_names_the_job_as_its_fn_does() -> None:
+    """"Write the background job in {file}: one loop that drives the helpers it calls" scored 3
+    in every blind read (47-54); where the fn's name says the job (`ledger_sweeper`), the
+    request says it too. Of its two statements, the criterion asks for the one every pass runs,
+    not the one a flag gates."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "ledger.rs"))
+    (ex,) = [e for e in exs if e.focus == "module"]
+    assert "the ledger sweeper" in ex.user.lower() and "the background job in" not in ex.user

@@ -440,6 +440,16 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
 }
 
+# A whole-module request whose fn names its job ("the expired message cleaner"): the title and
+# the ask say the job as a maintainer would, not "the background job in {file}".
+MODULE_JOB: dict[str, tuple[str, ...]] = {
+    "title": ("{job_cap}, end to end", "{job_cap} as one background job"),
+    "ask": (
+        "Write {job} in {file} as one background job: the loop and the helpers it calls, with the behaviour below.",
+        "Put {job} together in {file}: the loop and the helpers it calls, side by side, with the behaviour below.",
+    ),
+}
+
 # A refactor names a change whose end state is the code as it is: a move or a split the code
 # shows (a check hoisted before the loop, errors kept inside it). "Make X explicit" asks for
 # nothing the answer changes (blind reads 17-20), so a focus without a real move gets no refactor

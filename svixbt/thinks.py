@@ -13,7 +13,14 @@ from .render import Fill, Rendered, Renderer, Row
 from .request import options
 from .wording.think import ALIKE, MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
-__all__ = ["LEAD_KINDS", "MAX_THINK_CODE", "fits_think", "render_think", "think_text"]
+__all__ = [
+    "LEAD_KINDS",
+    "MAX_THINK_CODE",
+    "SUBSUMES",
+    "fits_think",
+    "render_think",
+    "think_text",
+]
 
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
 
@@ -70,7 +77,10 @@ def render_think(
         # The asked claim (first of ``only``) is said first: a question is answered before
         # anything else is said (blind read 52: "opens on a side point").
         order = sorted((t for t in order if t[1] in only), key=lambda t: t[1] is not only[0])
+    said_by = _subsumed(plan, [c for _, c in order])
     for n, c in order:
+        if c in said_by:
+            continue
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
@@ -115,6 +125,40 @@ def render_think(
         if aside:
             sentences.append(aside)
     return sentences, lead_claim
+
+
+# (kind, kind): a claim of the first kind says what one of the second, proven by the same code,
+# says (blind reads 53-54: "the second sentence restates the first": Retry::run's "sleeps
+# `self.retry_schedule[0]`" after "each retry takes the next wait on the schedule").
+SUBSUMES = frozenset(
+    {
+        ("schedule_step", "sleep"),
+        ("steady_error", "error_wait"),
+        ("steady_error", "err_arm"),
+        ("shared_log_line", "log"),
+        ("routine_alarm", "log"),
+    }
+)
+
+
+def _subsumed(plan: Plan, claims: list[Claim]) -> set[Claim]:
+    """The claims a think leaves out because another of ``claims`` says them (``SUBSUMES``) about
+    the same code; never one the request is about (``plan.premise``)."""
+    out: set[Claim] = set()
+    for c in claims:
+        if c in plan.premise:
+            continue
+        for d in claims:
+            if d is not c and (d.kind, c.kind) in SUBSUMES and _overlap(c, d):
+                out.add(c)
+                break
+    return out
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    return any(
+        p.file == q.file and p.start < q.end and q.start < p.end for p in a.proof for q in b.proof
+    )
 
 
 def _say_fresh(

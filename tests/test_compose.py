@@ -466,10 +466,36 @@ def test_a_question_is_answered_without_the_files_other_facts() -> None:
 
 
 def test_a_whole_module_request_names_the_job_as_its_fn_does() -> None:
-    """"Write the background job in {file}: one loop that drives the helpers it calls" scored 3
-    in every blind read (47-54); where the fn's name says the job (`ledger_sweeper`), the
-    request says it too. Of its two statements, the criterion asks for the one every pass runs,
-    not the one a flag gates."""
+    """The request "Write the background job in {file}: one loop that drives the helpers it
+    calls" scored 3 in every blind read (47-54); where the fn's name says the job
+    (`ledger_sweeper`), the request says it too."""
     exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "ledger.rs"))
     (ex,) = [e for e in exs if e.focus == "module"]
     assert "the ledger sweeper" in ex.user.lower() and "the background job in" not in ex.user
+
+
+def test_a_claim_another_claim_of_the_think_says_is_not_said_twice() -> None:
+    """Blind reads 53-54: "the second sentence restates the first". In trap backoff.rs, `step`'s
+    retry think says its schedule (`schedule_step`) and leaves out the `sleep` on the same code,
+    which would say that wait again; what the request asks about is always said."""
+    from svixbt.compose import _claims
+    from svixbt.thinks import SUBSUMES, _subsumed
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "backoff.rs")
+    found = _claims(ctx)
+    (plan,) = [
+        p
+        for p in plan_examples(ctx, found)
+        if ctx.fs.items[p.subject].name == "step" and p.focus == "retry-loop"
+    ]
+    left = _subsumed(plan, plan.claims)
+    assert [c.kind for c in left] == ["sleep"]
+    assert not left & set(plan.premise)
+    (c,) = left
+    assert any((d.kind, c.kind) in SUBSUMES for d in plan.claims if d is not c)
+    (ex,) = [
+        e for e in compose_examples(ctx) if e.names["fn"] == "step" and e.focus == "retry-loop"
+    ]
+    # Said once, as the sentence that names tokio; the guard is not spelled out a second time.
+    assert ex.claims.count(c) <= 1
+    assert ex.think.count("`self.waits.is_empty()`") == 1, ex.think

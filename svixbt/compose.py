@@ -363,13 +363,28 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         )
         mine = {id(c) for c in ex.claims}
         if any(
-            e.primary == ex.primary and mine <= {id(c) for c in e.claims} and _same_kind(e, ex)
+            e.primary == ex.primary
+            and mine <= {id(c) for c in e.claims}
+            and _same_kind(e, ex)
+            and not _asked_apart(e, ex)
             for e in out
         ):
             continue  # says nothing an earlier record of its subject does not: not kept
         out.append(ex)
         covered.add(plan.subject)
     return _keep_runs_in_bounds(_drop_contained(out))
+
+
+def _asked_apart(a: Example, b: Example) -> bool:
+    """Whether ``a`` and ``b`` are questions about different claims (the claim a question asks
+    about is the last its record traces): an answer may say less than another record's think
+    and still answer what nobody else asked (a startup error's question after the failure
+    one; which of the two was kept hung on the seed's wording)."""
+    return (
+        a.style == b.style == "question"
+        and bool(a.claims and b.claims)
+        and a.claims[-1] is not b.claims[-1]
+    )
 
 
 def _same_kind(a: Example, b: Example) -> bool:
@@ -390,6 +405,7 @@ def _drop_contained(examples: list[Example]) -> list[Example]:
             j != i
             and o.primary == e.primary
             and _same_kind(o, e)
+            and not _asked_apart(o, e)
             and said[i] <= said[j]
             and (len(said[j]) > len(said[i]) or j < i)
             for j, o in enumerate(examples)

@@ -88,7 +88,7 @@ def question(
     # Why the asker asks, in front of the question; the file's n-th question of a kind takes
     # that kind's n-th purpose on from the file's start, so two alike do not open alike.
     purposes = QUESTION_PURPOSES.get(purpose_key(led), ())
-    if not purposes or "several instances" in ask:
+    if not purposes:
         return _cap(ask)
     nth = sum(1 for c in asked if purpose_key(c) == purpose_key(led))
     if nth >= len(purposes):

@@ -1820,7 +1820,7 @@ QUESTIONS: tuple[Row, ...] = (
        "what does {subject} do after the last entry of {over}: is there one more wait?",
        ),
     _r("locked_short",
-       "with several instances running, does a short pass in {subject} really mean the backlog is empty before it naps for {idle_dur}?",
+       "does a short pass in {subject} really mean the backlog is empty before it naps for {idle_dur}?",
        "what does a short batch from {callee} tell {subject} when other sessions may hold some of the rows?",
        ),
     _r("sleep_budget",
@@ -1974,6 +1974,11 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "trailing_sleep": (
         "We have a step that should run only once this work is really over.",
+    ),
+    # The one setting blind reads scored 5 from the start ("With several instances running"):
+    # now the question's purpose, whichever wording the question takes.
+    "locked_short": (
+        "We run several instances of the server against one database.",
     ),
     "sleep_budget": (
         "The timeout around this has to be set from the real number.",

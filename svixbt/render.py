@@ -44,6 +44,7 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "fields",
         "skip_names",
         "retry_names",
         "twin",

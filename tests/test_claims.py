@@ -1856,3 +1856,20 @@ def test_an_alarm_level_line_written_every_round_is_said_to_follow_success_too(
     # A call that cannot come back `Ok` (`loop { ..?; }`) is followed by the line only after a
     # failure: "failed or not" would be false (blind read 50, bridge's `Consumer::consume`).
     assert not kinds(claims(ctx_of(indexes, "redrain.rs"), "keep_draining"), "routine_alarm")
+
+
+def test_a_log_lines_structured_fields_are_claimed_and_said(indexes: Indexes) -> None:
+    # svix-server's run_with_pool logs `tracing::error!(error = %e, "Background migration
+    # error")`; its log question left the field out (blind read 56). Trap rebuild.rs's warn
+    # line carries `error = %err`.
+    ctx = ctx_of(indexes, "rebuild.rs")
+    (failed,) = [
+        c for c in kinds(claims(ctx, "rebuild_until_done"), "log") if "failed" in c.get("message")
+    ]
+    assert failed.get("fields") == "error"
+    stopped = next(
+        c for c in kinds(claims(ctx, "rebuild_until_done"), "log") if "stopped" in c.get("message")
+    )
+    assert not stopped.get("fields")
+    texts = " ".join(thinks_about(ctx, "rebuild_until_done"))
+    assert "structured data in `error`" in texts

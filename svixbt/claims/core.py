@@ -102,7 +102,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "log": (
         "a log event and when it fires",
         ("level", "macro"),
-        ("message", "guard", "arm", "call", "branch", "select"),
+        ("message", "guard", "arm", "call", "branch", "select", "fields"),
     ),
     "err_arm": (
         "how an error branch is handled",

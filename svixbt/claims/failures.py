@@ -98,6 +98,10 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         if skipped_by_continue(f, lg.region, lg.src.start, conds):
             continue
         slots = {"level": lg.level, "macro": lg.macro}
+        if lg.fields:
+            # Structured fields (`error = %e`): what on-call filters on besides the message
+            # (blind read 56: "leaves out the `error = %e` field that on-call would see").
+            slots["fields"] = LIST_SEP.join(lg.fields)
         # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
         flags = set()
         if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):

@@ -1799,7 +1799,17 @@ def test_one_message_logged_for_two_calls_is_said_to_hide_which_failed(indexes: 
     assert shared.get("calls").split(LIST_SEP) == ["compact", "reindex"]
     assert shared.get("level") == "warn"
     texts = " ".join(full_thinks_about(ctx, "tidy_loop"))
-    assert "does not say which of them failed" in texts or "cannot say which one" in texts
+    assert "which of them failed" in texts or "cannot say which one" in texts
+    # Only where every copy formats the error in (or carries it as a field) is the error's
+    # own text said to tell them apart.
+    assert shared.has("carries") and "error it carries" in texts
+    # A line with no placeholder and no field carries nothing of the error: nothing tells the
+    # two apart, and no wording says the error does (trap relog_plain.rs).
+    plain = ctx_of(indexes, "relog_plain.rs")
+    (bare,) = kinds(claims(plain, "trim_loop"), "shared_log_line")
+    assert not bare.has("carries")
+    said = " ".join(full_thinks_about(plain, "trim_loop"))
+    assert "archive step failed" in said and "error it carries" not in said
     # The line is the caller's, written when they fail; the calls themselves log nothing
     # (blind read 49: "`migrate_v1_to_v2_queues` and `migrate_v2_to_v3_queues` both log").
     assert "both log" not in texts

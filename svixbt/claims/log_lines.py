@@ -149,5 +149,8 @@ def _shared_log_line(name: str, claims: list[Claim]) -> list[Claim]:
         if len(calls) < 2:
             continue
         slots = {"message": message, "level": level, "calls": LIST_SEP.join(calls)}
-        out.append(make("shared_log_line", name, slots, [p for c in same for p in c.proof]))
+        # The error goes into the line (a placeholder) or onto it (a field) in every copy:
+        # only its text can tell the calls apart (blind read 56 missed that said).
+        flags = {"carries"} if all("{" in message or c.get("fields") for c in same) else set()
+        out.append(make("shared_log_line", name, slots, [p for c in same for p in c.proof], flags))
     return out

@@ -298,7 +298,12 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         name = ctx.fs.items[p.subject].name
         # One such claim may stay, as the caller's view of its helper (a `LIMIT` behind the
         # batch); the rest are the helper's own example's.
-        lent = [c for c in p.claims if c.subject != name and c in helper_own]
+        # The one that stays is one that always holds, if any: a batching think that kept the
+        # legacy `UPDATE` a flag gates left out the `DELETE` every pass runs (blind read 56).
+        lent = sorted(
+            (c for c in p.claims if c.subject != name and c in helper_own),
+            key=lambda c: bool({"guarded", "gated"} & c.flags),
+        )
         kept = [c for c in p.claims if c not in lent[1:] or c in p.premise]
         if len(kept) >= 2:
             p.claims = kept

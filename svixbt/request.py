@@ -105,6 +105,17 @@ def criteria(
         + [c for c in rest if c.kind in _SCENARIO_FIRST]
         + [c for c in rest if c.kind not in _SCENARIO_FIRST]
     )
+    # Of claims of one kind, the one a flag gates is asked for only when none of that kind
+    # always holds (blind read 56: a batching request capped the legacy `UPDATE` on `message`
+    # and not the `DELETE` every pass runs).
+    ungated = {c.kind for c in ordered if not {"guarded", "gated"} & c.flags}
+    ordered = [
+        c
+        for c in ordered
+        if not ({"guarded", "gated"} & c.flags and c.kind in ungated)
+        or c.kind in ("log", "join_branch")
+        or c in plan.premise
+    ]
     # A request asks only for what the think then reasons about: a criterion whose claim the
     # think could not say would be a requirement nobody addresses.
     in_think = list(out.claims)
@@ -447,8 +458,10 @@ def _ask(
     stock ask (``stock`` when given) when no premise row could say the claim."""
     if not premise:
         asks = options(tuple(stock) or ASKS[plan.focus], plan)
-        if style == "refactor":
-            # "Refactor: X. Write Y." asks for new code right after saying the code exists.
+        if style in ("refactor", "github-issue"):
+            # "Refactor: X. Write Y." asks for new code right after saying the code exists; an
+            # issue that says "Write `graceful_shutdown_handler` so that ..." is a build
+            # instruction, not an issue (blind read 56).
             asks = [a for a in asks if not _WRITES.match(a)] or asks
         return _cap(r.plain(asks, "ask", out))
     # The requirement says itself, with its subject: a stock ask in front of it ("Go over

@@ -499,3 +499,23 @@ def test_a_claim_another_claim_of_the_think_says_is_not_said_twice() -> None:
     # Said once, as the sentence that names tokio; the guard is not spelled out a second time.
     assert ex.claims.count(c) <= 1
     assert ex.think.count("`self.waits.is_empty()`") == 1, ex.think
+
+
+def test_a_callers_example_keeps_the_statement_every_pass_runs() -> None:
+    """Blind read 56: the cleaner's batching think kept the legacy `UPDATE` a flag gates as its
+    one statement of the helper's, and left out the `DELETE` every pass runs. Trap
+    gatedbatch.rs has the same shape: the caller's batching and contention examples keep the
+    ungated `DELETE`; the helper's own example says both."""
+    from svixbt.compose import _claims
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "gatedbatch.rs")
+    found = _claims(ctx)
+    plans = plan_examples(ctx, found)
+    lent = {
+        p.focus: [c.get("verbs") for c in p.claims if c.kind == "sql"]
+        for p in plans
+        if ctx.fs.items[p.subject].name == "outbox_cleaner"
+    }
+    assert lent["batching"] == ["DELETE"] and lent["contention"] == ["DELETE"]
+    (own,) = [p for p in plans if p.focus == "sql-batch"]
+    assert sorted(c.get("verbs") for c in own.claims if c.kind == "sql") == ["DELETE", "UPDATE"]

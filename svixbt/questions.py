@@ -205,11 +205,7 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return False  # the line a success writes is no answer to what a failure writes
         if c.kind in ANSWER_SAID.get(asked.kind, ()) and c.get("message") == asked.get("message"):
             return False  # the line the asked claim quotes already, quoted again per call
-        if any(
-            p.file == q.file and p.start < q.end and q.start < p.end
-            for p in c.proof
-            for q in asked.proof
-        ):
+        if c.overlaps(asked):
             return True
         return any(k in ANSWER_SLOTS and e in names for k, v in c.slots for e in v.split(LIST_SEP))
 

@@ -206,11 +206,7 @@ def _cut_short_twice(a: Claim, b: Claim) -> bool:
 
 def _same_construct(c: Claim, premise: Claim) -> bool:
     """Whether a proof span of ``c`` overlaps one of ``premise``'s in the same file."""
-    return any(
-        p.file == q.file and p.start < q.end and q.start < p.end
-        for p in c.proof
-        for q in premise.proof
-    )
+    return c.overlaps(premise)
 
 
 def _askable(

@@ -149,16 +149,10 @@ def _subsumed(plan: Plan, claims: list[Claim]) -> set[Claim]:
         if c in plan.premise:
             continue
         for d in claims:
-            if d is not c and (d.kind, c.kind) in SUBSUMES and _overlap(c, d):
+            if d is not c and (d.kind, c.kind) in SUBSUMES and c.overlaps(d):
                 out.add(c)
                 break
     return out
-
-
-def _overlap(a: Claim, b: Claim) -> bool:
-    return any(
-        p.file == q.file and p.start < q.end and q.start < p.end for p in a.proof for q in b.proof
-    )
 
 
 def _say_fresh(

@@ -46,6 +46,15 @@ class Claim:
     def has(self, *flags: str) -> bool:
         return all(f in self.flags for f in flags)
 
+    def overlaps(self, other: Claim) -> bool:
+        """Whether a proof span of this claim overlaps one of ``other``'s in the same file: the
+        two are about the same code."""
+        return any(
+            p.file == q.file and p.start < q.end and q.start < p.end
+            for p in self.proof
+            for q in other.proof
+        )
+
     @property
     def slot_map(self) -> dict[str, str]:
         return dict(self.slots)

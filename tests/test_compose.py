@@ -519,3 +519,23 @@ def test_a_callers_example_keeps_the_statement_every_pass_runs() -> None:
     assert lent["batching"] == ["DELETE"] and lent["contention"] == ["DELETE"]
     (own,) = [p for p in plans if p.focus == "sql-batch"]
     assert sorted(c.get("verbs") for c in own.claims if c.kind == "sql") == ["DELETE", "UPDATE"]
+
+
+def test_a_failures_log_answer_names_the_other_lines_of_that_round() -> None:
+    """Blind read 57: asked what the logs show when a call fails, the Kafka `run` think left out
+    the trace line the same round writes under a condition of its own. Trap relisten.rs's
+    `keep_listening` writes a warn line after every `listen`, failed or not: a question about
+    the failed call's line is answered with both."""
+    from svixbt.compose import _claims
+    from svixbt.questions import answer_claims
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "relisten.rs")
+    found = _claims(ctx)
+    (plan,) = [
+        p
+        for p in plan_examples(ctx, found)
+        if p.focus == "observability" and ctx.fs.items[p.subject].name == "keep_listening"
+    ]
+    (failed,) = [c for c in plan.claims if c.kind == "log" and "err-arm" in c.flags]
+    said = {c.get("message") for c in answer_claims(plan, failed) if c.kind == "log"}
+    assert said == {"listener failed: {e}", "listener detached, attaching again"}

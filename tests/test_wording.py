@@ -340,3 +340,16 @@ def test_a_short_batch_under_skip_locked_says_who_holds_the_skipped_rows() -> No
     for row in (r for r in QUESTIONS if r.kind == "locked_short"):
         for v in row.variants:
             assert "still waiting" not in v and "not caught up" not in v, v
+
+
+def test_a_bare_error_line_is_said_of_its_message_not_of_the_whole_line() -> None:
+    """Blind read 58: "the line is what the error prints and nothing else" is false where the
+    subscriber adds level, time and target to every line; the message is the error's text."""
+    from svixbt.wording.think import THINK
+
+    rows = [r for r in THINK if r.kind == "log" and "bare" in r.when]
+    assert rows
+    for row in rows:
+        for v in row.variants:
+            assert "the line is" not in v and "all the line says" not in v, v
+            assert "The line " not in v, v

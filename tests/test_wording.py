@@ -353,3 +353,15 @@ def test_a_bare_error_line_is_said_of_its_message_not_of_the_whole_line() -> Non
         for v in row.variants:
             assert "the line is" not in v and "all the line says" not in v, v
             assert "The line " not in v, v
+
+
+def test_a_fan_out_that_waits_for_every_task_says_they_run_side_by_side() -> None:
+    """Blind reads 57-58: asked "one at a time, or all at once?", reset_application's think
+    said every handle is awaited in turn but never that the tasks themselves run together."""
+    from svixbt.wording.think import THINK
+
+    rows = [r for r in THINK if r.kind == "spawn" and {"repeated", "fan-in"} <= r.when]
+    assert rows
+    for row in rows:
+        for v in row.variants:
+            assert "side by side" in v, v

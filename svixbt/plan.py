@@ -302,7 +302,7 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         # legacy `UPDATE` a flag gates left out the `DELETE` every pass runs (blind read 56).
         lent = sorted(
             (c for c in p.claims if c.subject != name and c in helper_own),
-            key=lambda c: bool({"guarded", "gated"} & c.flags),
+            key=lambda c: c.conditional,
         )
         kept = [c for c in p.claims if c not in lent[1:] or c in p.premise]
         if len(kept) >= 2:

@@ -199,7 +199,7 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     def about(c: Claim) -> bool:
         # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries
         # its caller's error arm: where the error it hands back ends up).
-        if c is asked or c == asked or c.kind in kin:
+        if c == asked or c.kind in kin:
             return True
         if "err-arm" in asked.flags and "ok-arm" in c.flags:
             return False  # the line a success writes is no answer to what a failure writes

@@ -101,18 +101,18 @@ def criteria(
         # Of two premise claims of a kind, the one that always holds is asked for: a module's
         # "Cap the `UPDATE` on `message`" asked for the statement a flag gates, not the
         # `DELETE` every pass runs (blind reads 52-54).
-        sorted(plan.premise, key=lambda c: bool({"guarded", "gated"} & c.flags))
+        sorted(plan.premise, key=lambda c: c.conditional)
         + [c for c in rest if c.kind in _SCENARIO_FIRST]
         + [c for c in rest if c.kind not in _SCENARIO_FIRST]
     )
     # Of claims of one kind, the one a flag gates is asked for only when none of that kind
     # always holds (blind read 56: a batching request capped the legacy `UPDATE` on `message`
     # and not the `DELETE` every pass runs).
-    ungated = {c.kind for c in ordered if not {"guarded", "gated"} & c.flags}
+    ungated = {c.kind for c in ordered if not c.conditional}
     ordered = [
         c
         for c in ordered
-        if not ({"guarded", "gated"} & c.flags and c.kind in ungated)
+        if not (c.conditional and c.kind in ungated)
         or c.kind in ("log", "join_branch")
         or c in plan.premise
     ]

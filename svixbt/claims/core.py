@@ -46,6 +46,12 @@ class Claim:
     def has(self, *flags: str) -> bool:
         return all(f in self.flags for f in flags)
 
+    @property
+    def conditional(self) -> bool:
+        """Whether the claim holds only under a condition (a guard around it, or a flag that
+        gates its statement)."""
+        return bool({"guarded", "gated"} & self.flags)
+
     def overlaps(self, other: Claim) -> bool:
         """Whether a proof span of this claim overlaps one of ``other``'s in the same file: the
         two are about the same code."""

@@ -160,9 +160,11 @@ def first_question(
     return question(r, plan, seed, key, out, fresh, asked, always=always), led
 
 
-# Slots naming the code a claim is about: two claims that name the same call, arm or variable
-# are about one thing, and both answer a question about either.
-ANSWER_SLOTS = ("call", "callee", "calls", "arm", "var", "future", "runs", "over", "counter")
+# Slots naming the code a claim is about: two claims that name the same call or variable are
+# about one thing, and both answer a question about either. Not the arm: two arms written alike
+# (`Err(e)`) for different calls are not one arm (run_with_pool's answer about `run_migrations`
+# took in `ensure_table`'s line before the loop).
+ANSWER_SLOTS = ("call", "callee", "calls", "var", "future", "runs", "over", "counter")
 
 
 # Claim kinds that answer a question about a claim of another kind even where their code is

@@ -539,3 +539,25 @@ def test_a_failures_log_answer_names_the_other_lines_of_that_round() -> None:
     (failed,) = [c for c in plan.claims if c.kind == "log" and "err-arm" in c.flags]
     said = {c.get("message") for c in answer_claims(plan, failed) if c.kind == "log"}
     assert said == {"listener failed: {e}", "listener detached, attaching again"}
+
+
+def test_a_failures_log_answer_leaves_out_another_calls_arm_written_alike() -> None:
+    """Two error arms spelled alike (`Err(e)`) are not one arm: run_with_pool's answer about a
+    failed `run_migrations` went on to `ensure_table`'s line before the loop. In trap relog.rs,
+    the answer about a failed `compact` does not take in `reindex`'s `Err(e)` line."""
+    from svixbt.compose import _claims
+    from svixbt.questions import answer_claims
+
+    ctx = ctx_for(FIXTURES / "traps" / "src" / "relog.rs")
+    found = _claims(ctx)
+    plans = [p for p in plan_examples(ctx, found) if ctx.fs.items[p.subject].name == "tidy_loop"]
+    logs = [
+        (p, c)
+        for p in plans
+        for c in p.claims
+        if c.kind == "log" and c.get("call") == "compact" and "err-arm" in c.flags
+    ]
+    assert logs
+    for plan, compact in logs:
+        calls = {c.get("call") for c in answer_claims(plan, compact) if c.kind == "log"}
+        assert "reindex" not in calls, calls

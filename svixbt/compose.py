@@ -48,7 +48,7 @@ from .request import (
     scenario_claim,
     who_of,
 )
-from .thinks import MAX_THINK_CODE, render_think, think_text
+from .thinks import MAX_THINK_CODE, render_think, says, think_text
 from .wording.requests import (
     REFACTORS,
     ROTATED_STYLES,
@@ -214,7 +214,10 @@ def _answered(
     if q is None or plan.focus == "module":
         return done
     keep = answer_claims(plan, q)
-    narrow = replace(plan, premise=[c for c in plan.premise if c in keep] or [q])
+    # A premise claim the asked one says too is not kept for its own sake (the bound of a
+    # timeout, after "bounds `f` by `d`, and the `?` hands an expiry up": blind read 58).
+    premise = [c for c in plan.premise if c in keep and not says(q, c)]
+    narrow = replace(plan, premise=premise or [q])
     sentences: list[str] = []
     for said in (keep, plan.claims):
         # Too little about the asked claim alone for a think: all of it, the answer first.

@@ -225,9 +225,10 @@ FOCI: tuple[FocusDef, ...] = (
               "one_shot"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"), _kinds("growth"),
+                  _kinds("retry_filter"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),
-             ("loop", "schedule", "backoff", "growth", "timeout_escapes", "error_wait", "sleep",
-              "err_arm", "shutdown_branch", "steady_error"),
+             ("loop", "schedule", "backoff", "growth", "retry_filter", "timeout_escapes",
+              "error_wait", "sleep", "err_arm", "shutdown_branch", "steady_error"),
              8, requires=("loop",)),
     FocusDef("batching", "task", _kinds("batch"),
              # `locked_short` has a focus of its own ("contention"): said here too, that
@@ -238,14 +239,14 @@ FOCI: tuple[FocusDef, ...] = (
     # No loop-exit sentence here: blind reads 43-44 counted one in seven held-out thinks as
     # stock; what a timeout does to the loop is said by the timeout's own claims.
     FocusDef("timeouts", "task", _kinds("timeout"),
-             ("timeout", "timeout_escapes", "stale_check", "attempt_cap", "cancel_future",
-              "sleep", "err_arm"), 7),
+             ("timeout", "timeout_escapes", "retry_filter", "stale_check", "attempt_cap",
+              "cancel_future", "sleep", "err_arm"), 7),
     # A retry loop (its waits grow or walk a schedule) is no polling loop: its early return is
     # the success it retries for (blind read 36: "should return Ok(result) as soon as a round
     # comes back as Ok(result)" for the Rust SDK's execute_with_backoff).
     FocusDef("polling", "task",
              _given(_OWN_LOOP_WAIT,
-                    _not_with(("growth", "backoff", "schedule_step", "retry_with"),
+                    _not_with(("growth", "backoff", "schedule_step", "retry_with", "retry_filter"),
                               _any(_kinds("return", when="early in-loop",
                                           unless="shutdown in-select only-errors-repeat"),
                                    _kinds("drain")))),

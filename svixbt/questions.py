@@ -175,6 +175,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in"}),
     "propagate": frozenset({"err_arm", "error_wait"}),
+    # Whether an expiry is retried is half an answer without which errors are.
+    "timeout_escapes": frozenset({"retry_filter"}),
+    "retry_filter": frozenset({"timeout_escapes"}),
     # What a failure writes, how often, and whether the loop goes on after it.
     "log": frozenset({"err_arm", "error_wait", "error_log_pace", "routine_alarm"}),
 }

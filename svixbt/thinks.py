@@ -28,6 +28,7 @@ LEAD_KINDS = frozenset(
     {
         "trailing_sleep",
         "timeout_escapes",
+        "retry_filter",
         "join_results",
         "pass_runs_out",
         "steady_error",
@@ -137,8 +138,17 @@ SUBSUMES = frozenset(
         ("steady_error", "err_arm"),
         ("shared_log_line", "log"),
         ("routine_alarm", "log"),
+        # The loop's returns, said with the errors each one takes.
+        ("retry_filter", "loop"),
+        # "bounds `f` by `d`, and the `?` hands an expiry up" says the bound itself.
+        ("timeout_escapes", "timeout"),
     }
 )
+
+
+def says(d: Claim, c: Claim) -> bool:
+    """Whether claim ``d`` says what ``c`` says (``SUBSUMES``), about the same code."""
+    return d is not c and (d.kind, c.kind) in SUBSUMES and c.overlaps(d)
 
 
 def _subsumed(plan: Plan, claims: list[Claim]) -> set[Claim]:
@@ -149,7 +159,7 @@ def _subsumed(plan: Plan, claims: list[Claim]) -> set[Claim]:
         if c in plan.premise:
             continue
         for d in claims:
-            if d is not c and (d.kind, c.kind) in SUBSUMES and c.overlaps(d):
+            if says(d, c):
                 out.add(c)
                 break
     return out

@@ -1683,11 +1683,11 @@ def test_a_redo_names_the_variants_each_arm_matches(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "redo.rs")
     (r,) = kinds(claims(ctx, "deliver_each"), "redo")
     assert (r.get("skip_names"), r.get("retry_names")) == ("Rejected", "Timeout")
-    from svixbt.claims.redo import _variant_names
+    from svixbt.claims.redo import variant_names
 
-    assert _variant_names("Error::A | Error::B(_) | Error::C { .. }") == ["A", "B", "C"]
-    assert _variant_names("Err(e) if e.is_timeout()") == []
-    assert _variant_names("_") == []
+    assert variant_names("Error::A | Error::B(_) | Error::C { .. }") == ["A", "B", "C"]
+    assert variant_names("Err(e) if e.is_timeout()") == []
+    assert variant_names("_") == []
 
 
 def test_a_helper_below_a_spawned_task_through_a_private_chain_says_where_it_runs(
@@ -1883,3 +1883,35 @@ def test_a_log_lines_structured_fields_are_claimed_and_said(indexes: Indexes) ->
     assert not stopped.get("fields")
     texts = " ".join(thinks_about(ctx, "rebuild_until_done"))
     assert "structured data in `error`" in texts
+
+
+def test_a_retry_loop_says_which_errors_go_straight_back(indexes: Indexes) -> None:
+    # Blind reads 57-58: execute_with_backoff's think listed the loop's returns and never said
+    # which errors reach the sleep; a validation error or a 4xx is never retried.
+    ctx = ctx_of(indexes, "fetchretry.rs")
+    (f,) = kinds(claims(ctx, "fetch_with_retries"), "retry_filter")
+    assert f.get("returned").split(LIST_SEP) == [
+        "Err(FetchError::BadRequest(_))",
+        "Err(FetchError::Status(code)) if code < 500",
+    ]
+    assert f.get("retried") == "Err(_)" and f.get("stop") == "waits_left == 0"
+    assert f.has("catch-all", "stops", "several")
+    said = " ".join(full_thinks_about(ctx, "fetch_with_retries"))
+    assert "`Err(FetchError::BadRequest(_))`" in said and "`waits_left == 0`" in said
+    assert not re.search(r"(?<![Nn]ot )every (error|failure) is retried", said)
+    # A fall-through that skips the wait, and a match that hands nothing back: no filter.
+    assert not kinds(claims(ctx, "fetch_eagerly"), "retry_filter")
+    assert not kinds(claims(ctx, "fetch_forever"), "retry_filter")
+
+
+def test_a_retry_filter_of_plain_variants_is_asked_by_name(indexes: Indexes) -> None:
+    # A request names the variants ("a `BadRequest` error"); a guarded arm has no name that
+    # keeps its guard, so then no name is given at all.
+    ctx = ctx_of(indexes, "fetchretry.rs")
+    (guarded,) = kinds(claims(ctx, "fetch_with_retries"), "retry_filter")
+    assert not guarded.get("returned_names")
+    (plain,) = kinds(claims(ctx, "fetch_until_done"), "retry_filter")
+    assert plain.get("returned_names").split(LIST_SEP) == ["BadRequest", "Status"]
+    assert plain.has("catch-all") and not plain.has("stops") and not plain.has("several")
+    said = " ".join(full_thinks_about(ctx, "fetch_until_done"))
+    assert "only the rest" in said or "any other error" in said

@@ -410,6 +410,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
         (),
     ),
+    "retry_filter": (
+        "a retry loop's match on a result: some errors return at once, one arm waits and retries",
+        ("returned", "retried", "mech"),
+        ("stop", "returned_names"),
+    ),
     "timeout_escapes": (
         "a timeout whose expiry a `?` hands up in a retry loop: that expiry is never retried",
         ("mech", "arg", "sleep_mech"),

@@ -11,7 +11,7 @@ from ..flow import Region
 from .core import Claim, FileContext, Proof, make
 from .shape import codes, next_call
 
-__all__ = ["redo_claims"]
+__all__ = ["redo_claims", "variant_names"]
 
 
 _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
@@ -20,7 +20,7 @@ _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "si
 _COUNT_CHECK = re.compile(r"^(\w+)\s*(>=|>|==)\s*(\d+)$")
 
 
-def _variant_names(pattern: str) -> list[str]:
+def variant_names(pattern: str) -> list[str]:
     """`Error::MissingPayload | Error::Deserialization(_)` -> MissingPayload, Deserialization;
     [] for a pattern that is not a plain alternation of enum variants."""
     names = []
@@ -153,7 +153,7 @@ def _redo_arms(
     # The variants each arm matches, by name (`MissingPayload`, `Kafka`): a request names the
     # errors, not "the errors of one arm" (blind read 40), nor the whole pattern.
     for key, head in (("skip_names", skip.head), ("retry_names", slots.get("retry_arm", ""))):
-        names = _variant_names(head)
+        names = variant_names(head)
         if names:
             slots[key] = codes(*names)
     level = next((lg.level for lg in f.logs if lg.region == skip.id), "")

@@ -179,7 +179,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "timeout_escapes": frozenset({"retry_filter"}),
     "retry_filter": frozenset({"timeout_escapes"}),
     # What a failure writes, how often, and whether the loop goes on after it.
-    "log": frozenset({"err_arm", "error_wait", "error_log_pace", "routine_alarm"}),
+    "log": frozenset(
+        {"err_arm", "error_wait", "error_log_pace", "error_log_ramp", "routine_alarm"}
+    ),
 }
 
 

@@ -1915,3 +1915,20 @@ def test_a_retry_filter_of_plain_variants_is_asked_by_name(indexes: Indexes) -> 
     assert plain.has("catch-all") and not plain.has("stops") and not plain.has("several")
     said = " ".join(full_thinks_about(ctx, "fetch_until_done"))
     assert "only the rest" in said or "any other error" in said
+
+
+def test_an_error_line_under_a_growing_wait_is_said_to_spread_out(indexes: Indexes) -> None:
+    # Blind reads 57-58: the Kafka input's log answer never said how often its error line comes
+    # back; the wait before each try grows 300 ms per failure to 3 s.
+    ctx = ctx_of(indexes, "ramp.rs")
+    (ramp,) = kinds(claims(ctx, "redial_loop"), "error_log_ramp")
+    assert (ramp.get("unit"), ramp.get("cap"), ramp.get("count")) == (
+        "250 milliseconds",
+        "2 seconds",
+        "8",
+    )
+    assert ramp.get("reset") == "last.elapsed() > Duration::from_secs(30)"
+    said = " ".join(full_thinks_about(ctx, "redial_loop"))
+    assert "one error line every 2 seconds" in said or "one line every 2 seconds" in said
+    # A wait only some rounds take sets no pace for the line.
+    assert not kinds(claims(ctx, "redial_loop_lazy"), "error_log_ramp")

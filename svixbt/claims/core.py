@@ -340,6 +340,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "level", "dur", "mech"),
         ("message", "rate"),
     ),
+    "error_log_ramp": (
+        "an error line whose round then waits a step longer per failure, to a cap: its pace",
+        ("call", "level", "unit", "cap", "count", "mech"),
+        ("reset",),
+    ),
     "routine_alarm": (
         "a warn or error line written every round, after a call that may have succeeded",
         ("message", "level", "macro", "call"),

@@ -23,9 +23,57 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
     name = ctx.facts[idx].name
     return [
         *_error_log_pace(name, claims),
+        *_error_log_ramp(name, claims),
         *_shared_log_line(name, claims),
         *_routine_alarm(ctx, name, claims),
     ]
+
+
+def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
+    """An error line in a loop's one round whose wait, after it and under no condition, grows by a
+    step per failure to a cap: while the call fails at once the lines spread out to one per
+    cap (the Kafka input's `run`: 300 ms more per failure, up to 3 s). Blind reads 57-58 docked
+    its log answer for never saying how often the line comes back. Only for a fn with one loop,
+    whose failing call's arm goes on to the wait."""
+    loops = _of(claims, "loop")
+    ramps = _of(claims, "linear_backoff")
+    if len(loops) != 1 or "one-of-loops" in loops[0].flags or len(ramps) != 1:
+        return []
+    ramp = ramps[0]
+    sleeps = [
+        c
+        for c in _of(claims, "sleep")
+        if "in-loop" in c.flags
+        and not {"guarded", "err-arm", "in-arm", "in-select"} & c.flags
+        and c.overlaps(ramp)
+    ]
+    if len(sleeps) != 1:
+        return []
+    out: list[Claim] = []
+    for lg in _of(claims, "log"):
+        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
+            continue
+        if lg.proof[0].start > sleeps[0].proof[0].start:
+            continue  # the line must come before the wait in the round
+        arms = [
+            c
+            for c in _of(claims, "err_arm")
+            if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
+        ]
+        if len(arms) != 1:
+            continue
+        slots = {
+            "call": lg.get("call"),
+            "level": lg.get("level"),
+            "unit": ramp.get("unit"),
+            "cap": ramp.get("cap"),
+            "count": ramp.get("count"),
+            "reset": ramp.get("reset"),
+            "mech": sleeps[0].get("mech"),
+        }
+        proof = [*lg.proof, *ramp.proof, *sleeps[0].proof, *arms[0].proof]
+        out.append(make("error_log_ramp", name, slots, proof))
+    return out
 
 
 _ALARM_LEVELS = ("warn", "error")

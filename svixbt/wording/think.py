@@ -1156,6 +1156,15 @@ THINK: tuple[Row, ...] = (
     _r("error_log_pace",
        "While {call} keeps failing, every failure writes its {level} line and then waits {dur} before the next try, so those lines come at least {dur} apart and no slower pace is ever reached: nothing grows the wait.",
        ),
+    # How often a failure's line comes back when the wait grows by a step (claims/log_lines.py
+    # `_error_log_ramp`).
+    _r("error_log_ramp",
+       "While {call} keeps failing at once, the {level} lines spread out: each failure adds {unit} to the {mech} before the next try, so after {count:word} failures in a row there is about one line every {cap}; a round where {reset:cond} starts the count over, and its next try comes with no wait.",
+       "How often that line comes back depends on the streak: each failure in a row adds {unit} to the {mech} before the next try, up to {cap} after {count:word} of them, so a call that keeps failing at once writes about one {level} line every {cap}; when {reset:cond}, the streak is forgotten and the next try follows at once.",
+       needs="reset"),
+    _r("error_log_ramp",
+       "While {call} keeps failing at once, the {level} lines spread out: each failure adds {unit} to the {mech} before the next try, so after {count:word} failures in a row there is about one line every {cap}.",
+       unless="reset"),
     _r("routine_alarm",
        "{macro} writes {message:quote} on every round, under no condition: it follows every {call}, whether that returned an error or not, so the {level} line alone does not tell a failed call from one that came back fine.",
        "Nothing guards the {level} line {message:quote}: it is written after every {call}, failed or not, so an alert on it fires whether or not the call failed.",

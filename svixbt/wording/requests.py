@@ -2100,6 +2100,8 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "spawn_each": (
         "Working out how long this takes from start to finish.",
+        "I'm deciding whether this is safe to run against a slow server.",
+        "We're seeing more load on the server than I expected while this runs.",
     ),
 }
 # fmt: on

@@ -1932,3 +1932,31 @@ def test_an_error_line_under_a_growing_wait_is_said_to_spread_out(indexes: Index
     assert "one error line every 2 seconds" in said or "one line every 2 seconds" in said
     # A wait only some rounds take sets no pace for the line.
     assert not kinds(claims(ctx, "redial_loop_lazy"), "error_log_ramp")
+
+
+def test_a_retry_filter_after_a_question_mark_says_what_never_reaches_it(
+    indexes: Indexes,
+) -> None:
+    # Blind read 59: "only the rest ... go on to the sleep" read as the whole list of errors not
+    # retried, where a timeout's `?` before the match hands its error up untried.
+    ctx = ctx_of(indexes, "fetchretry.rs")
+    (f,) = kinds(claims(ctx, "fetch_with_deadline"), "retry_filter")
+    assert f.has("escapes") and any(p.text == "?" for p in f.proof)
+    (plain,) = kinds(claims(ctx, "fetch_with_retries"), "retry_filter")
+    assert not plain.has("escapes")
+    from svixbt.wording.think import MODULE_THINK, THINK
+
+    for row in (*THINK, *MODULE_THINK):
+        if row.kind == "retry_filter" and "escapes" not in row.unless:
+            assert "escapes" in row.when, row
+            assert all("`?`" in v for v in row.variants), row
+
+
+def test_an_incident_says_nothing_beyond_its_fn() -> None:
+    # Blind read 59: "the job stayed down until someone restarted the process" was false where
+    # a supervisor reruns the fn a second later; the story's outcome stays inside the fn.
+    from svixbt.wording.requests import INCIDENTS
+
+    for row in INCIDENTS:
+        for v in row.variants:
+            assert not re.search(r"restart|stayed down|took the whole job", v), v

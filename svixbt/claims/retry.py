@@ -4,6 +4,7 @@ jitter, clamps and floors — every number evaluated from the code."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..facts import Assign, ItemFacts, Wait
 from ..flow import Region
@@ -558,8 +559,24 @@ def _retry_filters(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 continue  # the wait must come after the match, in the same round
             arms = [a for a in regions if a.kind == "arm" and a.parent == m.id]
             claim = _retry_filter(ctx, f, w, arms)
-            if claim is not None:
-                out.append(claim)
+            if claim is None:
+                continue
+            # A `?` earlier in the round hands its error up before the match sees it (the SDK's
+            # timeout): "only the rest are retried" must not read as the whole list of what is
+            # not (blind read 59).
+            start = ctx.fs.scan.starts[m.lo]
+            early = [
+                e
+                for e in f.exits
+                if e.kind == "question" and f.flow.inside(e.region, loop.id) and e.src.start < start
+            ]
+            if early:
+                claim = replace(
+                    claim,
+                    flags=claim.flags | {"escapes"},
+                    proof=claim.proof + tuple(ctx.proof(e.src) for e in early),
+                )
+            out.append(claim)
     return out
 
 

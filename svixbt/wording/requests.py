@@ -1499,11 +1499,9 @@ SCENARIOS: tuple[Row, ...] = (
     _r("one_shot",
        "whoever calls {subject} should never wait for, or fail because of, the background work: a failure ends in the log at {levels} level",
        ),
-    # "one call should stop once `num_done` reaches 10,000" as the reason said the cap back
-    # (blind read 57 scored it 3): the reason is what the cap leaves for later.
-    _r("run_cap",
-       "however much is waiting, one call should stop when {var} gets to {value} and leave the rest for the next one",
-       ),
+    # No situation for a cap on one call's total: "one call should stop once `num_done`
+    # reaches 10,000" said the cap back (blind read 57 scored it 3), and "leave the rest for
+    # the next one" was false of bulk_recover, whose next call starts over from `since` (59).
     _r("schedule_step",
        "every retry should use up the next entry of {list}, so the waits follow the schedule in order instead of repeating one delay",
        any_guard=True),
@@ -1535,6 +1533,10 @@ STAKES: tuple[Row, ...] = (
        "after a long outage the backlog can be large, and a {callee} call with no limit would try to take all of it in one go",
        "without the limit of {value}, one {callee} call after a long outage could take on everything that piled up",
        when="to-fn"),
+    # A loop that fetches in rounds and stops at a running total: what the total is for.
+    _r("run_cap",
+       "with nothing counting the total, one call could keep going for as long as full batches keep coming back",
+       ),
     _r("err_arm",
        "if a failed {call:or} ended the loop, one bad moment of {dep} would be enough to stop this job",
        "a loop that returned on a failed {call:or} would let one hiccup of {dep} take the whole job down",
@@ -1650,12 +1652,15 @@ STAKES: tuple[Row, ...] = (
 # this code does). Only for the incident style, whose frame says it is a follow-up.
 # fmt: off
 INCIDENTS: tuple[Row, ...] = (
+    # What went wrong stays inside the fn: "the job stayed down until someone restarted the
+    # process" was false where a supervisor reruns the fn a second later (blind read 59, the
+    # bridge's queue input under `supervise_senders`).
     _r("err_arm",
-       "during a failover of {dep}, one failed {call:or} ended the loop, and the job stayed down until the next restart",
-       "a short outage of {dep} made {call:or} fail once, and that single error took the whole job down with it",
+       "during a failover of {dep}, one failed {call:or} ended the loop, over an error that was gone seconds later",
+       "a short outage of {dep} made {call:or} fail once, and that single error was enough to end the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop", needs="dep"),
     _r("err_arm",
-       "one failed {call:or} ended the loop, and the job stayed down until someone restarted the process",
+       "one failed {call:or} was enough to end the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop dep"),
     _r("error_wait",
        "while a dependency was down, the loop went straight back into a pass that could only fail, over and over, until it came back",

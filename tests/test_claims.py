@@ -10,6 +10,7 @@ import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
 from svixbt.claims.core import LIST_SEP, NOT
+from svixbt.compose import _claims as compose_claims
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
@@ -1960,3 +1961,19 @@ def test_an_incident_says_nothing_beyond_its_fn() -> None:
     for row in INCIDENTS:
         for v in row.variants:
             assert not re.search(r"restart|stayed down|took the whole job", v), v
+
+
+def test_a_log_answer_names_tokio_through_the_wait_in_its_own_arm(indexes: Indexes) -> None:
+    # Blind read 59: "The wait on `*delay` is a `tokio::time::sleep`." closed the answer about
+    # run_migration_schedule's shared error line; the wait that follows the line in its arm is
+    # part of what the line means, the loop's closing wait is not.
+    ctx = ctx_of(indexes, "folds.rs")
+    found = compose_claims(ctx)
+    (plan,) = [
+        p
+        for p in plan_examples(ctx, found)
+        if p.focus == "observability" and ctx.fs.items[p.subject].name == "fold_schedule"
+    ]
+    assert plan.tokio and "err-arm" in plan.tokio[0].flags
+    said = " ".join(t for t in thinks_about(ctx, "fold_schedule"))
+    assert "waits out `*pause`" in said or "waits `*pause`" in said

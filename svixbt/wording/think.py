@@ -1392,6 +1392,12 @@ TOKIO: tuple[Row, ...] = (
        "In {arm}, the pause of {dur} is a {mech}.",
        "The {dur} pause in {arm} goes through {mech}.",
        when="in-arm", unless="guarded", needs="dur arm"),
+    # What an error arm does after its line, where the wait has no fixed length: "The wait on
+    # `*delay` is a `tokio::time::sleep`." closed a log answer as filler (blind read 59).
+    _r("sleep",
+       "After its line, {arm} does not go straight on: it waits {arg} with {mech} first, and only then starts the next round.",
+       "Before the next round starts, {arm} waits out {arg} with {mech}.",
+       when="in-arm then-continue", unless="guarded", needs="arm"),
     # A wait a cancellation cuts short is said so: "`sleep_time` is handed to
     # `tokio::time::sleep` for the wait" after "the check is not repeated before the pass" read
     # as a shutdown sitting out a 12-hour nap (blind read 49).
@@ -1419,10 +1425,12 @@ TOKIO: tuple[Row, ...] = (
        "A {mech} ticking every {dur} sets the rhythm.",
        "The rhythm comes from a {mech} of {dur}.",
        unless="guarded"),
+    # The aside says what the wrapper is for: "Its sleeps go through `tokio::time::sleep`
+    # inside `run_until_cancelled_owned`." closed six cleaner thinks of blind read 59 as filler.
     _r("shutdown_wait",
-       "Its sleeps go through {mech} inside {wrapper}.",
-       "The {mech} it waits on is wrapped in {wrapper}.",
-       "Each nap is a {mech} run under {wrapper}.",
+       "Its sleeps go through {mech} inside {wrapper} on {token}, so cancelling that token ends a nap at once rather than after it.",
+       "The {mech} it waits on is wrapped in {wrapper}: once {token} is cancelled, the wait gives up instead of running out.",
+       "Each nap is a {mech} run under {wrapper}, which stops waiting the moment {token} is cancelled.",
        ),
     _r("on_path",
        "When {task} calls it, it runs as part of that loop, which waits with {wait_mechs}.",

@@ -257,7 +257,10 @@ FOCI: tuple[FocusDef, ...] = (
              _any(_kinds("retry_with"), _kinds("schedule_step"), _kinds("give_up"),
                   _given(_kinds("loop"), _kinds("callee_waits", when="after-error"))),
              ("retry_with", "callee_waits", "sleep:err-arm", "schedule_step", "give_up",
-              "log:err-arm", "return:in-loop", "attempt_cap", "retry_budget", "loop"), 8),
+              "log:err-arm", "return:in-loop", "attempt_cap", "retry_budget", "loop"), 8,
+             # A loop whose waits are its callee's: what the callee waits on and when it gives
+             # up is the answer to "what keeps it from a tight loop?" (blind read 59).
+             callee_kinds=("schedule_step", "give_up")),
     FocusDef("startup", "task",
              _kinds("propagate", when="before-loop-only", unless="for-loop"),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",

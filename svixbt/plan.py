@@ -138,6 +138,23 @@ def _could_be_task(ctx: FileContext, idx: int) -> bool:
     return any(mechanism(c.full) is not None for c in f.calls)
 
 
+def _waiting_methods(ctx: FileContext, own: list[Claim], idx: int) -> list[int]:
+    """Same-file fns a ``callee_waits`` claim of the item found its waits in (`Retry::run`,
+    called as `retry.run(..)`: a method, which ``_callees`` leaves out)."""
+    out: list[int] = []
+    for c in own:
+        if c.kind != "callee_waits":
+            continue
+        owner, _, name = c.get("callee").rpartition("::")
+        for f in ctx.fns_named(name):
+            parent = f.item.parent
+            # `Retry::run` is the `run` of an `impl Retry<..>` block, not any `run` of the file.
+            where = "" if parent is None else ctx.fs.items[parent].name.split("<")[0].split()[-1]
+            if where == owner and f.index != idx and f.index not in out:
+                out.append(f.index)
+    return out
+
+
 def _callees(ctx: FileContext, idx: int) -> list[int]:
     """Same-file fns item ``idx`` calls by name (not methods, not parameters)."""
     f = ctx.facts[idx]
@@ -231,7 +248,7 @@ def _focus_claims(
     own = claims.get(idx, [])
     extra: list[Claim] = []
     if fd.callee_kinds:
-        for j in _callees(ctx, idx):
+        for j in _callees(ctx, idx) + _waiting_methods(ctx, own, idx):
             extra += [c for c in claims.get(j, []) if c.kind in fd.callee_kinds]
     if fd.role == "helper":
         extra += _used_by(ctx, idx, claims)

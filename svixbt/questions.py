@@ -175,6 +175,8 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in"}),
     "propagate": frozenset({"err_arm", "error_wait"}),
+    # A wait that lives in a callee: which wait it takes, and when it stops.
+    "callee_waits": frozenset({"schedule_step", "give_up"}),
     # Whether an expiry is retried is half an answer without which errors are.
     "timeout_escapes": frozenset({"retry_filter"}),
     "retry_filter": frozenset({"timeout_escapes"}),

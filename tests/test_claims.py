@@ -1977,3 +1977,19 @@ def test_a_log_answer_names_tokio_through_the_wait_in_its_own_arm(indexes: Index
     assert plan.tokio and "err-arm" in plan.tokio[0].flags
     said = " ".join(t for t in thinks_about(ctx, "fold_schedule"))
     assert "waits out `*pause`" in said or "waits `*pause`" in said
+
+
+def test_a_loop_whose_waits_are_a_methods_says_that_methods_schedule(indexes: Indexes) -> None:
+    # Blind read 59: "what keeps `run_with_retries` from a tight loop?" was answered with
+    # "its error branch can wait", never with the schedule `Retry::run` walks; the callee is a
+    # method (`stepper.step(..)`), which a by-name callee lookup does not find.
+    ctx = ctx_of(indexes, "backoff.rs")
+    found = compose_claims(ctx)
+    (plan,) = [
+        p
+        for p in plan_examples(ctx, found)
+        if p.focus == "retry-loop" and ctx.fs.items[p.subject].name == "publish"
+    ]
+    assert any(c.kind == "schedule_step" and c.subject == "step" for c in plan.claims)
+    said = " ".join(thinks_about(ctx, "publish"))
+    assert "`self.waits[0]`" in said and "is_empty()" in said

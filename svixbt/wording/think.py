@@ -1193,6 +1193,7 @@ THINK: tuple[Row, ...] = (
     _r("idle_latency",
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
+       "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}); whatever comes due during that rest waits until it is over.",
        when="batch-cond"),
     _r("retry_budget",
        "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with at most {total} of sleeping in between, before its last error comes back.",

@@ -147,6 +147,16 @@ def criteria(
             continue  # the premise sentence asked for this in other words
         if (
             skip is not None
+            and skip.kind == "spawn"
+            and "detached" in skip.flags
+            and c.kind == "return"
+            and "after-spawn" in c.flags
+        ):
+            # A detached spawn is asked for as work the fn does not wait for: "Do not wait for
+            # the spawned work before returning" after it says the premise again.
+            continue
+        if (
+            skip is not None
             and said
             and (skip.kind, c.kind) in _PARAPHRASES
             and _same_construct(c, skip)

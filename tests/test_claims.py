@@ -1993,3 +1993,18 @@ def test_a_loop_whose_waits_are_a_methods_says_that_methods_schedule(indexes: In
     assert any(c.kind == "schedule_step" and c.subject == "step" for c in plan.claims)
     said = " ".join(thinks_about(ctx, "publish"))
     assert "`self.waits[0]`" in said and "is_empty()" in said
+
+
+def test_a_detached_spawn_request_does_not_ask_twice_not_to_wait(indexes: Indexes) -> None:
+    # Blind read 59: "... and return without waiting for it. Do not wait for the spawned work
+    # before returning." The return after a detached spawn is the premise said again.
+    for name, fns in (
+        ("sweep.rs", ("start_sweeper", "start_pruner")),
+        ("notify.rs", ("notify_reliably",)),
+    ):
+        ctx = ctx_of(indexes, name)
+        for ex in compose_examples(ctx):
+            if ctx.fs.items[ex.primary].name in fns and ex.focus == "concurrency":
+                assert "Do not wait for the spawned work" not in ex.user or not re.search(
+                    r"without waiting|not wait for it", ex.user.split("Do not wait")[0]
+                ), ex.user

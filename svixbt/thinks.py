@@ -142,6 +142,8 @@ SUBSUMES = frozenset(
         ("retry_filter", "loop"),
         # "bounds `f` by `d`, and the `?` hands an expiry up" says the bound itself.
         ("timeout_escapes", "timeout"),
+        # "the last entry is followed by its own wait too" names the round's closing sleep.
+        ("trailing_sleep", "sleep"),
     }
 )
 

@@ -1513,7 +1513,7 @@ def test_a_schedule_walk_that_ends_its_round_with_the_sleep_sleeps_the_last_entr
     # Sleeping first and working after: the last entry's wait is followed by work.
     assert not kinds(claims(ctx, "warm_up_then_ping"), "trailing_sleep")
     texts = " ".join(thinks_about(ctx, "warm_up"))
-    assert "after the last entry of `delays` it still sleeps" in texts or "final entry" in texts
+    assert "the last entry of `delays` is followed by its own wait" in texts or "final entry" in texts
 
 
 def test_a_timeout_handed_up_with_a_question_mark_is_not_retried(indexes: Indexes) -> None:

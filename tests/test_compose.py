@@ -252,7 +252,7 @@ def test_a_record_with_nothing_to_require_is_asked_as_a_question_about_its_lead(
     assert asked
     assert any("`delays`" in e.user and "`warm_up`" in e.user for e in asked)
     for e in asked:
-        assert "still sleeps" in e.think.split(". ")[0]
+        assert "followed by its own wait" in e.think.split(". ")[0]
 
 
 def test_contention_is_asked_as_a_question_and_batching_leaves_it_to_that_record() -> None:

@@ -1513,7 +1513,9 @@ def test_a_schedule_walk_that_ends_its_round_with_the_sleep_sleeps_the_last_entr
     # Sleeping first and working after: the last entry's wait is followed by work.
     assert not kinds(claims(ctx, "warm_up_then_ping"), "trailing_sleep")
     texts = " ".join(thinks_about(ctx, "warm_up"))
-    assert "the last entry of `delays` is followed by its own wait" in texts or "final entry" in texts
+    assert (
+        "the last entry of `delays` is followed by its own wait" in texts or "final entry" in texts
+    )
 
 
 def test_a_timeout_handed_up_with_a_question_mark_is_not_retried(indexes: Indexes) -> None:
@@ -2008,3 +2010,15 @@ def test_a_detached_spawn_request_does_not_ask_twice_not_to_wait(indexes: Indexe
                 assert "Do not wait for the spawned work" not in ex.user or not re.search(
                     r"without waiting|not wait for it", ex.user.split("Do not wait")[0]
                 ), ex.user
+
+
+def test_a_task_that_prints_its_failure_is_said_to_keep_it(indexes: Indexes) -> None:
+    # Blind reads 57-59: reset_application's think never said a failed delete is printed with
+    # `eprintln!` inside its task and never reaches the caller.
+    ctx = ctx_of(indexes, "purge.rs")
+    (kept,) = kinds(claims(ctx, "purge_all"), "task_prints_error")
+    assert (kept.get("call"), kept.get("macro")) == ("store.remove", "eprintln!")
+    said = " ".join(full_thinks_about(ctx, "purge_all"))
+    assert "`eprintln!` prints the error" in said
+    # A task that returns its error after printing it hands it on: no such claim.
+    assert not kinds(claims(ctx, "purge_all_strict"), "task_prints_error")

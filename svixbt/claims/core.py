@@ -420,6 +420,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("returned", "retried", "mech"),
         ("stop", "returned_names"),
     ),
+    "task_prints_error": (
+        "a spawned block that prints its call's error and ends normally: the handle carries none",
+        ("mech", "call", "macro"),
+        (),
+    ),
     "timeout_escapes": (
         "a timeout whose expiry a `?` hands up in a retry loop: that expiry is never retried",
         ("mech", "arg", "sleep_mech"),

@@ -12,7 +12,7 @@ from ..values import human_duration
 from .core import NOT, Claim, FileContext, make
 from .shape import codes, guard_of, never_ends
 
-__all__ = ["spawn_claims", "main_call"]
+__all__ = ["spawn_claims", "main_call", "printed_errors"]
 
 
 def main_call(f: ItemFacts, region: Region) -> str:
@@ -298,3 +298,58 @@ def _spawned_waits_and_logs(
         slots["levels"] = " and ".join(levels)
         if {"warn", "error"} & set(levels):
             flags.add("logs-failures")
+
+
+# Macros that write to the terminal, not to the log: a CLI's way of reporting a failure.
+_PRINTS = ("eprintln!", "println!", "eprint!", "print!")
+
+
+def printed_errors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A spawned block that ends with `if let Err(e) = call.await { eprintln!(..) }`: a failure
+    of the call is printed and goes no further, so the task ends normally and its handle never
+    carries that error (svix-cli's `reset_application`: blind reads 57-59 found its think never
+    said where a failed delete goes)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    scan = ctx.fs.scan
+    for sp in f.spawns:
+        if not f.own(sp.at_region):
+            continue
+        reg = f.flow.regions[sp.region]
+        blocks = [r for r in f.flow.regions if r.kind == "async" and r.parent == reg.id]
+        if len(blocks) != 1:
+            continue
+        body = blocks[0]
+        ifs = [r for r in f.flow.regions if r.kind == "if" and r.parent == body.id]
+        if len(ifs) != 1 or ifs[0].after:
+            continue
+        cond = ifs[0]
+        m = re.fullmatch(r"let Err\((\w+)\) = (.+?)\.await", cond.head)
+        if m is None:
+            continue
+        # Nothing after the `if` in the block: the task's value is `()` either way.
+        if any(scan.texts[i] not in ("}", ";") for i in range(cond.hi + 1, body.hi)):
+            continue
+        prints = [c for c in f.calls if c.kind == "macro" and c.region == cond.id]
+        if len(prints) != 1 or prints[0].written not in _PRINTS:
+            continue
+        if any(f.flow.inside(e.region, cond.id) for e in f.exits):
+            continue
+        slots = {"mech": sp.mechanism, "call": _callee_of(m.group(2)), "macro": prints[0].written}
+        flags = {"repeated"} if sp.repeated else set()
+        proof = [ctx.proof(prints[0].src), ctx.proof(sp.src)]
+        out.append(make("task_prints_error", f.name, slots, proof, flags))
+    return out
+
+
+def _callee_of(call: str) -> str:
+    """`client.application().delete(app_out.id.clone())` -> `client.application().delete`: the
+    call named without its arguments, as the other claims name calls."""
+    if not call.endswith(")"):
+        return call
+    depth = 0
+    for i in range(len(call) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(call[i], 0)
+        if depth == 0:
+            return call[:i] or call
+    return call

@@ -13,7 +13,7 @@ from ..pipeline import FileScan
 from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
 from .shape import codes, signal_name
-from .spawns import main_call, spawn_claims
+from .spawns import main_call, printed_errors, spawn_claims
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -26,6 +26,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
+    out += printed_errors(ctx, f)
     out += _join_claims(ctx, f)
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)

@@ -1682,8 +1682,10 @@ INCIDENTS: tuple[Row, ...] = (
     _r("shutdown_loop",
        "instances that were shutting down kept starting new passes until they were killed",
        ),
+    # Stuck at the call, not "for hours" (a relay's `connect` runs for hours by design) and not
+    # "with nothing in the logs", which the timeout does not change (blind read 60).
     _r("timeout",
-       "one {future} that never completed stalled {fn} for hours, with nothing in the logs to say why",
+       "one {future} that never completed left {fn} stuck at that call until someone noticed",
        unless="guarded conditional", needs="future"),
     _r("jitter",
        "after an endpoint outage, every retry that had failed together came due at the same moment and hit it again in one burst",
@@ -1844,6 +1846,9 @@ QUESTIONS: tuple[Row, ...] = (
        "is there any real difference between {subject} and {twin}, or is it the same code twice?",
        "{subject} looks a lot like {twin}; what actually differs between them?",
        ),
+    _r("task_prints_error",
+       "if one {call} fails inside {subject}, where does that error end up?",
+       "does a failed {call} make {subject} fail, or does it get swallowed somewhere?"),
     _r("retry_filter",
        "does {subject} retry every error, or do some go straight back to the caller?",
        "which errors does {subject} retry, and which does it hand straight back?"),
@@ -2014,6 +2019,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "retry_filter": (
         "Our caller's error handling depends on which failures have already been retried here.",
     ),
+    "task_prints_error": (
+        "I need to know whether a failure here can go unnoticed.",
+    ),
     "trailing_sleep": (
         "We have a step that should run only once this work is really over.",
     ),
@@ -2114,7 +2122,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "spawn_each": (
         "Working out how long this takes from start to finish.",
         "I'm deciding whether this is safe to run against a slow server.",
-        "We're seeing more load on the server than I expected while this runs.",
+        "Working out how long this takes with a lot to do.",
     ),
 }
 # fmt: on

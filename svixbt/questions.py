@@ -198,6 +198,10 @@ ANSWER_SAID: dict[str, frozenset[str]] = {
 }
 
 
+# Claims about how often a failure's line comes back: a question about them is about failures.
+_FAILURE_PACE = frozenset({"error_log_pace", "error_log_ramp"})
+
+
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     """The claims of ``plan`` a question about ``asked`` is answered with, in plan order: the
     claim itself and those proven by code that overlaps its proof or that name the same call,
@@ -212,7 +216,7 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
         # its caller's error arm: where the error it hands back ends up).
         if c == asked or c.kind in kin:
             return True
-        if "err-arm" in asked.flags and "ok-arm" in c.flags:
+        if ("err-arm" in asked.flags or asked.kind in _FAILURE_PACE) and "ok-arm" in c.flags:
             return False  # the line a success writes is no answer to what a failure writes
         if (
             asked.kind == "log"

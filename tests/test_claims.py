@@ -2022,3 +2022,17 @@ def test_a_task_that_prints_its_failure_is_said_to_keep_it(indexes: Indexes) -> 
     assert "`eprintln!` prints the error" in said
     # A task that returns its error after printing it hands it on: no such claim.
     assert not kinds(claims(ctx, "purge_all_strict"), "task_prints_error")
+
+
+def test_an_error_line_whose_arm_sets_the_next_wait_has_that_pace(indexes: Indexes) -> None:
+    # Blind read 60: the cleaner's alert answer said what its error line holds, never how often
+    # it comes back; the arm sets `sleep_time` to `Some(ON_ERROR)` and the loop sleeps on it.
+    ctx = ctx_of(indexes, "nap.rs")
+    (pace,) = kinds(claims(ctx, "compactor"), "error_log_pace")
+    assert (pace.get("call"), pace.get("dur"), pace.get("mech")) == (
+        "compact",
+        "15 seconds",
+        "tokio::time::sleep",
+    )
+    # A wait that grows after each failure sets no one pace.
+    assert not kinds(claims(ctx, "growing_compactor"), "error_log_pace")

@@ -23,10 +23,49 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
     name = ctx.facts[idx].name
     return [
         *_error_log_pace(name, claims),
+        *_error_log_pace_by_var(name, claims),
         *_error_log_ramp(name, claims),
         *_shared_log_line(name, claims),
         *_routine_alarm(ctx, name, claims),
     ]
+
+
+def _error_log_pace_by_var(name: str, claims: list[Claim]) -> list[Claim]:
+    """The same pace where the error arm sets the next wait in a variable the loop sleeps on
+    (`sleep_time = Some(ON_ERROR)`), proven by a ``steady_error`` claim (a fixed wait, nothing
+    grows it or counts the failures): the cleaner's alert answer said what the line holds and
+    never how often it comes back (blind read 60)."""
+    if _of(claims, "error_log_pace"):
+        return []
+    out: list[Claim] = []
+    for st in _of(claims, "steady_error"):
+        logs = [
+            c
+            for c in _of(claims, "log")
+            if {"err-arm", "in-loop"} <= c.flags
+            and "guarded" not in c.flags
+            and c.get("call") == st.get("call")
+        ]
+        sleeps = [
+            c
+            for c in _of(claims, "sleep")
+            if "from-var" in c.flags and c.get("var") == st.get("var")
+        ]
+        if len(logs) != 1 or len(sleeps) != 1:
+            continue
+        slots = {
+            "call": st.get("call"),
+            "level": logs[0].get("level"),
+            "dur": st.get("dur"),
+            "mech": sleeps[0].get("mech"),
+            "message": logs[0].get("message"),
+        }
+        m = _MILLIS.fullmatch(st.get("dur"))
+        if m and 0 < int(m.group(1)) < 1000 and 1000 % int(m.group(1)) == 0:
+            slots["rate"] = str(1000 // int(m.group(1)))
+        proof = [*logs[0].proof, *st.proof, *sleeps[0].proof]
+        out.append(make("error_log_pace", name, slots, proof))
+    return out
 
 
 def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:

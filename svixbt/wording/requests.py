@@ -1928,6 +1928,11 @@ QUESTIONS: tuple[Row, ...] = (
     _r("error_log_pace",
        "if {call} keeps failing, how often will {subject} write that {level} line?",
        "during an outage of whatever {call} talks to, how many {level} lines a second can {subject} produce?",
+       needs="rate"),
+    # "How many lines a second" of a line that comes once per 15 seconds asks the wrong thing.
+    _r("error_log_pace",
+       "if {call} keeps failing, how often will {subject} write that {level} line?",
+       "during an outage of whatever {call} talks to, how far apart will the {level} lines of {subject} be?",
        ),
     _r("routine_alarm",
        "{subject} logs {message:quote} at {level} level all the time; does that mean {call} failed?",

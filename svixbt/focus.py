@@ -278,7 +278,8 @@ FOCI: tuple[FocusDef, ...] = (
     # What the loop logs as it runs: start-up lines alone are not a background task's logging.
     FocusDef("observability", "task",
              _given(_at_least(2, _kinds("log")), _kinds("log", unless="before-loop")),
-             ("error_log_pace", "error_log_ramp", "shared_log_line", "routine_alarm",
+             ("error_log_pace", "error_log_ramp", "error_log_spread", "shared_log_line",
+              "routine_alarm",
               "log:-before-loop", "log"), 5,
              requires=("loop",)),
     FocusDef("timing", "task", _kinds("timing"),

@@ -184,7 +184,14 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "retry_filter": frozenset({"timeout_escapes"}),
     # What a failure writes, how often, and whether the loop goes on after it.
     "log": frozenset(
-        {"err_arm", "error_wait", "error_log_pace", "error_log_ramp", "routine_alarm"}
+        {
+            "err_arm",
+            "error_wait",
+            "error_log_pace",
+            "error_log_ramp",
+            "error_log_spread",
+            "routine_alarm",
+        }
     ),
 }
 
@@ -199,7 +206,7 @@ ANSWER_SAID: dict[str, frozenset[str]] = {
 
 
 # Claims about how often a failure's line comes back: a question about them is about failures.
-_FAILURE_PACE = frozenset({"error_log_pace", "error_log_ramp"})
+_FAILURE_PACE = frozenset({"error_log_pace", "error_log_ramp", "error_log_spread"})
 
 
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:

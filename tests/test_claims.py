@@ -2036,3 +2036,19 @@ def test_an_error_line_whose_arm_sets_the_next_wait_has_that_pace(indexes: Index
     )
     # A wait that grows after each failure sets no one pace.
     assert not kinds(claims(ctx, "growing_compactor"), "error_log_pace")
+
+
+def test_an_error_line_under_a_doubling_wait_spreads_out_to_the_cap(indexes: Indexes) -> None:
+    # Blind read 60: run_with_pool's log answer closed on its `select!` where how often the line
+    # comes back (5 seconds, doubling to 10 minutes) was the point.
+    ctx = ctx_of(indexes, "ramp.rs")
+    (spread,) = kinds(claims(ctx, "redial_doubling"), "error_log_spread")
+    assert (spread.get("initial"), spread.get("factor"), spread.get("cap")) == (
+        "2 seconds",
+        "2",
+        "1 minute",
+    )
+    said = " ".join(full_thinks_about(ctx, "redial_doubling"))
+    assert "about one every minute" in said or "about one line every minute" in said
+    # A linear step is not a doubling: the ramp's own claim, not this one.
+    assert not kinds(claims(ctx, "redial_loop"), "error_log_spread")

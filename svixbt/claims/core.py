@@ -340,6 +340,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "level", "dur", "mech"),
         ("message", "rate"),
     ),
+    "error_log_spread": (
+        "an error line whose round then waits on a wait each failure multiplies, to a cap",
+        ("call", "level", "initial", "factor", "cap", "mech"),
+        (),
+    ),
     "error_log_ramp": (
         "an error line whose round then waits a step longer per failure, to a cap: its pace",
         ("call", "level", "unit", "cap", "count", "mech"),

@@ -25,6 +25,7 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
         *_error_log_pace(name, claims),
         *_error_log_pace_by_var(name, claims),
         *_error_log_ramp(name, claims),
+        *_error_log_spread(name, claims),
         *_shared_log_line(name, claims),
         *_routine_alarm(ctx, name, claims),
     ]
@@ -112,6 +113,55 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
         }
         proof = [*lg.proof, *ramp.proof, *sleeps[0].proof, *arms[0].proof]
         out.append(make("error_log_ramp", name, slots, proof))
+    return out
+
+
+def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
+    """An error line in a loop whose round then sleeps on a wait that each failure multiplies, to
+    a cap: while the call keeps failing the lines spread out to one per cap (background
+    migrations: 5 seconds, doubling to 10 minutes). Blind read 60 docked its log answer for a
+    `select!` sentence where how often the line comes back was the point. Only for a fn with
+    one loop, whose wait is unconditional (or raced only with a cancellation) and whose failing
+    call's arm goes on to it."""
+    loops = _of(claims, "loop")
+    backoffs = [c for c in _of(claims, "backoff") if "after-error" in c.flags and c.get("initial")]
+    if len(loops) != 1 or "one-of-loops" in loops[0].flags or len(backoffs) != 1:
+        return []
+    grow = backoffs[0]
+    sleeps = [
+        c
+        for c in _of(claims, "sleep")
+        if "in-loop" in c.flags
+        and not {"guarded", "err-arm", "in-arm"} & c.flags
+        and ("in-select" not in c.flags or "raced-with-cancel" in c.flags)
+        and c.get("arg") == grow.get("var")
+    ]
+    if len(sleeps) != 1:
+        return []
+    out: list[Claim] = []
+    for lg in _of(claims, "log"):
+        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
+            continue
+        if lg.proof[0].start > sleeps[0].proof[0].start:
+            continue
+        arms = [
+            c
+            for c in _of(claims, "err_arm")
+            if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
+        ]
+        if len(arms) != 1:
+            continue
+        slots = {
+            "call": lg.get("call"),
+            "level": lg.get("level"),
+            "initial": grow.get("initial"),
+            "factor": grow.get("factor"),
+            "cap": grow.get("cap"),
+            "mech": sleeps[0].get("mech"),
+        }
+        proof = [*lg.proof, *grow.proof, *sleeps[0].proof, *arms[0].proof]
+        flags = {"raced"} if "in-select" in sleeps[0].flags else set()
+        out.append(make("error_log_spread", name, slots, proof, flags))
     return out
 
 

@@ -1172,6 +1172,10 @@ THINK: tuple[Row, ...] = (
        ),
     # How often a failure's line comes back when the wait grows by a step (claims/log_lines.py
     # `_error_log_ramp`).
+    _r("error_log_spread",
+       "While {call} keeps failing, each failure writes its {level} line and then waits on {mech} before the next try: {initial} the first time and {factor} times the last wait after that, up to {cap}, so the lines spread out until there is about one every {cap}.",
+       "How often that {level} line comes back depends on how long {call} has been failing: the {mech} after it starts at {initial} and is multiplied by {factor} after each failure, up to {cap}, so a long outage writes about one line every {cap}.",
+       ),
     _r("error_log_ramp",
        "While {call} keeps failing at once, the {level} lines spread out: each failure adds {unit} to the {mech} before the next try, so after {count:word} failures in a row there is about one line every {cap}; a round where {reset:cond} starts the count over, and its next try comes with no wait.",
        "How often that line comes back depends on the streak: each failure in a row adds {unit} to the {mech} before the next try, up to {cap} after {count:word} of them, so a call that keeps failing at once writes about one {level} line every {cap}; when {reset:cond}, the streak is forgotten and the next try follows at once.",

@@ -99,7 +99,8 @@ def _key(ctx: FileContext, plan: Plan) -> str:
         same = [i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test]
         nth = same.index(item) if item in same else 0
         parts.append(f"{name}#{nth}")
-    return f"{ctx.display}|{'+'.join(parts)}|{plan.focus}"
+    part = f"#{plan.part}" if plan.part else ""
+    return f"{ctx.display}|{'+'.join(parts)}|{plan.focus}{part}"
 
 
 def _style(seed: int, key: str, focus: str = "") -> str:

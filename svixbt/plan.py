@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
@@ -53,6 +53,9 @@ class Plan:
     # focus: records of one file spread over the variants instead of meeting by chance.
     spread: int = 0
     focus_spread: int = 0
+    # Which of the subject's plans of this focus it is, when a focus is split (one plan per task
+    # a fn spawns): part of the record's key, so the two do not share their wording's hash.
+    part: int = 0
 
 
 TOKIO_KINDS = {
@@ -136,6 +139,35 @@ def _could_be_task(ctx: FileContext, idx: int) -> bool:
     if any(r.kind == "loop" and r.keyword in ("loop", "while") for r in f.flow.regions):
         return True
     return any(mechanism(c.full) is not None for c in f.calls)
+
+
+def _split_spawns(plans: list[Plan]) -> list[Plan]:
+    """A concurrency plan of a fn that starts several tasks, as one plan per task: its premise
+    that spawn, its claims those proven by code that overlaps it. A claim about more than one
+    goes with the task started per element, whose count it is about (`NUM_WORKERS` against
+    `task_limit`). Blind read 60: queue_handler's request about its monitor task got a think
+    with two sentences about the monitor and seven about the rest of the fn, and
+    new_pair_inner's about its migration task went on to the metrics task."""
+    out: list[Plan] = []
+    for p in plans:
+        spawns = [c for c in p.premise if c.kind == "spawn" and "several-spawns" in c.flags]
+        if p.focus != "concurrency" or len(spawns) < 2:
+            out.append(p)
+            continue
+        fan = [s for s in spawns if "repeated" in s.flags]
+        for n, sp in enumerate(spawns):
+            mine = [c for c in p.claims if _belongs(c, sp, spawns, fan)]
+            # Fresh per-plan tables: `replace` would hand every copy the same dict and list.
+            out.append(replace(p, premise=[sp], claims=mine, part=n, nth={}, tokio=[]))
+    return out
+
+
+def _belongs(c: Claim, sp: Claim, spawns: list[Claim], fan: list[Claim]) -> bool:
+    """Whether claim ``c`` goes with the plan of spawn ``sp`` (see ``_split_spawns``)."""
+    hits = [s for s in spawns if c.overlaps(s)]
+    if sp not in hits:
+        return False
+    return len(hits) == 1 or len(fan) != 1 or sp is fan[0]
 
 
 def _waiting_methods(ctx: FileContext, own: list[Claim], idx: int) -> list[int]:
@@ -300,6 +332,7 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                     role,
                 )
             )
+    plans = _split_spawns(plans)
     plans = _drop_twins(ctx, plans)
     # A helper's claim that is the premise of the helper's own example is that example's to
     # say: the caller's think borrowing it pasted the same paragraph into two records (blind

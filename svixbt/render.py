@@ -479,7 +479,7 @@ class Renderer:
         # A quote is exact, its own full stop included; the sentence's stop after it goes.
         text = re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
         # "every 1 second" is how a form reads; a person says "every second".
-        return re.sub(r"\bevery 1 (second|minute|hour|day)\b", r"every \1", text)
+        return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b", r"\1very \2", text)
 
     def _said(self, cond: str, holds: bool, out: Rendered | None) -> str:
         """``cond`` in a person's words when the record is in its request (``person``) and a

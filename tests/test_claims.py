@@ -2052,3 +2052,24 @@ def test_an_error_line_under_a_doubling_wait_spreads_out_to_the_cap(indexes: Ind
     assert "about one every minute" in said or "about one line every minute" in said
     # A linear step is not a doubling: the ramp's own claim, not this one.
     assert not kinds(claims(ctx, "redial_loop"), "error_log_spread")
+
+
+def test_a_fn_that_starts_two_tasks_gets_a_record_about_each(indexes: Indexes) -> None:
+    # Blind read 60: queue_handler's request about its monitor task got a think with two
+    # sentences about the monitor and seven about the rest of the fn. One plan per task: the
+    # monitor's think keeps to the monitor, the fan-out's takes the count it keeps.
+    ctx = ctx_of(indexes, "gauge.rs")
+    found = compose_claims(ctx)
+    plans = [
+        p
+        for p in plan_examples(ctx, found)
+        if p.focus == "concurrency" and ctx.fs.items[p.subject].name == "ship_batches"
+    ]
+    assert len(plans) == 2 and [p.part for p in plans] == [0, 1]
+    monitor, fan = plans
+    assert all(c.overlaps(monitor.premise[0]) for c in monitor.claims)
+    assert not any(c.kind == "counted_inside" for c in monitor.claims)
+    assert "repeated" in fan.premise[0].flags
+    assert any(c.kind == "counted_inside" for c in fan.claims)
+    keys = {e.key for e in compose_examples(ctx) if e.focus == "concurrency"}
+    assert len(keys) == 2

@@ -1962,7 +1962,9 @@ QUESTIONS: tuple[Row, ...] = (
        "where does {subject} actually run once {by} gets to it: on a task of its own, or not?",
        when="join-branch", unless="partial conditional", needs="by", any_guard=True),
     _r("sleep",
-       "does {subject} try {first_work} straight away, or is there a wait of {dur} even before the first look?",
+       # No amount in the question: "or is there a wait of 200 milliseconds even before the
+       # first look?" gave its own answer (blind read 60).
+       "does {subject} try {first_work} straight away, or does it wait even before the first look?",
        when="in-loop waits-first", unless="guarded in-arm cancellable in-select from-var", needs="dur first_work"),
     _r("propagate",
        "can {subject} still return an error once its loop is running, or only while it starts up?",

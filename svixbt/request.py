@@ -242,6 +242,17 @@ def _askable(
     # read 44: a 500 ms monitor task and one task per item, asked in one breath, scored 3).
     if skip is not None and {c.kind, skip.kind} <= _TASK_KINDS and not _same_construct(c, skip):
         return False
+    # A line the fn writes on a path of its own (an info line when a flag is off) is a second
+    # request stapled to one about something else (blind read 60: a startup-failure request
+    # that also asked for "Log “No payloads pending expiry found …” at info level").
+    if (
+        c.kind == "log"
+        and "err-arm" not in c.flags
+        and skip is not None
+        and skip.kind != "log"
+        and not c.overlaps(skip)
+    ):
+        return False
     # What the calling task does is not something to ask of this helper.
     if plan.role == "helper" and c.subject != r.context["fn"]:
         return False

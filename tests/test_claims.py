@@ -2073,3 +2073,21 @@ def test_a_fn_that_starts_two_tasks_gets_a_record_about_each(indexes: Indexes) -
     assert any(c.kind == "counted_inside" for c in fan.claims)
     keys = {e.key for e in compose_examples(ctx) if e.focus == "concurrency"}
     assert len(keys) == 2
+
+
+def test_a_line_on_a_path_of_its_own_is_not_stapled_to_a_request() -> None:
+    # Blind read 60: a startup-failure request also asked for "Log “No payloads pending expiry
+    # found …” at info level when `message_table_needs_cleaning` is false".
+    from svixbt.compose import _renderer
+    from svixbt.request import _askable
+
+    ctx = file_context(scan_file(bundled_sample()), Indexes())
+    found = compose_claims(ctx)
+    (plan,) = [p for p in plan_examples(ctx, found) if p.focus == "startup"]
+    r, _ = _renderer(ctx, plan, 0, 0)
+    premise = plan.premise[0]
+    lines = [c for c in plan.claims if c.kind == "log" and "err-arm" not in c.flags]
+    assert lines and premise.kind != "log"
+    for c in lines:
+        assert not c.overlaps(premise)
+        assert not _askable(r, plan, c, premise, set())

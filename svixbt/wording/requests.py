@@ -239,7 +239,7 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "module": (
         ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
         "Write the background job in {file}: one loop that drives the helpers it calls, with the behaviour below.",
-        "Put the background job in {file} together in one place: the loop and the helpers it calls, side by side.",
+        "The background job in {file} is one loop plus the helpers it calls, and it has to behave as below.",
     ),
     "helper-failures": (
         "{who} should deal with a failed side step itself, so its caller can go on.",
@@ -444,9 +444,11 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
 # the ask say the job as a maintainer would, not "the background job in {file}".
 MODULE_JOB: dict[str, tuple[str, ...]] = {
     "title": ("{job_cap}, end to end", "{job_cap} as one background job"),
+    # "Put it together ... side by side" read as an artificial ask to assemble a file (blind
+    # reads 57-60 scored it 3): the ask is the job, and where it lives.
     "ask": (
         "Write {job} in {file} as one background job: the loop and the helpers it calls, with the behaviour below.",
-        "Put {job} together in {file}: the loop and the helpers it calls, side by side, with the behaviour below.",
+        "{job_cap} in {file} is one background job, the loop plus the helpers it calls, and it has to behave as below.",
     ),
 }
 

@@ -853,7 +853,7 @@ def test_a_sweeper_says_what_its_task_keeps_alive_what_it_locks_and_what_it_keep
         or "before trusting its name" in said
     )
     # A panic still ends the task and drops the clone: "never ends" keeps that exception.
-    assert re.search(r"short of a panic|barring a panic|only a panic", said)
+    assert re.search(r"short of a panic|barring a panic|only a panic|until a panic|runtime itself is dropped", said)
 
 
 def test_a_sweeper_named_the_right_way_round_or_holding_a_bound_guard_is_not_said_inverted(
@@ -2091,3 +2091,13 @@ def test_a_line_on_a_path_of_its_own_is_not_stapled_to_a_request() -> None:
     for c in lines:
         assert not c.overlaps(premise)
         assert not _askable(r, plan, c, premise, set())
+
+
+def test_a_detached_endless_task_is_said_to_outlive_its_spawner(indexes: Indexes) -> None:
+    # Blind read 61: queue_handler returns on shutdown, and its monitor task runs on; the think
+    # said only that nothing stops the task.
+    ctx = ctx_of(indexes, "gauge.rs")
+    (task,) = kinds(claims(ctx, "ship_batches"), "endless_task")
+    assert task.has("outlives")
+    said = " ".join(full_thinks_about(ctx, "ship_batches"))
+    assert "outlives `ship_batches`" in said or "`ship_batches` can return" in said

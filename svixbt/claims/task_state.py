@@ -214,6 +214,10 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if waits:
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
+        if sp.handle.split(":")[0] == "dropped" and not endless_loop(f, 0):
+            # Nobody holds the task and the fn itself can finish: the task runs on after it
+            # (blind read 61: queue_handler returns on shutdown, its monitor does not).
+            flags.add("outlives")
         out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
     return out
 

@@ -83,15 +83,25 @@ def _first_said(
 # action item. What happened:") read as a form's heading, and with a dozen incidents in a
 # dataset the same label came back three times in one set (blind reads 47-51 docked every
 # repeat); a real follow-up starts with what happened.
-INCIDENT_LEADS = (
-    "Last week,",
-    "Yesterday,",
-    "Over the weekend,",
-    "On Tuesday,",
-    "Earlier this month,",
-    "Last night,",
-    "Last month,",
-    "This morning,",
+INCIDENT_TIMES = (
+    "last week",
+    "yesterday",
+    "over the weekend",
+    "on Tuesday",
+    "earlier this month",
+    "last night",
+    "last month",
+    "this morning",
+)
+# How the story is brought in. One form for every incident ("Last week, ...") read as a stock
+# opener in six of seven held-out incidents (blind read 61); these are the ways a follow-up is
+# really started, none of them a form's heading.
+INCIDENT_FORMS = ("{When}, ", "We got paged {when}: ", "{When} we found that ")
+# Every opening a lead can give, for checks.
+INCIDENT_LEADS = tuple(
+    form.format(When=when[0].upper() + when[1:], when=when).rstrip()
+    for form in INCIDENT_FORMS
+    for when in INCIDENT_TIMES
 )
 
 
@@ -117,7 +127,10 @@ def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> s
     # Hashed on the record's own names: the family-wide choice gave five of ten incidents one
     # lead.
     h = hashlib.sha256(f"{r.seed}|lead|{r.context['file']}|{r.context['fn']}|{plan.focus}".encode())
-    return f"{INCIDENT_LEADS[(h.digest()[0] + r.bump) % len(INCIDENT_LEADS)]} {story}"
+    digest = h.digest()
+    when = INCIDENT_TIMES[(digest[0] + r.bump) % len(INCIDENT_TIMES)]
+    form = INCIDENT_FORMS[digest[1] % len(INCIDENT_FORMS)]
+    return form.format(When=when[0].upper() + when[1:], when=when) + story
 
 
 _SET_IN_TIME = re.compile(r"(?:after|during|while|when|once)\b")

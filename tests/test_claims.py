@@ -853,7 +853,10 @@ def test_a_sweeper_says_what_its_task_keeps_alive_what_it_locks_and_what_it_keep
         or "before trusting its name" in said
     )
     # A panic still ends the task and drops the clone: "never ends" keeps that exception.
-    assert re.search(r"short of a panic|barring a panic|only a panic|until a panic|runtime itself is dropped", said)
+    assert re.search(
+        r"short of a panic|barring a panic|only a panic|until a panic|runtime itself is dropped",
+        said,
+    )
 
 
 def test_a_sweeper_named_the_right_way_round_or_holding_a_bound_guard_is_not_said_inverted(

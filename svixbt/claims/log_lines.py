@@ -90,18 +90,7 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
     if len(sleeps) != 1:
         return []
     out: list[Claim] = []
-    for lg in _of(claims, "log"):
-        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
-            continue
-        if lg.proof[0].start > sleeps[0].proof[0].start:
-            continue  # the line must come before the wait in the round
-        arms = [
-            c
-            for c in _of(claims, "err_arm")
-            if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
-        ]
-        if len(arms) != 1:
-            continue
+    for lg, arm in _lines_before(claims, sleeps[0]):
         slots = {
             "call": lg.get("call"),
             "level": lg.get("level"),
@@ -111,7 +100,7 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
             "reset": ramp.get("reset"),
             "mech": sleeps[0].get("mech"),
         }
-        proof = [*lg.proof, *ramp.proof, *sleeps[0].proof, *arms[0].proof]
+        proof = [*lg.proof, *ramp.proof, *sleeps[0].proof, *arm.proof]
         out.append(make("error_log_ramp", name, slots, proof))
     return out
 
@@ -139,18 +128,7 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
     if len(sleeps) != 1:
         return []
     out: list[Claim] = []
-    for lg in _of(claims, "log"):
-        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
-            continue
-        if lg.proof[0].start > sleeps[0].proof[0].start:
-            continue
-        arms = [
-            c
-            for c in _of(claims, "err_arm")
-            if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
-        ]
-        if len(arms) != 1:
-            continue
+    for lg, arm in _lines_before(claims, sleeps[0]):
         slots = {
             "call": lg.get("call"),
             "level": lg.get("level"),
@@ -159,9 +137,28 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
             "cap": grow.get("cap"),
             "mech": sleeps[0].get("mech"),
         }
-        proof = [*lg.proof, *grow.proof, *sleeps[0].proof, *arms[0].proof]
+        proof = [*lg.proof, *grow.proof, *sleeps[0].proof, *arm.proof]
         flags = {"raced"} if "in-select" in sleeps[0].flags else set()
         out.append(make("error_log_spread", name, slots, proof, flags))
+    return out
+
+
+def _lines_before(claims: list[Claim], sleep: Claim) -> list[tuple[Claim, Claim]]:
+    """Each unguarded error line of a loop's round written before ``sleep``, with the one error
+    arm of its call that goes on to the rest of the round (the line, then the wait)."""
+    out: list[tuple[Claim, Claim]] = []
+    for lg in _of(claims, "log"):
+        if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
+            continue
+        if lg.proof[0].start > sleep.proof[0].start:
+            continue  # the line must come before the wait in the round
+        arms = [
+            c
+            for c in _of(claims, "err_arm")
+            if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
+        ]
+        if len(arms) == 1:
+            out.append((lg, arms[0]))
     return out
 
 

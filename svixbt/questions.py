@@ -173,9 +173,9 @@ ANSWER_SLOTS = ("call", "callee", "calls", "var", "future", "runs", "over", "cou
 ANSWER_KINDS: dict[str, frozenset[str]] = {
     "err_arm": frozenset({"propagate", "error_wait"}),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
-    "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error"}),
+    "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
-    "spawn": frozenset({"task_prints_error"}),
+    "spawn": frozenset({"task_prints_error", "task_drops_error"}),
     "propagate": frozenset({"err_arm", "error_wait"}),
     # A wait that lives in a callee: which wait it takes, and when it stops.
     "callee_waits": frozenset({"schedule_step", "give_up"}),

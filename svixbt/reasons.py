@@ -96,7 +96,9 @@ INCIDENT_TIMES = (
 # How the story is brought in. One form for every incident ("Last week, ...") read as a stock
 # opener in six of seven held-out incidents (blind read 61); these are the ways a follow-up is
 # really started, none of them a form's heading.
-INCIDENT_FORMS = ("{When}, ", "We got paged {when}: ", "{When} we found that ")
+# "We got paged" read as unlikely for a developer CLI (blind read 62); a bug report fits any
+# product.
+INCIDENT_FORMS = ("{When}, ", "A bug report came in {when}: ", "{When} we found that ")
 # Every opening a lead can give, for checks.
 INCIDENT_LEADS = tuple(
     form.format(When=when[0].upper() + when[1:], when=when).rstrip()

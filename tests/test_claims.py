@@ -2104,3 +2104,29 @@ def test_a_detached_endless_task_is_said_to_outlive_its_spawner(indexes: Indexes
     assert task.has("outlives")
     said = " ".join(full_thinks_about(ctx, "ship_batches"))
     assert "outlives `ship_batches`" in said or "`ship_batches` can return" in said
+
+
+def test_a_loop_check_beside_a_cancelled_nap_says_the_nap_is_left_too(indexes: Indexes) -> None:
+    # Blind reads 59-62: "the check is not repeated right before the pass itself" read as a gap
+    # where the cleaner's nap, cut short by the token, returns before the pass.
+    ctx = ctx_of(indexes, "cutnap.rs")
+    (check,) = kinds(claims(ctx, "trim_loop"), "shutdown_loop")
+    assert check.has("wait-cancellable")
+    for think in full_thinks_about(ctx, "trim_loop"):
+        assert "not repeated right before the pass" not in think
+        assert "not seen by this check" not in think
+    # Without a nap a token ends, the plain wording stays.
+    (plain,) = kinds(claims(ctx_of(indexes, "nap.rs"), "strict_compactor"), "shutdown_loop")
+    assert not plain.has("wait-cancellable")
+
+
+def test_a_task_that_throws_its_result_away_is_said_to_lose_the_error(indexes: Indexes) -> None:
+    # Blind read 62: reset_event_type's think never said a failed delete goes nowhere
+    # (`let _ = ... .await` inside each task).
+    ctx = ctx_of(indexes, "purge.rs")
+    (lost,) = kinds(claims(ctx, "purge_all_quietly"), "task_drops_error")
+    assert lost.get("call") == "store.remove"
+    said = " ".join(full_thinks_about(ctx, "purge_all_quietly"))
+    assert "goes nowhere" in said or "leaves no mark" in said
+    # A task that prints its error is the other claim, not this one.
+    assert not kinds(claims(ctx, "purge_all"), "task_drops_error")

@@ -425,6 +425,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("returned", "retried", "mech"),
         ("stop", "returned_names"),
     ),
+    "task_drops_error": (
+        "a spawned block that is one `let _ = call.await`: the call's error goes nowhere",
+        ("mech", "call"),
+        (),
+    ),
     "task_prints_error": (
         "a spawned block that prints its call's error and ends normally: the handle carries none",
         ("mech", "call", "macro"),

@@ -4,6 +4,7 @@ wait chosen after each pass, and how shutdown cuts a wait short."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
@@ -60,7 +61,20 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
     out += shutdown_claims(ctx, f, loop)
-    return out
+    return _with_cancellable_wait(out)
+
+
+def _with_cancellable_wait(out: list[Claim]) -> list[Claim]:
+    """A loop check beside a wait that a shutdown cuts short and then leaves on: a shutdown
+    that comes after the check is seen during the wait too, so "the check is not repeated right
+    before the pass" is said with that (blind reads 59-62 read it as a gap the cleaner does not
+    have: its cancellable nap returns before the pass)."""
+    if not any(c.kind == "shutdown_wait" and c.get("action") for c in out):
+        return out
+    return [
+        replace(c, flags=c.flags | {"wait-cancellable"}) if c.kind == "shutdown_loop" else c
+        for c in out
+    ]
 
 
 def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
@@ -321,6 +321,11 @@ def printed_errors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         body = blocks[0]
         ifs = [r for r in f.flow.regions if r.kind == "if" and r.parent == body.id]
+        if not ifs:
+            dropped = _dropped_result(ctx, f, sp, body)
+            if dropped is not None:
+                out.append(dropped)
+            continue
         if len(ifs) != 1 or ifs[0].after:
             continue
         cond = ifs[0]
@@ -353,3 +358,28 @@ def _callee_of(call: str) -> str:
         if depth == 0:
             return call[:i] or call
     return call
+
+
+def _dropped_result(ctx: FileContext, f: ItemFacts, sp: Spawn, body: Region) -> Claim | None:
+    """A spawned block that is one `let _ = call.await;`: what the call returns, an error
+    included, is thrown away inside the task (svix-cli's `reset_event_type`: blind read 62
+    found its think never said a failed delete goes nowhere)."""
+    assert f.flow is not None
+    binds = [a for a in f.assigns if a.region == body.id and a.is_let and a.var == "_"]
+    if len(binds) != 1 or not binds[0].value.endswith(".await"):
+        return None
+    bind = binds[0]
+    flow = f.flow
+    if any(
+        flow.inside(c.region, body.id) and not bind.src.start <= c.src.start < bind.src.end
+        for c in f.calls
+    ) or any(flow.inside(e.region, body.id) for e in f.exits):
+        return None
+    if any(a is not bind and flow.inside(a.region, body.id) for a in f.assigns):
+        return None
+    call = _callee_of(" ".join(bind.value[: -len(".await")].split()))
+    if len(call) > 48:
+        return None
+    slots = {"mech": sp.mechanism, "call": call}
+    flags = {"repeated"} if sp.repeated else set()
+    return make("task_drops_error", f.name, slots, [ctx.proof(bind.src), ctx.proof(sp.src)], flags)

@@ -1848,6 +1848,9 @@ QUESTIONS: tuple[Row, ...] = (
        "is there any real difference between {subject} and {twin}, or is it the same code twice?",
        "{subject} looks a lot like {twin}; what actually differs between them?",
        ),
+    _r("task_drops_error",
+       "if one {call} fails inside {subject}, where does that error end up?",
+       "does a failed {call} make {subject} fail, or does it get swallowed somewhere?"),
     _r("task_prints_error",
        "if one {call} fails inside {subject}, where does that error end up?",
        "does a failed {call} make {subject} fail, or does it get swallowed somewhere?"),
@@ -2034,6 +2037,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "task_prints_error": (
         "I need to know whether a failure here can go unnoticed.",
     ),
+    "task_drops_error": (
+        "I need to know whether a failure here can go unnoticed.",
+    ),
     "trailing_sleep": (
         "We have a step that should run only once this work is really over.",
     ),
@@ -2134,7 +2140,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "spawn_each": (
         "Working out how long this takes from start to finish.",
         "I'm deciding whether this is safe to run against a slow server.",
-        "Working out how long this takes with a lot to do.",
+        "We run this against big accounts, so how long it takes matters.",
     ),
 }
 # fmt: on

@@ -1617,8 +1617,10 @@ STAKES: tuple[Row, ...] = (
        "if each element of {over} were run in place, the first one's endless loop would keep the rest from ever starting",
        when="repeated endless", unless="guarded conditional range", needs="over"),
     _r("spawn",
-       "awaited in place, a loop that nothing ends would keep {fn} from ever returning",
-       "run in place instead of on a task of its own, a loop that nothing ends would never let {fn} return",
+       # Not "run in place ..., a loop that nothing ends would ...": the modifier dangled
+       # (blind read 62 scored the request 2).
+       "{fn} would never return if it awaited, in place, a loop that nothing ends",
+       "a loop that nothing ends, run in place rather than on a task of its own, would keep {fn} from ever returning",
        when="detached endless", unless="repeated guarded conditional spawner-loops"),
     # "The side loop runs for as long as ..." named a loop before the request had introduced
     # it (blind reads 51-52 scored it 3).

@@ -2130,3 +2130,13 @@ def test_a_task_that_throws_its_result_away_is_said_to_lose_the_error(indexes: I
     assert "goes nowhere" in said or "leaves no mark" in said
     # A task that prints its error is the other claim, not this one.
     assert not kinds(claims(ctx, "purge_all"), "task_drops_error")
+
+
+def test_a_schedule_kept_in_a_field_says_who_hands_it_over(indexes: Indexes) -> None:
+    # Blind read 62: "does `run` wait the same time before every retry?" was half answered
+    # without saying the waits are the list the caller gave `Retry::new`.
+    ctx = ctx_of(indexes, "backoff.rs")
+    (step,) = kinds(claims(ctx, "step"), "schedule_step")
+    assert step.get("ctor") == "Stepper::new"
+    said = " ".join(full_thinks_about(ctx, "step"))
+    assert "`Stepper::new`" in said

@@ -92,6 +92,9 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "step": " ".join(steps[0].src.text.split()).rstrip(";"),
             "list": name,
         }
+        ctor = _field_from_ctor(ctx, f, name)
+        if ctor:
+            slots["ctor"] = ctor
         flags: set[str] = set()
         # The sleep sits in the branch that retries (`else` of "schedule empty or not worth
         # retrying"): a failure that is not retried does not sleep (blind read 36 on Retry::run).
@@ -111,6 +114,28 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             )
         )
     return out
+
+
+def _field_from_ctor(ctx: FileContext, f: ItemFacts, name: str) -> str:
+    """`Retry::new` when ``name`` is `self.<field>` and a fn of the same impl takes a parameter
+    of that name and stores it as the field (`Self { retry_schedule, .. }`): the schedule is
+    the one the caller handed it (blind read 62: "is the wait the same every time?" about
+    `Retry::run` was half answered without that)."""
+    field = name.removeprefix("self.")
+    parent = f.item.parent
+    if field == name or parent is None:
+        return ""
+    owner = ctx.fs.items[parent].name.split("<")[0].split()[-1]
+    scan = ctx.fs.scan
+    for g in ctx.facts.values():
+        if g.item.parent != parent or g is f or g.item.body_start is None:
+            continue
+        if field not in {p for p, _ in g.params}:
+            continue
+        body = scan.text[g.item.body_start : g.item.end]
+        if re.search(rf"\bSelf\s*\{{[^}}]*\b{field}\s*(?:,|\}}|:\s*{field}\b)", body):
+            return f"{owner}::{g.name}"
+    return ""
 
 
 def _give_ups(ctx: FileContext, f: ItemFacts) -> list[Claim]:

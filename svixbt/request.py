@@ -33,6 +33,7 @@ from .wording.requests import (
     CRITERIA,
     FRAMES,
     MODULE_JOB,
+    MODULE_REASONS,
     NOTES,
     PREMISE,
     REFACTORS,
@@ -574,7 +575,16 @@ def render_request(
     # the job.") read as a slogan, and requirements without a reason as the code read back as
     # a spec (blind reads 47-51 scored both 3), with criteria or without.
     bare = not grounded
+    if f == "module" and why and style == "refactor":
+        fields["why"] = ""  # the rework the frame names is the reason already
+    elif f == "module" and why:
+        # The reason for asking for a whole job comes before the ask: "it has to behave as
+        # below", then a paragraph of motive, then the list read back to front.
+        fields["ask"], fields["why"] = f"{why} {fields['ask']}", ""
     frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
+    if f == "module" and why and "{why}" not in frame:
+        # A whole-job checklist with no reason in front read as a form (blind reads 57-63).
+        fields["ask"] = f"{why} {fields['ask']}"
     text = _tidy(frame.format(**fields))
     if note is not None:
         # The author's own FIXME, left out of scope: what a maintainer adds under an ask.
@@ -651,6 +661,8 @@ def _why(
         why = _cap(scenario or reason_why) + "."
     elif story:
         why = ""
+    elif f == "module":
+        why = r.plain(MODULE_REASONS, "why", out)
     else:
         why = r.plain(_tied(WHY[f], plan), "why", out)
     # An incident's story is its symptom line; the stock one is chosen only when there is none.

@@ -561,3 +561,18 @@ def test_a_failures_log_answer_leaves_out_another_calls_arm_written_alike() -> N
     for plan, compact in logs:
         calls = {c.get("call") for c in answer_claims(plan, compact) if c.kind == "log"}
         assert "reindex" not in calls, calls
+
+
+def test_a_whole_job_request_gives_a_reason_before_its_list() -> None:
+    """Blind reads 57-63 scored the bare whole-job checklist 2-3 ("no reason"): outside a
+    refactor, whose frame names the rework, the request says why first, in words that claim
+    nothing about the code."""
+    from svixbt.wording.requests import MODULE_REASONS
+
+    for reason in MODULE_REASONS:
+        assert "`" not in reason and not re.search(r"\d", reason)
+    exs = compose_examples(ctx_for(FIXTURES / "worker_pool.rs"))
+    (ex,) = [e for e in exs if e.focus == "module"]
+    assert ex.style != "refactor"
+    opening = ex.user.split("\n\n")[1] if ex.user.startswith("#") else ex.user
+    assert any(opening.startswith(r) for r in MODULE_REASONS), ex.user

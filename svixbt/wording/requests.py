@@ -442,6 +442,12 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
 
 # A whole-module request whose fn names its job ("the expired message cleaner"): the title and
 # the ask say the job as a maintainer would, not "the background job in {file}".
+# Why anyone asks for a whole job at once: a situation, never a claim about the code (blind
+# reads 57-63 scored the bare whole-job checklist 2-3: "no reason").
+MODULE_REASONS: tuple[str, ...] = (
+    "This job runs unattended, so what it is supposed to do has to be written down where a reviewer can hold the code against it.",
+    "Nobody has read this job end to end in a while, and the next change to it should start from an agreed list of what it does.",
+)
 MODULE_JOB: dict[str, tuple[str, ...]] = {
     "title": ("{job_cap}, end to end", "{job_cap} as one background job"),
     # "Put it together ... side by side" read as an artificial ask to assemble a file (blind

@@ -365,3 +365,16 @@ def test_a_fan_out_that_waits_for_every_task_says_they_run_side_by_side() -> Non
     for row in rows:
         for v in row.variants:
             assert "side by side" in v, v
+
+
+def test_every_join_waits_all_wording_keeps_the_earlier_check_as_a_condition() -> None:
+    # Blind read 64: "then checks `worker_loop.expect(..)` first and only after that panics
+    # through `expired_message_cleaner_loop.expect(..)`" dropped that an earlier failed branch
+    # panics first and this error is never reported.
+    from svixbt.wording.think import THINK
+
+    for row in THINK:
+        if row.kind != "join_waits_all" or "others-first" not in row.when:
+            continue
+        for v in row.variants:
+            assert re.search(r"after \{handled_first:and\} has passed|unless|only if", v), v

@@ -1339,7 +1339,7 @@ THINK: tuple[Row, ...] = (
        when="then-panics only-call others-first"),
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic, after {handled_first:and} has passed.",
-       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the join's other branches ({rest:word} more) finish, then checks {handled_first:and} first and only after that panics through {handled}.",
+       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the join's other branches ({rest:word} more) finish, then checks {handled_first:and} first and, only if that passes, panics through {handled}; had {handled_first:or} failed too, its panic would come first and this error would never be reported.",
        when="then-panics others-first", unless="only-call"),
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic.",

@@ -416,16 +416,9 @@ def _index_fns(idx: CrateIndex) -> None:
         for ii, it in enumerate(fs.items):
             if it.kind != "fn":
                 continue
-            owner = ""
-            if it.parent is not None:
-                parent = fs.items[it.parent]
-                if parent.kind == "impl":
-                    target = parent.name.split(" for ")[-1]
-                    owner = target.split("<")[0].strip()
-                elif parent.kind == "trait":
-                    owner = parent.name
-                elif parent.kind == "fn":
-                    continue  # a fn inside a fn body is local to it
+            owner = owner_of(fs, ii)
+            if owner is None:
+                continue  # a fn inside a fn body is local to it
             d = FnDef(fi, ii, it.name, idx.modules[fi], owner, it.visibility, it.is_test)
             idx.fns.append(d)
             idx._by_module.setdefault((owner or d.module, it.name), []).append(d)
@@ -583,3 +576,20 @@ def _index_sites(idx: CrateIndex) -> None:
                 if caller is not None and (fi, caller) == d.key:
                     continue  # recursion is not a caller
                 idx.sites.setdefault(d.key, []).append(site)
+
+
+def owner_of(fs: FileScan, item: int) -> str | None:
+    """The type a fn is a method of: the self type of its `impl` block (`Retry` for
+    `impl<'a, Re> Retry<'a, Re>`, `KafkaConsumer` for `impl SenderInput for KafkaConsumer`), its
+    trait, or "" for a free fn; None for a fn inside another fn's body."""
+    it = fs.items[item]
+    if it.parent is None:
+        return ""
+    parent = fs.items[it.parent]
+    if parent.kind == "impl":
+        return parent.name.split(" for ")[-1].split("<")[0].strip()
+    if parent.kind == "trait":
+        return parent.name
+    if parent.kind == "fn":
+        return None
+    return ""

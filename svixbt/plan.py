@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed
+from .crate_index import owner_of
 from .focus import FOCI, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
 from .render import SHARED_CONTEXT
@@ -179,10 +180,8 @@ def _waiting_methods(ctx: FileContext, own: list[Claim], idx: int) -> list[int]:
             continue
         owner, _, name = c.get("callee").rpartition("::")
         for f in ctx.fns_named(name):
-            parent = f.item.parent
             # `Retry::run` is the `run` of an `impl Retry<..>` block, not any `run` of the file.
-            where = "" if parent is None else ctx.fs.items[parent].name.split("<")[0].split()[-1]
-            if where == owner and f.index != idx and f.index not in out:
+            if owner_of(ctx.fs, f.index) == owner and f.index != idx and f.index not in out:
                 out.append(f.index)
     return out
 

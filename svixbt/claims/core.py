@@ -477,6 +477,10 @@ class FileContext:
     def proof(self, src: Src) -> Proof:
         return Proof(self.display, src.start, src.end, src.text)
 
+    def head_src(self, r: Region) -> Src:
+        """The construct's condition or pattern as written: `Err(e) if e.is_timeout()`."""
+        return Src(r.head_start, r.head_end, self.fs.scan.text[r.head_start : r.head_end])
+
     def region_src(self, f: ItemFacts, r: Region) -> Src:
         """The construct's own text up to its body: `while !crate::is_shutting_down()`."""
         scan = self.fs.scan

@@ -75,9 +75,8 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
     cap (the Kafka input's `run`: 300 ms more per failure, up to 3 s). Blind reads 57-58 docked
     its log answer for never saying how often the line comes back. Only for a fn with one loop,
     whose failing call's arm goes on to the wait."""
-    loops = _of(claims, "loop")
     ramps = _of(claims, "linear_backoff")
-    if len(loops) != 1 or "one-of-loops" in loops[0].flags or len(ramps) != 1:
+    if not _one_loop(claims) or len(ramps) != 1:
         return []
     ramp = ramps[0]
     sleeps = [
@@ -87,22 +86,8 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
         and not {"guarded", "err-arm", "in-arm", "in-select"} & c.flags
         and c.overlaps(ramp)
     ]
-    if len(sleeps) != 1:
-        return []
-    out: list[Claim] = []
-    for lg, arm in _lines_before(claims, sleeps[0]):
-        slots = {
-            "call": lg.get("call"),
-            "level": lg.get("level"),
-            "unit": ramp.get("unit"),
-            "cap": ramp.get("cap"),
-            "count": ramp.get("count"),
-            "reset": ramp.get("reset"),
-            "mech": sleeps[0].get("mech"),
-        }
-        proof = [*lg.proof, *ramp.proof, *sleeps[0].proof, *arm.proof]
-        out.append(make("error_log_ramp", name, slots, proof))
-    return out
+    slots = {k: ramp.get(k) for k in ("unit", "cap", "count", "reset")}
+    return _paced_lines(name, "error_log_ramp", claims, ramp, sleeps, slots)
 
 
 def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
@@ -112,9 +97,8 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
     `select!` sentence where how often the line comes back was the point. Only for a fn with
     one loop, whose wait is unconditional (or raced only with a cancellation) and whose failing
     call's arm goes on to it."""
-    loops = _of(claims, "loop")
     backoffs = [c for c in _of(claims, "backoff") if "after-error" in c.flags and c.get("initial")]
-    if len(loops) != 1 or "one-of-loops" in loops[0].flags or len(backoffs) != 1:
+    if not _one_loop(claims) or len(backoffs) != 1:
         return []
     grow = backoffs[0]
     sleeps = [
@@ -125,21 +109,37 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
         and ("in-select" not in c.flags or "raced-with-cancel" in c.flags)
         and c.get("arg") == grow.get("var")
     ]
+    slots = {k: grow.get(k) for k in ("initial", "factor", "cap")}
+    return _paced_lines(name, "error_log_spread", claims, grow, sleeps, slots)
+
+
+def _one_loop(claims: list[Claim]) -> bool:
+    loops = _of(claims, "loop")
+    return len(loops) == 1 and "one-of-loops" not in loops[0].flags
+
+
+def _paced_lines(
+    name: str,
+    kind: str,
+    claims: list[Claim],
+    wait: Claim,
+    sleeps: list[Claim],
+    slots: dict[str, str],
+) -> list[Claim]:
+    """A ``kind`` claim per error line written before the round's one ``sleeps`` whose length
+    ``wait`` says (its numbers in ``slots``)."""
     if len(sleeps) != 1:
         return []
     out: list[Claim] = []
     for lg, arm in _lines_before(claims, sleeps[0]):
-        slots = {
+        mine = {
             "call": lg.get("call"),
             "level": lg.get("level"),
-            "initial": grow.get("initial"),
-            "factor": grow.get("factor"),
-            "cap": grow.get("cap"),
+            **slots,
             "mech": sleeps[0].get("mech"),
         }
-        proof = [*lg.proof, *grow.proof, *sleeps[0].proof, *arm.proof]
-        flags = {"raced"} if "in-select" in sleeps[0].flags else set()
-        out.append(make("error_log_spread", name, slots, proof, flags))
+        proof = [*lg.proof, *wait.proof, *sleeps[0].proof, *arm.proof]
+        out.append(make(kind, name, mine, proof))
     return out
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from ..crate_index import owner_of
 from ..facts import Assign, ItemFacts
+from ..scanner import ScanResult
 from ..values import human_duration, human_percent
 from .core import Claim, FileContext, make
 from .redo import redo_claims
@@ -125,17 +127,33 @@ def _field_from_ctor(ctx: FileContext, f: ItemFacts, name: str) -> str:
     parent = f.item.parent
     if field == name or parent is None:
         return ""
-    owner = ctx.fs.items[parent].name.split("<")[0].split()[-1]
+    owner = owner_of(ctx.fs, f.index)
     scan = ctx.fs.scan
     for g in ctx.facts.values():
         if g.item.parent != parent or g is f or g.item.body_start is None:
             continue
         if field not in {p for p, _ in g.params}:
             continue
-        body = scan.text[g.item.body_start : g.item.end]
-        if re.search(rf"\bSelf\s*\{{[^}}]*\b{field}\s*(?:,|\}}|:\s*{field}\b)", body):
+        if _stores_param(scan, g.item.body_start, g.item.end, field):
             return f"{owner}::{g.name}"
     return ""
+
+
+def _stores_param(scan: ScanResult, start: int, end: int, field: str) -> bool:
+    """Whether the body in ``[start, end)`` builds `Self { .. }` with ``field`` taken from the
+    parameter of that name: `Self { field, .. }` or `Self { field: field, .. }`."""
+    t = scan.texts
+    toks = scan.token_range(start, end)
+    for i in toks:
+        if t[i] != "Self" or i + 1 >= toks.stop or t[i + 1] != "{":
+            continue
+        close = scan.match[i + 1]
+        for k in range(i + 2, close):
+            if t[k] != field or t[k - 1] not in ("{", ","):
+                continue
+            if t[k + 1] in (",", "}") or (t[k + 1] == ":" and t[k + 2] == field):
+                return True
+    return False
 
 
 def _give_ups(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -65,11 +65,6 @@ def retry_filters(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _head_proof(ctx: FileContext, r: Region) -> Proof:
-    text = ctx.fs.scan.text
-    return Proof(ctx.display, r.head_start, r.head_end, text[r.head_start : r.head_end])
-
-
 def _retry_filter(ctx: FileContext, f: ItemFacts, w: Wait, arms: list[Region]) -> Claim | None:
     """See ``retry_filters``: one `match` whose ``arms`` decide what reaches the wait ``w``."""
     assert f.flow is not None
@@ -89,7 +84,7 @@ def _retry_filter(ctx: FileContext, f: ItemFacts, w: Wait, arms: list[Region]) -
             if not all(e.kind == "return" for e in direct):
                 return None
             returned.append(pattern)
-            proofs.append(_head_proof(ctx, a))
+            proofs.append(ctx.proof(ctx.head_src(a)))
             proofs += [ctx.proof(e.src) for e in direct]
         else:
             retried.append(a)
@@ -104,7 +99,7 @@ def _retry_filter(ctx: FileContext, f: ItemFacts, w: Wait, arms: list[Region]) -
     flags: set[str] = set()
     if re.fullmatch(r"Err\(_\)", slots["retried"]) and arm is arms[-1]:
         flags.add("catch-all")
-    proofs.append(_head_proof(ctx, arm))
+    proofs.append(ctx.proof(ctx.head_src(arm)))
     proofs.append(ctx.proof(w.src))
     inner = [e for e in f.exits if f.flow.inside(e.region, arm.id)]
     if inner:
@@ -116,7 +111,7 @@ def _retry_filter(ctx: FileContext, f: ItemFacts, w: Wait, arms: list[Region]) -
             return None
         slots["stop"] = gate.head
         flags.add("stops")
-        proofs.append(_head_proof(ctx, gate))
+        proofs.append(ctx.proof(ctx.head_src(gate)))
     if len(returned) > 1:
         flags.add("several")
     # The variants by name, for a request: a person writes "a `Validation` error", not the

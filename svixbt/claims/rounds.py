@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..consts import file_consts
-from ..facts import ItemFacts, Src
+from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import duration_seconds, eval_number, human_duration
@@ -109,7 +109,6 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     relay's reader: P 21 s, X 31.5 s, caught after 42 s)."""
     assert f.flow is not None
     consts = file_consts(ctx.fs)
-    text = ctx.fs.text
     timed = [
         w for w in f.waits if w.role == "timeout" and w.seconds and f.flow.loop_of(w.region) is loop
     ]
@@ -147,7 +146,7 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             "timeouts": str(k),
             "caught": human_duration(k * period),
         }
-        src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
+        src = ctx.head_src(r)
         proof = [ctx.proof(w.src), ctx.proof(src), ctx.proof(resets[0].src)]
         flags: set[str] = set()
         # `last = now(); .. handle(msg).await;`: the reset comes before work that is awaited in
@@ -178,7 +177,6 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     timeout on each round, the longest it can wait in all."""
     assert f.flow is not None
     consts = file_consts(ctx.fs)
-    text = ctx.fs.text
     for u in f.updates:
         # A bump under a branch counts only some rounds: not a count of rounds.
         if u.value != "+= 1" or u.region != loop.id:
@@ -210,7 +208,7 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             if not limit.isdigit():
                 slots["const"] = limit
             flags = {"check-first"} if before else set()
-            src = Src(r.head_start, r.head_end, text[r.head_start : r.head_end])
+            src = ctx.head_src(r)
             proof = [ctx.proof(start.src), ctx.proof(u.src), ctx.proof(src)]
             timed = [
                 w
@@ -293,7 +291,7 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 slots["work"] = (
                     f"{work[0].receiver}.{work[0].name}" if work[0].receiver else work[0].written
                 )
-            src = Src(r.head_start, r.head_end, ctx.fs.text[r.head_start : r.head_end])
+            src = ctx.head_src(r)
             proof = [ctx.proof(u.src), ctx.proof(waits[0].src), ctx.proof(src)]
             return [make("sleep_budget", f.name, slots, proof)]
     return []

@@ -2140,3 +2140,20 @@ def test_a_schedule_kept_in_a_field_says_who_hands_it_over(indexes: Indexes) -> 
     assert step.get("ctor") == "Stepper::new"
     said = " ".join(full_thinks_about(ctx, "step"))
     assert "`Stepper::new`" in said
+
+
+def test_a_join_branch_that_can_never_fail_is_not_said_to_panic(indexes: Indexes) -> None:
+    # Blind read 64: "a failed `worker_loop` should end in a panic" and "when two have failed,
+    # only the first checked is seen", where `queue_handler` has no `?` and ends in `Ok(())`.
+    ctx = ctx_of(indexes, "okjoin.rs")
+    (res,) = kinds(claims(ctx, "serve_parts"), "join_results")
+    # The drain (no `?`, tail `Ok(())`, else `Ok(())`) is left out; the early `return Err` and
+    # the `?` before the loop keep theirs.
+    assert res.get("checked").split(LIST_SEP) == ["gated", "pruned"]
+    assert "several" in res.flags
+    (waits,) = kinds(claims(ctx, "prune_forever"), "join_waits_all")
+    assert waits.get("handled") == "pruned.expect(..)"
+    assert waits.get("handled_first") == "gated.expect(..)"
+    said = " ".join(full_thinks_about(ctx, "serve_parts") + full_thinks_about(ctx, "prune_forever"))
+    assert "drained.expect" not in said
+    assert "`gated.expect(..)`" in said

@@ -19,6 +19,7 @@ from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from ..values import human_duration
 from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .fallible import expr_may_fail
 from .shape import main_loop
 
 __all__ = ["implication_claims", "work_call"]
@@ -285,9 +286,10 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | 
     if not r.proof or r.get("ordinal") not in ORDINALS:
         return None
     site = r.proof[-1]  # the call site inside the join branch, in the joining fn's file
-    fs = next((x for i, x in enumerate(ctx.index.files) if ctx.other_display(i) == site.file), None)
-    if fs is None:
+    fi = next((i for i in range(len(ctx.index.files)) if ctx.other_display(i) == site.file), None)
+    if fi is None:
         return None
+    fs = ctx.index.files[fi]
     item = next(
         (it for it in fs.items if it.parent is None and it.start <= site.start < it.end), None
     )
@@ -322,7 +324,15 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | 
     n = ORDINALS.index(r.get("ordinal"))
     if n >= len(parts) or not parts[n].isidentifier():
         return None
-    others = {p for i, p in enumerate(parts) if i != n and p.isidentifier()}
+    # A branch that can never be an `Err` (it ends in `Ok(())`, no `?`) never panics first.
+    branches = reader.args(k)
+    others = {
+        p
+        for i, p in enumerate(parts)
+        if i != n
+        and p.isidentifier()
+        and (i >= len(branches) or expr_may_fail(ctx.index, fi, *branches[i]))
+    }
     # After the join: the first `.expect(` / `.unwrap(` on a branch's binding. Another
     # branch's that comes first panics first when that branch failed too, and then this error
     # is never reported (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).

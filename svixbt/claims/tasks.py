@@ -12,6 +12,7 @@ from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
+from .fallible import expr_may_fail
 from .shape import codes, signal_name
 from .spawns import main_call, printed_errors, spawn_claims
 
@@ -203,15 +204,18 @@ def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)
             if "try" not in flags:
-                out += _join_results(ctx, f, mech.written, start_tok)
+                out += _join_results(ctx, f, mech.written, start_tok, branches)
     return out
 
 
-def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> list[Claim]:
+def _join_results(
+    ctx: FileContext, f: ItemFacts, mech: str, start_tok: int, branches: list[Region]
+) -> list[Claim]:
     """`let (a, b, ..) = tokio::join!(..);` and then `a.expect(..)`, `b?`: the branches'
     results are looked at only after every branch has ended, in the order written, so an
     early branch's error waits on the slowest branch, and of two failures only the first
-    checked is ever seen."""
+    checked is ever seen. A branch that provably never fails (`queue_handler` ends in
+    `Ok(())` with no `?`) is left out: its check never panics."""
     scan = ctx.fs.scan
     t, m = scan.texts, scan.match
     span = scan.token_range(f.item.start, f.item.end)
@@ -232,7 +236,13 @@ def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> 
         return []
     end = m[bang + 1]
     reader = TokenReader(ctx.fs, span.start, span.stop)
-    names = [p for p in (reader.code(a, b) for a, b in reader.args(open_)) if p.isidentifier()]
+    pattern = [reader.code(a, b) for a, b in reader.args(open_)]
+    by_index = {b.index: b for b in branches}
+    names = [
+        p
+        for i, p in enumerate(pattern)
+        if p.isidentifier() and (i not in by_index or _branch_may_fail(ctx, by_index[i]))
+    ]
     if not names:
         return []
     handled: list[str] = []
@@ -260,6 +270,12 @@ def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> 
     }
     proof = [ctx.proof(reader.src(open_ - 1, bang)), ctx.proof(reader.src(first, last))]
     return [make("join_results", f.name, slots, proof, flags)]
+
+
+def _branch_may_fail(ctx: FileContext, b: Region) -> bool:
+    if ctx.file_idx is None:
+        return True
+    return expr_may_fail(ctx.index, ctx.file_idx, b.lo, b.hi)
 
 
 def _branch_claims(

@@ -1,0 +1,163 @@
+"""Can this value be an `Err`? Answered from tokens, and only "no" when the code proves it.
+
+A join's results are checked after it (`worker_loop.expect(..)`); saying "a failed
+`worker_loop` panics" or "when two have failed only the first is seen" is misleading when that
+branch can never fail: `queue_handler` has no `?`, no `return Err` and ends in `Ok(())`. So a
+branch is said to fail only when something in it could make it fail. The walk is conservative:
+anything it cannot read (a `match` tail, a method call, a callee it cannot resolve) may fail.
+"""
+
+from __future__ import annotations
+
+from ..crate_index import CrateIndex, FnDef, _resolve_target, owner_of
+from ..pipeline import FileScan
+
+__all__ = ["expr_may_fail", "fn_may_fail"]
+
+_BLOCK_KW = ("loop", "while", "for", "if", "match", "unsafe", "else")
+# A `?` after these is a format or pattern marker (`elapsed =? x`, `?Sized`), not a try.
+_NOT_TRY_AFTER = ("=", "(", ",", "%", ":", "<", "+")
+_DEPTH = 3  # callee hops followed; beyond that, "may fail"
+
+
+def fn_may_fail(index: CrateIndex, d: FnDef, depth: int = _DEPTH) -> bool:
+    """True unless fn ``d`` provably never returns `Err`."""
+    fs = index.files[d.file]
+    it = fs.items[d.item]
+    if it.body_start is None or depth < 0:
+        return True
+    rng = fs.scan.token_range(it.body_start, it.end)
+    return _block_may_fail(
+        index, d.file, rng.start + 1, rng.stop - 1, owner_of(fs, d.item) or "", depth
+    )
+
+
+def expr_may_fail(index: CrateIndex, file: int, a: int, b: int, depth: int = _DEPTH) -> bool:
+    """True unless the expression in tokens ``[a, b)`` of file ``file`` provably is never an
+    `Err`."""
+    return _expr(index, file, a, b, "", depth)
+
+
+def _expr(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+    fs = index.files[fi]
+    t, m = fs.scan.texts, fs.scan.match
+    while a < b and fs.scan.codes[a] in "cdi":
+        a += 1
+    while b > a and fs.scan.codes[b - 1] in "cdi":
+        b -= 1
+    if a >= b:
+        return False  # `()`: not a Result at all
+    if t[a] == "async":
+        a += 1 + (a + 1 < b and t[a + 1] == "move")
+    if a < b and t[a] == "{" and m[a] == b - 1:
+        return _block_may_fail(index, fi, a + 1, b - 1, owner, depth)
+    if t[a] == "if":
+        return _if_chain_may_fail(index, fi, a, b, owner, depth)
+    if t[a] == "(" and m[a] == a + 1 and b == a + 2:
+        return False
+    if t[a] == "Ok" and a + 1 < b and t[a + 1] == "(" and m[a + 1] == b - 1:
+        return False
+    return _call_may_fail(index, fi, a, b, owner, depth)
+
+
+def _call_may_fail(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+    """`path::to::f(args)` or `f(args).await`: as fallible as the one crate fn it names."""
+    fs = index.files[fi]
+    t, c, m = fs.scan.texts, fs.scan.codes, fs.scan.match
+    parts: list[str] = []
+    j = a
+    while j < b and c[j] == "n":
+        parts.append(t[j])
+        if j + 1 < b and t[j + 1] == "::":
+            j += 2
+            continue
+        j += 1
+        break
+    if not parts or j >= b or t[j] != "(":
+        return True
+    end = m[j] + 1
+    if end < b and not (end + 2 == b and t[end] == "." and t[end + 1] == "await"):
+        return True
+    if depth <= 0:
+        return True
+    targets = _resolve_target(index, fi, parts, owner)
+    if len(targets) != 1:
+        return True
+    return fn_may_fail(index, targets[0], depth - 1)
+
+
+def _if_chain_may_fail(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+    fs = index.files[fi]
+    t, m = fs.scan.texts, fs.scan.match
+    k = a
+    while k < b:
+        # `if cond {`: the body's brace is the first `{` outside brackets.
+        j = k + 1
+        while j < b and t[j] != "{":
+            j = m[j] + 1 if t[j] in ("(", "[") else j + 1
+        if j >= b:
+            return True
+        close = m[j]
+        if _block_may_fail(index, fi, j + 1, close, owner, depth):
+            return True
+        k = close + 1
+        if k >= b:
+            return False  # no `else`: the value is `()`
+        if t[k] != "else":
+            return True
+        if k + 1 < b and t[k + 1] == "if":
+            k += 1
+            continue
+        if k + 1 < b and t[k + 1] == "{":
+            return _block_may_fail(index, fi, k + 2, m[k + 1], owner, depth)
+        return True
+    return True
+
+
+def _block_may_fail(index: CrateIndex, fi: int, lo: int, hi: int, owner: str, depth: int) -> bool:
+    """A block fails when a `?` or a `return`/`bail!` other than `return Ok(..)` can leave it,
+    or when its tail can be an `Err`. Nested closures and async blocks are not told apart: a
+    `?` in one counts, which can only make the answer "may fail"."""
+    fs = index.files[fi]
+    t, c = fs.scan.texts, fs.scan.codes
+    for k in range(lo, hi):
+        if c[k] == "p" and t[k] == "?" and k > lo and t[k - 1] not in _NOT_TRY_AFTER:
+            return True
+        if c[k] == "n" and t[k] == "bail" and k + 1 < hi and t[k + 1] == "!":
+            return True
+        returns_ok = k + 2 < hi and t[k + 1] == "Ok" and t[k + 2] == "("
+        if c[k] == "n" and t[k] == "return" and t[k - 1] != "::" and not returns_ok:
+            return True
+    tail = _tail_start(fs, lo, hi)
+    if tail is None:
+        return False
+    return _expr(index, fi, tail, hi, owner, depth)
+
+
+def _tail_start(fs: FileScan, lo: int, hi: int) -> int | None:
+    """The first token of the block's final expression, or None when it ends in a statement."""
+    t, c, m = fs.scan.texts, fs.scan.codes, fs.scan.match
+    k = stmt = tail = lo
+    last_block = -1  # a block-like statement with no `;` after it: the tail when it is last
+    while k < hi:
+        if t[k] == ";" and c[k] == "p":
+            tail = stmt = k + 1
+            last_block = -1
+        elif c[k] == "p" and t[k] in ("(", "[", "{"):
+            close = m[k] if m[k] > k else hi - 1
+            if (
+                t[k] == "{"
+                and t[stmt] in _BLOCK_KW
+                and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
+            ):
+                last_block = stmt
+                tail = stmt = close + 1
+            k = close + 1
+            continue
+        k += 1
+    while tail < hi and c[tail] in "cdi":
+        tail += 1
+    if tail < hi:
+        return tail
+    # `.. } else { Ok(()) }` or `loop { .. }` closing the block is its value.
+    return last_block if last_block >= 0 else None

@@ -2157,3 +2157,14 @@ def test_a_join_branch_that_can_never_fail_is_not_said_to_panic(indexes: Indexes
     said = " ".join(full_thinks_about(ctx, "serve_parts") + full_thinks_about(ctx, "prune_forever"))
     assert "drained.expect" not in said
     assert "`gated.expect(..)`" in said
+
+
+def test_an_incident_is_told_without_the_code_local_names_it_broke_in() -> None:
+    # Blind read 64 scored three stories 3: "a short outage of Kafka made `self.run_inner` fail
+    # once", "one `ws_rx.next` that never completed": a reporter cannot know a receiver or a
+    # local. A story names the fn, a table or a dependency, never the call or the future.
+    from svixbt.wording.requests import INCIDENTS
+
+    local = {"call", "future", "arg", "receiver", "next_call", "var"}
+    for row in INCIDENTS:
+        assert not row.slots_used() & local, row

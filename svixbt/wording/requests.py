@@ -1440,10 +1440,12 @@ SCENARIOS: tuple[Row, ...] = (
        "when one of them stops, {rerun} should be started again after {sleep_dur} on its own task, without touching the others",
        when="repeated reruns sleep", unless="guarded conditional", needs="rerun sleep_dur"),
     _r("spawn",
-       "one slow {runs} should not hold up the others, so each element of {over} gets a task of its own",
+       # Not "..., so each element of {over} gets a task of its own": the ask says that next,
+       # and blind read 64 scored the pair 3 for saying it twice.
+       "one slow {runs} should not hold up the rest of {over}",
        when="repeated", unless="guarded conditional", needs="over runs"),
     _r("spawn",
-       "one slow {runs} should not hold up the others, so each element of {repeated} gets a task of its own",
+       "one slow {runs} should not hold up the others",
        when="repeated", unless="guarded conditional", needs="runs"),
     _r("spawn",
        "the caller should not have to wait for {runs}; it can finish in the background",
@@ -1625,16 +1627,25 @@ STAKES: tuple[Row, ...] = (
     _r("spawn",
        # Not "run in place ..., a loop that nothing ends would ...": the modifier dangled
        # (blind read 62 scored the request 2).
-       "{fn} would never return if it awaited, in place, a loop that nothing ends",
-       "a loop that nothing ends, run in place rather than on a task of its own, would keep {fn} from ever returning",
+       # Blind read 64 scored "a loop that nothing ends, run in place rather than on a task of
+       # its own, would keep ..." 3, as a generated rationale: the need comes first now.
+       "{fn} has to get back to its caller, so a loop that never ends cannot be awaited inside it",
+       "{fn} has to return to its caller, and a loop with no way out would keep it from ever doing so",
        when="detached endless", unless="repeated guarded conditional spawner-loops"),
     # "The side loop runs for as long as ..." named a loop before the request had introduced
     # it (blind reads 51-52 scored it 3).
     # "has a loop of its own to keep going, so work that never ends cannot run in it" read as
     # contrived (blind read 57); what running it inline would change is its beat.
+    # "side work done inside {fn}'s own loop would run only when that loop comes round" read
+    # as abstract (blind read 64): the line or the call that needs its own clock is named.
     _r("spawn",
-       "side work done inside {fn}'s own loop would run only when that loop comes round, not on a beat of its own",
-       when="detached endless spawner-loops interval", unless="repeated guarded conditional"),
+       "the {round_msg:quote} line has to come out on its own clock, whatever {fn}'s own loop is busy with",
+       when="detached endless spawner-loops interval", unless="repeated guarded conditional",
+       needs="round_msg"),
+    _r("spawn",
+       "{work:or} has to run on its own clock, whatever {fn}'s own loop is busy with",
+       when="detached endless spawner-loops interval", unless="repeated guarded conditional round-log",
+       needs="work"),
     _r("spawn",
        "callers of {fn} should not be held up by {runs}, however long that takes",
        when="detached", unless="repeated endless logs-failures guarded conditional loops", needs="runs"),
@@ -1673,12 +1684,18 @@ INCIDENTS: tuple[Row, ...] = (
     # What went wrong stays inside the fn: "the job stayed down until someone restarted the
     # process" was false where a supervisor reruns the fn a second later (blind read 59, the
     # bridge's queue input under `supervise_senders`).
+    # A story is told as the people who saw it would: by what broke, not by the call or local
+    # it broke in. "a short outage of Kafka made `self.run_inner` fail once" and "one
+    # `ws_rx.next` that never completed" read as written from the code (blind read 64 scored
+    # them 3: "a reporter cannot know a local variable name").
     _r("err_arm",
-       "during a failover of {dep}, one failed {call:or} ended the loop, over an error that was gone seconds later",
-       "a short outage of {dep} made {call:or} fail once, and that single error was enough to end the loop",
+       "during a failover of {dep}, one failed call ended the loop, over an error that was gone seconds later",
+       "{dep} went away for a few seconds, and the one error that came back was enough to end the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop", needs="dep"),
     _r("err_arm",
-       "one failed {call:or} was enough to end the loop",
+       "a single passing error, gone by the time anyone looked, was enough to end the loop",
+       "the loop ended on the first error it met, one that would have been gone a moment later",
+       "one error that cleared up on its own still ended the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop dep"),
     _r("error_wait",
        "while a dependency was down, the loop went straight back into a pass that could only fail, over and over, until it came back",
@@ -1695,7 +1712,7 @@ INCIDENTS: tuple[Row, ...] = (
     # Stuck at the call, not "for hours" (a relay's `connect` runs for hours by design) and not
     # "with nothing in the logs", which the timeout does not change (blind read 60).
     _r("timeout",
-       "one {future} that never completed left {fn} stuck at that call until someone noticed",
+       "{fn} hung on one call that never came back, and sat there until someone noticed",
        unless="guarded conditional", needs="future"),
     _r("jitter",
        "after an endpoint outage, every retry that had failed together came due at the same moment and hit it again in one burst",

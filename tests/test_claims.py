@@ -2154,9 +2154,27 @@ def test_a_join_branch_that_can_never_fail_is_not_said_to_panic(indexes: Indexes
     (waits,) = kinds(claims(ctx, "prune_forever"), "join_waits_all")
     assert waits.get("handled") == "pruned.expect(..)"
     assert waits.get("handled_first") == "gated.expect(..)"
+    # Checked first, the drain's result is said as one that cannot panic, and why.
+    assert res.get("ok_checked") == "drained.expect(..)"
+    assert res.get("ok_callee") == "drain_inbox"
     said = " ".join(full_thinks_about(ctx, "serve_parts") + full_thinks_about(ctx, "prune_forever"))
-    assert "drained.expect" not in said
+    assert "a failed `drained`" not in said
     assert "`gated.expect(..)`" in said
+    assert "`drain_inbox` never returns an error" in said
+
+
+def test_an_earlier_check_that_cannot_panic_is_said_so_not_left_out(indexes: Indexes) -> None:
+    # Blind read 65: with `worker_loop.expect(..)` left out, "only when the whole join has
+    # finished does `expired_message_cleaner_loop.expect(..)` turn the error into a panic" read
+    # as a dropped condition; `queue_handler` never returns an error, and the think says so.
+    ctx = ctx_of(indexes, "okfirst.rs")
+    (waits,) = kinds(claims(ctx, "compact_forever"), "join_waits_all")
+    assert "ok-first" in waits.flags and "others-first" not in waits.flags
+    assert waits.get("ok_first") == "relayed.expect(..)"
+    assert waits.get("ok_callee") == "relay_forever"
+    assert any(p.text == "Ok(())" for p in waits.proof)
+    said = " ".join(full_thinks_about(ctx, "compact_forever"))
+    assert "`relay_forever` never returns an error" in said
 
 
 def test_an_incident_is_told_without_the_code_local_names_it_broke_in() -> None:

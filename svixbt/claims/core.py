@@ -448,12 +448,12 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join_results": (
         "what the joining fn does with the branches' results once the join has ended",
         ("mech", "handled", "checked"),
-        (),
+        ("ok_checked", "ok_callee"),
     ),
     "join_waits_all": (
         "a join branch that fails at startup is still waited on with the other branches",
         ("calls", "by", "by_file", "mech", "rest"),
-        ("handled", "handled_first"),
+        ("handled", "handled_first", "ok_first", "ok_callee"),
     ),
 }
 
@@ -508,6 +508,10 @@ class FileContext:
 
     def other_display(self, file: int) -> str:
         return self.crate_prefix + self.index.rel[file]
+
+    def other_proof(self, file: int, src: Src) -> Proof:
+        """A proof in file ``file`` of the crate (this file or another)."""
+        return Proof(self.other_display(file), src.start, src.end, src.text)
 
     def fns_named(self, name: str) -> list[ItemFacts]:
         """Every fn of this file called ``name``: free fns and methods alike, in file order."""

@@ -9,10 +9,12 @@ anything it cannot read (a `match` tail, a method call, a callee it cannot resol
 
 from __future__ import annotations
 
-from ..crate_index import CrateIndex, FnDef, _resolve_target, owner_of
-from ..pipeline import FileScan
+from dataclasses import dataclass, field
 
-__all__ = ["expr_may_fail", "fn_may_fail"]
+from ..crate_index import CrateIndex, FnDef, _resolve_target, owner_of
+from ..fact_types import Src
+
+__all__ = ["OkOnly", "expr_may_fail", "fn_may_fail", "ok_only"]
 
 _BLOCK_KW = ("loop", "while", "for", "if", "match", "unsafe", "else")
 # A `?` after these is a format or pattern marker (`elapsed =? x`, `?Sized`), not a try.
@@ -20,123 +22,152 @@ _NOT_TRY_AFTER = ("=", "(", ",", "%", ":", "<", "+")
 _DEPTH = 3  # callee hops followed; beyond that, "may fail"
 
 
-def fn_may_fail(index: CrateIndex, d: FnDef, depth: int = _DEPTH) -> bool:
-    """True unless fn ``d`` provably never returns `Err`."""
-    fs = index.files[d.file]
-    it = fs.items[d.item]
-    if it.body_start is None or depth < 0:
+@dataclass(frozen=True)
+class OkOnly:
+    """Why a value is never an `Err`: the crate fns it is the value of (outermost first), and
+    each call of them and each `Ok(..)` it can end in, as (file, source) pairs."""
+
+    callees: tuple[str, ...]
+    proof: tuple[tuple[int, Src], ...]
+
+
+@dataclass
+class _Walk:
+    index: CrateIndex
+    callees: list[str] = field(default_factory=list)
+    oks: list[tuple[int, Src]] = field(default_factory=list)
+
+    def fn(self, d: FnDef, depth: int) -> bool:
+        fs = self.index.files[d.file]
+        it = fs.items[d.item]
+        if it.body_start is None or depth < 0:
+            return True
+        rng = fs.scan.token_range(it.body_start, it.end)
+        owner = owner_of(fs, d.item) or ""
+        return self.block(d.file, rng.start + 1, rng.stop - 1, owner, depth)
+
+    def expr(self, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+        scan = self.index.files[fi].scan
+        t, c, m = scan.texts, scan.codes, scan.match
+        while a < b and c[a] in "cdi":
+            a += 1
+        while b > a and c[b - 1] in "cdi":
+            b -= 1
+        if a >= b:
+            return False  # `()`: not a Result at all
+        if t[a] == "async":
+            a += 1 + (a + 1 < b and t[a + 1] == "move")
+        if a < b and t[a] == "{" and m[a] == b - 1:
+            return self.block(fi, a + 1, b - 1, owner, depth)
+        if t[a] == "if":
+            return self.if_chain(fi, a, b, owner, depth)
+        if t[a] == "(" and m[a] == a + 1 and b == a + 2:
+            return False
+        if t[a] == "Ok" and a + 1 < b and t[a + 1] == "(" and m[a + 1] == b - 1:
+            start, end = scan.starts[a], scan.starts[b - 1] + len(t[b - 1])
+            self.oks.append((fi, Src(start, end, scan.text[start:end])))
+            return False
+        return self.call(fi, a, b, owner, depth)
+
+    def call(self, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+        """`path::to::f(args)` or `f(args).await`: as fallible as the one crate fn it names."""
+        scan = self.index.files[fi].scan
+        t, c, m = scan.texts, scan.codes, scan.match
+        parts: list[str] = []
+        j = a
+        while j < b and c[j] == "n":
+            parts.append(t[j])
+            if j + 1 < b and t[j + 1] == "::":
+                j += 2
+                continue
+            j += 1
+            break
+        if not parts or j >= b or t[j] != "(":
+            return True
+        end = m[j] + 1
+        if end < b and not (end + 2 == b and t[end] == "." and t[end + 1] == "await"):
+            return True
+        if depth <= 0:
+            return True
+        targets = _resolve_target(self.index, fi, parts, owner)
+        if len(targets) != 1:
+            return True
+        self.callees.append(targets[0].name)
+        start, stop = scan.starts[a], scan.starts[end - 1] + 1
+        self.oks.append((fi, Src(start, stop, scan.text[start:stop])))
+        return self.fn(targets[0], depth - 1)
+
+    def if_chain(self, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
+        scan = self.index.files[fi].scan
+        t, m = scan.texts, scan.match
+        k = a
+        while k < b:
+            # `if cond {`: the body's brace is the first `{` outside brackets.
+            j = k + 1
+            while j < b and t[j] != "{":
+                j = m[j] + 1 if t[j] in ("(", "[") else j + 1
+            if j >= b:
+                return True
+            close = m[j]
+            if self.block(fi, j + 1, close, owner, depth):
+                return True
+            k = close + 1
+            if k >= b:
+                return False  # no `else`: the value is `()`
+            if t[k] != "else":
+                return True
+            if k + 1 < b and t[k + 1] == "if":
+                k += 1
+                continue
+            if k + 1 < b and t[k + 1] == "{":
+                return self.block(fi, k + 2, m[k + 1], owner, depth)
+            return True
         return True
-    rng = fs.scan.token_range(it.body_start, it.end)
-    return _block_may_fail(
-        index, d.file, rng.start + 1, rng.stop - 1, owner_of(fs, d.item) or "", depth
-    )
+
+    def block(self, fi: int, lo: int, hi: int, owner: str, depth: int) -> bool:
+        """A block fails when a `?` or a `return`/`bail!` other than `return Ok(..)` can leave
+        it, or when its tail can be an `Err`. Nested closures and async blocks are not told
+        apart: a `?` in one counts, which can only make the answer "may fail"."""
+        scan = self.index.files[fi].scan
+        t, c = scan.texts, scan.codes
+        for k in range(lo, hi):
+            if c[k] == "p" and t[k] == "?" and k > lo and t[k - 1] not in _NOT_TRY_AFTER:
+                return True
+            if c[k] == "n" and t[k] == "bail" and k + 1 < hi and t[k + 1] == "!":
+                return True
+            returns_ok = k + 2 < hi and t[k + 1] == "Ok" and t[k + 2] == "("
+            if c[k] == "n" and t[k] == "return" and t[k - 1] != "::" and not returns_ok:
+                return True
+        tail = _tail_start(self.index, fi, lo, hi)
+        if tail is None:
+            return False
+        return self.expr(fi, tail, hi, owner, depth)
 
 
-def expr_may_fail(index: CrateIndex, file: int, a: int, b: int, depth: int = _DEPTH) -> bool:
+def ok_only(index: CrateIndex, file: int, a: int, b: int) -> OkOnly | None:
+    """Why the expression in tokens ``[a, b)`` of file ``file`` is never an `Err`, or None
+    when it may be one."""
+    w = _Walk(index)
+    if w.expr(file, a, b, "", _DEPTH):
+        return None
+    return OkOnly(tuple(dict.fromkeys(w.callees)), tuple(w.oks))
+
+
+def expr_may_fail(index: CrateIndex, file: int, a: int, b: int) -> bool:
     """True unless the expression in tokens ``[a, b)`` of file ``file`` provably is never an
     `Err`."""
-    return _expr(index, file, a, b, "", depth)
+    return ok_only(index, file, a, b) is None
 
 
-def _expr(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
-    fs = index.files[fi]
-    t, m = fs.scan.texts, fs.scan.match
-    while a < b and fs.scan.codes[a] in "cdi":
-        a += 1
-    while b > a and fs.scan.codes[b - 1] in "cdi":
-        b -= 1
-    if a >= b:
-        return False  # `()`: not a Result at all
-    if t[a] == "async":
-        a += 1 + (a + 1 < b and t[a + 1] == "move")
-    if a < b and t[a] == "{" and m[a] == b - 1:
-        return _block_may_fail(index, fi, a + 1, b - 1, owner, depth)
-    if t[a] == "if":
-        return _if_chain_may_fail(index, fi, a, b, owner, depth)
-    if t[a] == "(" and m[a] == a + 1 and b == a + 2:
-        return False
-    if t[a] == "Ok" and a + 1 < b and t[a + 1] == "(" and m[a + 1] == b - 1:
-        return False
-    return _call_may_fail(index, fi, a, b, owner, depth)
+def fn_may_fail(index: CrateIndex, d: FnDef) -> bool:
+    """True unless fn ``d`` provably never returns `Err`."""
+    return _Walk(index).fn(d, _DEPTH)
 
 
-def _call_may_fail(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
-    """`path::to::f(args)` or `f(args).await`: as fallible as the one crate fn it names."""
-    fs = index.files[fi]
-    t, c, m = fs.scan.texts, fs.scan.codes, fs.scan.match
-    parts: list[str] = []
-    j = a
-    while j < b and c[j] == "n":
-        parts.append(t[j])
-        if j + 1 < b and t[j + 1] == "::":
-            j += 2
-            continue
-        j += 1
-        break
-    if not parts or j >= b or t[j] != "(":
-        return True
-    end = m[j] + 1
-    if end < b and not (end + 2 == b and t[end] == "." and t[end + 1] == "await"):
-        return True
-    if depth <= 0:
-        return True
-    targets = _resolve_target(index, fi, parts, owner)
-    if len(targets) != 1:
-        return True
-    return fn_may_fail(index, targets[0], depth - 1)
-
-
-def _if_chain_may_fail(index: CrateIndex, fi: int, a: int, b: int, owner: str, depth: int) -> bool:
-    fs = index.files[fi]
-    t, m = fs.scan.texts, fs.scan.match
-    k = a
-    while k < b:
-        # `if cond {`: the body's brace is the first `{` outside brackets.
-        j = k + 1
-        while j < b and t[j] != "{":
-            j = m[j] + 1 if t[j] in ("(", "[") else j + 1
-        if j >= b:
-            return True
-        close = m[j]
-        if _block_may_fail(index, fi, j + 1, close, owner, depth):
-            return True
-        k = close + 1
-        if k >= b:
-            return False  # no `else`: the value is `()`
-        if t[k] != "else":
-            return True
-        if k + 1 < b and t[k + 1] == "if":
-            k += 1
-            continue
-        if k + 1 < b and t[k + 1] == "{":
-            return _block_may_fail(index, fi, k + 2, m[k + 1], owner, depth)
-        return True
-    return True
-
-
-def _block_may_fail(index: CrateIndex, fi: int, lo: int, hi: int, owner: str, depth: int) -> bool:
-    """A block fails when a `?` or a `return`/`bail!` other than `return Ok(..)` can leave it,
-    or when its tail can be an `Err`. Nested closures and async blocks are not told apart: a
-    `?` in one counts, which can only make the answer "may fail"."""
-    fs = index.files[fi]
-    t, c = fs.scan.texts, fs.scan.codes
-    for k in range(lo, hi):
-        if c[k] == "p" and t[k] == "?" and k > lo and t[k - 1] not in _NOT_TRY_AFTER:
-            return True
-        if c[k] == "n" and t[k] == "bail" and k + 1 < hi and t[k + 1] == "!":
-            return True
-        returns_ok = k + 2 < hi and t[k + 1] == "Ok" and t[k + 2] == "("
-        if c[k] == "n" and t[k] == "return" and t[k - 1] != "::" and not returns_ok:
-            return True
-    tail = _tail_start(fs, lo, hi)
-    if tail is None:
-        return False
-    return _expr(index, fi, tail, hi, owner, depth)
-
-
-def _tail_start(fs: FileScan, lo: int, hi: int) -> int | None:
+def _tail_start(index: CrateIndex, fi: int, lo: int, hi: int) -> int | None:
     """The first token of the block's final expression, or None when it ends in a statement."""
-    t, c, m = fs.scan.texts, fs.scan.codes, fs.scan.match
+    scan = index.files[fi].scan
+    t, c, m = scan.texts, scan.codes, scan.match
     k = stmt = tail = lo
     last_block = -1  # a block-like statement with no `;` after it: the tail when it is last
     while k < hi:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from ..facts import Call, ItemFacts, Sql, Src
 from ..flow import TASK_KINDS, Region
@@ -19,7 +20,7 @@ from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from ..values import human_duration
 from .core import LIST_SEP, Claim, FileContext, Proof, make
-from .fallible import expr_may_fail
+from .fallible import OkOnly, ok_only
 from .shape import main_loop
 
 __all__ = ["implication_claims", "work_call"]
@@ -276,11 +277,20 @@ def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[C
     return []
 
 
-def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | None:
+@dataclass(frozen=True)
+class _JoinPanics:
+    handled: str  # this branch's check: `name.expect(..)`
+    proof: Proof
+    before: str  # other branches' checks run first that may panic, LIST_SEP-joined
+    ok_before: tuple[tuple[str, OkOnly], ...]  # checks run first that never can
+
+
+def _join_result_panics(ctx: FileContext, r: Claim) -> _JoinPanics | None:
     """`let (.., name, ..) = tokio::join!(..)` in the joining fn, and later `name.expect(..)` or
     `name.unwrap()`: what the joining fn does with this branch's error, once it has it, and the
-    other branches' results it unwraps first (""), each as `name.expect(..)`. Read from the
-    joining file's tokens, within the joining fn."""
+    other branches' results it unwraps first, each as `name.expect(..)`: those that may panic,
+    and those whose branch is never an `Err`, with why. Read from the joining file's tokens,
+    within the joining fn."""
     from .tasks import ORDINALS
 
     if not r.proof or r.get("ordinal") not in ORDINALS:
@@ -326,26 +336,31 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> tuple[str, Proof, str] | 
         return None
     # A branch that can never be an `Err` (it ends in `Ok(())`, no `?`) never panics first.
     branches = reader.args(k)
-    others = {
-        p
+    others = {p for i, p in enumerate(parts) if i != n and p.isidentifier()}
+    ok = {
+        p: why
         for i, p in enumerate(parts)
-        if i != n
-        and p.isidentifier()
-        and (i >= len(branches) or expr_may_fail(ctx.index, fi, *branches[i]))
+        if p in others
+        and i < len(branches)
+        and (why := ok_only(ctx.index, fi, *branches[i])) is not None
     }
     # After the join: the first `.expect(` / `.unwrap(` on a branch's binding. Another
     # branch's that comes first panics first when that branch failed too, and then this error
     # is never reported (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).
     before: list[str] = []
+    ok_before: list[tuple[str, OkOnly]] = []
     for x in range(m[k] + 1, span.stop - 3):
         if t[x + 1] != "." or t[x + 2] not in ("expect", "unwrap") or t[x + 3] != "(":
             continue
-        if t[x] in others:
-            before.append(f"{t[x]}.{t[x + 2]}(..)")
+        check = f"{t[x]}.{t[x + 2]}(..)"
+        if t[x] in ok:
+            ok_before.append((check, ok[t[x]]))
+        elif t[x] in others:
+            before.append(check)
         if t[x] == parts[n]:
             src = reader.src(x, m[x + 3])
             proof = Proof(site.file, src.start, src.end, src.text)
-            return f"{t[x]}.{t[x + 2]}(..)", proof, LIST_SEP.join(before)
+            return _JoinPanics(check, proof, LIST_SEP.join(before), tuple(ok_before))
     return None
 
 
@@ -377,12 +392,20 @@ def _join_waits_all(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list
         flags: set[str] = set()
         panics = _join_result_panics(ctx, r)
         if panics is not None:
-            slots["handled"] = panics[0]
+            slots["handled"] = panics.handled
             flags.add("then-panics")
-            proof = [*proof, panics[1]]
-            if panics[2]:
-                slots["handled_first"] = panics[2]
+            proof = [*proof, panics.proof]
+            if panics.before:
+                slots["handled_first"] = panics.before
                 flags.add("others-first")
+            named = [(c, why) for c, why in panics.ok_before if why.callees]
+            if named and not panics.before:
+                # Checked first but never an `Err`: said, or a reader takes the earlier
+                # check for a panic that could come first (blind read 65).
+                slots["ok_first"] = LIST_SEP.join(c for c, _ in named)
+                slots["ok_callee"] = LIST_SEP.join(dict.fromkeys(w.callees[0] for _, w in named))
+                flags.add("ok-first")
+                proof += [ctx.other_proof(i, src) for _, w in named for i, src in w.proof]
         # Its one call in the whole crate: once that branch has ended, nothing starts it again.
         if any(c.get("count") == "1" and "complete" in c.flags for c in _of(claims, "callers")):
             flags.add("only-call")

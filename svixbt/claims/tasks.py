@@ -10,15 +10,12 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
-from ..token_reader import TokenReader
 from .core import Claim, FileContext, Proof, make
-from .fallible import expr_may_fail
+from .joins import ORDINALS, join_claims
 from .shape import codes, signal_name
-from .spawns import main_call, printed_errors, spawn_claims
+from .spawns import printed_errors, spawn_claims
 
 __all__ = ["task_claims", "ORDINALS"]
-
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
@@ -28,7 +25,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
     out += printed_errors(ctx, f)
-    out += _join_claims(ctx, f)
+    out += join_claims(ctx, f)
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)
@@ -169,167 +166,6 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         claim = make("callee_waits", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
-    return out
-
-
-def _join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    assert f.flow is not None
-    out: list[Claim] = []
-    groups: dict[int, list[Region]] = {}
-    for r in f.flow.regions:
-        if r.kind == "join-branch" and f.own(r.id):
-            groups.setdefault(r.start_tok, []).append(r)
-    scan = ctx.fs.scan
-    for start_tok, branches in groups.items():
-        mech = mechanism(branches[0].keyword)
-        if mech is None:
-            continue
-        calls = [c for c in (main_call(f, b) for b in branches) if c]
-        start = scan.starts[start_tok]
-        end = scan.starts[branches[-1].hi] + 1 if branches[-1].hi < len(scan.starts) else start
-        src = Src(start, end, scan.text[start:end])
-        slots = {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)}
-        flags = {"multi"} if len(branches) >= 2 else set()
-        if mech.path.endswith("join_all") and len(branches) == 1:
-            # `join_all(futures)`: one argument, a collection of any number of futures.
-            b = branches[0]
-            lo, hi = scan.starts[b.lo], scan.starts[b.hi - 1] + len(scan.texts[b.hi - 1])
-            slots = {"mech": mech.written, "futures": codes(scan.text[lo:hi])}
-            flags = {"collection"}
-        if len(branches) == 2:
-            flags.add("two")  # "both", not "all two"
-        if "try_join" in mech.path:
-            flags.add("try")  # ends at the first error, not when every branch has finished
-        out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
-        if len(branches) >= 2:
-            out += _branch_claims(ctx, f, mech.written, branches)
-            if "try" not in flags:
-                out += _join_results(ctx, f, mech.written, start_tok, branches)
-    return out
-
-
-def _join_results(
-    ctx: FileContext, f: ItemFacts, mech: str, start_tok: int, branches: list[Region]
-) -> list[Claim]:
-    """`let (a, b, ..) = tokio::join!(..);` and then `a.expect(..)`, `b?`: the branches'
-    results are looked at only after every branch has ended, in the order written, so an
-    early branch's error waits on the slowest branch, and of two failures only the first
-    checked is ever seen. A branch that provably never fails (`queue_handler` ends in
-    `Ok(())` with no `?`) is left out: its check never panics."""
-    scan = ctx.fs.scan
-    t, m = scan.texts, scan.match
-    span = scan.token_range(f.item.start, f.item.end)
-    # `let ( pattern ) = tokio::join!(`: the path's first token back to the `=`.
-    j = start_tok
-    while j - 2 >= span.start and t[j - 1] == "::":
-        j -= 2
-    if j - 2 < span.start or t[j - 1] != "=" or t[j - 2] != ")":
-        return []
-    close_pat = j - 2
-    open_ = next(
-        (x for x in range(close_pat - 1, span.start, -1) if t[x] == "(" and m[x] == close_pat), -1
-    )
-    if open_ <= span.start or t[open_ - 1] != "let":
-        return []
-    bang = next((x for x in range(start_tok, span.stop) if t[x] == "!"), -1)
-    if bang < 0 or bang + 1 >= span.stop or t[bang + 1] != "(":
-        return []
-    end = m[bang + 1]
-    reader = TokenReader(ctx.fs, span.start, span.stop)
-    pattern = [reader.code(a, b) for a, b in reader.args(open_)]
-    by_index = {b.index: b for b in branches}
-    names = [
-        p
-        for i, p in enumerate(pattern)
-        if p.isidentifier() and (i not in by_index or _branch_may_fail(ctx, by_index[i]))
-    ]
-    if not names:
-        return []
-    handled: list[str] = []
-    first = last = -1
-    for x in range(end + 1, span.stop - 1):
-        if t[x] not in names or t[x] in [h.split(".")[0].rstrip("?") for h in handled]:
-            continue
-        if t[x + 1] == "?":
-            handled.append(f"{t[x]}?")
-        elif x + 3 < span.stop and t[x + 1] == "." and t[x + 2] in ("expect", "unwrap"):
-            handled.append(f"{t[x]}.{t[x + 2]}(..)")
-        else:
-            continue
-        first = x if first < 0 else first
-        last = m[x + 3] if t[x + 1] == "." else x + 1
-    if not handled:
-        return []
-    flags = {"panics"} if any(".expect" in h or ".unwrap" in h for h in handled) else set()
-    if len(handled) > 1:
-        flags.add("several")
-    slots = {
-        "mech": mech,
-        "handled": codes(*handled),
-        "checked": codes(*[h.split(".")[0].rstrip("?") for h in handled]),
-    }
-    proof = [ctx.proof(reader.src(open_ - 1, bang)), ctx.proof(reader.src(first, last))]
-    return [make("join_results", f.name, slots, proof, flags)]
-
-
-def _branch_may_fail(ctx: FileContext, b: Region) -> bool:
-    if ctx.file_idx is None:
-        return True
-    return expr_may_fail(ctx.index, ctx.file_idx, b.lo, b.hi)
-
-
-def _branch_claims(
-    ctx: FileContext, f: ItemFacts, mech: str, branches: list[Region]
-) -> list[Claim]:
-    """Per branch of a join: the call it awaits, and the plain `if` it runs that call under
-    (with the `else` branch's call, when there is one)."""
-    assert f.flow is not None
-    out: list[Claim] = []
-    for b in branches:
-        calls = [
-            c
-            for c in f.calls
-            if c.kind == "fn"
-            and c.awaited
-            and f.flow.inside(c.region, b.id)
-            and mechanism(c.full) is None
-            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
-            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
-            and not c.name[:1].isupper()
-        ]
-        if not calls:
-            continue
-        main = calls[0]
-        conds = f.flow.conditions(main.region, stop=b.id)
-        slots = {
-            "mech": mech,
-            "ordinal": ORDINALS[b.index] if b.index < len(ORDINALS) else "",
-            "call": main.written,
-        }
-        if not slots["ordinal"]:
-            continue
-        if any(r.kind != "if" for r in conds):
-            continue  # under an `else` or an arm: not said as a plain condition
-        if conds:
-            slots["guard"] = codes(*(r.head for r in reversed(conds)))
-            inner = conds[0]
-            other = next(
-                (
-                    r
-                    for r in f.flow.regions
-                    if r.kind == "else" and r.head == inner.head and r.parent == inner.parent
-                ),
-                None,
-            )
-            if other is not None:
-                alt = [c for c in calls if f.flow.inside(c.region, other.id)]
-                if alt:
-                    slots["else_call"] = alt[0].written
-        out.append(
-            make(
-                "join_branch", f.name, slots, [ctx.proof(main.src)], {"guarded"} if conds else set()
-            )
-        )
     return out
 
 

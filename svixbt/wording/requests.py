@@ -1170,7 +1170,9 @@ CRITERIA: tuple[Row, ...] = (
        "keep a running total in {var} and stop at {const}",
        ),
     _r("retry_budget",
-       "give up after at most {calls:word} calls, with no more than {total} of waiting in all",
+       # The schedule's sum, not a bound: a sleep waits at least its time (blind read 65
+       # counted "no more than 70 milliseconds of waiting" as misleading).
+       "give up after at most {calls:word} calls, with {total} of scheduled waits between them",
        ),
     _r("sleep_budget",
        "give up once the waits added up in {var} pass {limit_dur}, which is {rounds} waits of {step_dur}",

@@ -1,0 +1,185 @@
+"""Claims about a join in the item's own body: what it joins, what each branch runs and under
+which condition, and what the item does with the branches' results once the join has ended."""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts, Src
+from ..flow import Region
+from ..mechanisms import mechanism
+from ..token_reader import TokenReader
+from .core import Claim, FileContext, make
+from .fallible import OkOnly, ok_only
+from .shape import codes
+from .spawns import main_call
+
+__all__ = ["ORDINALS", "join_claims", "ok_branch"]
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    assert f.flow is not None
+    out: list[Claim] = []
+    groups: dict[int, list[Region]] = {}
+    for r in f.flow.regions:
+        if r.kind == "join-branch" and f.own(r.id):
+            groups.setdefault(r.start_tok, []).append(r)
+    scan = ctx.fs.scan
+    for start_tok, branches in groups.items():
+        mech = mechanism(branches[0].keyword)
+        if mech is None:
+            continue
+        calls = [c for c in (main_call(f, b) for b in branches) if c]
+        start = scan.starts[start_tok]
+        end = scan.starts[branches[-1].hi] + 1 if branches[-1].hi < len(scan.starts) else start
+        src = Src(start, end, scan.text[start:end])
+        slots = {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)}
+        flags = {"multi"} if len(branches) >= 2 else set()
+        if mech.path.endswith("join_all") and len(branches) == 1:
+            # `join_all(futures)`: one argument, a collection of any number of futures.
+            b = branches[0]
+            lo, hi = scan.starts[b.lo], scan.starts[b.hi - 1] + len(scan.texts[b.hi - 1])
+            slots = {"mech": mech.written, "futures": codes(scan.text[lo:hi])}
+            flags = {"collection"}
+        if len(branches) == 2:
+            flags.add("two")  # "both", not "all two"
+        if "try_join" in mech.path:
+            flags.add("try")  # ends at the first error, not when every branch has finished
+        out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
+        if len(branches) >= 2:
+            out += _branch_claims(ctx, f, mech.written, branches)
+            if "try" not in flags:
+                out += _join_results(ctx, f, mech.written, start_tok, branches)
+    return out
+
+
+def _join_results(
+    ctx: FileContext, f: ItemFacts, mech: str, start_tok: int, branches: list[Region]
+) -> list[Claim]:
+    """`let (a, b, ..) = tokio::join!(..);` and then `a.expect(..)`, `b?`: the branches'
+    results are looked at only after every branch has ended, in the order written, so an
+    early branch's error waits on the slowest branch, and of two failures only the first
+    checked is ever seen. A branch that provably never fails (`queue_handler` ends in
+    `Ok(())` with no `?`) is left out: its check never panics."""
+    scan = ctx.fs.scan
+    t, m = scan.texts, scan.match
+    span = scan.token_range(f.item.start, f.item.end)
+    # `let ( pattern ) = tokio::join!(`: the path's first token back to the `=`.
+    j = start_tok
+    while j - 2 >= span.start and t[j - 1] == "::":
+        j -= 2
+    if j - 2 < span.start or t[j - 1] != "=" or t[j - 2] != ")":
+        return []
+    close_pat = j - 2
+    open_ = next(
+        (x for x in range(close_pat - 1, span.start, -1) if t[x] == "(" and m[x] == close_pat), -1
+    )
+    if open_ <= span.start or t[open_ - 1] != "let":
+        return []
+    bang = next((x for x in range(start_tok, span.stop) if t[x] == "!"), -1)
+    if bang < 0 or bang + 1 >= span.stop or t[bang + 1] != "(":
+        return []
+    end = m[bang + 1]
+    reader = TokenReader(ctx.fs, span.start, span.stop)
+    pattern = [reader.code(a, b) for a, b in reader.args(open_)]
+    by_index = {b.index: b for b in branches}
+    # Each binding's check after the join, in the order written: `name?` or `name.expect(..)`.
+    checks: list[tuple[str, str, int, int]] = []  # (name, as written, first tok, last tok)
+    for x in range(end + 1, span.stop - 1):
+        if not t[x].isidentifier() or t[x] not in pattern or t[x] in [c[0] for c in checks]:
+            continue
+        if t[x + 1] == "?":
+            checks.append((t[x], f"{t[x]}?", x, x + 1))
+        elif x + 3 < span.stop and t[x + 1] == "." and t[x + 2] in ("expect", "unwrap"):
+            checks.append((t[x], f"{t[x]}.{t[x + 2]}(..)", x, m[x + 3]))
+    # A branch that can never be an `Err` never fails its check: it is said as such, not
+    # among the checks that may panic (lib.rs: `worker_loop` is `queue_handler`'s `Ok(())`).
+    handled: list[tuple[str, str, int, int]] = []
+    ok: list[tuple[str, OkOnly]] = []
+    for c in checks:
+        i = pattern.index(c[0])
+        why = ok_branch(ctx, by_index[i]) if i in by_index else None
+        if why is None:
+            handled.append(c)
+        elif why.callees and not handled:
+            ok.append((c[1], why))
+    if not handled:
+        return []
+    flags = {"panics"} if any(".expect" in h[1] or ".unwrap" in h[1] for h in handled) else set()
+    if len(handled) > 1:
+        flags.add("several")
+    slots = {
+        "mech": mech,
+        "handled": codes(*[h[1] for h in handled]),
+        "checked": codes(*[h[0] for h in handled]),
+    }
+    first, last = handled[0][2], handled[-1][3]
+    proof = [ctx.proof(reader.src(open_ - 1, bang)), ctx.proof(reader.src(first, last))]
+    if ok and "panics" in flags:
+        slots["ok_checked"] = codes(*[o[0] for o in ok])
+        slots["ok_callee"] = codes(*dict.fromkeys(o[1].callees[0] for o in ok))
+        flags.add("ok-checked")
+        proof += [ctx.other_proof(fi, src) for o in ok for fi, src in o[1].proof]
+    return [make("join_results", f.name, slots, proof, flags)]
+
+
+def ok_branch(ctx: FileContext, b: Region) -> OkOnly | None:
+    """Why join branch ``b`` is never an `Err`, or None when it may be one."""
+    if ctx.file_idx is None:
+        return None
+    return ok_only(ctx.index, ctx.file_idx, b.lo, b.hi)
+
+
+def _branch_claims(
+    ctx: FileContext, f: ItemFacts, mech: str, branches: list[Region]
+) -> list[Claim]:
+    """Per branch of a join: the call it awaits, and the plain `if` it runs that call under
+    (with the `else` branch's call, when there is one)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for b in branches:
+        calls = [
+            c
+            for c in f.calls
+            if c.kind == "fn"
+            and c.awaited
+            and f.flow.inside(c.region, b.id)
+            and mechanism(c.full) is None
+            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
+            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
+            and not c.name[:1].isupper()
+        ]
+        if not calls:
+            continue
+        main = calls[0]
+        conds = f.flow.conditions(main.region, stop=b.id)
+        slots = {
+            "mech": mech,
+            "ordinal": ORDINALS[b.index] if b.index < len(ORDINALS) else "",
+            "call": main.written,
+        }
+        if not slots["ordinal"]:
+            continue
+        if any(r.kind != "if" for r in conds):
+            continue  # under an `else` or an arm: not said as a plain condition
+        if conds:
+            slots["guard"] = codes(*(r.head for r in reversed(conds)))
+            inner = conds[0]
+            other = next(
+                (
+                    r
+                    for r in f.flow.regions
+                    if r.kind == "else" and r.head == inner.head and r.parent == inner.parent
+                ),
+                None,
+            )
+            if other is not None:
+                alt = [c for c in calls if f.flow.inside(c.region, other.id)]
+                if alt:
+                    slots["else_call"] = alt[0].written
+        out.append(
+            make(
+                "join_branch", f.name, slots, [ctx.proof(main.src)], {"guarded"} if conds else set()
+            )
+        )
+    return out

@@ -265,7 +265,8 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
-    asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump)
+    noted = note_for(r, plan, pool) is not None
+    asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump, noted)
     if asked_q:
         done = ("question", asked_q, " ".join(sentences), out, names)
         return _answered(ctx, plan, seed, pool, bump, asked, done)

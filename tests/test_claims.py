@@ -2194,3 +2194,20 @@ def test_an_incident_is_told_without_the_code_local_names_it_broke_in() -> None:
     local = {"call", "future", "arg", "receiver", "next_call", "var"}
     for row in INCIDENTS:
         assert not row.slots_used() & local, row
+
+
+def test_a_continue_with_nothing_after_it_is_not_said_to_skip_the_round(
+    indexes: Indexes,
+) -> None:
+    # Blind reads 64 and 66: "then `continue` skips the rest of the round" where the
+    # `continue` is the last statement of the loop body (wait_for.rs): there is no rest.
+    ctx = ctx_of(indexes, "lastcontinue.rs")
+    waits = [c for c in kinds(claims(ctx, "probe_until_up"), "sleep") if c.get("dur")]
+    assert waits and not any(c.has("then-continue") for c in waits)
+    said = " ".join(full_thinks_about(ctx, "probe_until_up"))
+    assert "skips the rest" not in said and "skipping whatever is left" not in said
+    # With a log line and a wait after the `match`, the `continue` does skip them.
+    skipping = [
+        c for c in kinds(claims(ctx, "probe_and_report"), "sleep") if c.has("then-continue")
+    ]
+    assert skipping

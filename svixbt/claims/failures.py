@@ -13,6 +13,7 @@ from .deps import dependency_of
 from .returns import return_claims
 from .shape import (
     codes,
+    continue_is_last,
     guard_of,
     main_loop,
     next_call,
@@ -213,7 +214,8 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         flags.add("returns")
     elif any(e.kind == "break" for e in exits):
         flags.add("breaks")
-    elif any(e.kind == "continue" for e in exits):
+    elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
+        # A `continue` with nothing after it in the round goes round like falling through.
         flags.add("continues")
     elif loop is not None and f.flow.inside(r.id, loop.id):
         flags.add("keeps-looping")

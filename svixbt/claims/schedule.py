@@ -15,6 +15,7 @@ from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
     codes,
+    continue_is_last,
     guard_of,
     main_loop,
     put_guard,
@@ -361,7 +362,7 @@ def _sleep_claim(
     _sleep_wrapping(f, w, slots, flags)
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
-    if after and after[0].kind == "continue":
+    if after and after[0].kind == "continue" and not continue_is_last(f, after[0]):
         flags.add("then-continue")
     first = _waits_first(f, w)
     if first:

@@ -21,6 +21,7 @@ __all__ = [
     "guard_of",
     "skips",
     "skipped_by_continue",
+    "continue_is_last",
     "put_guard",
     "SHUTDOWN_WORD",
     "CANCEL_FUTURE",
@@ -297,3 +298,41 @@ def next_call(
     if any(end < c.src.start < first.src.start and c.propagates for c in f.calls):
         return None
     return first
+
+
+def continue_is_last(f: ItemFacts, e: Exit) -> bool:
+    """The `continue` of ``e`` is the last thing its loop's body would run: after it come only
+    closing braces, `else` branches and later match arms, which the taken branch never runs.
+    "`continue` skips the rest of the round" is then empty (blind read 66: wait_for.rs's
+    `continue` at the end of its loop body)."""
+    assert f.flow is not None
+    fl = f.flow
+    scan = fl.scan
+    t, c, m = scan.texts, scan.codes, scan.match
+    loop = fl.loop_of(e.region)
+    if loop is None:
+        return False
+    k = scan.token_range(e.src.start, e.src.end).stop
+
+    def quiet(a: int, b: int) -> bool:
+        return all(c[j] in "cdi" or t[j] in (";", ",") for j in range(a, b))
+
+    for r in fl.chain(e.region):
+        if r.id == loop.id:
+            return quiet(k, r.hi)
+        if not quiet(k, r.hi):
+            return False
+        k = r.hi + 1 if r.hi < len(t) and t[r.hi] == "}" else r.hi
+        if r.kind in ("if", "else"):
+            # Past the rest of the chain: `else if c {..}` and `else {..}` are alternatives.
+            while k < loop.hi and t[k] == "else":
+                j = k + 1
+                while j < loop.hi and t[j] != "{":
+                    j = m[j] + 1 if t[j] in ("(", "[") and m[j] > j else j + 1
+                if j >= loop.hi:
+                    return False
+                k = m[j] + 1
+        elif r.kind == "arm" and r.parent is not None:
+            # Past the later arms: the match's own end.
+            k = fl.regions[r.parent].hi if fl.regions[r.parent].kind == "match" else k
+    return False

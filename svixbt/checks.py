@@ -129,7 +129,11 @@ def _elements(value: str) -> list[str]:
 
 
 def _fold(s: str) -> str:
-    return " ".join(s.split())
+    # As flow.tokens_text says code: no space before a `.` or `?` (a chain broken over lines).
+    return _BEFORE_DOT.sub("", " ".join(s.split()))
+
+
+_BEFORE_DOT = re.compile(r" (?=\.(?!\.)|\?)")
 
 
 def trace_errors(

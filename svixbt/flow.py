@@ -37,7 +37,9 @@ def tokens_text(texts: list[str], codes: list[str] | str, starts: list[int], a: 
     for text, code, st in zip(texts[a:b], codes[a:b], starts[a:b], strict=True):
         if code in "cdi":
             continue
-        if prev_end >= 0 and st > prev_end:
+        # A chain broken over lines (`client\n    .event_type()`) reads `client.event_type()`:
+        # nobody writes a space before a `.` or a `?` on one line.
+        if prev_end >= 0 and st > prev_end and text not in (".", "?"):
             parts.append(" ")
         parts.append(text)
         prev_end = st + len(text)

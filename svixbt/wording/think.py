@@ -1229,8 +1229,8 @@ THINK: tuple[Row, ...] = (
        ),
     _r("idle_latency",
        "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
-       "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for it to end.",
-       "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}); whatever comes due during that rest waits until it is over.",
+       "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for this loop's next pass.",
+       "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}); whatever comes due during that rest waits for this loop's next pass, after it.",
        when="batch-cond"),
     _r("retry_budget",
        "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with the schedule's {total} of sleeping in between, before its last error comes back.",
@@ -1300,9 +1300,9 @@ THINK: tuple[Row, ...] = (
     # Who holds the skipped rows decides whether they wait: another instance's pass deletes
     # them itself (blind read 52: "nap for 12 hours with work still left" misled for that case).
     _r("locked_short",
-       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}). If that session is another instance's pass, it deals with those rows itself; if it is anything else, they wait for a later pass.",
-       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped and not counted, so a pass can come back short while rows are still due, and the loop rests {idle_dur} all the same. Rows that another instance's pass locked are handled by that pass; rows locked by anything else wait for a later one.",
-       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, and it naps for {idle_dur} ({idle}) all the same. Unless that session is another instance's pass, which takes care of those rows, they wait for a later pass.",
+       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}). If that session is another instance's pass, those rows are left to it; if it is anything else, they wait for a later pass.",
+       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped and not counted, so a pass can come back short while rows are still due, and the loop rests {idle_dur} all the same. Rows that another instance's pass locked are left to that pass; rows locked by anything else wait for a later one.",
+       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, and it naps for {idle_dur} ({idle}) all the same. Unless that session is another instance's pass, which they are left to, they wait for a later pass.",
        ),
     _r("timed_after_wait",
        "{start} is taken after the {mech} wait of the same pass, so {field} is the time of the pass's own work; the nap before it is not counted.",

@@ -32,6 +32,7 @@ from .wording.requests import (
     CONTEXT,
     CRITERIA,
     FRAMES,
+    INCIDENTS,
     MODULE_JOB,
     MODULE_REASONS,
     NOTES,
@@ -636,13 +637,26 @@ def _why(
     (a record whose wording keeps repeating its neighbours') go without: the reason is
     optional, the record is not."""
     f = plan.focus
-    scenario = _scenario(r, premise, out, reason)
+    # A request about to be told as the incident its premise's claim answers takes no reason
+    # from that claim too: "Kafka is not always up, and a moment without it should never be
+    # what stops this loop" after "Kafka went away for a few seconds, and the one error that
+    # came back was enough to end the loop" said the story twice (blind reads 65-66).
+    retold = (
+        style in (*_STORY_INSTEAD, "incident-follow-up")
+        and r.bump < LATE_BUMP
+        and f not in NO_INCIDENT
+        and reason is not None
+        and reason is premise[1]
+        and reason.kind in _RESTATES
+        and bool(r.claim(INCIDENTS, reason, "incident", Rendered(""), dry=True, accept=_no_paste))
+    )
+    scenario = "" if retold else _scenario(r, premise, out, reason)
     story = ""
     if style == "incident-follow-up" and r.bump < LATE_BUMP:
         story = incident(r, plan, premise[1], out)
     reason_why = ""
     # A whole-module request gives the file's own reason, not one of its examples' stakes.
-    if not (scenario or story or r.bump >= LATE_BUMP or f == "module"):
+    if not (scenario or story or retold or r.bump >= LATE_BUMP or f == "module"):
         reason_why = stakes(r, plan, premise[1], out, _stems(" ".join(asked)))
     if (
         not (reason_why or story)

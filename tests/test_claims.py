@@ -2211,3 +2211,38 @@ def test_a_continue_with_nothing_after_it_is_not_said_to_skip_the_round(
         c for c in kinds(claims(ctx, "probe_and_report"), "sleep") if c.has("then-continue")
     ]
     assert skipping
+
+
+def test_a_bound_the_author_named_is_asked_for_by_its_name(indexes: Indexes) -> None:
+    # Blind read 66: "should give up after 21 seconds" read as the value lifted from the code,
+    # where the author named it `SERVER_PING_PERIOD`; a maintainer says the name.
+    ctx = ctx_of(indexes, "dial.rs")
+    (read,) = [c for c in kinds(claims(ctx, "dial"), "timeout") if c.get("arg") == "READ_WAIT"]
+    assert read.has("named-const")
+    from svixbt.wording.requests import PREMISE
+
+    r = Renderer(0, "k", {"fn": "dial", "file": "dial.rs"})
+    said = r.claim(PREMISE, read, "premise", Rendered(""))
+    assert "`READ_WAIT`" in said and "7 seconds" in said, said
+    # A literal bound has no name to say.
+    ctx2 = ctx_of(indexes, "lastcontinue.rs")
+    for c in kinds(claims(ctx2, "probe_until_up"), "timeout"):
+        assert not c.has("named-const")
+
+
+def test_an_incident_told_from_the_premise_takes_no_second_reason_from_it(
+    indexes: Indexes,
+) -> None:
+    # Blind reads 65-66: "Kafka went away for a few seconds, and the one error that came back
+    # was enough to end the loop" and then "Kafka is not always up, and a moment without it
+    # should never be what stops this loop": one claim's story told twice.
+    ctx = ctx_of(indexes, "outage.rs")
+    stories = ("went away for a few seconds", "during a failover of")
+    reasons = ("is not always up", "has a bad moment", "is away for a moment")
+    told = 0
+    for seed in range(12):
+        for ex in compose_examples(ctx, seed=seed):
+            if any(s in ex.user for s in stories):
+                told += 1
+                assert not any(s in ex.user for s in reasons), ex.user
+    assert told  # the case is met at all

@@ -301,6 +301,10 @@ def _timeout_claim(
     if per and not per.group(2).isdigit():
         slots["amount"] = per.group(2)
         slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
+    if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):
+        # `SERVER_PING_PERIOD`: the author named the bound, and a maintainer says it by that
+        # name ("give up after 21 seconds" read as the value lifted from the code: read 66).
+        flags.add("named-const")
     if ctx.fs.scan.texts[reg.lo] == "async":
         # The bounded future is an async block: say what it does, not its first call.
         flags.add("async-block")

@@ -78,7 +78,7 @@ def test_requests_carry_acceptance_criteria() -> None:
             inline = ex.style == "internal-request" and len(re.findall(r"\.(?:\s|$)", ex.user)) >= 2
             # Without a list, the premise sentence (what the code should do) is the request.
             # An imperative premise ("Drive it from an interval of 2 seconds") is one too.
-            alone = re.search(r"\b(?:should|must|may|need)\b", ex.user) or re.search(
+            alone = re.search(r"\b(?:should|must|may|need|has to|belongs)\b", ex.user) or re.search(
                 r"(?i)(?:\. |, )(?:drive|start|wait|race|put|keep|let|retry|log"
                 r"|take|hand|cap|run|stop) ",
                 ex.user,

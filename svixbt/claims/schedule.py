@@ -26,6 +26,31 @@ from .shutdown import shutdown_claims
 __all__ = ["schedule_claims", "own_waits"]
 
 
+# What the people who saw a hang call a wait on a call of this name (its last segment): an
+# incident says "`connect` hung on a read that never completed", not the local `ws_rx.next`
+# (blind read 67 scored "hung on one call that never came back" 3 as vague).
+WAIT_NOUNS = {
+    "next": "a read",
+    "recv": "a read",
+    "read": "a read",
+    "read_exact": "a read",
+    "receive": "a read",
+    "receive_all": "a read",
+    "send": "a write",
+    "write": "a write",
+    "write_all": "a write",
+    "flush": "a write",
+    "connect": "a connection attempt",
+    "connect_async": "a connection attempt",
+    "accept": "an accept",
+    "query": "a query",
+    "execute": "a query",
+    "fetch_one": "a query",
+    "fetch_all": "a query",
+    "lock": "a lock",
+}
+
+
 def _dur(w: Wait, f: ItemFacts) -> str:
     return human_duration(w.seconds) if w.seconds is not None else ""
 
@@ -325,6 +350,9 @@ def _timeout_claim(
         if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
             c = outer[0]
             slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
+            noun = WAIT_NOUNS.get(c.name)
+            if noun:
+                slots["op_noun"] = noun
         elif len(toks) == 1 and toks[0].isidentifier():
             slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
         else:

@@ -1369,7 +1369,6 @@ SCENARIOS: tuple[Row, ...] = (
     # and returns (blind read 59).
     _r("err_arm",
        "when {dep} has a bad moment, {call:or} fails; that should cost one pass and a log line, not the loop",
-       "{dep} is not always up, and a moment without it should never be what stops this loop",
        "a {call:or} that fails while {dep} is away for a moment should cost a log line, never the loop itself",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("pass_runs_out",
@@ -1722,6 +1721,10 @@ INCIDENTS: tuple[Row, ...] = (
     # Stuck at the call, not "for hours" (a relay's `connect` runs for hours by design) and not
     # "with nothing in the logs", which the timeout does not change (blind read 60).
     _r("timeout",
+       "{fn} hung on {op_noun} that never completed, and sat there until someone noticed",
+       "{op_noun} that never finished left {fn} stuck, and nothing moved until someone noticed",
+       unless="guarded conditional", needs="future op_noun"),
+    _r("timeout",
        "{fn} hung on one call that never came back, and sat there until someone noticed",
        unless="guarded conditional", needs="future"),
     _r("jitter",
@@ -1970,12 +1973,15 @@ QUESTIONS: tuple[Row, ...] = (
        ),
     _r("error_log_pace",
        "if {call} keeps failing, how often will {subject} write that {level} line?",
-       "during an outage of whatever {call} talks to, how many {level} lines a second can {subject} produce?",
+       # Of the failed call's own line: "how many error lines a second can `queue_handler`
+       # produce?" asked for every error line the fn and its tasks write, and the answer gave
+       # one line's pace as a ceiling (blind read 67).
+       "during an outage of whatever {call} talks to, how many {level} lines a second about {call} failing can {subject} write?",
        needs="rate"),
     # "How many lines a second" of a line that comes once per 15 seconds asks the wrong thing.
     _r("error_log_pace",
        "if {call} keeps failing, how often will {subject} write that {level} line?",
-       "during an outage of whatever {call} talks to, how far apart will the {level} lines of {subject} be?",
+       "during an outage of whatever {call} talks to, how far apart will {subject}'s {level} lines about {call} failing be?",
        ),
     _r("routine_alarm",
        "{subject} logs {message:quote} at {level} level all the time; does that mean {call} failed?",

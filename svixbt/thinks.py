@@ -9,7 +9,7 @@ import re
 
 from .claims import Claim
 from .plan import MODULE_MEANING, Plan
-from .render import Fill, Rendered, Renderer, Row
+from .render import BACKTICK_SPAN, Fill, Rendered, Renderer, Row
 from .request import options
 from .wording.think import ALIKE, MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
@@ -124,8 +124,25 @@ def render_think(
     if sentences and not any("tokio" in s for s in sentences):
         aside = _tokio_aside(r, plan, out)
         if aside:
-            sentences.append(aside)
+            sentences.insert(_aside_at(sentences, aside, r.context["fn"]), aside)
     return sentences, lead_claim
+
+
+def _aside_at(sentences: list[str], aside: str, fn: str) -> int:
+    """Where the tokio aside goes: right after the first sentence about the same code (one
+    that names a code span the aside names, other than the tokio path and the record's own
+    fn), where it reads as a word on that wait; at the end when none does. Never in front of
+    a sentence that leans on the one before it ("That arm also ..."). Tacked on last, "The
+    wait on `self.retry_schedule[0]` is a `tokio::time::sleep`." read as filler (blind reads
+    64-67)."""
+    spans = {m for m in BACKTICK_SPAN.findall(aside) if not m.startswith("tokio::") and m != fn}
+    for i, s in enumerate(sentences):
+        if spans & set(BACKTICK_SPAN.findall(s)):
+            at = i + 1
+            while at < len(sentences) and _LOOKS_BACK.match(sentences[at]):
+                at += 1
+            return at
+    return len(sentences)
 
 
 # (kind, kind): a claim of the first kind says what one of the second, proven by the same code,

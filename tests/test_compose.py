@@ -576,3 +576,20 @@ def test_a_whole_job_request_gives_a_reason_before_its_list() -> None:
     assert ex.style != "refactor"
     opening = ex.user.split("\n\n")[1] if ex.user.startswith("#") else ex.user
     assert any(opening.startswith(r) for r in MODULE_REASONS), ex.user
+
+
+def test_the_tokio_aside_follows_the_sentence_about_its_wait() -> None:
+    # Blind reads 64-67: the aside tacked on last ("The wait on `self.retry_schedule[0]` is a
+    # `tokio::time::sleep`.") read as filler; after the sentence about that wait it is a word
+    # on it. It never splits a sentence from one that leans on it ("That arm ...").
+    from svixbt.thinks import _aside_at
+
+    sentences = [
+        "`run` sleeps `self.retry_schedule[0]` before each retry.",
+        "That arm also drops the first entry.",
+        "Nothing counts the attempts.",
+    ]
+    aside = "The wait on `self.retry_schedule[0]` is a `tokio::time::sleep`."
+    assert _aside_at(sentences, aside, "run") == 2
+    # The record's own fn and the tokio path are no anchor: with nothing else shared, last.
+    assert _aside_at(sentences[2:], "`run` waits with `tokio::time::sleep`.", "run") == 1

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
-from svixbt.claims.core import LIST_SEP, NOT
+from svixbt.claims.core import LIST_SEP, NOT, make
 from svixbt.compose import _claims as compose_claims
 from svixbt.compose import compose_examples, plan_examples, render_plan
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
 from svixbt.render import Rendered, Renderer
-from svixbt.wording.think import THINK
+from svixbt.wording.think import MODULE_THINK, THINK
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
@@ -2262,3 +2262,24 @@ def test_a_hang_is_told_by_the_kind_of_wait_not_by_the_local_it_waited_on(
     r = Renderer(0, "k", {"fn": "dial", "file": "dial.rs"})
     story = r.claim(INCIDENTS, by_arg["READ_WAIT"], "incident", Rendered(""))
     assert "a read that never" in story and "rx.next" not in story, story
+
+
+def test_a_module_think_says_a_cancellable_nap_is_cut_short() -> None:
+    # Blind read 68: "waits with `tokio::time::sleep` on the duration in `sleep_time`" in a
+    # whole-job think, next to "leave the loop at the next round once shutdown is requested",
+    # read as sitting out the whole nap; the wrapper that ends it is said.
+    r = Renderer(0, "k", {"fn": "sweeper", "file": "sweep.rs"})
+    wait = make(
+        "sleep",
+        "sweeper",
+        {
+            "mech": "tokio::time::sleep",
+            "arg": "nap",
+            "var": "nap",
+            "wrapper": "run_until_cancelled_owned",
+        },
+        [],
+        {"from-var", "cancellable"},
+    )
+    said = r.claim(MODULE_THINK, wait, "think", Rendered(""))
+    assert "`run_until_cancelled_owned`" in said, said

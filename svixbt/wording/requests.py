@@ -2035,6 +2035,10 @@ QUESTIONS: tuple[Row, ...] = (
        when="detached", unless="repeated guarded conditional", needs="runs"),
     _r("spawn",
        "does {subject} work through {over} one at a time, or all at once, and does it wait for every one?",
+       # Three wordings, not one: two fan-outs of one file asked alike read as one record
+       # twice (blind reads 66-68 on seed.rs's reset_application and reset_event_type).
+       "are the elements of {over} handled side by side in {subject}, and does it return before the last one is done?",
+       "how many of {over} does {subject} have in flight at once, and when does it return?",
        when="repeated fan-in", unless="guarded conditional range", needs="over"),
     _r("spawn",
        "does {subject} run its {runs} calls one after another, or all at once?",

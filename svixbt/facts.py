@@ -29,7 +29,7 @@ from .fact_types import (
     Src,
     Wait,
 )
-from .flow import Flow, build_flow
+from .flow import Flow, build_flow, tail_start
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
@@ -681,27 +681,7 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
 
 def _tail(r: TokenReader, flow: Flow) -> Src | None:
     """The body's final expression (what the fn returns when it falls off the end)."""
-    t, c = r.t, r.c
-    block_kw = ("loop", "while", "for", "if", "match", "unsafe", "else")
-    k = flow.lo
-    stmt = flow.lo
-    tail = flow.lo
-    while k < flow.hi:
-        if t[k] == ";" and c[k] == "p":
-            tail = stmt = k + 1
-        elif c[k] == "p" and t[k] in ("(", "[", "{"):
-            close = r.close_of(k)
-            if (
-                t[k] == "{"
-                and t[stmt] in block_kw
-                and not (close + 1 < flow.hi and t[close + 1] in ("else", ".", "?", ";"))
-            ):
-                tail = stmt = close + 1
-            k = close + 1
-            continue
-        k += 1
-    while tail < flow.hi and c[tail] in "cdi":
-        tail += 1
-    if tail >= flow.hi or t[tail] in ("loop", "while", "for", "if", "match"):
+    tail, _ = tail_start(r.scan, flow.lo, flow.hi)
+    if tail >= flow.hi or r.t[tail] in ("loop", "while", "for", "if", "match"):
         return None
     return r.src(tail, flow.hi - 1)

@@ -46,6 +46,39 @@ def tokens_text(texts: list[str], codes: list[str] | str, starts: list[int], a: 
     return fold("".join(parts))
 
 
+# Statements that end without a `;` when they end a block: their `}` closes the statement.
+BLOCK_KW = ("loop", "while", "for", "if", "match", "unsafe", "else")
+
+
+def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
+    """(tail, last_block) of the block whose tokens are ``[lo, hi)``: the first token of its
+    final expression (``hi`` when it ends in a statement), and the first token of its last
+    statement when that is a block-like one with no `;` after it (``if .. {} else {}``,
+    `loop {}`), else -1: that statement is then the block's value."""
+    t, c, m = scan.texts, scan.codes, scan.match
+    k = stmt = tail = lo
+    last_block = -1
+    while k < hi:
+        if t[k] == ";" and c[k] == "p":
+            tail = stmt = k + 1
+            last_block = -1
+        elif c[k] == "p" and t[k] in ("(", "[", "{"):
+            close = m[k] if m[k] > k else hi - 1
+            if (
+                t[k] == "{"
+                and t[stmt] in BLOCK_KW
+                and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
+            ):
+                last_block = stmt
+                tail = stmt = close + 1
+            k = close + 1
+            continue
+        k += 1
+    while tail < hi and c[tail] in "cdi":
+        tail += 1
+    return min(tail, hi), last_block
+
+
 def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from ..crate_index import CrateIndex, FnDef, _resolve_target, owner_of
 from ..fact_types import Src
+from ..flow import tail_start
 
 __all__ = ["OkOnly", "expr_may_fail", "fn_may_fail", "ok_only"]
 
-_BLOCK_KW = ("loop", "while", "for", "if", "match", "unsafe", "else")
 # A `?` after these is a format or pattern marker (`elapsed =? x`, `?Sized`), not a try.
 _NOT_TRY_AFTER = ("=", "(", ",", "%", ":", "<", "+")
 _DEPTH = 3  # callee hops followed; beyond that, "may fail"
@@ -138,8 +138,11 @@ class _Walk:
             returns_ok = k + 2 < hi and t[k + 1] == "Ok" and t[k + 2] == "("
             if c[k] == "n" and t[k] == "return" and t[k - 1] != "::" and not returns_ok:
                 return True
-        tail = _tail_start(self.index, fi, lo, hi)
-        if tail is None:
+        # `.. } else { Ok(()) }` or `loop { .. }` closing the block is its value.
+        tail, last_block = tail_start(scan, lo, hi)
+        if tail >= hi:
+            tail = last_block
+        if tail < 0:
             return False
         return self.expr(fi, tail, hi, owner, depth)
 
@@ -162,33 +165,3 @@ def expr_may_fail(index: CrateIndex, file: int, a: int, b: int) -> bool:
 def fn_may_fail(index: CrateIndex, d: FnDef) -> bool:
     """True unless fn ``d`` provably never returns `Err`."""
     return _Walk(index).fn(d, _DEPTH)
-
-
-def _tail_start(index: CrateIndex, fi: int, lo: int, hi: int) -> int | None:
-    """The first token of the block's final expression, or None when it ends in a statement."""
-    scan = index.files[fi].scan
-    t, c, m = scan.texts, scan.codes, scan.match
-    k = stmt = tail = lo
-    last_block = -1  # a block-like statement with no `;` after it: the tail when it is last
-    while k < hi:
-        if t[k] == ";" and c[k] == "p":
-            tail = stmt = k + 1
-            last_block = -1
-        elif c[k] == "p" and t[k] in ("(", "[", "{"):
-            close = m[k] if m[k] > k else hi - 1
-            if (
-                t[k] == "{"
-                and t[stmt] in _BLOCK_KW
-                and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
-            ):
-                last_block = stmt
-                tail = stmt = close + 1
-            k = close + 1
-            continue
-        k += 1
-    while tail < hi and c[tail] in "cdi":
-        tail += 1
-    if tail < hi:
-        return tail
-    # `.. } else { Ok(()) }` or `loop { .. }` closing the block is its value.
-    return last_block if last_block >= 0 else None

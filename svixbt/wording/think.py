@@ -1228,10 +1228,13 @@ THINK: tuple[Row, ...] = (
        "While {call} keeps failing, each attempt costs one {level} line and a wait of {dur}: {var} is set to the same {value_set} every time, so the wait does not grow and no failure count ever ends the loop.",
        "A failure that persists is retried at the same pace for as long as it lasts: every error sets {var} to {value_set} again, {dur} with no backoff, and nothing counts the failures.",
        ),
+    # Said of this loop only: "waits for this loop's next pass" assumed no other instance runs
+    # the same loop (blind read 69, two records), and "waits for it to end" read as overgeneral
+    # (read 66). What this loop does not do holds however many instances run.
     _r("idle_latency",
-       "The price of that nap is latency: once {cond:cond} after a pass, work that becomes due right after it waits up to {idle_dur} for the next pass, while a backlog is worked off with no wait between full passes.",
-       "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and anything that becomes due in that time waits for this loop's next pass.",
-       "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}); whatever comes due during that rest waits for this loop's next pass, after it.",
+       "The price of that nap is latency: once {cond:cond} after a pass, this loop does not look again for up to {idle_dur}, so work that becomes due right after it is not picked up here until then, while a backlog is worked off with no wait between full passes.",
+       "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and it picks up nothing that becomes due in that time until the rest is over.",
+       "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}), during which this loop takes on nothing new, whatever comes due.",
        when="batch-cond"),
     _r("retry_budget",
        "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with the schedule's {total} of sleeping in between, before its last error comes back.",

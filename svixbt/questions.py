@@ -7,6 +7,7 @@ when a requirement would have nothing to require or no reason to give.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection
 
 from .claims import Claim
@@ -101,7 +102,18 @@ def question(
     if nth >= len(purposes):
         return _cap(ask)  # every purpose of the kind is taken in this file: asked plainly
     f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
-    return f"{purposes[(f[0] + nth) % len(purposes)]} {_cap(ask)}"
+    purpose = purposes[(f[0] + nth) % len(purposes)]
+    if _POINTS_AHEAD.search(purpose):
+        # "Whoever calls this sits behind it" before the question names anything: "it" refers
+        # to nothing yet (blind read 69 counted six such openers). After the question, the
+        # fn it names is what "this" and "it" mean.
+        return f"{_cap(ask)} {purpose}"
+    return f"{purpose} {_cap(ask)}"
+
+
+# A purpose that points at the subject ("this", "it", "here", "that count") before the
+# question has named it.
+_POINTS_AHEAD = re.compile(r"\b(?:this(?! week| service)|it|here|that count)\b")
 
 
 def purpose_key(c: Claim) -> str:

@@ -593,3 +593,16 @@ def test_the_tokio_aside_follows_the_sentence_about_its_wait() -> None:
     assert _aside_at(sentences, aside, "run") == 2
     # The record's own fn and the tokio path are no anchor: with nothing else shared, last.
     assert _aside_at(sentences[2:], "`run` waits with `tokio::time::sleep`.", "run") == 1
+
+
+def test_a_question_purpose_that_points_at_the_subject_comes_after_the_question() -> None:
+    # Blind read 69: "Whoever calls this sits behind it." and "I'd like to alert on that
+    # count." opened requests before anything was named; after the question they point at the
+    # fn it names. A purpose that names nothing ahead keeps its place in front.
+    for path in FILES:
+        for ex in compose_examples(ctx_for(path)):
+            if ex.style != "question":
+                continue
+            first = re.split(r"(?<=[.?!])\s+", ex.user, maxsplit=1)[0]
+            if not first.endswith("?"):
+                assert not re.search(r"\b(?:it|here|that count)\b", first), ex.user

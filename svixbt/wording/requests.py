@@ -1334,7 +1334,9 @@ SCENARIOS: tuple[Row, ...] = (
        "however large the backlog, each {callee} call should be handed a limit of {value}, never the whole of it",
        when="to-fn"),
     _r("linear_backoff",
-       "a run of failures should slow the retries down step by step, to at most one every {cap}, and a quiet spell should put it back to retrying at once",
+       # The cap is on the pause, not on the rate: "to at most one every 3 seconds" read as a
+       # limit on how often retries happen (blind read 70).
+       "a run of failures should slow the retries down step by step, until the pause between them reaches {cap}, and a quiet spell should put it back to retrying at once",
        when="resets"),
     _r("select",
        "whichever of {futures} comes first, the process should end up in {then}",

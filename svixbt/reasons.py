@@ -98,7 +98,15 @@ INCIDENT_TIMES = (
 # really started, none of them a form's heading.
 # "We got paged" read as unlikely for a developer CLI (blind read 62); a bug report fits any
 # product.
-INCIDENT_FORMS = ("{When}, ", "A bug report came in {when}: ", "{When} we found that ")
+# Two carry no date: five of fourteen held-out requests opening on "Last week", "A bug report
+# came in yesterday" read as one stamped template (blind read 70).
+INCIDENT_FORMS = (
+    "{When}, ",
+    "A bug report came in {when}: ",
+    "{When} we found that ",
+    "In production, ",
+    "An incident review found that ",
+)
 # Every opening a lead can give, for checks.
 INCIDENT_LEADS = tuple(
     form.format(When=when[0].upper() + when[1:], when=when).rstrip()

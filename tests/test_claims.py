@@ -2283,3 +2283,19 @@ def test_a_module_think_says_a_cancellable_nap_is_cut_short() -> None:
     )
     said = r.claim(MODULE_THINK, wait, "think", Rendered(""))
     assert "`run_until_cancelled_owned`" in said, said
+
+
+def test_a_fan_out_that_awaits_nothing_between_spawns_says_all_run_at_once(
+    indexes: Indexes,
+) -> None:
+    # Blind reads 68-71: asked "how many in flight at once" for a slow server, the fan-out
+    # answers never said it; every task is started before the first handle is awaited only
+    # when the spawning loop awaits nothing of its own.
+    ctx = ctx_of(indexes, "fanout.rs")
+    (now,) = kinds(claims(ctx, "purge_all"), "spawn")
+    assert now.has("all-at-once")
+    said = " ".join(full_thinks_about(ctx, "purge_all"))
+    assert "in flight at once" in said or "started for every element" in said
+    # A pause between spawns paces them: not said to start together.
+    (paced,) = kinds(claims(ctx, "purge_paced"), "spawn")
+    assert paced.has("fan-in") and not paced.has("all-at-once")

@@ -83,6 +83,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("after-checks")  # an earlier `?` must have passed for it to start
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
         _spawn_handle(sp.handle, reg, slots, flags)
+        if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
+            flags.add("all-at-once")
         inner_loop = any(
             r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
             for r in f.flow.regions
@@ -133,6 +135,24 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         # Err(..) }`): the spawn is what is left once the checks above it let the call through.
         if all(c.startswith(NOT) for c in conds):
             flags.add("past-returns")
+
+
+def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
+    """The loop that spawns awaits nothing of its own between spawns (no call, no sleep, no
+    permit): every element's task is started before the first handle is awaited, so all of
+    them are in flight together. What a "slow server" or "big accounts" asker needs to hear
+    (blind reads 68-71: the fan-out answers never said how many run at once)."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(at)
+    if loop is None:
+        return False
+
+    def mine(rid: int) -> bool:
+        return f.flow is not None and f.flow.inside(rid, loop.id) and not f.flow.inside(rid, reg.id)
+
+    if any(c.awaited and mine(c.region) for c in f.calls):
+        return False
+    return not any(mine(w.region) for w in f.waits)
 
 
 def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[str]) -> None:

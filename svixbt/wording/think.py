@@ -671,6 +671,12 @@ THINK: tuple[Row, ...] = (
        unless="name-inverted"),
     # -- tasks --------------------------------------------------------------------------------
     # Fan-out, fan-in: one task per element, handles pushed into a Vec, awaited by a later loop.
+    # Nothing awaited between spawns: how many run at once is every one of them.
+    _r("spawn",
+       "Nothing in the loop over {over} waits between spawns, so every element's {mech} task is started before the first handle in {handle_var} is awaited: all of them are in flight at once. The loop after it awaits the handles one by one and ignores each result, so {subject} returns once the slowest task is done, and a panic inside a task does not make it fail.",
+       "How many run at once is all of them: the loop over {over} hands each element to {mech} and moves on without awaiting anything, keeping the handles in {handle_var}. {subject} then awaits those handles in turn and drops each result, so it returns when the slowest task ends, and a task that panicked does not make it fail.",
+       "The spawning loop over {over} never awaits, so by the time the first handle in {handle_var} is awaited, a {mech} task has been started for every element. The handles are then awaited in order with each result thrown away: {subject} returns after the slowest task, and a panicked task does not make it fail.",
+       when="repeated pushed fan-in results-dropped all-at-once", unless="guarded conditional range", needs="over"),
     _r("spawn",
        "Each element of {over} gets its own {mech} task, and its handle goes into {handle_var}, so the tasks run side by side; a second loop awaits every handle but throws each result away unread, so {subject} returns only after the last task ends, and a task that panicked does not make it fail.",
        "The loop over {over} starts one {mech} task per element and keeps the handles in {handle_var}, so they run side by side; the loop after it awaits them one by one and ignores what each returns, so a panic inside a task does not fail {subject}, which still waits for all of them.",

@@ -201,7 +201,9 @@ THINK: tuple[Row, ...] = (
        "{mech} bounds {future} by {arg}; when the time runs out, the `?` after the await returns that error from the function.",
        when="propagates", unless="guarded conditional in-loop async-block", needs="future"),
     _r("timeout",
-       "{mech} bounds {future} by {arg}, so the call cannot wait forever.",
+       # Of that call only: "so the call cannot wait forever" read as said of the fn, which can
+       # still wait elsewhere (`connect`'s `connect_async`: blind reads 66-72).
+       "{mech} bounds {future} by {arg}, so that one call cannot wait forever; other awaits of {subject} are not covered by it.",
        unless="guarded conditional in-loop async-block", needs="future"),
     _r("timeout",
        "{mech} bounds {future} by {arg} only when {guard:cond}; without that, the call has no deadline of its own here.",

@@ -2299,3 +2299,17 @@ def test_a_fan_out_that_awaits_nothing_between_spawns_says_all_run_at_once(
     # A pause between spawns paces them: not said to start together.
     (paced,) = kinds(claims(ctx, "purge_paced"), "spawn")
     assert paced.has("fan-in") and not paced.has("all-at-once")
+
+
+def test_a_timeout_is_said_of_its_call_and_other_awaits_only_when_there_are_some(
+    indexes: Indexes,
+) -> None:
+    # Blind read 72: "bounds `ws_tx.send` ..., so the call cannot wait forever" read as said
+    # of `connect`, which still waits on `connect_async`; where the fn awaits nothing else the
+    # caveat would be empty.
+    ctx = ctx_of(indexes, "dial.rs")
+    by_arg = {c.get("arg"): c for c in kinds(claims(ctx, "dial"), "timeout")}
+    assert by_arg["SEND_WAIT"].has("other-awaits")
+    alone = file_context(scan_file(TRAPS.parent.parent / "worker_pool.rs"), Indexes())
+    (only,) = kinds(claims(alone, "send_once"), "timeout")
+    assert not only.has("other-awaits")

@@ -326,6 +326,12 @@ def _timeout_claim(
     if per and not per.group(2).isdigit():
         slots["amount"] = per.group(2)
         slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
+    if any(
+        c.awaited and f.own(c.region) and not (w.src.start <= c.src.start < w.src.end)
+        for c in f.calls
+    ):
+        # Other awaits on the fn's own task: the bound covers this call, not the fn.
+        flags.add("other-awaits")
     if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):
         # `SERVER_PING_PERIOD`: the author named the bound, and a maintainer says it by that
         # name ("give up after 21 seconds" read as the value lifted from the code: read 66).

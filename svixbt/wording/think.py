@@ -204,7 +204,10 @@ THINK: tuple[Row, ...] = (
        # Of that call only: "so the call cannot wait forever" read as said of the fn, which can
        # still wait elsewhere (`connect`'s `connect_async`: blind reads 66-72).
        "{mech} bounds {future} by {arg}, so that one call cannot wait forever; other awaits of {subject} are not covered by it.",
-       unless="guarded conditional in-loop async-block", needs="future"),
+       when="other-awaits", unless="guarded conditional in-loop async-block", needs="future"),
+    _r("timeout",
+       "{mech} bounds {future} by {arg}, so that call cannot wait forever.",
+       unless="guarded conditional in-loop async-block other-awaits", needs="future"),
     _r("timeout",
        "{mech} bounds {future} by {arg} only when {guard:cond}; without that, the call has no deadline of its own here.",
        "Only when {guard:cond} does {future} get a deadline: {mech} with {arg}.",

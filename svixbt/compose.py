@@ -265,8 +265,8 @@ def render_plan(
         # it better.
         return None
     r.person = True  # from here on the words are the request's
-    noted = note_for(r, plan, pool) is not None
-    asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump, noted)
+    note = note_for(r, plan, pool)
+    asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump, note is not None)
     if asked_q:
         done = ("question", asked_q, " ".join(sentences), out, names)
         return _answered(ctx, plan, seed, pool, bump, asked, done)
@@ -299,7 +299,7 @@ def render_plan(
     if premise[1] is not None and premise[1].subject != names["fn"]:
         callers = None  # the request is about another fn of the file: "it" would be that one
     user, style, bare = render_request(
-        r, plan, style, crit, premise, out, reason, note_for(r, plan, pool), callers, crit_by
+        r, plan, style, crit, premise, out, reason, note, callers, crit_by
     )
     if bare and room:
         # No reason to give for the one requirement: asked as a question about the first claim

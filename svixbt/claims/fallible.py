@@ -15,7 +15,7 @@ from ..crate_index import CrateIndex, FnDef, _resolve_target, owner_of
 from ..fact_types import Src
 from ..flow import tail_start
 
-__all__ = ["OkOnly", "expr_may_fail", "fn_may_fail", "ok_only"]
+__all__ = ["OkOnly", "ok_only"]
 
 # A `?` after these is a format or pattern marker (`elapsed =? x`, `?Sized`), not a try.
 _NOT_TRY_AFTER = ("=", "(", ",", "%", ":", "<", "+")
@@ -154,14 +154,3 @@ def ok_only(index: CrateIndex, file: int, a: int, b: int) -> OkOnly | None:
     if w.expr(file, a, b, "", _DEPTH):
         return None
     return OkOnly(tuple(dict.fromkeys(w.callees)), tuple(w.oks))
-
-
-def expr_may_fail(index: CrateIndex, file: int, a: int, b: int) -> bool:
-    """True unless the expression in tokens ``[a, b)`` of file ``file`` provably is never an
-    `Err`."""
-    return ok_only(index, file, a, b) is None
-
-
-def fn_may_fail(index: CrateIndex, d: FnDef) -> bool:
-    """True unless fn ``d`` provably never returns `Err`."""
-    return _Walk(index).fn(d, _DEPTH)

@@ -20,7 +20,8 @@ from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from ..values import human_duration
 from .core import LIST_SEP, Claim, FileContext, Proof, make
-from .fallible import OkOnly, ok_only
+from .fallible import OkOnly
+from .joins import ORDINALS, join_binding
 from .shape import main_loop
 
 __all__ = ["implication_claims", "work_call"]
@@ -291,8 +292,6 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> _JoinPanics | None:
     other branches' results it unwraps first, each as `name.expect(..)`: those that may panic,
     and those whose branch is never an `Err`, with why. Read from the joining file's tokens,
     within the joining fn."""
-    from .tasks import ORDINALS
-
     if not r.proof or r.get("ordinal") not in ORDINALS:
         return None
     site = r.proof[-1]  # the call site inside the join branch, in the joining fn's file
@@ -319,48 +318,27 @@ def _join_result_panics(ctx: FileContext, r: Claim) -> _JoinPanics | None:
     )
     if k is None:
         return None
-    j = k - 2
-    while j >= span.start + 2 and t[j - 1] == "::":
-        j -= 2
-    if j < span.start + 3 or t[j - 1] != "=" or t[j - 2] != ")":
-        return None
-    # `match` holds partners for opening brackets only: the pattern's `(` is found as the
-    # opener whose partner is that `)`.
-    open_ = next((x for x in range(j - 3, span.start, -1) if m[x] == j - 2 and t[x] == "("), -1)
-    if open_ < span.start + 1 or t[open_ - 1] != "let":
-        return None
-    reader = TokenReader(fs, span.start, span.stop)
-    parts = [reader.code(a, b) for a, b in reader.args(open_)]
+    bound = join_binding(ctx.index, fi, span, k)
     n = ORDINALS.index(r.get("ordinal"))
-    if n >= len(parts) or not parts[n].isidentifier():
+    if bound is None or n >= len(bound.pattern) or not bound.pattern[n].isidentifier():
         return None
-    # A branch that can never be an `Err` (it ends in `Ok(())`, no `?`) never panics first.
-    branches = reader.args(k)
-    others = {p for i, p in enumerate(parts) if i != n and p.isidentifier()}
-    ok = {
-        p: why
-        for i, p in enumerate(parts)
-        if p in others
-        and i < len(branches)
-        and (why := ok_only(ctx.index, fi, *branches[i])) is not None
-    }
-    # After the join: the first `.expect(` / `.unwrap(` on a branch's binding. Another
-    # branch's that comes first panics first when that branch failed too, and then this error
-    # is never reported (lib.rs: `worker_loop.expect(..)` runs before the cleaner's).
+    # After the join: each other branch's `.expect(` / `.unwrap(` that comes first panics
+    # first when that branch failed too, and then this error is never reported (lib.rs:
+    # `worker_loop.expect(..)` runs before the cleaner's), unless that branch is never an
+    # `Err` (it ends in `Ok(())`, no `?`).
     before: list[str] = []
     ok_before: list[tuple[str, OkOnly]] = []
-    for x in range(m[k] + 1, span.stop - 3):
-        if t[x + 1] != "." or t[x + 2] not in ("expect", "unwrap") or t[x + 3] != "(":
+    for c in bound.checks:
+        if not c.panics:
             continue
-        check = f"{t[x]}.{t[x + 2]}(..)"
-        if t[x] in ok:
-            ok_before.append((check, ok[t[x]]))
-        elif t[x] in others:
-            before.append(check)
-        if t[x] == parts[n]:
-            src = reader.src(x, m[x + 3])
+        if c.name == bound.pattern[n]:
+            src = TokenReader(fs, span.start, span.stop).src(c.first, c.last)
             proof = Proof(site.file, src.start, src.end, src.text)
-            return _JoinPanics(check, proof, LIST_SEP.join(before), tuple(ok_before))
+            return _JoinPanics(c.written, proof, LIST_SEP.join(before), tuple(ok_before))
+        if c.ok is not None:
+            ok_before.append((c.written, c.ok))
+        else:
+            before.append(c.written)
     return None
 
 

@@ -3,6 +3,9 @@ which condition, and what the item does with the branches' results once the join
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..crate_index import CrateIndex
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -12,7 +15,7 @@ from .fallible import OkOnly, ok_only
 from .shape import codes
 from .spawns import main_call
 
-__all__ = ["ORDINALS", "join_claims", "ok_branch"]
+__all__ = ["ORDINALS", "JoinBinding", "JoinCheck", "join_binding", "join_claims"]
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
@@ -49,85 +52,121 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)
             if "try" not in flags:
-                out += _join_results(ctx, f, mech.written, start_tok, branches)
+                out += _join_results(ctx, f, mech.written, start_tok)
     return out
 
 
-def _join_results(
-    ctx: FileContext, f: ItemFacts, mech: str, start_tok: int, branches: list[Region]
-) -> list[Claim]:
+@dataclass(frozen=True)
+class JoinCheck:
+    """One binding of `let ( pattern ) = join!(..)` and the first check on it after the join:
+    `name?` or `name.expect(..)` / `name.unwrap()`, with why its branch is never an `Err`
+    (None when it may be one)."""
+
+    name: str
+    written: str  # `name?`, `name.expect(..)`
+    first: int  # tokens of the check
+    last: int
+    ok: OkOnly | None
+
+    @property
+    def panics(self) -> bool:
+        return not self.written.endswith("?")
+
+
+@dataclass(frozen=True)
+class JoinBinding:
+    """`let ( pattern ) = path!( branches )`, read from the tokens of one fn."""
+
+    let_tok: int  # the `let`
+    bang: int  # the `!` of the macro
+    pattern: list[str]
+    checks: list[JoinCheck]  # in the order written
+
+
+def join_binding(index: CrateIndex, fi: int, span: range, open_: int) -> JoinBinding | None:
+    """The binding around the join whose argument list opens at token ``open_`` (the `(` after
+    `join!`) in file ``fi``, within the fn whose tokens are ``span``; None when its result is
+    not bound to a tuple pattern. Shared by the joining fn's own claims and by a branch's claim
+    about what its caller does with its result."""
+    fs = index.files[fi]
+    t, m = fs.scan.texts, fs.scan.match
+    # `let ( pattern ) = tokio::join!(`: the path's first token back to the `=`.
+    j = open_ - 2
+    while j - 2 >= span.start and t[j - 1] == "::":
+        j -= 2
+    if j - 2 < span.start or t[j - 1] != "=" or t[j - 2] != ")":
+        return None
+    # `match` holds partners for opening brackets only: the pattern's `(` is found as the
+    # opener whose partner is that `)`.
+    close_pat = j - 2
+    pat = next(
+        (x for x in range(close_pat - 1, span.start, -1) if t[x] == "(" and m[x] == close_pat), -1
+    )
+    if pat <= span.start or t[pat - 1] != "let":
+        return None
+    reader = TokenReader(fs, span.start, span.stop)
+    pattern = [reader.code(a, b) for a, b in reader.args(pat)]
+    branches = reader.args(open_)
+    checks: list[JoinCheck] = []
+    for x in range(m[open_] + 1, span.stop - 1):
+        if not t[x].isidentifier() or t[x] not in pattern or t[x] in [c.name for c in checks]:
+            continue
+        if t[x + 1] == "?":
+            written, last = f"{t[x]}?", x + 1
+        elif x + 3 < span.stop and t[x + 1] == "." and t[x + 2] in ("expect", "unwrap"):
+            written, last = f"{t[x]}.{t[x + 2]}(..)", m[x + 3]
+        else:
+            continue
+        i = pattern.index(t[x])
+        ok = ok_only(index, fi, *branches[i]) if i < len(branches) else None
+        checks.append(JoinCheck(t[x], written, x, last, ok))
+    return JoinBinding(pat - 1, open_ - 1, pattern, checks)
+
+
+def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> list[Claim]:
     """`let (a, b, ..) = tokio::join!(..);` and then `a.expect(..)`, `b?`: the branches'
     results are looked at only after every branch has ended, in the order written, so an
     early branch's error waits on the slowest branch, and of two failures only the first
     checked is ever seen. A branch that provably never fails (`queue_handler` ends in
     `Ok(())` with no `?`) is left out: its check never panics."""
+    if ctx.file_idx is None:
+        return []
     scan = ctx.fs.scan
-    t, m = scan.texts, scan.match
+    t = scan.texts
     span = scan.token_range(f.item.start, f.item.end)
-    # `let ( pattern ) = tokio::join!(`: the path's first token back to the `=`.
-    j = start_tok
-    while j - 2 >= span.start and t[j - 1] == "::":
-        j -= 2
-    if j - 2 < span.start or t[j - 1] != "=" or t[j - 2] != ")":
-        return []
-    close_pat = j - 2
-    open_ = next(
-        (x for x in range(close_pat - 1, span.start, -1) if t[x] == "(" and m[x] == close_pat), -1
-    )
-    if open_ <= span.start or t[open_ - 1] != "let":
-        return []
     bang = next((x for x in range(start_tok, span.stop) if t[x] == "!"), -1)
     if bang < 0 or bang + 1 >= span.stop or t[bang + 1] != "(":
         return []
-    end = m[bang + 1]
-    reader = TokenReader(ctx.fs, span.start, span.stop)
-    pattern = [reader.code(a, b) for a, b in reader.args(open_)]
-    by_index = {b.index: b for b in branches}
-    # Each binding's check after the join, in the order written: `name?` or `name.expect(..)`.
-    checks: list[tuple[str, str, int, int]] = []  # (name, as written, first tok, last tok)
-    for x in range(end + 1, span.stop - 1):
-        if not t[x].isidentifier() or t[x] not in pattern or t[x] in [c[0] for c in checks]:
-            continue
-        if t[x + 1] == "?":
-            checks.append((t[x], f"{t[x]}?", x, x + 1))
-        elif x + 3 < span.stop and t[x + 1] == "." and t[x + 2] in ("expect", "unwrap"):
-            checks.append((t[x], f"{t[x]}.{t[x + 2]}(..)", x, m[x + 3]))
+    bound = join_binding(ctx.index, ctx.file_idx, span, bang + 1)
+    if bound is None:
+        return []
     # A branch that can never be an `Err` never fails its check: it is said as such, not
     # among the checks that may panic (lib.rs: `worker_loop` is `queue_handler`'s `Ok(())`).
-    handled: list[tuple[str, str, int, int]] = []
-    ok: list[tuple[str, OkOnly]] = []
-    for c in checks:
-        i = pattern.index(c[0])
-        why = ok_branch(ctx, by_index[i]) if i in by_index else None
-        if why is None:
-            handled.append(c)
-        elif why.callees and not handled:
-            ok.append((c[1], why))
+    handled = [c for c in bound.checks if c.ok is None]
     if not handled:
         return []
-    flags = {"panics"} if any(".expect" in h[1] or ".unwrap" in h[1] for h in handled) else set()
+    ok = [
+        c for c in bound.checks if c.ok is not None and c.ok.callees and c.first < handled[0].first
+    ]
+    flags = {"panics"} if any(c.panics for c in handled) else set()
     if len(handled) > 1:
         flags.add("several")
     slots = {
         "mech": mech,
-        "handled": codes(*[h[1] for h in handled]),
-        "checked": codes(*[h[0] for h in handled]),
+        "handled": codes(*[c.written for c in handled]),
+        "checked": codes(*[c.name for c in handled]),
     }
-    first, last = handled[0][2], handled[-1][3]
-    proof = [ctx.proof(reader.src(open_ - 1, bang)), ctx.proof(reader.src(first, last))]
+    reader = TokenReader(ctx.fs, span.start, span.stop)
+    proof = [
+        ctx.proof(reader.src(bound.let_tok, bound.bang)),
+        ctx.proof(reader.src(handled[0].first, handled[-1].last)),
+    ]
     if ok and "panics" in flags:
-        slots["ok_checked"] = codes(*[o[0] for o in ok])
-        slots["ok_callee"] = codes(*dict.fromkeys(o[1].callees[0] for o in ok))
+        slots["ok_checked"] = codes(*[c.written for c in ok])
+        slots["ok_callee"] = codes(*dict.fromkeys(c.ok.callees[0] for c in ok if c.ok))
         flags.add("ok-checked")
-        proof += [ctx.other_proof(fi, src) for o in ok for fi, src in o[1].proof]
+        proof += [ctx.other_proof(fi, src) for c in ok if c.ok for fi, src in c.ok.proof]
     return [make("join_results", f.name, slots, proof, flags)]
-
-
-def ok_branch(ctx: FileContext, b: Region) -> OkOnly | None:
-    """Why join branch ``b`` is never an `Err`, or None when it may be one."""
-    if ctx.file_idx is None:
-        return None
-    return ok_only(ctx.index, ctx.file_idx, b.lo, b.hi)
 
 
 def _branch_claims(

@@ -79,13 +79,7 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
     if not _one_loop(claims) or len(ramps) != 1:
         return []
     ramp = ramps[0]
-    sleeps = [
-        c
-        for c in _of(claims, "sleep")
-        if "in-loop" in c.flags
-        and not {"guarded", "err-arm", "in-arm", "in-select"} & c.flags
-        and c.overlaps(ramp)
-    ]
+    sleeps = [c for c in _round_sleeps(claims, raced=False) if c.overlaps(ramp)]
     slots = {k: ramp.get(k) for k in ("unit", "cap", "count", "reset")}
     return _paced_lines(name, "error_log_ramp", claims, ramp, sleeps, slots)
 
@@ -101,16 +95,21 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
     if not _one_loop(claims) or len(backoffs) != 1:
         return []
     grow = backoffs[0]
-    sleeps = [
+    sleeps = [c for c in _round_sleeps(claims, raced=True) if c.get("arg") == grow.get("var")]
+    slots = {k: grow.get(k) for k in ("initial", "factor", "cap")}
+    return _paced_lines(name, "error_log_spread", claims, grow, sleeps, slots)
+
+
+def _round_sleeps(claims: list[Claim], raced: bool) -> list[Claim]:
+    """The loop's sleeps every round takes: under no condition and in no arm; raced in a
+    `select!` only against a cancellation, and only when ``raced``."""
+    return [
         c
         for c in _of(claims, "sleep")
         if "in-loop" in c.flags
         and not {"guarded", "err-arm", "in-arm"} & c.flags
-        and ("in-select" not in c.flags or "raced-with-cancel" in c.flags)
-        and c.get("arg") == grow.get("var")
+        and ("in-select" not in c.flags or raced and "raced-with-cancel" in c.flags)
     ]
-    slots = {k: grow.get(k) for k in ("initial", "factor", "cap")}
-    return _paced_lines(name, "error_log_spread", claims, grow, sleeps, slots)
 
 
 def _one_loop(claims: list[Claim]) -> bool:

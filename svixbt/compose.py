@@ -26,6 +26,7 @@ from .plan import (
     subjects_of,
 )
 from .questions import (
+    ANSWER_NEXT,
     QUESTION_ONLY,
     answer_claims,
     askable_lead,
@@ -215,6 +216,8 @@ def _answered(
     if q is None or plan.focus == "module":
         return done
     keep = answer_claims(plan, q)
+    # The claims that are the answer itself come right after the asked one.
+    nexts = [c for c in keep if c != q and c.kind in ANSWER_NEXT.get(q.kind, ())]
     # A premise claim the asked one says too is not kept for its own sake (the bound of a
     # timeout, after "bounds `f` by `d`, and the `?` hands an expiry up": blind read 58).
     premise = [c for c in plan.premise if c in keep and not says(q, c)]
@@ -224,7 +227,10 @@ def _answered(
         # Too little about the asked claim alone for a think: all of it, the answer first.
         r, names = _renderer(ctx, narrow, seed, bump)
         again = Rendered("")
-        sentences, _ = render_think(r, narrow, pool, again, only=[q, *(c for c in said if c != q)])
+        rest = [c for c in said if c != q and c not in nexts]
+        sentences, _ = render_think(
+            r, narrow, pool, again, only=[q, *nexts, *rest], front=1 + len(nexts)
+        )
         if len(sentences) >= 2:
             break
     if len(sentences) < 2 or q not in again.claims:

@@ -20,6 +20,7 @@ from .wording.requests import QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
     "ANSWER_KINDS",
+    "ANSWER_NEXT",
     "ANSWER_SAID",
     "ANSWER_SLOTS",
     "ASKED_AS_QUESTION",
@@ -57,7 +58,10 @@ def question_room(records: int) -> int:
 # task layout asked for ("should start a separate `tokio::spawn` task that, every 500
 # milliseconds, logs ...") read as the code read back: blind read 65 scored five of seven such
 # concurrency requests 3 (the other two 4), and its concurrency question 5.
-ASKED_AS_QUESTION = frozenset({"observability", "concurrency"})
+# A retry loop asked for recites its schedule back ("after each of the three waits in
+# `RETRY_SCHEDULE` (10 milliseconds up to 40 milliseconds). Give up after at most four calls,
+# with 70 milliseconds ...": blind reads 69 and 73 scored `ack`'s 3); its questions scored 5.
+ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop"})
 # Foci whose question asks about their own claim (where the task runs), not what the think
 # leads with: the cleaner's concurrency question asked about its startup failure, which its
 # startup record asks too (blind read 65 read the pair as one record twice).
@@ -126,6 +130,8 @@ def purpose_key(c: Claim) -> str:
         # A task per element or per count: the purpose may not say how many there are (blind
         # read 53: "run this against a long list" of a count clap caps at 10).
         return "spawn_each"
+    if c.kind == "spawn" and "endless" in c.flags:
+        return "spawn_endless"
     return c.kind
 
 
@@ -169,7 +175,10 @@ def first_question(
     # A subject with an author's FIXME stays a change request, which fences the FIXME off as a
     # separate change (a reader's "as a maintainer would": blind read 65); a question cannot.
     by_kind = plan.focus in ASKED_AS_QUESTION and not noted or premise_kind(plan) in ASKED_KINDS
-    if by_kind and room:
+    # Asked as a question whatever the file's count: their requirement form is the code read
+    # back (blind reads 66-71: run_with_prefix's join, the active-workers and metrics tasks
+    # found the room taken by earlier records and were asked for, scoring 3 each time).
+    if by_kind:
         # What the think leads with, when a question fits it (how fast an error line can
         # repeat); else the first of the focus's own claims. A focus in ASK_PREMISE asks its
         # own claim first.
@@ -182,7 +191,7 @@ def first_question(
     # and supervise_pollers) is asked as a question about its lead when it can be: a question
     # about the lead differs from a requirement in shape, not just in names (blind read 40
     # scored such twins 2 for distinctness).
-    always = (plan.focus in QUESTION_ONLY or bump > 0 or by_kind) and room
+    always = (plan.focus in QUESTION_ONLY or bump > 0) and room or by_kind
     return question(r, plan, seed, key, out, fresh, asked, always=always), led
 
 
@@ -201,7 +210,11 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
-    "spawn": frozenset({"task_prints_error", "task_drops_error"}),
+    "spawn": frozenset({"task_prints_error", "task_drops_error", "endless_task"}),
+    # Whether a caller hears of a failure: the task's failures and those before its spawn.
+    "one_shot": frozenset({"errs_before_spawn"}),
+    # When a failure shows depends on which branches run on.
+    "join_results": frozenset({"join_branch", "join"}),
     "propagate": frozenset({"err_arm", "error_wait"}),
     # A wait that lives in a callee: which wait it takes, and when it stops.
     "callee_waits": frozenset({"schedule_step", "give_up"}),
@@ -219,6 +232,15 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "routine_alarm",
         }
     ),
+}
+
+
+# Kinds whose claims are the answer itself to a question about a claim of another kind, said
+# right after it: "what stops the task `new` started?" was answered in the think's last
+# sentence, after the task's lock and its expiry test (blind read 73's helper draft).
+ANSWER_NEXT: dict[str, tuple[str, ...]] = {
+    "spawn": ("endless_task",),
+    "one_shot": ("errs_before_spawn",),
 }
 
 

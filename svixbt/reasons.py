@@ -100,12 +100,16 @@ INCIDENT_TIMES = (
 # product.
 # Two carry no date: five of fourteen held-out requests opening on "Last week", "A bug report
 # came in yesterday" read as one stamped template (blind read 70).
+# Seven, not five: "A bug report came in (last week / yesterday / last month):" opened three
+# of fourteen held-out requests and two of the cleaner's (blind read 73: "the template").
 INCIDENT_FORMS = (
     "{When}, ",
     "A bug report came in {when}: ",
     "{When} we found that ",
     "In production, ",
     "An incident review found that ",
+    "From the postmortem: ",
+    "We hit this in staging {when}: ",
 )
 # Every opening a lead can give, for checks.
 INCIDENT_LEADS = tuple(

@@ -10,7 +10,8 @@ example elsewhere changes no other record's wording.
 
 Slot forms: ``code`` (default for code slots: `` `x` ``), ``list`` (`` `a`, `b` and `c` ``),
 ``or`` (`` `a` or `b` ``), ``cond`` (`` `a` holds `` / ``both `a` and `b` hold``), ``quote``
-(“text” for the author's words), ``word`` (a count as a word: four), ``plain`` (as is).
+(“text” for the author's words), ``word`` (a count as a word: four), ``plain`` (as is), ``one``
+(the first of a list, as an example).
 """
 
 from __future__ import annotations
@@ -439,6 +440,11 @@ class Renderer:
                     quoted = shorten(value) if name == "message" else elide(value)
                 out.fills.append(Fill(quoted, False))
                 return f"“{quoted}”"
+            if form == "one":
+                # One of a list as an example ("a `Deserialization` error, say"): a request
+                # that names every variant of a `match` reads as the arms copied out (blind
+                # reads 67-72); the think names them all.
+                parts = [p for p in parts if not p.startswith(NOT)][:1]
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
             parts = [p for p in parts if not p.startswith(NOT)]
             for p in parts + false:

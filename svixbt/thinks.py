@@ -58,12 +58,18 @@ _LOOKS_BACK = re.compile(r"(?:So|Neither|That|This|These|It|Its|Both|Then|Next t
 
 
 def render_think(
-    r: Renderer, plan: Plan, pool: list[Claim], out: Rendered, only: list[Claim] | None = None
+    r: Renderer,
+    plan: Plan,
+    pool: list[Claim],
+    out: Rendered,
+    only: list[Claim] | None = None,
+    front: int = 1,
 ) -> tuple[list[str], Claim | None]:
     """The think's claim sentences in plan order, except that the first one saying what the
     code means (``LEAD_KINDS``) comes first, and whether there is one (then no opener).
     ``only``: the plan's claims to say, the first of them first (the rest are skipped; each
-    claim keeps its index in the plan, so its wording is the one the full think would use)."""
+    claim keeps its index in the plan, so its wording is the one the full think would use).
+    ``front``: how many of ``only``'s first claims are said first, in that order."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
     lead = -1
@@ -77,7 +83,11 @@ def render_think(
     if only is not None:
         # The asked claim (first of ``only``) is said first: a question is answered before
         # anything else is said (blind read 52: "opens on a side point").
-        order = sorted((t for t in order if t[1] in only), key=lambda t: t[1] is not only[0])
+        head = only[:front]
+        order = sorted(
+            (t for t in order if t[1] in only),
+            key=lambda t: head.index(t[1]) if t[1] in head else len(head),
+        )
     said_by = _subsumed(plan, [c for _, c in order])
     for n, c in order:
         if c in said_by:

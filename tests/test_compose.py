@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
+from svixbt.claims.core import LIST_SEP
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
@@ -272,7 +273,8 @@ def test_a_request_asks_for_one_task_not_two() -> None:
     """The gauge trap starts a 250 ms monitor task and one task per element: a request about the
     monitor does not staple on the per-element tasks (blind read 44 scored that 3)."""
     exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "gauge.rs"))
-    monitor = [ex for ex in exs if "250 milliseconds" in ex.user]
+    # Asked about as a question now (what stops it), it is found by its log line.
+    monitor = [ex for ex in exs if "250 milliseconds" in ex.user or "in flight”" in ex.user]
     assert monitor
     for ex in monitor:
         assert "own task" not in ex.user and "each element" not in ex.user.lower()
@@ -399,7 +401,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
     amount, so it holds whatever the code does. Every key is a question's claim kind."""
     from svixbt.wording.requests import QUESTION_PURPOSES, QUESTIONS
 
-    kinds = {row.kind for row in QUESTIONS} | {"log_once", "spawn_each"}
+    kinds = {row.kind for row in QUESTIONS} | {"log_once", "spawn_each", "spawn_endless"}
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind
         for p in purposes:
@@ -606,3 +608,31 @@ def test_a_question_purpose_that_points_at_the_subject_comes_after_the_question(
             first = re.split(r"(?<=[.?!])\s+", ex.user, maxsplit=1)[0]
             if not first.endswith("?"):
                 assert not re.search(r"\b(?:it|here|that count)\b", first), ex.user
+
+
+def test_an_endless_side_task_is_asked_whether_it_stops_and_answered_next() -> None:
+    """The gauge trap's 250 ms monitor never ends: asked for, its layout read as the code read
+    back (blind reads 66-71 scored such requests 3), so it is asked whether the task stops, and
+    the think says it never does right after the spawn, not last."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "gauge.rs"))
+    monitor = [ex for ex in exs if "in flight”" in ex.user]
+    assert len(monitor) == 1
+    ex = monitor[0]
+    assert ex.style == "question" and "stop" in ex.user and "`ship_batches`" in ex.user
+    kinds = [c.kind for c in ex.claims]
+    assert kinds[:2] == ["spawn", "endless_task"], kinds
+
+
+@pytest.mark.parametrize("name", ["startup.rs", "okjoin.rs", "boot.rs"])
+def test_a_join_whose_results_panic_is_asked_when_a_failure_shows(name: str) -> None:
+    """`let (a, b) = tokio::join!(..); a.expect(..)`: asked for, "a failed `a` should end in a
+    panic once every branch has finished" is a panic nobody requests (blind reads 66-71 scored
+    it 3); it is asked when a failure shows, without calling a bound result a part that fails."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / name))
+    joined = [ex for ex in exs if ex.claims and ex.claims[0].kind == "join_results"]
+    assert joined
+    for ex in joined:
+        assert ex.style == "question", ex.user
+        assert "should end in a panic" not in ex.user
+        bound = ex.claims[0].get("checked").split(LIST_SEP)
+        assert not any(f"`{b}` fails" in ex.user for b in bound), ex.user

@@ -336,7 +336,9 @@ def test_a_short_batch_under_skip_locked_says_who_holds_the_skipped_rows() -> No
     assert rows
     for row in rows:
         for v in row.variants:
-            assert "another instance's pass" in v and "later" in v, v
+            assert "another instance's pass" in v.lower() and "later" in v, v
+            # It may roll back: "left to that pass" read as a promise (blind read 74).
+            assert "left to" not in v, v
     for row in (r for r in QUESTIONS if r.kind == "locked_short"):
         for v in row.variants:
             assert "still waiting" not in v and "not caught up" not in v, v
@@ -366,7 +368,9 @@ def test_a_fan_out_that_waits_for_every_task_says_they_run_side_by_side() -> Non
         for v in row.variants:
             # Or, where the spawning loop awaits nothing (all-at-once), that every task is
             # started before the first handle is awaited (blind reads 68-71).
-            assert re.search(r"side by side|in flight at once|run at once|for every element", v), v
+            assert re.search(
+                r"side by side|run at once|at the same time|running together|for every element", v
+            ), v
 
 
 def test_every_join_waits_all_wording_keeps_the_earlier_check_as_a_condition() -> None:

@@ -410,6 +410,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "levels"),
         ("arm_comment", "arm_level", "runs"),
     ),
+    "errs_before_spawn": (
+        "a `?` before a detached task's spawn: that failure does reach the caller",
+        ("count", "mech"),
+        (),
+    ),
     "limit_per_round": (
         "a count checked against a limit once a round, before a batch is spawned whole",
         ("counter", "cond", "limit", "repeated", "mech"),

@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Sql
 from ..flow import Region
 from ..values import human_int
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .shape import codes, main_loop
 
 __all__ = ["data_claims"]
@@ -54,6 +54,17 @@ def _sum_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if len(binds) == 1 and "" not in binds and len([q for q in f.sql if q.tables]) == 2:
         slots["per"] = binds.pop()
     return [make("sum", f.name, slots, [ctx.proof(f.tail)])]
+
+
+def returns_sum(ctx: FileContext, name: str) -> list[Proof]:
+    """The proof that the fn ``name`` of this file returns the sum of several statements' row
+    counts (its ``sum`` claim's), or none: a caller comparing its result with a batch size is
+    not looking at one batch."""
+    for g in ctx.facts.values():
+        if g.kind == "fn" and g.name == name:
+            for c in _sum_claims(ctx, g):
+                return list(c.proof)
+    return []
 
 
 def _fixed_input_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -216,7 +216,7 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         if "idle-when-true" not in a.flags:
             continue
         slots = {"idle_dur": a.get("idle_dur"), "cond": a.get("cond"), "idle": a.get("idle")}
-        out.append(make("idle_latency", f.name, slots, a.proof, a.flags & {"batch-cond"}))
+        out.append(make("idle_latency", f.name, slots, a.proof, a.flags & {"batch-cond", "summed"}))
         break
     return out
 

@@ -92,6 +92,25 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             proof += [ctx.proof(c)]
             break
         out.append(make("one_shot", f.name, slots, proof, flags))
+        # What fails before the spawn is the fn's own error: "does the caller ever find out?"
+        # answered with a flat no read as misleading where `?` calls come first (blind read
+        # 73 on send_operational_webhook).
+        early = [
+            c
+            for c in f.calls
+            if c.propagates and c.src.end <= sp.src.start and f.own(c.region) and c.kind != "macro"
+        ]
+        if early:
+            # Counted, not named: the call a `?` follows is the chain's last link (`map_err`).
+            out.append(
+                make(
+                    "errs_before_spawn",
+                    f.name,
+                    {"count": str(len(early)), "mech": sp.mechanism},
+                    [ctx.proof(c.src) for c in early],
+                    {"several"} if len(early) > 1 else set(),
+                )
+            )
     return out
 
 

@@ -362,7 +362,7 @@ WHY: dict[str, tuple[Option, ...]] = {
 SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "cadence": (
         "the loop has to pace itself, not run flat out or sit idle",
-        ("after a full batch the next pass should start without waiting", "adaptive"),
+        ("a backlog should be worked off with no wait between passes", "adaptive"),
     ),
     "shutdown": (
         (
@@ -446,7 +446,10 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
 # reads 57-63 scored the bare whole-job checklist 2-3: "no reason").
 MODULE_REASONS: tuple[str, ...] = (
     "This job runs unattended, so what it is supposed to do has to be written down where a reviewer can hold the code against it.",
-    "Nobody has read this job end to end in a while, and the next change to it should start from an agreed list of what it does.",
+    # Not "Nobody has read this job end to end in a while ...": generic framing, scored 3 in
+    # each of blind reads 66-71.
+    "I'm taking this job over next sprint and want what it has to do agreed before I touch it.",
+    "The on-call runbook for this job is out of date, and it should describe the behaviour below.",
 )
 MODULE_JOB: dict[str, tuple[str, ...]] = {
     "title": ("{job_cap}, end to end", "{job_cap} as one background job"),
@@ -517,32 +520,37 @@ PREMISE: tuple[Row, ...] = (
        "It should leave the pause between attempts to {callee}, which waits after a failure it retries.",
        when="after-error"),
     _r("spawn",
-       "When {guard:cond} and nothing before the spawn has returned early, it should hand the work to a {mech} task and return without waiting for it; otherwise it returns straight away.",
+       "When {guard:cond} and nothing before the spawn has returned early, it should hand the work to a task and return without waiting for it; otherwise it returns straight away.",
        when="guarded detached after-checks early-guard", unless="repeated"),
     _r("spawn",
-       "When {guard:cond}, it should hand the work to a {mech} task and return without waiting for it; otherwise it returns straight away.",
+       "When {guard:cond}, it should hand the work to a task and return without waiting for it; otherwise it returns straight away.",
        when="guarded detached early-guard", unless="repeated after-checks"),
     _r("spawn",
-       "It should hand the work to a {mech} task only if {guard:cond}, and return without waiting for it.",
+       "It should hand the work to a task only if {guard:cond}, and return without waiting for it.",
        when="guarded detached", unless="repeated after-checks early-guard"),
     # The guard said by what it does when its condition is code no one would quote in an issue
     # (`since < until - max_timeframe`): an early return at the top, then the spawn.
     _r("spawn",
-       "Once the checks at its top have passed, it should hand the work to a {mech} task and return without waiting for it.",
+       "Once the checks at its top have passed, it should hand the work to a task and return without waiting for it.",
        when="guarded detached early-guard", unless="repeated"),
     _r("spawn",
-       "Once the checks above the spawn have let the call through, it should hand the work to a {mech} task and return without waiting for it.",
+       "Once the checks above the spawn have let the call through, it should hand the work to a task and return without waiting for it.",
        when="guarded detached past-returns", unless="repeated"),
     _r("spawn",
-       "Once the checks before it have passed, it should hand the work to a {mech} task only if {guard:cond}, and return without waiting for it.",
+       "Once the checks before it have passed, it should hand the work to a task only if {guard:cond}, and return without waiting for it.",
        when="guarded detached after-checks", unless="repeated early-guard"),
     _r("schedule_step",
        "It should take the wait before each retry from {list}.",
        any_guard=True),
+    # The count compared adds up several statements' counts: two part-batches pass the test
+    # too, so "a full batch" is not what it checks (blind read 73).
+    _r("adaptive",
+       "It should nap {idle_dur} after a pass that touched fewer rows in all than one batch, and start again at once otherwise.",
+       when="idle-when-true batch-cond summed"),
     _r("adaptive",
        "It should nap {idle_dur} after a pass that comes back short of the batch size, and start again at once after a full one.",
        "After a short pass it should sleep {idle_dur}; after a full batch, no wait at all.",
-       when="idle-when-true batch-cond"),
+       when="idle-when-true batch-cond", unless="summed"),
     _r("adaptive",
        "It should pick the wait before its next pass from the pass that just finished: {idle_dur} when {cond:cond}, and no wait at all otherwise.",
        "After each pass it should decide whether to nap ({idle_dur}) or go straight on, based on {cond}.",
@@ -642,66 +650,72 @@ PREMISE: tuple[Row, ...] = (
     _r("shutdown_branch",
        "It should race its wait against {future} and stop when that completes.",
        unless="guarded"),
+    # In words, not `!(num_workers > 0)` turned into English with the check pasted in front
+    # (blind read 73 scored it 3).
+    _r("shutdown_check",
+       "Once shutdown starts, it should take on no new round, and leave its loop only when its count of running tasks has dropped to zero.",
+       "After a shutdown request it should start nothing new and wait for its count of running tasks to reach zero before it leaves its loop.",
+       when="first until counts-tasks"),
     _r("shutdown_check",
        "Once shutdown is seen ({cond:cond}), it should take on no new round and wait until {until:cond} before it leaves its loop.",
-       when="first until"),
+       when="first until", unless="counts-tasks"),
     _r("shutdown_check",
        "When its check finds {cond:cond}, it should finish with {drain} and leave its loop.",
        when="first", unless="until"),
     _r("spawn",
-       "Each element of {over} should get its own {mech} task that awaits {rerun} and, whenever that returns, logs at {levels} level, sleeps {sleep_dur} and calls it again.",
-       "Give every element of {over} a {mech} task of its own; in it, call {rerun} in a loop, and when it returns, log at {levels} level and wait {sleep_dur} before the next call.",
+       "Each element of {over} should run on a task of its own that starts {rerun} again {sleep_dur} after it returns, with a line at {levels} level each time.",
+       "Give every element of {over} a task of its own; when its {rerun} returns, log that at {levels} level and start it again after {sleep_dur}.",
        when="repeated reruns sleep", unless="guarded conditional", needs="over rerun levels sleep_dur"),
     _r("spawn",
-       "It should start one {mech} task per element of {over} and return only after every one of them has finished.",
+       "It should start one task per element of {over} and return only after every one of them has finished.",
        when="repeated pushed fan-in", unless="guarded conditional range fails-fast", needs="over"),
     _r("spawn",
-       "It should hand each element of {over} to its own {mech} task.",
-       "Run the work for every element of {over} on a separate {mech} task.",
+       "It should hand each element of {over} to its own task.",
+       "Run the work for every element of {over} on a separate task.",
        when="repeated", unless="guarded conditional", needs="over"),
     _r("spawn",
-       "It should start as many {mech} tasks as {upto} says, each running {runs}.",
-       "It should spawn one task per job with {mech}, as many as {upto} says, each running {runs}.",
+       "It should start as many tasks as {upto} says, each running {runs}.",
+       "It should spawn one task per job, as many as {upto} says, each running {runs}.",
        when="repeated range", unless="guarded conditional", needs="upto runs"),
     _r("spawn",
-       "It should start one {mech} task per iteration of {repeated}.",
-       "Each pass of {repeated} should start a {mech} task of its own.",
+       "It should start one task per iteration of {repeated}.",
+       "Each pass of {repeated} should start a task of its own.",
        when="repeated", unless="per-item guarded conditional"),
     _r("spawn",
-       "It should start one {mech} task for each element mapped in {repeated}.",
-       "Every element mapped in {repeated} should get a {mech} task of its own.",
+       "It should start one task for each element mapped in {repeated}.",
+       "Every element mapped in {repeated} should get a task of its own.",
        when="repeated per-item", unless="guarded conditional"),
     _r("spawn",
-       "It should start {runs} on its own {mech} task and not wait for it.",
+       "It should start {runs} on its own task and not wait for it.",
        when="detached", unless="repeated guarded conditional", needs="runs"),
     _r("spawn",
-       "It should run its loop on a separate {mech} task and keep that task's handle.",
+       "It should run its loop on a separate task and keep that task's handle.",
        when="kept loops", unless="repeated guarded conditional"),
     _r("spawn",
-       "It should run {runs} on its own {mech} task and keep the join handle.",
+       "It should run {runs} on its own task and keep the join handle.",
        when="kept", unless="repeated loops guarded conditional", needs="runs"),
     # What the side task is for, when its loop says so (blind read 36: "a task that ticks every
     # second" with no purpose reads as a paraphrase of the code).
     _r("spawn",
-       "It should start a separate {mech} task that calls {work} every {interval_dur}.",
-       "Every {interval_dur}, a background {mech} task of its own should call {work}.",
+       "It should start a separate task that calls {work} every {interval_dur}.",
+       "Every {interval_dur}, a background task of its own should call {work}.",
        when="loops interval", unless="repeated guarded conditional", needs="work"),
     _r("spawn",
-       "It should start a separate {mech} task that, every {interval_dur}, logs {round_msg:quote} at {round_level} level when {round_guard:cond}.",
+       "It should start a separate task that, every {interval_dur}, logs {round_msg:quote} at {round_level} level when {round_guard:cond}.",
        when="loops interval round-guarded", unless="repeated guarded conditional", needs="round_msg"),
     _r("spawn",
-       "It should start a separate {mech} task that logs {round_msg:quote} at {round_level} level every {interval_dur}.",
+       "It should start a separate task that logs {round_msg:quote} at {round_level} level every {interval_dur}.",
        when="loops interval round-log", unless="repeated guarded conditional round-guarded", needs="round_msg"),
     _r("spawn",
-       "It should start a background task with {mech} that wakes every {interval_dur}.",
+       "It should start a background task that wakes every {interval_dur}.",
        when="loops interval", unless="repeated guarded conditional"),
     # Said as what the task does over time, not as its loop ("goes round a loop, sleeping 5
     # minutes each time" read as the code said back: blind read 59).
     _r("spawn",
-       "It should leave a background task running with {mech} that does one round every {sleep_dur} or so, and return without waiting for it.",
+       "It should leave a background task running that does one round every {sleep_dur} or so, and return without waiting for it.",
        when="loops sleep detached", unless="repeated interval guarded conditional"),
     _r("spawn",
-       "It should start a background task with {mech} that does one round every {sleep_dur} or so.",
+       "It should start a background task that does one round every {sleep_dur} or so.",
        when="loops sleep", unless="repeated interval guarded conditional detached"),
     _r("batch",
        "It should hand {callee} a batch size of {value} and use the count that comes back.",
@@ -831,10 +845,13 @@ CRITERIA: tuple[Row, ...] = (
        "idle for {idle_dur} once a pass shows {cond}",
        when="idle-when-true"),
     _r("adaptive",
+       "after a pass that touched a batch's worth of rows or more in all, start the next one right away",
+       when="idle-when-true summed"),
+    _r("adaptive",
        "after a full batch, start the next pass right away",
        "after a pass that came back full, do not sleep at all",
        "a full batch means more work: go again without waiting",
-       when="idle-when-true"),
+       when="idle-when-true", unless="summed"),
     _r("adaptive",
        "start the next pass at once when {cond:cond}",
        "when {cond:cond}, skip the wait",
@@ -843,7 +860,7 @@ CRITERIA: tuple[Row, ...] = (
        "idle {idle_dur} after a pass that came back short",
        "after a short pass, sleep {idle_dur}",
        "less than a full batch means a nap of {idle_dur}",
-       when="idle-when-false batch-cond"),
+       when="idle-when-false batch-cond", unless="summed"),
     _r("adaptive",
        "nap for {idle_dur} unless {cond:cond}",
        when="idle-when-false"),
@@ -993,19 +1010,19 @@ CRITERIA: tuple[Row, ...] = (
        "let one set own the spawned tasks",
        when="in-set", unless="guarded conditional"),
     _r("spawn",
-       "start {runs} on its own {mech} task, but only when {guard:cond}",
+       "start {runs} on its own task, but only when {guard:cond}",
        when="guarded", unless="repeated after-checks", needs="runs"),
     _r("spawn",
-       "after the checks before it pass, start {runs} on its own {mech} task when {guard:cond}",
+       "after the checks before it pass, start {runs} on its own task when {guard:cond}",
        when="guarded after-checks", unless="repeated early-guard", needs="runs"),
     _r("spawn",
-       "once the checks at its top have passed, start {runs} on its own {mech} task",
+       "once the checks at its top have passed, start {runs} on its own task",
        when="guarded early-guard", unless="repeated", needs="runs"),
     _r("spawn",
-       "once the checks above the spawn have let the call through, start {runs} on its own {mech} task",
+       "once the checks above the spawn have let the call through, start {runs} on its own task",
        when="guarded past-returns", unless="repeated", needs="runs"),
     _r("spawn",
-       "start the {mech} task only when {guard:cond}",
+       "start the task only when {guard:cond}",
        "spawn nothing unless {guard:cond}",
        when="guarded", unless="repeated runs after-checks"),
     _r("spawn",
@@ -1014,7 +1031,7 @@ CRITERIA: tuple[Row, ...] = (
        "give each item its own task, so slow ones run side by side",
        when="repeated", unless="guarded conditional range"),
     _r("spawn",
-       "start as many {mech} tasks as {upto} says, each running {runs}, side by side",
+       "start as many tasks as {upto} says, each running {runs}, side by side",
        "spawn one task per job, each running {runs}, not one task that runs them in turn",
        when="repeated range", unless="guarded conditional", needs="upto runs"),
     _r("spawn",
@@ -1049,7 +1066,7 @@ CRITERIA: tuple[Row, ...] = (
        when="kept", unless="guarded conditional"),
     _r("spawn",
        "await the spawned task's handle before going on",
-       "wait for the {mech} task to finish, so its panic surfaces here",
+       "wait for the task to finish, so its panic surfaces here",
        when="awaited", unless="guarded conditional"),
     _r("spawn",
        "hand {runs} to its own task instead of awaiting it inline",
@@ -1337,15 +1354,23 @@ SCENARIOS: tuple[Row, ...] = (
        # The cap is on the pause, not on the rate: "to at most one every 3 seconds" read as a
        # limit on how often retries happen (blind read 70).
        "a run of failures should slow the retries down step by step, until the pause between them reaches {cap}, and a quiet spell should put it back to retrying at once",
+       # Two wordings: the bridge's Kafka and queue inputs share this code, and one sentence
+       # in both read as one request copied (blind reads 68-72).
+       "each failure in a row should add to the pause before the next try, up to {cap}; after a quiet stretch it should start again from no pause at all",
+       "the more failures in a row, the longer the pause before the next try, never more than {cap}; once things have been quiet for a while, retries should go back to immediate",
        when="resets"),
     _r("select",
        "whichever of {futures} comes first, the process should end up in {then}",
        when="multi", unless="patterns", needs="then"),
     _r("retry_filter",
-       "an error that another attempt cannot fix should reach the caller at once, not after every wait of the retries",
+       # Not "an error that another attempt cannot fix": the SDK returns a 429 at once too,
+    # which a retry may well fix (blind read 73 counted it misleading).
+    "an error it is not meant to retry should reach the caller at once, not after every wait of the retries",
        ),
+    # One example of each arm, not the arms' lists: "the body lists all six error variants
+    # ... the `match` turned into prose" (blind read 67 scored it 3).
     _r("redo",
-       "not every error deserves a retry: a {skip_names:or} error should be logged at {skip_level} level and dropped at once, and only a {retry_names:or} error should hold {fn} up for more tries",
+       "not every error deserves a retry: one that no retry can fix (a {skip_names:one} error, say) should be logged at {skip_level} level and dropped at once, and only the kind that may pass, like a {retry_names:one} error, should hold {fn} up for more tries",
        when="skips two-arms", needs="skip_names retry_names skip_level"),
     _r("redo",
        "not every error deserves a retry: the errors of one arm should be logged at {skip_level} level and dropped at once, and only those of the other should hold {fn} up for more tries",
@@ -1389,15 +1414,19 @@ SCENARIOS: tuple[Row, ...] = (
        "a stretch of {call} errors should cost one log line and a pause of {dur} per attempt, with the job still up afterwards",
        unless="after-start"),
     _r("idle_latency",
+       "a backlog should be worked off pass after pass with no wait between, and only a pass that touched fewer rows in all than one batch should earn a rest of {idle_dur}",
+       when="batch-cond summed"),
+    _r("idle_latency",
        "a backlog should be worked off one full batch after another, and only a pass that comes back short should earn a rest of {idle_dur}",
        "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
-       when="batch-cond"),
+       when="batch-cond", unless="summed"),
     # A reason, not one more requirement: "this part of the server should end with that error;
     # the other branches are not cut short" read as a spec with no motive (blind read 51). Not
     # "surface when the server starts": the join holds the error until its other branches end
     # (blind read 54).
     _r("join_waits_all",
-       "a setup problem should end this part with an error, not leave a loop that fails on every pass",
+       "a setup problem should end {fn} with an error, not leave a loop that fails on every pass",
+       "a broken setup should show up as an error from {fn}, not as a loop that fails on every pass",
        ),
     _r("error_wait",
        "after a failed pass the job should pause {dur} before the next attempt instead of hammering a dependency that is already in trouble",
@@ -1704,7 +1733,8 @@ INCIDENTS: tuple[Row, ...] = (
        "{dep} went away for a few seconds, and the one error that came back was enough to end the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop", needs="dep"),
     _r("err_arm",
-       "a single passing error, gone by the time anyone looked, was enough to end the loop",
+       # Not "a single passing error, gone by the time anyone looked" (stilted: blind reads
+       # 68-72 scored it 3 each time).
        "the loop ended on the first error it met, one that would have been gone a moment later",
        "one error that cleared up on its own still ended the loop",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop dep"),
@@ -1725,6 +1755,7 @@ INCIDENTS: tuple[Row, ...] = (
     _r("timeout",
        "{fn} hung on {op_noun} that never completed, and sat there until someone noticed",
        "{op_noun} that never finished left {fn} stuck, and nothing moved until someone noticed",
+       "{fn} stopped at {op_noun} that never completed; no error came back, and nothing after it ran",
        unless="guarded conditional", needs="future op_noun"),
     _r("timeout",
        "{fn} hung on one call that never came back, and sat there until someone noticed",
@@ -1835,6 +1866,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{symptom}. {ask}\n\n{label}\n{bullets}",
         "{symptom}.\n\n{ask}\n\n{label}\n{bullets}",
     ),
+    # Not "We want to simplify X, and a simpler version is only acceptable if this still holds"
+    # nor "That is the behaviour a rewrite of X has to keep": blind reads 66-72 scored both 3
+    # ("boilerplate", "reads generated").
     # A refactor ask states what must hold through the rework, never what the code did before
     # ("Refactor: keep errors inside the loop instead of returning them" claims a past the
     # code's history does not have: blind read 23).
@@ -1843,10 +1877,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}\n\n{keep}\n{bullets}",
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why}\n\n{ask}\n\n{keep}\n{bullets}",
-        "{why}\n\n{ask} That is the behaviour a rewrite of {who} has to keep, along with the rest below.\n\n{keep}\n{bullets}",
         "{who_cap} is moving to a module of its own next; the move must not change what it does. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "Whoever picks up {who} next inherits these guarantees, so they go in writing before the code changes hands. {ask} {why}\n\n{keep}\n{bullets}",
-        "We want to simplify {who}, and a simpler version is only acceptable if this still holds. {ask} {why}\n\n{keep}\n{bullets}",
     ),
 }
 
@@ -1861,10 +1893,8 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
         "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {ask} {why}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why} {ask}",
-        "{why} {ask} That is the behaviour a rewrite of {who} has to keep.",
         "{who_cap} is moving to a module of its own next; the move must not change what it does. {ask} {why}",
         "Whoever picks up {who} next inherits this guarantee, so it goes in writing before the code changes hands. {ask} {why}",
-        "We want to simplify {who}, and a simpler version is only acceptable if this still holds. {ask} {why}",
     ),
 }
 
@@ -1898,7 +1928,7 @@ QUESTIONS: tuple[Row, ...] = (
        "does {subject} retry every error, or do some go straight back to the caller?",
        "which errors does {subject} retry, and which does it hand straight back?"),
     _r("timeout_escapes",
-       "if {future} times out in {subject}, is it tried again?",
+       "if a call times out in {subject}, is it tried again?",
        "does {subject} retry a request that runs past its timeout?",
        any_guard=True, needs="future"),
     _r("trailing_sleep",
@@ -1933,6 +1963,14 @@ QUESTIONS: tuple[Row, ...] = (
        "if the background work {subject} starts fails, does the caller ever find out?",
        "what happens to a failure inside the task {subject} spawns?",
        ),
+    # A join's results read after it ends: when a failure shows is what a reader asks; asked
+    # for ("once every branch has finished, a failed X should end in a panic") it read as the
+    # code read back, a panic nobody would request (blind reads 66-71 scored it 3).
+    _r("join_results",
+       # Not the bound result's name ("if `gated` fails"): a binding is no part that fails.
+       "if one of the joined parts fails early, when does {subject} notice, and do the other parts keep running meanwhile?",
+       "when one branch of its {mech} returns an error, does {subject} react right away, or only once the other branches are done?",
+       when="panics"),
     _r("join_waits_all",
        "if {calls:or} fails at startup, when does anyone find out?",
        "what happens when {calls:or} fails as {subject} starts?",
@@ -2030,6 +2068,25 @@ QUESTIONS: tuple[Row, ...] = (
     _r("err_arm",
        "does one failed {call:or} end {subject}, or does it carry on?",
        when="logs continues", unless="one-of-several returns inner-loop", any_guard=True),
+    # A task that never ends, started and let go: whether it outlives its spawner is what a
+    # reader of the call asks. Asked for, the same layout read as the code read back ("should
+    # start a separate `tokio::spawn` task that, every 500 milliseconds, logs ..."): blind reads
+    # 66-71 scored each such request 3.
+    _r("spawn",
+       "does the task in {subject} that logs {round_msg:quote} ever stop, or does it keep going after {subject} returns?",
+       "what stops the task {subject} starts to log {round_msg:quote}, once {subject} itself is done?",
+       "is the task behind the {round_msg:quote} line in {subject} tied to {subject} at all, or does it run on by itself?",
+       when="detached endless", unless="repeated guarded conditional", needs="round_msg"),
+    _r("spawn",
+       "once {subject} has returned, does the task it started to run {work:or} ever stop?",
+       "does the task that runs {work:or} for {subject} stop at some point, or does it live as long as the process?",
+       "is there anything that shuts down the task {subject} starts for {work:or}?",
+       when="detached endless", unless="repeated guarded conditional", needs="work"),
+    _r("spawn",
+       "does the task {subject} starts with {mech} ever stop, or does it keep going after {subject} returns?",
+       "once {subject} has returned, what stops the task it started with {mech}?",
+       "does anything ever stop the task {subject} hands to {mech}?",
+       when="detached endless", unless="repeated guarded conditional several-spawns"),
     # A task started and let go: whether the caller waits is what a reader of the call asks.
     _r("spawn",
        "does {subject} wait for {runs} to finish before it returns?",
@@ -2040,7 +2097,7 @@ QUESTIONS: tuple[Row, ...] = (
        # Three wordings, not one: two fan-outs of one file asked alike read as one record
        # twice (blind reads 66-68 on seed.rs's reset_application and reset_event_type).
        "are the elements of {over} handled side by side in {subject}, and does it return before the last one is done?",
-       "how many of {over} does {subject} have in flight at once, and when does it return?",
+       "how many tasks does {subject} run at once for {over}, and when does it return?",
        when="repeated fan-in", unless="guarded conditional range", needs="over"),
     _r("spawn",
        "does {subject} run its {runs} calls one after another, or all at once?",
@@ -2096,7 +2153,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "We run several instances of the server against one database.",
     ),
     "sleep_budget": (
-        "The timeout around this has to be set from the real number.",
+        "I have to set the timeout around this call from the real number.",
     ),
     "retry_budget": (
         "Whoever calls this sits behind it, so I need the worst case.",
@@ -2114,7 +2171,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "This is about to be called from a path where a failure must not go unnoticed.",
     ),
     "join_waits_all": (
-        "Trying to work out how a bad startup would show up.",
+        "I'm trying to work out how a bad startup would show up.",
     ),
     "idle_latency": (
         "Someone asked me how soon new work gets picked up.",
@@ -2125,10 +2182,10 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "steady_error": (
         "What this talks to has a long maintenance window coming up.",
         "I'm writing the runbook entry for a long outage of what this depends on.",
-        "Trying to predict how this behaves through a long outage.",
+        "I'm trying to predict how this behaves through a long outage.",
     ),
     "fixed_input": (
-        "Working out what needs a restart to take effect in this job.",
+        "I'm listing what needs a restart to take effect in this job.",
     ),
     "timed_after_wait": (
         "We're about to chart how long each pass takes, from its own logs.",
@@ -2137,7 +2194,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'd like to alert on that count.",
     ),
     "endless_set": (
-        "Trying to work out how this ever stops.",
+        "I'm trying to work out how this ever stops.",
     ),
     "callee_waits": (
         "A service that is down should not get hammered by this.",
@@ -2168,24 +2225,35 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm tracing a stall and need to know what shares a task with what.",
     ),
     "sleep": (
-        "Trying to account for the delay before it does anything.",
+        "I'm trying to account for the delay before its first attempt.",
     ),
     "propagate": (
         "I'm deciding what the caller should do with its result.",
-        "I'm writing the error handling in its caller.",
+        "I'm reviewing how its caller deals with errors.",
     ),
     "schedule_step": (
         "A team downstream asked how hard we hit them while they are down.",
     ),
     "err_arm": (
-        "Worried about what a single failure here takes down with it.",
-        "Working out how much one failure costs this job.",
+        "I'm worried about what a single failure here takes down with it.",
+        "I'm working out how much one failure costs this job.",
     ),
     "spawn": (
-        "Working out what a call to it costs its caller.",
+        "I'm working out how long a call to it keeps its caller waiting.",
+    ),
+    "spawn_endless": (
+        "I'm auditing what our processes leave running in the background.",
+        "We're chasing tasks that pile up in long-running processes.",
+        "I'm trying to work out what is still running when the server shuts down.",
+        "A task dump of a long-running instance shows more tasks than I expected.",
+        "I'm checking what each call leaves behind once it has returned.",
+    ),
+    "join_results": (
+        "I'm trying to work out how a failure in one part would show up.",
+        "I need to know what a failed part does to the rest.",
     ),
     "spawn_each": (
-        "Working out how long this takes from start to finish.",
+        "I'm trying to estimate how long a full run takes.",
         "I'm deciding whether this is safe to run against a slow server.",
         "We run this against big accounts, so how long it takes matters.",
     ),

@@ -217,6 +217,12 @@ THINK: tuple[Row, ...] = (
        "{mech} with {arg} wraps the async block that holds the loop, which puts one deadline on all the attempts together.",
        when="async-block loops", unless="guarded conditional"),
     # -- the schedule chosen after each pass --------------------------------------------------
+    # The count tested adds up several statements' counts: "a pass that came back full" is not
+    # what it checks (blind read 73).
+    _r("adaptive",
+       "After each pass the {arm} branch sets {var} from {cond}: {idle_value}, a nap of {idle_dur}, when it holds, and `None` otherwise, which starts the next pass at once; the count it tests is the pass's total over its statements, not one batch's.",
+       "How long to wait is decided from the pass that just finished: in {arm}, {cond} picks {idle_value} ({idle_dur}) and anything else picks `None`, which starts the next pass without sleeping; the count compared is what all of the pass's statements touched together.",
+       when="idle-when-true summed"),
     _r("adaptive",
        "After each pass the {arm} branch sets {var} from {cond}: {idle_value}, a nap of {idle_dur}, when it holds, and `None` otherwise, so a pass that came back full is followed at once by the next.",
        "How long to wait is decided from the pass that just finished: in {arm}, {cond} picks {idle_value} ({idle_dur}) and anything else picks `None`, which starts the next pass without sleeping.",
@@ -676,10 +682,11 @@ THINK: tuple[Row, ...] = (
        unless="name-inverted"),
     # -- tasks --------------------------------------------------------------------------------
     # Fan-out, fan-in: one task per element, handles pushed into a Vec, awaited by a later loop.
-    # Nothing awaited between spawns: how many run at once is every one of them.
+    # Nothing awaited between spawns: nothing caps how many run at once. Not "all of them are in
+    # flight at once": early tasks may have ended before the last one starts (blind read 74).
     _r("spawn",
-       "Nothing in the loop over {over} waits between spawns, so every element's {mech} task is started before the first handle in {handle_var} is awaited: all of them are in flight at once. The loop after it awaits the handles one by one and ignores each result, so {subject} returns once the slowest task is done, and a panic inside a task does not make it fail.",
-       "How many run at once is all of them: the loop over {over} hands each element to {mech} and moves on without awaiting anything, keeping the handles in {handle_var}. {subject} then awaits those handles in turn and drops each result, so it returns when the slowest task ends, and a task that panicked does not make it fail.",
+       "Nothing in the loop over {over} waits between spawns, so every element's {mech} task is started before the first handle in {handle_var} is awaited, so nothing caps how many run at the same time: up to all of them, less any that have already finished. The loop after it awaits the handles one by one and ignores each result, so {subject} returns once the slowest task is done, and a panic inside a task does not make it fail.",
+       "Nothing limits how many run at once: the loop over {over} hands each element to {mech} and moves on without awaiting anything, keeping the handles in {handle_var}, so up to all of them can be running together. {subject} then awaits those handles in turn and drops each result, so it returns when the slowest task ends, and a task that panicked does not make it fail.",
        "The spawning loop over {over} never awaits, so by the time the first handle in {handle_var} is awaited, a {mech} task has been started for every element. The handles are then awaited in order with each result thrown away: {subject} returns after the slowest task, and a panicked task does not make it fail.",
        when="repeated pushed fan-in results-dropped all-at-once", unless="guarded conditional range", needs="over"),
     _r("spawn",
@@ -1245,6 +1252,10 @@ THINK: tuple[Row, ...] = (
     # the same loop (blind read 69, two records), and "waits for it to end" read as overgeneral
     # (read 66). What this loop does not do holds however many instances run.
     _r("idle_latency",
+       "The price of that nap is latency: once {cond:cond} after a pass, this loop does not look again for up to {idle_dur}, so work that becomes due right after it is not picked up here until then, while a backlog is worked off with no wait between passes.",
+       "So a backlog goes fast, one pass straight after another, but after a pass that touched fewer rows in all than a batch the loop is idle for {idle_dur} ({idle}), and it picks up nothing that becomes due in that time until the rest is over.",
+       when="batch-cond summed"),
+    _r("idle_latency",
        "The price of that nap is latency: once {cond:cond} after a pass, this loop does not look again for up to {idle_dur}, so work that becomes due right after it is not picked up here until then, while a backlog is worked off with no wait between full passes.",
        "So a backlog goes fast, one full pass straight after another, but after a short pass the loop is idle for {idle_dur} ({idle}), and it picks up nothing that becomes due in that time until the rest is over.",
        "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}), during which this loop takes on nothing new, whatever comes due.",
@@ -1298,6 +1309,13 @@ THINK: tuple[Row, ...] = (
     _r("one_shot",
        "A failure inside the {mech} task stops at a log line at {levels} level; {subject} dropped the handle, so its caller never hears of it.",
        unless="arm-comment"),
+    _r("errs_before_spawn",
+       "The `?` before the spawn is another matter: a failure there returns from {subject} as its error, so the caller does hear of that one.",
+       unless="several"),
+    _r("errs_before_spawn",
+       "The {count:word} `?` before the spawn are another matter: a failure at any of them returns from {subject} as its error, so the caller does hear of those.",
+       "Not so for what fails before the spawn: each of the {count:word} `?` there hands its error back to whoever called {subject}.",
+       when="several"),
     # The limit is a gate on the round, not on each task: what passes it is spawned whole.
     _r("limit_per_round",
        "When {guard:cond}, the limit is a gate on the round, not on each task: {cond} is checked once, and when it lets the round through, every element of {repeated} gets its own {mech} task whatever {counter} has reached by then, so a large batch can take the count past the limit. The test is a strict greater-than, so a count exactly at the limit still passes.",
@@ -1317,9 +1335,11 @@ THINK: tuple[Row, ...] = (
     # Who holds the skipped rows decides whether they wait: another instance's pass deletes
     # them itself (blind read 52: "nap for 12 hours with work still left" misled for that case).
     _r("locked_short",
-       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}). If that session is another instance's pass, those rows are left to it; if it is anything else, they wait for a later pass.",
-       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped and not counted, so a pass can come back short while rows are still due, and the loop rests {idle_dur} all the same. Rows that another instance's pass locked are left to that pass; rows locked by anything else wait for a later one.",
-       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, and it naps for {idle_dur} ({idle}) all the same. Unless that session is another instance's pass, which they are left to, they wait for a later pass.",
+       # Not "those rows are left to that pass": it may fail and roll back (blind read 74
+       # counted it misleading twice).
+       "A short batch does not have to mean the backlog is gone: {callee} takes its rows with {lock_clause}, so rows another session holds at that moment are left out of the count, and a pass that comes back short for that reason still sends the loop into its nap of {idle_dur} ({idle}). Whether those rows get done sooner depends on that session: another instance's pass may clear them, but if it rolls back or is anything else, they wait for a later pass.",
+       "{cond} cannot tell an empty backlog from a busy one: with {lock_clause} in {callee}, rows locked by another session are skipped and not counted, so a pass can come back short while rows are still due, and the loop rests {idle_dur} all the same. Another instance's pass that holds them may clear them, unless it fails and rolls back; otherwise they wait for a later pass.",
+       "{subject} rests after a short batch, but with {lock_clause} in {callee} a batch can also come back short while another session holds rows, and it naps for {idle_dur} ({idle}) all the same. Those rows wait for a later pass unless the session holding them clears them itself, as another instance's pass that commits would.",
        ),
     _r("timed_after_wait",
        "{start} is taken after the {mech} wait of the same pass, so {field} is the time of the pass's own work; the nap before it is not counted.",

@@ -31,10 +31,11 @@ from .questions import (
     answer_claims,
     askable_lead,
     first_question,
+    followup,
     question,
     question_room,
 )
-from .reasons import LATE_BUMP, has_incident
+from .reasons import LATE_BUMP, has_incident, incident
 from .render import Fill, Rendered, Renderer, Row
 from .request import (
     MAX_CRITERIA,
@@ -207,6 +208,7 @@ def _answered(
     bump: int,
     asked: set[Claim] | frozenset[Claim],
     done: Rendering,
+    follow: Claim | None = None,
 ) -> Rendering:
     """A question record whose think says what answers it, the answer first: rendered again
     from the claims about the asked one (``answer_claims``), or from all of them when those say
@@ -236,10 +238,14 @@ def _answered(
     if len(sentences) < 2 or q not in again.claims:
         return done
     r.person = True
-    text = question(r, narrow, seed, _key(ctx, plan), again, q, asked, always=True)
+    # An incident follow-up tells its story again here, so that its names are in this trace.
+    story = incident(r, narrow, follow, again) if follow is not None else ""
+    if follow is not None and (not story or follow not in again.claims):
+        return done
+    text = question(r, narrow, seed, _key(ctx, plan), again, q, asked, always=True, told=story)
     if not text:
         return done
-    return "question", text, " ".join(sentences), again, names
+    return done[0], text, " ".join(sentences), again, names
 
 
 def render_plan(
@@ -307,6 +313,15 @@ def render_plan(
     user, style, bare = render_request(
         r, plan, style, crit, premise, out, reason, note, callers, crit_by
     )
+    if style == "incident-follow-up" and room and note is None:
+        # An incident follow-up asks whether what went wrong can still happen, when a claim it
+        # would ask about has a story the answer covers (see questions.followup).
+        probe = Rendered("", list(think_said.claims), list(think_said.fills))
+        story, lead, told = followup(r, plan, probe, led, asked)
+        text = question(r, plan, seed, key, probe, lead, asked, always=True, told=story)
+        if story and text:
+            done = ("incident-follow-up", text, think, probe, names)
+            return _answered(ctx, plan, seed, pool, bump, asked, done, follow=told)
     if bare and room:
         # No reason to give for the one requirement: asked as a question about the first claim
         # the think says, when one fits; else the requirement stays as it is.
@@ -456,8 +471,10 @@ def _render_distinct(
             break  # two more tries for a fresh shape, then the strict one will do
         # A claim one question of the file asked about is not asked again in another.
         # (The question's claim is the last one its record traces: the request comes last.)
-        asked = {e.claims[-1] for e in earlier if e.style == "question" and e.claims}
-        questions = sum(1 for e in earlier if e.style == "question")
+        # An incident follow-up may end in a question too: it counts as one.
+        qs = [e for e in earlier if e.style == "question" or e.user.rstrip().endswith("?")]
+        asked = {e.claims[-1] for e in qs if e.claims}
+        questions = len(qs)
         room = questions + 1 <= question_room(len(earlier) + 1)
         rendered = render_plan(ctx, plan, seed, pool, bump, asked, room)
         if rendered is None:

@@ -86,7 +86,9 @@ def test_requests_carry_acceptance_criteria() -> None:
             )
             # A question asks for the code that answers it; it carries no requirements.
             question = ex.style == "question" and "?" in ex.user
-            assert bullets or inline or alone or question, ex.user
+            # An incident follow-up may ask whether what went wrong can still happen.
+            followup = ex.style == "incident-follow-up" and ex.user.rstrip().endswith("?")
+            assert bullets or inline or alone or question or followup, ex.user
 
 
 def test_no_eight_word_run_in_more_than_a_quarter_of_the_samples_thinks() -> None:
@@ -636,3 +638,39 @@ def test_a_join_whose_results_panic_is_asked_when_a_failure_shows(name: str) -> 
         assert "should end in a panic" not in ex.user
         bound = ex.claims[0].get("checked").split(LIST_SEP)
         assert not any(f"`{b}` fails" in ex.user for b in bound), ex.user
+
+
+@pytest.mark.parametrize("path", FILES + TRAPS, ids=lambda p: p.name)
+def test_an_incident_follow_up_asks_whether_it_can_still_happen(path: Path) -> None:
+    """An incident told as a requirement read as the code said back (blind reads 64-74 scored
+    them 3.95, questions 4.53): where a claim of the story has a question whose answer says it,
+    the follow-up asks that question after the story. The think leads with the asked claim and
+    says the story's claim too; the story is told once, capitalised."""
+    from svixbt.reasons import INCIDENT_LEADS
+
+    for ex in compose_examples(ctx_for(path)):
+        if ex.style != "incident-follow-up" or not ex.user.rstrip().endswith("?"):
+            continue
+        story, _, asked = ex.user.rstrip().partition(". ")
+        assert story[:1].isupper() and asked.endswith("?"), ex.user
+        assert "\n" not in ex.user and " should " not in asked, ex.user
+        # The story's claim is said in the think as well as the asked one.
+        think_claims = ex.claims[:-2]
+        assert ex.claims[-1] in think_claims and ex.claims[-2] in think_claims, ex.user
+        assert not story.startswith(tuple(f"{lead}{lead}" for lead in INCIDENT_LEADS))
+
+
+def test_a_failure_follow_up_on_the_ledger_sweeper_is_a_question() -> None:
+    """The ledger trap's sweeper logs a failed pass and goes on: its incident ("the one error
+    that came back was enough to end the loop") is followed by whether one failure still ends
+    it, not by the fix read back."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "ledger.rs"))
+    follow = [
+        e
+        for e in exs
+        if e.style == "incident-follow-up" and e.focus == "failure" and "`ledger_sweeper`" in e.user
+    ]
+    assert follow
+    for ex in follow:
+        assert ex.user.rstrip().endswith("?") and "should" not in ex.user, ex.user
+        assert ex.claims[0].kind in ("err_arm", "steady_error", "log"), ex.claims[0].kind

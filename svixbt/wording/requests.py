@@ -1795,7 +1795,7 @@ INCIDENTS: tuple[Row, ...] = (
        when="doubling"),
     _r("retry_filter",
        "a request that could never succeed was retried through every wait of the schedule, and its caller saw the error only at the end",
-       "callers sat through every retry wait before they saw an error that no retry could fix",
+       "callers sat through every retry wait before they saw an error that was never going to go away",
        ),
     _r("redo",
        "a message that could never be processed was retried until the attempts ran out, and the error it ended on took {fn} down with it",

@@ -16,7 +16,7 @@ from .plan import Plan
 from .reasons import _no_paste, incident
 from .render import Rendered, Renderer
 from .request import _cap
-from .wording.requests import INCIDENTS, QUESTION_PURPOSES, QUESTIONS
+from .wording.requests import FOLLOW_BRIDGES, INCIDENTS, QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
     "ANSWER_KINDS",
@@ -101,7 +101,12 @@ def question(
         return ""
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
     if told:
-        return f"{_cap(told)}. {_cap(ask)}"
+        # The story is what went wrong before: a question right after it read as saying the
+        # code does that now ("the loop went straight back into a pass that could only fail",
+        # then "how often does it try again?" was counted false: blind read 75). The bridge
+        # says the asker is checking the code as it is.
+        bridge = r.choose(FOLLOW_BRIDGES, "bridge")
+        return f"{_cap(told)}. {bridge} {_cap(ask)}"
     # Why the asker asks, in front of the question; the file's n-th question of a kind takes
     # that kind's n-th purpose on from the file's start, so two alike do not open alike.
     purposes = QUESTION_PURPOSES.get(purpose_key(led), ())
@@ -238,7 +243,10 @@ ANSWER_SLOTS = ("call", "callee", "calls", "var", "future", "runs", "over", "cou
 # elsewhere in the fn: whether one failure ends a loop depends on its other exits too (a `?`
 # further down), and a failure at startup on the join that waits for it.
 ANSWER_KINDS: dict[str, frozenset[str]] = {
-    "err_arm": frozenset({"propagate", "error_wait"}),
+    # Whether one failure ends a loop, and what the loop does next: the wait after it (a
+    # ramp with its cap and reset, which the queue plugin's answer left at "the wait ... is a
+    # `tokio::time::sleep`": blind read 75's draft).
+    "err_arm": frozenset({"propagate", "error_wait", "linear_backoff", "backoff"}),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.

@@ -224,6 +224,14 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 )
                 flags.add("timed")
                 proof.append(ctx.proof(w.src))
+                if any(
+                    c.awaited and f.own(c.region) and not (w.src.start <= c.src.start < w.src.end)
+                    for c in f.calls
+                ):
+                    # Other awaits of the fn: the total counts the bounded waits only
+                    # ("up to 3 minutes 51 seconds before it gives up" left out `connect`'s
+                    # unbounded `connect_async`: blind read 75).
+                    flags.add("other-awaits")
             if rounds != int(n):
                 flags.add("off-by-one")
             return [make("attempt_cap", f.name, slots, proof, flags)]

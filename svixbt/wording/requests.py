@@ -27,6 +27,7 @@ __all__ = [
     "NOTES",
     "STAKES",
     "INCIDENTS",
+    "FOLLOW_BRIDGES",
 ]
 
 # Styles a record's request is drawn from by its key; a question is chosen apart (see QUESTIONS).
@@ -2116,6 +2117,15 @@ QUESTIONS: tuple[Row, ...] = (
     _r("log",
        "what does {subject} put in the log as it starts, and when?",
        when="once", unless="in-select in-loop", any_guard=True),
+)
+
+# Between an incident's story and the question that follows it up: the story is the past, and
+# the asker is checking the code as it is now.
+FOLLOW_BRIDGES: tuple[str, ...] = (
+    "Before I close the ticket, I want to know whether the code as it stands can still do that.",
+    "Can that still happen with the current code?",
+    "I want to be sure that cannot happen again.",
+    "Is that still possible today?",
 )
 
 # Why the asker wants to know, said before the question: what they are about to do with the

@@ -368,7 +368,7 @@ THINK: tuple[Row, ...] = (
        "An error from {call:or} lands in {pattern}: it is logged at {level} level and the loop carries on, so an error returned by that call does not end the loop.",
        "The {pattern} branch absorbs a failed {call:or}: it is logged at {level}, and the error does not end the loop.",
        "A failing {call:or} is caught by {pattern} and logged at {level} level; it does not end the loop.",
-       "{call:or} may return an error without ending the loop: the {pattern} branch takes it and logs it at {level}, and the loop does not stop over it.",
+       "{call:or} may return an error without ending the loop: the {pattern} branch takes it and logs it at {level} level, and the loop does not stop over it.",
        when="keeps-looping logs no-question-in-loop", any_guard=True, unless="one-of-several inner-loop"),
     _r("err_arm",
        "An error from {call:or} lands in {pattern}, which logs it at {level} and `continue`s: the rest of that round is skipped.",
@@ -1216,8 +1216,10 @@ THINK: tuple[Row, ...] = (
        "While {call} keeps failing, every failure writes its {level} line and then waits only {dur} before the next try, so those lines can come {dur} apart: up to {rate} a second if {call} fails at once.",
        "A failing {call} is logged at {level} level and retried after a {mech} of just {dur}; during an outage that is one line per try, as many as {rate} a second when the call fails straight away.",
        needs="rate"),
+    # Not "no slower pace is ever reached": a failing call that takes a while slows it too
+    # (blind read 75).
     _r("error_log_pace",
-       "While {call} keeps failing, every failure writes its {level} line and then waits {dur} before the next try, so those lines come at least {dur} apart and no slower pace is ever reached: nothing grows the wait.",
+       "While {call} keeps failing, every failure writes its {level} line and then waits {dur} before the next try, so those lines come at least {dur} apart, the wait never grows, and only a slow failing call spaces them further.",
        ),
     # How often a failure's line comes back when the wait grows by a step (claims/log_lines.py
     # `_error_log_ramp`).
@@ -1275,6 +1277,13 @@ THINK: tuple[Row, ...] = (
        when="work-after-reset", needs="after_call"),
     # Where the check sits against the bump decides the count: tested first, from 0, `> MAX`
     # lets MAX + 1 rounds through.
+    _r("attempt_cap",
+       "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}; the waits {timeout_arg} bounds come to at most {total} over those rounds, but {subject}'s other awaits are not under that bound and come on top. Every round uses up an attempt, however it ends.",
+       "Counting from {from_value} with the test ahead of the bump, {cond} lets {rounds} rounds through, one more than {max}; at up to {dur} each ({timeout_arg}), the bounded waits add up to {total}, and whatever else {subject} awaits comes on top of that, with no bound from it.",
+       when="timed off-by-one check-first other-awaits"),
+    _r("attempt_cap",
+       "{var} counts rounds from {from_value} and {cond} ends the loop after {rounds} of them; the waits bounded by {timeout_arg} come to at most {total}, and {subject}'s other awaits come on top.",
+       when="timed other-awaits", unless="off-by-one"),
     _r("attempt_cap",
        "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}; each waits up to {dur} ({timeout_arg}), so if every round runs out its timeout the loop waits up to {total} in all. Every round uses up an attempt, however it ends.",
        "Counting from {from_value} with the test ahead of the bump, {cond} lets {rounds} rounds through, one more than {max}; at up to {dur} each ({timeout_arg}), that is up to {total} before it gives up, and every round counts, whichever way it ends.",

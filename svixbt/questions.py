@@ -250,7 +250,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
-    "spawn": frozenset({"task_prints_error", "task_drops_error", "endless_task"}),
+    "spawn": frozenset({"task_prints_error", "task_drops_error", "endless_task", "own_awaits"}),
     # Whether a caller hears of a failure: the task's failures and those before its spawn.
     "one_shot": frozenset({"errs_before_spawn"}),
     # When a failure shows depends on which branches run on.
@@ -279,7 +279,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # right after it: "what stops the task `new` started?" was answered in the think's last
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
-    "spawn": ("endless_task",),
+    "spawn": ("endless_task", "own_awaits"),
     "one_shot": ("errs_before_spawn",),
 }
 

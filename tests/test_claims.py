@@ -2354,3 +2354,15 @@ def test_a_caller_hears_of_a_failure_before_the_spawn(indexes: Indexes) -> None:
         ks = [x.kind for x in ex.claims]
         if ex.style == "question" and ks and ks[0] == "one_shot":
             assert ks[1] == "errs_before_spawn" and "caller does hear" in ex.think
+
+
+def test_a_caller_of_detached_work_waits_for_the_fns_own_awaits(indexes: Indexes) -> None:
+    """`open_store` awaits its pool, a connection and the schema, then lets a compaction loop
+    go: its caller waits for those three and never for the loop (blind read 75: "how long does
+    a call keep its caller waiting?" answered with the spawn alone). A fn that awaits its
+    task's handle gets no such claim."""
+    ctx = ctx_of(indexes, "openstore.rs")
+    (c,) = kinds(claims(ctx, "open_store"), "own_awaits")
+    assert c.get("runs") == "compact_forever"
+    assert c.get("calls").split(LIST_SEP) == ["Pool::connect", "pool.get", "conn.ensure_schema"]
+    assert not kinds(claims(ctx, "open_compacted"), "own_awaits")

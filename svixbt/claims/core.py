@@ -410,6 +410,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "levels"),
         ("arm_comment", "arm_level", "runs"),
     ),
+    "own_awaits": (
+        "what a caller of a fn that spawns detached work does wait for: the fn's own awaits",
+        ("runs", "calls", "mech"),
+        (),
+    ),
     "errs_before_spawn": (
         "a `?` before a detached task's spawn: that failure does reach the caller",
         ("count", "mech"),

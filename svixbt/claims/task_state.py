@@ -14,7 +14,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import endless_loop, main_loop, never_ends, self_counted
+from .shape import codes, endless_loop, main_loop, never_ends, self_counted
 
 __all__ = ["task_state_claims"]
 
@@ -36,7 +36,47 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
     counted = _counted_inside(ctx, f)
     out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
-    return out + _limit_per_round(ctx, f, counted)
+    return out + _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+
+
+def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """What a caller does wait for when the fn hands its work to a detached task: the fn's own
+    awaits. "Does `new_pair_inner` wait for `run_migration_schedule`?" was answered with the
+    spawn alone, never with the Redis pool, the connection and the consumer group it does
+    await (blind read 75). One claim per detached task that runs a named call; none when the fn
+    awaits a handle (its waits are then the tasks')."""
+    assert f.flow is not None
+    from .spawns import main_call
+
+    if any(sp.handle != "dropped" for sp in f.spawns):
+        return []
+    mine = [
+        c
+        for c in f.calls
+        if c.awaited and f.own(c.region) and not c.full.startswith(("tokio::", "std::"))
+    ]
+    if not mine:
+        return []
+    names: list[str] = []
+    for c in mine:
+        if c.kind == "method" and c.receiver and "(" not in c.receiver:
+            names.append(f"{c.receiver}.{c.name}")
+        elif c.kind == "fn":
+            names.append(c.written)
+    names = list(dict.fromkeys(names))
+    if not names or len(names) > 5:
+        return []
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if sp.repeated or not f.own(sp.at_region):
+            continue
+        runs = main_call(f, f.flow.regions[sp.region])
+        if not runs:
+            continue
+        proof = [ctx.proof(c.src) for c in mine] + [ctx.proof(sp.src)]
+        slots = {"runs": runs, "calls": codes(*names), "mech": sp.mechanism}
+        out.append(make("own_awaits", f.name, slots, proof))
+    return out
 
 
 _RETRY_CALL = re.compile(r"(?i)retr|backoff|again")

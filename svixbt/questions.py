@@ -251,6 +251,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
     "spawn": frozenset({"task_prints_error", "task_drops_error", "endless_task", "own_awaits"}),
+    "attempt_cap": frozenset({"unbounded_awaits", "timeout"}),
     # Whether a caller hears of a failure: the task's failures and those before its spawn.
     "one_shot": frozenset({"errs_before_spawn"}),
     # When a failure shows depends on which branches run on.
@@ -281,6 +282,8 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "spawn": ("endless_task", "own_awaits"),
     "one_shot": ("errs_before_spawn",),
+    # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
+    "attempt_cap": ("unbounded_awaits",),
 }
 
 

@@ -4,6 +4,7 @@ that must be made, and the false one that must not (issue 11)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -2366,3 +2367,34 @@ def test_a_caller_of_detached_work_waits_for_the_fns_own_awaits(indexes: Indexes
     assert c.get("runs") == "compact_forever"
     assert c.get("calls").split(LIST_SEP) == ["Pool::connect", "pool.get", "conn.ensure_schema"]
     assert not kinds(claims(ctx, "open_compacted"), "own_awaits")
+
+
+def test_a_fallible_await_outside_every_timeout_is_named(indexes: Indexes) -> None:
+    """`dial` bounds its handshake write and each read but opens the socket bare: "can that
+    hang still happen?" was answered with the bounded reads alone on svix-cli's `connect`
+    (blind read 76), while `WsConnection::new(..).await?` has no deadline. The named await
+    replaces the timeout's vaguer "other awaits are not covered". A channel read with no `?`
+    (`pump`'s `rx.recv`) is waiting for work, not a call that can hang."""
+    ctx = ctx_of(indexes, "dialer.rs")
+    (c,) = kinds(claims(ctx, "dial"), "unbounded_awaits")
+    assert c.get("calls") == "Socket::open"
+    assert all("other-awaits" not in t.flags for t in kinds(claims(ctx, "dial"), "timeout"))
+    assert not kinds(claims(ctx, "pump"), "unbounded_awaits")
+    (t,) = kinds(claims(ctx, "pump"), "timeout")
+    assert "other-awaits" in t.flags
+
+
+def test_own_awaits_names_a_call_at_the_end_of_a_builder_chain(indexes: Indexes) -> None:
+    """svix's new_pair_inner awaits `RedisBackend::builder(config).build_pair()`: left out, the
+    list of what the caller waits for read as complete and was counted false (blind read 76)."""
+    from svixbt.claims.shape import await_name
+
+    ctx = ctx_of(indexes, "openstore.rs")
+    f = next(g for g in ctx.facts.values() if g.name == "open_store")
+    assert [await_name(c) for c in f.calls if c.awaited][:3] == [
+        "Pool::connect",
+        "pool.get",
+        "conn.ensure_schema",
+    ]
+    chained = next(c for c in f.calls if c.name == "get")
+    assert await_name(replace(chained, receiver="Pool::builder(cfg)")) == "get"

@@ -410,6 +410,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "levels"),
         ("arm_comment", "arm_level", "runs"),
     ),
+    "unbounded_awaits": (
+        "fallible awaits of a fn with deadlines elsewhere that have none around them",
+        ("calls",),
+        (),
+    ),
     "own_awaits": (
         "what a caller of a fn that spawns detached work does wait for: the fn's own awaits",
         ("runs", "calls", "mech"),

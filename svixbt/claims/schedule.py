@@ -15,6 +15,7 @@ from .data import returns_sum
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
+    await_name,
     codes,
     continue_is_last,
     guard_of,
@@ -88,7 +89,40 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
     out += shutdown_claims(ctx, f, loop)
+    bare = _unbounded_awaits(ctx, f)
+    if bare:
+        # The awaits with no deadline are named: a timeout's "other awaits of `connect` are not
+        # covered by it" would say the same thing a second time, vaguer.
+        out = [
+            replace(c, flags=c.flags - {"other-awaits"}) if c.kind == "timeout" else c for c in out
+        ]
+    out += bare
     return _with_cancellable_wait(out)
+
+
+def _unbounded_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A fn that puts a deadline on some of its awaits and none on others that can fail (an
+    awaited call followed by `?`): a hang in one of those is not cut short here. Blind read 76:
+    "Can that still happen?" after "`connect` hung" was answered with the bounded reads alone,
+    while `WsConnection::new(..).await?` has no timeout around it."""
+    timed = [w for w in f.waits if w.role == "timeout" and f.own(w.region)]
+    if not timed:
+        return []
+    free = [
+        c
+        for c in f.calls
+        if c.awaited
+        and c.propagates
+        and f.own(c.region)
+        and mechanism(c.full) is None
+        and not any(w.src.start <= c.src.start < w.src.end for w in timed)
+    ]
+    names = list(dict.fromkeys(await_name(c) for c in free))
+    if not names or len(names) > 3:
+        return []
+    proof = [ctx.proof(c.src) for c in free] + [ctx.proof(w.src) for w in timed]
+    flags = {"several"} if len(names) > 1 else set()
+    return [make("unbounded_awaits", f.name, {"calls": codes(*names)}, proof, flags)]
 
 
 def _with_cancellable_wait(out: list[Claim]) -> list[Claim]:

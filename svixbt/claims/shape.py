@@ -336,3 +336,12 @@ def continue_is_last(f: ItemFacts, e: Exit) -> bool:
             # Past the later arms: the match's own end.
             k = fl.regions[r.parent].hi if fl.regions[r.parent].kind == "match" else k
     return False
+
+
+def await_name(c: Call) -> str:
+    """An awaited call as a person names it: a fn by its path as written
+    (`RedisManager::from_queue_backend`), a method on a plain receiver with it (`pool.get`), a
+    method at the end of a chain by its own name (`build_pair`)."""
+    if c.kind == "method":
+        return f"{c.receiver}.{c.name}" if c.receiver and "(" not in c.receiver else c.name
+    return c.written

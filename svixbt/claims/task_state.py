@@ -14,7 +14,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
-from .shape import codes, endless_loop, main_loop, never_ends, self_counted
+from .shape import await_name, codes, endless_loop, main_loop, never_ends, self_counted
 
 __all__ = ["task_state_claims"]
 
@@ -57,13 +57,9 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     ]
     if not mine:
         return []
-    names: list[str] = []
-    for c in mine:
-        if c.kind == "method" and c.receiver and "(" not in c.receiver:
-            names.append(f"{c.receiver}.{c.name}")
-        elif c.kind == "fn":
-            names.append(c.written)
-    names = list(dict.fromkeys(names))
+    # Every one of them named, or no claim: the list is said as all the caller waits for
+    # (blind read 76: `build_pair`, awaited on a builder chain, was left out).
+    names = list(dict.fromkeys(await_name(c) for c in mine))
     if not names or len(names) > 5:
         return []
     out: list[Claim] = []

@@ -655,7 +655,9 @@ PREMISE: tuple[Row, ...] = (
     # (blind read 73 scored it 3).
     _r("shutdown_check",
        "Once shutdown starts, it should take on no new round, and leave its loop only when its count of running tasks has dropped to zero.",
-       "After a shutdown request it should start nothing new and wait for its count of running tasks to reach zero before it leaves its loop.",
+       # Not "start nothing new": a round past its check still takes a batch in and spawns it
+       # (blind read 76 counted it false).
+       "Once its check at the top of a round sees a shutdown, it should begin no further round and wait for its count of running tasks to reach zero before it leaves its loop.",
        when="first until counts-tasks"),
     _r("shutdown_check",
        "Once shutdown is seen ({cond:cond}), it should take on no new round and wait until {until:cond} before it leaves its loop.",

@@ -1263,8 +1263,10 @@ THINK: tuple[Row, ...] = (
        "Full passes follow each other with no wait, and only a short one earns the loop a rest of {idle_dur} ({idle}), during which this loop takes on nothing new, whatever comes due.",
        when="batch-cond"),
     _r("retry_budget",
-       "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with the schedule's {total} of sleeping in between, before its last error comes back.",
-       "At most {calls:word} calls, with {total} of scheduled sleeps between them: {callee} spends one of the {count:word} entries of {schedule} on each retry and hands the error back once they are gone.",
+       # The worst case is the sleeps plus the calls: "gives only the 70 ms of sleeping" was
+       # read as the whole answer to "how long can that take" (blind read 76).
+       "{callee} takes one entry of {schedule} per retry and cannot go past the last one, so with {count:word} entries the operation runs at most {calls:word} times, with the schedule's {total} of sleeping in between, before its last error comes back; however long each of those calls takes comes on top.",
+       "At most {calls:word} calls, with {total} of scheduled sleeps between them: {callee} spends one of the {count:word} entries of {schedule} on each retry and hands the error back once they are gone. The worst case is those sleeps plus the time of every call.",
        ),
     # A silence check inside a timeout's error arm runs once per timeout, not continuously.
     _r("stale_check",
@@ -1318,6 +1320,14 @@ THINK: tuple[Row, ...] = (
     _r("one_shot",
        "A failure inside the {mech} task stops at a log line at {levels} level; {subject} dropped the handle, so its caller never hears of it.",
        unless="arm-comment"),
+    _r("unbounded_awaits",
+       "Not every await of {subject} has a deadline, though: {calls} is awaited with no timeout around it here, so a hang there is not cut short by anything in this function.",
+       "The deadline covers only what it wraps: {calls} is awaited bare, and nothing in {subject} would end a hang in it.",
+       unless="several"),
+    _r("unbounded_awaits",
+       "Not every await of {subject} has a deadline, though: {calls:list} are awaited with no timeout around them here, so a hang in one of them is not cut short by anything in this function.",
+       "The deadlines cover only what they wrap: {calls:list} are awaited bare, and nothing in {subject} would end a hang in them.",
+       when="several"),
     _r("own_awaits",
        "What its caller does wait for is what {subject} awaits itself, {calls:list}, before it returns; {runs} is not among them and runs on after.",
        "The caller sits through {subject}'s own awaits, {calls:list}, and nothing of {runs}, whose task goes on by itself.",

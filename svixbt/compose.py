@@ -34,6 +34,7 @@ from .questions import (
     followup,
     question,
     question_room,
+    was_asked,
 )
 from .reasons import LATE_BUMP, has_incident, incident
 from .render import Fill, Rendered, Renderer, Row
@@ -284,7 +285,7 @@ def render_plan(
         return _answered(ctx, plan, seed, pool, bump, asked, done)
     if plan.focus in QUESTION_ONLY:
         return None
-    fresh = None if led in asked or not room else led
+    fresh = None if was_asked(led, asked) or not room else led
     trial = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     think_said = Rendered("", list(out.claims), list(out.fills), out.premise_said)
     crit_by: list[Claim] = []

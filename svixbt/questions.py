@@ -30,6 +30,7 @@ __all__ = [
     "askable_lead",
     "first_question",
     "followup",
+    "was_asked",
     "question",
     "answer_claims",
     "question_room",
@@ -144,7 +145,7 @@ def followup(
     code". The story's claim is one the question's answer says ("a failing pass was retried
     at once" before "if `clean_expired_messages` fails for an hour, how often does it try
     again?"). ("", None, None) when there is no such pair."""
-    lead = led if led is not None and led not in asked and _askable(r, led) else None
+    lead = led if led is not None and not was_asked(led, asked) and _askable(r, led) else None
     lead = lead or askable_lead(r, plan, out, asked)
     if lead is None or lead.subject != r.context["fn"]:
         return "", None, None
@@ -155,6 +156,30 @@ def followup(
         if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
             return incident(r, plan, c, out), lead, c
     return "", None, None
+
+
+# Claim kinds whose questions have one answer when they are about the same call: "if
+# `clean_expired_messages` fails for an hour, how often does the loop try again?" and "... how
+# often will it write that error line?" were both answered "every 10 seconds" (blind read 76:
+# one question twice). Once one is asked in a file, the other is not asked of the same call.
+SAME_ANSWER: dict[str, frozenset[str]] = {
+    "steady_error": frozenset({"error_log_pace", "error_log_ramp", "error_log_spread"}),
+    "error_log_pace": frozenset({"steady_error"}),
+    "error_log_ramp": frozenset({"steady_error"}),
+    "error_log_spread": frozenset({"steady_error"}),
+}
+
+
+def was_asked(c: Claim | None, asked: Collection[Claim]) -> bool:
+    """Whether ``c``, or a claim whose question has the same answer, was asked in the file."""
+    if c is None:
+        return False
+    if c in asked:
+        return True
+    same = SAME_ANSWER.get(c.kind, frozenset())
+    return any(
+        a.kind in same and a.subject == c.subject and a.get("call") == c.get("call") for a in asked
+    )
 
 
 def purpose_key(c: Claim) -> str:
@@ -178,7 +203,7 @@ def askable_lead(
     """The first claim the focus is about, in the think's order, that a question can ask about
     (the error line of a loop where its guarded debug line has no question)."""
     for c in out.claims:
-        if c in plan.premise and c not in asked and _askable(r, c):
+        if c in plan.premise and not was_asked(c, asked) and _askable(r, c):
             return c
     return None
 
@@ -206,7 +231,7 @@ def first_question(
     claim the think leads with as far as the request is concerned. ``room``: whether the file
     may take one more question; past half of its records, none is asked. ``noted``: the
     request would carry the author's FIXME or TODO."""
-    fresh = None if led in asked or not room else led
+    fresh = None if was_asked(led, asked) or not room else led
     # Foci and premises asked only as questions (what a task logs, where it runs) ask about
     # the first of their claims a question fits.
     # A subject with an author's FIXME stays a change request, which fences the FIXME off as a
@@ -221,7 +246,7 @@ def first_question(
         # own claim first.
         if plan.focus in ASK_PREMISE:
             led = askable_lead(r, plan, out, asked) or led
-        if led is None or led in asked or not _askable(r, led):
+        if led is None or was_asked(led, asked) or not _askable(r, led):
             led = askable_lead(r, plan, out, asked) or led
         fresh = led
     # A record whose first wording read like its neighbours' (a twin fn's: supervise_senders

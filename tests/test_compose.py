@@ -674,3 +674,43 @@ def test_a_failure_follow_up_on_the_ledger_sweeper_is_a_question() -> None:
     for ex in follow:
         assert ex.user.rstrip().endswith("?") and "should" not in ex.user, ex.user
         assert ex.claims[0].kind in ("err_arm", "steady_error", "log"), ex.claims[0].kind
+
+
+@pytest.mark.parametrize("path", FILES + TRAPS, ids=lambda p: p.name)
+def test_no_two_questions_of_a_file_have_one_answer(path: Path) -> None:
+    """ "How often does it try again?" and "how often will it write that error line?" about one
+    failing call were answered alike, "every 10 seconds" (blind read 76): once one is asked, the
+    other is not asked of the same call."""
+    from svixbt.questions import SAME_ANSWER
+
+    asked = [
+        ex.claims[-1]
+        for ex in compose_examples(ctx_for(path))
+        if ex.claims and ex.user.rstrip().endswith("?") or ex.style == "question"
+    ]
+    for i, a in enumerate(asked):
+        for b in asked[i + 1 :]:
+            same = b.kind in SAME_ANSWER.get(a.kind, frozenset())
+            assert not (same and a.subject == b.subject and a.get("call") == b.get("call")), (a, b)
+
+
+def test_a_failure_pace_asked_once_is_not_asked_again_as_a_log_pace() -> None:
+    """ "How often does the loop try again?" (steady_error) and "how often will it write that
+    error line?" (error_log_pace) about one failing call have one answer (blind read 76 on the
+    cleaner: asked twice, answered "every 10 seconds" twice). Another call's pace is another
+    question."""
+    from svixbt.claims.core import KINDS, make
+    from svixbt.questions import was_asked
+
+    def claim(kind: str, call: str):  # type: ignore[no-untyped-def]
+        _, required, _ = KINDS[kind]
+        return make(kind, "sweeper", {s: "x" for s in required} | {"call": call}, [])
+
+    steady, pace, other = (
+        claim("steady_error", "sweep"),
+        claim("error_log_pace", "sweep"),
+        claim("error_log_pace", "prune"),
+    )
+    assert was_asked(pace, {steady}) and was_asked(steady, {pace})
+    assert not was_asked(other, {steady})
+    assert not was_asked(pace, set()) and was_asked(pace, {pace})

@@ -1279,9 +1279,12 @@ THINK: tuple[Row, ...] = (
        when="work-after-reset", needs="after_call"),
     # Where the check sits against the bump decides the count: tested first, from 0, `> MAX`
     # lets MAX + 1 rounds through.
+    # "The bounded waits add up to ..., and whatever else it awaits comes on top, with no bound
+    # from it" read as "everything else is unbounded", while `connect`'s start message has a
+    # deadline of its own (blind read 77): which awaits are bare is unbounded_awaits' to say.
     _r("attempt_cap",
-       "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}; the waits {timeout_arg} bounds come to at most {total} over those rounds, but {subject}'s other awaits are not under that bound and come on top. Every round uses up an attempt, however it ends.",
-       "Counting from {from_value} with the test ahead of the bump, {cond} lets {rounds} rounds through, one more than {max}; at up to {dur} each ({timeout_arg}), the bounded waits add up to {total}, and whatever else {subject} awaits comes on top of that, with no bound from it.",
+       "{cond} is tested before {var} is bumped, and {var} starts at {from_value}, so the loop gets {rounds} rounds before it gives up, not {max}; the waits under {timeout_arg} come to at most {total} over those rounds, and {subject}'s other awaits come on top of that. Every round uses up an attempt, however it ends.",
+       "Counting from {from_value} with the test ahead of the bump, {cond} lets {rounds} rounds through, one more than {max}; at up to {dur} each ({timeout_arg}), the waits under {timeout_arg} add up to {total}, and whatever else {subject} awaits comes on top of that.",
        when="timed off-by-one check-first other-awaits"),
     _r("attempt_cap",
        "{var} counts rounds from {from_value} and {cond} ends the loop after {rounds} of them; the waits bounded by {timeout_arg} come to at most {total}, and {subject}'s other awaits come on top.",

@@ -271,7 +271,11 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # Whether one failure ends a loop, and what the loop does next: the wait after it (a
     # ramp with its cap and reset, which the queue plugin's answer left at "the wait ... is a
     # `tokio::time::sleep`": blind read 75's draft).
-    "err_arm": frozenset({"propagate", "error_wait", "linear_backoff", "backoff"}),
+    # Whether the fn can end at all (`-> !`), and a line every round writes after the call
+    # whether it failed or not (routine_alarm, only where the call can come back `Ok`).
+    "err_arm": frozenset(
+        {"propagate", "error_wait", "linear_backoff", "backoff", "diverges", "routine_alarm"}
+    ),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.

@@ -714,3 +714,25 @@ def test_a_failure_pace_asked_once_is_not_asked_again_as_a_log_pace() -> None:
     assert was_asked(pace, {steady}) and was_asked(steady, {pace})
     assert not was_asked(other, {steady})
     assert not was_asked(pace, set()) and was_asked(pace, {pace})
+
+
+def test_a_failure_question_is_answered_with_what_ends_the_loop_and_what_follows_it() -> None:
+    """ "Does one failed call end the loop?" is answered with the fn's `-> !` where it has one,
+    and with the line every round writes after the call, failed or not, where the call can
+    come back `Ok` (blind reads 72-77: the queue plugin's answer was two sentences)."""
+    from svixbt.questions import answer_claims
+
+    for name, fn, kin in (
+        ("outage.rs", "watch_forever", "diverges"),
+        ("relisten.rs", "keep_listening", "routine_alarm"),
+    ):
+        ctx = ctx_for(FIXTURES / "traps" / "src" / name)
+        plans = [
+            p
+            for p in plan_examples(ctx)
+            if p.focus == "failure" and any(c.subject == fn for c in p.premise)
+        ]
+        assert plans, (name, fn)
+        for plan in plans:
+            asked = next(c for c in plan.claims if c.kind == "err_arm" and c.subject == fn)
+            assert kin in {c.kind for c in answer_claims(plan, asked)}, (name, plan.claims)

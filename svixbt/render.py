@@ -53,6 +53,8 @@ CODE_SLOTS = frozenset(
         "theirs",
         "sig_mine",
         "sig_theirs",
+        "spelled_mine",
+        "spelled_theirs",
         "file",
         "cond",
         "upto",

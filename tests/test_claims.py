@@ -1783,7 +1783,30 @@ def test_a_twin_says_what_sets_the_signatures_apart() -> None:
     theirs = [*head, "SenderInput", ">", ">", ")", "->", "Result", "<"]
     # `std::io::Result` against `Result` may be one type spelled two ways (bridge imports it):
     # not said as a difference (blind read 48).
-    assert _sig_changes(mine, theirs) == [("dyn PollerInput", "dyn SenderInput")]
+    spelled: list[tuple[str, str]] = []
+    assert _sig_changes(mine, theirs, spelled) == [("dyn PollerInput", "dyn SenderInput")]
+    # ... but said as spelled two ways: "the only signature difference" without it read as
+    # misleading (blind read 78).
+    assert spelled == [("std::io::Result", "Result")]
+    twin = make(
+        "twin",
+        "supervise_pollers",
+        {
+            "twin": "supervise_senders",
+            "mine": '"poller"',
+            "theirs": '"sender"',
+            "sig_mine": "dyn PollerInput",
+            "sig_theirs": "dyn SenderInput",
+            "spelled_mine": "std::io::Result",
+            "spelled_theirs": "Result",
+        },
+        [],
+        {"strings", "one"},
+    )
+    said = Renderer(0, "k", {"fn": "supervise_pollers", "file": "main.rs"}).claim(
+        THINK, twin, "think", Rendered("")
+    )
+    assert "`std::io::Result`" in said and "`Result`" in said, said
     # Three changed spans is another signature, not a variant of one.
     other = ["fn", "(", "a", ":", "X", ",", "b", ":", "Y", ")", "->", "Z"]
     assert _sig_changes(other, ["fn", "(", "a", ":", "P", ",", "b", ":", "Q", ")", "->", "R"]) == []

@@ -200,7 +200,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "twin": (
         "an earlier fn of the file whose body matches this one's but for a few names or strings",
         ("twin",),
-        ("mine", "theirs", "sig_mine", "sig_theirs"),
+        ("mine", "theirs", "sig_mine", "sig_theirs", "spelled_mine", "spelled_theirs"),
     ),
     "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
     "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),

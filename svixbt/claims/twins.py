@@ -99,9 +99,12 @@ def _signature(ctx: FileContext, idx: int) -> list[str]:
 MAX_SIG_CHANGES = 2  # more changed spans than this is another signature, not a variant
 
 
-def _sig_changes(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
+def _sig_changes(
+    mine: list[str], theirs: list[str], spelled: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
     """The spans of the two signatures that differ, each as written (`dyn SenderInput` against
-    `dyn PollerInput`), or [] when they differ in more than a couple of short spans."""
+    `dyn PollerInput`), or [] when they differ in more than a couple of short spans. A path
+    written longer on one side (`std::io::Result` against `Result`) goes to ``spelled``."""
     sm = difflib.SequenceMatcher(a=mine, b=theirs, autojunk=False)
     out = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -120,7 +123,11 @@ def _sig_changes(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
             return []
         if a.endswith(f"::{b}") or b.endswith(f"::{a}"):
             # `std::io::Result` against `Result`: often one type spelled two ways (the file
-            # imports it), which a reader would take for a difference (blind read 48).
+            # imports it), which a reader would take for a difference (blind read 48); said
+            # as spelled differently, since "the only difference" without it read as
+            # misleading (blind read 78).
+            if spelled is not None:
+                spelled.append((a, b))
             continue
         if i1 > 0 and mine[i1 - 1] == "dyn":
             a, b = f"dyn {a}", f"dyn {b}"
@@ -167,7 +174,11 @@ def twin_claims(ctx: FileContext, idx: int) -> list[Claim]:
         if sig_mine == sig_theirs:
             flags.add("same-signature")
         else:
-            changed = _sig_changes(sig_mine, sig_theirs)
+            spelled: list[tuple[str, str]] = []
+            changed = _sig_changes(sig_mine, sig_theirs, spelled)
+            if changed and spelled:
+                slots["spelled_mine"] = codes(*(a for a, _ in spelled))
+                slots["spelled_theirs"] = codes(*(b for _, b in spelled))
             if changed:
                 # What sets the signatures apart, said (blind read 47: "the rest is in the
                 # signatures" left the reader to find `dyn SenderInput` against `dyn PollerInput`).

@@ -1373,7 +1373,10 @@ SCENARIOS: tuple[Row, ...] = (
     # One example of each arm, not the arms' lists: "the body lists all six error variants
     # ... the `match` turned into prose" (blind read 67 scored it 3).
     _r("redo",
-       "not every error deserves a retry: one that no retry can fix (a {skip_names:one} error, say) should be logged at {skip_level} level and dropped at once, and only the kind that may pass, like a {retry_names:one} error, should hold {fn} up for more tries",
+       # No judgement of which errors a retry can fix: the Kafka input retries a
+       # `Transformation` error no retry fixes (blind read 78 counted "only the kind that may
+       # pass" misleading).
+       "not every error gets a retry: some, a {skip_names:one} error for one, should be logged at {skip_level} level and dropped at once, and only the others, such as a {retry_names:one} error, should hold {fn} up for more tries",
        when="skips two-arms", needs="skip_names retry_names skip_level"),
     _r("redo",
        "not every error deserves a retry: the errors of one arm should be logged at {skip_level} level and dropped at once, and only those of the other should hold {fn} up for more tries",

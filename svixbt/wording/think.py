@@ -18,6 +18,10 @@ __all__ = ["ALIKE", "THINK", "OPENERS", "TOKIO", "MODULE_THINK", "USED_BY"]
 THINK: tuple[Row, ...] = (
     # -- a fn that repeats an earlier one --------------------------------------------------
     _r("twin",
+       "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; in the signatures, it takes {sig_mine:and} where {twin} takes {sig_theirs:and}; and where {twin} writes {spelled_theirs:and}, it writes {spelled_mine:and}.",
+       "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); as for the signatures, {sig_mine:and} here stands where {twin} has {sig_theirs:and}, and {spelled_mine:and} stands where {twin} writes {spelled_theirs:and}.",
+       when="strings one", unless="same-signature", needs="sig_mine sig_theirs spelled_mine spelled_theirs"),
+    _r("twin",
        "Leaving comments aside, its body is {twin}'s token for token, except the string {mine}, which reads {theirs} there; in the signatures, it takes {sig_mine:and} where {twin} takes {sig_theirs:and}.",
        "Comments apart, {subject} and {twin} have the same body, token for token, but for one string ({mine} here, {theirs} there); as for the signatures, {sig_mine:and} here stands where {twin} has {sig_theirs:and}.",
        when="strings one", unless="same-signature", needs="sig_mine sig_theirs"),

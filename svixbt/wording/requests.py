@@ -808,10 +808,10 @@ CRITERIA: tuple[Row, ...] = (
        ),
     # What claims mean together, said as a test someone could write.
     _r("pass_runs_out",
-       "shutdown during a pass lets {work} finish, and the loop stops at the next wait or loop check",
+       "shutdown during a pass lets {work} finish, and the loop stops at the next wait or loop check it reaches",
        when="wait loop-check"),
     _r("pass_runs_out",
-       "shutdown during a pass lets {work} finish, and the loop stops at the next wait",
+       "shutdown during a pass lets {work} finish, and the loop stops at the next wait it reaches",
        when="wait", unless="loop-check"),
     _r("pass_runs_out",
        "shutdown during a pass lets {work} finish, and the loop stops at its next check",

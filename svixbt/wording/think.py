@@ -1197,12 +1197,14 @@ THINK: tuple[Row, ...] = (
        "A stop request does not cut a pass short: {work} runs to its end first, and through {unbounded} it may run a statement with no statement timeout at all, so nothing bounds how long shutdown waits for it.",
        when="unbounded"),
     _r("pass_runs_out",
-       "Neither check interrupts a pass that has started: {work} is awaited outside the cancellable wait, so it runs to its end, and shutdown takes effect at the next wait or the next check of the loop condition.",
-       "What shutdown does not do here is cancel work: {work} is awaited outside the cancellable wait, so a pass in progress finishes, and the stop is noticed at the following wait or loop check.",
+       "Neither check interrupts a pass that has started: {work} is awaited outside the cancellable wait, so it runs to its end, and shutdown takes effect at the next wait or the next check of the loop condition that the loop reaches.",
+       "What shutdown does not do here is cancel work: {work} is awaited outside the cancellable wait, so a pass in progress finishes, and the stop is noticed at the following wait or loop check, if the loop gets that far.",
        when="wait loop-check"),
     _r("pass_runs_out",
        "Shutdown is noticed at the wait, not during the work: {work} is awaited outside it, so a pass that has started runs to its end before the loop stops.",
-       "The cancellation covers the wait only; {work} is awaited on its own, so a pass in progress is finished, not cut short, and the stop takes effect at the next wait.",
+       # Not "the stop takes effect at the next wait": run_with_pool's pass returns on success
+       # and reaches no wait at all (blind reads 77-78).
+       "The cancellation covers the wait only; {work} is awaited on its own, so a pass in progress is finished, not cut short, and the stop is seen at the wait only if the loop comes back to it.",
        when="wait", unless="loop-check"),
     _r("pass_runs_out",
        "A pass that has started is never cut short: the stop is seen only when the loop checks again, after {work} has returned.",

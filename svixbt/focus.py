@@ -223,7 +223,7 @@ FOCI: tuple[FocusDef, ...] = (
               "sleep:in-select", "shutdown_wait", "return:after-spawn", "join_waits_all",
               "pass_runs_out", "schedule:passed", "endless_set", "shares", "locked", "keeps",
               "task_comment", "endless_task", "counted_inside", "limit_per_round",
-              "one_shot", "errs_before_spawn", "own_awaits", "task_prints_error",
+              "one_shot", "errs_before_spawn", "own_awaits", "one_response", "task_prints_error",
               "task_drops_error"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"), _kinds("growth"),

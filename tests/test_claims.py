@@ -2421,3 +2421,19 @@ def test_own_awaits_names_a_call_at_the_end_of_a_builder_chain(indexes: Indexes)
     ]
     chained = next(c for c in f.calls if c.name == "get")
     assert await_name(replace(chained, receiver="Pool::builder(cfg)")) == "get"
+
+
+def test_one_list_call_whose_data_is_all_that_is_read_says_so(indexes: Indexes) -> None:
+    """svix-cli's reset_* fns spawn a delete per element of one `list(None)` response: asked
+    "we run this against big accounts", the answers never said that one response is all they go
+    through (blind reads 72-78). A fn that reads `resp.done` and `resp.iterator` walks on."""
+    ctx = ctx_of(indexes, "pagelist.rs")
+    (c,) = kinds(claims(ctx, "purge_hooks"), "one_response")
+    assert (c.get("call"), c.get("var"), c.get("over")) == (
+        "client.hooks().list(None)",
+        "resp",
+        "resp.data",
+    )
+    assert not kinds(claims(ctx, "purge_all_hooks"), "one_response")
+    said = " ".join(full_thinks_about(ctx, "purge_hooks"))
+    assert "`client.hooks().list(None)`" in said and "once" in said

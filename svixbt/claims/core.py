@@ -415,6 +415,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("calls",),
         (),
     ),
+    "one_response": (
+        "one awaited list call whose response's `data` is all the fn goes through",
+        ("call", "var", "over"),
+        (),
+    ),
     "own_awaits": (
         "what a caller of a fn that spawns detached work does wait for: the fn's own awaits",
         ("runs", "calls", "mech"),

@@ -36,7 +36,37 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out = _shares(ctx, f) + _locked(ctx, f) + _predicates(ctx, f) + _task_comments(ctx, f)
     counted = _counted_inside(ctx, f)
     out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
-    return out + _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+    out += _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+    return out + _one_response(ctx, f)
+
+
+_LIST_CALL = re.compile(r"^(?P<call>[\w.:()]*\blist\w*\([^()]*\))\s*\.await\s*\??$")
+
+
+def _one_response(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """`let resp = client.application().list(None).await?;` then `for x in resp.data`, with
+    nothing else read from `resp` and the call made once: what that one response holds is all
+    the fn goes through. Asked "we run this against big accounts", seed.rs's answers never said
+    so (blind reads 72-78: `list(None)` brings one page)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    text = ctx.fs.text[f.item.start : f.item.end]
+    for a in f.assigns:
+        m = _LIST_CALL.match(a.value.strip())
+        if not a.is_let or m is None or not f.own(a.region):
+            continue
+        if any(r.kind == "loop" for r in f.flow.chain(a.region)):
+            continue  # fetched again each round: more than one response
+        over = f"{a.var}.data"
+        loops = [r for r in f.flow.regions if r.kind == "loop" and r.head.endswith(f" in {over}")]
+        uses = re.findall(rf"\b{re.escape(a.var)}\b(\.\w+)?", text)
+        # The `let` itself, then `resp.data` and nothing else of `resp`.
+        if not loops or sorted(set(uses)) != ["", ".data"] or uses.count("") != 1:
+            continue
+        slots = {"call": m.group("call"), "var": a.var, "over": over}
+        proof = [ctx.proof(a.src), ctx.proof(ctx.head_src(loops[0]))]
+        out.append(make("one_response", f.name, slots, proof))
+    return out
 
 
 def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:

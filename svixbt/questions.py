@@ -274,7 +274,15 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # Whether the fn can end at all (`-> !`), and a line every round writes after the call
     # whether it failed or not (routine_alarm, only where the call can come back `Ok`).
     "err_arm": frozenset(
-        {"propagate", "error_wait", "linear_backoff", "backoff", "diverges", "routine_alarm"}
+        {
+            "propagate",
+            "error_wait",
+            "linear_backoff",
+            "backoff",
+            "diverges",
+            "routine_alarm",
+            "popped",
+        }
     ),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),

@@ -55,6 +55,8 @@ CODE_SLOTS = frozenset(
         "sig_theirs",
         "spelled_mine",
         "spelled_theirs",
+        "pop",
+        "write",
         "file",
         "cond",
         "upto",

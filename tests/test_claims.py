@@ -2437,3 +2437,17 @@ def test_one_list_call_whose_data_is_all_that_is_read_says_so(indexes: Indexes) 
     assert not kinds(claims(ctx, "purge_all_hooks"), "one_response")
     said = " ".join(full_thinks_about(ctx, "purge_hooks"))
     assert "`client.hooks().list(None)`" in said and "once" in said
+
+
+def test_a_batch_popped_before_a_failing_write_is_said_to_be_lost(indexes: Indexes) -> None:
+    """redis.rs's migrate_list_to_stream `lpop`s up to 1000 keys, skips unreadable ones with
+    `continue` and writes the rest with `query_async(..).await?`: asked what one failure takes
+    down, its answers said "a log line and continue" (blind reads 64-78). A copier that reads
+    with `lrange` takes nothing off, and says nothing of the kind."""
+    ctx = ctx_of(indexes, "popmove.rs")
+    (c,) = kinds(claims(ctx, "move_jobs"), "popped")
+    assert (c.get("pop"), c.get("var"), c.get("write")) == ("conn.rpop", "batch", "conn.push_all")
+    assert "skips" in c.flags
+    assert not kinds(claims(ctx, "copy_jobs"), "popped")
+    said = " ".join(full_thinks_about(ctx, "move_jobs"))
+    assert "`conn.rpop`" in said and "not put back" in said or "nothing puts it back" in said

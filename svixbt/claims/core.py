@@ -415,6 +415,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("calls",),
         (),
     ),
+    "popped": (
+        "a batch popped before an awaited write with `?`: a failed write leaves it taken",
+        ("pop", "var", "write"),
+        (),
+    ),
     "one_response": (
         "one awaited list call whose response's `data` is all the fn goes through",
         ("call", "var", "over"),

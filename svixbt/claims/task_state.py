@@ -37,7 +37,65 @@ def task_state_claims(ctx: FileContext, idx: int) -> list[Claim]:
     counted = _counted_inside(ctx, f)
     out += _panics(ctx, f) + _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
     out += _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
-    return out + _one_response(ctx, f)
+    return out + _one_response(ctx, f) + _popped(ctx, f)
+
+
+# A call that takes items off where they are kept (Redis `lpop`, `rpop`, `spop`, `zpopmin`, a
+# queue's `pop`): what it returned exists only in memory until written somewhere.
+_POP = re.compile(r"(?:[lrs]|zpop(?:min|max)?|b[lr])?pop\w*|pop_\w+|\w+_pop")
+
+
+def _popped(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A round that pops a batch, then awaits a write with `?`: a failed write returns with the
+    batch already taken and not put back; an item its loop skips with `continue` is dropped.
+    Asked "what does a single failure take down?", redis.rs's migrate_list_to_stream was
+    answered "a log line and continue" in every blind read (64-78), while its `lpop`ped keys are
+    lost."""
+    assert f.flow is not None
+    loop = main_loop(f)
+    if loop is None:
+        return []
+    out: list[Claim] = []
+    for c in f.calls:
+        if not (c.awaited and _POP.fullmatch(c.name) and f.flow.inside(c.region, loop.id)):
+            continue
+        held = next(
+            (
+                a
+                for a in f.assigns
+                if a.is_let and c.src.start >= a.src.start and c.src.end <= a.src.end
+            ),
+            None,
+        )
+        writes = [
+            w
+            for w in f.calls
+            if w.awaited
+            and w.propagates
+            and w.src.start > c.src.end
+            and f.flow.inside(w.region, loop.id)
+            and not _POP.fullmatch(w.name)
+        ]
+        if held is None or not writes:
+            continue
+        w = writes[-1]
+        slots = {"pop": await_name(c), "var": held.var, "write": await_name(w)}
+        flags: set[str] = set()
+        proof = [ctx.proof(c.src), ctx.proof(w.src)]
+        over = [
+            r for r in f.flow.regions if r.kind == "loop" and r.head.endswith(f" in {held.var}")
+        ]
+        skipped = [
+            e
+            for e in f.exits
+            if e.kind == "continue" and over and f.flow.inside(e.region, over[0].id)
+        ]
+        if skipped:
+            flags.add("skips")
+            proof.append(ctx.proof(skipped[0].src))
+        out.append(make("popped", f.name, slots, proof, flags))
+        break
+    return out
 
 
 _LIST_CALL = re.compile(r"^(?P<call>[\w.:()]*\blist\w*\([^()]*\))\s*\.await\s*\??$")

@@ -57,6 +57,7 @@ CODE_SLOTS = frozenset(
         "spelled_theirs",
         "pop",
         "write",
+        "escape",
         "file",
         "cond",
         "upto",

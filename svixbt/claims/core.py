@@ -448,7 +448,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "retry_filter": (
         "a retry loop's match on a result: some errors return at once, one arm waits and retries",
         ("returned", "retried", "mech"),
-        ("stop", "returned_names"),
+        ("stop", "returned_names", "escape"),
     ),
     "task_drops_error": (
         "a spawned block that is one `let _ = call.await`: the call's error goes nowhere",

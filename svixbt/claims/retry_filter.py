@@ -10,7 +10,7 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
 from .redo import variant_names
-from .shape import codes
+from .shape import await_name, codes
 
 __all__ = ["retry_filters"]
 
@@ -56,8 +56,23 @@ def retry_filters(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 if e.kind == "question" and f.flow.inside(e.region, loop.id) and e.src.start < start
             ]
             if early:
+                # Which `?` it is, by the awaited call it follows: "an error a `?` earlier in
+                # the round hands up" was read as any `?`, the request closure's too (blind
+                # read 79), whose errors are the very result the match sorts.
+                at = early[0].src.start
+                before = sorted(
+                    [(c.src.end, await_name(c)) for c in f.calls if c.awaited]
+                    + [(w.src.end, w.mechanism) for w in f.waits if w.role == "timeout"],
+                )
+                # In the same statement: no `;` between the call and its `?`.
+                text = ctx.fs.text
+                near = [name for end, name in before if end <= at and ";" not in text[end:at]]
+                slots = dict(claim.slot_map)
+                if len(early) == 1 and near:
+                    slots["escape"] = near[-1]
                 claim = replace(
                     claim,
+                    slots=tuple(slots.items()),
                     flags=claim.flags | {"escapes"},
                     proof=claim.proof + tuple(ctx.proof(e.src) for e in early),
                 )

@@ -657,7 +657,9 @@ PREMISE: tuple[Row, ...] = (
        "Once shutdown starts, it should take on no new round, and leave its loop only when its count of running tasks has dropped to zero.",
        # Not "start nothing new": a round past its check still takes a batch in and spawns it
        # (blind read 76 counted it false).
-       "Once its check at the top of a round sees a shutdown, it should begin no further round and wait for its count of running tasks to reach zero before it leaves its loop.",
+       # Not "its check at the top of a round": queue_handler's comes after its task-limit
+       # check (blind read 79).
+       "Once its shutdown check sees a shutdown, it should begin no further round and wait for its count of running tasks to reach zero before it leaves its loop.",
        when="first until counts-tasks"),
     _r("shutdown_check",
        "Once shutdown is seen ({cond:cond}), it should take on no new round and wait until {until:cond} before it leaves its loop.",

@@ -857,6 +857,13 @@ THINK: tuple[Row, ...] = (
     # which errors reach the sleep.
     # A `?` earlier in the round: its errors never reach the match, and are not retried either.
     _r("retry_filter",
+       "Not every error is retried: an error the `?` after {escape} hands up never reaches the choice, and of those that do, one matching {returned:or} is returned at once; only the rest, caught by {retried}, go on to the {mech} and another attempt, until {stop:cond} and that arm returns the error too.",
+       "What reaches the choice after an attempt is sorted there: {returned:or} goes straight back to the caller, and any other error falls through {retried} to the {mech} and is tried again, unless {stop:cond}, when it is returned as well; what the `?` after {escape} passes up does not get that far.",
+       when="catch-all stops escapes", needs="escape"),
+    _r("retry_filter",
+       "Not every error is retried: an error the `?` after {escape} hands up never reaches the choice, and of those that do, one matching {returned:or} is returned at once; only the rest, caught by {retried}, go on to the {mech} and another attempt.",
+       when="catch-all escapes", unless="stops", needs="escape"),
+    _r("retry_filter",
        "Not every error is retried: an error a `?` earlier in the round hands up never reaches the choice, and of those that do, one matching {returned:or} is returned at once; only the rest, caught by {retried}, go on to the {mech} and another attempt, until {stop:cond} and that arm returns the error too.",
        "What reaches the choice after an attempt is sorted there: {returned:or} goes straight back to the caller, and any other error falls through {retried} to the {mech} and is tried again, unless {stop:cond}, when it is returned as well; whatever the `?` before the match passes up does not get that far.",
        when="catch-all stops escapes"),

@@ -1807,6 +1807,13 @@ def test_a_twin_says_what_sets_the_signatures_apart() -> None:
         THINK, twin, "think", Rendered("")
     )
     assert "`std::io::Result`" in said and "`Result`" in said, said
+    # Where the file imports the one as the other, said as one type: listed as a difference
+    # it read as misleading (blind read 80).
+    same = replace(twin, flags=twin.flags | {"same-type"})
+    said = Renderer(0, "k", {"fn": "supervise_pollers", "file": "main.rs"}).claim(
+        THINK, same, "think", Rendered("")
+    )
+    assert "one type" in said and "`std::io::Result`" in said, said
     # Three changed spans is another signature, not a variant of one.
     other = ["fn", "(", "a", ":", "X", ",", "b", ":", "Y", ")", "->", "Z"]
     assert _sig_changes(other, ["fn", "(", "a", ":", "P", ",", "b", ":", "Q", ")", "->", "R"]) == []
@@ -2454,3 +2461,16 @@ def test_a_batch_popped_before_a_failing_write_is_said_to_be_lost(indexes: Index
     assert not kinds(claims(ctx, "copy_jobs"), "popped")
     said = " ".join(full_thinks_about(ctx, "move_jobs"))
     assert "`conn.rpop`" in said and "not put back" in said or "nothing puts it back" in said
+
+
+def test_a_twin_spelled_two_ways_by_the_files_own_import_is_one_type(indexes: Indexes) -> None:
+    """bridge's supervise_senders returns `Result<()>` (imported as `std::io::Result`) where
+    supervise_pollers writes `std::io::Result<()>`: left out, "the only difference" read as
+    misleading (read 78); listed as a difference, it read as misleading too (read 80). The
+    file's own `use` decides: one type."""
+    ctx = ctx_of(indexes, "spelled.rs")
+    (c,) = kinds(claims(ctx, "watch_writers"), "twin")
+    assert (c.get("spelled_mine"), c.get("spelled_theirs")) == ("std::io::Result", "Result")
+    assert "same-type" in c.flags
+    said = " ".join(full_thinks_about(ctx, "watch_writers"))
+    assert "one type" in said or "only spelling" in said, said

@@ -100,13 +100,14 @@ INCIDENT_TIMES = (
 # product.
 # Two carry no date: five of fourteen held-out requests opening on "Last week", "A bug report
 # came in yesterday" read as one stamped template (blind read 70).
-# Seven, not five: "A bug report came in (last week / yesterday / last month):" opened three
-# of fourteen held-out requests and two of the cleaner's (blind read 73: "the template").
+# Six: "A bug report came in (last week / yesterday / last month):" opened three of fourteen
+# held-out requests and two of the cleaner's (blind read 73: "the template"); "In production, "
+# opened three of six held-out incidents in reads 77-81, and "in production" of a developer CLI
+# (`connect` in svix-cli's relay) reads oddly.
 INCIDENT_FORMS = (
     "{When}, ",
     "A bug report came in {when}: ",
     "{When} we found that ",
-    "In production, ",
     "An incident review found that ",
     "From the postmortem: ",
     "We hit this in staging {when}: ",

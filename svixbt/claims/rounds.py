@@ -14,7 +14,7 @@ from ..mechanisms import mechanism
 from ..values import duration_seconds, eval_number, human_duration
 from .core import Claim, FileContext, make
 from .failures import scrutinee_call
-from .shape import codes, guard_of, main_loop
+from .shape import awaits_outside, codes, guard_of, main_loop
 
 __all__ = ["round_claims"]
 
@@ -224,10 +224,7 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 )
                 flags.add("timed")
                 proof.append(ctx.proof(w.src))
-                if any(
-                    c.awaited and f.own(c.region) and not (w.src.start <= c.src.start < w.src.end)
-                    for c in f.calls
-                ):
+                if awaits_outside(f, [w]):
                     # Other awaits of the fn: the total counts the bounded waits only
                     # ("up to 3 minutes 51 seconds before it gives up" left out `connect`'s
                     # unbounded `connect_async`: blind read 75).

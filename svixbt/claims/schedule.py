@@ -16,6 +16,7 @@ from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
     await_name,
+    awaits_outside,
     codes,
     continue_is_last,
     guard_of,
@@ -108,15 +109,7 @@ def _unbounded_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     timed = [w for w in f.waits if w.role == "timeout" and f.own(w.region)]
     if not timed:
         return []
-    free = [
-        c
-        for c in f.calls
-        if c.awaited
-        and c.propagates
-        and f.own(c.region)
-        and mechanism(c.full) is None
-        and not any(w.src.start <= c.src.start < w.src.end for w in timed)
-    ]
+    free = [c for c in awaits_outside(f, timed) if c.propagates and mechanism(c.full) is None]
     names = list(dict.fromkeys(await_name(c) for c in free))
     if not names or len(names) > 3:
         return []
@@ -361,10 +354,7 @@ def _timeout_claim(
     if per and not per.group(2).isdigit():
         slots["amount"] = per.group(2)
         slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
-    if any(
-        c.awaited and f.own(c.region) and not (w.src.start <= c.src.start < w.src.end)
-        for c in f.calls
-    ):
+    if awaits_outside(f, [w]):
         # Other awaits on the fn's own task: the bound covers this call, not the fn.
         flags.add("other-awaits")
     if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from ..fact_types import Call, Spawn
+from ..fact_types import Call, Spawn, Wait
 from ..facts import Exit, ItemFacts
 from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT, FileContext
@@ -345,3 +345,15 @@ def await_name(c: Call) -> str:
     if c.kind == "method":
         return f"{c.receiver}.{c.name}" if c.receiver and "(" not in c.receiver else c.name
     return c.written
+
+
+def awaits_outside(f: ItemFacts, waits: Sequence[Wait]) -> list[Call]:
+    """The awaited calls on the item's own task that none of ``waits`` wraps: what a timeout
+    leaves without a deadline."""
+    return [
+        c
+        for c in f.calls
+        if c.awaited
+        and f.own(c.region)
+        and not any(w.src.start <= c.src.start < w.src.end for w in waits)
+    ]

@@ -106,7 +106,10 @@ def question(
         # code does that now ("the loop went straight back into a pass that could only fail",
         # then "how often does it try again?" was counted false: blind read 75). The bridge
         # says the asker is checking the code as it is.
-        bridge = r.choose(FOLLOW_BRIDGES, "bridge")
+        # Hashed on the record's own names, as the story's opener is: the file-wide choice
+        # gave five of six follow-ups one bridge.
+        b = hashlib.sha256(f"{seed}|bridge|{key}".encode()).digest()
+        bridge = FOLLOW_BRIDGES[(b[0] + r.bump) % len(FOLLOW_BRIDGES)]
         return f"{_cap(told)}. {bridge} {_cap(ask)}"
     # Why the asker asks, in front of the question; the file's n-th question of a kind takes
     # that kind's n-th purpose on from the file's start, so two alike do not open alike.
@@ -299,6 +302,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # Whether an expiry is retried is half an answer without which errors are.
     "timeout_escapes": frozenset({"retry_filter"}),
     "retry_filter": frozenset({"timeout_escapes"}),
+    # Whether a walk's return comes after its last wait matters only to whoever awaits it: a
+    # task nobody holds a handle to has nobody (blind read 82).
+    "trailing_sleep": frozenset({"runs_in"}),
     # What a failure writes, how often, and whether the loop goes on after it.
     "log": frozenset(
         {
@@ -321,6 +327,7 @@ ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "one_shot": ("errs_before_spawn",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits",),
+    "trailing_sleep": ("runs_in",),
 }
 
 

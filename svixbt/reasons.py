@@ -104,6 +104,8 @@ INCIDENT_TIMES = (
 # held-out requests and two of the cleaner's (blind read 73: "the template"); "In production, "
 # opened three of six held-out incidents in reads 77-81, and "in production" of a developer CLI
 # (`connect` in svix-cli's relay) reads oddly.
+# Twelve: with six, two of six held-out incidents shared a form in nearly every read (82: "A bug
+# report came in last month" and "... last week", read as one template).
 INCIDENT_FORMS = (
     "{When}, ",
     "A bug report came in {when}: ",
@@ -111,6 +113,12 @@ INCIDENT_FORMS = (
     "An incident review found that ",
     "From the postmortem: ",
     "We hit this in staging {when}: ",
+    "A user reported {when} that ",
+    "Going through old tickets, I found this one: ",
+    "Someone on the team ran into this {when}: ",
+    "This came up in a retro {when}: ",
+    "Our notes from an old incident say that ",
+    "A teammate told me {when} that ",
 )
 # Every opening a lead can give, for checks.
 INCIDENT_LEADS = tuple(

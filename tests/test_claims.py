@@ -2474,3 +2474,22 @@ def test_a_twin_spelled_two_ways_by_the_files_own_import_is_one_type(indexes: In
     assert "same-type" in c.flags
     said = " ".join(full_thinks_about(ctx, "watch_writers"))
     assert "one type" in said or "only spelling" in said, said
+
+
+def test_a_walk_on_a_task_whose_handle_is_dropped_is_said_to_have_nobody_waiting(
+    indexes: Indexes,
+) -> None:
+    """redis.rs's run_migration_schedule sleeps after its last entry, inside a `tokio::spawn`
+    new_pair_inner lets go of: asked "does it return straight away? We have a step that should
+    run only once this work is really over", the answer left out that no caller can wait for
+    it (blind read 82). A walk whose starter awaits the handle is not said to be let go."""
+    ctx = ctx_of(indexes, "stages.rs")
+    (ran,) = kinds(claims(ctx, "run_stages"), "runs_in")
+    assert ran.get("by") == "start_rollout" and "detached" in ran.flags
+    assert any("tokio::spawn({" in p.text for p in ran.proof)
+    (audit,) = kinds(claims(ctx, "run_audit"), "runs_in")
+    assert audit.get("by") == "start_audit" and "detached" not in audit.flags
+    stages = " ".join(full_thinks_about(ctx, "run_stages"))
+    assert "JoinHandle" in stages or "keeps no handle" in stages
+    audits = " ".join(full_thinks_about(ctx, "run_audit"))
+    assert "JoinHandle" not in audits and "keeps no handle" not in audits

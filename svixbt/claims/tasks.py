@@ -284,7 +284,27 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
     if chain:
         slots["chain"] = codes(*chain)
         flags.add("via")
-    return make("runs_in", f.name, slots, _context_proof(ctx, c), flags)
+    proof = _context_proof(ctx, c)
+    dropped = _dropped_spawn(ctx, c) if c.kind == "spawned" and not chain else None
+    if dropped is not None:
+        flags.add("detached")
+        proof.append(ctx.proof(dropped))
+    return make("runs_in", f.name, slots, proof, flags)
+
+
+def _dropped_spawn(ctx: FileContext, c: Context) -> Src | None:
+    """The spawn of this file that calls the subject straight from ``c.by``, when it drops its
+    JoinHandle: then nothing can wait for the subject to return (blind read 82: "a step that
+    should run only once this work is really over" answered without it, of a schedule walk
+    `new_pair_inner` starts with `tokio::spawn` and lets go)."""
+    if ctx.crate_prefix + c.by_file != ctx.display or not c.proof:
+        return None
+    site = c.proof[0][1]
+    for by in ctx.fns_named(c.by):
+        for sp in by.spawns:
+            if sp.handle == "dropped" and sp.src.start <= site.start < sp.src.end:
+                return sp.src
+    return None
 
 
 def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:

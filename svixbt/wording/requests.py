@@ -2074,9 +2074,13 @@ QUESTIONS: tuple[Row, ...] = (
     _r("err_arm",
        "does one failed {call:or} end {subject}, or does it carry on?",
        "what happens to {subject} when {call:or} fails: does it stop there, or keep going?",
+       "if {call:or} returns an error, is that the end of {subject}, or does its loop go on?",
+       "is a failed {call:or} fatal to {subject}?",
        when="logs keeps-looping", unless="one-of-several returns inner-loop", any_guard=True),
     _r("err_arm",
        "does one failed {call:or} end {subject}, or does it carry on?",
+       "if {call:or} returns an error, is that the end of {subject}, or does its loop go on?",
+       "is a failed {call:or} fatal to {subject}?",
        when="logs continues", unless="one-of-several returns inner-loop", any_guard=True),
     # A task that never ends, started and let go: whether it outlives its spawner is what a
     # reader of the call asks. Asked for, the same layout read as the code read back ("should
@@ -2135,6 +2139,10 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
     "Can that still happen with the current code?",
     "I want to be sure that cannot happen again.",
     "Is that still possible today?",
+    "Could the current code still do that?",
+    "Is that fixed in the code as it is now?",
+    "I'd like to know whether the code today still allows it.",
+    "Before I mark it resolved: could that happen again as the code stands?",
 )
 
 # Why the asker wants to know, said before the question: what they are about to do with the

@@ -24,7 +24,16 @@ from typing import Any
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
-from .render import BACKTICK_SPAN, CODE_SLOTS, Fill, elide, named, negated, shorten
+from .render import (
+    BACKTICK_SPAN,
+    CODE_SLOTS,
+    Fill,
+    elide,
+    method_name,
+    named,
+    negated,
+    shorten,
+)
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -151,7 +160,10 @@ def trace_errors(
         allowed.add(c.subject)
         for k, v in c.slots:
             allowed.update(_elements(v))
-            if k not in CODE_SLOTS:
+            if k in CODE_SLOTS:
+                # A call named by its method alone (the `method` slot form).
+                allowed.update(method_name(e) for e in _elements(v))
+            else:
                 allowed.add(elide(v))  # a log line quoted with its placeholders elided
                 allowed.add(shorten(v))  # or by its first words
         for p in c.proof:
@@ -191,6 +203,7 @@ class Vocabulary:
                     (v.code if k in CODE_SLOTS else v.prose).add(e)
                     if k in CODE_SLOTS:
                         v.code.add(named(e))  # how a request names it: `self.process`
+                        v.code.add(method_name(e))  # or by its method: `delete`
                     else:
                         v.prose.add(elide(e))
                         v.prose.add(shorten(e))

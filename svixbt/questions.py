@@ -256,8 +256,34 @@ def first_question(
     # and supervise_pollers) is asked as a question about its lead when it can be: a question
     # about the lead differs from a requirement in shape, not just in names (blind read 40
     # scored such twins 2 for distinctness).
+    if fresh is not None and asked_alike(fresh, asked):
+        # A near twin asked what its twin was asked reads as that record again with other names
+        # (blind read 82: seed.rs's reset_event_type after reset_application, both "how many
+        # tasks at once, and when does it return?"): what it says that its twin does not is
+        # asked instead, when a question fits it.
+        fresh = _unlike_lead(r, out, asked) or fresh
+        led = fresh
     always = (plan.focus in QUESTION_ONLY or bump > 0) and room or by_kind
     return question(r, plan, seed, key, out, fresh, asked, always=always), led
+
+
+def asked_alike(c: Claim, asked: Collection[Claim]) -> bool:
+    """Whether the file asked about another subject's claim of ``c``'s kind and flags."""
+    return any(a.kind == c.kind and a.flags == c.flags and a.subject != c.subject for a in asked)
+
+
+def _unlike_lead(r: Renderer, out: Rendered, asked: Collection[Claim]) -> Claim | None:
+    """The first claim of the record's fn its think says that a question fits and that no
+    question of the file asked about, of its kind and flags."""
+    for c in out.claims:
+        if (
+            c.subject == r.context["fn"]
+            and not was_asked(c, asked)
+            and not asked_alike(c, asked)
+            and _askable(r, c)
+        ):
+            return c
+    return None
 
 
 # Slots naming the code a claim is about: two claims that name the same call or variable are

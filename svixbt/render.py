@@ -354,6 +354,12 @@ def named(code: str) -> str:
     return m.group("f")
 
 
+def method_name(code: str) -> str:
+    """A call by its method alone, as a person names a chained call (`delete` for
+    `client.event_type().delete(..)`): the last segment of its callee."""
+    return re.split(r"\.|::", named(code))[-1]
+
+
 def quotable(code: str) -> bool:
     """Whether a request may quote ``code`` (see ``_QUOTABLE``); a keyword it may not."""
     return code not in _KEYWORDS and _QUOTABLE.fullmatch(code) is not None
@@ -450,6 +456,11 @@ class Renderer:
                 # that names every variant of a `match` reads as the arms copied out (blind
                 # reads 67-72); the think names them all.
                 parts = [p for p in parts if not p.startswith(NOT)][:1]
+            if form == "method":
+                # A call by its method alone ("one `delete`"), as a person names a chained call
+                # (`client.event_type().delete` is the code's text, which a request may not
+                # quote): the name is still the code's own.
+                parts = [method_name(p) for p in parts]
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
             parts = [p for p in parts if not p.startswith(NOT)]
             for p in parts + false:

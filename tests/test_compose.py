@@ -736,3 +736,25 @@ def test_a_failure_question_is_answered_with_what_ends_the_loop_and_what_follows
         for plan in plans:
             asked = next(c for c in plan.claims if c.kind == "err_arm" and c.subject == fn)
             assert kin in {c.kind for c in answer_claims(plan, asked)}, (name, plan.claims)
+
+
+def test_a_near_twin_is_not_asked_what_its_twin_was_asked() -> None:
+    """seed.rs's reset_event_type was asked "how many tasks at once, and when does it return?"
+    right after reset_application was asked the same of its own fan-out (blind read 82: "a
+    near-paraphrase"). The second is asked what it has that the first does not: where a
+    failed delete goes."""
+    exs = compose_examples(ctx_for(FIXTURES / "traps" / "src" / "twinreset.rs"))
+    asked = {
+        ex.claims[-1].subject: ex
+        for ex in exs
+        if ex.claims and (ex.style == "question" or ex.user.rstrip().endswith("?"))
+    }
+    assert {"reset_hooks", "reset_topics"} <= set(asked), [e.user for e in exs]
+    first, second = sorted(
+        (asked["reset_hooks"], asked["reset_topics"]), key=lambda e: exs.index(e)
+    )
+    assert first.claims[-1].kind == "spawn", first.user
+    assert second.claims[-1].kind != "spawn", second.user
+    assert second.claims[-1].kind in ("task_drops_error", "task_prints_error"), second.user
+    # Named as a person names a chained call: by its method.
+    assert "`delete`" in second.user, second.user

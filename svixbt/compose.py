@@ -311,9 +311,20 @@ def render_plan(
         callers = None
     if premise[1] is not None and premise[1].subject != names["fn"]:
         callers = None  # the request is about another fn of the file: "it" would be that one
+    asked_style = style
     user, style, bare = render_request(
         r, plan, style, crit, premise, out, reason, note, callers, crit_by
     )
+    if style != asked_style and room and note is None:
+        # A story told only for want of a reason: asked plainly first. Six of fourteen
+        # held-out requests opened on a made-up incident (blind reads 82-83, "the stock
+        # opening"), most of them such stand-ins; follow-ups scored 4.2 for realism over reads
+        # 75-83, plain questions 4.5.
+        lead = fresh or askable_lead(r, plan, think_said, asked)
+        asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
+        if asked_q:
+            done = ("question", asked_q, think, think_said, names)
+            return _answered(ctx, plan, seed, pool, bump, asked, done)
     if style == "incident-follow-up" and room and note is None:
         # An incident follow-up asks whether what went wrong can still happen, when a claim it
         # would ask about has a story the answer covers (see questions.followup).

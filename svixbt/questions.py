@@ -100,7 +100,16 @@ def question(
         return ""
     if not _askable(r, led):
         return ""
-    ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste)
+    # The wording moves on by the asked fn's own name too: the file-wide start gave two files'
+    # shutdown questions one wording, and the run's near-duplicate check dropped the second
+    # (the cleaner's, once run_with_pool's was asked plainly).
+    # A wording that leaves the fn unnamed ("when does anyone find out?") is passed over: what
+    # _askable checked was the first wording.
+    turn: int | None = hashlib.sha256(f"{seed}|wording|{led.subject}".encode()).digest()[0]
+    probe = r.claim(QUESTIONS, led, "question", Rendered(""), dry=True, accept=_no_paste, nth=turn)
+    if f"`{r.context['fn']}`" not in probe:
+        turn = None
+    ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste, nth=turn)
     if told:
         # The story is what went wrong before: a question right after it read as saying the
         # code does that now ("the loop went straight back into a pass that could only fail",
@@ -155,6 +164,11 @@ def followup(
     answer = answer_claims(plan, lead)
     for c in dict.fromkeys([lead, *plan.premise]):
         if c not in answer or c not in out.claims or c.subject != r.context["fn"]:
+            continue
+        if c is not lead and not _same_code(c, lead):
+            # A story about another part of the answer: "`connect` hung on a write that never
+            # completed", then "how many rounds does it make?" (blind read 83: the story and
+            # the question about different things).
             continue
         if r.claim(INCIDENTS, c, "incident", Rendered(""), dry=True, accept=_no_paste):
             return incident(r, plan, c, out), lead, c
@@ -368,6 +382,15 @@ ANSWER_SAID: dict[str, frozenset[str]] = {
 
 # Claims about how often a failure's line comes back: a question about them is about failures.
 _FAILURE_PACE = frozenset({"error_log_pace", "error_log_ramp", "error_log_spread"})
+
+
+def _same_code(c: Claim, asked: Claim) -> bool:
+    """Whether ``c`` is about the code ``asked`` is: proven by overlapping code, or naming the
+    same call, variable or future."""
+    if c.overlaps(asked):
+        return True
+    names = {e for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
+    return any(k in ANSWER_SLOTS and e in names for k, v in c.slots for e in v.split(LIST_SEP))
 
 
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:

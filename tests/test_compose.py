@@ -758,3 +758,24 @@ def test_a_near_twin_is_not_asked_what_its_twin_was_asked() -> None:
     assert second.claims[-1].kind in ("task_drops_error", "task_prints_error"), second.user
     # Named as a person names a chained call: by its method.
     assert "`delete`" in second.user, second.user
+
+
+def test_a_follow_up_story_is_about_the_code_its_question_asks_about() -> None:
+    """ "`connect` hung on a write that never completed", then "how many rounds does it make?":
+    the story came from the write's timeout, the question from the read loop's round count
+    (blind read 83: "about different things"). A story's claim names the asked claim's call,
+    variable or future, or is proven by overlapping code."""
+    from svixbt.claims.core import KINDS, Proof, make
+    from svixbt.questions import _same_code
+
+    def claim(kind: str, future: str, at: int):  # type: ignore[no-untyped-def]
+        _, required, _ = KINDS[kind]
+        slots = {s: "x" for s in required} | {"future": future}
+        return make(kind, "connect", slots, [Proof("relay.rs", at, at + 5, "xxxxx")])
+
+    rounds = claim("timeout", "ws.next()", 100)
+    write = claim("timeout", "ws.send(msg)", 300)
+    read = claim("timeout", "ws.next()", 500)
+    assert not _same_code(write, rounds)
+    assert _same_code(read, rounds)
+    assert _same_code(claim("timeout", "other()", 102), rounds)

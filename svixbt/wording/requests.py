@@ -1994,6 +1994,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("pass_runs_out",
        "how long can a shutdown be held up by {subject}?",
        "if a stop comes in while {subject} is in the middle of {work}, what happens?",
+       "what does {subject} do with a stop that arrives halfway through {work}?",
+       "does a shutdown wait for {work} to finish in {subject}, or cut it short?",
        ),
     _r("steady_error",
        "what does {subject} do while {call} keeps failing: does it back off or give up at some point?",
@@ -2163,18 +2165,24 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "timeout_escapes": (
         "Callers may need a retry of their own around this, depending on the answer.",
+        "We're tuning the timeout and need to know what an expiry costs the caller.",
     ),
     "retry_filter": (
         "Our caller's error handling depends on which failures have already been retried here.",
+        "I'm deciding whether to wrap this in a retry of our own.",
+        "Some of our failures are permanent, and callers should not wait on those.",
     ),
     "task_prints_error": (
         "I need to know whether a failure here can go unnoticed.",
+        "I'm cleaning up after a run that only half worked.",
     ),
     "task_drops_error": (
         "I need to know whether a failure here can go unnoticed.",
+        "I'm cleaning up after a run that only half worked.",
     ),
     "trailing_sleep": (
         "We have a step that should run only once this work is really over.",
+        "I'm working out when this is really done.",
     ),
     # The one setting blind reads scored 5 from the start ("With several instances running"):
     # now the question's purpose, whichever wording the question takes.
@@ -2186,9 +2194,11 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "retry_budget": (
         "Whoever calls this sits behind it, so I need the worst case.",
+        "I need the worst case for a timeout budget further up.",
     ),
     "attempt_cap": (
         "Whoever calls this sits behind it, so I need the worst case.",
+        "I need the worst case for a timeout budget further up.",
     ),
     "stale_check": (
         "I'm chasing connections that close after a quiet spell.",
@@ -2198,6 +2208,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "one_shot": (
         "This is about to be called from a path where a failure must not go unnoticed.",
+        "I'm deciding whether the caller needs an error check of its own here.",
     ),
     "join_waits_all": (
         "I'm trying to work out how a bad startup would show up.",
@@ -2207,6 +2218,8 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "pass_runs_out": (
         "We're picking the stop grace period for our deploys.",
+        "Our orchestrator kills anything that takes too long to stop.",
+        "I'm writing down how this behaves during a rolling deploy.",
     ),
     "steady_error": (
         "What this talks to has a long maintenance window coming up.",
@@ -2259,6 +2272,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "propagate": (
         "I'm deciding what the caller should do with its result.",
         "I'm reviewing how its caller deals with errors.",
+        "I'm adding error handling one level up and don't want it twice.",
     ),
     "schedule_step": (
         "A team downstream asked how hard we hit them while they are down.",
@@ -2266,9 +2280,12 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "err_arm": (
         "I'm worried about what a single failure here takes down with it.",
         "I'm working out how much one failure costs this job.",
+        "This runs unattended, so I need to know how it copes with errors.",
+        "I'm reviewing how this survives a flaky dependency.",
     ),
     "spawn": (
         "I'm working out how long a call to it keeps its caller waiting.",
+        "I'm profiling the path this call sits on.",
     ),
     "spawn_endless": (
         "I'm auditing what our processes leave running in the background.",

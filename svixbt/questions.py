@@ -205,6 +205,10 @@ def purpose_key(c: Claim) -> str:
     task per element."""
     if c.kind == "log" and "once" in c.flags:
         return "log_once"
+    if c.kind == "spawn" and {"repeated", "range"} <= c.flags:
+        # A task per count (`for _ in 0..n`): the size of anyone's data is no reason to ask
+        # (blind read 84: "big accounts" of a fan-out over an endpoint count).
+        return "spawn_range"
     if c.kind == "spawn" and "repeated" in c.flags:
         # A task per element or per count: the purpose may not say how many there are (blind
         # read 53: "run this against a long list" of a count clap caps at 10).
@@ -341,7 +345,10 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "callee_waits": frozenset({"schedule_step", "give_up"}),
     # Whether an expiry is retried is half an answer without which errors are.
     "timeout_escapes": frozenset({"retry_filter"}),
-    "retry_filter": frozenset({"timeout_escapes"}),
+    # Which errors are retried, and how long a retried one keeps its caller: the schedule it
+    # waits through (blind reads 82-84 on execute_with_backoff: "says nothing about the
+    # schedule itself").
+    "retry_filter": frozenset({"timeout_escapes", "growth", "schedule"}),
     # Whether a walk's return comes after its last wait matters only to whoever awaits it: a
     # task nobody holds a handle to has nobody (blind read 82).
     "trailing_sleep": frozenset({"runs_in"}),

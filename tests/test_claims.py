@@ -2493,3 +2493,22 @@ def test_a_walk_on_a_task_whose_handle_is_dropped_is_said_to_have_nobody_waiting
     assert "JoinHandle" in stages or "keeps no handle" in stages
     audits = " ".join(full_thinks_about(ctx, "run_audit"))
     assert "JoinHandle" not in audits and "keeps no handle" not in audits
+
+
+def test_a_ramp_with_a_second_error_line_every_round_counts_both_lines(
+    indexes: Indexes,
+) -> None:
+    """bridge's queue input writes `error!("{e}")` on a failed `consume` and then, every round,
+    `error!("… disconnected: …")`: "after ten failures in a row there is about one line every 3
+    seconds" counted half its error lines (blind read 84). A line of another level is no part
+    of the error lines' pace."""
+    ctx = ctx_of(indexes, "rampalarm.rs")
+    (ramp,) = kinds(claims(ctx, "follow_feed"), "error_log_ramp")
+    assert "also" in ramp.flags and ramp.get("also") == "feed closed, reopening"
+    said = " ".join(full_thinks_about(ctx, "follow_feed"))
+    assert "two error lines" in said
+    assert "about one line every 5 seconds" not in said
+    (calm,) = kinds(claims(ctx, "follow_feed_calmly"), "error_log_ramp")
+    assert "also" not in calm.flags
+    calm_said = " ".join(full_thinks_about(ctx, "follow_feed_calmly"))
+    assert "two error lines" not in calm_said

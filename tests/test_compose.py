@@ -403,7 +403,12 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
     amount, so it holds whatever the code does. Every key is a question's claim kind."""
     from svixbt.wording.requests import QUESTION_PURPOSES, QUESTIONS
 
-    kinds = {row.kind for row in QUESTIONS} | {"log_once", "spawn_each", "spawn_endless"}
+    kinds = {row.kind for row in QUESTIONS} | {
+        "log_once",
+        "spawn_each",
+        "spawn_range",
+        "spawn_endless",
+    }
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind
         for p in purposes:

@@ -343,12 +343,12 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "error_log_spread": (
         "an error line whose round then waits on a wait each failure multiplies, to a cap",
         ("call", "level", "initial", "factor", "cap", "mech"),
-        (),
+        ("also",),
     ),
     "error_log_ramp": (
         "an error line whose round then waits a step longer per failure, to a cap: its pace",
         ("call", "level", "unit", "cap", "count", "mech"),
-        ("reset",),
+        ("reset", "also"),
     ),
     "routine_alarm": (
         "a warn or error line written every round, after a call that may have succeeded",

@@ -138,7 +138,23 @@ def _paced_lines(
             "mech": sleeps[0].get("mech"),
         }
         proof = [*lg.proof, *wait.proof, *sleeps[0].proof, *arm.proof]
-        out.append(make(kind, name, mine, proof))
+        flags: set[str] = set()
+        # A line of the same level every round writes, failed or not, comes back at the same
+        # pace: "about one line every 3 seconds" of the queue input, whose rounds also write
+        # "… disconnected: …", counted half its error lines (blind read 84).
+        also = [
+            c
+            for c in _of(claims, "log")
+            if c.get("level") == lg.get("level")
+            and c.get("message")
+            and "in-loop" in c.flags
+            and not {"guarded", "in-arm", "in-select", "err-arm"} & c.flags
+        ]
+        if also:
+            mine["also"] = also[0].get("message")
+            proof += also[0].proof
+            flags.add("also")
+        out.append(make(kind, name, mine, proof, flags))
     return out
 
 

@@ -2298,8 +2298,13 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm trying to work out how a failure in one part would show up.",
         "I need to know what a failed part does to the rest.",
     ),
-    "spawn_each": (
+    # Not the element fan-outs' purposes: a file with both took one purpose twice.
+    "spawn_range": (
         "I'm trying to estimate how long a full run takes.",
+        "I'm choosing the counts we pass to this.",
+        "A full run takes longer than I expected.",
+    ),
+    "spawn_each": (
         "I'm deciding whether this is safe to run against a slow server.",
         "We run this against big accounts, so how long it takes matters.",
     ),

@@ -412,7 +412,9 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind
         for p in purposes:
-            assert "`" not in p and "{" not in p and not re.search(r"\d", p), p
+            # A purpose may name the fn's component, and nothing else of the code.
+            bare = p.replace("{component}", "the worker")
+            assert "`" not in bare and "{" not in bare and not re.search(r"\d", bare), p
             assert p.endswith((".", "?")) and p[:1].isupper(), p
             # It comes before the question: nothing in it may point at what the question has
             # not named yet (blind read 54: "That timing is about to go on a dashboard.").
@@ -784,3 +786,29 @@ def test_a_follow_up_story_is_about_the_code_its_question_asks_about() -> None:
     assert not _same_code(write, rounds)
     assert _same_code(read, rounds)
     assert _same_code(claim("timeout", "other()", 102), rounds)
+
+
+def test_a_purpose_names_the_component_only_where_the_fn_has_one() -> None:
+    """ "I'm writing the alert rules for this service." was one purpose over two files (blind
+    reads 83-84); a purpose may name the fn's component ("for the Kafka input module") and is
+    passed over where the fn has none."""
+    from svixbt.claims.core import make
+    from svixbt.plan import Plan
+    from svixbt.questions import question
+    from svixbt.render import Rendered, Renderer
+
+    slots = {"level": "error", "macro": "tracing::error!", "message": "feed failed: {e}"}
+    slots |= {"arm": "Err(e)", "call": "feed.follow"}
+    log = make("log", "run", slots, [], {"err-arm", "in-arm", "in-loop"})
+    seen: dict[str, set[str]] = {}
+    for display in ("svix-bridge-plugin-kafka/src/input.rs", "src/main.rs"):
+        for seed in range(40):
+            r = Renderer(seed, "k", {"fn": "run", "file": display, "who": "`run`"})
+            r.person = True
+            plan = Plan(0, "observability", [log], [log], [0], (0, 0, 0))
+            text = question(r, plan, seed, "k", Rendered(""), log, set(), always=True)
+            seen.setdefault(display, set()).add(text)
+    kafka = " ".join(seen["svix-bridge-plugin-kafka/src/input.rs"])
+    assert "the Kafka input module" in kafka
+    assert all("{component}" not in t for ts in seen.values() for t in ts)
+    assert not any("module" in t for t in seen["src/main.rs"])

@@ -2168,6 +2168,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "We're tuning the timeout and need to know what an expiry costs the caller.",
     ),
     "retry_filter": (
+        "I'm deciding whether callers of {component} need a retry of their own.",
         "Our caller's error handling depends on which failures have already been retried here.",
         "I'm deciding whether to wrap this in a retry of our own.",
         "Some of our failures are permanent, and callers should not wait on those.",
@@ -2217,11 +2218,13 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "Someone asked me how soon new work gets picked up.",
     ),
     "pass_runs_out": (
+        "I'm writing down how {component} behaves during a rolling deploy.",
         "We're picking the stop grace period for our deploys.",
         "Our orchestrator kills anything that takes too long to stop.",
         "I'm writing down how this behaves during a rolling deploy.",
     ),
     "steady_error": (
+        "What {component} talks to has a long maintenance window coming up.",
         "What this talks to has a long maintenance window coming up.",
         "I'm writing the runbook entry for a long outage of what this depends on.",
         "I'm trying to predict how this behaves through a long outage.",
@@ -2253,10 +2256,12 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "On call, the logs are all I have to tell failures apart.",
     ),
     "log": (
+        "I'm writing the alert rules for {component}.",
         "I'm writing the alert rules for this service.",
         "I'm on call this week and want to know what to grep for.",
         "On-call asked me what a failure here looks like in the logs.",
         "We're adding a log-based alert for this job.",
+        "We're adding a log-based alert for {component}.",
     ),
     "log_once": (
         "Our startup logs should tell us enough.",
@@ -2278,6 +2283,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "A team downstream asked how hard we hit them while they are down.",
     ),
     "err_arm": (
+        "I need to know how {component} copes with errors; nobody watches it.",
         "I'm worried about what a single failure here takes down with it.",
         "I'm working out how much one failure costs this job.",
         "This runs unattended, so I need to know how it copes with errors.",
@@ -2288,6 +2294,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm profiling the path this call sits on.",
     ),
     "spawn_endless": (
+        "I'm auditing what {component} leaves running in the background.",
         "I'm auditing what our processes leave running in the background.",
         "We're chasing tasks that pile up in long-running processes.",
         "I'm trying to work out what is still running when the server shuts down.",

@@ -35,6 +35,7 @@ __all__ = [
     "question",
     "answer_claims",
     "question_room",
+    "same_code",
 ]
 
 # One record in this many whose think leads with what the code means asks it as a question.
@@ -178,7 +179,7 @@ def followup(
     for c in dict.fromkeys([lead, *plan.premise]):
         if c not in answer or c not in out.claims or c.subject != r.context["fn"]:
             continue
-        if c is not lead and not _same_code(c, lead):
+        if c is not lead and not same_code(c, lead):
             # A story about another part of the answer: "`connect` hung on a write that never
             # completed", then "how many rounds does it make?" (blind read 83: the story and
             # the question about different things).
@@ -404,7 +405,7 @@ ANSWER_SAID: dict[str, frozenset[str]] = {
 _FAILURE_PACE = frozenset({"error_log_pace", "error_log_ramp", "error_log_spread"})
 
 
-def _same_code(c: Claim, asked: Claim) -> bool:
+def same_code(c: Claim, asked: Claim) -> bool:
     """Whether ``c`` is about the code ``asked`` is: proven by overlapping code, or naming the
     same call, variable or future."""
     if c.overlaps(asked):

@@ -773,7 +773,7 @@ def test_a_follow_up_story_is_about_the_code_its_question_asks_about() -> None:
     (blind read 83: "about different things"). A story's claim names the asked claim's call,
     variable or future, or is proven by overlapping code."""
     from svixbt.claims.core import KINDS, Proof, make
-    from svixbt.questions import _same_code
+    from svixbt.questions import same_code as _same_code
 
     def claim(kind: str, future: str, at: int):  # type: ignore[no-untyped-def]
         _, required, _ = KINDS[kind]

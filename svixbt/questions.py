@@ -129,11 +129,16 @@ def question(
     # "I'm writing the alert rules for this service." of the Kafka and the queue plugin).
     # (Put first, the named ones made "I'm writing the alert rules for X" one template over
     # three files: they take their turn with the rest.)
+    # Or what the failing call talks to ("We restart Kafka during upgrades"), where the asked
+    # claim names it: a concrete setting read as a real asker in every blind read (84-85:
+    # "connections that close after a quiet spell" 5, "We're adding a log-based alert for
+    # this job" 4).
     comp = component_of(r.context["fn"], r.context["file"])
+    fills = {"component": comp.phrase() if comp is not None else "", "dep": led.get("dep")}
     purposes = [
         p
         for p in QUESTION_PURPOSES.get(purpose_key(led), ())
-        if comp is not None or "{component}" not in p
+        if all(fills.get(m) for m in re.findall(r"\{(\w+)\}", p))
     ]
     if not purposes:
         return _cap(ask)
@@ -141,9 +146,7 @@ def question(
     if nth >= len(purposes):
         return _cap(ask)  # every purpose of the kind is taken in this file: asked plainly
     f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
-    purpose = purposes[(f[0] + nth) % len(purposes)]
-    if comp is not None:
-        purpose = purpose.replace("{component}", comp.phrase())
+    purpose = _cap(purposes[(f[0] + nth) % len(purposes)].format(**fills))
     if _POINTS_AHEAD.search(purpose):
         # "Whoever calls this sits behind it" before the question names anything: "it" refers
         # to nothing yet (blind read 69 counted six such openers). After the question, the

@@ -412,10 +412,10 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind
         for p in purposes:
-            # A purpose may name the fn's component, and nothing else of the code.
-            bare = p.replace("{component}", "the worker")
+            # A purpose may name the fn's component or what its call talks to, nothing else.
+            bare = p.replace("{component}", "the worker").replace("{dep}", "Redis")
             assert "`" not in bare and "{" not in bare and not re.search(r"\d", bare), p
-            assert p.endswith((".", "?")) and p[:1].isupper(), p
+            assert bare.endswith((".", "?")) and bare[:1].isupper(), p
             # It comes before the question: nothing in it may point at what the question has
             # not named yet (blind read 54: "That timing is about to go on a dashboard.").
             assert not re.match(r"(?:That|These|Those|There)\b", p), p

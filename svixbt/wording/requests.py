@@ -2224,6 +2224,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm writing down how this behaves during a rolling deploy.",
     ),
     "steady_error": (
+        "{dep} is going down for a long maintenance window.",
         "What {component} talks to has a long maintenance window coming up.",
         "What this talks to has a long maintenance window coming up.",
         "I'm writing the runbook entry for a long outage of what this depends on.",
@@ -2256,6 +2257,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "On call, the logs are all I have to tell failures apart.",
     ),
     "log": (
+        "When {dep} has a bad minute, I want the alert to say so.",
         "I'm writing the alert rules for {component}.",
         "I'm writing the alert rules for this service.",
         "I'm on call this week and want to know what to grep for.",
@@ -2283,6 +2285,8 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "A team downstream asked how hard we hit them while they are down.",
     ),
     "err_arm": (
+        "We restart {dep} during upgrades, so this will see errors now and then.",
+        "{dep} has the odd bad minute, and I need to know what one costs here.",
         "I need to know how {component} copes with errors; nobody watches it.",
         "I'm worried about what a single failure here takes down with it.",
         "I'm working out how much one failure costs this job.",

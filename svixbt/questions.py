@@ -351,7 +351,10 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
-    "spawn": frozenset({"task_prints_error", "task_drops_error", "endless_task", "own_awaits"}),
+    # And how many tasks a fan-out over a bounded count can start.
+    "spawn": frozenset(
+        {"task_prints_error", "task_drops_error", "endless_task", "own_awaits", "count_cap"}
+    ),
     "attempt_cap": frozenset({"unbounded_awaits", "timeout"}),
     # Whether a caller hears of a failure: the task's failures and those before its spawn.
     "one_shot": frozenset({"errs_before_spawn"}),

@@ -133,6 +133,7 @@ CODE_SLOTS = frozenset(
         "when",
         "start",
         "field",
+        "attr",
         "methods",
         "query",
         "table",

@@ -2512,3 +2512,22 @@ def test_a_ramp_with_a_second_error_line_every_round_counts_both_lines(
     assert "also" not in calm.flags
     calm_said = " ".join(full_thinks_about(ctx, "follow_feed_calmly"))
     assert "two error lines" not in calm_said
+
+
+def test_a_fan_out_over_a_clap_bounded_count_says_its_bound_and_not_the_doc(
+    indexes: Indexes,
+) -> None:
+    """svix-cli's seed `exec` spawns a task per `endpoint_count` and per `message_count`, both
+    bounded by their clap parsers (10 and 100); asked "I'm choosing the counts we pass to
+    this", its answers never said so (blind reads 82, 85). `message_count`'s doc comment says
+    "(0-10)" where the parser allows 100: the bound said is the parser's."""
+    ctx = ctx_of(indexes, "fillup.rs")
+    caps = {c.get("field"): c for c in kinds(claims(ctx, "fill"), "count_cap")}
+    assert set(caps) == {"widgets", "gadgets"}  # no bound on `sprockets`, no claim
+    assert caps["widgets"].get("cap") == "5" and "doc-differs" not in caps["widgets"].flags
+    gadgets = caps["gadgets"]
+    assert gadgets.get("cap") == "49" and gadgets.get("attr") == "range(1..50)"
+    assert "doc-differs" in gadgets.flags and "(0-5)" in gadgets.get("doc")
+    said = " ".join(full_thinks_about(ctx, "fill"))
+    assert "at most 5 tasks" in said or "never more than 5 tasks" in said
+    assert "49" in said and "at most 5 gadgets" not in said

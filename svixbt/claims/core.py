@@ -420,6 +420,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "count_cap": (
+        "a fan-out over a count whose clap parser bounds it: at most that many tasks",
+        ("repeated", "field", "cap", "attr", "mech"),
+        ("doc",),
+    ),
     "one_response": (
         "one awaited list call whose response's `data` is all the fn goes through",
         ("call", "var", "over"),

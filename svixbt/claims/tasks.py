@@ -10,6 +10,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
+from .arg_caps import count_caps
 from .core import Claim, FileContext, Proof, make
 from .joins import ORDINALS, join_claims
 from .shape import codes, signal_name
@@ -24,6 +25,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
+    out += count_caps(ctx, f)
     out += printed_errors(ctx, f)
     out += join_claims(ctx, f)
     out += _runs_in_claims(ctx, f, idx)

@@ -244,7 +244,7 @@ FOCI: tuple[FocusDef, ...] = (
     # stock; what a timeout does to the loop is said by the timeout's own claims.
     FocusDef("timeouts", "task", _kinds("timeout"),
              ("timeout", "timeout_escapes", "retry_filter", "stale_check", "attempt_cap",
-              "unbounded_awaits", "cancel_future", "sleep", "err_arm"), 7),
+              "unbounded_awaits", "first_done", "cancel_future", "sleep", "err_arm"), 7),
     # A retry loop (its waits grow or walk a schedule) is no polling loop: its early return is
     # the success it retries for (blind read 36: "should return Ok(result) as soon as a round
     # comes back as Ok(result)" for the Rust SDK's execute_with_backoff).

@@ -355,7 +355,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "spawn": frozenset(
         {"task_prints_error", "task_drops_error", "endless_task", "own_awaits", "count_cap"}
     ),
-    "attempt_cap": frozenset({"unbounded_awaits", "timeout"}),
+    # And the wait after the rounds: a JoinSet's first task to end (blind read 85 on
+    # `connect`: "how long can it wait in total?" answered with the handshake alone).
+    "attempt_cap": frozenset({"unbounded_awaits", "timeout", "first_done"}),
     # Whether a caller hears of a failure: the task's failures and those before its spawn.
     "one_shot": frozenset({"errs_before_spawn"}),
     # When a failure shows depends on which branches run on.
@@ -393,7 +395,7 @@ ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "spawn": ("endless_task", "own_awaits"),
     "one_shot": ("errs_before_spawn",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
-    "attempt_cap": ("unbounded_awaits",),
+    "attempt_cap": ("unbounded_awaits", "first_done"),
     "trailing_sleep": ("runs_in",),
 }
 

@@ -134,6 +134,7 @@ CODE_SLOTS = frozenset(
         "start",
         "field",
         "attr",
+        "join",
         "methods",
         "query",
         "table",

@@ -2531,3 +2531,18 @@ def test_a_fan_out_over_a_clap_bounded_count_says_its_bound_and_not_the_doc(
     said = " ".join(full_thinks_about(ctx, "fill"))
     assert "at most 5 tasks" in said or "never more than 5 tasks" in said
     assert "49" in said and "at most 5 gadgets" not in said
+
+
+def test_a_wait_for_the_first_task_of_a_set_is_said_with_what_stops_the_rest(
+    indexes: Indexes,
+) -> None:
+    """svix-cli's `connect` awaits `set.join_next()` once, with no deadline, after spawning
+    its read and write loops, then `set.shutdown()`: asked how long it can wait in total, its
+    answer gave the handshake rounds alone (blind read 85). A loop over `join_next` waits for
+    every task, which is no such claim."""
+    ctx = ctx_of(indexes, "firstout.rs")
+    (first,) = kinds(claims(ctx, "run_session"), "first_done")
+    assert first.get("join") == "set.join_next()" and first.get("stop") == "set.shutdown()"
+    assert first.get("runs").split(LIST_SEP) == ["pump_in", "pump_out"]
+    assert "stops-rest" in first.flags
+    assert not kinds(claims(ctx, "run_batch"), "first_done")

@@ -420,6 +420,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "first_done": (
+        "tasks in a JoinSet of which the fn awaits the first to end, once, then stops the rest",
+        ("join", "runs"),
+        ("stop",),
+    ),
     "count_cap": (
         "a fan-out over a count whose clap parser bounds it: at most that many tasks",
         ("repeated", "field", "cap", "attr", "mech"),

@@ -15,7 +15,7 @@ from .fallible import OkOnly, ok_only
 from .shape import codes
 from .spawns import main_call
 
-__all__ = ["ORDINALS", "JoinBinding", "JoinCheck", "join_binding", "join_claims"]
+__all__ = ["ORDINALS", "JoinBinding", "JoinCheck", "first_done", "join_binding", "join_claims"]
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
@@ -221,4 +221,44 @@ def _branch_claims(
                 "join_branch", f.name, slots, [ctx.proof(main.src)], {"guarded"} if conds else set()
             )
         )
+    return out
+
+
+def first_done(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """Tasks kept in a JoinSet, of which the fn awaits the first to end, once and with no
+    deadline (`set.join_next().await`), and then stops the rest (`set.shutdown()`): past
+    that point the fn lasts as long as its longest-lived task does. svix-cli's `connect`,
+    asked how long it can wait in total, was answered with its handshake rounds alone (blind
+    read 85)."""
+    assert f.flow is not None
+    in_set = [sp for sp in f.spawns if sp.handle == "in-set" and f.own(sp.at_region)]
+    if len(in_set) < 2:
+        return []
+    out: list[Claim] = []
+    for c in f.calls:
+        if c.name != "join_next" or not c.awaited or not c.receiver or not f.own(c.region):
+            continue
+        if any(r.kind == "loop" for r in f.flow.chain(c.region)):
+            continue  # a loop over join_next waits for them all
+        runs = [r for r in (main_call(f, f.flow.regions[sp.region]) for sp in in_set) if r]
+        if len(runs) != len(in_set):
+            continue
+        slots = {"join": f"{c.receiver}.join_next()", "runs": codes(*runs)}
+        proof = [ctx.proof(c.src), *(ctx.proof(sp.src) for sp in in_set)]
+        flags: set[str] = set()
+        stop = next(
+            (
+                s
+                for s in f.calls
+                if s.name in ("shutdown", "abort_all")
+                and s.receiver == c.receiver
+                and s.src.start > c.src.start
+            ),
+            None,
+        )
+        if stop is not None:
+            slots["stop"] = f"{c.receiver}.{stop.name}()"
+            proof.append(ctx.proof(stop.src))
+            flags.add("stops-rest")
+        out.append(make("first_done", f.name, slots, proof, flags))
     return out

@@ -12,7 +12,7 @@ from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from .arg_caps import count_caps
 from .core import Claim, FileContext, Proof, make
-from .joins import ORDINALS, join_claims
+from .joins import ORDINALS, first_done, join_claims
 from .shape import codes, signal_name
 from .spawns import printed_errors, spawn_claims
 
@@ -28,6 +28,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += count_caps(ctx, f)
     out += printed_errors(ctx, f)
     out += join_claims(ctx, f)
+    out += first_done(ctx, f)
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)

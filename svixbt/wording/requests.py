@@ -1924,9 +1924,11 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    # Which of the two is changing, said in the question: "I need to change one of two
+    # functions that look alike" read as generic (blind read 85: "never says which one").
     _r("twin",
-       "is there any real difference between {subject} and {twin}, or is it the same code twice?",
-       "{subject} looks a lot like {twin}; what actually differs between them?",
+       "I'm about to change {twin}. Does {subject} need the same change, or is there a real difference between the two?",
+       "{subject} looks a lot like {twin}, which I'm about to change; what actually differs between them, if anything?",
        ),
     _r("task_drops_error",
        "if one {call} fails inside {subject}, where does that error end up?",
@@ -2159,10 +2161,6 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
-    "twin": (
-        "I'm fixing a bug in one of two functions that look alike and need to know whether the other needs the same fix.",
-        "I need to change one of two functions that look alike, and want to know what the other does differently.",
-    ),
     "timeout_escapes": (
         "Callers may need a retry of their own around this, depending on the answer.",
         "We're tuning the timeout and need to know what an expiry costs the caller.",

@@ -226,7 +226,7 @@ FOCI: tuple[FocusDef, ...] = (
               "pass_runs_out", "schedule:passed", "endless_set", "shares", "locked", "keeps",
               "task_comment", "endless_task", "counted_inside", "limit_per_round",
               "one_shot", "errs_before_spawn", "own_awaits", "one_response", "task_prints_error",
-              "task_drops_error", "count_cap"), 8),
+              "task_drops_error", "count_cap", "tasks_add_up"), 8),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"), _kinds("growth"),
                   _kinds("retry_filter"),

@@ -65,7 +65,7 @@ def question_room(records: int) -> int:
 # A retry loop asked for recites its schedule back ("after each of the three waits in
 # `RETRY_SCHEDULE` (10 milliseconds up to 40 milliseconds). Give up after at most four calls,
 # with 70 milliseconds ...": blind reads 69 and 73 scored `ack`'s 3); its questions scored 5.
-ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop"})
+ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "startup"})
 # Foci whose question asks about their own claim (where the task runs), not what the think
 # leads with: the cleaner's concurrency question asked about its startup failure, which its
 # startup record asks too (blind read 65 read the pair as one record twice).
@@ -353,7 +353,14 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
     # And how many tasks a fan-out over a bounded count can start.
     "spawn": frozenset(
-        {"task_prints_error", "task_drops_error", "endless_task", "own_awaits", "count_cap"}
+        {
+            "task_prints_error",
+            "task_drops_error",
+            "endless_task",
+            "tasks_add_up",
+            "own_awaits",
+            "count_cap",
+        }
     ),
     # And the wait after the rounds: a JoinSet's first task to end (blind read 85 on
     # `connect`: "how long can it wait in total?" answered with the handshake alone).
@@ -392,7 +399,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # right after it: "what stops the task `new` started?" was answered in the think's last
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
-    "spawn": ("endless_task", "own_awaits"),
+    "spawn": ("endless_task", "tasks_add_up", "own_awaits"),
     "one_shot": ("errs_before_spawn",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits", "first_done"),

@@ -2146,6 +2146,13 @@ def test_a_detached_endless_task_is_said_to_outlive_its_spawner(indexes: Indexes
     assert task.has("outlives")
     said = " ".join(full_thinks_about(ctx, "ship_batches"))
     assert "outlives `ship_batches`" in said or "`ship_batches` can return" in said
+    # And each call leaves one more (blind reads 82, 86: every `new_pair_inner` call adds a
+    # metrics task); a task that cannot outlive its spawner adds none.
+    (more,) = kinds(claims(ctx, "ship_batches"), "tasks_add_up")
+    assert more.proof == task.proof
+    assert "one more such task" in said or "one per call" in said
+    sweep = ctx_of(indexes, "sweep.rs")
+    assert not kinds(claims(sweep, "start_counter"), "tasks_add_up")
 
 
 def test_a_loop_check_beside_a_cancelled_nap_says_the_nap_is_left_too(indexes: Indexes) -> None:

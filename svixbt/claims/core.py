@@ -420,6 +420,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "tasks_add_up": (
+        "a spawned task that outlives the fn and never ends: one more per call that spawns it",
+        ("mech",),
+        (),
+    ),
     "first_done": (
         "tasks in a JoinSet of which the fn awaits the first to end, once, then stops the rest",
         ("join", "runs"),

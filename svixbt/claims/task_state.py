@@ -362,6 +362,10 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).
             flags.add("outlives")
         out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
+        if "outlives" in flags and not any(c.kind == "tasks_add_up" for c in out):
+            # Each call that reaches the spawn leaves one more behind (blind reads 82 and 86:
+            # "every `new_pair_inner` call adds another metrics task", missed in its answer).
+            out.append(make("tasks_add_up", f.name, {"mech": sp.mechanism}, [ctx.proof(sp.src)]))
     return out
 
 

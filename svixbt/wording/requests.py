@@ -1428,16 +1428,12 @@ SCENARIOS: tuple[Row, ...] = (
        "a backlog should be worked off one full batch after another, and only a pass that comes back short should earn a rest of {idle_dur}",
        "when there is a backlog the job should not pause between full batches; after a pass that comes back short, one look every {idle_dur} is enough",
        when="batch-cond", unless="summed"),
-    # A reason, not one more requirement: "this part of the server should end with that error;
-    # the other branches are not cut short" read as a spec with no motive (blind read 51). Not
-    # "surface when the server starts": the join holds the error until its other branches end
-    # (blind read 54).
-    # Said of the check it is, not of "a setup problem": other setup faults still give a loop
-    # that fails each pass (blind reads 78-79 counted it misleading).
-    _r("join_waits_all",
-       "failing there, with that error, beats starting a loop that would fail on every pass",
-       "an error at that point is easier to act on than a loop that fails on every pass",
-       ),
+    # No stake for a startup failure the join holds: "this part of the server should end with
+    # that error" read as a spec with no motive (blind read 51), "surface when the server
+    # starts" was false (the join holds the error until its other branches end: 54), and
+    # "failing there, with that error, beats starting a loop that would fail on every pass"
+    # misleading twice (reads 85-86: nothing reports it, and a passing error is retried).
+    # Without one, the record is asked as a question.
     _r("error_wait",
        "after a failed pass the job should pause {dur} before the next attempt instead of hammering a dependency that is already in trouble",
        ),

@@ -1375,6 +1375,10 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} costs the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts it back.",
        unless="skips"),
+    _r("tasks_add_up",
+       "Nothing keeps a second call from doing the same: each call to {subject} that reaches that {mech} leaves one more such task behind, and they add up for as long as the process runs.",
+       "And it is one per call: every call to {subject} that gets as far as the {mech} starts another task like it, none of which ever ends.",
+       ),
     _r("first_done",
        "Once {runs} are running, {subject} waits on {join} with no deadline: it goes on only when the first of those tasks ends, and {stop} then stops the rest, so from there on it lasts as long as they do.",
        "After the handshake the wait is {join}, with no timeout around it: {subject} returns only once one of {runs} has ended, and then {stop} brings down the other.",
@@ -1473,7 +1477,7 @@ THINK: tuple[Row, ...] = (
        when="then-panics only-call others-first"),
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic, after {handled_first:and} has passed.",
-       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the join's other branches ({rest:word} more) finish, then checks {handled_first:and} first and, only if that passes, panics through {handled}; had {handled_first:or} failed too, its panic would come first and this error would never be reported.",
+       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the other branches of its {mech} ({rest:word} more) finish, then checks {handled_first:and} first and, only if that passes, panics through {handled}; had {handled_first:or} failed too, its panic would come first and this error would never be reported.",
        when="then-panics others-first", unless="only-call"),
     # An earlier check whose branch is never an `Err` is said as one that cannot panic: left
     # out, a reader took it for a panic that could come first (blind read 65).
@@ -1483,7 +1487,7 @@ THINK: tuple[Row, ...] = (
        when="then-panics only-call ok-first", unless="others-first"),
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic. {ok_first:and} runs just before it but never panics, since {ok_callee:or} never returns an error.",
-       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the join's other branches ({rest:word} more) finish, then panics through {handled}. The check before that, {ok_first:and}, cannot get in first: {ok_callee:or} never returns an error.",
+       "A failed {calls:or} ends this branch before its first pass, but nothing reports it yet: {by} ({by_file}) holds the error until the other branches of its {mech} ({rest:word} more) finish, then panics through {handled}. The check before that, {ok_first:and}, cannot get in first: {ok_callee:or} never returns an error.",
        when="then-panics ok-first", unless="only-call others-first"),
     _r("join_waits_all",
        "If {calls:or} fails, this branch returns before its loop starts, and nothing else in the crate calls it to run the loop again; {mech} in {by} keeps waiting on its other branches ({rest:word} more), and only when the whole join has finished does {handled} turn the error into a panic.",

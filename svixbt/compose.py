@@ -240,9 +240,9 @@ def _answered(
         sentences, _ = render_think(
             r, narrow, pool, again, only=[q, *nexts, *rest], front=1 + len(nexts)
         )
-        if len(sentences) >= 2:
+        if _sentence_count(sentences) >= 2:
             break
-    if len(sentences) < 2 or q not in again.claims:
+    if _sentence_count(sentences) < 2 or q not in again.claims:
         return done
     r.person = True
     # An incident follow-up tells its story again here, so that its names are in this trace.
@@ -253,6 +253,14 @@ def _answered(
     if not text:
         return done
     return done[0], text, " ".join(sentences), again, names
+
+
+def _sentence_count(sentences: list[str]) -> int:
+    """Sentences as a reader counts them: a claim said in two (an expiry handed up, then what
+    its deadline bounds) is two."""
+    return (
+        len(re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(sentences).strip())) if sentences else 0
+    )
 
 
 def render_plan(

@@ -134,6 +134,7 @@ CODE_SLOTS = frozenset(
         "start",
         "field",
         "attr",
+        "as_error",
         "join",
         "methods",
         "query",

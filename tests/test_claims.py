@@ -2553,3 +2553,26 @@ def test_a_wait_for_the_first_task_of_a_set_is_said_with_what_stops_the_rest(
     assert first.get("runs").split(LIST_SEP) == ["pump_in", "pump_out"]
     assert "stops-rest" in first.flags
     assert not kinds(claims(ctx, "run_batch"), "first_done")
+
+
+def test_an_expiry_handed_up_says_its_error_and_is_answered_apart_from_the_filter(
+    indexes: Indexes,
+) -> None:
+    """The Rust SDK's execute_with_backoff: asked what an expiry costs the caller, the answer
+    never named `Error::Timeout` and listed the retried arms again, the retry record's think
+    reordered (blind read 86). The expiry's error is named; the filter is no part of it."""
+    from svixbt.questions import answer_claims
+
+    ctx = ctx_of(indexes, "typeddeadline.rs")
+    (esc,) = kinds(claims(ctx, "send_typed"), "timeout_escapes")
+    assert esc.get("as_error") == "SendError::Deadline"
+    assert kinds(claims(ctx, "send_typed"), "retry_filter")
+    plans = [p for p in plan_examples(ctx) if esc in p.claims]
+    assert plans
+    for p in plans:
+        assert all(c.kind != "retry_filter" for c in answer_claims(p, esc))
+    # A `map_err` that builds no error type names none.
+    (plain,) = kinds(
+        claims(ctx_of(indexes, "deadline.rs"), "send_with_deadline"), "timeout_escapes"
+    )
+    assert not plain.get("as_error")

@@ -478,7 +478,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "timeout_escapes": (
         "a timeout whose expiry a `?` hands up in a retry loop: that expiry is never retried",
         ("mech", "arg", "sleep_mech"),
-        ("future", "guard"),
+        ("future", "guard", "as_error"),
     ),
     "trailing_sleep": (
         "a for loop whose round ends with its sleep: the last element is followed by a wait too",

@@ -61,6 +61,11 @@ def _timeout_escapes(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim
         }
         if call:
             slots["future"] = " ".join(call.group(1).split())
+        # What the caller gets for an expiry: the error the `map_err` builds (blind read 86:
+        # "never says what the caller actually gets back").
+        made = re.search(r"\.map_err\(\s*\|[^|]*\|\s*([A-Z]\w*(?:::[A-Z]\w*)+)", between)
+        if made:
+            slots["as_error"] = made.group(1)
         flags: set[str] = set()
         conds, _, negated = guard_of(f, w.region, loop.id, w.src.start)
         if negated:

@@ -604,7 +604,10 @@ def _fan_in(r: TokenReader, k: int, vec: str) -> str:
                 dropped = a - 3 >= r.lo and (t[a - 3], t[a - 2], t[a - 1]) == ("let", "_", "=")
                 if dropped:
                     return ":joined-dropped"
-                # `h.await?`: the first failed handle returns from the fn at once.
+                # `h.await?`: the first failed handle returns from the fn at once; `h.await??`
+                # also the first task that returned an error (the JoinError, then its own).
+                if a + 4 < r.hi and t[a + 3] == "?" and t[a + 4] == "?":
+                    return ":joined-qq"
                 return ":joined-q" if a + 3 < r.hi and t[a + 3] == "?" else ":joined"
     return ""
 

@@ -2576,3 +2576,16 @@ def test_an_expiry_handed_up_says_its_error_and_is_answered_apart_from_the_filte
         claims(ctx_of(indexes, "deadline.rs"), "send_with_deadline"), "timeout_escapes"
     )
     assert not plain.get("as_error")
+
+
+def test_two_question_marks_after_a_handle_await_are_said_as_two(indexes: Indexes) -> None:
+    """svix-cli's `exec` awaits each handle with `h.await??`: "its question mark leaves at the
+    first of them that failed or panicked" merged the JoinError's `?` and the task's own
+    (blind read 86). A single `?` keeps the one-question-mark wording."""
+    ctx = ctx_of(indexes, "fillup.rs")
+    spawns = kinds(claims(ctx, "fill"), "spawn")
+    assert spawns and all({"fails-fast", "two-q"} <= c.flags for c in spawns)
+    said = " ".join(full_thinks_about(ctx, "fill"))
+    assert "two question marks" in said
+    single = ctx_of(indexes, "pagelist.rs")
+    assert not any("two-q" in c.flags for c in kinds(claims(single, "purge_hooks"), "spawn"))

@@ -178,6 +178,10 @@ def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[st
                 flags.add("results-dropped")
             elif joined[0] == "joined-q":
                 flags.add("fails-fast")
+            elif joined[0] == "joined-qq":
+                # Two `?`: a task that panicked, then one that returned an error (read 86:
+                # "its question mark" of `h.await??` merged the two).
+                flags |= {"fails-fast", "two-q"}
 
 
 def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:

@@ -255,6 +255,31 @@ def _answered(
     return done[0], text, " ".join(sentences), again, names
 
 
+def _too_little(plan: Plan, sentences: list[str], out: Rendered) -> bool:
+    """Whether a plan's think says too little to make a record of."""
+    # The fallback focus may be short, and so may a twin's: what else it would say is its
+    # twin's example again.
+    if len(sentences) < (1 if plan.focus in ("task", "twin") else MIN_SENTENCES):
+        return True
+    if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
+        return True  # a focus whose own claim cannot be said has nothing to be about
+    # Every fn saying one kind of thing (four fns that each spawn per element) reads as one
+    # sentence stamped per fn (blind read 29 on the CLI's seed.rs); their own examples say it
+    # better.
+    return plan.focus == "module" and len({c.kind for c in out.claims if c in plan.claims}) < 2
+
+
+def _callers_to_say(pool: list[Claim], fn: str, premise: Claim | None) -> Claim | None:
+    """The callers claim a request may add, or None."""
+    # A subject its caller runs on a spawned task is not "called" there in a reader's sense
+    # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).
+    if any(c.kind == "runs_in" and "spawned" in c.flags for c in pool):
+        return None
+    if premise is not None and premise.subject != fn:
+        return None  # the request is about another fn of the file: "it" would be that one
+    return next((c for c in pool if c.kind == "callers" and c.subject == fn), None)
+
+
 def _sentence_count(sentences: list[str]) -> int:
     """Sentences as a reader counts them: a claim said in two (an expiry handed up, then what
     its deadline bounds) is two."""
@@ -280,16 +305,7 @@ def render_plan(
     r, names = _renderer(ctx, plan, seed, bump)
     out = Rendered("")
     sentences, led = render_think(r, plan, pool, out)
-    # The fallback focus may be short, and so may a twin's: what else it would say is its
-    # twin's example again.
-    if len(sentences) < (1 if plan.focus in ("task", "twin") else MIN_SENTENCES):
-        return None
-    if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
-        return None  # a focus whose own claim cannot be said has nothing to be about
-    if plan.focus == "module" and len({c.kind for c in out.claims if c in plan.claims}) < 2:
-        # Every fn saying one kind of thing (four fns that each spawn per element) reads as one
-        # sentence stamped per fn (blind read 29 on the CLI's seed.rs); their own examples say
-        # it better.
+    if _too_little(plan, sentences, out):
         return None
     r.person = True  # from here on the words are the request's
     note = note_for(r, plan, pool)
@@ -318,27 +334,25 @@ def render_plan(
         return _answered(ctx, plan, seed, pool, bump, asked, done)
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     think = think_text(r, plan, sentences, led, out)
-    callers = next((c for c in pool if c.kind == "callers" and c.subject == r.context["fn"]), None)
-    # A subject its caller runs on a spawned task is not "called" there in a reader's sense
-    # (blind read 25: run_migration_schedule inside new_pair_inner's tokio::spawn).
-    if any(c.kind == "runs_in" and "spawned" in c.flags for c in pool):
-        callers = None
-    if premise[1] is not None and premise[1].subject != names["fn"]:
-        callers = None  # the request is about another fn of the file: "it" would be that one
+    callers = _callers_to_say(pool, names["fn"], premise[1])
     asked_style = style
     user, style, bare = render_request(
         r, plan, style, crit, premise, out, reason, note, callers, crit_by
     )
-    if style != asked_style and room and note is None:
-        # A story told only for want of a reason: asked plainly first. Six of fourteen
-        # held-out requests opened on a made-up incident (blind reads 82-83, "the stock
-        # opening"), most of them such stand-ins; follow-ups scored 4.2 for realism over reads
-        # 75-83, plain questions 4.5.
+
+    def plainly() -> Rendering | None:
         lead = fresh or askable_lead(r, plan, think_said, asked)
         asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
-        if asked_q:
-            done = ("question", asked_q, think, think_said, names)
-            return _answered(ctx, plan, seed, pool, bump, asked, done)
+        done = ("question", asked_q, think, think_said, names)
+        return _answered(ctx, plan, seed, pool, bump, asked, done) if asked_q else None
+
+    # A story told only for want of a reason: asked plainly first. Six of fourteen held-out
+    # requests opened on a made-up incident (blind reads 82-83, "the stock opening"), most of
+    # them such stand-ins; follow-ups scored 4.2 for realism over reads 75-83, plain
+    # questions 4.5.
+    asked_plainly = plainly() if style != asked_style and room and note is None else None
+    if asked_plainly is not None:
+        return asked_plainly
     if style == "incident-follow-up" and room and note is None:
         # An incident follow-up asks whether what went wrong can still happen, when a claim it
         # would ask about has a story the answer covers (see questions.followup).
@@ -348,15 +362,10 @@ def render_plan(
         if story and text:
             done = ("incident-follow-up", text, think, probe, names)
             return _answered(ctx, plan, seed, pool, bump, asked, done, follow=told)
-    if bare and room:
-        # No reason to give for the one requirement: asked as a question about the first claim
-        # the think says, when one fits; else the requirement stays as it is.
-        lead = fresh or askable_lead(r, plan, think_said, asked)
-        asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
-        if asked_q:
-            done = ("question", asked_q, think, think_said, names)
-            return _answered(ctx, plan, seed, pool, bump, asked, done)
-    return style, user, think, out, names
+    # No reason to give for the one requirement: asked as a question about the first claim the
+    # think says, when one fits; else the requirement stays as it is.
+    asked_plainly = plainly() if bare and room else None
+    return asked_plainly or (style, user, think, out, names)
 
 
 def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Example]:

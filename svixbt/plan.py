@@ -165,6 +165,12 @@ def _split_spawns(plans: list[Plan]) -> list[Plan]:
 
 def _belongs(c: Claim, sp: Claim, spawns: list[Claim], fan: list[Claim]) -> bool:
     """Whether claim ``c`` goes with the plan of spawn ``sp`` (see ``_split_spawns``)."""
+    if c.kind == "serial_loop":
+        # Calls in series beside the fan-outs: said with the spawn that follows them (seed's
+        # event types, before its message fan-out), or the last one, once.
+        at = c.proof[0].start
+        after = [s for s in spawns if s.proof and s.proof[0].start > at]
+        return sp is (after[0] if after else spawns[-1])
     hits = [s for s in spawns if c.overlaps(s)]
     if sp not in hits:
         return False

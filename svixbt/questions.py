@@ -360,6 +360,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "tasks_add_up",
             "own_awaits",
             "count_cap",
+            "serial_loop",
         }
     ),
     # And the wait after the rounds: a JoinSet's first task to end (blind read 85 on

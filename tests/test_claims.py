@@ -2589,3 +2589,18 @@ def test_two_question_marks_after_a_handle_await_are_said_as_two(indexes: Indexe
     assert "two question marks" in said
     single = ctx_of(indexes, "pagelist.rs")
     assert not any("two-q" in c.flags for c in kinds(claims(single, "purge_hooks"), "spawn"))
+
+
+def test_calls_awaited_in_series_beside_a_fan_out_are_said_to_add_up(indexes: Indexes) -> None:
+    """svix-cli's seed `exec` creates its event types one after another between two fan-outs;
+    asked how long a full run takes, its answers said only that the fan-outs run side by side
+    (blind reads 82, 87). A loop that awaits handles is the fan-in, not a series."""
+    ctx = ctx_of(indexes, "fillup.rs")
+    (serial,) = kinds(claims(ctx, "fill"), "serial_loop")
+    assert (serial.get("head"), serial.get("call")) == (
+        "for name in LABELS",
+        "client.labels().create",
+    )
+    said = " ".join(full_thinks_about(ctx, "fill"))
+    assert "`client.labels().create`" in said
+    assert "one after" in said or "one call at a time" in said

@@ -420,6 +420,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "serial_loop": (
+        "a for loop of the fn's own task awaiting a call per round, beside a fan-out: in series",
+        ("head", "call"),
+        (),
+    ),
     "tasks_add_up": (
         "a spawned task that outlives the fn and never ends: one more per call that spawns it",
         ("mech",),

@@ -407,3 +407,53 @@ def _dropped_result(ctx: FileContext, f: ItemFacts, sp: Spawn, body: Region) -> 
     slots = {"mech": sp.mechanism, "call": call}
     flags = {"repeated"} if sp.repeated else set()
     return make("task_drops_error", f.name, slots, [ctx.proof(bind.src), ctx.proof(sp.src)], flags)
+
+
+def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A `for` loop of the fn's own task that awaits a call each round, beside a fan-out the
+    fn spawns per element or count: those calls go one after another, where the fan-out's run
+    side by side. svix-cli's seed `exec` creates its event types in such a loop between two
+    fan-outs; asked how long a full run takes, its answers never said so (blind reads 82, 87)."""
+    assert f.flow is not None
+    if not any(sp.repeated and f.own(sp.at_region) for sp in f.spawns):
+        return []
+    out: list[Claim] = []
+    for loop in f.flow.regions:
+        if loop.kind != "loop" or loop.keyword != "for" or not f.own(loop.id):
+            continue
+        awaited = [
+            c
+            for c in f.calls
+            if c.awaited
+            and f.flow.inside(c.region, loop.id)
+            and f.flow.task_of(c.region).parent is None
+            and mechanism(c.full) is None
+        ]
+        # A loop that awaits handles (`for h in handles { h.await }`) is the fan-in, no series.
+        if not awaited or any(c.name == c.receiver or not c.name for c in awaited):
+            continue
+        head = f"{loop.keyword} {loop.head}".strip()
+        if any(sp.repeated == head for sp in f.spawns):
+            continue
+        call = _chain_of(ctx, awaited[0].tok)
+        slots = {"head": head, "call": call}
+        proof = [ctx.proof(ctx.region_src(f, loop)), ctx.proof(awaited[0].src)]
+        out.append(make("serial_loop", f.name, slots, proof))
+    return out
+
+
+def _chain_of(ctx: FileContext, tok: int) -> str:
+    """The method call at token ``tok`` with the receiver chain before it, without arguments
+    (`client.event_type().create`)."""
+    t, match = ctx.fs.scan.texts, ctx.fs.scan.match
+    k = tok
+    while k >= 2 and t[k - 1] == ".":
+        j = k - 2
+        if t[j] == ")":
+            # `event_type()`: the call before the parens (``match`` is kept on the opener).
+            opener = next((i for i in range(j - 1, max(j - 200, 0), -1) if match[i] == j), 0)
+            j = opener - 1
+        if not re.fullmatch(r"\w+", t[j]):
+            break
+        k = j
+    return "".join(t[k : tok + 1])

@@ -14,7 +14,7 @@ from .arg_caps import count_caps
 from .core import Claim, FileContext, Proof, make
 from .joins import ORDINALS, first_done, join_claims
 from .shape import codes, signal_name
-from .spawns import printed_errors, spawn_claims
+from .spawns import printed_errors, serial_loops, spawn_claims
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -26,6 +26,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
     out += count_caps(ctx, f)
+    out += serial_loops(ctx, f)
     out += printed_errors(ctx, f)
     out += join_claims(ctx, f)
     out += first_done(ctx, f)

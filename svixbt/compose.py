@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from .checks import RUN_MAX_SHARE, shared_runs, skeleton_runs, word_runs
@@ -208,7 +209,7 @@ def _answered(
     seed: int,
     pool: list[Claim],
     bump: int,
-    asked: set[Claim] | frozenset[Claim],
+    asked: Collection[Claim],
     done: Rendering,
     follow: Claim | None = None,
 ) -> Rendering:
@@ -294,7 +295,7 @@ def render_plan(
     seed: int,
     pool: list[Claim],
     bump: int = 0,
-    asked: set[Claim] | frozenset[Claim] = frozenset(),
+    asked: Collection[Claim] = (),
     room: bool = True,
 ) -> Rendering | None:
     """(style, request, think, trace) for one plan, or None when too little can be said.
@@ -508,7 +509,8 @@ def _render_distinct(
         # (The question's claim is the last one its record traces: the request comes last.)
         # An incident follow-up may end in a question too: it counts as one.
         qs = [e for e in earlier if e.style == "question" or e.user.rstrip().endswith("?")]
-        asked = {e.claims[-1] for e in qs if e.claims}
+        # In the order they were asked: a question's purpose follows its file's earlier ones.
+        asked = list(dict.fromkeys(e.claims[-1] for e in qs if e.claims))
         questions = len(qs)
         room = questions + 1 <= question_room(len(earlier) + 1)
         rendered = render_plan(ctx, plan, seed, pool, bump, asked, room)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from .claims import Claim
 from .claims.component import component_of
@@ -133,20 +133,13 @@ def question(
     # claim names it: a concrete setting read as a real asker in every blind read (84-85:
     # "connections that close after a quiet spell" 5, "We're adding a log-based alert for
     # this job" 4).
-    comp = component_of(r.context["fn"], r.context["file"])
-    fills = {"component": comp.phrase() if comp is not None else "", "dep": led.get("dep")}
-    purposes = [
-        p
-        for p in QUESTION_PURPOSES.get(purpose_key(led), ())
-        if all(fills.get(m) for m in re.findall(r"\{(\w+)\}", p))
-    ]
-    if not purposes:
-        return _cap(ask)
-    nth = sum(1 for c in asked if purpose_key(c) == purpose_key(led))
-    if nth >= len(purposes):
+    file = r.context["file"]
+    every = QUESTION_PURPOSES.get(purpose_key(led), ())
+    same = [c for c in asked if purpose_key(c) == purpose_key(led) and c is not led]
+    pick = _purpose_pick(seed, file, every, [*same, led])
+    if pick is None:
         return _cap(ask)  # every purpose of the kind is taken in this file: asked plainly
-    f = hashlib.sha256(f"{seed}|question|{r.context['file']}".encode()).digest()
-    purpose = _cap(purposes[(f[0] + nth) % len(purposes)].format(**fills))
+    purpose = _cap(every[pick].format(**_purpose_fills(led, file)))
     if _POINTS_AHEAD.search(purpose):
         # "Whoever calls this sits behind it" before the question names anything: "it" refers
         # to nothing yet (blind read 69 counted six such openers). After the question, the
@@ -155,9 +148,40 @@ def question(
     return f"{purpose} {_cap(ask)}"
 
 
+def _purpose_fills(c: Claim, file: str) -> dict[str, str]:
+    """What a purpose of ``c``'s question may name: the fn's component, the call's dependency."""
+    comp = component_of(c.subject, file)
+    return {"component": comp.phrase() if comp is not None else "", "dep": c.get("dep")}
+
+
+def _purpose_pick(seed: int, file: str, every: Sequence[str], chain: list[Claim]) -> int | None:
+    """The index in ``every`` of the purpose of the last question of ``chain``, the file's
+    questions of one purpose kind in the order they were asked: each starts where a hash of the
+    file and its own fn puts it (two files' questions no longer share their start: blind reads
+    84-87 found one purpose word for word in two files, four reads running) and moves on past
+    those the file's earlier questions took and those it cannot fill."""
+    taken: list[int] = []
+    pick: int | None = None
+    for c in chain:
+        fills = _purpose_fills(c, file)
+        usable = [
+            i
+            for i, p in enumerate(every)
+            if i not in taken and all(fills.get(m) for m in re.findall(r"\{(\w+)\}", p))
+        ]
+        if not usable:
+            pick = None
+            continue
+        h = hashlib.sha256(f"{seed}|purpose|{file}|{c.subject}|{c.kind}".encode()).digest()
+        start = h[0] % len(every)
+        pick = min(usable, key=lambda i: (i - start) % len(every))
+        taken.append(pick)
+    return pick
+
+
 # A purpose that points at the subject ("this", "it", "here", "that count") before the
 # question has named it.
-_POINTS_AHEAD = re.compile(r"\b(?:this(?! week| service)|it|here|that count)\b")
+_POINTS_AHEAD = re.compile(r"\b(?:this(?! week| service)|it|its|here|that count)\b")
 
 
 def followup(
@@ -165,7 +189,7 @@ def followup(
     plan: Plan,
     out: Rendered,
     led: Claim | None,
-    asked: set[Claim] | frozenset[Claim],
+    asked: Collection[Claim],
 ) -> tuple[str, Claim | None, Claim | None]:
     """An incident story told from the record's premise, the claim a question about it would
     ask, and the story's claim: an incident follow-up asked as "can that still happen?" rather
@@ -235,9 +259,7 @@ def purpose_key(c: Claim) -> str:
     return c.kind
 
 
-def askable_lead(
-    r: Renderer, plan: Plan, out: Rendered, asked: set[Claim] | frozenset[Claim]
-) -> Claim | None:
+def askable_lead(r: Renderer, plan: Plan, out: Rendered, asked: Collection[Claim]) -> Claim | None:
     """The first claim the focus is about, in the think's order, that a question can ask about
     (the error line of a loop where its guarded debug line has no question)."""
     for c in out.claims:
@@ -260,7 +282,7 @@ def first_question(
     key: str,
     out: Rendered,
     led: Claim | None,
-    asked: set[Claim] | frozenset[Claim],
+    asked: Collection[Claim],
     room: bool,
     bump: int,
     noted: bool = False,

@@ -812,3 +812,28 @@ def test_a_purpose_names_the_component_only_where_the_fn_has_one() -> None:
     assert "the Kafka input module" in kafka
     assert all("{component}" not in t for ts in seen.values() for t in ts)
     assert not any("module" in t for t in seen["src/main.rs"])
+
+
+def test_a_files_questions_of_one_kind_take_different_purposes_in_order() -> None:
+    """Each question's purpose starts where its own file and fn put it and moves past those the
+    file's earlier questions of the kind took: one purpose word for word in two files was
+    flagged in four reads running (84-87), and two alike in one file never open alike."""
+    from svixbt.claims.core import make
+    from svixbt.questions import _purpose_pick
+    from svixbt.wording.requests import QUESTION_PURPOSES
+
+    every = QUESTION_PURPOSES["log"]
+    logs = [
+        make("log", fn, {"level": "error", "macro": "tracing::error!", "call": "x"}, [])
+        for fn in ("alpha", "beta", "gamma", "delta")
+    ]
+    picks = [_purpose_pick(0, "src/jobs.rs", every, logs[: i + 1]) for i in range(len(logs))]
+    assert None not in picks and len(set(picks)) == len(picks), picks
+    # Replaying a prefix gives the earlier questions the purposes they got.
+    assert _purpose_pick(0, "src/jobs.rs", every, logs[:2]) == picks[1]
+    # A purpose that names the call's dependency is passed over when the claim has none.
+    dep_only = [i for i, p in enumerate(every) if "{dep}" in p]
+    assert dep_only and not set(picks) & set(dep_only)
+    # Where the fns differ, so do the starts: over twenty files, more than one purpose is used.
+    firsts = {_purpose_pick(0, f"src/f{n}.rs", every, logs[:1]) for n in range(20)}
+    assert len(firsts) > 1

@@ -2281,7 +2281,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "err_arm": (
         "We restart {dep} during upgrades, so this will see errors now and then.",
         "{dep} has the odd bad minute, and I need to know what one costs here.",
-        "I need to know how {component} copes with errors; nobody watches it.",
+        "I need to know how {component} copes with errors on its own.",
         "I'm worried about what a single failure here takes down with it.",
         "I'm working out how much one failure costs this job.",
         "This runs unattended, so I need to know how it copes with errors.",

@@ -1868,9 +1868,11 @@ FRAMES: dict[str, tuple[str, ...]] = {
     # What went wrong comes first: an incident's ask after its story, never a story tacked
     # on after the ask (the bundled sample's "... not sooner. Follow-up from last week's
     # incident: ..." read backwards).
+    # The story is marked as fixed since: told right before the behaviour the code has, it read
+    # as a fault of the current code (blind reads 87-88 counted three such stories misleading).
     "incident-follow-up": (
-        "{symptom}. {ask}\n\n{label}\n{bullets}",
-        "{symptom}.\n\n{ask}\n\n{label}\n{bullets}",
+        "{symptom}. {since} {ask}\n\n{label}\n{bullets}",
+        "{symptom}.\n\n{since} {ask}\n\n{label}\n{bullets}",
     ),
     # Not "We want to simplify X, and a simpler version is only acceptable if this still holds"
     # nor "That is the behaviour a rewrite of X has to keep": blind reads 66-72 scored both 3
@@ -1893,7 +1895,7 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "github-issue": ("### {title}\n\n{ask} {why}", "### {title}\n\n{why} {ask}"),
     "infra-requirement": ("{ask} {why}", "{why} {ask}"),
     "internal-request": ("{ask} {why}", "{why} {ask}"),
-    "incident-follow-up": ("{symptom}. {ask}", "{symptom}.\n\n{ask}"),
+    "incident-follow-up": ("{symptom}. {since} {ask}", "{symptom}.\n\n{since} {ask}"),
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
@@ -1910,7 +1912,15 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "github-issue": {"label": ("Acceptance criteria", "Expected behaviour")},
     "infra-requirement": {"label": ("Requirements:", "Acceptance:")},
     "internal-request": {},
-    "incident-follow-up": {"label": ("Follow-ups:", "Fix:")},
+    "incident-follow-up": {
+        "label": ("Follow-ups:", "Fix:"),
+        "since": (
+            "That is fixed now, and the fix has to stay.",
+            "It was fixed afterwards; this is what the fix has to keep doing.",
+            "We fixed it at the time, and I want the fix pinned down so it stays fixed.",
+            "The fix is in; written down, it is this.",
+        ),
+    },
     "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},
 }
 

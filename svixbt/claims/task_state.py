@@ -340,6 +340,25 @@ def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _called_more_than_once(ctx: FileContext, f: ItemFacts) -> bool:
+    """Whether the crate calls ``f`` from more than one place, or from inside a loop: "each
+    call leaves one more task" of a fn the server calls once at startup read as misleading
+    (blind read 89 on memory `new`, `new_pair_inner` and `queue_handler`)."""
+    d = ctx.fn_def(f.index)
+    if d is None:
+        return False
+    sites = ctx.index.callers(d)
+    if len(sites) > 1:
+        return True
+    for s in sites:
+        fl = ctx.index.flow(s.file, s.caller) if s.caller is not None else None
+        if fl is None:
+            return True  # where it is called from is not known: more than once may be
+        if any(r.kind == "loop" for r in fl.chain(fl.region_at(s.tok).id)):
+            return True
+    return False
+
+
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A spawned task whose `loop` nothing leaves and which looks at no shutdown or cancellation
     signal: it runs as long as the runtime does (a metrics ticker, a cache sweeper)."""
@@ -362,7 +381,11 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).
             flags.add("outlives")
         out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
-        if "outlives" in flags and not any(c.kind == "tasks_add_up" for c in out):
+        if (
+            "outlives" in flags
+            and not any(c.kind == "tasks_add_up" for c in out)
+            and _called_more_than_once(ctx, f)
+        ):
             # Each call that reaches the spawn leaves one more behind (blind reads 82 and 86:
             # "every `new_pair_inner` call adds another metrics task", missed in its answer).
             out.append(make("tasks_add_up", f.name, {"mech": sp.mechanism}, [ctx.proof(sp.src)]))

@@ -1868,8 +1868,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
     # What went wrong comes first: an incident's ask after its story, never a story tacked
     # on after the ask (the bundled sample's "... not sooner. Follow-up from last week's
     # incident: ..." read backwards).
-    # The story is marked as fixed since: told right before the behaviour the code has, it read
-    # as a fault of the current code (blind reads 87-88 counted three such stories misleading).
+    # The story is marked as the past the asked behaviour was settled after: told right before
+    # the behaviour the code has, it read as a fault of the current code (blind reads 87-88
+    # counted three such stories misleading).
     "incident-follow-up": (
         "{symptom}. {since} {ask}\n\n{label}\n{bullets}",
         "{symptom}.\n\n{since} {ask}\n\n{label}\n{bullets}",
@@ -1914,11 +1915,13 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "internal-request": {},
     "incident-follow-up": {
         "label": ("Follow-ups:", "Fix:"),
+        # Not "It was fixed afterwards": a story the code still allows for some errors read
+        # as a false claim of a fix (blind read 89, the Kafka input's permanent errors).
         "since": (
-            "That is fixed now, and the fix has to stay.",
-            "It was fixed afterwards; this is what the fix has to keep doing.",
-            "We fixed it at the time, and I want the fix pinned down so it stays fixed.",
-            "The fix is in; written down, it is this.",
+            "What we settled on after that is below, and it has to stay.",
+            "This is the behaviour we agreed on afterwards.",
+            "After that, we wrote down what the code must do.",
+            "The behaviour we want, written down after that, is this.",
         ),
     },
     "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},

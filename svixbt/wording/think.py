@@ -1261,14 +1261,14 @@ THINK: tuple[Row, ...] = (
     # How often a failure's line comes back when the wait grows by a step (claims/log_lines.py
     # `_error_log_ramp`).
     _r("error_log_spread",
-       "While {call} keeps failing, each failure writes its {level} line, and the round writes {also:quote} at {level} level too, failed or not; then it waits on {mech} before the next try: {initial} the first time and {factor} times the last wait after that, up to {cap}, so the pair of lines spreads out until it comes about once every {cap}.",
+       "While {call} keeps failing, each failure writes its {level} line, and the round writes {also:quote} at {level} level too, under no condition; then it waits on {mech} before the next try: {initial} the first time and {factor} times the last wait after that, up to {cap}, so the pair of lines spreads out until it comes about once every {cap}.",
        when="also"),
     _r("error_log_spread",
        "While {call} keeps failing, each failure writes its {level} line and then waits on {mech} before the next try: {initial} the first time and {factor} times the last wait after that, up to {cap}, so the lines spread out until there is about one every {cap}.",
        "How often that {level} line comes back depends on how long {call} has been failing: the {mech} after it starts at {initial} and is multiplied by {factor} after each failure, up to {cap}, so a long outage writes about one line every {cap}.",
        unless="also"),
     _r("error_log_ramp",
-       "While {call} keeps failing at once, each round writes two {level} lines, the failure's own and {also:quote}, which every round writes whether or not the call failed; each failure adds {unit} to the {mech} before the next try, so after {count:word} failures in a row that pair comes about once every {cap}; a round where {reset:cond} starts the count over, and its next try comes with no wait.",
+       "While {call} keeps failing at once, each round writes two {level} lines, the failure's own and {also:quote}, which nothing guards; each failure adds {unit} to the {mech} before the next try, so after {count:word} failures in a row that pair comes about once every {cap}; a round where {reset:cond} starts the count over, and its next try comes with no wait.",
        "Each round of a failing {call} writes two {level} lines, the error itself and {also:quote}, and then waits on {mech} {unit} longer than the round before, up to {cap} after {count:word} failures in a row: by then two lines every {cap}. When {reset:cond}, the streak starts over and the next try follows at once.",
        when="also", needs="reset"),
     _r("error_log_ramp",

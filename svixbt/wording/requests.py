@@ -1917,11 +1917,14 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "label": ("Follow-ups:", "Fix:"),
         # Not "It was fixed afterwards": a story the code still allows for some errors read
         # as a false claim of a fix (blind read 89, the Kafka input's permanent errors).
+        # Short, and six of them: one long bridge read as a template (blind read 90).
         "since": (
-            "What we settled on after that is below, and it has to stay.",
-            "This is the behaviour we agreed on afterwards.",
+            "The rule we settled on after that:",
+            "Since then, this is the rule:",
+            "Here is the behaviour we rely on now.",
+            "This is what the code has to do.",
             "After that, we wrote down what the code must do.",
-            "The behaviour we want, written down after that, is this.",
+            "What we agreed on afterwards:",
         ),
     },
     "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},

@@ -466,7 +466,6 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     arm or variable. Blind reads 49-51 docked question records whose think went on to the
     file's other facts ("drifts to the debug and info lines", "lists the unrelated startup
     lines"): an answer says what was asked."""
-    names = {e for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
     kin = ANSWER_KINDS.get(asked.kind, frozenset())
 
     def about(c: Claim) -> bool:
@@ -491,8 +490,6 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return True
         if c.kind in ANSWER_SAID.get(asked.kind, ()) and c.get("message") == asked.get("message"):
             return False  # the line the asked claim quotes already, quoted again per call
-        if c.overlaps(asked):
-            return True
-        return any(k in ANSWER_SLOTS and e in names for k, v in c.slots for e in v.split(LIST_SEP))
+        return same_code(c, asked)
 
     return [c for c in plan.claims if about(c)]

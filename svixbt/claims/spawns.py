@@ -429,8 +429,9 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             and f.flow.task_of(c.region).parent is None
             and mechanism(c.full) is None
         ]
-        # A loop that awaits handles (`for h in handles { h.await }`) is the fan-in, no series.
-        if not awaited or any(c.name == c.receiver or not c.name for c in awaited):
+        # A loop that only awaits handles (`for h in handles { h.await }`) awaits no call: it
+        # is the fan-in, not a series.
+        if not awaited:
             continue
         head = f"{loop.keyword} {loop.head}".strip()
         if any(sp.repeated == head for sp in f.spawns):

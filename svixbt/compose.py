@@ -31,6 +31,7 @@ from .questions import (
     QUESTION_ONLY,
     answer_claims,
     askable_lead,
+    asked_shapes,
     first_question,
     followup,
     question,
@@ -297,6 +298,7 @@ def render_plan(
     bump: int = 0,
     asked: Collection[Claim] = (),
     room: bool = True,
+    asked_before: frozenset[str] = frozenset(),
 ) -> Rendering | None:
     """(style, request, think, trace) for one plan, or None when too little can be said.
     ``room``: whether the file may take one more question than the share it picks by hash (a
@@ -304,6 +306,7 @@ def render_plan(
     half of the file's records)."""
     key = _key(ctx, plan)
     r, names = _renderer(ctx, plan, seed, bump)
+    r.asked_before = asked_before
     out = Rendered("")
     sentences, led = render_think(r, plan, pool, out)
     if _too_little(plan, sentences, out):
@@ -500,6 +503,7 @@ def _render_distinct(
     strict = None
     strict_at = 0
     seen_sentences = _sentences_of([e.think for e in earlier])
+    taken = asked_shapes([e.user for e in earlier])
     for bump in range(MAX_BUMPS + 1):
         if fallback is not None and bump > fallback_at + 2:
             break  # two more tries for a stricter wording, then the looser one will do
@@ -513,7 +517,7 @@ def _render_distinct(
         asked = list(dict.fromkeys(e.claims[-1] for e in qs if e.claims))
         questions = len(qs)
         room = questions + 1 <= question_room(len(earlier) + 1)
-        rendered = render_plan(ctx, plan, seed, pool, bump, asked, room)
+        rendered = render_plan(ctx, plan, seed, pool, bump, asked, room, taken)
         if rendered is None:
             break
         _, user, think, _, _ = rendered

@@ -28,7 +28,9 @@ __all__ = [
     "ASKED_KINDS",
     "QUESTION_ONLY",
     "QUESTION_SHARE",
+    "ask_shape",
     "askable_lead",
+    "asked_shapes",
     "first_question",
     "followup",
     "was_asked",
@@ -111,6 +113,7 @@ def question(
     probe = r.claim(QUESTIONS, led, "question", Rendered(""), dry=True, accept=_no_paste, nth=turn)
     if f"`{r.context['fn']}`" not in probe:
         turn = None
+    turn = _unasked_turn(r, led, turn)
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste, nth=turn)
     if told:
         # The story is what went wrong before: a question right after it read as saying the
@@ -322,6 +325,45 @@ def first_question(
         led = fresh
     always = (plan.focus in QUESTION_ONLY or bump > 0) and room or by_kind
     return question(r, plan, seed, key, out, fresh, asked, always=always), led
+
+
+def ask_shape(text: str) -> str:
+    """A question with its code spans and numbers masked, as a reader compares two: the same
+    words around other names read as one question asked twice (blind read 91 on seed.rs's two
+    spawn loops in `exec`, "one at a time, or side by side?" for both)."""
+    masked = re.sub(r"\d[\d.,]*", "#", re.sub(r"`[^`]*`", "``", text))
+    return " ".join(masked.split()).lower()
+
+
+def asked_shapes(requests: Collection[str]) -> frozenset[str]:
+    """The question sentences of ``requests``, names masked."""
+    return frozenset(
+        ask_shape(s)
+        for text in requests
+        for s in re.split(r"(?<=[.?!])\s+", text.strip())
+        if s.endswith("?")
+    )
+
+
+# More than any QUESTIONS row has variants: every wording of a row is tried once.
+_MAX_WORDINGS = 8
+
+
+def _unasked_turn(r: Renderer, led: Claim, turn: int | None) -> int | None:
+    """``turn``, or the first one after it whose wording names the record's fn and is no
+    question the file's earlier records asked (names masked); ``turn`` when every wording is."""
+    if not r.asked_before:
+        return turn
+    start = r.turn if turn is None else turn
+    for step in range(_MAX_WORDINGS):
+        probe = r.claim(
+            QUESTIONS, led, "question", Rendered(""), dry=True, accept=_no_paste, nth=start + step
+        )
+        if not probe:
+            return turn
+        if f"`{r.context['fn']}`" in probe and ask_shape(probe) not in r.asked_before:
+            return turn if step == 0 else start + step
+    return turn
 
 
 def asked_alike(c: Claim, asked: Collection[Claim]) -> bool:

@@ -409,6 +409,9 @@ class Renderer:
         self.bump = bump
         # Set once the think is written: a request says simple conditions in words.
         self.person = False
+        # The questions the file's earlier records asked, names masked (``questions.ask_shape``):
+        # a question is worded unlike them where its row allows.
+        self.asked_before: frozenset[str] = frozenset()
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.key}|{salt}")

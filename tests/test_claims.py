@@ -2282,6 +2282,23 @@ def test_a_bound_the_author_named_is_asked_for_by_its_name(indexes: Indexes) -> 
         assert not c.has("named-const")
 
 
+def test_an_expiry_handed_up_is_asked_for_with_the_deadline(indexes: Indexes) -> None:
+    # Blind read 91: the relay writer's deadline alone read as "a bare requirement statement";
+    # where the `?` after the await hands the expiry up, the ask says what an expiry does.
+    from svixbt.wording.requests import PREMISE
+
+    (up,) = kinds(claims(ctx_of(indexes, "relay.rs"), "forward_frames"), "timeout")
+    r = Renderer(0, "k", {"fn": "forward_frames", "file": "relay.rs"})
+    said = r.claim(PREMISE, up, "premise", Rendered(""))
+    assert "`WRITE_WAIT`" in said and "end the loop with an error" in said, said
+    # A read whose expiry the loop handles itself is not said to end it.
+    ctx = ctx_of(indexes, "dial.rs")
+    (read,) = [c for c in kinds(claims(ctx, "dial"), "timeout") if c.get("arg") == "READ_WAIT"]
+    r2 = Renderer(0, "k", {"fn": "dial", "file": "dial.rs"})
+    said2 = r2.claim(PREMISE, read, "premise", Rendered(""))
+    assert "`READ_WAIT`" in said2 and "with an error" not in said2, said2
+
+
 def test_an_incident_told_from_the_premise_takes_no_second_reason_from_it(
     indexes: Indexes,
 ) -> None:

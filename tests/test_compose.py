@@ -814,6 +814,35 @@ def test_a_purpose_names_the_component_only_where_the_fn_has_one() -> None:
     assert not any("module" in t for t in seen["src/main.rs"])
 
 
+def test_a_question_is_worded_unlike_the_files_earlier_questions() -> None:
+    """Two questions of one kind in a file, the same words around other names, read as one
+    question asked twice (blind read 91 on seed.rs's two spawn loops in `exec`): a wording an
+    earlier record of the file asked (names masked) is passed over while the row has another."""
+    from svixbt.claims.core import make
+    from svixbt.plan import Plan
+    from svixbt.questions import asked_shapes, question
+    from svixbt.render import Rendered, Renderer
+
+    slots = {"level": "error", "macro": "tracing::error!", "message": "feed failed: {e}"}
+    slots |= {"arm": "Err(e)", "call": "feed.follow"}
+    log = make("log", "run", slots, [], {"err-arm", "in-arm", "in-loop"})
+    plan = Plan(0, "observability", [log], [log], [0], (0, 0, 0))
+
+    def ask(before: frozenset[str]) -> str:
+        r = Renderer(0, "k", {"fn": "run", "file": "src/feed.rs", "who": "`run`"})
+        r.person = True
+        r.asked_before = before
+        return question(r, plan, 0, "k", Rendered(""), log, set(), always=True)
+
+    first = ask(frozenset())
+    # An earlier record asked the same question about another fn and call.
+    other = first.replace("`run`", "`pump`").replace("`feed.follow`", "`queue.pop`")
+    assert len(asked_shapes([other])) == 1  # the question, not the purpose beside it
+    second = ask(asked_shapes([other]))
+    assert "`run`" in second and second != first
+    assert not asked_shapes([second]) & asked_shapes([other]), (first, second)
+
+
 def test_a_files_questions_of_one_kind_take_different_purposes_in_order() -> None:
     """Each question's purpose starts where its own file and fn put it and moves past those the
     file's earlier questions of the kind took: one purpose word for word in two files was

@@ -318,6 +318,10 @@ class Rendered:
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
     premise_said: int = 0  # the request's central sentence came from a claim
+    # The code conditions the last sentence said (``{x:cond}`` fills), for the next one: the
+    # same test said again right after reads as a copy ("when `last_fail.elapsed() > …` holds"
+    # twice in three sentences: blind read 91).
+    conds: list[str] = field(default_factory=list)
 
 
 # A backticked code span of one line: what requests are checked for and what the grounding
@@ -440,7 +444,12 @@ class Renderer:
             return options[(h.randrange(len(options)) + self.spread[1] + shift) % len(options)]
         return options[self.rng(salt).randrange(len(options))]
 
-    def fill(self, template: str, slots: dict[str, str], out: Rendered) -> str:
+    def fill(
+        self, template: str, slots: dict[str, str], out: Rendered, before: Sequence[str] = ()
+    ) -> str:
+        """``template`` with its fields filled from ``slots``; ``before``: the code conditions
+        the sentence before it said, which a think names again as "that same condition"."""
+
         def one(m: re.Match[str]) -> str:
             name, form = m.group(1), m.group(2)
             value = slots[name]
@@ -481,7 +490,11 @@ class Renderer:
             if form == "cond":
                 if not shown:
                     return _join(denied, "and")
-                if len(shown) == 1 and self._said(parts[0], True, None):
+                if code and len(shown) == 1:
+                    out.conds.append(parts[0])
+                if len(shown) == 1 and not false and not self.person and parts[0] in before:
+                    held = "that same condition holds"
+                elif len(shown) == 1 and self._said(parts[0], True, None):
                     held = self._said(parts[0], True, out)
                 elif len(shown) == 1:
                     inner = negated(parts[0]) if code else None
@@ -553,13 +566,14 @@ class Renderer:
             order = [i for i in order if i not in used] + [i for i in order if i in used]
             for pick in order:
                 trial = Rendered("")
-                text = self.fill(row.variants[pick], slots, trial)
+                text = self.fill(row.variants[pick], slots, trial, before=out.conds)
                 if accept is not None and not accept(trial.fills):
                     continue
                 if self.person and not all(map(quotable, BACKTICK_SPAN.findall(text))):
                     continue
                 if not dry:
                     used.add(pick)
+                    out.conds = trial.conds
                 out.fills.extend(trial.fills)
                 out.claims.append(c)
                 return text

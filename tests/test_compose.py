@@ -881,3 +881,62 @@ def test_an_incident_before_a_requirement_is_marked_as_past(path: Path) -> None:
         if ex.style == "incident-follow-up" and "?" not in ex.user:
             assert any(s in ex.user for s in since), ex.user
             assert "fixed" not in ex.user.lower(), ex.user
+
+
+def test_a_condition_said_again_right_after_is_that_same_condition() -> None:
+    """The Kafka input's reset test said in the ramp sentence and again in the trace line's, word
+    for word (blind read 91: "restates the 10 s condition twice"): a think names it again as
+    "that same condition" in the next sentence; a request, or a sentence further on, says it."""
+    from svixbt.claims.core import make
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    test = "last_fail.elapsed() > Duration::from_secs(10)"
+    trace = make(
+        "log",
+        "run",
+        {"level": "trace", "macro": "tracing::trace!", "message": "resetting", "guard": test},
+        [],
+        {"guarded", "in-loop"},
+    )
+    other = make(
+        "log",
+        "run",
+        {"level": "trace", "macro": "tracing::trace!", "message": "other", "guard": "busy"},
+        [],
+        {"guarded", "in-loop"},
+    )
+    r = Renderer(0, "k", {"fn": "run", "file": "src/feed.rs"})
+    out = Rendered("")
+    first = r.claim(THINK, trace, "think|0", out)
+    second = r.claim(THINK, trace, "think|1", out)
+    assert f"`{test}`" in first and "that same condition holds" in second, (first, second)
+    assert f"`{test}`" not in second
+    # Another condition in between: said in full.
+    r.claim(THINK, other, "think|2", out)
+    third = r.claim(THINK, trace, "think|3", out)
+    assert f"`{test}`" in third
+    # A request says it in full (a reader of an issue has no sentence before to point at).
+    r2 = Renderer(0, "k", {"fn": "run", "file": "src/feed.rs"})
+    r2.person = True
+    out2 = Rendered("")
+    r2.claim(THINK, trace, "think|0", out2)
+    assert "that same condition" not in r2.claim(THINK, trace, "think|1", out2)
+
+
+def test_a_second_lines_claim_is_left_out_where_the_pace_claim_quotes_it() -> None:
+    """The queue plugin's unguarded "disconnected" line, quoted with the error line's pace and
+    then again on its own (blind read 91): the pace claim says it; a guarded line is not."""
+    from svixbt.claims.core import make
+    from svixbt.thinks import says
+
+    also = "{name} disconnected"
+    pace = {"call": "c.consume", "level": "error", "unit": "300 milliseconds", "cap": "3 seconds"}
+    pace |= {"count": "10", "mech": "tokio::time::sleep", "also": also}
+    ramp = make("error_log_ramp", "run", pace, [], {"also"})
+    lvl = {"level": "error", "macro": "tracing::error!"}
+    line = make("log", "run", {**lvl, "message": also}, [], {"in-loop"})
+    guarded = make("log", "run", {**lvl, "message": also, "guard": "x"}, [], {"in-loop", "guarded"})
+    other = make("log", "run", {**lvl, "message": "starting"}, [], {"in-loop"})
+    assert says(ramp, line)
+    assert not says(ramp, guarded) and not says(ramp, other) and not says(line, ramp)

@@ -899,6 +899,27 @@ def _covered(s: Slice, chosen: Iterable[Slice]) -> bool:
     return any(c.start <= s.start and s.end <= c.end for c in chosen)
 
 
+@dataclass
+class _Budget:
+    """A block being filled: the slices chosen so far and the context lines they cost."""
+
+    scan: ScanResult
+    chosen: list[Slice]
+    exempt: set[int]  # the imports' and subjects' lines, which are not context
+    limit: int
+    context: set[int] = field(default_factory=set)
+    dropped: list[str] = field(default_factory=list)  # references left out to fit the limit
+
+    def take(self, new: list[Slice]) -> bool:
+        """Add ``new`` if its context lines fit within the limit; whether they did."""
+        lines = _lines(self.scan, new) - self.exempt - self.context
+        if len(self.context) + len(lines) > self.limit:
+            return False
+        self.chosen += new
+        self.context |= lines
+        return True
+
+
 def build_code(
     fs: FileScan,
     subjects: Sequence[int],
@@ -919,7 +940,24 @@ def build_code(
     chosen: list[Slice] = _imports(fs)
     for s in subjects:
         chosen += _show(fs, s, True, whole_impl_lines)
-    exempt = _lines(scan, chosen)
+    budget = _Budget(scan, chosen, _lines(scan, chosen), limit)
+    refs, self_types = _subject_refs(fs, idx, subjects)
+    accessed = _accessed_names(fs, subjects)
+    ranked = _ranked_refs(fs, idx, refs, subjects)
+    wanted = [("item", e) for e in extra] + [("item", t) for t in self_types] + ranked
+    seen = _add_context(fs, idx, budget, wanted, accessed)
+    _add_std_impls(fs, budget, seen, subjects)
+    slices = _dedupe(budget.chosen)
+    return CodeBlock(
+        slices,
+        join_slices(fs.text, [(s.start, s.end) for s in slices]),
+        len(budget.context),
+        budget.dropped,
+    )
+
+
+def _subject_refs(fs: FileScan, idx: _Index, subjects: Sequence[int]) -> tuple[Refs, list[int]]:
+    """What the subjects refer to, counted together, and the self types whose fields they use."""
     refs = Refs()
     self_types: list[int] = []
     for s in subjects:
@@ -932,83 +970,125 @@ def build_code(
             t = idx.top.get(type_name(fs.items[chain[0]].name))
             if t is not None and fs.items[t].kind in ("struct", "enum", "union"):
                 self_types.append(t)
-    first_lines = [fs.items[s].start_line for s in subjects] or [0]
-    # Names the subjects reach with `.name` (`args.options.reset`): a type in the block brings
-    # the type of a field read that way, since the subject reads through it (blind read 33:
-    # `exec` read `args.options.*`, and `SeedOptions` was left out).
-    accessed = {
+    return refs, self_types
+
+
+def _accessed_names(fs: FileScan, subjects: Sequence[int]) -> set[str]:
+    """Names the subjects reach with `.name` (`args.options.reset`).
+
+    A type in the block brings the type of a field read that way, since the subject reads
+    through it (blind read 33: `exec` read `args.options.*`, and `SeedOptions` was left out).
+    """
+    scan = fs.scan
+    return {
         scan.texts[k + 1]
         for s in subjects
         for k in scan.token_range(fs.items[s].start, fs.items[s].end)
         if scan.texts[k] == "." and k + 1 < len(scan.texts)
     }
 
+
+def _ranked_refs(
+    fs: FileScan, idx: _Index, refs: Refs, subjects: Sequence[int]
+) -> list[tuple[str, int]]:
+    """The subjects' references, most used first, then nearest to a subject, then by key."""
+    scan = fs.scan
+    first_lines = [fs.items[s].start_line for s in subjects] or [0]
+
     def distance(key: tuple[str, int]) -> int:
         start = fs.items[key[1]].start if key[0] == "item" else idx.macro_defs[key[1]].start
         line = scan.line_of(start)
         return min(abs(line - f) for f in first_lines)
 
-    ranked = sorted(refs.counts, key=lambda key: (-refs.counts[key], distance(key), key))
-    wanted = [("item", e) for e in extra] + [("item", t) for t in self_types] + ranked
-    context: set[int] = set()
-    dropped: list[str] = []
+    return sorted(refs.counts, key=lambda key: (-refs.counts[key], distance(key), key))
+
+
+def _add_context(
+    fs: FileScan,
+    idx: _Index,
+    budget: _Budget,
+    wanted: list[tuple[str, int]],
+    accessed: set[str],
+) -> set[tuple[str, int]]:
+    """Take each wanted reference that fits, in order; return every reference considered.
+
+    ``wanted`` grows as it is read: a helper or type taken brings what it needs to read right.
+    """
     seen: set[tuple[str, int]] = set()
     for key in wanted:
         if key in seen:
             continue
         seen.add(key)
-        if key[0] == "item":
-            it = fs.items[key[1]]
-            if it.kind == "trait" and it.end_line - it.start_line + 1 > WHOLE_IMPL_LINES:
-                # A long trait named as a type (`impl Consumer`) comes as its header and closing
-                # line; the methods the subjects call come inside them as helpers (blind reads
-                # 40 and 42: a 140-line trait in full under a loop that calls one method of it).
-                called = [
-                    m
-                    for m, sub in enumerate(fs.items)
-                    if sub.parent == key[1] and sub.kind == "fn" and sub.name in accessed
-                ]
-                new = [_head(fs, key[1]), *(_member(fs, m) for m in called), _tail(fs, key[1])]
-            else:
-                new = _show(fs, key[1], False, 0)
-            label = it.name
-        else:
-            md = idx.macro_defs[key[1]]
-            new = [Slice(md.start, md.end, "macro-def")]
-            label = f"{md.macro}!"
-        new = [s for s in new if not _covered(s, chosen)]
+        new, label = _ref_slices(fs, idx, key, accessed)
+        new = [s for s in new if not _covered(s, budget.chosen)]
         if not new:
             continue
-        lines = _lines(scan, new) - exempt - context
-        if len(context) + len(lines) > limit:
-            dropped.append(label)
+        if not budget.take(new):
+            budget.dropped.append(label)
             continue
-        chosen += new
-        context |= lines
         if key[0] == "item" and fs.items[key[1]].kind in ("fn", *_TYPE_KINDS, "type"):
-            # What a helper or a type needs to read right comes too: its types, consts, statics
-            # and the macro invocations defining its names (a struct's field of a type alias);
-            # never a deeper fn.
-            is_fn = fs.items[key[1]].kind == "fn"
-            for sub in resolve_refs(fs, key[1]).counts:
-                target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
-                if sub in seen or target_kind in ("fn", "impl", "mod", "trait"):
-                    continue
-                # A type brings its aliases and consts along, not every type its fields name:
-                # only the type of a field the subjects read by name.
-                if (
-                    is_fn
-                    or target_kind in ("type", "const", "static")
-                    or (
-                        sub[0] == "item"
-                        and target_kind in _TYPE_KINDS
-                        and _read_field_type(fs, key[1], fs.items[sub[1]].name, accessed)
-                    )
-                ):
-                    wanted.append(sub)
-    # A context type's short impls of the std traits that make it print and be an error: without
-    # them `Err(TokenInUse.into())` has nothing to convert through (blind reads 40-44 on
-    # svix-cli's relay: the struct came, its Debug/Display/Error impls did not).
+            wanted += _needed_by(fs, key[1], seen, accessed)
+    return seen
+
+
+def _ref_slices(
+    fs: FileScan, idx: _Index, key: tuple[str, int], accessed: set[str]
+) -> tuple[list[Slice], str]:
+    """The slices that show reference ``key`` as context, and its name for ``dropped``."""
+    if key[0] != "item":
+        md = idx.macro_defs[key[1]]
+        return [Slice(md.start, md.end, "macro-def")], f"{md.macro}!"
+    it = fs.items[key[1]]
+    if it.kind == "trait" and it.end_line - it.start_line + 1 > WHOLE_IMPL_LINES:
+        # A long trait named as a type (`impl Consumer`) comes as its header and closing
+        # line; the methods the subjects call come inside them as helpers (blind reads
+        # 40 and 42: a 140-line trait in full under a loop that calls one method of it).
+        called = [
+            m
+            for m, sub in enumerate(fs.items)
+            if sub.parent == key[1] and sub.kind == "fn" and sub.name in accessed
+        ]
+        return [_head(fs, key[1]), *(_member(fs, m) for m in called), _tail(fs, key[1])], it.name
+    return _show(fs, key[1], False, 0), it.name
+
+
+def _needed_by(
+    fs: FileScan, owner: int, seen: set[tuple[str, int]], accessed: set[str]
+) -> list[tuple[str, int]]:
+    """What a helper or a type taken as context needs to read right.
+
+    Its types, consts, statics and the macro invocations defining its names (a struct's field
+    of a type alias); never a deeper fn.
+    """
+    out: list[tuple[str, int]] = []
+    is_fn = fs.items[owner].kind == "fn"
+    for sub in resolve_refs(fs, owner).counts:
+        target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
+        if sub in seen or target_kind in ("fn", "impl", "mod", "trait"):
+            continue
+        # A type brings its aliases and consts along, not every type its fields name:
+        # only the type of a field the subjects read by name.
+        if (
+            is_fn
+            or target_kind in ("type", "const", "static")
+            or (
+                sub[0] == "item"
+                and target_kind in _TYPE_KINDS
+                and _read_field_type(fs, owner, fs.items[sub[1]].name, accessed)
+            )
+        ):
+            out.append(sub)
+    return out
+
+
+def _add_std_impls(
+    fs: FileScan, budget: _Budget, seen: set[tuple[str, int]], subjects: Sequence[int]
+) -> None:
+    """A context type's short impls of the std traits that make it print and be an error.
+
+    Without them `Err(TokenInUse.into())` has nothing to convert through (blind reads 40-44 on
+    svix-cli's relay: the struct came, its Debug/Display/Error impls did not).
+    """
     for key in sorted(seen):
         owner = fs.items[key[1]] if key[0] == "item" else None
         if owner is None or owner.kind not in ("struct", "enum") or key[1] in subjects:
@@ -1023,15 +1103,9 @@ def build_code(
                 or it.end_line - it.start_line + 1 > STD_IMPL_LINES
             ):
                 continue
-            new = [s for s in _show(fs, j, False, 0) if not _covered(s, chosen)]
-            lines = _lines(scan, new) - exempt - context
-            if new and len(context) + len(lines) <= limit:
-                chosen += new
-                context |= lines
-    slices = _dedupe(chosen)
-    return CodeBlock(
-        slices, join_slices(fs.text, [(s.start, s.end) for s in slices]), len(context), dropped
-    )
+            new = [s for s in _show(fs, j, False, 0) if not _covered(s, budget.chosen)]
+            if new:
+                budget.take(new)
 
 
 def _read_field_type(fs: FileScan, owner: int, type_: str, accessed: set[str]) -> bool:

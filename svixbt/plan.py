@@ -311,6 +311,34 @@ def _focus_claims(
 def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = None) -> list[Plan]:
     claims = _claims(ctx) if claims is None else claims
     tasks, helpers = subjects_of(ctx, claims)
+    plans = _focus_plans(ctx, claims, tasks, helpers)
+    plans = _split_spawns(plans)
+    plans = _drop_twins(ctx, plans)
+    _leave_helpers_their_claims(ctx, plans)
+    # A fn whose body is an earlier fn's again gets its twin example only.
+    twins = {p.subject for p in plans if p.focus == "twin"}
+    plans = [p for p in plans if p.subject not in twins or p.focus == "twin"]
+    subjects = tasks + helpers
+    if len(subjects) >= 2 and module_allowed(ctx.fs):
+        plans.append(_module_plan(ctx, tasks, subjects, claims))
+    # The fns whose claims a shared context is compared across: the file's subjects.
+    shared = {i: claims[i] for i in subjects}
+    for subject in {p.subject for p in plans}:
+        mine = sorted(
+            (p for p in plans if p.subject == subject and p.focus != "module"),
+            key=lambda p: p.priority,
+            reverse=True,
+        )
+        _ration_claims(ctx, mine, claims.get(subject, []), shared, ctx.fs.items[subject].name)
+    _number_module_claims(plans)
+    _spread(plans)
+    return plans
+
+
+def _focus_plans(
+    ctx: FileContext, claims: Mapping[int, list[Claim]], tasks: list[int], helpers: list[int]
+) -> list[Plan]:
+    """A plan for every subject and every focus of its role that applies to it, in that order."""
     plans: list[Plan] = []
     for idx in tasks + helpers:
         role = "task" if idx in tasks else "helper"
@@ -337,11 +365,13 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
                     role,
                 )
             )
-    plans = _split_spawns(plans)
-    plans = _drop_twins(ctx, plans)
-    # A helper's claim that is the premise of the helper's own example is that example's to
-    # say: the caller's think borrowing it pasted the same paragraph into two records (blind
-    # read 44: the cleaner's batching and clean_expired_messages' sql-batch shared ~90 words).
+    return plans
+
+
+def _leave_helpers_their_claims(ctx: FileContext, plans: list[Plan]) -> None:
+    """A helper's claim that is the premise of the helper's own example is that example's to
+    say: the caller's think borrowing it pasted the same paragraph into two records (blind
+    read 44: the cleaner's batching and clean_expired_messages' sql-batch shared ~90 words)."""
     helper_own = {
         c
         for p in plans
@@ -362,48 +392,48 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         kept = [c for c in p.claims if c not in lent[1:] or c in p.premise]
         if len(kept) >= 2:
             p.claims = kept
-    # A fn whose body is an earlier fn's again gets its twin example only.
-    twins = {p.subject for p in plans if p.focus == "twin"}
-    plans = [p for p in plans if p.subject not in twins or p.focus == "twin"]
-    subjects = tasks + helpers
-    if len(subjects) >= 2 and module_allowed(ctx.fs):
-        plans.append(_module_plan(ctx, tasks, subjects, claims))
-    # The fns whose claims a shared context is compared across: the file's subjects.
-    shared = {i: claims[i] for i in subjects}
-    for subject in {p.subject for p in plans}:
-        mine = sorted(
-            (p for p in plans if p.subject == subject and p.focus != "module"),
-            key=lambda p: p.priority,
-            reverse=True,
-        )
-        used: dict[Claim, int] = {}
-        for n, p in enumerate(mine):
-            p.turn = n
-            p.alone = len([q for q in mine if q.focus != "task"]) <= 1
-            # A claim is said in at most two examples about one subject (its premise always),
-            # so the examples of one subject differ in what they say, not only in how.
-            # An example about what a task logs says every log line it asks about (blind read
-            # 26: "go through what it writes to the log" answered with two of its four lines).
-            p.claims = [
-                c
-                for c in p.claims
-                if c in p.premise
-                or (c.kind in POINT_KINDS and _point_owner(mine, c) is p)
-                or (c.kind not in POINT_KINDS and used.get(c, 0) < CLAIM_REUSE)
-                or (p.focus == "observability" and c.kind == "log")
-            ]
-            p.claims = _one_of_arm_and_log(p)
-            p.tokio = _tokio_claims(p, claims.get(subject, []), used)
-            needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
-            for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
-                # A callee's claim said in its caller's example starts one variant on from
-                # the callee's own examples, so the two records do not share the sentence.
-                borrowed = int(c.subject != ctx.fs.items[subject].name)
-                p.nth[c] = used.get(c, 0) + _shared_offset(c, shared) + borrowed
-                used[c] = used.get(c, 0) + 1
-    # The whole-module think says claims the subjects' own examples said already: it takes
-    # the variant after the last one they used (blind read 44: the module and contention
-    # records of the cleaner shared a 40-word sentence).
+
+
+def _ration_claims(
+    ctx: FileContext,
+    mine: list[Plan],
+    own: list[Claim],
+    shared: Mapping[int, list[Claim]],
+    name: str,
+) -> None:
+    """Number one subject's plans (``mine``, first to say first), share its claims out among
+    them, and pick the variant each claim is said with in each."""
+    used: dict[Claim, int] = {}
+    for n, p in enumerate(mine):
+        p.turn = n
+        p.alone = len([q for q in mine if q.focus != "task"]) <= 1
+        # A claim is said in at most two examples about one subject (its premise always),
+        # so the examples of one subject differ in what they say, not only in how.
+        # An example about what a task logs says every log line it asks about (blind read
+        # 26: "go through what it writes to the log" answered with two of its four lines).
+        p.claims = [
+            c
+            for c in p.claims
+            if c in p.premise
+            or (c.kind in POINT_KINDS and _point_owner(mine, c) is p)
+            or (c.kind not in POINT_KINDS and used.get(c, 0) < CLAIM_REUSE)
+            or (p.focus == "observability" and c.kind == "log")
+        ]
+        p.claims = _one_of_arm_and_log(p)
+        p.tokio = _tokio_claims(p, own, used)
+        needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
+        for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
+            # A callee's claim said in its caller's example starts one variant on from
+            # the callee's own examples, so the two records do not share the sentence.
+            borrowed = int(c.subject != name)
+            p.nth[c] = used.get(c, 0) + _shared_offset(c, shared) + borrowed
+            used[c] = used.get(c, 0) + 1
+
+
+def _number_module_claims(plans: list[Plan]) -> None:
+    """The whole-module think says claims the subjects' own examples said already: it takes
+    the variant after the last one they used (blind read 44: the module and contention
+    records of the cleaner shared a 40-word sentence)."""
     said_in: dict[Claim, int] = {}
     for p in plans:
         if p.focus != "module":
@@ -413,12 +443,15 @@ def plan_examples(ctx: FileContext, claims: Mapping[int, list[Claim]] | None = N
         if p.focus == "module":
             for c in p.claims:
                 p.nth[c] = said_in.get(c, 0)
+
+
+def _spread(plans: list[Plan]) -> None:
+    """Each plan's place among the file's subjects, and among those with its focus."""
     order = sorted({p.subject for p in plans})
     for p in plans:
         p.spread = order.index(p.subject)
         same = sorted({q.subject for q in plans if q.focus == p.focus})
         p.focus_spread = same.index(p.subject)
-    return plans
 
 
 # The claim kinds each focus says, in order, by (focus id, role).

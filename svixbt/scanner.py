@@ -136,6 +136,16 @@ class _Frame:
     is_test: bool
 
 
+@dataclass
+class _Header:
+    """What stands in front of an item's name: its keyword, visibility and qualifiers."""
+
+    kw: int  # token index of the item keyword (`fn`, `struct`, .., or `use`)
+    kind: str
+    visibility: str
+    qualifiers: list[str]
+
+
 class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -299,25 +309,32 @@ class _Scan:
         frames: list[_Frame],
     ) -> tuple[int, _Frame | None]:
         """Parse what starts at token ``i``; return the next index and a frame to enter, if any."""
+        head = self._item_header(i)
+        if isinstance(head, int):
+            return head, None
+        # The slice takes the outer attributes and docs in front, else starts at the first word.
+        start_tok = prefix if prefix is not None else i
+        if head.kind == "use":
+            return self._use_decl(head.kw, start_tok, attrs, in_test), None
+        item, name_end = self._new_item(head, i, start_tok, attrs, docs, in_test)
+        return self._item_end(item, head.kw, name_end)
+
+    def _item_header(self, i: int) -> _Header | int:
+        """Read the visibility and qualifiers from token ``i`` up to the item keyword.
+
+        An int is where to resume instead: what starts at ``i`` is no item (or the file ended).
+        """
         codes, texts, n = self.codes, self.texts, self.n
-        first = i
         visibility = ""
         qualifiers: list[str] = []
-        kind = ""
         while i < n:
             t = texts[i]
             if codes[i] != "n":
                 # Not an item; a closer with no frame to close is skipped alone (the matcher has
                 # reported it).
-                return self.skip_statement(i), None
+                return self.skip_statement(i)
             if t == "pub":
-                visibility = "pub"
-                if i + 1 < n and texts[i + 1] == "(" and self.match[i + 1] > 0:
-                    close = self.match[i + 1]
-                    visibility = self.text[self.starts[i] : self.starts[close] + 1]
-                    i = close + 1
-                else:
-                    i += 1
+                visibility, i = self._visibility(i)
                 continue
             if t in _QUALIFIERS:
                 qualifiers.append(t)
@@ -339,47 +356,59 @@ class _Scan:
                     i += 1
                     continue
                 if nxt == "{":  # const block at item level is not an item
-                    return self.skip_statement(i), None
-                kind = "const"
-                break
+                    return self.skip_statement(i)
+                return _Header(i, "const", visibility, qualifiers)
             if t == "union":
                 if i + 1 < n and codes[i + 1] == "n":  # not `union!` or `union::x`
-                    kind = "union"
-                    break
-                return self.skip_statement(i), None
+                    return _Header(i, "union", visibility, qualifiers)
+                return self.skip_statement(i)
             if t == "macro_rules" and i + 1 < n and texts[i + 1] == "!":
-                kind = "macro_rules"
-                break
-            if t in ("fn", "struct", "enum", "impl", "trait", "type", "static", "mod"):
-                kind = t
-                break
-            if t == "use":
-                end = self.find_semicolon(i)
-                start_tok = prefix if prefix is not None else first
-                start = self.attach_comments(start_tok)
-                if end < 0:
-                    self.problem(self.starts[i], "`use` declaration without `;`")
-                    return n, None
-                decl_end = self.starts[end] + 1
-                self.uses.append(
-                    UseDecl(
-                        start,
-                        decl_end,
-                        self.text[start:decl_end],
-                        is_test=in_test or _is_test_attrs(attrs),
-                    )
-                )
-                return end + 1, None
+                return _Header(i, "macro_rules", visibility, qualifiers)
+            if t in ("fn", "struct", "enum", "impl", "trait", "type", "static", "mod", "use"):
+                return _Header(i, t, visibility, qualifiers)
             # Anything else at item level (a macro invocation, stray tokens): not an item.
-            return self.skip_statement(i), None
-        if not kind:
-            return n, None
-        kw = i
-        name, name_end = self.item_name(kind, kw)
-        start_tok = prefix if prefix is not None else first
+            return self.skip_statement(i)
+        return n
+
+    def _visibility(self, pub: int) -> tuple[str, int]:
+        """`pub` or `pub(..)` as written at token ``pub``, and the token index after it."""
+        if pub + 1 < self.n and self.texts[pub + 1] == "(" and self.match[pub + 1] > 0:
+            close = self.match[pub + 1]
+            return self.text[self.starts[pub] : self.starts[close] + 1], close + 1
+        return "pub", pub + 1
+
+    def _use_decl(self, use: int, start_tok: int, attrs: list[str], in_test: bool) -> int:
+        """Record the `use` declaration at token ``use``; return the token index after it."""
+        end = self.find_semicolon(use)
+        start = self.attach_comments(start_tok)
+        if end < 0:
+            self.problem(self.starts[use], "`use` declaration without `;`")
+            return self.n
+        decl_end = self.starts[end] + 1
+        self.uses.append(
+            UseDecl(
+                start,
+                decl_end,
+                self.text[start:decl_end],
+                is_test=in_test or _is_test_attrs(attrs),
+            )
+        )
+        return end + 1
+
+    def _new_item(
+        self,
+        head: _Header,
+        first: int,
+        start_tok: int,
+        attrs: list[str],
+        docs: list[str],
+        in_test: bool,
+    ) -> tuple[Item, int]:
+        """The item ``head`` starts, its end not yet known, and the token index after its name."""
+        name, name_end = self.item_name(head.kind, head.kw)
         start = self.attach_comments(start_tok)
         item = Item(
-            kind=kind,
+            kind=head.kind,
             name=name,
             start=start,
             end=start,
@@ -388,9 +417,18 @@ class _Scan:
             doc=_doc_text(docs),
             attrs=tuple(attrs),
             is_test=in_test or _is_test_attrs(attrs),
-            visibility=visibility,
-            qualifiers=tuple(qualifiers),
+            visibility=head.visibility,
+            qualifiers=tuple(head.qualifiers),
         )
+        return item, name_end
+
+    def _item_end(self, item: Item, kw: int, name_end: int) -> tuple[int, _Frame | None]:
+        """Walk the header after the name to the item's `;` or body; record the item if it ends.
+
+        Returns the next index and, for a container, the frame whose body is walked next.
+        """
+        codes, texts, n = self.codes, self.texts, self.n
+        kind, name = item.kind, item.name
         j = name_end
         brace_kind = kind in _BRACE_KINDS
         # Angle depth of the header: a `{` inside generics (`Arr<{ N }>`, a const block
@@ -410,22 +448,9 @@ class _Scan:
                 elif t == ">>" and angle > 0:
                     angle = max(0, angle - 2)
                 if t in _OPEN:
-                    close = self.match[j]
                     if t == "{" and brace_kind and angle == 0:
-                        item.body_start = self.starts[j]
-                        if close < 0 and kind in _CONTAINERS:
-                            # Still walk its body: items that close inside it end before the
-                            # damage. The frame never closes; popping it at the end reports it.
-                            return j + 1, _Frame(item, -1, item.is_test)
-                        if close < 0:
-                            self.problem(self.starts[j], f"`{{` of {kind} `{name}` is never closed")
-                            return self.recover(j), None
-                        if kind in _CONTAINERS:
-                            return j + 1, _Frame(item, close, item.is_test)
-                        item.end = self.starts[close] + 1
-                        self.items.append(item)
-                        if kind == "macro_rules" or texts[j] == "{":
-                            return close + 1, None
+                        return self._item_body(item, j)
+                    close = self.match[j]
                     if close < 0:
                         self.problem(self.starts[j], f"`{t}` in {kind} `{name}` is never closed")
                         return self.recover(j), None
@@ -436,6 +461,24 @@ class _Scan:
             j += 1
         self.problem(self.starts[kw], f"{kind} `{name}` has no closing `;` or `}}`")
         return (j if j > kw else kw + 1), None
+
+    def _item_body(self, item: Item, brace: int) -> tuple[int, _Frame | None]:
+        """Close ``item`` at the `}` matching its body's `{` (token ``brace``), or enter it."""
+        close = self.match[brace]
+        item.body_start = self.starts[brace]
+        container = item.kind in _CONTAINERS
+        if close < 0 and container:
+            # Still walk its body: items that close inside it end before the damage. The frame
+            # never closes; popping it at the end reports it.
+            return brace + 1, _Frame(item, -1, item.is_test)
+        if close < 0:
+            self.problem(self.starts[brace], f"`{{` of {item.kind} `{item.name}` is never closed")
+            return self.recover(brace), None
+        if container:
+            return brace + 1, _Frame(item, close, item.is_test)
+        item.end = self.starts[close] + 1
+        self.items.append(item)
+        return close + 1, None
 
     def local_uses(self) -> list[UseDecl]:
         """`use` statements inside fn bodies, which the item-level walk jumps over.

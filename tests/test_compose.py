@@ -940,3 +940,36 @@ def test_a_second_lines_claim_is_left_out_where_the_pace_claim_quotes_it() -> No
     other = make("log", "run", {**lvl, "message": "starting"}, [], {"in-loop"})
     assert says(ramp, line)
     assert not says(ramp, guarded) and not says(ramp, other) and not says(line, ramp)
+
+
+def test_a_questions_answer_leaves_out_a_premise_line_the_pace_claim_quotes() -> None:
+    """Asked what a failure writes, the queue plugin's answer quoted its unguarded second line
+    with the pace and then again on its own, because every log line was the focus's premise
+    (blind read 91); a requirement's think keeps each premise claim it asks for."""
+    from svixbt.claims.core import make
+    from svixbt.plan import Plan
+    from svixbt.render import Rendered, Renderer
+    from svixbt.thinks import render_think
+
+    also = "{name} disconnected"
+    lvl = {"level": "error", "macro": "tracing::error!"}
+    err = make(
+        "log",
+        "run",
+        {**lvl, "arm": "Err(e)", "call": "c.consume"},
+        [],
+        {"err-arm", "in-arm", "bare", "in-loop"},
+    )
+    line = make("log", "run", {**lvl, "message": also}, [], {"in-loop"})
+    pace = {"call": "c.consume", "level": "error", "unit": "300 milliseconds", "cap": "3 seconds"}
+    pace |= {"count": "10", "mech": "tokio::time::sleep", "also": also, "reset": "stale"}
+    ramp = make("error_log_ramp", "run", pace, [], {"also"})
+    plan = Plan(0, "observability", [err, ramp, line], [err, line], [0], (0, 0, 0))
+
+    def think(only: list | None) -> str:
+        r = Renderer(0, "k", {"fn": "run", "file": "src/feed.rs"})
+        return " ".join(render_think(r, plan, [], Rendered(""), only=only)[0])
+
+    asked = think([err, ramp, line])
+    assert asked.count("disconnected") == 1, asked
+    assert think(None).count("disconnected") == 2

@@ -268,7 +268,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "source", "callee", "param"),
         ("verbs", "tables"),
     ),
-    # Derived (claims/implications.py): what two claims of one task mean together.
+    # Derived (claims/implications.py, join_implications.py): what two claims of one task mean
+    # together.
     "pass_runs_out": (
         "shutdown is seen only between passes, so a running pass is not interrupted",
         ("work",),

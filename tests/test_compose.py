@@ -706,7 +706,8 @@ def test_a_failure_pace_asked_once_is_not_asked_again_as_a_log_pace() -> None:
     error line?" (error_log_pace) about one failing call have one answer (blind read 76 on the
     cleaner: asked twice, answered "every 10 seconds" twice). Another call's pace is another
     question."""
-    from svixbt.claims.core import KINDS, make
+    from svixbt.claims.core import make
+    from svixbt.claims.kinds import KINDS
     from svixbt.questions import was_asked
 
     def claim(kind: str, call: str):  # type: ignore[no-untyped-def]
@@ -772,7 +773,8 @@ def test_a_follow_up_story_is_about_the_code_its_question_asks_about() -> None:
     the story came from the write's timeout, the question from the read loop's round count
     (blind read 83: "about different things"). A story's claim names the asked claim's call,
     variable or future, or is proven by overlapping code."""
-    from svixbt.claims.core import KINDS, Proof, make
+    from svixbt.claims.core import Proof, make
+    from svixbt.claims.kinds import KINDS
     from svixbt.questions import same_code as _same_code
 
     def claim(kind: str, future: str, at: int):  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from svixbt.checks import LITERAL_CODE, trace_errors
-from svixbt.claims.core import KINDS, make
+from svixbt.claims.core import make
+from svixbt.claims.kinds import KINDS
 from svixbt.focus import FOCI
 from svixbt.render import CODE_SLOTS, FIELD, Rendered, Renderer, Row, named, quotable
 from svixbt.wording import requests as rq

@@ -12,6 +12,7 @@ kind does not declare.
 
 from __future__ import annotations
 
-from .core import KINDS, Claim, FileContext, Proof, claims_for
+from .core import Claim, FileContext, Proof, claims_for
+from .kinds import KINDS
 
 __all__ = ["Claim", "Proof", "FileContext", "KINDS", "claims_for"]

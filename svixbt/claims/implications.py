@@ -5,23 +5,22 @@ a running pass is never cut short; a branch of `tokio::join!` that fails at star
 waited on with the others. Each claim here is derived from claims the other builders made (and
 the facts behind them), is proven by all of their proofs, and is made only when every premise of
 the reasoning is in the code: the semantics they rest on (`join!` waits for every branch, a sleep
-in the loop starts after the pass) are tokio's and Rust's, not guesses about intent.
+in the loop starts after the pass) are tokio's and Rust's, not guesses about intent. What a join
+means for a branch that fails is derived in ``join_implications`` and placed among these.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection
 
 from ..facts import Call, ItemFacts, Sql, Src
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
-from ..token_reader import TokenReader
 from ..values import human_duration
-from .core import LIST_SEP, Claim, FileContext, Proof, make
-from .fallible import OkOnly
-from .joins import ORDINALS, join_binding
+from .core import Claim, FileContext, make
+from .join_implications import join_waits_all_claims
+from .premises import merged_proofs, of_kind
 from .shape import main_loop
 
 __all__ = ["implication_claims", "work_call"]
@@ -53,7 +52,7 @@ def implication_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[
     out += _idle_latency(f, claims)
     out += _locked_short(ctx, f, claims)
     out += _retry_budget(f, claims)
-    out += _join_waits_all(ctx, f, claims)
+    out += join_waits_all_claims(ctx, f, claims)
     out += _endless_set(ctx, f)
     return out
 
@@ -84,39 +83,28 @@ def work_calls(f: ItemFacts, loop: Region, waiters: Collection[str] = ()) -> lis
     return out
 
 
-def _proofs(*groups: Iterable[Proof]) -> list[Proof]:
-    out: list[Proof] = []
-    for g in groups:
-        out += [p for p in g if p not in out]
-    return out
-
-
-def _of(claims: list[Claim], kind: str) -> list[Claim]:
-    return [c for c in claims if c.kind == kind]
-
-
 def _pass_runs_out(ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Call) -> list[Claim]:
     """Shutdown seen at the wait or a check in the loop, with the work outside both (``work_call``
     takes no call that a select, a timeout or a cancellation races): a pass that has started is
     not interrupted by this item's own shutdown handling."""
-    if _of(claims, "spawn"):
+    if of_kind(claims, "spawn"):
         return []  # work handed to tasks is not the pass; what shutdown does to it is theirs
-    if _of(claims, "callee_waits") or any(c.get("via") for c in _of(claims, "sleep")):
+    if of_kind(claims, "callee_waits") or any(c.get("via") for c in of_kind(claims, "sleep")):
         return []  # the pause is a callee's: whether shutdown cuts it short is said of it
-    waits = _of(claims, "shutdown_wait") + _of(claims, "shutdown_branch")
-    checks = _of(claims, "shutdown_loop") + _of(claims, "shutdown_check")
+    waits = of_kind(claims, "shutdown_wait") + of_kind(claims, "shutdown_branch")
+    checks = of_kind(claims, "shutdown_loop") + of_kind(claims, "shutdown_check")
     if not (waits or checks):
         return []
     # A wait raced against something the claims above did not recognise as shutdown (a token
     # held in a variable, a channel) may be a stop too: then when the stop is seen is unknown.
     assert f.flow is not None
     own = [r for r in f.flow.regions if f.own(r.id)]
-    if any(r.kind == "cancellable" for r in own) and not _of(claims, "shutdown_wait"):
+    if any(r.kind == "cancellable" for r in own) and not of_kind(claims, "shutdown_wait"):
         return []
-    if any(r.kind == "select-handler" for r in own) and not _of(claims, "shutdown_branch"):
+    if any(r.kind == "select-handler" for r in own) and not of_kind(claims, "shutdown_branch"):
         return []
     flags = ({"wait"} if waits else set()) | ({"loop-check"} if checks else set())
-    proof = _proofs([ctx.proof(work.src)], *(c.proof for c in waits + checks))
+    proof = merged_proofs([ctx.proof(work.src)], *(c.proof for c in waits + checks))
     slots = {"work": work.written}
     # The pass may run a statement with the timeout switched off (a same-file helper of the
     # work sets `statement_timeout` to 0): a shutdown then waits for as long as it runs.
@@ -138,11 +126,11 @@ def _wait_after_pass(
 ) -> list[Claim]:
     """A plain sleep in the same loop as the work, and no interval: each wait starts after the
     pass, so the pass's own run time adds to the spacing."""
-    if _of(claims, "interval"):
+    if of_kind(claims, "interval"):
         return []
     plain = [
         c
-        for c in _of(claims, "sleep")
+        for c in of_kind(claims, "sleep")
         if "in-loop" in c.flags
         and not ({"in-select", "err-arm", "in-arm", "guarded", "via-helper"} & c.flags)
     ]
@@ -159,13 +147,13 @@ def _wait_after_pass(
     # Other sleeps in the loop (one in each error arm, redis.rs): a round that fails waits from
     # its failure, so "the sleep starts after the last call" holds for rounds that get through
     # only (blind read 42).
-    others = [c for c in _of(claims, "sleep") if "in-loop" in c.flags and c not in plain]
+    others = [c for c in of_kind(claims, "sleep") if "in-loop" in c.flags and c not in plain]
     return [
         make(
             "wait_after_pass",
             f.name,
             {"work": work.written, "mech": s.get("mech")},
-            _proofs([ctx.proof(work.src)], s.proof),
+            merged_proofs([ctx.proof(work.src)], s.proof),
             {"other-waits"} if others or len(plain) > 1 else set(),
         )
     ]
@@ -174,16 +162,16 @@ def _wait_after_pass(
 def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     """An error arm that logs, keeps looping and sets the next wait to one fixed value: the wait
     after a failure never grows, and nothing counts failures (no backoff, no give-up)."""
-    if _of(claims, "backoff") or _of(claims, "give_up") or _of(claims, "retry_with"):
+    if of_kind(claims, "backoff") or of_kind(claims, "give_up") or of_kind(claims, "retry_with"):
         return []
     out: list[Claim] = []
-    for arm in _of(claims, "err_arm"):
+    for arm in of_kind(claims, "err_arm"):
         if not {"keeps-looping", "logs", "sets"} <= arm.flags or "one-of-several" in arm.flags:
             continue
         wait = next(
             (
                 w
-                for w in _of(claims, "error_wait")
+                for w in of_kind(claims, "error_wait")
                 if w.get("var") == arm.get("var") and w.get("value_set") == arm.get("value_set")
             ),
             None,
@@ -200,9 +188,9 @@ def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         }
         # A `?` before the loop can still end the task at startup: the ride-it-out story holds
         # only once the loop runs (the cleaner's startup check).
-        early = [c for c in _of(claims, "propagate") if "before-loop-only" in c.flags]
+        early = [c for c in of_kind(claims, "propagate") if "before-loop-only" in c.flags]
         flags = {"after-start"} if early else set()
-        proof = _proofs(arm.proof, wait.proof, *(c.proof for c in early))
+        proof = merged_proofs(arm.proof, wait.proof, *(c.proof for c in early))
         out.append(make("steady_error", f.name, slots, proof, flags))
         break
     return out
@@ -212,7 +200,7 @@ def _idle_latency(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     """A loop that naps only after a short pass: a backlog is worked off without waits, and what
     becomes due during a nap waits for it to end."""
     out: list[Claim] = []
-    for a in _of(claims, "adaptive"):
+    for a in of_kind(claims, "adaptive"):
         if "idle-when-true" not in a.flags:
             continue
         slots = {"idle_dur": a.get("idle_dur"), "cond": a.get("cond"), "idle": a.get("idle")}
@@ -225,8 +213,8 @@ def _retry_budget(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
     """`Retry::new(pred, SCHEDULE)` and then `retry.run(..)`, whose callee walks the schedule one
     entry per retry and stops when it is empty: at most one call more than the schedule has
     entries, and at most the schedule's sum of waiting (ack: 3 waits, 4 calls, 70 ms)."""
-    steps = [c for c in _of(claims, "callee_waits") if "steps-schedule" in c.flags]
-    for r in _of(claims, "retry_with"):
+    steps = [c for c in of_kind(claims, "callee_waits") if "steps-schedule" in c.flags]
+    for r in of_kind(claims, "retry_with"):
         owner = r.get("ctor").rsplit("::", 1)[0]
         walker = next((c for c in steps if c.get("callee").startswith(f"{owner}::")), None)
         sched = next((x for x in f.schedules if x.name == r.get("schedule")), None)
@@ -240,7 +228,7 @@ def _retry_budget(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
             "calls": str(int(r.get("count")) + 1),
             "total": human_duration(sum(sched.seconds)),
         }
-        return [make("retry_budget", f.name, slots, _proofs(r.proof, walker.proof))]
+        return [make("retry_budget", f.name, slots, merged_proofs(r.proof, walker.proof))]
     return []
 
 
@@ -251,7 +239,7 @@ def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[C
     # The nap follows a short batch: `n < BATCH` picks the nap, or `n >= BATCH` picks going on.
     naps = [
         a
-        for a in _of(claims, "adaptive")
+        for a in of_kind(claims, "adaptive")
         if "batch-cond" in a.flags
         and ("<" in a.get("cond")) == ("idle-when-true" in a.flags)
         and re.search(r"[<>]", a.get("cond"))
@@ -259,7 +247,7 @@ def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[C
     if not naps:
         return []
     a = naps[0]
-    for b in _of(claims, "batch"):
+    for b in of_kind(claims, "batch"):
         if "to-fn" not in b.flags or b.get("cond") != a.get("cond"):
             continue
         g = ctx.local_fn(b.get("callee"))
@@ -273,123 +261,9 @@ def _locked_short(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[C
             "idle": a.get("idle"),
             "cond": a.get("cond"),
         }
-        proof = _proofs(a.proof, b.proof, [ctx.proof(locked[0].src)])
+        proof = merged_proofs(a.proof, b.proof, [ctx.proof(locked[0].src)])
         return [make("locked_short", f.name, slots, proof)]
     return []
-
-
-@dataclass(frozen=True)
-class _JoinPanics:
-    handled: str  # this branch's check: `name.expect(..)`
-    proof: Proof
-    before: str  # other branches' checks run first that may panic, LIST_SEP-joined
-    ok_before: tuple[tuple[str, OkOnly], ...]  # checks run first that never can
-
-
-def _join_result_panics(ctx: FileContext, r: Claim) -> _JoinPanics | None:
-    """`let (.., name, ..) = tokio::join!(..)` in the joining fn, and later `name.expect(..)` or
-    `name.unwrap()`: what the joining fn does with this branch's error, once it has it, and the
-    other branches' results it unwraps first, each as `name.expect(..)`: those that may panic,
-    and those whose branch is never an `Err`, with why. Read from the joining file's tokens,
-    within the joining fn."""
-    if not r.proof or r.get("ordinal") not in ORDINALS:
-        return None
-    site = r.proof[-1]  # the call site inside the join branch, in the joining fn's file
-    fi = next((i for i in range(len(ctx.index.files)) if ctx.other_display(i) == site.file), None)
-    if fi is None:
-        return None
-    fs = ctx.index.files[fi]
-    item = next(
-        (it for it in fs.items if it.parent is None and it.start <= site.start < it.end), None
-    )
-    if item is None:
-        return None
-    span = fs.scan.token_range(item.start, item.end)
-    t, m = fs.scan.texts, fs.scan.match
-    at = fs.scan.token_range(site.start, site.end).start
-    # The `(` of `join!(` that holds the site, and `let ( pattern ) =` before its path.
-    k = next(
-        (
-            j
-            for j in range(at - 1, span.start + 2, -1)
-            if t[j] == "(" and m[j] > at and t[j - 1] == "!" and t[j - 2] == "join"
-        ),
-        None,
-    )
-    if k is None:
-        return None
-    bound = join_binding(ctx.index, fi, span, k)
-    n = ORDINALS.index(r.get("ordinal"))
-    if bound is None or n >= len(bound.pattern) or not bound.pattern[n].isidentifier():
-        return None
-    # After the join: each other branch's `.expect(` / `.unwrap(` that comes first panics
-    # first when that branch failed too, and then this error is never reported (lib.rs:
-    # `worker_loop.expect(..)` runs before the cleaner's), unless that branch is never an
-    # `Err` (it ends in `Ok(())`, no `?`).
-    before: list[str] = []
-    ok_before: list[tuple[str, OkOnly]] = []
-    for c in bound.checks:
-        if not c.panics:
-            continue
-        if c.name == bound.pattern[n]:
-            src = TokenReader(fs, span.start, span.stop).src(c.first, c.last)
-            proof = Proof(site.file, src.start, src.end, src.text)
-            return _JoinPanics(c.written, proof, LIST_SEP.join(before), tuple(ok_before))
-        if c.ok is not None:
-            ok_before.append((c.written, c.ok))
-        else:
-            before.append(c.written)
-    return None
-
-
-def _join_waits_all(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
-    """A branch of `tokio::join!` that can fail before its loop: `join!` still waits for every
-    other branch, so the caller sees that error only when all of them are done."""
-    starts = [
-        c for c in _of(claims, "propagate") if "before-loop-only" in c.flags and c.get("calls")
-    ]
-    if not starts:
-        return []
-    out: list[Claim] = []
-    for r in _of(claims, "runs_in"):
-        if r.get("kind") != "join-branch" or "partial" in r.flags:
-            continue
-        if r.get("mech") != "tokio::join!":
-            continue  # `try_join!` returns at the first error; only `join!` waits for all
-        siblings = int(r.get("siblings") or 0)
-        if siblings < 2:
-            continue
-        slots = {
-            "calls": starts[0].get("calls"),
-            "by": r.get("by"),
-            "by_file": r.get("by_file"),
-            "mech": r.get("mech"),
-            "rest": str(siblings - 1),
-        }
-        proof = _proofs(starts[0].proof, r.proof)
-        flags: set[str] = set()
-        panics = _join_result_panics(ctx, r)
-        if panics is not None:
-            slots["handled"] = panics.handled
-            flags.add("then-panics")
-            proof = [*proof, panics.proof]
-            if panics.before:
-                slots["handled_first"] = panics.before
-                flags.add("others-first")
-            named = [(c, why) for c, why in panics.ok_before if why.callees]
-            if named and not panics.before:
-                # Checked first but never an `Err`: said, or a reader takes the earlier
-                # check for a panic that could come first (blind read 65).
-                slots["ok_first"] = LIST_SEP.join(c for c, _ in named)
-                slots["ok_callee"] = LIST_SEP.join(dict.fromkeys(w.callees[0] for _, w in named))
-                flags.add("ok-first")
-                proof += [ctx.other_proof(i, src) for _, w in named for i, src in w.proof]
-        # Its one call in the whole crate: once that branch has ended, nothing starts it again.
-        if any(c.get("count") == "1" and "complete" in c.flags for c in _of(claims, "callers")):
-            flags.add("only-call")
-        out.append(make("join_waits_all", f.name, slots, proof, flags))
-        break
-    return out
 
 
 def _timed_after_wait(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
@@ -397,7 +271,7 @@ def _timed_after_wait(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> li
     the pass's own, not the nap before it."""
     assert f.flow is not None
     out: list[Claim] = []
-    for t in _of(claims, "timing"):
+    for t in of_kind(claims, "timing"):
         start = next((a for a in f.assigns if a.is_let and a.var == t.get("start")), None)
         if start is None:
             continue
@@ -417,7 +291,7 @@ def _timed_after_wait(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> li
         slots = {"start": t.get("start"), "mech": before[-1].mechanism}
         if t.get("field"):
             slots["field"] = t.get("field")
-        proof = _proofs([ctx.proof(start.src), ctx.proof(before[-1].src)], t.proof)
+        proof = merged_proofs([ctx.proof(start.src), ctx.proof(before[-1].src)], t.proof)
         out.append(make("timed_after_wait", f.name, slots, proof))
         break
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .core import LIST_SEP, Claim, FileContext, make
-from .implications import _of
+from .premises import of_kind
 
 __all__ = ["log_line_claims"]
 
@@ -36,20 +36,20 @@ def _error_log_pace_by_var(name: str, claims: list[Claim]) -> list[Claim]:
     (`sleep_time = Some(ON_ERROR)`), proven by a ``steady_error`` claim (a fixed wait, nothing
     grows it or counts the failures): the cleaner's alert answer said what the line holds and
     never how often it comes back (blind read 60)."""
-    if _of(claims, "error_log_pace"):
+    if of_kind(claims, "error_log_pace"):
         return []
     out: list[Claim] = []
-    for st in _of(claims, "steady_error"):
+    for st in of_kind(claims, "steady_error"):
         logs = [
             c
-            for c in _of(claims, "log")
+            for c in of_kind(claims, "log")
             if {"err-arm", "in-loop"} <= c.flags
             and "guarded" not in c.flags
             and c.get("call") == st.get("call")
         ]
         sleeps = [
             c
-            for c in _of(claims, "sleep")
+            for c in of_kind(claims, "sleep")
             if "from-var" in c.flags and c.get("var") == st.get("var")
         ]
         if len(logs) != 1 or len(sleeps) != 1:
@@ -75,7 +75,7 @@ def _error_log_ramp(name: str, claims: list[Claim]) -> list[Claim]:
     cap (the Kafka input's `run`: 300 ms more per failure, up to 3 s). Blind reads 57-58 docked
     its log answer for never saying how often the line comes back. Only for a fn with one loop,
     whose failing call's arm goes on to the wait."""
-    ramps = _of(claims, "linear_backoff")
+    ramps = of_kind(claims, "linear_backoff")
     if not _one_loop(claims) or len(ramps) != 1:
         return []
     ramp = ramps[0]
@@ -91,7 +91,9 @@ def _error_log_spread(name: str, claims: list[Claim]) -> list[Claim]:
     `select!` sentence where how often the line comes back was the point. Only for a fn with
     one loop, whose wait is unconditional (or raced only with a cancellation) and whose failing
     call's arm goes on to it."""
-    backoffs = [c for c in _of(claims, "backoff") if "after-error" in c.flags and c.get("initial")]
+    backoffs = [
+        c for c in of_kind(claims, "backoff") if "after-error" in c.flags and c.get("initial")
+    ]
     if not _one_loop(claims) or len(backoffs) != 1:
         return []
     grow = backoffs[0]
@@ -105,7 +107,7 @@ def _round_sleeps(claims: list[Claim], raced: bool) -> list[Claim]:
     `select!` only against a cancellation, and only when ``raced``."""
     return [
         c
-        for c in _of(claims, "sleep")
+        for c in of_kind(claims, "sleep")
         if "in-loop" in c.flags
         and not {"guarded", "err-arm", "in-arm"} & c.flags
         and ("in-select" not in c.flags or raced and "raced-with-cancel" in c.flags)
@@ -113,7 +115,7 @@ def _round_sleeps(claims: list[Claim], raced: bool) -> list[Claim]:
 
 
 def _one_loop(claims: list[Claim]) -> bool:
-    loops = _of(claims, "loop")
+    loops = of_kind(claims, "loop")
     return len(loops) == 1 and "one-of-loops" not in loops[0].flags
 
 
@@ -144,7 +146,7 @@ def _paced_lines(
         # "… disconnected: …", counted half its error lines (blind read 84).
         also = [
             c
-            for c in _of(claims, "log")
+            for c in of_kind(claims, "log")
             if c.get("level") == lg.get("level")
             and c.get("message")
             and "in-loop" in c.flags
@@ -162,14 +164,14 @@ def _lines_before(claims: list[Claim], sleep: Claim) -> list[tuple[Claim, Claim]
     """Each unguarded error line of a loop's round written before ``sleep``, with the one error
     arm of its call that goes on to the rest of the round (the line, then the wait)."""
     out: list[tuple[Claim, Claim]] = []
-    for lg in _of(claims, "log"):
+    for lg in of_kind(claims, "log"):
         if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
             continue
         if lg.proof[0].start > sleep.proof[0].start:
             continue  # the line must come before the wait in the round
         arms = [
             c
-            for c in _of(claims, "err_arm")
+            for c in of_kind(claims, "err_arm")
             if lg.get("call") in c.get("call").split(LIST_SEP) and "keeps-looping" in c.flags
         ]
         if len(arms) == 1:
@@ -200,7 +202,7 @@ def _routine_alarm(ctx: FileContext, name: str, claims: list[Claim]) -> list[Cla
     line an error of the round's call gets: it is written whether or not that call failed, so
     the line alone does not tell the two apart (bridge's queue input logs "… disconnected" at
     error level after every `consume`, failed or not)."""
-    logs = _of(claims, "log")
+    logs = of_kind(claims, "log")
     out: list[Claim] = []
     for lg in logs:
         if lg.get("level") not in _ALARM_LEVELS or not lg.get("message"):
@@ -219,7 +221,7 @@ def _routine_alarm(ctx: FileContext, name: str, claims: list[Claim]) -> list[Cla
             continue
         arms = [
             c
-            for c in _of(claims, "err_arm")
+            for c in of_kind(claims, "err_arm")
             if failed[0].get("call") in c.get("call").split(LIST_SEP)
         ]
         # The failed call's arm must let the round go on to the line (no `continue`, no exit).
@@ -245,22 +247,22 @@ def _error_log_pace(name: str, claims: list[Claim]) -> list[Claim]:
     the lines come no closer together than that sleep. Made only when one arm of that pattern
     logs and one sleeps (two `Err(e)` arms would leave unsaid which sleep follows which line),
     and nothing grows the wait or counts the failures."""
-    if _of(claims, "backoff") or _of(claims, "give_up") or _of(claims, "retry_with"):
+    if of_kind(claims, "backoff") or of_kind(claims, "give_up") or of_kind(claims, "retry_with"):
         return []
     out: list[Claim] = []
-    for lg in _of(claims, "log"):
+    for lg in of_kind(claims, "log"):
         if not {"err-arm", "in-loop"} <= lg.flags or "guarded" in lg.flags or not lg.get("call"):
             continue
         arm = lg.get("arm")
-        logs = [c for c in _of(claims, "log") if "err-arm" in c.flags and c.get("arm") == arm]
+        logs = [c for c in of_kind(claims, "log") if "err-arm" in c.flags and c.get("arm") == arm]
         sleeps = [
             c
-            for c in _of(claims, "sleep")
+            for c in of_kind(claims, "sleep")
             if "err-arm" in c.flags and c.get("arm") == arm and "guarded" not in c.flags
         ]
         arms = [
             c
-            for c in _of(claims, "err_arm")
+            for c in of_kind(claims, "err_arm")
             if c.get("pattern") == arm and lg.get("call") in c.get("call").split(LIST_SEP)
         ]
         if len(logs) != 1 or len(sleeps) != 1 or len(arms) != 1:
@@ -289,7 +291,7 @@ def _shared_log_line(name: str, claims: list[Claim]) -> list[Claim]:
     """Two or more error lines, for failures of different calls, written with one message and
     one level: the line alone does not say which call failed."""
     groups: dict[tuple[str, str], list[Claim]] = {}
-    for lg in _of(claims, "log"):
+    for lg in of_kind(claims, "log"):
         if "err-arm" in lg.flags and lg.get("message") and lg.get("call"):
             groups.setdefault((lg.get("message"), lg.get("level")), []).append(lg)
     out: list[Claim] = []

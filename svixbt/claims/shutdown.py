@@ -7,7 +7,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from ..flow import Region
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
@@ -174,49 +174,8 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
         select = r.keyword + "!"
         if futures:
-            sflags = set(flags)
-            if len(futures) >= 2:
-                sflags.add("multi")
-            if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
-                sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
-            if any(not h.detail for h in handlers):
-                sflags.add("else")
-            sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
-            names = _signal_futures(ctx, f, futures)
-            if names:
-                sslots["signames"] = names
-                sflags.add("signals")
-            sproof = [proof]
-            # What the select was waiting to do (`start_shut_down()` once a stop signal won).
-            then = None
-            if r.parent is not None and "in-loop" not in flags:
-                then = next_call(ctx, f, r, r.parent, lambda c: c.kind == "fn" and not c.args)
-            if then is not None and len(then.src.text) <= 40:
-                sslots["then"] = then.src.text
-                sproof.append(ctx.proof(then.src))
-            out.append(make("select", f.name, sslots, sproof, sflags))
-        for h in handlers:
-            if (h, "break") in stops or (h, "return") in stops or not h.detail:
-                continue
-            for e in f.exits:
-                if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
-                    continue
-                arm = next(
-                    (
-                        a.head
-                        for a in f.flow.chain(e.region)
-                        if a.kind == "arm" and f.flow.inside(a.id, h.id)
-                    ),
-                    "",
-                )
-                slots = {
-                    "future": h.detail,
-                    "action": f"{e.kind} {e.expr}".strip(),
-                    "select": select,
-                }
-                if arm:
-                    slots["arm"] = arm
-                out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
+            out.append(_select_claim(ctx, f, r, handlers, futures, flags, proof))
+        out += _select_exits(ctx, f, handlers, stops, select, flags)
         for h, action in stops:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
@@ -228,6 +187,78 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 bflags.add("guarded")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
+
+
+def _select_claim(
+    ctx: FileContext,
+    f: ItemFacts,
+    r: Region,
+    handlers: list[Region],
+    futures: list[str],
+    flags: set[str],
+    proof: Proof,
+) -> Claim:
+    """The futures a `select!` races, how its branches match, the signals among them, and the
+    call it was waiting to make once a branch won."""
+    select = r.keyword + "!"
+    sflags = set(flags)
+    if len(futures) >= 2:
+        sflags.add("multi")
+    if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
+        sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
+    if any(not h.detail for h in handlers):
+        sflags.add("else")
+    sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
+    names = _signal_futures(ctx, f, futures)
+    if names:
+        sslots["signames"] = names
+        sflags.add("signals")
+    sproof = [proof]
+    # What the select was waiting to do (`start_shut_down()` once a stop signal won).
+    then = None
+    if r.parent is not None and "in-loop" not in flags:
+        then = next_call(ctx, f, r, r.parent, lambda c: c.kind == "fn" and not c.args)
+    if then is not None and len(then.src.text) <= 40:
+        sslots["then"] = then.src.text
+        sproof.append(ctx.proof(then.src))
+    return make("select", f.name, sslots, sproof, sflags)
+
+
+def _select_exits(
+    ctx: FileContext,
+    f: ItemFacts,
+    handlers: list[Region],
+    stops: list[tuple[Region, str]],
+    select: str,
+    flags: set[str],
+) -> list[Claim]:
+    """Each `break` or `return` in a branch that is not a cancellation's stop: the select leaves
+    the loop on that future too."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for h in handlers:
+        if (h, "break") in stops or (h, "return") in stops or not h.detail:
+            continue
+        for e in f.exits:
+            if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
+                continue
+            arm = next(
+                (
+                    a.head
+                    for a in f.flow.chain(e.region)
+                    if a.kind == "arm" and f.flow.inside(a.id, h.id)
+                ),
+                "",
+            )
+            slots = {
+                "future": h.detail,
+                "action": f"{e.kind} {e.expr}".strip(),
+                "select": select,
+            }
+            if arm:
+                slots["arm"] = arm
+            out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
+    return out
 
 
 def _cancellable_futures(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -348,7 +348,7 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
 def _own_tokio_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[str, Src]]:
     """Tokio wait mechanisms the item's own task uses (itself or through a same-file wait
     helper such as a cancellable `nap`), first use of each."""
-    from .schedule import own_waits
+    from .schedule_waits import own_waits
 
     key = ("own_tokio_waits", f.index)
     if key not in ctx.memo:

@@ -1,0 +1,448 @@
+"""The table of claim kinds: what a claim of each kind asserts, the slots it always carries and
+the slots it may carry.
+
+``core.make`` checks every claim a builder makes against this table, and the tests hold the render
+rows to it. It is data alone, kept apart from the claim type and the context builders read, so a
+new kind is a row here and touches none of that machinery.
+"""
+
+from __future__ import annotations
+
+__all__ = ["KINDS"]
+
+# kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
+KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "loop": ("the item's own task loops", ("keyword", "head"), ("cond", "ways")),
+    "sleep": (
+        "a tokio sleep in the item's own task",
+        ("mech", "arg"),
+        ("dur", "guard", "wrapper", "arm", "var", "select", "via", "first_work"),
+    ),
+    "shutdown_check": (
+        "a shutdown check that leaves the loop",
+        ("cond", "action"),
+        ("drain", "until", "gate"),
+    ),
+    "select_exit": (
+        "a select branch that leaves the loop",
+        ("future", "action", "select"),
+        ("arm",),
+    ),
+    "callee_waits": (
+        "a callee in the crate that does the waiting",
+        ("callee", "wait_mechs"),
+        ("callee_file",),
+    ),
+    "interval": (
+        "a tokio interval the item's task ticks",
+        ("mech", "dur", "arg", "var", "tick"),
+        ("guard", "missed"),
+    ),
+    "timeout": (
+        "a future bounded by tokio's timeout",
+        ("mech", "arg"),
+        ("dur", "future", "amount", "unit", "context", "guard", "op_noun"),
+    ),
+    "adaptive": (
+        "the wait before the next pass depends on the last pass",
+        ("var", "cond", "idle", "idle_dur", "arm", "idle_value"),
+        ("init",),
+    ),
+    "first_pass": (
+        "the wait variable starts empty, so the first pass does not wait",
+        ("var", "init"),
+        (),
+    ),
+    "error_wait": (
+        "a failed pass sets the next wait",
+        ("var", "const", "dur", "arm", "value_set"),
+        (),
+    ),
+    "log": (
+        "a log event and when it fires",
+        ("level", "macro"),
+        ("message", "guard", "arm", "call", "branch", "select", "fields"),
+    ),
+    "err_arm": (
+        "how an error branch is handled",
+        ("pattern", "call"),
+        ("level", "var", "value_set", "guard", "dep", "next_call"),
+    ),
+    "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
+    "skips_later": (
+        "a `?` that returns before a later statement runs",
+        ("call", "verbs", "tables"),
+        ("guard",),
+    ),
+    "return": ("what the item returns and when", ("expr",), ("guard", "arm")),
+    "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
+    "retry_with": (
+        "a retry helper built with a schedule and a predicate",
+        ("ctor", "schedule"),
+        ("predicate", "count", "first", "last"),
+    ),
+    "schedule_step": (
+        "each retry takes the next wait off a schedule",
+        ("head", "step", "list"),
+        ("guard", "ctor"),
+    ),
+    "give_up": ("when a retry stops and returns the error", ("cond",), ()),
+    "diverges": ("the fn's return type is `!`: only a panic leaves its loop", ("expr", "head"), ()),
+    "redo": (
+        "a failed call tried again at once until a count of failures returns the error",
+        ("call", "var", "limit", "nth", "expr"),
+        (
+            "retry_arm",
+            "retry_level",
+            "skip_arm",
+            "skip_level",
+            "outer",
+            "next_call",
+            "skip_names",
+            "retry_names",
+        ),
+    ),
+    "shutdown_wait": (
+        "a wait cut short by cancellation",
+        ("wrapper", "token", "mech"),
+        ("action",),
+    ),
+    "shutdown_branch": (
+        "a select branch that stops the loop",
+        ("future", "action", "select"),
+        ("guard",),
+    ),
+    "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
+    "spawn": (
+        "a task the item spawns",
+        ("mech", "handle"),
+        (
+            "runs",
+            "repeated",
+            "interval_dur",
+            "sleep_dur",
+            "level",
+            "args",
+            "levels",
+            "work",
+            "handle_var",
+            "guard",
+            "rerun",
+            "over",
+            "upto",
+            "round_msg",
+            "round_level",
+            "round_guard",
+        ),
+    ),
+    "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
+    "join_branch": (
+        "what one branch of a join runs, and when",
+        ("mech", "ordinal", "call"),
+        ("guard", "else_call"),
+    ),
+    "twin": (
+        "an earlier fn of the file whose body matches this one's but for a few names or strings",
+        ("twin",),
+        ("mine", "theirs", "sig_mine", "sig_theirs", "spelled_mine", "spelled_theirs"),
+    ),
+    "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
+    "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),
+    "runs_in": (
+        "where the item runs",
+        ("kind", "by", "by_file", "mech"),
+        ("ordinal", "siblings", "others", "guard", "repeated", "chain", "taker"),
+    ),
+    "callers": ("who calls the item", ("callers", "count"), ("files",)),
+    "on_path": ("a same-file task whose loop reaches the item", ("task", "wait_mechs"), ("chain",)),
+    "batch": ("a batch size passed on and compared", ("const", "value", "callee"), ("cond",)),
+    "sql": (
+        "an SQL statement and its batch clauses",
+        ("verbs", "tables"),
+        ("bind", "limit_value", "limit_clause", "lock_clause", "gate"),
+    ),
+    "statement_timeout": (
+        "the statement timeout a transaction sets",
+        ("value", "stmt"),
+        ("local_kw",),
+    ),
+    "transaction": ("work in one database transaction", ("begin", "commit"), ()),
+    "doc": ("the author's doc comment", ("summary",), ()),
+    "shares": (
+        "a value cloned for a spawned task before the spawn, the original handed on",
+        ("var", "source", "mech", "expr"),
+        ("ptr",),
+    ),
+    "counted_inside": (
+        "a counter a spawned task bumps and drops itself, read by the fn that spawns it",
+        ("counter", "mech", "add", "sub", "load"),
+        ("repeated", "work"),
+    ),
+    "endless_task": (
+        "a spawned task that no statement ends and that checks no shutdown signal",
+        ("mech",),
+        ("dur",),
+    ),
+    "cancel_future": (
+        "a future bound to a name and run under run_until_cancelled as a whole",
+        ("future", "wrapper", "token"),
+        ("mech",),
+    ),
+    "panics": (
+        "an awaited call's failure unwrapped with expect/unwrap in a fn with a loop",
+        ("call", "how"),
+        ("message",),
+    ),
+    "task_comment": (
+        "the author's one-line comment right above a spawn",
+        ("comment", "mech"),
+        ("runs",),
+    ),
+    "run_cap": (
+        "a running total that stops the loop at a constant, besides a short batch",
+        ("var", "const", "value", "update"),
+        (),
+    ),
+    "only_errors": (
+        "a call in the loop to a same-file fn that can only end with an error",
+        ("callee", "ways"),
+        ("setup",),
+    ),
+    "round_skips": (
+        "an error branch that continues skips the later calls of its round",
+        ("call", "skipped"),
+        ("over",),
+    ),
+    "locked": (
+        "a lock taken and held for one call, each round of a loop",
+        ("lock", "var", "call"),
+        (),
+    ),
+    "keeps": (
+        "what a `retain`/`filter` keeps, from a one-comparison predicate fn",
+        ("method", "callee", "body"),
+        ("timer", "bound", "bound_name"),
+    ),
+    "note": ("the author's FIXME or TODO comment in the body", ("tag", "note"), ()),
+    "doc_partial": (
+        "a doc comment that names only some of the database actions the code performs",
+        ("summary", "verbs", "tables"),
+        ("named", "guard"),
+    ),
+    "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
+    "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
+    "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "growth": (
+        "a schedule of waits built from a first one, each the last times a factor, capped",
+        ("mech", "initial", "factor", "cap", "cap_expr"),
+        ("take", "arm", "scrutinee"),
+    ),
+    "linear_backoff": (
+        "a wait of a step times a counter, capped; the counter bumped each round, maybe reset",
+        ("arg", "var", "unit", "cap", "count"),
+        ("reset", "mech"),
+    ),
+    "jitter": ("a delay varied at random", ("pct", "const", "base"), ()),
+    "clamp": ("a delay held between bounds", ("value_code", "lo", "hi"), ()),
+    "at_least": (
+        "a floor on a delay under a condition",
+        ("dur", "const", "base"),
+        (
+            "when",
+            "jitter",
+            "rework",
+            "rework_when",
+            "rework_arg",
+            "also_path",
+            "also_field",
+            "also_value",
+        ),
+    ),
+    "timing": ("a pass is timed", ("start", "level"), ("field", "guard", "arm")),
+    "conversion": ("errors converted before they propagate", ("methods",), ("message",)),
+    "probe": ("a query that only checks whether rows exist", ("query",), ("table", "where")),
+    "gate": ("a bool parameter switches part of the work", ("param",), ("verbs", "tables")),
+    "sum": ("the count returned adds up several statements' counts", ("expr", "tables"), ("per",)),
+    "fixed_input": (
+        "a value decided once before the loop switches a callee's work on every pass",
+        ("var", "source", "callee", "param"),
+        ("verbs", "tables"),
+    ),
+    # Derived (claims/implications.py, join_implications.py): what two claims of one task mean
+    # together.
+    "pass_runs_out": (
+        "shutdown is seen only between passes, so a running pass is not interrupted",
+        ("work",),
+        ("unbounded",),
+    ),
+    "wait_after_pass": (
+        "a plain sleep in the pass loop starts after the pass, so pass time adds to the spacing",
+        ("work", "mech"),
+        (),
+    ),
+    "error_log_pace": (
+        "an error line whose arm then sleeps a fixed time: how closely the lines can follow",
+        ("call", "level", "dur", "mech"),
+        ("message", "rate"),
+    ),
+    "error_log_spread": (
+        "an error line whose round then waits on a wait each failure multiplies, to a cap",
+        ("call", "level", "initial", "factor", "cap", "mech"),
+        ("also",),
+    ),
+    "error_log_ramp": (
+        "an error line whose round then waits a step longer per failure, to a cap: its pace",
+        ("call", "level", "unit", "cap", "count", "mech"),
+        ("reset", "also"),
+    ),
+    "routine_alarm": (
+        "a warn or error line written every round, after a call that may have succeeded",
+        ("message", "level", "macro", "call"),
+        (),
+    ),
+    "shared_log_line": (
+        "one message and level logged for failures of different calls",
+        ("message", "level", "calls"),
+        (),
+    ),
+    "steady_error": (
+        "a failed pass always sets the same wait: no growth, no failure count",
+        ("call", "level", "var", "value_set", "dur"),
+        ("dep",),
+    ),
+    "idle_latency": (
+        "a nap only after a short pass: backlog without waits, new work waits out the nap",
+        ("idle_dur", "cond", "idle"),
+        (),
+    ),
+    "timed_after_wait": (
+        "a pass timer started after the pass's sleep: the time logged leaves the nap out",
+        ("start", "mech"),
+        ("field",),
+    ),
+    "local_timeout": (
+        "only a guarded callee's statement runs with its transaction-local statement_timeout",
+        ("callee", "value", "guard", "other"),
+        (),
+    ),
+    "endless_set": (
+        "JoinSet tasks that cannot end on their own: join_next yields only for a panic or abort",
+        ("next",),
+        ("body",),
+    ),
+    "retry_budget": (
+        "a retrier built with a const schedule whose run walks it one entry per retry",
+        ("ctor", "callee", "schedule", "count", "calls", "total"),
+        (),
+    ),
+    "stale_check": (
+        "a silence check run only when a timeout fires: silence is caught a whole timeout late",
+        ("cond", "var", "timeout_arg", "period", "limit_dur", "timeouts", "caught"),
+        ("after_call",),
+    ),
+    "attempt_cap": (
+        "a loop that counts its rounds from 0 and gives up past a limit: how many it makes",
+        ("var", "cond", "max", "rounds", "from_value"),
+        ("const", "timeout_arg", "dur", "total"),
+    ),
+    "sleep_budget": (
+        "a loop that adds up its planned waits and gives up past a limit: only sleeps are counted",
+        ("var", "step_dur", "limit", "limit_dur", "cond", "rounds", "total_dur"),
+        ("work",),
+    ),
+    "one_shot": (
+        "a detached task with no loop or retry of its own whose failures are only logged",
+        ("mech", "levels"),
+        ("arm_comment", "arm_level", "runs"),
+    ),
+    "unbounded_awaits": (
+        "fallible awaits of a fn with deadlines elsewhere that have none around them",
+        ("calls",),
+        (),
+    ),
+    "popped": (
+        "a batch popped before an awaited write with `?`: a failed write leaves it taken",
+        ("pop", "var", "write"),
+        (),
+    ),
+    "serial_loop": (
+        "a for loop of the fn's own task awaiting a call per round, beside a fan-out: in series",
+        ("head", "call"),
+        (),
+    ),
+    "tasks_add_up": (
+        "a spawned task that outlives the fn and never ends: one more per call that spawns it",
+        ("mech",),
+        (),
+    ),
+    "first_done": (
+        "tasks in a JoinSet of which the fn awaits the first to end, once, then stops the rest",
+        ("join", "runs"),
+        ("stop",),
+    ),
+    "count_cap": (
+        "a fan-out over a count whose clap parser bounds it: at most that many tasks",
+        ("repeated", "field", "cap", "attr", "mech"),
+        ("doc",),
+    ),
+    "one_response": (
+        "one awaited list call whose response's `data` is all the fn goes through",
+        ("call", "var", "over"),
+        (),
+    ),
+    "own_awaits": (
+        "what a caller of a fn that spawns detached work does wait for: the fn's own awaits",
+        ("runs", "calls", "mech"),
+        (),
+    ),
+    "errs_before_spawn": (
+        "a `?` before a detached task's spawn: that failure does reach the caller",
+        ("count", "mech"),
+        (),
+    ),
+    "limit_per_round": (
+        "a count checked against a limit once a round, before a batch is spawned whole",
+        ("counter", "cond", "limit", "repeated", "mech"),
+        ("guard",),
+    ),
+    "locked_short": (
+        "a nap after a short batch whose helper skips locked rows: short may mean rows held",
+        ("callee", "lock_clause", "idle_dur", "idle", "cond"),
+        (),
+    ),
+    "retry_filter": (
+        "a retry loop's match on a result: some errors return at once, one arm waits and retries",
+        ("returned", "retried", "mech"),
+        ("stop", "returned_names", "escape"),
+    ),
+    "task_drops_error": (
+        "a spawned block that is one `let _ = call.await`: the call's error goes nowhere",
+        ("mech", "call"),
+        (),
+    ),
+    "task_prints_error": (
+        "a spawned block that prints its call's error and ends normally: the handle carries none",
+        ("mech", "call", "macro"),
+        (),
+    ),
+    "timeout_escapes": (
+        "a timeout whose expiry a `?` hands up in a retry loop: that expiry is never retried",
+        ("mech", "arg", "sleep_mech"),
+        ("future", "guard", "as_error"),
+    ),
+    "trailing_sleep": (
+        "a for loop whose round ends with its sleep: the last element is followed by a wait too",
+        ("mech", "arg", "over"),
+        ("dur",),
+    ),
+    "join_results": (
+        "what the joining fn does with the branches' results once the join has ended",
+        ("mech", "handled", "checked"),
+        ("ok_checked", "ok_callee"),
+    ),
+    "join_waits_all": (
+        "a join branch that fails at startup is still waited on with the other branches",
+        ("calls", "by", "by_file", "mech", "rest"),
+        ("handled", "handled_first", "ok_first", "ok_callee"),
+    ),
+}

@@ -1,0 +1,355 @@
+"""The waits of an item's own task, one claim each by its role: an interval with its tick and what
+a late tick does, a timeout with what it bounds and where its expiry goes, a sleep with its guard,
+its match arm, the helper it goes through and what cancels it.
+
+``schedule`` builds the loop around these waits and merges alike ones; ``own_waits`` (the task's
+waits, a same-file wait helper's included) is also read by the adaptive-wait claims
+(``schedule_adaptive``) and by the task claims that name a task's tokio waits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Wait
+from ..flow import Region
+from ..mechanisms import mechanism
+from ..values import human_duration
+from .core import Claim, FileContext, make
+from .shape import (
+    CANCEL_FUTURE,
+    awaits_outside,
+    codes,
+    continue_is_last,
+    guard_of,
+    put_guard,
+    skipped_by_continue,
+)
+
+__all__ = ["own_waits", "wait_claim", "source_var"]
+
+
+# What the people who saw a hang call a wait on a call of this name (its last segment): an
+# incident says "`connect` hung on a read that never completed", not the local `ws_rx.next`
+# (blind read 67 scored "hung on one call that never came back" 3 as vague).
+WAIT_NOUNS = {
+    "next": "a read",
+    "recv": "a read",
+    "read": "a read",
+    "read_exact": "a read",
+    "receive": "a read",
+    "receive_all": "a read",
+    "send": "a write",
+    "write": "a write",
+    "write_all": "a write",
+    "flush": "a write",
+    "connect": "a connection attempt",
+    "connect_async": "a connection attempt",
+    "accept": "an accept",
+    "query": "a query",
+    "execute": "a query",
+    "fetch_one": "a query",
+    "fetch_all": "a query",
+    "lock": "a lock",
+}
+
+
+def _dur(w: Wait, f: ItemFacts) -> str:
+    return human_duration(w.seconds) if w.seconds is not None else ""
+
+
+def source_var(f: ItemFacts, w: Wait) -> tuple[str, bool]:
+    """`if let Some(duration) = sleep_time { sleep(duration) }` -> (`sleep_time`, True): the
+    variable a sleep's duration comes from, and whether `None` there skips the sleep."""
+    assert f.flow is not None
+    if not w.var:
+        return "", False
+    for r in f.flow.chain(w.region):
+        m = re.fullmatch(r"let Some\((\w+)\) = (\w+)(?:\.take\(\))?", r.head)
+        if r.kind == "if" and m and m.group(1) == w.var:
+            return m.group(2), True
+    return w.var, False
+
+
+def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
+    """The waits of the item's own task, each with the same-file helper it goes through ("" for
+    a tokio call written in the item itself): `nap(d, &shutdown).await`, where `nap` sleeps with
+    `tokio::time::sleep`, is a sleep on `d` through `nap`."""
+    out: list[tuple[Wait, str]] = [(w, "") for w in f.waits if f.own(w.region)]
+    for c in f.calls:
+        if c.kind != "fn" or not c.awaited or not f.own(c.region) or "::" in c.written:
+            continue
+        helper = ctx.local_fn(c.written)
+        if helper is None or helper.index == f.index:
+            continue
+        # A wait helper waits every time it is called (a `nap`), not only on a failure path.
+        sleeps = [
+            w
+            for w in helper.waits
+            if w.role == "sleep"
+            and helper.own(w.region)
+            and w.mechanism.startswith("tokio::")
+            and helper.flow is not None
+            and not helper.flow.conditions(w.region)
+            and helper.flow.loop_of(w.region) is None
+        ]
+        if not sleeps:
+            continue
+        arg = c.args[0] if c.args else ""
+        var = arg if arg.isidentifier() else ""
+        out.append(
+            (
+                Wait("sleep", sleeps[0].mechanism, c.written, arg, None, c.region, c.src, var=var),
+                c.written,
+            )
+        )
+    return out
+
+
+def wait_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str = ""
+) -> Claim | None:
+    """One wait of the item's own task, said by its role: an interval (with its tick), a
+    timeout (with what it bounds) or a sleep (with its guard, arm and cancellation)."""
+    assert f.flow is not None
+    if w.role == "tick":
+        return None  # told with its interval
+    flags: set[str] = {w.role}
+    if loop is not None and f.flow.inside(w.region, loop.id):
+        flags.add("in-loop")
+        if loop.keyword == "for" and w.role == "sleep":
+            flags.add("for")  # a round per element: after the last one there is no next
+    elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
+        flags.add("before-loop")
+    build = {"interval": _interval_claim, "timeout": _timeout_claim}.get(w.role, _sleep_claim)
+    return build(ctx, f, w, loop, via, flags)
+
+
+def _interval_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    var = next((a.var for a in f.assigns if a.src.start <= w.src.start < a.src.end), "")
+    if not var or w.seconds is None:
+        return None
+    task = f.flow.task_of(w.region).id
+    tick = next(
+        (
+            t
+            for t in f.waits
+            if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task
+        ),
+        None,
+    )
+    if tick is None:
+        return None
+    tloop = f.flow.loop_of(tick.region)
+    if tloop is not None:
+        flags.add("tick-in-loop")
+        first = next(
+            (k for k in range(tloop.lo, tloop.hi) if ctx.fs.scan.codes[k] not in "cdi"), -1
+        )
+        if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
+            flags.add("tick-first")
+    slots = {
+        "mech": w.mechanism,
+        "dur": _dur(w, f),
+        "arg": w.arg,
+        "var": var,
+        "tick": tick.src.text if tick.src.text.startswith(var) else "",
+    }
+    proof = [ctx.proof(w.src)]
+    # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
+    missed = next(
+        (
+            c
+            for c in f.calls
+            if c.kind == "method"
+            and c.receiver == var
+            and c.name == "set_missed_tick_behavior"
+            and c.args
+        ),
+        None,
+    )
+    if missed is None:
+        flags.add("missed-burst")
+    else:
+        flags.add(f"missed-{missed.args[0].split('::')[-1].lower()}")
+        slots["missed"] = missed.args[0]
+        proof.append(ctx.proof(missed.src))
+    conds, _, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
+    if negated:
+        return None
+    if conds:
+        # `if crate::is_shutting_down() { .. interval .. }` is not the loop's cadence.
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+    return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
+
+
+def _timeout_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    reg = next(
+        (
+            r
+            for r in f.flow.regions
+            if r.kind == "timeout-future"
+            and r.start_tok >= 0
+            and ctx.fs.scan.starts[r.start_tok] == w.src.start
+        ),
+        None,
+    )
+    if reg is None:
+        return None
+    slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    # `if let Some(d) = conf.timeout { timeout(d, fut).await.. } else { fut.await }`: the
+    # deadline is there only under that condition (the Rust SDK: only when one is configured).
+    conds, _, negated = guard_of(f, w.region, loop.id if loop is not None else None, w.src.start)
+    if negated:
+        flags.add("conditional")
+    elif conds:
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+    # `timeout(d, call).await?`: an expiry is returned from the fn, not handled where it is.
+    if any(c.src.start == w.src.start and c.propagates for c in f.calls):
+        flags.add("propagates")
+        # `timeout(d, call).await?.context("..")?`: the first `?` hands the expiry up bare; the
+        # message is attached to the inner call's own error.
+        after = re.match(
+            r"\s*\.\s*await\s*\?\s*\.\s*(?:context|with_context)\(\s*\"([^\"\n]*)\"",
+            ctx.fs.text[w.src.end : w.src.end + 200],
+        )
+        if after:
+            flags.add("context-inner")
+            slots["context"] = after.group(1)
+    # `Duration::from_secs(wait_for_seconds)`: a deadline set by a variable, said as
+    # "`wait_for_seconds` seconds" rather than pasted.
+    per = re.fullmatch(r"(?:std::time::)?Duration::from_(secs|millis)\((\w+)\)", w.arg)
+    if per and not per.group(2).isdigit():
+        slots["amount"] = per.group(2)
+        slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
+    if awaits_outside(f, [w]):
+        # Other awaits on the fn's own task: the bound covers this call, not the fn.
+        flags.add("other-awaits")
+    if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):
+        # `SERVER_PING_PERIOD`: the author named the bound, and a maintainer says it by that
+        # name ("give up after 21 seconds" read as the value lifted from the code: read 66).
+        flags.add("named-const")
+    if ctx.fs.scan.texts[reg.lo] == "async":
+        # The bounded future is an async block: say what it does, not its first call.
+        flags.add("async-block")
+        if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
+            flags.add("loops")
+    else:
+        # The bounded call is the outermost one: in `timeout(d, tx.send(Message::Text(..)))`
+        # it is `tx.send`, and `Message::Text` only builds its argument.
+        calls = [
+            c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind in ("fn", "method")
+        ]
+        outer = [
+            c
+            for c in calls
+            if not any(o.open_tok < c.tok and c.close_tok < o.close_tok for o in calls)
+        ]
+        toks = ctx.fs.scan.texts[reg.lo : reg.hi]
+        if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
+            c = outer[0]
+            slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
+            noun = WAIT_NOUNS.get(c.name)
+            if noun:
+                slots["op_noun"] = noun
+        elif len(toks) == 1 and toks[0].isidentifier():
+            slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
+        else:
+            return None
+    return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _sleep_claim(
+    ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
+) -> Claim | None:
+    assert f.flow is not None
+    conds, arm, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
+    if conds and negated:
+        return None  # an `else` branch's condition is not said as a plain condition
+    # A `continue` nested in an earlier `if`/`match` of the loop body (`continue 'outer` for one
+    # kind of error) skips this wait on that path: a condition the sentence would drop.
+    if skipped_by_continue(f, w.region, w.src.start, conds):
+        return None
+    slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    if via:
+        slots["via"] = via
+        flags.add("via-helper")
+        helper = ctx.local_fn(via)
+        if helper is not None and any(
+            r.kind == "select-handler" and "cancel" in r.detail
+            for r in (helper.flow.regions if helper.flow else [])
+        ):
+            flags.add("helper-cancellable")
+    src_var, via_some = source_var(f, w)
+    if src_var and src_var != w.arg:
+        flags.add("from-var")
+        slots["var"] = src_var
+        if via_some:
+            flags.add("if-let-some")
+            # `if let Some(d) = var` is said by the if-let-some rows; only other conditions
+            # remain a guard.
+            conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
+    put_guard(slots, flags, conds, arm)
+    _sleep_wrapping(f, w, slots, flags)
+    # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
+    after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
+    if after and after[0].kind == "continue" and not continue_is_last(f, after[0]):
+        flags.add("then-continue")
+    first = _waits_first(f, w)
+    if first:
+        slots["first_work"] = first
+        flags.add("waits-first")
+    return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _waits_first(f: ItemFacts, w: Wait) -> str:
+    """The work of a round that starts with this sleep (`loop { sleep(..).await; get().await }`):
+    the round's first awaited call after it, when nothing awaited comes before the sleep."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(w.region)
+    if loop is None or w.region != loop.id or loop.keyword != "loop":
+        return ""
+    inside = [
+        c
+        for c in f.calls
+        if c.awaited and f.flow.loop_of(c.region) is loop and f.own(c.region) and c.src != w.src
+    ]
+    if any(c.src.start < w.src.start for c in inside):
+        return ""
+    later = [c for c in inside if c.src.start > w.src.end and mechanism(c.full) is None]
+    if not later:
+        return ""
+    c = min(later, key=lambda c: c.src.start)
+    if c.kind == "method":
+        return f"{c.receiver}.{c.name}" if c.receiver and len(c.receiver) <= 30 else ""
+    return c.written
+
+
+def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]) -> None:
+    """What a sleep sits inside: a `run_until_cancelled` wrapper, or a `select!` (and whether a
+    sibling branch there is a cancellation)."""
+    assert f.flow is not None
+    for r in f.flow.chain(w.region):
+        if r.kind == "cancellable":
+            slots["wrapper"] = r.keyword
+            flags.add("cancellable")
+            return
+        if r.kind == "select-future":
+            slots["select"] = r.keyword + "!"
+            siblings = [
+                x
+                for x in f.flow.regions
+                if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
+            ]
+            if any(CANCEL_FUTURE.search(x.detail) for x in siblings):
+                flags.add("raced-with-cancel")
+            flags.add("in-select")
+            return

@@ -1,0 +1,294 @@
+"""Claims about how long a spawned task lives and what of it reaches the fn that spawns it: a task
+no statement ends (one more left behind by every call that spawns it), a one-shot task whose
+failures are only logged, the fn's own awaits that a caller does wait for, a counter a task bumps
+and drops itself, and a limit looked at once a round before a whole batch is spawned.
+
+A reviewer asks of a background task how long it runs and who hears of its failures; the spawn's
+mechanics alone (``spawns``) do not say. ``task_state`` calls ``task_lifetime_claims`` and places
+its claims among its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Src
+from ..values import human_duration
+from .core import Claim, FileContext, make
+from .shape import await_name, codes, endless_loop, never_ends, self_counted
+
+__all__ = ["task_lifetime_claims"]
+
+
+def task_lifetime_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    # The counted-inside claims are the premises of the limit-per-round one.
+    counted = _counted_inside(ctx, f)
+    out = _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
+    return out + _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+
+
+def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A spawned task whose `loop` nothing leaves and which looks at no shutdown or cancellation
+    signal: it runs as long as the runtime does (a metrics ticker, a cache sweeper)."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if not f.own(sp.at_region) or sp.repeated or not never_ends(f, sp.region, sp.src.text):
+            continue
+        inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
+        waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
+        if not inside:
+            continue
+        slots = {"mech": sp.mechanism}
+        flags: set[str] = set()
+        if waits:
+            slots["dur"] = human_duration(waits[0].seconds or 0)
+            flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
+        if sp.handle.split(":")[0] == "dropped" and not endless_loop(f, 0):
+            # Nobody holds the task and the fn itself can finish: the task runs on after it
+            # (blind read 61: queue_handler returns on shutdown, its monitor does not).
+            flags.add("outlives")
+        out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
+        if (
+            "outlives" in flags
+            and not any(c.kind == "tasks_add_up" for c in out)
+            and _called_more_than_once(ctx, f)
+        ):
+            # Each call that reaches the spawn leaves one more behind (blind reads 82 and 86:
+            # "every `new_pair_inner` call adds another metrics task", missed in its answer).
+            out.append(make("tasks_add_up", f.name, {"mech": sp.mechanism}, [ctx.proof(sp.src)]))
+    return out
+
+
+def _called_more_than_once(ctx: FileContext, f: ItemFacts) -> bool:
+    """Whether the crate calls ``f`` from more than one place, or from inside a loop: "each
+    call leaves one more task" of a fn the server calls once at startup read as misleading
+    (blind read 89 on memory `new`, `new_pair_inner` and `queue_handler`)."""
+    d = ctx.fn_def(f.index)
+    if d is None:
+        return False
+    sites = ctx.index.callers(d)
+    if len(sites) > 1:
+        return True
+    for s in sites:
+        fl = ctx.index.flow(s.file, s.caller) if s.caller is not None else None
+        if fl is None:
+            return True  # where it is called from is not known: more than once may be
+        if any(r.kind == "loop" for r in fl.chain(fl.region_at(s.tok).id)):
+            return True
+    return False
+
+
+def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A counter a spawned task bumps with `fetch_add` in its own body and drops with
+    `fetch_sub`, read with `load` by the fn that spawns it: the count lags the spawns (a task
+    not yet polled is not in it), and a task that never reaches its `fetch_sub` (a panic on the
+    way) stays in it for good."""
+    assert f.flow is not None
+    out: list[Claim] = []
+    for sp, add, sub, inside in self_counted(f):
+        loads = [
+            c
+            for c in f.calls
+            if c.name == "load"
+            and c.receiver == add.receiver
+            and not f.flow.inside(c.region, sp.region)
+        ]
+        if not loads:
+            continue
+        slots = {
+            "counter": add.receiver,
+            "mech": sp.mechanism,
+            "add": add.name,
+            "sub": sub.name,
+            "load": loads[0].name,
+        }
+        flags: set[str] = set()
+        if inside[0] is add:
+            flags.add("first")
+        if sp.repeated:
+            flags.add("repeated")
+            slots["repeated"] = sp.repeated
+        # Awaited work between the two: what may panic, or be dropped, before the decrement.
+        between = [
+            c
+            for c in f.calls
+            if f.flow.inside(c.region, sp.region) and c.awaited and add.tok < c.tok < sub.tok
+        ]
+        if between:
+            flags.add("work-between")
+            slots["work"] = between[0].written.lstrip(".")
+        proof = [ctx.proof(add.src), ctx.proof(sub.src)] + [ctx.proof(c.src) for c in loads]
+        claim = make("counted_inside", f.name, slots, proof, flags)
+        if claim not in out:
+            out.append(claim)
+    return out
+
+
+def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> list[Claim]:
+    """`let n = COUNTER.load(..); if n > limit { ..; continue; }` in a loop that then spawns one
+    task per element of a batch: the limit is looked at once per round, so a whole batch is
+    spawned past it (the worker's `task_limit`, checked before `receive_all`)."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    for c in counted:
+        if "repeated" not in c.flags:
+            continue
+        counter = c.get("counter")
+        loads = [x for x in f.calls if x.name == "load" and x.receiver == counter]
+        for load in loads:
+            # The receiver starts the call's text at the method name; the binding is before it.
+            line_start = text.rfind("\n", 0, load.src.start) + 1
+            m = re.search(
+                r"let\s+(\w+)\s*=\s*" + re.escape(counter) + r"\s*\.\s*$",
+                text[line_start : load.src.start],
+            )
+            if m is None:
+                continue
+            var = m.group(1)
+            for r in f.flow.regions:
+                cmp = re.fullmatch(rf"{var}\s*(>=|>)\s*(.+)", r.head) if r.kind == "if" else None
+                if cmp is None or "continue" not in f.flow.scan.texts[r.lo : r.hi]:
+                    continue
+                spawns = [
+                    sp
+                    for sp in f.spawns
+                    if sp.repeated == c.get("repeated") and sp.src.start > r.head_end
+                ]
+                if not spawns:
+                    continue
+                slots = {
+                    "counter": counter,
+                    "cond": r.head,
+                    "limit": cmp.group(2),
+                    "repeated": spawns[0].repeated,
+                    "mech": spawns[0].mechanism,
+                }
+                proof = [
+                    ctx.proof(load.src),
+                    ctx.proof(Src(r.head_start, r.head_end, text[r.head_start : r.head_end])),
+                    ctx.proof(spawns[0].src),
+                ]
+                flags = {"strict"} if cmp.group(1) == ">" else set()
+                # `if task_limit > 0 { if n > task_limit {..} }`: the gate is there only then.
+                outer = [x for x in f.flow.conditions(r.id) if x.id != r.id and x.kind == "if"]
+                if outer:
+                    slots["guard"] = outer[0].head
+                    flags.add("guarded")
+                out.append(make("limit_per_round", f.name, slots, proof, flags))
+                return out
+    return out
+
+
+_RETRY_CALL = re.compile(r"(?i)retr|backoff|again")
+
+
+_ARM_START = re.compile(r"(?:Err|Ok|Some)\(|None\b|_\s*=>")
+
+
+def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A detached task with no loop in it whose failures are only logged: a failure that reaches
+    it leaves a log line and nothing else (no error for anyone). Nothing is said of retries: the
+    call it makes may retry inside (the svix SDK does; a crate fn may go through
+    run_with_retries). The author's comment over the arm that only warns says why, if there."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if sp.handle != "dropped" or sp.repeated or not f.own(sp.at_region):
+            continue
+        inner = [r for r in f.flow.regions if f.flow.inside(r.id, sp.region)]
+        if any(r.kind == "loop" for r in inner):
+            continue
+        # A wait or a retrying helper inside is a second try this claim would deny.
+        if any(f.flow.inside(w.region, sp.region) for w in f.waits) or any(
+            f.flow.inside(c.region, sp.region) and _RETRY_CALL.search(c.name) for c in f.calls
+        ):
+            continue
+        logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
+        levels = list(dict.fromkeys(lg.level for lg in logs))
+        if not {"warn", "error"} & set(levels):
+            continue
+        slots = {"mech": sp.mechanism, "levels": " or ".join(levels)}
+        from .spawns import main_call
+
+        # The one call the task makes, when it has one: it may loop inside (a batch walk), so
+        # what is tried once is that call, not "the work".
+        runs = main_call(f, f.flow.regions[sp.region])
+        if runs:
+            slots["runs"] = runs
+        proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
+        flags: set[str] = set()
+        for c in f.comments:
+            if not sp.src.start < c.start < sp.src.end:
+                continue
+            nxt = text[c.end : text.find("\n", text.find("\n", c.end) + 1)].strip()
+            words = c.text.lstrip("/").strip().rstrip(".")
+            if not _ARM_START.match(nxt) or re.search(r"[`{}]|TODO|FIXME|XXX", words):
+                continue
+            after = [lg for lg in logs if lg.src.start > c.end]
+            if not after or not 4 <= len(words.split()) <= 20:
+                continue
+            slots["arm_comment"] = words
+            slots["arm_level"] = after[0].level
+            flags.add("arm-comment")
+            proof += [ctx.proof(c)]
+            break
+        out.append(make("one_shot", f.name, slots, proof, flags))
+        # What fails before the spawn is the fn's own error: "does the caller ever find out?"
+        # answered with a flat no read as misleading where `?` calls come first (blind read
+        # 73 on send_operational_webhook).
+        early = [
+            c
+            for c in f.calls
+            if c.propagates and c.src.end <= sp.src.start and f.own(c.region) and c.kind != "macro"
+        ]
+        if early:
+            # Counted, not named: the call a `?` follows is the chain's last link (`map_err`).
+            out.append(
+                make(
+                    "errs_before_spawn",
+                    f.name,
+                    {"count": str(len(early)), "mech": sp.mechanism},
+                    [ctx.proof(c.src) for c in early],
+                    {"several"} if len(early) > 1 else set(),
+                )
+            )
+    return out
+
+
+def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """What a caller does wait for when the fn hands its work to a detached task: the fn's own
+    awaits. "Does `new_pair_inner` wait for `run_migration_schedule`?" was answered with the
+    spawn alone, never with the Redis pool, the connection and the consumer group it does
+    await (blind read 75). One claim per detached task that runs a named call; none when the fn
+    awaits a handle (its waits are then the tasks')."""
+    assert f.flow is not None
+    from .spawns import main_call
+
+    if any(sp.handle != "dropped" for sp in f.spawns):
+        return []
+    mine = [
+        c
+        for c in f.calls
+        if c.awaited and f.own(c.region) and not c.full.startswith(("tokio::", "std::"))
+    ]
+    if not mine:
+        return []
+    # Every one of them named, or no claim: the list is said as all the caller waits for
+    # (blind read 76: `build_pair`, awaited on a builder chain, was left out).
+    names = list(dict.fromkeys(await_name(c) for c in mine))
+    if not names or len(names) > 5:
+        return []
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if sp.repeated or not f.own(sp.at_region):
+            continue
+        runs = main_call(f, f.flow.regions[sp.region])
+        if not runs:
+            continue
+        proof = [ctx.proof(c.src) for c in mine] + [ctx.proof(sp.src)]
+        slots = {"runs": runs, "calls": codes(*names), "mech": sp.mechanism}
+        out.append(make("own_awaits", f.name, slots, proof))
+    return out

@@ -338,7 +338,7 @@ THINK: tuple[Row, ...] = (
        "{subject}'s return type is {expr}, so it never returns a value and nothing breaks or returns out of {head}: an error inside it can only be logged and left behind (only a panic unwinds out of it).",
        "Declared to return {expr}, {subject} never hands anything back; whatever fails inside {head} has to be dealt with there.",
        ),
-    # A failed call retried in place (claims/retry.py `_redos`).
+    # A failed call retried in place (claims/redo.py `redo_claims`).
     _r("redo",
        "Not every failure of {call} is retried. The arm that logs at {skip_level} level breaks out untried, and the pass then goes on to {next_call} just as after a success, so a dropped error does not keep it from that call; only the arm that bumps {var} runs it again, at once and with no pause between attempts, and the {nth} failure in a row returns {expr}, which ends {fn}.",
        when="skips then-next"),
@@ -860,7 +860,7 @@ THINK: tuple[Row, ...] = (
        "It shares a future with {others}: {by} ({by_file}) puts it in the {ordinal} of the {siblings:word} branches of its {mech}, so it makes progress only while polled, and each of its awaits is where the others get to run.",
        "Its place is the {ordinal} branch of the {siblings:word}-way {mech} in {by} ({by_file}), beside {others}; one future drives them all, so while this branch waits, they run, and a thread-blocking call here would hold every one of them.",
        when="join-branch", unless="guarded conditional partial", needs="ordinal others"),
-    # Which errors a retry loop retries at all (claims/retry.py `_retry_filters`): blind reads
+    # Which errors a retry loop retries at all (claims/retry_filter.py `retry_filters`): blind reads
     # 57-58 docked `execute_with_backoff`'s think for listing the loop's returns without saying
     # which errors reach the sleep.
     # A `?` earlier in the round: its errors never reach the match, and are not retried either.

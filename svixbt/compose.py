@@ -8,6 +8,7 @@ request and a think, through ``render``, which keeps a trace of every value it f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Collection
@@ -181,9 +182,10 @@ def _asks(
 
 
 def _renderer(
-    ctx: FileContext, plan: Plan, seed: int, bump: int
+    ctx: FileContext, plan: Plan, seed: int, bump: int, asked_before: frozenset[str] = frozenset()
 ) -> tuple[Renderer, dict[str, str]]:
-    """A record's renderer and the names it fills in (fn, file, how the request names it)."""
+    """A record's renderer and the names it fills in (fn, file, how the request names it);
+    ``asked_before``: the file's earlier questions, names masked."""
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
     r = Renderer(
         seed,
@@ -197,6 +199,7 @@ def _renderer(
         spread=(plan.spread * 2 + bump, plan.focus_spread),
         bump=bump,
     )
+    r.asked_before = asked_before
     names["who"] = who_of(r, ctx, names["fn"], plan.focus)
     return r, names
 
@@ -213,10 +216,12 @@ def _answered(
     asked: Collection[Claim],
     done: Rendering,
     follow: Claim | None = None,
+    before: frozenset[str] = frozenset(),
 ) -> Rendering:
     """A question record whose think says what answers it, the answer first: rendered again
     from the claims about the asked one (``answer_claims``), or from all of them when those say
-    less than two sentences; else as it was."""
+    less than two sentences; else as it was. ``before``: the file's earlier questions, names
+    masked, which the question is worded unlike."""
     out = done[3]
     q = out.claims[-1] if out.claims else None
     if q is None or plan.focus == "module":
@@ -236,7 +241,7 @@ def _answered(
     others = [c for c in plan.claims if c not in keep]
     others.sort(key=lambda c: not same_code(c, q))
     for said in [keep, *(keep + others[: i + 1] for i in range(len(others)))]:
-        r, names = _renderer(ctx, narrow, seed, bump)
+        r, names = _renderer(ctx, narrow, seed, bump, before)
         again = Rendered("")
         rest = [c for c in said if c != q and c not in nexts]
         sentences, _ = render_think(
@@ -305,8 +310,8 @@ def render_plan(
     record with nothing to require is asked as a question only while questions stay at most
     half of the file's records)."""
     key = _key(ctx, plan)
-    r, names = _renderer(ctx, plan, seed, bump)
-    r.asked_before = asked_before
+    r, names = _renderer(ctx, plan, seed, bump, asked_before)
+    answered = functools.partial(_answered, ctx, plan, seed, pool, bump, asked, before=asked_before)
     out = Rendered("")
     sentences, led = render_think(r, plan, pool, out)
     if _too_little(plan, sentences, out):
@@ -315,8 +320,7 @@ def render_plan(
     note = note_for(r, plan, pool)
     asked_q, led = first_question(r, plan, seed, key, out, led, asked, room, bump, note is not None)
     if asked_q:
-        done = ("question", asked_q, " ".join(sentences), out, names)
-        return _answered(ctx, plan, seed, pool, bump, asked, done)
+        return answered(("question", asked_q, " ".join(sentences), out, names))
     if plan.focus in QUESTION_ONLY:
         return None
     fresh = None if was_asked(led, asked) or not room else led
@@ -335,7 +339,7 @@ def render_plan(
         if not asked_q:
             return None
         done = ("question", asked_q, " ".join(sentences), out, names)
-        return _answered(ctx, plan, seed, pool, bump, asked, done)
+        return answered(done)
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     think = think_text(r, plan, sentences, led, out)
     callers = _callers_to_say(pool, names["fn"], premise[1])
@@ -348,7 +352,7 @@ def render_plan(
         lead = fresh or askable_lead(r, plan, think_said, asked)
         asked_q = question(r, plan, seed, key, think_said, lead, asked, always=True)
         done = ("question", asked_q, think, think_said, names)
-        return _answered(ctx, plan, seed, pool, bump, asked, done) if asked_q else None
+        return answered(done) if asked_q else None
 
     # A story told only for want of a reason: asked plainly first. Six of fourteen held-out
     # requests opened on a made-up incident (blind reads 82-83, "the stock opening"), most of
@@ -365,7 +369,7 @@ def render_plan(
         text = question(r, plan, seed, key, probe, lead, asked, always=True, told=story)
         if story and text:
             done = ("incident-follow-up", text, think, probe, names)
-            return _answered(ctx, plan, seed, pool, bump, asked, done, follow=told)
+            return answered(done, follow=told)
     # No reason to give for the one requirement: asked as a question about the first claim the
     # think says, when one fits; else the requirement stays as it is.
     asked_plainly = plainly() if bare and room else None

@@ -494,21 +494,8 @@ class Renderer:
                     out.conds.append(parts[0])
                 if len(shown) == 1 and not false and not self.person and parts[0] in before:
                     held = "that same condition holds"
-                elif len(shown) == 1 and self._said(parts[0], True, None):
-                    held = self._said(parts[0], True, out)
                 elif len(shown) == 1:
-                    inner = negated(parts[0]) if code else None
-                    # `!flag` holds: said as a person would, "`flag` is false".
-                    if parts[0].startswith("let "):
-                        held = f"{shown[0]} matches"
-                    elif inner is not None:
-                        out.fills.append(Fill(inner, code))
-                        verb = "returns false" if inner.endswith(")") else "is false"
-                        held = f"`{inner}` {verb}"
-                    else:
-                        # "holds" or "is true": the same meaning, chosen per record and value.
-                        verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]
-                        held = f"{shown[0]} {verb}"
+                    held = self._held(parts[0], shown[0], code, value, out)
                 elif len(shown) == 2:
                     held = f"both {shown[0]} and {shown[1]} hold"
                 else:
@@ -524,6 +511,23 @@ class Renderer:
         text = re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
         # "every 1 second" is how a form reads; a person says "every second".
         return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b", r"\1very \2", text)
+
+    def _held(self, cond: str, shown: str, code: bool, value: str, out: Rendered) -> str:
+        """One condition said to hold: in a person's words where a rule knows it, else as
+        code with a verb."""
+        if self._said(cond, True, None):
+            return self._said(cond, True, out)
+        inner = negated(cond) if code else None
+        # `!flag` holds: said as a person would, "`flag` is false".
+        if cond.startswith("let "):
+            return f"{shown} matches"
+        if inner is not None:
+            out.fills.append(Fill(inner, code))
+            verb = "returns false" if inner.endswith(")") else "is false"
+            return f"`{inner}` {verb}"
+        # "holds" or "is true": the same meaning, chosen per record and value.
+        verb = ("holds", "is true")[self.rng(f"cond|{value}").randrange(2)]
+        return f"{shown} {verb}"
 
     def _said(self, cond: str, holds: bool, out: Rendered | None) -> str:
         """``cond`` in a person's words when the record is in its request (``person``) and a

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .claims import Claim, Proof
 from .claims.core import LIST_SEP, NOT
@@ -35,6 +35,9 @@ from .render import (
     shorten,
 )
 from .wording.conditions import say_condition
+
+if TYPE_CHECKING:
+    from .pipeline import FileScan
 
 __all__ = [
     "schema_errors",
@@ -438,10 +441,6 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
     a record's code equal to its manifest slices joined by the rule. Grounding holds each record
     to the claims the tool finds in its file (``Vocabulary``).
     """
-    from .claims import claims_for
-    from .codeblock import NOT_SLICES, code_errors, join_slices
-    from .evidence import Indexes, file_context
-    from .pipeline import FileScan, scan_file
     from .records import read_jsonl
     from .sources import rust_files
 
@@ -451,24 +450,13 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
     if source is not None:
         files = rust_files([source])
     else:
-        files = []
-        for mrow in rows.values():
-            src = Path(str(mrow.get("source", "")))
-            if src not in files and _same_source(src, mrow):
-                files.append(src)
+        files = _manifest_sources(rows)
         if not files:
             rep.notes.append(
                 "exactness and grounding not checked: give --source (no usable manifest)"
             )
             return rep
-    indexes = Indexes()
-    contexts: dict[Path, tuple[FileScan, Vocabulary]] = {}
-    for f in files:
-        ctx = file_context(scan_file(f), indexes)
-        vocab = Vocabulary()
-        for i, facts in ctx.facts.items():
-            vocab.add(Vocabulary.of(claims_for(ctx, i), {"fn": facts.name, "file": ctx.display}))
-        contexts[f] = (ctx.fs, vocab)
+    contexts = _file_contexts(files)
     by_file: dict[Path, list[tuple[str, str]]] = {}
     for n, rec in enumerate(records, 1):
         if schema_errors(rec):
@@ -476,23 +464,7 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
         parts = split_assistant(rec["messages"][2]["content"])
         assert parts is not None
         think, code = parts
-        row = rows.get(n)
-        own = _row_file(row, contexts) if row is not None else None
-        candidates = [own] if own is not None else list(contexts)
-        matched: Path | None = None
-        errs: list[str] = []
-        for f in candidates:
-            fs = contexts[f][0]
-            spans = _row_spans(row, fs) if f == own and row is not None else None
-            marked = row is not None and any("subject" in s for s in row.get("slices", []))
-            subjects = [(a, b) for a, b, subj in spans or [] if subj] if marked else None
-            errs = code_errors(code, fs, subjects)
-            if errs[:1] == [NOT_SLICES]:
-                continue
-            matched = f
-            if spans is not None and join_slices(fs.text, [(a, b) for a, b, _ in spans]) != code:
-                errs.append("code is not its manifest slices joined by the rule")
-            break
+        matched, errs = _code_source(code, rows.get(n), contexts)
         if matched is None:
             where = source if source is not None else "the manifest's source"
             rep.errors.append(f"record {n}: code is not whole slices of {where} joined by the rule")
@@ -507,6 +479,61 @@ def validate_file(path: Path, source: Path | None = None) -> Report:
     for f, pairs in by_file.items():
         rep.errors.extend(run_errors(f.name, [u for u, _ in pairs], [t for _, t in pairs]))
     return rep
+
+
+def _manifest_sources(rows: dict[int, dict[str, Any]]) -> list[Path]:
+    """The source files the manifest rows name that still hold the bytes they were made from,
+    each once, in the rows' order."""
+    files: list[Path] = []
+    for mrow in rows.values():
+        src = Path(str(mrow.get("source", "")))
+        if src not in files and _same_source(src, mrow):
+            files.append(src)
+    return files
+
+
+def _file_contexts(files: list[Path]) -> dict[Path, tuple[FileScan, Vocabulary]]:
+    """Each file's scan and the vocabulary of the claims the tool finds in it."""
+    from .claims import claims_for
+    from .evidence import Indexes, file_context
+    from .pipeline import scan_file
+
+    indexes = Indexes()
+    contexts: dict[Path, tuple[FileScan, Vocabulary]] = {}
+    for f in files:
+        ctx = file_context(scan_file(f), indexes)
+        vocab = Vocabulary()
+        for i, facts in ctx.facts.items():
+            vocab.add(Vocabulary.of(claims_for(ctx, i), {"fn": facts.name, "file": ctx.display}))
+        contexts[f] = (ctx.fs, vocab)
+    return contexts
+
+
+def _code_source(
+    code: str,
+    row: dict[str, Any] | None,
+    contexts: dict[Path, tuple[FileScan, Vocabulary]],
+) -> tuple[Path | None, list[str]]:
+    """The file whose whole slices a record's ``code`` is (the one its manifest ``row`` names,
+    else the first that fits), and the code's exactness errors against it; None when no file
+    fits."""
+    from .codeblock import NOT_SLICES, code_errors, join_slices
+
+    own = _row_file(row, contexts) if row is not None else None
+    candidates = [own] if own is not None else list(contexts)
+    errs: list[str] = []
+    for f in candidates:
+        fs = contexts[f][0]
+        spans = _row_spans(row, fs) if f == own and row is not None else None
+        marked = row is not None and any("subject" in s for s in row.get("slices", []))
+        subjects = [(a, b) for a, b, subj in spans or [] if subj] if marked else None
+        errs = code_errors(code, fs, subjects)
+        if errs[:1] == [NOT_SLICES]:
+            continue
+        if spans is not None and join_slices(fs.text, [(a, b) for a, b, _ in spans]) != code:
+            errs.append("code is not its manifest slices joined by the rule")
+        return f, errs
+    return None, errs
 
 
 def _manifest_rows(path: Path) -> dict[int, dict[str, Any]]:

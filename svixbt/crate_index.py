@@ -515,22 +515,7 @@ def _index_sites(idx: CrateIndex) -> None:
                 continue
             if prev == "::" or prev == "fn":
                 continue
-            parts = [t[k]]
-            j = k + 1
-            while j + 1 < n and t[j] == "::" and c[j + 1] == "n":
-                parts.append(t[j + 1])
-                j += 2
-            if j + 1 < n and t[j] == "::" and t[j + 1] == "<":
-                # Turbofish: skip the generic arguments to the call's `(`.
-                depth = 0
-                x = j + 1
-                while x < n:
-                    depth += t[x] == "<"
-                    depth -= t[x] == ">"
-                    x += 1
-                    if depth == 0:
-                        break
-                j = x
+            parts, j = _path_at(t, c, k)
             if j >= n:
                 continue
             if t[j] != "(":
@@ -576,6 +561,28 @@ def _index_sites(idx: CrateIndex) -> None:
                 if caller is not None and (fi, caller) == d.key:
                     continue  # recursion is not a caller
                 idx.sites.setdefault(d.key, []).append(site)
+
+
+def _path_at(t: list[str], c: list[str], k: int) -> tuple[list[str], int]:
+    """The segments of the `::` path that starts at token ``k``, and the token after it."""
+    n = len(t)
+    parts = [t[k]]
+    j = k + 1
+    while j + 1 < n and t[j] == "::" and c[j + 1] == "n":
+        parts.append(t[j + 1])
+        j += 2
+    if j + 1 < n and t[j] == "::" and t[j + 1] == "<":
+        # Turbofish: skip the generic arguments to the call's `(`.
+        depth = 0
+        x = j + 1
+        while x < n:
+            depth += t[x] == "<"
+            depth -= t[x] == ">"
+            x += 1
+            if depth == 0:
+                break
+        j = x
+    return parts, j
 
 
 def owner_of(fs: FileScan, item: int) -> str | None:

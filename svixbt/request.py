@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from .claims import Claim, FileContext
 from .claims.component import component_of
@@ -91,12 +92,55 @@ def criteria(
     # amount is one of them says the same requirement again (blind read 26: "only a short pass
     # earns a rest of 12 hours" and then "after a short pass, sleep 12 hours").
     stated = {v for c in (skip, also) if c is not None for v in _amounts(c)}
-    picked: list[tuple[int, Claim, Callable[[list[Fill]], bool], bool]] = []
+    picked: list[_Picked] = []
     kinds: set[str] = set()
     # Arms whose logging is already asked for (by the premise sentence or a criterion).
     logged_arms: set[tuple[str, str]] = set()
     if skip is not None and (skip.kind == "log" or "logs" in skip.flags):
         logged_arms.add(_logged_arm(skip))
+    # A request asks only for what the think then reasons about: a criterion whose claim the
+    # think could not say would be a requirement nobody addresses.
+    in_think = list(out.claims)
+
+    # A request names code, it does not paste it: no long expression in a criterion.
+    def short(fills: list[Fill]) -> bool:
+        return _no_paste(fills, limit)
+
+    for n, c in enumerate(_criteria_order(plan)):
+        if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds, near):
+            continue
+        # An error arm that logs and the log line in that arm are one requirement, asked once.
+        arm = _logged_arm(c)
+        if arm[0] and arm in logged_arms:
+            continue
+        probe = Rendered("")
+        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
+        if not s or s in crit or len(s.split()) > MAX_CRITERION_WORDS:
+            continue
+        if _said_before(c, s, probe.fills, skip, also, said, said_stems, stated):
+            continue
+        # A sleep a cancellation cuts short and the branch that cuts it: one requirement.
+        if any(_cut_short_twice(c, p.claim) for p in picked):
+            continue
+        crit.append(s)
+        picked.append(_Picked(n, c, _quotes_expression(probe.fills)))
+        kinds.add(c.kind)
+        if arm[0] and (c.kind == "log" or "logs" in c.flags):
+            logged_arms.add(arm)
+    return _keep_criteria(r, plan, out, crit, picked, short, most, dry, by)
+
+
+class _Picked(NamedTuple):
+    """A criterion taken: its place in the asking order (the salt of its wording), its claim,
+    and whether it quotes an expression."""
+
+    n: int
+    claim: Claim
+    quotes: bool
+
+
+def _criteria_order(plan: Plan) -> list[Claim]:
+    """The claims a request's criteria may come from, in the order they are asked for."""
     # What claims mean together comes right after the premise: it is the most specific ask.
     rest = [c for c in plan.claims if c not in plan.premise]
     ordered = (
@@ -111,80 +155,81 @@ def criteria(
     # always holds (blind read 56: a batching request capped the legacy `UPDATE` on `message`
     # and not the `DELETE` every pass runs).
     ungated = {c.kind for c in ordered if not c.conditional}
-    ordered = [
+    return [
         c
         for c in ordered
         if not (c.conditional and c.kind in ungated)
         or c.kind in ("log", "join_branch")
         or c in plan.premise
     ]
-    # A request asks only for what the think then reasons about: a criterion whose claim the
-    # think could not say would be a requirement nobody addresses.
-    in_think = list(out.claims)
-    for n, c in enumerate(ordered):
-        if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds, near):
-            continue
-        # An error arm that logs and the log line in that arm are one requirement, asked once.
-        arm = _logged_arm(c)
-        if arm[0] and arm in logged_arms:
-            continue
-        # A request names code, it does not paste it: no long expression in a criterion.
-        probe = Rendered("")
 
-        def short(fills: list[Fill]) -> bool:
-            return _no_paste(fills, limit)
 
-        s = r.claim(CRITERIA, c, f"crit|{n}", probe, dry=True, nth=plan.nth.get(c), accept=short)
-        if not s or s in crit or len(s.split()) > MAX_CRITERION_WORDS:
-            continue
-        # The request's reason says this claim already; only a test of it adds something.
-        if c == also and not s.lower().startswith("a test"):
-            continue
-        if also is not None and c.kind in _SAID_BY_REASON and _same_construct(c, also):
-            # The reason is about this code already: "when there is a backlog the job should
-            # not pause between full batches" and then "a full batch means more work: go
-            # again without waiting" (blind reads 52-55 scored the pair 3).
-            continue
-        if said_stems and _restates(s, said_stems):
-            continue  # the premise sentence asked for this in other words
-        if (
-            skip is not None
-            and skip.kind == "spawn"
-            and "detached" in skip.flags
-            and c.kind == "return"
-            and "after-spawn" in c.flags
-        ):
-            # A detached spawn is asked for as work the fn does not wait for: "Do not wait for
-            # the spawned work before returning" after it says the premise again.
-            continue
-        if (
-            skip is not None
-            and said
-            and (skip.kind, c.kind) in _PARAPHRASES
-            and _same_construct(c, skip)
-        ) or any(_cut_short_twice(c, o) for _, o, _, _ in picked):
-            # Proven by the code the premise's claim is proven by (the `select!` of a
-            # shutdown race): the same requirement in other words (blind read 42: "race its
-            # wait against `shutdown.cancelled()`" then "wait on both at once").
-            continue
-        amounts = {f.value for f in probe.fills if not f.code and _AMOUNT.fullmatch(f.value)}
-        if amounts and amounts <= stated and c.kind != "log":
-            continue
-        crit.append(s)
-        picked.append((n, c, short, _quotes_expression(probe.fills)))
-        kinds.add(c.kind)
-        if arm[0] and (c.kind == "log" or "logs" in c.flags):
-            logged_arms.add(arm)
+def _said_before(
+    c: Claim,
+    s: str,
+    fills: list[Fill],
+    skip: Claim | None,
+    also: Claim | None,
+    said: str,
+    said_stems: set[str],
+    stated: set[str],
+) -> bool:
+    """Whether criterion ``s`` (of claim ``c``, filled with ``fills``) asks again for what the
+    premise sentence (``said``, of claim ``skip``) or the request's reason (of claim ``also``)
+    asks already; ``stated``: the amounts those two claims state."""
+    # The request's reason says this claim already; only a test of it adds something.
+    if c == also and not s.lower().startswith("a test"):
+        return True
+    if also is not None and c.kind in _SAID_BY_REASON and _same_construct(c, also):
+        # The reason is about this code already: "when there is a backlog the job should
+        # not pause between full batches" and then "a full batch means more work: go
+        # again without waiting" (blind reads 52-55 scored the pair 3).
+        return True
+    if said_stems and _restates(s, said_stems):
+        return True  # the premise sentence asked for this in other words
+    amounts = {f.value for f in fills if not f.code and _AMOUNT.fullmatch(f.value)}
+    if amounts and amounts <= stated and c.kind != "log":
+        return True
+    if skip is None:
+        return False
+    if (
+        skip.kind == "spawn"
+        and "detached" in skip.flags
+        and c.kind == "return"
+        and "after-spawn" in c.flags
+    ):
+        # A detached spawn is asked for as work the fn does not wait for: "Do not wait for
+        # the spawned work before returning" after it says the premise again.
+        return True
+    # Proven by the code the premise's claim is proven by (the `select!` of a shutdown race):
+    # the same requirement in other words (blind read 42: "race its wait against
+    # `shutdown.cancelled()`" then "wait on both at once").
+    return bool(said) and (skip.kind, c.kind) in _PARAPHRASES and _same_construct(c, skip)
+
+
+def _keep_criteria(
+    r: Renderer,
+    plan: Plan,
+    out: Rendered,
+    crit: list[str],
+    picked: list[_Picked],
+    accept: Callable[[list[Fill]], bool],
+    most: int,
+    dry: bool,
+    by: list[Claim] | None,
+) -> list[str]:
+    """The first ``most`` of the criteria taken, said into ``out`` unless ``dry``; their claims
+    go to ``by``."""
     # Criteria in words before criteria that quote an expression (`rows_affected > 0`): a
     # maintainer writes the behaviour, and quotes code only when nothing else says it.
-    keep = sorted(range(len(crit)), key=lambda i: picked[i][3])[:most]
+    keep = sorted(sorted(range(len(crit)), key=lambda i: picked[i].quotes)[:most])
     if not dry:
-        for i in sorted(keep):
-            n, c, accept, _ = picked[i]
+        for i in keep:
+            n, c, _ = picked[i]
             r.claim(CRITERIA, c, f"crit|{n}", out, nth=plan.nth.get(c), accept=accept)
     if by is not None:
-        by.extend(picked[i][1] for i in sorted(keep))
-    return [crit[i] for i in sorted(keep)]
+        by.extend(picked[i].claim for i in keep)
+    return [crit[i] for i in keep]
 
 
 # Claim kinds that, proven by the same code, ask for the same thing in other words: a shutdown
@@ -536,26 +581,73 @@ def render_request(
     ask = _ask(r, plan, style, premise[0], out, premise[1], asks)
     asked_style = style
     why, symptom, style, grounded = _why(r, plan, style, premise, out, reason, [ask, *crit])
-    if style != asked_style and why and not _restates(why, _stems(symptom), share=0.4):
-        # Told as an incident for want of a reason, the situation the code gets right stays
-        # a requirement of the ask (the incident frame has no place for a reason), unless it
-        # tells the incident's story again ("two instances queued behind each other's locks"
-        # and then "they must take different rows instead of queueing on each other's locks").
+    if style != asked_style:
+        ask, crit = _told_as_incident(ask, crit, why, symptom, premise[1], out, crit_by)
+    fields = _fields(r, plan, style, out, crit, title, ask, why, symptom)
+    if premise[1] is not None and premise[1].subject != r.context["fn"]:
+        crit = _own_fn_named(r.context["who"], fields, crit)
+    if len(crit) == 1:
+        # A list of one reads like a form with one field filled in: say it in the prose.
+        fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
+        crit = []
+    text = _framed(r, f, style, why, fields, bool(crit))
+    text, callers_said = _with_note_or_callers(r, plan, text, out, note, context)
+    # An incident's reason is its story (the symptom line), not the why slot.
+    # No reason from the code: a stock line ("One error should cost one round of the loop, not
+    # the job.") read as a slogan, and requirements without a reason as the code read back as
+    # a spec (blind reads 47-51 scored both 3), with criteria or without.
+    bare = not grounded and not callers_said
+    # One requirement with no reason reads as an order, not an issue (blind reads 44-45 scored
+    # "`run` should take the wait before each retry from `self.retry_schedule`." 2): the caller
+    # asks it as a question instead when one fits.
+    return text, style, bare and note is None
+
+
+def _told_as_incident(
+    ask: str,
+    crit: list[str],
+    why: str,
+    symptom: str,
+    told: Claim | None,
+    out: Rendered,
+    crit_by: list[Claim] | None,
+) -> tuple[str, list[str]]:
+    """The ask and criteria of a request told as an incident for want of a reason: the incident
+    frame has no place for the reason, and its fixes are about the code its story is about."""
+    if why and not _restates(why, _stems(symptom), share=0.4):
+        # The situation the code gets right stays a requirement of the ask, unless it tells
+        # the incident's story again ("two instances queued behind each other's locks" and
+        # then "they must take different rows instead of queueing on each other's locks").
         ask = f"{ask} {why}"
-    if style != asked_style and crit_by is not None and premise[1] is not None:
-        crit = _near_story(crit, crit_by, premise[1], out)
+    if crit_by is not None and told is not None:
+        crit = _near_story(crit, crit_by, told, out)
+    return ask, crit
+
+
+def _fields(
+    r: Renderer,
+    plan: Plan,
+    style: str,
+    out: Rendered,
+    crit: list[str],
+    title: str,
+    ask: str,
+    why: str,
+    symptom: str,
+) -> dict[str, str]:
+    """The fields a style's frame is filled with: the request's sentences, its criteria in each
+    list form, and the style's words."""
+    f = plan.focus
     refactor = r.plain(options(REFACTORS[f], plan), "refactor", out)
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
     words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
-    fields = {
+    return {
         "title": title,
         "ask": ask,
         "why": why,
         "symptom": _cap(symptom),
-        "refactor": refactor[:1].upper() + refactor[1:]
-        if not refactor.startswith("`")
-        else refactor,
+        "refactor": _cap(refactor),
         "refactor_lc": refactor,
         "who": r.context["who"],
         "who_cap": _cap(r.context["who"]),
@@ -565,45 +657,54 @@ def render_request(
         "sentences": " ".join(f"{_cap(c)}." for c in crit),
         **words,
     }
-    if premise[1] is not None and premise[1].subject != r.context["fn"]:
-        crit = _own_fn_named(r.context["who"], fields, crit)
-    if len(crit) == 1:
-        # A list of one reads like a form with one field filled in: say it in the prose.
-        fields["ask"] = f"{fields['ask']} {_cap(crit[0])}."
-        crit = []
-    # An incident's reason is its story (the symptom line), not the why slot.
-    # No reason from the code: a stock line ("One error should cost one round of the loop, not
-    # the job.") read as a slogan, and requirements without a reason as the code read back as
-    # a spec (blind reads 47-51 scored both 3), with criteria or without.
-    bare = not grounded
-    if f == "module" and why and style == "refactor":
+
+
+def _framed(
+    r: Renderer, focus: str, style: str, why: str, fields: dict[str, str], listed: bool
+) -> str:
+    """The style's frame (one for a list of criteria when ``listed``) filled with ``fields``,
+    with a whole module's reason put where it reads first."""
+    if focus == "module" and why and style == "refactor":
         fields["why"] = ""  # the rework the frame names is the reason already
-    elif f == "module" and why:
+    elif focus == "module" and why:
         # The reason for asking for a whole job comes before the ask: "it has to behave as
         # below", then a paragraph of motive, then the list read back to front.
         fields["ask"], fields["why"] = f"{why} {fields['ask']}", ""
-    frame = r.choose(FRAMES[style] if crit else BARE_FRAMES[style], f"frame|{f}")
-    if f == "module" and why and "{why}" not in frame:
+    frame = r.choose(FRAMES[style] if listed else BARE_FRAMES[style], f"frame|{focus}")
+    if focus == "module" and why and "{why}" not in frame:
         # A whole-job checklist with no reason in front read as a form (blind reads 57-63).
         fields["ask"] = f"{why} {fields['ask']}"
-    text = _tidy(frame.format(**fields))
+    return _tidy(frame.format(**fields))
+
+
+def _with_note_or_callers(
+    r: Renderer,
+    plan: Plan,
+    text: str,
+    out: Rendered,
+    note: Claim | None,
+    context: Claim | None,
+) -> tuple[str, bool]:
+    """``text`` with the author's note or the crate's callers after it, and whether the callers
+    were said."""
     if note is not None:
         # The author's own FIXME, left out of scope: what a maintainer adds under an ask.
-        said = r.claim(NOTES, note, "note", out)
-        text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
-    elif context is not None and (plan.turn == 1 or plan.alone or plan.focus == "task"):
-        # Who calls it in the crate, once per subject: on its second request, or on its only
-        # one. Not where the request names the caller already.
-        callers = context.get("callers").split(LIST_SEP)
-        if not any(f"`{c}`" in text for c in callers):
-            said = r.claim(CONTEXT, context, "context", out)
-            if said:
-                text = f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
-                bare = False
-    # One requirement with no reason reads as an order, not an issue (blind reads 44-45 scored
-    # "`run` should take the wait before each retry from `self.retry_schedule`." 2): the caller
-    # asks it as a question instead when one fits.
-    return text, style, bare and note is None
+        return _then(text, r.claim(NOTES, note, "note", out)), False
+    # Who calls it in the crate, once per subject: on its second request, or on its only one.
+    # Not where the request names the caller already.
+    if context is None or not (plan.turn == 1 or plan.alone or plan.focus == "task"):
+        return text, False
+    if any(f"`{c}`" in text for c in context.get("callers").split(LIST_SEP)):
+        return text, False
+    said = r.claim(CONTEXT, context, "context", out)
+    if not said:
+        return text, False
+    return _then(text, said), True
+
+
+def _then(text: str, said: str) -> str:
+    """``said`` after ``text``: as a paragraph of its own when the text has several already."""
+    return f"{text}\n\n{said}" if "\n" in text else f"{text} {said}"
 
 
 def _near_story(crit: list[str], crit_by: list[Claim], told: Claim, out: Rendered) -> list[str]:

@@ -391,19 +391,10 @@ def match_tokens(
                             if rx.fullmatch(name):
                                 add(rule, k - 1, name)
                     continue
-                j = k - 1
-                while j >= 2 and texts[j - 1] == "::" and codes[j - 2] == "n":
-                    j -= 2
-                if j and texts[j - 1] in ("fn", "."):
+                call = _call_path(codes, texts, k, imports)
+                if call is None:
                     continue
-                if j == k - 1:  # one segment, most calls: no path to join
-                    written = texts[j]
-                    full = imports.get(written) or written
-                else:
-                    parts = texts[j:k:2]
-                    written = "::".join(parts)
-                    head = imports.get(parts[0])
-                    full = "::".join([head, *parts[1:]]) if head else written
+                j, written, full = call
                 if _seen(call_seen, call_pre, full):
                     for rule, rx in calls:
                         if rx.fullmatch(full):
@@ -421,6 +412,26 @@ def match_tokens(
                     if found:
                         add(rule, k, found.group(0))
     return hits
+
+
+def _call_path(
+    codes: list[str], texts: list[str], k: int, imports: dict[str, str]
+) -> tuple[int, str, str] | None:
+    """The path called by the `(` or `!` at token ``k``: its first token, the path as written,
+    and the path with its head resolved through ``imports``; None where the name is a fn being
+    declared or a method."""
+    j = k - 1
+    while j >= 2 and texts[j - 1] == "::" and codes[j - 2] == "n":
+        j -= 2
+    if j and texts[j - 1] in ("fn", "."):
+        return None
+    if j == k - 1:  # one segment, most calls: no path to join
+        written = texts[j]
+        return j, written, imports.get(written) or written
+    parts = texts[j:k:2]
+    written = "::".join(parts)
+    head = imports.get(parts[0])
+    return j, written, "::".join([head, *parts[1:]]) if head else written
 
 
 # Hits of an item in source order, those at one offset by rule id (a key made in C).

@@ -16,7 +16,7 @@ def _functions(path: Path) -> list[tuple[str, int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
         (
-            f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}",
+            f"{path.name}:{node.lineno} {node.name}",
             node.end_lineno - node.lineno + 1,
         )
         for node in ast.walk(tree)

@@ -2248,6 +2248,31 @@ def test_an_incident_is_told_without_the_code_local_names_it_broke_in() -> None:
         assert not row.slots_used() & local, row
 
 
+def test_a_retry_storys_error_is_one_the_code_now_drops(indexes: Indexes) -> None:
+    # Blind read 92: "a message that could never be processed was retried until the attempts
+    # ran out" is what the Kafka input still does with an error of its retried arm; the story
+    # names an error of the arm that is dropped untried.
+    from svixbt.wording.requests import INCIDENTS
+
+    (redo,) = kinds(claims(ctx_of(indexes, "redo.rs"), "deliver_each"), "redo")
+    r = Renderer(0, "k", {"fn": "deliver_each", "file": "redo.rs"})
+    r.person = True
+    story = r.claim(INCIDENTS, redo, "incident", Rendered(""))
+    assert "`Rejected`" in story and "Timeout" not in story, story
+    # Asked which failures are tried again, the think names them by their errors, not "the
+    # arm that logs at error level".
+    said = _think_of(redo)
+    assert "`Rejected` error" in said and "`Timeout` error" in said, said
+
+
+def _think_of(c: Claim) -> str:
+    from svixbt.wording.think import THINK
+
+    return Renderer(0, "k", {"fn": c.subject, "file": "redo.rs"}).claim(
+        THINK, c, "think", Rendered("")
+    )
+
+
 def test_a_continue_with_nothing_after_it_is_not_said_to_skip_the_round(
     indexes: Indexes,
 ) -> None:

@@ -1810,9 +1810,12 @@ INCIDENTS: tuple[Row, ...] = (
        "a request that could never succeed was retried through every wait of the schedule, and its caller saw the error only at the end",
        "callers sat through every retry wait before they saw an error that was never going to go away",
        ),
+    # The story names an error the code now drops untried: "a message that could never be
+    # processed was retried until the attempts ran out" is what the Kafka input still does
+    # with a `Transformation` error (blind read 92 counted it misleading).
     _r("redo",
-       "a message that could never be processed was retried until the attempts ran out, and the error it ended on took {fn} down with it",
-       when="skips two-arms"),
+       "a message that failed with a {skip_names:one} error every time was retried until the attempts ran out, and that error then took {fn} down with it",
+       when="skips two-arms", needs="skip_names"),
     _r("retry_with",
        "a blip of a few milliseconds reached callers as a hard error, with no second attempt",
        ),
@@ -1957,6 +1960,12 @@ QUESTIONS: tuple[Row, ...] = (
        "if one {call} fails inside {subject}, where does that error end up?",
        "does a failed {call} make {subject} fail, or does it get swallowed somewhere?",
        "if one of the {call:method} calls in {subject} fails, does anyone hear about it?"),
+    # A failed call tried again in place, some errors dropped untried: which ones, and how
+    # many tries the rest get.
+    _r("redo",
+       "which failures of {call} does {subject} try again, and how many times before it gives up?",
+       "does every error from {call} get retried in {subject}, or are some dropped straight away?",
+       when="skips"),
     _r("retry_filter",
        "does {subject} retry every error, or do some go straight back to the caller?",
        "which errors does {subject} retry, and which does it hand straight back?"),

@@ -340,7 +340,9 @@ THINK: tuple[Row, ...] = (
        ),
     # A failed call retried in place (claims/redo.py `redo_claims`).
     _r("redo",
-       "Not every failure of {call} is retried. The arm that logs at {skip_level} level breaks out untried, and the pass then goes on to {next_call} just as after a success, so a dropped error does not keep it from that call; only the arm that bumps {var} runs it again, at once and with no pause between attempts, and the {nth} failure in a row returns {expr}, which ends {fn}.",
+       # Which errors, by their arms: "the arm that logs at error level" did not answer
+       # "which failures does it try again?" (the Kafka input's question).
+       "Not every failure of {call} is retried. A {skip_names:or} error is logged at {skip_level} level and breaks out untried, and the pass then goes on to {next_call} just as after a success, so a dropped error does not keep it from that call; only a {retry_names:or} error bumps {var} and runs it again, at once and with no pause between attempts, and the {nth} failure in a row returns {expr}, which ends {fn}.",
        when="skips then-next"),
     _r("redo",
        "An error of {call} that matches {retry_arm} makes the loop around it run the call again at once, with no pause between attempts: it bumps {var}, each one that is retried is logged at {retry_level} level, and the {nth} failure in a row returns {expr}, which ends {fn}. An error matching {skip_arm} is logged at {skip_level} level and breaks out of that loop, so it is not tried again.",

@@ -367,8 +367,14 @@ def _unasked_turn(r: Renderer, led: Claim, turn: int | None) -> int | None:
 
 
 def asked_alike(c: Claim, asked: Collection[Claim]) -> bool:
-    """Whether the file asked about another subject's claim of ``c``'s kind and flags."""
-    return any(a.kind == c.kind and a.flags == c.flags and a.subject != c.subject for a in asked)
+    """Whether the file asked about another claim of ``c``'s kind: another subject's with the
+    same flags, or another of the same subject's (the second spawn loop of one fn: blind read 92
+    read seed.rs's two `exec` questions, "one after another, or all at once?", as one ask
+    twice)."""
+    return any(
+        a.kind == c.kind and (a.flags == c.flags or a.subject == c.subject) and a is not c
+        for a in asked
+    )
 
 
 def _unlike_lead(r: Renderer, out: Rendered, asked: Collection[Claim]) -> Claim | None:

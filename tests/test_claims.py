@@ -2657,3 +2657,17 @@ def test_calls_awaited_in_series_beside_a_fan_out_are_said_to_add_up(indexes: In
     said = " ".join(full_thinks_about(ctx, "fill"))
     assert "`client.labels().create`" in said
     assert "one after" in said or "one call at a time" in said
+
+
+def test_a_second_fan_out_of_one_fn_asks_its_bound_not_the_first_ones_question(
+    indexes: Indexes,
+) -> None:
+    """seed.rs's `exec` asked "one after another, or all at once?" of both its spawn loops
+    (blind read 92: one ask twice); the second asks what only it has, the bound its clap
+    parser sets where its help says another."""
+    exs = [e for e in compose_examples(ctx_of(indexes, "stockup.rs")) if e.style == "question"]
+    asks = [e.user for e in exs if "`stock`" in e.user]
+    assert len(asks) == 2, asks
+    assert any("“How many pear crates to order (1-4)”" in u for u in asks), asks
+    fan = [u for u in asks if "at once" in u or "one after another" in u or "side by side" in u]
+    assert len(fan) <= 1, fan

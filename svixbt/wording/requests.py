@@ -2157,6 +2157,16 @@ QUESTIONS: tuple[Row, ...] = (
     _r("propagate",
        "does {subject} log or retry a failed {calls:or} itself, or hand the error straight back to its caller?",
        unless="before-loop-only in-loop", needs="calls"),
+    # How many tasks a fan-out over a command-line count can start: the second spawn loop of
+    # one fn asked "one at a time, or all at once?" again read as one ask twice (blind read 92
+    # on seed.rs's `exec`); its bound, where the doc says another, is what sets it apart.
+    _r("count_cap",
+       "the help for {field} says {doc:quote}; how many tasks can {subject} really start for it?",
+       "how many tasks can {subject} start for {field} at most? Its help text says {doc:quote}.",
+       when="doc-differs", needs="doc"),
+    _r("count_cap",
+       "how many tasks can {subject} start at once for {field}, at most?",
+       unless="doc-differs"),
     _r("schedule_step",
        "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
        "how does {subject} pick the wait before each retry?",

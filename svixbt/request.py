@@ -9,6 +9,7 @@ was said stays complete.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -335,6 +336,38 @@ def _logged_arm(c: Claim) -> tuple[str, str]:
     return "", ""
 
 
+# Sentence openers an ask starts with that read in lower case after "we agreed that".
+_OPENERS = frozenset(
+    [
+        "In",
+        "It",
+        "Each",
+        "Every",
+        "No",
+        "When",
+        "After",
+        "Before",
+        "While",
+        "Once",
+        "If",
+        "On",
+        "A",
+        "An",
+        "The",
+        "Any",
+        "Only",
+        "All",
+    ]
+)
+
+
+def _uncap(s: str) -> str:
+    """``s`` to follow "that": its first word in lower case when it is a plain opener ("In
+    `run` ..." becomes "in `run` ..."); a code span or a name stays as it is."""
+    first = s.split(" ", 1)[0]
+    return first.lower() + s[len(first) :] if first in _OPENERS else s
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s and not s.startswith("`") else s
 
@@ -642,11 +675,14 @@ def _fields(
     # Salted with the focus: records of one file differ in focus, so their openers and
     # sign-offs differ too (with the file's salt alone they all picked the same ones).
     words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
+    if "since" in words:
+        words["since"] = _since(r, plan, STYLE_WORDS[style]["since"])
     return {
         "title": title,
         "ask": ask,
         "why": why,
         "symptom": _cap(symptom),
+        "ask_lc": _uncap(ask),
         "refactor": _cap(refactor),
         "refactor_lc": refactor,
         "who": r.context["who"],
@@ -657,6 +693,15 @@ def _fields(
         "sentences": " ".join(f"{_cap(c)}." for c in crit),
         **words,
     }
+
+
+def _since(r: Renderer, plan: Plan, bridges: Sequence[str]) -> str:
+    """The bridge from a story to its ask. A subject's records take the bridges in turn, from a
+    start of the subject's own: two stories about one fn met on one bridge by their foci's
+    hashes, and with the fn's name after it made one 8-word run of both requests."""
+    key = f"{r.seed}|since|{r.context['file']}|{r.context['fn']}"
+    start = random.Random(key).randrange(len(bridges))
+    return bridges[(start + plan.turn + r.bump) % len(bridges)]
 
 
 def _framed(

@@ -1882,8 +1882,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
     # the behaviour the code has, it read as a fault of the current code (blind reads 87-88
     # counted three such stories misleading).
     "incident-follow-up": (
-        "{symptom}. {since} {ask}\n\n{label}\n{bullets}",
-        "{symptom}.\n\n{since} {ask}\n\n{label}\n{bullets}",
+        "{symptom}. {since} {ask_lc}\n\n{label}\n{bullets}",
+        "{symptom}.\n\n{since} {ask_lc}\n\n{label}\n{bullets}",
     ),
     # Not "We want to simplify X, and a simpler version is only acceptable if this still holds"
     # nor "That is the behaviour a rewrite of X has to keep": blind reads 66-72 scored both 3
@@ -1906,7 +1906,7 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "github-issue": ("### {title}\n\n{ask} {why}", "### {title}\n\n{why} {ask}"),
     "infra-requirement": ("{ask} {why}", "{why} {ask}"),
     "internal-request": ("{ask} {why}", "{why} {ask}"),
-    "incident-follow-up": ("{symptom}. {since} {ask}", "{symptom}.\n\n{since} {ask}"),
+    "incident-follow-up": ("{symptom}. {since} {ask_lc}", "{symptom}.\n\n{since} {ask_lc}"),
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
@@ -1928,13 +1928,16 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         # Not "It was fixed afterwards": a story the code still allows for some errors read
         # as a false claim of a fix (blind read 89, the Kafka input's permanent errors).
         # Short, and six of them: one long bridge read as a template (blind read 90).
+        # Run into the ask ("we agreed that in `x`, ... should ..."): a bridge that stood as a
+        # sentence of its own before it ("Since then, this is the rule: In `x`, ...") read as a
+        # spliced directive, a stock line (blind read 92).
         "since": (
-            "The rule we settled on after that:",
-            "Since then, this is the rule:",
-            "Here is the behaviour we rely on now.",
-            "This is what the code has to do.",
-            "After that, we wrote down what the code must do.",
-            "What we agreed on afterwards:",
+            "After that, we agreed that",
+            "Since then, the rule has been that",
+            "The review concluded that",
+            "We decided afterwards that",
+            "Out of that came the rule that",
+            "What we wrote down afterwards is that",
         ),
     },
     "refactor": {"keep": ("Behaviour to keep:", "Must still hold:")},

@@ -55,7 +55,7 @@ from .request import (
     scenario_claim,
     who_of,
 )
-from .thinks import MAX_THINK_CODE, render_think, says, think_text
+from .thinks import MAX_THINK_CODE, SAME_SENTENCE_WORDS, render_think, says, think_text
 from .wording.requests import (
     REFACTORS,
     ROTATED_STYLES,
@@ -181,11 +181,20 @@ def _asks(
     return style, premise, reason, crit
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """What the file's earlier records said, which a record's wording steers clear of: their
+    questions (names masked, ``questions.ask_shape``) and their think sentences."""
+
+    asks: frozenset[str] = frozenset()
+    sentences: frozenset[str] = frozenset()
+
+
 def _renderer(
-    ctx: FileContext, plan: Plan, seed: int, bump: int, asked_before: frozenset[str] = frozenset()
+    ctx: FileContext, plan: Plan, seed: int, bump: int, earlier: Earlier = Earlier()
 ) -> tuple[Renderer, dict[str, str]]:
     """A record's renderer and the names it fills in (fn, file, how the request names it);
-    ``asked_before``: the file's earlier questions, names masked."""
+    ``earlier``: what the file's earlier records said."""
     names = {"fn": ctx.fs.items[plan.subject].name, "file": ctx.display}
     r = Renderer(
         seed,
@@ -199,7 +208,7 @@ def _renderer(
         spread=(plan.spread * 2 + bump, plan.focus_spread),
         bump=bump,
     )
-    r.asked_before = asked_before
+    r.asked_before, r.said_before = earlier.asks, earlier.sentences
     names["who"] = who_of(r, ctx, names["fn"], plan.focus)
     return r, names
 
@@ -216,12 +225,12 @@ def _answered(
     asked: Collection[Claim],
     done: Rendering,
     follow: Claim | None = None,
-    before: frozenset[str] = frozenset(),
+    earlier: Earlier = Earlier(),
 ) -> Rendering:
     """A question record whose think says what answers it, the answer first: rendered again
     from the claims about the asked one (``answer_claims``), or from all of them when those say
-    less than two sentences; else as it was. ``before``: the file's earlier questions, names
-    masked, which the question is worded unlike."""
+    less than two sentences; else as it was. ``earlier``: what the file's earlier records said,
+    which the question and the answer's side sentences steer clear of."""
     out = done[3]
     q = out.claims[-1] if out.claims else None
     if q is None or plan.focus == "module":
@@ -241,7 +250,7 @@ def _answered(
     others = [c for c in plan.claims if c not in keep]
     others.sort(key=lambda c: not same_code(c, q))
     for said in [keep, *(keep + others[: i + 1] for i in range(len(others)))]:
-        r, names = _renderer(ctx, narrow, seed, bump, before)
+        r, names = _renderer(ctx, narrow, seed, bump, earlier)
         again = Rendered("")
         rest = [c for c in said if c != q and c not in nexts]
         sentences, _ = render_think(
@@ -303,15 +312,15 @@ def render_plan(
     bump: int = 0,
     asked: Collection[Claim] = (),
     room: bool = True,
-    asked_before: frozenset[str] = frozenset(),
+    earlier: Earlier = Earlier(),
 ) -> Rendering | None:
     """(style, request, think, trace) for one plan, or None when too little can be said.
     ``room``: whether the file may take one more question than the share it picks by hash (a
     record with nothing to require is asked as a question only while questions stay at most
     half of the file's records)."""
     key = _key(ctx, plan)
-    r, names = _renderer(ctx, plan, seed, bump, asked_before)
-    answered = functools.partial(_answered, ctx, plan, seed, pool, bump, asked, before=asked_before)
+    r, names = _renderer(ctx, plan, seed, bump, earlier)
+    answered = functools.partial(_answered, ctx, plan, seed, pool, bump, asked, earlier=earlier)
     out = Rendered("")
     sentences, led = render_think(r, plan, pool, out)
     if _too_little(plan, sentences, out):
@@ -507,7 +516,7 @@ def _render_distinct(
     strict = None
     strict_at = 0
     seen_sentences = _sentences_of([e.think for e in earlier])
-    taken = asked_shapes([e.user for e in earlier])
+    said = Earlier(asked_shapes([e.user for e in earlier]), frozenset(seen_sentences))
     for bump in range(MAX_BUMPS + 1):
         if fallback is not None and bump > fallback_at + 2:
             break  # two more tries for a stricter wording, then the looser one will do
@@ -521,7 +530,7 @@ def _render_distinct(
         asked = list(dict.fromkeys(e.claims[-1] for e in qs if e.claims))
         questions = len(qs)
         room = questions + 1 <= question_room(len(earlier) + 1)
-        rendered = render_plan(ctx, plan, seed, pool, bump, asked, room, taken)
+        rendered = render_plan(ctx, plan, seed, pool, bump, asked, room, said)
         if rendered is None:
             break
         _, user, think, _, _ = rendered
@@ -542,12 +551,6 @@ def _render_distinct(
                 if fallback is None:
                     fallback, fallback_at = rendered, bump
     return strict or fallback
-
-
-# A think sentence this long said word for word in an earlier record of the file is a pasted
-# paragraph (blind read 42: the cleaner's batching, contention and sql-batch thinks shared their
-# SQL sentences); a shorter one ("It returns `Ok(())`.") may repeat.
-SAME_SENTENCE_WORDS = 12
 
 
 def _sentences_of(texts: list[str]) -> set[str]:

@@ -416,6 +416,9 @@ class Renderer:
         # The questions the file's earlier records asked, names masked (``questions.ask_shape``):
         # a question is worded unlike them where its row allows.
         self.asked_before: frozenset[str] = frozenset()
+        # The sentences of the file's earlier thinks: a side claim said in one of them word for
+        # word is left out of this one.
+        self.said_before: frozenset[str] = frozenset()
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{self.key}|{salt}")
@@ -492,7 +495,15 @@ class Renderer:
                     return _join(denied, "and")
                 if code and len(shown) == 1:
                     out.conds.append(parts[0])
-                if len(shown) == 1 and not false and not self.person and parts[0] in before:
+                # Not where the sentence names "that condition" itself ("holds only when that
+                # same condition holds (the `UPDATE` sits under that condition)").
+                if (
+                    len(shown) == 1
+                    and not false
+                    and not self.person
+                    and parts[0] in before
+                    and "condition" not in template
+                ):
                     held = "that same condition holds"
                 elif len(shown) == 1:
                     held = self._held(parts[0], shown[0], code, value, out)

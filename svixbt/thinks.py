@@ -79,19 +79,14 @@ def render_think(
     # (kind, subject, flags) of each claim said: a later claim with the same three is said as
     # the same pattern again (ALIKE), not as a second copy of the first sentence.
     twins: set[tuple[str, str, frozenset[str]]] = set()
-    order = list(enumerate(plan.claims))
-    if only is not None:
-        # The asked claim (first of ``only``) is said first: a question is answered before
-        # anything else is said (blind read 52: "opens on a side point").
-        head = only[:front]
-        order = sorted(
-            (t for t in order if t[1] in only),
-            key=lambda t: head.index(t[1]) if t[1] in head else len(head),
-        )
+    order = _think_order(plan, only, front)
     said_by = _subsumed(plan, [c for _, c in order], only[0] if only else None)
+    # What the record must say: the premise, or a question's claim and its answer itself.
+    kept = set(plan.premise) if only is None else set(only[:front])
     for n, c in order:
         if c in said_by:
             continue
+        mark = (len(out.claims), len(out.fills))
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
         rows = USED_BY if caller_side else table
@@ -109,6 +104,12 @@ def render_think(
             s = s or r.claim(rows, c, f"think|{n}", out, nth=plan.nth.get(c, 0), accept=fits_think)
         else:
             s = _say_fresh(r, rows, c, f"think|{n}", out, plan.nth.get(c, 0))
+        if s and len(sentences) >= 2 and c not in kept and _said_before(r, s):
+            # A side sentence an earlier record of the file said word for word: left out
+            # (blind read 92, the cleaner: "each think adds one of these stock facts as a
+            # closing sentence, often copied from another record").
+            del out.claims[mark[0] :], out.fills[mark[1] :]
+            continue
         if s:
             last = c.subject
         if s and plan.focus != "module":
@@ -189,6 +190,35 @@ def says(d: Claim, c: Claim) -> bool:
     if d.kind in _SAYS_ALSO and c.kind == "log" and d.get("also"):
         return d.get("also") == c.get("message") and not {"guarded", "in-arm"} & c.flags
     return (d.kind, c.kind) in SUBSUMES and c.overlaps(d)
+
+
+# A think sentence this long said word for word in an earlier record of the file is a pasted
+# paragraph (blind read 42: the cleaner's batching, contention and sql-batch thinks shared their
+# SQL sentences); a shorter one ("It returns `Ok(())`.") may repeat.
+SAME_SENTENCE_WORDS = 12
+
+
+def _think_order(plan: Plan, only: list[Claim] | None, front: int) -> list[tuple[int, Claim]]:
+    """The plan's claims with their indexes, in the order a think says them: ``only``'s first
+    ``front`` first, in that order, then the rest of ``only`` in plan order."""
+    order = list(enumerate(plan.claims))
+    if only is None:
+        return order
+    # The asked claim (first of ``only``) is said first: a question is answered before
+    # anything else is said (blind read 52: "opens on a side point").
+    head = only[:front]
+    return sorted(
+        (t for t in order if t[1] in only),
+        key=lambda t: head.index(t[1]) if t[1] in head else len(head),
+    )
+
+
+def _said_before(r: Renderer, s: str) -> bool:
+    """Whether a sentence of ``s`` long enough to be noticed is in an earlier record's think."""
+    return any(
+        len(part.split()) >= SAME_SENTENCE_WORDS and part in r.said_before
+        for part in re.split(r"(?<=[.?!])\s+", s)
+    )
 
 
 def _subsumed(plan: Plan, claims: list[Claim], asked: Claim | None = None) -> set[Claim]:

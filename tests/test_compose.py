@@ -978,3 +978,39 @@ def test_a_questions_answer_leaves_out_a_premise_line_the_pace_claim_quotes() ->
     asked = think([err, ramp, line])
     assert asked.count("disconnected") == 1, asked
     assert think(None).count("disconnected") == 2
+
+
+def test_a_side_sentence_an_earlier_think_said_word_for_word_is_left_out() -> None:
+    """The cleaner's thinks closed on one stock sentence copied from another record of the file
+    (blind read 92); a side claim whose sentence an earlier think said is left out, the
+    premise's never."""
+    from svixbt.claims.core import make
+    from svixbt.plan import Plan
+    from svixbt.render import Rendered, Renderer
+    from svixbt.thinks import render_think
+
+    lvl = {"level": "error", "macro": "tracing::error!"}
+    err = make(
+        "log",
+        "run",
+        {**lvl, "arm": "Err(e)", "call": "c.consume"},
+        [],
+        {"err-arm", "in-arm", "bare", "in-loop"},
+    )
+    lines = [
+        make("log", "run", {**lvl, "message": m}, [], {"in-loop"})
+        for m in ("first line of the round", "second line of the round", "third line of the round")
+    ]
+    plan = Plan(0, "observability", [err, *lines], [err], [0], (0, 0, 0))
+
+    def think(said: frozenset[str]) -> list[str]:
+        r = Renderer(0, "k", {"fn": "run", "file": "src/feed.rs"})
+        r.said_before = said
+        return render_think(r, plan, [], Rendered(""))[0]
+
+    fresh = think(frozenset())
+    assert len(fresh) == 4
+    # An earlier record said the last side sentence and the premise's: only the side one goes.
+    said = frozenset({fresh[0], fresh[3]})
+    again = think(said)
+    assert fresh[0] in again and fresh[3] not in again and len(again) == 3

@@ -293,6 +293,12 @@ def test_a_floor_recomputed_and_jittered_later_is_not_a_lower_bound(indexes: Ind
     for rows in (THINK, MODULE_THINK):
         said = r.claim(rows, floor, "t", Rendered(""))
         assert "never waits less" not in said and "at least" in said
+    # The floor is for some errors: said of them, never "whatever the error ... the floor holds"
+    # (blind read 93 on worker.rs's calculate_retry_delay).
+    holds = [
+        v for row in THINK if row.kind == "at_least" for v in row.variants if "floor holds" in v
+    ]
+    assert holds and all("for those errors the floor holds" in v for v in holds), holds
 
 
 def test_a_switch_decided_once_before_the_loop_is_a_fixed_input(indexes: Indexes) -> None:
@@ -2520,7 +2526,8 @@ def test_a_batch_popped_before_a_failing_write_is_said_to_be_lost(indexes: Index
     assert "skips" in c.flags
     assert not kinds(claims(ctx, "copy_jobs"), "popped")
     said = " ".join(full_thinks_about(ctx, "move_jobs"))
-    assert "`conn.rpop`" in said and "not put back" in said or "nothing puts it back" in said
+    assert "`conn.rpop`" in said and ("not put back" in said or "nothing puts back" in said)
+    assert "costs the whole batch" not in said  # a write that fails halfway stored a part
 
 
 def test_a_twin_spelled_two_ways_by_the_files_own_import_is_one_type(indexes: Indexes) -> None:

@@ -1189,7 +1189,7 @@ THINK: tuple[Row, ...] = (
     # A guarded case said whole: its pattern and what its guard compares.
     # Not "a little under": a ±20% jitter takes a 60 s floor down to 48 s (blind read 80).
     _r("at_least",
-       "For {when:or}, and for an {also_path} whose {also_field} is {also_value}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps {rework_arg} between the delay so far and twice it: {rework_arg} can stretch the delay to at most double but never shorten it, so the floor holds, and only the jitter from {jitter} can take the final delay below {dur}, by as much as the jitter allows.",
+       "For {when:or}, and for an {also_path} whose {also_field} is {also_value}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps {rework_arg} between the delay so far and twice it: {rework_arg} can stretch the delay to at most double but never shorten it, so for those errors the floor holds, and only the jitter from {jitter} can take their final delay below {dur}, by as much as the jitter allows; other errors get no floor at all.",
        "When the failure is {when:or}, or an {also_path} with {also_field} equal to {also_value}, {base} is raised to at least {dur} ({const}) first. For any error, if {rework_when:cond}, {rework} then clamps {rework_arg} into the range from the delay so far to twice it, so it can at most double the delay; only the jitter from {jitter} can pull the final value somewhat below the floor.",
        when="when-guarded before-jitter reworked rework-keeps-floor rework-conditional ceiling-twice", needs="when jitter rework rework_when rework_arg also_path"),
     _r("at_least",
@@ -1213,11 +1213,11 @@ THINK: tuple[Row, ...] = (
        "When the failure is {when:or}, the delay starts as the larger of {base} and {dur} ({const}); {rework} keeps it at or above that, and only the jitter from {jitter} can pull the final value somewhat below.",
        when="before-jitter reworked rework-keeps-floor", unless="when-guarded when-partial rework-conditional", needs="when jitter rework"),
     _r("at_least",
-       "For {when:or}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps the result between the delay so far and an upper bound, so it never shortens the delay and the floor holds, and only the jitter from {jitter} can take the final delay below {dur}, by as much as the jitter allows.",
+       "For {when:or}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps the result between the delay so far and an upper bound, so it never shortens the delay: for those errors the floor holds, and only the jitter from {jitter} can take their final delay below {dur}, by as much as the jitter allows; other errors get no floor at all.",
        "When the failure is {when:or}, the delay starts as the larger of {base} and {dur} ({const}). For any error, if {rework_when:cond}, {rework} then clamps it from the delay so far up to a ceiling, and only the jitter from {jitter} can pull the final value somewhat below the floor.",
        when="before-jitter reworked rework-keeps-floor rework-conditional", unless="when-guarded when-partial ceiling-twice", needs="when jitter rework rework_when"),
     _r("at_least",
-       "For {when:or}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps {rework_arg} between the delay so far and twice it: {rework_arg} can stretch the delay to at most double but never shorten it, so the floor holds, and only the jitter from {jitter} can take the final delay below {dur}, by as much as the jitter allows.",
+       "For {when:or}, {base} is first raised to at least {dur} ({const}). Then, whatever the error, when {rework_when:cond}, {rework} clamps {rework_arg} between the delay so far and twice it: {rework_arg} can stretch the delay to at most double but never shorten it, so for those errors the floor holds, and only the jitter from {jitter} can take their final delay below {dur}, by as much as the jitter allows; other errors get no floor at all.",
        "When the failure is {when:or}, {base} is raised to at least {dur} ({const}) first. For any error, if {rework_when:cond}, {rework} then clamps {rework_arg} into the range from the delay so far to twice it, so it can at most double the delay; only the jitter from {jitter} can pull the final value somewhat below the floor.",
        when="before-jitter reworked rework-keeps-floor rework-conditional ceiling-twice", needs="when jitter rework rework_when rework_arg", unless="when-guarded when-partial"),
     _r("at_least",
@@ -1379,11 +1379,13 @@ THINK: tuple[Row, ...] = (
        when="several"),
     _r("popped",
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back, so those items are in neither place. An item the loop over {var} skips with `continue` is dropped the same way, after its log line.",
-       "A failed {write} costs the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts it back. An item the loop over {var} skips with `continue` costs only itself: it is gone once its line is logged.",
+       # "Can cost up to": a write that fails halfway (a pipeline that is not atomic) has
+       # already stored part of the batch (blind read 93 on redis.rs's migrate_list_to_stream).
+       "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet. An item the loop over {var} skips with `continue` costs only itself: it is gone once its line is logged.",
        when="skips"),
     _r("popped",
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
-       "A failed {write} costs the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts it back.",
+       "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
     _r("serial_loop",
        "Not everything here runs side by side: {head} awaits {call} once per element, each only after the one before has returned, so that part of {subject} takes the sum of those calls.",

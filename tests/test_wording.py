@@ -398,3 +398,22 @@ def test_a_startup_failure_has_no_stock_reason_and_is_asked() -> None:
 
     assert not [r for r in SCENARIOS if r.kind == "join_waits_all"]
     assert "startup" in ASKED_AS_QUESTION
+
+
+def test_no_requirement_names_a_local_variable() -> None:
+    """A requirement in terms of the code's locals ("Keep a running total in `num_done`") read
+    as the code rewritten as a spec (blind read 93); a question about one is what a reader of
+    the code asks."""
+    tables = {
+        n: t for n, t in vars(rq).items() if isinstance(t, tuple) and t and isinstance(t[0], Row)
+    }
+    assert "PREMISE" in tables and "CRITERIA" in tables
+    named = [
+        (name, row.kind, v)
+        for name, table in tables.items()
+        if name != "QUESTIONS"
+        for row in table
+        for v in row.variants
+        if re.search(r"\{(?:var|counter)(?::\w+)?\}", v)
+    ]
+    assert named == []

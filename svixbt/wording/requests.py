@@ -793,8 +793,8 @@ PREMISE: tuple[Row, ...] = (
        "There, the {verbs} on {tables} should run only when {param} is true.",
        needs="verbs tables"),
     _r("fixed_input",
-       "It should call {source} once, before its loop, and hand the answer ({var}) to {callee} on every pass as {param}, which decides whether the {verbs} on {tables} runs.",
-       "Work out {var} with {source} before the loop starts and pass it to each {callee} call as {param}; the loop does not ask again.",
+       "It should call {source} once, before its loop, and hand the answer to {callee} on every pass as {param}, which decides whether the {verbs} on {tables} runs.",
+       "Work out the answer with {source} before the loop starts and pass it to each {callee} call as {param}; the loop does not ask again.",
        needs="verbs tables"),
 )
 # fmt: on
@@ -1203,8 +1203,10 @@ CRITERIA: tuple[Row, ...] = (
        "do not wait for the spawned work before returning",
        when="tail after-spawn", unless="guarded"),
     _r("run_cap",
-       "stop once {var} reaches {const} ({value}), even while batches come back full",
-       "keep a running total in {var} and stop at {const}",
+       # No local's name in a request ("Keep a running total in `num_done`" read as the
+       # code's variables rewritten as a spec: blind read 93).
+       "stop once the running total reaches {const} ({value}), even while batches come back full",
+       "keep a running total of what was done and stop at {const}",
        ),
     _r("retry_budget",
        # The schedule's sum, not a bound: a sleep waits at least its time (blind read 65
@@ -1212,8 +1214,8 @@ CRITERIA: tuple[Row, ...] = (
        "give up after at most {calls:word} calls, with {total} of scheduled waits between them",
        ),
     _r("sleep_budget",
-       "give up once the waits added up in {var} pass {limit_dur}, which is {rounds} waits of {step_dur}",
-       "count the sleeps in {var} and stop looking once they come to more than {limit_dur}",
+       "give up once the waits added up pass {limit_dur}, which is {rounds} waits of {step_dur}",
+       "add up the time slept and stop looking once it comes to more than {limit_dur}",
        ),
     _r("attempt_cap",
        "give up after {rounds} rounds at most, each waiting no longer than {dur}",
@@ -1349,7 +1351,7 @@ CRITERIA: tuple[Row, ...] = (
        when="guarded", needs="field"),
     _r("first_pass",
        "do not wait before the first pass",
-       "start with {var} empty, so nothing is slept before the first pass",
+       "start with no wait set, so nothing is slept before the first pass",
        ),
 )
 # fmt: on

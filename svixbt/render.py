@@ -46,6 +46,8 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "fields",
+        "limit_also",
+        "limit_also_in",
         "skip_names",
         "retry_names",
         "twin",

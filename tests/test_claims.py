@@ -2678,3 +2678,24 @@ def test_a_second_fan_out_of_one_fn_asks_its_bound_not_the_first_ones_question(
     assert any("“How many pear crates to order (1-4)”" in u for u in asks), asks
     fan = [u for u in asks if "at once" in u or "one after another" in u or "side by side" in u]
     assert len(fan) <= 1, fan
+
+
+def test_a_budgets_limit_passed_to_a_call_elsewhere_is_said_as_one_setting(
+    indexes: Indexes,
+) -> None:
+    """idempotency's lock_loop gives up past `expiry_starting()`, the 5 s its file also hands
+    the cache as the lock's expiry; said as "the 5 seconds the check names" alone, a reader
+    counted it misleading (blind read 94: the lock lapsing usually ends the loop first)."""
+    ctx = ctx_of(indexes, "leasewait.rs")
+    (shared,) = kinds(claims(ctx, "wait_for_release"), "sleep_budget")
+    assert (shared.get("limit_also"), shared.get("limit_also_in")) == (
+        "store.put_if_absent",
+        "take_lease",
+    )
+    assert shared.get("limit_doc") == "The lifetime of a freshly taken lease"
+    said = " ".join(full_thinks_about(ctx, "wait_for_release"))
+    assert "`take_lease` passes to `store.put_if_absent`" in said, said
+    # A limit nothing else in the file uses is the loop's own.
+    (own,) = kinds(claims(ctx, "wait_with_own_budget"), "sleep_budget")
+    assert not own.get("limit_also")
+    assert "passes to" not in " ".join(full_thinks_about(ctx, "wait_with_own_budget"))

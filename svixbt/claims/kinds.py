@@ -348,7 +348,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "sleep_budget": (
         "a loop that adds up its planned waits and gives up past a limit: only sleeps are counted",
         ("var", "step_dur", "limit", "limit_dur", "cond", "rounds", "total_dur"),
-        ("work",),
+        ("work", "limit_also", "limit_also_in", "limit_doc"),
     ),
     "one_shot": (
         "a detached task with no loop or retry of its own whose failures are only logged",

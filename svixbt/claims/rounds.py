@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..consts import file_consts
+from ..fact_types import Call, Src
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -303,8 +304,37 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 )
             src = ctx.head_src(r)
             proof = [ctx.proof(u.src), ctx.proof(waits[0].src), ctx.proof(src)]
+            shared = _limit_elsewhere(ctx, f, cmp.group(2))
+            if shared is not None:
+                other, call = shared
+                slots |= {"limit_also": _call_name(call), "limit_also_in": other.name}
+                proof.append(ctx.proof(call.src))
+                named = ctx.local_fn(cmp.group(2).removesuffix("()"))
+                if cmp.group(2).endswith("()") and named is not None and named.doc:
+                    # What the author says the value is for, quoted as theirs.
+                    slots["limit_doc"] = named.doc.split("\n")[0].rstrip(".")
+                    start, end = named.item.start, named.item.keyword_start
+                    proof.append(ctx.proof(Src(start, end, ctx.fs.text[start:end])))
             return [make("sleep_budget", f.name, slots, proof)]
     return []
+
+
+def _call_name(c: Call) -> str:
+    return f"{c.receiver}.{c.name}" if c.receiver else c.written
+
+
+def _limit_elsewhere(ctx: FileContext, f: ItemFacts, limit: str) -> tuple[ItemFacts, Call] | None:
+    """Another fn of the file that passes the budget's own limit (`expiry_starting()`) to a
+    call: the budget is then one setting with whatever that call uses it for (idempotency's
+    lock_loop gives up after the 5 s that is also its lock's expiry: blind read 94 counted the
+    budget said alone misleading)."""
+    for other in ctx.facts.values():
+        if other.index == f.index or other.kind != "fn":
+            continue
+        for c in other.calls:
+            if limit in c.args and mechanism(c.full) is None:
+                return other, c
+    return None
 
 
 def _steps_past(step: float, limit: float, op: str) -> int:

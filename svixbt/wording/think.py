@@ -1349,6 +1349,12 @@ THINK: tuple[Row, ...] = (
        "{var} counts rounds from {from_value}, and {cond} ends the loop after {rounds} of them.",
        unless="timed off-by-one"),
     # The budget counts sleeps only: the round's own call is time it never sees.
+    # The budget's limit passed to a call elsewhere in the file too: one setting, and what the
+    # author's doc says it is (idempotency's lock_loop: the 5 s is also its lock's expiry, which
+    # can end the wait through another arm first; blind read 94 counted it left out misleading).
+    _r("sleep_budget",
+       "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping, and the time {work} takes in those rounds comes on top, unseen by the budget. That budget is not the loop's alone: {limit} (its doc: {limit_doc:quote}) is also what {limit_also_in} passes to {limit_also}, so whatever that value bounds there runs out on the same {limit_dur} and may end the wait through another arm before the count does.",
+       needs="work limit_also limit_also_in limit_doc"),
     _r("sleep_budget",
        "{var} adds up the waits it plans, not the time that passes: each round adds {step_dur} and sleeps as much, so {cond} first holds after {rounds} rounds, {total_dur} of sleeping. The time {work} takes in each of those rounds is not counted either, so when no other exit ends the loop sooner, the wait is those {total_dur} plus the time of {rounds} calls, against the {limit_dur} ({limit}) the check names.",
        "The give-up test counts sleeps, not time: {var} grows by {step_dur} a round, so {cond} is first true on round {rounds}, after {total_dur} asleep, and if nothing else has ended the loop by then, the {rounds} calls of {work} come on top of that, unseen by the budget of {limit_dur}.",

@@ -574,9 +574,22 @@ def _ask(
     if premise.startswith("It "):
         return _cap(who) + premise[2:]
     if premise.startswith("Its "):
-        return f"In {who}, its {premise[4:]}"
+        return f"In {_in_place(who)}, its {premise[4:]}"
     lead = premise if premise.startswith("`") else premise[:1].lower() + premise[1:]
-    return f"In {who}, {lead}"
+    return f"In {_in_place(who)}, {lead}"
+
+
+def _in_place(who: str) -> str:
+    """``who`` after "In" and before a comma: "In `f` in `src/x.rs`, each call ..." and "In
+    `f` in the Redis queue module, ..." read as generated (blind read 94, three times in one
+    set); a path goes in brackets, a component takes the fn as its own."""
+    m = re.fullmatch(r"(`[^`]+`) in (`[^`]+`)", who)
+    if m:
+        return f"{m.group(1)} ({m.group(2)})"
+    m = re.fullmatch(r"(`[^`]+`) in (the .+)", who)
+    if m:
+        return f"{m.group(2)}'s {m.group(1)}"
+    return who
 
 
 def _named_job(r: Renderer, focus: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -1014,3 +1014,20 @@ def test_a_side_sentence_an_earlier_think_said_word_for_word_is_left_out() -> No
     said = frozenset({fresh[0], fresh[3]})
     again = think(said)
     assert fresh[0] in again and fresh[3] not in again and len(again) == 3
+
+
+@pytest.mark.parametrize("path", FILES + TRAPS, ids=lambda p: p.name)
+def test_a_request_never_opens_on_in_fn_in_place(path: Path) -> None:
+    """ "In `wait_for_dsn` in `svix-server/src/wait_for.rs`, each call ..." and "In `f` in the
+    X module, ..." read as generated (blind read 94, three times in one set): the path goes in
+    brackets, a component takes the fn as its own."""
+    for ex in compose_examples(ctx_for(path)):
+        assert not re.search(r"\b[Ii]n `[^`]+` in (?:`[^`]+`|the [\w ]+ module),", ex.user), ex.user
+
+
+def test_in_place_puts_a_path_in_brackets_and_a_component_first() -> None:
+    from svixbt.request import _in_place
+
+    assert _in_place("`f` in `src/x.rs`") == "`f` (`src/x.rs`)"
+    assert _in_place("`f` in the Redis queue module") == "the Redis queue module's `f`"
+    assert _in_place("`f`") == "`f`"

@@ -1413,7 +1413,9 @@ SCENARIOS: tuple[Row, ...] = (
     # and returns (blind read 59).
     _r("err_arm",
        "when {dep} has a bad moment, {call:or} fails; that should cost one pass and a log line, not the loop",
-       "a {call:or} that fails while {dep} is away for a moment should cost a log line, never the loop itself",
+       # Not "should cost a log line, never the loop itself" (blind read 94: "reads as
+       # generated").
+       "if {call:or} fails while {dep} is briefly away, log it and keep the loop going",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("pass_runs_out",
        "a deploy should not have to wait out a long nap, but a pass of {work} that has already started should be allowed to finish",
@@ -1486,7 +1488,8 @@ SCENARIOS: tuple[Row, ...] = (
        "a failing {call:or} should leave a log line and let the loop carry on",
        when="keeps-looping logs", any_guard=True, unless="one-of-several inner-loop"),
     _r("err_arm",
-       "{dep} will have bad moments while this runs; once the run is under way, a step that fails on one of them must not be its end",
+       # Not "a step that fails on one of them must not be its end" (blind read 94: awkward).
+       "{dep} will have bad moments while this runs, and one of them should not end the whole run",
        when="continues logs", any_guard=True, unless="one-of-several", needs="dep"),
     _r("err_arm",
        "a failed {call:or} should cost one iteration, and the rest of the run should go on",
@@ -1896,7 +1899,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}\n\n{keep}\n{bullets}",
-        "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {why}\n\n{ask}\n\n{keep}\n{bullets}",
+        "{who_cap} is on the list for a cleanup; the code can move around, but its behaviour stays. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "{who_cap} is moving to a module of its own next; the move must not change what it does. {why}\n\n{ask}\n\n{keep}\n{bullets}",
         "Whoever picks up {who} next inherits these guarantees, so they go in writing before the code changes hands. {ask} {why}\n\n{keep}\n{bullets}",
@@ -1912,7 +1915,7 @@ BARE_FRAMES: dict[str, tuple[str, ...]] = {
     "refactor": (
         "{who_cap} is due for a rework; whatever shape it takes, this has to hold. {ask}",
         "I'm about to restructure {who} and want its behaviour written down first, so the new version can be checked against it.\n\n{ask} {why}",
-        "{who_cap} is on the list for a cleanup. The shape may change; what it does may not. {ask} {why}",
+        "{who_cap} is on the list for a cleanup; the code can move around, but its behaviour stays. {ask} {why}",
         "Before anyone rewrites {who}, I'd like the parts we rely on pinned down in one place. {why} {ask}",
         "{who_cap} is moving to a module of its own next; the move must not change what it does. {ask} {why}",
         "Whoever picks up {who} next inherits this guarantee, so it goes in writing before the code changes hands. {ask} {why}",

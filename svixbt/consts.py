@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from .fact_types import Const, ItemFacts, Schedule
+from .fact_types import Const, ItemFacts, Schedule, Src
 from .pipeline import FileScan
 from .token_reader import TokenReader
 from .values import duration_seconds, eval_number
 
-__all__ = ["file_consts", "read_consts", "string_value"]
+__all__ = ["file_consts", "named_schedule", "read_consts", "string_value"]
 
 
 def string_value(tok: str) -> str:
@@ -91,28 +91,46 @@ def read_consts(fs: FileScan, r: TokenReader, f: ItemFacts, consts: dict[str, fl
             if k >= 0 and c[k + 1] == "n":
                 const = _const_at(ro, k, consts, local=False)
                 f.consts.append(const)
-                _const_schedule(ro, k, f, consts, const)
+                sched = _const_schedule(ro, k, consts, const)
+                if sched is not None:
+                    f.schedules.append(sched)
 
 
-def _const_schedule(
-    r: TokenReader, k: int, f: ItemFacts, consts: dict[str, float], c: Const
-) -> None:
+def named_schedule(fs: FileScan, name: str) -> tuple[list[float], Src] | None:
+    """The waits of the file-level `const NAME: &[Duration] = &[..];` of ``fs``, in seconds,
+    with the const's text; None when there is no such const or a wait cannot be evaluated."""
+    consts = file_consts(fs)
+    t, c = fs.scan.texts, fs.scan.codes
+    for item in fs.items:
+        if item.kind not in ("const", "static") or item.parent is not None or item.name != name:
+            continue
+        rng = fs.scan.token_range(item.keyword_start, item.end)
+        k = next((x for x in rng if t[x] in ("const", "static")), -1)
+        if k < 0 or c[k + 1] != "n":
+            return None
+        r = TokenReader(fs, rng.start, rng.stop)
+        const = _const_at(r, k, dict(consts), local=False)
+        sched = _const_schedule(r, k, dict(consts), const)
+        return (sched.seconds, const.src) if sched is not None else None
+    return None
+
+
+def _const_schedule(r: TokenReader, k: int, consts: dict[str, float], c: Const) -> Schedule | None:
     """`const RETRY_SCHEDULE: &[Duration] = &[Duration::from_millis(10), ..];` as a schedule."""
     eq = r.until(k + 2, ("=", ";"))
     j = eq + 1
     if j < r.hi and r.t[j] == "&":
         j += 1
     if j >= r.hi or r.t[j] != "[":
-        return
+        return None
     secs: list[float] = []
     for a, b in r.args(j):
         toks = [x for x, cc in zip(r.t[a:b], r.c[a:b], strict=True) if cc not in "cdi"]
         s = duration_seconds(toks, consts)
         if s is None:
-            return
+            return None
         secs.append(s)
-    if len(secs) >= 2:
-        f.schedules.append(Schedule(c.name, secs, c.src, -1))
+    return Schedule(c.name, secs, c.src, -1) if len(secs) >= 2 else None
 
 
 def _const_at(r: TokenReader, k: int, consts: dict[str, float], local: bool) -> Const:

@@ -462,8 +462,11 @@ def _resolve_target(idx: CrateIndex, fi: int, parts: list[str], in_impl: str) ->
         if len(segs) == 1:
             segs = [*module.split("::"), segs[0]]
         elif segs[0][:1].isupper():
-            # `Type::method(..)`: a method of a same-crate type of that name.
-            return list(idx._by_module.get((segs[-2], segs[-1]), []))
+            # `Type::method(..)`: a method of a same-crate type of that name; the type this
+            # module defines when it defines one (two modules' `Stepper::new` are not one fn).
+            found = list(idx._by_module.get((segs[-2], segs[-1]), []))
+            local = [d for d in found if idx.modules[d.file] == module]
+            return local or found
         else:
             # `child::f(..)` through a module declared below this one.
             segs = [*module.split("::"), *segs]

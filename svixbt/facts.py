@@ -69,6 +69,16 @@ def _signature(r: TokenReader, item: Item, body: int) -> tuple[list[tuple[str, s
     # From the `fn` keyword: `pub(super) async fn` has a bracket of its own before the name.
     while k < body and t[k] != "fn":
         k += 1
+    k += 2  # past `fn` and the name
+    if k < body and t[k] == "<":
+        # Generics first: `FN: FnMut() -> F` inside them has a bracket that is no parameter
+        # list (run_with_retries read as taking none).
+        depth = 0
+        while k < body:
+            depth += {"<": 1, ">": -1, "<<": 2, ">>": -2}.get(t[k], 0)
+            if depth <= 0:
+                break
+            k += 1
     while k < body and t[k] != "(":
         k += 1
     if k >= body:

@@ -47,6 +47,8 @@ CODE_SLOTS = frozenset(
         "fn",
         "fields",
         "limit_also",
+        "handed",
+        "handed_files",
         "limit_also_in",
         "skip_names",
         "retry_names",

@@ -185,6 +185,18 @@ def human_duration(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
+def human_durations(seconds: Sequence[float]) -> str:
+    """Several durations as a person lists them: one unit at the end when they share it
+    ("10, 20 and 40 milliseconds"), each with its own otherwise."""
+    said = [human_duration(x) for x in seconds]
+    parts = [d.split(" ", 1) for d in said]
+    units = {p[1].rstrip("s") for p in parts if len(p) == 2}
+    same = all(len(p) == 2 and " " not in p[1] for p in parts) and len(units) == 1
+    heads = [p[0] for p in parts] if same else said
+    listed = heads[0] if len(heads) == 1 else ", ".join(heads[:-1]) + " and " + heads[-1]
+    return f"{listed} {parts[-1][1]}" if same else listed
+
+
 def human_percent(fraction: float) -> str:
     """0.2 -> `20%`."""
     pct = fraction * 100

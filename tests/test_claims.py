@@ -2699,3 +2699,31 @@ def test_a_budgets_limit_passed_to_a_call_elsewhere_is_said_as_one_setting(
     (own,) = kinds(claims(ctx, "wait_with_own_budget"), "sleep_budget")
     assert not own.get("limit_also")
     assert "passes to" not in " ".join(full_thinks_about(ctx, "wait_with_own_budget"))
+
+
+def test_a_schedule_handed_to_a_constructor_is_said_with_its_waits(indexes: Indexes) -> None:
+    """svix-server's `Retry::run` sleeps `self.retry_schedule[0]`, a list `Retry::new` is
+    handed; its answers said "whatever list `Retry::new` was handed" and never the crate's 10,
+    20 and 40 ms (blind reads 93-94). The const its callers pass, through a generic wrapper of
+    the same file, is evaluated in the caller's file; a same-named type of another module is
+    another constructor."""
+    (step,) = kinds(claims(ctx_of(indexes, "stepper.rs"), "attempt"), "schedule_step")
+    assert {"all-handed", "one-schedule"} <= step.flags
+    assert (step.get("handed"), step.get("handed_files")) == (
+        "PUBLISH_STEPS",
+        "traps/src/stepper_use.rs",
+    )
+    assert step.get("handed_count") == "4"
+    said = " ".join(full_thinks_about(ctx_of(indexes, "stepper.rs"), "attempt"))
+    assert "25, 50, 100 and 200 milliseconds" in said, said
+    # backoff.rs's own `Stepper::new(PUBLISH_WAITS)` is its own type's constructor.
+    (other,) = kinds(claims(ctx_of(indexes, "backoff.rs"), "step"), "schedule_step")
+    assert other.get("handed") == "PUBLISH_WAITS"
+
+
+def test_a_generic_with_a_closure_bound_keeps_its_parameters(indexes: Indexes) -> None:
+    """`fn with_steps<.., FN: FnMut() -> F>(mut op: FN, steps: &[Duration])`: the `(` of
+    `FnMut()` is no parameter list (`run_with_retries` read as taking no parameters)."""
+    ctx = ctx_of(indexes, "stepper.rs")
+    f = next(f for f in ctx.facts.values() if f.name == "with_steps")
+    assert [p for p, _ in f.params] == ["op", "steps"]

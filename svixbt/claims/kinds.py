@@ -84,7 +84,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "schedule_step": (
         "each retry takes the next wait off a schedule",
         ("head", "step", "list"),
-        ("guard", "ctor"),
+        ("guard", "ctor", "handed", "handed_files", "handed_values", "handed_count"),
     ),
     "give_up": ("when a retry stops and returns the error", ("cond",), ()),
     "diverges": ("the fn's return type is `!`: only a panic leaves its loop", ("expr", "head"), ()),

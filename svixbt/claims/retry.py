@@ -9,8 +9,9 @@ import re
 from ..crate_index import owner_of
 from ..facts import ItemFacts
 from ..scanner import ScanResult
-from ..values import human_duration, human_percent
+from ..values import human_duration, human_durations, human_percent
 from .core import Claim, FileContext, make
+from .handed import Handed, handed_schedules
 from .redo import redo_claims
 from .retry_filter import retry_filters
 from .retry_floors import floor_claims
@@ -96,10 +97,14 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "step": " ".join(steps[0].src.text.split()).rstrip(";"),
             "list": name,
         }
-        ctor = _field_from_ctor(ctx, f, name)
-        if ctor:
-            slots["ctor"] = ctor
         flags: set[str] = set()
+        proof = [ctx.proof(w.src), ctx.proof(steps[0].src)]
+        ctor = _ctor_storing(ctx, f, name)
+        if ctor is not None:
+            slots["ctor"] = f"{owner_of(ctx.fs, f.index)}::{ctor.name}"
+            handed, whole = handed_schedules(ctx, ctor, name.removeprefix("self."))
+            slots |= _handed_slots(ctx, handed, whole, flags)
+            proof += [ctx.other_proof(h.file, h.src) for h in handed]
         # The sleep sits in the branch that retries (`else` of "schedule empty or not worth
         # retrying"): a failure that is not retried does not sleep (blind read 36 on Retry::run).
         conds, _, negated = guard_of(f, w.region, None, w.src.start)
@@ -108,28 +113,41 @@ def _schedule_steps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if conds:
             slots["guard"] = codes(*conds)
             flags.add("guarded")
-        out.append(
-            make(
-                "schedule_step",
-                f.name,
-                slots,
-                [ctx.proof(w.src), ctx.proof(steps[0].src)],
-                flags,
-            )
-        )
+        out.append(make("schedule_step", f.name, slots, proof, flags))
     return out
 
 
-def _field_from_ctor(ctx: FileContext, f: ItemFacts, name: str) -> str:
-    """`Retry::new` when ``name`` is `self.<field>` and a fn of the same impl takes a parameter
-    of that name and stores it as the field (`Self { retry_schedule, .. }`): the schedule is
-    the one the caller handed it (blind read 62: "is the wait the same every time?" about
+def _handed_slots(
+    ctx: FileContext, handed: list[Handed], whole: bool, flags: set[str]
+) -> dict[str, str]:
+    """What the claim says of the schedules callers hand: their consts and files, and their
+    waits when they all hold the same ones (``one-schedule``; ``all-handed`` when every call
+    in the crate's source that reaches the constructor passes one of them)."""
+    if not handed:
+        return {}
+    slots = {
+        "handed": codes(*dict.fromkeys(h.name for h in handed)),
+        "handed_files": codes(*dict.fromkeys(ctx.other_display(h.file) for h in handed)),
+    }
+    if len({h.seconds for h in handed}) == 1:
+        flags.add("one-schedule")
+        waits = handed[0].seconds
+        slots["handed_values"] = human_durations(waits)
+        slots["handed_count"] = str(len(waits))
+    if whole:
+        flags.add("all-handed")
+    return slots
+
+
+def _ctor_storing(ctx: FileContext, f: ItemFacts, name: str) -> ItemFacts | None:
+    """The fn of the same impl (`Retry::new`) that takes a parameter named as ``name``'s field
+    (`self.<field>`) and stores it as the field (`Self { retry_schedule, .. }`): the schedule
+    is the one its caller handed it (blind read 62: "is the wait the same every time?" about
     `Retry::run` was half answered without that)."""
     field = name.removeprefix("self.")
     parent = f.item.parent
     if field == name or parent is None:
-        return ""
-    owner = owner_of(ctx.fs, f.index)
+        return None
     scan = ctx.fs.scan
     for g in ctx.facts.values():
         if g.item.parent != parent or g is f or g.item.body_start is None:
@@ -137,8 +155,8 @@ def _field_from_ctor(ctx: FileContext, f: ItemFacts, name: str) -> str:
         if field not in {p for p, _ in g.params}:
             continue
         if _stores_param(scan, g.item.body_start, g.item.end, field):
-            return f"{owner}::{g.name}"
-    return ""
+            return g
+    return None
 
 
 def _stores_param(scan: ScanResult, start: int, end: int, field: str) -> bool:

@@ -519,6 +519,13 @@ THINK: tuple[Row, ...] = (
        "A failed attempt sleeps {head} and then drops that entry with {step}, so each retry takes the next wait on the schedule.",
        "Each retry consumes one wait: it sleeps {head}, then {step} moves the schedule along.",
        unless="guarded"),
+    # Where the schedule comes from, and what it is, when the crate's callers hand the
+    # constructor const arrays of waits (blind reads 93-94 on `Retry::run`: "never looks at the
+    # crate's real schedule of 10/20/40 ms").
+    _r("schedule_step",
+       "Only a failure that is retried waits: when {guard:cond}, it sleeps {head} and then drops that entry with {step}, so each retry takes the next wait off the list {ctor} was handed. Every non-test call in the crate's source passes {handed:or} ({handed_files:list}), the same waits wherever it is defined: {handed_values}, so a failure is retried at most {handed_count:word} times before the error goes back.",
+       "Each retry consumes one wait, and only a retried failure sleeps: when {guard:cond}, it sleeps {head}, then {step} moves the schedule along. The schedule is what {ctor} was handed, and the crate's source, tests aside, always hands it {handed:or} from {handed_files:list}, with the waits {handed_values}: at most {handed_count:word} retries, then the error goes back.",
+       when="guarded one-schedule all-handed", needs="ctor handed handed_files handed_values handed_count"),
     # Where the schedule comes from, when a constructor of the same impl stores it.
     _r("schedule_step",
        "Only a failure that is retried waits: when {guard:cond}, it sleeps {head} and then drops that entry with {step}, so each retry takes the next wait on the schedule, and the schedule is whatever list {ctor} was handed.",

@@ -529,7 +529,7 @@ THINK: tuple[Row, ...] = (
     # Where the schedule comes from, when a constructor of the same impl stores it.
     _r("schedule_step",
        "Only a failure that is retried waits: when {guard:cond}, it sleeps {head} and then drops that entry with {step}, so each retry takes the next wait on the schedule, and the schedule is whatever list {ctor} was handed.",
-       "Each retry consumes one wait, and only a retried failure sleeps: when {guard:cond}, it sleeps {head}, then {step} moves the schedule along; what those waits are is up to the caller, which hands the list to {ctor}.",
+       "Each retry consumes one wait, and only a retried failure sleeps: when {guard:cond}, it sleeps {head}, then {step} moves the schedule along; what those waits are is whatever list {ctor} was given, by whichever code builds it.",
        when="guarded", needs="ctor"),
     _r("schedule_step",
        "Only a failure that is retried waits: when {guard:cond}, it sleeps {head} and then drops that entry with {step}, so each retry takes the next wait on the schedule.",

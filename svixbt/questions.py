@@ -419,6 +419,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
         }
     ),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
+    # Giving up on a failed call in place is half the answer without what the caller does with
+    # the error handed back (blind read 95: the Kafka input's `run` starts `run_inner` again).
+    "redo": frozenset({"err_arm", "error_wait"}),
     "join_waits_all": frozenset({"propagate", "runs_in", "task_prints_error", "task_drops_error"}),
     # Whether a fan-out waits for its tasks is half the answer without where their errors go.
     # And how many tasks a fan-out over a bounded count can start.

@@ -2727,3 +2727,14 @@ def test_a_generic_with_a_closure_bound_keeps_its_parameters(indexes: Indexes) -
     ctx = ctx_of(indexes, "stepper.rs")
     f = next(f for f in ctx.facts.values() if f.name == "with_steps")
     assert [p for p, _ in f.params] == ["op", "steps"]
+
+
+def test_a_failed_inner_loops_answer_says_what_its_caller_does_with_the_error(
+    indexes: Indexes,
+) -> None:
+    """The Kafka input's `run_inner` gives up on a busy message after three tries; said as
+    "the third failure ... ends `run_inner`" alone, a reader counted it misleading: `run`, in
+    another impl block of the same type, logs the error and starts it again (blind read 95)."""
+    ctx = ctx_of(indexes, "rereader.rs")
+    said = [t for t in full_thinks_about(ctx, "read_all") if "`failures`" in t]
+    assert said and all("In `run`" in t and "`self.read_all`" in t for t in said), said

@@ -1971,7 +1971,7 @@ QUESTIONS: tuple[Row, ...] = (
     # A failed call tried again in place, some errors dropped untried: which ones, and how
     # many tries the rest get.
     _r("redo",
-       "which failures of {call} does {subject} try again, and how many times before it gives up?",
+       "which failures of {call} does {subject} try again, and how many times in a row?",
        "does every error from {call} get retried in {subject}, or are some dropped straight away?",
        when="skips"),
     _r("retry_filter",

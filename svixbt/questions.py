@@ -67,7 +67,7 @@ def question_room(records: int) -> int:
 # A retry loop asked for recites its schedule back ("after each of the three waits in
 # `RETRY_SCHEDULE` (10 milliseconds up to 40 milliseconds). Give up after at most four calls,
 # with 70 milliseconds ...": blind reads 69 and 73 scored `ack`'s 3); its questions scored 5.
-ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "startup"})
+ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "startup", "exits"})
 # Foci whose question asks about their own claim (where the task runs), not what the think
 # leads with: the cleaner's concurrency question asked about its startup failure, which its
 # startup record asks too (blind read 65 read the pair as one record twice).

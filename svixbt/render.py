@@ -47,6 +47,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "fields",
         "limit_also",
+        "to",
         "handed",
         "handed_files",
         "limit_also_in",

@@ -2738,3 +2738,44 @@ def test_a_failed_inner_loops_answer_says_what_its_caller_does_with_the_error(
     ctx = ctx_of(indexes, "rereader.rs")
     said = [t for t in full_thinks_about(ctx, "read_all") if "`failures`" in t]
     assert said and all("In `run`" in t and "`self.read_all`" in t for t in said), said
+
+
+def test_a_shutdown_raced_against_a_read_is_not_said_to_end_a_wait_or_timer(
+    indexes: Indexes,
+) -> None:
+    """mini-redis's connection handler races `read_frame()` against `shutdown.recv()`: "Next to
+    the timer, ..." and "ends the wait" were false of it (a held-out read); a timer is said
+    only where another branch is one."""
+    ctx = ctx_of(indexes, "connloop.rs")
+    for fn in ("serve_conn", "follow"):
+        (b,) = kinds(claims(ctx, fn), "shutdown_branch")
+        assert "beside-timer" not in b.flags
+    for ex in compose_examples(ctx):
+        text = (ex.user + " " + ex.think).lower()
+        assert "timer" not in text and "the wait" not in text, text
+    # Beside a timer, the wait is said.
+    (timed,) = kinds(claims(ctx_of(indexes, "nap.rs"), "growing_compactor"), "shutdown_branch")
+    assert "beside-timer" in timed.flags
+
+
+def test_a_signal_future_handed_to_a_call_is_not_said_to_be_awaited(indexes: Indexes) -> None:
+    """mini-redis's `main` passes `signal::ctrl_c()` to `server::run`: "`main` waits for
+    `tokio::signal::ctrl_c`" was false (a held-out read)."""
+    ctx = ctx_of(indexes, "connloop.rs")
+    (sig,) = kinds(claims(ctx, "start"), "signal")
+    assert "passed" in sig.flags and sig.get("to") == "accept_until"
+    from svixbt.wording.think import THINK
+
+    said = Renderer(0, "k", {"fn": "start", "file": "connloop.rs"}).claim(
+        THINK, sig, "t", Rendered("")
+    )
+    assert "`accept_until`" in said and "It waits for" not in said, said
+
+
+def test_a_loop_that_ends_on_a_raced_result_is_asked_what_ends_it(indexes: Indexes) -> None:
+    """mini-redis's `apply` was asked back its own select ("Wait on a, b and c at once, each
+    branch only taking the results its pattern matches"): what ends the loop is asked."""
+    ctx = ctx_of(indexes, "connloop.rs")
+    asks = [e for e in compose_examples(ctx) if e.names["fn"] == "follow" and e.focus == "exits"]
+    assert asks and all(e.style == "question" for e in asks), [e.user for e in asks]
+    assert all("each branch only taking" not in e.user for e in asks)

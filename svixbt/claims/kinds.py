@@ -146,7 +146,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("twin",),
         ("mine", "theirs", "sig_mine", "sig_theirs", "spelled_mine", "spelled_theirs"),
     ),
-    "signal": ("a process signal the item waits for", ("mech",), ("var", "cfg", "signame")),
+    "signal": (
+        "a process signal the item waits for, or builds and hands to a call that does",
+        ("mech",),
+        ("var", "cfg", "signame", "to"),
+    ),
     "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),
     "runs_in": (
         "where the item runs",

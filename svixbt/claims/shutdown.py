@@ -180,6 +180,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
             bflags = set(flags)
+            # "Next to the timer" only where another branch waits on a timer: mini-redis's
+            # connection handler races a read against its shutdown (a held-out read).
+            if _beside_timer(f, [x.detail for x in handlers if x is not h]):
+                bflags.add("beside-timer")
             if guards.get(h.id) == ["?"]:
                 continue  # the stop sits under an `else`: not said
             if guards.get(h.id):
@@ -187,6 +191,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 bflags.add("guarded")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
+
+
+def _beside_timer(f: ItemFacts, others: list[str]) -> bool:
+    """Whether one of the other branches' futures is one of the fn's timer waits."""
+    return any(w.src.text.strip() in fut for w in f.waits for fut in others if fut)
 
 
 def _select_claim(

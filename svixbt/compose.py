@@ -344,11 +344,10 @@ def render_plan(
     if not crit and not lone or len(crit) + trial.premise_said < MIN_CRITERIA and not lone:
         # Nothing to require in words a maintainer would write; what the think leads with may
         # still be asked as a question (run_migration_schedule's wait after its last run).
-        asked_q = question(r, plan, seed, key, out, fresh, asked, always=room)
-        if not asked_q:
-            return None
-        done = ("question", asked_q, " ".join(sentences), out, names)
-        return answered(done)
+        # Else the first of the focus's own claims a question fits (zero2prod's issue worker).
+        lead = fresh if fresh is not None or not room else askable_lead(r, plan, out, asked)
+        asked_q = question(r, plan, seed, key, out, lead, asked, always=room)
+        return answered(("question", asked_q, " ".join(sentences), out, names)) if asked_q else None
     out.claims[:], out.fills[:], out.premise_said = trial.claims, trial.fills, trial.premise_said
     think = think_text(r, plan, sentences, led, out)
     callers = _callers_to_say(pool, names["fn"], premise[1])

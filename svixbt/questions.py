@@ -541,6 +541,10 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return True
         if c.kind in ANSWER_SAID.get(asked.kind, ()) and c.get("message") == asked.get("message"):
             return False  # the line the asked claim quotes already, quoted again per call
+        if c.kind == "sleep" and asked.kind == "err_arm" and c.get("arm") == asked.get("pattern"):
+            return True  # the wait in the very arm that takes the error (zero2prod's worker)
+        if asked.kind == c.kind == "sleep" and {"in-arm", "in-loop"} <= asked.flags & c.flags:
+            return True  # when a round pauses depends on every arm that waits
         return same_code(c, asked)
 
     return [c for c in plan.claims if about(c)]

@@ -2779,3 +2779,15 @@ def test_a_loop_that_ends_on_a_raced_result_is_asked_what_ends_it(indexes: Index
     asks = [e for e in compose_examples(ctx) if e.names["fn"] == "follow" and e.focus == "exits"]
     assert asks and all(e.style == "question" for e in asks), [e.user for e in asks]
     assert all("each branch only taking" not in e.user for e in asks)
+
+
+def test_a_worker_whose_error_arm_only_waits_gets_a_record(indexes: Indexes) -> None:
+    """zero2prod's issue worker (a held-out read) came out with no record at all: its `Err(_)`
+    arm sleeps and logs nothing, and no row said such an arm. Asked whether a failure ends the
+    loop, the answer says the arm's own wait, and no line is said to be logged there."""
+    ctx = ctx_of(indexes, "quietworker.rs")
+    exs = [e for e in compose_examples(ctx) if e.names["fn"] == "work_loop"]
+    assert exs, "no record"
+    said = " ".join(e.think for e in exs)
+    assert "log line of its own" in said and "2 seconds" in said, said
+    assert "logged at" not in said

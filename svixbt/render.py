@@ -574,8 +574,11 @@ class Renderer:
         ``accept``, a variant whose fills it refuses is passed over for the next variant, then
         the next matching row."""
         slots = {**self.context, "subject": c.subject, **c.slot_map}
+        # A wildcard arm names nothing: "after a pass that went through `_`" (omniqueue's redis
+        # fallback, a held-out read); rows that name the arm are passed over.
+        wild = slots.get("arm") == "_"
         for row in rows:
-            if not row.matches(c, slots):
+            if not row.matches(c, slots) or wild and "arm" in row.slots_used():
                 continue
             h = self._start(c)
             n = len(row.variants)

@@ -361,6 +361,13 @@ _OPENERS = frozenset(
 )
 
 
+# The bridge from a story to a stock ask, which no "we agreed that" can run into.
+STORY_TO_ASK = "That sent me back to this code."
+
+# What a rule an incident led to reads like: something that should (or must) hold.
+_RULE = re.compile(r"\b(?:should|must)\b")
+
+
 def _uncap(s: str) -> str:
     """``s`` to follow "that": its first word in lower case when it is a plain opener ("In
     `run` ..." becomes "in `run` ..."); a code span or a name stays as it is."""
@@ -690,12 +697,17 @@ def _fields(
     words = {k: r.choose(v, f"style|{k}|{f}") for k, v in STYLE_WORDS[style].items()}
     if "since" in words:
         words["since"] = _since(r, plan, STYLE_WORDS[style]["since"])
+        if not _RULE.search(ask.split(". ")[0]):
+            # A stock ask ("Could you lay out the tasks behind `x`?") is no rule to run on
+            # from "we agreed that": "Out of that came the rule that Could you ..." (a
+            # held-out read of omniqueue).
+            words["since"] = STORY_TO_ASK
     return {
         "title": title,
         "ask": ask,
         "why": why,
         "symptom": _cap(symptom),
-        "ask_lc": _uncap(ask),
+        "ask_lc": _uncap(ask) if _RULE.search(ask.split(". ")[0]) else ask,
         "refactor": _cap(refactor),
         "refactor_lc": refactor,
         "who": r.context["who"],

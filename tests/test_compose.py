@@ -876,9 +876,10 @@ def test_an_incident_before_a_requirement_is_marked_as_past(path: Path) -> None:
     current code (blind reads 87-88 counted three such stories misleading): a requirement told
     as an incident says the behaviour was settled after it, never that the fault is fixed (read
     89: some errors still take the path the story tells)."""
+    from svixbt.request import STORY_TO_ASK
     from svixbt.wording.requests import STYLE_WORDS
 
-    since = STYLE_WORDS["incident-follow-up"]["since"]
+    since = (*STYLE_WORDS["incident-follow-up"]["since"], STORY_TO_ASK)
     for ex in compose_examples(ctx_for(path)):
         if ex.style == "incident-follow-up" and "?" not in ex.user:
             assert any(s in ex.user for s in since), ex.user
@@ -1031,3 +1032,17 @@ def test_in_place_puts_a_path_in_brackets_and_a_component_first() -> None:
     assert _in_place("`f` in `src/x.rs`") == "`f` (`src/x.rs`)"
     assert _in_place("`f` in the Redis queue module") == "the Redis queue module's `f`"
     assert _in_place("`f`") == "`f`"
+
+
+@pytest.mark.parametrize("path", FILES + TRAPS, ids=lambda p: p.name)
+def test_no_bridge_runs_into_a_stock_ask_or_a_wildcard_arm(path: Path) -> None:
+    """ "Out of that came the rule that Could you lay out ..." and "after a pass that went
+    through `_`" (omniqueue, a held-out read): a bridge ending in "that" runs only into a rule,
+    and a wildcard arm is never named."""
+    from svixbt.wording.requests import STYLE_WORDS
+
+    bridges = STYLE_WORDS["incident-follow-up"]["since"]
+    for ex in compose_examples(ctx_for(path)):
+        for b in bridges:
+            assert not re.search(re.escape(b) + r" [A-Z]", ex.user), ex.user
+        assert "`_`" not in ex.user and "`_`" not in ex.think, (ex.user, ex.think)

@@ -2369,8 +2369,11 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm reviewing how its caller deals with errors.",
         "I'm adding error handling one level up and don't want it twice.",
     ),
+    # Not "A team downstream asked how hard we hit them": `Retry::run` retries the server's own
+    # queue and cache calls, no one's service (blind read 96 counted it misleading).
     "schedule_step": (
-        "A team downstream asked how hard we hit them while they are down.",
+        "I'm checking how hard this leans on whatever it calls while that is failing.",
+        "I'm sizing the worst-case delay a caller can see from this.",
     ),
     "err_arm": (
         "We restart {dep} during upgrades, so this will see errors now and then.",

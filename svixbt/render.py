@@ -47,6 +47,8 @@ CODE_SLOTS = frozenset(
         "fn",
         "fields",
         "limit_also",
+        "traced_by",
+        "traced_key",
         "to",
         "handed",
         "handed_files",

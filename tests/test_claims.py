@@ -2815,3 +2815,17 @@ def test_a_loop_check_is_said_of_what_it_reads_not_of_a_shutdown_request(
     said = " ".join(full_thinks_about(ctx_of(indexes, "connloop.rs"), "serve_conn"))
     assert "is_shutdown" in said
     assert "requested before that point" not in said and "not repeated" not in said, said
+
+
+def test_an_error_arm_with_no_line_says_the_callees_traced_errors(indexes: Indexes) -> None:
+    """zero2prod's `try_execute_task` carries `#[tracing::instrument(.., err)]`: "writes no
+    log line of its own" alone read as misleading (a held-out read); the callee's record of
+    the error is said where it has one, and only there."""
+    ctx = ctx_of(indexes, "quietworker.rs")
+    (arm,) = kinds(claims(ctx, "traced_loop"), "err_arm")
+    assert "callee-traces-err" in arm.flags
+    (plain,) = kinds(claims(ctx, "work_loop"), "err_arm")
+    assert "callee-traces-err" not in plain.flags
+    said = " ".join(full_thinks_about(ctx, "traced_loop"))
+    assert "carries `err`" in said, said
+    assert "carries `err`" not in " ".join(full_thinks_about(ctx, "work_loop"))

@@ -21,6 +21,7 @@ from .shape import (
     skipped_by_continue,
     skips,
 )
+from .traced import traced_err
 
 __all__ = ["failure_claims", "scrutinee_call"]
 
@@ -300,6 +301,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("in-loop")
         proof = [ctx.proof(ctx.region_src(f, r))]
         proof += _after_arm(ctx, f, head, loop, call, slots, flags)
+        proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
     return merge_alike(out, "call")
 

@@ -66,7 +66,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "err_arm": (
         "how an error branch is handled",
         ("pattern", "call"),
-        ("level", "var", "value_set", "guard", "dep", "next_call"),
+        ("level", "var", "value_set", "guard", "dep", "next_call", "traced_by", "traced_key"),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
     "skips_later": (

@@ -269,7 +269,7 @@ THINK: tuple[Row, ...] = (
        # a flag only its `recv` sets, and `purge_expired_keys` checks again under its lock, so
        # "a shutdown requested before that point ends the loop" and "the check is not repeated
        # right before the pass" were both false there (a held-out read).
-       "{cond} is checked at the top of every round, so the loop ends at the first round that finds it false; whatever changes what {check} reports during a round is seen by this check only when the next round begins.",
+       "{cond} is checked at the top of every round, and the loop ends at the first round where that condition no longer holds; whatever changes what {check} reports during a round is seen by this check only when the next round begins.",
        "The loop condition {cond} is evaluated once per round, at its top: a change in what {check} returns while a round runs reaches this check only at the start of the next one.",
        when="negated", unless="wait-cancellable"),
     _r("shutdown_wait",
@@ -403,9 +403,13 @@ THINK: tuple[Row, ...] = (
     # An arm with no log line of its own: not "nothing logs it" (the callee may log on its way
     # out, as an `#[instrument(err)]` does): zero2prod's issue worker, a held-out read.
     _r("err_arm",
+       "An error from {call:or} lands in {pattern}, which writes no log line of its own; the error is still recorded, since the {traced_by} attribute on {call:or} carries {traced_key} and logs every error it returns. The loop does not end over it.",
+       "The {pattern} branch takes a failed {call:or} without a line of its own, and the loop goes on; the record of the failure comes from {call:or} itself, whose {traced_by} attribute carries {traced_key}.",
+       when="keeps-looping no-question-in-loop callee-traces-err", any_guard=True, unless="logs one-of-several inner-loop", needs="traced_by traced_key"),
+    _r("err_arm",
        "An error from {call:or} lands in {pattern}, which writes no log line of its own and does not end the loop.",
        "The {pattern} branch takes a failed {call:or} without a log line of its own; the loop goes on.",
-       when="keeps-looping no-question-in-loop", any_guard=True, unless="logs one-of-several inner-loop"),
+       when="keeps-looping no-question-in-loop", any_guard=True, unless="logs one-of-several inner-loop callee-traces-err"),
     _r("err_arm",
        "An error from {call:or} lands in {pattern}: it is logged at {level} level and the loop carries on, so an error returned by that call does not end the loop.",
        "The {pattern} branch absorbs a failed {call:or}: it is logged at {level}, and the error does not end the loop.",

@@ -51,6 +51,7 @@ from .request import (
     note_for,
     options,
     premise_of,
+    qualified_name,
     render_request,
     scenario_claim,
     who_of,
@@ -209,7 +210,10 @@ def _renderer(
         bump=bump,
     )
     r.asked_before, r.said_before = earlier.asks, earlier.sentences
-    names["who"] = who_of(r, ctx, names["fn"], plan.focus)
+    names["who"] = who_of(r, ctx, names["fn"], plan.focus, plan.subject)
+    qualified = qualified_name(ctx, names["fn"], plan.subject)
+    if qualified != names["fn"]:
+        names["qualified"] = qualified  # a name the request may use, for the grounding check
     return r, names
 
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .claims import Claim, FileContext
 from .claims.component import component_of
 from .claims.core import LIST_SEP
+from .crate_index import owner_of
 from .plan import Plan
 from .reasons import (
     LATE_BUMP,
@@ -924,9 +925,18 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def who_of(r: Renderer, ctx: FileContext, fn: str, focus: str) -> str:
+def qualified_name(ctx: FileContext, fn: str, idx: int) -> str:
+    """``fn``, or `Type::fn` when other fns of the file share its name."""
+    owner = owner_of(ctx.fs, idx)
+    return f"{owner}::{fn}" if owner and len(ctx.fns_named(fn)) > 1 else fn
+
+
+def who_of(r: Renderer, ctx: FileContext, fn: str, focus: str, idx: int | None = None) -> str:
     """How the request names its subject: by the fn, its component, or its file, chosen per
     record (a path in every request read as a form filled in)."""
+    # A name several fns of the file share is said with its type: "`run` in `server.rs`"
+    # named one of three (mini-redis, a held-out read).
+    fn = qualified_name(ctx, fn, idx) if idx is not None else fn
     forms = [f"`{fn}` in `{ctx.display}`", f"`{fn}`", f"`{fn}`"]
     comp = component_of(fn, ctx.display)
     # One glossed form in four: a gloss on most records of a file read as a tic (blind read 26

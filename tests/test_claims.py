@@ -2829,3 +2829,19 @@ def test_an_error_arm_with_no_line_says_the_callees_traced_errors(indexes: Index
     said = " ".join(full_thinks_about(ctx, "traced_loop"))
     assert "carries `err`" in said, said
     assert "carries `err`" not in " ".join(full_thinks_about(ctx, "work_loop"))
+
+
+def test_a_fn_whose_name_the_file_repeats_is_named_with_its_type(indexes: Indexes) -> None:
+    """mini-redis's server.rs has three `run`s: "`run` in `server.rs` should ..." named one of
+    them without saying which (a held-out read)."""
+    from svixbt.request import qualified_name
+
+    ctx = ctx_of(indexes, "tworuns.rs")
+    runs = [i for i, it in enumerate(ctx.fs.items) if it.name == "run" and not it.is_test]
+    assert {qualified_name(ctx, "run", i) for i in runs} == {"Pinger::run", "Flusher::run"}
+    lone = ctx_of(indexes, "rereader.rs")
+    (idx,) = [i for i, it in enumerate(lone.fs.items) if it.name == "read_all"]
+    assert qualified_name(lone, "read_all", idx) == "read_all"
+    # A request that names the fn with its file names it with its type.
+    for ex in compose_examples(ctx):
+        assert not re.search(r"`run` in `", ex.user), ex.user

@@ -213,6 +213,8 @@ def _select_claim(
     sflags = set(flags)
     if len(futures) >= 2:
         sflags.add("multi")
+    if len(futures) == 2:
+        sflags.add("two")  # "the other", not "the rest" (mini-redis's `run`, a held-out read)
     if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
     if any(not h.detail for h in handlers):

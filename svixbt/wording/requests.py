@@ -156,7 +156,11 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "{who} runs as one branch of its caller's join, on no task of its own; once its loop is running, a shutdown should never have to wait on more than the pass under way.",
             "runs_in:join-branch+pass_runs_out",
         ),
-        ("Could you lay out the tasks behind {who}?", "spawn join"),
+        # Not "the tasks": omniqueue's `send_raw_scheduled` spawns one (a held-out read).
+        (
+            "Could you lay out what {who} runs in the background, and who waits for it?",
+            "spawn join",
+        ),
         ("{who} should hand its background work to a task of its own.", "spawn:detached"),
     ),
     "retry": (

@@ -47,6 +47,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "fields",
         "limit_also",
+        "sleep_arg",
         "traced_by",
         "traced_key",
         "to",

@@ -2845,3 +2845,15 @@ def test_a_fn_whose_name_the_file_repeats_is_named_with_its_type(indexes: Indexe
     # A request that names the fn with its file names it with its type.
     for ex in compose_examples(ctx):
         assert not re.search(r"`run` in `", ex.user), ex.user
+
+
+def test_a_delay_waited_out_on_a_spawned_task_is_said(indexes: Indexes) -> None:
+    """omniqueue's scheduled send sleeps `delay` on the task it spawns: its think never said
+    the sleep that makes it scheduled (a held-out read), and its levels named an every-run
+    `trace!` as a failure's."""
+    ctx = ctx_of(indexes, "delayedsend.rs")
+    (sp,) = kinds(claims(ctx, "post_later"), "spawn")
+    assert sp.get("sleep_arg") == "delay" and sp.get("levels") == "error"
+    said = " ".join(full_thinks_about(ctx, "post_later"))
+    assert "`delay`" in said and "`tokio::time::sleep`" in said, said
+    assert "trace and error" not in said

@@ -133,6 +133,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "round_msg",
             "round_level",
             "round_guard",
+            "sleep_arg",
+            "sleep_mech",
         ),
     ),
     "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),

@@ -315,6 +315,12 @@ def _spawned_waits_and_logs(
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
             slots["sleep_dur"] = human_duration(w.seconds)
             flags.add("sleep")
+        elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
+            # A delay the caller passes in (omniqueue's scheduled send sleeps `delay` on the
+            # spawned task: its think never said so, a held-out read).
+            slots["sleep_arg"] = w.arg
+            slots["sleep_mech"] = w.mechanism
+            flags.add("sleep-arg")
     logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
     if logs:
         slots["level"] = logs[0].level

@@ -808,6 +808,12 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "It starts a separate task with {mech} that loops and sleeps {sleep_dur} each time round; the handle is dropped, so the task runs on its own.",
        when="detached loops sleep", unless="repeated interval work guarded conditional"),
+    # A delay waited out on the task, not by the caller (omniqueue's scheduled send: the
+    # think never said the `sleep(delay)` that makes it scheduled, a held-out read).
+    _r("spawn",
+       "The work runs in a task started with {mech} whose handle is dropped: that task sleeps {sleep_arg} with {sleep_mech} before it does anything else, so the delay is spent there and nobody awaits it; it logs its own failures at {levels} level.",
+       "{mech} takes the delayed work off the caller's path: the spawned task waits out {sleep_arg} on {sleep_mech} and only then goes on, and since the handle is not kept, it logs what goes wrong itself ({levels}).",
+       when="detached logs-failures sleep-arg", unless="repeated loops runs guarded conditional", needs="sleep_arg sleep_mech"),
     _r("spawn",
        "The work runs in a task started with {mech} whose handle is dropped, so nobody awaits it; that task logs its own failures at {levels} level.",
        "{mech} takes the work off the caller's path, and since the handle is not kept, the task logs what goes wrong itself ({levels}).",

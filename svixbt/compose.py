@@ -56,7 +56,7 @@ from .request import (
     scenario_claim,
     who_of,
 )
-from .thinks import MAX_THINK_CODE, SAME_SENTENCE_WORDS, render_think, says, think_text
+from .thinks import MAX_THINK_CODE, render_think, repeats, says, sentences, think_text
 from .wording.requests import (
     REFACTORS,
     ROTATED_STYLES,
@@ -546,7 +546,7 @@ def _render_distinct(
                     if (
                         _fresh_shape(think, [e.think for e in earlier])
                         and _fresh_shape(user, [e.user for e in earlier])
-                        and _new_sentences(think, seen_sentences)
+                        and not repeats(think, seen_sentences)
                     ):
                         return rendered
                     if strict is None:
@@ -557,16 +557,7 @@ def _render_distinct(
 
 
 def _sentences_of(texts: list[str]) -> set[str]:
-    return {s for t in texts for s in re.split(r"(?<=[.?!])\s+", t)}
-
-
-def _new_sentences(text: str, seen: set[str]) -> bool:
-    """No sentence of ``text`` of ``SAME_SENTENCE_WORDS`` words or more is in ``seen`` (the
-    sentences of the file's earlier records)."""
-    return not any(
-        len(s.split()) >= SAME_SENTENCE_WORDS and s in seen
-        for s in re.split(r"(?<=[.?!])\s+", text)
-    )
+    return {s for t in texts for s in sentences(t)}
 
 
 def _fresh_shape(text: str, others: list[str]) -> bool:

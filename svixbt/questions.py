@@ -17,6 +17,7 @@ from .plan import Plan
 from .reasons import _no_paste, incident
 from .render import Rendered, Renderer
 from .request import _cap
+from .thinks import sentences
 from .wording.requests import FOLLOW_BRIDGES, INCIDENTS, QUESTION_PURPOSES, QUESTIONS
 
 __all__ = [
@@ -338,10 +339,7 @@ def ask_shape(text: str) -> str:
 def asked_shapes(requests: Collection[str]) -> frozenset[str]:
     """The question sentences of ``requests``, names masked."""
     return frozenset(
-        ask_shape(s)
-        for text in requests
-        for s in re.split(r"(?<=[.?!])\s+", text.strip())
-        if s.endswith("?")
+        ask_shape(s) for text in requests for s in sentences(text.strip()) if s.endswith("?")
     )
 
 

@@ -6,6 +6,7 @@ come from the wording tables (``wording.think``) through ``render``, which trace
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .claims import Claim
 from .plan import MODULE_MEANING, Plan
@@ -213,12 +214,19 @@ def _think_order(plan: Plan, only: list[Claim] | None, front: int) -> list[tuple
     )
 
 
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences at a stop followed by space, as the repeat checks read it."""
+    return re.split(r"(?<=[.?!])\s+", text)
+
+
+def repeats(text: str, seen: Collection[str]) -> bool:
+    """Whether a sentence of ``text`` long enough to be noticed (``SAME_SENTENCE_WORDS``) is
+    in ``seen``, the sentences of the file's earlier records."""
+    return any(len(s.split()) >= SAME_SENTENCE_WORDS and s in seen for s in sentences(text))
+
+
 def _said_before(r: Renderer, s: str) -> bool:
-    """Whether a sentence of ``s`` long enough to be noticed is in an earlier record's think."""
-    return any(
-        len(part.split()) >= SAME_SENTENCE_WORDS and part in r.said_before
-        for part in re.split(r"(?<=[.?!])\s+", s)
-    )
+    return repeats(s, r.said_before)
 
 
 def _subsumed(plan: Plan, claims: list[Claim], asked: Claim | None = None) -> set[Claim]:

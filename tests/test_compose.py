@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.checks import Vocabulary, grounding_errors, shared_runs, trace_errors
-from svixbt.claims.core import LIST_SEP
+from svixbt.claims.core import LIST_SEP, Claim, make
 from svixbt.compose import compose_examples, plan_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
@@ -930,20 +930,36 @@ def test_a_condition_said_again_right_after_is_that_same_condition() -> None:
     assert "that same condition" not in r2.claim(THINK, trace, "think|1", out2)
 
 
+# The queue plugin's error-handling claims, as the tests below build them: its bare error
+# line, a line every round writes, and the pace of failures that quotes that line.
+_ERROR_LEVEL = {"level": "error", "macro": "tracing::error!"}
+_ALSO = "{name} disconnected"
+
+
+def _bare_error_log() -> Claim:
+    slots = {**_ERROR_LEVEL, "arm": "Err(e)", "call": "c.consume"}
+    return make("log", "run", slots, [], {"err-arm", "in-arm", "bare", "in-loop"})
+
+
+def _round_log(message: str) -> Claim:
+    return make("log", "run", {**_ERROR_LEVEL, "message": message}, [], {"in-loop"})
+
+
+def _pace_quoting(also: str) -> Claim:
+    pace = {"call": "c.consume", "level": "error", "unit": "300 milliseconds", "cap": "3 seconds"}
+    pace |= {"count": "10", "mech": "tokio::time::sleep", "also": also, "reset": "stale"}
+    return make("error_log_ramp", "run", pace, [], {"also"})
+
+
 def test_a_second_lines_claim_is_left_out_where_the_pace_claim_quotes_it() -> None:
     """The queue plugin's unguarded "disconnected" line, quoted with the error line's pace and
     then again on its own (blind read 91): the pace claim says it; a guarded line is not."""
     from svixbt.claims.core import make
     from svixbt.thinks import says
 
-    also = "{name} disconnected"
-    pace = {"call": "c.consume", "level": "error", "unit": "300 milliseconds", "cap": "3 seconds"}
-    pace |= {"count": "10", "mech": "tokio::time::sleep", "also": also}
-    ramp = make("error_log_ramp", "run", pace, [], {"also"})
-    lvl = {"level": "error", "macro": "tracing::error!"}
-    line = make("log", "run", {**lvl, "message": also}, [], {"in-loop"})
+    also, lvl = _ALSO, _ERROR_LEVEL
+    ramp, line, other = _pace_quoting(also), _round_log(also), _round_log("starting")
     guarded = make("log", "run", {**lvl, "message": also, "guard": "x"}, [], {"in-loop", "guarded"})
-    other = make("log", "run", {**lvl, "message": "starting"}, [], {"in-loop"})
     assert says(ramp, line)
     assert not says(ramp, guarded) and not says(ramp, other) and not says(line, ramp)
 
@@ -952,24 +968,11 @@ def test_a_questions_answer_leaves_out_a_premise_line_the_pace_claim_quotes() ->
     """Asked what a failure writes, the queue plugin's answer quoted its unguarded second line
     with the pace and then again on its own, because every log line was the focus's premise
     (blind read 91); a requirement's think keeps each premise claim it asks for."""
-    from svixbt.claims.core import make
     from svixbt.plan import Plan
     from svixbt.render import Rendered, Renderer
     from svixbt.thinks import render_think
 
-    also = "{name} disconnected"
-    lvl = {"level": "error", "macro": "tracing::error!"}
-    err = make(
-        "log",
-        "run",
-        {**lvl, "arm": "Err(e)", "call": "c.consume"},
-        [],
-        {"err-arm", "in-arm", "bare", "in-loop"},
-    )
-    line = make("log", "run", {**lvl, "message": also}, [], {"in-loop"})
-    pace = {"call": "c.consume", "level": "error", "unit": "300 milliseconds", "cap": "3 seconds"}
-    pace |= {"count": "10", "mech": "tokio::time::sleep", "also": also, "reset": "stale"}
-    ramp = make("error_log_ramp", "run", pace, [], {"also"})
+    err, line, ramp = _bare_error_log(), _round_log(_ALSO), _pace_quoting(_ALSO)
     plan = Plan(0, "observability", [err, ramp, line], [err, line], [0], (0, 0, 0))
 
     def think(only: list | None) -> str:
@@ -985,21 +988,13 @@ def test_a_side_sentence_an_earlier_think_said_word_for_word_is_left_out() -> No
     """The cleaner's thinks closed on one stock sentence copied from another record of the file
     (blind read 92); a side claim whose sentence an earlier think said is left out, the
     premise's never."""
-    from svixbt.claims.core import make
     from svixbt.plan import Plan
     from svixbt.render import Rendered, Renderer
     from svixbt.thinks import render_think
 
-    lvl = {"level": "error", "macro": "tracing::error!"}
-    err = make(
-        "log",
-        "run",
-        {**lvl, "arm": "Err(e)", "call": "c.consume"},
-        [],
-        {"err-arm", "in-arm", "bare", "in-loop"},
-    )
+    err = _bare_error_log()
     lines = [
-        make("log", "run", {**lvl, "message": m}, [], {"in-loop"})
+        _round_log(m)
         for m in ("first line of the round", "second line of the round", "third line of the round")
     ]
     plan = Plan(0, "observability", [err, *lines], [err], [0], (0, 0, 0))

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from ..consts import named_schedule
-from ..crate_index import FnDef
+from ..crate_index import FnDef, Site
 from ..fact_types import Src
 from ..facts import ItemFacts
+from ..token_reader import TokenReader
 from .core import FileContext
 
 __all__ = ["Handed", "handed_schedules"]
@@ -50,7 +51,7 @@ def handed_schedules(ctx: FileContext, ctor: ItemFacts, param: str) -> tuple[lis
             continue
         seen.add(fd.key)
         for site in ctx.index.callers(fd):
-            args = call_args(site.src.text)
+            args = _site_args(ctx, site)
             arg = args[pos].strip() if pos < len(args) else ""
             const = _CONST.fullmatch(arg)
             if const is not None:
@@ -80,31 +81,10 @@ def _forwarded(
     return d, names.index(arg)
 
 
-def call_args(call: str) -> list[str]:
-    """The top-level arguments of a call's text (`f(a, || { b(c, d) }, E)` gives three)."""
-    open_ = call.find("(")
-    if open_ < 0:
-        return []
-    out: list[str] = []
-    depth = 0
-    start = open_ + 1
-    quote = ""
-    for i in range(open_, len(call)):
-        ch = call[i]
-        if quote:
-            if ch == quote and call[i - 1] != "\\":
-                quote = ""
-            continue
-        if ch == '"':
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                out.append(call[start:i])
-                break
-        elif ch == "," and depth == 1:
-            out.append(call[start:i])
-            start = i + 1
-    return [a for a in out if a.strip()]
+def _site_args(ctx: FileContext, site: Site) -> list[str]:
+    """The call's top-level arguments as written, read from its file's tokens."""
+    fs = ctx.index.files[site.file]
+    rng = fs.scan.token_range(site.src.start, site.src.end)
+    r = TokenReader(fs, rng.start, rng.stop)
+    open_ = next((k for k in rng if r.t[k] == "(" and r.c[k] == "p"), None)
+    return [] if open_ is None else [r.code(a, b) for a, b in r.args(open_)]

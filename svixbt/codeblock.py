@@ -594,6 +594,10 @@ def _split_params(scan: ScanResult, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+# Smart pointers a value of the file's type is built inside (`Arc::new(Shared { .. })`).
+_WRAPPERS = frozenset({"Arc", "Rc", "Box"})
+
+
 def _bindings(fs: FileScan, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """Local names bound in tokens ``[lo, hi)`` with the offsets they are visible in.
 
@@ -613,6 +617,10 @@ class _Binder:
         self.idx = _index(fs)
         self.end_off = self.starts[hi - 1] + len(self.texts[hi - 1]) if hi > lo else 0
         self.out: list[tuple[str, int, int]] = []
+        # (name, visible from, visible to, the file's type it holds) for a binding whose type
+        # is plain to read: a parameter `shared: Arc<Shared>`, `let x: Foo`, `let x = Foo {..}`
+        # or `let x = Foo::new(..)`. A method called on it is that type's method.
+        self.typed: list[tuple[str, int, int, str]] = []
 
     def read(self) -> list[tuple[str, int, int]]:
         texts, codes, hi = self.texts, self.scan.codes, self.hi
@@ -647,10 +655,40 @@ class _Binder:
         o = self.idx.enclosing[k]
         return self.off(self.close(o)) if o >= self.lo else self.end_off
 
-    def bind(self, a: int, b: int, s: int, e: int) -> None:
-        for j in _pattern_names(self.scan, a, b):
+    def bind(self, a: int, b: int, s: int, e: int, type_: str = "") -> None:
+        names = _pattern_names(self.scan, a, b)
+        for j in names:
             self.out.append((self.texts[j], s, e))
             self.out.append((self.texts[j], self.starts[j], self.starts[j] + 1))  # the site
+        if type_ and len(names) == 1:
+            self.typed.append((self.texts[names[0]], s, e, type_))
+
+    def _file_type(self, a: int, b: int) -> str:
+        """The one type of this file named in type tokens ``[a, b)`` (`Arc<Shared>` -> `Shared`);
+        none when there are several or none."""
+        found = {
+            self.texts[j]
+            for j in range(a, b)
+            if self.scan.codes[j] == "n"
+            and self.texts[j] in self.idx.top
+            and self.fs.items[self.idx.top[self.texts[j]]].kind in ("struct", "enum", "union")
+        }
+        return found.pop() if len(found) == 1 else ""
+
+    def _built_type(self, k: int) -> str:
+        """The file's type an initialiser starting at token ``k`` builds: `Foo { .. }`,
+        `Foo::new(..)`, either inside `Arc::new(..)` (or `Rc`, `Box`)."""
+        texts, hi = self.texts, self.hi
+        while k + 3 < hi and texts[k] in _WRAPPERS and texts[k + 1 : k + 4] == ["::", "new", "("]:
+            k += 4
+        name = texts[k] if k < hi else ""
+        if name not in self.idx.top or self.fs.items[self.idx.top[name]].kind != "struct":
+            return ""
+        if k + 1 < hi and texts[k + 1] == "{":
+            return name
+        if k + 3 < hi and texts[k + 1 : k + 4] == ["::", "new", "("]:
+            return name
+        return ""
 
     def _fn_params(self, k: int) -> None:
         texts, hi = self.texts, self.hi
@@ -672,7 +710,8 @@ class _Binder:
             if body < hi and texts[body] == "{":
                 s, e = self.off(body), self.off(self.close(body))
                 for a, b in _split_params(self.scan, j + 1, close):
-                    self.bind(a, b, s, e)
+                    end = _scan_to(self.scan, b, close, (",",))
+                    self.bind(a, b, s, e, self._file_type(b + 1, end) if b < end else "")
 
     def _let(self, k: int) -> None:
         stop = self.to(k + 1, ("=", ":", ";"))
@@ -683,7 +722,12 @@ class _Binder:
             self.bind(k + 1, stop, self.off(stop), end)
         else:
             semi = self.to(stop, (";",))
-            self.bind(k + 1, stop, self.off(semi), self.block_end(k))
+            type_ = ""
+            if stop < self.hi and self.texts[stop] == ":":
+                type_ = self._file_type(stop + 1, self.to(stop, ("=", ";")))
+            elif stop < self.hi and self.texts[stop] == "=":
+                type_ = self._built_type(stop + 1)
+            self.bind(k + 1, stop, self.off(semi), self.block_end(k), type_)
 
     def _for(self, k: int) -> None:
         kw_in = self.to(k + 1, ("in", "{", ";"))
@@ -757,6 +801,7 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
     References: calls and values `name(..)`, type names, consts and statics; paths
     `crate::<this module>::name`, `self::name`; `Type::assoc` and `Self::assoc` for the file's
     types (the impl member it names); `self.method(..)` for a method of the subject's own type;
+    `x.method(..)` for a local or parameter `x` of a file type whose type is written down;
     `name!` for the file's `macro_rules!`; a name defined by a file-level macro invocation. Not
     references: parameters and locals (scoped), fields (`x.name`, `Foo { name: .. }`), methods of
     other values and types (`x.name(..)`, `Other::name`), named macro arguments (`name = ..`).
@@ -783,8 +828,12 @@ class _RefReader:
         elif self.item.kind == "impl":
             self.self_type = type_name(self.item.name)
         self.by_name: dict[str, list[tuple[int, int]]] = {}
-        for name, s, e in _bindings(fs, self.lo, self.hi):
+        binder = _Binder(fs, self.lo, self.hi)
+        for name, s, e in binder.read():
             self.by_name.setdefault(name, []).append((s, e))
+        self.typed: dict[str, list[tuple[int, int, str]]] = {}
+        for name, s, e, type_ in binder.typed:
+            self.typed.setdefault(name, []).append((s, e, type_))
         self.refs = Refs()
 
     def read(self) -> Refs:
@@ -801,7 +850,7 @@ class _RefReader:
                 if nxt == "{" and self.self_type:
                     self.refs.fields = True
             elif prev == ".":
-                continue  # a field or a method of some value (`self.` is handled above)
+                self._typed_dot(k, nxt)  # else a field, or a method of a value of unknown type
             elif nxt == ":":
                 continue  # a field, parameter or binding being declared
             elif prev in _DECLARES or (prev == "!" and k >= 2 and texts[k - 2] == "macro_rules"):
@@ -832,6 +881,25 @@ class _RefReader:
                     self.add_item(self.idx.members.get((self.self_type, texts[k + 2])), k + 2)
             elif texts[k + 2] != "await":
                 self.refs.fields = True
+
+    def _typed_dot(self, k: int, nxt: str) -> None:
+        """`x.method(..)` on a local or parameter that holds one of the file's types (`shared:
+        Arc<Shared>`, then `shared.purge_expired_keys()`): that type's method (blind read 98:
+        mini-redis's purge task was shown without the two `Shared` methods it turns on)."""
+        if nxt != "(" or k < 2:
+            return
+        recv = k - 2
+        if self.codes[recv] != "n" or (recv >= 1 and self.texts[recv - 1] in (".", "::")):
+            return
+        at = self.starts[recv]
+        # The innermost binding of that name visible here decides its type (or that it has none).
+        scopes = [(s, e) for s, e in self.by_name.get(self.texts[recv], ()) if s <= at < e]
+        if not scopes:
+            return
+        inner = max(scopes)
+        for s, e, type_ in self.typed.get(self.texts[recv], ()):
+            if (s, e) == inner:
+                self.add_item(self.idx.members.get((type_, self.texts[k])), k)
 
     def _path(self, k: int, name: str) -> None:
         """`a::b::name`: this module's items, or an associated item of one of the file's types."""

@@ -176,6 +176,7 @@ _LOOP_WAITS = _any(
     # A schedule handed to a call (`Retry::new(.., RETRY_SCHEDULE)`) paces that call's retries,
     # not the passes of this loop.
     _kinds("schedule", unless="passed"),
+    _kinds("idle_arm"),
 )
 # The loop waits on its own between passes: what makes a loop a polling loop rather than a
 # retry wrapper (whose waits are its callee's) or a pagination loop (which never waits).
@@ -194,7 +195,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("twin", "helper", _kinds("twin"),
              ("twin",), 1),
     FocusDef("cadence", "task", _LOOP_WAITS,
-             ("loop", "interval", "adaptive", "sleep", "error_wait", "const_comment",
+             ("loop", "interval", "adaptive", "idle_arm", "sleep", "error_wait", "const_comment",
               "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep",
               "runs_in:detached"),
              10,
@@ -211,7 +212,8 @@ FOCI: tuple[FocusDef, ...] = (
              ("loop", "select", "select_exit", "interval", "sleep"), 8, requires=("loop",)),
     FocusDef("failure", "task",
              _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
-             ("err_arm", "redo", "diverges", "log:err-arm", "routine_alarm", "popped",
+             ("err_arm", "err_sources", "redo", "diverges", "log:err-arm", "routine_alarm",
+              "popped",
               "sleep:err-arm",
               "linear_backoff",
               "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors",

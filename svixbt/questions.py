@@ -414,8 +414,12 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "diverges",
             "routine_alarm",
             "popped",
+            # Which failures reach the arm at all: the callee's `?`s (blind read 98).
+            "err_sources",
         }
     ),
+    # How a loop paced by its callee's "nothing to do" result waits after its other results.
+    "idle_arm": frozenset({"sleep", "error_wait"}),
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     # What ends a loop on its own is every exit of it, the `?`s too (mini-redis's `apply`:
     # the answer gave the `None` exit alone, a held-out read counted it misleading).

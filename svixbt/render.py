@@ -97,6 +97,8 @@ CODE_SLOTS = frozenset(
         "pattern",
         "call",
         "calls",
+        "outcome",
+        "returns_when",
         "expr",
         "retry_arm",
         "skip_arm",

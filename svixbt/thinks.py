@@ -173,6 +173,8 @@ SUBSUMES = frozenset(
         ("timeout_escapes", "timeout"),
         # "the last entry is followed by its own wait too" names the round's closing sleep.
         ("trailing_sleep", "sleep"),
+        # "on that result the loop sleeps 10 seconds" is the arm's sleep.
+        ("idle_arm", "sleep"),
     }
 )
 
@@ -269,6 +271,8 @@ def _tokio_aside(r: Renderer, plan: Plan, out: Rendered) -> str:
     # (blind reads 92-94: the cleaner's sleep-rather-than-interval aside closed two records).
     for fresh in (True, False):
         for c in plan.tokio:
+            if c in out.claims:
+                continue  # said already, in words without tokio: a second sentence repeats it
             nth = plan.nth.get(c, 0)
             for rows in tables:
                 s = r.claim(

@@ -2857,3 +2857,32 @@ def test_a_delay_waited_out_on_a_spawned_task_is_said(indexes: Indexes) -> None:
     said = " ".join(full_thinks_about(ctx, "post_later"))
     assert "`delay`" in said and "`tokio::time::sleep`" in said, said
     assert "trace and error" not in said
+
+
+def test_what_reaches_an_error_arm_and_what_paces_an_idle_loop_come_from_the_callee(
+    indexes: Indexes,
+) -> None:
+    """zero2prod's issue worker: which failures reach `Err(_)` (the callee's `?`s, not the sends
+    it logs and skips) and when the 10 s empty-queue wait is taken (the callee's early return)
+    are written in `try_execute_task`; the thinks said neither (blind read 98)."""
+    ctx = ctx_of(indexes, "idlequeue.rs")
+    (src,) = kinds(claims(ctx, "drain_loop"), "err_sources")
+    assert src.get("calls").split("\x1f") == ["store.fetch", "store.ack"]
+    assert src.get("handled") == "bell.ring" and "returns-err" not in src.flags
+    (idle,) = kinds(claims(ctx, "drain_loop"), "idle_arm")
+    assert idle.get("returns_when") == "jobs.is_empty()" and idle.get("dur") == "15 seconds"
+    assert idle.get("outcome") == "Step::Idle"
+    said = " ".join(full_thinks_about(ctx, "drain_loop"))
+    assert "`store.fetch`" in said and "`jobs.is_empty()`" in said, said
+    assert "`bell.ring`" in said, said
+    # The audit's failure is logged and then returned: it reaches the loop, so the `?`s are
+    # not all there is, and it is not said to stay inside.
+    (audited,) = kinds(claims(ctx, "audit_loop"), "err_sources")
+    assert "returns-err" in audited.flags and not audited.get("handled")
+    told = " ".join(full_thinks_about(ctx, "audit_loop"))
+    assert "returns itself" in told, told
+    assert "`store.audit`" not in told or "never" not in told, told
+    # An `Empty` result a `match` arm gives back, with no early return under a condition, makes
+    # no claim about when it comes.
+    quiet = ctx_of(indexes, "quietworker.rs")
+    assert not kinds(claims(quiet, "work_loop"), "idle_arm")

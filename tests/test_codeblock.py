@@ -199,6 +199,73 @@ def test_parameters_fields_locals_and_other_types_methods_are_not_references() -
         assert helper not in text
 
 
+TYPED_SRC = """\
+use std::sync::Arc;
+
+struct Shared {
+    n: u32,
+}
+
+impl Shared {
+    fn next_due(&self) -> Option<u32> {
+        Some(self.n)
+    }
+
+    fn stopped(&self) -> bool {
+        false
+    }
+
+    fn unrelated(&self) {}
+}
+
+struct Pool {
+    n: u32,
+}
+
+impl Pool {
+    fn new() -> Pool {
+        Pool { n: 0 }
+    }
+
+    fn next_due(&self) -> Option<u32> {
+        None
+    }
+
+    fn drain(&self) {}
+}
+
+async fn purge(shared: Arc<Shared>, other: u32) {
+    while !shared.stopped() {
+        let pool = Pool::new();
+        pool.drain();
+        let _ = shared.next_due();
+        let shared = other;
+        let _ = shared.next_due();
+    }
+}
+"""
+
+
+def test_a_method_on_a_typed_local_or_parameter_is_that_types_method() -> None:
+    fs = scan(TYPED_SRC)
+    refs = resolve_refs(fs, pick(fs, "purge")).items
+    owners = {
+        (
+            fs.items[fs.items[i].parent].name if fs.items[i].parent is not None else "",
+            fs.items[i].name,
+        )
+        for i in refs
+    }
+    # `shared: Arc<Shared>` gives `Shared`'s methods; `let pool = Pool::new()` gives `Pool`'s.
+    assert {("Shared", "stopped"), ("Shared", "next_due"), ("Pool", "drain")} <= owners
+    # The shadowing `let shared = other;` has no type of the file: its `next_due` is nobody's,
+    # and a method never called stays out.
+    assert ("Pool", "next_due") not in owners
+    assert ("Shared", "unrelated") not in owners
+    text = build_code(fs, [pick(fs, "purge")]).text
+    assert "fn stopped(&self)" in text and "fn unrelated" not in text
+
+
 def test_a_classifier_beside_a_polling_loop_stays_out_of_its_block() -> None:
     fs = scan_file(FIX / "classifier.rs")
     text = build_code(fs, [pick(fs, "poll_targets")]).text

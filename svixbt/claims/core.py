@@ -165,6 +165,7 @@ def make(
 # The author's words are quoted inside a sentence, which brings its own full stop.
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
+    from .callee_results import callee_result_claims
     from .data import data_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
@@ -197,4 +198,5 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(log_line_claims(ctx, idx, out))
+    out.extend(callee_result_claims(ctx, idx, out))
     return out

@@ -23,10 +23,13 @@ from .shape import (
 )
 from .traced import traced_err
 
-__all__ = ["failure_claims", "scrutinee_call"]
+__all__ = ["NOT_SOURCES", "failure_claims", "scrutinee_call"]
 
 _CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
 _PANICS = frozenset({"expect", "unwrap"})
+# Calls a `?` sits on whose error is not their own: a conversion passes on the error of the call
+# it wraps, and `expect` panics on its own failure.
+NOT_SOURCES = _CONVERSIONS | _PANICS
 _CALL = re.compile(r"((?:[A-Za-z_]\w*::)*[a-z_]\w*)\s*\(")
 
 

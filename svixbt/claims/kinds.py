@@ -69,6 +69,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("level", "var", "value_set", "guard", "dep", "next_call", "traced_by", "traced_key"),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
+    "err_sources": (
+        "the errors an error arm catches are those its callee passes up with `?`",
+        ("arm", "call", "calls", "count"),
+        ("handled", "level"),
+    ),
+    "idle_arm": (
+        "a wait on a result its callee returns only under a condition",
+        ("arm", "call", "returns_when", "dur", "mech"),
+        ("outcome",),
+    ),
     "skips_later": (
         "a `?` that returns before a later statement runs",
         ("call", "verbs", "tables"),

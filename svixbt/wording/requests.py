@@ -507,6 +507,10 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    _r("idle_arm",
+       "When {call} comes back with {outcome}, which it does when {returns_when:cond}, it should sleep {dur} before it calls {call} again.",
+       "After {call} returns {outcome} (it does when {returns_when:cond}), it should wait {dur} before the next call.",
+       needs="outcome"),
     _r("twin",
        "It should do exactly what {twin} does, so that the two stay one piece of logic in two places.",
        ),
@@ -814,6 +818,13 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("idle_arm",
+       "on {outcome} from {call}, wait {dur} before the next call",
+       "sleep {dur} after {call} returns {outcome}",
+       needs="outcome"),
+    _r("idle_arm",
+       "when {returns_when:cond} in {call}, the loop waits {dur} before asking again",
+       ),
     _r("twin",
        "behave exactly as {twin} does",
        "keep its body in step with {twin}",
@@ -1376,6 +1387,10 @@ CRITERIA: tuple[Row, ...] = (
 # code failed before). A clause without its full stop; it stands in for the focus's stock reason.
 # fmt: off
 SCENARIOS: tuple[Row, ...] = (
+    _r("idle_arm",
+       "while {call} keeps coming back with {outcome}, the loop should call it no more than once per {dur}, instead of asking again at once",
+       "a run of {outcome} results should space the calls of {call} {dur} apart, not send them back to back",
+       needs="outcome"),
     _r("batch",
        "however large the backlog, each {callee} call should be handed a limit of {value}, never the whole of it",
        when="to-fn"),
@@ -1978,6 +1993,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("idle_arm",
+       "what does {subject} do when {call} comes back with {outcome}, and when does that happen?",
+       "how long does {subject} wait after {call} returns {outcome}, and what makes it return that?",
+       needs="outcome"),
     # Which of the two is changing, said in the question: "I need to change one of two
     # functions that look alike" read as generic (blind read 85: "never says which one").
     _r("twin",

@@ -2886,3 +2886,24 @@ def test_what_reaches_an_error_arm_and_what_paces_an_idle_loop_come_from_the_cal
     # no claim about when it comes.
     quiet = ctx_of(indexes, "quietworker.rs")
     assert not kinds(claims(quiet, "work_loop"), "idle_arm")
+
+
+def test_who_wakes_a_notified_wait_and_what_a_lost_race_leaves_running(
+    indexes: Indexes,
+) -> None:
+    """mini-redis (blind read 98): the purge task's think missed the `notify_one` calls that
+    wake it, and `run`'s said "the loser is dropped" without the connection tasks that
+    `Listener::run` spawned, which that drop does not stop, or the wait for them after it."""
+    ctx = ctx_of(indexes, "wakeloop.rs")
+    (woken,) = kinds(claims(ctx, "sweep_task"), "woken_by")
+    # The two fns that wake the `wake` field, not the one that pokes another `Notify`.
+    assert woken.get("by").split("\x1f") == ["Store::insert", "Store::close"]
+    assert woken.get("method") == "notify_one" and "stored" in woken.flags
+    assert "`Store::close`" in " ".join(full_thinks_about(ctx, "sweep_task"))
+    (lost,) = kinds(claims(ctx, "serve_until"), "loser_spawns")
+    assert lost.get("callee") == "Acceptor::accept_all" and lost.get("other") == "shutdown"
+    assert lost.get("after_call") == "done_rx.recv()"
+    said = " ".join(full_thinks_about(ctx, "serve_until"))
+    assert "keep running" in said or "run on by themselves" in said, said
+    # A loser that awaits each task it spawns leaves nothing running behind it.
+    assert not kinds(claims(ctx, "serve_joined"), "loser_spawns")

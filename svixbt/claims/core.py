@@ -174,9 +174,11 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .retry import retry_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
+    from .select_loser import select_loser_claims
     from .task_state import task_state_claims
     from .tasks import task_claims
     from .twins import twin_claims
+    from .wakers import waker_claims
 
     f = ctx.facts.get(idx)
     if f is None or f.kind != "fn":
@@ -193,10 +195,12 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         doc_claims,
         note_claims,
         twin_claims,
+        waker_claims,
     ):
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(log_line_claims(ctx, idx, out))
     out.extend(callee_result_claims(ctx, idx, out))
+    out.extend(select_loser_claims(ctx, idx, out))
     return out

@@ -74,6 +74,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("arm", "call", "calls", "count"),
         ("handled", "level"),
     ),
+    "loser_spawns": (
+        "a raced future that loses is dropped, but the tasks it spawned are not",
+        ("future", "callee", "mech"),
+        ("other", "after_call"),
+    ),
+    "woken_by": (
+        "the file's fns that wake a `notified()` wait",
+        ("future", "method", "by"),
+        (),
+    ),
     "idle_arm": (
         "a wait on a result its callee returns only under a condition",
         ("arm", "call", "returns_when", "dur", "mech"),

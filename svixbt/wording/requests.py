@@ -651,6 +651,8 @@ PREMISE: tuple[Row, ...] = (
        when="after-error grows-after-wait", needs="initial"),
     _r("shutdown_loop",
        "It should check for shutdown at the top of every round and leave the loop when it sees one.",
+       "Each round should begin with a shutdown check, and the loop should end as soon as that check says the process is stopping.",
+       "Once shutdown has begun it should stop starting new rounds: the check belongs at the head of the loop.",
        ),
     _r("shutdown_wait",
        "A shutdown should cut its {mech} short instead of waiting it out.",
@@ -1806,6 +1808,8 @@ INCIDENTS: tuple[Row, ...] = (
        ),
     _r("shutdown_loop",
        "instances that were shutting down kept starting new rounds of work until they were killed",
+       "during a deploy, old instances went on taking new work after the stop signal and the orchestrator had to kill them",
+       "a stop request only took effect when the process was killed; until then new rounds kept starting",
        ),
     # Stuck at the call, not "for hours" (a relay's `connect` runs for hours by design) and not
     # "with nothing in the logs", which the timeout does not change (blind read 60).

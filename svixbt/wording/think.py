@@ -527,6 +527,32 @@ THINK: tuple[Row, ...] = (
        "What reaches {arm} is whatever {call} passes up with one of its {count:word} `?`s, those on {calls} among them.",
        "The errors {arm} sees come from the {count:word} `?`s in {call}, among them the ones on {calls}.",
        when="some-named", unless="returns-err"),
+    # A raced future that loses is dropped; the tasks it spawned are not (blind read 98 on
+    # mini-redis's `run`: "never explains what dropping `server.run()` means").
+    _r("loser_spawns",
+       "If {other} wins, {future} is dropped where it stands, which stops {callee}; the tasks {callee} already started with {mech} are not part of that future and keep running. After the race, {fn} still awaits {after_call}, so it does not return until that completes.",
+       "When {other} finishes first, dropping {future} ends {callee} but not the tasks it spawned with {mech}: those run on by themselves. {fn} then awaits {after_call} before it returns.",
+       when="two awaits-after"),
+    _r("loser_spawns",
+       "If {other} wins, {future} is dropped where it stands, which stops {callee}; the tasks {callee} already started with {mech} are not part of that future and keep running.",
+       "When {other} finishes first, dropping {future} ends {callee} but not the tasks it spawned with {mech}: those run on by themselves.",
+       when="two", unless="awaits-after"),
+    _r("loser_spawns",
+       "If another branch wins, {future} is dropped where it stands, which stops {callee}; the tasks {callee} already started with {mech} are not part of that future and keep running.",
+       unless="two"),
+    # Who wakes a `notified()` wait is written in the fns that call `notify_one` (blind read
+    # 98: mini-redis's purge task "misses the `notify_one` wake").
+    _r("woken_by",
+       "What wakes {future} is a {method} on the same field, made in {by}; a {method} sent while the task is busy elsewhere is kept as a permit, so the next wait on it returns at once and the wake-up is not lost.",
+       "{by} wake this task, each with {method} on the field it waits on with {future}; {method} keeps a permit when nobody is waiting, so a wake-up sent in the middle of a pass is not missed.",
+       when="stored", unless="one-waker"),
+    _r("woken_by",
+       "What wakes {future} is a {method} on the same field, made in {by}; a {method} sent while the task is busy elsewhere is kept as a permit, so the next wait on it returns at once and the wake-up is not lost.",
+       "{by} wakes this task with {method} on the field it waits on with {future}; {method} keeps a permit when nobody is waiting, so a wake-up sent in the middle of a pass is not missed.",
+       when="stored one-waker"),
+    _r("woken_by",
+       "What wakes {future} is a {method} on the same field, made in {by}.",
+       unless="stored"),
     # The wait a loop takes on a result that means "nothing to do" is decided in the callee.
     _r("idle_arm",
        "{call} returns {arm} when {returns_when:cond}, and on that result the loop sleeps {dur} with {mech} before it calls {call} again.",

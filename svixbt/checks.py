@@ -69,6 +69,7 @@ LITERAL_CODE = frozenset(
     {
         "None",
         "Some",
+        "send",
         "continue",
         "break",
         "return",

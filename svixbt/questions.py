@@ -439,6 +439,10 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "own_awaits",
             "count_cap",
             "serial_loop",
+            # How long the spawned task lives when it reads a channel, and when a send to it
+            # waits (blind read 98 on mini-redis's `buffer`).
+            "recv_loop",
+            "bounded_channel",
         }
     ),
     # And the wait after the rounds: a JoinSet's first task to end (blind read 85 on

@@ -98,6 +98,7 @@ CODE_SLOTS = frozenset(
         "call",
         "calls",
         "outcome",
+        "recv",
         "returns_when",
         "expr",
         "retry_arm",

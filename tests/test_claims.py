@@ -2907,3 +2907,19 @@ def test_who_wakes_a_notified_wait_and_what_a_lost_race_leaves_running(
     assert "keep running" in said or "run on by themselves" in said, said
     # A loser that awaits each task it spawns leaves nothing running behind it.
     assert not kinds(claims(ctx, "serve_joined"), "loser_spawns")
+
+
+def test_a_task_that_reads_a_tokio_channel_says_when_it_ends_and_when_a_send_waits(
+    indexes: Indexes,
+) -> None:
+    """mini-redis's `buffer` spawns `run`, which reads a `channel(32)` until every sender is
+    gone: its think said only the spawn and a comment (blind read 98). A loop over a `recv` of
+    the file's own type says nothing of tokio's channel."""
+    ctx = ctx_of(indexes, "mailbox.rs")
+    (loop,) = kinds(claims(ctx, "drain"), "recv_loop")
+    assert loop.get("recv") == "rx.recv()"
+    assert not kinds(claims(ctx, "drain_inbox"), "recv_loop")
+    (cap,) = kinds(claims(ctx, "start"), "bounded_channel")
+    assert cap.get("cap") == "16"
+    said = " ".join(full_thinks_about(ctx, "start"))
+    assert "16 messages" in said and "`rx.recv()`" in said, said

@@ -166,6 +166,7 @@ def make(
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
     from .callee_results import callee_result_claims
+    from .channels import channel_claims
     from .data import data_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
@@ -196,6 +197,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         note_claims,
         twin_claims,
         waker_claims,
+        channel_claims,
     ):
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.

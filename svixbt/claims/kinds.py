@@ -74,6 +74,12 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("arm", "call", "calls", "count"),
         ("handled", "level"),
     ),
+    "recv_loop": (
+        "a loop over tokio mpsc messages, which ends when every sender is gone",
+        ("recv", "var"),
+        (),
+    ),
+    "bounded_channel": ("a tokio mpsc channel made with room for so many", ("call", "cap"), ()),
     "loser_spawns": (
         "a raced future that loses is dropped, but the tasks it spawned are not",
         ("future", "callee", "mech"),

@@ -527,6 +527,16 @@ THINK: tuple[Row, ...] = (
        "What reaches {arm} is whatever {call} passes up with one of its {count:word} `?`s, those on {calls} among them.",
        "The errors {arm} sees come from the {count:word} `?`s in {call}, among them the ones on {calls}.",
        when="some-named", unless="returns-err"),
+    # What tokio's mpsc channel decides: when a receive loop ends, and when a send waits (blind
+    # read 98 on mini-redis's `buffer`).
+    _r("recv_loop",
+       "The loop on {recv} ends only when it yields `None`, which tokio's mpsc receiver does once every sender of that channel has been dropped and the queued messages are taken; until then the task waits for the next message.",
+       "Nothing inside the loop over {recv} stops it: it ends when {recv} returns `None`, that is, when all senders of the channel are gone and the queue is empty.",
+       ),
+    _r("bounded_channel",
+       "{call} makes a tokio mpsc channel with room for {cap} messages: once {cap} are queued, a sender's `send` waits until the receiving task takes one.",
+       "The channel from {call} holds {cap} messages; a `send` on a full channel waits for room instead of failing.",
+       ),
     # A raced future that loses is dropped; the tasks it spawned are not (blind read 98 on
     # mini-redis's `run`: "never explains what dropping `server.run()` means").
     _r("loser_spawns",

@@ -431,7 +431,13 @@ def _show(fs: FileScan, i: int, subject: bool, whole_impl_lines: int) -> list[Sl
     chain = _chain(fs, i)
     if chain and whole_impl_lines:
         box = fs.items[chain[0]]
-        if box.end_line - box.start_line + 1 <= whole_impl_lines:
+        it = fs.items[i]
+        box_lines = box.end_line - box.start_line + 1
+        own = it.end_line - it.start_line + 1
+        # Whole only when the item is most of it: three sibling methods around a short one
+        # read as code the record is not about (blind read 98 on omniqueue's in-memory
+        # producer, "carries three irrelevant sibling methods").
+        if box_lines <= whole_impl_lines and 2 * own >= box_lines - 2:
             unit, chain = chain[0], chain[1:]
     if not chain:
         it = fs.items[unit]

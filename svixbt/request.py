@@ -122,7 +122,7 @@ def criteria(
         if _said_before(c, s, probe.fills, skip, also, said, said_stems, stated):
             continue
         # A sleep a cancellation cuts short and the branch that cuts it: one requirement.
-        if any(_cut_short_twice(c, p.claim) for p in picked):
+        if any(_cut_short_twice(c, p.claim) or _no_wait_twice(c, p.claim) for p in picked):
             continue
         crit.append(s)
         picked.append(_Picked(n, c, _quotes_expression(probe.fills)))
@@ -260,6 +260,20 @@ def _cut_short_twice(a: Claim, b: Claim) -> bool:
         pair in ({"sleep", "shutdown_branch"}, {"sleep", "select_exit"})
         and "raced-with-cancel" in sleep.flags
         and _same_construct(a, b)
+    )
+
+
+def _no_wait_twice(a: Claim, b: Claim) -> bool:
+    """A spawn whose handle is dropped and the return right after it: both say "the caller does
+    not wait for the task", one requirement said twice (blind read 98 on omniqueue's scheduled
+    send: "Follow-ups whose two bullets say the same thing")."""
+    spawn = a if a.kind == "spawn" else b
+    ret = b if spawn is a else a
+    return (
+        spawn.kind == "spawn"
+        and ret.kind == "return"
+        and "detached" in spawn.flags
+        and "after-spawn" in ret.flags
     )
 
 

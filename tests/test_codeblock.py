@@ -634,3 +634,53 @@ def test_a_context_error_type_comes_with_its_short_std_impls() -> None:
     assert "impl Debug for Busy {" in text and "impl Display for Busy {" in text
     assert "impl std::error::Error for Busy {}" in text
     assert "fn unrelated" not in text  # an inherent impl is not what makes it an error
+
+
+SIBLINGS_SRC = """\
+struct P;
+
+impl P {
+    fn a(&self) -> u8 {
+        1
+    }
+
+    fn b(&self) -> u8 {
+        2
+    }
+
+    async fn later(&self) {
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        });
+    }
+
+    fn c(&self) -> u8 {
+        3
+    }
+}
+
+struct Q;
+
+impl Q {
+    async fn run(&self) {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            tick();
+        }
+    }
+
+    fn d(&self) {}
+}
+
+fn tick() {}
+"""
+
+
+def test_a_short_impl_comes_whole_only_around_a_method_that_is_most_of_it() -> None:
+    """omniqueue's in-memory producer came with three unrelated sibling methods around the
+    one it was about (blind read 98)."""
+    fs = scan(SIBLINGS_SRC)
+    text = build_code(fs, [pick(fs, "later")]).text
+    assert "fn a(" not in text and "fn c(" not in text and "impl P {" in text
+    whole = build_code(fs, [pick(fs, "run")]).text
+    assert "fn d(&self) {}" in whole

@@ -2201,6 +2201,12 @@ QUESTIONS: tuple[Row, ...] = (
        "once {subject} has returned, what stops the task it started with {mech}?",
        "does anything ever stop the task {subject} hands to {mech}?",
        when="detached endless", unless="repeated guarded conditional several-spawns"),
+    # A delay the spawned task waits out: where the wait is spent is what a caller asks
+    # (omniqueue's scheduled send: its request had two follow-ups saying one thing, read 98).
+    _r("spawn",
+       "does {subject} hold its caller for the {sleep_arg} delay, or is that wait spent somewhere else?",
+       "where does {subject} spend {sleep_arg}: before it returns, or on a task of its own?",
+       when="detached", unless="repeated guarded conditional", needs="sleep_arg"),
     # A task started and let go: whether the caller waits is what a reader of the call asks.
     _r("spawn",
        "does {subject} wait for {runs} to finish before it returns?",

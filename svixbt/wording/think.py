@@ -871,11 +871,11 @@ THINK: tuple[Row, ...] = (
     # think never said the `sleep(delay)` that makes it scheduled, a held-out read).
     _r("spawn",
        "The work runs in a task started with {mech} whose handle is dropped: that task sleeps {sleep_arg} with {sleep_mech} before it does anything else, so the delay is spent there and nobody awaits it; it logs its own failures at {levels} level.",
-       "{mech} takes the delayed work off the caller's path: the spawned task waits out {sleep_arg} on {sleep_mech} and only then goes on, and since the handle is not kept, it logs what goes wrong itself ({levels}).",
+       "{mech} takes the delayed work off the caller's path: the spawned task waits out {sleep_arg} on {sleep_mech} and only then goes on, and since the handle is not kept, it logs what goes wrong itself, at {levels} level.",
        when="detached logs-failures sleep-arg", unless="repeated loops runs guarded conditional", needs="sleep_arg sleep_mech"),
     _r("spawn",
        "The work runs in a task started with {mech} whose handle is dropped, so nobody awaits it; that task logs its own failures at {levels} level.",
-       "{mech} takes the work off the caller's path, and since the handle is not kept, the task logs what goes wrong itself ({levels}).",
+       "{mech} takes the work off the caller's path, and since the handle is not kept, the task logs what goes wrong itself, at {levels} level.",
        when="detached logs-failures", unless="repeated loops runs guarded conditional"),
     _r("spawn",
        "{runs} is handed to {mech} and the handle is dropped, so it runs as its own task while this function carries on.",

@@ -173,6 +173,18 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
     return f
 
 
+def _in_closure(flow: Flow, rid: int) -> bool:
+    """Whether region ``rid`` is inside a closure of the item's code (not a task it spawns): a
+    `return` or `?` there leaves the closure, never the fn (blind read 99: "returns `None` early
+    when ..." of a `return None` inside a `filter_map` closure)."""
+    for reg in flow.chain(rid):
+        if reg.kind == "closure":
+            return True
+        if reg.kind in ("spawn", "blocking", "async"):
+            return False
+    return False
+
+
 def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
     t, c = r.t, r.c
     tk, ck = t[k], c[k]
@@ -181,17 +193,26 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         _sql_at(r, f, k, rid)
         return
     if ck == "p":
-        if tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+"):
+        is_try = tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+")
+        if is_try and not _in_closure(flow, rid):
             f.exits.append(Exit("question", "", rid, r.src(k, k)))
         return
     if ck != "n":
         return
     prev = t[k - 1] if k > r.lo else ""
+    if tk == "return" and _in_closure(flow, rid):
+        return
     if tk in ("return", "break", "continue") and prev != "::":
         end = r.until(k + 1, (";", "}", ","), flow.hi)
         f.exits.append(Exit(tk, r.code(k + 1, end), rid, r.src(k, max(k, end - 1))))
         return
-    if tk == "bail" and k + 2 < r.hi and t[k + 1] == "!" and t[k + 2] in ("(", "{", "["):
+    if (
+        tk == "bail"
+        and k + 2 < r.hi
+        and t[k + 1] == "!"
+        and t[k + 2] in ("(", "{", "[")
+        and not _in_closure(flow, rid)
+    ):
         # `anyhow::bail!(..)` is `return Err(anyhow!(..))`: a way out like any `return`.
         first = k - 2 if prev == "::" and k >= r.lo + 2 else k
         close = r.close_of(k + 2)
@@ -215,7 +236,7 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
     parts, j = _path(r, k)
     if j >= r.hi:
         return
-    if t[j] == "(" and c[j] == "p":
+    if t[j] == "(" and c[j] == "p" and not (len(parts) == 1 and parts[0] in _NOT_CALLS):
         _fn_call_at(r, f, k, parts, j, rid, consts)
     elif t[j] == "!" and j + 1 < r.hi and t[j + 1] in ("(", "{", "["):
         _macro_at(r, f, k, parts, j + 1, rid)
@@ -241,6 +262,13 @@ def _path(r: TokenReader, k: int) -> tuple[list[str], int]:
             x += 1
         j = x
     return parts, j
+
+
+# Keywords a `(` may follow that are no call: `for (k, v) in ..`, `if (a && b)`, `in (..)` (blind
+# read 99: "calls `self.gauges.lock`, `for` and `guard.iter_mut`").
+_NOT_CALLS = frozenset(
+    {"for", "if", "while", "match", "in", "return", "loop", "as", "mut", "ref", "move", "else"}
+)
 
 
 def _after_call(r: TokenReader, close: int) -> tuple[bool, bool]:
@@ -274,7 +302,8 @@ def _fn_call_at(
         argspans = r.args(open_)
         # In a plain fn with no async block around it, `tokio::time::sleep(d)` only builds a
         # future (stored for someone else to poll): nothing waits here.
-        if argspans and _async_context(f, rid):
+        waited = awaited or _awaited_argument(r, k)
+        if argspans and _async_context(f, rid) and _waited_on(f, mech.role, waited, rid):
             a, b = argspans[0]
             f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
     if parts[-1] in ("random_range", "gen_range"):
@@ -325,6 +354,27 @@ def _growth_at(
             secs, factor, cap, duration_seconds(cap_toks, consts), take, r.src(first_tok, end), rid
         )
     )
+
+
+def _waited_on(f: ItemFacts, role: str, awaited: bool, rid: int) -> bool:
+    """A sleep the code waits on where it is written: awaited, or raced as a `select!` branch.
+    One built and stored (`deadline = Some(Box::pin(sleep(d)))`) is a deadline some later
+    branch may race, not a pause (blind read 99 on corrosion's `process_sub_channel`: "it waits
+    `MAX_UNSUB_TIME`" three times, of a deadline). Intervals and timeouts are built, not
+    awaited, and are read as they are."""
+    if role != "sleep" or awaited or f.flow is None:
+        return True
+    return f.flow.regions[rid].kind in ("select-future", "cancellable", "timeout-future")
+
+
+def _awaited_argument(r: TokenReader, k: int) -> bool:
+    """Whether the call whose name is token ``k`` is the direct argument of a call that is
+    awaited (`token.run_until_cancelled(sleep(d)).await`)."""
+    t = r.t
+    if k - 2 < r.lo or t[k - 1] != "(" or r.c[k - 2] != "n":
+        return False
+    close = r.close_of(k - 1)
+    return close + 2 < r.hi and t[close + 1] == "." and t[close + 2] == "await"
 
 
 def _async_context(f: ItemFacts, rid: int) -> bool:

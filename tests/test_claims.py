@@ -2923,3 +2923,19 @@ def test_a_task_that_reads_a_tokio_channel_says_when_it_ends_and_when_a_send_wai
     assert cap.get("cap") == "16"
     said = " ".join(full_thinks_about(ctx, "start"))
     assert "16 messages" in said and "`rx.recv()`" in said, said
+
+
+def test_exits_and_waits_that_only_look_like_the_loops(indexes: Indexes) -> None:
+    """Blind read 99 on tokio-console and corrosion, each false before: a `break` under an `if`
+    in a select branch was "the branch does `break`"; a `break` of an inner debounce loop
+    "ends the loop"; a `return None` in a `filter_map` closure "returns `None` early"; a sleep
+    stored as a deadline "waits"; `for (k, v) in ..` was a call of `for`."""
+    ctx = ctx_of(indexes, "deadlines.rs")
+    exits = kinds(claims(ctx, "forward"), "select_exit")
+    assert [c.get("arm") for c in exits] == ["_"], [c.slots for c in exits]
+    assert not kinds(claims(ctx, "debounce"), "select_exit")
+    guards = [c.get("guard") for c in kinds(claims(ctx, "pick"), "return") if "early" in c.flags]
+    assert guards == ["ids.is_empty()"], guards
+    assert not [c for c in kinds(claims(ctx, "watch"), "sleep")]
+    f = next(g for g in ctx.facts.values() if g.name == "watch")
+    assert "for" not in [c.name for c in f.calls]

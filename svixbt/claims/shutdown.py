@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Src
+from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
 from .shape import (
@@ -253,6 +253,8 @@ def _select_exits(
         for e in f.exits:
             if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
                 continue
+            if not _leaves_on_branch(f, h, e):
+                continue
             arm = next(
                 (
                     a.head
@@ -270,6 +272,25 @@ def _select_exits(
                 slots["arm"] = arm
             out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
+    """Whether exit ``e`` is taken whenever branch ``h`` wins (in the one `match` arm it may sit
+    in), and leaves the fn's loop rather than one inside it. A `break` under an `if` in the
+    handler ("breaks only if the send fails") or one that ends an inner debounce loop read as
+    "the branch ends the loop" (blind read 99 on tokio-console and corrosion: false twice,
+    misleading once)."""
+    assert f.flow is not None
+    between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
+    if any(a.kind in ("if", "else", "let-else", "loop", "closure") for a in between):
+        return False
+    if sum(a.kind == "arm" for a in between) > 1:
+        return False
+    if e.kind == "break" and not e.expr.startswith("'"):
+        inner = f.flow.loop_of(h.id)
+        if inner is not None and inner.parent is not None and f.flow.loop_of(inner.parent):
+            return False  # a plain `break` ends the inner loop only
+    return True
 
 
 def _cancellable_futures(ctx: FileContext, f: ItemFacts) -> list[Claim]:

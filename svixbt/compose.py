@@ -389,7 +389,10 @@ def render_plan(
 
 
 def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Example]:
-    """All examples the claims support for one file, most important first, capped."""
+    """All examples the claims support for one file, most important first, capped. A file the
+    crate brings in only as test code (`#[cfg(test)] mod tests;`) has none."""
+    if ctx.file_idx is not None and ctx.file_idx in ctx.index.test_files:
+        return []
     claims = _claims(ctx)
     plans = plan_examples(ctx, claims)
     plans.sort(key=lambda p: p.priority, reverse=True)

@@ -86,6 +86,9 @@ class Context:
     siblings: int = 0
     branch_calls: tuple[str, ...] = ()  # for a join: the main call of each branch
     guard: tuple[str, ...] = ()  # conditions between the call and the mechanism, innermost first
+    # The call sits in a loop inside the task: the task awaits it round after round, so it is
+    # one step of the task, not the task itself (corrosion's `vacuum_db`, blind read 99).
+    in_task_loop: bool = False
 
 
 @dataclass
@@ -107,6 +110,8 @@ class CrateIndex:
         default_factory=dict, repr=False
     )
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
+    # Files that are test code by their `mod` declaration (`#[cfg(test)] mod tests;`).
+    test_files: frozenset[int] = field(default_factory=frozenset)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
 
@@ -236,6 +241,7 @@ class CrateIndex:
                 c.siblings,
                 c.branch_calls,
                 c.guard,
+                c.in_task_loop,
             )
             for c in up
         ]
@@ -291,6 +297,9 @@ class CrateIndex:
                 x for x in fl.regions if x.kind == "join-branch" and x.start_tok == r.start_tok
             ]
             branch_calls = tuple(self._main_call(fs, fl, b) for b in branches)
+        in_task_loop = any(
+            a.kind == "loop" for a in fl.chain(fl.region_at(s.tok).id) if fl.inside(a.id, r.id)
+        )
         conds = fl.conditions(fl.region_at(s.tok).id, stop=r.id)
         # Only plain `if` conditions are kept; under an `else` or a `match` arm the condition
         # would have to be said negated or as a pattern, so none is said (guard stays empty).
@@ -307,6 +316,7 @@ class CrateIndex:
             r.siblings,
             branch_calls,
             guard,
+            in_task_loop,
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
@@ -396,11 +406,36 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
         modules.append(_module_of(real.relative_to(real_src)))
     idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
     idx._by_path = by_path
+    idx.test_files = _test_module_files(scans, [real_root / r for r in rels], by_path)
     _index_fns(idx)
     _index_sites(idx)
     if cache is not None:
         cache[root] = idx
     return idx
+
+
+def _test_module_files(
+    scans: list[FileScan], paths: list[Path], by_path: dict[Path, int]
+) -> frozenset[int]:
+    """The files a `#[cfg(test)] mod name;` brings in (`name.rs`, `name/mod.rs` and all below
+    `name/`): test code as much as an inline `#[cfg(test)] mod tests { .. }` is (blind read 99:
+    corrosion's agent/tests.rs, a stress test, read as a background task)."""
+    out: set[int] = set()
+    for fs, path in zip(scans, paths, strict=True):
+        for it in fs.items:
+            if it.kind != "mod" or not it.is_test or it.body_start is not None:
+                continue
+            home = (
+                path.parent
+                if path.name in ("mod.rs", "lib.rs", "main.rs")
+                else (path.parent / path.stem)
+            )
+            for candidate in (home / f"{it.name}.rs", home / it.name / "mod.rs"):
+                if candidate in by_path:
+                    out.add(by_path[candidate])
+            below = home / it.name
+            out.update(i for p, i in by_path.items() if below in p.parents)
+    return frozenset(out)
 
 
 def single_file_index(fs: FileScan) -> CrateIndex:
@@ -546,7 +581,7 @@ def _index_sites(idx: CrateIndex) -> None:
             close = fs.scan.match[j] if fs.scan.match[j] > j else j
             awaited = close + 2 < n and t[close + 1] == "." and t[close + 2] == "await"
             passed = not awaited and k > 0 and t[k - 1] in ("(", ",")
-            is_test = caller is not None and fs.items[caller].is_test
+            is_test = fi in idx.test_files or caller is not None and fs.items[caller].is_test
             end = st[close] + 1
             site = Site(
                 fi,

@@ -2939,3 +2939,27 @@ def test_exits_and_waits_that_only_look_like_the_loops(indexes: Indexes) -> None
     assert not [c for c in kinds(claims(ctx, "watch"), "sleep")]
     f = next(g for g in ctx.facts.values() if g.name == "watch")
     assert "for" not in [c.name for c in f.calls]
+
+
+def test_where_a_fn_runs_when_tests_call_it_a_task_loops_on_it_or_two_spawn_it(
+    indexes: Indexes,
+) -> None:
+    """Blind read 99 on corrosion, false each time: "Its one caller ... drops the JoinHandle,
+    so nothing in the crate can wait for it" of a step a spawned loop awaits every round (and a
+    test calls too); "Its one caller, `sub_by_id`" of a fn two handlers spawn; "When the loop
+    ends it logs" of lines in a second loop; a stress test in a `#[cfg(test)] mod` file read
+    as a background task."""
+    ctx = ctx_of(indexes, "maint.rs")
+    (step,) = kinds(claims(ctx, "compact_step"), "runs_in")
+    assert {"task-loop", "test-callers"} <= step.flags and "detached" not in step.flags
+    (callers,) = kinds(claims(ctx, "compact_step"), "callers")
+    assert "test-callers" in callers.flags
+    said = " ".join(full_thinks_about(ctx, "compact_step"))
+    assert "nothing in the crate can wait" not in said and "one caller," not in said, said
+    twice = kinds(claims(ctx, "forward_bytes"), "runs_in")
+    assert len(twice) == 2 and all("universal" not in c.flags for c in twice)
+    logs = kinds(claims(ctx, "settle"), "log")
+    assert logs and all("after-loop" not in c.flags for c in logs), [c.flags for c in logs]
+    soak = ctx_of(indexes, "soak.rs")
+    assert soak.file_idx in soak.index.test_files
+    assert compose_examples(soak) == []

@@ -48,6 +48,10 @@ def _place(f: ItemFacts, loop: Region | None, src: Src, rid: int) -> str:
         return ""
     if f.flow.inside(rid, loop.id):
         return "in-loop"
+    if f.flow.loop_of(rid) is not None:
+        # Inside another loop of the fn: neither before the main loop nor "when it ends" (blind
+        # read 99: five per-pass lines of a second loop said "When the loop ends it logs").
+        return ""
     scan = f.flow.scan
     if src.start < scan.starts[loop.lo]:
         return "before-loop"

@@ -203,7 +203,17 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         for c in universal:
             if not (c.kind == "main" and f.name == "main"):
                 out.append(_runs_in(ctx, f, c, "universal"))
-        return _merge(out)
+        merged = _merge(out)
+        if len(merged) > 1:
+            # Two places run it (two spawns): each is said of its own call, never as "its one
+            # caller" (blind read 99 on corrosion's `forward_bytes_to_body_sender`, false).
+            merged = [
+                make(
+                    "runs_in", c.subject, dict(c.slots), c.proof, c.flags - {"universal"} | {"site"}
+                )
+                for c in merged
+            ]
+        return merged
     sites = ctx.index.callers(d)
     known = {id(s): ctx.index.site_context(s, is_async=ctx.index.is_async(d)) for s in sites}
     # Some calls have no known context (a future handed to another call): a site's context
@@ -306,8 +316,13 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         slots["chain"] = codes(*chain)
         flags.add("via")
     proof = _context_proof(ctx, c)
+    if c.in_task_loop:
+        flags.add("task-loop")  # one step the task awaits each round, not the task itself
+    d = ctx.fn_def(f.index)
+    if d is not None and any(s.is_test for s in ctx.index.callers(d, tests=True)):
+        flags.add("test-callers")  # "its one caller" is one outside the tests
     dropped = _dropped_spawn(ctx, c) if c.kind == "spawned" and not chain else None
-    if dropped is not None:
+    if dropped is not None and not c.in_task_loop:
         flags.add("detached")
         proof.append(ctx.proof(dropped))
     return make("runs_in", f.name, slots, proof, flags)
@@ -348,6 +363,8 @@ def _caller_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
         flags.add("no-crate")
     if files == [ctx.display]:
         flags.add("same-file")
+    if any(s.is_test for s in ctx.index.callers(d, tests=True)):
+        flags.add("test-callers")  # the tests call it too: "nothing else calls it" is false
     # How many distinct callers, for words that agree with the number ("calls" / "call").
     flags.add("one-caller" if len(names) == 1 else "few-callers" if len(names) <= 3 else "many")
     proof = [Proof(ctx.other_display(s.file), s.src.start, s.src.end, s.src.text) for s in sites]

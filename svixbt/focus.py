@@ -170,7 +170,7 @@ def is_helper_logic(claims: list[Claim]) -> bool:
 
 
 _LOOP_WAITS = _any(
-    _kinds("interval", when="tick-in-loop", unless="guarded"),
+    _kinds("interval", when="tick-in-loop", unless="guarded beside-events"),
     _kinds("adaptive"),
     _kinds("sleep", when="in-loop", unless="guarded in-arm in-select from-var cancellable"),
     # A schedule handed to a call (`Retry::new(.., RETRY_SCHEDULE)`) paces that call's retries,
@@ -181,7 +181,7 @@ _LOOP_WAITS = _any(
 # The loop waits on its own between passes: what makes a loop a polling loop rather than a
 # retry wrapper (whose waits are its callee's) or a pagination loop (which never waits).
 _OWN_LOOP_WAIT = _any(
-    _kinds("interval", when="tick-in-loop"),
+    _kinds("interval", when="tick-in-loop", unless="beside-events"),
     _kinds("adaptive"),
     _kinds("sleep", when="in-loop", unless="err-arm"),
 )

@@ -2963,3 +2963,20 @@ def test_where_a_fn_runs_when_tests_call_it_a_task_loops_on_it_or_two_spawn_it(
     soak = ctx_of(indexes, "soak.rs")
     assert soak.file_idx in soak.index.test_files
     assert compose_examples(soak) == []
+
+
+def test_loops_run_by_events_are_not_paced_by_their_timers(indexes: Indexes) -> None:
+    """Blind read 99 on corrosion and tokio-console, false or misleading before: a check
+    interval raced against a channel "paces the loop" and made a "fixed cadence" request;
+    "apart from a shutdown" asked of a loop with none; a deadline's warning read as the task's
+    failures; a ticker wrapped `.preemptible(tripwire)` read as one nothing stops."""
+    ctx = ctx_of(indexes, "eventloop.rs")
+    (iv,) = kinds(claims(ctx, "relay_events"), "interval")
+    assert "beside-events" in iv.flags and iv.get("others") == "evt_rx.recv()"
+    said = " ".join(full_thinks_about(ctx, "relay_events"))
+    assert "paces the loop" not in said and "fixed cadence" not in said, said
+    asks = [e.user for e in compose_examples(ctx) if e.names["fn"] == "next_update"]
+    assert asks and not any("apart from a shutdown" in u.lower() for u in asks), asks
+    (sp,) = kinds(claims(ctx, "deadline_guard"), "spawn")
+    assert "logs-failures" not in sp.flags
+    assert not kinds(claims(ctx, "keepalives"), "endless_task")

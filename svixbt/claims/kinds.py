@@ -36,7 +36,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "interval": (
         "a tokio interval the item's task ticks",
         ("mech", "dur", "arg", "var", "tick"),
-        ("guard", "missed"),
+        ("guard", "missed", "others"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",

@@ -125,6 +125,29 @@ def wait_claim(
     return build(ctx, f, w, loop, via, flags)
 
 
+def _raced_events(f: ItemFacts, tick: Wait) -> list[str]:
+    """The other futures of the `select!` a tick is a branch of that are neither a shutdown nor
+    a timer: events that run the loop as well."""
+    assert f.flow is not None
+    reg = f.flow.regions[tick.region]
+    if reg.kind != "select-future":
+        return []
+    branches = [
+        r
+        for r in f.flow.regions
+        if r.kind == "select-handler" and r.start_tok == reg.start_tok and r.detail
+    ]
+    timers = {w.src.text.strip() for w in f.waits}
+    return [
+        h.detail
+        for h in branches
+        if tick.src.text.strip() not in h.detail
+        and not CANCEL_FUTURE.search(h.detail)
+        and not any(t and t in h.detail for t in timers)
+        and not re.search(r"(?i)tripwire|token", h.detail)
+    ]
+
+
 def _interval_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
@@ -133,14 +156,15 @@ def _interval_claim(
     if not var or w.seconds is None:
         return None
     task = f.flow.task_of(w.region).id
-    tick = next(
-        (
-            t
-            for t in f.waits
-            if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task
-        ),
-        None,
-    )
+    ticks = [
+        t
+        for t in f.waits
+        if t.role == "tick" and t.var == var and f.flow.task_of(t.region).id == task
+    ]
+    # The tick inside the loop is the one that paces it; a first tick before the loop only
+    # takes the interval's immediate first tick (corrosion's `clear_buffered_meta_loop`).
+    tick = next((t for t in ticks if f.flow.loop_of(t.region) is not None), None)
+    tick = tick or (ticks[0] if ticks else None)
     if tick is None:
         return None
     tloop = f.flow.loop_of(tick.region)
@@ -151,6 +175,7 @@ def _interval_claim(
         )
         if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
             flags.add("tick-first")
+    others = _raced_events(f, tick)
     slots = {
         "mech": w.mechanism,
         "dur": _dur(w, f),
@@ -158,6 +183,12 @@ def _interval_claim(
         "var": var,
         "tick": tick.src.text if tick.src.text.startswith(var) else "",
     }
+    if others:
+        # The tick is one branch of a select whose other branches take events: the loop goes
+        # round on those too, and the interval paces only its own branch (blind read 99 on
+        # corrosion's subscription loops: "paces the loop", "a fixed cadence of 30 seconds").
+        slots["others"] = codes(*others)
+        flags.add("beside-events")
     proof = [ctx.proof(w.src)]
     # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
     missed = next(

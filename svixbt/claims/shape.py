@@ -76,6 +76,12 @@ def endless_loop(f: ItemFacts, task: int) -> bool:
     )
 
 
+# Names of things a task may be stopped through without a `select!` of its own: a future
+# wrapped `.preemptible(tripwire)` or `.take_until(token)` ends when they fire (blind read 99 on
+# corrosion's keepalive task: "nothing in it looks at a shutdown or cancellation signal", false).
+_STOP_HANDLE = re.compile(r"(?i)tripwire|preempt|take_until|token|abort|kill")
+
+
 def never_ends(f: ItemFacts, task: int, text: str) -> bool:
     """A spawned task whose one `loop` nothing leaves and which looks at no shutdown or
     cancellation signal: it runs as long as the runtime does (a metrics ticker, a supervisor
@@ -86,7 +92,7 @@ def never_ends(f: ItemFacts, task: int, text: str) -> bool:
     # for termination" above a `loop` that nothing leaves is a wish, and "input {} unexpectedly
     # terminated" a log line, not a shutdown check.
     code = re.sub(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\]|\\.)*"', "", text, flags=re.S)
-    if not endless_loop(f, task) or SHUTDOWN_WORD.search(code):
+    if not endless_loop(f, task) or SHUTDOWN_WORD.search(code) or _STOP_HANDLE.search(code):
         return False
     return not any(
         r.kind in ("select-future", "select-handler", "cancellable")

@@ -270,7 +270,8 @@ def _select_exits(
             }
             if arm:
                 slots["arm"] = arm
-            out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], flags))
+            xflags = flags | {"beside-stop"} if stops else flags  # a shutdown branch besides
+            out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], xflags))
     return out
 
 

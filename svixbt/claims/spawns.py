@@ -10,7 +10,7 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import NOT, Claim, FileContext, make
-from .shape import codes, guard_of, never_ends
+from .shape import codes, guard_of, is_error_arm, never_ends
 
 __all__ = ["spawn_claims", "main_call", "printed_errors"]
 
@@ -328,10 +328,31 @@ def _spawned_waits_and_logs(
         # The levels failures are logged at, when some are: a `trace!` every run writes is no
         # failure (omniqueue's in-memory scheduled send: "logs what goes wrong itself (trace
         # and error)" was false, a held-out read).
-        failing = [lv for lv in levels if lv in ("warn", "error")]
+        # A warning is a failure's only where the code is handling one: "deadline reached,
+        # interrupting!" is a warn line of a task with no failure path at all (blind read 99
+        # on corrosion's `interrupt_deadline_guard`: "logs its own failures at warn level").
+        failing = list(
+            dict.fromkeys(
+                lg.level
+                for lg in logs
+                if lg.level == "error" or lg.level == "warn" and _on_error_path(f, lg.region)
+            )
+        )
         slots["levels"] = " and ".join(failing or levels)
         if failing:
             flags.add("logs-failures")
+
+
+def _on_error_path(f: ItemFacts, rid: int) -> bool:
+    """Whether region ``rid`` runs only when something failed: in an `Err` arm, under an
+    `if let Err(..)` or an `is_err()` test."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.kind == "arm" and is_error_arm(r.head):
+            return True
+        if r.kind == "if" and (r.head.startswith("let Err(") or "is_err()" in r.head):
+            return True
+    return False
 
 
 # Macros that write to the terminal, not to the log: a CLI's way of reporting a failure.

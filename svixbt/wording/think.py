@@ -101,24 +101,29 @@ THINK: tuple[Row, ...] = (
        "With no condition on the `loop`, every exit is a statement in its body.",
        when="loop exits", unless="question-in-loop"),
     # -- waits ------------------------------------------------------------------------------
+    # A tick raced against event branches paces that branch only (blind read 99 on corrosion).
+    _r("interval",
+       "{tick} fires every {dur} ({mech}, {arg}) as one branch of the select; {others} run the loop too, so it goes round whenever any of them is ready, not only on the tick.",
+       "The {mech} of {dur} is one branch among others: the loop also goes round on {others}, so the interval sets when its own branch runs, not the pace of the loop.",
+       when="tick-in-loop beside-events", unless="guarded"),
     _r("interval",
        "The cadence is a {mech} built from {arg}: {tick} completes every {dur}. The first tick completes at once, so the first pass does not wait, and ticks keep to their schedule even when a pass runs long, which a sleep after each pass would not do.",
        "Pacing comes from {mech} with {arg}, awaited as {tick} at the top of each iteration: a fixed rhythm of {dur} that does not drift when one pass is slow, and the very first tick fires immediately.",
-       when="tick-first tick-in-loop missed-burst", unless="guarded"),
+       when="tick-first tick-in-loop missed-burst", unless="guarded beside-events"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and the ticks keep to that schedule even when the work between them is slow.",
-       when="tick-in-loop missed-burst", unless="guarded tick-first"),
+       when="tick-in-loop missed-burst", unless="guarded tick-first beside-events"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and {missed} means a late tick pushes the next one back a whole period instead of firing a burst to catch up.",
        "The loop waits on {tick} of a {mech} every {dur}; with {missed}, a slow round delays the schedule rather than being followed by catch-up ticks.",
-       when="tick-in-loop missed-delay", unless="guarded"),
+       when="tick-in-loop missed-delay", unless="guarded beside-events"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and {missed} drops ticks that were missed instead of firing them late.",
-       when="tick-in-loop missed-skip", unless="guarded"),
+       when="tick-in-loop missed-skip", unless="guarded beside-events"),
     _r("interval",
        "When {guard:cond}, it builds a {mech} of {dur} and waits on {tick} inside an inner loop.",
        "When {guard:cond}, an inner loop waits on {tick} of a {mech} of {dur} between checks.",
-       when="guarded tick-in-loop"),
+       when="guarded tick-in-loop", unless="beside-events"),
     _r("sleep",
        "Each round opens with the {mech} of {dur}, before {first_work}: the first {first_work} comes {dur} after the loop starts, not at once, so even a result that is already there takes at least that long to be seen.",
        "The wait comes first in every round: {mech} for {dur}, and only then {first_work}, so the very first look happens {dur} in, never immediately.",
@@ -1662,7 +1667,7 @@ MODULE_THINK: tuple[Row, ...] = (
     _r("adaptive", "In {arm}, {subject} picks the next wait from the pass: {idle} ({idle_dur}) when {cond:cond}, no wait otherwise.",
        "The loop, {subject}, sleeps {idle_dur} after an {arm} pass where {cond:cond} and goes straight on after any other {arm} pass.",
        when="idle-when-true"),
-    _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded"),
+    _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded beside-events"),
     # A nap a cancellation cuts short says so: without the wrapper, "waits with
     # `tokio::time::sleep` on the duration in `sleep_time`" beside "leave the loop at the next
     # round once shutdown is requested" read as sitting out a 12-hour nap (blind read 68).
@@ -1767,7 +1772,7 @@ TOKIO: tuple[Row, ...] = (
        "Its pacing is a {mech} of {dur}.",
        "A {mech} ticking every {dur} sets the rhythm.",
        "The rhythm comes from a {mech} of {dur}.",
-       unless="guarded"),
+       unless="guarded beside-events"),
     # The aside says what the wrapper is for: "Its sleeps go through `tokio::time::sleep`
     # inside `run_until_cancelled_owned`." closed six cleaner thinks of blind read 59 as filler.
     _r("shutdown_wait",

@@ -23,7 +23,18 @@ from dataclasses import dataclass
 
 __all__ = ["Mechanism", "MECHANISMS", "CANCEL_METHODS", "mechanism", "resolve", "ROLES"]
 
-ROLES = ("spawn", "blocking", "join", "select", "sleep", "interval", "timeout", "cancel", "signal")
+ROLES = (
+    "spawn",
+    "blocking",
+    "in-place",
+    "join",
+    "select",
+    "sleep",
+    "interval",
+    "timeout",
+    "cancel",
+    "signal",
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
     # `set.spawn(..)` on a `tokio::task::JoinSet`: the set owns the task's handle.
     Mechanism("tokio::task::JoinSet::spawn", "spawn", False, "starts a task owned by a JoinSet"),
     Mechanism("tokio::task::spawn_blocking", "blocking", False, "closure on the blocking pool"),
-    Mechanism("tokio::task::block_in_place", "blocking", False, "blocks its worker in place"),
+    # Not a task: the closure runs right there, on the caller's own task, while the worker
+    # thread is handed over (blind read 99: corrosion's `block_in_place` per need read as "its
+    # own task" per element).
+    Mechanism("tokio::task::block_in_place", "in-place", False, "blocks its worker in place"),
     Mechanism("tokio::join", "join", True, "polls futures until all complete"),
     Mechanism("tokio::try_join", "join", True, "polls futures until all succeed"),
     Mechanism("futures::future::join_all", "join", False, "awaits many futures together"),

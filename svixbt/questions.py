@@ -423,7 +423,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "steady_error": frozenset({"error_wait", "backoff", "propagate"}),
     # What ends a loop on its own is every exit of it, the `?`s too (mini-redis's `apply`:
     # the answer gave the `None` exit alone, a held-out read counted it misleading).
-    "select_exit": frozenset({"loop", "propagate"}),
+    # And a `return` elsewhere in the loop (console's aggregator: "names one exit and leaves
+    # out the events-channel one", blind read 99).
+    "select_exit": frozenset({"loop", "propagate", "return"}),
     # Giving up on a failed call in place is half the answer without what the caller does with
     # the error handed back (blind read 95: the Kafka input's `run` starts `run_inner` again).
     "redo": frozenset({"err_arm", "error_wait"}),

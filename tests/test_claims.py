@@ -2980,3 +2980,17 @@ def test_loops_run_by_events_are_not_paced_by_their_timers(indexes: Indexes) -> 
     (sp,) = kinds(claims(ctx, "deadline_guard"), "spawn")
     assert "logs-failures" not in sp.flags
     assert not kinds(claims(ctx, "keepalives"), "endless_task")
+
+
+def test_block_in_place_starts_no_task_and_a_timer_that_loops_is_no_way_out(
+    indexes: Indexes,
+) -> None:
+    """Blind read 99 on corrosion, false before: `block_in_place` per need read as "hand each
+    element of `needs` to its own task"; "a stop request would have to wait for the timer to
+    run out" of a watchdog tick that only goes on with the loop."""
+    ctx = ctx_of(indexes, "inplace.rs")
+    assert not kinds(claims(ctx, "apply_needs"), "spawn")
+    said = " ".join(e.user + e.think for e in compose_examples(ctx))
+    assert "its own task" not in said and "timer to run out" not in said, said
+    (br,) = kinds(claims(ctx, "hold_until_released"), "shutdown_branch")
+    assert "others-leave" not in br.flags

@@ -184,6 +184,17 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # connection handler races a read against its shutdown (a held-out read).
             if _beside_timer(f, [x.detail for x in handlers if x is not h]):
                 bflags.add("beside-timer")
+            # Whether another branch's win gets past the wait at all: one that only goes round
+            # the loop again means a stop would never end it, not "once the timer runs out"
+            # (blind read 99 on corrosion's `wait_conn_drop`, false).
+            if "in-loop" not in flags or any(
+                e.kind in ("break", "return", "question")
+                for x in handlers
+                if x is not h
+                for e in f.exits
+                if f.flow.inside(e.region, x.id)
+            ):
+                bflags.add("others-leave")
             if guards.get(h.id) == ["?"]:
                 continue  # the stop sits under an `else`: not said
             if guards.get(h.id):

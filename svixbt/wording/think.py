@@ -285,7 +285,7 @@ THINK: tuple[Row, ...] = (
     _r("select_exit",
        "The loop ends from inside the {select}: when {future} yields {arm}, the handler does {action}.",
        "{future} is raced in the same {select}, and its {arm} case does {action}, which ends the loop then and there.",
-       "Its way out is the {select} branch on {future}: {arm} there means {action}.",
+       "One way out is the {select} branch on {future}: {arm} there means {action}.",
        needs="arm"),
     _r("select_exit",
        "When {future} completes first in the {select}, the handler does {action}.",

@@ -98,6 +98,7 @@ CODE_SLOTS = frozenset(
         "call",
         "calls",
         "outcome",
+        "sometimes",
         "recv",
         "returns_when",
         "expr",

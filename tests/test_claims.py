@@ -2899,6 +2899,8 @@ def test_who_wakes_a_notified_wait_and_what_a_lost_race_leaves_running(
     # The two fns that wake the `wake` field, not the one that pokes another `Notify`.
     assert woken.get("by").split("\x1f") == ["Store::insert", "Store::close"]
     assert woken.get("method") == "notify_one" and "stored" in woken.flags
+    # `insert` wakes it only when the new entry is due sooner: said as a condition.
+    assert woken.get("sometimes") == "Store::insert"
     assert "`Store::close`" in " ".join(full_thinks_about(ctx, "sweep_task"))
     (lost,) = kinds(claims(ctx, "serve_until"), "loser_spawns")
     assert lost.get("callee") == "Acceptor::accept_all" and lost.get("other") == "shutdown"

@@ -88,7 +88,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "woken_by": (
         "the file's fns that wake a `notified()` wait",
         ("future", "method", "by"),
-        (),
+        ("sometimes",),
     ),
     "idle_arm": (
         "a wait on a result its callee returns only under a condition",

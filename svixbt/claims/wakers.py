@@ -34,6 +34,13 @@ def _name(ctx: FileContext, g: ItemFacts) -> str:
     return f"{owner}::{g.name}" if owner else g.name
 
 
+def _conditional(g: ItemFacts, c: Call) -> bool:
+    """Whether call ``c`` runs only under an `if`, a `match` arm or an `else` of ``g``."""
+    if g.flow is None:
+        return True
+    return any(r.kind in ("if", "else", "arm", "let-else") for r in g.flow.chain(c.region))
+
+
 def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
     waits: dict[str, Call] = {}
@@ -56,6 +63,9 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
         by = list(dict.fromkeys(_name(ctx, g) for g, _ in sites))
         methods = sorted({c.name for _, c in sites})
         flags = {"stored"} if methods == ["notify_one"] else set()
+        # A wake made only under a condition (`if notify { .. }` in mini-redis's `Db::set`) is
+        # said as one (blind read 99: "dropped condition").
+        when = list(dict.fromkeys(_name(ctx, g) for g, c in sites if _conditional(g, c)))
         if len(by) == 1:
             flags.add("one-waker")
         slots = {
@@ -63,6 +73,9 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
             "method": codes(*methods),
             "by": codes(*by),
         }
+        if when:
+            slots["sometimes"] = codes(*when)
+            flags.add("some-conditional")
         proof = [ctx.proof(wait.src), *(ctx.proof(c.src) for _, c in sites)]
         out.append(make("woken_by", f.name, slots, proof, flags))
     return out

@@ -98,6 +98,7 @@ CODE_SLOTS = frozenset(
         "call",
         "calls",
         "outcome",
+        "source_call",
         "sometimes",
         "recv",
         "returns_when",

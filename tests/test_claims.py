@@ -2872,6 +2872,9 @@ def test_what_reaches_an_error_arm_and_what_paces_an_idle_loop_come_from_the_cal
     (idle,) = kinds(claims(ctx, "drain_loop"), "idle_arm")
     assert idle.get("returns_when") == "jobs.is_empty()" and idle.get("dur") == "15 seconds"
     assert idle.get("outcome") == "Step::Idle"
+    # `jobs` is what `store.fetch` gave back a line before: a method, so no source is named;
+    # zero2prod's `dequeue_task(pool)` is a fn, and is (blind read 100).
+    assert not idle.get("source_call")
     said = " ".join(full_thinks_about(ctx, "drain_loop"))
     assert "`store.fetch`" in said and "`jobs.is_empty()`" in said, said
     assert "`bell.ring`" in said, said

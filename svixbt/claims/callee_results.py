@@ -137,6 +137,23 @@ def _other_errors(callee: ItemFacts) -> list[Exit] | None:
     return [e for e in exits if e.expr.startswith("Err")]
 
 
+def _tested_source(callee: ItemFacts, guard: list[str]) -> tuple[str, str] | None:
+    """(the fn, `none` | `empty`) when the one condition tests a local for `None` or emptiness
+    that the callee bound straight from a call of the file's crate (`let x = f(..).await?;`)."""
+    if len(guard) != 1:
+        return None
+    m = re.fullmatch(r"(\w+)\.(is_none|is_empty)\(\)", guard[0].strip())
+    if m is None:
+        return None
+    bound = [a for a in callee.assigns if a.is_let and a.var == m.group(1)]
+    if len(bound) != 1:
+        return None
+    call = re.fullmatch(r"([\w:]+)\((?:.|\n)*\)(?:\s*\.\s*await)?\s*\??", bound[0].value)
+    if call is None or call.group(1) in ("Some", "Ok", "Vec::new"):
+        return None
+    return call.group(1), "none" if m.group(2) == "is_none" else "empty"
+
+
 def _arm_of(f: ItemFacts, pattern: str) -> Region | None:
     assert f.flow is not None
     want = " ".join(pattern.split())
@@ -180,10 +197,19 @@ def _idle_arms(ctx: FileContext, f: ItemFacts, own: list[Claim]) -> list[Claim]:
             "dur": s.get("dur"),
             "mech": s.get("mech"),
         }
+        # The tested value, when the callee got it from a call of its own a line before
+        # (`let task = dequeue_task(pool).await?;` then `task.is_none()`): the wait is really
+        # on what that call found (blind read 100: "restates `task.is_none()`").
+        src = _tested_source(callee, guard)
+        if src is not None:
+            slots["source_call"], kind = src
+            flags_extra = {f"source-{kind}"}
+        else:
+            flags_extra = set()
         # What a person calls the result: `ExecutionOutcome::EmptyQueue`, not the pattern.
         m = re.fullmatch(r"(?:Ok|Some)\(\s*([\w:]+)\s*\)", want)
         if m and "::" in m.group(1):
             slots["outcome"] = m.group(1)
         proof = [*s.proof, *ret.proof]
-        out.append(make("idle_arm", f.name, slots, proof, {"guarded-callee"}))
+        out.append(make("idle_arm", f.name, slots, proof, {"guarded-callee", *flags_extra}))
     return out

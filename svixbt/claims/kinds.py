@@ -93,7 +93,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "idle_arm": (
         "a wait on a result its callee returns only under a condition",
         ("arm", "call", "returns_when", "dur", "mech"),
-        ("outcome",),
+        ("outcome", "source_call"),
     ),
     "skips_later": (
         "a `?` that returns before a later statement runs",

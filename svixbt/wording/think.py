@@ -580,6 +580,13 @@ THINK: tuple[Row, ...] = (
        unless="stored some-conditional"),
     # The wait a loop takes on a result that means "nothing to do" is decided in the callee.
     _r("idle_arm",
+       "{call} returns {arm} when {returns_when:cond}, that is, when its own call of {source_call} came back with `None`; on that result the loop sleeps {dur} with {mech} before it calls {call} again.",
+       "The {mech} of {dur} in {arm} follows a {call} whose {source_call} found nothing ({returns_when} held); after it the loop calls {call} again.",
+       when="source-none"),
+    _r("idle_arm",
+       "{call} returns {arm} when {returns_when:cond}, that is, when what its call of {source_call} gave back was empty; on that result the loop sleeps {dur} with {mech} before it calls {call} again.",
+       when="source-empty"),
+    _r("idle_arm",
        "{call} returns {arm} when {returns_when:cond}, and on that result the loop sleeps {dur} with {mech} before it calls {call} again.",
        "The {mech} of {dur} in {arm} is taken when {call} came back with that result, which it returns when {returns_when:cond}; then the loop calls it again.",
        "{arm} comes from {call} when {returns_when:cond}: the loop then waits {dur} on {mech} before its next call of {call}."),

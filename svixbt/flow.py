@@ -352,7 +352,10 @@ class _Builder:
             if brace >= end:
                 return
             close = self.close_of(brace)
-            r = self.add("if", brace + 1, close, head=(j + 1, brace), start_tok=j)
+            # A `select!` branch's precondition (`_ = tick(), if n != 0 => {`): the `=>` is the
+            # branch's, not the condition's (rathole: "`self.heartbeat_interval != 0 =>`").
+            stop = brace - 1 if self.t[brace - 1] == "=>" else brace
+            r = self.add("if", brace + 1, close, head=(j + 1, stop), start_tok=j)
             r.after = tuple(conds)
             conds.append(r.head)
             if close + 1 < end and self.t[close + 1] == "else":

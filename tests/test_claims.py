@@ -2999,3 +2999,23 @@ def test_block_in_place_starts_no_task_and_a_timer_that_loops_is_no_way_out(
     assert "its own task" not in said and "timer to run out" not in said, said
     (br,) = kinds(claims(ctx, "hold_until_released"), "shutdown_branch")
     assert "others-leave" not in br.flags
+
+
+def test_a_tunnel_loops_spawns_retries_and_preconditions_are_read_as_written(
+    indexes: Indexes,
+) -> None:
+    """Blind read 100 on rathole (never seen before), false before: "one task per iteration"
+    of a spawn in one `match` arm; a warning inside a retry closure said "once, before the
+    loop"; "Only a `break` gets out" beside a `?` in an inner `for`; a select precondition's
+    head read `beat != 0 =>`; a set-up `for` under an `if` taken for the main loop."""
+    ctx = ctx_of(indexes, "tunnel.rs")
+    (sp,) = kinds(claims(ctx, "control_loop"), "spawn")
+    assert "conditional" in sp.flags
+    (lp,) = kinds(claims(ctx, "control_loop"), "loop")
+    assert "question-in-loop" in lp.flags
+    heads = [c.get("guard") for c in claims(ctx, "control_loop") if c.get("guard")]
+    assert heads and all("=>" not in h for h in heads), heads
+    logs = kinds(claims(ctx, "bind_then_serve"), "log")
+    assert [c.get("message") for c in logs] == ["got a packet"], [c.slots for c in logs]
+    (main,) = kinds(claims(ctx, "bind_then_serve"), "loop")
+    assert main.get("keyword") == "loop"

@@ -12,9 +12,11 @@ from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .returns import return_claims
 from .shape import (
+    called_elsewhere,
     codes,
     continue_is_last,
     guard_of,
+    in_closure,
     main_loop,
     next_call,
     put_guard,
@@ -94,7 +96,9 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
     assert f.flow is not None
     out: list[Claim] = []
     for lg in f.logs:
-        if not f.own(lg.region):
+        if not f.own(lg.region) or in_closure(f, lg.region):
+            # A line in a closure runs when the closure is called, which may be later or
+            # never (`.inspect(|_| info!(..))` on a future another task runs: blind read 100).
             continue
         conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
         if negated:
@@ -262,20 +266,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         ]
         if head_calls or r.kind == "arm" and ".await" in r.keyword:
             flags.add("awaited")
-        # The same callee called elsewhere in the fn, outside this branch: this is one call of
-        # several, and the others may not absorb their errors.
-        name = bare
         # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
         head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-        others = [
-            c
-            for c in f.calls
-            if c.name == name
-            and f.own(c.region)
-            and not f.flow.inside(c.region, r.id)
-            and not (head.head_start <= c.src.start < max(head.head_end, head.head_start + 1))
-        ]
-        if others:
+        if called_elsewhere(f, r, head, call, bare):
             flags.add("one-of-several")
         slots = {
             "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],

@@ -110,7 +110,9 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     exits = [e for e in f.exits if f.flow.loop_of(e.region) is loop]
     if any(e.kind in ("return", "break") for e in exits):
         flags.add("exits")
-    if any(e.kind == "question" for e in exits):
+    # A `?` in a loop nested inside this one leaves this one too (rathole's config watcher:
+    # "Only a `break` gets out" beside `event_tx.send(event)?` in its inner `for`, read 100).
+    if any(e.kind == "question" and f.flow.inside(e.region, loop.id) for e in f.exits):
         flags.add("question-in-loop")
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}

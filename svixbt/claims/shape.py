@@ -120,14 +120,57 @@ def self_counted(f: ItemFacts) -> Iterator[tuple[Spawn, Call, Call, list[Call]]]
 def main_loop(f: ItemFacts) -> Region | None:
     """The outermost loop of the item's own task that waits or awaits: the task's pass loop."""
     assert f.flow is not None
+    found = []
     for r in own_loops(f):
         if f.flow.loop_of(r.parent or 0) is not None:
             continue
         if any(f.flow.inside(w.region, r.id) for w in f.waits) or any(
             c.awaited and f.flow.inside(c.region, r.id) for c in f.calls
         ):
+            found.append(r)
+    # A `for` over a list under an `if` (corrosion's `run` starting one server per configured
+    # address) is set-up, not the pass loop a later `loop` is (blind read 100: its lines were
+    # said "on each round of the loop, with no condition around it").
+    plain = [r for r in found if not _under_condition(f, r)]
+    for r in plain:
+        if r.keyword != "for":
             return r
-    return None
+    return plain[0] if plain else (found[0] if found else None)
+
+
+def called_elsewhere(f: ItemFacts, r: Region, head: Region, call: str, bare: str) -> bool:
+    """Whether the fn calls the callee an error branch ``r`` handles elsewhere too, outside the
+    branch and its head: this is one call of several, and the others may not absorb their
+    errors. A method of one receiver is not another receiver's call of the same name (rathole:
+    "its other calls of `conn.with_context`" where only one exists, blind read 100)."""
+    assert f.flow is not None
+    recv = call.rsplit(".", 1)[0] if "." in call else ""
+    return any(
+        c.name == bare
+        and (not recv or c.receiver == recv)
+        and f.own(c.region)
+        and not f.flow.inside(c.region, r.id)
+        and not (head.head_start <= c.src.start < max(head.head_end, head.head_start + 1))
+        for c in f.calls
+    )
+
+
+def in_closure(f: ItemFacts, rid: int) -> bool:
+    """Whether region ``rid`` sits in a closure of the item's own code."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.kind == "closure":
+            return True
+        if r.kind in ("spawn", "blocking", "async"):
+            return False
+    return False
+
+
+def _under_condition(f: ItemFacts, r: Region) -> bool:
+    assert f.flow is not None
+    return r.parent is not None and any(
+        a.kind in ("if", "else", "arm", "let-else") for a in f.flow.chain(r.parent)
+    )
 
 
 def guard_of(

@@ -116,9 +116,12 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags: set[str]) -> None:
     """The condition a spawn runs under, and whether it is a `let … else` return at the top."""
     assert f.flow is not None
-    conds, _, negated = guard_of(f, at, None, start)
-    if negated:
-        flags.add("conditional")  # under an `else`: its condition is not said
+    conds, arm, negated = guard_of(f, at, None, start)
+    if negated or arm:
+        # Under an `else`, or in one `match` arm (rathole's `CreateDataChannel`): it runs only
+        # on some rounds, and that condition is not said (blind read 100: "one task per
+        # iteration", false three times).
+        flags.add("conditional")
     elif conds:
         slots["guard"] = codes(*conds)
         flags.add("guarded")

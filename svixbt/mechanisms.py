@@ -104,6 +104,10 @@ _ALIASES = {
 def mechanism(path: str) -> Mechanism | None:
     """The mechanism a resolved path names, if any."""
     path = path.removesuffix("!")
+    # tokio re-exported by a crate of the workspace (`use hbb_common::tokio;`, then
+    # `tokio::spawn`): the same tokio (rustdesk-server gave no record at all, read 101's draft).
+    if "::tokio::" in path and not path.startswith("tokio::"):
+        path = "tokio::" + path.split("::tokio::", 1)[1]
     path = _ALIASES.get(path, path)
     return _BY_PATH.get(path) if path else None
 

@@ -3019,3 +3019,15 @@ def test_a_tunnel_loops_spawns_retries_and_preconditions_are_read_as_written(
     assert [c.get("message") for c in logs] == ["got a packet"], [c.slots for c in logs]
     (main,) = kinds(claims(ctx, "bind_then_serve"), "loop")
     assert main.get("keyword") == "loop"
+
+
+def test_tokio_re_exported_by_a_workspace_crate_is_tokio() -> None:
+    """rustdesk-server writes `use hbb_common::tokio;` and gave no record at all: its spawns,
+    selects and sleeps resolved to `hbb_common::tokio::..`, which no mechanism named."""
+    from svixbt.mechanisms import mechanism
+
+    found = mechanism("hbb_common::tokio::spawn")
+    assert found is not None and found.path == "tokio::spawn"
+    select = mechanism("hbb_common::tokio::select!")
+    assert select is not None and select.role == "select"
+    assert mechanism("hbb_common::mytokio::spawn") is None

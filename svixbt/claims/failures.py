@@ -92,6 +92,13 @@ def _diverges(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim
     ]
 
 
+def _leaves_early(f: ItemFacts, loop: Region) -> bool:
+    assert f.flow is not None
+    return any(
+        e.kind in ("question", "return") and f.flow.inside(e.region, loop.id) for e in f.exits
+    )
+
+
 def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -124,6 +131,10 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         place = _place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)
+        if place == "after-loop" and loop is not None and _leaves_early(f, loop):
+            # A `?` or `return` inside the loop leaves the fn without this line (rathole:
+            # "When the loop ends it logs “UDP pool dropped”", four `?`s skip it: read 100).
+            flags.add("early-exits")
         put_guard(slots, flags, conds, arm)
         handler = next((r for r in f.flow.chain(lg.region) if r.kind == "select-handler"), None)
         if handler is not None and not arm:

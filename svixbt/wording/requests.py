@@ -242,9 +242,11 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Write {who} so that a stop signal starts the shutdown.",
     ),
     "module": (
-        ("Write {file} as one background job: the loop and its helpers.", "loop:loop loop:while"),
-        "Write the background job in {file}: one loop that drives the helpers it calls, with the behaviour below.",
-        "The background job in {file} is one loop plus the helpers it calls, and it has to behave as below.",
+        # No count of loops: "one loop plus the helpers it calls" was said of files with none
+        # and with two (blind read 101 on bore, false and misleading).
+        "Write the background work in {file} so that it behaves as below.",
+        "The background work in {file} has to behave as below.",
+        "Whoever reworks {file} has to keep its background work behaving as below.",
     ),
     "helper-failures": (
         "{who} should deal with a failed side step itself, so its caller can go on.",
@@ -536,7 +538,10 @@ PREMISE: tuple[Row, ...] = (
        when="guarded detached early-guard", unless="repeated after-checks"),
     _r("spawn",
        "It should hand the work to a task only if {guard:cond}, and return without waiting for it.",
-       when="guarded detached", unless="repeated after-checks early-guard"),
+       when="guarded detached", unless="repeated after-checks early-guard several-spawns"),
+    _r("spawn",
+       "When {guard:cond}, it should hand that work to a task and return without waiting for it.",
+       when="guarded detached several-spawns", unless="repeated after-checks early-guard"),
     # The guard said by what it does when its condition is code no one would quote in an issue
     # (`since < until - max_timeframe`): an early return at the top, then the spawn.
     _r("spawn",
@@ -547,7 +552,7 @@ PREMISE: tuple[Row, ...] = (
        when="guarded detached past-returns", unless="repeated"),
     _r("spawn",
        "Once the checks before it have passed, it should hand the work to a task only if {guard:cond}, and return without waiting for it.",
-       when="guarded detached after-checks", unless="repeated early-guard"),
+       when="guarded detached after-checks", unless="repeated early-guard several-spawns"),
     _r("schedule_step",
        "It should take the wait before each retry from {list}.",
        any_guard=True),

@@ -89,6 +89,7 @@ class Context:
     # The call sits in a loop inside the task: the task awaits it round after round, so it is
     # one step of the task, not the task itself (corrosion's `vacuum_db`, blind read 99).
     in_task_loop: bool = False
+    repeat_guarded: bool = False  # the repeated spawn sits under a condition inside its loop
 
 
 @dataclass
@@ -242,6 +243,7 @@ class CrateIndex:
                 c.branch_calls,
                 c.guard,
                 c.in_task_loop,
+                c.repeat_guarded,
             )
             for c in up
         ]
@@ -281,12 +283,18 @@ class CrateIndex:
     def _context(self, kind: str, r: Region, fl: Flow, s: Site, fs: FileScan) -> Context:
         kind = "spawned" if kind == "spawn" else kind
         repeated = ""
+        repeat_guarded = False
         proof: tuple[tuple[int, Src], ...] = ((s.file, s.src),)
         branch_calls: tuple[str, ...] = ()
         if kind == "spawned":
             for anc in fl.chain(r.id)[1:]:
                 if anc.kind == "loop":
                     repeated = f"{anc.keyword} {anc.head}".strip()
+                    # A spawn under an `if` or arm inside that loop runs on some rounds only
+                    # (rathole's per-peer forwarder: "each iteration spawns", read 101).
+                    repeat_guarded = r.parent is not None and bool(
+                        fl.conditions(r.parent, stop=anc.id)
+                    )
                     # The loop's head proves the repetition: `for delivery in batch`.
                     lo = fs.scan.starts[anc.start_tok]
                     hi = anc.head_end if anc.head_end > lo else lo + len(anc.keyword)
@@ -317,6 +325,7 @@ class CrateIndex:
             branch_calls,
             guard,
             in_task_loop,
+            repeat_guarded,
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:

@@ -3031,3 +3031,23 @@ def test_tokio_re_exported_by_a_workspace_crate_is_tokio() -> None:
     select = mechanism("hbb_common::tokio::select!")
     assert select is not None and select.role == "select"
     assert mechanism("hbb_common::mytokio::spawn") is None
+
+
+def test_spawns_on_some_rounds_or_one_side_and_errors_with_context_are_said_as_such(
+    indexes: Indexes,
+) -> None:
+    """Blind reads 100-101 on rathole and rustdesk-server (never seen), false or misleading:
+    "each iteration of `loop` spawns" a forwarder started only for new peers; "gets the error
+    alone, with no words of its own" of an error given context where the call failed; "only
+    if" said of each of two spawns on the two sides of one `if`."""
+    ctx = ctx_of(indexes, "forwarders.rs")
+    (ri,) = kinds(claims(ctx, "forward_peer"), "runs_in")
+    assert {"repeated", "repeat-guarded"} <= ri.flags
+    said = " ".join(full_thinks_about(ctx, "forward_peer"))
+    assert "Each iteration" not in said and "every iteration" not in said.lower(), said
+    logs = kinds(claims(ctx, "route_packets"), "log")
+    assert not [c for c in logs if "bare" in c.flags], [c.slots for c in logs]
+    told = " ".join(
+        e.user + e.think for e in compose_examples(ctx) if e.names["fn"] == "accept_one"
+    )
+    assert "only if" not in told.lower(), told

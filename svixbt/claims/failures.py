@@ -14,9 +14,11 @@ from .returns import return_claims
 from .shape import (
     called_elsewhere,
     codes,
+    context_added,
     continue_is_last,
     guard_of,
     in_closure,
+    leaves_early,
     main_loop,
     next_call,
     put_guard,
@@ -92,13 +94,6 @@ def _diverges(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim
     ]
 
 
-def _leaves_early(f: ItemFacts, loop: Region) -> bool:
-    assert f.flow is not None
-    return any(
-        e.kind in ("question", "return") and f.flow.inside(e.region, loop.id) for e in f.exits
-    )
-
-
 def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -126,12 +121,17 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         flags = set()
         if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):
             slots["message"] = lg.message
+        elif context_added(f, lg.region):
+            # The error carries words the code gave it where the call failed (`.with_context(||
+            # "Failed to do transport handshake")`): "no words of its own" would be false
+            # (blind read 100 on rathole, three times); the line is not said.
+            continue
         else:
             flags.add("bare")  # the line is the value it formats, with no words of its own
         place = _place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)
-        if place == "after-loop" and loop is not None and _leaves_early(f, loop):
+        if place == "after-loop" and loop is not None and leaves_early(f, loop):
             # A `?` or `return` inside the loop leaves the fn without this line (rathole:
             # "When the loop ends it logs “UDP pool dropped”", four `?`s skip it: read 100).
             flags.add("early-exits")

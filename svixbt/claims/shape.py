@@ -155,6 +155,23 @@ def called_elsewhere(f: ItemFacts, r: Region, head: Region, call: str, bare: str
     )
 
 
+def context_added(f: ItemFacts, rid: int) -> bool:
+    """Whether the error an arm or `if let Err` holds had context attached in its head."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        text = r.keyword if r.kind == "arm" else r.head if r.kind == "if" else ""
+        if re.search(r"\.\s*(?:with_context|context|wrap_err|wrap_err_with)\s*\(", text):
+            return True
+    return False
+
+
+def leaves_early(f: ItemFacts, loop: Region) -> bool:
+    assert f.flow is not None
+    return any(
+        e.kind in ("question", "return") and f.flow.inside(e.region, loop.id) for e in f.exits
+    )
+
+
 def in_closure(f: ItemFacts, rid: int) -> bool:
     """Whether region ``rid`` sits in a closure of the item's own code."""
     assert f.flow is not None

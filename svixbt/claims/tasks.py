@@ -311,6 +311,8 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
     if c.repeated:
         slots["repeated"] = c.repeated
         flags.add("repeated")
+        if c.repeat_guarded:
+            flags.add("repeat-guarded")  # not on every round of that loop
     chain = list(c.path[:-1])
     if chain:
         slots["chain"] = codes(*chain)

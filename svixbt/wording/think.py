@@ -1159,7 +1159,7 @@ THINK: tuple[Row, ...] = (
        "Who runs it? {chain}, and above them {by}, whose {repeated} loop spawns a {mech} task for every element; that is its only context outside tests.",
        "Since {chain} are all private, the only non-test route here starts in a {mech} task {by} creates per element of {repeated}.",
        "Its calls come through {chain}; {by} runs that chain on a {mech} task it starts for each element of {repeated}, and, tests aside, nowhere else.",
-       when="universal spawned repeated via", any_guard=True),
+       when="universal spawned repeated via", unless="repeat-guarded", any_guard=True),
     _r("runs_in",
        "Outside tests, it runs only on a {mech} task that {by} starts, reached through {chain}; every caller on that path is private.",
        "Follow the non-test calls up ({chain}) and you reach {by}, which starts that chain on a {mech} task of its own each time it is called; tests aside, that is where this code runs.",
@@ -1168,7 +1168,11 @@ THINK: tuple[Row, ...] = (
        "It always runs in the task {by} starts with {mech} for each iteration of {repeated}.",
        "{by} calls it from the {mech} task it starts per iteration of {repeated}, and nowhere else.",
        "Each iteration of {repeated} in {by} spawns a {mech} task, and that task is the one caller here.",
-       when="universal spawned repeated", unless="via", any_guard=True),
+       when="universal spawned repeated", unless="via repeat-guarded", any_guard=True),
+    _r("runs_in",
+       "Outside tests it runs on {mech} tasks that {by} starts from inside {repeated}, on the rounds where a condition there lets it.",
+       "{by} spawns it with {mech} from within {repeated}, though not on every round: the spawn sits under a condition.",
+       when="universal spawned repeated repeat-guarded", any_guard=True),
     # One step of a spawned task's loop, awaited there each round: not "nothing can wait for
     # it" (blind read 99 on corrosion's `vacuum_db`, false).
     _r("runs_in",

@@ -3051,3 +3051,8 @@ def test_spawns_on_some_rounds_or_one_side_and_errors_with_context_are_said_as_s
         e.user + e.think for e in compose_examples(ctx) if e.names["fn"] == "accept_one"
     )
     assert "only if" not in told.lower(), told
+    # A lock taken under an `if` in the loop is not "each round" (rustdesk-server, read 102),
+    # and a crate's own `timeout(..)` in a spawned block is not the task's work.
+    assert not kinds(claims(ctx, "tally_loop"), "locked")
+    (probe,) = kinds(claims(ctx, "probe_later"), "spawn")
+    assert probe.get("runs") != "timeout"

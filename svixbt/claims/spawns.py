@@ -32,6 +32,9 @@ def main_call(f: ItemFacts, region: Region) -> str:
             # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
             and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
             and not c.name[:1].isupper()
+            # A crate's own `timeout(..)` or `sleep(..)` wraps the work; it is not the work
+            # (rustdesk-server: "hands `timeout` to `tokio::spawn`", blind reads 101-102).
+            and c.name not in ("timeout", "sleep", "sleep_until", "spawn", "interval")
             and not f.flow.conditions(c.region, stop=region.id)
         ):
             found = c.written

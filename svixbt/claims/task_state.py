@@ -260,7 +260,12 @@ def _locked(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         nxt = calls[k + 1] if k + 1 < len(calls) else None
         if nxt is None or nxt.kind != "method" or nxt.receiver != "await":
             continue  # the guard is bound or dropped: how long it is held is not one call
-        if f.flow.loop_of(c.region) is None:
+        loop = f.flow.loop_of(c.region)
+        if loop is None:
+            continue
+        if f.flow.conditions(c.region, stop=loop.id):
+            # Under an `if` inside the loop it is not "each round" (rustdesk-server's lock
+            # taken only when `n >= 1_000`: blind read 102, false three times).
             continue
         slots = {"lock": _LOCKS[c.name], "var": c.receiver, "call": nxt.name}
         flags = {"in-spawn"} if f.flow.task_of(c.region).kind != "fn" else set()

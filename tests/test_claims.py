@@ -2939,6 +2939,9 @@ def test_exits_and_waits_that_only_look_like_the_loops(indexes: Indexes) -> None
     exits = kinds(claims(ctx, "forward"), "select_exit")
     assert [c.get("arm") for c in exits] == ["_"], [c.slots for c in exits]
     assert not kinds(claims(ctx, "debounce"), "select_exit")
+    # An arm of a `match` on another call in the handler is not the branch's result (rumqttc:
+    # "its `Err(_)` case does `return Err(FlushTimeout)`" of the flush timeout, read 102).
+    assert not kinds(claims(ctx, "pump"), "select_exit")
     guards = [c.get("guard") for c in kinds(claims(ctx, "pick"), "return") if "early" in c.flags]
     assert guards == ["ids.is_empty()"], guards
     assert not [c for c in kinds(claims(ctx, "watch"), "sleep")]

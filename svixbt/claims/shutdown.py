@@ -296,8 +296,18 @@ def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
     between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
     if any(a.kind in ("if", "else", "let-else", "loop", "closure") for a in between):
         return False
-    if sum(a.kind == "arm" for a in between) > 1:
+    arms = [a for a in between if a.kind == "arm"]
+    if len(arms) > 1:
         return False
+    if arms:
+        # The arm must match on what the branch's future gave (`o = readb() => match o {..}`),
+        # not on another call made in the handler (rumqttc: "its `Err(_)` case does `return
+        # Err(FlushTimeout)`" of a nested `match timeout(flush)`, blind read 102).
+        binding = h.head.strip()
+        if not re.fullmatch(r"[a-z_]\w*", binding) or binding == "_":
+            return False
+        if not re.search(rf"\b{re.escape(binding)}\b", arms[0].keyword):
+            return False
     if e.kind == "break" and not e.expr.startswith("'"):
         inner = f.flow.loop_of(h.id)
         if inner is not None and inner.parent is not None and f.flow.loop_of(inner.parent):

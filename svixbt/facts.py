@@ -497,8 +497,15 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
     level = parts[-1]
     head = full.split("::")[0]
     if level in LOG_LEVELS and (head in _LOG_CRATES or len(parts) == 1 and head == level):
-        if len(parts) == 1 and full == level:
-            # A bare `info!` counts only when the file imports it from tracing or log.
+        if (
+            len(parts) == 1
+            and full == level
+            and any(it.kind == "macro_rules" and it.name == level for it in r.fs.items)
+        ):
+            # A bare `info!` the file defines itself is not the log crate's. One it neither
+            # imports nor defines comes from a crate-root `#[macro_use]` or a glob: a line all
+            # the same (rumqttd's "Replica stopped!" was said to be "no log line of its own",
+            # blind read 102).
             return
         message = ""
         fields: list[str] = []

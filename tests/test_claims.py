@@ -3059,3 +3059,14 @@ def test_spawns_on_some_rounds_or_one_side_and_errors_with_context_are_said_as_s
     assert not kinds(claims(ctx, "tally_loop"), "locked")
     (probe,) = kinds(claims(ctx, "probe_later"), "spawn")
     assert probe.get("runs") != "timeout"
+
+
+def test_a_log_macro_brought_in_by_the_crate_root_is_a_log_line(indexes: Indexes) -> None:
+    """rumqttd writes `error!(..)` without importing it (a crate-root `#[macro_use]` or glob):
+    its arm was said to write "no log line of its own" (blind read 102, false). A macro the
+    file defines itself under a level's name is not a log line."""
+    ctx = ctx_of(indexes, "macrolog.rs")
+    f = next(g for g in ctx.facts.values() if g.name == "reconnect_loop")
+    assert [lg.level for lg in f.logs] == ["error"]
+    (arm,) = kinds(claims(ctx, "reconnect_loop"), "err_arm")
+    assert "logs" in arm.flags

@@ -3070,3 +3070,15 @@ def test_a_log_macro_brought_in_by_the_crate_root_is_a_log_line(indexes: Indexes
     assert [lg.level for lg in f.logs] == ["error"]
     (arm,) = kinds(claims(ctx, "reconnect_loop"), "err_arm")
     assert "logs" in arm.flags
+
+
+def test_a_biased_select_is_said_to_try_its_branches_in_order(indexes: Indexes) -> None:
+    """corrosion writes `biased;` in nine selects and no think said so: "whichever completes
+    first" is not how a biased select picks when several are ready (blind reads 99-102)."""
+    ctx = ctx_of(indexes, "eventloop.rs")
+    (sel,) = kinds(claims(ctx, "biased_wait"), "select")
+    assert "biased" in sel.flags
+    (plain,) = kinds(claims(ctx, "relay_events"), "select")
+    assert "biased" not in plain.flags
+    said = " ".join(full_thinks_about(ctx, "biased_wait"))
+    assert "whichever completes first" not in said, said

@@ -230,6 +230,11 @@ def _select_claim(
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
     if any(not h.detail for h in handlers):
         sflags.add("else")
+    if _biased(ctx, r):
+        # Branches tried in the order written: "whichever completes first" is not how a
+        # biased select picks when several are ready (blind reads 99-102: nine biased selects
+        # in corrosion, none said so).
+        sflags.add("biased")
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
     names = _signal_futures(ctx, f, futures)
     if names:
@@ -244,6 +249,16 @@ def _select_claim(
         sslots["then"] = then.src.text
         sproof.append(ctx.proof(then.src))
     return make("select", f.name, sslots, sproof, sflags)
+
+
+def _biased(ctx: FileContext, r: Region) -> bool:
+    """Whether the `select!` whose branch is ``r`` opens with `biased;`."""
+    texts = ctx.fs.scan.texts
+    k = r.start_tok
+    j = k + 1
+    while j < len(texts) and j < k + 4 and texts[j] not in ("{", "("):
+        j += 1
+    return j + 2 < len(texts) and texts[j + 1] == "biased" and texts[j + 2] == ";"
 
 
 def _select_exits(

@@ -3082,3 +3082,13 @@ def test_a_biased_select_is_said_to_try_its_branches_in_order(indexes: Indexes) 
     assert "biased" not in plain.flags
     said = " ".join(full_thinks_about(ctx, "biased_wait"))
     assert "whichever completes first" not in said, said
+
+
+def test_a_select_else_that_cannot_run_is_not_said_to(indexes: Indexes) -> None:
+    """corrosion's template renderer: "once every branch is off the else branch runs" of a
+    select one of whose branches always matches (blind read 100, misleading twice)."""
+    ctx = ctx_of(indexes, "eventloop.rs")
+    (sel,) = kinds(claims(ctx, "render_loop"), "select")
+    assert "patterns" in sel.flags and "else" not in sel.flags
+    said = " ".join(full_thinks_about(ctx, "render_loop"))
+    assert "else branch runs" not in said, said

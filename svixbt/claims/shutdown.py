@@ -228,7 +228,15 @@ def _select_claim(
         sflags.add("two")  # "the other", not "the rest" (mini-redis's `run`, a held-out read)
     if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
-    if any(not h.detail for h in handlers):
+    # The `else` branch runs only once every branch is disabled: a branch that always matches
+    # (`_ = x`, `v = x`) and has no precondition never is, so there it cannot run (corrosion's
+    # and tpl's selects: "once every branch is off the else branch runs", blind read 100).
+    can_all_be_off = all(
+        not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) or re.search(r",\s*if\b", h.detail)
+        for h in handlers
+        if h.detail
+    )
+    if any(not h.detail for h in handlers) and can_all_be_off:
         sflags.add("else")
     if _biased(ctx, r):
         # Branches tried in the order written: "whichever completes first" is not how a

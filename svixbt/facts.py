@@ -51,6 +51,7 @@ __all__ = [
     "Jitter",
     "ItemFacts",
     "item_facts",
+    "in_closure",
     "known_facts",
     "file_consts",
     "LOG_LEVELS",
@@ -173,7 +174,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
     return f
 
 
-def _in_closure(flow: Flow, rid: int) -> bool:
+def in_closure(flow: Flow, rid: int) -> bool:
     """Whether region ``rid`` is inside a closure of the item's code (not a task it spawns): a
     `return` or `?` there leaves the closure, never the fn (blind read 99: "returns `None` early
     when ..." of a `return None` inside a `filter_map` closure)."""
@@ -194,13 +195,13 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         return
     if ck == "p":
         is_try = tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+")
-        if is_try and not _in_closure(flow, rid):
+        if is_try and not in_closure(flow, rid):
             f.exits.append(Exit("question", "", rid, r.src(k, k)))
         return
     if ck != "n":
         return
     prev = t[k - 1] if k > r.lo else ""
-    if tk == "return" and _in_closure(flow, rid):
+    if tk == "return" and in_closure(flow, rid):
         return
     if tk in ("return", "break", "continue") and prev != "::":
         end = r.until(k + 1, (";", "}", ","), flow.hi)
@@ -211,7 +212,7 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         and k + 2 < r.hi
         and t[k + 1] == "!"
         and t[k + 2] in ("(", "{", "[")
-        and not _in_closure(flow, rid)
+        and not in_closure(flow, rid)
     ):
         # `anyhow::bail!(..)` is `return Err(anyhow!(..))`: a way out like any `return`.
         first = k - 2 if prev == "::" and k >= r.lo + 2 else k

@@ -21,6 +21,7 @@ from ..crate_index import owner_of
 from ..facts import Call, ItemFacts
 from .core import Claim, FileContext, make
 from .premises import of_kind
+from .shape import owned_name
 
 __all__ = ["select_loser_claims"]
 
@@ -102,10 +103,9 @@ def select_loser_claims(ctx: FileContext, idx: int, own: list[Claim]) -> list[Cl
             ]
             if not spawned:
                 continue
-            owner = owner_of(ctx.fs, callee.index)
             slots = {
                 "future": fut,
-                "callee": f"{owner}::{callee.name}" if owner else callee.name,
+                "callee": owned_name(ctx, callee),
                 "mech": spawned[0].mechanism,
             }
             others = [x for x in futures if x != fut]

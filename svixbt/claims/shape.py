@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from ..crate_index import owner_of
 from ..fact_types import Call, Spawn, Wait
 from ..facts import Exit, ItemFacts
+from ..facts import in_closure as flow_in_closure
 from ..flow import TASK_KINDS, Region
 from .core import LIST_SEP, NOT, FileContext
 
@@ -175,12 +177,13 @@ def leaves_early(f: ItemFacts, loop: Region) -> bool:
 def in_closure(f: ItemFacts, rid: int) -> bool:
     """Whether region ``rid`` sits in a closure of the item's own code."""
     assert f.flow is not None
-    for r in f.flow.chain(rid):
-        if r.kind == "closure":
-            return True
-        if r.kind in ("spawn", "blocking", "async"):
-            return False
-    return False
+    return flow_in_closure(f.flow, rid)
+
+
+def owned_name(ctx: FileContext, g: ItemFacts) -> str:
+    """A fn of this file as a reader names it: `Type::method` for a method, else its name."""
+    owner = owner_of(ctx.fs, g.index)
+    return f"{owner}::{g.name}" if owner else g.name
 
 
 def _under_condition(f: ItemFacts, r: Region) -> bool:

@@ -12,10 +12,9 @@ another `Notify` altogether, so other files are not searched and nothing is said
 
 from __future__ import annotations
 
-from ..crate_index import owner_of
 from ..facts import Call, ItemFacts
 from .core import Claim, FileContext, make
-from .shape import codes
+from .shape import codes, owned_name
 
 __all__ = ["waker_claims"]
 
@@ -27,11 +26,6 @@ def _field(receiver: str) -> str:
     for a receiver that is a bare local, which names no field another fn could reach."""
     parts = receiver.split(".")
     return parts[-1] if len(parts) >= 2 and parts[-1].isidentifier() else ""
-
-
-def _name(ctx: FileContext, g: ItemFacts) -> str:
-    owner = owner_of(ctx.fs, g.index)
-    return f"{owner}::{g.name}" if owner else g.name
 
 
 def _conditional(g: ItemFacts, c: Call) -> bool:
@@ -60,12 +54,12 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
         ]
         if not sites:
             continue
-        by = list(dict.fromkeys(_name(ctx, g) for g, _ in sites))
+        by = list(dict.fromkeys(owned_name(ctx, g) for g, _ in sites))
         methods = sorted({c.name for _, c in sites})
         flags = {"stored"} if methods == ["notify_one"] else set()
         # A wake made only under a condition (`if notify { .. }` in mini-redis's `Db::set`) is
         # said as one (blind read 99: "dropped condition").
-        when = list(dict.fromkeys(_name(ctx, g) for g, c in sites if _conditional(g, c)))
+        when = list(dict.fromkeys(owned_name(ctx, g) for g, c in sites if _conditional(g, c)))
         if len(by) == 1:
             flags.add("one-waker")
         slots = {

@@ -460,7 +460,9 @@ def _mod_imports(fs: FileScan, c: int) -> list[Slice]:
 
 def _imports(fs: FileScan) -> list[Slice]:
     return [
-        Slice(u.start, u.end, "use") for u in fs.scan.uses if u.parent is None and not u.is_test
+        Slice(u.start, u.end, "use")
+        for u in fs.scan.uses
+        if u.parent is None and not u.is_test and not u.nested
     ]
 
 

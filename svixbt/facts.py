@@ -170,8 +170,26 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
         if ck == "n" or ck == "s" or (ck == "p" and t[k] == "?"):
             _fact_at(r, f, flow, k, consts)
     _spawns(r, f, flow)
+    _drop_logged_tries(f)
     f.tail = _tail(r, flow)
     return f
+
+
+def _drop_logged_tries(f: ItemFacts) -> None:
+    """A `?` in a log macro's arguments (`info!("on {}", l.local_addr()?)`) runs only when that
+    level is enabled: the `log` and `tracing` macros skip their arguments otherwise. It is no
+    exit the fn always has (shadowsocks' servers: "every `?` comes before the loop", read 103)."""
+    spans = [(lg.src.start, lg.src.end) for lg in f.logs]
+    if not spans:
+        return
+
+    def logged(at: int) -> bool:
+        return any(a <= at < b for a, b in spans)
+
+    f.exits = [e for e in f.exits if not (e.kind == "question" and logged(e.src.start))]
+    for c in f.calls:
+        if c.propagates and logged(c.src.start):
+            c.propagates = False
 
 
 def in_closure(flow: Flow, rid: int) -> bool:

@@ -15,7 +15,7 @@ from .claims.component import component_of
 from .claims.core import LIST_SEP
 from .plan import Plan
 from .reasons import _no_paste, incident
-from .render import Rendered, Renderer
+from .render import Rendered, Renderer, named
 from .request import _cap
 from .thinks import sentences
 from .wording.requests import FOLLOW_BRIDGES, INCIDENTS, QUESTION_PURPOSES, QUESTIONS
@@ -518,8 +518,12 @@ def same_code(c: Claim, asked: Claim) -> bool:
     same call, variable or future."""
     if c.overlaps(asked):
         return True
-    names = {e for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
-    return any(k in ANSWER_SLOTS and e in names for k, v in c.slots for e in v.split(LIST_SEP))
+    # By the callee, as the request names it: one channel's three `send(..)`s, each said with
+    # its arguments in the think, are all "when `tx.send` fails" (blind read 103).
+    names = {named(e) for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
+    return any(
+        k in ANSWER_SLOTS and named(e) in names for k, v in c.slots for e in v.split(LIST_SEP) if e
+    )
 
 
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:

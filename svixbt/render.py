@@ -72,6 +72,7 @@ CODE_SLOTS = frozenset(
         "round_guard",
         "checked",
         "handled",
+        "handed_to",
         "also_path",
         "also_field",
         "also_value",
@@ -504,29 +505,7 @@ class Renderer:
             if form == "or":
                 return _join(shown, "or")
             if form == "cond":
-                if not shown:
-                    return _join(denied, "and")
-                if code and len(shown) == 1:
-                    out.conds.append(parts[0])
-                # Not where the sentence names "that condition" itself ("holds only when that
-                # same condition holds (the `UPDATE` sits under that condition)").
-                if (
-                    len(shown) == 1
-                    and not false
-                    and not self.person
-                    and parts[0] in before
-                    and "condition" not in template
-                ):
-                    held = "that same condition holds"
-                elif len(shown) == 1:
-                    held = self._held(parts[0], shown[0], code, value, out)
-                elif len(shown) == 2:
-                    held = f"both {shown[0]} and {shown[1]} hold"
-                else:
-                    held = _join(shown, "and") + " all hold"
-                # Said in the order written: the outer condition first.
-                first_false = value.startswith(NOT)
-                return _join([*denied, held] if first_false else [held, *denied], "and")
+                return self._cond(template, value, parts, shown, denied, code, before, out)
             if denied:
                 return _join([*shown, *(d.replace(" is ", " being ", 1) for d in denied)], "and")
             return _join(shown, "and")
@@ -535,6 +514,50 @@ class Renderer:
         text = re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
         # "every 1 second" is how a form reads; a person says "every second".
         return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b", r"\1very \2", text)
+
+    def _cond(
+        self,
+        template: str,
+        value: str,
+        parts: list[str],
+        shown: list[str],
+        denied: list[str],
+        code: bool,
+        before: Sequence[str],
+        out: Rendered,
+    ) -> str:
+        """A `{x:cond}` field: the conditions that hold (``parts`` as ``shown``), then those of
+        earlier branches that must have been false (``denied``, already said)."""
+        if not shown:
+            return _join(denied, "and")
+        if code and len(shown) == 1:
+            out.conds.append(parts[0])
+        # Not where the sentence names "that condition" itself ("holds only when that
+        # same condition holds (the `UPDATE` sits under that condition)").
+        if (
+            len(shown) == 1
+            and not denied
+            and not self.person
+            and parts[0] in before
+            and "condition" not in template
+        ):
+            held = "that same condition holds"
+        elif len(shown) == 1:
+            held = self._held(parts[0], shown[0], code, value, out)
+        elif code and any(p.startswith("match ") for p in parts):
+            # Arms said clause by clause ("`a` matches `None` and `b` holds"): "both
+            # `match a => None` and .. hold" would show the tool's own notation.
+            held = _join(
+                [self._held(p, sh, code, value, out) for p, sh in zip(parts, shown, strict=True)],
+                "and",
+            )
+        elif len(shown) == 2:
+            held = f"both {shown[0]} and {shown[1]} hold"
+        else:
+            held = _join(shown, "and") + " all hold"
+        # Said in the order written: the outer condition first.
+        first_false = value.startswith(NOT)
+        return _join([*denied, held] if first_false else [held, *denied], "and")
 
     def _held(self, cond: str, shown: str, code: bool, value: str, out: Rendered) -> str:
         """One condition said to hold: in a person's words where a rule knows it, else as
@@ -545,6 +568,11 @@ class Renderer:
         # `!flag` holds: said as a person would, "`flag` is false".
         if cond.startswith("let "):
             return f"{shown} matches"
+        if cond.startswith("match ") and code:
+            arm = say_condition(cond, True)
+            if arm is not None:
+                out.fills.extend(Fill(c, True) for c in arm.code)
+                return arm.text
         if inner is not None:
             out.fills.append(Fill(inner, code))
             verb = "returns false" if inner.endswith(")") else "is false"
@@ -581,7 +609,12 @@ class Renderer:
         A ``dry`` call (a probe) leaves no mark: the real call then says the same. With
         ``accept``, a variant whose fills it refuses is passed over for the next variant, then
         the next matching row."""
-        slots = {**self.context, "subject": c.subject, **c.slot_map}
+        subject = c.subject
+        if self.person and subject == self.context.get("fn") and self.context.get("qualified"):
+            # A request names a fn the file has several of by its type (tokio-cron-scheduler's
+            # two `listen_for_additions` in one file: "ambiguous", blind read 103).
+            subject = self.context["qualified"]
+        slots = {**self.context, "subject": subject, **c.slot_map}
         # A wildcard arm names nothing: "after a pass that went through `_`" (omniqueue's redis
         # fallback, a held-out read); rows that name the arm are passed over.
         wild = slots.get("arm") == "_"

@@ -102,6 +102,9 @@ class UseDecl:
     start_line: int = 0
     end_line: int = 0
     parent: int | None = None
+    # Found inside a body or a macro's braces (`cfg_if! { .. use a; .. }`), not at item level:
+    # it resolves names, but is no slice of its own (the block would lift it out of its braces).
+    nested: bool = False
 
 
 @dataclass
@@ -498,7 +501,7 @@ class _Scan:
             if end < 0:
                 continue
             decl_end = starts[end] + 1
-            out.append(UseDecl(starts[k], decl_end, self.text[starts[k] : decl_end]))
+            out.append(UseDecl(starts[k], decl_end, self.text[starts[k] : decl_end], nested=True))
         return out
 
     def recover(self, open_tok: int) -> int:

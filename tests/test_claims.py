@@ -3092,3 +3092,93 @@ def test_a_select_else_that_cannot_run_is_not_said_to(indexes: Indexes) -> None:
     assert "patterns" in sel.flags and "else" not in sel.flags
     said = " ".join(full_thinks_about(ctx, "render_loop"))
     assert "else branch runs" not in said, said
+
+
+def test_an_outer_arm_is_a_condition_and_repeated_sends_are_told_apart(indexes: Indexes) -> None:
+    """tokio-cron-scheduler sends on one channel in three places, one under a `None =>` arm
+    (blind read 103): the arm was dropped and the three failures read as one."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    logs = {c.get("message"): c for c in kinds(claims(ctx, "file_entries"), "log")}
+    nameless = logs["could not report a nameless entry {:?}"]
+    assert nameless.get("guard") == "match entry.id => None"
+    assert nameless.get("call") == "done.send(Err(0))"
+    assert logs["could not report a filed entry {:?}"].get("call") == "done.send(Ok(id))"
+    said = " ".join(full_thinks_about(ctx, "file_entries"))
+    assert "`entry.id` matches `None`" in said, said
+
+
+def test_an_error_handed_to_a_sink_under_one_deadline(indexes: Indexes) -> None:
+    """bb8's `get` (blind read 103): "other awaits of `get` are not covered" of a timeout over
+    `let future = async { loop .. }`, false; "without a log line of its own" left out that the
+    error goes to `forward_error`."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    (t,) = kinds(claims(ctx, "check_out"), "timeout")
+    assert {"async-block", "loops"} <= t.flags and "other-awaits" not in t.flags
+    arm = next(
+        c for c in kinds(claims(ctx, "check_out"), "err_arm") if c.get("call") == "self.verify"
+    )
+    assert arm.get("handed_to") == "sink.report"
+    said = " ".join(full_thinks_about(ctx, "check_out"))
+    assert "not covered" not in said and "`sink.report`" in said, said
+
+
+def test_a_task_that_reports_back_or_only_sends_has_no_lost_failures(indexes: Indexes) -> None:
+    """`run` returns the oneshot receiver its task sends on; `remove`'s task only sends an id
+    (tokio-cron-scheduler, blind read 103): "its caller never hears of it" and "the task logs
+    its own failures" were false or misleading."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    for name in ("start_job", "drop_entry"):
+        assert not kinds(claims(ctx, name), "one_shot"), name
+        (sp,) = kinds(claims(ctx, name), "spawn")
+        assert "logs-failures" not in sp.flags, name
+        said = " ".join(full_thinks_about(ctx, name))
+        assert "never hears" not in said and "its own failures" not in said, said
+
+
+def test_a_try_inside_a_log_macro_is_no_exit(indexes: Indexes) -> None:
+    """`info!("on {}", l.local_addr()?)` runs its `?` only when info is enabled: shadowsocks'
+    servers were said to return an error before their loop (blind read 103)."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    f = next(g for g in ctx.facts.values() if g.name == "accept_peers")
+    assert not [e for e in f.exits if e.kind == "question"]
+    said = " ".join(full_thinks_about(ctx, "accept_peers"))
+    assert "local_addr" not in said, said
+
+
+def test_a_wait_in_one_of_several_error_arms_names_its_call(indexes: Indexes) -> None:
+    """shadowsocks sleeps after a failed `recv_from`, not after a failed parse: "the
+    `Err(err)` branch sleeps 1 second" did not say which, and a request asked for a pause "on
+    an error" (blind read 103)."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    (sl,) = kinds(claims(ctx, "accept_peers"), "sleep")
+    assert sl.get("call") == "listener.recv_from"
+    told = " ".join(
+        e.user + e.think for e in compose_examples(ctx) if e.names["fn"] == "accept_peers"
+    )
+    assert "on an error, pause" not in told.lower(), told
+
+
+def test_a_line_written_on_two_paths_is_not_said_only_on_one(indexes: Indexes) -> None:
+    """One debug line from two `select!` branches, one guarded: "fires only when `side` is
+    set" was false, and "its other calls of `forward` handle errors their own way" too."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    logs = kinds(claims(ctx, "relay_frames"), "log")
+    assert all("repeated-line" in c.flags for c in logs)
+    (arm,) = kinds(claims(ctx, "relay_frames"), "err_arm")
+    assert "one-of-several" not in arm.flags and not arm.get("guard")
+    said = " ".join(full_thinks_about(ctx, "relay_frames"))
+    assert "only when" not in said and "their own way" not in said, said
+
+
+def test_a_wait_under_two_nested_arms_keeps_both(indexes: Indexes) -> None:
+    """rumqttd's replicator sleeps when two lookups both come back `None`: with the outer arm
+    said as a condition, the inner arm was left out ("when `self.replicas.remove(..)` matches
+    `None`, it sleeps")."""
+    ctx = ctx_of(indexes, "ledgers.rs")
+    (sl,) = kinds(claims(ctx, "hand_out"), "sleep")
+    assert sl.get("guard").split(LIST_SEP) == [
+        "match self.free.pop() => None",
+        "match self.spare.take() => None",
+    ]
+    said = " ".join(full_thinks_about(ctx, "hand_out"))
+    assert "`self.spare.take()` matches `None`" in said, said

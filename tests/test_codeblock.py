@@ -684,3 +684,18 @@ def test_a_short_impl_comes_whole_only_around_a_method_that_is_most_of_it() -> N
     assert "fn a(" not in text and "fn c(" not in text and "impl P {" in text
     whole = build_code(fs, [pick(fs, "run")]).text
     assert "fn d(&self) {}" in whole
+
+
+def test_a_use_inside_a_top_level_macro_is_no_slice() -> None:
+    """shadowsocks imports per platform inside `cfg_if! { .. }`: both `use`s were lifted out
+    as top-level slices, so the block imported one name twice (blind read 103)."""
+    from svixbt.scanner import scan_text
+
+    r = scan_text(
+        "wrap! {\n    if x {\n        use a::T;\n    }\n}\nuse b::U;\nfn f() { use c::V; }\n"
+    )
+    assert [(u.text, u.nested) for u in r.uses] == [
+        ("use a::T;", True),
+        ("use b::U;", False),
+        ("use c::V;", True),
+    ]

@@ -3,12 +3,19 @@ conditions no rule may touch because a rewrite could change their meaning."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from svixbt.wording.conditions import CONDITIONS, say_condition
 
 # rule id -> (condition, said when it holds, said when it is false)
 FIXTURES = {
+    "arm": (
+        "match data.id.as_ref().map(|b| b.into()) => None",
+        "`data.id.as_ref().map(|b| b.into())` matches `None`",
+        "`data.id.as_ref().map(|b| b.into())` does not match `None`",
+    ),
     "below": (
         "rows_affected < (BATCH_SIZE as _)",
         "`rows_affected` is below `BATCH_SIZE`",
@@ -59,8 +66,11 @@ def test_rule_says_its_fixture(rule: str) -> None:
     assert said is not None and said.text == held
     said = say_condition(cond, False)
     assert said is not None and said.text == denied
-    # Every name the words quote is code of the condition, so grounding can find it.
-    assert all(c in cond for c in said.code)
+    # Every name the words quote is code of the condition or a literal the wording writes
+    # itself ("is `None`"), so grounding can find it.
+    rule_row = next(r for r in CONDITIONS if r.id == rule)
+    literals = set(re.findall(r"`([^`{}]+)`", rule_row.held + rule_row.denied))
+    assert all(c in cond or c in literals for c in said.code)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
+from .err_arms import handed_on, handled_call, same_everywhere
 from .returns import return_claims
 from .shape import (
     called_elsewhere,
@@ -136,6 +137,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # "When the loop ends it logs “UDP pool dropped”", four `?`s skip it: read 100).
             flags.add("early-exits")
         put_guard(slots, flags, conds, arm)
+        if any(o is not lg and o.message == lg.message for o in f.logs):
+            # The same line written on another path too: "fires only when" its guard holds
+            # would be false (shadowsocks' udp relay writes one debug line from two branches,
+            # blind read 103).
+            flags.add("repeated-line")
         handler = next((r for r in f.flow.chain(lg.region) if r.kind == "select-handler"), None)
         if handler is not None and not arm:
             # A line in a select branch runs only when that branch wins: guard_of leaves select
@@ -167,7 +173,7 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
         if (r.kind == "arm" and r.head.startswith("Err")) or (
             r.kind == "if" and r.head.startswith("let Err(")
         ):
-            handled = _handled_call(f, r)
+            handled = handled_call(f, r)
             return handled[0] if handled else ""
     return ""
 
@@ -178,7 +184,7 @@ def _ok_arm_call(f: ItemFacts, rid: int) -> str:
     assert f.flow is not None
     for r in f.flow.chain(rid):
         if r.kind == "arm":
-            handled = _handled_call(f, r) if r.head.startswith("Ok(") else None
+            handled = handled_call(f, r) if r.head.startswith("Ok(") else None
             return handled[0] if handled else ""
     return ""
 
@@ -192,32 +198,6 @@ def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
         if r.kind in ("if", "else", "arm", "loop", "let-else", "select-handler", "closure"):
             return False
     return False
-
-
-def _handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
-    """(as said, bare name) of the call whose result an `Err` arm or `if let Err(..) =` handles:
-    the outermost call of the head (the last link of `a.b().c(..).await`, not `b`), a method
-    with its receiver (`output.handle`, which is not the fn `handle`)."""
-    assert f.flow is not None
-    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-    if head.head_start < 0:
-        return None
-    inside = [
-        c
-        for c in f.calls
-        if head.head_start <= c.src.start
-        and c.src.end <= head.head_end + 1
-        and c.name not in ("Some", "Ok", "Err")
-    ]
-    if not inside:
-        return None
-    c = max(inside, key=lambda c: (c.src.end, -c.src.start))
-    if c.kind != "method":
-        return c.written, c.name
-    recv = c.receiver
-    if recv and len(recv) <= 24 and re.fullmatch(r"[\w.]+", recv):
-        return f"{recv}.{c.name}", c.name
-    return c.name, c.name
 
 
 def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
@@ -260,7 +240,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             call = scrutinee_call(r.head.split("=", 1)[1])
         else:
             continue
-        handled = _handled_call(f, r)
+        handled = handled_call(f, r)
         bare = call.split("::")[-1]  # the name calls are matched by
         if handled:
             call, bare = handled
@@ -279,7 +259,9 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("awaited")
         # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
         head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-        if called_elsewhere(f, r, head, call, bare):
+        # A call said with its arguments is told apart from the fn's other calls of that
+        # method already (`stream.read_exact(&mut length_buf)`).
+        if "(" not in call and called_elsewhere(f, r, head, call, bare):
             flags.add("one-of-several")
         slots = {
             "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],
@@ -310,11 +292,17 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("sets")
         if loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("in-loop")
+        handed = handed_on(f, r, slots["pattern"])
+        if handed is not None:
+            # bb8's `forward_error(e)`: the arm writes no line, but the error is not dropped
+            # ("without a log line of its own" left that out, blind read 103).
+            slots["handed_to"] = handed
+            flags.add("hands-on")
         proof = [ctx.proof(ctx.region_src(f, r))]
         proof += _after_arm(ctx, f, head, loop, call, slots, flags)
         proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
-    return merge_alike(out, "call")
+    return merge_alike(same_everywhere(f, out), "call")
 
 
 def _after_arm(

@@ -16,7 +16,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),
-        ("dur", "guard", "wrapper", "arm", "var", "select", "via", "first_work"),
+        ("dur", "guard", "wrapper", "arm", "var", "select", "via", "first_work", "call"),
     ),
     "shutdown_check": (
         "a shutdown check that leaves the loop",
@@ -66,7 +66,17 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "err_arm": (
         "how an error branch is handled",
         ("pattern", "call"),
-        ("level", "var", "value_set", "guard", "dep", "next_call", "traced_by", "traced_key"),
+        (
+            "level",
+            "var",
+            "value_set",
+            "guard",
+            "dep",
+            "next_call",
+            "traced_by",
+            "traced_key",
+            "handed_to",
+        ),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
     "err_sources": (

@@ -16,9 +16,11 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, make
+from .err_arms import handled_call
 from .shape import (
     CANCEL_FUTURE,
     awaits_outside,
+    bound_async_block,
     codes,
     continue_is_last,
     guard_of,
@@ -218,6 +220,16 @@ def _interval_claim(
     return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
 
 
+def _other_awaits(f: ItemFacts, w: Wait, block: Region | None) -> bool:
+    """Whether the fn awaits anything the timeout ``w`` does not cover. With
+    `let future = async { .. }; timeout(d, future)`, the block bound to the name is covered
+    too (bb8's `get`, whose whole wait loop is in it: "other awaits of `get` are not covered"
+    was false, blind read 103)."""
+    assert f.flow is not None
+    flow = f.flow
+    return any(block is None or not flow.inside(c.region, block.id) for c in awaits_outside(f, [w]))
+
+
 def _timeout_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
@@ -261,17 +273,19 @@ def _timeout_claim(
     if per and not per.group(2).isdigit():
         slots["amount"] = per.group(2)
         slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
-    if awaits_outside(f, [w]):
+    block = bound_async_block(f, ctx.fs.scan.texts[reg.lo : reg.hi])
+    if _other_awaits(f, w, block):
         # Other awaits on the fn's own task: the bound covers this call, not the fn.
         flags.add("other-awaits")
     if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):
         # `SERVER_PING_PERIOD`: the author named the bound, and a maintainer says it by that
         # name ("give up after 21 seconds" read as the value lifted from the code: read 66).
         flags.add("named-const")
-    if ctx.fs.scan.texts[reg.lo] == "async":
+    if ctx.fs.scan.texts[reg.lo] == "async" or block is not None:
         # The bounded future is an async block: say what it does, not its first call.
         flags.add("async-block")
-        if any(r.kind == "loop" and f.flow.inside(r.id, reg.id) for r in f.flow.regions):
+        inner = block or reg
+        if any(r.kind == "loop" and f.flow.inside(r.id, inner.id) for r in f.flow.regions):
             flags.add("loops")
     else:
         # The bounded call is the outermost one: in `timeout(d, tx.send(Message::Text(..)))`
@@ -296,6 +310,34 @@ def _timeout_claim(
         else:
             return None
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _failed_call(f: ItemFacts, rid: int) -> str:
+    """The call whose failure the error branch around region ``rid`` handles, where the fn has
+    more than one error branch: shadowsocks' servers sleep 1 s after a failed `recv_from` but
+    not after a failed `Message::from_vec`, and "the `Err(err)` branch sleeps" did not say
+    which (blind read 103). "" when there is one branch or no call to name."""
+    assert f.flow is not None
+    arms = [
+        r
+        for r in f.flow.regions
+        if f.own(r.id)
+        and (
+            r.kind == "arm"
+            and r.head.startswith("Err")
+            or r.kind == "if"
+            and r.head.startswith("let Err(")
+        )
+    ]
+    mine = next((r for r in f.flow.chain(rid) if r in arms), None)
+    if mine is None:
+        return ""
+    # Only where some other error branch does not wait: where each one does (svix's migration
+    # schedule), "the `Err(e)` branch sleeps" is true of any of them.
+    if all(any(f.flow.inside(w.region, r.id) for w in f.waits) for r in arms):
+        return ""
+    handled = handled_call(f, mine)
+    return handled[0] if handled else ""
 
 
 def _sleep_claim(
@@ -329,6 +371,9 @@ def _sleep_claim(
             # remain a guard.
             conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
     put_guard(slots, flags, conds, arm)
+    failed = _failed_call(f, w.region) if "err-arm" in flags else ""
+    if failed:
+        slots["call"] = failed
     _sleep_wrapping(f, w, slots, flags)
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]

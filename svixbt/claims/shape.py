@@ -206,6 +206,8 @@ def guard_of(
         found += [(pos, 0, cond) for pos, cond in _passed_exits(f, rid, stop, at)]
     arm = ""
     negated = False
+    first_arm: tuple[int, Region] | None = None
+    outer_arm = False
     for r in f.flow.conditions(rid, stop):
         pos = f.flow.scan.starts[r.start_tok] if r.start_tok >= 0 else r.head_start
         if r.kind == "select-handler":
@@ -217,6 +219,18 @@ def guard_of(
             found.append((pos, 1, r.head))
         elif r.kind == "arm" and not arm:
             arm = r.head
+            first_arm = (pos, r)
+        elif r.kind == "arm":
+            outer_arm = True
+            # An outer arm is a condition too: tokio-cron-scheduler's `None =>` arm sends and
+            # logs "Error sending creation error" only for a job with no id, and dropping it
+            # made three sends of one channel read as one (blind read 103). A wildcard or a
+            # guarded pattern does not say what it matched, so the claim is not made.
+            said = _arm_cond(r)
+            if said is None:
+                negated = True
+            else:
+                found.append((pos, 1, said))
         elif r.kind == "let-else" or r.kind == "else" and not r.after:
             negated = True
         if r.kind in ("if", "else") and r.after:
@@ -229,8 +243,29 @@ def guard_of(
         inner = f.flow.loop_of(rid)
         if inner is not None and inner.id != stop and inner.head.startswith("let Err("):
             arm = inner.head
+    if outer_arm and first_arm is not None and not is_error_arm(arm):
+        # Arms nested in arms: the inner one is a condition like the outer, or a sentence that
+        # says the outer's would drop it (rumqttd's replicator sleeps when two lookups are both
+        # `None`: "when `self.replicas.remove(..)` matches `None`, it sleeps", a blind read).
+        pos, r = first_arm
+        said = _arm_cond(r)
+        if said is None:
+            negated = True
+        else:
+            found.append((pos, 1, said))
+            arm = ""
     found.sort(key=lambda x: (x[0], x[1]))
     return [c for _, _, c in found], arm, negated
+
+
+def _arm_cond(r: Region) -> str | None:
+    """A `match` arm as a condition (`match scrutinee => Pat`, said "`scrutinee` matches
+    `Pat`"); None for a wildcard or a guarded pattern, which does not say what it matched."""
+    # `#[cfg(unix)] Pat =>`: the attribute is not part of what the arm matches.
+    pat = re.sub(r"^(?:#\[[^\]]*\]\s*)+", "", r.head.strip())
+    if pat == "_" or " if " in f" {pat} " or not r.keyword:
+        return None
+    return f"match {r.keyword.strip()} => {pat}"
 
 
 def _passed_exits(f: ItemFacts, rid: int, stop: int | None, at: int) -> list[tuple[int, str]]:
@@ -426,3 +461,19 @@ def awaits_outside(f: ItemFacts, waits: Sequence[Wait]) -> list[Call]:
         and f.own(c.region)
         and not any(w.src.start <= c.src.start < w.src.end for w in waits)
     ]
+
+
+def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
+    """The `async { .. }` block a future written as one name (``toks``) was bound to by
+    `let name = async ..` in the item, or None."""
+    assert f.flow is not None
+    if len(toks) != 1 or not toks[0].isidentifier():
+        return None
+    texts = f.flow.scan.texts
+    for r in f.flow.regions:
+        k = r.start_tok
+        if r.kind != "async" or k < 3:
+            continue
+        if texts[k - 1] == "=" and texts[k - 2] == toks[0] and texts[k - 3] in ("let", "mut"):
+            return r
+    return None

@@ -10,7 +10,8 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import NOT, Claim, FileContext, make
-from .shape import codes, guard_of, is_error_arm, never_ends
+from .shape import codes, guard_of, never_ends
+from .task_errors import on_error_path, only_send_errors, reports_back
 
 __all__ = ["spawn_claims", "main_call", "printed_errors"]
 
@@ -103,7 +104,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("spawner-loops")
         if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
             flags.add("several-spawns")  # "the task it spawns" would not say which
-        _spawned_waits_and_logs(f, reg, slots, flags)
+        _spawned_waits_and_logs(ctx, f, sp, slots, flags)
         rerun = _rerun(ctx, f, reg)
         if rerun:
             slots["rerun"] = rerun
@@ -309,10 +310,11 @@ def _round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str
 
 
 def _spawned_waits_and_logs(
-    f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
 ) -> None:
     """The first interval and sleep the spawned task waits on, and the levels it logs at."""
     assert f.flow is not None
+    reg = f.flow.regions[sp.region]
     waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
     for w in waits:
         if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
@@ -341,24 +343,14 @@ def _spawned_waits_and_logs(
             dict.fromkeys(
                 lg.level
                 for lg in logs
-                if lg.level == "error" or lg.level == "warn" and _on_error_path(f, lg.region)
+                if lg.level == "error" or lg.level == "warn" and on_error_path(f, lg.region)
             )
         )
         slots["levels"] = " and ".join(failing or levels)
-        if failing:
+        # A task whose only failure line is a failed send, or that reports to a receiver the
+        # fn keeps, has no failures of its own work it "logs itself" (read 103).
+        if failing and not only_send_errors(f, logs) and not reports_back(ctx, f, sp):
             flags.add("logs-failures")
-
-
-def _on_error_path(f: ItemFacts, rid: int) -> bool:
-    """Whether region ``rid`` runs only when something failed: in an `Err` arm, under an
-    `if let Err(..)` or an `is_err()` test."""
-    assert f.flow is not None
-    for r in f.flow.chain(rid):
-        if r.kind == "arm" and is_error_arm(r.head):
-            return True
-        if r.kind == "if" and (r.head.startswith("let Err(") or "is_err()" in r.head):
-            return True
-    return False
 
 
 # Macros that write to the terminal, not to the log: a CLI's way of reporting a failure.

@@ -68,6 +68,11 @@ CONDITIONS: tuple[Cond, ...] = (
        "{e} is an error", "{e} is not an error"),
     _c("is-ok", "e.is_ok()", rf"^(?P<e>{_NAME})\.is_ok\(\)$",
        "{e} is not an error", "{e} is an error"),
+    # An outer `match` arm a claim sits under, as guard_of writes it (not Rust): the scrutinee
+    # and the pattern, each as written in the code.
+    _c("arm", "an enclosing match arm, written `match e => p`",
+       r"^match\s+(?P<e>.+?)\s+=>\s+(?P<p>.+)$",
+       "{e} matches {p}", "{e} does not match {p}"),
     # `*stop_rx.borrow()`: the value a watch channel (or a RefCell) holds, a flag.
     _c("borrowed-flag", "*e.borrow()", rf"^\*(?P<e>{_NAME})\.borrow\(\)$",
        "{e} holds true", "{e} holds false"),
@@ -98,6 +103,8 @@ def say_condition(cond: str, holds: bool) -> Said | None:
     it. Two or more parts joined by one of `||` and `&&` are said part by part (false: by De
     Morgan), when every part can be."""
     c = cond.strip()
+    if c.startswith("match "):
+        return _by_rule(c, holds)  # its scrutinee may hold `||` of a closure
     for op, word, other in (("||", "or", "and"), ("&&", "and", "or")):
         parts = _split_top(c, op)
         if len(parts) > 1:
@@ -171,7 +178,8 @@ def _by_rule(c: str, holds: bool) -> Said | None:
             else:
                 fields[k] = f"`{v}`"
                 code.append(v)
-        return Said(
-            (rule.held if holds else rule.denied).format(**fields), tuple(code), tuple(numbers)
-        )
+        template = rule.held if holds else rule.denied
+        # A literal the wording itself writes as code ("`e` is `None`") is named too.
+        code += re.findall(r"`([^`{}]+)`", template)
+        return Said(template.format(**fields), tuple(code), tuple(numbers))
     return None

@@ -1,0 +1,104 @@
+"""Which call an error branch handles, and where the branch sends the error it holds.
+
+`match call().await { Err(e) => .. }` and `if let Err(e) = call()` handle the outermost call of
+their head; a branch that passes `e` on (`sink.forward(e)`, `tx.send(Err((e, id)))`) does not
+drop it, though it writes no line (bb8's `get`, blind read 103).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..flow import Region
+from .core import Claim, make
+
+__all__ = ["handed_on", "handled_call", "same_everywhere"]
+
+
+def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
+    """(as said, bare name) of the call whose result an `Err` arm or `if let Err(..) =` handles:
+    the outermost call of the head (the last link of `a.b().c(..).await`, not `b`), a method
+    with its receiver (`output.handle`, which is not the fn `handle`)."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    if head.head_start < 0:
+        return None
+    inside = [
+        c
+        for c in f.calls
+        if head.head_start <= c.src.start
+        and c.src.end <= head.head_end + 1
+        and c.name not in ("Some", "Ok", "Err")
+    ]
+    if not inside:
+        return None
+    c = max(inside, key=lambda c: (c.src.end, -c.src.start))
+    if c.kind != "method":
+        return c.written, c.name
+    recv = c.receiver
+    if recv and len(recv) <= 24 and re.fullmatch(r"[\w.]+", recv):
+        twice = [d for d in f.calls if d.name == c.name and d.receiver == recv and f.own(d.region)]
+        whole = f"{recv}.{' '.join(c.src.text.split())}"
+        if len(twice) > 1 and len(whole) <= 60:
+            # One method called in several places (three `tx_created.send`s in one loop, each
+            # with its own error line): the call is named with its arguments, or three failures
+            # read as one (blind read 103, tokio-cron-scheduler).
+            return whole, c.name
+        return f"{recv}.{c.name}", c.name
+    return c.name, c.name
+
+
+def handed_on(f: ItemFacts, r: Region, pattern: str) -> str | None:
+    """The call (as said) an error branch passes its error to, unconditionally: `Err(e)` then
+    `sink.forward(e)` or `tx.send(Err((e, id)))`; None when there is none or the error is
+    not bound to a name."""
+    m = re.fullmatch(r"(?:let\s+)?Err\(\s*(\w+)\s*\)", pattern.strip())
+    if m is None or m.group(1) == "_":
+        return None
+    name = m.group(1)
+    for c in f.calls:
+        if c.region != r.id or c.kind not in ("fn", "method"):
+            continue
+        if not any(re.search(rf"(?<![\w.]){name}(?![\w(])", a) for a in c.args):
+            continue
+        recv = c.receiver
+        if c.kind == "method" and recv and re.fullmatch(r"[\w.]+", recv) and len(recv) <= 24:
+            return f"{recv}.{c.name}"
+        return c.written if c.kind == "fn" else None
+    return None
+
+
+def same_everywhere(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """Error-branch claims about one call made in several places, where every place handles its
+    failure alike (same level, same way on): one claim with no condition and not "one of
+    several". Two `forward(..)`s in two `select!` branches, each logged at debug, were said as
+    "its other calls of `forward` handle errors their own way" (trap ledgers.rs)."""
+    out: list[Claim] = []
+    done: set[str] = set()
+    for c in claims:
+        call = c.get("call")
+        if "one-of-several" not in c.flags or call in done:
+            if call not in done:
+                out.append(c)
+            continue
+        group = [o for o in claims if o.get("call") == call and "one-of-several" in o.flags]
+        name = call.split(".")[-1].split("::")[-1]
+        recv = call.rsplit(".", 1)[0] if "." in call else ""
+        sites = [
+            k
+            for k in f.calls
+            if k.name == name and f.own(k.region) and (not recv or k.receiver == recv)
+        ]
+
+        def shape(o: Claim) -> tuple[frozenset[str], list[tuple[str, str]]]:
+            return o.flags - {"guarded"}, [kv for kv in o.slots if kv[0] != "guard"]
+
+        if len(group) < 2 or len(group) != len(sites) or any(shape(o) != shape(c) for o in group):
+            out.append(c)
+            continue
+        done.add(call)
+        slots = dict(kv for kv in c.slots if kv[0] != "guard")
+        proof = [p for o in group for p in o.proof]
+        out.append(make(c.kind, c.subject, slots, proof, c.flags - {"guarded", "one-of-several"}))
+    return out

@@ -1,0 +1,87 @@
+"""Where a spawned task's failures go: to a log line, to a receiver the spawning fn keeps, or
+nowhere but a failed send's line.
+
+tokio-cron-scheduler's `run` spawns a job and returns the oneshot receiver the task sends `true`
+on when it is done; its only error line is for that send. "A failure stops at a log line; its
+caller never hears of it" was false there (blind read 103).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..fact_types import Log, Spawn
+from ..facts import ItemFacts
+from .core import FileContext
+from .shape import is_error_arm
+
+__all__ = ["on_error_path", "only_send_errors", "reports_back"]
+
+_SENDS = ("send", "try_send", "send_replace")
+
+
+def reports_back(ctx: FileContext, f: ItemFacts, sp: Spawn) -> bool:
+    """Whether the task sends on a channel the fn made (`let (tx, rx) = ..channel()`) and the
+    fn itself uses the receiving end after the spawn (returns it, awaits it): the caller hears
+    from the task that way, handle or not."""
+    assert f.flow is not None
+    text = ctx.fs.text
+    body = text[f.item.start : f.item.end]
+    for c in f.calls:
+        if c.name not in _SENDS or not c.receiver or not f.flow.inside(c.region, sp.region):
+            continue
+        tx = re.escape(c.receiver)
+        m = re.search(rf"let\s*\(\s*(?:mut\s+)?{tx}\s*,\s*(?:mut\s+)?(\w+)\s*\)\s*=", body)
+        if m and re.search(rf"(?<![\w.]){m.group(1)}\b", text[sp.src.end : f.item.end]):
+            return True
+    return False
+
+
+def only_send_errors(f: ItemFacts, logs: list[Log]) -> bool:
+    """Whether every warn or error line of the task reports a failed channel send: the task's
+    own work has no line, so "a failure stops at a log line" would be about the message only."""
+    assert f.flow is not None
+    for lg in logs:
+        if lg.level not in ("warn", "error"):
+            continue
+        arm = next(
+            (
+                r
+                for r in f.flow.chain(lg.region)
+                if r.kind == "if"
+                and r.head.startswith("let Err(")
+                or r.kind == "arm"
+                and r.head.startswith("Err")
+            ),
+            None,
+        )
+        head = arm.head if arm is not None and arm.kind == "if" else arm.keyword if arm else ""
+        m = re.search(rf"([\w.]+)\s*\.\s*(?:{'|'.join(_SENDS)})\s*\(", head)
+        if m is None or not _channel_send(f, m.group(1), head[m.end() :]):
+            return False
+    return True
+
+
+def _channel_send(f: ItemFacts, recv: str, rest: str) -> bool:
+    """Whether `recv.send(..)` is a message on a channel, not the task's own work (a webhook
+    client's `sink.send(0).await` is the work): a send not awaited (oneshot, broadcast, an
+    unbounded mpsc), or a sender by its name or its parameter's type."""
+    awaited = re.match(r"[^;{}]*?\)\s*\.\s*await", rest) is not None
+    if not awaited:
+        return True
+    last = recv.split(".")[-1]
+    if re.fullmatch(r"(?:\w+_)?tx|\w*sender", last, re.IGNORECASE):
+        return True
+    return any(p == recv and "Sender" in t for p, t in f.params)
+
+
+def on_error_path(f: ItemFacts, rid: int) -> bool:
+    """Whether region ``rid`` runs only when something failed: in an `Err` arm, under an
+    `if let Err(..)` or an `is_err()` test."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.kind == "arm" and is_error_arm(r.head):
+            return True
+        if r.kind == "if" and (r.head.startswith("let Err(") or "is_err()" in r.head):
+            return True
+    return False

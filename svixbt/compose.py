@@ -210,6 +210,7 @@ def _renderer(
         bump=bump,
     )
     r.asked_before, r.said_before = earlier.asks, earlier.sentences
+    r.module_clash = ctx.module_clash
     names["who"] = who_of(r, ctx, names["fn"], plan.focus, plan.subject)
     qualified = qualified_name(ctx, names["fn"], plan.subject)
     if qualified != names["fn"]:

@@ -34,6 +34,7 @@ def file_consts(fs: FileScan) -> dict[str, float]:
 
 def _file_consts(fs: FileScan) -> dict[str, float]:
     out: dict[str, float] = {}
+    clash: set[str] = set()
     t, c = fs.scan.texts, fs.scan.codes
     for i in range(len(t) - 3):
         if t[i] in ("const", "static") and c[i + 1] == "n" and t[i + 2] == ":":
@@ -47,8 +48,13 @@ def _file_consts(fs: FileScan) -> dict[str, float]:
             v = duration_seconds(toks, out)
             if v is None:
                 v = eval_number(toks, out)
-            if v is not None:
-                out.setdefault(t[i + 1], v)
+            if v is not None and out.setdefault(t[i + 1], v) != v:
+                clash.add(t[i + 1])
+    # One name with two values (`#[cfg(debug_assertions)] const DELAY = 5 s`, and 60 s for
+    # release builds, in lemmy's sender): which one a sentence would state depends on the build
+    # (blind read 104), so neither is known.
+    for name in clash:
+        del out[name]
     _duration_fns(fs, out)
     return out
 
@@ -83,8 +89,11 @@ def read_consts(fs: FileScan, r: TokenReader, f: ItemFacts, consts: dict[str, fl
         if t[k] == "const" and k + 2 < r.hi and c[k + 1] == "n" and t[k + 2] == ":":
             f.consts.append(_const_at(r, k, consts, local=True))
     names = {t[k] for k in range(r.lo, r.hi) if c[k] == "n"}
-    for other in fs.items:
-        if other.kind in ("const", "static") and other.parent is None and other.name in names:
+    tops = [o for o in fs.items if o.kind in ("const", "static") and o.parent is None]
+    # A name written twice (once per `#[cfg(..)]` build) has no one value to state.
+    twice = {o.name for o in tops if sum(1 for x in tops if x.name == o.name) > 1}
+    for other in tops:
+        if other.name in names and other.name not in twice:
             orng = fs.scan.token_range(other.keyword_start, other.end)
             ro = TokenReader(fs, orng.start, orng.stop)
             k = next((x for x in orng if t[x] in ("const", "static")), -1)

@@ -326,6 +326,9 @@ def _focus_claims(
             for c in pool
             if c.kind == kind and (not flag or (flag in c.flags) != without) and c not in out
         ]
+    # Which build a copy of a fn under `#[cfg(..)]` is, whatever the focus: the rest holds
+    # only there (atuin's two `shutdown_signal`s, blind read 104).
+    out = [c for c in pool if c.kind == "cfg_variant"] + out
     # A growing wait names its sleep and its argument: the sleep said again on its own would
     # repeat the same expression in the next sentence.
     grown = {c.get("arg") for c in out if c.kind == "linear_backoff" and c.get("mech")}

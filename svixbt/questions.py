@@ -140,10 +140,10 @@ def question(
     file = r.context["file"]
     every = QUESTION_PURPOSES.get(purpose_key(led), ())
     same = [c for c in asked if purpose_key(c) == purpose_key(led) and c is not led]
-    pick = _purpose_pick(seed, file, every, [*same, led])
+    pick = _purpose_pick(seed, file, every, [*same, led], r.module_clash)
     if pick is None:
         return _cap(ask)  # every purpose of the kind is taken in this file: asked plainly
-    purpose = _cap(every[pick].format(**_purpose_fills(led, file)))
+    purpose = _cap(every[pick].format(**_purpose_fills(led, file, r.module_clash)))
     if _POINTS_AHEAD.search(purpose):
         # "Whoever calls this sits behind it" before the question names anything: "it" refers
         # to nothing yet (blind read 69 counted six such openers). After the question, the
@@ -152,13 +152,15 @@ def question(
     return f"{purpose} {_cap(ask)}"
 
 
-def _purpose_fills(c: Claim, file: str) -> dict[str, str]:
+def _purpose_fills(c: Claim, file: str, clash: bool = False) -> dict[str, str]:
     """What a purpose of ``c``'s question may name: the fn's component, the call's dependency."""
-    comp = component_of(c.subject, file)
+    comp = component_of(c.subject, file, clash)
     return {"component": comp.phrase() if comp is not None else "", "dep": c.get("dep")}
 
 
-def _purpose_pick(seed: int, file: str, every: Sequence[str], chain: list[Claim]) -> int | None:
+def _purpose_pick(
+    seed: int, file: str, every: Sequence[str], chain: list[Claim], clash: bool = False
+) -> int | None:
     """The index in ``every`` of the purpose of the last question of ``chain``, the file's
     questions of one purpose kind in the order they were asked: each starts where a hash of the
     file and its own fn puts it (two files' questions no longer share their start: blind reads
@@ -167,7 +169,7 @@ def _purpose_pick(seed: int, file: str, every: Sequence[str], chain: list[Claim]
     taken: list[int] = []
     pick: int | None = None
     for c in chain:
-        fills = _purpose_fills(c, file)
+        fills = _purpose_fills(c, file, clash)
         usable = [
             i
             for i, p in enumerate(every)
@@ -537,8 +539,8 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     def about(c: Claim) -> bool:
         # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries
         # its caller's error arm: where the error it hands back ends up).
-        if c == asked or c.kind in kin:
-            return True
+        if c == asked or c.kind in kin or c.kind == "cfg_variant":
+            return True  # which build the answer is about belongs to every answer
         if c.kind in ANSWER_APART.get(asked.kind, ()):
             return False
         if ("err-arm" in asked.flags or asked.kind in _FAILURE_PACE) and "ok-arm" in c.flags:

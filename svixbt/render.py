@@ -427,6 +427,8 @@ class Renderer:
         self.bump = bump
         # Set once the think is written: a request says simple conditions in words.
         self.person = False
+        # Another file of the crate has this file's module name: the request names the path.
+        self.module_clash = False
         # The questions the file's earlier records asked, names masked (``questions.ask_shape``):
         # a question is worded unlike them where its row allows.
         self.asked_before: frozenset[str] = frozenset()

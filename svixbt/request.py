@@ -621,7 +621,7 @@ def _named_job(r: Renderer, focus: str) -> tuple[tuple[str, ...], tuple[str, ...
     (47-54 scored it 3)."""
     if focus != "module":
         return (), ()
-    comp = component_of(r.context["fn"], r.context["file"])
+    comp = component_of(r.context["fn"], r.context["file"], r.module_clash)
     if comp is None or comp.origin != "fn":
         return (), ()
     r.context["job"] = comp.phrase()
@@ -952,7 +952,7 @@ def who_of(r: Renderer, ctx: FileContext, fn: str, focus: str, idx: int | None =
     # named one of three (mini-redis, a held-out read).
     fn = qualified_name(ctx, fn, idx) if idx is not None else fn
     forms = [f"`{fn}` in `{ctx.display}`", f"`{fn}`", f"`{fn}`"]
-    comp = component_of(fn, ctx.display)
+    comp = component_of(fn, ctx.display, ctx.module_clash)
     # One glossed form in four: a gloss on most records of a file read as a tic (blind read 26
     # counted "(the expired message cleaner)" in nine of fourteen).
     if comp is not None and comp.origin == "fn":

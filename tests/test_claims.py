@@ -3182,3 +3182,106 @@ def test_a_wait_under_two_nested_arms_keeps_both(indexes: Indexes) -> None:
     ]
     said = " ".join(full_thinks_about(ctx, "hand_out"))
     assert "`self.spare.take()` matches `None`" in said, said
+
+
+def test_a_fn_written_per_platform_says_which_build(indexes: Indexes) -> None:
+    """atuin's `shutdown_signal` under `#[cfg(unix)]` and `#[cfg(not(unix))]`: neither record
+    named its platform, and they read as contradicting each other (blind read 104)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    found = [c for cs in compose_claims(ctx).values() for c in cs if c.kind == "cfg_variant"]
+    assert sorted(c.get("attr") for c in found) == ["#[cfg(not(unix))]", "#[cfg(unix)]"]
+    said = " ".join(
+        t for e in compose_examples(ctx) if e.names["fn"] == "stop_requested" for t in (e.think,)
+    )
+    assert "copy of `stop_requested`" in said or "compiled only under" in said, said
+
+
+def test_a_call_the_spawned_block_awaits_then_goes_on_is_not_unwaited(indexes: Indexes) -> None:
+    """`spawn(async move { stop().await; handle.stop(); })`: "that call has nobody waiting for
+    it to return" was said of a call the task awaits (atuin, blind read 104)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    (ri, *_) = kinds(claims(ctx, "stop_requested"), "runs_in")
+    assert "in-block" in ri.flags
+    said = " ".join(full_thinks_about(ctx, "stop_requested"))
+    assert "nobody waiting for it" not in said and "can wait for it to return" not in said, said
+
+
+def test_a_loop_in_a_deferred_async_block_is_not_the_fns(indexes: Indexes) -> None:
+    """atuin's gRPC server: its only loop is in the shutdown future it hands on; "once its loop
+    is running" and "before the loop" were said of a fn with no loop (blind read 104). The
+    `?` on a conversion is counted but not named: the list is not every `?`."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    cl = claims(ctx, "serve")
+    assert not kinds(cl, "loop")
+    (sp,) = kinds(cl, "spawn")
+    assert "spawner-loops" not in sp.flags
+    (pr,) = kinds(cl, "propagate")
+    assert "unnamed-tries" in pr.flags and pr.get("count") == "3"
+    # The `?` after `.context(..)` is the wrapped call's; `opts?` has no call to name.
+    assert pr.get("calls").split(LIST_SEP) == ["bind", "prepare"]
+    said = " ".join(full_thinks_about(ctx, "serve"))
+    assert "loop" not in said, said
+
+
+def test_a_task_that_panics_on_failure_is_not_said_to_log_it(indexes: Indexes) -> None:
+    """tokio-cron-scheduler's ctrl-c task `.expect`s the signal: "a failure stops at a log line"
+    and "logs what goes wrong itself" were false (blind read 104)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    cl = claims(ctx, "stop_on_ctrl_c")
+    assert not kinds(cl, "one_shot")
+    (sp,) = kinds(cl, "spawn")
+    assert "logs-failures" not in sp.flags
+
+
+def test_returns_are_said_where_they_are(indexes: Indexes) -> None:
+    """shadowsocks' CONNECT path returns its own reply after its spawn ("after spawning it
+    returns `Ok(res..)`", false); lemmy saves state between its loop and `Ok(())` ("after the
+    loop comes `Ok(())`", false); a loop the peer ends is no "stopping for shutdown"."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    (tail,) = [c for c in kinds(claims(ctx, "proxy"), "return") if "tail" in c.flags]
+    assert "after-spawn" not in tail.flags
+    (tail,) = [c for c in kinds(claims(ctx, "pump"), "return") if "tail" in c.flags]
+    assert "after-loop" not in tail.flags
+    (tail,) = [c for c in kinds(claims(ctx, "read_frames"), "return") if "tail" in c.flags]
+    assert "after-loop" in tail.flags and "loop-stops" not in tail.flags
+    said = " ".join(full_thinks_about(ctx, "read_frames") + full_thinks_about(ctx, "pump"))
+    assert "stopping for shutdown" not in said and "After the loop comes" not in said, said
+    assert "reads as success" not in said, said
+
+
+def test_a_select_whose_patterns_always_match_has_no_pattern_note(indexes: Indexes) -> None:
+    """lemmy's `() = sleep(..)` branches: "a result that fails its branch's pattern only
+    switches that branch off" of patterns that cannot fail (blind read 104, three times)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    (sel,) = kinds(claims(ctx, "pump"), "select")
+    assert "patterns" not in sel.flags
+
+
+def test_a_module_name_two_files_share_is_not_used(indexes: Indexes) -> None:
+    """ "`run` in the udprelay module" named one of four `udprelay.rs` (shadowsocks, read 104)."""
+    for name in ("relay.rs", "edge/relay.rs"):
+        ctx = ctx_of(indexes, name)
+        assert ctx.module_clash, name
+        told = " ".join(e.user for e in compose_examples(ctx))
+        assert "relay module" not in told, told
+    assert not ctx_of(indexes, "daemon.rs").module_clash
+
+
+def test_a_continue_of_an_inner_loop_is_the_next_element(indexes: Indexes) -> None:
+    """tokio-cron-scheduler deletes each id of a batch in a `for`: "skip the rest of that round
+    and go on with the next" said of a `continue` that moves to the next id (read 104)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    (arm,) = [c for c in kinds(claims(ctx, "purge"), "err_arm") if c.get("call") == "store.delete"]
+    assert {"continues", "inner-loop"} <= arm.flags
+    told = " ".join(e.user + e.think for e in compose_examples(ctx) if e.names["fn"] == "purge")
+    assert "rest of that round" not in told and "rest of the round" not in told, told
+
+
+def test_a_const_with_a_value_per_build_is_not_evaluated(indexes: Indexes) -> None:
+    """lemmy's recheck delay is 5 s in debug builds and 60 s in release: "the pause of 1
+    minute" stated one build's value as the value (blind read 104)."""
+    ctx = ctx_of(indexes, "daemon.rs")
+    (sl,) = kinds(claims(ctx, "recheck_peers"), "sleep")
+    assert not sl.get("dur"), sl.slots
+    said = " ".join(full_thinks_about(ctx, "recheck_peers"))
+    assert "90" not in said and "2 seconds" not in said and "minute" not in said, said

@@ -187,10 +187,11 @@ def _from_path(display: str) -> Component | None:
     return None
 
 
-def component_of(name: str, display: str) -> Component | None:
+def component_of(name: str, display: str, clash: bool = False) -> Component | None:
     """The component a fn called ``name`` in the file shown as ``display`` belongs to, or None
-    when neither the fn's name nor its file names one."""
-    found = _from_fn(name) or _from_path(display)
+    when neither the fn's name nor its file names one. With ``clash``, another file of the
+    crate would get the file's module name too, so the path names none."""
+    found = _from_fn(name) or (None if clash else _from_path(display))
     # A number in prose must come from a claim (grounding); a name with one is left unsaid.
     if found is None or re.search(r"\d", found.noun):
         return None

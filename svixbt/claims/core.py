@@ -116,6 +116,21 @@ class FileContext:
             self._fn_defs[idx] = d
         return self._fn_defs[idx]
 
+    @property
+    def module_clash(self) -> bool:
+        """Whether another file of the crate would be called the same module ("the udprelay
+        module" named one of shadowsocks' four `udprelay.rs`: blind read 104)."""
+        key = ("module_clash", -1)
+        if key not in self.memo:
+            from .component import _from_path
+
+            mine = _from_path(self.display)
+            self.memo[key] = mine is not None and any(
+                i != self.file_idx and _from_path(self.other_display(i)) == mine
+                for i in range(len(self.index.rel))
+            )
+        return bool(self.memo[key])
+
     def other_display(self, file: int) -> str:
         return self.crate_prefix + self.index.rel[file]
 
@@ -179,6 +194,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .task_state import task_state_claims
     from .tasks import task_claims
     from .twins import twin_claims
+    from .variants import variant_claims
     from .wakers import waker_claims
 
     f = ctx.facts.get(idx)
@@ -198,6 +214,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         twin_claims,
         waker_claims,
         channel_claims,
+        variant_claims,
     ):
         out.extend(builder(ctx, idx))
     # Last: they read the claims above.

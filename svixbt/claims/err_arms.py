@@ -15,6 +15,8 @@ from .core import Claim, make
 
 __all__ = ["handed_on", "handled_call", "same_everywhere"]
 
+_WRAPPERS = frozenset({"map_err", "context", "with_context", "wrap_err", "wrap_err_with"})
+
 
 def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
     """(as said, bare name) of the call whose result an `Err` arm or `if let Err(..) =` handles:
@@ -30,6 +32,9 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
         if head.head_start <= c.src.start
         and c.src.end <= head.head_end + 1
         and c.name not in ("Some", "Ok", "Err")
+        # `rx.recv().await.with_context(..)`: the error is the wrapped call's, and a receiver
+        # read as `await` named nothing (rathole: "an error from `await.with_context`").
+        and c.name not in _WRAPPERS
     ]
     if not inside:
         return None

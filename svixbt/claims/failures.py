@@ -11,6 +11,7 @@ from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import handed_on, handled_call, same_everywhere
+from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
     called_elsewhere,
@@ -30,11 +31,6 @@ from .traced import traced_err
 
 __all__ = ["NOT_SOURCES", "failure_claims", "scrutinee_call"]
 
-_CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
-_PANICS = frozenset({"expect", "unwrap"})
-# Calls a `?` sits on whose error is not their own: a conversion passes on the error of the call
-# it wraps, and `expect` panics on its own failure.
-NOT_SOURCES = _CONVERSIONS | _PANICS
 _CALL = re.compile(r"((?:[A-Za-z_]\w*::)*[a-z_]\w*)\s*\(")
 
 
@@ -71,7 +67,7 @@ def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     out += _log_claims(ctx, f, loop)
     out += _err_arm_claims(ctx, f, loop)
-    out += _propagate_claims(ctx, f, loop)
+    out += propagate_claims(ctx, f, loop)
     out += return_claims(ctx, f, loop)
     out += _conversion_claims(ctx, f)
     out += _timing_claims(ctx, f)
@@ -220,6 +216,10 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
     elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
         # A `continue` with nothing after it in the round goes round like falling through.
         flags.add("continues")
+        inner = f.flow.loop_of(r.id)
+        if loop is not None and inner is not None and inner.id != loop.id:
+            # The next element of an inner `for`, not the next round (read 104).
+            flags.add("inner-loop")
     elif loop is not None and f.flow.inside(r.id, loop.id):
         flags.add("keeps-looping")
         inner = f.flow.loop_of(r.id)
@@ -360,84 +360,6 @@ def merge_alike(claims: list[Claim], key: str) -> list[Claim]:
             values.append(c.get(key))
         slots = {k: (LIST_SEP.join(values) if k == key else v) for k, v in same.slots}
         out[out.index(same)] = make(c.kind, c.subject, slots, same.proof + c.proof, same.flags)
-    return out
-
-
-def _propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
-    assert f.flow is not None
-    qs = [e for e in f.exits if e.kind == "question" and f.own(e.region)]
-    if not qs:
-        return []
-    # `x.map_err(..)?` propagates the error of the call it wraps, not of `map_err`.
-    # `x.expect(..)?` panics when `x` fails and propagates the value inside: `expect` is not
-    # the call whose error goes up.
-    calls = [
-        c
-        for c in f.calls
-        if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS | _PANICS
-    ]
-    # A method reads best as the call it is (`commit()`); a fn by its path.
-    names = list(
-        dict.fromkeys(
-            (c.src.text if len(c.src.text) <= 40 else c.name) if c.kind == "method" else c.written
-            for c in calls
-        )
-    )
-    flags: set[str] = set()
-    if loop is not None:
-        inside = [q for q in qs if f.flow.inside(q.region, loop.id)]
-        loop_start = ctx.fs.scan.starts[loop.lo]
-        if not inside and all(q.src.start < loop_start for q in qs):
-            # A `return Err(..)` in the loop would also end the task from inside it.
-            in_loop_returns = [
-                e
-                for e in f.exits
-                if e.kind == "return"
-                and f.flow.inside(e.region, loop.id)
-                and e.expr.startswith("Err")
-            ]
-            if not in_loop_returns:
-                flags.add("before-loop-only")
-            if loop.keyword == "for":
-                # A walk over a collection has no start-up: it is the work itself (blind read
-                # 33: "may fail while it starts up" of a one-shot CLI helper).
-                flags.add("for-loop")
-        elif inside:
-            flags.add("in-loop")
-    proof = [ctx.proof(c.src) for c in calls] or [ctx.proof(q.src) for q in qs]
-    slots = {"count": str(len(qs))}
-    if names:
-        slots["calls"] = codes(*names)
-    out = [make("propagate", f.name, slots, proof, flags)]
-    # A `?` that returns before a later statement is even built: when the first call fails,
-    # that statement does not run on this call.
-    if calls and loop is None:
-        first = min(calls, key=lambda c: c.src.start)
-        later = [q for q in f.sql if q.src.start > first.src.end and q.tables and q.verbs]
-        if later:
-            q = later[0]
-            name = (
-                first.src.text
-                if first.kind == "method" and len(first.src.text) <= 40
-                else (first.name if first.kind == "method" else first.written)
-            )
-            slots = {"call": name, "verbs": codes(*q.verbs), "tables": codes(*q.tables)}
-            flags = set()
-            conds, _, negated = guard_of(f, first.region, None, first.src.start)
-            if negated:
-                return out  # under an `else`: its condition is not said
-            if conds:
-                slots["guard"] = codes(*conds)  # the first call runs only then
-                flags.add("guarded")
-            out.append(
-                make(
-                    "skips_later",
-                    f.name,
-                    slots,
-                    [ctx.proof(first.src), ctx.proof(q.src)],
-                    flags,
-                )
-            )
     return out
 
 

@@ -210,6 +210,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "transaction": ("work in one database transaction", ("begin", "commit"), ()),
     "doc": ("the author's doc comment", ("summary",), ()),
+    "cfg_variant": (
+        "one of several copies of a fn in its file, each under its own `#[cfg(..)]`",
+        ("cfg", "attr", "others"),
+        (),
+    ),
     "shares": (
         "a value cloned for a spawned task before the spawn, the original handed on",
         ("var", "source", "mech", "expr"),

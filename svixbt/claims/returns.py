@@ -25,13 +25,22 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
         flags = {"tail"}
         if " ".join(f.tail.text.split()) == "Ok(())":
             flags.add("ok-unit")
-        if any(s.handle == "dropped" and s.src.end <= f.tail.start for s in f.spawns):
-            flags.add("after-spawn")
-        if (
-            loop is not None
-            and f.tail.start > ctx.fs.scan.starts[min(loop.hi, len(ctx.fs.scan.starts) - 1)]
+        tail = f.tail
+        if any(
+            s.handle == "dropped"
+            and s.src.end <= tail.start
+            # A `return` between them is the way out after that spawn (shadowsocks' CONNECT
+            # path returns its own response: "after spawning it returns `Ok(res..)`", read 104).
+            and not any(
+                e.kind == "return" and s.src.end <= e.src.start < tail.start for e in f.exits
+            )
+            for s in f.spawns
         ):
+            flags.add("after-spawn")
+        if loop is not None and _right_after(ctx, f, loop, tail.start):
             flags.add("after-loop")
+            if _stops_on_request(f, loop):
+                flags.add("loop-stops")
         out.append(
             make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags)
         )
@@ -58,6 +67,37 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
                 flags.add("only-errors-repeat")
         out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def _right_after(ctx: FileContext, f: ItemFacts, loop: Region, at: int) -> bool:
+    """Whether offset ``at`` is the next code after ``loop``, log lines aside: "after the loop
+    comes `Ok(())`" of lemmy's worker was false, `save_and_send_state().await?` comes first
+    (blind read 104)."""
+    starts, texts, codes = ctx.fs.scan.starts, ctx.fs.scan.texts, ctx.fs.scan.codes
+    logged = [(lg.src.start, lg.src.end) for lg in f.logs]
+    k = loop.hi + 1  # the token after the loop's closing brace
+    while k < len(starts) and starts[k] < at:
+        if codes[k] != "c" and texts[k] != ";" and not any(a <= starts[k] < b for a, b in logged):
+            return False
+        k += 1
+    return loop.hi < len(starts) and starts[loop.hi] < at
+
+
+def _stops_on_request(f: ItemFacts, loop: Region) -> bool:
+    """Whether a `break` or `return` of ``loop`` is taken on a shutdown or cancellation (a
+    select branch or a condition that names one): only then is its normal return "stopping for
+    shutdown" (shadowsocks' DNS client loop ends when the peer closes, read 104)."""
+    assert f.flow is not None
+    for e in f.exits:
+        if e.kind not in ("break", "return") or not f.flow.inside(e.region, loop.id):
+            continue
+        for r in f.flow.chain(e.region):
+            text = r.detail if r.kind == "select-handler" else r.head
+            if r.kind in ("select-handler", "if", "arm") and (
+                SHUTDOWN_WORD.search(text) or "cancel" in text
+            ):
+                return True
+    return False
 
 
 def _only_errors_repeat(f: ItemFacts, region: int) -> bool:

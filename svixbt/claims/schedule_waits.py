@@ -15,12 +15,12 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
+from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import handled_call
 from .shape import (
     CANCEL_FUTURE,
     awaits_outside,
-    bound_async_block,
     codes,
     continue_is_last,
     guard_of,

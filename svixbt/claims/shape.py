@@ -11,6 +11,7 @@ from ..fact_types import Call, Spawn, Wait
 from ..facts import Exit, ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import TASK_KINDS, Region
+from .blocks import own_loops
 from .core import LIST_SEP, NOT, FileContext
 
 __all__ = [
@@ -54,11 +55,6 @@ def signal_name(text: str) -> str | None:
 def codes(*values: str) -> str:
     """A list slot: code spans joined for the renderer."""
     return LIST_SEP.join(v for v in values if v)
-
-
-def own_loops(f: ItemFacts) -> list[Region]:
-    """Loops that run in the item's own task, outermost first."""
-    return [r for r in f.loops() if f.own(r.id)]
 
 
 def endless_loop(f: ItemFacts, task: int) -> bool:
@@ -461,19 +457,3 @@ def awaits_outside(f: ItemFacts, waits: Sequence[Wait]) -> list[Call]:
         and f.own(c.region)
         and not any(w.src.start <= c.src.start < w.src.end for w in waits)
     ]
-
-
-def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
-    """The `async { .. }` block a future written as one name (``toks``) was bound to by
-    `let name = async ..` in the item, or None."""
-    assert f.flow is not None
-    if len(toks) != 1 or not toks[0].isidentifier():
-        return None
-    texts = f.flow.scan.texts
-    for r in f.flow.regions:
-        k = r.start_tok
-        if r.kind != "async" or k < 3:
-            continue
-        if texts[k - 1] == "=" and texts[k - 2] == toks[0] and texts[k - 3] in ("let", "mut"):
-            return r
-    return None

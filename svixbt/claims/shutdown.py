@@ -21,6 +21,13 @@ from .shape import (
 __all__ = ["shutdown_claims"]
 
 
+# A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
+# (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
+# cannot fail, blind read 104). `None` is a path, not a binding.
+_BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
+_IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
+
+
 def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     return _select_claims(ctx, f) + _cancel_checks(ctx, f, loop)
 
@@ -226,13 +233,13 @@ def _select_claim(
         sflags.add("multi")
     if len(futures) == 2:
         sflags.add("two")  # "the other", not "the rest" (mini-redis's `run`, a held-out read)
-    if any(h.detail and not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) for h in handlers):
+    if any(h.detail and not _IRREFUTABLE.fullmatch(h.head.strip()) for h in handlers):
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
     # The `else` branch runs only once every branch is disabled: a branch that always matches
     # (`_ = x`, `v = x`) and has no precondition never is, so there it cannot run (corrosion's
     # and tpl's selects: "once every branch is off the else branch runs", blind read 100).
     can_all_be_off = all(
-        not re.fullmatch(r"_|(?:mut\s+)?\w+", h.head) or re.search(r",\s*if\b", h.detail)
+        not _IRREFUTABLE.fullmatch(h.head.strip()) or re.search(r",\s*if\b", h.detail)
         for h in handlers
         if h.detail
     )

@@ -9,9 +9,10 @@ from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
+from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .shape import codes, guard_of, never_ends
-from .task_errors import on_error_path, only_send_errors, reports_back
+from .task_errors import on_error_path, only_send_errors, panics_inside, reports_back
 
 __all__ = ["spawn_claims", "main_call", "printed_errors"]
 
@@ -81,10 +82,14 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # `(0..count).map(..)`: `count` tasks, one per number, not per element.
                 flags.add("range")
                 slots["upto"] = bound.group(1)
-        if any(
-            e.kind == "question" and f.own(e.region) and e.src.end <= sp.src.start for e in f.exits
-        ):
+        before = [e for e in f.exits if f.own(e.region) and e.src.end <= sp.src.start]
+        if any(e.kind == "question" for e in before):
             flags.add("after-checks")  # an earlier `?` must have passed for it to start
+        elif any(e.kind == "return" and on_error_path(f, e.region) for e in before):
+            # A `return` in an error arm before it is a check too (shadowsocks' CONNECT path
+            # returns an error response when `connect_host` fails: "only if the method is
+            # CONNECT" dropped that, blind read 104).
+            flags |= {"after-checks", "checks-return"}
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
         _spawn_handle(sp.handle, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
@@ -100,7 +105,10 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # The spawning function loops on its own task too (queue_handler spawns a monitor and
         # then polls): its caller does not get it back right after the spawn.
         home = f.flow.task_of(sp.at_region).id
-        if any(r.kind == "loop" and f.flow.task_of(r.id).id == home for r in f.flow.regions):
+        if any(
+            r.kind == "loop" and f.flow.task_of(r.id).id == home and not deferred(f, r)
+            for r in f.flow.regions
+        ):
             flags.add("spawner-loops")
         if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
             flags.add("several-spawns")  # "the task it spawns" would not say which
@@ -349,7 +357,9 @@ def _spawned_waits_and_logs(
         slots["levels"] = " and ".join(failing or levels)
         # A task whose only failure line is a failed send, or that reports to a receiver the
         # fn keeps, has no failures of its own work it "logs itself" (read 103).
-        if failing and not only_send_errors(f, logs) and not reports_back(ctx, f, sp):
+        if failing and not (
+            only_send_errors(f, logs) or reports_back(ctx, f, sp) or panics_inside(f, sp)
+        ):
             flags.add("logs-failures")
 
 

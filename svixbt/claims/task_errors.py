@@ -15,7 +15,7 @@ from ..facts import ItemFacts
 from .core import FileContext
 from .shape import is_error_arm
 
-__all__ = ["on_error_path", "only_send_errors", "reports_back"]
+__all__ = ["on_error_path", "only_send_errors", "panics_inside", "reports_back"]
 
 _SENDS = ("send", "try_send", "send_replace")
 
@@ -85,3 +85,14 @@ def on_error_path(f: ItemFacts, rid: int) -> bool:
         if r.kind == "if" and (r.head.startswith("let Err(") or "is_err()" in r.head):
             return True
     return False
+
+
+_PANICS = ("expect", "unwrap", "panic", "unreachable", "todo", "unimplemented")
+
+
+def panics_inside(f: ItemFacts, sp: Spawn) -> bool:
+    """Whether the task can panic on a failure (`.expect(..)`, `.unwrap()`, `panic!`): tokio
+    catches that panic in the dropped handle, so a failure does not always "stop at a log line"
+    (tokio-cron-scheduler's ctrl-c task, read 104)."""
+    assert f.flow is not None
+    return any(c.name in _PANICS and f.flow.inside(c.region, sp.region) for c in f.calls)

@@ -327,7 +327,30 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
     if dropped is not None and not c.in_task_loop:
         flags.add("detached")
         proof.append(ctx.proof(dropped))
+        # `spawn(async move { shutdown_signal().await; handle.shutdown(); })`: the task awaits
+        # the call and goes on after it; "nobody waits for it to return" is said of the task,
+        # not the call (atuin's daemon, blind read 104).
+        if _goes_on_after(ctx.fs.text[c.proof[0][1].end : dropped.end]):
+            flags.add("in-block")
     return make("runs_in", f.name, slots, proof, flags)
+
+
+def _goes_on_after(rest: str) -> bool:
+    """Whether the text after a call's name inside a spawned block (``rest``) is its arguments,
+    an `.await`, a `;` and then more statements: the call is one step of the task. (A call whose
+    result the block matches or logs is still what the task is for.)"""
+    k = 0
+    while k < len(rest) and rest[k].isspace():
+        k += 1
+    if k < len(rest) and rest[k] == "(":
+        depth = 0
+        for j in range(k, len(rest)):
+            depth += {"(": 1, ")": -1}.get(rest[j], 0)
+            if depth == 0:
+                k = j + 1
+                break
+    m = re.match(r"\s*(?:\.\s*await\b)?\s*\??\s*;", rest[k:])
+    return m is not None and re.search(r"\w", rest[k + m.end() :]) is not None
 
 
 def _dropped_spawn(ctx: FileContext, c: Context) -> Src | None:

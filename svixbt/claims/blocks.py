@@ -1,0 +1,69 @@
+"""Loops and async blocks as they run, not as they are written: a loop in a closure or in an
+async block bound to a name runs wherever that is called or awaited, which may be another task
+or later (atuin's gRPC server hands its shutdown future to tonic), unless the fn itself awaits
+the block (bb8's `timeout(d, future).await`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..facts import ItemFacts
+from ..flow import Region
+
+__all__ = ["bound_async_block", "deferred", "own_loops"]
+
+
+def own_loops(f: ItemFacts) -> list[Region]:
+    """Loops that run in the item's own task, outermost first, and not later (`deferred`)."""
+    return [r for r in f.loops() if f.own(r.id) and not deferred(f, r)]
+
+
+def deferred(f: ItemFacts, r: Region) -> bool:
+    """Whether region ``r`` sits in a closure or in an async block bound to a name (`let
+    shutdown = async { loop .. }`): it runs wherever that is called or awaited, later (atuin's
+    gRPC server hands its shutdown future to tonic; "once its loop is running" was said of a fn
+    with no loop, blind read 104)."""
+    assert f.flow is not None
+    texts = f.flow.scan.texts
+    for a in f.flow.chain(r.id):
+        if a.id == r.id:
+            continue
+        k = a.start_tok
+        if a.kind == "closure":
+            return True
+        if a.kind == "async" and k >= 2 and texts[k - 1] == "=" and texts[k - 2] != "=":
+            return not _awaited_here(f, texts[k - 2], a.hi)
+    return False
+
+
+def _awaited_here(f: ItemFacts, name: str, after: int) -> bool:
+    """Whether the future bound to ``name`` is awaited on the item's own task after token
+    ``after``: `name.await`, or an argument of a call awaited there (bb8's `timeout(d,
+    future).await`, whose loop is the fn's own wait)."""
+    assert f.flow is not None
+    fl = f.flow
+    texts = fl.scan.texts
+    for k in range(after + 1, fl.hi):
+        if texts[k] != name or not f.own(fl.region_at(k).id):
+            continue
+        if k + 2 < len(texts) and texts[k + 1] == "." and texts[k + 2] == "await":
+            return True
+        if any(c.awaited and c.open_tok < k < c.close_tok and f.own(c.region) for c in f.calls):
+            return True
+    return False
+
+
+def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
+    """The `async { .. }` block a future written as one name (``toks``) was bound to by
+    `let name = async ..` in the item, or None."""
+    assert f.flow is not None
+    if len(toks) != 1 or not toks[0].isidentifier():
+        return None
+    texts = f.flow.scan.texts
+    for r in f.flow.regions:
+        k = r.start_tok
+        if r.kind != "async" or k < 3:
+            continue
+        if texts[k - 1] == "=" and texts[k - 2] == toks[0] and texts[k - 3] in ("let", "mut"):
+            return r
+    return None

@@ -1,0 +1,114 @@
+"""The `?`s of a fn: which calls they sit on, and whether they can end it before its loop, from
+inside it, or at any point."""
+
+from __future__ import annotations
+
+from ..facts import Call, ItemFacts
+from ..flow import Region
+from .core import Claim, FileContext, make
+from .shape import codes, guard_of
+
+__all__ = ["NOT_SOURCES", "propagate_claims"]
+
+_CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
+_PANICS = frozenset({"expect", "unwrap"})
+# Calls a `?` sits on whose error is not their own: a conversion passes on the error of the call
+# it wraps, and `expect` panics on its own failure.
+NOT_SOURCES = _CONVERSIONS | _PANICS
+
+
+def _said_call(c: Call) -> str:
+    # A method reads best as the call it is (`commit()`); a fn by its path.
+    if c.kind == "method":
+        return c.src.text if len(c.src.text) <= 40 else c.name
+    return c.written
+
+
+def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
+    assert f.flow is not None
+    qs = [e for e in f.exits if e.kind == "question" and f.own(e.region)]
+    if not qs:
+        return []
+    calls = _tried_calls(f)
+    names = list(dict.fromkeys(_said_call(c) for c in calls))
+    flags: set[str] = set()
+    if loop is not None:
+        inside = [q for q in qs if f.flow.inside(q.region, loop.id)]
+        loop_start = ctx.fs.scan.starts[loop.lo]
+        if not inside and all(q.src.start < loop_start for q in qs):
+            # A `return Err(..)` in the loop would also end the task from inside it.
+            in_loop_returns = [
+                e
+                for e in f.exits
+                if e.kind == "return"
+                and f.flow.inside(e.region, loop.id)
+                and e.expr.startswith("Err")
+            ]
+            if not in_loop_returns:
+                flags.add("before-loop-only")
+            if loop.keyword == "for":
+                # A walk over a collection has no start-up: it is the work itself (blind read
+                # 33: "may fail while it starts up" of a one-shot CLI helper).
+                flags.add("for-loop")
+        elif inside:
+            flags.add("in-loop")
+            # The ways out from inside the loop are its own `?`s (atuin's relay listed the
+            # five set-up calls "even from inside its loop", blind read 104).
+            qs = inside
+            calls = [c for c in calls if f.flow.inside(c.region, loop.id)]
+            names = [n for n in names if any(_said_call(c) == n for c in calls)]
+    if len(names) > 1:
+        flags.add("several-calls")
+    if len(calls) < len(qs):
+        # A `?` on a conversion (`bind(..).context(..)?`) or on a value (`frame?`) has no call
+        # named here: the list is some of them, not "every `?`".
+        flags.add("unnamed-tries")
+    proof = [ctx.proof(c.src) for c in calls] or [ctx.proof(q.src) for q in qs]
+    slots = {"count": str(len(qs))}
+    if names:
+        slots["calls"] = codes(*names)
+    out = [make("propagate", f.name, slots, proof, flags)]
+    if calls and loop is None:
+        out += _skips_later(ctx, f, calls)
+    return out
+
+
+def _tried_calls(f: ItemFacts) -> list[Call]:
+    """The calls whose errors the fn's own `?`s pass up, in source order. `x.map_err(..)?`
+    passes the error of the call it wraps, not of `map_err`; `x.expect(..)?` panics when `x`
+    fails and passes up the value inside: `expect` is not the call whose error goes up."""
+    assert f.flow is not None
+    texts = f.flow.scan.texts
+    calls = [
+        c
+        for c in f.calls
+        if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS | _PANICS
+    ]
+    # `u64::try_from(x).map_err(..)?`: the error going up is the wrapped call's.
+    calls += [
+        w
+        for c in f.calls
+        if c.propagates and f.own(c.region) and c.name in _CONVERSIONS
+        for w in f.calls
+        if w.close_tok == c.tok - 2 and texts[c.tok - 1] == "."
+    ]
+    return sorted(calls, key=lambda c: c.src.start)
+
+
+def _skips_later(ctx: FileContext, f: ItemFacts, calls: list[Call]) -> list[Claim]:
+    """A `?` that returns before a later statement is even built: when the first call fails,
+    that statement does not run on this call."""
+    first = min(calls, key=lambda c: c.src.start)
+    later = [q for q in f.sql if q.src.start > first.src.end and q.tables and q.verbs]
+    if not later:
+        return []
+    q = later[0]
+    slots = {"call": _said_call(first), "verbs": codes(*q.verbs), "tables": codes(*q.tables)}
+    flags = set()
+    conds, _, negated = guard_of(f, first.region, None, first.src.start)
+    if negated:
+        return []  # under an `else`: its condition is not said
+    if conds:
+        slots["guard"] = codes(*conds)  # the first call runs only then
+        flags.add("guarded")
+    return [make("skips_later", f.name, slots, [ctx.proof(first.src), ctx.proof(q.src)], flags)]

@@ -70,6 +70,7 @@ LITERAL_CODE = frozenset(
         "None",
         "Some",
         "send",
+        "recv()",
         "continue",
         "break",
         "return",
@@ -165,8 +166,10 @@ def trace_errors(
         for k, v in c.slots:
             allowed.update(_elements(v))
             if k in CODE_SLOTS:
-                # A call named by its method alone (the `method` slot form).
+                # A call named by its method alone (the `method` slot form), or by its callee
+                # (how a request names `tx.send(Ok(id))`).
                 allowed.update(method_name(e) for e in _elements(v))
+                allowed.update(named(e) for e in _elements(v))
             else:
                 allowed.add(elide(v))  # a log line quoted with its placeholders elided
                 allowed.add(shorten(v))  # or by its first words

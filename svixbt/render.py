@@ -73,6 +73,7 @@ CODE_SLOTS = frozenset(
         "checked",
         "handled",
         "handed_to",
+        "panics",
         "also_path",
         "also_field",
         "also_value",
@@ -498,9 +499,17 @@ class Renderer:
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
             parts = [p for p in parts if not p.startswith(NOT)]
             for p in parts + false:
-                out.fills.append(Fill(p, code))
+                # A call with arguments is filled as a request names it (`tx.send`), so a
+                # request may say it (three `tx.send(..)`s of tokio-cron-scheduler, read 104).
+                # A method cut from its chain (`retain(|_, v| ..)`) stays whole: "`retain`" alone
+                # says little.
+                said = p
+                if self.person and code and re.search(r"\([^)]", p) and "." in named(p):
+                    said = named(p)
+                out.fills.append(Fill(said, code))
             if self.person and code and form != "cond":
-                parts = [named(p) for p in parts]
+                # Three `tx.send(..)`s are one `tx.send` to a person.
+                parts = list(dict.fromkeys(named(p) for p in parts))
             shown = [f"`{p}`" if code and not _LITERAL.fullmatch(p) else p for p in parts]
             # Conditions of earlier `if` branches, which must have been false to get here.
             denied = [self._said(p, False, out) or _denied(p, code, out) for p in false]

@@ -3285,3 +3285,60 @@ def test_a_const_with_a_value_per_build_is_not_evaluated(indexes: Indexes) -> No
     assert not sl.get("dur"), sl.slots
     said = " ".join(full_thinks_about(ctx, "recheck_peers"))
     assert "90" not in said and "2 seconds" not in said and "minute" not in said, said
+
+
+def test_a_stop_that_ends_the_loop_only_sometimes(indexes: Indexes) -> None:
+    """pgcat's client loop returns on shutdown only `if !self.admin`: "a pass that has started
+    runs to its end before the loop stops" was false for admin clients (blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    cl = claims(ctx, "serve")
+    (br,) = kinds(cl, "shutdown_branch")
+    assert "guarded" in br.flags
+    assert not kinds(cl, "pass_runs_out")
+
+
+def test_a_condition_tested_after_the_failure_is_said_after_it(indexes: Indexes) -> None:
+    """pgcat counts checkout failures inside the error arm and logs past a limit: "when both
+    .. hold and then `pool.get` fails" had the order backwards; "turns a failed `pool.get` into
+    a log line and a `continue`" left out the return past the limit (blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    cl = claims(ctx, "serve")
+    (lg,) = kinds(cl, "log")
+    assert "guard-in-arm" in lg.flags
+    (arm,) = kinds(cl, "err_arm")
+    assert "exits-sometimes" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "serve"))
+    assert "and then `self.pool.get` fails" not in said, said
+    assert "without a log line" not in said and "does not end the loop" not in said, said
+
+
+def test_a_task_that_throws_a_result_away_does_not_log_all_its_failures(indexes: Indexes) -> None:
+    """shadowsocks' CONNECT task: a `trace!` of a success counted as a failure level, and the
+    tunnel's result is discarded with `let _` ("a failure ends as a line at trace or error
+    level", false, blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    cl = claims(ctx, "open_tunnel")
+    assert not kinds(cl, "one_shot")
+    (sp,) = kinds(cl, "spawn")
+    assert "logs-failures" not in sp.flags
+
+
+def test_a_loop_with_no_exit_but_a_panic_says_so(indexes: Indexes) -> None:
+    """`rx.recv().await.expect(..)` in a bare loop: "no way out inside" left out the panic
+    (shadowsocks' socks5 relay, blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    (lp,) = kinds(claims(ctx, "keep_alive"), "loop")
+    assert "may-panic" in lp.flags and lp.get("panics") == "expect"
+    said = " ".join(full_thinks_about(ctx, "keep_alive"))
+    assert "no way out" not in said and "Nothing inside the `loop` leaves it" not in said, said
+
+
+def test_a_unix_signal_is_a_listener_not_a_wait(indexes: Indexes) -> None:
+    """ "`int` waits on `tokio::signal::unix::signal`" was false: `signal()` registers a
+    listener at once, the wait is its `recv()` (atuin, blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    sigs = kinds(claims(ctx, "stop_signal"), "signal")
+    assert sigs and all("listener" in c.flags for c in sigs)
+    said = " ".join(full_thinks_about(ctx, "stop_signal"))
+    assert "waits on `tokio::signal::unix::signal`" not in said, said
+    assert "future is built on" not in said, said

@@ -5,12 +5,13 @@ the block (bb8's `timeout(d, future).await`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..facts import ItemFacts
 from ..flow import Region
 
-__all__ = ["bound_async_block", "deferred", "own_loops"]
+__all__ = ["bound_async_block", "deferred", "goes_on_after", "own_loops"]
 
 
 def own_loops(f: ItemFacts) -> list[Region]:
@@ -67,3 +68,21 @@ def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
         if texts[k - 1] == "=" and texts[k - 2] == toks[0] and texts[k - 3] in ("let", "mut"):
             return r
     return None
+
+
+def goes_on_after(rest: str) -> bool:
+    """Whether the text after a call's name inside a spawned block (``rest``) is its arguments,
+    an `.await`, a `;` and then more statements: the call is one step of the task. (A call whose
+    result the block matches or logs is still what the task is for.)"""
+    k = 0
+    while k < len(rest) and rest[k].isspace():
+        k += 1
+    if k < len(rest) and rest[k] == "(":
+        depth = 0
+        for j in range(k, len(rest)):
+            depth += {"(": 1, ")": -1}.get(rest[j], 0)
+            if depth == 0:
+                k = j + 1
+                break
+    m = re.match(r"\s*(?:\.\s*await\b)?\s*\??\s*;", rest[k:])
+    return m is not None and re.search(r"\w", rest[k + m.end() :]) is not None

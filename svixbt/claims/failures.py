@@ -133,6 +133,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # "When the loop ends it logs “UDP pool dropped”", four `?`s skip it: read 100).
             flags.add("early-exits")
         put_guard(slots, flags, conds, arm)
+        if conds and _guard_in_arm(f, lg.region):
+            # `Err(e) => { count += 1; if count >= limit { error!(..) } }`: the condition is
+            # tested after the failure, inside its arm (pgcat; "when both .. hold and then
+            # `pool.get` fails" had the order backwards, blind read 105).
+            flags.add("guard-in-arm")
         if any(o is not lg and o.message == lg.message for o in f.logs):
             # The same line written on another path too: "fires only when" its guard holds
             # would be false (shadowsocks' udp relay writes one debug line from two branches,
@@ -160,6 +165,21 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
     return out
+
+
+def _guard_in_arm(f: ItemFacts, rid: int) -> bool:
+    """Whether an `if` or a match arm lies between region ``rid`` and the error branch around it."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if (
+            r.kind == "arm"
+            and r.head.startswith("Err")
+            or (r.kind == "if" and r.head.startswith("let Err("))
+        ):
+            return False
+        if r.id != rid and r.kind in ("if", "arm") or r.id == rid and r.kind == "if":
+            return True
+    return False
 
 
 def _arm_call(f: ItemFacts, rid: int) -> str:

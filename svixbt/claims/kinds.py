@@ -12,7 +12,7 @@ __all__ = ["KINDS"]
 
 # kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "loop": ("the item's own task loops", ("keyword", "head"), ("cond", "ways")),
+    "loop": ("the item's own task loops", ("keyword", "head"), ("cond", "ways", "panics")),
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),

@@ -21,6 +21,7 @@ from .shape import (
     await_name,
     awaits_outside,
     codes,
+    in_closure,
     main_loop,
 )
 from .shutdown import shutdown_claims
@@ -117,6 +118,20 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
     proof = [ctx.proof(src)]
+    panics = [
+        c
+        for c in f.calls
+        if c.name in ("expect", "unwrap", "panic", "unreachable")
+        and f.own(c.region)
+        and f.flow.inside(c.region, loop.id)
+        and not in_closure(f, c.region)
+    ]
+    if panics:
+        # `rx.recv().await.expect(..)` in the loop: "no way out inside" left out the panic
+        # that ends it (shadowsocks' socks5 relay, blind read 105).
+        slots["panics"] = codes(*dict.fromkeys(c.name for c in panics))
+        flags.add("may-panic")
+        proof += [ctx.proof(panics[0].src)]
     # The loop's own ways out, as written (`return Ok(None)`, `break`): a think that says "the
     # exits are inside" without naming them says nothing about this loop.
     # A return in a nested loop leaves this one too; a break there does not.

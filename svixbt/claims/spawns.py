@@ -12,7 +12,7 @@ from ..values import human_duration
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .shape import codes, guard_of, never_ends
-from .task_errors import on_error_path, only_send_errors, panics_inside, reports_back
+from .task_errors import not_only_logged, on_error_path
 
 __all__ = ["spawn_claims", "main_call", "printed_errors"]
 
@@ -357,9 +357,7 @@ def _spawned_waits_and_logs(
         slots["levels"] = " and ".join(failing or levels)
         # A task whose only failure line is a failed send, or that reports to a receiver the
         # fn keeps, has no failures of its own work it "logs itself" (read 103).
-        if failing and not (
-            only_send_errors(f, logs) or reports_back(ctx, f, sp) or panics_inside(f, sp)
-        ):
+        if failing and not not_only_logged(ctx, f, sp, logs):
             flags.add("logs-failures")
 
 

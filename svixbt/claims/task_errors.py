@@ -15,7 +15,13 @@ from ..facts import ItemFacts
 from .core import FileContext
 from .shape import is_error_arm
 
-__all__ = ["on_error_path", "only_send_errors", "panics_inside", "reports_back"]
+__all__ = [
+    "not_only_logged",
+    "on_error_path",
+    "only_send_errors",
+    "panics_inside",
+    "reports_back",
+]
 
 _SENDS = ("send", "try_send", "send_replace")
 
@@ -96,3 +102,15 @@ def panics_inside(f: ItemFacts, sp: Spawn) -> bool:
     (tokio-cron-scheduler's ctrl-c task, read 104)."""
     assert f.flow is not None
     return any(c.name in _PANICS and f.flow.inside(c.region, sp.region) for c in f.calls)
+
+
+def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) -> bool:
+    """Whether the task's failures do not all end as its log lines: it reports to a receiver
+    the fn keeps, its only error lines are failed sends, it can panic, or it throws a result
+    away unread (`let _ = relay(io).await`, shadowsocks' tunnel: read 105)."""
+    return (
+        only_send_errors(f, logs)
+        or reports_back(ctx, f, sp)
+        or panics_inside(f, sp)
+        or re.search(r"\blet\s+_\s*=", sp.src.text) is not None
+    )

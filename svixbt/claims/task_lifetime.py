@@ -16,7 +16,7 @@ from ..facts import ItemFacts, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
-from .task_errors import only_send_errors, panics_inside, reports_back
+from .task_errors import not_only_logged, on_error_path
 
 __all__ = ["task_lifetime_claims"]
 
@@ -208,10 +208,13 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         ):
             continue
         logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
+        # The levels a failure is logged at: a `trace!` of a success is not one (shadowsocks'
+        # CONNECT task: "a failure ends as a line at trace or error level", read 105).
+        logs = [lg for lg in logs if lg.level in ("warn", "error") or on_error_path(f, lg.region)]
         levels = list(dict.fromkeys(lg.level for lg in logs))
         if not {"warn", "error"} & set(levels):
             continue
-        if reports_back(ctx, f, sp) or only_send_errors(f, logs) or panics_inside(f, sp):
+        if not_only_logged(ctx, f, sp, logs):
             # tokio-cron-scheduler's `run` returns the receiver its task's `tx.send(true)`
             # goes to, and that send's failure is the only line the task writes: "a failure
             # stops at a log line; its caller never hears of it" was false (blind read 103).

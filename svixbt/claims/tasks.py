@@ -11,6 +11,7 @@ from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from .arg_caps import count_caps
+from .blocks import goes_on_after
 from .core import Claim, FileContext, Proof, make
 from .joins import ORDINALS, first_done, join_claims
 from .shape import codes, signal_name
@@ -86,6 +87,11 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                     flags.add("cfg-unix")
                 at = lo + gate.start(1)
                 proof.append(ctx.proof(Src(at, lo + gate.end(1), gate.group(1))))
+        after = ctx.fs.text[c.src.end : ctx.fs.text.find(";", c.src.end)]
+        if slots.get("var") and c.full.endswith("unix::signal") and ".recv" not in after:
+            # `let mut term = signal(SignalKind::terminate())?`: a listener, registered at once;
+            # the wait is `term.recv()` ("`int` waits on `signal`" was false, blind read 105).
+            flags.add("listener")
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
@@ -330,27 +336,9 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         # `spawn(async move { shutdown_signal().await; handle.shutdown(); })`: the task awaits
         # the call and goes on after it; "nobody waits for it to return" is said of the task,
         # not the call (atuin's daemon, blind read 104).
-        if _goes_on_after(ctx.fs.text[c.proof[0][1].end : dropped.end]):
+        if goes_on_after(ctx.fs.text[c.proof[0][1].end : dropped.end]):
             flags.add("in-block")
     return make("runs_in", f.name, slots, proof, flags)
-
-
-def _goes_on_after(rest: str) -> bool:
-    """Whether the text after a call's name inside a spawned block (``rest``) is its arguments,
-    an `.await`, a `;` and then more statements: the call is one step of the task. (A call whose
-    result the block matches or logs is still what the task is for.)"""
-    k = 0
-    while k < len(rest) and rest[k].isspace():
-        k += 1
-    if k < len(rest) and rest[k] == "(":
-        depth = 0
-        for j in range(k, len(rest)):
-            depth += {"(": 1, ")": -1}.get(rest[j], 0)
-            if depth == 0:
-                k = j + 1
-                break
-    m = re.match(r"\s*(?:\.\s*await\b)?\s*\??\s*;", rest[k:])
-    return m is not None and re.search(r"\w", rest[k + m.end() :]) is not None
 
 
 def _dropped_spawn(ctx: FileContext, c: Context) -> Src | None:

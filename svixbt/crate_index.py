@@ -90,6 +90,10 @@ class Context:
     # one step of the task, not the task itself (corrosion's `vacuum_db`, blind read 99).
     in_task_loop: bool = False
     repeat_guarded: bool = False  # the repeated spawn sits under a condition inside its loop
+    # The mechanism itself sits under an `if` or arm of ``by`` (pgcat's `main` starts the
+    # metrics server only `if let Some(true) = ..`: "`main` calls it inside a task" dropped
+    # that, blind read 105).
+    site_guarded: bool = False
 
 
 @dataclass
@@ -326,6 +330,7 @@ class CrateIndex:
             guard,
             in_task_loop,
             repeat_guarded,
+            r.parent is not None and bool(fl.conditions(r.parent)),
         )
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:

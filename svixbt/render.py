@@ -73,6 +73,7 @@ CODE_SLOTS = frozenset(
         "checked",
         "handled",
         "handed_to",
+        "raced_handle",
         "panics",
         "also_path",
         "also_field",

@@ -3342,3 +3342,23 @@ def test_a_unix_signal_is_a_listener_not_a_wait(indexes: Indexes) -> None:
     said = " ".join(full_thinks_about(ctx, "stop_signal"))
     assert "waits on `tokio::signal::unix::signal`" not in said, said
     assert "future is built on" not in said, said
+
+
+def test_a_raced_join_handle_is_not_said_to_stop_its_task(indexes: Indexes) -> None:
+    """lemmy's CancellableTask races `&mut task` against a timeout and aborts it by hand: "the
+    loser is dropped" read as if losing stopped the task (blind reads 104-105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    (sel,) = kinds(claims(ctx, "run_with_grace"), "select")
+    assert "races-handle" in sel.flags and sel.get("raced_handle") == "&mut task"
+    said = " ".join(full_thinks_about(ctx, "run_with_grace"))
+    assert "loser is dropped" not in said and "the other is dropped" not in said, said
+
+
+def test_a_spawn_under_a_condition_of_its_spawner_says_so(indexes: Indexes) -> None:
+    """pgcat's `main` starts the metrics server only `if let Some(true) = ..`: "`main` calls it
+    inside a task started with `tokio::task::spawn`" dropped that (blind read 105)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    (ri,) = kinds(claims(ctx, "serve_metrics"), "runs_in")
+    assert "site-guarded" in ri.flags
+    said = " ".join(full_thinks_about(ctx, "serve_metrics"))
+    assert "under a condition" in said, said

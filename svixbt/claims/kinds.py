@@ -189,7 +189,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech",),
         ("var", "cfg", "signame", "to"),
     ),
-    "select": ("futures raced in a select", ("count", "futures", "select"), ("then", "signames")),
+    "select": (
+        "futures raced in a select",
+        ("count", "futures", "select"),
+        ("then", "signames", "raced_handle"),
+    ),
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),

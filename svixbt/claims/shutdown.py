@@ -251,6 +251,14 @@ def _select_claim(
         # in corrosion, none said so).
         sflags.add("biased")
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
+    # `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops the
+    # handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
+    # read as if the task stopped, blind reads 104-105).
+    bound = {sp.handle.split(":", 1)[1] for sp in f.spawns if sp.handle.startswith("bound:")}
+    raced = [x for x in futures if re.sub(r"^&\s*(?:mut\s+)?", "", x) in bound]
+    if raced:
+        sslots["raced_handle"] = raced[0]
+        sflags.add("races-handle")
     names = _signal_futures(ctx, f, futures)
     if names:
         sslots["signames"] = names

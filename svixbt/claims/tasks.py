@@ -319,6 +319,8 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         flags.add("repeated")
         if c.repeat_guarded:
             flags.add("repeat-guarded")  # not on every round of that loop
+    if c.site_guarded and not c.repeated:
+        flags.add("site-guarded")
     chain = list(c.path[:-1])
     if chain:
         slots["chain"] = codes(*chain)

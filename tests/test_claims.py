@@ -3223,16 +3223,6 @@ def test_a_loop_in_a_deferred_async_block_is_not_the_fns(indexes: Indexes) -> No
     assert "loop" not in said, said
 
 
-def test_a_task_that_panics_on_failure_is_not_said_to_log_it(indexes: Indexes) -> None:
-    """tokio-cron-scheduler's ctrl-c task `.expect`s the signal: "a failure stops at a log line"
-    and "logs what goes wrong itself" were false (blind read 104)."""
-    ctx = ctx_of(indexes, "daemon.rs")
-    cl = claims(ctx, "stop_on_ctrl_c")
-    assert not kinds(cl, "one_shot")
-    (sp,) = kinds(cl, "spawn")
-    assert "logs-failures" not in sp.flags
-
-
 def test_returns_are_said_where_they_are(indexes: Indexes) -> None:
     """shadowsocks' CONNECT path returns its own reply after its spawn ("after spawning it
     returns `Ok(res..)`", false); lemmy saves state between its loop and `Ok(())` ("after the
@@ -3312,12 +3302,22 @@ def test_a_condition_tested_after_the_failure_is_said_after_it(indexes: Indexes)
     assert "without a log line" not in said and "does not end the loop" not in said, said
 
 
-def test_a_task_that_throws_a_result_away_does_not_log_all_its_failures(indexes: Indexes) -> None:
-    """shadowsocks' CONNECT task: a `trace!` of a success counted as a failure level, and the
-    tunnel's result is discarded with `let _` ("a failure ends as a line at trace or error
-    level", false, blind read 105)."""
-    ctx = ctx_of(indexes, "pooler.rs")
-    cl = claims(ctx, "open_tunnel")
+@pytest.mark.parametrize(
+    ("trap", "fn"),
+    [
+        # tokio-cron-scheduler's ctrl-c task `.expect`s the signal (blind read 104).
+        ("daemon.rs", "stop_on_ctrl_c"),
+        # shadowsocks' CONNECT task logs a success at trace and throws the tunnel's result
+        # away with `let _` (blind read 105).
+        ("pooler.rs", "open_tunnel"),
+    ],
+)
+def test_a_task_whose_failures_are_not_all_logged_is_not_said_to_log_them(
+    indexes: Indexes, trap: str, fn: str
+) -> None:
+    """ "A failure stops at a log line" and "the task logs what goes wrong itself" were false
+    of a task that can panic, or that discards a result unread."""
+    cl = claims(ctx_of(indexes, trap), fn)
     assert not kinds(cl, "one_shot")
     (sp,) = kinds(cl, "spawn")
     assert "logs-failures" not in sp.flags

@@ -246,7 +246,7 @@ THINK: tuple[Row, ...] = (
        "{mech} bounds {future} by {arg}, so that call cannot wait forever.",
        unless="guarded conditional in-loop async-block other-awaits", needs="future"),
     _r("timeout",
-       "{mech} bounds {future} by {arg} only when {guard:cond}; on the other paths this deadline does not apply.",
+       "{mech} with {arg} bounds {future} only when {guard:cond}; the other paths do not go through this call, and what they do instead is not said here.",
        "{future} goes through {mech} with {arg} only when {guard:cond}; what bounds it otherwise is not this call.",
        when="guarded", unless="async-block", needs="future"),
     _r("timeout",

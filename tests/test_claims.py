@@ -3362,3 +3362,15 @@ def test_a_spawn_under_a_condition_of_its_spawner_says_so(indexes: Indexes) -> N
     assert "site-guarded" in ri.flags
     said = " ".join(full_thinks_about(ctx, "serve_metrics"))
     assert "under a condition" in said, said
+
+
+def test_a_line_after_a_try_is_not_said_unconditionally(indexes: Indexes) -> None:
+    """pgcat reports a failed checkout to the client with `..await?` before it logs it, and a
+    round's line comes after the round's own `?`: "a failed `pool.get` writes …" and "on each
+    round of the loop, with no condition around it" dropped the `?`s (blind read 106)."""
+    ctx = ctx_of(indexes, "pooler.rs")
+    logs = {c.get("message"): c for c in kinds(claims(ctx, "answer_queries"), "log")}
+    assert "checkout failed: {:?}" not in logs
+    assert "after-try" in logs["answering a query"].flags
+    said = " ".join(full_thinks_about(ctx, "answer_queries"))
+    assert "no condition around it" not in said and "outside any condition" not in said, said

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..fact_types import Log
 from ..facts import Call, ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -138,6 +139,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # tested after the failure, inside its arm (pgcat; "when both .. hold and then
             # `pool.get` fails" had the order backwards, blind read 105).
             flags.add("guard-in-arm")
+        in_arm, in_round = _tries_before(f, lg, loop)
+        if arm and in_arm:
+            continue  # `Err(e) => { reply(..).await?; error!(..) }`: only if that `?` passed
+        if in_round:
+            flags.add("after-try")  # a `?` earlier in the round can end it before this line
         if any(o is not lg and o.message == lg.message for o in f.logs):
             # The same line written on another path too: "fires only when" its guard holds
             # would be false (shadowsocks' udp relay writes one debug line from two branches,
@@ -165,6 +171,24 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
     return out
+
+
+def _tries_before(f: ItemFacts, lg: Log, loop: Region | None) -> tuple[bool, bool]:
+    """Whether a `?` comes before log line ``lg`` in its innermost arm or `if`, and in the
+    round of ``loop``: either can leave before the line is written (pgcat's checkout failure
+    is replied to with `..await?` before it is logged, blind read 106)."""
+    assert f.flow is not None
+    fl = f.flow
+    tried = [
+        e
+        for e in f.exits
+        if e.kind == "question" and f.own(e.region) and e.src.start < lg.src.start
+    ]
+    arm = next((r.id for r in fl.chain(lg.region) if r.kind in ("arm", "if")), lg.region)
+    return (
+        any(fl.inside(e.region, arm) for e in tried),
+        loop is not None and any(fl.inside(e.region, loop.id) for e in tried),
+    )
 
 
 def _guard_in_arm(f: ItemFacts, rid: int) -> bool:

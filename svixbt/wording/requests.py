@@ -1355,7 +1355,7 @@ CRITERIA: tuple[Row, ...] = (
     _r("log",
        "log {message:quote} at {level} level on every round of the loop",
        "write a line at {level} level each time round the loop",
-       when="in-loop", unless="in-select guarded in-arm", needs="message"),
+       when="in-loop", unless="in-select guarded in-arm after-try", needs="message"),
     _r("log",
        "when {call} fails, log the error it returned at {level} level",
        "log a {call} error at {level} level as it is",

@@ -527,7 +527,7 @@ THINK: tuple[Row, ...] = (
     _r("log",
        "On every round of the loop it logs {message:quote} with {macro}, outside any condition.",
        "{macro} writes {message:quote} on each round of the loop, with no condition around it.",
-       when="in-loop", unless="in-select guarded in-arm", needs="message"),
+       when="in-loop", unless="in-select guarded in-arm after-try", needs="message"),
     _r("log",
        "Before the loop, a failed {call} lands in {arm}, which logs {message:quote} with {macro}.",
        "If {call} fails before the loop starts, the {arm} branch writes {message:quote} with {macro}.",

@@ -29,11 +29,11 @@ def deferred(f: ItemFacts, r: Region) -> bool:
     for a in f.flow.chain(r.id):
         if a.id == r.id:
             continue
-        k = a.start_tok
         if a.kind == "closure":
             return True
-        if a.kind == "async" and k >= 2 and texts[k - 1] == "=" and texts[k - 2] != "=":
-            return not _awaited_here(f, texts[k - 2], a.hi)
+        name = _bound_to(texts, a)
+        if name:
+            return not _awaited_here(f, name, a.hi)
     return False
 
 
@@ -63,11 +63,17 @@ def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
     texts = f.flow.scan.texts
     for r in f.flow.regions:
         k = r.start_tok
-        if r.kind != "async" or k < 3:
-            continue
-        if texts[k - 1] == "=" and texts[k - 2] == toks[0] and texts[k - 3] in ("let", "mut"):
+        if _bound_to(texts, r) == toks[0] and k >= 3 and texts[k - 3] in ("let", "mut"):
             return r
     return None
+
+
+def _bound_to(texts: Sequence[str], r: Region) -> str:
+    """The name an async block ``r`` is assigned to (`x = async { .. }`), or ""."""
+    k = r.start_tok
+    if r.kind != "async" or k < 2 or texts[k - 1] != "=" or texts[k - 2] == "=":
+        return ""
+    return texts[k - 2]
 
 
 def goes_on_after(rest: str) -> bool:

@@ -9,6 +9,7 @@ tables below, so it says nothing the author did not name.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -164,6 +165,7 @@ def _from_fn(name: str) -> Component | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _from_path(display: str) -> Component | None:
     parts = display.split("/")
     crate = parts[0] if len(parts) > 2 else ""

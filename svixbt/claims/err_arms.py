@@ -13,9 +13,17 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, make
 
-__all__ = ["handed_on", "handled_call", "same_everywhere"]
+__all__ = ["err_branch", "handed_on", "handled_call", "same_everywhere"]
 
 _WRAPPERS = frozenset({"map_err", "context", "with_context", "wrap_err", "wrap_err_with"})
+
+
+def err_branch(r: Region) -> bool:
+    """Whether region ``r`` is an error branch: a `match` arm on `Err(..)` or an
+    `if let Err(..) =`."""
+    return (r.kind == "arm" and r.head.startswith("Err")) or (
+        r.kind == "if" and r.head.startswith("let Err(")
+    )
 
 
 def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:

@@ -11,7 +11,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
-from .err_arms import handed_on, handled_call, same_everywhere
+from .err_arms import err_branch, handed_on, handled_call, same_everywhere
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
@@ -195,11 +195,7 @@ def _guard_in_arm(f: ItemFacts, rid: int) -> bool:
     """Whether an `if` or a match arm lies between region ``rid`` and the error branch around it."""
     assert f.flow is not None
     for r in f.flow.chain(rid):
-        if (
-            r.kind == "arm"
-            and r.head.startswith("Err")
-            or (r.kind == "if" and r.head.startswith("let Err("))
-        ):
+        if err_branch(r):
             return False
         if r.id != rid and r.kind in ("if", "arm") or r.id == rid and r.kind == "if":
             return True
@@ -210,9 +206,7 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
     """The call whose error the innermost error branch around ``rid`` handles ("" if none)."""
     assert f.flow is not None
     for r in f.flow.chain(rid):
-        if (r.kind == "arm" and r.head.startswith("Err")) or (
-            r.kind == "if" and r.head.startswith("let Err(")
-        ):
+        if err_branch(r):
             handled = handled_call(f, r)
             return handled[0] if handled else ""
     return ""

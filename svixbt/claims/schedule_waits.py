@@ -17,7 +17,7 @@ from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
-from .err_arms import handled_call
+from .err_arms import err_branch, handled_call
 from .shape import (
     CANCEL_FUTURE,
     awaits_outside,
@@ -318,17 +318,7 @@ def _failed_call(f: ItemFacts, rid: int) -> str:
     not after a failed `Message::from_vec`, and "the `Err(err)` branch sleeps" did not say
     which (blind read 103). "" when there is one branch or no call to name."""
     assert f.flow is not None
-    arms = [
-        r
-        for r in f.flow.regions
-        if f.own(r.id)
-        and (
-            r.kind == "arm"
-            and r.head.startswith("Err")
-            or r.kind == "if"
-            and r.head.startswith("let Err(")
-        )
-    ]
+    arms = [r for r in f.flow.regions if f.own(r.id) and err_branch(r)]
     mine = next((r for r in f.flow.chain(rid) if r in arms), None)
     if mine is None:
         return ""

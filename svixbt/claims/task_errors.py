@@ -13,6 +13,7 @@ import re
 from ..fact_types import Log, Spawn
 from ..facts import ItemFacts
 from .core import FileContext
+from .err_arms import err_branch
 from .shape import is_error_arm
 
 __all__ = [
@@ -50,17 +51,7 @@ def only_send_errors(f: ItemFacts, logs: list[Log]) -> bool:
     for lg in logs:
         if lg.level not in ("warn", "error"):
             continue
-        arm = next(
-            (
-                r
-                for r in f.flow.chain(lg.region)
-                if r.kind == "if"
-                and r.head.startswith("let Err(")
-                or r.kind == "arm"
-                and r.head.startswith("Err")
-            ),
-            None,
-        )
+        arm = next((r for r in f.flow.chain(lg.region) if err_branch(r)), None)
         head = arm.head if arm is not None and arm.kind == "if" else arm.keyword if arm else ""
         m = re.search(rf"([\w.]+)\s*\.\s*(?:{'|'.join(_SENDS)})\s*\(", head)
         if m is None or not _channel_send(f, m.group(1), head[m.end() :]):

@@ -13,6 +13,7 @@ from ..pipeline import FileScan
 from .arg_caps import count_caps
 from .blocks import goes_on_after
 from .core import Claim, FileContext, Proof, make
+from .err_arms import err_branch
 from .joins import ORDINALS, first_done, join_claims
 from .shape import codes, signal_name
 from .spawns import printed_errors, serial_loops, spawn_claims
@@ -165,13 +166,7 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text),
         ]
         assert tf.flow is not None
-        after_error = any(
-            r.kind == "arm"
-            and r.head.startswith("Err")
-            or r.kind == "if"
-            and r.head.startswith("let Err(")
-            for r in tf.flow.chain(w.region)
-        )
+        after_error = any(err_branch(r) for r in tf.flow.chain(w.region))
         flags = {"after-error"} if after_error else set()
         # `sleep(self.s[0])`, then `self.s = &self.s[1..]`, and a stop once `self.s.is_empty()`:
         # the callee walks a schedule it was built with, one entry per retry.

@@ -70,6 +70,7 @@ LITERAL_CODE = frozenset(
         "None",
         "Some",
         "send",
+        "try_send",
         "recv()",
         "continue",
         "break",

@@ -320,7 +320,8 @@ class CrateIndex:
             kind,
             s.caller_name,
             self.rel[s.file],
-            r.keyword,
+            # A runtime's own `spawn` as written (`runtime.spawn`), as ``Spawn.said`` names it.
+            r.detail if r.keyword == "tokio::runtime::Handle::spawn" else r.keyword,
             (s.caller_name,),
             proof,
             repeated,

@@ -81,7 +81,7 @@ class Log:
 
 @dataclass
 class Exit:
-    kind: str  # return | break | continue | question
+    kind: str  # return | break | continue | question | exit (`std::process::exit(..)`)
     expr: str  # `return Ok(())` -> `Ok(())`
     region: int
     src: Src
@@ -133,6 +133,13 @@ class Spawn:
     handle: str
     repeated: str  # "" or the loop/closure head that makes it one task per element
     at_region: int  # the region the spawn call itself sits in
+
+    @property
+    def said(self) -> str:
+        """The spawn as prose names it: the mechanism's path, or for a runtime's own `spawn`
+        the call as written (`runtime.spawn`), since whether its receiver is a `Runtime` or a
+        `Handle` is not in the code at hand (docs.rs' registry watcher)."""
+        return self.written if self.mechanism == "tokio::runtime::Handle::spawn" else self.mechanism
 
 
 @dataclass

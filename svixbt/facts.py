@@ -237,6 +237,24 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         close = r.close_of(k + 2)
         f.exits.append(Exit("return", r.code(first, close + 1), rid, r.src(first, close)))
         return
+    if (
+        tk == "exit"
+        and k + 1 < r.hi
+        and t[k + 1] == "("
+        and (
+            (prev == "::" and k >= r.lo + 2 and t[k - 2] == "process")
+            or (prev not in (".", "::") and r.fs.imports.get("exit") == "std::process::exit")
+        )
+        and not in_closure(flow, rid)
+    ):
+        # `std::process::exit(1)` ends the process, the loop and every task with it: a way
+        # out, though no `break` or `return` (pingora's daemon parent, shuttle's runtime and
+        # chirpstack's API task exit this way: "no statement leaves its loop" was false).
+        first = k
+        while first - 2 >= r.lo and t[first - 1] == "::" and c[first - 2] == "n":
+            first -= 2
+        close = r.close_of(k + 1)
+        f.exits.append(Exit("exit", r.code(first, close + 1), rid, r.src(first, close)))
     if tk == "let" or (
         prev in (";", "{", "}") and k + 1 < r.hi and t[k + 1] in ("=", ".", "+", "-", "*")
     ):

@@ -13,7 +13,7 @@ Token ranges are half-open ``[lo, hi)`` into the scan's significant tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .mechanisms import mechanism, resolve
@@ -66,7 +66,7 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
             close = m[k] if m[k] > k else hi - 1
             if (
                 t[k] == "{"
-                and t[stmt] in BLOCK_KW
+                and (t[stmt] in BLOCK_KW or _brace_macro(t, c, stmt, k))
                 and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
             ):
                 last_block = stmt
@@ -77,6 +77,15 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
     while tail < hi and c[tail] in "cdi":
         tail += 1
     return min(tail, hi), last_block
+
+
+def _brace_macro(t: Sequence[str], c: str | Sequence[str], stmt: int, k: int) -> bool:
+    """Tokens ``[stmt, k)`` are a macro path and its `!` (`tokio::select!` before `{`): a
+    brace-bodied macro at the start of a statement is a statement, like a `loop` (a select
+    followed by `Some(stream)` was read as one tail expression with it)."""
+    if k - stmt < 2 or t[k - 1] != "!":
+        return False
+    return all(c[j] == "n" if (j - stmt) % 2 == 0 else t[j] == "::" for j in range(stmt, k - 1))
 
 
 def fold(text: str) -> str:
@@ -461,6 +470,17 @@ class _Builder:
         if name in ("run_until_cancelled", "run_until_cancelled_owned"):
             open_ = k + 1
             self.add("cancellable", open_ + 1, self.close_of(open_), keyword=name, start_tok=k)
+        elif name == "spawn" and self.handle_receiver(k)[0]:
+            open_ = k + 1
+            receiver, at = self.handle_receiver(k)
+            self.add(
+                "spawn",
+                open_ + 1,
+                self.close_of(open_),
+                keyword="tokio::runtime::Handle::spawn",
+                start_tok=at,  # the statement starts at the receiver, as a JoinSet's does
+                detail=f"{receiver}.spawn",
+            )
         elif name == "spawn" and self.joinset_receiver(k):
             open_ = k + 1
             self.add(
@@ -471,6 +491,28 @@ class _Builder:
                 start_tok=k - 2,
                 detail=f"{self.t[k - 2]}.spawn",
             )
+
+    def handle_receiver(self, k: int) -> tuple[str, int]:
+        """`Handle::current().spawn(async ..)`, `rt.spawn(async ..)`: a runtime handle's spawn of
+        an async block, as its receiver is written ("" for any other `spawn` method). pingora's
+        accept loop spawns each connection with `current_handle().spawn(..)`, whose error arms
+        read as the loop's own (a held-out read)."""
+        if k < 2 or self.t[k - 1] != "." or k + 2 >= self.hi or self.t[k + 2] != "async":
+            return "", -1
+        j = k - 2
+        if self.t[j] == ")" and j >= 2 and self.t[j - 1] == "(":
+            j -= 2  # a call with no arguments: `current()`, `current_handle()`
+        if self.c[j] != "n":
+            return "", -1
+        name = self.t[j]
+        if name in ("current", "current_handle") or (
+            self.t[j] == self.t[k - 2] and name in ("handle", "rt", "runtime", "rt_handle")
+        ):
+            a = j  # back over the path or field chain: `tokio::runtime::Handle`, `self.rt`
+            while a - 2 >= self.lo and self.t[a - 1] in ("::", ".") and self.c[a - 2] == "n":
+                a -= 2
+            return "".join(self.t[a : k - 1]), a
+        return "", -1
 
     def joinset_receiver(self, k: int) -> bool:
         """`set.spawn(..)` where `set` is bound in this item to a `JoinSet` (by its type or by

@@ -177,6 +177,7 @@ _LOOP_WAITS = _any(
     # not the passes of this loop.
     _kinds("schedule", unless="passed"),
     _kinds("idle_arm"),
+    _kinds("deadline_sleep"),
 )
 # The loop waits on its own between passes: what makes a loop a polling loop rather than a
 # retry wrapper (whose waits are its callee's) or a pagination loop (which never waits).
@@ -195,13 +196,17 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("twin", "helper", _kinds("twin"),
              ("twin",), 1),
     FocusDef("cadence", "task", _LOOP_WAITS,
-             ("loop", "interval", "adaptive", "idle_arm", "sleep", "error_wait", "const_comment",
+             ("loop", "deadline_sleep", "interval", "adaptive", "idle_arm", "sleep", "error_wait",
+              "const_comment",
               "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep",
               "runs_in:detached"),
              10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),
-             ("signal", "select", "loser_spawns", "woken_by", "log", "runs_in"), 9),
+             # Only the lines a signal's branch writes: a fn's startup lines are not its signal
+             # handling (shuttle's runtime `start` listed fifteen, a held-out read).
+             ("signal", "select", "loser_spawns", "woken_by", "branch_logs", "log:in-select",
+              "runs_in"), 9),
     FocusDef("shutdown", "task",
              _kinds("shutdown_loop", "shutdown_wait", "shutdown_branch", "shutdown_check"),
              ("shutdown_loop", "shutdown_wait", "sleep:via-helper", "shutdown_check",
@@ -214,7 +219,7 @@ FOCI: tuple[FocusDef, ...] = (
               "woken_by", "interval", "sleep"), 8,
              requires=("loop",)),
     FocusDef("failure", "task",
-             _any(_kinds("err_arm", when="in-loop"), _kinds("redo")),
+             _any(_kinds("err_arm", when="in-loop", unless="specific"), _kinds("redo")),
              ("err_arm", "err_sources", "redo", "diverges", "log:err-arm", "routine_alarm",
               "popped",
               "sleep:err-arm",
@@ -280,6 +285,9 @@ FOCI: tuple[FocusDef, ...] = (
              callee_kinds=("probe",), requires=("loop",)),
     # Several instances on the same rows: a batch that comes back short because rows were
     # locked elsewhere still sends the loop into its nap.
+    # A log line that names another wait than the one taken: asked about, never required.
+    FocusDef("log-wait", "task", _kinds("log_wait_mismatch"),
+             ("log_wait_mismatch", "sleep:guarded", "log:guarded"), 7),
     FocusDef("contention", "task", _kinds("locked_short"),
              ("locked_short", "adaptive", "idle_latency", "sql", "batch", "sum"), 6,
              callee_kinds=("sql",), requires=("loop",)),
@@ -290,8 +298,8 @@ FOCI: tuple[FocusDef, ...] = (
     # What the loop logs as it runs: start-up lines alone are not a background task's logging.
     FocusDef("observability", "task",
              _given(_at_least(2, _kinds("log")), _kinds("log", unless="before-loop")),
-             ("error_log_pace", "error_log_ramp", "error_log_spread", "shared_log_line",
-              "routine_alarm",
+             ("log_wait_mismatch", "error_log_pace", "error_log_ramp", "error_log_spread",
+              "shared_log_line", "routine_alarm", "branch_logs",
               "log:-before-loop", "log"), 5,
              requires=("loop",)),
     FocusDef("timing", "task", _kinds("timing"),
@@ -321,7 +329,7 @@ FOCI: tuple[FocusDef, ...] = (
     # No "gate" focus (a statement behind a caller's flag): blind reads scored it off topic,
     # a feature switch, not background-task work; its claims still reach the sql-batch focus.
     # Failure handling on a task's path: a call whose error is caught and logged here.
-    FocusDef("helper-failures", "helper", _kinds("err_arm", when="logs awaited"),
+    FocusDef("helper-failures", "helper", _kinds("err_arm", when="logs awaited", unless="specific"),
              ("err_arm", "log:err-arm", "propagate", "on_path", "runs_in"), 4),
     FocusDef("schedule-walk", "helper",
              _kinds("sleep", when="err-arm then-continue"),

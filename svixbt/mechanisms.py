@@ -57,6 +57,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("tokio::task::spawn_local", "spawn", False, "starts a task on the local set"),
     # `set.spawn(..)` on a `tokio::task::JoinSet`: the set owns the task's handle.
     Mechanism("tokio::task::JoinSet::spawn", "spawn", False, "starts a task owned by a JoinSet"),
+    # `Handle::current().spawn(async { .. })`, `rt.spawn(..)`: a task on that runtime.
+    Mechanism("tokio::runtime::Handle::spawn", "spawn", False, "starts a task through a handle"),
     Mechanism("tokio::task::spawn_blocking", "blocking", False, "closure on the blocking pool"),
     # Not a task: the closure runs right there, on the caller's own task, while the worker
     # thread is handed over (blind read 99: corrosion's `block_in_place` per need read as "its
@@ -68,6 +70,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("futures::future::try_join_all", "join", False, "awaits futures until all succeed"),
     Mechanism("futures::future::join", "join", False, "awaits two futures together"),
     Mechanism("tokio::select", "select", True, "polls futures until the first completes"),
+    # The futures crate's own: same branch syntax (sccache's server races its accept loop in
+    # `futures::select!`: "`listener.accept` is awaited bare" was false, a held-out read).
+    Mechanism("futures::select", "select", True, "polls fused futures until one completes"),
+    Mechanism("futures::select_biased", "select", True, "polls fused futures in order"),
     Mechanism("tokio::time::sleep", "sleep", False, "waits for a duration"),
     Mechanism("tokio::time::sleep_until", "sleep", False, "waits until an instant"),
     Mechanism("tokio::time::interval", "interval", False, "ticks at a fixed period"),

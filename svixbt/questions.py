@@ -47,7 +47,7 @@ QUESTION_SHARE = 3
 # Foci whose claim is a property of the code nobody would ask for as a requirement ("nap while
 # other instances hold rows"): they are asked as a question or not at all (a requirement frame
 # around them borrowed the batching asks).
-QUESTION_ONLY = frozenset({"contention"})
+QUESTION_ONLY = frozenset({"contention", "log-wait"})
 
 
 def question_room(records: int) -> int:
@@ -72,9 +72,9 @@ ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "st
 # Foci whose question asks about their own claim (where the task runs), not what the think
 # leads with: the cleaner's concurrency question asked about its startup failure, which its
 # startup record asks too (blind read 65 read the pair as one record twice).
-ASK_PREMISE = frozenset({"concurrency"})
+ASK_PREMISE = frozenset({"concurrency", "log-wait"})
 # Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
-ASKED_KINDS = frozenset({"runs_in", "callee_waits"})
+ASKED_KINDS = frozenset({"runs_in", "callee_waits", "log_wait_mismatch"})
 
 
 def premise_kind(plan: Plan) -> str:

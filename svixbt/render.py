@@ -58,6 +58,11 @@ CODE_SLOTS = frozenset(
         "retry_names",
         "twin",
         "mine",
+        "wait",
+        "branches",
+        "deadlines",
+        "periods",
+        "racer",
         "theirs",
         "sig_mine",
         "sig_theirs",
@@ -295,9 +300,13 @@ class Row:
         return {m.group(1) for v in self.variants for m in FIELD.finditer(v)}
 
     def matches(self, c: Claim, extra: dict[str, str]) -> bool:
-        if c.kind != self.kind or not self.when <= c.flags or self.unless & c.flags:
-            return False
+        # A word of ``when``/``unless`` names a flag, or a slot the claim may carry: `unless="arm"`
+        # keeps a row that says the whole branch away from a claim about some of its arms
+        # (nostr-rs-relay: "the branch does `break`" for a break in four of its arms).
         have = set(c.slot_map) | set(extra)
+        marks = c.flags | set(c.slot_map)
+        if c.kind != self.kind or not self.when <= marks or self.unless & marks:
+            return False
         return set(self.needs) <= have and self.slots_used() <= have
 
 

@@ -167,6 +167,9 @@ SUBSUMES = frozenset(
         ("steady_error", "err_arm"),
         ("shared_log_line", "log"),
         ("routine_alarm", "log"),
+        ("branch_logs", "log"),
+        ("deadline_sleep", "sleep"),
+        ("log_wait_mismatch", "log"),
         # The loop's returns, said with the errors each one takes.
         ("retry_filter", "loop"),
         # "bounds `f` by `d`, and the `?` hands an expiry up" says the bound itself.
@@ -237,10 +240,13 @@ def _subsumed(plan: Plan, claims: list[Claim], asked: Claim | None = None) -> se
     asks about: a question's answer may leave out a premise claim another says whole)."""
     out: set[Claim] = set()
     for c in claims:
-        if c is asked or (c in plan.premise and asked is None):
+        if c is asked:
             continue
+        # A premise claim goes only for another premise claim that says it (the deadline
+        # sleep of pingora's balancer says its `sleep_until`: both are the cadence's premise).
+        held = c in plan.premise and asked is None
         for d in claims:
-            if says(d, c):
+            if says(d, c) and (not held or d in plan.premise):
                 out.add(c)
                 break
     return out

@@ -2937,7 +2937,9 @@ def test_exits_and_waits_that_only_look_like_the_loops(indexes: Indexes) -> None
     stored as a deadline "waits"; `for (k, v) in ..` was a call of `for`."""
     ctx = ctx_of(indexes, "deadlines.rs")
     exits = kinds(claims(ctx, "forward"), "select_exit")
-    assert [c.get("arm") for c in exits] == ["_"], [c.slots for c in exits]
+    # Its `_ => break` arm is the catch-all: said as what the other arms leave, never as
+    # "its `_` case" (nostr-rs-relay's "its `x` case does `break`", a held-out read).
+    assert [(c.get("arm"), "rest-only" in c.flags) for c in exits] == [("", True)], exits
     assert not kinds(claims(ctx, "debounce"), "select_exit")
     # An arm of a `match` on another call in the handler is not the branch's result (rumqttc:
     # "its `Err(_)` case does `return Err(FlushTimeout)`" of the flush timeout, read 102).
@@ -3374,3 +3376,200 @@ def test_a_line_after_a_try_is_not_said_unconditionally(indexes: Indexes) -> Non
     assert "after-try" in logs["answering a query"].flags
     said = " ".join(full_thinks_about(ctx, "answer_queries"))
     assert "no condition around it" not in said and "outside any condition" not in said, said
+
+
+def test_a_stop_flag_polled_between_blocking_waits_says_when_a_stop_is_seen(
+    indexes: Indexes,
+) -> None:
+    """nostr-rs-relay's writer tests `shutdown.try_recv()` at the top of a round, then blocks on
+    its channel: "an early wake-up caused by shutdown ends the loop" was invented (nothing wakes
+    it); a stop is seen only once the wait returns (held-out read, session 35)."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    (check,) = kinds(claims(ctx, "ledger_writer"), "shutdown_check")
+    assert "waits-after" in check.flags and check.get("wait") == "inbox.recv", check
+    said = " ".join(full_thinks_about(ctx, "ledger_writer"))
+    assert "noticed only once `inbox.recv` has returned" in said or "seen only after" in said
+    assert "wake-up" not in said
+
+
+def test_a_match_on_a_value_in_hand_names_no_failing_call(indexes: Indexes) -> None:
+    """`match checked.as_ref().unwrap()` matches a Result made earlier: "a failure of that
+    `unwrap` call lands in `Err(e)`" was false; and a `Err(Error::Duplicate)` arm beside a
+    catch-all `Err(err)` is `specific`, so no request asks for its level as the call's."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    cl = claims(ctx, "ledger_writer")
+    assert all(c.get("call") not in ("unwrap", "as_ref", "checked.as_ref") for c in cl), cl
+    arms = {c.get("pattern"): c for c in kinds(cl, "err_arm")}
+    assert "specific" in arms["Err(Error::Duplicate)"].flags
+    assert "specific" not in arms["Err(err)"].flags
+
+
+def test_platform_split_selects_are_not_one_after_the_other(indexes: Indexes) -> None:
+    """shuttle's runtime binds its stop result twice, a unix and a windows `select!`: "then
+    `ctrl_break()` runs" after the unix one was false, the listener was said to be the select's
+    result (`interrupted`), and each select is only one platform's (held-out read)."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    cl = claims(ctx, "await_stop")
+    selects = kinds(cl, "select")
+    assert [s.get("cfg") for s in selects] == ["#[cfg(unix)]", "#[cfg(windows)]"], selects
+    assert not any(s.get("then") for s in selects)
+    assert sorted(s.get("var") for s in kinds(cl, "signal")) == ["hup", "term"]
+    (logs,) = kinds(cl, "branch_logs")
+    assert logs.get("count") == "3" and logs.get("level") == "warn"
+    said = " ".join(full_thinks_about(ctx, "await_stop"))
+    assert "`stopped` is a listener" not in said and "`#[cfg(windows)]`" in said, said
+
+
+def test_a_readiness_signal_is_no_stop_signal(indexes: Indexes) -> None:
+    """pingora's daemon parent waits on SIGUSR1 for its child's readiness: "should wait for the
+    process's stop signals" was false (held-out read)."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    assert not kinds(claims(ctx, "wait_until_ready"), "signal")
+
+
+def test_a_handle_spawn_is_a_task_and_a_timeout_err_is_no_failure(indexes: Indexes) -> None:
+    """pingora spawns each connection with `current_handle().spawn(..)`: its arms read as the
+    accept loop's own, and `Err(_)` of a `timeout(..)` as "a failed `timeout`" (held-out read)."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    cl = claims(ctx, "front_door")
+    (spawn,) = kinds(cl, "spawn")
+    assert spawn.get("mech") == "Handle::current().spawn" and "repeated" in spawn.flags, spawn
+    assert [c.get("call") for c in kinds(cl, "err_arm")] == ["listener.accept"]
+    assert not any(c.get("call") == "timeout" for c in cl)
+
+
+def test_what_a_spawned_task_runs_and_no_return_straight_after_a_block_on(
+    indexes: Indexes,
+) -> None:
+    """`tokio::spawn(ledger_writer(..))` hands over the call itself, and `keeper.run()` is the
+    work of an async block: both read as "one of its tasks" with nothing of what they run. A
+    spawn inside `rt.block_on(async { .. front_door(..).await })` is no "returns straight away;
+    the task carries on" (nostr-rs-relay's `start_server`, held-out read)."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    cl = claims(ctx, "serve_blocking")
+    assert sorted(c.get("runs") for c in kinds(cl, "spawn")) == ["keeper.run", "ledger_writer"]
+    assert not any("after-spawn" in c.flags for c in kinds(cl, "return"))
+
+
+def test_two_jobs_on_one_timer_say_both_deadlines(indexes: Indexes) -> None:
+    """pingora's balancer keeps a next-due instant per job and sleeps until the earlier: with no
+    claim for it nothing could be said of its schedule (no record at all, a held-out read). The
+    stop flag read at the top is not raced against the sleep."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    cl = claims(ctx, "two_jobs")
+    (d,) = kinds(cl, "deadline_sleep")
+    assert d.get("deadlines") == f"next_sync{LIST_SEP}next_probe"
+    assert d.get("periods") == f"svc.sync_every{LIST_SEP}PROBE_EVERY"
+    (check,) = kinds(cl, "shutdown_check")
+    assert check.get("wait") == "tokio::time::sleep_until", check
+    said = " ".join(full_thinks_about(ctx, "two_jobs"))
+    assert "the earlier of the two" in said or "whichever instant comes first" in said, said
+
+
+def test_a_log_line_that_names_another_wait_than_the_one_taken(indexes: Indexes) -> None:
+    """AppFlowy's indexer logs "waiting for 30s before retrying" and sleeps 15 seconds: worth a
+    sentence, and nothing was said (held-out read). A line whose number matches its sleep says
+    nothing new."""
+    ctx = ctx_of(indexes, "gatehouse.rs")
+    (m,) = kinds(claims(ctx, "cool_down"), "log_wait_mismatch")
+    assert (m.get("said"), m.get("dur")) == ("10s", "5 seconds"), m
+    said = " ".join(full_thinks_about(ctx, "cool_down"))
+    assert "waits 5 seconds, not 10s" in said or "promises 10s" in said, said
+
+
+def test_a_process_exit_is_a_way_out_and_a_wrapper_can_end_a_loop(indexes: Indexes) -> None:
+    """pingora's daemon parent loops inside `timeout(..)` and exits the process from a branch:
+    "the one statement that leaves the loop is `return`" and "the loop also goes round on
+    `sigusr1.recv()`" (a branch that returns) were false; shuttle's health task exits the
+    process, so "never ends by itself" was false (held-out reads, session 35)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    cl = claims(ctx, "await_child")
+    (lp,) = kinds(cl, "loop")
+    assert "raced" in lp.flags and lp.get("racer") == "tokio::time::timeout", lp
+    assert "std::process::exit(1)" in lp.get("ways").split(LIST_SEP), lp
+    (iv,) = kinds(cl, "interval")
+    assert "beside-events" not in iv.flags, iv  # the other branch returns: it paces nothing
+    said = " ".join(full_thinks_about(ctx, "await_child"))
+    assert "The one statement that leaves" not in said and "goes round on" not in said, said
+    (sp,) = kinds(claims(ctx, "keep_pinging"), "spawn")
+    assert "endless" not in sp.flags and sp.get("work") == "target.ping", sp
+    assert not kinds(claims(ctx, "keep_pinging"), "endless_task")
+
+
+def test_loops_left_from_inside_nested_loops_and_ends_without_a_loop(indexes: Indexes) -> None:
+    """shuttle's `wait_for_ready` returns from an inner `while let`: "nothing inside the `loop`
+    breaks or returns" was false. A `while let` over `join_next()` with `??` inside does not end
+    only when its pattern fails. A select with no loop around it "ends the loop" nowhere
+    (pingora's `idle_poll`); a `?` in an `Option` fn is no error (held-out reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (lp,) = kinds(claims(ctx, "wait_for_banner"), "loop")
+    assert "exits" in lp.flags and lp.get("ways") == "return Ok(())", lp
+    said = " ".join(full_thinks_about(ctx, "wait_for_banner"))
+    assert "Nothing inside" not in said and "no way out" not in said, said
+    assert not kinds(claims(ctx, "one_race"), "select_exit")
+    assert not kinds(claims(ctx, "one_race"), "propagate")
+    (tail,) = [c for c in kinds(claims(ctx, "one_race"), "return") if "tail" in c.flags]
+    assert tail.get("expr") == "Some(stream)", tail
+
+
+def test_an_await_raced_elsewhere_is_not_unbounded_and_a_doc_is_quoted_as_it_opens(
+    indexes: Indexes,
+) -> None:
+    """sccache races its accept loop (a bound async block) in `futures::select!`: "nothing in
+    `run` would end a hang in `listener.accept`" was false. AppFlowy's doc went on to a
+    deadlock warning that "The author's doc comment reads" cut off (held-out reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    assert not kinds(claims(ctx, "serve"), "unbounded_awaits")
+    (doc,) = kinds(claims(ctx, "guarded_group"), "doc")
+    assert "more" in doc.flags
+    said = " ".join(full_thinks_about(ctx, "guarded_group"))
+    assert "reads “Get the group for a key.”" not in said, said
+    assert "opens with “Get" in said or "starts “Get" in said, said
+
+
+def test_arms_whose_lines_sit_under_a_condition_and_tasks_that_answer_instead_of_logging(
+    indexes: Indexes,
+) -> None:
+    """kanidm's resolver warns inside its `Err` arm only when it has a last good address:
+    "without a log line of its own" was false. chirpstack's roaming task turns a failure into
+    an answer sent back, so "it logs its failures at error level" was false. A spawn and a `?`
+    inside a future the fn hands out unawaited happen when that future is polled (held-out
+    reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (arm,) = kinds(claims(ctx, "resolve_loop"), "err_arm")
+    assert "logs-nested" in arm.flags and "logs" not in arm.flags, arm
+    said = " ".join(full_thinks_about(ctx, "resolve_loop"))
+    assert "without a log line" not in said and "no log line" not in said, said
+    (sp,) = kinds(claims(ctx, "answer_later"), "spawn")
+    assert "logs-failures" not in sp.flags, sp
+    cl = claims(ctx, "connect_later")
+    assert not kinds(cl, "spawn") and not kinds(cl, "propagate"), cl
+
+
+def test_labelled_continues_platform_blocks_and_selects_on_one_refutable_future(
+    indexes: Indexes,
+) -> None:
+    """kanidm: `continue 'event` from an inner `for` restarts the outer loop ("the inner loop
+    goes on with the next element" was false); a `#[cfg(unix)] { select! {..} }` block is one
+    build's; a one-future `select!` on `Ok(x) = rx.recv()` with no `else` panics on a mismatch
+    ("as a plain await would" was misleading); a helper handed a time budget is not "awaited
+    bare", and "what its caller does wait for" must not leave out a timeout (held-out reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (arm,) = kinds(claims(ctx, "load_roots"), "err_arm")
+    assert "continues" in arm.flags and "inner-loop" not in arm.flags, arm
+    selects = kinds(claims(ctx, "wait_reload"), "select")
+    assert [s.get("cfg") for s in selects] == ["#[cfg(unix)]", "#[cfg(windows)]"], selects
+    said = " ".join(full_thinks_about(ctx, "wait_reload"))
+    assert "as a plain await would" not in said, said
+    cl = claims(ctx, "accept_one")
+    assert not kinds(cl, "unbounded_awaits") and not kinds(cl, "own_awaits"), cl
+
+
+def test_a_line_after_a_returning_match_arm_is_not_said_with_half_its_conditions(
+    indexes: Indexes,
+) -> None:
+    """kanidm's replica task logs "has started" only once its TLS config built (a `match` whose
+    `Err` arm returns); the conditions said without that one read as complete (held-out read)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    logs = [c for c in kinds(claims(ctx, "start_replica"), "log") if "started" in c.get("message")]
+    assert not logs, logs

@@ -19,7 +19,7 @@ def own_loops(f: ItemFacts) -> list[Region]:
     return [r for r in f.loops() if f.own(r.id) and not deferred(f, r)]
 
 
-def deferred(f: ItemFacts, r: Region) -> bool:
+def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = True) -> bool:
     """Whether region ``r`` sits in a closure or in an async block bound to a name (`let
     shutdown = async { loop .. }`): it runs wherever that is called or awaited, later (atuin's
     gRPC server hands its shutdown future to tonic; "once its loop is running" was said of a fn
@@ -27,10 +27,12 @@ def deferred(f: ItemFacts, r: Region) -> bool:
     assert f.flow is not None
     texts = f.flow.scan.texts
     for a in f.flow.chain(r.id):
-        if a.id == r.id:
-            continue
+        if a.id == r.id and not itself:
+            continue  # a loop's own region: whether it sits in one (``itself``: or is one)
         if a.kind == "closure":
-            return True
+            if closures:
+                return True
+            continue  # ``closures=False``: `.map(|n| spawn(..))` runs its closure right away
         name = _bound_to(texts, a)
         if name:
             return not _awaited_here(f, name, a.hi)

@@ -183,9 +183,11 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .callee_results import callee_result_claims
     from .channels import channel_claims
     from .data import data_claims
+    from .deadlines import deadline_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
     from .implications import implication_claims
+    from .log_durations import log_duration_claims
     from .log_lines import log_line_claims
     from .retry import retry_claims
     from .rounds import round_claims
@@ -203,6 +205,8 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     for builder in (
         schedule_claims,
+        deadline_claims,
+        log_duration_claims,
         failure_claims,
         round_claims,
         task_claims,

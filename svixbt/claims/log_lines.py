@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .branch_logs import branch_log_claims
 from .core import LIST_SEP, Claim, FileContext, make
 from .premises import of_kind
 
@@ -28,6 +29,7 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
         *_error_log_spread(name, claims),
         *_shared_log_line(name, claims),
         *_routine_alarm(ctx, name, claims),
+        *branch_log_claims(ctx, ctx.facts[idx], claims),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..facts import Call, ItemFacts
 from ..flow import Region
+from .blocks import deferred
 from .core import Claim, FileContext, make
 from .shape import codes, guard_of
 
@@ -26,8 +27,19 @@ def _said_call(c: Call) -> str:
 
 def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
-    qs = [e for e in f.exits if e.kind == "question" and f.own(e.region)]
-    if not qs:
+    # A `?` in an async block the fn hands out unawaited (`let fut = async { .. }; fut.boxed()`)
+    # ends that future, not the fn (chirpstack's `pg_establish_connection`: "returns from
+    # `pg_establish_connection` as its error" was misleading, a held-out read).
+    qs = [
+        e
+        for e in f.exits
+        if e.kind == "question"
+        and f.own(e.region)
+        and not deferred(f, f.flow.regions[e.region], itself=True, closures=False)
+    ]
+    if not qs or f.returns.strip().startswith(("Option<", "Option <")):
+        # A `?` in a fn that returns an `Option` hands up a `None`, not an error (pingora's
+        # `process_new`: "it can return an error" of an `Option<Stream>`, a held-out read).
         return []
     calls = _tried_calls(f)
     names = list(dict.fromkeys(_said_call(c) for c in calls))

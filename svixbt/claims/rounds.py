@@ -405,6 +405,8 @@ def _only_errors(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         if len(named) != 1 or named[0].index == f.index:
             continue
         g = named[0]
+        if g.flow is None:
+            continue  # a trait's declaration: no body to read (pingora-core crashed here)
         ways = _error_only_exits(g)
         inner = main_loop(g)
         if not ways or inner is None:

@@ -7,13 +7,16 @@ shutdown claims in ``shutdown``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
+from .blocks import deferred
 from .core import Claim, FileContext, make
+from .exits import exit_loop
 from .schedule_adaptive import adaptive_claims
 from .schedule_waits import own_waits, wait_claim
 from .shape import (
@@ -59,6 +62,19 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     return _with_cancellable_wait(out)
 
 
+_BUDGET = re.compile(r"(?i)timeout|deadline|time_?limit")
+
+
+def _raced_or_deferred(f: ItemFacts, rid: int) -> bool:
+    """An await some other future can end (a select branch, a cancellable wait), or one in a
+    block run elsewhere (`let server = async { loop { accept().await?; .. } }` raced in a
+    `select!`): "nothing would end a hang in it" is not this fn's to say (sccache's server, a
+    held-out read)."""
+    assert f.flow is not None
+    raced = ("select-future", "timeout-future", "cancellable")
+    return any(r.kind in raced for r in f.flow.chain(rid)) or deferred(f, f.flow.regions[rid])
+
+
 def _unbounded_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A fn that puts a deadline on some of its awaits and none on others that can fail (an
     awaited call followed by `?`): a hang in one of those is not cut short here. Blind read 76:
@@ -67,7 +83,16 @@ def _unbounded_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     timed = [w for w in f.waits if w.role == "timeout" and f.own(w.region)]
     if not timed:
         return []
-    free = [c for c in awaits_outside(f, timed) if c.propagates and mechanism(c.full) is None]
+    free = [
+        c
+        for c in awaits_outside(f, timed)
+        if c.propagates
+        and mechanism(c.full) is None
+        and not _raced_or_deferred(f, c.region)
+        # Handed a time budget (`process_client_addr(.., HTTPS_CLIENT_CONN_TIMEOUT)`): it may
+        # well bound its own awaits (kanidm's does: "awaited bare" was false, a held-out read).
+        and not any(_BUDGET.search(a) for a in c.args)
+    ]
     names = list(dict.fromkeys(await_name(c) for c in free))
     if not names or len(names) > 3:
         return []
@@ -89,6 +114,39 @@ def _with_cancellable_wait(out: list[Claim]) -> list[Claim]:
     ]
 
 
+def _exit_flags(f: ItemFacts, loop: Region, flags: set[str]) -> Region | None:
+    """Adds the flags for how ``loop`` can end (`exits`, `raced`, `question-in-loop`); returns
+    the region that can end it from outside (a timeout, a raced future), if any."""
+    assert f.flow is not None
+    # A `return` (or a process exit) in a loop nested in this one leaves this one too: shuttle's
+    # `wait_for_ready` returns from an inner `while let` ("nothing inside the `loop` breaks or
+    # returns" was false, a held-out read).
+    if any(
+        (e.kind in ("return", "exit") and f.flow.inside(e.region, loop.id))
+        or (e.kind == "break" and exit_loop(f, e) is loop)
+        for e in f.exits
+    ):
+        flags.add("exits")
+    # A loop inside a timeout, a raced future or a cancellable wait can be ended from outside,
+    # whatever its body does (pingora's daemon parent loops inside `timeout(..)`: "the one
+    # statement that leaves the loop is `return`" was false, a held-out read).
+    racer = next(
+        (
+            r
+            for r in f.flow.chain(loop.id)
+            if r.kind in ("timeout-future", "select-future", "cancellable")
+        ),
+        None,
+    )
+    if racer is not None:
+        flags.add("raced")
+    # A `?` in a loop nested inside this one leaves this one too (rathole's config watcher:
+    # "Only a `break` gets out" beside `event_tx.send(event)?` in its inner `for`, read 100).
+    if any(e.kind == "question" and f.flow.inside(e.region, loop.id) for e in f.exits):
+        flags.add("question-in-loop")
+    return racer
+
+
 def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     src = ctx.region_src(f, loop)
     flags = {loop.keyword}
@@ -108,15 +166,11 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     ]
     if own_loops:
         flags.add("one-of-loops")
-    exits = [e for e in f.exits if f.flow.loop_of(e.region) is loop]
-    if any(e.kind in ("return", "break") for e in exits):
-        flags.add("exits")
-    # A `?` in a loop nested inside this one leaves this one too (rathole's config watcher:
-    # "Only a `break` gets out" beside `event_tx.send(event)?` in its inner `for`, read 100).
-    if any(e.kind == "question" and f.flow.inside(e.region, loop.id) for e in f.exits):
-        flags.add("question-in-loop")
+    racer = _exit_flags(f, loop, flags)
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
+    if racer is not None and racer.keyword:
+        slots["racer"] = racer.keyword + ("!" if racer.kind == "select-future" else "")
     proof = [ctx.proof(src)]
     panics = [
         c
@@ -138,8 +192,8 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     ways = [
         e
         for e in f.exits
-        if (e.kind == "return" and f.flow.inside(e.region, loop.id))
-        or (e.kind == "break" and f.flow.loop_of(e.region) is loop)
+        if (e.kind in ("return", "exit") and f.flow.inside(e.region, loop.id))
+        or (e.kind == "break" and exit_loop(f, e) is loop)
     ]
     if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):
         written = list(dict.fromkeys(" ".join(e.src.text.split()) for e in ways))

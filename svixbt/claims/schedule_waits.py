@@ -147,7 +147,15 @@ def _raced_events(f: ItemFacts, tick: Wait) -> list[str]:
         and not CANCEL_FUTURE.search(h.detail)
         and not any(t and t in h.detail for t in timers)
         and not re.search(r"(?i)tripwire|token", h.detail)
+        and not _always_leaves(f, h)
     ]
+
+
+def _always_leaves(f: ItemFacts, h: Region) -> bool:
+    """A branch whose handler leaves the loop on every path (a `return`, `break` or process
+    exit written straight in it): it never sends the loop round (pingora's daemon parent
+    returns on SIGUSR1; "the loop also goes round on `sigusr1.recv()`" was false)."""
+    return any(e.region == h.id and e.kind in ("return", "break", "exit") for e in f.exits)
 
 
 def _interval_claim(

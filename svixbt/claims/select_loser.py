@@ -106,7 +106,7 @@ def select_loser_claims(ctx: FileContext, idx: int, own: list[Claim]) -> list[Cl
             slots = {
                 "future": fut,
                 "callee": owned_name(ctx, callee),
-                "mech": spawned[0].mechanism,
+                "mech": spawned[0].said,
             }
             others = [x for x in futures if x != fut]
             flags = {"two"} if len(others) == 1 else set()

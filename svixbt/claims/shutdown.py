@@ -7,16 +7,18 @@ import re
 
 from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
-from .core import Claim, FileContext, Proof, make
+from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
+    await_name,
     codes,
     guard_of,
     next_call,
     self_counted,
     signal_name,
 )
+from .variants import stmt_cfg
 
 __all__ = ["shutdown_claims"]
 
@@ -30,6 +32,19 @@ _IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s
 
 def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     return _select_claims(ctx, f) + _cancel_checks(ctx, f, loop)
+
+
+def _unraced_wait(
+    ctx: FileContext, f: ItemFacts, r: Region, loop: Region, slots: dict[str, str], flags: set[str]
+) -> None:
+    """The round's next await after a check that does not wait (`shutdown.try_recv()`,
+    `token.is_cancelled()`): a stop that comes in while it is pending is seen only once it
+    returns (nostr-rs-relay's `db_writer` blocks on `event_rx.recv().await` after its check)."""
+    nxt = next_call(ctx, f, r, loop.id, lambda c: c.awaited, through_exits=True)
+    if nxt is None or any(SHUTDOWN_WORD.search(x) for x in (nxt.src.text, nxt.receiver)):
+        return  # a call handed the token may well race it inside
+    slots["wait"] = await_name(nxt)
+    flags.add("waits-after")
 
 
 def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -67,6 +82,8 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                     flags.add("until")
                     if _counts_tasks(f, slots["until"]):
                         flags.add("counts-tasks")
+            elif r.parent == loop.id:
+                _unraced_wait(ctx, f, r, loop, slots, flags)
             gate = _gate_before(f, loop, ctx.region_src(f, r).start)
             if gate:
                 # `if over_limit { sleep; continue; }` earlier in the round: while it holds, the
@@ -182,7 +199,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         select = r.keyword + "!"
         if futures:
             out.append(_select_claim(ctx, f, r, handlers, futures, flags, proof))
-        out += _select_exits(ctx, f, handlers, stops, select, flags)
+        if "in-loop" in flags:
+            # With no loop around it, a `return` in a branch ends the fn, not "the loop"
+            # (pingora's `idle_poll` is one select: a held-out read).
+            out += _select_exits(ctx, f, handlers, stops, select, flags)
         for h, action in stops:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
@@ -235,6 +255,8 @@ def _select_claim(
         sflags.add("two")  # "the other", not "the rest" (mini-redis's `run`, a held-out read)
     if any(h.detail and not _IRREFUTABLE.fullmatch(h.head.strip()) for h in handlers):
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
+    if r.keyword == "tokio::select":
+        sflags.add("tokio")  # tokio's panics once every branch is disabled and there is no else
     # The `else` branch runs only once every branch is disabled: a branch that always matches
     # (`_ = x`, `v = x`) and has no precondition never is, so there it cannot run (corrosion's
     # and tpl's selects: "once every branch is off the else branch runs", blind read 100).
@@ -264,6 +286,11 @@ def _select_claim(
         sslots["signames"] = names
         sflags.add("signals")
     sproof = [proof]
+    gate = stmt_cfg(ctx, f, ctx.fs.scan.starts[r.start_tok] if r.start_tok >= 0 else proof.start)
+    if gate is not None:
+        sslots["cfg"] = gate.text
+        sflags.add("cfg")
+        sproof.append(ctx.proof(gate))
     # What the select was waiting to do (`start_shut_down()` once a stop signal won).
     then = None
     if r.parent is not None and "in-loop" not in flags:
@@ -284,6 +311,9 @@ def _biased(ctx: FileContext, r: Region) -> bool:
     return j + 2 < len(texts) and texts[j + 1] == "biased" and texts[j + 2] == ";"
 
 
+_QUOTABLE = 60
+
+
 def _select_exits(
     ctx: FileContext,
     f: ItemFacts,
@@ -299,6 +329,10 @@ def _select_exits(
     for h in handlers:
         if (h, "break") in stops or (h, "return") in stops or not h.detail:
             continue
+        # One claim per way out of the branch, with every arm that takes it: nostr-rs-relay's
+        # `ws_stream.next()` branch breaks from four arms, said in three sentences, one of them
+        # "its `x` case" for the catch-all arm (a held-out read).
+        ways: dict[str, tuple[list[str], list[Exit]]] = {}
         for e in f.exits:
             if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
                 continue
@@ -312,15 +346,26 @@ def _select_exits(
                 ),
                 "",
             )
-            slots = {
-                "future": h.detail,
-                "action": f"{e.kind} {e.expr}".strip(),
-                "select": select,
-            }
-            if arm:
-                slots["arm"] = arm
-            xflags = flags | {"beside-stop"} if stops else flags  # a shutdown branch besides
-            out.append(make("select_exit", f.name, slots, [ctx.proof(e.src)], xflags))
+            arms, exits = ways.setdefault(f"{e.kind} {e.expr}".strip(), ([], []))
+            arms.append(arm)
+            exits.append(e)
+        for action, (arms, exits) in ways.items():
+            slots = {"future": h.detail, "action": action, "select": select}
+            xflags = flags | {"beside-stop"} if stops else set(flags)  # a shutdown branch besides
+            if all(arms):
+                named = list(dict.fromkeys(a for a in arms if not _IRREFUTABLE.fullmatch(a)))
+                rest = any(_IRREFUTABLE.fullmatch(a) for a in arms)
+                # A pattern too long to quote is left out: what is listed still holds.
+                named = [a for a in named if len(a) <= _QUOTABLE]
+                if named:
+                    slots["arm"] = LIST_SEP.join(named)
+                    xflags.add("armed")  # said only with its arms, never as the whole branch
+                if rest:
+                    xflags.add("and-rest" if named else "rest-only")
+                elif not named:
+                    continue
+            proof = [ctx.proof(e.src) for e in exits]
+            out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
 
 

@@ -6,63 +6,48 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Spawn
-from ..flow import TASK_KINDS, Region
+from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
-from .shape import codes, guard_of, never_ends
+from .main_call import in_loop_of, main_call, main_call_of
+from .shape import await_name, codes, guard_of, never_ends
 from .task_errors import not_only_logged, on_error_path
 
-__all__ = ["spawn_claims", "main_call", "printed_errors"]
+__all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
 
-def main_call(f: ItemFacts, region: Region) -> str:
-    """The call a task or branch exists for: its last awaited call of a plain fn that runs
-    whenever the region does ("" when each such call sits under a condition)."""
+def _runs(f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """What the task is handed: the call it runs (`runs`, `args`), and whether that is a block."""
     assert f.flow is not None
-    found = ""
-    # A call in a task spawned inside the region runs there, not in the region's own task.
-    task = region.id if region.kind in TASK_KINDS else f.flow.task_of(region.id).id
-    for c in f.calls:
-        if (
-            c.kind == "fn"
-            and c.awaited
-            and f.flow.inside(c.region, region.id)
-            and f.flow.task_of(c.region).id == task
-            and mechanism(c.full) is None
-            # Library calls (`tokio::task::yield_now`) are not the work a task exists for.
-            and not c.full.startswith(("tokio::", "std::", "core::", "futures::"))
-            and not c.name[:1].isupper()
-            # A crate's own `timeout(..)` or `sleep(..)` wraps the work; it is not the work
-            # (rustdesk-server: "hands `timeout` to `tokio::spawn`", blind reads 101-102).
-            and c.name not in ("timeout", "sleep", "sleep_until", "spawn", "interval")
-            and not f.flow.conditions(c.region, stop=region.id)
-        ):
-            found = c.written
-    return found
+    call = main_call_of(f, reg)
+    # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
+    # calls it, not the call itself (blind read 34 on new_pair_inner).
+    if re.match(r"[\w:.()]*?\(\s*(?:async\b|\{)", sp.src.text):
+        flags.add("block")
+    if call is not None and not in_loop_of(f, call.region, reg.id):
+        # A call in a loop of the task is one step of that loop, not what is handed over
+        # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
+        # `reqwest::get` to `tokio::spawn`" was misleading, a held-out read).
+        slots["runs"] = await_name(call)
+        if call.args:
+            slots["args"] = codes(*call.args)
 
 
 def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
     for sp in f.spawns:
-        if not f.own(sp.at_region):
-            continue
+        if not f.own(sp.at_region) or deferred(
+            f, f.flow.regions[sp.at_region], itself=True, closures=False
+        ):
+            continue  # in a future handed out unawaited: it spawns when its owner polls it
         reg = f.flow.regions[sp.region]
         mech = mechanism(sp.mechanism)
-        slots = {"mech": sp.mechanism, "handle": sp.handle.split(":")[0]}
+        slots = {"mech": sp.said, "handle": sp.handle.split(":")[0]}
         flags: set[str] = {reg.kind}
-        runs = main_call(f, reg)
-        # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
-        # calls it, not the call itself (blind read 34 on new_pair_inner).
-        if re.match(r"[\w:]+\s*\(\s*(?:async\b|\{)", sp.src.text):
-            flags.add("block")
-        if runs:
-            slots["runs"] = runs
-            call = next(c for c in f.calls if c.written == runs and f.flow.inside(c.region, reg.id))
-            if call.args:
-                slots["args"] = codes(*call.args)
+        _runs(f, sp, reg, slots, flags)
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
@@ -255,6 +240,12 @@ _NOT_WORK = frozenset(
         "iter",
         "len",
         "is_empty",
+        # Tests of a result and the process's end are not what a round is for.
+        "is_err",
+        "is_ok",
+        "is_some",
+        "is_none",
+        "exit",
     }
 )
 
@@ -329,6 +320,10 @@ def _spawned_waits_and_logs(
             slots["interval_dur"] = human_duration(w.seconds)
             flags.add("interval")
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
+            if f.flow.conditions(w.region, stop=reg.id):
+                # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each
+                # round it sleeps 1 second" was false (a held-out read).
+                continue
             slots["sleep_dur"] = human_duration(w.seconds)
             flags.add("sleep")
         elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
@@ -401,7 +396,7 @@ def printed_errors(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if any(f.flow.inside(e.region, cond.id) for e in f.exits):
             continue
-        slots = {"mech": sp.mechanism, "call": _callee_of(m.group(2)), "macro": prints[0].written}
+        slots = {"mech": sp.said, "call": _callee_of(m.group(2)), "macro": prints[0].written}
         flags = {"repeated"} if sp.repeated else set()
         proof = [ctx.proof(prints[0].src), ctx.proof(sp.src)]
         out.append(make("task_prints_error", f.name, slots, proof, flags))
@@ -441,7 +436,7 @@ def _dropped_result(ctx: FileContext, f: ItemFacts, sp: Spawn, body: Region) -> 
     call = _callee_of(" ".join(bind.value[: -len(".await")].split()))
     if len(call) > 48:
         return None
-    slots = {"mech": sp.mechanism, "call": call}
+    slots = {"mech": sp.said, "call": call}
     flags = {"repeated"} if sp.repeated else set()
     return make("task_drops_error", f.name, slots, [ctx.proof(bind.src), ctx.proof(sp.src)], flags)
 

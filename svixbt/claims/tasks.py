@@ -15,8 +15,9 @@ from .blocks import goes_on_after
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .joins import ORDINALS, first_done, join_claims
-from .shape import codes, signal_name
+from .shape import codes, not_a_stop_signal, signal_name
 from .spawns import printed_errors, serial_loops, spawn_claims
+from .variants import stmt_cfg
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -48,9 +49,15 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         mech = mechanism(c.full)
         if mech is None or mech.role != "signal" or not f.own(c.region):
             continue
+        if not_a_stop_signal(c.src.text):
+            continue
         slots = {"mech": mech.path}
-        holder = next(
-            (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end), None
+        # The innermost `let`: in `let interrupted = { let mut term = signal(..)?; select! {..} }`
+        # the listener is `term`; `interrupted` is the select's result (shuttle's runtime).
+        holder = max(
+            (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end),
+            key=lambda a: a.src.start,
+            default=None,
         )
         flags = set()
         if mech.path.endswith("::ctrl_c"):
@@ -79,15 +86,13 @@ def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.
             slots["var"] = holder.var
             # `#[cfg(unix)] let sigterm = ..`: that definition exists on some builds only.
-            lo = max(0, holder.src.start - 120)
-            gate = re.search(r"(#\[cfg\([^\]]*\)\])\s*$", ctx.fs.scan.text[lo : holder.src.start])
-            if gate:
-                slots["cfg"] = gate.group(1)
+            gate = stmt_cfg(ctx, f, holder.src.start)
+            if gate is not None:
+                slots["cfg"] = gate.text
                 flags.add("cfg")
-                if re.fullmatch(r"#\[cfg\(\s*unix\s*\)\]", gate.group(1)):
+                if re.fullmatch(r"#\[cfg\(\s*unix\s*\)\]", gate.text):
                     flags.add("cfg-unix")
-                at = lo + gate.start(1)
-                proof.append(ctx.proof(Src(at, lo + gate.end(1), gate.group(1))))
+                proof.append(ctx.proof(gate))
         after = ctx.fs.text[c.src.end : ctx.fs.text.find(";", c.src.end)]
         if slots.get("var") and c.full.endswith("unix::signal") and ".recv" not in after:
             # `let mut term = signal(SignalKind::terminate())?`: a listener, registered at once;

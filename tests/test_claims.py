@@ -3573,3 +3573,14 @@ def test_a_line_after_a_returning_match_arm_is_not_said_with_half_its_conditions
     ctx = ctx_of(indexes, "parent.rs")
     logs = [c for c in kinds(claims(ctx, "start_replica"), "log") if "started" in c.get("message")]
     assert not logs, logs
+
+
+def test_a_stop_waits_for_a_handler_that_awaits(indexes: Indexes) -> None:
+    """A select's shutdown branch races the other futures, not their handlers: kanidm reloads
+    inside a signal's branch and AppFlowy persists inside an update's, and a stop meanwhile waits
+    for that work ("acted on while the rest of the select is still pending" left it out)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (h,) = kinds(claims(ctx, "persist_events"), "handler_awaits")
+    assert (h.get("calls"), h.get("future")) == ("store.persist", "token.cancelled()"), h
+    said = " ".join(full_thinks_about(ctx, "persist_events"))
+    assert "`store.persist`" in said, said

@@ -186,6 +186,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .deadlines import deadline_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
+    from .handler_awaits import handler_await_claims
     from .implications import implication_claims
     from .log_durations import log_duration_claims
     from .log_lines import log_line_claims
@@ -206,6 +207,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     for builder in (
         schedule_claims,
         deadline_claims,
+        handler_await_claims,
         log_duration_claims,
         failure_claims,
         round_claims,

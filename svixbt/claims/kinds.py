@@ -190,6 +190,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech",),
         ("var", "cfg", "signame", "to"),
     ),
+    "handler_awaits": (
+        "a looping select whose other branch handlers await: a stop waits while one runs",
+        ("select", "calls", "future"),
+        (),
+    ),
     "deadline_sleep": (
         "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "
         "period when its job runs",

@@ -1788,7 +1788,7 @@ STAKES: tuple[Row, ...] = (
        when="detached endless spawner-loops interval", unless="repeated guarded conditional round-log",
        needs="work"),
     _r("spawn",
-       "callers of {fn} should not be held up by {runs}, however long that takes",
+       "callers of {fn} should not be held up by {runs}, which may run for a long time",
        when="detached", unless="repeated endless logs-failures guarded conditional loops", needs="runs"),
     _r("sql",
        "without {lock_clause}, instances running the same {verbs} would queue behind each other's row locks, and without a limit one statement could take on the whole backlog",
@@ -2106,7 +2106,7 @@ QUESTIONS: tuple[Row, ...] = (
        "does {counter} ever go above the limit in {subject}, and how?",
        any_guard=True),
     _r("one_shot",
-       "if the background work {subject} starts fails, does the caller ever find out?",
+       "if the work that {subject} starts in the background fails, does the caller ever find out?",
        "what happens to a failure inside the task {subject} spawns?",
        ),
     # A join's results read after it ends: when a failure shows is what a reader asks; asked

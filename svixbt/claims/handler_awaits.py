@@ -1,0 +1,57 @@
+"""A `select!` in a loop whose branch handlers await work of their own: while one runs, the select
+polls nothing, so its shutdown branch waits too (kanidm's daemon reloads its config inside the
+SIGHUP branch: "a shutdown request is acted on while the rest of the select is still pending"
+left out that a stop during a reload waits for the reload, a held-out read)."""
+
+from __future__ import annotations
+
+from ..facts import Src
+from ..mechanisms import mechanism
+from .core import Claim, FileContext, make
+from .shape import CANCEL_FUTURE, await_name, codes
+
+__all__ = ["handler_await_claims"]
+
+
+def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts[idx]
+    if f.flow is None:
+        return []
+    fl = f.flow
+    out: list[Claim] = []
+    seen: set[int] = set()
+    for r in fl.regions:
+        if r.kind != "select-handler" or r.start_tok in seen or not f.own(r.id):
+            continue
+        seen.add(r.start_tok)
+        if fl.loop_of(r.id) is None:
+            continue
+        handlers = [
+            x for x in fl.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
+        ]
+        stops = [
+            h
+            for h in handlers
+            if h.detail
+            and CANCEL_FUTURE.search(h.detail)
+            and any(e.kind in ("break", "return") and fl.inside(e.region, h.id) for e in f.exits)
+        ]
+        if len(stops) != 1:
+            continue
+        waits = [
+            c
+            for c in f.calls
+            if c.awaited
+            and mechanism(c.full) is None
+            and any(fl.inside(c.region, h.id) for h in handlers if h is not stops[0])
+            and fl.task_of(c.region).id == fl.task_of(r.id).id
+        ]
+        names = list(dict.fromkeys(await_name(c) for c in waits))
+        if not names or len(names) > 3:
+            continue
+        start = fl.scan.starts[r.start_tok]
+        head = Src(start, start + len(fl.scan.texts[r.start_tok]), fl.scan.texts[r.start_tok])
+        slots = {"select": r.keyword + "!", "calls": codes(*names), "future": stops[0].detail}
+        proof = [ctx.proof(head)] + [ctx.proof(c.src) for c in waits]
+        out.append(make("handler_awaits", f.name, slots, proof))
+    return out

@@ -3584,3 +3584,38 @@ def test_a_stop_waits_for_a_handler_that_awaits(indexes: Indexes) -> None:
     assert (h.get("calls"), h.get("future")) == ("store.persist", "token.cancelled()"), h
     said = " ".join(full_thinks_about(ctx, "persist_events"))
     assert "`store.persist`" in said, said
+
+
+def test_conditions_of_arms_and_names_that_are_no_calls(indexes: Indexes) -> None:
+    """rusty-celery bounds a task only under `Some(secs)` of its time limit ("only when
+    `self.is_expired()` is false" dropped the arm); iggy waits on a task's handle ("each call to
+    `handle`"); a `return Err(e)` after a retry `if` is no unconditional way out; a line that
+    formats a message built by `format!` is not "the error alone"; a handler with its own select
+    on the stop sees the stop inside it (held-out reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (t,) = kinds(claims(ctx, "run_limited"), "timeout")
+    assert "match task.time_limit() => Some(secs)" in t.get("guard").split(LIST_SEP), t
+    (h,) = kinds(claims(ctx, "stop_all"), "timeout")
+    assert "bound-future" in h.flags and h.get("future") == "handle", h
+    said = " ".join(full_thinks_about(ctx, "send_with_retries"))
+    assert "way out: `Err(e)` is returned" not in said, said
+    assert "bare" not in {
+        f for c in kinds(claims(ctx, "send_with_retries"), "log") for f in c.flags
+    }
+    assert not kinds(claims(ctx, "pump_source"), "handler_awaits")
+
+
+def test_the_pass_loop_is_the_one_that_selects_and_lines_after_it_keep_their_tries(
+    indexes: Indexes,
+) -> None:
+    """rusty-celery's consumer: the setup `for` before its `select!` loop was taken for the pass
+    loop ("the `?` on `consume` ends it, loop and all"), and a line after the loop that needs a
+    `cancel(..).await?` to pass was said with its `if` alone (held-out read)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    cl = claims(ctx, "consume_all")
+    (lp,) = kinds(cl, "loop")
+    assert lp.get("keyword") == "loop", lp
+    (after,) = [c for c in kinds(cl, "log") if "pending" in c.get("message")]
+    assert {"after-loop", "after-try"} <= after.flags, after
+    said = " ".join(full_thinks_about(ctx, "consume_all"))
+    assert "“waiting on {} pending tasks”" not in said, said

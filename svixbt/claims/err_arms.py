@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import re
 
+from ..fact_types import Log
 from ..facts import ItemFacts
 from ..flow import Region
+from ..mechanisms import mechanism
 from .core import Claim, make
 
-__all__ = ["WRAPPERS", "err_branch", "handed_on", "handled_call", "same_everywhere"]
+__all__ = [
+    "WRAPPERS",
+    "err_branch",
+    "formats_error_alone",
+    "handed_on",
+    "handled_call",
+    "is_deadline",
+    "same_everywhere",
+]
 
 WRAPPERS = frozenset(
     {
@@ -23,7 +33,7 @@ WRAPPERS = frozenset(
         # (nostr-rs-relay's `db_writer`, a held-out read).
         "unwrap", "expect", "as_ref", "as_mut", "as_deref", "clone", "borrow",
         # `.await.map(|r| r.into_inner())` reshapes the result of the call before it.
-        "map", "map_ok", "into_inner",
+        "map", "map_ok", "into_inner", "and_then", "or_else",
     }
 )  # fmt: skip
 
@@ -125,3 +135,35 @@ def same_everywhere(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         proof = [p for o in group for p in o.proof]
         out.append(make(c.kind, c.subject, slots, proof, c.flags - {"guarded", "one-of-several"}))
     return out
+
+
+def formats_error_alone(f: ItemFacts, lg: Log) -> bool:
+    """Whether a line with no words of its own formats the error its `Err(name)` branch bound,
+    and nothing else (`error!("{e}")`, `error!("{:?}", e)`)."""
+    assert f.flow is not None
+    binding = ""
+    for r in f.flow.chain(lg.region):
+        m = re.fullmatch(r"(?:let\s+)?Err\(\s*([a-z_]\w*)\s*\)", r.head.split("=", 1)[0].strip())
+        if r.kind in ("arm", "if") and m:
+            binding = m.group(1)
+            break
+    if not binding:
+        return False
+    inline = re.findall(r"\{([A-Za-z_]\w*)", lg.message)
+    tail = lg.src.text.rsplit('"', 1)[-1]
+    args = re.findall(r"[A-Za-z_][\w.]*", tail)
+    named = set(inline) | {a.split(".")[0] for a in args}
+    return bool(named) and named <= {binding}
+
+
+def is_deadline(f: ItemFacts, r: Region, bare: str) -> bool:
+    """The call a branch handles is a tokio timeout: its `Err(_)` is the deadline passing, not a
+    failure ("a failed `timeout` must not end it" of pingora's handshake timeout, a held-out
+    read); the timeout claims say what happens then."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    return head.head_start >= 0 and any(
+        c.name == bare and (m := mechanism(c.full)) is not None and m.role == "timeout"
+        for c in f.calls
+        if head.head_start <= c.src.start <= head.head_end
+    )

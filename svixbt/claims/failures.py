@@ -11,14 +11,21 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
-from .err_arms import WRAPPERS, err_branch, handed_on, handled_call, same_everywhere
+from .err_arms import (
+    WRAPPERS,
+    err_branch,
+    handed_on,
+    handled_call,
+    is_deadline,
+    same_everywhere,
+)
 from .exits import exit_loop
+from .log_message import log_message, tried_after
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
     called_elsewhere,
     codes,
-    context_added,
     continue_is_last,
     guard_of,
     in_closure,
@@ -117,20 +124,16 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # Structured fields (`error = %e`): what on-call filters on besides the message
             # (blind read 56: "leaves out the `error = %e` field that on-call would see").
             slots["fields"] = LIST_SEP.join(lg.fields)
-        # A message with no words of its own (`"{}"`, `"{:?}"`) says nothing worth quoting.
-        flags = set()
-        if re.search(r"[A-Za-z]", re.sub(r"\{[^{}]*\}", "", lg.message)):
-            slots["message"] = lg.message
-        elif context_added(f, lg.region):
-            # The error carries words the code gave it where the call failed (`.with_context(||
-            # "Failed to do transport handshake")`): "no words of its own" would be false
-            # (blind read 100 on rathole, three times); the line is not said.
+        flags: set[str] = set()
+        if not log_message(f, lg, slots, flags):
             continue
-        else:
-            flags.add("bare")  # the line is the value it formats, with no words of its own
         place = _place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)
+        if place == "after-loop" and loop is not None and tried_after(f, loop, lg.src.start):
+            # A `?` between the loop's end and the line (rusty-celery's `cancel(..).await?`
+            # before "Waiting on {} pending tasks"): the line needs it to pass (held-out read).
+            flags.add("after-try")
         if place == "after-loop" and loop is not None and leaves_early(f, loop):
             # A `?` or `return` inside the loop leaves the fn without this line (rathole:
             # "When the loop ends it logs “UDP pool dropped”", four `?`s skip it: read 100).
@@ -210,7 +213,7 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
     for r in f.flow.chain(rid):
         if err_branch(r):
             handled = handled_call(f, r)
-            if handled is None or _is_deadline(f, r, handled[1]):
+            if handled is None or is_deadline(f, r, handled[1]):
                 return ""  # a deadline passing is no failure of a call
             return handled[0]
     return ""
@@ -289,7 +292,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         bare = call.split("::")[-1]  # the name calls are matched by
         if handled:
             call, bare = handled
-        if not call or _is_deadline(f, r, bare):
+        if not call or is_deadline(f, r, bare):
             continue
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
@@ -353,19 +356,6 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
     return merge_alike(same_everywhere(f, _specific(out)), "call")
-
-
-def _is_deadline(f: ItemFacts, r: Region, bare: str) -> bool:
-    """The call a branch handles is a tokio timeout: its `Err(_)` is the deadline passing, not a
-    failure ("a failed `timeout` must not end it" of pingora's handshake timeout, a held-out
-    read); the timeout claims say what happens then."""
-    assert f.flow is not None
-    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-    return head.head_start >= 0 and any(
-        c.name == bare and (m := mechanism(c.full)) is not None and m.role == "timeout"
-        for c in f.calls
-        if head.head_start <= c.src.start <= head.head_end
-    )
 
 
 _CATCH_ALL = re.compile(r"(?:let\s+)?Err\(\s*(?:_|[a-z_]\w*)\s*\)")

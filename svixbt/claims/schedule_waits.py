@@ -20,6 +20,7 @@ from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
 from .shape import (
     CANCEL_FUTURE,
+    arm_cond,
     awaits_outside,
     codes,
     continue_is_last,
@@ -238,6 +239,28 @@ def _other_awaits(f: ItemFacts, w: Wait, block: Region | None) -> bool:
     return any(block is None or not flow.inside(c.region, block.id) for c in awaits_outside(f, [w]))
 
 
+def _timeout_guard(
+    f: ItemFacts, w: Wait, loop: Region | None, slots: dict[str, str], flags: set[str]
+) -> None:
+    """The conditions a timeout is taken under (`guard`, `guarded`), or `conditional` when one
+    of them cannot be said."""
+    conds, arm, negated = guard_of(f, w.region, loop.id if loop is not None else None, w.src.start)
+    if arm:
+        # The `match` arm it sits in is a condition too: rusty-celery bounds a task only under
+        # `Some(secs)` of its time limit; "only when `self.is_expired()` is false" dropped it
+        # (a held-out read). An arm that says nothing of what matched is no condition to say.
+        said = arm_cond(f, w.region)
+        if said is None:
+            negated = True
+        else:
+            conds = [said, *conds]
+    if negated:
+        flags.add("conditional")
+    elif conds:
+        slots["guard"] = codes(*conds)
+        flags.add("guarded")
+
+
 def _timeout_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
@@ -257,12 +280,7 @@ def _timeout_claim(
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
     # `if let Some(d) = conf.timeout { timeout(d, fut).await.. } else { fut.await }`: the
     # deadline is there only under that condition (the Rust SDK: only when one is configured).
-    conds, _, negated = guard_of(f, w.region, loop.id if loop is not None else None, w.src.start)
-    if negated:
-        flags.add("conditional")
-    elif conds:
-        slots["guard"] = codes(*conds)
-        flags.add("guarded")
+    _timeout_guard(f, w, loop, slots, flags)
     # `timeout(d, call).await?`: an expiry is returned from the fn, not handled where it is.
     if any(c.src.start == w.src.start and c.propagates for c in f.calls):
         flags.add("propagates")
@@ -315,6 +333,9 @@ def _timeout_claim(
                 slots["op_noun"] = noun
         elif len(toks) == 1 and toks[0].isidentifier():
             slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
+            # Not "each call to `handle`": a name is one future, often a JoinHandle (iggy's
+            # connector manager waits on a task's handle, a held-out read).
+            flags.add("bound-future")
         else:
             return None
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)

@@ -131,8 +131,12 @@ def main_loop(f: ItemFacts) -> Region | None:
     for r in own_loops(f):
         if f.flow.loop_of(r.parent or 0) is not None:
             continue
-        if any(f.flow.inside(w.region, r.id) for w in f.waits) or any(
-            c.awaited and f.flow.inside(c.region, r.id) for c in f.calls
+        if (
+            any(f.flow.inside(w.region, r.id) for w in f.waits)
+            or any(c.awaited and f.flow.inside(c.region, r.id) for c in f.calls)
+            # A `select!` awaits its futures itself (rusty-celery's consumer `loop` is one
+            # select: its setup `for` was taken for the pass loop, a held-out read).
+            or any(x.kind == "select-future" and f.flow.inside(x.id, r.id) for x in f.flow.regions)
         ):
             found.append(r)
     # A `for` over a list under an `if` (corrosion's `run` starting one server per configured
@@ -265,6 +269,13 @@ def guard_of(
         negated = True
     found.sort(key=lambda x: (x[0], x[1]))
     return [c for _, _, c in found if c != UNSAID], arm, negated
+
+
+def arm_cond(f: ItemFacts, rid: int) -> str | None:
+    """The innermost `match` arm around region ``rid`` as a condition (see ``_arm_cond``)."""
+    assert f.flow is not None
+    arm = next((r for r in f.flow.chain(rid) if r.kind == "arm"), None)
+    return None if arm is None else _arm_cond(arm)
 
 
 def _arm_cond(r: Region) -> str | None:

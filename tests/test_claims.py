@@ -3641,3 +3641,13 @@ def test_a_missing_value_turned_into_an_error_names_no_failing_call(indexes: Ind
     ctx = ctx_of(indexes, "parent.rs")
     for c in kinds(claims(ctx, "load_one"), "propagate"):
         assert "as_ref" not in c.get("calls"), c
+
+
+def test_what_a_caller_waits_for_is_not_said_when_an_await_is_conditional(
+    indexes: Indexes,
+) -> None:
+    """async-nats connects before returning only when it does not retry in the background: "the
+    caller sits through `connector.try_connect`" dropped that condition (held-out read)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    assert kinds(claims(ctx, "connect_maybe_later"), "spawn")
+    assert not kinds(claims(ctx, "connect_maybe_later"), "own_awaits")

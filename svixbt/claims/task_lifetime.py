@@ -295,7 +295,9 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         for c in f.calls
         if c.awaited and f.own(c.region) and not c.full.startswith(("tokio::", "std::"))
     ]
-    if not mine:
+    if not mine or any(f.flow.conditions(c.region) for c in mine):
+        # An await under a condition (async-nats connects first only when it does not retry
+        # in the background): "the caller sits through" it would drop that condition (read).
         return []
     # Every one of them named, or no claim: the list is said as all the caller waits for
     # (blind read 76: `build_pair`, awaited on a builder chain, was left out).

@@ -3651,3 +3651,13 @@ def test_what_a_caller_waits_for_is_not_said_when_an_await_is_conditional(
     ctx = ctx_of(indexes, "parent.rs")
     assert kinds(claims(ctx, "connect_maybe_later"), "spawn")
     assert not kinds(claims(ctx, "connect_maybe_later"), "own_awaits")
+
+
+def test_a_stop_branch_whose_pattern_can_fail_says_the_pattern(indexes: Indexes) -> None:
+    """kanidm's unixd stops on `Ok(()) = ctrl_c()` only: "should stop as soon as `ctrl_c()`
+    completes" was misleading, an error result switches the branch off (held-out read)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    (b,) = kinds(claims(ctx, "until_ctrl_c"), "shutdown_branch")
+    assert "refutable" in b.flags and b.get("pattern") == "Ok(())", b
+    said = " ".join(full_thinks_about(ctx, "until_ctrl_c"))
+    assert "matches `Ok(())`" in said, said

@@ -147,7 +147,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_branch": (
         "a select branch that stops the loop",
         ("future", "action", "select"),
-        ("guard",),
+        ("guard", "pattern"),
     ),
     "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
     "spawn": (

@@ -8,6 +8,7 @@ import re
 from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .select_parts import IRREFUTABLE, beside_timer, refutable
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
@@ -21,13 +22,6 @@ from .shape import (
 from .variants import stmt_cfg
 
 __all__ = ["shutdown_claims"]
-
-
-# A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
-# (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
-# cannot fail, blind read 104). `None` is a path, not a binding.
-_BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
-_IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
 
 
 def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -206,10 +200,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         for h, action in stops:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
-            bflags = set(flags)
+            bflags = set(flags) | refutable(h, slots)
             # "Next to the timer" only where another branch waits on a timer: mini-redis's
             # connection handler races a read against its shutdown (a held-out read).
-            if _beside_timer(f, [x.detail for x in handlers if x is not h]):
+            if beside_timer(f, [x.detail for x in handlers if x is not h]):
                 bflags.add("beside-timer")
             # Whether another branch's win gets past the wait at all: one that only goes round
             # the loop again means a stop would never end it, not "once the timer runs out"
@@ -231,11 +225,6 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
 
 
-def _beside_timer(f: ItemFacts, others: list[str]) -> bool:
-    """Whether one of the other branches' futures is one of the fn's timer waits."""
-    return any(w.src.text.strip() in fut for w in f.waits for fut in others if fut)
-
-
 def _select_claim(
     ctx: FileContext,
     f: ItemFacts,
@@ -253,7 +242,7 @@ def _select_claim(
         sflags.add("multi")
     if len(futures) == 2:
         sflags.add("two")  # "the other", not "the rest" (mini-redis's `run`, a held-out read)
-    if any(h.detail and not _IRREFUTABLE.fullmatch(h.head.strip()) for h in handlers):
+    if any(h.detail and not IRREFUTABLE.fullmatch(h.head.strip()) for h in handlers):
         sflags.add("patterns")  # `Some(v) = rx.recv()`: a non-matching result disables it
     if r.keyword == "tokio::select":
         sflags.add("tokio")  # tokio's panics once every branch is disabled and there is no else
@@ -261,7 +250,7 @@ def _select_claim(
     # (`_ = x`, `v = x`) and has no precondition never is, so there it cannot run (corrosion's
     # and tpl's selects: "once every branch is off the else branch runs", blind read 100).
     can_all_be_off = all(
-        not _IRREFUTABLE.fullmatch(h.head.strip()) or re.search(r",\s*if\b", h.detail)
+        not IRREFUTABLE.fullmatch(h.head.strip()) or re.search(r",\s*if\b", h.detail)
         for h in handlers
         if h.detail
     )
@@ -353,8 +342,8 @@ def _select_exits(
             slots = {"future": h.detail, "action": action, "select": select}
             xflags = flags | {"beside-stop"} if stops else set(flags)  # a shutdown branch besides
             if all(arms):
-                named = list(dict.fromkeys(a for a in arms if not _IRREFUTABLE.fullmatch(a)))
-                rest = any(_IRREFUTABLE.fullmatch(a) for a in arms)
+                named = list(dict.fromkeys(a for a in arms if not IRREFUTABLE.fullmatch(a)))
+                rest = any(IRREFUTABLE.fullmatch(a) for a in arms)
                 # A pattern too long to quote is left out: what is listed still holds.
                 named = [a for a in named if len(a) <= _QUOTABLE]
                 if named:

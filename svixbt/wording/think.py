@@ -366,6 +366,10 @@ THINK: tuple[Row, ...] = (
        unless="", needs=""),
     # A timer and "the wait" only beside a timer branch: mini-redis's connection handler
     # races a read against its shutdown, and "Next to the timer" there was false.
+    # A pattern that can fail (`Ok(()) = ctrl_c()`): only that result stops it.
+    _r("shutdown_branch",
+       "The {select} also waits on {future}, but only a result that matches {pattern} runs its branch, which does {action}; any other result switches that branch off for the rest of the wait.",
+       when="refutable", unless="guarded"),
     _r("shutdown_branch",
        "The {select} also waits on {future}; when that completes, the branch does {action} if {guard:cond}, so a stop request is noticed at the wait rather than after it.",
        "Next to the timer, {select} polls {future}, and its handler does {action} once {guard:cond}.",

@@ -1,0 +1,29 @@
+"""Reading a `select!` branch: whether its pattern can fail, and whether a timer races it."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..flow import Region
+
+__all__ = ["IRREFUTABLE", "beside_timer", "refutable"]
+
+# A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
+# (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
+# cannot fail, blind read 104). `None` is a path, not a binding.
+_BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
+IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
+
+
+def refutable(h: Region, slots: dict[str, str]) -> set[str]:
+    """`Ok(()) = ctrl_c()`: only that result stops it (kanidm's unixd; a held-out read)."""
+    if IRREFUTABLE.fullmatch(h.head.strip()):
+        return set()
+    slots["pattern"] = " ".join(h.head.split())
+    return {"refutable"}
+
+
+def beside_timer(f: ItemFacts, others: list[str]) -> bool:
+    """Whether one of the other branches' futures is one of the fn's timer waits."""
+    return any(w.src.text.strip() in fut for w in f.waits for fut in others if fut)

@@ -3661,3 +3661,20 @@ def test_a_stop_branch_whose_pattern_can_fail_says_the_pattern(indexes: Indexes)
     assert "refutable" in b.flags and b.get("pattern") == "Ok(())", b
     said = " ".join(full_thinks_about(ctx, "until_ctrl_c"))
     assert "matches `Ok(())`" in said, said
+
+
+def test_closures_run_later_and_handles_held_and_borrowed_futures(indexes: Indexes) -> None:
+    """docs.rs: a spawn inside an eviction listener is not the fn's ("`new_inner` spawns" was
+    false) and a task whose handle is kept for a drop to abort does not "run as long as the
+    runtime"; tonic: a future raced by `&mut` is not dropped when it loses (held-out reads)."""
+    ctx = ctx_of(indexes, "parent.rs")
+    spawns = kinds(claims(ctx, "cache_with_cleanup"), "spawn")
+    assert [s.get("handle") for s in spawns] == ["pushed"], spawns
+    (endless,) = kinds(claims(ctx, "cache_with_cleanup"), "endless_task")
+    assert "held" in endless.flags, endless
+    said = " ".join(full_thinks_about(ctx, "cache_with_cleanup"))
+    assert "as long as the runtime" not in said, said
+    (sel,) = kinds(claims(ctx, "lookup_with_deadline"), "select")
+    assert "borrowed" in sel.flags, sel
+    said = " ".join(full_thinks_about(ctx, "lookup_with_deadline"))
+    assert "dropped" not in said or "is not dropped" in said, said

@@ -30,13 +30,26 @@ def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = Tru
         if a.id == r.id and not itself:
             continue  # a loop's own region: whether it sits in one (``itself``: or is one)
         if a.kind == "closure":
-            if closures:
+            if closures or not _runs_now(texts, a):
                 return True
             continue  # ``closures=False``: `.map(|n| spawn(..))` runs its closure right away
         name = _bound_to(texts, a)
         if name:
             return not _awaited_here(f, name, a.hi)
     return False
+
+
+# Iterator adapters that call their closure as the chain runs (a lazy `map` is driven by the
+# `collect` or loop that follows it in the same statement).
+_EAGER = frozenset({"map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect"})
+
+
+def _runs_now(texts: Sequence[str], r: Region) -> bool:
+    """Whether closure ``r`` is an iterator adapter's (`.map(|n| ..)`), run where it is written;
+    any other (`.eviction_listener(move |..| ..)`, a callback) runs when its owner calls it
+    (docs.rs' archive cache spawns from an eviction listener: "`new_inner` spawns" was false)."""
+    k = r.start_tok
+    return k >= 2 and texts[k - 1] == "(" and texts[k - 2] in _EAGER
 
 
 def _awaited_here(f: ItemFacts, name: str, after: int) -> bool:

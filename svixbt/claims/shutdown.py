@@ -270,6 +270,8 @@ def _select_claim(
     if raced:
         sslots["raced_handle"] = raced[0]
         sflags.add("races-handle")
+    elif any(x.strip().startswith("&") for x in futures):
+        sflags.add("borrowed")  # `&mut fut`: a loser is not dropped, only its borrow ends
     names = _signal_futures(ctx, f, futures)
     if names:
         sslots["signames"] = names

@@ -45,6 +45,10 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if waits:
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
+        if sp.handle.split(":")[0] not in ("dropped", "unknown"):
+            # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
+            # aborts its background tasks on drop: "runs as long as the runtime" was false).
+            flags.add("held")
         if sp.handle.split(":")[0] == "dropped" and not endless_loop(f, 0):
             # Nobody holds the task and the fn itself can finish: the task runs on after it
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).

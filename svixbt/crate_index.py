@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .facts import Src
 from .flow import Flow, Region, build_flow
-from .mechanisms import resolve
+from .mechanisms import resolve, spawn_said
 from .pipeline import FileScan, scan_source
 from .sources import InputError, crate_root, read_source, rust_files
 
@@ -320,8 +320,7 @@ class CrateIndex:
             kind,
             s.caller_name,
             self.rel[s.file],
-            # A runtime's own `spawn` as written (`runtime.spawn`), as ``Spawn.said`` names it.
-            r.detail if r.keyword == "tokio::runtime::Handle::spawn" else r.keyword,
+            spawn_said(r.keyword, r.detail),
             (s.caller_name,),
             proof,
             repeated,

@@ -136,10 +136,10 @@ class Spawn:
 
     @property
     def said(self) -> str:
-        """The spawn as prose names it: the mechanism's path, or for a runtime's own `spawn`
-        the call as written (`runtime.spawn`), since whether its receiver is a `Runtime` or a
-        `Handle` is not in the code at hand (docs.rs' registry watcher)."""
-        return self.written if self.mechanism == "tokio::runtime::Handle::spawn" else self.mechanism
+        """The spawn as prose names it (``mechanisms.spawn_said``)."""
+        from .mechanisms import spawn_said
+
+        return spawn_said(self.mechanism, self.written)
 
 
 @dataclass

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .mechanisms import mechanism, resolve
+from .mechanisms import HANDLE_SPAWN, mechanism, resolve
 from .scanner import ScanResult
 
 __all__ = ["Region", "Flow", "build_flow", "TASK_KINDS", "CONDITION_KINDS", "fold"]
@@ -467,17 +467,17 @@ class _Builder:
 
     def method_construct(self, k: int) -> None:
         name = self.t[k]
+        receiver, at = self.handle_receiver(k) if name == "spawn" else ("", -1)
         if name in ("run_until_cancelled", "run_until_cancelled_owned"):
             open_ = k + 1
             self.add("cancellable", open_ + 1, self.close_of(open_), keyword=name, start_tok=k)
-        elif name == "spawn" and self.handle_receiver(k)[0]:
+        elif receiver:
             open_ = k + 1
-            receiver, at = self.handle_receiver(k)
             self.add(
                 "spawn",
                 open_ + 1,
                 self.close_of(open_),
-                keyword="tokio::runtime::Handle::spawn",
+                keyword=HANDLE_SPAWN,
                 start_tok=at,  # the statement starts at the receiver, as a JoinSet's does
                 detail=f"{receiver}.spawn",
             )

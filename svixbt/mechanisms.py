@@ -37,6 +37,17 @@ ROLES = (
 )
 
 
+# A runtime's or handle's own `spawn` (`rt.spawn(async ..)`), resolved to one path for its role.
+HANDLE_SPAWN = "tokio::runtime::Handle::spawn"
+
+
+def spawn_said(mechanism: str, written: str) -> str:
+    """A spawn as prose names it: the mechanism's path, or for a runtime's own `spawn` the call
+    as written (`runtime.spawn`), since whether its receiver is a `Runtime` or a `Handle` is not
+    in the code at hand (docs.rs' registry watcher)."""
+    return written if mechanism == HANDLE_SPAWN else mechanism
+
+
 @dataclass(frozen=True)
 class Mechanism:
     path: str  # resolved path, without `!`
@@ -58,7 +69,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     # `set.spawn(..)` on a `tokio::task::JoinSet`: the set owns the task's handle.
     Mechanism("tokio::task::JoinSet::spawn", "spawn", False, "starts a task owned by a JoinSet"),
     # `Handle::current().spawn(async { .. })`, `rt.spawn(..)`: a task on that runtime.
-    Mechanism("tokio::runtime::Handle::spawn", "spawn", False, "starts a task through a handle"),
+    Mechanism(HANDLE_SPAWN, "spawn", False, "starts a task through a handle"),
     Mechanism("tokio::task::spawn_blocking", "blocking", False, "closure on the blocking pool"),
     # Not a task: the closure runs right there, on the caller's own task, while the worker
     # thread is handed over (blind read 99: corrosion's `block_in_place` per need read as "its

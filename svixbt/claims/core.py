@@ -183,7 +183,6 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .callee_results import callee_result_claims
     from .channels import channel_claims
     from .data import data_claims
-    from .deadlines import deadline_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
     from .handler_awaits import handler_await_claims
@@ -206,7 +205,6 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out: list[Claim] = []
     for builder in (
         schedule_claims,
-        deadline_claims,
         handler_await_claims,
         log_duration_claims,
         failure_claims,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from ..facts import Assign, ItemFacts
+from ..flow import Region
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, make
-from .shape import main_loop
 
 __all__ = ["deadline_claims"]
 
@@ -21,13 +21,9 @@ _MIN = re.compile(
 _PLUS = re.compile(rf"(?:{_NAME}|Instant::now\(\))\s*\+\s*(.+)")
 
 
-def deadline_claims(ctx: FileContext, idx: int) -> list[Claim]:
-    f = ctx.facts[idx]
-    if f.flow is None:
-        return []
-    loop = main_loop(f)
-    if loop is None:
-        return []
+def deadline_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
+    """Called by ``rounds.round_claims`` with the item's pass loop."""
+    assert f.flow is not None
     out: list[Claim] = []
     for w in f.waits:
         if mechanism(w.mechanism) is None or not w.mechanism.endswith("sleep_until"):

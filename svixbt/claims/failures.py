@@ -19,14 +19,13 @@ from .err_arms import (
     is_deadline,
     same_everywhere,
 )
-from .exits import exit_loop
+from .exits import continue_is_last, exit_loop, skips
 from .log_message import log_message, tried_after
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
     called_elsewhere,
     codes,
-    continue_is_last,
     guard_of,
     in_closure,
     leaves_early,
@@ -34,7 +33,6 @@ from .shape import (
     next_call,
     put_guard,
     skipped_by_continue,
-    skips,
 )
 from .traced import traced_err
 

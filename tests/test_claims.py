@@ -3678,3 +3678,53 @@ def test_closures_run_later_and_handles_held_and_borrowed_futures(indexes: Index
     assert "borrowed" in sel.flags, sel
     said = " ".join(full_thinks_about(ctx, "lookup_with_deadline"))
     assert "dropped" not in said or "is not dropped" in said, said
+
+
+def test_a_select_branch_is_said_by_what_its_handler_does(indexes: Indexes) -> None:
+    """tonic's subchannel selects were one stock sentence each ("the other is dropped"), with
+    nothing on what a win leads to (blind read 5): a handler said whole is said; one with a
+    `match` in it is not; empty handlers alone add nothing."""
+    ctx = ctx_of(indexes, "racecourse.rs")
+    branches = {c.get("future"): c for c in kinds(claims(ctx, "hold_lane"), "select_branch")}
+    assert "empty" in branches["parked.notified()"].flags
+    assert branches["hangup"].get("runs") == LIST_SEP.join(
+        ['eprintln!("peer hung up: {reason:?}")', "mark_idle(&lane)"]
+    )
+    said = " ".join(full_thinks_about(ctx, "hold_lane"))
+    assert "`mark_idle(&lane)`" in said, said
+    # A bound select's tail is its value, not a call made for its effect.
+    (b,) = kinds(claims(ctx, "first_answer"), "select_branch")
+    assert b.get("future") == "b" and b.get("bound") == "picked" and "value" in b.flags, b
+    # Only empty handlers (a timer against a kick, in a task on a runtime of the caller's):
+    # nothing for the fn itself, whose select runs in that task.
+    assert not [c for c in claims(ctx, "start_refresher") if c.kind.startswith("select")]
+
+
+def test_a_select_under_a_condition_is_said_with_it(indexes: Indexes) -> None:
+    """tonic's `connect` races its transport against a timer only `if let Some(deadline)`:
+    "When one of `runtime.sleep` or `transport_fut` finishes first in `connect`" dropped the
+    condition (blind read 5, misleading)."""
+    ctx = ctx_of(indexes, "racecourse.rs")
+    cl = claims(ctx, "dial")
+    (select,) = kinds(cl, "select")
+    assert "guarded" in select.flags and select.get("guard") == "let Some(limit) = opts.deadline"
+    (guard,) = kinds(cl, "select_guard")
+    assert guard.get("guard") == select.get("guard")
+    (ret,) = kinds(cl, "select_branch")
+    assert "returns" in ret.flags and ret.get("expr") == 'Err("dial timed out".to_string())'
+    said = " ".join(full_thinks_about(ctx, "dial"))
+    assert "runs only when `let Some(limit) = opts.deadline` matches" in said, said
+    # The branch's return is said once, by the branch.
+    assert said.count('`Err("dial timed out".to_string())`') == 1, said
+    for think in thinks_about(ctx, "dial"):
+        assert "opts.deadline" in think, think
+
+
+def test_a_boxed_future_handed_to_a_runtime_spawn_is_a_task(indexes: Indexes) -> None:
+    """tonic's DNS resolver spawns `Box::pin(async move { loop { select! } })` on its runtime:
+    the select read as `new`'s own ("`new` should race ..."), and `Box::pin` as the work."""
+    ctx = ctx_of(indexes, "racecourse.rs")
+    cl = claims(ctx, "start_refresher")
+    (spawn,) = kinds(cl, "spawn")
+    assert spawn.get("mech") == "runtime.spawn" and not spawn.get("runs"), spawn
+    assert not kinds(cl, "select")

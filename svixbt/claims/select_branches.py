@@ -1,0 +1,205 @@
+"""What each `select!` branch does once it wins, and the condition the select sits under.
+
+A select said only as "the first to finish picks the branch" told a reader nothing the macro's
+name does not (blind read 5 on tonic: four thinks were that one sentence). What a branch does is
+read from its handler's statements: empty, calls made as whole statements (quoted as written), a
+value the bound select takes, or a `return` when no loop is around. A handler with anything else
+in it (a `match`, an assignment, a `break`) is not described: what is said is its whole body.
+"""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts
+from ..flow import Region, tokens_text
+from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .shape import CANCEL_FUTURE, codes, guard_of
+
+__all__ = ["select_branch_claims", "select_guard"]
+
+_QUOTABLE = 56  # a statement longer than this is not quoted whole
+_MAX_RUNS = 3
+# A statement starting with one of these is not a call made for its effect.
+_NOT_CALL = frozenset(
+    {"let", "if", "match", "for", "while", "loop", "return", "break", "continue", "unsafe"}
+)
+
+
+def select_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, list[Proof]] | None:
+    """The conditions (within its loop pass, if it loops) a select whose branch is ``h`` runs
+    under, and their proofs; None when it runs unconditionally or under a condition that cannot
+    be said as a conjunction (an `else`, a `match` arm)."""
+    assert f.flow is not None
+    conds, arm, negated = guard_of(f, h.id)
+    if not conds or arm or negated:
+        return None
+    heads = [
+        r
+        for r in f.flow.conditions(h.id)
+        if r.kind == "if" and r.head in conds and r.head_start >= 0
+    ]
+    if len(heads) != len(conds):
+        return None
+    return codes(*conds), [ctx.proof(ctx.head_src(r)) for r in heads]
+
+
+def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """One ``select_branch`` claim per branch of the item's own selects whose handler can be said
+    whole, and one ``select_guard`` per select that runs under a condition."""
+    if f.flow is None:
+        return []
+    groups: dict[int, list[Region]] = {}
+    for r in f.flow.regions:
+        if r.kind == "select-handler" and f.own(r.id):
+            groups.setdefault(r.start_tok, []).append(r)
+    out: list[Claim] = []
+    for handlers in groups.values():
+        select = handlers[0].keyword + "!"
+        in_loop = f.flow.loop_of(handlers[0].id) is not None
+        # A `return` in a closure or async block returns from that, not from the fn.
+        nested = any(a.kind in ("closure", "async") for a in f.flow.chain(handlers[0].id))
+        bound = _bound_name(ctx, handlers[0].start_tok)
+        said: list[Claim] = []
+        for h in handlers:
+            if not h.detail:
+                continue  # the `else` branch
+            if CANCEL_FUTURE.search(h.detail) and any(
+                e.kind in ("return", "break") and f.flow.inside(e.region, h.id) for e in f.exits
+            ):
+                continue  # a stop branch: said by ``shutdown_branch``
+            does = _handler(ctx, f, h, in_loop or nested, bound)
+            if does is None:
+                continue
+            slots, flags = does
+            slots.update(future=h.detail, select=select)
+            if in_loop:
+                flags.add("in-loop")
+            said.append(make("select_branch", f.name, slots, [_handler_proof(ctx, h)], flags))
+        # An empty handler is worth saying beside one that does something: where every branch
+        # only ends the wait, the select's own sentence says all there is (svix's signal race).
+        if any("empty" not in c.flags for c in said):
+            out += said
+        guard = select_guard(ctx, f, handlers[0])
+        if guard is not None:
+            cond, proof = guard
+            start = ctx.fs.scan.starts[handlers[0].start_tok]
+            tok = ctx.fs.scan.texts[handlers[0].start_tok]
+            sel = Proof(ctx.display, start, start + len(tok), tok)
+            flags = {"in-loop"} if in_loop else set()
+            out.append(
+                make(
+                    "select_guard", f.name, {"select": select, "guard": cond}, [sel, *proof], flags
+                )
+            )
+    return out
+
+
+def _handler_proof(ctx: FileContext, h: Region) -> Proof:
+    scan = ctx.fs.scan
+    a = scan.starts[h.start_tok] if h.start_tok >= 0 else scan.starts[h.lo]
+    # From the select's keyword would cover every branch; the handler's own tokens are enough,
+    # with its pattern: from the head through the handler's last token.
+    a = h.head_start if h.head_start >= 0 else a
+    last = max(h.lo, h.hi - 1)
+    b = scan.starts[last] + len(scan.texts[last]) if h.hi > h.lo else h.head_end
+    return Proof(ctx.display, a, b, scan.text[a:b])
+
+
+def _bound_name(ctx: FileContext, tok: int) -> str:
+    """`x` for `let x = tokio::select! {..}` (the select's path starts at ``tok``), else ""."""
+    t = ctx.fs.scan.texts
+    j = tok - 1
+    while j >= 0 and ctx.fs.scan.codes[j] in "cdi":
+        j -= 1
+    if j >= 2 and t[j] == "=" and t[j - 2] == "let" and ctx.fs.scan.codes[j - 1] == "n":
+        return t[j - 1]
+    if j >= 3 and t[j] == "=" and t[j - 3] == "let" and t[j - 2] == "mut":
+        return t[j - 1]
+    return ""
+
+
+def _statements(ctx: FileContext, lo: int, hi: int) -> tuple[list[tuple[int, int]], bool]:
+    """The handler's statements as token ranges (comments dropped, `;` left out), and whether
+    the last one is a tail expression (no `;` after it)."""
+    scan = ctx.fs.scan
+    t, c, m = scan.texts, scan.codes, scan.match
+    out: list[tuple[int, int]] = []
+    a = -1
+    k = lo
+    while k < hi:
+        if c[k] in "cdi":
+            k += 1
+            continue
+        if a < 0:
+            a = k
+        if c[k] == "p" and t[k] in ("(", "[", "{"):
+            k = (m[k] if m[k] > k else hi - 1) + 1
+            continue
+        if c[k] == "p" and t[k] == ";":
+            out.append((a, k))
+            a = -1
+        k += 1
+    if a >= 0:
+        out.append((a, hi))
+        return out, True
+    return out, False
+
+
+def _text(ctx: FileContext, a: int, b: int) -> str:
+    scan = ctx.fs.scan
+    return tokens_text(scan.texts, scan.codes, scan.starts, a, b)
+
+
+def _is_call(ctx: FileContext, f: ItemFacts, a: int, b: int) -> bool:
+    """Tokens ``[a, b)`` are one call made for its effect: `move_to_idle(&data)`,
+    `tx.send(x).await`, `tracing::warn!(..)`; no binding, no assignment, no `?`."""
+    t = ctx.fs.scan.texts
+    if t[a] in _NOT_CALL:
+        return False
+    end = b - 1
+    while end > a and t[end] in ("await", "."):
+        end -= 1
+    if t[end] != ")" or any(t[k] == "=" for k in range(a, b)):
+        return False
+    return any(c.close_tok == end for c in f.calls)
+
+
+def _handler(
+    ctx: FileContext, f: ItemFacts, h: Region, no_return: bool, bound: str
+) -> tuple[dict[str, str], set[str]] | None:
+    """What the handler does, as slots and flags, or None when it cannot be said whole."""
+    stmts, tail = _statements(ctx, h.lo, h.hi)
+    if not stmts:
+        return {}, {"empty"}
+    t = ctx.fs.scan.texts
+    slots: dict[str, str] = {}
+    flags: set[str] = set()
+    last = stmts[-1]
+    if t[last[0]] == "return":
+        if no_return or last[1] - last[0] < 2:
+            return None
+        slots["expr"] = _text(ctx, last[0] + 1, last[1])
+        flags.add("returns")
+        stmts = stmts[:-1]
+    elif tail and (bound or not _is_call(ctx, f, *last)):
+        # A bound select's tail is its value, a call included (`y.unwrap_or(1)`).
+        if not bound or t[last[0]] in _NOT_CALL:
+            return None
+        slots["expr"] = _text(ctx, *last)
+        slots["bound"] = bound
+        flags.add("value")
+        if slots["expr"].endswith("?"):
+            if no_return:
+                return None
+            flags.add("tries")
+        stmts = stmts[:-1]
+    if len(stmts) > _MAX_RUNS or not all(_is_call(ctx, f, a, b) for a, b in stmts):
+        return None
+    runs = [_text(ctx, a, b) for a, b in stmts]
+    if any(len(x) > _QUOTABLE for x in runs) or len(slots.get("expr", "")) > _QUOTABLE:
+        return None
+    if runs:
+        slots["runs"] = LIST_SEP.join(runs)
+        flags.add("runs")
+        if len(runs) > 1:
+            flags.add("several")
+    return slots, flags

@@ -450,7 +450,10 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # out the events-channel one", blind read 99).
     "select_exit": frozenset({"loop", "propagate", "return"}),
     # What a win leads to is the answer to "what happens to the other?" as much as the drop.
-    "select": frozenset({"select_branch", "select_guard"}),
+    "select": frozenset({"select_branch", "runs_under"}),
+    "join": frozenset({"runs_under"}),
+    # How long a pause is: the call that sets its length just before it (fang's worker).
+    "sleep": frozenset({"wait_prelude"}),
     # Giving up on a failed call in place is half the answer without what the caller does with
     # the error handed back (blind read 95: the Kafka input's `run` starts `run_inner` again).
     "redo": frozenset({"err_arm", "error_wait"}),
@@ -464,6 +467,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "endless_task",
             "tasks_add_up",
             "own_awaits",
+            "fanout_per_pass",
             "count_cap",
             "serial_loop",
             # How long the spawned task lives when it reads a channel, and when a send to it
@@ -494,6 +498,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     "log": frozenset(
         {
             "err_arm",
+            "log_twin",
             "error_wait",
             "error_log_pace",
             "error_log_ramp",
@@ -508,12 +513,13 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # right after it: "what stops the task `new` started?" was answered in the think's last
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
-    "spawn": ("endless_task", "tasks_add_up", "own_awaits"),
+    "spawn": ("endless_task", "tasks_add_up", "own_awaits", "fanout_per_pass"),
     "one_shot": ("errs_before_spawn",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits", "first_done"),
     "trailing_sleep": ("runs_in",),
-    "select": ("select_guard", "select_branch"),
+    "select": ("runs_under", "select_branch"),
+    "join": ("runs_under",),
 }
 
 

@@ -217,6 +217,9 @@ CODE_SLOTS = frozenset(
         "next",
         "body",
         "until",
+        "before",
+        "owner",
+        "arg_value",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

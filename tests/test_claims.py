@@ -3708,12 +3708,12 @@ def test_a_select_under_a_condition_is_said_with_it(indexes: Indexes) -> None:
     cl = claims(ctx, "dial")
     (select,) = kinds(cl, "select")
     assert "guarded" in select.flags and select.get("guard") == "let Some(limit) = opts.deadline"
-    (guard,) = kinds(cl, "select_guard")
+    (guard,) = kinds(cl, "runs_under")
     assert guard.get("guard") == select.get("guard")
     (ret,) = kinds(cl, "select_branch")
     assert "returns" in ret.flags and ret.get("expr") == 'Err("dial timed out".to_string())'
     said = " ".join(full_thinks_about(ctx, "dial"))
-    assert "runs only when `let Some(limit) = opts.deadline` matches" in said, said
+    assert "only when `let Some(limit) = opts.deadline` matches" in said, said
     # The branch's return is said once, by the branch.
     assert said.count('`Err("dial timed out".to_string())`') == 1, said
     for think in thinks_about(ctx, "dial"):
@@ -3728,3 +3728,113 @@ def test_a_boxed_future_handed_to_a_runtime_spawn_is_a_task(indexes: Indexes) ->
     (spawn,) = kinds(cl, "spawn")
     assert spawn.get("mech") == "runtime.spawn" and not spawn.get("runs"), spawn
     assert not kinds(cl, "select")
+
+
+def test_routes_are_known_by_their_attribute_or_their_response(indexes: Indexes) -> None:
+    """crates.io's controllers take an `AppState` of their own and no extractor: four of them
+    were picked as background tasks for their `try_join!` (a held-out read, session 36). A
+    route attribute or an HTTP response type marks a handler; a job that joins is still one."""
+    from svixbt.plan import is_request_handler
+
+    ctx = ctx_of(indexes, "jobsite.rs")
+    by_name = {ctx.fs.items[i].name: i for i in ctx.facts}
+    assert is_request_handler(ctx, by_name["queue_summary"])
+    assert is_request_handler(ctx, by_name["list_workers"])
+    assert not is_request_handler(ctx, by_name["nightly_counts"])
+    subjects = {ex.primary for ex in compose_examples(ctx)}
+    names = {ctx.fs.items[i].name for i in subjects}
+    assert "nightly_counts" in names and not {"queue_summary", "list_workers"} & names, names
+
+
+def test_a_nap_through_a_method_of_the_same_impl_is_the_loops_wait(indexes: Indexes) -> None:
+    """fang's worker loop naps through `self.sleep()`, a method of its own impl that sleeps on
+    a field: with no tokio written in the loop it had no record at all (a held-out read)."""
+    ctx = ctx_of(indexes, "jobsite.rs")
+    (sleep,) = kinds(claims(ctx, "run_jobs"), "sleep")
+    assert sleep.get("via") == "self.nap" and sleep.get("arg") == "self.idle_for", sleep
+    assert sleep.get("arm") == "Ok(None)"
+    said = " ".join(thinks_about(ctx, "run_jobs"))
+    assert "`self.nap`" in said and "`Ok(None)`" in said, said
+
+
+def test_doc_lines_without_a_stop_are_not_run_together(indexes: Indexes) -> None:
+    """fang's "Starts the configured number of workers" / "This is necessary ..." was quoted
+    as “... workers This is necessary ...” (a held-out read)."""
+    ctx = ctx_of(indexes, "jobsite.rs")
+    (doc,) = kinds(claims(ctx, "run_jobs"), "doc")
+    assert doc.get("summary") == "Takes jobs off the queue one at a time", doc
+    assert "more" in doc.flags
+
+
+def test_a_join_the_fallback_focus_is_about_is_asked_not_restated(indexes: Indexes) -> None:
+    """ "`run` should run its four parts together under `tokio::try_join!`, none of them on a
+    task of its own" was the code read back (crates.io's jobs, a held-out read)."""
+    ctx = ctx_of(indexes, "jobsite.rs")
+    (ex,) = [e for e in compose_examples(ctx) if ctx.fs.items[e.primary].name == "nightly_counts"]
+    assert ex.style == "question" and "should run" not in ex.user, ex.user
+
+
+def test_a_return_between_spawns_and_their_join_is_said(indexes: Indexes) -> None:
+    """crates.io's `render_readmes`: a `?` on the next element's bookkeeping returns with the
+    tasks so far still running, so "does not return before the last of them" was false; and the
+    fan-out is per page, pages one after another (a held-out read, session 36)."""
+    ctx = ctx_of(indexes, "readmes.rs")
+    cl = claims(ctx, "render_all")
+    (spawn,) = kinds(cl, "spawn")
+    assert "exits-between" in spawn.flags and spawn.get("over") == "chunk", spawn
+    (per_pass,) = kinds(cl, "fanout_per_pass")
+    assert per_pass.get("outer") == "ids.chunks(page)" and per_pass.get("handle_var") == "tasks"
+    said = " ".join(full_thinks_about(ctx, "render_all"))
+    assert "does not return before the last" not in said and "run on by themselves" in said
+    assert "one pass" in said or "a pass at a time" in said, said
+    # The page loop awaits nothing of its own: `store.mark` is the inner loop's.
+    assert not kinds(cl, "serial_loop"), kinds(cl, "serial_loop")
+
+
+def test_one_task_of_several_is_named_by_what_it_runs(indexes: Indexes) -> None:
+    """crates.io's `start` drops its listener's handle and returns its workers': "`start`
+    dropped the handle, so its caller never hears of it" of "the `tokio::spawn` task" was
+    misleading (a held-out read)."""
+    ctx = ctx_of(indexes, "readmes.rs")
+    (one,) = kinds(claims(ctx, "start_pool"), "one_shot")
+    assert "several" in one.flags and one.get("runs") == "listen", one
+    for think in full_thinks_about(ctx, "start_pool"):
+        assert "A failure inside the `tokio::spawn` task" not in think, think
+
+
+def test_a_call_on_the_naps_own_value_before_it_sleeps_is_said(indexes: Indexes) -> None:
+    """fang's `sleep()` calls `maybe_increase_sleep_period()` before it sleeps on that period:
+    "a `tokio::time::sleep` on that field" left the growth out (a held-out read)."""
+    ctx = ctx_of(indexes, "readmes.rs")
+    (pre,) = kinds(claims(ctx, "poll"), "wait_prelude")
+    assert pre.get("before") == "self.params.grow()" and pre.get("via") == "self.nap", pre
+    (own,) = kinds(claims(ctx, "nap"), "wait_prelude")
+    assert "via-helper" not in own.flags
+    assert "`self.params.grow()`" in " ".join(full_thinks_about(ctx, "poll"))
+
+
+def test_words_written_at_two_levels_and_a_named_duration(indexes: Indexes) -> None:
+    """crates.io's worker writes "Failed to run job" with `error!` and, in its callee, with
+    `warn!`: a grep finds both (a held-out read). pgcat's refresher sleeps on `interval`, a
+    name for `Duration::from_secs(self.config.dns_max_ttl)`: "The wait on `interval`" said
+    nothing of it."""
+    ctx = ctx_of(indexes, "readmes.rs")
+    cl = claims(ctx, "pick_jobs")
+    (twin,) = kinds(cl, "log_twin")
+    assert (twin.get("level"), twin.get("other_level"), twin.get("other")) == (
+        "error",
+        "warn",
+        "run_one",
+    )
+    (sleep,) = kinds(cl, "sleep")
+    assert sleep.get("arg_value") == "Duration::from_secs(every)", sleep
+    assert "`Duration::from_secs(every)`" in " ".join(full_thinks_about(ctx, "pick_jobs"))
+
+
+def test_a_call_made_the_same_way_in_several_arms_is_one_of_several(indexes: Indexes) -> None:
+    """pgcat parses `&message` in four arms and logs a failure in one: "an error from
+    `query_router.parse(&message)` is logged at warn" read as every parse's (a held-out read)."""
+    ctx = ctx_of(indexes, "picky.rs")
+    cl = claims(ctx, "route")
+    arms = kinds(cl, "err_arm")
+    assert arms and all("one-of-several" in a.flags for a in arms), arms

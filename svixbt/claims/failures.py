@@ -24,13 +24,13 @@ from .log_message import log_message, tried_after
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
-    called_elsewhere,
     codes,
     guard_of,
     in_closure,
     leaves_early,
     main_loop,
     next_call,
+    one_of_several,
     put_guard,
     skipped_by_continue,
 )
@@ -265,12 +265,13 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         inner = next((exit_loop(f, e) for e in exits if e.kind == "continue"), None)
         if loop is not None and inner is not None and inner.id != loop.id:
             # The next element of an inner `for`, not the next round (read 104).
-            flags.add("inner-loop")
+            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
     elif loop is not None and f.flow.inside(r.id, loop.id):
         flags.add("keeps-looping")
         inner = f.flow.loop_of(r.id)
         if inner is not None and inner.id != loop.id:
-            flags.add("inner-loop")  # one element of an inner loop fails, not a pass
+            # One element of an inner `for` fails, not a pass; a `loop` has no elements.
+            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
     return flags
 
 
@@ -305,9 +306,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("awaited")
         # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
         head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-        # A call said with its arguments is told apart from the fn's other calls of that
-        # method already (`stream.read_exact(&mut length_buf)`).
-        if "(" not in call and called_elsewhere(f, r, head, call, bare):
+        if one_of_several(f, r, head, call, bare):
             flags.add("one-of-several")
         slots = {
             "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],

@@ -12,6 +12,7 @@ from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from .core import Claim, FileContext, make
 from .fallible import OkOnly, ok_only
+from .select_branches import construct_guard
 from .shape import codes
 from .spawns import main_call
 
@@ -48,7 +49,20 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("two")  # "both", not "all two"
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
-        out.append(make("join", f.name, slots, [ctx.proof(src)], flags))
+        proof = [ctx.proof(src)]
+        guard = construct_guard(ctx, f, branches[0])
+        if guard is not None:
+            # monitor.rs of crates.io joins only `if let Some(pagerduty)`: "Both branches of
+            # the `tokio::join!`" with no word of it was misleading (a held-out read).
+            slots["guard"] = guard[0]
+            flags.add("guarded")
+            loop_flag = {"in-loop"} if f.flow.loop_of(branches[0].id) is not None else set()
+            under = {"mech": mech.written, "guard": guard[0]}
+            out.append(
+                make("runs_under", f.name, under, proof[:1] + guard[1], {"join"} | loop_flag)
+            )
+            proof += guard[1]
+        out.append(make("join", f.name, slots, proof, flags))
         if len(branches) >= 2:
             out += _branch_claims(ctx, f, mech.written, branches)
             if "try" not in flags:

@@ -9,6 +9,7 @@ new kind is a row here and touches none of that machinery.
 from __future__ import annotations
 
 from .kinds_log import LOG_KINDS
+from .kinds_race import RACE_KINDS
 
 __all__ = ["KINDS"]
 
@@ -22,17 +23,28 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),
-        ("dur", "guard", "wrapper", "arm", "var", "select", "via", "first_work", "call"),
+        (
+            "dur",
+            "guard",
+            "wrapper",
+            "arm",
+            "var",
+            "select",
+            "via",
+            "first_work",
+            "call",
+            "arg_value",
+        ),
+    ),
+    "wait_prelude": (
+        "a call made on the owner of a wait's duration just before the sleep",
+        ("before", "owner", "arg", "mech"),
+        ("via",),
     ),
     "shutdown_check": (
         "a shutdown check that leaves the loop",
         ("cond", "action"),
         ("drain", "until", "gate", "wait"),
-    ),
-    "select_exit": (
-        "a select branch that leaves the loop",
-        ("future", "action", "select"),
-        ("arm",),
     ),
     "callee_waits": (
         "a callee in the crate that does the waiting",
@@ -144,11 +156,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("wrapper", "token", "mech"),
         ("action",),
     ),
-    "shutdown_branch": (
-        "a select branch that stops the loop",
-        ("future", "action", "select"),
-        ("guard", "pattern"),
-    ),
     "shutdown_loop": ("the loop re-checks a shutdown flag", ("cond", "check"), ()),
     "spawn": (
         "a task the item spawns",
@@ -174,12 +181,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "sleep_mech",
         ),
     ),
-    "join": ("futures joined in the item's task", ("mech",), ("count", "calls", "futures")),
-    "join_branch": (
-        "what one branch of a join runs, and when",
-        ("mech", "ordinal", "call"),
-        ("guard", "else_call"),
-    ),
     "twin": (
         "an earlier fn of the file whose body matches this one's but for a few names or strings",
         ("twin",),
@@ -190,28 +191,12 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech",),
         ("var", "cfg", "signame", "to"),
     ),
-    "handler_awaits": (
-        "a looping select whose other branch handlers await: a stop waits while one runs",
-        ("select", "calls", "future"),
-        (),
-    ),
     "deadline_sleep": (
         "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "
         "period when its job runs",
         ("mech", "var", "deadlines", "periods"),
         (),
     ),
-    "select": (
-        "futures raced in a select",
-        ("count", "futures", "select"),
-        ("then", "signames", "raced_handle", "cfg", "guard"),
-    ),
-    "select_branch": (
-        "what one select branch does once its future wins, said whole",
-        ("future", "select"),
-        ("runs", "expr", "bound"),
-    ),
-    "select_guard": ("the condition a select runs under", ("select", "guard"), ()),
     "runs_in": (
         "where the item runs",
         ("kind", "by", "by_file", "mech"),
@@ -490,4 +475,5 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("handled", "handled_first", "ok_first", "ok_callee"),
     ),
     **LOG_KINDS,
+    **RACE_KINDS,
 }

@@ -6,6 +6,11 @@ from __future__ import annotations
 __all__ = ["LOG_KINDS"]
 
 LOG_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "log_twin": (
+        "another fn of the file writes the same words at another level",
+        ("message", "level", "other_level", "other"),
+        (),
+    ),
     "log_wait_mismatch": (
         "a log line announces a wait of one length and the sleep after it takes another",
         ("level", "macro", "message", "said", "dur", "mech"),

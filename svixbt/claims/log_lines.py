@@ -30,7 +30,34 @@ def log_line_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
         *_shared_log_line(name, claims),
         *_routine_alarm(ctx, name, claims),
         *branch_log_claims(ctx, ctx.facts[idx], claims),
+        *_log_twins(ctx, idx, claims),
     ]
+
+
+def _log_twins(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
+    """A line whose words another fn of the file writes too, at another level: crates.io's
+    worker logs "Failed to run job: {error}" with `error!` when fetching fails and with
+    `warn!` when a job fails, so "grep for it" finds both (a held-out read)."""
+    out: list[Claim] = []
+    seen: set[str] = set()
+    for c in of_kind(claims, "log"):
+        msg = c.get("message")
+        if not msg or msg in seen or c.subject != ctx.facts[idx].name:
+            continue
+        seen.add(msg)
+        others = [
+            (g, lg)
+            for j, g in ctx.facts.items()
+            if j != idx and g.kind == "fn" and not g.item.is_test
+            for lg in g.logs
+            if lg.message == msg and lg.level != c.get("level")
+        ]
+        if len({g.name for g, _ in others}) != 1:
+            continue
+        g, lg = others[0]
+        slots = {"message": msg, "level": c.get("level"), "other_level": lg.level, "other": g.name}
+        out.append(make("log_twin", c.subject, slots, [*c.proof[:1], ctx.proof(lg.src)]))
+    return out
 
 
 def _error_log_pace_by_var(name: str, claims: list[Claim]) -> list[Claim]:

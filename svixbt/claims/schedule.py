@@ -28,6 +28,7 @@ from .shape import (
     main_loop,
 )
 from .shutdown import shutdown_claims
+from .wait_prelude import wait_prelude_claims
 
 __all__ = ["schedule_claims"]
 
@@ -41,13 +42,15 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if loop is not None:
         out += _loop_claims(ctx, f, loop)
     waits: list[Claim] = []
-    for w, via in own_waits(ctx, f):
+    mine = own_waits(ctx, f)
+    for w, via in mine:
         c = wait_claim(ctx, f, w, loop, via)
         if c is not None and c not in waits:
             waits.append(c)
     from .failures import merge_alike
 
     out += merge_alike(waits, "arm")
+    out += wait_prelude_claims(ctx, f, mine)
     out += adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
     out += shutdown_claims(ctx, f, loop)

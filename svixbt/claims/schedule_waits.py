@@ -396,6 +396,13 @@ def _sleep_claim(
     if skipped_by_continue(f, w.region, w.src.start, conds):
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    # `let interval = Duration::from_secs(self.config.dns_max_ttl);` then `sleep(interval)`:
+    # what the name holds, when it is bound once and never changed (pgcat's DNS refresher read
+    # "The wait on `interval` is a `tokio::time::sleep`", a held-out read).
+    bound = [a for a in f.assigns if a.var == w.arg]
+    once = len(bound) == 1 and bound[0].is_let and not any(u.var == w.arg for u in f.updates)
+    if w.arg.isidentifier() and once and not slots["dur"] and len(bound[0].value) <= 60:
+        slots["arg_value"] = bound[0].value
     if via:
         slots["via"] = via
         flags.add("via-helper")

@@ -14,7 +14,7 @@ from ..flow import Region, tokens_text
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import CANCEL_FUTURE, codes, guard_of
 
-__all__ = ["select_branch_claims", "select_guard"]
+__all__ = ["select_branch_claims", "construct_guard"]
 
 _QUOTABLE = 56  # a statement longer than this is not quoted whole
 _MAX_RUNS = 3
@@ -24,9 +24,9 @@ _NOT_CALL = frozenset(
 )
 
 
-def select_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, list[Proof]] | None:
-    """The conditions (within its loop pass, if it loops) a select whose branch is ``h`` runs
-    under, and their proofs; None when it runs unconditionally or under a condition that cannot
+def construct_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, list[Proof]] | None:
+    """The conditions (within its loop pass, if it loops) a select or join whose branch is ``h``
+    runs under, and their proofs; None when it runs unconditionally or under a condition that cannot
     be said as a conjunction (an `else`, a `match` arm)."""
     assert f.flow is not None
     conds, arm, negated = guard_of(f, h.id)
@@ -44,7 +44,7 @@ def select_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, list[P
 
 def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """One ``select_branch`` claim per branch of the item's own selects whose handler can be said
-    whole, and one ``select_guard`` per select that runs under a condition."""
+    whole, and one ``runs_under`` per select that runs under a condition."""
     if f.flow is None:
         return []
     groups: dict[int, list[Region]] = {}
@@ -78,17 +78,15 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # only ends the wait, the select's own sentence says all there is (svix's signal race).
         if any("empty" not in c.flags for c in said):
             out += said
-        guard = select_guard(ctx, f, handlers[0])
+        guard = construct_guard(ctx, f, handlers[0])
         if guard is not None:
             cond, proof = guard
             start = ctx.fs.scan.starts[handlers[0].start_tok]
             tok = ctx.fs.scan.texts[handlers[0].start_tok]
             sel = Proof(ctx.display, start, start + len(tok), tok)
-            flags = {"in-loop"} if in_loop else set()
+            flags = {"select", "in-loop"} if in_loop else {"select"}
             out.append(
-                make(
-                    "select_guard", f.name, {"select": select, "guard": cond}, [sel, *proof], flags
-                )
+                make("runs_under", f.name, {"mech": select, "guard": cond}, [sel, *proof], flags)
             )
     return out
 

@@ -8,7 +8,7 @@ import re
 from ..facts import Exit, ItemFacts, Src
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, Proof, make
-from .select_branches import select_branch_claims, select_guard
+from .select_branches import construct_guard, select_branch_claims
 from .select_parts import IRREFUTABLE, beside_timer, refutable
 from .shape import (
     CANCEL_FUTURE,
@@ -278,7 +278,7 @@ def _select_claim(
         sslots["signames"] = names
         sflags.add("signals")
     sproof = [proof]
-    guard = select_guard(ctx, f, handlers[0])
+    guard = construct_guard(ctx, f, handlers[0])
     if guard is not None:  # `if let Some(deadline) = ..` around tonic's connect race (read 5)
         sslots["guard"] = guard[0]
         sflags.add("guarded")

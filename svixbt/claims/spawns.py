@@ -14,8 +14,15 @@ from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
 from .task_errors import not_only_logged, on_error_path
+from .task_lifetime import exits_before_join
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
+
+
+# What a `for` walks, past the adapters that only borrow or copy it (`chunk.iter().copied()`).
+_OVER = (
+    r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*?)(?:\.(?:iter|into_iter|copied|cloned)\(\))*"
+)
 
 
 def _runs(f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
@@ -55,7 +62,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # `for _ in 0..n`: n iterations, not the elements of anything.
                 flags.add("range")
             # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
-            over = re.fullmatch(r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*)", sp.repeated)
+            over = re.fullmatch(_OVER, sp.repeated)
             if over:
                 slots["over"] = over.group(1)
             if re.search(r"\.\w+\(\.\.\)$", sp.repeated) and not sp.repeated.startswith("for "):
@@ -76,7 +83,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # CONNECT" dropped that, blind read 104).
             flags |= {"after-checks", "checks-return"}
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
-        _spawn_handle(sp.handle, reg, slots, flags)
+        _spawn_handle(f, sp, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
             flags.add("all-at-once")
         inner_loop = any(
@@ -135,6 +142,8 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         # Err(..) }`): the spawn is what is left once the checks above it let the call through.
         if all(c.startswith(NOT) for c in conds):
             flags.add("past-returns")
+            if len(conds) == 1:
+                flags.add("one-check")  # "the check", not "the checks" (pgcat, a held-out read)
 
 
 def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
@@ -155,8 +164,11 @@ def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
     return not any(mine(w.region) for w in f.waits)
 
 
-def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+def _spawn_handle(
+    f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]
+) -> None:
     """What becomes of the JoinHandle: dropped, named, awaited, returned, or kept by a set."""
+    handle = sp.handle
     if handle == "dropped":
         flags.add("detached")
     elif handle.startswith("bound:"):
@@ -174,6 +186,8 @@ def _spawn_handle(handle: str, reg: Region, slots: dict[str, str], flags: set[st
         slots["handle_var"] = vec
         if joined:
             flags.add("fan-in")
+            if exits_before_join(f, sp, vec):
+                flags.add("exits-between")
             if joined[0] == "joined-dropped":
                 flags.add("results-dropped")
             elif joined[0] == "joined-q":
@@ -439,54 +453,3 @@ def _dropped_result(ctx: FileContext, f: ItemFacts, sp: Spawn, body: Region) -> 
     slots = {"mech": sp.said, "call": call}
     flags = {"repeated"} if sp.repeated else set()
     return make("task_drops_error", f.name, slots, [ctx.proof(bind.src), ctx.proof(sp.src)], flags)
-
-
-def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """A `for` loop of the fn's own task that awaits a call each round, beside a fan-out the
-    fn spawns per element or count: those calls go one after another, where the fan-out's run
-    side by side. svix-cli's seed `exec` creates its event types in such a loop between two
-    fan-outs; asked how long a full run takes, its answers never said so (blind reads 82, 87)."""
-    assert f.flow is not None
-    if not any(sp.repeated and f.own(sp.at_region) for sp in f.spawns):
-        return []
-    out: list[Claim] = []
-    for loop in f.flow.regions:
-        if loop.kind != "loop" or loop.keyword != "for" or not f.own(loop.id):
-            continue
-        awaited = [
-            c
-            for c in f.calls
-            if c.awaited
-            and f.flow.inside(c.region, loop.id)
-            and f.flow.task_of(c.region).parent is None
-            and mechanism(c.full) is None
-        ]
-        # A loop that only awaits handles (`for h in handles { h.await }`) awaits no call: it
-        # is the fan-in, not a series.
-        if not awaited:
-            continue
-        head = f"{loop.keyword} {loop.head}".strip()
-        if any(sp.repeated == head for sp in f.spawns):
-            continue
-        call = _chain_of(ctx, awaited[0].tok)
-        slots = {"head": head, "call": call}
-        proof = [ctx.proof(ctx.region_src(f, loop)), ctx.proof(awaited[0].src)]
-        out.append(make("serial_loop", f.name, slots, proof))
-    return out
-
-
-def _chain_of(ctx: FileContext, tok: int) -> str:
-    """The method call at token ``tok`` with the receiver chain before it, without arguments
-    (`client.event_type().create`)."""
-    t, match = ctx.fs.scan.texts, ctx.fs.scan.match
-    k = tok
-    while k >= 2 and t[k - 1] == ".":
-        j = k - 2
-        if t[j] == ")":
-            # `event_type()`: the call before the parens (``match`` is kept on the opener).
-            opener = next((i for i in range(j - 1, max(j - 200, 0), -1) if match[i] == j), 0)
-            j = opener - 1
-        if not re.fullmatch(r"\w+", t[j]):
-            break
-        k = j
-    return "".join(t[k : tok + 1])

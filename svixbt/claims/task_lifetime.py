@@ -12,20 +12,66 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Src
+from ..facts import ItemFacts, Spawn, Src
 from ..values import human_duration
 from .core import Claim, FileContext, make
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .task_errors import not_only_logged, on_error_path
 
-__all__ = ["task_lifetime_claims"]
+__all__ = ["exits_before_join", "task_lifetime_claims"]
+
+
+def _over_vec(vec: str, head: str) -> bool:
+    """A `for` loop header over ``vec`` (`handle in tasks`, `h in &mut handles`); a loop's head
+    is kept without its `for`."""
+    return bool(re.match(rf"(?:for\s+)?.+?\s+in\s+(?:&\s*)?(?:mut\s+)?{re.escape(vec)}\s*$", head))
 
 
 def task_lifetime_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     # The counted-inside claims are the premises of the limit-per-round one.
     counted = _counted_inside(ctx, f)
     out = _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
-    return out + _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+    out += _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
+    return out + _fanout_per_pass(ctx, f)
+
+
+def _fanout_per_pass(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A fan-out and its fan-in inside one pass of an outer loop: the next pass spawns only
+    after this pass's handles have been awaited, so the tasks run side by side a pass at a time
+    (crates.io's `render_readmes` spawns per version within a page, pages one after another:
+    "the tasks run side by side" alone was misleading, a held-out read)."""
+    assert f.flow is not None
+    fl = f.flow
+    out: list[Claim] = []
+    for sp in f.spawns:
+        if not sp.handle.startswith("pushed:") or ":joined" not in sp.handle or not sp.repeated:
+            continue
+        if not f.own(sp.at_region):
+            continue
+        vec = sp.handle.split(":")[1]
+        spawning = fl.loop_of(sp.at_region)
+        if spawning is None or spawning.parent is None:
+            continue
+        outer = fl.loop_of(spawning.parent)
+        if outer is None or outer.keyword != "for":
+            continue
+        joins = [
+            r
+            for r in fl.regions
+            if r.kind == "loop"
+            and fl.inside(r.id, outer.id)
+            and r.id != spawning.id
+            and _over_vec(vec, r.head)
+        ]
+        if len(joins) != 1:
+            continue
+        over = re.match(r"(?:for\s+)?.+?\s+in\s+(.+)$", outer.head)
+        if over is None:
+            continue
+        slots = {"outer": over.group(1).strip(), "handle_var": vec, "mech": sp.said}
+        proof = [ctx.proof(ctx.region_src(f, outer)), ctx.proof(ctx.region_src(f, joins[0]))]
+        out.append(make("fanout_per_pass", f.name, slots, proof))
+    return out
 
 
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -233,6 +279,8 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["runs"] = runs
         proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
         flags: set[str] = set()
+        if sum(f.own(x.at_region) for x in f.spawns) > 1:
+            flags.add("several")  # "the task" must say which: it is said by what it runs
         for c in f.comments:
             if not sp.src.start < c.start < sp.src.end:
                 continue
@@ -319,3 +367,31 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         slots = {"runs": runs, "calls": codes(*names), "mech": sp.said}
         out.append(make("own_awaits", f.name, slots, proof))
     return out
+
+
+def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
+    """Whether the fn can leave between a spawn whose handle goes into ``vec`` and the end of
+    the loop that awaits ``vec``: a `?` or `return` of its own task after the spawn, not in that
+    loop. crates.io's `render_readmes` pushes each handle, then a `?` on the next element's
+    bookkeeping returns with the tasks so far still running ("does not return before the last
+    of them" was false, a held-out read)."""
+    assert f.flow is not None
+    fl = f.flow
+    joins = [r for r in fl.regions if r.kind == "loop" and _over_vec(vec, r.head)]
+    if len(joins) != 1:
+        return True  # not the one loop that awaits them: not said to wait for them all
+    join = joins[0]
+    end = fl.scan.starts[min(join.hi, len(fl.scan.starts) - 1)]
+    # The spawning loop comes round again: an exit anywhere in its body follows a spawn.
+    spawning = fl.loop_of(sp.at_region)
+    return any(
+        e.kind in ("question", "return")
+        and f.own(e.region)
+        and (
+            sp.src.start < e.src.start < end
+            or spawning is not None
+            and fl.inside(e.region, spawning.id)
+        )
+        and not fl.inside(e.region, join.id)
+        for e in f.exits
+    )

@@ -15,8 +15,9 @@ from .blocks import goes_on_after
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .joins import ORDINALS, first_done, join_claims
+from .serial_loops import serial_loops
 from .shape import codes, not_a_stop_signal, signal_name
-from .spawns import printed_errors, serial_loops, spawn_claims
+from .spawns import printed_errors, spawn_claims
 from .variants import stmt_cfg
 
 __all__ = ["task_claims", "ORDINALS"]

@@ -1,0 +1,51 @@
+"""The claim kinds about futures raced or joined in one task, a part of the ``kinds`` table kept
+apart to keep each module small: what a `select!` or a join polls, what each branch does once it
+wins or finishes, the condition it runs under, and which branch ends a loop."""
+
+from __future__ import annotations
+
+__all__ = ["RACE_KINDS"]
+
+RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "fanout_per_pass": (
+        "tasks spawned and awaited within one pass of an outer loop: one pass's tasks at a time",
+        ("outer", "handle_var", "mech"),
+        (),
+    ),
+    "select_exit": (
+        "a select branch that leaves the loop",
+        ("future", "action", "select"),
+        ("arm",),
+    ),
+    "shutdown_branch": (
+        "a select branch that stops the loop",
+        ("future", "action", "select"),
+        ("guard", "pattern"),
+    ),
+    "handler_awaits": (
+        "a looping select whose other branch handlers await: a stop waits while one runs",
+        ("select", "calls", "future"),
+        (),
+    ),
+    "select": (
+        "futures raced in a select",
+        ("count", "futures", "select"),
+        ("then", "signames", "raced_handle", "cfg", "guard"),
+    ),
+    "select_branch": (
+        "what one select branch does once its future wins, said whole",
+        ("future", "select"),
+        ("runs", "expr", "bound"),
+    ),
+    "runs_under": ("the condition a select or a join runs under", ("mech", "guard"), ()),
+    "join": (
+        "futures joined in the item's task",
+        ("mech",),
+        ("count", "calls", "futures", "guard"),
+    ),
+    "join_branch": (
+        "what one branch of a join runs, and when",
+        ("mech", "ordinal", "call"),
+        ("guard", "else_call"),
+    ),
+}

@@ -1,0 +1,64 @@
+"""A `for` loop of a fn's own task that awaits a call each round, beside a fan-out the fn
+spawns: those calls go one after another where the fan-out's run side by side (kept apart from
+``spawns`` to keep each module small)."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..mechanisms import mechanism
+from .core import Claim, FileContext, make
+
+__all__ = ["serial_loops"]
+
+
+def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """A `for` loop of the fn's own task that awaits a call each round, beside a fan-out the
+    fn spawns per element or count: those calls go one after another, where the fan-out's run
+    side by side. svix-cli's seed `exec` creates its event types in such a loop between two
+    fan-outs; asked how long a full run takes, its answers never said so (blind reads 82, 87)."""
+    assert f.flow is not None
+    if not any(sp.repeated and f.own(sp.at_region) for sp in f.spawns):
+        return []
+    out: list[Claim] = []
+    for loop in f.flow.regions:
+        if loop.kind != "loop" or loop.keyword != "for" or not f.own(loop.id):
+            continue
+        awaited = [
+            c
+            for c in f.calls
+            if c.awaited
+            and f.flow.loop_of(c.region) is loop  # not an inner loop's (a page loop's)
+            and f.flow.task_of(c.region).parent is None
+            and mechanism(c.full) is None
+        ]
+        # A loop that only awaits handles (`for h in handles { h.await }`) awaits no call: it
+        # is the fan-in, not a series.
+        if not awaited:
+            continue
+        head = f"{loop.keyword} {loop.head}".strip()
+        if any(sp.repeated == head for sp in f.spawns):
+            continue
+        call = _chain_of(ctx, awaited[0].tok)
+        slots = {"head": head, "call": call}
+        proof = [ctx.proof(ctx.region_src(f, loop)), ctx.proof(awaited[0].src)]
+        out.append(make("serial_loop", f.name, slots, proof))
+    return out
+
+
+def _chain_of(ctx: FileContext, tok: int) -> str:
+    """The method call at token ``tok`` with the receiver chain before it, without arguments
+    (`client.event_type().create`)."""
+    t, match = ctx.fs.scan.texts, ctx.fs.scan.match
+    k = tok
+    while k >= 2 and t[k - 1] == ".":
+        j = k - 2
+        if t[j] == ")":
+            # `event_type()`: the call before the parens (``match`` is kept on the opener).
+            opener = next((i for i in range(j - 1, max(j - 200, 0), -1) if match[i] == j), 0)
+            j = opener - 1
+        if not re.fullmatch(r"\w+", t[j]):
+            break
+        k = j
+    return "".join(t[k : tok + 1])

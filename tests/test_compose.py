@@ -408,6 +408,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
         "spawn_each",
         "spawn_range",
         "spawn_endless",
+        "err_arm_local",
     }
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind

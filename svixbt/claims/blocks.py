@@ -36,7 +36,26 @@ def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = Tru
         name = _bound_to(texts, a)
         if name:
             return not _awaited_here(f, name, a.hi)
+        if a.kind == "async" and _returned(f, a):
+            return True
     return False
+
+
+def _returned(f: ItemFacts, a: Region) -> bool:
+    """Whether async block ``a`` is what the fn returns (its body's tail, or after `return`):
+    it runs when the caller polls it, not when the fn is called (hickory's `h2::connect`
+    returns `async move { .. tokio::spawn(..) .. }`: "the work that `connect` starts" was
+    misleading, a held-out read)."""
+    assert f.flow is not None
+    texts = f.flow.scan.texts
+    k = a.start_tok
+    if k >= 1 and texts[k - 1] == "return":
+        return True
+    j = a.hi + 1  # past the block's `}`
+    while j < len(texts) and f.flow.scan.codes[j] in "cdi":
+        j += 1
+    # The flow covers the body between its braces: the fn's `}` is at ``f.flow.hi``.
+    return a.parent == 0 and j == f.flow.hi and j < len(texts) and texts[j] == "}"
 
 
 # Iterator adapters that call their closure as the chain runs (a lazy `map` is driven by the

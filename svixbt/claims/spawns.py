@@ -14,7 +14,7 @@ from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
 from .task_errors import not_only_logged, on_error_path
-from .task_lifetime import exits_before_join
+from .task_lifetime import exits_before_join, skip_flags
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
@@ -58,6 +58,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
+            flags |= skip_flags(f, sp)
             if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
                 # `for _ in 0..n`: n iterations, not the elements of anything.
                 flags.add("range")

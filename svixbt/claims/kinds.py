@@ -36,6 +36,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "arg_value",
         ),
     ),
+    "loop_break": (
+        "a break of the main loop under a condition or in one arm",
+        (),
+        ("guard", "arm"),
+    ),
     "wait_prelude": (
         "a call made on the owner of a wait's duration just before the sleep",
         ("before", "owner", "arg", "mech"),

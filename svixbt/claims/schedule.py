@@ -17,6 +17,7 @@ from ..values import human_duration
 from .blocks import deferred
 from .core import Claim, FileContext, make
 from .exits import exit_loop
+from .loop_breaks import loop_break_claims
 from .schedule_adaptive import adaptive_claims
 from .schedule_waits import own_waits, wait_claim
 from .shape import (
@@ -54,6 +55,7 @@ def schedule_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += adaptive_claims(ctx, f)
     out += _const_comments(ctx, f)
     out += shutdown_claims(ctx, f, loop)
+    out += loop_break_claims(ctx, f, loop)
     bare = _unbounded_awaits(ctx, f)
     if bare:
         # The awaits with no deadline are named: a timeout's "other awaits of `connect` are not

@@ -149,6 +149,26 @@ def main_loop(f: ItemFacts) -> Region | None:
     return plain[0] if plain else (found[0] if found else None)
 
 
+def passed_guards(f: ItemFacts, arm: Region) -> list[tuple[int, int, str]]:
+    """An arm after a guarded one that can match the same values runs only when that guard
+    was false: linkerd's `Err(e) if i == MAX_RETRIES => panic!(..)` before `Err(_) => {..}`
+    ("a failed `self.is_in` lands in `Err(_)`" was false of the last try, a held-out read)."""
+    assert f.flow is not None
+    mine = re.match(r"\s*(\w+)", arm.head)
+    out: list[tuple[int, int, str]] = []
+    for sib in f.flow.regions:
+        if sib.kind != "arm" or sib.parent != arm.parent or sib.start_tok >= arm.start_tok:
+            continue
+        m = re.fullmatch(r"\s*(.+?)\s+if\s+(.+?)\s*", sib.head)
+        if m is None:
+            continue
+        theirs = re.match(r"\s*(\w+)", m.group(1))
+        if theirs and mine and theirs.group(1) in (mine.group(1), "_"):
+            pos = f.flow.scan.starts[sib.start_tok]
+            out.append((pos, 0, NOT + m.group(2)))
+    return out
+
+
 def called_elsewhere(f: ItemFacts, r: Region, head: Region, call: str, bare: str) -> bool:
     """Whether the fn calls the callee an error branch ``r`` handles elsewhere too, outside the
     branch and its head: this is one call of several, and the others may not absorb their
@@ -164,33 +184,6 @@ def called_elsewhere(f: ItemFacts, r: Region, head: Region, call: str, bare: str
         and not (head.head_start <= c.src.start < max(head.head_end, head.head_start + 1))
         for c in f.calls
     )
-
-
-def one_of_several(f: ItemFacts, r: Region, head: Region, call: str, bare: str) -> bool:
-    """Whether the call error branch ``r`` handles is made elsewhere in the fn too."""
-    # A call said with its arguments is told apart from the fn's other calls of that
-    # method already (`stream.read_exact(&mut length_buf)`).
-    return called_elsewhere(f, r, head, call, bare) and (
-        "(" not in call or _same_call_elsewhere(f, r, head, call)
-    )
-
-
-def _same_call_elsewhere(f: ItemFacts, r: Region, head: Region, call: str) -> bool:
-    """A call said with its arguments is told apart from the fn's other calls of that method,
-    unless another site makes the very same call (pgcat's `handle` parses `&message` in four
-    arms and logs a failure in one: "an error from `query_router.parse(&message)` is logged"
-    was misleading, a held-out read)."""
-    assert f.flow is not None
-    want = "".join(call.split())
-    for c in f.calls:
-        if not f.own(c.region) or f.flow.inside(c.region, r.id):
-            continue
-        if head.head_start <= c.src.start < max(head.head_end, head.head_start + 1):
-            continue
-        said = f"{c.receiver}.{c.name}" if c.kind == "method" else c.written
-        if "".join(f"{said}({', '.join(c.args)})".split()) == want:
-            return True
-    return False
 
 
 def context_added(f: ItemFacts, rid: int) -> bool:
@@ -290,6 +283,8 @@ def guard_of(
         else:
             found.append((pos, 1, said))
             arm = ""
+    if first_arm is not None:
+        found += passed_guards(f, first_arm[1])
     if any(c == UNSAID for _, _, c in found) and any(c != UNSAID for _, _, c in found):
         # Some of its conditions said and one not: the list would read as complete. (With
         # none said, "each round" still holds of every round that gets that far.)
@@ -326,10 +321,14 @@ def _passed_exits(f: ItemFacts, rid: int, stop: int | None, at: int) -> list[tup
     fl = f.flow
     leaving = {e.region for e in f.exits if e.kind in ("return", "break", "continue")}
     found: list[tuple[int, str]] = []
-    for r in fl.chain(rid):
+    chain = fl.chain(rid)
+    for r in chain:
         if r.kind == "loop" or r.kind in TASK_KINDS:
             break
-        kids = [x for x in fl.regions if x.parent == r.id]
+        # Arms exclude each other: an earlier arm's return is never passed on the way into a
+        # later arm (what its guard leaves is ``passed_guards``').
+        mine = any(a.kind == "arm" and a.parent == r.id for a in chain)
+        kids = [x for x in fl.regions if x.parent == r.id and not (mine and x.kind == "arm")]
         chained = {c for x in kids for c in x.after}
         for x in kids:
             if fl.scan.starts[min(x.hi, len(fl.scan.starts) - 1)] >= at:

@@ -305,7 +305,10 @@ def _biased(ctx: FileContext, r: Region) -> bool:
     j = k + 1
     while j < len(texts) and j < k + 4 and texts[j] not in ("{", "("):
         j += 1
-    return j + 2 < len(texts) and texts[j + 1] == "biased" and texts[j + 2] == ";"
+    j += 1
+    while j < len(texts) and ctx.fs.scan.codes[j] in "cdi":
+        j += 1  # a comment above `biased;`
+    return j + 1 < len(texts) and texts[j] == "biased" and texts[j + 1] == ";"
 
 
 _QUOTABLE = 60

@@ -3845,9 +3845,10 @@ def test_a_spawn_in_a_returned_future_is_not_the_fns(indexes: Indexes) -> None:
     `connect` starts" and "`connect` dropped the handle" were said of a spawn its caller's poll
     makes (a held-out read, session 36)."""
     ctx = ctx_of(indexes, "dialup.rs")
-    cl = claims(ctx, "dial")
-    assert not kinds(cl, "spawn") and not kinds(cl, "one_shot"), cl
-    assert not thinks_about(ctx, "dial")
+    for fn in ("dial", "dial_boxed"):
+        cl = claims(ctx, fn)
+        assert not kinds(cl, "spawn") and not kinds(cl, "one_shot"), (fn, cl)
+        assert not thinks_about(ctx, fn)
 
 
 def test_a_failure_line_under_a_test_of_its_own_is_no_one_shot(indexes: Indexes) -> None:

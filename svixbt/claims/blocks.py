@@ -52,7 +52,9 @@ def _returned(f: ItemFacts, a: Region) -> bool:
     if k >= 1 and texts[k - 1] == "return":
         return True
     j = a.hi + 1  # past the block's `}`
-    while j < len(texts) and f.flow.scan.codes[j] in "cdi":
+    # `Box::pin(async ..)`, `Either::Left(Box::pin(async ..))`: the wrapping calls' parens.
+    wrapped = k >= 1 and texts[k - 1] == "("
+    while j < len(texts) and (f.flow.scan.codes[j] in "cdi" or wrapped and texts[j] == ")"):
         j += 1
     # The flow covers the body between its braces: the fn's `}` is at ``f.flow.hi``.
     return a.parent == 0 and j == f.flow.hi and j < len(texts) and texts[j] == "}"

@@ -3914,3 +3914,12 @@ def test_a_comment_above_biased_leaves_it_biased(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "dialup.rs")
     (select,) = kinds(claims(ctx, "prefer_updates"), "select")
     assert "biased" in select.flags and "patterns" not in select.flags, select
+
+
+def test_a_deadline_check_is_no_short_batch(indexes: Indexes) -> None:
+    """spacedrive's `wait_for_indexing` breaks at `Instant::now() >= deadline`: "keep going while
+    batches come back full" was an invented premise (a held-out read, false)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    assert not kinds(claims(ctx, "wait_for_index"), "drain")
+    for think in full_thinks_about(ctx, "wait_for_index"):
+        assert "batch" not in think, think

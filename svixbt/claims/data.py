@@ -127,6 +127,12 @@ def _fixed_input_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+# What a comparison is about when it is no batch's size: time and attempts.
+_NOT_A_BATCH = re.compile(
+    r"(?i)\b(?:now|Instant|deadline|elapsed|timeout|attempts?|retries|retry|tries)\b|\.elapsed\("
+)
+
+
 def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """`if rows < batch_size { break; }` directly in a loop: it stops at the first short batch."""
     assert f.flow is not None
@@ -136,6 +142,8 @@ def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if not f.own(r.id) or not re.search(r"<|>=", r.head):
             continue
+        if _NOT_A_BATCH.search(r.head):
+            continue  # a deadline or an attempt count, not a short batch (spacedrive's poll)
         exits = [e for e in f.exits if e.region == r.id]
         if len(exits) == 1 and exits[0].kind == "break":
             m = re.match(r"(\w+)\s*<", r.head)

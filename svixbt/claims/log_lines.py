@@ -50,7 +50,9 @@ def _log_twins(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Claim]:
             for j, g in ctx.facts.items()
             if j != idx and g.kind == "fn" and not g.item.is_test
             for lg in g.logs
-            if lg.message == msg and lg.level != c.get("level")
+            # Written by that fn itself, not by a task it starts (spacedrive's watcher logs
+            # inside a spawned task: "written by `start_location_event_listener`" was wrong).
+            if lg.message == msg and lg.level != c.get("level") and g.own(lg.region)
         ]
         if len({g.name for g, _ in others}) != 1:
             continue

@@ -166,7 +166,7 @@ THINK: tuple[Row, ...] = (
     # error arm's is (zero2prod's issue worker, a held-out read, had no sentence for it).
     # Two levels for one text: a search for the words finds both lines (crates.io's worker).
     _r("log_twin",
-       "The same words, {message:quote}, are also written at {other_level} level by {other}, so searching the logs for them finds both lines, and only the level tells them apart.",
+       "{other} also writes {message:quote}, at {other_level} level, so searching the logs for those words finds both lines, and only the level tells them apart.",
        "{other} writes {message:quote} too, at {other_level} level: a search on that text turns up both, the {level} one from here and the {other_level} one from there.",
        ),
     # A break under a condition, outside any select (hickory's unrecoverable receive error).
@@ -1175,7 +1175,7 @@ THINK: tuple[Row, ...] = (
        when="detached", unless="repeated loops runs guarded conditional"),
     _r("spawn",
        "{mech} starts a separate task that loops on its own; its join handle is kept in {handle_var}, so the task can be awaited or aborted through that name.",
-       "The loop runs in a task started with {mech}, and the handle goes into {handle_var} rather than being dropped.",
+       "A task started with {mech} runs a loop of its own, and its handle goes into {handle_var} rather than being dropped.",
        when="kept loops", unless="repeated guarded conditional"),
     _r("spawn",
        "{runs} runs on a task of its own, started with {mech}; the handle is kept as {handle_var}.",

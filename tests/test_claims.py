@@ -3923,3 +3923,11 @@ def test_a_deadline_check_is_no_short_batch(indexes: Indexes) -> None:
     assert not kinds(claims(ctx, "wait_for_index"), "drain")
     for think in full_thinks_about(ctx, "wait_for_index"):
         assert "batch" not in think, think
+
+
+def test_a_call_made_only_on_a_failure_is_no_work_of_every_tick(indexes: Indexes) -> None:
+    """spacedrive's pairing cleanup "calls `cleanup_expired_sessions` and `logger.error` on
+    every tick": the second runs only when the first fails (a held-out read)."""
+    ctx = ctx_of(indexes, "readmes.rs")
+    (spawn,) = kinds(claims(ctx, "start_sweeper"), "spawn")
+    assert spawn.get("work") == "store.sweep", spawn

@@ -275,8 +275,8 @@ def _round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str
     for c in f.calls:
         if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
             continue
-        if f.flow.loop_of(c.region) is None:
-            continue
+        if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region):
+            continue  # not in the loop, or not on every round (spacedrive's `logger.error`)
         if any(
             o.open_tok < c.tok < o.close_tok
             for o in f.calls

@@ -1322,7 +1322,7 @@ THINK: tuple[Row, ...] = (
        ),
     _r("task_prints_error",
        "A failed {call} goes no further than its task: {macro} prints the error and the task still ends normally, so no handle ever carries it.",
-       "Each task deals with its own failure: when {call} fails, {macro} prints the error, and the task ends as if it had succeeded, leaving its handle nothing to pass on.",
+       "The task deals with its own failure: when {call} fails, {macro} prints the error, and the task ends as if it had succeeded, so its handle has no error to pass on, short of a panic.",
        ),
     _r("timeout_escapes",
        "When {guard:cond}, {mech} bounds {future} by {arg}, and the `?` right after it hands an expiry straight up, as {as_error}: a request that runs out of time leaves {subject} at once, without the {sleep_mech} and the further attempt the loop gives the errors it does retry. The deadline is per attempt, set afresh each round, so an expiry on a later attempt comes after the earlier attempts and the waits between them.",

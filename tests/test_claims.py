@@ -3931,3 +3931,16 @@ def test_a_call_made_only_on_a_failure_is_no_work_of_every_tick(indexes: Indexes
     ctx = ctx_of(indexes, "readmes.rs")
     (spawn,) = kinds(claims(ctx, "start_sweeper"), "spawn")
     assert spawn.get("work") == "store.sweep", spawn
+
+
+def test_a_helpers_wait_is_what_it_sleeps_on_not_its_first_argument(indexes: Indexes) -> None:
+    """spacedrive's `register_default_protocol_handlers(&networking)` sleeps a fixed 50 ms:
+    "The wait on `&networking` is a `tokio::time::sleep`" was misleading (a held-out read)."""
+    ctx = ctx_of(indexes, "dialup.rs")
+    args = sorted(c.get("arg") for c in kinds(claims(ctx, "register_rounds"), "sleep"))
+    assert args == ["Duration::from_millis(50)", "pause"] or args == [
+        "pause",
+        "std::time::Duration::from_millis(50)",
+    ], args
+    said = " ".join(full_thinks_about(ctx, "register_rounds"))
+    assert "`&net`" not in said and "quiet-label" not in said, said

@@ -107,7 +107,10 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
         ]
         if not sleeps:
             continue
-        arg = c.args[0] if c.args else ""
+        arg = _passed_duration(helper, sleeps[0], c) if c.kind == "fn" else ""
+        seconds = sleeps[0].seconds if c.kind == "fn" and arg == sleeps[0].arg else None
+        if c.kind == "fn" and not arg:
+            continue
         if c.kind == "method":
             # No argument: the method sleeps on its own object's field, which is the caller's
             # `self` too; any other argument of its own is not said.
@@ -117,11 +120,25 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
         var = arg if arg.isidentifier() else ""
         out.append(
             (
-                Wait("sleep", sleeps[0].mechanism, via, arg, None, c.region, c.src, var=var),
+                Wait("sleep", sleeps[0].mechanism, via, arg, seconds, c.region, c.src, var=var),
                 via,
             )
         )
     return out
+
+
+def _passed_duration(helper: ItemFacts, w: Wait, c: Call) -> str:
+    """What a free helper `nap(d, ..)` sleeps on, as the caller sees it: the argument passed for
+    the parameter its sleep reads, or the helper's own fixed duration; "" when neither can be
+    said. Not the call's first argument whatever it is (spacedrive's `register_..(&networking)`
+    sleeps a fixed 50 ms: "the wait on `&networking`" was misleading, a held-out read)."""
+    names = [p for p, _ in helper.params]
+    if w.arg in names:
+        n = names.index(w.arg)
+        return c.args[n] if n < len(c.args) else ""
+    if w.seconds is not None and not any(re.search(rf"\b{re.escape(p)}\b", w.arg) for p in names):
+        return w.arg
+    return ""
 
 
 def _own_method(ctx: FileContext, f: ItemFacts, c: Call) -> ItemFacts | None:

@@ -149,6 +149,15 @@ class FileContext:
                     self._fns_by_name.setdefault(f.name, []).append(f)
         return self._fns_by_name.get(name, [])
 
+    def same_impl_fn(self, f: ItemFacts, name: str) -> ItemFacts | None:
+        """Another fn called ``name`` in the `impl` block ``f`` belongs to, or None."""
+        if f.item.parent is None:
+            return None
+        return next(
+            (h for h in self.fns_named(name) if h.item.parent == f.item.parent and h is not f),
+            None,
+        )
+
     def local_fn(self, name: str) -> ItemFacts | None:
         """Facts of the file-level fn called ``name`` in this file (the first, if several)."""
         return next((f for f in self.fns_named(name) if f.item.parent is None), None)

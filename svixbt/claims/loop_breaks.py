@@ -9,7 +9,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import exit_loop
-from .shape import codes, guard_of
+from .shape import guard_of, put_guard
 
 __all__ = ["loop_break_claims"]
 
@@ -29,11 +29,6 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             continue  # under an `else`, or the loop's one way out (said by ``loop``)
         slots: dict[str, str] = {}
         flags: set[str] = set()
-        if conds:
-            slots["guard"] = codes(*conds)
-            flags.add("guarded")
-        if arm:
-            slots["arm"] = arm
-            flags.add("in-arm")
+        put_guard(slots, flags, conds, arm)
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out

@@ -85,7 +85,7 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
         if c.kind == "method":
             # `self.sleep().await` on a method of the same impl (fang's worker loop naps
             # through `self.sleep()`, and was no task at all: a held-out read).
-            helper = _own_method(ctx, f, c)
+            helper = ctx.same_impl_fn(f, c.name) if c.receiver == "self" else None
             via = f"self.{c.name}"
         elif c.kind == "fn" and "::" not in c.written:
             helper = ctx.local_fn(c.written)
@@ -139,16 +139,6 @@ def _passed_duration(helper: ItemFacts, w: Wait, c: Call) -> str:
     if w.seconds is not None and not any(re.search(rf"\b{re.escape(p)}\b", w.arg) for p in names):
         return w.arg
     return ""
-
-
-def _own_method(ctx: FileContext, f: ItemFacts, c: Call) -> ItemFacts | None:
-    """The method ``c`` calls on `self` when it is one of the same `impl` block's fns."""
-    if c.receiver != "self" or f.item.parent is None:
-        return None
-    return next(
-        (h for h in ctx.fns_named(c.name) if h.item.parent == f.item.parent),
-        None,
-    )
 
 
 def wait_claim(

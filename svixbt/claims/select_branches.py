@@ -93,10 +93,13 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 def _handler_proof(ctx: FileContext, h: Region) -> Proof:
     scan = ctx.fs.scan
-    a = scan.starts[h.start_tok] if h.start_tok >= 0 else scan.starts[h.lo]
     # From the select's keyword would cover every branch; the handler's own tokens are enough,
     # with its pattern: from the head through the handler's last token.
-    a = h.head_start if h.head_start >= 0 else a
+    a = (
+        h.head_start
+        if h.head_start >= 0
+        else scan.starts[h.start_tok if h.start_tok >= 0 else h.lo]
+    )
     last = max(h.lo, h.hi - 1)
     b = scan.starts[last] + len(scan.texts[last]) if h.hi > h.lo else h.head_end
     return Proof(ctx.display, a, b, scan.text[a:b])

@@ -67,9 +67,5 @@ def wait_prelude_claims(
 
 def _helper(ctx: FileContext, f: ItemFacts, via: str) -> ItemFacts | None:
     if via.startswith("self."):
-        name = via.split(".", 1)[1]
-        return next(
-            (h for h in ctx.fns_named(name) if h.item.parent == f.item.parent and h is not f),
-            None,
-        )
+        return ctx.same_impl_fn(f, via.split(".", 1)[1])
     return ctx.local_fn(via)

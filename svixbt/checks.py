@@ -502,6 +502,7 @@ def _file_contexts(files: list[Path]) -> dict[Path, tuple[FileScan, Vocabulary]]
     from .claims import claims_for
     from .evidence import Indexes, file_context
     from .pipeline import scan_file
+    from .request import qualified_name
 
     indexes = Indexes()
     contexts: dict[Path, tuple[FileScan, Vocabulary]] = {}
@@ -509,7 +510,12 @@ def _file_contexts(files: list[Path]) -> dict[Path, tuple[FileScan, Vocabulary]]
         ctx = file_context(scan_file(f), indexes)
         vocab = Vocabulary()
         for i, facts in ctx.facts.items():
-            vocab.add(Vocabulary.of(claims_for(ctx, i), {"fn": facts.name, "file": ctx.display}))
+            # A request names a method of one of several impls by its type (`Server::run`), as
+            # generation does (``request.qualified_name``).
+            names = {"fn": facts.name, "file": ctx.display}
+            if facts.kind == "fn":
+                names["qualified"] = qualified_name(ctx, facts.name, i)
+            vocab.add(Vocabulary.of(claims_for(ctx, i), names))
         contexts[f] = (ctx.fs, vocab)
     return contexts
 

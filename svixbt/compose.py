@@ -252,7 +252,8 @@ def _answered(
     # the asked code first, the answer first. With all of the plan's claims, short answers
     # closed on the file's stock sentences (blind reads 83-84: the cleaner's shutdown-cancel
     # sentence in six records, "a sentence off the question").
-    others = [c for c in plan.claims if c not in keep]
+    # What widens a thin think is no answer to a question (``Plan.widened``).
+    others = [c for c in plan.claims if c not in keep and c not in plan.widened]
     others.sort(key=lambda c: not same_code(c, q))
     for said in [keep, *(keep + others[: i + 1] for i in range(len(others)))]:
         r, names = _renderer(ctx, narrow, seed, bump, earlier)

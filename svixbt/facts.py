@@ -724,6 +724,19 @@ def _fan_in(r: TokenReader, k: int, vec: str) -> str:
     return ""
 
 
+def _typed_let(r: TokenReader, eq: int) -> str:
+    """The name a `let name: Type = ` whose `=` is token ``eq`` binds, or ""."""
+    t = r.t
+    for k in range(eq - 1, max(r.lo, eq - 24), -1):
+        if t[k] in (";", "{", "}"):
+            return ""
+        if t[k] == "let":
+            j = k + 2 if t[k + 1] == "mut" else k + 1
+            ok = j + 1 < eq and r.c[j] == "n" and t[j] != "_" and t[j + 1] == ":"
+            return t[j] if ok else ""
+    return ""
+
+
 def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
     """Each spawn region: how its handle is kept and whether it starts one task per element."""
     t = r.t
@@ -749,6 +762,10 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
         elif before == "=" and r.c[b - 1] == "n":
             # `let _ = spawn(..)` drops the handle at once; `let jh = ..` keeps it by name.
             handle = "dropped" if t[b - 1] == "_" else f"bound:{t[b - 1]}"
+        elif before == "=" and _typed_let(r, b):
+            # `let task: JoinHandle<()> = spawn(..)` keeps it by name too (lemmy's
+            # `CancellableTask::spawn`: its raced handle was said "dropped", blind read 10).
+            handle = f"bound:{_typed_let(r, b)}"
         elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
             handle = "returned"
         elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":

@@ -57,6 +57,8 @@ class Plan:
     # Which of the subject's plans of this focus it is, when a focus is split (one plan per task
     # a fn spawns): part of the record's key, so the two do not share their wording's hash.
     part: int = 0
+    # Claims added to a thin think (``_widening``): the think's to say, never the request's.
+    widened: list[Claim] = field(default_factory=list)
 
 
 TOKIO_KINDS = {
@@ -463,6 +465,9 @@ def _ration_claims(
             or (p.focus == "observability" and c.kind == "log")
         ]
         p.claims = _one_of_arm_and_log(p)
+        taken = {c for q in mine if q is not p for c in q.premise}
+        p.widened = _widening(p, own, used, name, taken)
+        p.claims += p.widened
         p.tokio = _tokio_claims(p, own, used)
         needs_aside = not any("tokio::" in v for c in p.claims for _, v in c.slots)
         for c in [*p.claims, *(p.tokio[:1] if needs_aside else [])]:
@@ -471,6 +476,49 @@ def _ration_claims(
             borrowed = int(c.subject != name)
             p.nth[c] = used.get(c, 0) + _shared_offset(c, shared) + borrowed
             used[c] = used.get(c, 0) + 1
+
+
+# What a thin think may add about the loop it is about, in this order: what a round does, how it
+# waits, how it ends, what becomes of a failure. Blind read 10 scored two-sentence thinks 2-3 for
+# specificity ("restates the request"; lemmy's scheduler said its 1-second sleep and nothing else).
+WIDEN_KINDS = ("round_work", "interval", "sleep", "err_arm", "shutdown_branch", "select_exit")
+_RACES = ("select", "shutdown_branch", "select_exit", "select_branch")
+WIDEN_TO = 4  # claims a think of a task is widened to, at most two of them added
+
+
+def _widening(
+    p: Plan, own: list[Claim], used: dict[Claim, int], name: str, taken: set[Claim]
+) -> list[Claim]:
+    """The subject's own claims a thin plan adds (``WIDEN_KINDS``), each one no other plan of
+    the subject has said twice and none another plan is about (``taken``, their premises: said
+    here, that record's think would be this one's again and be dropped as a near copy); none
+    for a module, a twin, a concurrency or a helper's plan."""
+    # A concurrency think keeps to the task it is about (one plan per spawned task).
+    if p.focus in ("module", "twin", "concurrency") or p.role != "task":
+        return []
+    if len(p.claims) >= WIDEN_TO:
+        return []
+    if not any(c.kind == "loop" for c in own):
+        return []
+    room = min(2, WIDEN_TO - len(p.claims))
+    out: list[Claim] = []
+    for kind in WIDEN_KINDS:
+        for c in own:
+            if len(out) >= room:
+                return out
+            if c.kind != kind or c.subject != name or c in p.claims or c in out or c in taken:
+                continue
+            # A wait or a log under a condition needs it said, which its own focus does.
+            if c.conditional or used.get(c, 0) >= CLAIM_REUSE:
+                continue
+            # A wait the plan says already (the sleep a growing backoff names) is not said twice.
+            if c.kind in ("sleep", "interval") and any(c.overlaps(d) for d in p.claims):
+                continue
+            # A wait inside the race the plan says already is that race said again.
+            if "in-select" in c.flags and any(d.kind in _RACES for d in p.claims):
+                continue
+            out.append(c)
+    return out
 
 
 def _number_module_claims(plans: list[Plan]) -> None:

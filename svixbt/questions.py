@@ -453,7 +453,9 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # the answer gave the `None` exit alone, a held-out read counted it misleading).
     # And a `return` elsewhere in the loop (console's aggregator: "names one exit and leaves
     # out the events-channel one", blind read 99).
-    "select_exit": frozenset({"loop", "propagate", "return", "loop_break"}),
+    # Every branch that ends it: "which of the things it waits on can end its loop" answered
+    # with one of three (blind read 10 on rathole's forwarder and rustdesk's `io_loop`).
+    "select_exit": frozenset({"select_exit", "loop", "propagate", "return", "loop_break"}),
     # What a win leads to is the answer to "what happens to the other?" as much as the drop.
     "select": frozenset({"select_branch", "runs_under"}),
     "join": frozenset({"runs_under"}),
@@ -524,6 +526,7 @@ ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "attempt_cap": ("unbounded_awaits", "first_done"),
     "trailing_sleep": ("runs_in",),
     "select": ("runs_under", "select_branch"),
+    "select_exit": ("select_exit",),
     "join": ("runs_under",),
 }
 
@@ -599,4 +602,5 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return True  # when a round pauses depends on every arm that waits
         return same_code(c, asked)
 
-    return [c for c in plan.claims if about(c)]
+    # A claim that only widens a thin think is no part of an answer (``Plan.widened``).
+    return [c for c in plan.claims if about(c) and c not in plan.widened]

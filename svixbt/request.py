@@ -144,7 +144,7 @@ class _Picked(NamedTuple):
 def _criteria_order(plan: Plan) -> list[Claim]:
     """The claims a request's criteria may come from, in the order they are asked for."""
     # What claims mean together comes right after the premise: it is the most specific ask.
-    rest = [c for c in plan.claims if c not in plan.premise]
+    rest = [c for c in plan.claims if c not in plan.premise and c not in plan.widened]
     ordered = (
         # Of two premise claims of a kind, the one that always holds is asked for: a module's
         # "Cap the `UPDATE` on `message`" asked for the statement a flag gates, not the
@@ -397,7 +397,7 @@ def _cap(s: str) -> str:
 def options(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str]:
     """A focus's texts that hold for this plan: plain ones always, and `(text, kinds)` ones when
     the plan says a claim of one of those kinds (a story about a nap needs a wait to cut short)."""
-    said = plan.claims + plan.premise
+    said = [c for c in plan.claims if c not in plan.widened] + plan.premise
     out = []
     for e in entries:
         if isinstance(e, str):
@@ -503,12 +503,13 @@ def scenario_claim(
         return None
     # What the plan's claims mean together first (the most specific situation), then the
     # premise: the reason must be about what is asked; other claims are about something else.
-    implied = [c for c in plan.premise + plan.claims if c.kind in _SCENARIO_FIRST]
+    asked = [c for c in plan.claims if c not in plan.widened]
+    implied = [c for c in plan.premise + asked if c.kind in _SCENARIO_FIRST]
     ordered = implied + [c for c in plan.premise if c not in implied]
     # Then claims whose situation is a reason of its own (a backoff that grows and resets).
-    ordered += [c for c in plan.claims if c.kind in _SCENARIO_ALSO and c not in ordered]
+    ordered += [c for c in asked if c.kind in _SCENARIO_ALSO and c not in ordered]
     if plan.focus == "module":
-        ordered += [c for c in plan.claims if c not in ordered]
+        ordered += [c for c in asked if c not in ordered]
     # Last, the author's doc comment on the subject, when it is about waiting or looping: a
     # reason in the author's words rather than the focus's stock line.
     # Once per subject (its first plan): one quote in several requests of a file is a repeated

@@ -419,3 +419,23 @@ def test_variety_is_shared_by_generate_and_validate(tmp_path: Path) -> None:
     rep = validate_records(records + records)
     flagged = {int(e.split(":")[0].removeprefix("record ")) for e in rep.errors}
     assert flagged == set(range(first + 1, 2 * first + 1))
+
+
+def test_a_method_named_by_its_type_is_grounded(tmp_path: Path) -> None:
+    """Two impls with a `run` each: a request names one `Dns::run`, as generation does, and
+    validate must know that name (held-out read 11 on shadowsocks: four records rejected)."""
+    from svixbt.checks import _file_contexts
+
+    src = tmp_path / "servers.rs"
+    src.write_text(
+        "pub struct Dns;\npub struct Http;\n\n"
+        "impl Dns {\n    pub async fn run(&self) {\n        loop {\n"
+        "            tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n"
+        "        }\n    }\n}\n\n"
+        "impl Http {\n    pub async fn run(&self) {\n        loop {\n"
+        "            tokio::time::sleep(std::time::Duration::from_secs(2)).await;\n"
+        "        }\n    }\n}\n",
+        encoding="utf-8",
+    )
+    _, vocab = _file_contexts([src])[src]
+    assert {"Dns::run", "Http::run"} <= vocab.code

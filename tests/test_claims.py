@@ -3944,3 +3944,81 @@ def test_a_helpers_wait_is_what_it_sleeps_on_not_its_first_argument(indexes: Ind
     ], args
     said = " ".join(full_thinks_about(ctx, "register_rounds"))
     assert "`&net`" not in said and "quiet-label" not in said, said
+
+
+def test_round_work_stops_at_the_first_way_out_of_the_round(indexes: Indexes) -> None:
+    """Every round awaits `refresh_leases` and `ready_count`; `flush_ready` comes after a
+    `continue` and runs only on rounds that find work: it is no work of every round."""
+    ctx = ctx_of(indexes, "roundwork.rs")
+    (c,) = kinds(claims(ctx, "outbox_pump"), "round_work")
+    assert c.get("calls").split(LIST_SEP) == ["store.refresh_leases()", "store.ready_count()"]
+    assert "flush_ready" not in c.get("calls")
+    said = " ".join(full_thinks_about(ctx, "outbox_pump"))
+    assert "`store.refresh_leases()` and `store.ready_count()`" in said
+    assert not re.search(r"round[^.]*flush_ready[^.]*outside any condition", said)
+
+
+def test_a_call_in_a_match_arm_is_no_work_of_every_round(indexes: Indexes) -> None:
+    """The scrutinee `store.next_message()` is awaited every round; `archive` sits in one arm."""
+    ctx = ctx_of(indexes, "roundwork.rs")
+    (c,) = kinds(claims(ctx, "inbox_poll"), "round_work")
+    assert c.get("calls") == "store.next_message()"
+
+
+def test_a_widened_claim_is_said_in_the_think_never_asked_in_the_request(
+    indexes: Indexes,
+) -> None:
+    """A thin think takes the loop's round work; the request stays on its own focus."""
+    ctx = ctx_of(indexes, "roundwork.rs")
+    plans = [p for p in plan_examples(ctx) if ctx.fs.items[p.subject].name == "audit_flush"]
+    widened = [c for p in plans for c in p.widened]
+    assert any(c.kind == "round_work" for c in widened)
+    said = 0
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "audit_flush":
+            assert "rotate_segment" not in ex.user
+            said += "rotate_segment" in ex.think
+    assert said
+
+
+def test_an_else_after_if_let_some_is_the_branch_leaving_on_none(indexes: Indexes) -> None:
+    """`beat = inbound.recv() => if let Some(beat) = beat {..} else { break }` leaves the loop
+    when the channel yields `None`: one of the loop's ways out, said beside the others."""
+    ctx = ctx_of(indexes, "heartbeat.rs")
+    exits = kinds(claims(ctx, "forward_beats"), "select_exit")
+    by_future = {c.get("future"): c for c in exits}
+    assert by_future["inbound.recv()"].get("arm") == "None"
+    assert "on-none" in by_future["inbound.recv()"].flags
+
+
+def test_a_timer_beside_an_event_future_is_no_pause_a_stop_cuts_short(indexes: Indexes) -> None:
+    """The window sleep restarts whenever a beat comes: a stop that ignored the select would
+    not "wait for the timer to run out"."""
+    ctx = ctx_of(indexes, "heartbeat.rs")
+    (stop,) = kinds(claims(ctx, "forward_beats"), "shutdown_branch")
+    assert "beside-timer" not in stop.flags
+
+
+def test_a_typed_let_keeps_the_spawn_handle_by_name(indexes: Indexes) -> None:
+    """`let pump: JoinHandle<()> = tokio::spawn(..)` raced in a select: losing drops the handle,
+    not the task."""
+    ctx = ctx_of(indexes, "heartbeat.rs")
+    (sel,) = kinds(claims(ctx, "stop_pump"), "select")
+    assert "races-handle" in sel.flags
+    said = " ".join(full_thinks_about(ctx, "stop_pump"))
+    assert "the task runs on" in said
+
+
+def test_a_let_else_return_before_a_select_is_part_of_its_condition(indexes: Indexes) -> None:
+    """The select runs when `failures > 0` and the cool-down has time left: "only when
+    `failures > 0`" drops the second condition, so no condition is said."""
+    ctx = ctx_of(indexes, "heartbeat.rs")
+    assert not kinds(claims(ctx, "cool_down"), "runs_under")
+
+
+def test_a_log_in_a_closure_is_not_before_the_fns_loop(indexes: Indexes) -> None:
+    """The watcher closure's line is written when a spawned watcher ends, not once before
+    `watch_all`'s own loop."""
+    ctx = ctx_of(indexes, "heartbeat.rs")
+    logs = [c for c in kinds(claims(ctx, "watch_all"), "log") if "finished" in c.get("message")]
+    assert all("before-loop" not in c.flags and "once" not in c.flags for c in logs)

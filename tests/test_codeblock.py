@@ -699,3 +699,47 @@ def test_a_use_inside_a_top_level_macro_is_no_slice() -> None:
         ("use b::U;", False),
         ("use c::V;", True),
     ]
+
+
+def test_a_comment_on_an_items_last_line_goes_with_it() -> None:
+    """`const A: u64 = 15; // seconds` then `const B ..`: the note stays on its line and the two
+    consts stay neighbours; cut at the `;`, a blank line came between them and the notes went
+    (blind read 10 on a relay's tuning statics)."""
+    src = textwrap.dedent(
+        """\
+        use std::time::Duration; // std only
+
+        const BEAT: u64 = 15; // seconds
+        const LIMIT: u64 = 3; // beats
+
+        pub async fn pace() {
+            tokio::time::sleep(Duration::from_secs(BEAT * LIMIT)).await;
+        }
+        """
+    )
+    fs = scan(src)
+    block = build_code(fs, [pick(fs, "pace")])
+    assert "use std::time::Duration; // std only\n" in block.text
+    assert "const BEAT: u64 = 15; // seconds\nconst LIMIT: u64 = 3; // beats\n" in block.text
+    assert code_errors(block.text, fs, subject_spans(block)) == []
+
+
+def test_context_is_counted_from_the_slices_shown_not_an_impl_that_overlaps_them() -> None:
+    """A method and the impl's closing line right after it: `split_code` may read the pair as
+    the whole impl continuing the code; the impl's other methods are not in the block and are
+    no context (held-out read 11: 260 lines counted against a 200-line limit)."""
+    filler = "".join(
+        f"    fn filler_{i}(&self) -> u32 {{\n        {i}\n    }}\n\n" for i in range(80)
+    )
+    src = (
+        "pub struct Pump;\n\nimpl Pump {\n"
+        + filler
+        + "    pub async fn run(&self) {\n        loop {\n            self.tick().await;\n"
+        + "            tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n"
+        + "        }\n    }\n\n"
+        + "    async fn tick(&self) {}\n}\n"
+    )
+    fs = scan(src)
+    block = build_code(fs, [pick(fs, "run")])
+    assert "fn filler_0" not in block.text and "async fn tick" in block.text
+    assert code_errors(block.text, fs, subject_spans(block)) == []

@@ -52,6 +52,12 @@ def scrutinee_call(text: str) -> str:
     return ""
 
 
+def _body_of(f: ItemFacts, rid: int) -> int:
+    """The innermost closure or async block around region ``rid``, or the fn's (0)."""
+    assert f.flow is not None
+    return next((r.id for r in f.flow.chain(rid) if r.kind in ("closure", "async")), 0)
+
+
 def _place(f: ItemFacts, loop: Region | None, src: Src, rid: int) -> str:
     assert f.flow is not None
     if loop is None:
@@ -61,6 +67,11 @@ def _place(f: ItemFacts, loop: Region | None, src: Src, rid: int) -> str:
     if f.flow.loop_of(rid) is not None:
         # Inside another loop of the fn: neither before the main loop nor "when it ends" (blind
         # read 99: five per-pass lines of a second loop said "When the loop ends it logs").
+        return ""
+    if _body_of(f, rid) != _body_of(f, loop.id):
+        # A closure or async block runs when it is called or polled, not where it is written:
+        # sidekiq's worker closure logs after its own loop, which was said "once, before the
+        # loop" of the fn (held-out read 11).
         return ""
     scan = f.flow.scan
     if src.start < scan.starts[loop.lo]:

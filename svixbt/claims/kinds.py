@@ -399,6 +399,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "round_work": (
+        "the calls every round of the pass loop awaits, with no condition or exit before them",
+        ("head", "calls", "count"),
+        (),
+    ),
     "serial_loop": (
         "a for loop of the fn's own task awaiting a call per round, beside a fan-out: in series",
         ("head", "call"),

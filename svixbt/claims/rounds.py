@@ -16,6 +16,7 @@ from ..values import duration_seconds, eval_number, human_duration
 from .core import Claim, FileContext, make
 from .deadlines import deadline_claims
 from .failures import scrutinee_call
+from .round_work import round_work
 from .shape import awaits_outside, codes, guard_of, main_loop
 
 __all__ = ["round_claims"]
@@ -28,7 +29,12 @@ def round_claims(ctx: FileContext, idx: int) -> list[Claim]:
     loop = main_loop(f)
     if loop is None:
         return []
-    out = _skips(ctx, f, loop) + _only_errors(ctx, f, loop) + _sleep_budget(ctx, f, loop)
+    out = (
+        round_work(ctx, f)
+        + _skips(ctx, f, loop)
+        + _only_errors(ctx, f, loop)
+        + _sleep_budget(ctx, f, loop)
+    )
     out += _attempt_cap(ctx, f, loop) + _stale_check(ctx, f, loop)
     out += deadline_claims(ctx, f, loop)
     return out + _trailing_sleep(ctx, f, loop) + _timeout_escapes(ctx, f, loop)

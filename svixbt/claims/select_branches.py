@@ -32,6 +32,15 @@ def construct_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, lis
     conds, arm, negated = guard_of(f, h.id)
     if not conds or arm or negated:
         return None
+    # A `let .. else { return }` passed on the way is a condition too, one no conjunction of
+    # `if` heads says (lemmy's `initial_fail_sleep` returns early when the delay has passed:
+    # "races only when `fail_count > 0`" dropped it, blind read 10).
+    ancestors = {a.id for a in f.flow.chain(h.id)}
+    if any(
+        r.kind == "let-else" and r.parent in ancestors and r.hi <= h.start_tok
+        for r in f.flow.regions
+    ):
+        return None
     heads = [
         r
         for r in f.flow.conditions(h.id)

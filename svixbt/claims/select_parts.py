@@ -25,5 +25,9 @@ def refutable(h: Region, slots: dict[str, str]) -> set[str]:
 
 
 def beside_timer(f: ItemFacts, others: list[str]) -> bool:
-    """Whether one of the other branches' futures is one of the fn's timer waits."""
-    return any(w.src.text.strip() in fut for w in f.waits for fut in others if fut)
+    """Whether the other branches' futures are all timer waits of the fn: the race is a pause
+    a stop cuts short. Beside an event future the timer is restarted whenever that event
+    comes, and runs out only if none does (rathole's heartbeat timeout, blind read 10: "would
+    have to wait for the timer to run out" was false)."""
+    futures = [fut for fut in others if fut]
+    return bool(futures) and all(any(w.src.text.strip() in fut for w in f.waits) for fut in futures)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Exit, ItemFacts, Src
+from ..facts import ItemFacts, Src
 from ..flow import Region
-from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .core import Claim, FileContext, Proof, make
 from .select_branches import construct_guard, select_branch_claims
+from .select_exits import select_exits
 from .select_parts import IRREFUTABLE, beside_timer, refutable
 from .shape import (
     CANCEL_FUTURE,
@@ -197,7 +198,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if "in-loop" in flags:
             # With no loop around it, a `return` in a branch ends the fn, not "the loop"
             # (pingora's `idle_poll` is one select: a held-out read).
-            out += _select_exits(ctx, f, handlers, stops, select, flags)
+            out += select_exits(ctx, f, handlers, stops, select, flags)
         for h, action in stops:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
@@ -309,93 +310,6 @@ def _biased(ctx: FileContext, r: Region) -> bool:
     while j < len(texts) and ctx.fs.scan.codes[j] in "cdi":
         j += 1  # a comment above `biased;`
     return j + 1 < len(texts) and texts[j] == "biased" and texts[j + 1] == ";"
-
-
-_QUOTABLE = 60
-
-
-def _select_exits(
-    ctx: FileContext,
-    f: ItemFacts,
-    handlers: list[Region],
-    stops: list[tuple[Region, str]],
-    select: str,
-    flags: set[str],
-) -> list[Claim]:
-    """Each `break` or `return` in a branch that is not a cancellation's stop: the select leaves
-    the loop on that future too."""
-    assert f.flow is not None
-    out: list[Claim] = []
-    for h in handlers:
-        if (h, "break") in stops or (h, "return") in stops or not h.detail:
-            continue
-        # One claim per way out of the branch, with every arm that takes it: nostr-rs-relay's
-        # `ws_stream.next()` branch breaks from four arms, said in three sentences, one of them
-        # "its `x` case" for the catch-all arm (a held-out read).
-        ways: dict[str, tuple[list[str], list[Exit]]] = {}
-        for e in f.exits:
-            if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
-                continue
-            if not _leaves_on_branch(f, h, e):
-                continue
-            arm = next(
-                (
-                    a.head
-                    for a in f.flow.chain(e.region)
-                    if a.kind == "arm" and f.flow.inside(a.id, h.id)
-                ),
-                "",
-            )
-            arms, exits = ways.setdefault(f"{e.kind} {e.expr}".strip(), ([], []))
-            arms.append(arm)
-            exits.append(e)
-        for action, (arms, exits) in ways.items():
-            slots = {"future": h.detail, "action": action, "select": select}
-            xflags = flags | {"beside-stop"} if stops else set(flags)  # a shutdown branch besides
-            if all(arms):
-                named = list(dict.fromkeys(a for a in arms if not IRREFUTABLE.fullmatch(a)))
-                rest = any(IRREFUTABLE.fullmatch(a) for a in arms)
-                # A pattern too long to quote is left out: what is listed still holds.
-                named = [a for a in named if len(a) <= _QUOTABLE]
-                if named:
-                    slots["arm"] = LIST_SEP.join(named)
-                    xflags.add("armed")  # said only with its arms, never as the whole branch
-                if rest:
-                    xflags.add("and-rest" if named else "rest-only")
-                elif not named:
-                    continue
-            proof = [ctx.proof(e.src) for e in exits]
-            out.append(make("select_exit", f.name, slots, proof, xflags))
-    return out
-
-
-def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
-    """Whether exit ``e`` is taken whenever branch ``h`` wins (in the one `match` arm it may sit
-    in), and leaves the fn's loop rather than one inside it. A `break` under an `if` in the
-    handler ("breaks only if the send fails") or one that ends an inner debounce loop read as
-    "the branch ends the loop" (blind read 99 on tokio-console and corrosion: false twice,
-    misleading once)."""
-    assert f.flow is not None
-    between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
-    if any(a.kind in ("if", "else", "let-else", "loop", "closure") for a in between):
-        return False
-    arms = [a for a in between if a.kind == "arm"]
-    if len(arms) > 1:
-        return False
-    if arms:
-        # The arm must match on what the branch's future gave (`o = readb() => match o {..}`),
-        # not on another call made in the handler (rumqttc: "its `Err(_)` case does `return
-        # Err(FlushTimeout)`" of a nested `match timeout(flush)`, blind read 102).
-        binding = h.head.strip()
-        if not re.fullmatch(r"[a-z_]\w*", binding) or binding == "_":
-            return False
-        if not re.search(rf"\b{re.escape(binding)}\b", arms[0].keyword):
-            return False
-    if e.kind == "break" and not e.expr.startswith("'"):
-        inner = f.flow.loop_of(h.id)
-        if inner is not None and inner.parent is not None and f.flow.loop_of(inner.parent):
-            return False  # a plain `break` ends the inner loop only
-    return True
 
 
 def _cancellable_futures(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -20,7 +20,7 @@ from .task_lifetime import task_lifetime_claims
 __all__ = ["task_state_claims"]
 
 _CLONE = re.compile(r"^(?:([A-Za-z_]\w*)\.clone\(\)|Arc::clone\(&([A-Za-z_]\w*)\))$")
-_LOCKS = {"write": "write", "read": "read", "lock": "lock"}
+_LOCKS = {"write": "write", "read": "read", "lock": "mutex"}
 # Methods whose closure decides what stays: true keeps the element.
 _KEEPS = frozenset({"retain", "filter"})
 # One comparison between two plain operands: the whole body of a predicate fn.

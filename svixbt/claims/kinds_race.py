@@ -20,7 +20,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_branch": (
         "a select branch that stops the loop",
         ("future", "action", "select"),
-        ("guard", "pattern"),
+        ("guard", "pattern", "drain"),
     ),
     "handler_awaits": (
         "a looping select whose other branch handlers await: a stop waits while one runs",

@@ -11,7 +11,7 @@ from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .shape import codes, main_loop
 
-__all__ = ["round_work", "MAX_ROUND_CALLS"]
+__all__ = ["round_work", "call_said", "MAX_ROUND_CALLS"]
 
 MAX_ROUND_CALLS = 3  # a round that awaits more is said by its first few, marked as such
 
@@ -39,7 +39,7 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     for c in sorted(f.calls, key=lambda c: c.src.start):
         if not (c.awaited and c.region == loop.id and body <= c.src.start < cut):
             continue
-        if mechanism(c.full) is not None or c.kind == "macro" or not _said(c):
+        if mechanism(c.full) is not None or c.kind == "macro" or not call_said(c):
             continue
         if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
             continue  # an argument of a call already taken (`f(g().await).await`)
@@ -59,7 +59,7 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     shown = calls[:MAX_ROUND_CALLS]
     slots = {
         "head": f"{loop.keyword} {loop.head}".strip() if loop.keyword != "loop" else "loop",
-        "calls": codes(*(_said(c) for c in shown)),
+        "calls": codes(*(call_said(c) for c in shown)),
         "count": str(len(calls)),
     }
     # The calls alone: the loop's head is the `loop` claim's code, and a think widened with
@@ -68,7 +68,7 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return [make("round_work", f.name, slots, proof, flags)]
 
 
-def _said(c: Call) -> str:
+def call_said(c: Call) -> str:
     """The call as a reader names it: `scheduler.run_pending()` for a method on a short
     receiver, `try_execute_task` for a fn (its arguments are not what the sentence is about);
     "" for a method at the end of a builder chain (`.get_results` alone names nothing)."""

@@ -398,6 +398,11 @@ def _sleep_claim(
     conds, arm, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
+    if negated and not arm and any(r.kind == "let-else" for r in f.flow.conditions(w.region)):
+        # The `else` of `let Some(next) = .. else { sleep; continue }` runs only when nothing
+        # matched: said bare, it read as the pause between every two rounds (underway's
+        # scheduler, held-out read 11).
+        return None
     # A `continue` nested in an earlier `if`/`match` of the loop body (`continue 'outer` for one
     # kind of error) skips this wait on that path: a condition the sentence would drop.
     if skipped_by_continue(f, w.region, w.src.start, conds):

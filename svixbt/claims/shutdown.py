@@ -8,6 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
+from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims
 from .select_exits import select_exits
 from .select_parts import IRREFUTABLE, beside_timer, refutable
@@ -223,8 +224,33 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if guards.get(h.id):
                 slots["guard"] = codes(*guards[h.id])
                 bflags.add("guarded")
+            drain = _awaited_before_stop(f, h)
+            if drain:
+                # `_ = token.cancelled() => { self.handle_shutdown(..).await?; return Ok(()) }`:
+                # the stop waits on that first (underway's worker, held-out read 11).
+                slots["drain"] = codes(*drain)
+                bflags.add("drains-first")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
+
+
+def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
+    """The calls the stop branch ``h`` awaits before it leaves, as written (up to three)."""
+    assert f.flow is not None
+    leave = min(
+        (
+            e.src.start
+            for e in f.exits
+            if e.kind in ("return", "break") and f.flow.inside(e.region, h.id)
+        ),
+        default=-1,
+    )
+    names = [
+        call_said(c) or c.written
+        for c in f.calls
+        if c.awaited and f.flow.inside(c.region, h.id) and c.src.start < leave
+    ]
+    return list(dict.fromkeys(names))[:3]
 
 
 def _select_claim(

@@ -165,6 +165,24 @@ def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
     return not any(mine(w.region) for w in f.waits)
 
 
+def _bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
+    """What the fn itself does with a handle it bound: "joined-here" when it awaits it
+    later, "handed-back" when the fn's final expression hands it to the caller. garage's
+    `listen` awaits its `connection_collector` itself ("whoever calls this needs
+    `connection_collector`" was false) and `BackgroundRunner::new` returns its handle in a
+    tuple ("keeps the join handle in `await_all_done`", misleading: held-out read 11)."""
+    assert f.flow is not None
+    text = f.flow.scan.text
+    after = text[sp.src.end : f.item.end]
+    out: set[str] = set()
+    name_re = re.escape(name)
+    if re.search(rf"\b{name_re}\s*\.await\b", after):
+        out.add("joined-here")
+    if f.tail is not None and re.search(rf"\b{name_re}\b", f.tail.text):
+        out.add("handed-back")
+    return out
+
+
 def _spawn_handle(
     f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -175,6 +193,7 @@ def _spawn_handle(
     elif handle.startswith("bound:"):
         flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
         slots["handle_var"] = handle.split(":", 1)[1]
+        flags |= _bound_fate(f, sp, slots["handle_var"])
     elif handle in ("awaited", "returned"):
         flags.add(handle)
     elif handle == "in-set":

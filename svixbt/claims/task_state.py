@@ -207,7 +207,15 @@ def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # "on a loop with exponential backoff" over a fixed schedule that sleeps after every
             # pass (blind read 28): a comment the code does not bear out is not quoted.
             continue
-        out.append(make("task_comment", f.name, slots, [ctx.proof(c), ctx.proof(sp.src)]))
+        reg = f.flow.regions[sp.region]
+        # A task whose body loops runs its call every round: "the spawn of `publish_stats`"
+        # read as a spawn per call (sidekiq's publishers, held-out read 11, misleading twice).
+        loops = any(
+            r.kind == "loop" and f.flow.task_of(r.id) is reg and f.flow.inside(r.id, reg.id)
+            for r in f.flow.regions
+        )
+        flags = {"loops"} if loops else set()
+        out.append(make("task_comment", f.name, slots, [ctx.proof(c), ctx.proof(sp.src)], flags))
     return out
 
 

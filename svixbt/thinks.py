@@ -138,7 +138,53 @@ def render_think(
         aside = _tokio_aside(r, plan, out)
         if aside:
             sentences.insert(_aside_at(sentences, aside, r.context["fn"]), aside)
-    return sentences, lead_claim
+    return note_consts(sentences, pool, r.context["fn"], out), lead_claim
+
+
+_UNIT = r"\s*(?:milli)?(?:second|minute|hour|day)s?\b|\s*ms\b|%"
+
+
+def _says_value(text: str, value: str, duration: bool) -> bool:
+    """Whether ``text`` says ``value`` already: a duration in those words, a count as a number
+    of its own (not the "2" of "2 seconds")."""
+    if duration:
+        return value in text
+    return re.search(rf"(?<![\w.,]){re.escape(value)}(?![\w,.]|{_UNIT})", text) is not None
+
+
+def note_consts(sentences: list[str], pool: list[Claim], fn: str, out: Rendered) -> list[str]:
+    """``sentences`` with the value of each const they quote said once, where it is first
+    quoted: "`PROVIDER_READ_RETRY_DELAY` (2 seconds)", or after an expression that holds it,
+    "`attempt >= PROVIDER_READ_ATTEMPTS` (`PROVIDER_READ_ATTEMPTS` is 2)". A value the think
+    says already is not said again. Blind read 12: thinks left "the values that decide the
+    behaviour" (a 2-attempt cap, a 2 s delay) to the reader."""
+    text = " ".join(sentences)
+    said = list(sentences)
+    for c in pool:
+        if c.kind != "const_value" or c.subject != fn:
+            continue
+        name, value = c.get("name"), c.get("value")
+        if _says_value(text, value, "duration" in c.flags):
+            continue
+        word = re.compile(rf"(?<![\w:]){re.escape(name)}(?!\w)")
+        for i, s in enumerate(said):
+            # A span that is itself an aside in brackets ("1 minute (`PENALTY_SECS`)") names
+            # where a value said before it comes from: no second bracket inside it.
+            spans = [
+                m
+                for m in BACKTICK_SPAN.finditer(s)
+                if word.search(m.group(0)) and s[m.start() - 1 : m.start()] != "("
+            ]
+            if not spans:
+                continue
+            m = spans[0]
+            note = f" ({value})" if m.group(0).strip("`") == name else f" (`{name}` is {value})"
+            said[i] = s[: m.end()] + note + s[m.end() :]
+            out.claims.append(c)
+            out.fills.append(Fill(value, False))
+            text = " ".join(said)
+            break
+    return said
 
 
 def _aside_at(sentences: list[str], aside: str, fn: str) -> int:

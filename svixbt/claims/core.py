@@ -191,6 +191,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
     from .callee_results import callee_result_claims
     from .channels import channel_claims
+    from .const_values import const_value_claims
     from .data import data_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
@@ -230,6 +231,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         variant_claims,
     ):
         out.extend(builder(ctx, idx))
+    out.extend(const_value_claims(ctx, f))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(log_line_claims(ctx, idx, out))

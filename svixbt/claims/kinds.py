@@ -399,6 +399,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "const_value": (
+        "the value a const the fn names comes to, from its definition",
+        ("name", "value"),
+        (),
+    ),
     "round_work": (
         "the calls every round of the pass loop awaits, with no condition or exit before them",
         ("head", "calls", "count"),

@@ -1892,6 +1892,11 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
+    # Said inline where the think quotes the const (``thinks.note_consts``); a row of its own
+    # for a plan that lists the kind.
+    _r("const_value",
+       "{name} is {value}.",
+       ),
     # What a round does, said with its order against the loop's own wait where that is fixed.
     _r("round_work",
        "Every round of the `loop` awaits {calls:list} before it waits again, and nothing earlier in the round can skip that.",

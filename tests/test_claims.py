@@ -4106,3 +4106,25 @@ def test_the_consts_a_fn_names_have_their_values_as_claims(indexes: Indexes) -> 
         c.get("name"): c.get("value") for c in kinds(claims(ctx, "forward_beats"), "const_value")
     }
     assert found == {"BEAT_EVERY": "15", "MISSED_LIMIT": "3"}
+
+
+def test_a_sleep_beside_an_interval_tick_is_no_pause_between_rounds(indexes: Indexes) -> None:
+    """The interval paces the loop; the 3 s sleep after a pass is no cadence of its own (nor
+    "a sleep rather than an interval"), and the tick is the loop's wait, not its work."""
+    ctx = ctx_of(indexes, "roundwork.rs")
+    found = claims(ctx, "interval_sweep")
+    assert not kinds(found, "sleep")
+    (work,) = kinds(found, "round_work")
+    assert work.get("calls") == "store.sweep()"
+    said = " ".join(full_thinks_about(ctx, "interval_sweep"))
+    assert "3 seconds" not in said and "rather than an interval" not in said
+
+
+def test_an_else_if_call_does_not_run_after_the_branch_before_it(indexes: Indexes) -> None:
+    """`if a { if let Err(e) = x().await {..} } else if let Err(e) = y().await {..}`: a failed
+    `x` is not followed by `y` in the same round (held-out read 13, false twice)."""
+    ctx = ctx_of(indexes, "roundwork.rs")
+    arms = kinds(claims(ctx, "expire_sessions"), "err_arm")
+    assert arms and not any(c.get("next_call") for c in arms)
+    said = " ".join(full_thinks_about(ctx, "expire_sessions"))
+    assert "remote_expire` after it" not in said and "goes on to `store.remote_expire" not in said

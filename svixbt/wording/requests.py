@@ -2575,7 +2575,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "spawn": (
         "I'm working out how long a call to it keeps its caller waiting.",
         "I'm profiling the path this call sits on.",
-        "A request that goes through here is slower than I'd expect.",
+        "I'm sorting out which of its work the caller actually waits for.",
         "I'm adding a timeout around the call to this and need to know what it covers.",
         "I'm deciding whether a test of this has to wait for the background part.",
         "I'm reviewing what happens if the caller is cancelled right after this returns.",

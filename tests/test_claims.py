@@ -4128,3 +4128,10 @@ def test_an_else_if_call_does_not_run_after_the_branch_before_it(indexes: Indexe
     assert arms and not any(c.get("next_call") for c in arms)
     said = " ".join(full_thinks_about(ctx, "expire_sessions"))
     assert "remote_expire` after it" not in said and "goes on to `store.remote_expire" not in said
+
+
+def test_every_question_mark_of_a_callee_is_counted(indexes: Indexes) -> None:
+    """Three `?`s reach the loop's arm, one on a chained `.send().await?` no short name says."""
+    ctx = ctx_of(indexes, "notices.rs")
+    (src,) = kinds(claims(ctx, "notice_retry"), "err_sources")
+    assert src.get("count") == "3"

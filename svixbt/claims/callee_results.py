@@ -75,7 +75,15 @@ def _err_sources(ctx: FileContext, f: ItemFacts, own: list[Claim]) -> list[Claim
             "arm": arm.get("pattern"),
             "call": callee.name,
             "calls": codes(*calls),
-            "count": str(sum(int(c.get("count")) for c in ups)),
+            # Every `?` of the callee's own task, whether or not a propagate claim names its
+            # call (a `.send().await?` after a chain was left out: "seven `?`s" of eight, held-
+            # out read 13).
+            "count": str(
+                max(
+                    sum(int(c.get("count")) for c in ups),
+                    sum(1 for e in callee.exits if e.kind == "question" and callee.own(e.region)),
+                )
+            ),
         }
         proof = [arm.proof[0], *(p for c in ups for p in c.proof)]
         flags: set[str] = set()

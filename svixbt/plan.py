@@ -463,6 +463,9 @@ def _ration_claims(
             or (c.kind in POINT_KINDS and _point_owner(mine, c) is p)
             or (c.kind not in POINT_KINDS and used.get(c, 0) < CLAIM_REUSE)
             or (p.focus == "observability" and c.kind == "log")
+            # A failure that skips the loop's only pause changes what every answer about that
+            # failure means (how often it is retried, how often its line comes back).
+            or c.kind == "spin_on_error"
         ]
         p.claims = _one_of_arm_and_log(p)
         taken = {c for q in mine if q is not p for c in q.premise}

@@ -435,6 +435,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # whether it failed or not (routine_alarm, only where the call can come back `Ok`).
     "err_arm": frozenset(
         {
+            "spin_on_error",
             "propagate",
             "error_wait",
             "linear_backoff",
@@ -596,6 +597,12 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
             return True
         if c.kind in ANSWER_SAID.get(asked.kind, ()) and c.get("message") == asked.get("message"):
             return False  # the line the asked claim quotes already, quoted again per call
+        if (
+            c.kind == "spin_on_error"
+            and asked.kind in ("err_arm", "log")
+            and c.get("pattern") in (asked.get("pattern"), asked.get("arm"))
+        ):
+            return True  # the wait that failure skips: how often its line comes back
         if c.kind == "sleep" and asked.kind == "err_arm" and c.get("arm") == asked.get("pattern"):
             return True  # the wait in the very arm that takes the error (zero2prod's worker)
         if asked.kind == c.kind == "sleep" and {"in-arm", "in-loop"} <= asked.flags & c.flags:

@@ -51,6 +51,7 @@ LEAD_KINDS = frozenset(
         "stale_check",
         "retry_budget",
         "twin",
+        "spin_on_error",
     }
 )
 

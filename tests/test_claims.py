@@ -4135,3 +4135,21 @@ def test_every_question_mark_of_a_callee_is_counted(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "notices.rs")
     (src,) = kinds(claims(ctx, "notice_retry"), "err_sources")
     assert src.get("count") == "3"
+
+
+def test_a_failure_that_continues_past_the_only_pause_is_a_spin(indexes: Indexes) -> None:
+    """`Err(err) => { error!(..); continue; }` before the loop's one 10-minute sleep: while the
+    call fails the loop does not wait at all (kellnr's update thread, held-out read 13). An arm
+    that waits before its `continue` (notice_retry's sleep sits after an `if let`, no continue;
+    outbox_pump's idle arm sleeps itself) is no spin."""
+    ctx = ctx_of(indexes, "notices.rs")
+    (spin,) = kinds(claims(ctx, "mirror_refresh"), "spin_on_error")
+    assert (spin.get("call"), spin.get("dur"), spin.get("level")) == (
+        "store.mirror_list",
+        "10 minutes",
+        "error",
+    )
+    assert not kinds(claims(ctx, "notice_retry"), "spin_on_error")
+    assert not kinds(claims(ctx_of(indexes, "roundwork.rs"), "outbox_pump"), "spin_on_error")
+    said = " ".join(full_thinks_about(ctx, "mirror_refresh"))
+    assert "no wait" in said or "retried at once" in said

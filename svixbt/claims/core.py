@@ -203,6 +203,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
+    from .spin import spin_claims
     from .task_state import task_state_claims
     from .tasks import task_claims
     from .twins import twin_claims
@@ -232,6 +233,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     ):
         out.extend(builder(ctx, idx))
     out.extend(const_value_claims(ctx, f))
+    out.extend(spin_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(log_line_claims(ctx, idx, out))

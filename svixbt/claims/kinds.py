@@ -399,6 +399,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("pop", "var", "write"),
         (),
     ),
+    "spin_on_error": (
+        "an error branch that continues past the pass loop's only pause: no wait while it fails",
+        ("call", "pattern", "mech", "arg"),
+        ("level", "dur"),
+    ),
     "const_value": (
         "the value a const the fn names comes to, from its definition",
         ("name", "value"),

@@ -1892,6 +1892,14 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
+    # The pause a failure skips: the loop's only wait comes after the error branch's continue.
+    _r("spin_on_error",
+       "The pause of {dur} only comes at the end of a round that got that far: a failed {call} lands in {pattern}, is logged at {level} and `continue`s past the {mech}, so while {call} keeps failing the loop goes straight round again, with no wait and a log line each time.",
+       "Note what {pattern} skips: its `continue` jumps over the {mech} of {dur}, so a {call} that keeps failing is retried at once, round after round, each failure another line at {level}, until it succeeds.",
+       when="logs", needs="dur"),
+    _r("spin_on_error",
+       "The pause on {arg} only comes at the end of a round that got that far: a failed {call} `continue`s from {pattern} past the {mech}, so while {call} keeps failing the loop goes straight round again with no wait at all.",
+       ),
     # Said inline where the think quotes the const (``thinks.note_consts``); a row of its own
     # for a plan that lists the kind.
     _r("const_value",

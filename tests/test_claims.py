@@ -4153,3 +4153,12 @@ def test_a_failure_that_continues_past_the_only_pause_is_a_spin(indexes: Indexes
     assert not kinds(claims(ctx_of(indexes, "roundwork.rs"), "outbox_pump"), "spin_on_error")
     said = " ".join(full_thinks_about(ctx, "mirror_refresh"))
     assert "no wait" in said or "retried at once" in said
+
+
+def test_an_error_branch_that_exits_the_process_does_not_keep_looping(indexes: Indexes) -> None:
+    """`Err(err) => { error!(..); std::process::exit(1); }`: "does not end the loop" was false."""
+    ctx = ctx_of(indexes, "notices.rs")
+    (arm,) = kinds(claims(ctx, "stamp_notices"), "err_arm")
+    assert "exits-process" in arm.flags and "keeps-looping" not in arm.flags
+    said = " ".join(full_thinks_about(ctx, "stamp_notices"))
+    assert "does not end the loop" not in said and "carries on" not in said

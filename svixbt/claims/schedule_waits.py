@@ -18,7 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
-from .select_parts import always_leaves
+from .select_parts import raced_events
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -161,37 +161,18 @@ def wait_claim(
     return build(ctx, f, w, loop, via, flags)
 
 
-def _raced_events(f: ItemFacts, tick: Wait) -> list[str]:
-    """The other futures of the `select!` a tick is a branch of that are neither a shutdown nor
-    a timer: events that run the loop as well."""
-    assert f.flow is not None
-    reg = f.flow.regions[tick.region]
-    if reg.kind != "select-future":
-        return []
-    branches = [
-        r
-        for r in f.flow.regions
-        if r.kind == "select-handler" and r.start_tok == reg.start_tok and r.detail
-    ]
-    timers = {w.src.text.strip() for w in f.waits}
-    return [
-        h.detail
-        for h in branches
-        if tick.src.text.strip() not in h.detail
-        and not CANCEL_FUTURE.search(h.detail)
-        and not any(t and t in h.detail for t in timers)
-        and not re.search(r"(?i)tripwire|token", h.detail)
-        and not always_leaves(f, h)
-    ]
-
-
 def _interval_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
     assert f.flow is not None
     var = next((a.var for a in f.assigns if a.src.start <= w.src.start < a.src.end), "")
-    if not var or w.seconds is None:
+    if not var:
         return None
+    if w.seconds is None:
+        # A period from configuration or arithmetic (`Duration::from_secs(cfg.every)`): said
+        # by its expression. Without it a loop that ticks was said to have no cadence at all
+        # (rauthy's `get_rand_between(3500, 3700)` seconds, qdrant's configured periods).
+        flags.add("unvalued")
     task = f.flow.task_of(w.region).id
     ticks = [
         t
@@ -212,14 +193,15 @@ def _interval_claim(
         )
         if first >= 0 and ctx.fs.scan.starts[first] == tick.src.start:
             flags.add("tick-first")
-    others = _raced_events(f, tick)
+    others = raced_events(f, tick)
     slots = {
         "mech": w.mechanism,
-        "dur": _dur(w, f),
         "arg": w.arg,
         "var": var,
         "tick": tick.src.text if tick.src.text.startswith(var) else "",
     }
+    if w.seconds is not None:
+        slots["dur"] = _dur(w, f)
     if others:
         # The tick is one branch of a select whose other branches take events: the loop goes
         # round on those too, and the interval paces only its own branch (blind read 99 on

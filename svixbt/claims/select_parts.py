@@ -1,13 +1,15 @@
-"""Reading a `select!` branch: whether its pattern can fail, and whether a timer races it."""
+"""Reading a `select!` branch: whether its pattern can fail, whether a timer races it, and
+which event futures race a tick."""
 
 from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Wait
 from ..flow import Region
+from .shape import CANCEL_FUTURE
 
-__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "refutable"]
+__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "raced_events", "refutable"]
 
 # A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
 # (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
@@ -38,3 +40,27 @@ def always_leaves(f: ItemFacts, h: Region) -> bool:
     exit written straight in it): it never sends the loop round (pingora's daemon parent
     returns on SIGUSR1; "the loop also goes round on `sigusr1.recv()`" was false)."""
     return any(e.region == h.id and e.kind in ("return", "break", "exit") for e in f.exits)
+
+
+def raced_events(f: ItemFacts, tick: Wait) -> list[str]:
+    """The other futures of the `select!` a tick is a branch of that are neither a shutdown nor
+    a timer: events that run the loop as well."""
+    assert f.flow is not None
+    reg = f.flow.regions[tick.region]
+    if reg.kind != "select-future":
+        return []
+    branches = [
+        r
+        for r in f.flow.regions
+        if r.kind == "select-handler" and r.start_tok == reg.start_tok and r.detail
+    ]
+    timers = {w.src.text.strip() for w in f.waits}
+    return [
+        h.detail
+        for h in branches
+        if tick.src.text.strip() not in h.detail
+        and not CANCEL_FUTURE.search(h.detail)
+        and not any(t and t in h.detail for t in timers)
+        and not re.search(r"(?i)tripwire|token", h.detail)
+        and not always_leaves(f, h)
+    ]

@@ -176,9 +176,13 @@ def _bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     after = text[sp.src.end : f.item.end]
     out: set[str] = set()
     name_re = re.escape(name)
-    if re.search(rf"\b{name_re}\s*\.await\b", after):
+    # `AbortOnDropHandle::new(stats).await?`: awaited through a wrapper, not handed back
+    # (qdrant's `get_size_stats`: "the caller holds it" was false, held-out read 15).
+    joined = rf"\b{name_re}\s*\.await\b|\(\s*{name_re}\s*\)\s*\.await\b"
+    if re.search(joined, after):
         out.add("joined-here")
-    if f.tail is not None and re.search(rf"\b{name_re}\b", f.tail.text):
+    tail = f.tail.text if f.tail is not None else ""
+    if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
     return out
 

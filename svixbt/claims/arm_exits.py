@@ -1,0 +1,104 @@
+"""How an error branch of a pass loop leaves it: by `return`, `break` or `continue`, by ending
+the process, or not at all (it keeps looping), and whether the round it falls through into can
+still end the loop after it."""
+
+from __future__ import annotations
+
+from ..fact_types import Exit
+from ..facts import ItemFacts
+from ..flow import Region
+from .exits import continue_is_last, exit_loop
+from .shape import CANCEL_FUTURE
+
+__all__ = ["arm_exit_flags"]
+
+
+def _unconditional(f: ItemFacts, rid: int, arm: int) -> bool:
+    """Region ``rid`` runs whenever arm ``arm`` does: no `if`, `match` arm or loop between."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.id == arm:
+            return True
+        if r.kind in ("if", "else", "arm", "loop", "let-else", "select-handler", "closure"):
+            return False
+    return False
+
+
+def _exit_later(f: ItemFacts, r: Region, loop: Region) -> bool:
+    """A `return`, `?` or `break` of ``loop`` after error branch ``r`` in the same round, outside
+    it: the round the failure falls through into can still end the loop (qdrant's
+    `if start.elapsed() >= timeout { return Err(arc) }` right after the `Err(arc)` arm, read 15:
+    "does not end the loop" read as misleading)."""
+    assert f.flow is not None
+    end = r.head_end if r.kind == "if" else -1
+    after = max(end, _region_end(f, r))
+    fl = f.flow
+
+    def sibling(e: Exit) -> bool:  # another arm of the same `match`, or the `else` of `r`
+        return any(
+            x.parent == r.parent and x.id != r.id and x.kind in ("arm", "else")
+            for x in fl.chain(e.region)
+        )
+
+    def on_stop(e: Exit) -> bool:  # a shutdown branch: it ends the loop failure or not
+        return any(
+            x.kind == "select-handler" and CANCEL_FUTURE.search(x.detail)
+            for x in fl.chain(e.region)
+        )
+
+    return any(
+        e.src.start > after
+        and fl.inside(e.region, loop.id)
+        and not fl.inside(e.region, r.id)
+        and (e.kind in ("return", "question", "exit") or exit_loop(f, e) is loop)
+        and e.kind != "continue"
+        and not sibling(e)
+        and not on_stop(e)
+        for e in f.exits
+    )
+
+
+def _region_end(f: ItemFacts, r: Region) -> int:
+    starts = f.flow.scan.starts if f.flow is not None else []
+    return starts[r.hi - 1] if 0 < r.hi <= len(starts) else -1
+
+
+def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
+    """How an error branch leaves: returns, breaks, continues, or keeps looping (and whether an
+    exit is taken only sometimes, or the loop it keeps is an inner one)."""
+    assert f.flow is not None
+    flags: set[str] = set()
+    exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
+    # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
+    # neither always leaves nor always keeps looping.
+    if any(not _unconditional(f, e.region, r.id) for e in exits if e.kind != "question"):
+        flags.add("exits-sometimes")
+        exits = [e for e in exits if _unconditional(f, e.region, r.id)]
+        if not exits:
+            return flags
+    if any(e.kind == "exit" for e in exits):
+        # `std::process::exit(..)`: no loop goes on (ntpd, held-out read 14, false).
+        flags.add("exits-process")
+    elif any(e.kind == "return" for e in exits):
+        flags.add("returns")
+    elif any(e.kind == "break" for e in exits):
+        flags.add("breaks")
+        if any(e.kind == "break" and exit_loop(f, e) is not loop for e in exits):
+            flags.add("inner-loop")  # it leaves another loop than the main one
+    elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
+        # A `continue` with nothing after it in the round goes round like falling through.
+        flags.add("continues")
+        # The loop it restarts: a labelled `continue 'outer` is not the inner loop's.
+        inner = next((exit_loop(f, e) for e in exits if e.kind == "continue"), None)
+        if loop is not None and inner is not None and inner.id != loop.id:
+            # The next element of an inner `for`, not the next round (read 104).
+            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
+    elif loop is not None and f.flow.inside(r.id, loop.id):
+        flags.add("keeps-looping")
+        if _exit_later(f, r, loop):
+            flags.add("later-exit")
+        inner = f.flow.loop_of(r.id)
+        if inner is not None and inner.id != loop.id:
+            # One element of an inner `for` fails, not a pass; a `loop` has no elements.
+            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
+    return flags

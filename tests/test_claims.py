@@ -4262,3 +4262,22 @@ def test_a_handle_awaited_through_a_wrapper_is_joined_here(indexes: Indexes) -> 
     ctx = ctx_of(indexes, "wrapped.rs")
     (sp,) = kinds(claims(ctx, "segment_sizes"), "spawn")
     assert "joined-here" in sp.flags and "handed-back" not in sp.flags
+
+
+def test_a_loops_one_plain_sleep_is_its_only_wait(indexes: Indexes) -> None:
+    """Going without the loop's only pause would spin: a reason a cadence request may give.
+    Not where another wait stands in the loop (outbox_pump's idle arm sleeps too)."""
+    (nap,) = kinds(claims(ctx_of(indexes, "notices.rs"), "notice_retry"), "sleep")
+    assert "only-wait" in nap.flags
+    pump = kinds(claims(ctx_of(indexes, "roundwork.rs"), "outbox_pump"), "sleep")
+    assert pump and not any("only-wait" in c.flags for c in pump)
+
+
+def test_one_early_return_beside_the_tries_is_said_as_one(indexes: Indexes) -> None:
+    """Two `?` and one `return Err(..)` before a detached spawn: "the early returns beside
+    them" was one return (qdrant's `stream_shard_snapshot`, read 15)."""
+    ctx = ctx_of(indexes, "wrapped.rs")
+    (errs,) = kinds(claims(ctx, "start_export"), "errs_before_spawn")
+    assert {"several", "also-returns", "one-return"} <= errs.flags
+    said = " ".join(full_thinks_about(ctx, "start_export"))
+    assert "early returns" not in said

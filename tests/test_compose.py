@@ -1042,3 +1042,16 @@ def test_no_bridge_runs_into_a_stock_ask_or_a_wildcard_arm(path: Path) -> None:
         for b in bridges:
             assert not re.search(re.escape(b) + r" [A-Z]", ex.user), ex.user
         assert "`_`" not in ex.user and "`_`" not in ex.think, (ex.user, ex.think)
+
+
+def test_what_a_task_logs_is_only_ever_asked() -> None:
+    """As a requirement, an observability record was a checklist of its log lines and their
+    conditions, scored 1-2 for realism five times in held-out read 15: it is asked as a
+    question or not made."""
+    styles = [
+        ex.style
+        for path in FILES + TRAPS
+        for ex in compose_examples(ctx_for(path))
+        if ex.focus == "observability"
+    ]
+    assert styles and set(styles) == {"question"}

@@ -434,6 +434,8 @@ def _sleep_claim(
     if first:
         slots["first_work"] = first
         flags.add("waits-first")
+    if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
+        flags.add("only-wait")  # without it the loop would go round with no pause at all
     return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
 
 

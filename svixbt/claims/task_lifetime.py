@@ -448,6 +448,8 @@ def _errs_before(ctx: FileContext, f: ItemFacts, sp: Spawn, before: list[Exit]) 
     flags = {"several"} if len(early) > 1 else set()
     if len(early) != len(before):
         flags.add("also-returns")
+        if len(before) - len(early) == 1:
+            flags.add("one-return")  # "the early returns beside them" was one (read 15)
     calls = [
         c
         for c in f.calls

@@ -1720,6 +1720,18 @@ SCENARIOS: tuple[Row, ...] = (
 # requests read the code back as orders, with no symptom or real motive").
 # fmt: off
 STAKES: tuple[Row, ...] = (
+    # What the pause between rounds is for: with no other wait in the loop, going without it
+    # would spin (requests read "between rounds it should sleep for 1 hour" with no reason,
+    # held-out read 15).
+    _r("sleep",
+       "without the pause, the loop would start the next round the moment one ended and keep whatever it calls busy for nothing",
+       "with no wait between rounds it would spin, going round again as soon as each round finished",
+       when="in-loop only-wait", unless="guarded in-arm err-arm in-select for then-continue via-helper"),
+    # An interval keeps to its schedule where a sleep after each pass would drift.
+    _r("interval",
+       "with a sleep after each pass instead, every slow pass would push all the later ones back, where an interval keeps ticking every {dur}",
+       "a pause after each pass would let the schedule drift by however long each pass took, where an interval of {dur} does not",
+       when="tick-in-loop missed-burst", unless="guarded beside-events", needs="dur"),
     _r("twin",
        "if the two copies drifted apart, one of them would quietly stop behaving like {twin}",
        ),

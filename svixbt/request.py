@@ -372,6 +372,14 @@ _OPENERS = frozenset(
         "Any",
         "Only",
         "All",
+        # "The review concluded that During a deploy, .." (held-out read 16).
+        "During",
+        "Without",
+        "With",
+        "Whatever",
+        "Whichever",
+        "Between",
+        "However",
     ]
 )
 

@@ -4281,3 +4281,66 @@ def test_one_early_return_beside_the_tries_is_said_as_one(indexes: Indexes) -> N
     assert {"several", "also-returns", "one-return"} <= errs.flags
     said = " ".join(full_thinks_about(ctx, "start_export"))
     assert "early returns" not in said
+
+
+def test_two_selects_that_stop_alike_are_said_once(indexes: Indexes) -> None:
+    """Two `select!`s of one loop, each with `shutdown.cancelled() => break`: one sentence, not
+    the same one twice (pgdog's WAL checkpointer, read 16's draft)."""
+    from svixbt.thinks import says
+
+    ctx = ctx_of(indexes, "twostops.rs")
+    first, second = kinds(claims(ctx, "checkpointer"), "shutdown_branch")
+    assert says(first, second) and not says(second, first)
+    for ex in compose_examples(ctx):
+        if ex.focus == "shutdown":
+            assert len(re.findall(r"does `break`", ex.think)) == 1, ex.think
+
+
+def test_a_loop_handed_to_a_spawn_wrapper_is_said_to_run_there(indexes: Indexes) -> None:
+    """`tasks::spawn("..", async move { loop { .. } })`: the fn returns once it has handed the
+    block over; its thinks say where the loop runs (pgdog, held-out read 16: "`spawn` should
+    stop" of a fn that returns at once)."""
+    ctx = ctx_of(indexes, "handoff.rs")
+    (h,) = kinds(claims(ctx, "start_checkpoints"), "handed_off")
+    assert h.get("call") == "tasks::spawn" and "then-returns" in h.flags
+    thinks = full_thinks_about(ctx, "start_checkpoints")
+    assert sum("hands" in t and "`tasks::spawn`" in t for t in thinks) >= 2
+    assert not kinds(claims(ctx, "accept_loop"), "handed_off")
+    # Bound to a name and awaited later: the fn waits for the block itself (svix's wait_for_dsn).
+    assert not kinds(claims(ctx, "wait_ready"), "handed_off")
+
+
+def test_work_a_handler_spawns_is_not_awaited_by_it(indexes: Indexes) -> None:
+    """`let served = async move { serve(..).await }; tokio::spawn(served);` in a select branch:
+    the branch does not hold the select while `serve` runs."""
+    ctx = ctx_of(indexes, "handoff.rs")
+    held = kinds(claims(ctx, "accept_loop"), "handler_awaits")
+    assert not any("serve" in c.get("calls") for c in held)
+
+
+def test_a_catch_all_beside_an_arm_that_leaves_is_no_failure_the_loop_survives(
+    indexes: Indexes,
+) -> None:
+    """`Err(Error::Offline) => break, Err(_) => continue`: "a failed `store.probe` does not end
+    the loop" dropped the break (pgdog's LSN monitor, read 16)."""
+    ctx = ctx_of(indexes, "handoff.rs")
+    arms = kinds(claims(ctx, "probe_replica"), "err_arm")
+    catch_all = next(c for c in arms if c.get("pattern") == "Err(_)")
+    assert "specific-exits" in catch_all.flags
+    assert not kinds(claims(ctx, "probe_replica"), "next_try")
+    assert not [
+        p
+        for p in plan_examples(ctx)
+        if p.focus == "failure" and ctx.fs.items[p.subject].name == "probe_replica"
+    ]
+
+
+def test_a_signal_followed_by_process_exit_is_no_graceful_shutdown(indexes: Indexes) -> None:
+    """`ctrl_c().await; .. std::process::exit(0)`: the process stops at once; a request that it
+    "start its graceful shutdown" was false (pgdog's SIGTERM handler, read 16)."""
+    ctx = ctx_of(indexes, "handoff.rs")
+    (sig,) = kinds(claims(ctx, "install_stop"), "signal")
+    assert "exits-process" in sig.flags
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "install_stop":
+            assert "graceful" not in ex.user and "graceful" not in ex.think

@@ -1055,3 +1055,15 @@ def test_what_a_task_logs_is_only_ever_asked() -> None:
         if ex.focus == "observability"
     ]
     assert styles and set(styles) == {"question"}
+
+
+def test_an_ask_run_into_a_bridge_starts_in_lower_case() -> None:
+    """ "The review concluded that During a deploy, .." (held-out read 16): an opener word that
+    follows "that" is lower case; a code span stays as written."""
+    from svixbt.request import _uncap
+
+    assert (
+        _uncap("During a deploy, `spawn` should stop.") == "during a deploy, `spawn` should stop."
+    )
+    assert _uncap("Without `x` in the race, it hangs.") == "without `x` in the race, it hangs."
+    assert _uncap("`run` should stop.") == "`run` should stop."

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..facts import ItemFacts
 from ..flow import Region
 
-__all__ = ["bound_async_block", "deferred", "goes_on_after", "own_loops"]
+__all__ = ["awaited_here", "bound_async_block", "deferred", "goes_on_after", "own_loops"]
 
 
 def own_loops(f: ItemFacts) -> list[Region]:
@@ -35,7 +35,7 @@ def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = Tru
             continue  # ``closures=False``: `.map(|n| spawn(..))` runs its closure right away
         name = _bound_to(texts, a)
         if name:
-            return not _awaited_here(f, name, a.hi)
+            return not awaited_here(f, name, a.hi)
         if a.kind == "async" and _returned(f, a):
             return True
     return False
@@ -73,7 +73,7 @@ def _runs_now(texts: Sequence[str], r: Region) -> bool:
     return k >= 2 and texts[k - 1] == "(" and texts[k - 2] in _EAGER
 
 
-def _awaited_here(f: ItemFacts, name: str, after: int) -> bool:
+def awaited_here(f: ItemFacts, name: str, after: int) -> bool:
     """Whether the future bound to ``name`` is awaited on the item's own task after token
     ``after``: `name.await`, or an argument of a call awaited there (bb8's `timeout(d,
     future).await`, whose loop is the fn's own wait)."""

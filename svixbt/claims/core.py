@@ -195,6 +195,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .data import data_claims
     from .docs import doc_claims, note_claims
     from .failures import failure_claims
+    from .handed_off import handed_off_claims
     from .handler_awaits import handler_await_claims
     from .implications import implication_claims
     from .log_durations import log_duration_claims
@@ -235,6 +236,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         out.extend(builder(ctx, idx))
     out.extend(const_value_claims(ctx, f))
     out.extend(spin_claims(ctx, idx))
+    out.extend(handed_off_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

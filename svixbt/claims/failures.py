@@ -340,12 +340,27 @@ def _specific(claims: list[Claim]) -> list[Claim]:
     made from the catch-all (nostr-rs-relay's `db_writer` asked for info level, the not-found
     arm's, and its think said warn, the catch-all's: a held-out read)."""
     general = {c.get("call") for c in claims if _CATCH_ALL.fullmatch(c.get("pattern").strip())}
-    return [
-        make(c.kind, c.subject, c.slot_map, list(c.proof), {*c.flags, "specific"})
-        if c.get("call") in general and not _CATCH_ALL.fullmatch(c.get("pattern").strip())
-        else c
+    # A specific arm that leaves (`Err(Error::Offline) => break`) beside a catch-all that goes
+    # on: "a failed call does not end the loop" said of the catch-all dropped that break
+    # (pgdog's LSN monitor, held-out read 16).
+    leaving = {
+        c.get("call")
         for c in claims
-    ]
+        if not _CATCH_ALL.fullmatch(c.get("pattern").strip())
+        # A guarded arm (`Err(e) if tries >= MAX => return ..`) is said as the guard the
+        # catch-all is reached past (``after-guard``).
+        and " if " not in c.get("pattern")
+        and {"breaks", "returns", "exits-process"} & c.flags
+    }
+    out = []
+    for c in claims:
+        catch_all = _CATCH_ALL.fullmatch(c.get("pattern").strip())
+        if c.get("call") in general and not catch_all:
+            c = make(c.kind, c.subject, c.slot_map, list(c.proof), {*c.flags, "specific"})
+        elif catch_all and c.get("call") in leaving:
+            c = make(c.kind, c.subject, c.slot_map, list(c.proof), {*c.flags, "specific-exits"})
+        out.append(c)
+    return out
 
 
 def _after_arm(

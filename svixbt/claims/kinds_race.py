@@ -12,6 +12,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("outer", "handle_var", "mech"),
         (),
     ),
+    "handed_off": (
+        "the pass loop sits in an async block the fn hands, unawaited, to another call",
+        ("call",),
+        (),
+    ),
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),

@@ -52,7 +52,14 @@ def next_try_claims(ctx: FileContext, idx: int, claims: list[Claim]) -> list[Cla
         arm
         for arm in of_kind(claims, "err_arm")
         if "keeps-looping" in arm.flags
-        and not {"inner-loop", "exits-sometimes", "one-of-several", "specific", "later-exit"}
+        and not {
+            "inner-loop",
+            "exits-sometimes",
+            "one-of-several",
+            "specific",
+            "later-exit",
+            "specific-exits",
+        }
         & arm.flags
         and arm.get("call")
         and LIST_SEP not in arm.get("call")

@@ -16,9 +16,9 @@ from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .joins import ORDINALS, first_done, join_claims
 from .serial_loops import serial_loops
-from .shape import codes, not_a_stop_signal, signal_name
+from .shape import codes
+from .signals import signal_claims
 from .spawns import printed_errors, spawn_claims
-from .variants import stmt_cfg
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -38,76 +38,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)
     out += _callee_waits(ctx, f)
-    out += _signals(ctx, f)
-    return out
-
-
-def _signals(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """`tokio::signal::ctrl_c()` and friends in the item's own task, with the binding they are
-    awaited under (`let ctrl_c = async { .. }`)."""
-    out: list[Claim] = []
-    for c in f.calls:
-        mech = mechanism(c.full)
-        if mech is None or mech.role != "signal" or not f.own(c.region):
-            continue
-        if not_a_stop_signal(c.src.text):
-            continue
-        slots = {"mech": mech.path}
-        # The innermost `let`: in `let interrupted = { let mut term = signal(..)?; select! {..} }`
-        # the listener is `term`; `interrupted` is the select's result (shuttle's runtime).
-        holder = max(
-            (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end),
-            key=lambda a: a.src.start,
-            default=None,
-        )
-        flags = set()
-        if mech.path.endswith("::ctrl_c"):
-            flags.add("ctrl-c")  # SIGINT: what a Ctrl-C in a terminal sends
-        # A request names the signal a person knows (SIGTERM), not the local that holds its
-        # future (blind read 41: "one of `ctrl_c` and `sigterm`" never said SIGTERM).
-        name = signal_name(c.src.text)
-        if name:
-            slots["signame"] = name
-        proof = [ctx.proof(c.src)]
-        # `server::run(listener, signal::ctrl_c())`: the future is an argument of another call,
-        # which does the waiting; the item itself never awaits it (mini-redis's `main`, where
-        # "`main` waits for `tokio::signal::ctrl_c`" was false: a held-out read).
-        taker = next(
-            (
-                o
-                for o in f.calls
-                if o is not c and o.src.start < c.src.start and c.src.end < o.src.end
-            ),
-            None,
-        )
-        if taker is not None and not c.awaited and holder is None:
-            slots["to"] = taker.written
-            flags.add("passed")
-        if holder is not None and holder.var.lstrip("_"):
-            # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.
-            slots["var"] = holder.var
-            # `#[cfg(unix)] let sigterm = ..`: that definition exists on some builds only.
-            gate = stmt_cfg(ctx, f, holder.src.start)
-            if gate is not None:
-                slots["cfg"] = gate.text
-                flags.add("cfg")
-                if re.fullmatch(r"#\[cfg\(\s*unix\s*\)\]", gate.text):
-                    flags.add("cfg-unix")
-                proof.append(ctx.proof(gate))
-        after = ctx.fs.text[c.src.end : ctx.fs.text.find(";", c.src.end)]
-        if slots.get("var") and c.full.endswith("unix::signal") and ".recv" not in after:
-            # `let mut term = signal(SignalKind::terminate())?`: a listener, registered at once;
-            # the wait is `term.recv()` ("`int` waits on `signal`" was false, blind read 105).
-            flags.add("listener")
-        claim = make("signal", f.name, slots, proof, flags)
-        if claim not in out:
-            out.append(claim)
-    if len(out) > 1:
-        # Several signals (ctrl_c and SIGTERM raced in a select): "it returns once ctrl_c
-        # fires" would leave the others out.
-        out = [
-            make("signal", c.subject, c.slot_map, list(c.proof), {*c.flags, "several"}) for c in out
-        ]
+    out += signal_claims(ctx, f)
     return out
 
 
@@ -191,7 +122,11 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         claim = make("callee_waits", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
-    own = any(w.mechanism.startswith("tokio::") and f.own(w.region) for w in f.waits)
+    # A `select!` of the fn's own waits on its futures too (pgdog's pool monitor waits on a
+    # `notified()` and a token; "`safe_sleep` does the actual waiting" was false, read 16).
+    own = any(w.mechanism.startswith("tokio::") and f.own(w.region) for w in f.waits) or any(
+        r.kind == "select-future" and f.own(r.id) for r in f.flow.regions
+    )
     if len(out) > 1 or (out and own):
         # Not "does the actual waiting" where the fn waits elsewhere too (qdrant's model test
         # `run` also waits under a timeout and in another helper, held-out read 15).

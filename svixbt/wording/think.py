@@ -1917,6 +1917,14 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
+    # The loop runs in a block the fn hands on (claims/handed_off.py): said first.
+    _r("handed_off",
+       "None of this runs in {subject}'s own body: the loop is in the async block it hands to {call}, and {subject} returns as soon as it has handed it over.",
+       "{subject} itself only hands an async block to {call} and returns; the loop, its waits and its stop all live in that block.",
+       when="then-returns"),
+    _r("handed_off",
+       "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}.",
+       unless="then-returns"),
     # When a caught failure is tried again: after the loop's own pause (claims/next_try.py).
     # Said without where the pause sits in the round: a sleep at the top of the round comes
     # between two tries as much as one at the bottom. Three wordings each: a file's records

@@ -1,0 +1,81 @@
+"""A pass loop the fn does not run itself: it sits in an async block the fn hands, unawaited, to
+another call (`tasks::spawn("checkpointer", async move { loop { .. } })`, a crate's own spawn
+wrapper). Requests and thinks said "`spawn` should stop as soon as .." of a fn that returns as
+soon as it has handed the block over (held-out read 16, pgdog: five records)."""
+
+from __future__ import annotations
+
+import re
+
+from ..fact_types import Call
+from ..facts import ItemFacts
+from ..flow import Region
+from .blocks import awaited_here
+from .core import Claim, FileContext, make
+from .shape import main_loop
+
+__all__ = ["handed_off_claims", "handing_call"]
+
+
+def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts.get(idx)
+    if f is None or f.flow is None:
+        return []
+    loop = main_loop(f)
+    if loop is None:
+        return []
+    found = handing_call(f, loop)
+    if found is None:
+        return []
+    call, block = found
+    fl = f.flow
+    starts = fl.scan.starts
+    lo, hi = starts[block.lo], starts[block.hi] if block.hi < len(starts) else len(fl.scan.text)
+    # Nothing awaited after the hand-off, outside the block: the fn is done once it is made.
+    later = [
+        c
+        for c in f.calls
+        if c.awaited and c.src.start > call.src.end and not lo <= c.src.start < hi
+    ]
+    flags = set() if later else {"then-returns"}
+    return [make("handed_off", f.name, {"call": call.written}, [ctx.proof(call.src)], flags)]
+
+
+def handing_call(f: ItemFacts, r: Region) -> tuple[Call, Region] | None:
+    """The unawaited call whose argument is the async block around region ``r``, with the block;
+    None when ``r`` is in no such block (or the block is bound to a name, awaited, or
+    returned: ``blocks.deferred`` reads those)."""
+    assert f.flow is not None
+    fl = f.flow
+    texts = fl.scan.texts
+    for a in fl.chain(r.id):
+        if a.kind != "async":
+            continue
+        k = a.start_tok
+        if k < 1 or texts[k - 1] not in ("(", ","):
+            return None
+        around = [
+            c
+            for c in f.calls
+            if c.open_tok < k and a.hi <= c.close_tok and c.kind in ("fn", "method")
+        ]
+        if not around:
+            return None
+        call = max(around, key=lambda c: c.open_tok)  # the innermost
+        if call.awaited or _kept_to_await(f, call):
+            return None
+        return call, a
+    return None
+
+
+def _kept_to_await(f: ItemFacts, call: Call) -> bool:
+    """`let future = timeout(d, async { loop .. });` and later `future.await` (or a call awaited
+    with it): the fn waits for the block itself (svix's `wait_for_dsn`); also a call that is an
+    argument of another (`run(timeout(d, async { .. })).await`)."""
+    assert f.flow is not None
+    text = f.flow.scan.text
+    before = text[: call.src.start].rstrip()
+    m = re.search(r"\blet\s+(?:mut\s+)?(\w+)\s*(?::[^=]+)?=$", before)
+    if m:
+        return awaited_here(f, m.group(1), call.close_tok)
+    return not before.endswith((";", "{", "}"))

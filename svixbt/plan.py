@@ -17,7 +17,7 @@ from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed
 from .crate_index import owner_of
-from .focus import FOCI, FocusDef, is_helper_logic, is_task
+from .focus import FOCI, MECHANICS, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
 from .render import SHARED_CONTEXT
 
@@ -129,6 +129,24 @@ _TASK_REGIONS = frozenset(
         "async",
     }
 )
+
+
+# A fn named for reading or writing data (`query_feedback_by_target_id`, `insert_datapoints`)
+# whose only mechanics is a join of its queries runs them side by side inside one call: data
+# access, not a background task (held-out read 17: eight of 24 tensorzero records were joins,
+# all off topic). SPEC: database-only code is never a subject. Not every join-only fn: a join of
+# long-lived parts (crates.io's `run_jobs`, svix's `run_with_prefix`) is a task, and the join
+# alone does not tell the two apart.
+_QUERY_NAME = re.compile(
+    r"(?:query|get|insert|select|count|list|load|resolve|read|find|lookup|search|delete|update)"
+    r"(?:_|$)"
+)
+
+
+def _joined_query(ctx: FileContext, idx: int, claims: list[Claim]) -> bool:
+    kinds = {c.kind for c in claims if c.kind in MECHANICS}
+    own_loop = any(c.kind == "loop" for c in claims)
+    return kinds == {"join"} and not own_loop and bool(_QUERY_NAME.match(ctx.fs.items[idx].name))
 
 
 def _could_be_task(ctx: FileContext, idx: int) -> bool:
@@ -258,6 +276,7 @@ def subjects_of(ctx: FileContext, claims: Mapping[int, list[Claim]]) -> tuple[li
         for i in claims
         if _could_be_task(ctx, i)
         and is_task(claims[i])
+        and not _joined_query(ctx, i, claims[i])
         and not is_request_handler(ctx, i)
         and not _is_main(ctx, i)
         and not is_poll_fn(ctx, i)

@@ -4344,3 +4344,44 @@ def test_a_signal_followed_by_process_exit_is_no_graceful_shutdown(indexes: Inde
     for ex in compose_examples(ctx):
         if ctx.fs.items[ex.primary].name == "install_stop":
             assert "graceful" not in ex.user and "graceful" not in ex.think
+
+
+def test_queries_joined_side_by_side_are_no_background_task(indexes: Indexes) -> None:
+    """`query_stats` only joins two reads: database access, not a task (tensorzero's database
+    layer, held-out read 17). A join of other parts stays one (worker_pool's `preflight`)."""
+    from svixbt.compose import _claims, subjects_of
+
+    ctx = ctx_of(indexes, "queries.rs")
+    assert kinds(claims(ctx, "query_stats"), "join")
+    tasks, _ = subjects_of(ctx, _claims(ctx))
+    assert not tasks
+
+
+def test_a_blocking_task_handed_back_is_not_said_to_be_abortable(indexes: Indexes) -> None:
+    """A `spawn_blocking` handle the fn returns: waiting is the caller's, aborting a running
+    blocking task does nothing (tensorzero's executor pool, held-out read 17)."""
+    ctx = ctx_of(indexes, "wrapped.rs")
+    (sp,) = kinds(claims(ctx, "start_compaction"), "spawn")
+    assert {"blocking", "handed-back"} <= sp.flags
+    said = " ".join(full_thinks_about(ctx, "start_compaction"))
+    assert "aborting it is the caller" not in said
+
+
+def test_a_sleep_a_round_can_leave_before_is_not_every_iterations(indexes: Indexes) -> None:
+    """`return`s before the loop's sleep: a round that leaves does not sleep, so not "Each
+    iteration sleeps" (tensorzero's throttled lookup, held-out read 17)."""
+    ctx = ctx_of(indexes, "laterexit.rs")
+    (nap,) = kinds(claims(ctx, "await_lease"), "sleep")
+    assert "exit-before" in nap.flags
+    assert "Each iteration sleeps" not in " ".join(full_thinks_about(ctx, "await_lease"))
+    (plain,) = kinds(claims(ctx_of(indexes, "notices.rs"), "notice_retry"), "sleep")
+    assert "exit-before" not in plain.flags
+
+
+def test_a_guard_over_one_of_several_joins_is_not_said_of_the_joining(indexes: Indexes) -> None:
+    """Two `try_join!`s, one under `if let Some(n) = extra`: "All of that joining happens only
+    when .." was false of the other (tensorzero's RFT launch, held-out read 17)."""
+    ctx = ctx_of(indexes, "queries.rs")
+    joins = kinds(claims(ctx, "load_both"), "join")
+    assert len(joins) == 2 and any("guarded" in j.flags for j in joins)
+    assert not kinds(claims(ctx, "load_both"), "runs_under")

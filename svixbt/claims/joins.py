@@ -51,6 +51,10 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("try")  # ends at the first error, not when every branch has finished
         proof = [ctx.proof(src)]
         guard = construct_guard(ctx, f, branches[0])
+        # With several joins in the fn, "The `try_join_all` runs only when .." named none of
+        # them and "All of that joining" all of them (held-out read 17, tensorzero's RFT
+        # job: one of its joins runs on every path). The guard stays on the join's own claim.
+        alone = len(groups) == 1
         if guard is not None:
             # monitor.rs of crates.io joins only `if let Some(pagerduty)`: "Both branches of
             # the `tokio::join!`" with no word of it was misleading (a held-out read).
@@ -58,9 +62,10 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("guarded")
             loop_flag = {"in-loop"} if f.flow.loop_of(branches[0].id) is not None else set()
             under = {"mech": mech.written, "guard": guard[0]}
-            out.append(
-                make("runs_under", f.name, under, proof[:1] + guard[1], {"join"} | loop_flag)
-            )
+            if alone:
+                out.append(
+                    make("runs_under", f.name, under, proof[:1] + guard[1], {"join"} | loop_flag)
+                )
             proof += guard[1]
         out.append(make("join", f.name, slots, proof, flags))
         if len(branches) >= 2:

@@ -434,6 +434,14 @@ def _sleep_claim(
     if first:
         slots["first_work"] = first
         flags.add("waits-first")
+    if wloop is not None and any(
+        e.src.start < w.src.start
+        and f.flow.inside(e.region, wloop.id)
+        and e.kind in ("return", "question", "exit", "break")
+        and (e.kind != "break" or f.flow.loop_of(e.region) is wloop)
+        for e in f.exits
+    ):
+        flags.add("exit-before")  # a round can leave before it sleeps
     if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
         flags.add("only-wait")  # without it the loop would go round with no pause at all
     return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)

@@ -265,7 +265,12 @@ THINK: tuple[Row, ...] = (
        "Each iteration sleeps {dur} with {mech}; it is an async timer, so the runtime thread is free while it waits.",
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread.",
        "A {mech} of {dur} spaces the rounds out.",
-       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur"),
+       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first exit-before", needs="dur"),
+    # A round that leaves before the sleep does not sleep: not "each iteration" (read 17).
+    _r("sleep",
+       "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread; a round that leaves the loop before it does not wait.",
+       "A {mech} of {dur} spaces the rounds out, for every round that gets as far as the sleep.",
+       when="in-loop exit-before", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur"),
     _r("sleep",
        "Each iteration starts by sleeping {dur} with {mech}; it is an async timer, so the runtime thread is free while it waits.",
        "A {mech} of {dur} opens every round, the first one included, and yields instead of blocking a worker thread.",
@@ -1211,7 +1216,13 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} starts a task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for that task or aborting it is the caller's business.",
        "The handle of the task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds it.",
-       when="kept handed-back", unless="repeated guarded conditional joined-here"),
+       when="kept handed-back", unless="repeated guarded conditional joined-here blocking"),
+    # A blocking task cannot be aborted once it runs: only waiting is the caller's (held-out
+    # read 17, tensorzero's executor pool).
+    _r("spawn",
+       "{mech} starts a blocking task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for it is the caller's business, and once it runs no abort stops it.",
+       "The handle of the blocking task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds it.",
+       when="kept handed-back blocking", unless="repeated guarded conditional joined-here"),
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits itself further down; the handle never reaches the caller.",
        "The task {mech} starts is joined here, not by the caller: {handle_var} is awaited further down in this same function.",
@@ -1920,7 +1931,7 @@ THINK: tuple[Row, ...] = (
     # The loop runs in a block the fn hands on (claims/handed_off.py): said first.
     _r("handed_off",
        "None of this runs in {subject}'s own body: the loop is in the async block it hands to {call}, and {subject} returns as soon as it has handed it over.",
-       "{subject} itself only hands an async block to {call} and returns; the loop, its waits and its stop all live in that block.",
+       "{subject} itself only hands an async block to {call} and returns; the loop and everything it waits on live in that block.",
        when="then-returns"),
     _r("handed_off",
        "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}.",

@@ -4354,7 +4354,9 @@ def test_queries_joined_side_by_side_are_no_background_task(indexes: Indexes) ->
     ctx = ctx_of(indexes, "queries.rs")
     assert kinds(claims(ctx, "query_stats"), "join")
     tasks, _ = subjects_of(ctx, _claims(ctx))
-    assert not tasks
+    names = {ctx.fs.items[i].name for i in tasks}
+    assert "query_stats" not in names and "load_both" not in names
+    assert "write_rows" in names  # a join not named for data access stays a subject
 
 
 def test_a_blocking_task_handed_back_is_not_said_to_be_abortable(indexes: Indexes) -> None:
@@ -4385,3 +4387,15 @@ def test_a_guard_over_one_of_several_joins_is_not_said_of_the_joining(indexes: I
     joins = kinds(claims(ctx, "load_both"), "join")
     assert len(joins) == 2 and any("guarded" in j.flags for j in joins)
     assert not kinds(claims(ctx, "load_both"), "runs_under")
+
+
+def test_a_join_names_its_parts_and_what_they_cost(indexes: Indexes) -> None:
+    """`tokio::join!(write_chat_rows(..), write_json_rows(..))`: the branches are the calls
+    themselves, unawaited in the item; said by name, with the slowest setting the wait (read
+    17: "share this task .. parked" in seven records, no part named)."""
+    ctx = ctx_of(indexes, "queries.rs")
+    (join,) = kinds(claims(ctx, "write_rows"), "join")
+    assert "all-named" in join.flags
+    assert join.get("calls").split("\x1f") == ["write_chat_rows", "write_json_rows"]
+    said = " ".join(full_thinks_about(ctx, "write_rows"))
+    assert "`write_chat_rows` and `write_json_rows` side by side" in said

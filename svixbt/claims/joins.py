@@ -39,6 +39,10 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         src = Src(start, end, scan.text[start:end])
         slots = {"mech": mech.written, "count": str(len(branches)), "calls": codes(*calls)}
         flags = {"multi"} if len(branches) >= 2 else set()
+        if len(calls) == len(branches) and len(set(calls)) == len(calls):
+            flags.add("all-named")  # every branch said by its call: "runs `a` and `b`"
+        elif "calls" in slots:
+            del slots["calls"]  # some of the parts named read as all of them
         if mech.path.endswith("join_all") and len(branches) == 1:
             # `join_all(futures)`: one argument, a collection of any number of futures.
             b = branches[0]

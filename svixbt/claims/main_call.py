@@ -30,9 +30,10 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
     verifier task, which read as "one of its tasks" with nothing said of what it runs), that
     runs whenever the region does (None when each such call sits under a condition)."""
     assert f.flow is not None
-    if region.kind == "spawn":
+    if region.kind in ("spawn", "join-branch"):
         # `spawn(db::db_writer(..))`: the future handed over is the call itself, not awaited in
-        # the item (nostr-rs-relay's writer task read as "one of its tasks").
+        # the item (nostr-rs-relay's writer task read as "one of its tasks"). A join's branch
+        # `insert_rows(pool, &rows)` likewise (tensorzero's joins were said with no part named).
         lo = f.flow.scan.starts[region.lo]
         for c in f.calls:
             whole = c.src.start == lo and c.close_tok == region.hi - 1

@@ -2603,16 +2603,23 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm deciding whether a test of this has to wait for the background part.",
         "I'm reviewing what happens if the caller is cancelled right after this returns.",
     ),
+    # Seven, not three: read 17 found each of three in five records of one crate.
     "join": (
         "I'm reviewing this before it takes on more work.",
         "One of the things it waits on can be slow, and I'd like to know what that costs.",
         "I'm deciding whether another part can be added to it.",
+        "Its latency went up last week and I'm working out which part sets it.",
+        "I want to know whether a stuck part can hold the others back.",
+        "I'm writing the test for a partial failure here.",
+        "We're seeing half-finished results from it now and then.",
     ),
     "select": (
         "I'm about to add a branch of my own here.",
         "We're chasing work that seems to carry on after it lost a race.",
         "I'm checking what this leaves behind when it is slow.",
         "I'm reviewing it for leaks on the slow path.",
+        "I need to know which of them wins when both are ready at once.",
+        "A trace shows work here being abandoned halfway, and I'd like to know why.",
     ),
     "spawn_endless": (
         "I'm auditing what {component} leaves running in the background.",

@@ -1295,9 +1295,21 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "Under a condition, it starts this task with {mech}; the paths that miss that condition do not start it.",
        when="conditional", unless="guarded repeated"),
+    # With the parts named, what the join costs: the slowest part, not the sum; and what a
+    # `try_join!` failure does to the parts still running (read 17: "share this task .. parked"
+    # in seven records, none saying which parts or what they cost).
     _r("join",
-       "{mech} polls its {count:word} branches together in this one future ({calls}): a branch makes progress while it is polled, and while it waits the other branches get their turn.",
-       when="multi", needs="calls", any_guard=True),
+       "{mech} runs {calls:and} side by side in this one future, neither on a task of its own: the wait lasts as long as the slower of the two, not their sum, and each makes progress while the other waits.",
+       when="all-named multi two", unless="try", needs="calls", any_guard=True),
+    _r("join",
+       "{mech} runs {calls:and} side by side in this one future, none on a task of its own: the wait lasts as long as the slowest of them, not their sum, and each makes progress while the others wait.",
+       when="all-named multi", unless="two try", needs="calls", any_guard=True),
+    _r("join",
+       "{mech} runs {calls:and} side by side in this one future and returns at the first error: if one fails, the other is dropped if it has not finished; if both succeed, the wait lasts as long as the slower one.",
+       when="all-named multi two try", needs="calls", any_guard=True),
+    _r("join",
+       "{mech} runs {calls:and} side by side in this one future and returns at the first error, dropping whichever of the others have not finished; when all succeed, the wait lasts as long as the slowest.",
+       when="all-named multi try", unless="two", needs="calls", any_guard=True),
     _r("join",
        "{mech} polls its {count:word} branches together in this one future, none of them on a task of its own, and completes when all of them have succeeded, or as soon as one returns an error; a branch advances while polled, and the others get their turn while it waits.",
        "All {count:word} branches of the {mech} share this task: it returns once every branch has succeeded, or at the first error, and each makes progress while the others are parked.",

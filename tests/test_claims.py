@@ -4399,3 +4399,15 @@ def test_a_join_names_its_parts_and_what_they_cost(indexes: Indexes) -> None:
     assert join.get("calls").split("\x1f") == ["write_chat_rows", "write_json_rows"]
     said = " ".join(full_thinks_about(ctx, "write_rows"))
     assert "`write_chat_rows` and `write_json_rows` side by side" in said
+
+
+def test_a_cadence_think_says_when_its_guarded_break_is_taken(indexes: Indexes) -> None:
+    """`if result.is_ok() || tries >= 3 { break result; }` before the sleep: the condition that
+    ends the loop is said in the cadence think, without "also" beside "Only `break result` gets
+    out" (symbolicator's `retry`, held-out read 15: "misses `tries >= 3`, the core of it")."""
+    ctx = ctx_of(indexes, "retrying.rs")
+    plans = [p for p in plan_examples(ctx) if p.focus == "cadence"]
+    assert plans and any(c.kind == "loop_break" for p in plans for c in p.claims)
+    said = " ".join(full_thinks_about(ctx, "upload_retrying"))
+    assert "`result.is_ok() || tries >= 3`" in said
+    assert "also breaks" not in said and "as well" not in said

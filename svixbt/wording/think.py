@@ -191,9 +191,11 @@ THINK: tuple[Row, ...] = (
        "It also breaks out of the loop in its {arm} branch, when {guard:cond}.",
        "Another way out is the break in the {arm} branch, taken only when {guard:cond}.",
        when="guarded in-arm"),
+    # Said without "also": beside "Only `break` gets out of the `loop`" it read as a second way
+    # out (cadence thinks say the break's condition since held-out read 15).
     _r("loop_break",
-       "It also breaks out of the loop when {guard:cond}.",
-       "There is a break as well, taken when {guard:cond}.",
+       "The loop breaks off when {guard:cond}.",
+       "It leaves the loop with `break` once {guard:cond}.",
        when="guarded", unless="in-arm"),
     _r("loop_break",
        "Its {arm} branch breaks out of the loop too.",

@@ -167,6 +167,11 @@ class Flow:
                 out.append(r)
         return out
 
+    def end_of(self, r: Region) -> int:
+        """The char offset just past region ``r``'s code (the file's end for the last one)."""
+        starts = self.scan.starts
+        return starts[r.hi] if r.hi < len(starts) else len(self.scan.text)
+
     def inside(self, rid: int, ancestor: int) -> bool:
         return any(r.id == ancestor for r in self.chain(rid))
 

@@ -31,7 +31,7 @@ def _exit_later(f: ItemFacts, r: Region, loop: Region) -> bool:
     "does not end the loop" read as misleading)."""
     assert f.flow is not None
     end = r.head_end if r.kind == "if" else -1
-    after = max(end, _region_end(f, r))
+    after = max(end, f.flow.end_of(r))
     fl = f.flow
 
     def sibling(e: Exit) -> bool:  # another arm of the same `match`, or the `else` of `r`
@@ -56,11 +56,6 @@ def _exit_later(f: ItemFacts, r: Region, loop: Region) -> bool:
         and not on_stop(e)
         for e in f.exits
     )
-
-
-def _region_end(f: ItemFacts, r: Region) -> int:
-    starts = f.flow.scan.starts if f.flow is not None else []
-    return starts[r.hi - 1] if 0 < r.hi <= len(starts) else -1
 
 
 def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:

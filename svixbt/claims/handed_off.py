@@ -28,9 +28,7 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if found is None:
         return []
     call, block = found
-    fl = f.flow
-    starts = fl.scan.starts
-    lo, hi = starts[block.lo], starts[block.hi] if block.hi < len(starts) else len(fl.scan.text)
+    lo, hi = f.flow.scan.starts[block.lo], f.flow.end_of(block)
     # Nothing awaited after the hand-off, outside the block: the fn is done once it is made.
     later = [
         c

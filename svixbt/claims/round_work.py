@@ -28,7 +28,7 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         return []
     body = ctx.fs.scan.starts[loop.lo] if loop.lo < len(ctx.fs.scan.starts) else 0
     body = max(body, loop.head_end)
-    end = _loop_end(ctx, loop.hi)
+    end = f.flow.end_of(loop)
     stops = sorted(
         e.src.start
         for e in f.exits
@@ -91,8 +91,3 @@ def call_said(c: Call) -> str:
             return ""
         return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
     return c.written
-
-
-def _loop_end(ctx: FileContext, hi: int) -> int:
-    starts = ctx.fs.scan.starts
-    return starts[hi] if hi < len(starts) else len(ctx.fs.scan.text)

@@ -172,7 +172,7 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             for c in f.calls
             if c.awaited
             and c.src.start > resets[0].src.end
-            and c.src.start < loop_end(ctx, loop)
+            and c.src.start < f.flow.end_of(loop)
             and f.flow.task_of(c.region).id == f.flow.task_of(loop.id).id
             and not (w.src.start <= c.src.start < w.src.end)
         ]
@@ -247,12 +247,6 @@ def _attempt_cap(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 flags.add("off-by-one")
             return [make("attempt_cap", f.name, slots, proof, flags)]
     return []
-
-
-def loop_end(ctx: FileContext, loop: Region) -> int:
-    """The char offset where ``loop``'s body ends."""
-    starts = ctx.fs.scan.starts
-    return starts[loop.hi] if loop.hi < len(starts) else len(ctx.fs.text)
 
 
 def loop_start(ctx: FileContext, loop: Region) -> int:

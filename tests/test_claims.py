@@ -4308,6 +4308,10 @@ def test_a_loop_handed_to_a_spawn_wrapper_is_said_to_run_there(indexes: Indexes)
     assert not kinds(claims(ctx, "accept_loop"), "handed_off")
     # Bound to a name and awaited later: the fn waits for the block itself (svix's wait_for_dsn).
     assert not kinds(claims(ctx, "wait_ready"), "handed_off")
+    # A comment before the hand-off is no sign its result is kept (tensorzero's `setup_metrics`,
+    # read 17: "`setup_metrics` should pause 5 seconds between rounds" of a fn that returns).
+    (upkeep,) = kinds(claims(ctx, "start_upkeep"), "handed_off")
+    assert upkeep.get("call") == "tasks::spawn"
 
 
 def test_work_a_handler_spawns_is_not_awaited_by_it(indexes: Indexes) -> None:

@@ -5,8 +5,6 @@ soon as it has handed the block over (held-out read 16, pgdog: five records)."""
 
 from __future__ import annotations
 
-import re
-
 from ..fact_types import Call
 from ..facts import ItemFacts
 from ..flow import Region
@@ -71,9 +69,20 @@ def _kept_to_await(f: ItemFacts, call: Call) -> bool:
     with it): the fn waits for the block itself (svix's `wait_for_dsn`); also a call that is an
     argument of another (`run(timeout(d, async { .. })).await`)."""
     assert f.flow is not None
-    text = f.flow.scan.text
-    before = text[: call.src.start].rstrip()
-    m = re.search(r"\blet\s+(?:mut\s+)?(\w+)\s*(?::[^=]+)?=$", before)
-    if m:
-        return awaited_here(f, m.group(1), call.close_tok)
-    return not before.endswith((";", "{", "}"))
+    scan = f.flow.scan
+    texts, codes = scan.texts, scan.codes
+    k = scan.token_range(call.src.start, call.src.end).start - 1
+    while k >= 0 and codes[k] in "cdi":
+        k -= 1
+    if k < 0 or texts[k] in (";", "{", "}"):
+        return False  # a statement of its own: nothing keeps what it returns
+    if texts[k] != "=":
+        return True  # an argument or an operand of something else
+    j = k - 1  # back to the statement's start: `let [mut] name [: T] =`
+    while j >= 0 and texts[j] not in (";", "{", "}"):
+        j -= 1
+    head = [texts[x] for x in range(j + 1, k) if codes[x] not in "cdi"]
+    if head[:1] != ["let"]:
+        return True
+    name = head[2] if head[1:2] == ["mut"] and len(head) > 2 else head[1] if len(head) > 1 else ""
+    return bool(name) and awaited_here(f, name, call.close_tok)

@@ -221,7 +221,7 @@ class Vocabulary:
                         v.prose.update(said.numbers)
             # A claim built on a spawn it proves (the tasks a counter counts, a task that never
             # ends) says something spawns as much as a spawn claim does.
-            if c.kind in ("spawn", "counted_inside", "endless_task") or (
+            if c.kind in ("spawn", "counted_inside", "endless_task", "task_panic", "restarts") or (
                 c.kind == "runs_in" and "spawned" in c.flags
             ):
                 v.spawns = True

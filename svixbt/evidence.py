@@ -15,7 +15,7 @@ from .facts import file_consts, item_facts, known_facts
 from .pipeline import FileScan, scan_source
 from .sources import SourceFile
 
-__all__ = ["Indexes", "file_context", "display_path"]
+__all__ = ["Indexes", "file_context", "display_path", "imported_consts"]
 
 
 @dataclass
@@ -98,7 +98,7 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
     idx, pos = indexes.for_file(fs)
     # Facts come from the index's own scan of the file, so token positions agree with its flows.
     scan = idx.files[pos]
-    consts = file_consts(scan)
+    consts = {**imported_consts(idx, pos), **file_consts(scan)}
     facts = {
         i: known_facts(scan, i) or item_facts(scan, i, consts)
         for i, it in enumerate(scan.items)
@@ -109,3 +109,30 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
         idx.rel[pos] = display  # a file alone is named as the user gave it
     prefix = f"{idx.root.name}/" if idx.root is not None else ""
     return FileContext(scan, display, idx, pos, facts, prefix)
+
+
+def imported_consts(idx: CrateIndex, pos: int) -> dict[str, float]:
+    """Values of the consts file ``pos`` imports by name from another file of its crate (`use
+    crate::jobs::CADENCE_SECS;`, or through the crate's own name from a bin): triagebot's job
+    scheduler ticks every `JOB_SCHEDULING_CADENCE_IN_SECS`, defined in jobs.rs, and its cadence
+    went unsaid."""
+    out: dict[str, float] = {}
+    fs = idx.files[pos]
+    by_module: dict[str, int] = {}
+    for i, m in enumerate(idx.modules):
+        by_module.setdefault(m, i)
+    for name, full in sorted(fs.imports.items()):
+        if not name.isupper() or "::" not in full:
+            continue
+        segs = full.split("::")
+        if segs[0] == idx.crate_name and idx.crate_name:
+            segs = ["crate", *segs[1:]]
+        if segs[0] != "crate" or segs[-1] != name:
+            continue  # an alias or another crate's const: its value is not read here
+        j = by_module.get("::".join(segs[:-1]))
+        if j is None or j == pos:
+            continue
+        v = file_consts(idx.files[j]).get(name)
+        if v is not None:
+            out[name] = v
+    return out

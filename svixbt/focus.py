@@ -240,6 +240,11 @@ FOCI: tuple[FocusDef, ...] = (
               "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors",
               "panics"), 9,
              requires=("loop",)),
+    # What one failure does to a spawned task: ends it for good, or a supervisor restarts it
+    # (claims/task_panics.py). Asked as a question.
+    FocusDef("supervision", "task",
+             _any(_kinds("restarts"), _kinds("task_panic", when="detached")),
+             ("task_panic", "restarts", "runs_in", "doc"), 9),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned")),
@@ -294,8 +299,12 @@ FOCI: tuple[FocusDef, ...] = (
              # A loop whose waits are its callee's: what the callee waits on and when it gives
              # up is the answer to "what keeps it from a tight loop?" (blind read 59).
              callee_kinds=("schedule_step", "give_up")),
+    # Not for a loop the fn hands on unawaited (claims/handed_off.py): the fn has returned
+    # before that loop's first pass, so "can it still fail once its loop runs?" asks nothing
+    # (tensorzero's `setup_metrics`).
     FocusDef("startup", "task",
-             _kinds("propagate", when="before-loop-only", unless="for-loop"),
+             _not_with(("handed_off",),
+                       _kinds("propagate", when="before-loop-only", unless="for-loop")),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
               "join_waits_all", "panics:before-loop", "probe"), 6,
              callee_kinds=("probe",), requires=("loop",)),

@@ -75,7 +75,7 @@ ASKED_AS_QUESTION = frozenset({"observability", "concurrency", "retry-loop", "st
 # Foci whose question asks about their own claim (where the task runs), not what the think
 # leads with: the cleaner's concurrency question asked about its startup failure, which its
 # startup record asks too (blind read 65 read the pair as one record twice).
-ASK_PREMISE = frozenset({"concurrency", "log-wait"})
+ASK_PREMISE = frozenset({"concurrency", "log-wait", "supervision"})
 # Premise claims that are facts about the crate around a fn, not behaviour anyone requires of it.
 ASKED_KINDS = frozenset({"runs_in", "callee_waits", "log_wait_mismatch"})
 # Premises the fallback focus asks about: a join read back as a requirement is the code

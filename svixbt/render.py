@@ -373,7 +373,7 @@ _KEYWORDS = frozenset({"continue", "break", "return", "loop", "while", "match", 
 
 
 _LITERAL = re.compile(r"\d[\d_]*")
-_CALL = re.compile(r"(?P<f>[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*)\(.+\)")
+_CALLEE = re.compile(r"[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*|\([^()]*\))*")
 
 
 def named(code: str) -> str:
@@ -381,12 +381,40 @@ def named(code: str) -> str:
     `self.process(&msg)`), a borrowed or dereferenced value by its name (`conf.retry_schedule`,
     not `&conf.retry_schedule`). What it names is the same; only the expression goes."""
     c = re.sub(r"^(?:&\s*(?:mut\s+)?|\*)", "", code.strip())
-    m = _CALL.fullmatch(c)
-    # A result pattern is said whole (`Ok(true)`); a call on literals (`from_millis(500)`) is
-    # a value, which the quotable check then keeps out of the request.
-    if m is None or m.group("f") in ("Ok", "Err", "Some") or re.search(r"\(\s*[\d\"]", c):
+    # The callee is what comes before the call's own brackets, the last ones: in
+    # `self.pool.comms().shutdown.cancelled()` the first `(` is a call on the way to it
+    # (pgdog's LSN monitor was asked to stop "as soon as `self.pool.comms` completes").
+    opened = _last_call_open(c)
+    if opened is None:
         return c
-    return m.group("f")
+    f, args = c[:opened], c[opened + 1 : -1]
+    # A result pattern is said whole (`Ok(true)`); a call on literals (`from_millis(500)`) is
+    # a value, which the quotable check then keeps out of the request; so is a call with no
+    # arguments, which has nothing to leave out.
+    if (
+        not args.strip()
+        or not _CALLEE.fullmatch(f)
+        or f in ("Ok", "Err", "Some")
+        or re.match(r"\s*[\d\"]", args)
+    ):
+        return c
+    return f
+
+
+def _last_call_open(c: str) -> int | None:
+    """Where the bracket that the final `)` of ``c`` closes opens; None if ``c`` does not end
+    in a call."""
+    if not c.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(c) - 1, -1, -1):
+        if c[i] == ")":
+            depth += 1
+        elif c[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i if i > 0 else None
+    return None
 
 
 def method_name(code: str) -> str:

@@ -254,7 +254,16 @@ def says(d: Claim, c: Claim) -> bool:
     if d.kind == c.kind == "shutdown_branch" and d.proof and c.proof:
         # Two selects of one fn that stop alike on one future: said once ("Cancellation is one
         # arm .. does `break`" twice, word for word, in pgdog's WAL checkpointer).
-        same = all(d.get(k) == c.get(k) for k in ("future", "action", "guard"))
+        # And one that returns where the other breaks (pgdog's LSN monitor: the sentence
+        # twice, but for `return` and `break`): either way the stop ends the loop there.
+        same = all(d.get(k) == c.get(k) for k in ("future", "guard")) and (
+            d.get("action") == c.get("action")
+            or {d.get("action"), c.get("action")} <= {"break", "return"}
+        )
+        # The loop's own stop is the one said: a select before the loop only guards a wait.
+        d_loop, c_loop = "in-loop" in d.flags, "in-loop" in c.flags
+        if d_loop != c_loop:
+            return same and d_loop
         return same and d.proof[0].start < c.proof[0].start
     return (d.kind, c.kind) in SUBSUMES and c.overlaps(d)
 
@@ -318,7 +327,17 @@ def _subsumed(plan: Plan, claims: list[Claim], asked: Claim | None = None) -> se
     # The stock race line goes only where the think has enough else to say: a shutdown think
     # of one branch sentence alone is too thin to be a record (mixed_db's quota refresher).
     thin = sum(c.kind != "select" for c in claims) < 3
+    # A stop said once for two selects (``says``): the race of the select whose stop went
+    # unsaid goes with it (pgdog's LSN monitor, "only the winner's handler runs" per select).
+    twins = [
+        c
+        for c in claims
+        if c.kind == "shutdown_branch" and any(says(d, c) for d in claims if d.kind == c.kind)
+    ]
     for c in claims:
+        if c is not asked and c.kind == "select" and any(c.overlaps(t) for t in twins):
+            out.add(c)
+            continue
         if c is asked or (thin and c.kind == "select"):
             continue
         # A premise claim goes only for another premise claim that says it (the deadline

@@ -129,6 +129,16 @@ def duration_seconds(
     # `std::time::Duration::from_secs(..)` and `tokio::time::Duration::..` name the same type.
     while len(toks) > 2 and toks[1] == "::" and toks[0] != "Duration":
         toks = toks[2:]
+    if len(toks) >= 7 and toks[:4] == ["Duration", "::", "new", "("] and toks[-1] == ")":
+        # `Duration::new(secs, nanos)`: triagebot's supervisors pause `Duration::new(5, 0)`.
+        args = toks[4:-1]
+        if args and args[-1] == ",":
+            args = args[:-1]
+        if args.count(",") != 1:
+            return None
+        comma = args.index(",")
+        secs, nanos = eval_number(args[:comma], consts), eval_number(args[comma + 1 :], consts)
+        return None if secs is None or nanos is None else secs + nanos / 1e9
     if len(toks) >= 5 and toks[0] == "Duration" and toks[1] == "::":
         unit = DURATION_UNITS.get(toks[2])
         if unit is None or toks[3] != "(" or toks[-1] != ")":

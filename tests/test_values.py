@@ -10,7 +10,7 @@ from svixbt.values import duration_seconds, eval_number, human_duration, human_i
 def toks(s: str) -> list[str]:
     import re
 
-    return re.findall(r"\d[\d_.]*\w*|\w+|::|[()*+/\-]", s)
+    return re.findall(r"\d[\d_.]*\w*|\w+|::|[()*+/\-,]", s)
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,9 @@ def test_eval_number_refuses_what_it_cannot_prove(expr: str) -> None:
         ("IDLE", 1800.0),
         # rustfmt puts a trailing comma after an argument on its own line
         ("Duration::from_secs(21,)", 21.0),
+        # `Duration::new(secs, nanos)`: triagebot's supervisors pause `Duration::new(5, 0)`
+        ("std::time::Duration::new(5, 0)", 5.0),
+        ("Duration::new(1, 500_000_000)", 1.5),
     ],
 )
 def test_duration_seconds(expr: str, want: float) -> None:
@@ -56,6 +59,7 @@ def test_duration_seconds(expr: str, want: float) -> None:
 
 def test_duration_of_a_runtime_value_is_unknown() -> None:
     assert duration_seconds(toks("Duration::from_secs(cfg.secs)"), {}) is None
+    assert duration_seconds(toks("Duration::new(cfg.secs, 0)"), {}) is None
 
 
 @pytest.mark.parametrize(

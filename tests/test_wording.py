@@ -306,6 +306,11 @@ def test_a_request_may_not_quote_expressions(span: str) -> None:
         ("Ok(true)", "Ok(true)"),
         ("Duration::from_millis(500)", "Duration::from_millis(500)"),
         ("run()", "run()"),
+        # The callee is before the last call's brackets, not the first: pgdog's LSN monitor
+        # was asked to stop "as soon as `self.pool.comms` completes".
+        ("self.pool.comms().shutdown.cancelled()", "self.pool.comms().shutdown.cancelled()"),
+        ("client.get(url).send(body)", "client.get(url).send"),
+        ("safe_sleep(self.pool.config().delay)", "safe_sleep"),
     ],
 )
 def test_a_request_names_a_call_by_its_callee_and_a_borrow_by_its_value(

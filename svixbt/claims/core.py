@@ -206,6 +206,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
     from .spin import spin_claims
+    from .task_panics import task_panic_claims
     from .task_state import task_state_claims
     from .tasks import task_claims
     from .twins import twin_claims
@@ -237,6 +238,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(const_value_claims(ctx, f))
     out.extend(spin_claims(ctx, idx))
     out.extend(handed_off_claims(ctx, idx))
+    out.extend(task_panic_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

@@ -17,6 +17,16 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call",),
         (),
     ),
+    "task_panic": (
+        "a spawned task's loop unwraps a fallible call: one failure panics and ends the task",
+        ("call", "expr", "mech"),
+        (),
+    ),
+    "restarts": (
+        "a loop awaits a spawned task's handle and, on a failure, goes round to spawn it again",
+        ("var", "mech", "call", "expr"),
+        ("arg", "dur", "level", "every", "wait"),
+    ),
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),

@@ -300,6 +300,9 @@ def _round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str
             continue
         if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region):
             continue  # not in the loop, or not on every round (spacedrive's `logger.error`)
+        home = f.flow.regions[c.region]
+        if home.kind == "match" and c.tok >= home.lo:
+            continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
         if any(
             o.open_tok < c.tok < o.close_tok
             for o in f.calls

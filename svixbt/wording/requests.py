@@ -86,6 +86,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "{fn}: decide the optional step once per run",
         "{fn} re-asks a question whose answer does not change",
     ),
+    "supervision": ("Failures in the task {fn} starts", "What an outage does to {fn}"),
     "observability": ("Logging in {fn}", "Make {fn} observable without noise"),
     "timing": ("{fn}: how long does a pass take?", "Pass durations for {fn}"),
     "first-pass": (
@@ -192,6 +193,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "decided-once": (
         "{who} should settle once, when it starts, whether the optional step is needed.",
         "Move the check that switches part of the work of {who} out of its loop.",
+    ),
+    "supervision": (
+        "A failed call should not quietly end the work {who} starts.",
+        "An outage should neither switch off the work {who} starts nor turn it into a storm of retries.",
     ),
     "observability": (
         "{who} needs logs we can act on.",
@@ -314,6 +319,10 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Asking the same question before every pass is wasted work.",
         "The answer is not going to change between passes.",
     ),
+    "supervision": (
+        "A task that died quietly is only noticed when its work piles up.",
+        "Retries during an outage should come at a pace the other side can take.",
+    ),
     "observability": (
         "On-call needs to see what the job is doing.",
         "When it misbehaves at night, the log is all we will have.",
@@ -417,6 +426,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "decided-once": (
         "a check whose answer holds for the whole run must be made once, not every pass",
     ),
+    "supervision": ("one failed call must not stop the work for good",),
     "observability": (
         "on-call must be able to tell what the job is doing",
         ("a log line should fire only when there is something to say", "log:guarded"),
@@ -496,6 +506,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "contention": (),
     "log-wait": (),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
+    "supervision": (),
     "observability": (),
     "timing": ("measure each pass of {fn} where it is logged",),
     "first-pass": (),
@@ -517,6 +528,11 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    # A supervisor loop (claims/task_panics.py): the restart is what the request asks for.
+    _r("restarts",
+       "If the task that runs {call} panics, {subject} should log it at {level} level, wait {dur} and start the task again, so that one failed call does not switch the work off.",
+       "When the inner task dies on a failed {call}, it should write a line at {level} level, sleep {dur} and spawn a fresh one.",
+       needs="dur level"),
     _r("idle_arm",
        "When {call} comes back with {outcome}, which it does when {returns_when:cond}, it should sleep {dur} before it calls {call} again.",
        "After {call} returns {outcome} (it does when {returns_when:cond}), it should wait {dur} before the next call.",
@@ -855,6 +871,10 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("restarts",
+       "a panic in the inner task is logged at {level} level and the task is started again after {dur}",
+       "after a failed {call} the inner task comes back within {dur}",
+       needs="dur level"),
     _r("idle_arm",
        "on {outcome} from {call}, wait {dur} before the next call",
        "sleep {dur} after {call} returns {outcome}",
@@ -1720,6 +1740,10 @@ SCENARIOS: tuple[Row, ...] = (
 # requests read the code back as orders, with no symptom or real motive").
 # fmt: off
 STAKES: tuple[Row, ...] = (
+    _r("restarts",
+       "without the restart, one failed {call} would end the work until the whole process was restarted",
+       "if nothing started the task again, a single failed {call} would leave the work stopped with the process still up",
+       ),
     # What the pause between rounds is for: with no other wait in the loop, going without it
     # would spin (requests read "between rounds it should sleep for 1 hour" with no reason,
     # held-out read 15).
@@ -2114,6 +2138,16 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    # What one failure does to a spawned task (claims/task_panics.py).
+    _r("restarts",
+       "if {call} starts failing, what does {subject} do about it, and how often does it try again?",
+       "what happens in {subject} when {call} fails, and how soon does it run again?",
+       "when {call} keeps failing for a while, how often does {subject} retry it?"),
+    _r("task_panic",
+       "what happens to the task {subject} starts if {call} fails once?",
+       "if one {call} fails, does the task in {subject} carry on with its next round?",
+       "does a single failed {call} stop the work {subject} starts, or does it recover?",
+       when="detached"),
     _r("log_wait_mismatch",
        "the {level} line {message:quote} from {subject} names a wait of {said}; is that really how long it waits?",
        "our runbook quotes {subject}'s {level} line {message:quote}. Is {said} the wait the code actually takes?",
@@ -2453,6 +2487,16 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "restarts": (
+        "We're sizing alerts on its error line and need to know how often it can fire.",
+        "I'm deciding whether it needs a backoff of its own.",
+        "An outage of what it calls shouldn't turn into a flood of tries.",
+    ),
+    "task_panic": (
+        "I need to know whether a blip can quietly switch this work off.",
+        "We had a task go silent once and I'm checking whether this one can.",
+        "I'm deciding whether it needs a supervisor.",
+    ),
     "timeout_escapes": (
         "Callers may need a retry of their own around this, depending on the answer.",
         "We're tuning the timeout and need to know what an expiry costs the caller.",

@@ -240,6 +240,12 @@ FOCI: tuple[FocusDef, ...] = (
               "propagate", "return:after-loop", "steady_error", "round_skips", "only_errors",
               "panics"), 9,
              requires=("loop",)),
+    # A select that only wakes the round: the work is the same whichever future won
+    # (claims/woken_work.py); before, the fallback focus read the select back as a requirement.
+    FocusDef("wake", "task", _kinds("woken_work"),
+             # Not the stop branch: a shutdown record says it, and its stakes led both requests.
+             ("woken_work", "round_work", "first_pass", "loop", "interval", "sleep"), 8,
+             requires=("loop",)),
     # What one failure does to a spawned task: ends it for good, or a supervisor restarts it
     # (claims/task_panics.py). Asked as a question.
     FocusDef("supervision", "task",

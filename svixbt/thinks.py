@@ -234,6 +234,8 @@ SUBSUMES = frozenset(
         # handler runs, and the loser is dropped" beside it was the stock line of every
         # shutdown think (held-out reads 12-16).
         ("shutdown_branch", "select"),
+        # "each round opens with `a` and `b` all the same" is the round's work, said whole.
+        ("woken_work", "round_work"),
     }
 )
 

@@ -4510,3 +4510,27 @@ def test_a_second_select_on_the_same_stop_is_not_said_again(indexes: Indexes) ->
     for ex in shutdowns:
         assert len(re.findall(r"`shutdown\.cancelled\(\)`", ex.think)) <= 2, ex.think
         assert ex.think.count("tokio::select!") <= 2, ex.think
+
+
+def test_a_select_whose_branches_only_log_wakes_the_same_work(indexes: Indexes) -> None:
+    """fluvio's controllers race two listeners and then sync both stores: which one fired does
+    not matter to the round, and the fallback read the select back as a requirement instead."""
+    ctx = ctx_of(indexes, "wakeups.rs")
+    (w,) = kinds(claims(ctx, "sync_loop"), "woken_work")
+    assert w.get("futures").split(LIST_SEP) == ["users.listen()", "groups.listen()"]
+    assert w.get("calls").split(LIST_SEP) == ["store.sync_users()", "store.sync_groups()"]
+    assert w.has("work-first", "logs", "stops")  # the stop branch is no wake-up
+    (after,) = kinds(claims(ctx, "rebuild_loop"), "woken_work")
+    assert after.has("work-after", "quiet")
+    foci = {(ctx.fs.items[p.subject].name, p.focus) for p in plan_examples(ctx)}
+    assert ("sync_loop", "wake") in foci and ("rebuild_loop", "wake") in foci
+
+
+def test_branches_that_do_work_or_leave_on_some_paths_make_no_wake_claim(
+    indexes: Indexes,
+) -> None:
+    ctx = ctx_of(indexes, "wakeups.rs")
+    assert kinds(claims(ctx, "split_loop"), "woken_work") == []  # each branch syncs its side
+    assert kinds(claims(ctx, "closing_loop"), "woken_work") == []  # `if closed { break }`
+    # `=> { false }` / `=> { true }`: the winner decides whether the loop leaves after the work.
+    assert kinds(claims(ctx, "flag_loop"), "woken_work") == []

@@ -212,6 +212,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .twins import twin_claims
     from .variants import variant_claims
     from .wakers import waker_claims
+    from .woken_work import woken_work_claims
 
     f = ctx.facts.get(idx)
     if f is None or f.kind != "fn":
@@ -239,6 +240,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(spin_claims(ctx, idx))
     out.extend(handed_off_claims(ctx, idx))
     out.extend(task_panic_claims(ctx, idx))
+    out.extend(woken_work_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

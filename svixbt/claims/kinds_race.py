@@ -27,6 +27,12 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "mech", "call", "expr"),
         ("arg", "dur", "level", "every", "wait"),
     ),
+    "woken_work": (
+        "a pass loop's select whose branches only log or do nothing: the round's work is the same "
+        "whichever future won",
+        ("select", "futures", "calls"),
+        (),
+    ),
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),

@@ -86,6 +86,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "{fn}: decide the optional step once per run",
         "{fn} re-asks a question whose answer does not change",
     ),
+    "wake": ("What {fn} does when it wakes", "Wake-ups in {fn}"),
     "supervision": ("Failures in the task {fn} starts", "What an outage does to {fn}"),
     "observability": ("Logging in {fn}", "Make {fn} observable without noise"),
     "timing": ("{fn}: how long does a pass take?", "Pass durations for {fn}"),
@@ -193,6 +194,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "decided-once": (
         "{who} should settle once, when it starts, whether the optional step is needed.",
         "Move the check that switches part of the work of {who} out of its loop.",
+    ),
+    "wake": (
+        "{who} should do the same work whatever wakes it.",
+        "A wake-up of {who} from either side should bring everything up to date.",
     ),
     "supervision": (
         "A failed call should not quietly end the work {who} starts.",
@@ -319,6 +324,10 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Asking the same question before every pass is wasted work.",
         "The answer is not going to change between passes.",
     ),
+    "wake": (
+        "A change seen on one side should not leave the other side stale.",
+        "Which event arrived first should not decide what gets synced.",
+    ),
     "supervision": (
         "A task that died quietly is only noticed when its work piles up.",
         "Retries during an outage should come at a pace the other side can take.",
@@ -426,6 +435,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     "decided-once": (
         "a check whose answer holds for the whole run must be made once, not every pass",
     ),
+    "wake": ("whatever wakes the loop, it must do all of its work",),
     "supervision": ("one failed call must not stop the work for good",),
     "observability": (
         "on-call must be able to tell what the job is doing",
@@ -506,6 +516,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "contention": (),
     "log-wait": (),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
+    "wake": (),
     "supervision": (),
     "observability": (),
     "timing": ("measure each pass of {fn} where it is logged",),
@@ -528,6 +539,11 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    # A select that only wakes the round (claims/woken_work.py).
+    _r("woken_work",
+       "{subject} should run {calls:and} on every round, whichever of {futures:or} woke it.",
+       "Whether {futures:or} completes first, {subject} should go on to {calls:and} all the same.",
+       ),
     # A supervisor loop (claims/task_panics.py): the restart is what the request asks for.
     _r("restarts",
        "If the task that runs {call} panics, {subject} should log it at {level} level, wait {dur} and start the task again, so that one failed call does not switch the work off.",
@@ -871,6 +887,10 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("woken_work",
+       "a wake-up from any of {futures:or} leads to {calls:and}",
+       "which of {futures:or} fired does not change what the round runs",
+       ),
     _r("restarts",
        "a panic in the inner task is logged at {level} level and the task is started again after {dur}",
        "after a failed {call} the inner task comes back within {dur}",
@@ -2138,6 +2158,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("woken_work",
+       "does it matter to {subject} which of {futures:or} wakes it up?",
+       "when {subject} is woken by just one of {futures:or}, does it still run {calls:and}?",
+       "when a change comes in on just one of {futures:or}, what does {subject} run?"),
     # What one failure does to a spawned task (claims/task_panics.py).
     _r("restarts",
        "if {call} starts failing, what does {subject} do about it, and how often does it try again?",
@@ -2487,6 +2511,11 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "woken_work": (
+        "I'm adding a third source of wake-ups and need to know what each one triggers.",
+        "We saw one side go stale after a change on the other, and I'm ruling this out.",
+        "I'm deciding whether each wake-up needs its own handler.",
+    ),
     "restarts": (
         "We're sizing alerts on its error line and need to know how often it can fire.",
         "I'm deciding whether it needs a backoff of its own.",

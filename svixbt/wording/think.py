@@ -1952,6 +1952,21 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
+    # A select whose branches do no work (claims/woken_work.py): the winner does not matter.
+    _r("woken_work",
+       "Which of {futures:or} completes first changes nothing about the work: their branches of the {select} only log, and every round starts with {calls:and} whatever woke it, the first round included, before any wait.",
+       "The {select} only decides when the next round starts, not what it does: the branches for {futures:and} write a line and nothing else, and each round opens with {calls:and} all the same.",
+       when="work-first logs"),
+    _r("woken_work",
+       "Each round begins with {calls:and}, the first one before anything has been waited for; the {select} that follows has empty branches for {futures:and}, so whichever of them fires, the next round does the same work.",
+       when="work-first quiet"),
+    _r("woken_work",
+       "Whichever of {futures:or} wins the {select}, its branch only logs, and the round then runs {calls:and}: the winner picks the moment, never the work.",
+       "Here the race only times the round: the branches on {futures:and} just write a line, and {calls:and} come after the {select} whichever of them it was.",
+       when="work-after logs"),
+    _r("woken_work",
+       "Nothing happens inside the {select} itself: its branches on {futures:and} are empty, and the work, {calls:and}, comes after it, so a wake-up from any of them leads to the same round.",
+       when="work-after quiet"),
     # A spawned task's loop that unwraps a fallible call (claims/task_panics.py): one failure
     # ends the task; what comes next is the supervisor's, or nothing.
     _r("task_panic",
@@ -2469,6 +2484,10 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "timeouts": (
         "Some of what {fn} awaits may never complete; which calls carry a deadline is the question.",
         "Where {fn} puts a deadline on a call, and what happens when it passes, is the question.",
+    ),
+    "wake": (
+        "What wakes {fn} and what it then does are two separate questions here.",
+        "The select in {fn} picks a moment, and the question is what happens at it.",
     ),
     "supervision": (
         "What one failure does to the task {fn} starts decides how it behaves in an outage.",

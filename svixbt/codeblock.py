@@ -420,7 +420,16 @@ def _chain(fs: FileScan, i: int) -> list[int]:
 def _head(fs: FileScan, c: int, subject: bool = False) -> Slice:
     it = fs.items[c]
     brace = it.body_start if it.body_start is not None else it.keyword_start
-    return Slice(it.start, _line_end(fs.text, brace), "impl-head", c, subject)
+    return Slice(_from_line(fs.text, it.start), _line_end(fs.text, brace), "impl-head", c, subject)
+
+
+def _from_line(text: str, pos: int) -> int:
+    """``pos``, or the start of its line when only indentation comes before it there: an impl
+    or a `use` inside an inline `mod` keeps its indentation (blind read 18, fluvio's follower
+    controller: `use super::*;` and `impl FollowGroupController {` shown flush left between
+    indented lines)."""
+    start = _line_start(text, pos)
+    return start if _is_ws(text[start:pos]) else pos
 
 
 def _tail(fs: FileScan, c: int, subject: bool = False) -> Slice:
@@ -468,7 +477,7 @@ def _mod_imports(fs: FileScan, c: int) -> list[Slice]:
     if fs.items[c].kind != "mod":
         return []
     return [
-        Slice(u.start, _with_eol_comment(fs.text, u.end), "use")
+        Slice(_from_line(fs.text, u.start), _with_eol_comment(fs.text, u.end), "use")
         for u in fs.scan.uses
         if u.parent == c and not u.is_test
     ]

@@ -729,6 +729,18 @@ def _fan_in(r: TokenReader, k: int, vec: str) -> str:
                 # also the first task that returned an error (the JoinError, then its own).
                 if a + 4 < r.hi and t[a + 3] == "?" and t[a + 4] == "?":
                     return ":joined-qq"
+                # `h.await.unwrap()?` (triagebot's actions): a panicked task panics here, the
+                # first task that returned an error returns from the fn; "does not return
+                # before the last of them" was misleading (blind read 19).
+                if (
+                    a + 6 < r.hi
+                    and t[a + 3] == "."
+                    and t[a + 4] in ("unwrap", "expect")
+                    and t[a + 5] == "("
+                ):
+                    after = r.close_of(a + 5) + 1
+                    if after < r.hi and t[after] == "?":
+                        return ":joined-uq"
                 return ":joined-q" if a + 3 < r.hi and t[a + 3] == "?" else ":joined"
     return ""
 

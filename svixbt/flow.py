@@ -229,6 +229,27 @@ class _Builder:
             j += 1
         return end
 
+    def pattern_end(self, k: int, end: int) -> int:
+        """Where the body's `{` is looked for after `for`/`while` at ``k``: past the `in` of a
+        `for` or the `=` of a `while let`, whose pattern may hold braces of its own (`for Query
+        { repos, queries } in &self.actions {`: triagebot's loop was cut at the pattern's `{`,
+        and a spawn two loops down was said to be one task per repo)."""
+        want = "in" if self.t[k] == "for" else "="
+        if want == "=" and not (k + 1 < end and self.t[k + 1] == "let"):
+            return k + 1
+        j = k + 1
+        while j < end:
+            tj, cj = self.t[j], self.c[j]
+            if tj == want and (cj != "p" or want == "="):
+                return j + 1
+            if cj == "p" and tj in ("(", "[", "{"):
+                j = self.close_of(j) + 1
+                continue
+            if cj == "p" and tj in (";", "}"):
+                break
+            j += 1
+        return k + 1
+
     def text(self, a: int, b: int) -> tuple[str, int, int]:
         """Folded source of tokens ``[a, b)``, comments dropped, and its char span."""
         if b <= a:
@@ -310,7 +331,7 @@ class _Builder:
             if t == "loop" and self.is_open(k + 1, "{"):
                 self.add("loop", k + 2, self.close_of(k + 1), keyword="loop", start_tok=k)
             elif t in ("while", "for"):
-                brace = self.body_brace(k + 1, end)
+                brace = self.body_brace(self.pattern_end(k, end), end)
                 if brace < end:
                     self.add(
                         "loop",

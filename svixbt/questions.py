@@ -81,7 +81,7 @@ ASKED_KINDS = frozenset({"runs_in", "callee_waits", "log_wait_mismatch"})
 # Premises the fallback focus asks about: a join read back as a requirement is the code
 # restated (crates.io's jobs, "should run its four parts together under `tokio::try_join!`", a
 # held-out read). A concurrency focus has questions of its own that say more.
-ASKED_IN_TASK = frozenset({"join"})
+ASKED_IN_TASK = frozenset({"join", "select"})
 
 
 def premise_kind(plan: Plan) -> str:
@@ -119,7 +119,7 @@ def question(
     # _askable checked was the first wording.
     turn: int | None = hashlib.sha256(f"{seed}|wording|{led.subject}".encode()).digest()[0]
     probe = r.claim(QUESTIONS, led, "question", Rendered(""), dry=True, accept=_no_paste, nth=turn)
-    if f"`{r.context['fn']}`" not in probe:
+    if not names_fn(r, probe):
         turn = None
     turn = _unasked_turn(r, led, turn)
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste, nth=turn)
@@ -269,6 +269,10 @@ def purpose_key(c: Claim) -> str:
         return "spawn_each"
     if c.kind == "spawn" and "endless" in c.flags:
         return "spawn_endless"
+    if c.kind == "select" and "in-loop" in c.flags and not {"biased", "guarded"} & c.flags:
+        # A loop's race, asked as a walk-through before a change (what each round waits on,
+        # what ends the loop): not the purposes of "what happens to the loser?".
+        return "select_loop"
     if c.kind == "err_arm" and "awaited" not in c.flags:
         # A check made in place (hickory's `sanitize_src_address`) is no dependency that can
         # be down: "how this survives a flaky dependency" was an invented premise (a held-out
@@ -295,11 +299,19 @@ def askable_lead(
     return None
 
 
+def names_fn(r: Renderer, text: str) -> bool:
+    """Whether ``text`` names the record's fn, by its name or, where the file has several of
+    that name, by its type (`Step::call`: triagebot's actions.rs had no question that passed,
+    the request naming the method qualified)."""
+    qualified = r.context.get("qualified")
+    return f"`{r.context['fn']}`" in text or bool(qualified) and f"`{qualified}`" in text
+
+
 def _askable(r: Renderer, c: Claim) -> bool:
     """Whether a question row says ``c`` and names the record's fn (a question that does not
     name its fn reads as about something else)."""
     said = r.claim(QUESTIONS, c, "question", Rendered(""), dry=True, accept=_no_paste)
-    return bool(said) and f"`{r.context['fn']}`" in said
+    return bool(said) and names_fn(r, said)
 
 
 def first_question(
@@ -390,7 +402,7 @@ def _unasked_turn(r: Renderer, led: Claim, turn: int | None) -> int | None:
         )
         if not probe:
             return turn
-        if f"`{r.context['fn']}`" in probe and ask_shape(probe) not in r.asked_before:
+        if names_fn(r, probe) and ask_shape(probe) not in r.asked_before:
             return turn if step == 0 else start + step
     return turn
 
@@ -473,6 +485,8 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # And how many tasks a fan-out over a bounded count can start.
     "spawn": frozenset(
         {
+            # One task per pair of two nested loops: the count a fan-out question asks for.
+            "spawn_nesting",
             "task_prints_error",
             "task_drops_error",
             "endless_task",
@@ -524,7 +538,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # right after it: "what stops the task `new` started?" was answered in the think's last
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
-    "spawn": ("endless_task", "tasks_add_up", "own_awaits", "fanout_per_pass"),
+    "spawn": ("spawn_nesting", "endless_task", "tasks_add_up", "own_awaits", "fanout_per_pass"),
     "one_shot": ("errs_before_spawn",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits", "first_done"),
@@ -570,6 +584,11 @@ def same_code(c: Claim, asked: Claim) -> bool:
     )
 
 
+_LOOP_WALK = frozenset(
+    {"loop", "round_work", "loop_break", "select_exit", "propagate", "return", "exit_tally"}
+)
+
+
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     """The claims of ``plan`` a question about ``asked`` is answered with, in plan order: the
     claim itself and those proven by code that overlaps its proof or that name the same call,
@@ -577,6 +596,10 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     file's other facts ("drifts to the debug and info lines", "lists the unrelated startup
     lines"): an answer says what was asked."""
     kin = ANSWER_KINDS.get(asked.kind, frozenset())
+    if purpose_key(asked) == "select_loop":
+        # "What does each round wait for, and what gets it out of the loop?": the round's
+        # work and every way out answer it too.
+        kin = kin | _LOOP_WALK
 
     def about(c: Claim) -> bool:
         # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries

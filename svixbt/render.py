@@ -138,6 +138,7 @@ CODE_SLOTS = frozenset(
         "files",
         "const",
         "callee",
+        "places",
         "verbs",
         "named",
         "tables",

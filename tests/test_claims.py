@@ -4534,3 +4534,86 @@ def test_branches_that_do_work_or_leave_on_some_paths_make_no_wake_claim(
     assert kinds(claims(ctx, "closing_loop"), "woken_work") == []  # `if closed { break }`
     # `=> { false }` / `=> { true }`: the winner decides whether the loop leaves after the work.
     assert kinds(claims(ctx, "flag_loop"), "woken_work") == []
+
+
+def test_a_wake_up_followed_by_a_sleep_says_the_sleep(indexes: Indexes) -> None:
+    """fluvio's mirroring connect: every wake-up is followed by a 5 s sleep; "every round starts
+    with `sync_and_send_topics` whatever woke it" left it out (blind read 18)."""
+    ctx = ctx_of(indexes, "wakeups.rs")
+    (w,) = kinds(claims(ctx, "resting_loop"), "woken_work")
+    assert w.has("then-sleeps") and w.get("dur") == "2 seconds"
+    think = " ".join(full_thinks_about(ctx, "resting_loop"))
+    assert "2 seconds" in think
+
+
+def test_a_line_under_an_inner_let_chain_is_not_the_outer_failures(indexes: Indexes) -> None:
+    """fluvio's connect.rs: "error updating status" inside the sync failure's branch belongs to
+    the `&& let Err(err) = self.update_status(..)` test, and was said to be written for a
+    failed `sync_and_send_topics` (blind read 18, FALSE)."""
+    ctx = ctx_of(indexes, "logchain.rs")
+    found = claims(ctx, "mirror")
+    for c in kinds(found, "log"):
+        if c.get("message") == "error updating status: {}" and "in-loop" in c.flags:
+            assert c.get("call") != "store.sync"
+    for c in kinds(found, "shared_log_line"):
+        assert "store.sync" not in c.get("calls").split(LIST_SEP)
+
+
+def test_a_spawn_two_loops_down_is_one_task_per_pair(indexes: Indexes) -> None:
+    """triagebot's `Step::call`: `for Query { repos, queries } in ..` cut the loop at its
+    pattern's brace, and a spawn inside `for .. in queries` was said to be one task per repo;
+    then `handle.await.unwrap()?` was said not to return before the last task (blind read 19)."""
+    ctx = ctx_of(indexes, "pairs.rs")
+    found = claims(ctx, "call")
+    (sp,) = [c for c in kinds(found, "spawn") if c.has("repeated")]
+    assert sp.get("repeated") == "for shard in shards"
+    assert sp.has("nested", "fan-in", "fails-fast", "unwrap-q")
+    (nest,) = kinds(found, "spawn_nesting")
+    assert nest.get("outer") == "for Batch { shards, tables } in batches"
+    text = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+    assert "one task per element" not in text
+    assert "per pair" in text or "every pairing" in text
+    assert "does not return before the last" not in text
+
+
+def test_a_task_whose_failure_becomes_a_reply_or_goes_down_a_channel_is_not_only_logged(
+    indexes: Indexes,
+) -> None:
+    """triagebot's docs update turns `Err(e)` into the reply it sends; ballista's `do_get` hands
+    the sender to a helper that streams errors to the client: "a failure stops at a log line"
+    was misleading of both (blind read 19)."""
+    ctx = ctx_of(indexes, "replies.rs")
+    assert kinds(claims(ctx, "sync_and_reply"), "one_shot") == []
+    assert kinds(claims(ctx, "stream_rows"), "one_shot") == []
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "stops at a log line" not in text
+
+
+def test_a_signal_raced_in_the_fns_own_select_is_waited_for_by_the_fn(indexes: Indexes) -> None:
+    """ballista's executor races `ctrl_c()` in its own `tokio::select!`: "it does not wait for
+    `ctrl_c` itself" was misleading (blind read 19)."""
+    ctx = ctx_of(indexes, "sigselect.rs")
+    (sig,) = kinds(claims(ctx, "serve_until_ctrl_c"), "signal")
+    assert "passed" not in sig.flags and not sig.get("to")
+    text = " ".join(full_thinks_about(ctx, "serve_until_ctrl_c"))
+    assert "does not wait for" not in text
+
+
+def test_a_loop_that_awaits_a_permit_is_no_series(indexes: Indexes) -> None:
+    """ballista's poll loop awaits `acquire_owned` per task and runs each on an executor:
+    "its elements go in series" was misleading (blind read 19)."""
+    ctx = ctx_of(indexes, "pairs.rs")
+    assert kinds(claims(ctx, "run_jobs"), "serial_loop") == []
+
+
+def test_every_way_out_of_a_loop_is_counted_with_the_deep_ones_placed(indexes: Indexes) -> None:
+    """fluvio's loops: "what makes it leave its loop?" was answered with the `None` branch and
+    the `?`s, leaving out a `return Err(..)` in a match arm and a `return Ok(true)` on a
+    shutdown value (blind read 18: ten misleading claims)."""
+    ctx = ctx_of(indexes, "deepexit.rs")
+    (t,) = kinds(claims(ctx, "serve"), "exit_tally")
+    assert t.get("tally") == "one `break` and two `return`s" and t.has("tries")
+    places = t.get("places").split(LIST_SEP)
+    assert "Some(Request::Bogus(code))" in places and "value == -1" in places
+    text = " ".join(full_thinks_about(ctx, "serve"))
+    assert "`value == -1`" in text and "`Some(Request::Bogus(code))`" in text

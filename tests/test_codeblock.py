@@ -743,3 +743,45 @@ def test_context_is_counted_from_the_slices_shown_not_an_impl_that_overlaps_them
     block = build_code(fs, [pick(fs, "run")])
     assert "fn filler_0" not in block.text and "async fn tick" in block.text
     assert code_errors(block.text, fs, subject_spans(block)) == []
+
+
+def test_an_impl_and_a_use_inside_an_inline_mod_keep_their_indentation() -> None:
+    """fluvio's follower controller: `use super::*;` and `impl FollowGroupController {` came
+    out flush left between indented lines; every line of a block is a line of the source."""
+    src = textwrap.dedent(
+        """\
+        use std::time::Duration;
+
+        mod inner {
+            use std::sync::Arc;
+
+            static RETRIES: u32 = 3;
+
+            use super::*;
+
+            pub struct Follower {
+                pub every: Duration,
+            }
+
+            impl Follower {
+                pub fn new() -> Self {
+                    Follower { every: Duration::from_secs(1) }
+                }
+
+                pub async fn run(self: Arc<Self>) {
+                    loop {
+                        tokio::time::sleep(self.every).await;
+                    }
+                }
+            }
+        }
+        """
+    )
+    fs = scan(src)
+    block = build_code(fs, [pick(fs, "run")])
+    lines = set(src.split("\n"))
+    for line in block.text.split("\n"):
+        assert line in lines, repr(line)
+    assert "\n    use super::*;\n" in block.text
+    assert "\n    impl Follower {\n" in block.text
+    assert code_errors(block.text, fs, subject_spans(block)) == []

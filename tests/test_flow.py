@@ -137,3 +137,31 @@ async fn keep() {
     (sp,) = f.spawns
     assert sp.handle == "bound:handle"
     assert sp.mechanism == "tokio::task::spawn_blocking"
+
+
+def test_a_loop_pattern_with_braces_is_part_of_the_head_not_the_body() -> None:
+    """`for Query { repos, queries } in &actions {`: the body is the brace after `in`, not the
+    pattern's (triagebot: the nested loops came out as siblings)."""
+    f = facts_of(
+        """
+pub async fn run(actions: &[Query]) {
+    for Query { repos, queries } in actions {
+        for repo in repos {
+            while let Item { id, .. } = queries.next_item() {
+                tokio::time::sleep(std::time::Duration::from_secs(*id)).await;
+            }
+        }
+    }
+}
+""",
+        "run",
+    )
+    loops = [r for r in f.flow.regions if r.kind == "loop"]
+    assert [r.head.replace(" ", "") for r in loops] == [
+        "Query{repos,queries}inactions",
+        "repoinrepos",
+        "letItem{id,..}=queries.next_item()",
+    ]
+    assert loops[1].parent == loops[0].id and loops[2].parent == loops[1].id
+    (sleep,) = [w for w in f.waits if w.role == "sleep"]
+    assert f.flow.loop_of(sleep.region) is loops[2]

@@ -194,6 +194,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .const_values import const_value_claims
     from .data import data_claims
     from .docs import doc_claims, note_claims
+    from .exit_tally import exit_tally_claims
     from .failures import failure_claims
     from .handed_off import handed_off_claims
     from .handler_awaits import handler_await_claims
@@ -241,6 +242,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(handed_off_claims(ctx, idx))
     out.extend(task_panic_claims(ctx, idx))
     out.extend(woken_work_claims(ctx, idx))
+    out.extend(exit_tally_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

@@ -227,6 +227,12 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
             if handled is None or is_deadline(f, r, handled[1]):
                 return ""  # a deadline passing is no failure of a call
             return handled[0]
+        if r.kind in ("if", "arm") and "Err(" in r.head:
+            # An inner error test this module does not read (`if let Ok(s) = remote && let
+            # Err(err) = self.update_status(..)`): the line is that call's, not the outer
+            # branch's (blind read 18, fluvio's connect.rs: "error updating status" was
+            # said to be written for a failed `sync_and_send_topics`, false).
+            return ""
     return ""
 
 

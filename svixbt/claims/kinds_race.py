@@ -17,6 +17,16 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call",),
         (),
     ),
+    "exit_tally": (
+        "every way out of a pass loop counted, with the branches the deeper ones sit under",
+        ("tally", "count", "places"),
+        (),
+    ),
+    "spawn_nesting": (
+        "a spawn per iteration of a `for` nested in another `for`: one task per pair",
+        ("repeated", "outer", "mech"),
+        (),
+    ),
     "task_panic": (
         "a spawned task's loop unwraps a fallible call: one failure panics and ends the task",
         ("call", "expr", "mech"),
@@ -31,7 +41,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a pass loop's select whose branches only log or do nothing: the round's work is the same "
         "whichever future won",
         ("select", "futures", "calls"),
-        (),
+        ("mech", "arg", "dur"),
     ),
     "select_exit": (
         "a select branch that leaves the loop",

@@ -12,6 +12,8 @@ from .core import Claim, FileContext, make
 
 __all__ = ["serial_loops"]
 
+_PERMITS = frozenset({"acquire", "acquire_owned", "acquire_many", "acquire_many_owned"})
+
 
 def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A `for` loop of the fn's own task that awaits a call each round, beside a fan-out the
@@ -36,6 +38,11 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # A loop that only awaits handles (`for h in handles { h.await }`) awaits no call: it
         # is the fan-in, not a series.
         if not awaited:
+            continue
+        # A loop that awaits a permit (`semaphore.acquire_owned()`) and hands the work on is a
+        # throttle, not a series (ballista's poll loop: "its elements go in series" while
+        # each task runs on an executor, blind read 19).
+        if any(c.name in _PERMITS for c in awaited):
             continue
         head = f"{loop.keyword} {loop.head}".strip()
         if any(sp.repeated == head for sp in f.spawns):

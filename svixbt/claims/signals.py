@@ -11,6 +11,9 @@ from .core import Claim, FileContext, make
 from .shape import not_a_stop_signal, signal_name
 from .variants import stmt_cfg
 
+# Macros that await their futures right where they are written.
+_IN_PLACE = frozenset({"select!", "join!", "try_join!", "select", "join", "try_join"})
+
 __all__ = ["signal_claims"]
 
 
@@ -52,7 +55,11 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ),
             None,
         )
-        if taker is not None and not c.awaited and holder is None:
+        # A `select!`/`join!` in the fn's own body awaits its futures right there: the fn does
+        # wait for the signal (ballista's executor: "does not wait for `ctrl_c` itself" was
+        # misleading, its doc says it blocks until the signal; blind read 19).
+        in_place = taker is not None and taker.kind == "macro" and taker.name in _IN_PLACE
+        if taker is not None and not c.awaited and holder is None and not in_place:
             slots["to"] = taker.written
             flags.add("passed")
         if holder is not None and holder.var.lstrip("_"):

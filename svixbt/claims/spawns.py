@@ -13,6 +13,7 @@ from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
+from .spawn_nesting import spawn_nesting
 from .task_errors import not_only_logged, on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 
@@ -114,7 +115,11 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             _round_work(f, reg, slots, flags)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
+        nesting = spawn_nesting(ctx, f, sp)
+        if nesting:
+            flags.add("nested")  # requests that say "one task per element of .." are not made
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
+        out.extend(nesting)
     return out
 
 
@@ -216,6 +221,8 @@ def _spawn_handle(
                 flags.add("results-dropped")
             elif joined[0] == "joined-q":
                 flags.add("fails-fast")
+            elif joined[0] == "joined-uq":
+                flags |= {"fails-fast", "unwrap-q"}
             elif joined[0] == "joined-qq":
                 # Two `?`: a task that panicked, then one that returned an error (read 86:
                 # "its question mark" of `h.await??` merged the two).

@@ -12,6 +12,7 @@ import re
 
 from ..fact_types import Log, Spawn
 from ..facts import ItemFacts
+from ..flow import Region
 from .core import FileContext
 from .err_arms import err_branch
 from .shape import is_error_arm
@@ -35,12 +36,20 @@ def reports_back(ctx: FileContext, f: ItemFacts, sp: Spawn) -> bool:
     text = ctx.fs.text
     body = text[f.item.start : f.item.end]
     for c in f.calls:
-        if c.name not in _SENDS or not c.receiver or not f.flow.inside(c.region, sp.region):
+        if not f.flow.inside(c.region, sp.region):
             continue
-        tx = re.escape(c.receiver)
-        m = re.search(rf"let\s*\(\s*(?:mut\s+)?{tx}\s*,\s*(?:mut\s+)?(\w+)\s*\)\s*=", body)
-        if m and re.search(rf"(?<![\w.]){m.group(1)}\b", text[sp.src.end : f.item.end]):
-            return True
+        if c.name in _SENDS and c.receiver:
+            senders = [c.receiver]
+        else:
+            # The sender handed to a helper that sends on it (ballista's `read_partition(reader,
+            # tx)` streams its errors to the client: "a failure stops at a log line" was
+            # misleading, blind read 19).
+            senders = [a for a in c.args if re.fullmatch(r"\w+", a)]
+        for sender in senders:
+            tx = re.escape(sender)
+            m = re.search(rf"let\s*\(\s*(?:mut\s+)?{tx}\s*,\s*(?:mut\s+)?(\w+)\s*\)\s*=", body)
+            if m and re.search(rf"(?<![\w.]){m.group(1)}\b", text[sp.src.end : f.item.end]):
+                return True
     return False
 
 
@@ -108,6 +117,13 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
         # A failure that ends the process, not at a log line (chirpstack's API task logs and
         # then calls `std::process::exit(-1)`, a held-out read).
         or any(e.kind == "exit" and f.flow.inside(e.region, sp.region) for e in f.exits)
+        # An error arm whose value the task goes on to use (triagebot's docs update: `Err(e)
+        # => { log::error!(..); "Docs update failed, ..".to_string() }` becomes the reply sent
+        # to the user; "stops at a log line" was misleading, blind read 19).
+        or any(
+            err_branch(r) and f.flow.inside(r.id, sp.region) and _arm_value(f, r)
+            for r in f.flow.regions
+        )
         # An error branch in the task that writes no line: that failure goes elsewhere
         # (chirpstack's roaming task turns a failed `_handle_pr_stop_req` into an answer sent
         # back; "it logs at error level" was false, a held-out read).
@@ -123,3 +139,32 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
             for r in f.flow.regions
         )
     )
+
+
+def _arm_value(f: ItemFacts, r: Region) -> bool:
+    """Whether match arm ``r`` of a `let x = match ..` ends in a value (a tail expression that is
+    no log macro), which the code after the `match` then uses."""
+    assert f.flow is not None
+    if r.kind != "arm":
+        return False
+    scan = f.flow.scan
+    t, c = scan.texts, scan.codes
+    k = min(r.hi, len(t)) - 1
+    while k >= r.lo and (c[k] in "cdi" or t[k] in ("}", ",")):
+        if t[k] == "}" and k < r.hi - 1:
+            break
+        k -= 1
+    if k < r.lo or t[k] == ";":
+        return False
+    # The tail is the arm's last statement: a value unless it is a log macro's call.
+    tail_logs = [g for g in f.logs if f.flow.inside(g.region, r.id) and g.src.end >= scan.starts[k]]
+    if tail_logs:
+        return False
+    # Only in `let x = match ..`: a statement `match` throws its arms' values away.
+    m = next((x for x in f.flow.regions if x.id == r.parent), None)
+    if m is None or m.start_tok < 1:
+        return False
+    j = m.start_tok - 1
+    while j >= 0 and c[j] in "cdi":
+        j -= 1
+    return j >= 0 and t[j] == "="

@@ -13,7 +13,8 @@ from ..fact_types import Call
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
-from .core import Claim, FileContext, make
+from ..values import human_duration
+from .core import Claim, FileContext, Proof, make
 from .round_work import MAX_ROUND_CALLS, call_said
 from .shape import codes, main_loop
 
@@ -74,7 +75,56 @@ def woken_work_claims(ctx: FileContext, idx: int) -> list[Claim]:
         "calls": codes(*(call_said(c) for c in shown)),
     }
     proof = [ctx.proof(c.src) for c in shown] + [ctx.proof(ctx.region_src(f, h)) for h in wakes]
+    if not _nap_after(ctx, f, loop, sel_end, before, slots, flags, proof):
+        return []  # more than one wait after the select: not the simple shape said here
     return [make("woken_work", f.name, slots, proof, flags)]
+
+
+def _nap_after(
+    ctx: FileContext,
+    f: ItemFacts,
+    loop: Region,
+    sel_end: int,
+    before: bool,
+    slots: dict[str, str],
+    flags: set[str],
+    proof: list[Proof],
+) -> bool:
+    """Add the one sleep right in the loop after the select, if there is one; False when there
+    are several. Every wake-up waits it out before the next round (fluvio's connect.rs sleeps
+    5 s after each wake-up; blind read 18: "leaves out the 5 s sleep")."""
+    assert f.flow is not None
+    naps = [
+        w for w in f.waits if w.role == "sleep" and w.region == loop.id and w.src.start >= sel_end
+    ]
+    # A crate's own `sleep` (fluvio's `fluvio_future::timer::sleep`) is no tokio wait fact, but
+    # an awaited call named `sleep` right in the loop is a pause all the same.
+    other = [
+        c
+        for c in f.calls
+        if c.awaited
+        and c.kind == "fn"
+        and c.name == "sleep"
+        and c.region == loop.id
+        and c.src.start >= sel_end
+        and len(c.args) == 1
+        and not any(w.src.start == c.src.start for w in naps)
+    ]
+    if len(naps) + len(other) > 1:
+        return False
+    if naps and before:
+        slots["mech"] = naps[0].mechanism
+        slots["arg"] = naps[0].arg
+        if naps[0].seconds is not None:
+            slots["dur"] = human_duration(naps[0].seconds)
+        proof.append(ctx.proof(naps[0].src))
+        flags.add("then-sleeps")
+    elif other and before:
+        slots["mech"] = other[0].written
+        slots["arg"] = other[0].args[0]
+        proof.append(ctx.proof(other[0].src))
+        flags.add("then-sleeps")
+    return True
 
 
 def _select_span(ctx: FileContext, f: ItemFacts, lo: int, hi: int) -> tuple[int, int]:

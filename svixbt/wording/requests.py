@@ -235,9 +235,11 @@ ASKS: dict[str, tuple[Option, ...]] = {
         "Make {who} do what the function it was copied from does, no more and no less.",
         "Keep {who} in step with the function it repeats.",
     ),
+    # Not "Implement {who}." / "Please write {who}.": a bare order in front of the code's
+    # own behaviour read as template soup (dragonfly's upload_content, a held-out draft).
     "task": (
-        "Implement {who}.",
-        "Please write {who}.",
+        "I'm rewriting {who}; the new version has to keep the behaviour below.",
+        "{who} is getting a rewrite, and this is what it must keep doing.",
         "We need {who}; here is what it has to do.",
     ),
     "sql-batch": (
@@ -752,14 +754,14 @@ PREMISE: tuple[Row, ...] = (
     _r("spawn",
        "Each element of {over} should run on a task of its own that starts {rerun} again {sleep_dur} after it returns, with a line at {levels} level each time.",
        "Give every element of {over} a task of its own; when its {rerun} returns, log that at {levels} level and start it again after {sleep_dur}.",
-       when="repeated reruns sleep", unless="skippable rounds guarded conditional", needs="over rerun levels sleep_dur"),
+       when="repeated reruns sleep", unless="nested skippable rounds guarded conditional", needs="over rerun levels sleep_dur"),
     _r("spawn",
        "It should start one task per element of {over} and return only after every one of them has finished.",
-       when="repeated pushed fan-in", unless="skippable rounds guarded conditional range fails-fast exits-between", needs="over"),
+       when="repeated pushed fan-in", unless="nested skippable rounds guarded conditional range fails-fast exits-between", needs="over"),
     _r("spawn",
        "It should hand each element of {over} to its own task.",
        "Run the work for every element of {over} on a separate task.",
-       when="repeated", unless="skippable rounds guarded conditional", needs="over"),
+       when="repeated", unless="nested skippable rounds guarded conditional", needs="over"),
     _r("spawn",
        "It should start as many tasks as {upto} says, each running {runs}.",
        "It should spawn one task per job, as many as {upto} says, each running {runs}.",
@@ -767,11 +769,11 @@ PREMISE: tuple[Row, ...] = (
     _r("spawn",
        "It should start one task per iteration of {repeated}.",
        "Each pass of {repeated} should start a task of its own.",
-       when="repeated", unless="skippable rounds per-item guarded conditional"),
+       when="repeated", unless="nested skippable rounds per-item guarded conditional"),
     _r("spawn",
        "It should start one task for each element mapped in {repeated}.",
        "Every element mapped in {repeated} should get a task of its own.",
-       when="repeated per-item", unless="skippable rounds guarded conditional"),
+       when="repeated per-item", unless="nested skippable rounds guarded conditional"),
     _r("spawn",
        "It should start {runs} on its own task and not wait for it.",
        when="detached", unless="repeated guarded conditional", needs="runs"),
@@ -1176,7 +1178,7 @@ CRITERIA: tuple[Row, ...] = (
        "process each element on its own task so one slow item does not hold up the rest",
        "spawn one task per element, not one for the whole batch",
        "give each item its own task, so slow ones run side by side",
-       when="repeated", unless="skippable rounds guarded conditional range"),
+       when="repeated", unless="nested skippable rounds guarded conditional range"),
     _r("spawn",
        "start as many tasks as {upto} says, each running {runs}, side by side",
        "spawn one task per job, each running {runs}, not one task that runs them in turn",
@@ -1184,7 +1186,7 @@ CRITERIA: tuple[Row, ...] = (
     _r("spawn",
        "run the iterations of {repeated} as separate tasks, side by side, not one after another",
        "one task per iteration of {repeated}, so a slow one does not hold up the rest",
-       when="repeated range", unless="skippable rounds guarded conditional"),
+       when="repeated range", unless="nested skippable rounds guarded conditional"),
     _r("spawn",
        "start a separate task that calls {work} every {interval_dur}",
        when="loops interval", unless="repeated guarded conditional", needs="work"),
@@ -1661,7 +1663,7 @@ SCENARIOS: tuple[Row, ...] = (
        # Not "..., so each element of {over} gets a task of its own": the ask says that next,
        # and blind read 64 scored the pair 3 for saying it twice.
        "one slow {runs} should not hold up the rest of {over}",
-       when="repeated", unless="skippable rounds guarded conditional", needs="over runs"),
+       when="repeated", unless="nested skippable rounds guarded conditional", needs="over runs"),
     _r("spawn",
        "one slow {runs} should not hold up the others",
        when="repeated", unless="guarded conditional", needs="runs"),
@@ -1874,7 +1876,7 @@ STAKES: tuple[Row, ...] = (
     _r("spawn",
        "a loop over {over} that ran each one in place would never get past the first, since the loop inside it has no way out",
        "if each element of {over} were run in place, the first one's endless loop would keep the rest from ever starting",
-       when="repeated endless", unless="skippable rounds guarded conditional range", needs="over"),
+       when="repeated endless", unless="nested skippable rounds guarded conditional range", needs="over"),
     _r("spawn",
        # Not "run in place ..., a loop that nothing ends would ...": the modifier dangled
        # (blind read 62 scored the request 2).
@@ -2158,6 +2160,14 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    # A spawn two loops down (claims/spawns.py `_nesting`): not "one task per element of ..".
+    _r("spawn",
+       "how many tasks does {subject} end up starting, and does it return only after all of them are done?",
+       "{subject} spawns from inside nested loops; how many tasks is that, and when does it return?",
+       when="repeated nested fan-in", unless="guarded conditional"),
+    _r("spawn",
+       "how many tasks does {subject} end up starting from its nested loops?",
+       when="repeated nested", unless="fan-in guarded conditional"),
     _r("woken_work",
        "does it matter to {subject} which of {futures:or} wakes it up?",
        "when {subject} is woken by just one of {futures:or}, does it still run {calls:and}?",
@@ -2411,7 +2421,7 @@ QUESTIONS: tuple[Row, ...] = (
        # twice (blind reads 66-68 on seed.rs's reset_application and reset_event_type).
        "are the elements of {over} handled side by side in {subject}, and does it return before the last one is done?",
        "how many tasks does {subject} run at once for {over}, and when does it return?",
-       when="repeated fan-in", unless="skippable rounds guarded conditional range", needs="over"),
+       when="repeated fan-in", unless="nested skippable rounds guarded conditional range", needs="over"),
     _r("spawn",
        "does {subject} run its {runs} calls one after another, or all at once?",
        "are the {runs} calls in {subject} made one at a time, or side by side?",
@@ -2461,6 +2471,13 @@ QUESTIONS: tuple[Row, ...] = (
     _r("select",
        "when {guard:cond}, {subject} races {futures}; once one of them has finished, what happens to the other?",
        when="multi guarded", unless="in-loop patterns signals"),
+    # A loop's select with nothing to require, asked as a walk-through before a change: what
+    # it waits on each round and what ends it (the bare "should race .. and take whichever
+    # finishes first" read the code back as an order: blind read 18, seven records).
+    _r("select",
+       "before I add another branch to the {select} in {subject}, what does it wait on each round, and what can end the loop?",
+       "what does each round of {subject} wait for, and what gets it out of the loop?",
+       when="multi in-loop", unless="biased guarded patterns signals"),
     _r("select",
        "when one of {futures:or} finishes first in {subject}, what happens to the other?",
        "in {subject}, which of {futures:or} decides what happens next, and what becomes of the one that loses?",
@@ -2511,6 +2528,11 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "select_loop": (
+        "I'd like the current behaviour written down before we refactor it.",
+        "I'm moving it to a new runtime setup and want to know what it depends on.",
+        "We're seeing it run longer than expected and I want to rule the loop out.",
+    ),
     "woken_work": (
         "I'm adding a third source of wake-ups and need to know what each one triggers.",
         "We saw one side go stale after a change on the other, and I'm ruling this out.",

@@ -1,0 +1,101 @@
+"""Every way out of a pass loop, counted: the `break`s that leave it, the `return`s inside it and
+its `?`s, with the branches the deeper ones sit under.
+
+Asked "what makes `request_loop` leave its loop?", the thinks named the select branch that
+breaks on `None` and the `?`s, and left out a `return Err(..)` in a match arm, a `break` on
+`Some(Err(_))` and a `return Ok(true)` on a shutdown value (blind read 18 on fluvio: ten of its
+twelve misleading claims). The count makes the answer complete; the branches say where the rest
+are.
+"""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts
+from ..flow import CONDITION_KINDS, Region
+from .core import Claim, FileContext, make
+from .exits import exit_loop
+from .shape import codes, main_loop
+
+__all__ = ["exit_tally_claims"]
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+MAX_PLACES = 4  # branches named; past that the count says the rest
+
+
+def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
+    f = ctx.facts.get(idx)
+    if f is None or f.flow is None:
+        return []
+    loop = main_loop(f)
+    if loop is None or not f.own(loop.id):
+        return []
+    fl = f.flow
+    breaks, returns, tries = [], [], []
+    for e in f.exits:
+        if not fl.inside(e.region, loop.id) or not f.own(e.region):
+            continue
+        if any(r.kind == "closure" for r in fl.chain(e.region) if fl.inside(r.id, loop.id)):
+            continue
+        if e.kind == "break" and exit_loop(f, e) is loop:
+            breaks.append(e)
+        elif e.kind == "return":
+            returns.append(e)
+        elif e.kind == "question":
+            tries.append(e)
+    leaving = breaks + returns
+    if len(leaving) < 2:
+        return []  # one way out is said by the claims about it
+    places: list[str] = []
+    deep = 0
+    for e in sorted(leaving, key=lambda e: e.src.start):
+        head = _deep_branch(f, e.region, loop)
+        if head is None:
+            continue
+        deep += 1
+        if head not in places:
+            places.append(head)
+    if deep == 0:
+        return []  # every exit sits where the loop's other claims say it
+    slots = {
+        "tally": _tally(len(breaks), len(returns)),
+        "count": str(len(leaving)),
+        "places": codes(*places[:MAX_PLACES]),
+    }
+    flags = {"tries"} if tries else set()
+    if len(places) > MAX_PLACES:
+        flags.add("more")
+    proof = [ctx.proof(e.src) for e in leaving]
+    return [make("exit_tally", f.name, slots, proof, flags)]
+
+
+def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
+    """The pattern or condition of the innermost branch around an exit, when the exit sits two
+    or more branches down from the loop (a match arm inside a select handler); None for one
+    right in a loop's `if` or a select handler's own body, which other claims say."""
+    assert f.flow is not None
+    conds = [
+        r
+        for r in f.flow.chain(rid)
+        if r.id != loop.id and f.flow.inside(r.id, loop.id) and r.kind in CONDITION_KINDS
+    ]
+    if len(conds) < 2:
+        return None
+    inner = conds[0]
+    head = inner.head if inner.kind != "else" else ""
+    # A wildcard arm names nothing ("under `_`"): the exit is counted, its place not said.
+    if not head or head == "_" or len(head) > 60 or "\n" in head:
+        return None
+    return head
+
+
+def _tally(breaks: int, returns: int) -> str:
+    parts = []
+    if breaks:
+        parts.append(f"{_word(breaks)} `break`" + ("s" if breaks > 1 else ""))
+    if returns:
+        parts.append(f"{_word(returns)} `return`" + ("s" if returns > 1 else ""))
+    return " and ".join(parts)
+
+
+def _word(n: int) -> str:
+    return _WORDS[n] if n < len(_WORDS) else str(n)

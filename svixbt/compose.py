@@ -47,6 +47,7 @@ from .request import (
     MAX_REQUEST_CODE,
     MIN_CRITERIA,
     NO_INCIDENT,
+    NO_STORY,
     criteria,
     note_for,
     options,
@@ -114,7 +115,10 @@ def _key(ctx: FileContext, plan: Plan) -> str:
 def _style(seed: int, key: str, focus: str = "") -> str:
     h = hashlib.sha256(f"{seed}|style|{key}".encode()).digest()
     styles = [s for s in ROTATED_STYLES if not (focus in NO_INCIDENT and s == "incident-follow-up")]
-    return styles[h[0] % len(styles)]
+    style = styles[h[0] % len(styles)]
+    if style == "incident-follow-up" and focus in NO_STORY:
+        style = styles[(h[0] + 1) % len(styles)]
+    return style
 
 
 # Claim kinds that name the tokio mechanism a subject (or the task around it) really uses, tried in

@@ -71,6 +71,15 @@ MAX_CRITERIA = 4  # more requirements than this reads like a spec sheet, not a r
 MAX_CRITERION_WORDS = 20
 
 
+def _twin_stop(c: Claim, premise: Claim) -> bool:
+    """Whether ``c`` is a stop on the very future ``premise`` stops on."""
+    return (
+        c.kind == premise.kind == "shutdown_branch"
+        and c.get("future") == premise.get("future")
+        and bool(c.get("future"))
+    )
+
+
 def criteria(
     r: Renderer,
     plan: Plan,
@@ -110,6 +119,11 @@ def criteria(
 
     for n, c in enumerate(_criteria_order(plan)):
         if c == skip or c not in in_think or not _askable(r, plan, c, skip, kinds, near):
+            continue
+        if skip is not None and _twin_stop(c, skip):
+            # The same stop future raced twice (a select before the loop and the loop's own):
+            # "should stop as soon as `shutdown.recv()` completes" then "Stop as soon as
+            # `shutdown.recv()` completes" said one requirement twice (blind read 20).
             continue
         # An error arm that logs and the log line in that arm are one requirement, asked once.
         arm = _logged_arm(c)
@@ -847,7 +861,7 @@ def _why(
     )
     scenario = "" if retold else _scenario(r, premise, out, reason)
     story = ""
-    if style == "incident-follow-up" and r.bump < LATE_BUMP:
+    if style == "incident-follow-up" and r.bump < LATE_BUMP and f not in NO_STORY:
         story = incident(r, plan, premise[1], out)
     reason_why = ""
     # A whole-module request gives the file's own reason, not one of its examples' stakes.
@@ -858,6 +872,7 @@ def _why(
         and style in _STORY_INSTEAD
         and r.bump < LATE_BUMP
         and f not in NO_INCIDENT
+        and f not in NO_STORY
     ):
         # No stakes to give as a reason (a situation the code gets right reads as one more
         # line of spec): a request that only restates the code scored 3 in every blind read
@@ -883,6 +898,11 @@ def _why(
 
 # Foci whose request is "write this": an incident story does not lead to writing a whole file.
 NO_INCIDENT = frozenset({"module", "task"})
+# Nor a stop: every shutdown story ("a rolling deploy stalled", "a stop request only took
+# effect once the other wait finished") is told of code that already races its stop, and blind
+# reads 16 and 20 counted them invented premises (five and three records). Such a record takes
+# the next style in the rotation, so the others keep theirs.
+NO_STORY = frozenset({"shutdown"})
 
 # Styles whose request may be told as an incident when the code gives it no reason (a refactor
 # ask has its own: the rework).

@@ -4617,3 +4617,17 @@ def test_every_way_out_of_a_loop_is_counted_with_the_deep_ones_placed(indexes: I
     assert "Some(Request::Bogus(code))" in places and "value == -1" in places
     text = " ".join(full_thinks_about(ctx, "serve"))
     assert "`value == -1`" in text and "`Some(Request::Bogus(code))`" in text
+
+
+def test_a_stop_raced_twice_is_asked_for_once(indexes: Indexes) -> None:
+    """dragonfly's proxy: "should stop as soon as `shutdown.recv()` completes" and then "Stop as
+    soon as `shutdown.recv()` completes" (blind read 20: the same requirement twice in a row)."""
+    ctx = ctx_of(indexes, "twostops.rs")
+    shutdowns = [
+        ex
+        for ex in compose_examples(ctx)
+        if ex.focus == "shutdown" and ex.names["fn"] in ("lag_watch", "serve_log")
+    ]
+    assert shutdowns
+    for ex in shutdowns:
+        assert ex.user.count("`shutdown.cancelled()` completes") <= 1, ex.user

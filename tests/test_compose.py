@@ -1070,3 +1070,17 @@ def test_an_ask_run_into_a_bridge_starts_in_lower_case() -> None:
     )
     assert _uncap("Without `x` in the race, it hangs.") == "without `x` in the race, it hangs."
     assert _uncap("`run` should stop.") == "`run` should stop."
+
+
+def test_no_shutdown_record_tells_an_incident_story() -> None:
+    """Every stock shutdown story ("a rolling deploy stalled", "a stop request only took effect
+    once the other wait finished") was told of code that already races its stop: blind reads
+    16 and 20 counted them invented premises. A shutdown record takes another style."""
+    traps = FIXTURES / "traps" / "src"
+    seen = 0
+    for path in [*FILES, *sorted(traps.glob("*.rs"))]:
+        for ex in compose_examples(ctx_for(path)):
+            if ex.focus == "shutdown":
+                seen += 1
+                assert ex.style != "incident-follow-up", (path.name, ex.user)
+    assert seen >= 10

@@ -4631,3 +4631,13 @@ def test_a_stop_raced_twice_is_asked_for_once(indexes: Indexes) -> None:
     assert shutdowns
     for ex in shutdowns:
         assert ex.user.count("`shutdown.cancelled()` completes") <= 1, ex.user
+
+
+def test_a_spawn_in_one_branch_of_the_loops_select_is_not_every_round(indexes: Indexes) -> None:
+    """dragonfly's QUIC server spawns under `Some(conn) = endpoint.accept()`: "Every round of
+    `loop` starts a task" was misleading (blind read 20)."""
+    ctx = ctx_of(indexes, "acceptor.rs")
+    (sp,) = kinds(claims(ctx, "accept_until_stopped"), "spawn")
+    assert sp.has("in-branch") and sp.get("branch") == "conns.next_request()"
+    text = " ".join(full_thinks_about(ctx, "accept_until_stopped"))
+    assert "Every round of `loop` starts a task" not in text

@@ -184,6 +184,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "round_guard",
             "sleep_arg",
             "sleep_mech",
+            "branch",
         ),
     ),
     "twin": (

@@ -1,12 +1,13 @@
-"""A spawn per iteration of a `for` that sits in another `for` of the same task: one task per
-pair of the two loops' elements (kept apart from ``spawns`` to keep each module small)."""
+"""Where a repeated spawn sits in its loop: in a `for` inside another `for` of the same task (one
+task per pair of the two loops' elements), or in one branch of a select (only the rounds that
+branch wins start a task); kept apart from ``spawns`` to keep each module small."""
 
 from __future__ import annotations
 
 from ..facts import ItemFacts, Spawn
 from .core import Claim, FileContext, make
 
-__all__ = ["spawn_nesting"]
+__all__ = ["placement", "spawn_nesting", "select_branch_of"]
 
 
 def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
@@ -26,3 +27,34 @@ def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
     slots = {"repeated": sp.repeated, "outer": f"for {outer.head}", "mech": sp.said}
     proof = [ctx.proof(ctx.region_src(f, inner)), ctx.proof(ctx.region_src(f, outer))]
     return [make("spawn_nesting", f.name, slots, proof)]
+
+
+def select_branch_of(f: ItemFacts, sp: Spawn) -> str:
+    """The future of the select branch a repeated spawn sits in, inside its loop, or "": only
+    the rounds that branch wins start a task (dragonfly's QUIC server spawns under `Some(conn)
+    = endpoint.accept()`: "Every round of `loop` starts a task" was misleading, blind read 20)."""
+    assert f.flow is not None
+    for r in f.flow.chain(sp.at_region):
+        if r.kind == "loop":
+            return ""
+        if r.kind == "select-handler" and r.detail:
+            return r.detail
+    return ""
+
+
+def placement(
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
+) -> list[Claim]:
+    """Flag a repeated spawn by where it sits (`in-branch` with its branch, `nested`) and return
+    the nesting claim, if any: requests that say "one task per element of .." or "every round"
+    are not made for such a spawn."""
+    if not sp.repeated:
+        return []
+    branch = select_branch_of(f, sp)
+    if branch:
+        flags.add("in-branch")
+        slots["branch"] = branch
+    nesting = spawn_nesting(ctx, f, sp)
+    if nesting:
+        flags.add("nested")
+    return nesting

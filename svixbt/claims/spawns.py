@@ -13,7 +13,7 @@ from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
-from .spawn_nesting import spawn_nesting
+from .spawn_nesting import placement
 from .task_errors import not_only_logged, on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 
@@ -60,6 +60,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
             flags |= skip_flags(f, sp)
+
             if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
                 # `for _ in 0..n`: n iterations, not the elements of anything.
                 flags.add("range")
@@ -115,11 +116,9 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             _round_work(f, reg, slots, flags)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
-        nesting = spawn_nesting(ctx, f, sp)
-        if nesting:
-            flags.add("nested")  # requests that say "one task per element of .." are not made
+        placed = placement(ctx, f, sp, slots, flags)
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
-        out.extend(nesting)
+        out.extend(placed)
     return out
 
 

@@ -236,6 +236,8 @@ SUBSUMES = frozenset(
         ("shutdown_branch", "select"),
         # "each round opens with `a` and `b` all the same" is the round's work, said whole.
         ("woken_work", "round_work"),
+        # "it first awaits `x`, and only then returns `e`" is that arm's return, said whole.
+        ("return_prelude", "return"),
     }
 )
 

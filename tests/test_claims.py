@@ -4641,3 +4641,14 @@ def test_a_spawn_in_one_branch_of_the_loops_select_is_not_every_round(indexes: I
     assert sp.has("in-branch") and sp.get("branch") == "conns.next_request()"
     text = " ".join(full_thinks_about(ctx, "accept_until_stopped"))
     assert "Every round of `loop` starts a task" not in text
+
+
+def test_an_arm_that_shuts_its_set_down_before_returning_says_so(indexes: Indexes) -> None:
+    """dragonfly's `upload_content`: `Err(err) => { join_set.shutdown().await; return Err(err); }`
+    was said as "When the result is `Err(err)`, it returns `Err(err)`" (blind read 20)."""
+    ctx = ctx_of(indexes, "setstop.rs")
+    (p,) = kinds(claims(ctx, "sync_shards"), "return_prelude")
+    assert p.get("calls") == "join_set.shutdown()" and p.has("joinset-shutdown")
+    text = " ".join(full_thinks_about(ctx, "sync_shards"))
+    assert "`join_set.shutdown()`" in text
+    assert "it returns `Err(err)`." not in text

@@ -203,6 +203,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .retry import retry_claims
+    from .return_prelude import return_prelude_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
@@ -243,6 +244,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(task_panic_claims(ctx, idx))
     out.extend(woken_work_claims(ctx, idx))
     out.extend(exit_tally_claims(ctx, idx))
+    out.extend(return_prelude_claims(ctx, idx))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

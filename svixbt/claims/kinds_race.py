@@ -17,6 +17,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call",),
         (),
     ),
+    "return_prelude": (
+        "what a match arm awaits right before it returns",
+        ("expr", "arm", "calls"),
+        (),
+    ),
     "exit_tally": (
         "every way out of a pass loop counted, with the branches the deeper ones sit under",
         ("tally", "count", "places"),

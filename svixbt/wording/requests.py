@@ -889,6 +889,12 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("return_prelude",
+       "on {arm:or}, shut down every task still in the set and wait for them before returning",
+       when="joinset-shutdown"),
+    _r("return_prelude",
+       "on {arm:or}, await {calls} before returning",
+       unless="joinset-shutdown"),
     _r("woken_work",
        "a wake-up from any of {futures:or} leads to {calls:and}",
        "which of {futures:or} fired does not change what the round runs",
@@ -2160,6 +2166,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("return_prelude",
+       "when {subject} gives up with an error, what happens to the tasks it has already started?",
+       "if one task in {subject} fails, are the others left running after it returns?",
+       when="joinset-shutdown"),
     # A spawn two loops down (claims/spawns.py `_nesting`): not "one task per element of ..".
     _r("spawn",
        "how many tasks does {subject} end up starting, and does it return only after all of them are done?",
@@ -2528,6 +2538,10 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "return_prelude": (
+        "We saw work carry on after a request had already failed, and I'm ruling this out.",
+        "I'm deciding whether a failed run can leave half-done work behind.",
+    ),
     "select_loop": (
         "I'd like the current behaviour written down before we refactor it.",
         "I'm moving it to a new runtime setup and want to know what it depends on.",

@@ -1959,6 +1959,22 @@ THINK: tuple[Row, ...] = (
        "{pop} takes the batch in {var} off its source before anything is written: if {write} then fails, its `?` returns with that batch already taken and not put back.",
        "A failed {write} can cost up to the whole batch: {var} was taken off its source by {pop}, so when the `?` returns, nothing puts back what had not been written yet.",
        unless="skips"),
+    # What an arm awaits before it returns (claims/return_prelude.py).
+    _r("return_prelude",
+       "The {arm} branch does not return at once: it first awaits {calls}, which aborts every task still in the set and waits for them to end, so none of them outlives the return of {expr}.",
+       "Before {arm} returns {expr}, it awaits {calls}: the set's remaining tasks are aborted and waited for, so nothing it spawned is left running behind the error.",
+       when="joinset-shutdown", unless="several"),
+    _r("return_prelude",
+       "None of {arm:or} returns at once: each first awaits {calls}, which aborts every task still in the set and waits for them to end, so no task it spawned outlives the error it returns.",
+       "Each of the {arm:and} branches awaits {calls} before it returns: the set's remaining tasks are aborted and waited for, so nothing spawned is left running behind the error.",
+       when="joinset-shutdown several"),
+    _r("return_prelude",
+       "The {arm} branch does not return at once: it first awaits {calls}, and only then returns {expr}.",
+       "Before {arm} returns {expr}, it awaits {calls}.",
+       unless="joinset-shutdown several"),
+    _r("return_prelude",
+       "None of {arm:or} returns at once: each first awaits {calls}, and only then returns.",
+       when="several", unless="joinset-shutdown"),
     # Every way out of the pass loop, counted (claims/exit_tally.py): said last in an exits
     # think, so the exits said one by one before it are not the whole answer by omission.
     _r("exit_tally",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .claims import Claim
 from .claims.core import LIST_SEP, NOT
+from .values import number_word
 from .wording.conditions import say_condition
 
 __all__ = [
@@ -260,9 +261,6 @@ def negated(cond: str) -> str | None:
     return inner
 
 
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
 def _denied(cond: str, code: bool, out: Rendered) -> str:
     """An earlier `if` condition that must have been false to get here."""
     if cond.startswith("let "):
@@ -272,10 +270,6 @@ def _denied(cond: str, code: bool, out: Rendered) -> str:
         out.fills.append(Fill(inner, code))
         return f"`{inner}` is true" if not inner.endswith(")") else f"`{inner}` returns true"
     return f"`{cond}` is false"
-
-
-def number_word(n: str) -> str:
-    return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n
 
 
 # The group of texts a salt belongs to, for a record's bump (see ``Renderer.bump``).

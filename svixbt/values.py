@@ -211,3 +211,11 @@ def human_percent(fraction: float) -> str:
     """0.2 -> `20%`."""
     pct = fraction * 100
     return f"{pct:.0f}%" if abs(pct - round(pct)) < 1e-9 else f"{pct:g}%"
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_word(n: str) -> str:
+    """A small count as a word ("3" -> "three"); anything else as given."""
+    return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n

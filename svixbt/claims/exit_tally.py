@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from ..facts import ItemFacts
 from ..flow import CONDITION_KINDS, Region
+from ..values import number_word
 from .core import Claim, FileContext, make
 from .exits import exit_loop
 from .shape import codes, main_loop
 
 __all__ = ["exit_tally_claims"]
 
-_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MAX_PLACES = 4  # branches named; past that the count says the rest
 
 
@@ -91,11 +91,7 @@ def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
 def _tally(breaks: int, returns: int) -> str:
     parts = []
     if breaks:
-        parts.append(f"{_word(breaks)} `break`" + ("s" if breaks > 1 else ""))
+        parts.append(f"{number_word(str(breaks))} `break`" + ("s" if breaks > 1 else ""))
     if returns:
-        parts.append(f"{_word(returns)} `return`" + ("s" if returns > 1 else ""))
+        parts.append(f"{number_word(str(returns))} `return`" + ("s" if returns > 1 else ""))
     return " and ".join(parts)
-
-
-def _word(n: int) -> str:
-    return _WORDS[n] if n < len(_WORDS) else str(n)

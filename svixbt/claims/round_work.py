@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from ..fact_types import Call
 from ..facts import ItemFacts
+from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .shape import codes, main_loop
 
-__all__ = ["round_work", "call_said", "MAX_ROUND_CALLS"]
+__all__ = ["round_work", "body_calls", "call_said", "MAX_ROUND_CALLS"]
 
 MAX_ROUND_CALLS = 3  # a round that awaits more is said by its first few, marked as such
 
@@ -35,22 +36,7 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if body <= e.src.start < end and f.flow.inside(e.region, loop.id)
     )
     cut = stops[0] if stops else end
-    calls: list[Call] = []
-    for c in sorted(f.calls, key=lambda c: c.src.start):
-        if not (c.awaited and c.region == loop.id and body <= c.src.start < cut):
-            continue
-        if mechanism(c.full) is not None or c.kind == "macro" or not call_said(c):
-            continue
-        if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
-            continue  # an argument of a call already taken (`f(g().await).await`)
-        if any(r.after and r.head_start <= c.src.start < r.head_end for r in f.flow.regions):
-            continue  # an `else if` head runs only when the conditions before it are false
-        if any(
-            w.src.start <= c.src.start < w.src.end or c.src.start <= w.src.start < c.src.end
-            for w in f.waits
-        ):
-            continue  # `interval.tick()` is the loop's wait, not its work
-        calls.append(c)
+    calls = body_calls(f, loop, body, cut)
     if not calls:
         return []
     waits = [w for w in f.waits if w.region == loop.id and body <= w.src.start < end]
@@ -80,6 +66,34 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     # this claim must not read as saying that code twice.
     proof = [ctx.proof(c.src) for c in shown]
     return [make("round_work", f.name, slots, proof, flags)]
+
+
+def body_calls(
+    f: ItemFacts, loop: Region, body: int, cut: int, skip: tuple[int, int] = (0, 0)
+) -> list[Call]:
+    """The awaited calls written right in ``loop``'s body between char offsets ``body`` and
+    ``cut``, in source order, outside the span ``skip`` (a select whose branches are said
+    apart): not tokio's own waits, not a call that is another's argument."""
+    assert f.flow is not None
+    calls: list[Call] = []
+    for c in sorted(f.calls, key=lambda c: c.src.start):
+        if not (c.awaited and c.region == loop.id and body <= c.src.start < cut):
+            continue
+        if skip[0] <= c.src.start < skip[1]:
+            continue
+        if mechanism(c.full) is not None or c.kind == "macro" or not call_said(c):
+            continue
+        if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in calls):
+            continue  # an argument of a call already taken (`f(g().await).await`)
+        if any(r.after and r.head_start <= c.src.start < r.head_end for r in f.flow.regions):
+            continue  # an `else if` head runs only when the conditions before it are false
+        if any(
+            w.src.start <= c.src.start < w.src.end or c.src.start <= w.src.start < c.src.end
+            for w in f.waits
+        ):
+            continue  # `interval.tick()` is the loop's wait, not its work
+        calls.append(c)
+    return calls
 
 
 def call_said(c: Call) -> str:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from ..fact_types import Call
 from ..facts import ItemFacts
 from ..flow import Region
-from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
-from .round_work import MAX_ROUND_CALLS, call_said
+from .round_work import MAX_ROUND_CALLS, body_calls, call_said
 from .shape import codes, main_loop
 
 __all__ = ["woken_work_claims"]
@@ -195,17 +194,4 @@ def _work(
         and not any(fl.inside(e.region, s.id) for s in stops)
     )
     cut = cuts[0] if cuts else end
-    out: list[Call] = []
-    for c in sorted(f.calls, key=lambda c: c.src.start):
-        if not (c.awaited and c.region == loop.id and body <= c.src.start < cut):
-            continue
-        if sel_start <= c.src.start < sel_end:
-            continue
-        if mechanism(c.full) is not None or c.kind == "macro" or not call_said(c):
-            continue
-        if any(o.src.start <= c.src.start and c.src.end <= o.src.end for o in out):
-            continue
-        if any(w.src.start <= c.src.start < w.src.end for w in f.waits):
-            continue
-        out.append(c)
-    return out
+    return body_calls(f, loop, body, cut, (sel_start, sel_end))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim, Proof
-from .claims.core import LIST_SEP, NOT
+from .claims.core import LIST_SEP, NOT, conjuncts
 from .records import SYSTEM_PROMPT, split_assistant
 from .render import (
     BACKTICK_SPAN,
@@ -81,6 +81,7 @@ LITERAL_CODE = frozenset(
         "if let Some(..)",
         "pub",
         "main",
+        "match",
     }
 )
 _DIGITS = re.compile(r"\d")
@@ -131,8 +132,10 @@ def _elements(value: str) -> list[str]:
     """A slot's code values, and for a negated condition `!x` also `x` (said "`x` is false"),
     and the operands a request names when it says a condition in words ("`a` is below `b`")."""
     out = []
-    for e in value.split(LIST_SEP):
-        e = e.removeprefix(NOT)
+    whole = [e.removeprefix(NOT) for e in value.split(LIST_SEP)]
+    # A long `a && b` is said by its parts (render's `cond` form).
+    parts = [q for w in whole for q in conjuncts(w) if q != w]
+    for e in whole + parts:
         out.append(e)
         inner = negated(e)
         if inner is not None:

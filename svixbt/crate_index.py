@@ -420,12 +420,19 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
         modules.append(_module_of(real.relative_to(real_src)))
     idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
     idx._by_path = by_path
-    idx.test_files = _test_module_files(scans, [real_root / r for r in rels], by_path)
+    idx.test_files = _test_module_files(scans, [real_root / r for r in rels], by_path) | {
+        i for i, m in enumerate(modules) if _TEST_SUPPORT & set(m.split("::"))
+    }
     _index_fns(idx)
     _index_sites(idx)
     if cache is not None:
         cache[root] = idx
     return idx
+
+
+# Modules that hold test support by their name, compiled in or not (vector's `test_util`, whose
+# helpers read as background tasks of the crate).
+_TEST_SUPPORT = frozenset({"test_util", "test_utils", "testing", "test_helpers", "tests"})
 
 
 def _test_module_files(

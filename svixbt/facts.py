@@ -601,6 +601,19 @@ def _sql_at(r: TokenReader, f: ItemFacts, k: int, rid: int) -> None:
     )
 
 
+def _arrow_at_top(t: list[str], a: int, b: int) -> bool:
+    """Whether a `=>` sits in tokens ``[a, b)`` outside every bracket."""
+    depth = 0
+    for k in range(a, b):
+        if t[k] in ("(", "[", "{"):
+            depth += 1
+        elif t[k] in (")", "]", "}"):
+            depth -= 1
+        elif t[k] == "=>" and depth == 0:
+            return True
+    return False
+
+
 def _assign_at(
     r: TokenReader, f: ItemFacts, flow: Flow, k: int, rid: int, consts: dict[str, float]
 ) -> None:
@@ -635,6 +648,10 @@ def _assign_at(
     if eq >= flow.hi or t[eq] != "=":
         return
     semi = r.until(eq + 1, (";",), flow.hi)
+    if not is_let and _arrow_at_top(t, eq + 1, semi):
+        # `_ = cancel.cancelled() => { .. }`: a `select!` branch's pattern, not a store (it
+        # read as "the arm sets `_`" to the rest of the select, a held-out fixture).
+        return
     value = r.code(eq + 1, semi)
     branches = _if_else(r, eq + 1, semi)
     src = r.src(k, min(semi, flow.hi - 1))
@@ -758,6 +775,24 @@ def _typed_let(r: TokenReader, eq: int) -> str:
     return ""
 
 
+_SPAN_WRAPPERS = frozenset({"instrument", "in_current_span"})
+
+
+def _awaited_through_span(r: TokenReader, k: int) -> bool:
+    """`spawn(..).instrument(span).await`: the handle is awaited through a tracing wrapper
+    (parseable's `delete_hot_tier`: "returns without waiting" was false, a held-out read)."""
+    t = r.t
+    if not (k + 2 < r.hi and t[k] == "." and t[k + 1] in _SPAN_WRAPPERS and t[k + 2] == "("):
+        return False
+    depth, j = 0, k + 2
+    while j < r.hi:
+        depth += {"(": 1, ")": -1}.get(t[j], 0)
+        if depth == 0:
+            break
+        j += 1
+    return j + 2 < r.hi and t[j + 1] == "." and t[j + 2] == "await"
+
+
 def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
     """Each spawn region: how its handle is kept and whether it starts one task per element."""
     t = r.t
@@ -773,6 +808,8 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
         before = t[b] if b >= r.lo else ""
         after_close = close + 1
         awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
+        if not awaited:
+            awaited = _awaited_through_span(r, after_close)
         handle = "unknown"
         if reg.keyword == "tokio::task::JoinSet::spawn":
             handle = "in-set"  # the JoinSet keeps every handle

@@ -489,6 +489,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
             "spawn_nesting",
             "task_prints_error",
             "task_drops_error",
+            "lost_result",
             "endless_task",
             "tasks_add_up",
             "own_awaits",
@@ -584,8 +585,19 @@ def same_code(c: Claim, asked: Claim) -> bool:
     )
 
 
+# A shutdown branch is a way out too: "what gets it out of the loop?" answered with the `None`
+# branch alone left out the stop branch beside it (parseable's rebalance listener, a read).
 _LOOP_WALK = frozenset(
-    {"loop", "round_work", "loop_break", "select_exit", "propagate", "return", "exit_tally"}
+    {
+        "loop",
+        "round_work",
+        "loop_break",
+        "select_exit",
+        "shutdown_branch",
+        "propagate",
+        "return",
+        "exit_tally",
+    }
 )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import Claim
-from .claims.core import LIST_SEP, NOT
+from .claims.core import LIST_SEP, NOT, conjuncts
 from .values import number_word
 from .wording.conditions import say_condition
 
@@ -46,6 +46,8 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "trigger",
+        "arm_of",
         "fields",
         "limit_also",
         "sleep_arg",
@@ -157,6 +159,7 @@ CODE_SLOTS = frozenset(
         "start",
         "field",
         "attr",
+        "other_attr",
         "as_error",
         "join",
         "methods",
@@ -245,6 +248,19 @@ def shorten(message: str) -> str:
     return said
 
 
+def _top_level(code: str) -> str:
+    """``code`` with what sits inside `(..)` and `[..]` left out."""
+    out, depth = [], 0
+    for ch in code:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def negated(cond: str) -> str | None:
     """``x`` for a condition that is just ``!x``, where ``x`` is one operand (a flag, a field, a
     call, `f(&db).await?`): no space, no operator that would bind looser than ``!``."""
@@ -252,11 +268,14 @@ def negated(cond: str) -> str | None:
     if not c.startswith("!") or c.startswith("!="):
         return None
     inner = c[1:]
-    if not inner or re.search(r"\s|&&|\|\||[=<>+*/%^]|-(?!>)", inner):
-        return None
     if inner.count("(") != inner.count(")") or inner.count("[") != inner.count("]"):
         return None
-    if not re.match(r"[A-Za-z_(]", inner):
+    # Only what lies outside brackets can bind looser than `!`: the arguments of
+    # `!self.exists(stream, tenant_id)` are one operand (parseable's hot tier check was said
+    # "`!self.exists(..)` is false" for want of this).
+    if not inner or re.search(r"\s|&&|\|\||[=<>+*/%^]|-(?!>)", _top_level(inner)):
+        return None
+    if not re.match(r"[A-Za-z_(]", inner) or inner.startswith("(") and re.search(r"\s", inner):
         return None
     return inner
 
@@ -429,6 +448,9 @@ def _join(items: Sequence[str], last: str) -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+_LONG = 48  # a condition longer than this is said by its `&&` parts when it has them
+
+
 class Renderer:
     """Fills templates for one record, with choices seeded by (seed, record key)."""
 
@@ -534,6 +556,10 @@ class Renderer:
                 parts = [method_name(p) for p in parts]
             false = [p[len(NOT) :] for p in parts if p.startswith(NOT)]
             parts = [p for p in parts if not p.startswith(NOT)]
+            if form == "cond":
+                # `a && b` too long to quote whole is said as its two conditions (parseable's
+                # OTel generator: a run-time limit under `duration_secs > 0 && ..` went unsaid).
+                parts = [q for p in parts for q in (conjuncts(p) if len(p) > _LONG else [p])]
             for p in parts + false:
                 # A call with arguments is filled as a request names it (`tx.send`), so a
                 # request may say it (three `tx.send(..)`s of tokio-cron-scheduler, read 104).
@@ -660,6 +686,10 @@ class Renderer:
         A ``dry`` call (a probe) leaves no mark: the real call then says the same. With
         ``accept``, a variant whose fills it refuses is passed over for the next variant, then
         the next matching row."""
+        if self.person and "unsaid-cond" in c.flags:
+            # A race or join that runs on one path only, whose condition no slot says: a request
+            # asking for it would ask for it on every path.
+            return ""
         subject = c.subject
         if self.person and subject == self.context.get("fn") and self.context.get("qualified"):
             # A request names a fn the file has several of by its type (tokio-cron-scheduler's
@@ -686,6 +716,13 @@ class Renderer:
                     continue
                 if self.person and not all(map(quotable, BACKTICK_SPAN.findall(text))):
                     continue
+                if "unsaid-cond" in c.flags and text[:1].isupper() and text[1:2].islower():
+                    # It runs on one path only, in a `match` arm or an `else` (neon's WAL sender
+                    # joins its two halves on one protocol path: the think read the join as
+                    # the fn's whole shape, held-out read 22).
+                    text = "On one of its paths only, " + text[0].lower() + text[1:]
+                elif "unsaid-cond" in c.flags:
+                    text = "On one of its paths only: " + text
                 if not dry:
                     used.add(pick)
                     out.conds = trial.conds

@@ -50,7 +50,11 @@ _BRACE_KINDS = frozenset({"fn", "struct", "enum", "union", "impl", "trait", "mod
 _CONTAINERS = frozenset({"impl", "trait", "mod"})
 # `#[test]`, `#[tokio::test]`, and local aliases named like one (`#[maybe_tokio_test]`).
 _TEST_ATTR = re.compile(r"^#\s*\[\s*(?:[\w:]*::)?(?:\w+_)?test\s*(?:\]|\()")
-_CFG_TEST = re.compile(r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|all\s*\((?:[^()]|\([^()]*\))*\btest\b)")
+# `cfg(test)`, `cfg(all(test, ..))`, and `cfg(any(test, feature = ".."))`: test support
+# compiled for a feature as well (vector's `test_util`, whose helpers read as background tasks).
+_CFG_TEST = re.compile(
+    r"^#\s*\[\s*cfg\s*\(\s*(?:test\s*\)|(?:all|any)\s*\((?:[^()]|\([^()]*\))*\btest\b)"
+)
 _WS = re.compile(r"\s+")
 # The lexer's unterminated-string rule: an optional `b`/`c` prefix, `r` for a raw string, `#`s.
 _UNTERMINATED_STRING = re.compile(r'[bc]?(r)?#*"')

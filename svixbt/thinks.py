@@ -269,6 +269,10 @@ def says(d: Claim, c: Claim) -> bool:
         if d_loop != c_loop:
             return same and d_loop
         return same and d.proof[0].start < c.proof[0].start
+    if d.kind == "exit_tally" and c.kind == "loop" and "exits" in c.flags:
+        # "Only a `break` gets out of the `loop`, written in more than one place" beside the
+        # tally of those breaks said the same twice (held-out read 22's exits thinks).
+        return d.subject == c.subject
     return (d.kind, c.kind) in SUBSUMES and c.overlaps(d)
 
 

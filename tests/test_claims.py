@@ -3196,6 +3196,10 @@ def test_a_fn_written_per_platform_says_which_build(indexes: Indexes) -> None:
         t for e in compose_examples(ctx) if e.names["fn"] == "stop_requested" for t in (e.think,)
     )
     assert "copy of `stop_requested`" in said or "compiled only under" in said, said
+    # Each copy names the other's attribute, not "the other builds" (parseable's
+    # `block_until_shutdown_signal`: its twin is `#[cfg(windows)]` only, a held-out read).
+    assert sorted(c.get("other_attr") for c in found) == ["#[cfg(not(unix))]", "#[cfg(unix)]"]
+    assert "for the other builds" not in said
 
 
 def test_a_call_the_spawned_block_awaits_then_goes_on_is_not_unwaited(indexes: Indexes) -> None:
@@ -4652,3 +4656,217 @@ def test_an_arm_that_shuts_its_set_down_before_returning_says_so(indexes: Indexe
     text = " ".join(full_thinks_about(ctx, "sync_shards"))
     assert "`join_set.shutdown()`" in text
     assert "it returns `Err(err)`." not in text
+
+
+def test_a_break_under_a_condition_in_a_select_branch_keeps_its_condition(
+    indexes: Indexes,
+) -> None:
+    """parseable's OTel generator: the tick branch breaks only once a run time has passed, and a
+    nested select around the send breaks on a second `cancelled()`; "When `interval.tick()`
+    completes first, the handler does `break`" and "Leave the loop when `interval.tick()`
+    completes" were false (a held-out read)."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    cl = claims(ctx, "feed_readings")
+    assert not [c for c in kinds(cl, "select_exit") if c.get("future") == "ticker.tick()"]
+    (lb,) = kinds(cl, "loop_break")
+    assert lb.has("in-select") and lb.get("future") == "ticker.tick()"
+    assert lb.get("guard").startswith("run_for_secs > 0 && ")
+    text = " ".join(full_thinks_about(ctx, "feed_readings"))
+    assert "`run_for_secs > 0`" in text and "`began.elapsed() >= " in text
+    assert "completes first in the `tokio::select!`, the handler does `break`" not in text
+
+
+def test_a_branch_that_only_logs_a_long_line_is_said_by_its_line(indexes: Indexes) -> None:
+    """parseable's `run_drain`: each branch writes one line too long to quote as code; the think
+    fell back to the doc comment instead of what each branch does."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    branches = kinds(claims(ctx, "drain_sink"), "select_branch")
+    assert {b.get("message") for b in branches} == {
+        "sink consumer ran to completion for partition {:?}",
+        "sink consumer told to stop early for partition {:?}",
+    }
+    text = " ".join(full_thinks_about(ctx, "drain_sink"))
+    assert "“sink consumer told to stop early for partition {:?}”" in text
+
+
+def test_a_spawn_in_one_match_arm_names_the_arm_and_what_is_matched(indexes: Indexes) -> None:
+    """parseable's Kafka `init` starts its signal listener in `Ok(_)` of `validate()`:
+    "Under a condition, it starts this task" named neither."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    (sp,) = kinds(claims(ctx, "start_feed"), "spawn")
+    assert sp.has("arm-of") and sp.get("arm") == "Ok(_)"
+    assert sp.get("arm_of") == "settings.sink_config.check()"
+    text = " ".join(full_thinks_about(ctx, "start_feed"))
+    assert "`settings.sink_config.check()`" in text and "`Ok(_)`" in text
+    assert "Under a condition, it starts this task" not in text
+
+
+def test_a_joined_task_that_first_waits_for_a_trigger_holds_the_return(indexes: Indexes) -> None:
+    """parseable's HTTP `start`: `sync_task` opens with `shutdown_rx.await` and is joined after
+    the server; the think said only that the handle is awaited further down."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    (g,) = kinds(claims(ctx, "serve_feed"), "gated_join")
+    assert (g.get("handle_var"), g.get("trigger"), g.get("before")) == (
+        "closer",
+        "stop_rx",
+        "server",
+    )
+    text = " ".join(full_thinks_about(ctx, "serve_feed"))
+    assert "until `stop_rx` completes" in text or "before `stop_rx` completes" in text
+    # A detached spawn, or one whose block does not open with a wait, is no such claim.
+    assert kinds(claims(ctx, "forget_feed"), "gated_join") == []
+    assert kinds(claims(ctx, "start_feed"), "gated_join") == []
+
+
+def test_a_negated_call_with_arguments_is_said_as_the_call_returning(indexes: Indexes) -> None:
+    """parseable's hot tier: "only if `!self.check_stream_hot_tier_exists(stream, tenant_id)` is
+    false" (the space between arguments kept `negated` from seeing one operand)."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    text = " ".join(full_thinks_about(ctx, "forget_feed"))
+    assert "`self.feed_registered(name, owner)` returns true" in text
+    assert "`!self.feed_registered(name, owner)`" not in text
+
+
+def test_awaits_in_a_closure_handed_on_are_not_what_the_caller_waits_for(
+    indexes: Indexes,
+) -> None:
+    """parseable's analytics scheduler hands `Report::new(..).await` to its job table in a
+    closure: "what its caller does wait for is `Report::new` and `send`" was false; and two
+    server types each starting it once do not make its tasks "add up" (a held-out read)."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    cl = claims(ctx, "report_usage_forever")
+    (own,) = kinds(cl, "own_awaits")
+    assert own.get("calls") == "load_feed_settings"
+    assert kinds(cl, "endless_task") and not kinds(cl, "tasks_add_up")
+
+
+def test_a_handle_awaited_through_instrument_is_awaited(indexes: Indexes) -> None:
+    """parseable's `delete_hot_tier` awaits `tokio::spawn(..).instrument(span)`: "it should hand
+    the work to a task and return without waiting for it" was false (a held-out read)."""
+    ctx = ctx_of(indexes, "hot_store.rs")
+    (sp,) = kinds(claims(ctx, "evict_segment"), "spawn")
+    assert sp.has("awaited") and not sp.has("detached")
+
+
+def test_a_handle_raced_by_reference_is_not_dropped_when_it_loses(indexes: Indexes) -> None:
+    """parseable's `monitor_task_duration` races `&mut future`: "if it loses, only the handle is
+    dropped" was false; the borrow ends and the handle is raced again (a held-out read)."""
+    ctx = ctx_of(indexes, "hot_store.rs")
+    (sel,) = kinds(claims(ctx, "watch_slow"), "select")
+    assert sel.has("races-handle") and sel.has("borrowed")
+    text = " ".join(full_thinks_about(ctx, "watch_slow"))
+    assert "only the handle is dropped" not in text
+    assert "only the borrow ends" in text
+
+
+def test_a_timed_line_after_question_marks_is_said_to_be_skipped_by_them(
+    indexes: Indexes,
+) -> None:
+    """parseable's hot-tier tick logs `elapsed_ms` after eight `?`s and has no loop: "takes
+    `started` before each pass and reports the elapsed time" dropped that condition."""
+    ctx = ctx_of(indexes, "hot_store.rs")
+    (t,) = kinds(claims(ctx, "warm_segments"), "timing")
+    assert t.has("exits-before") and not t.has("per-pass")
+    r = Renderer(0, "k", {"fn": "warm_segments", "file": "hot_store.rs"}, base="hot_store.rs|w")
+    text = r.claim(THINK, t, "s", Rendered(""))
+    assert "before each pass" not in text and "`?`" in text
+
+
+def test_a_spawned_fn_whose_result_nobody_reads_is_said_to_lose_its_error(
+    indexes: Indexes,
+) -> None:
+    """parseable's `Server::init` spawns `airplane::server()`, a `Result`, and drops the
+    handle: the think never said a failure there goes nowhere (a held-out read)."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    (lost,) = kinds(claims(ctx, "boot_feed_side_tasks"), "lost_result")
+    assert lost.get("runs") == "serve_feed_metrics"
+    text = " ".join(full_thinks_about(ctx, "boot_feed_side_tasks"))
+    assert "`serve_feed_metrics`" in text and "nobody sees it" in text or "no code reads it" in text
+
+
+def test_a_sleep_raced_in_a_loop_is_an_idle_timeout_not_a_period(indexes: Indexes) -> None:
+    """A `sleep(..)` written as a branch of a loop's `select!` is a new timer every round: a
+    round the channel wins starts it over. "Inside a `tokio::select!`, X and Y are awaited at
+    once" was all the held-out thinks said of such races (read 21: eight records)."""
+    ctx = ctx_of(indexes, "demo_feed.rs")
+    (sl,) = kinds(claims(ctx, "batch_readings"), "sleep")
+    assert sl.has("restarts") and sl.get("others") == "readings.recv()"
+    text = " ".join(full_thinks_about(ctx, "batch_readings"))
+    assert "idle timeout" in text or "throws its progress away" in text
+    # A raced sleep whose other branch leaves the loop does not restart anything.
+    (other,) = kinds(claims(ctx_of(indexes, "hot_store.rs"), "watch_slow"), "sleep")
+    assert not other.has("restarts")
+
+
+def test_a_shutdown_that_returns_an_error_is_no_normal_return(indexes: Indexes) -> None:
+    """neon's safekeeper create loop returns `Err(ShuttingDown)` on a stop and `Ok(())` only
+    after success: "stopping for shutdown is a normal return" was false (held-out read 22)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "register_until_done")
+    (tail,) = [c for c in kinds(cl, "return") if c.has("tail")]
+    assert tail.has("after-loop") and not tail.has("loop-stops")
+    text = " ".join(full_thinks_about(ctx, "register_until_done"))
+    assert "normal return" not in text
+
+
+def test_a_return_in_a_select_branch_is_not_said_as_the_guard_alone(indexes: Indexes) -> None:
+    """neon's WAL push: "When `let Ok((timeline, next_msg)) = res` matches, it returns
+    `Err(CopyStreamHandlerEnd::Cancelled)` there and then" (false: only when the cancel branch
+    wins, held-out read 22)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (ret,) = [c for c in kinds(claims(ctx, "serve_session"), "return") if c.has("in-select")]
+    r = Renderer(0, "k", {"fn": "serve_session", "file": "wal_pump.rs"}, base="w|s")
+    said = r.claim(THINK, ret, "s", Rendered(""))
+    assert "`Err(PumpError::Cancelled)`" not in said, said
+
+
+def test_a_race_in_one_match_arm_is_not_asked_for_as_the_fns_own(indexes: Indexes) -> None:
+    """neon's compute hook races its lock only on `AwaitLock`: "should race `lock_owned()` and
+    `cancel.cancelled()` in one `tokio::select!`" dropped that (held-out read 22)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    for kind in ("select", "shutdown_branch"):
+        (c,) = kinds(claims(ctx, "push_next"), kind)
+        assert c.has("unsaid-cond")
+    r = Renderer(0, "k", {"fn": "push_next", "file": "wal_pump.rs"}, base="w|p")
+    r.person = True
+    from svixbt.wording.requests import CRITERIA, PREMISE
+
+    (sel,) = kinds(claims(ctx, "push_next"), "select")
+    assert r.claim(PREMISE + CRITERIA, sel, "s", Rendered("")) == ""
+    for think in full_thinks_about(ctx, "push_next"):
+        assert "On one of its paths only" in think
+
+
+def test_a_runtime_handle_reached_through_calls_still_spawns(indexes: Indexes) -> None:
+    """neon's safekeeper spawns its housekeeping loop with `rt.as_ref().unwrap_or_else(||
+    RUNTIME.handle()).spawn(async move {..})`: its one-day sleep read as `start_safekeeper`'s
+    own cadence (held-out read 22)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "start_sweeper")
+    (sp,) = kinds(cl, "spawn")
+    assert sp.get("mech") == "tokio::runtime::Handle::spawn" and sp.get("sleep_dur") == "1 hour"
+    assert kinds(cl, "sleep") == [] and kinds(cl, "loop") == []
+
+
+def test_a_select_pattern_is_no_assignment(indexes: Indexes) -> None:
+    """`_ = cancel.cancelled() => {..}` inside `select!` read as a store to `_` of the rest of
+    the select."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (arm,) = kinds(claims(ctx, "register_until_done"), "err_arm")
+    assert not arm.has("sets") and not arm.get("var")
+
+
+def test_a_pass_whose_caller_may_race_it_is_not_said_to_run_out(indexes: Indexes) -> None:
+    """neon's `WalBackupTask::run` is awaited in its caller's `select!` through a local, and
+    dropped there on shutdown: "a pass that has started is never cut short" was false
+    (held-out read 22). A method called on a receiver the index cannot follow may be raced."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "upload_ranges")
+    assert kinds(cl, "shutdown_loop") and not kinds(cl, "pass_runs_out")
+
+
+def test_an_error_arm_that_sends_the_failure_on_is_not_only_logged(indexes: Indexes) -> None:
+    """neon's debug dump task logs a failed write and then `blocking_send`s the error into the
+    response body: "A failure inside the task stops at a log line" was false (read 22)."""
+    ctx = ctx_of(indexes, "hot_store.rs")
+    assert kinds(claims(ctx, "dump_state"), "one_shot") == []

@@ -114,3 +114,24 @@ def test_unreadable_file_makes_the_crate_incomplete(tmp_path: Path) -> None:
     idx = build_index(tmp_path / "src" / "lib.rs")
     assert not idx.complete
     assert not idx.callers_complete(fn(idx, "f"))
+
+
+def test_test_support_modules_are_test_files(tmp_path: Path) -> None:
+    """vector compiles `pub mod test_util;` in every build and declares integration tests under
+    `#[cfg(any(test, feature = ..))]`: their helpers read as the crate's background tasks."""
+    write_crate(
+        tmp_path,
+        {
+            "lib.rs": (
+                "pub mod test_util;\n"
+                '#[cfg(any(test, feature = "soak"))]\nmod soak;\n'
+                "pub mod worker;\n"
+            ),
+            "test_util/mod.rs": "pub async fn spin() {}\n",
+            "soak.rs": "pub async fn soak() {}\n",
+            "worker.rs": "pub async fn work() {}\n",
+        },
+    )
+    idx = build_index(tmp_path / "src" / "lib.rs")
+    tests = {idx.rel[i] for i in idx.test_files}
+    assert tests == {"src/test_util/mod.rs", "src/soak.rs"}

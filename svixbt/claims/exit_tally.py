@@ -62,6 +62,8 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
         "places": codes(*places[:MAX_PLACES]),
     }
     flags = {"tries"} if tries else set()
+    if deep == 1:
+        flags.add("one-deep")  # "the ones deeper down" of one break read as several
     if len(places) > MAX_PLACES:
         flags.add("more")
     proof = [ctx.proof(e.src) for e in leaving]

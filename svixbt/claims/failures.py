@@ -445,7 +445,17 @@ def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return [make("conversion", f.name, slots, [ctx.proof(c.src) for c in conv])]
 
 
+def _tok_at(f: ItemFacts, offset: int) -> int:
+    """The token that starts at char ``offset`` (or the first one after it)."""
+    assert f.flow is not None
+    starts = f.flow.scan.starts
+    return next((k for k in range(f.flow.lo, f.flow.hi) if starts[k] >= offset), f.flow.lo)
+
+
 def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    if f.flow is None:
+        return []
+    fl = f.flow
     starts = [
         a
         for a in f.assigns
@@ -468,5 +478,16 @@ def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         put_guard(slots, flags, conds, arm)
         flags.discard("err-arm")  # a timing line is said with its arm, not as error handling
+        if loop is not None and fl.inside(fl.region_at(_tok_at(f, a.src.start)).id, loop.id):
+            flags.add("per-pass")  # "before each pass" only of a start taken in the loop
+        # A `?` or `return` between the start and the line: a run that leaves there logs no
+        # time (parseable's hot-tier tick: "reports the elapsed time" dropped its eight `?`s).
+        if any(
+            e.kind in ("question", "return")
+            and a.src.end <= e.src.start < lg.src.start
+            and f.own(e.region)
+            for e in f.exits
+        ):
+            flags.add("exits-before")
         out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)], flags))
     return out

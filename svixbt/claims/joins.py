@@ -12,7 +12,7 @@ from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from .core import Claim, FileContext, make
 from .fallible import OkOnly, ok_only
-from .select_branches import construct_guard
+from .select_branches import construct_guard, unsaid_condition
 from .shape import codes
 from .spawns import main_call
 
@@ -59,6 +59,8 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # them and "All of that joining" all of them (held-out read 17, tensorzero's RFT
         # job: one of its joins runs on every path). The guard stays on the join's own claim.
         alone = len(groups) == 1
+        if guard is None and unsaid_condition(f, branches[0]):
+            flags.add("unsaid-cond")
         if guard is not None:
             # monitor.rs of crates.io joins only `if let Some(pagerduty)`: "Both branches of
             # the `tokio::join!`" with no word of it was misleading (a held-out read).

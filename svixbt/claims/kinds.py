@@ -18,13 +18,14 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop": (
         "the item's own task loops",
         ("keyword", "head"),
-        ("cond", "ways", "panics", "racer"),
+        ("cond", "ways", "panics", "racer", "nth"),
     ),
     "sleep": (
         "a tokio sleep in the item's own task",
         ("mech", "arg"),
         (
             "dur",
+            "others",
             "guard",
             "wrapper",
             "arm",
@@ -35,11 +36,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "call",
             "arg_value",
         ),
-    ),
-    "loop_break": (
-        "a break of the main loop under a condition or in one arm",
-        (),
-        ("guard", "arm"),
     ),
     "wait_prelude": (
         "a call made on the owner of a wait's duration just before the sleep",
@@ -185,6 +181,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "sleep_arg",
             "sleep_mech",
             "branch",
+            "arm",
+            "arm_of",
         ),
     ),
     "twin": (
@@ -226,7 +224,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "cfg_variant": (
         "one of several copies of a fn in its file, each under its own `#[cfg(..)]`",
         ("cfg", "attr", "others"),
-        (),
+        ("other_attr",),
     ),
     "shares": (
         "a value cloned for a spawned task before the spawn, the original handed on",

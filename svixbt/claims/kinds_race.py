@@ -51,7 +51,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),
-        ("arm",),
+        ("arm", "stop"),
     ),
     "shutdown_branch": (
         "a select branch that stops the loop",
@@ -68,10 +68,25 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("count", "futures", "select"),
         ("then", "signames", "raced_handle", "cfg", "guard"),
     ),
+    "gated_join": (
+        "a task joined before the fn returns whose first step waits for a trigger",
+        ("handle_var", "trigger", "mech"),
+        ("before",),
+    ),
+    "loop_break": (
+        "a break of the main loop under a condition or in one arm",
+        (),
+        ("guard", "arm", "future", "select"),
+    ),
+    "lost_result": (
+        "a crate fn returning a `Result` spawned as the whole task, its handle dropped",
+        ("mech", "runs"),
+        (),
+    ),
     "select_branch": (
         "what one select branch does once its future wins, said whole",
         ("future", "select"),
-        ("runs", "expr", "bound"),
+        ("runs", "expr", "bound", "message", "level", "macro"),
     ),
     "runs_under": ("the condition a select or a join runs under", ("mech", "guard"), ()),
     "join": (

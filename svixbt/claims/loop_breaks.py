@@ -9,7 +9,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import exit_loop
-from .shape import guard_of, put_guard
+from .shape import CANCEL_FUTURE, guard_of, put_guard
 
 __all__ = ["loop_break_claims"]
 
@@ -22,13 +22,26 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
     for e in f.exits:
         if e.kind != "break" or not f.own(e.region) or exit_loop(f, e) is not loop:
             continue
-        if any(a.kind in ("select-handler", "closure", "async") for a in fl.chain(e.region)):
-            continue  # a select branch's break is ``select_exit``'s
+        chain = [a for a in fl.chain(e.region) if a.id != loop.id and fl.inside(a.id, loop.id)]
+        if any(a.kind in ("closure", "async", "select-future") for a in chain):
+            continue
+        handlers = [a for a in chain if a.kind == "select-handler"]
         conds, arm, negated = guard_of(f, e.region, loop.id, e.src.start)
         if negated or not (conds or arm):
             continue  # under an `else`, or the loop's one way out (said by ``loop``)
         slots: dict[str, str] = {}
         flags: set[str] = set()
+        if handlers:
+            # A branch's unconditional exits are ``select_exit``'s; one under an `if` there
+            # was said by neither, and "the `interval.tick()` handler does `break`" stood for
+            # a break taken only once a run time had passed (parseable's OTel generator).
+            if len(handlers) > 1 or not conds or arm or not handlers[0].detail:
+                continue
+            if CANCEL_FUTURE.search(handlers[0].detail):
+                continue  # a stop's branch: "when nobody cancels it" would be asked of it
+
+            slots.update(future=handlers[0].detail, select=handlers[0].keyword + "!")
+            flags.add("in-select")
         put_guard(slots, flags, conds, arm)
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out

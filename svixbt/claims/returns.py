@@ -93,6 +93,14 @@ def _stops_on_request(f: ItemFacts, loop: Region) -> bool:
     select branch or a condition that names one): only then is its normal return "stopping for
     shutdown" (shadowsocks' DNS client loop ends when the peer closes, read 104)."""
     assert f.flow is not None
+    # Only a `break` reaches the return after the loop; a stop that returns `Err(..)` itself
+    # makes shutdown an error (neon's safekeeper create loop returns `Err(ShuttingDown)`:
+    # "stopping for shutdown is a normal return" was false, held-out read 22).
+    # `while !shutting_down() { .. }`: the condition failing is the stop, and it falls through
+    # to the return after the loop.
+    breaks = loop.keyword == "while" and bool(
+        SHUTDOWN_WORD.search(loop.head) or "cancel" in loop.head
+    )
     for e in f.exits:
         if e.kind not in ("break", "return") or not f.flow.inside(e.region, loop.id):
             continue
@@ -101,8 +109,11 @@ def _stops_on_request(f: ItemFacts, loop: Region) -> bool:
             if r.kind in ("select-handler", "if", "arm") and (
                 SHUTDOWN_WORD.search(text) or "cancel" in text
             ):
-                return True
-    return False
+                if e.kind == "return" and e.expr.startswith("Err"):
+                    return False
+                breaks = breaks or e.kind == "break"
+                break
+    return breaks
 
 
 def _only_errors_repeat(f: ItemFacts, region: int) -> bool:

@@ -18,7 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
-from .select_parts import raced_events
+from .select_parts import raced_events, restarts
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -489,4 +489,5 @@ def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str
             if any(CANCEL_FUTURE.search(x.detail) for x in siblings):
                 flags.add("raced-with-cancel")
             flags.add("in-select")
+            restarts(f, w, r, siblings, slots, flags)
             return

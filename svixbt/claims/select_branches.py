@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+from ..fact_types import Log
 from ..facts import ItemFacts
 from ..flow import Region, tokens_text
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import CANCEL_FUTURE, codes, guard_of
 
-__all__ = ["select_branch_claims", "construct_guard"]
+__all__ = ["select_branch_claims", "construct_guard", "unsaid_condition"]
 
 _QUOTABLE = 56  # a statement longer than this is not quoted whole
 _MAX_RUNS = 3
@@ -51,6 +52,17 @@ def construct_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, lis
     if len(heads) != len(conds):
         return None
     return codes(*conds), [ctx.proof(ctx.head_src(r)) for r in heads]
+
+
+def unsaid_condition(f: ItemFacts, h: Region) -> bool:
+    """Whether the select or join whose branch is ``h`` runs only in one `match` arm or an
+    `else` (within its loop pass): a condition no `guard` slot says. A request asking for the
+    race without it asked for what runs on one path only (neon's compute hook races its lock
+    only on `AwaitLock`, held-out read 22)."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(h.id)
+    _, arm, negated = guard_of(f, h.id, loop.id if loop else None)
+    return bool(arm) or negated
 
 
 def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -175,6 +187,12 @@ def _is_call(ctx: FileContext, f: ItemFacts, a: int, b: int) -> bool:
     return any(c.close_tok == end for c in f.calls)
 
 
+def _lone_log(ctx: FileContext, f: ItemFacts, stmt: tuple[int, int]) -> Log | None:
+    """The log macro call statement ``stmt`` is, when it is one with a message."""
+    start = ctx.fs.scan.starts[stmt[0]]
+    return next((lg for lg in f.logs if lg.src.start == start and lg.message), None)
+
+
 def _handler(
     ctx: FileContext, f: ItemFacts, h: Region, no_return: bool, bound: str
 ) -> tuple[dict[str, str], set[str]] | None:
@@ -211,6 +229,12 @@ def _handler(
     if len(stmts) > _MAX_RUNS or not all(_is_call(ctx, f, a, b) for a, b in stmts):
         return None
     runs = [_text(ctx, a, b) for a, b in stmts]
+    if len(runs) == 1 and len(runs[0]) > _QUOTABLE and not slots:
+        # A branch whose whole body is one log line too long to quote is said by its line
+        # (parseable's `run_drain`: each branch only writes which way the race went).
+        lg = _lone_log(ctx, f, stmts[0])
+        if lg is not None:
+            return {"message": lg.message, "level": lg.level, "macro": lg.macro}, {"logs"}
     if any(len(x) > _QUOTABLE for x in runs) or len(slots.get("expr", "")) > _QUOTABLE:
         return None
     if runs:

@@ -54,6 +54,10 @@ def select_exits(
         for action, (arms, exits) in ways.items():
             slots = {"future": h.detail, "action": action, "select": select}
             xflags = flags | {"beside-stop"} if stops else set(flags)  # a shutdown branch besides
+            if len(stops) == 1 and stops[0][0].detail:
+                # Named, so "what gets it out of the loop?" is answered whole in one sentence
+                # (parseable's rebalance listener: the `None` exit alone read as the only one).
+                slots["stop"] = stops[0][0].detail
             if all(arms):
                 named = list(dict.fromkeys(a for a in arms if not IRREFUTABLE.fullmatch(a)))
                 rest = any(IRREFUTABLE.fullmatch(a) for a in arms)
@@ -97,7 +101,12 @@ def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
     between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
     if _else_of_some(f, h, e):
         return True
-    if any(a.kind in ("if", "else", "let-else", "loop", "closure") for a in between):
+    if any(
+        a.kind in ("if", "else", "let-else", "loop", "closure", "select-handler", "select-future")
+        for a in between
+    ):
+        # A nested select's `break` is taken when that select's branch wins, not this one
+        # (parseable's OTel generator breaks on a second `cancelled()` around its send).
         return False
     arms = [a for a in between if a.kind == "arm"]
     if len(arms) > 1:

@@ -7,9 +7,9 @@ import re
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
-from .shape import CANCEL_FUTURE
+from .shape import CANCEL_FUTURE, codes
 
-__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "raced_events", "refutable"]
+__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "raced_events", "refutable", "restarts"]
 
 # A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
 # (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
@@ -64,3 +64,33 @@ def raced_events(f: ItemFacts, tick: Wait) -> list[str]:
         and not re.search(r"(?i)tripwire|token", h.detail)
         and not always_leaves(f, h)
     ]
+
+
+def restarts(
+    f: ItemFacts, w: Wait, r: Region, siblings: list[Region], slots: dict[str, str], flags: set[str]
+) -> None:
+    """A sleep written as a loop's select branch is a new timer each round: a round another
+    branch wins and that goes on round starts its countdown over, so it fires only after that
+    long with nothing else coming (an idle timeout, not a period)."""
+    assert f.flow is not None
+    mine = next(
+        (
+            x
+            for x in f.flow.regions
+            if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index == r.index
+        ),
+        None,
+    )
+    if mine is None or not mine.detail.startswith(w.written + "(") or f.flow.loop_of(r.id) is None:
+        return
+    goes_on = [
+        x.detail
+        for x in siblings
+        if x.detail
+        and not any(
+            e.kind in ("break", "return") and f.flow.inside(e.region, x.id) for e in f.exits
+        )
+    ]
+    if goes_on and all(len(d) <= 48 for d in goes_on):
+        slots["others"] = codes(*goes_on)
+        flags.add("restarts")

@@ -9,7 +9,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
 from .round_work import call_said
-from .select_branches import construct_guard, select_branch_claims
+from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
 from .select_parts import IRREFUTABLE, beside_timer, refutable
 from .shape import (
@@ -192,6 +192,8 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
         flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
+        if construct_guard(ctx, f, handlers[0]) is None and unsaid_condition(f, handlers[0]):
+            flags.add("unsaid-cond")  # every claim of this select holds on one path only
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
         select = r.keyword + "!"
         if futures:
@@ -298,6 +300,11 @@ def _select_claim(
     if raced:
         sslots["raced_handle"] = raced[0]
         sflags.add("races-handle")
+        if raced[0].strip().startswith("&"):
+            # `&mut handle`: losing ends the borrow, and the same handle is raced again next
+            # round (parseable's `monitor_task_duration`: "only the handle is dropped" was
+            # false, a held-out read).
+            sflags.add("borrowed")
     elif any(x.strip().startswith("&") for x in futures):
         sflags.add("borrowed")  # `&mut fut`: a loser is not dropped, only its borrow ends
     names = _signal_futures(ctx, f, futures)
@@ -310,6 +317,8 @@ def _select_claim(
         sslots["guard"] = guard[0]
         sflags.add("guarded")
         sproof += guard[1]
+    elif unsaid_condition(f, handlers[0]):
+        sflags.add("unsaid-cond")
     gate = stmt_cfg(ctx, f, ctx.fs.scan.starts[r.start_tok] if r.start_tok >= 0 else proof.start)
     if gate is not None:
         sslots["cfg"] = gate.text

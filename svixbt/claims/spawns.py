@@ -13,7 +13,7 @@ from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
-from .spawn_nesting import placement
+from .spawn_nesting import arm_scrutinee, placement
 from .task_errors import not_only_logged, on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 
@@ -131,6 +131,15 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         # on some rounds, and that condition is not said (blind read 100: "one task per
         # iteration", false three times).
         flags.add("conditional")
+        scrutinee = arm_scrutinee(f, at)
+        if not negated and scrutinee and len(scrutinee) <= 60 and len(arm) <= 30:
+            # One arm of a `match` on a call, said with both (parseable's Kafka `init` starts
+            # its signal listener in `Ok(_)` of `validate()`: "Under a condition, it starts this
+            # task" said neither).
+            slots.update(arm=arm, arm_of=scrutinee)
+            if conds:
+                slots["guard"] = codes(*conds)
+            flags.add("arm-of")
     elif conds:
         slots["guard"] = codes(*conds)
         flags.add("guarded")

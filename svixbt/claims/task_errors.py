@@ -104,6 +104,9 @@ def panics_inside(f: ItemFacts, sp: Spawn) -> bool:
     return any(c.name in _PANICS and f.flow.inside(c.region, sp.region) for c in f.calls)
 
 
+_FORWARDS = frozenset({"send", "blocking_send", "try_send", "unbounded_send", "send_replace"})
+
+
 def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) -> bool:
     """Whether the task's failures do not all end as its log lines: it reports to a receiver
     the fn keeps, its only error lines are failed sends, it can panic, or it throws a result
@@ -122,6 +125,15 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
         # to the user; "stops at a log line" was misleading, blind read 19).
         or any(
             err_branch(r) and f.flow.inside(r.id, sp.region) and _arm_value(f, r)
+            for r in f.flow.regions
+        )
+        # An error branch that also sends the failure on (neon's debug dump task logs, then
+        # `tx.blocking_send(Err(BrokenPipe))` into the response body: "stops at a log line"
+        # was false, held-out read 22).
+        or any(
+            err_branch(r)
+            and f.flow.inside(r.id, sp.region)
+            and any(c.name in _FORWARDS and f.flow.inside(c.region, r.id) for c in f.calls)
             for r in f.flow.regions
         )
         # An error branch in the task that writes no line: that failure goes elsewhere

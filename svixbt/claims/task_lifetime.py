@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Exit, ItemFacts, Log, Spawn, Src
+from ..facts import Call, Exit, ItemFacts, Log, Spawn, Src
 from ..values import human_duration
 from .blocks import deferred
 from .core import Claim, FileContext, make
@@ -113,14 +113,18 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 def _called_more_than_once(ctx: FileContext, f: ItemFacts) -> bool:
-    """Whether the crate calls ``f`` from more than one place, or from inside a loop: "each
+    """Whether the crate calls ``f`` twice from one fn, or from inside a loop: "each
     call leaves one more task" of a fn the server calls once at startup read as misleading
     (blind read 89 on memory `new`, `new_pair_inner` and `queue_handler`)."""
     d = ctx.fn_def(f.index)
     if d is None:
         return False
+    # Call sites in two fns are no proof of two calls: parseable's analytics scheduler is
+    # started from two server types' `init`, one of which runs per process (a held-out read:
+    # "they add up" was misleading). Two sites in one fn are, and so is a site inside a loop.
     sites = ctx.index.callers(d)
-    if len(sites) > 1:
+    callers = [(s.file, s.caller) for s in sites]
+    if len(set(callers)) < len(callers):
         return True
     for s in sites:
         fl = ctx.index.flow(s.file, s.caller) if s.caller is not None else None
@@ -318,6 +322,27 @@ def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _awaited_here(f: ItemFacts, c: Call) -> bool:
+    """Whether the fn itself waits for call ``c``: it is outside any closure or async block, or
+    the nearest call around that closure is one the fn awaits (`cell.get_or_init(|| async {
+    load().await }).await` waits for `load`; `scheduler.every(..).run(|| async { send().await })`
+    only hands `send` on)."""
+    assert f.flow is not None
+    if not any(a.kind in ("closure", "async") for a in f.flow.chain(c.region)):
+        return True
+    around = [
+        o
+        for o in f.calls
+        if o.src.start < c.src.start
+        and c.src.end <= o.src.end
+        and not any(a.kind in ("closure", "async") for a in f.flow.chain(o.region))
+    ]
+    if not around:
+        return False
+    nearest = max(around, key=lambda o: o.src.start)
+    return nearest.awaited
+
+
 def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """What a caller does wait for when the fn hands its work to a detached task: the fn's own
     awaits. "Does `new_pair_inner` wait for `run_migration_schedule`?" was answered with the
@@ -341,10 +366,16 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         for c in f.calls
     ):
         return []
+    # An await in a closure or async block the fn only builds is not the fn's own: parseable's
+    # sync `init_analytics_scheduler` hands `Report::new(..).await` to its scheduler, and "its
+    # caller waits for `Report::new`" was false (a held-out read).
     mine = [
         c
         for c in f.calls
-        if c.awaited and f.own(c.region) and not c.full.startswith(("tokio::", "std::"))
+        if c.awaited
+        and f.own(c.region)
+        and not c.full.startswith(("tokio::", "std::"))
+        and _awaited_here(f, c)
     ]
     if not mine or any(f.flow.conditions(c.region) for c in mine):
         # An await under a condition (async-nats connects first only when it does not retry

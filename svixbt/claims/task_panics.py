@@ -26,7 +26,7 @@ from ..flow import Region
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 
-__all__ = ["task_panic_claims", "aborts_on_panic"]
+__all__ = ["task_panic_claims", "aborts_on_panic", "returns_result"]
 
 # Methods a `Result` passes through unchanged in kind on its way to the unwrap.
 _PASS_THROUGH = frozenset({"context", "with_context", "map_err", "wrap_err", "wrap_err_with"})
@@ -148,7 +148,7 @@ def _unwrapped(ctx: FileContext, f: ItemFacts) -> list[_Unwrapped]:
             continue
         open_tok, through = found
         unwrap = by_open.get(open_tok)
-        if unwrap is None or not (through or _returns_result(ctx, f, c)):
+        if unwrap is None or not (through or returns_result(ctx, f, c)):
             continue
         out.append(_Unwrapped(c, unwrap, task, loop))
     return out
@@ -186,7 +186,7 @@ def _unwrap_after(f: ItemFacts, c: Call) -> tuple[int, bool] | None:
     return None
 
 
-def _returns_result(ctx: FileContext, f: ItemFacts, c: Call) -> bool:
+def returns_result(ctx: FileContext, f: ItemFacts, c: Call) -> bool:
     """Whether ``c`` names one fn of the crate whose return type is a `Result`."""
     from ..crate_index import _resolve_target
     from ..facts import item_facts

@@ -14,7 +14,9 @@ from .arg_caps import count_caps
 from .blocks import goes_on_after
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
+from .gated_join import gated_join_claims
 from .joins import ORDINALS, first_done, join_claims
+from .lost_results import lost_result_claims
 from .serial_loops import serial_loops
 from .shape import codes
 from .signals import signal_claims
@@ -29,6 +31,8 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
+    out += gated_join_claims(ctx, f)
+    out += lost_result_claims(ctx, f)
     out += count_caps(ctx, f)
     out += serial_loops(ctx, f)
     out += printed_errors(ctx, f)

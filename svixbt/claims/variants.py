@@ -34,6 +34,11 @@ def variant_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     attr = next(a for a in f.attrs if _CFG.fullmatch(a.strip()))
     slots = {"cfg": mine, "attr": " ".join(attr.split()), "others": str(len(others))}
+    if len(others) == 1:
+        # The other copy's own attribute: "another for the other builds" of a `#[cfg(unix)]`
+        # fn whose twin is `#[cfg(windows)]` left out every other platform (a held-out read).
+        theirs = next(a for a in others[0].attrs if _CFG.fullmatch(a.strip()))
+        slots["other_attr"] = " ".join(theirs.split())
     item = ctx.fs.items[idx]
     at = ctx.fs.text.find(attr, item.start, item.keyword_start)
     if at < 0:

@@ -82,6 +82,8 @@ LITERAL_CODE = frozenset(
         "pub",
         "main",
         "match",
+        "while",
+        "for",
     }
 )
 _DIGITS = re.compile(r"\d")

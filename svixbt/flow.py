@@ -531,7 +531,7 @@ class _Builder:
         # `runtime.spawn(Box::pin(async move {..}))`: a runtime trait's spawn takes a boxed
         # future (tonic's DNS resolver; its select read as `new`'s own, a held-out read).
         boxed = self.t[k + 2 : k + 7] == ["Box", "::", "pin", "(", "async"]
-        if self.t[k + 2] != "async" and not boxed:
+        if self.t[k + 2] != "async" and not boxed and not self._block_of_async(k + 2):
             return "", -1
         j = k - 2
         if self.t[j] == ")" and j >= 2 and self.t[j - 1] == "(":
@@ -547,6 +547,19 @@ class _Builder:
                 a -= 2
             return "".join(self.t[a : k - 1]), a
         return self._runtime_chain(k)
+
+    def _block_of_async(self, k: int) -> bool:
+        """`spawn({ let c = c.clone(); async move { .. } })`: a block whose own statements end
+        in an async block (neon's pageserver spawns its metrics task so)."""
+        if not self.is_open(k, "{"):
+            return False
+        close = self.close_of(k)
+        j = k + 1
+        while j < close:
+            if self.t[j] == "async" and self.c[j] == "n":
+                return True
+            j = self.close_of(j) + 1 if self.t[j] in ("{", "(", "[") and self.c[j] == "p" else j + 1
+        return False
 
     def _open_of(self, close: int) -> int:
         """The `(` that the `)` at ``close`` closes (``self.m`` maps openers only)."""

@@ -50,7 +50,9 @@ QUESTION_SHARE = 3
 # What a task logs is asked too: as a requirement it came out as a checklist of its log lines
 # and their conditions ("Requirements: 1. Log .. at debug level when .. 2. Log .."), which
 # held-out read 15 scored 1-2 for realism five times in 25 records.
-QUESTION_ONLY = frozenset({"contention", "log-wait", "observability"})
+# And how a loop ends: "Make sure `x` leaves its loop when it should. Leave the loop when `y`
+# completes." read the code back (held-out read 23, three records scored 2).
+QUESTION_ONLY = frozenset({"contention", "log-wait", "observability", "exits"})
 
 
 def question_room(records: int) -> int:

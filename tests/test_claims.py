@@ -4870,3 +4870,48 @@ def test_an_error_arm_that_sends_the_failure_on_is_not_only_logged(indexes: Inde
     response body: "A failure inside the task stops at a log line" was false (read 22)."""
     ctx = ctx_of(indexes, "hot_store.rs")
     assert kinds(claims(ctx, "dump_state"), "one_shot") == []
+
+
+def test_an_async_blocks_return_is_not_the_fns_or_the_loops(indexes: Indexes) -> None:
+    """neon's connection manager races async blocks that `return None` and `return
+    ControlFlow::Break(())` inside its loop: those were said as the loop's and the fn's own
+    returns (held-out read 23, T 1: "should return `ControlFlow::Break`" of a fn returning
+    `Result<(), Cancelled>`)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "manage_connection")
+    exprs = {c.get("expr") for c in kinds(cl, "return")}
+    assert exprs == {"Err(Cancelled)"}
+    (loop,) = kinds(cl, "loop")
+    assert "None" not in loop.get("ways") and "ControlFlow" not in loop.get("ways")
+
+
+def test_a_runtime_spawn_of_a_block_ending_in_async_is_a_spawn(indexes: Indexes) -> None:
+    """`RUNTIME.spawn({ let c = c.clone(); async move { loop { .. } } })`: neon's pageserver
+    metrics task, whose cancel branch read as `start_pageserver`'s own (held-out read 23)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "start_reporter")
+    (sp,) = kinds(cl, "spawn")
+    assert sp.get("mech") == "REPORT_RUNTIME.spawn"
+    assert kinds(cl, "shutdown_branch") == [] and kinds(cl, "loop") == []
+
+
+def test_a_timeout_on_a_receive_is_an_idle_timer_not_a_hang_guard(indexes: Indexes) -> None:
+    """neon's deleter flushes when no message came within `AUTOFLUSH_INTERVAL`: "one `recv`
+    that never completes would stall the loop for good" was an invented premise (read 23)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (t,) = kinds(claims(ctx, "batch_deletes"), "timeout")
+    assert t.has("idle-wait")
+    said = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+    assert "never completes" not in said and "hung call" not in said
+
+
+def test_a_select_exit_behind_a_refutable_pattern_keeps_the_pattern(indexes: Indexes) -> None:
+    """vector's kafka driver breaks on `Some(_) = &mut eof`, an `OptionFuture` that may yield
+    `None` and then only disable its branch: "When `&mut eof` completes first, the handler
+    does `break`" dropped that (held-out read 23)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (x,) = kinds(claims(ctx, "drain_until_eof"), "select_exit")
+    assert x.has("refutable") and x.get("pattern") == "Some(_)"
+    text = " ".join(full_thinks_about(ctx, "drain_until_eof"))
+    assert "`Some(_)`" in text
+    assert "completes first in the `tokio::select!`, the handler does `break`" not in text

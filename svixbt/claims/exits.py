@@ -7,7 +7,7 @@ from ..facts import Exit, ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import Region
 
-__all__ = ["UNSAID", "continue_is_last", "exit_loop", "leaves_from_inside", "skips"]
+__all__ = ["UNSAID", "continue_is_last", "exit_loop", "leaves", "leaves_from_inside", "skips"]
 
 
 def exit_loop(f: ItemFacts, e: Exit) -> Region | None:
@@ -26,6 +26,21 @@ def exit_loop(f: ItemFacts, e: Exit) -> Region | None:
         if r.kind == "loop" and k >= 2 and t[k - 1] == ":" and t[k - 2] == label:
             return r
     return None
+
+
+def leaves(f: ItemFacts, e: Exit, rid: int) -> bool:
+    """Whether exit ``e`` can leave region ``rid`` (a loop, or the fn's own region): no async
+    block or closure stands between them. neon's connection manager returns `ControlFlow` and
+    `None` from async blocks it races in its loop; those were said as the loop's and the fn's
+    own returns (held-out read 23: "should return `ControlFlow::Break`" of a fn that returns
+    `Result<(), Cancelled>`)."""
+    assert f.flow is not None
+    for r in f.flow.chain(e.region):
+        if r.id == rid:
+            return True
+        if r.kind in ("async", "closure"):
+            return False
+    return True
 
 
 # A condition the code has and no sentence can say: a claim under it is not made.

@@ -51,7 +51,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),
-        ("arm", "stop"),
+        ("arm", "stop", "pattern"),
     ),
     "shutdown_branch": (
         "a select branch that stops the loop",

@@ -8,6 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
+from .exits import leaves
 from .shape import SHUTDOWN_WORD, guard_of, put_guard
 
 __all__ = ["return_claims"]
@@ -50,8 +51,8 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags)
         )
     for e in f.exits:
-        if e.kind != "return" or not f.own(e.region):
-            continue
+        if e.kind != "return" or not f.own(e.region) or not leaves(f, e, f.flow.regions[0].id):
+            continue  # an async block's or closure's own return is not the fn's
         conds, arm, negated = guard_of(f, e.region, loop.id if loop else None, e.src.start)
         slots = {"expr": e.expr or "()"}
         flags = {"early"}

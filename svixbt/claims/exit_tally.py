@@ -15,6 +15,7 @@ from ..flow import CONDITION_KINDS, Region
 from ..values import number_word
 from .core import Claim, FileContext, make
 from .exits import exit_loop
+from .select_parts import precondition
 from .shape import codes, main_loop
 
 __all__ = ["exit_tally_claims"]
@@ -89,11 +90,8 @@ def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
     right in a loop's `if` or a select handler's own body, which other claims say."""
     assert f.flow is not None
     chain = f.flow.chain(rid)
-    # A select branch's `, if cond` precondition is read before polling: no branch the exit
-    # sits under (iroh's relay actor, held-out read 24).
-    pres = {r.detail.partition(", if ")[2].strip() for r in chain if r.kind == "select-handler"} - {
-        ""
-    }
+    # A select branch's `, if cond` precondition is no branch the exit sits under.
+    pres = {precondition(r) for r in chain if r.kind == "select-handler"} - {""}
     conds = [
         r
         for r in chain

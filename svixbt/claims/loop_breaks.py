@@ -9,6 +9,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import exit_loop
+from .select_parts import precondition
 from .shape import CANCEL_FUTURE, guard_of, put_guard
 
 __all__ = ["loop_break_claims"]
@@ -39,12 +40,8 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
                 continue
             if CANCEL_FUTURE.search(handlers[0].detail):
                 continue  # a stop's branch: "when nobody cancels it" would be asked of it
-            # `fut, if cond =>`: the precondition is checked before the select polls, every
-            # round, and only switches the branch off; it is no condition of the handler's
-            # `break` (iroh's relay actor: "breaks out if `self.is_home_relay` is false;
-            # that is looked at only on the rounds that branch wins" was false, read 24).
-            pre = handlers[0].detail.partition(", if ")[2].strip()
-            conds = [c for c in conds if c != pre]
+            # Not "looked at only on the rounds that branch wins" of a `, if cond` precondition.
+            conds = [c for c in conds if c != precondition(handlers[0])]
             if not conds:
                 continue
 

@@ -9,7 +9,7 @@ import re
 from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .select_parts import IRREFUTABLE, refutable
+from .select_parts import IRREFUTABLE, precondition, refutable
 
 __all__ = ["select_exits"]
 
@@ -102,9 +102,7 @@ def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
     misleading once)."""
     assert f.flow is not None
     between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
-    # `fut, if cond =>`: the branch's precondition, read before polling, not a condition of
-    # what the handler does (iroh's relay actor, held-out read 24).
-    pre = h.detail.partition(", if ")[2].strip()
+    pre = precondition(h)  # `fut, if cond =>`: no condition of what the handler does
     between = [a for a in between if not (a.kind == "if" and pre and a.head == pre)]
     if _else_of_some(f, h, e):
         return True

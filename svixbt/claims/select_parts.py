@@ -12,6 +12,7 @@ from .shape import CANCEL_FUTURE, codes
 __all__ = [
     "EVENT_WAITS",
     "idle_expiry",
+    "precondition",
     "IRREFUTABLE",
     "always_leaves",
     "beside_timer",
@@ -133,3 +134,10 @@ def idle_expiry(f: ItemFacts, w: Wait) -> bool:
         )
         and any(f.flow.inside(c.region, a.id) and c.kind != "macro" for a in arms for c in f.calls)
     )
+
+
+def precondition(h: Region) -> str:
+    """The `, if cond` of select branch ``h`` (`fut, if cond => ..`), "" when it has none: read
+    before every poll, it only switches the branch off and is no condition of its handler
+    (iroh's relay actor, held-out read 24)."""
+    return h.detail.partition(", if ")[2].strip()

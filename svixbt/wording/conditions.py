@@ -124,6 +124,18 @@ def say_condition(cond: str, holds: bool) -> Said | None:
     return _by_rule(c, holds) or _flag(c, holds)
 
 
+def conjuncts(cond: str) -> list[str]:
+    """The `&&` operands of ``cond`` at its top level, or ``[cond]`` when it has none or mixes
+    in `||` there (then its parts are no plain conjunction) or one opens with `let` (a let-chain
+    binds names its later parts use)."""
+    parts = _split_top(cond, "&&")
+    if len(parts) < 2 or len(_split_top(cond, "||")) > 1:
+        return [cond]
+    if any(not p or p.startswith("let ") for p in parts):
+        return [cond]
+    return parts
+
+
 def _split_top(text: str, op: str) -> list[str]:
     """``text`` split at ``op`` outside brackets, parts stripped."""
     parts, depth, start, i = [], 0, 0, 0

@@ -356,7 +356,10 @@ def shared_runs(texts: Sequence[str], n: int = RUN_WORDS) -> tuple[float, tuple[
         counts.update(_runs(t, n))
     if not counts:
         return 0.0, ()
-    run, count = counts.most_common(1)[0]
+    # Ties go to the first run in word order, not to whichever a set gave first: set order
+    # follows the process's string hashes, and a tie broken by it made `generate` pick other
+    # records in other runs (neon's timeline.rs under some `PYTHONHASHSEED`s).
+    run, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return count / len(texts), run
 
 

@@ -439,3 +439,14 @@ def test_a_method_named_by_its_type_is_grounded(tmp_path: Path) -> None:
     )
     _, vocab = _file_contexts([src])[src]
     assert {"Dns::run", "Http::run"} <= vocab.code
+
+
+def test_a_tie_between_runs_is_broken_by_the_runs_not_by_their_order() -> None:
+    """`shared_runs` picked the first run a set gave among equals, and set order follows the
+    process's string hashes: `generate` kept other records of neon's timeline.rs under other
+    `PYTHONHASHSEED`s. Two texts with one run each tie; the answer must not hang on order."""
+    from svixbt.checks import shared_runs
+
+    a = "one two three four five six seven eight"
+    b = "alpha beta gamma delta epsilon zeta eta theta"
+    assert shared_runs([a, b]) == shared_runs([b, a])

@@ -474,6 +474,10 @@ def _method_at(
     while recv_start > r.lo and r.t[recv_start - 1] in (".", "::") and r.c[recv_start - 2] == "n":
         recv_start -= 2
     receiver = r.code(recv_start, recv_end) if r.c[recv_start] == "n" else ""
+    if "await" in r.t[recv_start:recv_end]:
+        # `subscriber.lock().await.handle_event(..)`: a chain with a call in it, no name to
+        # quote (quickwit's pubsub: "spawns `await.handle_event`").
+        receiver = ""
     args = [r.code(a, b) for a, b in r.args(open_)]
     call = Call(
         name,
@@ -800,7 +804,7 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
         if reg.kind not in ("spawn", "blocking"):
             continue
         k = reg.start_tok
-        close = reg.hi
+        close = reg.call_hi if reg.call_hi >= 0 else reg.hi
         at = flow.region_at(k)
         b = k - 1
         while b > r.lo and r.c[b] in "cdi":

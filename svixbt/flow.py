@@ -108,6 +108,7 @@ class Region:
     index: int = 0  # position among siblings of the same construct (join branch 0, 1, ...)
     siblings: int = 0  # how many branches the construct has
     detail: str = ""  # select handler: its future; spawn: how the handle is kept
+    call_hi: int = -1  # a spawn of a block bound earlier: the token of its call's `)`
     after: tuple[
         str, ...
     ] = ()  # `else if` / `else`: the earlier conditions of the chain, all false
@@ -463,7 +464,12 @@ class _Builder:
         close = self.close_of(open_)
         written = "::".join(parts) + ("!" if bang else "")
         if mech.role in ("spawn", "blocking"):
-            self.add(mech.role, open_ + 1, close, keyword=mech.path, start_tok=k, detail=written)
+            lo, hi = self.bound_async(open_ + 1, close) if mech.role == "spawn" else (-1, -1)
+            if lo < 0:
+                lo, hi = open_ + 1, close
+            self.add(
+                mech.role, lo, hi, keyword=mech.path, start_tok=k, detail=written, call_hi=close
+            )
         elif mech.role == "join":
             branches = self.split_args(open_ + 1, close)
             for i, (a, b) in enumerate(branches):
@@ -520,6 +526,30 @@ class _Builder:
                 start_tok=k - 2,
                 detail=f"{self.t[k - 2]}.spawn",
             )
+
+    def bound_async(self, a: int, b: int) -> tuple[int, int]:
+        """`let fut = async move { .. }; tokio::spawn(fut);`: the tokens of the async block that
+        the spawn's one argument names, from its `async` to past its `}` ((-1, -1) when the
+        argument is anything else). quickwit spawns its gossip and metrics tasks so, and their
+        loops read as nobody's: no cadence, no exit, no record."""
+        if b != a + 1 or self.c[a] != "n":
+            return -1, -1
+        name = self.t[a]
+        j = a - 1
+        while j >= self.lo:
+            # The nearest binding of the name before the spawn, at any depth before it.
+            if self.t[j] == name and self.c[j] == "n" and j >= 1 and j + 2 < self.hi:
+                before = self.t[j - 1]
+                if before in ("let", "mut") and self.t[j + 1] == "=" and self.t[j + 2] == "async":
+                    if before == "mut" and (j < 2 or self.t[j - 2] != "let"):
+                        return -1, -1
+                    brace = j + 3 if self.t[j + 3] == "{" else j + 4
+                    if not self.is_open(brace, "{"):
+                        return -1, -1
+                    close = self.close_of(brace)
+                    return (j + 2, close + 1) if close < a else (-1, -1)
+            j -= 1
+        return -1, -1
 
     def handle_receiver(self, k: int) -> tuple[str, int]:
         """`Handle::current().spawn(async ..)`, `rt.spawn(async ..)`: a runtime handle's spawn of

@@ -46,6 +46,7 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "also_wait",
         "trigger",
         "arm_of",
         "fields",

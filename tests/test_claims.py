@@ -4969,3 +4969,82 @@ def test_a_biased_select_with_patterns_is_said_to_try_in_order() -> None:
     r = Renderer(0, "k", {"fn": "f", "file": "f.rs"}, base="f.rs|f")
     said = r.claim(THINK, c, "s", Rendered(""))
     assert "biased" in said and "order written" in said, said
+
+
+def test_a_spawn_of_an_async_block_bound_earlier_is_that_blocks_task(indexes: Indexes) -> None:
+    """quickwit's cluster writes `let fut = async move { loop { .. } }; tokio::spawn(fut);`: the
+    loop read as nobody's, so its interval and its ends went unsaid and no record came out."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (sp,) = kinds(claims(ctx, "spawn_peer_sampler"), "spawn")
+    assert sp.has("loops") and sp.has("interval") and sp.has("detached")
+    assert sp.slot_map["interval_dur"] == "30 seconds"
+
+
+def test_a_round_that_also_waits_on_a_channel_is_not_said_to_run_every_tick(
+    indexes: Indexes,
+) -> None:
+    """quickwit's gossip task ticks and then awaits `changed()` each round: "every minute an
+    interval ticks and it calls .. `catchup_callback_rx.changed`" made the wait work and the
+    interval the pace."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (sp,) = kinds(claims(ctx, "spawn_peer_sampler"), "spawn")
+    assert sp.has("also-waits") and sp.has("waits-last")
+    assert sp.slot_map["also_wait"] == "nudges.changed()"
+    assert sp.slot_map["work"] == "sample_peers"  # not the upgrade in the let-else, not the wait
+    text = " ".join(full_thinks_about(ctx, "spawn_peer_sampler"))
+    assert "on every tick of an interval" not in text and "every 30 seconds an interval" not in text
+    assert "the first round runs at once" in text
+
+
+def test_the_ends_of_a_spawned_loop_are_said_with_their_conditions(indexes: Indexes) -> None:
+    """quickwit's samplers stop when a `Weak` upgrade fails or a watch sender goes away; no
+    think said what ends them. The `Weak` and `watch` readings stand on the parameter types."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    ends = kinds(claims(ctx, "spawn_peer_sampler"), "task_end")
+    assert {frozenset(c.flags) for c in ends} == {
+        frozenset({"let", "return", "task-ends", "weak"}),
+        frozenset({"if", "return", "task-ends", "watch"}),
+    }
+    (gauge,) = kinds(claims(ctx, "spawn_gauge_task"), "task_end")
+    assert gauge.has("while") and gauge.has("weak")
+    assert gauge.slot_map["expr"] == "weak_roster.upgrade()"
+    text = " ".join(full_thinks_about(ctx, "spawn_peer_sampler"))
+    assert "`nudges.changed().await.is_err()`" in text and "sender is gone" in text
+
+
+def test_an_end_inside_a_match_arm_leaves_the_task_without_end_claims(indexes: Indexes) -> None:
+    """A partial list of ends would read as the whole: `None => return` in an arm is not said
+    by this claim, so none of the task's ends is."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    assert not kinds(claims(ctx, "spawn_change_reporter"), "task_end")
+
+
+def test_a_method_called_on_an_awaited_value_has_no_await_receiver(indexes: Indexes) -> None:
+    """quickwit's pubsub: "spawns `await.handle_event`" named a receiver that is a keyword."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    text = " ".join(full_thinks_about(ctx, "notify_listener"))
+    assert "await.on_event" not in text
+    f = next(x for x in ctx.facts.values() if x.name == "notify_listener")
+    (call,) = [c for c in f.calls if c.name == "on_event"]
+    assert call.receiver == ""
+
+
+def test_an_expect_on_a_later_await_is_not_pinned_on_the_call_before_it(
+    indexes: Indexes,
+) -> None:
+    """vector's validation runner: `coordinator.shutdown().await;` then `driver.await.expect(..)`;
+    "`coordinator.shutdown` is unwrapped with `expect`" named the wrong call."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    assert not [c for c in kinds(claims(ctx, "drain_rounds"), "panics")]
+    text = " ".join(full_thinks_about(ctx, "drain_rounds"))
+    assert "`coordinator.shutdown` is unwrapped" not in text
+
+
+def test_a_pinned_future_raced_through_as_mut_is_borrowed_not_dropped(indexes: Indexes) -> None:
+    """quickwit's `serve_connection` races `connection.as_mut()` and then shuts the connection
+    down: "the first to finish picks the branch, and the others are dropped" was false of it."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (sel,) = kinds(claims(ctx, "serve_link"), "select")
+    assert sel.has("borrowed"), sel
+    text = " ".join(full_thinks_about(ctx, "serve_link"))
+    assert "the others are dropped" not in text

@@ -165,6 +165,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "runs",
             "repeated",
             "interval_dur",
+            "also_wait",
             "sleep_dur",
             "level",
             "args",

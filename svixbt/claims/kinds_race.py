@@ -78,6 +78,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
         ("guard", "arm", "future", "select"),
     ),
+    "task_end": (
+        "a way out of the loop of a task the fn spawns, with the one condition it sits under",
+        ("mech",),
+        ("cond", "pattern", "expr", "call"),
+    ),
     "lost_result": (
         "a crate fn returning a `Result` spawned as the whole task, its handle dropped",
         ("mech", "runs"),

@@ -305,8 +305,11 @@ def _select_claim(
             # round (parseable's `monitor_task_duration`: "only the handle is dropped" was
             # false, a held-out read).
             sflags.add("borrowed")
-    elif any(x.strip().startswith("&") for x in futures):
-        sflags.add("borrowed")  # `&mut fut`: a loser is not dropped, only its borrow ends
+    elif any(x.strip().startswith("&") or x.strip().endswith(".as_mut()") for x in futures):
+        # `&mut fut`, or `conn.as_mut()` on a pinned future (quickwit's `serve_connection`
+        # races its connection so, then shuts it down gracefully): a loser is not dropped,
+        # only its borrow ends.
+        sflags.add("borrowed")
     names = _signal_futures(ctx, f, futures)
     if names:
         sslots["signames"] = names

@@ -8,13 +8,13 @@ import re
 from ..facts import ItemFacts, Spawn
 from ..flow import Region
 from ..mechanisms import mechanism
-from ..values import human_duration
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
 from .spawn_nesting import arm_scrutinee, placement
-from .task_errors import not_only_logged, on_error_path
+from .spawn_rounds import round_work, spawned_waits_and_logs
+from .task_errors import on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
@@ -107,13 +107,13 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("spawner-loops")
         if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
             flags.add("several-spawns")  # "the task it spawns" would not say which
-        _spawned_waits_and_logs(ctx, f, sp, slots, flags)
+        spawned_waits_and_logs(ctx, f, sp, slots, flags)
         rerun = _rerun(ctx, f, reg)
         if rerun:
             slots["rerun"] = rerun
             flags.add("reruns")
         if inner_loop:
-            _round_work(f, reg, slots, flags)
+            round_work(f, reg, slots, flags)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
         placed = placement(ctx, f, sp, slots, flags)
@@ -275,143 +275,6 @@ def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:
         if after and min(after) > c.src.end:
             return ctx.fs.scan.text[start : c.src.end]
     return ""
-
-
-# Calls that read or manage state rather than do a round's work.
-_NOT_WORK = frozenset(
-    {
-        "tick",
-        "await",
-        "clone",
-        "load",
-        "store",
-        "fetch_add",
-        "fetch_sub",
-        "unwrap",
-        "expect",
-        "to_owned",
-        "to_string",
-        "into",
-        "iter",
-        "len",
-        "is_empty",
-        # Tests of a result and the process's end are not what a round is for.
-        "is_err",
-        "is_ok",
-        "is_some",
-        "is_none",
-        "exit",
-    }
-)
-
-
-def _round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
-    """What each round of a spawned loop is for: the calls it makes (`metrics.record`, named by
-    receiver and method, however long their arguments), or else its one log line with the
-    condition it fires under. A request that asks for "a task that ticks every second" and
-    never says what for reads as a paraphrase of the code (blind read 36 on new_pair_inner)."""
-    assert f.flow is not None
-    work: list[str] = []
-    for c in f.calls:
-        if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
-            continue
-        if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region):
-            continue  # not in the loop, or not on every round (spacedrive's `logger.error`)
-        home = f.flow.regions[c.region]
-        if home.kind == "match" and c.tok >= home.lo:
-            continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
-        if any(
-            o.open_tok < c.tok < o.close_tok
-            for o in f.calls
-            if o is not c
-            and f.flow.task_of(o.region).id == reg.id
-            and f.flow.loop_of(o.region) is not None
-        ):
-            continue  # an argument of another call (`Duration::from_secs` inside a sleep)
-        if c.kind == "fn":
-            if mechanism(c.full) is None and not c.written[:1].isupper():
-                name = c.written  # `report_depth`; not a wait, not a constructor
-            else:
-                continue
-        elif re.fullmatch(r"[A-Za-z_][\w.]*", c.receiver) and not re.search(
-            r"(?:^|\.)await$", c.receiver
-        ):
-            name = f"{c.receiver}.{c.name}"  # `metrics.record`, however long its arguments
-        elif len(c.src.text) <= 40 and "\n" not in c.src.text:
-            name = c.src.text  # `retain(|_, v| check_is_expired(v))` on a lock guard
-        else:
-            continue
-        if name not in work:
-            work.append(name)
-    if work:
-        slots["work"] = codes(*work[:3])
-        return
-    logs = [
-        lg
-        for lg in f.logs
-        if f.flow.task_of(lg.region).id == reg.id and f.flow.loop_of(lg.region) is not None
-    ]
-    if len(logs) == 1 and logs[0].message:
-        loop = f.flow.loop_of(logs[0].region)
-        conds, arm, negated = guard_of(
-            f, logs[0].region, loop.id if loop else None, logs[0].src.start
-        )
-        if negated or arm:
-            return  # a condition that cannot be said plainly: the purpose is left out
-        slots["round_msg"] = logs[0].message
-        slots["round_level"] = logs[0].level
-        if conds:
-            slots["round_guard"] = codes(*conds)
-            flags.add("round-guarded")
-        flags.add("round-log")
-
-
-def _spawned_waits_and_logs(
-    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
-) -> None:
-    """The first interval and sleep the spawned task waits on, and the levels it logs at."""
-    assert f.flow is not None
-    reg = f.flow.regions[sp.region]
-    waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
-    for w in waits:
-        if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
-            slots["interval_dur"] = human_duration(w.seconds)
-            flags.add("interval")
-        elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
-            if f.flow.conditions(w.region, stop=reg.id):
-                # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each
-                # round it sleeps 1 second" was false (a held-out read).
-                continue
-            slots["sleep_dur"] = human_duration(w.seconds)
-            flags.add("sleep")
-        elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
-            # A delay the caller passes in (omniqueue's scheduled send sleeps `delay` on the
-            # spawned task: its think never said so, a held-out read).
-            slots["sleep_arg"] = w.arg
-            slots["sleep_mech"] = w.mechanism
-            flags.add("sleep-arg")
-    logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
-    if logs:
-        slots["level"] = logs[0].level
-        levels = list(dict.fromkeys(lg.level for lg in logs))
-        # The levels failures are logged at, when some are: a `trace!` every run writes is no
-        # failure (omniqueue's in-memory scheduled send: "logs what goes wrong itself (trace
-        # and error)" was false, a held-out read).
-        # A warning is a failure's only where the code is handling one: "deadline reached,
-        # interrupting!" is a warn line of a task with no failure path at all (blind read 99
-        # on corrosion's `interrupt_deadline_guard`: "logs its own failures at warn level").
-        failing = list(
-            dict.fromkeys(
-                lg.level
-                for lg in logs
-                if lg.level == "error" or lg.level == "warn" and on_error_path(f, lg.region)
-            )
-        )
-        slots["levels"] = " and ".join(failing or levels)
-        # A task whose only failure line is a failed send, or that reports to a receiver the
-        # fn keeps, has no failures of its own work it "logs itself" (read 103).
-        if failing and not not_only_logged(ctx, f, sp, logs):
-            flags.add("logs-failures")
 
 
 # Macros that write to the terminal, not to the log: a CLI's way of reporting a failure.

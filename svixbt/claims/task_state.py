@@ -126,6 +126,12 @@ def _one_response(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _on_await(f: ItemFacts, tok: int) -> bool:
+    """Whether the method at token ``tok`` is called on an `.await`: `x.get().await.expect(..)`."""
+    assert f.flow is not None
+    return tok >= 2 and f.flow.scan.texts[tok - 2] == "await" and f.flow.scan.texts[tok - 1] == "."
+
+
 def _panics(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """`x.get().await.expect("..")` in a fn with a loop: a failure of that awaited call panics
     instead of coming back as an error (before the first round, or inside one), which no error
@@ -137,12 +143,16 @@ def _panics(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     loop_start = ctx.fs.scan.starts[loop.lo]
     out: list[Claim] = []
     for k, c in enumerate(f.calls):
-        if c.kind != "method" or c.name not in ("expect", "unwrap") or c.receiver != "await":
+        if c.kind != "method" or c.name not in ("expect", "unwrap") or not _on_await(f, c.tok):
             continue
         if k == 0 or not f.own(c.region):
             continue
         awaited = f.calls[k - 1]
         if not awaited.awaited or awaited.kind != "method" or not awaited.receiver:
+            continue
+        if awaited.close_tok + 4 != c.tok:
+            # `x.shutdown().await; let y = driver.await.expect(..)`: the expect is not on
+            # that call's `.await` (vector's validation runner).
             continue
         call = f"{awaited.receiver}.{awaited.name}"
         slots = {"call": call, "how": c.name}
@@ -266,7 +276,7 @@ def _locked(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if c.kind != "method" or c.name not in _LOCKS or not c.awaited or not c.receiver:
             continue
         nxt = calls[k + 1] if k + 1 < len(calls) else None
-        if nxt is None or nxt.kind != "method" or nxt.receiver != "await":
+        if nxt is None or nxt.kind != "method" or c.close_tok + 4 != nxt.tok:
             continue  # the guard is bound or dropped: how long it is held is not one call
         loop = f.flow.loop_of(c.region)
         if loop is None:

@@ -21,6 +21,7 @@ from .serial_loops import serial_loops
 from .shape import codes
 from .signals import signal_claims
 from .spawns import printed_errors, spawn_claims
+from .task_ends import task_end_claims
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -33,6 +34,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += spawn_claims(ctx, f)
     out += gated_join_claims(ctx, f)
     out += lost_result_claims(ctx, f)
+    out += task_end_claims(ctx, f)
     out += count_caps(ctx, f)
     out += serial_loops(ctx, f)
     out += printed_errors(ctx, f)

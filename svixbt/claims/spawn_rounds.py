@@ -1,0 +1,223 @@
+"""What one round of a spawned loop does and waits on: the calls that are its work, the timer
+and channel waits that pace it, and the levels it logs at. Split from spawns.py, whose claims
+fill these slots."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Spawn
+from ..flow import Region
+from ..mechanisms import mechanism
+from ..values import human_duration
+from .core import FileContext
+from .shape import codes, guard_of
+from .task_errors import not_only_logged, on_error_path
+
+__all__ = ["round_work", "spawned_waits_and_logs"]
+
+
+# Calls that read or manage state rather than do a round's work.
+_NOT_WORK = frozenset(
+    {
+        "tick",
+        "await",
+        "clone",
+        "load",
+        "store",
+        "fetch_add",
+        "fetch_sub",
+        "unwrap",
+        "expect",
+        "to_owned",
+        "to_string",
+        "into",
+        "iter",
+        "len",
+        "is_empty",
+        # Iterator plumbing: the shape of a computation, not a step of the round.
+        "collect",
+        "count",
+        "map",
+        "filter",
+        "iter_mut",
+        "as_str",
+        # Tests of a result and the process's end are not what a round is for.
+        "is_err",
+        "is_ok",
+        "is_some",
+        "is_none",
+        "exit",
+    }
+)
+
+
+def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """What each round of a spawned loop is for: the calls it makes (`metrics.record`, named by
+    receiver and method, however long their arguments), or else its one log line with the
+    condition it fires under. A request that asks for "a task that ticks every second" and
+    never says what for reads as a paraphrase of the code (blind read 36 on new_pair_inner)."""
+    assert f.flow is not None
+    work: list[str] = []
+    for c in f.calls:
+        if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
+            continue
+        if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region):
+            continue  # not in the loop, or not on every round (spacedrive's `logger.error`)
+        home = f.flow.regions[c.region]
+        if home.kind == "match" and c.tok >= home.lo:
+            continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
+        if c.name in _CHANNEL_WAITS or _in_head(f, c.src.start, reg):
+            # `while let Some(x) = weak.upgrade()`, `if rx.changed().await.is_err()`: what
+            # decides whether the round goes on, or a wait, not its work (quickwit's gossip
+            # task "calls `weak_chitchat.upgrade` and `catchup_callback_rx.changed`").
+            continue
+        if any(
+            o.open_tok < c.tok < o.close_tok
+            for o in f.calls
+            if o is not c
+            and f.flow.task_of(o.region).id == reg.id
+            and f.flow.loop_of(o.region) is not None
+        ):
+            continue  # an argument of another call (`Duration::from_secs` inside a sleep)
+        if c.kind == "fn":
+            if mechanism(c.full) is None and not c.written[:1].isupper():
+                name = c.written  # `report_depth`; not a wait, not a constructor
+            else:
+                continue
+        elif re.fullmatch(r"[A-Za-z_][\w.]*", c.receiver) and not re.search(
+            r"(?:^|\.)await$", c.receiver
+        ):
+            name = f"{c.receiver}.{c.name}"  # `metrics.record`, however long its arguments
+        elif len(c.src.text) <= 40 and "\n" not in c.src.text:
+            name = c.src.text  # `retain(|_, v| check_is_expired(v))` on a lock guard
+        else:
+            continue
+        if name not in work:
+            work.append(name)
+    if work:
+        slots["work"] = codes(*work[:3])
+        return
+    logs = [
+        lg
+        for lg in f.logs
+        if f.flow.task_of(lg.region).id == reg.id and f.flow.loop_of(lg.region) is not None
+    ]
+    if len(logs) == 1 and logs[0].message:
+        loop = f.flow.loop_of(logs[0].region)
+        conds, arm, negated = guard_of(
+            f, logs[0].region, loop.id if loop else None, logs[0].src.start
+        )
+        if negated or arm:
+            return  # a condition that cannot be said plainly: the purpose is left out
+        slots["round_msg"] = logs[0].message
+        slots["round_level"] = logs[0].level
+        if conds:
+            slots["round_guard"] = codes(*conds)
+            flags.add("round-guarded")
+        flags.add("round-log")
+
+
+# Awaiting these waits for the other side of a channel or a notifier: a wait, not work.
+_CHANNEL_WAITS = frozenset({"changed", "recv", "notified", "recv_async", "cancelled"})
+
+
+def _in_head(f: ItemFacts, at: int, task: Region) -> bool:
+    """Whether offset ``at`` is in the head of a `while` or a `let .. else` in ``task``: what
+    decides whether the round goes on. The head of an `if let Err(e) = store.sweep().await` is
+    the round's work all the same."""
+    assert f.flow is not None
+    return any(
+        r.head_start <= at < r.head_end
+        for r in f.flow.regions
+        if r.head_start >= 0
+        and (r.kind == "let-else" or r.kind == "loop" and r.keyword == "while")
+        and f.flow.inside(r.id, task.id)
+    )
+
+
+def _also_waits(f: ItemFacts, reg: Region) -> list[tuple[str, int]]:
+    """Channel waits the spawned loop awaits on every round besides its timer
+    (`catchup_callback_rx.changed()`): the timer alone then does not set the pace."""
+    assert f.flow is not None
+    out: list[tuple[str, int]] = []
+    for c in f.calls:
+        if c.name not in _CHANNEL_WAITS or not c.awaited or not c.receiver:
+            continue
+        if f.flow.task_of(c.region).id != reg.id or f.flow.loop_of(c.region) is None:
+            continue
+        if f.flow.conditions(c.region) or f.flow.regions[c.region].kind.startswith("select"):
+            continue
+        said = f"{c.receiver}.{c.name}()"
+        if said not in [o for o, _ in out]:
+            out.append((said, c.src.start))
+    return out
+
+
+def _work_before(f: ItemFacts, reg: Region, at: int) -> bool:
+    """Whether every other awaited call of the spawned loop comes before offset ``at``."""
+    assert f.flow is not None
+    return all(
+        c.src.start < at
+        for c in f.calls
+        if c.awaited
+        and c.name not in _CHANNEL_WAITS
+        and c.name != "tick"
+        and f.flow.task_of(c.region).id == reg.id
+        and f.flow.loop_of(c.region) is not None
+    )
+
+
+def spawned_waits_and_logs(
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
+) -> None:
+    """The first interval and sleep the spawned task waits on, and the levels it logs at."""
+    assert f.flow is not None
+    reg = f.flow.regions[sp.region]
+    waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
+    for w in waits:
+        if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
+            slots["interval_dur"] = human_duration(w.seconds)
+            flags.add("interval")
+        elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
+            if f.flow.conditions(w.region, stop=reg.id):
+                # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each
+                # round it sleeps 1 second" was false (a held-out read).
+                continue
+            slots["sleep_dur"] = human_duration(w.seconds)
+            flags.add("sleep")
+        elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
+            # A delay the caller passes in (omniqueue's scheduled send sleeps `delay` on the
+            # spawned task: its think never said so, a held-out read).
+            slots["sleep_arg"] = w.arg
+            slots["sleep_mech"] = w.mechanism
+            flags.add("sleep-arg")
+    also = _also_waits(f, reg) if "interval" in flags else []
+    if also:
+        slots["also_wait"] = codes(*(said for said, _ in also))
+        flags.add("also-waits")
+        # Waits at the end of the round: the first round runs before any of them.
+        if all(_work_before(f, reg, at) for _, at in also):
+            flags.add("waits-last")
+    logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
+    if logs:
+        slots["level"] = logs[0].level
+        levels = list(dict.fromkeys(lg.level for lg in logs))
+        # The levels failures are logged at, when some are: a `trace!` every run writes is no
+        # failure (omniqueue's in-memory scheduled send: "logs what goes wrong itself (trace
+        # and error)" was false, a held-out read).
+        # A warning is a failure's only where the code is handling one: "deadline reached,
+        # interrupting!" is a warn line of a task with no failure path at all (blind read 99
+        # on corrosion's `interrupt_deadline_guard`: "logs its own failures at warn level").
+        failing = list(
+            dict.fromkeys(
+                lg.level
+                for lg in logs
+                if lg.level == "error" or lg.level == "warn" and on_error_path(f, lg.region)
+            )
+        )
+        slots["levels"] = " and ".join(failing or levels)
+        # A task whose only failure line is a failed send, or that reports to a receiver the
+        # fn keeps, has no failures of its own work it "logs itself" (read 103).
+        if failing and not not_only_logged(ctx, f, sp, logs):
+            flags.add("logs-failures")

@@ -1,0 +1,164 @@
+"""What ends the loop of a task a fn spawns: each `return`, `break` or `?` that leaves it, with
+the condition it sits under, and the head of a `while` / `while let` loop.
+
+quickwit's cluster spawns its gossip and metrics tasks as `async move` blocks whose loops stop
+when `weak_chitchat.upgrade()` finds the cluster state gone or a watch channel closes. The
+records said only "every minute an interval ticks and it calls ..., with its handle dropped so
+it lives on independently": what makes such a task end, the question anyone owning it asks
+first, went unsaid, although each end is a plain statement of the code. One claim per end; an
+end under a condition no sentence can say (a `match` arm, an `else`, a select handler) leaves
+the task without any, since a partial list would read as the whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..flow import Region
+from .core import Claim, FileContext, make
+from .exits import leaves
+
+__all__ = ["task_end_claims"]
+
+_LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
+
+# Methods whose failure or `None` means the other side is gone, said only where the fn's own
+# signature gives the receiver that type (the proof of the explanation).
+_GONE: tuple[tuple[str, str, str], ...] = (
+    # (method, type written in the signature, flag)
+    ("upgrade", "Weak<", "weak"),
+    ("changed", "watch::Receiver<", "watch"),
+    ("recv", "mpsc::Receiver<", "mpsc"),
+    ("recv", "mpsc::UnboundedReceiver<", "mpsc"),
+)
+
+
+def task_end_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    if f.flow is None:
+        return []
+    out: list[Claim] = []
+    fl = f.flow
+    for sp in f.spawns:
+        if not f.own(sp.at_region) or sp.repeated:
+            continue
+        reg = fl.regions[sp.region]
+        loops = [
+            r
+            for r in fl.regions
+            if r.kind == "loop" and fl.inside(r.id, reg.id) and fl.task_of(r.id).id == reg.id
+        ]
+        outer = [r for r in loops if not any(o.id != r.id and fl.inside(r.id, o.id) for o in loops)]
+        if len(outer) != 1:
+            continue  # two loops one after another: which one an end leaves needs saying
+        claims = _ends(ctx, f, sp.said, reg, outer[0])
+        if claims:
+            out += claims
+    return out
+
+
+def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region) -> list[Claim]:
+    """One claim per way out of ``loop`` in the spawned ``task``; [] when one cannot be said."""
+    assert f.flow is not None
+    fl = f.flow
+    tail = _after_loop(f, task, loop)
+    out: list[Claim] = []
+    if loop.keyword == "while":
+        head = loop.head
+        m = _LET.fullmatch(head)
+        flags = {"while", "task-ends" if not tail else "leaves-loop"}
+        if m:
+            slots = {"mech": mech, "pattern": m.group(1), "expr": m.group(2)}
+            flags.add("let")
+            flags |= _gone(f, m.group(2))
+        else:
+            slots = {"mech": mech, "cond": head}
+        out.append(make("task_end", f.name, slots, [ctx.proof(ctx.region_src(f, loop))], flags))
+    elif loop.keyword != "loop":
+        return []  # a `for` ends with its iterator: not an end a condition says
+    for e in f.exits:
+        if fl.task_of(e.region).id != task.id or not fl.inside(e.region, loop.id):
+            continue
+        if e.kind == "continue" or not leaves(f, e, loop.id):
+            continue
+        if e.kind == "break" and _breaks_inner(f, e.region, loop):
+            continue
+        if e.kind == "exit":
+            return []
+        said = _condition(f, e.region, loop)
+        if said is None:
+            return []  # an end no sentence can say: none are said
+        kind, cond, pattern, expr = said
+        ends_task = e.kind in ("return", "question") or not tail
+        flags = {e.kind, kind, "task-ends" if ends_task else "leaves-loop"}
+        slots = {"mech": mech}
+        if e.kind == "question":
+            call = e.expr.strip()
+            if not call or len(call) > 60 or "\n" in call:
+                return []
+            slots["call"] = call
+        if kind == "let":
+            slots["pattern"], slots["expr"] = pattern, expr
+            flags |= _gone(f, expr)
+        elif kind == "if":
+            slots["cond"] = cond
+            flags |= _gone(f, cond)
+        out.append(make("task_end", f.name, slots, [ctx.proof(e.src)], flags))
+    return out
+
+
+def _breaks_inner(f: ItemFacts, rid: int, loop: Region) -> bool:
+    """A `break` of a loop nested in ``loop``: it leaves only that inner loop."""
+    assert f.flow is not None
+    inner = f.flow.loop_of(rid)
+    return inner is not None and inner.id != loop.id
+
+
+def _after_loop(f: ItemFacts, task: Region, loop: Region) -> bool:
+    """Whether the spawned block has code after ``loop`` (a `break` then leads there, not out)."""
+    assert f.flow is not None
+    t, c = f.flow.scan.texts, f.flow.scan.codes
+    k = loop.hi + 1  # past the loop's `}`
+    end = task.hi
+    return any(c[j] not in "cdi" and t[j] not in (";", "}", "{") for j in range(k, end))
+
+
+def _condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+    """(kind, condition, pattern, expression) of the one construct an exit sits under inside
+    ``loop``: `if c`, a `let .. else`, or none ("plain"); None for anything else."""
+    assert f.flow is not None
+    found: list[Region] = []
+    for r in f.flow.chain(rid):
+        if r.id == loop.id:
+            break
+        if r.kind in ("if", "let-else"):
+            if r.kind == "if" and r.after:
+                return None  # an `else if`: the earlier conditions are denied too
+            found.append(r)
+        elif r.kind in ("else", "arm", "match", "select-handler", "select-future", "closure"):
+            return None
+    if not found:
+        return ("plain", "", "", "")
+    if len(found) > 1:
+        return None
+    r = found[0]
+    if r.kind == "let-else":
+        m = _LET.fullmatch(r.head)
+        return ("let", "", m.group(1), m.group(2)) if m else None
+    if r.head.startswith("let "):
+        return None  # `if let Some(x) = y { return }`: said as a match, which this does not say
+    return ("if", r.head, "", "")
+
+
+def _gone(f: ItemFacts, code: str) -> set[str]:
+    """A flag for a call on a receiver whose type the signature writes, when that call's failure
+    means the other side is gone: `weak.upgrade()` on a `Weak<..>` parameter."""
+    out: set[str] = set()
+    for method, typ, flag in _GONE:
+        m = re.search(rf"\b(\w+)\.{method}\(\)", code)
+        if m and any(
+            name == m.group(1) and re.match(rf"(?:[\w:]*::)?{re.escape(typ)}", ty.strip())
+            for name, ty in f.params
+        ):
+            out.add(flag)
+    return out

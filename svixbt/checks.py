@@ -231,9 +231,15 @@ class Vocabulary:
                         v.prose.update(said.numbers)
             # A claim built on a spawn it proves (the tasks a counter counts, a task that never
             # ends) says something spawns as much as a spawn claim does.
-            if c.kind in ("spawn", "counted_inside", "endless_task", "task_panic", "restarts") or (
-                c.kind == "runs_in" and "spawned" in c.flags
-            ):
+            if c.kind in (
+                "spawn",
+                "counted_inside",
+                "endless_task",
+                "task_panic",
+                "restarts",
+                "task_end",
+                "watchdog",
+            ) or (c.kind == "runs_in" and "spawned" in c.flags):
                 v.spawns = True
             if "complete" in c.flags or "universal" in c.flags:
                 v.complete = True

@@ -286,11 +286,23 @@ def _answered(
     return done[0], text, " ".join(sentences), again, names
 
 
+# Words the fallback focus's think needs at the least (one real sentence).
+_FEWEST_TASK_WORDS = 16
+
+
 def _too_little(plan: Plan, sentences: list[str], out: Rendered) -> bool:
     """Whether a plan's think says too little to make a record of."""
-    # The fallback focus may be short, and so may a twin's: what else it would say is its
-    # twin's example again.
-    if len(sentences) < (1 if plan.focus in ("task", "twin") else MIN_SENTENCES):
+    # A twin's think may be short: what else it would say is its twin's example again. The
+    # fallback focus may be one sentence, but not a bare restatement: "`sleep` waits
+    # `duration` with `tokio::time::sleep`." is no reasoning (a one-line wrapper of quickwit's
+    # retry module made a record of it).
+    if plan.focus == "twin":
+        if not sentences:
+            return True
+    elif plan.focus == "task":
+        if not sentences or len(" ".join(sentences).split()) < _FEWEST_TASK_WORDS:
+            return True
+    elif len(sentences) < MIN_SENTENCES:
         return True
     if plan.focus != "module" and not any(c in out.claims for c in plan.premise):
         return True  # a focus whose own claim cannot be said has nothing to be about

@@ -252,14 +252,21 @@ FOCI: tuple[FocusDef, ...] = (
              requires=("loop",)),
     # What one failure does to a spawned task: ends it for good, or a supervisor restarts it
     # (claims/task_panics.py). Asked as a question.
+    # A task that sleeps and then warns, aborted once the watched call returns
+    # (claims/watchdog.py): the point of such code is the slow-call report.
+    FocusDef("watchdog", "task", _kinds("watchdog"),
+             ("watchdog", "spawn", "task_end", "doc"), 9),
+    # What ends the loop of a task the fn spawns (claims/task_ends.py).
+    FocusDef("lifetime", "task", _kinds("task_end", when="task-ends"),
+             ("spawn", "task_end", "endless_task", "doc"), 8),
     FocusDef("supervision", "task",
              _any(_kinds("restarts"), _kinds("task_panic", when="detached")),
              ("task_panic", "restarts", "runs_in", "doc"), 9),
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned"), _kinds("gated_join")),
-             ("runs_in", "spawn", "task_end", "gated_join", "lost_result", "spawn_nesting",
-              "return_prelude",
+             ("runs_in", "spawn", "watchdog", "task_end", "gated_join", "lost_result",
+              "spawn_nesting", "return_prelude",
               "join", "join_results", "join_branch", "select", "runs_under",
               "select_branch", "loser_spawns",
               "interval",
@@ -354,7 +361,7 @@ FOCI: tuple[FocusDef, ...] = (
               "timeout",
               "retry_with", "schedule_step", "give_up", "return:after-spawn", "return:in-loop",
               "return:early", "doc", "shares", "locked", "keeps", "task_comment", "panics",
-              "endless_task", "task_end", "counted_inside", "task_prints_error",
+              "endless_task", "task_end", "watchdog", "counted_inside", "task_prints_error",
               "task_drops_error", "lost_result", "count_cap", "serial_loop", "fanout_per_pass"), 0),
     FocusDef("sql-batch", "helper",
              _kinds("sql", when="limit"),

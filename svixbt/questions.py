@@ -445,6 +445,10 @@ ANSWER_SLOTS = ("call", "callee", "calls", "var", "future", "runs", "over", "cou
 # elsewhere in the fn: whether one failure ends a loop depends on its other exits too (a `?`
 # further down), and a failure at startup on the join that waits for it.
 ANSWER_KINDS: dict[str, frozenset[str]] = {
+    # What ends a spawned task: every way out, and what the task does meanwhile.
+    "task_end": frozenset({"task_end", "spawn"}),
+    # When a watchdog speaks: the spawns it is made of.
+    "watchdog": frozenset({"spawn"}),
     # Whether one failure ends a loop, and what the loop does next: the wait after it (a
     # ramp with its cap and reset, which the queue plugin's answer left at "the wait ... is a
     # `tokio::time::sleep`": blind read 75's draft).
@@ -543,6 +547,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "spawn": ("spawn_nesting", "endless_task", "tasks_add_up", "own_awaits", "fanout_per_pass"),
     "one_shot": ("errs_before_spawn",),
+    "task_end": ("task_end",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.
     "attempt_cap": ("unbounded_awaits", "first_done"),
     "trailing_sleep": ("runs_in",),

@@ -47,6 +47,7 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "also_wait",
+        "abort_call",
         "trigger",
         "arm_of",
         "fields",

@@ -5048,3 +5048,25 @@ def test_a_pinned_future_raced_through_as_mut_is_borrowed_not_dropped(indexes: I
     assert sel.has("borrowed"), sel
     text = " ".join(full_thinks_about(ctx, "serve_link"))
     assert "the others are dropped" not in text
+
+
+def test_a_sleeping_task_aborted_after_the_work_is_a_watchdog(indexes: Indexes) -> None:
+    """quickwit's pubsub spawns a task that sleeps and warns, and aborts it once the handler is
+    done: "spawns .. and the handle is dropped" was all its records said."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (w,) = kinds(claims(ctx, "notify_with_watchdog"), "watchdog")
+    assert w.slot_map["abort_call"] == "watchdog.abort()"
+    assert w.slot_map["call"] == "on_event" and w.slot_map["dur"] == "4 seconds"
+    assert w.has("in-task") and w.has("macro")
+    text = " ".join(full_thinks_about(ctx, "notify_with_watchdog"))
+    assert "never runs" in text or "leaves no trace" in text
+    # Aborted on one path only: what the watchdog does is not tied to the call's duration.
+    assert not kinds(claims(ctx, "notify_with_partial_watchdog"), "watchdog")
+
+
+def test_a_one_line_wrapper_of_a_sleep_gets_no_record(indexes: Indexes) -> None:
+    """quickwit's retry module wraps `tokio::time::sleep` in a trait method: its record's think
+    was "`sleep` waits `duration` with `tokio::time::sleep`.", a restatement, no reasoning."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    assert kinds(claims(ctx, "pause"), "sleep")  # the wait is seen ...
+    assert not thinks_about(ctx, "pause")  # ... and says too little to make a record

@@ -78,6 +78,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
         ("guard", "arm", "future", "select"),
     ),
+    "watchdog": (
+        "a kept task that sleeps and then acts, aborted through its handle after awaited work",
+        ("mech", "handle_var", "abort_call", "call", "dur"),
+        ("const", "macro", "then"),
+    ),
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",
         ("mech",),

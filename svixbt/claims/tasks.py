@@ -22,6 +22,7 @@ from .shape import codes
 from .signals import signal_claims
 from .spawns import printed_errors, spawn_claims
 from .task_ends import task_end_claims
+from .watchdog import watchdog_claims
 
 __all__ = ["task_claims", "ORDINALS"]
 
@@ -35,6 +36,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += gated_join_claims(ctx, f)
     out += lost_result_claims(ctx, f)
     out += task_end_claims(ctx, f)
+    out += watchdog_claims(ctx, f)
     out += count_caps(ctx, f)
     out += serial_loops(ctx, f)
     out += printed_errors(ctx, f)

@@ -87,6 +87,8 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "{fn} re-asks a question whose answer does not change",
     ),
     "wake": ("What {fn} does when it wakes", "Wake-ups in {fn}"),
+    "watchdog": ("Slow-call reporting in {fn}", "{fn}: report the slow ones only"),
+    "lifetime": ("When the task from {fn} stops", "{fn}: a task that knows when to stop"),
     "supervision": ("Failures in the task {fn} starts", "What an outage does to {fn}"),
     "observability": ("Logging in {fn}", "Make {fn} observable without noise"),
     "timing": ("{fn}: how long does a pass take?", "Pass durations for {fn}"),
@@ -194,6 +196,14 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "decided-once": (
         "{who} should settle once, when it starts, whether the optional step is needed.",
         "Move the check that switches part of the work of {who} out of its loop.",
+    ),
+    "watchdog": (
+        "{who} should report a call that runs long, and only such a call.",
+        "Slow calls in {who} should get a line in the log; fast ones should not.",
+    ),
+    "lifetime": (
+        "The task {who} starts should end when there is nothing left for it to do.",
+        "The background task from {who} should not run forever.",
     ),
     "wake": (
         "{who} should do the same work whatever wakes it.",
@@ -326,6 +336,14 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Asking the same question before every pass is wasted work.",
         "The answer is not going to change between passes.",
     ),
+    "watchdog": (
+        "A warning on every call would drown the slow ones.",
+        "We only hear about slow handlers when something else times out.",
+    ),
+    "lifetime": (
+        "A task that outlives what it works on keeps holding resources for nothing.",
+        "Leaked background tasks show up in every heap profile we take.",
+    ),
     "wake": (
         "A change seen on one side should not leave the other side stale.",
         "Which event arrived first should not decide what gets synced.",
@@ -438,6 +456,8 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
         "a check whose answer holds for the whole run must be made once, not every pass",
     ),
     "wake": ("whatever wakes the loop, it must do all of its work",),
+    "watchdog": ("a slow call must be reported without being cut short",),
+    "lifetime": ("a background task must not outlive what it works on",),
     "supervision": ("one failed call must not stop the work for good",),
     "observability": (
         "on-call must be able to tell what the job is doing",
@@ -519,6 +539,8 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "log-wait": (),
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
     "wake": (),
+    "watchdog": (),
+    "lifetime": (),
     "supervision": (),
     "observability": (),
     "timing": ("measure each pass of {fn} where it is logged",),
@@ -541,6 +563,22 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
 # record's own names and values. Fields: the claim's slots and the record context.
 # fmt: off
 PREMISE: tuple[Row, ...] = (
+    # A watchdog task aborted after the work it watches (claims/watchdog.py).
+    _r("watchdog",
+       "{macro} in {subject} should only fire for a {call} that is still running after {dur}: a task that sleeps that long, aborted through {handle_var} as soon as {call} returns.",
+       "A {call} that finishes within {dur} should leave no trace, and a slower one should get one {macro} line, without the warning cutting {call} short.",
+       when="macro"),
+    _r("watchdog",
+       "{subject} should call {then} only when {call} takes longer than {dur}, from a task it aborts once {call} is done.",
+       when="calls"),
+    # What ends a spawned task's loop (claims/task_ends.py).
+    _r("task_end",
+       "The task {subject} spawns should stop on its own once {expr} no longer gives {pattern}, so that it does not outlive what it works on.",
+       "Once {expr} stops giving {pattern}, the task from {subject} should end instead of going round again.",
+       when="let weak task-ends"),
+    _r("task_end",
+       "The task {subject} spawns should return as soon as {cond} is true, so that it ends with the channel's sender.",
+       when="if watch return"),
     # A select that only wakes the round (claims/woken_work.py).
     _r("woken_work",
        "{subject} should run {calls:and} on every round, whichever of {futures:or} woke it.",
@@ -906,6 +944,19 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("watchdog",
+       "a {call} that finishes within {dur} produces no {macro}",
+       "the watchdog in {handle_var} is aborted once {call} has returned",
+       when="macro"),
+    _r("watchdog",
+       "{then} runs only when {call} has not returned after {dur}",
+       when="calls"),
+    _r("task_end",
+       "the spawned task ends once {expr} gives no {pattern}",
+       when="let task-ends"),
+    _r("task_end",
+       "the spawned task returns once {cond} is true",
+       when="if return"),
     _r("return_prelude",
        "on {arm:or}, shut down every task still in the set and wait for them before returning",
        when="joinset-shutdown"),
@@ -2212,6 +2263,17 @@ QUESTIONS: tuple[Row, ...] = (
        "if {others:or} keeps winning, how long can the sleep branch of {subject} go without firing?",
        when="in-select restarts", needs="dur others", any_guard=True),
     # A spawned crate fn whose Result nobody reads (claims/lost_results.py).
+    _r("watchdog",
+       "if {call} finishes in under {dur}, does {subject} still get to {macro}?",
+       "what keeps {macro} in {subject} from firing for every {call}?",
+       when="macro"),
+    _r("watchdog",
+       "when does the task in {handle_var} get as far as {then}?",
+       when="calls"),
+    _r("task_end",
+       "does the task {subject} spawns ever end on its own, and on what?",
+       "what makes the task that {subject} starts stop?",
+       ),
     _r("lost_result",
        "if {runs} fails inside the task {subject} starts, where does its error end up?",
        "does anyone hear about it when the {runs} task that {subject} starts returns an error?"),

@@ -2261,6 +2261,17 @@ THINK: tuple[Row, ...] = (
        "Everything {subject} works on comes from a single {call}: it reads only {over} from {var} and never asks again, so what that one response carries is the whole of it.",
        "What gets handled is one response's worth: {call} is awaited once, and of {var} only {over} is used; there is no second call and nothing else of {var} is read.",
        ),
+    # A sleeping task aborted after the work it watches (claims/watchdog.py).
+    _r("watchdog",
+       "The task kept in {handle_var} is a watchdog: it sleeps {dur} ({const}) and only then reaches {macro}. {abort_call} comes right after {call} is awaited, so if {call} finishes within {dur} the watchdog is aborted still asleep and {macro} never runs; only a {call} slower than that gets reported.",
+       "{macro} fires only for a slow {call}: the task in {handle_var} spends its first {dur} ({const}) asleep, and as soon as {call} has been awaited, {abort_call} cancels it. A fast {call} leaves no trace; one still running after {dur} gets the line, and the call itself is not interrupted by it.",
+       when="macro", needs="const"),
+    _r("watchdog",
+       "The task kept in {handle_var} is a watchdog: it sleeps {dur} and only then reaches {macro}. {abort_call} comes right after {call} is awaited, so if {call} finishes within {dur} the watchdog is aborted still asleep and {macro} never runs.",
+       when="macro"),
+    _r("watchdog",
+       "The task kept in {handle_var} sleeps {dur} and then calls {then}; {abort_call} follows the await of {call}, so {then} happens only when {call} takes longer than {dur}.",
+       when="calls"),
     # What ends the loop of a spawned task (claims/task_ends.py): one claim per way out.
     _r("task_end",
        "The spawned loop is a `while let` on {expr} giving {pattern}: that upgrade fails once the last strong reference to what it points at has been dropped, and then the loop and the task end with it, so the task winds itself down once nothing else holds that value.",
@@ -2713,6 +2724,14 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "timeouts": (
         "Some of what {fn} awaits may never complete; which calls carry a deadline is the question.",
         "Where {fn} puts a deadline on a call, and what happens when it passes, is the question.",
+    ),
+    "watchdog": (
+        "The point of {fn} is to report a slow call without cutting it short.",
+        "{fn} pairs the work with a timer that only speaks if the work is slow.",
+    ),
+    "lifetime": (
+        "For the task {fn} starts, the question is what makes it stop.",
+        "A task like the one {fn} starts is only as good as its way out.",
     ),
     "wake": (
         "What wakes {fn} and what it then does are two separate questions here.",

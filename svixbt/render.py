@@ -48,6 +48,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "also_wait",
         "abort_call",
+        "way_cond",
         "trigger",
         "arm_of",
         "fields",

@@ -5070,3 +5070,14 @@ def test_a_one_line_wrapper_of_a_sleep_gets_no_record(indexes: Indexes) -> None:
     ctx = ctx_of(indexes, "roster_sampler.rs")
     assert kinds(claims(ctx, "pause"), "sleep")  # the wait is seen ...
     assert not thinks_about(ctx, "pause")  # ... and says too little to make a record
+
+
+def test_a_loops_one_way_out_is_said_with_its_condition(indexes: Indexes) -> None:
+    """quickwit's broadcast loops return when a round says so: "every path through the `loop`
+    goes round again except `return`" left out when that is."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (lp,) = kinds(claims(ctx, "broadcast_rounds"), "loop")
+    assert lp.has("way-if") and lp.slot_map["way_cond"] == "!caster.broadcast_once().await"
+    text = " ".join(full_thinks_about(ctx, "broadcast_rounds"))
+    assert "`caster.broadcast_once().await` is false" in text
+    assert "goes round again except `return`." not in text

@@ -18,7 +18,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop": (
         "the item's own task loops",
         ("keyword", "head"),
-        ("cond", "ways", "panics", "racer", "nth"),
+        ("cond", "ways", "way_cond", "panics", "racer", "nth"),
     ),
     "sleep": (
         "a tokio sleep in the item's own task",

@@ -30,6 +30,7 @@ from .shape import (
     main_loop,
 )
 from .shutdown import shutdown_claims
+from .task_ends import exit_condition
 from .wait_prelude import wait_prelude_claims
 
 __all__ = ["schedule_claims"]
@@ -227,6 +228,13 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         slots["ways"] = codes(*written)
         if len(ways) == 1:
             flags.add("one-way")  # "the statement that leaves it is", not "are"
+            said = exit_condition(f, ways[0].region, loop)
+            if said is not None and said[0] == "if":
+                # `if !self.run_once().await { return; }`: when it is taken is half of what
+                # the way out says (quickwit's broadcast loops: "every path goes round again
+                # except `return`").
+                slots["way_cond"] = said[1]
+                flags.add("way-if")
         elif len(written) == 1:
             flags.add("one-form")  # several `return`s written alike: "only `return` leaves it"
         proof += [ctx.proof(e.src) for e in ways]

@@ -19,7 +19,7 @@ from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import leaves
 
-__all__ = ["task_end_claims"]
+__all__ = ["exit_condition", "task_end_claims"]
 
 _LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
 
@@ -85,7 +85,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             continue
         if e.kind == "exit":
             return []
-        said = _condition(f, e.region, loop)
+        said = exit_condition(f, e.region, loop)
         if said is None:
             return []  # an end no sentence can say: none are said
         kind, cond, pattern, expr = said
@@ -123,7 +123,7 @@ def _after_loop(f: ItemFacts, task: Region, loop: Region) -> bool:
     return any(c[j] not in "cdi" and t[j] not in (";", "}", "{") for j in range(k, end))
 
 
-def _condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
     """(kind, condition, pattern, expression) of the one construct an exit sits under inside
     ``loop``: `if c`, a `let .. else`, or none ("plain"); None for anything else."""
     assert f.flow is not None

@@ -15,7 +15,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import deferred
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .exits import exit_loop, leaves
 from .joins import ORDINALS
 from .loop_breaks import loop_break_claims
@@ -210,34 +210,7 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         slots["panics"] = codes(*dict.fromkeys(c.name for c in panics))
         flags.add("may-panic")
         proof += [ctx.proof(panics[0].src)]
-    # The loop's own ways out, as written (`return Ok(None)`, `break`): a think that says "the
-    # exits are inside" without naming them says nothing about this loop.
-    # A return in a nested loop leaves this one too; a break there does not.
-    ways = [
-        e
-        for e in f.exits
-        if (
-            e.kind in ("return", "exit")
-            and f.flow.inside(e.region, loop.id)
-            and leaves(f, e, loop.id)
-        )
-        or (e.kind == "break" and exit_loop(f, e) is loop)
-    ]
-    if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):
-        written = list(dict.fromkeys(" ".join(e.src.text.split()) for e in ways))
-        slots["ways"] = codes(*written)
-        if len(ways) == 1:
-            flags.add("one-way")  # "the statement that leaves it is", not "are"
-            said = exit_condition(f, ways[0].region, loop)
-            if said is not None and said[0] == "if":
-                # `if !self.run_once().await { return; }`: when it is taken is half of what
-                # the way out says (quickwit's broadcast loops: "every path goes round again
-                # except `return`").
-                slots["way_cond"] = said[1]
-                flags.add("way-if")
-        elif len(written) == 1:
-            flags.add("one-form")  # several `return`s written alike: "only `return` leaves it"
-        proof += [ctx.proof(e.src) for e in ways]
+    proof += _ways(f, loop, slots, flags, ctx)
     out = [make("loop", f.name, slots, proof, flags)]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.
     checks = [
@@ -267,3 +240,39 @@ def _const_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["dur"] = human_duration(c.value)
             out.append(make("const_comment", f.name, slots, [ctx.proof(c.src)]))
     return out
+
+
+def _ways(
+    f: ItemFacts, loop: Region, slots: dict[str, str], flags: set[str], ctx: FileContext
+) -> list[Proof]:
+    """The loop's ways out into ``slots`` and ``flags``; their proofs."""
+    assert f.flow is not None
+    # The loop's own ways out, as written (`return Ok(None)`, `break`): a think that says "the
+    # exits are inside" without naming them says nothing about this loop.
+    # A return in a nested loop leaves this one too; a break there does not.
+    ways = [
+        e
+        for e in f.exits
+        if (
+            e.kind in ("return", "exit")
+            and f.flow.inside(e.region, loop.id)
+            and leaves(f, e, loop.id)
+        )
+        or (e.kind == "break" and exit_loop(f, e) is loop)
+    ]
+    if ways and len(ways) <= 4 and all("\n" not in e.src.text for e in ways):
+        written = list(dict.fromkeys(" ".join(e.src.text.split()) for e in ways))
+        slots["ways"] = codes(*written)
+        if len(ways) == 1:
+            flags.add("one-way")  # "the statement that leaves it is", not "are"
+            said = exit_condition(f, ways[0].region, loop)
+            if said is not None and said[0] == "if":
+                # `if !self.run_once().await { return; }`: when it is taken is half of what
+                # the way out says (quickwit's broadcast loops: "every path goes round again
+                # except `return`").
+                slots["way_cond"] = said[1]
+                flags.add("way-if")
+        elif len(written) == 1:
+            flags.add("one-form")  # several `return`s written alike: "only `return` leaves it"
+        return [ctx.proof(e.src) for e in ways]
+    return []

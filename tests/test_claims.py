@@ -5081,3 +5081,50 @@ def test_a_loops_one_way_out_is_said_with_its_condition(indexes: Indexes) -> Non
     text = " ".join(full_thinks_about(ctx, "broadcast_rounds"))
     assert "`caster.broadcast_once().await` is false" in text
     assert "goes round again except `return`." not in text
+
+
+def test_a_stop_branch_that_returns_an_awaited_wind_down_drains_first(indexes: Indexes) -> None:
+    """helium's task manager returns `stop_all(rest).await` on shutdown: "it should stop right
+    there, without waiting for its other branches" was false, and "a stop counts again once
+    the handler has finished" was said of an arm that returns after its await (read 25)."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    cl = claims(ctx, "drive_lanes")
+    (sb,) = kinds(cl, "shutdown_branch")
+    assert sb.has("drains-first") and sb.slot_map["drain"] == "wind_down"
+    assert not kinds(cl, "handler_awaits")
+    assert kinds(claims(ctx, "write_segments"), "handler_awaits")  # `append` then goes round
+
+
+def test_cleanup_after_the_loop_is_said_and_one_question_mark_is_one(indexes: Indexes) -> None:
+    """helium's file sink awaits `self.cleanup()?` after its loop: no record said so, and its
+    exit tally said "its `?`s" of a loop with one (held-out read 25)."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    cl = claims(ctx, "write_segments")
+    (al,) = kinds(cl, "after_loop")
+    assert al.slot_map["calls"] == "close_segment" and al.has("question")
+    (tally,) = kinds(cl, "exit_tally")
+    assert tally.has("one-try")
+    text = " ".join(full_thinks_about(ctx, "write_segments"))
+    assert "by its `?`s" not in text
+    assert "`close_segment`" in text
+    assert not kinds(claims(ctx, "drive_lanes"), "after_loop")  # only `return`s leave it
+
+
+def test_work_that_leads_out_of_the_loop_is_not_what_the_next_wait_follows(
+    indexes: Indexes,
+) -> None:
+    """helium's burner sleeps at the top of each round and returns after settling: "from one
+    pass to the next is the wait plus however long the pass took" counted the settling."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    assert not kinds(claims(ctx, "confirm_receipt"), "wait_after_pass")
+
+
+def test_a_stop_request_claims_only_the_wait_not_an_instant_stop() -> None:
+    """Held-out read 25: "a completed `shutdown` should end it at once, whatever else it is
+    still waiting on" was misleading four times (handlers await unraced, cleanup follows) and
+    false once (the stop branch awaits every other task first)."""
+    from svixbt.wording.requests import PREMISE
+
+    said = " ".join(v for row in PREMISE if row.kind == "shutdown_branch" for v in row.variants)
+    assert "right there" not in said and "at once, whatever" not in said
+    assert "during the wait" in said

@@ -189,6 +189,7 @@ def make(
 # The author's words are quoted inside a sentence, which brings its own full stop.
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
+    from .after_loop import after_loop_claims
     from .callee_results import callee_result_claims
     from .channels import channel_claims
     from .const_values import const_value_claims
@@ -245,6 +246,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(woken_work_claims(ctx, idx))
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
+    out.extend(after_loop_claims(ctx, f))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

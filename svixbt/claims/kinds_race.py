@@ -78,6 +78,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
         ("guard", "arm", "future", "select"),
     ),
+    "after_loop": (
+        "calls the fn awaits on every path after its pass loop is left",
+        ("calls",),
+        (),
+    ),
     "watchdog": (
         "a kept task that sleeps and then acts, aborted through its handle after awaited work",
         ("mech", "handle_var", "abort_call", "call", "dur"),

@@ -239,9 +239,12 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
     """The calls the stop branch ``h`` awaits before it leaves, as written (up to three)."""
     assert f.flow is not None
+    # Up to the end of the leaving statement: `return stop_all(rest).await` awaits before it
+    # leaves (helium's task manager stops every other task so; "stop right there" was false,
+    # held-out read 25).
     leave = min(
         (
-            e.src.start
+            e.src.end
             for e in f.exits
             if e.kind in ("return", "break") and f.flow.inside(e.region, h.id)
         ),

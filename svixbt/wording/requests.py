@@ -769,11 +769,18 @@ PREMISE: tuple[Row, ...] = (
     _r("shutdown_branch",
        "It should race its wait against {future} and stop when that completes.",
        when="beside-timer", unless="guarded refutable"),
+    # Said of the wait only: a stop that comes while a handler runs waits for it, and a stop
+    # branch may await cleanup first ("end it at once, whatever else it is still waiting on"
+    # was misleading four times in held-out read 25, false once).
     _r("shutdown_branch",
-       "It should stop as soon as {future} completes, even while the rest of the select is still pending.",
-       "Once {future} completes it should stop right there, without waiting for its other branches to finish.",
-       "A completed {future} should end it at once, whatever else it is still waiting on.",
-       unless="guarded beside-timer refutable"),
+       "While its select is waiting, {future} completing should end the wait, even with the other branches still pending.",
+       "A stop should not have to wait for the other branches of its select: when {future} completes during the wait, that branch should be the one that runs.",
+       "It should keep {future} in the same select as its other work, so that a stop arriving during the wait is acted on then.",
+       unless="guarded beside-timer refutable drains-first"),
+    _r("shutdown_branch",
+       "When {future} completes during the wait, it should await {drain:and} and then leave, without waiting for the other branches of its select.",
+       "A stop seen at the select should lead to {drain:and} and then out, not to another round of the other branches.",
+       when="drains-first", unless="guarded beside-timer refutable"),
     _r("deadline_sleep",
        "It should run both of its jobs from one loop: keep when each is next due ({deadlines:and}), run whichever is due, and sleep until the earlier of the two.",
        "One timer should pace both jobs: track each job's next-due instant ({deadlines:and}) and sleep until whichever comes first.",
@@ -2854,7 +2861,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm working out how long a call to it keeps its caller waiting.",
         "I'm profiling the path this call sits on.",
         "I'm sorting out which of its work the caller actually waits for.",
-        "I'm adding a timeout around the call to this and need to know what it covers.",
+        # Not "I'm adding a timeout around the call to this": a plain `fn` has no await to
+        # bound (helium's `from_settings`, held-out read 25).
+        "I'm checking whether the work it starts can outlive its caller.",
         "I'm deciding whether a test of this has to wait for the background part.",
         "I'm reviewing what happens if the caller is cancelled right after this returns.",
     ),

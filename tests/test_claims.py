@@ -5128,3 +5128,13 @@ def test_a_stop_request_claims_only_the_wait_not_an_instant_stop() -> None:
     said = " ".join(v for row in PREMISE if row.kind == "shutdown_branch" for v in row.variants)
     assert "right there" not in said and "at once, whatever" not in said
     assert "during the wait" in said
+
+
+def test_a_stop_request_names_what_the_select_would_otherwise_wait_behind(
+    indexes: Indexes,
+) -> None:
+    """Held-out read 25: nine stop requests in one set read as one template; the futures the
+    stop races are what tells them apart."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    (sb,) = kinds(claims(ctx, "write_segments"), "shutdown_branch")
+    assert sb.slot_map["others"].split(LIST_SEP) == ["roll.tick()", "records.recv()"]

@@ -773,6 +773,10 @@ PREMISE: tuple[Row, ...] = (
     # branch may await cleanup first ("end it at once, whatever else it is still waiting on"
     # was misleading four times in held-out read 25, false once).
     _r("shutdown_branch",
+       "A stop that comes while it is waiting on {others:or} should not have to wait for that to complete: {future} belongs in the same select.",
+       "It should notice {future} during the wait for {others:or}, not only once one of them has come in.",
+       unless="guarded beside-timer refutable drains-first", needs="others"),
+    _r("shutdown_branch",
        "While its select is waiting, {future} completing should end the wait, even with the other branches still pending.",
        "A stop should not have to wait for the other branches of its select: when {future} completes during the wait, that branch should be the one that runs.",
        "It should keep {future} in the same select as its other work, so that a stop arriving during the wait is acted on then.",

@@ -5138,3 +5138,15 @@ def test_a_stop_request_names_what_the_select_would_otherwise_wait_behind(
     ctx = ctx_of(indexes, "stop_paths.rs")
     (sb,) = kinds(claims(ctx, "write_segments"), "shutdown_branch")
     assert sb.slot_map["others"].split(LIST_SEP) == ["roll.tick()", "records.recv()"]
+
+
+def test_a_recv_branch_that_lets_none_through_is_said_to_spin(indexes: Indexes) -> None:
+    """helium's reward indexer and gateway ignore `None` from `recv()` in a select loop: once
+    the senders are gone the loop spins, and no record said so (held-out read 25)."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    (spin,) = kinds(claims(ctx, "index_manifests"), "closed_spin")
+    assert spin.slot_map["recv"] == "manifests"
+    assert not kinds(claims(ctx, "index_manifests_patterned"), "closed_spin")
+    assert not kinds(claims(ctx, "index_manifests_until_closed"), "closed_spin")
+    text = " ".join(full_thinks_about(ctx, "index_manifests"))
+    assert "spin" in text

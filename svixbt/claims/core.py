@@ -192,6 +192,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .after_loop import after_loop_claims
     from .callee_results import callee_result_claims
     from .channels import channel_claims
+    from .closed_spin import closed_spin_claims
     from .const_values import const_value_claims
     from .data import data_claims
     from .docs import doc_claims, note_claims
@@ -247,6 +248,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
     out.extend(after_loop_claims(ctx, f))
+    out.extend(closed_spin_claims(ctx, f))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

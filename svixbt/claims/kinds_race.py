@@ -78,6 +78,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
         ("guard", "arm", "future", "select"),
     ),
+    "closed_spin": (
+        "a looping select branch on `recv()` whose handler lets `None` through without leaving",
+        ("future", "recv"),
+        (),
+    ),
     "after_loop": (
         "calls the fn awaits on every path after its pass loop is left",
         ("calls",),

@@ -2282,6 +2282,11 @@ THINK: tuple[Row, ...] = (
        "Everything {subject} works on comes from a single {call}: it reads only {over} from {var} and never asks again, so what that one response carries is the whole of it.",
        "What gets handled is one response's worth: {call} is awaited once, and of {var} only {over} is used; there is no second call and nothing else of {var} is read.",
        ),
+    # A `recv()` branch that lets `None` through (claims/closed_spin.py).
+    _r("closed_spin",
+       "One thing the loop does not guard against: once every sender of {recv} is dropped, {future} completes at once with `None` every time it is polled, and since that branch's handler neither breaks nor returns on it, the loop goes straight round again and spins without waiting.",
+       "If the senders of {recv} all go away, {future} is ready immediately with `None` on every round; the handler lets that through without leaving, so the loop turns into a busy spin instead of stopping.",
+       ),
     # What is still awaited once the pass loop is left (claims/after_loop.py).
     _r("after_loop",
        "Leaving the loop is not the end of {subject}: it still awaits {calls:and} on the way out, and the `?` there can turn even an orderly stop into an error for its caller.",

@@ -968,10 +968,35 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+# Method names so common that one alone does not say which a request means: "In `run`" named
+# none of a crate's many `run`s (held-out read 25, helium's file store).
+_GENERIC_METHODS = frozenset(
+    {
+        "run",
+        "start",
+        "new",
+        "spawn",
+        "init",
+        "handle",
+        "process",
+        "serve",
+        "tick",
+        "execute",
+        "stop",
+        "shutdown",
+        "run_once",
+        "start_task",
+    }
+)
+
+
 def qualified_name(ctx: FileContext, fn: str, idx: int) -> str:
-    """``fn``, or `Type::fn` when other fns of the file share its name."""
+    """``fn``, or `Type::fn` when other fns of the file share its name or the name is one
+    every other type has."""
     owner = owner_of(ctx.fs, idx)
-    return f"{owner}::{fn}" if owner and len(ctx.fns_named(fn)) > 1 else fn
+    if not owner:
+        return fn
+    return f"{owner}::{fn}" if len(ctx.fns_named(fn)) > 1 or fn in _GENERIC_METHODS else fn
 
 
 def who_of(r: Renderer, ctx: FileContext, fn: str, focus: str, idx: int | None = None) -> str:

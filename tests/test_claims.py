@@ -5127,7 +5127,7 @@ def test_a_stop_request_claims_only_the_wait_not_an_instant_stop() -> None:
 
     said = " ".join(v for row in PREMISE if row.kind == "shutdown_branch" for v in row.variants)
     assert "right there" not in said and "at once, whatever" not in said
-    assert "during the wait" in said
+    assert "while the select is pending" in said
 
 
 def test_a_stop_request_names_what_the_select_would_otherwise_wait_behind(

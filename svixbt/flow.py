@@ -64,9 +64,15 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
             last_block = -1
         elif c[k] == "p" and t[k] in ("(", "[", "{"):
             close = m[k] if m[k] > k else hi - 1
+            first = stmt
+            while first < k and c[first] in "cdi":
+                first += 1  # a comment above the statement is not where it starts
             if (
                 t[k] == "{"
-                and (t[stmt] in BLOCK_KW or _brace_macro(t, c, stmt, k))
+                # A bare `{ .. }` opening a statement is a block statement too: wash's messaging
+                # plugin stores its task handle in one and then returns `Ok(())`, which is the
+                # tail ("the handle goes back to the caller" was false, held-out read 26).
+                and (t[stmt] in BLOCK_KW or k == first or _brace_macro(t, c, stmt, k))
                 and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
             ):
                 last_block = stmt

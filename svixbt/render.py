@@ -49,6 +49,7 @@ CODE_SLOTS = frozenset(
         "also_wait",
         "abort_call",
         "way_cond",
+        "stored_in",
         "trigger",
         "arm_of",
         "fields",

@@ -5150,3 +5150,15 @@ def test_a_recv_branch_that_lets_none_through_is_said_to_spin(indexes: Indexes) 
     assert not kinds(claims(ctx, "index_manifests_until_closed"), "closed_spin")
     text = " ".join(full_thinks_about(ctx, "index_manifests"))
     assert "spin" in text
+
+
+def test_a_handle_stored_in_a_field_is_said_stored_not_handed_back(indexes: Indexes) -> None:
+    """wash's messaging plugin stores its task handle in the tracker inside a bare block and
+    returns `Ok(())`: the block was read as the fn's tail, and "its handle goes back to the
+    caller in the value this returns" was false (held-out read 26)."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    (sp,) = kinds(claims(ctx, "bind_registry"), "spawn")
+    assert "handed-back" not in sp.flags
+    assert sp.has("stored") and sp.slot_map["stored_in"] == "lock.task"
+    text = " ".join(full_thinks_about(ctx, "bind_registry"))
+    assert "caller holds it" not in text and "`lock.task`" in text

@@ -172,6 +172,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "levels",
             "work",
             "handle_var",
+            "stored_in",
             "guard",
             "rerun",
             "over",

@@ -194,6 +194,16 @@ def _bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     joined = rf"\b{name_re}\s*\.await\b|\(\s*{name_re}\s*\)\s*\.await\b"
     if re.search(joined, after):
         out.add("joined-here")
+    # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
+    # whoever owns it can abort it (wash's messaging plugin and tremor's kafka consumer:
+    # "keeps the join handle in `handle`" hid it, held-out read 26).
+    stored = re.search(
+        rf"(?<![\w.])((?:self\.)?[a-z_][\w.]*\.[a-z_]\w*)\s*=\s*(?:Some\(\s*)?{name_re}\s*\)?\s*;",
+        after,
+    )
+    if stored and "joined-here" not in out:
+        out.add("stored")
+        out.add("stored:" + stored.group(1))
     tail = f.tail.text if f.tail is not None else ""
     if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
@@ -212,7 +222,11 @@ def _spawn_handle(
     elif handle.startswith("bound:"):
         flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
         slots["handle_var"] = handle.split(":", 1)[1]
-        flags |= _bound_fate(f, sp, slots["handle_var"])
+        fate = _bound_fate(f, sp, slots["handle_var"])
+        for x in [x for x in fate if x.startswith("stored:")]:
+            fate.discard(x)
+            slots["stored_in"] = x.split(":", 1)[1]
+        flags |= fate
     elif handle in ("awaited", "returned"):
         flags.add(handle)
     elif handle == "in-set":

@@ -5162,3 +5162,16 @@ def test_a_handle_stored_in_a_field_is_said_stored_not_handed_back(indexes: Inde
     assert sp.has("stored") and sp.slot_map["stored_in"] == "lock.task"
     text = " ".join(full_thinks_about(ctx, "bind_registry"))
     assert "caller holds it" not in text and "`lock.task`" in text
+
+
+def test_a_timeout_on_a_spawned_tasks_handle_bounds_the_wait_not_the_task(
+    indexes: Indexes,
+) -> None:
+    """tremor's flow supervisor wraps `task::spawn(..)` in `timeout`: "bounds `task::spawn`"
+    and "should give `task::spawn` no longer than .." read as if the task stopped at the
+    deadline; it runs on detached (held-out read 26)."""
+    ctx = ctx_of(indexes, "stop_paths.rs")
+    (t,) = kinds(claims(ctx, "await_lane_reports"), "timeout")
+    assert t.has("joins-task")
+    text = " ".join(full_thinks_about(ctx, "await_lane_reports"))
+    assert "carries on detached" in text or "runs on" in text

@@ -336,6 +336,12 @@ def _timeout_claim(
         if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
             c = outer[0]
             slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
+            spawned = mechanism(c.full)
+            if spawned is not None and spawned.role in ("spawn", "blocking"):
+                # `timeout(d, task::spawn(..))`: the deadline is on the JoinHandle, and an
+                # expiry drops it, detaching the task (tremor's flow supervisor: "bounds
+                # `task::spawn`" read as if the task stopped, held-out read 26).
+                flags.add("joins-task")
             if c.kind == "method" and c.name in EVENT_WAITS and idle_expiry(f, w):
                 flags.add("idle-wait")  # an idle timer, not a hang guard (select_parts.py)
             noun = WAIT_NOUNS.get(c.name)
@@ -346,6 +352,8 @@ def _timeout_claim(
             # Not "each call to `handle`": a name is one future, often a JoinHandle (iggy's
             # connector manager waits on a task's handle, a held-out read).
             flags.add("bound-future")
+            if any(sp.handle == f"bound:{toks[0]}" for sp in f.spawns):
+                flags.add("joins-task")
         else:
             return None
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)

@@ -5175,3 +5175,15 @@ def test_a_timeout_on_a_spawned_tasks_handle_bounds_the_wait_not_the_task(
     assert t.has("joins-task")
     text = " ".join(full_thinks_about(ctx, "await_lane_reports"))
     assert "carries on detached" in text or "runs on" in text
+
+
+def test_a_sleep_after_a_wake_up_is_no_pace_of_the_task(indexes: Indexes) -> None:
+    """wash's postgres reaper waits on `notify.notified()` and then sleeps 5 s: "each round it
+    sleeps 5 seconds" and "naps 5 seconds a round" left out the wake-up (held-out read 26)."""
+    ctx = ctx_of(indexes, "roster_sampler.rs")
+    cl = claims(ctx, "spawn_pool_reaper")
+    (sp,) = kinds(cl, "spawn")
+    assert "sleep_dur" not in sp.slot_map and "rerun" not in sp.slot_map
+    assert all("dur" not in c.slot_map for c in kinds(cl, "endless_task"))
+    text = " ".join(full_thinks_about(ctx, "spawn_pool_reaper"))
+    assert "5 seconds a round" not in text and "sleeps 5 seconds" not in text

@@ -13,7 +13,7 @@ from .core import NOT, Claim, FileContext, make
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
 from .spawn_nesting import arm_scrutinee, placement
-from .spawn_rounds import round_work, spawned_waits_and_logs
+from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .task_errors import on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 
@@ -265,6 +265,8 @@ def _rerun(ctx: FileContext, f: ItemFacts, reg: Region) -> str:
             continue
         if f.flow.task_of(c.region).id != reg.id or mechanism(c.full) is not None:
             continue
+        if c.name in CHANNEL_WAITS:
+            continue  # `notify.notified().await;` waits for a wake-up; it is not the work
         end = c.close_tok
         if t[end + 1 : end + 4] != [".", "await", ";"]:
             continue

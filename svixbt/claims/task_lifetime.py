@@ -3,9 +3,8 @@ no statement ends (one more left behind by every call that spawns it), a one-sho
 failures are only logged, the fn's own awaits that a caller does wait for, a counter a task bumps
 and drops itself, and a limit looked at once a round before a whole batch is spawned.
 
-A reviewer asks of a background task how long it runs and who hears of its failures; the spawn's
-mechanics alone (``spawns``) do not say. ``task_state`` calls ``task_lifetime_claims`` and places
-its claims among its own.
+A reviewer asks how long a task runs and who hears of its failures; ``spawns`` does not say.
+``task_state`` calls ``task_lifetime_claims`` and places its claims among its own.
 """
 
 from __future__ import annotations
@@ -90,9 +89,8 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {"mech": sp.said}
         flags: set[str] = set()
-        reg = f.flow.regions[sp.region]
-        if waits and not (waits[0].role == "sleep" and also_waits(f, reg)):
-            # Not a pace when each round also waits on a channel (see spawn_rounds).
+        # Not a pace when each round also waits on a channel (see spawn_rounds).
+        if waits and not (waits[0].role == "sleep" and also_waits(f, f.flow.regions[sp.region])):
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
         if sp.handle.split(":")[0] not in ("dropped", "unknown"):

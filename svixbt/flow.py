@@ -540,22 +540,9 @@ class _Builder:
         loops read as nobody's: no cadence, no exit, no record."""
         if b != a + 1 or self.c[a] != "n":
             return -1, -1
-        name = self.t[a]
-        j = a - 1
-        while j >= self.lo:
-            # The nearest binding of the name before the spawn, at any depth before it.
-            if self.t[j] == name and self.c[j] == "n" and j >= 1 and j + 2 < self.hi:
-                before = self.t[j - 1]
-                if before in ("let", "mut") and self.t[j + 1] == "=" and self.t[j + 2] == "async":
-                    if before == "mut" and (j < 2 or self.t[j - 2] != "let"):
-                        return -1, -1
-                    brace = j + 3 if self.t[j + 3] == "{" else j + 4
-                    if not self.is_open(brace, "{"):
-                        return -1, -1
-                    close = self.close_of(brace)
-                    return (j + 2, close + 1) if close < a else (-1, -1)
-            j -= 1
-        return -1, -1
+        # The block regions walked so far: the nearest one bound to the name before the spawn.
+        bound = [r for r in self.regions if r.hi < a and let_bound(self.t, r) == self.t[a]]
+        return (bound[-1].start_tok, bound[-1].hi + 1) if bound else (-1, -1)
 
     def handle_receiver(self, k: int) -> tuple[str, int]:
         """`Handle::current().spawn(async ..)`, `rt.spawn(async ..)`: a runtime handle's spawn of
@@ -737,6 +724,21 @@ class _Builder:
         else:
             stop = self.until(body, (",", ";", ")"), end)
             self.add("closure", body, stop, start_tok=k)
+
+
+def bound_to(texts: Sequence[str], r: Region) -> str:
+    """The name an async block ``r`` is assigned to (`x = async { .. }`), or ""."""
+    k = r.start_tok
+    if r.kind != "async" or k < 2 or texts[k - 1] != "=" or texts[k - 2] == "=":
+        return ""
+    return texts[k - 2]
+
+
+def let_bound(texts: Sequence[str], r: Region) -> str:
+    """The name an async block ``r`` is bound to by `let name = async ..` (or `let mut`), or
+    "": a future the item builds first and hands to a spawn or a timeout by that name."""
+    k = r.start_tok
+    return bound_to(texts, r) if k >= 3 and texts[k - 3] in ("let", "mut") else ""
 
 
 def build_flow(scan: ScanResult, body_lo: int, body_hi: int, imports: Mapping[str, str]) -> Flow:

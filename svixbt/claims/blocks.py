@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from ..facts import ItemFacts
-from ..flow import Region
+from ..flow import Region, bound_to, let_bound
 
 __all__ = ["awaited_here", "bound_async_block", "deferred", "goes_on_after", "own_loops"]
 
@@ -33,7 +33,7 @@ def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = Tru
             if closures or not _runs_now(texts, a):
                 return True
             continue  # ``closures=False``: `.map(|n| spawn(..))` runs its closure right away
-        name = _bound_to(texts, a)
+        name = bound_to(texts, a)
         if name:
             return not awaited_here(f, name, a.hi)
         if a.kind == "async" and _returned(f, a):
@@ -97,19 +97,7 @@ def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
     if len(toks) != 1 or not toks[0].isidentifier():
         return None
     texts = f.flow.scan.texts
-    for r in f.flow.regions:
-        k = r.start_tok
-        if _bound_to(texts, r) == toks[0] and k >= 3 and texts[k - 3] in ("let", "mut"):
-            return r
-    return None
-
-
-def _bound_to(texts: Sequence[str], r: Region) -> str:
-    """The name an async block ``r`` is assigned to (`x = async { .. }`), or ""."""
-    k = r.start_tok
-    if r.kind != "async" or k < 2 or texts[k - 1] != "=" or texts[k - 2] == "=":
-        return ""
-    return texts[k - 2]
+    return next((r for r in f.flow.regions if let_bound(texts, r) == toks[0]), None)
 
 
 def goes_on_after(rest: str) -> bool:

@@ -3,11 +3,19 @@ leaves or restarts, whether it skips a later line, whether it is a round's last 
 
 from __future__ import annotations
 
-from ..facts import Exit, ItemFacts
+from ..facts import Call, Exit, ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import Region
 
-__all__ = ["UNSAID", "continue_is_last", "exit_loop", "leaves", "leaves_from_inside", "skips"]
+__all__ = [
+    "UNSAID",
+    "continue_is_last",
+    "exit_loop",
+    "leaves",
+    "leaves_after",
+    "leaves_from_inside",
+    "skips",
+]
 
 
 def exit_loop(f: ItemFacts, e: Exit) -> Region | None:
@@ -128,3 +136,12 @@ def continue_is_last(f: ItemFacts, e: Exit) -> bool:
             # Past the later arms: the match's own end.
             k = fl.regions[r.parent].hi if fl.regions[r.parent].kind == "match" else k
     return False
+
+
+def leaves_after(f: ItemFacts, c: Call) -> bool:
+    """Whether a `return` or `break` in the same block as call ``c`` follows it: once that
+    await is done, the block leaves its loop (or the fn)."""
+    return any(
+        e.kind in ("return", "break") and e.region == c.region and e.src.start > c.src.end
+        for e in f.exits
+    )

@@ -5,10 +5,11 @@ left out that a stop during a reload waits for the reload, a held-out read)."""
 
 from __future__ import annotations
 
-from ..facts import Call, ItemFacts, Src
+from ..facts import ItemFacts, Src
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import Claim, FileContext, make
+from .exits import leaves_after
 from .shape import CANCEL_FUTURE, await_name, codes
 
 __all__ = ["handler_await_claims"]
@@ -67,7 +68,7 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             # `let _ = stop_all(rest).await; return Err(err);`: after that await the fn
             # leaves, so a stop is not "seen again once the handler has finished" (helium's
             # task manager, held-out read 25).
-            and not _leaves_after(f, c)
+            and not leaves_after(f, c)
         ]
         names = list(dict.fromkeys(await_name(c) for c in waits))
         if not names or len(names) > 3:
@@ -78,16 +79,6 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
         proof = [ctx.proof(head)] + [ctx.proof(c.src) for c in waits]
         out.append(make("handler_awaits", f.name, slots, proof))
     return out
-
-
-def _leaves_after(f: ItemFacts, c: Call) -> bool:
-    """Whether a `return` or `break` in the same block as call ``c`` follows it: the handler
-    leaves the loop once that await is done."""
-    assert f.flow is not None
-    return any(
-        e.kind in ("return", "break") and e.region == c.region and e.src.start >= c.src.start
-        for e in f.exits
-    )
 
 
 def _races_stop(ctx: FileContext, f: ItemFacts, name: str, stop: str) -> bool:

@@ -19,6 +19,7 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import Claim, FileContext, make
+from .exits import leaves_after
 from .join_implications import join_waits_all_claims
 from .premises import merged_proofs, of_kind
 from .shape import main_loop
@@ -164,10 +165,7 @@ def _wait_after_pass(
         before = [c for c in work_calls(f, loop, ()) if c.src.start < s.proof[0].start]
         if before and before[-1].written != work.written:
             work = before[-1]
-    if any(
-        e.kind in ("return", "break") and e.region == work.region and e.src.start > work.src.end
-        for e in f.exits
-    ):
+    if leaves_after(f, work):
         # The work leads out of the loop (`handle_transaction_success(..).await; return;` in
         # the `Ok(true)` arm of helium's burner): no later wait follows it, and "from one pass
         # to the next is the wait plus the pass" was misleading (held-out read 25).

@@ -89,6 +89,8 @@ LITERAL_CODE = frozenset(
         "changed()",
         "while let",
         "Weak",
+        # A spawned block's value when it ends in a statement (claims/one_shot.py).
+        "()",
     }
 )
 _DIGITS = re.compile(r"\d")

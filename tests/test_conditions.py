@@ -44,6 +44,11 @@ FIXTURES = {
     ),
     "differs": ("a != b", "`a` differs from `b`", "`a` equals `b`"),
     "let-some": ("let Some(url) = &self.url", "`self.url` is set", "`self.url` is `None`"),
+    "let-some-call": (
+        "let Some(client) = self.clients.next()",
+        "`self.clients.next()` returns a value",
+        "`self.clients.next()` returns `None`",
+    ),
     "is-some": ("self.handle.is_some()", "`self.handle` is set", "`self.handle` is `None`"),
     "is-none": ("next.is_none()", "`next` is `None`", "`next` is set"),
     "is-empty": ("batch.is_empty()", "`batch` is empty", "`batch` is not empty"),
@@ -51,6 +56,20 @@ FIXTURES = {
     "is-ok": ("sent.is_ok()", "`sent` is not an error", "`sent` is an error"),
     "borrowed-flag": ("*stop_rx.borrow()", "`stop_rx` holds true", "`stop_rx` holds false"),
 }
+
+
+@pytest.mark.parametrize(
+    ("cond", "held"),
+    [
+        ("let Some(client) = self.client.clone()", "`self.client` is set"),
+        ("let Some(tx) = self.tx.as_ref()", "`self.tx` is set"),
+        ("self.handle.as_ref().is_some()", "`self.handle` is set"),
+    ],
+)
+def test_a_copy_or_borrow_of_the_value_is_said_as_the_value(cond: str, held: str) -> None:
+    # "only if `self.client.clone()` is set" read as code pasted into a request (read 26).
+    said = say_condition(cond, True)
+    assert said is not None and said.text == held
 
 
 def test_every_rule_has_a_fixture() -> None:

@@ -135,3 +135,24 @@ def test_test_support_modules_are_test_files(tmp_path: Path) -> None:
     idx = build_index(tmp_path / "src" / "lib.rs")
     tests = {idx.rel[i] for i in idx.test_files}
     assert tests == {"src/test_util/mod.rs", "src/soak.rs"}
+
+
+def test_paths_are_told_from_the_workspace_the_crate_belongs_to(tmp_path: Path) -> None:
+    """A crate that is its own workspace root is told from itself: told from its parent it was
+    named by the folder it was checked out to (`trm/src/...`, held-out read 26)."""
+    from svixbt.evidence import display_path
+
+    own = tmp_path / "checkout"
+    (own / "src").mkdir(parents=True)
+    (own / "Cargo.toml").write_text('[package]\nname = "x"\n\n[workspace]\nmembers = ["sub"]\n')
+    assert display_path(own / "src" / "lib.rs", own) == "src/lib.rs"
+    ws = tmp_path / "repo"
+    member = ws / "server" / "app"
+    (member / "src").mkdir(parents=True)
+    (ws / "server" / "Cargo.toml").write_text('[workspace]\nmembers = ["app"]\n')
+    (member / "Cargo.toml").write_text('[package]\nname = "app"\n')
+    assert display_path(member / "src" / "lib.rs", member) == "app/src/lib.rs"
+    alone = tmp_path / "alone"
+    (alone / "src").mkdir(parents=True)
+    (alone / "Cargo.toml").write_text('[package]\nname = "alone"\n')
+    assert display_path(alone / "src" / "lib.rs", alone) == "alone/src/lib.rs"

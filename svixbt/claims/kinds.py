@@ -386,9 +386,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("work", "limit_also", "limit_also_in", "limit_doc"),
     ),
     "one_shot": (
-        "a detached task with no loop or retry of its own whose failures are only logged",
+        "a task with no loop or retry whose failures are only logged (detached, or its value `()`)",
         ("mech", "levels"),
-        ("arm_comment", "arm_level", "runs"),
+        ("arm_comment", "arm_level", "runs", "handle_var"),
     ),
     "unbounded_awaits": (
         "fallible awaits of a fn with deadlines elsewhere that have none around them",

@@ -72,9 +72,25 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
     # result (`delivery.ack`, `sender_client.pr_stop_ans`).
     fns = [c for c in found.values() if c.kind == "fn"]
     methods = [c for c in found.values() if c.kind == "method"]
-    if len(fns) == 1:
-        return fns[0]
-    return methods[0] if not fns and len(methods) == 1 else None
+    one = fns[0] if len(fns) == 1 else methods[0] if not fns and len(methods) == 1 else None
+    # A call before a loop of the same task sets the loop up (`nats_client.subscribe` and then
+    # a select loop: "the task `start` starts for `nats_client.subscribe`" was misleading,
+    # wash's `ClusterHost::start`): the task exists for its loop.
+    if one is not None and _loop_after(f, one, task, region.id):
+        return None
+    return one
+
+
+def _loop_after(f: ItemFacts, c: Call, task: int, top: int) -> bool:
+    assert f.flow is not None
+    starts = f.flow.scan.starts
+    return any(
+        r.kind == "loop"
+        and f.flow.inside(r.id, top)
+        and f.flow.task_of(r.id).id == task
+        and starts[r.lo] > c.src.end
+        for r in f.flow.regions
+    )
 
 
 def _work_method(c: Call) -> bool:

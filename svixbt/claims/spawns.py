@@ -10,6 +10,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
+from .handle_fate import bound_fate
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
 from .spawn_nesting import arm_scrutinee, placement
@@ -178,40 +179,6 @@ def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
     return not any(mine(w.region) for w in f.waits)
 
 
-def _bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
-    """What the fn itself does with a handle it bound: "joined-here" when it awaits it
-    later, "handed-back" when the fn's final expression hands it to the caller. garage's
-    `listen` awaits its `connection_collector` itself ("whoever calls this needs
-    `connection_collector`" was false) and `BackgroundRunner::new` returns its handle in a
-    tuple ("keeps the join handle in `await_all_done`", misleading: held-out read 11)."""
-    assert f.flow is not None
-    text = f.flow.scan.text
-    after = text[sp.src.end : f.item.end]
-    out: set[str] = set()
-    name_re = re.escape(name)
-    # `AbortOnDropHandle::new(stats).await?`: awaited through a wrapper, not handed back
-    # (qdrant's `get_size_stats`: "the caller holds it" was false, held-out read 15).
-    joined = rf"\b{name_re}\s*\.await\b|\(\s*{name_re}\s*\)\s*\.await\b"
-    if re.search(joined, after):
-        out.add("joined-here")
-    # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
-    # whoever owns it can abort it (wash's messaging plugin and tremor's kafka consumer:
-    # "keeps the join handle in `handle`" hid it, held-out read 26).
-    stored = re.search(
-        rf"(?<![\w.])((?:self\.)?[a-z_][\w.]*\.[a-z_]\w*)\s*=\s*(?:Some\(\s*)?{name_re}\s*\)?\s*;",
-        after,
-    )
-    if stored and "joined-here" not in out:
-        out.add("stored")
-        out.add("stored:" + stored.group(1))
-    tail = f.tail.text if f.tail is not None else ""
-    if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
-        out.add("handed-back")
-        if re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
-            out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
-    return out
-
-
 def _spawn_handle(
     f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -222,7 +189,7 @@ def _spawn_handle(
     elif handle.startswith("bound:"):
         flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
         slots["handle_var"] = handle.split(":", 1)[1]
-        fate = _bound_fate(f, sp, slots["handle_var"])
+        fate = bound_fate(f, sp, slots["handle_var"])
         for x in [x for x in fate if x.startswith("stored:")]:
             fate.discard(x)
             slots["stored_in"] = x.split(":", 1)[1]

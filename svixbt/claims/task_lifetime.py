@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Call, Exit, ItemFacts, Log, Spawn, Src
+from ..facts import Call, ItemFacts, Spawn, Src
 from ..values import human_duration
-from .blocks import deferred
 from .core import Claim, FileContext, make
+from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .spawn_rounds import also_waits
-from .task_errors import not_only_logged, on_error_path
 
 __all__ = ["exits_before_join", "skip_flags", "task_lifetime_claims"]
 
@@ -31,7 +30,7 @@ def _over_vec(vec: str, head: str) -> bool:
 def task_lifetime_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     # The counted-inside claims are the premises of the limit-per-round one.
     counted = _counted_inside(ctx, f)
-    out = _endless_tasks(ctx, f) + counted + _one_shot(ctx, f)
+    out = _endless_tasks(ctx, f) + counted + one_shot_claims(ctx, f)
     out += _limit_per_round(ctx, f, counted) + _own_awaits(ctx, f)
     return out + _fanout_per_pass(ctx, f)
 
@@ -238,91 +237,6 @@ def _limit_per_round(ctx: FileContext, f: ItemFacts, counted: list[Claim]) -> li
     return out
 
 
-_RETRY_CALL = re.compile(r"(?i)retr|backoff|again")
-
-
-_ARM_START = re.compile(r"(?:Err|Ok|Some)\(|None\b|_\s*=>")
-
-
-def _one_shot(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """A detached task with no loop in it whose failures are only logged: a failure that reaches
-    it leaves a log line and nothing else (no error for anyone). Nothing is said of retries: the
-    call it makes may retry inside (the svix SDK does; a crate fn may go through
-    run_with_retries). The author's comment over the arm that only warns says why, if there."""
-    assert f.flow is not None
-    text = ctx.fs.text
-    out: list[Claim] = []
-    for sp in f.spawns:
-        if sp.handle != "dropped" or sp.repeated or not f.own(sp.at_region):
-            continue
-        if deferred(f, f.flow.regions[sp.at_region], itself=True, closures=False):
-            continue  # in a future the fn returns: its caller's poll starts it
-        inner = [r for r in f.flow.regions if f.flow.inside(r.id, sp.region)]
-        if any(r.kind == "loop" for r in inner):
-            continue
-        # A wait or a retrying helper inside is a second try this claim would deny.
-        if any(f.flow.inside(w.region, sp.region) for w in f.waits) or any(
-            f.flow.inside(c.region, sp.region) and _RETRY_CALL.search(c.name) for c in f.calls
-        ):
-            continue
-        logs = _failure_logs(f, sp)
-        levels = list(dict.fromkeys(lg.level for lg in logs))
-        if not {"warn", "error"} & set(levels) or any(
-            _tested(f, lg.region, sp.region) for lg in logs
-        ):
-            continue
-        if not_only_logged(ctx, f, sp, logs):
-            # tokio-cron-scheduler's `run` returns the receiver its task's `tx.send(true)`
-            # goes to, and that send's failure is the only line the task writes: "a failure
-            # stops at a log line; its caller never hears of it" was false (blind read 103).
-            continue
-        slots = {"mech": sp.said, "levels": " or ".join(levels)}
-        from .spawns import main_call
-
-        # The one call the task makes, when it has one: it may loop inside (a batch walk), so
-        # what is tried once is that call, not "the work".
-        runs = main_call(f, f.flow.regions[sp.region])
-        if runs:
-            slots["runs"] = runs
-        proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
-        flags: set[str] = set()
-        if sum(f.own(x.at_region) for x in f.spawns) > 1:
-            flags.add("several")  # "the task" must say which: it is said by what it runs
-        for c in f.comments:
-            if not sp.src.start < c.start < sp.src.end:
-                continue
-            nxt = text[c.end : text.find("\n", text.find("\n", c.end) + 1)].strip()
-            words = c.text.lstrip("/").strip().rstrip(".")
-            if not _ARM_START.match(nxt) or re.search(r"[`{}]|TODO|FIXME|XXX", words):
-                continue
-            after = [lg for lg in logs if lg.src.start > c.end]
-            if not after or not 4 <= len(words.split()) <= 20:
-                continue
-            slots["arm_comment"] = words
-            slots["arm_level"] = after[0].level
-            flags.add("arm-comment")
-            proof += [ctx.proof(c)]
-            break
-        out.append(make("one_shot", f.name, slots, proof, flags))
-        # What fails before the spawn is the fn's own error: "does the caller ever find out?"
-        # answered with a flat no read as misleading where `?` calls come first (blind read
-        # 73 on send_operational_webhook).
-        # Each `?` of the fn's own (a `??` is two; one in an async block or closure returns
-        # from that, not from the fn), and whether a `return` is among the ways out too
-        # (hickory's `connect_inner`: "the two `?`" of three, beside two returns).
-        before = [
-            e
-            for e in f.exits
-            # An early `return Ok(())` hands back no error (svix's operational webhooks).
-            if (e.kind == "question" or e.kind == "return" and e.expr.startswith("Err("))
-            and e.src.end <= sp.src.start
-            and f.own(e.region)
-            and not any(a.kind in ("closure", "async") for a in f.flow.chain(e.region))
-        ]
-        out += _errs_before(ctx, f, sp, before)
-    return out
-
-
 def _awaited_here(f: ItemFacts, c: Call) -> bool:
     """Whether the fn itself waits for call ``c``: it is outside any closure or async block, or
     the nearest call around that closure is one the fn awaits (`cell.get_or_init(|| async {
@@ -428,19 +342,6 @@ def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
     )
 
 
-def _tested(f: ItemFacts, rid: int, stop: int) -> bool:
-    """Whether region ``rid`` runs under a test other than an error match between it and the
-    task region ``stop``: an `if` on something else, an `else`, a select branch."""
-    assert f.flow is not None
-    for r in f.flow.conditions(rid, stop):
-        if r.kind == "arm" and r.head.startswith("Err"):
-            continue
-        if r.kind == "if" and r.head.startswith("let Err("):
-            continue
-        return True
-    return False
-
-
 def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
     """`rounds` for a spawn repeated by a bare `loop` or a plain `while` (rounds, not elements),
     `skippable` when a `continue` of that loop comes before it: a round can end without a task
@@ -461,40 +362,3 @@ def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
     ):
         out.add("skippable")
     return out
-
-
-def _failure_logs(f: ItemFacts, sp: Spawn) -> list[Log]:
-    """The lines a task writes on a failure: a `trace!` of a success is not one (shadowsocks'
-    CONNECT task: "a failure ends as a line at trace or error level", read 105)."""
-    assert f.flow is not None
-    logs = [lg for lg in f.logs if f.flow.inside(lg.region, sp.region)]
-    return [lg for lg in logs if lg.level in ("warn", "error") or on_error_path(f, lg.region)]
-
-
-def _errs_before(ctx: FileContext, f: ItemFacts, sp: Spawn, before: list[Exit]) -> list[Claim]:
-    """``errs_before_spawn``: the `?`s counted as written, proven by the calls they follow
-    (the chain's last link, `map_err`) and by the returns beside them."""
-    early = [e for e in before if e.kind == "question"]
-    if not early:
-        return []
-    flags = {"several"} if len(early) > 1 else set()
-    if len(early) != len(before):
-        flags.add("also-returns")
-        if len(before) - len(early) == 1:
-            flags.add("one-return")  # "the early returns beside them" was one (read 15)
-    calls = [
-        c
-        for c in f.calls
-        if c.propagates
-        and c.src.end <= sp.src.start
-        and f.own(c.region)
-        and c.kind != "macro"
-        and any(c.src.end <= e.src.start <= c.src.end + 8 for e in early)
-    ]
-    proof = [ctx.proof(c.src) for c in calls] + [
-        ctx.proof(e.src) for e in before if e.kind != "question"
-    ]
-    slots = {"count": str(len(early)), "mech": sp.said}
-    return [
-        make("errs_before_spawn", f.name, slots, proof or [ctx.proof(e.src) for e in early], flags)
-    ]

@@ -23,6 +23,9 @@ __all__ = ["CONDITIONS", "Said", "say_condition"]
 # arguments (`expiry_starting()`), a number, or a cast of one of those (`(BATCH_SIZE as _)`).
 _NAME = r"[A-Za-z_][\w]*(?:(?:::|\.)[A-Za-z_]\w*)*(?:\(\))?"
 _OPERAND = rf"(?:\(\s*{_NAME}\s+as\s+[\w_]+\s*\)|{_NAME}|\d[\d_]*)"
+# A method that hands the value on unchanged in kind: `self.client.clone()` is set exactly when
+# `self.client` is (held-out read 26: "only if `self.client.clone()` is set").
+_PASS = r"\.(?:clone|as_ref|as_deref|as_mut|cloned|copied)\(\)"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ CONDITIONS: tuple[Cond, ...] = (
        "{a} equals {b}", "{a} differs from {b}"),
     _c("differs", "a != b", rf"^(?P<a>{_OPERAND})\s*!=\s*(?P<b>{_OPERAND})$",
        "{a} differs from {b}", "{a} equals {b}"),
+    # `let Some(c) = self.clients.next()`: a call's result, not a field, is what is set (held-out
+    # read 26 on tremor's elastic sink: "only if `self.clients.next()` is set").
+    _c("let-some-call", "an Option pattern over a call's result: let Some(x) = e()",
+       rf"^let\s+Some\(\s*\w+\s*\)\s*=\s*&?(?:mut\s+)?(?!.*{_PASS}$)(?P<e>{_NAME})(?<=\(\))$",
+       "{e} returns a value", "{e} returns `None`"),
     _c("let-some", "an Option pattern: let Some(x) = e",
        rf"^let\s+Some\(\s*\w+\s*\)\s*=\s*&?(?:mut\s+)?(?P<e>{_NAME})$",
        "{e} is set", "{e} is `None`"),
@@ -94,7 +102,7 @@ _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 def _operand(text: str) -> str:
     """An operand as it is named: a cast's value without the cast."""
     m = re.fullmatch(rf"\(\s*({_NAME})\s+as\s+[\w_]+\s*\)", text)
-    return m.group(1) if m else text
+    return re.sub(rf"(?:{_PASS})+$", "", m.group(1) if m else text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -775,6 +775,7 @@ PREMISE: tuple[Row, ...] = (
     _r("shutdown_branch",
        "A stop that comes while it is waiting on {others:or} should not have to wait for that to complete: {future} belongs in the same select.",
        "It should notice {future} while it is waiting for {others:or}, not only once one of them has come in.",
+       "{future} should be raced against {others:or}, so that a stop is seen while those are still pending.",
        unless="guarded beside-timer refutable drains-first", needs="others"),
     _r("shutdown_branch",
        "While its select is pending, {future} completing should win it, even with the other branches still pending.",
@@ -1829,7 +1830,7 @@ SCENARIOS: tuple[Row, ...] = (
        unless="not-only"),
     _r("spawn",
        "whoever calls this needs {handle_var} to wait for the task or stop it later",
-       when="kept handed-back", unless="repeated guarded conditional joined-here", needs="handle_var"),
+       when="kept handed-back", unless="repeated guarded conditional joined-here in-future", needs="handle_var"),
     _r("join",
        "the {count:word} parts should run side by side in one future, so none of them waits for another to finish before it starts",
        when="multi", unless="guarded calls"),
@@ -1853,7 +1854,7 @@ SCENARIOS: tuple[Row, ...] = (
        when="timed"),
     _r("one_shot",
        "whoever calls {subject} should never wait for, or fail because of, the background work: a failure ends in the log at {levels} level",
-       unless="several"),
+       unless="several kept"),
     # No situation for a cap on one call's total: "one call should stop once `num_done`
     # reaches 10,000" said the cap back (blind read 57 scored it 3), and "leave the rest for
     # the next one" was false of bulk_recover, whose next call starts over from `since` (59).
@@ -1970,6 +1971,7 @@ STAKES: tuple[Row, ...] = (
     _r("shutdown_branch",
        "without {future} in the race, nothing at the wait would act on a stop request, and the loop would just go round again",
        "a select that left out {future} would let a stop request go unnoticed for as long as the loop keeps going round",
+       "with {future} left out of the select, a stop request would sit unseen while the loop kept going round",
        unless="guarded others-leave"),
     _r("shutdown_loop",
        "a loop that never looked at {check} would go on starting passes after shutdown had begun",
@@ -2485,6 +2487,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("log",
        "what will we see in the logs from {subject} when {call} fails, and at which level?",
        "when {call} fails, what does {subject} write to the log about it?",
+       "if {call} fails, which line does {subject} log, and at what level?",
+       "which log line tells on-call that {call} failed in {subject}, and how loud is it?",
        when="err-arm in-arm in-loop", unless="in-select guarded", needs="call"),
     # Where a fn runs is not a requirement of the fn (blind read 44: "runs as one branch of its
     # caller's join, on no task of its own" scored 2 as a request); a reader asks it.
@@ -2565,6 +2569,21 @@ QUESTIONS: tuple[Row, ...] = (
        "does {subject} hold its caller for the {sleep_arg} delay, or is that wait spent somewhere else?",
        "where does {subject} spend {sleep_arg}: before it returns, or on a task of its own?",
        when="detached", unless="repeated guarded conditional", needs="sleep_arg"),
+    # A task whose handle is handed on: who holds it is what a reader of the call asks. Told as
+    # a bare requirement ("should run `x` on its own task and keep the join handle") it read as
+    # the code said back with no reason (held-out read 26 scored four such requests 2).
+    _r("spawn",
+       "once {subject} has returned, who holds on to the task that runs {runs}?",
+       "what happens to the handle of the task {subject} starts for {runs}?",
+       when="handed-back", unless="repeated guarded conditional", needs="runs"),
+    _r("spawn",
+       "once {subject} has returned, who holds on to the task it started, and through what?",
+       "what does {subject} do with the handle of the task it spawns?",
+       when="handed-back", unless="repeated guarded conditional runs"),
+    _r("spawn",
+       "where does the handle of the task {subject} spawns end up once {subject} has returned?",
+       "who can reach the task {subject} starts, after {subject} itself has returned?",
+       when="stored", unless="repeated guarded conditional"),
     # A task started and let go: whether the caller waits is what a reader of the call asks.
     _r("spawn",
        "does {subject} wait for {runs} to finish before it returns?",
@@ -2636,6 +2655,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("select",
        "when one of {futures:or} finishes first in {subject}, what happens to the other?",
        "in {subject}, which of {futures:or} decides what happens next, and what becomes of the one that loses?",
+       "what happens in {subject} to whichever of {futures:or} loses the race?",
        when="multi", unless="biased guarded in-loop patterns signals"),
     # A loop that ends when one raced future yields a given result: what ends it, asked by a
     # reader, not required back as the select's layout (mini-redis's `apply`: "Wait on a, b
@@ -2877,7 +2897,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         # bound (helium's `from_settings`, held-out read 25).
         "I'm checking whether the work it starts can outlive its caller.",
         "I'm deciding whether a test of this has to wait for the background part.",
-        "I'm reviewing what happens if the caller is cancelled right after this returns.",
+        # Not "what happens if the caller is cancelled right after this returns": of a plain
+        # `fn` there is nothing to cancel (tremor's pipeline `spawn`, held-out read 26).
+        "I'm reviewing what keeps running once this has handed control back to its caller.",
     ),
     # Seven, not three: read 17 found each of three in five records of one crate.
     "join": (

@@ -72,7 +72,12 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
                 # A bare `{ .. }` opening a statement is a block statement too: wash's messaging
                 # plugin stores its task handle in one and then returns `Ok(())`, which is the
                 # tail ("the handle goes back to the caller" was false, held-out read 26).
-                and (t[stmt] in BLOCK_KW or k == first or _brace_macro(t, c, stmt, k))
+                and (
+                    t[stmt] in BLOCK_KW
+                    or k == first
+                    or _brace_macro(t, c, stmt, k)
+                    or t[first] == "macro_rules"  # an item in the body, never its value
+                )
                 and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
             ):
                 last_block = stmt

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..facts import ItemFacts
+from ..facts import Call, ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
@@ -211,6 +211,10 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         flags.add("may-panic")
         proof += [ctx.proof(panics[0].src)]
     proof += _ways(f, loop, slots, flags, ctx)
+    ender = _process_exit_in(ctx, f, loop)
+    if ender is not None:
+        flags.add("ends-process")
+        proof += [ctx.proof(ender.src)]
     out = [make("loop", f.name, slots, proof, flags)]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.
     checks = [
@@ -276,3 +280,26 @@ def _ways(
             flags.add("one-form")  # several `return`s written alike: "only `return` leaves it"
         return [ctx.proof(e.src) for e in ways]
     return []
+
+
+def _exits_process(c: Call) -> bool:
+    return c.full in ("std::process::exit", "process::exit") or (
+        c.kind == "fn" and c.name == "exit" and c.full.endswith("process::exit")
+    )
+
+
+def _process_exit_in(ctx: FileContext, f: ItemFacts, loop: Region) -> Call | None:
+    """A call in the loop that ends the process: `std::process::exit` itself, or a fn of this
+    file that calls it (pueue's task handler calls `handle_shutdown`, which exits: "only a
+    panic from `unwrap` ends it from inside" was false, held-out read 27)."""
+    assert f.flow is not None
+    for c in f.calls:
+        if not (f.own(c.region) and f.flow.inside(c.region, loop.id)):
+            continue
+        if _exits_process(c):
+            return c
+        if c.kind in ("fn", "method") and any(
+            any(_exits_process(d) for d in g.calls) for g in ctx.fns_named(c.name) if g is not f
+        ):
+            return c
+    return None

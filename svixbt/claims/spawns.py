@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Spawn
-from ..flow import Region
+from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make
@@ -42,6 +42,28 @@ def _runs(f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: se
         slots["runs"] = await_name(call)
         if call.args:
             slots["args"] = codes(*call.args)
+
+
+def _awaits_after(f: ItemFacts, sp: Spawn, reg: Region, home: int) -> bool:
+    """Whether the spawning fn itself awaits anything after the spawn: it may then wait for the
+    task by other means (a guard the task holds, a channel it drains), so "returns without
+    waiting for it" is not known (arroyo's `wait_for_shutdown` selects on the guard's channel
+    after spawning the handler: "return without waiting for it" was false, held-out read 27)."""
+    assert f.flow is not None
+    fl = f.flow
+    starts = fl.scan.starts
+
+    def mine(rid: int) -> bool:
+        return not fl.inside(rid, reg.id) and fl.task_of(rid).id == home
+
+    return (
+        any(c.awaited and c.src.start >= sp.src.end and mine(c.region) for c in f.calls)
+        or any(w.src.start >= sp.src.end and mine(w.region) for w in f.waits)
+        or any(
+            r.kind == "select-future" and starts[r.lo] >= sp.src.end and mine(r.id)
+            for r in fl.regions
+        )
+    )
 
 
 def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -106,6 +128,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             for r in f.flow.regions
         ):
             flags.add("spawner-loops")
+        if _awaits_after(f, sp, reg, home):
+            flags.add("awaits-after")
         if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
             flags.add("several-spawns")  # "the task it spawns" would not say which
         spawned_waits_and_logs(ctx, f, sp, slots, flags)
@@ -123,10 +147,27 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _in_select_branch(f: ItemFacts, at: int) -> bool:
+    """Whether region ``at`` sits in a select branch's handler of its own task."""
+    assert f.flow is not None
+    for r in f.flow.chain(at):
+        if r.kind == "select-handler":
+            return True
+        if r.kind in TASK_KINDS:
+            return False
+    return False
+
+
 def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags: set[str]) -> None:
     """The condition a spawn runs under, and whether it is a `let … else` return at the top."""
     assert f.flow is not None
     conds, arm, negated = guard_of(f, at, None, start)
+    if _in_select_branch(f, at):
+        # In one branch of a select: it runs only when that branch wins, a condition the
+        # guard does not hold (arroyo's `wait_for_shutdown`: "only if `self.handler` is set"
+        # dropped the signal arm it sits in, held-out read 27).
+        flags |= {"conditional", "in-select-branch"}
+        return
     if negated or arm:
         # Under an `else`, or in one `match` arm (rathole's `CreateDataChannel`): it runs only
         # on some rounds, and that condition is not said (blind read 100: "one task per

@@ -70,10 +70,12 @@ THINK: tuple[Row, ...] = (
     _r("loop",
        "Nothing inside the `loop` leaves it, so it keeps running until its future is dropped.",
        "It is a bare `loop` with no way out inside (no break, no return), so it runs for as long as its future is polled.",
-       when="loop", unless="exits question-in-loop may-panic raced"),
+       when="loop", unless="exits question-in-loop may-panic raced ends-process"),
     _r("loop",
-       "Nothing inside the `loop` breaks or returns; only a panic from {panics:or} ends it from inside, and otherwise it runs until its future is dropped.",
-       when="loop may-panic", unless="exits question-in-loop raced"),
+       # "breaks out of it": a labelled block's `break 'b` inside is no way out (pueue's task
+       # handler, held-out read 27).
+       "Nothing inside the `loop` breaks out of it or returns; only a panic from {panics:or} ends it from inside, and otherwise it runs until its future is dropped.",
+       when="loop may-panic", unless="exits question-in-loop raced ends-process"),
     # Several loops of its own: which one is meant, by place (neon's `await_lsn`).
     _r("loop",
        "The {nth} of its loops, a bare `loop`, is left by {ways:or}; every other path through it goes round again.",

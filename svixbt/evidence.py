@@ -15,7 +15,7 @@ from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
 from .facts import file_consts, item_facts, known_facts
 from .pipeline import FileScan, scan_source
-from .sources import SourceFile
+from .sources import SourceFile, cargo_manifests
 
 __all__ = ["Indexes", "file_context", "display_path", "imported_consts"]
 
@@ -93,11 +93,7 @@ def display_base(root: Path) -> Path:
     workspace root is told from itself (`src/system/flow_supervisor.rs`): told from its parent
     it was named by whatever folder it was checked out to (`trm/src/...`, held-out read 26)."""
     real = root.resolve()
-    for d in [real, *list(real.parents)[:3]]:
-        try:
-            text = (d / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
+    for d, text in cargo_manifests(real):
         if _WORKSPACE.search(text):
             return d
     return real.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +151,16 @@ def checkout_target(checkout: Path) -> Path:
             return candidate
     tried = " or ".join(CHECKOUT_LAYOUTS)
     raise InputError(f"{checkout}: no {tried} here; is this a svix-webhooks checkout?")
+
+
+def cargo_manifests(root: Path) -> Iterator[tuple[Path, str]]:
+    """The folder and text of each readable `Cargo.toml` at ``root`` and up to three folders
+    above it (where a workspace keeps its profile and its member list)."""
+    for d in [root, *list(root.parents)[:3]]:
+        try:
+            yield d, (d / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
 
 
 def crate_root(path: Path) -> Path | None:

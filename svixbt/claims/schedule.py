@@ -283,9 +283,7 @@ def _ways(
 
 
 def _exits_process(c: Call) -> bool:
-    return c.full in ("std::process::exit", "process::exit") or (
-        c.kind == "fn" and c.name == "exit" and c.full.endswith("process::exit")
-    )
+    return c.full == "process::exit" or c.full.endswith("::process::exit")
 
 
 def _process_exit_in(ctx: FileContext, f: ItemFacts, loop: Region) -> Call | None:

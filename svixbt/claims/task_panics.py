@@ -23,6 +23,7 @@ from pathlib import Path
 from ..fact_types import Call, Spawn, Src
 from ..facts import ItemFacts
 from ..flow import Region
+from ..sources import cargo_manifests
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 
@@ -38,14 +39,7 @@ def aborts_on_panic(root: Path | None) -> bool:
     `panic = "abort"`; unknown (no root) counts as yes, so nothing is claimed."""
     if root is None:
         return True
-    for d in [root, *list(root.parents)[:3]]:
-        try:
-            text = (d / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if _PANIC_ABORT.search(text):
-            return True
-    return False
+    return any(_PANIC_ABORT.search(text) for _, text in cargo_manifests(root))
 
 
 @functools.lru_cache(maxsize=64)

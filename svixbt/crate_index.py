@@ -119,6 +119,7 @@ class CrateIndex:
     test_files: frozenset[int] = field(default_factory=frozenset)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
+    _callees: dict[tuple[int, int], list[tuple[int, int]]] | None = field(default=None, repr=False)
 
     # -- lookups --------------------------------------------------------------------------
     def file_of(self, fs: FileScan) -> int | None:
@@ -144,6 +145,15 @@ class CrateIndex:
             for d in self.fns:
                 self._fn_by_key.setdefault(d.key, d)
         return self._fn_by_key.get((file, item))
+
+    def callees_at(self, file: int, start: int) -> list[FnDef]:
+        """The crate fns the call written at char offset ``start`` of ``file`` may reach."""
+        if self._callees is None:
+            self._callees = {}
+            for key, sites in self.sites.items():
+                for s in sites:
+                    self._callees.setdefault((s.file, s.src.start), []).append(key)
+        return [d for k in self._callees.get((file, start), []) if (d := self.fn_at(*k))]
 
     def flow(self, file: int, item: int) -> Flow | None:
         key = (file, item)

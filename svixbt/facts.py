@@ -29,7 +29,7 @@ from .fact_types import (
     Src,
     Wait,
 )
-from .flow import Flow, build_flow, tail_start
+from .flow import Flow, build_flow, nested_fn_end, tail_start
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
@@ -173,6 +173,10 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
             # `send_control_rpc!` logs per message in the loop: "logs once, before the loop"
             # was false, held-out read 27).
             k = r.close_of(k + 3) + 1
+            continue
+        skip = nested_fn_end(t, c, flow.scan.match, k, flow.hi)
+        if skip:
+            k = skip
             continue
         if ck == "n" or ck == "s" or (ck == "p" and t[k] == "?"):
             _fact_at(r, f, flow, k, consts)

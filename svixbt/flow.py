@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from .mechanisms import HANDLE_SPAWN, mechanism, resolve
 from .scanner import ScanResult
 
-__all__ = ["Region", "Flow", "build_flow", "TASK_KINDS", "CONDITION_KINDS", "fold"]
+__all__ = [
+    "Region",
+    "Flow",
+    "build_flow",
+    "TASK_KINDS",
+    "CONDITION_KINDS",
+    "fold",
+    "nested_fn_end",
+]
 
 # Regions that start a new task: facts inside them do not run in the item's own task.
 TASK_KINDS = frozenset({"spawn", "blocking"})
@@ -48,6 +56,38 @@ def tokens_text(texts: list[str], codes: list[str] | str, starts: list[int], a: 
 
 # Statements that end without a `;` when they end a block: their `}` closes the statement.
 BLOCK_KW = ("loop", "while", "for", "if", "match", "unsafe", "else")
+# Words that may stand before the `fn` of an item declared in a body.
+_FN_QUALIFIERS = ("async", "pub", "const", "unsafe", "extern")
+
+
+def nested_fn_end(
+    t: Sequence[str], c: str | Sequence[str], m: Sequence[int], k: int, hi: int
+) -> int:
+    """The token after the fn item that token ``k`` declares inside a body (`async fn
+    flush_timeline(..) {..}`), or 0 when ``k`` is not the `fn` of one. Such a fn runs where it
+    is called, maybe in a spawned task, not where it is written (neon's `flush_remote`: the `?`s
+    of its nested fn were said to return from it "before the loop")."""
+    if t[k] != "fn" or c[k] != "n" or k + 1 >= hi or c[k + 1] != "n":
+        return 0  # `fn(u8) -> u8` is a pointer type
+    j = k + 2
+    while j < hi:
+        if c[j] == "p" and t[j] in ("(", "[", "{"):
+            close = m[j] if m[j] > j else hi - 1
+            if t[j] == "{":
+                return close + 1
+            j = close + 1
+            continue
+        if t[j] == ";":
+            return j + 1
+        j += 1
+    return 0
+
+
+def _starts_fn_item(t: Sequence[str], first: int, k: int) -> bool:
+    j = first
+    while j < k and t[j] in _FN_QUALIFIERS:
+        j += 1
+    return j < k and t[j] == "fn"
 
 
 def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
@@ -77,6 +117,7 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
                     or k == first
                     or _brace_macro(t, c, stmt, k)
                     or t[first] == "macro_rules"  # an item in the body, never its value
+                    or _starts_fn_item(t, first, k)
                 )
                 and not (close + 1 < hi and t[close + 1] in ("else", ".", "?", ";"))
             ):
@@ -313,7 +354,7 @@ class _Builder:
             # every other token is passed over here, without a call.
             ck = c[k]
             if ck == "n":
-                skip = self.opaque_macro(k)
+                skip = self.opaque_macro(k) or nested_fn_end(t, c, self.m, k, body_hi)
                 if skip:
                     k = skip
                     continue

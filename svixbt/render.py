@@ -229,6 +229,9 @@ CODE_SLOTS = frozenset(
         "before",
         "owner",
         "arg_value",
+        "endless",
+        "endless_file",
+        "steps",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")

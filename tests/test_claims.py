@@ -5275,5 +5275,136 @@ def test_a_loop_whose_callee_exits_the_process_is_not_said_to_end_only_on_a_pani
     assert "only a panic" not in text and "no way out inside" not in text
 
 
+def test_a_loop_beside_the_main_one_lends_it_no_exits(indexes: Indexes) -> None:
+    """Arroyo's `start_inner`: its replay loop's `break` and `return Ok(())` were said to end
+    the main loop, where a stop keeps it going (held-out read 27)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    cs = claims(ctx, "run")
+    assert [c.get("action") for c in kinds(cs, "select_exit")] == ["return Ok(())"]
+    assert [c.get("arm") for c in kinds(cs, "select_exit")] == ["None"]
+    text = " ".join(full_thinks_about(ctx, "run"))
+    assert "`break`" not in text
+    # The replay loop's lines may be said, with the condition they run under.
+    said = [s for s in text.split(". ") if "Command::Failed" in s]
+    assert said and all("self.pending.take()" in s for s in said)
+
+
+def test_a_fn_declared_in_a_body_runs_where_it_is_called(indexes: Indexes) -> None:
+    """neon's `flush_remote` declares `async fn flush_timeline` and spawns it per timeline: its
+    `?`s were said to return from `flush_remote` "before the loop"."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    f = ctx.facts[_idx(ctx, "flush_all")]
+    assert [lg.message for lg in f.logs] == ["flush task failed: {e}"]
+    assert not [c.name for c in f.calls if c.propagates]
+    cs = claims(ctx, "flush_all")
+    assert not kinds(cs, "propagate")
+    (sp,) = kinds(cs, "spawn")
+    assert sp.get("runs") == "flush_one" and sp.get("repeated") == "for shard in shards"
+
+
+def test_a_join_of_a_fn_that_never_returns_on_success_is_not_said_to_end_with_both_done(
+    indexes: Indexes,
+) -> None:
+    """pueue's daemon `try_join!`s its task handler and socket listener, two loops no `break`
+    or `return` leaves: "if both succeed, the wait lasts as long as the slower one" was
+    misleading (held-out read 27). A labelled block's `break` inside the loop leaves the round,
+    not the loop; parts that do return keep the usual words."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (join,) = kinds(claims(ctx, "serve"), "join")
+    assert join.has("endless-branch") and join.get("endless") == "conveyor::run_pump"
+    assert join.get("endless_file").endswith("conveyor.rs")
+    assert any(p.file.endswith("conveyor.rs") and p.text.startswith("loop") for p in join.proof)
+    text = " ".join(full_thinks_about(ctx, "serve"))
+    assert "succeed" not in text.replace("successfully", "") and "slower" not in text
+    assert "`conveyor::run_pump` never returns on success" in text or "never finishes" in text
+    (plain,) = kinds(claims(ctx, "fill"), "join")
+    assert not plain.has("endless-branch")
+
+
+def test_a_short_spawned_block_is_said_by_what_it_does(indexes: Indexes) -> None:
+    """arroyo's worker finishes its job inline and spawns only a cancel one second later;
+    its node spawns a wait on the child: "hand the work to a task" said more than was spawned,
+    and nothing of what (held-out read 27)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (later,) = kinds(claims(ctx, "finish_job"), "spawn")
+    assert later.has("delayed") and later.get("then") == "token.cancel()"
+    assert later.get("sleep_dur") == "1 second"
+    (watch,) = kinds(claims(ctx, "watch_child"), "spawn")
+    assert watch.has("steps") and watch.get("steps").split(LIST_SEP) == ["child.wait", "tx.send"]
+    for name, said in (("finish_job", "`token.cancel()`"), ("watch_child", "`child.wait`")):
+        users = [ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == name]
+        assert users and all("hand the work" not in u for u in users)
+        assert any(said in u for u in users)
+        assert all(said in t for t in full_thinks_about(ctx, name) if "task" in t)
+
+
+def test_a_pause_in_one_of_several_loops_is_said_with_its_loop(indexes: Indexes) -> None:
+    """pueue's `follow_local_task_logs` sleeps 1 s while it waits for the task, then 250 ms
+    on its streaming loop: "a sleep of 1 second spaces the rounds out" beside "`sleep` on
+    `timeout` is where it waits" mixed the two (held-out read 27)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (nap,) = kinds(claims(ctx, "follow"), "sleep")
+    assert nap.get("dur") == "1 second" and nap.get("nth") == "first" and nap.has("side-loops")
+    users = [ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "follow"]
+    paced = [u for u in users if "1 second" in u]
+    assert paced and all("first" in u for u in paced)
+    assert all("`pause`" not in t for t in full_thinks_about(ctx, "follow"))
+
+
+def test_an_arm_whose_pattern_recurs_is_said_with_the_call_it_matches(indexes: Indexes) -> None:
+    """rqbit's chunk requester waits on one `None` and returns on another: "when the result is
+    `None`, it returns `Ok(())`" was false of the one a reader took (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    cs = claims(ctx, "request_pieces")
+    (ret,) = [c for c in kinds(cs, "return") if c.get("arm") == "None"]
+    assert ret.get("arm_of") == "peer_slot"
+    (nap,) = [c for c in kinds(cs, "sleep") if c.get("arm") == "None"]
+    assert nap.get("arm_of") == "next_piece"
+    text = " ".join(full_thinks_about(ctx, "request_pieces"))
+    assert "When the result is `None`" not in text
+    assert "`peer_slot`" in text
+
+
+def test_a_sleep_right_before_a_return_is_not_the_loops_pause(indexes: Indexes) -> None:
+    """`sleep(100ms).await; return Ok(())` waits before leaving: "the pause of 100
+    milliseconds" read as the loop's pace (rqbit, held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (grace,) = [c for c in kinds(claims(ctx, "request_pieces"), "sleep") if c.get("guard")]
+    assert grace.has("then-leaves")
+    text = " ".join(full_thinks_about(ctx, "request_pieces"))
+    assert "pause of 100 milliseconds" not in text
+
+
+def test_a_block_expression_handed_to_a_spawner_is_said_to_run_there(indexes: Indexes) -> None:
+    """rqbit's `state.spawn(span, name, { ..; async move { loop .. } })` and
+    `spawn_with_cancel(..)`: `TorrentStateLive::new` was asked to pause between rounds of its
+    updater task, and `create`'s `?`s "come before its loop" (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (h,) = kinds(claims(ctx, "start_stats"), "handed_off")
+    assert h.get("call") == "self.spawn" and h.has("then-returns")
+    thinks = full_thinks_about(ctx, "start_stats")
+    assert thinks and all("`self.spawn`" in t for t in thinks if "100 milliseconds" in t)
+
+
+def test_a_wake_from_a_fn_nested_in_a_body_is_still_a_waker(indexes: Indexes) -> None:
+    """rqbit's `ManagedTorrent::start` wakes its waiters from its nested `_start`: "woken by
+    `stop_with_error` and `pause`" left out the wakes that matter (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (woken,) = kinds(claims(ctx, "wait_live"), "woken_by")
+    assert woken.get("by").split(LIST_SEP) == ["Torrent::pause", "Torrent::start"]
+    assert "Torrent::start" in woken.get("sometimes").split(LIST_SEP)
+
+
+def test_a_loop_in_a_future_the_fn_races_is_not_its_pass_loop(indexes: Indexes) -> None:
+    """rqbit's DHT `start` builds a response reader `{ ..; async move { while let .. } }` and
+    races it in its own `loop { select! }`: the reader's `while` was taken for the pass loop and
+    the select's exits were dropped as another loop's (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    cs = claims(ctx, "serve_dht")
+    (lp,) = kinds(cs, "loop")
+    assert lp.get("keyword") == "loop"
+    assert [c.get("future") for c in kinds(cs, "select_exit")] == ["&mut reader"]
+
+
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)

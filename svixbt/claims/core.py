@@ -4,7 +4,7 @@ context builders read."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..crate_index import CrateIndex, FnDef
@@ -249,6 +249,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(return_prelude_claims(ctx, idx))
     out.extend(after_loop_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
+    out = _main_loop_only(ctx, f, out)
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))
@@ -256,3 +257,57 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
     return out
+
+
+# Kinds whose sentences carry their own guard and arm, and never say "the loop".
+_LOOP_FREE = frozenset({"log", "return"})
+
+
+def _main_loop_only(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """Drops the claims about a loop beside the main one: their sentences say "the loop", which
+    reads as the main one (Arroyo's `start_inner` had its replay loop's `break` said to end its
+    main loop, pueue's wait-for-start sleep said to pace its streaming loop; read 27)."""
+    from .loops import main_loop, side_loops
+
+    if f.flow is None:
+        return claims
+    scan = ctx.fs.scan
+    spans = [(scan.starts[r.lo], scan.starts[r.hi - 1] + 1) for r in side_loops(f)]
+    if not spans:
+        return claims
+
+    def beside(c: Claim) -> bool:
+        own = [p for p in c.proof if p.file == ctx.display]
+        return bool(own) and all(any(a <= p.start and p.end <= b for a, b in spans) for p in own)
+
+    main = main_loop(f)
+    nth = _ordinal(f, main) if main is not None else ""
+    out = []
+    for c in claims:
+        if beside(c) and (c.kind not in _LOOP_FREE or "in-loop" in c.flags):
+            continue
+        if c.kind == "sleep" and "in-loop" in c.flags and nth:
+            # Which loop the pause is in: "between rounds" of which loop, with several.
+            c = replace(c, slots=(*c.slots, ("nth", nth)), flags=c.flags | {"side-loops"})
+        out.append(c)
+    return out
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def _ordinal(f: ItemFacts, loop: Region) -> str:
+    """``loop``'s place among the item's own loops that are not nested in one another."""
+    assert f.flow is not None
+    fl = f.flow
+    before = sum(
+        1
+        for r in fl.regions
+        if r.kind == "loop"
+        and f.own(r.id)
+        and r.id != loop.id
+        and not fl.inside(r.id, loop.id)
+        and not fl.inside(loop.id, r.id)
+        and r.lo < loop.lo
+    )
+    return _ORDINALS[before] if before < len(_ORDINALS) else ""

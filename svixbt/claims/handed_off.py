@@ -5,6 +5,8 @@ soon as it has handed the block over (held-out read 16, pgdog: five records)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..fact_types import Call
 from ..facts import ItemFacts
 from ..flow import Region
@@ -40,7 +42,10 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         c.awaited and c.src.end <= call.src.start and not lo <= c.src.start < hi for c in f.calls
     ):
         flags.add("awaits-first")
-    return [make("handed_off", f.name, {"call": call.written}, [ctx.proof(call.src)], flags)]
+    said = (
+        f"{call.receiver}.{call.name}" if call.kind == "method" and call.receiver else call.written
+    )
+    return [make("handed_off", f.name, {"call": said}, [ctx.proof(call.src)], flags)]
 
 
 def handing_call(f: ItemFacts, r: Region) -> tuple[Call, Region] | None:
@@ -54,6 +59,11 @@ def handing_call(f: ItemFacts, r: Region) -> tuple[Call, Region] | None:
         if a.kind != "async":
             continue
         k = a.start_tok
+        if k >= 1 and texts[k - 1] not in ("(", ","):
+            # `{ let state = ..; async move { .. } }` as the argument: the block expression
+            # ends in the async block (rqbit's `state.spawn(span, name, { .. })`: its loop was
+            # asked to pace `TorrentStateLive::new`, held-out read 28).
+            k = _block_argument(texts, fl.scan.match, k, a.hi)
         if k < 1 or texts[k - 1] not in ("(", ","):
             return None
         around = [
@@ -70,6 +80,23 @@ def handing_call(f: ItemFacts, r: Region) -> tuple[Call, Region] | None:
     return None
 
 
+def _block_argument(texts: Sequence[str], match: Sequence[int], k: int, hi: int) -> int:
+    """The `{` of the block expression whose value is the async block at tokens ``k``..``hi``
+    (its `}` is the next token after the async block's), or ``k`` when there is none."""
+    end = hi + 1  # the token after the async block's `}`
+    if end >= len(texts) or texts[end] != "}":
+        return k
+    depth = 0
+    for j in range(k - 1, -1, -1):
+        if texts[j] in (")", "]", "}"):
+            depth += 1
+        elif texts[j] in ("(", "[", "{"):
+            if depth == 0:
+                return j if texts[j] == "{" and match[j] == end else k
+            depth -= 1
+    return k
+
+
 def _kept_to_await(f: ItemFacts, call: Call) -> bool:
     """`let future = timeout(d, async { loop .. });` and later `future.await` (or a call awaited
     with it): the fn waits for the block itself (svix's `wait_for_dsn`); also a call that is an
@@ -78,6 +105,10 @@ def _kept_to_await(f: ItemFacts, call: Call) -> bool:
     scan = f.flow.scan
     texts, codes = scan.texts, scan.codes
     k = scan.token_range(call.src.start, call.src.end).start - 1
+    if call.kind == "method":
+        # Back over the receiver: `state.spawn(..)` is a statement of its own too.
+        while k >= 0 and (texts[k] in (".", "::") or codes[k] == "n"):
+            k -= 1
     while k >= 0 and codes[k] in "cdi":
         k -= 1
     if k < 0 or texts[k] in (";", "{", "}"):

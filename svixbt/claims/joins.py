@@ -10,8 +10,10 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
-from .core import Claim, FileContext, make
+from .callee_ends import bound_call, endless_callee
+from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
+from .main_call import main_call_of
 from .select_branches import construct_guard, unsaid_condition
 from .shape import codes
 from .spawns import main_call
@@ -54,6 +56,11 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
         proof = [ctx.proof(src)]
+        endless = _endless_branch(ctx, f, branches)
+        if endless is not None:
+            slots["endless"], slots["endless_file"], loop_proof = endless
+            flags.add("endless-branch")
+            proof.append(loop_proof)
         guard = construct_guard(ctx, f, branches[0])
         # With several joins in the fn, "The `try_join_all` runs only when .." named none of
         # them and "All of that joining" all of them (held-out read 17, tensorzero's RFT
@@ -79,6 +86,21 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if "try" not in flags:
                 out += _join_results(ctx, f, mech.written, start_tok)
     return out
+
+
+def _endless_branch(
+    ctx: FileContext, f: ItemFacts, branches: list[Region]
+) -> tuple[str, str, Proof] | None:
+    """The first branch whose crate fn runs a `loop` it never leaves by `break` or `return`,
+    as its call is written, with the file it is in and that loop."""
+    if len(branches) < 2:
+        return None
+    for b in branches:
+        c = main_call_of(f, b) or bound_call(f, b)
+        found = endless_callee(ctx, c) if c is not None else None
+        if c is not None and found is not None:
+            return c.written, found[1].file, found[1]
+    return None
 
 
 @dataclass(frozen=True)

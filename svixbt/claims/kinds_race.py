@@ -1,12 +1,44 @@
-"""The claim kinds about futures raced or joined in one task, a part of the ``kinds`` table kept
-apart to keep each module small: what a `select!` or a join polls, what each branch does once it
-wins or finishes, the condition it runs under, and which branch ends a loop."""
+"""The claim kinds about tasks spawned and futures raced or joined in one task, a part of the
+``kinds`` table kept apart to keep each module small: what a task is handed, what a `select!` or
+a join polls, what each branch does once it wins or finishes, the condition it runs under, and
+which branch ends a loop."""
 
 from __future__ import annotations
 
 __all__ = ["RACE_KINDS"]
 
 RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "spawn": (
+        "a task the item spawns",
+        ("mech", "handle"),
+        (
+            "runs",
+            "repeated",
+            "interval_dur",
+            "also_wait",
+            "sleep_dur",
+            "level",
+            "args",
+            "levels",
+            "work",
+            "handle_var",
+            "stored_in",
+            "guard",
+            "rerun",
+            "over",
+            "upto",
+            "round_msg",
+            "round_level",
+            "round_guard",
+            "sleep_arg",
+            "sleep_mech",
+            "branch",
+            "arm",
+            "arm_of",
+            "steps",
+            "then",
+        ),
+    ),
     "fanout_per_pass": (
         "tasks spawned and awaited within one pass of an outer loop: one pass's tasks at a time",
         ("outer", "handle_var", "mech"),
@@ -112,7 +144,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join": (
         "futures joined in the item's task",
         ("mech",),
-        ("count", "calls", "futures", "guard"),
+        ("count", "calls", "futures", "guard", "endless", "endless_file"),
     ),
     "join_branch": (
         "what one branch of a join runs, and when",

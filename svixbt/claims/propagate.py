@@ -61,6 +61,14 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
             ]
             if not in_loop_returns:
                 flags.add("before-loop-only")
+            if any(
+                e.kind == "return"
+                and e.src.start < loop_start
+                and e.expr.startswith(("Err", "bail!", "anyhow::bail!"))
+                and f.own(e.region)
+                for e in f.exits
+            ):
+                flags.add("returns-err-too")  # a `return Err(..)` is a way besides the `?`s
             if loop.keyword == "for":
                 # A walk over a collection has no start-up: it is the work itself (blind read
                 # 33: "may fail while it starts up" of a one-shot CLI helper).

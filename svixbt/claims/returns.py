@@ -11,7 +11,7 @@ from .core import Claim, FileContext, make
 from .exits import leaves
 from .shape import SHUTDOWN_WORD, guard_of, put_guard
 
-__all__ = ["return_claims"]
+__all__ = ["return_claims", "twin_arm_of"]
 
 
 def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -65,6 +65,10 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
                 flags.add("shutdown")
         put_guard(slots, flags, [] if negated else conds, arm)
         flags.discard("err-arm")  # a return in an error arm is said by the return rows as is
+        of = twin_arm_of(f, e.region, arm) if arm else ""
+        if of:
+            slots["arm_of"] = of
+            flags.add("arm-of")
         if negated:
             flags.add("negated")
         if loop is not None and f.flow.inside(e.region, loop.id):
@@ -73,6 +77,47 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
                 flags.add("only-errors-repeat")
         out.append(make("return", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def twin_arm_of(f: ItemFacts, rid: int, arm: str) -> str:
+    """The call whose result the `match` around ``rid`` looks at, named by its method, when
+    another `match` of the fn has an arm of the same pattern: "when the result is `None`, it
+    returns" named neither, and rqbit's chunk requester waits on one `None` and returns on the
+    other (held-out read 28)."""
+    assert f.flow is not None
+    mine = next((r for r in f.flow.chain(rid) if r.kind == "arm"), None)
+    if mine is None or mine.head != arm:
+        return ""
+    if not any(
+        r.kind == "arm" and r.head == arm and r.keyword != mine.keyword and f.own(r.id)
+        for r in f.flow.regions
+    ):
+        return ""
+    return _called(mine.keyword)
+
+
+def _called(scrutinee: str) -> str:
+    """The last call at the top level of an expression (`self.peers.with_live_mut(h, |l| ..)`
+    is `with_live_mut`), or "" when it is no call."""
+    text = scrutinee.strip()
+    text = text[len("match ") :] if text.startswith("match ") else text
+    depth, name, calls = 0, "", []
+    for tok in re.findall(r"\w+|\S", text):
+        if tok in "([{":
+            if depth == 0 and tok == "(" and name:
+                calls.append(name)
+            depth += 1
+        elif tok in ")]}":
+            depth -= 1
+        name = tok if depth == 0 and re.fullmatch(r"[a-z_]\w*", tok) else ""
+    # `peer.lock().unwrap()` names no call worth saying: "when `unwrap` gives `None`".
+    said = [c for c in calls if c not in _PLUMBING]
+    return said[-1] if said else ""
+
+
+_PLUMBING = frozenset(
+    {"unwrap", "expect", "clone", "lock", "read", "write", "as_ref", "as_mut", "into", "take"}
+)
 
 
 def _right_after(ctx: FileContext, f: ItemFacts, loop: Region, at: int) -> bool:

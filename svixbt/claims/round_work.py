@@ -5,14 +5,16 @@ rounds is `tokio::time::sleep` for 1 second" and nothing of `scheduler.run_pendi
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..fact_types import Call
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
-from .shape import codes, main_loop
+from .shape import await_name, codes, main_loop
 
-__all__ = ["round_work", "body_calls", "call_said", "MAX_ROUND_CALLS"]
+__all__ = ["round_work", "body_calls", "call_said", "calls_each_round", "MAX_ROUND_CALLS"]
 
 MAX_ROUND_CALLS = 3  # a round that awaits more is said by its first few, marked as such
 
@@ -105,3 +107,40 @@ def call_said(c: Call) -> str:
             return ""
         return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
     return c.written
+
+
+_LIBRARY = ("tokio::", "std::", "core::", "futures::")
+
+
+def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -> list[str]:
+    """Up to two calls every round of ``loop`` makes, as written, outside the span
+    ``skip_from``..``skip_to`` (its sleep): what the pause spaces out ("with no wait it would
+    spin" said nothing of this loop, read 27)."""
+    assert f.flow is not None
+    fl = f.flow
+    out: list[str] = []
+    t, starts = fl.scan.texts, fl.scan.starts
+    for c in f.calls:
+        first = bisect_left(starts, c.src.start)
+        # A plain fn call as a statement of its own (`check_callbacks(&mut state);`), not one
+        # that computes a value (`total += wait_duration();`).
+        statement = (
+            c.kind == "fn"
+            and t[first - 1] in (";", "{", "}")
+            and c.close_tok + 1 < len(t)
+            and t[c.close_tok + 1] == ";"
+        )
+        if (
+            (c.awaited or statement)
+            and fl.loop_of(c.region) is loop
+            and f.own(c.region)
+            and not fl.conditions(c.region, stop=loop.id)
+            and not (skip_from <= c.src.start < skip_to)
+            and mechanism(c.full) is None
+            and not c.full.startswith(_LIBRARY)
+            and not c.name[:1].isupper()
+        ):
+            name = await_name(c)
+            if name not in out:
+                out.append(name)
+    return out[:2]

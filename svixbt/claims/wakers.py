@@ -13,7 +13,7 @@ another `Notify` altogether, so other files are not searched and nothing is said
 from __future__ import annotations
 
 from ..facts import Call, ItemFacts
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .shape import codes, owned_name
 
 __all__ = ["waker_claims"]
@@ -52,14 +52,18 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
             for c in g.calls
             if c.kind == "method" and c.name in _WAKE and _field(c.receiver) == field_
         ]
-        if not sites:
+        nested = _nested_sites(ctx, idx, field_)
+        if not sites and not nested:
             continue
-        by = list(dict.fromkeys(owned_name(ctx, g) for g, _ in sites))
-        methods = sorted({c.name for _, c in sites})
+        by = list(dict.fromkeys([*(owned_name(ctx, g) for g, _ in sites), *nested]))
+        methods = sorted({c.name for _, c in sites} | {m for _, m in nested.values()})
         flags = {"stored"} if methods == ["notify_one"] else set()
         # A wake made only under a condition (`if notify { .. }` in mini-redis's `Db::set`) is
-        # said as one (blind read 99: "dropped condition").
-        when = list(dict.fromkeys(owned_name(ctx, g) for g, c in sites if _conditional(g, c)))
+        # said as one (blind read 99: "dropped condition"); one in a fn nested in a body runs
+        # only when that fn is called.
+        when = list(
+            dict.fromkeys([*(owned_name(ctx, g) for g, c in sites if _conditional(g, c)), *nested])
+        )
         if len(by) == 1:
             flags.add("one-waker")
         slots = {
@@ -71,5 +75,37 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
             slots["sometimes"] = codes(*when)
             flags.add("some-conditional")
         proof = [ctx.proof(wait.src), *(ctx.proof(c.src) for _, c in sites)]
+        proof += [p for ps, _ in nested.values() for p in ps]
         out.append(make("woken_by", f.name, slots, proof, flags))
+    return out
+
+
+def _nested_sites(ctx: FileContext, idx: int, field_: str) -> dict[str, tuple[list[Proof], str]]:
+    """Wakes on ``field_`` that no fn's facts hold: those in a fn declared inside another fn's
+    body (rqbit's `ManagedTorrent::start` wakes its waiters from its nested `_start`; "woken in
+    `stop_with_error` and `pause`" left out the five that matter, held-out read 28). By the
+    enclosing fn's name, with the proofs and the method."""
+    scan = ctx.fs.scan
+    t, starts = scan.texts, scan.starts
+    out: dict[str, tuple[list[Proof], str]] = {}
+    for k in range(2, len(t) - 1):
+        if t[k] not in _WAKE or t[k - 1] != "." or t[k + 1] != "(" or t[k - 2] != field_:
+            continue
+        at = starts[k - 2]
+        owner = next(
+            (
+                i
+                for i, it in enumerate(ctx.fs.items)
+                if it.kind == "fn" and it.start <= at < it.end and not it.is_test
+            ),
+            None,
+        )
+        g = ctx.facts.get(owner) if owner is not None else None
+        if g is None or owner == idx or any(c.tok == k for c in g.calls):
+            continue
+        close = scan.match[k + 1] if scan.match[k + 1] > k else k + 1
+        end = starts[close] + 1
+        name = owned_name(ctx, g)
+        entry = out.setdefault(name, ([], t[k]))
+        entry[0].append(Proof(ctx.display, at, end, scan.text[at:end]))
     return out

@@ -1,0 +1,97 @@
+"""Whether the crate fn a call reaches can ever finish with a value. One whose body is a `loop`
+that no `break` or `return` leaves (pueue's task handler and socket listener) ends only with an
+error, a panic or the process: a join of it never ends with every branch done ("if both
+succeed, the wait lasts as long as the slower one" was misleading, held-out read 27)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from ..crate_index import CrateIndex, FnDef
+from ..facts import Call, ItemFacts
+from ..flow import Flow, Region
+from .core import FileContext, Proof
+
+__all__ = ["endless_callee", "bound_call"]
+
+# Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
+_ELSEWHERE = frozenset({"closure", "async", "spawn", "blocking"})
+
+
+def endless_callee(ctx: FileContext, call: Call) -> tuple[FnDef, Proof] | None:
+    """The crate fn ``call`` reaches when its body runs an endless `loop`, with that loop as the
+    proof; None when the call reaches no crate fn or one that can finish."""
+    fi = ctx.index.file_of(ctx.fs)
+    if fi is None:
+        return None
+    targets = ctx.index.callees_at(fi, call.src.start)
+    if len(targets) != 1:
+        return None  # a name several fns answer to says nothing sure about any one
+    d = targets[0]
+    loop = _endless_loop(ctx.index, d)
+    if loop is None:
+        return None
+    fs = ctx.index.files[d.file]
+    a = fs.scan.starts[loop.start_tok]
+    b = fs.scan.starts[loop.hi] + 1 if loop.hi < len(fs.scan.starts) else len(fs.text)
+    return d, Proof(ctx.other_display(d.file), a, b, fs.text[a:b])
+
+
+def bound_call(f: ItemFacts, branch: Region) -> Call | None:
+    """The call whose future a join branch names when the branch is a bare name bound just for
+    it: `let task_handler = task_handler::run(..);` then `try_join!(task_handler, ..)`."""
+    assert f.flow is not None
+    t, starts = f.flow.scan.texts, f.flow.scan.starts
+    if branch.hi - branch.lo != 1:
+        return None
+    name = t[branch.lo]
+    for c in f.calls:
+        p = bisect_left(starts, c.src.start)
+        if (
+            p >= 3
+            and starts[p] == c.src.start
+            and t[p - 1] == "="
+            and t[p - 2] == name
+            and t[p - 3] in ("let", "mut")
+            and c.close_tok + 1 < len(t)
+            and t[c.close_tok + 1] == ";"
+            and starts[p] < starts[branch.lo]
+        ):
+            return c
+    return None
+
+
+def _endless_loop(index: CrateIndex, d: FnDef) -> Region | None:
+    flow = index.flow(d.file, d.item)
+    if flow is None or not flow.regions:
+        return None
+    top = flow.regions[0]
+    for r in flow.regions:
+        if r.kind == "loop" and r.keyword == "loop" and r.parent == top.id:
+            return None if _leaves(flow, r) else r
+    return None
+
+
+def _leaves(flow: Flow, loop: Region) -> bool:
+    """Whether a `break` or `return` of the fn's own code can leave ``loop``."""
+    t, c = flow.scan.texts, flow.scan.codes
+    for k in range(loop.lo, loop.hi):
+        if c[k] != "n" or t[k] not in ("break", "return"):
+            continue
+        here = flow.region_at(k)
+        chain = flow.chain(here.id)
+        if any(a.kind in _ELSEWHERE for a in chain if flow.inside(a.id, loop.id)):
+            continue
+        if t[k] == "return":
+            return True
+        if k + 1 < loop.hi and c[k + 1] == "l":
+            # `break 'label`: a label set inside the loop is a block or loop within it (pueue's
+            # `break 'mutex_block` skips the rest of one round).
+            label = t[k + 1]
+            inner = any(t[j] == label and t[j + 1] == ":" for j in range(loop.lo, k))
+            if not inner:
+                return True
+            continue
+        if flow.loop_of(here.id) is loop:
+            return True
+    return False

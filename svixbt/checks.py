@@ -29,6 +29,7 @@ from .render import (
     CODE_SLOTS,
     Fill,
     elide,
+    elide_code,
     method_name,
     named,
     negated,
@@ -183,6 +184,7 @@ def trace_errors(
                 # (how a request names `tx.send(Ok(id))`).
                 allowed.update(method_name(e) for e in _elements(v))
                 allowed.update(named(e) for e in _elements(v))
+                allowed.update(elide_code(e) for e in _elements(v))
             else:
                 allowed.add(elide(v))  # a log line quoted with its placeholders elided
                 allowed.add(shorten(v))  # or by its first words
@@ -211,6 +213,7 @@ class Vocabulary:
     # The claims' proof texts, whitespace folded: a code span with a space in it (an expression,
     # a condition) must be read somewhere in them or in the code block, not only sit in a slot.
     proofs: list[str] = field(default_factory=list)
+    elided: dict[str, str] = field(default_factory=dict)  # `elide_code` form -> the whole
 
     @classmethod
     def of(cls, claims: Iterable[Claim], context: dict[str, str]) -> Vocabulary:
@@ -224,6 +227,10 @@ class Vocabulary:
                     if k in CODE_SLOTS:
                         v.code.add(named(e))  # how a request names it: `self.process`
                         v.code.add(method_name(e))  # or by its method: `delete`
+                        short = elide_code(e)  # a think, a long one: `Found { .. }`
+                        if short != e:
+                            v.code.add(short)
+                            v.elided.setdefault(short, e)
                     else:
                         v.prose.add(elide(e))
                         v.prose.add(shorten(e))
@@ -254,6 +261,8 @@ class Vocabulary:
         self.spawns = self.spawns or other.spawns
         self.complete = self.complete or other.complete
         self.proofs += other.proofs
+        for short, whole in other.elided.items():
+            self.elided.setdefault(short, whole)
 
 
 def _strip(text: str, values: Iterable[str]) -> str:
@@ -303,7 +312,9 @@ def _unread(span: str, code_folded: str, vocab: Vocabulary) -> bool:
     dressed as code (`10 milliseconds`), or an expression the tool made up."""
     if " " not in span:
         return False  # a name or a path: resolved names (`tokio::time::sleep`) are not written so
-    folded = _fold(span)
+    # A long expression elided (`return Found { .. }`) is read where its whole form is.
+    whole = vocab.elided.get(span, span)
+    folded = _fold(whole)
     return folded not in code_folded and not any(folded in p for p in vocab.proofs)
 
 

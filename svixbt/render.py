@@ -31,6 +31,8 @@ __all__ = [
     "row",
     "negated",
     "elide",
+    "elide_code",
+    "MAX_THINK_CODE",
     "shorten",
     "Fill",
     "Rendered",
@@ -232,6 +234,7 @@ CODE_SLOTS = frozenset(
         "endless",
         "endless_file",
         "steps",
+        "inner",
     }
 )
 FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -438,6 +441,38 @@ def _last_call_open(c: str) -> int | None:
     return None
 
 
+# A think quotes conditions and calls, not whole expressions (``thinks.fits_think``).
+MAX_THINK_CODE = 64
+# Slots a think may name elided when too long: a way out ("what can end the loop" must list
+# them all); a long argument or period elided says nothing (`from_secs(..)`).
+_ELIDED = frozenset({"action", "expr", "ways"})
+
+
+def elide_code(code: str) -> str:
+    """A long expression with the insides of its outermost brackets left out (`return
+    Found { .. }`, `Err(..)`), so a think can still name it; ``code`` itself when it is short
+    or has nothing to leave out. rqbit's `return ReadMetainfoResult::Found { info, .. }` was
+    too long to quote, and "what can end the loop" was answered with the other exit only
+    (held-out read 28)."""
+    if len(code) <= MAX_THINK_CODE:
+        return code
+    out: list[str] = []
+    depth = 0
+    for ch in code:
+        if ch in "([{":
+            if depth == 0:
+                out.append(ch + (" .. " if ch == "{" else ".."))
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                out.append(ch)
+        elif depth == 0:
+            out.append(ch)
+    said = "".join(out)
+    return said if len(said) < len(code) else code
+
+
 def method_name(code: str) -> str:
     """A call by its method alone, as a person names a chained call (`delete` for
     `client.event_type().delete(..)`): the last segment of its callee."""
@@ -575,6 +610,8 @@ class Renderer:
                 said = p
                 if self.person and code and re.search(r"\([^)]", p) and "." in named(p):
                     said = named(p)
+                elif not self.person and name in _ELIDED and len(p) > MAX_THINK_CODE:
+                    said = elide_code(p)
                 if form == "cond" and p in parts and self._said(p, True, None):
                     # Said in a person's words ("`x` is set"): its own code fills are what
                     # the request shows, not the condition as written.
@@ -583,6 +620,8 @@ class Renderer:
             if self.person and code and form != "cond":
                 # Three `tx.send(..)`s are one `tx.send` to a person.
                 parts = list(dict.fromkeys(named(p) for p in parts))
+            elif code and name in _ELIDED:
+                parts = [elide_code(p) for p in parts]
             shown = [f"`{p}`" if code and not _LITERAL.fullmatch(p) else p for p in parts]
             # Conditions of earlier `if` branches, which must have been false to get here.
             denied = [self._said(p, False, out) or _denied(p, code, out) for p in false]

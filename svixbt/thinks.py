@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from .claims import Claim
 from .plan import MODULE_MEANING, Plan
-from .render import BACKTICK_SPAN, Fill, Rendered, Renderer, Row
+from .render import BACKTICK_SPAN, MAX_THINK_CODE, Fill, Rendered, Renderer, Row
 from .request import options
 from .wording.think import ALIKE, MODULE_THINK, OPENERS, THINK, TOKIO, USED_BY
 
@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 MAX_LOG_SENTENCES = 4  # log lines a think says besides its premise's
-MAX_THINK_CODE = 64  # a think quotes conditions and calls, not whole expressions
 
 LEAD_KINDS = frozenset(
     {

@@ -5406,5 +5406,114 @@ def test_a_loop_in_a_future_the_fn_races_is_not_its_pass_loop(indexes: Indexes) 
     assert [c.get("future") for c in kinds(cs, "select_exit")] == ["&mut reader"]
 
 
+def test_an_error_absorbed_inside_a_branch_that_then_breaks_does_not_keep_the_loop(
+    indexes: Indexes,
+) -> None:
+    """rqbit's bitv flusher logs a failed `remove_file` inside the failed-write branch, which
+    then breaks: "it does not end the loop" was misleading (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    arms = {c.get("call"): c for c in kinds(claims(ctx, "flush_snapshots"), "err_arm")}
+    removed = arms["tokio::fs::remove_file"]
+    assert removed.has("leaves-after") and not removed.has("keeps-looping")
+    assert arms["tokio::fs::File::open"].has("keeps-looping")
+    for t in full_thinks_about(ctx, "flush_snapshots"):
+        said = [s for s in t.split(". ") if "remove_file" in s]
+        assert all("does not end the loop" not in s and "loop goes on" not in s for s in said)
+
+
+def test_a_timeout_whose_expiry_checks_something_is_no_hang_guard(indexes: Indexes) -> None:
+    """rqbit's peer adder waits 5 s at a time for a peer, then checks the torrent is still
+    live: "should give up after 5 seconds .. would stall the loop for good" was misleading
+    (held-out read 28)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (t,) = kinds(claims(ctx, "add_peers"), "timeout")
+    assert t.has("expiry-check") and t.get("check") == "torrent.strong_count() == 0"
+    users = [
+        ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "add_peers"
+    ]
+    assert all("give up" not in u and "stall" not in u for u in users)
+    text = " ".join(full_thinks_about(ctx, "add_peers"))
+    assert "instead of stalling" not in text
+
+
+def test_a_long_exit_is_said_elided_not_left_out(indexes: Indexes) -> None:
+    """rqbit's `return ReadMetainfoResult::Found { info, .. }` was too long to quote, so "what
+    can end the loop" was answered with its other exit only (held-out read 28)."""
+    from svixbt.checks import Vocabulary, grounding_errors
+    from svixbt.render import elide_code
+
+    long = "return Lookup::Found { id, name, peers: peers.clone(), seen: seen.clone() }"
+    assert elide_code(long) == "return Lookup::Found { .. }"
+    assert elide_code("return Lookup::Closed") == "return Lookup::Closed"
+    ctx = ctx_of(indexes, "replay_host.rs")
+    text = " ".join(full_thinks_about(ctx, "find_peer"))
+    assert "`return Lookup::Found { .. }`" in text
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "find_peer":
+            vocab = Vocabulary.of(ex.claims, {"fn": "find_peer"})
+            assert not grounding_errors([ex.user, ex.think], ex.code, vocab)
+
+
+def test_a_first_tick_taken_before_the_loop_makes_the_first_pass_wait(indexes: Indexes) -> None:
+    """openobserve's quota flush awaits one tick before its loop ("skip first immediate
+    tick"): "the first tick completes at once, so the first pass does not wait" was false
+    (held-out read 29)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (iv,) = kinds(claims(ctx, "flush_quota"), "interval")
+    assert iv.has("first-skipped") and not iv.has("tick-first")
+    text = " ".join(full_thinks_about(ctx, "flush_quota"))
+    assert "does not wait" not in text and "first pass waits" in text
+
+
+def test_a_line_in_an_inner_loop_after_a_continue_is_not_said_every_round(
+    indexes: Indexes,
+) -> None:
+    """openobserve's storage check logs per provider, inside `for provider in providers`, after
+    a `continue` on a failed listing: "on each round of the loop, with no condition around it"
+    was false (held-out read 29)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (lg,) = [
+        c for c in kinds(claims(ctx, "check_providers"), "log") if "checking" in c.get("message")
+    ]
+    assert {"inner-loop", "after-exit"} <= lg.flags and lg.get(
+        "inner"
+    ) == "for provider in providers"
+    for t in full_thinks_about(ctx, "check_providers"):
+        said = [s for s in t.split(". ") if "checking provider" in s]
+        assert all("every round" not in s and "no condition" not in s for s in said)
+
+
+def test_asked_whether_one_error_ends_the_loop_the_one_that_does_is_said(
+    indexes: Indexes,
+) -> None:
+    """tokio-cron-scheduler's job creator: "does one failed `tx_created.send` end it?" was
+    answered "no" with nothing of the failed `recv` that breaks the loop (held-out read 29)."""
+    from svixbt.plan import Plan
+    from svixbt.questions import answer_claims
+
+    ctx = ctx_of(indexes, "replay_host.rs")
+    arms = {c.get("call"): c for c in kinds(claims(ctx, "store_jobs"), "err_arm")}
+    sent, received = arms["tx.send"], arms["rx.recv"]
+    assert sent.has("keeps-looping") and received.has("breaks")
+    i = _idx(ctx, "store_jobs")
+    plan = Plan(i, "failure", [sent, received], [sent], [i], (0, 0, 0))
+    assert received in answer_claims(plan, sent)
+    # Not the other way round: the arm that breaks answers a question about itself alone.
+    assert sent not in answer_claims(plan, received)
+
+
+def test_one_fn_called_thrice_a_round_is_said_with_its_arguments(indexes: Indexes) -> None:
+    """openobserve's no-ingestion report runs for 24 hours, 7 days and 13 days each round:
+    "awaits `report_org_no_ingestion`, `report_org_no_ingestion` and
+    `report_org_no_ingestion`" said nothing of which (held-out read 29's before/after)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (rw,) = kinds(claims(ctx, "report_quiet_orgs"), "round_work")
+    assert rw.get("calls").split(LIST_SEP) == [
+        'report_quiet(24, "day")',
+        'report_quiet(24 * 7, "week")',
+        'report_quiet(24 * 13, "fortnight")',
+    ]
+
+
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)

@@ -23,6 +23,7 @@ from .err_arms import (
 )
 from .exits import skips
 from .log_message import log_message, tried_after
+from .log_place import inner_place, log_place
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
 from .shape import (
@@ -51,33 +52,6 @@ def scrutinee_call(text: str) -> str:
         if last not in ("Some", "Ok", "Err", "let") and last not in WRAPPERS:
             return name
     return ""
-
-
-def _body_of(f: ItemFacts, rid: int) -> int:
-    """The innermost closure or async block around region ``rid``, or the fn's (0)."""
-    assert f.flow is not None
-    return next((r.id for r in f.flow.chain(rid) if r.kind in ("closure", "async")), 0)
-
-
-def _place(f: ItemFacts, loop: Region | None, src: Src, rid: int) -> str:
-    assert f.flow is not None
-    if loop is None:
-        return ""
-    if f.flow.inside(rid, loop.id):
-        return "in-loop"
-    if f.flow.loop_of(rid) is not None:
-        # Inside another loop of the fn: neither before the main loop nor "when it ends" (blind
-        # read 99: five per-pass lines of a second loop said "When the loop ends it logs").
-        return ""
-    if _body_of(f, rid) != _body_of(f, loop.id):
-        # A closure or async block runs when it is called or polled, not where it is written:
-        # sidekiq's worker closure logs after its own loop, which was said "once, before the
-        # loop" of the fn (held-out read 11).
-        return ""
-    scan = f.flow.scan
-    if src.start < scan.starts[loop.lo]:
-        return "before-loop"
-    return "after-loop"
 
 
 def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
@@ -138,9 +112,11 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         flags: set[str] = set()
         if not log_message(f, lg, slots, flags):
             continue
-        place = _place(f, loop, lg.src, lg.region)
+        place = log_place(f, loop, lg.src, lg.region)
         if place:
             flags.add(place)
+        if place == "in-loop" and loop is not None:
+            inner_place(ctx, f, loop, lg.region, lg.src.start, slots, flags)
         if place == "after-loop" and loop is not None and tried_after(f, loop, lg.src.start):
             # A `?` between the loop's end and the line (rusty-celery's `cancel(..).await?`
             # before "Waiting on {} pending tasks"): the line needs it to pass (held-out read).

@@ -63,7 +63,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "timeout": (
         "a future bounded by tokio's timeout",
         ("mech", "arg"),
-        ("dur", "future", "amount", "unit", "context", "guard", "op_noun"),
+        ("dur", "future", "amount", "unit", "context", "guard", "op_noun", "check"),
     ),
     "adaptive": (
         "the wait before the next pass depends on the last pass",

@@ -59,9 +59,14 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     elif waits and all(w.src.end < calls[0].src.start for w in waits):
         flags.add("wait-first")
     shown = calls[:MAX_ROUND_CALLS]
+    said = [call_said(c) for c in shown]
+    if len(set(said)) < len(said):
+        # One fn called several times with other arguments (openobserve's no-ingestion report
+        # for 24 hours, 7 days and 13 days): "awaits `r`, `r` and `r`" says nothing of which.
+        said = [" ".join(c.src.text.split()) for c in shown]
     slots = {
         "head": f"{loop.keyword} {loop.head}".strip() if loop.keyword != "loop" else "loop",
-        "calls": codes(*(call_said(c) for c in shown)),
+        "calls": codes(*dict.fromkeys(said)),
         "count": str(len(calls)),
     }
     # The calls alone: the loop's head is the `loop` claim's code, and a think widened with

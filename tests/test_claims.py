@@ -5515,5 +5515,15 @@ def test_one_fn_called_thrice_a_round_is_said_with_its_arguments(indexes: Indexe
     ]
 
 
+def test_a_question_mark_on_a_fn_that_only_returns_ok_is_no_way_out(indexes: Indexes) -> None:
+    """openobserve's metrics job `?`s two loaders that only ever return `Ok(())`: "`run` can
+    return an error before its first pass" was misleading (held-out read 29). A loader that
+    can fail (`read_to_string(..)?`) still counts."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    assert not kinds(claims(ctx, "refresh_gauges"), "propagate")
+    (p,) = kinds(claims(ctx, "refresh_limits"), "propagate")
+    assert p.get("calls") == "load_names"
+
+
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)

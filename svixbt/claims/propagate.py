@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..facts import Call, ItemFacts
 from ..flow import Region
 from .blocks import deferred
+from .callee_ends import never_errs
 from .core import Claim, FileContext, make
 from .shape import codes, guard_of
 
@@ -42,6 +43,14 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
         # `process_new`: "it can return an error" of an `Option<Stream>`, a held-out read).
         return []
     calls = _tried_calls(f)
+    # A `?` on a crate fn that only ever returns `Ok` never fires.
+    sure = [c for c in calls if never_errs(ctx, c)]
+    if sure:
+        ends = {_question_after(f, c) for c in sure}
+        qs = [q for q in qs if q.src.start not in ends]
+        calls = [c for c in calls if c not in sure]
+        if not qs:
+            return []
     names = list(dict.fromkeys(_said_call(c) for c in calls))
     flags: set[str] = set()
     if loop is not None:
@@ -94,6 +103,16 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
     if calls and loop is None:
         out += _skips_later(ctx, f, calls)
     return out
+
+
+def _question_after(f: ItemFacts, c: Call) -> int:
+    """The offset of the `?` right after call ``c`` (after its `.await`), or -1."""
+    assert f.flow is not None
+    t, starts = f.flow.scan.texts, f.flow.scan.starts
+    k = c.close_tok + 1
+    if k + 1 < len(t) and t[k] == "." and t[k + 1] == "await":
+        k += 2
+    return starts[k] if k < len(t) and t[k] == "?" else -1
 
 
 def _tried_calls(f: ItemFacts) -> list[Call]:

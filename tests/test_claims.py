@@ -5525,5 +5525,20 @@ def test_a_question_mark_on_a_fn_that_only_returns_ok_is_no_way_out(indexes: Ind
     assert p.get("calls") == "load_names"
 
 
+def test_a_timeout_whose_result_is_dropped_is_an_idle_timer(indexes: Indexes) -> None:
+    """rqbit's wait until live: `let _ = timeout(1s, notify.notified()).await;` polls once a
+    second; "should give up after 1 second .. would stall the loop" was misleading (held-out
+    read 29's spot check)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    (t,) = kinds(claims(ctx, "wait_until_live"), "timeout")
+    assert t.has("idle-wait")
+    users = [
+        ex.user
+        for ex in compose_examples(ctx)
+        if ctx.fs.items[ex.primary].name == "wait_until_live"
+    ]
+    assert all("give up" not in u and "stall" not in u for u in users)
+
+
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)

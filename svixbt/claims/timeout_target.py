@@ -4,6 +4,8 @@ schedule_waits.py, which builds the timeout claim."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -59,8 +61,15 @@ def bounded_future(
             # expiry drops it, detaching the task (tremor's flow supervisor: "bounds
             # `task::spawn`" read as if the task stopped, held-out read 26).
             flags.add("joins-task")
-        if c.kind == "method" and c.name in EVENT_WAITS and idle_expiry(f, w):
-            flags.add("idle-wait")  # an idle timer, not a hang guard (select_parts.py)
+        if (
+            c.kind == "method"
+            and c.name in EVENT_WAITS
+            and (idle_expiry(f, w) or _discarded(ctx, w))
+        ):
+            # An idle timer, not a hang guard (select_parts.py); so is one whose result is
+            # dropped (`let _ = timeout(1s, notify.notified()).await;`: rqbit's wait until
+            # live polls once a second, "should give up after 1 second" was misleading).
+            flags.add("idle-wait")
         elif c.kind == "method" and c.name in EVENT_WAITS:
             check = expiry_check(f, w)
             if check:
@@ -82,3 +91,21 @@ def bounded_future(
     else:
         return False
     return True
+
+
+def _discarded(ctx: FileContext, w: Wait) -> bool:
+    """Whether the timeout's result is dropped: `let _ = timeout(..).await;` or the awaited call
+    as a statement of its own."""
+    scan = ctx.fs.scan
+    t, starts = scan.texts, scan.starts
+    first = bisect_left(starts, w.src.start)
+    last = bisect_left(starts, w.src.end) - 1
+    j = last + 1
+    if j + 1 < len(t) and t[j] == "." and t[j + 1] == "await":
+        j += 2
+    if j >= len(t) or t[j] != ";" or first < 3:
+        return False
+    before = t[first - 1]
+    return before in (";", "{", "}") or (
+        before == "=" and t[first - 2] == "_" and t[first - 3] == "let"
+    )

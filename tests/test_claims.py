@@ -5540,5 +5540,15 @@ def test_a_timeout_whose_result_is_dropped_is_an_idle_timer(indexes: Indexes) ->
     assert all("give up" not in u and "stall" not in u for u in users)
 
 
+def test_the_next_call_behind_a_condition_is_not_where_the_round_goes_on(
+    indexes: Indexes,
+) -> None:
+    """openobserve's metrics job: "the round still goes on to `update_parquet_metrics()`" of a
+    call behind `is_ingester() &&` (held-out read 29)."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    arms = kinds(claims(ctx, "update_gauges"), "err_arm")
+    assert arms and all("update_parts" not in c.get("next_call") for c in arms)
+
+
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)

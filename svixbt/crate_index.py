@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress
 from pathlib import Path
 
 from .facts import Src
-from .flow import Flow, Region, build_flow
+from .flow import Flow, Region, build_flow, path_at
 from .mechanisms import resolve, spawn_said
 from .pipeline import FileScan, scan_source
 from .sources import InputError, crate_root, read_source, rust_files
@@ -94,6 +94,11 @@ class Context:
     # metrics server only `if let Some(true) = ..`: "`main` calls it inside a task" dropped
     # that, blind read 105).
     site_guarded: bool = False
+    # The call is the mechanism's whole argument (`tokio::spawn(db_writer(..))`): its future is
+    # the task itself, not a call made inside one (nostr-rs-relay's writer: "calls it from
+    # inside a `tokio::task::spawn` task" was misleading, held-out read 30).
+    direct: bool = False
+    dropped: bool = False  # the spawn is a statement of its own: its JoinHandle is let go
 
 
 @dataclass
@@ -244,22 +249,7 @@ class CrateIndex:
         if up is None:
             return None
         return [
-            Context(
-                c.kind,
-                c.by,
-                c.by_file,
-                c.mechanism,
-                (s.caller_name, *c.path),
-                ((s.file, s.src), *c.proof),
-                c.repeated,
-                c.index,
-                c.siblings,
-                c.branch_calls,
-                c.guard,
-                c.in_task_loop,
-                c.repeat_guarded,
-            )
-            for c in up
+            replace(c, path=(s.caller_name, *c.path), proof=((s.file, s.src), *c.proof)) for c in up
         ]
 
     @staticmethod
@@ -341,7 +331,32 @@ class CrateIndex:
             in_task_loop,
             repeat_guarded,
             r.parent is not None and bool(fl.conditions(r.parent)),
+            kind == "spawned" and self._whole_argument(fs, r, s),
+            kind == "spawned" and self.spawn_statement(fs, r),
         )
+
+    @staticmethod
+    def spawn_statement(fs: FileScan, r: Region) -> bool:
+        """Whether spawn region ``r``'s call is a statement by itself (`tokio::spawn(..);`):
+        nothing binds, returns or awaits the handle it gives back."""
+        t, c = fs.scan.texts, fs.scan.codes
+        close = r.call_hi
+        before = r.start_tok - 1
+        while before >= 0 and c[before] in "cdi":
+            before -= 1  # a comment above the spawn
+        if before < 0 or close < 0:
+            return False
+        return t[before] in (";", "{", "}") and close + 1 < len(t) and t[close + 1] == ";"
+
+    @staticmethod
+    def _whole_argument(fs: FileScan, r: Region, s: Site) -> bool:
+        """Whether the call at site ``s`` is all of spawn region ``r``'s code: `spawn(run(..))`,
+        its path's first token first and its `)` last."""
+        t = fs.scan.texts
+        k = s.tok
+        while k >= 2 and t[k - 1] == "::":
+            k -= 2
+        return k == r.lo and fs.scan.starts[r.hi - 1] + len(t[r.hi - 1]) == s.src.end
 
     def _main_call(self, fs: FileScan, fl: Flow, branch: Region) -> str:
         """The call a join branch exists for: the last awaited plain call in it that runs
@@ -584,7 +599,7 @@ def _index_sites(idx: CrateIndex) -> None:
                 continue
             if prev == "::" or prev == "fn":
                 continue
-            parts, j = _path_at(t, c, k)
+            parts, j = path_at(t, c, k, len(t))
             if j >= n:
                 continue
             if t[j] != "(":
@@ -630,28 +645,6 @@ def _index_sites(idx: CrateIndex) -> None:
                 if caller is not None and (fi, caller) == d.key:
                     continue  # recursion is not a caller
                 idx.sites.setdefault(d.key, []).append(site)
-
-
-def _path_at(t: list[str], c: list[str], k: int) -> tuple[list[str], int]:
-    """The segments of the `::` path that starts at token ``k``, and the token after it."""
-    n = len(t)
-    parts = [t[k]]
-    j = k + 1
-    while j + 1 < n and t[j] == "::" and c[j + 1] == "n":
-        parts.append(t[j + 1])
-        j += 2
-    if j + 1 < n and t[j] == "::" and t[j + 1] == "<":
-        # Turbofish: skip the generic arguments to the call's `(`.
-        depth = 0
-        x = j + 1
-        while x < n:
-            depth += t[x] == "<"
-            depth -= t[x] == ">"
-            x += 1
-            if depth == 0:
-                break
-        j = x
-    return parts, j
 
 
 def owner_of(fs: FileScan, item: int) -> str | None:

@@ -29,7 +29,7 @@ from .fact_types import (
     Src,
     Wait,
 )
-from .flow import Flow, build_flow, nested_fn_end, tail_start
+from .flow import Flow, build_flow, nested_fn_end, path_at, tail_start
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
@@ -292,25 +292,7 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
 
 
 def _path(r: TokenReader, k: int) -> tuple[list[str], int]:
-    parts = [r.t[k]]
-    j = k + 1
-    while j + 1 < r.hi and r.t[j] == "::" and r.c[j + 1] == "n":
-        parts.append(r.t[j + 1])
-        j += 2
-    if j + 1 < r.hi and r.t[j] == "::" and r.t[j + 1] == "<":
-        depth = 0
-        x = j + 1
-        while x < r.hi:
-            if r.t[x] == "<":
-                depth += 1
-            elif r.t[x] == ">":
-                depth -= 1
-                if depth == 0:
-                    x += 1
-                    break
-            x += 1
-        j = x
-    return parts, j
+    return path_at(r.t, r.c, k, r.hi)
 
 
 # Keywords a `(` may follow that are no call: `for (k, v) in ..`, `if (a && b)`, `in (..)` (blind

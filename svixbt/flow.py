@@ -23,6 +23,8 @@ __all__ = [
     "Region",
     "Flow",
     "build_flow",
+    "path_at",
+    "lone_branch",
     "TASK_KINDS",
     "CONDITION_KINDS",
     "fold",
@@ -140,6 +142,40 @@ def _brace_macro(t: Sequence[str], c: str | Sequence[str], stmt: int, k: int) ->
     return all(c[j] == "n" if (j - stmt) % 2 == 0 else t[j] == "::" for j in range(stmt, k - 1))
 
 
+def lone_branch(r: Region) -> bool:
+    """Whether ``r`` is the handler of a `select!` with one branch whose pattern cannot fail
+    (`_ = sleep(frequency) => {..}`): it runs every time the select is reached, no condition
+    (nostr-rs-relay's expiry cleanup: its whole round sits in such a handler)."""
+    return (
+        r.kind == "select-handler"
+        and r.siblings == 1
+        and bool(re.fullmatch(r"_|(?:mut\s+)?[a-z_]\w*", r.head))
+    )
+
+
+def path_at(t: Sequence[str], c: Sequence[str], k: int, hi: int) -> tuple[list[str], int]:
+    """The segments of the `::` path starting at name token ``k`` (`tokio::time::sleep`) and
+    the token after it, reading no further than token ``hi``. The one path reader of the
+    flow, fact and crate layers."""
+    parts = [t[k]]
+    j = k + 1
+    while j + 1 < hi and t[j] == "::" and c[j + 1] == "n":
+        parts.append(t[j + 1])
+        j += 2
+    # Turbofish `spawn::<F>(..)`: the path ends before `::<`; skip its generic arguments.
+    if j + 1 < hi and t[j] == "::" and t[j + 1] == "<":
+        depth = 0
+        x = j + 1
+        while x < hi:
+            depth += t[x] == "<"
+            depth -= t[x] == ">"
+            x += 1
+            if depth == 0:
+                break
+        j = x
+    return parts, j
+
+
 def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
@@ -216,7 +252,7 @@ class Flow:
             # that only runs `if shutting_down` fires only when shutting down.
             if r.id == stop or r.kind in TASK_KINDS or (r.kind == "loop" and stop is None):
                 break
-            if r.kind in CONDITION_KINDS:
+            if r.kind in CONDITION_KINDS and not lone_branch(r):
                 out.append(r)
         return out
 
@@ -224,6 +260,32 @@ class Flow:
         """The char offset just past region ``r``'s code (the file's end for the last one)."""
         starts = self.scan.starts
         return starts[r.hi] if r.hi < len(starts) else len(self.scan.text)
+
+    def behind_operand(self, start: int) -> bool:
+        """Whether char offset ``start`` lies in an `if`/`while` head after a top-level `&&` or
+        `||`: what is written there runs only as the operand before it allows
+        (`if is_ingester() && let Err(e) = update().await`; "every round awaits four calls
+        outside any condition" was false of openobserve's metrics job, held-out read 29)."""
+        scan = self.scan
+        for r in self.regions:
+            if r.kind not in ("if", "loop") or not (r.head_start <= start < r.head_end):
+                continue
+            toks = scan.token_range(r.head_start, start)
+            t, s = scan.texts, scan.starts
+            k = toks.start
+            while k + 1 < toks.stop:
+                # The lexer gives `&&` as two `&`: adjacent, after an operand (not `== &&x`).
+                if (
+                    t[k] in ("&", "|")
+                    and t[k + 1] == t[k]
+                    and s[k + 1] == s[k] + 1
+                    and k > toks.start
+                    and (scan.codes[k - 1] != "p" or t[k - 1] in (")", "]", "}"))
+                ):
+                    return True
+                # Brackets are skipped whole: `f(|| g())` holds a closure, not an operand.
+                k = scan.match[k] + 1 if scan.match[k] > k else k + 1
+        return False
 
     def inside(self, rid: int, ancestor: int) -> bool:
         return any(r.id == ancestor for r in self.chain(rid))
@@ -322,27 +384,7 @@ class _Builder:
         return r
 
     def path_at(self, k: int) -> tuple[list[str], int]:
-        """The path starting at name token ``k`` (`tokio::time::sleep`) and the token after it."""
-        parts = [self.t[k]]
-        j = k + 1
-        while j + 1 < self.hi and self.t[j] == "::" and self.c[j + 1] == "n":
-            parts.append(self.t[j + 1])
-            j += 2
-        # Turbofish `spawn::<F>(..)`: the path ends before `::<`.
-        if j + 1 < self.hi and self.t[j] == "::" and self.t[j + 1] == "<":
-            depth = 0
-            x = j + 1
-            while x < self.hi:
-                if self.t[x] == "<":
-                    depth += 1
-                elif self.t[x] == ">":
-                    depth -= 1
-                    if depth == 0:
-                        x += 1
-                        break
-                x += 1
-            j = x
-        return parts, j
+        return path_at(self.t, self.c, k, self.hi)
 
     # -- constructs -------------------------------------------------------------------------
     def run(self, body_lo: int, body_hi: int) -> None:

@@ -229,7 +229,7 @@ FOCI: tuple[FocusDef, ...] = (
              requires=("loop",)),
     FocusDef("exits", "task", _any(_kinds("select_exit"), _kinds("loop_break", when="in-select")),
              ("loop", "select", "runs_under", "select_branch", "select_exit", "loop_break",
-              "return:in-loop",
+              "shutdown_branch", "return:in-loop",
               "propagate:in-loop", "exit_tally", "after_loop", "closed_spin",
               "woken_by", "interval", "sleep"), 8,
              requires=("loop",)),

@@ -477,7 +477,11 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # out the events-channel one", blind read 99).
     # Every branch that ends it: "which of the things it waits on can end its loop" answered
     # with one of three (blind read 10 on rathole's forwarder and rustdesk's `io_loop`).
-    "select_exit": frozenset({"select_exit", "loop", "propagate", "return", "loop_break"}),
+    # A stop's branch too: "what makes it leave its loop?" answered with the SIGTERM branch
+    # alone, its two stop branches left out (nostr-rs-relay's `ctrl_c_or_signal`, read 30).
+    "select_exit": frozenset(
+        {"select_exit", "loop", "propagate", "return", "loop_break", "shutdown_branch"}
+    ),
     # What a win leads to is the answer to "what happens to the other?" as much as the drop.
     "select": frozenset({"select_branch", "runs_under"}),
     "join": frozenset({"runs_under"}),

@@ -57,6 +57,8 @@ CODE_SLOTS = frozenset(
         "fields",
         "limit_also",
         "sleep_arg",
+        "quick",
+        "interval_arg",
         "traced_by",
         "traced_key",
         "to",

@@ -578,10 +578,29 @@ def _naming(value: str, avoid: str = "") -> Callable[[list[Fill]], bool]:
 def note_for(r: Renderer, plan: Plan, pool: list[Claim]) -> Claim | None:
     """The subject's n-th FIXME or TODO for its n-th plan (none once they run out), so the
     same quote does not close every request about one fn."""
-    notes = [c for c in pool if c.kind == "note" and c.subject == r.context["fn"]]
+    notes = [
+        c
+        for c in pool
+        if c.kind == "note" and c.subject == r.context["fn"] and _near_premise(c, plan)
+    ]
     if plan.turn >= len(notes) or plan.focus == "module":
         return None
     return notes[plan.turn]
+
+
+NOTE_REACH = 800  # chars (about twenty lines) from the code the request is about
+
+
+def _near_premise(note: Claim, plan: Plan) -> bool:
+    """Whether the author's note sits by the code the request is about: a TODO two hundred
+    lines off ("top up" billing under a shutdown request, nostr-rs-relay's writer) read as
+    template filler (held-out read 30)."""
+    at = note.proof[0]
+    return any(
+        q.file == at.file and q.start - NOTE_REACH <= at.start <= q.end + NOTE_REACH
+        for c in plan.premise
+        for q in c.proof
+    )
 
 
 _WRITES = re.compile(r"(?:Write|Implement|Please write|We need|Add)\b")

@@ -3348,6 +3348,12 @@ def test_a_unix_signal_is_a_listener_not_a_wait(indexes: Indexes) -> None:
     said = " ".join(full_thinks_about(ctx, "stop_signal"))
     assert "waits on `tokio::signal::unix::signal`" not in said, said
     assert "future is built on" not in said, said
+    # Two listeners registered alike are one claim, said once for both: "`term` is a
+    # listener ..." then "... registers the `int` listener at once" read as one template run
+    # twice (atuin's daemon, read 30).
+    (both,) = sigs
+    assert both.get("var").split(LIST_SEP) == ["term", "int"] and "listeners" in both.flags
+    assert "`term` and `int` are listeners" in said or "the `term` and `int` listeners" in said
 
 
 def test_a_raced_join_handle_is_not_said_to_stop_its_task(indexes: Indexes) -> None:
@@ -5515,6 +5521,20 @@ def test_one_fn_called_thrice_a_round_is_said_with_its_arguments(indexes: Indexe
     ]
 
 
+def test_a_call_behind_a_let_chain_operand_is_no_work_of_every_round(indexes: Indexes) -> None:
+    """`if ingester && let Err(e) = update_parts().await` awaits `update_parts` only on an
+    ingester: "Every round awaits four calls outside any condition" was false of openobserve's
+    metrics job (held-out read 29). The call in a plain `if let` head still runs every round."""
+    ctx = ctx_of(indexes, "replay_host.rs")
+    found = claims(ctx, "update_gauges")
+    (rw,) = kinds(found, "round_work")
+    assert rw.get("calls") == "update_sizes"
+    (sleep,) = kinds(found, "sleep")
+    assert "update_parts" not in sleep.get("work")
+    said = " ".join(full_thinks_about(ctx, "update_gauges"))
+    assert not re.search(r"every round[^.]*update_parts", said, re.I), said
+
+
 def test_a_question_mark_on_a_fn_that_only_returns_ok_is_no_way_out(indexes: Indexes) -> None:
     """openobserve's metrics job `?`s two loaders that only ever return `Ok(())`: "`run` can
     return an error before its first pass" was misleading (held-out read 29). A loader that
@@ -5552,3 +5572,162 @@ def test_the_next_call_behind_a_condition_is_not_where_the_round_goes_on(
 
 def _idx(ctx: FileContext, name: str) -> int:
     return next(i for i, it in enumerate(ctx.fs.items) if it.name == name and not it.is_test)
+
+
+def test_a_lone_select_branch_is_no_condition_of_a_spawned_round(indexes: Indexes) -> None:
+    """nostr-rs-relay's expiry cleanup spawns a loop whose whole round is the handler of a
+    `select!` with one `_ =` branch: every round waits `every` and calls `drop_expired`, and
+    nothing leaves the loop. No row said the loop at all; the fn's think was "It then returns
+    `Ok(())` straight away" alone. With a second branch (a stop) the sweep is one branch's."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (sp,) = kinds(claims(ctx, "sweep_expired"), "spawn")
+    assert sp.get("work") == "drop_expired"
+    assert {"endless", "sleep-arg", "loops"} <= sp.flags
+    said = " ".join(full_thinks_about(ctx, "sweep_expired"))
+    assert "`every`" in said and "`drop_expired`" in said, said
+    (two,) = kinds(claims(ctx, "sweep_until_stopped"), "spawn")
+    assert "endless" not in two.flags
+    assert not two.get("work")
+    said = " ".join(full_thinks_about(ctx, "sweep_until_stopped"))
+    assert "every round" not in said, said
+
+
+def test_a_break_in_an_arm_of_a_select_branch_is_placed_by_that_branch(
+    indexes: Indexes,
+) -> None:
+    """Two branches each `match sig { Some(()) => break, .. }`: "the nested ones under
+    `Some(())`" named both at once and neither (atuin's share session, read 30)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (t,) = kinds(claims(ctx, "sweep_until_signal"), "exit_tally")
+    places = t.get("places").split(LIST_SEP)
+    assert places[:2] == ["sigint.recv()", "sigterm.recv()"], places
+    assert "Some(())" not in places
+
+
+def test_an_error_branch_on_a_result_bound_just_before_handles_that_call(
+    indexes: Indexes,
+) -> None:
+    """`let ask = asks.recv().await; if let Err(_) = ask { break }`: the branch handles the
+    `recv` (openobserve's scheduler loop, held-out read 29: no claim said what its `break` was
+    for), and the `drop_expired` bound the same way is no "one of several" calls."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    arms = {c.get("call"): c for c in kinds(claims(ctx, "sweep_on_ask"), "err_arm")}
+    assert set(arms) == {"asks.recv", "drop_expired"}, arms
+    assert "breaks" in arms["asks.recv"].flags and "awaited" in arms["asks.recv"].flags
+    assert "keeps-looping" in arms["drop_expired"].flags
+    assert "one-of-several" not in arms["drop_expired"].flags
+    # A value a `match` computed is no call's result: its arms make calls of their own ("one
+    # of its calls to `inc` is caught in `Err(..)`", nostr-rs-relay's connection loop).
+    found = claims(ctx, "sweep_parsed")
+    assert [c.get("call") for c in kinds(found, "err_arm")] == ["raw.parse"]
+    assert not [c for c in kinds(found, "log") if c.get("call") == "e.to_string"]
+
+
+def test_a_guarded_break_beside_another_in_its_branch_is_not_the_only_one(
+    indexes: Indexes,
+) -> None:
+    """The tick branch breaks when the peer has been quiet too long and when a ping fails:
+    "ends the loop only when `last.elapsed() > quiet`" was false of nostr-rs-relay's ping
+    branch (held-out read 30)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    breaks = kinds(claims(ctx, "keep_alive"), "loop_break")
+    assert breaks and all("branch-exits-more" in b.flags for b in breaks)
+    said = " ".join(full_thinks_about(ctx, "keep_alive"))
+    assert not re.search(r"only when `last\.elapsed\(\) > quiet`", said), said
+
+
+def test_a_future_spawned_whole_in_another_file_is_the_task_and_let_go(
+    indexes: Indexes,
+) -> None:
+    """`tokio::task::spawn(sweeper::sweep_on_ask(pool, asks));` in another file, a comment
+    above it: the fn's future is the task (not "called from inside a task"), and its handle is
+    dropped (nostr-rs-relay's writer, held-out read 30)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (runs,) = [c for c in kinds(claims(ctx, "sweep_on_ask"), "runs_in") if c.get("by") == "boot"]
+    assert {"direct", "detached"} <= runs.flags
+    said = " ".join(full_thinks_about(ctx, "sweep_on_ask"))
+    assert "from inside a" not in said and "calls it inside a task" not in said, said
+
+
+def test_a_doc_that_says_loop_of_a_fn_with_none_is_not_quoted(indexes: Indexes) -> None:
+    """ "Internal select loop for performing verification" quoted of a fn that selects once
+    (its caller loops) was misleading (nostr-rs-relay's `run_internal`, held-out read 30)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    assert not kinds(claims(ctx, "sweep_round"), "doc")
+    assert kinds(claims(ctx, "sweep_rounds"), "doc")
+
+
+def test_awaiting_a_bound_future_after_a_spawn_is_waiting_still(indexes: Indexes) -> None:
+    """`running.await` on a future bound to a name, after the spawn: no call, but the fn does
+    not return until the server ends ("hand the work to a task and return without waiting
+    for it" of nostr-rs-relay's `start_server` was misleading, held-out read 30)."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    (sp,) = kinds(claims(ctx, "serve_and_sweep"), "spawn")
+    assert "awaits-after" in sp.flags
+
+
+def test_a_branch_beside_two_stops_names_both_stops(indexes: Indexes) -> None:
+    """Three branches each `break`, two of them stops: "what makes it leave its loop?" was
+    answered with the SIGTERM branch alone (nostr-rs-relay's `ctrl_c_or_signal`, read 30)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (ex,) = kinds(claims(ctx, "wait_for_any_stop"), "select_exit")
+    assert ex.get("stop").split(LIST_SEP) == ["shutdown.recv()", "tokio::signal::ctrl_c()"]
+    said = " ".join(full_thinks_about(ctx, "wait_for_any_stop"))
+    assert re.search(
+        r"`shutdown\.recv\(\)` and `tokio::signal::ctrl_c\(\)`[^.]*`term\.recv\(\)`", said
+    ), said
+
+
+def test_a_handle_handed_back_on_one_arm_of_the_final_match_is_dropped_on_the_others(
+    indexes: Indexes,
+) -> None:
+    """`Ok(Ok(n)) => Ok((n, sweeping))`, the other arms return errors: the handle reaches the
+    caller on one path only ("do not drop the task's join handle" beside "its handle is bound"
+    was misleading of atuin's share connect, held-out read 30)."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    (sp,) = kinds(claims(ctx, "start_reporting"), "spawn")
+    assert {"handed-back", "some-paths"} <= sp.flags
+    said = " ".join(full_thinks_about(ctx, "start_reporting"))
+    assert "is bound to `sweeping`." not in said
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "start_reporting":
+            assert "join handle" not in ex.user or "drop" not in ex.user, ex.user
+
+
+def test_a_returned_task_says_what_its_loop_does_and_how_it_waits(indexes: Indexes) -> None:
+    """kanidm's interval actor returns the handle of a task that purges every round and then
+    selects on a tick and a command channel: "starts a task and returns the join handle" was
+    all its think could say, too little for a record (held-out read 31)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (sp,) = kinds(claims(ctx, "start_purger"), "spawn")
+    assert {"returned", "loops", "interval-arg", "tick-raced"} <= sp.flags
+    assert sp.get("interval_arg") == "every" and sp.get("work") == "drop_expired"
+    said = " ".join(full_thinks_about(ctx, "start_purger"))
+    assert "`drop_expired`" in said and "`every`" in said, said
+    assert any(ctx.fs.items[ex.primary].name == "start_purger" for ex in compose_examples(ctx))
+
+
+def test_a_todo_far_from_what_a_request_is_about_is_not_brought_in(indexes: Indexes) -> None:
+    """A TODO about batching sixty lines below the stop check closed a shutdown request ("Not
+    part of this: the TODO that says ..."): filler, read 30 on nostr-rs-relay's writer."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    assert kinds(claims(ctx, "write_until_stopped"), "note")
+    exs = [
+        ex for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "write_until_stopped"
+    ]
+    assert exs
+    for ex in exs:
+        assert "batch these writes" not in ex.user, ex.user
+
+
+def test_an_awaited_fn_that_ends_by_spawning_is_not_said_to_be_waited_for(
+    indexes: Indexes,
+) -> None:
+    """`start_sweeper(..).await?` checks a path, spawns the sweeper and returns `Ok(())`: "what
+    its caller does wait for is ... `start_sweeper`" read as if the sweep were waited for
+    (atuin's `run_grpc_server` under `boot`, held-out read 30). `serve` is a plain await."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    (own,) = kinds(claims(ctx, "run_all"), "own_awaits")
+    assert own.get("quick") == "start_sweeper" and "quick-callees" in own.flags
+    said = " ".join(full_thinks_about(ctx, "run_all"))
+    assert "`start_sweeper` ends by starting a task" in said, said

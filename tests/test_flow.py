@@ -165,3 +165,29 @@ pub async fn run(actions: &[Query]) {
     assert loops[1].parent == loops[0].id and loops[2].parent == loops[1].id
     (sleep,) = [w for w in f.waits if w.role == "sleep"]
     assert f.flow.loop_of(sleep.region) is loops[2]
+
+
+OPERANDS = """
+pub async fn gauges(on: bool, x: &u8, y: &&u8) {
+    if on && let Err(e) = first().await {}
+    if on || second().await {}
+    if third(|| on).await {}
+    if x == *y && fourth(&&5).await {}
+    while let Some(v) = fifth().await {}
+}
+"""
+
+
+def test_a_call_after_a_top_level_and_or_or_in_a_head_is_behind_an_operand() -> None:
+    """`&&` and `||` come from the lexer as two tokens; a closure's `||` or a `&&x` reference
+    inside brackets is no operator of the head."""
+    f = facts_of(OPERANDS, "gauges")
+    assert f.flow is not None
+    behind = {c.name: f.flow.behind_operand(c.src.start) for c in f.calls if c.name.islower()}
+    assert behind == {
+        "first": True,
+        "second": True,
+        "third": False,
+        "fourth": True,
+        "fifth": False,
+    }, behind

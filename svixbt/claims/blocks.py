@@ -11,12 +11,47 @@ from collections.abc import Sequence
 from ..facts import ItemFacts
 from ..flow import Region, bound_to, let_bound
 
-__all__ = ["awaited_here", "bound_async_block", "deferred", "goes_on_after", "own_loops"]
+__all__ = [
+    "ORDINALS",
+    "awaited_here",
+    "bound_async_block",
+    "deferred",
+    "goes_on_after",
+    "loop_ordinal",
+    "own_loops",
+    "sibling_loops",
+]
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 def own_loops(f: ItemFacts) -> list[Region]:
     """Loops that run in the item's own task, outermost first, and not later (`deferred`)."""
     return [r for r in f.loops() if f.own(r.id) and not deferred(f, r)]
+
+
+def sibling_loops(f: ItemFacts, loop: Region) -> list[Region]:
+    """The item's other loops on its own task that neither hold ``loop`` nor sit in it: the
+    loops it is written beside (`exec` walks three ranges one after another)."""
+    assert f.flow is not None
+    fl = f.flow
+    return [
+        r
+        for r in fl.regions
+        if r.kind == "loop"
+        and f.own(r.id)
+        and r.id != loop.id
+        and not fl.inside(r.id, loop.id)
+        and not fl.inside(loop.id, r.id)
+    ]
+
+
+def loop_ordinal(f: ItemFacts, loop: Region) -> str:
+    """``loop``'s place among the loops it is written beside ("the second `loop`"); "" past
+    the eighth. Neon's `await_lsn` has two bare loops one after the other, and "the statements
+    in the `loop` that leave it" mixed them up (held-out read 22)."""
+    before = sum(1 for r in sibling_loops(f, loop) if r.lo < loop.lo)
+    return ORDINALS[before] if before < len(ORDINALS) else ""
 
 
 def deferred(f: ItemFacts, r: Region, itself: bool = False, closures: bool = True) -> bool:

@@ -12,7 +12,7 @@ from ..facts import Call, ItemFacts
 from ..flow import Flow, Region, tail_start
 from .core import FileContext, Proof
 
-__all__ = ["endless_callee", "bound_call", "never_errs"]
+__all__ = ["endless_callee", "bound_call", "never_errs", "spawning_callee"]
 
 # Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
 _ELSEWHERE = frozenset({"closure", "async", "spawn", "blocking"})
@@ -35,6 +35,43 @@ def endless_callee(ctx: FileContext, call: Call) -> tuple[FnDef, Proof] | None:
     a = fs.scan.starts[loop.start_tok]
     b = fs.scan.starts[loop.hi] + 1 if loop.hi < len(fs.scan.starts) else len(fs.text)
     return d, Proof(ctx.other_display(d.file), a, b, fs.text[a:b])
+
+
+def spawning_callee(ctx: FileContext, call: Call) -> Proof | None:
+    """The spawn of the crate fn ``call`` reaches when that fn's body is a spawn whose handle it
+    lets go and then only `Ok(())` or nothing: awaiting the call waits for the spawn, not for
+    the task (atuin's `run_grpc_server` starts tonic on a task and returns: "what its caller
+    does wait for is ... `server::run_grpc_server`" was misleading, held-out read 30)."""
+    fi = ctx.index.file_of(ctx.fs)
+    if fi is None:
+        return None
+    # Several definitions (a unix and a windows one) count when every one of them does so.
+    found = [_spawn_then_done(ctx, d) for d in ctx.index.callees_at(fi, call.src.start)]
+    return found[0] if found and all(found) else None
+
+
+def _spawn_then_done(ctx: FileContext, d: FnDef) -> Proof | None:
+    flow = ctx.index.flow(d.file, d.item)
+    if flow is None or not flow.regions:
+        return None
+    fs = ctx.index.files[d.file]
+    top = flow.regions[0]
+    t = fs.scan.texts
+    for r in flow.regions:
+        if r.kind != "spawn" or r.parent != top.id or not CrateIndex.spawn_statement(fs, r):
+            continue
+        c = fs.scan.codes
+        rest = [
+            t[k]
+            for k in range(r.call_hi + 2, top.hi)
+            if c[k] not in "cdi" and t[k] not in ("Ok", "(", ")")
+        ]
+        if rest:
+            continue
+        a = fs.scan.starts[r.start_tok]
+        b = fs.scan.starts[r.call_hi] + 1
+        return Proof(ctx.other_display(d.file), a, b, fs.text[a:b])
+    return None
 
 
 def bound_call(f: ItemFacts, branch: Region) -> Call | None:

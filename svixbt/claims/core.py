@@ -11,6 +11,7 @@ from ..crate_index import CrateIndex, FnDef
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..pipeline import FileScan
+from .blocks import loop_ordinal
 from .kinds import KINDS
 
 __all__ = ["Proof", "Claim", "FileContext", "claims_for", "make", "LIST_SEP", "NOT"]
@@ -281,7 +282,7 @@ def _main_loop_only(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list
         return bool(own) and all(any(a <= p.start and p.end <= b for a, b in spans) for p in own)
 
     main = main_loop(f)
-    nth = _ordinal(f, main) if main is not None else ""
+    nth = loop_ordinal(f, main) if main is not None else ""
     out = []
     for c in claims:
         if beside(c) and (c.kind not in _LOOP_FREE or "in-loop" in c.flags):
@@ -291,23 +292,3 @@ def _main_loop_only(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list
             c = replace(c, slots=(*c.slots, ("nth", nth)), flags=c.flags | {"side-loops"})
         out.append(c)
     return out
-
-
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
-
-
-def _ordinal(f: ItemFacts, loop: Region) -> str:
-    """``loop``'s place among the item's own loops that are not nested in one another."""
-    assert f.flow is not None
-    fl = f.flow
-    before = sum(
-        1
-        for r in fl.regions
-        if r.kind == "loop"
-        and f.own(r.id)
-        and r.id != loop.id
-        and not fl.inside(r.id, loop.id)
-        and not fl.inside(loop.id, r.id)
-        and r.lo < loop.lo
-    )
-    return _ORDINALS[before] if before < len(_ORDINALS) else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..fact_types import Log
+from ..fact_types import Assign, Call, Log
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -18,6 +18,7 @@ from .shape import called_elsewhere
 
 __all__ = [
     "WRAPPERS",
+    "bound_result",
     "err_branch",
     "formats_error_alone",
     "handed_on",
@@ -60,28 +61,11 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
     head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
     if head.head_start < 0:
         return None
-    inside = [
-        c
-        for c in f.calls
-        if head.head_start <= c.src.start
-        and c.src.end <= head.head_end + 1
-        and c.name not in ("Some", "Ok", "Err")
-        # `rx.recv().await.with_context(..)`: the error is the wrapped call's, and a receiver
-        # read as `await` named nothing (rathole: "an error from `await.with_context`").
-        and c.name not in WRAPPERS
-    ]
-    # A call inside a wrapper's arguments (`Error::msg` in `.unwrap_or_else(|_| Err(Error::msg(
-    # ..)))`) builds the error, it is not the call that failed.
-    wraps = [
-        w
-        for w in f.calls
-        if w.name in WRAPPERS and head.head_start <= w.src.start and w.src.end <= head.head_end + 1
-    ]
-    inside = [
-        c
-        for c in inside
-        if not any(w.src.start < c.src.start and c.src.end <= w.src.end for w in wraps)
-    ]
+    inside = _calls_in(f, head.head_start, head.head_end + 1)
+    if not inside:
+        bound = bound_result(f, r)
+        if bound is not None:
+            inside = _calls_in(f, bound.src.start, bound.src.end)
     if not inside:
         return None
     c = max(inside, key=lambda c: (c.src.end, -c.src.start))
@@ -103,6 +87,49 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
             return whole, c.name
         return f"{recv}.{c.name}", c.name
     return c.name, c.name
+
+
+def bound_result(f: ItemFacts, r: Region) -> Assign | None:
+    """`let val = rx.recv().await; if let Err(e) = val { break }`: the `let` that bound, once
+    and before it, the result error branch ``r`` matches by name; None when the branch matches
+    a call of its own head. The branch handles that call's failure (openobserve's scheduler
+    loop, held-out read 29: no claim said what its `break` was for)."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    scrutinee = (head.head.rsplit("= ", 1)[-1] if r.kind == "if" else head.head).strip()
+    if not scrutinee.isidentifier():
+        return None
+    bound = [a for a in f.assigns if a.var == scrutinee]
+    if len(bound) != 1 or not bound[0].is_let or bound[0].src.end > head.head_start:
+        return None
+    # One call's result, not a value computed by a block (`let msg = match next { .. }`,
+    # whose arms make many calls: "one of its calls to `inc` is caught in `Err(..)`" named the
+    # last of them, nostr-rs-relay's connection loop).
+    if "{" in bound[0].value or re.match(r"(?:match|if|loop|async|unsafe)\b", bound[0].value):
+        return None
+    return bound[0]
+
+
+def _calls_in(f: ItemFacts, start: int, end: int) -> list[Call]:
+    """The calls written between char offsets ``start`` and ``end`` that may be the one whose
+    result is matched: not `Ok`/`Err`/`Some`, not a wrapper (`rx.recv().await.with_context(..)`
+    is the wrapped call's error; a receiver read as `await` named nothing, rathole: "an error
+    from `await.with_context`"), not inside a wrapper's arguments (`Error::msg` in
+    `.unwrap_or_else(|_| Err(Error::msg(..)))` builds the error)."""
+    inside = [
+        c
+        for c in f.calls
+        if start <= c.src.start
+        and c.src.end <= end
+        and c.name not in ("Some", "Ok", "Err")
+        and c.name not in WRAPPERS
+    ]
+    wraps = [w for w in f.calls if w.name in WRAPPERS and start <= w.src.start and w.src.end <= end]
+    return [
+        c
+        for c in inside
+        if not any(w.src.start < c.src.start and c.src.end <= w.src.end for w in wraps)
+    ]
 
 
 def handed_on(f: ItemFacts, r: Region, pattern: str) -> str | None:

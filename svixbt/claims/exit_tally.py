@@ -105,6 +105,12 @@ def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
     if len(conds) < 2:
         return None
     inner = conds[0]
+    handler = next((r for r in conds[1:] if r.kind == "select-handler" and r.detail), None)
+    future = handler.detail.partition(", if ")[0].strip() if handler is not None else ""
+    if inner.kind == "arm" and future and len(future) <= 60 and _arm_elsewhere(f, inner, handler):
+        # An arm pattern that other select branches match too is told by its branch's future:
+        # "under `Some(())`" named three branches at once (atuin's share session, read 30).
+        return future
     # The `else` of `let Some(x) = y else { break }` runs when the pattern fails: "sits under
     # `let Some(x) = y`" said the opposite (read 24).
     head = inner.head if inner.kind not in ("else", "let-else") else ""
@@ -112,6 +118,19 @@ def _deep_branch(f: ItemFacts, rid: int, loop: Region) -> str | None:
     if not head or head == "_" or len(head) > 60 or "\n" in head:
         return None
     return head
+
+
+def _arm_elsewhere(f: ItemFacts, arm: Region, handler: Region | None) -> bool:
+    """Whether another select branch than ``handler`` has an arm with ``arm``'s pattern."""
+    assert f.flow is not None
+    fl = f.flow
+    for a in fl.regions:
+        if a.kind != "arm" or a.id == arm.id or a.head != arm.head:
+            continue
+        other = next((r for r in fl.chain(a.id) if r.kind == "select-handler"), None)
+        if other is not None and handler is not None and other.id != handler.id:
+            return True
+    return False
 
 
 def _tally(breaks: int, returns: int) -> str:

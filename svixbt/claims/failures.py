@@ -4,6 +4,7 @@ branches, `?` propagation, returns, error conversions, and timing of a pass."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..fact_types import Log
 from ..facts import Call, ItemFacts, Src
@@ -14,6 +15,7 @@ from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
     WRAPPERS,
+    bound_result,
     err_branch,
     handed_on,
     handled_call,
@@ -252,17 +254,20 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             continue
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
+        # The call this branch handles sits in its head (the `match` scrutinee or the `if
+        # let`), or in the `let` that bound the result the head matches by name.
+        head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+        bound = bound_result(f, r) if handled else None
+        if bound is not None:
+            head = replace(head, head_start=bound.src.start)
+        first = bound.src.start if bound is not None else ctx.fs.scan.starts[r.start_tok]
         head_calls = [
             c
             for c in f.calls
-            if c.awaited
-            and c.src.start >= ctx.fs.scan.starts[r.start_tok]
-            and (c.name == bare or c.written == call)
+            if c.awaited and c.src.start >= first and (c.name == bare or c.written == call)
         ]
         if head_calls or r.kind == "arm" and ".await" in r.keyword:
             flags.add("awaited")
-        # The call this branch handles sits in its head: the `match` scrutinee or the `if let`.
-        head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
         if one_of_several(f, r, head, call, bare):
             flags.add("one-of-several")
         slots = {

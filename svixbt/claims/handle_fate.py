@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Spawn
+from ..flow import tokens_text
 
 
 def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
@@ -43,8 +44,19 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         out.add("stored:" + stored.group(1))
     if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
-        if re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
-            out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
+    elif f.tail is None:
+        arms = _tail_arms(f)
+        holding = [a for a in arms if re.search(rf"\b{name_re}\b", a)]
+        if holding and not any(re.search(joined, a) for a in holding):
+            # `match timeout(d, rx).await { Ok(Ok(url)) => Ok((url, transport)), Ok(Err(_)) =>
+            # Err(..), .. }`: the handle goes back on one path and is dropped on the others,
+            # its task left running ("its handle is bound to `transport`" beside "do not drop
+            # the join handle" was misleading of atuin's share connect, read 30).
+            out.add("handed-back")
+            if len(holding) < len(arms):
+                out.add("some-paths")
+    if "handed-back" in out and re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
+        out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
     return out
 
 
@@ -67,3 +79,21 @@ def _awaited_in_returned_future(tail: str, joined: str) -> bool:
         depth += {"{": 1, "}": -1}.get(rest[i], 0)
         i += 1
     return not re.match(r"\s*\.await\b", rest[i:])
+
+
+def _tail_arms(f: ItemFacts) -> list[str]:
+    """The code of each arm of the `match` that ends the fn's body (its value), or [] when the
+    body does not end with one."""
+    assert f.flow is not None
+    fl = f.flow
+    body = fl.regions[0]
+    matches = [r for r in fl.regions if r.kind == "match" and r.parent == body.id]
+    if not matches:
+        return []
+    last = max(matches, key=lambda r: r.lo)
+    t = fl.scan.texts
+    # The match's `}` is followed by the fn's own `}` (nothing after it: it is the value).
+    if last.hi + 1 >= len(t) or t[last.hi] != "}" or last.hi + 1 != body.hi:
+        return []
+    arms = [r for r in fl.regions if r.kind == "arm" and r.parent == last.id]
+    return [tokens_text(t, fl.scan.codes, fl.scan.starts, a.lo, a.hi) for a in arms]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from ..facts import ItemFacts
 from ..token_reader import TokenReader
+from .blocks import ORDINALS
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .fallible import OkOnly
-from .joins import ORDINALS, join_binding
+from .joins import join_binding
 from .premises import merged_proofs, of_kind
 
 __all__ = ["join_waits_all_claims"]

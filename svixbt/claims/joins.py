@@ -10,6 +10,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
+from .blocks import ORDINALS
 from .callee_ends import bound_call, endless_callee
 from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
@@ -18,9 +19,7 @@ from .select_branches import construct_guard, unsaid_condition
 from .shape import codes
 from .spawns import main_call
 
-__all__ = ["ORDINALS", "JoinBinding", "JoinCheck", "first_done", "join_binding", "join_claims"]
-
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+__all__ = ["JoinBinding", "JoinCheck", "first_done", "join_binding", "join_claims"]
 
 
 def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

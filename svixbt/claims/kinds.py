@@ -417,7 +417,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "own_awaits": (
         "what a caller of a fn that spawns detached work does wait for: the fn's own awaits",
         ("runs", "calls", "mech"),
-        (),
+        ("quick",),
     ),
     "errs_before_spawn": (
         "a `?` before a detached task's spawn: that failure does reach the caller",

@@ -15,6 +15,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "runs",
             "repeated",
             "interval_dur",
+            "interval_arg",
             "also_wait",
             "sleep_dur",
             "level",

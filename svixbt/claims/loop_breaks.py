@@ -47,6 +47,16 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
 
             slots.update(future=handlers[0].detail, select=handlers[0].keyword + "!")
             flags.add("in-select")
+            # Another `break` or `return` in the same branch: "ends the loop only when .." was
+            # false of nostr-rs-relay's ping branch, which breaks on a failed send too (read 30).
+            if any(
+                x is not e
+                and x.kind in ("break", "return")
+                and fl.inside(x.region, handlers[0].id)
+                and (x.kind == "return" or exit_loop(f, x) is loop)
+                for x in f.exits
+            ):
+                flags.add("branch-exits-more")
         put_guard(slots, flags, conds, arm)
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out

@@ -94,6 +94,8 @@ def body_calls(
             continue  # an argument of a call already taken (`f(g().await).await`)
         if any(r.after and r.head_start <= c.src.start < r.head_end for r in f.flow.regions):
             continue  # an `else if` head runs only when the conditions before it are false
+        if f.flow.behind_operand(c.src.start):
+            continue  # `if cond && let Err(e) = c().await`: runs only when `cond` holds
         if any(
             w.src.start <= c.src.start < w.src.end or c.src.start <= w.src.start < c.src.end
             for w in f.waits
@@ -140,6 +142,7 @@ def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -
             and fl.loop_of(c.region) is loop
             and f.own(c.region)
             and not fl.conditions(c.region, stop=loop.id)
+            and not fl.behind_operand(c.src.start)
             and not (skip_from <= c.src.start < skip_to)
             and mechanism(c.full) is None
             and not c.full.startswith(_LIBRARY)

@@ -14,10 +14,9 @@ from ..facts import Call, ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
-from .blocks import deferred
+from .blocks import deferred, loop_ordinal, sibling_loops
 from .core import Claim, FileContext, Proof, make
 from .exits import exit_loop, leaves
-from .joins import ORDINALS
 from .loop_breaks import loop_break_claims
 from .schedule_adaptive import adaptive_claims
 from .schedule_waits import own_waits, wait_claim
@@ -161,15 +160,6 @@ def _exit_flags(f: ItemFacts, loop: Region, flags: set[str]) -> Region | None:
     return racer
 
 
-def _place(loop: Region, others: list[Region], slots: dict[str, str]) -> None:
-    """Which of the fn's loops ``loop`` is, by place: neon's `await_lsn` has two bare loops one
-    after the other, and "the statements in the `loop` that leave it" mixed them up (held-out
-    read 22)."""
-    before = sum(1 for r in others if r.lo < loop.lo)
-    if before < len(ORDINALS):
-        slots["nth"] = ORDINALS[before]
-
-
 def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     src = ctx.region_src(f, loop)
     flags = {loop.keyword}
@@ -178,21 +168,15 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     assert f.flow is not None
     # Other loops of its own beside this one (`exec` walks three ranges): this one is not "the
     # driver" of the fn (blind read 33).
-    own_loops = [
-        r
-        for r in f.flow.regions
-        if r.kind == "loop"
-        and f.own(r.id)
-        and r.id != loop.id
-        and not f.flow.inside(r.id, loop.id)
-        and not f.flow.inside(loop.id, r.id)
-    ]
+    own_loops = sibling_loops(f, loop)
     racer = _exit_flags(f, loop, flags)
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
     if own_loops:
         flags.add("one-of-loops")
-        _place(loop, own_loops, slots)
+        nth = loop_ordinal(f, loop)
+        if nth:
+            slots["nth"] = nth
     if racer is not None and racer.keyword:
         slots["racer"] = racer.keyword + ("!" if racer.kind == "select-future" else "")
     proof = [ctx.proof(src)]

@@ -57,10 +57,14 @@ def select_exits(
             # `Some(_) = &mut eof => break`: only that result takes the branch; any other
             # switches it off (vector's kafka driver and framestream, held-out read 23).
             xflags |= refutable(h, slots)
-            if len(stops) == 1 and stops[0][0].detail:
+            stop_futs = list(dict.fromkeys(r.detail for r, _ in stops))
+            if stop_futs and all(stop_futs):
                 # Named, so "what gets it out of the loop?" is answered whole in one sentence
-                # (parseable's rebalance listener: the `None` exit alone read as the only one).
-                slots["stop"] = stops[0][0].detail
+                # (parseable's rebalance listener: the `None` exit alone read as the only one;
+                # nostr-rs-relay's signal loop: its SIGTERM branch alone, read 30).
+                slots["stop"] = LIST_SEP.join(stop_futs)
+                if len(stop_futs) > 1:
+                    xflags.add("stops")
             if all(arms):
                 named = list(dict.fromkeys(a for a in arms if not IRREFUTABLE.fullmatch(a)))
                 rest = any(IRREFUTABLE.fullmatch(a) for a in arms)

@@ -110,6 +110,16 @@ def restarts(
         flags.add("restarts")
 
 
+def _expiry_arms(f: ItemFacts, w: Wait) -> list[Region]:
+    """The `Err` arms of the `match` on timeout ``w``'s result: where its expiry is handled."""
+    assert f.flow is not None
+    return [
+        r
+        for r in f.flow.regions
+        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
+    ]
+
+
 def idle_expiry(f: ItemFacts, w: Wait) -> bool:
     """Whether an expiry of timeout ``w`` is a cue, not a failure: the `Err` arm of the `match`
     on it calls something and neither returns nor breaks. A wait for something that may rightly
@@ -119,11 +129,7 @@ def idle_expiry(f: ItemFacts, w: Wait) -> bool:
     (neon's deleter flushes and goes on; a handshake's read that returns on expiry is a guard
     against a hang)."""
     assert f.flow is not None
-    arms = [
-        r
-        for r in f.flow.regions
-        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
-    ]
+    arms = _expiry_arms(f, w)
     # And it does something on expiry (a flush): an arm that only goes round again counts
     # the expiry as a failed try (a handshake read under an attempt cap).
     return (
@@ -141,11 +147,7 @@ def expiry_check(f: ItemFacts, w: Wait) -> str:
     """The match guard of an `Err` arm on timeout ``w``'s result (`Err(_) if cond => ..`) when
     another `Err` arm goes round again: the expiry is a cue to check ``cond``; "" otherwise."""
     assert f.flow is not None
-    arms = [
-        r
-        for r in f.flow.regions
-        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
-    ]
+    arms = _expiry_arms(f, w)
     guarded = [a.head.split(" if ", 1)[1].strip() for a in arms if " if " in a.head]
     again = [
         a

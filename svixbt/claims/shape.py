@@ -10,7 +10,7 @@ from ..crate_index import owner_of
 from ..fact_types import Call, Spawn, Wait
 from ..facts import ItemFacts
 from ..facts import in_closure as flow_in_closure
-from ..flow import TASK_KINDS, Region
+from ..flow import TASK_KINDS, Region, lone_branch
 from .blocks import own_loops
 from .core import LIST_SEP, NOT, FileContext
 from .exits import UNSAID, continue_is_last, leaves_from_inside, skips
@@ -103,8 +103,12 @@ def never_ends(f: ItemFacts, task: int, text: str) -> bool:
     code = re.sub(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\]|\\.)*"', "", text, flags=re.S)
     if not endless_loop(f, task) or SHUTDOWN_WORD.search(code) or _STOP_HANDLE.search(code):
         return False
+    # A `select!` of one branch that cannot fail to match (`_ = sleep(t) => ..`) is a plain
+    # wait: nothing in it is a way out (nostr-rs-relay's expiry cleanup).
+    lone = {r.start_tok for r in flow.regions if r.kind == "select-handler" and lone_branch(r)}
     return not any(
         r.kind in ("select-future", "select-handler", "cancellable")
+        and not (r.kind != "cancellable" and r.start_tok in lone)
         for r in flow.regions
         if flow.inside(r.id, task)
     )
@@ -414,9 +418,8 @@ def next_call(
         # branch, not after it (rauthy's schedulers, held-out read 13: "the round still goes
         # on to `DB::pg_execute`" was false).
         return None
-    between = ctx.fs.text[end : first.src.start]
-    stmt = between[max(between.rfind(";"), between.rfind("}")) + 1 :]
-    if re.match(r"\s*if\b", stmt) and ("&&" in stmt or "||" in stmt):
+    assert f.flow is not None
+    if f.flow.behind_operand(first.src.start):
         # `if is_ingester() && let Err(e) = update().await`: `update` runs only when the
         # condition before it holds ("the round still goes on to `update_parquet_metrics()`"
         # was misleading of openobserve's metrics job, held-out read 29).

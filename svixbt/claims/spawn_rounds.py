@@ -80,6 +80,8 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
             o.open_tok < c.tok < o.close_tok
             for o in f.calls
             if o is not c
+            # `select! { _ = sleep(t) => { work().await } }`: a branch's code, not an argument
+            and not (o.kind == "macro" and mechanism(o.full) is not None)
             and f.flow.task_of(o.region).id == reg.id
             and f.flow.loop_of(o.region) is not None
         ):
@@ -183,6 +185,18 @@ def spawned_waits_and_logs(
         if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
             slots["interval_dur"] = human_duration(w.seconds)
             flags.add("interval")
+        elif w.role == "interval" and w.seconds is None and "interval_arg" not in slots:
+            # `interval(Duration::from_secs(PURGE_FREQUENCY))` on a constant of another module:
+            # said as written (kanidm's interval actor had no record at all, read 31).
+            slots["interval_arg"] = w.arg
+            flags.add("interval-arg")
+            if any(
+                t.role == "tick"
+                and f.flow.task_of(t.region).id == reg.id
+                and f.flow.regions[t.region].kind == "select-future"
+                for t in waits
+            ):
+                flags.add("tick-raced")  # the tick is one branch of a select among others
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
             if f.flow.conditions(w.region, stop=reg.id):
                 # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each

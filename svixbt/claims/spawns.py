@@ -99,12 +99,21 @@ def _awaits_after(f: ItemFacts, sp: Spawn, reg: Region, home: int) -> bool:
     def mine(rid: int) -> bool:
         return not fl.inside(rid, reg.id) and fl.task_of(rid).id == home
 
+    texts = fl.scan.texts
     return (
         any(c.awaited and c.src.start >= sp.src.end and mine(c.region) for c in f.calls)
         or any(w.src.start >= sp.src.end and mine(w.region) for w in f.waits)
         or any(
             r.kind == "select-future" and starts[r.lo] >= sp.src.end and mine(r.id)
             for r in fl.regions
+        )
+        # `server.await` on a future bound to a name: no call, still a wait (nostr-rs-relay's
+        # `start_server` runs hyper to its end after its spawns: "return without waiting"
+        # was misleading, held-out read 30).
+        or any(
+            texts[k] == "await" and texts[k - 1] == "." and mine(fl.region_at(k).id)
+            for k in fl.scan.token_range(sp.src.end, fl.end_of(fl.regions[0]))
+            if fl.lo <= k < fl.hi
         )
     )
 

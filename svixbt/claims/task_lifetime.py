@@ -13,6 +13,7 @@ import re
 
 from ..facts import Call, ItemFacts, Spawn, Src
 from ..values import human_duration
+from .callee_ends import spawning_callee
 from .core import Claim, FileContext, make
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
@@ -310,7 +311,14 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         proof = [ctx.proof(c.src) for c in mine] + [ctx.proof(sp.src)]
         slots = {"runs": runs, "calls": codes(*names), "mech": sp.said}
-        out.append(make("own_awaits", f.name, slots, proof))
+        flags: set[str] = set()
+        quick = [(c, p) for c in mine for p in [spawning_callee(ctx, c)] if p is not None]
+        if quick:
+            # Awaiting a fn that only starts a task and returns waits for the start alone.
+            slots["quick"] = codes(*dict.fromkeys(await_name(c) for c, _ in quick))
+            flags.add("quick-callees")
+            proof += [p for _, p in quick]
+        out.append(make("own_awaits", f.name, slots, proof, flags))
     return out
 
 

@@ -11,11 +11,11 @@ from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from .arg_caps import count_caps
-from .blocks import goes_on_after
+from .blocks import ORDINALS, goes_on_after
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .gated_join import gated_join_claims
-from .joins import ORDINALS, first_done, join_claims
+from .joins import first_done, join_claims
 from .lost_results import lost_result_claims
 from .serial_loops import serial_loops
 from .shape import codes
@@ -275,12 +275,18 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         slots["chain"] = codes(*chain)
         flags.add("via")
     proof = _context_proof(ctx, c)
+    if c.direct and not chain:
+        flags.add("direct")  # `spawn(run(..))`: the subject's future is the task
     if c.in_task_loop:
         flags.add("task-loop")  # one step the task awaits each round, not the task itself
     d = ctx.fn_def(f.index)
     if d is not None and any(s.is_test for s in ctx.index.callers(d, tests=True)):
         flags.add("test-callers")  # "its one caller" is one outside the tests
     dropped = _dropped_spawn(ctx, c) if c.kind == "spawned" and not chain else None
+    if dropped is None and c.direct and c.dropped and not chain and c.proof:
+        # `tokio::spawn(run(..));` in another file: the handle of the task that is `run`'s
+        # own future is let go there (nostr-rs-relay's writer, read 30).
+        dropped = c.proof[0][1]
     if dropped is not None and not c.in_task_loop:
         flags.add("detached")
         proof.append(ctx.proof(dropped))

@@ -135,8 +135,21 @@ ASKS: dict[str, tuple[Option, ...]] = {
             "shutdown_wait shutdown_branch",
         ),
         ("A shutdown should cut the waits of {who} short.", "shutdown_wait shutdown_branch"),
-        "{who} should stop cleanly when the server shuts down.",
-        "During a deploy, {who} should wind down cleanly once the process is asked to stop.",
+        # Said only of code that races its stop or re-checks it every round: of a check made
+        # before a wait nothing races ("should stop cleanly" of nostr-rs-relay's writer, which
+        # sits in `recv` until the next event, was misleading: held-out read 30).
+        (
+            "{who} should stop cleanly when the server shuts down.",
+            "shutdown_wait shutdown_branch shutdown_loop shutdown_check:-waits-after",
+        ),
+        (
+            "During a deploy, {who} should wind down cleanly once the process is asked to stop.",
+            "shutdown_wait shutdown_branch shutdown_loop shutdown_check:-waits-after",
+        ),
+        (
+            "{who} should look for a pending shutdown between the events it handles and stop there.",
+            "shutdown_check:waits-after",
+        ),
     ),
     "failure": (
         ("{who} has to keep running when a pass fails.", "err_arm:keeps-looping err_arm:continues"),
@@ -862,11 +875,14 @@ PREMISE: tuple[Row, ...] = (
        "It should start {runs} on its own task and not wait for it.",
        when="detached", unless="awaits-after repeated guarded conditional", needs="runs"),
     _r("spawn",
+       "It should run {work} in a loop on a task of its own, and hand that task's join handle back to its caller.",
+       when="returned loops", unless="repeated guarded conditional", needs="work"),
+    _r("spawn",
        "It should run its loop on a separate task and keep that task's handle.",
-       when="kept loops", unless="repeated guarded conditional"),
+       when="kept loops", unless="repeated guarded conditional some-paths"),
     _r("spawn",
        "It should run {runs} on its own task and keep the join handle.",
-       when="kept", unless="repeated loops guarded conditional", needs="runs"),
+       when="kept", unless="repeated loops guarded conditional some-paths", needs="runs"),
     # What the side task is for, when its loop says so (blind read 36: "a task that ticks every
     # second" with no purpose reads as a paraphrase of the code).
     # A round that also waits on a channel: the interval is a floor, not the pace.
@@ -1355,7 +1371,7 @@ CRITERIA: tuple[Row, ...] = (
     _r("spawn",
        "keep the task's join handle",
        "do not drop the task's join handle",
-       when="kept", unless="guarded conditional"),
+       when="kept", unless="guarded conditional some-paths"),
     _r("spawn",
        "await the spawned task's handle before going on",
        "wait for the task to finish, so its panic surfaces here",
@@ -2169,7 +2185,9 @@ INCIDENTS: tuple[Row, ...] = (
        when="to-fn"),
     _r("spawn",
        "callers of {fn} waited on work they did not need, and its failures came back to them as errors",
-       when="detached logs-failures", unless="repeated loops conditional", any_guard=True),
+       # Not where a `?` before the spawn still hands its failures back (atuin's gRPC server
+       # binds with `?` first: "its failures came back to them as errors" is still so, read 30).
+       when="detached logs-failures", unless="repeated loops conditional after-checks", any_guard=True),
     _r("timing",
        "slow passes showed up in the logs without a duration, so nobody could tell how slow they were",
        when="guarded", needs="field", any_guard=True),
@@ -2623,7 +2641,13 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "does {subject} hold its caller for the {sleep_arg} delay, or is that wait spent somewhere else?",
        "where does {subject} spend {sleep_arg}: before it returns, or on a task of its own?",
-       when="detached", unless="repeated guarded conditional", needs="sleep_arg"),
+       when="detached", unless="repeated guarded conditional loops", needs="sleep_arg"),
+    # The same argument paced on every round of a spawned loop is no delay of the call
+    # (nostr-rs-relay's expiry cleanup: "where does it spend `frequency`" asked of a pace).
+    _r("spawn",
+       "is the {sleep_arg} that {subject} takes a delay its caller sits through, or the pace of work that goes on after it returns?",
+       "does {subject} wait out {sleep_arg} before it returns, or is that the gap between rounds of something it leaves running?",
+       when="detached loops sleep-arg", unless="repeated guarded conditional", needs="sleep_arg work"),
     # A task whose handle is handed on: who holds it is what a reader of the call asks. Told as
     # a bare requirement ("should run `x` on its own task and keep the join handle") it read as
     # the code said back with no reason (held-out read 26 scored four such requests 2).
@@ -2635,6 +2659,10 @@ QUESTIONS: tuple[Row, ...] = (
        "once {subject} has returned, who holds on to the task it started, and through what?",
        "what does {subject} do with the handle of the task it spawns?",
        when="handed-back", unless="repeated guarded conditional runs"),
+    _r("spawn",
+       "what does the task {subject} starts do each time round, and who ends up holding its handle?",
+       "once {subject} has returned, what is the task it started doing, and who can wait for it?",
+       when="returned loops", unless="repeated guarded conditional", needs="work"),
     _r("spawn",
        "where does the handle of the task {subject} spawns end up once {subject} has returned?",
        "who can reach the task {subject} starts, after {subject} itself has returned?",

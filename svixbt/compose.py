@@ -33,6 +33,7 @@ from .questions import (
     answer_claims,
     askable_lead,
     asked_shapes,
+    exits_beyond_plan,
     first_question,
     followup,
     question,
@@ -216,6 +217,13 @@ def _renderer(
     r.asked_before, r.said_before = earlier.asks, earlier.sentences
     r.module_clash = ctx.module_clash
     names["who"] = who_of(r, ctx, names["fn"], plan.focus, plan.subject)
+    variant = next(
+        (c for c in plan.claims if c.kind == "cfg_variant" and c.subject == names["fn"]), None
+    )
+    if variant is not None:
+        # One of several builds' copies: a request that does not say which read as about all
+        # of them (pingora's windows `main_loop`, "should return once ctrl_c fires", read 31).
+        names["who"] = f"the `{variant.get('attr')}` copy of `{names['fn']}`"
     handed = next((c for c in plan.claims if c.kind == "handed_off"), None)
     if handed is not None:
         # The fn only hands its loop on: what the request asks of happens in that block ("`spawn`
@@ -249,6 +257,11 @@ def _answered(
     q = out.claims[-1] if out.claims else None
     if q is None or plan.focus == "module":
         return done
+    beyond = exits_beyond_plan(plan, q, pool)
+    if beyond:
+        # Said with the next variant of each, so the record that is about it keeps its own.
+        nth = {**plan.nth, **{c: 1 for c in beyond}}
+        plan = replace(plan, claims=plan.claims + beyond, nth=nth)
     keep = answer_claims(plan, q)
     # The claims that are the answer itself come right after the asked one.
     nexts = [c for c in keep if c != q and c.kind in ANSWER_NEXT.get(q.kind, ())]

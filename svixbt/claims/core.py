@@ -205,6 +205,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_durations import log_duration_claims
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
+    from .passed_waits import passed_wait_claims
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
@@ -242,6 +243,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     ):
         out.extend(builder(ctx, idx))
     out.extend(const_value_claims(ctx, f))
+    out.extend(passed_wait_claims(ctx, f))
     out.extend(spin_claims(ctx, idx))
     out.extend(handed_off_claims(ctx, idx))
     out.extend(task_panic_claims(ctx, idx))

@@ -234,6 +234,25 @@ def _passed(f: ItemFacts, r: Region, flags: set[str]) -> list[str]:
     return passed
 
 
+def _handled_head(
+    ctx: FileContext, f: ItemFacts, r: Region, handled: bool, call: str, bare: str
+) -> tuple[Region, bool]:
+    """Where the call error branch ``r`` handles is written (the `match` scrutinee or the `if
+    let`, or the `let` that bound the result the head matches by name), as a region whose head
+    spans it, and whether that call is awaited."""
+    assert f.flow is not None
+    head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
+    bound = bound_result(f, r) if handled else None
+    if bound is not None:
+        head = replace(head, head_start=bound.src.start)
+    first = bound.src.start if bound is not None else ctx.fs.scan.starts[r.start_tok]
+    awaited = any(
+        c.awaited and c.src.start >= first and (c.name == bare or c.written == call)
+        for c in f.calls
+    )
+    return head, awaited or (r.kind == "arm" and ".await" in r.keyword)
+
+
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -254,19 +273,8 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             continue
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
-        # The call this branch handles sits in its head (the `match` scrutinee or the `if
-        # let`), or in the `let` that bound the result the head matches by name.
-        head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
-        bound = bound_result(f, r) if handled else None
-        if bound is not None:
-            head = replace(head, head_start=bound.src.start)
-        first = bound.src.start if bound is not None else ctx.fs.scan.starts[r.start_tok]
-        head_calls = [
-            c
-            for c in f.calls
-            if c.awaited and c.src.start >= first and (c.name == bare or c.written == call)
-        ]
-        if head_calls or r.kind == "arm" and ".await" in r.keyword:
+        head, awaited = _handled_head(ctx, f, r, bool(handled), call, bare)
+        if awaited:
             flags.add("awaited")
         if one_of_several(f, r, head, call, bare):
             flags.add("one-of-several")

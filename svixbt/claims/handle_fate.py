@@ -42,6 +42,15 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     if stored and "joined-here" not in out:
         out.add("stored")
         out.add("stored:" + stored.group(1))
+    # `handles.push((TaskName::Auditd, auditd_handle))`: moved into a collection, where its
+    # name no longer reaches it ("can be awaited or aborted through that name" was misleading
+    # of kanidm's `launch_server_tasks`, held-out read 31).
+    pushed = re.search(
+        rf"(?<![\w.])([a-z_][\w.]*)\s*\.\s*push\s*\([^;]*\b{name_re}\b[^;]*\)\s*;", after
+    )
+    if pushed and "joined-here" not in out:
+        out.add("moved")
+        out.add("stored:" + pushed.group(1))
     if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
     elif f.tail is None:

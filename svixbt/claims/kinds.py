@@ -169,7 +169,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "signal": (
         "a process signal the item waits for, or builds and hands to a call that does",
         ("mech",),
-        ("var", "cfg", "signame", "to"),
+        ("var", "cfg", "signame", "to", "outcomes"),
     ),
     "deadline_sleep": (
         "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "
@@ -382,6 +382,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_value": (
         "the value a const the fn names comes to, from its definition",
         ("name", "value"),
+        (),
+    ),
+    "passed_wait": (
+        "the duration every call in the crate passes for a wait the fn takes from a parameter",
+        ("param", "passed", "dur", "callers", "mech"),
         (),
     ),
     "round_work": (

@@ -16,6 +16,8 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "repeated",
             "interval_dur",
             "interval_arg",
+            "raced_with",
+            "count",
             "also_wait",
             "sleep_dur",
             "level",

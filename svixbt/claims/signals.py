@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts
+from ..flow import tokens_text
 from ..mechanisms import mechanism
-from .core import Claim, FileContext, make
+from .core import LIST_SEP, Claim, FileContext, make
 from .shape import codes, not_a_stop_signal, signal_name
 from .variants import stmt_cfg
 
@@ -93,7 +94,34 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if len(out) > 1:
         more.add("several")
     out = _listeners_together(f.name, out)
+    out = [_outcomes(f, c) for c in out]
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+def _outcomes(f: ItemFacts, c: Claim) -> Claim:
+    """Listeners raced in one select whose branches each end with a value of their own
+    (`ShutdownSignal::GracefulUpgrade` on SIGQUIT, `FastShutdown` on SIGINT): not one "request
+    to shut down" ("treat SIGQUIT, SIGTERM and SIGINT as a request to shut down" flattened
+    pingora's three kinds of stop, held-out read 31)."""
+    if "listeners" not in c.flags or f.flow is None:
+        return c
+    fl = f.flow
+    said: list[str] = []
+    for var in c.get("var").split(LIST_SEP):
+        h = next(
+            (r for r in fl.regions if r.kind == "select-handler" and r.detail == f"{var}.recv()"),
+            None,
+        )
+        if h is None:
+            return c
+        body = tokens_text(fl.scan.texts, fl.scan.codes, fl.scan.starts, h.lo, h.hi).strip()
+        said.append(body.strip("{} ").rstrip(","))
+    # Values, not statements: `debug!("SIGTERM")` in each branch is a log line, no outcome.
+    value = re.compile(r"[A-Za-z_][\w:]*(?:\([\w:, ]*\))?")
+    if len(set(said)) < len(said) or not all(len(b) <= 48 and value.fullmatch(b) for b in said):
+        return c
+    slots = {**c.slot_map, "outcomes": LIST_SEP.join(said)}
+    return make("signal", c.subject, slots, list(c.proof), c.flags | {"distinct-outcomes"})
 
 
 def _listeners_together(name: str, found: list[Claim]) -> list[Claim]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn
+from ..facts import ItemFacts, Spawn, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
@@ -174,6 +174,42 @@ def _work_before(f: ItemFacts, reg: Region, at: int) -> bool:
     )
 
 
+def _interval_arg(
+    f: ItemFacts, reg: Region, w: Wait, waits: list[Wait], slots: dict[str, str], flags: set[str]
+) -> None:
+    """`interval(Duration::from_secs(PURGE_FREQUENCY))` on a constant of another module: said
+    as written (kanidm's interval actor had no record at all, read 31), with the other
+    branches of the select its tick is raced in, by name ("the other branches of its select"
+    of a select with one other, read 31)."""
+    assert f.flow is not None
+    slots["interval_arg"] = w.arg
+    flags.add("interval-arg")
+    tick = next(
+        (
+            t
+            for t in waits
+            if t.role == "tick"
+            and f.flow.task_of(t.region).id == reg.id
+            and f.flow.regions[t.region].kind == "select-future"
+        ),
+        None,
+    )
+    if tick is None:
+        return
+    flags.add("tick-raced")  # the tick is one branch of a select among others
+    start = f.flow.regions[tick.region].start_tok
+    others = [
+        r.detail.partition(", if ")[0].strip()
+        for r in f.flow.regions
+        if r.kind == "select-handler"
+        and r.start_tok == start
+        and r.detail
+        and tick.src.text.strip() not in r.detail
+    ]
+    if others and all(len(o) <= 48 for o in others):
+        slots["raced_with"] = codes(*others)
+
+
 def spawned_waits_and_logs(
     ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -186,17 +222,7 @@ def spawned_waits_and_logs(
             slots["interval_dur"] = human_duration(w.seconds)
             flags.add("interval")
         elif w.role == "interval" and w.seconds is None and "interval_arg" not in slots:
-            # `interval(Duration::from_secs(PURGE_FREQUENCY))` on a constant of another module:
-            # said as written (kanidm's interval actor had no record at all, read 31).
-            slots["interval_arg"] = w.arg
-            flags.add("interval-arg")
-            if any(
-                t.role == "tick"
-                and f.flow.task_of(t.region).id == reg.id
-                and f.flow.regions[t.region].kind == "select-future"
-                for t in waits
-            ):
-                flags.add("tick-raced")  # the tick is one branch of a select among others
+            _interval_arg(f, reg, w, waits, slots, flags)
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
             if f.flow.conditions(w.region, stop=reg.id):
                 # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each

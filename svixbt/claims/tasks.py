@@ -283,10 +283,11 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
     if d is not None and any(s.is_test for s in ctx.index.callers(d, tests=True)):
         flags.add("test-callers")  # "its one caller" is one outside the tests
     dropped = _dropped_spawn(ctx, c) if c.kind == "spawned" and not chain else None
-    if dropped is None and c.direct and c.dropped and not chain and c.proof:
-        # `tokio::spawn(run(..));` in another file: the handle of the task that is `run`'s
-        # own future is let go there (nostr-rs-relay's writer, read 30).
-        dropped = c.proof[0][1]
+    if dropped is None and c.direct and c.dropped and not chain and not c.in_task_loop:
+        # `tokio::spawn(run(..));`, maybe in another file: the handle of the task that is
+        # `run`'s own future is let go there (nostr-rs-relay's writer, read 30). The call site,
+        # already a proof of this claim, is the spawn's whole argument.
+        flags.add("detached")
     if dropped is not None and not c.in_task_loop:
         flags.add("detached")
         proof.append(ctx.proof(dropped))

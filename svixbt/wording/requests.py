@@ -739,11 +739,13 @@ PREMISE: tuple[Row, ...] = (
        when="multi", unless="biased guarded patterns"),
     _r("interval",
        "It should run on a fixed cadence of {dur}, driven by a tokio interval.",
-       "Drive it from an interval of {dur} instead of sleeping after each pass.",
+       # Not "instead of sleeping": of code that never slept it reads as a premise that it
+       # does (pingora's daemon liveness check, held-out read 31).
+       "Its passes should come from an interval of {dur}, not from a sleep after each pass.",
        when="tick-in-loop", unless="guarded beside-events"),
     _r("interval",
        "It should run on the cadence {arg} sets, driven by a tokio interval.",
-       "Drive it from an interval built from {arg} instead of sleeping after each pass.",
+       "Its passes should come from an interval built from {arg}, not from a sleep after each pass.",
        when="unvalued tick-in-loop", unless="guarded beside-events"),
     _r("sleep",
        "It should pause for {arg} with {mech}, without blocking the runtime thread.",
@@ -878,7 +880,9 @@ PREMISE: tuple[Row, ...] = (
        "It should run {work} in a loop on a task of its own, and hand that task's join handle back to its caller.",
        when="returned loops", unless="repeated guarded conditional", needs="work"),
     _r("spawn",
-       "It should run its loop on a separate task and keep that task's handle.",
+       # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
+       # has none of its own, held-out read 31).
+       "It should start a task that loops on its own, and keep that task's handle.",
        when="kept loops", unless="repeated guarded conditional some-paths"),
     _r("spawn",
        "It should run {runs} on its own task and keep the join handle.",
@@ -1381,13 +1385,18 @@ CRITERIA: tuple[Row, ...] = (
        "run {runs} in the background",
        "start {runs} on a separate task",
        when="detached", unless="repeated loops guarded conditional", needs="runs"),
+    # Each signal its own kind of stop (pingora's upgrade, terminate and fast shutdown): not
+    # one "request to shut down" (held-out read 31).
+    _r("signal",
+       "tell {signame} apart: whichever comes first decides which kind of stop it returns",
+       when="distinct-outcomes", unless="cfg", needs="signame outcomes"),
     _r("signal",
        "shut down in order on {signame}, not die mid-work",
        "treat {signame} as a request to shut down",
-       unless="cfg elsewhere", needs="signame"),
+       unless="cfg elsewhere distinct-outcomes", needs="signame"),
     _r("signal",
        "treat {signame} as a request to shut down",
-       when="elsewhere", unless="cfg", needs="signame"),
+       when="elsewhere", unless="cfg distinct-outcomes", needs="signame"),
     _r("signal",
        "on Unix builds, treat {signame} as a request to shut down too",
        when="cfg-unix", needs="signame"),

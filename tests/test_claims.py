@@ -5835,3 +5835,23 @@ def test_a_returned_handle_does_not_reach_the_tasks_its_task_lets_go(indexes: In
     assert outer and "spawns-detached" in outer[0].flags
     said = " ".join(full_thinks_about(ctx, "sweep_per_ask"))
     assert "aborting it is the caller's business" not in said, said
+
+
+def test_an_await_in_another_arm_is_not_before_the_hand_off(indexes: Indexes) -> None:
+    """`Command::Once` awaits a sweep in place; `Command::Forever` hands a loop to a task with
+    nothing awaited on its way: "after the awaits that come first" was FALSE of matrix-sdk's
+    widget `process_action` (held-out read 32)."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    handed = kinds(claims(ctx, "on_command"), "handed_off")
+    assert handed and "awaits-first" not in handed[0].flags
+
+
+def test_a_join_of_timeouts_is_bounded_by_the_timeout(indexes: Indexes) -> None:
+    """Every branch is `timeout(limit, ..)`: "the wait lasts as long as the slowest of them"
+    was misleading of lldap's healthcheck, whose checks give up after 3 s (held-out read 32)."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    (j,) = kinds(claims(ctx, "check_stores"), "join")
+    assert "all-timed" in j.flags and j.get("bound") == "limit"
+    assert j.get("timer") == "tokio::time::timeout"
+    said = " ".join(full_thinks_about(ctx, "check_stores"))
+    assert "as long as the slowest" not in said, said

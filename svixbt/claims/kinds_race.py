@@ -147,7 +147,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join": (
         "futures joined in the item's task",
         ("mech",),
-        ("count", "calls", "futures", "guard", "endless", "endless_file"),
+        ("count", "calls", "futures", "guard", "endless", "endless_file", "bound", "timer"),
     ),
     "join_branch": (
         "what one branch of a join runs, and when",

@@ -1548,6 +1548,11 @@ THINK: tuple[Row, ...] = (
     # A branch whose crate fn loops with no `break` or `return` never succeeds: "if both
     # succeed, the wait lasts as long as the slower one" was misleading of pueue's daemon,
     # whose two branches loop until the process exits (held-out read 27).
+    # Every branch under one timeout (lldap's healthcheck, held-out read 32): the bound is
+    # what a slow branch costs.
+    _r("join",
+       "The {count:word} branches of the {mech} run side by side in this one future, each inside a {timer} of {bound}: a slow branch costs at most {bound}, after which its result is an elapsed error, so the whole wait is bounded by {bound} too, not by the slowest call.",
+       when="multi all-timed", unless="try", needs="bound timer", any_guard=True),
     _r("join",
        "The branches of the {mech} run side by side in this one future, but {endless} never returns on success: the loop in its body ({endless_file}) has no break or return. So the {mech} never comes back with every branch done; it returns only when a branch fails, and whatever is still running is dropped then, at the await it had reached.",
        "{endless} ({endless_file}) runs a loop with no break or return, so it never finishes successfully, and the {mech} around it can only end at the first error, dropping whatever is still running at that point. As long as nothing fails, the branches keep running together in this one future.",

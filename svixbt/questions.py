@@ -275,6 +275,8 @@ def purpose_key(c: Claim) -> str:
         # A loop's race, asked as a walk-through before a change (what each round waits on,
         # what ends the loop): not the purposes of "what happens to the loser?".
         return "select_loop"
+    if c.kind == "join" and "try" in c.flags:
+        return "join_try"  # a branch's failure ends it: the failure purposes fit
     if c.kind == "err_arm" and "awaited" not in c.flags:
         # A check made in place (hickory's `sanitize_src_address`) is no dependency that can
         # be down: "how this survives a flaky dependency" was an invented premise (a held-out

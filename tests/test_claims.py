@@ -5855,3 +5855,27 @@ def test_a_join_of_timeouts_is_bounded_by_the_timeout(indexes: Indexes) -> None:
     assert j.get("timer") == "tokio::time::timeout"
     said = " ".join(full_thinks_about(ctx, "check_stores"))
     assert "as long as the slowest" not in said, said
+
+
+def test_a_tally_whose_deep_breaks_are_not_all_placed_says_there_are_others(
+    indexes: Indexes,
+) -> None:
+    """The `_ => break` of the stop branch names no place: "the nested ones under .." must not
+    read as all of them (eleven breaks, five placed, of matrix-sdk's redecryptor, read 32)."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (t,) = kinds(claims(ctx, "sweep_until_told"), "exit_tally")
+    assert "more" in t.flags, t
+
+
+def test_a_plain_join_is_not_asked_about_with_a_failure_premise(indexes: Indexes) -> None:
+    """ "I'm writing the test for a partial failure here" of a `join!` whose branches cannot
+    fail was an invented premise (matrix-sdk's `event_with_context`, held-out read 32): the
+    failure purposes are a `try_join`'s."""
+    from svixbt.questions import purpose_key
+    from svixbt.wording.requests import QUESTION_PURPOSES
+
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    (j,) = kinds(claims(ctx, "check_stores"), "join")
+    assert purpose_key(j) == "join"
+    assert not [p for p in QUESTION_PURPOSES["join"] if "fail" in p or "half-finished" in p]
+    assert any("partial failure" in p for p in QUESTION_PURPOSES["join_try"])

@@ -412,6 +412,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
         "spawn_endless",
         "err_arm_local",
         "select_loop",
+        "join_try",
     }
     for kind, purposes in QUESTION_PURPOSES.items():
         assert kind in kinds, kind

@@ -2728,20 +2728,22 @@ QUESTIONS: tuple[Row, ...] = (
        "under what conditions does the {mech} in {subject} return, given that its parts run side by side?",
        when="multi try endless-branch", unless="guarded"),
     _r("join",
-       "if one of the two parts of {subject} fails, does the other still run to the end?",
-       "does {subject} run its two parts side by side, and what does one failure do to the other?",
+       "if one of the two branches of the {mech} in {subject} fails, does the other still run to the end?",
+       "does the {mech} in {subject} run its two branches side by side, and what does one failure do to the other?",
        when="multi two try", unless="guarded calls"),
     _r("join",
        "if one of {calls} fails in {subject}, do the others still run to the end?",
        "are {calls} in {subject} run side by side, and what does one failure do to the rest?",
        when="multi try", needs="calls", unless="guarded"),
+    # Its branches, not "its parts": matrix-sdk's `event_with_context` awaits three calls in
+    # turn before its two-branch join (held-out read 32).
     _r("join",
-       "does {subject} run its {count:word} parts one after another, or side by side?",
-       "does {subject} wait for its {count:word} parts in turn, or all at once?",
+       "does the {mech} in {subject} run its {count:word} branches one after another, or side by side?",
+       "does {subject} wait for the {count:word} branches of its {mech} in turn, or all at once?",
        when="multi", unless="guarded calls try"),
     _r("join",
-       "if one of the {count:word} parts of {subject} fails, do the others still run to the end?",
-       "does {subject} run its {count:word} parts side by side, and what does one failure do to the rest?",
+       "if one of the {count:word} branches of the {mech} in {subject} fails, do the others still run to the end?",
+       "does the {mech} in {subject} run its {count:word} branches side by side, and what does one failure do to the rest?",
        when="multi try", unless="guarded calls"),
     _r("select",
        "when {guard:cond}, {subject} races {futures}; once one of them has finished, what happens to the other?",
@@ -3003,12 +3005,19 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm reviewing what keeps running once this has handed control back to its caller.",
     ),
     # Seven, not three: read 17 found each of three in five records of one crate.
+    # A join's failure purposes only where a branch's failure ends it (a `try_join`): "I'm
+    # writing the test for a partial failure" of branches that cannot fail was an invented
+    # premise (matrix-sdk's `event_with_context`, held-out read 32).
     "join": (
         "I'm reviewing this before it takes on more work.",
         "One of the things it waits on can be slow, and I'd like to know what that costs.",
         "I'm deciding whether another part can be added to it.",
         "I'm working out which part sets its latency.",
         "I want to know whether a stuck part can hold the others back.",
+    ),
+    "join_try": (
+        "I'm reviewing this before it takes on more work.",
+        "I'm deciding whether another part can be added to it.",
         "I'm writing the test for a partial failure here.",
         "I need to know whether it can leave half-finished results behind.",
     ),

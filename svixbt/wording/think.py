@@ -1425,7 +1425,7 @@ THINK: tuple[Row, ...] = (
     # read 17, tensorzero's executor pool).
     _r("spawn",
        "{mech} starts a blocking task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for it is the caller's business, and once it runs no abort stops it.",
-       "The handle of the blocking task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds it.",
+       "The handle of the blocking task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds the handle, though aborting through it cannot stop the blocking work once it has started.",
        when="kept handed-back blocking", unless="some-paths repeated guarded conditional joined-here in-future"),
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits itself further down; the handle never reaches the caller.",

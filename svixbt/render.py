@@ -450,7 +450,7 @@ def _last_call_open(c: str) -> int | None:
 MAX_THINK_CODE = 64
 # Slots a think may name elided when too long: a way out ("what can end the loop" must list
 # them all); a long argument or period elided says nothing (`from_secs(..)`).
-_ELIDED = frozenset({"action", "expr", "ways"})
+_ELIDED = frozenset({"action", "expr", "ways", "places"})
 
 
 def elide_code(code: str) -> str:
@@ -463,10 +463,12 @@ def elide_code(code: str) -> str:
         return code
     out: list[str] = []
     depth = 0
-    for ch in code:
+    for i, ch in enumerate(code):
         if ch in "([{":
             if depth == 0:
-                out.append(ch + (" .. " if ch == "{" else ".."))
+                # `is_err()` stays as written: nothing is left out of an empty pair.
+                empty = i + 1 < len(code) and code[i + 1] in ")]}"
+                out.append(ch if empty else ch + (" .. " if ch == "{" else ".."))
             depth += 1
         elif ch in ")]}":
             depth -= 1

@@ -5879,3 +5879,16 @@ def test_a_plain_join_is_not_asked_about_with_a_failure_premise(indexes: Indexes
     assert purpose_key(j) == "join"
     assert not [p for p in QUESTION_PURPOSES["join"] if "fail" in p or "half-finished" in p]
     assert any("partial failure" in p for p in QUESTION_PURPOSES["join_try"])
+
+
+def test_a_long_condition_over_a_break_is_placed_elided(indexes: Indexes) -> None:
+    """`if !keep_sweeping_after_this_round(&pool, n, total).await { break }` is too long to
+    quote whole: left unplaced, the tally read as if every deep break sat under the others
+    (matrix-sdk's thread subscriber, read 32). Said elided, it is a place like the others."""
+    ctx = ctx_of(indexes, "sweeper.rs")
+    (t,) = kinds(claims(ctx, "sweep_while_wanted"), "exit_tally")
+    assert any(
+        p.startswith("!keep_sweeping_after_this_round(") for p in t.get("places").split(LIST_SEP)
+    )
+    said = " ".join(full_thinks_about(ctx, "sweep_while_wanted"))
+    assert "`!keep_sweeping_after_this_round(..).await`" in said, said

@@ -56,11 +56,10 @@ def _spawn_then_done(ctx: FileContext, d: FnDef) -> Proof | None:
         return None
     fs = ctx.index.files[d.file]
     top = flow.regions[0]
-    t = fs.scan.texts
+    t, c = fs.scan.texts, fs.scan.codes
     for r in flow.regions:
         if r.kind != "spawn" or r.parent != top.id or not CrateIndex.spawn_statement(fs, r):
             continue
-        c = fs.scan.codes
         rest = [
             t[k]
             for k in range(r.call_hi + 2, top.hi)

@@ -187,6 +187,15 @@ def make(
     return Claim(kind, subject, ordered, frozenset(flags), tuple(proof))
 
 
+def merge_in_place(found: list[Claim], members: list[Claim], merged: Claim) -> list[Claim]:
+    """``found`` with ``members`` replaced by ``merged``, said where the first of them was: a
+    sentence said once per alike claim read as a template run again (signal listeners, handles
+    pushed into one list)."""
+    at = found.index(members[0])
+    rest = [c for c in found if c not in members]
+    return [*rest[:at], merged, *rest[at:]]
+
+
 # The author's words are quoted inside a sentence, which brings its own full stop.
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""

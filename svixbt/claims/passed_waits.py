@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from ..crate_index import Site
 from ..facts import ItemFacts
+from ..token_reader import TokenReader
 from ..values import duration_seconds, human_duration
 from .core import Claim, FileContext, Proof, make
 from .shape import codes
@@ -34,7 +36,7 @@ def passed_wait_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue  # shadowed or set again: the wait is no longer what was passed
         seen.add(w.arg)
         pos = names.index(w.arg)
-        passed = [_arg(s.src.text, pos) for s in sites]
+        passed = [_arg(ctx, s, pos) for s in sites]
         if not all(passed) or len(set(passed)) != 1:
             continue
         value = passed[0]
@@ -61,24 +63,13 @@ def passed_wait_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _arg(call: str, pos: int) -> str:
-    """Argument ``pos`` of the call written as ``call`` (`name(a, b(c, d))`), folded; "" when
-    it has fewer or cannot be read."""
-    open_ = call.find("(")
-    if open_ < 0:
+def _arg(ctx: FileContext, site: Site, pos: int) -> str:
+    """Argument ``pos`` of the call at ``site``, as written with whitespace folded; "" when it
+    has fewer or its `(` does not follow the name (a turbofish)."""
+    fs = ctx.index.files[site.file]
+    r = TokenReader(fs, 0, len(fs.scan.texts))
+    open_ = site.tok + 1
+    if open_ >= r.hi or r.t[open_] != "(":
         return ""
-    depth, start, args = 0, open_ + 1, []
-    for i in range(open_, len(call)):
-        ch = call[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                args.append(call[start:i])
-                break
-        elif ch == "," and depth == 1:
-            args.append(call[start:i])
-            start = i + 1
-    args = [" ".join(a.split()) for a in args if a.strip()]
-    return args[pos] if pos < len(args) else ""
+    args = r.args(open_)
+    return r.code(*args[pos]) if pos < len(args) else ""

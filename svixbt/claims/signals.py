@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..flow import tokens_text
 from ..mechanisms import mechanism
-from .core import LIST_SEP, Claim, FileContext, make
+from .core import LIST_SEP, Claim, FileContext, make, merge_in_place
 from .shape import codes, not_a_stop_signal, signal_name
 from .variants import stmt_cfg
 
@@ -144,9 +144,7 @@ def _listeners_together(name: str, found: list[Claim]) -> list[Claim]:
         [p for c in alike for p in c.proof],
         set.intersection(*(set(c.flags) for c in alike)) | {"listeners"},
     )
-    at = found.index(alike[0])
-    rest = [c for c in found if c not in alike]
-    return [*rest[:at], merged, *rest[at:]]
+    return merge_in_place(found, alike, merged)
 
 
 _SIGNAL_TOKENS = frozenset({"ctrl_c", "SignalKind"})

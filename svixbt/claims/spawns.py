@@ -9,7 +9,7 @@ from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
-from .core import NOT, Claim, FileContext, make
+from .core import NOT, Claim, FileContext, make, merge_in_place
 from .handle_fate import bound_fate
 from .main_call import in_loop_of, main_call, main_call_of
 from .shape import await_name, codes, guard_of, never_ends
@@ -242,9 +242,7 @@ def _moved_together(name: str, found: list[Claim]) -> list[Claim]:
         }
         flags = set.intersection(*(set(c.flags) for c in members)) | {"moved-many"}
         merged = make("spawn", name, slots, [p for c in members for p in c.proof], flags)
-        at = out.index(members[0])
-        out = [c for c in out if c not in members]
-        out.insert(min(at, len(out)), merged)
+        out = merge_in_place(out, members, merged)
     return out
 
 

@@ -290,6 +290,27 @@ class Flow:
     def inside(self, rid: int, ancestor: int) -> bool:
         return any(r.id == ancestor for r in self.chain(rid))
 
+    def exclusive(self, a: int, b: int) -> bool:
+        """Whether regions ``a`` and ``b`` sit in different branches of one `match` or one
+        `if`/`else` chain, so no run passes through both (loco's `perform_later` has its `?`s in
+        the arms beside the one that spawns: "each `?` before the spawn" was false, read 33)."""
+        ca, cb = self.chain(a), self.chain(b)
+        ids_b = [r.id for r in cb]
+        for i, r in enumerate(ca):
+            if r.id not in ids_b:
+                continue
+            j = ids_b.index(r.id)
+            if i == 0 or j == 0:
+                return False  # one is inside the other
+            xa, xb = ca[i - 1], cb[j - 1]
+            if xa.kind == "arm" and xb.kind == "arm":
+                return True
+            if {xa.kind, xb.kind} <= {"if", "else"}:
+                first, second = sorted((xa, xb), key=lambda x: x.lo)
+                return first.kind == "if" and first.head in second.after
+            return False
+        return False
+
     def children(self, rid: int) -> list[Region]:
         return [r for r in self.regions if r.parent == rid]
 

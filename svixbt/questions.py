@@ -125,6 +125,13 @@ def question(
         turn = None
     turn = _unasked_turn(r, led, turn)
     ask = r.claim(QUESTIONS, led, "question", out, accept=_no_paste, nth=turn)
+    variant = next(
+        (c for c in plan.claims if c.kind == "cfg_variant" and c.subject == led.subject), None
+    )
+    if variant is not None and ask:
+        # One build's copy of the fn: a question that does not say which reads as about all of
+        # them (vaultwarden's two `spawn_shutdown_signal_handler`s, one per platform).
+        ask = f"on `{variant.get('attr')}` builds, {ask}"
     if told:
         # The story is what went wrong before: a question right after it read as saying the
         # code does that now ("the loop went straight back into a pass that could only fail",

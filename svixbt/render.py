@@ -48,6 +48,8 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "gate_cfg",
+        "on_signal",
         "also_wait",
         "abort_call",
         "way_cond",
@@ -776,6 +778,10 @@ class Renderer:
                     text = "On one of its paths only, " + text[0].lower() + text[1:]
                 elif "unsaid-cond" in c.flags:
                     text = "On one of its paths only: " + text
+                if "cfg-gated" in c.flags and not self.person:
+                    # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
+                    # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).
+                    text = f"On `{c.get('gate_cfg')}` builds, " + text[0].lower() + text[1:]
                 if not dry:
                     used.add(pick)
                     out.conds = trial.conds

@@ -5892,3 +5892,159 @@ def test_a_long_condition_over_a_break_is_placed_elided(indexes: Indexes) -> Non
     )
     said = " ".join(full_thinks_about(ctx, "sweep_while_wanted"))
     assert "`!keep_sweeping_after_this_round(..).await`" in said, said
+
+
+def test_a_spawned_signal_listener_says_what_it_waits_for_and_then_does(indexes: Indexes) -> None:
+    """A task that waits for SIGTERM or SIGINT and then drains: "a task is started and its
+    handle dropped" said neither (vaultwarden's shutdown handler, a held-out run, session 45).
+    A task that races a signal against a channel is no signal listener."""
+    ctx = ctx_of(indexes, "signal_tasks.rs")
+    unix, other = (
+        c
+        for i, it in enumerate(ctx.fs.items)
+        if it.name == "install_stop_handler"
+        for c in kinds(claims_for(ctx, i), "spawn")
+    )
+    assert "signal-wait" in unix.flags and unix.get("signames") == "SIGTERM or SIGINT"
+    assert unix.get("on_signal") == "intake.begin_drain()"
+    assert other.get("signames") == "Ctrl-C"
+    assert other.get("on_signal") == "intake.begin_drain()"  # not the `.expect(..)` on the wait
+    (sp,) = kinds(claims(ctx, "watch_control"), "spawn")
+    assert not {"signal-wait", "signal-rounds"} & sp.flags and not sp.get("signames")
+    said = " ".join(full_thinks_about(ctx, "install_stop_handler"))
+    assert "SIGTERM or SIGINT" in said and "`intake.begin_drain()`" in said, said
+
+
+def test_a_signal_loop_in_a_cfg_block_says_the_build_and_the_setting(indexes: Indexes) -> None:
+    """A reload loop on SIGHUP inside `#[cfg(all(unix, feature = "reload"))] { if .. }`: each
+    round waits for the signal, and the task exists on those builds only (vaultwarden's SQLite
+    backup on SIGUSR1 said only the runtime condition)."""
+    ctx = ctx_of(indexes, "signal_tasks.rs")
+    (sp,) = kinds(claims(ctx, "run_intake"), "spawn")
+    assert {"signal-rounds", "cfg-gated", "guarded"} <= sp.flags
+    assert sp.get("signames") == "SIGHUP" and sp.get("work") == "reloading.reload_rules"
+    said = " ".join(full_thinks_about(ctx, "run_intake"))
+    assert 'On `#[cfg(all(unix, feature = "reload"))]` builds' in said, said
+    assert "SIGHUP" in said and "`reloading.reload_rules`" in said, said
+
+
+def test_a_spawn_loop_in_a_branch_that_returns_is_not_nested_per_pass(indexes: Indexes) -> None:
+    """The refill loop sits in the hit branch, which returns: it runs at most once per call,
+    not "again for every pass of the outer `for`" (sccache's multi-level `get`, FALSE in
+    held-out read 33)."""
+    ctx = ctx_of(indexes, "tiers.rs")
+    found = claims(ctx, "fetch")
+    assert not kinds(found, "spawn_nesting")
+    (sp,) = kinds(found, "spawn")
+    assert "nested" not in sp.flags and "repeated" in sp.flags
+
+
+def test_question_marks_in_other_arms_are_not_checks_before_the_spawn(indexes: Indexes) -> None:
+    """`?`s in the `Queue` and `Inline` arms, the spawn in the `Detached` arm: no `?` fails
+    before the spawn ("each of the two `?` there hands its error back" was FALSE of loco's
+    `perform_later`, held-out read 33)."""
+    ctx = ctx_of(indexes, "tiers.rs")
+    found = claims(ctx, "submit")
+    assert not kinds(found, "errs_before_spawn")
+    (sp,) = kinds(found, "spawn")
+    assert "after-checks" not in sp.flags
+
+
+def test_a_join_handle_given_as_a_parameter_is_a_raced_handle(indexes: Indexes) -> None:
+    """`worker: JoinHandle<()>` raced against Ctrl-C: losing drops the handle, not the task
+    ("the other future is dropped where it stood" was misleading of loco's worker stop, read
+    33)."""
+    ctx = ctx_of(indexes, "tiers.rs")
+    (sel,) = kinds(claims(ctx, "stop_worker"), "select")
+    assert "races-handle" in sel.flags and sel.get("raced_handle") == "worker"
+
+
+def test_a_task_of_one_awaited_step_is_not_said_in_turn(indexes: Indexes) -> None:
+    """One `send` in the task: not "awaits `sender.send` in turn ... does not wait for them"
+    (async-nats's `Subscriber::drop`, read 33)."""
+    ctx = ctx_of(indexes, "tiers.rs")
+    (sp,) = kinds(claims(ctx, "unsubscribe_later"), "spawn")
+    assert "one-step" in sp.flags
+    said = " ".join(full_thinks_about(ctx, "unsubscribe_later"))
+    assert "in turn" not in said and "one step is to await `sender.send`" in said, said
+
+
+def test_the_end_of_one_of_two_tasks_is_asked_about_by_its_loop(indexes: Indexes) -> None:
+    """Two spawns, one of them looping on `events.recv()`: "what makes the task that
+    `connect_and_watch` starts stop?" does not say which (async-nats's `connect_with_options`,
+    misleading in held-out read 33)."""
+    from svixbt.wording.requests import QUESTIONS
+
+    ctx = ctx_of(indexes, "tiers.rs")
+    (end,) = kinds(claims(ctx, "connect_and_watch"), "task_end")
+    assert "several-spawns" in end.flags
+    slots = {"fn": "connect_and_watch", "subject": "connect_and_watch", **end.slot_map}
+    row = next(r for r in QUESTIONS if r.kind == "task_end" and r.matches(end, slots))
+    assert all("more than one task" in v or "which one" in v for v in row.variants), row
+
+
+def test_a_for_head_and_a_gated_inner_wait_are_no_round_work(indexes: Indexes) -> None:
+    """`for r in join_all(tasks).await.into_iter()` evaluates its head once ("whose loop calls
+    `into_iter()` on every round" was FALSE of fred's pool `connect`, read 35); a wait in an
+    inner loop under `if limit > 0` is not every round's either."""
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    (sp,) = kinds(claims(ctx, "connect_all"), "spawn")
+    assert "into_iter" not in sp.get("work")
+    feeder = next(c for c in kinds(claims(ctx, "start"), "spawn") if c.get("handle_var"))
+    assert "join_next" not in feeder.get("work")
+
+
+def test_a_loop_that_says_its_question_mark_drops_the_propagate_sentence(
+    indexes: Indexes,
+) -> None:
+    """ "A `?` in the body ends the `loop` too" then "the `?` on `x` is another way out" counted
+    one `?` twice (fred's `read_and_sleep`, read 35)."""
+    from svixbt.thinks import says
+
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    found = claims(ctx, "read_while_waiting")
+    (lp,) = kinds(found, "loop")
+    (pr,) = kinds(found, "propagate")
+    assert "question-in-loop" in lp.flags and says(lp, pr)
+
+
+def test_a_guarded_first_nap_is_said_as_before_the_loop(indexes: Indexes) -> None:
+    """`nap` is bound twice, the first sleep only if `first_nap > 0`: "it sleeps `nap` only when
+    .." read as every sleep on `nap` (activitypub-federation's `retry`, read 35)."""
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    said = " ".join(full_thinks_about(ctx, "with_retries"))
+    assert "Before the loop, and only if" in said or "before the loop starts" in said, said
+    assert "It sleeps `nap` with `tokio::time::sleep` only when" not in said, said
+
+
+def test_detached_inner_spawns_on_one_path_do_not_flag_the_task(indexes: Indexes) -> None:
+    """The feeder spawns detached only when `limit` is 0, else into a JoinSet: "aborting it does
+    not stop those" dropped that condition (activitypub-federation's queue, read 35). Its
+    question names which of the two tasks it is about."""
+    from svixbt.wording.requests import QUESTIONS
+
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    feeder = next(c for c in kinds(claims(ctx, "start"), "spawn") if c.get("handle_var"))
+    assert "spawns-detached" not in feeder.flags
+    slots = {"fn": "start", "subject": "start", **feeder.slot_map}
+    row = next(r for r in QUESTIONS if r.kind == "spawn" and r.matches(feeder, slots))
+    assert all("{handle_var}" in v for v in row.variants), row
+
+
+def test_a_read_whose_body_answers_it_is_not_the_task_work(indexes: Indexes) -> None:
+    """`if let Some(Ok(frame)) = conn.next_frame().await { conn.reply(frame).await }`: the task
+    is not "for" the read ("hands `stream.next_timeout` to `tokio::spawn`" misled of
+    rustdesk-server's listener, read 35)."""
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    (sp,) = kinds(claims(ctx, "answer_one"), "spawn")
+    assert not sp.get("runs")
+
+
+def test_an_unreachable_branch_is_not_said_as_a_win(indexes: Indexes) -> None:
+    """`_ = client.run_forever() => unreachable!()`: "When `run()` wins, the branch's whole body
+    is `unreachable!()`" read as if it could win (sshx's `start`, read 34)."""
+    ctx = ctx_of(indexes, "queue_parts.rs")
+    br = next(c for c in kinds(claims(ctx, "run_client"), "select_branch") if c.get("runs"))
+    assert "unreachable" in br.flags
+    said = " ".join(full_thinks_about(ctx, "run_client"))
+    assert "wins, the branch's whole body" not in said, said

@@ -40,6 +40,9 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "arm_of",
             "steps",
             "then",
+            "signames",
+            "on_signal",
+            "gate_cfg",
         ),
     ),
     "fanout_per_pass": (

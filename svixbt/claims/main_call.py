@@ -78,7 +78,33 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
     # wash's `ClusterHost::start`): the task exists for its loop.
     if one is not None and _loop_after(f, one, task, region.id):
         return None
+    if one is not None and _gates_more(f, one, task):
+        return None
     return one
+
+
+def _gates_more(f: ItemFacts, c: Call, task: int) -> bool:
+    """Whether ``c`` is in the head of an `if let` whose body awaits more of the task's
+    work: a read that decides what comes next, not what the task is for (rustdesk-server's
+    listener task reads one frame with `next_timeout`, then answers it: "hands
+    `stream.next_timeout` to `tokio::spawn`" was misleading, held-out read 35)."""
+    assert f.flow is not None
+    fl = f.flow
+    # `if let Some(frame) = read().await { .. }`: the body works on what the read gave. Not
+    # `if work().await.is_err() { nack().await }` (svix's worker: there the body handles the
+    # work's failure), nor `if let Err(e) = work().await`.
+    heads = [
+        r
+        for r in fl.regions
+        if r.kind == "if"
+        and r.head_start <= c.src.start < r.head_end
+        and re.match(r"let\s+(?!Err\b)", r.head)
+    ]
+    return any(
+        d is not c and d.awaited and fl.task_of(d.region).id == task and fl.inside(d.region, r.id)
+        for r in heads
+        for d in f.calls
+    )
 
 
 def _loop_after(f: ItemFacts, c: Call, task: int, top: int) -> bool:

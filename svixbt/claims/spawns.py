@@ -11,12 +11,15 @@ from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make, merge_in_place
 from .handle_fate import bound_fate
-from .main_call import in_loop_of, main_call, main_call_of
-from .shape import await_name, codes, guard_of, never_ends
+from .main_call import main_call, main_call_of
+from .shape import codes, guard_of, never_ends
+from .spawn_body import spawn_body
 from .spawn_nesting import arm_scrutinee, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
+from .spawn_signals import signal_wait
 from .task_errors import on_error_path
 from .task_lifetime import exits_before_join, skip_flags
+from .variants import stmt_cfg
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
@@ -25,66 +28,6 @@ __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 _OVER = (
     r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*?)(?:\.(?:iter|into_iter|copied|cloned)\(\))*"
 )
-
-
-def _runs(f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
-    """What the task is handed: the call it runs (`runs`, `args`), and whether that is a block."""
-    assert f.flow is not None
-    call = main_call_of(f, reg)
-    # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
-    # calls it, not the call itself (blind read 34 on new_pair_inner).
-    if re.match(r"[\w:.()]*?\(\s*(?:async\b|\{)", sp.src.text):
-        flags.add("block")
-    if call is not None and not in_loop_of(f, call.region, reg.id):
-        # A call in a loop of the task is one step of that loop, not what is handed over
-        # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
-        # `reqwest::get` to `tokio::spawn`" was misleading, a held-out read).
-        slots["runs"] = await_name(call)
-        if call.args:
-            slots["args"] = codes(*call.args)
-    elif "block" in flags:
-        _steps(f, reg, slots, flags)
-
-
-def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
-    """What a spawned block with no one call does, when it is short and has no loop: the calls
-    it awaits in turn (`steps`), or, after a lone sleep, the call it makes then (`then`).
-    "Hand the work to a task" said nothing, and more than was spawned: arroyo's worker does
-    its job-finished work inline and spawns only a cancel one second later (read 27)."""
-    assert f.flow is not None
-    fl = f.flow
-    if any(r.kind == "loop" and fl.task_of(r.id).id == reg.id for r in fl.regions):
-        return
-
-    def plain(rid: int) -> bool:
-        return fl.task_of(rid).id == reg.id and not fl.conditions(rid, stop=reg.id)
-
-    if not all(plain(c.region) for c in f.calls if c.awaited and fl.inside(c.region, reg.id)):
-        return  # a step under a condition would be said as if it always ran
-    waits = [w for w in f.waits if fl.inside(w.region, reg.id)]
-    awaited = [
-        c
-        for c in f.calls
-        if c.awaited
-        and plain(c.region)
-        and mechanism(c.full) is None
-        and not any(w.src.start <= c.src.start < w.src.end for w in waits)
-    ]
-    if not waits and 1 <= len(awaited) <= 3:
-        slots["steps"] = codes(*dict.fromkeys(await_name(c) for c in awaited))
-        flags.add("steps")
-        return
-    if len(waits) != 1 or waits[0].role != "sleep" or awaited or not plain(waits[0].region):
-        return
-    later = [
-        c
-        for c in f.calls
-        if plain(c.region) and c.src.start >= waits[0].src.end and c.kind in ("fn", "method")
-    ]
-    if len(later) == 1 and waits[0].seconds is not None:
-        c = later[0]
-        slots["then"] = f"{c.receiver}.{c.src.text}" if c.receiver else c.src.text
-        flags.add("delayed")
 
 
 def _awaits_after(f: ItemFacts, sp: Spawn, reg: Region, home: int) -> bool:
@@ -130,7 +73,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         mech = mechanism(sp.mechanism)
         slots = {"mech": sp.said, "handle": sp.handle.split(":")[0]}
         flags: set[str] = {reg.kind}
-        _runs(f, sp, reg, slots, flags)
+        spawn_body(f, sp, reg, slots, flags)
         if sp.repeated:
             slots["repeated"] = sp.repeated
             flags.add("repeated")
@@ -152,14 +95,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # `(0..count).map(..)`: `count` tasks, one per number, not per element.
                 flags.add("range")
                 slots["upto"] = bound.group(1)
-        before = [e for e in f.exits if f.own(e.region) and e.src.end <= sp.src.start]
-        if any(e.kind == "question" for e in before):
-            flags.add("after-checks")  # an earlier `?` must have passed for it to start
-        elif any(e.kind == "return" and on_error_path(f, e.region) for e in before):
-            # A `return` in an error arm before it is a check too (shadowsocks' CONNECT path
-            # returns an error response when `connect_host` fails: "only if the method is
-            # CONNECT" dropped that, blind read 104).
-            flags |= {"after-checks", "checks-return"}
+        flags |= _check_flags(f, sp)
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
         _spawn_handle(f, sp, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
@@ -184,6 +120,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("awaits-after")
         flags |= _other_spawns(f, sp, reg)
         spawned_waits_and_logs(ctx, f, sp, slots, flags)
+        signal_wait(f, reg, slots, flags)
         rerun = _rerun(ctx, f, reg)
         if rerun:
             slots["rerun"] = rerun
@@ -192,10 +129,35 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             round_work(f, reg, slots, flags)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
+        gate = stmt_cfg(ctx, f, sp.src.start)
+        if gate is not None:
+            slots["gate_cfg"] = gate.text
+            flags.add("cfg-gated")
         placed = placement(ctx, f, sp, slots, flags)
-        out.append(make("spawn", f.name, slots, [ctx.proof(sp.src)], flags))
+        proof = [ctx.proof(sp.src)] + ([ctx.proof(gate)] if gate is not None else [])
+        out.append(make("spawn", f.name, slots, proof, flags))
         out.extend(placed)
     return _moved_together(f.name, out)
+
+
+def _check_flags(f: ItemFacts, sp: Spawn) -> set[str]:
+    """`after-checks` when an earlier `?` on the way to the spawn must have passed for it to
+    start; `checks-return` too when that check is a `return` in an error arm (shadowsocks'
+    CONNECT path returns an error response when `connect_host` fails: "only if the method is
+    CONNECT" dropped that, blind read 104)."""
+    assert f.flow is not None
+    before = [
+        e
+        for e in f.exits
+        if f.own(e.region)
+        and e.src.end <= sp.src.start
+        and not f.flow.exclusive(e.region, sp.at_region)
+    ]
+    if any(e.kind == "question" for e in before):
+        return {"after-checks"}
+    if any(e.kind == "return" and on_error_path(f, e.region) for e in before):
+        return {"after-checks", "checks-return"}
+    return set()
 
 
 def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
@@ -207,8 +169,14 @@ def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
     out: set[str] = set()
     if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
         out.add("several-spawns")
+    # On every path of the task: activitypub-federation's retry sender spawns detached only
+    # when `retry_count` is 0, else into a JoinSet that aborts them on drop ("aborting it does
+    # not stop those" dropped that condition, held-out read 35).
     if any(
-        o is not sp and o.handle == "dropped" and f.flow.inside(o.at_region, reg.id)
+        o is not sp
+        and o.handle == "dropped"
+        and f.flow.inside(o.at_region, reg.id)
+        and not f.flow.conditions(o.at_region, stop=reg.id)
         for o in f.spawns
     ):
         out.add("spawns-detached")

@@ -13,6 +13,7 @@ the task without any, since a partial list would read as the whole.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..facts import ItemFacts
 from ..flow import Region
@@ -54,6 +55,10 @@ def task_end_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         claims = _ends(ctx, f, sp.said, reg, outer[0])
         if claims:
             out += claims
+    if sum(f.own(sp.at_region) for sp in f.spawns) > 1:
+        # "What makes the task that `connect_with_options` starts stop?" of a fn that starts
+        # two: which one needs saying (async-nats, held-out read 33).
+        out = [replace(c, flags=c.flags | {"several-spawns"}) for c in out]
     return out
 
 

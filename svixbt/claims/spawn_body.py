@@ -1,0 +1,79 @@
+"""What a spawn is handed: the call it runs, or, for a short block with no one call, the
+calls it awaits in turn."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts, Spawn
+from ..flow import Region
+from ..mechanisms import mechanism
+from .main_call import in_loop_of, main_call_of
+from .shape import await_name, codes
+
+__all__ = ["spawn_body"]
+
+
+def spawn_body(
+    f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]
+) -> None:
+    """What the task is handed: the call it runs (`runs`, `args`), and whether that is a block."""
+    assert f.flow is not None
+    call = main_call_of(f, reg)
+    # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
+    # calls it, not the call itself (blind read 34 on new_pair_inner).
+    if re.match(r"[\w:.()]*?\(\s*(?:async\b|\{)", sp.src.text):
+        flags.add("block")
+    if call is not None and not in_loop_of(f, call.region, reg.id):
+        # A call in a loop of the task is one step of that loop, not what is handed over
+        # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
+        # `reqwest::get` to `tokio::spawn`" was misleading, a held-out read).
+        slots["runs"] = await_name(call)
+        if call.args:
+            slots["args"] = codes(*call.args)
+    elif "block" in flags:
+        _steps(f, reg, slots, flags)
+
+
+def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """What a spawned block with no one call does, when it is short and has no loop: the calls
+    it awaits in turn (`steps`), or, after a lone sleep, the call it makes then (`then`).
+    "Hand the work to a task" said nothing, and more than was spawned: arroyo's worker does
+    its job-finished work inline and spawns only a cancel one second later (read 27)."""
+    assert f.flow is not None
+    fl = f.flow
+    if any(r.kind == "loop" and fl.task_of(r.id).id == reg.id for r in fl.regions):
+        return
+
+    def plain(rid: int) -> bool:
+        return fl.task_of(rid).id == reg.id and not fl.conditions(rid, stop=reg.id)
+
+    if not all(plain(c.region) for c in f.calls if c.awaited and fl.inside(c.region, reg.id)):
+        return  # a step under a condition would be said as if it always ran
+    waits = [w for w in f.waits if fl.inside(w.region, reg.id)]
+    awaited = [
+        c
+        for c in f.calls
+        if c.awaited
+        and plain(c.region)
+        and mechanism(c.full) is None
+        and not any(w.src.start <= c.src.start < w.src.end for w in waits)
+    ]
+    if not waits and 1 <= len(awaited) <= 3:
+        steps = list(dict.fromkeys(await_name(c) for c in awaited))
+        slots["steps"] = codes(*steps)
+        flags.add("steps")
+        if len(steps) == 1:
+            flags.add("one-step")  # not "awaits .. in turn" of one call (async-nats, read 33)
+        return
+    if len(waits) != 1 or waits[0].role != "sleep" or awaited or not plain(waits[0].region):
+        return
+    later = [
+        c
+        for c in f.calls
+        if plain(c.region) and c.src.start >= waits[0].src.end and c.kind in ("fn", "method")
+    ]
+    if len(later) == 1 and waits[0].seconds is not None:
+        c = later[0]
+        slots["then"] = f"{c.receiver}.{c.src.text}" if c.receiver else c.src.text
+        flags.add("delayed")

@@ -25,6 +25,7 @@ from .flow import Flow, Region, build_flow, path_at
 from .mechanisms import resolve, spawn_said
 from .pipeline import FileScan, scan_source
 from .sources import InputError, crate_root, read_source, rust_files
+from .wrappers import Wrapper, rebind_wrappers, spawn_wrappers
 
 __all__ = ["FnDef", "Site", "Context", "CrateIndex", "build_index", "single_file_index"]
 
@@ -122,6 +123,8 @@ class CrateIndex:
     _by_module: dict[tuple[str, str], list[FnDef]] = field(default_factory=dict, repr=False)
     # Files that are test code by their `mod` declaration (`#[cfg(test)] mod tests;`).
     test_files: frozenset[int] = field(default_factory=frozenset)
+    # The crate's spawn wrappers by name (``wrappers.spawn_wrappers``).
+    wrappers: dict[str, Wrapper] = field(default_factory=dict)
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
     _callees: dict[tuple[int, int], list[tuple[int, int]]] | None = field(default=None, repr=False)
@@ -443,7 +446,12 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
         scans.append(fs)
         rels.append(real.relative_to(real_root).as_posix())
         modules.append(_module_of(real.relative_to(real_src)))
-    idx = CrateIndex(root, scans, rels, modules, complete, _crate_name(root))
+    name = _crate_name(root)
+    # Before anything reads a flow: a call of a spawn wrapper is a spawn in every layer.
+    wrappers = spawn_wrappers(scans, modules)
+    rebind_wrappers(scans, wrappers, name)
+    idx = CrateIndex(root, scans, rels, modules, complete, name)
+    idx.wrappers = wrappers
     idx._by_path = by_path
     idx.test_files = _test_module_files(scans, [real_root / r for r in rels], by_path) | {
         i for i, m in enumerate(modules) if _TEST_SUPPORT & set(m.split("::"))
@@ -486,7 +494,10 @@ def _test_module_files(
 
 def single_file_index(fs: FileScan) -> CrateIndex:
     """An index of one file: call sites inside it, nothing claimed about the rest."""
+    wrappers = spawn_wrappers([fs], ["crate"])
+    rebind_wrappers([fs], wrappers, "")
     idx = CrateIndex(None, [fs], [fs.source.path.name], ["crate"], False, "")
+    idx.wrappers = wrappers
     _index_fns(idx)
     _index_sites(idx)
     return idx

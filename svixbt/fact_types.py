@@ -216,6 +216,12 @@ class ItemFacts:
     growths: list[Growth] = field(default_factory=list)
     comments: list[Src] = field(default_factory=list)
     idents: set[str] = field(default_factory=set)
+    # A `break`/`continue`/`return` inside a macro's own syntax (librespot's `unwrap!` that
+    # breaks on `None`): where it sits after expansion, and under what, is not known.
+    macro_exits: bool = False
+    # Char spans of macro invocations whose bodies hold control flow (`if`, `match`, `break`):
+    # what runs there, and under what condition, is the macro's business.
+    macro_code: list[tuple[int, int]] = field(default_factory=list)
     tail: Src | None = None  # the body's final expression
     attrs: tuple[str, ...] = ()
 

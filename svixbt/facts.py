@@ -61,6 +61,21 @@ _LOG_CRATES = ("tracing", "log")
 _SQL_VERB = re.compile(r"(?i)^\s*(UPDATE|DELETE|SELECT|INSERT|SET|WITH|BEGIN|LOCK)\b")
 _SQL_TABLE = re.compile(r"(?i)\b(?:UPDATE|FROM|INTO|JOIN)\s+([A-Za-z_][\w.]*)")
 _SQL_VERBS_ANY = re.compile(r"(?i)\b(UPDATE|DELETE|INSERT)\b")
+# What follows the verb in a statement: "update after context resolving failed" is a log line
+# (librespot's), not SQL.
+_SQL_SHAPE = {
+    verb: re.compile(shape, re.I | re.S)
+    for verb, shape in {
+        "UPDATE": r"^\s*UPDATE\s+\S+.*?\bSET\b",
+        "DELETE": r"^\s*DELETE\s+FROM\b",
+        "SELECT": r"^\s*SELECT\b.*?(?:\bFROM\b|\(|\$|\d|\*|'|\bAS\b)",
+        "INSERT": r"^\s*INSERT\s+INTO\b",
+        "SET": r"^\s*SET\s+(?:LOCAL\s+|SESSION\s+)?\w+\s*(?:=|\bTO\b)",
+        "WITH": r"^\s*WITH\s+(?:RECURSIVE\s+)?\w+\s*(?:\(|AS\b)",
+        "BEGIN": r"^\s*BEGIN\s*(?:;|$|TRANSACTION\b|ISOLATION\b|READ\b)",
+        "LOCK": r"^\s*LOCK\s+(?:TABLE\b|\w+\s+IN\b)",
+    }.items()
+}
 
 
 def _signature(r: TokenReader, item: Item, body: int) -> tuple[list[tuple[str, str]], str]:
@@ -165,6 +180,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
         return f
     t, c = r.t, r.c
     k = flow.lo
+    macros: list[tuple[int, int]] = []  # bodies of macro invocations, by token
     while k < flow.hi:
         # Facts start at names, SQL strings and `?`; every other token is passed over here.
         ck = c[k]
@@ -178,13 +194,36 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
         if skip:
             k = skip
             continue
+        if (
+            ck == "n"
+            and k + 2 < flow.hi
+            and t[k + 1] == "!"
+            and t[k + 2] in ("(", "[", "{")
+            and t[k] not in _CODE_MACROS
+        ):
+            macros.append((k + 2, r.close_of(k + 2)))
         if ck == "n" or ck == "s" or (ck == "p" and t[k] == "?"):
+            before = len(f.exits)
             _fact_at(r, f, flow, k, consts)
+            if len(f.exits) > before and f.exits[-1].kind in ("break", "continue", "return"):
+                f.macro_exits |= any(a < k < b for a, b in macros)
         k += 1
+    f.macro_code = [
+        (r.s[a], r.s[b])
+        for a, b in macros
+        if any(t[j] in _CONTROL for j in range(a + 1, b) if c[j] == "n")
+    ]
     _spawns(r, f, flow)
     _drop_logged_tries(f)
     f.tail = _tail(r, flow)
     return f
+
+
+# Keywords that make a macro body control flow the flow builder does not walk.
+_CONTROL = frozenset({"if", "match", "break", "continue", "return", "loop", "while", "for"})
+
+# Macros whose bodies are code walked as such (a task macro's branches).
+_CODE_MACROS = frozenset({"select", "join", "try_join", "pin"})
 
 
 def _drop_logged_tries(f: ItemFacts) -> None:
@@ -303,8 +342,12 @@ def _path(r: TokenReader, k: int) -> tuple[list[str], int]:
 
 # Keywords a `(` may follow that are no call: `for (k, v) in ..`, `if (a && b)`, `in (..)` (blind
 # read 99: "calls `self.gauges.lock`, `for` and `guard.iter_mut`").
+# `let (tx, rx) = ..` and `break (a, b)` likewise ("each round runs `let`", a trap of session 45).
 _NOT_CALLS = frozenset(
-    {"for", "if", "while", "match", "in", "return", "loop", "as", "mut", "ref", "move", "else"}
+    {
+        *("for", "if", "while", "match", "in", "return", "loop", "as", "mut", "ref", "move"),
+        *("else", "let", "break", "await", "const", "static", "unsafe", "impl", "dyn", "where"),
+    }
 )
 
 
@@ -584,7 +627,7 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
 def _sql_at(r: TokenReader, f: ItemFacts, k: int, rid: int) -> None:
     sv = string_value(r.t[k])
     m = _SQL_VERB.match(sv)
-    if not m:
+    if not m or not _SQL_SHAPE[m.group(1).upper()].search(sv):
         return
     bare = re.sub(r"(?i)\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b", " ", sv)
     verbs = [v.upper() for v in _SQL_VERBS_ANY.findall(bare)] or [m.group(1).upper()]

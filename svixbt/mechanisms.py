@@ -21,7 +21,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Mechanism", "MECHANISMS", "CANCEL_METHODS", "mechanism", "resolve", "ROLES"]
+__all__ = [
+    "Mechanism",
+    "MECHANISMS",
+    "CANCEL_METHODS",
+    "mechanism",
+    "resolve",
+    "ROLES",
+    "WRAPPED_SPAWN",
+]
 
 ROLES = (
     "spawn",
@@ -39,13 +47,17 @@ ROLES = (
 
 # A runtime's or handle's own `spawn` (`rt.spawn(async ..)`), resolved to one path for its role.
 HANDLE_SPAWN = "tokio::runtime::Handle::spawn"
+# A fn of the crate whose whole job is to hand its future to a tokio spawn (serenity's
+# `spawn_named`): calls to it are spawns, said as written (``wrappers.py`` finds them). Not a
+# path any code can write, so it never names anything in prose.
+WRAPPED_SPAWN = "crate::<spawn wrapper>"
 
 
 def spawn_said(mechanism: str, written: str) -> str:
     """A spawn as prose names it: the mechanism's path, or for a runtime's own `spawn` the call
     as written (`runtime.spawn`), since whether its receiver is a `Runtime` or a `Handle` is not
     in the code at hand (docs.rs' registry watcher)."""
-    return written if mechanism == HANDLE_SPAWN else mechanism
+    return written if mechanism in (HANDLE_SPAWN, WRAPPED_SPAWN) else mechanism
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("tokio::task::JoinSet::spawn", "spawn", False, "starts a task owned by a JoinSet"),
     # `Handle::current().spawn(async { .. })`, `rt.spawn(..)`: a task on that runtime.
     Mechanism(HANDLE_SPAWN, "spawn", False, "starts a task through a handle"),
+    Mechanism(WRAPPED_SPAWN, "spawn", False, "a crate fn that hands its future to tokio::spawn"),
     Mechanism("tokio::task::spawn_blocking", "blocking", False, "closure on the blocking pool"),
     # Not a task: the closure runs right there, on the caller's own task, while the worker
     # thread is handed over (blind read 99: corrosion's `block_in_place` per need read as "its

@@ -185,6 +185,8 @@ def _split_spawns(plans: list[Plan]) -> list[Plan]:
 
 def _belongs(c: Claim, sp: Claim, spawns: list[Claim], fan: list[Claim]) -> bool:
     """Whether claim ``c`` goes with the plan of spawn ``sp`` (see ``_split_spawns``)."""
+    if c.kind == "spawn_wrapper":
+        return c.get("wrapper") == sp.get("mech")  # what the spawn goes through
     if c.kind == "serial_loop":
         # Calls in series beside the fan-outs: said with the spawn that follows them (seed's
         # event types, before its message fan-out), or the last one, once.
@@ -366,6 +368,10 @@ def _focus_claims(
     # Which build a copy of a fn under `#[cfg(..)]` is, whatever the focus: the rest holds
     # only there (atuin's two `shutdown_signal`s, blind read 104).
     out = [c for c in pool if c.kind == "cfg_variant"] + out
+    # What a crate's spawn wrapper is, wherever a claim spawns through it (serenity's
+    # `spawn_named`): "`spawn_named` runs a task" alone leaves the reader to guess.
+    through = {c.get("mech") for c in out if c.get("mech")}
+    out += [c for c in pool if c.kind == "spawn_wrapper" and c.get("wrapper") in through]
     # Where the loop runs when the fn only hands it on (claims/handed_off.py): whatever the
     # focus, what follows holds in that block, not in the fn's body.
     if fd.role == "task" and fd.id != "module":

@@ -653,7 +653,7 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     def about(c: Claim) -> bool:
         # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries
         # its caller's error arm: where the error it hands back ends up).
-        if c == asked or c.kind in kin or c.kind == "cfg_variant":
+        if c == asked or c.kind in kin or c.kind in ("cfg_variant", "spawn_wrapper"):
             return True  # which build the answer is about belongs to every answer
         if c.kind in ANSWER_APART.get(asked.kind, ()):
             return False

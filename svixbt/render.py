@@ -48,6 +48,9 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "wrapper",
+        "wrapper_file",
+        "wraps",
         "gate_cfg",
         "on_signal",
         "also_wait",
@@ -110,7 +113,6 @@ CODE_SLOTS = frozenset(
         "mech",
         "arg",
         "guard",
-        "wrapper",
         "arm",
         "var",
         "future",

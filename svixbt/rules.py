@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
 
+from .mechanisms import WRAPPED_SPAWN
 from .scanner import Item, ScanResult
 
 __all__ = [
@@ -67,8 +68,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 # One row per rule, laid out as a table; the formatter would spread each over six lines.
 # fmt: off
 RULES: tuple[Rule, ...] = (
-    Rule("tokio-spawn", "tokio-spawn", "starts a task with tokio::spawn / task::spawn[_blocking]",
-         "call", r"tokio::(task::)?spawn(_blocking|_local)?"),
+    Rule("tokio-spawn", "tokio-spawn", "starts a task with tokio::spawn[_blocking], or a wrapper",
+         "call", r"tokio::(task::)?spawn(_blocking|_local)?|" + re.escape(WRAPPED_SPAWN)),
     Rule("tokio-join", "tokio-join", "awaits futures together with tokio::join! / try_join!",
          "call", r"tokio::(try_)?join"),
     Rule("tokio-select", "tokio-select", "races futures with tokio::select!",

@@ -6048,3 +6048,94 @@ def test_an_unreachable_branch_is_not_said_as_a_win(indexes: Indexes) -> None:
     assert "unreachable" in br.flags
     said = " ".join(full_thinks_about(ctx, "run_client"))
     assert "wins, the branch's whole body" not in said, said
+
+
+def test_a_crate_spawn_wrapper_is_a_spawn_and_is_said_as_one(indexes: Indexes) -> None:
+    """`spawn_labelled(label, fut)` only hands `fut` to `tokio::spawn`: a call of it is a spawn,
+    said by its own name and with what it wraps (serenity's `spawn_named`: one record for the
+    whole crate before, its gateway's tasks unseen). `spawn_ticker` spawns work of its own and
+    is no wrapper."""
+    ctx = ctx_of(indexes, "cache_warmer.rs")
+    assert set(ctx.index.wrappers) == {"spawn_labelled"}
+    found = claims(ctx, "start_warming")
+    (sp,) = kinds(found, "spawn")
+    assert sp.get("mech") == "spawn_labelled" and "endless" in sp.flags
+    (w,) = kinds(found, "spawn_wrapper")
+    assert w.get("wraps") == "tokio::spawn" and w.get("wrapper_file").endswith("task_util.rs")
+    said = " ".join(full_thinks_about(ctx, "start_warming"))
+    assert "`spawn_labelled`" in said and "`tokio::spawn`" in said, said
+
+
+def test_a_let_of_a_tuple_is_no_call(indexes: Indexes) -> None:
+    """`let (_tx, rx) = channel(1);` read as a call of `let` (a spawned loop's work listed
+    `let` among its calls once the loop's spawn was seen)."""
+    ctx = ctx_of(indexes, "sweeper_boot.rs")
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "on_command")
+    names = {c.name for c in ctx.facts[idx].calls}
+    assert "channel" in names and "let" not in names, names
+
+
+def test_a_spawned_constructor_is_not_what_the_task_runs(indexes: Indexes) -> None:
+    """`tokio::spawn(Pump::new(rx, ..))`: `new` runs in the caller and builds the future
+    ("spawns `DispatchTask::new`" and "has `DispatchTask::new` finished?" were FALSE of
+    librespot's session, held-out read 36)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sp,) = kinds(claims(ctx, "start_pump"), "spawn")
+    assert not sp.get("runs")
+
+
+def test_a_raced_future_is_no_round_work(indexes: Indexes) -> None:
+    """`_ = shared.closed() => break` is what the round waits on: "whose loop calls
+    `shared.closed` on every round" left out the forwarding it does (librespot's dealer, read
+    36)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sp,) = kinds(claims(ctx, "start_forwarding"), "spawn")
+    assert "closed" not in sp.get("work")
+
+
+def test_exits_and_lines_inside_a_local_macro_are_not_said(indexes: Indexes) -> None:
+    """`take! { cmd, |c| if let Err(why) = .. { error!(..); break; } }`: the macro decides where
+    the `break` lands and under what ("the branch on `x` does `break`, which ends the loop" and
+    an unguarded "fires" were misleading of librespot's `SpircTask::run`, read 36). A log line
+    that starts "update after" is no SQL."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    found = claims(ctx, "run_commands")
+    assert not kinds(found, "select_exit") and not kinds(found, "loop")
+    assert not [c for c in kinds(found, "log") if "update after" in c.get("message")]
+    assert not kinds(found, "sql")
+    said = " ".join(full_thinks_about(ctx, "run_commands"))
+    assert "The pause of 200 milliseconds is a" not in said, said
+
+
+def test_a_wrapper_is_never_said_to_do_nothing_but_spawn() -> None:
+    """serenity's `spawn_named` names its task through a builder on some builds and hands the
+    handle back: "does nothing but hand the future to `tokio::spawn`" was misleading in three
+    records of held-out read 36."""
+    rows = [r for r in THINK if r.kind == "spawn_wrapper"]
+    assert rows and all("nothing but" not in v for r in rows for v in r.variants)
+    assert any("several" in r.when for r in rows)
+
+
+def test_a_spawned_loop_with_exits_says_them_beside_its_rounds(indexes: Indexes) -> None:
+    """A loop that breaks on a stop and passes a failed send up, then sleeps 7 s: "runs `x` and
+    sleeps 7 seconds every round" alone read as a task that never ends (serenity's typing task,
+    held-out read 36). A turbofish before the block is still a block."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sp,) = kinds(claims(ctx, "start_typing"), "spawn")
+    assert {"round-exits", "block"} <= sp.flags
+    assert sp.get("exit_words") == "a break or an error passed up"
+    said = " ".join(full_thinks_about(ctx, "start_typing"))
+    assert "a break or an error passed up" in said, said
+
+
+def test_a_loop_that_can_panic_and_a_wait_after_a_conditional_step(indexes: Indexes) -> None:
+    """`expect` in the body ends the loop as surely as its `?`s ("only a `?` ends the loop"),
+    and the sleep follows the whole pass over `gone`, not the blob delete that runs for some
+    uploads only ("starts counting only after `delete_from_s3` returns": revolt's file
+    deletion, held-out read 37)."""
+    ctx = ctx_of(indexes, "upload_purge.rs")
+    found = claims(ctx, "purge_uploads")
+    assert not kinds(found, "wait_after_pass")
+    said = " ".join(full_thinks_about(ctx, "purge_uploads"))
+    assert "only a `?`" not in said, said
+    assert "so does a panic from `expect`" in said, said

@@ -424,3 +424,19 @@ def test_no_requirement_names_a_local_variable() -> None:
         if re.search(r"\{(?:var|counter)(?::\w+)?\}", v)
     ]
     assert named == []
+
+
+def test_a_question_about_the_task_a_fn_starts_says_which_when_it_starts_several() -> None:
+    """ "What does the task `connect` starts do each time round?" of a fn that starts two
+    (librespot's dealer, held-out read 36; async-nats and activitypub-federation in read 33 and
+    35): a row that says "the task" without naming it by what it runs is not for such a fn."""
+    from svixbt.wording.requests import QUESTIONS
+
+    naming = ("{runs", "{work", "{handle_var", "{round_msg", "{sleep_arg", "{over", "{repeated")
+    naming += ("{upto", "{mech", "{call", "{expr", "{cond")
+    for row in QUESTIONS:
+        if row.kind not in ("spawn", "task_end") or "several-spawns" in row.when | row.unless:
+            continue
+        for v in row.variants:
+            if re.search(r"\bthe task (?:{subject}|it) (?:starts|started|spawns)", v):
+                assert any(n in v for n in naming), (row.kind, v)

@@ -262,6 +262,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(after_loop_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
     out = _main_loop_only(ctx, f, out)
+    out = _outside_macros(ctx, f, out)
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))
@@ -269,6 +270,42 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
     return out
+
+
+def _outside_macros(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
+    """``out`` less what macros hide."""
+    if f.macro_exits:
+        # Some way out sits inside a macro's own syntax: which loop it leaves, and under what
+        # condition, is the macro's business (librespot's `unwrap!`: "the branch on `x` does
+        # `break`" dropped its condition, held-out read 36). Nothing about the ways out.
+        out = [c for c in out if c.kind not in _EXIT_KINDS]
+    if f.macro_code:
+        # And nothing proven only by code inside such a macro: its conditions are unknown (a
+        # log line there read as written on every win of its branch).
+        out = [
+            c
+            for c in out
+            if not c.proof
+            or not all(
+                p.file == ctx.display and any(a <= p.start < b for a, b in f.macro_code)
+                for p in c.proof
+            )
+        ]
+    return out
+
+
+# Claims about how a loop or a task ends.
+_EXIT_KINDS = frozenset(
+    {
+        "loop",
+        "select_exit",
+        "loop_break",
+        "exit_tally",
+        "task_end",
+        "endless_task",
+        "shutdown_branch",
+    }
+)
 
 
 # Kinds whose sentences carry their own guard and arm, and never say "the loop".

@@ -43,7 +43,13 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "signames",
             "on_signal",
             "gate_cfg",
+            "exit_words",
         ),
+    ),
+    "spawn_wrapper": (
+        "a crate fn the item spawns through, which hands the future it is given to a tokio spawn",
+        ("wrapper", "wrapper_file", "wraps"),
+        (),
     ),
     "fanout_per_pass": (
         "tasks spawned and awaited within one pass of an outer loop: one pass's tasks at a time",

@@ -46,7 +46,10 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
                 and not boxed
                 and mechanism(c.full) is None
             ):
-                return c
+                # `spawn(DispatchTask::new(..))`: `new` runs right here and builds the future;
+                # what the task runs is that value's `poll` ("spawns `DispatchTask::new`" was
+                # FALSE of librespot's session, held-out read 36).
+                return None if _CONSTRUCTOR.fullmatch(c.written) else c
     found: dict[str, Call] = {}  # by name, in order
     # A call in a task spawned inside the region runs there, not in the region's own task.
     task = region.id if region.kind in TASK_KINDS else f.flow.task_of(region.id).id
@@ -81,6 +84,12 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
     if one is not None and _gates_more(f, one, task):
         return None
     return one
+
+
+# A type's constructor, as written: `DispatchTask::new`, `Worker::with_config`.
+_CONSTRUCTOR = re.compile(
+    r"(?:\w+::)*[A-Z]\w*(?:<[^>]*>)?::(?:new|new_\w+|with_\w+|from\w*|default|builder)"
+)
 
 
 def _gates_more(f: ItemFacts, c: Call, task: int) -> bool:

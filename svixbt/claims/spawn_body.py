@@ -22,7 +22,12 @@ def spawn_body(
     call = main_call_of(f, reg)
     # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
     # calls it, not the call itself (blind read 34 on new_pair_inner).
-    if re.match(r"[\w:.()]*?\(\s*(?:async\b|\{)", sp.src.text):
+    # A wrapper's name comes first (`spawn_named("dispatch", async move { .. })`).
+    # And a turbofish (`spawn_named::<_, Result<_>>("typing", async move { .. })`).
+    if re.match(
+        r"[\w:.()]*?(?:::<[^()]*>)?\(\s*(?:[^,(){}]+(?:\([^()]*\))?\s*,\s*)?(?:async\b|\{)",
+        sp.src.text,
+    ):
         flags.add("block")
     if call is not None and not in_loop_of(f, call.region, reg.id):
         # A call in a loop of the task is one step of that loop, not what is handed over

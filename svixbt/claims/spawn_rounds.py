@@ -71,6 +71,8 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
             # the condition is around an inner loop (`if limit > 0 { while full { wait } }`).
             continue
         home = f.flow.regions[c.region]
+        if home.kind == "select-future":
+            continue  # a future the round waits on, not its work (librespot's `shared.closed()`)
         if home.kind == "match" and c.tok >= home.lo:
             continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
         if c.name in CHANNEL_WAITS or _in_head(f, c.src.start, reg):

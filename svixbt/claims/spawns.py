@@ -10,6 +10,7 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .core import NOT, Claim, FileContext, make, merge_in_place
+from .exits import leaves
 from .handle_fate import bound_fate
 from .main_call import main_call, main_call_of
 from .shape import codes, guard_of, never_ends
@@ -17,6 +18,7 @@ from .spawn_body import spawn_body
 from .spawn_nesting import arm_scrutinee, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .spawn_signals import signal_wait
+from .spawn_wrapper import wrapper_claims
 from .task_errors import on_error_path
 from .task_lifetime import exits_before_join, skip_flags
 from .variants import stmt_cfg
@@ -127,6 +129,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("reruns")
         if inner_loop:
             round_work(f, reg, slots, flags)
+            flags |= _round_exits(f, reg, slots)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
         gate = stmt_cfg(ctx, f, sp.src.start)
@@ -137,7 +140,34 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = [ctx.proof(sp.src)] + ([ctx.proof(gate)] if gate is not None else [])
         out.append(make("spawn", f.name, slots, proof, flags))
         out.extend(placed)
-    return _moved_together(f.name, out)
+    return _moved_together(f.name, out) + wrapper_claims(ctx, f)
+
+
+def _round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
+    """`round-exits` when a `break`, `return` or `?` can end the spawned task's loop partway
+    through a round, with how (``exit_words``): "a loop that runs `x` and sleeps 7 seconds
+    every round" left out the `break` and the `?` that end serenity's typing task (read 36)."""
+    assert f.flow is not None
+    fl = f.flow
+    loops = [r for r in fl.regions if r.kind == "loop" and fl.task_of(r.id).id == reg.id]
+    loops = [r for r in loops if fl.inside(r.id, reg.id)]
+    if not loops:
+        return set()
+    outer = min(loops, key=lambda r: r.lo)
+    kinds = {
+        e.kind
+        for e in f.exits
+        if e.kind in ("break", "return", "question")
+        and fl.inside(e.region, outer.id)
+        and fl.task_of(e.region).id == reg.id
+        and leaves(f, e, outer.id)
+    }
+    if not kinds:
+        return set()
+    # In words, not code: the grounding check holds every code span to a claim's value.
+    said = (("break", "a break"), ("return", "a return"), ("question", "an error passed up"))
+    slots["exit_words"] = " or ".join(w for k, w in said if k in kinds)
+    return {"round-exits"}
 
 
 def _check_flags(f: ItemFacts, sp: Spawn) -> set[str]:

@@ -103,9 +103,13 @@ THINK: tuple[Row, ...] = (
        "{ways:or} ends the `loop`, and so does any error a `?` inside it passes up.",
        "Besides {ways:or}, a `?` in the body can end the `loop` from inside by handing an error up.",
        when="loop exits question-in-loop", unless="raced", needs="ways"),
+    # A panic ends it too (revolt's file deletion `expect`s a hash: "only a `?`" misled, read 37).
+    _r("loop",
+       "From inside, a `?` in its body that hands an error up ends the `loop`, and so does a panic from {panics:or}.",
+       when="loop question-in-loop may-panic", unless="exits raced", needs="panics"),
     _r("loop",
        "From inside, only a `?` in its body, handing an error up, ends the `loop`.",
-       when="loop question-in-loop", unless="exits raced"),
+       when="loop question-in-loop", unless="exits raced may-panic"),
     # Where its exits were said already (a select's branch that returns): the `?`s still are
     # (mini-redis's `apply`: "what makes it stop on its own?" was answered with the `None`
     # exit alone, a held-out read).
@@ -1250,6 +1254,25 @@ THINK: tuple[Row, ...] = (
        "{method} keeps what {callee} returns true for, and the whole body of {callee} is {body}.",
        unless="name-inverted"),
     # -- tasks --------------------------------------------------------------------------------
+    # A crate's own spawn wrapper (claims/spawns.py `wrapper_claims`): what it is, said once.
+    # Not "does nothing but": serenity's names the task through another spawn on some builds,
+    # and hands the handle back (held-out read 36).
+    _r("spawn_wrapper",
+       "{wrapper}, in {wrapper_file}, hands the future it is given to {wraps}, so each call of it starts a task of its own.",
+       "{wrapper} is this crate's wrapper around {wraps} ({wrapper_file}): it passes on the future it gets, so a call of it starts a task.",
+       unless="several"),
+    _r("spawn_wrapper",
+       "{wrapper}, in {wrapper_file}, starts the future it is given as a task: with {wraps} on some builds and another way on others, so each call of it starts a task of its own.",
+       when="several"),
+    # A spawned loop a `break` or `?` can end partway through a round (claims/spawns.py
+    # `_round_exits`): "runs `x` and sleeps 7 seconds every round" alone read as endless.
+    _r("spawn",
+       "It starts a task with {mech} whose loop calls {work} and sleeps {sleep_dur} each round, until {exit_words} inside it ends the task; the handle is dropped, so nothing waits on it.",
+       "A background task goes to {mech} with its handle dropped: a loop that runs {work} and sleeps {sleep_dur} a round, until {exit_words} in it ends the loop.",
+       when="detached loops sleep round-exits", unless="repeated interval guarded conditional", needs="work exit_words"),
+    _r("spawn",
+       "It starts a task with {mech} whose loop calls {work} on every tick of an interval of {interval_dur}, until {exit_words} inside it ends the task; the handle is dropped, so nothing waits on it.",
+       when="detached loops interval round-exits", unless="repeated guarded conditional also-waits", needs="work exit_words"),
     # A task that waits for a process signal (claims/spawn_signals.py): what it waits for and
     # what it does then are the task; "a task is started, its handle dropped" said neither
     # (vaultwarden's shutdown handler and its SQLite backup on SIGUSR1).
@@ -2810,6 +2833,11 @@ TOKIO: tuple[Row, ...] = (
        "{var} is handed to {mech} for the wait.",
        "The pause is a {mech} of {var}.",
        when="from-var", any_guard=True),
+    # A timer raced in a select: where the pause is, not a bare "the pause of 200 ms is a sleep"
+    # beside another branch's lines (librespot's `SpircTask::run`, held-out read 36).
+    _r("sleep",
+       "One branch of the {select} is a {mech} of {dur}; it is taken only when nothing else in that {select} finishes first.",
+       when="in-select", needs="dur select", any_guard=True),
     _r("sleep",
        "The pause of {dur} is a {mech}.",
        "{mech} gives the pause of {dur}.",

@@ -47,12 +47,28 @@ SIGNAMES = {
 }
 
 
-def signal_name(text: str) -> str | None:
-    """The signal a piece of code waits for, by the name a person knows, or None."""
+# Signals that ask for something other than a stop: named all the same where a task waits for
+# one (vaultwarden backs up its SQLite file on each SIGUSR1).
+OTHER_SIGNAMES = {
+    "user_defined1": "SIGUSR1",
+    "user_defined2": "SIGUSR2",
+    "child": "SIGCHLD",
+    "alarm": "SIGALRM",
+    "pipe": "SIGPIPE",
+    "window_change": "SIGWINCH",
+}
+
+
+def signal_name(text: str, stops_only: bool = True) -> str | None:
+    """The signal a piece of code waits for, by the name a person knows, or None; with
+    ``stops_only`` off, signals that ask for no stop are named too."""
     if re.search(r"\bsignal::ctrl_c\s*\(", text):
         return "Ctrl-C"
     kind = re.search(r"SignalKind::(\w+)\(\)", text)
-    return SIGNAMES.get(kind.group(1)) if kind else None
+    if kind is None:
+        return None
+    found = SIGNAMES.get(kind.group(1))
+    return found if found or stops_only else OTHER_SIGNAMES.get(kind.group(1))
 
 
 def not_a_stop_signal(text: str) -> bool:

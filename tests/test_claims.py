@@ -6139,3 +6139,24 @@ def test_a_loop_that_can_panic_and_a_wait_after_a_conditional_step(indexes: Inde
     said = " ".join(full_thinks_about(ctx, "purge_uploads"))
     assert "only a `?`" not in said, said
     assert "so does a panic from `expect`" in said, said
+
+
+def test_the_plan_about_a_nested_spawn_carries_its_count(indexes: Indexes) -> None:
+    """Split per spawn, the plan about the nested one kept only the spawn: "how many tasks from
+    its nested loops?" went unanswered (serenity's `dispatch_model`, held-out read 37)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    plans = [
+        p
+        for p in plan_examples(ctx, compose_claims(ctx))
+        if ctx.fs.items[p.subject].name == "fan_out" and p.focus == "concurrency"
+    ]
+    nested = [p for p in plans if any("nested" in c.flags for c in p.premise)]
+    assert nested and all(kinds(p.claims, "spawn_nesting") for p in nested)
+
+
+def test_a_sleep_per_element_of_an_inner_loop_is_no_round_pace(indexes: Indexes) -> None:
+    """One second per unit of `per_round`, then the upload: "sleeps 1 second each round" was
+    wrong by that factor (mCaptcha's survey task, session 45)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sp,) = kinds(claims(ctx, "start_uploads"), "spawn")
+    assert "sleep" not in sp.flags and not sp.get("sleep_dur")

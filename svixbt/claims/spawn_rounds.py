@@ -217,6 +217,13 @@ def _interval_arg(
         slots["raced_with"] = codes(*others)
 
 
+def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
+    """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
+    assert f.flow is not None
+    loops = [r for r in f.flow.chain(rid) if r.kind == "loop" and f.flow.inside(r.id, task.id)]
+    return len(loops) > 1
+
+
 def spawned_waits_and_logs(
     ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -234,6 +241,10 @@ def spawned_waits_and_logs(
             if f.flow.conditions(w.region, stop=reg.id):
                 # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each
                 # round it sleeps 1 second" was false (a held-out read).
+                continue
+            if _in_inner_loop(f, w.region, reg):
+                # A sleep per element of an inner loop is not once a round (mCaptcha's survey
+                # task sleeps 1 s per unit of its rate limit; session 45).
                 continue
             slots["sleep_dur"] = human_duration(w.seconds)
             flags.add("sleep")

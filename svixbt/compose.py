@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from .checks import RUN_MAX_SHARE, shared_runs, skeleton_runs, word_runs
 from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
+from .claims.handle_fate import drop_impl_of
 from .codeblock import CodeBlock, build_code
 from .plan import (
     Plan,
@@ -548,8 +549,7 @@ def _drop_impls(ctx: FileContext, claims: list[Claim]) -> list[int]:
     return [
         i
         for i, it in enumerate(ctx.fs.items)
-        if it.kind == "impl"
-        and any(re.search(rf"(?:^|\s)Drop\s+for\s+{re.escape(o)}\b", it.name) for o in owners)
+        if it.kind == "impl" and any(drop_impl_of(o).search(it.name) for o in owners)
     ]
 
 

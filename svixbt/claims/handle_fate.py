@@ -110,6 +110,11 @@ def _tail_arms(f: ItemFacts) -> list[str]:
     return [tokens_text(t, fl.scan.codes, fl.scan.starts, a.lo, a.hi) for a in arms]
 
 
+def drop_impl_of(name: str) -> re.Pattern[str]:
+    """What the name of an `impl Drop for <name>` item matches."""
+    return re.compile(rf"(?:^|\s)Drop\s+for\s+{re.escape(name)}\b")
+
+
 def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
     """The type of the struct the fn returns (`Self { .., task: handle }`), with the proof of
     its `impl Drop`, when that drop aborts a task (`self.task.abort()`): dropping the value the
@@ -125,7 +130,7 @@ def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
         name = owner_of(ctx.fs, f.index) or ""
     if not name:
         return None
-    head = re.compile(rf"(?:^|\s)Drop\s+for\s+{re.escape(name)}\b")
+    head = drop_impl_of(name)
     for fi, fs in enumerate(ctx.index.files):
         for it in fs.items:
             if it.kind != "impl" or not head.search(it.name):

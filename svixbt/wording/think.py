@@ -2623,7 +2623,9 @@ THINK: tuple[Row, ...] = (
     _r("own_awaits",
        # Not "runs on after": atuin's `shutdown_signal` has often returned by then (read 30).
        "What its caller does wait for is what {subject} awaits itself, {calls:list}, before it returns; {runs} is not among them, and its task is not waited for.",
-       "The caller sits through {subject}'s own awaits, {calls:list}, and nothing of {runs}, whose task goes on by itself for as long as it takes.",
+       # Not "for as long as it takes": tonic's health example spawns a loop that never ends
+       # (held-out read 38).
+       "The caller sits through {subject}'s own awaits, {calls:list}, and nothing of {runs}, whose task goes on by itself.",
        unless="quick-callees"),
     _r("errs_before_spawn",
        "What fails before the spawn is another matter: the `?` there and the early returns beside it hand an error back to whoever called {subject}.",

@@ -6206,3 +6206,15 @@ def test_the_drop_that_aborts_the_task_is_in_the_code_block(indexes: Indexes) ->
         if ctx.fs.items[ex.primary].name == "new" and any(c.get("drop_owner") for c in ex.claims)
     ]
     assert blocks and all("impl Drop for Resolver" in b for b in blocks), blocks
+
+
+def test_a_spawned_call_of_a_fn_that_never_returns_is_said_endless(indexes: Indexes) -> None:
+    """`tokio::spawn(flip_forever(board))` where `flip_forever` is a bare `loop`: the task never
+    ends by itself ("whose task goes on by itself for as long as it takes" of tonic's health
+    example, held-out read 38); spawned from `#[tokio::main]`, it ends with the runtime when
+    `main` returns, so it does not outlive `main`."""
+    ctx = ctx_of(indexes, "flipper.rs")
+    (lib,) = kinds(claims(ctx, "start_flipping"), "endless_task")
+    assert lib.get("callee") == "flip_forever" and "outlives" in lib.flags
+    (bin_,) = kinds(claims(ctx, "main"), "endless_task")
+    assert "in-main" in bin_.flags and "outlives" not in bin_.flags

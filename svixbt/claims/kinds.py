@@ -215,7 +215,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "endless_task": (
         "a spawned task that no statement ends and that checks no shutdown signal",
         ("mech",),
-        ("dur",),
+        ("dur", "callee"),
     ),
     "cancel_future": (
         "a future bound to a name and run under run_until_cancelled as a whole",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Call, ItemFacts, Spawn, Src
+from ..facts import Call, ItemFacts, Spawn, Src, item_facts
 from ..values import human_duration
 from .callee_ends import spawning_callee
 from .core import Claim, FileContext, make
+from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .spawn_rounds import also_waits
@@ -75,13 +76,57 @@ def _fanout_per_pass(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
+def _runs_the_runtime(f: ItemFacts) -> bool:
+    """`#[tokio::main] async fn main`: when it returns, the runtime and its tasks end with it,
+    so nothing it spawns outlives it (tonic's health example, session 45)."""
+    return any(re.search(r"\b(?:tokio|actix_rt|rocket)::main\b", a) for a in f.attrs) or (
+        f.name == "main" and f.is_async
+    )
+
+
+def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
+    """`tokio::spawn(twiddle(reporter))` where every definition of `twiddle` in the crate is a
+    `loop` nothing leaves and that looks at no shutdown signal: the task never ends by itself
+    ("whose task goes on by itself for as long as it takes" of tonic's health example, read
+    38). Said with the callee's own loop as proof."""
+    assert f.flow is not None
+    call = main_call_of(f, f.flow.regions[sp.region])
+    fi = ctx.index.file_of(ctx.fs)
+    if call is None or fi is None or f.flow.loop_of(call.region) is not None:
+        return []
+    defs = ctx.index.callees_at(fi, call.src.start)
+    if not defs:
+        return []
+    proofs = []
+    for d in defs:
+        g = item_facts(ctx.index.files[d.file], d.item)
+        if g.flow is None or not g.flow.regions:
+            return []
+        top = g.flow.regions[0]
+        text = ctx.index.files[d.file].scan.text[g.item.start : g.item.end]
+        if not never_ends(g, top.id, text):
+            return []
+        loop = next(r for r in g.flow.regions if r.kind == "loop")
+        src = g.flow.scan.starts[loop.start_tok] if loop.start_tok >= 0 else g.item.start
+        said = ctx.index.files[d.file].scan.text[src : src + 4]
+        proofs.append(ctx.other_proof(d.file, Src(src, src + 4, said)))
+    slots = {"mech": sp.said, "callee": await_name(call)}
+    flags = {"callee"}
+    if sp.handle.split(":")[0] == "dropped":
+        flags.add("in-main" if _runs_the_runtime(f) else "outlives")
+    return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs], flags)]
+
+
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A spawned task whose `loop` nothing leaves and which looks at no shutdown or cancellation
     signal: it runs as long as the runtime does (a metrics ticker, a cache sweeper)."""
     assert f.flow is not None
     out: list[Claim] = []
     for sp in f.spawns:
-        if not f.own(sp.at_region) or sp.repeated or not never_ends(f, sp.region, sp.src.text):
+        if not f.own(sp.at_region) or sp.repeated:
+            continue
+        if not never_ends(f, sp.region, sp.src.text):
+            out += _endless_callee(ctx, f, sp)
             continue
         inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
         waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
@@ -97,7 +142,11 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
             # aborts its background tasks on drop: "runs as long as the runtime" was false).
             flags.add("held")
-        if sp.handle.split(":")[0] == "dropped" and not endless_loop(f, 0):
+        if (
+            sp.handle.split(":")[0] == "dropped"
+            and not endless_loop(f, 0)
+            and not _runs_the_runtime(f)
+        ):
             # Nobody holds the task and the fn itself can finish: the task runs on after it
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).
             flags.add("outlives")

@@ -6218,3 +6218,14 @@ def test_a_spawned_call_of_a_fn_that_never_returns_is_said_endless(indexes: Inde
     assert lib.get("callee") == "flip_forever" and "outlives" in lib.flags
     (bin_,) = kinds(claims(ctx, "main"), "endless_task")
     assert "in-main" in bin_.flags and "outlives" not in bin_.flags
+
+
+def test_a_guard_its_own_block_clears_is_not_said_of_what_follows(indexes: Indexes) -> None:
+    """`_ = &mut notified, if pending => { pending = false; .. send(..) }`: at the send,
+    `pending` no longer holds ("the one made when `is_pending` holds" misled of helix's LSP send
+    loop, held-out read 39). The send after `if pending { continue }` is said with `pending`
+    false, as before."""
+    ctx = ctx_of(indexes, "sender_loop.rs")
+    guards = [c.get("guard").split(LIST_SEP) for c in claims(ctx, "send_loop") if c.get("guard")]
+    assert guards and not any("pending" in g for g in guards), guards
+    assert any(NOT + "pending" in g for g in guards), guards

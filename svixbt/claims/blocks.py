@@ -13,6 +13,7 @@ from ..flow import Region, bound_to, let_bound
 
 __all__ = [
     "ORDINALS",
+    "reassigned",
     "awaited_here",
     "bound_async_block",
     "deferred",
@@ -151,3 +152,15 @@ def goes_on_after(rest: str) -> bool:
                 break
     m = re.match(r"\s*(?:\.\s*await\b)?\s*\??\s*;", rest[k:])
     return m is not None and re.search(r"\w", rest[k + m.end() :]) is not None
+
+
+def reassigned(f: ItemFacts, r: Region, at: int | None) -> bool:
+    """Whether a name the `if` head ``r`` tests is assigned inside its block (before ``at``, when
+    given): the condition may no longer hold where the fact is."""
+    assert f.flow is not None
+    for a in (*f.assigns, *f.updates):
+        if a.is_let or not f.flow.inside(a.region, r.id) or (at is not None and a.src.start >= at):
+            continue
+        if re.search(rf"(?<![\w.]){re.escape(a.var)}(?!\w)", r.head):
+            return True
+    return False

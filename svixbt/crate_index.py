@@ -448,7 +448,7 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
         modules.append(_module_of(real.relative_to(real_src)))
     name = _crate_name(root)
     # Before anything reads a flow: a call of a spawn wrapper is a spawn in every layer.
-    wrappers = spawn_wrappers(scans, modules)
+    wrappers = spawn_wrappers(scans)
     rebind_wrappers(scans, wrappers, name)
     idx = CrateIndex(root, scans, rels, modules, complete, name)
     idx.wrappers = wrappers
@@ -494,7 +494,7 @@ def _test_module_files(
 
 def single_file_index(fs: FileScan) -> CrateIndex:
     """An index of one file: call sites inside it, nothing claimed about the rest."""
-    wrappers = spawn_wrappers([fs], ["crate"])
+    wrappers = spawn_wrappers([fs])
     rebind_wrappers([fs], wrappers, "")
     idx = CrateIndex(None, [fs], [fs.source.path.name], ["crate"], False, "")
     idx.wrappers = wrappers

@@ -26,14 +26,13 @@ class Wrapper:
     name: str
     file: int  # position of the defining file in the crate's scans
     item: int
-    module: str  # `crate::internal::tokio`
     wraps: str  # the spawn it hands its future to: `tokio::spawn`
     spawns: int  # how many spawns its body has (cfg copies: serenity names its task on some)
     start: int  # char offsets of that spawn's call in the defining file (its proof)
     end: int
 
 
-def spawn_wrappers(scans: list[FileScan], modules: list[str]) -> dict[str, Wrapper]:
+def spawn_wrappers(scans: list[FileScan]) -> dict[str, Wrapper]:
     """The crate's spawn wrappers by name: a free fn, not async and with no loop, each of whose
     spawns is handed exactly one of its parameters. A name the crate defines as anything else
     too is left alone: which one a call reaches is not known."""
@@ -48,7 +47,7 @@ def spawn_wrappers(scans: list[FileScan], modules: list[str]) -> dict[str, Wrapp
             spawned = _wraps(fs, ii)
             if spawned is not None:
                 wrapping[it.name] = wrapping.get(it.name, 0) + 1
-                found.setdefault(it.name, Wrapper(it.name, fi, ii, modules[fi], *spawned))
+                found.setdefault(it.name, Wrapper(it.name, fi, ii, *spawned))
     # `#[cfg]` copies of one wrapper count once; any other fn of that name makes it unsure.
     return {n: w for n, w in sorted(found.items()) if defined[n] == wrapping[n]}
 
@@ -96,14 +95,11 @@ def _wraps(fs: FileScan, ii: int) -> tuple[str, int, int, int] | None:
     return m.path, every, at, end
 
 
-def rebind_wrappers(
-    scans: list[FileScan], wrappers: dict[str, Wrapper], crate_name: str
-) -> list[int]:
+def rebind_wrappers(scans: list[FileScan], wrappers: dict[str, Wrapper], crate_name: str) -> None:
     """Make each call of a wrapper by name resolve to ``WRAPPED_SPAWN``: in its own file, and
     where a `use` of the crate brings it in. The rule hits of a file that changed are read
-    again. Returns the files that changed."""
+    again."""
     heads = {"crate", "super", "self", crate_name} - {""}
-    changed: list[int] = []
     for fi, fs in enumerate(scans):
         before = dict(fs.imports)
         for name, w in wrappers.items():
@@ -115,5 +111,3 @@ def rebind_wrappers(
                     fs.imports[local] = WRAPPED_SPAWN
         if fs.imports != before:
             fs.hits = hits_per_item(fs.scan, match_tokens(fs.scan, fs.imports))
-            changed.append(fi)
-    return changed

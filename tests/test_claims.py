@@ -2842,6 +2842,13 @@ def test_a_fn_whose_name_the_file_repeats_is_named_with_its_type(indexes: Indexe
     lone = ctx_of(indexes, "rereader.rs")
     (idx,) = [i for i, it in enumerate(lone.fs.items) if it.name == "read_all"]
     assert qualified_name(lone, "read_all", idx) == "read_all"
+    # A trait impl's method shares its name with every implementor's: lemmy's "the task that
+    # `default` starts" (held-out read 40).
+    dealer = ctx_of(indexes, "dealer.rs")
+    (drop_idx,) = [i for i, it in enumerate(dealer.fs.items) if it.name == "drop"]
+    assert qualified_name(dealer, "drop", drop_idx) == "Resolver::drop"
+    (start_idx,) = [i for i, it in enumerate(dealer.fs.items) if it.name == "start_on"]
+    assert qualified_name(dealer, "start_on", start_idx) == "start_on"
     # A request that names the fn with its file names it with its type.
     for ex in compose_examples(ctx):
         assert not re.search(r"`run` in `", ex.user), ex.user

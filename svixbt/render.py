@@ -48,6 +48,8 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "strong",
+        "twin",
         "drop_owner",
         "wrapper",
         "wrapper_file",
@@ -76,7 +78,6 @@ CODE_SLOTS = frozenset(
         "limit_also_in",
         "skip_names",
         "retry_names",
-        "twin",
         "mine",
         "wait",
         "branches",
@@ -648,7 +649,8 @@ class Renderer:
         # A quote is exact, its own full stop included; the sentence's stop after it goes.
         text = re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))
         # "every 1 second" is how a form reads; a person says "every second".
-        return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b", r"\1very \2", text)
+        # Not in "every 1 minute 30 seconds" ("every minute 30 seconds", token_cache trap).
+        return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b(?! \d)", r"\1very \2", text)
 
     def _cond(
         self,

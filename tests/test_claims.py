@@ -6236,3 +6236,59 @@ def test_a_guard_its_own_block_clears_is_not_said_of_what_follows(indexes: Index
     guards = [c.get("guard").split(LIST_SEP) for c in claims(ctx, "send_loop") if c.get("guard")]
     assert guards and not any("pending" in g for g in guards), guards
     assert any(NOT + "pending" in g for g in guards), guards
+
+
+def test_a_weak_upgrade_whose_strong_side_the_task_holds_never_ends_it(indexes: Indexes) -> None:
+    """lemmy's idempotency set spawns a cleaner that downgrades a strong clone it holds itself:
+    "the task is over as soon as that no longer matches" was false (held-out read 40). A weak
+    side made before the spawn is a real end."""
+    ctx = ctx_of(indexes, "token_cache.rs")
+    (held,) = kinds(claims(ctx, "default"), "task_end")
+    assert "held-strong" in held.flags and dict(held.slots)["strong"] == "held"
+    (real,) = kinds(claims(ctx, "spawn_sweeper"), "task_end")
+    assert "held-strong" not in real.flags
+    said = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+    assert "cannot fail" in said or "every upgrade succeeds" in said, said
+    assert "ends once `weak_tokens.upgrade()` gives no" not in said, said
+    assert "as soon as" not in said, said
+    assert "every minute 30" not in said, said
+
+
+def test_a_check_after_an_awaited_call_and_a_handle_raced_in_the_returned_future(
+    indexes: Indexes,
+) -> None:
+    """lemmy's CancellableTask (held-out read 40): "returns, and so ends, as soon as
+    `stop2.is_cancelled()` is true" of a check made only after `task(..).await` returns, and
+    "waiting for that task or aborting it is the caller's business" of a handle raced against a
+    timeout inside the future the value holds."""
+    ctx = ctx_of(indexes, "restarter.rs")
+    (end,) = kinds(claims(ctx, "start"), "task_end")
+    assert dict(end.slots).get("after_call") == "make(token.clone())", end
+    (sp,) = kinds(claims(ctx, "start_stoppable"), "spawn")
+    assert "raced-in-future" in sp.flags
+    said = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "as soon as" not in said, said
+    assert (
+        "after `make(token.clone())` has returned" in said
+        or "awaits `make(token.clone())` first" in said
+    ), said
+    stoppable = " ".join(ex.think for ex in compose_examples(ctx) if "start_stoppable" in ex.user)
+    assert "caller's business" not in stoppable and "caller holds it" not in stoppable, stoppable
+    assert "select" in stoppable, stoppable
+
+
+def test_ctrl_c_beside_an_interrupt_listener_and_what_follows_the_race(indexes: Indexes) -> None:
+    """lemmy's server start races `ctrl_c()`, `interrupt.recv()` and `terminate.recv()`, then
+    stops the server: "a win for `ctrl_c()` leads to one warn line and nothing else" was
+    misleading (the shutdown follows whichever wins), and `ctrl_c` and the SIGINT listener wait
+    for one signal (held-out read 40)."""
+    ctx = ctx_of(indexes, "stop_signals.rs")
+    cl = claims(ctx, "serve_until_stopped")
+    (twice,) = [c for c in kinds(cl, "signal") if "sigint-twice" in c.flags]
+    assert dict(twice.slots)["twin"] == "interrupt"
+    (sel,) = kinds(cl, "select")
+    assert dict(sel.slots).get("then") == "server.close()", sel
+    said = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "and nothing else" not in said, said
+    assert "SIGINT" in said and "`interrupt`" in said, said
+    assert "listeners at once" not in said, said

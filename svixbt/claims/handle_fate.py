@@ -32,6 +32,11 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         # awaits the future this returns (wash's `ClusterHost::start`: "this awaits itself
         # further down; the handle never reaches the caller" was false).
         return {"handed-back", "in-future"}
+    if _awaited_in_returned_future(tail, rf"=\s*{name_re}\s*=>"):
+        # `CancellableTask { f: Box::pin(async move { .. select! { r = task => .., _ =
+        # sleep(timeout) => abort.abort() } }) }`: raced inside the returned future, so
+        # neither "the caller's business" nor a plain wait for the task (lemmy, read 40).
+        return {"handed-back", "in-future", "raced-in-future"}
     if re.search(joined, after):
         out.add("joined-here")
     # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where

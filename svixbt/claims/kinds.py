@@ -169,7 +169,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "signal": (
         "a process signal the item waits for, or builds and hands to a call that does",
         ("mech",),
-        ("var", "cfg", "signame", "to", "outcomes"),
+        ("var", "cfg", "signame", "to", "outcomes", "twin"),
     ),
     "deadline_sleep": (
         "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "

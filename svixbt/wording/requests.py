@@ -1029,7 +1029,7 @@ CRITERIA: tuple[Row, ...] = (
        when="calls"),
     _r("task_end",
        "the spawned task ends once {expr} gives no {pattern}",
-       when="let task-ends"),
+       when="let task-ends", unless="held-strong"),
     _r("task_end",
        "the spawned task returns once {cond} is true",
        when="if return"),

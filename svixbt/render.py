@@ -49,6 +49,8 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "strong",
+        "sender",
+        "receiver",
         "twin",
         "drop_owner",
         "wrapper",

@@ -6292,3 +6292,48 @@ def test_ctrl_c_beside_an_interrupt_listener_and_what_follows_the_race(indexes: 
     assert "and nothing else" not in said, said
     assert "SIGINT" in said and "`interrupt`" in said, said
     assert "listeners at once" not in said, said
+
+
+def test_a_rerun_loop_its_conditional_backoff_and_the_sender_handed_back(indexes: Indexes) -> None:
+    """rathole's control channel (held-out read 41): "on every round, waits out `duration` ...
+    and calls `start.elapsed`" of a sleep under `if let Some(duration)` and calls after a
+    `break`; "the spawned task carries on by itself" of a task whose stop channel's sender is
+    what the fn returns."""
+    ctx = ctx_of(indexes, "relay_link.rs")
+    (sp,) = kinds(claims(ctx, "open"), "spawn")
+    slots = dict(sp.slots)
+    assert "sleep_arg" not in slots and "sleep-arg" not in sp.flags, sp
+    work = slots["work"].split(LIST_SEP)
+    assert "link.run" in work and "started.elapsed" not in work, work
+    assert slots["exit_words"].startswith("the loop's own condition"), slots
+    (ret,) = kinds(claims(ctx, "open"), "return")
+    assert "sender-returned" in ret.flags and dict(ret.slots)["sender"] == "stop_tx"
+    said = " ".join(ex.think for ex in compose_examples(ctx) if "`open`" in ex.user)
+    assert "carries on by itself" not in said and "`stop_tx`" in said, said
+    assert "waits out `pause`" not in said, said
+
+
+def test_the_question_marks_of_an_exit_tally_are_apart_from_its_places(indexes: Indexes) -> None:
+    """ "and by its `?`s; the deeper ones sit under `Err(_)`, among other branches" read as if
+    the `?`s sat under `Err(_)` and the other break in a named branch (rathole's UDP forwarder,
+    held-out read 41)."""
+    ctx = ctx_of(indexes, "relay_link.rs")
+    (tally,) = kinds(claims(ctx, "pump_frames"), "exit_tally")
+    assert {"tries", "more"} <= tally.flags
+    said = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "among other branches" not in said and "`?`s; the deeper" not in said, said
+
+
+def test_an_error_branch_around_a_call_that_never_errs_is_said_dead(indexes: Indexes) -> None:
+    """rathole's server spawns `if let Err(err) = ch.run().await { error!(..) }` where that
+    `run` (one of two in the crate, reached through `let ch = ControlChannel { .. }`) only
+    returns `Ok`: "a failed `ch.run` stops at a log line" was misleading (held-out read 41)."""
+    ctx = ctx_of(indexes, "link_server.rs")
+    (dead,) = kinds(claims(ctx, "start_session"), "one_shot")
+    assert "never-errs" in dead.flags
+    (live,) = kinds(claims(ctx, "start_uplink"), "one_shot")
+    assert "never-errs" not in live.flags
+    said = {ex.user: ex.think for ex in compose_examples(ctx)}
+    session = " ".join(t for u, t in said.items() if "start_session" in u)
+    assert "can never run" in session or "dead code" in session, session
+    assert "A failed `session.run` stops at a log line" not in session, session

@@ -5,6 +5,7 @@ succeed, the wait lasts as long as the slower one" was misleading, held-out read
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ..crate_index import CrateIndex, FnDef
@@ -144,6 +145,8 @@ def never_errs(ctx: FileContext, call: Call) -> bool:
     two loaders that only return `Ok(())`, held-out read 29)."""
     fi = ctx.index.file_of(ctx.fs)
     targets = ctx.index.callees_at(fi, call.src.start) if fi is not None else []
+    if not targets and fi is not None:
+        targets = _local_method(ctx, fi, call)
     if len(targets) != 1:
         return False
     flow = ctx.index.flow(targets[0].file, targets[0].item)
@@ -162,6 +165,32 @@ def never_errs(ctx: FileContext, call: Call) -> bool:
             return False
     tail, _ = tail_start(scan, flow.lo, flow.hi)
     return tail < flow.hi and t[tail] == "Ok"
+
+
+def _local_method(ctx: FileContext, fi: int, call: Call) -> list[FnDef]:
+    """The method of this file a `x.method()` call reaches when the same fn binds `x` to a
+    struct literal or a constructor of one type before the call (`let ch = ControlChannel::<T>
+    { .. }`: rathole's server has a `ControlChannel::run` in each of two files, and the crate
+    index does not type receivers)."""
+    if call.kind != "method" or not re.fullmatch(r"[a-z_]\w*", call.receiver or ""):
+        return []
+    it = next(
+        (i for i in ctx.fs.items if i.kind == "fn" and i.start <= call.src.start < i.end), None
+    )
+    if it is None:
+        return []
+    before = ctx.fs.text[it.start : call.src.start]
+    binds = list(
+        re.finditer(
+            rf"\blet\s+(?:mut\s+)?{re.escape(call.receiver)}\s*=\s*([A-Z]\w*)\s*"
+            r"(?:::\s*<[^;{]*?>\s*)?(?:\{|::\s*new\s*\()",
+            before,
+        )
+    )
+    if not binds:
+        return []
+    owner = binds[-1].group(1)
+    return [d for d in ctx.index.fns if d.file == fi and d.owner == owner and d.name == call.name]
 
 
 def _pattern(t: list[str], m: list[int], k: int) -> bool:

@@ -127,7 +127,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "verbs", "tables"),
         ("guard",),
     ),
-    "return": ("what the item returns and when", ("expr",), ("guard", "arm", "arm_of")),
+    "return": (
+        "what the item returns and when",
+        ("expr",),
+        ("guard", "arm", "arm_of", "sender", "receiver"),
+    ),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
     "retry_with": (
         "a retry helper built with a schedule and a predicate",

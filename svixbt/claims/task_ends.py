@@ -19,6 +19,7 @@ from ..facts import Call, ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import leaves
+from .round_work import call_said
 
 __all__ = ["exit_condition", "task_end_claims"]
 
@@ -121,9 +122,11 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             # The check comes only once that call is back ("returns, and so ends, as soon as
             # `stop2.is_cancelled()` is true" of a check made after `task(..).await`, lemmy's
             # CancellableTask, held-out read 40).
-            slots["after_call"] = first.src.text
-            flags.add("after-await")
-            proofs.append(ctx.proof(first.src))
+            named = call_said(first) if first.kind == "method" else first.src.text
+            if named:
+                slots["after_call"] = named
+                flags.add("after-await")
+                proofs.append(ctx.proof(first.src))
         out.append(make("task_end", f.name, slots, proofs, flags))
     return out
 

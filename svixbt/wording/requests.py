@@ -915,6 +915,9 @@ PREMISE: tuple[Row, ...] = (
     _r("spawn",
        "It should start a background task that does one round every {sleep_dur} or so.",
        when="loops sleep", unless="repeated interval guarded conditional detached"),
+    _r("spawn",
+       "It should leave a background task running that calls {work} round after round until {exit_words} ends its loop, and return without waiting for it.",
+       when="loops round-exits detached", unless="awaits-after repeated interval sleep sleep-arg signal-rounds guarded conditional", needs="work exit_words"),
     _r("batch",
        "It should hand {callee} a batch size of {value} and use the count that comes back.",
        when="to-fn"),
@@ -1545,10 +1548,10 @@ CRITERIA: tuple[Row, ...] = (
        unless="timed"),
     _r("one_shot",
        "a failure of the background work ends in the log at {levels} level and is not handed back",
-       unless="several"),
+       unless="never-errs several"),
     _r("one_shot",
        "a failure of the task running {runs} ends in the log at {levels} level and is not handed back",
-       when="several", needs="runs"),
+       when="several", unless="never-errs", needs="runs"),
     _r("cancel_future",
        "give up at once when shutdown is requested, with an error that says so rather than a timeout",
        "stop waiting as soon as the server shuts down, and report that as its own error",
@@ -1928,7 +1931,7 @@ SCENARIOS: tuple[Row, ...] = (
        when="timed"),
     _r("one_shot",
        "whoever calls {subject} should never wait for, or fail because of, the background work: a failure ends in the log at {levels} level",
-       unless="several kept"),
+       unless="never-errs several kept"),
     # No situation for a cap on one call's total: "one call should stop once `num_done`
     # reaches 10,000" said the cap back (blind read 57 scored it 3), and "leave the rest for
     # the next one" was false of bulk_recover, whose next call starts over from `since` (59).
@@ -2426,6 +2429,11 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "on one of its paths {subject} starts a looping task; what wakes each round of it, and what does the round do?",
        when="signal-rounds detached loops guarded", unless="repeated", needs="work", any_guard=True),
+    # A spawned loop no timer paces (rathole's control channel reruns `s.run()` until a stop).
+    _r("spawn",
+       "the task {subject} starts loops with no fixed timer; what does each round call, and what ends the loop?",
+       "what does the loop in the task {subject} starts run each round, with no timer pacing it, and when does it stop?",
+       when="detached loops round-exits", unless="repeated interval sleep sleep-arg signal-rounds guarded conditional several-spawns", needs="work"),
     _r("spawn",
        "on which path does {subject} start {runs}, and does it wait for it?",
        "what has to happen before {subject} hands {runs} to a task of its own?",

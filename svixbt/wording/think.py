@@ -723,10 +723,10 @@ THINK: tuple[Row, ...] = (
        # Not "its other calls handle errors their own way": helix's three sends are handled
        # alike (held-out read 39); what the others do is their own arms' to say.
        "One of its calls to {call:or}, the one made when {guard:cond}, is caught in {pattern} and logged at {level} level.",
-       "When {guard:cond}, a failure of that {call:or} call lands in {pattern} and is logged at {level}; this is about that one call of {call:or}, not the function's others.",
+       "When {guard:cond}, a failure of the {call:or} call made there lands in {pattern} and is logged at {level}; the function calls {call:or} in other places too, and this is about that one.",
        when="one-of-several guarded logs"),
     _r("err_arm",
-       "One of its calls to {call:or} is caught in {pattern} and logged at {level} level; its other calls of {call:or} handle errors their own way.",
+       "One of its calls to {call:or} is caught in {pattern} and logged at {level} level; it calls {call:or} in other places too, and this is about the one here.",
        when="one-of-several logs", unless="guarded"),
     _r("err_arm",
        "A failed {call:or} lands in {pattern}; the loop goes on after it unless a check inside that branch leaves the function first.",
@@ -1034,6 +1034,10 @@ THINK: tuple[Row, ...] = (
        "When {guard:cond}, it returns {expr} there and then.",
        "{expr} comes back at that point if {guard:cond}.",
        when="early guarded", unless="in-loop in-arm in-select"),
+    _r("return",
+       "It then returns {expr} straight away, without waiting for the task; that value carries {sender}, the sending half of the channel whose receiving half, {receiver}, went with the task, so the caller keeps a line to it through what it gets back.",
+       "After spawning it returns {expr} at once; {sender} travels in it, while {receiver}, the other end of that channel, is the task's: the task is not left without word from its caller.",
+       when="tail after-spawn sender-returned", unless="guarded negated"),
     _r("return",
        "It then returns {expr} straight away; the spawned task carries on by itself.",
        "After spawning it returns {expr} without waiting for the task.",
@@ -1428,6 +1432,12 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "It starts a separate task with {mech} whose loop, on every round, waits out {sleep_arg} on {sleep_mech} and calls {work}; the handle is dropped, so nothing waits on it.",
        when="detached loops sleep-arg", unless="repeated interval sleep guarded conditional logs-failures", needs="work sleep_arg sleep_mech"),
+    # A spawned loop with no timer of its own, paced by what it awaits (rathole's control
+    # channel reruns `s.run()` and sleeps only when its backoff says so: no row said it).
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; no timer paces it, and the handle is dropped, so nothing waits on it.",
+       "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no fixed timer, until {exit_words} in it ends the loop.",
+       when="detached loops round-exits", unless="repeated interval sleep sleep-arg guarded conditional", needs="work exit_words"),
     # A delay waited out on the task, not by the caller (omniqueue's scheduled send: the
     # think never said the `sleep(delay)` that makes it scheduled, a held-out read).
     _r("spawn",
@@ -2308,6 +2318,10 @@ THINK: tuple[Row, ...] = (
     # Said of what the task does with a failure, never of retries: the call it makes may retry
     # inside (the svix SDK does; so does a crate fn behind run_with_retries): blind read 34.
     _r("one_shot",
+       "The error branch around {runs} in the {mech} task can never run: {runs} has no `?`, builds no error value and returns a success at every exit, so the {levels} line there is never written, and what goes wrong inside it is whatever it handles itself.",
+       "{runs} never returns an error (no `?`, no error value built, a success at every exit), so the {levels} line the {mech} task keeps for its failure is dead code as written.",
+       when="never-errs", needs="runs"),
+    _r("one_shot",
        "Whatever the call in the {mech} task finally comes back with is handled there: a failure ends as a line at {levels} level, and with the handle dropped, none of it comes back to the caller of {subject} through a handle. On the {arm_level} path the author's comment gives its reason: {arm_comment:quote}.",
        "A failure inside the {mech} task stops at a log line at {levels} level; {subject} dropped the handle, so no error of the task's comes back through it. The {arm_level} arm carries the author's reason, {arm_comment:quote}.",
        when="arm-comment", unless="several kept"),
@@ -2362,11 +2376,14 @@ THINK: tuple[Row, ...] = (
        when="several", unless="joinset-shutdown"),
     # Every way out of the pass loop, counted (claims/exit_tally.py): said last in an exits
     # think, so the exits said one by one before it are not the whole answer by omission.
+    # The `?`s come last and apart: "and by its `?`s; the deeper ones sit under `Err(_)`"
+    # read as if the `?`s were under it too, and "among other branches" of an `else` was
+    # misleading (rathole's UDP forwarder, held-out read 41; helix, read 39).
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its one `?`; one of them sits a level or more down, under {places}.",
+       "Counted in full, the loop can be left by {tally}; one of those sits a level or more down, under {places}. Its one `?` can end it as well.",
        when="tries one-deep one-try"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its `?`s; one of them sits a level or more down, under {places}.",
+       "Counted in full, the loop can be left by {tally}; one of those sits a level or more down, under {places}. Its `?`s can end it as well.",
        when="tries one-deep", unless="one-try"),
     _r("exit_tally",
        "Counted in full, the loop can be left by {tally}; one of them sits a level or more down, under {places}.",
@@ -2374,11 +2391,11 @@ THINK: tuple[Row, ...] = (
        "That makes {tally} out of the loop in all, one of them tucked under {places}.",
        when="one-deep", unless="tries"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its one `?`; the ones deeper down sit under {places:and}.",
+       "Counted in full, the loop can be left by {tally}, the deeper of those under {places:and}; its one `?` can end it as well.",
        when="tries one-try", unless="more one-deep"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its `?`s; the ones deeper down sit under {places:and}.",
-       "All told, {tally} end the loop, besides the `?`s, and some of them are buried a level or two down, under {places:and}.",
+       "Counted in full, the loop can be left by {tally}, the deeper of those under {places:and}; its `?`s can end it as well.",
+       "All told, {tally} end the loop, some of them buried a level or two down, under {places:and}; its `?`s end it too.",
        when="tries", unless="more one-try"),
     _r("exit_tally",
        "Counted in full, the loop can be left by {tally}; the ones deeper down sit under {places:and}.",
@@ -2386,13 +2403,13 @@ THINK: tuple[Row, ...] = (
        "That makes {tally} out of the loop in all, the nested ones under {places:and}.",
        unless="tries more one-deep"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its one `?`; the deeper ones sit under {places:and}, among other branches.",
+       "Counted in full, the loop can be left by {tally}, the deeper of those under {places:and} or in branches not named here; its one `?` can end it as well.",
        when="tries more one-try"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}, and by its `?`s; the deeper ones sit under {places:and}, among other branches.",
+       "Counted in full, the loop can be left by {tally}, the deeper of those under {places:and} or in branches not named here; its `?`s can end it as well.",
        when="tries more", unless="one-try"),
     _r("exit_tally",
-       "Counted in full, the loop can be left by {tally}; the deeper ones sit under {places:and}, among other branches.",
+       "Counted in full, the loop can be left by {tally}, the deeper of them under {places:and} or in branches not named here.",
        when="more", unless="tries"),
     # A spawn two loops down (claims/spawns.py): per pair, not per element of either loop.
     _r("spawn_nesting",

@@ -1,0 +1,84 @@
+"""Flags of a spawn that come from around it: the `#[cfg]` block it sits in, a `Drop` that
+aborts the handed-back task, the ways out of the spawned loop mid-round, and the checks that
+must pass before the spawn. Split from spawns.py."""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts, Spawn
+from ..flow import Region
+from .core import FileContext, Proof
+from .exits import leaves
+from .handle_fate import drop_aborts
+from .task_errors import on_error_path
+from .variants import stmt_cfg
+
+__all__ = ["check_flags", "gate_and_drop", "round_exits"]
+
+
+def gate_and_drop(
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The `#[cfg(..)]` block the spawn sits in (`cfg-gated`), and whether the value handed
+    back aborts the task when dropped (`drop-aborts`), with their proofs."""
+    proof: list[Proof] = []
+    gate = stmt_cfg(ctx, f, sp.src.start)
+    if gate is not None:
+        slots["gate_cfg"] = gate.text
+        flags.add("cfg-gated")
+        proof.append(ctx.proof(gate))
+    if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
+        aborted = drop_aborts(ctx, f)
+        if aborted is not None:
+            flags.add("drop-aborts")
+            slots["drop_owner"] = aborted[0]
+            proof.append(aborted[1])
+    return proof
+
+
+def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
+    """`round-exits` when a `break`, `return` or `?` can end the spawned task's loop partway
+    through a round, with how (``exit_words``): "a loop that runs `x` and sleeps 7 seconds
+    every round" left out the `break` and the `?` that end serenity's typing task (read 36)."""
+    assert f.flow is not None
+    fl = f.flow
+    loops = [r for r in fl.regions if r.kind == "loop" and fl.task_of(r.id).id == reg.id]
+    loops = [r for r in loops if fl.inside(r.id, reg.id)]
+    if not loops:
+        return set()
+    outer = min(loops, key=lambda r: r.lo)
+    kinds = {
+        e.kind
+        for e in f.exits
+        if e.kind in ("break", "return", "question")
+        and fl.inside(e.region, outer.id)
+        and fl.task_of(e.region).id == reg.id
+        and leaves(f, e, outer.id)
+    }
+    if not kinds:
+        return set()
+    # In words, not code: the grounding check holds every code span to a claim's value.
+    said = (("break", "a break"), ("return", "a return"), ("question", "an error passed up"))
+    # A `while` head is a way out too (rathole's `while let Err(err) = s.run().await`, read 41).
+    head = ["the loop's own condition"] if outer.keyword == "while" else []
+    slots["exit_words"] = " or ".join([*head, *(w for k, w in said if k in kinds)])
+    return {"round-exits"}
+
+
+def check_flags(f: ItemFacts, sp: Spawn) -> set[str]:
+    """`after-checks` when an earlier `?` on the way to the spawn must have passed for it to
+    start; `checks-return` too when that check is a `return` in an error arm (shadowsocks'
+    CONNECT path returns an error response when `connect_host` fails: "only if the method is
+    CONNECT" dropped that, blind read 104)."""
+    assert f.flow is not None
+    before = [
+        e
+        for e in f.exits
+        if f.own(e.region)
+        and e.src.end <= sp.src.start
+        and not f.flow.exclusive(e.region, sp.at_region)
+    ]
+    if any(e.kind == "question" for e in before):
+        return {"after-checks"}
+    if any(e.kind == "return" and on_error_path(f, e.region) for e in before):
+        return {"after-checks", "checks-return"}
+    return set()

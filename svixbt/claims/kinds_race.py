@@ -131,7 +131,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "after_loop": (
         "calls the fn awaits on every path after its pass loop is left",
         ("calls",),
-        (),
+        ("skips",),
     ),
     "watchdog": (
         "a kept task that sleeps and then acts, aborted through its handle after awaited work",

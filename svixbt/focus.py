@@ -265,7 +265,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned"), _kinds("gated_join")),
-             ("runs_in", "spawn", "watchdog", "task_end", "gated_join", "lost_result",
+             ("runs_in", "spawn", "sync_spawn", "watchdog", "task_end", "gated_join", "lost_result",
               "spawn_nesting", "return_prelude",
               "join", "join_results", "join_branch", "select", "runs_under",
               "select_branch", "loser_spawns",

@@ -504,6 +504,9 @@ def _ration_claims(
             or c.kind == "spawn_nesting"
             and any(q.kind == "spawn" and "nested" in q.flags for q in p.premise)
             or c.kind == "spawn_wrapper"
+            # Whether a plain fn can wait for its task answers every question about that task.
+            or c.kind == "sync_spawn"
+            and p.focus == "concurrency"
         ]
         p.claims = _one_of_arm_and_log(p)
         taken = {c for q in mine if q is not p for c in q.premise}

@@ -558,7 +558,15 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # right after it: "what stops the task `new` started?" was answered in the think's last
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
-    "spawn": ("spawn_nesting", "endless_task", "tasks_add_up", "own_awaits", "fanout_per_pass"),
+    "spawn": (
+        "spawn_nesting",
+        "endless_task",
+        "tasks_add_up",
+        "own_awaits",
+        "fanout_per_pass",
+        # Whether the caller waits: a plain fn cannot (rathole's `new`, held-out read 41).
+        "sync_spawn",
+    ),
     "one_shot": ("errs_before_spawn",),
     "task_end": ("task_end",),
     # How long a fn can hang: its bounded waits and then the awaits no deadline covers.

@@ -6333,6 +6333,11 @@ def test_an_error_branch_around_a_call_that_never_errs_is_said_dead(indexes: Ind
     assert "never-errs" in dead.flags
     (live,) = kinds(claims(ctx, "start_uplink"), "one_shot")
     assert "never-errs" not in live.flags
+    # Nor does its spawn say the task logs its own failures.
+    (sp,) = kinds(claims(ctx, "start_session"), "spawn")
+    assert "logs-failures" not in sp.flags
+    (sp_live,) = kinds(claims(ctx, "start_uplink"), "spawn")
+    assert "logs-failures" in sp_live.flags
     said = {ex.user: ex.think for ex in compose_examples(ctx)}
     session = " ".join(t for u, t in said.items() if "start_session" in u)
     assert "can never run" in session or "dead code" in session, session
@@ -6354,3 +6359,16 @@ def test_cleanup_after_a_loop_is_said_skipped_by_the_loops_question_marks(
     assert "`ports.release`" in said and "a `?` inside the loop" in said, said
     (plain,) = kinds(claims(ctx_of(indexes, "relay_link.rs"), "pump_frames"), "exit_tally")
     assert not kinds(claims(ctx, "pump_frames"), "after_loop"), plain
+
+
+def test_a_plain_fn_that_spawns_cannot_wait_and_needs_a_runtime(indexes: Indexes) -> None:
+    """rathole's `ControlChannelHandle::new` was asked whether it waits for `ch.run`; the
+    think never said it is a plain `fn`, which settles it (held-out read 41). An async fn that
+    spawns, or a spawn inside a returned future, gets no such claim."""
+    ctx = ctx_of(indexes, "link_server.rs")
+    (plain,) = kinds(claims(ctx, "start_session"), "sync_spawn")
+    assert plain.get("mech") == "tokio::spawn"
+    said = " ".join(ex.think for ex in compose_examples(ctx) if "start_session" in ex.user)
+    assert "plain function" in said and "panics" in said, said
+    # `pump_loop` is an async fn that spawns per job: it could await its tasks.
+    assert not kinds(claims(ctx_of(indexes, "pump.rs"), "pump_loop"), "sync_spawn")

@@ -9,11 +9,11 @@ import re
 from bisect import bisect_left
 
 from ..crate_index import CrateIndex, FnDef
-from ..facts import Call, ItemFacts
+from ..facts import Call, ItemFacts, Spawn
 from ..flow import Flow, Region, tail_start
 from .core import FileContext, Proof
 
-__all__ = ["endless_callee", "bound_call", "never_errs", "spawning_callee"]
+__all__ = ["endless_callee", "bound_call", "never_errs", "runs_never_err", "spawning_callee"]
 
 # Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
 _ELSEWHERE = frozenset({"closure", "async", "spawn", "blocking"})
@@ -199,3 +199,17 @@ def _pattern(t: list[str], m: list[int], k: int) -> bool:
         return False
     after = m[k + 1] + 1
     return after < len(t) and t[after] in ("=>", "=", "|")
+
+
+def runs_never_err(ctx: FileContext, f: ItemFacts, sp: Spawn, runs: str) -> bool:
+    """Whether the call ``runs`` names in the block spawned at ``sp`` reaches one crate fn that
+    can only return `Ok`: the task's error branch around it never runs."""
+    assert f.flow is not None
+    found = [
+        c
+        for c in f.calls
+        if c.awaited
+        and f.flow.inside(c.region, sp.region)
+        and runs in (c.written, f"{c.receiver}.{c.name}")
+    ]
+    return len(found) == 1 and never_errs(ctx, found[0])

@@ -138,6 +138,12 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle_var", "abort_call", "call", "dur"),
         ("const", "macro", "then"),
     ),
+    "sync_spawn": (
+        "a plain fn that calls a tokio spawn itself: it cannot await the task, and the spawn"
+        " needs a runtime around its caller",
+        ("mech",),
+        (),
+    ),
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",
         ("mech",),

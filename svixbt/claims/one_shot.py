@@ -8,7 +8,7 @@ import re
 
 from ..facts import Exit, ItemFacts, Log, Spawn, Src
 from .blocks import deferred
-from .callee_ends import never_errs
+from .callee_ends import runs_never_err
 from .core import Claim, FileContext, make
 from .handle_fate import bound_fate
 from .task_errors import not_only_logged, on_error_path
@@ -61,7 +61,7 @@ def one_shot_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["runs"] = runs
         proof = [ctx.proof(sp.src)] + [ctx.proof(lg.src) for lg in logs]
         flags: set[str] = set()
-        if runs and _never_fails(ctx, f, sp, runs):
+        if runs and runs_never_err(ctx, f, sp, runs):
             # rathole's server spawns `if let Err(err) = ch.run().await { error!(..) }` around
             # a `run` whose every way out is `Ok(())`: "a failed `ch.run` stops at a log line"
             # was misleading, that line can never be written (held-out read 41).
@@ -204,17 +204,3 @@ def _errs_before(ctx: FileContext, f: ItemFacts, sp: Spawn, before: list[Exit]) 
     return [
         make("errs_before_spawn", f.name, slots, proof or [ctx.proof(e.src) for e in early], flags)
     ]
-
-
-def _never_fails(ctx: FileContext, f: ItemFacts, sp: Spawn, runs: str) -> bool:
-    """Whether the call ``runs`` names in the spawned block reaches one crate fn that can only
-    return `Ok`."""
-    assert f.flow is not None
-    found = [
-        c
-        for c in f.calls
-        if c.awaited
-        and f.flow.inside(c.region, sp.region)
-        and runs in (c.written, f"{c.receiver}.{c.name}")
-    ]
-    return len(found) == 1 and never_errs(ctx, found[0])

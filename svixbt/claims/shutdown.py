@@ -344,18 +344,25 @@ def _select_claim(
         sslots["cfg"] = gate.text
         sflags.add("cfg")
         sproof.append(ctx.proof(gate))
-    # What the select was waiting to do (`start_shut_down()` once a stop signal won).
-    then = None
-    if r.parent is not None and "in-loop" not in flags:
-        then = next_call(
-            ctx, f, r, r.parent, lambda c: (c.kind == "fn" and not c.args) or c.awaited
-        )
-    # A method awaited next is said with its receiver (`server.close()`, not `close()`).
-    said = (call_said(then) if then.kind == "method" else then.src.text) if then else ""
-    if then is not None and said and len(said) <= 40:
-        sslots["then"] = said
-        sproof.append(ctx.proof(then.src))
+    then = _then_call(ctx, f, r, flags)
+    if then is not None:
+        sslots["then"] = then[0]
+        sproof.append(then[1])
     return make("select", f.name, sslots, sproof, sflags)
+
+
+def _then_call(
+    ctx: FileContext, f: ItemFacts, r: Region, flags: set[str]
+) -> tuple[str, Proof] | None:
+    """What the select was waiting to do (`start_shut_down()` once a stop signal won), as said
+    and its proof; a method awaited next with its receiver (`server.close()`, not `close()`)."""
+    if r.parent is None or "in-loop" in flags:
+        return None
+    then = next_call(ctx, f, r, r.parent, lambda c: (c.kind == "fn" and not c.args) or c.awaited)
+    said = (call_said(then) if then.kind == "method" else then.src.text) if then else ""
+    if then is None or not said or len(said) > 40:
+        return None
+    return said, ctx.proof(then.src)
 
 
 def _biased(ctx: FileContext, r: Region) -> bool:

@@ -9,6 +9,7 @@ from ..facts import ItemFacts, Spawn
 from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .blocks import deferred
+from .callee_ends import runs_never_err
 from .core import NOT, Claim, FileContext, make, merge_in_place
 from .handle_fate import bound_fate
 from .main_call import main_call, main_call_of
@@ -120,6 +121,11 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("awaits-after")
         flags |= _other_spawns(f, sp, reg)
         spawned_waits_and_logs(ctx, f, sp, slots, flags)
+        if "logs-failures" in flags and not inner_loop:
+            # "it logs its failures at error level" of a call that never errs (read 41).
+            runs = main_call(f, reg)
+            if runs and runs_never_err(ctx, f, sp, runs):
+                flags.discard("logs-failures")
         signal_wait(f, reg, slots, flags)
         rerun = _rerun(ctx, f, reg)
         if rerun:

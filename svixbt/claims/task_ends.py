@@ -117,7 +117,10 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots["cond"] = cond
             flags |= _gone(f, cond)
         proofs = [ctx.proof(e.src)]
-        first = _awaited_before(f, e.region, loop) if kind == "if" else None
+        # A condition that awaits is a wait of its own, said as such by the watch rows.
+        first = (
+            _awaited_before(f, e.region, loop) if kind == "if" and ".await" not in cond else None
+        )
         if first is not None:
             # The check comes only once that call is back ("returns, and so ends, as soon as
             # `stop2.is_cancelled()` is true" of a check made after `task(..).await`, lemmy's

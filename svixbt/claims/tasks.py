@@ -21,6 +21,7 @@ from .serial_loops import serial_loops
 from .shape import codes
 from .signals import signal_claims
 from .spawns import printed_errors, spawn_claims
+from .sync_spawn import sync_spawn_claims
 from .task_ends import task_end_claims
 from .watchdog import watchdog_claims
 
@@ -33,6 +34,7 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     out: list[Claim] = []
     out += spawn_claims(ctx, f)
+    out += sync_spawn_claims(ctx, f)
     out += gated_join_claims(ctx, f)
     out += lost_result_claims(ctx, f)
     out += task_end_claims(ctx, f)

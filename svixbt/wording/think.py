@@ -2606,6 +2606,14 @@ THINK: tuple[Row, ...] = (
     _r("watchdog",
        "The task kept in {handle_var} sleeps {dur} and then calls {then}; {abort_call} follows the await of {call}, so {then} happens only when {call} takes longer than {dur}.",
        when="calls"),
+    # A plain fn that spawns (claims/sync_spawn.py): it has nothing to await the task with.
+    _r("sync_spawn",
+       "{subject} is a plain function, not an async one, so it has no way to wait for the task it gives {mech}: the call is over once the task is queued. The flip side is that {mech} needs a Tokio runtime around whoever calls {subject}; from a thread with none, it panics.",
+       "Being a plain, non-async function, {subject} cannot await what it hands to {mech}; it returns as soon as the task is queued, and it must be called from inside a Tokio runtime, or {mech} panics.",
+       unless="blocking"),
+    _r("sync_spawn",
+       "{subject} is a plain function, not an async one, so it cannot wait for the closure it hands to {mech}: the call is over once the work is queued for the blocking pool, and {mech} needs a Tokio runtime around the caller or it panics.",
+       when="blocking"),
     # What ends the loop of a spawned task (claims/task_ends.py): one claim per way out.
     _r("task_end",
        "The spawned loop is a `while let` on {expr} giving {pattern}, but the weak reference is made from {strong}, which the spawned block itself holds until it ends: the upgrade cannot fail while the loop runs, so this check never ends the task.",

@@ -1,0 +1,42 @@
+"""A plain (not `async`) fn that calls `tokio::spawn` itself: it cannot await the task it
+starts, and the spawn needs a Tokio runtime around its caller or it panics. rathole's
+`ControlChannelHandle::new` was asked "does it wait for `ch.run` to finish?" and the think never
+said the one thing that settles it, that `new` is a plain `fn` (held-out read 41)."""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from .core import Claim, FileContext, make
+
+__all__ = ["sync_spawn_claims"]
+
+# The spawns that panic outside a runtime context (`Handle::spawn` and a runtime's own `spawn`
+# do not: they carry theirs).
+_NEEDS_CONTEXT = frozenset({"tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_blocking"})
+
+
+def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    if f.is_async or f.flow is None or f.kind != "fn":
+        return []
+    fl = f.flow
+    direct = [
+        sp
+        for sp in f.spawns
+        if sp.mechanism in _NEEDS_CONTEXT
+        and f.own(sp.at_region)
+        # In a closure or an async block the spawn runs wherever that is run, not here.
+        and not any(r.kind in ("closure", "async") for r in fl.chain(sp.at_region))
+    ]
+    if not direct:
+        return []
+    body = ctx.fs.text[f.item.start : f.item.end]
+    if re.search(r"\bblock_on\s*\(|\.join\s*\(\s*\)", body):
+        return []  # it may wait after all, by blocking its thread
+    mechs = list(dict.fromkeys(sp.said for sp in direct))
+    if len(mechs) != 1:
+        return []
+    proof = [ctx.proof(sp.src) for sp in direct]
+    flags = {"blocking"} if direct[0].mechanism.endswith("spawn_blocking") else set()
+    return [make("sync_spawn", f.name, {"mech": mechs[0]}, proof, flags)]

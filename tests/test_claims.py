@@ -6372,3 +6372,21 @@ def test_a_plain_fn_that_spawns_cannot_wait_and_needs_a_runtime(indexes: Indexes
     assert "plain function" in said and "panics" in said, said
     # `pump_loop` is an async fn that spawns per job: it could await its tasks.
     assert not kinds(claims(ctx_of(indexes, "pump.rs"), "pump_loop"), "sync_spawn")
+
+
+def test_work_on_a_slower_beat_inside_the_pass_loop_is_said(indexes: Indexes) -> None:
+    """docs.rs's registry watcher runs its git gc only once `last_gc.elapsed()` passes
+    `registry_gc_interval`, resetting `last_gc` there, and only on rounds that find the queue
+    unlocked; no record of it was written at all (session 46). A timer that is never reset
+    is a deadline, not a beat."""
+    ctx = ctx_of(indexes, "feed_poller.rs")
+    (beat,) = kinds(claims(ctx, "poll_feed"), "slow_beat")
+    assert beat.get("calls") == "mirror.compact()" and beat.get("unit") == "seconds"
+    assert beat.get("guard") == NOT + "feed.is_paused().await?"
+    assert not kinds(claims(ctx, "wait_for_quiet"), "slow_beat")
+    said = " ".join(full_thinks_about(ctx, "poll_feed"))
+    assert "`settings.compact_every_secs` seconds" in said, said
+    assert "`feed.is_paused().await?` is false" in said, said
+    # A loop paced by a configured delay gets a request at all.
+    users = [ex.user for ex in compose_examples(ctx) if "poll_feed" in ex.user]
+    assert any("`settings.poll_every`" in u for u in users), users

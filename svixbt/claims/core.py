@@ -220,6 +220,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
+    from .slow_beat import slow_beat_claims
     from .spin import spin_claims
     from .task_panics import task_panic_claims
     from .task_state import task_state_claims
@@ -260,6 +261,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
     out.extend(after_loop_claims(ctx, f))
+    out.extend(slow_beat_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
     out = _main_loop_only(ctx, f, out)
     out = _outside_macros(ctx, f, out)

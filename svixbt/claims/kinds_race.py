@@ -138,6 +138,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle_var", "abort_call", "call", "dur"),
         ("const", "macro", "then"),
     ),
+    "slow_beat": (
+        "work a pass loop does only on rounds where a timer it resets has run past a limit",
+        ("cond", "timer", "limit", "calls", "cmp_words"),
+        ("unit", "guard"),
+    ),
     "sync_spawn": (
         "a plain fn that calls a tokio spawn itself: it cannot await the task, and the spawn"
         " needs a runtime around its caller",

@@ -49,6 +49,7 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "strong",
+        "first_waits",
         "sender",
         "receiver",
         "twin",

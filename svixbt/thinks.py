@@ -89,6 +89,9 @@ def render_think(
     for n, c in order:
         if c in said_by or _one_log_too_many(c, logs, kept, only[:front] if only else None):
             continue
+        # Against what is said and what must be: a premise sleep said later still counts.
+        if _same_wait_said(c, out.claims if c in kept else [*out.claims, *kept]):
+            continue
         mark = (len(out.claims), len(out.fills))
         # A claim about the task that calls this helper is said with that task named.
         caller_side = plan.role == "helper" and c.subject != r.context["fn"]
@@ -437,6 +440,22 @@ def _say_borrowed(
             lead = said if said.startswith("`") else said[:1].lower() + said[1:]
             return f"In {name}, {lead}"
     return ""
+
+
+def _same_wait_said(c: Claim, said: list[Claim]) -> bool:
+    """A sleep whose mechanism, argument and arm a sleep said earlier in this think shares:
+    rumqttd's bridge sleeps `config.reconnection_delay` in five error branches, and its think
+    said "the `Err(e)` branch sleeps .. then `continue`s" three times over (session 46)."""
+    if c.kind != "sleep":
+        return False
+    mine = c.slot_map
+    return any(
+        d.kind == "sleep"
+        and d.subject == c.subject
+        and d is not c
+        and all(mine.get(k) == d.slot_map.get(k) for k in ("mech", "arg", "arm", "guard"))
+        for d in said
+    )
 
 
 def think_text(

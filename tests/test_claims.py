@@ -6309,6 +6309,7 @@ def test_a_rerun_loop_its_conditional_backoff_and_the_sender_handed_back(indexes
     (ret,) = kinds(claims(ctx, "open"), "return")
     assert "sender-returned" in ret.flags and dict(ret.slots)["sender"] == "stop_tx"
     said = " ".join(ex.think for ex in compose_examples(ctx) if "`open`" in ex.user)
+    said += " ".join(full_thinks_about(ctx, "open"))
     assert "carries on by itself" not in said and "`stop_tx`" in said, said
     assert "waits out `pause`" not in said, said
 
@@ -6390,3 +6391,29 @@ def test_work_on_a_slower_beat_inside_the_pass_loop_is_said(indexes: Indexes) ->
     # A loop paced by a configured delay gets a request at all.
     users = [ex.user for ex in compose_examples(ctx) if "poll_feed" in ex.user]
     assert any("`settings.poll_every`" in u for u in users), users
+
+
+def test_one_think_says_a_sleep_shared_by_several_error_arms_once(indexes: Indexes) -> None:
+    """rumqttd's bridge sleeps `config.reconnection_delay` in five error branches: "the
+    `Err(e)` branch sleeps .. then `continue`s" came three times in one think (session 46)."""
+    ctx = ctx_of(indexes, "relay_link.rs")
+    sleeps = kinds(claims(ctx, "keep_bridge"), "sleep")
+    assert len(sleeps) >= 2
+    for think in full_thinks_about(ctx, "keep_bridge"):
+        assert think.count("Duration::from_secs(cfg.retry_secs)") <= 1, think
+
+
+def test_a_skipped_pause_is_no_spin_where_the_round_waits_first(indexes: Indexes) -> None:
+    """rumqttd's broker skips its `delay` when a TLS handshake fails, but every round first
+    blocks on `listener.accept()`: "the loop goes straight round again with no wait at all"
+    was misleading (held-out read 42). A failed accept itself does spin."""
+    ctx = ctx_of(indexes, "accept_clients.rs")
+    spins = {c.get("call"): c for c in kinds(claims(ctx, "accept_clients"), "spin_on_error")}
+    assert "waits-before" not in spins["listener.accept"].flags
+    shake = spins["acceptor.handshake"]
+    assert "waits-before" in shake.flags and shake.get("first_waits") == "listener.accept()"
+    r = Renderer(0, "k", {"fn": "accept_clients", "file": "accept_clients.rs"})
+    from svixbt.wording.think import THINK
+
+    said = r.claim(THINK, shake, "t", Rendered(""))
+    assert "no wait at all" not in said and "`listener.accept()`" in said, said

@@ -381,7 +381,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "spin_on_error": (
         "an error branch that continues past the pass loop's only pause: no wait while it fails",
         ("call", "pattern", "mech", "arg"),
-        ("level", "dur"),
+        ("level", "dur", "first_waits"),
     ),
     "const_value": (
         "the value a const the fn names comes to, from its definition",

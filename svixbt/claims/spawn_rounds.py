@@ -246,8 +246,11 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
         if fl.task_of(e.region).id != task.id or not fl.inside(e.region, loop.id):
             continue
         between = [r for r in fl.chain(e.region) if fl.inside(r.id, loop.id) and r.id != loop.id]
-        if any(r.kind not in ("if", "let-else") for r in between):
-            continue  # a select handler's or an arm's exit: another path's, said elsewhere
+        # A let-else at the round's head is its guard, said by the task's ends (quickwit's
+        # sampler upgrades its `Weak` first and then samples); a select handler's or an arm's
+        # exit is another path's.
+        if not between or any(r.kind != "if" for r in between):
+            continue
         if fl.exclusive(e.region, c.region) or not leaves(f, e, loop.id):
             continue
         return True

@@ -12,7 +12,8 @@ from ..values import human_duration
 from .core import Claim, FileContext, make
 from .err_arms import handled_call
 from .exits import exit_loop
-from .shape import is_error_arm, main_loop
+from .round_work import call_said
+from .shape import codes, is_error_arm, main_loop
 
 __all__ = ["spin_claims"]
 
@@ -48,6 +49,21 @@ def spin_claims(ctx: FileContext, idx: int) -> list[Claim]:
         if logs:
             slots["level"] = logs[0].level
             flags.add("logs")
+        # What the round awaits before it gets to the failing call: a wait of its own (rumqttd's
+        # broker blocks on `listener.accept()` first), so "no wait at all" would be false
+        # (held-out read 42).
+        head = f.flow.regions[branch.parent] if branch.kind == "arm" and branch.parent else branch
+        before = [
+            call_said(c) or c.written
+            for c in f.calls
+            if c.awaited
+            and f.flow.loop_of(c.region) is loop
+            and c.src.start < head.head_start
+            and not f.flow.inside(c.region, branch.id)
+        ]
+        if before:
+            slots["first_waits"] = codes(*list(dict.fromkeys(before))[:2])
+            flags.add("waits-before")
         proof = [ctx.proof(e.src), ctx.proof(pause.src)]
         out.append(make("spin_on_error", f.name, slots, proof, flags))
     return out

@@ -190,7 +190,7 @@ THINK: tuple[Row, ...] = (
        "The wait comes first in every round: {mech} for {dur}, and only then {first_work}, so the very first look happens {dur} in, never immediately.",
        when="in-loop waits-first", unless="guarded in-arm cancellable in-select", needs="dur first_work"),
     _r("sleep",
-       "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the check runs again before any more work is taken.",
+       "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped and the next one starts from the top.",
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",
        when="guarded then-continue", needs="dur"),
     # One of several error branches: which call's failure it is (blind read 103).
@@ -1400,7 +1400,7 @@ THINK: tuple[Row, ...] = (
        "{repeated} hands each element to its own task through {mech}; {handle_var} owns the handles.",
        when="repeated in-set", unless="skippable rounds guarded conditional"),
     _r("spawn",
-       "Inside {repeated} it starts one task per iteration with {mech}, each running {runs}; the handles are not kept, so the loop starts the next task without waiting for the last, and the tasks run on after the loop is done.",
+       "Inside {repeated} it starts one task per iteration with {mech}, each running {runs}; {mech} returns as soon as the task is queued, so the loop starts the next one without waiting for the last, and with the handles not kept the tasks run on after the loop is done.",
        "Every iteration of {repeated} hands {runs} to its own {mech} task and drops the handle, so the tasks run alongside the loop and after it, with nothing waiting for them.",
        when="repeated detached", needs="runs", unless="skippable rounds guarded conditional"),
     _r("spawn",
@@ -1507,7 +1507,7 @@ THINK: tuple[Row, ...] = (
        when="kept handed-back spawns-detached", unless="some-paths repeated guarded conditional joined-here blocking in-future"),
     _r("spawn",
        "{mech} starts a task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for that task or aborting it is the caller's business.",
-       "The handle of the task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds it.",
+       "The handle of the task {mech} starts goes back to the caller: {handle_var} is part of what this returns, so the caller holds it.",
        when="kept handed-back", unless="some-paths spawns-detached repeated guarded conditional joined-here blocking abort-on-drop in-future"),
     # The handle moved into an async block the fn returns (wash's `ClusterHost::start`).
     _r("spawn",
@@ -1526,7 +1526,7 @@ THINK: tuple[Row, ...] = (
     # read 17, tensorzero's executor pool).
     _r("spawn",
        "{mech} starts a blocking task here, and its handle, {handle_var}, goes back to the caller in the value this returns: waiting for it is the caller's business, and once it runs no abort stops it.",
-       "The handle of the blocking task {mech} starts is not kept here: {handle_var} is part of what this returns, so the caller holds the handle, though aborting through it cannot stop the blocking work once it has started.",
+       "The handle of the blocking task {mech} starts goes back to the caller: {handle_var} is part of what this returns, so the caller holds the handle, though aborting through it cannot stop the blocking work once it has started.",
        when="kept handed-back blocking", unless="some-paths repeated guarded conditional joined-here in-future"),
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits itself further down; the handle never reaches the caller.",
@@ -2207,9 +2207,10 @@ THINK: tuple[Row, ...] = (
        "A failing {call} is logged at {level} level and retried after a {mech} of just {dur}; during an outage that is one line per try, as many as {rate} a second when the call fails straight away.",
        needs="rate"),
     # Not "no slower pace is ever reached": a failing call that takes a while slows it too
-    # (blind read 75).
+    # (blind read 75); nor "only a slow failing call spaces them further": whatever else the
+    # round awaits does too (rumqttd's replicator waits on `listener.accept()` first, read 42).
     _r("error_log_pace",
-       "While {call} keeps failing, every failure writes its {level} line and then waits {dur} before the next try, so those lines come at least {dur} apart, the wait never grows, and only a slow failing call spaces them further.",
+       "While {call} keeps failing, every failure writes its {level} line and then waits {dur} before the next try, so those lines come at least {dur} apart and the wait never grows; how much further apart they come depends on how long the round's awaits, {call} among them, take.",
        ),
     # How often a failure's line comes back when the wait grows by a step (claims/log_lines.py
     # `_error_log_ramp`).
@@ -2512,13 +2513,19 @@ THINK: tuple[Row, ...] = (
        "A failed {call:or} is not retried in the same round; the {mech} on {arg} runs before any later round can call it again.",
        when="sleep", unless="dur"),
     # The pause a failure skips: the loop's only wait comes after the error branch's continue.
+    # The round waits on something else before the failing call (rumqttd's broker accepts a
+    # connection first): the pause is skipped, but the loop does not spin (held-out read 42).
+    _r("spin_on_error",
+       "The pause on {arg} only comes at the end of a round that got that far: a failed {call} `continue`s from {pattern} past the {mech}, so while {call} keeps failing the rounds are paced by {first_waits:and} alone, which the round awaits before it.",
+       "Note what {pattern} skips: its `continue` jumps over the {mech} on {arg}, so after a failed {call} the next round starts at once and waits only on {first_waits:and}, as every round does first.",
+       when="waits-before"),
     _r("spin_on_error",
        "The pause of {dur} only comes at the end of a round that got that far: a failed {call} lands in {pattern}, is logged at {level} and `continue`s past the {mech}, so while {call} keeps failing the loop goes straight round again, with no wait and a log line each time.",
        "Note what {pattern} skips: its `continue` jumps over the {mech} of {dur}, so a {call} that keeps failing is retried at once, round after round, each failure another line at {level}, until it succeeds.",
-       when="logs", needs="dur"),
+       when="logs", unless="waits-before", needs="dur"),
     _r("spin_on_error",
        "The pause on {arg} only comes at the end of a round that got that far: a failed {call} `continue`s from {pattern} past the {mech}, so while {call} keeps failing the loop goes straight round again with no wait at all.",
-       ),
+       unless="waits-before"),
     # Said inline where the think quotes the const (``thinks.note_consts``); a row of its own
     # for a plan that lists the kind.
     _r("const_value",
@@ -2615,18 +2622,18 @@ THINK: tuple[Row, ...] = (
     # Work on a slower beat inside the pass loop (claims/slow_beat.py).
     _r("slow_beat",
        "Not every round runs {calls:and}: only one where {guard:cond} and {cmp_words} {limit} {unit} have passed since {timer} was set, which that branch then sets back to now; while the first holds, it comes about once every {limit} {unit}, at the first round that checks past the mark rather than on the dot.",
-       "Running {calls:and} is on a slower beat than the loop: on a round where {guard:cond}, it happens only once {cmp_words} {limit} {unit} have passed since {timer}, which is reset right there, so roughly every {limit} {unit} while that holds, late by up to one round.",
+       "Running {calls:and} keeps a beat of its own: on a round where {guard:cond}, it happens only once {cmp_words} {limit} {unit} have passed since {timer}, which is reset right there, so roughly every {limit} {unit} while that holds, late by up to one round.",
        when="guarded unit"),
     _r("slow_beat",
        "Not every round runs {calls:and}: only one where {guard:cond} and {cmp_words} {limit} has passed since {timer} was set, which that branch then sets back to now; while the first holds, it comes about once every {limit}, at the first round that checks past the mark rather than on the dot.",
        when="guarded", unless="unit"),
     _r("slow_beat",
        "Not every round runs {calls:and}: only one that finds {cmp_words} {limit} {unit} gone since {timer} was set, which that branch then sets back to now, so it comes about once every {limit} {unit}, at the first round that checks past the mark rather than on the dot.",
-       "Running {calls:and} is on a slower beat than the loop: a round gets there only once {cmp_words} {limit} {unit} have passed since {timer}, which is reset right there, so that happens roughly every {limit} {unit}, late by up to one round.",
+       "Running {calls:and} keeps a beat of its own: a round gets there only once {cmp_words} {limit} {unit} have passed since {timer}, which is reset right there, so that happens roughly every {limit} {unit}, late by up to one round.",
        when="unit", unless="guarded"),
     _r("slow_beat",
        "Not every round runs {calls:and}: only one that finds {cmp_words} {limit} gone since {timer} was set, which that branch then sets back to now, so it comes about once every {limit}, at the first round that checks past the mark rather than on the dot.",
-       "Running {calls:and} is on a slower beat than the loop: a round gets there only once {cmp_words} {limit} has passed since {timer}, which is reset right there, so that happens roughly every {limit}, late by up to one round.",
+       "Running {calls:and} keeps a beat of its own: a round gets there only once {cmp_words} {limit} has passed since {timer}, which is reset right there, so that happens roughly every {limit}, late by up to one round.",
        unless="unit guarded"),
     # A plain fn that spawns (claims/sync_spawn.py): it has nothing to await the task with.
     _r("sync_spawn",

@@ -6417,3 +6417,15 @@ def test_a_skipped_pause_is_no_spin_where_the_round_waits_first(indexes: Indexes
 
     said = r.claim(THINK, shake, "t", Rendered(""))
     assert "no wait at all" not in said and "`listener.accept()`" in said, said
+
+
+def test_a_file_no_mod_declaration_reaches_gives_no_records(indexes: Indexes) -> None:
+    """rumqttd's `replicator/remote.rs` is in no module tree, yet its records asked about
+    alerts on its log lines (held-out read 42). A file no `mod` reaches from a crate root is
+    never compiled: like test code, it gets no record and its calls are no callers."""
+    ctx = ctx_of(indexes, "unbuilt_replica.rs")
+    assert ctx.file_idx is not None and ctx.file_idx in ctx.index.test_files
+    assert compose_examples(ctx) == []
+    built = ctx_of(indexes, "relay_link.rs")
+    assert built.file_idx not in built.index.test_files
+    assert compose_examples(built)

@@ -49,6 +49,7 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "strong",
+        "stub",
         "first_waits",
         "sender",
         "receiver",

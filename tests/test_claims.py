@@ -6429,3 +6429,19 @@ def test_a_file_no_mod_declaration_reaches_gives_no_records(indexes: Indexes) ->
     built = ctx_of(indexes, "relay_link.rs")
     assert built.file_idx not in built.index.test_files
     assert compose_examples(built)
+
+
+def test_an_error_branch_around_a_stub_is_said_dead_and_not_alerted_on(indexes: Indexes) -> None:
+    """rumqttd's `network_connect` is `unimplemented!()`: "a failed `Cluster::network_connect`
+    lands in `Err(e)`, which writes .." answered an alerting question about a line no run can
+    write (held-out read 42). The stub is found through a parameter's type."""
+    ctx = ctx_of(indexes, "peer_mirror.rs")
+    cl = claims(ctx, "mirror_peers")
+    (stub,) = kinds(cl, "stub_call")
+    assert stub.get("call") == "cluster.connect_peer" and stub.get("stub") == "unimplemented!()"
+    assert all(c.get("call") != "cluster.connect_peer" for c in cl if c.kind != "stub_call")
+    (live,) = kinds(cl, "err_arm")
+    assert live.get("call") == "cluster.refresh"
+    said = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+    assert "`cluster.connect_peer` fails" not in said, said
+    assert "`unimplemented!()`" in said, said

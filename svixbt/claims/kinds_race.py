@@ -138,6 +138,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle_var", "abort_call", "call", "dur"),
         ("const", "macro", "then"),
     ),
+    "stub_call": (
+        "an error branch around a call of a crate fn whose whole body is unimplemented or todo",
+        ("call", "stub", "pattern"),
+        (),
+    ),
     "slow_beat": (
         "work a pass loop does only on rounds where a timer it resets has run past a limit",
         ("cond", "timer", "limit", "calls", "cmp_words"),

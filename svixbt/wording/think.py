@@ -2619,6 +2619,11 @@ THINK: tuple[Row, ...] = (
     _r("watchdog",
        "The task kept in {handle_var} sleeps {dur} and then calls {then}; {abort_call} follows the await of {call}, so {then} happens only when {call} takes longer than {dur}.",
        when="calls"),
+    # An error branch around a stub (claims/callee_ends.py `stub_callee`).
+    _r("stub_call",
+       "{call:or} is a stub for now: the whole body of the crate fn it reaches is {stub}, which panics, so it never comes back with an error and the {pattern} branch around it never runs; as written, every call of {call:or} panics.",
+       "The {pattern} branch handles an error {call:or} cannot return: its body is just {stub}, so the call panics instead, and whatever that branch does is dead until the stub is filled in.",
+       ),
     # Work on a slower beat inside the pass loop (claims/slow_beat.py).
     _r("slow_beat",
        "Not every round runs {calls:and}: only one where {guard:cond} and {cmp_words} {limit} {unit} have passed since {timer} was set, which that branch then sets back to now; while the first holds, it comes about once every {limit} {unit}, at the first round that checks past the mark rather than on the dot.",

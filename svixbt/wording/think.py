@@ -291,7 +291,9 @@ THINK: tuple[Row, ...] = (
        "{var} holds the next wait as an option; `Some` goes to {mech} under {wrapper}, so shutdown can end the nap early, and `None` skips it.",
        when="from-var if-let-some cancellable", unless="guarded", needs="wrapper"),
     _r("sleep",
-       "Its waits go through {via}, which sleeps with {mech}.",
+       # Not "its waits go through": shuttle's admin `run` sleeps in its own body too, and
+       # only two arms call the helper (held-out read 44, false).
+       "Part of its waiting happens inside {via}, which it calls and which sleeps with {mech}.",
        when="via-helper", unless="if-let-some guarded"),
     _r("sleep",
        "The sleep is {mech} wrapped in {wrapper}, so a cancellation interrupts it rather than waiting it out.",
@@ -307,7 +309,13 @@ THINK: tuple[Row, ...] = (
     _r("sleep",
        "In the {nth} of its loops, a {mech} of {dur} spaces the rounds out, for every round that gets as far as the sleep.",
        "The {nth} of its loops pauses {dur} with {mech} each round that reaches the sleep; it does not pace the rest of the function.",
-       when="in-loop side-loops", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur nth"),
+       when="in-loop side-loops exit-before", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur nth"),
+    # Every round gets there: no hedge (shuttle's admin `run`, "each round that reaches the
+    # sleep" of a body with no way out before it, held-out read 44).
+    _r("sleep",
+       "In the {nth} of its loops, every round sleeps {dur} with {mech}.",
+       "The {nth} of its loops pauses {dur} with {mech} on each round; it does not pace the rest of the function.",
+       when="in-loop side-loops", unless="exit-before guarded in-arm cancellable in-select from-var waits-first", needs="dur nth"),
     _r("sleep",
        "Each iteration sleeps {dur} with {mech}; it is an async timer, so the runtime thread is free while it waits.",
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread.",
@@ -632,7 +640,7 @@ THINK: tuple[Row, ...] = (
     # One build's select (`#[cfg(unix)] let stopped = { select! {..} };` beside a windows one).
     _r("select",
        "Under {cfg}, the {select} races {futures}, and the first to finish picks the branch; that block is compiled only where the attribute holds, so this is one platform's version of the wait.",
-       "On builds where {cfg} holds, {futures} are raced in a {select}: only the winner's handler runs. Other builds compile a different block in its place.",
+       "On builds where {cfg} holds, {futures} are raced in a {select}: only the winner's handler runs. On other builds this block is not compiled at all.",
        when="multi cfg", unless="biased races-handle", needs="futures cfg", any_guard=True),
     # A JoinHandle raced: the losing handle is dropped, its task is not.
     _r("select",
@@ -1781,11 +1789,11 @@ THINK: tuple[Row, ...] = (
        "{mech} bounds {future} by {arg}, and the `?` right after it hands an expiry straight up: a request that runs out of time leaves {subject} at once, without the {sleep_mech} and the further attempt the loop gives the errors it does retry. The deadline is per attempt, set afresh each round, so an expiry on a later attempt comes after the earlier attempts and the waits between them.",
        unless="guarded", needs="future"),
     _r("trailing_sleep",
-       "Each round ends with its {mech} of {arg}, so the last entry of {over} is followed by its own wait too, with nothing left to run after it: the fn returns only once that wait is over.",
+       "Each round ends with its {mech} of {arg}, so the last entry of {over} is followed by its own wait too, with nothing left to run after it: the loop ends only once that wait is over.",
        "The wait comes last in the round: once the final entry of {over} has had its run, {mech} still sleeps {arg} for it, and only then does the loop end.",
        when="entry"),
     _r("trailing_sleep",
-       "Each round ends with its {mech} of {arg}, so the last element of {over} is followed by a wait too, and the fn returns only once it is over.",
+       "Each round ends with its {mech} of {arg}, so the last element of {over} is followed by a wait too, and the loop ends only once it is over.",
        unless="entry"),
     _r("join_results",
        "The results are looked at only once the whole {mech} has ended: {handled} run after it, in that order, so a branch that failed early panics no sooner than the slowest branch finishes, and if more than one failed, the first of these checks panics and the later error is never reported.",

@@ -6461,3 +6461,23 @@ def test_a_labelled_continue_from_an_inner_loop_is_said_to_leave_it(indexes: Ind
     r = Renderer(0, "k", {"fn": "hold_session", "file": "relay_link.rs"})
     said = r.claim(THINK, arm, "t", Rendered(""))
     assert "labelled `continue`" in said and "outer" in said, said
+
+
+def test_test_only_statements_own_log_macros_and_two_join_branches(indexes: Indexes) -> None:
+    """ldk-node (held-out read 43): a `#[cfg(test)]` 5 s interval was said beside the real
+    30 s one; `log_error!(logger, ..)`, the crate's own logging macro, was "no log line of its
+    own"; a fn reached from the first and the third branch of one join was said to run in the
+    third alone."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (sp,) = kinds(claims(ctx, "start_announcer"), "spawn")
+    assert sp.get("interval_dur") == "45 seconds" and sp.get("levels") == "error", sp
+    said = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "2 seconds" not in said, said
+    places = kinds(claims(ctx, "read_entries"), "runs_in")
+    assert len(places) == 2 and all("several-places" in c.flags for c in places), places
+    r = Renderer(0, "k", {"fn": "read_entries", "file": "node_tasks.rs"})
+    for c in places:
+        line = r.claim(THINK, c, "t", Rendered(""))
+        assert "not the only one" in line or "not its only context" in line, line

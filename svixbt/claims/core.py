@@ -265,6 +265,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(closed_spin_claims(ctx, f))
     out = _main_loop_only(ctx, f, out)
     out = _outside_macros(ctx, f, out)
+    out = _outside_test_cfg(ctx, f, out)
     # What a stub's error branch does is never reached: no claim about its failure is made.
     stubs = {c.get("call") for c in out if c.kind == "stub_call"}
     out = [c for c in out if c.kind == "stub_call" or not (stubs and c.get("call") in stubs)]
@@ -297,6 +298,25 @@ def _outside_macros(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Cl
             )
         ]
     return out
+
+
+def _outside_test_cfg(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
+    """``out`` less claims proven by a statement under `#[cfg(test)]`: test builds only
+    (ldk-node binds a 30 s interval `#[cfg(not(test))]` and a 5 s one `#[cfg(test)]`; "it
+    builds a `tokio::time::interval` of 5 seconds" was false of the real node, read 43)."""
+    from .variants import stmt_cfg
+
+    if f.flow is None or "cfg(test)" not in ctx.fs.text[f.item.start : f.item.end].replace(" ", ""):
+        return out
+    memo: dict[int, bool] = {}
+
+    def in_test(pos: int) -> bool:
+        if pos not in memo:
+            gate = stmt_cfg(ctx, f, pos)
+            memo[pos] = gate is not None and gate.text.replace(" ", "") == "#[cfg(test)]"
+        return memo[pos]
+
+    return [c for c in out if not any(p.file == ctx.display and in_test(p.start) for p in c.proof)]
 
 
 # Claims about how a loop or a task ends.

@@ -166,7 +166,11 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
             # caller" (blind read 99 on corrosion's `forward_bytes_to_body_sender`, false).
             merged = [
                 make(
-                    "runs_in", c.subject, dict(c.slots), c.proof, c.flags - {"universal"} | {"site"}
+                    "runs_in",
+                    c.subject,
+                    dict(c.slots),
+                    c.proof,
+                    c.flags - {"universal"} | {"site", "several-places"},
                 )
                 for c in merged
             ]
@@ -191,7 +195,13 @@ def _runs_in_claims(ctx: FileContext, f: ItemFacts, idx: int) -> list[Claim]:
                 claim = make("runs_in", claim.subject, slots, list(claim.proof), flags)
             if claim not in out:
                 out.append(claim)
-    return _merge(out)
+    merged = _merge(out)
+    if len(merged) > 1:
+        merged = [
+            make("runs_in", c.subject, dict(c.slots), c.proof, c.flags | {"several-places"})
+            for c in merged
+        ]
+    return merged
 
 
 def _same_branch_taker(ctx: FileContext, known: Site, unknown: list[Site]) -> str:

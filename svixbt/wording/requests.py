@@ -1880,7 +1880,7 @@ SCENARIOS: tuple[Row, ...] = (
        when="detached", unless="repeated guarded conditional loops", needs="runs"),
     _r("runs_in",
        "this runs next to {others} inside {by}, so while it waits they must be able to make progress",
-       when="join-branch", unless="partial conditional guarded", needs="others"),
+       when="join-branch", unless="several-places partial conditional guarded", needs="others"),
     _r("interval",
        "passes should stay {dur} apart even when one of them runs long",
        when="tick-in-loop missed-burst", unless="guarded beside-events"),
@@ -2638,11 +2638,11 @@ QUESTIONS: tuple[Row, ...] = (
     _r("runs_in",
        "does {subject} get a task of its own, or does it share one with {others}?",
        "where does {subject} actually run: on a task of its own, or next to {others}?",
-       when="join-branch", unless="partial conditional", needs="others", any_guard=True),
+       when="join-branch", unless="several-places partial conditional", needs="others", any_guard=True),
     _r("runs_in",
        "does {subject} get a task of its own when {by} starts it, or does it share one?",
        "where does {subject} actually run once {by} gets to it: on a task of its own, or not?",
-       when="join-branch", unless="partial conditional", needs="by", any_guard=True),
+       when="join-branch", unless="several-places partial conditional", needs="by", any_guard=True),
     _r("sleep",
        # No amount in the question: "or is there a wait of 200 milliseconds even before the
        # first look?" gave its own answer (blind read 60).

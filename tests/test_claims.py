@@ -6481,3 +6481,14 @@ def test_test_only_statements_own_log_macros_and_two_join_branches(indexes: Inde
     for c in places:
         line = r.claim(THINK, c, "t", Rendered(""))
         assert "not the only one" in line or "not its only context" in line, line
+
+
+def test_a_join_beside_another_join_is_not_said_without_its_parts(indexes: Indexes) -> None:
+    """ldk-node's builder has a four-branch and a two-branch `tokio::join!`: "The `tokio::join!`
+    waits for both of its branches" named neither (held-out read 43)."""
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    joins = kinds(claims(ctx, "warm_up"), "join")
+    assert len(joins) == 2 and all("several-joins" in j.flags for j in joins), joins
+    said = " ".join(full_thinks_about(ctx, "warm_up"))
+    assert "waits for both of its branches" not in said, said
+    assert "Both branches of the `tokio::join!`" not in said, said

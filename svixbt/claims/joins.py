@@ -91,6 +91,10 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # them and "All of that joining" all of them (held-out read 17, tensorzero's RFT
         # job: one of its joins runs on every path). The guard stays on the join's own claim.
         alone = len(groups) == 1
+        if not alone:
+            # "The `tokio::join!` waits for both of its branches" beside a four-branch join of
+            # the same fn named neither (ldk-node's builder, held-out read 43).
+            flags.add("several-joins")
         if guard is None and unsaid_condition(f, branches[0]):
             flags.add("unsaid-cond")
         if guard is not None:

@@ -87,10 +87,7 @@ def render_think(
     kept = set(plan.premise) if only is None else set(only[:front])
     logs: list[Claim] = []  # the log claims let through so far
     for n, c in order:
-        if c in said_by or _one_log_too_many(c, logs, kept, only[:front] if only else None):
-            continue
-        # Against what is said and what must be: a premise sleep said later still counts.
-        if _same_wait_said(c, out.claims if c in kept else [*out.claims, *kept]):
+        if _left_out(c, said_by, logs, kept, only[:front] if only else None, out.claims):
             continue
         mark = (len(out.claims), len(out.fills))
         # A claim about the task that calls this helper is said with that task named.
@@ -440,6 +437,23 @@ def _say_borrowed(
             lead = said if said.startswith("`") else said[:1].lower() + said[1:]
             return f"In {name}, {lead}"
     return ""
+
+
+def _left_out(
+    c: Claim,
+    said_by: Collection[Claim],
+    logs: list[Claim],
+    kept: set[Claim],
+    head: list[Claim] | None,
+    said: list[Claim],
+) -> bool:
+    """Whether the think leaves ``c`` out: another claim says it, it is one log line too many,
+    or a sleep said (or to be said, as a premise) is the same wait."""
+    return (
+        c in said_by
+        or _one_log_too_many(c, logs, kept, head)
+        or _same_wait_said(c, said if c in kept else [*said, *kept])
+    )
 
 
 def _same_wait_said(c: Claim, said: list[Claim]) -> bool:

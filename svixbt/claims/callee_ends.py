@@ -11,7 +11,7 @@ from bisect import bisect_left
 from ..crate_index import CrateIndex, FnDef
 from ..facts import Call, ItemFacts, Spawn
 from ..flow import Flow, Region, tail_start
-from .core import FileContext, Proof
+from .core import Claim, FileContext, Proof, make
 
 __all__ = [
     "endless_callee",
@@ -20,6 +20,7 @@ __all__ = [
     "runs_never_err",
     "spawning_callee",
     "stub_callee",
+    "stub_call_claim",
 ]
 
 # Regions whose `return` or `break` leaves them, not the fn: they run elsewhere or later.
@@ -256,3 +257,22 @@ def stub_callee(ctx: FileContext, call: Call) -> tuple[str, Proof] | None:
     a = it.body_start + m.start("m")
     b = it.body_start + m.end("m")
     return m.group("m"), Proof(ctx.other_display(d.file), a, b, fs.text[a:b])
+
+
+def stub_call_claim(
+    ctx: FileContext, f: ItemFacts, r: Region, head: Region, call: str, bare: str
+) -> Claim | None:
+    """A `stub_call` claim in place of the error branch when the handled call reaches a crate
+    fn whose whole body is `unimplemented!()` or `todo!()`: that branch can never run."""
+    first = head.head_start if head.head_start >= 0 else ctx.fs.scan.starts[r.lo]
+    c = min(
+        (c for c in f.calls if c.src.start >= first and (c.name == bare or c.written == call)),
+        key=lambda c: c.src.start,
+        default=None,
+    )
+    found = stub_callee(ctx, c) if c is not None else None
+    if found is None:
+        return None
+    pattern = r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:]
+    slots = {"call": call, "stub": found[0], "pattern": pattern}
+    return make("stub_call", f.name, slots, [ctx.proof(ctx.region_src(f, r)), found[1]], set())

@@ -11,7 +11,7 @@ from ..facts import Call, ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
 from .arm_exits import arm_exit_flags
-from .callee_ends import stub_callee
+from .callee_ends import stub_call_claim
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
@@ -275,7 +275,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         flags: set[str] = set()
         # An error from I/O the task awaits, not from parsing a header or a string.
         head, awaited = _handled_head(ctx, f, r, bool(handled), call, bare)
-        stub = _stub_call(ctx, f, r, head, call, bare)
+        stub = stub_call_claim(ctx, f, r, head, call, bare)
         if stub is not None:
             out.append(stub)
             continue
@@ -329,25 +329,6 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))
     return merge_alike(same_everywhere(f, _specific(out)), "call")
-
-
-def _stub_call(
-    ctx: FileContext, f: ItemFacts, r: Region, head: Region, call: str, bare: str
-) -> Claim | None:
-    """A `stub_call` claim in place of the error branch when the handled call reaches a crate
-    fn whose whole body is `unimplemented!()` or `todo!()`: that branch can never run."""
-    first = head.head_start if head.head_start >= 0 else ctx.fs.scan.starts[r.lo]
-    c = min(
-        (c for c in f.calls if c.src.start >= first and (c.name == bare or c.written == call)),
-        key=lambda c: c.src.start,
-        default=None,
-    )
-    found = stub_callee(ctx, c) if c is not None else None
-    if found is None:
-        return None
-    pattern = r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:]
-    slots = {"call": call, "stub": found[0], "pattern": pattern}
-    return make("stub_call", f.name, slots, [ctx.proof(ctx.region_src(f, r)), found[1]], set())
 
 
 _CATCH_ALL = re.compile(r"(?:let\s+)?Err\(\s*(?:_|[a-z_]\w*)\s*\)")

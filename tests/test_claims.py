@@ -6492,3 +6492,17 @@ def test_a_join_beside_another_join_is_not_said_without_its_parts(indexes: Index
     said = " ".join(full_thinks_about(ctx, "warm_up"))
     assert "waits for both of its branches" not in said, said
     assert "Both branches of the `tokio::join!`" not in said, said
+
+
+def test_a_bare_early_return_is_not_said_to_hand_back_unit(indexes: Indexes) -> None:
+    """ "`()` comes back at that point if `..is_closed()` holds" of a bare `return;` before a
+    spawn said nothing a reader could use (ldk-node, held-out read 43)."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (early,) = [c for c in kinds(claims(ctx, "start_sweeper"), "return") if c.has("early")]
+    assert early.has("unit")
+    r = Renderer(0, "k", {"fn": "start_sweeper", "file": "node_tasks.rs"})
+    for nth in range(3):
+        said = r.claim(THINK, early, "t", Rendered(""), nth=nth)
+        assert "`()`" not in said and "returns right there" in said, said

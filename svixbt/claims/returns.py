@@ -61,7 +61,7 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             continue  # an async block's or closure's own return is not the fn's
         conds, arm, negated = guard_of(f, e.region, loop.id if loop else None, e.src.start)
         slots = {"expr": e.expr or "()"}
-        flags = {"early"}
+        flags = {"early"} | ({"unit"} if slots["expr"] == "()" else set())
         if any(SHUTDOWN_WORD.search(c) for c in conds):
             flags.add("shutdown")  # the way out a cancelled wait takes
         handler = next((r for r in f.flow.chain(e.region) if r.kind == "select-handler"), None)

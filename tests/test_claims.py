@@ -6506,3 +6506,15 @@ def test_a_bare_early_return_is_not_said_to_hand_back_unit(indexes: Indexes) -> 
     for nth in range(3):
         said = r.claim(THINK, early, "t", Rendered(""), nth=nth)
         assert "`()`" not in said and "returns right there" in said, said
+
+
+def test_a_helpers_sleep_is_not_said_to_be_all_of_the_fns_waiting(indexes: Indexes) -> None:
+    """shuttle's admin `run` sleeps in its own body and calls `gc`, which sleeps too: "Its
+    waits go through `gc`" was false (held-out read 44)."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (via,) = [c for c in kinds(claims(ctx, "pace_and_tidy"), "sleep") if c.has("via-helper")]
+    r = Renderer(0, "k", {"fn": "pace_and_tidy", "file": "node_tasks.rs"})
+    said = r.claim(THINK, via, "t", Rendered(""))
+    assert "Its waits go through" not in said and "`tidy`" in said, said

@@ -891,6 +891,11 @@ PREMISE: tuple[Row, ...] = (
     _r("spawn",
        "It should run {work} in a loop on a task of its own, and hand that task's join handle back to its caller.",
        when="returned loops", unless="repeated guarded conditional", needs="work"),
+    # A task handed back as the fn's value (dora's `ExternalApi::start` returns the spawn's
+    # `JoinHandle`: no request could be made of it).
+    _r("spawn",
+       "It should start its work on a task of its own with {mech} and return that task's join handle, so the caller decides whether to wait for it.",
+       when="returned", unless="loops repeated guarded conditional"),
     _r("spawn",
        # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
        # has none of its own, held-out read 31).
@@ -2451,6 +2456,10 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "on one of its paths {subject} starts a looping task; what wakes each round of it, and what does the round do?",
        when="signal-rounds detached loops guarded", unless="repeated", needs="work", any_guard=True),
+    _r("spawn",
+       "what does {subject} hand back, and does it wait for the task it starts before returning?",
+       "once {subject} returns, who can wait for the task it started, and how?",
+       when="returned", unless="loops repeated guarded conditional several-spawns"),
     # A spawned loop no timer paces (rathole's control channel reruns `s.run()` until a stop).
     _r("spawn",
        "the task {subject} starts loops with no fixed timer; what does each round call, and what ends the loop?",

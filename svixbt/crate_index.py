@@ -510,7 +510,7 @@ def _unreached_files(
         for p, i in by_path.items()
         if p.parent == src / "bin" or p.parent.parent == src / "bin" and p.name == "main.rs"
     ]
-    if not roots or any(re.search(r"#\[\s*path\s*=|\bmod\s*!", fs.text) for fs in scans):
+    if not roots or any(re.search(r"#\[\s*path\s*=", fs.text) for fs in scans):
         return frozenset()
     seen = set(roots)
     todo = list(roots)
@@ -520,6 +520,7 @@ def _unreached_files(
         home = (
             path.parent if path.name in ("mod.rs", "lib.rs", "main.rs") else path.parent / path.stem
         )
+        declared: list[tuple[list[str], str]] = []
         for it in fs.items:
             if it.kind != "mod" or it.body_start is not None:
                 continue
@@ -530,8 +531,17 @@ def _unreached_files(
                 if fs.items[up].kind == "mod":
                     inline.insert(0, fs.items[up].name)
                 up = fs.items[up].parent
+            declared.append((inline, it.name))
+        # `mod x;` inside a macro (lemmy's `cfg_select! { feature = "full" => { pub mod
+        # rate_limit; .. } }`) is no item of the scan, but its tokens are there.
+        t, c = fs.scan.texts, fs.scan.codes
+        named = {n for _, n in declared}
+        for k in range(len(t) - 2):
+            if t[k] == "mod" and c[k] not in "cds" and t[k + 2] == ";" and t[k + 1] not in named:
+                declared.append(([], t[k + 1]))
+        for inline, name in declared:
             base = home.joinpath(*inline)
-            for candidate in (base / f"{it.name}.rs", base / it.name / "mod.rs"):
+            for candidate in (base / f"{name}.rs", base / name / "mod.rs"):
                 j = by_path.get(candidate)
                 if j is not None and j not in seen:
                     seen.add(j)

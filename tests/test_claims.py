@@ -6430,6 +6430,10 @@ def test_a_file_no_mod_declaration_reaches_gives_no_records(indexes: Indexes) ->
     built = ctx_of(indexes, "relay_link.rs")
     assert built.file_idx not in built.index.test_files
     assert compose_examples(built)
+    # A `mod` inside a macro call (lemmy's `cfg_select!`) reaches its file all the same.
+    hidden = ctx_of(indexes, "macro_declared.rs")
+    assert hidden.file_idx not in hidden.index.test_files
+    assert compose_examples(hidden)
 
 
 def test_an_error_branch_around_a_stub_is_said_dead_and_not_alerted_on(indexes: Indexes) -> None:

@@ -512,6 +512,12 @@ def _unreached_files(
     ]
     if not roots or any(re.search(r"#\[\s*path\s*=", fs.text) for fs in scans):
         return frozenset()
+    try:
+        manifest = (src.parent / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        manifest = ""
+    if re.search(r"(?m)^\s*path\s*=", manifest):
+        return frozenset()  # a `[lib]` or `[[bin]]` root of its own: reach is not known
     seen = set(roots)
     todo = list(roots)
     while todo:

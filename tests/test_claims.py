@@ -6522,3 +6522,21 @@ def test_a_helpers_sleep_is_not_said_to_be_all_of_the_fns_waiting(indexes: Index
     r = Renderer(0, "k", {"fn": "pace_and_tidy", "file": "node_tasks.rs"})
     said = r.claim(THINK, via, "t", Rendered(""))
     assert "Its waits go through" not in said and "`tidy`" in said, said
+
+
+def test_a_plain_fn_with_work_after_its_spawn_is_not_said_to_return_at_once(
+    indexes: Indexes,
+) -> None:
+    """rustpad's `backend` spawns its cleaner and then builds its routes: "it returns as soon
+    as the task is queued" was misleading (held-out read 45)."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (more,) = kinds(claims(ctx, "routes"), "sync_spawn")
+    assert more.has("then-more")
+    (bare,) = kinds(claims(ctx_of(indexes, "link_server.rs"), "start_session"), "sync_spawn")
+    assert not bare.has("then-more")
+    r = Renderer(0, "k", {"fn": "routes", "file": "node_tasks.rs"})
+    for nth in range(2):
+        said = r.claim(THINK, more, "t", Rendered(""), nth=nth)
+        assert "as soon as the task is queued" not in said and "is over once" not in said, said

@@ -39,4 +39,13 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         return []
     proof = [ctx.proof(sp.src) for sp in direct]
     flags = {"blocking"} if direct[0].mechanism.endswith("spawn_blocking") else set()
+    last = max(direct, key=lambda sp: sp.src.end)
+    # Statements between the spawn and the value the fn hands back (that value itself is
+    # built as the call returns).
+    end = f.tail.start if f.tail is not None and f.tail.start >= last.src.end else f.item.end
+    rest = ctx.fs.text[last.src.end : end]
+    if re.sub(r"[\s;})\]]", "", rest) and not (f.tail and f.tail.start <= last.src.start):
+        # rustpad's `backend` spawns its cleaner and then builds its routes: "returns as
+        # soon as the task is queued" was misleading (held-out read 45).
+        flags.add("then-more")
     return [make("sync_spawn", f.name, {"mech": mechs[0]}, proof, flags)]

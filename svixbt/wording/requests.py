@@ -3107,7 +3107,8 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I need to know whether the losing side's work can carry on after the race.",
         "I'm checking what this leaves behind when it is slow.",
         "I'm reviewing it for leaks on the slow path.",
-        "I need to know which of them wins when both are ready at once.",
+        # Not "which of them wins when both are ready at once": the think does not answer it
+        # for an unbiased select (dora's `RunTask::run`, held-out read 45).
         "I need to know whether work here can be abandoned halfway.",
     ),
     "spawn_endless": (

@@ -6540,3 +6540,17 @@ def test_a_plain_fn_with_work_after_its_spawn_is_not_said_to_return_at_once(
     for nth in range(2):
         said = r.claim(THINK, more, "t", Rendered(""), nth=nth)
         assert "as soon as the task is queued" not in said and "is over once" not in said, said
+
+
+def test_a_broadcast_channel_is_said_to_drop_for_laggards_not_to_block(indexes: Indexes) -> None:
+    """rustpad's 16-slot broadcast channel: a client that falls behind gets a lagged error,
+    which ends its connection; read 45's expert point. The mpsc wording ("a sender's `send`
+    waits") is false of a broadcast channel."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (ch,) = kinds(claims(ctx, "change_feed"), "bounded_channel")
+    assert ch.has("broadcast") and ch.get("cap") == "32"
+    r = Renderer(0, "k", {"fn": "change_feed", "file": "node_tasks.rs"})
+    said = r.claim(THINK, ch, "t", Rendered(""))
+    assert "lagged" in said and "waits, and" not in said, said

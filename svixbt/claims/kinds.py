@@ -106,7 +106,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("recv", "var"),
         (),
     ),
-    "bounded_channel": ("a tokio mpsc channel made with room for so many", ("call", "cap"), ()),
+    "bounded_channel": (
+        "a tokio mpsc or broadcast channel made with room for so many",
+        ("call", "cap"),
+        (),
+    ),
     "loser_spawns": (
         "a raced future that loses is dropped, but the tasks it spawned are not",
         ("future", "callee", "mech"),

@@ -971,7 +971,10 @@ THINK: tuple[Row, ...] = (
        # Not "a `send` on a full channel waits for room instead of failing" alone: tremor's
        # kafka consumer only ever `try_send`s on its channel (held-out read 26).
        "{call} makes a tokio mpsc channel with room for {cap} messages: once {cap} are queued, a sender's `send` waits, and a `try_send` fails, until the receiving task takes one.",
-       ),
+       unless="broadcast"),
+    _r("bounded_channel",
+       "{call} makes a tokio broadcast channel that holds the last {cap} messages: a send never waits for anyone, and a receiver that falls more than {cap} behind loses the oldest ones and gets a lagged error on its next receive instead of them.",
+       when="broadcast"),
     # A raced future that loses is dropped; the tasks it spawned are not (blind read 98 on
     # mini-redis's `run`: "never explains what dropping `server.run()` means").
     _r("loser_spawns",

@@ -6557,3 +6557,13 @@ def test_a_broadcast_channel_is_said_to_drop_for_laggards_not_to_block(indexes: 
     r = Renderer(0, "k", {"fn": "change_feed", "file": "node_tasks.rs"})
     said = r.claim(THINK, ch, "t", Rendered(""))
     assert "lagged" in said and "waits, and" not in said, said
+
+
+def test_that_a_plain_fn_needs_a_runtime_is_said_once_a_file(indexes: Indexes) -> None:
+    """Said of every plain fn that spawns, the runtime point made their thinks near copies: the
+    dedupe dropped three of dealer.rs's records, and held-out read 46 counted it three times
+    in one set. One record of a file says it."""
+    ctx = ctx_of(indexes, "dealer.rs")
+    thinks = [ex.think for ex in compose_examples(ctx)]
+    assert sum("Tokio runtime" in t for t in thinks) == 1, thinks
+    assert len(thinks) >= 6, thinks

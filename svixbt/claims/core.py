@@ -215,6 +215,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
+    from .restart_spin import restart_spin_claims
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
@@ -262,6 +263,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(return_prelude_claims(ctx, idx))
     out.extend(after_loop_claims(ctx, f))
     out.extend(slow_beat_claims(ctx, f))
+    out.extend(restart_spin_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
     out = _main_loop_only(ctx, f, out)
     out = _outside_macros(ctx, f, out)

@@ -138,6 +138,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle_var", "abort_call", "call", "dur"),
         ("const", "macro", "then"),
     ),
+    "restart_spin": (
+        "a loop that reruns its one awaited call after a warn or error line with nothing pacing it",
+        ("call", "level"),
+        ("message",),
+    ),
     "stub_call": (
         "an error branch around a call of a crate fn whose whole body is unimplemented or todo",
         ("call", "stub", "pattern"),

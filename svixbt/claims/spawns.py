@@ -20,7 +20,7 @@ from .spawn_nesting import arm_scrutinee, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
-from .task_lifetime import exits_before_join, skip_flags
+from .task_lifetime import exit_kinds_before_join, skip_flags
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
@@ -297,8 +297,15 @@ def _spawn_handle(
         slots["handle_var"] = vec
         if joined:
             flags.add("fan-in")
-            if exits_before_join(f, sp, vec):
+            kinds = exit_kinds_before_join(f, sp, vec)
+            if kinds:
                 flags.add("exits-between")
+                # Only the ways out the code has ("at a question mark or a return" of a fn with
+                # no `return`, crates.io's render_readmes, held-out read 47).
+                said = [
+                    w for k, w in (("question", "a `?`"), ("return", "a `return`")) if k in kinds
+                ]
+                slots["exits_said"] = " or ".join(said) or "an early exit"
             if joined[0] == "joined-dropped":
                 flags.add("results-dropped")
             elif joined[0] == "joined-q":

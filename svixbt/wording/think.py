@@ -2697,15 +2697,15 @@ THINK: tuple[Row, ...] = (
        unless="unit guarded"),
     # A plain fn that spawns (claims/sync_spawn.py): it has nothing to await the task with.
     _r("sync_spawn",
-       "{subject} is a plain function, not an async one, so it has no way to wait for the task it gives {mech}: what it does after the spawn runs while that task is only queued or already going. The flip side is that {mech} needs a Tokio runtime around whoever calls {subject}; from a thread with none, it panics.",
+       "{subject} is a plain function, not an async one, so it cannot await the task it gives {mech}: what it does after the spawn runs while that task is only queued or already going. The flip side is that {mech} needs a Tokio runtime around whoever calls {subject}; from a thread with none, it panics.",
        "Being a plain, non-async function, {subject} cannot await what it hands to {mech}; the rest of its body goes on without that task, and it must be called from inside a Tokio runtime, or {mech} panics.",
        when="then-more", unless="blocking"),
     _r("sync_spawn",
-       "{subject} is a plain function, not an async one, so it has no way to wait for the task it gives {mech}: the call is over once the task is queued. The flip side is that {mech} needs a Tokio runtime around whoever calls {subject}; from a thread with none, it panics.",
+       "{subject} is a plain function, not an async one, so it cannot await the task it gives {mech}: the call is over once the task is queued. The flip side is that {mech} needs a Tokio runtime around whoever calls {subject}; from a thread with none, it panics.",
        "Being a plain, non-async function, {subject} cannot await what it hands to {mech}; it returns as soon as the task is queued, and it must be called from inside a Tokio runtime, or {mech} panics.",
        unless="blocking then-more"),
     _r("sync_spawn",
-       "{subject} is a plain function, not an async one, so it cannot wait for the closure it hands to {mech}: the work is queued for the blocking pool and runs apart from the rest of {subject}, and {mech} needs a Tokio runtime around the caller or it panics.",
+       "{subject} is a plain function, not an async one, so it cannot await the closure it hands to {mech}: the work is queued for the blocking pool and runs apart from the rest of {subject}, and {mech} needs a Tokio runtime around the caller or it panics.",
        when="blocking"),
     # What ends the loop of a spawned task (claims/task_ends.py): one claim per way out.
     _r("task_end",

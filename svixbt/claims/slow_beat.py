@@ -52,7 +52,11 @@ def slow_beat_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         calls = [
             said
             for c in f.calls
-            if c.awaited and fl.inside(c.region, r.id)
+            if c.awaited
+            and fl.inside(c.region, r.id)
+            # Run by the round itself, not by a task the branch spawns (rabbitmq-stream's perf
+            # producer hands `calculate_stats` to `tokio::spawn` once a minute).
+            and fl.task_of(c.region).id == fl.task_of(r.id).id
             for said in [call_said(c) or c.written]
             if said
         ]

@@ -6647,3 +6647,11 @@ def test_a_pause_whose_length_changes_is_not_asked_for_as_a_fixed_one(indexes: I
     assert sleep.has("arg-varies"), sleep
     users = [ex.user for ex in compose_examples(ctx) if "keep_listener" in ex.user]
     assert not any("pause for `delay` between rounds" in u for u in users), users
+
+
+def test_a_guard_right_after_a_rounds_wait_keeps_its_work_every_round(indexes: Indexes) -> None:
+    """rabbitmq-stream's batch sender breaks when `recv_many` gives nothing, then publishes:
+    that break is the round's guard, and `client.publish` its work (read 48 missed it)."""
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (sp,) = kinds(claims(ctx, "start_batcher"), "spawn")
+    assert sp.get("work").split(LIST_SEP) == ["client.publish"], sp

@@ -6514,7 +6514,7 @@ def test_a_bare_early_return_is_not_said_to_hand_back_unit(indexes: Indexes) -> 
     r = Renderer(0, "k", {"fn": "start_sweeper", "file": "node_tasks.rs"})
     for nth in range(3):
         said = r.claim(THINK, early, "t", Rendered(""), nth=nth)
-        assert "`()`" not in said and "returns right there" in said, said
+        assert "`()`" not in said and "returns at that check" in said, said
 
 
 def test_a_helpers_sleep_is_not_said_to_be_all_of_the_fns_waiting(indexes: Indexes) -> None:

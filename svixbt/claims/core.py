@@ -10,7 +10,7 @@ from typing import Any
 
 from ..crate_index import CrateIndex, FnDef
 from ..facts import ItemFacts, Src
-from ..flow import Region
+from ..flow import Flow, Region
 from ..pipeline import FileScan
 from .blocks import loop_ordinal
 from .kinds import KINDS
@@ -266,13 +266,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(slow_beat_claims(ctx, f))
     out.extend(restart_spin_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
-    out = _main_loop_only(ctx, f, out)
-    out = _outside_macros(ctx, f, out)
-    out = _outside_test_cfg(ctx, f, out)
-    out = _outside_narrowed_arms(ctx, f, out)
-    # What a stub's error branch does is never reached: no claim about its failure is made.
-    stubs = {c.get("call") for c in out if c.kind == "stub_call"}
-    out = [c for c in out if c.kind == "stub_call" or not (stubs and c.get("call") in stubs)]
+    out = _left_to_say(ctx, f, out)
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))
@@ -302,6 +296,17 @@ def _outside_macros(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Cl
             )
         ]
     return out
+
+
+def _left_to_say(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
+    """``out`` less what cannot be said of the item as built and run."""
+    out = _main_loop_only(ctx, f, out)
+    out = _outside_macros(ctx, f, out)
+    out = _outside_test_cfg(ctx, f, out)
+    out = _outside_narrowed_arms(ctx, f, out)
+    # What a stub's error branch does is never reached: no claim about its failure is made.
+    stubs = {c.get("call") for c in out if c.kind == "stub_call"}
+    return [c for c in out if c.kind == "stub_call" or not (stubs and c.get("call") in stubs)]
 
 
 def _outside_test_cfg(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
@@ -347,6 +352,9 @@ def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> 
             and a.head.strip().startswith("Err(")
             and not _CATCH_ALL_ERR.fullmatch(a.head.strip())
             and " if " not in a.head
+            # Only an arm that swallows its errors silently (`=> {}`): one that logs or leaves
+            # is said by the claims about it (``failures._specific``).
+            and _silent_arm(fl, a)
         ]
         if earlier:
             starts = fl.scan.starts
@@ -361,6 +369,15 @@ def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> 
         if c.kind not in kinds
         or not any(p.file == ctx.display and a <= p.start < b for p in c.proof for a, b in spans)
     ]
+
+
+def _silent_arm(fl: Flow, a: Region) -> bool:
+    """Whether match arm ``a`` does nothing: `=> {}` or `=> ()`."""
+    starts, text = fl.scan.starts, fl.scan.text
+    lo = starts[a.start_tok if a.start_tok >= 0 else a.lo]
+    hi = starts[a.hi] + 1 if a.hi < len(starts) else len(text)
+    body = text[lo:hi].split("=>", 1)[-1]
+    return not re.sub(r"[\s{}(),]", "", body)
 
 
 # Claims about how a loop or a task ends.

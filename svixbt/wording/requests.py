@@ -828,7 +828,7 @@ PREMISE: tuple[Row, ...] = (
        "It should race its wait against {future} and stop when that completes.",
        # More ways to ask one thing: three of lemmy's and ldk-node's requests shared the first
        # word for word (held-out reads 40, 43).
-       "A pending timer must not hold up a stop: {future} completing should end it right there.",
+       "A pending timer must not hold up a stop: {future} completing should win the wait even with the timer still running.",
        "While it sits in its wait, {future} should still be able to stop it; it must not sleep the wait out first.",
        "{future} belongs in the same race as its timer, so a stop lands even mid-wait.",
        when="beside-timer", unless="guarded refutable"),

@@ -1058,7 +1058,7 @@ THINK: tuple[Row, ...] = (
        when="early in-loop guarded", unless="in-arm in-select"),
     # A bare `return;`: "`()` comes back at that point" said nothing (ldk-node, read 43).
     _r("return",
-       "When {guard:cond}, it returns right there, and nothing after that point runs.",
+       "When {guard:cond}, it returns at that check, and nothing after it runs.",
        when="early guarded unit", unless="in-loop in-arm in-select"),
     _r("return",
        "It returns {expr} early when {guard:cond}.",
@@ -1387,10 +1387,10 @@ THINK: tuple[Row, ...] = (
     # running (crates.io's `render_readmes`: "does not return before the last of them" was
     # false, a held-out read).
     _r("spawn",
-       "Each element of {over} gets its own {mech} task, collected in {handle_var}, and a later loop awaits every handle in turn, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn (in the spawning loop itself or before the awaiting one), and the tasks started so far are then no longer awaited here.",
+       "Each element of {over} gets its own {mech} task, collected in {handle_var}, and a later loop awaits every handle in turn, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn (in the spawning loop itself or before the awaiting one), and the tasks started so far then run on by themselves, no longer awaited here.",
        when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast range", needs="over exits_said"),
     _r("spawn",
-       "{repeated} starts one {mech} task per iteration and pushes its handle into {handle_var}, and a later loop awaits every handle, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn, and the tasks started so far are then no longer awaited here.",
+       "{repeated} starts one {mech} task per iteration and pushes its handle into {handle_var}, and a later loop awaits every handle, so the tasks run side by side; but {subject} can also leave before that loop is done, at {exits_said} after a spawn, and the tasks started so far then run on by themselves, no longer awaited here.",
        when="repeated pushed fan-in exits-between", unless="skippable rounds guarded conditional fails-fast", needs="exits_said"),
     _r("spawn",
        "Inside {repeated} it starts one task per element with {mech}, and {handle_var} keeps every handle. Each task keeps one call going: it awaits {rerun}, and whenever that returns it logs at {levels} level, sleeps {sleep_dur} and starts it again. Those waits belong to the spawned tasks, not to this function, which goes on once the spawns are made.",

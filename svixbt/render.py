@@ -49,6 +49,7 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "strong",
+        "wrap_call",
         "stub",
         "first_waits",
         "sender",

@@ -6655,3 +6655,20 @@ def test_a_guard_right_after_a_rounds_wait_keeps_its_work_every_round(indexes: I
     ctx = ctx_of(indexes, "node_tasks.rs")
     (sp,) = kinds(claims(ctx, "start_batcher"), "spawn")
     assert sp.get("work").split(LIST_SEP) == ["client.publish"], sp
+
+
+def test_a_returned_handle_its_one_caller_shares_is_not_left_to_the_caller(
+    indexes: Indexes,
+) -> None:
+    """lemmy's `garbage_collector` returns its GC task's handle and `LemmyBackend::new` puts it
+    in an `Arc`: "leaving the caller to decide whether to wait for it" was misleading, a shared
+    handle cannot be awaited (held-out read 46)."""
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "node_tasks.rs")
+    (sp,) = kinds(claims(ctx, "sweep_task"), "spawn")
+    assert sp.has("caller-shares") and sp.get("by") == "new", sp
+    assert "Arc::new" in sp.get("wrap_call")
+    r = Renderer(0, "k", {"fn": "sweep_task", "file": "node_tasks.rs"})
+    said = r.claim(THINK, sp, "t", Rendered(""))
+    assert "leaving the caller to decide" not in said and "cannot be awaited" in said, said

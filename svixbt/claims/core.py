@@ -328,7 +328,8 @@ def _outside_test_cfg(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[
     return [c for c in out if not any(p.file == ctx.display and in_test(p.start) for p in c.proof)]
 
 
-_CATCH_ALL_ERR = re.compile(r"Err\(\s*(?:_|[a-z_]\w*)\s*\)")
+# A catch-all error arm or if-let: `Err(_)`, `Err(e)`, `let Err(e)` (failures.py reads it too).
+CATCH_ALL_ERR = re.compile(r"(?:let\s+)?Err\(\s*(?:_|[a-z_]\w*)\s*\)")
 
 
 def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
@@ -341,7 +342,7 @@ def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> 
     fl = f.flow
     spans: list[tuple[int, int]] = []
     for r in fl.regions:
-        if r.kind != "arm" or r.parent is None or not _CATCH_ALL_ERR.fullmatch(r.head.strip()):
+        if r.kind != "arm" or r.parent is None or not CATCH_ALL_ERR.fullmatch(r.head.strip()):
             continue
         earlier = [
             a
@@ -350,7 +351,7 @@ def _outside_narrowed_arms(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> 
             and a.parent == r.parent
             and a.lo < r.lo
             and a.head.strip().startswith("Err(")
-            and not _CATCH_ALL_ERR.fullmatch(a.head.strip())
+            and not CATCH_ALL_ERR.fullmatch(a.head.strip())
             and " if " not in a.head
             # Only an arm that swallows its errors silently (`=> {}`): one that logs or leaves
             # is said by the claims about it (``failures._specific``).

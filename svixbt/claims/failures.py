@@ -12,7 +12,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .arm_exits import arm_exit_flags
 from .callee_ends import stub_call_claim
-from .core import LIST_SEP, Claim, FileContext, Proof, make
+from .core import CATCH_ALL_ERR, LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
     WRAPPERS,
@@ -331,22 +331,19 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
     return merge_alike(same_everywhere(f, _specific(out)), "call")
 
 
-_CATCH_ALL = re.compile(r"(?:let\s+)?Err\(\s*(?:_|[a-z_]\w*)\s*\)")
-
-
 def _specific(claims: list[Claim]) -> list[Claim]:
     """An arm for one kind of error (`Err(Error::RowNotFound)`) of a call that also has a
     catch-all `Err(e)` arm: flagged ``specific``, so a request about the call's failure is
     made from the catch-all (nostr-rs-relay's `db_writer` asked for info level, the not-found
     arm's, and its think said warn, the catch-all's: a held-out read)."""
-    general = {c.get("call") for c in claims if _CATCH_ALL.fullmatch(c.get("pattern").strip())}
+    general = {c.get("call") for c in claims if CATCH_ALL_ERR.fullmatch(c.get("pattern").strip())}
     # A specific arm that leaves (`Err(Error::Offline) => break`) beside a catch-all that goes
     # on: "a failed call does not end the loop" said of the catch-all dropped that break
     # (pgdog's LSN monitor, held-out read 16).
     leaving = {
         c.get("call")
         for c in claims
-        if not _CATCH_ALL.fullmatch(c.get("pattern").strip())
+        if not CATCH_ALL_ERR.fullmatch(c.get("pattern").strip())
         # A guarded arm (`Err(e) if tries >= MAX => return ..`) is said as the guard the
         # catch-all is reached past (``after-guard``).
         and " if " not in c.get("pattern")
@@ -354,7 +351,7 @@ def _specific(claims: list[Claim]) -> list[Claim]:
     }
     out = []
     for c in claims:
-        catch_all = _CATCH_ALL.fullmatch(c.get("pattern").strip())
+        catch_all = CATCH_ALL_ERR.fullmatch(c.get("pattern").strip())
         if c.get("call") in general and not catch_all:
             c = make(c.kind, c.subject, c.slot_map, list(c.proof), {*c.flags, "specific"})
         elif catch_all and c.get("call") in leaving:

@@ -6672,3 +6672,23 @@ def test_a_returned_handle_its_one_caller_shares_is_not_left_to_the_caller(
     r = Renderer(0, "k", {"fn": "sweep_task", "file": "node_tasks.rs"})
     said = r.claim(THINK, sp, "t", Rendered(""))
     assert "leaving the caller to decide" not in said and "cannot be awaited" in said, said
+
+
+def test_the_ways_out_of_a_spawned_loop_in_its_select_branches_are_named(
+    indexes: Indexes,
+) -> None:
+    """linkerd's policy relays return when `tx.closed()` wins their `tokio::select!` or when
+    `changed()` errs in the other branch; "until a return in it ends the loop" named none of
+    them (held-out read 49). An end in a `match` inside a branch still leaves all unsaid."""
+    ctx = ctx_of(indexes, "relay_watch.rs")
+    ends = kinds(claims(ctx, "relay_limits"), "task_end")
+    said_ends = sorted((c.get("future"), c.get("cond")) for c in ends)
+    assert said_ends == [
+        ("", "tx.send(limit).is_err()"),
+        ("settings.changed()", "res.is_err()"),
+        ("tx.closed()", ""),
+    ], said_ends
+    assert all("in-select" in c.flags for c in ends if c.get("future"))
+    assert not kinds(claims(ctx, "relay_matched"), "task_end")
+    said = " ".join(ex.think for ex in compose_examples(ctx) if "relay_limits" in ex.user)
+    assert "`tx.closed()` branch" in said and "`res.is_err()`" in said, said

@@ -165,7 +165,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",
         ("mech",),
-        ("cond", "pattern", "expr", "call", "strong", "after_call"),
+        ("cond", "pattern", "expr", "call", "strong", "after_call", "future", "select"),
     ),
     "lost_result": (
         "a crate fn returning a `Result` spawned as the whole task, its handle dropped",

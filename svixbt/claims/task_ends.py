@@ -98,10 +98,12 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             continue
         if e.kind == "exit":
             return []
-        said = exit_condition(f, e.region, loop)
+        said = exit_condition(f, e.region, loop) or _select_branch(f, e.region, loop)
         if said is None:
             return []  # an end no sentence can say: none are said
         kind, cond, pattern, expr = said
+        if kind == "in-select" and e.kind == "question":
+            return []
         ends_task = e.kind in ("return", "question") or not tail
         flags = {e.kind, kind, "task-ends" if ends_task else "leaves-loop"}
         slots = {"mech": mech}
@@ -110,7 +112,12 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             if not call or len(call) > 60 or "\n" in call:
                 return []
             slots["call"] = call
-        if kind == "let":
+        if kind == "in-select":
+            # The branch's future and the select it races in (``_select_branch``).
+            slots["future"], slots["select"] = expr, pattern
+            if cond:
+                slots["cond"] = cond
+        elif kind == "let":
             slots["pattern"], slots["expr"] = pattern, expr
             flags |= _gone(f, expr)
         elif kind == "if":
@@ -219,6 +226,30 @@ def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     if r.head.startswith("let "):
         return None  # `if let Some(x) = y { return }`: said as a match, which this does not say
     return ("if", r.head, "", "")
+
+
+def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+    """("in-select", condition or "", the select macro, the branch's future) of an
+    exit written in a branch of a select straight in ``loop``'s body, bare or under one plain
+    `if` there: linkerd's policy tasks return when `tx.closed()` wins their `tokio::select!`,
+    and "until a return in it ends the loop" named none of the ways out (held-out read 49)."""
+    assert f.flow is not None
+    chain = []
+    for r in f.flow.chain(rid):
+        if r.id == loop.id:
+            break
+        chain.append(r)
+    if not chain or chain[-1].kind != "select-handler" or chain[-1].parent != loop.id:
+        return None
+    handler, rest = chain[-1], chain[:-1]
+    if not handler.detail or "\n" in handler.detail or len(handler.detail) > 60:
+        return None
+    if not rest:
+        return ("in-select", "", handler.keyword + "!", handler.detail)
+    r = rest[0]
+    if len(rest) > 1 or r.kind != "if" or r.after or r.head.startswith("let "):
+        return None
+    return ("in-select", r.head, handler.keyword + "!", handler.detail)
 
 
 def _gone(f: ItemFacts, code: str) -> set[str]:

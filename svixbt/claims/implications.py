@@ -184,15 +184,27 @@ def _wait_after_pass(
     # its failure, so "the sleep starts after the last call" holds for rounds that get through
     # only (blind read 42).
     others = [c for c in of_kind(claims, "sleep") if "in-loop" in c.flags and c not in plain]
+    flags = {"other-waits"} if others or len(plain) > 1 else set()
+    if _COMPUTED.search(s.get("arg_value") or s.get("arg")):
+        # A wait worked out each round (`refresh_in(&self.config, curr_expiry)`, a share of the
+        # time left to an expiry): a slow pass does not push the later ones back ("pushes every
+        # later pass back" was false of linkerd's identity refresh, held-out read 49).
+        flags.add("computed-wait")
     return [
         make(
             "wait_after_pass",
             f.name,
             {"work": work.written, "mech": s.get("mech")},
             merged_proofs([ctx.proof(work.src)], s.proof),
-            {"other-waits"} if others or len(plain) > 1 else set(),
+            flags,
         )
     ]
+
+
+# A call in a wait's length other than a `Duration` constructor: the length is worked out.
+_COMPUTED = re.compile(
+    r"(?<![\w:])(?!(?:\w+::)*Duration::)[A-Za-z_][\w:]*\s*\(|\.\s*(?!as_)\w+\s*\("
+)
 
 
 def _steady_error(f: ItemFacts, claims: list[Claim]) -> list[Claim]:

@@ -2454,7 +2454,7 @@ QUESTIONS: tuple[Row, ...] = (
        when="signal-wait detached guarded", unless="repeated", needs="on_signal", any_guard=True),
     _r("spawn",
        "what does each round of the loop in the task {subject} starts wait for, and what does it run then?",
-       "the task {subject} starts loops; what wakes each round of it, and what does the round do?",
+       "the task that {subject} starts runs a loop; what wakes each round of it, and what does the round do?",
        when="signal-rounds detached loops", unless="repeated guarded conditional several-spawns", needs="work"),
     _r("spawn",
        "when {guard:cond}, {subject} starts a looping task; what wakes each round of it, and what does the round do?",
@@ -2469,7 +2469,7 @@ QUESTIONS: tuple[Row, ...] = (
        when="returned", unless="loops repeated guarded conditional several-spawns"),
     # A spawned loop no timer paces (rathole's control channel reruns `s.run()` until a stop).
     _r("spawn",
-       "the task {subject} starts loops with no fixed timer; what does each round call, and what ends the loop?",
+       "the task that {subject} starts runs a loop with no fixed timer; what does each round call, and what ends the loop?",
        "what does the loop in the task {subject} starts run each round, with no timer pacing it, and when does it stop?",
        when="detached loops round-exits", unless="repeated interval sleep sleep-arg signal-rounds guarded conditional several-spawns", needs="work"),
     _r("spawn",

@@ -480,6 +480,11 @@ THINK: tuple[Row, ...] = (
     _r("select_exit",
        "Besides the stop on {stop}, the {select} branch on {future} ends the loop too: its handler does {action}.",
        when="beside-stop", unless="armed rest-only refutable stops", needs="stop"),
+    # Not the only way out (`_more_exits`): said as one of them.
+    _r("select_exit",
+       "One way out of the loop is the {select} branch on {future}: when it completes first, the handler does {action}.",
+       "When {future} completes first in the {select}, the handler does {action}; that is one of the loop's ways out, not the only one.",
+       when="more-exits", unless="armed rest-only refutable"),
     _r("select_exit",
        "When {future} completes first in the {select}, the handler does {action}.",
        "The {select} branch on {future} does {action}, which ends the loop.",
@@ -1049,6 +1054,12 @@ THINK: tuple[Row, ...] = (
        "Under {arm} there is a way out: {expr} is returned.",
        "When the result is {arm}, it returns {expr}.",
        when="early in-loop in-arm", unless="guarded in-select negated"),
+    _r("return",
+       # Checked where it is written in the round, not the moment it becomes true (atuin's
+       # lock wait tests its deadline after each probe: "as soon as" read 104 called misleading).
+       "One of the ways out of the loop: a round that finds {guard:cond} returns {expr} there.",
+       "Among the loop's ways out, it returns {expr} from a round in which {guard:cond}.",
+       when="early in-loop guarded more-exits", unless="in-arm in-select"),
     _r("return",
        # Checked where it is written in the round, not the moment it becomes true (atuin's
        # lock wait tests its deadline after each probe: "as soon as" read 104 called misleading).
@@ -1687,7 +1698,9 @@ THINK: tuple[Row, ...] = (
     # Every branch under one timeout (lldap's healthcheck, held-out read 32): the bound is
     # what a slow branch costs.
     _r("join",
-       "The {count:word} branches of the {mech} run side by side in this one future, each inside a {timer} of {bound}: a slow branch costs at most {bound}, after which its result is an elapsed error, so the whole wait is bounded by {bound} too, not by the slowest call.",
+       # A timer fires only at an await: blocking code in a branch holds all of them (lldap's
+       # TLS check reads its certificate files synchronously, held-out read 49).
+       "The {count:word} branches of the {mech} run side by side in this one future, each inside a {timer} of {bound}: a branch still waiting at one of its awaits when {bound} is up is dropped and its result is an elapsed error, so the wait is bounded by {bound}, not by the slowest call, as long as no branch blocks the thread between its awaits; blocking work holds every branch, since they share one task.",
        when="multi all-timed", unless="try", needs="bound timer", any_guard=True),
     _r("join",
        "The branches of the {mech} run side by side in this one future, but {endless} never returns on success: the loop in its body ({endless_file}) has no break or return. So the {mech} never comes back with every branch done; it returns only when a branch fails, and whatever is still running is dropped then, at the await it had reached.",
@@ -2239,7 +2252,10 @@ THINK: tuple[Row, ...] = (
        "The wait is a {mech} in the same loop as {work}, not an interval, so it only starts once the pass has finished: the time from one pass to the next is the wait plus however long the pass took.",
        "Because the pause is a {mech} in the loop rather than an interval, a slow {work} pushes every later pass back by the time it took.",
        "Nothing keeps a fixed rhythm here: the {mech} starts counting only after {work} returns, so passes drift by however long each one ran.",
-       unless="other-waits"),
+       unless="other-waits computed-wait"),
+    _r("wait_after_pass",
+       "The wait is a {mech} in the same loop as {work}, not an interval, so it only starts once the pass has finished; its length is worked out again after every pass, so how far apart passes fall depends on that as well as on how long each took.",
+       when="computed-wait", unless="other-waits"),
     _r("wait_after_pass",
        "The wait that closes a round that gets through is a {mech} in the same loop as {work}, not an interval, so it starts only once {work} has returned: from one full pass to the next is that wait plus however long the pass took.",
        "On a round with no failure, the closing {mech} starts counting only after {work} returns, so such passes drift by however long each one ran.",

@@ -371,6 +371,10 @@ def _focus_claims(
     # Which build a copy of a fn under `#[cfg(..)]` is, whatever the focus: the rest holds
     # only there (atuin's two `shutdown_signal`s, blind read 104).
     out = [c for c in pool if c.kind == "cfg_variant"] + out
+    # A stop that can never fire, whatever the focus: the loop's other claims are read as if
+    # it could (claims/dead_stop.py).
+    if fd.role == "task":
+        out += [c for c in own if c.kind == "dead_stop" and c not in out]
     # What a crate's spawn wrapper is, wherever a claim spawns through it (serenity's
     # `spawn_named`): "`spawn_named` runs a task" alone leaves the reader to guess.
     through = {c.get("mech") for c in out if c.get("mech")}

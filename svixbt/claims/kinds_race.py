@@ -146,6 +146,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("call", "level"),
         ("message",),
     ),
+    "dead_stop": (
+        "a select branch on a CancellationToken the fn makes and nothing cancels: it never wins",
+        ("future", "token"),
+        (),
+    ),
     "stub_call": (
         "an error branch around a call of a crate fn whose whole body is unimplemented or todo",
         ("call", "stub", "pattern"),

@@ -47,6 +47,10 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
 
             slots.update(future=handlers[0].detail, select=handlers[0].keyword + "!")
             flags.add("in-select")
+            if _checked_elsewhere(f, loop, handlers[0], conds):
+                # iroh's remote-state actor tests `self.is_idle(&inbox)` at the top of every
+                # round too: "looked at only on the rounds that branch wins" was false (read 50).
+                flags.add("checked-elsewhere")
             # Another `break` or `return` in the same branch: "ends the loop only when .." was
             # false of nostr-rs-relay's ping branch, which breaks on a failed send too (read 30).
             if any(
@@ -60,3 +64,18 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
         put_guard(slots, flags, conds, arm)
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def _checked_elsewhere(f: ItemFacts, loop: Region, handler: Region, conds: list[str]) -> bool:
+    """Whether a condition of the break is written again in ``loop`` outside ``handler``."""
+    assert f.flow is not None
+    scan = f.flow.scan
+    lo, hi = scan.starts[loop.lo], f.flow.end_of(loop)
+    h_lo, h_hi = scan.starts[handler.lo], f.flow.end_of(handler)
+    text = scan.text
+    outside = " ".join((text[lo:h_lo] + " " + text[h_hi:hi]).split())
+    for cond in conds:
+        bare = " ".join(cond.lstrip("!").split())
+        if len(bare) >= 4 and bare in outside:
+            return True
+    return False

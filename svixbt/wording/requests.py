@@ -3092,6 +3092,14 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         # `fn` there is nothing to cancel (tremor's pipeline `spawn`, held-out read 26).
         "I'm reviewing what keeps running once this has handed control back to its caller.",
     ),
+    # A task that loops: asked what it does each round and what ends it.
+    "spawn_loop": (
+        "I need to know when this task stops by itself.",
+        "I'm checking that nothing is left looping once its inputs go away.",
+        "I'm deciding whether a test of this has to wait for the background part.",
+        "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "I'm auditing what {component} leaves running in the background.",
+    ),
     # Seven, not three: read 17 found each of three in five records of one crate.
     # A join's failure purposes only where a branch's failure ends it (a `try_join`): "I'm
     # writing the test for a partial failure" of branches that cannot fail was an invented

@@ -2861,6 +2861,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("select_exit",
        "what makes {subject} leave its loop?",
        "which of the things {subject} waits on can end its loop, and on what result?",
+       "under what results does the loop in {subject} stop going round?",
+       "I'd like a list of every way out of the loop in {subject}; which results end it?",
        unless="beside-stop", needs="arm"),
     # A branch taken only on the result its pattern matches (`Some(x) = a.next() => return ..`).
     _r("select_exit",
@@ -2869,6 +2871,8 @@ QUESTIONS: tuple[Row, ...] = (
        when="refutable", unless="armed", needs="pattern"),
     _r("select_exit",
        "what makes {subject} leave its loop?",
+       "is there more than one way out of the loop in {subject}, and what are they?",
+       "what has to happen for the loop in {subject} to end?",
        unless="armed refutable"),
     _r("loop_break",
        "does {subject} ever leave its loop by itself, and how often does it check?",

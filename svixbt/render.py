@@ -85,6 +85,7 @@ CODE_SLOTS = frozenset(
         "retry_names",
         "mine",
         "wait",
+        "outer_wait",
         "branches",
         "deadlines",
         "periods",

@@ -6774,3 +6774,14 @@ def test_read_50_a_dead_stop_a_let_chain_an_idle_check_a_failing_stop_and_a_let_
     said = "\n".join(ex.think for ex in compose_examples(ctx))
     assert "looked at only on the rounds that branch wins" not in said, said
     assert "stopping for shutdown is a normal return" not in said, said
+
+
+def test_a_stop_raced_only_in_an_inner_loop_is_said_with_the_outer_wait(indexes: Indexes) -> None:
+    """iroh's packet store races its cancel token inside the per-batch loop only; the outer
+    `while let .. recv().await` waits unraced (held-out read 50: "winning makes its handler do
+    `return`, whatever the other branches were still waiting for" left that out)."""
+    ctx = ctx_of(indexes, "batch_store.rs")
+    (stop,) = kinds(claims(ctx, "write_batches"), "shutdown_branch")
+    assert "inner-loop" in stop.flags and stop.get("outer_wait") == "rx.recv"
+    said = "\n".join(ex.think for ex in compose_examples(ctx) if "write_batches" in ex.user)
+    assert "inner loop" in said, said

@@ -8,6 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
+from .inner_stop import outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
@@ -231,6 +232,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if guards.get(h.id):
                 slots["guard"] = codes(*guards[h.id])
                 bflags.add("guarded")
+            waits = outer_wait(f, h)
+            if waits:
+                slots["outer_wait"] = waits
+                bflags.add("inner-loop")
             drain = _awaited_before_stop(f, h)
             if drain:
                 # `_ = token.cancelled() => { self.handle_shutdown(..).await?; return Ok(()) }`:

@@ -554,6 +554,11 @@ THINK: tuple[Row, ...] = (
     # A timer and "the wait" only beside a timer branch: mini-redis's connection handler
     # races a read against its shutdown, and "Next to the timer" there was false.
     # A pattern that can fail (`Ok(()) = ctrl_c()`): only that result stops it.
+    # A stop raced only in an inner loop (claims/inner_stop.py): the outer loop's wait is not.
+    _r("shutdown_branch",
+       "The {select} that races {future} sits in an inner loop; the loop around it also waits on {outer_wait}, and nothing races that wait with {future}, so while it waits there a stop goes unseen until {outer_wait} returns.",
+       "{future} is raced only inside the inner loop: at the outer loop's await on {outer_wait} the stop is not polled, and it counts again only once that await is over.",
+       when="inner-loop", unless="guarded", needs="outer_wait"),
     _r("shutdown_branch",
        "The {select} also waits on {future}, but only a result that matches {pattern} runs its branch, which does {action}; any other result switches that branch off for the rest of the wait.",
        when="refutable", unless="guarded"),

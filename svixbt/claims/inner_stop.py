@@ -1,0 +1,36 @@
+"""A stop raced only in an inner loop: the loop around it waits on something else unraced.
+
+iroh's packet store races `self.cancel.cancelled()` inside its per-batch `for`, while its outer
+`while let Some(msg) = self.recv.recv().await` waits with no stop beside it: "winning makes its
+handler do `return`, whatever the other branches were still waiting for" left out that an
+idle actor never sees the stop there (held-out read 50).
+"""
+
+from __future__ import annotations
+
+from ..facts import ItemFacts
+from ..flow import Region
+from ..mechanisms import mechanism
+from .shape import await_name
+
+__all__ = ["outer_wait"]
+
+
+def outer_wait(f: ItemFacts, handler: Region) -> str:
+    """The first call the loop around the stop's own loop awaits outside it, unraced; ""."""
+    assert f.flow is not None
+    fl = f.flow
+    inner = fl.loop_of(handler.id)
+    if inner is None or inner.parent is None:
+        return ""
+    outer = fl.loop_of(inner.parent)
+    if outer is None or fl.task_of(outer.id).id != fl.task_of(inner.id).id:
+        return ""
+    raced = ("select-future", "select-handler", "timeout-future", "cancellable")
+    for c in sorted(f.calls, key=lambda c: c.src.start):
+        if not c.awaited or fl.loop_of(c.region) is not outer:
+            continue
+        if any(r.kind in raced for r in fl.chain(c.region)) or mechanism(c.full) is not None:
+            continue
+        return await_name(c)
+    return ""

@@ -28,7 +28,7 @@ from pathlib import Path
 from .pipeline import FileScan
 from .records import line_ending
 from .scanner import ScanResult
-from .sources import crate_root
+from .sources import crate_root, source_dir
 from .symbols import parse_use
 
 __all__ = [
@@ -241,10 +241,11 @@ def type_name(impl_name: str) -> str:
 
 def _module_path(path: Path) -> list[str] | None:
     root = crate_root(path)
-    if root is None:
+    src = source_dir(root) if root is not None else None
+    if src is None:
         return None
     try:
-        rel = path.resolve().relative_to((root / "src").resolve())
+        rel = path.resolve().relative_to(src.resolve())
     except (ValueError, OSError):
         return None
     parts = list(rel.with_suffix("").parts)

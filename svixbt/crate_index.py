@@ -24,7 +24,7 @@ from .facts import Src
 from .flow import Flow, Region, build_flow, path_at
 from .mechanisms import resolve, spawn_said
 from .pipeline import FileScan, scan_source
-from .sources import InputError, crate_root, read_source, rust_files
+from .sources import InputError, crate_root, read_source, rust_files, source_dir
 from .wrappers import Wrapper, rebind_wrappers, spawn_wrappers
 
 __all__ = ["FnDef", "Site", "Context", "CrateIndex", "build_index", "single_file_index"]
@@ -418,7 +418,7 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
     """The index of the crate around ``path`` (nearest Cargo.toml, its src/ tree); a file
     outside any crate is indexed alone. ``cache`` maps crate roots to indexes already built."""
     root = crate_root(path)
-    src = root / "src" if root is not None else None
+    src = source_dir(root) if root is not None else None
     if root is None or src is None or not src.is_dir():
         return single_file_index(scan_source(read_source(path)))
     if cache is not None and root in cache:

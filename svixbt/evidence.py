@@ -15,7 +15,7 @@ from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
 from .facts import file_consts, item_facts, known_facts
 from .pipeline import FileScan, scan_source
-from .sources import SourceFile, cargo_manifests
+from .sources import SourceFile, cargo_manifests, source_dir
 
 __all__ = ["Indexes", "file_context", "display_path", "imported_consts"]
 
@@ -56,7 +56,7 @@ class Indexes:
             return None
         idx = self.by_root.get(root)
         if idx is None:
-            if not (root / "src").is_dir():
+            if source_dir(root) is None:
                 return None
             idx = build_index(path, self.by_root)
         return idx

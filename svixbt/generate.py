@@ -31,7 +31,7 @@ from .records import (
     split_assistant,
     write_atomic,
 )
-from .sources import InputError, crate_root, read_source, rust_files
+from .sources import InputError, crate_root, read_source, rust_files, source_dir
 from .workers import default_jobs
 
 __all__ = ["generate", "GenerateReport", "FileReport", "bundled_sample", "default_jobs"]
@@ -418,7 +418,7 @@ def _crate_keys(files: list[Path], with_crate: bool) -> list[Path | None]:
         d = f.parent
         if d not in roots:
             found = crate_root(f)
-            roots[d] = found if found is not None and (found / "src").is_dir() else None
+            roots[d] = found if found is not None and source_dir(found) is not None else None
         keys.append(roots[d])
     return keys
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ __all__ = [
     "rust_files",
     "checkout_target",
     "crate_root",
+    "source_dir",
     "CHECKOUT_LAYOUTS",
 ]
 
@@ -170,3 +172,24 @@ def crate_root(path: Path) -> Path | None:
         if (candidate / "Cargo.toml").is_file():
             return candidate
     return None
+
+
+_MANIFEST_PATH = re.compile(r"(?m)^\s*path\s*=\s*\"([^\"]+\.rs)\"")
+
+
+def source_dir(root: Path) -> Path | None:
+    """Where the crate's sources are: `src/`, or the folder of the `path` its manifest names for
+    a target (`[lib] path = "lib.rs"`: garage's crates keep their sources beside the manifest,
+    and a file at a time, `#[cfg(test)] mod test;` was not seen as test code, held-out read 51).
+    """
+    if (root / "src").is_dir():
+        return root / "src"
+    try:
+        manifest = (root / "Cargo.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = _MANIFEST_PATH.search(manifest)
+    if m is None:
+        return None
+    folder = (root / m.group(1)).parent
+    return folder if folder.is_dir() else None

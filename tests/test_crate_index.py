@@ -156,3 +156,20 @@ def test_paths_are_told_from_the_workspace_the_crate_belongs_to(tmp_path: Path) 
     (alone / "src").mkdir(parents=True)
     (alone / "Cargo.toml").write_text('[package]\nname = "alone"\n')
     assert display_path(alone / "src" / "lib.rs", alone) == "alone/src/lib.rs"
+
+
+def test_a_crate_with_its_sources_beside_the_manifest_is_indexed_whole(tmp_path: Path) -> None:
+    """`[lib] path = "lib.rs"` with no src/ folder (garage's layout): indexed as a crate, so the
+    `#[cfg(test)] mod test;` it declares is test code and yields no record (held-out read 51
+    took net/test.rs's helpers for background tasks)."""
+    import json
+
+    from svixbt.generate import generate
+
+    flat = Path(__file__).parent / "fixtures" / "flat"
+    idx = build_index(flat / "pump.rs")
+    assert idx.complete and sorted(idx.rel) == ["lib.rs", "pump.rs", "test.rs"]
+    assert [idx.rel[i] for i in idx.test_files] == ["test.rs"]
+    report = generate([flat], tmp_path / "out.jsonl", jobs=1)
+    items = [json.loads(line)["item"] for line in report.manifest.read_text().splitlines()]
+    assert items and all(item == "pump_readings" for item in items), items

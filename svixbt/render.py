@@ -789,6 +789,12 @@ class Renderer:
                     text = "On one of its paths only, " + text[0].lower() + text[1:]
                 elif "unsaid-cond" in c.flags:
                     text = "On one of its paths only: " + text
+                if "nested-select" in c.flags and not self.person:
+                    # A race in an inner loop: each outer round does more than this wait.
+                    if text.startswith("`"):
+                        text = "In the inner loop, " + text
+                    elif text[1:2].islower():
+                        text = "In the inner loop, " + text[0].lower() + text[1:]
                 if "cfg-gated" in c.flags and not self.person:
                     # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
                     # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).

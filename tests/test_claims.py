@@ -6785,3 +6785,19 @@ def test_a_stop_raced_only_in_an_inner_loop_is_said_with_the_outer_wait(indexes:
     assert "inner-loop" in stop.flags and stop.get("outer_wait") == "rx.recv"
     said = "\n".join(ex.think for ex in compose_examples(ctx) if "write_batches" in ex.user)
     assert "inner loop" in said, said
+
+
+def test_a_race_in_an_inner_loop_is_said_as_the_inner_loops(indexes: Indexes) -> None:
+    """linkerd's breaker races its backoff in an inner loop and waits on `probation()` in the
+    outer one: "what does each round wait for" answered with the inner select alone read it as
+    the whole round (held-out read 49)."""
+    ctx = ctx_of(indexes, "batch_store.rs")
+    (race,) = kinds(claims(ctx, "write_batches"), "select")
+    assert "nested-select" in race.flags
+    ctx2 = ctx_of(indexes, "cert_reload.rs")
+    (flat,) = kinds(claims(ctx2, "watch_idle"), "select")
+    assert "nested-select" not in flat.flags
+    said = [ex.think for ex in compose_examples(ctx) if "write_batches" in ex.user]
+    assert said and all(
+        "In the inner loop, " in t for t in said if "`tokio::select!`" in t and "races" in t
+    ), said

@@ -13,7 +13,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .shape import await_name
 
-__all__ = ["outer_wait"]
+__all__ = ["inner_loop_of", "outer_wait"]
 
 
 def outer_wait(f: ItemFacts, handler: Region) -> str:
@@ -34,3 +34,15 @@ def outer_wait(f: ItemFacts, handler: Region) -> str:
             continue
         return await_name(c)
     return ""
+
+
+def inner_loop_of(f: ItemFacts, r: Region) -> bool:
+    """Whether region ``r`` sits in a loop that is itself inside another loop of the same
+    task."""
+    assert f.flow is not None
+    fl = f.flow
+    inner = fl.loop_of(r.id)
+    if inner is None or inner.parent is None:
+        return False
+    outer = fl.loop_of(inner.parent)
+    return outer is not None and fl.task_of(outer.id).id == fl.task_of(inner.id).id

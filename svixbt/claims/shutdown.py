@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts, Src
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
-from .inner_stop import outer_wait
+from .inner_stop import inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
@@ -198,7 +198,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
         select = r.keyword + "!"
         if futures:
-            out.append(_select_claim(ctx, f, r, handlers, futures, flags, proof))
+            # A race in a loop inside the fn's main loop: said as the inner loop's (linkerd's
+            # breaker waits on `probation()` in the outer loop; "what does each round wait on"
+            # read the inner select as the whole round, held-out read 49).
+            nested = {"nested-select"} if inner_loop_of(f, r) else set()
+            out.append(_select_claim(ctx, f, r, handlers, futures, flags | nested, proof))
         if "in-loop" in flags:
             # With no loop around it, a `return` in a branch ends the fn, not "the loop"
             # (pingora's `idle_poll` is one select: a held-out read).

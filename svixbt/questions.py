@@ -268,6 +268,11 @@ def purpose_key(c: Claim) -> str:
     task per element."""
     if c.kind == "log" and "once" in c.flags:
         return "log_once"
+    if c.subject == "drop" and c.kind in ("one_shot", "spawn", "sync_spawn"):
+        # A `Drop` impl runs when a value goes away, called by no one: "a change that adds
+        # another caller of this" and "the retry logic one level up" fit nothing (garage's
+        # upload clean-up guards, held-out read 51).
+        return "drop"
     if c.kind == "spawn" and {"repeated", "range"} <= c.flags:
         # A task per count (`for _ in 0..n`): the size of anyone's data is no reason to ask
         # (blind read 84: "big accounts" of a fan-out over an endpoint count).

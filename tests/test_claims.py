@@ -6801,3 +6801,28 @@ def test_a_race_in_an_inner_loop_is_said_as_the_inner_loops(indexes: Indexes) ->
     assert said and all(
         "In the inner loop, " in t for t in said if "`tokio::select!`" in t and "races" in t
     ), said
+
+
+def test_read_51_a_node_fetch_a_many_step_task_a_drop_guard_and_a_while_with_a_question(
+    indexes: Indexes,
+) -> None:
+    """garage, held-out read 51: a `for` over nodes asked as if one error would stop it "for
+    good"; a sleep raced per node said as "the wait"; a task that decodes, handles, encodes and
+    replies said to "run `decode`"; a `Drop` impl asked about "another caller"; "the work is one
+    `while` loop" where a `?` ends it too; "a failure inside the task stops at a log line"."""
+    ctx = ctx_of(indexes, "node_fetch.rs")
+    (arm,) = [
+        c for c in kinds(claims(ctx, "fetch_from_any"), "err_arm") if c.get("call") == "check"
+    ]
+    assert "finite-loop" in arm.flags
+    (sp,) = kinds(claims(ctx, "serve_request"), "spawn")
+    assert not sp.get("runs"), dict(sp.slots)
+    (lp,) = kinds(claims(ctx, "poll_until_stopped"), "loop")
+    assert "question-in-loop" in lp.flags
+    said = "\n".join(
+        ex.user + "\n" + ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed)
+    )
+    assert "for good" not in said, said
+    assert "The wait on `Duration::from_secs(5)`" not in said
+    assert "another caller of this" not in said and "one level up" not in said, said
+    assert "A failure inside the" not in said and "logs what goes wrong itself" not in said

@@ -102,6 +102,8 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
             flags.add("leaves-after")  # the error is absorbed, but the loop ends anyway
             return flags
         flags.add("keeps-looping")
+        if loop.keyword == "for":
+            flags.add("finite-loop")  # it ends with its elements: never "stop it for good"
         if _exit_later(f, r, loop):
             flags.add("later-exit")
         inner = f.flow.loop_of(r.id)

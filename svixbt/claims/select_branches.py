@@ -100,6 +100,8 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots.update(future=h.detail, select=select)
             if in_loop:
                 flags.add("in-loop")
+            if all(not x.detail.strip().startswith("&") for x in handlers if x is not h):
+                flags.add("losers-owned")  # no loser raced by reference: a win drops them all
             said.append(make("select_branch", f.name, slots, [_handler_proof(ctx, h)], flags))
         # An empty handler is worth saying beside one that does something: where every branch
         # only ends the wait, the select's own sentence says all there is (svix's signal race).

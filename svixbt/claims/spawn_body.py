@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn
+from ..facts import Call, ItemFacts, Spawn
 from ..flow import Region
 from ..mechanisms import mechanism
 from .main_call import in_loop_of, main_call_of
@@ -34,6 +34,10 @@ def spawn_body(
     # Nor the call after a loop the block runs first (rabbitmq-stream's dispatcher loops on its
     # stream and then calls `state.close`: "should start `state.close` on its own task" said
     # the loop's clean-up was the task, held-out read 49).
+    if call is not None and _much_more(f, reg, call):
+        # Nor the first of many steps (garage's RPC server decodes, handles, encodes, sends
+        # and deregisters in one task: "should run `ReqEnc::decode` on its own task", read 51).
+        call = None
     if call is not None and not looped and not in_loop_of(f, call.region, reg.id):
         # A call in a loop of the task is one step of that loop, not what is handed over
         # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
@@ -87,3 +91,31 @@ def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) ->
         c = later[0]
         slots["then"] = f"{c.receiver}.{c.src.text}" if c.receiver else c.src.text
         flags.add("delayed")
+
+
+_CONSTRUCTOR_NAME = re.compile(r"[A-Z]|new$|from_|with_|default$")
+_BOOKKEEPING = frozenset(
+    {"clone", "to_string", "to_owned", "into", "unwrap", "expect", "lock", "is_err", "is_ok"}
+    | {"fetch_add", "fetch_sub", "store", "load"}
+)
+
+
+def _much_more(f: ItemFacts, reg: Region, call: Call) -> bool:
+    """Whether the spawned block goes on to two or more steps after ``call`` whatever happens:
+    clones, conversions, lock guards, values built and counters aside."""
+    assert f.flow is not None
+    fl = f.flow
+    after = [
+        c
+        for c in f.calls
+        if c.src.start >= call.src.end
+        and c.kind != "macro"
+        and c.name not in _BOOKKEEPING
+        # Values built, not steps taken: `Duration::from_secs(..)`, `SendItem::Stream(..)`.
+        and not _CONSTRUCTOR_NAME.match(c.name)
+        and fl.inside(c.region, reg.id)
+        and fl.task_of(c.region).id == reg.id
+        # Every time, not on one outcome (svix's worker acks or nacks after its task).
+        and not fl.conditions(c.region, stop=reg.id)
+    ]
+    return len(after) >= 2

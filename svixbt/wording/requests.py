@@ -2027,11 +2027,17 @@ STAKES: tuple[Row, ...] = (
     _r("err_arm",
        "if a failed {call:or} ended the loop, one bad moment of {dep} would be enough to stop it for good",
        "a loop that returned on a failed {call:or} would let one hiccup of {dep} end it for good",
-       when="keeps-looping logs", any_guard=True, unless="after-guard one-of-several inner-loop exits-sometimes", needs="dep"),
+       when="keeps-looping logs", any_guard=True, unless="after-guard one-of-several inner-loop exits-sometimes finite-loop", needs="dep"),
     _r("err_arm",
        "if a failed {call:or} ended the loop, one error would be enough to stop it for good",
        "a loop that returned on a failed {call:or} would let a single error end it for good",
-       when="keeps-looping logs", any_guard=True, unless="after-guard one-of-several inner-loop dep exits-sometimes"),
+       when="keeps-looping logs", any_guard=True, unless="after-guard one-of-several inner-loop dep exits-sometimes finite-loop"),
+    # A `for` over a finite set (garage's block fetch tries node after node): one failure
+    # would skip the rest of the set, not stop anything for good (held-out read 51).
+    _r("err_arm",
+       "if a failed {call:or} ended the loop, one error would keep the rest of the elements from being tried",
+       "a loop that returned on the first failed {call:or} would never get to the elements after it",
+       when="keeps-looping logs finite-loop", any_guard=True, unless="after-guard one-of-several inner-loop exits-sometimes"),
     _r("err_arm",
        "if a failed {call:or} ended the run, one bad moment of {dep} would leave the rest of it undone",
        when="continues logs", any_guard=True, unless="after-guard one-of-several inner-loop exits-sometimes", needs="dep"),
@@ -2993,6 +2999,11 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm reviewing a change that adds another caller of this.",
         "I'd like to know whether an error here would ever reach our error dashboard.",
         "I'm writing the retry logic one level up and need to know what reaches it.",
+    ),
+    "drop": (
+        "I'm checking what a value dropped halfway through its work leaves behind.",
+        "I need to know whether a clean-up that runs on drop can fail without anyone noticing.",
+        "I'd like to know whether an error here would ever reach our error dashboard.",
     ),
     "join_waits_all": (
         "I'm trying to work out how a bad startup would show up.",

@@ -50,10 +50,19 @@ THINK: tuple[Row, ...] = (
        "Leaving comments aside, its body is {twin}'s token for token; only the signature sets them apart.",
        when="identical"),
     # -- loops ------------------------------------------------------------------------------
+    # Not "the work is one loop" where a `?` ends it too or other loops follow (garage's
+    # worker processor drains its workers for up to 8 seconds after it, held-out read 51).
+    _r("loop",
+       "The loop is {head}: its condition is evaluated again before every pass, and a `?` inside it can also end it early, with an error.",
+       "Each pass is one iteration of {head}, the condition re-read before the next one; a failing `?` in the body is another way out.",
+       when="while question-in-loop", unless="while-let one-of-loops"),
+    _r("loop",
+       "{head} is one of several loops here: its condition is re-read before every pass, and it is not all the fn does.",
+       when="while one-of-loops", unless="while-let"),
     _r("loop",
        "The work is one {head} loop: the condition is evaluated again before every pass.",
        "Each pass is one iteration of {head}, and the condition is re-read before the next one starts.",
-       when="while", unless="while-let"),
+       when="while", unless="while-let question-in-loop one-of-loops"),
     _r("loop",
        "{head} goes round while its pattern matches, and ends the first time it does not.",
        when="while-let", unless="exits question-in-loop raced"),
@@ -604,9 +613,15 @@ THINK: tuple[Row, ...] = (
     # (select_branches.py): tonic's subchannel selects were one stock sentence each, with no
     # word of what a win leads to (blind read 5 on docs.rs and tonic).
     _r("select_branch",
+       # The losers are dropped all the same: garage's worker processor drops the drain of
+       # every worker when its deadline wins ("does no more than that", held-out read 51).
+       "If {future} finishes first, all its branch does is write “{message}” with {macro}; the futures it beat are dropped with whatever they were still doing.",
+       "A win for {future} leads to one {level} line, “{message}”, and its branch does no more than that, though the futures that lost are dropped, and their work with them.",
+       when="logs losers-owned"),
+    _r("select_branch",
        "If {future} finishes first, all its branch does is write “{message}” with {macro}.",
        "A win for {future} leads to one {level} line, “{message}”, and its branch does no more than that.",
-       when="logs"),
+       when="logs", unless="losers-owned"),
     _r("select_branch",
        "If {future} finishes first, its branch does nothing more: winning only ends the {select}.",
        "A win for {future} runs an empty handler: the select ends, and whatever that future did while it was polled is all that comes of it.",
@@ -1508,8 +1523,8 @@ THINK: tuple[Row, ...] = (
        "{mech} takes the delayed work off the caller's path: the spawned task waits out {sleep_arg} on {sleep_mech} and only then goes on, and since the handle is not kept, it logs what goes wrong itself, at {levels} level.",
        when="detached logs-failures sleep-arg", unless="repeated loops runs guarded conditional", needs="sleep_arg sleep_mech"),
     _r("spawn",
-       "The work runs in a task started with {mech} whose handle is dropped, so nobody awaits it; that task logs its own failures at {levels} level.",
-       "{mech} takes the work off the caller's path, and since the handle is not kept, the task logs what goes wrong itself, at {levels} level.",
+       "The work runs in a task started with {mech} whose handle is dropped, so nobody awaits it; the error its error branch catches is logged there at {levels} level.",
+       "{mech} takes the work off the caller's path, and since the handle is not kept, the error the task catches is logged inside it, at {levels} level.",
        when="detached logs-failures", unless="repeated loops runs guarded conditional"),
     _r("spawn",
        "{runs} is handed to {mech} and the handle is dropped, so it runs as its own task while this function carries on.",
@@ -2407,14 +2422,16 @@ THINK: tuple[Row, ...] = (
        when="never-errs", needs="runs"),
     _r("one_shot",
        "Whatever the call in the {mech} task finally comes back with is handled there: a failure ends as a line at {levels} level, and with the handle dropped, none of it comes back to the caller of {subject} through a handle. On the {arm_level} path the author's comment gives its reason: {arm_comment:quote}.",
-       "A failure inside the {mech} task stops at a log line at {levels} level; {subject} dropped the handle, so no error of the task's comes back through it. The {arm_level} arm carries the author's reason, {arm_comment:quote}.",
+       "The error branch in the {mech} task logs the error it catches at {levels} level and goes no further; {subject} dropped the handle, so no error of the task's comes back through it. The {arm_level} arm carries the author's reason, {arm_comment:quote}.",
        when="arm-comment", unless="several kept"),
     _r("one_shot",
        "Whatever {runs} finally returns is handled inside the {mech} task: a failure ends as a line at {levels} level, and with the handle dropped, none of it comes back to the caller of {subject} through a handle.",
        "A failed {runs} stops at a log line at {levels} level inside its {mech} task; the handle is dropped, so the caller of {subject} gets no error back from the task.",
        unless="arm-comment kept", needs="runs"),
     _r("one_shot",
-       "A failure inside the {mech} task stops at a log line at {levels} level; {subject} dropped the handle, so no error of the task's comes back through it.",
+       # Not "a failure inside the task stops at a log line": garage's layout broadcast gets
+       # each node's failure back inside an `Ok`, and those reach no line at all (read 51).
+       "The error branch in the {mech} task logs the error it catches at {levels} level and goes no further; {subject} dropped the handle, so no error of the task's comes back through it.",
        unless="arm-comment several kept"),
     # The handle goes on, but the task's value is `()` (claims/one_shot.py `_kept_unit_task`).
     _r("one_shot",
@@ -3100,6 +3117,11 @@ TOKIO: tuple[Row, ...] = (
        "The pause of {dur} is a {mech}.",
        "{mech} gives the pause of {dur}.",
        needs="dur", any_guard=True),
+    # A sleep raced in a select is a deadline for the other branches, not a pause (garage's
+    # block fetch gives each node `rpc_timeout()`: "the wait .. is a sleep", read 51).
+    _r("sleep",
+       "The {mech} on {arg} is one branch of the {select}: it is a deadline for the other branches, not a pause between rounds.",
+       when="in-select", unless="from-var dur raced-with-cancel", needs="select", any_guard=True),
     _r("sleep",
        "The wait is a {mech} on {arg}, which holds {arg_value}.",
        unless="from-var dur", needs="arg_value", any_guard=True),

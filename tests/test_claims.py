@@ -6826,3 +6826,24 @@ def test_read_51_a_node_fetch_a_many_step_task_a_drop_guard_and_a_while_with_a_q
     assert "The wait on `Duration::from_secs(5)`" not in said
     assert "another caller of this" not in said and "one level up" not in said, said
     assert "A failure inside the" not in said and "logs what goes wrong itself" not in said
+
+
+def test_read_52_some_errors_a_constructor_that_works_first_and_a_handle_set_away(
+    indexes: Indexes,
+) -> None:
+    """zenoh, held-out read 52: "an error from `alloc` lands in `Err(A) | Err(B)`" of an arm a
+    third error passes by (FALSE); "`new` itself only hands an async block to .. and returns"
+    of constructors that build their state first (FALSE twice); "its join handle is kept in
+    `task`, so the task can be awaited or aborted through that name" of a handle set into a
+    `OnceLock` (FALSE)."""
+    ctx = ctx_of(indexes, "alloc_retry.rs")
+    (arm,) = kinds(claims(ctx, "alloc_waiting"), "err_arm")
+    assert "narrowed" in arm.flags
+    (off,) = kinds(claims(ctx, "start"), "handed_off")
+    assert "works-first" in off.flags
+    (sp,) = kinds(claims(ctx, "new"), "spawn")
+    assert "moved" in sp.flags and sp.get("stored_in") == "me.task"
+    said = "\n".join(ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed))
+    assert "An error from `try_alloc` lands in" not in said, said
+    assert "only hands an async block" not in said, said
+    assert "through that name" not in said, said

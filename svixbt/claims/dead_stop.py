@@ -27,9 +27,9 @@ _CLONE = r"\blet\s+(?:mut\s+)?(\w+)\s*=\s*{name}\s*\.\s*clone\s*\(\s*\)\s*;"
 _HARMLESS = r"{name}\s*\.\s*(?:clone\s*\(\s*\)\s*;|cancelled\s*\(\s*\)|is_cancelled\s*\(\s*\))"
 
 
-def _aliases(body: str, origin: str) -> list[str] | None:
-    """``origin`` and the names cloned from it (transitively); None if a clone is made any
-    other way than `let x = origin.clone();`."""
+def _aliases(body: str, origin: str) -> list[str]:
+    """``origin`` and the names bound to its clones (`let x = origin.clone();`), transitively.
+    A clone made any other way is a use `_never_cancelled` does not count as harmless."""
     names = [origin]
     for name in names:
         for m in re.finditer(_CLONE.format(name=re.escape(name)), body):
@@ -45,8 +45,6 @@ def _never_cancelled(body: str) -> dict[str, str]:
     for m in _NEW.finditer(body):
         origin = m.group(1)
         names = _aliases(body, origin)
-        if names is None:
-            continue
         uses = 0
         harmless = 0
         for name in names:

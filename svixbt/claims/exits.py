@@ -3,12 +3,15 @@ leaves or restarts, whether it skips a later line, whether it is a round's last 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..facts import Call, Exit, ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import Region
 
 __all__ = [
     "UNSAID",
+    "other_ways_out",
     "continue_is_last",
     "exit_loop",
     "leaves",
@@ -144,4 +147,20 @@ def leaves_after(f: ItemFacts, c: Call) -> bool:
     return any(
         e.kind in ("return", "break") and e.region == c.region and e.src.start > c.src.end
         for e in f.exits
+    )
+
+
+def other_ways_out(f: ItemFacts, loop: Region, said: Collection[Exit], task: int) -> bool:
+    """Whether ``loop`` has a `break`, `return` or `?` that leaves it other than those in
+    ``said``, in task region ``task``: a sentence about one way out must then say it is one of
+    several (linkerd's TCP policy and idle evictor, held-out read 49)."""
+    assert f.flow is not None
+    fl = f.flow
+    return any(
+        all(x is not e for e in said)
+        and x.kind in ("break", "return", "question")
+        and fl.inside(x.region, loop.id)
+        and fl.task_of(x.region).id == task
+        and leaves(f, x, loop.id)
+        for x in f.exits
     )

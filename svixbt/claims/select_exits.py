@@ -9,7 +9,7 @@ import re
 from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .core import LIST_SEP, Claim, FileContext, make
-from .exits import leaves
+from .exits import other_ways_out
 from .select_parts import IRREFUTABLE, precondition, refutable
 
 __all__ = ["select_exits"]
@@ -81,29 +81,15 @@ def select_exits(
                 elif not named:
                     continue
             said = [e for r, _ in stops for e in f.exits if f.flow.inside(e.region, r.id)]
-            if _more_exits(f, h, exits + said if slots.get("stop") else exits):
+            # Not the only way out (linkerd's TCP policy returns `Err(denied)` from its other
+            # branch too: "which ends the loop" read as the only one, held-out read 49).
+            loop = f.flow.loop_of(h.id)
+            known = exits + said if slots.get("stop") else exits
+            if loop is not None and other_ways_out(f, loop, known, f.flow.task_of(h.id).id):
                 xflags.add("more-exits")
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
-
-
-def _more_exits(f: ItemFacts, h: Region, exits: list[Exit]) -> bool:
-    """Whether the loop around branch ``h`` has a way out other than ``exits``: linkerd's TCP
-    policy also returns `Err(denied)` under an `if let` in its other branch, and "the branch on
-    `&mut call` does `return ..`, which ends the loop" read as the only one (held-out read 49)."""
-    assert f.flow is not None
-    loop = f.flow.loop_of(h.id)
-    if loop is None:
-        return False
-    return any(
-        x not in exits
-        and x.kind in ("break", "return", "question")
-        and f.flow.inside(x.region, loop.id)
-        and f.flow.task_of(x.region).id == f.flow.task_of(h.id).id
-        and leaves(f, x, loop.id)
-        for x in f.exits
-    )
 
 
 def _else_of_some(f: ItemFacts, h: Region, e: Exit) -> str:

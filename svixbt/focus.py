@@ -206,7 +206,7 @@ FOCI: tuple[FocusDef, ...] = (
               "error_wait",
               "const_comment",
               "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep",
-              "loop_break:guarded", "runs_in:detached", "slow_beat"),
+              "loop_break:guarded", "runs_in:detached", "slow_beat", "guard_scoped"),
              10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),

@@ -48,6 +48,10 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "ender",
+        "guard_var",
+        "lock_call",
+        "next_wait",
         "strong",
         "wrap_call",
         "stub",

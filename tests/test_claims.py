@@ -6847,3 +6847,132 @@ def test_read_52_some_errors_a_constructor_that_works_first_and_a_handle_set_awa
     assert "An error from `try_alloc` lands in" not in said, said
     assert "only hands an async block" not in said, said
     assert "through that name" not in said, said
+
+
+def test_read_52_a_break_behind_a_question_mark(indexes: Indexes) -> None:
+    """zenoh's multicast `tx_task`, held-out read 52: "its `None` case does `break`, which ends
+    the loop" of an arm that first flushes under `timeout(..)??` (MISLEADING: that `?` can end
+    the loop with an error before the `break`)."""
+    ctx = ctx_of(indexes, "flush_exit.rs")
+    (ex,) = kinds(claims(ctx, "pump"), "select_exit")
+    assert "fails-first" in ex.flags and ex.get("arm") == "None"
+    said = "\n".join(ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed))
+    assert "`None` case does `break`, which ends the loop" not in said, said
+    assert "`?`" in said, said
+
+
+def test_read_53_a_warm_up_sleep_and_a_handle_awaited_by_another_task(indexes: Indexes) -> None:
+    """warpgate's analytics task and watchexec's filter programs, held-out read 53: "a loop
+    that .. sleeps 30 seconds every round" of a task that sleeps 30 s once before its loop and
+    a day a round (FALSE, twice); "`task` is awaited further down in this same function" of a
+    blocking task's handle awaited inside a second spawned task (FALSE)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "start_reporter"), "spawn")
+    assert sp.get("sleep_dur") == "1 day"
+    (end,) = kinds(claims(ctx, "start_reporter"), "endless_task")
+    assert end.get("dur") == "1 day"
+    blocking = [c for c in kinds(claims(ctx, "new"), "spawn") if "blocking" in c.flags]
+    assert len(blocking) == 1
+    assert "joined-elsewhere" in blocking[0].flags and "joined-here" not in blocking[0].flags
+    said = "\n".join(
+        ex.user + ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed)
+    )
+    assert "45 seconds" not in said, said
+    assert "same function" not in said and "awaits itself" not in said, said
+    assert "keep the task's join handle" not in said.lower(), said
+
+
+def test_read_53_a_labelled_block_break_and_a_join_branch_that_exits_the_process(
+    indexes: Indexes,
+) -> None:
+    """pueue's daemon, held-out read 53: "a round that leaves the loop before it does not
+    wait" of a `break 'mutex_block` that only cuts the round short (MISLEADING); "it returns
+    only when a branch fails" of a `try_join!` whose endless branch calls `handle_shutdown`,
+    which exits the process (MISLEADING: the normal end went unsaid)."""
+    ctx = ctx_of(indexes, "exit_pump.rs")
+    f = next(g for g in ctx.facts.values() if g.name == "pump")
+    assert not [e for e in f.exits if e.kind == "break"]
+    (sleep,) = kinds(claims(ctx, "pump"), "sleep")
+    assert "exit-before" not in sleep.flags
+    (join,) = kinds(claims(ctx, "serve_board"), "join")
+    assert join.has("ends-process") and join.get("ender") == "wind_down"
+    exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
+    names = [ctx.fs.items[ex.primary].name for ex in exs]
+    said = "\n".join(ex.think for ex, n in zip(exs, names, strict=True) if n == "pump")
+    assert said and "leaves the loop before it" not in said, said
+    assert any("`wind_down`" in ex.think for ex in exs)
+
+
+def test_read_53_a_spawned_call_behind_an_early_return_is_not_what_the_task_runs(
+    indexes: Indexes,
+) -> None:
+    """pueue's socket listener, held-out read 53: "each round .. hands `handle_incoming` to a
+    `tokio::spawn` task" of a task that first runs a handshake under a 10 s timeout and
+    returns early when it fails (MISLEADING, twice)."""
+    ctx = ctx_of(indexes, "gated_accept.rs")
+    (sp,) = kinds(claims(ctx, "accept_clients"), "spawn")
+    assert not sp.get("runs")
+    said = "\n".join(
+        ex.user + ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed)
+    )
+    assert "hands `serve_client`" not in said and "`serve_client` to" not in said, said
+
+
+def test_read_53_an_error_arm_that_hands_the_error_on_says_so(indexes: Indexes) -> None:
+    """watchexec's throttle loop, held-out read 53: "the `Err(err)` branch logs at trace and
+    skips the rest of the round with `continue`" of an arm that first sends the error on with
+    `errors.send(err).await?` (MISLEADING, twice)."""
+    ctx = ctx_of(indexes, "flush_exit.rs")
+    (arm,) = kinds(claims(ctx, "sift"), "err_arm")
+    assert {"hands-on", "hand-fails-out", "continues"} <= arm.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "sift", "file": "flush_exit.rs"})
+        said = r.claim(THINK, arm, "t", Rendered(""))
+        assert "`errors.send`" in said and "`?`" in said, said
+
+
+def test_read_53_exits_that_all_sit_deep_are_not_said_as_the_deeper_of_them(
+    indexes: Indexes,
+) -> None:
+    """warpgate's direct-tcpip channel, held-out read 53: "the deeper of those under .." of two
+    `break`s that sit at one depth (MISLEADING: no shallower ones)."""
+    ctx = ctx_of(indexes, "deepexit.rs")
+    (tally,) = kinds(claims(ctx, "serve"), "exit_tally")
+    assert "all-deep" in tally.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "serve", "file": "deepexit.rs"})
+        said = r.claim(THINK, tally, "t", Rendered(""))
+        assert "deeper of" not in said and "the nested ones" not in said, said
+        assert "`Some(Request::Bogus(code))`" in said, said
+
+
+def test_read_53_a_return_reached_past_an_earlier_return_says_so(indexes: Indexes) -> None:
+    """warpgate's `wait_for_connection`, held-out read 53: "When `&mut fut_connect` completes
+    first .., the handler does `return Ok((session, event_rx))`" of a handler that returns on
+    a failed connect and passes up a failed `authenticate_session` with `?` first
+    (MISLEADING)."""
+    ctx = ctx_of(indexes, "gated_accept.rs")
+    exits = kinds(claims(ctx, "dial"), "select_exit")
+    (ok,) = [c for c in exits if c.get("action", "").startswith("return Ok")]
+    assert {"exits-first", "fails-first"} <= ok.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "dial", "file": "gated_accept.rs"})
+        said = r.claim(THINK, ok, "t", Rendered(""))
+        assert "earlier `return`" in said and "`?`" in said, said
+
+
+def test_a_lock_guard_scoped_to_a_block_before_the_rounds_wait_is_said(
+    indexes: Indexes,
+) -> None:
+    """pueue's task handler takes its state lock inside `'mutex_block: { .. }` and sleeps
+    after it: held-out read 53 found its think two sentences on the sleep alone (specificity
+    2). The guard's scope is said when the block is a plain one and the wait after it runs on
+    every round; not for a guard dropped by hand or a wait on some rounds only."""
+    ctx = ctx_of(indexes, "exit_pump.rs")
+    (g,) = kinds(claims(ctx, "pump"), "guard_scoped")
+    assert g.get("guard_var") == "b" and g.get("lock_call") == "board.lock()"
+    assert g.get("next_wait") == "tokio::time::sleep" and "labelled" in g.flags
+    assert not kinds(claims(ctx, "pump_by_hand"), "guard_scoped")
+    assert not kinds(claims(ctx, "pump_sometimes"), "guard_scoped")
+    said = "\n".join(ex.think for seed in range(4) for ex in compose_examples(ctx, seed=seed))
+    assert "`board.lock()`" in said, said

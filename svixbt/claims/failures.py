@@ -336,6 +336,8 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             # ("without a log line of its own" left that out, blind read 103).
             slots["handed_to"] = handed
             flags.add("hands-on")
+            if any(c.propagates and f.flow.inside(c.region, r.id) for c in f.calls):
+                flags.add("hand-fails-out")  # `errors.send(err).await?` (watchexec, read 53)
         proof = [ctx.proof(ctx.region_src(f, r))]
         proof += _after_arm(ctx, f, head, loop, call, slots, flags)
         proof += traced_err(ctx, bare, slots, flags)

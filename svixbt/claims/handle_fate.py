@@ -5,6 +5,7 @@ a field."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..crate_index import owner_of
 from ..facts import ItemFacts, Spawn, Src
@@ -37,8 +38,13 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         # sleep(timeout) => abort.abort() } }) }`: raced inside the returned future, so
         # neither "the caller's business" nor a plain wait for the task (lemmy, read 40).
         return {"handed-back", "in-future", "raced-in-future"}
-    if re.search(joined, after):
+    if any(_own_at(f, sp.src.end + m.start()) for m in re.finditer(joined, after)):
+        # Awaited by the fn's own task, not by another task it spawns (watchexec's filter
+        # programs await the blocking task inside a `tokio::spawn`: "joined here, awaited
+        # further down in this same function" was false of a plain fn, held-out read 53).
         out.add("joined-here")
+    elif re.search(joined, after):
+        out.add("joined-elsewhere")
     # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
     # whoever owns it can abort it (wash's messaging plugin and tremor's kafka consumer:
     # "keeps the join handle in `handle`" hid it, held-out read 26).
@@ -78,6 +84,13 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     if "handed-back" in out and re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
         out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
     return out
+
+
+def _own_at(f: ItemFacts, offset: int) -> bool:
+    """Whether the text at ``offset`` runs in the fn's own task."""
+    assert f.flow is not None
+    tok = bisect_right(f.flow.scan.starts, offset) - 1
+    return tok < 0 or f.own(f.flow.region_at(tok).id)
 
 
 def _awaited_in_returned_future(tail: str, joined: str) -> bool:

@@ -11,7 +11,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from .blocks import ORDINALS, deferred
-from .callee_ends import bound_call, endless_callee
+from .callee_ends import bound_call, endless_callee, endless_loop_of, process_ender
 from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
 from .main_call import main_call_of
@@ -88,8 +88,11 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = [ctx.proof(src)]
         endless = _endless_branch(ctx, f, branches)
         if endless is not None:
-            slots["endless"], slots["endless_file"], loop_proof = endless
+            slots["endless"], slots["endless_file"], loop_proof, ender = endless
             flags.add("endless-branch")
+            if ender:
+                slots["ender"] = ender
+                flags.add("ends-process")
             proof.append(loop_proof)
         guard = construct_guard(ctx, f, branches[0])
         # With several joins in the fn, "The `try_join_all` runs only when .." named none of
@@ -124,16 +127,20 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 def _endless_branch(
     ctx: FileContext, f: ItemFacts, branches: list[Region]
-) -> tuple[str, str, Proof] | None:
+) -> tuple[str, str, Proof, str] | None:
     """The first branch whose crate fn runs a `loop` it never leaves by `break` or `return`,
-    as its call is written, with the file it is in and that loop."""
+    as its call is written, with the file it is in, that loop, and the call in it that ends
+    the process ("" when none)."""
     if len(branches) < 2:
         return None
     for b in branches:
         c = main_call_of(f, b) or bound_call(f, b)
         found = endless_callee(ctx, c) if c is not None else None
         if c is not None and found is not None:
-            return c.written, found[1].file, found[1]
+            d, proof = found
+            loop = endless_loop_of(ctx.index, d)
+            ender = process_ender(ctx.index, d, loop) if loop is not None else ""
+            return c.written, proof.file, proof, ender
     return None
 
 

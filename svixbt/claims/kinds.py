@@ -442,6 +442,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("counter", "cond", "limit", "repeated", "mech"),
         ("guard",),
     ),
+    "guard_scoped": (
+        "a blocking lock's guard bound in a block of its own, dropped before the round's wait",
+        ("guard_var", "lock_call", "next_wait"),
+        (),
+    ),
     "locked_short": (
         "a nap after a short batch whose helper skips locked rows: short may mean rows held",
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),

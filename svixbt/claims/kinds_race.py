@@ -186,7 +186,17 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "join": (
         "futures joined in the item's task",
         ("mech",),
-        ("count", "calls", "futures", "guard", "endless", "endless_file", "bound", "timer"),
+        (
+            "count",
+            "calls",
+            "futures",
+            "guard",
+            "endless",
+            "endless_file",
+            "bound",
+            "timer",
+            "ender",
+        ),
     ),
     "join_branch": (
         "what one branch of a join runs, and when",

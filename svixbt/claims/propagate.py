@@ -12,7 +12,9 @@ from .shape import codes, guard_of
 
 __all__ = ["NOT_SOURCES", "propagate_claims"]
 
-_CONVERSIONS = frozenset({"map_err", "ok_or_else", "ok_or", "context", "with_context", "into"})
+_CONVERSIONS = frozenset(
+    {"map_err", "ok_or_else", "ok_or", "context", "with_context", "into", "map", "map_ok"}
+)
 _PANICS = frozenset({"expect", "unwrap"})
 # Calls a `?` sits on whose error is not their own: a conversion passes on the error of the call
 # it wraps, and `expect` panics on its own failure.

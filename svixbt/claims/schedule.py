@@ -15,6 +15,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import deferred, loop_ordinal, sibling_loops
+from .callee_ends import exits_process
 from .core import Claim, FileContext, Proof, make
 from .exits import exit_loop, leaves
 from .loop_breaks import loop_break_claims
@@ -266,10 +267,6 @@ def _ways(
     return []
 
 
-def _exits_process(c: Call) -> bool:
-    return c.full == "process::exit" or c.full.endswith("::process::exit")
-
-
 def _process_exit_in(ctx: FileContext, f: ItemFacts, loop: Region) -> Call | None:
     """A call in the loop that ends the process: `std::process::exit` itself, or a fn of this
     file that calls it (pueue's task handler calls `handle_shutdown`, which exits: "only a
@@ -278,10 +275,10 @@ def _process_exit_in(ctx: FileContext, f: ItemFacts, loop: Region) -> Call | Non
     for c in f.calls:
         if not (f.own(c.region) and f.flow.inside(c.region, loop.id)):
             continue
-        if _exits_process(c):
+        if exits_process(c):
             return c
         if c.kind in ("fn", "method") and any(
-            any(_exits_process(d) for d in g.calls) for g in ctx.fns_named(c.name) if g is not f
+            any(exits_process(d) for d in g.calls) for g in ctx.fns_named(c.name) if g is not f
         ):
             return c
     return None

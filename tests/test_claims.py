@@ -6875,7 +6875,10 @@ def test_read_53_a_warm_up_sleep_and_a_handle_awaited_by_another_task(indexes: I
     assert len(blocking) == 1
     assert "joined-elsewhere" in blocking[0].flags and "joined-here" not in blocking[0].flags
     said = "\n".join(
-        ex.user + ex.think for seed in range(6) for ex in compose_examples(ctx, seed=seed)
+        ex.user + ex.think
+        for seed in range(6)
+        for ex in compose_examples(ctx, seed=seed)
+        if ctx.fs.items[ex.primary].name in ("start_reporter", "new")
     )
     assert "45 seconds" not in said, said
     assert "same function" not in said and "awaits itself" not in said, said
@@ -6983,3 +6986,41 @@ def test_a_trait_method_with_no_body_has_no_claims_and_no_crash(indexes: Indexes
     no flow): found by generating over a real crate, not by a fixture."""
     ctx = ctx_of(indexes, "exit_pump.rs")
     assert not kinds(claims(ctx, "tick"), "guard_scoped")
+
+
+def test_read_54_a_spawn_that_ends_a_bound_block_is_kept_by_that_name(indexes: Indexes) -> None:
+    """slatedb's standalone compactor, held-out read 54: "`main` starts a task with
+    `tokio::spawn` and returns the join handle" of `let compactor_task = { ..; tokio::spawn(..)
+    };` awaited later in the same fn (FALSE)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "report_until_stopped"), "spawn")
+    assert "returned" not in sp.flags and sp.get("handle_var") == "reporter"
+    assert "joined-here" in sp.flags
+    said = " ".join(full_thinks_about(ctx, "report_until_stopped"))
+    assert "returns the join handle" not in said and "returns that task's" not in said, said
+
+
+def test_read_54_an_endless_task_aborted_by_its_spawner_says_which_and_how(
+    indexes: Indexes,
+) -> None:
+    """hickory-dns' `run`, held-out read 54: "Nothing inside the task started with
+    `tokio::spawn` leaves its `loop`" beside two other spawns named none of them, and left
+    out the `process_metrics_collector.abort()` that ends it (MISLEADING)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (end,) = kinds(claims(ctx, "report_with_ticker"), "endless_task")
+    assert end.get("handle_var") == "ticker" and end.get("abort_call") == "ticker.abort()"
+    said = " ".join(full_thinks_about(ctx, "report_with_ticker"))
+    assert "`ticker.abort()`" in said, said
+
+
+def test_read_54_a_handle_kept_in_a_type_that_cancels_on_drop_is_not_the_callers_business(
+    indexes: Indexes,
+) -> None:
+    """slatedb's `ClockDriver::spawn`, held-out read 54: "its handle, `task`, goes back to the
+    caller .. waiting for that task or aborting it is the caller's business" of a handle kept
+    in a private field of a type whose `Drop` cancels the task's token (MISLEADING)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "start"), "spawn")
+    assert "drop-cancels" in sp.flags and sp.get("cancel_call") == "self.stop.cancel()"
+    said = " ".join(full_thinks_about(ctx, "start"))
+    assert "caller's business" not in said and "`self.stop.cancel()`" in said, said

@@ -143,6 +143,12 @@ def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
     caller gets stops the task, so "aborting it is the caller's business" and "its clone keeps
     the state alive after every handle is gone" were false of grpc's DNS resolver (held-out
     read 38), and of hyper-util's `GaiFuture` (read 32)."""
+    return drop_impl_with(ctx, f, r"\.abort\(\)")
+
+
+def drop_impl_with(ctx: FileContext, f: ItemFacts, pattern: str) -> tuple[str, Proof] | None:
+    """The type of the struct the fn returns, with the proof of its `impl Drop`, when that
+    impl's text matches ``pattern``."""
     tail = f.tail.text if f.tail is not None else ""
     m = re.match(r"(?:Ok\(\s*)?(Self|[A-Z]\w*)\s*\{", tail)
     if m is None:
@@ -158,7 +164,7 @@ def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
             if it.kind != "impl" or not head.search(it.name):
                 continue
             body = fs.scan.text[it.start : it.end]
-            if re.search(r"\.abort\(\)", body):
+            if re.search(pattern, body):
                 src = Src(it.start, it.end, body)
                 same = fi == ctx.file_idx
                 return name, ctx.proof(src) if same else ctx.other_proof(fi, src)

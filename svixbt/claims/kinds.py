@@ -134,7 +134,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "return": (
         "what the item returns and when",
         ("expr",),
-        ("guard", "arm", "arm_of", "sender", "receiver"),
+        ("guard", "arm", "arm_of", "sender", "receiver", "owner"),
     ),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
     "retry_with": (
@@ -223,7 +223,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "endless_task": (
         "a spawned task that no statement ends and that checks no shutdown signal",
         ("mech",),
-        ("dur", "callee"),
+        ("dur", "callee", "handle_var", "abort_call"),
     ),
     "cancel_future": (
         "a future bound to a name and run under run_until_cancelled as a whole",

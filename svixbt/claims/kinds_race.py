@@ -48,6 +48,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "gate_cfg",
             "exit_words",
             "drop_owner",
+            "cancel_call",
         ),
     ),
     "spawn_wrapper": (

@@ -7,8 +7,9 @@ import re
 
 from ..facts import ItemFacts
 from ..flow import Region
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .exits import leaves, other_ways_out
+from .handle_fate import drop_impl_with
 from .shape import SHUTDOWN_WORD, guard_of, put_guard
 
 __all__ = ["return_claims", "twin_arm_of"]
@@ -44,6 +45,7 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
         ):
             flags.add("after-spawn")
         slots = {"expr": f.tail.text.strip()}
+        drop_proof: list[Proof] = []
         line = _line_to_task(f) if "after-spawn" in flags else None
         if line is not None:
             # rathole's `ControlChannelHandle::new` returns the `shutdown_tx` whose receiver
@@ -51,11 +53,19 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
             # dropping that value is what stops it (held-out read 41).
             slots["sender"], slots["receiver"] = line
             flags.add("sender-returned")
+            # warpgate's `ServiceOutput` sends on `self.abort_tx` from its `Drop`: dropping the
+            # value is what stops the task ("what would make the task finish?" went without
+            # it, held-out read 53).
+            found = drop_impl_with(ctx, f, rf"\bself\.{re.escape(line[0])}\b")
+            if found is not None:
+                slots["owner"] = found[0]
+                flags.add("drop-signals")
+                drop_proof = [found[1]]
         if loop is not None and _right_after(ctx, f, loop, tail.start):
             flags.add("after-loop")
             if _stops_on_request(f, loop):
                 flags.add("loop-stops")
-        out.append(make("return", f.name, slots, [ctx.proof(f.tail)], flags))
+        out.append(make("return", f.name, slots, [ctx.proof(f.tail), *drop_proof], flags))
     for e in f.exits:
         if e.kind != "return" or not f.own(e.region) or not leaves(f, e, f.flow.regions[0].id):
             continue  # an async block's or closure's own return is not the fn's

@@ -10,7 +10,7 @@ from ..facts import ItemFacts, Spawn
 from ..flow import Region
 from .core import FileContext, Proof
 from .exits import leaves
-from .handle_fate import drop_aborts
+from .handle_fate import drop_aborts, drop_impl_with
 from .task_errors import on_error_path
 from .variants import stmt_cfg
 
@@ -43,6 +43,17 @@ def gate_and_drop(
             flags.add("drop-aborts")
             slots["drop_owner"] = aborted[0]
             proof.append(aborted[1])
+        cancels = drop_impl_with(ctx, f, r"\bself\.\w+\.cancel\(\)")
+        if aborted is None and cancels is not None:
+            # slatedb's `ClockDriver` keeps the handle private and cancels its token on drop:
+            # "waiting for that task or aborting it is the caller's business" was misleading
+            # (held-out read 54).
+            m = re.search(r"\bself\.\w+\.cancel\(\)", cancels[1].text)
+            assert m is not None
+            flags.add("drop-cancels")
+            slots["drop_owner"] = cancels[0]
+            slots["cancel_call"] = m.group(0)
+            proof.append(cancels[1])
     return proof
 
 

@@ -150,6 +150,26 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
             # aborts its background tasks on drop: "runs as long as the runtime" was false).
             flags.add("held")
+            name = sp.handle.split(":", 1)[1] if sp.handle.startswith("bound:") else ""
+            if name:
+                # Which of several tasks, by its handle's name; and the abort that ends it when
+                # the fn makes it (hickory-dns' `run` aborts `process_metrics_collector` at the
+                # end: "nothing inside the task started with `tokio::spawn` leaves its loop"
+                # named none of its three tasks, held-out read 54).
+                slots["handle_var"] = name
+                abort = [
+                    c
+                    for c in f.calls
+                    if c.kind == "method"
+                    and c.name == "abort"
+                    and c.receiver == name
+                    and c.src.start > sp.src.end
+                    and f.own(c.region)
+                    and not f.flow.conditions(c.region)
+                ]
+                if abort:
+                    slots["abort_call"] = f"{name}.abort()"
+                    flags.add("aborted-here")
         if (
             sp.handle.split(":")[0] == "dropped"
             and not endless_loop(f, 0)

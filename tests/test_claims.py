@@ -7024,3 +7024,64 @@ def test_read_54_a_handle_kept_in_a_type_that_cancels_on_drop_is_not_the_callers
     assert "drop-cancels" in sp.flags and sp.get("cancel_call") == "self.stop.cancel()"
     said = " ".join(full_thinks_about(ctx, "start"))
     assert "caller's business" not in said and "`self.stop.cancel()`" in said, said
+
+
+def test_read_54_a_doubling_pause_with_a_give_up_check_is_worked_out(indexes: Indexes) -> None:
+    """mini-redis' `Listener::accept`, held-out read 54: "`accept` should pause for
+    `Duration::from_secs` between rounds" of a pause that doubles after each failed accept
+    until `backoff > 64` makes the next failure return (MISLEADING); the waits, their sum and
+    the attempt that gives up are worked out from the code."""
+    ctx = ctx_of(indexes, "redial.rs")
+    (g,) = kinds(claims(ctx, "redial"), "give_up_schedule")
+    assert (g.get("first"), g.get("last"), g.get("count")) == (
+        "2 milliseconds",
+        "32 milliseconds",
+        "5",
+    )
+    assert g.get("total") == "62 milliseconds" and g.get("nth") == "sixth"
+    (sleep,) = kinds(claims(ctx, "redial"), "sleep")
+    assert "arg-varies" in sleep.flags
+    exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
+    said = "\n".join(ex.user + ex.think for ex in exs)
+    assert "62 milliseconds" in said and "sixth" in said, said
+    assert "pause for `Duration::from_millis`" not in said, said
+
+
+def test_read_55_a_log_in_a_stop_branch_is_not_what_each_round_does(indexes: Indexes) -> None:
+    """mycelium's DNS metric checker, held-out read 55: "should start a separate task that logs
+    “DNS metric checker shutting down” at debug level every 30 seconds" of a line written
+    only in the stop branch of its select (FALSE)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "start_picker"), "spawn")
+    assert not sp.get("round_msg") and "round-log" not in sp.flags
+    exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
+    said = "\n".join(ex.user + ex.think for ex in exs)
+    assert "every 30 seconds" not in said or "shutting down" not in said, said
+
+
+def test_read_55_a_narrowed_arm_whose_siblings_all_leave_says_so(indexes: Indexes) -> None:
+    """foyer's bench writer and reader, held-out read 55: "what else `stop.try_recv` returns
+    goes to the other arms" of a match whose one other arm is `_ => return` (MISLEADING,
+    twice)."""
+    ctx = ctx_of(indexes, "flush_exit.rs")
+    arms = [a for a in kinds(claims(ctx, "write_until_told"), "err_arm") if "narrowed" in a.flags]
+    assert len(arms) == 1 and "rest-leaves" in arms[0].flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "write_until_told", "file": "flush_exit.rs"})
+        said = r.claim(THINK, arms[0], "t", Rendered(""))
+        assert "other arms" not in said and ("ends it" in said or "leaves the loop" in said), said
+
+
+def test_read_55_a_plain_fn_that_starts_several_tasks_is_not_said_to_start_one(
+    indexes: Indexes,
+) -> None:
+    """mycelium's `Router::new`, held-out read 55: "`new` does not wait for the task it gives
+    `tokio::spawn`: the call is over once the task is queued" of a fn that starts nine
+    (MISLEADING)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (ss,) = kinds(claims(ctx, "start_pair"), "sync_spawn")
+    assert "several" in ss.flags and ss.get("count") == "2"
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "start_pair", "file": "late_start.rs"})
+        said = r.claim(THINK, ss, "t", Rendered(""))
+        assert "two tasks" in said and "the task is queued" not in said, said

@@ -107,6 +107,10 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
             # `Err(A) | Err(B)` takes some errors; another arm may end the loop on the rest
             # (zenoh's shm allocator returns on any other error: FALSE, held-out read 52).
             flags.add("narrowed")
+            if _rest_leaves(f, r):
+                # `_ => return` is the only other arm: everything else ends the loop (foyer's
+                # bench writer; "goes to the other arms" was misleading, held-out read 55).
+                flags.add("rest-leaves")
         if loop.keyword == "for":
             flags.add("finite-loop")  # it ends with its elements: never "stop it for good"
         if _exit_later(f, r, loop):
@@ -116,6 +120,16 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
             # One element of an inner `for` fails, not a pass; a `loop` has no elements.
             flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
     return flags
+
+
+def _rest_leaves(f: ItemFacts, r: Region) -> bool:
+    """Whether every other arm of ``r``'s `match` returns or breaks."""
+    assert f.flow is not None
+    others = [a for a in f.flow.regions if a.kind == "arm" and a.parent == r.parent and a is not r]
+    return bool(others) and all(
+        any(e.kind in ("return", "break") and f.flow.inside(e.region, a.id) for e in f.exits)
+        for a in others
+    )
 
 
 def _leaves_after(f: ItemFacts, r: Region, loop: Region) -> bool:

@@ -210,6 +210,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .docs import doc_claims, note_claims
     from .exit_tally import exit_tally_claims
     from .failures import failure_claims
+    from .give_up import give_up_claims
     from .guard_scope import guard_scope_claims
     from .handed_off import handed_off_claims
     from .handler_awaits import handler_await_claims
@@ -269,6 +270,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(restart_spin_claims(ctx, f))
     out.extend(closed_spin_claims(ctx, f))
     out.extend(guard_scope_claims(ctx, f))
+    out.extend(give_up_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
     out = dead_stop_claims(ctx, f, out)
     # Last: they read the claims above.

@@ -274,6 +274,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "give_up_schedule": (
+        "a wait multiplied after each failure until a limit makes the next failure give up",
+        ("var", "factor", "first", "last", "count", "total", "attempts", "cond", "nth"),
+        (),
+    ),
     "growth": (
         "a schedule of waits built from a first one, each the last times a factor, capped",
         ("mech", "initial", "factor", "cap", "cap_expr"),

@@ -17,7 +17,7 @@ from .retry_filter import retry_filters
 from .retry_floors import floor_claims
 from .shape import codes, guard_of, main_loop
 
-__all__ = ["retry_claims"]
+__all__ = ["only_after_error", "retry_claims"]
 
 
 def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
@@ -298,7 +298,7 @@ def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["initial"] = human_duration(secs)
                 proof.append(ctx.proof(init.src))
         flags = set()
-        if loop is not None and _only_after_error(f, loop, b.src.start):
+        if loop is not None and only_after_error(f, loop, b.src.start):
             flags.add("after-error")
         # `sleep(backoff)` and then `backoff *= 2`: the first wait is the initial value (grown
         # first, it would be twice that; blind read 33 read "after a failed pass the wait is
@@ -312,7 +312,7 @@ def _backoffs(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _only_after_error(f: ItemFacts, loop, pos: int) -> bool:  # type: ignore[no-untyped-def]
+def only_after_error(f: ItemFacts, loop, pos: int) -> bool:  # type: ignore[no-untyped-def]
     """True when code at ``pos`` in ``loop`` is reached only after an `Err` arm: every other arm
     of an earlier `match` in the loop leaves the loop."""
     assert f.flow is not None

@@ -124,6 +124,15 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
         )
         if negated or arm:
             return  # a condition that cannot be said plainly: the purpose is left out
+        if any(
+            r.kind == "select-handler" and f.flow.inside(r.id, loop.id)
+            for r in f.flow.chain(logs[0].region)
+            if loop is not None
+        ):
+            # Written when one branch of a select wins, not every round (mycelium's DNS
+            # metric checker logs "shutting down" in its stop branch: "logs .. every 30
+            # seconds" was false, held-out read 55).
+            return
         slots["round_msg"] = logs[0].message
         slots["round_level"] = logs[0].level
         if conds:

@@ -860,6 +860,11 @@ THINK: tuple[Row, ...] = (
        "An error from {call:or} lands in {pattern}, which passes it to {handed_to} rather than logging it and does not end the loop.",
        when="keeps-looping no-question-in-loop hands-on", any_guard=True, unless="after-guard logs logs-nested one-of-several inner-loop callee-traces-err exits-sometimes"),
     # Some errors only (`Err(A) | Err(B)`): not "an error from x lands in ..".
+    # And the match's other arms all leave (foyer's `_ => return`, held-out read 55).
+    _r("err_arm",
+       "Only what {pattern} matches lets the loop go on, the round carrying on from there, while any other result of {call:or} falls to an arm that leaves the loop.",
+       "{pattern} is the one outcome of {call:or} that keeps the loop going; every other result reaches an arm that ends it.",
+       when="keeps-looping narrowed rest-leaves", any_guard=True, unless="after-guard logs logs-nested one-of-several inner-loop callee-traces-err exits-sometimes hands-on"),
     _r("err_arm",
        "The errors of {call:or} that {pattern} matches are taken by that branch, which writes no log line of its own and keeps the loop going; what else {call:or} returns goes to the other arms.",
        when="keeps-looping no-question-in-loop narrowed", any_guard=True, unless="after-guard logs logs-nested one-of-several inner-loop callee-traces-err exits-sometimes hands-on"),
@@ -2289,6 +2294,11 @@ THINK: tuple[Row, ...] = (
     _r("linear_backoff",
        "The wait is {arg}: each increment of {var} adds {unit}, and it stops growing at {cap}, after {count:word} increments.",
        unless="resets"),
+    # Worked out from the code (claims/give_up.py): mini-redis' accept, held-out read 54.
+    _r("give_up_schedule",
+       "The pause grows: {var} starts at {first} and is multiplied by {factor} after each wait, so the failures are followed by waits of {first} up to {last}, {count:word} of them and {total} in all; once {cond} holds, the next failure returns the error instead, on the {nth} attempt.",
+       "Worked out from the code, the backoff is {first}, then {factor} times the last, up to {last}: {count:word} waits adding up to {total}. The check {cond} comes before the sleep, so the {nth} failure in a row gives up and hands the error back.",
+       ),
     _r("backoff",
        "Each failed pass first waits {var} and then multiplies it by {factor}, capped with {cap_expr}: the first wait is {initial}, and each later one is {factor} times the last, up to at most {cap}.",
        "The backoff starts at {initial} and, after every failure, becomes {factor} times longer up to the {cap} cap ({cap_expr}).",
@@ -2857,16 +2867,20 @@ THINK: tuple[Row, ...] = (
     # the fn is async or not; what a plain fn changes is that the spawn needs a runtime
     # around its caller (zenoh and hyper-util, held-out read 52).
     _r("sync_spawn",
+       "{subject} starts {count:word} tasks with {mech} and waits for none of them: each goes its own way from the moment it is queued, while {subject} carries on. Being a plain function, it needs a Tokio runtime around its caller, or the first {mech} panics.",
+       "None of the {count:word} tasks {subject} hands to {mech} is awaited here; they run beside whatever {subject} does next. And since {subject} is a plain function, each {mech} relies on a Tokio runtime around the caller.",
+       when="several", unless="blocking", needs="count"),
+    _r("sync_spawn",
        "{subject} does not wait for the task it gives {mech}: what it does after the spawn runs while that task is only queued or already going. And {subject} is a plain function, so {mech} relies on a Tokio runtime around whoever calls it; from a thread with none, it panics.",
        "Nothing in {subject} waits for what it hands to {mech}; the rest of its body goes on beside that task. Being a plain function, it must be called from inside a Tokio runtime, or {mech} panics.",
-       when="then-more", unless="blocking"),
+       when="then-more", unless="blocking several"),
     _r("sync_spawn",
        "{subject} does not wait for the task it gives {mech}: the call is over once the task is queued. And {subject} is a plain function, so {mech} relies on a Tokio runtime around whoever calls it; from a thread with none, it panics.",
        "{subject} returns as soon as the task is queued, without waiting for it; being a plain function, it must be called from inside a Tokio runtime, or {mech} panics.",
        # More ways to say it: read 50 found the first two in eleven of 181 held-out records.
        "Nothing in {subject} waits for that task: {mech} only queues the work and the call returns. The catch is that {mech} panics unless a Tokio runtime is current on the calling thread, so whoever calls this must be inside one.",
        "The spawned task runs on its own schedule and {subject}, a plain function, does not wait for it; what the caller must supply is a running Tokio runtime, since {mech} panics outside one.",
-       unless="blocking then-more"),
+       unless="blocking then-more several"),
     _r("sync_spawn",
        "{subject} does not wait for the closure it hands to {mech}: the work is queued for the blocking pool and runs apart from the rest of {subject}, and {mech} needs a Tokio runtime around the caller or it panics.",
        when="blocking"),

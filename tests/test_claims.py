@@ -7099,3 +7099,19 @@ def test_read_55_work_done_inline_before_a_spawn_is_not_handed_to_the_task(
     exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
     asked = [ex.user for ex in exs if ctx.fs.items[ex.primary].name == "file_and_resend"]
     assert asked and not any("hand the work to a task" in u for u in asked), asked
+
+
+def test_read_53_a_pause_a_condition_picks_is_said_with_both_lengths(indexes: Indexes) -> None:
+    """pueue's `wait`, held-out read 53: "Leave `Duration::from_millis` between one round and
+    the next" of a pause of 2 s, or 250 ms when a test variable is set (specificity 2)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (p,) = kinds(claims(ctx, "poll_reports"), "pause_switch")
+    assert (p.get("dflt"), p.get("alt"), p.get("env")) == (
+        "1.5 seconds",
+        "100 milliseconds",
+        "FAST_REPORTS",
+    )
+    exs = [ex for seed in range(6) for ex in compose_examples(ctx, seed=seed)]
+    mine = [ex for ex in exs if ctx.fs.items[ex.primary].name == "poll_reports"]
+    assert mine and all("`Duration::from_millis`" not in ex.user for ex in mine)
+    assert any("`FAST_REPORTS`" in ex.user for ex in mine), [ex.user for ex in mine]

@@ -219,6 +219,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
+    from .pause_switch import pause_switch_claims
     from .restart_spin import restart_spin_claims
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
@@ -271,6 +272,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(closed_spin_claims(ctx, f))
     out.extend(guard_scope_claims(ctx, f))
     out.extend(give_up_claims(ctx, f))
+    out.extend(pause_switch_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
     out = dead_stop_claims(ctx, f, out)
     # Last: they read the claims above.

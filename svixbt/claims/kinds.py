@@ -274,6 +274,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
+    "pause_switch": (
+        "a pause whose length a condition picks just before the sleep",
+        ("var", "dflt", "alt", "cond"),
+        ("env",),
+    ),
     "give_up_schedule": (
         "a wait multiplied after each failure until a limit makes the next failure give up",
         ("var", "factor", "first", "last", "count", "total", "attempts", "cond", "nth"),

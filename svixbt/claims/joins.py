@@ -85,15 +85,7 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # 3 s each, was misleading: held-out read 32).
             slots["bound"] = bound
             flags.add("all-timed")
-        proof = [ctx.proof(src)]
-        endless = _endless_branch(ctx, f, branches)
-        if endless is not None:
-            slots["endless"], slots["endless_file"], loop_proof, ender = endless
-            flags.add("endless-branch")
-            if ender:
-                slots["ender"] = ender
-                flags.add("ends-process")
-            proof.append(loop_proof)
+        proof = [ctx.proof(src), *_say_endless(_endless_branch(ctx, f, branches), slots, flags)]
         guard = construct_guard(ctx, f, branches[0])
         # With several joins in the fn, "The `try_join_all` runs only when .." named none of
         # them and "All of that joining" all of them (held-out read 17, tensorzero's RFT
@@ -123,6 +115,20 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if "try" not in flags:
                 out += _join_results(ctx, f, mech.written, start_tok)
     return out
+
+
+def _say_endless(
+    endless: tuple[str, str, Proof, str] | None, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The slots and flags of an endless branch (see ``_endless_branch``), with its proof."""
+    if endless is None:
+        return []
+    slots["endless"], slots["endless_file"], loop_proof, ender = endless
+    flags.add("endless-branch")
+    if ender:
+        slots["ender"] = ender
+        flags.add("ends-process")
+    return [loop_proof]
 
 
 def _endless_branch(

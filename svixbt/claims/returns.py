@@ -45,22 +45,7 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
         ):
             flags.add("after-spawn")
         slots = {"expr": f.tail.text.strip()}
-        drop_proof: list[Proof] = []
-        line = _line_to_task(f) if "after-spawn" in flags else None
-        if line is not None:
-            # rathole's `ControlChannelHandle::new` returns the `shutdown_tx` whose receiver
-            # its task listens on: "the spawned task carries on by itself" was misleading,
-            # dropping that value is what stops it (held-out read 41).
-            slots["sender"], slots["receiver"] = line
-            flags.add("sender-returned")
-            # warpgate's `ServiceOutput` sends on `self.abort_tx` from its `Drop`: dropping the
-            # value is what stops the task ("what would make the task finish?" went without
-            # it, held-out read 53).
-            found = drop_impl_with(ctx, f, rf"\bself\.{re.escape(line[0])}\b")
-            if found is not None:
-                slots["owner"] = found[0]
-                flags.add("drop-signals")
-                drop_proof = [found[1]]
+        drop_proof = _line_slots(ctx, f, slots, flags) if "after-spawn" in flags else []
         if loop is not None and _right_after(ctx, f, loop, tail.start):
             flags.add("after-loop")
             if _stops_on_request(f, loop):
@@ -207,6 +192,27 @@ def _only_errors_repeat(f: ItemFacts, region: int) -> bool:
 _CHANNEL = re.compile(
     r"let\s*\(\s*(?:mut\s+)?(\w+)\s*,\s*(?:mut\s+)?(\w+)\s*\)\s*=\s*[\w:]*channel\b"
 )
+
+
+def _line_slots(
+    ctx: FileContext, f: ItemFacts, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The channel a returned value keeps to the task (rathole's `ControlChannelHandle::new`
+    returns the `shutdown_tx` whose receiver its task listens on: "the spawned task carries on
+    by itself" was misleading, dropping that value is what stops it, held-out read 41), and the
+    `Drop` impl that uses it (warpgate's `ServiceOutput` sends on `self.abort_tx` from its
+    `Drop`, held-out read 53), with that impl as proof."""
+    line = _line_to_task(f)
+    if line is None:
+        return []
+    slots["sender"], slots["receiver"] = line
+    flags.add("sender-returned")
+    found = drop_impl_with(ctx, f, rf"\bself\.{re.escape(line[0])}\b")
+    if found is None:
+        return []
+    slots["owner"] = found[0]
+    flags.add("drop-signals")
+    return [found[1]]
 
 
 def _line_to_task(f: ItemFacts) -> tuple[str, str] | None:

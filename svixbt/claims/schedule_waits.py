@@ -18,6 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
 from .err_arms import err_branch, handled_call
+from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round
 from .select_parts import raced_events, restarts
@@ -380,15 +381,7 @@ def _sleep_claim(
         # `delay = (delay * 2).min(MAX)`: a pause that changes, no fixed one to ask for
         # (crates.io's job listener, held-out read 47).
         flags.add("arg-varies")
-    inner = re.fullmatch(r"Duration\s*::\s*from_\w+\s*\(\s*(\w+)\s*\)", w.arg.strip())
-    if inner is not None and (
-        any(u.var == inner.group(1) for u in f.updates)
-        or any(a.var == inner.group(1) and not a.is_let for a in f.assigns)
-    ):
-        # `sleep(Duration::from_secs(backoff))` with `backoff *= 2` later, or a `sleep_time`
-        # set to 250 under a condition: no fixed pause either ("should pause for
-        # `Duration::from_secs` between rounds" of mini-redis' accept and pueue's `wait`,
-        # held-out reads 53 and 54).
+    if amount_varies(f, w.arg):
         flags.add("arg-varies")
     if via:
         slots["via"] = via

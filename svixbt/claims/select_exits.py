@@ -88,20 +88,23 @@ def select_exits(
             if loop is not None and other_ways_out(f, loop, known, f.flow.task_of(h.id).id):
                 xflags.add("more-exits")
             first = _leaves_first(f, h, exits)
-            if "return" in first:
-                xflags.add("exits-first")  # `Err(e) => return Err(..)` before `return Ok(..)`
-            if "question" in first:
-                xflags.add("fails-first")
+            # `Err(e) => return Err(..)` before `return Ok(..)`; a `?` on the way.
+            xflags |= {"exits-first"} if "return" in first else set()
+            xflags |= {"fails-first"} if "question" in first else set()
             if out:
-                # The stop and "not the only way out" said once, by the first: iroh's
-                # `run_sending` said "Besides the stop on `stop_token.cancelled()`" before each
-                # of its six ways out (held-out read 50).
-                xflags -= {"beside-stop", "stops", "more-exits"}
-                slots.pop("stop", None)
-                xflags.add("also")
+                _after_the_first(slots, xflags)
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
+
+
+def _after_the_first(slots: dict[str, str], flags: set[str]) -> None:
+    """The stop and "not the only way out" are said once, by a select's first exit; the later
+    ones say "also" (iroh's `run_sending` said "Besides the stop on `stop_token.cancelled()`"
+    before each of its six ways out, held-out read 50)."""
+    flags -= {"beside-stop", "stops", "more-exits"}
+    slots.pop("stop", None)
+    flags.add("also")
 
 
 def _leaves_first(f: ItemFacts, h: Region, exits: list[Exit]) -> set[str]:

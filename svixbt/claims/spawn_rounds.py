@@ -124,14 +124,7 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
         )
         if negated or arm:
             return  # a condition that cannot be said plainly: the purpose is left out
-        if any(
-            r.kind == "select-handler" and f.flow.inside(r.id, loop.id)
-            for r in f.flow.chain(logs[0].region)
-            if loop is not None
-        ):
-            # Written when one branch of a select wins, not every round (mycelium's DNS
-            # metric checker logs "shutting down" in its stop branch: "logs .. every 30
-            # seconds" was false, held-out read 55).
+        if loop is not None and _in_branch(f, logs[0].region, loop):
             return
         slots["round_msg"] = logs[0].message
         slots["round_level"] = logs[0].level
@@ -278,6 +271,16 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
             continue
         return True
     return False
+
+
+def _in_branch(f: ItemFacts, rid: int, loop: Region) -> bool:
+    """Whether ``rid`` runs when one branch of a select in ``loop`` wins, not every round
+    (mycelium's DNS metric checker logs "shutting down" in its stop branch: "logs .. every 30
+    seconds" was false, held-out read 55)."""
+    assert f.flow is not None
+    return any(
+        r.kind == "select-handler" and f.flow.inside(r.id, loop.id) for r in f.flow.chain(rid)
+    )
 
 
 def in_task_loop(f: ItemFacts, rid: int, task: Region) -> bool:

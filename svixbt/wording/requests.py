@@ -626,9 +626,12 @@ PREMISE: tuple[Row, ...] = (
     # Work done inline before the spawn (mycelium's `push_message`, held-out read 55): not
     # "hand the work to a task".
     _r("spawn",
+       "It should do its own part of the work inline first and then, if {guard:cond}, leave the rest to a task of its own, returning without waiting for that task.",
+       when="works-first detached guarded", unless="awaits-after repeated several-spawns conditional delayed arm-of steps runs"),
+    _r("spawn",
        "It should do its own part of the work inline first and then leave the rest to a task of its own, returning without waiting for that task.",
        "Its first steps should run in the call itself; only what comes after should go to a separate task, which the call does not wait for.",
-       when="works-first detached", unless="awaits-after repeated several-spawns conditional delayed arm-of"),
+       when="works-first detached", unless="awaits-after repeated several-spawns conditional delayed arm-of steps runs guarded"),
     _r("spawn",
        "It should start {runs} on a task of its own only once {arm_of} has come back {arm}, and not wait for it.",
        when="conditional arm-of detached", unless="awaits-after repeated guarded", needs="runs"),

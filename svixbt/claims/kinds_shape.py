@@ -1,0 +1,25 @@
+"""The claim kinds read off the shape of one fn's own code, a part of the ``kinds`` table kept
+apart to keep each module small: a lock guard's scope before a wait, a pause a condition picks,
+a pause that grows until a check gives up."""
+
+from __future__ import annotations
+
+__all__ = ["SHAPE_KINDS"]
+
+SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "guard_scoped": (
+        "a blocking lock's guard bound in a block of its own, dropped before the round's wait",
+        ("guard_var", "lock_call", "next_wait"),
+        (),
+    ),
+    "pause_switch": (
+        "a pause whose length a condition picks just before the sleep",
+        ("var", "dflt", "alt", "cond"),
+        ("env",),
+    ),
+    "give_up_schedule": (
+        "a wait multiplied after each failure until a limit makes the next failure give up",
+        ("var", "factor", "first", "last", "count", "total", "attempts", "cond", "nth"),
+        (),
+    ),
+}

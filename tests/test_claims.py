@@ -7115,3 +7115,28 @@ def test_read_53_a_pause_a_condition_picks_is_said_with_both_lengths(indexes: In
     mine = [ex for ex in exs if ctx.fs.items[ex.primary].name == "poll_reports"]
     assert mine and all("`Duration::from_millis`" not in ex.user for ex in mine)
     assert any("`FAST_REPORTS`" in ex.user for ex in mine), [ex.user for ex in mine]
+
+
+def test_read_56_a_task_that_can_return_before_its_loop_is_not_endless(indexes: Indexes) -> None:
+    """etl's jemalloc metrics task, held-out read 56: "Nothing inside the task .. leaves its
+    `loop` .. so it stops only if whoever holds that handle aborts it" of a task that returns
+    when any of seven lookups before its loop fails (FALSE)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    assert not kinds(claims(ctx, "start_meter"), "endless_task")
+    (sp,) = kinds(claims(ctx, "start_meter"), "spawn")
+    assert "endless" not in sp.flags
+    said = " ".join(full_thinks_about(ctx, "start_meter"))
+    assert "stops only if" not in said and "never ends" not in said, said
+
+
+def test_read_56_a_handler_call_handed_the_stop_is_not_said_blind_to_it(
+    indexes: Indexes,
+) -> None:
+    """etl's table copy, held-out read 56: "while a handler awaits .. and
+    `pending_flush_result.with_shutdown`, a `shutdown_rx.changed()` that completes goes
+    unseen" of a call handed `&mut shutdown_rx`, which races it itself (FALSE)."""
+    ctx = ctx_of(indexes, "flush_exit.rs")
+    (ha,) = kinds(claims(ctx, "forward_and_flush"), "handler_awaits")
+    assert ha.get("calls") == "wire.write"
+    said = " ".join(full_thinks_about(ctx, "forward_and_flush"))
+    assert "flush_or_stop" not in said or "unseen" not in said, said

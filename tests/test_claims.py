@@ -17,6 +17,7 @@ from svixbt.evidence import Indexes, file_context
 from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
 from svixbt.render import Rendered, Renderer
+from svixbt.wording.requests import PREMISE
 from svixbt.wording.think import MODULE_THINK, THINK
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
@@ -7140,3 +7141,16 @@ def test_read_56_a_handler_call_handed_the_stop_is_not_said_blind_to_it(
     assert ha.get("calls") == "wire.write"
     said = " ".join(full_thinks_about(ctx, "forward_and_flush"))
     assert "flush_or_stop" not in said or "unseen" not in said, said
+
+
+def test_read_56_a_return_in_an_arm_is_not_said_as_a_rounds_result(indexes: Indexes) -> None:
+    """The TiKV client's `resolve_locks`, held-out read 56: "return `Ok(live_locks)` as soon as
+    a round comes back as `None`" where the `None` is its backoff's, not a round's (FALSE)."""
+    ctx = ctx_of(indexes, "redial.rs")
+    rets = [r for r in kinds(claims(ctx, "settle_all"), "return") if r.get("arm") == "None"]
+    assert rets
+    for seed in range(6):
+        r = Renderer(seed, f"k{seed}", {"fn": "settle_all", "file": "redial.rs"})
+        r.person = True
+        said = r.claim(PREMISE, rets[0], "p", Rendered(""))
+        assert "a round comes back" not in said, said

@@ -1052,8 +1052,11 @@ PREMISE: tuple[Row, ...] = (
     _r("return",
        "It should leave its loop and return {expr} as soon as {arm_of} gives {arm}.",
        when="early in-loop in-arm arm-of", unless="guarded in-select shutdown only-errors-repeat negated", needs="arm_of"),
+    # Not "as soon as a round comes back as {arm}": the match may be on something else than
+    # the round's work (the TiKV client's `resolve_locks` returns on the `None` of its
+    # backoff, not of a round: FALSE, held-out read 56).
     _r("return",
-       "It should leave its loop and return {expr} as soon as a round comes back as {arm}.",
+       "It should leave its loop and return {expr} from the {arm} arm of the match inside it.",
        when="early in-loop in-arm", unless="guarded in-select shutdown only-errors-repeat negated"),
     _r("gate",
        "There, the {verbs} on {tables} should run only when {param} is true.",

@@ -7154,3 +7154,18 @@ def test_read_56_a_return_in_an_arm_is_not_said_as_a_rounds_result(indexes: Inde
         r.person = True
         said = r.claim(PREMISE, rets[0], "p", Rendered(""))
         assert "a round comes back" not in said, said
+
+
+def test_read_56_an_intervals_first_tick_at_the_top_does_not_wait(indexes: Indexes) -> None:
+    """etl's replication lag sampler, held-out read 56: "Each pass of the `loop` waits first,
+    then runs .." of a loop that opens with `interval.tick().await`, whose first tick completes
+    at once (MISLEADING); an `interval_at` keeps the plain words."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (now,) = kinds(claims(ctx, "sample_now_and_then"), "round_work")
+    assert "first-at-once" in now.flags
+    (later,) = kinds(claims(ctx, "sample_later"), "round_work")
+    assert "wait-first" in later.flags and "first-at-once" not in later.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "sample_now_and_then", "file": "late_start.rs"})
+        said = r.claim(THINK, now, "t", Rendered(""))
+        assert "waits first" not in said and "first" in said, said

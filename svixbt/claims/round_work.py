@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from ..fact_types import Call
+from ..fact_types import Call, Wait
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
@@ -58,6 +58,11 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags.add("then-wait")
     elif waits and all(w.src.end < calls[0].src.start for w in waits):
         flags.add("wait-first")
+        if all(_immediate_tick(f, w) for w in waits):
+            # `interval.tick().await` at the top: its first tick completes at once, so the
+            # first round does not wait (etl's lag sampler: "each pass waits first" was
+            # misleading, held-out read 56).
+            flags.add("first-at-once")
     shown = calls[:MAX_ROUND_CALLS]
     said = [call_said(c) for c in shown]
     if len(set(said)) < len(said):
@@ -152,3 +157,17 @@ def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -
             if name not in out:
                 out.append(name)
     return out[:2]
+
+
+def _immediate_tick(f: ItemFacts, w: Wait) -> bool:
+    """Whether ``w`` ticks an interval made with `tokio::time::interval`, whose first tick
+    completes at once (not `interval_at`, which starts when it is told)."""
+    if w.role != "tick":
+        return False
+    made = [a for a in f.assigns if a.is_let and a.var == w.var]
+    return len(made) == 1 and any(
+        v.role == "interval"
+        and v.mechanism == "tokio::time::interval"
+        and made[0].src.start <= v.src.start < made[0].src.end
+        for v in f.waits
+    )

@@ -53,6 +53,7 @@ CODE_SLOTS = frozenset(
         "lock_call",
         "next_wait",
         "abort_call",
+        "current_call",
         "env",
         "strong",
         "wrap_call",

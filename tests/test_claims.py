@@ -7169,3 +7169,19 @@ def test_read_56_an_intervals_first_tick_at_the_top_does_not_wait(indexes: Index
         r = Renderer(seed, f"k{seed}", {"fn": "sample_now_and_then", "file": "late_start.rs"})
         said = r.claim(THINK, now, "t", Rendered(""))
         assert "waits first" not in said and "first" in said, said
+
+
+def test_read_56_a_handle_asked_for_before_a_spawn_is_what_panics_first(
+    indexes: Indexes,
+) -> None:
+    """etl's tokio metrics task, held-out read 56: "The catch is that `tokio::spawn` panics
+    unless a Tokio runtime is current" where `Handle::current()` comes first and panics
+    before the spawn is reached (MISLEADING)."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (ss,) = kinds(claims(ctx, "start_runtime_report"), "sync_spawn")
+    assert "current-first" in ss.flags
+    assert ss.get("current_call") == "tokio::runtime::Handle::current()"
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "start_runtime_report", "file": "late_start.rs"})
+        said = r.claim(THINK, ss, "t", Rendered(""))
+        assert "`tokio::runtime::Handle::current()`" in said, said

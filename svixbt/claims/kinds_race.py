@@ -166,7 +166,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a plain fn that calls a tokio spawn itself: it cannot await the task, and the spawn"
         " needs a runtime around its caller",
         ("mech",),
-        ("count",),
+        ("count", "current_call"),
     ),
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",

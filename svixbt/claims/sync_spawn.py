@@ -49,6 +49,22 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # soon as the task is queued" was misleading (held-out read 45).
         flags.add("then-more")
     slots = {"mech": mechs[0]}
+    current = next(
+        (
+            c
+            for c in f.calls
+            if c.full.endswith("Handle::current")
+            and f.own(c.region)
+            and c.src.end <= direct[0].src.start
+        ),
+        None,
+    )
+    if current is not None:
+        # `let handle = Handle::current();` first: that call panics outside a runtime before
+        # the spawn is reached (etl's tokio metrics task, held-out read 56).
+        slots["current_call"] = current.src.text
+        flags.add("current-first")
+        proof.append(ctx.proof(current.src))
     if len(direct) > 1:
         # mycelium's `Router::new` starts nine tasks: "does not wait for the task .. the call
         # is over once the task is queued" hid eight of them (held-out read 55).

@@ -2875,6 +2875,11 @@ THINK: tuple[Row, ...] = (
     # Not "it is a plain fn, so it cannot await the task": a spawn detaches its task whether
     # the fn is async or not; what a plain fn changes is that the spawn needs a runtime
     # around its caller (zenoh and hyper-util, held-out read 52).
+    # The fn asks for the runtime's handle first: that call is what panics outside one.
+    _r("sync_spawn",
+       "{subject} does not wait for the task it gives {mech}. It needs a Tokio runtime around its caller twice over: {current_call} comes first and panics outside one, before {mech} is even reached.",
+       "Nothing in {subject} waits for that task; and since {current_call} runs before the spawn, a caller outside a Tokio runtime gets a panic from that call, not from {mech}.",
+       when="current-first", unless="blocking several", needs="current_call"),
     _r("sync_spawn",
        "{subject} starts {count:word} tasks with {mech} and waits for none of them: each goes its own way from the moment it is queued, while {subject} carries on. Being a plain function, it needs a Tokio runtime around its caller, or the first {mech} panics.",
        "None of the {count:word} tasks {subject} hands to {mech} is awaited here; they run beside whatever {subject} does next. And since {subject} is a plain function, each {mech} relies on a Tokio runtime around the caller.",
@@ -2882,14 +2887,14 @@ THINK: tuple[Row, ...] = (
     _r("sync_spawn",
        "{subject} does not wait for the task it gives {mech}: what it does after the spawn runs while that task is only queued or already going. And {subject} is a plain function, so {mech} relies on a Tokio runtime around whoever calls it; from a thread with none, it panics.",
        "Nothing in {subject} waits for what it hands to {mech}; the rest of its body goes on beside that task. Being a plain function, it must be called from inside a Tokio runtime, or {mech} panics.",
-       when="then-more", unless="blocking several"),
+       when="then-more", unless="blocking several current-first"),
     _r("sync_spawn",
        "{subject} does not wait for the task it gives {mech}: the call is over once the task is queued. And {subject} is a plain function, so {mech} relies on a Tokio runtime around whoever calls it; from a thread with none, it panics.",
        "{subject} returns as soon as the task is queued, without waiting for it; being a plain function, it must be called from inside a Tokio runtime, or {mech} panics.",
        # More ways to say it: read 50 found the first two in eleven of 181 held-out records.
        "Nothing in {subject} waits for that task: {mech} only queues the work and the call returns. The catch is that {mech} panics unless a Tokio runtime is current on the calling thread, so whoever calls this must be inside one.",
        "The spawned task runs on its own schedule and {subject}, a plain function, does not wait for it; what the caller must supply is a running Tokio runtime, since {mech} panics outside one.",
-       unless="blocking then-more several"),
+       unless="blocking then-more several current-first"),
     _r("sync_spawn",
        "{subject} does not wait for the closure it hands to {mech}: the work is queued for the blocking pool and runs apart from the rest of {subject}, and {mech} needs a Tokio runtime around the caller or it panics.",
        when="blocking"),

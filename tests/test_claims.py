@@ -7185,3 +7185,20 @@ def test_read_56_a_handle_asked_for_before_a_spawn_is_what_panics_first(
         r = Renderer(seed, f"k{seed}", {"fn": "start_runtime_report", "file": "late_start.rs"})
         said = r.claim(THINK, ss, "t", Rendered(""))
         assert "`tokio::runtime::Handle::current()`" in said, said
+
+
+def test_read_56_a_guard_that_sorts_errors_is_not_said_as_a_limit(indexes: Indexes) -> None:
+    """The TiKV client's `resolve_lock_with_retry`, held-out read 56: "Under `Err(e)` there is
+    a limit: once `is_grpc_error(&e)` is false, `Err(e)` is returned" of a guard that sorts
+    errors into retried and returned ones (MISLEADING)."""
+    ctx = ctx_of(indexes, "redial.rs")
+    rets = [
+        r
+        for r in kinds(claims(ctx, "dial_sorting_errors"), "return")
+        if {"in-arm", "guarded"} <= r.flags
+    ]
+    assert rets
+    for seed in range(12):
+        r = Renderer(seed, f"k{seed}", {"fn": "dial_sorting_errors", "file": "redial.rs"})
+        said = r.claim(THINK, rets[0], "t", Rendered(""))
+        assert "limit" not in said, said

@@ -1134,7 +1134,8 @@ THINK: tuple[Row, ...] = (
     _r("return",
        "In {arm}, once {guard:cond}, it returns {expr}.",
        "When {guard:cond} inside {arm}, the loop ends with {expr}.",
-       "Under {arm} there is a limit: once {guard:cond}, {expr} is returned.",
+       # Not "there is a limit": the guard may sort errors, not count them (the TiKV
+       # client's `!is_grpc_error(&e)`: "a limit" was misleading, held-out read 56).
        when="early in-loop in-arm guarded", unless="in-select"),
     # With another `match` of the fn on the same pattern, which call's result (read 28).
     _r("return",

@@ -7202,3 +7202,14 @@ def test_read_56_a_guard_that_sorts_errors_is_not_said_as_a_limit(indexes: Index
         r = Renderer(seed, f"k{seed}", {"fn": "dial_sorting_errors", "file": "redial.rs"})
         said = r.claim(THINK, rets[0], "t", Rendered(""))
         assert "limit" not in said, said
+
+
+def test_read_56_a_returned_task_that_sleeps_says_what_it_does(indexes: Indexes) -> None:
+    """etl's jemalloc metrics task, held-out read 56: "what is the task it started doing?"
+    answered only with "starts a task and returns the join handle"; and a `.unwrap_or(0)` on a
+    result is no step of the round."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "start_sampler"), "spawn")
+    assert sp.get("work") == "sample" and sp.get("sleep_dur") == "10 seconds"
+    said = " ".join(full_thinks_about(ctx, "start_sampler"))
+    assert "`sample`" in said and "10 seconds" in said, said

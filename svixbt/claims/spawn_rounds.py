@@ -30,6 +30,11 @@ _NOT_WORK = frozenset(
         "fetch_sub",
         "unwrap",
         "expect",
+        # A fallback on a result, not a step of its own (etl's jemalloc task: "calling
+        # `allocated_mib.read` and `unwrap_or(0)`", session 48).
+        "unwrap_or",
+        "unwrap_or_default",
+        "unwrap_or_else",
         "to_owned",
         "to_string",
         "into",

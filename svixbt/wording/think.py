@@ -1733,6 +1733,12 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "It starts a task with {mech} whose loop calls {work} on every round, and returns that task's join handle, leaving the caller to decide whether to wait for it.",
        when="returned loops", unless="repeated guarded conditional interval-arg interval sleep sleep-arg caller-shares", needs="work"),
+    # A returned task that paces itself with a sleep (etl's jemalloc metrics task: "returns
+    # the join handle" alone did not say what the task does, held-out read 56).
+    _r("spawn",
+       "It starts a task with {mech} whose every round calls {work} and sleeps {sleep_dur}, and returns that task's join handle, leaving the caller to decide whether to wait for it.",
+       "The task it starts with {mech} loops, calling {work} and sleeping {sleep_dur} each round; its join handle is what this returns, for the caller to keep or drop.",
+       when="returned loops sleep", unless="repeated guarded conditional interval caller-shares round-exits", needs="work sleep_dur"),
     _r("spawn",
        "It starts a task with {mech} and returns the join handle, but its one caller, {by}, puts that handle straight into {wrap_call}: a shared handle cannot be awaited, so nothing waits for the task through it.",
        when="returned caller-shares", unless="repeated guarded conditional", needs="wrap_call by"),

@@ -16,11 +16,11 @@ from ..facts import ItemFacts
 from ..values import human_duration
 from .blocks import ORDINALS
 from .core import Claim, FileContext, make
+from .pause_switch import var_sleeps
 from .retry import only_after_error
 
 __all__ = ["give_up_claims"]
 
-_ARG = re.compile(r"Duration\s*::\s*from_(secs|millis)\s*\(\s*(\w+)\s*\)")
 _LIMIT = re.compile(r"(\w+)\s*(>=|>)\s*(\d+)")
 _MAX_WAITS = 40  # a schedule longer than this is not spelled out (and a bad reading)
 
@@ -30,12 +30,7 @@ def give_up_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         return []
     fl = f.flow
     out: list[Claim] = []
-    for w in f.waits:
-        m = _ARG.fullmatch(w.arg.strip())
-        loop = fl.loop_of(w.region)
-        if w.role != "sleep" or m is None or loop is None or not f.own(w.region):
-            continue
-        unit, var = (1.0 if m.group(1) == "secs" else 0.001), m.group(2)
+    for w, loop, unit, var in var_sleeps(f):
         grow = [
             u
             for u in f.updates

@@ -149,23 +149,26 @@ def drop_aborts(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
 def drop_impl_with(ctx: FileContext, f: ItemFacts, pattern: str) -> tuple[str, Proof] | None:
     """The type of the struct the fn returns, with the proof of its `impl Drop`, when that
     impl's text matches ``pattern``."""
+    name, impls = returned_drop_impls(ctx, f)
+    found = next((p for p in impls if re.search(pattern, p.text)), None)
+    return (name, found) if found is not None else None
+
+
+def returned_drop_impls(ctx: FileContext, f: ItemFacts) -> tuple[str, list[Proof]]:
+    """The type of the struct the fn returns (`Self { .. }`, `Ok(Name { .. })`) and the proofs
+    of every `impl Drop` for it in the crate; ("", []) when it returns no such struct."""
     tail = f.tail.text if f.tail is not None else ""
     m = re.match(r"(?:Ok\(\s*)?(Self|[A-Z]\w*)\s*\{", tail)
-    if m is None:
-        return None
-    name = m.group(1)
+    name = m.group(1) if m is not None else ""
     if name == "Self":
         name = owner_of(ctx.fs, f.index) or ""
     if not name:
-        return None
+        return "", []
     head = drop_impl_of(name)
+    impls: list[Proof] = []
     for fi, fs in enumerate(ctx.index.files):
         for it in fs.items:
-            if it.kind != "impl" or not head.search(it.name):
-                continue
-            body = fs.scan.text[it.start : it.end]
-            if re.search(pattern, body):
-                src = Src(it.start, it.end, body)
-                same = fi == ctx.file_idx
-                return name, ctx.proof(src) if same else ctx.other_proof(fi, src)
-    return None
+            if it.kind == "impl" and head.search(it.name):
+                src = Src(it.start, it.end, fs.scan.text[it.start : it.end])
+                impls.append(ctx.proof(src) if fi == ctx.file_idx else ctx.other_proof(fi, src))
+    return name, impls

@@ -8,12 +8,14 @@ said "leave `Duration::from_millis` between one round and the next" (held-out re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Wait
+from ..flow import Region
 from ..values import human_duration
 from .core import Claim, FileContext, make
 
-__all__ = ["amount_varies", "pause_switch_claims"]
+__all__ = ["amount_varies", "pause_switch_claims", "var_sleeps"]
 
 _ARG = re.compile(r"Duration\s*::\s*from_(secs|millis|\w+)\s*\(\s*(\w+)\s*\)")
 _UNITS = {"secs": 1.0, "millis": 0.001}
@@ -36,19 +38,25 @@ def amount_varies(f: ItemFacts, arg: str) -> bool:
     )
 
 
+def var_sleeps(f: ItemFacts) -> Iterator[tuple[Wait, Region, float, str]]:
+    """Each sleep of the fn's own task, in a loop, on `Duration::from_secs(var)` or
+    `from_millis(var)`: (the wait, its loop, seconds per unit, the var)."""
+    assert f.flow is not None
+    for w in f.waits:
+        m = _ARG.fullmatch(w.arg.strip())
+        loop = f.flow.loop_of(w.region)
+        if w.role != "sleep" or m is None or loop is None or not f.own(w.region):
+            continue
+        if m.group(1) in _UNITS:
+            yield w, loop, _UNITS[m.group(1)], m.group(2)
+
+
 def pause_switch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if f.flow is None:
         return []
     fl = f.flow
     out: list[Claim] = []
-    for w in f.waits:
-        m = _ARG.fullmatch(w.arg.strip())
-        loop = fl.loop_of(w.region)
-        if w.role != "sleep" or m is None or loop is None or not f.own(w.region):
-            continue
-        if m.group(1) not in _UNITS:
-            continue
-        unit, var = _UNITS[m.group(1)], m.group(2)
+    for w, loop, unit, var in var_sleeps(f):
         sets = [a for a in f.assigns if a.var == var and a.src.end <= w.src.start]
         if len(sets) != 2 or not sets[0].is_let or sets[1].is_let:
             continue

@@ -103,6 +103,12 @@ def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) ->
         flags.add("delayed")
 
 
+def _is_step(c: Call) -> bool:
+    """A call that is a step of the work: not a macro, not bookkeeping (clones, lock guards,
+    counters), not a value built (`Duration::from_secs(..)`, `SendItem::Stream(..)`)."""
+    return c.kind != "macro" and c.name not in _BOOKKEEPING and not _CONSTRUCTOR_NAME.match(c.name)
+
+
 _CONSTRUCTOR_NAME = re.compile(r"[A-Z]|new$|from_|with_|default$")
 _BOOKKEEPING = frozenset(
     {"clone", "to_string", "to_owned", "into", "unwrap", "expect", "lock", "is_err", "is_ok"}
@@ -119,10 +125,8 @@ def _works_first(f: ItemFacts, sp: Spawn) -> bool:
         c.name
         for c in f.calls
         if c.src.end <= sp.src.start
-        and c.kind != "macro"
+        and _is_step(c)
         and f.own(c.region)
-        and c.name not in _BOOKKEEPING
-        and not _CONSTRUCTOR_NAME.match(c.name)
         and not fl.conditions(c.region)
         and not any(r.kind in ("closure", "async") for r in fl.chain(c.region))
     }
@@ -152,10 +156,7 @@ def _much_more(f: ItemFacts, reg: Region, call: Call) -> bool:
         c
         for c in f.calls
         if c.src.start >= call.src.end
-        and c.kind != "macro"
-        and c.name not in _BOOKKEEPING
-        # Values built, not steps taken: `Duration::from_secs(..)`, `SendItem::Stream(..)`.
-        and not _CONSTRUCTOR_NAME.match(c.name)
+        and _is_step(c)
         and fl.inside(c.region, reg.id)
         and fl.task_of(c.region).id == reg.id
         # Every time, not on one outcome (svix's worker acks or nacks after its task).

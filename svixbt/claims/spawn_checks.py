@@ -10,7 +10,7 @@ from ..facts import ItemFacts, Spawn
 from ..flow import Region
 from .core import FileContext, Proof
 from .exits import leaves
-from .handle_fate import drop_aborts, drop_impl_with
+from .handle_fate import returned_drop_impls
 from .task_errors import on_error_path
 from .variants import stmt_cfg
 
@@ -38,23 +38,27 @@ def gate_and_drop(
             flags.add("caller-shares")
             proof.append(shared[2])
     if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
-        aborted = drop_aborts(ctx, f)
+        owner, impls = returned_drop_impls(ctx, f)  # the crate's items read once for both
+        aborted = next((p for p in impls if ".abort()" in p.text), None)
+        cancels = next((p for p in impls if _CANCEL.search(p.text)), None)
         if aborted is not None:
             flags.add("drop-aborts")
-            slots["drop_owner"] = aborted[0]
-            proof.append(aborted[1])
-        cancels = drop_impl_with(ctx, f, r"\bself\.\w+\.cancel\(\)")
-        if aborted is None and cancels is not None:
+            slots["drop_owner"] = owner
+            proof.append(aborted)
+        elif cancels is not None:
             # slatedb's `ClockDriver` keeps the handle private and cancels its token on drop:
             # "waiting for that task or aborting it is the caller's business" was misleading
             # (held-out read 54).
-            m = re.search(r"\bself\.\w+\.cancel\(\)", cancels[1].text)
+            m = _CANCEL.search(cancels.text)
             assert m is not None
             flags.add("drop-cancels")
-            slots["drop_owner"] = cancels[0]
+            slots["drop_owner"] = owner
             slots["cancel_call"] = m.group(0)
-            proof.append(cancels[1])
+            proof.append(cancels)
     return proof
+
+
+_CANCEL = re.compile(r"\bself\.\w+\.cancel\(\)")
 
 
 def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:

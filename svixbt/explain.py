@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .claims import Claim, FileContext
-from .claims.core import LIST_SEP, NOT
+from .claims.core import LIST_SEP, MORE, NOT
 from .evidence import Indexes, file_context
 from .pipeline import scan_file
 from .plan import _claims as claims_by_item
@@ -17,7 +17,10 @@ __all__ = ["render", "render_context"]
 
 def _claim_line(ctx: FileContext, c: Claim) -> str:
     flags = f" [{', '.join(sorted(c.flags))}]" if c.flags else ""
-    slots = "; ".join(f"{k}={v.replace(LIST_SEP, ' | ').replace(NOT, 'not ')}" for k, v in c.slots)
+    slots = "; ".join(
+        f"{k}={v.replace(LIST_SEP, ' | ').replace(NOT, 'not ').replace(MORE, '+')}"
+        for k, v in c.slots
+    )
     where = []
     for p in c.proof[:3]:
         if p.file == ctx.display:

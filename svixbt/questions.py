@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 
 from .claims import Claim
 from .claims.component import component_of
-from .claims.core import LIST_SEP
+from .claims.core import LIST_SEP, MORE
 from .plan import Plan
 from .reasons import _no_paste, incident
 from .render import Rendered, Renderer, named
@@ -618,9 +618,18 @@ def same_code(c: Claim, asked: Claim) -> bool:
         return True
     # By the callee, as the request names it: one channel's three `send(..)`s, each said with
     # its arguments in the think, are all "when `tx.send` fails" (blind read 103).
-    names = {named(e) for k, v in asked.slots if k in ANSWER_SLOTS for e in v.split(LIST_SEP) if e}
+    names = {
+        named(e)
+        for k, v in asked.slots
+        if k in ANSWER_SLOTS
+        for e in v.split(LIST_SEP)
+        if e and e[0] != MORE
+    }
     return any(
-        k in ANSWER_SLOTS and named(e) in names for k, v in c.slots for e in v.split(LIST_SEP) if e
+        k in ANSWER_SLOTS and named(e) in names
+        for k, v in c.slots
+        for e in v.split(LIST_SEP)
+        if e and e[0] != MORE
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import Claim
-from .claims.core import LIST_SEP, NOT
+from .claims.core import LIST_SEP, MORE, NOT
 from .values import number_word
 from .wording.conditions import conjuncts, say_condition
 
@@ -510,6 +510,16 @@ def quotable(code: str) -> bool:
     return code not in _KEYWORDS and _QUOTABLE.fullmatch(code) is not None
 
 
+def _cut_short(parts: list[str]) -> tuple[list[str], list[str]]:
+    """A list of calls cut short ends in how many were left out, said "and two other calls"."""
+    more = [
+        f"{number_word(p[len(MORE) :])} other call{'' if p == MORE + '1' else 's'}"
+        for p in parts
+        if p.startswith(MORE)
+    ]
+    return [p for p in parts if not p.startswith(MORE)], more
+
+
 def _join(items: Sequence[str], last: str) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -600,6 +610,7 @@ class Renderer:
             name, form = m.group(1), m.group(2)
             value = slots[name]
             parts = value.split(LIST_SEP)
+            parts, more = _cut_short(parts)
             code = name in CODE_SLOTS and form not in ("plain", "word", "quote")
             if form == "word":
                 out.fills.append(Fill(value, False))
@@ -652,12 +663,14 @@ class Renderer:
             # Conditions of earlier `if` branches, which must have been false to get here.
             denied = [self._said(p, False, out) or _denied(p, code, out) for p in false]
             if form == "or":
-                return _join(shown, "or")
+                # "the task that runs `a`, `b` or `c`" names it by its work; a list cut short
+                # is named by its first calls "and the rest", not "or one more".
+                return _join([*shown, "the rest"], "and") if more else _join(shown, "or")
             if form == "cond":
                 return self._cond(template, value, parts, shown, denied, code, before, out)
             if denied:
                 return _join([*shown, *(d.replace(" is ", " being ", 1) for d in denied)], "and")
-            return _join(shown, "and")
+            return _join(shown + more, "and")
 
         # A quote is exact, its own full stop included; the sentence's stop after it goes.
         text = re.sub(r"([.!?])”\.", r"\1”", FIELD.sub(one, template))

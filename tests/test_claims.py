@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from svixbt.claims import Claim, FileContext, claims_for
-from svixbt.claims.core import LIST_SEP, NOT, Proof, make
+from svixbt.claims.core import LIST_SEP, MORE, NOT, Proof, make
 from svixbt.compose import _claims as compose_claims
 from svixbt.compose import compose_examples, plan_examples, render_plan
 from svixbt.evidence import Indexes, file_context
@@ -7213,3 +7213,20 @@ def test_read_56_a_returned_task_that_sleeps_says_what_it_does(indexes: Indexes)
     assert sp.get("work") == "sample" and sp.get("sleep_dur") == "10 seconds"
     said = " ".join(full_thinks_about(ctx, "start_sampler"))
     assert "`sample`" in said and "10 seconds" in said, said
+
+
+def test_read_56_a_rounds_first_calls_are_not_said_as_all_of_them(indexes: Indexes) -> None:
+    """A spawned loop's round work was its first three calls, said as if complete ("calling
+    a, b and c" of a round that makes four): the slot ends in how many were left out, and the
+    sentence says "one other call"."""
+    ctx = ctx_of(indexes, "late_start.rs")
+    (sp,) = kinds(claims(ctx, "start_mirror_sync"), "spawn")
+    assert sp.get("work").split(LIST_SEP)[-1] == f"{MORE}1"
+    said = " ".join(full_thinks_about(ctx, "start_mirror_sync"))
+    assert "`mirrors.rebuild_cache` and one other call" in said, said
+    assert "publish_stats" not in said and MORE not in said, said
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "start_mirror_sync", "file": "late_start.rs"})
+        r.person = True
+        asked = r.fill("does the task that runs {work:or} stop?", dict(sp.slots), Rendered(""))
+        assert asked.endswith("`mirrors.rebuild_cache` and the rest stop?"), asked

@@ -4,7 +4,7 @@ context builders read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,12 +15,37 @@ from ..pipeline import FileScan
 from .blocks import loop_ordinal
 from .kinds import KINDS
 
-__all__ = ["Proof", "Claim", "FileContext", "claims_for", "make", "LIST_SEP", "NOT"]
+__all__ = [
+    "Proof",
+    "Claim",
+    "FileContext",
+    "claims_for",
+    "make",
+    "LIST_SEP",
+    "NOT",
+    "MORE",
+    "codes",
+    "codes_upto",
+]
 
 # Separates the elements of a list slot (several code spans); folded code never holds it.
 LIST_SEP = "\x1f"
 # Marks a condition list entry that is known false (an earlier branch of an `if` chain).
 NOT = "\x02"
+# Ends a list slot cut short: "\x03" and how many elements were left out, said "and N more" so
+# a list of the first three calls is not read as all of them (held-out read 56).
+MORE = "\x03"
+
+
+def codes(*values: str) -> str:
+    """A list slot: code spans joined for the renderer."""
+    return LIST_SEP.join(v for v in values if v)
+
+
+def codes_upto(values: Sequence[str], most: int) -> str:
+    """A list slot of the first ``most`` of ``values``, ending in how many more there are."""
+    rest = len(values) - most
+    return codes(*values[:most], *([f"{MORE}{rest}"] if rest > 0 else []))
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ _LIBRARY = ("tokio::", "std::", "core::", "futures::")
 
 
 def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -> list[str]:
-    """Up to two calls every round of ``loop`` makes, as written, outside the span
+    """The calls every round of ``loop`` makes, as written, outside the span
     ``skip_from``..``skip_to`` (its sleep): what the pause spaces out ("with no wait it would
     spin" said nothing of this loop, read 27)."""
     assert f.flow is not None
@@ -156,7 +156,7 @@ def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -
             name = await_name(c)
             if name not in out:
                 out.append(name)
-    return out[:2]
+    return out
 
 
 def _immediate_tick(f: ItemFacts, w: Wait) -> bool:

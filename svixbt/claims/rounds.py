@@ -17,7 +17,7 @@ from .core import Claim, FileContext, make
 from .deadlines import deadline_claims
 from .failures import scrutinee_call
 from .round_work import round_work
-from .shape import awaits_outside, codes, guard_of, main_loop
+from .shape import awaits_outside, codes, codes_upto, guard_of, main_loop
 
 __all__ = ["round_claims"]
 
@@ -301,9 +301,8 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 and mechanism(c.full) is None
             ]
             if work:
-                slots["work"] = (
-                    f"{work[0].receiver}.{work[0].name}" if work[0].receiver else work[0].written
-                )
+                said = [f"{c.receiver}.{c.name}" if c.receiver else c.written for c in work]
+                slots["work"] = codes_upto(list(dict.fromkeys(said)), 2)
             src = ctx.head_src(r)
             proof = [ctx.proof(u.src), ctx.proof(waits[0].src), ctx.proof(src)]
             shared = _limit_elsewhere(ctx, f, cmp.group(2))

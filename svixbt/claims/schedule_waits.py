@@ -27,6 +27,7 @@ from .shape import (
     arm_cond,
     awaits_outside,
     codes,
+    codes_upto,
     continue_is_last,
     guard_of,
     put_guard,
@@ -442,7 +443,7 @@ def _round_place(
         flags.add("exit-before")  # a round can leave before it sleeps
     if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
         flags.add("only-wait")  # without it the loop would go round with no pause at all
-        slots["work"] = codes(*calls_each_round(f, wloop, w.src.start, w.src.end))
+        slots["work"] = codes_upto(calls_each_round(f, wloop, w.src.start, w.src.end), 2)
 
 
 def _waits_first(f: ItemFacts, w: Wait) -> str:

@@ -12,7 +12,7 @@ from ..facts import ItemFacts
 from ..facts import in_closure as flow_in_closure
 from ..flow import TASK_KINDS, Region, lone_branch
 from .blocks import own_loops, reassigned
-from .core import LIST_SEP, NOT, FileContext
+from .core import NOT, FileContext, codes, codes_upto
 from .exits import UNSAID, continue_is_last, leaves_from_inside, skips
 from .loops import main_loop, side_loops
 
@@ -21,6 +21,7 @@ __all__ = [
     "SIGNAMES",
     "signal_name",
     "codes",
+    "codes_upto",
     "own_loops",
     "side_loops",
     "main_loop",
@@ -77,11 +78,6 @@ def not_a_stop_signal(text: str) -> bool:
     wait for the process's stop signals" (a held-out read)."""
     kind = re.search(r"SignalKind::(\w+)\(\)", text)
     return kind is not None and kind.group(1) not in SIGNAMES
-
-
-def codes(*values: str) -> str:
-    """A list slot: code spans joined for the renderer."""
-    return LIST_SEP.join(v for v in values if v)
 
 
 def endless_loop(f: ItemFacts, task: int) -> bool:

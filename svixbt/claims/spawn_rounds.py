@@ -12,7 +12,7 @@ from ..mechanisms import mechanism
 from ..values import human_duration
 from .core import FileContext
 from .exits import leaves
-from .shape import codes, guard_of
+from .shape import codes, codes_upto, guard_of
 from .task_errors import not_only_logged, on_error_path
 
 __all__ = ["CHANNEL_WAITS", "also_waits", "in_task_loop", "round_work", "spawned_waits_and_logs"]
@@ -115,7 +115,7 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
         if name not in work:
             work.append(name)
     if work:
-        slots["work"] = codes(*work[:3])
+        slots["work"] = codes_upto(work, 3)
         return
     logs = [
         lg

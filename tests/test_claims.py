@@ -7230,3 +7230,56 @@ def test_read_56_a_rounds_first_calls_are_not_said_as_all_of_them(indexes: Index
         r.person = True
         asked = r.fill("does the task that runs {work:or} stop?", dict(sp.slots), Rendered(""))
         assert asked.endswith("`mirrors.rebuild_cache` and the rest stop?"), asked
+
+
+def test_read_57_a_break_on_what_the_loop_head_took_is_no_short_batch(indexes: Indexes) -> None:
+    """teloxide's throttle worker, held-out read 57: `while let Some((_, time)) = history.front()
+    { if time >= &min_back { break; } .. }` was asked as "stop at the first short batch" (FALSE):
+    the compared value is the head's, not a size the round counted. A page count the round binds
+    (`let n = ..; if n < PAGE { break; }`) is still a drain."""
+    ctx = ctx_of(indexes, "steps.rs")
+    assert not kinds(claims(ctx, "trim_history"), "drain")
+    (drain,) = kinds(claims(ctx, "replay_all_pages"), "drain")
+    assert drain.get("var") == "n"
+    said = " ".join(full_thinks_about(ctx, "trim_history"))
+    assert "batch" not in said, said
+
+
+def test_read_57_a_guarded_sleep_is_not_the_only_one_of_its_length(indexes: Indexes) -> None:
+    """apalis' graceful-shutdown example, held-out read 57: "It sleeps `Duration::from_secs(5)`
+    .. only when `worker.is_shutting_down()` is true" of a loop whose every round first sleeps
+    those same 5 s (FALSE). The guarded one is said as a second sleep."""
+    ctx = ctx_of(indexes, "steps.rs")
+    first, second = kinds(claims(ctx, "beat_until_stopped"), "sleep")
+    assert "again" in second.flags and "again" not in first.flags
+    said = " ".join(full_thinks_about(ctx, "beat_until_stopped"))
+    assert not re.search(r"sleeps `Duration::from_secs\(5\)` [^.]* only when", said), said
+    assert "a second time" in said or "second sleep" in said, said
+
+
+def test_read_57_a_signal_awaited_every_round_is_not_asked_as_a_return(indexes: Indexes) -> None:
+    """conduwuit's `signal`, held-out read 57: "should return once `tokio::signal::ctrl_c`
+    fires" (FALSE) and "listen for the shutdown signals" of an endless loop that hands each
+    signal on and waits for the next."""
+    ctx = ctx_of(indexes, "signal_loop.rs")
+    for name in ("forward_signals", "pass_on_ctrl_c"):
+        sig = [c for c in kinds(claims(ctx, name), "signal") if c.get("mech").endswith("ctrl_c")]
+        assert sig and all("in-loop" in c.flags for c in sig)
+    users = [ex.user for ex in compose_examples(ctx)]
+    for seed in range(6):
+        r = Renderer(seed, f"k{seed}", {"fn": "forward_signals", "file": "signal_loop.rs"})
+        r.person = True
+        said = r.claim(PREMISE, sig[0], "p", Rendered(""))
+        assert "return once" not in said and "shut down" not in said, said
+    assert not any("return once" in u or "shutdown signals" in u for u in users), users
+
+
+def test_read_57_a_crates_own_error_macro_is_a_line_of_its_own(indexes: Indexes) -> None:
+    """conduwuit's non-unix `signal`, held-out read 57: "The `Err(e)` branch takes a failed
+    `server.server.signal.send` without a log line of its own" of an arm that writes
+    `debug_error!("signal channel: {e}")` (FALSE)."""
+    ctx = ctx_of(indexes, "signal_loop.rs")
+    (arm,) = kinds(claims(ctx, "pass_on_ctrl_c"), "err_arm")
+    assert "logs-nested" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "pass_on_ctrl_c"))
+    assert "without a log line" not in said and "no log line" not in said, said

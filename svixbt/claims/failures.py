@@ -21,6 +21,7 @@ from .err_arms import (
     handed_on,
     handled_call,
     is_deadline,
+    log_like,
     one_of_several,
     same_everywhere,
 )
@@ -303,7 +304,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if logs:
             slots["level"] = logs[0].level
             flags.add("logs")
-        elif any(f.flow.inside(lg.region, r.id) for lg in f.logs):
+        elif any(f.flow.inside(lg.region, r.id) for lg in f.logs) or log_like(f, r):
             # Lines only under a condition inside the arm (kanidm's `repl_task` warns one way
             # or another by `last_working_address`): "without a log line of its own" was false
             # (a held-out read).

@@ -17,7 +17,7 @@ from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import bound_async_block
 from .core import Claim, FileContext, make
-from .err_arms import err_branch, handled_call
+from .err_arms import failed_call
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round
@@ -324,24 +324,6 @@ def _timeout_claim(
     return make("timeout", f.name, slots, [ctx.proof(w.src)], flags)
 
 
-def _failed_call(f: ItemFacts, rid: int) -> str:
-    """The call whose failure the error branch around region ``rid`` handles, where the fn has
-    more than one error branch: shadowsocks' servers sleep 1 s after a failed `recv_from` but
-    not after a failed `Message::from_vec`, and "the `Err(err)` branch sleeps" did not say
-    which (blind read 103). "" when there is one branch or no call to name."""
-    assert f.flow is not None
-    arms = [r for r in f.flow.regions if f.own(r.id) and err_branch(r)]
-    mine = next((r for r in f.flow.chain(rid) if r in arms), None)
-    if mine is None:
-        return ""
-    # Only where some other error branch does not wait: where each one does (svix's migration
-    # schedule), "the `Err(e)` branch sleeps" is true of any of them.
-    if all(any(f.flow.inside(w.region, r.id) for w in f.waits) for r in arms):
-        return ""
-    handled = handled_call(f, mine)
-    return handled[0] if handled else ""
-
-
 def _sleep_claim(
     ctx: FileContext, f: ItemFacts, w: Wait, loop: Region | None, via: str, flags: set[str]
 ) -> Claim | None:
@@ -403,11 +385,16 @@ def _sleep_claim(
             # remain a guard.
             conds = [c for c in conds if not re.fullmatch(rf"let Some\(\w+\) = {src_var}\b.*", c)]
     put_guard(slots, flags, conds, arm)
+    if conds and any(
+        o.arg == w.arg and o.src.start < w.src.start and not f.flow.inside(o.region, w.region)
+        for o in f.waits
+    ):
+        flags.add("again")  # "sleeps 5 s only when X" denied the round's first 5 s (read 57)
     of = twin_arm_of(f, w.region, arm) if arm else ""
     if of:
         slots["arm_of"] = of
         flags.add("arm-of")
-    failed = _failed_call(f, w.region) if "err-arm" in flags else ""
+    failed = failed_call(f, w.region) if "err-arm" in flags else ""
     if failed:
         slots["call"] = failed
     _sleep_wrapping(f, w, slots, flags)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import Call, ItemFacts
 from ..flow import tokens_text
 from ..mechanisms import mechanism
 from .core import LIST_SEP, Claim, FileContext, make, merge_in_place
@@ -45,23 +45,9 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if name:
             slots["signame"] = name
         proof = [ctx.proof(c.src)]
-        # `server::run(listener, signal::ctrl_c())`: the future is an argument of another call,
-        # which does the waiting; the item itself never awaits it (mini-redis's `main`, where
-        # "`main` waits for `tokio::signal::ctrl_c`" was false: a held-out read).
-        taker = next(
-            (
-                o
-                for o in f.calls
-                if o is not c and o.src.start < c.src.start and c.src.end < o.src.end
-            ),
-            None,
-        )
-        # A `select!`/`join!` in the fn's own body awaits its futures right there: the fn does
-        # wait for the signal (ballista's executor: "does not wait for `ctrl_c` itself" was
-        # misleading, its doc says it blocks until the signal; blind read 19).
-        in_place = taker is not None and taker.kind == "macro" and taker.name in _IN_PLACE
-        if taker is not None and not c.awaited and holder is None and not in_place:
-            slots["to"] = taker.written
+        to = _passed_to(f, c, holder is not None)
+        if to:
+            slots["to"] = to
             flags.add("passed")
         if holder is not None and holder.var.lstrip("_"):
             # `let _ = ctrl_c().await`: the result is discarded, there is no name to say.
@@ -83,6 +69,10 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # `ctrl_c().await; std::process::exit(0)`: the process stops at once, no graceful
             # shutdown ("should start its graceful shutdown" was false, held-out read 16).
             flags.add("exits-process")
+        if f.flow is not None and f.flow.loop_of(c.region) is not None:
+            # Awaited round after round: conduwuit's `signal` handles each and waits again,
+            # "should return once `ctrl_c` fires" was false (held-out read 57).
+            flags.add("in-loop")
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
@@ -97,6 +87,25 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     out = _listeners_together(f.name, out)
     out = [_outcomes(f, c) for c in out]
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+def _passed_to(f: ItemFacts, c: Call, held: bool) -> str:
+    """The call ``c``'s future is handed to unawaited, or "".
+
+    `server::run(listener, signal::ctrl_c())`: the future is an argument of another call, which
+    does the waiting; the item itself never awaits it (mini-redis's `main`, where "`main` waits
+    for `tokio::signal::ctrl_c`" was false: a held-out read). A `select!`/`join!` in the fn's
+    own body awaits its futures right there: the fn does wait for the signal (ballista's
+    executor: "does not wait for `ctrl_c` itself" was misleading, its doc says it blocks until
+    the signal; blind read 19)."""
+    taker = next(
+        (o for o in f.calls if o is not c and o.src.start < c.src.start and c.src.end < o.src.end),
+        None,
+    )
+    in_place = taker is not None and taker.kind == "macro" and taker.name in _IN_PLACE
+    if taker is not None and not c.awaited and not held and not in_place:
+        return taker.written
+    return ""
 
 
 def _sigint_twice(f: ItemFacts, found: list[Claim]) -> list[Claim]:

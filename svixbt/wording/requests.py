@@ -108,7 +108,12 @@ TITLES: dict[str, tuple[Option, ...]] = {
         ("{fn}: keep a delay within bounds", "clamp"),
     ),
     "schedule-walk": ("{fn}: walk the delay schedule and keep going on errors",),
-    "signals": ("{fn}: listen for the shutdown signals", "Signal handling in {fn}"),
+    # A signal awaited round after round is handled and waited for again, not a stop
+    # (conduwuit's `signal` reloads on some, held-out read 57).
+    "signals": (
+        ("{fn}: listen for the shutdown signals", "signal:-in-loop"),
+        "Signal handling in {fn}",
+    ),
     "module": (
         ("Background job in {file}", "loop:loop loop:while"),
         "How the job in {file} behaves",
@@ -275,8 +280,12 @@ ASKS: dict[str, tuple[Option, ...]] = {
     ),
     "schedule-walk": ("Implement {who} as a schedule-driven loop.",),
     "signals": (
-        "{who} should wait for the process's stop signals.",
-        "Write {who} so that a stop signal starts the shutdown.",
+        ("{who} should wait for the process's stop signals.", "signal:-in-loop"),
+        ("Write {who} so that a stop signal starts the shutdown.", "signal:-in-loop"),
+        (
+            "{who} should handle each signal it listens for and then wait for the next.",
+            "signal:in-loop",
+        ),
     ),
     "module": (
         # No count of loops: "one loop plus the helpers it calls" was said of files with none
@@ -1039,7 +1048,7 @@ PREMISE: tuple[Row, ...] = (
        when="passed", needs="to", unless="var cfg several"),
     _r("signal",
        "It should return once {mech} fires.",
-       unless="var cfg several passed"),
+       unless="var cfg several passed in-loop"),
     _r("select_exit",
        "It should leave its loop when {future} yields {arm:or}.",
        needs="arm"),
@@ -1470,16 +1479,16 @@ CRITERIA: tuple[Row, ...] = (
     _r("signal",
        "shut down in order on {signame}, not die mid-work",
        "treat {signame} as a request to shut down",
-       unless="cfg elsewhere distinct-outcomes", needs="signame"),
+       unless="cfg elsewhere distinct-outcomes in-loop", needs="signame"),
     _r("signal",
        "treat {signame} as a request to shut down",
-       when="elsewhere", unless="cfg distinct-outcomes", needs="signame"),
+       when="elsewhere", unless="cfg distinct-outcomes in-loop", needs="signame"),
     _r("signal",
        "on Unix builds, treat {signame} as a request to shut down too",
-       when="cfg-unix", needs="signame"),
+       when="cfg-unix", unless="in-loop", needs="signame"),
     _r("signal",
        "stop on {mech}",
-       "treat {mech} as a request to shut down", unless="cfg"),
+       "treat {mech} as a request to shut down", unless="cfg in-loop"),
     _r("retry_filter",
        "a {returned_names:or} error should go straight back to the caller, with no retry",
        needs="returned_names"),
@@ -1956,7 +1965,7 @@ SCENARIOS: tuple[Row, ...] = (
        when="before-loop-only", unless="unnamed-tries", needs="calls"),
     _r("signal",
        "the process should start its graceful shutdown when {mech} fires instead of being killed mid-work",
-       unless="var cfg several passed exits-process elsewhere"),
+       unless="in-loop var cfg several passed exits-process elsewhere"),
     _r("adaptive",
        "a backlog should be cleared one pass straight after another, and once a pass comes back short, a rest of {idle_dur} is plenty",
        when="idle-when-true batch-cond"),
@@ -2192,7 +2201,7 @@ STAKES: tuple[Row, ...] = (
     _r("signal",
        "without this, someone pressing Ctrl-C in a terminal would kill the process in the middle of its work",
        "left to its default, a Ctrl-C would end the process wherever it happened to be in its work",
-       when="ctrl-c", unless="elsewhere"),
+       when="ctrl-c", unless="in-loop elsewhere"),
     _r("shutdown_check",
        "leaving the moment shutdown is seen could hand control back while tasks it had already started were still at work",
        "if it left as soon as shutdown was seen, tasks it had started could still be running when its caller moved on",
@@ -2203,7 +2212,7 @@ STAKES: tuple[Row, ...] = (
     _r("signal",
        "without a handler for {mech}, the process would be stopped mid-work instead of shutting down in order",
        "if nobody listened for {mech}, the process would die mid-work rather than wind down",
-       unless="var cfg several elsewhere"),
+       unless="in-loop var cfg several elsewhere"),
 )
 # fmt: on
 
@@ -2287,10 +2296,10 @@ INCIDENTS: tuple[Row, ...] = (
        when="guarded", needs="field", any_guard=True),
     _r("signal",
        "a stop signal killed the process mid-work instead of starting a graceful shutdown",
-       unless="var cfg several exits-process elsewhere"),
+       unless="in-loop var cfg several exits-process elsewhere"),
     _r("signal",
        "a Ctrl-C in the middle of work killed the process instead of starting a graceful shutdown",
-       when="ctrl-c", unless="exits-process elsewhere"),
+       when="ctrl-c", unless="in-loop exits-process elsewhere"),
     _r("growth",
        "while the server it talks to was down, every retry came back after the same short wait and kept hitting it",
        when="doubling"),

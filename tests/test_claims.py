@@ -7283,3 +7283,42 @@ def test_read_57_a_crates_own_error_macro_is_a_line_of_its_own(indexes: Indexes)
     assert "logs-nested" in arm.flags
     said = " ".join(full_thinks_about(ctx, "pass_on_ctrl_c"))
     assert "without a log line" not in said and "no log line" not in said, said
+
+
+def test_read_58_an_assert_in_a_loop_is_a_way_it_ends(indexes: Indexes) -> None:
+    """qdrant's `wait_for_optimizer`, held-out read 58: "Only `return` gets out of the `loop`,
+    and only when `optimized > 0` holds" of a loop that also `assert!`s a deadline (FALSE)."""
+    ctx = ctx_of(indexes, "steps.rs")
+    (lp,) = kinds(claims(ctx, "wait_for_flush"), "loop")
+    assert "may-panic" in lp.flags and lp.get("panics") == "assert!"
+    said = " ".join(full_thinks_about(ctx, "wait_for_flush"))
+    assert "Only `return` gets out" not in said, said
+    assert "`assert!`" in said, said
+
+
+def test_read_58_a_for_over_a_collection_is_no_task_that_loops_on_its_own(
+    indexes: Indexes,
+) -> None:
+    """qdrant's `get_size_stats`, held-out read 58: "should start a task that loops on its own,
+    and keep that task's handle" of a blocking task that walks the segments once and is
+    awaited at once (FALSE). A `for` over a receiver still loops for as long as it is fed."""
+    ctx = ctx_of(indexes, "steps.rs")
+    (sp,) = kinds(claims(ctx, "total_size"), "spawn")
+    assert "loops" not in sp.flags
+    (fed,) = kinds(claims(ctx, "start_line_writer"), "spawn")
+    assert "loops" in fed.flags
+    users = " ".join(ex.user for ex in compose_examples(ctx) if "total_size" in ex.user)
+    assert "loops on its own" not in users, users
+
+
+def test_read_58_a_blocking_task_in_an_abort_on_drop_wrapper_says_both(indexes: Indexes) -> None:
+    """qdrant's `spawn_stoppable`, held-out read 58: "waiting for it is the caller's business"
+    of a blocking task whose handle goes back in `AbortOnDropHandle::new(handle)` (MISLEADING):
+    dropping it aborts a task not yet started; one under way runs on."""
+    ctx = ctx_of(indexes, "wrapped.rs")
+    (sp,) = kinds(claims(ctx, "start_guarded_compaction"), "spawn")
+    assert {"abort-on-drop", "blocking", "handed-back"} <= sp.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "start_guarded_compaction", "file": "wrapped.rs"})
+        said = r.claim(THINK, sp, "s", Rendered(""))
+        assert "AbortOnDropHandle" in said and "caller's business" not in said, said

@@ -31,6 +31,25 @@ _OVER = (
 )
 
 
+def _loops_on(f: ItemFacts, reg: Region) -> bool:
+    """Whether the task of region ``reg`` has a loop of its own that runs on: a `loop`, a
+    `while`, or a `for` over a feed."""
+    assert f.flow is not None
+    return any(
+        r.kind == "loop"
+        and f.flow.inside(r.id, reg.id)
+        and f.flow.task_of(r.id).id == reg.id
+        and (r.keyword != "for" or _FOR_FEED.search(r.head.split(" in ", 1)[-1]))
+        for r in f.flow.regions
+    )
+
+
+# A `for` whose iterable is fed from outside (`for msg in rx`, `for conn in listener.incoming()`)
+# runs as long as the feed does; one over a collection (`for (_, s) in segments.iter()`) ends
+# with it, and "a task that loops on its own" was false of qdrant's size stats (read 58).
+_FOR_FEED = re.compile(r"(?i)\b\w*(?:rx|recv|receiver|incoming|stream|listener|accept|events)\w*\b")
+
+
 def _awaits_after(f: ItemFacts, sp: Spawn, reg: Region, home: int) -> bool:
     """Whether the spawning fn itself awaits anything after the spawn: it may then wait for the
     task by other means (a guard the task holds, a channel it drains), so "returns without
@@ -101,10 +120,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         _spawn_handle(f, sp, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
             flags.add("all-at-once")
-        inner_loop = any(
-            r.kind == "loop" and f.flow.inside(r.id, reg.id) and f.flow.task_of(r.id).id == reg.id
-            for r in f.flow.regions
-        )
+        inner_loop = _loops_on(f, reg)
         if inner_loop:
             flags.add("loops")
             if never_ends(f, reg.id, sp.src.text):

@@ -89,6 +89,20 @@ THINK: tuple[Row, ...] = (
     _r("loop",
        "The {nth} of its loops, a bare `loop`, is left by {ways:or}; every other path through it goes round again.",
        when="loop exits one-of-loops", unless="question-in-loop raced", needs="ways nth"),
+    # A panic ends it too (qdrant's `wait_for_optimizer` asserts a deadline, read 58).
+    _r("loop",
+       "From inside, the `loop` is left by {ways:or}, or ended by a panic from {panics:or}.",
+       when="loop exits may-panic", unless="question-in-loop one-way one-form raced", needs="ways panics"),
+    _r("loop",
+       "The one statement that leaves the `loop` is {ways}, taken when {way_cond:cond}; apart from it, a panic from {panics:or} is the only other end from inside.",
+       "Besides a panic from {panics:or}, only {ways} gets out of the `loop`, and only when {way_cond:cond}.",
+       when="loop exits one-way way-if may-panic", unless="question-in-loop raced", needs="ways way_cond panics"),
+    _r("loop",
+       "The one statement that leaves the `loop` is {ways}; a panic from {panics:or} ends it too.",
+       when="loop exits one-way may-panic", unless="question-in-loop raced way-if", needs="ways panics"),
+    _r("loop",
+       "Only a {ways}, written in more than one place, leaves the `loop`, besides a panic from {panics:or}.",
+       when="loop exits one-form may-panic", unless="question-in-loop one-way raced", needs="ways panics"),
     _r("loop",
        "The statements in the `loop` that leave it are {ways}.",
        "Nothing in the `loop` header ends it; {ways:or} does, from inside.",
@@ -1675,6 +1689,12 @@ THINK: tuple[Row, ...] = (
        "{mech} starts a task here, and {handle_var} leaves in what this returns wrapped in `AbortOnDropHandle`: the task lives only as long as that value does, and dropping it aborts the task.",
        "The handle of the task {mech} starts, {handle_var}, is wrapped in `AbortOnDropHandle` in what this returns, so whoever drops that value stops the task with it.",
        when="kept handed-back abort-on-drop", unless="some-paths repeated guarded conditional joined-here blocking in-future"),
+    # Wrapped to abort on drop, a blocking task is stopped only before it starts (qdrant's
+    # `spawn_stoppable`: "waiting for it is the caller's business" left the abort out, read 58).
+    _r("spawn",
+       "{mech} starts a blocking task here, and {handle_var} leaves in what this returns wrapped in `AbortOnDropHandle`: dropping that value aborts the task if it has not started yet, while a blocking task already under way runs to its end.",
+       "The handle of the blocking task {mech} starts, {handle_var}, goes back wrapped in `AbortOnDropHandle`, so dropping what this returns cancels the task only while it still waits for a thread; once it runs, no abort stops it.",
+       when="kept handed-back blocking abort-on-drop", unless="some-paths repeated guarded conditional joined-here in-future"),
     # A blocking task cannot be aborted once it runs: only waiting is the caller's (held-out
     # read 17, tensorzero's executor pool).
     _r("spawn",

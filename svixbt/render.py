@@ -124,6 +124,7 @@ CODE_SLOTS = frozenset(
         "retried",
         "stop",
         "head",
+        "loop_head",
         "keyword",
         "mech",
         "arg",

@@ -7322,3 +7322,19 @@ def test_read_58_a_blocking_task_in_an_abort_on_drop_wrapper_says_both(indexes: 
         r = Renderer(seed, f"k{seed}", {"fn": "start_guarded_compaction", "file": "wrapped.rs"})
         said = r.claim(THINK, sp, "s", Rendered(""))
         assert "AbortOnDropHandle" in said and "caller's business" not in said, said
+
+
+def test_read_57_a_sleep_that_ends_a_while_body_is_not_only_between_rounds(
+    indexes: Indexes,
+) -> None:
+    """qdrant's peer recovery, held-out read 57: "Between one round and the next it waits with
+    `tokio::time::sleep` on `exp_timeout`" of a `while tries > 0` body that ends with the
+    sleep, so the last failed try sleeps too before `Err` (MISLEADING). And apalis' `for i in
+    0..5 { ..; sleep(Duration::from_secs(i)) }` has no fixed pause to ask for."""
+    ctx = ctx_of(indexes, "steps.rs")
+    (sl,) = kinds(claims(ctx, "ask_with_tries"), "sleep")
+    assert "last-too" in sl.flags and sl.get("loop_head") == "while tries > 0"
+    said = " ".join(full_thinks_about(ctx, "ask_with_tries"))
+    assert "between rounds" not in said.lower() and "the final round sleeps too" in said, said
+    (grows,) = kinds(claims(ctx, "push_slowly"), "sleep")
+    assert "arg-varies" in grows.flags

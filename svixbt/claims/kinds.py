@@ -39,6 +39,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "work",
             "nth",
             "arm_of",
+            "loop_head",
         ),
     ),
     "wait_prelude": (

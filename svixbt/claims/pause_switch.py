@@ -33,8 +33,19 @@ def amount_varies(f: ItemFacts, arg: str) -> bool:
     if m is None:
         return False
     var = m.group(2)
-    return any(u.var == var for u in f.updates) or any(
-        a.var == var and not a.is_let for a in f.assigns
+    # Or the var a `for` binds: `for i in 0..5 { ..; sleep(Duration::from_secs(i)) }` waits
+    # longer each round (apalis' basics example, held-out read 57).
+    assert f.flow is not None
+    walked = any(
+        r.kind == "loop"
+        and r.keyword == "for"
+        and re.search(rf"\b{re.escape(var)}\b", r.head.split(" in ", 1)[0])
+        for r in f.flow.regions
+    )
+    return (
+        walked
+        or any(u.var == var for u in f.updates)
+        or any(a.var == var and not a.is_let for a in f.assigns)
     )
 
 

@@ -14,7 +14,14 @@ from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .shape import await_name, codes, main_loop
 
-__all__ = ["round_work", "body_calls", "call_said", "calls_each_round", "MAX_ROUND_CALLS"]
+__all__ = [
+    "round_work",
+    "body_calls",
+    "call_said",
+    "calls_each_round",
+    "ends_round",
+    "MAX_ROUND_CALLS",
+]
 
 MAX_ROUND_CALLS = 3  # a round that awaits more is said by its first few, marked as such
 
@@ -171,3 +178,18 @@ def _immediate_tick(f: ItemFacts, w: Wait) -> bool:
         and made[0].src.start <= v.src.start < made[0].src.end
         for v in f.waits
     )
+
+
+def ends_round(f: ItemFacts, w: Wait, loop: Region) -> bool:
+    """Whether the sleep ``w`` is the last statement of a `while`/`for` ``loop``'s body, so the
+    head is checked only after it: the final round sleeps too before the loop ends (qdrant's
+    peer recovery sleeps `exp_timeout` after its last failed try, before it returns `Err`;
+    "between rounds" was misleading, held-out read 57)."""
+    assert f.flow is not None
+    if loop.keyword not in ("while", "for") or w.region != loop.id:
+        return False
+    t, starts = f.flow.scan.texts, f.flow.scan.starts
+    k = bisect_left(starts, w.src.end)
+    while k < loop.hi and t[k] in (".", "await", ";"):
+        k += 1
+    return k >= loop.hi or t[k] == "}" and k + 1 >= loop.hi

@@ -20,7 +20,7 @@ from .core import Claim, FileContext, make
 from .err_arms import failed_call
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
-from .round_work import calls_each_round
+from .round_work import calls_each_round, ends_round
 from .select_parts import raced_events, restarts
 from .shape import (
     CANCEL_FUTURE,
@@ -428,6 +428,9 @@ def _round_place(
         for e in f.exits
     ):
         flags.add("exit-before")  # a round can leave before it sleeps
+    if wloop is not None and ends_round(f, w, wloop):
+        flags.add("last-too")
+        slots["loop_head"] = f"{wloop.keyword} {wloop.head}"
     if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
         flags.add("only-wait")  # without it the loop would go round with no pause at all
         slots["work"] = codes_upto(calls_each_round(f, wloop, w.src.start, w.src.end), 2)

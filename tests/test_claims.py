@@ -7338,3 +7338,28 @@ def test_read_57_a_sleep_that_ends_a_while_body_is_not_only_between_rounds(
     assert "between rounds" not in said.lower() and "the final round sleeps too" in said, said
     (grows,) = kinds(claims(ctx, "push_slowly"), "sleep")
     assert "arg-varies" in grows.flags
+
+
+def test_read_58_a_select_with_one_branch_races_nothing(indexes: Indexes) -> None:
+    """conduwuit's worker manager, held-out read 58: "`workers.join_next()` is one of the
+    futures that `tokio::select!` races" of a select with that one branch (MISLEADING)."""
+    ctx = ctx_of(indexes, "signal_loop.rs")
+    (ex,) = kinds(claims(ctx, "reap_workers"), "select_exit")
+    assert "lone" in ex.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "reap_workers", "file": "signal_loop.rs"})
+        said = r.claim(THINK, ex, "t", Rendered(""))
+        assert "races nothing" in said or "plain await" in said, said
+
+
+def test_read_58_a_round_that_returns_before_its_spawn_starts_no_task(indexes: Indexes) -> None:
+    """qdrant's flush worker, held-out read 58: "Every round of `loop` starts a task with
+    `tokio::task::spawn_blocking`" of a loop whose stop branch returns before the spawn
+    (MISLEADING)."""
+    ctx = ctx_of(indexes, "signal_loop.rs")
+    (sp,) = kinds(claims(ctx, "flush_until_stopped"), "spawn")
+    assert {"rounds", "leaves-before"} <= sp.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "flush_until_stopped", "file": "signal_loop.rs"})
+        said = r.claim(THINK, sp, "t", Rendered(""))
+        assert said and not said.startswith("Every round"), said

@@ -58,6 +58,7 @@ def select_exits(
             # `Some(_) = &mut eof => break`: only that result takes the branch; any other
             # switches it off (vector's kafka driver and framestream, held-out read 23).
             xflags |= refutable(h, slots)
+            xflags |= {"lone"} if h.siblings == 1 else set()  # one branch races nothing
             stop_futs = list(dict.fromkeys(r.detail for r, _ in stops))
             if stop_futs and all(stop_futs):
                 # Named, so "what gets it out of the loop?" is answered whole in one sentence

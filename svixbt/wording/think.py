@@ -506,6 +506,12 @@ THINK: tuple[Row, ...] = (
     # A `?` in the branch comes first (zenoh's `tx_task` flushes under `timeout(..)??` before
     # its `break`): the way out is the action or that error, whichever comes first.
     # An earlier `return` in the branch can come first (warpgate's `wait_for_connection`).
+    # A select with one branch races nothing: conduwuit's worker manager, "`workers.join_next()`
+    # is one of the futures that `tokio::select!` races" (held-out read 58).
+    _r("select_exit",
+       "The {select} has the one branch on {future}, so it waits on it as a plain await would; a result matching {arm:or} makes the handler do {action}.",
+       "With {future} as its only branch, the {select} races nothing: when that future yields {arm:or}, the handler does {action}.",
+       when="lone armed", unless="exits-first fails-first and-rest", needs="arm"),
     _r("select_exit",
        "When {future} wins the {select}, its handler ends in {action} only if it gets that far: an earlier `return` on another outcome, or a failing `?` on the way, leaves first.",
        "The {select} branch on {future} reaches {action} only past an earlier `return` in the same handler and the `?` on its way, either of which can leave first.",
@@ -1564,11 +1570,15 @@ THINK: tuple[Row, ...] = (
        "Each round of {repeated} that gets past the checks above the spawn starts a task with {mech}; a round that leaves earlier with a continue starts none.",
        when="repeated skippable", unless="guarded conditional in-set"),
     _r("spawn",
+       "Each round of {repeated} that gets as far as the spawn starts a task with {mech}; a round that leaves the loop before it starts none.",
+       "A round of {repeated} starts a task with {mech} once it reaches the spawn, and one that leaves the loop earlier does not.",
+       when="repeated rounds leaves-before", unless="guarded conditional skippable in-branch"),
+    _r("spawn",
        "Every round of {repeated} starts a task with {mech}, its handle kept by {handle_var}.",
-       when="repeated rounds in-set", unless="guarded conditional skippable in-branch"),
+       when="repeated rounds in-set", unless="guarded conditional skippable in-branch leaves-before"),
     _r("spawn",
        "Every round of {repeated} starts a task with {mech}.",
-       when="repeated rounds", unless="guarded conditional skippable in-set in-branch"),
+       when="repeated rounds", unless="guarded conditional skippable in-set in-branch leaves-before"),
     _r("spawn",
        "Only the rounds of {repeated} in which {branch} wins the select start a task with {mech}; a round another branch wins starts none.",
        when="repeated rounds in-branch", unless="guarded conditional skippable"),
@@ -2009,7 +2019,9 @@ THINK: tuple[Row, ...] = (
        "The results are read only after {mech} has ended: {handled} return the first error among them, in that order, and only once every branch has finished.",
        when="several", unless="panics"),
     _r("join_results",
-       "{handled} hands a failure of that branch up only once the whole {mech} has ended, whatever the other branches are doing.",
+       # Not "whatever the other branches are doing": by then they have all finished
+       # (conduwuit's media removal, held-out read 58).
+       "{handled} hands a failure of that branch up only once the whole {mech} has ended, so not before every other branch has finished too.",
        unless="panics several"),
     _r("join_branch",
        "Its {ordinal} branch awaits {call:or} when {guard:cond} and {else_call} otherwise.",

@@ -7363,3 +7363,17 @@ def test_read_58_a_round_that_returns_before_its_spawn_starts_no_task(indexes: I
         r = Renderer(seed, f"k{seed}", {"fn": "flush_until_stopped", "file": "signal_loop.rs"})
         said = r.claim(THINK, sp, "t", Rendered(""))
         assert said and not said.startswith("Every round"), said
+
+
+def test_read_58_a_timeout_bound_then_matched_whose_expiry_runs_on_is_an_idle_timer(
+    indexes: Indexes,
+) -> None:
+    """qdrant's optimization worker, held-out read 58: `let result = timeout(D, rx.recv())
+    .await; match result { .., Err(_) if cleaned_any => true, Err(_) => continue, .. }` was
+    asked with an invented hang ("stopped at a read that never completed"): the expiry is a
+    turn of the loop. Its guarded arm runs on, so it is no "checks whether .. and stops"."""
+    ctx = ctx_of(indexes, "signal_loop.rs")
+    (t,) = kinds(claims(ctx, "job_worker"), "timeout")
+    assert "idle-wait" in t.flags and "expiry-check" not in t.flags
+    users = " ".join(ex.user for ex in compose_examples(ctx) if "job_worker" in ex.user)
+    assert "never completed" not in users and "hang" not in users, users

@@ -113,10 +113,20 @@ def restarts(
 def _expiry_arms(f: ItemFacts, w: Wait) -> list[Region]:
     """The `Err` arms of the `match` on timeout ``w``'s result: where its expiry is handled."""
     assert f.flow is not None
+    # Or a `match` on the name it was bound to: `let result = timeout(..).await; match result`
+    # (qdrant's optimization worker, whose expiry `continue`s: "stopped at a read that never
+    # completed" was an invented premise, held-out read 58).
+    names = {
+        a.var
+        for a in f.assigns
+        if a.is_let and a.src.start <= w.src.start < a.src.end and a.var.isidentifier()
+    }
     return [
         r
         for r in f.flow.regions
-        if r.kind == "arm" and r.head.startswith("Err") and w.written + "(" in r.keyword
+        if r.kind == "arm"
+        and r.head.startswith("Err")
+        and (w.written + "(" in r.keyword or r.keyword.strip() in names)
     ]
 
 
@@ -132,6 +142,8 @@ def idle_expiry(f: ItemFacts, w: Wait) -> bool:
     arms = _expiry_arms(f, w)
     # And it does something on expiry (a flush): an arm that only goes round again counts
     # the expiry as a failed try (a handshake read under an attempt cap).
+    # Or an arm that falls through into the rest of the round (qdrant's optimization worker:
+    # `Err(Elapsed { .. }) if cleaned_any => { warn!(..); true }` runs the optimizers).
     return (
         bool(arms)
         and not any(
@@ -139,7 +151,10 @@ def idle_expiry(f: ItemFacts, w: Wait) -> bool:
             for a in arms
             for e in f.exits
         )
-        and any(f.flow.inside(c.region, a.id) and c.kind != "macro" for a in arms for c in f.calls)
+        and (
+            any(f.flow.inside(c.region, a.id) and c.kind != "macro" for a in arms for c in f.calls)
+            or any(not any(f.flow.inside(e.region, a.id) for e in f.exits) for a in arms)
+        )
     )
 
 
@@ -148,7 +163,13 @@ def expiry_check(f: ItemFacts, w: Wait) -> str:
     another `Err` arm goes round again: the expiry is a cue to check ``cond``; "" otherwise."""
     assert f.flow is not None
     arms = _expiry_arms(f, w)
-    guarded = [a.head.split(" if ", 1)[1].strip() for a in arms if " if " in a.head]
+    # The guarded arm leaves: "checks whether `x` and stops if so" (not an arm that runs on).
+    guarded = [
+        a.head.split(" if ", 1)[1].strip()
+        for a in arms
+        if " if " in a.head
+        and any(e.kind in ("return", "break") and f.flow.inside(e.region, a.id) for e in f.exits)
+    ]
     again = [
         a
         for a in arms

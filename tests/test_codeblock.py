@@ -785,3 +785,40 @@ def test_an_impl_and_a_use_inside_an_inline_mod_keep_their_indentation() -> None
     assert "\n    use super::*;\n" in block.text
     assert "\n    impl Follower {\n" in block.text
     assert code_errors(block.text, fs, subject_spans(block)) == []
+
+
+REPORTER_SRC = """use std::time::Duration;
+
+pub struct Reporter {
+    url: String,
+}
+
+impl Reporter {
+    fn new() -> Self {
+        Self { url: String::new() }
+    }
+
+    async fn report(&self) -> Result<(), String> {
+        let _ = &self.url;
+        Ok(())
+    }
+
+    pub async fn run() {
+        let reporter = Self::new();
+        loop {
+            let _ = reporter.report().await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    }
+}
+"""
+
+
+def test_a_method_on_a_local_built_by_self_new_is_the_impls_own() -> None:
+    """qdrant's telemetry reporter, held-out read 57: `run` builds `let reporter =
+    Self::new(..)` and calls `reporter.report(..)`; the block had `new` but neither `report`
+    nor the `TelemetryReporter` struct that `Self::new` builds."""
+    fs = scan(REPORTER_SRC)
+    text = build_code(fs, [pick(fs, "run")]).text
+    assert "async fn report(&self)" in text, text
+    assert "pub struct Reporter" in text, text

@@ -7377,3 +7377,38 @@ def test_read_58_a_timeout_bound_then_matched_whose_expiry_runs_on_is_an_idle_ti
     assert "idle-wait" in t.flags and "expiry-check" not in t.flags
     users = " ".join(ex.user for ex in compose_examples(ctx) if "job_worker" in ex.user)
     assert "never completed" not in users and "hang" not in users, users
+
+
+def test_read_60_a_result_returned_from_the_loop_is_an_error_path(indexes: Indexes) -> None:
+    """Forest's `p2p_ping`, held-out read 60: "nothing inside the loop returns an error" of a
+    loop that returns `ping_event.result` and `x.ok_or(Failure::Timeout)` (FALSE)."""
+    ctx = ctx_of(indexes, "ping_once.rs")
+    (p,) = kinds(claims(ctx, "ping_peer"), "propagate")
+    assert "before-loop-only" not in p.flags
+    said = " ".join(full_thinks_about(ctx, "ping_peer"))
+    assert "nothing inside the loop returns an error" not in said, said
+
+
+def test_read_60_a_name_bound_to_a_selects_result_is_no_signal_future(indexes: Indexes) -> None:
+    """Forest's daemon, held-out read 60: "The `result` future is built on
+    `tokio::signal::ctrl_c`" of `let result = tokio::select! { .., _ = ctrl_c() => Ok(()) }`
+    (FALSE): the name holds what the select yields."""
+    ctx = ctx_of(indexes, "ping_once.rs")
+    (sig,) = kinds(claims(ctx, "serve_until_interrupted"), "signal")
+    assert not sig.get("var")
+    said = " ".join(full_thinks_about(ctx, "serve_until_interrupted"))
+    assert "`result` future" not in said, said
+
+
+def test_read_60_a_stop_built_anew_each_round_may_be_missed_not_late(indexes: Indexes) -> None:
+    """dragonfly's overload collector, held-out read 60: "a stop that comes then takes effect
+    only after the handler returns" of `_ = shutdown::shutdown_signal() =>`, a listener built
+    anew each round that misses a signal sent before it exists (FALSE)."""
+    ctx = ctx_of(indexes, "ping_once.rs")
+    (ha,) = kinds(claims(ctx, "collect_until_stopped"), "handler_awaits")
+    assert "fresh" in ha.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "collect_until_stopped", "file": "ping_once.rs"})
+        said = r.claim(THINK, ha, "t", Rendered(""))
+        assert "takes effect only after" not in said, said
+        assert "afresh" in said or "anew" in said, said

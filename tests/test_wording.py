@@ -440,3 +440,13 @@ def test_a_question_about_the_task_a_fn_starts_says_which_when_it_starts_several
         for v in row.variants:
             if re.search(r"\bthe task (?:{subject}|it) (?:starts|started|spawns)", v):
                 assert any(n in v for n in naming), (row.kind, v)
+
+
+def test_every_question_kind_has_a_purpose_to_say_why() -> None:
+    """A question with no purpose went out bare ("What makes `Service::worker` leave its
+    loop?", three times in held-out read 58): a third of the requests had no reason. `twin`
+    carries its reason in the question itself."""
+    from svixbt.wording.requests import QUESTION_PURPOSES, QUESTIONS
+
+    bare = sorted({r.kind for r in QUESTIONS} - set(QUESTION_PURPOSES) - {"twin"})
+    assert not bare, bare

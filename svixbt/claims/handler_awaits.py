@@ -83,7 +83,12 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
         head = Src(start, start + len(fl.scan.texts[r.start_tok]), fl.scan.texts[r.start_tok])
         slots = {"select": r.keyword + "!", "calls": codes(*names), "future": stops[0].detail}
         proof = [ctx.proof(head)] + [ctx.proof(c.src) for c in waits]
-        out.append(make("handler_awaits", f.name, slots, proof))
+        # `_ = shutdown::shutdown_signal() =>`: each round builds the stop anew, so one that
+        # came during a handler may be lost, not late (a signal listener made afterwards
+        # misses it: dragonfly's overload collector, "takes effect only after the handler
+        # returns" was false, held-out read 60).
+        fresh = {"fresh"} if re.fullmatch(r"[\w:]+\(.*\)", stops[0].detail) else set()
+        out.append(make("handler_awaits", f.name, slots, proof, fresh))
     return out
 
 

@@ -3,6 +3,8 @@ inside it, or at any point."""
 
 from __future__ import annotations
 
+import re
+
 from ..facts import Call, ItemFacts
 from ..flow import Region
 from .blocks import deferred
@@ -67,7 +69,7 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
                 for e in f.exits
                 if e.kind == "return"
                 and (f.flow.inside(e.region, loop.id) or e.src.start > loop_start)
-                and e.expr.startswith("Err")
+                and _may_be_err(f, e.expr)
                 and f.own(e.region)
             ]
             if not in_loop_returns:
@@ -162,3 +164,12 @@ def _skips_later(ctx: FileContext, f: ItemFacts, calls: list[Call]) -> list[Clai
         slots["guard"] = codes(*conds)  # the first call runs only then
         flags.add("guarded")
     return [make("skips_later", f.name, slots, [ctx.proof(first.src), ctx.proof(q.src)], flags)]
+
+
+def _may_be_err(f: ItemFacts, expr: str) -> bool:
+    """Whether a `return expr` may hand back an error: `Err(..)`, or a `Result` value it passes
+    on (`return ping_event.result`, `return x.ok_or(Failure::Timeout)`: Forest's `p2p_ping`,
+    where "nothing inside the loop returns an error" was false, held-out read 60)."""
+    if expr.startswith("Err"):
+        return True
+    return "Result" in f.returns and not re.match(r"Ok\s*\(|\(\)$|$", expr.strip())

@@ -36,6 +36,16 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             key=lambda a: a.src.start,
             default=None,
         )
+        if holder is not None and any(
+            o.kind == "macro"
+            and o.name in _IN_PLACE
+            and holder.src.start < o.src.start < c.src.start < o.src.end
+            for o in f.calls
+        ):
+            # `let result = tokio::select! { r = start() => r, _ = ctrl_c() => Ok(()) }`: the
+            # name holds what the select yields, not the signal's future (Forest's daemon:
+            # "The `result` future is built on `tokio::signal::ctrl_c`" was false, read 60).
+            holder = None
         flags = set()
         if mech.path.endswith("::ctrl_c"):
             flags.add("ctrl-c")  # SIGINT: what a Ctrl-C in a terminal sends

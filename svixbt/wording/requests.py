@@ -3199,6 +3199,52 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         # for an unbiased select (dora's `RunTask::run`, held-out read 45).
         "I need to know whether work here can be abandoned halfway.",
     ),
+    # Questions that went out bare (held-out read 58: "What makes `Service::worker` leave its
+    # loop?" three times with no reason). Motives only: none says what the code does.
+    "task_end": (
+        "I'm writing the shutdown path for {component} and need to know what keeps running.",
+        "Our integration tests start and stop the service many times in one process.",
+        "I'm reviewing what stays alive after a restart.",
+        "A memory climb in a long-lived process has us looking at leftover tasks.",
+    ),
+    "select_exit": (
+        "I'm about to add another branch to that select and don't want to change how it ends.",
+        "I'm writing the runbook entry for when {component} stops by itself.",
+        "A refactor is coming, and I want its exits written down first.",
+        "I'm adding a restart wrapper around it and need to know when it returns.",
+    ),
+    "count_cap": (
+        "I'm sizing {component} for a burst of work.",
+        "We need to know how far it can fan out under load.",
+    ),
+    "error_log_ramp": (
+        "Our log pipeline bills by the line.",
+        "Log volume during an outage is a worry here.",
+    ),
+    "error_log_spread": (
+        "We rate-limit log shipping per host.",
+        "Log volume during an outage is a worry here.",
+    ),
+    "idle_arm": (
+        "I'm tracing a quiet period in production and want to know what it does then.",
+        "I'd like the current behaviour written down before we refactor it.",
+    ),
+    "log_wait_mismatch": (
+        "I'm writing the runbook and the log line is what on-call sees.",
+        "An operator asked about that line last week.",
+    ),
+    "redo": (
+        "I'm sizing the timeout budget one level up.",
+        "A dependency of ours is flaky, and I need to know how hard this leans on it.",
+    ),
+    "watchdog": (
+        "I'm checking what a fast run looks like in the logs.",
+        "I'm writing a test for the quick path and need to know what it should expect.",
+    ),
+    "loop_break": (
+        "I need to know whether it can stop without anyone asking it to.",
+        "I'm deciding whether it needs a watchdog.",
+    ),
     "spawn_endless": (
         "I'm auditing what {component} leaves running in the background.",
         "I'm auditing what our processes leave running in the background.",

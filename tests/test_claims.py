@@ -7412,3 +7412,14 @@ def test_read_60_a_stop_built_anew_each_round_may_be_missed_not_late(indexes: In
         said = r.claim(THINK, ha, "t", Rendered(""))
         assert "takes effect only after" not in said, said
         assert "afresh" in said or "anew" in said, said
+
+
+def test_read_60_a_joinset_parameter_spawns_tasks(indexes: Indexes) -> None:
+    """Forest's `MessagePool::new`, held-out read 60: `services: &mut JoinSet<..>` was not
+    known as a set, so `services.spawn(async move { loop { select! { interval.tick() .. } } })`
+    read as the fn's own loop ("the loop wakes for `repub_trigger_rx.next()` as well" of a
+    different loop, MISLEADING)."""
+    ctx = ctx_of(indexes, "ping_once.rs")
+    (sp,) = kinds(claims(ctx, "start_pool"), "spawn")
+    assert sp.get("mech") == "tokio::task::JoinSet::spawn" and "in-set" in sp.flags
+    assert not kinds(claims(ctx, "start_pool"), "interval")  # the task's, not the fn's own

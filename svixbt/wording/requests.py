@@ -2533,8 +2533,8 @@ QUESTIONS: tuple[Row, ...] = (
        when="returned", unless="loops repeated guarded conditional several-spawns"),
     # A spawned loop no timer paces (rathole's control channel reruns `s.run()` until a stop).
     _r("spawn",
-       "the task that {subject} starts runs a loop with no fixed timer; what does each round call, and what ends the loop?",
-       "what does the loop in the task {subject} starts run each round, with no timer pacing it, and when does it stop?",
+       "the task that {subject} starts runs a loop with no sleep or interval of its own; what does each round call, and what ends the loop?",
+       "what does the loop in the task {subject} starts run each round, with no sleep or interval of its own, and when does it stop?",
        when="detached loops round-exits", unless="repeated interval sleep sleep-arg signal-rounds guarded conditional several-spawns", needs="work"),
     _r("spawn",
        "on which path does {subject} start {runs}, and does it wait for it?",

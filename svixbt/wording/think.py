@@ -1632,8 +1632,11 @@ THINK: tuple[Row, ...] = (
     # A spawned loop with no timer of its own, paced by what it awaits (rathole's control
     # channel reruns `s.run()` and sleeps only when its backoff says so: no row said it).
     _r("spawn",
-       "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; no timer paces it, and the handle is dropped, so nothing waits on it.",
-       "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no fixed timer, until {exit_words} in it ends the loop.",
+       # "No timer paces it" was an absence nobody checked: dragonfly's `sync_host` calls
+       # `get_stats`, which sleeps a second (held-out read 59). The loop's own code is what
+       # was read.
+       "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; the loop itself has no sleep or interval, so what it awaits sets its pace, and the handle is dropped, so nothing waits on it.",
+       "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no sleep or interval of its own, until {exit_words} in it ends the loop.",
        when="detached loops round-exits", unless="repeated interval sleep sleep-arg guarded conditional", needs="work exit_words"),
     # A delay waited out on the task, not by the caller (omniqueue's scheduled send: the
     # think never said the `sleep(delay)` that makes it scheduled, a held-out read).
@@ -3322,7 +3325,11 @@ TOKIO: tuple[Row, ...] = (
     # block fetch gives each node `rpc_timeout()`: "the wait .. is a sleep", read 51).
     _r("sleep",
        "The {mech} on {arg} is one branch of the {select}: it is a deadline for the other branches, not a pause between rounds.",
-       when="in-select", unless="from-var dur raced-with-cancel", needs="select", any_guard=True),
+       when="in-select in-loop", unless="from-var dur raced-with-cancel", needs="select", any_guard=True),
+    # No loop, no rounds (dragonfly's `download_piece_from_source_finished`, read 60).
+    _r("sleep",
+       "The {mech} on {arg} is one branch of the {select}: a deadline for the rest of the select, not a pause.",
+       when="in-select", unless="from-var dur raced-with-cancel in-loop", needs="select", any_guard=True),
     _r("sleep",
        "The wait is a {mech} on {arg}, which holds {arg_value}.",
        unless="from-var dur", needs="arg_value", any_guard=True),

@@ -7423,3 +7423,23 @@ def test_read_60_a_joinset_parameter_spawns_tasks(indexes: Indexes) -> None:
     (sp,) = kinds(claims(ctx, "start_pool"), "spawn")
     assert sp.get("mech") == "tokio::task::JoinSet::spawn" and "in-set" in sp.flags
     assert not kinds(claims(ctx, "start_pool"), "interval")  # the task's, not the fn's own
+
+
+def test_read_60_a_guard_alive_across_a_sleep_holds_the_lock_through_it(
+    indexes: Indexes,
+) -> None:
+    """dragonfly's `CPU::get_stats`, held-out read 60 (specificity 1): `let _guard =
+    self.mutex.lock().await;` then a 500 ms sleep between two readings, said as the sleep alone.
+    A temporary guard, one in an inner block, one dropped by hand and a raced sleep hold
+    nothing through a sure wait."""
+    ctx = ctx_of(indexes, "lock_sleep.rs")
+    (held,) = kinds(claims(ctx, "sample"), "lock_held")
+    assert (held.get("guard_var"), held.get("lock_call"), held.get("dur")) == (
+        "_guard",
+        "self.mutex.lock()",
+        "500 milliseconds",
+    )
+    for name in ("copy_then_wait", "clear_then_wait", "drop_then_wait", "push_or_give_up"):
+        assert not kinds(claims(ctx, name), "lock_held"), name
+    said = " ".join(full_thinks_about(ctx, "sample"))
+    assert "`_guard`" in said and "500 milliseconds" in said, said

@@ -301,6 +301,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     from .closed_spin import closed_spin_claims
     from .give_up import give_up_claims
     from .guard_scope import guard_scope_claims
+    from .lock_held import lock_held_claims
     from .pause_switch import pause_switch_claims
     from .restart_spin import restart_spin_claims
     from .slow_beat import slow_beat_claims
@@ -312,6 +313,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         restart_spin_claims,
         closed_spin_claims,
         guard_scope_claims,
+        lock_held_claims,
         give_up_claims,
         pause_switch_claims,
     ):

@@ -10,10 +10,11 @@ pueue's task handler takes `state.lock().unwrap()` inside `'mutex_block: { .. }`
 from __future__ import annotations
 
 from ..facts import Call, ItemFacts, Src
+from ..scanner import ScanResult
 from .core import Claim, FileContext, make
 from .shape import await_name
 
-__all__ = ["guard_scope_claims"]
+__all__ = ["guard_scope_claims", "enclosing_block", "let_name"]
 
 # Tokens after which a `{` opens a plain block statement, not a body or a value.
 _STATEMENT_END = frozenset({";", "{", "}"})
@@ -29,10 +30,10 @@ def guard_scope_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if c.kind != "method" or c.name != "lock" or c.awaited or not c.receiver:
             continue
         loop = fl.loop_of(c.region)
-        var = _let_name(t, c.tok)
+        var = let_name(t, c.tok)
         if loop is None or not var:
             continue
-        block = _bare_block(t, c.tok, loop.lo)
+        block = _bare_block(fl.scan, c.tok, loop.lo)
         if block is None:
             continue
         open_, close = block
@@ -65,13 +66,15 @@ def guard_scope_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _let_name(t: list[str], k: int) -> str:
+def let_name(t: list[str], k: int) -> str:
     """The plain name a `let` binds the statement around token ``k`` to, "" when it is no
     `let x = ..` (or `let mut x = ..`) statement."""
     j = k - 1
     while j >= 0 and t[j] not in (";", "{", "}"):
         j -= 1
     j += 1
+    while j < k and t[j].startswith(("//", "/*")):
+        j += 1  # a comment over the statement (`// Lock the mutex ..` above the `let`)
     if j + 2 >= len(t) or t[j] != "let":
         return ""
     j += 1
@@ -84,34 +87,33 @@ def _let_name(t: list[str], k: int) -> str:
     return name
 
 
-def _bare_block(t: list[str], k: int, lo: int) -> tuple[int, int] | None:
-    """The `{` and `}` of the innermost block around token ``k`` when it is a plain block
-    statement (`{ .. }` or `'label: { .. }`) inside the loop body starting at ``lo``."""
-    depth = 0
+def enclosing_block(scan: ScanResult, k: int, lo: int) -> tuple[int, int] | None:
+    """The `{` and `}` of the innermost block around token ``k``, looking no further back than
+    token ``lo``; None when there is none."""
+    t, partner = scan.texts, scan.match
     j = k - 1
     while j >= lo:
-        if t[j] == "}":
-            depth += 1
-        elif t[j] == "{":
-            if depth == 0:
-                break
-            depth -= 1
+        if t[j] == "}" and 0 <= partner[j] < j:
+            j = partner[j] - 1
+            continue
+        if t[j] == "{":
+            return (j, partner[j]) if partner[j] > j else None
         j -= 1
-    else:
+    return None
+
+
+def _bare_block(scan: ScanResult, k: int, lo: int) -> tuple[int, int] | None:
+    """The `{` and `}` of the innermost block around token ``k`` when it is a plain block
+    statement (`{ .. }` or `'label: { .. }`) inside the loop body starting at ``lo``."""
+    block = enclosing_block(scan, k, lo)
+    if block is None:
         return None
+    t, j = scan.texts, block[0]
     before = t[j - 1]
     labelled = before == ":" and j >= 2 and t[j - 2].startswith("'")
     if before not in _STATEMENT_END and not labelled:
         return None
-    depth = 0
-    for m in range(j, len(t)):
-        if t[m] == "{":
-            depth += 1
-        elif t[m] == "}":
-            depth -= 1
-            if depth == 0:
-                return j, m
-    return None
+    return block
 
 
 def _next_await(f: ItemFacts, after: int, end: int, loop_id: int) -> Call | None:

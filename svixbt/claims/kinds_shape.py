@@ -12,6 +12,11 @@ SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("guard_var", "lock_call", "next_wait"),
         (),
     ),
+    "lock_held": (
+        "a lock's guard still alive while the code sleeps",
+        ("guard_var", "lock_call", "mech", "arg"),
+        ("dur",),
+    ),
     "pause_switch": (
         "a pause whose length a condition picks just before the sleep",
         ("var", "dflt", "alt", "cond"),

@@ -831,6 +831,11 @@ PREMISE: tuple[Row, ...] = (
        "Its retry waits should start at {initial} and grow by a factor of {factor} per attempt, never above {cap}.",
        "It should wait {initial} before the first retry, {factor} times longer before each next one, and never more than {cap}.",
        unless="in-arm"),
+    # A guard still alive across a sleep (claims/lock_held.py).
+    _r("lock_held",
+       "It should keep holding the lock from {lock_call} through its {dur} pause, so that calls on the same lock take turns.",
+       "Callers sharing {lock_call}'s lock should take turns: the lock stays held through the {dur} pause.",
+       unless="guarded", needs="dur"),
     _r("pause_switch",
        "Between rounds it should wait {dflt}, or only {alt} when the {env} environment variable is set.",
        "It should poll every {dflt}, dropping to {alt} when {env} is set in the environment.",
@@ -1203,6 +1208,9 @@ CRITERIA: tuple[Row, ...] = (
        "after a failed pass, wait {dur} before trying again",
        "back off {dur} after an error",
        "on error, retry after {dur} rather than immediately"),
+    _r("lock_held",
+       "a second caller on the same lock waits for the first one's {dur} pause to end",
+       unless="guarded", needs="dur"),
     _r("pause_switch",
        "wait {dflt} between rounds, or {alt} when the {env} environment variable is set",
        "poll every {dflt}, and every {alt} when {env} is set",
@@ -2462,6 +2470,10 @@ STYLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 # what the claim proves (that the nap can come with work left, that a count can pass the limit).
 # fmt: off
 QUESTIONS: tuple[Row, ...] = (
+    _r("lock_held",
+       "if two callers reach {subject} at once, does the second one wait out the first one's {dur} pause?",
+       "does {subject} hold its lock while it sleeps, and what does that cost a second caller?",
+       unless="guarded", needs="dur"),
     # A select's sleep built anew each round (claims/select_parts.py `restarts`).
     _r("sleep",
        "does the wait of {dur} in {subject}'s loop fire every {dur}, or only once nothing else has come in for that long?",
@@ -3212,6 +3224,10 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm writing the runbook entry for when {component} stops by itself.",
         "A refactor is coming, and I want its exits written down first.",
         "I'm adding a restart wrapper around it and need to know when it returns.",
+    ),
+    "lock_held": (
+        "We're about to call it from a second place at the same time.",
+        "A dashboard polls it now, and its latency matters there.",
     ),
     "count_cap": (
         "I'm sizing {component} for a burst of work.",

@@ -3022,6 +3022,17 @@ THINK: tuple[Row, ...] = (
        "The lock is taken with {lock_call}, not awaited, and its guard {guard_var} is bound inside a block of its own: it is dropped at that block's closing brace, before the round reaches {next_wait}, so the lock is never held while the task waits there.",
        "{guard_var} comes from a plain {lock_call} inside an inner block, so the guard is released when that block ends; by the time the round awaits {next_wait}, that lock is already released.",
        unless="labelled"),
+    # A guard still alive across a sleep (claims/lock_held.py).
+    _r("lock_held",
+       "{guard_var} holds the lock from {lock_call} until the end of its block, and the {mech} of {dur} comes before that end: the lock stays taken for the whole sleep, so anyone else waiting on that same lock waits out the {dur} too, and two calls on it take turns.",
+       "The sleep does not release the lock: {guard_var}, from {lock_call}, is still alive across the {mech} of {dur}, so a second caller on the same lock waits at least that long before it gets in.",
+       unless="guarded", needs="dur"),
+    _r("lock_held",
+       "On the path that sleeps, {guard_var} (from {lock_call}) is still alive across the {mech} of {dur}, so the lock stays taken through that wait and others on it wait it out.",
+       when="guarded", needs="dur"),
+    _r("lock_held",
+       "{guard_var}, from {lock_call}, is still alive when the {mech} on {arg} runs, so the lock stays taken for the whole sleep and anyone else on it waits it out.",
+       unless="dur"),
     # A stop branch on a token nothing cancels (claims/dead_stop.py).
     _r("dead_stop",
        "Nothing ever cancels {token}: {subject} makes it, and it and its clones are only cloned or waited on, so the {future} branch never wins and the loop does not end through it.",

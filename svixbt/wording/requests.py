@@ -3227,7 +3227,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     "lock_held": (
         "We're about to call it from a second place at the same time.",
-        "A dashboard polls it now, and its latency matters there.",
+        "A dashboard polls it now, and its latency shows up on every refresh.",
     ),
     "count_cap": (
         "I'm sizing {component} for a burst of work.",

@@ -27,6 +27,7 @@ __all__ = [
     "ANSWER_SLOTS",
     "ASKED_AS_QUESTION",
     "ASKED_KINDS",
+    "always_asked",
     "QUESTION_ONLY",
     "QUESTION_SHARE",
     "ask_shape",
@@ -88,6 +89,18 @@ ASKED_IN_TASK = frozenset({"join", "select"})
 
 def premise_kind(plan: Plan) -> str:
     return plan.premise[0].kind if plan.premise else ""
+
+
+def always_asked(plan: Plan, noted: bool = False) -> bool:
+    """Whether ``plan`` is asked as a question whatever room its file has left (its requirement
+    form is the code read back). ``noted``: its request would carry the author's FIXME."""
+    return (
+        plan.focus in ASKED_AS_QUESTION
+        and not noted
+        or premise_kind(plan) in ASKED_KINDS
+        or plan.focus == "task"
+        and premise_kind(plan) in ASKED_IN_TASK
+    )
 
 
 def question(
@@ -355,13 +368,7 @@ def first_question(
     # the first of their claims a question fits.
     # A subject with an author's FIXME stays a change request, which fences the FIXME off as a
     # separate change (a reader's "as a maintainer would": blind read 65); a question cannot.
-    by_kind = (
-        plan.focus in ASKED_AS_QUESTION
-        and not noted
-        or premise_kind(plan) in ASKED_KINDS
-        or plan.focus == "task"
-        and premise_kind(plan) in ASKED_IN_TASK
-    )
+    by_kind = always_asked(plan, noted)
     # Asked as a question whatever the file's count: their requirement form is the code read
     # back (blind reads 66-71: run_with_prefix's join, the active-workers and metrics tasks
     # found the room taken by earlier records and were asked for, scoring 3 each time).

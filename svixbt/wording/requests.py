@@ -2474,6 +2474,14 @@ QUESTIONS: tuple[Row, ...] = (
        "if two callers reach {subject} at once, does the second one wait out the first one's {dur} pause?",
        "does {subject} hold its lock while it sleeps, and what does that cost a second caller?",
        unless="guarded", needs="dur"),
+    # An interval that paces a loop, asked rather than required: "should run on the cadence
+    # `self.collect_interval` sets, driven by a tokio interval" is the code read back (read 60
+    # on dragonfly's OverloadCollector::run). Not one guarded, nor one that paces only its own
+    # branch beside event branches (its loop goes round on those too).
+    _r("interval",
+       "how often does {subject} run a pass, and what sets that pace?",
+       "what decides how often {subject} goes round its loop?",
+       when="tick-in-loop", unless="guarded beside-events"),
     # A select's sleep built anew each round (claims/select_parts.py `restarts`).
     _r("sleep",
        "does the wait of {dur} in {subject}'s loop fire every {dur}, or only once nothing else has come in for that long?",
@@ -2986,6 +2994,10 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 # question's claim kind (a log line asked about once at startup under ``log_once``); a kind
 # with no entry is asked plainly.
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
+    "interval": (
+        "I'm working out how much load it adds while nothing else is going on.",
+        "I want to know what to change if we need it to run less often.",
+    ),
     "lost_result": (
         "I need to know whether a failure of that task would show up anywhere.",
         "I'm deciding whether that task needs its own error reporting.",

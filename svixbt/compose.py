@@ -436,34 +436,15 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
     plans.sort(key=lambda p: p.priority, reverse=True)
     out: list[Example] = []
     covered: set[int] = set()
-    # Later plans asked as questions whatever the room (a task's log lines, where it runs):
-    # their share is held back from earlier records, or a file ends with more questions than
-    # its room (demo_feed.rs: seven of ten records once an interval was asked).
-    # A task fallback whose subject has another plan is skipped once that one is kept: not
-    # counted among the records to come.
-    others = {p.subject for p in plans if p.focus != "task"}
-    counted = [p.focus != "task" or p.subject not in others for p in plans]
-    always = [always_asked(p) and k for p, k in zip(plans, counted, strict=True)]
+    reserve, expected = _reserved(plans)
     for n, plan in enumerate(plans):
         if len(out) >= cap:
             break
         if plan.focus == "task" and plan.subject in covered:
             continue  # the fallback is for tasks no other focus could speak about
-        # Only an interval's cadence yields its room to them: its requirement form ("should run
-        # every 2 seconds, driven by a tokio interval") is one a maintainer writes. Held to the
-        # same reserve, redis.rs's failure, log and last-wait questions went back to the code
-        # read back.
-        paced = plan.focus == "cadence" and any(c.kind == "interval" for c in plan.premise)
-        ahead = sum(always[n + 1 :]) if paced else 0
-        rendered = _render_distinct(
-            ctx,
-            plan,
-            seed,
-            claims.get(plan.subject, []),
-            out,
-            min(cap, len(plans)),
-            (ahead, sum(counted)),
-        )
+        pool = claims.get(plan.subject, [])
+        expect = min(cap, len(plans))
+        rendered = _render_distinct(ctx, plan, seed, pool, out, expect, (reserve[n], expected))
         if rendered is None:
             continue
         style, user, think, trace, names = rendered
@@ -516,6 +497,28 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         out.append(ex)
         covered.add(plan.subject)
     return _keep_runs_in_bounds(_drop_contained(out))
+
+
+def _reserved(plans: list[Plan]) -> tuple[list[int], int]:
+    """For each plan, how many later plans are asked as questions whatever the room (a task's
+    log lines, where it runs) and are held back from its room; and how many records the plans
+    should come to. Without it a file ended with more questions than its room (demo_feed.rs:
+    seven of ten records once an interval was asked). A task fallback whose subject has another
+    plan is skipped once that one is kept: not counted among the records to come.
+
+    Only an interval's cadence yields its room to them: its requirement form ("should run every
+    2 seconds, driven by a tokio interval") is one a maintainer writes. Held to the same
+    reserve, redis.rs's failure, log and last-wait questions went back to the code read back."""
+    others = {p.subject for p in plans if p.focus != "task"}
+    counted = [p.focus != "task" or p.subject not in others for p in plans]
+    always = [always_asked(p) and k for p, k in zip(plans, counted, strict=True)]
+    reserve = [
+        sum(always[n + 1 :])
+        if p.focus == "cadence" and any(c.kind == "interval" for c in p.premise)
+        else 0
+        for n, p in enumerate(plans)
+    ]
+    return reserve, sum(counted)
 
 
 def _asked_apart(a: Example, b: Example) -> bool:

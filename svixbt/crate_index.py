@@ -100,6 +100,9 @@ class Context:
     # inside a `tokio::task::spawn` task" was misleading, held-out read 30).
     direct: bool = False
     dropped: bool = False  # the spawn is a statement of its own: its JoinHandle is let go
+    # The call is awaited where it is made (a plain fn that starts a task is only called:
+    # stalwart's `spawn_webhook_handler`, "whose loop awaits it" was FALSE, read 61).
+    awaited: bool = True
 
 
 @dataclass
@@ -336,6 +339,7 @@ class CrateIndex:
             r.parent is not None and bool(fl.conditions(r.parent)),
             kind == "spawned" and self._whole_argument(fs, r, s),
             kind == "spawned" and self.spawn_statement(fs, r),
+            s.awaited,
         )
 
     @staticmethod

@@ -262,7 +262,10 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("watchdog", "task", _kinds("watchdog"),
              ("watchdog", "spawn", "task_end", "doc"), 9),
     # What ends the loop of a task the fn spawns (claims/task_ends.py).
-    FocusDef("lifetime", "task", _kinds("task_end", when="task-ends"),
+    # A `None` arm of a channel the task keeps a sender of is asked too: the answer is that
+    # it never fires (stalwart's webhook tracer, read 61).
+    FocusDef("lifetime", "task",
+             _any(_kinds("task_end", when="task-ends"), _kinds("task_end", when="held-sender")),
              ("spawn", "task_end", "endless_task", "return:sender-returned", "doc"), 8),
     FocusDef("supervision", "task",
              _any(_kinds("restarts"), _kinds("task_panic", when="detached")),

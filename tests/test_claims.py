@@ -7443,3 +7443,80 @@ def test_read_60_a_guard_alive_across_a_sleep_holds_the_lock_through_it(
         assert not kinds(claims(ctx, name), "lock_held"), name
     said = " ".join(full_thinks_about(ctx, "sample"))
     assert "`_guard`" in said and "500 milliseconds" in said, said
+
+
+def test_read_61_one_propagated_call_is_no_first_error(indexes: Indexes) -> None:
+    """iggy's ClickHouse sink, held-out read 61: "Return the first error to the caller." of a
+    fn whose one `?` is on its client's constructor, beside a retry loop that returns the
+    error of its last try (FALSE); and "logged at warn level" of an arm whose last failure is
+    an `error!` (MISLEADING)."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (arm,) = kinds(claims(ctx, "open_store"), "err_arm")
+    assert "logs-nested" in arm.flags and not arm.get("level")
+    (p,) = kinds(claims(ctx, "open_store"), "propagate")
+    assert "several-calls" not in p.flags
+    from svixbt.wording.requests import CRITERIA
+
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "open_store", "file": "relay_sink.rs"})
+        r.person = True
+        said = r.claim(CRITERIA, p, "c", Rendered(""))
+        assert said, seed
+        assert "first error" not in said, said
+    said = " ".join(full_thinks_about(ctx, "open_store"))
+    assert "logged at warn" not in said and "at warn level" not in said, said
+
+
+def test_read_61_an_arm_that_hands_its_error_on_may_still_end_the_loop(
+    indexes: Indexes,
+) -> None:
+    """iggy's doris sink, held-out read 61: `let failure = match put().await { ..,
+    Err(failure) => failure }; if attempt >= max { return Err(failure) }` was said as "writes
+    no log line of its own and does not end the loop" (FALSE)."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (arm,) = kinds(claims(ctx, "push_batch"), "err_arm")
+    assert "later-exit" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "push_batch"))
+    assert "does not end the loop" not in said and "the loop carries on" not in said, said
+    assert "may yet end it" in said or "can still leave it" in said, said
+
+
+def test_read_61_a_sleep_that_opens_a_for_body_waits_first(indexes: Indexes) -> None:
+    """stalwart's ACME `authorize`, held-out read 61: `for i in 0..5 { sleep(1 << i).await;
+    auth().await?; .. }` was said as "the wait a round ends with when the loop goes on"
+    (FALSE): it opens every round, the first included."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (sl,) = kinds(claims(ctx, "confirm_order"), "sleep")
+    assert "waits-first" in sl.flags and sl.get("first_work") == "api.poll"
+    said = " ".join(full_thinks_about(ctx, "confirm_order"))
+    assert "the wait a round ends with" not in said and "Between one round" not in said, said
+
+
+def test_read_61_a_task_that_keeps_a_sender_never_sees_its_channel_close(
+    indexes: Indexes,
+) -> None:
+    """stalwart's webhook tracer and push manager, held-out read 61: "When `event_or_timeout`
+    is `Ok(None)`, that arm breaks out of the loop, the last thing the spawned task does" of a
+    task that holds `tx` of the channel it reads; and "no sleep or interval of its own" of a
+    loop that waits under `tokio::time::timeout` every round (MISLEADING, four records)."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (end,) = kinds(claims(ctx, "start_relay"), "task_end")
+    assert "held-sender" in end.flags and (end.get("sender"), end.get("receiver")) == ("tx", "rx")
+    (sp,) = kinds(claims(ctx, "start_relay"), "spawn")
+    assert "timed" in sp.flags and "round-exits" not in sp.flags
+    said = " ".join(full_thinks_about(ctx, "start_relay"))
+    assert "the last thing the spawned task does" not in said, said
+    assert "no sleep or interval" not in said and "`tokio::time::timeout`" in said, said
+
+
+def test_read_61_a_plain_call_under_a_condition_is_not_awaited_every_round(
+    indexes: Indexes,
+) -> None:
+    """stalwart's `spawn_webhook_handler`, held-out read 61: "it runs in the task
+    `spawn_webhook_tracer` starts with `tokio::spawn`, whose loop awaits it each time round"
+    of a plain fn called only when deliveries are due (FALSE)."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (ri,) = kinds(claims(ctx, "hand_off"), "runs_in")
+    assert {"task-loop", "sync-call", "guarded"} <= ri.flags
+    said = " ".join(full_thinks_about(ctx, "hand_off"))
+    assert "awaits it each time round" not in said and "every round" not in said, said

@@ -17,6 +17,7 @@ from .core import Claim, make
 from .shape import called_elsewhere
 
 __all__ = [
+    "arm_logs",
     "log_like",
     "failed_call",
     "WRAPPERS",
@@ -289,3 +290,24 @@ def log_like(f: ItemFacts, r: Region) -> bool:
         and "assert" not in c.name
         for c in f.calls
     )
+
+
+def arm_logs(f: ItemFacts, r: Region) -> tuple[str, set[str]]:
+    """The level error branch ``r`` logs at ("" when none can be said) and how it logs: `logs`
+    for lines of its own at one level, `logs-nested` for lines only under a condition inside it
+    or at levels that differ."""
+    assert f.flow is not None
+    logs = [lg for lg in f.logs if lg.region == r.id]
+    nested = [lg for lg in f.logs if lg.region != r.id and f.flow.inside(lg.region, r.id)]
+    if logs and any(lg.level != logs[0].level for lg in nested):
+        # An `error!` under the arm's `if attempts >= max` beside its `warn!`: "logged at
+        # warn level" was half of it (iggy's ClickHouseSink::open, read 61).
+        return "", {"logs-nested"}
+    if logs:
+        return logs[0].level, {"logs"}
+    if nested or log_like(f, r):
+        # Lines only under a condition inside the arm (kanidm's `repl_task` warns one way
+        # or another by `last_working_address`): "without a log line of its own" was false
+        # (a held-out read).
+        return "", {"logs-nested"}
+    return "", set()

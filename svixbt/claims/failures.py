@@ -16,12 +16,12 @@ from .core import CATCH_ALL_ERR, LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
     WRAPPERS,
+    arm_logs,
     bound_result,
     err_branch,
     handed_on,
     handled_call,
     is_deadline,
-    log_like,
     one_of_several,
     same_everywhere,
 )
@@ -300,15 +300,10 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             "pattern": r.head if r.kind == "arm" else r.head.split("=", 1)[0].strip()[4:],
             "call": call,
         }
-        logs = [lg for lg in f.logs if lg.region == r.id]
-        if logs:
-            slots["level"] = logs[0].level
-            flags.add("logs")
-        elif any(f.flow.inside(lg.region, r.id) for lg in f.logs) or log_like(f, r):
-            # Lines only under a condition inside the arm (kanidm's `repl_task` warns one way
-            # or another by `last_working_address`): "without a log line of its own" was false
-            # (a held-out read).
-            flags.add("logs-nested")
+        level, how = arm_logs(f, r)
+        if level:
+            slots["level"] = level
+        flags |= how
         flags |= arm_exit_flags(f, r, loop)
         if loop is not None and not any(
             e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits

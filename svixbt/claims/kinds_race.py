@@ -38,6 +38,8 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "round_guard",
             "sleep_arg",
             "sleep_mech",
+            "timeout_arg",
+            "timeout_mech",
             "branch",
             "arm",
             "arm_of",
@@ -171,7 +173,18 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "task_end": (
         "a way out of the loop of a task the fn spawns, with the one condition it sits under",
         ("mech",),
-        ("cond", "pattern", "expr", "call", "strong", "after_call", "future", "select"),
+        (
+            "cond",
+            "pattern",
+            "expr",
+            "call",
+            "strong",
+            "sender",
+            "receiver",
+            "after_call",
+            "future",
+            "select",
+        ),
     ),
     "lost_result": (
         "a crate fn returning a `Result` spawned as the whole task, its handle dropped",

@@ -441,7 +441,10 @@ def _waits_first(f: ItemFacts, w: Wait) -> str:
     the round's first awaited call after it, when nothing awaited comes before the sleep."""
     assert f.flow is not None
     loop = f.flow.loop_of(w.region)
-    if loop is None or w.region != loop.id or loop.keyword != "loop":
+    # A `for` or `while` body that opens with the sleep waits first too (stalwart's ACME
+    # `authorize`: "the wait a round ends with" of `for i in 0..5 { sleep(1 << i); .. }` was
+    # FALSE, read 61).
+    if loop is None or w.region != loop.id or loop.keyword not in ("loop", "while", "for"):
         return ""
     inside = [
         c

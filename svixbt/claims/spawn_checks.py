@@ -11,6 +11,7 @@ from ..flow import Region
 from .core import FileContext, Proof
 from .exits import leaves
 from .handle_fate import returned_drop_impls
+from .task_ends import never_met
 from .task_errors import on_error_path
 from .variants import stmt_cfg
 
@@ -79,6 +80,8 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
         and fl.inside(e.region, outer.id)
         and fl.task_of(e.region).id == reg.id
         and leaves(f, e, outer.id)
+        # Not the `None` arm of a channel the task keeps a sender of (read 61).
+        and not never_met(f, reg, outer, e.region)
     }
     if not kinds:
         return set()

@@ -99,6 +99,8 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
             and f.flow.loop_of(o.region) is not None
         ):
             continue  # an argument of another call (`Duration::from_secs` inside a sleep)
+        if c.name in _CLOCK_READS:
+            continue  # `now()`: reading the clock is no work of the round (read 61)
         if c.kind == "fn":
             if mechanism(c.full) is None and not c.written[:1].isupper():
                 name = c.written  # `report_depth`; not a wait, not a constructor
@@ -294,6 +296,26 @@ def in_task_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     return any(r.kind == "loop" and f.flow.inside(r.id, task.id) for r in f.flow.chain(rid))
 
 
+_CLOCK_READS = frozenset({"now", "elapsed"})
+
+
+def _timed(
+    f: ItemFacts, reg: Region, waits: list[Wait], slots: dict[str, str], flags: set[str]
+) -> None:
+    """`timed` when the task's loop waits under a timeout (`timeout(wakeup_time, rx.recv())`),
+    a timer too: "no sleep or interval of its own" read as an untimed loop (stalwart's webhook
+    tracer and report scheduler, read 61). Its duration when every round waits so."""
+    assert f.flow is not None
+    for w in waits:
+        if w.role != "timeout" or not in_task_loop(f, w.region, reg):
+            continue
+        flags.add("timed")
+        if not f.flow.conditions(w.region, stop=reg.id):
+            slots["timeout_arg"] = w.arg
+            slots["timeout_mech"] = w.mechanism
+        return
+
+
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
     assert f.flow is not None
@@ -342,6 +364,7 @@ def spawned_waits_and_logs(
             slots["sleep_arg"] = w.arg
             slots["sleep_mech"] = w.mechanism
             flags.add("sleep-arg")
+    _timed(f, reg, waits, slots, flags)
     if "sleep" in flags and also_waits(f, reg):
         # `notify.notified().await` then a 5 s sleep, every round: the sleep is a grace
         # period after each wake-up, not the pace ("sleeps 5 seconds a round" of wash's

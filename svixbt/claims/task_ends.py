@@ -21,7 +21,7 @@ from .core import Claim, FileContext, make
 from .exits import leaves
 from .round_work import call_said
 
-__all__ = ["exit_condition", "task_end_claims"]
+__all__ = ["exit_condition", "never_met", "task_end_claims"]
 
 _LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
 
@@ -122,8 +122,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             if cond:
                 slots["cond"] = cond
         elif kind in ("let", "in-arm"):
-            slots["pattern"], slots["expr"] = pattern, expr
-            flags |= _gone(f, expr)
+            flags = _arm_end(f, task, loop, (pattern, expr), slots, flags)
         elif kind == "if":
             slots["cond"] = cond
             flags |= _gone(f, cond)
@@ -149,6 +148,73 @@ _DOWNGRADE = re.compile(
     r"let\s+(\w+)\s*=\s*(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*"
     r"\(\s*&\s*(\w+)\s*\)\s*;"
 )
+
+
+def _arm_end(
+    f: ItemFacts,
+    task: Region,
+    loop: Region,
+    arm: tuple[str, str],
+    slots: dict[str, str],
+    flags: set[str],
+) -> set[str]:
+    """The slots and flags of an end in an arm (pattern, scrutinee)."""
+    pattern, expr = arm
+    slots["pattern"], slots["expr"] = pattern, expr
+    flags = flags | _gone(f, expr)
+    sender = _held_sender(f, task, loop, pattern, expr)
+    if sender is None:
+        return flags
+    # The task keeps a sender of the channel it reads: `recv()` cannot give `None` while it
+    # runs (stalwart's webhook tracer, read 61: "that arm breaks out of the loop, the last
+    # thing the spawned task does" of an end never met).
+    slots["sender"], slots["receiver"] = sender
+    return (flags - {"task-ends", "leaves-loop"}) | {"held-sender"}
+
+
+def never_met(f: ItemFacts, task: Region, loop: Region, rid: int) -> bool:
+    """Whether an exit at ``rid`` sits in a `None` arm of a channel the task itself keeps a
+    sender of (``_held_sender``): no way out while the task runs."""
+    said = _match_arm(f, rid, loop)
+    return said is not None and _held_sender(f, task, loop, said[2], said[3]) is not None
+
+
+def _held_sender(
+    f: ItemFacts, task: Region, loop: Region, pattern: str, expr: str
+) -> tuple[str, str] | None:
+    """(sender, receiver) when ``pattern`` is the closed-channel `None` of `rx.recv()` (maybe
+    through a `let` bound to a timeout around it) and the sender bound beside `rx` in `let (tx,
+    mut rx) = ..` before the task is used inside the task, never dropped there: the channel
+    stays open while the task runs. None when that is not so."""
+    assert f.flow is not None
+    if re.sub(r"\s", "", pattern) not in ("None", "Ok(None)"):
+        return None
+    t, c = f.flow.scan.texts, f.flow.scan.codes
+    body = " ".join(t[j] for j in range(task.lo, task.hi) if c[j] not in "cd")
+    source = expr
+    if re.fullmatch(r"\w+", expr.strip()):
+        bound = re.search(rf"\blet\s+(?:mut\s+)?{expr.strip()}\s*=([^;]*);", body)
+        if bound is None:
+            return None
+        source = bound.group(1)
+    recv = re.findall(r"(?<![\w.])(\w+)\s*\.\s*recv\s*\(\s*\)", source)
+    if len(recv) != 1:
+        return None
+    rx = recv[0]
+    before = " ".join(t[j] for j in range(f.flow.lo, task.lo) if c[j] not in "cd")
+    pair = re.findall(rf"\blet\s*\(\s*(?:mut\s+)?(\w+)\s*,\s*(?:mut\s+)?{rx}\s*\)", before)
+    if len(pair) != 1 or pair[0].startswith("_"):
+        return None
+    # A clone made before the task is a sender too (`let push_tx = push_tx_.clone();`,
+    # stalwart's push manager).
+    names = [pair[0]]
+    names += re.findall(rf"\blet\s+(?:mut\s+)?(\w+)\s*=\s*{pair[0]}\s*\.\s*clone\s*\(\s*\)", before)
+    for tx in names:
+        if re.search(rf"(?<![\w.]){tx}\b", body) and not re.search(
+            rf"\bdrop\s*\(\s*{tx}\s*\)", body
+        ):
+            return tx, rx
+    return None
 
 
 def _held_strong(f: ItemFacts, task: Region, loop: Region, expr: str) -> str | None:

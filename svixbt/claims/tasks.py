@@ -291,6 +291,8 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         flags.add("direct")  # `spawn(run(..))`: the subject's future is the task
     if c.in_task_loop:
         flags.add("task-loop")  # one step the task awaits each round, not the task itself
+        if not c.awaited:
+            flags.add("sync-call")
     d = ctx.fn_def(f.index)
     if d is not None and any(s.is_test for s in ctx.index.callers(d, tests=True)):
         flags.add("test-callers")  # "its one caller" is one outside the tests

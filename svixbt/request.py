@@ -1016,7 +1016,17 @@ def qualified_name(ctx: FileContext, fn: str, idx: int) -> str:
     if not owner:
         return fn
     shared = len(ctx.fns_named(fn)) > 1 or fn in _GENERIC_METHODS or _trait_method(ctx, idx)
-    return f"{owner}::{fn}" if shared else fn
+    if not shared:
+        return fn
+    parent = ctx.fs.items[idx].parent
+    if "::" in owner and parent is not None and " for " in ctx.fs.items[parent].name:
+        # A crate's trait on another crate's type: `SpawnQueue::spawn`, not
+        # `mpsc::Receiver::spawn`, which reads as tokio's own method (stalwart's queue
+        # manager, read 61).
+        trait = ctx.fs.items[parent].name.split(" for ")[0].split("<")[0].strip()
+        if re.fullmatch(r"\w+", trait):
+            return f"{trait}::{fn}"
+    return f"{owner}::{fn}"
 
 
 def _trait_method(ctx: FileContext, idx: int) -> bool:

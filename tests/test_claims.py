@@ -7520,3 +7520,30 @@ def test_read_61_a_plain_call_under_a_condition_is_not_awaited_every_round(
     assert {"task-loop", "sync-call", "guarded"} <= ri.flags
     said = " ".join(full_thinks_about(ctx, "hand_off"))
     assert "awaits it each time round" not in said and "every round" not in said, said
+
+
+def test_read_61_a_biased_select_inside_another_says_which(indexes: Indexes) -> None:
+    """iggy's source runtime, held-out read 61: "The `tokio::select!` is biased" in a fn
+    with two selects, only the inner one biased (MISLEADING)."""
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (inner,) = [c for c in kinds(claims(ctx, "pump"), "select") if "biased" in c.flags]
+    assert "nested" in inner.flags
+    said = " ".join(full_thinks_about(ctx, "pump"))
+    assert "nested in a branch of the outer one is biased" in said, said
+
+
+def test_read_61_a_trait_method_on_a_foreign_type_is_named_by_its_trait(
+    indexes: Indexes,
+) -> None:
+    """stalwart's queue manager, held-out read 61: `impl SpawnQueue for mpsc::Receiver<..>`
+    gave "`mpsc::Receiver::spawn`", which reads as tokio's own method (MISLEADING)."""
+    from svixbt.request import qualified_name
+
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    items = ctx.fs.items
+    idx = next(
+        i
+        for i, it in enumerate(items)
+        if it.name == "start" and it.parent is not None and items[it.parent].kind == "impl"
+    )
+    assert qualified_name(ctx, "start", idx) == "StartQueue::start"

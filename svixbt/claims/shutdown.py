@@ -317,6 +317,8 @@ def _select_claim(
         # biased select picks when several are ready (blind reads 99-102: nine biased selects
         # in corrosion, none said so).
         sflags.add("biased")
+        if f.flow is not None and any(x.kind == "select-handler" for x in f.flow.chain(r.id)[1:]):
+            sflags.add("nested")  # "The select is biased" of one of two (iggy's source, read 61)
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
     # `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops the
     # handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"

@@ -296,6 +296,10 @@ def purpose_key(c: Claim) -> str:
         return "spawn_each"
     if c.kind == "spawn" and "endless" in c.flags:
         return "spawn_endless"
+    if c.kind == "spawn" and "plain-fn" in c.flags and not {"loops", "endless"} & c.flags:
+        # A plain `fn` never keeps its caller waiting: "I'm working out how long a call to
+        # it keeps its caller waiting" fit nothing (iggy's `spawn_source_handler`, read 61).
+        return "spawn_plain"
     if c.kind == "spawn" and "loops" in c.flags:
         # "What does each round call, and what ends the loop?" after "I'm profiling the path
         # this call sits on" read as two askers (linkerd's policy relays, held-out read 49).

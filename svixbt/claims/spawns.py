@@ -152,6 +152,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags |= round_exits(f, reg, slots)
         if mech is not None and mech.role == "blocking":
             flags.add("blocking")
+        if not f.is_async:
+            flags.add("plain-fn")  # its caller never waits on it: no "how long it keeps them"
         placed = placement(ctx, f, sp, slots, flags)
         proof = [ctx.proof(sp.src), *gate_and_drop(ctx, f, sp, slots, flags)]
         out.append(make("spawn", f.name, slots, proof, flags))

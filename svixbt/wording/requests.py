@@ -3186,6 +3186,12 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I need to know how {component} copes with errors on its own.",
         "This runs unattended, so I need to know how it copes with bad input.",
     ),
+    "spawn_plain": (
+        "I'm sorting out which of its work the caller actually waits for.",
+        "I'm checking whether the work it starts can outlive its caller.",
+        "I'm deciding whether a test of this has to wait for the background part.",
+        "I'm reviewing what keeps running once this has handed control back to its caller.",
+    ),
     "spawn": (
         "I'm working out how long a call to it keeps its caller waiting.",
         "I'm profiling the path this call sits on.",

@@ -7547,3 +7547,17 @@ def test_read_61_a_trait_method_on_a_foreign_type_is_named_by_its_trait(
         if it.name == "start" and it.parent is not None and items[it.parent].kind == "impl"
     )
     assert qualified_name(ctx, "start", idx) == "StartQueue::start"
+
+
+def test_read_61_a_plain_fns_spawn_is_not_asked_how_long_it_keeps_its_caller(
+    indexes: Indexes,
+) -> None:
+    """iggy's `spawn_source_handler`, held-out read 61 (realism 2): "I'm working out how long
+    a call to it keeps its caller waiting" of a plain fn that never waits."""
+    from svixbt.questions import purpose_key
+    from svixbt.wording.requests import QUESTION_PURPOSES
+
+    ctx = ctx_of(indexes, "relay_sink.rs")
+    (sp,) = kinds(claims(ctx, "hand_off"), "spawn")
+    assert "plain-fn" in sp.flags and purpose_key(sp) == "spawn_plain"
+    assert not any("waiting" in p for p in QUESTION_PURPOSES["spawn_plain"])

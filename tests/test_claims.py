@@ -7561,3 +7561,86 @@ def test_read_61_a_plain_fns_spawn_is_not_asked_how_long_it_keeps_its_caller(
     (sp,) = kinds(claims(ctx, "hand_off"), "spawn")
     assert "plain-fn" in sp.flags and purpose_key(sp) == "spawn_plain"
     assert not any("waiting" in p for p in QUESTION_PURPOSES["spawn_plain"])
+
+
+def test_read_62_a_task_that_acts_on_a_result_sees_it(indexes: Indexes) -> None:
+    """wasmCloud's HTTP ingress, held-out read 62: `tokio::spawn(async move { if let Err(e) =
+    run_http_server(..).await { error!(..) } })` was said as "whenever this fn returns, no
+    caller is there to see it" (FALSE)."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (ri,) = kinds(claims(ctx, "serve_all"), "runs_in")
+    assert {"detached", "result-handled"} <= ri.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "serve_all", "file": "wash_host.rs"})
+        said = r.claim(THINK, ri, "t", Rendered(""))
+        assert "no caller is there to see it" not in said and "nobody waiting" not in said
+        assert "acts on what it returns" in said, said
+
+
+def test_read_62_a_plain_fns_async_block_waits_are_not_its_own(indexes: Indexes) -> None:
+    """symbolicator's `create_symbolication_request`, held-out read 62: a plain fn that
+    builds a future sleeping 90 s and hands it to a pool was asked to "pause for
+    `MAX_POLL_DELAY`" (MISLEADING): the fn returns at once."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    assert not kinds(claims(ctx, "queue_request"), "sleep")
+
+
+def test_read_62_a_walk_of_a_methods_stream_has_no_known_last_round(
+    indexes: Indexes,
+) -> None:
+    """symbolicator's task metrics, held-out read 62: `for interval in taskmon.intervals() {
+    ..; sleep(5 s) }` was said to sleep "the last round included" of a walk that never ends
+    (MISLEADING). A walk over a list still does."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (endless,) = kinds(claims(ctx, "report_metrics"), "sleep")
+    assert "last-too" not in endless.flags
+    (listed,) = kinds(claims(ctx, "report_listed"), "sleep")
+    assert "last-too" in listed.flags
+
+
+def test_read_62_two_raced_handles_are_both_said(indexes: Indexes) -> None:
+    """kitsune's `boot`, held-out read 62: "One of them, `server_fut`, is a task's
+    JoinHandle" of a select whose two futures are both spawned tasks (MISLEADING)."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (sel,) = kinds(claims(ctx, "boot_both"), "select")
+    assert "handles" in sel.flags
+    said = " ".join(full_thinks_about(ctx, "boot_both"))
+    assert "One of them" not in said and "`web` and `jobs` are JoinHandles" in said, said
+
+
+def test_read_62_a_timeout_over_bound_blocks_covers_their_awaits(indexes: Indexes) -> None:
+    """wasmCloud's HTTP trigger, held-out read 62: `timeout(d, join(handler_fut, io_fut))` was
+    said to leave "other awaits of `run`" uncovered, though every await is in those blocks."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (t,) = kinds(claims(ctx, "exchange"), "timeout")
+    assert "other-awaits" not in t.flags
+
+
+def test_read_62_a_labelled_break_from_an_inner_loop_ends_the_task(indexes: Indexes) -> None:
+    """wasmCloud's in-memory messaging, held-out read 62: "breaks out of the loop, which is
+    the last thing the task does" of the stop branch, beside `break 'task` from an inner drain
+    loop (MISLEADING: an end left out); and "stored in `data.task_handle`, so whoever holds
+    that can abort the task" of a handle kept on one path only."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    ends = kinds(claims(ctx, "watch_inbox"), "task_end")
+    assert not any(e.get("future") == "cancel.cancelled()" for e in ends) or len(ends) > 1
+    (sp,) = kinds(claims(ctx, "watch_inbox"), "spawn")
+    assert "stored-sometimes" in sp.flags
+    said = " ".join(full_thinks_about(ctx, "watch_inbox"))
+    assert "the last thing the task does" not in said, said
+    assert "whoever holds that can abort the task" not in said, said
+
+
+def test_read_62_a_stop_that_waits_for_clean_up_is_not_an_instant_return(
+    indexes: Indexes,
+) -> None:
+    """wash's `HostCommand::handle`, held-out read 62: "should return once
+    `tokio::signal::ctrl_c` fires" of a fn that awaits its host's clean-up first."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (sig,) = kinds(claims(ctx, "run_until_ctrl_c"), "signal")
+    assert "then-awaits" in sig.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "run_until_ctrl_c", "file": "wash_host.rs"})
+        r.person = True
+        said = r.claim(PREMISE, sig, "p", Rendered(""))
+        assert "return once" not in said, said

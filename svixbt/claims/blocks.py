@@ -12,6 +12,9 @@ from ..facts import ItemFacts
 from ..flow import Region, bound_to, let_bound
 
 __all__ = [
+    "bound_blocks",
+    "in_handed_block",
+    "result_handled",
     "ORDINALS",
     "reassigned",
     "awaited_here",
@@ -126,6 +129,14 @@ def awaited_here(f: ItemFacts, name: str, after: int) -> bool:
     return False
 
 
+def bound_blocks(f: ItemFacts, toks: Sequence[str]) -> list[Region]:
+    """The `async { .. }` blocks bound by `let name = async ..` to any name among ``toks``."""
+    assert f.flow is not None
+    names = {x for x in toks if x.isidentifier()}
+    texts = f.flow.scan.texts
+    return [r for r in f.flow.regions if let_bound(texts, r) in names]
+
+
 def bound_async_block(f: ItemFacts, toks: Sequence[str]) -> Region | None:
     """The `async { .. }` block a future written as one name (``toks``) was bound to by
     `let name = async ..` in the item, or None."""
@@ -152,6 +163,26 @@ def goes_on_after(rest: str) -> bool:
                 break
     m = re.match(r"\s*(?:\.\s*await\b)?\s*\??\s*;", rest[k:])
     return m is not None and re.search(r"\w", rest[k + m.end() :]) is not None
+
+
+def in_handed_block(f: ItemFacts, rid: int) -> bool:
+    """Whether ``rid`` sits in an `async` block of a plain fn: the fn cannot await it, so the
+    block's waits are those of whatever runs it (symbolicator's `create_symbolication_request`
+    builds `request_future`, which sleeps 90 s, and hands it to a pool: "should pause for
+    `MAX_POLL_DELAY`" of a fn that returns at once was MISLEADING, read 62)."""
+    assert f.flow is not None
+    return not f.is_async and any(r.kind == "async" for r in f.flow.chain(rid))
+
+
+_HANDLED = re.compile(r"(?:\b(?:if|while)\s+let\b[^;{}]*=|\bmatch|\blet\b[^;{}]*=)\s*$")
+
+
+def result_handled(before: str) -> bool:
+    """Whether a call whose preceding text inside a spawned block is ``before`` has its result
+    taken there: the scrutinee of an `if let`/`while let`/`match`, or a `let`'s value (wasmCloud's
+    `if let Err(e) = run_http_server(..).await { error!(..) }`: "no caller is there to see it"
+    was FALSE, read 62)."""
+    return _HANDLED.search(before) is not None
 
 
 def reassigned(f: ItemFacts, r: Region, at: int | None) -> bool:

@@ -13,6 +13,20 @@ from ..flow import tokens_text
 from .core import FileContext, Proof
 
 
+def _under_branch(f: ItemFacts, sp: Spawn, at: int) -> bool:
+    """Whether offset ``at`` sits in a branch the spawn is not in: `if let Some(data) = ..
+    { data.task_handle = Some(handle); }` keeps the handle on that path only (wasmCloud's
+    in-memory messaging: "whoever holds that can abort the task" left out the path where it is
+    dropped, read 62)."""
+    assert f.flow is not None
+    fl = f.flow
+    tok = bisect_right(fl.scan.starts, at) - 1
+    return any(
+        r.kind in ("if", "else", "arm", "let-else") and not fl.inside(sp.at_region, r.id)
+        for r in fl.chain(fl.region_at(tok).id)
+    )
+
+
 def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     """What the fn itself does with a handle it bound: "joined-here" when it awaits it
     later, "handed-back" when the fn's final expression hands it to the caller. garage's
@@ -55,6 +69,8 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     if stored and "joined-here" not in out:
         out.add("stored")
         out.add("stored:" + stored.group(1))
+        if _under_branch(f, sp, sp.src.end + stored.start()):
+            out.add("stored-sometimes")
     # `handles.push((TaskName::Auditd, auditd_handle))`: moved into a collection, where its
     # name no longer reaches it ("can be awaited or aborted through that name" was misleading
     # of kanidm's `launch_server_tasks`, held-out read 31).

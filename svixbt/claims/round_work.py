@@ -5,6 +5,7 @@ rounds is `tokio::time::sleep` for 1 second" and nothing of `scheduler.run_pendi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ..fact_types import Call, Wait
@@ -180,6 +181,24 @@ def _immediate_tick(f: ItemFacts, w: Wait) -> bool:
     )
 
 
+# Adapters whose result ends when the collection or count they walk does.
+_FINITE_TAIL = re.compile(
+    r"\.\s*(?:iter|iter_mut|into_iter|enumerate|zip|chunks|windows|keys|values|drain|rev|skip"
+    r"|take|step_by|lines|split)\s*\([^()]*\)\s*$"
+)
+
+
+def _finite_iterable(head: str) -> bool:
+    """Whether a `for` head walks something that ends: a range, a collection by name, or one
+    through a known adapter. A method's own stream may never end (symbolicator's
+    `for interval in taskmon.intervals()`: "the last round sleeps too" of an endless walk,
+    read 62)."""
+    _, _, iterable = head.partition(" in ")
+    if ".." in iterable or not re.search(r"\w\s*\(", iterable):
+        return True
+    return _FINITE_TAIL.search(iterable) is not None
+
+
 def ends_round(f: ItemFacts, w: Wait, loop: Region) -> bool:
     """Whether the sleep ``w`` is the last statement of a `while`/`for` ``loop``'s body, so the
     head is checked only after it: the final round sleeps too before the loop ends (qdrant's
@@ -187,6 +206,8 @@ def ends_round(f: ItemFacts, w: Wait, loop: Region) -> bool:
     "between rounds" was misleading, held-out read 57)."""
     assert f.flow is not None
     if loop.keyword not in ("while", "for") or w.region != loop.id:
+        return False
+    if loop.keyword == "for" and not _finite_iterable(loop.head):
         return False
     t, starts = f.flow.scan.texts, f.flow.scan.starts
     k = bisect_left(starts, w.src.end)

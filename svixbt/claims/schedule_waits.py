@@ -15,7 +15,7 @@ from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
-from .blocks import bound_async_block
+from .blocks import bound_async_block, bound_blocks, in_handed_block
 from .core import Claim, FileContext, make
 from .err_arms import failed_call
 from .pause_switch import amount_varies
@@ -59,7 +59,9 @@ def own_waits(ctx: FileContext, f: ItemFacts) -> list[tuple[Wait, str]]:
     """The waits of the item's own task, each with the same-file helper it goes through ("" for
     a tokio call written in the item itself): `nap(d, &shutdown).await`, where `nap` sleeps with
     `tokio::time::sleep`, is a sleep on `d` through `nap`."""
-    out: list[tuple[Wait, str]] = [(w, "") for w in f.waits if f.own(w.region)]
+    out: list[tuple[Wait, str]] = [
+        (w, "") for w in f.waits if f.own(w.region) and not in_handed_block(f, w.region)
+    ]
     for c in f.calls:
         if not c.awaited or not f.own(c.region):
             continue
@@ -235,14 +237,15 @@ def _tick_place(
         flags.add("first-skipped")
 
 
-def _other_awaits(f: ItemFacts, w: Wait, block: Region | None) -> bool:
+def _other_awaits(f: ItemFacts, w: Wait, blocks: list[Region]) -> bool:
     """Whether the fn awaits anything the timeout ``w`` does not cover. With
     `let future = async { .. }; timeout(d, future)`, the block bound to the name is covered
     too (bb8's `get`, whose whole wait loop is in it: "other awaits of `get` are not covered"
-    was false, blind read 103)."""
+    was false, blind read 103), and so are blocks it names inside a call (`timeout(d,
+    join(handler_fut, io_fut))`, wasmCloud's HTTP trigger, read 62)."""
     assert f.flow is not None
     flow = f.flow
-    return any(block is None or not flow.inside(c.region, block.id) for c in awaits_outside(f, [w]))
+    return any(not any(flow.inside(c.region, b.id) for b in blocks) for c in awaits_outside(f, [w]))
 
 
 def _timeout_guard(
@@ -306,7 +309,7 @@ def _timeout_claim(
         slots["amount"] = per.group(2)
         slots["unit"] = {"secs": "seconds", "millis": "milliseconds"}[per.group(1)]
     block = bound_async_block(f, ctx.fs.scan.texts[reg.lo : reg.hi])
-    if _other_awaits(f, w, block):
+    if _other_awaits(f, w, bound_blocks(f, ctx.fs.scan.texts[reg.lo : reg.hi])):
         # Other awaits on the fn's own task: the bound covers this call, not the fn.
         flags.add("other-awaits")
     if re.fullmatch(r"(?:\w+::)*[A-Z][A-Z0-9_]*", w.arg) and slots.get("dur"):

@@ -281,6 +281,32 @@ def _handles(f: ItemFacts) -> set[str]:
     return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
 
 
+def _raced(f: ItemFacts, futures: list[str], sslots: dict[str, str], sflags: set[str]) -> None:
+    """Which raced futures are spawned tasks' JoinHandles, and whether a loser is only
+    borrowed. `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops
+    the handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
+    read as if the task stopped, blind reads 104-105)."""
+    bound = _handles(f)
+    raced = [x for x in futures if re.sub(r"^&\s*(?:mut\s+)?", "", x) in bound]
+    if raced:
+        sslots["raced_handle"] = codes(*raced)
+        sflags.add("races-handle")
+        if len(raced) > 1:
+            # Both of kitsune's `boot` futures are spawned tasks: "One of them, `server_fut`,
+            # is a task's JoinHandle" read as if the other were not (read 62).
+            sflags.add("handles")
+        if raced[0].strip().startswith("&"):
+            # `&mut handle`: losing ends the borrow, and the same handle is raced again next
+            # round (parseable's `monitor_task_duration`: "only the handle is dropped" was
+            # false, a held-out read).
+            sflags.add("borrowed")
+    elif any(x.strip().startswith("&") or x.strip().endswith(".as_mut()") for x in futures):
+        # `&mut fut`, or `conn.as_mut()` on a pinned future (quickwit's `serve_connection`
+        # races its connection so, then shuts it down gracefully): a loser is not dropped,
+        # only its borrow ends.
+        sflags.add("borrowed")
+
+
 def _select_claim(
     ctx: FileContext,
     f: ItemFacts,
@@ -320,24 +346,7 @@ def _select_claim(
         if f.flow is not None and any(x.kind == "select-handler" for x in f.flow.chain(r.id)[1:]):
             sflags.add("nested")  # "The select is biased" of one of two (iggy's source, read 61)
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
-    # `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops the
-    # handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
-    # read as if the task stopped, blind reads 104-105).
-    bound = _handles(f)
-    raced = [x for x in futures if re.sub(r"^&\s*(?:mut\s+)?", "", x) in bound]
-    if raced:
-        sslots["raced_handle"] = raced[0]
-        sflags.add("races-handle")
-        if raced[0].strip().startswith("&"):
-            # `&mut handle`: losing ends the borrow, and the same handle is raced again next
-            # round (parseable's `monitor_task_duration`: "only the handle is dropped" was
-            # false, a held-out read).
-            sflags.add("borrowed")
-    elif any(x.strip().startswith("&") or x.strip().endswith(".as_mut()") for x in futures):
-        # `&mut fut`, or `conn.as_mut()` on a pinned future (quickwit's `serve_connection`
-        # races its connection so, then shuts it down gracefully): a loser is not dropped,
-        # only its borrow ends.
-        sflags.add("borrowed")
+    _raced(f, futures, sslots, sflags)
     names = _signal_futures(ctx, f, futures)
     if names:
         sslots["signames"] = names

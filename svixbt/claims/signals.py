@@ -4,6 +4,7 @@ passed on, which builds define it, and whether the process just exits once it fi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..facts import Call, ItemFacts
 from ..flow import tokens_text
@@ -75,14 +76,7 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # `let mut term = signal(SignalKind::terminate())?`: a listener, registered at once;
             # the wait is `term.recv()` ("`int` waits on `signal`" was false, blind read 105).
             flags.add("listener")
-        if any(e.kind == "exit" and e.src.start > c.src.end for e in f.exits):
-            # `ctrl_c().await; std::process::exit(0)`: the process stops at once, no graceful
-            # shutdown ("should start its graceful shutdown" was false, held-out read 16).
-            flags.add("exits-process")
-        if f.flow is not None and f.flow.loop_of(c.region) is not None:
-            # Awaited round after round: conduwuit's `signal` handles each and waits again,
-            # "should return once `ctrl_c` fires" was false (held-out read 57).
-            flags.add("in-loop")
+        flags |= _what_follows(f, c)
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
@@ -210,3 +204,38 @@ def _handled_elsewhere(ctx: FileContext, f: ItemFacts) -> bool:
         if any(fs.scan.texts[k] in _SIGNAL_TOKENS for k in rng):
             return True
     return False
+
+
+def _what_follows(f: ItemFacts, c: Call) -> set[str]:
+    """What the fn does once signal call ``c`` has fired: exits the process, awaits more work,
+    or goes round its loop to wait again."""
+    flags: set[str] = set()
+    if any(e.kind == "exit" and e.src.start > c.src.end for e in f.exits):
+        # `ctrl_c().await; std::process::exit(0)`: the process stops at once, no graceful
+        # shutdown ("should start its graceful shutdown" was false, held-out read 16).
+        flags.add("exits-process")
+    if _awaits_after(f, c):
+        # `ctrl_c().await?; host_cleanup.await?;`: a stop that first waits for more work
+        # (wash's `HostCommand::handle`: "should return once `ctrl_c` fires", read 62).
+        flags.add("then-awaits")
+    if f.flow is not None and f.flow.loop_of(c.region) is not None:
+        # Awaited round after round: conduwuit's `signal` handles each and waits again,
+        # "should return once `ctrl_c` fires" was false (held-out read 57).
+        flags.add("in-loop")
+    return flags
+
+
+def _awaits_after(f: ItemFacts, c: Call) -> bool:
+    """Whether the fn's own task awaits anything after the statement that awaits signal call
+    ``c`` (not raced in a select, whose other branches follow it in the text only)."""
+    if f.flow is None or not c.awaited or f.flow.regions[c.region].kind == "select-future":
+        return False
+    fl = f.flow
+    t, starts = fl.scan.texts, fl.scan.starts
+    k = bisect_left(starts, c.src.end)
+    while k < fl.hi and t[k] != ";":
+        k += 1
+    return any(
+        t[j] == "await" and t[j - 1] == "." and f.own(fl.region_at(j).id)
+        for j in range(k + 1, fl.hi)
+    )

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..facts import Call, ItemFacts
+from ..facts import Call, Exit, ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
-from .exits import leaves
+from .exits import exit_loop, leaves
 from .round_work import call_said
 
 __all__ = ["exit_condition", "never_met", "task_end_claims"]
@@ -94,7 +94,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             continue
         if e.kind == "continue" or not leaves(f, e, loop.id):
             continue
-        if e.kind == "break" and _breaks_inner(f, e.region, loop):
+        if e.kind == "break" and _breaks_inner(f, e, loop):
             continue
         if e.kind == "exit":
             return []
@@ -255,10 +255,12 @@ def _awaited_before(f: ItemFacts, rid: int, loop: Region) -> Call | None:
     )
 
 
-def _breaks_inner(f: ItemFacts, rid: int, loop: Region) -> bool:
-    """A `break` of a loop nested in ``loop``: it leaves only that inner loop."""
-    assert f.flow is not None
-    inner = f.flow.loop_of(rid)
+def _breaks_inner(f: ItemFacts, e: Exit, loop: Region) -> bool:
+    """A `break` of a loop nested in ``loop``: it leaves only that inner loop. Not a labelled
+    `break 'task` that names ``loop`` itself (wasmCloud's in-memory receiver ends its task so
+    from an inner drain loop: "breaks out of the loop, which is the last thing the task does"
+    of the one stop branch left those ends out, read 62)."""
+    inner = exit_loop(f, e)
     return inner is not None and inner.id != loop.id
 
 

@@ -11,7 +11,7 @@ from ..flow import Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
 from .arg_caps import count_caps
-from .blocks import ORDINALS, goes_on_after
+from .blocks import ORDINALS, goes_on_after, result_handled
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .gated_join import gated_join_claims
@@ -310,6 +310,8 @@ def _runs_in(ctx: FileContext, f: ItemFacts, c: Context, scope: str) -> Claim:
         # not the call (atuin's daemon, blind read 104).
         if goes_on_after(ctx.fs.text[c.proof[0][1].end : dropped.end]):
             flags.add("in-block")
+        elif result_handled(ctx.fs.text[dropped.start : c.proof[0][1].start]):
+            flags.add("result-handled")
     return make("runs_in", f.name, slots, proof, flags)
 
 

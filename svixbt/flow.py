@@ -354,6 +354,14 @@ class _Builder:
         j = k
         while j < end:
             tj = self.t[j]
+            if self.c[j] == "n" and tj in ("loop", "unsafe", "async"):
+                # `match loop { select! {..} } { arms }`: a block expression in the head is
+                # no body (hyperlane's tx-id indexer took the loop's body as the match arms,
+                # and its error arms' sleeps went to the wrong failures: read 63).
+                b = j + 2 if tj == "async" and self.t[j + 1] == "move" else j + 1
+                if self.is_open(b, "{"):
+                    j = self.close_of(b) + 1
+                    continue
             if self.c[j] == "p":
                 if tj == "{":
                     return j

@@ -7644,3 +7644,46 @@ def test_read_62_a_stop_that_waits_for_clean_up_is_not_an_instant_return(
         r.person = True
         said = r.claim(PREMISE, sig, "p", Rendered(""))
         assert "return once" not in said, said
+
+
+def test_read_62_a_plain_spawner_called_only_from_async_fns_drops_the_runtime_caveat(
+    indexes: Indexes,
+) -> None:
+    """Held-out read 62 counted "being a plain function, it must be called from inside a Tokio
+    runtime, or `tokio::spawn` panics" in four records of 21; where every call of the fn comes
+    from an async fn, the warning is of nothing that happens."""
+    ctx = ctx_of(indexes, "wash_host.rs")
+    (ss,) = kinds(claims(ctx, "kick_off"), "sync_spawn")
+    assert "async-callers" in ss.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "kick_off", "file": "wash_host.rs"})
+        said = r.claim(THINK, ss, "t", Rendered(""))
+        assert "panic" not in said and "async fn" in said, said
+
+
+def test_read_63_a_match_on_a_loop_takes_its_arms_after_the_loop(indexes: Indexes) -> None:
+    """hyperlane's tx-id indexer, held-out read 63: `let id = match loop { select! { id =
+    recv() => break id, _ = tick => .. } } { Some(id) => id, None => break };` was read with the
+    loop's body as the match arms, so the interval was "the cadence" of a loop driven by ids
+    (FALSE, four records) and the store failure's sleep was said of the lookup's `Err(err)`."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    cl = claims(ctx, "index_ids")
+    (iv,) = kinds(cl, "interval")
+    assert "beside-events" in iv.flags
+    (sl,) = kinds(cl, "sleep")
+    assert sl.get("arm_of") == "keep"
+    lookup = [a for a in kinds(cl, "err_arm") if a.get("call") == "source.entries_for"]
+    assert lookup and "continues" in lookup[0].flags
+    said = " ".join(full_thinks_about(ctx, "index_ids"))
+    assert "paces the loop" not in said and "cadence" not in said, said
+
+
+def test_read_63_a_join_of_spawned_tasks_is_no_join_of_futures(indexes: Indexes) -> None:
+    """hyperlane's `ContractSync::sync`, held-out read 63: "run its two parts together under
+    `tokio::join!`, none of them on a task of its own" of a join over two JoinHandles (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    (j,) = kinds(claims(ctx, "sync_all"), "join")
+    assert "handles" in j.flags
+    said = " ".join(full_thinks_about(ctx, "sync_all"))
+    assert "none of them on a task of its own" not in said, said
+    assert "in this one future" not in said, said

@@ -40,6 +40,20 @@ def _timed_branches(f: ItemFacts, branches: list[Region]) -> tuple[str, str]:
     return bounds[0] if bounds and len(set(bounds)) == 1 else ("", "")
 
 
+def _task_handles(f: ItemFacts, texts: list[str], branches: list[Region]) -> bool:
+    """Whether every branch is a name bound by a `let` whose value starts a task."""
+    for b in branches:
+        name = [t for t in texts[b.lo : b.hi] if t not in ("&", "mut")]
+        if len(name) != 1 or not name[0].isidentifier():
+            return False
+        lets = [a for a in f.assigns if a.is_let and a.var == name[0]]
+        if not lets or not any(
+            lets[-1].src.start <= sp.src.start < lets[-1].src.end for sp in f.spawns
+        ):
+            return False
+    return True
+
+
 def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     assert f.flow is not None
     out: list[Claim] = []
@@ -75,6 +89,11 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags = {"collection"}
         if len(branches) == 2:
             flags.add("two")  # "both", not "all two"
+        if _task_handles(f, scan.texts, branches):
+            # `let a = match .. { .. => tokio::task::spawn(..) }; tokio::join!(a, b)`: the work
+            # runs on the spawned tasks, the join only waits ("none of them on a task of its
+            # own" of hyperlane's ContractSync::sync was FALSE, read 63).
+            flags.add("handles")
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
         bound, timer = _timed_branches(f, branches)

@@ -98,7 +98,26 @@ def twin_arm_of(f: ItemFacts, rid: int, arm: str) -> str:
         for r in f.flow.regions
     ):
         return ""
-    return _called(mine.keyword)
+    return _called(mine.keyword) or _bound_call(f, mine)
+
+
+def _bound_call(f: ItemFacts, arm: Region) -> str:
+    """The call a `match name` looks at through the `let name = ..` before it, its block's
+    last expression for a block (hyperlane's tx-id indexer: `let logs = { ..;
+    Self::dedupe_and_store_logs(..).await }; match logs { Err(err) => { ..sleep.. } }` beside
+    the fetch's own `Err(err)`: "the `Err(err)` branch sleeps" read as the fetch's, read 63)."""
+    name = arm.keyword.strip()
+    name = name[len("match ") :].strip() if name.startswith("match ") else name
+    if not re.fullmatch(r"[a-z_]\w*", name):
+        return ""
+    at = f.flow.scan.starts[arm.start_tok] if f.flow is not None else 0
+    lets = [a for a in f.assigns if a.is_let and a.var == name and a.src.end <= at]
+    if not lets:
+        return ""
+    value = max(lets, key=lambda a: a.src.start).value.strip()
+    if value.startswith("{") and value.endswith("}"):
+        value = value[1:-1].rsplit(";", 1)[-1]
+    return _called(value.removesuffix(".await").strip())
 
 
 def _called(scrutinee: str) -> str:

@@ -7,6 +7,7 @@ import re
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
+from .exits import exit_loop
 from .shape import CANCEL_FUTURE, codes
 
 __all__ = [
@@ -76,8 +77,27 @@ def raced_events(f: ItemFacts, tick: Wait) -> list[str]:
         and not CANCEL_FUTURE.search(h.detail)
         and not any(t and t in h.detail for t in timers)
         and not re.search(r"(?i)tripwire|token", h.detail)
-        and not always_leaves(f, h)
+        and not _leaves_for_good(f, h)
     ]
+
+
+def _leaves_for_good(f: ItemFacts, h: Region) -> bool:
+    """A branch that always leaves, and not just an inner loop an outer one goes round
+    (hyperlane's tx-id indexer waits in `loop { select! { id = recv.recv() => break id, _ =
+    tick => .. } }` and handles the id in the outer loop: "the interval paces the loop" was
+    FALSE, read 63)."""
+    assert f.flow is not None
+    fl = f.flow
+    for e in f.exits:
+        if e.region != h.id or e.kind not in ("return", "break", "exit"):
+            continue
+        if e.kind != "break":
+            return True
+        left = exit_loop(f, e)
+        outer = fl.loop_of(left.parent) if left is not None and left.parent is not None else None
+        if outer is None:
+            return True
+    return False
 
 
 def restarts(

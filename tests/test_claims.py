@@ -4688,7 +4688,7 @@ def test_a_break_under_a_condition_in_a_select_branch_keeps_its_condition(
     assert lb.get("guard").startswith("run_for_secs > 0 && ")
     text = " ".join(full_thinks_about(ctx, "feed_readings"))
     assert "`run_for_secs > 0`" in text and "`began.elapsed() >= " in text
-    assert "completes first in the `tokio::select!`, the handler does `break`" not in text
+    assert "completes first in the `tokio::select!`, its branch does `break`" not in text
 
 
 def test_a_branch_that_only_logs_a_long_line_is_said_by_its_line(indexes: Indexes) -> None:
@@ -4929,7 +4929,7 @@ def test_a_select_exit_behind_a_refutable_pattern_keeps_the_pattern(indexes: Ind
     assert x.has("refutable") and x.get("pattern") == "Some(_)"
     text = " ".join(full_thinks_about(ctx, "drain_until_eof"))
     assert "`Some(_)`" in text
-    assert "completes first in the `tokio::select!`, the handler does `break`" not in text
+    assert "completes first in the `tokio::select!`, its branch does `break`" not in text
 
 
 def test_a_select_precondition_is_no_condition_of_its_handler(indexes: Indexes) -> None:

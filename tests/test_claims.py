@@ -7687,3 +7687,17 @@ def test_read_63_a_join_of_spawned_tasks_is_no_join_of_futures(indexes: Indexes)
     said = " ".join(full_thinks_about(ctx, "sync_all"))
     assert "none of them on a task of its own" not in said, said
     assert "in this one future" not in said, said
+
+
+def test_read_63_an_arm_of_another_variant_is_not_behind_a_guard(indexes: Indexes) -> None:
+    """hyperlane's CCIP read, held-out read 63: `Err(Outcome::Failed(err))` after
+    `Err(Outcome::Pending) if n < MAX` was said to run only "when `n < MAX` is false"
+    (MISLEADING): a failed fetch reaches it whatever the count."""
+    from svixbt.claims.patterns import may_overlap
+
+    ctx = ctx_of(indexes, "log_sync.rs")
+    arms = {a.get("pattern"): a for a in kinds(claims(ctx, "fetch_first"), "err_arm")}
+    assert "after-guard" in arms["Err(Outcome::Pending)"].flags
+    assert "after-guard" not in arms["Err(Outcome::Failed(err))"].flags
+    assert may_overlap("Err(_)", "Err(Outcome::Failed(e))")
+    assert not may_overlap("Err(Outcome::Pending)", "Err(Outcome::Failed(e))")

@@ -15,6 +15,7 @@ from .blocks import own_loops, reassigned
 from .core import NOT, FileContext, codes, codes_upto
 from .exits import UNSAID, continue_is_last, leaves_from_inside, skips
 from .loops import main_loop, side_loops
+from .patterns import may_overlap
 
 __all__ = [
     "self_counted",
@@ -163,7 +164,8 @@ def passed_guards(f: ItemFacts, arm: Region) -> list[tuple[int, int, str]]:
         if m is None:
             continue
         theirs = re.match(r"\s*(\w+)", m.group(1))
-        if theirs and mine and theirs.group(1) in (mine.group(1), "_"):
+        same = theirs and mine and theirs.group(1) in (mine.group(1), "_")
+        if same and may_overlap(m.group(1), arm.head):
             pos = f.flow.scan.starts[sib.start_tok]
             out.append((pos, 0, NOT + m.group(2)))
     return out

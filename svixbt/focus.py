@@ -357,7 +357,11 @@ FOCI: tuple[FocusDef, ...] = (
               "error_log_spread", "shared_log_line", "routine_alarm", "branch_logs", "log_twin",
               "log:-before-loop", "log"), 5,
              requires=("loop",)),
-    FocusDef("timing", "task", _kinds("timing"),
+    # A timing focus is about passes (its titles and reasons say so): a start taken outside
+    # the loop times the call or its stages ("should measure each pass" of hyperlane's
+    # relayer start-up, read 63).
+    FocusDef("timing", "task",
+             _any(_kinds("timing", when="per-pass"), _kinds("timing", when="in-arm")),
              ("timing", "timed_after_wait", "log:guarded"), 4, requires=("loop",)),
     FocusDef("first-pass", "task", _kinds("first_pass"),
              ("first_pass", "shutdown_loop", "propagate:before-loop-only", "adaptive"), 4,

@@ -7701,3 +7701,30 @@ def test_read_63_an_arm_of_another_variant_is_not_behind_a_guard(indexes: Indexe
     assert "after-guard" not in arms["Err(Outcome::Failed(err))"].flags
     assert may_overlap("Err(_)", "Err(Outcome::Failed(e))")
     assert not may_overlap("Err(Outcome::Pending)", "Err(Outcome::Failed(e))")
+
+
+def test_read_63_a_line_in_a_guarded_arm_has_no_pace_for_every_failure(
+    indexes: Indexes,
+) -> None:
+    """hyperlane's CCIP read, held-out read 63: "While `fetch_offchain_data` keeps failing,
+    every failure writes its debug line and then waits 1 second" of an arm that takes only
+    `Err(Pending) if n < MAX` (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    assert not kinds(claims(ctx, "fetch_first"), "error_log_pace")
+    said = " ".join(full_thinks_about(ctx, "fetch_first"))
+    assert "every failure writes" not in said, said
+
+
+def test_read_63_a_start_up_timed_in_stages_is_no_pass(indexes: Indexes) -> None:
+    """hyperlane's `Relayer::run`, held-out read 63: "should measure each pass" of a fn with no
+    loop, and "reports the elapsed time .. at the end" of a timer reset between stages and of a
+    line logged before the call's last await (MISLEADING)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    timings = {c.get("start"): c for c in kinds(claims(ctx, "start_up"), "timing")}
+    assert "restarted" in timings["stage"].flags
+    assert "awaits-after" in timings["started"].flags
+    assert all("per-pass" not in c.flags for c in timings.values())
+    said = " ".join(full_thinks_about(ctx, "start_up"))
+    assert "at the end" not in said and "each pass" not in said, said
+    users = " ".join(ex.user for ex in compose_examples(ctx) if "start_up" in ex.user)
+    assert "pass" not in users, users

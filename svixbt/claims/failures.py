@@ -41,6 +41,7 @@ from .shape import (
     put_guard,
     skipped_by_continue,
 )
+from .timing import timing_claims
 from .traced import traced_err
 
 __all__ = ["NOT_SOURCES", "failure_claims", "scrutinee_call"]
@@ -69,7 +70,7 @@ def failure_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += propagate_claims(ctx, f, loop)
     out += return_claims(ctx, f, loop)
     out += _conversion_claims(ctx, f)
-    out += _timing_claims(ctx, f)
+    out += timing_claims(ctx, f)
     out += _diverges(ctx, f, loop)
     return out
 
@@ -444,51 +445,3 @@ def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["message"] = m.group(1).strip()
             break
     return [make("conversion", f.name, slots, [ctx.proof(c.src) for c in conv])]
-
-
-def _tok_at(f: ItemFacts, offset: int) -> int:
-    """The token that starts at char ``offset`` (or the first one after it)."""
-    assert f.flow is not None
-    starts = f.flow.scan.starts
-    return next((k for k in range(f.flow.lo, f.flow.hi) if starts[k] >= offset), f.flow.lo)
-
-
-def _timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    if f.flow is None:
-        return []
-    fl = f.flow
-    starts = [
-        a
-        for a in f.assigns
-        if a.is_let and re.fullmatch(r"(?:std::time::)?Instant::now\(\)", a.value)
-    ]
-    out: list[Claim] = []
-    for a in starts:
-        uses = [lg for lg in f.logs if f"{a.var}.elapsed()" in lg.src.text.replace(" ", "")]
-        if not uses:
-            continue
-        lg = uses[0]
-        m = re.search(r"(\w+)\s*=\s*\??\s*" + re.escape(a.var) + r"\.elapsed\(\)", lg.src.text)
-        slots = {"start": a.var, "level": lg.level}
-        if m:
-            slots["field"] = m.group(1)
-        loop = main_loop(f)
-        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
-        flags: set[str] = set()
-        if negated:
-            continue
-        put_guard(slots, flags, conds, arm)
-        flags.discard("err-arm")  # a timing line is said with its arm, not as error handling
-        if loop is not None and fl.inside(fl.region_at(_tok_at(f, a.src.start)).id, loop.id):
-            flags.add("per-pass")  # "before each pass" only of a start taken in the loop
-        # A `?` or `return` between the start and the line: a run that leaves there logs no
-        # time (parseable's hot-tier tick: "reports the elapsed time" dropped its eight `?`s).
-        if any(
-            e.kind in ("question", "return")
-            and a.src.end <= e.src.start < lg.src.start
-            and f.own(e.region)
-            for e in f.exits
-        ):
-            flags.add("exits-before")
-        out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)], flags))
-    return out

@@ -7728,3 +7728,26 @@ def test_read_63_a_start_up_timed_in_stages_is_no_pass(indexes: Indexes) -> None
     assert "at the end" not in said and "each pass" not in said, said
     users = " ".join(ex.user for ex in compose_examples(ctx) if "start_up" in ex.user)
     assert "pass" not in users, users
+
+
+def test_read_63_a_loop_over_a_count_of_tries_has_no_elements(indexes: Indexes) -> None:
+    """hyperlane's `sign_checkpoint`, held-out read 63: "A loop that returned on the first
+    failed `self.signer.sign` would never get to the elements after it" and "before the next
+    entry" of `for i in 0..retries` (FALSE: the rounds are tries); and its `?` on the fallback
+    signer named as "`sign(checkpoint)`", which named neither signer (MISLEADING)."""
+    from svixbt.wording.requests import CRITERIA, STAKES
+
+    ctx = ctx_of(indexes, "log_sync.rs")
+    cl = claims(ctx, "sign_digest")
+    (arm,) = kinds(cl, "err_arm")
+    assert "range-loop" in arm.flags
+    (sl,) = kinds(cl, "sleep")
+    assert "range-loop" in sl.flags
+    (p,) = kinds(cl, "propagate")
+    assert p.get("calls") == "self.backup.sign(digest)"
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "sign_digest", "file": "log_sync.rs"})
+        r.person = True
+        for table, c in ((STAKES, arm), (CRITERIA, sl)):
+            said = r.claim(table, c, "x", Rendered(""))
+            assert "element" not in said and "entry" not in said, said

@@ -113,6 +113,8 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
                 flags.add("rest-leaves")
         if loop.keyword == "for":
             flags.add("finite-loop")  # it ends with its elements: never "stop it for good"
+            if ".." in loop.head.partition(" in ")[2]:
+                flags.add("range-loop")  # `for i in 0..retries`: attempts, not elements
         if _exit_later(f, r, loop):
             flags.add("later-exit")
         inner = f.flow.loop_of(r.id)

@@ -26,6 +26,10 @@ NOT_SOURCES = _CONVERSIONS | _PANICS
 def _said_call(c: Call) -> str:
     # A method reads best as the call it is (`commit()`); a fn by its path.
     if c.kind == "method":
+        # With its receiver when that is a plain path: `sign(checkpoint)` named neither
+        # `self.signer` nor `self.singleton_signer` (hyperlane's validator, read 63).
+        if re.fullmatch(r"[\w.]+", c.receiver) and len(c.receiver) + len(c.src.text) < 48:
+            return f"{c.receiver}.{c.src.text}"
         return c.src.text if len(c.src.text) <= 40 else c.name
     return c.written
 

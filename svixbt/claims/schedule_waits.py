@@ -137,6 +137,8 @@ def wait_claim(
         flags.add("in-loop")
         if loop.keyword == "for" and w.role == "sleep":
             flags.add("for")  # a round per element: after the last one there is no next
+            if ".." in loop.head.partition(" in ")[2]:
+                flags.add("range-loop")  # `for i in 0..tries`: a round per try (read 63)
     elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
         flags.add("before-loop")
     build = {"interval": _interval_claim, "timeout": _timeout_claim}.get(w.role, _sleep_claim)

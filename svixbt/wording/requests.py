@@ -1283,10 +1283,17 @@ CRITERIA: tuple[Row, ...] = (
        when="err-arm then-continue", unless="guarded for", needs="dur"),
     _r("sleep",
        "on an error, pause {dur} and move on to the next element, if there is one",
-       when="err-arm then-continue for", unless="guarded", needs="dur"),
+       when="err-arm then-continue for", unless="guarded range-loop", needs="dur"),
     _r("sleep",
        "after a failed step, still wait out {arg} before the next entry",
-       when="err-arm then-continue for", unless="guarded"),
+       when="err-arm then-continue for", unless="guarded range-loop"),
+    # `for i in 0..tries`: the rounds are tries, not entries (hyperlane's validator, read 63).
+    _r("sleep",
+       "after a failed try, pause {dur} before the next one, while tries are left",
+       when="err-arm then-continue for range-loop", unless="guarded", needs="dur"),
+    _r("sleep",
+       "after a failed try, still wait out {arg} before the next one, while tries are left",
+       when="err-arm then-continue for range-loop", unless="guarded dur"),
     # The failed call named: "after a failure" read as every failure, where the others return
     # with `?` (underway's scheduler, held-out read 11).
     _r("sleep",
@@ -2122,7 +2129,12 @@ STAKES: tuple[Row, ...] = (
     _r("err_arm",
        "if a failed {call:or} ended the loop, one error would keep the rest of the elements from being tried",
        "a loop that returned on the first failed {call:or} would never get to the elements after it",
-       when="keeps-looping logs finite-loop", any_guard=True, unless="later-exit after-guard one-of-several inner-loop exits-sometimes"),
+       when="keeps-looping logs finite-loop", any_guard=True, unless="later-exit after-guard one-of-several inner-loop exits-sometimes range-loop"),
+    # A `for` over a count of tries (hyperlane's `sign_checkpoint`, `for i in 0..5`): the
+    # "elements after it" are attempts (read 63, FALSE).
+    _r("err_arm",
+       "if a failed {call:or} ended the loop, the tries left after it would never be made",
+       when="keeps-looping logs range-loop", any_guard=True, unless="later-exit after-guard one-of-several inner-loop exits-sometimes"),
     _r("err_arm",
        "if a failed {call:or} ended the run, one bad moment of {dep} would leave the rest of it undone",
        when="continues logs", any_guard=True, unless="after-guard one-of-several inner-loop exits-sometimes", needs="dep"),

@@ -7751,3 +7751,5 @@ def test_read_63_a_loop_over_a_count_of_tries_has_no_elements(indexes: Indexes) 
         for table, c in ((STAKES, arm), (CRITERIA, sl)):
             said = r.claim(table, c, "x", Rendered(""))
             assert "element" not in said and "entry" not in said, said
+    said = " ".join(full_thinks_about(ctx, "sign_digest"))
+    assert "`for attempt in 0..5` sets how many tries there are" in said, said

@@ -436,6 +436,8 @@ def _round_place(
     if wloop is not None and ends_round(f, w, wloop):
         flags.add("last-too")
         slots["loop_head"] = f"{wloop.keyword} {wloop.head}"
+    elif wloop is not None and "range-loop" in flags:
+        slots["loop_head"] = f"{wloop.keyword} {wloop.head}"  # the range that caps the tries
     if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
         flags.add("only-wait")  # without it the loop would go round with no pause at all
         slots["work"] = codes_upto(calls_each_round(f, wloop, w.src.start, w.src.end), 2)

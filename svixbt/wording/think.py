@@ -212,6 +212,15 @@ THINK: tuple[Row, ...] = (
        "Each round opens with the {mech} of {dur}, before {first_work}: the first {first_work} comes {dur} after the loop starts, not at once, so even a result that is already there takes at least that long to be seen.",
        "The wait comes first in every round: {mech} for {dur}, and only then {first_work}, so the very first look happens {dur} in, never immediately.",
        when="in-loop waits-first", unless="guarded in-arm cancellable in-select", needs="dur first_work"),
+    # A failed try of `for i in 0..n` waits before the next one, the last one too: the range
+    # is the limit, which "before its loop tries again" left out (hyperlane's op batch and
+    # validator, read 63).
+    _r("sleep",
+       "On {arm} it waits {dur} with {mech} before the next try; {loop_head} sets how many tries there are, and a failed last try waits too before the loop ends.",
+       when="err-arm range-loop", unless="guarded via-helper", needs="loop_head dur"),
+    _r("sleep",
+       "In {arm} it waits {arg} with {mech} before the next try; {loop_head} sets how many tries there are, and a failed last try waits too before the loop ends.",
+       when="err-arm range-loop", unless="guarded via-helper dur", needs="loop_head"),
     _r("sleep",
        "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped and the next one starts from the top.",
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",

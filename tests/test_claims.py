@@ -7753,3 +7753,27 @@ def test_read_63_a_loop_over_a_count_of_tries_has_no_elements(indexes: Indexes) 
             assert "element" not in said and "entry" not in said, said
     said = " ".join(full_thinks_about(ctx, "sign_digest"))
     assert "`for attempt in 0..5` sets how many tries there are" in said, said
+
+
+def test_read_64_a_catch_all_arm_after_narrower_ones_takes_only_the_rest(
+    indexes: Indexes,
+) -> None:
+    """chroma's wal3, held-out read 64: "A failed `storage.put_bytes` lands in `Err(err)`, which
+    writes .." of a catch-all arm below `Err(Precondition { .. }) => return ..` (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    cl = claims(ctx, "upload")
+    (arm,) = [a for a in kinds(cl, "err_arm") if a.get("pattern") == "Err(err)"]
+    assert "after-narrower" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "upload"))
+    assert "A failed `put_bytes` lands in `Err(err)`" not in said, said
+    assert "When `put_bytes` fails, `Err(err)`" not in said, said
+
+
+def test_read_64_an_underscore_handle_is_dropped_with_its_scope(indexes: Indexes) -> None:
+    """chroma's `OnceLogWriter::open`, held-out read 64: `let _flusher = spawn(..)` was said as
+    "kept in `_flusher`, so the task can be awaited or aborted through that name" (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    (sp,) = kinds(claims(ctx, "open_writer"), "spawn")
+    assert "detached" in sp.flags and "kept" not in sp.flags
+    said = " ".join(full_thinks_about(ctx, "open_writer"))
+    assert "through that name" not in said, said

@@ -240,6 +240,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
+    from .patterns import mark_after_narrower
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
@@ -285,6 +286,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(_shape_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
     out = dead_stop_claims(ctx, f, out)
+    out = mark_after_narrower(f, out)
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))

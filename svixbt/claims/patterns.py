@@ -4,8 +4,12 @@ is reached only when that guard was false."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-__all__ = ["ctors", "may_overlap"]
+from ..facts import ItemFacts
+from .core import CATCH_ALL_ERR, Claim
+
+__all__ = ["ctors", "mark_after_narrower", "may_overlap"]
 
 
 def ctors(pattern: str) -> list[str]:
@@ -24,3 +28,37 @@ def may_overlap(a: str, b: str) -> bool:
     x, y = ctors(a), ctors(b)
     n = min(len(x), len(y))
     return x[:n] == y[:n]
+
+
+def mark_after_narrower(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """`after-narrower` on claims in a catch-all `Err(e)` arm that narrower `Err(..)` arms of
+    the same `match` come before: only the failures those do not take reach it (chroma's wal3:
+    "A failed `storage.put_bytes` lands in `Err(err)`, which writes .." beside `Err(StorageError::
+    Precondition { .. }) => return ..` above it was FALSE, read 64)."""
+    if f.flow is None:
+        return claims
+    regions = f.flow.regions
+    heads = {
+        " ".join(r.head.split())
+        for r in regions
+        if r.kind == "arm"
+        and CATCH_ALL_ERR.fullmatch(r.head.strip())
+        and any(
+            s.kind == "arm"
+            and s.parent == r.parent
+            and s.start_tok < r.start_tok
+            and s.head.strip().startswith("Err(")
+            # `Err(e) if n >= MAX` is a guard on every error: after-guard says that one
+            and not CATCH_ALL_ERR.fullmatch(re.sub(r"\s+if\s.*", "", s.head.strip(), flags=re.S))
+            for s in regions
+        )
+    }
+    if not heads:
+        return claims
+    out = []
+    for c in claims:
+        pattern = c.get("pattern") if c.kind == "err_arm" else c.get("arm")
+        if pattern and " ".join(pattern.split()) in heads:
+            c = replace(c, flags=c.flags | {"after-narrower"})
+        out.append(c)
+    return out

@@ -7777,3 +7777,14 @@ def test_read_64_an_underscore_handle_is_dropped_with_its_scope(indexes: Indexes
     assert "detached" in sp.flags and "kept" not in sp.flags
     said = " ".join(full_thinks_about(ctx, "open_writer"))
     assert "through that name" not in said, said
+
+
+def test_read_64_a_break_with_work_after_the_loop_ends_the_loop_not_the_task(
+    indexes: Indexes,
+) -> None:
+    """chroma's compaction server, held-out read 64: "until a break inside it ends the task" of
+    a spawned loop whose task awaits `set_serving` after the `break` (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    said = " ".join(full_thinks_about(ctx, "watch_ready"))
+    assert "break inside it ends the task" not in said, said
+    assert "break inside it ends the loop" in said, said

@@ -1533,11 +1533,11 @@ THINK: tuple[Row, ...] = (
     # A spawned loop a `break` or `?` can end partway through a round (claims/spawns.py
     # `_round_exits`): "runs `x` and sleeps 7 seconds every round" alone read as endless.
     _r("spawn",
-       "It starts a task with {mech} whose loop calls {work} and sleeps {sleep_dur} each round, until {exit_words} inside it ends the task; the handle is dropped, so nothing waits on it.",
+       "It starts a task with {mech} whose loop calls {work} and sleeps {sleep_dur} each round, until {exit_words} inside it ends the loop; the handle is dropped, so nothing waits on it.",
        "A background task goes to {mech} with its handle dropped: a loop that runs {work} and sleeps {sleep_dur} a round, until {exit_words} in it ends the loop.",
        when="detached loops sleep round-exits", unless="repeated interval guarded conditional", needs="work exit_words"),
     _r("spawn",
-       "It starts a task with {mech} whose loop calls {work} on every tick of an interval of {interval_dur}, until {exit_words} inside it ends the task; the handle is dropped, so nothing waits on it.",
+       "It starts a task with {mech} whose loop calls {work} on every tick of an interval of {interval_dur}, until {exit_words} inside it ends the loop; the handle is dropped, so nothing waits on it.",
        when="detached loops interval round-exits", unless="repeated guarded conditional also-waits", needs="work exit_words"),
     # A task that waits for a process signal (claims/spawn_signals.py): what it waits for and
     # what it does then are the task; "a task is started, its handle dropped" said neither

@@ -7788,3 +7788,11 @@ def test_read_64_a_break_with_work_after_the_loop_ends_the_loop_not_the_task(
     said = " ".join(full_thinks_about(ctx, "watch_ready"))
     assert "break inside it ends the task" not in said, said
     assert "break inside it ends the loop" in said, said
+
+
+def test_read_64_a_readiness_wait_paces_its_loop(indexes: Indexes) -> None:
+    """firezone's eBPF logger, held-out read 64: "There is no wait between one run of
+    `logger.readable_mut()` and the next .. each leaving a line at warn level" of a loop that
+    waits for the fd each round and returns after its one warn line (FALSE)."""
+    ctx = ctx_of(indexes, "log_sync.rs")
+    assert not kinds(claims(ctx, "drain_fd"), "restart_spin")

@@ -13,7 +13,19 @@ from .spawn_rounds import CHANNEL_WAITS
 
 __all__ = ["restart_spin_claims"]
 
-_PACERS = CHANNEL_WAITS | {"tick", "accept", "read", "recv_from", "next"}
+# Readiness waits on a file descriptor pace a loop too (firezone's eBPF logger awaits
+# `readable_mut()` each round: "no wait between one run and the next", read 64, FALSE).
+_PACERS = (
+    CHANNEL_WAITS
+    | {"tick", "accept", "read", "recv_from", "next"}
+    | {
+        "readable",
+        "readable_mut",
+        "writable",
+        "writable_mut",
+        "ready",
+    }
+)
 
 
 def restart_spin_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -47,6 +59,8 @@ def restart_spin_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         ]
         if len(logs) != 1 or not exits:
             continue
+        if any(e.region == logs[0].region and e.src.start > logs[0].src.end for e in exits):
+            continue  # the line is written on the way out, not before a restart
         said = call_said(work) if work.kind == "method" else work.src.text
         if not said or len(said) > 60 or "\n" in said:
             continue

@@ -166,12 +166,17 @@ def goes_on_after(rest: str) -> bool:
 
 
 def in_handed_block(f: ItemFacts, rid: int) -> bool:
-    """Whether ``rid`` sits in an `async` block of a plain fn: the fn cannot await it, so the
-    block's waits are those of whatever runs it (symbolicator's `create_symbolication_request`
-    builds `request_future`, which sleeps 90 s, and hands it to a pool: "should pause for
-    `MAX_POLL_DELAY`" of a fn that returns at once was MISLEADING, read 62)."""
+    """Whether ``rid`` sits in an `async` block a plain fn binds with `let name = async ..`:
+    the fn cannot await it, so the block's waits are those of whatever runs it
+    (symbolicator's `create_symbolication_request` builds `request_future`, which sleeps 90 s,
+    and hands it to a pool: "should pause for `MAX_POLL_DELAY`" of a fn that returns at once
+    was MISLEADING, read 62). A block written straight into a spawner's call is said as run
+    there (handed_off), its waits kept."""
     assert f.flow is not None
-    return not f.is_async and any(r.kind == "async" for r in f.flow.chain(rid))
+    texts = f.flow.scan.texts
+    return not f.is_async and any(
+        r.kind == "async" and let_bound(texts, r) for r in f.flow.chain(rid)
+    )
 
 
 _HANDLED = re.compile(r"(?:\b(?:if|while)\s+let\b[^;{}]*=|\bmatch|\blet\b[^;{}]*=)\s*$")

@@ -74,6 +74,7 @@ CODE_SLOTS = frozenset(
         "stored_in",
         "trigger",
         "arm_of",
+        "match_on",
         "fields",
         "limit_also",
         "sleep_arg",
@@ -360,7 +361,13 @@ class Row:
         marks = c.flags | set(c.slot_map)
         if c.kind != self.kind or not self.when <= marks or self.unless & marks:
             return False
-        return set(self.needs) <= have and self.slots_used() <= have
+        used = self.slots_used()
+        if "arm_of" in have and "arm" in used and "arm_of" not in used:
+            # An arm named without the call it matches: two `Err(err)` arms read as one
+            # (hyperlane's tx-id indexer: "The 5 seconds pause in `Err(err)`" after a line about
+            # the fetch's arm, which does not pause).
+            return False
+        return set(self.needs) <= have and used <= have
 
 
 def row(

@@ -18,7 +18,7 @@ from svixbt.generate import bundled_sample
 from svixbt.pipeline import scan_file
 from svixbt.render import Rendered, Renderer
 from svixbt.wording.requests import PREMISE
-from svixbt.wording.think import MODULE_THINK, THINK
+from svixbt.wording.think import MODULE_THINK, THINK, TOKIO
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
@@ -7796,3 +7796,39 @@ def test_read_64_a_readiness_wait_paces_its_loop(indexes: Indexes) -> None:
     waits for the fd each round and returns after its one warn line (FALSE)."""
     ctx = ctx_of(indexes, "log_sync.rs")
     assert not kinds(claims(ctx, "drain_fd"), "restart_spin")
+
+
+def test_s50_a_pause_in_one_of_two_like_arms_names_the_call_it_follows(indexes: Indexes) -> None:
+    """hyperlane's tx-id indexer, session 50's five-record check: "The 5 seconds pause in
+    `Err(err)` goes through `tokio::time::sleep`." beside the fetch failure's `Err(err)`, which
+    does not pause; the 5 s belongs to the store failure's arm (MISLEADING)."""
+    ctx = ctx_of(indexes, "index_feed.rs")
+    (sl,) = kinds(claims(ctx, "index_ids"), "sleep")
+    assert sl.get("arm_of") == "keep"
+    said = " ".join(full_thinks_about(ctx, "index_ids")) + " ".join(thinks_about(ctx, "index_ids"))
+    assert "In `Err(err)`, the pause" not in said, said
+    assert "pause in `Err(err)`" not in said, said
+    for seed in range(6):
+        r = Renderer(seed, f"k{seed}", {"fn": "index_ids", "file": "index_feed.rs"})
+        for table in (TOKIO,):
+            text = r.claim(table, sl, "x", Rendered(""))
+            assert not text or "`keep`" in text, text
+
+
+def test_s50_a_spawn_in_every_arm_is_not_said_to_be_missed_by_other_paths(
+    indexes: Indexes,
+) -> None:
+    """hyperlane's `ContractSync::sync`, session 50's five-record check: "Under a condition, it
+    starts this task ..; the paths that miss that condition do not start it." where the other
+    arm spawns an empty task (MISLEADING); and two spawns in two arms are one task per call."""
+    ctx = ctx_of(indexes, "index_feed.rs")
+    cl = claims(ctx, "start_indexer")
+    sps = kinds(cl, "spawn")
+    assert len(sps) == 2 and all("every-arm" in s.flags for s in sps)
+    assert [s.get("match_on") for s in sps].count("ids") == 1
+    (sync,) = kinds(cl, "sync_spawn")
+    assert "several" not in sync.flags
+    said = " ".join(full_thinks_about(ctx, "start_indexer"))
+    assert "paths that miss that condition do not start it" not in said, said
+    assert "two tasks" not in said, said
+    assert "`match` on `ids`" in said, said

@@ -43,6 +43,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "branch",
             "arm",
             "arm_of",
+            "match_on",
             "steps",
             "then",
             "signames",

@@ -5,10 +5,10 @@ branch wins start a task); kept apart from ``spawns`` to keep each module small.
 from __future__ import annotations
 
 from ..facts import ItemFacts, Spawn
-from ..flow import Region
+from ..flow import CONDITION_KINDS, Region
 from .core import Claim, FileContext, make
 
-__all__ = ["placement", "spawn_nesting", "select_branch_of", "arm_scrutinee"]
+__all__ = ["placement", "spawn_nesting", "select_branch_of", "arm_scrutinee", "every_arm_spawns"]
 
 
 def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
@@ -91,3 +91,32 @@ def arm_scrutinee(f: ItemFacts, at: int) -> str:
     head = arms[0].keyword.strip()
     head = head[len("match ") :].strip() if head.startswith("match ") else head
     return head if head.endswith(")") and "{" not in head else ""
+
+
+def _decider(f: ItemFacts, at: int) -> Region | None:
+    """The nearest region around ``at`` that decides whether its code runs at all (a branch, a
+    loop, a closure or a task), or None at the fn's own top level."""
+    assert f.flow is not None
+    return next(
+        (r for r in f.flow.chain(at) if r.kind in CONDITION_KINDS or r.kind in _DECIDES),
+        None,
+    )
+
+
+_DECIDES = frozenset({"loop", "closure", "spawn", "blocking", "async"})
+
+
+def every_arm_spawns(f: ItemFacts, at: int) -> tuple[str, bool]:
+    """The scrutinee of the `match` whose arm starts the spawn at region ``at``, when every arm
+    of that match starts a task straight in its body: no path through the match misses a
+    spawn (hyperlane's `ContractSync::sync` spawns an empty task in the `None` arm; "the paths
+    that miss that condition do not start it" was misleading, session 50's check). The flag is
+    whether that arm is the first, so the match is said once, not by every arm's spawn."""
+    d = _decider(f, at)
+    if d is None or d.kind != "arm" or d.siblings < 2 or f.flow is None:
+        return "", False
+    arms = [r for r in f.flow.regions if r.kind == "arm" and r.parent == d.parent]
+    spawned = {getattr(_decider(f, sp.at_region), "id", None) for sp in f.spawns}
+    if len(arms) != d.siblings or any(a.id not in spawned for a in arms):
+        return "", False
+    return d.keyword.strip(), d.index == 0

@@ -44,7 +44,7 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     # built as the call returns).
     end = f.tail.start if f.tail is not None and f.tail.start >= last.src.end else f.item.end
     rest = ctx.fs.text[last.src.end : end]
-    if re.sub(r"[\s;})\]]", "", rest) and not (f.tail and f.tail.start <= last.src.start):
+    if re.sub(r"[\s;,})\]]", "", rest) and not (f.tail and f.tail.start <= last.src.start):
         # rustpad's `backend` spawns its cleaner and then builds its routes: "returns as
         # soon as the task is queued" was misleading (held-out read 45).
         flags.add("then-more")
@@ -67,7 +67,13 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof.append(ctx.proof(current.src))
     if _async_callers(ctx, f):
         flags.add("async-callers")
-    if len(direct) > 1:
+    if len(direct) > 1 and not all(
+        fl.exclusive(a.at_region, b.at_region)
+        for i, a in enumerate(direct)
+        for b in direct[i + 1 :]
+    ):
+        # Spawns in different arms of one match start one task per call, not several
+        # (hyperlane's `ContractSync::sync`: its `None` arm spawns an empty task).
         # mycelium's `Router::new` starts nine tasks: "does not wait for the task .. the call
         # is over once the task is queued" hid eight of them (held-out read 55).
         flags.add("several")

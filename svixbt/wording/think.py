@@ -1938,10 +1938,15 @@ THINK: tuple[Row, ...] = (
        when="conditional arm-of", unless="repeated", needs="runs guard"),
     _r("spawn",
        "The {mech} that starts {runs} sits in the {arm} arm of the `match` on {arm_of}; when that call gives anything else, no task is started.",
-       when="conditional arm-of", unless="repeated guard guarded", needs="runs"),
+       when="conditional arm-of", unless="repeated guard guarded every-arm", needs="runs"),
     _r("spawn",
        "Under a condition, it starts this task with {mech}; the paths that miss that condition do not start it.",
-       when="conditional", unless="guarded repeated"),
+       when="conditional", unless="guarded repeated every-arm"),
+    # Every arm spawns (claims/spawn_nesting.py `every_arm_spawns`): no path misses a task.
+    _r("spawn",
+       "Whichever arm of the `match` on {match_on} is taken, a task is started with {mech}; the arm only decides which task that is.",
+       "Each arm of the `match` on {match_on} starts a task of its own with {mech}, so no path through that match leaves without one.",
+       when="conditional every-arm", unless="guarded repeated", needs="match_on"),
     # With the parts named, what the join costs: the slowest part, not the sum; and what a
     # `try_join!` failure does to the parts still running (read 17: "share this task .. parked"
     # in seven records, none saying which parts or what they cost).
@@ -3414,6 +3419,12 @@ TOKIO: tuple[Row, ...] = (
     _r("sleep",
        "When {guard:cond}, the {arm} path pauses {dur} with {mech}.",
        when="guarded in-arm", unless="then-continue in-select", needs="dur guard arm"),
+    # Twin arms told apart by the call they match (hyperlane's tx-id indexer, five-record check
+    # of session 50: the store failure's 5 s pause was put in the fetch failure's `Err(err)`).
+    _r("sleep",
+       "When {arm_of} gives {arm}, the pause of {dur} is a {mech}.",
+       "The {dur} pause taken when {arm_of} gives {arm} goes through {mech}.",
+       when="in-arm arm-of", unless="guarded", needs="dur arm arm_of"),
     _r("sleep",
        "In {arm}, the pause of {dur} is a {mech}.",
        "The {dur} pause in {arm} goes through {mech}.",

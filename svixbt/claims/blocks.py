@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..facts import ItemFacts
+from ..facts import Assign, ItemFacts
 from ..flow import Region, bound_to, let_bound
 
 __all__ = [
+    "awaits_after",
+    "handle_names",
     "bound_blocks",
     "in_handed_block",
     "result_handled",
@@ -200,3 +202,36 @@ def reassigned(f: ItemFacts, r: Region, at: int | None) -> bool:
         if re.search(rf"(?<![\w.]){re.escape(a.var)}(?!\w)", r.head):
             return True
     return False
+
+
+def awaits_after(f: ItemFacts, offset: int) -> bool:
+    """Whether the fn's own task awaits anything after char ``offset``: a Ctrl-C wait followed by
+    clean-up awaits is no "returns once it fires", a line logged before a call's last awaits is
+    not "at the end"."""
+    assert f.flow is not None
+    fl = f.flow
+    t, starts = fl.scan.texts, fl.scan.starts
+    return any(
+        t[j] == "await" and t[j - 1] == "." and starts[j] > offset and f.own(fl.region_at(j).id)
+        for j in range(fl.lo + 1, fl.hi)
+    )
+
+
+def handle_names(f: ItemFacts) -> set[str]:
+    """The names that hold a task's JoinHandle in ``f``: its own spawns' bindings, and a
+    handle it is given (`handle: JoinHandle<()>`): dropping that, too, leaves the task running
+    (loco's `shutdown_and_await_queue_worker` races its worker's handle against a second
+    Ctrl-C: "the other future is dropped where it stood" was misleading, read 33); and a `let`
+    whose value starts a task on each of its paths (`let t = match ids { Some(..) =>
+    spawn(..), None => spawn(async {}) }`, hyperlane's `ContractSync::sync`, read 63)."""
+    bound = {sp.handle.split(":", 1)[1] for sp in f.spawns if sp.handle.startswith("bound:")}
+    last: dict[str, Assign] = {}
+    for a in f.assigns:
+        if a.is_let:
+            last[a.var] = a
+    bound |= {
+        v
+        for v, a in last.items()
+        if any(a.src.start <= sp.src.start < a.src.end for sp in f.spawns)
+    }
+    return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}

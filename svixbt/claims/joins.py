@@ -10,7 +10,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
-from .blocks import ORDINALS, deferred
+from .blocks import ORDINALS, deferred, handle_names
 from .callee_ends import bound_call, endless_callee, endless_loop_of, process_ender
 from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
@@ -40,16 +40,12 @@ def _timed_branches(f: ItemFacts, branches: list[Region]) -> tuple[str, str]:
     return bounds[0] if bounds and len(set(bounds)) == 1 else ("", "")
 
 
-def _task_handles(f: ItemFacts, texts: list[str], branches: list[Region]) -> bool:
-    """Whether every branch is a name bound by a `let` whose value starts a task."""
+def _all_handles(f: ItemFacts, texts: list[str], branches: list[Region]) -> bool:
+    """Whether every branch is a bare name that holds a task's JoinHandle."""
+    held = handle_names(f)
     for b in branches:
         name = [t for t in texts[b.lo : b.hi] if t not in ("&", "mut")]
-        if len(name) != 1 or not name[0].isidentifier():
-            return False
-        lets = [a for a in f.assigns if a.is_let and a.var == name[0]]
-        if not lets or not any(
-            lets[-1].src.start <= sp.src.start < lets[-1].src.end for sp in f.spawns
-        ):
+        if len(name) != 1 or name[0] not in held:
             return False
     return True
 
@@ -89,7 +85,7 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags = {"collection"}
         if len(branches) == 2:
             flags.add("two")  # "both", not "all two"
-        if _task_handles(f, scan.texts, branches):
+        if _all_handles(f, scan.texts, branches):
             # `let a = match .. { .. => tokio::task::spawn(..) }; tokio::join!(a, b)`: the work
             # runs on the spawned tasks, the join only waits ("none of them on a task of its
             # own" of hyperlane's ContractSync::sync was FALSE, read 63).

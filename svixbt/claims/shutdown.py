@@ -7,6 +7,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from ..flow import Region
+from .blocks import handle_names
 from .core import Claim, FileContext, Proof, make
 from .inner_stop import inner_loop_of, outer_wait
 from .round_work import call_said
@@ -272,21 +273,12 @@ def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
     return list(dict.fromkeys(names))[:3]
 
 
-def _handles(f: ItemFacts) -> set[str]:
-    """The names that hold a task's JoinHandle in ``f``: its own spawns' bindings, and a
-    handle it is given (`handle: JoinHandle<()>`): dropping that, too, leaves the task running
-    (loco's `shutdown_and_await_queue_worker` races its worker's handle against a second
-    Ctrl-C: "the other future is dropped where it stood" was misleading, read 33)."""
-    bound = {sp.handle.split(":", 1)[1] for sp in f.spawns if sp.handle.startswith("bound:")}
-    return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
-
-
 def _raced(f: ItemFacts, futures: list[str], sslots: dict[str, str], sflags: set[str]) -> None:
     """Which raced futures are spawned tasks' JoinHandles, and whether a loser is only
     borrowed. `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops
     the handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
     read as if the task stopped, blind reads 104-105)."""
-    bound = _handles(f)
+    bound = handle_names(f)
     raced = [x for x in futures if re.sub(r"^&\s*(?:mut\s+)?", "", x) in bound]
     if raced:
         sslots["raced_handle"] = codes(*raced)

@@ -9,6 +9,7 @@ from bisect import bisect_left
 from ..facts import Call, ItemFacts
 from ..flow import tokens_text
 from ..mechanisms import mechanism
+from .blocks import awaits_after
 from .core import LIST_SEP, Claim, FileContext, make, merge_in_place
 from .shape import codes, not_a_stop_signal, signal_name
 from .variants import stmt_cfg
@@ -235,7 +236,4 @@ def _awaits_after(f: ItemFacts, c: Call) -> bool:
     k = bisect_left(starts, c.src.end)
     while k < fl.hi and t[k] != ";":
         k += 1
-    return any(
-        t[j] == "await" and t[j - 1] == "." and f.own(fl.region_at(j).id)
-        for j in range(k + 1, fl.hi)
-    )
+    return k < fl.hi and awaits_after(f, starts[k])

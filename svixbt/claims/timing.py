@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts
+from .blocks import awaits_after
 from .core import Claim, FileContext, make
 from .shape import guard_of, main_loop, put_guard
 
@@ -49,7 +50,7 @@ def timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("restarted")
         elif len(uses) > 1:
             flags.add("several-lines")  # each line carries the time since the one start
-        if _awaits_after(f, lg.src.end):
+        if awaits_after(f, lg.src.end):
             # The line comes before the call's last awaits (hyperlane's relayer logs "fully
             # started" and then waits on its tasks: "at the end" was MISLEADING, read 63).
             flags.add("awaits-after")
@@ -68,14 +69,3 @@ def timing_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("exits-before")
         out.append(make("timing", f.name, slots, [ctx.proof(a.src), ctx.proof(lg.src)], flags))
     return out
-
-
-def _awaits_after(f: ItemFacts, offset: int) -> bool:
-    """Whether the fn's own task awaits anything after char ``offset``."""
-    assert f.flow is not None
-    fl = f.flow
-    t, starts = fl.scan.texts, fl.scan.starts
-    return any(
-        t[j] == "await" and t[j - 1] == "." and starts[j] > offset and f.own(fl.region_at(j).id)
-        for j in range(fl.lo + 1, fl.hi)
-    )

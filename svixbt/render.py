@@ -226,6 +226,7 @@ CODE_SLOTS = frozenset(
         "tick",
         "task",
         "wait_mechs",
+        "wait_arg",
         "subject",
         "ctor",
         "schedule",

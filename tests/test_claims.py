@@ -7832,3 +7832,16 @@ def test_s50_a_spawn_in_every_arm_is_not_said_to_be_missed_by_other_paths(
     assert "paths that miss that condition do not start it" not in said, said
     assert "two tasks" not in said, said
     assert "`match` on `ids`" in said, said
+
+
+def test_s51_a_callees_one_sleep_is_said_with_its_length(indexes: Indexes) -> None:
+    """Held-out reads ask for a callee's sleep by its value: "`BifrostAdmin::seal_..` waits with
+    `tokio::time::sleep` itself" (restate, read 65's set) named the mechanism only. The length
+    comes with it, and a sleep under an `if` in the callee is said as on some paths only."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    (cw,) = kinds(claims(ctx, "keep_forever"), "callee_waits")
+    assert cw.get("wait_dur") == "3 seconds" and "callee-guarded" in cw.flags
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "keep_forever", "file": "index_keep.rs"})
+        said = r.claim(THINK, cw, "x", Rendered(""))
+        assert "sleeps for 3 seconds" in said and "on some of its paths" in said, said

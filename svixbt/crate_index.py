@@ -105,6 +105,9 @@ class Context:
     awaited: bool = True
 
 
+_LEAVES = re.compile(r"\b(?:return|break|continue)\b")
+
+
 @dataclass
 class CrateIndex:
     root: Path | None
@@ -131,6 +134,20 @@ class CrateIndex:
     _by_path: dict[Path, int] | None = field(default=None, repr=False)
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
     _callees: dict[tuple[int, int], list[tuple[int, int]]] | None = field(default=None, repr=False)
+    _leaving: frozenset[str] | None = field(default=None, repr=False)
+
+    def leaving_macros(self) -> frozenset[str]:
+        """The crate's `macro_rules!` whose expansion holds a `return`, `break` or `continue`
+        (restate's `shortcircuit!` returns on six of its seven outcomes): a loop that calls one
+        has ways out its own text does not show."""
+        if self._leaving is None:
+            self._leaving = frozenset(
+                it.name
+                for fs in self.files
+                for it in fs.items
+                if it.kind == "macro_rules" and _LEAVES.search(fs.text[it.start : it.end])
+            )
+        return self._leaving
 
     # -- lookups --------------------------------------------------------------------------
     def file_of(self, fs: FileScan) -> int | None:

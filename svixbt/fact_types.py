@@ -222,6 +222,7 @@ class ItemFacts:
     # Char spans of macro invocations whose bodies hold control flow (`if`, `match`, `break`):
     # what runs there, and under what condition, is the macro's business.
     macro_code: list[tuple[int, int]] = field(default_factory=list)
+    macro_names: set[str] = field(default_factory=set)  # every `name!` the item's own code calls
     tail: Src | None = None  # the body's final expression
     attrs: tuple[str, ...] = ()
 

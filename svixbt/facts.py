@@ -202,6 +202,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
             and t[k] not in _CODE_MACROS
         ):
             macros.append((k + 2, r.close_of(k + 2)))
+            f.macro_names.add(t[k])
         if ck == "n" or ck == "s" or (ck == "p" and t[k] == "?"):
             before = len(f.exits)
             _fact_at(r, f, flow, k, consts)

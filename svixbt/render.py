@@ -16,6 +16,7 @@ Slot forms: ``code`` (default for code slots: `` `x` ``), ``list`` (`` `a`, `b` 
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -336,6 +337,15 @@ _BUMP_BIT = {"why": 0, "symptom": 0, "opener": 1}
 SHARED_CONTEXT = frozenset({"runs_in", "on_path"})
 
 
+_ALL_FAILURES = re.compile(r"\b(?:fails?|failed|failures?|failing)\b|\b[Aa]n error from\b")
+
+
+@functools.cache
+def _of_all_failures(variants: tuple[str, ...]) -> bool:
+    """Whether a row's wording speaks of every failure of a call ("when {call} fails")."""
+    return any(_ALL_FAILURES.search(v) for v in variants)
+
+
 @dataclass(frozen=True)
 class Row:
     """One way to say a claim of ``kind``; used when the claim has every flag in ``when``, none in
@@ -363,6 +373,11 @@ class Row:
         if c.kind != self.kind or not self.when <= marks or self.unless & marks:
             return False
         used = self.slots_used()
+        narrow = "narrow-err" in marks and not self.when & {"narrow-err", "narrowed"}
+        if narrow and _of_all_failures(self.variants):
+            # "When `find_tail` fails, the `Err(Error::Shutdown(_))` branch .." of an arm that
+            # takes some failures only (restate's tail checker, read 65).
+            return False
         if "arm_of" in have and "arm" in used and "arm_of" not in used:
             # An arm named without the call it matches: two `Err(err)` arms read as one
             # (hyperlane's tx-id indexer: "The 5 seconds pause in `Err(err)`" after a line about

@@ -7845,3 +7845,36 @@ def test_s51_a_callees_one_sleep_is_said_with_its_length(indexes: Indexes) -> No
         r = Renderer(seed, f"k{seed}", {"fn": "keep_forever", "file": "index_keep.rs"})
         said = r.claim(THINK, cw, "x", Rendered(""))
         assert "sleeps for 3 seconds" in said and "on some of its paths" in said, said
+
+
+def test_read_65_a_crate_macro_that_returns_leaves_the_ways_out_unsaid(indexes: Indexes) -> None:
+    """restate's invoker loops, held-out read 65: "Counted in full, the loop can be left by three
+    `return`s" of loops whose `shortcircuit!` calls return on most outcomes (FALSE, four
+    times); and of a loop with a `panic!` arm."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    assert "step_or_leave" in ctx.index.leaving_macros()
+    cl = claims(ctx, "check_ids")
+    assert not kinds(cl, "exit_tally") and not kinds(cl, "loop"), cl
+    assert not kinds(claims(ctx, "check_small_ids"), "exit_tally")
+    for fn in ("check_ids", "check_small_ids"):
+        said = " ".join(full_thinks_about(ctx, fn))
+        assert "Counted in full" not in said and "All told" not in said, said
+
+
+def test_read_65_an_arm_for_some_errors_keeps_its_pattern_as_the_condition(
+    indexes: Indexes,
+) -> None:
+    """restate's periodic tail checker, held-out read 65: "If `loglet.find_tail_inner` fails, the
+    `Err(OperationError::Shutdown(_))` branch logs at trace level and the function returns"
+    (MISLEADING, three times: other errors are logged and retried), and "an error matching
+    `Err(OperationError::Shutdown(_))` is returned at once" of an arm that returns `Ok(())`
+    (FALSE)."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    cl = claims(ctx, "probe_tail_forever")
+    assert not kinds(cl, "retry_filter")
+    (closing,) = [a for a in kinds(cl, "err_arm") if "Closing" in a.get("pattern")]
+    assert "narrow-err" in closing.flags
+    said = " ".join(full_thinks_about(ctx, "probe_tail_forever"))
+    assert "`probe_tail` fails" not in said and "failure of `probe_tail`" not in said, said
+    assert "is returned at once" not in said, said
+    assert "comes back as `Err(ProbeError::Closing(_))`" in said, said

@@ -240,7 +240,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .log_lines import log_line_claims
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
-    from .patterns import mark_after_narrower
+    from .patterns import mark_after_narrower, mark_narrow_err
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
@@ -286,7 +286,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(_shape_claims(ctx, f))
     out = _left_to_say(ctx, f, out)
     out = dead_stop_claims(ctx, f, out)
-    out = mark_after_narrower(f, out)
+    out = mark_narrow_err(mark_after_narrower(f, out))
     # Last: they read the claims above.
     out.extend(implication_claims(ctx, idx, out))
     out.extend(next_try_claims(ctx, idx, out))
@@ -325,10 +325,12 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 def _outside_macros(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:
     """``out`` less what macros hide."""
-    if f.macro_exits:
+    if f.macro_exits or f.macro_names & ctx.index.leaving_macros():
         # Some way out sits inside a macro's own syntax: which loop it leaves, and under what
         # condition, is the macro's business (librespot's `unwrap!`: "the branch on `x` does
-        # `break`" dropped its condition, held-out read 36). Nothing about the ways out.
+        # `break`" dropped its condition, held-out read 36). Nothing about the ways out. So too
+        # a crate macro whose expansion returns (restate's `shortcircuit!`: "Counted in full,
+        # the loop can be left by three `return`s" missed every one of its returns, read 65).
         out = [c for c in out if c.kind not in _EXIT_KINDS]
     if f.macro_code:
         # And nothing proven only by code inside such a macro: its conditions are unknown (a

@@ -21,6 +21,7 @@ from .shape import codes, main_loop
 
 __all__ = ["exit_tally_claims"]
 
+_PANICS = frozenset({"panic", "unreachable", "todo", "unimplemented"})
 MAX_PLACES = 4  # branches named; past that the count says the rest
 # How a loop's own head ends it, said before the statements that do.
 _HEAD_ENDS = {"while": "its `while` condition", "for": "its `for` running out of elements"}
@@ -51,6 +52,8 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
     leaving = breaks + returns
     if len(leaving) < 2:
         return []  # one way out is said by the claims about it
+    if _panics(f, loop):
+        return []
     places: list[str] = []
     deep = 0
     unplaced = False
@@ -168,3 +171,12 @@ def _tally(breaks: int, returns: int) -> str:
     if returns:
         parts.append(f"{number_word(str(returns))} `return`" + ("s" if returns > 1 else ""))
     return " and ".join(parts)
+
+
+def _panics(f: ItemFacts, loop: Region) -> bool:
+    """Whether ``loop`` holds a `panic!` (or kin): it ends the loop too, and "counted in full"
+    would leave it out (restate's invoker loop panics on journal entries it does not expect,
+    read 65)."""
+    assert f.flow is not None
+    t = f.flow.scan.texts
+    return any(t[k] in _PANICS and t[k + 1] == "!" for k in range(loop.lo, loop.hi - 1))

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..facts import ItemFacts
 from .core import CATCH_ALL_ERR, Claim
 
-__all__ = ["ctors", "mark_after_narrower", "may_overlap"]
+__all__ = ["ctors", "mark_after_narrower", "mark_narrow_err", "may_overlap"]
 
 
 def ctors(pattern: str) -> list[str]:
@@ -60,5 +60,21 @@ def mark_after_narrower(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         pattern = c.get("pattern") if c.kind == "err_arm" else c.get("arm")
         if pattern and " ".join(pattern.split()) in heads:
             c = replace(c, flags=c.flags | {"after-narrower"})
+        out.append(c)
+    return out
+
+
+def mark_narrow_err(claims: list[Claim]) -> list[Claim]:
+    """`narrow-err` on claims made in an arm that takes some errors only (`Err(Error::
+    Shutdown(_))`): "If `find_tail` fails, the `Err(OperationError::Shutdown(_))` branch logs ..
+    and the function returns" dropped the pattern's condition three times in restate's tail
+    checker (read 65), whose other errors are logged and retried. Rows that speak of every
+    failure of the call pass such a claim over (render.Row.matches)."""
+    out = []
+    for c in claims:
+        pattern = c.get("pattern") if c.kind == "err_arm" else c.get("arm")
+        bare = re.sub(r"\s+if\s.*", "", pattern or "", flags=re.S).strip()
+        if bare.startswith("Err(") and not CATCH_ALL_ERR.fullmatch(bare):
+            c = replace(c, flags=c.flags | {"narrow-err"})
         out.append(c)
     return out

@@ -883,6 +883,18 @@ THINK: tuple[Row, ...] = (
     _r("redo",
        "{var} is declared inside {outer}, so the count of failures starts from zero for each pass of that loop: {limit} failures in a row, not in total, end {fn}.",
        when="per-pass"),
+    # An arm that takes some errors only (claims/patterns.py `mark_narrow_err`): said with its
+    # pattern as the condition, never as what every failure of the call does (read 65).
+    _r("err_arm",
+       "When {call:or} comes back as {pattern}, that arm logs at {level} level and the function returns.",
+       "A {pattern} from {call:or} is logged at {level} level in its arm, and the function returns.",
+       when="narrow-err logs returns", unless="after-guard guarded one-of-several exits-sometimes"),
+    _r("err_arm",
+       "When {call:or} comes back as {pattern}, the function returns from that arm.",
+       when="narrow-err returns", unless="logs after-guard guarded one-of-several exits-sometimes"),
+    _r("err_arm",
+       "When {call:or} comes back as {pattern}, that arm logs at {level} level and `continue`s, skipping the rest of the round.",
+       when="narrow-err logs continues", unless="after-guard guarded one-of-several exits-sometimes inner-loop"),
     # An arm after a guarded one (`Err(e) if attempt + 1 >= MAX => return Err(e)`): it takes
     # only the failures that guard lets past (linkerd's last retry panics; a held-out read).
     # A catch-all arm after narrower `Err(..)` arms (claims/patterns.py): only the rest of
@@ -1034,6 +1046,10 @@ THINK: tuple[Row, ...] = (
     _r("err_arm",
        "A failure of {call:or} is caught as {pattern} and logged at {level} level.",
        when="logs", unless="after-narrower returns continues keeps-looping breaks guarded one-of-several"),
+    _r("log",
+       "When {call} comes back as {arm}, that arm writes {message:quote} with {macro}.",
+       "{macro} writes {message:quote} when {call} comes back as {arm}.",
+       when="err-arm in-arm narrow-err", unless="guarded in-select bare after-narrower before-loop", needs="message call"),
     _r("log",
        "When {branch} is the branch of the {select} that completes first, it logs {message:quote} with {macro}.",
        "{macro} writes {message:quote} only on the {select} branch for {branch}, when that one completes first.",

@@ -397,8 +397,12 @@ def _fn_call_at(
         # In a plain fn with no async block around it, `tokio::time::sleep(d)` only builds a
         # future (stored for someone else to poll): nothing waits here.
         waited = awaited or _awaited_argument(r, k)
-        if argspans and _async_context(f, rid) and _waited_on(f, mech.role, waited, rid):
-            a, b = argspans[0]
+        if (
+            len(argspans) > mech.duration_arg
+            and _async_context(f, rid)
+            and _waited_on(f, mech.role, waited, rid)
+        ):
+            a, b = argspans[mech.duration_arg]
             f.waits.append(_wait(r, mech.role, mech.path, written, a, b, rid, call.src, consts))
     if parts[-1] in ("random_range", "gen_range"):
         _jitter_at(r, f, open_, rid, consts)

@@ -66,6 +66,10 @@ class Mechanism:
     role: str
     is_macro: bool
     description: str
+    # Which argument is the duration a wait's length is read from: `interval_at(start, period)`
+    # paces by its second (restate's cleaner: "built from `Instant::now() + initial_wait` paces
+    # the loop" named the first tick's delay as the pace, read 66).
+    duration_arg: int = 0
 
     @property
     def written(self) -> str:
@@ -101,7 +105,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("tokio::time::sleep", "sleep", False, "waits for a duration"),
     Mechanism("tokio::time::sleep_until", "sleep", False, "waits until an instant"),
     Mechanism("tokio::time::interval", "interval", False, "ticks at a fixed period"),
-    Mechanism("tokio::time::interval_at", "interval", False, "ticks from an instant"),
+    Mechanism("tokio::time::interval_at", "interval", False, "ticks from an instant", 1),
     Mechanism("tokio::time::timeout", "timeout", False, "bounds a future by a duration"),
     Mechanism("tokio::time::timeout_at", "timeout", False, "bounds a future by a deadline"),
     Mechanism("tokio_util::sync::CancellationToken", "cancel", False, "a cancellation token"),

@@ -133,6 +133,7 @@ CODE_SLOTS = frozenset(
         "mech",
         "arg",
         "guard",
+        "precondition",
         "arm",
         "var",
         "future",

@@ -7878,3 +7878,37 @@ def test_read_65_an_arm_for_some_errors_keeps_its_pattern_as_the_condition(
     assert "`probe_tail` fails" not in said and "failure of `probe_tail`" not in said, said
     assert "is returned at once" not in said, said
     assert "comes back as `Err(ProbeError::Closing(_))`" in said, said
+
+
+def test_read_66_a_block_handed_to_an_unawaited_call_is_not_the_handlers_wait(
+    indexes: Indexes,
+) -> None:
+    """restate's `run_listener_loop`, held-out read 66: "while a branch awaits
+    `serve_connection`, `&mut shutdown` is not polled" of a handler that hands each
+    connection's async block to `TaskCenter::spawn(..)?` and awaits nothing itself (FALSE)."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    assert not kinds(claims(ctx, "accept_conns"), "handler_awaits")
+    said = " ".join(full_thinks_about(ctx, "accept_conns"))
+    assert "is not polled" not in said, said
+
+
+def test_read_66_interval_at_paces_by_its_period_not_its_start(indexes: Indexes) -> None:
+    """restate's partition cleaner, held-out read 66: "A `tokio::time::interval_at` built from
+    `Instant::now() + initial_wait` paces the loop" named the first tick's delay as the pace
+    (MISLEADING); the period is `interval_at`'s second argument."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    (iv,) = kinds(claims(ctx, "sweep_every_minute"), "interval")
+    assert iv.get("dur") == "1 minute" and iv.get("arg") == "std::time::Duration::from_secs(60)"
+
+
+def test_read_65_a_tick_branch_switched_off_by_its_precondition_says_so(
+    indexes: Indexes,
+) -> None:
+    """restate's bifrost watchdog, held-out read 65: "`improvement_interval.tick()` fires every
+    second .. as one branch of the select" dropped its `, if !disable_auto_improvement`
+    (MISLEADING)."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    (iv,) = kinds(claims(ctx, "sweep_when_on"), "interval")
+    assert iv.get("precondition") == "on" and "switched" in iv.flags
+    said = " ".join(full_thinks_about(ctx, "sweep_when_on"))
+    assert "only while `on` is true" in said, said

@@ -13,6 +13,7 @@ from ..flow import Region, bound_to, let_bound
 
 __all__ = [
     "awaits_after",
+    "handed_to_call",
     "handle_names",
     "bound_blocks",
     "in_handed_block",
@@ -235,3 +236,24 @@ def handle_names(f: ItemFacts) -> set[str]:
         if any(a.src.start <= sp.src.start < a.src.end for sp in f.spawns)
     }
     return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
+
+
+def handed_to_call(f: ItemFacts, rid: int, within: int) -> bool:
+    """Whether ``rid`` sits in an `async` block (inside region ``within``) written as an argument
+    of a call that is not awaited: the callee runs it, maybe on a task of its own (restate's
+    listener hands each connection's `async move { .. serve_connection(..).await }` to
+    `TaskCenter::spawn(..)?`: "while a branch awaits `serve_connection`, the shutdown is not
+    polled" was FALSE, read 66). A block handed to an awaited call (`timeout(d, async {
+    .. }).await`) runs in place."""
+    assert f.flow is not None
+    for r in f.flow.chain(rid):
+        if r.id == within:
+            return False
+        if r.kind != "async":
+            continue
+        around = [c for c in f.calls if c.open_tok < r.start_tok < c.close_tok]
+        if around:
+            c = max(around, key=lambda c: c.open_tok)
+            if c.kind != "macro" and not c.awaited:
+                return True
+    return False

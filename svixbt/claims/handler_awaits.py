@@ -9,7 +9,7 @@ import re
 
 from ..facts import Call, ItemFacts, Src
 from ..mechanisms import mechanism
-from .blocks import deferred
+from .blocks import deferred, handed_to_call
 from .core import Claim, FileContext, make
 from .exits import leaves_after
 from .shape import CANCEL_FUTURE, await_name, codes
@@ -63,6 +63,9 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             # `let future = async move { handle(..).await }; spawn(future)`: run elsewhere, not
             # awaited by the handler (pgdog's listener, held-out read 16: false).
             and not deferred(f, fl.regions[c.region], itself=True)
+            and not any(
+                handed_to_call(f, c.region, h.id) for h in handlers if fl.inside(c.region, h.id)
+            )
             # A same-file callee that races the stop itself sees it (iroh's relay actor:
             # `run_sending` opens with `self.stop_token.cancelled()`, read 24: "not polled
             # while a branch awaits `self.run_sending`" was false).

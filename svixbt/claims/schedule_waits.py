@@ -21,7 +21,7 @@ from .err_arms import failed_call
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round, ends_round
-from .select_parts import raced_events, restarts
+from .select_parts import raced_events, restarts, tick_precondition
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -179,6 +179,7 @@ def _interval_claim(
     }
     if w.seconds is not None:
         slots["dur"] = _dur(w, f)
+    tick_precondition(f, tick, slots, flags)
     if others:
         # The tick is one branch of a select whose other branches take events: the loop goes
         # round on those too, and the interval paces only its own branch (blind read 99 on

@@ -21,6 +21,7 @@ __all__ = [
     "raced_events",
     "refutable",
     "restarts",
+    "tick_precondition",
 ]
 
 # Methods that wait for something that may rightly not come: a message, a change, a peer.
@@ -204,3 +205,29 @@ def precondition(h: Region) -> str:
     before every poll, it only switches the branch off and is no condition of its handler
     (iroh's relay actor, held-out read 24)."""
     return h.detail.partition(", if ")[2].strip()
+
+
+def tick_precondition(f: ItemFacts, tick: Wait, slots: dict[str, str], flags: set[str]) -> None:
+    """The `, if cond` of the select branch a tick is the future of, as slot `precondition`:
+    the branch is switched off while it is false (restate's watchdog: "fires every second ..
+    as one branch of the select" dropped `if !disable_auto_improvement`, read 65)."""
+    pre = _precondition_of(f, tick)
+    if pre:
+        slots["precondition"] = pre
+        flags |= {"guarded", "switched"}
+
+
+def _precondition_of(f: ItemFacts, tick: Wait) -> str:
+    assert f.flow is not None
+    fut = next((r for r in f.flow.chain(tick.region) if r.kind == "select-future"), None)
+    if fut is None:
+        return ""
+    handler = next(
+        (
+            x
+            for x in f.flow.regions
+            if x.kind == "select-handler" and x.start_tok == fut.start_tok and x.index == fut.index
+        ),
+        None,
+    )
+    return precondition(handler) if handler is not None else ""

@@ -155,6 +155,13 @@ THINK: tuple[Row, ...] = (
        "With no condition on the `loop`, every exit is a statement in its body.",
        when="loop exits", unless="question-in-loop raced"),
     # -- waits ------------------------------------------------------------------------------
+    # A tick branch with a `, if cond` precondition (claims/select_parts.py `tick_precondition`).
+    _r("interval",
+       "{tick} fires every {dur} ({mech}, {arg}) as one branch of the select, and only while {precondition:cond}: otherwise that branch is switched off for the round; the loop wakes for {others} as well.",
+       when="tick-in-loop beside-events switched", needs="dur"),
+    _r("interval",
+       "{tick} of a {mech} of {dur} ({arg}) is one branch of the select, polled only while {precondition:cond}.",
+       when="tick-in-loop switched", unless="beside-events", needs="dur"),
     # A tick raced against event branches paces that branch only (blind read 99 on corrosion).
     _r("interval",
        "{tick} fires every {dur} ({mech}, {arg}) as one branch of the select; the loop wakes for {others} as well, so a round can come on any of those, not only on the tick.",

@@ -135,6 +135,20 @@ class CrateIndex:
     _fn_by_key: dict[tuple[int, int], FnDef] | None = field(default=None, repr=False)
     _callees: dict[tuple[int, int], list[tuple[int, int]]] | None = field(default=None, repr=False)
     _leaving: frozenset[str] | None = field(default=None, repr=False)
+    _async_names: frozenset[str] | None = field(default=None, repr=False)
+
+    def async_fn_names(self) -> frozenset[str]:
+        """The names of the crate's `async fn`s (free fns and methods)."""
+        if self._async_names is None:
+            names = set()
+            for d in self.fns:
+                fs = self.files[d.file]
+                it = fs.items[d.item]
+                pat = rf"\basync\s+(?:unsafe\s+)?fn\s+{re.escape(d.name)}\b"
+                if re.search(pat, fs.text[it.start : it.end]):
+                    names.add(d.name)
+            self._async_names = frozenset(names)
+        return self._async_names
 
     def leaving_macros(self) -> frozenset[str]:
         """The crate's `macro_rules!` whose expansion holds a `return`, `break` or `continue`

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claims import FileContext
 from .crate_index import CrateIndex, build_index, single_file_index
+from .fact_types import ItemFacts
 from .facts import file_consts, item_facts, known_facts
 from .pipeline import FileScan, scan_source
 from .sources import SourceFile, cargo_manifests, source_dir
@@ -132,6 +134,7 @@ def file_context(fs: FileScan, indexes: Indexes) -> FileContext:
         for i, it in enumerate(scan.items)
         if not it.is_test
     }
+    aim_through_adapters(idx, facts.values())
     display = display_path(fs.source.path, idx.root)
     if idx.root is None:
         idx.rel[pos] = display  # a file alone is named as the user gave it
@@ -164,3 +167,24 @@ def imported_consts(idx: CrateIndex, pos: int) -> dict[str, float]:
         if v is not None:
             out[name] = v
     return out
+
+
+def aim_through_adapters(idx: CrateIndex, facts: Iterable[ItemFacts]) -> None:
+    """`self.seal(..).with_overdue(..).await`: the crate's own `async fn` is what runs and fails;
+    a method the crate does not define, chained after it, only wraps its future (restate's
+    bifrost: "when `with_overdue` fails" six times of an adapter that cannot fail, read 65).
+    The await, and the `?` after it, are moved to the inner call."""
+    own = {d.name for d in idx.fns}
+    async_names = idx.async_fn_names()
+    for f in facts:
+        by_close = {c.close_tok: c for c in f.calls}
+        for c in f.calls:
+            if c.kind != "method" or not c.awaited or c.name in own:
+                continue
+            inner = by_close.get(c.tok - 2)
+            # `.log_slow_after(..).with_overdue(..)`: every adapter link is passed over.
+            while inner is not None and inner.kind == "method" and inner.name not in own:
+                inner = by_close.get(inner.tok - 2)
+            if inner is not None and inner.name in async_names and not inner.awaited:
+                inner.awaited, inner.propagates = True, c.propagates
+                c.awaited, c.propagates = False, False

@@ -7912,3 +7912,16 @@ def test_read_65_a_tick_branch_switched_off_by_its_precondition_says_so(
     assert iv.get("precondition") == "on" and "switched" in iv.flags
     said = " ".join(full_thinks_about(ctx, "sweep_when_on"))
     assert "only while `on` is true" in said, said
+
+
+def test_read_65_an_adapter_from_outside_the_crate_is_not_the_call_that_fails(
+    indexes: Indexes,
+) -> None:
+    """restate's bifrost, held-out read 65: "when `with_overdue` fails" (six times) of
+    `self.seal_and_auto_extend_chain(..).with_overdue(..).await`, where the crate's own async
+    fn is what fails and the adapter, from another crate, only wraps its future."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    (arm,) = kinds(claims(ctx, "seal_until_held"), "err_arm")
+    assert arm.get("call") == "seal", arm
+    said = " ".join(full_thinks_about(ctx, "seal_until_held"))
+    assert "instrument_slow" not in said, said

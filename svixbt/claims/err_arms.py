@@ -78,7 +78,10 @@ def handled_call(f: ItemFacts, r: Region) -> tuple[str, str] | None:
             inside = _calls_in(f, bound.src.start, bound.src.end)
     if not inside:
         return None
-    c = max(inside, key=lambda c: (c.src.end, -c.src.start))
+    # The last awaited link when there is one: an adapter after it only wraps its future
+    # (evidence.aim_through_adapters), a `map_err` after the await only converts the error.
+    awaited = [c for c in inside if c.awaited]
+    c = max(awaited or inside, key=lambda c: (c.src.end, -c.src.start))
     mech = mechanism(c.full)
     if mech is not None and mech.role == "timeout":
         # The timer is not what failed: the future it times is (a block bound to a name,

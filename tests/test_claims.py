@@ -7925,3 +7925,15 @@ def test_read_65_an_adapter_from_outside_the_crate_is_not_the_call_that_fails(
     assert arm.get("call") == "seal", arm
     said = " ".join(full_thinks_about(ctx, "seal_until_held"))
     assert "instrument_slow" not in said, said
+
+
+def test_read_66_one_arms_pause_is_said_with_its_arm(indexes: Indexes) -> None:
+    """restate's lazy connection, held-out read 66: "The pause of 500 milliseconds is a
+    `tokio::time::sleep`." of the `UnknownNodeId` arm, beside a throttled arm that sleeps
+    `dur / 2` and a transport arm that does not pause (MISLEADING); and "When `auto_reconnect`
+    is true, it sleeps 500 milliseconds" dropped the arm."""
+    ctx = ctx_of(indexes, "index_keep.rs")
+    said = " ".join(full_thinks_about(ctx, "dial_until_up"))
+    for s in re.split(r"(?<=\.) ", said):
+        if "250 milliseconds" in s or "wait / 2" in s:
+            assert "Err(DialError::" in s, s

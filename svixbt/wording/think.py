@@ -231,7 +231,12 @@ THINK: tuple[Row, ...] = (
     _r("sleep",
        "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped and the next one starts from the top.",
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",
-       when="guarded then-continue", needs="dur"),
+       when="guarded then-continue", unless="in-arm", needs="dur"),
+    # In one arm as well as under a guard: both said (restate's lazy connection, read 66).
+    _r("sleep",
+       "When {guard:cond} and the result is {arm}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped.",
+       "If {guard:cond}, the {arm} arm ends the round early: {mech} for {dur}, then `continue` back to the top.",
+       when="guarded then-continue in-arm", needs="dur arm"),
     # One of several error branches: which call's failure it is (blind read 103).
     _r("sleep",
        "When {call} fails, the {arm} branch sleeps {arg} with {mech} and then `continue`s, skipping whatever is left of that round.",
@@ -3504,10 +3509,16 @@ TOKIO: tuple[Row, ...] = (
     _r("sleep",
        "One branch of the {select} is a {mech} of {dur}; it is taken only when nothing else in that {select} finishes first.",
        when="in-select", needs="dur select", any_guard=True),
+    # One arm's pause, said with its arm (restate's lazy connection: "The pause of 500
+    # milliseconds is a `tokio::time::sleep`." of the `UnknownNodeId` arm, beside a throttled
+    # arm that sleeps `dur / 2`, read 66).
+    _r("sleep",
+       "When {guard:cond}, the {arm} path waits {dur} with {mech} and goes round again.",
+       when="guarded in-arm then-continue", unless="in-select", needs="dur arm guard"),
     _r("sleep",
        "The pause of {dur} is a {mech}.",
        "{mech} gives the pause of {dur}.",
-       needs="dur", any_guard=True),
+       unless="in-arm", needs="dur", any_guard=True),
     # A sleep raced in a select is a deadline for the other branches, not a pause (garage's
     # block fetch gives each node `rpc_timeout()`: "the wait .. is a sleep", read 51).
     _r("sleep",
@@ -3521,8 +3532,11 @@ TOKIO: tuple[Row, ...] = (
        "The wait is a {mech} on {arg}, which holds {arg_value}.",
        unless="from-var dur", needs="arg_value", any_guard=True),
     _r("sleep",
+       "The wait on {arg} in {arm} is a {mech}.",
+       when="in-arm", unless="from-var dur", any_guard=True),
+    _r("sleep",
        "The wait on {arg} is a {mech}.",
-       unless="from-var dur", any_guard=True),
+       unless="from-var dur in-arm", any_guard=True),
     _r("interval",
        "Its pacing is a {mech} of {dur}.",
        "A {mech} ticking every {dur} sets the rhythm.",

@@ -108,14 +108,7 @@ def restarts(
     branch wins and that goes on round starts its countdown over, so it fires only after that
     long with nothing else coming (an idle timeout, not a period)."""
     assert f.flow is not None
-    mine = next(
-        (
-            x
-            for x in f.flow.regions
-            if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index == r.index
-        ),
-        None,
-    )
+    mine = handler_of(f, r)
     if mine is None or not mine.detail.startswith(w.written + "(") or f.flow.loop_of(r.id) is None:
         return
     goes_on = [
@@ -222,7 +215,14 @@ def _precondition_of(f: ItemFacts, tick: Wait) -> str:
     fut = next((r for r in f.flow.chain(tick.region) if r.kind == "select-future"), None)
     if fut is None:
         return ""
-    handler = next(
+    handler = handler_of(f, fut)
+    return precondition(handler) if handler is not None else ""
+
+
+def handler_of(f: ItemFacts, fut: Region) -> Region | None:
+    """The handler region of select future ``fut`` (same select, same branch)."""
+    assert f.flow is not None
+    return next(
         (
             x
             for x in f.flow.regions
@@ -230,4 +230,3 @@ def _precondition_of(f: ItemFacts, tick: Wait) -> str:
         ),
         None,
     )
-    return precondition(handler) if handler is not None else ""

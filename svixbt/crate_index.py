@@ -108,6 +108,12 @@ class Context:
 _LEAVES = re.compile(r"\b(?:return|break|continue)\b")
 
 
+# Library macros that return an `Err` when their condition fails (anyhow's, eyre's and snafu's
+# `ensure!`, snafu's `whatever!`): greptimedb's election loop was said to be left "only by a
+# `?`" beside an `ensure!` on its lease (read 68). `bail!` is read as the `return` it is.
+_LIBRARY_LEAVING = frozenset({"ensure", "ensure_whatever", "whatever"})
+
+
 @dataclass
 class CrateIndex:
     root: Path | None
@@ -155,11 +161,14 @@ class CrateIndex:
         (restate's `shortcircuit!` returns on six of its seven outcomes): a loop that calls one
         has ways out its own text does not show."""
         if self._leaving is None:
-            self._leaving = frozenset(
-                it.name
-                for fs in self.files
-                for it in fs.items
-                if it.kind == "macro_rules" and _LEAVES.search(fs.text[it.start : it.end])
+            self._leaving = (
+                frozenset(
+                    it.name
+                    for fs in self.files
+                    for it in fs.items
+                    if it.kind == "macro_rules" and _LEAVES.search(fs.text[it.start : it.end])
+                )
+                | _LIBRARY_LEAVING
             )
         return self._leaving
 

@@ -275,6 +275,11 @@ def was_asked(c: Claim | None, asked: Collection[Claim]) -> bool:
     )
 
 
+# A race that is no walk-through of its loop: ordered, gated, or with its ways out hidden in a
+# macro (the think cannot say what ends the loop).
+_NO_WALK = frozenset({"biased", "guarded", "exits-hidden"})
+
+
 def purpose_key(c: Claim) -> str:
     """The key of ``c``'s question in QUESTION_PURPOSES: its kind, ``log_once`` for a line
     logged once as the fn starts (alerting on it is not what anyone asks), ``spawn_each`` for a
@@ -304,7 +309,11 @@ def purpose_key(c: Claim) -> str:
         # "What does each round call, and what ends the loop?" after "I'm profiling the path
         # this call sits on" read as two askers (linkerd's policy relays, held-out read 49).
         return "spawn_loop"
-    if c.kind == "select" and "in-loop" in c.flags and not {"biased", "guarded"} & c.flags:
+    if (
+        c.kind == "select"
+        and "in-loop" in c.flags
+        and not {"biased", "guarded", "exits-hidden"} & c.flags
+    ):
         # A loop's race, asked as a walk-through before a change (what each round waits on,
         # what ends the loop): not the purposes of "what happens to the loser?".
         return "select_loop"

@@ -172,6 +172,7 @@ CODE_SLOTS = frozenset(
         "load",
         "by_file",
         "others",
+        "rivals",
         "chain",
         "callers",
         "files",

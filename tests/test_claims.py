@@ -7335,7 +7335,10 @@ def test_read_57_a_sleep_that_ends_a_while_body_is_not_only_between_rounds(
     (sl,) = kinds(claims(ctx, "ask_with_tries"), "sleep")
     assert "last-too" in sl.flags and sl.get("loop_head") == "while tries > 0"
     said = " ".join(full_thinks_about(ctx, "ask_with_tries"))
-    assert "between rounds" not in said.lower() and "the final round sleeps too" in said, said
+    # Its `return Ok(())` leaves before the sleep: the final round sleeps when the head ends
+    # the loop, not on every way out (read 68).
+    assert "between rounds" not in said.lower(), said
+    assert "when the loop's head ends it, its final round has slept too" in said, said
     (grows,) = kinds(claims(ctx, "push_slowly"), "sleep")
     assert "arg-varies" in grows.flags
 
@@ -7937,3 +7940,117 @@ def test_read_66_one_arms_pause_is_said_with_its_arm(indexes: Indexes) -> None:
     for s in re.split(r"(?<=\.) ", said):
         if "250 milliseconds" in s or "wait / 2" in s:
             assert "Err(DialError::" in s, s
+
+
+def test_s52_a_loop_whose_ways_out_a_macro_hides_is_not_asked_what_ends_it(
+    indexes: Indexes,
+) -> None:
+    # restate's invoker loops (`shortcircuit!` returns) were asked "what gets it out of the
+    # loop?" and, their ways out rightly unsaid, left the question open (session 51).
+    ctx = ctx_of(indexes, "index_keep.rs")
+    (race,) = kinds(claims(ctx, "check_ids"), "select")
+    assert "exits-hidden" in race.flags
+    asks = [ex.user for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == "check_ids"]
+    assert asks
+    for ask in asks:
+        assert not re.search(r"out of the loop|end the loop|ends the loop|leave its loop", ask)
+    # The same race without the macro is still asked as a walk-through of its loop.
+    (plain,) = kinds(claims(ctx, "check_small_ids"), "select")
+    assert "exits-hidden" not in plain.flags
+
+
+def test_s52_checks_on_held_futures_do_not_say_a_failed_branch_panics(indexes: Indexes) -> None:
+    # restate's `stop` joins task handles and `expect`s their results: that fires when a task
+    # panicked, not when it returned an error (dropped by `let _`); "a branch that failed
+    # early panics no sooner than the slowest branch" was misleading (read 66 #3).
+    ctx = ctx_of(indexes, "index_hold.rs")
+    (checks,) = kinds(claims(ctx, "wind_down"), "join_results")
+    assert {"held", "panics", "several"} <= checks.flags
+    said = " ".join(full_thinks_about(ctx, "wind_down"))
+    assert "`flushed.expect(..)` and `pruned.expect(..)` run after it" in said
+    assert "whatever would make one of these checks panic" in said
+    assert "failed" not in said
+    # The handles are handed in: nothing here spawns them.
+    assert "spawned above" not in said
+    assert "JoinHandles of tasks `wind_down` is handed, not ones it starts" in said
+
+
+def test_s52_a_library_ensure_is_a_way_out_the_text_does_not_show(indexes: Indexes) -> None:
+    # greptimedb's election loop: "From inside, only a `?` in its body, handing an error up,
+    # ends the `loop`" beside an `ensure!` on the lease, which returns an `Err` too (read 68).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    found = claims(ctx, "hold_lease")
+    assert not [c for c in found if c.kind in ("loop", "exit_tally", "loop_break")]
+    assert kinds(found, "sleep")  # what the text does show is still said
+    for said in full_thinks_about(ctx, "hold_lease"):
+        assert "only a `?`" not in said and "ends the `loop`" not in said
+
+
+def test_s52_a_round_that_breaks_before_its_trailing_sleep_is_not_said_to_sleep(
+    indexes: Indexes,
+) -> None:
+    # greptimedb's flownode sync breaks on the round that finds the task, before the sleep:
+    # "the final round sleeps too before the loop ends" was FALSE (read 68).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    (pause,) = kinds(claims(ctx, "poke_when_ready"), "sleep")
+    assert {"last-too", "exit-before"} <= pause.flags
+    said = " ".join(full_thinks_about(ctx, "poke_when_ready"))
+    assert "250 milliseconds" in said
+    assert "the final round sleeps too" not in said
+    assert "the last round included" not in said
+    for ex in compose_examples(ctx):
+        assert "the last one too" not in ex.user and "the last one included" not in ex.user
+
+
+def test_s52_a_sleep_on_an_options_some_is_not_said_of_the_option_or_of_every_pass(
+    indexes: Indexes,
+) -> None:
+    # greptimedb's region GC: "`gc_duration` is handed to `tokio::time::sleep` for the wait"
+    # and "a slow `remove_region_dir_once` pushes every later pass back" of a sleep under
+    # `if let Some(duration) = gc_duration`, which the force path skips (read 68 #2-3).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    found = claims(ctx, "poke_with_rest")
+    (pause,) = kinds(found, "sleep")
+    assert {"from-var", "if-let-some"} <= pause.flags
+    assert not kinds(found, "wait_after_pass")
+    for said in full_thinks_about(ctx, "poke_with_rest"):
+        if "`tokio::time::sleep`" in said:
+            assert "`None`" in said
+        assert "`rest` is handed to" not in said
+        assert "pushes every later pass back" not in said
+
+
+def test_s52_a_while_heads_end_is_not_counted_among_the_nested_ways_out(
+    indexes: Indexes,
+) -> None:
+    # greptimedb's region worker: "its `while` condition and two `break`s end the loop, every
+    # one of them nested under `None` and `recv_res.is_err()`" (read 68 #4).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    (tally,) = kinds(claims(ctx, "drain_while_on"), "exit_tally")
+    assert {"all-deep", "head-too"} <= tally.flags
+    assert tally.get("head_end") == "its `while` condition"
+    for seed in range(6):
+        r = Renderer(seed, f"k{seed}", {"fn": "drain_while_on", "file": "index_lease.rs"})
+        said = r.claim(THINK, tally, "t", Rendered(""))
+        assert "its `while` condition and two `break`s" in said, said
+        assert "apart from its `while` condition" in said or "other than its `while`" in said
+
+
+def test_s52_a_tick_raced_against_a_sleep_does_not_pace_the_loop_alone(indexes: Indexes) -> None:
+    # greptimedb's flow engine: `select! { _ = tick.tick() => (), _ = sleep(new_wait) => () }`
+    # was said as "A `tokio::time::interval` .. paces the loop through `tick()`; with tokio's
+    # default burst behaviour .." where the code sets Burst itself (read 68 #9-10).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    (iv,) = kinds(claims(ctx, "flush_paced"), "interval")
+    assert {"beside-timer", "missed-set", "missed-burst"} <= iv.flags
+    assert iv.get("rivals") == "tokio::time::sleep(soon)"
+    said = " ".join(full_thinks_about(ctx, "flush_paced"))
+    assert "raced in the select against `tokio::time::sleep(soon)`" in said, said
+    assert "paces the loop" not in said and "default burst" not in said
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "flush_paced":
+            assert "fixed cadence" not in ex.user and "Keep its passes on" not in ex.user
+    # Burst set in the code, with nothing raced: said as set, not as tokio's default.
+    said = " ".join(full_thinks_about(ctx, "flush_steady"))
+    assert "`tokio::time::MissedTickBehavior::Burst` is set on it" in said, said
+    assert "default burst" not in said

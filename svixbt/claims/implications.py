@@ -185,6 +185,13 @@ def _wait_after_pass(
     # only (blind read 42).
     others = [c for c in of_kind(claims, "sleep") if "in-loop" in c.flags and c not in plain]
     flags = {"other-waits"} if others or len(plain) > 1 else set()
+    slots = {"work": work.written, "mech": s.get("mech")}
+    if "if-let-some" in s.flags and s.get("var"):
+        # `if let Some(d) = gc_duration { sleep(d).await }`: a pass is not always followed by
+        # a wait ("a slow pass pushes every later pass back" of greptimedb's region GC, whose
+        # force path passes `None`, read 68).
+        slots["var"] = s.get("var")
+        flags.add("if-some")
     if _COMPUTED.search(s.get("arg_value") or s.get("arg")):
         # A wait worked out each round (`refresh_in(&self.config, curr_expiry)`, a share of the
         # time left to an expiry): a slow pass does not push the later ones back ("pushes every
@@ -194,7 +201,7 @@ def _wait_after_pass(
         make(
             "wait_after_pass",
             f.name,
-            {"work": work.written, "mech": s.get("mech")},
+            slots,
             merged_proofs([ctx.proof(work.src)], s.proof),
             flags,
         )

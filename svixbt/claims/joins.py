@@ -3,6 +3,7 @@ which condition, and what the item does with the branches' results once the join
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..crate_index import CrateIndex
@@ -40,14 +41,29 @@ def _timed_branches(f: ItemFacts, branches: list[Region]) -> tuple[str, str]:
     return bounds[0] if bounds and len(set(bounds)) == 1 else ("", "")
 
 
+def _bare(texts: list[str], b: Region) -> str:
+    """The one name a branch is (`x`, `&mut x`), else ""."""
+    name = [t for t in texts[b.lo : b.hi] if t not in ("&", "mut")]
+    return name[0] if len(name) == 1 else ""
+
+
 def _all_handles(f: ItemFacts, texts: list[str], branches: list[Region]) -> bool:
     """Whether every branch is a bare name that holds a task's JoinHandle."""
     held = handle_names(f)
-    for b in branches:
-        name = [t for t in texts[b.lo : b.hi] if t not in ("&", "mut")]
-        if len(name) != 1 or name[0] not in held:
-            return False
-    return True
+    return all(_bare(texts, b) in held for b in branches)
+
+
+def _handle_flags(f: ItemFacts, texts: list[str], branches: list[Region]) -> set[str]:
+    """`handles` when every branch is a task's JoinHandle (`let a = match .. { .. =>
+    tokio::task::spawn(..) }; tokio::join!(a, b)`): the work runs on the spawned tasks, the
+    join only waits ("none of them on a task of its own" of hyperlane's ContractSync::sync was
+    FALSE, read 63); `given` when one is handed in, not spawned here ("tasks spawned above it"
+    was false of a fn that joins the handles it is given, session 52's own trap)."""
+    if not _all_handles(f, texts, branches):
+        return set()
+    if any(_bare(texts, b) in dict(f.params) for b in branches):
+        return {"handles", "given"}
+    return {"handles"}
 
 
 def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -85,11 +101,7 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags = {"collection"}
         if len(branches) == 2:
             flags.add("two")  # "both", not "all two"
-        if _all_handles(f, scan.texts, branches):
-            # `let a = match .. { .. => tokio::task::spawn(..) }; tokio::join!(a, b)`: the work
-            # runs on the spawned tasks, the join only waits ("none of them on a task of its
-            # own" of hyperlane's ContractSync::sync was FALSE, read 63).
-            flags.add("handles")
+        flags |= _handle_flags(f, scan.texts, branches)
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
         bound, timer = _timed_branches(f, branches)
@@ -176,6 +188,10 @@ class JoinCheck:
     first: int  # tokens of the check
     last: int
     ok: OkOnly | None
+    # The branch is a future held in a variable (`shuffle_handle`), not a call or block whose
+    # failure is an `Err` of its own: what fails the check depends on what that future is (a
+    # task handle's `expect` fires on a panic of its task, not on the error it returns).
+    held: bool = False
 
     @property
     def panics(self) -> bool:
@@ -228,8 +244,15 @@ def join_binding(index: CrateIndex, fi: int, span: range, open_: int) -> JoinBin
             continue
         i = pattern.index(t[x])
         ok = ok_only(index, fi, *branches[i]) if i < len(branches) else None
-        checks.append(JoinCheck(t[x], written, x, last, ok))
+        held = i < len(branches) and _held_future(t, *branches[i])
+        checks.append(JoinCheck(t[x], written, x, last, ok, held))
     return JoinBinding(pat - 1, open_ - 1, pattern, checks)
+
+
+def _held_future(t: Sequence[str], a: int, b: int) -> bool:
+    """Whether tokens ``a:b`` are a bare variable, borrowed or not (`x`, `&mut x`)."""
+    words = [w for w in t[a:b] if w not in ("&", "mut")]
+    return len(words) == 1 and words[0].isidentifier()
 
 
 def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> list[Claim]:
@@ -260,6 +283,8 @@ def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> 
     flags = {"panics"} if any(c.panics for c in handled) else set()
     if len(handled) > 1:
         flags.add("several")
+    if any(c.held for c in handled):
+        flags.add("held")
     slots = {
         "mech": mech,
         "handled": codes(*[c.written for c in handled]),

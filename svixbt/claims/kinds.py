@@ -60,7 +60,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "interval": (
         "a tokio interval the item's task ticks",
         ("mech", "arg", "var", "tick"),
-        ("dur", "guard", "missed", "others", "precondition"),
+        ("dur", "guard", "missed", "others", "precondition", "rivals"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",
@@ -322,7 +322,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "wait_after_pass": (
         "a plain sleep in the pass loop starts after the pass, so pass time adds to the spacing",
         ("work", "mech"),
-        (),
+        ("var",),
     ),
     "steady_error": (
         "a failed pass always sets the same wait: no growth, no failure count",

@@ -21,7 +21,7 @@ from .err_arms import failed_call
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round, ends_round
-from .select_parts import raced_events, restarts, tick_precondition
+from .select_parts import restarts, tick_precondition, tick_race
 from .shape import (
     CANCEL_FUTURE,
     arm_cond,
@@ -170,7 +170,6 @@ def _interval_claim(
     if tick is None:
         return None
     _tick_place(ctx, f, tick, ticks, flags)
-    others = raced_events(f, tick)
     slots = {
         "mech": w.mechanism,
         "arg": w.arg,
@@ -180,12 +179,7 @@ def _interval_claim(
     if w.seconds is not None:
         slots["dur"] = _dur(w, f)
     tick_precondition(f, tick, slots, flags)
-    if others:
-        # The tick is one branch of a select whose other branches take events: the loop goes
-        # round on those too, and the interval paces only its own branch (blind read 99 on
-        # corrosion's subscription loops: "paces the loop", "a fixed cadence of 30 seconds").
-        slots["others"] = codes(*others)
-        flags.add("beside-events")
+    tick_race(f, tick, slots, flags)
     proof = [ctx.proof(w.src)]
     # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
     missed = next(
@@ -202,7 +196,8 @@ def _interval_claim(
     if missed is None:
         flags.add("missed-burst")
     else:
-        flags.add(f"missed-{missed.args[0].split('::')[-1].lower()}")
+        # Set in the code: not "tokio's default" even when it is Burst (read 68).
+        flags |= {f"missed-{missed.args[0].split('::')[-1].lower()}", "missed-set"}
         slots["missed"] = missed.args[0]
         proof.append(ctx.proof(missed.src))
     conds, _, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)

@@ -19,6 +19,7 @@ __all__ = [
     "always_leaves",
     "beside_timer",
     "raced_events",
+    "tick_race",
     "refutable",
     "restarts",
     "tick_precondition",
@@ -58,9 +59,27 @@ def always_leaves(f: ItemFacts, h: Region) -> bool:
     return any(e.region == h.id and e.kind in ("return", "break", "exit") for e in f.exits)
 
 
-def raced_events(f: ItemFacts, tick: Wait) -> list[str]:
+def tick_race(f: ItemFacts, tick: Wait, slots: dict[str, str], flags: set[str]) -> None:
+    """What a tick is raced against in its `select!`, as slots: ``others``, events that run
+    the loop as well (flag `beside-events`), and ``rivals``, other timers (flag
+    `beside-timer`): a tick raced against `sleep(new_wait)` ends the round's wait at whichever
+    is first, and "paces the loop through `tick()`" was misleading (greptimedb's flow engine,
+    read 68)."""
+    others = raced_events(f, tick)
+    if others:
+        # The loop goes round on those too, and the interval paces only its own branch (blind
+        # read 99 on corrosion's subscription loops: "paces the loop").
+        slots["others"] = codes(*others)
+        flags.add("beside-events")
+    rivals = raced_events(f, tick, timers=True)
+    if rivals:
+        slots["rivals"] = codes(*rivals)
+        flags.add("beside-timer")
+
+
+def raced_events(f: ItemFacts, tick: Wait, timers: bool = False) -> list[str]:
     """The other futures of the `select!` a tick is a branch of that are neither a shutdown nor
-    a timer: events that run the loop as well."""
+    a timer: events that run the loop as well (``timers``: the other timers instead)."""
     assert f.flow is not None
     reg = f.flow.regions[tick.region]
     if reg.kind != "select-future":
@@ -70,13 +89,13 @@ def raced_events(f: ItemFacts, tick: Wait) -> list[str]:
         for r in f.flow.regions
         if r.kind == "select-handler" and r.start_tok == reg.start_tok and r.detail
     ]
-    timers = {w.src.text.strip() for w in f.waits}
+    waits = {w.src.text.strip() for w in f.waits}
     return [
         h.detail
         for h in branches
         if tick.src.text.strip() not in h.detail
         and not CANCEL_FUTURE.search(h.detail)
-        and not any(t and t in h.detail for t in timers)
+        and any(t and t in h.detail for t in waits) == timers
         and not re.search(r"(?i)tripwire|token", h.detail)
         and not _leaves_for_good(f, h)
     ]

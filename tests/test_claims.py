@@ -8054,3 +8054,25 @@ def test_s52_a_tick_raced_against_a_sleep_does_not_pace_the_loop_alone(indexes: 
     said = " ".join(full_thinks_about(ctx, "flush_steady"))
     assert "`tokio::time::MissedTickBehavior::Burst` is set on it" in said, said
     assert "default burst" not in said
+
+
+def test_s52_a_number_the_one_caller_passes_into_a_waits_expression_is_evaluated(
+    indexes: Indexes,
+) -> None:
+    # greptimedb's mailbox checker: `interval(Duration::from_millis(interval_millis))` and its
+    # one caller passes 10; "the only caller passes 10, so the interval is 10 ms" was the fact
+    # read 68 found missing (#08).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (tick,) = kinds(claims(ctx, "check_expired"), "passed_wait")
+    assert tick.get("passed") == "25" and tick.get("dur") == "25 milliseconds"
+    assert {"in-expr", "one-caller", "period"} <= tick.flags
+    said = " ".join(full_thinks_about(ctx, "check_expired"))
+    assert "`start_checker`" in said and "25 milliseconds" in said, said
+    (rest,) = kinds(claims(ctx, "sweep_resting"), "passed_wait")
+    assert rest.get("dur") == "1 minute 30 seconds"  # `rest_secs * 2` with 45 passed
+    said = " ".join(full_thinks_about(ctx, "sweep_resting"))
+    assert "so each `tokio::time::sleep` lasts" not in said  # the expression, not the param
+    # A method called by path, `Self::reap_every(&self, 120)`: its arguments line up with
+    # its params, `self` included.
+    (reap,) = kinds(claims(ctx, "reap_every"), "passed_wait")
+    assert reap.get("passed") == "120" and reap.get("dur") == "2 minutes"

@@ -397,7 +397,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "passed_wait": (
         "the duration every call in the crate passes for a wait the fn takes from a parameter",
         ("param", "passed", "dur", "callers", "mech"),
-        (),
+        ("arg",),
     ),
     "round_work": (
         "the calls every round of the pass loop awaits, with no condition or exit before them",

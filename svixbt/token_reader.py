@@ -46,6 +46,10 @@ class TokenReader:
             if self.c[j] == "p" and tj in ("(", "[", "{"):
                 j = self.close_of(j) + 1
                 continue
+            if self.c[j] == "p" and tj in (")", "]", "}"):
+                # An unmatched closer ends the block the statement is in: `Err(e) => { x = e }`
+                # has no `;` (nym's cache refresher read `returned } }` as the value set).
+                return j
             j += 1
         return end
 

@@ -8076,3 +8076,44 @@ def test_s52_a_number_the_one_caller_passes_into_a_waits_expression_is_evaluated
     # its params, `self` included.
     (reap,) = kinds(claims(ctx, "reap_every"), "passed_wait")
     assert reap.get("passed") == "120" and reap.get("dur") == "2 minutes"
+
+
+def test_s52_an_error_arm_that_exits_the_process_is_not_just_logged(indexes: Indexes) -> None:
+    # nym's listeners: "A failure of `TcpListener::bind` is caught as `Err(err)` and logged at
+    # error level" of an arm that then calls `process::exit(1)` (read 69 #4, #8).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    arms = [c for c in kinds(claims(ctx, "listen"), "err_arm") if "exits-process" in c.flags]
+    assert [a.get("call") for a in arms] == ["tokio::net::TcpListener::bind"]
+    for seed in range(4):
+        r = Renderer(seed, f"k{seed}", {"fn": "listen", "file": "index_pace.rs"})
+        said = r.claim(THINK, arms[0], "t", Rendered(""))
+        assert "process" in said, said
+
+
+def test_s52_a_branch_that_waits_before_its_break_does_not_end_the_loop_when_it_wins(
+    indexes: Indexes,
+) -> None:
+    # nym's request receiver: on `None` its branch awaits the shutdown token and only then
+    # breaks; "the loop ends ... when `next()` yields `None`" was FALSE (read 69 #6).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    found = claims(ctx, "serve_requests")
+    assert not [
+        c for c in found if c.kind in ("select_exit", "loop_break") and "recv" in c.get("future")
+    ]
+    said = " ".join(full_thinks_about(ctx, "serve_requests"))
+    assert "`stop.cancelled()`" in said
+    assert "does not match" not in said and "yields `None`" not in said, said
+
+
+def test_s52_an_arm_without_a_line_before_a_later_line_is_not_said_to_go_unlogged(
+    indexes: Indexes,
+) -> None:
+    # nym's cache refresher: the `Err(returned)` arm counts and the round warns on every tenth
+    # miss after the `match`; "writes no log line of its own" read as if none came (read 69),
+    # and the arm's `update = returned` with no `;` was read as `returned } }`.
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (arm,) = kinds(claims(ctx, "store_when_free"), "err_arm")
+    assert "logs-after" in arm.flags
+    assert arm.get("value_set") == "back"
+    said = " ".join(full_thinks_about(ctx, "store_when_free"))
+    assert "no log line of its own" not in said and "without a log line" not in said, said

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..facts import Assign, ItemFacts
+from ..facts import Assign, Call, Exit, ItemFacts
 from ..flow import Region, bound_to, let_bound
 
 __all__ = [
@@ -257,3 +257,20 @@ def handed_to_call(f: ItemFacts, rid: int, within: int) -> bool:
             if c.kind != "macro" and not c.awaited:
                 return True
     return False
+
+
+def awaits_on_path(f: ItemFacts, within: Region, e: Exit) -> list[Call]:
+    """The awaited calls inside ``within`` on the path to exit ``e``, before it (`None => {
+    token.cancelled().await; break }`): the exit comes only once they are over, not when the
+    branch is entered (nym's request receiver: "the loop ends when `next()` yields `None`" of
+    a branch that first waits for shutdown was FALSE, read 69)."""
+    assert f.flow is not None
+    on_path = {r.id for r in f.flow.chain(e.region)}
+    return [
+        c
+        for c in f.calls
+        if c.awaited
+        and c.region in on_path
+        and f.flow.inside(c.region, within.id)
+        and c.src.start < e.src.start
+    ]

@@ -313,4 +313,23 @@ def arm_logs(f: ItemFacts, r: Region) -> tuple[str, set[str]]:
         # or another by `last_working_address`): "without a log line of its own" was false
         # (a held-out read).
         return "", {"logs-nested"}
-    return "", set()
+    return "", _logs_after(f, r)
+
+
+def _logs_after(f: ItemFacts, r: Region) -> set[str]:
+    """`logs-after` when the round goes on, past the arm's `match`, to a log line in the same
+    loop (nym's cache refresher counts failures in the arm and warns on every tenth after the
+    `match`: "writes no log line of its own" read as if none came, read 69)."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(r.id)
+    outer = f.flow.regions[r.parent] if r.parent is not None else r
+    if loop is None:
+        return set()
+    return (
+        {"logs-after"}
+        if any(
+            lg.src.start > f.flow.scan.starts[outer.hi - 1] and f.flow.loop_of(lg.region) is loop
+            for lg in f.logs
+        )
+        else set()
+    )

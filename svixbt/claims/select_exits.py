@@ -8,9 +8,11 @@ import re
 
 from ..facts import Exit, ItemFacts
 from ..flow import Region
+from .blocks import awaits_on_path
 from .core import LIST_SEP, Claim, FileContext, make
 from .exits import other_ways_out
 from .select_parts import IRREFUTABLE, precondition, refutable
+from .shape import CANCEL_FUTURE
 
 __all__ = ["select_exits"]
 
@@ -39,7 +41,7 @@ def select_exits(
         for e in f.exits:
             if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
                 continue
-            if not _leaves_on_branch(f, h, e):
+            if not _leaves_on_branch(f, h, e) or _stop_first(f, h, e):
                 continue
             arm = next(
                 (
@@ -97,6 +99,13 @@ def select_exits(
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
+
+
+def _stop_first(f: ItemFacts, h: Region, e: Exit) -> bool:
+    """Whether the path to ``e`` first waits for a stop (`None => { token.cancelled().await;
+    break }`): the branch leaves with the shutdown, not when its future wins. Other awaits on
+    the way are the branch's work (`check_in(..).await?; return Ok(..)`)."""
+    return any(CANCEL_FUTURE.search(c.src.text) for c in awaits_on_path(f, h, e))
 
 
 def _after_the_first(slots: dict[str, str], flags: set[str]) -> None:

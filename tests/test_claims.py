@@ -8117,3 +8117,18 @@ def test_s52_an_arm_without_a_line_before_a_later_line_is_not_said_to_go_unlogge
     assert arm.get("value_set") == "back"
     said = " ".join(full_thinks_about(ctx, "store_when_free"))
     assert "no log line of its own" not in said and "without a log line" not in said, said
+
+
+def test_s52_a_while_heads_loop_is_not_said_to_miss_a_stop_for_as_long_as_it_goes_round(
+    indexes: Indexes,
+) -> None:
+    # greptimedb's scheduler loops `while state == RUNNING` and `stop()` sets the state: "a
+    # select that left out `child.cancelled()` would let a stop request go unnoticed for as
+    # long as the loop keeps going round" was misleading (read 68 #1).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (stop,) = kinds(claims(ctx, "run_jobs"), "shutdown_branch")
+    assert "while-head" in stop.flags
+    for seed in range(8):
+        r = Renderer(seed, f"k{seed}", {"fn": "run_jobs", "file": "index_pace.rs"})
+        asked = r.claim(PREMISE, stop, "p", Rendered(""))
+        assert asked and "going round" not in asked and "go round again" not in asked, asked

@@ -221,17 +221,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # connection handler races a read against its shutdown (a held-out read).
             if beside_timer(f, [x.detail for x in handlers if x is not h]):
                 bflags.add("beside-timer")
-            # Whether another branch's win gets past the wait at all: one that only goes round
-            # the loop again means a stop would never end it, not "once the timer runs out"
-            # (blind read 99 on corrosion's `wait_conn_drop`, false).
-            if "in-loop" not in flags or any(
-                e.kind in ("break", "return", "question")
-                for x in handlers
-                if x is not h
-                for e in f.exits
-                if f.flow.inside(e.region, x.id)
-            ):
-                bflags.add("others-leave")
+            bflags |= _round_flags(f, h, handlers, flags)
             if guards.get(h.id) == ["?"]:
                 continue  # the stop sits under an `else`: not said
             if guards.get(h.id):
@@ -249,6 +239,26 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 bflags.add("drains-first")
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
+
+
+def _round_flags(f: ItemFacts, h: Region, handlers: list[Region], flags: set[str]) -> set[str]:
+    """`others-leave`: another branch's win gets past the wait at all; one that only goes
+    round the loop again means a stop would never end it, not "once the timer runs out" (blind
+    read 99 on corrosion's `wait_conn_drop`, false). `while-head`: the loop's head may see a
+    stop too (greptimedb's scheduler checks its state there, read 68)."""
+    assert f.flow is not None
+    out = set()
+    if "in-loop" not in flags or any(
+        e.kind in ("break", "return", "question")
+        for x in handlers
+        if x is not h
+        for e in f.exits
+        if f.flow.inside(e.region, x.id)
+    ):
+        out.add("others-leave")
+    if (lp := f.flow.loop_of(h.id)) is not None and lp.keyword == "while":
+        out.add("while-head")
+    return out
 
 
 def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:

@@ -887,7 +887,7 @@ PREMISE: tuple[Row, ...] = (
     # was misleading four times in held-out read 25, false once).
     _r("shutdown_branch",
        "A stop that comes while it is waiting on {others:or} should not have to wait for that to complete: {future} belongs in the same select.",
-       "It should notice {future} while it is waiting for {others:or}, not only once one of them has come in.",
+       "It should notice {future} while it is waiting for {others:or}, not only once that has come in.",
        "{future} should be raced against {others:or}, so that a stop is seen while those are still pending.",
        unless="guarded beside-timer refutable drains-first", needs="others"),
     _r("shutdown_branch",
@@ -2186,11 +2186,17 @@ STAKES: tuple[Row, ...] = (
        "without {future} in the race, a stop request would not be seen while the select waits",
        "a select that did not race {future} could sit on a stop request for as long as its other branches take",
        when="others-leave", unless="guarded beside-timer"),
+    # A `while` head may see the stop each round (greptimedb's scheduler checks its state
+    # there: "unnoticed for as long as the loop keeps going round" was misleading, read 68).
+    _r("shutdown_branch",
+       "without {future} in the race, a stop request would not be seen while the select waits",
+       "a select that did not race {future} could sit on a stop request for as long as its other branches take",
+       when="while-head", unless="guarded beside-timer others-leave"),
     _r("shutdown_branch",
        "without {future} in the race, nothing at the wait would act on a stop request, and the loop would just go round again",
        "a select that left out {future} would let a stop request go unnoticed for as long as the loop keeps going round",
        "with {future} left out of the select, a stop request would sit unseen while the loop kept going round",
-       unless="guarded others-leave"),
+       unless="guarded others-leave while-head"),
     _r("shutdown_loop",
        "a loop that never looked at {check} would go on starting passes after shutdown had begun",
        "without the check on {check}, a server that is stopping would still see new passes begin",

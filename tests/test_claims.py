@@ -8132,3 +8132,31 @@ def test_s52_a_while_heads_loop_is_not_said_to_miss_a_stop_for_as_long_as_it_goe
         r = Renderer(seed, f"k{seed}", {"fn": "run_jobs", "file": "index_pace.rs"})
         asked = r.claim(PREMISE, stop, "p", Rendered(""))
         assert asked and "going round" not in asked and "go round again" not in asked, asked
+
+
+def test_s52_a_stop_branch_that_leaves_only_under_a_condition_is_no_plain_way_out(
+    indexes: Indexes,
+) -> None:
+    # vector's exec source breaks on shutdown only if `!shutdown_child(..)`: "Stopping on
+    # `&mut shutdown` ends the loop" and "a stop request does not have to wait for any other
+    # branch" were FALSE and MISLEADING (read 70 #7-8).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    found = claims(ctx, "relay_child")
+    (stop,) = kinds(found, "shutdown_branch")
+    assert "guarded" in stop.flags
+    assert not [c for c in kinds(found, "select_exit") if c.get("stop")]
+    said = " ".join(full_thinks_about(ctx, "relay_child"))
+    assert "Stopping on" not in said and "does not have to wait for any other branch" not in said
+    assert "only if `signal_child(&mut child).await` is false" in said, said
+
+
+def test_s52_an_arm_that_emits_an_internal_event_is_not_said_to_write_no_line(
+    indexes: Indexes,
+) -> None:
+    # vector's UDP sink: `emit!(..)` of an internal event writes the error line; "writes no log
+    # line of its own" was misleading (read 70 #6).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (arm,) = kinds(claims(ctx, "connect_until_through"), "err_arm")
+    assert "logs-nested" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "connect_until_through"))
+    assert "no log line of its own" not in said and "without a log line" not in said, said

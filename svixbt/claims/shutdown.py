@@ -207,7 +207,8 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if "in-loop" in flags:
             # With no loop around it, a `return` in a branch ends the fn, not "the loop"
             # (pingora's `idle_poll` is one select: a held-out read).
-            out += select_exits(ctx, f, handlers, stops, select, flags)
+            plain = [(h, a) for h, a in stops if not guards.get(h.id)]  # vector's exec, read 70
+            out += select_exits(ctx, f, handlers, plain, select, flags)
         for h, action in stops:
             hs = ctx.region_src(f, h)
             slots = {"future": h.detail, "action": action, "select": select}
@@ -242,10 +243,9 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
 
 
 def _round_flags(f: ItemFacts, h: Region, handlers: list[Region], flags: set[str]) -> set[str]:
-    """`others-leave`: another branch's win gets past the wait at all; one that only goes
-    round the loop again means a stop would never end it, not "once the timer runs out" (blind
-    read 99 on corrosion's `wait_conn_drop`, false). `while-head`: the loop's head may see a
-    stop too (greptimedb's scheduler checks its state there, read 68)."""
+    """`others-leave`: another branch's win gets past the wait (one that only goes round again
+    means a stop would never end it: corrosion's `wait_conn_drop`, read 99). `while-head`: the
+    loop's head may see a stop too (greptimedb's scheduler checks its state there, read 68)."""
     assert f.flow is not None
     out = set()
     if "in-loop" not in flags or any(

@@ -720,9 +720,14 @@ THINK: tuple[Row, ...] = (
        "The {select} also waits on {future}; when that completes, the branch does {action} if {guard:cond}, so a stop request is noticed at the wait rather than after it.",
        "Next to the timer, {select} polls {future}, and its handler does {action} once {guard:cond}.",
        when="guarded beside-timer"),
+    # Not "so a stop does not have to wait for any other branch": vector's exec source breaks
+    # only if `!shutdown_child(..)`; a child that was signalled keeps the loop going (read 70).
     _r("shutdown_branch",
-       "The {select} also waits on {future}; when that completes first, the branch does {action} if {guard:cond}, so a stop request does not have to wait for any other branch.",
-       when="guarded", unless="beside-timer"),
+       "The {select} also waits on {future}; when that completes first, the branch does {action} only if {guard:cond}, and otherwise the loop goes round again.",
+       when="guarded in-loop", unless="beside-timer"),
+    _r("shutdown_branch",
+       "The {select} also waits on {future}; when that completes first, the branch does {action} only if {guard:cond}.",
+       when="guarded", unless="beside-timer in-loop"),
     # A stop branch that awaits work before it leaves: the stop is seen at the wait, but the
     # loop ends only once that work is done (underway's worker drains its tasks first).
     _r("shutdown_branch",
@@ -1013,11 +1018,11 @@ THINK: tuple[Row, ...] = (
     # The error is handed to a call of the arm's own (an error sink, a reply channel).
     _r("err_arm",
        "The {pattern} branch takes a failed {call:or} without a log line of its own: it hands the error to {handed_to} and sets {var} to {value_set}, and the loop goes on.",
-       "An error from {call:or} lands in {pattern}, which passes it to {handed_to} rather than logging it, sets {var} to {value_set}, and does not end the loop.",
+       "An error from {call:or} lands in {pattern}, which writes no line itself but passes it to {handed_to}, sets {var} to {value_set}, and does not end the loop.",
        when="keeps-looping no-question-in-loop hands-on sets", any_guard=True, unless="after-narrower later-exit after-guard logs logs-nested one-of-several inner-loop callee-traces-err exits-sometimes logs-after"),
     _r("err_arm",
        "The {pattern} branch takes a failed {call:or} without a log line of its own: it hands the error to {handed_to}, and the loop goes on.",
-       "An error from {call:or} lands in {pattern}, which passes it to {handed_to} rather than logging it and does not end the loop.",
+       "An error from {call:or} lands in {pattern}, which writes no line itself but passes it to {handed_to} and does not end the loop.",
        when="keeps-looping no-question-in-loop hands-on", any_guard=True, unless="after-narrower later-exit after-guard logs logs-nested one-of-several inner-loop callee-traces-err exits-sometimes logs-after"),
     # Some errors only (`Err(A) | Err(B)`): not "an error from x lands in ..".
     # And the match's other arms all leave (foyer's `_ => return`, held-out read 55).
@@ -2132,7 +2137,9 @@ THINK: tuple[Row, ...] = (
        unless="handles multi collection", any_guard=True),
     _r("join",
        "{mech} awaits every future in {futures} together in this one future, and hands back their results, in order, once the last one is done.",
-       "The futures in {futures} are driven together by {mech}: all in this one future, none on a task of its own, finished only when every one of them is.",
+       # Not "none on a task of its own": vector's `wait_handles` holds the JoinHandles of
+       # spawned tasks (read 70, FALSE); what the collection holds is not read here.
+       "The futures in {futures} are awaited together by {mech}, which is finished only when every one of them is.",
        when="collection", unless="handles try", any_guard=True),
     _r("join",
        "{mech} awaits every future in {futures} together in this one future: it hands back their results once all have succeeded, or the first error as soon as one fails.",

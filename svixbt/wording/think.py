@@ -744,7 +744,9 @@ THINK: tuple[Row, ...] = (
        "The {select} also waits on {future}, and that branch does {action}, so a shutdown request is acted on while the rest of the select is still pending, not after it.",
        "Cancellation is one arm of the {select}: if {future} completes before any other branch does, its handler does {action}.",
        "{future} is one of the futures the {select} waits on, and winning makes its handler do {action}, whatever the other branches were still waiting for.",
-       "The stop is raced with the rest: should {future} finish first, the {select} drops the other futures and its branch does {action}.",
+       # Not "drops the other futures": one raced by `&mut` lives on (vector's TCP source,
+       # read 70).
+       "The stop is raced with the rest: should {future} finish first, the {select} stops polling the others and its branch does {action}.",
        unless="guarded beside-timer"),
     # A biased select inside a branch of another: which of the two is biased needs saying.
     _r("select",

@@ -8160,3 +8160,16 @@ def test_s52_an_arm_that_emits_an_internal_event_is_not_said_to_write_no_line(
     assert "logs-nested" in arm.flags
     said = " ".join(full_thinks_about(ctx, "connect_until_through"))
     assert "no log line of its own" not in said and "without a log line" not in said, said
+
+
+def test_s52_an_interval_request_asks_for_the_loops_cadence_not_the_fns(indexes: Indexes) -> None:
+    # greptimedb's `register_candidate`: "should run on a fixed cadence of 5 minutes" of a fn
+    # its caller calls again at once; only the loop inside it is paced (read 68 #5).
+    ctx = ctx_of(indexes, "index_lease.rs")
+    (iv,) = kinds(claims(ctx, "flush_steady"), "interval")
+    asked = set()
+    for seed in range(12):
+        r = Renderer(seed, f"k{seed}", {"fn": "flush_steady", "file": "index_lease.rs"})
+        asked.add(r.claim(PREMISE, iv, "p", Rendered("")))
+    assert any("Its loop should go round" in a for a in asked), asked
+    assert not any("It should run on" in a for a in asked), asked

@@ -764,13 +764,15 @@ PREMISE: tuple[Row, ...] = (
        "It should race {futures} in one {select} and take whichever finishes first.",
        when="multi", unless="biased guarded patterns"),
     _r("interval",
-       "It should run on a fixed cadence of {dur}, driven by a tokio interval.",
+       # Its loop, not the fn: greptimedb's `register_candidate` is called again at once by its
+       # caller, and only the keep-alive loop inside it is paced (read 68 #5).
+       "Its loop should go round on a fixed cadence of {dur}, driven by a tokio interval.",
        # Not "instead of sleeping": of code that never slept it reads as a premise that it
        # does (pingora's daemon liveness check, held-out read 31).
        "Its passes should come from an interval of {dur}, not from a sleep after each pass.",
        when="tick-in-loop", unless="guarded beside-events beside-timer"),
     _r("interval",
-       "It should run on the cadence {arg} sets, driven by a tokio interval.",
+       "Its loop should go round on the cadence {arg} sets, driven by a tokio interval.",
        "Its passes should come from an interval built from {arg}, not from a sleep after each pass.",
        "Keep its passes on a tokio interval of {arg}.",
        "Each pass should start on a tick of an interval set to {arg}.",

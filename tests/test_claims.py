@@ -8173,3 +8173,14 @@ def test_s52_an_interval_request_asks_for_the_loops_cadence_not_the_fns(indexes:
         asked.add(r.claim(PREMISE, iv, "p", Rendered("")))
     assert any("Its loop should go round" in a for a in asked), asked
     assert not any("It should run on" in a for a in asked), asked
+
+
+def test_s52_an_error_arm_inside_another_failure_is_said_with_it(indexes: Indexes) -> None:
+    # greptimedb's datanode re-creates its streams only once `tx.send(req)` failed: "the one
+    # made when `let Some(req) = req` matches" dropped that (read 68 #12).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (arm,) = [c for c in kinds(claims(ctx, "beat"), "err_arm") if c.get("call") == "reopen_stream"]
+    assert "let Err(e) = tx.send(1).await" in arm.get("guard").split(LIST_SEP)
+    said = " ".join(full_thinks_about(ctx, "beat"))
+    if "`reopen_stream`" in said:
+        assert "`let Err(e) = tx.send(1).await`" in said, said

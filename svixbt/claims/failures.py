@@ -188,6 +188,21 @@ def _tries_before(f: ItemFacts, lg: Log, loop: Region | None) -> tuple[bool, boo
     )
 
 
+def _outer_failures(f: ItemFacts, r: Region, loop: Region | None) -> list[str]:
+    """The `if let Err(..) = call` branches an error arm sits in: it is reached only once that
+    call failed (greptimedb's datanode re-creates its streams only after `tx.send(req)` failed;
+    "the one made when `let Some(req) = req` matches" dropped that, read 68 #12)."""
+    assert f.flow is not None
+    return [
+        a.head
+        for a in f.flow.chain(r.id)
+        if a.id != r.id
+        and a.kind == "if"
+        and a.head.startswith("let Err(")
+        and (loop is None or f.flow.inside(a.id, loop.id))
+    ][::-1]
+
+
 def _guard_in_arm(f: ItemFacts, rid: int) -> bool:
     """Whether an `if` or a match arm lies between region ``rid`` and the error branch around it."""
     assert f.flow is not None
@@ -317,6 +332,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         if negated:
             continue  # under an `else`: not said as a plain condition
         conds += _passed(f, r, flags)  # linkerd's last retry panics in `Err(e) if i == MAX`
+        conds += _outer_failures(f, r, loop)
         if conds:
             slots["guard"] = codes(*conds)
             flags.add("guarded")

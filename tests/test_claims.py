@@ -8184,3 +8184,13 @@ def test_s52_an_error_arm_inside_another_failure_is_said_with_it(indexes: Indexe
     said = " ".join(full_thinks_about(ctx, "beat"))
     if "`reopen_stream`" in said:
         assert "`let Err(e) = tx.send(1).await`" in said, said
+
+
+def test_s52_a_loggers_own_warn_is_a_line_of_the_arm(indexes: Indexes) -> None:
+    # spacedrive's network core: "without a log line of its own: it hands the error to
+    # `self.logger.warn`" of the arm's own log line (read 71 FALSE).
+    ctx = ctx_of(indexes, "index_pace.rs")
+    (arm,) = kinds(claims(ctx, "dial_any"), "err_arm")
+    assert "logs-nested" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "dial_any"))
+    assert "without a log line" not in said and "no log line of its own" not in said, said

@@ -284,15 +284,25 @@ def failed_call(f: ItemFacts, rid: int) -> str:
 _LOG_LIKE = re.compile(r"(?:^|_)(?:trace|debug|info|warn|warning|error|log|emit)(?:_|$)")
 
 
+_LEVELS = frozenset({"trace", "debug", "info", "warn", "warning", "error"})
+
+
 def log_like(f: ItemFacts, r: Region) -> bool:
     """Whether arm ``r`` calls a macro named like a log line (`debug_error!`): its level is the
     crate's business, but "without a log line of its own" would be false (held-out read 57)."""
     assert f.flow is not None
     return any(
-        c.kind == "macro"
-        and f.flow.inside(c.region, r.id)
-        and _LOG_LIKE.search(c.name.rstrip("!"))
-        and "assert" not in c.name
+        f.flow.inside(c.region, r.id)
+        and (
+            c.kind == "macro"
+            and _LOG_LIKE.search(c.name.rstrip("!"))
+            and "assert" not in c.name
+            # A logger's own method (`self.logger.warn(..)`, spacedrive's network core): "without
+            # a log line of its own: it hands the error to `self.logger.warn`" was FALSE (read 71).
+            or c.kind == "method"
+            and c.name in _LEVELS
+            and "log" in c.receiver.lower()
+        )
         for c in f.calls
     )
 

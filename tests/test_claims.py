@@ -8034,6 +8034,8 @@ def test_s52_a_while_heads_end_is_not_counted_among_the_nested_ways_out(
         said = r.claim(THINK, tally, "t", Rendered(""))
         assert "its `while` condition and two `break`s" in said, said
         assert "apart from its `while` condition" in said or "other than its `while`" in said
+        # Each way out sits under one of the places, not under all of them at once (read 71).
+        assert "`n == 0` or `rx.is_closed()`" in said, said
 
 
 def test_s52_a_tick_raced_against_a_sleep_does_not_pace_the_loop_alone(indexes: Indexes) -> None:

@@ -41,10 +41,15 @@ def _timed_branches(f: ItemFacts, branches: list[Region]) -> tuple[str, str]:
     return bounds[0] if bounds and len(set(bounds)) == 1 else ("", "")
 
 
-def _bare(texts: list[str], b: Region) -> str:
+def _bare(texts: Sequence[str], b: Region) -> str:
     """The one name a branch is (`x`, `&mut x`), else ""."""
-    name = [t for t in texts[b.lo : b.hi] if t not in ("&", "mut")]
-    return name[0] if len(name) == 1 else ""
+    return _bare_name(texts, b.lo, b.hi)
+
+
+def _bare_name(texts: Sequence[str], a: int, b: int) -> str:
+    """The one name tokens ``a:b`` are, borrowed or not (`x`, `&mut x`), else ""."""
+    name = [t for t in texts[a:b] if t not in ("&", "mut")]
+    return name[0] if len(name) == 1 and name[0].isidentifier() else ""
 
 
 def _all_handles(f: ItemFacts, texts: list[str], branches: list[Region]) -> bool:
@@ -244,15 +249,9 @@ def join_binding(index: CrateIndex, fi: int, span: range, open_: int) -> JoinBin
             continue
         i = pattern.index(t[x])
         ok = ok_only(index, fi, *branches[i]) if i < len(branches) else None
-        held = i < len(branches) and _held_future(t, *branches[i])
+        held = i < len(branches) and bool(_bare_name(t, *branches[i]))
         checks.append(JoinCheck(t[x], written, x, last, ok, held))
     return JoinBinding(pat - 1, open_ - 1, pattern, checks)
-
-
-def _held_future(t: Sequence[str], a: int, b: int) -> bool:
-    """Whether tokens ``a:b`` are a bare variable, borrowed or not (`x`, `&mut x`)."""
-    words = [w for w in t[a:b] if w not in ("&", "mut")]
-    return len(words) == 1 and words[0].isidentifier()
 
 
 def _join_results(ctx: FileContext, f: ItemFacts, mech: str, start_tok: int) -> list[Claim]:

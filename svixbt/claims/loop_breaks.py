@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ..facts import ItemFacts
 from ..flow import Region
-from .blocks import awaits_on_path
 from .core import Claim, FileContext, make
 from .exits import exit_loop
+from .select_exits import stop_first
 from .select_parts import precondition
 from .shape import CANCEL_FUTURE, guard_of, put_guard
 
@@ -41,7 +41,7 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
                 continue
             if CANCEL_FUTURE.search(handlers[0].detail):
                 continue  # a stop's branch: "when nobody cancels it" would be asked of it
-            if any(CANCEL_FUTURE.search(c.src.text) for c in awaits_on_path(f, handlers[0], e)):
+            if stop_first(f, handlers[0], e):
                 continue  # it leaves with the stop it waits for, not when its branch wins
             # Not "looked at only on the rounds that branch wins" of a `, if cond` precondition.
             conds = [c for c in conds if c != precondition(handlers[0])]

@@ -14,7 +14,7 @@ from .exits import other_ways_out
 from .select_parts import IRREFUTABLE, precondition, refutable
 from .shape import CANCEL_FUTURE
 
-__all__ = ["select_exits"]
+__all__ = ["select_exits", "stop_first"]
 
 _QUOTABLE = 60
 
@@ -41,7 +41,7 @@ def select_exits(
         for e in f.exits:
             if e.kind not in ("break", "return") or not f.flow.inside(e.region, h.id):
                 continue
-            if not _leaves_on_branch(f, h, e) or _stop_first(f, h, e):
+            if not _leaves_on_branch(f, h, e) or stop_first(f, h, e):
                 continue
             arm = next(
                 (
@@ -101,7 +101,7 @@ def select_exits(
     return out
 
 
-def _stop_first(f: ItemFacts, h: Region, e: Exit) -> bool:
+def stop_first(f: ItemFacts, h: Region, e: Exit) -> bool:
     """Whether the path to ``e`` first waits for a stop (`None => { token.cancelled().await;
     break }`): the branch leaves with the shutdown, not when its future wins. Other awaits on
     the way are the branch's work (`check_in(..).await?; return Ok(..)`)."""

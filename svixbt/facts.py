@@ -29,7 +29,7 @@ from .fact_types import (
     Src,
     Wait,
 )
-from .flow import Flow, build_flow, nested_fn_end, path_at, tail_start
+from .flow import Flow, Region, build_flow, nested_fn_end, path_at, tail_start
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
@@ -900,42 +900,11 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
         b = k - 1
         while b > r.lo and r.c[b] in "cdi":
             b -= 1  # a comment above `tokio::spawn(..)` is not what the statement starts after
-        before = t[b] if b >= r.lo else ""
         after_close = close + 1
         awaited = after_close + 1 < r.hi and t[after_close] == "." and t[after_close + 1] == "await"
         if not awaited:
             awaited = _awaited_through_span(r, after_close)
-        handle = "unknown"
-        if reg.keyword == "tokio::task::JoinSet::spawn":
-            handle = "in-set"  # the JoinSet keeps every handle
-        elif awaited:
-            handle = "awaited"
-        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == ";":
-            handle = "dropped"
-        elif before == "=" and r.c[b - 1] == "n":
-            # `let _ = spawn(..)` drops the handle at once; `let jh = ..` keeps it by name.
-            handle = "dropped" if t[b - 1] == "_" else f"bound:{t[b - 1]}"
-        elif before == "=" and _typed_let(r, b):
-            # `let task: JoinHandle<()> = spawn(..)` keeps it by name too (lemmy's
-            # `CancellableTask::spawn`: its raced handle was said "dropped", blind read 10).
-            handle = f"bound:{_typed_let(r, b)}"
-        elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
-            # The value of the block it ends: `let task = { ..; tokio::spawn(..) };` binds it
-            # (slatedb's standalone compactor awaits that name later: "starts a task and
-            # returns the join handle" was false of its `main`, held-out read 54).
-            named = _block_bound_to(r, after_close)
-            handle = f"bound:{named}" if named else "returned"
-        elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":
-            # `handles.push(tokio::spawn(..))`: kept in a collection, maybe awaited later.
-            handle = f"pushed:{t[b - 3]}{_fan_in(r, after_close, t[b - 3])}"
-        if handle.startswith("bound:"):
-            # `let h = spawn(..); handles.push(h);`: the name only carries it into the Vec.
-            name = handle[6:]
-            for j in range(after_close, min(after_close + 12, r.hi - 5)):
-                # A local Vec only: `self.tasks.push(task)` keeps it by name in a field.
-                if t[j + 1 : j + 6] == [".", "push", "(", name, ")"] and t[j - 1] != ".":
-                    handle = f"pushed:{t[j]}{_fan_in(r, j + 6, t[j])}"
-                    break
+        handle = _handle_of(r, reg, b, after_close, awaited)
         repeated = ""
         for anc in flow.chain(at.id):
             if anc.kind in ("spawn", "blocking"):
@@ -966,6 +935,58 @@ def _spawns(r: TokenReader, f: ItemFacts, flow: Flow) -> None:
                 at.id,
             )
         )
+
+
+def _handle_of(r: TokenReader, reg: Region, b: int, after_close: int, awaited: bool) -> str:
+    """How the handle of spawn region ``reg`` is kept: awaited, dropped, bound to a name,
+    returned, pushed into a collection or held by a JoinSet; "unknown" otherwise. ``b`` is the
+    token before the spawn's path, ``after_close`` the one after its call's `)`."""
+    t = r.t
+    before = t[b] if b >= r.lo else ""
+    handle = "unknown"
+    if reg.keyword == "tokio::task::JoinSet::spawn":
+        handle = "in-set"  # the JoinSet keeps every handle
+    elif awaited:
+        handle = "awaited"
+    elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == ";":
+        handle = "dropped"
+    elif before == "=" and r.c[b - 1] == "n":
+        # `let _ = spawn(..)` drops the handle at once; `let jh = ..` keeps it by name.
+        handle = "dropped" if t[b - 1] == "_" else f"bound:{t[b - 1]}"
+    elif before == "=" and _typed_let(r, b):
+        # `let task: JoinHandle<()> = spawn(..)` keeps it by name too (lemmy's
+        # `CancellableTask::spawn`: its raced handle was said "dropped", blind read 10).
+        handle = f"bound:{_typed_let(r, b)}"
+    elif before in (";", "{", "}") and after_close < r.hi and t[after_close] == "}":
+        # The value of the block it ends: `let task = { ..; tokio::spawn(..) };` binds it
+        # (slatedb's standalone compactor awaits that name later: "starts a task and
+        # returns the join handle" was false of its `main`, held-out read 54).
+        named = _block_bound_to(r, after_close)
+        handle = f"bound:{named}" if named else "returned"
+    elif (
+        before == "("
+        and b - 3 >= r.lo
+        and t[b - 3 : b] == ["Box", "::", "pin"]
+        and after_close + 1 < r.hi
+        and t[after_close] == ")"
+        and t[after_close + 1] == "}"
+    ):
+        # `Box::pin(spawn(..))` as a block's value: the handle, boxed, is that value
+        # (surrealdb's engine tasks return it as their `Task`).
+        named = _block_bound_to(r, after_close + 1)
+        handle = f"bound:{named}" if named else "returned"
+    elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":
+        # `handles.push(tokio::spawn(..))`: kept in a collection, maybe awaited later.
+        handle = f"pushed:{t[b - 3]}{_fan_in(r, after_close, t[b - 3])}"
+    if handle.startswith("bound:"):
+        # `let h = spawn(..); handles.push(h);`: the name only carries it into the Vec.
+        name = handle[6:]
+        for j in range(after_close, min(after_close + 12, r.hi - 5)):
+            # A local Vec only: `self.tasks.push(task)` keeps it by name in a field.
+            if t[j + 1 : j + 6] == [".", "push", "(", name, ")"] and t[j - 1] != ".":
+                handle = f"pushed:{t[j]}{_fan_in(r, j + 6, t[j])}"
+                break
+    return handle
 
 
 def _tail(r: TokenReader, flow: Flow) -> Src | None:

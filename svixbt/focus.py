@@ -261,11 +261,16 @@ FOCI: tuple[FocusDef, ...] = (
     # (claims/watchdog.py): the point of such code is the slow-call report.
     FocusDef("watchdog", "task", _kinds("watchdog"),
              ("watchdog", "spawn", "task_end", "doc"), 9),
+    # A spawned loop paced by an interval a helper builds (claims/ticker.py): what the pace
+    # is and when the first round comes.
+    FocusDef("pace", "task", _kinds("ticker", when="spawned"),
+             ("ticker", "spawn", "task_end", "doc"), 9),
     # What ends the loop of a task the fn spawns (claims/task_ends.py).
     # A `None` arm of a channel the task keeps a sender of is asked too: the answer is that
     # it never fires (stalwart's webhook tracer, read 61).
     FocusDef("lifetime", "task",
-             _any(_kinds("task_end", when="task-ends"), _kinds("task_end", when="held-sender")),
+             _any(_kinds("task_end", when="task-ends"), _kinds("task_end", when="held-sender"),
+                  _kinds("task_end", when="then-logs")),
              ("spawn", "task_end", "endless_task", "return:sender-returned", "doc"), 8),
     FocusDef("supervision", "task",
              _any(_kinds("restarts"), _kinds("task_panic", when="detached")),
@@ -273,7 +278,7 @@ FOCI: tuple[FocusDef, ...] = (
     FocusDef("concurrency", "task",
              _any(_kinds("spawn"), _kinds("join", when=""), _kinds("runs_in", when="join-branch"),
                   _kinds("runs_in", when="spawned"), _kinds("gated_join")),
-             ("runs_in", "spawn", "sync_spawn", "watchdog", "task_end", "restart_spin",
+             ("runs_in", "spawn", "sync_spawn", "ticker", "watchdog", "task_end", "restart_spin",
               "gated_join", "lost_result",
               "spawn_nesting", "return_prelude",
               "join", "join_results", "join_branch", "select", "runs_under",

@@ -49,6 +49,7 @@ __all__ = [
 CODE_SLOTS = frozenset(
     {
         "fn",
+        "helper",
         "ender",
         "guard_var",
         "lock_call",

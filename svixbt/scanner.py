@@ -493,20 +493,44 @@ class _Scan:
         They resolve names for rules inside that fn (`use tokio::time::sleep; sleep(d)`); their
         parent is the fn, so they never travel as separate context slices.
         """
-        seen = {u.start for u in self.uses}
+        seen = {u.end for u in self.uses}
         texts, codes, starts = self.texts, self.codes, self.starts
         out: list[UseDecl] = []
         for k in _indices(texts, "use"):
-            if codes[k] != "n" or starts[k] in seen:
+            if codes[k] != "n":
                 continue
-            if k and texts[k - 1] not in (";", "{", "}"):
+            # A `use` under attributes (`#[cfg(not(target_family = "wasm"))] use tokio::time;`,
+            # surrealdb's interval_ticker) starts at its first attribute: the cfg travels with it.
+            first = self._attrs_before(k)
+            if first and texts[first - 1] not in (";", "{", "}"):
                 continue
             end = self.find_semicolon(k)
             if end < 0:
                 continue
             decl_end = starts[end] + 1
-            out.append(UseDecl(starts[k], decl_end, self.text[starts[k] : decl_end], nested=True))
+            if decl_end in seen:
+                continue
+            text = self.text[starts[first] : decl_end]
+            out.append(UseDecl(starts[first], decl_end, text, nested=True))
         return out
+
+    def _attrs_before(self, k: int) -> int:
+        """The token where the outer attributes right before token ``k`` begin (``k`` if none)."""
+        texts = self.texts
+        while k >= 3 and texts[k - 1] == "]":
+            depth, j = 0, k - 1
+            while j >= 0:
+                if texts[j] == "]":
+                    depth += 1
+                elif texts[j] == "[":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j -= 1
+            if j < 1 or texts[j - 1] != "#":
+                break
+            k = j - 1
+        return k
 
     def recover(self, open_tok: int) -> int:
         """After an unclosed brace, resume at the next token that starts a line at column 1.

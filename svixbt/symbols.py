@@ -6,6 +6,8 @@ Rules and facts match on resolved paths (`sleep` imported from `tokio::time` is
 
 from __future__ import annotations
 
+import re
+
 from .scanner import ScanResult, UseDecl
 from .tokens import significant_tokens
 
@@ -87,6 +89,12 @@ def _emit(out: list[tuple[str, str]], prefix: str, path: list[str], alias: str |
         out.append((local, full))
 
 
+# `#[cfg(..)]` naming a wasm target without `not(..)`: a build the tool does not describe.
+_OTHER_TARGET = re.compile(
+    r'#\s*\[\s*cfg\s*\(\s*(?:all\s*\(\s*)?(?:target_family\s*=\s*"wasm"|target_arch\s*=\s*"wasm32")'
+)
+
+
 def use_map(uses: list[UseDecl], scan: ScanResult | None = None) -> dict[str, str]:
     """Local name -> full path for every non-test `use` of the file.
 
@@ -95,7 +103,9 @@ def use_map(uses: list[UseDecl], scan: ScanResult | None = None) -> dict[str, st
     looks behind its start or past the closing `;`, so they are the tokens of its text alone.
     """
     m: dict[str, str] = {}
-    for u in uses:
+    # A name imported once per target (`#[cfg(target_family = "wasm")] use wasmtimer::tokio as
+    # time;` beside tokio's) means the native one wherever both are written.
+    for u in sorted(uses, key=lambda u: bool(_OTHER_TARGET.search(u.text))):
         if u.is_test:
             continue
         tokens = None

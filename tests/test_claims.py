@@ -8196,3 +8196,47 @@ def test_s52_a_loggers_own_warn_is_a_line_of_the_arm(indexes: Indexes) -> None:
     assert "logs-nested" in arm.flags
     said = " ".join(full_thinks_about(ctx, "dial_any"))
     assert "without a log line" not in said and "no log line of its own" not in said, said
+
+
+def test_s53_a_use_under_a_cfg_inside_a_fn_resolves_its_names(indexes: Indexes) -> None:
+    # surrealdb's `interval_ticker` imports `tokio::time` inside its body under
+    # `#[cfg(not(target_family = "wasm"))]`, beside a wasm stand-in: `time::interval` was not
+    # known as tokio's, and the file's six engine tasks had no record at all (session 53).
+    ctx = ctx_of(indexes, "index_beat.rs")
+    (beat,) = kinds(claims(ctx, "steady_beat"), "interval")
+    assert beat.get("mech") == "tokio::time::interval"
+    assert beat.get("missed") == "MissedTickBehavior::Delay"
+
+
+def test_s53_a_spawned_loop_paced_by_a_helpers_ticker_says_its_pace(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "index_beat.rs")
+    found = claims(ctx, "start_settling")
+    (tick,) = kinds(found, "ticker")
+    assert {"first-taken", "missed-delay", "only-stops", "biased", "spawned"} <= tick.flags
+    # The period as the caller reads it from its knobs, not the local it travels under.
+    assert tick.get("arg") == "knobs.settle_every"
+    assert tick.get("work") == "ledger.settle()"
+    (spawn,) = kinds(found, "spawn")
+    # `Box::pin(spawn(..))` as the fn's value hands the handle back. The settle is not every
+    # round's work: the round the stop wins makes no call (sweeper.rs's rule).
+    assert "returned" in spawn.flags and not spawn.get("work")
+    said = " ".join(full_thinks_about(ctx, "start_settling"))
+    assert "`steady_beat`" in said and "first, immediate tick used up" in said
+    # The message branch of the other loop goes round too: its work is not every round's,
+    # and its helper's interval is no fact the tool has.
+    assert not kinds(claims(ctx, "start_compacting"), "ticker")
+
+
+def test_s53_a_stop_branch_followed_only_by_a_log_ends_the_task(indexes: Indexes) -> None:
+    # "breaks out of the loop, which is the last thing the task does" would be false with a
+    # log after the loop; "goes on to the code after the loop" said nothing of what that is.
+    ctx = ctx_of(indexes, "index_beat.rs")
+    (end,) = kinds(claims(ctx, "start_settling"), "task_end")
+    assert {"then-logs", "biased-first", "leaves-loop"} <= end.flags
+    assert end.get("message") == "settling stopped"
+    said = " ".join(full_thinks_about(ctx, "start_settling"))
+    assert "“settling stopped”" in said
+    assert "last thing the task does" not in said
+    # More than a log after the loop: no such claim.
+    (other,) = kinds(claims(ctx, "start_compacting"), "task_end")
+    assert "then-logs" not in other.flags and "biased-first" not in other.flags

@@ -307,6 +307,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     from .pause_switch import pause_switch_claims
     from .restart_spin import restart_spin_claims
     from .slow_beat import slow_beat_claims
+    from .ticker import ticker_claims
 
     out: list[Claim] = []
     for build in (
@@ -318,6 +319,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         lock_held_claims,
         give_up_claims,
         pause_switch_claims,
+        ticker_claims,
     ):
         out.extend(build(ctx, f))
     return out

@@ -185,7 +185,14 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "after_call",
             "future",
             "select",
+            "macro",
+            "message",
         ),
+    ),
+    "ticker": (
+        "a loop's select waits on the next tick of an interval a helper of the file builds",
+        ("future", "var", "helper", "mech"),
+        ("arg", "dur", "missed", "stops", "work"),
     ),
     "lost_result": (
         "a crate fn returning a `Result` spawned as the whole task, its handle dropped",

@@ -7,6 +7,7 @@ import re
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
+from .core import FileContext
 from .exits import exit_loop
 from .shape import CANCEL_FUTURE, codes
 
@@ -18,6 +19,7 @@ __all__ = [
     "IRREFUTABLE",
     "always_leaves",
     "beside_timer",
+    "biased",
     "raced_events",
     "tick_race",
     "refutable",
@@ -236,6 +238,19 @@ def _precondition_of(f: ItemFacts, tick: Wait) -> str:
         return ""
     handler = handler_of(f, fut)
     return precondition(handler) if handler is not None else ""
+
+
+def biased(ctx: FileContext, h: Region) -> bool:
+    """Whether the select that ``h`` is a branch of opens with `biased;`: it polls its branches
+    in the order written, so of two that are ready together the first written wins."""
+    t, c = ctx.fs.scan.texts, ctx.fs.scan.codes
+    k = h.start_tok
+    while k < len(t) and t[k] != "{":
+        k += 1
+    k += 1
+    while k < len(t) and c[k] in "cdi":
+        k += 1
+    return k < len(t) and t[k] == "biased"
 
 
 def handler_of(f: ItemFacts, fut: Region) -> Region | None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..facts import Call, Exit, ItemFacts
+from ..facts import Call, Exit, ItemFacts, Log
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import exit_loop, leaves
 from .round_work import call_said
+from .select_parts import biased
 
 __all__ = ["exit_condition", "never_met", "task_end_claims"]
 
@@ -111,16 +112,15 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
         ends_task = e.kind in ("return", "question") or not tail
         flags = {e.kind, kind, "task-ends" if ends_task else "leaves-loop"}
         slots = {"mech": mech}
+        if not ends_task:
+            _last_log(f, task, loop, slots, flags)
         if e.kind == "question":
             call = e.expr.strip()
             if not call or len(call) > 60 or "\n" in call:
                 return []
             slots["call"] = call
         if kind == "in-select":
-            # The branch's future and the select it races in (``_select_branch``).
-            slots["future"], slots["select"] = expr, pattern
-            if cond:
-                slots["cond"] = cond
+            _select_slots(ctx, f, e, loop, (expr, pattern, cond), slots, flags)
         elif kind in ("let", "in-arm"):
             flags = _arm_end(f, task, loop, (pattern, expr), slots, flags)
         elif kind == "if":
@@ -266,11 +266,61 @@ def _breaks_inner(f: ItemFacts, e: Exit, loop: Region) -> bool:
 
 def _after_loop(f: ItemFacts, task: Region, loop: Region) -> bool:
     """Whether the spawned block has code after ``loop`` (a `break` then leads there, not out)."""
+    return bool(_tail_tokens(f, task, loop))
+
+
+def _tail_tokens(f: ItemFacts, task: Region, loop: Region) -> list[int]:
+    """The tokens of code after ``loop`` in the spawned block, trivia and braces left out."""
     assert f.flow is not None
     t, c = f.flow.scan.texts, f.flow.scan.codes
     k = loop.hi + 1  # past the loop's `}`
     end = task.hi
-    return any(c[j] not in "cdi" and t[j] not in (";", "}", "{") for j in range(k, end))
+    return [j for j in range(k, end) if c[j] not in "cdi" and t[j] not in (";", "}", "{")]
+
+
+def _select_slots(
+    ctx: FileContext,
+    f: ItemFacts,
+    e: Exit,
+    loop: Region,
+    said: tuple[str, str, str],
+    slots: dict[str, str],
+    flags: set[str],
+) -> None:
+    """The branch's future and the select it races in (``_select_branch``), its condition, and
+    `biased-first` when it is the first branch of a biased select (ready with another, it
+    wins)."""
+    slots["future"], slots["select"], cond = said
+    if cond:
+        slots["cond"] = cond
+    handler = _chain_to(f, e.region, loop)[-1]
+    if handler.index == 0 and biased(ctx, handler):
+        flags.add("biased-first")
+
+
+def _last_log(
+    f: ItemFacts, task: Region, loop: Region, slots: dict[str, str], flags: set[str]
+) -> None:
+    """Nothing but one log line after the loop: the task writes it and is over (`then-logs`)."""
+    last = _tail_logs(f, task, loop)
+    if len(last) == 1 and last[0].message:
+        flags.add("then-logs")
+        slots["macro"], slots["message"] = last[0].macro, last[0].message
+
+
+def _tail_logs(f: ItemFacts, task: Region, loop: Region) -> list[Log]:
+    """The log lines that are all the spawned block does after ``loop``, or [] when it does more
+    (surrealdb's tasks: `trace!("Background task exited: ..")` after the loop is still the end)."""
+    assert f.flow is not None
+    starts = f.flow.scan.starts
+    logs: list[Log] = []
+    for j in _tail_tokens(f, task, loop):
+        log = next((g for g in f.logs if g.src.start <= starts[j] < g.src.end), None)
+        if log is None:
+            return []
+        if log not in logs:
+            logs.append(log)
+    return logs
 
 
 def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:

@@ -88,6 +88,7 @@ TITLES: dict[str, tuple[Option, ...]] = {
     ),
     "wake": ("What {fn} does when it wakes", "Wake-ups in {fn}"),
     "watchdog": ("Slow-call reporting in {fn}", "{fn}: report the slow ones only"),
+    "pace": ("How often the task from {fn} runs", "{fn}: the pace of its task"),
     "lifetime": ("When the task from {fn} stops", "{fn}: a task that knows when to stop"),
     "supervision": ("Failures in the task {fn} starts", "What an outage does to {fn}"),
     "observability": ("Logging in {fn}", "Make {fn} observable without noise"),
@@ -218,6 +219,10 @@ ASKS: dict[str, tuple[Option, ...]] = {
     "watchdog": (
         "{who} should report a call that runs long, and only such a call.",
         "Slow calls in {who} should get a line in the log; fast ones should not.",
+    ),
+    "pace": (
+        "The task {who} starts should keep a steady pace.",
+        "Please look at how often the task from {who} does its work.",
     ),
     "lifetime": (
         "The task {who} starts should end when there is nothing left for it to do.",
@@ -362,6 +367,10 @@ WHY: dict[str, tuple[Option, ...]] = {
         "A warning on every call would drown the slow ones.",
         "We only hear about slow handlers when something else times out.",
     ),
+    "pace": (
+        "A background job that runs too often adds load for nothing; too rarely and its work piles up.",
+        "Came up while reviewing how our background tasks are paced.",
+    ),
     "lifetime": (
         "A task that outlives what it works on keeps holding resources for nothing.",
         "Leaked background tasks show up in every heap profile we take.",
@@ -479,6 +488,7 @@ SYMPTOMS: dict[str, tuple[Option, ...]] = {
     ),
     "wake": ("whatever wakes the loop, it must do all of its work",),
     "watchdog": ("a slow call must be reported without being cut short",),
+    "pace": ("a background task has to keep to its period, also after a slow round",),
     "lifetime": ("a background task must not outlive what it works on",),
     "supervision": ("one failed call must not stop the work for good",),
     "observability": (
@@ -562,6 +572,7 @@ REFACTORS: dict[str, tuple[Option, ...]] = {
     "decided-once": ("decide the optional step of {fn} once, before its loop",),
     "wake": (),
     "watchdog": (),
+    "pace": (),
     "lifetime": (),
     "supervision": (),
     "observability": (),
@@ -593,6 +604,11 @@ PREMISE: tuple[Row, ...] = (
     _r("watchdog",
        "{subject} should call {then} only when {call} takes longer than {dur}, from a task it aborts once {call} is done.",
        when="calls"),
+    # A spawned loop paced by an interval a helper builds (claims/ticker.py).
+    _r("ticker",
+       "The task {subject} starts should run {work} once per period of {arg}, with the first run a full period after it starts rather than at once.",
+       "Once started, the task from {subject} should call {work} every {arg}, and not straight away at startup.",
+       when="only-stops first-taken spawned", needs="work"),
     # What ends a spawned task's loop (claims/task_ends.py).
     _r("task_end",
        "The task {subject} spawns should stop on its own once {expr} no longer gives {pattern}, so that it does not outlive what it works on.",
@@ -1115,6 +1131,12 @@ CRITERIA: tuple[Row, ...] = (
     _r("watchdog",
        "{then} runs only when {call} has not returned after {dur}",
        when="calls"),
+    _r("ticker",
+       "a round that runs long should push the next tick back, not set off catch-up ticks",
+       when="missed-delay"),
+    _r("ticker",
+       "a stop that is ready at the same moment as a tick should win",
+       when="biased tick-last only-stops"),
     _r("task_end",
        "the spawned task ends once {expr} gives no {pattern}",
        when="let task-ends", unless="held-strong"),
@@ -2521,6 +2543,11 @@ QUESTIONS: tuple[Row, ...] = (
        "how often does {subject} run a pass, and what sets that pace?",
        "what decides how often {subject} goes round its loop?",
        when="tick-in-loop", unless="guarded beside-events"),
+    # A spawned loop paced by an interval a helper builds (claims/ticker.py).
+    _r("ticker",
+       "how often does the task {subject} starts do its work, and how soon after it starts is the first time?",
+       "what sets the pace of the task that {subject} spawns, and does its first round run straight away?",
+       when="spawned first-taken"),
     # A select's sleep built anew each round (claims/select_parts.py `restarts`).
     _r("sleep",
        "does the wait of {dur} in {subject}'s loop fire every {dur}, or only once nothing else has come in for that long?",
@@ -3055,6 +3082,10 @@ FOLLOW_BRIDGES: tuple[str, ...] = (
 QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "interval": (
         "I'm working out how much load it adds while nothing else is going on.",
+        "I want to know what to change if we need it to run less often.",
+    ),
+    "ticker": (
+        "I'm working out how soon after startup the first round happens.",
         "I want to know what to change if we need it to run less often.",
     ),
     "lost_result": (

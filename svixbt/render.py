@@ -50,6 +50,7 @@ CODE_SLOTS = frozenset(
     {
         "fn",
         "helper",
+        "handle_field",
         "ender",
         "guard_var",
         "lock_call",
@@ -322,8 +323,16 @@ def negated(cond: str) -> str | None:
     return inner
 
 
+_LET_ERR = re.compile(r"let Err\(\s*(?:_|[a-z_]\w*)\s*\)\s*=\s*(.+?\))(?:\.await)?")
+
+
 def _denied(cond: str, code: bool, out: Rendered) -> str:
     """An earlier `if` condition that must have been false to get here."""
+    m = _LET_ERR.fullmatch(cond)
+    if m and code:
+        # `if let Err(e) = call.await { .. continue; }` passed: the call returned no error.
+        out.fills.append(Fill(m.group(1), code))
+        return f"`{m.group(1)}` did not return an error"
     if cond.startswith("let "):
         return f"`{cond}` does not match"
     inner = negated(cond) if code else None

@@ -8240,3 +8240,128 @@ def test_s53_a_stop_branch_followed_only_by_a_log_ends_the_task(indexes: Indexes
     # More than a log after the loop: no such claim.
     (other,) = kinds(claims(ctx, "start_compacting"), "task_end")
     assert "then-logs" not in other.flags and "biased-first" not in other.flags
+
+
+def test_s53_a_line_after_a_failed_steps_continue_says_that_step_worked(
+    indexes: Indexes,
+) -> None:
+    # spacedrive's volume monitor: "`debug!` logs “Updating tracked volumes across
+    # libraries” when both `config.update_tracked_volumes` and .. hold" dropped that on a
+    # failed `refresh_volumes` the round `continue`s before it (read 71 #14).
+    ctx = ctx_of(indexes, "index_skip.rs")
+    logs = {c.get("message"): c for c in kinds(claims(ctx, "keep_stocked"), "log")}
+    assert "let Err(e) = shelf.restock().await" in logs["restocked the shelf"].get("guard")
+    assert "let Err(e) = shelf.restock().await" in logs["counted"].get("guard")
+    said = " ".join(full_thinks_about(ctx, "keep_stocked"))
+    assert "when `shelf.restock()` did not return an error and `verbose` is true" in said
+    assert "“counted” when `shelf.restock()` did not return an error" in said
+
+
+def test_s53_a_handle_in_a_private_unread_field_is_not_the_callers(indexes: Indexes) -> None:
+    # spacedrive's `EventStream::new`: "its handle, `handle`, goes back to the caller in the
+    # value this returns: waiting for that task or aborting it is the caller's business" of a
+    # handle kept in a private `_handle` nothing reads (read 71 #1).
+    ctx = ctx_of(indexes, "index_tether.rs")
+    (feed,) = kinds(claims(ctx, "open"), "spawn")
+    assert "private-unread" in feed.flags and feed.get("handle_field") == "_worker"
+    said = " ".join(full_thinks_about(ctx, "open"))
+    assert "the caller's business" not in said
+    assert "`_worker`" in said and "detached" in said
+    for name in ("start",):  # `Pump` aborts through its field; `Relay`'s is `pub`
+        for sp in kinds(claims(ctx, name), "spawn"):
+            assert "private-unread" not in sp.flags
+
+
+def test_s53_fan_outs_that_do_not_run_side_by_side_are_not_said_to(indexes: Indexes) -> None:
+    # surrealdb's external sort awaits each per-element `spawn_blocking` before the next:
+    # "its elements go in series while the spawned tasks run side by side" was FALSE; its
+    # module loader holds each task to a semaphore's permit (read 72 #5, #9).
+    ctx = ctx_of(indexes, "index_series.rs")
+    assert not kinds(claims(ctx, "spool_all"), "serial_loop")
+    assert not kinds(claims(ctx, "warm_all"), "serial_loop")
+    said = " ".join(full_thinks_about(ctx, "spool_all"))
+    assert "in series, not fanned out" in said
+    assert "side by side" not in said.replace("never side by side", "")
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "spool_all":
+            assert "on a separate task" not in ex.user and "its own task" not in ex.user
+
+
+def test_s53_a_boxed_struct_that_aborts_on_drop_is_what_holds_the_task(indexes: Indexes) -> None:
+    # surrealdb's `spawn_buffered` returns `Box::pin(SpawnedBufferedStream { rx, handle })`,
+    # whose Drop aborts: "waiting for that task or aborting it is the caller's business" was
+    # FALSE (read 72 #3).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (sp,) = kinds(claims(ctx, "prefetch"), "spawn")
+    assert "drop-aborts" in sp.flags and sp.get("drop_owner") == "Prefetched"
+    said = " ".join(full_thinks_about(ctx, "prefetch"))
+    assert "the caller's business" not in said and "Drop implementation aborts" in said
+
+
+def test_s53_two_selects_of_one_fn_are_told_apart_by_place(indexes: Indexes) -> None:
+    # surrealdb's websocket `read`: "The `tokio::select!` is biased, so it polls
+    # `canceller.cancelled()` and `shutdown.cancelled()` in the order written" was of the
+    # select after the loop, which lists them the other way round from the loop's (read 72).
+    ctx = ctx_of(indexes, "index_series.rs")
+    inner, after = kinds(claims(ctx, "serve"), "select")
+    assert "several-selects" in inner.flags and "after-loop" not in inner.flags
+    assert {"several-selects", "after-loop"} <= after.flags
+    said = " ".join(full_thinks_about(ctx, "serve"))
+    assert "The `tokio::select!` is biased" not in said
+    assert "inside the loop is biased" in said or "after the loop" in said.lower()
+
+
+def test_s53_a_stream_loop_that_takes_only_successes_ends_quietly_on_an_error(
+    indexes: Indexes,
+) -> None:
+    # surrealdb's `export_ml`: "no error is returned from inside the loop" beside a `while let
+    # Some(Ok(bytes))` that ends at the first error item, after which it returns `Ok(())`:
+    # a truncated export reads as a success (read 72 #23).
+    ctx = ctx_of(indexes, "index_series.rs")
+    found = claims(ctx, "export_all")
+    (loop,) = kinds(found, "loop")
+    assert "ok-only" in loop.flags
+    (tries,) = kinds(found, "propagate")
+    assert {"before-loop-only", "ok-only-loop"} <= tries.flags
+    said = " ".join(full_thinks_about(ctx, "export_all"))
+    assert "the first error item ends the loop" in said
+    assert "no error is returned from inside the loop" not in said
+
+
+def test_s53_a_spawn_on_one_path_of_a_caller_with_unknown_other_calls() -> None:
+    # surrealdb's `router` spawns `export_ml` for one command and awaits its future inside a
+    # `try_join!` for another: "starts it on a `tokio::spawn` task, but the spawn sits under a
+    # condition there" read as the only way it runs (read 72 #23).
+    site = make(
+        "runs_in",
+        "export_all",
+        {"kind": "spawned", "by": "dispatch", "by_file": "lib.rs", "mech": "tokio::spawn"},
+        [Proof("lib.rs", 0, 5, "spawn")],
+        {"site", "spawned", "site-guarded", "partial", "detached"},
+    )
+    r = Renderer(0, "k", {"fn": "export_all", "file": "lib.rs"})
+    said = r.claim(THINK, site, "t", Rendered(""))
+    assert "its other calls are not made on that task" in said
+    assert "starts it on a" not in said
+
+
+def test_s53_a_comment_over_a_spawn_that_does_more_names_no_one_call(indexes: Indexes) -> None:
+    # surrealdb's signal task awaits `listen()`, then spawns a drain task and races it: "The
+    # comment right above the spawn of `listen` reads .." was misleading (read 72 #14).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (note,) = kinds(claims(ctx, "watch_signals"), "task_comment")
+    assert not note.get("runs")
+    said = " ".join(full_thinks_about(ctx, "watch_signals"))
+    assert "spawn of `wait_for_signal`" not in said
+
+
+def test_s53_a_callees_sleep_after_a_failed_attempt_is_said_so(indexes: Indexes) -> None:
+    # surrealdb's `has_lease` sleeps only once `check_lease` has failed (its `Ok` arm returns
+    # first): "The waiting happens in `LeaseHandler::has_lease` .., which sleeps for .." dropped
+    # that (read 72 #10).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (waits,) = kinds(claims(ctx, "compact_if_leader"), "callee_waits")
+    assert "after-failed" in waits.flags
+    said = " ".join(full_thinks_about(ctx, "compact_if_leader"))
+    assert "only once an attempt inside it has failed" in said
+    assert "in its error branch" not in said

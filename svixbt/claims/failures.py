@@ -99,7 +99,9 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # A line in a closure runs when the closure is called, which may be later or
             # never (`.inspect(|_| info!(..))` on a future another task runs: blind read 100).
             continue
-        conds, arm, negated = guard_of(f, lg.region, loop.id if loop else None, lg.src.start)
+        conds, arm, negated = guard_of(
+            f, lg.region, loop.id if loop else None, lg.src.start, continues=True
+        )
         if negated:
             continue  # an `else` branch: its condition would have to be said negated
         # An exit nested in an earlier `match`/`if` of the same block (`continue 'outer` for one

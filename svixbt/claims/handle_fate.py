@@ -170,11 +170,19 @@ def drop_impl_with(ctx: FileContext, f: ItemFacts, pattern: str) -> tuple[str, P
     return (name, found) if found is not None else None
 
 
+# The struct literal a fn's tail hands back, through the wrappers that keep it whole
+# (`Box::pin(SpawnedBufferedStream { .. })`: surrealdb's buffered stream aborts its task on
+# drop, and "waiting for that task or aborting it is the caller's business" was FALSE, read 72).
+RETURNED_STRUCT = re.compile(
+    r"(?:(?:Ok|Some|Box::pin|Box::new|Arc::new|Pin::new)\(\s*)*(Self|[A-Z]\w*)\s*\{"
+)
+
+
 def returned_drop_impls(ctx: FileContext, f: ItemFacts) -> tuple[str, list[Proof]]:
     """The type of the struct the fn returns (`Self { .. }`, `Ok(Name { .. })`) and the proofs
     of every `impl Drop` for it in the crate; ("", []) when it returns no such struct."""
     tail = f.tail.text if f.tail is not None else ""
-    m = re.match(r"(?:Ok\(\s*)?(Self|[A-Z]\w*)\s*\{", tail)
+    m = RETURNED_STRUCT.match(tail)
     name = m.group(1) if m is not None else ""
     if name == "Self":
         name = owner_of(ctx.fs, f.index) or ""

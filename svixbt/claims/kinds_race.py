@@ -12,6 +12,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a task the item spawns",
         ("mech", "handle"),
         (
+            "handle_field",
             "exits_said",
             "wrap_call",
             "by",

@@ -78,6 +78,10 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
             ]
             if not in_loop_returns:
                 flags.add("before-loop-only")
+                if loop.keyword == "while" and re.match(r"let\s+Some\(\s*Ok\(", loop.head):
+                    # An error from the stream ends the loop quietly instead (surrealdb's
+                    # `export_ml` returns `Ok(())` after it: read 72 #23).
+                    flags.add("ok-only-loop")
             if any(
                 e.kind == "return"
                 and e.src.start < loop_start

@@ -173,6 +173,11 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     flags = {loop.keyword}
     if loop.keyword == "while" and loop.head.startswith("let "):
         flags.add("while-let")
+        if re.match(r"let\s+Some\(\s*Ok\(", loop.head):
+            # `while let Some(Ok(x)) = s.next().await`: the first `Err` item ends the loop as
+            # quietly as the stream's end (surrealdb's `export_ml` then returns `Ok(())`: a
+            # truncated export reads as a success, read 72 #23).
+            flags.add("ok-only")
     assert f.flow is not None
     # Other loops of its own beside this one (`exec` walks three ranges): this one is not "the
     # driver" of the fn (blind read 33).

@@ -20,6 +20,7 @@ __all__ = [
     "always_leaves",
     "beside_timer",
     "biased",
+    "select_place",
     "raced_events",
     "tick_race",
     "refutable",
@@ -240,17 +241,37 @@ def _precondition_of(f: ItemFacts, tick: Wait) -> str:
     return precondition(handler) if handler is not None else ""
 
 
-def biased(ctx: FileContext, h: Region) -> bool:
-    """Whether the select that ``h`` is a branch of opens with `biased;`: it polls its branches
+def biased(ctx: FileContext, r: Region) -> bool:
+    """Whether the `select!` whose branch is ``r`` opens with `biased;`: it polls its branches
     in the order written, so of two that are ready together the first written wins."""
-    t, c = ctx.fs.scan.texts, ctx.fs.scan.codes
-    k = h.start_tok
-    while k < len(t) and t[k] != "{":
-        k += 1
-    k += 1
-    while k < len(t) and c[k] in "cdi":
-        k += 1
-    return k < len(t) and t[k] == "biased"
+    texts = ctx.fs.scan.texts
+    k = r.start_tok
+    j = k + 1
+    while j < len(texts) and j < k + 4 and texts[j] not in ("{", "("):
+        j += 1
+    j += 1
+    while j < len(texts) and ctx.fs.scan.codes[j] in "cdi":
+        j += 1  # a comment above `biased;`
+    return j + 1 < len(texts) and texts[j] == "biased" and texts[j + 1] == ";"
+
+
+def select_place(f: ItemFacts, r: Region) -> set[str]:
+    """`several-selects` when the fn's own task has more than one `select!`, with
+    `after-loop` for one written after a loop it is not in: "The `tokio::select!` is biased, so
+    it polls `canceller.cancelled()` and `shutdown.cancelled()` in the order written" read as the
+    loop's select, which lists them the other way round (surrealdb's websocket `read`, read 72)."""
+    assert f.flow is not None
+    fl = f.flow
+    starts = {x.start_tok for x in fl.regions if x.kind == "select-handler" and f.own(x.id)}
+    if len(starts) < 2:
+        return set()
+    out = {"several-selects"}
+    at = fl.scan.starts[r.start_tok]
+    if fl.loop_of(r.id) is None and any(
+        x.kind == "loop" and f.own(x.id) and fl.end_of(x) <= at for x in fl.regions
+    ):
+        out.add("after-loop")
+    return out
 
 
 def handler_of(f: ItemFacts, fut: Region) -> Region | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Spawn
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 
@@ -21,7 +21,7 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     side by side. svix-cli's seed `exec` creates its event types in such a loop between two
     fan-outs; asked how long a full run takes, its answers never said so (blind reads 82, 87)."""
     assert f.flow is not None
-    if not any(sp.repeated and f.own(sp.at_region) for sp in f.spawns):
+    if not any(_side_by_side(f, sp) for sp in f.spawns):
         return []
     out: list[Claim] = []
     for loop in f.flow.regions:
@@ -52,6 +52,19 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = [ctx.proof(ctx.region_src(f, loop)), ctx.proof(awaited[0].src)]
         out.append(make("serial_loop", f.name, slots, proof))
     return out
+
+
+def _side_by_side(f: ItemFacts, sp: Spawn) -> bool:
+    """Whether ``sp`` is a fan-out whose tasks run side by side: one per element, not each
+    awaited before the next starts (surrealdb's external sort awaits every `spawn_blocking` in
+    its loop: "while the spawned tasks run side by side" was FALSE, read 72), nor each held to a
+    permit first (its module loader takes a semaphore's: read 72 #9)."""
+    assert f.flow is not None
+    if not sp.repeated or not f.own(sp.at_region) or sp.handle == "awaited":
+        return False
+    return not any(
+        c.name in _PERMITS and f.flow.inside(c.region, sp.region) for c in f.calls if c.awaited
+    )
 
 
 def _chain_of(ctx: FileContext, tok: int) -> str:

@@ -13,7 +13,7 @@ from .inner_stop import inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
-from .select_parts import IRREFUTABLE, beside_timer, refutable
+from .select_parts import IRREFUTABLE, beside_timer, biased, refutable, select_place
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
@@ -194,6 +194,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
         flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
+        flags |= select_place(f, r)
         if construct_guard(ctx, f, handlers[0]) is None and unsaid_condition(f, handlers[0]):
             flags.add("unsaid-cond")  # every claim of this select holds on one path only
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
@@ -340,7 +341,7 @@ def _select_claim(
     )
     if any(not h.detail for h in handlers) and can_all_be_off:
         sflags.add("else")
-    if _biased(ctx, r):
+    if biased(ctx, r):
         # Branches tried in the order written: "whichever completes first" is not how a
         # biased select picks when several are ready (blind reads 99-102: nine biased selects
         # in corrosion, none said so).
@@ -385,19 +386,6 @@ def _then_call(
     if then is None or not said or len(said) > 40:
         return None
     return said, ctx.proof(then.src)
-
-
-def _biased(ctx: FileContext, r: Region) -> bool:
-    """Whether the `select!` whose branch is ``r`` opens with `biased;`."""
-    texts = ctx.fs.scan.texts
-    k = r.start_tok
-    j = k + 1
-    while j < len(texts) and j < k + 4 and texts[j] not in ("{", "("):
-        j += 1
-    j += 1
-    while j < len(texts) and ctx.fs.scan.codes[j] in "cdi":
-        j += 1  # a comment above `biased;`
-    return j + 1 < len(texts) and texts[j] == "biased" and texts[j + 1] == ";"
 
 
 def _cancellable_futures(ctx: FileContext, f: ItemFacts) -> list[Claim]:

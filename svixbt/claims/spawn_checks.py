@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn
+from ..facts import ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof
 from .exits import leaves
-from .handle_fate import returned_drop_impls
+from .handle_fate import RETURNED_STRUCT, returned_drop_impls
 from .task_ends import never_met
 from .task_errors import on_error_path
 from .variants import stmt_cfg
@@ -46,6 +46,13 @@ def gate_and_drop(
             flags.add("drop-aborts")
             slots["drop_owner"] = owner
             proof.append(aborted)
+        elif owner and (unread := _private_unread(ctx, f, owner, slots.get("handle_var", ""))):
+            # spacedrive's `EventStream` keeps the handle in a private `_handle` that nothing
+            # reads: "waiting for that task or aborting it is the caller's business" was
+            # misleading (read 71 #1): no caller can reach it, and a drop only detaches.
+            flags.add("private-unread")
+            slots["handle_field"] = unread[0]
+            proof.append(unread[1])
         elif cancels is not None:
             # slatedb's `ClockDriver` keeps the handle private and cancels its token on drop:
             # "waiting for that task or aborting it is the caller's business" was misleading
@@ -60,6 +67,43 @@ def gate_and_drop(
 
 
 _CANCEL = re.compile(r"\bself\.\w+\.cancel\(\)")
+
+
+def _private_unread(
+    ctx: FileContext, f: ItemFacts, owner: str, handle: str
+) -> tuple[str, Proof] | None:
+    """(field, proof of its declaration) when the returned ``owner`` struct takes ``handle``
+    into a field that is not `pub` and that no code of the file declaring it reads
+    (`.field`): the handle is out of every caller's reach."""
+    tail = f.tail.text if f.tail is not None else ""
+    if not handle or not RETURNED_STRUCT.match(tail):
+        return None
+    h = re.escape(handle)
+    m = re.search(rf"[{{,]\s*([a-z_]\w*)\s*:\s*{h}\s*[,}}]", tail)
+    field = m.group(1) if m else ""
+    if not field and re.search(rf"[{{,]\s*{h}\s*[,}}]", tail):
+        field = handle  # `Self { handle }`
+    if not field:
+        return None
+    found = []
+    for fi, fs in enumerate(ctx.index.files):
+        for it in fs.items:
+            if it.kind != "struct" or it.name != owner:
+                continue
+            body = fs.scan.text[it.start : it.end]
+            decl = re.search(rf"(?m)^[ \t]*(pub\b[^:]*?\s)?{re.escape(field)}\s*:", body)
+            if decl is not None:
+                found.append((fi, it.start, decl))
+    # The struct of that name declared in this file, else the crate's only one with the field.
+    mine = [x for x in found if x[0] == ctx.file_idx]
+    if len(mine or found) != 1:
+        return None
+    fi, at, decl = (mine or found)[0]
+    text = ctx.index.files[fi].scan.text
+    if decl.group(1) or re.search(rf"\.{re.escape(field)}\b", text):
+        return None  # `pub`, or read in its module: a method may await or abort it
+    src = Src(at + decl.start(), at + decl.end(), text[at + decl.start() : at + decl.end()])
+    return field, ctx.proof(src) if fi == ctx.file_idx else ctx.other_proof(fi, src)
 
 
 def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:

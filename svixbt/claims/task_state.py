@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Src
+from ..flow import Region
 from .core import Claim, FileContext, make
 from .handle_fate import drop_aborts
 from .shape import await_name, endless_loop, main_loop
@@ -212,7 +213,7 @@ def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {"comment": words, "mech": sp.said}
         runs = main_call(f, f.flow.regions[sp.region])
-        if runs:
+        if runs and not _more_than(f, f.flow.regions[sp.region]):
             slots["runs"] = runs
         if _RETRY_WORDS.search(words) and not _backs_off(ctx, f, runs):
             # "on a loop with exponential backoff" over a fixed schedule that sleeps after every
@@ -346,3 +347,20 @@ def _single_expression(ctx: FileContext, f: ItemFacts) -> str:
     if not inner or any(ch in inner for ch in ";{}") or "//" in inner:
         return ""
     return inner
+
+
+def _more_than(f: ItemFacts, reg: Region) -> bool:
+    """Whether the spawned block does more than await its main call: other awaited calls, a
+    task of its own or a `select!` (surrealdb's signal task awaits `listen()`, then spawns a
+    drain task and races it: "the spawn of `listen`" was misleading, read 72 #14)."""
+    assert f.flow is not None
+    fl = f.flow
+    if any(
+        r.id != reg.id
+        and r.kind in ("spawn", "blocking", "select-handler")
+        and fl.inside(r.id, reg.id)
+        for r in fl.regions
+    ):
+        return True
+    awaited = {c.written for c in f.calls if c.awaited and fl.task_of(c.region).id == reg.id}
+    return len(awaited) > 1

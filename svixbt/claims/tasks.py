@@ -16,6 +16,7 @@ from .blocks import ORDINALS, goes_on_after, result_handled
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .gated_join import gated_join_claims
+from .guards import after_failed_try
 from .joins import first_done, join_claims
 from .lost_results import lost_result_claims
 from .serial_loops import serial_loops
@@ -116,6 +117,8 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         assert tf.flow is not None
         after_error = any(err_branch(r) for r in tf.flow.chain(w.region))
         flags = {"after-error"} if after_error else set()
+        if not after_error and after_failed_try(tf, w.region, w.src.start):
+            flags |= {"after-error", "after-failed"}
         # `sleep(self.s[0])`, then `self.s = &self.s[1..]`, and a stop once `self.s.is_empty()`:
         # the callee walks a schedule it was built with, one entry per retry.
         m = re.fullmatch(r"self\.(\w+)\[0\]", w.arg)

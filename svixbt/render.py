@@ -51,6 +51,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "helper",
         "handle_field",
+        "dropped_by",
         "ender",
         "guard_var",
         "lock_call",
@@ -480,6 +481,10 @@ def named(code: str) -> str:
         not args.strip()
         or not _CALLEE.fullmatch(f)
         or f in ("Ok", "Err", "Some")
+        # A duration built from a variable is a value too: "leave
+        # `std::time::Duration::from_millis` between one round and the next" named none
+        # (surrealdb's `has_lease`, read 72 #12).
+        or re.search(r"(?:^|::)Duration::\w+$", f)
         or re.match(r"\s*[\d\"]", args)
     ):
         return c

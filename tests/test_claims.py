@@ -8365,3 +8365,58 @@ def test_s53_a_callees_sleep_after_a_failed_attempt_is_said_so(indexes: Indexes)
     said = " ".join(full_thinks_about(ctx, "compact_if_leader"))
     assert "only once an attempt inside it has failed" in said
     assert "in its error branch" not in said
+
+
+def test_s53_a_loop_bounded_by_a_doubling_value_says_its_schedule(indexes: Indexes) -> None:
+    # surrealdb's `has_lease`: `tempo` from 4 ms, doubled each round while below
+    # `MAX_BACKOFF`, a full-jitter pause up to it; the record said only "waits with
+    # `tokio::time::sleep` on `Duration::from_millis(sleep_ms)`" (read 72 #12).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (held,) = kinds(claims(ctx, "held"), "doubling")
+    assert held.get("tries") == "8" and held.get("high") == "512"
+    assert held.get("total") == "1,020 milliseconds" and "exact" in held.flags
+    (knock,) = kinds(claims(ctx, "knock"), "doubling")
+    # `<=` the ceiling: 10 .. 1,280 (2,560 is over 2,000).
+    assert {"inclusive", "jitter"} <= knock.flags and knock.get("tries") == "8"
+    assert knock.get("jitter") == "rand::thread_rng().gen_range(1..=spread)"
+    said = " ".join(full_thinks_about(ctx, "held"))
+    assert "at most eight rounds" in said or "at most 8 rounds" in said, said
+
+
+def test_s53_a_handle_returned_to_a_caller_that_drops_it_is_held_by_nobody(
+    indexes: Indexes,
+) -> None:
+    # influxdb3's `background_eviction_process` and `sample_metrics` return their JoinHandle
+    # to one caller that drops it: "its handle is kept, so it stops only if whoever holds that
+    # handle aborts it" was FALSE (read 73 #20, #15, #34).
+    ctx = ctx_of(indexes, "index_tether.rs")
+    (sp,) = kinds(claims(ctx, "start_pruner"), "spawn")
+    assert "callers-drop" in sp.flags and sp.get("dropped_by") == "Store::open"
+    (endless,) = kinds(claims(ctx, "start_pruner"), "endless_task")
+    assert "callers-drop" in endless.flags and "held" not in endless.flags
+    said = " ".join(full_thinks_about(ctx, "start_pruner"))
+    assert "its handle is kept" not in said and "the caller decides" not in said
+    assert "`Store::open` drops it on the spot" in said
+    # A caller that keeps the handle (and aborts it) leaves it held.
+    (kept,) = kinds(claims(ctx, "start_counter"), "endless_task")
+    assert "held" in kept.flags and "callers-drop" not in kept.flags
+
+
+def test_s53_grouped_spawns_logs_under_the_loops_own_branch_and_joinerror_only_q(
+    indexes: Indexes,
+) -> None:
+    # influxdb3's WAL replay spawns `for path in batched` inside `for batched in
+    # paths.chunks(n)`: "one per pair of the two loops' elements" was FALSE; its `result.await?`
+    # returns only on a panic or cancellation; its cleanup logs inside a `for` that runs under
+    # `if curr_num_files > keep`: "outside any condition" was FALSE (read 73 #23, #25).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (nest,) = kinds(claims(ctx, "load_in_groups"), "spawn_nesting")
+    assert "walks-outer" in nest.flags
+    said = " ".join(full_thinks_about(ctx, "load_in_groups"))
+    assert "one per pair of the two loops' elements" not in said
+    assert "product of the two" not in said
+    assert "a panic included" not in said and "panicked or was cancelled" in said
+    logs = {c.get("message"): c for c in kinds(claims(ctx, "trim_spool"), "log")}
+    assert logs["trimming spool file"].get("guard") == "count > kept"
+    said = " ".join(full_thinks_about(ctx, "trim_spool"))
+    assert "outside any condition" not in said

@@ -301,6 +301,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     than its work, restarts and spins, a lock's scope, a give-up schedule, a switched pause."""
     from .after_loop import after_loop_claims
     from .closed_spin import closed_spin_claims
+    from .doubling import doubling_claims
     from .give_up import give_up_claims
     from .guard_scope import guard_scope_claims
     from .lock_held import lock_held_claims
@@ -320,6 +321,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         give_up_claims,
         pause_switch_claims,
         ticker_claims,
+        doubling_claims,
     ):
         out.extend(build(ctx, f))
     return out

@@ -196,3 +196,39 @@ def returned_drop_impls(ctx: FileContext, f: ItemFacts) -> tuple[str, list[Proof
                 src = Src(it.start, it.end, fs.scan.text[it.start : it.end])
                 impls.append(ctx.proof(src) if fi == ctx.file_idx else ctx.other_proof(fi, src))
     return name, impls
+
+
+def callers_drop(ctx: FileContext, f: ItemFacts) -> tuple[list[str], list[Proof]] | None:
+    """(callers, proofs) when every call of ``f`` outside tests, all of them known, drops what
+    it returns on the spot (`f(..);` or `let _ = f(..);`): a handle returned that way is held by
+    nobody (influxdb3's `background_eviction_process` returns its JoinHandle to a caller that
+    discards it; "its handle is kept" was FALSE, read 73)."""
+    d = ctx.fn_def(f.index)
+    if d is None or not ctx.index.callers_complete(d):
+        return None
+    sites = [s for s in ctx.index.callers(d) if not s.is_test]
+    if not sites:
+        return None
+    names: list[str] = []
+    proofs: list[Proof] = []
+    for site in sites:
+        text = ctx.index.files[site.file].text
+        before = text[max(0, site.src.start - 40) : site.src.start].rstrip()
+        after = text[site.src.end : site.src.end + 40].lstrip()
+        if site.awaited:
+            # An async fn's value comes out of its `.await` (influxdb3's `sample_metrics`).
+            after = re.sub(r"^\.\s*await\b\s*", "", after)
+        if not after.startswith(";"):
+            return None
+        if not (before.endswith(("{", "}", ";")) or re.search(r"\blet\s+_\s*=$", before)):
+            return None
+        owner = (
+            owner_of(ctx.index.files[site.file], site.caller) if site.caller is not None else None
+        )
+        name = f"{owner}::{site.caller_name}" if owner else site.caller_name
+        if name and name not in names:
+            names.append(name)
+        proofs.append(
+            Proof(ctx.other_display(site.file), site.src.start, site.src.end, site.src.text)
+        )
+    return (names, proofs) if names else None

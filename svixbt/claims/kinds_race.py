@@ -13,6 +13,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle"),
         (
             "handle_field",
+            "dropped_by",
             "exits_said",
             "wrap_call",
             "by",

@@ -7,6 +7,11 @@ from __future__ import annotations
 __all__ = ["SHAPE_KINDS"]
 
 SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "doubling": (
+        "a `while` loop bounded by a value it multiplies each round, with the round's wait on it",
+        ("var", "low", "bound", "tries", "high"),
+        ("factor", "jitter", "unit", "total", "mech"),
+    ),
     "guard_scoped": (
         "a blocking lock's guard bound in a block of its own, dropped before the round's wait",
         ("guard_var", "lock_call", "next_wait"),

@@ -77,11 +77,7 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
                 and f.own(e.region)
             ]
             if not in_loop_returns:
-                flags.add("before-loop-only")
-                if loop.keyword == "while" and re.match(r"let\s+Some\(\s*Ok\(", loop.head):
-                    # An error from the stream ends the loop quietly instead (surrealdb's
-                    # `export_ml` returns `Ok(())` after it: read 72 #23).
-                    flags.add("ok-only-loop")
+                flags |= {"before-loop-only", *_ok_only(loop)}
             if any(
                 e.kind == "return"
                 and e.src.start < loop_start
@@ -115,6 +111,15 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
     if calls and loop is None:
         out += _skips_later(ctx, f, calls)
     return out
+
+
+def _ok_only(loop: Region) -> set[str]:
+    """`ok-only-loop` for `while let Some(Ok(x)) = ..`: an error from the stream ends the loop
+    quietly instead of coming back (surrealdb's `export_ml` returns `Ok(())` after it: read 72
+    #23)."""
+    if loop.keyword == "while" and re.match(r"let\s+Some\(\s*Ok\(", loop.head):
+        return {"ok-only-loop"}
+    return set()
 
 
 def _question_after(f: ItemFacts, c: Call) -> int:

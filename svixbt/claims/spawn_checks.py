@@ -8,9 +8,9 @@ import re
 
 from ..facts import ItemFacts, Spawn, Src
 from ..flow import Region
-from .core import FileContext, Proof
+from .core import FileContext, Proof, codes
 from .exits import leaves
-from .handle_fate import RETURNED_STRUCT, returned_drop_impls
+from .handle_fate import RETURNED_STRUCT, callers_drop, returned_drop_impls
 from .task_ends import never_met
 from .task_errors import on_error_path
 from .variants import stmt_cfg
@@ -38,6 +38,12 @@ def gate_and_drop(
             slots["wrap_call"], slots["by"] = shared[0], shared[1]
             flags.add("caller-shares")
             proof.append(shared[2])
+        elif (dropped := callers_drop(ctx, f)) is not None:
+            # influxdb3's sampler and eviction tasks: "its handle is kept" when every caller
+            # drops it (read 73).
+            slots["dropped_by"] = codes(*dropped[0])
+            flags.add("callers-drop")
+            proof += dropped[1]
     if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
         owner, impls = returned_drop_impls(ctx, f)  # the crate's items read once for both
         aborted = next((p for p in impls if ".abort()" in p.text), None)

@@ -4,6 +4,8 @@ branch wins start a task); kept apart from ``spawns`` to keep each module small.
 
 from __future__ import annotations
 
+import re
+
 from ..facts import ItemFacts, Spawn
 from ..flow import CONDITION_KINDS, Region
 from .core import Claim, FileContext, make
@@ -29,7 +31,17 @@ def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
         return []
     slots = {"repeated": sp.repeated, "outer": f"for {outer.head}", "mech": sp.said}
     proof = [ctx.proof(ctx.region_src(f, inner)), ctx.proof(ctx.region_src(f, outer))]
-    return [make("spawn_nesting", f.name, slots, proof)]
+    # `for batch in paths.chunks(n) { for path in batch { spawn } }`: the inner loop walks the
+    # outer one's element, so one task per element of the whole, not one per pair (influxdb3's
+    # WAL replay; "one per pair of the two loops' elements" was FALSE, read 73).
+    bound = outer.head.split(" in ", 1)[0].strip()
+    walked = inner.head.split(" in ", 1)[-1].strip()
+    flags = (
+        {"walks-outer"}
+        if re.fullmatch(rf"&?(?:mut\s+)?{re.escape(bound)}(?:\.\w+\(\))*", walked)
+        else set()
+    )
+    return [make("spawn_nesting", f.name, slots, proof, flags)]
 
 
 def _leaves_after(f: ItemFacts, inner: Region, outer: Region) -> bool:

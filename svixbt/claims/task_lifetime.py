@@ -14,7 +14,8 @@ import re
 from ..facts import Call, ItemFacts, Spawn, Src, item_facts
 from ..values import human_duration
 from .callee_ends import spawning_callee
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
+from .handle_fate import callers_drop
 from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
@@ -142,11 +143,18 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {"mech": sp.said}
         flags: set[str] = set()
+        proofs: list[Proof] = []
         # Not a pace when each round also waits on a channel (see spawn_rounds).
         if waits and not (waits[0].role == "sleep" and also_waits(f, reg)):
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
-        if sp.handle.split(":")[0] not in ("dropped", "unknown"):
+        dropped_by = callers_drop(ctx, f) if sp.handle == "returned" else None
+        if dropped_by is not None:
+            # Handed back to callers that all drop it: nobody holds it (read 73 FALSE).
+            slots["dropped_by"] = codes(*dropped_by[0])
+            flags.add("callers-drop")
+            proofs = dropped_by[1]
+        elif sp.handle.split(":")[0] not in ("dropped", "unknown"):
             # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
             # aborts its background tasks on drop: "runs as long as the runtime" was false).
             flags.add("held")
@@ -178,7 +186,7 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # Nobody holds the task and the fn itself can finish: the task runs on after it
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).
             flags.add("outlives")
-        out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src)], flags))
+        out.append(make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs], flags))
         if (
             "outlives" in flags
             and not any(c.kind == "tasks_add_up" for c in out)

@@ -14,6 +14,7 @@ import re
 
 from ..facts import ItemFacts, Src
 from ..flow import Region
+from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .handle_fate import drop_aborts
 from .shape import await_name, endless_loop, main_loop
@@ -362,5 +363,10 @@ def _more_than(f: ItemFacts, reg: Region) -> bool:
         for r in fl.regions
     ):
         return True
-    awaited = {c.written for c in f.calls if c.awaited and fl.task_of(c.region).id == reg.id}
+    # Its own waits (`sleep`, `tick`) are pacing, not other work.
+    awaited = {
+        c.written
+        for c in f.calls
+        if c.awaited and fl.task_of(c.region).id == reg.id and mechanism(c.full) is None
+    }
     return len(awaited) > 1

@@ -115,10 +115,9 @@ def _callee_waits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             Proof(ctx.other_display(d.file), w.src.start, w.src.end, w.src.text),
         ]
         assert tf.flow is not None
-        after_error = any(err_branch(r) for r in tf.flow.chain(w.region))
-        flags = {"after-error"} if after_error else set()
-        if not after_error and after_failed_try(tf, w.region, w.src.start):
-            flags |= {"after-error", "after-failed"}
+        flags = {"after-error"} if any(err_branch(r) for r in tf.flow.chain(w.region)) else set()
+        if not flags and after_failed_try(tf, w.region, w.src.start):
+            flags = {"after-error", "after-failed"}
         # `sleep(self.s[0])`, then `self.s = &self.s[1..]`, and a stop once `self.s.is_empty()`:
         # the callee walks a schedule it was built with, one entry per retry.
         m = re.fullmatch(r"self\.(\w+)\[0\]", w.arg)

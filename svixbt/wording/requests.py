@@ -1139,6 +1139,12 @@ CRITERIA: tuple[Row, ...] = (
     _r("watchdog",
        "{then} runs only when {call} has not returned after {dur}",
        when="calls"),
+    _r("doubling",
+       "give up after {tries:word} attempts, the ceiling of the random pause doubling from {low} {unit} each time",
+       when="doubles jitter", unless="inclusive", needs="unit"),
+    _r("doubling",
+       "stop after {tries:word} attempts, the wait doubling from {low} {unit} each time",
+       when="doubles exact", unless="inclusive", needs="unit"),
     _r("ticker",
        "a round that runs long should push the next tick back, not set off catch-up ticks",
        when="missed-delay"),
@@ -2820,6 +2826,12 @@ QUESTIONS: tuple[Row, ...] = (
        "if {call} fails, which line does {subject} log, and at what level?",
        "which log line tells on-call that {call} failed in {subject}, and how loud is it?",
        when="err-arm in-arm in-loop", unless="in-select guarded", needs="call"),
+    # Under a condition of its own (the loop inside an `if`, read 73): asked alike, the answer
+    # says when the line can fire.
+    _r("log",
+       "when {call} fails, what does {subject} write to the log about it, and when?",
+       "if {call} fails, which line does {subject} log, at what level, and under what conditions?",
+       when="err-arm in-arm in-loop guarded", unless="in-select", needs="call", any_guard=True),
     # Where a fn runs is not a requirement of the fn (blind read 44: "runs as one branch of its
     # caller's join, on no task of its own" scored 2 as a request); a reader asks it.
     _r("runs_in",

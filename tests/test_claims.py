@@ -8420,3 +8420,54 @@ def test_s53_grouped_spawns_logs_under_the_loops_own_branch_and_joinerror_only_q
     assert logs["trimming spool file"].get("guard") == "count > kept"
     said = " ".join(full_thinks_about(ctx, "trim_spool"))
     assert "outside any condition" not in said
+
+
+def test_s53_a_handler_that_checks_the_stop_between_its_awaits_sees_it(indexes: Indexes) -> None:
+    # influxdb3's catalog catch-up checks `shutdown_token.is_cancelled()` between `load_log` and
+    # `update_to_sequence_number`: "a stop that comes then takes effect only after the handler
+    # returns" was misleading (read 73 #1, #5).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (aw,) = kinds(claims(ctx, "catch_up"), "handler_awaits")
+    assert "checked" in aw.flags and aw.get("check") == "stop.is_cancelled()"
+    said = " ".join(full_thinks_about(ctx, "catch_up"))
+    assert "only after the handler returns" not in said
+    assert "goes unseen until that handler is done" not in said
+    assert "`stop.is_cancelled()`" in said
+
+
+def test_s53_a_tick_beside_what_the_loop_waits_for_paces_only_its_branch(
+    indexes: Indexes,
+) -> None:
+    # influxdb3's shutdown `join` waits for `self.tasks.wait()` and logs progress on a 5 s
+    # tick: "the first pass comes a whole 5 seconds after the start; from then on
+    # `ticker.tick()` at the top of each round paces it" was misleading (read 73 #35).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (tick,) = kinds(claims(ctx, "wait_all"), "interval")
+    assert "beside-exit" in tick.flags and tick.get("ends") == "self.tasks.wait()"
+    said = " ".join(full_thinks_about(ctx, "wait_all"))
+    assert "paces the loop" not in said and "at the top of each round" not in said
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "wait_all":
+            assert "fixed cadence" not in ex.user and "how often" not in ex.user.lower()
+
+
+def test_s53_calls_after_a_continue_are_not_every_rounds_work(indexes: Indexes) -> None:
+    # influxdb3's parquet cache handler `continue`s when `should_request_be_cached` is false:
+    # "calls .. and three other calls on every round" named calls past it (read 73 #21).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (sp,) = kinds(claims(ctx, "start_keeper"), "spawn")
+    assert "lease.held" not in sp.get("work")
+
+
+def test_s53_an_arm_after_a_question_mark_is_not_the_calls_own_result(indexes: Indexes) -> None:
+    # influxdb3's index cache: `match res.map_err(Failed)? { Err(e) => return Err(e), .. }`:
+    # "When `map_err` gives `Err(e)`, it returns `Err(e)`" was misleading; "`Err(e)` ends the
+    # loop with `Err(e)`" read as template soup (read 73 #13).
+    ctx = ctx_of(indexes, "index_series.rs")
+    rets = [c for c in kinds(claims(ctx, "settle_all"), "return") if c.get("arm") == "Err(e)"]
+    assert rets and all(not c.get("arm_of") for c in rets)
+    assert any("returns-arm" in c.flags for c in rets)
+    for ex in compose_examples(ctx):
+        if ctx.fs.items[ex.primary].name == "settle_all":
+            assert "`map_err` gives" not in ex.user + ex.think
+            assert "`Err(e)` ends the loop with `Err(e)`" not in ex.user

@@ -102,14 +102,9 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
         conds, arm, negated = guard_of(
             f, lg.region, loop.id if loop else None, lg.src.start, continues=True
         )
-        if loop is not None and loop.parent is not None and f.flow.inside(lg.region, loop.id):
-            # The loop itself may run only under a condition (influxdb3's WAL cleanup deletes
-            # files in a `for` inside `if curr_num_files > keep`: "On every round of the loop
-            # it logs “deleting wal file” .. outside any condition" was FALSE, read 73).
-            # Only the branches around it: an early return passed on the way in (`if let Err(e)
-            # = ensure_table(..) { return; }`) is the fn's start-up, not the loop's condition.
-            outer, _, outer_negated = guard_of(f, loop.parent)
-            conds, negated = [*outer, *conds], negated or outer_negated
+        conds, negated = _with_loop_guard(f, loop, lg.region, conds, negated)
+        if negated:
+            continue  # an `else` branch: its condition would have to be said negated
         # An exit nested in an earlier `match`/`if` of the same block (`continue 'outer` for one
         # kind of error) means the line runs only when that exit was not taken: a condition
         # not said here, so the log is not claimed at all.
@@ -176,6 +171,21 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             flags.add("once")
         out.append(make("log", f.name, slots, [ctx.proof(lg.src)], flags))
     return out
+
+
+def _with_loop_guard(
+    f: ItemFacts, loop: Region | None, rid: int, conds: list[str], negated: bool
+) -> tuple[list[str], bool]:
+    """``conds`` with the conditions the loop itself runs under, for a line inside it: the loop
+    may run only under a branch (influxdb3's WAL cleanup deletes files in a `for` inside `if
+    curr_num_files > keep`: "On every round of the loop it logs “deleting wal file” .. outside
+    any condition" was FALSE, read 73). Only the branches around it: an early return passed on
+    the way in (`if let Err(e) = ensure_table(..) { return; }`) is the fn's start-up."""
+    assert f.flow is not None
+    if loop is None or loop.parent is None or not f.flow.inside(rid, loop.id):
+        return conds, negated
+    outer, _, outer_negated = guard_of(f, loop.parent)
+    return [*outer, *conds], negated or outer_negated
 
 
 def _tries_before(f: ItemFacts, lg: Log, loop: Region | None) -> tuple[bool, bool]:

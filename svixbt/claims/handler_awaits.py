@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Call, ItemFacts, Src
+from ..flow import Region
 from ..mechanisms import mechanism
 from .blocks import deferred, handed_to_call
 from .core import Claim, FileContext, make
@@ -91,8 +92,31 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
         # misses it: dragonfly's overload collector, "takes effect only after the handler
         # returns" was false, held-out read 60).
         fresh = {"fresh"} if re.fullmatch(r"[\w:]+\(.*\)", stops[0].detail) else set()
+        # The handler may look at the stop's source itself between its awaits (read 73 #1).
+        if (check := _checked_inside(f, handlers, stops[0])) is not None:
+            slots["check"], fresh = check, fresh | {"checked"}
         out.append(make("handler_awaits", f.name, slots, proof, fresh))
     return out
+
+
+def _checked_inside(f: ItemFacts, handlers: list[Region], stop: Region) -> str | None:
+    """The head of an `if` in a handler other than the stop's that reads what the stop future
+    waits on (`shutdown_token.is_cancelled()` beside `shutdown_token.wait_for_shutdown()`) and
+    leaves the loop inside: the handler notices the stop itself between its steps."""
+    assert f.flow is not None
+    fl = f.flow
+    m = re.fullmatch(r"&?\s*(?:mut\s+)?(.+?)\s*\.\s*\w+\s*\(\s*\)", stop.detail.strip())
+    if m is None:
+        return None
+    source = re.escape(m.group(1))
+    for r in fl.regions:
+        if r.kind != "if" or not re.search(rf"(?<![\w.]){source}\s*\.\s*\w+\(", r.head):
+            continue
+        if not any(fl.inside(r.id, h.id) for h in handlers if h is not stop):
+            continue
+        if any(e.kind in ("break", "return") and fl.inside(e.region, r.id) for e in f.exits):
+            return r.head.strip()
+    return None
 
 
 def _races_stop(ctx: FileContext, f: ItemFacts, name: str, stop: str) -> bool:

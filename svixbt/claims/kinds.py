@@ -60,7 +60,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "interval": (
         "a tokio interval the item's task ticks",
         ("mech", "arg", "var", "tick"),
-        ("dur", "guard", "missed", "others", "precondition", "rivals"),
+        ("dur", "guard", "missed", "others", "precondition", "rivals", "ends"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",

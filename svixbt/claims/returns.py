@@ -66,6 +66,12 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
                 flags.add("shutdown")
         put_guard(slots, flags, [] if negated else conds, arm)
         flags.discard("err-arm")  # a return in an error arm is said by the return rows as is
+        if (
+            arm
+            and arm.startswith("Err(")
+            and slots["expr"].replace(" ", "") == arm.replace(" ", "")
+        ):
+            flags.add("returns-arm")  # `Err(e) => return Err(e)`: the error passed back as is
         of = twin_arm_of(f, e.region, arm) if arm else ""
         if of:
             slots["arm_of"] = of
@@ -125,6 +131,11 @@ def _called(scrutinee: str) -> str:
     is `with_live_mut`), or "" when it is no call."""
     text = scrutinee.strip()
     text = text[len("match ") :] if text.startswith("match ") else text
+    if text.endswith("?"):
+        # `match res.map_err(Failed)? { Err(e) => .. }`: the arms see what the `?` let through,
+        # not the call's own result (influxdb3's index cache: "When `map_err` gives `Err(e)`"
+        # was misleading, read 73 #13).
+        return ""
     depth, name, calls = 0, "", []
     for tok in re.findall(r"\w+|\S", text):
         if tok in "([{":

@@ -78,6 +78,13 @@ def tick_race(f: ItemFacts, tick: Wait, slots: dict[str, str], flags: set[str]) 
     if rivals:
         slots["rivals"] = codes(*rivals)
         flags.add("beside-timer")
+    ends = _ending_events(f, tick)
+    if ends:
+        # `_ = self.tasks.wait() => break` beside the tick: the loop waits for that, and the
+        # tick only runs its branch meanwhile (influxdb3's shutdown `join` logs progress every
+        # 5 s: "paces it" of that tick was misleading, read 73 #35).
+        slots["ends"] = codes(*ends)
+        flags.add("beside-exit")
 
 
 def raced_events(f: ItemFacts, tick: Wait, timers: bool = False) -> list[str]:
@@ -101,6 +108,26 @@ def raced_events(f: ItemFacts, tick: Wait, timers: bool = False) -> list[str]:
         and any(t and t in h.detail for t in waits) == timers
         and not re.search(r"(?i)tripwire|token", h.detail)
         and not _leaves_for_good(f, h)
+    ]
+
+
+def _ending_events(f: ItemFacts, tick: Wait) -> list[str]:
+    """The other futures of the tick's `select!` that are no shutdown and whose branch always
+    leaves the loop: what the loop is waiting for."""
+    assert f.flow is not None
+    reg = f.flow.regions[tick.region]
+    if reg.kind != "select-future":
+        return []
+    return [
+        h.detail
+        for h in f.flow.regions
+        if h.kind == "select-handler"
+        and h.start_tok == reg.start_tok
+        and h.detail
+        and tick.src.text.strip() not in h.detail
+        and not CANCEL_FUTURE.search(h.detail)
+        and not re.search(r"(?i)tripwire|token", h.detail)
+        and _leaves_for_good(f, h)
     ]
 
 

@@ -10,6 +10,7 @@ from ..facts import Call, ItemFacts, Spawn, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
 from ..values import human_duration
+from .blocks import deferred
 from .core import FileContext
 from .exits import leaves
 from .shape import codes, codes_upto, guard_of
@@ -73,6 +74,8 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
     for c in f.calls:
         if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
             continue
+        if deferred(f, f.flow.regions[c.region], itself=True):
+            continue  # in a future or closure built here and run later, maybe elsewhere
         if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region, stop=reg.id):
             # Not in the loop, or not on every round (spacedrive's `logger.error`), also where
             # the condition is around an inner loop (`if limit > 0 { while full { wait } }`).
@@ -251,9 +254,14 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
     if loop is None:
         return False
     for e in f.exits:
-        if e.kind not in ("break", "return") or e.src.end > c.src.start:
+        # A `continue` skips the rest of the round too (influxdb3's parquet cache handler goes
+        # round again when `should_request_be_cached` is false: "on every round" of the calls
+        # after it was misleading, read 73 #21).
+        if e.kind not in ("break", "return", "continue") or e.src.end > c.src.start:
             continue
         if fl.task_of(e.region).id != task.id or not fl.inside(e.region, loop.id):
+            continue
+        if e.kind == "continue" and fl.loop_of(e.region) is not loop:
             continue
         between = [r for r in fl.chain(e.region) if fl.inside(r.id, loop.id) and r.id != loop.id]
         # A let-else at the round's head is its guard, said by the task's ends (quickwit's
@@ -263,12 +271,12 @@ def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
         # before `state.is_handler_failed`: "on every round" was misleading, read 48).
         if not between or any(r.kind not in ("if", "else", "arm", "match") for r in between):
             continue
-        if fl.exclusive(e.region, c.region) or not leaves(f, e, loop.id):
+        if fl.exclusive(e.region, c.region) or e.kind != "continue" and not leaves(f, e, loop.id):
             continue
         # An exit before any of the round's work is its guard (`if count == 0 { break }` right
         # after `recv_many`: rabbitmq-stream's batch sender publishes on every round that
         # gets past it; read 48 missed `client.publish`).
-        if not any(
+        if e.kind != "continue" and not any(
             w.awaited
             and w.name not in CHANNEL_WAITS
             and fl.inside(w.region, loop.id)

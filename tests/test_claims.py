@@ -8471,3 +8471,36 @@ def test_s53_an_arm_after_a_question_mark_is_not_the_calls_own_result(indexes: I
         if ctx.fs.items[ex.primary].name == "settle_all":
             assert "`map_err` gives" not in ex.user + ex.think
             assert "`Err(e)` ends the loop with `Err(e)`" not in ex.user
+
+
+def test_s53_one_call_handled_alike_in_every_branch_is_not_one_of_several(
+    indexes: Indexes,
+) -> None:
+    # influxdb3's admin endpoint sets TCP_NODELAY in both of its accept branches, each warning
+    # the same: "it calls `stream.set_nodelay(true)` in other places too, and this is about
+    # the one here" was misleading (read 73 #32).
+    ctx = ctx_of(indexes, "index_series.rs")
+    arms = kinds(claims(ctx, "accept_both"), "err_arm")
+    assert arms and all("one-of-several" not in a.flags for a in arms)
+    said = " ".join(full_thinks_about(ctx, "accept_both"))
+    assert "in other places too" not in said
+
+
+def test_s53_a_break_names_its_loop_when_the_fn_has_several(indexes: Indexes) -> None:
+    # influxdb3's snapshot split: "Its `(Some(s), Some(c)) if ..` branch breaks out of the loop
+    # too" beside its spawn loop read as that loop's way out (read 73 #14).
+    ctx = ctx_of(indexes, "index_series.rs")
+    (brk,) = kinds(claims(ctx, "gather"), "loop_break")
+    assert "one-of-loops" in brk.flags
+    assert brk.get("loop_head") == "while let Some(note) = rx.recv().await"
+    said = " ".join(full_thinks_about(ctx, "gather"))
+    assert "breaks out of the loop too" not in said
+
+
+def test_s53_calls_past_a_labelled_break_are_not_every_rounds(indexes: Indexes) -> None:
+    # pueue's task handler: `break 'mutex_block` on shutdown skips four calls, and a comment
+    # above the first of them hid it as a statement: "`check_callbacks`,
+    # `handle_finished_tasks` and three other calls" was FALSE (read 74).
+    ctx = ctx_of(indexes, "index_skip.rs")
+    (pause,) = kinds(claims(ctx, "tend"), "sleep")
+    assert pause.get("work").split("\x1f") == ["sweep_done", "reap"]

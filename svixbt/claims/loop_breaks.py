@@ -65,6 +65,12 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             ):
                 flags.add("branch-exits-more")
         put_guard(slots, flags, conds, arm)
+        if any(r.kind == "loop" and r.id != loop.id and f.own(r.id) for r in fl.regions):
+            # The fn has other loops: which one this leaves, by its head (influxdb3's snapshot
+            # split breaks its listing loop, and "breaks out of the loop too" beside the spawn
+            # loop read as that one, read 73 #14).
+            slots["loop_head"] = f"{loop.keyword} {loop.head}".strip()
+            flags.add("one-of-loops")
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out
 

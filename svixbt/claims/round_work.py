@@ -140,13 +140,17 @@ def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -
     fl = f.flow
     out: list[str] = []
     t, starts = fl.scan.texts, fl.scan.starts
+    codes = fl.scan.codes
     for c in f.calls:
         first = bisect_left(starts, c.src.start)
+        before = first - 1
+        while before > 0 and codes[before] in "cdi":
+            before -= 1  # a comment above the statement (pueue's task handler, read 74)
         # A plain fn call as a statement of its own (`check_callbacks(&mut state);`), not one
         # that computes a value (`total += wait_duration();`).
         statement = (
             c.kind == "fn"
-            and t[first - 1] in (";", "{", "}")
+            and t[before] in (";", "{", "}")
             and c.close_tok + 1 < len(t)
             and t[c.close_tok + 1] == ";"
         )
@@ -160,11 +164,42 @@ def calls_each_round(f: ItemFacts, loop: Region, skip_from: int, skip_to: int) -
             and mechanism(c.full) is None
             and not c.full.startswith(_LIBRARY)
             and not c.name[:1].isupper()
+            and not _after_a_skip(f, loop, c)
         ):
             name = await_name(c)
             if name not in out:
                 out.append(name)
     return out
+
+
+def _after_a_skip(f: ItemFacts, loop: Region, c: Call) -> bool:
+    """Whether an exit written before call ``c`` in ``loop``, under a condition there, can skip
+    it: a `continue`, a `break` (of the loop or of a labelled block around ``c``) or a `return`
+    (pueue's task handler does `break 'mutex_block` on shutdown before four of its calls:
+    "and three other calls" on every round was FALSE, read 74)."""
+    assert f.flow is not None
+    fl = f.flow
+    if any(
+        e.kind in ("continue", "break", "return")
+        and e.src.end <= c.src.start
+        and fl.inside(e.region, loop.id)
+        and fl.conditions(e.region, stop=loop.id)
+        and not fl.exclusive(e.region, c.region)
+        and not fl.inside(c.region, e.region)
+        for e in f.exits
+    ):
+        return True
+    # A labelled block's `break 'label` is no exit of the fn's facts: read off the tokens of an
+    # `if` before the call.
+    t = fl.scan.texts
+    return any(
+        r.kind == "if"
+        and fl.inside(r.id, loop.id)
+        and fl.end_of(r) <= c.src.start
+        and not fl.inside(c.region, r.id)
+        and any(t[k] == "break" and t[k + 1].startswith("'") for k in range(r.lo, r.hi))
+        for r in fl.regions
+    )
 
 
 def _immediate_tick(f: ItemFacts, w: Wait) -> bool:

@@ -64,6 +64,25 @@ _NOT_WORK = frozenset(
 )
 
 
+def _deferred_inside(f: ItemFacts, c: Call, reg: Region) -> bool:
+    """Whether call ``c`` sits in a closure or a bound async block written inside the spawned
+    block ``reg`` (not the spawned block itself): it runs when that is called or awaited."""
+    assert f.flow is not None
+    inner = next(
+        (
+            a
+            for a in f.flow.chain(c.region)
+            if a.kind in ("closure", "async")
+            and a.id != reg.id
+            and f.flow.inside(a.id, reg.id)
+            # `let task = async move { .. }; spawn(task)`: that block is the task's own body.
+            and not (a.kind == "async" and a.parent == reg.id)
+        ),
+        None,
+    )
+    return inner is not None and deferred(f, inner, itself=True)
+
+
 def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
     """What each round of a spawned loop is for: the calls it makes (`metrics.record`, named by
     receiver and method, however long their arguments), or else its one log line with the
@@ -74,8 +93,8 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
     for c in f.calls:
         if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
             continue
-        if deferred(f, f.flow.regions[c.region], itself=True):
-            continue  # in a future or closure built here and run later, maybe elsewhere
+        if _deferred_inside(f, c, reg):
+            continue  # in a future or closure built in the round and run later, maybe elsewhere
         if f.flow.loop_of(c.region) is None or f.flow.conditions(c.region, stop=reg.id):
             # Not in the loop, or not on every round (spacedrive's `logger.error`), also where
             # the condition is around an inner loop (`if limit > 0 { while full { wait } }`).

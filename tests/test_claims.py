@@ -8504,3 +8504,24 @@ def test_s53_calls_past_a_labelled_break_are_not_every_rounds(indexes: Indexes) 
     ctx = ctx_of(indexes, "index_skip.rs")
     (pause,) = kinds(claims(ctx, "tend"), "sleep")
     assert pause.get("work").split("\x1f") == ["sweep_done", "reap"]
+
+
+def test_s53_an_endless_task_whose_handle_is_returned_is_the_callers_to_stop(
+    indexes: Indexes,
+) -> None:
+    # influxdb3's `check_mem_and_force_snapshot_loop` (pub, its caller in another crate drops
+    # the handle): "its handle is kept, so it stops only if whoever holds that handle aborts
+    # it" was misleading (read 73 #15).
+    ctx = ctx_of(indexes, "index_tether.rs")
+    (endless,) = kinds(claims(ctx, "start_beacon"), "endless_task")
+    assert {"held", "handed-back"} <= endless.flags
+    said = " ".join(full_thinks_about(ctx, "start_beacon"))
+    assert "its handle is kept" not in said and "goes back to the caller" in said
+
+
+def test_s53_an_error_line_logged_on_two_paths_says_so(indexes: Indexes) -> None:
+    # rustdesk's rendezvous loop writes "udp failure: {}" for a failed `handle_udp` and for a
+    # failed receive: said of one alone, an alert on it was misleading (read 74 #9).
+    ctx = ctx_of(indexes, "index_skip.rs")
+    said = " ".join(full_thinks_about(ctx, "relay_loop"))
+    assert "the same words are written on another path of this fn too" in said

@@ -179,8 +179,9 @@ def same_everywhere(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
                 out.append(c)
             continue
         group = [o for o in claims if o.get("call") == call and "one-of-several" in o.flags]
-        name = call.split(".")[-1].split("::")[-1]
-        recv = call.rsplit(".", 1)[0] if "." in call else ""
+        callee = call.split("(", 1)[0]  # `stream.set_nodelay(true)`: matched by its callee
+        name = callee.split(".")[-1].split("::")[-1]
+        recv = callee.rsplit(".", 1)[0] if "." in callee else ""
         sites = [
             k
             for k in f.calls
@@ -190,6 +191,16 @@ def same_everywhere(f: ItemFacts, claims: list[Claim]) -> list[Claim]:
         def shape(o: Claim) -> tuple[frozenset[str], list[tuple[str, str]]]:
             return o.flags - {"guarded"}, [kv for kv in o.slots if kv[0] != "guard"]
 
+        if _handled_alike(f, call) and (
+            len(group) == 1 or len(group) != len(sites) or any(shape(o) != shape(c) for o in group)
+        ):
+            # Its twins had no claim of their own (under an `else`): alike all the same.
+            done.add(call)
+            slots = dict(kv for kv in c.slots if kv[0] != "guard")
+            out.append(
+                make(c.kind, c.subject, slots, c.proof, c.flags - {"guarded", "one-of-several"})
+            )
+            continue
         if len(group) < 2 or len(group) != len(sites) or any(shape(o) != shape(c) for o in group):
             out.append(c)
             continue
@@ -236,39 +247,39 @@ def one_of_several(f: ItemFacts, r: Region, head: Region, call: str, bare: str) 
     """Whether the call error branch ``r`` handles is made elsewhere in the fn too."""
     # A call said with its arguments is told apart from the fn's other calls of that
     # method already (`stream.read_exact(&mut length_buf)`).
-    return (
-        called_elsewhere(f, r, head, call, bare)
-        and ("(" not in call or _same_call_elsewhere(f, r, head, call))
-        and not _handled_alike(f, r, call)
+    return called_elsewhere(f, r, head, call, bare) and (
+        "(" not in call or _same_call_elsewhere(f, r, head, call)
     )
 
 
-def _handled_alike(f: ItemFacts, r: Region, call: str) -> bool:
-    """Whether every other `if let Err(..) = call` of the fn logs the very lines ``r`` logs, and
-    the call is made nowhere else: then it is handled alike everywhere (influxdb3's admin
-    endpoint sets `TCP_NODELAY` in four accept loops, each warning the same: "this is about the
-    one here" was misleading, read 73 #32)."""
+def _handled_alike(f: ItemFacts, call: str) -> bool:
+    """Whether every call of ``call`` in the fn is the head of an `if let Err(..)` that logs the
+    very same lines: handled alike everywhere, whatever branch each sits in (influxdb3's admin
+    endpoint sets `TCP_NODELAY` in two accept branches, each warning the same, but one of them
+    had no claim of its own: "this is about the one here" was misleading, read 73 #32)."""
     assert f.flow is not None
     fl = f.flow
     want = "".join(call.split())
-    mine = {lg.message for lg in f.logs if fl.inside(lg.region, r.id)}
-    if r.kind != "if" or not mine:
-        return False
-    twins = [
+    heads = [
         x
         for x in fl.regions
         if x.kind == "if"
-        and x.id != r.id
         and x.head.startswith("let Err(")
         and want in "".join(x.head.split())
         and f.own(x.id)
     ]
     name = want.split("(", 1)[0].rsplit(".", 1)[-1]
     sites = [c for c in f.calls if c.name == name and f.own(c.region)]
+    # The same lines and the same ways on (a `continue` in one, a `return` in another differ).
+    lines = [
+        (
+            frozenset(lg.message for lg in f.logs if fl.inside(lg.region, x.id)),
+            frozenset(e.kind for e in f.exits if fl.inside(e.region, x.id)),
+        )
+        for x in heads
+    ]
     return (
-        bool(twins)
-        and len(sites) == len(twins) + 1
-        and all({lg.message for lg in f.logs if fl.inside(lg.region, x.id)} == mine for x in twins)
+        len(heads) >= 2 and len(sites) == len(heads) and len(set(lines)) == 1 and bool(lines[0][0])
     )
 
 

@@ -33,6 +33,7 @@ from .shape import (
     put_guard,
     skipped_by_continue,
 )
+from .ticker import missed_behaviour
 from .timeout_target import bounded_future
 
 __all__ = ["own_waits", "wait_claim", "source_var"]
@@ -182,23 +183,8 @@ def _interval_claim(
     tick_race(f, tick, slots, flags)
     proof = [ctx.proof(w.src)]
     # `set_missed_tick_behavior(..)` changes what a late tick does; tokio's default bursts.
-    missed = next(
-        (
-            c
-            for c in f.calls
-            if c.kind == "method"
-            and c.receiver == var
-            and c.name == "set_missed_tick_behavior"
-            and c.args
-        ),
-        None,
-    )
-    if missed is None:
-        flags.add("missed-burst")
-    else:
-        # Set in the code: not "tokio's default" even when it is Burst (read 68).
-        flags |= {f"missed-{missed.args[0].split('::')[-1].lower()}", "missed-set"}
-        slots["missed"] = missed.args[0]
+    missed = missed_behaviour(f, var, slots, flags)
+    if missed is not None:
         proof.append(ctx.proof(missed.src))
     conds, _, negated = guard_of(f, w.region, loop.id if loop else None, w.src.start)
     if negated:

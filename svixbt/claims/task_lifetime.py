@@ -158,6 +158,8 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
             # aborts its background tasks on drop: "runs as long as the runtime" was false).
             flags.add("held")
+            if sp.handle == "returned":
+                flags.add("handed-back")  # to callers the crate may not show (a `pub` fn)
             name = sp.handle.split(":", 1)[1] if sp.handle.startswith("bound:") else ""
             if name:
                 # Which of several tasks, by its handle's name; and the abort that ends it when

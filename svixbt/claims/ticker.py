@@ -18,7 +18,7 @@ from .round_work import call_said
 from .select_parts import always_leaves, biased
 from .shape import codes
 
-__all__ = ["ticker_claims"]
+__all__ = ["missed_behaviour", "ticker_claims"]
 
 # The future of a select branch that takes the next tick of a stream or interval variable.
 _NEXT = re.compile(r"(?P<var>[a-z_]\w*)\.(?:next|tick)\(\)")
@@ -81,13 +81,9 @@ def _ticker(ctx: FileContext, f: ItemFacts, h: Region, var: str) -> Claim | None
         # handing it back: the loop's first tick is a whole period after the helper returns.
         flags.add("first-taken")
         proofs.append(ctx.proof(first[0].src))
-    missed = _missed(helper, ivar)
+    missed = missed_behaviour(helper, ivar, slots, flags)
     if missed is not None:
-        slots["missed"] = missed.args[0]
-        flags |= {f"missed-{missed.args[0].split('::')[-1].lower()}", "missed-set"}
         proofs.append(ctx.proof(missed.src))
-    else:
-        flags.add("missed-burst")
     _race(ctx, f, h, slots, flags)
     if f.flow.regions[task].kind in ("spawn", "blocking"):
         flags.add("spawned")
@@ -115,11 +111,14 @@ def _value_of(f: ItemFacts, arg: str) -> str:
     return arg
 
 
-def _missed(helper: ItemFacts, var: str) -> Call | None:
-    return next(
+def missed_behaviour(f: ItemFacts, var: str, slots: dict[str, str], flags: set[str]) -> Call | None:
+    """What a late tick of interval ``var`` does: `missed-burst` when nothing sets it (tokio's
+    default), else `missed-<behaviour>` and `missed-set` with slot ``missed`` (set in the code:
+    not "tokio's default" even when it is Burst, read 68); the setting call, for its proof."""
+    missed = next(
         (
             c
-            for c in helper.calls
+            for c in f.calls
             if c.kind == "method"
             and c.receiver == var
             and c.name == "set_missed_tick_behavior"
@@ -127,6 +126,12 @@ def _missed(helper: ItemFacts, var: str) -> Call | None:
         ),
         None,
     )
+    if missed is None:
+        flags.add("missed-burst")
+    else:
+        flags |= {f"missed-{missed.args[0].split('::')[-1].lower()}", "missed-set"}
+        slots["missed"] = missed.args[0]
+    return missed
 
 
 def _race(

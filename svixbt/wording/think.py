@@ -1212,6 +1212,9 @@ THINK: tuple[Row, ...] = (
     _r("log",
        "It logs {message:quote} once, before the loop, with {macro}.",
        when="once", needs="message", unless="in-select guarded"),
+    _r("log",
+       "If {call} fails when {guard:cond}, {arm} logs {message:quote} with {macro}; the same words are written on another path of this fn too, so an alert on them alone cannot tell which one failed.",
+       when="err-arm in-arm repeated-line guarded", unless="after-narrower in-select bare before-loop guard-in-arm", needs="message call"),
     # The failed call named with its condition: tokio-cron-scheduler sends on one channel in
     # three places, each logging its own line when the send fails (blind read 103).
     _r("log",
@@ -1260,6 +1263,11 @@ THINK: tuple[Row, ...] = (
        "Before the loop, a failed {call} lands in {arm}, which logs {message:quote} with {macro}.",
        "If {call} fails before the loop starts, the {arm} branch writes {message:quote} with {macro}.",
        when="err-arm in-arm before-loop", unless="after-narrower in-select guarded bare", needs="message call"),
+    # The same words logged on another path of the fn (rustdesk's "udp failure: {}" for a
+    # failed `handle_udp` and for a failed receive: read 74 #9).
+    _r("log",
+       "When {call} fails, the {arm} branch logs {message:quote} with {macro}; the same words are written on another path of this fn too, so an alert on them alone cannot tell which one failed.",
+       when="err-arm in-arm repeated-line", unless="after-narrower in-select guarded bare before-loop", needs="message call"),
     _r("log",
        "When {call} fails, the {arm} branch logs {message:quote} with {macro}, with structured data in {fields:list}.",
        "A failed {call} lands in {arm}, which writes {message:quote} with {macro} and puts structured data in {fields:list}.",
@@ -1625,8 +1633,11 @@ THINK: tuple[Row, ...] = (
        "Nothing inside the task started with {mech} leaves its `loop`, and it looks at no shutdown or cancellation signal; the handle this returns is dropped at once by {dropped_by:and}, and no other code calls it, so nobody can abort it: it runs until a panic or the end of the runtime.",
        when="callers-drop", unless="callee", needs="dropped_by"),
     _r("endless_task",
+       "Nothing inside the task started with {mech} leaves its `loop`, and it looks at no shutdown or cancellation signal; its handle goes back to the caller, so it stops only if whoever ends up with that handle aborts it (or on a panic, or with the runtime), and a caller that drops the handle leaves it running for good.",
+       when="held handed-back", unless="aborted-here"),
+    _r("endless_task",
        "Nothing inside the task started with {mech} leaves its `loop`, and it looks at no shutdown or cancellation signal; its handle is kept, so it stops only if whoever holds that handle aborts it (or on a panic, or with the runtime).",
-       when="held"),
+       when="held", unless="handed-back"),
     _r("endless_task",
        "The task that ticks every {dur} outlives {subject}: nothing leaves its `loop` and nothing in it looks at a shutdown or cancellation signal, so it keeps going after {subject} has returned, until a panic or the end of the runtime.",
        "{subject} can return; the task it started to tick every {dur} cannot: its `loop` has no way out and consults no shutdown flag or token, so it runs on until the runtime itself is dropped.",

@@ -8525,3 +8525,23 @@ def test_s53_an_error_line_logged_on_two_paths_says_so(indexes: Indexes) -> None
     ctx = ctx_of(indexes, "index_skip.rs")
     said = " ".join(full_thinks_about(ctx, "relay_loop"))
     assert "the same words are written on another path of this fn too" in said
+
+
+def test_s53_a_spawned_task_that_can_end_in_its_setup_says_so(indexes: Indexes) -> None:
+    # libp2p's UPnP task returns when the gateway search or the external address fails, before
+    # its loop: "until a return in it ends the loop" left out all three (read 74 #14).
+    ctx = ctx_of(indexes, "index_tether.rs")
+    (setup,) = kinds(claims(ctx, "start_link"), "setup_end")
+    assert setup.get("count") == "1" and setup.get("calls") == "dial"
+    said = " ".join(full_thinks_about(ctx, "start_link"))
+    assert "can also end before its loop starts" in said
+
+
+def test_s53_a_sleep_on_a_rebound_parameter_is_not_the_one_passed(indexes: Indexes) -> None:
+    # surrealdb's `sleep` caps `dur` at the context's timeout with `let dur = match ..` before
+    # sleeping: "The pause is `tokio::time::sleep` on `dur`" was misleading (read 72 #7).
+    ctx = ctx_of(indexes, "index_skip.rs")
+    (pause,) = kinds(claims(ctx, "nap"), "sleep")
+    assert "shadows-param" in pause.flags
+    said = " ".join(full_thinks_about(ctx, "nap"))
+    assert "not on the `pause` the caller passed" in said

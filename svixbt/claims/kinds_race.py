@@ -191,6 +191,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "message",
         ),
     ),
+    "setup_end": (
+        "ways out of a spawned block before its loop: the task can end in its setup",
+        ("mech", "count"),
+        ("calls",),
+    ),
     "ticker": (
         "a loop's select waits on the next tick of an interval a helper of the file builds",
         ("future", "var", "helper", "mech"),

@@ -347,6 +347,8 @@ def _sleep_claim(
     once = len(bound) == 1 and bound[0].is_let and not any(u.var == w.arg for u in f.updates)
     if w.arg.isidentifier() and once and not slots["dur"] and len(bound[0].value) <= 60:
         slots["arg_value"] = bound[0].value
+    if once and w.arg in {p for p, _ in f.params}:
+        flags.add("shadows-param")  # `let dur = match (ctx.timeout(), dur.0) ..` (read 72 #7)
     if w.arg.isidentifier() and not once and bound:
         # `delay = (delay * 2).min(MAX)`: a pause that changes, no fixed one to ask for
         # (crates.io's job listener, held-out read 47).

@@ -21,6 +21,7 @@ from .core import Claim, FileContext, make
 from .exits import exit_loop, leaves
 from .round_work import call_said
 from .select_parts import biased
+from .shape import codes
 
 __all__ = ["exit_condition", "never_met", "task_end_claims"]
 
@@ -56,12 +57,46 @@ def task_end_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue  # two loops one after another: which one an end leaves needs saying
         claims = _ends(ctx, f, sp.said, reg, outer[0])
         if claims:
-            out += claims
+            out += claims + _setup_ends(ctx, f, sp.said, reg, outer[0])
     if sum(f.own(sp.at_region) for sp in f.spawns) > 1:
         # "What makes the task that `connect_with_options` starts stop?" of a fn that starts
         # two: which one needs saying (async-nats, held-out read 33).
         out = [replace(c, flags=c.flags | {"several-spawns"}) for c in out]
     return out
+
+
+def _setup_ends(
+    ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region
+) -> list[Claim]:
+    """The `return`s and `?`s of the spawned block before its loop: the task can end in its
+    setup, before any round (libp2p's UPnP task returns when the gateway search or the external
+    address fails, or the result's receiver is gone: "until a return in it ends the loop" left
+    out all three, read 74 #14)."""
+    assert f.flow is not None
+    fl = f.flow
+    start = fl.scan.starts[loop.start_tok] if loop.start_tok >= 0 else fl.end_of(loop)
+    ends = [
+        e
+        for e in f.exits
+        if e.kind in ("return", "question")
+        and e.src.start < start
+        and fl.task_of(e.region).id == task.id
+        and fl.inside(e.region, task.id)
+    ]
+    if not ends:
+        return []
+    calls = [
+        said
+        for c in f.calls
+        if c.awaited and c.src.start < start and fl.task_of(c.region).id == task.id
+        for said in [call_said(c)]
+        if said
+    ]
+    slots = {"mech": mech, "count": str(len(ends))}
+    if calls:
+        slots["calls"] = codes(*list(dict.fromkeys(calls))[:2])
+    flags = {"one"} if len(ends) == 1 else set()
+    return [make("setup_end", f.name, slots, [ctx.proof(e.src) for e in ends], flags)]
 
 
 def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region) -> list[Claim]:

@@ -498,7 +498,7 @@ THINK: tuple[Row, ...] = (
     # The parameter's name bound again before the sleep: not the value the caller passed
     # (surrealdb's `sleep` caps `dur` at the context's timeout first, read 72 #7).
     _r("sleep",
-       "It waits with {mech} on {arg}, but not on the {arg} the caller passed: a `let` before the sleep binds that name again, to a value worked out from it.",
+       "It waits with {mech} on {arg}, but not on the {arg} the caller passed: a let binding before the sleep gives that name a new value, worked out from it.",
        when="shadows-param", unless="in-loop before-loop guarded in-arm cancellable in-select via-helper from-var arg_value"),
     _r("sleep",
        "It waits {arg} with {mech}.",

@@ -190,6 +190,7 @@ CODE_SLOTS = frozenset(
         "commit",
         "name",
         "cap_expr",
+        "sem",
         "scrutinee",
         "take",
         "base",

@@ -8545,3 +8545,51 @@ def test_s53_a_sleep_on_a_rebound_parameter_is_not_the_one_passed(indexes: Index
     assert "shadows-param" in pause.flags
     said = " ".join(full_thinks_about(ctx, "nap"))
     assert "not on the `pause` the caller passed" in said
+
+
+def test_s54_a_check_at_the_top_of_a_round_that_only_logs_ends_that_round(
+    indexes: Indexes,
+) -> None:
+    # rauthy's schedulers work only on the cluster's leader: `if !is_leader().await { debug!(..);
+    # continue; }` right after the tick. Their cadence records said the interval and nothing of
+    # the rounds a follower skips (session 54).
+    ctx = ctx_of(indexes, "index_gate.rs")
+    (gate,) = kinds(claims(ctx, "sweep_on_leader"), "round_gate")
+    assert {"wait-first", "tick", "logs", "named"} <= gate.flags
+    assert gate.get("cond") == "!ward.on_duty().await"
+    assert gate.get("calls") == "store.sweep_idle()"
+    said = " ".join(full_thinks_about(ctx, "sweep_on_leader"))
+    assert "`ward.on_duty().await` is false" in said
+    assert "“not the lease holder, sweep skipped” at debug level" in said
+    # A check that does more than log, one with an `else`, and one after the round's work are
+    # no such gate.
+    for fn in ("sweep_counted", "sweep_or_wait", "sweep_then_check"):
+        assert not kinds(claims(ctx, fn), "round_gate"), fn
+
+
+def test_s54_a_check_that_continues_before_the_loops_only_sleep_spins(indexes: Indexes) -> None:
+    ctx = ctx_of(indexes, "index_gate.rs")
+    (gate,) = kinds(claims(ctx, "compact_on_leader"), "round_gate")
+    assert {"skips-wait", "sleep"} <= gate.flags and "logs" not in gate.flags
+    assert gate.get("wait") == "tokio::time::sleep"
+    said = " ".join(full_thinks_about(ctx, "compact_on_leader"))
+    assert "no pause of its own" in said or "the loop spins" in said
+
+
+def test_s54_a_fan_out_held_to_a_semaphore_says_how_many_run_at_once(indexes: Indexes) -> None:
+    # InfluxDB 3's table index cache spawns one task per index path, each awaiting a permit of
+    # `Semaphore::new(config.concurrency_limit)` first: "one task per element" and nothing of how
+    # many run at once (read 73 #13).
+    ctx = ctx_of(indexes, "index_permits.rs")
+    (held,) = kinds(claims(ctx, "rebuild_all"), "permit_bound")
+    assert "in-task" in held.flags
+    assert held.get("cap_expr") == "MAX_REBUILDS" and held.get("call") == "gate.acquire_owned()"
+    said = " ".join(full_thinks_about(ctx, "rebuild_all"))
+    assert "at most `MAX_REBUILDS`" in said or "so at most that many run" in said, said
+    (ahead,) = kinds(claims(ctx, "warm_all"), "permit_bound")
+    assert "before-spawn" in ahead.flags and ahead.get("var") == "slot"
+    assert ahead.get("call") == "Arc::clone(&slots).acquire_owned()"
+    # Let go at once, made anew each round, taken after the task's first await, or left
+    # behind in the loop: no bound.
+    for fn in ("warm_unheld", "warm_fresh_gate", "warm_then_gate", "warm_left_behind"):
+        assert not kinds(claims(ctx, fn), "permit_bound"), fn

@@ -306,7 +306,9 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     from .guard_scope import guard_scope_claims
     from .lock_held import lock_held_claims
     from .pause_switch import pause_switch_claims
+    from .permits import permit_claims
     from .restart_spin import restart_spin_claims
+    from .round_gate import round_gate_claims
     from .slow_beat import slow_beat_claims
     from .ticker import ticker_claims
 
@@ -322,6 +324,8 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         pause_switch_claims,
         ticker_claims,
         doubling_claims,
+        round_gate_claims,
+        permit_claims,
     ):
         out.extend(build(ctx, f))
     return out

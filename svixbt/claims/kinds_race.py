@@ -196,6 +196,16 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "count"),
         ("calls",),
     ),
+    "permit_bound": (
+        "one task per element, each held to a permit of a semaphore the fn makes before the loop",
+        ("sem", "cap_expr", "call", "var", "head", "mech"),
+        (),
+    ),
+    "round_gate": (
+        "a check at the top of a pass loop's round whose block only logs and continues",
+        ("cond", "wait"),
+        ("message", "level", "calls"),
+    ),
     "ticker": (
         "a loop's select waits on the next tick of an interval a helper of the file builds",
         ("future", "var", "helper", "mech"),

@@ -1148,6 +1148,18 @@ CRITERIA: tuple[Row, ...] = (
     _r("ticker",
        "a round that runs long should push the next tick back, not set off catch-up ticks",
        when="missed-delay"),
+    # A fan-out held to a semaphore's permits (claims/permits.py).
+    _r("permit_bound",
+       "let no more than {cap_expr} of those tasks do their work at the same time",
+       ),
+    # A check at the top of a round that only logs and continues (claims/round_gate.py).
+    _r("round_gate",
+       "when {cond:cond}, skip the round, with a line at {level} level, and wait for the next one",
+       "a round where {cond:cond} does none of the work, only a line at {level} level",
+       when="wait-first logs", any_guard=True),
+    _r("round_gate",
+       "when {cond:cond}, skip the round and wait for the next one",
+       when="wait-first", unless="logs", any_guard=True),
     _r("ticker",
        "a stop that is ready at the same moment as a tick should win",
        when="biased tick-last only-stops"),
@@ -1873,6 +1885,9 @@ CRITERIA: tuple[Row, ...] = (
 # code failed before). A clause without its full stop; it stands in for the focus's stock reason.
 # fmt: off
 SCENARIOS: tuple[Row, ...] = (
+    _r("permit_bound",
+       "however long the list, no more than {cap_expr} of the tasks should be at work at the same time; the rest wait their turn",
+       ),
     _r("idle_arm",
        "while {call} keeps coming back with {outcome}, the loop should call it no more than once per {dur}, instead of asking again at once",
        "a run of {outcome} results should space the calls of {call} {dur} apart, not send them back to back",

@@ -8593,3 +8593,21 @@ def test_s54_a_fan_out_held_to_a_semaphore_says_how_many_run_at_once(indexes: In
     # behind in the loop: no bound.
     for fn in ("warm_unheld", "warm_fresh_gate", "warm_then_gate", "warm_left_behind"):
         assert not kinds(claims(ctx, fn), "permit_bound"), fn
+
+
+def test_s54_a_command_loops_work_in_match_arms_is_said_per_arm(indexes: Indexes) -> None:
+    # libp2p's upnp task matches each `GatewayRequest`: `AddMapping` awaits `gateway.add_port`,
+    # `RemoveMapping` `gateway.remove_port`. The records said the loop "calls
+    # `task_sender.send` on every round" and nothing of the work (read 74 #14, #15).
+    ctx = ctx_of(indexes, "index_dispatch.rs")
+    (own,) = kinds(claims(ctx, "serve_orders"), "arm_work")
+    assert "own" in own.flags and "more" not in own.flags
+    assert (own.get("arm_a"), own.get("call_a")) == ("Order::Stock", "depot.load_bin")
+    assert (own.get("arm_b"), own.get("call_b")) == ("Order::Unstock", "depot.drop_bin")
+    (spawned,) = kinds(claims(ctx, "spawn_orders"), "arm_work")
+    assert {"spawned", "more"} <= spawned.flags and spawned.get("more") == "1"
+    said = " ".join(full_thinks_about(ctx, "spawn_orders"))
+    assert "`depot.load_bin` for `Order::Stock`" in said or "awaits `depot.load_bin`" in said
+    # A `Result`'s arms, and arms that await nothing, are no dispatch.
+    for fn in ("poll_depot", "count_orders"):
+        assert not kinds(claims(ctx, fn), "arm_work"), fn

@@ -300,6 +300,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """The claims read off the shape of one fn's own code: what follows its loop, a beat slower
     than its work, restarts and spins, a lock's scope, a give-up schedule, a switched pause."""
     from .after_loop import after_loop_claims
+    from .arm_work import arm_work_claims
     from .closed_spin import closed_spin_claims
     from .doubling import doubling_claims
     from .give_up import give_up_claims
@@ -326,6 +327,7 @@ def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         doubling_claims,
         round_gate_claims,
         permit_claims,
+        arm_work_claims,
     ):
         out.extend(build(ctx, f))
     return out

@@ -196,6 +196,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "count"),
         ("calls",),
     ),
+    "arm_work": (
+        "a loop's round whose work is in the arms of a match on what it received",
+        ("match_on", "arm_a", "call_a", "arm_b", "call_b"),
+        ("more",),
+    ),
     "permit_bound": (
         "one task per element, each held to a permit of a semaphore the fn makes before the loop",
         ("sem", "cap_expr", "call", "var", "head", "mech"),

@@ -4589,9 +4589,12 @@ def test_a_spawn_two_loops_down_is_one_task_per_pair(indexes: Indexes) -> None:
     assert sp.has("nested", "fan-in", "fails-fast", "unwrap-q")
     (nest,) = kinds(found, "spawn_nesting")
     assert nest.get("outer") == "for Batch { shards, tables } in batches"
+    # The inner loop walks a field of the outer element: one task per shard of all the batches
+    # together, not a product of the two counts (session 54, after read 75 #21).
+    assert "walks-outer" in nest.flags
     text = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
     assert "one task per element" not in text
-    assert "per pair" in text or "every pairing" in text
+    assert "of all the groups together" in text or "one per element overall" in text
     assert "does not return before the last" not in text
 
 
@@ -8611,3 +8614,103 @@ def test_s54_a_command_loops_work_in_match_arms_is_said_per_arm(indexes: Indexes
     # A `Result`'s arms, and arms that await nothing, are no dispatch.
     for fn in ("poll_depot", "count_orders"):
         assert not kinds(claims(ctx, fn), "arm_work"), fn
+
+
+def test_s54_a_fan_in_loop_that_returns_early_leaves_tasks_running(indexes: Indexes) -> None:
+    # linera's `process_group` awaits its handles in turn and returns at the first failed task:
+    # "does not return before the last of them" was FALSE; its series of submissions was
+    # named "`Self`" (read 75 #32).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    found = claims(ctx, "run_group")
+    (sp,) = kinds(found, "spawn")
+    assert "exits-in-join" in sp.flags and sp.get("join_exits") == "a `return`"
+    (serial,) = kinds(found, "serial_loop")
+    assert serial.get("call") == "Grid::submit_outcome"
+    said = " ".join(full_thinks_about(ctx, "run_group"))
+    assert "does not return before the last of them" not in said
+    assert "can leave at a `return` before the last handle" in said or "stop early" in said
+
+
+def test_s54_an_arm_that_returns_before_its_spawn_is_a_path_without_a_task(
+    indexes: Indexes,
+) -> None:
+    # linera's benchmark arms return when the user cancels, before they spawn: "no path through
+    # that match leaves without one" was FALSE (read 75 #19).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    assert all("every-arm" not in sp.flags for sp in kinds(claims(ctx, "bench_mode"), "spawn"))
+    said = " ".join(full_thinks_about(ctx, "bench_mode"))
+    assert "no path through that match" not in said
+
+
+def test_s54_nested_spawn_counts_are_no_product_when_loops_are_deeper_or_depend(
+    indexes: Indexes,
+) -> None:
+    # linera's read stress spawns `0..concurrency.max(1)` tasks per level per chain: "the
+    # product of the two" was FALSE twice over (read 75 #21).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    assert not kinds(claims(ctx, "stress_levels"), "spawn_nesting")
+    assert not kinds(claims(ctx, "stress_depends"), "spawn_nesting")
+
+
+def test_s54_a_handle_awaited_under_a_timeout_is_not_asked_to_be_kept(indexes: Indexes) -> None:
+    # zellij's dead-session cleanup moves its `spawn_blocking` handle into `timeout(..)`: the
+    # request "do not drop the task's join handle" was FALSE (read 75 #36).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (sp,) = kinds(claims(ctx, "wipe_all"), "spawn")
+    assert {"kept", "timed"} <= sp.flags
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.requests import CRITERIA
+
+    r = Renderer(0, "k", {"fn": "wipe_all", "file": "index_fanin.rs"})
+    r.person = True
+    assert not r.claim(CRITERIA, sp, "t", Rendered(""))
+
+
+def test_s54_a_sleep_in_one_select_handler_is_no_pause_between_rounds(indexes: Indexes) -> None:
+    # linera's indexer exporter sleeps 500 ms only after its ack stream ends, in that branch's
+    # handler: "The pause between rounds is `tokio::time::sleep` for 500 milliseconds" and a
+    # pacing request were MISLEADING (read 75 #4).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    found = claims(ctx, "reconnect_streams")
+    assert not kinds(found, "sleep")
+    (hs,) = kinds(found, "handler_sleep")
+    assert hs.get("branch") == "grid.ack_stream()" and hs.get("dur") == "500 milliseconds"
+    said = " ".join(full_thinks_about(ctx, "reconnect_streams"))
+    assert "between rounds" not in said
+
+
+def test_s54_a_serial_loop_is_said_only_beside_its_fan_out_and_without_pauses(
+    indexes: Indexes,
+) -> None:
+    # linera's `QueryShardInfo` arm walks validators one by one where nothing is spawned, and
+    # its children loop sleeps `delay_between_processes` between writes: "the exception .. while
+    # the spawned tasks run side by side" and "takes the sum of those calls" were MISLEADING
+    # (read 75 #19).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    assert not kinds(claims(ctx, "bench_or_query"), "serial_loop")
+    assert not kinds(claims(ctx, "spread_then_pace"), "serial_loop")
+
+
+def test_s54_a_round_whose_work_is_a_join_names_no_call_after_it_as_the_pass(
+    indexes: Indexes,
+) -> None:
+    # linera's EVM scan loop joins its scan and its completion check, then reads a summary:
+    # "Each pass of the `loop` runs `monitor.read()` to completion, and only then the wait"
+    # named the summary read as the pass (read 75 #9).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    assert not kinds(claims(ctx, "scan_and_settle"), "round_work")
+
+
+def test_s54_a_guarded_break_beside_another_way_out_is_not_the_only_one(
+    indexes: Indexes,
+) -> None:
+    # rskafka's backoff loop also ends with `break Ok(r)` on success: "It leaves the loop with
+    # `break` once .. `None`" read as its only way out (read 75 #33).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    guarded = [c for c in kinds(claims(ctx, "retry_steps"), "loop_break") if "guarded" in c.flags]
+    assert guarded and all("other-exits" in c.flags for c in guarded)
+    said = " ".join(full_thinks_about(ctx, "retry_steps"))
+    assert (
+        "The loop breaks off when" not in said
+        and "It leaves the loop with `break` once" not in said
+    )

@@ -15,6 +15,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "handle_field",
             "dropped_by",
             "exits_said",
+            "join_exits",
             "wrap_call",
             "by",
             "runs",
@@ -195,6 +196,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "ways out of a spawned block before its loop: the task can end in its setup",
         ("mech", "count"),
         ("calls",),
+    ),
+    "handler_sleep": (
+        "a sleep in the handler of one select branch: only rounds that branch wins wait",
+        ("mech", "arg", "dur", "branch"),
+        (),
     ),
     "arm_work": (
         "a loop's round whose work is in the arms of a match on what it received",

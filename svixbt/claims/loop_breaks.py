@@ -65,6 +65,16 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             ):
                 flags.add("branch-exits-more")
         put_guard(slots, flags, conds, arm)
+        if not handlers and any(
+            x is not e
+            and x.kind in ("break", "return")
+            and f.own(x.region)
+            and (x.kind == "return" or exit_loop(f, x) is loop)
+            for x in f.exits
+        ):
+            # rskafka's backoff loop ends with `break Ok(r)` on success as well: "It leaves the
+            # loop with `break` once .. `None`" read as its only way out (read 75 #33).
+            flags.add("other-exits")
         if any(r.kind == "loop" and r.id != loop.id and f.own(r.id) for r in fl.regions):
             # The fn has other loops: which one this leaves, by its head (influxdb3's snapshot
             # split breaks its listing loop, and "breaks out of the loop too" beside the spawn

@@ -46,6 +46,16 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if body <= e.src.start < end and f.flow.inside(e.region, loop.id)
     )
     cut = stops[0] if stops else end
+    if any(
+        r.kind == "join-branch" and r.parent == loop.id and body <= fl_start < cut
+        for r in f.flow.regions
+        for fl_start in [f.flow.scan.starts[r.lo] if r.lo < len(f.flow.scan.starts) else end]
+    ):
+        # The round's work is a `join!` right in its body, which the join claims
+        # say: the calls after it are not what a pass does (linera's EVM scan joins its scan and
+        # its completion check; "runs `monitor.read()` to completion, and only then the wait"
+        # named a summary read as the pass, read 75 #9).
+        return []
     calls = body_calls(f, loop, body, cut)
     if not calls:
         return []

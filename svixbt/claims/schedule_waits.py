@@ -18,6 +18,7 @@ from ..values import human_duration
 from .blocks import bound_async_block, bound_blocks, in_handed_block
 from .core import Claim, FileContext, make
 from .err_arms import failed_call
+from .handler_sleep import handler_sleep
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round, ends_round
@@ -319,12 +320,8 @@ def _sleep_claim(
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
     wloop = f.flow.loop_of(w.region)
-    if (
-        wloop is not None
-        and not arm
-        and not conds
-        and any(t.role == "tick" and f.flow.loop_of(t.region) is wloop for t in f.waits)
-    ):
+    ticked = any(t.role == "tick" and f.flow.loop_of(t.region) is wloop for t in f.waits)
+    if wloop is not None and not arm and not conds and ticked:
         # The loop is paced by an interval's tick: a plain sleep beside it is no pause between
         # rounds (rauthy's schedulers sleep 3 s after a pass so the interval does not tick
         # twice: "should pause 3 seconds between rounds" and "a sleep rather than an interval"
@@ -340,6 +337,9 @@ def _sleep_claim(
     if skipped_by_continue(f, w.region, w.src.start, conds):
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    won = None if conds or arm else handler_sleep(ctx, f, w, slots)
+    if won is not None:
+        return won
     # `let interval = Duration::from_secs(self.config.dns_max_ttl);` then `sleep(interval)`:
     # what the name holds, when it is bound once and never changed (pgcat's DNS refresher read
     # "The wait on `interval` is a `tokio::time::sleep`", a held-out read).

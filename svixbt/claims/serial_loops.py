@@ -21,7 +21,8 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     side by side. svix-cli's seed `exec` creates its event types in such a loop between two
     fan-outs; asked how long a full run takes, its answers never said so (blind reads 82, 87)."""
     assert f.flow is not None
-    if not any(_side_by_side(f, sp) for sp in f.spawns):
+    fans = [sp for sp in f.spawns if _side_by_side(f, sp)]
+    if not fans:
         return []
     out: list[Claim] = []
     for loop in f.flow.regions:
@@ -44,10 +45,21 @@ def serial_loops(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # each task runs on an executor, blind read 19).
         if any(c.name in _PERMITS for c in awaited):
             continue
+        # Only beside a fan-out on a path it shares: a loop in another arm of a `match` than
+        # the spawns runs when none of them does (linera's `QueryShardInfo` arm, read 75 #19).
+        if all(f.flow.exclusive(loop.id, sp.at_region) for sp in fans):
+            continue
+        # A loop that also sleeps is timed by its pauses, not by the sum of its calls (read 75
+        # #19: `delay_between_processes` between children).
+        if any(f.flow.loop_of(w.region) is loop for w in f.waits):
+            continue
         head = f"{loop.keyword} {loop.head}".strip()
         if any(sp.repeated == head for sp in f.spawns):
             continue
-        call = _chain_of(ctx, awaited[0].tok)
+        # A path call is named by its path (`Self::submit_task_outcome`; "it awaits `Self`"
+        # named a type, read 75 #32); a method by its receiver chain.
+        first = awaited[0]
+        call = _chain_of(ctx, first.tok) if first.kind == "method" else first.written
         slots = {"head": head, "call": call}
         proof = [ctx.proof(ctx.region_src(f, loop)), ctx.proof(awaited[0].src)]
         out.append(make("serial_loop", f.name, slots, proof))

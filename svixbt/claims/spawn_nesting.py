@@ -27,7 +27,9 @@ def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
     if len(loops) < 2 or loops[0].keyword != "for" or loops[1].keyword != "for":
         return []
     inner, outer = loops[0], loops[1]
-    if _leaves_after(f, inner, outer):
+    if _leaves_after(f, inner, outer) or len(loops) > 2:
+        # A third loop around both multiplies again (linera's read stress: chains, levels,
+        # workers; "the product of the two" was FALSE, read 75 #21).
         return []
     slots = {"repeated": sp.repeated, "outer": f"for {outer.head}", "mech": sp.said}
     proof = [ctx.proof(ctx.region_src(f, inner)), ctx.proof(ctx.region_src(f, outer))]
@@ -41,6 +43,17 @@ def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
         if re.fullmatch(rf"&?(?:mut\s+)?{re.escape(bound)}(?:\.\w+\(\))*", walked)
         else set()
     )
+    names = [n for n in re.findall(r"\b[a-z_]\w*", bound) if n not in ("mut", "ref")]
+    if not flags and re.fullmatch(
+        rf"&?(?:mut\s+)?(?:{'|'.join(map(re.escape, names)) or '$^'})(?:\.\w+\(\))*", walked
+    ):
+        # `for shard in shards` inside `for Batch { shards, .. } in batches`: a field of the
+        # outer element, walked whole.
+        flags = {"walks-outer"}
+    if not flags and any(re.search(rf"(?<!\w)(?<!\w\.){re.escape(n)}\b", walked) for n in names):
+        # `for _ in 0..concurrency.max(1)` inside `for &concurrency in levels`: how many the
+        # inner loop starts depends on the outer pass, so the count is a sum, not a product.
+        return []
     return [make("spawn_nesting", f.name, slots, proof, flags)]
 
 
@@ -131,4 +144,25 @@ def every_arm_spawns(f: ItemFacts, at: int) -> tuple[str, bool]:
     spawned = {getattr(_decider(f, sp.at_region), "id", None) for sp in f.spawns}
     if len(arms) != d.siblings or any(a.id not in spawned for a in arms):
         return "", False
+    fl = f.flow
+    # A way out of an arm before its spawn (linera's benchmark arms `return Ok(())` when the
+    # user cancels, before they spawn): a path through the match that starts no task ("no path
+    # through that match leaves without one" was FALSE, read 75 #19).
+    for a in arms:
+        first = min(
+            (
+                sp.src.start
+                for sp in f.spawns
+                if getattr(_decider(f, sp.at_region), "id", None) == a.id
+            ),
+            default=-1,
+        )
+        if any(
+            e.kind in ("return", "question", "break", "continue")
+            and fl.inside(e.region, a.id)
+            and fl.task_of(e.region).id == fl.task_of(a.id).id
+            and e.src.start < first
+            for e in f.exits
+        ):
+            return "", False
     return d.keyword.strip(), d.index == 0

@@ -20,7 +20,7 @@ from .spawn_nesting import arm_scrutinee, every_arm_spawns, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
-from .task_lifetime import exit_kinds_before_join, skip_flags
+from .task_lifetime import exit_kinds_before_join, exits_in_join, skip_flags
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
 
@@ -308,6 +308,15 @@ def _spawn_handle(
     elif handle.startswith("bound:"):
         flags.add("kept")  # `let task = tokio::spawn(..)`: the JoinHandle has a name
         slots["handle_var"] = handle.split(":", 1)[1]
+        var = re.escape(slots["handle_var"])
+        if any(
+            w.role == "timeout" and re.search(rf"(?<![\w.]){var}(?!\w)", w.src.text)
+            for w in f.waits
+        ):
+            # `timeout(d, fs_task).await`: on expiry the handle is dropped with the timeout's
+            # future ("do not drop the task's join handle" was FALSE of zellij's dead-session
+            # cleanup, read 75 #36).
+            flags.add("timed")
         fate = bound_fate(f, sp, slots["handle_var"])
         for x in [x for x in fate if x.startswith("stored:")]:
             fate.discard(x)
@@ -334,6 +343,12 @@ def _spawn_handle(
                     w for k, w in (("question", "a `?`"), ("return", "a `return`")) if k in kinds
                 ]
                 slots["exits_said"] = " or ".join(said) or "an early exit"
+            inside = exits_in_join(f, vec) if joined[0] in ("joined", "joined-dropped") else set()
+            if inside:
+                flags.add("exits-in-join")
+                slots["join_exits"] = " or ".join(
+                    w for k, w in (("question", "a `?`"), ("return", "a `return`")) if k in inside
+                )
             if joined[0] == "joined-dropped":
                 flags.add("results-dropped")
             elif joined[0] == "joined-q":

@@ -438,6 +438,23 @@ def exit_kinds_before_join(f: ItemFacts, sp: Spawn, vec: str) -> set[str]:
     }
 
 
+def exits_in_join(f: ItemFacts, vec: str) -> set[str]:
+    """The ways out of the fn inside the one loop that awaits the handles in ``vec`` (a
+    `return` in an arm of `match handle.await`): it can leave before the last handle.
+    linera's `process_group` returns at the first failed task ("does not return before the
+    last of them" was false, read 75 #32)."""
+    assert f.flow is not None
+    fl = f.flow
+    joins = [r for r in fl.regions if r.kind == "loop" and _over_vec(vec, r.head)]
+    if len(joins) != 1:
+        return set()
+    return {
+        e.kind
+        for e in f.exits
+        if e.kind in ("question", "return") and f.own(e.region) and fl.inside(e.region, joins[0].id)
+    }
+
+
 def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
     """`rounds` for a spawn repeated by a bare `loop` or a plain `while` (rounds, not elements),
     `skippable` when a `continue` of that loop comes before it: a round can end without a task

@@ -8527,7 +8527,7 @@ def test_s53_an_error_line_logged_on_two_paths_says_so(indexes: Indexes) -> None
     # failed receive: said of one alone, an alert on it was misleading (read 74 #9).
     ctx = ctx_of(indexes, "index_skip.rs")
     said = " ".join(full_thinks_about(ctx, "relay_loop"))
-    assert "the same words are written on another path of this fn too" in said
+    assert "the same words are written elsewhere in this fn too" in said
 
 
 def test_s53_a_spawned_task_that_can_end_in_its_setup_says_so(indexes: Indexes) -> None:
@@ -8714,3 +8714,101 @@ def test_s54_a_guarded_break_beside_another_way_out_is_not_the_only_one(
         "The loop breaks off when" not in said
         and "It leaves the loop with `break` once" not in said
     )
+
+
+def test_s54_a_sleep_raced_with_a_wake_up_is_the_rounds_pause_under_its_condition(
+    indexes: Indexes,
+) -> None:
+    # linera's burn processor races `notify.notified()` against its poll interval when nothing
+    # is pending: "it is a deadline for the other branches, not a pause between rounds" was
+    # MISLEADING and dropped `groups.is_empty()` (read 75 #13).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (sleep,) = kinds(claims(ctx, "settle_when_woken"), "sleep")
+    assert {"in-select", "restarts", "guarded"} <= sleep.flags
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import TOKIO
+
+    # The sentence that names tokio when nothing else in a think does.
+    r = Renderer(0, "k", {"fn": "settle_when_woken", "file": "index_fanin.rs"})
+    said = r.claim(TOKIO, sleep, "t", Rendered(""))
+    assert said and "a deadline for the other branches" not in said
+    assert "When `pending == 0`" in said and "against `wake.notified()`" in said, said
+
+
+def test_s54_a_handle_awaited_after_an_early_exit_is_dropped_on_that_path(
+    indexes: Indexes,
+) -> None:
+    # linera's exporter does `result?` before `block_processor_task.await`: "this awaits itself
+    # further down; the handle never reaches the caller" was MISLEADING (read 75 #1).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (sp,) = kinds(claims(ctx, "start_then_check"), "spawn")
+    assert {"joined-here", "exits-before-join"} <= sp.flags
+    said = " ".join(full_thinks_about(ctx, "start_then_check"))
+    assert "awaits itself further down" not in said
+
+
+def test_s54_a_while_let_on_a_channel_the_task_keeps_open_is_no_end(indexes: Indexes) -> None:
+    # linera's node service hands `tx` to `cache.set_notification_sender` and the task keeps
+    # `cache`: "the task is over at the first check that does not match" was MISLEADING (read 75
+    # #25). A task that keeps the sender itself never sees its `while let` fail either.
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (held,) = kinds(claims(ctx, "watch_roster"), "task_end")
+    assert {"held-sender", "let", "via-owner"} <= held.flags
+    assert held.get("drop_owner") == "roster" and held.get("sender") == "tx"
+    said = " ".join(full_thinks_about(ctx, "watch_roster"))
+    assert "over at the first check" not in said and "`roster`" in said, said
+    (own,) = kinds(claims(ctx, "echo_feed"), "task_end")
+    assert {"held-sender", "let"} <= own.flags and "via-owner" not in own.flags
+
+
+def test_s54_a_test_module_brought_in_by_a_path_attribute_is_test_code(
+    indexes: Indexes,
+) -> None:
+    # zellij's web client declares `#[cfg(test)] #[path = "./unit/web_client_tests.rs"] mod
+    # web_client_tests;`: four records of read 76 came from that test file.
+    root = Path(__file__).parent / "fixtures" / "pathmod" / "src"
+    ctx = file_context(scan_file(root / "unit" / "heartbeat_checks.rs"), indexes)
+    assert ctx.file_idx is not None and ctx.file_idx in ctx.index.test_files
+    assert compose_examples(ctx) == []
+    lib = file_context(scan_file(root / "lib.rs"), indexes)
+    assert lib.file_idx not in lib.index.test_files
+
+
+def test_s54_an_error_branch_that_prints_is_not_said_to_write_no_line(indexes: Indexes) -> None:
+    # zellij's test server prints a failed spawn with `eprintln!`: "The `Err(e)` branch takes a
+    # failed .. without a log line of its own" was FALSE (read 76 #24).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (arm,) = kinds(claims(ctx, "print_failures"), "err_arm")
+    assert "logs-nested" in arm.flags
+    said = " ".join(full_thinks_about(ctx, "print_failures"))
+    assert "without a log line of its own" not in said and "writes no log line" not in said
+
+
+def test_s54_a_let_inside_an_async_block_is_not_the_result_a_later_match_reads(
+    indexes: Indexes,
+) -> None:
+    # pingap's background service binds `let result = task.execute(count).await` inside each
+    # joined future, then matches the `result` of `for (name, result, ..) in results`: "an error
+    # from `task.execute` for one element" was MISLEADING (read 76 #5).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    found = claims(ctx, "run_all_cells")
+    assert found and all(
+        c.get("call") != "Grid.run_cell" for c in kinds(found, "err_arm") + kinds(found, "log")
+    )
+
+
+def test_s54_a_stop_raced_only_inside_the_loop_is_not_asked_of_every_wait(
+    indexes: Indexes,
+) -> None:
+    # pingap's background service sleeps `initial_delay` before its loop, unraced: "A pending
+    # timer must not hold up a stop" asked more than the code does (read 76 #4).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (stop,) = kinds(claims(ctx, "delayed_ticker"), "shutdown_branch")
+    assert {"beside-timer", "unraced-wait"} <= stop.flags
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.requests import PREMISE
+
+    r = Renderer(0, "k", {"fn": "delayed_ticker", "file": "index_fanin.rs"})
+    r.person = True
+    said = r.claim(PREMISE, stop, "t", Rendered(""))
+    assert said and "Once its loop is running" in said, said

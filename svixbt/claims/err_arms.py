@@ -115,6 +115,12 @@ def bound_result(f: ItemFacts, r: Region) -> Assign | None:
     bound = [a for a in f.assigns if a.var == scrutinee]
     if len(bound) != 1 or not bound[0].is_let or bound[0].src.end > head.head_start:
         return None
+    if not f.flow.inside(head.id, bound[0].region):
+        # A `let result = task.execute(..).await` inside an async block is out of scope where
+        # a later `for (name, result, ..) in results` matches its own `result` (pingap's
+        # background service: "an error from `task.execute` for one element" was MISLEADING,
+        # read 76 #5).
+        return None
     # One call's result, not a value computed by a block (`let msg = match next { .. }`,
     # whose arms make many calls: "one of its calls to `inc` is caught in `Err(..)`" named the
     # last of them, nostr-rs-relay's connection loop).
@@ -326,6 +332,7 @@ def failed_call(f: ItemFacts, rid: int) -> str:
 _LOG_LIKE = re.compile(r"(?:^|_)(?:trace|debug|info|warn|warning|error|log|emit)(?:_|$)")
 
 
+_PRINTS = frozenset({"eprintln", "eprint", "println", "print"})
 _LEVELS = frozenset({"trace", "debug", "info", "warn", "warning", "error"})
 
 
@@ -337,7 +344,12 @@ def log_like(f: ItemFacts, r: Region) -> bool:
         f.flow.inside(c.region, r.id)
         and (
             c.kind == "macro"
-            and _LOG_LIKE.search(c.name.rstrip("!"))
+            and (
+                _LOG_LIKE.search(c.name.rstrip("!"))
+                # zellij's test server prints a failed spawn with `eprintln!`: "without a log
+                # line of its own" was FALSE (read 76 #24).
+                or c.name.rstrip("!") in _PRINTS
+            )
             and "assert" not in c.name
             # A logger's own method (`self.logger.warn(..)`, spacedrive's network core): "without
             # a log line of its own: it hands the error to `self.logger.warn`" was FALSE (read 71).

@@ -52,11 +52,18 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         # sleep(timeout) => abort.abort() } }) }`: raced inside the returned future, so
         # neither "the caller's business" nor a plain wait for the task (lemmy, read 40).
         return {"handed-back", "in-future", "raced-in-future"}
-    if any(_own_at(f, sp.src.end + m.start()) for m in re.finditer(joined, after)):
+    awaits = [
+        sp.src.end + m.start()
+        for m in re.finditer(joined, after)
+        if _own_at(f, sp.src.end + m.start())
+    ]
+    if awaits:
         # Awaited by the fn's own task, not by another task it spawns (watchexec's filter
         # programs await the blocking task inside a `tokio::spawn`: "joined here, awaited
         # further down in this same function" was false of a plain fn, held-out read 53).
         out.add("joined-here")
+        if _exits_before(f, sp.src.end, awaits[0]):
+            out.add("exits-before-join")
     elif re.search(joined, after):
         out.add("joined-elsewhere")
     # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
@@ -232,3 +239,27 @@ def callers_drop(ctx: FileContext, f: ItemFacts) -> tuple[list[str], list[Proof]
             Proof(ctx.other_display(site.file), site.src.start, site.src.end, site.src.text)
         )
     return (names, proofs) if names else None
+
+
+def _exits_before(f: ItemFacts, start: int, at: int) -> bool:
+    """Whether the fn's own task can leave between ``start`` and the await at ``at`` on a path
+    that reaches it: linera's exporter does `result?` right before `block_processor_task.await`,
+    so on that path the handle is dropped and the task runs on ("this awaits itself further
+    down" was MISLEADING, read 75 #1)."""
+    assert f.flow is not None
+    there = f.flow.region_at(_tok_at(f, at)).id
+    return any(
+        e.kind in ("question", "return")
+        and f.own(e.region)
+        and start <= e.src.start < at
+        and not f.flow.exclusive(e.region, there)
+        for e in f.exits
+    )
+
+
+def _tok_at(f: ItemFacts, offset: int) -> int:
+    """The token at char ``offset`` of the file."""
+    assert f.flow is not None
+    from bisect import bisect_right
+
+    return max(bisect_right(f.flow.scan.starts, offset) - 1, 0)

@@ -185,6 +185,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "strong",
             "sender",
             "receiver",
+            "drop_owner",
             "after_call",
             "future",
             "select",

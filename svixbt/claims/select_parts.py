@@ -13,6 +13,7 @@ from .shape import CANCEL_FUTURE, codes
 
 __all__ = [
     "EVENT_WAITS",
+    "waits_unraced",
     "idle_expiry",
     "expiry_check",
     "precondition",
@@ -311,4 +312,18 @@ def handler_of(f: ItemFacts, fut: Region) -> Region | None:
             if x.kind == "select-handler" and x.start_tok == fut.start_tok and x.index == fut.index
         ),
         None,
+    )
+
+
+def waits_unraced(f: ItemFacts, h: Region) -> bool:
+    """Whether the fn's own task waits on a timer outside any select before the select of
+    stop branch ``h``: a stop that comes then waits it out."""
+    assert f.flow is not None
+    start = f.flow.scan.starts[h.start_tok] if h.start_tok >= 0 else 0
+    return any(
+        w.role in ("sleep", "tick")
+        and w.src.start < start
+        and f.own(w.region)
+        and not any(r.kind in ("select-future", "select-handler") for r in f.flow.chain(w.region))
+        for w in f.waits
     )

@@ -13,7 +13,7 @@ from .inner_stop import inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
-from .select_parts import IRREFUTABLE, beside_timer, biased, refutable, select_place
+from .select_parts import IRREFUTABLE, beside_timer, biased, refutable, select_place, waits_unraced
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
@@ -223,6 +223,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # connection handler races a read against its shutdown (a held-out read).
             if beside_timer(f, [x.detail for x in handlers if x is not h]):
                 bflags.add("beside-timer")
+                if waits_unraced(f, h):
+                    # pingap's background service sleeps `initial_delay` and takes a first tick
+                    # before its loop, neither raced: "A pending timer must not hold up a stop"
+                    # asked more than the code does (read 76 #4).
+                    bflags.add("unraced-wait")
             bflags |= _round_flags(f, h, handlers, flags)
             if guards.get(h.id) == ["?"]:
                 continue  # the stop sits under an `else`: not said

@@ -113,6 +113,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots = {"mech": mech, "pattern": m.group(1), "expr": m.group(2)}
             flags.add("let")
             flags |= _gone(f, m.group(2))
+            flags = _while_let_held(f, task, loop, m.group(1), m.group(2), slots, flags)
             held = _held_strong(f, task, loop, m.group(2))
             if held is not None:
                 # The upgrade cannot fail while the task holds the strong side: this head is
@@ -203,8 +204,34 @@ def _arm_end(
     # The task keeps a sender of the channel it reads: `recv()` cannot give `None` while it
     # runs (stalwart's webhook tracer, read 61: "that arm breaks out of the loop, the last
     # thing the spawned task does" of an end never met).
-    slots["sender"], slots["receiver"] = sender
-    return (flags - {"task-ends", "leaves-loop"}) | {"held-sender"}
+    return _with_held(sender, slots, flags)
+
+
+def _while_let_held(
+    f: ItemFacts,
+    task: Region,
+    loop: Region,
+    pattern: str,
+    expr: str,
+    slots: dict[str, str],
+    flags: set[str],
+) -> set[str]:
+    """``flags`` of a `while let Some(..) = rx.recv()` head, with the task's own hold on a
+    sender of that channel when it has one: then the head never fails."""
+    if not pattern.replace(" ", "").startswith("Some("):
+        return flags
+    kept = _held_sender(f, task, loop, "None", expr)
+    return flags if kept is None else _with_held(kept, slots, flags)
+
+
+def _with_held(sender: tuple[str, str, str], slots: dict[str, str], flags: set[str]) -> set[str]:
+    """The slots and flags of an end the task's own hold on a sender keeps from happening."""
+    slots["sender"], slots["receiver"], owner = sender
+    flags = (flags - {"task-ends", "leaves-loop"}) | {"held-sender"}
+    if owner:
+        slots["drop_owner"] = owner
+        flags.add("via-owner")
+    return flags
 
 
 def never_met(f: ItemFacts, task: Region, loop: Region, rid: int) -> bool:
@@ -216,7 +243,7 @@ def never_met(f: ItemFacts, task: Region, loop: Region, rid: int) -> bool:
 
 def _held_sender(
     f: ItemFacts, task: Region, loop: Region, pattern: str, expr: str
-) -> tuple[str, str] | None:
+) -> tuple[str, str, str] | None:
     """(sender, receiver) when ``pattern`` is the closed-channel `None` of `rx.recv()` (maybe
     through a `let` bound to a timeout around it) and the sender bound beside `rx` in `let (tx,
     mut rx) = ..` before the task is used inside the task, never dropped there: the channel
@@ -248,7 +275,15 @@ def _held_sender(
         if re.search(rf"(?<![\w.]){tx}\b", body) and not re.search(
             rf"\bdrop\s*\(\s*{tx}\s*\)", body
         ):
-            return tx, rx
+            return tx, rx, ""
+    # Handed by value to a method of a value the task itself keeps (linera's node service:
+    # `cache.set_notification_sender(tx)`, then the task holds `Arc::clone(cache)`): the sender
+    # lives as long as that value keeps it ("the task is over at the first check that does not
+    # match" was MISLEADING, read 75 #25).
+    for tx in names:
+        for owner in re.findall(rf"(?<![\w.])(\w+)\s*\.\s*\w+\s*\(\s*{tx}\s*\)", before):
+            if re.search(rf"(?<![\w.]){owner}\b", body):
+                return tx, rx, owner
     return None
 
 

@@ -902,7 +902,10 @@ PREMISE: tuple[Row, ...] = (
        "A pending timer must not hold up a stop: {future} completing should win the wait even with the timer still running.",
        "While it sits in its wait, {future} should still be able to stop it; it must not sleep the wait out first.",
        "{future} belongs in the same race as its timer, so a stop lands even mid-wait.",
-       when="beside-timer", unless="guarded refutable"),
+       when="beside-timer", unless="guarded refutable unraced-wait"),
+    _r("shutdown_branch",
+       "Once its loop is running, a stop should not have to wait for the timer: {future} belongs in the same select as {others:or}.",
+       when="beside-timer unraced-wait", unless="guarded refutable", needs="others"),
     # Said of the wait only: a stop that comes while a handler runs waits for it, and a stop
     # branch may await cleanup first ("end it at once, whatever else it is still waiting on"
     # was misleading four times in held-out read 25, false once).
@@ -3307,7 +3310,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm worried about what a single failure here takes down with it.",
         "I'm working out how much one failure costs this job.",
         "I need to know how {component} copes with errors on its own.",
-        "This runs unattended, so I need to know how it copes with bad input.",
+        "This runs unattended, so I need to know what one failure does to it.",
     ),
     "spawn_plain": (
         "I'm sorting out which of its work the caller actually waits for.",

@@ -85,7 +85,7 @@ THINK: tuple[Row, ...] = (
     # its element is said by the claims about that round.
     _r("loop",
        "Nothing inside the `loop` leaves it, so it keeps running until its future is dropped.",
-       "It is a bare `loop` with no way out inside (no break, no return), so it runs for as long as its future is polled.",
+       "It is a bare `loop` with no way out inside (no break or return that leaves it), so it runs for as long as its future is polled.",
        when="loop", unless="exits question-in-loop may-panic raced ends-process"),
     _r("loop",
        # "breaks out of it": a labelled block's `break 'b` inside is no way out (pueue's task
@@ -1222,7 +1222,7 @@ THINK: tuple[Row, ...] = (
        "It logs {message:quote} once, before the loop, with {macro}.",
        when="once", needs="message", unless="in-select guarded"),
     _r("log",
-       "If {call} fails when {guard:cond}, {arm} logs {message:quote} with {macro}; the same words are written on another path of this fn too, so an alert on them alone cannot tell which one failed.",
+       "If {call} fails when {guard:cond}, {arm} logs {message:quote} with {macro}; the same words are written elsewhere in this fn too, so an alert on them alone cannot tell which path wrote them.",
        when="err-arm in-arm repeated-line guarded", unless="after-narrower in-select bare before-loop guard-in-arm", needs="message call"),
     # The failed call named with its condition: tokio-cron-scheduler sends on one channel in
     # three places, each logging its own line when the send fails (blind read 103).
@@ -1275,7 +1275,7 @@ THINK: tuple[Row, ...] = (
     # The same words logged on another path of the fn (rustdesk's "udp failure: {}" for a
     # failed `handle_udp` and for a failed receive: read 74 #9).
     _r("log",
-       "When {call} fails, the {arm} branch logs {message:quote} with {macro}; the same words are written on another path of this fn too, so an alert on them alone cannot tell which one failed.",
+       "When {call} fails, the {arm} branch logs {message:quote} with {macro}; the same words are written elsewhere in this fn too, so an alert on them alone cannot tell which path wrote them.",
        when="err-arm in-arm repeated-line", unless="after-narrower in-select guarded bare before-loop", needs="message call"),
     _r("log",
        "When {call} fails, the {arm} branch logs {message:quote} with {macro}, with structured data in {fields:list}.",
@@ -2063,7 +2063,11 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits itself further down; the handle never reaches the caller.",
        "The task {mech} starts is joined here, not by the caller: {handle_var} is awaited further down in this same function.",
-       when="kept joined-here", unless="repeated guarded conditional handed-back"),
+       when="kept joined-here", unless="repeated guarded conditional handed-back exits-before-join"),
+    _r("spawn",
+       "{mech} starts a task whose handle, {handle_var}, this awaits further down; but a path that leaves before that await, at an early return or question mark, drops the handle, and the task then runs on by itself.",
+       "The task {mech} starts is joined here on the way through: {handle_var} is awaited further down, unless the function leaves first at an earlier return or question mark, in which case the handle is dropped and the task goes on detached.",
+       when="kept joined-here exits-before-join", unless="repeated guarded conditional handed-back"),
     # Awaited inside another task the fn spawns, not by the fn (watchexec's filter programs:
     # "joined here, awaited further down in this same function" was false, held-out read 53).
     _r("spawn",
@@ -3553,7 +3557,17 @@ THINK: tuple[Row, ...] = (
     _r("task_end",
        "The {pattern} arm on {expr} would end the loop once the channel closes, but the spawned task holds {sender}, a sender of that channel, so {receiver} never sees it closed while the task runs: that arm is no way out.",
        "Getting {pattern} from {expr} would mean every sender is gone, yet the task keeps {sender} itself; while it runs, the channel {receiver} reads stays open, and that arm never fires.",
-       when="held-sender", needs="sender receiver"),
+       when="held-sender", unless="let via-owner", needs="sender receiver"),
+    _r("task_end",
+       "The {pattern} arm on {expr} would end the loop once every sender is gone, but {sender} was handed to {drop_owner}, which the spawned task itself holds; for as long as {drop_owner} keeps it, that arm never fires.",
+       when="held-sender via-owner", unless="let", needs="sender receiver drop_owner"),
+    _r("task_end",
+       "The `while let` on {expr} would end the loop once the channel closes, but the spawned task holds {sender}, a sender of that channel, so {receiver} never sees it closed while the task runs: the loop has no way out of its own.",
+       when="held-sender let", unless="via-owner", needs="sender receiver"),
+    _r("task_end",
+       "The `while let` on {expr} would end the loop once every sender is gone, but {sender} was handed to {drop_owner}, which the spawned task itself holds; for as long as {drop_owner} keeps it, {receiver} never closes and the task does not end by itself.",
+       "Nothing closes the channel {receiver} reads: {sender} went to {drop_owner}, and the spawned task keeps {drop_owner}, so the `while let` on {expr} goes on for as long as that holds.",
+       when="held-sender let via-owner", needs="sender receiver drop_owner"),
     _r("task_end",
        "The {select} is biased, with {future} written first, so a stop that is ready together with another branch wins; that branch breaks out of the loop, and all the task does after that is write {message:quote} with {macro} before it is over.",
        "{future} is the first branch of a biased {select}, polled before the others every round: once it is ready the loop is left, and the spawned block only logs {message:quote} with {macro} before it ends.",
@@ -3857,7 +3871,17 @@ TOKIO: tuple[Row, ...] = (
     # block fetch gives each node `rpc_timeout()`: "the wait .. is a sleep", read 51).
     _r("sleep",
        "The {mech} on {arg} is one branch of the {select}: it is a deadline for the other branches, not a pause between rounds.",
-       when="in-select in-loop", unless="from-var dur raced-with-cancel", needs="select", any_guard=True),
+       when="in-select in-loop", unless="from-var dur raced-with-cancel restarts", needs="select", any_guard=True),
+    # Raced against futures that only wake the loop (linera's burn processor, when nothing is
+    # pending, races `notify.notified()` against its poll interval and goes round): the select
+    # is the idle pause, cut short by the wake-up ("a deadline for the other branches, not a
+    # pause between rounds" was MISLEADING, and dropped its condition, read 75 #13).
+    _r("sleep",
+       "When {guard:cond}, the round's pause is a {mech} on {arg}, raced in the {select} against {others:or}, which can end it early.",
+       when="in-select in-loop restarts guarded", unless="from-var raced-with-cancel in-arm", needs="select others guard"),
+    _r("sleep",
+       "The round's pause is a {mech} on {arg}, raced in the {select} against {others:or}, which can end it early.",
+       when="in-select in-loop restarts", unless="from-var raced-with-cancel guarded in-arm", needs="select others"),
     # No loop, no rounds (dragonfly's `download_piece_from_source_finished`, read 60).
     _r("sleep",
        "The {mech} on {arg} is one branch of the {select}: a deadline for the rest of the select, not a pause.",

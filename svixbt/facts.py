@@ -630,7 +630,7 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
         # structured data in `message`" was misleading three times, held-out read 27).
         named = False
         for j in range(open_ + 1, close):
-            if r.c[j] == "s" and not message:
+            if r.c[j] == "s" and not message and _message_at(r.t, j):
                 message = string_value(r.t[j])
                 named = r.t[j - 1] == "=" and r.t[j - 2] == "message"
             elif (
@@ -645,6 +645,18 @@ def _macro_at(r: TokenReader, f: ItemFacts, k: int, parts: list[str], open_: int
                 # said to put "structured data" in them, a held-out read).
                 fields.append(r.t[j])
         f.logs.append(Log(level, written + "!", message, fields, rid, r.src(k, close)))
+
+
+def _message_at(t: list[str], j: int) -> bool:
+    """Whether the string at token ``j`` of a log macro's arguments is its text: not tracing's
+    `target: ".."` or `name: ".."`, not a field's value (`state = "create_failed"`), but the
+    format string or `message = ".."`. rustfs's scanner writes `target: "rustfs::scanner"`
+    first in every event: "the error line “rustfs::scanner”" was FALSE five times (read 77)."""
+    if t[j - 1] == ":":
+        return False
+    if t[j - 1] == "=":
+        return t[j - 2] == "message"
+    return True
 
 
 def _sql_at(r: TokenReader, f: ItemFacts, k: int, rid: int) -> None:

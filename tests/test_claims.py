@@ -8812,3 +8812,14 @@ def test_s54_a_stop_raced_only_inside_the_loop_is_not_asked_of_every_wait(
     r.person = True
     said = r.claim(PREMISE, stop, "t", Rendered(""))
     assert said and "Once its loop is running" in said, said
+
+
+def test_s54_a_tracing_target_or_field_value_is_not_the_log_text(indexes: Indexes) -> None:
+    # rustfs's scanner writes `target: "rustfs::scanner"` and `state = ".."` before its text:
+    # "The error line “rustfs::scanner” is written for a failure of .. alike" was FALSE five
+    # times over (read 77).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (line,) = kinds(claims(ctx, "feed_with_target"), "log")
+    assert line.get("message") == "Feed stream failed"
+    said = " ".join(full_thinks_about(ctx, "feed_with_target"))
+    assert "grid::feed" not in said and "feed_failed" not in said

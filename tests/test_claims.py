@@ -8823,3 +8823,18 @@ def test_s54_a_tracing_target_or_field_value_is_not_the_log_text(indexes: Indexe
     assert line.get("message") == "Feed stream failed"
     said = " ".join(full_thinks_about(ctx, "feed_with_target"))
     assert "grid::feed" not in said and "feed_failed" not in said
+
+
+def test_s54_a_stop_branchs_precondition_is_its_switch_not_a_condition_of_its_handler(
+    indexes: Indexes,
+) -> None:
+    # rustfs's remote scanner races `ctx.cancelled(), if budget.reason().is_none()`: "the branch
+    # does `return` only if `budget.reason().is_none()` holds, and otherwise the loop goes round
+    # again" was FALSE, since a false precondition means the branch is never polled (read 77).
+    ctx = ctx_of(indexes, "index_fanin.rs")
+    (stop,) = kinds(claims(ctx, "read_frames"), "shutdown_branch")
+    assert "switched" in stop.flags and "guarded" not in stop.flags
+    assert stop.get("precondition") == "open" and stop.get("future") == "stop.cancelled()"
+    said = " ".join(full_thinks_about(ctx, "read_frames"))
+    assert "otherwise the loop goes round again" not in said
+    assert "switches the branch off" in said, said

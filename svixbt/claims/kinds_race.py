@@ -111,7 +111,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_branch": (
         "a select branch that stops the loop",
         ("future", "action", "select"),
-        ("guard", "pattern", "drain", "others", "outer_wait"),
+        ("guard", "pattern", "drain", "others", "outer_wait", "precondition"),
     ),
     "handler_awaits": (
         "a looping select whose other branch handlers await: a stop waits while one runs",

@@ -13,7 +13,15 @@ from .inner_stop import inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
-from .select_parts import IRREFUTABLE, beside_timer, biased, refutable, select_place, waits_unraced
+from .select_parts import (
+    IRREFUTABLE,
+    beside_timer,
+    biased,
+    precondition,
+    refutable,
+    select_place,
+    waits_unraced,
+)
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
@@ -190,6 +198,11 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if stop is not None and CANCEL_FUTURE.search(h.detail):
                 stops.append((h, stop.kind))
                 conds, _, negated = guard_of(f, stop.region, h.id, stop.src.start)
+                # `_ = ctx.cancelled(), if budget.reason().is_none() => return ..` (rustfs): the
+                # `, if` only switches the branch off; it is no condition of its handler ("does
+                # `return` only if .., and otherwise the loop goes round again" was FALSE, read
+                # 77). Said as the branch's switch (slot `precondition`).
+                conds = [c for c in conds if c.strip() != precondition(h)]
                 guards[h.id] = ["?"] if negated else conds
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
@@ -219,6 +232,10 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # the race request" nine times over in held-out read 25.
                 slots["others"] = codes(*others)
             bflags = set(flags) | refutable(h, slots)
+            if precondition(h):
+                slots["precondition"] = precondition(h)
+                slots["future"] = h.detail.partition(", if ")[0].strip()
+                bflags.add("switched")
             # "Next to the timer" only where another branch waits on a timer: mini-redis's
             # connection handler races a read against its shutdown (a held-out read).
             if beside_timer(f, [x.detail for x in handlers if x is not h]):

@@ -890,6 +890,9 @@ PREMISE: tuple[Row, ...] = (
        "A shutdown should cut its {mech} short instead of waiting it out.",
        "It must not sleep through a shutdown: cancel the {mech} when the token fires.",
        ),
+    _r("shutdown_branch",
+       "While {precondition:cond}, it should race {future} and stop when that completes first.",
+       when="switched", any_guard=True),
     # "Its wait" only beside a timer branch (mini-redis's handler races a read, a held-out
     # read).
     _r("shutdown_branch",

@@ -791,6 +791,14 @@ THINK: tuple[Row, ...] = (
     # A timer and "the wait" only beside a timer branch: mini-redis's connection handler
     # races a read against its shutdown, and "Next to the timer" there was false.
     # A pattern that can fail (`Ok(()) = ctrl_c()`): only that result stops it.
+    # A stop branch with a `, if` precondition (rustfs's remote scanner): switched off, not a
+    # condition of its handler.
+    _r("shutdown_branch",
+       "The {select} also races {future}, but only while {precondition:cond}, a condition that switches the branch off otherwise. When it is on and {future} completes first, the branch does {action}.",
+       when="switched", unless="guarded"),
+    _r("shutdown_branch",
+       "The {select} also races {future}, but only while {precondition:cond}, a condition that switches the branch off otherwise. When it is on and {future} completes first, the branch does {action} if {guard:cond}.",
+       when="switched guarded"),
     # A stop raced only in an inner loop (claims/inner_stop.py): the outer loop's wait is not.
     _r("shutdown_branch",
        "The {select} that races {future} sits in an inner loop; the loop around it also waits on {outer_wait}, and nothing races that wait with {future}, so while it waits there a stop goes unseen until {outer_wait} returns.",

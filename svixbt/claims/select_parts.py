@@ -13,6 +13,7 @@ from .shape import CANCEL_FUTURE, codes
 
 __all__ = [
     "EVENT_WAITS",
+    "round_flags",
     "waits_unraced",
     "idle_expiry",
     "expiry_check",
@@ -327,3 +328,22 @@ def waits_unraced(f: ItemFacts, h: Region) -> bool:
         and not any(r.kind in ("select-future", "select-handler") for r in f.flow.chain(w.region))
         for w in f.waits
     )
+
+
+def round_flags(f: ItemFacts, h: Region, handlers: list[Region], flags: set[str]) -> set[str]:
+    """`others-leave`: another branch's win gets past the wait (one that only goes round again
+    means a stop would never end it: corrosion's `wait_conn_drop`, read 99). `while-head`: the
+    loop's head may see a stop too (greptimedb's scheduler checks its state there, read 68)."""
+    assert f.flow is not None
+    out = set()
+    if "in-loop" not in flags or any(
+        e.kind in ("break", "return", "question")
+        for x in handlers
+        if x is not h
+        for e in f.exits
+        if f.flow.inside(e.region, x.id)
+    ):
+        out.add("others-leave")
+    if (lp := f.flow.loop_of(h.id)) is not None and lp.keyword == "while":
+        out.add("while-head")
+    return out

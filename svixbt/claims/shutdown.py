@@ -19,6 +19,7 @@ from .select_parts import (
     biased,
     precondition,
     refutable,
+    round_flags,
     select_place,
     waits_unraced,
 )
@@ -190,20 +191,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             x for x in f.flow.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
         ]
         futures = [h.detail for h in handlers if h.detail]
-        stops = []
-        guards: dict[int, list[str]] = {}
-        for h in handlers:
-            exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
-            stop = next((e for e in exits if e.kind in ("return", "break")), None)
-            if stop is not None and CANCEL_FUTURE.search(h.detail):
-                stops.append((h, stop.kind))
-                conds, _, negated = guard_of(f, stop.region, h.id, stop.src.start)
-                # `_ = ctx.cancelled(), if budget.reason().is_none() => return ..` (rustfs): the
-                # `, if` only switches the branch off; it is no condition of its handler ("does
-                # `return` only if .., and otherwise the loop goes round again" was FALSE, read
-                # 77). Said as the branch's switch (slot `precondition`).
-                conds = [c for c in conds if c.strip() != precondition(h)]
-                guards[h.id] = ["?"] if negated else conds
+        stops, guards = _stops(f, handlers)
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
         flags = {"in-loop"} if f.flow.loop_of(r.id) is not None else set()
@@ -245,7 +233,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                     # before its loop, neither raced: "A pending timer must not hold up a stop"
                     # asked more than the code does (read 76 #4).
                     bflags.add("unraced-wait")
-            bflags |= _round_flags(f, h, handlers, flags)
+            bflags |= round_flags(f, h, handlers, flags)
             if guards.get(h.id) == ["?"]:
                 continue  # the stop sits under an `else`: not said
             if guards.get(h.id):
@@ -265,23 +253,26 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
 
 
-def _round_flags(f: ItemFacts, h: Region, handlers: list[Region], flags: set[str]) -> set[str]:
-    """`others-leave`: another branch's win gets past the wait (one that only goes round again
-    means a stop would never end it: corrosion's `wait_conn_drop`, read 99). `while-head`: the
-    loop's head may see a stop too (greptimedb's scheduler checks its state there, read 68)."""
+def _stops(
+    f: ItemFacts, handlers: list[Region]
+) -> tuple[list[tuple[Region, str]], dict[int, list[str]]]:
+    """The stop branches among ``handlers`` with how each leaves, and the conditions its exit
+    sits under in its handler (["?"] under an `else`)."""
     assert f.flow is not None
-    out = set()
-    if "in-loop" not in flags or any(
-        e.kind in ("break", "return", "question")
-        for x in handlers
-        if x is not h
-        for e in f.exits
-        if f.flow.inside(e.region, x.id)
-    ):
-        out.add("others-leave")
-    if (lp := f.flow.loop_of(h.id)) is not None and lp.keyword == "while":
-        out.add("while-head")
-    return out
+    stops: list[tuple[Region, str]] = []
+    guards: dict[int, list[str]] = {}
+    for h in handlers:
+        exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
+        stop = next((e for e in exits if e.kind in ("return", "break")), None)
+        if stop is not None and CANCEL_FUTURE.search(h.detail):
+            stops.append((h, stop.kind))
+            conds, _, negated = guard_of(f, stop.region, h.id, stop.src.start)
+            # `_ = ctx.cancelled(), if budget.reason().is_none() => return ..` (rustfs): the
+            # `, if` only switches the branch off; it is no condition of its handler ("does
+            # `return` only if .., and otherwise the loop goes round again" was FALSE, read 77).
+            conds = [c for c in conds if c.strip() != precondition(h)]
+            guards[h.id] = ["?"] if negated else conds
+    return stops, guards
 
 
 def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:

@@ -17,7 +17,7 @@ from ..values import number_word
 from .core import Claim, FileContext, make
 from .exits import exit_loop
 from .select_parts import precondition
-from .shape import codes, main_loop
+from .shape import codes, own_main_loop
 
 __all__ = ["exit_tally_claims"]
 
@@ -31,8 +31,8 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts.get(idx)
     if f is None or f.flow is None:
         return []
-    loop = main_loop(f)
-    if loop is None or not f.own(loop.id):
+    loop = own_main_loop(f)
+    if loop is None:
         return []
     fl = f.flow
     breaks, returns, tries = [], [], []

@@ -26,6 +26,12 @@ def main_loop(f: ItemFacts) -> Region | None:
     return plain[0] if plain else (found[0] if found else None)
 
 
+def own_main_loop(f: ItemFacts) -> Region | None:
+    """The pass loop when it is the item's own (not a spawned task's or a closure's)."""
+    loop = main_loop(f)
+    return loop if loop is not None and f.own(loop.id) else None
+
+
 def _waiting_loops(f: ItemFacts) -> list[Region]:
     """The item's own outermost loops that wait or await, in source order."""
     assert f.flow is not None

@@ -11,7 +11,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .round_work import call_said
-from .shape import codes, main_loop
+from .shape import codes, own_main_loop
 
 __all__ = ["round_gate_claims"]
 
@@ -22,8 +22,8 @@ def round_gate_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if f.flow is None:
         return []
     fl = f.flow
-    loop = main_loop(f)
-    if loop is None or not f.own(loop.id):
+    loop = own_main_loop(f)
+    if loop is None:
         return []
     gate = _first_gate(f, loop)
     if gate is None:

@@ -13,7 +13,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
-from .shape import await_name, codes, main_loop
+from .shape import await_name, codes, own_main_loop
 
 __all__ = [
     "round_work",
@@ -34,8 +34,8 @@ def round_work(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     those run on every round that starts. Tokio's own waits are the loop's waits, said by
     their own claims."""
     assert f.flow is not None
-    loop = main_loop(f)
-    if loop is None or not f.own(loop.id):
+    loop = own_main_loop(f)
+    if loop is None:
         return []
     body = ctx.fs.scan.starts[loop.lo] if loop.lo < len(ctx.fs.scan.starts) else 0
     body = max(body, loop.head_end)

@@ -22,7 +22,7 @@ from .guards import (
     put_guard,
     skipped_by_continue,
 )
-from .loops import main_loop, side_loops
+from .loops import main_loop, own_main_loop, side_loops
 
 __all__ = [
     "self_counted",
@@ -33,6 +33,7 @@ __all__ = [
     "own_loops",
     "side_loops",
     "main_loop",
+    "own_main_loop",
     "guard_of",
     "skips",
     "skipped_by_continue",

@@ -9,7 +9,7 @@ import re
 
 from ..facts import ItemFacts
 from .core import Claim, FileContext, make
-from .loops import main_loop
+from .loops import own_main_loop
 from .round_work import call_said
 from .shape import codes, guard_of
 
@@ -31,8 +31,8 @@ def slow_beat_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if f.flow is None:
         return []
     fl = f.flow
-    loop = main_loop(f)
-    if loop is None or not f.own(loop.id):
+    loop = own_main_loop(f)
+    if loop is None:
         return []
     out: list[Claim] = []
     for r in fl.regions:

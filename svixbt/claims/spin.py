@@ -13,7 +13,7 @@ from .core import Claim, FileContext, make
 from .err_arms import handled_call
 from .exits import exit_loop
 from .round_work import call_said
-from .shape import codes, is_error_arm, main_loop
+from .shape import codes, is_error_arm, own_main_loop
 
 __all__ = ["spin_claims"]
 
@@ -25,8 +25,8 @@ def spin_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts.get(idx)
     if f is None or f.flow is None:
         return []
-    loop = main_loop(f)
-    if loop is None or not f.own(loop.id):
+    loop = own_main_loop(f)
+    if loop is None:
         return []
     waits = [w for w in f.waits if f.flow.inside(w.region, loop.id)]
     if len(waits) != 1 or waits[0].role != "sleep" or waits[0].region != loop.id:

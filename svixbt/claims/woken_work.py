@@ -15,7 +15,7 @@ from ..flow import Region
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 from .round_work import MAX_ROUND_CALLS, body_calls, call_said
-from .shape import codes, main_loop
+from .shape import codes, own_main_loop
 
 __all__ = ["woken_work_claims"]
 
@@ -24,10 +24,10 @@ def woken_work_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts.get(idx)
     if f is None or f.flow is None:
         return []
-    loop = main_loop(f)
+    loop = own_main_loop(f)
     # A bare `loop`: a `while` head checked after the select can end the round a wake-up
     # began (garage's discovery loop stops on the watch value its select also waits for).
-    if loop is None or not f.own(loop.id) or loop.keyword != "loop":
+    if loop is None or loop.keyword != "loop":
         return []
     fl = f.flow
     handlers = [r for r in fl.regions if r.kind == "select-handler" and r.parent == loop.id]

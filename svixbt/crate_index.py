@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .facts import Src
 from .flow import Flow, Region, build_flow, path_at
+from .glob_imports import inherit_super_globs
 from .mechanisms import resolve, spawn_said
 from .pipeline import FileScan, scan_source
 from .sources import InputError, crate_root, read_source, rust_files, source_dir
@@ -491,6 +492,7 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
         rels.append(real.relative_to(real_root).as_posix())
         modules.append(_module_of(real.relative_to(real_src)))
     name = _crate_name(root)
+    inherit_super_globs(scans, modules)
     # Before anything reads a flow: a call of a spawn wrapper is a spawn in every layer.
     wrappers = spawn_wrappers(scans)
     rebind_wrappers(scans, wrappers, name)

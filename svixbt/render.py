@@ -86,6 +86,8 @@ CODE_SLOTS = frozenset(
         "passed",
         "outcomes",
         "raced_with",
+        "raced_if",
+        "raced_if_cond",
         "interval_arg",
         "traced_by",
         "traced_key",

@@ -8838,3 +8838,62 @@ def test_s54_a_stop_branchs_precondition_is_its_switch_not_a_condition_of_its_ha
     said = " ".join(full_thinks_about(ctx, "read_frames"))
     assert "otherwise the loop goes round again" not in said
     assert "switches the branch off" in said, said
+
+
+def test_s55_super_glob_brings_the_parent_modules_interval(indexes: Indexes) -> None:
+    """rustfs's heal scheduler: `use super::*;` in a child module file sees the parent's
+    `use tokio::time::interval`, so the spawned loop has an interval (held-out read 77 #24:
+    "with no sleep or interval of its own" was FALSE). A branch behind `, if` is said with its
+    precondition, not as one every round waits on."""
+    ctx = ctx_of(indexes, "index_sched/reaper.rs")
+    assert ctx.fs.imports.get("interval") == "tokio::time::interval"
+    (sp,) = kinds(claims(ctx, "start_reaping"), "spawn")
+    assert {"interval-arg", "tick-raced", "switched-race"} <= sp.flags
+    assert sp.get("raced_with") == "me.stop.cancelled()"
+    assert sp.get("raced_if_cond") == "on_notify"
+    text = " ".join(full_thinks_about(ctx, "start_reaping"))
+    assert "no sleep or interval" not in text
+    assert "`me.wake.notified()` only while `on_notify` is true" in text
+
+
+def test_s55_sleep_in_a_raced_future_is_not_the_rounds_pause(indexes: Indexes) -> None:
+    """rustfs's cycle waiter races its probe against `lost = async { loop { sleep(POLL) .. } }`:
+    that sleep paces the watcher, not the rounds ("between one round and the next it waits ..
+    `SCANNER_LEADER_LOCK_POLL_INTERVAL`" was FALSE, held-out read 77 #5-8)."""
+    ctx = ctx_of(indexes, "index_probe.rs")
+    cl = claims(ctx, "wait_for_next_sweep")
+    assert [c.get("via") for c in kinds(cl, "sleep")] == ["nap_slice"]
+    assert not kinds(cl, "wait_after_pass")
+    text = " ".join(full_thinks_about(ctx, "wait_for_next_sweep"))
+    assert "`LEASE_POLL`" not in text and "2 seconds" not in text
+
+
+def test_s55_a_pass_handed_the_token_is_not_said_to_run_out(indexes: Indexes) -> None:
+    """rustfs's scanner checks `ctx.is_cancelled()` and then awaits callees handed `&ctx`, which
+    return on `ctx.cancelled()` themselves: "a pass in progress is finished, not cut short" and
+    "a stop during that wait is noticed only once it has returned" were FALSE (read 77 #10-11)."""
+    ctx = ctx_of(indexes, "index_probe.rs")
+    cl = claims(ctx, "run_tidy")
+    assert not kinds(cl, "pass_runs_out")
+    (check,) = kinds(cl, "shutdown_check")
+    assert "waits-after" not in check.flags and check.get("cond") == "token.is_cancelled()"
+
+
+def test_s55_a_select_in_an_if_beside_one_in_its_else_is_said_by_what_it_races(
+    indexes: Indexes,
+) -> None:
+    """rustfs's `await_with_control` races under `if let Some(remaining)` and again in the `else`:
+    "All of this racing happens only when .. matches" landed beside the `else` select, which runs
+    exactly when it does not (held-out read 77 #25, FALSE)."""
+    ctx = ctx_of(indexes, "index_bounded.rs")
+    (under,) = kinds(claims(ctx, "drive_job"), "runs_under")
+    assert "several" in under.flags
+    assert under.get("futures").split(LIST_SEP) == [
+        "stop.cancelled()",
+        "tokio::time::sleep(left)",
+        "&mut job",
+    ]
+    for text in full_thinks_about(ctx, "drive_job"):
+        assert "All of this racing" not in text
+        guarded = [s for s in re.split(r"(?<=\.) ", text) if "self.time_left().await" in s]
+        assert guarded and all("`&mut job`" in s for s in guarded), guarded

@@ -23,6 +23,8 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "interval_dur",
             "interval_arg",
             "raced_with",
+            "raced_if",
+            "raced_if_cond",
             "count",
             "also_wait",
             "sleep_dur",
@@ -233,7 +235,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("future", "select"),
         ("runs", "expr", "bound", "message", "level", "macro"),
     ),
-    "runs_under": ("the condition a select or a join runs under", ("mech", "guard"), ()),
+    "runs_under": (
+        "the condition a select or a join runs under",
+        ("mech", "guard"),
+        ("futures",),
+    ),
     "join": (
         "futures joined in the item's task",
         ("mech",),

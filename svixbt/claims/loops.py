@@ -7,7 +7,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .blocks import own_loops
 
-__all__ = ["main_loop", "side_loops"]
+__all__ = ["in_async", "main_loop", "own_main_loop", "side_loops"]
 
 
 def main_loop(f: ItemFacts) -> Region | None:
@@ -19,7 +19,7 @@ def main_loop(f: ItemFacts) -> Region | None:
     # A loop in an async block is a future the fn builds and races or hands on (rqbit's DHT
     # `start` builds its response reader, `{ ..; async move { while let .. } }`, and races it
     # in its own `loop { select! }`): the fn's own loop is the pass loop.
-    plain = [r for r in found if not _under_condition(f, r) and not _in_async(f, r)]
+    plain = [r for r in found if not _under_condition(f, r) and not in_async(f, r)]
     for r in plain:
         if r.keyword != "for":
             return r
@@ -77,6 +77,6 @@ def _under_condition(f: ItemFacts, r: Region) -> bool:
     )
 
 
-def _in_async(f: ItemFacts, r: Region) -> bool:
+def in_async(f: ItemFacts, r: Region) -> bool:
     assert f.flow is not None
     return r.parent is not None and any(a.kind == "async" for a in f.flow.chain(r.parent))

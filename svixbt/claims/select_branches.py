@@ -114,9 +114,14 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             tok = ctx.fs.scan.texts[handlers[0].start_tok]
             sel = Proof(ctx.display, start, start + len(tok), tok)
             flags = {"select", "in-loop"} if in_loop else {"select"}
-            out.append(
-                make("runs_under", f.name, {"mech": select, "guard": cond}, [sel, *proof], flags)
-            )
+            slots = {"mech": select, "guard": cond}
+            if len(groups) > 1:
+                # Another select in the fn (rustfs's `await_with_control` races in its `if let`
+                # and again in the `else`): "all of this racing happens only when .." landed
+                # beside the other one (held-out read 77 #25, FALSE). Said by what it races.
+                flags.add("several")
+                slots["futures"] = codes(*(h.detail for h in handlers if h.detail))
+            out.append(make("runs_under", f.name, slots, [sel, *proof], flags))
     return out
 
 

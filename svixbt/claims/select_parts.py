@@ -9,12 +9,13 @@ from ..facts import ItemFacts, Wait
 from ..flow import Region
 from .core import FileContext
 from .exits import exit_loop
-from .shape import CANCEL_FUTURE, codes
+from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, await_name, codes, next_call, passes_token
 
 __all__ = [
     "EVENT_WAITS",
     "round_flags",
     "waits_unraced",
+    "unraced_wait",
     "idle_expiry",
     "expiry_check",
     "precondition",
@@ -347,3 +348,21 @@ def round_flags(f: ItemFacts, h: Region, handlers: list[Region], flags: set[str]
     if (lp := f.flow.loop_of(h.id)) is not None and lp.keyword == "while":
         out.add("while-head")
     return out
+
+
+def unraced_wait(
+    ctx: FileContext, f: ItemFacts, r: Region, loop: Region, slots: dict[str, str], flags: set[str]
+) -> None:
+    """The round's next await after a check that does not wait (`shutdown.try_recv()`,
+    `token.is_cancelled()`): a stop that comes in while it is pending is seen only once it
+    returns (nostr-rs-relay's `db_writer` blocks on `event_rx.recv().await` after its check)."""
+    nxt = next_call(ctx, f, r, loop.id, lambda c: c.awaited, through_exits=True)
+    # A call handed the token may well race it inside (`wait_for_cycle(&ctx, ..)`, read 77 #10).
+    if (
+        nxt is None
+        or passes_token(nxt, [r.head])
+        or SHUTDOWN_WORD.search(nxt.src.text + " " + nxt.receiver)
+    ):
+        return
+    slots["wait"] = await_name(nxt)
+    flags.add("waits-after")

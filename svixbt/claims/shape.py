@@ -4,7 +4,7 @@ region runs under. Shared by every claim builder."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..crate_index import owner_of
 from ..fact_types import Call, Spawn, Wait
@@ -25,6 +25,7 @@ from .guards import (
 from .loops import main_loop, own_main_loop, side_loops
 
 __all__ = [
+    "passes_token",
     "self_counted",
     "SIGNAMES",
     "signal_name",
@@ -48,6 +49,21 @@ __all__ = [
 
 SHUTDOWN_WORD = re.compile(r"(?i)shut_?down|shutting_down|cancel|terminat|stop")
 CANCEL_FUTURE = re.compile(r"(?i)cancelled|shut_?down|shutting_down|ctrl_c|terminate|stop")
+
+_TOKEN = re.compile(r"([A-Za-z_][\w.]*?)\s*\.\s*(?:is_)?cancelled\s*\(")
+
+
+def passes_token(call: Call, said: Iterable[str]) -> bool:
+    """Whether ``call`` is handed a cancellation token that the code in ``said`` waits on or
+    checks (`ctx.is_cancelled()` there, `&ctx`, `ctx.clone()` or `ctx.child_token()` as an
+    argument): the callee may race the stop itself, deeper down (rustfs's scanner hands `&ctx`
+    to the callees its loop awaits, and those return on `ctx.cancelled()`)."""
+    tokens = {m.group(1) for text in said for m in _TOKEN.finditer(text)}
+    return any(
+        re.fullmatch(rf"&?\s*(?:mut\s+)?{re.escape(t)}(?:\s*\.\s*\w+\(\s*\))?", a.strip())
+        for t in tokens
+        for a in call.args
+    )
 
 
 # What a person calls the signal a future waits for: `tokio::signal::ctrl_c()` is a Ctrl-C,

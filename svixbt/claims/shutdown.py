@@ -21,12 +21,12 @@ from .select_parts import (
     refutable,
     round_flags,
     select_place,
+    unraced_wait,
     waits_unraced,
 )
 from .shape import (
     CANCEL_FUTURE,
     SHUTDOWN_WORD,
-    await_name,
     codes,
     guard_of,
     next_call,
@@ -40,19 +40,6 @@ __all__ = ["shutdown_claims"]
 
 def shutdown_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
     return _select_claims(ctx, f) + select_branch_claims(ctx, f) + _cancel_checks(ctx, f, loop)
-
-
-def _unraced_wait(
-    ctx: FileContext, f: ItemFacts, r: Region, loop: Region, slots: dict[str, str], flags: set[str]
-) -> None:
-    """The round's next await after a check that does not wait (`shutdown.try_recv()`,
-    `token.is_cancelled()`): a stop that comes in while it is pending is seen only once it
-    returns (nostr-rs-relay's `db_writer` blocks on `event_rx.recv().await` after its check)."""
-    nxt = next_call(ctx, f, r, loop.id, lambda c: c.awaited, through_exits=True)
-    if nxt is None or any(SHUTDOWN_WORD.search(x) for x in (nxt.src.text, nxt.receiver)):
-        return  # a call handed the token may well race it inside
-    slots["wait"] = await_name(nxt)
-    flags.add("waits-after")
 
 
 def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Claim]:
@@ -91,7 +78,7 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                     if _counts_tasks(f, slots["until"]):
                         flags.add("counts-tasks")
             elif r.parent == loop.id:
-                _unraced_wait(ctx, f, r, loop, slots, flags)
+                unraced_wait(ctx, f, r, loop, slots, flags)
             gate = _gate_before(f, loop, ctx.region_src(f, r).start)
             if gate:
                 # `if over_limit { sleep; continue; }` earlier in the round: while it holds, the

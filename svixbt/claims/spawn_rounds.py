@@ -250,14 +250,25 @@ def _interval_arg(
         return
     flags.add("tick-raced")  # the tick is one branch of a select among others
     start = f.flow.regions[tick.region].start_tok
-    others = [
-        r.detail.partition(", if ")[0].strip()
+    # A branch behind `, if` is raced only while its precondition holds (rustfs's heal
+    # scheduler waits on `notify.notified()` only when event-driven scheduling is on): it is
+    # not named among what every round waits on.
+    branches = [
+        r.detail.strip()
         for r in f.flow.regions
         if r.kind == "select-handler"
         and r.start_tok == start
         and r.detail
         and tick.src.text.strip() not in r.detail
     ]
+    others = [b for b in branches if ", if " not in b]
+    switched = [b.partition(", if ")[::2] for b in branches if ", if " in b]
+    if len(switched) == 1 and len(switched[0][0]) <= 48 and len(switched[0][1]) <= 60:
+        flags.add("switched-race")
+        slots["raced_if"] = codes(switched[0][0].strip())
+        slots["raced_if_cond"] = switched[0][1].strip()
+    elif switched:
+        flags.add("switched-races")
     if others and all(len(o) <= 48 for o in others):
         slots["raced_with"] = codes(*others)
 

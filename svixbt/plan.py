@@ -172,6 +172,9 @@ def _split_spawns(plans: list[Plan]) -> list[Plan]:
     out: list[Plan] = []
     for p in plans:
         spawns = [c for c in p.premise if c.kind == "spawn" and "several-spawns" in c.flags]
+        if p.focus == "lifetime":
+            out.append(_ended_spawn(p))
+            continue
         if p.focus != "concurrency" or len(spawns) < 2:
             out.append(p)
             continue
@@ -181,6 +184,28 @@ def _split_spawns(plans: list[Plan]) -> list[Plan]:
             # Fresh per-plan tables: `replace` would hand every copy the same dict and list.
             out.append(replace(p, premise=[sp], claims=mine, part=n, nth={}, tokio=[]))
     return out
+
+
+def _ended_spawn(p: Plan) -> Plan:
+    """A lifetime plan of a fn that starts several tasks keeps the spawns whose task the plan's
+    end claims are about. libsql's `MetaStore::new` awaits two `spawn_blocking` handles and
+    detaches the `tokio::spawn` whose `while let` ends it: its request asked both to "await the
+    spawned task's handle" and "not wait for the spawned work" (held-out read 78)."""
+    spawns = [c for c in p.claims if c.kind == "spawn" and "several-spawns" in c.flags]
+    if len(spawns) < 2:
+        return p
+    ends = [c for c in p.claims if c.kind in ("task_end", "setup_end", "endless_task")]
+    keep = [s for s in spawns if any(e.overlaps(s) for e in ends)]
+    if not keep:
+        return p
+    gone = [s for s in spawns if s not in keep]
+    return replace(
+        p,
+        premise=[c for c in p.premise if c not in gone],
+        claims=[c for c in p.claims if c not in gone],
+        nth={},
+        tokio=[],
+    )
 
 
 def _belongs(c: Claim, sp: Claim, spawns: list[Claim], fan: list[Claim]) -> bool:

@@ -8897,3 +8897,74 @@ def test_s55_a_select_in_an_if_beside_one_in_its_else_is_said_by_what_it_races(
         assert "All of this racing" not in text
         guarded = [s for s in re.split(r"(?<=\.) ", text) if "self.time_left().await" in s]
         assert guarded and all("`&mut job`" in s for s in guarded), guarded
+
+
+def test_s55_lifetime_of_one_task_beside_an_awaited_one_keeps_to_it(indexes: Indexes) -> None:
+    """libsql's `MetaStore::new` awaits a `spawn_blocking` load, then detaches a `tokio::spawn`
+    loop: its request asked both to "await the spawned task's handle" and "not wait for the
+    spawned work", and its lifetime think opened on the awaited task (held-out read 78)."""
+    ctx = ctx_of(indexes, "index_boxed.rs")
+    (ret,) = [c for c in kinds(claims(ctx, "open_ledger"), "return") if "tail" in c.flags]
+    assert "some-awaited" in ret.flags and ret.get("detached_mech") == "tokio::spawn"
+    found = compose_claims(ctx)
+    (life,) = [
+        p
+        for p in plan_examples(ctx, found)
+        if ctx.fs.items[p.subject].name == "open_ledger" and p.focus == "lifetime"
+    ]
+    assert [c.get("mech") for c in life.claims if c.kind == "spawn"] == ["tokio::spawn"]
+    texts = full_thinks_about(ctx, "open_ledger")
+    assert not any("without waiting for the task" in t for t in texts)
+    assert any("without waiting for the `tokio::spawn` task" in t for t in texts)
+
+
+def test_s55_a_boxed_call_is_what_the_task_runs(indexes: Indexes) -> None:
+    """`tokio::spawn(async move { Box::pin(sink.launch()).await })` runs `sink.launch`; songbird's
+    request asked "has `Box::pin` finished?" (held-out read 78)."""
+    ctx = ctx_of(indexes, "index_boxed.rs")
+    (sp,) = kinds(claims(ctx, "start_pumpline"), "spawn")
+    assert sp.get("runs") == "line.pump_line"
+    assert not any("Box::pin" in t for t in full_thinks_about(ctx, "start_pumpline"))
+
+
+def test_s55_a_tick_some_rounds_skip_is_said_with_its_condition(indexes: Indexes) -> None:
+    """libsql's checkpointer ticks only in the `else` of `if let Some(retry) = retry.take()`,
+    sleeping the retry delay after a failure: "A `tokio::time::interval` built from `period`
+    paces the loop" was misleading (held-out read 78 #1, #7)."""
+    ctx = ctx_of(indexes, "index_thread.rs")
+    (iv,) = kinds(claims(ctx, "compact_every"), "interval")
+    assert "tick-guarded" in iv.flags
+    assert iv.get("tick_guard") == NOT + "let Some(delay) = retry.take()"
+    text = " ".join(full_thinks_about(ctx, "compact_every"))
+    assert "paces the loop" not in text and "sets the rhythm" not in text
+    assert "`let Some(delay) = retry.take()` does not match" in text
+
+
+def test_s55_a_sleep_until_its_branch_moves_on_is_a_recurring_timer(indexes: Indexes) -> None:
+    """songbird's UDP receiver: `() = sleep_until(playout) => { ..; playout += STEP; }` is a
+    20 ms tick among the branches, not "a deadline for the other branches" (read 78 #12)."""
+    ctx = ctx_of(indexes, "index_thread.rs")
+    (sl,) = kinds(claims(ctx, "pump_ticks"), "sleep")
+    assert "rearmed" in sl.flags and sl.get("rearm") == "STEP"
+    text = " ".join(full_thinks_about(ctx, "pump_ticks"))
+    assert "deadline for the other branches" not in text
+
+
+def test_s55_a_question_mark_beside_the_break_does_not_fail_first(indexes: Indexes) -> None:
+    """twilight's lavalink node: the `?` is in the `if let Some(v)` block, the `break` in its
+    `else`: "only once the steps before it succeed: a failing `?` there" was FALSE (read 78)."""
+    ctx = ctx_of(indexes, "index_thread.rs")
+    (ex,) = kinds(claims(ctx, "forward_node"), "select_exit")
+    assert "fails-first" not in ex.flags
+
+
+def test_s55_waits_in_a_thread_closure_are_not_the_fns(indexes: Indexes) -> None:
+    """libsql's deadlock monitor sleeps and times out inside `std::thread::spawn(move || ..
+    rt.block_on(..))`: "The pause of 1 second is a `tokio::time::sleep`" was said of its
+    `tokio::spawn` task (read 78 #4-5). A one-slot channel is not "room for 1 messages"."""
+    ctx = ctx_of(indexes, "index_thread.rs")
+    cl = claims(ctx, "install_watchdog")
+    assert not kinds(cl, "sleep") and not kinds(cl, "timeout")
+    text = " ".join(full_thinks_about(ctx, "install_watchdog"))
+    assert "1 second" not in text and "1 messages" not in text
+    assert "room for one message" in text

@@ -71,6 +71,8 @@ def _bounded(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # A broadcast channel never makes a sender wait: a receiver that falls behind loses
         # messages instead (rustpad's 16-slot document channel, held-out read 45).
         flags = {kind} if kind else set()
+        if slots["cap"] == "1":
+            flags.add("one-slot")  # "room for 1 messages" (held-out read 78)
         out.append(make("bounded_channel", f.name, slots, [ctx.proof(c.src)], flags))
     return out
 

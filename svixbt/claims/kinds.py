@@ -26,6 +26,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "arg"),
         (
             "dur",
+            "rearm",
             "others",
             "guard",
             "wrapper",
@@ -60,7 +61,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "interval": (
         "a tokio interval the item's task ticks",
         ("mech", "arg", "var", "tick"),
-        ("dur", "guard", "missed", "others", "precondition", "rivals", "ends"),
+        ("dur", "guard", "missed", "others", "precondition", "rivals", "ends", "tick_guard"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",
@@ -136,7 +137,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "return": (
         "what the item returns and when",
         ("expr",),
-        ("guard", "arm", "arm_of", "sender", "receiver", "owner"),
+        ("guard", "arm", "arm_of", "sender", "receiver", "owner", "detached_mech"),
     ),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
     "retry_with": (

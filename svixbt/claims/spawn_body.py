@@ -19,7 +19,7 @@ def spawn_body(
 ) -> None:
     """What the task is handed: the call it runs (`runs`, `args`), and whether that is a block."""
     assert f.flow is not None
-    call = main_call_of(f, reg)
+    call = _unboxed(f, main_call_of(f, reg))
     # `tokio::spawn(async move { .. run_x(..).await .. })`: what is spawned is a block that
     # calls it, not the call itself (blind read 34 on new_pair_inner).
     # A wrapper's name comes first (`spawn_named("dispatch", async move { .. })`).
@@ -57,6 +57,25 @@ def spawn_body(
             slots["args"] = codes(*call.args)
     elif "block" in flags:
         _steps(f, reg, slots, flags)
+
+
+_BOXING = frozenset({"Box::pin", "std::boxed::Box::pin", "Box::new", "std::boxed::Box::new"})
+
+
+def _unboxed(f: ItemFacts, call: Call | None) -> Call | None:
+    """`Box::pin(sink.launch()).await`: the task runs `sink.launch`, which `Box::pin` only
+    puts on the heap (songbird's async adapter: "has `Box::pin` finished?", held-out read 78)."""
+    if call is None or call.written not in _BOXING or len(call.args) != 1:
+        return call
+    inner = [
+        c
+        for c in f.calls
+        if call.src.start < c.src.start
+        and c.src.end < call.src.end
+        and c.kind in ("fn", "method")
+        and call.src.text[c.src.end - call.src.start :].strip() == ")"
+    ]
+    return min(inner, key=lambda c: c.src.start) if inner else None
 
 
 def _steps(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:

@@ -163,62 +163,71 @@ THINK: tuple[Row, ...] = (
        when="loop exits", unless="question-in-loop raced"),
     # -- waits ------------------------------------------------------------------------------
     # A tick branch with a `, if cond` precondition (claims/select_parts.py `tick_precondition`).
+    # A tick some rounds skip (libsql's checkpointer sleeps a retry delay instead after a
+    # failure): no "paces the loop" (held-out read 78).
+    _r("interval",
+       "Only a round where {tick_guard:cond} waits on {tick} of the {mech} built from {arg}; the other rounds go another way and do not wait on that tick.",
+       "{tick} of a {mech} built from {arg} is the wait of rounds where {tick_guard:cond}; rounds that go the other way skip it.",
+       when="tick-in-loop tick-guarded", unless="guarded", needs="tick_guard tick"),
+    _r("interval",
+       "The loop waits on {tick} of a {mech} built from {arg} on some of its rounds only: the tick sits under a condition inside the loop.",
+       when="tick-in-loop tick-guarded", unless="guarded", needs="tick"),
     _r("interval",
        "{tick} fires every {dur} ({mech}, {arg}) as one branch of the select, and only while {precondition:cond}: otherwise that branch is switched off for the round; the loop wakes for {others} as well.",
-       when="tick-in-loop beside-events switched", needs="dur"),
+       when="tick-in-loop beside-events switched", unless="tick-guarded", needs="dur"),
     _r("interval",
        "{tick} of a {mech} of {dur} ({arg}) is one branch of the select, polled only while {precondition:cond}.",
-       when="tick-in-loop switched", unless="beside-events beside-timer beside-exit", needs="dur"),
+       when="tick-in-loop switched", unless="beside-events beside-timer beside-exit tick-guarded", needs="dur"),
     # A tick raced against what the loop waits for (a branch that ends it): the interval runs
     # its own branch meanwhile (influxdb3's shutdown `join`, read 73 #35).
     _r("interval",
        "The loop is waiting for {ends:or}, whose branch ends it; meanwhile {tick} of a {mech} of {dur} ({arg}) wakes it every {dur} to run its own branch, and the {tick} before the loop used up the immediate first tick, so that branch first runs {dur} in.",
-       when="tick-in-loop beside-exit first-skipped", unless="guarded beside-events", needs="dur"),
+       when="tick-in-loop beside-exit first-skipped", unless="guarded beside-events tick-guarded", needs="dur"),
     _r("interval",
        "The loop is waiting for {ends:or}, whose branch ends it; meanwhile {tick} of a {mech} of {dur} ({arg}) wakes it every {dur} to run its own branch, which is all the interval paces.",
-       when="tick-in-loop beside-exit", unless="guarded beside-events first-skipped", needs="dur"),
+       when="tick-in-loop beside-exit", unless="guarded beside-events first-skipped tick-guarded", needs="dur"),
     _r("interval",
        "The loop is waiting for {ends:or}, whose branch ends it; meanwhile {tick} of a {mech} built from {arg} wakes it on every tick to run its own branch, which is all the interval paces.",
-       when="tick-in-loop beside-exit", unless="guarded beside-events dur"),
+       when="tick-in-loop beside-exit", unless="guarded beside-events dur tick-guarded"),
     # A tick raced against another timer: the round's wait ends at whichever is first, so the
     # interval is no fixed rhythm (greptimedb's flow engine races `tick()` against
     # `sleep(new_wait)`; "paces the loop through `tick()`" was misleading, read 68).
     _r("interval",
        "{tick} of a {mech} of {dur} ({arg}) is raced in the select against {rivals:and}: whichever is ready first ends the round's wait, so a round waits no longer than until the next tick, and less whenever {rivals:or} is ready sooner.",
-       when="tick-in-loop beside-timer", unless="guarded beside-events beside-exit", needs="dur"),
+       when="tick-in-loop beside-timer", unless="guarded beside-events beside-exit tick-guarded", needs="dur"),
     _r("interval",
        "{tick} of a {mech} built from {arg} is raced in the select against {rivals:and}: whichever is ready first ends the round's wait, so a round waits no longer than until the next tick, and less whenever {rivals:or} is ready sooner.",
-       when="tick-in-loop beside-timer", unless="guarded beside-events dur beside-exit"),
+       when="tick-in-loop beside-timer", unless="guarded beside-events dur beside-exit tick-guarded"),
     # Burst set in the code, not left as tokio's default (greptimedb's flow engine, read 68).
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and {missed} is set on it: ticks missed during a slow pass fire back to back afterwards until the schedule is caught up.",
-       when="tick-in-loop missed-burst missed-set", unless="guarded beside-events beside-timer beside-exit", needs="dur"),
+       when="tick-in-loop missed-burst missed-set", unless="guarded beside-events beside-timer beside-exit tick-guarded", needs="dur"),
     _r("interval",
        "A {mech} built from {arg} paces the loop through {tick}, and {missed} is set on it: ticks missed during a slow pass fire back to back afterwards until the schedule is caught up.",
-       when="tick-in-loop missed-burst missed-set", unless="guarded beside-events beside-timer dur beside-exit"),
+       when="tick-in-loop missed-burst missed-set", unless="guarded beside-events beside-timer dur beside-exit tick-guarded"),
     # A tick raced against event branches paces that branch only (blind read 99 on corrosion).
     _r("interval",
        "{tick} fires every {dur} ({mech}, {arg}) as one branch of the select; the loop wakes for {others} as well, so a round can come on any of those, not only on the tick.",
        "The {mech} of {dur} is one branch among others: the loop also wakes on {others}, so the interval sets when its own branch runs, not the pace of the loop.",
-       when="tick-in-loop beside-events", unless="guarded"),
+       when="tick-in-loop beside-events", unless="guarded tick-guarded"),
     _r("interval",
        "The cadence is a {mech} of {dur} ({arg}). The {tick} before the loop takes the interval's immediate first tick, so the first pass comes a whole {dur} after the start; from then on {tick} at the top of each round paces it.",
        "A {mech} of {dur} paces the loop through {tick}; one tick is awaited before the loop to use up the first, immediate one, so even the first pass waits the full period.",
-       when="first-skipped tick-in-loop", unless="guarded beside-events beside-timer beside-exit", needs="dur"),
+       when="first-skipped tick-in-loop", unless="guarded beside-events beside-timer beside-exit tick-guarded", needs="dur"),
     _r("interval",
        "The cadence is a {mech} built from {arg}: {tick} completes every {dur}. The first tick completes at once, so the first pass does not wait, and the schedule does not drift when a pass runs long: the ticks it missed fire back to back afterwards (tokio's default burst behaviour), which a sleep after each pass would not do.",
        "Pacing comes from {mech} with {arg}, awaited as {tick} at the top of each iteration: a rhythm of {dur} that does not drift when one pass is slow, since missed ticks are fired at once to catch up, and the very first tick fires immediately.",
-       when="tick-first tick-in-loop missed-burst", unless="guarded beside-events beside-timer missed-set beside-exit"),
+       when="tick-first tick-in-loop missed-burst", unless="guarded beside-events beside-timer missed-set beside-exit tick-guarded"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}; with tokio's default burst behaviour, ticks missed during a slow pass fire back to back afterwards until the schedule is caught up, rather than {dur} apart.",
-       when="tick-in-loop missed-burst", unless="guarded tick-first beside-events beside-timer missed-set beside-exit"),
+       when="tick-in-loop missed-burst", unless="guarded tick-first beside-events beside-timer missed-set beside-exit tick-guarded"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and {missed} means a late tick pushes the next one back a whole period instead of firing a burst to catch up.",
        "The loop waits on {tick} of a {mech} every {dur}; with {missed}, a slow round delays the schedule rather than being followed by catch-up ticks.",
-       when="tick-in-loop missed-delay", unless="guarded beside-events beside-timer beside-exit"),
+       when="tick-in-loop missed-delay", unless="guarded beside-events beside-timer beside-exit tick-guarded"),
     _r("interval",
        "A {mech} of {dur} ({arg}) paces the loop through {tick}, and {missed} drops ticks that were missed instead of firing them late.",
-       when="tick-in-loop missed-skip", unless="guarded beside-events beside-timer beside-exit"),
+       when="tick-in-loop missed-skip", unless="guarded beside-events beside-timer beside-exit tick-guarded"),
     # A `while` bounded by a value it multiplies each round (claims/doubling.py; surrealdb's
     # `has_lease`, read 72 #12).
     _r("doubling",
@@ -259,23 +268,23 @@ THINK: tuple[Row, ...] = (
     _r("interval",
        "The cadence is a {mech} built from {arg}, awaited as {tick} at the top of each round: the first tick completes at once, so the first pass does not wait, and ticks missed during a slow pass fire back to back afterwards (tokio's default burst behaviour) instead of pushing the schedule back.",
        "Pacing comes from {mech} with {arg}, awaited as {tick} first thing in each round: whatever period {arg} comes to, the first tick is immediate and a slow pass is followed by catch-up ticks rather than a later schedule.",
-       when="unvalued tick-first tick-in-loop missed-burst", unless="guarded beside-events beside-timer missed-set beside-exit"),
+       when="unvalued tick-first tick-in-loop missed-burst", unless="guarded beside-events beside-timer missed-set beside-exit tick-guarded"),
     _r("interval",
        "A {mech} built from {arg} paces the loop through {tick}; with tokio's default burst behaviour, ticks missed during a slow pass fire back to back afterwards until the schedule is caught up.",
-       when="unvalued tick-in-loop missed-burst", unless="guarded tick-first beside-events beside-timer missed-set beside-exit"),
+       when="unvalued tick-in-loop missed-burst", unless="guarded tick-first beside-events beside-timer missed-set beside-exit tick-guarded"),
     _r("interval",
        "A {mech} built from {arg} paces the loop through {tick}, and {missed} decides what a late tick does.",
-       when="unvalued tick-in-loop", unless="guarded beside-events missed-burst beside-timer beside-exit"),
+       when="unvalued tick-in-loop", unless="guarded beside-events missed-burst beside-timer beside-exit tick-guarded"),
     _r("interval",
        "When {guard:cond}, the loop waits on {tick} of a {mech} built from {arg} between checks.",
-       when="unvalued guarded tick-in-loop", unless="beside-events beside-timer beside-exit"),
+       when="unvalued guarded tick-in-loop", unless="beside-events beside-timer beside-exit tick-guarded"),
     _r("interval",
        "{tick} of a {mech} built from {arg} is one branch of the select, and the loop wakes for {others} as well: a round can come on any of those, not only on the tick.",
-       when="unvalued tick-in-loop beside-events", unless="guarded"),
+       when="unvalued tick-in-loop beside-events", unless="guarded tick-guarded"),
     _r("interval",
        "When {guard:cond}, it builds a {mech} of {dur}, and its loop waits on {tick} between checks.",
        "When {guard:cond}, the loop waits on {tick} of a {mech} of {dur} between checks.",
-       when="guarded tick-in-loop", unless="beside-events beside-timer beside-exit"),
+       when="guarded tick-in-loop", unless="beside-events beside-timer beside-exit tick-guarded"),
     # A sleep written as a loop's select branch is a new timer each round (claims/select_parts.py
     # `restarts`): an idle timeout, not a period.
     _r("sleep",
@@ -1384,8 +1393,11 @@ THINK: tuple[Row, ...] = (
     _r("bounded_channel",
        # Not "a `send` on a full channel waits for room instead of failing" alone: tremor's
        # kafka consumer only ever `try_send`s on its channel (held-out read 26).
+       "{call} makes a tokio mpsc channel with room for one message: once it holds one, a sender's `send` waits, and a `try_send` fails, until the receiving task takes it.",
+       when="one-slot", unless="broadcast"),
+    _r("bounded_channel",
        "{call} makes a tokio mpsc channel with room for {cap} messages: once {cap} are queued, a sender's `send` waits, and a `try_send` fails, until the receiving task takes one.",
-       unless="broadcast"),
+       unless="broadcast one-slot"),
     _r("bounded_channel",
        "{call} makes a tokio broadcast channel that holds the last {cap} messages: a send never waits for anyone, and a receiver that falls more than {cap} behind loses the oldest ones and gets a lagged error on its next receive instead of them.",
        when="broadcast"),
@@ -1486,6 +1498,13 @@ THINK: tuple[Row, ...] = (
        # (crates.io's yank returns before it, held-out read 47).
        "If {guard:cond}, it returns {expr} early, before anything that follows that check.",
        when="early guarded", unless="in-loop in-arm in-select"),
+    _r("return",
+       "It then returns {expr} straight away, without waiting for the {detached_mech} task; that value carries {sender}, the sending half of the channel whose receiving half, {receiver}, went with that task, so the caller keeps a line to it through what it gets back.",
+       when="tail after-spawn sender-returned some-awaited", unless="guarded negated drop-signals", needs="detached_mech"),
+    _r("return",
+       "It then returns {expr} without waiting for the {detached_mech} task, which carries on by itself.",
+       "After starting the {detached_mech} task it returns {expr} at once, without waiting for it.",
+       when="tail after-spawn some-awaited", unless="guarded negated sender-returned", needs="detached_mech"),
     _r("return",
        "It then returns {expr} without waiting for the task. That value carries {sender}, the sending half of the channel whose receiving half, {receiver}, went with the task, and the Drop implementation of {owner} uses {sender} too: dropping what it returns reaches the task through that channel.",
        "After spawning it returns {expr} at once; {sender} travels in it while {receiver} is the task's, and the Drop implementation of {owner} works with {sender}, so letting go of the returned value is how the task hears from it.",
@@ -2000,6 +2019,12 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} runs a task from here; the handle is dropped, so it is not awaited.",
        when="detached", unless="repeated loops runs guarded conditional several-spawns"),
+    # A detached loop no row above says (libsql's metastore task, a `while let` on its channel
+    # with no `work` slot): said by its mechanism, or a sentence about another spawn of the fn
+    # named tokio in its place (held-out read 78).
+    _r("spawn",
+       "It starts a separate task with {mech} that runs a loop of its own, and drops the handle, so nothing waits on it.",
+       when="detached loops", unless="repeated guarded conditional interval interval-arg sleep sleep-arg timed round-exits"),
     # The length of a wait the fn takes from a parameter, from the calls that pass it
     # (claims/passed_waits.py; nostr-rs-relay's cleanup sleeps `frequency`, passed 600 s).
     _r("passed_wait",
@@ -3767,8 +3792,8 @@ MODULE_THINK: tuple[Row, ...] = (
     _r("adaptive", "In {arm}, {subject} picks the next wait from the pass: {idle} ({idle_dur}) when {cond:cond}, no wait otherwise.",
        "The loop, {subject}, sleeps {idle_dur} after an {arm} pass where {cond:cond} and goes straight on after any other {arm} pass.",
        when="idle-when-true"),
-    _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded beside-events beside-timer beside-exit"),
-    _r("interval", "{subject} ticks on a {mech} built from {arg}.", when="unvalued", unless="guarded beside-events beside-timer beside-exit"),
+    _r("interval", "{subject} ticks on a {mech} of {dur}.", unless="guarded beside-events beside-timer beside-exit tick-guarded"),
+    _r("interval", "{subject} ticks on a {mech} built from {arg}.", when="unvalued", unless="guarded beside-events beside-timer beside-exit tick-guarded"),
     # A nap a cancellation cuts short says so: without the wrapper, "waits with
     # `tokio::time::sleep` on the duration in `sleep_time`" beside "leave the loop at the next
     # round once shutdown is requested" read as sitting out a 12-hour nap (blind read 68).
@@ -3898,9 +3923,16 @@ TOKIO: tuple[Row, ...] = (
        unless="in-arm", needs="dur", any_guard=True),
     # A sleep raced in a select is a deadline for the other branches, not a pause (garage's
     # block fetch gives each node `rpc_timeout()`: "the wait .. is a sleep", read 51).
+    # A branch that moves its own instant on is a recurring timer (songbird's playout tick).
+    _r("sleep",
+       "The {mech} on {arg} is a recurring timer among the branches of the {select}: each time it wins, its handler moves {arg} on by {rearm}, so it fires again one step later, rather than bounding the other branches.",
+       when="in-select in-loop rearmed", unless="restarts", needs="select rearm", any_guard=True),
+    _r("sleep",
+       "The {mech} on {arg} is a recurring timer among the branches of the {select}: its handler moves {arg} on each time it wins, so it fires again later, rather than bounding the other branches.",
+       when="in-select in-loop rearmed", unless="restarts", needs="select", any_guard=True),
     _r("sleep",
        "The {mech} on {arg} is one branch of the {select}: it is a deadline for the other branches, not a pause between rounds.",
-       when="in-select in-loop", unless="from-var dur raced-with-cancel restarts", needs="select", any_guard=True),
+       when="in-select in-loop", unless="from-var dur raced-with-cancel restarts rearmed", needs="select", any_guard=True),
     # Raced against futures that only wake the loop (linera's burn processor, when nothing is
     # pending, races `notify.notified()` against its poll interval and goes round): the select
     # is the idle pause, cut short by the wake-up ("a deadline for the other branches, not a
@@ -3928,11 +3960,11 @@ TOKIO: tuple[Row, ...] = (
        "Its pacing is a {mech} of {dur}.",
        "A {mech} ticking every {dur} sets the rhythm.",
        "The rhythm comes from a {mech} of {dur}.",
-       unless="guarded beside-events beside-timer beside-exit"),
+       unless="guarded beside-events beside-timer beside-exit tick-guarded"),
     _r("interval",
        "Its pacing is a {mech} built from {arg}.",
        "A {mech} built from {arg} sets the rhythm.",
-       when="unvalued", unless="guarded beside-events beside-timer beside-exit"),
+       when="unvalued", unless="guarded beside-events beside-timer beside-exit tick-guarded"),
     # The aside says what the wrapper is for: "Its sleeps go through `tokio::time::sleep`
     # inside `run_until_cancelled_owned`." closed six cleaner thinks of blind read 59 as filler.
     _r("shutdown_wait",

@@ -2264,9 +2264,14 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "The {mech} that starts {runs} sits in the {arm} arm of the `match` on {arm_of}; when that call gives anything else, no task is started.",
        when="conditional arm-of", unless="repeated guard guarded every-arm", needs="runs"),
+    # Beside other spawns "this task" named none of them (libsql's `MetaStore::new` awaits a
+    # `spawn_blocking` on every path and a second one only after a failed load, read 78 #10).
+    _r("spawn",
+       "One of its {mech} tasks is started under a condition only; the paths that miss that condition do not start it.",
+       when="conditional several-spawns", unless="guarded repeated every-arm"),
     _r("spawn",
        "Under a condition, it starts this task with {mech}; the paths that miss that condition do not start it.",
-       when="conditional", unless="guarded repeated every-arm"),
+       when="conditional", unless="guarded repeated every-arm several-spawns"),
     # Every arm spawns (claims/spawn_nesting.py `every_arm_spawns`): no path misses a task.
     _r("spawn",
        "Whichever arm of the `match` on {match_on} is taken, a task is started with {mech}; the arm only decides which task that is.",
@@ -2653,8 +2658,9 @@ THINK: tuple[Row, ...] = (
        "{by} ({by_file}) calls it from inside a {mech} task.",
        when="site spawned", unless="via site-guarded partial direct", any_guard=True),
     _r("runs_in",
-       "`main` in {by_file} calls it directly.",
-       "It is called straight from `main` ({by_file}).",
+       # "it" read as the task named just before (libsql's `build_server`, read 78 #8).
+       "`main` in {by_file} calls {subject} directly.",
+       "{subject} is called straight from `main` ({by_file}).",
        when="main", unless="via", any_guard=True),
     # Reached from `main` through other fns: "`main` calls it directly" was false of triagebot's
     # `spawn_job_scheduler`, which `run_server` calls.

@@ -366,10 +366,15 @@ _NOT_CALLS = frozenset(
 
 
 def _after_call(r: TokenReader, close: int) -> tuple[bool, bool]:
-    """(awaited, propagates) for a call closing at ``close``."""
+    """(awaited, propagates) for a call closing at ``close``. A call awaited through a tracing
+    wrapper (`cache.insert(..).instrument(span).await`) is the one awaited: apollo-router's
+    cache writes were said as "waiting on `instrument`" (held-out read 79)."""
     t = r.t
     awaited = close + 2 < r.hi and t[close + 1] == "." and t[close + 2] == "await"
     nxt = close + 3 if awaited else close + 1
+    if not awaited and _awaited_through_span(r, close + 1):
+        awaited = True
+        nxt = r.close_of(close + 3) + 3
     return awaited, nxt < r.hi and t[nxt] == "?"
 
 
@@ -539,6 +544,8 @@ def _method_at(
         # `subscriber.lock().await.handle_event(..)`: a chain with a call in it, no name to
         # quote (quickwit's pubsub: "spawns `await.handle_event`").
         receiver = ""
+    if name in _SPAN_WRAPPERS and k >= 2 and r.t[k - 1] == "." and r.t[k - 2] == ")":
+        return  # `insert(..).instrument(span)`: the wrapped call is the one said
     args = [r.code(a, b) for a, b in r.args(open_)]
     call = Call(
         name,
@@ -990,6 +997,17 @@ def _handle_of(r: TokenReader, reg: Region, b: int, after_close: int, awaited: b
     elif before == "(" and b - 3 >= r.lo and t[b - 1] == "push" and t[b - 2] == ".":
         # `handles.push(tokio::spawn(..))`: kept in a collection, maybe awaited later.
         handle = f"pushed:{t[b - 3]}{_fan_in(r, after_close, t[b - 3])}"
+    if (
+        before == "="
+        and handle.startswith("bound:")
+        and after_close + 1 < r.hi
+        and t[after_close] == "."
+        and t[after_close + 1] not in _SPAN_WRAPPERS
+    ):
+        # `let result = spawn(..).map(|r| ..).boxed();`: the name holds a future made from the
+        # handle, not the handle ("its handle, `result`, goes back to the caller .. aborting it
+        # is the caller's business" was misleading of apollo-router's server, read 79 #12).
+        return "unknown"
     if handle.startswith("bound:"):
         # `let h = spawn(..); handles.push(h);`: the name only carries it into the Vec.
         name = handle[6:]

@@ -90,6 +90,8 @@ CODE_SLOTS = frozenset(
         "detached_mech",
         "tick_guard",
         "rearm",
+        "set_code",
+        "opt_var",
         "raced_if_cond",
         "interval_arg",
         "traced_by",

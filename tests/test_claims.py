@@ -8968,3 +8968,71 @@ def test_s55_waits_in_a_thread_closure_are_not_the_fns(indexes: Indexes) -> None
     text = " ".join(full_thinks_about(ctx, "install_watchdog"))
     assert "1 second" not in text and "1 messages" not in text
     assert "room for one message" in text
+
+
+def test_s55_a_doubling_wait_with_a_give_up_check_is_counted(indexes: Indexes) -> None:
+    """twilight's lavalink `backoff`: `if seconds > 64 { return Err(..) }`, then `sleep(seconds)`,
+    then `seconds *= 2`, in a bare `loop`: the waits run 1, 2, .., 64 seconds, seven of them, and
+    its think named no delay at all (held-out read 78)."""
+    ctx = ctx_of(indexes, "index_backoff.rs")
+    (d,) = kinds(claims(ctx, "dial_with_backoff"), "doubling")
+    assert {"gives-up", "exact"} <= d.flags
+    assert (d.get("low"), d.get("high"), d.get("tries")) == ("1", "32", "6")
+    assert d.get("total") == "1 minute 3 seconds"
+    text = " ".join(full_thinks_about(ctx, "dial_with_backoff"))
+    assert "from 1 up to 32" in text or "1 at first, up to 32" in text
+
+
+def test_s55_a_sleep_on_an_option_set_to_one_duration_says_it(indexes: Indexes) -> None:
+    """libsql's checkpointer sleeps `retry` after a failure, and only ever sets it to
+    `Some(RETRY_INTERVAL)`: held-out read 78 asked for the 60 s retry in four records."""
+    ctx = ctx_of(indexes, "index_backoff.rs")
+    (sl,) = kinds(claims(ctx, "flush_every"), "sleep")
+    assert "one-value" in sl.flags
+    assert (sl.get("set_code"), sl.get("set_dur")) == ("Some(FLUSH_RETRY)", "45 seconds")
+    text = " ".join(full_thinks_about(ctx, "flush_every"))
+    assert "45 seconds" in text
+
+
+def test_s55_a_call_awaited_through_instrument_is_the_work(indexes: Indexes) -> None:
+    """apollo-router spawns `cache.insert_multiple(..).instrument(span).await`: its records
+    said "waiting on `instrument`" (held-out read 79 #6, #7)."""
+    ctx = ctx_of(indexes, "index_span.rs")
+    f = ctx.facts[_idx(ctx, "store_batch")]
+    (store,) = [c for c in f.calls if c.name == "store_rows"]
+    assert store.awaited and not [c for c in f.calls if c.name == "instrument"]
+    (sp,) = kinds(claims(ctx, "store_batch"), "spawn")
+    assert sp.get("runs") == "cache.store_rows"
+    assert not any("instrument" in t for t in full_thinks_about(ctx, "store_batch"))
+
+
+def test_s55_a_handle_kept_only_as_an_abort_handle(indexes: Indexes) -> None:
+    """`*self.abort.lock() = Some(handle.abort_handle())`: "its join handle is kept in `handle`,
+    so the task can be awaited or aborted through that name" was FALSE (read 79 #2, #3)."""
+    ctx = ctx_of(indexes, "index_span.rs")
+    cl = claims(ctx, "start_gauges")
+    (sp,) = kinds(cl, "spawn")
+    assert "abort-only" in sp.flags and "kept" not in sp.flags
+    (end,) = kinds(cl, "endless_task")
+    assert "abort-only" in end.flags
+    text = " ".join(full_thinks_about(ctx, "start_gauges"))
+    assert "awaited or aborted through that name" not in text
+    assert "whoever holds `handle`" not in text and "`handle.abort_handle()`" in text
+
+
+def test_s55_a_question_mark_in_a_closure_is_not_the_fns(indexes: Indexes) -> None:
+    """`hint.and_then(|h| h.trim().parse::<u64>().ok()?..)`: the `?` ends the closure; "its `?`s
+    .. on `ok()` .. go straight back to the caller" was FALSE (read 79 #10)."""
+    ctx = ctx_of(indexes, "index_span.rs")
+    (up,) = kinds(claims(ctx, "submit_with_hint"), "propagate")
+    assert up.get("count") == "1" and up.get("calls") == "post_report"
+
+
+def test_s55_a_name_for_a_future_made_from_the_handle_is_no_handle(indexes: Indexes) -> None:
+    """`let result = spawn(..).map(|r| ..).boxed();`: `result` is a future built on the handle,
+    and "its handle, `result`, goes back to the caller .. aborting it is the caller's business"
+    was misleading of apollo-router's server (held-out read 79 #12)."""
+    ctx = ctx_of(indexes, "index_span.rs")
+    f = ctx.facts[_idx(ctx, "serve_detached")]
+    assert [s.handle for s in f.spawns] == ["unknown"]
+    assert not any("`done`" in t for t in full_thinks_about(ctx, "serve_detached"))

@@ -33,9 +33,14 @@ def doubling_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         return []
     out: list[Claim] = []
     for loop in f.flow.regions:
-        if loop.kind != "loop" or loop.keyword != "while" or not f.own(loop.id):
+        if loop.kind != "loop" or not f.own(loop.id):
             continue
-        claim = _doubling(ctx, f, loop)
+        if loop.keyword == "loop":
+            claim = _gives_up(ctx, f, loop)
+        elif loop.keyword == "while":
+            claim = _doubling(ctx, f, loop)
+        else:
+            continue
         if claim is not None:
             out.append(claim)
     return out
@@ -84,6 +89,76 @@ def _doubling(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
     proofs = [ctx.proof(ctx.head_src(loop)), ctx.proof(ups[0].src), ctx.proof(sets[0].src)]
     _waits(ctx, f, loop, var, values, slots, flags, proofs)
     return make("doubling", f.name, slots, proofs, flags)
+
+
+_OVER = re.compile(r"(?P<var>[a-z_]\w*)\s*(?P<op>>=|>)\s*(?P<cap>[A-Za-z_]\w*|\d[\d_]*)")
+
+
+def _gives_up(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
+    """`loop { ..; if seconds > 64 { return Err(..) } sleep(from_secs(seconds)).await; seconds *=
+    2; }`: the check, the wait and the doubling in that order on one path, so the waits run
+    from the first value up to the cap and the next failure gives up (twilight's lavalink
+    `backoff`: its think named no delay at all, held-out read 78)."""
+    assert f.flow is not None
+    fl = f.flow
+    for r in fl.regions:
+        m = _OVER.fullmatch(r.head.strip()) if r.kind == "if" else None
+        if m is None or fl.loop_of(r.id) is not loop:
+            continue
+        if not any(e.region == r.id and e.kind in ("return", "break") for e in f.exits):
+            continue
+        var = m.group("var")
+        ups = [u for u in f.updates if u.var == var]
+        sets = [a for a in f.assigns if a.var == var]
+        if len(ups) != 1 or len(sets) != 1 or not sets[0].is_let:
+            continue
+        times = _TIMES.fullmatch(ups[0].value.strip())
+        first = _INT.fullmatch(sets[0].value.strip())
+        if times is None or first is None or fl.loop_of(ups[0].region) is not loop:
+            continue
+        waits = [
+            w
+            for w in f.waits
+            if w.role == "sleep"
+            and fl.loop_of(w.region) is loop
+            and (d := _WAIT.fullmatch(w.arg.strip())) is not None
+            and d.group("arg") == var
+            and fl.end_of(r) <= w.src.start < ups[0].src.start
+            and not fl.exclusive(w.region, ups[0].region)
+            and not fl.exclusive(w.region, r.id)
+        ]
+        factor, start = int(times.group("factor")), int(first.group("n").replace("_", ""))
+        consts = {c.name: c.value for c in f.consts if c.value is not None and not c.is_duration}
+        said = m.group("cap")
+        cap = eval_number([said.replace("_", "") if said[0].isdigit() else said], consts)
+        if len(waits) != 1 or factor != 2 or start < 1 or cap is None:
+            continue
+        values: list[int] = []
+        v = start
+        while (v <= cap if m.group("op") == ">" else v < cap) and len(values) < 64:
+            values.append(v)
+            v *= factor
+        if len(values) < 2:
+            continue
+        w = waits[0]
+        d = _WAIT.fullmatch(w.arg.strip())
+        assert d is not None
+        unit = _UNITS[d.group("unit")]
+        slots = {
+            "var": var,
+            "low": human_int(start),
+            "bound": said,
+            "tries": str(len(values)),
+            "high": human_int(values[-1]),
+            "unit": "milliseconds" if unit < 1 else "seconds",
+            "total": human_duration(sum(values) * unit),
+            "mech": w.mechanism,
+        }
+        proofs = [ctx.proof(ctx.head_src(r)), ctx.proof(sets[0].src), ctx.proof(w.src)]
+        proofs.append(ctx.proof(ups[0].src))
+        flags = {"doubles", "gives-up", "exact"} | ({"at-cap"} if m.group("op") == ">=" else set())
+        return make("doubling", f.name, slots, proofs, flags)
+    return None
 
 
 def _waits(

@@ -42,15 +42,15 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     # (qdrant's `get_size_stats`: "the caller holds it" was false, held-out read 15).
     joined = rf"\b{name_re}\s*\.await\b|\(\s*{name_re}\s*\)\s*\.await\b"
     tail = f.tail.text if f.tail is not None else ""
+    if _abort_only(after, name_re):
+        return {"abort-only"}
     if _awaited_in_returned_future(tail, joined):
-        # `Ok((host, async move { ..; task.await? }))`: the await is the caller's, when it
-        # awaits the future this returns (wash's `ClusterHost::start`: "this awaits itself
-        # further down; the handle never reaches the caller" was false).
+        # `Ok((host, async move { ..; task.await? }))`: the caller's await (wash's
+        # `ClusterHost::start`: "the handle never reaches the caller" was false).
         return {"handed-back", "in-future"}
     if _awaited_in_returned_future(tail, rf"=\s*{name_re}\s*=>"):
-        # `CancellableTask { f: Box::pin(async move { .. select! { r = task => .., _ =
-        # sleep(timeout) => abort.abort() } }) }`: raced inside the returned future, so
-        # neither "the caller's business" nor a plain wait for the task (lemmy, read 40).
+        # `CancellableTask { f: Box::pin(async move { .. select! { r = task => .., .. } }) }`:
+        # raced in the returned future, no plain wait and no caller's business (lemmy, read 40).
         return {"handed-back", "in-future", "raced-in-future"}
     awaits = [
         sp.src.end + m.start()
@@ -107,6 +107,17 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     if "handed-back" in out and re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
         out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
     return out
+
+
+def _abort_only(after: str, name_re: str) -> bool:
+    """`*self.abort_handle.lock() = Some(handle.abort_handle());`: only an AbortHandle is kept
+    and the JoinHandle is dropped ("its join handle is kept in `handle`, so the task can be
+    awaited or aborted through that name" was FALSE of apollo-router's metrics collector,
+    held-out read 79)."""
+    uses = list(re.finditer(rf"(?<![\w.]){name_re}\b", after))
+    return bool(uses) and all(
+        re.match(r"\s*\.\s*abort_handle\s*\(\s*\)", after[m.end() :]) for m in uses
+    )
 
 
 def _own_at(f: ItemFacts, offset: int) -> bool:

@@ -27,6 +27,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (
             "dur",
             "rearm",
+            "opt_var",
+            "set_code",
+            "set_dur",
             "others",
             "guard",
             "wrapper",

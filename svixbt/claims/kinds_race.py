@@ -24,6 +24,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "interval_arg",
             "raced_with",
             "raced_if",
+            "abort_call",
             "raced_if_cond",
             "count",
             "also_wait",

@@ -36,7 +36,7 @@ from .shape import (
 )
 from .ticker import missed_behaviour
 from .timeout_target import bounded_future
-from .wait_place import sleep_wrapping, tick_guard, tick_place
+from .wait_place import only_value, sleep_wrapping, tick_guard, tick_place
 
 __all__ = ["own_waits", "wait_claim", "source_var"]
 
@@ -341,6 +341,7 @@ def _sleep_claim(
         ):
             flags.add("helper-cancellable")
     src_var, via_some = source_var(f, w)
+    only_value(f, src_var or w.arg, slots, flags)
     if src_var and src_var != w.arg:
         flags.add("from-var")
         slots["var"] = src_var

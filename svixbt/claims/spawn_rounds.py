@@ -84,11 +84,13 @@ def _deferred_inside(f: ItemFacts, c: Call, reg: Region) -> bool:
 
 
 def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
-    """What each round of a spawned loop is for: the calls it makes (`metrics.record`, named by
-    receiver and method, however long their arguments), or else its one log line with the
-    condition it fires under. A request that asks for "a task that ticks every second" and
-    never says what for reads as a paraphrase of the code (blind read 36 on new_pair_inner)."""
+    """What each round of a spawned loop is for: the calls it makes (`metrics.record`, by
+    receiver and method), or else its one log line with the condition it fires under. "A task
+    that ticks every second" and never what for reads as a paraphrase (blind read 36)."""
     assert f.flow is not None
+    if len(task_loops(f, reg)) > 1:
+        flags.add("several-loops")  # no one round to tell (see ``task_loops``)
+        return
     work: list[str] = []
     for c in f.calls:
         if c.kind == "macro" or c.name in _NOT_WORK or f.flow.task_of(c.region).id != reg.id:
@@ -165,6 +167,22 @@ def round_work(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]
 
 # Awaiting these waits for the other side of a channel or a notifier: a wait, not work.
 CHANNEL_WAITS = frozenset({"changed", "recv", "recv_many", "notified", "recv_async", "cancelled"})
+
+
+def task_loops(f: ItemFacts, reg: Region) -> list[Region]:
+    """The outermost loops of the task ``reg``, one after another in its body. With more than
+    one, none is "every round" of the task: reth's discv5 task runs a bootstrap `for`, then an
+    endless `loop`, each with its own sleep, and "whose loop, on every round, waits out
+    `pulse_lookup_interval` and calls .. `get_lookup_target`" merged the two (read 80, FALSE)."""
+    assert f.flow is not None
+    fl = f.flow
+    return [
+        r
+        for r in fl.regions
+        if r.kind == "loop"
+        and fl.task_of(r.id).id == reg.id
+        and (r.parent is None or fl.loop_of(r.parent) is None)
+    ]
 
 
 def _reruns(f: ItemFacts, c: Call) -> bool:
@@ -369,6 +387,9 @@ def spawned_waits_and_logs(
     reg = f.flow.regions[sp.region]
     waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
     looped = any(r.kind == "loop" and f.flow.task_of(r.id).id == reg.id for r in f.flow.regions)
+    if len(task_loops(f, reg)) > 1:
+        # Each of several loops keeps its own pace: none is "every round" of the task.
+        waits = [w for w in waits if w.role not in ("sleep", "interval")]
     for w in waits:
         if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
             slots["interval_dur"] = human_duration(w.seconds)

@@ -1991,7 +1991,7 @@ THINK: tuple[Row, ...] = (
        # was read.
        "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; the loop itself has no sleep or interval, so what it awaits sets its pace, and the handle is dropped, so nothing waits on it.",
        "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no sleep or interval of its own, until {exit_words} in it ends the loop.",
-       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed", needs="work exit_words"),
+       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed several-loops", needs="work exit_words"),
     # A loop that waits under a timeout each round: a timer paces it after all.
     _r("spawn",
        "It starts a separate task with {mech} whose loop waits at most {timeout_arg} each round under {timeout_mech} and calls {work}, until {exit_words} inside it ends the loop; the handle is dropped, so nothing waits on it.",

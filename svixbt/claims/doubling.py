@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import Assign, ItemFacts
 from ..flow import Region
 from ..values import eval_number, human_duration, human_int
 from .core import Claim, FileContext, Proof, make
@@ -46,33 +46,49 @@ def doubling_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _doubling(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
-    assert f.flow is not None
-    m = _HEAD.fullmatch(loop.head.strip())
-    if m is None:
-        return None
-    var = m.group("var")
+def _counter(f: ItemFacts, var: str) -> tuple[Assign, Assign, int, int] | None:
+    """`let mut var = 4;` and one `var *= 2;`: the update, the `let`, the factor and the start."""
     ups = [u for u in f.updates if u.var == var]
     sets = [a for a in f.assigns if a.var == var]
     if len(ups) != 1 or len(sets) != 1 or not sets[0].is_let:
         return None
     times = _TIMES.fullmatch(ups[0].value.strip())
     first = _INT.fullmatch(sets[0].value.strip())
-    if times is None or first is None or not f.flow.inside(ups[0].region, loop.id):
+    if times is None or first is None:
         return None
-    factor = int(times.group("factor"))
-    start = int(first.group("n").replace("_", ""))
+    return ups[0], sets[0], int(times.group("factor")), int(first.group("n").replace("_", ""))
+
+
+def _values(f: ItemFacts, said: str, start: int, factor: int, below: bool) -> list[int] | None:
+    """The counter's values on the rounds that run: from ``start``, times ``factor``, while below
+    the cap ``said`` (or at most it, when not ``below``); None for a cap not worked out, or fewer
+    than two rounds."""
     consts = {c.name: c.value for c in f.consts if c.value is not None and not c.is_duration}
-    said = m.group("cap")
     cap = eval_number([said.replace("_", "") if said[0].isdigit() else said], consts)
-    if factor < 2 or start < 1 or cap is None:
+    if cap is None:
         return None
     values: list[int] = []
     v = start
-    while (v < cap if m.group("op") == "<" else v <= cap) and len(values) < 64:
+    while (v < cap if below else v <= cap) and len(values) < 64:
         values.append(v)
         v *= factor
-    if len(values) < 2:
+    return values if len(values) >= 2 else None
+
+
+def _doubling(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
+    assert f.flow is not None
+    m = _HEAD.fullmatch(loop.head.strip())
+    if m is None:
+        return None
+    var = m.group("var")
+    counter = _counter(f, var)
+    if counter is None or not f.flow.inside(counter[0].region, loop.id):
+        return None
+    up, let, factor, start = counter
+    if factor < 2 or start < 1:
+        return None
+    values = _values(f, m.group("cap"), start, factor, below=m.group("op") == "<")
+    if values is None:
         return None
     slots = {
         "var": var,
@@ -86,7 +102,7 @@ def _doubling(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
         flags.add("inclusive")
     if factor != 2:
         slots["factor"] = str(factor)
-    proofs = [ctx.proof(ctx.head_src(loop)), ctx.proof(ups[0].src), ctx.proof(sets[0].src)]
+    proofs = [ctx.proof(ctx.head_src(loop)), ctx.proof(up.src), ctx.proof(let.src)]
     _waits(ctx, f, loop, var, values, slots, flags, proofs)
     return make("doubling", f.name, slots, proofs, flags)
 
@@ -108,14 +124,10 @@ def _gives_up(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
         if not any(e.region == r.id and e.kind in ("return", "break") for e in f.exits):
             continue
         var = m.group("var")
-        ups = [u for u in f.updates if u.var == var]
-        sets = [a for a in f.assigns if a.var == var]
-        if len(ups) != 1 or len(sets) != 1 or not sets[0].is_let:
+        counter = _counter(f, var)
+        if counter is None or fl.loop_of(counter[0].region) is not loop:
             continue
-        times = _TIMES.fullmatch(ups[0].value.strip())
-        first = _INT.fullmatch(sets[0].value.strip())
-        if times is None or first is None or fl.loop_of(ups[0].region) is not loop:
-            continue
+        up, let, factor, start = counter
         waits = [
             w
             for w in f.waits
@@ -123,22 +135,16 @@ def _gives_up(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
             and fl.loop_of(w.region) is loop
             and (d := _WAIT.fullmatch(w.arg.strip())) is not None
             and d.group("arg") == var
-            and fl.end_of(r) <= w.src.start < ups[0].src.start
-            and not fl.exclusive(w.region, ups[0].region)
+            and fl.end_of(r) <= w.src.start < up.src.start
+            and not fl.exclusive(w.region, up.region)
             and not fl.exclusive(w.region, r.id)
         ]
-        factor, start = int(times.group("factor")), int(first.group("n").replace("_", ""))
-        consts = {c.name: c.value for c in f.consts if c.value is not None and not c.is_duration}
         said = m.group("cap")
-        cap = eval_number([said.replace("_", "") if said[0].isdigit() else said], consts)
-        if len(waits) != 1 or factor != 2 or start < 1 or cap is None:
+        if len(waits) != 1 or factor != 2 or start < 1:
             continue
-        values: list[int] = []
-        v = start
-        while (v <= cap if m.group("op") == ">" else v < cap) and len(values) < 64:
-            values.append(v)
-            v *= factor
-        if len(values) < 2:
+        # `if v > cap { leave }` keeps the rounds with `v <= cap`; `>=` those with `v < cap`.
+        values = _values(f, said, start, factor, below=m.group("op") == ">=")
+        if values is None:
             continue
         w = waits[0]
         d = _WAIT.fullmatch(w.arg.strip())
@@ -154,8 +160,8 @@ def _gives_up(ctx: FileContext, f: ItemFacts, loop: Region) -> Claim | None:
             "total": human_duration(sum(values) * unit),
             "mech": w.mechanism,
         }
-        proofs = [ctx.proof(ctx.head_src(r)), ctx.proof(sets[0].src), ctx.proof(w.src)]
-        proofs.append(ctx.proof(ups[0].src))
+        proofs = [ctx.proof(ctx.head_src(r)), ctx.proof(let.src), ctx.proof(w.src)]
+        proofs.append(ctx.proof(up.src))
         flags = {"doubles", "gives-up", "exact"} | ({"at-cap"} if m.group("op") == ">=" else set())
         return make("doubling", f.name, slots, proofs, flags)
     return None

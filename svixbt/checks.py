@@ -90,6 +90,8 @@ LITERAL_CODE = frozenset(
         "changed()",
         "while let",
         "Weak",
+        "poll_next",
+        "Stream",
         # A spawned block's value when it ends in a statement (claims/one_shot.py).
         "()",
     }
@@ -533,8 +535,8 @@ def _file_contexts(files: list[Path]) -> dict[Path, tuple[FileScan, Vocabulary]]
     """Each file's scan and the vocabulary of the claims the tool finds in it."""
     from .claims import claims_for
     from .evidence import Indexes, file_context
+    from .naming import qualified_name
     from .pipeline import scan_file
-    from .request import qualified_name
 
     indexes = Indexes()
     contexts: dict[Path, tuple[FileScan, Vocabulary]] = {}

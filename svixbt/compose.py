@@ -19,6 +19,7 @@ from .claims import Claim, FileContext
 from .claims.core import LIST_SEP
 from .claims.handle_fate import drop_impl_of
 from .codeblock import CodeBlock, build_code
+from .naming import qualified_name
 from .plan import (
     Plan,
     _callees,
@@ -55,7 +56,6 @@ from .request import (
     note_for,
     options,
     premise_of,
-    qualified_name,
     render_request,
     scenario_claim,
     who_of,
@@ -570,10 +570,16 @@ def _drop_impls(ctx: FileContext, claims: list[Claim]) -> list[int]:
     """The `impl Drop` items of this file a think says abort the task (a returned value whose
     drop stops it): shown in the block (hyper-util's `GaiFuture`, held-out read 32)."""
     owners = {c.get("drop_owner") for c in claims if c.get("drop_owner")}
+    # A stream said never to end: its `Stream` impl is where that shows (read 80 #14).
+    streams = {c.get("stream") for c in claims if c.get("stream")}
     return [
         i
         for i, it in enumerate(ctx.fs.items)
-        if it.kind == "impl" and any(drop_impl_of(o).search(it.name) for o in owners)
+        if it.kind == "impl"
+        and (
+            any(drop_impl_of(o).search(it.name) for o in owners)
+            or any(re.search(rf"\bStream\s+for\s+{re.escape(t)}\b", it.name) for t in streams)
+        )
     ]
 
 

@@ -60,6 +60,7 @@ CODE_SLOTS = frozenset(
         "current_call",
         "env",
         "strong",
+        "stream",
         "wrap_call",
         "stub",
         "first_waits",

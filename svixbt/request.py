@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .claims import Claim, FileContext
 from .claims.component import component_of
 from .claims.core import LIST_SEP
-from .crate_index import owner_of
+from .naming import qualified_name
 from .plan import Plan
 from .reasons import (
     LATE_BUMP,
@@ -985,56 +985,6 @@ def _tidy(text: str) -> str:
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = "\n".join(line.strip(" ") for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-# Method names so common that one alone does not say which a request means: "In `run`" named
-# none of a crate's many `run`s (held-out read 25, helium's file store).
-_GENERIC_METHODS = frozenset(
-    {
-        "run",
-        "start",
-        "new",
-        "spawn",
-        "init",
-        "handle",
-        "process",
-        "serve",
-        "tick",
-        "execute",
-        "stop",
-        "shutdown",
-        "run_once",
-        "start_task",
-    }
-)
-
-
-def qualified_name(ctx: FileContext, fn: str, idx: int) -> str:
-    """``fn``, or `Type::fn` when other fns of the file share its name or the name is one
-    every other type has."""
-    owner = owner_of(ctx.fs, idx)
-    if not owner:
-        return fn
-    shared = len(ctx.fns_named(fn)) > 1 or fn in _GENERIC_METHODS or _trait_method(ctx, idx)
-    if not shared:
-        return fn
-    parent = ctx.fs.items[idx].parent
-    if "::" in owner and parent is not None and " for " in ctx.fs.items[parent].name:
-        # A crate's trait on another crate's type: `SpawnQueue::spawn`, not
-        # `mpsc::Receiver::spawn`, which reads as tokio's own method (stalwart's queue
-        # manager, read 61).
-        trait = ctx.fs.items[parent].name.split(" for ")[0].split("<")[0].strip()
-        if re.fullmatch(r"\w+", trait):
-            return f"{trait}::{fn}"
-    return f"{owner}::{fn}"
-
-
-def _trait_method(ctx: FileContext, idx: int) -> bool:
-    """Whether the fn is a method of an `impl Trait for Type` block: every implementor of the
-    trait has one by that name ("the task that `default` starts" named lemmy's
-    `IdempotencySet::default` no better than any other `Default`, held-out read 40)."""
-    parent = ctx.fs.items[idx].parent
-    return parent is not None and " for " in ctx.fs.items[parent].name
 
 
 def who_of(r: Renderer, ctx: FileContext, fn: str, focus: str, idx: int | None = None) -> str:

@@ -9048,3 +9048,66 @@ def test_s55_two_loops_in_one_task_are_not_one_rounds(indexes: Indexes) -> None:
     assert not sp.get("sleep_arg") and not sp.get("work")
     for text in full_thinks_about(ctx, "spawn_lookups"):
         assert "`burst_gap`" not in text and "on every round" not in text
+
+
+def test_s56_a_stream_that_never_yields_none_does_not_end_its_while_let(
+    indexes: Indexes,
+) -> None:
+    """reth's DNS discovery service spawns `while let Some(event) = self.next().await` on itself,
+    and its `poll_next` is `Poll::Ready(Some(ready!(..)))`: "the task is over at the first check
+    that does not match" promised an end the code cannot reach (held-out read 80 #14). A stream
+    whose `poll_next` can give `None` keeps the plain end."""
+    ctx = ctx_of(indexes, "index_stream.rs")
+    spawns = [i for i, it in enumerate(ctx.fs.items) if it.name == "spawn"]
+    (end,) = kinds(claims_for(ctx, spawns[0]), "task_end")
+    assert "never-none" in end.flags and end.get("stream") == "Lookout"
+    (other,) = kinds(claims_for(ctx, spawns[1]), "task_end")
+    assert "never-none" not in other.flags and not other.get("stream")
+    texts = full_thinks_about(ctx, "spawn")
+    never = [t for t in texts if "`Lookout`" in t]
+    assert never, texts
+    for t in never:
+        assert "the first check that does not match" not in t
+        assert "the first time it does not" not in t
+        assert "`poll_next`" in t
+
+
+def test_s56_a_trait_method_beside_an_inherent_one_of_its_name_is_named_by_its_trait(
+    indexes: Indexes,
+) -> None:
+    """meilisearch's `Permit` has an `async fn drop` that only sends, and a `Drop::drop` that
+    spawns: "`drop` starts a task with `tokio::spawn`" read as the async one (held-out read 80
+    #18). The trait's method is `Drop::drop`, the inherent one `Ticket::drop`, in requests and
+    in the module think alike."""
+    from svixbt.naming import qualified_name
+    from svixbt.plan import _named
+
+    ctx = ctx_of(indexes, "index_permit.rs")
+    drops = [i for i, it in enumerate(ctx.fs.items) if it.name == "drop"]
+    assert [qualified_name(ctx, "drop", i) for i in drops] == ["Ticket::drop", "Drop::drop"]
+    (spawn,) = kinds(claims_for(ctx, drops[1]), "spawn")
+    assert _named(ctx, spawn, drops[1]).subject == "Drop::drop"
+    run = next(i for i, it in enumerate(ctx.fs.items) if it.name == "run")
+    (loop,) = kinds(claims_for(ctx, run), "loop")
+    assert _named(ctx, loop, run) is loop  # a name no other fn of the file has stays bare
+
+
+def test_s56_a_logged_failure_of_a_call_made_twice_is_said_as_one_of_them(
+    indexes: Indexes,
+) -> None:
+    """reth's `debug_subscribe` calls `recovered_block` three times and logs a failure of one:
+    "When `recovered_block` fails, the `Err(err)` branch logs .." read as every failure
+    (held-out read 80 #5, #7, #17). `top_up` logs a failed `reserve.lend()` in its loop, and
+    its last try's failure goes up through `?` without that line."""
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "index_permit.rs")
+    (log,) = [c for c in kinds(claims(ctx, "top_up"), "log") if c.get("call")]
+    assert "one-of-calls" in log.flags and log.get("calls") == "2"
+    r = Renderer(0, "k", {"fn": "top_up", "file": "index_permit.rs"})
+    said = r.claim(THINK, log, "t", Rendered(""))
+    assert "f the two calls of `reserve.lend()` in `top_up`" in said, said
+    assert not said.startswith("When `reserve.lend()` fails")
+    (turn,) = kinds(claims(ctx, "run"), "log")
+    assert "one-of-calls" not in turn.flags

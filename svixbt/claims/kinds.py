@@ -19,7 +19,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop": (
         "the item's own task loops",
         ("keyword", "head"),
-        ("cond", "ways", "way_cond", "panics", "racer", "nth"),
+        ("cond", "ways", "way_cond", "panics", "racer", "nth", "stream"),
     ),
     "sleep": (
         "a tokio sleep in the item's own task",

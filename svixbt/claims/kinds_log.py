@@ -24,7 +24,7 @@ LOG_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "log": (
         "a log event and when it fires",
         ("level", "macro"),
-        ("message", "guard", "arm", "call", "branch", "select", "fields", "inner"),
+        ("message", "guard", "arm", "call", "calls", "branch", "select", "fields", "inner"),
     ),
     "error_log_pace": (
         "an error line whose arm then sleeps a fixed time: how closely the lines can follow",

@@ -189,6 +189,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "sender",
             "receiver",
             "drop_owner",
+            "stream",
             "after_call",
             "future",
             "select",

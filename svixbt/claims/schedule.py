@@ -30,6 +30,7 @@ from .shape import (
     main_loop,
 )
 from .shutdown import shutdown_claims
+from .stream_ends import endless_stream
 from .task_ends import exit_condition
 from .wait_prelude import wait_prelude_claims
 
@@ -185,6 +186,15 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     racer = _exit_flags(f, loop, flags)
     head = src.text if loop.keyword == "loop" else " ".join(src.text.split())
     slots = {"keyword": loop.keyword, "head": head, "cond": loop.head}
+    proof = [ctx.proof(src)]
+    let = re.fullmatch(r"let\s+(.+?)\s*=\s*(.+)", loop.head, re.S)
+    endless = (
+        endless_stream(ctx, f, let.group(1), let.group(2)) if let and "while-let" in flags else None
+    )
+    if endless is not None:
+        flags.add("never-none")
+        slots["stream"] = endless[0]
+        proof.append(ctx.proof(endless[1]))
     if own_loops:
         flags.add("one-of-loops")
         nth = loop_ordinal(f, loop)
@@ -192,7 +202,6 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             slots["nth"] = nth
     if racer is not None and racer.keyword:
         slots["racer"] = racer.keyword + ("!" if racer.kind == "select-future" else "")
-    proof = [ctx.proof(src)]
     panics = [
         c
         for c in f.calls

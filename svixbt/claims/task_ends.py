@@ -22,6 +22,7 @@ from .exits import exit_loop, leaves
 from .round_work import call_said
 from .select_parts import biased
 from .shape import codes
+from .stream_ends import endless_stream
 
 __all__ = ["exit_condition", "never_met", "task_end_claims"]
 
@@ -123,7 +124,13 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
                 flags = (flags - {"weak"}) | {"held-strong"}
         else:
             slots = {"mech": mech, "cond": head}
-        out.append(make("task_end", f.name, slots, [ctx.proof(ctx.region_src(f, loop))], flags))
+        proofs = [ctx.proof(ctx.region_src(f, loop))]
+        endless = endless_stream(ctx, f, m.group(1), m.group(2)) if m else None
+        if endless is not None:
+            slots["stream"] = endless[0]
+            flags.add("never-none")
+            proofs.append(ctx.proof(endless[1]))
+        out.append(make("task_end", f.name, slots, proofs, flags))
     elif loop.keyword != "loop":
         return []  # a `for` ends with its iterator: not an end a condition says
     for e in f.exits:

@@ -29,6 +29,7 @@ __all__ = [
     "CONDITION_KINDS",
     "fold",
     "nested_fn_end",
+    "turbofish_end",
 ]
 
 # Regions that start a new task: facts inside them do not run in the item's own task.
@@ -90,6 +91,24 @@ def _starts_fn_item(t: Sequence[str], first: int, k: int) -> bool:
     while j < k and t[j] in _FN_QUALIFIERS:
         j += 1
     return j < k and t[j] == "fn"
+
+
+def turbofish_end(t: Sequence[str], j: int, end: int) -> int:
+    """The token after the `>` closing the `<` of a turbofish at ``j`` (`Ok::<_, E>(())`): its
+    commas are no ends of an argument, an arm or a statement."""
+    depth = 0
+    while j < end:
+        tj = t[j]
+        if tj == "<":
+            depth += 1
+        elif tj in (">", ">>"):
+            depth -= len(tj)
+            if depth <= 0:
+                return j + 1
+        elif tj in (";", "{", "}"):
+            return j  # not a generic list after all
+        j += 1
+    return end
 
 
 def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
@@ -348,6 +367,12 @@ class _Builder:
                 return j
             if self.c[j] == "p" and tj in ("(", "[", "{"):
                 j = self.close_of(j) + 1
+                continue
+            if tj == "<" and j > k and self.t[j - 1] == "::":
+                # A turbofish's commas are no stops (quilkin's phoenix select: `break
+                # Ok::<_, eyre::Error>(())` split the handler at its `,`, and the next branch's
+                # pattern read `eyre::Error>(()), result`, held-out read 81 #4).
+                j = turbofish_end(self.t, j, end)
                 continue
             j += 1
         return end

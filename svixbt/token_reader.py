@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .fact_types import Src
-from .flow import tokens_text
+from .flow import tokens_text, turbofish_end
 from .pipeline import FileScan
 
 __all__ = ["TokenReader"]
@@ -45,6 +45,9 @@ class TokenReader:
                 return j
             if self.c[j] == "p" and tj in ("(", "[", "{"):
                 j = self.close_of(j) + 1
+                continue
+            if tj == "<" and j > k and self.t[j - 1] == "::":
+                j = turbofish_end(self.t, j, end)  # `break Ok::<_, E>(())` (read 81 #4)
                 continue
             if self.c[j] == "p" and tj in (")", "]", "}"):
                 # An unmatched closer ends the block the statement is in: `Err(e) => { x = e }`

@@ -9111,3 +9111,102 @@ def test_s56_a_logged_failure_of_a_call_made_twice_is_said_as_one_of_them(
     assert not said.startswith("When `reserve.lend()` fails")
     (turn,) = kinds(claims(ctx, "run"), "log")
     assert "one-of-calls" not in turn.flags
+
+
+def test_s56_a_round_that_waits_on_an_event_is_not_said_to_spin_without_its_sleep(
+    indexes: Indexes,
+) -> None:
+    """zebra's mempool gossip waits on `receiver.recv()` each round and then sleeps 7 s: "with
+    no wait between rounds it would spin" was FALSE (held-out read 81 #21). A loop whose sleep
+    is its only wait keeps the flag."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    (gossip,) = kinds(claims(ctx, "gossip_added"), "sleep")
+    assert "only-wait" not in gossip.flags
+    (hourly,) = kinds(claims(ctx, "guard_release"), "sleep")
+    assert "only-wait" in hourly.flags
+
+
+def test_s56_a_sleep_per_element_of_an_inner_for_is_no_pause_between_rounds(
+    indexes: Indexes,
+) -> None:
+    """quilkin's file watcher sleeps 50 ms before reading each changed path of an event:
+    "each round opens with the sleep" and "the first read comes 50 ms after the loop starts"
+    were FALSE (held-out read 81 #6-8). It is a pause per element of the inner `for`."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    cl = claims(ctx, "watch_dir")
+    assert not kinds(cl, "sleep")
+    (per,) = kinds(cl, "element_sleep")
+    assert per.get("inner") == "for path in paths" and per.get("dur") == "50 milliseconds"
+    text = " ".join(full_thinks_about(ctx, "watch_dir"))
+    assert "per element" in text and "round" not in text.split("per element")[0][-60:]
+
+
+def test_s56_a_break_with_an_error_value_is_an_error_from_inside_the_loop(
+    indexes: Indexes,
+) -> None:
+    """zebrad's `start` breaks its task loop with `break Err(err)` and returns that value: "no
+    error is returned from inside the loop" was FALSE (held-out read 81 #17)."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    for c in kinds(claims(ctx, "supervise_jobs"), "propagate"):
+        assert "before-loop-only" not in c.flags
+
+
+def test_s56_the_loops_only_break_is_not_called_another_way_out(indexes: Indexes) -> None:
+    """zebrad's peer-metrics task leaves its loop only by the `break` in `Err(err)`: "Another way
+    out is the break .." beside "every path goes round again except `break`" counted it twice
+    (held-out read 81 #19)."""
+    from svixbt.render import Rendered, Renderer
+    from svixbt.wording.think import THINK
+
+    ctx = ctx_of(indexes, "index_watch.rs")
+    (brk,) = kinds(claims(ctx, "refresh_gauge"), "loop_break")
+    assert "sole-exit" in brk.flags
+    r = Renderer(0, "k", {"fn": "refresh_gauge", "file": "index_watch.rs"})
+    said = r.claim(THINK, brk, "t", Rendered(""))
+    assert "only" in said or "Nothing else" in said, said
+    assert "Another" not in said and "also" not in said
+
+
+def test_s56_a_turbofish_comma_does_not_split_a_select_branch(indexes: Indexes) -> None:
+    """quilkin's phoenix select breaks with `Ok::<_, eyre::Error>(())`: the handler was cut at
+    the turbofish's comma, and the next branch's pattern read `eyre::Error>(()), result`, so
+    "a branch whose pattern does not match is disabled" was said of irrefutable patterns (read 81
+    #4)."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    cl = claims(ctx, "relay_changes")
+    (sel,) = kinds(cl, "select")
+    assert "patterns" not in sel.flags
+    (loop,) = kinds(cl, "loop")
+    assert loop.get("ways").split(LIST_SEP)[0] == "break Ok::<_, watch::error::RecvError>(())"
+
+
+def test_s56_a_parameter_rebound_with_a_default_says_both(indexes: Indexes) -> None:
+    """quilkin's `collect_pprof` sleeps `duration.unwrap_or_else(|| from_secs(2))`: "not on the
+    `duration` the caller passed .. worked out from it" hid the default (read 81 #3)."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    (sl,) = kinds(claims(ctx, "profile_for"), "sleep")
+    assert sl.get("default_dur") == "2 seconds"
+    text = " ".join(full_thinks_about(ctx, "profile_for"))
+    assert "2 seconds" in text and "worked out from it" not in text
+
+
+def test_s56_a_spawned_block_with_more_work_than_its_awaits_has_no_one_step(
+    indexes: Indexes,
+) -> None:
+    """quilkin's finalizer task awaits `srx.changed()`, then spawns the finalizer on the blocking
+    pool and reports back: "whose one step is to await `srx.changed`" was FALSE (read 81 #14)."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    (sp,) = kinds(claims(ctx, "arm_finalizer"), "spawn")
+    assert "steps" not in sp.flags and "one-step" not in sp.flags
+    for t in full_thinks_about(ctx, "arm_finalizer"):
+        assert "one step" not in t
+
+
+def test_s56_a_callee_of_the_file_that_panics_is_a_way_the_loop_ends(indexes: Indexes) -> None:
+    """zebrad's end-of-support loop calls `check`, which panics past the support window:
+    "Nothing inside the `loop` leaves it" missed its purpose (read 81 #23)."""
+    ctx = ctx_of(indexes, "index_watch.rs")
+    (loop,) = kinds(claims(ctx, "guard_release"), "loop")
+    assert loop.get("panics") == "assert_supported"
+    text = " ".join(full_thinks_about(ctx, "guard_release"))
+    assert "a panic from `assert_supported`" in text

@@ -12,7 +12,6 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .arm_exits import arm_exit_flags
 from .callee_ends import stub_call_claim
-from .round_work import call_said
 from .core import CATCH_ALL_ERR, LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
 from .err_arms import (
@@ -31,6 +30,7 @@ from .log_message import log_message, tried_after
 from .log_place import inner_place, log_place
 from .propagate import NOT_SOURCES, propagate_claims
 from .returns import return_claims
+from .round_work import one_of_calls
 from .shape import (
     codes,
     guard_of,
@@ -160,10 +160,7 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
                 slots["branch"] = handler.detail
             slots["select"] = (handler.keyword or "select") + "!"
         if "err-arm" in flags:
-            failed = _arm_call(f, lg.region)
-            if failed:
-                slots["call"] = failed  # whose error the line reports
-                _one_of_calls(f, failed, slots, flags)
+            one_of_calls(f, _arm_call(f, lg.region), slots, flags)  # whose error it reports
         elif arm.startswith("Ok("):
             answered = _ok_arm_call(f, lg.region)
             if answered:
@@ -250,25 +247,6 @@ def _arm_call(f: ItemFacts, rid: int) -> str:
             # said to be written for a failed `sync_and_send_topics`, false).
             return ""
     return ""
-
-
-def _one_of_calls(f: ItemFacts, said: str, slots: dict[str, str], flags: set[str]) -> None:
-    """Flags a failed call the fn makes in other places too: a line for this one's failure is
-    not the line for every failure of it (reth's `debug_subscribe` logs a failed
-    `recovered_block` in its spawned task only; the two lookups before it reject without a
-    word, and "when `recovered_block` fails .. logs" read as all three, held-out read 80 #7)."""
-    # Said with its arguments (`self.handle_response(response_result)`) or, on a long
-    # receiver, by its name alone (`recovered_block`).
-    base = said.split("(")[0]
-    count = sum(
-        1
-        for c in f.calls
-        if call_said(c).split("(")[0] == base
-        or c.name == base and c.kind == "method" and not call_said(c)
-    )
-    if count > 1:
-        slots["calls"] = str(count)
-        flags.add("one-of-calls")
 
 
 def _ok_arm_call(f: ItemFacts, rid: int) -> str:

@@ -44,6 +44,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "nth",
             "arm_of",
             "loop_head",
+            "default_dur",
         ),
     ),
     "wait_prelude": (
@@ -276,6 +277,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a doc comment that names only some of the database actions the code performs",
         ("summary", "verbs", "tables"),
         ("named", "guard"),
+    ),
+    "element_sleep": (
+        "a sleep before each element of a `for` inside the item's loop",
+        ("mech", "dur", "inner"),
+        ("first_work", "over"),
     ),
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),

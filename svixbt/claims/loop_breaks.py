@@ -5,7 +5,7 @@ exits answer named only the select's `None` (a held-out read). Each is said with
 
 from __future__ import annotations
 
-from ..facts import ItemFacts
+from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, make
 from .exits import exit_loop
@@ -75,6 +75,8 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             # rskafka's backoff loop ends with `break Ok(r)` on success as well: "It leaves the
             # loop with `break` once .. `None`" read as its only way out (read 75 #33).
             flags.add("other-exits")
+        if not handlers and _sole_exit(f, e, loop):
+            flags.add("sole-exit")
         if any(r.kind == "loop" and r.id != loop.id and f.own(r.id) for r in fl.regions):
             # The fn has other loops: which one this leaves, by its head (influxdb3's snapshot
             # split breaks its listing loop, and "breaks out of the loop too" beside the spawn
@@ -83,6 +85,25 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             flags.add("one-of-loops")
         out.append(make("loop_break", f.name, slots, [ctx.proof(e.src)], flags))
     return out
+
+
+def _sole_exit(f: ItemFacts, e: Exit, loop: Region) -> bool:
+    """Whether ``e`` is the loop's one way out: "another way out is the break .." beside "every
+    path goes round again except `break`" counted it twice (zebrad's metrics refresh, read 81
+    #19; agones' watch "breaks out of the loop too", #10)."""
+    assert f.flow is not None
+    return not any(
+        x is not e
+        and f.own(x.region)
+        and (
+            x.kind == "return"
+            or x.kind == "question"
+            and f.flow.inside(x.region, loop.id)
+            or x.kind == "break"
+            and exit_loop(f, x) is loop
+        )
+        for x in f.exits
+    )
 
 
 def _checked_elsewhere(f: ItemFacts, loop: Region, handler: Region, conds: list[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Call, ItemFacts
+from ..facts import Call, Exit, ItemFacts
 from ..flow import Region
 from .blocks import deferred
 from .callee_ends import never_errs
@@ -65,17 +65,7 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
         inside = [q for q in qs if f.flow.inside(q.region, loop.id)]
         loop_start = ctx.fs.scan.starts[loop.lo]
         if not inside and all(q.src.start < loop_start for q in qs):
-            # A `return Err(..)` in the loop would also end the task from inside it, and one
-            # after the loop (qdrant's `recover` once its retries run out, held-out read 15)
-            # is an error that comes after the passes, not before them.
-            in_loop_returns = [
-                e
-                for e in f.exits
-                if e.kind == "return"
-                and (f.flow.inside(e.region, loop.id) or e.src.start > loop_start)
-                and _may_be_err(f, e.expr)
-                and f.own(e.region)
-            ]
+            in_loop_returns = _errs_from_loop(f, loop, loop_start)
             if not in_loop_returns:
                 flags |= {"before-loop-only", *_ok_only(loop)}
             if any(
@@ -182,6 +172,32 @@ def _skips_later(ctx: FileContext, f: ItemFacts, calls: list[Call]) -> list[Clai
         slots["guard"] = codes(*conds)  # the first call runs only then
         flags.add("guarded")
     return [make("skips_later", f.name, slots, [ctx.proof(first.src), ctx.proof(q.src)], flags)]
+
+
+def _errs_from_loop(f: ItemFacts, loop: Region, loop_start: int) -> list[Exit]:
+    """The exits besides `?` that can hand an error back from inside the loop or after it.
+
+    A `return Err(..)` in the loop would also end the task from inside it, and one
+    after the loop (qdrant's `recover` once its retries run out, held-out read 15)
+    is an error that comes after the passes, not before them.
+    So would a `break Err(err)` whose value the fn hands back (zebrad's `start`
+    breaks its task loop with the failed task's error and returns it: "no error is
+    returned from inside the loop" was FALSE, held-out read 81 #17).
+    """
+    assert f.flow is not None
+    return [
+        e
+        for e in f.exits
+        if (
+            e.kind == "return"
+            and (f.flow.inside(e.region, loop.id) or e.src.start > loop_start)
+            or e.kind == "break"
+            and e.expr.strip()
+            and f.flow.inside(e.region, loop.id)
+        )
+        and _may_be_err(f, e.expr)
+        and f.own(e.region)
+    ]
 
 
 def _may_be_err(f: ItemFacts, expr: str) -> bool:

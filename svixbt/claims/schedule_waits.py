@@ -36,7 +36,15 @@ from .shape import (
 )
 from .ticker import missed_behaviour
 from .timeout_target import bounded_future
-from .wait_place import only_value, sleep_wrapping, tick_guard, tick_place
+from .wait_place import (
+    element_sleep,
+    only_value,
+    param_default,
+    sleep_wrapping,
+    tick_guard,
+    tick_place,
+    waits_for_event,
+)
 
 __all__ = ["own_waits", "wait_claim", "source_var"]
 
@@ -303,6 +311,8 @@ def _sleep_claim(
     wloop = f.flow.loop_of(w.region)
     if wloop is not None and _paced_otherwise(f, wloop, not arm and not conds, bool(via)):
         return None
+    if wloop is not None and _in_inner_for(f, loop, wloop) and not via:
+        return element_sleep(ctx, f, w, wloop, _waits_first(f, w))
     if negated and not arm and any(r.kind == "let-else" for r in f.flow.conditions(w.region)):
         # The `else` of `let Some(next) = .. else { sleep; continue }` runs only when nothing
         # matched: said bare, it read as the pause between every two rounds (underway's
@@ -325,6 +335,10 @@ def _sleep_claim(
         slots["arg_value"] = bound[0].value
     if once and w.arg in {p for p, _ in f.params}:
         flags.add("shadows-param")  # `let dur = match (ctx.timeout(), dur.0) ..` (read 72 #7)
+        fallback = param_default(w.arg, bound[0].value)
+        if fallback:
+            slots["default_dur"] = fallback
+            flags.add("param-default")
     if w.arg.isidentifier() and not once and bound:
         # `delay = (delay * 2).min(MAX)`: a pause that changes, no fixed one to ask for
         # (crates.io's job listener, held-out read 47).
@@ -366,6 +380,19 @@ def _sleep_claim(
     sleep_wrapping(f, w, slots, flags)
     _round_place(f, w, wloop, slots, flags)
     return make("sleep", f.name, slots, [ctx.proof(w.src)], flags)
+
+
+def _in_inner_for(f: ItemFacts, loop: Region | None, wloop: Region) -> bool:
+    """Whether the sleep's own loop ``wloop`` is a `for` over a collection inside ``loop``."""
+    assert f.flow is not None
+    return (
+        loop is not None
+        and wloop is not None
+        and wloop.id != loop.id
+        and wloop.keyword == "for"
+        and ".." not in wloop.head.partition(" in ")[2]
+        and f.flow.inside(wloop.id, loop.id)
+    )
 
 
 def _paced_otherwise(f: ItemFacts, wloop: Region, plain: bool, via: bool) -> bool:
@@ -415,7 +442,11 @@ def _round_place(
         slots["loop_head"] = f"{wloop.keyword} {wloop.head}"
     elif wloop is not None and "range-loop" in flags:
         slots["loop_head"] = f"{wloop.keyword} {wloop.head}"  # the range that caps the tries
-    if wloop is not None and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]:
+    if (
+        wloop is not None
+        and [x for x in f.waits if f.flow.inside(x.region, wloop.id)] == [w]
+        and not waits_for_event(f, wloop)
+    ):
         flags.add("only-wait")  # without it the loop would go round with no pause at all
         slots["work"] = codes_upto(calls_each_round(f, wloop, w.src.start, w.src.end), 2)
 

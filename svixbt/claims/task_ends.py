@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..facts import Call, Exit, ItemFacts, Log
 from ..flow import Region
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, Proof, make
 from .exits import exit_loop, leaves
 from .round_work import call_said
 from .select_parts import biased
@@ -124,12 +124,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
                 flags = (flags - {"weak"}) | {"held-strong"}
         else:
             slots = {"mech": mech, "cond": head}
-        proofs = [ctx.proof(ctx.region_src(f, loop))]
-        endless = endless_stream(ctx, f, m.group(1), m.group(2)) if m else None
-        if endless is not None:
-            slots["stream"] = endless[0]
-            flags.add("never-none")
-            proofs.append(ctx.proof(endless[1]))
+        proofs = [ctx.proof(ctx.region_src(f, loop)), *_endless(ctx, f, m, slots, flags)]
         out.append(make("task_end", f.name, slots, proofs, flags))
     elif loop.keyword != "loop":
         return []  # a `for` ends with its iterator: not an end a condition says
@@ -185,6 +180,18 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
                 proofs.append(ctx.proof(first.src))
         out.append(make("task_end", f.name, slots, proofs, flags))
     return out
+
+
+def _endless(
+    ctx: FileContext, f: ItemFacts, m: re.Match[str] | None, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The `poll_next` that proves a `while let` on the stream never ends there (read 80 #14)."""
+    endless = endless_stream(ctx, f, m.group(1), m.group(2)) if m else None
+    if endless is None:
+        return []
+    slots["stream"] = endless[0]
+    flags.add("never-none")
+    return [ctx.proof(endless[1])]
 
 
 _DOWNGRADE = re.compile(

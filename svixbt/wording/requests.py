@@ -818,6 +818,15 @@ PREMISE: tuple[Row, ...] = (
        "It should pause {dur} between rounds.",
        "Between rounds it should sleep for {dur}.",
        when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur"),
+    # A pause per element of a `for` inside the loop, not between the loop's rounds (quilkin's
+    # file watcher, held-out read 81 #6).
+    _r("element_sleep",
+       "For every element of {over}, it should wait {dur} before {first_work}.",
+       "Before each {first_work} on an element of {over}, it should sleep {dur} with {mech}.",
+       needs="first_work over"),
+    _r("element_sleep",
+       "It should pause {dur} for every element of {over}.",
+       needs="over"),
     _r("slow_beat",
        "It should run {calls:and} only about once every {limit} {unit}, not on every round, timing that from the last run with {timer}.",
        when="unit", any_guard=True),
@@ -1140,6 +1149,12 @@ PREMISE: tuple[Row, ...] = (
 # Acceptance criteria, one per claim, as a requirement (no trailing period).
 # fmt: off
 CRITERIA: tuple[Row, ...] = (
+    _r("element_sleep",
+       "every element of {over} waits {dur} before {first_work}",
+       needs="first_work over"),
+    _r("element_sleep",
+       "the {dur} pause comes once per element of {over}, not once per round of the outer loop",
+       needs="over"),
     _r("watchdog",
        "a {call} that finishes within {dur} produces no {macro}",
        "the watchdog in {handle_var} is aborted once {call} has returned",

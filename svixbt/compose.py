@@ -496,7 +496,26 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             continue  # says nothing an earlier record of its subject does not: not kept
         out.append(ex)
         covered.add(plan.subject)
-    return _keep_runs_in_bounds(_drop_contained(out))
+    return _within_room(plans, _keep_runs_in_bounds(_drop_contained(out)))
+
+
+def _within_room(plans: list[Plan], out: list[Example]) -> list[Example]:
+    """``out`` without the last task fallbacks asked as questions while the file has more
+    questions than its room: a fallback whose subject has another plan is not reserved a
+    question (``_reserved``), and records dropped after it can leave the file over its room
+    (queue_parts.rs: four questions in five records once a requirement record went)."""
+    others = {p.subject for p in plans if p.focus != "task"}
+    out = list(out)
+    while sum(e.style == "question" for e in out) > question_room(len(out)):
+        spare = [
+            i
+            for i, e in enumerate(out)
+            if e.style == "question" and e.focus == "task" and e.primary in others
+        ]
+        if not spare:
+            break
+        del out[spare[-1]]
+    return out
 
 
 def _reserved(plans: list[Plan]) -> tuple[list[int], int]:

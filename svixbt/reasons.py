@@ -170,4 +170,15 @@ def stakes(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered, said: 
     fits, or when the one that fits says again what the ask and criteria (``said``, as stems)
     already say ("one slow element would hold up the rest" over "so one slow item does not
     hold up the rest")."""
+    # The author's own reason, where a const's doc gives one, before any stock counterfactual
+    # (zebrad's crawler: "this should be less than the target block interval, so that we
+    # crawl peer mempools at least once per block", held-out read 81).
+    doc = next(
+        (c for c in out.claims if c.kind == "const_comment" and "doc" in c.flags),
+        None,
+    )
+    if doc is not None:
+        text = _first_said(r, plan, doc, out, STAKES, "stakes", said, 0.5, premise_only=True)
+        if text:
+            return text
     return _first_said(r, plan, premise, out, STAKES, "stakes", said, 0.5)

@@ -61,6 +61,8 @@ CODE_SLOTS = frozenset(
         "env",
         "strong",
         "stream",
+        "way_pattern",
+        "way_expr",
         "wrap_call",
         "stub",
         "first_waits",

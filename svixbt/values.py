@@ -169,8 +169,9 @@ def human_duration(seconds: float) -> str:
         if seconds >= size and (seconds / size).is_integer():
             n = int(seconds / size)
             return f"{n:,} {name}{'s' if n != 1 else ''}"
-    if seconds >= 60 and float(seconds).is_integer():
-        # Two units read better than one odd number: 675 s is 11 minutes 15 seconds.
+    if seconds >= 120 and float(seconds).is_integer():
+        # Two units read better than one odd number: 675 s is 11 minutes 15 seconds. Under two
+        # minutes seconds alone do: zebrad's prime 73 s read "1 minute 13 seconds" (read 81).
         for name, size, rest_name, rest_size in (
             ("hour", 3600, "minute", 60),
             ("minute", 60, "second", 1),

@@ -19,7 +19,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop": (
         "the item's own task loops",
         ("keyword", "head"),
-        ("cond", "ways", "way_cond", "panics", "racer", "nth", "stream"),
+        ("cond", "ways", "way_cond", "way_pattern", "way_expr", "panics", "racer", "nth", "stream"),
     ),
     "sleep": (
         "a tokio sleep in the item's own task",
@@ -61,11 +61,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a callee in the crate that does the waiting",
         ("callee", "wait_mechs"),
         ("callee_file", "wait_dur", "wait_arg"),
-    ),
-    "interval": (
-        "a tokio interval the item's task ticks",
-        ("mech", "arg", "var", "tick"),
-        ("dur", "guard", "missed", "others", "precondition", "rivals", "ends", "tick_guard"),
     ),
     "timeout": (
         "a future bounded by tokio's timeout",
@@ -277,11 +272,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "a doc comment that names only some of the database actions the code performs",
         ("summary", "verbs", "tables"),
         ("named", "guard"),
-    ),
-    "element_sleep": (
-        "a sleep before each element of a `for` inside the item's loop",
-        ("mech", "dur", "inner"),
-        ("first_work", "over"),
     ),
     "const_comment": ("the author's comment on a const", ("const", "comment"), ("dur",)),
     "schedule": ("an array of waits", ("name", "count", "first", "last", "values"), ("callee",)),

@@ -1,12 +1,35 @@
 """The claim kinds read off the shape of one fn's own code, a part of the ``kinds`` table kept
 apart to keep each module small: a lock guard's scope before a wait, a pause a condition picks,
-a pause that grows until a check gives up."""
+a pause that grows until a check gives up, an interval and where it starts, a sleep per element
+of an inner loop."""
 
 from __future__ import annotations
 
 __all__ = ["SHAPE_KINDS"]
 
 SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "interval": (
+        "a tokio interval the item's task ticks",
+        ("mech", "arg", "var", "tick"),
+        (
+            "dur",
+            "guard",
+            "missed",
+            "others",
+            "precondition",
+            "rivals",
+            "ends",
+            "tick_guard",
+            "opt_var",
+            "start",
+            "first_in",
+        ),
+    ),
+    "element_sleep": (
+        "a sleep before each element of a `for` inside the item's loop",
+        ("mech", "dur", "inner"),
+        ("first_work", "over"),
+    ),
     "doubling": (
         "a `while` loop bounded by a value it multiplies each round, with the round's wait on it",
         ("var", "low", "bound", "tries", "high"),

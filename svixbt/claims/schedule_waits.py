@@ -13,7 +13,6 @@ import re
 
 from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
-from ..mechanisms import mechanism
 from ..values import human_duration
 from .blocks import bound_async_block, bound_blocks, in_handed_block
 from .core import Claim, FileContext, make
@@ -37,12 +36,16 @@ from .shape import (
 from .ticker import missed_behaviour
 from .timeout_target import bounded_future
 from .wait_place import (
+    both_arms_leave,
     element_sleep,
+    fixed_option,
+    interval_start,
     only_value,
     param_default,
     sleep_wrapping,
     tick_guard,
     tick_place,
+    waits_first,
     waits_for_event,
 )
 
@@ -192,8 +195,13 @@ def _interval_claim(
         flags.add("tick-guarded")
         if guard_of_tick:
             slots["tick_guard"] = guard_of_tick
+            fixed = fixed_option(f, tick, guard_of_tick)
+            if fixed:
+                slots["opt_var"] = fixed
+                flags.add("fixed-guard")
     if w.seconds is not None:
         slots["dur"] = _dur(w, f)
+    interval_start(f, w, slots, flags)
     tick_precondition(f, tick, slots, flags)
     tick_race(f, tick, slots, flags)
     proof = [ctx.proof(w.src)]
@@ -309,10 +317,10 @@ def _sleep_claim(
     if conds and negated:
         return None  # an `else` branch's condition is not said as a plain condition
     wloop = f.flow.loop_of(w.region)
-    if wloop is not None and _paced_otherwise(f, wloop, not arm and not conds, bool(via)):
+    if wloop is not None and _paced_otherwise(f, wloop, not arm and not conds, bool(via), w):
         return None
     if wloop is not None and _in_inner_for(f, loop, wloop) and not via:
-        return element_sleep(ctx, f, w, wloop, _waits_first(f, w))
+        return element_sleep(ctx, f, w, wloop, waits_first(f, w))
     if negated and not arm and any(r.kind == "let-else" for r in f.flow.conditions(w.region)):
         # The `else` of `let Some(next) = .. else { sleep; continue }` runs only when nothing
         # matched: said bare, it read as the pause between every two rounds (underway's
@@ -395,10 +403,12 @@ def _in_inner_for(f: ItemFacts, loop: Region | None, wloop: Region) -> bool:
     )
 
 
-def _paced_otherwise(f: ItemFacts, wloop: Region, plain: bool, via: bool) -> bool:
+def _paced_otherwise(f: ItemFacts, wloop: Region, plain: bool, via: bool, w: Wait) -> bool:
     """Whether a sleep in ``wloop`` is no pause between the item's rounds (``via``: it is a
-    callee's, said as part of the item's waiting, not as a pause)."""
+    callee's, said as part of the item's waiting, not as a pause), or one no round reaches."""
     assert f.flow is not None
+    if both_arms_leave(f, wloop, w.src.start):
+        return True
     if not via and in_async(f, wloop) and main_loop(f) not in (None, wloop):
         # The loop of a future the round builds and races (rustfs's `lock_lost = async { loop
         # { sleep(POLL).await; .. } }` beside its probe) paces that future's polling, not the
@@ -425,7 +435,7 @@ def _round_place(
         # `sleep(100ms).await; return Ok(())`: a wait before leaving, not the loop's pace (rqbit's
         # chunk requester: "the pause of 100 milliseconds", held-out read 28).
         flags.add("then-leaves")
-    first = _waits_first(f, w)
+    first = waits_first(f, w)
     if first:
         slots["first_work"] = first
         flags.add("waits-first")
@@ -449,34 +459,3 @@ def _round_place(
     ):
         flags.add("only-wait")  # without it the loop would go round with no pause at all
         slots["work"] = codes_upto(calls_each_round(f, wloop, w.src.start, w.src.end), 2)
-
-
-def _waits_first(f: ItemFacts, w: Wait) -> str:
-    """The work of a round that starts with this sleep (`loop { sleep(..).await; get().await }`):
-    the round's first awaited call after it, when nothing awaited comes before the sleep."""
-    assert f.flow is not None
-    loop = f.flow.loop_of(w.region)
-    # A `for` or `while` body that opens with the sleep waits first too (stalwart's ACME
-    # `authorize`: "the wait a round ends with" of `for i in 0..5 { sleep(1 << i); .. }` was
-    # FALSE, read 61).
-    if loop is None or w.region != loop.id or loop.keyword not in ("loop", "while", "for"):
-        return ""
-    inside = [
-        c
-        for c in f.calls
-        if c.awaited and f.flow.loop_of(c.region) is loop and f.own(c.region) and c.src != w.src
-    ]
-    if any(c.src.start < w.src.start for c in inside):
-        return ""
-    later = [c for c in inside if c.src.start > w.src.end and mechanism(c.full) is None]
-    if not later:
-        return ""
-    c = min(later, key=lambda c: c.src.start)
-    if f.flow.conditions(c.region, stop=loop.id):
-        # Under a condition, it is not the round's work: tonic's health example sets serving on
-        # even rounds only ("the first `set_serving` comes 1 second after the loop starts" was
-        # FALSE, held-out read 38).
-        return ""
-    if c.kind == "method":
-        return f"{c.receiver}.{c.name}" if c.receiver and len(c.receiver) <= 30 else ""
-    return c.written

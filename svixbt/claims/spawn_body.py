@@ -61,8 +61,28 @@ def spawn_body(
 
 # Calls that only move or convert a value: no step of a task's work.
 # (`drop(permit)` lets go of a value; what it releases is said by the claims about that value.)
+# Adapters on a value (`join_all(tasks).await.into_iter()`) are part of the step they follow.
 _TRIVIAL = frozenset(
-    {"clone", "into", "to_string", "to_owned", "as_ref", "unwrap", "expect", "ok", "err", "drop"}
+    {
+        "clone",
+        "into",
+        "to_string",
+        "to_owned",
+        "as_ref",
+        "unwrap",
+        "expect",
+        "ok",
+        "err",
+        "drop",
+        "into_iter",
+        "iter",
+        "collect",
+        "map",
+        "len",
+        "is_empty",
+        "unwrap_or",
+        "unwrap_or_default",
+    }
 )
 _BOXING = frozenset({"Box::pin", "std::boxed::Box::pin", "Box::new", "std::boxed::Box::new"})
 

@@ -24,7 +24,7 @@ from .select_parts import biased
 from .shape import codes
 from .stream_ends import endless_stream
 
-__all__ = ["exit_condition", "never_met", "task_end_claims"]
+__all__ = ["exit_condition", "match_arm", "never_met", "task_end_claims"]
 
 _LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
 
@@ -140,7 +140,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
         said = (
             exit_condition(f, e.region, loop)
             or _select_branch(f, e.region, loop)
-            or _match_arm(f, e.region, loop)
+            or match_arm(f, e.region, loop)
         )
         if said is None:
             return []  # an end no sentence can say: none are said
@@ -251,7 +251,7 @@ def _with_held(sender: tuple[str, str, str], slots: dict[str, str], flags: set[s
 def never_met(f: ItemFacts, task: Region, loop: Region, rid: int) -> bool:
     """Whether an exit at ``rid`` sits in a `None` arm of a channel the task itself keeps a
     sender of (``_held_sender``): no way out while the task runs."""
-    said = _match_arm(f, rid, loop)
+    said = match_arm(f, rid, loop)
     return said is not None and _held_sender(f, task, loop, said[2], said[3]) is not None
 
 
@@ -464,7 +464,7 @@ def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     return ("in-select", r.head, handler.keyword + "!", handler.detail)
 
 
-def _match_arm(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
+def match_arm(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str] | None:
     """("in-arm", "", the arm's pattern, the scrutinee) of an exit written straight in an arm of
     a `match` straight in ``loop``'s body: rabbitmq-stream's dispatcher leaves its loop on an
     `Err(e)` from the stream, and "a break inside it ends the loop" did not say so (read 48).

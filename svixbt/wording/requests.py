@@ -52,6 +52,8 @@ TITLES: dict[str, tuple[Option, ...]] = {
         "Pacing for {fn}",
         ("{fn} should not idle while work is waiting", "adaptive"),
         "{fn}: how long to wait between passes",
+        "The rest between {fn}'s passes",
+        "Document the pause in {fn}",
     ),
     "shutdown": (
         ("{fn} holds up shutdown while it sleeps", "shutdown_wait shutdown_branch:beside-timer"),
@@ -1805,7 +1807,7 @@ CRITERIA: tuple[Row, ...] = (
        when="before-loop-only"),
     _r("propagate",
        "return the first error to the caller",
-       "propagate errors with `?` rather than handling them here",
+       "hand the errors its `?`s meet straight back to the caller",
        when="several-calls", unless="before-loop-only in-loop"),
     # One call: "Return the first error to the caller" beside a retry loop that returns the
     # error of its last attempt (iggy's ClickHouseSink::open, read 61) read as the loop's.
@@ -2194,6 +2196,11 @@ STAKES: tuple[Row, ...] = (
        "with a sleep after each pass instead, every slow pass would push all the later ones back, where an interval keeps ticking every {dur}",
        "a pause after each pass would let the schedule drift by however long each pass took, where an interval of {dur} does not",
        when="tick-in-loop missed-burst", unless="guarded beside-events beside-timer beside-exit tick-guarded", needs="dur"),
+    # A const's doc that gives the author's reason for its value (claims/schedule.py).
+    _r("const_comment",
+       "as the doc on {const} puts it, {comment:quote}",
+       "the doc on {const} gives the reason: {comment:quote}",
+       when="doc"),
     _r("twin",
        "if the two copies drifted apart, one of them would quietly stop behaving like {twin}",
        ),
@@ -2615,6 +2622,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("interval",
        "how often does {subject} run a pass, and what sets that pace?",
        "what decides how often {subject} goes round its loop?",
+       "what keeps {subject} from running its passes back to back?",
+       "where does the rhythm of {subject}'s loop come from?",
        when="tick-in-loop", unless="guarded beside-events beside-exit tick-guarded"),
     # A spawned loop paced by an interval a helper builds (claims/ticker.py).
     _r("ticker",
@@ -2939,6 +2948,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("err_arm",
        "does one failed {call:or} end {subject}, or does it carry on?",
        "what happens to {subject} when {call:or} fails: does it stop there, or keep going?",
+       "after a failed {call:or}, is {subject} still running?",
        "if {call:or} returns an error, is that the end of {subject}, or does its loop go on?",
        "is a failed {call:or} fatal to {subject}?",
        when="logs keeps-looping", unless="after-narrower later-exit after-guard one-of-several returns inner-loop exits-sometimes", any_guard=True),
@@ -3007,6 +3017,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "does {subject} wait for {runs} to finish before it returns?",
        "by the time {subject} returns, has {runs} finished?",
+       "is {runs} still running after {subject} has returned?",
+       "does a call to {subject} include the time {runs} takes?",
        when="detached", unless="repeated guarded conditional", needs="runs"),
     _r("spawn",
        "does {subject} work through {over} one at a time, or all at once, and does it wait for every one?",
@@ -3122,10 +3134,13 @@ QUESTIONS: tuple[Row, ...] = (
        "what makes {subject} leave its loop?",
        "is there more than one way out of the loop in {subject}, and what are they?",
        "what has to happen for the loop in {subject} to end?",
+       "under what conditions does {subject} come out of its loop?",
+       "which events make {subject} stop looping?",
        unless="armed refutable"),
     _r("loop_break",
-       "does {subject} ever leave its loop by itself, and how often does it check?",
+       "does {subject} ever leave its loop by itself, and on what?",
        "what ends {subject}'s loop when nobody cancels it?",
+       "can {subject} stop looping without being told to, and if so when?",
        when="guarded in-select", any_guard=True),
     _r("schedule_step",
        "does {subject} wait the same time before every retry, or does the wait change from one retry to the next?",
@@ -3162,10 +3177,17 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     "interval": (
         "I'm working out how much load it adds while nothing else is going on.",
         "I want to know what to change if we need it to run less often.",
+        "We may have to stretch its period on the smaller deployments.",
+        "I'm sizing what it costs when the system is otherwise idle.",
+        "Someone asked whether it can run more often, and I want the current pace on paper first.",
+        "I'm lining its schedule up against the other periodic jobs in the process.",
     ),
     "ticker": (
         "I'm working out how soon after startup the first round happens.",
         "I want to know what to change if we need it to run less often.",
+        "Our startup probe fires early, and I need to know what has happened by then.",
+        "I'm writing down its schedule before someone tunes it.",
+        "We may have to run it less often on small instances.",
     ),
     "lost_result": (
         "I need to know whether a failure of that task would show up anywhere.",
@@ -3313,14 +3335,24 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "Our startup logs should tell us enough.",
     ),
     "runs_in": (
+        "I'm profiling a latency spike and need to know what this shares a thread with.",
+        "We want to move it onto its own runtime, so I need to know where it runs today.",
+        "I'm checking whether a blocking call here could stall other work.",
         "I want to add a slow, blocking step to it.",
         "A long CPU-bound step may be added to it next.",
         "I'm tracing a stall and need to know what shares a task with what.",
     ),
     "sleep": (
         "I'm working out where this spends its time waiting.",
+        "I'm timing it end to end and want to know where the pauses are.",
+        "A user asked why this is slow to react, and I suspect a wait.",
+        "I'm deciding whether the pause can be made configurable.",
+        "We are tightening its latency, so every wait in it matters.",
     ),
     "propagate": (
+        "I'm wiring its errors into the caller's retry logic.",
+        "Its errors are about to be shown to users, so I need to know which ones reach them.",
+        "I'm checking which of its failures the caller ever sees.",
         "I'm deciding what the caller should do with its result.",
         "I'm reviewing how its caller deals with errors.",
         "I'm adding error handling one level up and don't want it twice.",
@@ -3366,6 +3398,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     ),
     # A task that loops: asked what it does each round and what ends it.
     "spawn_loop": (
+        "The process keeps a thread busy after shutdown, and this is one of the suspects.",
+        "I'm drawing up the list of tasks that outlive a request.",
+        "A flaky test hangs on exit, and I want to rule this task out.",
         "I need to know when this task stops by itself.",
         "I'm checking that nothing is left looping once its inputs go away.",
         "I'm deciding whether a test of this has to wait for the background part.",
@@ -3401,12 +3436,18 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     # Questions that went out bare (held-out read 58: "What makes `Service::worker` leave its
     # loop?" three times with no reason). Motives only: none says what the code does.
     "task_end": (
+        "A test harness leaks tasks between cases, and this one is a suspect.",
+        "I'm checking whether a reload can leave two copies of it running.",
+        "I'm writing down what has to happen for it to stop.",
         "I'm writing the shutdown path for {component} and need to know what keeps running.",
         "Our integration tests start and stop the service many times in one process.",
         "I'm reviewing what stays alive after a restart.",
         "A memory climb in a long-lived process has us looking at leftover tasks.",
     ),
     "select_exit": (
+        "I'm documenting every way {component} can come to a stop.",
+        "A stuck instance had this loop still running, and I want to know why it did not end.",
+        "We are wrapping it in a supervisor, which needs to know what counts as finished.",
         "I'm about to add another branch to that select and don't want to change how it ends.",
         "I'm writing the runbook entry for when {component} stops by itself.",
         "A refactor is coming, and I want its exits written down first.",
@@ -3445,6 +3486,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm writing a test for the quick path and need to know what it should expect.",
     ),
     "loop_break": (
+        "I'm writing the alert that fires when it stops unexpectedly.",
+        "If it can end quietly, the process may look healthy while it is not.",
+        "I'm working out whether it needs a supervisor around it.",
         "I need to know whether it can stop without anyone asking it to.",
         "I'm deciding whether it needs a watchdog.",
     ),

@@ -121,6 +121,12 @@ def eval_number(
     return v if p.i == len(p.toks) else None
 
 
+def expr_tokens(expr: str) -> list[str]:
+    """An expression as written, split into the tokens ``duration_seconds`` and ``eval_number``
+    read (`Duration::from_secs(2)` -> `Duration`, `::`, `from_secs`, `(`, `2`, `)`)."""
+    return re.findall(r"::|\w+(?:\.\d+)?|[^\s\w]", expr)
+
+
 def duration_seconds(
     tokens: Sequence[str], consts: Mapping[str, float] | None = None
 ) -> float | None:

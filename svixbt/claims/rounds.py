@@ -12,7 +12,7 @@ from ..fact_types import Call, Src
 from ..facts import ItemFacts
 from ..flow import Region
 from ..mechanisms import mechanism
-from ..values import duration_seconds, eval_number, human_duration
+from ..values import duration_seconds, eval_number, expr_tokens, human_duration
 from .core import Claim, FileContext, make
 from .deadlines import deadline_claims
 from .failures import scrutinee_call
@@ -147,7 +147,7 @@ def _stale_check(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
             e.kind == "return" and f.flow.inside(e.region, r.id) for e in f.exits
         ):
             continue
-        limit = eval_number(_toks(m.group(3)), consts, exact=True)
+        limit = eval_number(expr_tokens(m.group(3)), consts, exact=True)
         if not limit or limit <= period:
             continue
         k = _steps_past(period, limit, m.group(2))
@@ -267,7 +267,7 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
         waits = [
             w for w in f.waits if w.role == "sleep" and w.arg == step_expr and w.region == loop.id
         ]
-        step = duration_seconds(_toks(step_expr), consts)
+        step = duration_seconds(expr_tokens(step_expr), consts)
         if not waits or not step:
             continue
         for r in f.flow.regions:
@@ -278,7 +278,7 @@ def _sleep_budget(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
                 e.kind in ("return", "break") and f.flow.inside(e.region, r.id) for e in f.exits
             ):
                 continue
-            limit = duration_seconds(_toks(cmp.group(2)), consts)
+            limit = duration_seconds(expr_tokens(cmp.group(2)), consts)
             if not limit:
                 continue
             rounds = _steps_past(step, limit, cmp.group(1))
@@ -343,10 +343,6 @@ def _steps_past(step: float, limit: float, op: str) -> int:
     (`>=`), counted in whole milliseconds so 25 x 0.2 s is exactly 5 s, not a hair over."""
     ms_step, ms_limit = round(step * 1000), round(limit * 1000)
     return ms_limit // ms_step + 1 if op == ">" else -(-ms_limit // ms_step)
-
-
-def _toks(expr: str) -> list[str]:
-    return re.findall(r"::|\w+(?:\.\d+)?|[^\s\w]", expr)
 
 
 def _skips(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:

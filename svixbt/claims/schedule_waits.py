@@ -37,11 +37,13 @@ from .ticker import missed_behaviour
 from .timeout_target import bounded_future
 from .wait_place import (
     both_arms_leave,
+    bound_once,
     element_sleep,
     fixed_option,
     interval_start,
     only_value,
     param_default,
+    ranged,
     sleep_wrapping,
     tick_guard,
     tick_place,
@@ -151,7 +153,7 @@ def wait_claim(
         flags.add("in-loop")
         if loop.keyword == "for" and w.role == "sleep":
             flags.add("for")  # a round per element: after the last one there is no next
-            if ".." in loop.head.partition(" in ")[2]:
+            if ranged(loop):
                 flags.add("range-loop")  # `for i in 0..tries`: a round per try (read 63)
     elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
         flags.add("before-loop")
@@ -338,12 +340,13 @@ def _sleep_claim(
     # what the name holds, when it is bound once and never changed (pgcat's DNS refresher read
     # "The wait on `interval` is a `tokio::time::sleep`", a held-out read).
     bound = [a for a in f.assigns if a.var == w.arg]
-    once = len(bound) == 1 and bound[0].is_let and not any(u.var == w.arg for u in f.updates)
-    if w.arg.isidentifier() and once and not slots["dur"] and len(bound[0].value) <= 60:
-        slots["arg_value"] = bound[0].value
+    held = bound_once(f, w.arg)
+    once = bool(held)
+    if w.arg.isidentifier() and once and not slots["dur"] and len(held) <= 60:
+        slots["arg_value"] = held
     if once and w.arg in {p for p, _ in f.params}:
         flags.add("shadows-param")  # `let dur = match (ctx.timeout(), dur.0) ..` (read 72 #7)
-        fallback = param_default(w.arg, bound[0].value)
+        fallback = param_default(w.arg, held)
         if fallback:
             slots["default_dur"] = fallback
             flags.add("param-default")
@@ -398,7 +401,7 @@ def _in_inner_for(f: ItemFacts, loop: Region | None, wloop: Region) -> bool:
         and wloop is not None
         and wloop.id != loop.id
         and wloop.keyword == "for"
-        and ".." not in wloop.head.partition(" in ")[2]
+        and not ranged(wloop)
         and f.flow.inside(wloop.id, loop.id)
     )
 

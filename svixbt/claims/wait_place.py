@@ -10,12 +10,14 @@ import re
 from ..facts import ItemFacts, Wait
 from ..flow import Region
 from ..mechanisms import mechanism
-from ..values import duration_seconds, human_duration
+from ..values import duration_seconds, expr_tokens, human_duration
 from .core import NOT, Claim, FileContext, codes, make
 from .select_parts import handler_of, restarts
 from .shape import CANCEL_FUTURE, guard_of
 
 __all__ = [
+    "bound_once",
+    "ranged",
     "waits_first",
     "both_arms_leave",
     "interval_start",
@@ -190,7 +192,7 @@ def param_default(arg: str, value: str) -> str:
     )
     if m is None:
         return ""
-    secs = duration_seconds(re.findall(r"\w+|::|\S", m.group(1)))
+    secs = duration_seconds(expr_tokens(m.group(1)))
     return human_duration(secs) if secs is not None else ""
 
 
@@ -251,7 +253,12 @@ def fixed_option(f: ItemFacts, tick: Wait, guard: str) -> str:
     return var
 
 
-def _once(f: ItemFacts, name: str) -> str:
+def ranged(loop: Region) -> bool:
+    """Whether ``loop`` is a `for` over a range (`for i in 0..tries`): a round per try."""
+    return loop.keyword == "for" and ".." in loop.head.partition(" in ")[2]
+
+
+def bound_once(f: ItemFacts, name: str) -> str:
     """What a local bound once with `let` and never changed holds, folded ("" otherwise)."""
     bound = [a for a in f.assigns if a.var == name]
     if len(bound) == 1 and bound[0].is_let and not any(u.var == name for u in f.updates):
@@ -264,7 +271,7 @@ def interval_start(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]
     loops start `Instant::now() + 10 s` out: "the first tick completes at once" was FALSE,
     held-out read 82 #7, #12), and a period bound once to a duration is said by its value."""
     if w.seconds is None and w.arg.isidentifier():
-        period = duration_seconds(re.findall(r"\w+|::|\S", _once(f, w.arg)))
+        period = duration_seconds(expr_tokens(bound_once(f, w.arg)))
         if period is not None:
             slots["dur"] = human_duration(period)
             flags.discard("unvalued")
@@ -277,9 +284,9 @@ def interval_start(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]
         return
     start = " ".join(m.group(1).split())
     slots["start"] = start
-    value = _once(f, start) if start.isidentifier() else start
+    value = bound_once(f, start) if start.isidentifier() else start
     later = re.fullmatch(r"(?:[\w:]*::)?Instant\s*::\s*now\(\)\s*\+\s*(.+)", value, re.S)
-    secs = duration_seconds(re.findall(r"\w+|::|\S", later.group(1))) if later else None
+    secs = duration_seconds(expr_tokens(later.group(1))) if later else None
     if secs is not None:
         slots["first_in"] = human_duration(secs)
 

@@ -81,7 +81,7 @@ class Log:
 
 @dataclass
 class Exit:
-    kind: str  # return | break | continue | question | exit (`std::process::exit(..)`)
+    kind: str  # return | break | continue | question | exit (`std::process::exit(..)`) | ensure
     expr: str  # `return Ok(())` -> `Ok(())`
     region: int
     src: Src

@@ -18,6 +18,7 @@ Roles:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -57,7 +58,14 @@ def spawn_said(mechanism: str, written: str) -> str:
     """A spawn as prose names it: the mechanism's path, or for a runtime's own `spawn` the call
     as written (`runtime.spawn`), since whether its receiver is a `Runtime` or a `Handle` is not
     in the code at hand (docs.rs' registry watcher)."""
-    return written if mechanism in (HANDLE_SPAWN, WRAPPED_SPAWN) else mechanism
+    if mechanism in (HANDLE_SPAWN, WRAPPED_SPAWN):
+        return written
+    # `crate::tokio::spawn` goes through a module of the crate's own, which may be a wrapper
+    # of its own (graph-node's aborts the process on a panic): said as written, not as
+    # `tokio::spawn` (held-out read 84 #12, #13).
+    if re.match(r"(?:crate|self|super)::(?:\w+::)*tokio::", written):
+        return written
+    return mechanism
 
 
 @dataclass(frozen=True)

@@ -299,6 +299,11 @@ def purpose_key(c: Claim) -> str:
         # A task per element or per count: the purpose may not say how many there are (blind
         # read 53: "run this against a long list" of a count clap caps at 10).
         return "spawn_each"
+    if c.kind == "spawn" and {"handed-back", "stored", "moved", "returned"} & c.flags:
+        # Asked where the handle goes: "I need to know when this task stops by itself" of
+        # "what does it do with the handle of the task it spawns?" asked one thing and wanted
+        # another (rbuilder's order-pool jobs, held-out read 84).
+        return "spawn_handle"
     if c.kind == "spawn" and "endless" in c.flags:
         return "spawn_endless"
     if c.kind == "spawn" and "plain-fn" in c.flags and not {"loops", "endless"} & c.flags:

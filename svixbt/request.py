@@ -438,7 +438,10 @@ def _tied(entries: tuple[str | tuple[str, str], ...], plan: Plan) -> list[str]:
 
 
 def _said(claims: list[Claim], need: str) -> bool:
-    """`kind`, `kind:flag`, or `kind:-flag` (a claim of the kind without the flag)."""
+    """`kind`, `kind:flag`, or `kind:-flag` (a claim of the kind without the flag); `!need`
+    when no claim meets ``need``."""
+    if need.startswith("!"):
+        return not _said(claims, need[1:])
     kind, _, flag = need.partition(":")
     if flag.startswith("-"):
         return any(c.kind == kind and flag[1:] not in c.flags for c in claims)

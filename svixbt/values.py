@@ -17,6 +17,7 @@ __all__ = [
     "human_int",
     "human_duration",
     "human_percent",
+    "split_commas",
 ]
 
 # `Duration::from_*` constructors and the seconds one unit holds.
@@ -226,3 +227,20 @@ _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 def number_word(n: str) -> str:
     """A small count as a word ("3" -> "three"); anything else as given."""
     return _WORDS[int(n)] if n.isdigit() and int(n) < len(_WORDS) else n
+
+
+def split_commas(text: str) -> list[str]:
+    """Folded code split at its top-level commas, each part stripped, empty ones left out."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur.strip())
+    return [x for x in out if x]

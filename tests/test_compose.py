@@ -412,6 +412,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
         "spawn_endless",
         "spawn_loop",
         "spawn_plain",
+        "spawn_handle",
         "drop",
         "err_arm_local",
         "select_loop",

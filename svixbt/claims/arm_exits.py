@@ -64,6 +64,20 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
     exit is taken only sometimes, or the loop it keeps is an inner one)."""
     assert f.flow is not None
     flags: set[str] = set()
+    if loop is not None and any(
+        f.own(e.region)
+        and f.flow.inside(e.region, loop.id)
+        and not f.flow.inside(e.region, r.id)
+        and (
+            e.kind in ("return", "question", "ensure")
+            or e.kind == "break"
+            and exit_loop(f, e) is loop
+        )
+        for e in f.exits
+    ):
+        # The loop has ways out of its own besides this arm (rpxy's service loop returns when
+        # its server ends): "a single failure should not be the end" misled (read 82 #2).
+        flags.add("loop-exits")
     exits = [e for e in f.exits if f.flow.inside(e.region, r.id)]
     # An exit inside a nested `if`/`match` of the arm is taken only sometimes: the arm
     # neither always leaves nor always keeps looping.

@@ -7,7 +7,7 @@ import re
 
 from ..facts import ItemFacts, Sql
 from ..flow import Region
-from ..values import human_int
+from ..values import human_int, split_commas
 from .core import Claim, FileContext, Proof, make
 from .shape import codes, main_loop
 
@@ -289,7 +289,7 @@ def _bind(f: ItemFacts, q: Sql) -> str:
         at = next((i for i, a in enumerate(call.args) if '"' in a), 0)
         values = call.args[at + 1 :]
         if len(values) == 1 and values[0].startswith("[") and values[0].endswith("]"):
-            values = _split_top(values[0][1:-1])
+            values = split_commas(values[0][1:-1])
         if n <= len(values):
             names: set[str] = set(re.findall(r"\b[a-z_]\w*\b", values[n - 1])) & params
             if len(names) == 1:
@@ -298,24 +298,6 @@ def _bind(f: ItemFacts, q: Sql) -> str:
         if len(names) == 1 and n == 1:
             return names.pop()
     return ""
-
-
-def _split_top(text: str) -> list[str]:
-    """Split folded code at its top-level commas."""
-    out, depth, cur = [], 0, ""
-    for ch in text:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
 
 
 def _sql_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -11,6 +11,7 @@ from ..flow import Region
 
 __all__ = [
     "UNSAID",
+    "continued_before",
     "other_ways_out",
     "continue_is_last",
     "exit_loop",
@@ -163,4 +164,15 @@ def other_ways_out(f: ItemFacts, loop: Region, said: Collection[Exit], task: int
         and fl.task_of(x.region).id == task
         and leaves(f, x, loop.id)
         for x in f.exits
+    )
+
+
+def continued_before(f: ItemFacts, at: int, loop: Region) -> bool:
+    """Whether a `continue` of ``loop`` comes before offset ``at`` in the round: some rounds go
+    round again without reaching it (rbuilder's slot-data task `continue`s past its send check:
+    "Each round checks .. once `relays.slot_data` has returned", held-out read 84 #5)."""
+    assert f.flow is not None
+    return any(
+        c.kind == "continue" and c.src.start < at and f.flow.loop_of(c.region) is loop
+        for c in f.exits
     )

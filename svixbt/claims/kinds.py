@@ -55,7 +55,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "shutdown_check": (
         "a shutdown check that leaves the loop",
         ("cond", "action"),
-        ("drain", "until", "gate", "wait"),
+        ("drain", "until", "gate", "wait", "inner_loop"),
     ),
     "callee_waits": (
         "a callee in the crate that does the waiting",
@@ -95,6 +95,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "traced_by",
             "traced_key",
             "handed_to",
+            "arm_wait",
+            "arm_wait_ctor",
+            "arm_wait_durs",
         ),
     ),
     "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
@@ -240,7 +243,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "task_comment": (
         "the author's one-line comment right above a spawn",
         ("comment", "mech"),
-        ("runs",),
+        ("runs", "nth"),
     ),
     "run_cap": (
         "a running total that stops the loop at a constant, besides a short batch",

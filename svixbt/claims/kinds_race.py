@@ -29,6 +29,13 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "count",
             "also_wait",
             "sleep_dur",
+            "some_sleep",
+            "discard_as",
+            "site_file",
+            "branch_cond",
+            "abort_var",
+            "abort_kept_in",
+            "wrap_fn",
             "level",
             "args",
             "levels",
@@ -73,7 +80,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "handed_off": (
         "the pass loop sits in an async block the fn hands, unawaited, to another call",
         ("call",),
-        (),
+        ("first_awaits",),
     ),
     "return_prelude": (
         "what a match arm awaits right before it returns",

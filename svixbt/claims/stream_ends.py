@@ -14,9 +14,9 @@ import re
 from ..fact_types import Src
 from ..facts import ItemFacts
 from ..scanner import Item
-from .core import FileContext
+from .core import FileContext, Proof
 
-__all__ = ["endless_stream"]
+__all__ = ["endless_stream", "never_none"]
 
 _ANY_SOME = re.compile(r"Some\s*\(\s*(?:mut\s+)?(?:\w+|_)\s*\)")
 _NEXT = re.compile(r"(\w+)\s*\.\s*next\s*\(\s*\)\s*\.await")
@@ -72,3 +72,15 @@ def _type_of(ctx: FileContext, f: ItemFacts, name: str) -> str:
 def _src(ctx: FileContext, it: Item) -> Src:
     start = it.keyword_start
     return Src(start, it.end, ctx.fs.scan.text[start : it.end])
+
+
+def never_none(
+    ctx: FileContext, f: ItemFacts, m: re.Match[str] | None, slots: dict[str, str], flags: set[str]
+) -> list[Proof]:
+    """The `poll_next` that proves a `while let` on the stream never ends there (read 80 #14)."""
+    endless = endless_stream(ctx, f, m.group(1), m.group(2)) if m else None
+    if endless is None:
+        return []
+    slots["stream"] = endless[0]
+    flags.add("never-none")
+    return [ctx.proof(endless[1])]

@@ -18,11 +18,11 @@ from dataclasses import replace
 from ..facts import Call, Exit, ItemFacts, Log
 from ..flow import Region
 from .core import Claim, FileContext, Proof, make
-from .exits import exit_loop, leaves
+from .exits import continued_before, exit_loop, leaves
 from .round_work import call_said
 from .select_parts import biased
 from .shape import codes
-from .stream_ends import endless_stream
+from .stream_ends import never_none
 
 __all__ = ["exit_condition", "match_arm", "never_met", "task_end_claims"]
 
@@ -124,7 +124,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
                 flags = (flags - {"weak"}) | {"held-strong"}
         else:
             slots = {"mech": mech, "cond": head}
-        proofs = [ctx.proof(ctx.region_src(f, loop)), *_endless(ctx, f, m, slots, flags)]
+        proofs = [ctx.proof(ctx.region_src(f, loop)), *never_none(ctx, f, m, slots, flags)]
         out.append(make("task_end", f.name, slots, proofs, flags))
     elif loop.keyword != "loop":
         return []  # a `for` ends with its iterator: not an end a condition says
@@ -165,33 +165,30 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots["cond"] = cond
             flags |= _gone(f, cond)
         proofs = [ctx.proof(e.src)]
-        # A condition that awaits is a wait of its own, said as such by the watch rows.
-        first = (
-            _awaited_before(f, e.region, loop) if kind == "if" and ".await" not in cond else None
-        )
-        if first is not None:
-            # The check comes only once that call is back ("returns, and so ends, as soon as
-            # `stop2.is_cancelled()` is true" of a check made after `task(..).await`, lemmy's
-            # CancellableTask, held-out read 40).
-            named = call_said(first) if first.kind == "method" else first.src.text
-            if named:
-                slots["after_call"] = named
-                flags.add("after-await")
-                proofs.append(ctx.proof(first.src))
+        if kind == "if" and ".await" not in cond:
+            proofs += _after_await(ctx, f, e, loop, slots, flags)
         out.append(make("task_end", f.name, slots, proofs, flags))
     return out
 
 
-def _endless(
-    ctx: FileContext, f: ItemFacts, m: re.Match[str] | None, slots: dict[str, str], flags: set[str]
+def _after_await(
+    ctx: FileContext, f: ItemFacts, e: Exit, loop: Region, slots: dict[str, str], flags: set[str]
 ) -> list[Proof]:
-    """The `poll_next` that proves a `while let` on the stream never ends there (read 80 #14)."""
-    endless = endless_stream(ctx, f, m.group(1), m.group(2)) if m else None
-    if endless is None:
+    """The call a round awaits before its check (`after_call`): the check comes only once that
+    call is back ("returns, and so ends, as soon as `stop2.is_cancelled()` is true" of a check
+    made after `task(..).await`, lemmy's CancellableTask, held-out read 40). A condition that
+    awaits is a wait of its own, said as such by the watch rows."""
+    first = _awaited_before(f, e.region, loop)
+    if first is None:
         return []
-    slots["stream"] = endless[0]
-    flags.add("never-none")
-    return [ctx.proof(endless[1])]
+    named = call_said(first) if first.kind == "method" else first.src.text
+    if not named:
+        return []
+    slots["after_call"] = named
+    flags.add("after-await")
+    if continued_before(f, e.src.start, loop):
+        flags.add("after-continue")
+    return [ctx.proof(first.src)]
 
 
 _DOWNGRADE = re.compile(

@@ -2,10 +2,8 @@
 no statement ends (one more left behind by every call that spawns it), a one-shot task whose
 failures are only logged, the fn's own awaits that a caller does wait for, a counter a task bumps
 and drops itself, and a limit looked at once a round before a whole batch is spawned.
-
 A reviewer asks how long a task runs and who hears of its failures; ``spawns`` does not say.
-``task_state`` calls ``task_lifetime_claims`` and places its claims among its own.
-"""
+``task_state`` calls ``task_lifetime_claims`` and places its claims among its own."""
 
 from __future__ import annotations
 
@@ -113,7 +111,8 @@ def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
         proofs.append(ctx.other_proof(d.file, Src(src, src + 4, said)))
     slots = {"mech": sp.said, "callee": await_name(call)}
     flags = {"callee"}
-    if sp.handle.split(":")[0] == "dropped":
+    # `let _task = spawn(..)` keeps no handle either (propolis' file backend, read 85 #2).
+    if sp.handle == "dropped" or sp.handle.startswith("bound:_"):
         flags.add("in-main" if _runs_the_runtime(f) else "outlives")
     return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs], flags)]
 

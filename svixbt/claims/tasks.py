@@ -154,6 +154,11 @@ def _callee_sleep(tf: ItemFacts, slots: dict[str, str], flags: set[str]) -> None
     reviewer looks for first (held-out reads ask for a callee's sleep by its value)."""
     assert tf.flow is not None
     waits = [w for w in tf.waits if w.role != "tick" and tf.own(w.region)]
+    if any(r.kind in CONDITION_KINDS for w in waits for r in tf.flow.chain(w.region)):
+        # Under an `if` or an arm there: not on every call. zebra's `resolve_host` sleeps only
+        # while `retries < max_retries`, passed 0: "which waits with `tokio::time::sleep`
+        # itself" was FALSE (held-out read 81 #16).
+        flags.add("callee-guarded")
     secs = {w.seconds for w in waits}
     args = {w.arg for w in waits}
     if not waits or any(w.role != "sleep" for w in waits):
@@ -173,8 +178,6 @@ def _callee_sleep(tf: ItemFacts, slots: dict[str, str], flags: set[str]) -> None
         slots["wait_arg"] = waits[0].arg
     else:
         return
-    if any(r.kind in CONDITION_KINDS for w in waits for r in tf.flow.chain(w.region)):
-        flags.add("callee-guarded")  # under an `if` or an arm there: not on every call
 
 
 def _context_proof(ctx: FileContext, c: Context) -> list[Proof]:

@@ -12,6 +12,7 @@ another `Notify` altogether, so other files are not searched and nothing is said
 
 from __future__ import annotations
 
+from ..crate_index import owner_of
 from ..facts import Call, ItemFacts
 from .core import Claim, FileContext, Proof, make
 from .shape import codes, owned_name
@@ -32,7 +33,14 @@ def _conditional(g: ItemFacts, c: Call) -> bool:
     """Whether call ``c`` runs only under an `if`, a `match` arm or an `else` of ``g``."""
     if g.flow is None:
         return True
-    return any(r.kind in ("if", "else", "arm", "let-else") for r in g.flow.chain(c.region))
+    if any(r.kind in ("if", "else", "arm", "let-else") for r in g.flow.chain(c.region)):
+        return True
+    # Or past an earlier `return` that skips it (propolis' `SourceBuffer::notify` returns
+    # before its `notify_one` while polling is active: said unconditional, read 85 #4).
+    return any(
+        e.kind in ("return", "question", "ensure") and e.src.end <= c.src.start and g.own(e.region)
+        for e in g.exits
+    )
 
 
 def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
@@ -44,13 +52,24 @@ def waker_claims(ctx: FileContext, idx: int) -> list[Claim]:
             if field_:
                 waits.setdefault(field_, c)
     out: list[Claim] = []
+    mine = owner_of(ctx.fs, idx)
     for field_, wait in waits.items():
         sites: list[tuple[ItemFacts, Call]] = [
             (g, c)
             for g in ctx.facts.values()
             if g.kind == "fn" and g.index != idx
             for c in g.calls
-            if c.kind == "method" and c.name in _WAKE and _field(c.receiver) == field_
+            if c.kind == "method"
+            and c.name in _WAKE
+            and _field(c.receiver) == field_
+            # `self.data_ready` of another type is another `Notify` (propolis' pollers: the
+            # blocking buffer's own field was said to wake `SourceBuffer::wait`, read 85 #3).
+            and not (
+                wait.receiver.startswith("self.")
+                and c.receiver.startswith("self.")
+                and mine
+                and owner_of(ctx.fs, g.index) != mine
+            )
         ]
         nested = _nested_sites(ctx, idx, field_)
         if not sites and not nested:

@@ -325,9 +325,11 @@ WHY: dict[str, tuple[Option, ...]] = {
         "Which failures end this job should be a choice, not an accident.",
         # "One error should cost one round of the loop" was false of a `continue` in an inner
         # `for` (it costs one element: blind read 52 on redis.rs's migrate_list_to_stream).
+        # Not where the loop has other ways out (rpxy's service loop returns when its server
+        # ends, Ok or Err: "a single failure should not be the end" read as false, read 82 #2).
         (
             "A single failure should not be the end of the job.",
-            "err_arm:keeps-looping err_arm:continues",
+            "err_arm:keeps-looping+!err_arm:loop-exits err_arm:continues+!err_arm:loop-exits",
         ),
     ),
     "concurrency": (
@@ -2146,8 +2148,11 @@ SCENARIOS: tuple[Row, ...] = (
        "the task that calls {runs} in a loop belongs on its own; the author's comment over its spawn reads {comment:quote}",
        when="loops", needs="runs"),
     _r("task_comment",
+       "the author's comment over the {nth} of its spawns reads {comment:quote}",
+       when="several", needs="nth"),
+    _r("task_comment",
        "the author's comment over the spawn reads {comment:quote}",
-       ),
+       unless="several"),
     _r("sleep_budget",
        "if what it waits for never turns up, the wait should end on its own after about {limit_dur}, {rounds} looks {step_dur} apart, instead of holding its caller forever",
        ),
@@ -2452,7 +2457,7 @@ INCIDENTS: tuple[Row, ...] = (
        "callers of {fn} waited on work they did not need, and its failures came back to them as errors",
        # Not where a `?` before the spawn still hands its failures back (atuin's gRPC server
        # binds with `?` first: "its failures came back to them as errors" is still so, read 30).
-       when="detached logs-failures", unless="repeated loops conditional after-checks", any_guard=True),
+       when="detached logs-failures", unless="repeated loops conditional after-checks plain-fn", any_guard=True),
     _r("timing",
        "slow passes showed up in the logs without a duration, so nobody could tell how slow they were",
        when="guarded", needs="field", any_guard=True),
@@ -2703,7 +2708,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "the task that {subject} starts runs a loop with no sleep or interval of its own; what does each round call, and what ends the loop?",
        "what does the loop in the task {subject} starts run each round, with no sleep or interval of its own, and when does it stop?",
-       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg signal-rounds guarded conditional several-spawns timed several-loops", needs="work"),
+       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg signal-rounds guarded conditional several-spawns timed several-loops some-sleep", needs="work"),
     _r("spawn",
        "the task that {subject} starts waits under a timeout every round; what does each round do, and what ends the loop?",
        "what does the loop in the task {subject} starts do each round, and when does it stop?",
@@ -2982,6 +2987,31 @@ QUESTIONS: tuple[Row, ...] = (
        "does {subject} hold its caller for the {sleep_arg} delay, or is that wait spent somewhere else?",
        "where does {subject} spend {sleep_arg}: before it returns, or on a task of its own?",
        when="detached", unless="repeated guarded conditional loops", needs="sleep_arg"),
+    _r("spawn",
+       "does {subject} start a task whichever way {branch_cond} turns out, and does it wait for it?",
+       "what does {branch_cond} change about the task {subject} starts?",
+       when="either-branch detached", unless="guarded several-spawns", needs="branch_cond"),
+    # A spawned block of a few awaited steps (rbuilder's results aggregator): whether the
+    # caller waits for them is what is asked, not a requirement that says the code back.
+    _r("spawn",
+       "does {subject} wait for {steps:and} to finish, or does the rest of it go on beside that?",
+       "is {steps:and} part of the time a call to {subject} takes?",
+       when="steps detached", unless="repeated guarded conditional", needs="steps"),
+    # A future wrapped by `abortable` and spawned: how it is stopped is what a caller asks.
+    _r("spawn",
+       "{subject} drops the join handle of the task it starts; how does anything stop that task later?",
+       "once {subject} has returned, what can still stop the task it started?",
+       when="detached abortable", unless="repeated guarded conditional", needs="abort_kept_in"),
+    # A delayed call (HotShot's view timer sleeps, then broadcasts): when the call is made is
+    # what a caller asks, and the delay's own expression is often too long to quote.
+    _r("spawn",
+       "does {subject} call {then} before it returns, or later, from a task of its own?",
+       "when does {then} happen: inside {subject}, or after it has returned?",
+       when="delayed detached", unless="repeated guarded conditional loops", needs="then"),
+    _r("spawn",
+       "once {subject} has returned, is {then} still to come, and what can stop it?",
+       "does {then} run before {subject} returns, and can a later call cancel it?",
+       when="delayed kept stored replaces-aborts", unless="repeated guarded conditional loops stored-sometimes", needs="then"),
     # The same argument paced on every round of a spawned loop is no delay of the call
     # (nostr-rs-relay's expiry cleanup: "where does it spend `frequency`" asked of a pace).
     _r("spawn",
@@ -3396,6 +3426,14 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         # `fn` there is nothing to cancel (tremor's pipeline `spawn`, held-out read 26).
         "I'm reviewing what keeps running once this has handed control back to its caller.",
     ),
+    # Where a spawned task's handle goes: asked by whoever must stop or wait for it.
+    "spawn_handle": (
+        "I'm wiring this into our shutdown sequence and need to know what to hold on to.",
+        "A test wants to wait for this work to finish, and I'm looking for a way to do that.",
+        "I'm deciding who is responsible for stopping it.",
+        "I want to know whether the caller can cancel it.",
+        "I'm reviewing what keeps running once this has handed control back to its caller.",
+    ),
     # A task that loops: asked what it does each round and what ends it.
     "spawn_loop": (
         "The process keeps a thread busy after shutdown, and this is one of the suspects.",
@@ -3507,7 +3545,9 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
     # Not the element fan-outs' purposes: a file with both took one purpose twice.
     "spawn_range": (
         "I'm trying to estimate how long a full run takes.",
-        "I'm choosing the counts we pass to this.",
+        # Not "I'm choosing the counts we pass to this": propolis' `spawn_workers(&self)` takes
+        # no count, it reads it from a field (held-out read 85 #1).
+        "I'm working out how many tasks this leaves running at once.",
         "A full run takes longer than I expected.",
     ),
     "spawn_each": (

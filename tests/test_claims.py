@@ -9605,3 +9605,77 @@ def test_s57_a_loop_with_other_ways_out_is_not_said_to_survive_any_failure(
         "A single failure should not be the end of the job." in options(WHY["failure"], p)
         for p in plans
     )
+
+
+def test_s57_an_ensure_is_a_way_out_before_the_sleep(indexes: Indexes) -> None:
+    """bottlerocket's update loop checks two limits with `ensure!` before its sleep: "Every
+    round of the `loop` starts with its wait .. which nothing in the round can skip" was FALSE
+    (held-out read 85 #14)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    f = ctx.facts[next(i for i, it in enumerate(ctx.fs.items) if it.name == "wait_for_command")]
+    assert [e.kind for e in f.exits].count("ensure") == 2
+    (sl,) = kinds(claims(ctx, "wait_for_command"), "sleep")
+    assert "exit-before" in sl.flags and "waits-first" not in sl.flags
+    for t in full_thinks_about(ctx, "wait_for_command"):
+        assert "opens with" not in t and "starts with its wait" not in t
+
+
+def test_s57_a_return_right_after_an_ensure_is_not_said_by_its_guard_alone(
+    indexes: Indexes,
+) -> None:
+    """bottlerocket: "Once both `after_command == command_name` and .. hold, it returns
+    `Ok(..)`" dropped the `ensure!(after_status == "Success", ..)` before the return (held-out
+    read 85 #15)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    rets = [c for c in kinds(claims(ctx, "wait_for_command"), "return") if c.get("guard")]
+    assert not rets
+    for t in full_thinks_about(ctx, "wait_for_command"):
+        assert "returns `Ok(code)`" not in t
+
+
+def test_s57_a_sleep_length_bound_before_the_loop_is_not_worked_out_each_pass(
+    indexes: Indexes,
+) -> None:
+    """habitat's self updater binds `period` once before its loop: "its length is worked out
+    again after every pass" was FALSE (held-out read 85 #8)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    (sl,) = kinds(claims(ctx, "check_versions"), "sleep")
+    assert "arg-fixed" in sl.flags
+    (wp,) = kinds(claims(ctx, "check_versions"), "wait_after_pass")
+    assert "computed-wait" not in wp.flags
+    for t in full_thinks_about(ctx, "check_versions"):
+        assert "worked out again" not in t
+
+
+def test_s57_an_abortable_task_is_stopped_through_its_abort_handle(indexes: Indexes) -> None:
+    """habitat's health checks spawn a `future::abortable` future and keep the AbortHandle:
+    "drops the handle, so nothing waits on it" and "keeps going .. until a panic or the end of
+    the runtime" hid how it is stopped (held-out read 85 #10, #13)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    cl = claims(ctx, "start_checks")
+    (sp,) = kinds(cl, "spawn")
+    assert "abortable" in sp.flags and sp.get("abort_kept_in") == "self.stop"
+    (end,) = kinds(cl, "endless_task")
+    assert "outlives" not in end.flags and "held" in end.flags
+    texts = full_thinks_about(ctx, "start_checks")
+    assert any("`self.stop`" in t for t in texts)
+    for t in texts:
+        assert "until a panic or the end of the runtime" not in t
+
+
+def test_s57_a_notify_of_another_types_field_does_not_wake_this_one(indexes: Indexes) -> None:
+    """propolis' pollers: `BlockingSourceBuffer::consume` notifies its own `data_ready`, not
+    `SourceBuffer`'s (FALSE, held-out read 85 #3); and `SourceBuffer::notify` returns before
+    its `notify_one` on some calls (read 85 #4)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    (wk,) = kinds(claims(ctx, "await_item"), "woken_by")
+    assert wk.get("by") == "Feed::push" and "OtherFeed" not in wk.get("by")
+    assert wk.get("sometimes") == "Feed::push"
+
+
+def test_s57_an_unwrap_in_a_spawned_loop_is_a_way_it_ends(indexes: Indexes) -> None:
+    """propolis' OOM watcher `unwrap`s its send: "until a return in it ends the loop" left out
+    the panic once the receiver is gone (held-out read 85 #16)."""
+    ctx = ctx_of(indexes, "index_limits.rs")
+    (sp,) = kinds(claims(ctx, "watch_pressure"), "spawn")
+    assert sp.get("exit_words") == "a return or a panic"

@@ -450,6 +450,10 @@ def _round_place(
         for e in f.exits
     ):
         flags.add("exit-before")  # a round can leave before it sleeps
+        # Then the round does not open with it (an `ensure!` on the try count first: "Each
+        # round opens with `tokio::time::sleep`" was FALSE of bottlerocket's, read 85 #14).
+        flags.discard("waits-first")
+        slots.pop("first_work", None)
     if wloop is not None and ends_round(f, w, wloop):
         flags.add("last-too")
         slots["loop_head"] = f"{wloop.keyword} {wloop.head}"

@@ -11,7 +11,14 @@ from ..flow import TASK_KINDS, Region
 from ..mechanisms import mechanism
 from .core import NOT, Claim, FileContext, make, merge_in_place
 
-__all__ = ["abortable", "either_branch", "in_select_branch", "loop_gated", "loops_after"]
+__all__ = [
+    "abortable",
+    "either_branch",
+    "in_select_branch",
+    "loop_gated",
+    "loops_after",
+    "runs_the_runtime",
+]
 
 
 def either_branch(name: str, found: list[Claim]) -> list[Claim]:
@@ -114,3 +121,11 @@ def abortable(f: ItemFacts, sp: Spawn, slots: dict[str, str]) -> set[str]:
         return set()
     slots.update(abort_var=bound.group(1), abort_kept_in=kept.group(1), wrap_fn=bound.group(2))
     return {"abortable"}
+
+
+def runs_the_runtime(f: ItemFacts) -> bool:
+    """`#[tokio::main] async fn main`: when it returns, the runtime and its tasks end with it,
+    so nothing it spawns outlives it (tonic's health example, session 45)."""
+    return any(re.search(r"\b(?:tokio|actix_rt|rocket)::main\b", a) for a in f.attrs) or (
+        f.name == "main" and f.is_async
+    )

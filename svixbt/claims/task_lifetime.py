@@ -18,6 +18,7 @@ from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .spawn_rounds import also_waits, in_task_loop
+from .spawn_shapes import abortable, runs_the_runtime
 
 __all__ = ["exit_kinds_before_join", "skip_flags", "task_lifetime_claims"]
 
@@ -75,14 +76,6 @@ def _fanout_per_pass(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _runs_the_runtime(f: ItemFacts) -> bool:
-    """`#[tokio::main] async fn main`: when it returns, the runtime and its tasks end with it,
-    so nothing it spawns outlives it (tonic's health example, session 45)."""
-    return any(re.search(r"\b(?:tokio|actix_rt|rocket)::main\b", a) for a in f.attrs) or (
-        f.name == "main" and f.is_async
-    )
-
-
 def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
     """`tokio::spawn(twiddle(reporter))` where every definition of `twiddle` in the crate is a
     `loop` nothing leaves and that looks at no shutdown signal: the task never ends by itself
@@ -113,7 +106,7 @@ def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
     flags = {"callee"}
     # `let _task = spawn(..)` keeps no handle either (propolis' file backend, read 85 #2).
     if sp.handle == "dropped" or sp.handle.startswith("bound:_"):
-        flags.add("in-main" if _runs_the_runtime(f) else "outlives")
+        flags.add("in-main" if runs_the_runtime(f) else "outlives")
     return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs], flags)]
 
 
@@ -148,14 +141,12 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
         dropped_by = callers_drop(ctx, f) if sp.handle == "returned" else None
-        if dropped_by is not None:
-            # Handed back to callers that all drop it: nobody holds it (read 73 FALSE).
+        if dropped_by is not None:  # handed back to callers that all drop it (read 73 FALSE)
             slots["dropped_by"] = codes(*dropped_by[0])
             flags.add("callers-drop")
             proofs = dropped_by[1]
         elif sp.handle.split(":")[0] not in ("dropped", "unknown"):
-            # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache
-            # aborts its background tasks on drop: "runs as long as the runtime" was false).
+            # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache).
             flags.add("held")
             if sp.handle == "returned":
                 flags.add("handed-back")  # to callers the crate may not show (a `pub` fn)
@@ -167,10 +158,14 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # named none of its three tasks, held-out read 54).
                 slots["handle_var"] = name
                 _abort_slot(f, sp, name, slots, flags)
-        if (
+        aborts: dict[str, str] = {}
+        if sp.handle == "dropped" and abortable(f, sp, aborts):
+            flags |= {"held", "abort-only"}  # an AbortHandle kept elsewhere (read 85 #10)
+            slots["abort_call"] = aborts["abort_kept_in"]
+        elif (
             sp.handle.split(":")[0] == "dropped"
             and not endless_loop(f, 0)
-            and not _runs_the_runtime(f)
+            and not runs_the_runtime(f)
         ):
             # Nobody holds the task and the fn itself can finish: the task runs on after it
             # (blind read 61: queue_handler returns on shutdown, its monitor does not).

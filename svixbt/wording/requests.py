@@ -3001,7 +3001,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "{subject} drops the join handle of the task it starts; how does anything stop that task later?",
        "once {subject} has returned, what can still stop the task it started?",
-       when="detached abortable", unless="repeated guarded conditional", needs="abort_kept_in"),
+       when="detached abortable", unless="repeated guarded conditional several-spawns", needs="abort_kept_in"),
     # A delayed call (HotShot's view timer sleeps, then broadcasts): when the call is made is
     # what a caller asks, and the delay's own expression is often too long to quote.
     _r("spawn",

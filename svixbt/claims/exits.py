@@ -3,6 +3,7 @@ leaves or restarts, whether it skips a later line, whether it is a round's last 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from ..facts import Call, Exit, ItemFacts
@@ -12,6 +13,7 @@ from ..flow import Region
 __all__ = [
     "UNSAID",
     "continued_before",
+    "exit_said",
     "other_ways_out",
     "continue_is_last",
     "exit_loop",
@@ -176,3 +178,14 @@ def continued_before(f: ItemFacts, at: int, loop: Region) -> bool:
         c.kind == "continue" and c.src.start < at and f.flow.loop_of(c.region) is loop
         for c in f.exits
     )
+
+
+def exit_said(e: Exit, whole: bool = False) -> str:
+    """An exit as the code writes it: `bail!(..)` is no `return` to a reader (moonfire's
+    streamer bails out on shutdown: "its handler does `return`" hid that this is an error,
+    held-out read 86 #13). ``whole``: with its expression (`return Ok(())`)."""
+    expr = e.expr.strip()
+    m = re.match(r"((?:\w+::)*bail!)", expr)
+    if e.kind == "return" and m:
+        return expr if whole else m.group(1)
+    return f"{e.kind} {expr}".strip() if whole else e.kind

@@ -10,7 +10,7 @@ from ..facts import Exit, ItemFacts
 from ..flow import Region
 from .blocks import awaits_on_path
 from .core import LIST_SEP, Claim, FileContext, make
-from .exits import other_ways_out
+from .exits import exit_said, other_ways_out
 from .select_parts import IRREFUTABLE, precondition, refutable
 from .shape import CANCEL_FUTURE
 
@@ -32,7 +32,7 @@ def select_exits(
     assert f.flow is not None
     out: list[Claim] = []
     for h in handlers:
-        if (h, "break") in stops or (h, "return") in stops or not h.detail:
+        if any(s is h for s, _ in stops) or not h.detail:
             continue
         # One claim per way out of the branch, with every arm that takes it: nostr-rs-relay's
         # `ws_stream.next()` branch breaks from four arms, said in three sentences, one of them
@@ -51,7 +51,7 @@ def select_exits(
                 ),
                 "",
             ) or _else_of_some(f, h, e)
-            arms, exits = ways.setdefault(f"{e.kind} {e.expr}".strip(), ([], []))
+            arms, exits = ways.setdefault(exit_said(e, whole=True), ([], []))
             arms.append(arm)
             exits.append(e)
         for action, (arms, exits) in ways.items():

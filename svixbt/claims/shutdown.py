@@ -9,6 +9,7 @@ from ..facts import ItemFacts, Src
 from ..flow import Region
 from .blocks import handle_names
 from .core import Claim, FileContext, Proof, make
+from .exits import exit_said
 from .inner_stop import checked_again, inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
@@ -53,6 +54,8 @@ def _cancel_checks(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[
             continue
         if any(a.kind == "select-handler" for a in f.flow.chain(r.id)):
             continue  # inside a select branch: said with that branch
+        if f.flow.task_of(r.id).id != f.flow.task_of(loop.id).id:
+            continue  # in a task the loop spawns: its `return` ends that task (oha, read 86 #6)
         if r.head.startswith("let ") or ".await" in r.head:
             continue  # `if token.run_until_cancelled(sleep).await.is_none()` is the wait itself
         exits = [e for e in f.exits if e.region == r.id and e.kind in ("break", "return")]
@@ -261,7 +264,7 @@ def _stops(
         exits = [e for e in f.exits if f.flow.inside(e.region, h.id)]
         stop = next((e for e in exits if e.kind in ("return", "break")), None)
         if stop is not None and CANCEL_FUTURE.search(h.detail):
-            stops.append((h, stop.kind))
+            stops.append((h, exit_said(stop)))
             conds, _, negated = guard_of(f, stop.region, h.id, stop.src.start)
             # `_ = ctx.cancelled(), if budget.reason().is_none() => return ..` (rustfs): the
             # `, if` only switches the branch off; it is no condition of its handler ("does

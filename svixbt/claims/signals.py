@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 
 from ..facts import Call, ItemFacts
-from ..flow import tokens_text
+from ..flow import Region, tokens_text
 from ..mechanisms import mechanism
 from .blocks import awaits_after
 from .core import LIST_SEP, Claim, FileContext, make, merge_in_place
@@ -78,6 +78,8 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # the wait is `term.recv()` ("`int` waits on `signal`" was false, blind read 105).
             flags.add("listener")
         flags |= _what_follows(f, c)
+        if "listener" in flags and _handled_without_stop(f, slots["var"]):
+            continue
         claim = make("signal", f.name, slots, proof, flags)
         if claim not in out:
             out.append(claim)
@@ -92,6 +94,33 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     out = _listeners_together(f.name, out)
     out = [_outcomes(f, c) for c in out]
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
+
+
+_STOPS = frozenset({"take", "cancel", "send", "notify_one", "notify_waiters", "abort", "shutdown"})
+
+
+def _handled_without_stop(f: ItemFacts, var: str) -> bool:
+    """Whether the select branch on `var.recv()` neither leaves nor signals a stop: moonfire's
+    SIGQUIT branch only dumps its tasks ("Shut down in order on SIGINT, SIGTERM and SIGQUIT"
+    was FALSE, held-out read 86 #11)."""
+    assert f.flow is not None
+    fl = f.flow
+
+    def stops(h: Region) -> bool:
+        return any(fl.inside(e.region, h.id) for e in f.exits) or any(
+            c.name in _STOPS and fl.inside(c.region, h.id) for c in f.calls
+        )
+
+    handlers = [r for r in fl.regions if r.kind == "select-handler" and r.detail == f"{var}.recv()"]
+    # Only where a sibling branch does stop: an empty handler of a select the fn then returns
+    # from is a stop like the others (pooler's `_ = term.recv() => {}`).
+    siblings = [
+        r
+        for h in handlers
+        for r in fl.regions
+        if r.kind == "select-handler" and r.start_tok == h.start_tok and r is not h
+    ]
+    return bool(handlers) and not any(stops(h) for h in handlers) and any(map(stops, siblings))
 
 
 def _passed_to(f: ItemFacts, c: Call, held: bool) -> str:

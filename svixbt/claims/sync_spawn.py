@@ -67,6 +67,9 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         proof.append(ctx.proof(current.src))
     if _async_callers(ctx, f):
         flags.add("async-callers")
+    d = ctx.fn_def(f.index)
+    if d is not None and d.visibility != "pub":
+        flags.add("private")  # called from the crate only: no runtime caveat (read 85)
     if len(direct) > 1 and not all(
         fl.exclusive(a.at_region, b.at_region)
         for i, a in enumerate(direct)
@@ -81,6 +84,10 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # HotShot's `generator` spawns once per pass of `for i in 0..2` and once after:
             # "starts two tasks" counted spawn calls, not tasks (held-out read 83 #7).
             flags.add("looped")
+        elif any(fl.conditions(sp.at_region) for sp in direct):
+            # feroxbuster's output handlers spawn the file task only `if !config.output
+            # .is_empty()`: "`initialize` starts two tasks" was FALSE (held-out read 86 #8).
+            flags.add("some-conditional")
         else:
             slots["count"] = str(len(direct))
     return [make("sync_spawn", f.name, slots, proof, flags)]

@@ -901,7 +901,7 @@ class _RefReader:
                 # `Self { .. }` builds one, `Self::new(..)` has one built: the type's own
                 # definition belongs in the block (qdrant's telemetry `run`, held-out read 57).
                 ctor = nxt == "::" and _CTOR.fullmatch(texts[k + 2] if k + 2 < n else "")
-                if (nxt == "{" or ctor) and self.self_type:
+                if (nxt == "{" or ctor or self._own_variant(k)) and self.self_type:
                     self.refs.fields = True
             elif prev == ".":
                 self._typed_dot(k, nxt)  # else a field, or a method of a value of unknown type
@@ -914,6 +914,22 @@ class _RefReader:
             else:
                 self._plain(k, name, prev, nxt)
         return self.refs
+
+    def _own_variant(self, k: int) -> bool:
+        """`Self::Dummy`, `Self::Actual(..)` in an impl of one of the file's enums: the enum's
+        variants are what the fn builds or matches (blind read 86: spin's
+        `ReconfigurableWatcher::dummy` was shown without its enum)."""
+        texts, n = self.texts, len(self.texts)
+        if k + 2 >= n or texts[k + 1] != "::" or self.codes[k + 2] != "n":
+            return False
+        name = texts[k + 2]
+        target = self.idx.top.get(self.self_type)
+        return (
+            target is not None
+            and self.fs.items[target].kind == "enum"
+            and name[:1].isupper()
+            and (self.self_type, name) not in self.idx.members
+        )
 
     def add_item(self, target: int | None, k: int) -> None:
         if target is None or target == self.index:

@@ -451,8 +451,11 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         # Claims about callees need the callee's code in the block; claims about the task that
         # calls a helper are context for a reader, not code the helper needs.
         callees = set(_callees(ctx, plan.subject))
+        # A claim about the subject names it; another fn of the same name (a top-level
+        # `work_until` beside `fast::work_until`) is not a callee for that.
+        own = ctx.fs.items[plan.subject].name
         extra = sorted(
-            {_index_of(ctx, c.subject) for c in trace.claims}
+            {_index_of(ctx, c.subject) for c in trace.claims if c.subject != own}
             & (callees | set(plan.items)) - {plan.subject, -1}
         )
         extra += _deeper_named(ctx, trace.claims, set(extra) | callees, set(plan.items))
@@ -460,6 +463,7 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             i for i in _waiting_callees(ctx, trace.claims) if i not in extra and i not in plan.items
         ]
         extra += [i for i in _drop_impls(ctx, trace.claims) if i not in extra + plan.items]
+        extra += [i for i in _loop_callees(ctx, trace.claims) if i not in extra + plan.items]
         # A twin's example compares it with the fn it repeats: that fn is what the focus is
         # about, so its code comes too (blind read 43: "shows one of the two functions it is
         # asked to compare").
@@ -730,6 +734,30 @@ def _waiting_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
             if (not owner and not parent) or (owner and m is not None and m.group(0) == owner):
                 out.append(f.index)
                 break
+    return out
+
+
+def _loop_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
+    """The same-file fn whose loop a said ``callee_loop_end`` claim reads: its ends are that
+    fn's code, which the block must show (claims/callee_loop.py)."""
+    out: list[int] = []
+    for c in said:
+        if c.kind != "callee_loop_end":
+            continue
+        for p in c.proof:
+            i = next(
+                (
+                    g.index
+                    for g in ctx.facts.values()
+                    if g.kind == "fn"
+                    and g.item.start <= p.start < g.item.end
+                    and p.file == ctx.display
+                    and g.name == c.get("callee").rpartition(".")[2]
+                ),
+                -1,
+            )
+            if i >= 0 and i not in out:
+                out.append(i)
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
-from .codeblock import module_allowed
+from .codeblock import module_allowed, resolve_refs
 from .crate_index import owner_of
 from .focus import FOCI, MECHANICS, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
@@ -244,15 +244,26 @@ def _waiting_methods(ctx: FileContext, own: list[Claim], idx: int) -> list[int]:
 
 
 def _callees(ctx: FileContext, idx: int) -> list[int]:
-    """Same-file fns item ``idx`` calls by name (not methods, not parameters)."""
+    """Same-file fns item ``idx`` calls by name (not methods, not parameters).
+
+    Only a name that resolves to the fn: `crate::client_h3::fast::work_until(..)` in a file with
+    a `work_until` of its own calls another module's fn (blind read 86: oha's `fast::work_until`
+    was shown with the file's other `work_until`, and its helpers were left out for room)."""
     f = ctx.facts[idx]
+    refs: set[int] | None = None
     out: list[int] = []
     for c in f.calls:
         if c.kind != "fn" or "::" in c.written and not c.written.startswith(("self::", "crate::")):
             continue
         callee = ctx.local_fn(c.written.split("::")[-1])
-        if callee is not None and callee.index != idx and callee.index not in out:
-            out.append(callee.index)
+        if callee is None or callee.index == idx or callee.index in out:
+            continue
+        if "::" in c.written:
+            if refs is None:
+                refs = set(resolve_refs(ctx.fs, idx).items)
+            if callee.index not in refs:
+                continue
+        out.append(callee.index)
     return out
 
 

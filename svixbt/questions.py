@@ -492,6 +492,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # And the line the caller keeps to the task: a returned sender whose receiver the task
     # listens on (warpgate's `ServiceOutput`: dropping it ends the task, held-out read 53).
     "task_end": frozenset({"task_end", "spawn", "return"}),
+    "callee_loop_end": frozenset({"spawn", "return"}),
     # When a watchdog speaks: the spawns it is made of.
     "watchdog": frozenset({"spawn"}),
     # Whether one failure ends a loop, and what the loop does next: the wait after it (a
@@ -602,6 +603,11 @@ ANSWER_NEXT: dict[str, tuple[str, ...]] = {
         "fanout_per_pass",
         # Whether the caller waits: a plain fn cannot (rathole's `new`, held-out read 41).
         "sync_spawn",
+        # How the task stops when the fn it runs is the one loop (feroxbuster's handlers,
+        # blind read 86: `Command::Exit` went unsaid).
+        "callee_loop_end",
+        # A task that is one sleep: when, if ever, it ends (spin's dummy watcher, read 86 #8).
+        "sleep_task",
     ),
     "one_shot": ("errs_before_spawn",),
     "task_end": ("task_end",),

@@ -108,6 +108,8 @@ CODE_SLOTS = frozenset(
         "raced_if_cond",
         "interval_arg",
         "traced_by",
+        "exit_arms",
+        "sleep_call",
         "traced_key",
         "to",
         "handed",

@@ -822,3 +822,37 @@ def test_a_method_on_a_local_built_by_self_new_is_the_impls_own() -> None:
     text = build_code(fs, [pick(fs, "run")]).text
     assert "async fn report(&self)" in text, text
     assert "pub struct Reporter" in text, text
+
+
+WATCHER_SRC = """\
+pub enum Watcher {
+    Live(u32),
+    Idle,
+}
+
+impl Watcher {
+    fn idle() -> (Self, u8) {
+        (Self::Idle, 0)
+    }
+
+    fn kind(&self) -> u8 {
+        match self {
+            Self::Live(_) => 1,
+            Self::Idle => 0,
+        }
+    }
+}
+"""
+
+
+def test_a_method_that_builds_or_matches_its_enums_variants_brings_the_enum() -> None:
+    """spin's `ReconfigurableWatcher::dummy` returns `Self::Dummy`, and its block left the enum
+    out (held-out read 86 #8): the variants are what the fn builds."""
+    fs = scan(WATCHER_SRC)
+    for name in ("idle", "kind"):
+        assert resolve_refs(fs, pick(fs, name)).fields, name
+        assert "pub enum Watcher {" in build_code(fs, [pick(fs, name)]).text, name
+    # `Self::idle()` names a method, which the block brings as one: no variant.
+    again = "fn again() -> (Self, u8) {\n        Self::idle()\n    }\n\n    fn kind"
+    fs = scan(WATCHER_SRC.replace("fn kind", again))
+    assert not resolve_refs(fs, pick(fs, "again")).fields

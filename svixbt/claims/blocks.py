@@ -235,7 +235,30 @@ def handle_names(f: ItemFacts) -> set[str]:
         for v, a in last.items()
         if any(a.src.start <= sp.src.start < a.src.end for sp in f.spawns)
     }
-    return bound | {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
+    bound |= {name for name, ty in f.params if re.search(r"\bJoinHandle\b", ty)}
+    return bound | _handle_loop_vars(f, bound)
+
+
+# `for f in futures`, `for h in handles.drain(..)`: the loop variable takes the collection's
+# elements by value.
+_FOR_EACH = re.compile(r"(\w+)\s+in\s+(\w+)(?:\s*\.\s*(?:into_iter\(\)|drain\(\s*\.\.\s*\)))?")
+
+
+def _handle_loop_vars(f: ItemFacts, bound: set[str]) -> set[str]:
+    """The variable of a `for` over a collection of JoinHandles that the fn's own `let` fills
+    with spawns (`let futures = (0..n).map(|_| tokio::spawn(..)).collect::<Vec<_>>()`): oha
+    races each `f` against a semaphore, and "the other future is dropped where it stood" hid
+    that a losing handle leaves its task running (held-out read 86 #7)."""
+    if f.flow is None:
+        return set()
+    out: set[str] = set()
+    for r in f.flow.regions:
+        if r.kind != "loop" or r.keyword != "for":
+            continue
+        m = _FOR_EACH.fullmatch(r.head.strip())
+        if m and m.group(2) in bound:
+            out.add(m.group(1))
+    return out
 
 
 def handed_to_call(f: ItemFacts, rid: int, within: int) -> bool:

@@ -35,6 +35,12 @@ def branch_log_claims(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> li
         handler = next((r for r in fl.chain(lg.region) if r.kind == "select-handler"), None)
         if handler is None:
             continue
+        # Only a line written straight in the handler is the branch's one line: moonfire's
+        # SIGQUIT branch logs per task in a `for` inside a `match` arm (under a `#[cfg]`), and
+        # "three branches each write a line of their own" was misleading (held-out read 86).
+        between = [r for r in fl.chain(lg.region) if fl.inside(r.id, handler.id)]
+        if any(r.kind != "select-handler" for r in between):
+            continue
         # Keyed by the select's own token: two selects in one block (a unix and a windows one)
         # are two groups.
         groups.setdefault(handler.start_tok, []).append((c, handler.id))

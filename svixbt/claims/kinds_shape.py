@@ -65,4 +65,9 @@ SHAPE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "sleep_call", "arg"),
         ("dur",),
     ),
+    "mul_growth": (
+        "a wait a loop multiplies in place after every sleep, with no cap",
+        ("var", "grow", "factor", "initial_expr"),
+        ("bound",),
+    ),
 }

@@ -12,6 +12,7 @@ from ..scanner import ScanResult
 from ..values import human_duration, human_durations, human_percent
 from .core import Claim, FileContext, make
 from .handed import Handed, handed_schedules
+from .mul_growth import mul_growth_claims
 from .redo import redo_claims
 from .retry_filter import retry_filters
 from .retry_floors import floor_claims
@@ -28,6 +29,7 @@ def retry_claims(ctx: FileContext, idx: int) -> list[Claim]:
     out += _schedules(ctx, f)
     out += _growths(ctx, f)
     out += _backoffs(ctx, f)
+    out += mul_growth_claims(ctx, f)
     out += _linear_backoffs(ctx, f)
     out += _jitters(ctx, f)
     out += _clamps(ctx, f)

@@ -738,11 +738,16 @@ def _waiting_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
 
 
 def _loop_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
-    """The same-file fn whose loop a said ``callee_loop_end`` claim reads: its ends are that
-    fn's code, which the block must show (claims/callee_loop.py)."""
+    """The same-file fns whose code a said claim reads: a ``callee_loop_end``'s loop
+    (claims/callee_loop.py), a spawn's detaching method (claims/handle_fate.py). The block must
+    show them."""
     out: list[int] = []
     for c in said:
-        if c.kind != "callee_loop_end":
+        if c.kind == "callee_loop_end":
+            name = c.get("callee").rpartition(".")[2]
+        elif c.kind == "spawn" and "detachable" in c.flags:
+            name = c.get("detach_fn")
+        else:
             continue
         for p in c.proof:
             i = next(
@@ -752,7 +757,7 @@ def _loop_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
                     if g.kind == "fn"
                     and g.item.start <= p.start < g.item.end
                     and p.file == ctx.display
-                    and g.name == c.get("callee").rpartition(".")[2]
+                    and g.name == name
                 ),
                 -1,
             )

@@ -309,8 +309,10 @@ FOCI: tuple[FocusDef, ...] = (
                   _not_also_on_success(_kinds("sleep", when="err-arm then-continue"))),
              ("loop", "schedule", "backoff", "doubling", "give_up_schedule", "growth", "mul_growth",
               # What a retry waits for: the round that ends it (lychee's `retry_request`
-              # returns `status` once it succeeds or is not worth retrying).
-              "return:in-loop",
+              # returns `status` once it succeeds or is not worth retrying). Not every return
+              # in the loop: svix's `run_with_pool` has two bare ones in `match` arms, and a
+              # guard at the top is no round's end, nor is a stop (the cleaner's shutdown check).
+              "return:guarded+in-loop+-shutdown",
               "retry_filter", "timeout_escapes",
               "error_wait", "sleep", "err_arm", "shutdown_branch", "steady_error"),
              8, requires=("loop",)),

@@ -395,15 +395,16 @@ def _focus_claims(
     pool = own + extra
     out: list[Claim] = []
     for entry in fd.says:
-        # `kind`, `kind:flag` (only claims of that kind carrying the flag) or `kind:-flag`
-        # (only those without it).
-        kind, _, flag = entry.partition(":")
-        without = flag.startswith("-")
-        flag = flag.lstrip("-")
+        # `kind`, `kind:flag` (only claims of that kind carrying the flag), `kind:-flag` (only
+        # those without it), or several joined by `+` (`return:guarded+in-loop+-shutdown`).
+        kind, _, flags = entry.partition(":")
+        parts = [x for x in flags.split("+") if x]
+        need = {x for x in parts if not x.startswith("-")}
+        avoid = {x[1:] for x in parts if x.startswith("-")}
         out += [
             c
             for c in pool
-            if c.kind == kind and (not flag or (flag in c.flags) != without) and c not in out
+            if c.kind == kind and need <= c.flags and not avoid & c.flags and c not in out
         ]
     # Which build a copy of a fn under `#[cfg(..)]` is, whatever the focus: the rest holds
     # only there (atuin's two `shutdown_signal`s, blind read 104).

@@ -110,6 +110,8 @@ CODE_SLOTS = frozenset(
         "traced_by",
         "exit_arms",
         "sleep_call",
+        "detach_fn",
+        "branch_of",
         "grow",
         "initial_expr",
         "bound",

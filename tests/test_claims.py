@@ -9838,3 +9838,67 @@ def test_s58_a_wait_multiplied_after_each_sleep_says_its_growth_and_bound(
     assert not kinds(claims(ctx, "poll_capped"), "mul_growth")
     assert not kinds(claims(ctx, "poll_reset"), "mul_growth")
     assert any(ctx.fs.items[e.primary].name == "fetch_again" for e in compose_examples(ctx))
+
+
+def test_s58_a_handle_the_returned_type_can_detach_is_not_said_to_die_with_it(
+    indexes: Indexes,
+) -> None:
+    """mirrord's read and write queues wrap their task's handle in `AbortOnDropHandle`, and
+    `finish` takes the value apart and detaches it so the task can flush: "dropping it aborts
+    the task" was FALSE of both (held-out read 87 #20, #21)."""
+    ctx = ctx_of(indexes, "index_actors.rs")
+    (sp,) = kinds(claims(ctx, "start_queue"), "spawn")
+    assert "detachable" in sp.flags and sp.slot_map["detach_fn"] == "close_and_flush"
+    text = " ".join(full_thinks_about(ctx, "start_queue"))
+    assert "detaches the handle" in text
+    ex = next(e for e in compose_examples(ctx) if ctx.fs.items[e.primary].name == "start_queue")
+    assert "pub async fn close_and_flush(self" in ex.block.text
+
+
+def test_s58_a_spawned_method_call_on_a_local_names_the_task(indexes: Indexes) -> None:
+    """mirrord's `start_traffic_redirector` awaits one spawn and then runs
+    `tokio::spawn(task.run())`; with no name for the second task, "the spawned task carries on
+    by itself" read as the first one (held-out read 87 #2)."""
+    ctx = ctx_of(indexes, "index_actors.rs")
+    spawns = kinds(claims(ctx, "start_redirector"), "spawn")
+    assert [c.slot_map.get("runs") for c in spawns if "detached" in c.flags] == ["redirector.run"]
+
+
+def test_s58_a_handle_raced_once_against_a_time_limit_is_not_kept(indexes: Indexes) -> None:
+    """mirrord's `eval_jaq` races `&mut handle` of a `spawn_blocking` against a sleep and
+    returns when the sleep wins: "Do not drop the task's join handle" was FALSE, "the same
+    handle can be raced again" misleading, and the logger spawned in the sleep's branch was
+    "started under a condition" with none named (held-out read 87 #4)."""
+    ctx = ctx_of(indexes, "index_actors.rs")
+    blocking, logger = kinds(claims(ctx, "eval_with_limit"), "spawn")
+    assert "timed" in blocking.flags
+    assert logger.slot_map["branch_of"].startswith("tokio::time::sleep(")
+    text = " ".join(full_thinks_about(ctx, "eval_with_limit"))
+    assert "raced again" not in text and "goes when its scope ends" in text
+    assert "where `tokio::time::sleep(" in text or "Only when `tokio::time::sleep(" in text
+    for ex in compose_examples(ctx):
+        assert "not drop the task's join handle" not in ex.user
+
+
+def test_s58_a_stop_branch_of_a_select_before_the_loop_is_placed_there(
+    indexes: Indexes,
+) -> None:
+    """mirrord's interceptor races `closed_token().cancelled()` only in the select that accepts
+    its socket, before the loop; "Cancellation is one arm of the `tokio::select!`" read as the
+    loop's select (held-out read 87 #22)."""
+    ctx = ctx_of(indexes, "index_actors.rs")
+    (stop,) = kinds(claims(ctx, "accept_then_pump"), "shutdown_branch")
+    assert "before-loop" in stop.flags
+    text = " ".join(full_thinks_about(ctx, "accept_then_pump"))
+    assert "Before the loop starts, one `tokio::select!` waits on `stop.cancelled()`" in text
+
+
+def test_s58_a_guarded_error_arm_sleep_names_the_call_that_failed(indexes: Indexes) -> None:
+    """mirrord's pipe `accept` sleeps 100 ms when `self.next.take()` is `None` and
+    `create_instance` then fails; "If `self.next.take()` matches `None`, the `Err(err)` arm ends
+    the round early" left out the failed call (held-out read 87 #24)."""
+    ctx = ctx_of(indexes, "index_actors.rs")
+    guarded = [c for c in kinds(claims(ctx, "accept_pipe"), "sleep") if "guarded" in c.flags]
+    assert [c.slot_map.get("call") for c in guarded] == ["make_pipe"]
+    text = " ".join(full_thinks_about(ctx, "accept_pipe"))
+    assert "and `make_pipe` then fails" in text

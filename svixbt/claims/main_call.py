@@ -36,12 +36,17 @@ def main_call_of(f: ItemFacts, region: Region) -> Call | None:
         # `insert_rows(pool, &rows)` likewise (tensorzero's joins were said with no part named).
         lo = f.flow.scan.starts[region.lo]
         for c in f.calls:
-            whole = c.src.start == lo and c.close_tok == region.hi - 1
             # `Box::pin(async move {..})` wraps the block handed over; it is not the work.
             boxed = c.name == "pin"
+            # `spawn(task.run())`: a method on a plain local is the work as much as a fn is
+            # (mirrord's `start_traffic_redirector` spawns `task.run()` after awaiting another
+            # spawn: "the spawned task carries on by itself" named neither, held-out read 87).
+            on_local = c.kind == "method" and re.fullmatch(r"[a-z_]\w*", c.receiver or "")
+            first = f.flow.scan.starts[c.tok - 2] if on_local and c.tok >= 2 else c.src.start
+            whole = first == lo and c.close_tok == region.hi - 1
             if (
                 c.region == region.id
-                and c.kind == "fn"
+                and (c.kind == "fn" or on_local)
                 and whole
                 and not boxed
                 and mechanism(c.full) is None

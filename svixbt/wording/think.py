@@ -359,6 +359,10 @@ THINK: tuple[Row, ...] = (
        "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped and the next one starts from the top.",
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",
        when="guarded then-continue", unless="in-arm", needs="dur"),
+    # Under a guard and in an error arm: which call's failure it is, too (read 87 #24).
+    _r("sleep",
+       "When {guard:cond} and {call} then fails, its {arm} arm sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped.",
+       when="guarded then-continue in-arm err-arm", needs="dur arm call"),
     # In one arm as well as under a guard: both said (restate's lazy connection, read 66).
     _r("sleep",
        "When {guard:cond} and the result is {arm}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped.",
@@ -908,6 +912,10 @@ THINK: tuple[Row, ...] = (
        when="guarded beside-timer"),
     # Not "so a stop does not have to wait for any other branch": vector's exec source breaks
     # only if `!shutdown_child(..)`; a child that was signalled keeps the loop going (read 70).
+    # A select before the fn's loop, beside the loop's own (read 87 #22).
+    _r("shutdown_branch",
+       "Before the loop starts, one {select} waits on {future} beside {others:and}; if {future} completes first, its handler does {action}.",
+       when="several-selects before-loop", unless="guarded refutable drains-first", needs="others"),
     _r("shutdown_branch",
        "The {select} also waits on {future}; when that completes first, the branch does {action} only if {guard:cond}, and otherwise the loop goes round again.",
        when="guarded in-loop", unless="beside-timer"),
@@ -1057,7 +1065,12 @@ THINK: tuple[Row, ...] = (
     # A JoinHandle raced: the losing handle is dropped, its task is not.
     _r("select",
        "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle raced by mutable reference: if it loses, the task keeps running and only the borrow ends, so the same handle can be raced again.",
-       when="multi races-handle borrowed", unless="biased handles", needs="futures raced_handle", any_guard=True),
+       when="multi races-handle borrowed in-loop", unless="biased handles", needs="futures raced_handle", any_guard=True),
+    # Raced once: nothing races it again, and the handle goes with its scope (mirrord's
+    # `eval_jaq` returns right after: "can be raced again" was misleading, read 87 #4).
+    _r("select",
+       "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle raced by mutable reference: if it loses, the task keeps running, and the handle goes when its scope ends, which does not stop the task either.",
+       when="multi races-handle borrowed", unless="biased handles in-loop", needs="futures raced_handle", any_guard=True),
     _r("select",
        "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle: if it loses, only the handle is dropped, and the task runs on unless something aborts it.",
        when="multi races-handle", unless="biased borrowed handles", needs="futures raced_handle", any_guard=True),
@@ -2270,7 +2283,13 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} starts a task here, and {handle_var} leaves in what this returns wrapped in `AbortOnDropHandle`: the task lives only as long as that value does, and dropping it aborts the task.",
        "The handle of the task {mech} starts, {handle_var}, is wrapped in `AbortOnDropHandle` in what this returns, so whoever drops that value stops the task with it.",
-       when="kept handed-back abort-on-drop", unless="some-paths repeated guarded conditional joined-here blocking in-future"),
+       when="kept handed-back abort-on-drop", unless="some-paths repeated guarded conditional joined-here blocking in-future detachable"),
+    # A method of the returned type detaches the handle (mirrord's read and write queues'
+    # `finish`: "dropping it aborts the task" was FALSE, held-out read 87).
+    _r("spawn",
+       "{mech} starts a task here, and {handle_var} leaves in what this returns wrapped in `AbortOnDropHandle`: dropping that value aborts the task, but {detach_fn} takes the value apart and detaches the handle, so on that path the task runs on by itself after the value is gone.",
+       "The handle of the task {mech} starts, {handle_var}, goes back wrapped in `AbortOnDropHandle`; a plain drop of that value stops the task, while {detach_fn} detaches the handle first and leaves the task running on its own.",
+       when="kept handed-back abort-on-drop detachable", unless="some-paths repeated guarded conditional joined-here blocking in-future"),
     # Wrapped to abort on drop, a blocking task is stopped only before it starts (qdrant's
     # `spawn_stoppable`: "waiting for it is the caller's business" left the abort out, read 58).
     _r("spawn",
@@ -2440,6 +2459,12 @@ THINK: tuple[Row, ...] = (
        when="conditional arm-of", unless="repeated guard guarded every-arm", needs="runs"),
     # Beside other spawns "this task" named none of them (libsql's `MetaStore::new` awaits a
     # `spawn_blocking` on every path and a second one only after a failed load, read 78 #10).
+    # In a select branch: the condition is that branch winning (mirrord's `eval_jaq` spawns
+    # its logger only when the time limit wins: "under a condition only" named none, read 87).
+    _r("spawn",
+       "A {mech} task is started only in the branch of the select where {branch_of} wins; when another branch wins first, that task is never started.",
+       "Only when {branch_of} is the first to finish its select does the branch start a task with {mech}; on every other outcome no such task exists.",
+       when="conditional in-select-branch", unless="guarded repeated every-arm", needs="branch_of"),
     _r("spawn",
        "One of its {mech} tasks is started under a condition only; the paths that miss that condition do not start it.",
        when="conditional several-spawns", unless="guarded repeated every-arm"),

@@ -463,7 +463,7 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
             i for i in _waiting_callees(ctx, trace.claims) if i not in extra and i not in plan.items
         ]
         extra += [i for i in _drop_impls(ctx, trace.claims) if i not in extra + plan.items]
-        extra += [i for i in _loop_callees(ctx, trace.claims) if i not in extra + plan.items]
+        extra += [i for i in _proved_callees(ctx, trace.claims) if i not in extra + plan.items]
         # A twin's example compares it with the fn it repeats: that fn is what the focus is
         # about, so its code comes too (blind read 43: "shows one of the two functions it is
         # asked to compare").
@@ -737,7 +737,7 @@ def _waiting_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
     return out
 
 
-def _loop_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
+def _proved_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
     """The same-file fns whose code a said claim reads: a ``callee_loop_end``'s loop
     (claims/callee_loop.py), a spawn's detaching method (claims/handle_fate.py). The block must
     show them."""

@@ -20,11 +20,9 @@ from .core import Claim, FileContext, Proof, codes, make
 from .exits import exit_loop, leaves
 from .main_call import main_call_of
 from .shape import await_name
-from .task_ends import match_arm
+from .task_ends import LET_HEAD, match_arm
 
 __all__ = ["callee_loop_claims", "callee_item"]
-
-_LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
 
 
 def callee_loop_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -85,7 +83,7 @@ def _loop_end(ctx: FileContext, g: ItemFacts, mech: str, callee: str) -> Claim |
     flags: set[str] = set()
     proofs: list[Proof] = []
     if loop.keyword == "while":
-        m = _LET.fullmatch(loop.head)
+        m = LET_HEAD.fullmatch(loop.head)
         if m:
             slots["pattern"], slots["expr"] = m.group(1), m.group(2)
             flags.add("while-let")

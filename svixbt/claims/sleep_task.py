@@ -32,7 +32,7 @@ def sleep_task_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not f.own(sp.at_region) or sp.repeated:
             continue
         reg = f.flow.regions[sp.region]
-        body = ctx.fs.scan.text[f.flow.scan.starts[reg.lo] : _end(ctx, reg.hi)].strip()
+        body = ctx.fs.scan.text[f.flow.scan.starts[reg.lo] : f.flow.end_of(reg)].strip()
         m = _WRAP.fullmatch(body)
         calls = [
             c
@@ -58,9 +58,3 @@ def sleep_task_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             slots["dur"] = human_duration(secs)
         out.append(make("sleep_task", f.name, slots, [ctx.proof(sp.src), ctx.proof(c.src)], flags))
     return out
-
-
-def _end(ctx: FileContext, hi: int) -> int:
-    """Offset just past token ``hi - 1``: the region's last token."""
-    scan = ctx.fs.scan
-    return scan.starts[hi - 1] + len(scan.texts[hi - 1])

@@ -24,9 +24,10 @@ from .select_parts import biased
 from .shape import codes
 from .stream_ends import never_none
 
-__all__ = ["exit_condition", "match_arm", "never_met", "task_end_claims"]
+__all__ = ["LET_HEAD", "exit_condition", "match_arm", "never_met", "task_end_claims"]
 
-_LET = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
+# A `let PATTERN = EXPR` head (`while let`, `let .. else`): the pattern and the expression.
+LET_HEAD = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
 
 # Methods whose failure or `None` means the other side is gone, said only where the fn's own
 # signature gives the receiver that type (the proof of the explanation).
@@ -108,7 +109,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
     out: list[Claim] = []
     if loop.keyword == "while":
         head = loop.head
-        m = _LET.fullmatch(head)
+        m = LET_HEAD.fullmatch(head)
         flags = {"while", "task-ends" if not tail else "leaves-loop"}
         if m:
             slots = {"mech": mech, "pattern": m.group(1), "expr": m.group(2)}
@@ -424,7 +425,7 @@ def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
         return None
     r = found[0]
     if r.kind == "let-else":
-        m = _LET.fullmatch(r.head)
+        m = LET_HEAD.fullmatch(r.head)
         return ("let", "", m.group(1), m.group(2)) if m else None
     if r.head.startswith("let "):
         return None  # `if let Some(x) = y { return }`: said as a match, which this does not say

@@ -98,6 +98,9 @@ CODE_SLOTS = frozenset(
         "quick",
         "passed",
         "outcomes",
+        "loop_if",
+        "rt_attr",
+        "rt_file",
         "raced_with",
         "raced_if",
         "detached_mech",
@@ -467,6 +470,9 @@ class Rendered:
     # same test said again right after reads as a copy ("when `last_fail.elapsed() > …` holds"
     # twice in three sentences: blind read 91).
     conds: list[str] = field(default_factory=list)
+    # The conditions of guarded loops said already ("when `x` holds, .."): a request says each
+    # once.
+    loop_ifs: set[str] = field(default_factory=set)
 
 
 # A backticked code span of one line: what requests are checked for and what the grounding
@@ -591,6 +597,11 @@ def _cut_short(parts: list[str]) -> tuple[list[str], list[str]]:
         if p.startswith(MORE)
     ]
     return [p for p in parts if not p.startswith(MORE)], more
+
+
+def _lower_first(text: str) -> str:
+    """``text`` to follow a clause: its first letter lowered unless it starts a name or code."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _join(items: Sequence[str], last: str) -> str:
@@ -888,6 +899,16 @@ class Renderer:
                         text = "In the inner loop, " + text
                     elif text[1:2].islower():
                         text = "In the inner loop, " + text[0].lower() + text[1:]
+                if "loop-guarded" in c.flags and not (
+                    self.person and c.get("loop_if") in out.loop_ifs
+                ):
+                    # The whole loop sits under an `if` (quinn's `conn_stats`, read 88). A
+                    # request says it once; a think says it of each sentence ("that same
+                    # condition" after the first).
+                    when = self.fill("when {loop_if:cond}, ", slots, trial, before=())
+                    text = when[0].upper() + when[1:] + _lower_first(text)
+                    if not dry:
+                        out.loop_ifs.add(c.get("loop_if"))
                 if "cfg-gated" in c.flags and not self.person:
                     # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
                     # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).

@@ -9902,3 +9902,161 @@ def test_s58_a_guarded_error_arm_sleep_names_the_call_that_failed(indexes: Index
     assert [c.slot_map.get("call") for c in guarded] == ["make_pipe"]
     text = " ".join(full_thinks_about(ctx, "accept_pipe"))
     assert "and `make_pipe` then fails" in text
+
+
+def _mini_crate(root: Path, files: dict[str, str]) -> Indexes:
+    (root / "Cargo.toml").write_text('[package]\nname = "mini"\n', encoding="utf-8")
+    for rel, text in files.items():
+        p = root / "src" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return Indexes()
+
+
+_RELOAD_SIGNALS = """
+/// Handles shutdown signals (SIGHUP and CTRL+C) and returns whether to keep running.
+fn wait_for_signals(runtime: &tokio::runtime::Runtime) -> bool {
+    runtime.block_on(async move {
+        #[cfg(unix)]
+        let reload = async {
+            if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+                s.recv().await
+            } else {
+                std::future::pending().await
+            }
+        };
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        tokio::select! {
+            _ = stop => {
+                false
+            }
+            _ = reload => {
+                true
+            }
+        }
+    })
+}
+
+fn serve_until_stopped(runtime: &tokio::runtime::Runtime) {
+    while wait_for_signals(runtime) {
+        println!("reloading");
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    serve_until_stopped(&runtime);
+}
+"""
+
+
+def test_s59_a_signal_whose_branch_yields_its_own_value_is_said_by_that_value(
+    tmp_path: Path,
+) -> None:
+    """ferron's SIGHUP branch yields `true` (keep running, reload); the request asked to "treat
+    SIGHUP as a request to shut down" (held-out read 88 #1, FALSE). And a fn reached from a
+    plain `fn main()` runs on the main thread, not "on the task of `main`" (read 88 #2)."""
+    ix = _mini_crate(tmp_path, {"main.rs": _RELOAD_SIGNALS})
+    ctx = file_context(scan_file(tmp_path / "src" / "main.rs"), ix)
+    sig = {c.get("signame"): c for c in kinds(claims(ctx, "wait_for_signals"), "signal")}
+    assert sig["SIGHUP"].get("outcome") == "true" and "branch-value" in sig["SIGHUP"].flags
+    assert sig["Ctrl-C"].get("outcome") == "false"
+    (runs,) = kinds(claims(ctx, "wait_for_signals"), "runs_in")
+    assert {"main", "sync-main"} <= runs.flags
+    exs = [e for e in compose_examples(ctx) if ctx.fs.items[e.primary].name == "wait_for_signals"]
+    assert exs
+    for e in exs:
+        assert "request to shut down" not in e.user and "stop signals" not in e.user
+    text = " ".join(full_thinks_about(ctx, "wait_for_signals"))
+    assert "`true`" in text and "`false`" in text
+    assert "task of `main`" not in text and "main thread" in text
+
+
+_CONN_STATS = """
+use std::time::Duration;
+
+pub struct Opt {
+    pub stats: bool,
+}
+
+async fn print_stats(opt: &Opt) -> Result<(), String> {
+    if opt.stats {
+        loop {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            println!("tick");
+        }
+    }
+    Ok(())
+}
+
+async fn accept_streams(n: u32) -> Result<(), String> {
+    let mut i = 0;
+    while i < n {
+        tokio::spawn(async move {
+            println!("stream");
+        });
+        i += 1;
+    }
+    Ok(())
+}
+
+async fn serve(opt: Opt) -> Result<(), String> {
+    tokio::try_join!(accept_streams(3), print_stats(&opt))?;
+    Ok(())
+}
+
+async fn drive(opt: Opt) {
+    let reporter = async {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            println!("report");
+        }
+    };
+    tokio::select! {
+        _ = serve(opt) => {}
+        _ = reporter => {}
+        _ = tokio::signal::ctrl_c() => {
+            println!("interrupted");
+        }
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    drive(Opt { stats: true }).await;
+}
+"""
+
+
+def test_s59_a_loop_under_an_if_keeps_its_condition_and_a_join_that_cannot_fail_says_so(
+    tmp_path: Path,
+) -> None:
+    """quinn perf: `conn_stats` loops only `if opt.common.conn_stats`, said as "a bare `loop`"
+    (read 88 #6, #9); a `try_join!` of branches that only return `Ok` was said to "return at the
+    first error" (#7); a select branch on an endless local future "runs an empty handler" (#3);
+    on a `current_thread` runtime a blocking step stalls the process, not just the join (#4)."""
+    ix = _mini_crate(tmp_path, {"main.rs": _CONN_STATS})
+    ctx = file_context(scan_file(tmp_path / "src" / "main.rs"), ix)
+    found = claims(ctx, "print_stats")
+    (loop,) = kinds(found, "loop")
+    assert loop.get("loop_if") == "opt.stats"
+    assert all(c.get("loop_if") == "opt.stats" for c in kinds(found, "sleep"))
+    said = [t for t in full_thinks_about(ctx, "print_stats") if "`loop`" in t or "2 seconds" in t]
+    assert said
+    for t in said:
+        assert "`opt.stats`" in t
+    (join,) = kinds(claims(ctx, "serve"), "join")
+    assert "never-err" in join.flags
+    for t in full_thinks_about(ctx, "serve"):
+        assert "first error" not in t and "first failure" in t or "returns an error" in t
+    (endless,) = [
+        c for c in kinds(claims(ctx, "drive"), "select_branch") if c.get("future") == "reporter"
+    ]
+    assert "never-ends" in endless.flags
+    text = " ".join(full_thinks_about(ctx, "drive"))
+    assert "A win for `reporter`" not in text and "If `reporter` finishes first" not in text
+    (runs,) = kinds(claims(ctx, "print_stats"), "runs_in")
+    assert "one-thread" in runs.flags
+    assert runs.get("rt_attr") == '#[tokio::main(flavor = "current_thread")]'

@@ -238,6 +238,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .implications import implication_claims
     from .log_durations import log_duration_claims
     from .log_lines import log_line_claims
+    from .loop_guard import mark_loop_guard
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
     from .patterns import mark_after_narrower, mark_narrow_err
@@ -293,7 +294,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(log_line_claims(ctx, idx, out))
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
-    return out
+    return mark_loop_guard(ctx, f, out)
 
 
 def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

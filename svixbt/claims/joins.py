@@ -12,7 +12,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from .blocks import ORDINALS, deferred, handle_names
-from .callee_ends import bound_call, endless_callee, endless_loop_of, process_ender
+from .callee_ends import bound_call, endless_callee, endless_loop_of, never_errs, process_ender
 from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
 from .main_call import main_call_of
@@ -109,6 +109,7 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags |= _handle_flags(f, scan.texts, branches)
         if "try_join" in mech.path:
             flags.add("try")  # ends at the first error, not when every branch has finished
+            flags |= _never_err(ctx, f, branches, flags)
         bound, timer = _timed_branches(f, branches)
         if bound:
             slots["timer"] = timer
@@ -147,6 +148,16 @@ def join_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if "try" not in flags:
                 out += _join_results(ctx, f, mech.written, start_tok)
     return out
+
+
+def _never_err(ctx: FileContext, f: ItemFacts, branches: list[Region], flags: set[str]) -> set[str]:
+    """`never-err` when every branch of a `try_join!` is a call of a crate fn that can only
+    return `Ok`: quinn perf's `handle`, where "returns at the first error, dropping the others"
+    described a path that never runs (held-out read 88 #7)."""
+    found = [main_call_of(f, b) for b in branches]
+    if "all-named" in flags and all(c is not None and never_errs(ctx, c) for c in found):
+        return {"never-err"}
+    return set()
 
 
 def _say_endless(

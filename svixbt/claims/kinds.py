@@ -182,18 +182,13 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "signal": (
         "a process signal the item waits for, or builds and hands to a call that does",
         ("mech",),
-        ("var", "cfg", "signame", "to", "outcomes", "twin"),
+        ("var", "cfg", "signame", "to", "outcomes", "outcome", "twin"),
     ),
     "deadline_sleep": (
         "a loop that sleeps until the earlier of two next-due instants, each moved on by its own "
         "period when its job runs",
         ("mech", "var", "deadlines", "periods"),
         (),
-    ),
-    "runs_in": (
-        "where the item runs",
-        ("kind", "by", "by_file", "mech"),
-        ("ordinal", "siblings", "others", "guard", "repeated", "chain", "taker"),
     ),
     "callers": ("who calls the item", ("callers", "count"), ("files",)),
     "on_path": ("a same-file task whose loop reaches the item", ("task", "wait_mechs"), ("chain",)),

@@ -1,13 +1,28 @@
 """The claim kinds about tasks spawned and futures raced or joined in one task, a part of the
 ``kinds`` table kept apart to keep each module small: what a task is handed, what a `select!` or
 a join polls, what each branch does once it wins or finishes, the condition it runs under, and
-which branch ends a loop."""
+which branch ends a loop, and where an item runs."""
 
 from __future__ import annotations
 
 __all__ = ["RACE_KINDS"]
 
 RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "runs_in": (
+        "where the item runs",
+        ("kind", "by", "by_file", "mech"),
+        (
+            "ordinal",
+            "siblings",
+            "others",
+            "guard",
+            "repeated",
+            "chain",
+            "taker",
+            "rt_attr",
+            "rt_file",
+        ),
+    ),
     "spawn": (
         "a task the item spawns",
         ("mech", "handle"),

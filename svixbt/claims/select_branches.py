@@ -93,7 +93,10 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 e.kind in ("return", "break") and f.flow.inside(e.region, h.id) for e in f.exits
             ):
                 continue  # a stop branch: said by ``shutdown_branch``
-            does = _handler(ctx, f, h, in_loop or nested, bound)
+            endless = _endless_local(f, h.detail)
+            does = (
+                ({}, {"never-ends"}) if endless else _handler(ctx, f, h, in_loop or nested, bound)
+            )
             if does is None:
                 continue
             slots, flags = does
@@ -102,7 +105,10 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 flags.add("in-loop")
             if all(not x.detail.strip().startswith("&") for x in handlers if x is not h):
                 flags.add("losers-owned")  # no loser raced by reference: a win drops them all
-            said.append(make("select_branch", f.name, slots, [_handler_proof(ctx, h)], flags))
+            proof = [_handler_proof(ctx, h)]
+            if endless is not None:
+                proof.append(ctx.proof(ctx.region_src(f, endless)))
+            said.append(make("select_branch", f.name, slots, proof, flags))
         # An empty handler is worth saying beside one that does something: where every branch
         # only ends the wait, the select's own sentence says all there is (svix's signal race).
         if any("empty" not in c.flags for c in said):
@@ -123,6 +129,39 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 slots["futures"] = codes(*(h.detail for h in handlers if h.detail))
             out.append(make("runs_under", f.name, slots, [sel, *proof], flags))
     return out
+
+
+def _endless_local(f: ItemFacts, name: str) -> Region | None:
+    """The `loop` of `let name = async { .. loop { .. } }` bound in the fn, when nothing in that
+    block leaves it (no `break`, `return` or `?`): the future never finishes, so its branch never
+    wins (quinn perf's `stats_fut`: "A win for `stats_fut` runs an empty handler" described a
+    branch that cannot run, held-out read 88 #3)."""
+    fl = f.flow
+    if fl is None or not re.fullmatch(r"[a-z_]\w*", name):
+        return None
+    lets = [a for a in f.assigns if a.is_let and a.var == name and f.own(a.region)]
+    if len(lets) != 1:
+        return None
+    a = lets[0]
+    starts = fl.scan.starts
+    blocks = [
+        r
+        for r in fl.regions
+        if r.kind == "async"
+        and r.parent == a.region
+        and a.src.start <= starts[max(r.start_tok, r.lo)] < a.src.end
+    ]
+    if len(blocks) != 1:
+        return None
+    blk = blocks[0]
+    loops = [
+        r for r in fl.regions if r.kind == "loop" and r.keyword == "loop" and r.parent == blk.id
+    ]
+    if len(loops) != 1:
+        return None
+    if any(e.kind != "continue" and fl.inside(e.region, blk.id) for e in f.exits):
+        return None
+    return loops[0]
 
 
 def _handler_proof(ctx: FileContext, h: Region) -> Proof:

@@ -33,11 +33,16 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         slots = {"mech": mech.path}
         # The innermost `let`: in `let interrupted = { let mut term = signal(..)?; select! {..} }`
         # the listener is `term`; `interrupted` is the select's result (shuttle's runtime).
-        holder = max(
-            (a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end),
-            key=lambda a: a.src.start,
-            default=None,
-        )
+        lets = [a for a in f.assigns if a.is_let and a.src.start < c.src.start < a.src.end]
+        holder = max(lets, key=lambda a: a.src.start, default=None)
+        if holder is not None and not holder.var.strip("_"):
+            # `let stop = async { let _ = ctrl_c().await; }`: the result is dropped, and the
+            # future that waits is the async block's (`stop`).
+            holder = max(
+                (a for a in lets if a.var.strip("_") and a.value.startswith("async")),
+                key=lambda a: a.src.start,
+                default=holder,
+            )
         if holder is not None and any(
             o.kind == "macro"
             and o.name in _IN_PLACE
@@ -93,6 +98,7 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     out = _sigint_twice(f, out)
     out = _listeners_together(f.name, out)
     out = [_outcomes(f, c) for c in out]
+    out = _branch_values(f, out)
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
 
 
@@ -191,6 +197,54 @@ def _outcomes(f: ItemFacts, c: Claim) -> Claim:
         return c
     slots = {**c.slot_map, "outcomes": LIST_SEP.join(said)}
     return make("signal", c.subject, slots, list(c.proof), c.flags | {"distinct-outcomes"})
+
+
+# A branch's value when it is one plain token: `true`, `false`, `Reload`, `0`.
+_BRANCH_VALUE = re.compile(r"[A-Za-z_][\w:]*|\d+")
+
+
+def _branch_values(f: ItemFacts, found: list[Claim]) -> list[Claim]:
+    """Signal futures raced in one select whose branches yield values of their own
+    (`_ = shutdown_future => false`, `_ = reload_future => true`): what each signal makes the
+    race return, said instead of "a request to shut down" (ferron's `handle_shutdown_signals`,
+    where SIGHUP yields `true`, keep running: "treat SIGHUP as a request to shut down" was
+    FALSE, held-out read 88 #1)."""
+    if f.flow is None:
+        return found
+    fl = f.flow
+    value: dict[int, str] = {}
+    heads: dict[int, int] = {}
+    for c in found:
+        var = c.get("var")
+        if not var or "listeners" in c.flags or "distinct-outcomes" in c.flags:
+            continue
+        hs = [
+            r
+            for r in fl.regions
+            if r.kind == "select-handler" and r.detail in (var, f"{var}.recv()")
+        ]
+        if len(hs) != 1:
+            continue
+        body = tokens_text(fl.scan.texts, fl.scan.codes, fl.scan.starts, hs[0].lo, hs[0].hi)
+        body = body.strip().strip("{} ").rstrip(",")
+        if _BRANCH_VALUE.fullmatch(body):
+            value[id(c)] = body
+            heads[id(c)] = hs[0].start_tok
+    # Two signals at least, in the same select, each with its own value.
+    if len(value) < 2 or len(set(heads.values())) != 1 or len(set(value.values())) < len(value):
+        return found
+    return [
+        make(
+            "signal",
+            c.subject,
+            {**c.slot_map, "outcome": value[id(c)]},
+            list(c.proof),
+            c.flags | {"branch-value"},
+        )
+        if id(c) in value
+        else c
+        for c in found
+    ]
 
 
 def _listeners_together(name: str, found: list[Claim]) -> list[Claim]:

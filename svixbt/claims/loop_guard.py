@@ -1,0 +1,102 @@
+"""The condition a whole loop sits under: `if opt.common.conn_stats { loop { sleep(..); .. } }`.
+
+Claims about such a loop's rounds (its pause, its ways out, that it never ends) hold only once the
+`if` is taken; said bare they read as the fn's whole behaviour. quinn's perf server: "It is a
+bare `loop` with no way out inside, so it runs for as long as its future is polled" of a
+`conn_stats` that returns `Ok(())` at once without the flag (held-out read 88 #6, #8, #9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..facts import ItemFacts
+from ..flow import CONDITION_KINDS, Region
+from .core import Claim, FileContext
+
+__all__ = ["mark_loop_guard"]
+
+# Kinds that speak of a loop's rounds, pace or end without a guard of their own. Others (a log
+# line, an error arm, a return) carry the full chain of conditions over them already.
+_ROUND_KINDS = frozenset(
+    {
+        "loop",
+        "sleep",
+        "interval",
+        "ticker",
+        "timeout",
+        "spin",
+        "closed_spin",
+        "endless_task",
+        "loop_break",
+        "select_exit",
+        "exit_tally",
+        "select",
+        "select_branch",
+        "deadline_sleep",
+        "mul_growth",
+        "doubling",
+        "growth",
+        "backoff",
+        "linear_backoff",
+        "trailing_sleep",
+        "wait_after_pass",
+        "first_pass",
+        "round_work",
+        "round_skips",
+        "slow_beat",
+        "recv_loop",
+        "serial_loop",
+        "shutdown_loop",
+        "task_end",
+    }
+)
+
+
+def mark_loop_guard(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list[Claim]:
+    """Claims about a loop that one plain `if` of the fn's own task holds, with that `if`'s
+    condition as slot ``loop_if`` (flag ``loop-guarded``)."""
+    fl = f.flow
+    if fl is None:
+        return claims
+    scan = ctx.fs.scan
+    spans: list[tuple[int, int, str]] = []
+    for r in fl.regions:
+        if r.kind != "loop" or not f.own(r.id):
+            continue
+        cond = _only_if(fl.chain(r.id)[1:])
+        if cond:
+            # From the loop's keyword, so the loop claim's proof (its head) lies inside too.
+            a = r.start_tok if r.start_tok >= 0 else r.lo
+            spans.append((scan.starts[a], scan.starts[r.hi - 1] + 1, cond))
+    if not spans:
+        return claims
+
+    def guard_of(c: Claim) -> str:
+        own = [p for p in c.proof if p.file == ctx.display]
+        if not own or c.kind not in _ROUND_KINDS or c.get("loop_if"):
+            return ""
+        conds = {cond for a, b, cond in spans if all(a <= p.start and p.end <= b for p in own)}
+        return conds.pop() if len(conds) == 1 else ""
+
+    out = []
+    for c in claims:
+        cond = guard_of(c)
+        if cond:
+            c = replace(c, slots=(*c.slots, ("loop_if", cond)), flags=c.flags | {"loop-guarded"})
+        out.append(c)
+    return out
+
+
+def _only_if(chain: list[Region]) -> str:
+    """The head of the one `if` among ``chain`` (a loop's enclosing regions, innermost first,
+    up to the fn), or "" when none, several, another loop or another kind of condition."""
+    found = ""
+    for r in chain:
+        if r.kind in ("loop", "spawn", "blocking", "closure", "async"):
+            return ""
+        if r.kind == "if" and r.head and not found:
+            found = r.head
+        elif r.kind in CONDITION_KINDS:
+            return ""
+    return found

@@ -1197,14 +1197,21 @@ def _needed_by(
 ) -> list[tuple[str, int]]:
     """What a helper or a type taken as context needs to read right.
 
-    Its types, consts, statics and the macro invocations defining its names (a struct's field
-    of a type alias); never a deeper fn.
+    A type's types, consts, statics and the macro invocations defining its names (a struct's
+    field of a type alias); a helper fn's, only those its signature names; never a deeper fn.
     """
     out: list[tuple[str, int]] = []
-    is_fn = fs.items[owner].kind == "fn"
-    for sub in resolve_refs(fs, owner).counts:
+    item = fs.items[owner]
+    is_fn = item.kind == "fn"
+    refs = resolve_refs(fs, owner)
+    for sub in refs.counts:
         target_kind = fs.items[sub[1]].kind if sub[0] == "item" else "macro"
         if sub in seen or target_kind in ("fn", "impl", "mod", "trait"):
+            continue
+        if is_fn and item.body_start is not None and refs.first[sub] >= item.body_start:
+            # Named in a helper's body only: a second level (SPEC: one level deep). nydus' NBD
+            # worker carried seven consts only `handle_request` reads (held-out read 88); a
+            # helper's signature (`-> DbResult<u64>`) is what reading its call needs.
             continue
         # A type brings its aliases and consts along, not every type its fields name:
         # only the type of a field the subjects read by name.

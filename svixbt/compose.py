@@ -45,7 +45,7 @@ from .questions import (
     was_asked,
 )
 from .reasons import LATE_BUMP, has_incident, incident
-from .render import Fill, Rendered, Renderer, Row
+from .render import BACKTICK_SPAN, Fill, Rendered, Renderer, Row
 from .request import (
     MAX_CRITERIA,
     MAX_REQUEST_CODE,
@@ -464,6 +464,8 @@ def compose_examples(ctx: FileContext, seed: int = 0, cap: int = 25) -> list[Exa
         ]
         extra += [i for i in _drop_impls(ctx, trace.claims) if i not in extra + plan.items]
         extra += [i for i in _proved_callees(ctx, trace.claims) if i not in extra + plan.items]
+        named = _named_consts(ctx, user + think, trace.claims)
+        extra += [i for i in named if i not in extra + plan.items]
         # A twin's example compares it with the fn it repeats: that fn is what the focus is
         # about, so its code comes too (blind read 43: "shows one of the two functions it is
         # asked to compare").
@@ -764,6 +766,21 @@ def _proved_callees(ctx: FileContext, said: list[Claim]) -> list[int]:
             if i >= 0 and i not in out:
                 out.append(i)
     return out
+
+
+def _named_consts(ctx: FileContext, text: str, said: list[Claim]) -> list[int]:
+    """The file's consts and statics the record quotes (`MAX_ATTEMPTS`) or a said claim reads
+    (a helper's `sleep(SETTLE)` said as "7 seconds"): a helper's own consts are not context one
+    level deep, but a value the words rest on must be in the block."""
+    names = set(BACKTICK_SPAN.findall(text))
+    for c in said:
+        for _, value in c.slots:
+            names.update(re.findall(r"[A-Za-z_]\w*", value))
+    return [
+        i
+        for i, it in enumerate(ctx.fs.items)
+        if it.kind in ("const", "static") and not it.is_test and it.name in names
+    ]
 
 
 def _index_of(ctx: FileContext, name: str) -> int:

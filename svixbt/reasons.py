@@ -158,6 +158,9 @@ def incident(r: Renderer, plan: Plan, premise: Claim | None, out: Rendered) -> s
     digest = h.digest()
     when = INCIDENT_TIMES[(digest[0] + r.bump) % len(INCIDENT_TIMES)]
     form = INCIDENT_FORMS[digest[1] % len(INCIDENT_FORMS)]
+    # A claim's own lead-in ("Once `stop_rx` wins the select, ..", "When `flag` holds, ..")
+    # continues the form's sentence: "we found that Once .." read as a pasted sentence.
+    story = re.sub(r"^(Once|When) ", lambda m: m.group(1).lower() + " ", story)
     return form.format(When=when[0].upper() + when[1:], when=when) + story
 
 

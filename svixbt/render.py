@@ -99,6 +99,8 @@ CODE_SLOTS = frozenset(
         "passed",
         "outcomes",
         "loop_if",
+        "loop_future",
+        "won_by",
         "rt_attr",
         "rt_file",
         "raced_with",
@@ -470,8 +472,7 @@ class Rendered:
     # same test said again right after reads as a copy ("when `last_fail.elapsed() > …` holds"
     # twice in three sentences: blind read 91).
     conds: list[str] = field(default_factory=list)
-    # The conditions of guarded loops said already ("when `x` holds, .."): a request says each
-    # once.
+    # The scopes of ``LEAD_INS`` said already ("when `x` holds, .."): a request says each once.
     loop_ifs: set[str] = field(default_factory=set)
 
 
@@ -597,6 +598,17 @@ def _cut_short(parts: list[str]) -> tuple[list[str], list[str]]:
         if p.startswith(MORE)
     ]
     return [p for p in parts if not p.startswith(MORE)], more
+
+
+# Clauses that scope a claim's sentence, outermost first: (flag, slot, lead-in).
+LEAD_INS = (
+    # The whole loop sits under an `if` (quinn perf's `conn_stats`, held-out read 88).
+    ("loop-guarded", "loop_if", "when {loop_if:cond}, "),
+    # A loop inside `let x = async { loop { .. } }` (nativelink's stall watcher, read 89).
+    ("loop-in-future", "loop_future", "in the {loop_future} future, "),
+    # A bound on one select branch's path only (mullvad's eslogger, read 89).
+    ("in-handler", "won_by", "once {won_by} wins the select, "),
+)
 
 
 def _lower_first(text: str) -> str:
@@ -899,16 +911,7 @@ class Renderer:
                         text = "In the inner loop, " + text
                     elif text[1:2].islower():
                         text = "In the inner loop, " + text[0].lower() + text[1:]
-                if "loop-guarded" in c.flags and not (
-                    self.person and c.get("loop_if") in out.loop_ifs
-                ):
-                    # The whole loop sits under an `if` (quinn's `conn_stats`, read 88). A
-                    # request says it once; a think says it of each sentence ("that same
-                    # condition" after the first).
-                    when = self.fill("when {loop_if:cond}, ", slots, trial, before=())
-                    text = when[0].upper() + when[1:] + _lower_first(text)
-                    if not dry:
-                        out.loop_ifs.add(c.get("loop_if"))
+                text = self._lead_ins(c, slots, text, trial, out, dry)
                 if "cfg-gated" in c.flags and not self.person:
                     # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
                     # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).
@@ -920,6 +923,20 @@ class Renderer:
                 out.claims.append(c)
                 return text
         return ""
+
+    def _lead_ins(
+        self, c: Claim, slots: dict[str, str], text: str, trial: Rendered, out: Rendered, dry: bool
+    ) -> str:
+        """``text`` after the clauses that scope it (``LEAD_INS``): the outermost is said
+        first. A request says each scope once; a think says it of each sentence."""
+        for flag, slot, lead in reversed(LEAD_INS):
+            if flag not in c.flags or self.person and c.get(slot) in out.loop_ifs:
+                continue
+            when = self.fill(lead, slots, trial, before=())
+            text = when[0].upper() + when[1:] + _lower_first(text)
+            if not dry and slot != "won_by":
+                out.loop_ifs.add(c.get(slot))
+        return text
 
     def plain(self, options: Sequence[str], salt: str, out: Rendered, **slots: str) -> str:
         """A sentence not tied to one claim (an opener, a style's frame): fields from ``slots``

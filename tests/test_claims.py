@@ -9914,12 +9914,14 @@ def _mini_crate(root: Path, files: dict[str, str]) -> Indexes:
 
 
 _RELOAD_SIGNALS = """
+use tokio::signal::unix::{signal, SignalKind};
+
 /// Handles shutdown signals (SIGHUP and CTRL+C) and returns whether to keep running.
 fn wait_for_signals(runtime: &tokio::runtime::Runtime) -> bool {
     runtime.block_on(async move {
         #[cfg(unix)]
         let reload = async {
-            if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+            if let Ok(mut s) = signal(SignalKind::hangup()) {
                 s.recv().await
             } else {
                 std::future::pending().await
@@ -10060,3 +10062,177 @@ def test_s59_a_loop_under_an_if_keeps_its_condition_and_a_join_that_cannot_fail_
     (runs,) = kinds(claims(ctx, "print_stats"), "runs_in")
     assert "one-thread" in runs.flags
     assert runs.get("rt_attr") == '#[tokio::main(flavor = "current_thread")]'
+
+
+def test_s59_a_helpers_const_comes_along_only_when_the_record_rests_on_it(tmp_path: Path) -> None:
+    """One level deep, a helper's own consts stay out of the block (held-out read 88); a value
+    the record says from one (`settle`'s `sleep(SETTLE)`, "7 seconds") needs it in."""
+    src = (
+        "use std::time::Duration;\n\nconst SETTLE: Duration = Duration::from_secs(7);\n"
+        "const UNUSED_IN_WORDS: u32 = 4;\n\n"
+        "async fn settle() {\n    tokio::time::sleep(SETTLE).await;\n}\n\n"
+        "async fn drain_once() -> usize {\n    UNUSED_IN_WORDS as usize\n}\n\n"
+        "pub async fn drain_loop() {\n    loop {\n        let n = drain_once().await;\n"
+        "        if n == 0 {\n            break;\n        }\n        settle().await;\n    }\n}\n"
+    )
+    ix = _mini_crate(tmp_path, {"lib.rs": src})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    exs = [e for e in compose_examples(ctx) if ctx.fs.items[e.primary].name == "drain_loop"]
+    assert exs
+    for e in exs:
+        if "7 seconds" in e.user + e.think:
+            assert "const SETTLE" in e.block.text
+        assert "const UNUSED_IN_WORDS" not in e.block.text
+    assert any("7 seconds" in e.user + e.think for e in exs)
+
+
+_READ89 = """
+use std::time::Duration;
+
+const MAX_TRIES: u32 = 5;
+
+async fn upload(n: u32) -> Result<(), String> {
+    if n > 2 { Ok(()) } else { Err("busy".into()) }
+}
+
+pub async fn publish_batch() {
+    for attempt in 1..=MAX_TRIES {
+        match upload(attempt).await {
+            Ok(()) => return,
+            Err(err) if attempt < MAX_TRIES => {
+                tracing::warn!(attempt, %err, "upload failed, retrying");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "upload failed after retries");
+            }
+        }
+    }
+}
+
+pub fn on_signal(tx: tokio::sync::mpsc::Sender<u8>) {
+    tokio::spawn(async move {
+        tokio::signal::ctrl_c().await.ok();
+        tracing::warn!("signal caught, shutting down");
+        tx.send(1).await
+    });
+}
+
+async fn next_event() -> Result<u8, ()> {
+    Ok(1)
+}
+
+async fn restore(_e: u8) {}
+
+pub async fn watch_events() {
+    loop {
+        let Ok(ev) = next_event().await else {
+            continue;
+        };
+        if ev == 0 {
+            continue;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        restore(ev).await;
+    }
+}
+
+async fn probe() -> bool {
+    true
+}
+
+pub async fn settle_and_probe(mut rx: tokio::sync::mpsc::Receiver<u8>) {
+    'test: loop {
+        let test = async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            probe().await
+        };
+        let ok = tokio::select! {
+            _ = rx.recv() => continue 'test,
+            ok = test => ok,
+        };
+        if ok {
+            break 'test;
+        }
+    }
+}
+
+pub async fn stop_child(
+    mut child: tokio::process::Child,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    tokio::select! {
+        status = child.wait() => {
+            drop(status);
+        }
+        Ok(()) = stop => {
+            let _ = tokio::time::timeout(Duration::from_secs(3), child.wait()).await;
+        }
+    }
+}
+
+pub async fn pump(
+    mut abort: tokio::sync::broadcast::Receiver<()>,
+    mut rx: tokio::sync::mpsc::Receiver<u8>,
+) {
+    loop {
+        tokio::select! {
+            Ok(()) | Err(_) = abort.recv() => break,
+            Some(_b) = rx.recv() => {}
+        }
+    }
+}
+
+pub async fn guarded_upload() -> Result<(), String> {
+    let watcher = async {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            tracing::warn!("still uploading");
+        }
+    };
+    tokio::select! {
+        r = upload(3) => r,
+        () = watcher => unreachable!(),
+    }
+}
+"""
+
+
+def test_s59_read89_last_try_settle_delays_branch_bounds_and_straight_warnings(
+    tmp_path: Path,
+) -> None:
+    """Held-out read 89 (nativelink, mullvad): the arm after `if attempt < MAX` over `1..=MAX`
+    is the last try, and the guarded arm's sleep never follows it (#11); a warning written on
+    every run of a task is no error branch (#36); a sleep after `continue`s is not every round's
+    and precedes the work (#39); a delay inside a future raced in the round is no pace (#25);
+    a timeout in one select branch bounds that path only (#43); `Ok(()) | Err(_)` matches every
+    result (#45); a loop inside `let x = async { .. }` is that future's (#6)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _READ89})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    pb = claims(ctx, "publish_batch")
+    (last,) = [c for c in kinds(pb, "err_arm") if c.get("pattern") == "Err(err)"]
+    assert "last-pass" in last.flags and "keeps-looping" not in last.flags
+    (nap,) = kinds(pb, "sleep")
+    assert "spares-last" in nap.flags
+    text = " ".join(full_thinks_about(ctx, "publish_batch"))
+    assert "a failed last try waits too" not in text and "the loop carries on" not in text
+    assert not kinds(claims(ctx, "on_signal"), "one_shot")
+    we = claims(ctx, "watch_events")
+    (nap,) = kinds(we, "sleep")
+    assert "skips-before" in nap.flags
+    assert not kinds(we, "wait_after_pass")
+    for t in full_thinks_about(ctx, "watch_events"):
+        assert "Each iteration sleeps" not in t
+    (settle,) = kinds(claims(ctx, "settle_and_probe"), "sleep")
+    assert "in-future" in settle.flags and "in-loop" not in settle.flags
+    (bound,) = kinds(claims(ctx, "stop_child"), "timeout")
+    assert bound.get("won_by") == "stop"
+    for e in compose_examples(ctx):
+        if ctx.fs.items[e.primary].name == "stop_child" and "3 seconds" in e.user:
+            assert "`stop` wins the select" in e.user
+    for c in kinds(claims(ctx, "pump"), "select_exit") + kinds(claims(ctx, "pump"), "select"):
+        assert "refutable" not in c.flags
+    for t in full_thinks_about(ctx, "pump"):
+        assert "anything else disables the branch" not in t
+    (watch,) = kinds(claims(ctx, "guarded_upload"), "sleep")
+    assert watch.get("loop_future") == "watcher"

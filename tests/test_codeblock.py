@@ -96,7 +96,8 @@ def test_generic_impl_one_header_and_one_closing_line_for_two_methods() -> None:
     assert [s.kind for s in block.slices] == [
         "use",
         "use",
-        "item",  # PAUSE_CEILING: the const pause_for needs, a second-level non-fn reference
+        # Not PAUSE_CEILING: only pause_for's body names it, a second level (SPEC: one level
+        # deep; held-out read 88 on nydus' NBD worker).
         "item",  # the struct: the methods use its fields
         "impl-head",
         "member",  # pause_for, called as Self::pause_for
@@ -856,3 +857,42 @@ def test_a_method_that_builds_or_matches_its_enums_variants_brings_the_enum() ->
     again = "fn again() -> (Self, u8) {\n        Self::idle()\n    }\n\n    fn kind"
     fs = scan(WATCHER_SRC.replace("fn kind", again))
     assert not resolve_refs(fs, pick(fs, "again")).fields
+
+
+HELPER_LEVELS = """use std::time::Duration;
+
+type Outcome<T> = Result<T, String>;
+
+const RETRY_GAP: Duration = Duration::from_secs(3);
+const FRAME_MAGIC: u32 = 0x2560_9513;
+const FRAME_OK: u32 = 0;
+
+fn check_frame(magic: u32) -> Outcome<u32> {
+    if magic != FRAME_MAGIC {
+        return Err("bad magic".into());
+    }
+    Ok(FRAME_OK)
+}
+
+pub async fn frame_loop(frames: Vec<u32>) {
+    for magic in frames {
+        if check_frame(magic).is_err() {
+            tokio::time::sleep(RETRY_GAP).await;
+        }
+    }
+}
+"""
+
+
+def test_a_helper_brings_what_its_signature_names_not_what_only_its_body_reads() -> None:
+    """nydus' NBD worker carried seven consts only its helper `handle_request` reads: a second
+    level (held-out read 88, SPEC "one level deep"). The helper's signature (`-> Outcome<u32>`)
+    is what reading the call needs, and stays."""
+    fs = scan(HELPER_LEVELS)
+    block = build_code(fs, [pick(fs, "frame_loop")])
+    assert "fn check_frame" in block.text and "const RETRY_GAP" in block.text
+    assert "type Outcome<T>" in block.text
+    assert "FRAME_MAGIC: u32" not in block.text and "FRAME_OK: u32" not in block.text
+    # Asked for as the helper's own example, its consts are first level.
+    own = build_code(fs, [pick(fs, "check_frame")])
+    assert "const FRAME_MAGIC" in own.text and "const FRAME_OK" in own.text

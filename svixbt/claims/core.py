@@ -225,6 +225,7 @@ def merge_in_place(found: list[Claim], members: list[Claim], merged: Claim) -> l
 # The author's words are quoted inside a sentence, which brings its own full stop.
 def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     """Every claim the evidence supports about item ``idx``, in a stable order."""
+    from .branch_guard import mark_handler_branch
     from .callee_results import callee_result_claims
     from .channels import channel_claims
     from .const_values import const_value_claims
@@ -294,7 +295,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(log_line_claims(ctx, idx, out))
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
-    return mark_loop_guard(ctx, f, out)
+    return mark_handler_branch(ctx, f, mark_loop_guard(ctx, f, out))
 
 
 def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:

@@ -27,6 +27,7 @@ from .err_arms import (
     same_everywhere,
 )
 from .exits import skips
+from .last_try import passed_arm_guards
 from .log_message import log_message, tried_after
 from .log_place import inner_place, log_place
 from .propagate import NOT_SOURCES, propagate_claims
@@ -39,7 +40,6 @@ from .shape import (
     leaves_early,
     main_loop,
     next_call,
-    passed_guards,
     put_guard,
     skipped_by_continue,
 )
@@ -263,15 +263,6 @@ def _ok_arm_call(f: ItemFacts, rid: int) -> str:
     return ""
 
 
-def _passed(f: ItemFacts, r: Region, flags: set[str]) -> list[str]:
-    """The guards of earlier arms an arm is reached past (each one false), flagged: no row
-    that leaves the guard unsaid fits it."""
-    passed = [c for _, _, c in passed_guards(f, r)] if r.kind == "arm" else []
-    if passed:
-        flags.add("after-guard")
-    return passed
-
-
 def _handled_head(
     ctx: FileContext, f: ItemFacts, r: Region, handled: bool, call: str, bare: str
 ) -> tuple[Region, bool]:
@@ -351,7 +342,8 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
         )
         if negated:
             continue  # under an `else`: not said as a plain condition
-        conds += _passed(f, r, flags)  # linkerd's last retry panics in `Err(e) if i == MAX`
+        # linkerd's last retry panics in `Err(e) if i == MAX`.
+        conds += passed_arm_guards(f, r, flags, loop)
         conds += _outer_failures(f, r, loop)
         if conds:
             slots["guard"] = codes(*conds)

@@ -158,7 +158,9 @@ def _wait_after_pass(
         c
         for c in of_kind(claims, "sleep")
         if "in-loop" in c.flags
-        and not ({"in-select", "err-arm", "in-arm", "guarded", "via-helper"} & c.flags)
+        and not (
+            {"in-select", "err-arm", "in-arm", "guarded", "via-helper", "skips-before"} & c.flags
+        )
     ]
     if not plain:
         return []

@@ -8,13 +8,14 @@ bare `loop` with no way out inside, so it runs for as long as its future is poll
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..facts import ItemFacts
 from ..flow import CONDITION_KINDS, Region
 from .core import Claim, FileContext
 
-__all__ = ["mark_loop_guard"]
+__all__ = ["in_future", "mark_loop_guard"]
 
 # Kinds that speak of a loop's rounds, pace or end without a guard of their own. Others (a log
 # line, an error arm, a return) carry the full chain of conditions over them already.
@@ -60,32 +61,61 @@ def mark_loop_guard(ctx: FileContext, f: ItemFacts, claims: list[Claim]) -> list
     if fl is None:
         return claims
     scan = ctx.fs.scan
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []
     for r in fl.regions:
         if r.kind != "loop" or not f.own(r.id):
             continue
+        # From the loop's keyword, so the loop claim's proof (its head) lies inside too.
+        a = scan.starts[r.start_tok if r.start_tok >= 0 else r.lo]
+        b = scan.starts[r.hi - 1] + 1
         cond = _only_if(fl.chain(r.id)[1:])
         if cond:
-            # From the loop's keyword, so the loop claim's proof (its head) lies inside too.
-            a = r.start_tok if r.start_tok >= 0 else r.lo
-            spans.append((scan.starts[a], scan.starts[r.hi - 1] + 1, cond))
+            spans.append((a, b, "loop_if", cond))
+        held = _held_future(f, r)
+        if held:
+            spans.append((a, b, "loop_future", held))
     if not spans:
         return claims
 
-    def guard_of(c: Claim) -> str:
+    def marks(c: Claim) -> dict[str, str]:
         own = [p for p in c.proof if p.file == ctx.display]
-        if not own or c.kind not in _ROUND_KINDS or c.get("loop_if"):
-            return ""
-        conds = {cond for a, b, cond in spans if all(a <= p.start and p.end <= b for p in own)}
-        return conds.pop() if len(conds) == 1 else ""
+        if not own or c.kind not in _ROUND_KINDS:
+            return {}
+        found: dict[str, set[str]] = {}
+        for a, b, slot, value in spans:
+            if all(a <= p.start and p.end <= b for p in own) and not c.get(slot):
+                found.setdefault(slot, set()).add(value)
+        return {slot: v.pop() for slot, v in found.items() if len(v) == 1}
 
     out = []
     for c in claims:
-        cond = guard_of(c)
-        if cond:
-            c = replace(c, slots=(*c.slots, ("loop_if", cond)), flags=c.flags | {"loop-guarded"})
+        got = marks(c)
+        if got:
+            flags = {_FLAGS[slot] for slot in got}
+            c = replace(c, slots=(*c.slots, *got.items()), flags=c.flags | flags)
         out.append(c)
     return out
+
+
+_FLAGS = {"loop_if": "loop-guarded", "loop_future": "loop-in-future"}
+
+
+def _held_future(f: ItemFacts, loop: Region) -> str:
+    """`x` when ``loop`` is the body of `let x = async { .. loop { .. } }`: a future the fn
+    races or awaits later, whose rounds are that future's, not the fn's (nativelink's
+    `stall_warn_fut` logs every minute while an upload runs: "between rounds it should sleep
+    for 1 minute" of `upload_results` was misleading, held-out read 89 #6)."""
+    fl = f.flow
+    assert fl is not None
+    blk = next((r for r in fl.chain(loop.id)[1:] if r.kind in ("async", "closure")), None)
+    if blk is None or blk.kind != "async":
+        return ""
+    start = fl.scan.starts[blk.start_tok if blk.start_tok >= 0 else blk.lo]
+    lets = [a for a in f.assigns if a.is_let and a.src.start <= start < a.src.end]
+    held = max(lets, key=lambda a: a.src.start, default=None)
+    if held is None or not re.fullmatch(r"[a-z_]\w*", held.var):
+        return ""
+    return held.var if held.value.startswith("async") else ""
 
 
 def _only_if(chain: list[Region]) -> str:
@@ -100,3 +130,15 @@ def _only_if(chain: list[Region]) -> str:
         elif r.kind in CONDITION_KINDS:
             return ""
     return found
+
+
+def in_future(f: ItemFacts, region: int, loop: Region) -> bool:
+    """Whether ``region`` sits in an `async` block or closure written inside ``loop``: what
+    runs there runs when that future is polled, not as a step of the round."""
+    assert f.flow is not None
+    for r in f.flow.chain(region):
+        if r.id == loop.id:
+            return False
+        if r.kind in ("async", "closure"):
+            return True
+    return False

@@ -10,6 +10,7 @@ waits, a same-file wait helper's included) is also read by the adaptive-wait cla
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
@@ -17,7 +18,10 @@ from ..values import human_duration
 from .blocks import bound_async_block, bound_blocks, in_handed_block
 from .core import Claim, FileContext, make
 from .err_arms import failed_call
+from .exits import exit_loop
 from .handler_sleep import handler_sleep
+from .last_try import spares_last
+from .loop_guard import in_future
 from .loops import in_async, main_loop
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
@@ -149,7 +153,11 @@ def wait_claim(
     if w.role == "tick":
         return None  # told with its interval
     flags: set[str] = {w.role}
-    if loop is not None and f.flow.inside(w.region, loop.id):
+    if loop is not None and f.flow.inside(w.region, loop.id) and in_future(f, w.region, loop):
+        # `let test = async { sleep(5s).await; .. };` raced in a round: not the loop's pace
+        # ("spaces the rounds out" was FALSE of mullvad's leak checker, read 89 #25).
+        flags.add("in-future")
+    elif loop is not None and f.flow.inside(w.region, loop.id):
         flags.add("in-loop")
         if loop.keyword == "for" and w.role == "sleep":
             flags.add("for")  # a round per element: after the last one there is no next
@@ -158,7 +166,12 @@ def wait_claim(
     elif loop is not None and w.src.start < ctx.fs.scan.starts[loop.lo]:
         flags.add("before-loop")
     build = {"interval": _interval_claim, "timeout": _timeout_claim}.get(w.role, _sleep_claim)
-    return build(ctx, f, w, loop, via, flags)
+    claim = build(ctx, f, w, loop, via, flags)
+    arm, head = (claim.get("arm"), claim.get("loop_head")) if claim else ("", "")
+    if claim is not None and " if " in arm and spares_last(head, arm.partition(" if ")[2]):
+        # `Err(e) if attempt < MAX => sleep(..)`: the last try never waits (read 89 #11).
+        claim = replace(claim, flags=claim.flags | {"spares-last"})
+    return claim
 
 
 def _interval_claim(
@@ -452,6 +465,21 @@ def _round_place(
         flags.add("exit-before")  # a round can leave before it sleeps
         # Then the round does not open with it (an `ensure!` on the try count first: "Each
         # round opens with `tokio::time::sleep`" was FALSE of bottlerocket's, read 85 #14).
+        flags.discard("waits-first")
+        slots.pop("first_work", None)
+    if wloop is not None and any(
+        e.kind == "continue"
+        and e.src.start < w.src.start
+        and exit_loop(f, e) is wloop
+        # `sleep(d).await; continue;` in an error arm waits on its own (svix's redis.rs), and
+        # so may an awaited helper (`backoff.wait_out().await; continue;`).
+        and not any(
+            c.awaited and c.region == e.region and c.src.end <= e.src.start for c in f.calls
+        )
+        for e in f.exits
+    ):
+        # `let .. else { continue };` above it: no wait on those rounds (read 89 #39).
+        flags |= {"exit-before", "skips-before"}
         flags.discard("waits-first")
         slots.pop("first_work", None)
     if wloop is not None and ends_round(f, w, wloop):

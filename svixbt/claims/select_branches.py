@@ -149,7 +149,7 @@ def _endless_local(f: ItemFacts, name: str) -> Region | None:
         for r in fl.regions
         if r.kind == "async"
         and r.parent == a.region
-        and a.src.start <= starts[max(r.start_tok, r.lo)] < a.src.end
+        and a.src.start <= starts[r.start_tok if r.start_tok >= 0 else r.lo] < a.src.end
     ]
     if len(blocks) != 1:
         return None

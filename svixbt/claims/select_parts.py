@@ -41,9 +41,28 @@ _BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
 IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
 
 
+_VARIANT = re.compile(r"(Ok|Err|Some)\(\s*(.*?)\s*\)|(None)")
+
+
+def _covers_all(head: str) -> bool:
+    """`Ok(()) | Err(_)`, `Some(_) | None`: alternatives that together match every result of a
+    `Result<(), _>` or an `Option` (mullvad's tun writer: "anything else disables the branch"
+    of a pattern nothing escapes, held-out read 89 #45)."""
+    seen = set()
+    for alt in head.split("|"):
+        m = _VARIANT.fullmatch(alt.strip())
+        if m is None:
+            return False
+        inner = m.group(2)
+        if inner is not None and not IRREFUTABLE.fullmatch(inner):
+            return False
+        seen.add(m.group(1) or m.group(3))
+    return seen in ({"Ok", "Err"}, {"Some", "None"})
+
+
 def refutable(h: Region, slots: dict[str, str]) -> set[str]:
     """`Ok(()) = ctrl_c()`: only that result stops it (kanidm's unixd; a held-out read)."""
-    if IRREFUTABLE.fullmatch(h.head.strip()):
+    if IRREFUTABLE.fullmatch(h.head.strip()) or _covers_all(h.head):
         return set()
     slots["pattern"] = " ".join(h.head.split())
     return {"refutable"}

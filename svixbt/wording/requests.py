@@ -831,9 +831,13 @@ PREMISE: tuple[Row, ...] = (
        "In the {nth} of its loops, it should sleep {dur} between rounds.",
        when="in-loop side-loops", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur nth"),
     _r("sleep",
+       "Once a round has got past its early skips, it should sleep {dur} before it goes on.",
+       "Every round that is not skipped early should sleep {dur} before it goes on.",
+       when="in-loop skips-before", unless="guarded in-arm cancellable in-select from-var side-loops", needs="dur"),
+    _r("sleep",
        "It should pause {dur} between rounds.",
        "Between rounds it should sleep for {dur}.",
-       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first", needs="dur"),
+       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first skips-before", needs="dur"),
     # A pause per element of a `for` inside the loop, not between the loop's rounds (quilkin's
     # file watcher, held-out read 81 #6).
     _r("element_sleep",

@@ -349,12 +349,18 @@ THINK: tuple[Row, ...] = (
     # A failed try of `for i in 0..n` waits before the next one, the last one too: the range
     # is the limit, which "before its loop tries again" left out (hyperlane's op batch and
     # validator, read 63).
+    # The arm's own guard keeps the last try out (nativelink's `attempt < MAX_UPLOAD_ATTEMPTS`:
+    # "a failed last try waits too" was FALSE, held-out read 89 #11).
+    _r("sleep",
+       "In {arm} it waits {arg} with {mech} before the next try; {loop_head} sets how many tries there are, and the arm's guard keeps the last of them out, so a failed last try does not wait.",
+       "A failed try that {arm} takes waits {arg} with {mech}; that guard never holds on the last pass of {loop_head}, so the final failure goes straight on without a wait.",
+       when="err-arm range-loop spares-last", unless="guarded via-helper", needs="loop_head"),
     _r("sleep",
        "On {arm} it waits {dur} with {mech} before the next try; {loop_head} sets how many tries there are, and a failed last try waits too before the loop ends.",
-       when="err-arm range-loop", unless="guarded via-helper", needs="loop_head dur"),
+       when="err-arm range-loop", unless="guarded via-helper spares-last", needs="loop_head dur"),
     _r("sleep",
        "In {arm} it waits {arg} with {mech} before the next try; {loop_head} sets how many tries there are, and a failed last try waits too before the loop ends.",
-       when="err-arm range-loop", unless="guarded via-helper dur", needs="loop_head"),
+       when="err-arm range-loop", unless="guarded via-helper dur spares-last", needs="loop_head"),
     _r("sleep",
        "When {guard:cond}, it sleeps {dur} with {mech} and `continue`s, so the rest of that round is skipped and the next one starts from the top.",
        "If {guard:cond}, the iteration ends early: {mech} for {dur}, then `continue` back to the top.",
@@ -547,6 +553,11 @@ THINK: tuple[Row, ...] = (
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread.",
        "A {mech} of {dur} spaces the rounds out.",
        when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first exit-before", needs="dur"),
+    # A `continue` above the sleep: those rounds go round again with no wait (read 89 #39).
+    _r("sleep",
+       "A round that gets as far as the {mech} waits {dur} there; a `continue` above it with no wait of its own sends a round straight round again without any pause.",
+       "Not every round waits: a `continue` above the {mech} of {dur} that has no wait of its own sends a round straight back to the top, and only the rounds that reach the sleep pause.",
+       when="in-loop skips-before", unless="guarded in-arm cancellable in-select from-var side-loops", needs="dur"),
     # A round that leaves before the sleep does not sleep: not "each iteration" (read 17).
     _r("sleep",
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread; a round that leaves the loop before it does not wait.",
@@ -1175,6 +1186,14 @@ THINK: tuple[Row, ...] = (
     _r("err_arm",
        "The failures of {call:or} that the arms above it do not take fall to {pattern}.",
        when="after-narrower", unless="logs", any_guard=True),
+    # Reached past `if attempt < MAX` over `1..=MAX`: the last try only (read 89 #11).
+    _r("err_arm",
+       "Only when {guard:cond}, which is the last try of the loop, does an error from {call:or} land in {pattern}; it is logged at {level} level and the loop ends with that try, with nothing tried again.",
+       "{pattern} takes a failed {call:or} on the last try alone (when {guard:cond}): it logs it at {level} level, and since no try is left the loop is over.",
+       when="after-guard last-pass logs", unless="after-narrower later-exit"),
+    _r("err_arm",
+       "Only when {guard:cond}, which is the last try of the loop, does a failed {call:or} land in {pattern}, and the loop ends with that try.",
+       when="after-guard last-pass", unless="after-narrower later-exit logs"),
     _r("err_arm",
        "While {guard:cond}, an error from {call:or} lands in {pattern}, is logged at {level} level, and the loop carries on; otherwise the guarded arm before it takes the error.",
        "{pattern} takes a failed {call:or} only while {guard:cond}: it logs it at {level} and the loop goes on, and past that point the arm above it handles the failure instead.",

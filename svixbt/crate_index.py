@@ -278,6 +278,11 @@ class CrateIndex:
             return None
         reg = fl.region_at(s.tok)
         found = self.mechanism_region(fl, reg)
+        if _in_closure_first(fl, reg):
+            # `set_on_run_complete(move || capture(..))`: the closure runs whenever its taker
+            # calls it, maybe on another thread ("`main` calls it directly" was FALSE of
+            # screenpipe's analytics, held-out read 91 #1).
+            return None
         fs = self.files[s.file]
         if found is None and is_async and not s.awaited and not s.passed:
             found = self._joined_binding(fl, fs, s)
@@ -795,3 +800,49 @@ def owner_of(fs: FileScan, item: int) -> str | None:
     if parent.kind == "fn":
         return None
     return ""
+
+
+# Adapters that call their closure right where they are (`.map(|e| dispatch(e))` whose futures
+# the fn then joins): the call runs in the caller's context.
+_INLINE_TAKERS = frozenset(
+    {
+        "map",
+        "filter_map",
+        "flat_map",
+        "for_each",
+        "filter",
+        "and_then",
+        "then",
+        "map_err",
+        "unwrap_or_else",
+        "ok_or_else",
+        "or_else",
+        "map_or_else",
+        "fold",
+        "any",
+        "all",
+        "find",
+        "find_map",
+        "inspect",
+        "retain",
+        "sort_by",
+        "sort_by_key",
+    }
+)
+
+
+def _in_closure_first(fl: Flow, reg: Region) -> bool:
+    """Whether a closure handed to a call that may run it later or elsewhere (a callback)
+    encloses ``reg`` inside any task mechanism around it."""
+    t = fl.scan.texts
+    for r in fl.chain(reg.id):
+        if r.kind in ("spawn", "blocking", "join-branch", "select-future", "select-handler"):
+            return False
+        if r.kind != "closure":
+            continue
+        k = (r.start_tok if r.start_tok >= 0 else r.lo) - 1
+        while k >= 0 and t[k] in ("move", "async"):
+            k -= 1
+        if not (k >= 1 and t[k] == "(" and t[k - 1] in _INLINE_TAKERS):
+            return True
+    return False

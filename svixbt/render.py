@@ -99,6 +99,7 @@ CODE_SLOTS = frozenset(
         "passed",
         "outcomes",
         "loop_if",
+        "does_first",
         "loop_future",
         "won_by",
         "rt_attr",
@@ -912,6 +913,12 @@ class Renderer:
                     elif text[1:2].islower():
                         text = "In the inner loop, " + text[0].lower() + text[1:]
                 text = self._lead_ins(c, slots, text, trial, out, dry)
+                if "works-first" in c.flags and c.get("does_first") and not self.person:
+                    # What a leaving branch does first (tari's dialer: `cancel_all_dials()`
+                    # before its `break`; "its handler does `break`" left it out, read 90).
+                    text += " " + self.fill(
+                        "Before it leaves, that branch calls {does_first:list}.", slots, trial
+                    )
                 if "cfg-gated" in c.flags and not self.person:
                     # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
                     # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).

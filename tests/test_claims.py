@@ -10236,3 +10236,113 @@ def test_s59_read89_last_try_settle_delays_branch_bounds_and_straight_warnings(
         assert "anything else disables the branch" not in t
     (watch,) = kinds(claims(ctx, "guarded_upload"), "sleep")
     assert watch.get("loop_future") == "watcher"
+
+
+_READ90 = """
+use std::time::Duration;
+
+async fn show_status() {}
+
+pub async fn watch_status() {
+    let mut interrupt = Box::pin(tokio::signal::ctrl_c());
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {
+                show_status().await;
+            }
+            _ = &mut interrupt => {
+                break;
+            }
+        }
+    }
+    println!("back to the shell");
+}
+
+pub struct Dialer {
+    pending: Vec<u32>,
+}
+
+impl Dialer {
+    fn cancel_all(&mut self) {
+        self.pending.clear();
+    }
+
+    pub async fn run(
+        mut self,
+        mut rx: tokio::sync::mpsc::Receiver<u32>,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+    ) {
+        loop {
+            tokio::select! {
+                _ = &mut stop => {
+                    tracing::info!("dialer stopping");
+                    self.cancel_all();
+                    break;
+                }
+                Some(n) = rx.recv() => self.pending.push(n),
+            }
+        }
+    }
+}
+"""
+
+
+def test_s59_read90_a_signal_that_ends_a_loop_and_a_stop_branch_that_works_first(
+    tmp_path: Path,
+) -> None:
+    """tari's `watch_loop` leaves its watch view on Ctrl-C and returns to the shell: "Treat
+    Ctrl-C as a request to shut down" was FALSE (held-out read 90 #46). Its dialer's stop
+    branch calls `cancel_all_dials()` before `break`: "its handler does `break`" left that out
+    (#2, #29)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _READ90})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sig,) = kinds(claims(ctx, "watch_status"), "signal")
+    assert "ends-loop" in sig.flags
+    exs = [e for e in compose_examples(ctx) if ctx.fs.items[e.primary].name == "watch_status"]
+    assert exs
+    for e in exs:
+        assert "shut down" not in e.user and "stop signals" not in e.user
+    (stop,) = kinds(claims(ctx, "run"), "shutdown_branch")
+    assert "works-first" in stop.flags and stop.get("does_first") == "self.cancel_all()"
+    assert any("`self.cancel_all()`" in t for t in full_thinks_about(ctx, "run"))
+
+
+def test_s59_an_error_branch_that_also_notifies_is_more_than_a_log_line(tmp_path: Path) -> None:
+    """mullvad's device migration task logs a failed `set` and then notifies a synthesized
+    logout: "logs the error it catches at error level and goes no further" was FALSE."""
+    src = (
+        "pub struct Notifier;\n\nimpl Notifier {\n    pub fn notify(&self, _e: u8) {}\n}\n\n"
+        "async fn migrate() -> Result<(), String> {\n    Ok(())\n}\n\n"
+        "pub fn on_migration(notifier: Notifier) {\n    tokio::spawn(async move {\n"
+        "        if let Err(error) = migrate().await {\n"
+        '            tracing::error!("migration failed: {error}");\n'
+        "            notifier.notify(1);\n        }\n    });\n}\n\n"
+        "pub fn on_migration_quiet() {\n    tokio::spawn(async move {\n"
+        "        if let Err(error) = migrate().await {\n"
+        '            tracing::error!("migration failed: {error}");\n        }\n    });\n}\n'
+    )
+    ix = _mini_crate(tmp_path, {"lib.rs": src})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    assert not kinds(claims(ctx, "on_migration"), "one_shot")
+    assert kinds(claims(ctx, "on_migration_quiet"), "one_shot")
+
+
+def test_s59_a_call_in_a_callback_closure_has_no_known_context(tmp_path: Path) -> None:
+    """screenpipe's `main` hands `move || capture_event_nonblocking(..)` to
+    `set_on_run_complete`: "`main` calls `capture_event_nonblocking` directly" was FALSE
+    (held-out read 91 #1). A closure an iterator adapter runs in place (`.map(|e| ..)`) keeps
+    its caller's context."""
+    src = (
+        "pub struct Pipes;\n\nimpl Pipes {\n"
+        "    pub fn on_done<F: Fn() + Send + 'static>(&self, _f: F) {}\n}\n\n"
+        'fn capture() {\n    tokio::spawn(async {\n        println!("sent");\n    });\n}\n\n'
+        "fn track(n: u32) -> u32 {\n    tokio::spawn(async {});\n    n\n}\n\n"
+        "#[tokio::main]\nasync fn main() {\n    let pipes = Pipes;\n"
+        "    pipes.on_done(move || capture());\n"
+        "    let _v: Vec<u32> = [1, 2].iter().map(|n| track(*n)).collect();\n}\n"
+    )
+    ix = _mini_crate(tmp_path, {"main.rs": src})
+    ctx = file_context(scan_file(tmp_path / "src" / "main.rs"), ix)
+    assert not kinds(claims(ctx, "capture"), "runs_in")
+    (runs,) = kinds(claims(ctx, "track"), "runs_in")
+    assert runs.get("kind") == "main"

@@ -83,7 +83,10 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         out |= _swapped_in(f, sp, after, name_re)
     if "joined-here" not in out and (into := _moved_into(after, name_re)):
         out |= {"moved", "stored:" + into}
-    if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail):
+    # `tokio::select! { _ = receive_handle => .., .. }` as the tail: raced right here, not
+    # returned (screenpipe's frame socket: "part of what this returns" was FALSE, read 91 #6).
+    raced = re.search(rf"=\s*(?:&\s*mut\s+)?{name_re}\s*=>", tail)
+    if re.search(rf"\b{name_re}\b", tail) and not re.search(joined, tail) and not raced:
         out.add("handed-back")
     elif f.tail is None:
         arms = _tail_arms(f)

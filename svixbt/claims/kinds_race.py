@@ -133,12 +133,12 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "select_exit": (
         "a select branch that leaves the loop",
         ("future", "action", "select"),
-        ("arm", "stop", "pattern"),
+        ("arm", "stop", "pattern", "does_first"),
     ),
     "shutdown_branch": (
         "a select branch that stops the loop",
         ("future", "action", "select"),
-        ("guard", "pattern", "drain", "others", "outer_wait", "precondition"),
+        ("guard", "pattern", "drain", "others", "outer_wait", "precondition", "does_first"),
     ),
     "handler_awaits": (
         "a looping select whose other branch handlers await: a stop waits while one runs",

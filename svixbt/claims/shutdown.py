@@ -13,7 +13,7 @@ from .exits import exit_said
 from .inner_stop import checked_again, inner_loop_of, outer_wait
 from .round_work import call_said
 from .select_branches import construct_guard, select_branch_claims, unsaid_condition
-from .select_exits import select_exits
+from .select_exits import awaited_before_stop, select_exits, works_first
 from .select_parts import (
     IRREFUTABLE,
     beside_timer,
@@ -242,12 +242,13 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             if waits:
                 slots["outer_wait"] = waits
                 bflags.add("inner-loop")
-            drain = _awaited_before_stop(f, h)
+            drain = awaited_before_stop(f, h)
             if drain:
                 # `_ = token.cancelled() => { self.handle_shutdown(..).await?; return Ok(()) }`:
                 # the stop waits on that first (underway's worker, held-out read 11).
                 slots["drain"] = codes(*drain)
                 bflags.add("drains-first")
+            bflags |= works_first(f, h, slots)
             out.append(make("shutdown_branch", f.name, slots, [ctx.proof(hs)], bflags))
     return out + _cancellable_waits(ctx, f) + _cancellable_futures(ctx, f)
 
@@ -272,28 +273,6 @@ def _stops(
             conds = [c for c in conds if c.strip() != precondition(h)]
             guards[h.id] = ["?"] if negated else conds
     return stops, guards
-
-
-def _awaited_before_stop(f: ItemFacts, h: Region) -> list[str]:
-    """The calls the stop branch ``h`` awaits before it leaves, as written (up to three)."""
-    assert f.flow is not None
-    # Up to the end of the leaving statement: `return stop_all(rest).await` awaits before it
-    # leaves (helium's task manager stops every other task so; "stop right there" was false,
-    # held-out read 25).
-    leave = min(
-        (
-            e.src.end
-            for e in f.exits
-            if e.kind in ("return", "break") and f.flow.inside(e.region, h.id)
-        ),
-        default=-1,
-    )
-    names = [
-        call_said(c) or c.written
-        for c in f.calls
-        if c.awaited and f.flow.inside(c.region, h.id) and c.src.start < leave
-    ]
-    return list(dict.fromkeys(names))[:3]
 
 
 def _raced(f: ItemFacts, futures: list[str], sslots: dict[str, str], sflags: set[str]) -> None:

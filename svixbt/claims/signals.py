@@ -98,7 +98,7 @@ def signal_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     out = _sigint_twice(f, out)
     out = _listeners_together(f.name, out)
     out = [_outcomes(f, c) for c in out]
-    out = _branch_values(f, out)
+    out = [_leaves_loop(f, c) for c in _branch_values(f, out)]
     return [make("signal", c.subject, c.slot_map, list(c.proof), c.flags | more) for c in out]
 
 
@@ -197,6 +197,26 @@ def _outcomes(f: ItemFacts, c: Claim) -> Claim:
         return c
     slots = {**c.slot_map, "outcomes": LIST_SEP.join(said)}
     return make("signal", c.subject, slots, list(c.proof), c.flags | {"distinct-outcomes"})
+
+
+def _leaves_loop(f: ItemFacts, c: Claim) -> Claim:
+    """A signal future raced in a select inside a loop whose branch only `break`s: it ends
+    that loop and nothing more here (tari's `watch_loop` leaves the watch view on Ctrl-C and
+    returns to its shell: "Treat Ctrl-C as a request to shut down" was FALSE, read 90 #46)."""
+    var = c.get("var")
+    if not var or f.flow is None:
+        return c
+    fl = f.flow
+    hs = [
+        r
+        for r in fl.regions
+        if r.kind == "select-handler"
+        and r.detail.removeprefix("&mut ").strip() in (var, f"{var}.recv()")
+        and fl.loop_of(r.id) is not None
+    ]
+    if len(hs) != 1 or not any(e.region == hs[0].id and e.kind == "break" for e in f.exits):
+        return c
+    return make("signal", c.subject, c.slot_map, list(c.proof), c.flags | {"ends-loop"})
 
 
 # A branch's value when it is one plain token: `true`, `false`, `Reload`, `0`.

@@ -127,6 +127,13 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
             err_branch(r) and f.flow.inside(r.id, sp.region) and _arm_value(f, r)
             for r in f.flow.regions
         )
+        # An error branch that does more than log (mullvad's device migration task logs, then
+        # notifies a synthesized logout: "logs the error .. and goes no further" was FALSE,
+        # held-out read 89 at d6c8a1f).
+        or any(
+            err_branch(r) and f.flow.inside(r.id, sp.region) and _acts_beyond_logs(f, r)
+            for r in f.flow.regions
+        )
         # An error branch that also sends the failure on (neon's debug dump task logs, then
         # `tx.blocking_send(Err(BrokenPipe))` into the response body: "stops at a log line"
         # was false, held-out read 22).
@@ -153,6 +160,18 @@ def not_only_logged(ctx: FileContext, f: ItemFacts, sp: Spawn, logs: list[Log]) 
             )
             for r in f.flow.regions
         )
+    )
+
+
+def _acts_beyond_logs(f: ItemFacts, r: Region) -> bool:
+    """Whether error branch ``r`` makes a call that is neither a log line nor inside one."""
+    assert f.flow is not None
+    lines = [lg.src for lg in f.logs if f.flow.inside(lg.region, r.id)]
+    return any(
+        f.flow.inside(c.region, r.id)
+        and c.kind != "macro"
+        and not any(x.start <= c.src.start < x.end for x in lines)
+        for c in f.calls
     )
 
 

@@ -143,6 +143,8 @@ class CrateIndex:
     _callees: dict[tuple[int, int], list[tuple[int, int]]] | None = field(default=None, repr=False)
     _leaving: frozenset[str] | None = field(default=None, repr=False)
     _async_names: frozenset[str] | None = field(default=None, repr=False)
+    # Crate-wide answers worked out once by the claim builders (``claims.runtime``), by key.
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     def async_fn_names(self) -> frozenset[str]:
         """The names of the crate's `async fn`s (free fns and methods)."""

@@ -76,3 +76,12 @@ def cli_env() -> dict[str, str]:
     if env.get("MUTANT_UNDER_TEST") == "stats":
         del env["MUTANT_UNDER_TEST"]
     return env
+
+
+def write_crate(root: Path, files: dict[str, str], name: str = "demo-crate") -> None:
+    """A crate at ``root``: a Cargo.toml and ``files`` under src/."""
+    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\n', encoding="utf-8")
+    for rel, text in files.items():
+        p = root / "src" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support import write_crate
 
 from svixbt.claims import Claim, FileContext, claims_for
 from svixbt.claims.core import LIST_SEP, MORE, NOT, Proof, make
@@ -9905,11 +9906,7 @@ def test_s58_a_guarded_error_arm_sleep_names_the_call_that_failed(indexes: Index
 
 
 def _mini_crate(root: Path, files: dict[str, str]) -> Indexes:
-    (root / "Cargo.toml").write_text('[package]\nname = "mini"\n', encoding="utf-8")
-    for rel, text in files.items():
-        p = root / "src" / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+    write_crate(root, files, "mini")
     return Indexes()
 
 

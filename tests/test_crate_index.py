@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support import write_crate
+
 from svixbt.crate_index import CrateIndex, build_index
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
@@ -63,14 +65,6 @@ def test_join_branch_context_names_the_other_branches() -> None:
     (ctx,) = idx.site_context(site) or []
     assert (ctx.kind, ctx.index, ctx.siblings) == ("join-branch", 0, 2)
     assert ctx.branch_calls == ("pump::pump_loop", "monitor::watch_queue_depth")
-
-
-def write_crate(root: Path, files: dict[str, str]) -> None:
-    (root / "Cargo.toml").write_text('[package]\nname = "demo-crate"\n', encoding="utf-8")
-    for rel, text in files.items():
-        p = root / "src" / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
 
 
 def test_super_crate_name_and_type_paths(tmp_path: Path) -> None:

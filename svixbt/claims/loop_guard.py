@@ -8,11 +8,10 @@ bare `loop` with no way out inside, so it runs for as long as its future is poll
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..facts import ItemFacts
-from ..flow import CONDITION_KINDS, Region
+from ..flow import CONDITION_KINDS, Region, let_bound
 from .core import Claim, FileContext
 
 __all__ = ["in_future", "mark_loop_guard"]
@@ -108,14 +107,7 @@ def _held_future(f: ItemFacts, loop: Region) -> str:
     fl = f.flow
     assert fl is not None
     blk = next((r for r in fl.chain(loop.id)[1:] if r.kind in ("async", "closure")), None)
-    if blk is None or blk.kind != "async":
-        return ""
-    start = fl.scan.starts[blk.start_tok if blk.start_tok >= 0 else blk.lo]
-    lets = [a for a in f.assigns if a.is_let and a.src.start <= start < a.src.end]
-    held = max(lets, key=lambda a: a.src.start, default=None)
-    if held is None or not re.fullmatch(r"[a-z_]\w*", held.var):
-        return ""
-    return held.var if held.value.startswith("async") else ""
+    return let_bound(fl.scan.texts, blk) if blk is not None else ""
 
 
 def _only_if(chain: list[Region]) -> str:

@@ -27,18 +27,14 @@ class OneThread:
     attr: Src  # the attribute as written, in the main's file
 
 
-_found: dict[int, tuple[CrateIndex, OneThread | None]] = {}
-
-
 def one_thread_runtime(index: CrateIndex) -> OneThread | None:
     """The crate's one `main` and its current_thread attribute, when the whole crate was read,
-    it has exactly one `main` and nothing else builds or enters a runtime; else None."""
-    got = _found.get(id(index))
-    if got is not None and got[0] is index:
-        return got[1]
-    found = _search(index)
-    _found[id(index)] = (index, found)
-    return found
+    it has exactly one `main` and nothing else builds or enters a runtime; else None. Worked out
+    once per crate: every join branch of every file asks."""
+    if "one_thread" not in index.memo:
+        index.memo["one_thread"] = _search(index)
+    found = index.memo["one_thread"]
+    return found if isinstance(found, OneThread) else None
 
 
 def _search(index: CrateIndex) -> OneThread | None:

@@ -14,6 +14,7 @@ import re
 from ..fact_types import Log
 from ..facts import ItemFacts
 from ..flow import Region, tokens_text
+from .blocks import bound_async_block
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import CANCEL_FUTURE, codes, guard_of
 
@@ -137,23 +138,9 @@ def _endless_local(f: ItemFacts, name: str) -> Region | None:
     wins (quinn perf's `stats_fut`: "A win for `stats_fut` runs an empty handler" described a
     branch that cannot run, held-out read 88 #3)."""
     fl = f.flow
-    if fl is None or not re.fullmatch(r"[a-z_]\w*", name):
+    blk = bound_async_block(f, [name]) if fl is not None else None
+    if fl is None or blk is None or not f.own(blk.id):
         return None
-    lets = [a for a in f.assigns if a.is_let and a.var == name and f.own(a.region)]
-    if len(lets) != 1:
-        return None
-    a = lets[0]
-    starts = fl.scan.starts
-    blocks = [
-        r
-        for r in fl.regions
-        if r.kind == "async"
-        and r.parent == a.region
-        and a.src.start <= starts[r.start_tok if r.start_tok >= 0 else r.lo] < a.src.end
-    ]
-    if len(blocks) != 1:
-        return None
-    blk = blocks[0]
     loops = [
         r for r in fl.regions if r.kind == "loop" and r.keyword == "loop" and r.parent == blk.id
     ]

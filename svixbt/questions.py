@@ -541,6 +541,7 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
     # And how many tasks a fan-out over a bounded count can start.
     "spawn": frozenset(
         {
+            "spawn_loop",
             # One task per pair of two nested loops: the count a fan-out question asks for.
             "spawn_nesting",
             "task_prints_error",
@@ -596,6 +597,8 @@ ANSWER_KINDS: dict[str, frozenset[str]] = {
 # sentence, after the task's lock and its expiry test (blind read 73's helper draft).
 ANSWER_NEXT: dict[str, tuple[str, ...]] = {
     "spawn": (
+        # What the task's loop does, said apart from its start (claims/spawn_loop.py).
+        "spawn_loop",
         "spawn_nesting",
         "endless_task",
         "tasks_add_up",

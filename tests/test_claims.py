@@ -10343,3 +10343,137 @@ def test_s59_a_call_in_a_callback_closure_has_no_known_context(tmp_path: Path) -
     assert not kinds(claims(ctx, "capture"), "runs_in")
     (runs,) = kinds(claims(ctx, "track"), "runs_in")
     assert runs.get("kind") == "main"
+
+
+_GUARDED_LOOPS = """
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub struct Refresher {
+    handle: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    store: Arc<Store>,
+}
+
+pub struct Store;
+
+impl Store {
+    pub async fn refresh(&self) -> Result<u64, String> {
+        Ok(1)
+    }
+}
+
+impl Refresher {
+    /// Starts the refresh loop once.
+    pub fn start(&self) {
+        if self.handle.lock().unwrap().is_some() {
+            return;
+        }
+        let store = Arc::clone(&self.store);
+        let handle = tokio::spawn(async move {
+            loop {
+                let got = store
+                    .refresh()
+                    .retry_with(|d| async move { tokio::time::sleep(d).await })
+                    .await;
+                if got.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+        });
+        *self.handle.lock().unwrap() = Some(handle);
+    }
+}
+
+pub fn start_pool(
+    set: &mut tokio::task::JoinSet<()>,
+    mut trigger: tokio::sync::mpsc::Receiver<()>,
+) {
+    set.spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = every.tick() => (),
+                _ = trigger.recv() => (),
+            }
+            republish().await;
+        }
+    });
+}
+
+async fn republish() {}
+
+pub async fn recover(state: Arc<tokio::sync::RwLock<u64>>, runner: &Runner) {
+    let writer = state.write().await;
+    let shared = Arc::clone(&state);
+    runner
+        .run_later(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                let mut w = shared.write().await;
+                *w += 1;
+            }
+        })
+        .await;
+    drop(writer);
+}
+
+pub fn drain(mut rx: tokio::sync::mpsc::UnboundedReceiver<u64>, stop: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let mut batch = Vec::new();
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            while let Ok(v) = rx.try_recv() {
+                batch.push(v);
+                if batch.len() >= 10 {
+                    break;
+                }
+            }
+            flush(&mut batch).await;
+        }
+    });
+}
+
+async fn flush(b: &mut Vec<u64>) {
+    b.clear();
+}
+
+pub struct Runner;
+
+impl Runner {
+    async fn run_later<F: std::future::Future<Output = ()> + Send + 'static>(&self, fut: F) {
+        tokio::spawn(fut);
+    }
+}
+"""
+
+
+def test_s60_a_guarded_or_pooled_spawn_says_its_loop_apart_from_its_start(tmp_path: Path) -> None:
+    """Held-out read 92: a spawn under a guard (redis-rs's token refresher) or into a JoinSet
+    (sidekiq's pollers) had its start said and its loop lost, so no record was made; the sleep
+    of a closure handed to a retry builder was taken for the loop's pace; a tick raced with a
+    trigger was said to pace the loop alone; a lock was "held for the whole sleep" of a loop in
+    an async block handed to another call (#10, FALSE); and the `break` of an inner drain loop
+    was said to end the task's loop (#13, FALSE)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _GUARDED_LOOPS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    found = claims(ctx, "start")
+    (sp,) = kinds(found, "spawn")
+    assert {"guarded", "loop-apart", "paced"} <= sp.flags
+    (lp,) = kinds(found, "spawn_loop")
+    assert lp.get("work") == "store.refresh" and lp.get("sleep_dur") == "30 seconds"
+    assert "round-exits" in lp.flags
+    text = " ".join(full_thinks_about(ctx, "start"))
+    assert "sleeps 30 seconds each round" in text or "and sleeps 30 seconds" in text
+    assert "`d`" not in text
+    pooled = claims(ctx, "start_pool")
+    (lp,) = kinds(pooled, "spawn_loop")
+    assert "tick-or" in lp.flags and lp.get("raced_with") == "trigger.recv()"
+    text = " ".join(full_thinks_about(ctx, "start_pool"))
+    assert "on every tick" not in text and "`trigger.recv()`" in text
+    assert not kinds(claims(ctx, "recover"), "lock_held")
+    (sp,) = kinds(claims(ctx, "drain"), "spawn")
+    assert sp.get("exit_words") == "a return"

@@ -248,6 +248,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
+    from .spawn_loop import spawn_loop_claims
     from .spin import spin_claims
     from .task_panics import task_panic_claims
     from .task_state import task_state_claims
@@ -286,7 +287,7 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
     out.extend(_shape_claims(ctx, f))
-    out = _left_to_say(ctx, f, out)
+    out = spawn_loop_claims(_left_to_say(ctx, f, out))
     out = dead_stop_claims(ctx, f, out)
     out = mark_narrow_err(mark_after_narrower(f, out))
     # Last: they read the claims above.

@@ -84,6 +84,23 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "cancel_call",
         ),
     ),
+    "spawn_loop": (
+        "the loop of a task the item spawns: the work of a round, its pace and what ends it",
+        ("mech", "work"),
+        (
+            "sleep_dur",
+            "sleep_arg",
+            "sleep_mech",
+            "interval_dur",
+            "interval_arg",
+            "timeout_arg",
+            "timeout_mech",
+            "some_sleep",
+            "exit_words",
+            "levels",
+            "raced_with",
+        ),
+    ),
     "spawn_wrapper": (
         "a crate fn the item spawns through, which hands the future it is given to a tokio spawn",
         ("wrapper", "wrapper_file", "wraps"),

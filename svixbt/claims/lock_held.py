@@ -8,7 +8,7 @@ its sleep (held-out read 60 scored the think 1 for specificity: it said the slee
 
 from __future__ import annotations
 
-from ..facts import Call, ItemFacts
+from ..facts import Call, ItemFacts, Wait
 from ..scanner import ScanResult
 from ..values import human_duration
 from .core import Claim, FileContext, make
@@ -46,6 +46,8 @@ def lock_held_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 continue
             if any(r.kind == "select-future" for r in fl.chain(w.region)):
                 continue  # raced: a deadline the select may cut short, not a sure wait
+            if _in_later_future(f, c, w):
+                continue
             if _dropped_before(f, var, c, w.src.start):
                 break
             slots = {"guard_var": var, "lock_call": f"{c.receiver}.{c.name}()", "mech": w.mechanism}
@@ -58,6 +60,20 @@ def lock_held_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             proof = [ctx.proof(c.src), ctx.proof(w.src)]
             return [make("lock_held", f.name, slots, proof, flags)]
     return []
+
+
+def _in_later_future(f: ItemFacts, lock: Call, w: Wait) -> bool:
+    """Whether sleep ``w`` sits in an `async` block or closure that the lock call is not in:
+    that code runs when the future is polled, maybe on a task of its own, not while this guard
+    is held. ReadySet's `handle_failed_workers` hands `async move { loop { sleep(..) .. } }` to
+    its own spawning method; "the lock stays taken for the whole sleep" of the fn's `writer`
+    was FALSE (held-out read 92 #10)."""
+    assert f.flow is not None
+    fl = f.flow
+    return any(
+        r.kind in ("async", "closure") and not fl.inside(lock.region, r.id)
+        for r in fl.chain(w.region)
+    )
 
 
 def _dropped_before(f: ItemFacts, var: str, lock: Call, at: int) -> bool:

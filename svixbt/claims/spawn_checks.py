@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts, Spawn, Src
+from ..facts import Exit, ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof, codes
-from .exits import leaves
+from .exits import exit_loop, leaves
 from .handle_fate import (
     RETURNED_STRUCT,
     caller_unbinds,
@@ -151,6 +151,10 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
         and fl.inside(e.region, outer.id)
         and fl.task_of(e.region).id == reg.id
         and leaves(f, e, outer.id)
+        # A `break` of an inner loop goes on in the outer one: ReadySet's table-status task
+        # breaks out of its drain loop only, and "until a break ... ends the loop" was FALSE
+        # (held-out read 92 #13).
+        and (e.kind != "break" or _breaks(f, e, outer))
         # Not the `None` arm of a channel the task keeps a sender of (read 61).
         and not never_met(f, reg, outer, e.region)
     }
@@ -172,6 +176,12 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
     head = ["the loop's own condition"] if outer.keyword == "while" else []
     slots["exit_words"] = " or ".join([*head, *(w for k, w in said if k in kinds)])
     return {"round-exits"}
+
+
+def _breaks(f: ItemFacts, e: Exit, outer: Region) -> bool:
+    """Whether `break` ``e`` leaves ``outer`` itself, not a loop inside it."""
+    target = exit_loop(f, e)
+    return target is None or target.id == outer.id
 
 
 def check_flags(f: ItemFacts, sp: Spawn) -> set[str]:

@@ -15,6 +15,7 @@ from .core import FileContext
 from .exits import leaves
 from .shape import codes, codes_upto, guard_of
 from .task_errors import not_only_logged, on_error_path
+from .tick_race import interval_arg, tick_or
 
 __all__ = ["CHANNEL_WAITS", "also_waits", "in_task_loop", "round_work", "spawned_waits_and_logs"]
 
@@ -249,53 +250,6 @@ def _work_before(f: ItemFacts, reg: Region, at: int) -> bool:
     )
 
 
-def _interval_arg(
-    f: ItemFacts, reg: Region, w: Wait, waits: list[Wait], slots: dict[str, str], flags: set[str]
-) -> None:
-    """`interval(Duration::from_secs(PURGE_FREQUENCY))` on a constant of another module: said
-    as written (kanidm's interval actor had no record at all, read 31), with the other
-    branches of the select its tick is raced in, by name ("the other branches of its select"
-    of a select with one other, read 31)."""
-    assert f.flow is not None
-    slots["interval_arg"] = w.arg
-    flags.add("interval-arg")
-    tick = next(
-        (
-            t
-            for t in waits
-            if t.role == "tick"
-            and f.flow.task_of(t.region).id == reg.id
-            and f.flow.regions[t.region].kind == "select-future"
-        ),
-        None,
-    )
-    if tick is None:
-        return
-    flags.add("tick-raced")  # the tick is one branch of a select among others
-    start = f.flow.regions[tick.region].start_tok
-    # A branch behind `, if` is raced only while its precondition holds (rustfs's heal
-    # scheduler waits on `notify.notified()` only when event-driven scheduling is on): it is
-    # not named among what every round waits on.
-    branches = [
-        r.detail.strip()
-        for r in f.flow.regions
-        if r.kind == "select-handler"
-        and r.start_tok == start
-        and r.detail
-        and tick.src.text.strip() not in r.detail
-    ]
-    others = [b for b in branches if ", if " not in b]
-    switched = [b.partition(", if ")[::2] for b in branches if ", if " in b]
-    if len(switched) == 1 and len(switched[0][0]) <= 48 and len(switched[0][1]) <= 60:
-        flags.add("switched-race")
-        slots["raced_if"] = codes(switched[0][0].strip())
-        slots["raced_if_cond"] = switched[0][1].strip()
-    elif switched:
-        flags.add("switched-races")
-    if others and all(len(o) <= 48 for o in others):
-        slots["raced_with"] = codes(*others)
-
-
 def _past_an_exit(f: ItemFacts, c: Call, task: Region) -> bool:
     """Whether a `break` or `return` written earlier in the body of ``c``'s loop, under plain
     `if`s only, can end the round before ``c``: then not every round makes that call (rathole's
@@ -412,6 +366,23 @@ def _some_sleep(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str
             slots["some_sleep"] = human_duration(timers[0].seconds)
 
 
+def _in_nested_future(f: ItemFacts, rid: int, task: Region) -> bool:
+    """Whether ``rid`` sits in a closure or `async` block inside the task's own body: it runs
+    when that future is polled or the closure called, not as a step of the task. redis-rs's
+    token refresher hands `|d| async move { sleep(d).await }` to its retry builder; that sleep
+    between retries was said as the loop's pace (held-out read 92)."""
+    assert f.flow is not None
+    chain = f.flow.chain(rid)
+    for n, r in enumerate(chain):
+        if r.id == task.id:
+            return False
+        # The spawned `async move { .. }` itself is the task's body, not a future inside it.
+        body = n + 1 < len(chain) and chain[n + 1].id == task.id
+        if r.kind in ("async", "closure") and not body:
+            return True
+    return False
+
+
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:
     """Whether ``rid`` sits in a loop nested inside another loop of ``task``."""
     assert f.flow is not None
@@ -425,7 +396,11 @@ def spawned_waits_and_logs(
     """The first interval and sleep the spawned task waits on, and the levels it logs at."""
     assert f.flow is not None
     reg = f.flow.regions[sp.region]
-    waits = [w for w in f.waits if f.flow.task_of(w.region).id == reg.id]
+    waits = [
+        w
+        for w in f.waits
+        if f.flow.task_of(w.region).id == reg.id and not _in_nested_future(f, w.region, reg)
+    ]
     looped = any(r.kind == "loop" and f.flow.task_of(r.id).id == reg.id for r in f.flow.regions)
     if len(task_loops(f, reg)) > 1:
         # Each of several loops keeps its own pace: none is "every round" of the task.
@@ -434,8 +409,9 @@ def spawned_waits_and_logs(
         if w.role == "interval" and w.seconds is not None and "interval_dur" not in slots:
             slots["interval_dur"] = human_duration(w.seconds)
             flags.add("interval")
+            tick_or(f, reg, waits, slots, flags)
         elif w.role == "interval" and w.seconds is None and "interval_arg" not in slots:
-            _interval_arg(f, reg, w, waits, slots, flags)
+            interval_arg(f, reg, w, waits, slots, flags)
         elif w.role == "sleep" and looped and not in_task_loop(f, w.region, reg):
             # A sleep before the loop is a start-up delay, not a pace (warpgate's analytics
             # task sleeps 30 s once, then a day a round: "sleeps 30 seconds every round" was

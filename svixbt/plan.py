@@ -17,6 +17,7 @@ from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed, resolve_refs
 from .crate_index import owner_of
+from .facts import Src
 from .focus import FOCI, MECHANICS, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
 from .naming import qualified_name
@@ -280,6 +281,25 @@ def _is_main(ctx: FileContext, idx: int) -> bool:
     return it.name == "main" and it.parent is None and ctx.fs.source.path.name == "main.rs"
 
 
+def _sleep_wrapper(ctx: FileContext, idx: int) -> bool:
+    """A fn that only sleeps: no loop, and every await a sleep, or one per `#[cfg]` branch (the
+    other target's timer). matrix-sdk's cross-platform `sleep(duration)` and ReadySet's
+    test-settle `sleep()` were picked as background tasks and asked to "pause for `duration`
+    with `tokio::time::sleep`" (held-out read 92 #7, #17: off topic)."""
+    f = ctx.facts[idx]
+    if f.flow is None or not f.waits or any(w.role != "sleep" for w in f.waits):
+        return False
+    if any(r.kind in ("loop", "spawn", "select-future", "join-branch") for r in f.flow.regions):
+        return False
+    timed = [c for c in f.calls if c.awaited and not any(_covers(w.src, c.src) for w in f.waits)]
+    cfgs = sum(1 for c in f.calls if c.name == "cfg" and c.kind == "fn")
+    return not timed or cfgs >= 2 and len(timed) < cfgs
+
+
+def _covers(a: Src, b: Src) -> bool:
+    return a.start <= b.start and b.end <= a.end
+
+
 # A route attribute (utoipa's OpenAPI path, actix's or rocket's method macros, axum's
 # `debug_handler`) and an HTTP response type returned: crates.io's controllers take an
 # `AppState` of their own and no extractor, and four of them were picked as background tasks
@@ -322,6 +342,7 @@ def subjects_of(ctx: FileContext, claims: Mapping[int, list[Claim]]) -> tuple[li
         and not is_request_handler(ctx, i)
         and not _is_main(ctx, i)
         and not is_poll_fn(ctx, i)
+        and not _sleep_wrapper(ctx, i)
     ]
     reach: list[int] = []
     frontier = list(tasks)

@@ -10477,3 +10477,84 @@ def test_s60_a_guarded_or_pooled_spawn_says_its_loop_apart_from_its_start(tmp_pa
     assert not kinds(claims(ctx, "recover"), "lock_held")
     (sp,) = kinds(claims(ctx, "drain"), "spawn")
     assert sp.get("exit_words") == "a return"
+
+
+_SLEEP_WRAPPERS = """
+use std::time::Duration;
+
+/// Sleeps on any target.
+pub async fn sleep(duration: Duration) {
+    #[cfg(not(target_family = "wasm"))]
+    tokio::time::sleep(duration).await;
+
+    #[cfg(target_family = "wasm")]
+    gloo_timers::future::TimeoutFuture::new(duration.as_millis() as u32).await;
+}
+
+/// Waits out the settle time.
+pub async fn settle() {
+    tokio::time::sleep(settle_time()).await;
+}
+
+fn settle_time() -> Duration {
+    Duration::from_millis(500)
+}
+
+/// Flushes once the batch has had time to fill.
+pub async fn delayed_flush(tx: tokio::sync::mpsc::Sender<u64>) {
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = tx.send(1).await;
+}
+"""
+
+
+def test_s60_a_fn_that_only_sleeps_is_no_task(tmp_path: Path) -> None:
+    """Held-out read 92 #7, #17: matrix-sdk's cross-platform `sleep(duration)` and ReadySet's
+    test-settle `sleep()` were picked as background tasks. A fn that sleeps and then does
+    work of its own still is one."""
+    from svixbt.plan import subjects_of
+
+    ix = _mini_crate(tmp_path, {"lib.rs": _SLEEP_WRAPPERS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    tasks, _ = subjects_of(ctx, compose_claims(ctx))
+    assert sorted(ctx.fs.items[i].name for i in tasks) == ["delayed_flush"]
+
+
+_DEAD_ELSE = """
+pub async fn pump(mut rx: tokio::sync::mpsc::Receiver<u64>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => flush().await,
+            Some(v) = rx.recv() => keep(v),
+            else => break,
+        }
+    }
+}
+
+pub async fn drain(mut rx: tokio::sync::mpsc::Receiver<u64>, ready: bool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = tick.tick(), if ready => flush().await,
+            Some(v) = rx.recv() => keep(v),
+            else => break,
+        }
+    }
+}
+
+async fn flush() {}
+
+fn keep(_v: u64) {}
+"""
+
+
+def test_s60_an_else_no_branch_can_reach_is_no_way_out(tmp_path: Path) -> None:
+    """Held-out read 92 #1, #7: `else => break` beside a branch whose pattern always matches
+    and has no precondition can never run, yet it was counted among the loop's `break`s. With
+    a precondition on that branch, every branch can be off and the `else` can run."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _DEAD_ELSE})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    exits = {f.item.name: [e.kind for e in f.exits] for f in ctx.facts.values() if f.kind == "fn"}
+    assert "break" not in exits["pump"]
+    assert "break" in exits["drain"]

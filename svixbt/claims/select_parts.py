@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Wait
-from ..flow import Region
+from ..flow import IRREFUTABLE, Region, covers_all
 from .core import FileContext
 from .exits import exit_loop
 from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, await_name, codes, next_call, passes_token
@@ -34,35 +34,13 @@ __all__ = [
 # Methods that wait for something that may rightly not come: a message, a change, a peer.
 EVENT_WAITS = frozenset({"recv", "next", "changed", "notified", "recv_many", "message", "accept"})
 
+
 # A select pattern that matches every result: `_`, `()`, a binding, a tuple of bindings
 # (lemmy's `() = sleep(..)`: "a result that fails its branch's pattern" of patterns that
 # cannot fail, blind read 104). `None` is a path, not a binding.
-_BIND = r"(?:mut\s+)?[a-z_][a-z0-9_]*"
-IRREFUTABLE = re.compile(rf"_|\(\s*\)|{_BIND}|\(\s*{_BIND}(?:\s*,\s*{_BIND})*\s*,?\s*\)")
-
-
-_VARIANT = re.compile(r"(Ok|Err|Some)\(\s*(.*?)\s*\)|(None)")
-
-
-def _covers_all(head: str) -> bool:
-    """`Ok(()) | Err(_)`, `Some(_) | None`: alternatives that together match every result of a
-    `Result<(), _>` or an `Option` (mullvad's tun writer: "anything else disables the branch"
-    of a pattern nothing escapes, held-out read 89 #45)."""
-    seen = set()
-    for alt in head.split("|"):
-        m = _VARIANT.fullmatch(alt.strip())
-        if m is None:
-            return False
-        inner = m.group(2)
-        if inner is not None and not IRREFUTABLE.fullmatch(inner):
-            return False
-        seen.add(m.group(1) or m.group(3))
-    return seen in ({"Ok", "Err"}, {"Some", "None"})
-
-
 def refutable(h: Region, slots: dict[str, str]) -> set[str]:
     """`Ok(()) = ctrl_c()`: only that result stops it (kanidm's unixd; a held-out read)."""
-    if IRREFUTABLE.fullmatch(h.head.strip()) or _covers_all(h.head):
+    if IRREFUTABLE.fullmatch(h.head.strip()) or covers_all(h.head):
         return set()
     slots["pattern"] = " ".join(h.head.split())
     return {"refutable"}

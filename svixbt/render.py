@@ -613,8 +613,9 @@ LEAD_INS = (
 
 
 def _lower_first(text: str) -> str:
-    """``text`` to follow a clause: its first letter lowered unless it starts a name or code."""
-    return text[0].lower() + text[1:] if text[1:2].islower() else text
+    """``text`` to follow a clause: its first letter lowered unless it starts a name or code
+    (the article "A" is a word, not a name)."""
+    return text[0].lower() + text[1:] if text[1:2].islower() or text[:2] == "A " else text
 
 
 def _join(items: Sequence[str], last: str) -> str:

@@ -10558,3 +10558,59 @@ def test_s60_an_else_no_branch_can_reach_is_no_way_out(tmp_path: Path) -> None:
     exits = {f.item.name: [e.kind for e in f.exits] for f in ctx.facts.values() if f.kind == "fn"}
     assert "break" not in exits["pump"]
     assert "break" in exits["drain"]
+
+
+_OPENS_ROUND = """
+pub struct Poller {
+    alive: bool,
+    every: std::time::Duration,
+}
+
+impl Poller {
+    pub async fn execute(mut self) {
+        while self.alive {
+            tokio::time::sleep(self.rescan()).await;
+            if self.should_poll() {
+                self.lookup().await;
+            }
+        }
+    }
+
+    fn rescan(&self) -> std::time::Duration {
+        self.every
+    }
+
+    fn should_poll(&self) -> bool {
+        true
+    }
+
+    async fn lookup(&mut self) {
+        self.alive = false;
+    }
+}
+
+pub async fn stats(on: bool) {
+    if on {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            println!("tick");
+        }
+    }
+}
+"""
+
+
+def test_s60_a_sleep_that_opens_every_round_is_not_said_between_rounds(tmp_path: Path) -> None:
+    """Held-out read 92 #8: mongodb's SRV poller sleeps at the top of its `while`, its work
+    after under an `if`; "between one round and the next it waits" hid that the first round
+    waits too. And a lead-in clause lowers the article after it ("When `on` holds, a ...")."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _OPENS_ROUND})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sl,) = kinds(claims(ctx, "execute"), "sleep")
+    assert "opens-round" in sl.flags and "waits-first" not in sl.flags
+    for t in full_thinks_about(ctx, "execute"):
+        assert "Between one round and the next" not in t and "pause before another" not in t
+    (sl,) = kinds(claims(ctx, "stats"), "sleep")
+    assert "opens-round" in sl.flags
+    for t in full_thinks_about(ctx, "stats"):
+        assert "holds, A " not in t

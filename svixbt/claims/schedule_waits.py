@@ -46,6 +46,7 @@ from .wait_place import (
     fixed_option,
     interval_start,
     only_value,
+    opens_round,
     param_default,
     ranged,
     sleep_wrapping,
@@ -455,6 +456,8 @@ def _round_place(
     if first:
         slots["first_work"] = first
         flags.add("waits-first")
+    if first or opens_round(f, w):  # the first round waits too (mongodb's SRV poller, read 92)
+        flags.add("opens-round")
     if wloop is not None and any(
         e.src.start < w.src.start
         and f.flow.inside(e.region, wloop.id)
@@ -465,7 +468,7 @@ def _round_place(
         flags.add("exit-before")  # a round can leave before it sleeps
         # Then the round does not open with it (an `ensure!` on the try count first: "Each
         # round opens with `tokio::time::sleep`" was FALSE of bottlerocket's, read 85 #14).
-        flags.discard("waits-first")
+        flags -= {"waits-first", "opens-round"}
         slots.pop("first_work", None)
     if wloop is not None and any(
         e.kind == "continue"
@@ -480,7 +483,7 @@ def _round_place(
     ):
         # `let .. else { continue };` above it: no wait on those rounds (read 89 #39).
         flags |= {"exit-before", "skips-before"}
-        flags.discard("waits-first")
+        flags -= {"waits-first", "opens-round"}
         slots.pop("first_work", None)
     if wloop is not None and ends_round(f, w, wloop):
         flags.add("last-too")

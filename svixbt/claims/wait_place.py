@@ -19,6 +19,7 @@ __all__ = [
     "bound_once",
     "ranged",
     "waits_first",
+    "opens_round",
     "both_arms_leave",
     "interval_start",
     "element_sleep",
@@ -312,6 +313,23 @@ def both_arms_leave(f: ItemFacts, loop: Region, pos: int) -> bool:
             continue
         leaving.setdefault(" ".join(m.group(2).split()), set()).add(m.group(1))
     return any(v == {"Ok", "Err"} for v in leaving.values())
+
+
+def opens_round(f: ItemFacts, w: Wait) -> bool:
+    """Whether sleep ``w`` is written in its loop's own body with nothing awaited before it
+    in the round: every round, the first included, starts by waiting."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(w.region)
+    if loop is None or w.region != loop.id or loop.keyword not in ("loop", "while", "for"):
+        return False
+    return not any(
+        c.awaited
+        and f.flow.loop_of(c.region) is loop
+        and f.own(c.region)
+        and c.src != w.src
+        and c.src.start < w.src.start
+        for c in f.calls
+    )
 
 
 def waits_first(f: ItemFacts, w: Wait) -> str:

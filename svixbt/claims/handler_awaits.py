@@ -70,6 +70,12 @@ def handler_await_claims(ctx: FileContext, idx: int) -> list[Claim]:
         # The handler may look at the stop's source itself between its awaits (read 73 #1).
         if (check := _checked_inside(f, handlers, stops[0])) is not None:
             slots["check"], fresh = check, fresh | {"checked"}
+        later = _handed_later(f, handlers, stops[0], waits)
+        if later:
+            # The handler hands the stop on after those awaits: it sees it before it is done
+            # (etl's table copy awaits `with_shutdown(&mut shutdown_rx)` after its write:
+            # "goes unseen until that handler is done" was FALSE, held-out read 93 #11).
+            slots["handed"], fresh = codes(*later), fresh | {"handed-later"}
         out.append(make("handler_awaits", f.name, slots, proof, fresh))
     return out
 
@@ -111,6 +117,23 @@ def _handler_waits(
         # false of a call that races it itself, held-out read 56).
         and not _handed_stop(c, stop.detail)
     ]
+
+
+def _handed_later(
+    f: ItemFacts, handlers: list[Region], stop: Region, waits: list[Call]
+) -> list[str]:
+    """The awaited calls of a handler that are handed the stop's source after one of that
+    handler's ``waits``."""
+    assert f.flow is not None
+    fl = f.flow
+    out = []
+    for c in f.calls:
+        if not c.awaited or not _handed_stop(c, stop.detail):
+            continue
+        home = [h for h in handlers if h is not stop and fl.inside(c.region, h.id)]
+        if any(fl.inside(w.region, h.id) and w.src.end <= c.src.start for h in home for w in waits):
+            out.append(await_name(c))
+    return list(dict.fromkeys(out))
 
 
 def _checked_inside(f: ItemFacts, handlers: list[Region], stop: Region) -> str | None:

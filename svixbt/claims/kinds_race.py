@@ -160,7 +160,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "handler_awaits": (
         "a looping select whose other branch handlers await: a stop waits while one runs",
         ("select", "calls", "future"),
-        ("check",),
+        ("check", "handed"),
     ),
     "select": (
         "futures raced in a select",

@@ -73,8 +73,20 @@ def mark_narrow_err(claims: list[Claim]) -> list[Claim]:
     out = []
     for c in claims:
         pattern = c.get("pattern") if c.kind == "err_arm" else c.get("arm")
-        bare = re.sub(r"\s+if\s.*", "", pattern or "", flags=re.S).strip()
-        if bare.startswith("Err(") and not CATCH_ALL_ERR.fullmatch(bare):
+        m = re.match(r"(.*?)\s+if\s(.*)", pattern or "", flags=re.S)
+        bare, guard = (m.group(1).strip(), m.group(2)) if m else ((pattern or "").strip(), "")
+        if bare.startswith("Err(") and (
+            not CATCH_ALL_ERR.fullmatch(bare) or _tests_err(bare, guard)
+        ):
             c = replace(c, flags=c.flags | {"narrow-err"})
         out.append(c)
     return out
+
+
+def _tests_err(bare: str, guard: str) -> bool:
+    """Whether the guard of `Err(e) if is_temporary(&e)` tests the error it binds: the arm takes
+    those errors only ("A failed `connect_timeout` lands in `Err(e) if is_temporary(&e)`" was
+    FALSE of gel's connect loop, whose other errors are logged at error level: read 93 #10).
+    A guard on something else (`Err(e) if n >= MAX`) is said by the arm after it."""
+    bound = set(re.findall(r"\b[a-z_]\w*\b", bare[4:]))
+    return bool(bound & set(re.findall(r"\b[a-z_]\w*\b", guard)))

@@ -17,7 +17,6 @@ from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed, resolve_refs
 from .crate_index import owner_of
-from .facts import Src
 from .focus import FOCI, MECHANICS, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
 from .naming import qualified_name
@@ -282,22 +281,40 @@ def _is_main(ctx: FileContext, idx: int) -> bool:
 
 
 def _sleep_wrapper(ctx: FileContext, idx: int) -> bool:
-    """A fn that only sleeps: no loop, and every await a sleep, or one per `#[cfg]` branch (the
-    other target's timer). matrix-sdk's cross-platform `sleep(duration)` and ReadySet's
-    test-settle `sleep()` were picked as background tasks and asked to "pause for `duration`
-    with `tokio::time::sleep`" (held-out read 92 #7, #17: off topic)."""
+    """A fn whose body is a sleep and nothing else: one statement per sleep, or one per
+    `#[cfg]` branch (the other target's timer), with no loop, branch or binding around it.
+    matrix-sdk's cross-platform `sleep(duration)` and ReadySet's test-settle `sleep()` were
+    picked as background tasks and asked to "pause for `duration` with `tokio::time::sleep`"
+    (held-out read 92 #7, #17: off topic). A fn that works out its pause first keeps it."""
     f = ctx.facts[idx]
     if f.flow is None or not f.waits or any(w.role != "sleep" for w in f.waits):
         return False
-    if any(r.kind in ("loop", "spawn", "select-future", "join-branch") for r in f.flow.regions):
+    if any(r.kind not in ("fn", "closure") for r in f.flow.regions):
         return False
-    timed = [c for c in f.calls if c.awaited and not any(_covers(w.src, c.src) for w in f.waits)]
+    n = _statements(ctx, idx)
     cfgs = sum(1 for c in f.calls if c.name == "cfg" and c.kind == "fn")
-    return not timed or cfgs >= 2 and len(timed) < cfgs
+    return n == len(f.waits) or cfgs >= 2 and n == cfgs
 
 
-def _covers(a: Src, b: Src) -> bool:
-    return a.start <= b.start and b.end <= a.end
+def _statements(ctx: FileContext, idx: int) -> int:
+    """How many statements the fn's body has at its own level (a tail expression counts)."""
+    it = ctx.fs.items[idx]
+    if it.body_start is None:
+        return 0
+    scan = ctx.fs.scan
+    rng = scan.token_range(it.body_start, it.end)
+    depth, count, last = 0, 0, ""
+    for k in range(rng.start + 1, rng.stop - 1):
+        t = scan.texts[k]
+        if t in ("(", "{", "["):
+            depth += 1
+        elif t in (")", "}", "]"):
+            depth -= 1
+        elif t == ";" and depth == 0:
+            count += 1
+        if scan.codes[k] not in "cdi":
+            last = t
+    return count + (1 if last and last != ";" else 0)
 
 
 # A route attribute (utoipa's OpenAPI path, actix's or rocket's method macros, axum's

@@ -51,6 +51,7 @@ CODE_SLOTS = frozenset(
         "fn",
         "helper",
         "handle_field",
+        "field_readers",
         "dropped_by",
         "ender",
         "guard_var",

@@ -10707,3 +10707,74 @@ def test_s60_a_handler_that_hands_the_stop_on_sees_it_before_it_is_done(tmp_path
     assert "handed-later" in ha.flags and ha.get("handed") == "flush_or_stop"
     text = " ".join(full_thinks_about(ctx, "copy"))
     assert "until that handler is done" not in text and "only after the handler returns" not in text
+
+
+_PRIVATE_READ = """
+pub struct Server {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub fn bind(on_conn: fn(u64)) -> Self {
+        let task = tokio::spawn(accept_all(move |n| {
+            tokio::spawn(async move {
+                on_conn(n);
+            });
+        }));
+        Self { task }
+    }
+
+    pub async fn shutdown(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+pub struct Sock {
+    hdl: tokio::task::JoinHandle<()>,
+    hup: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Sock {
+    pub fn open() -> Self {
+        let (hup, rx) = tokio::sync::oneshot::channel();
+        let hdl = tokio::spawn(async move {
+            let _ = rx.await;
+        });
+        Self { hdl, hup }
+    }
+
+    pub async fn halt(self) {
+        let Self { hdl, hup } = self;
+        let _ = hup.send(());
+        let _ = hdl.await;
+    }
+}
+
+async fn accept_all(mut each: impl FnMut(u64)) {
+    for n in 0..3 {
+        each(n);
+        tokio::task::yield_now().await;
+    }
+}
+"""
+
+
+def test_s60_a_handle_in_a_private_field_is_reached_through_the_methods_that_read_it(
+    tmp_path: Path,
+) -> None:
+    """Held-out read 93 #7, #8: gel's `BoundServer::bind` keeps the handle in a private `task`
+    of a `pub struct` (the field's line was read as `pub` from the struct's own `pub`), which
+    only `shutdown` reads: "what becomes of the task is up to whoever calls this" misled. And a
+    spawn in the callback handed to the task is not the task's own: "that task starts tasks of
+    its own and drops their handles" was FALSE."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _PRIVATE_READ})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sp,) = [c for c in kinds(claims(ctx, "bind"), "spawn") if c.get("handle_var") == "task"]
+    assert "private-read" in sp.flags and sp.get("field_readers") == "shutdown"
+    assert "spawns-detached" not in sp.flags
+    text = " ".join(full_thinks_about(ctx, "bind"))
+    assert "`shutdown`" in text and "up to whoever calls this" not in text
+    # Taken out by `let Self { hdl, .. } = self` (propolis' VNC socket): read, not unread.
+    (sp,) = kinds(claims(ctx, "open"), "spawn")
+    assert "private-unread" not in sp.flags and sp.get("field_readers") == "halt"

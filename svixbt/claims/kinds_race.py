@@ -82,6 +82,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "exit_words",
             "drop_owner",
             "cancel_call",
+            "field_readers",
         ),
     ),
     "spawn_loop": (

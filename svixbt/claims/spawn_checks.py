@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..crate_index import owner_of
 from ..facts import Exit, ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof, codes
@@ -77,8 +78,12 @@ def gate_and_drop(
             # spacedrive's `EventStream` keeps the handle in a private `_handle` that nothing
             # reads: "waiting for that task or aborting it is the caller's business" was
             # misleading (read 71 #1): no caller can reach it, and a drop only detaches.
-            flags.add("private-unread")
+            # Read by methods of its module (gel's `BoundServer::shutdown`): only through those
+            # ("up to whoever calls this" was misleading, held-out read 93 #7).
+            flags.add("private-read" if unread[2] else "private-unread")
             slots["handle_field"] = unread[0]
+            if unread[2]:
+                slots["field_readers"] = codes(*unread[2])
             proof.append(unread[1])
         elif cancels is not None:
             # slatedb's `ClockDriver` keeps the handle private and cancels its token on drop:
@@ -98,10 +103,10 @@ _CANCEL = re.compile(r"\bself\.\w+\.cancel\(\)")
 
 def _private_unread(
     ctx: FileContext, f: ItemFacts, owner: str, handle: str
-) -> tuple[str, Proof] | None:
-    """(field, proof of its declaration) when the returned ``owner`` struct takes ``handle``
-    into a field that is not `pub` and that no code of the file declaring it reads
-    (`.field`): the handle is out of every caller's reach."""
+) -> tuple[str, Proof, list[str]] | None:
+    """(field, proof of its declaration, the fns that read it) when the returned ``owner``
+    struct takes ``handle`` into a field that is not `pub`, read by no code of the file
+    declaring it (the handle is out of every caller's reach) or only by its fns' `self.field`."""
     tail = f.tail.text if f.tail is not None else ""
     if not handle or not RETURNED_STRUCT.match(tail):
         return None
@@ -118,7 +123,7 @@ def _private_unread(
             if it.kind != "struct" or it.name != owner:
                 continue
             body = fs.scan.text[it.start : it.end]
-            decl = re.search(rf"(?m)^[ \t]*(pub\b[^:]*?\s)?{re.escape(field)}\s*:", body)
+            decl = re.search(rf"(?m)^[ \t]*(pub\b[^:\n]*?\s)?{re.escape(field)}\s*:", body)
             if decl is not None:
                 found.append((fi, it.start, decl))
     # The struct of that name declared in this file, else the crate's only one with the field.
@@ -126,11 +131,35 @@ def _private_unread(
     if len(mine or found) != 1:
         return None
     fi, at, decl = (mine or found)[0]
-    text = ctx.index.files[fi].scan.text
-    if decl.group(1) or re.search(rf"\.{re.escape(field)}\b", text):
-        return None  # `pub`, or read in its module: a method may await or abort it
+    fs = ctx.index.files[fi]
+    text = fs.scan.text
+    if decl.group(1):
+        return None  # `pub`: a caller may await or abort it
+    # The fns of its module that read it (`self.task`): the only ways to the task.
+    read = re.compile(rf"\.{re.escape(field)}\b")
+    own = [
+        it
+        for n, it in enumerate(fs.items)
+        if it.kind == "fn" and owner_of(fs, n) == owner and it.parent is not None
+    ]
+    # `let Self { join_hdl, .. } = self;` takes the field out as surely as `self.join_hdl`
+    # (propolis' VNC socket awaits it so: "nothing in its module reads" was FALSE).
+    taken = re.compile(
+        rf"\b(?:Self|{re.escape(owner)})\s*\{{[^{{}}]*\b{re.escape(field)}\b[^{{}}]*\}}\s*=(?![=>])"
+    )
+    readers = [
+        it.name
+        for it in own
+        if re.search(rf"\bself{read.pattern}", text[it.start : it.end])
+        or taken.search(text[it.start : it.end])
+    ]
+    in_own = sum(len(read.findall(text[it.start : it.end])) for it in own)
+    if len(read.findall(text)) != in_own:
+        return None  # read outside the type's own methods: anyone may reach it
+    if len(taken.findall(text)) != sum(len(taken.findall(text[it.start : it.end])) for it in own):
+        return None
     src = Src(at + decl.start(), at + decl.end(), text[at + decl.start() : at + decl.end()])
-    return field, ctx.proof(src) if fi == ctx.file_idx else ctx.other_proof(fi, src)
+    return field, ctx.proof(src) if fi == ctx.file_idx else ctx.other_proof(fi, src), readers
 
 
 def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:

@@ -13,7 +13,7 @@ from .callee_ends import runs_never_err
 from .core import NOT, Claim, FileContext, make, merge_in_place
 from .handle_fate import bound_fate
 from .main_call import main_call, main_call_of
-from .shape import codes, guard_of, never_ends
+from .shape import codes, guard_of, in_closure, never_ends
 from .spawn_body import spawn_body
 from .spawn_checks import check_flags, gate_and_drop, round_exits
 from .spawn_nesting import arm_scrutinee, every_arm_spawns, placement
@@ -194,6 +194,9 @@ def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
         and o.handle == "dropped"
         and f.flow.inside(o.at_region, reg.id)
         and not f.flow.conditions(o.at_region, stop=reg.id)
+        # Not one in a callback the task hands on (gel's listener: the per-connection spawn is
+        # in the closure given to `bind_task`, which other tasks call; read 93 #8).
+        and not in_closure(f, o.at_region)
         for o in f.spawns
     ):
         out.add("spawns-detached")

@@ -2348,9 +2348,15 @@ THINK: tuple[Row, ...] = (
        "{mech} starts a task here, and its handle, {handle_var}, goes into the {drop_owner} this returns; the Drop implementation of {drop_owner} calls {cancel_call}, so dropping that value cancels a token rather than aborting the task through its handle.",
        "The handle {handle_var} ends up inside the returned {drop_owner}, not loose in the caller's hands, and dropping a {drop_owner} runs {cancel_call}: the task is signalled through a token, not aborted.",
        when="kept handed-back drop-cancels", unless="some-paths repeated guarded conditional joined-here blocking in-future spawns-detached drop-aborts", needs="drop_owner cancel_call"),
+    # A private field that only the type's own methods read (gel's `BoundServer::shutdown`,
+    # held-out read 93 #7): those methods are the way to the task.
+    _r("spawn",
+       "{mech} starts a task here, and its handle goes into {handle_field}, a private field of the value this returns: a caller cannot await or abort the task through that value directly, only through {field_readers:and}, the type's own methods that use the field.",
+       "The task's handle ends up in {handle_field}, a field that is not `pub`: whoever holds the returned value reaches the task only through the methods that read that field, {field_readers:and}.",
+       when="kept handed-back private-read", unless="some-paths repeated guarded conditional joined-here in-future", needs="field_readers"),
     _r("spawn",
        "{mech} starts a task here, and its handle, {handle_var}, goes into {handle_field}, a private field of the value this returns that no code of its module reads: no caller can wait for the task or abort it through that value, and dropping the value only detaches the task, which runs on until it ends by itself.",
-       "The handle {handle_var} ends up in {handle_field}, a field that is not `pub` and that nothing in its module reads: the caller holds the value but cannot reach the task, and when the value is dropped the task is detached, not stopped.",
+       "The task's handle ends up in {handle_field}, a field that is not `pub` and that nothing in its module reads: the caller holds the value but cannot reach the task, and when the value is dropped the task is detached, not stopped.",
        when="kept handed-back private-unread", unless="some-paths repeated guarded conditional joined-here in-future"),
     # The one caller binds it to `_handle` (rbuilder's slot-data generator, read 84 #4).
     _r("spawn",

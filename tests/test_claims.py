@@ -10778,3 +10778,51 @@ def test_s60_a_handle_in_a_private_field_is_reached_through_the_methods_that_rea
     # Taken out by `let Self { hdl, .. } = self` (propolis' VNC socket): read, not unread.
     (sp,) = kinds(claims(ctx, "open"), "spawn")
     assert "private-unread" not in sp.flags and sp.get("field_readers") == "halt"
+
+
+_BEATS = """
+use std::time::{Duration, Instant};
+
+pub async fn utility(flag: bool) {
+    let mut last_a = Instant::now();
+    let mut last_b = Instant::now();
+    let mut state = flag;
+    loop {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        if last_a.elapsed().as_secs() >= 60 {
+            task_a().await;
+            last_a = Instant::now();
+        }
+        if last_b.elapsed().as_secs() >= 30 {
+            let now = probe();
+            last_b = Instant::now();
+            if now != state {
+                task_b().await;
+                state = now;
+            }
+        }
+    }
+}
+
+async fn task_a() {}
+
+async fn task_b() {}
+
+fn probe() -> bool {
+    true
+}
+"""
+
+
+def test_s60_a_beat_under_a_further_condition_and_a_wait_that_opens_the_round(
+    tmp_path: Path,
+) -> None:
+    """Held-out read 94: defguard's utility thread. "Running `enterprise_status_check` keeps a
+    beat of its own" of a call that runs only when the license status changed (F8), and "the
+    sleep starts counting only after `count_update_task` returns" of a sleep at the top of the
+    round, whose calls after it all run on some rounds only (F7)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _BEATS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    found = claims(ctx, "utility")
+    assert [c.get("calls") for c in kinds(found, "slow_beat")] == ["task_a"]
+    assert not kinds(found, "wait_after_pass")

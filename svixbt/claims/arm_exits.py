@@ -54,6 +54,10 @@ def _exit_later(f: ItemFacts, r: Region, loop: Region) -> bool:
         and (e.kind in ("return", "question", "exit") or exit_loop(f, e) is loop)
         and e.kind != "continue"
         and not sibling(e)
+        # Nor in another branch of a `match` or `if` the arm sits in (defguard's gateway
+        # handler: its outer `Err(err)` arm's exit is not reached from the inner `Ok` branch,
+        # "may yet end it" was FALSE, held-out read 94 #F11).
+        and not fl.exclusive(e.region, r.id)
         and not on_stop(e)
         for e in f.exits
     )

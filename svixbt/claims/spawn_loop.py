@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .core import Claim, make
+from .kinds_race import RACE_KINDS
 
 __all__ = ["spawn_loop_claims"]
 
@@ -21,21 +22,8 @@ __all__ = ["spawn_loop_claims"]
 # its work and pace; a returned one's too; a repeated one's speak of a set of tasks; a signal
 # task is its wait.
 _SAID_WITH_START = frozenset({"repeated", "returned", "signal-wait", "signal-rounds", "delayed"})
-_SLOTS = (
-    "mech",
-    "work",
-    "sleep_dur",
-    "sleep_arg",
-    "sleep_mech",
-    "interval_dur",
-    "interval_arg",
-    "timeout_arg",
-    "timeout_mech",
-    "some_sleep",
-    "exit_words",
-    "levels",
-    "raced_with",
-)
+# The loop's own slots, as the kind declares them: read off the spawn claim.
+_SLOTS = frozenset((*RACE_KINDS["spawn_loop"][1], *RACE_KINDS["spawn_loop"][2]))
 _FLAGS = frozenset(
     {
         "sleep",

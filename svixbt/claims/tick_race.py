@@ -26,6 +26,20 @@ def _raced_tick(f: ItemFacts, reg: Region, waits: list[Wait]) -> Wait | None:
     )
 
 
+def _other_branches(f: ItemFacts, tick: Wait) -> list[Region]:
+    """The handlers of the select ``tick`` is raced in, but for the tick's own and the `else`."""
+    assert f.flow is not None
+    start = f.flow.regions[tick.region].start_tok
+    return [
+        r
+        for r in f.flow.regions
+        if r.kind == "select-handler"
+        and r.start_tok == start
+        and r.detail
+        and tick.src.text.strip() not in r.detail
+    ]
+
+
 def tick_or(
     f: ItemFacts, reg: Region, waits: list[Wait], slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -37,15 +51,8 @@ def tick_or(
     tick = _raced_tick(f, reg, waits)
     if tick is None:
         return
-    start = f.flow.regions[tick.region].start_tok
     stays = [
-        r.detail.strip()
-        for r in f.flow.regions
-        if r.kind == "select-handler"
-        and r.start_tok == start
-        and r.detail
-        and tick.src.text.strip() not in r.detail
-        and not leaves_from_inside(f, r, r.id)
+        r.detail.strip() for r in _other_branches(f, tick) if not leaves_from_inside(f, r, r.id)
     ]
     if stays:
         flags.add("tick-or")
@@ -67,18 +74,10 @@ def interval_arg(
     if tick is None:
         return
     flags.add("tick-raced")  # the tick is one branch of a select among others
-    start = f.flow.regions[tick.region].start_tok
     # A branch behind `, if` is raced only while its precondition holds (rustfs's heal
     # scheduler waits on `notify.notified()` only when event-driven scheduling is on): it is
     # not named among what every round waits on.
-    branches = [
-        r.detail.strip()
-        for r in f.flow.regions
-        if r.kind == "select-handler"
-        and r.start_tok == start
-        and r.detail
-        and tick.src.text.strip() not in r.detail
-    ]
+    branches = [r.detail.strip() for r in _other_branches(f, tick)]
     others = [b for b in branches if ", if " not in b]
     switched = [b.partition(", if ")[::2] for b in branches if ", if " in b]
     if len(switched) == 1 and len(switched[0][0]) <= 48 and len(switched[0][1]) <= 60:

@@ -10468,6 +10468,15 @@ def test_s60_a_guarded_or_pooled_spawn_says_its_loop_apart_from_its_start(tmp_pa
     assert "round-exits" in lp.flags
     text = " ".join(full_thinks_about(ctx, "start"))
     assert "sleeps 30 seconds each round" in text or "and sleeps 30 seconds" in text
+    # Its guard is too long to quote in a request: asked as the check that returns early.
+    found_all = compose_claims(ctx)
+    (plan,) = [
+        p
+        for p in plan_examples(ctx, found_all)
+        if p.focus == "concurrency" and ctx.fs.items[p.subject].name == "start"
+    ]
+    rendered = render_plan(ctx, plan, 0, found_all[plan.subject])
+    assert rendered is not None and "the check that returns early" in rendered[1]
     assert "`d`" not in text
     pooled = claims(ctx, "start_pool")
     (lp,) = kinds(pooled, "spawn_loop")

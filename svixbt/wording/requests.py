@@ -3134,6 +3134,10 @@ QUESTIONS: tuple[Row, ...] = (
     # about (redis-rs's token refresher and sidekiq's JoinSet loops made no record, read 92).
     # "What ends it" only of a loop something ends, "how often" only of one a timer paces:
     # the answer says that way out and that pace. A guarded start is asked with its guard.
+    # A guard too long to quote that is an early return above the spawn: said as the check.
+    _r("spawn",
+       "when {subject} gets past the check that returns early and starts its task, how often does that task call {work}, and what ends its loop?",
+       when="loop-apart guarded past-returns paced round-exits", unless="repeated several-spawns", needs="work"),
     _r("spawn",
        "the task {subject} starts when {guard:cond} calls {work} in a loop: how often does it go round, and what ends it?",
        "once {subject} has started its task, which it does only when {guard:cond}, how often does that task call {work}, and until when?",

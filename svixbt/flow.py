@@ -195,6 +195,32 @@ def tail_start(scan: ScanResult, lo: int, hi: int) -> tuple[int, int]:
     return min(tail, hi), last_block
 
 
+def statements(scan: ScanResult, lo: int, hi: int) -> tuple[list[tuple[int, int]], bool]:
+    """The statements of tokens ``[lo, hi)``, a block's inside, as token ranges (comments
+    dropped, `;` left out), and whether the last one is a tail expression (no `;` after it)."""
+    t, c, m = scan.texts, scan.codes, scan.match
+    out: list[tuple[int, int]] = []
+    a = -1
+    k = lo
+    while k < hi:
+        if c[k] in "cdi":
+            k += 1
+            continue
+        if a < 0:
+            a = k
+        if c[k] == "p" and t[k] in ("(", "[", "{"):
+            k = (m[k] if m[k] > k else hi - 1) + 1
+            continue
+        if c[k] == "p" and t[k] == ";":
+            out.append((a, k))
+            a = -1
+        k += 1
+    if a >= 0:
+        out.append((a, hi))
+        return out, True
+    return out, False
+
+
 def _brace_macro(t: Sequence[str], c: str | Sequence[str], stmt: int, k: int) -> bool:
     """Tokens ``[stmt, k)`` are a macro path and its `!` (`tokio::select!` before `{`): a
     brace-bodied macro at the start of a statement is a statement, like a `loop` (a select
@@ -354,6 +380,25 @@ class Flow:
 
     def inside(self, rid: int, ancestor: int) -> bool:
         return any(r.id == ancestor for r in self.chain(rid))
+
+    def future_below(self, rid: int, top: int, *, spare_body: bool = False) -> bool:
+        """Whether ``rid`` sits in an `async` block or closure written below region ``top``:
+        what runs there runs when that future is polled or the closure called, not as a step
+        of ``top``. With ``spare_body``, the block directly inside ``top`` (a spawned task's
+        own `async move { .. }`) is ``top``'s body, not a future within it."""
+        chain = self.chain(rid)
+        for n, r in enumerate(chain):
+            if r.id == top:
+                return False
+            body = spare_body and n + 1 < len(chain) and chain[n + 1].id == top
+            if r.kind in ("async", "closure") and not body:
+                return True
+        return False
+
+    def common(self, a: int, b: int) -> int:
+        """The innermost region holding both ``a`` and ``b``."""
+        ids = {r.id for r in self.chain(b)}
+        return next((r.id for r in self.chain(a) if r.id in ids), 0)
 
     def exclusive(self, a: int, b: int) -> bool:
         """Whether regions ``a`` and ``b`` sit in different branches of one `match` or one

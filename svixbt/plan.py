@@ -17,6 +17,7 @@ from .claims import Claim, FileContext, claims_for
 from .claims.core import LIST_SEP
 from .codeblock import module_allowed, resolve_refs
 from .crate_index import owner_of
+from .flow import statements
 from .focus import FOCI, MECHANICS, FocusDef, is_helper_logic, is_task
 from .mechanisms import mechanism
 from .naming import qualified_name
@@ -301,20 +302,8 @@ def _statements(ctx: FileContext, idx: int) -> int:
     it = ctx.fs.items[idx]
     if it.body_start is None:
         return 0
-    scan = ctx.fs.scan
-    rng = scan.token_range(it.body_start, it.end)
-    depth, count, last = 0, 0, ""
-    for k in range(rng.start + 1, rng.stop - 1):
-        t = scan.texts[k]
-        if t in ("(", "{", "["):
-            depth += 1
-        elif t in (")", "}", "]"):
-            depth -= 1
-        elif t == ";" and depth == 0:
-            count += 1
-        if scan.codes[k] not in "cdi":
-            last = t
-    return count + (1 if last and last != ";" else 0)
+    rng = ctx.fs.scan.token_range(it.body_start, it.end)
+    return len(statements(ctx.fs.scan, rng.start + 1, rng.stop - 1)[0])
 
 
 # A route attribute (utoipa's OpenAPI path, actix's or rocket's method macros, axum's

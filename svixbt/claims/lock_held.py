@@ -69,11 +69,7 @@ def _in_later_future(f: ItemFacts, lock: Call, w: Wait) -> bool:
     its own spawning method; "the lock stays taken for the whole sleep" of the fn's `writer`
     was FALSE (held-out read 92 #10)."""
     assert f.flow is not None
-    fl = f.flow
-    return any(
-        r.kind in ("async", "closure") and not fl.inside(lock.region, r.id)
-        for r in fl.chain(w.region)
-    )
+    return f.flow.future_below(w.region, f.flow.common(w.region, lock.region))
 
 
 def _dropped_before(f: ItemFacts, var: str, lock: Call, at: int) -> bool:

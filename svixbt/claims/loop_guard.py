@@ -128,9 +128,4 @@ def in_future(f: ItemFacts, region: int, loop: Region) -> bool:
     """Whether ``region`` sits in an `async` block or closure written inside ``loop``: what
     runs there runs when that future is polled, not as a step of the round."""
     assert f.flow is not None
-    for r in f.flow.chain(region):
-        if r.id == loop.id:
-            return False
-        if r.kind in ("async", "closure"):
-            return True
-    return False
+    return f.flow.future_below(region, loop.id)

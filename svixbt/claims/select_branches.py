@@ -13,7 +13,7 @@ import re
 
 from ..fact_types import Log
 from ..facts import ItemFacts
-from ..flow import Region, tokens_text
+from ..flow import Region, statements, tokens_text
 from .blocks import bound_async_block
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import CANCEL_FUTURE, codes, guard_of
@@ -178,33 +178,6 @@ def _bound_name(ctx: FileContext, tok: int) -> str:
     return ""
 
 
-def _statements(ctx: FileContext, lo: int, hi: int) -> tuple[list[tuple[int, int]], bool]:
-    """The handler's statements as token ranges (comments dropped, `;` left out), and whether
-    the last one is a tail expression (no `;` after it)."""
-    scan = ctx.fs.scan
-    t, c, m = scan.texts, scan.codes, scan.match
-    out: list[tuple[int, int]] = []
-    a = -1
-    k = lo
-    while k < hi:
-        if c[k] in "cdi":
-            k += 1
-            continue
-        if a < 0:
-            a = k
-        if c[k] == "p" and t[k] in ("(", "[", "{"):
-            k = (m[k] if m[k] > k else hi - 1) + 1
-            continue
-        if c[k] == "p" and t[k] == ";":
-            out.append((a, k))
-            a = -1
-        k += 1
-    if a >= 0:
-        out.append((a, hi))
-        return out, True
-    return out, False
-
-
 def _text(ctx: FileContext, a: int, b: int) -> str:
     scan = ctx.fs.scan
     return tokens_text(scan.texts, scan.codes, scan.starts, a, b)
@@ -234,7 +207,7 @@ def _handler(
     ctx: FileContext, f: ItemFacts, h: Region, no_return: bool, bound: str
 ) -> tuple[dict[str, str], set[str]] | None:
     """What the handler does, as slots and flags, or None when it cannot be said whole."""
-    stmts, tail = _statements(ctx, h.lo, h.hi)
+    stmts, tail = statements(ctx.fs.scan, h.lo, h.hi)
     if not stmts:
         return {}, {"empty"}
     t = ctx.fs.scan.texts

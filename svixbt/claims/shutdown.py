@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Src
-from ..flow import Region
+from ..flow import Region, dead_else
 from .blocks import handle_names
 from .core import Claim, FileContext, Proof, make
 from .exits import exit_said
@@ -325,12 +325,7 @@ def _select_claim(
     # The `else` branch runs only once every branch is disabled: a branch that always matches
     # (`_ = x`, `v = x`) and has no precondition never is, so there it cannot run (corrosion's
     # and tpl's selects: "once every branch is off the else branch runs", blind read 100).
-    can_all_be_off = all(
-        not IRREFUTABLE.fullmatch(h.head.strip()) or re.search(r",\s*if\b", h.detail)
-        for h in handlers
-        if h.detail
-    )
-    if any(not h.detail for h in handlers) and can_all_be_off:
+    if any(not h.detail and not dead_else(handlers, h) for h in handlers):
         sflags.add("else")
     if biased(ctx, r):
         # Branches tried in the order written: "whichever completes first" is not how a

@@ -372,15 +372,7 @@ def _in_nested_future(f: ItemFacts, rid: int, task: Region) -> bool:
     token refresher hands `|d| async move { sleep(d).await }` to its retry builder; that sleep
     between retries was said as the loop's pace (held-out read 92)."""
     assert f.flow is not None
-    chain = f.flow.chain(rid)
-    for n, r in enumerate(chain):
-        if r.id == task.id:
-            return False
-        # The spawned `async move { .. }` itself is the task's body, not a future inside it.
-        body = n + 1 < len(chain) and chain[n + 1].id == task.id
-        if r.kind in ("async", "closure") and not body:
-            return True
-    return False
+    return f.flow.future_below(rid, task.id, spare_body=True)
 
 
 def _in_inner_loop(f: ItemFacts, rid: int, task: Region) -> bool:

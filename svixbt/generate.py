@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class FileReport:
     written: int = 0
     rejected: list[str] = field(default_factory=list)
     skipped: str = ""
+    failed: str = ""  # an error of svixbt's own while composing: the file gave no records
     problems: list[str] = field(default_factory=list)
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)  # variety over the file's records
@@ -64,6 +66,10 @@ class GenerateReport:
     @property
     def skipped(self) -> int:
         return sum(1 for f in self.files if f.skipped)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if f.failed)
 
 
 def bundled_sample() -> Path:
@@ -184,8 +190,8 @@ def generate(
         report.files.append(fr)
         if progress:
             progress(f"[{i}/{len(files)}] {f}")
-        if work.skipped:
-            fr.skipped = work.skipped
+        if work.skipped or work.failed:
+            fr.skipped, fr.failed = work.skipped, work.failed
             continue
         fr.problems = work.problems
         written: list[tuple[str, str]] = []
@@ -205,6 +211,12 @@ def generate(
             fr.written += 1
             mrows.append({"record": line_no, **cand.manifest})
         fr.notes = run_errors(work.display, [u for u, _ in written], [t for _, t in written])
+    if files and report.failed and report.skipped + report.failed == len(files):
+        bad = next(fr for fr in report.files if fr.failed)
+        raise InputError(
+            f"svixbt failed on every file (first: {bad.path}: {bad.failed}); {out} left "
+            "unchanged; please report it with the file attached"
+        )
     if files and report.skipped == len(files):
         # Nothing could be read: replacing the output with an empty file would lose its records.
         first = next(fr.skipped for fr in report.files if fr.skipped)
@@ -347,6 +359,7 @@ class _FileWork:
     """What one file contributes before the run-wide checks: candidates in compose order."""
 
     skipped: str = ""
+    failed: str = ""
     problems: list[str] = field(default_factory=list)
     display: str = ""
     candidates: list[_Candidate] = field(default_factory=list)
@@ -377,7 +390,15 @@ def _compose_file(
                 ctx.other_display(i): other.text for i, other in enumerate(ctx.index.files)
             }
         sources.update(crate)
-    for ex in compose_examples(ctx, seed=settings.seed, cap=settings.cap):
+    try:
+        examples = compose_examples(ctx, seed=settings.seed, cap=settings.cap)
+    except Exception as exc:
+        # A bug of ours on one file should not cost the run every other file's records; the
+        # CLI names the file and exits non-zero, so the run is not taken for a clean one.
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        at = f"{Path(where.filename).name}:{where.lineno}"
+        return _FileWork(failed=f"{type(exc).__name__}: {exc} (at svixbt {at})")
+    for ex in examples:
         rec = make_record(ex.user, ex.think, ex.code)
         line = dumps(rec)
         work.candidates.append(

@@ -74,6 +74,11 @@ def run_generate(a: GenerateArgs) -> int:
     for fr in rep.files:
         if fr.skipped:
             _warn(f"skipped {fr.skipped}")
+        if fr.failed:
+            _error(
+                f"{fr.path}: svixbt failed on this file and wrote no record for it "
+                f"({fr.failed}); please report it with the file attached"
+            )
         for prob in fr.problems:
             _warn(f"{fr.path}: damaged Rust: {prob}")
         for rej in fr.rejected:
@@ -86,11 +91,12 @@ def run_generate(a: GenerateArgs) -> int:
             _echo(f"  {fr.path}: {fr.written} example(s){extra}", sys.stderr)
     if not a.quiet:
         skipped = f"; {rep.skipped} file(s) skipped" if rep.skipped else ""
+        skipped += f"; {rep.failed} file(s) failed" if rep.failed else ""
         _echo(
             f"wrote {rep.written} example(s) to {rep.out} (manifest: {rep.manifest}){skipped}",
             sys.stdout,
         )
-    return 0
+    return 3 if rep.failed else 0
 
 
 def _echo(message: str, stream: TextIO) -> None:

@@ -10911,3 +10911,34 @@ def test_s61_a_const_taken_from_the_parent_module_has_its_value(tmp_path: Path) 
     assert [w.seconds for w in f.waits] == [0.1]
     text = " ".join(ex.think for ex in compose_examples(ctx))
     assert "100 milliseconds" in text
+
+
+_GRACE_SELECT = """
+pub async fn serve(mut stop: tokio::sync::oneshot::Receiver<()>, grace: Option<std::time::Duration>) -> usize {
+    tokio::select! {
+        _ = &mut stop => {
+            tokio::select! {
+                _ = async { tokio::time::sleep(grace.unwrap()).await; }, if grace.is_some() => 0,
+                n = fail_all() => n,
+            }
+        }
+        n = beat() => n,
+    }
+}
+
+async fn fail_all() -> usize { 0 }
+
+async fn beat() -> usize { 1 }
+"""
+
+
+def test_s61_a_sleep_in_a_future_inside_a_select_handler_is_no_handler_sleep(
+    tmp_path: Path,
+) -> None:
+    """faktory-rs's worker: a sleep of unknown length in a branch future of a second select,
+    written inside the first one's handler, crashed the run (`handler_sleep claim lacks
+    ['dur']`) and lost the crate's records."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _GRACE_SELECT})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    assert kinds(claims(ctx, "serve"), "handler_sleep") == []
+    assert compose_examples(ctx) is not None

@@ -339,3 +339,43 @@ def test_mixed_file_code_has_no_db_or_openapi_items(mixed: Run) -> None:
 def test_mixed_file_validates(mixed: Run) -> None:
     rep = validate_file(mixed.out, source=FIXTURES / "mixed_db.rs")
     assert rep.errors == []
+
+
+def test_s61_a_file_svixbt_fails_on_is_named_and_the_others_still_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """faktory-rs: one claim builder raising on one file lost every record of the run. Now the
+    file is named, the other files' records are written, and the exit code says it failed."""
+    import svixbt.generate as gen
+    from svixbt.generate_cmd import run_generate
+
+    src = (
+        "pub async fn tick() {\n    loop {\n"
+        "        tokio::time::sleep(std::time::Duration::from_secs(5)).await;\n"
+        "        flush().await;\n    }\n}\n\nasync fn flush() {}\n"
+    )
+    (tmp_path / "good.rs").write_text(src, encoding="utf-8")
+    (tmp_path / "bad.rs").write_text(src.replace("tick", "tock"), encoding="utf-8")
+    real = gen.compose_examples
+
+    def flaky(ctx: Any, **kw: Any) -> Any:
+        if ctx.display.endswith("bad.rs"):
+            raise ValueError("boom")
+        return real(ctx, **kw)
+
+    monkeypatch.setattr(gen, "compose_examples", flaky)
+    out = tmp_path / "out.jsonl"
+    a = parse_generate(
+        [str(tmp_path / "good.rs"), str(tmp_path / "bad.rs"), "-o", str(out), "-j", "1"]
+    )
+    assert a is not None
+    assert run_generate(a) == 3
+    err = capsys.readouterr().err
+    assert "bad.rs: svixbt failed on this file" in err and "ValueError: boom" in err
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows and all("tock" not in r for r in rows)
+    # Every file failing leaves an existing output as it was.
+    before = out.read_bytes()
+    a = parse_generate([str(tmp_path / "bad.rs"), "-o", str(out), "-j", "1"])
+    assert a is not None and run_generate(a) == 1
+    assert out.read_bytes() == before

@@ -19,9 +19,13 @@ def handler_sleep(ctx: FileContext, f: ItemFacts, w: Wait, slots: dict[str, str]
     for r in f.flow.chain(w.region):
         if loop is not None and r.id == loop.id:
             return None
+        if r.kind in ("async", "closure"):
+            # A sleep in a future written inside the handler (faktory's shutdown grace sleep,
+            # a branch of a second select) runs as that future, not as the handler's step.
+            return None
         if r.kind == "select-handler":
             future = " ".join(r.detail.split())
-            if not future or len(future) > 60:
+            if not future or len(future) > 60 or not slots.get("dur"):
                 return None
             out = dict(slots, branch=future)
             flags = {"in-loop"} if loop is not None else set()

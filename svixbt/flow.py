@@ -787,22 +787,28 @@ class _Builder:
         # `runtime.spawn(Box::pin(async move {..}))`: a runtime trait's spawn takes a boxed
         # future (tonic's DNS resolver; its select read as `new`'s own, a held-out read).
         boxed = self.t[k + 2 : k + 7] == ["Box", "::", "pin", "(", "async"]
-        if self.t[k + 2] != "async" and not boxed and not self._block_of_async(k + 2):
-            return "", -1
+        block = self.t[k + 2] == "async" or boxed or self._block_of_async(k + 2)
         j = k - 2
         if self.t[j] == ")" and j >= 2 and self.t[j - 1] == "(":
             j -= 2  # a call with no arguments: `current()`, `current_handle()`
         if self.c[j] != "n":
-            return self._runtime_chain(k)
+            return self._runtime_chain(k) if block else ("", -1)
         name = self.t[j]
-        if name in ("current", "current_handle") or (
+        runtime = name in ("current", "current_handle") or (
             self.t[j] == self.t[k - 2] and name in ("handle", "rt", "runtime", "rt_handle")
-        ):
+        )
+        # A runtime's handle spawns any future, an async fn's call too: jsonrpsee's `start`
+        # has `Some(rt) => rt.spawn(self.start_inner(..))` beside `None => tokio::spawn(..)`,
+        # and "when that call gives anything else, no task is started" was false (read 94
+        # F19). A closure is another pool's job (rayon's `pool.spawn(|| ..)`).
+        if not block and not (runtime and self.t[k + 2] not in ("|", "||", "move")):
+            return "", -1
+        if runtime:
             a = j  # back over the path or field chain: `tokio::runtime::Handle`, `self.rt`
             while a - 2 >= self.lo and self.t[a - 1] in ("::", ".") and self.c[a - 2] == "n":
                 a -= 2
             return "".join(self.t[a : k - 1]), a
-        return self._runtime_chain(k)
+        return self._runtime_chain(k) if block else ("", -1)
 
     def _block_of_async(self, k: int) -> bool:
         """`spawn({ let c = c.clone(); async move { .. } })`: a block whose own statements end

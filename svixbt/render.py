@@ -108,6 +108,7 @@ CODE_SLOTS = frozenset(
         "raced_with",
         "raced_if",
         "detached_mech",
+        "mechs",
         "tick_guard",
         "rearm",
         "set_code",

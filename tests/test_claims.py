@@ -10942,3 +10942,41 @@ def test_s61_a_sleep_in_a_future_inside_a_select_handler_is_no_handler_sleep(
     ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
     assert kinds(claims(ctx, "serve"), "handler_sleep") == []
     assert compose_examples(ctx) is not None
+
+
+_RT_OR_AMBIENT = """
+pub struct Server {
+    rt: Option<tokio::runtime::Handle>,
+}
+
+impl Server {
+    pub fn start(mut self) {
+        match self.rt.take() {
+            Some(rt) => rt.spawn(self.serve()),
+            None => tokio::spawn(self.serve()),
+        };
+    }
+
+    async fn serve(self) {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}
+"""
+
+
+def test_s61_a_runtime_handle_spawning_an_async_call_is_a_spawn(tmp_path: Path) -> None:
+    """Held-out read 94 F19/F20: jsonrpsee's `start` spawns with `rt.spawn(self.start_inner(..))`
+    in `Some(rt)` and `tokio::spawn` in `None`. "when that call gives anything else, no task is
+    started" was FALSE, and "the caller must supply a running Tokio runtime" holds on one arm."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _RT_OR_AMBIENT})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    f = next(g for g in ctx.facts.values() if g.name == "start")
+    assert sorted(sp.said for sp in f.spawns) == ["rt.spawn", "tokio::spawn"]
+    found = claims(ctx, "start")
+    assert kinds(found, "sync_spawn") == []
+    spawns = kinds(found, "spawn")
+    assert spawns and all("mixed-mech" in c.flags for c in spawns)
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "no task is started" not in text and "panics outside" not in text

@@ -28,6 +28,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("mech", "handle"),
         (
             "handle_field",
+            "mechs",
             "detach_fn",
             "branch_of",
             "dropped_by",

@@ -10,7 +10,14 @@ from ..facts import ItemFacts, Spawn
 from ..flow import CONDITION_KINDS, Region
 from .core import Claim, FileContext, make
 
-__all__ = ["placement", "spawn_nesting", "select_branch_of", "arm_scrutinee", "every_arm_spawns"]
+__all__ = [
+    "placement",
+    "spawn_nesting",
+    "select_branch_of",
+    "arm_scrutinee",
+    "every_arm_spawns",
+    "arm_spawn_mechs",
+]
 
 
 def spawn_nesting(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
@@ -129,6 +136,20 @@ def _decider(f: ItemFacts, at: int) -> Region | None:
 
 
 _DECIDES = frozenset({"loop", "closure", "spawn", "blocking", "async"})
+
+
+def arm_spawn_mechs(f: ItemFacts, at: int) -> list[str]:
+    """The spawn mechanisms, as said, of the spawns in the arms of the `match` whose arm holds
+    region ``at``, each once, in source order."""
+    d = _decider(f, at)
+    if d is None or d.kind != "arm":
+        return []
+    out: list[str] = []
+    for sp in sorted(f.spawns, key=lambda s: s.src.start):
+        e = _decider(f, sp.at_region)
+        if e is not None and e.kind == "arm" and e.parent == d.parent and sp.said not in out:
+            out.append(sp.said)
+    return out
 
 
 def every_arm_spawns(f: ItemFacts, at: int) -> tuple[str, bool]:

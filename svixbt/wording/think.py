@@ -2573,9 +2573,13 @@ THINK: tuple[Row, ...] = (
        when="conditional", unless="guarded repeated every-arm several-spawns"),
     # Every arm spawns (claims/spawn_nesting.py `every_arm_spawns`): no path misses a task.
     _r("spawn",
+       "Whichever arm of the `match` on {match_on} is taken, a task is started: the arms start theirs with {mechs}.",
+       "Every arm of the `match` on {match_on} starts a task, the arms using {mechs}, so no path through that match leaves without one.",
+       when="conditional every-arm mixed-mech", unless="guarded repeated", needs="match_on mechs"),
+    _r("spawn",
        "Whichever arm of the `match` on {match_on} is taken, a task is started with {mech}; the arm only decides which task that is.",
        "Each arm of the `match` on {match_on} starts a task of its own with {mech}, so no path through that match leaves without one.",
-       when="conditional every-arm", unless="guarded repeated", needs="match_on"),
+       when="conditional every-arm", unless="guarded repeated mixed-mech", needs="match_on"),
     # With the parts named, what the join costs: the slowest part, not the sum; and what a
     # `try_join!` failure does to the parts still running (read 17: "share this task .. parked"
     # in seven records, none saying which parts or what they cost).

@@ -10914,7 +10914,7 @@ def test_s61_a_const_taken_from_the_parent_module_has_its_value(tmp_path: Path) 
 
 
 _GRACE_SELECT = """
-pub async fn serve(mut stop: tokio::sync::oneshot::Receiver<()>, grace: Option<std::time::Duration>) -> usize {
+pub async fn serve(mut stop: Receiver<()>, grace: Option<Duration>) -> usize {
     tokio::select! {
         _ = &mut stop => {
             tokio::select! {

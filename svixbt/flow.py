@@ -78,6 +78,14 @@ def dead_else(regions: Sequence[Region], r: Region) -> bool:
     )
 
 
+def branch_future(detail: str) -> str:
+    """A select branch's future without its `, if` precondition: the precondition is checked
+    before the branch is polled, it is not part of what is polled (ntpd's system task: "polls
+    .. and `self.ip_list.changed(), if self.ip_list.has_changed().is_ok()` together", held-out
+    read 95 #24)."""
+    return detail.partition(", if ")[0].strip()
+
+
 CONDITION_KINDS = frozenset({"if", "else", "arm", "select-handler", "let-else"})
 _WS = re.compile(r"\s+")
 
@@ -794,8 +802,12 @@ class _Builder:
         if self.c[j] != "n":
             return self._runtime_chain(k) if block else ("", -1)
         name = self.t[j]
-        runtime = name in ("current", "current_handle") or (
-            self.t[j] == self.t[k - 2] and name in ("handle", "rt", "runtime", "rt_handle")
+        called = j != k - 2
+        # `server.runtime().spawn(..)`: a getter of the runtime (conduwuit's router).
+        runtime = (
+            name in ("current", "current_handle")
+            or (not called and name in ("handle", "rt", "runtime", "rt_handle"))
+            or (called and name in ("runtime", "handle", "rt_handle", "tokio_handle"))
         )
         # A runtime's handle spawns any future, an async fn's call too: jsonrpsee's `start`
         # has `Some(rt) => rt.spawn(self.start_inner(..))` beside `None => tokio::spawn(..)`,

@@ -211,18 +211,7 @@ def generate(
             fr.written += 1
             mrows.append({"record": line_no, **cand.manifest})
         fr.notes = run_errors(work.display, [u for u, _ in written], [t for _, t in written])
-    if files and report.failed and report.skipped + report.failed == len(files):
-        bad = next(fr for fr in report.files if fr.failed)
-        raise InputError(
-            f"svixbt failed on every file (first: {bad.path}: {bad.failed}); {out} left "
-            "unchanged; please report it with the file attached"
-        )
-    if files and report.skipped == len(files):
-        # Nothing could be read: replacing the output with an empty file would lose its records.
-        first = next(fr.skipped for fr in report.files if fr.skipped)
-        raise InputError(
-            f"no readable .rs file among {len(files)} (first: {first}); {out} left unchanged"
-        )
+    _nothing_composed(report, len(files), out)
     for target, new_rows, prefix in ((out, rows, kept), (manifest, mrows, kept_manifest)):
         try:
             write_atomic(target, new_rows, keep_prefix=prefix)
@@ -230,6 +219,20 @@ def generate(
             # Name the file we meant to write, not the temporary one beside it.
             raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return report
+
+
+def _nothing_composed(report: GenerateReport, n: int, out: Path) -> None:
+    """Raises when no file gave candidates: replacing the output with an empty file would lose
+    its records."""
+    if n and report.failed and report.skipped + report.failed == n:
+        bad = next(fr for fr in report.files if fr.failed)
+        raise InputError(
+            f"svixbt failed on every file (first: {bad.path}: {bad.failed}); {out} left "
+            "unchanged; please report it with the file attached"
+        )
+    if n and report.skipped == n:
+        first = next(fr.skipped for fr in report.files if fr.skipped)
+        raise InputError(f"no readable .rs file among {n} (first: {first}); {out} left unchanged")
 
 
 def _checked_files(inputs: list[Path], out: Path, manifest: Path) -> list[Path]:

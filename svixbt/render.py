@@ -548,6 +548,14 @@ def _last_call_open(c: str) -> int | None:
     return None
 
 
+# Slots that hold a value (a duration, a bound), not a call a person would name by its method:
+# `NETWORK_WAIT_PERIOD.saturating_sub(last_ticket_time.elapsed())` cut to its callee said
+# "no longer than `NETWORK_WAIT_PERIOD.saturating_sub`" (held-out read 95 #23). Too long to
+# quote whole, such a value keeps its row out of a request.
+_VALUE_SLOTS = frozenset(
+    {"arg", "arg_value", "sleep_arg", "interval_arg", "initial_expr", "bound", "timer"}
+)
+
 # A think quotes conditions and calls, not whole expressions (``thinks.fits_think``).
 MAX_THINK_CODE = 64
 # Slots a think may name elided when too long: a way out ("what can end the loop" must list
@@ -740,21 +748,13 @@ class Renderer:
                 # OTel generator: a run-time limit under `duration_secs > 0 && ..` went unsaid).
                 parts = [q for p in parts for q in (conjuncts(p) if len(p) > _LONG else [p])]
             for p in parts + false:
-                # A call with arguments is filled as a request names it (`tx.send`), so a
-                # request may say it (three `tx.send(..)`s of tokio-cron-scheduler, read 104).
-                # A method cut from its chain (`retain(|_, v| ..)`) stays whole: "`retain`" alone
-                # says little.
-                said = p
-                if self.person and code and re.search(r"\([^)]", p) and "." in named(p):
-                    said = named(p)
-                elif not self.person and name in _ELIDED and len(p) > MAX_THINK_CODE:
-                    said = elide_code(p)
+                said = self._said_as(name, p, code)
                 if form == "cond" and p in parts and self._said(p, True, None):
                     # Said in a person's words ("`x` is set"): its own code fills are what
                     # the request shows, not the condition as written.
                     continue
                 out.fills.append(Fill(said, code))
-            if self.person and code and form != "cond":
+            if self.person and code and form != "cond" and name not in _VALUE_SLOTS:
                 # Three `tx.send(..)`s are one `tx.send` to a person.
                 parts = list(dict.fromkeys(named(p) for p in parts))
             elif code and name in _ELIDED:
@@ -777,6 +777,23 @@ class Renderer:
         # "every 1 second" is how a form reads; a person says "every second".
         # Not in "every 1 minute 30 seconds" ("every minute 30 seconds", token_cache trap).
         return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b(?! \d)", r"\1very \2", text)
+
+    def _said_as(self, name: str, p: str, code: bool) -> str:
+        """A call with arguments is filled as a request names it (`tx.send`), so a request may
+        say it (three `tx.send(..)`s of tokio-cron-scheduler, read 104). A method cut from its
+        chain (`retain(|_, v| ..)`) stays whole: "`retain`" alone says little; so does a value
+        (``_VALUE_SLOTS``). A think elides a long way out."""
+        if (
+            self.person
+            and code
+            and name not in _VALUE_SLOTS
+            and re.search(r"\([^)]", p)
+            and "." in named(p)
+        ):
+            return named(p)
+        if not self.person and name in _ELIDED and len(p) > MAX_THINK_CODE:
+            return elide_code(p)
+        return p
 
     def _cond(
         self,

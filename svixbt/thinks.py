@@ -274,12 +274,32 @@ def says(d: Claim, c: Claim) -> bool:
         # (The loop's proof is its keyword and its ways out, not its body: by subject. Left
         # out, the `?` is still said, by the loop's sentence.)
         return "in-loop" in c.flags and c.subject == d.subject
+    if d.kind == "err_arm" and c.kind == "sleep" and d.flags >= _ARM_WAIT_SAID:
+        # "logs at error and awaits `tokio::time::sleep(*delay)` before it skips to the next
+        # round" says the arm's sleep (arm_wait.py): not again as a sentence of its own. Only
+        # where a row that says the wait is the one that fits the arm.
+        return (
+            c.subject == d.subject
+            and not d.flags & _ARM_WAIT_UNSAID
+            and any(
+                (p.start, p.end) == (q.start, q.end) and q.text == d.get("arm_wait")
+                for p in c.proof
+                for q in d.proof[1:2]
+            )
+        )
     if d.kind == "exit_tally" and c.kind == "loop" and "exits" in c.flags:
         # "Only a `break` gets out of the `loop`, written in more than one place" beside the
         # tally of those breaks said the same twice (held-out read 22's exits thinks).
         return d.subject == c.subject
     return (d.kind, c.kind) in SUBSUMES and c.overlaps(d)
 
+
+# The flags of an error arm whose sentence says the wait in it (wording/think.py's `err_arm`
+# rows with `waits-in-arm`), and those that send it to a row that does not.
+_ARM_WAIT_SAID = frozenset({"continues", "logs", "waits-in-arm"})
+_ARM_WAIT_UNSAID = frozenset(
+    {"after-narrower", "after-guard", "one-of-several", "inner-loop", "exits-sometimes", "hands-on"}
+)
 
 # A think sentence this long said word for word in an earlier record of the file is a pasted
 # paragraph (blind read 42: the cleaner's batching, contention and sql-batch thinks shared their

@@ -10980,3 +10980,185 @@ def test_s61_a_runtime_handle_spawning_an_async_call_is_a_spawn(tmp_path: Path) 
     assert spawns and all("mixed-mech" in c.flags for c in spawns)
     text = " ".join(ex.think for ex in compose_examples(ctx))
     assert "no task is started" not in text and "panics outside" not in text
+
+
+_NTPD_LIKE = """
+use std::time::Duration;
+
+pub struct System {
+    rx: tokio::sync::mpsc::Receiver<u32>,
+    ips: tokio::sync::watch::Receiver<u32>,
+}
+
+impl System {
+    pub async fn run(mut self) -> std::io::Result<()> {
+        let timer_loop = async move {
+            loop {
+                publish();
+                tokio::time::sleep(Duration::from_millis(1000)).await;
+            }
+        };
+        let event_loop = async move {
+            loop {
+                tokio::select! {
+                    msg = self.rx.recv() => match msg {
+                        Some(m) => handle(m).await,
+                        None => break,
+                    },
+                    _ = self.ips.changed(), if self.ips.has_changed().is_ok() => refresh().await,
+                }
+            }
+            Ok(())
+        };
+        tokio::join!(event_loop, timer_loop).0
+    }
+}
+
+pub async fn serve_keys(timeout: Duration) {
+    loop {
+        let listener = match tokio::net::TcpListener::bind("0.0.0.0:4460").await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!("could not bind: {}", e);
+                tokio::time::sleep(timeout).await;
+                continue;
+            }
+        };
+        serve(listener).await;
+    }
+}
+
+pub async fn heartbeat(statuses: Vec<u32>) -> bool {
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut last = std::time::Instant::now();
+    loop {
+        tick.tick().await;
+        if statuses.iter().any(|s| *s == 2) {
+            return false;
+        }
+        if last.elapsed() < Duration::from_secs(5) {
+            continue;
+        }
+        beat().await;
+        last = std::time::Instant::now();
+    }
+}
+
+fn publish() {}
+async fn handle(_m: u32) {}
+async fn refresh() {}
+async fn serve(_l: tokio::net::TcpListener) {}
+async fn beat() {}
+"""
+
+
+def test_s61_read_95_join_select_arm_and_gate_mechanisms(tmp_path: Path) -> None:
+    """Held-out read 95: ntpd's system task joins a timer loop that never ends (#24: "as long
+    as the slowest"), races a branch with an `, if` precondition said as a polled future
+    (#24), its key-exchange server sleeps in a bind error arm before `continue` (#17: "a log
+    line and a `continue`"), and faktory's heartbeat checks its workers before the gate that
+    skips a beat (#2: "right after the tick .. doing none of its work", FALSE)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _NTPD_LIKE})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    run = claims(ctx, "run")
+    (join,) = kinds(run, "join")
+    assert {"endless-branch", "local-block"} <= join.flags and join.get("endless") == "timer_loop"
+    for c in kinds(run, "select"):
+        assert ", if" not in c.get("futures")
+    arms = [c for c in kinds(claims(ctx, "serve_keys"), "err_arm") if "continues" in c.flags]
+    assert arms and all(
+        "waits-in-arm" in c.flags and c.get("arm_wait") == "tokio::time::sleep(timeout)"
+        for c in arms
+    )
+    assert kinds(claims(ctx, "heartbeat"), "round_gate") == []
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "as long as the slowest" not in text and "none of its work" not in text
+
+
+_ROUTER_LIKE = """
+use std::sync::Arc;
+
+pub struct Server;
+
+impl Server {
+    pub fn runtime(&self) -> &tokio::runtime::Handle {
+        todo!()
+    }
+}
+
+pub async fn run(server: Arc<Server>) -> Result<(), String> {
+    let mut listener = server.runtime().spawn(serve(server.clone()));
+    let res = tokio::select! {
+        res = &mut listener => res.map_err(|e| e.to_string()),
+        res = poll() => finish(res, listener).await,
+    };
+    res
+}
+
+pub fn start_source(path: String) -> tokio::task::JoinHandle<()> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tokio::task::spawn_blocking(move || {
+        let fetch = Fetch { tx };
+        fetch.run();
+    });
+    tokio::spawn(async move { consume(rx, path).await })
+}
+
+pub async fn spawner(mut notify: Receiver<u32>, has_ticket: bool, last: Instant) {
+    loop {
+        let event = if has_ticket {
+            notify.recv().await
+        } else {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(1).saturating_sub(last.elapsed()),
+                notify.recv(),
+            )
+            .await
+            .unwrap_or(Some(0))
+        };
+        if event.is_none() {
+            break;
+        }
+    }
+}
+
+struct Fetch {
+    tx: tokio::sync::mpsc::Sender<u32>,
+}
+
+impl Fetch {
+    fn run(self) {}
+}
+
+async fn serve(_s: Arc<Server>) {}
+async fn poll() -> Result<(), String> { Ok(()) }
+async fn finish(r: Result<(), String>, h: tokio::task::JoinHandle<()>) -> Result<(), String> {
+    let _ = h.await;
+    r
+}
+async fn consume(_rx: tokio::sync::mpsc::Receiver<u32>, _p: String) {}
+"""
+
+
+def test_s61_read_95_spawns_and_quoted_values(tmp_path: Path) -> None:
+    """Held-out read 95: conduwuit spawns through `server.runtime().spawn(..)` and hands the
+    raced handle to the other branch (#11, "the handle goes when its scope ends"); ntpd's PPS
+    source starts a blocking fetch loop beside the task it returns (#20, never said); its
+    spawner's bound was quoted in a request as "`NETWORK_WAIT_PERIOD.saturating_sub`" (#23)."""
+    from svixbt.compose import compose_examples as compose
+
+    ix = _mini_crate(tmp_path, {"lib.rs": _ROUTER_LIKE})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    run = next(g for g in ctx.facts.values() if g.name == "run")
+    assert [sp.said for sp in run.spawns] == ["server.runtime().spawn"]
+    sel = [c for c in claims(ctx, "run") if c.kind == "select"]
+    assert sel and all("handle-handed" in c.flags for c in sel)
+    examples = compose(ctx)
+    text = " ".join(ex.think for ex in examples)
+    assert "goes when its scope ends" not in text
+    (blocking,) = [c for c in claims(ctx, "start_source") if "blocking" in c.flags]
+    assert {"detached", "several-spawns"} <= blocking.flags
+    r = Renderer(0, "k", {"fn": "start_source", "file": "src/lib.rs"})
+    said = r.claim(THINK, blocking, "s", Rendered(""))
+    assert "`tokio::task::spawn_blocking`" in said and "blocking pool" in said
+    assert not any("saturating_sub`" in ex.user for ex in examples)

@@ -16,6 +16,7 @@ from .core import Claim, FileContext, Proof, make
 __all__ = [
     "endless_callee",
     "endless_loop_of",
+    "loop_is_left",
     "exits_process",
     "process_ender",
     "bound_call",
@@ -139,11 +140,11 @@ def endless_loop_of(index: CrateIndex, d: FnDef) -> Region | None:
     top = flow.regions[0]
     for r in flow.regions:
         if r.kind == "loop" and r.keyword == "loop" and r.parent == top.id:
-            return None if _leaves(flow, r) else r
+            return None if loop_is_left(flow, r) else r
     return None
 
 
-def _leaves(flow: Flow, loop: Region) -> bool:
+def loop_is_left(flow: Flow, loop: Region) -> bool:
     """Whether a `break` or `return` of the fn's own code can leave ``loop``."""
     t, c = flow.scan.texts, flow.scan.codes
     for k in range(loop.lo, loop.hi):

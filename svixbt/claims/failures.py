@@ -355,7 +355,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("sets")
         if loop is not None and f.flow.inside(r.id, loop.id):
             flags.add("in-loop")
-        arm_wait(ctx, f, r, slots, flags)
+        waited = arm_wait(ctx, f, r, slots, flags)
         handed = handed_on(f, r, slots["pattern"])
         if handed is not None:
             # bb8's `forward_error(e)`: the arm writes no line, but the error is not dropped
@@ -364,7 +364,7 @@ def _err_arm_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> list
             flags.add("hands-on")
             if any(c.propagates and f.flow.inside(c.region, r.id) for c in f.calls):
                 flags.add("hand-fails-out")  # `errors.send(err).await?` (watchexec, read 53)
-        proof = [ctx.proof(ctx.region_src(f, r))]
+        proof = [ctx.proof(ctx.region_src(f, r)), *waited]
         proof += _after_arm(ctx, f, head, loop, call, slots, flags)
         proof += traced_err(ctx, bare, slots, flags)
         out.append(make("err_arm", f.name, slots, proof, flags))

@@ -8,11 +8,18 @@ from dataclasses import dataclass
 
 from ..crate_index import CrateIndex
 from ..facts import ItemFacts, Src
-from ..flow import Region
+from ..flow import Region, let_bound
 from ..mechanisms import mechanism
 from ..token_reader import TokenReader
 from .blocks import ORDINALS, deferred, handle_names
-from .callee_ends import bound_call, endless_callee, endless_loop_of, never_errs, process_ender
+from .callee_ends import (
+    bound_call,
+    endless_callee,
+    endless_loop_of,
+    loop_is_left,
+    never_errs,
+    process_ender,
+)
 from .core import Claim, FileContext, Proof, make
 from .fallible import OkOnly, ok_only
 from .main_call import main_call_of
@@ -166,8 +173,12 @@ def _say_endless(
     """The slots and flags of an endless branch (see ``_endless_branch``), with its proof."""
     if endless is None:
         return []
-    slots["endless"], slots["endless_file"], loop_proof, ender = endless
+    slots["endless"], file, loop_proof, ender = endless
     flags.add("endless-branch")
+    if file:
+        slots["endless_file"] = file
+    else:
+        flags.add("local-block")  # an async block of the fn's own, bound above the join
     if ender:
         slots["ender"] = ender
         flags.add("ends-process")
@@ -183,6 +194,9 @@ def _endless_branch(
     if len(branches) < 2:
         return None
     for b in branches:
+        local = _endless_block(ctx, f, b)
+        if local is not None:
+            return local
         c = main_call_of(f, b) or bound_call(f, b)
         found = endless_callee(ctx, c) if c is not None else None
         if c is not None and found is not None:
@@ -191,6 +205,38 @@ def _endless_branch(
             ender = process_ender(ctx.index, d, loop) if loop is not None else ""
             return c.written, proof.file, proof, ender
     return None
+
+
+def _endless_block(ctx: FileContext, f: ItemFacts, b: Region) -> tuple[str, str, Proof, str] | None:
+    """A branch that names an async block bound above (`let timer_loop = async move { loop {
+    .. } };`) whose body is a `loop` that no `break`, `return` or `?` leaves: it never finishes.
+    ntpd's `SystemTask::run` joins such a timer loop, so the join never returns and the event
+    loop's result goes nowhere; "the wait lasts as long as the slowest" was misleading
+    (held-out read 95 #24). The file is "" (this one), and nothing ends the process."""
+    assert f.flow is not None
+    fl = f.flow
+    t, c = fl.scan.texts, fl.scan.codes
+    if b.hi - b.lo != 1 or c[b.lo] != "n":
+        return None
+    blocks = [
+        r for r in fl.regions if r.kind == "async" and r.hi < b.lo and let_bound(t, r) == t[b.lo]
+    ]
+    if not blocks:
+        return None
+    block = blocks[-1]
+    loops = [r for r in fl.children(block.id) if r.kind == "loop" and r.keyword == "loop"]
+    if not loops or any(t[k] in ("?", "return") for k in range(block.lo, loops[0].start_tok)):
+        return None
+    loop = loops[0]
+    own = [
+        k
+        for k in range(loop.lo, loop.hi)
+        if t[k] == "?" and c[k] == "p" and not fl.future_below(fl.region_at(k).id, loop.id)
+    ]
+    if own or loop_is_left(fl, loop):
+        return None
+    a, z = fl.scan.starts[loop.start_tok], fl.end_of(loop)
+    return t[b.lo], "", ctx.proof(Src(a, z, fl.scan.text[a:z])), ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 
 from ..fact_types import Log
 from ..facts import ItemFacts
-from ..flow import Region, statements, tokens_text
+from ..flow import Region, branch_future, statements, tokens_text
 from .blocks import bound_async_block
 from .core import LIST_SEP, Claim, FileContext, Proof, make
 from .shape import CANCEL_FUTURE, codes, guard_of
@@ -127,7 +127,7 @@ def select_branch_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
                 # and again in the `else`): "all of this racing happens only when .." landed
                 # beside the other one (held-out read 77 #25, FALSE). Said by what it races.
                 flags.add("several")
-                slots["futures"] = codes(*(h.detail for h in handlers if h.detail))
+                slots["futures"] = codes(*(branch_future(h.detail) for h in handlers if h.detail))
             out.append(make("runs_under", f.name, slots, [sel, *proof], flags))
     return out
 

@@ -4,9 +4,10 @@ that ends it, a wait that a cancellation token cuts short."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..facts import ItemFacts, Src
-from ..flow import Region, dead_else
+from ..flow import Region, branch_future, dead_else
 from .blocks import handle_names
 from .core import Claim, FileContext, Proof, make
 from .exits import exit_said
@@ -189,7 +190,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         handlers = [
             x for x in f.flow.regions if x.kind == "select-handler" and x.start_tok == r.start_tok
         ]
-        futures = [h.detail for h in handlers if h.detail]
+        futures = [branch_future(h.detail) for h in handlers if h.detail]
         stops, guards = _stops(f, handlers)
         scan = ctx.fs.scan
         start = scan.starts[r.start_tok]
@@ -221,7 +222,7 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             bflags = set(flags) | refutable(h, slots)
             if precondition(h):
                 slots["precondition"] = precondition(h)
-                slots["future"] = h.detail.partition(", if ")[0].strip()
+                slots["future"] = branch_future(h.detail)
                 bflags.add("switched")
             # "Next to the timer" only where another branch waits on a timer: mini-redis's
             # connection handler races a read against its shutdown (a held-out read).
@@ -275,7 +276,13 @@ def _stops(
     return stops, guards
 
 
-def _raced(f: ItemFacts, futures: list[str], sslots: dict[str, str], sflags: set[str]) -> None:
+def _raced(
+    f: ItemFacts,
+    futures: list[str],
+    sslots: dict[str, str],
+    sflags: set[str],
+    handlers: Sequence[Region] = (),
+) -> None:
     """Which raced futures are spawned tasks' JoinHandles, and whether a loser is only
     borrowed. `res = &mut task` where `task` holds a spawn's JoinHandle: losing the race drops
     the handle, not the task (lemmy's CancellableTask aborts it by hand; "the loser is dropped"
@@ -294,6 +301,14 @@ def _raced(f: ItemFacts, futures: list[str], sslots: dict[str, str], sflags: set
             # round (parseable's `monitor_task_duration`: "only the handle is dropped" was
             # false, a held-out read).
             sflags.add("borrowed")
+            name = re.sub(r"^&\s*(?:mut\s+)?", "", raced[0]).strip()
+            assert f.flow is not None
+            t = f.flow.scan.texts
+            if any(name in t[h.lo : h.hi] for h in handlers):
+                # conduwuit's `run` hands `listener` to `handle_services_poll` in the other
+                # branch, which awaits it: "the handle goes when its scope ends" was
+                # misleading (held-out read 95 #11).
+                sflags.add("handle-handed")
     elif any(x.strip().startswith("&") or x.strip().endswith(".as_mut()") for x in futures):
         # `&mut fut`, or `conn.as_mut()` on a pinned future (quickwit's `serve_connection`
         # races its connection so, then shuts it down gracefully): a loser is not dropped,
@@ -335,7 +350,7 @@ def _select_claim(
         if f.flow is not None and any(x.kind == "select-handler" for x in f.flow.chain(r.id)[1:]):
             sflags.add("nested")  # "The select is biased" of one of two (iggy's source, read 61)
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
-    _raced(f, futures, sslots, sflags)
+    _raced(f, futures, sslots, sflags, handlers)
     names = _signal_futures(ctx, f, futures)
     if names:
         sslots["signames"] = names

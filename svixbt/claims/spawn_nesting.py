@@ -8,7 +8,7 @@ import re
 
 from ..facts import ItemFacts, Spawn
 from ..flow import CONDITION_KINDS, Region
-from .core import Claim, FileContext, make
+from .core import Claim, FileContext, codes, make
 
 __all__ = [
     "placement",
@@ -136,6 +136,23 @@ def _decider(f: ItemFacts, at: int) -> Region | None:
 
 
 _DECIDES = frozenset({"loop", "closure", "spawn", "blocking", "async"})
+
+
+def every_arm(f: ItemFacts, at: int, slots: dict[str, str], flags: set[str]) -> None:
+    """`every-arm` (with `match_on`) when every arm of the spawn's `match` starts a task, and
+    `mixed-mech` (with `mechs`) when the arms start theirs by different means: `Some(rt) =>
+    rt.spawn(..)`, `None => tokio::spawn(..)`; "each arm starts a task with `rt.spawn`" would
+    give every arm the first one's (jsonrpsee's `start`, held-out read 94)."""
+    every, first = every_arm_spawns(f, at)
+    if not every:
+        return
+    flags.add("every-arm")
+    if first and len(every) <= 60:
+        slots["match_on"] = every
+    mechs = arm_spawn_mechs(f, at)
+    if len(mechs) > 1:
+        flags.add("mixed-mech")
+        slots["mechs"] = codes(*mechs)
 
 
 def arm_spawn_mechs(f: ItemFacts, at: int) -> list[str]:

@@ -16,7 +16,7 @@ from .main_call import main_call, main_call_of
 from .shape import codes, guard_of, in_closure, never_ends
 from .spawn_body import spawn_body
 from .spawn_checks import check_flags, gate_and_drop, round_exits
-from .spawn_nesting import arm_scrutinee, arm_spawn_mechs, every_arm_spawns, placement
+from .spawn_nesting import arm_scrutinee, every_arm, placement
 from .spawn_rounds import CHANNEL_WAITS, round_work, spawned_waits_and_logs
 from .spawn_shapes import (
     abortable,
@@ -252,17 +252,7 @@ def _spawn_guard(f: ItemFacts, at: int, start: int, slots: dict[str, str], flags
         # on some rounds, and that condition is not said (blind read 100: "one task per
         # iteration", false three times).
         flags.add("conditional")
-        every, first = every_arm_spawns(f, at)
-        if every:
-            flags.add("every-arm")
-            if first and len(every) <= 60:
-                slots["match_on"] = every
-            # `Some(rt) => rt.spawn(..)`, `None => tokio::spawn(..)`: "each arm starts a task
-            # with `rt.spawn`" would give every arm the first one's (jsonrpsee's `start`).
-            mechs = arm_spawn_mechs(f, at)
-            if len(mechs) > 1:
-                flags.add("mixed-mech")
-                slots["mechs"] = codes(*mechs)
+        every_arm(f, at, slots, flags)
         scrutinee = arm_scrutinee(f, at)
         if not negated and scrutinee and len(scrutinee) <= 60 and len(arm) <= 30:
             # One arm of a `match` on a call, said with both (parseable's Kafka `init` starts

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import ItemFacts, Spawn
 from .core import Claim, FileContext, make
 
 __all__ = ["sync_spawn_claims"]
@@ -31,14 +31,7 @@ def sync_spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     ]
     if not direct:
         return []
-    if any(
-        sp not in direct and f.own(sp.at_region) and fl.exclusive(sp.at_region, d.at_region)
-        for sp in f.spawns
-        for d in direct
-    ):
-        # `Some(rt) => rt.spawn(..)`, `None => tokio::spawn(..)`: on the path with a handle no
-        # runtime need be current, so "the caller must supply a running Tokio runtime" holds
-        # on one arm only (jsonrpsee's `start`, held-out read 94 F20).
+    if _handle_path(f, direct):
         return []
     body = ctx.fs.text[f.item.start : f.item.end]
     if re.search(r"\bblock_on\s*\(|\.join\s*\(\s*\)", body):
@@ -120,3 +113,15 @@ def _async_callers(ctx: FileContext, f: ItemFacts) -> bool:
         if item.kind != "fn" or "async" not in item.qualifiers:
             return False
     return True
+
+
+def _handle_path(f: ItemFacts, direct: list[Spawn]) -> bool:
+    """`Some(rt) => rt.spawn(..)`, `None => tokio::spawn(..)`: on the path with a handle no
+    runtime need be current, so "the caller must supply a running Tokio runtime" holds on one
+    arm only (jsonrpsee's `start`, held-out read 94 F20)."""
+    assert f.flow is not None
+    return any(
+        sp not in direct and f.own(sp.at_region) and f.flow.exclusive(sp.at_region, d.at_region)
+        for sp in f.spawns
+        for d in direct
+    )

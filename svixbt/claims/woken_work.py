@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..fact_types import Call
 from ..facts import ItemFacts
-from ..flow import Region
+from ..flow import Region, branch_future
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 from .round_work import MAX_ROUND_CALLS, body_calls, call_said
@@ -70,7 +70,7 @@ def woken_work_claims(ctx: FileContext, idx: int) -> list[Claim]:
     shown = calls[:MAX_ROUND_CALLS]
     slots = {
         "select": handlers[0].keyword + "!",
-        "futures": codes(*(h.detail for h in wakes)),
+        "futures": codes(*(branch_future(h.detail) for h in wakes)),
         "calls": codes(*(call_said(c) for c in shown)),
     }
     proof = [ctx.proof(c.src) for c in shown] + [ctx.proof(ctx.region_src(f, h)) for h in wakes]

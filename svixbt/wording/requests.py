@@ -1125,6 +1125,10 @@ PREMISE: tuple[Row, ...] = (
     _r("timeout",
        "When {guard:cond}, it should give {future} no longer than {arg}.",
        when="guarded", unless="async-block idle-wait joins-task", needs="future"),
+    # A bound too long to quote (ntpd's spawner: `NETWORK_WAIT_PERIOD.saturating_sub(..)`).
+    _r("timeout",
+       "When {guard:cond}, its wait on {future} should have a time limit, not run on for as long as nothing comes.",
+       when="guarded", unless="async-block idle-wait joins-task", needs="future"),
     # A deadline on a task's handle (claims/schedule_waits.py): the wait is bounded, not the
     # task ("it should give `task::spawn` no longer than ..", held-out read 26).
     _r("timeout",

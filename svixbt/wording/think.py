@@ -595,6 +595,12 @@ THINK: tuple[Row, ...] = (
     _r("sleep",
        "It waits with {mech} on {arg}, but not on the {arg} the caller passed: a let binding before the sleep gives that name a new value, worked out from it.",
        when="shadows-param", unless="in-loop before-loop guarded in-arm cancellable in-select via-helper from-var arg_value param-default"),
+    # The value worked out: ntpd's timer loop sleeps `Duration::from_millis(1000)`, and "the
+    # pause is .. on `std::time::Duration::from_millis(1000)`" never said 1 second (read 95).
+    _r("sleep",
+       "It waits {dur}, with {mech} on {arg}.",
+       "The pause is {mech} on {arg}: {dur}.",
+       when="dur", unless="in-loop before-loop guarded in-arm cancellable in-select via-helper from-var shadows-param"),
     _r("sleep",
        "It waits {arg} with {mech}.",
        "The pause is {mech} on {arg}.",
@@ -1095,8 +1101,11 @@ THINK: tuple[Row, ...] = (
     # Raced once: nothing races it again, and the handle goes with its scope (mirrord's
     # `eval_jaq` returns right after: "can be raced again" was misleading, read 87 #4).
     _r("select",
+       "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle raced by mutable reference: if it loses, the task keeps running, and the other branch's handler gets the handle itself, so that task is still within reach there.",
+       when="multi races-handle borrowed handle-handed", unless="biased handles in-loop", needs="futures raced_handle", any_guard=True),
+    _r("select",
        "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle raced by mutable reference: if it loses, the task keeps running, and the handle goes when its scope ends, which does not stop the task either.",
-       when="multi races-handle borrowed", unless="biased handles in-loop", needs="futures raced_handle", any_guard=True),
+       when="multi races-handle borrowed", unless="biased handles in-loop handle-handed", needs="futures raced_handle", any_guard=True),
     _r("select",
        "{select} races {futures}; the first to finish picks the branch. One of them, {raced_handle}, is a task's JoinHandle: if it loses, only the handle is dropped, and the task runs on unless something aborts it.",
        when="multi races-handle", unless="biased borrowed handles", needs="futures raced_handle", any_guard=True),
@@ -2286,6 +2295,12 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "{mech} runs a task from here; the handle is dropped, so it is not awaited.",
        when="detached", unless="repeated loops runs guarded conditional several-spawns"),
+    # The fn's one blocking spawn among others: told apart by its mechanism (ntpd's PPS source
+    # starts its fetch loop so beside the `tokio::spawn` it returns; read 95 #20 never said it).
+    _r("spawn",
+       "One of its spawns is {mech}: a closure that runs on a thread of tokio's blocking pool, and its handle is dropped, so nothing here waits for it or learns how it ended.",
+       "A closure goes to {mech}, and that handle is dropped: the closure gets a thread of tokio's blocking pool, and nothing here waits for it or learns how it ended.",
+       when="detached blocking several-spawns", unless="repeated loops runs guarded conditional"),
     # A detached loop no row above says (libsql's metastore task, a `while let` on its channel
     # with no `work` slot): said by its mechanism, or a sentence about another spawn of the fn
     # named tokio in its place (held-out read 78).
@@ -2605,6 +2620,15 @@ THINK: tuple[Row, ...] = (
        when="multi all-timed", unless="handles try", needs="bound timer", any_guard=True),
     # The endless branch ends the process from inside (pueue's task handler calls
     # `handle_shutdown`, which exits: "it returns only when a branch fails" hid it, read 53).
+    # An async block of the fn's own, bound above the join (ntpd's timer loop, read 95 #24).
+    _r("join",
+       "{endless}, the async block bound above, runs a `loop` that no `break`, `return` or `?` leaves, so it never finishes with success: the {mech} can end only at the first error of a branch, dropping whatever is still running then.",
+       "Nothing leaves the `loop` in {endless}, the async block bound above: no `break`, `return` or `?`. The {mech} therefore never sees every branch done; only a branch's error ends it.",
+       when="multi try endless-branch local-block", unless="handles", needs="endless", any_guard=True),
+    _r("join",
+       "{endless}, the async block bound above, runs a `loop` that no `break`, `return` or `?` leaves, so the {mech}, which waits for every branch, never returns: whatever the other branches end with is never handed on.",
+       "Nothing leaves the `loop` in {endless}, the async block bound above: no `break`, `return` or `?`. The {mech} waits for all of its branches, so it never returns, and what the others finish with goes nowhere.",
+       when="multi endless-branch local-block", unless="handles try", needs="endless", any_guard=True),
     _r("join",
        "The branches of the {mech} run side by side in this one future, and {endless} never returns: nothing leaves the loop in its body ({endless_file}), and what stops it, short of a panic, is {ender}, which can exit the whole process. So the {mech} never sees every branch done; it returns only if a branch fails first, and otherwise the process exits from inside it.",
        "{endless} ({endless_file}) loops without a way out; what ends it, barring a panic, is {ender}, which can exit the process. The {mech} around it can therefore return only with the first error of a branch, and never with all of them done.",

@@ -778,6 +778,22 @@ class Renderer:
         # Not in "every 1 minute 30 seconds" ("every minute 30 seconds", token_cache trap).
         return re.sub(r"\b([Ee])very 1 (second|minute|hour|day)\b(?! \d)", r"\1very \2", text)
 
+    def _inner(self, c: Claim, slots: dict[str, str], text: str) -> str:
+        """``text`` placed in the inner of two loops, when the claim is about that one."""
+        if "nested-select" in c.flags and not self.person:
+            # A race in an inner loop: each outer round does more than this wait.
+            if text.startswith("`"):
+                return "In the inner loop, " + text
+            if text[1:2].islower():
+                return "In the inner loop, " + text[0].lower() + text[1:]
+        if "inner-repeat" in c.flags and slots.get("repeated"):
+            # A spawn in a loop inside another: "each round of `loop`" read as the outer one
+            # (ntpd's NTS-KE server, held-out read 95 #17).
+            said = f"`{slots['repeated']}`"
+            text = re.sub(rf"(?<![\w`]){re.escape(said)}", f"the inner {said}", text, count=1)
+            return text[0].upper() + text[1:]
+        return text
+
     def _said_as(self, name: str, p: str, code: bool) -> str:
         """A call with arguments is filled as a request names it (`tx.send`), so a request may
         say it (three `tx.send(..)`s of tokio-cron-scheduler, read 104). A method cut from its
@@ -926,12 +942,7 @@ class Renderer:
                     text = "On one of its paths only, " + text[0].lower() + text[1:]
                 elif "unsaid-cond" in c.flags:
                     text = "On one of its paths only: " + text
-                if "nested-select" in c.flags and not self.person:
-                    # A race in an inner loop: each outer round does more than this wait.
-                    if text.startswith("`"):
-                        text = "In the inner loop, " + text
-                    elif text[1:2].islower():
-                        text = "In the inner loop, " + text[0].lower() + text[1:]
+                text = self._inner(c, slots, text)
                 text = self._lead_ins(c, slots, text, trial, out, dry)
                 if "works-first" in c.flags and c.get("does_first") and not self.person:
                     # What a leaving branch does first (tari's dialer: `cancel_all_dials()`

@@ -11162,3 +11162,49 @@ def test_s61_read_95_spawns_and_quoted_values(tmp_path: Path) -> None:
     said = r.claim(THINK, blocking, "s", Rendered(""))
     assert "`tokio::task::spawn_blocking`" in said and "blocking pool" in said
     assert not any("saturating_sub`" in ex.user for ex in examples)
+
+
+_NESTED_ACCEPT = """
+pub async fn serve(addr: String) {
+    loop {
+        let listener = match tokio::net::TcpListener::bind(&addr).await {
+            Ok(l) => l,
+            Err(_) => continue,
+        };
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(a) => a,
+                Err(_) => continue,
+            };
+            tokio::spawn(handle(stream));
+        }
+    }
+}
+
+async fn handle(_s: tokio::net::TcpStream) {}
+"""
+
+
+def test_s61_a_spawn_in_the_inner_of_two_bare_loops_is_said_so(tmp_path: Path) -> None:
+    """Held-out read 95 #17: ntpd's NTS-KE server spawns in its accept loop, inside its bind
+    loop; "each round of `loop` .. starts a task" read as the outer one."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _NESTED_ACCEPT})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sp,) = kinds(claims(ctx, "serve"), "spawn")
+    assert "inner-repeat" in sp.flags
+    said = Renderer(0, "k", {"fn": "serve", "file": "src/lib.rs"}).claim(
+        THINK, sp, "s", Rendered("")
+    )
+    assert "the inner `loop`" in said
+
+
+def test_s61_a_join_of_an_endless_block_is_written(tmp_path: Path) -> None:
+    """The endless-block rows passed the think's own grounding: a backticked `return` where the
+    code has none cost ntpd's system task its record."""
+    from svixbt.generate import generate
+
+    write_crate(tmp_path, {"lib.rs": _NTPD_LIKE}, "mini")
+    out = tmp_path / "out.jsonl"
+    rep = generate([tmp_path / "src"], out)
+    text = out.read_text(encoding="utf-8")
+    assert rep.written and "never returns" in text, [fr.rejected for fr in rep.files]

@@ -12,6 +12,7 @@ from ..mechanisms import mechanism
 from .core import NOT, Claim, FileContext, make, merge_in_place
 
 __all__ = [
+    "repeated_flags",
     "abortable",
     "either_branch",
     "in_select_branch",
@@ -165,3 +166,46 @@ def spawns_without_waiting(f: ItemFacts, at: int, reg: Region) -> bool:
     if any(c.awaited and mine(c.region) for c in f.calls):
         return False
     return not any(mine(w.region) for w in f.waits)
+
+
+# What a `for` walks, past the adapters that only borrow or copy it (`chunk.iter().copied()`).
+_OVER = (
+    r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*?)(?:\.(?:iter|into_iter|copied|cloned)\(\))*"
+)
+
+
+def repeated_flags(f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]) -> None:
+    """The slots and flags of a spawn made once per round or element: what repeats it, whether
+    a round may skip it, whether it counts numbers or elements."""
+    from .task_lifetime import skip_flags  # task_lifetime reads this module's helpers
+
+    assert f.flow is not None
+    slots["repeated"] = sp.repeated
+    flags.add("repeated")
+    flags |= skip_flags(f, sp)
+    inner = f.flow.loop_of(sp.at_region)
+    # Only a bare `loop` is ambiguous: `for job in batch` names its own loop.
+    if (
+        sp.repeated == "loop"
+        and inner
+        and inner.parent is not None
+        and f.flow.loop_of(inner.parent)
+    ):
+        flags.add("inner-repeat")  # "the inner `loop`" (ntpd's NTS-KE, read 95)
+
+    if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
+        # `for _ in 0..n`: n iterations, not the elements of anything.
+        flags.add("range")
+    # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
+    over = re.fullmatch(_OVER, sp.repeated)
+    if over:
+        slots["over"] = over.group(1)
+    if re.search(r"\.\w+\(\.\.\)$", sp.repeated) and not sp.repeated.startswith("for "):
+        flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
+    bound = re.fullmatch(r"\(0\.\.(\w+)\)\.\w+\(\.\.\)", sp.repeated) or re.fullmatch(
+        r"for\s+_\s+in\s+0\.\.([\w.]+)", sp.repeated
+    )
+    if bound:
+        # `(0..count).map(..)`: `count` tasks, one per number, not per element.
+        flags.add("range")
+        slots["upto"] = bound.group(1)

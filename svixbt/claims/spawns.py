@@ -25,19 +25,14 @@ from .spawn_shapes import (
     loop_gated,
     loops_after,
     raced_by_select,
+    repeated_flags,
     spawns_without_waiting,
 )
 from .spawn_signals import signal_wait
 from .spawn_wrapper import wrapper_claims
-from .task_lifetime import exit_kinds_before_join, exits_in_join, skip_flags
+from .task_lifetime import exit_kinds_before_join, exits_in_join
 
 __all__ = ["spawn_claims", "main_call", "main_call_of", "printed_errors"]
-
-
-# What a `for` walks, past the adapters that only borrow or copy it (`chunk.iter().copied()`).
-_OVER = (
-    r"for\s+.+?\s+in\s+&?(?:mut\s+)?([A-Za-z_][\w.]*?)(?:\.(?:iter|into_iter|copied|cloned)\(\))*"
-)
 
 
 def _loops_on(f: ItemFacts, reg: Region) -> bool:
@@ -104,26 +99,7 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         flags: set[str] = {reg.kind}
         spawn_body(f, sp, reg, slots, flags)
         if sp.repeated:
-            slots["repeated"] = sp.repeated
-            flags.add("repeated")
-            flags |= skip_flags(f, sp)
-
-            if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
-                # `for _ in 0..n`: n iterations, not the elements of anything.
-                flags.add("range")
-            # `for input in inputs`: a request names what is iterated (`inputs`), not the header.
-            over = re.fullmatch(_OVER, sp.repeated)
-            if over:
-                slots["over"] = over.group(1)
-            if re.search(r"\.\w+\(\.\.\)$", sp.repeated) and not sp.repeated.startswith("for "):
-                flags.add("per-item")  # `.map(|x| spawn(..))`, not a loop
-            bound = re.fullmatch(r"\(0\.\.(\w+)\)\.\w+\(\.\.\)", sp.repeated) or re.fullmatch(
-                r"for\s+_\s+in\s+0\.\.([\w.]+)", sp.repeated
-            )
-            if bound:
-                # `(0..count).map(..)`: `count` tasks, one per number, not per element.
-                flags.add("range")
-                slots["upto"] = bound.group(1)
+            repeated_flags(f, sp, slots, flags)
         flags |= check_flags(f, sp)
         _spawn_guard(f, sp.at_region, sp.src.start, slots, flags)
         if "repeated" in flags and not flags & {"guarded", "conditional"} and loop_gated(f, sp):

@@ -2622,12 +2622,12 @@ THINK: tuple[Row, ...] = (
     # `handle_shutdown`, which exits: "it returns only when a branch fails" hid it, read 53).
     # An async block of the fn's own, bound above the join (ntpd's timer loop, read 95 #24).
     _r("join",
-       "{endless}, the async block bound above, runs a `loop` that no `break`, `return` or `?` leaves, so it never finishes with success: the {mech} can end only at the first error of a branch, dropping whatever is still running then.",
-       "Nothing leaves the `loop` in {endless}, the async block bound above: no `break`, `return` or `?`. The {mech} therefore never sees every branch done; only a branch's error ends it.",
+       "{endless}, the async block bound above, runs a `loop` that nothing leaves, with no break, no return and no error handed up by a question mark, so it never finishes with success: the {mech} can end only at the first error of a branch, dropping whatever is still running then.",
+       "Nothing leaves the `loop` in {endless}, the async block bound above: it has no break or return, and no question mark to hand an error up. The {mech} therefore never sees every branch done; only a branch's error ends it.",
        when="multi try endless-branch local-block", unless="handles", needs="endless", any_guard=True),
     _r("join",
-       "{endless}, the async block bound above, runs a `loop` that no `break`, `return` or `?` leaves, so the {mech}, which waits for every branch, never returns: whatever the other branches end with is never handed on.",
-       "Nothing leaves the `loop` in {endless}, the async block bound above: no `break`, `return` or `?`. The {mech} waits for all of its branches, so it never returns, and what the others finish with goes nowhere.",
+       "{endless}, the async block bound above, runs a `loop` that nothing leaves, with no break, no return and no error handed up by a question mark, so the {mech}, which waits for every branch, never returns: whatever the other branches end with is never handed on.",
+       "Nothing leaves the `loop` in {endless}, the async block bound above: it has no break or return, and no question mark to hand an error up. The {mech} waits for all of its branches, so it never returns, and what the others finish with goes nowhere.",
        when="multi endless-branch local-block", unless="handles try", needs="endless", any_guard=True),
     _r("join",
        "The branches of the {mech} run side by side in this one future, and {endless} never returns: nothing leaves the loop in its body ({endless_file}), and what stops it, short of a panic, is {ender}, which can exit the whole process. So the {mech} never sees every branch done; it returns only if a branch fails first, and otherwise the process exits from inside it.",

@@ -230,10 +230,41 @@ class CrateIndex:
         read, nothing outside it can name ``d``, and no call by value or method syntax hides."""
         if not self.complete or d.visibility == "pub":
             return False
-        if d.name in self.value_uses:
+        # A bare name is a free fn's (or a local's); a method or associated fn is named as a
+        # value by its path, `Type::name` or `Self::name`.
+        if d.owner:
+            named = {f"{d.owner}::{d.name}", f"Self::{d.name}"} & self.value_uses
+        else:  # `.map(check)` or `.map(utils::check)`
+            named = {v for v in self.value_uses if v.rpartition("::")[2] == d.name}
+        if named:
             return False
-        # A method may be called as `x.name(..)` on a receiver we cannot type.
-        return not (d.owner and d.name in self.method_calls)
+        # A method may be called as `x.name(..)` on a receiver we cannot type; an associated
+        # fn with no `self` cannot (ntpd's `CsptpServerTask::spawn`, whose one caller drops the
+        # handle it returns, went unsaid: every `.spawn(..)` of the crate hid it, read 95 #15).
+        hidden = self.takes_self(d) or self._in_trait_impl(d)  # `T::name(..)` on a generic
+        return not (d.owner and d.name in self.method_calls and hidden)
+
+    def _in_trait_impl(self, d: FnDef) -> bool:
+        fs = self.files[d.file]
+        parent = fs.items[d.item].parent
+        return parent is not None and " for " in f" {fs.items[parent].name} "
+
+    def takes_self(self, d: FnDef) -> bool:
+        """Whether method ``d`` has a `self` receiver (as far as its signature shows)."""
+        fs = self.files[d.file]
+        it = fs.items[d.item]
+        head = fs.text[it.keyword_start : it.body_start if it.body_start is not None else it.end]
+        m = re.search(rf"\bfn\s+{re.escape(d.name)}\b", head)
+        if m is None:
+            return True
+        k, depth = m.end(), 0
+        while k < len(head):  # past the generics, `<A: Trait<B>>`, to the parameter list
+            ch = head[k]
+            depth += {"<": 1, ">": -1}.get(ch, 0) if head[k - 1 : k + 1] != "->" else 0
+            if ch == "(" and depth == 0:
+                break
+            k += 1
+        return re.match(r"\(\s*(?:&\s*(?:'\w+\s+)?)?(?:mut\s+)?self\b", head[k:]) is not None
 
     # -- execution context ----------------------------------------------------------------
     def contexts(self, d: FnDef, depth: int = 0) -> list[Context] | None:
@@ -745,13 +776,12 @@ def _index_sites(idx: CrateIndex) -> None:
             if t[j] != "(":
                 # A fn named without a call: passed as a value (`.map(check)`), unless it is a
                 # path inside a `use` declaration.
-                if (
-                    t[j] not in ("!", "{", "<")
-                    and len(parts) == 1
-                    and parts[0] not in idx.value_uses
-                    and not in_use(st[k])
-                ):
-                    idx.value_uses.add(parts[0])
+                if t[j] not in ("!", "{", "<") and not in_use(st[k]):
+                    if len(parts) == 1:
+                        idx.value_uses.add(parts[0])
+                    else:
+                        # `.map(Worker::spawn)`: an associated fn named as a value.
+                        idx.value_uses.add("::".join(parts[-2:]))
                 continue
             off = st[k]
             # Only a `Self::` path needs the impl around the call.

@@ -109,6 +109,7 @@ CODE_SLOTS = frozenset(
         "raced_if",
         "detached_mech",
         "mechs",
+        "stub_macro",
         "tick_guard",
         "rearm",
         "set_code",
@@ -944,12 +945,7 @@ class Renderer:
                     text = "On one of its paths only: " + text
                 text = self._inner(c, slots, text)
                 text = self._lead_ins(c, slots, text, trial, out, dry)
-                if "works-first" in c.flags and c.get("does_first") and not self.person:
-                    # What a leaving branch does first (tari's dialer: `cancel_all_dials()`
-                    # before its `break`; "its handler does `break`" left it out, read 90).
-                    text += " " + self.fill(
-                        "Before it leaves, that branch calls {does_first:list}.", slots, trial
-                    )
+                text = self._trailing(c, slots, text, trial)
                 if "cfg-gated" in c.flags and not self.person:
                     # Inside a `#[cfg(..)]` block of the fn: what the sentence says exists on
                     # those builds only (vaultwarden's SQLite backup task, `all(unix, sqlite)`).
@@ -961,6 +957,27 @@ class Renderer:
                 out.claims.append(c)
                 return text
         return ""
+
+    def _trailing(self, c: Claim, slots: dict[str, str], text: str, trial: Rendered) -> str:
+        """``text`` with the sentences a think adds after a claim's own."""
+        if self.person:
+            return text
+        if "works-first" in c.flags and c.get("does_first"):
+            # What a leaving branch does first (tari's dialer: `cancel_all_dials()` before its
+            # `break`; "its handler does `break`" left it out, read 90).
+            text += " " + self.fill(
+                "Before it leaves, that branch calls {does_first:list}.", slots, trial
+            )
+        if "stub-call" in c.flags and c.kind == "propagate":
+            # A `?` on a fn that is only `unimplemented!(..)` (conduwuit's service manager: its
+            # panic was left out of the ways the loop ends, held-out read 95 #5).
+            text += " " + self.fill(
+                "The `?` after {stub} never fires: that fn's body is {stub_macro}, so reaching "
+                "it panics instead.",
+                slots,
+                trial,
+            )
+        return text
 
     def _lead_ins(
         self, c: Claim, slots: dict[str, str], text: str, trial: Rendered, out: Rendered, dry: bool

@@ -11208,3 +11208,101 @@ def test_s61_a_join_of_an_endless_block_is_written(tmp_path: Path) -> None:
     rep = generate([tmp_path / "src"], out)
     text = out.read_text(encoding="utf-8")
     assert rep.written and "never returns" in text, [fr.rejected for fr in rep.files]
+
+
+_ASSOC_SPAWN = """
+pub struct Server;
+
+impl Server {
+    pub(crate) fn spawn(port: u16) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move { serve(port).await })
+    }
+
+    pub(crate) fn poke(&self) {}
+}
+
+pub trait Start {
+    fn start() -> Self;
+}
+
+impl Start for Server {
+    fn start() -> Self {
+        Server
+    }
+}
+
+pub(crate) async fn setup(mut set: tokio::task::JoinSet<()>) {
+    Server::spawn(1);
+    set.spawn(async {});
+    let _s = Server::start();
+    let _t = set.start();
+    let f = Server::poke;
+    let _ = f;
+}
+
+async fn serve(_p: u16) {}
+"""
+
+
+def test_s61_an_associated_fn_is_not_hidden_by_method_calls_of_its_name(tmp_path: Path) -> None:
+    """Held-out read 95 #15: ntpd's `CsptpServerTask::spawn` takes no `self`, so the crate's
+    `x.spawn(..)` calls cannot be calls of it; its one caller drops the handle it returns,
+    which went unsaid. A trait impl's fn may be called through a type parameter, and one
+    named as a value (`Server::poke`) may be called anywhere: both stay incomplete."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _ASSOC_SPAWN})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    defs = {ctx.fs.items[i].name: ctx.fn_def(i) for i in ctx.facts}
+    spawn, start, poke = defs["spawn"], defs["start"], defs["poke"]
+    assert spawn is not None and start is not None and poke is not None
+    assert ctx.index.callers_complete(spawn)
+    assert not ctx.index.callers_complete(poke)  # named as a value
+    assert not ctx.index.callers_complete(start)  # `T::start()` would not resolve
+    (sp,) = kinds(claims(ctx, "spawn"), "spawn")
+    assert "callers-drop" in sp.flags and sp.get("dropped_by") == "setup"
+
+
+_STUB_ABORT = """
+pub struct Manager {
+    workers: tokio::sync::Mutex<tokio::task::JoinSet<Result<(), String>>>,
+}
+
+impl Manager {
+    pub async fn worker(&self) -> Result<(), String> {
+        loop {
+            let mut workers = self.workers.lock().await;
+            tokio::select! {
+                result = workers.join_next() => match result {
+                    Some(Ok(r)) => self.handle_result(r).await?,
+                    Some(Err(e)) => self.handle_abort(e.to_string()).await?,
+                    None => break,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_abort(&self, error: String) -> Result<(), String> {
+        // not supported yet
+        unimplemented!("unexpected worker task abort {error:?}");
+    }
+
+    async fn handle_result(&self, r: Result<(), String>) -> Result<(), String> {
+        r
+    }
+}
+"""
+
+
+def test_s61_a_question_mark_on_a_stub_is_a_panic_not_a_way_out(tmp_path: Path) -> None:
+    """Held-out read 95 #5: conduwuit's service manager `?`s `self.handle_abort(..)`, whose
+    body is a comment and `unimplemented!("..{error:?}")`: a panic, left out of the loop's
+    ways out, and said as "a `?` can hand an error up"."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _STUB_ABORT})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (prop,) = kinds(claims(ctx, "worker"), "propagate")
+    assert "stub-call" in prop.flags and prop.get("stub_macro") == "unimplemented!"
+    assert "handle_abort" not in prop.get("calls")
+    said = Renderer(0, "k", {"fn": "worker", "file": "src/lib.rs"}).claim(
+        THINK, prop, "s", Rendered("")
+    )
+    assert "panics" in said

@@ -50,7 +50,16 @@ def arm_wait(
             and len(w.src.text) <= 60
             and "\n" not in w.src.text
         ]
+        # One sleep written in several arms is said once, by its own claim (relay_link trap).
+        twins = [
+            w
+            for w in f.waits
+            if sleeps and w.src.text == sleeps[0].src.text and not f.flow.inside(w.region, r.id)
+        ]
         if not sleeps:
+            return []
+        if twins:
+            flags.add("sleeps-in-arm")  # said without its length: the sleep's claim gives it
             return []
         slots["arm_wait"] = sleeps[0].src.text
         flags.add("waits-in-arm")

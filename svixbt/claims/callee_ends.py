@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..crate_index import CrateIndex, FnDef
+from ..crate_index import CrateIndex, FnDef, owner_of
 from ..facts import Call, ItemFacts, Spawn, item_facts
 from ..flow import Flow, Region, tail_start
 from .core import Claim, FileContext, Proof, make
@@ -202,6 +202,24 @@ def never_errs(ctx: FileContext, call: Call) -> bool:
     return tail < flow.hi and t[tail] == "Ok"
 
 
+def _self_method(ctx: FileContext, fi: int, call: Call) -> list[FnDef]:
+    """`self.name(..)`: the method of this file's impls of the caller's own type."""
+    if call.kind != "method" or call.receiver != "self":
+        return []
+    caller = next(
+        (
+            n
+            for n, i in enumerate(ctx.fs.items)
+            if i.kind == "fn" and i.start <= call.src.start < i.end
+        ),
+        None,
+    )
+    owner = owner_of(ctx.fs, caller) if caller is not None else None
+    if not owner:
+        return []
+    return [d for d in ctx.index.fns if d.file == fi and d.owner == owner and d.name == call.name]
+
+
 def _local_method(ctx: FileContext, fi: int, call: Call) -> list[FnDef]:
     """The method of this file a `x.method()` call reaches when the same fn binds `x` to a
     struct literal or a constructor of one type before the call (`let ch = ControlChannel::<T>
@@ -259,7 +277,11 @@ def runs_never_err(ctx: FileContext, f: ItemFacts, sp: Spawn, runs: str) -> bool
     return len(found) == 1 and never_errs(ctx, found[0])
 
 
-_STUB = re.compile(r"\{\s*(?P<m>(?:unimplemented|todo)!\s*\([^;{}]*\))\s*;?\s*\}\s*$")
+# Line comments before the macro are the author's note on why (conduwuit's `handle_abort`:
+# "// not supported until service can be associated with abort").
+_STUB = re.compile(
+    r"\{(?:\s|//[^\n]*\n)*(?P<m>(?:unimplemented|todo)!\s*\([^;]*?\))\s*;?\s*\}\s*$"
+)
 
 
 def stub_callee(ctx: FileContext, call: Call) -> tuple[str, Proof] | None:
@@ -270,7 +292,11 @@ def stub_callee(ctx: FileContext, call: Call) -> tuple[str, Proof] | None:
     fi = ctx.index.file_of(ctx.fs)
     if fi is None:
         return None
-    targets = ctx.index.callees_at(fi, call.src.start) or _local_method(ctx, fi, call)
+    targets = (
+        ctx.index.callees_at(fi, call.src.start)
+        or _local_method(ctx, fi, call)
+        or _self_method(ctx, fi, call)
+    )
     if len(targets) != 1:
         return None
     d = targets[0]

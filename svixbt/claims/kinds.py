@@ -100,7 +100,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "arm_wait_durs",
         ),
     ),
-    "propagate": ("errors propagated with `?`", ("count",), ("calls",)),
+    "propagate": ("errors propagated with `?`", ("count",), ("calls", "stub", "stub_macro")),
     "err_sources": (
         "the errors an error arm catches are those its callee passes up with `?`",
         ("arm", "call", "calls", "count"),

@@ -8,7 +8,7 @@ import re
 from ..facts import Call, Exit, ItemFacts
 from ..flow import Region
 from .blocks import deferred
-from .callee_ends import never_errs
+from .callee_ends import never_errs, stub_callee
 from .core import Claim, FileContext, make
 from .shape import codes, guard_of
 
@@ -59,6 +59,13 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
         calls = [c for c in calls if c not in sure]
         if not qs:
             return []
+    # A `?` on a crate fn whose body is `unimplemented!(..)`: it panics, it hands nothing up
+    # (conduwuit's service manager: "a `?` can end the loop" of `handle_abort`, whose call
+    # ends the task by panicking, held-out read 95 #5).
+    stubs = [(c, found) for c in calls if (found := stub_callee(ctx, c)) is not None]
+    qs, calls = _past_stubs(f, qs, calls, [c for c, _ in stubs])
+    if not qs:
+        return []
     names = list(dict.fromkeys(_said_call(c) for c in calls))
     flags: set[str] = set()
     if loop is not None:
@@ -97,10 +104,26 @@ def propagate_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> lis
     slots = {"count": str(len(qs))}
     if names:
         slots["calls"] = codes(*names)
+    if stubs and (loop is None or f.flow.inside(stubs[0][0].region, loop.id)):
+        macro = stubs[0][1][0].split("(", 1)[0].strip()  # `unimplemented!`, not its message
+        slots["stub"], slots["stub_macro"] = _said_call(stubs[0][0]), macro
+        flags.add("stub-call")
+        proof.append(stubs[0][1][1])
     out = [make("propagate", f.name, slots, proof, flags)]
     if calls and loop is None:
         out += _skips_later(ctx, f, calls)
     return out
+
+
+def _past_stubs(
+    f: ItemFacts, qs: list[Exit], calls: list[Call], stubs: list[Call]
+) -> tuple[list[Exit], list[Call]]:
+    """The `?`s and calls left once those on ``stubs`` (calls that panic) are taken out."""
+    ends = {_question_after(f, c) for c in stubs}
+    return (
+        [q for q in qs if q.src.start not in ends],
+        [c for c in calls if all(c is not x for x in stubs)],
+    )
 
 
 def _ok_only(loop: Region) -> set[str]:

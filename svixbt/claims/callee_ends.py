@@ -279,9 +279,7 @@ def runs_never_err(ctx: FileContext, f: ItemFacts, sp: Spawn, runs: str) -> bool
 
 # Line comments before the macro are the author's note on why (conduwuit's `handle_abort`:
 # "// not supported until service can be associated with abort").
-_STUB = re.compile(
-    r"\{(?:\s|//[^\n]*\n)*(?P<m>(?:unimplemented|todo)!\s*\([^;]*?\))\s*;?\s*\}\s*$"
-)
+_STUB = re.compile(r"\{(?:\s|//[^\n]*\n)*(?P<m>(?:unimplemented|todo)!\s*\([^;]*?\))\s*;?\s*\}\s*$")
 
 
 def stub_callee(ctx: FileContext, call: Call) -> tuple[str, Proof] | None:

@@ -3596,9 +3596,11 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm reviewing what stays alive after a restart.",
         "A memory climb in a long-lived process has us looking at leftover tasks.",
     ),
+    # Not "a stuck instance had this loop still running": a loop that races a deadline cannot
+    # outlive it, and the story was unsupported (conduwuit's `finish_responses`, read 95 #9).
     "select_exit": (
         "I'm documenting every way {component} can come to a stop.",
-        "A stuck instance had this loop still running, and I want to know why it did not end.",
+        "I want its exit conditions written down before I touch its branches.",
         "We are wrapping it in a supervisor, which needs to know what counts as finished.",
         "I'm about to add another branch to that select and don't want to change how it ends.",
         "I'm writing the runbook entry for when {component} stops by itself.",

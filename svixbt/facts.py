@@ -252,6 +252,10 @@ def _drop_logged_tries(f: ItemFacts) -> None:
             c.propagates = False
 
 
+# Tokens a `?` operator never follows: a `?` after them is a macro's sigil or a wildcard.
+_NOT_TRY_AFTER = frozenset({"=", "(", ",", "%", ":", "<", "+", "=>", ";", "{", "["})
+
+
 def in_closure(flow: Flow, rid: int) -> bool:
     """Whether region ``rid`` is inside a closure of the item's code (not a task it spawns): a
     `return` or `?` there leaves the closure, never the fn (blind read 99: "returns `None` early
@@ -293,7 +297,9 @@ def _fact_at(r: TokenReader, f: ItemFacts, flow: Flow, k: int, consts: dict[str,
         _sql_at(r, f, k, rid)
         return
     if ck == "p":
-        is_try = tk == "?" and k > flow.lo and t[k - 1] not in ("=", "(", ",", "%", ":", "<", "+")
+        # slog's `"key" => ?value` formats with Debug; it is no `?` operator (lighthouse's boot
+        # node: "four `?`s" of three, held-out read 96 #15).
+        is_try = tk == "?" and k > flow.lo and t[k - 1] not in _NOT_TRY_AFTER
         if is_try and not in_closure(flow, rid):
             f.exits.append(Exit("question", "", rid, r.src(k, k)))
         return

@@ -11306,3 +11306,43 @@ def test_s61_a_question_mark_on_a_stub_is_a_panic_not_a_way_out(tmp_path: Path) 
         THINK, prop, "s", Rendered("")
     )
     assert "panics" in said
+
+
+_EXECUTOR_TIMER = """
+use std::time::Duration;
+
+/// Skip the expensive step while syncing.
+const MAX_DISTANCE: u64 = 256;
+
+pub async fn timer(executor: TaskExecutor, chain: Chain, log: Logger) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        let chain = chain.clone();
+        executor.spawn(
+            async move {
+                if chain.distance() > MAX_DISTANCE {
+                    return;
+                }
+                if let Err(e) = chain.prepare().await {
+                    tracing::error!("prepare failed: {e}");
+                }
+            },
+            "prepare",
+        );
+        slog::warn!(log, "tick"; "error" => ?chain.last_error());
+    }
+}
+"""
+
+
+def test_s61_a_task_executors_spawn_owns_its_error_arms(tmp_path: Path) -> None:
+    """Held-out read 96 #10, #12: lighthouse spawns per-slot work with `executor.spawn(async
+    move { .. }, "name")`; a failed call in there was said "not to end the loop", as if the
+    loop awaited it. #15: slog's `"error" => ?e` was counted as a `?` operator."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _EXECUTOR_TIMER})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    f = next(g for g in ctx.facts.values() if g.name == "timer")
+    assert [sp.said for sp in f.spawns] == ["executor.spawn"]
+    assert not [e for e in f.exits if e.kind == "question"]
+    arms = [c for c in claims(ctx, "timer") if c.kind == "err_arm"]
+    assert not any("keeps-looping" in c.flags or "in-loop" in c.flags for c in arms)

@@ -708,8 +708,10 @@ THINK: tuple[Row, ...] = (
        "The doc comment on {const} gives the reason for {dur} in the author's words: {comment:quote}.",
        "Why {dur}? The doc on {const} says: {comment:quote}.",
        when="doc", needs="dur"),
+    # Not "explains it": after a sentence about a pause, "it" read as that pause, and lighthouse's
+    # `MAX_FORK_CHOICE_DISTANCE` doc is about skipping fork choice (held-out read 96 #11, FALSE).
     _r("const_comment",
-       "The doc comment on {const} explains it in the author's words: {comment:quote}.",
+       "{const} has a doc comment of its own, which reads: {comment:quote}.",
        when="doc", unless="dur"),
     _r("const_comment",
        "The comment on {const} gives the intent in the author's words: {comment:quote}.",

@@ -11346,3 +11346,57 @@ def test_s61_a_task_executors_spawn_owns_its_error_arms(tmp_path: Path) -> None:
     assert not [e for e in f.exits if e.kind == "question"]
     arms = [c for c in claims(ctx, "timer") if c.kind == "err_arm"]
     assert not any("keeps-looping" in c.flags or "in-loop" in c.flags for c in arms)
+
+
+_WATCHER = """
+use std::time::Duration;
+
+pub fn dir_watcher(path: String) {
+    tokio::spawn(async move {
+        loop {
+            let list = match list_dir(&path).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::error!("list failed: {e}");
+                    continue;
+                }
+            };
+            report(list).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+}
+
+pub fn jemalloc(path: String) {
+    tokio::spawn(async move {
+        loop {
+            let list = match list_dir(&path).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!("list failed: {e}");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
+                }
+            };
+            report(list).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+}
+
+async fn list_dir(_p: &str) -> Result<Vec<String>, String> { Ok(vec![]) }
+async fn report(_l: Vec<String>) {}
+"""
+
+
+def test_s61_a_sleep_a_continue_goes_round_without_is_no_pace(tmp_path: Path) -> None:
+    """Held-out read 96 #3: krustlet's dir watcher `continue`s past its 2 s sleep when listing
+    fails; "each round it sleeps 2 seconds" and "the task it started to nap 2 seconds a
+    round" dropped that path. Where the error arm sleeps too, every round still sleeps."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _WATCHER})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (skips,) = kinds(claims(ctx, "dir_watcher"), "spawn")
+    (sleeps,) = kinds(claims(ctx, "jemalloc"), "spawn")
+    assert "sleep" not in skips.flags and "sleep" in sleeps.flags
+    for c in kinds(claims(ctx, "dir_watcher"), "endless_task"):
+        assert "sleeps" not in c.flags

@@ -17,7 +17,7 @@ from .handle_fate import bound_fate, callers_drop
 from .main_call import main_call_of
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
-from .spawn_rounds import also_waits, in_task_loop
+from .spawn_rounds import also_waits, continued_past, in_task_loop
 from .spawn_shapes import abortable, runs_the_runtime
 
 __all__ = ["exit_kinds_before_join", "skip_flags", "task_lifetime_claims"]
@@ -128,8 +128,14 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             for w in f.waits
             if f.flow.inside(w.region, sp.region)
             and w.seconds
-            # A sleep before the loop is a start-up delay (warpgate's analytics, read 53).
-            and (w.role != "sleep" or in_task_loop(f, w.region, reg))
+            # A sleep before the loop is a start-up delay (warpgate's analytics, read 53); one
+            # a round may go without is no nap "a round" (krustlet's dir watcher, read 96 #3).
+            and (
+                w.role != "sleep"
+                or in_task_loop(f, w.region, reg)
+                and not f.flow.conditions(w.region, stop=reg.id)
+                and not continued_past(f, w)
+            )
         ]
         if not inside:
             continue

@@ -1140,8 +1140,10 @@ THINK: tuple[Row, ...] = (
        "The {select} waits on {futures} at once and runs only the branch of the first to complete, cancelling the rest by dropping them.",
        when="multi", unless="patterns biased borrowed", needs="futures", any_guard=True),
     _r("select",
-       "{select} polls {futures} together; a branch whose pattern does not match the result is disabled, and the first result that matches picks the branch.",
-       "The {select} waits on {futures} at once, but a result that fails its branch's pattern only switches that branch off; the first match wins.",
+       # "Switches that branch off; the first match wins" read as for good, and as the order
+       # written (lighthouse's boot node, held-out read 96 #15): for this wait only, by time.
+       "{select} polls {futures} together; a branch whose pattern does not match its result is disabled for the rest of that wait, and the first result that does match picks the branch.",
+       "The {select} waits on {futures} at once; a result that fails its branch's pattern switches that branch off until the select is entered again, and it keeps waiting on the others.",
        when="multi patterns", unless="else biased", needs="futures", any_guard=True),
     # Biased and with patterns (iroh's net report and remote state: "the first result that
     # matches picks the branch" of a `biased;` select, held-out read 24).

@@ -11400,3 +11400,28 @@ def test_s61_a_sleep_a_continue_goes_round_without_is_no_pace(tmp_path: Path) ->
     assert "sleep" not in skips.flags and "sleep" in sleeps.flags
     for c in kinds(claims(ctx, "dir_watcher"), "endless_task"):
         assert "sleeps" not in c.flags
+
+
+_SLOT_TIMER = """
+pub async fn slot_timer(clock: Clock) {
+    loop {
+        let advance_at = tokio::time::Instant::now() + clock.to_next_slot() / 4 * 3;
+        tokio::time::sleep_until(advance_at).await;
+        advance().await;
+    }
+}
+
+async fn advance() {}
+"""
+
+
+def test_s61_a_sleep_until_an_instant_worked_out_each_round_is_no_pause(tmp_path: Path) -> None:
+    """Held-out read 96 #11: lighthouse's state advance timer waits with `sleep_until` for two
+    instants each round works out; "should pause for `state_advance_instant` between rounds"
+    read them as fixed pauses."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _SLOT_TIMER})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sl,) = kinds(claims(ctx, "slot_timer"), "sleep")
+    assert "until-instant" in sl.flags
+    text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
+    assert "between rounds" not in text and "pause for `advance_at`" not in text

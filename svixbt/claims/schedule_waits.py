@@ -34,6 +34,7 @@ from .shape import (
     codes_upto,
     continue_is_last,
     guard_of,
+    made_in,
     put_guard,
     skipped_by_continue,
 )
@@ -339,20 +340,20 @@ def _sleep_claim(
         return element_sleep(ctx, f, w, wloop, waits_first(f, w))
     if negated and not arm and any(r.kind == "let-else" for r in f.flow.conditions(w.region)):
         # The `else` of `let Some(next) = .. else { sleep; continue }` runs only when nothing
-        # matched: said bare, it read as the pause between every two rounds (underway's
-        # scheduler, held-out read 11).
+        # matched: not the pause between rounds (underway's scheduler, held-out read 11).
         return None
     # A `continue` nested in an earlier `if`/`match` of the loop body (`continue 'outer` for one
     # kind of error) skips this wait on that path: a condition the sentence would drop.
     if skipped_by_continue(f, w.region, w.src.start, conds):
         return None
     slots = {"mech": w.mechanism, "arg": w.arg, "dur": _dur(w, f)}
+    if w.mechanism.endswith("sleep_until") and wloop is not None and made_in(f, w.arg, wloop):
+        flags.add("until-instant")  # no "pause between rounds" (lighthouse, read 96 #11)
     won = None if conds or arm else handler_sleep(ctx, f, w, slots)
     if won is not None:
         return won
-    # `let interval = Duration::from_secs(self.config.dns_max_ttl);` then `sleep(interval)`:
-    # what the name holds, when it is bound once and never changed (pgcat's DNS refresher read
-    # "The wait on `interval` is a `tokio::time::sleep`", a held-out read).
+    # `let interval = Duration::from_secs(..);` then `sleep(interval)`: what a name bound once
+    # holds (pgcat's DNS refresher: "The wait on `interval` is a `tokio::time::sleep`").
     bound = [a for a in f.assigns if a.var == w.arg]
     held = bound_once(f, w.arg)
     once = bool(held)
@@ -432,9 +433,8 @@ def _paced_otherwise(f: ItemFacts, wloop: Region, plain: bool, via: bool, w: Wai
         # rounds: it was said "between one round and the next" (held-out read 77 #5-8).
         return True
     # The loop is paced by an interval's tick: a plain sleep beside it is no pause between
-    # rounds (rauthy's schedulers sleep 3 s after a pass so the interval does not tick twice:
-    # "should pause 3 seconds between rounds" and "a sleep rather than an interval" were false,
-    # held-out read 13).
+    # rounds (rauthy's schedulers sleep 3 s after a pass: "should pause 3 seconds between
+    # rounds" and "a sleep rather than an interval" were false, held-out read 13).
     return plain and any(t.role == "tick" and f.flow.loop_of(t.region) is wloop for t in f.waits)
 
 

@@ -25,6 +25,7 @@ from .guards import (
 from .loops import main_loop, own_main_loop, side_loops
 
 __all__ = [
+    "made_in",
     "passes_token",
     "self_counted",
     "SIGNAMES",
@@ -301,3 +302,11 @@ def awaits_outside(f: ItemFacts, waits: Sequence[Wait]) -> list[Call]:
         and f.own(c.region)
         and not any(w.src.start <= c.src.start < w.src.end for w in waits)
     ]
+
+
+def made_in(f: ItemFacts, var: str, loop: Region) -> bool:
+    """Whether ``var`` is bound inside ``loop``: worked out anew each round."""
+    assert f.flow is not None
+    return var.isidentifier() and any(
+        a.var == var and f.flow.inside(a.region, loop.id) for a in f.assigns
+    )

@@ -324,6 +324,11 @@ THINK: tuple[Row, ...] = (
        "When {guard:cond}, it builds a {mech} of {dur}, and its loop waits on {tick} between checks.",
        "When {guard:cond}, the loop waits on {tick} of a {mech} of {dur} between checks.",
        when="guarded tick-in-loop", unless="beside-events beside-timer beside-exit tick-guarded"),
+    # Until an instant the round works out (claims/schedule_waits.py `until-instant`).
+    _r("sleep",
+       "In each round it waits with {mech} until {arg}, an instant that round works out, so how long it waits is whatever is left until then, not a fixed pause.",
+       "Each round works out {arg} and then waits with {mech} until that instant: a wait up to a point in time, not a pause of a set length.",
+       when="until-instant", unless="guarded conditional in-arm in-select"),
     # A sleep on an `Option` set to one duration only (libsql's checkpointer, read 78).
     _r("sleep",
        "When {guard:cond}, it sleeps {arg} with {mech}; the fn only ever sets {opt_var} to {set_code} or to nothing, so that wait is {set_dur}.",

@@ -11425,3 +11425,35 @@ def test_s61_a_sleep_until_an_instant_worked_out_each_round_is_no_pause(tmp_path
     assert "until-instant" in sl.flags
     text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
     assert "between rounds" not in text and "pause for `advance_at`" not in text
+
+
+_SOCKET_READ = """
+pub fn spawn_echo(socket: Socket) {
+    tokio::spawn(async move {
+        let (mut reader, mut writer) = socket.split();
+        let mut buf = [0u8; 4096];
+        loop {
+            let _ = reader.read(&mut buf).await.unwrap();
+            writer.write_all(&buf).await.unwrap();
+        }
+    });
+}
+
+pub fn spawn_counter(state: std::sync::Arc<tokio::sync::RwLock<u64>>) {
+    tokio::spawn(async move {
+        loop {
+            let _n = state.read().await.clone();
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
+}
+"""
+
+
+def test_s61_a_read_with_an_argument_is_no_lock(tmp_path: Path) -> None:
+    """Held-out read 97 #13: alloy's IPC mock reads its socket with `reader.read(&mut
+    buf).await.unwrap()`; "each round takes the read lock on `reader`" was FALSE."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _SOCKET_READ})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    assert kinds(claims(ctx, "spawn_echo"), "locked") == []
+    assert kinds(claims(ctx, "spawn_counter"), "locked")

@@ -289,6 +289,8 @@ def _locked(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     for k, c in enumerate(calls):
         if c.kind != "method" or c.name not in _LOCKS or not c.awaited or not c.receiver:
             continue
+        if c.close_tok != c.open_tok + 1:
+            continue  # `reader.read(&mut buf)` reads a stream: a lock takes no argument (read 97)
         nxt = calls[k + 1] if k + 1 < len(calls) else None
         if nxt is None or nxt.kind != "method" or c.close_tok + 4 != nxt.tok:
             continue  # the guard is bound or dropped: how long it is held is not one call

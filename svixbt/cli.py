@@ -12,6 +12,11 @@ import typer
 from .sources import InputError
 
 EXIT_CODES = "Exit codes: 0 done, 1 input or data error, 2 usage error."
+# Only generate reads many files and goes on past one it fails on (generate_cmd returns 3).
+GENERATE_EXIT_CODES = (
+    "Exit codes: 0 done, 1 input or data error, 2 usage error, 3 svixbt failed on a file "
+    "(it names the file; the other files' records are still written)."
+)
 
 app = typer.Typer(
     name="svixbt",
@@ -81,7 +86,7 @@ def items(
         raise typer.Exit(code)
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=GENERATE_EXIT_CODES)
 def generate(
     paths: Annotated[
         list[Path] | None,

@@ -259,6 +259,8 @@ CODE_SLOTS = frozenset(
         "where",
         "per",
         "first_work",
+        "event",
+        "prior",
         "rework_when",
         "ptr",
         "select",

@@ -11457,3 +11457,72 @@ def test_s61_a_read_with_an_argument_is_no_lock(tmp_path: Path) -> None:
     ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
     assert kinds(claims(ctx, "spawn_echo"), "locked") == []
     assert kinds(claims(ctx, "spawn_counter"), "locked")
+
+
+_ROUND_OPENINGS = """
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+const WINDOW: Duration = Duration::from_millis(50);
+
+pub async fn batcher(mut rx: mpsc::Receiver<u64>, store: Store) {
+    loop {
+        let Some(first) = rx.recv().await else { break };
+        tokio::time::sleep(WINDOW).await;
+        let mut batch = vec![first];
+        while let Ok(x) = rx.try_recv() {
+            batch.push(x);
+        }
+        store.write_all(batch).await;
+    }
+}
+
+pub async fn debouncer(mut rx: mpsc::Receiver<u64>, store: Store) {
+    while let Some(_) = rx.recv().await {
+        tokio::time::sleep(WINDOW).await;
+        store.flush().await;
+    }
+}
+
+pub async fn reporter(metrics: Metrics) {
+    loop {
+        metrics.snapshot_queue_depth();
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        metrics.flush().await;
+    }
+}
+
+pub async fn poller(metrics: Metrics) {
+    loop {
+        let pause = Duration::from_secs(10);
+        tokio::time::sleep(pause).await;
+        metrics.flush().await;
+    }
+}
+"""
+
+
+def test_s62_a_sleep_after_an_event_or_after_work_is_said_where_it_sits(tmp_path: Path) -> None:
+    """Held-out read 97: a batching window slept after the first `rx.recv()` was said to be
+    "between rounds" (#11, FALSE), and a round that calls something before its sleep was said
+    to open with the sleep (#17, FALSE). A duration worked out first still opens the round."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _ROUND_OPENINGS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    for fn in ("batcher", "debouncer"):
+        (sl,) = kinds(claims(ctx, fn), "sleep")
+        assert "after-event" in sl.flags and sl.get("event") == "rx.recv()", (fn, sl.flags)
+    (sl,) = kinds(claims(ctx, "reporter"), "sleep")
+    assert "sync-before" in sl.flags and sl.get("prior") == "metrics.snapshot_queue_depth()"
+    (sl,) = kinds(claims(ctx, "poller"), "sleep")
+    assert "opens-round" in sl.flags and "sync-before" not in sl.flags
+    exs = compose_examples(ctx)
+    for fn in ("batcher", "debouncer"):
+        text = " ".join(ex.think + ex.user for ex in exs if ex.names.get("fn") == fn)
+        assert "rx.recv()" in text and "50 milliseconds" in text, text
+        assert not re.search(r"between (one )?rounds?|spaces the rounds out", text), text
+    text = " ".join(ex.think + ex.user for ex in exs if ex.names.get("fn") == "reporter")
+    assert "10 seconds" in text
+    assert not re.search(r"(opens|starts with|start of) (with )?(its wait|every round)", text)
+    assert not re.search(r"round (opens|starts) with|comes first in (each|every) round", text)
+    assert not re.search(r"start of every round|starts with its wait", text), text

@@ -38,6 +38,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "select",
             "via",
             "first_work",
+            "event",
+            "prior",
             "call",
             "arg_value",
             "work",

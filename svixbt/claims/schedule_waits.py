@@ -25,6 +25,7 @@ from .loop_guard import in_future
 from .loops import in_async, main_loop
 from .pause_switch import amount_varies
 from .returns import twin_arm_of
+from .round_open import mark_opening
 from .round_work import calls_each_round, ends_round
 from .select_parts import tick_precondition, tick_race
 from .shape import (
@@ -47,7 +48,6 @@ from .wait_place import (
     fixed_option,
     interval_start,
     only_value,
-    opens_round,
     param_default,
     ranged,
     sleep_wrapping,
@@ -456,8 +456,7 @@ def _round_place(
     if first:
         slots["first_work"] = first
         flags.add("waits-first")
-    if first or opens_round(f, w):  # the first round waits too (mongodb's SRV poller, read 92)
-        flags.add("opens-round")
+    mark_opening(f, w, bool(first), slots, flags)
     if wloop is not None and any(
         e.src.start < w.src.start
         and f.flow.inside(e.region, wloop.id)

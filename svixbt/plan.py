@@ -447,7 +447,7 @@ def _focus_claims(
     # Where the loop runs when the fn only hands it on (claims/handed_off.py): whatever the
     # focus, what follows holds in that block, not in the fn's body.
     if fd.role == "task" and fd.id != "module":
-        out = [c for c in own if c.kind == "handed_off"] + out
+        out = [c for c in own if c.kind == "handed_off" and "several-loops" not in c.flags] + out
     # A growing wait names its sleep and its argument: the sleep said again on its own would
     # repeat the same expression in the next sentence.
     grown = {c.get("arg") for c in out if c.kind == "linear_backoff" and c.get("mech")}

@@ -11526,3 +11526,51 @@ def test_s62_a_sleep_after_an_event_or_after_work_is_said_where_it_sits(tmp_path
     assert not re.search(r"(opens|starts with|start of) (with )?(its wait|every round)", text)
     assert not re.search(r"round (opens|starts) with|comes first in (each|every) round", text)
     assert not re.search(r"start of every round|starts with its wait", text), text
+
+
+_TWO_HANDED_LOOPS = """
+use tokio::sync::mpsc;
+
+pub fn split(mut sock: Socket) -> (mpsc::Sender<Msg>, mpsc::Receiver<Msg>) {
+    let (out_tx, mut out_rx) = mpsc::channel::<Msg>(16);
+    tasks::spawn_with_token(move |token| {
+        async move {
+            loop {
+                tokio::select! {
+                    _ = token.cancelled() => break,
+                    msg = out_rx.recv() => {
+                        let Some(msg) = msg else { break };
+                        sock.send(msg).await;
+                    }
+                }
+            }
+        }
+    });
+    let (in_tx, in_rx) = mpsc::channel::<Msg>(16);
+    tasks::spawn(async move {
+        while let Some(msg) = sock.next().await {
+            if in_tx.send(msg).await.is_err() {
+                break;
+            }
+        }
+    });
+    (out_tx, in_rx)
+}
+"""
+
+
+def test_s62_a_handed_loop_beside_another_loop_is_not_the_fns_only_loop(tmp_path: Path) -> None:
+    """Held-out read 98 #7 (pathfinder's `split_ws`): the receive loop goes to `util::task::spawn`
+    and the select loop, in a closure, to `spawn_with_cancel`; "the loop `split_ws` hands to
+    `util::task::spawn`" became the request's subject and the think's "The loop is not in
+    `split_ws`'s own body", both FALSE of the select's stop."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _TWO_HANDED_LOOPS})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (h,) = kinds(claims(ctx, "split"), "handed_off")
+    assert "several-loops" in h.flags
+    exs = compose_examples(ctx)
+    assert exs
+    text = " ".join(ex.think + ex.user for ex in exs)
+    assert "the loop `split` hands to" not in text
+    assert "The loop is not in `split`'s own body" not in text
+    assert "None of this runs in `split`'s own body" not in text

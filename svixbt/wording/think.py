@@ -3620,18 +3620,22 @@ THINK: tuple[Row, ...] = (
        unless="dur", needs="arg"),
     # The loop runs in a block the fn hands on (claims/handed_off.py): said first.
     _r("handed_off",
+       "One of its loops sits in the async block {subject} hands to {call}, so that loop does not run in {subject}'s own body: {subject} only hands the block over.",
+       "{subject} does not run the loop in the async block it passes to {call} itself: it hands that block over, unawaited, and that is one of several loops in its code.",
+       when="several-loops"),
+    _r("handed_off",
        "None of this runs in {subject}'s own body: the loop is in the async block it hands to {call}, and {subject} returns as soon as it has handed it over.",
        "{subject} itself only hands an async block to {call} and returns; the loop and everything it waits on live in that block.",
-       when="then-returns", unless="awaits-first works-first"),
+       when="then-returns", unless="awaits-first works-first several-loops"),
     _r("handed_off",
        "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}; what comes before the hand-off runs in {subject} itself, and nothing is awaited after it.",
-       when="then-returns works-first", unless="awaits-first"),
+       when="then-returns works-first", unless="awaits-first several-loops"),
     _r("handed_off",
        "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}. {subject} itself awaits {first_awaits} before that hand-off, and nothing once the block is handed over.",
-       when="then-returns awaits-first", needs="first_awaits"),
+       when="then-returns awaits-first", unless="several-loops", needs="first_awaits"),
     _r("handed_off",
        "The loop is not in {subject}'s own body: it sits in the async block {subject} hands to {call}.",
-       unless="then-returns"),
+       unless="then-returns several-loops"),
     # When a caught failure is tried again: after the loop's own pause (claims/next_try.py).
     # Said without where the pause sits in the round: a sleep at the top of the round comes
     # between two tries as much as one at the bottom. Three wordings each: a file's records

@@ -73,6 +73,7 @@ CODE_SLOTS = frozenset(
         "way_expr",
         "wrap_call",
         "stub",
+        "panic_by",
         "first_waits",
         "first_awaits",
         "arm_wait",
@@ -969,6 +970,13 @@ class Renderer:
             # `break`; "its handler does `break`" left it out, read 90).
             text += " " + self.fill(
                 "Before it leaves, that branch calls {does_first:list}.", slots, trial
+            )
+        if "may-panic" in c.flags and c.kind == "exit_tally":
+            # Not the full list without them (held-out read 98 #4).
+            text += " " + self.fill(
+                "A failing {panic_by:or} inside it panics, which ends the loop as well.",
+                slots,
+                trial,
             )
         if "stub-call" in c.flags and c.kind == "propagate":
             # A `?` on a fn that is only `unimplemented!(..)` (conduwuit's service manager: its

@@ -11574,3 +11574,40 @@ def test_s62_a_handed_loop_beside_another_loop_is_not_the_fns_only_loop(tmp_path
     assert "the loop `split` hands to" not in text
     assert "The loop is not in `split`'s own body" not in text
     assert "None of this runs in `split`'s own body" not in text
+
+
+_BAILING_LOOP = """
+pub async fn pump(mut a: Receiver<u8>, mut b: Receiver<u8>, out: Sender<u8>) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            x = a.recv() => {
+                let Some(x) = x else { anyhow::bail!("a closed") };
+                out.send(x).await.expect("out open");
+            }
+            y = b.recv() => {
+                match y {
+                    Some(y) => out.send(y).await?,
+                    None => anyhow::bail!("b closed"),
+                }
+            }
+        }
+    }
+}
+"""
+
+
+def test_s62_bail_is_counted_as_itself_and_expect_panics_are_said(tmp_path: Path) -> None:
+    """Held-out read 98 #4 (pathfinder's p2p task): three `anyhow::bail!`s named one by one
+    were tallied again as "three `return`s", and the loop's `.expect` panics went unsaid beside
+    a tally that read as the full list."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _BAILING_LOOP})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    tallies = kinds(claims(ctx, "pump"), "exit_tally")
+    assert tallies
+    for t in tallies:
+        assert "`return`" not in t.get("tally") and "`anyhow::bail!`s" in t.get("tally")
+        assert "may-panic" in t.flags and t.get("panic_by") == ".expect"
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "`return`" not in text
+    if "`anyhow::bail!`s" in text:
+        assert "A failing `.expect` inside it panics" in text

@@ -126,7 +126,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "exit_tally": (
         "every way out of a pass loop counted, with the branches the deeper ones sit under",
         ("tally", "count", "places"),
-        ("head_end",),
+        ("head_end", "panic_by", "bail"),
     ),
     "spawn_nesting": (
         "a spawn per iteration of a `for` nested in another `for`: one task per pair",

@@ -11611,3 +11611,31 @@ def test_s62_bail_is_counted_as_itself_and_expect_panics_are_said(tmp_path: Path
     assert "`return`" not in text
     if "`anyhow::bail!`s" in text:
         assert "A failing `.expect` inside it panics" in text
+
+
+_DIAL_TRIES = """
+pub async fn dial_all(client: Client, peers: Vec<Peer>) {
+    for peer in peers {
+        for _ in 0..5 {
+            match client.dial(&peer).await {
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "dial failed, retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                }
+            }
+        }
+    }
+}
+"""
+
+
+def test_s62_an_error_in_an_inner_range_loop_is_a_try_not_an_element(tmp_path: Path) -> None:
+    """Held-out read 98 #3 (pathfinder's `dial_bootnodes`): `for _ in 0..5` dials one address
+    up to five times; "the inner loop goes on with the next element" read as another peer."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _DIAL_TRIES})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    arms = [c for c in kinds(claims(ctx, "dial_all"), "err_arm") if "inner-for" in c.flags]
+    assert arms and all("inner-range" in c.flags for c in arms)
+    text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
+    assert "next element" not in text and "for one element" not in text

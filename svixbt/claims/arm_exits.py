@@ -116,6 +116,8 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         if loop is not None and inner is not None and inner.id != loop.id:
             # The next element of an inner `for`, not the next round (read 104).
             flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
+            if inner.keyword == "for" and ".." in inner.head.partition(" in ")[2]:
+                flags.add("inner-range")
     elif loop is not None and f.flow.inside(r.id, loop.id):
         if _leaves_after(f, r, loop):
             flags.add("leaves-after")  # the error is absorbed, but the loop ends anyway
@@ -139,6 +141,10 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         if inner is not None and inner.id != loop.id:
             # One element of an inner `for` fails, not a pass; a `loop` has no elements.
             flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
+            if inner.keyword == "for" and ".." in inner.head.partition(" in ")[2]:
+                # `for _ in 0..5 { match dial().await { .. } }`: tries, not elements
+                # ("goes on with the next element" of a retry, held-out read 98 #3).
+                flags.add("inner-range")
     return flags
 
 

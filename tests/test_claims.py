@@ -11639,3 +11639,26 @@ def test_s62_an_error_in_an_inner_range_loop_is_a_try_not_an_element(tmp_path: P
     assert arms and all("inner-range" in c.flags for c in arms)
     text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
     assert "next element" not in text and "for one element" not in text
+
+
+_SPACED_LOG = """
+pub async fn gossip(client: Client) {
+    loop {
+        match client.publish().await {
+            Ok(()) => tracing::debug!("->  Gossip  SUCCESS"),
+            Err(e) => tracing::warn!(error = %e, "Gossip failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+"""
+
+
+def test_s62_a_log_message_keeps_its_own_spacing(tmp_path: Path) -> None:
+    """Held-out read 98 #14: pathfinder's "🖧  Gossiping {} SUCCESS" has two spaces after the
+    icon, and the think quoted it with one, so a grep on the quote found nothing."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _SPACED_LOG})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    said = [c.get("message") for c in claims(ctx, "gossip") if c.get("message")]
+    assert "->  Gossip  SUCCESS" in said
+    assert "-> Gossip SUCCESS" not in said

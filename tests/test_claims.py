@@ -11662,3 +11662,35 @@ def test_s62_a_log_message_keeps_its_own_spacing(tmp_path: Path) -> None:
     said = [c.get("message") for c in claims(ctx, "gossip") if c.get("message")]
     assert "->  Gossip  SUCCESS" in said
     assert "-> Gossip SUCCESS" not in said
+
+
+_TWO_BLOCKING = """
+pub async fn repair(storage: Storage, items: Vec<u64>) -> anyhow::Result<()> {
+    let missing = tokio::task::spawn_blocking(move || storage.missing())
+        .await
+        .context("Joining database task")??;
+    for id in missing {
+        let stored = tokio::task::spawn_blocking(move || store(id))
+            .await
+            .unwrap_or_else(|e| Err(anyhow::anyhow!(e)));
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, "store failed");
+        }
+    }
+    Ok(())
+}
+"""
+
+
+def test_s62_one_of_several_awaited_spawns_is_said_as_which(tmp_path: Path) -> None:
+    """Held-out read 98 #12 (pathfinder's class repair): two `spawn_blocking` sites, the second
+    turning a panic into a logged error; "wait for the `spawn_blocking` task to finish, so its
+    panic surfaces here" and "It starts a task .. and awaits its handle" named neither."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _TWO_BLOCKING})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    spawns = kinds(claims(ctx, "repair"), "spawn")
+    assert len(spawns) == 2
+    assert ["first-spawn" in c.flags for c in spawns].count(True) == 1
+    text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
+    assert "so its panic surfaces here" not in text
+    assert "It starts a task with `tokio::task::spawn_blocking` and awaits its handle" not in text

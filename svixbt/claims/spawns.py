@@ -162,6 +162,8 @@ def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
         for o in f.spawns
     ):
         out.add("several-spawns")
+        if all(o.src.start >= sp.src.start for o in f.spawns if f.own(o.at_region)):
+            out.add("first-spawn")  # which of them a sentence means (held-out read 98 #12)
     # On every path of the task: activitypub-federation's retry sender spawns detached only
     # when `retry_count` is 0, else into a JoinSet that aborts them on drop ("aborting it does
     # not stop those" dropped that condition, held-out read 35).

@@ -2518,8 +2518,14 @@ THINK: tuple[Row, ...] = (
        "{repeated} awaits each {mech} task it starts before the next round, so the elements go through the blocking pool in series, not fanned out.",
        when="repeated awaited blocking", unless="guarded conditional skippable"),
     _r("spawn",
+       "The first task it starts with {mech} has its handle awaited right there, so it waits for that task to end before going on.",
+       when="awaited several-spawns first-spawn", unless="repeated runs guarded conditional"),
+    _r("spawn",
+       "One of the tasks it starts with {mech} has its handle awaited where it is started, so it waits for that one to end.",
+       when="awaited several-spawns", unless="repeated runs guarded conditional first-spawn"),
+    _r("spawn",
        "It starts a task with {mech} and awaits its handle, so it waits for that task to end.",
-       when="awaited", unless="repeated runs guarded conditional"),
+       when="awaited", unless="repeated runs guarded conditional several-spawns"),
     # What the returned task does, when its loop says so (kanidm's interval actor: "starts a
     # task and returns the join handle" alone made no record, read 31).
     _r("spawn",

@@ -286,6 +286,10 @@ def purpose_key(c: Claim) -> str:
     task per element."""
     if c.kind == "log" and "once" in c.flags:
         return "log_once"
+    if c.kind == "log" and c.get("level") in ("debug", "trace"):
+        # Nobody alerts on a debug line ("I'm writing the alert rules" of pathfinder's pre-
+        # confirmed poller, whose line is `tracing::debug!`, held-out read 98 #2).
+        return "log_quiet"
     if c.subject == "drop" and c.kind in ("one_shot", "spawn", "sync_spawn"):
         # A `Drop` impl runs when a value goes away, called by no one: "a change that adds
         # another caller of this" and "the retry logic one level up" fit nothing (garage's

@@ -11694,3 +11694,14 @@ def test_s62_one_of_several_awaited_spawns_is_said_as_which(tmp_path: Path) -> N
     text = " ".join(ex.think + ex.user for ex in compose_examples(ctx))
     assert "so its panic surfaces here" not in text
     assert "It starts a task with `tokio::task::spawn_blocking` and awaits its handle" not in text
+
+
+def test_s62_a_debug_line_is_asked_about_without_an_alert() -> None:
+    """Held-out read 98 #2: "I'm writing the alert rules" asked about a `tracing::debug!` line."""
+    from svixbt.questions import purpose_key
+    from svixbt.wording.requests import QUESTION_PURPOSES
+
+    quiet = make("log", "poll", {"level": "debug", "macro": "tracing::debug!"}, [])
+    loud = make("log", "poll", {"level": "warn", "macro": "tracing::warn!"}, [])
+    assert purpose_key(quiet) == "log_quiet" and purpose_key(loud) == "log"
+    assert not any("alert" in p for p in QUESTION_PURPOSES["log_quiet"])

@@ -3504,6 +3504,12 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "We're adding a log-based alert for this job.",
         "We're adding a log-based alert for {component}.",
     ),
+    "log_quiet": (
+        "I've turned on debug logging to chase a report about {component}.",
+        "A user sent us their debug logs and I'm reading them.",
+        "I'm reproducing a problem with the log level turned up.",
+        "Our debug logs are the only trace we get from this in staging.",
+    ),
     "log_once": (
         "Our startup logs should tell us enough.",
     ),

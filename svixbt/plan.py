@@ -444,6 +444,8 @@ def _focus_claims(
     # `spawn_named`): "`spawn_named` runs a task" alone leaves the reader to guess.
     through = {c.get("mech") for c in out if c.get("mech")}
     out += [c for c in pool if c.kind == "spawn_wrapper" and c.get("wrapper") in through]
+    # What another build calls instead, wherever a claim names the native path.
+    out += [c for c in pool if c.kind == "per_target" and c.get("native") in through]
     # Where the loop runs when the fn only hands it on (claims/handed_off.py): whatever the
     # focus, what follows holds in that block, not in the fn's body.
     if fd.role == "task" and fd.id != "module":
@@ -572,7 +574,7 @@ def _ration_claims(
             # count, held-out read 37); what a crate's spawn wrapper is goes with its spawns.
             or c.kind == "spawn_nesting"
             and any(q.kind == "spawn" and "nested" in q.flags for q in p.premise)
-            or c.kind == "spawn_wrapper"
+            or c.kind in ("spawn_wrapper", "per_target")
             # Whether a plain fn can wait for its task answers every question about that task.
             or c.kind == "sync_spawn"
             and p.focus == "concurrency"
@@ -700,6 +702,14 @@ def _module_plan(
     # list of facts" beside records that reasoned. Two at most, said after the facts.
     meaning = [c for idx in subjects for c in claims[idx] if c.kind in MODULE_MEANING]
     meaning.sort(key=lambda c: MODULE_MEANING.index(c.kind))
+    # What another build calls instead of a path the module's sentences name (per_target).
+    named = {c.get("mech") for c in module_says if c.get("mech")}
+    module_says += [
+        c
+        for idx in subjects
+        for c in claims[idx]
+        if c.kind == "per_target" and c.get("native") in named and c not in module_says
+    ][:1]
     # The richest task drives the module example (its key and its wording).
     driver = max(tasks, key=lambda t: (len(claims[t]), -t)) if tasks else subjects[0]
     # A whole-module example carries the whole module: every non-test item at file level.

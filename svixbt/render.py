@@ -74,6 +74,8 @@ CODE_SLOTS = frozenset(
         "wrap_call",
         "stub",
         "panic_by",
+        "written",
+        "native",
         "first_waits",
         "first_awaits",
         "arm_wait",

@@ -11,7 +11,7 @@ import re
 from .scanner import ScanResult, UseDecl
 from .tokens import significant_tokens
 
-__all__ = ["use_map", "parse_use"]
+__all__ = ["other_target_uses", "use_map", "parse_use"]
 
 
 def parse_use(text: str) -> list[tuple[str, str]]:
@@ -93,6 +93,25 @@ def _emit(out: list[tuple[str, str]], prefix: str, path: list[str], alias: str |
 _OTHER_TARGET = re.compile(
     r'#\s*\[\s*cfg\s*\(\s*(?:all\s*\(\s*)?(?:target_family\s*=\s*"wasm"|target_arch\s*=\s*"wasm32")'
 )
+
+
+_CFG = re.compile(r"#\s*\[\s*cfg\s*\((.*?)\)\s*\]", re.S)
+
+
+def other_target_uses(uses: list[UseDecl]) -> dict[str, tuple[str, str, UseDecl]]:
+    """Local name -> (full path, the `cfg(..)` condition, its declaration) for each name a
+    `#[cfg(..)]` of another target imports too: ``use_map`` means the native one, so a sentence
+    naming that path holds on the other builds only if it says so (alloy's `sleep` is
+    `wasmtimer::tokio::sleep` on wasm32, read 97)."""
+    out: dict[str, tuple[str, str, UseDecl]] = {}
+    for u in uses:
+        m = _OTHER_TARGET.search(u.text)
+        if u.is_test or m is None:
+            continue
+        cond = _CFG.search(u.text, m.start())
+        for local, full in _parse_use(u.text, None):
+            out.setdefault(local, (full, " ".join(cond.group(1).split()) if cond else "", u))
+    return out
 
 
 def use_map(uses: list[UseDecl], scan: ScanResult | None = None) -> dict[str, str]:

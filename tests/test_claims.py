@@ -11705,3 +11705,64 @@ def test_s62_a_debug_line_is_asked_about_without_an_alert() -> None:
     loud = make("log", "poll", {"level": "warn", "macro": "tracing::warn!"}, [])
     assert purpose_key(quiet) == "log_quiet" and purpose_key(loud) == "log"
     assert not any("alert" in p for p in QUESTION_PURPOSES["log_quiet"])
+
+
+_WASM_SLEEP = """
+use std::time::Duration;
+
+#[cfg(not(target_arch = "wasm32"))]
+use tokio::time::sleep;
+#[cfg(target_arch = "wasm32")]
+use wasmtimer::tokio::sleep;
+
+pub async fn poll_loop(client: Client) {
+    loop {
+        client.poll().await;
+        sleep(Duration::from_secs(7)).await;
+    }
+}
+"""
+
+
+def test_s62_a_sleep_another_build_imports_elsewhere_says_so(tmp_path: Path) -> None:
+    """Held-out read 97 #11, #12, #16: alloy imports `sleep` from wasmtimer on wasm32, and its
+    thinks said `tokio::time::sleep` of every build."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _WASM_SLEEP})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (pt,) = kinds(claims(ctx, "poll_loop"), "per_target")
+    assert pt.get("native") == "tokio::time::sleep"
+    assert pt.get("other") == "wasmtimer::tokio::sleep"
+    assert pt.get("cfg") == 'target_arch = "wasm32"'
+    for ex in compose_examples(ctx):
+        if "`tokio::time::sleep`" in ex.think:
+            assert "`wasmtimer::tokio::sleep`" in ex.think, ex.think
+
+
+_SWALLOWING_TASK = """
+pub fn start(client: Client) {
+    tokio::spawn(refresh_forever(client.clone()));
+    tokio::spawn(refresh_once(client));
+}
+
+async fn refresh_forever(client: Client) -> anyhow::Result<()> {
+    loop {
+        client.refresh().await.ok();
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
+}
+
+async fn refresh_once(client: Client) -> anyhow::Result<()> {
+    client.refresh().await?;
+    Ok(())
+}
+"""
+
+
+def test_s62_a_result_that_never_holds_an_error_is_no_lost_error(tmp_path: Path) -> None:
+    """Held-out read 99 #1 (lunatic's `refresh_nodes_task`): an endless loop that drops each
+    round's error with `.ok()` returns a `Result` it never fills with an error; "an error from
+    it ends the task and nobody sees it" was misleading."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _SWALLOWING_TASK})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    lost = kinds(claims(ctx, "start"), "lost_result")
+    assert [c.get("runs") for c in lost] == ["refresh_once"]

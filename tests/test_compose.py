@@ -407,6 +407,7 @@ def test_question_purposes_are_the_askers_and_not_claims() -> None:
 
     kinds = {row.kind for row in QUESTIONS} | {
         "log_once",
+        "log_quiet",
         "spawn_each",
         "spawn_range",
         "spawn_endless",

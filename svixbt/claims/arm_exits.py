@@ -115,9 +115,7 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         inner = next((exit_loop(f, e) for e in exits if e.kind == "continue"), None)
         if loop is not None and inner is not None and inner.id != loop.id:
             # The next element of an inner `for`, not the next round (read 104).
-            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
-            if inner.keyword == "for" and ".." in inner.head.partition(" in ")[2]:
-                flags.add("inner-range")
+            flags |= _inner_flags(inner)
     elif loop is not None and f.flow.inside(r.id, loop.id):
         if _leaves_after(f, r, loop):
             flags.add("leaves-after")  # the error is absorbed, but the loop ends anyway
@@ -140,12 +138,18 @@ def arm_exit_flags(f: ItemFacts, r: Region, loop: Region | None) -> set[str]:
         inner = f.flow.loop_of(r.id)
         if inner is not None and inner.id != loop.id:
             # One element of an inner `for` fails, not a pass; a `loop` has no elements.
-            flags |= {"inner-loop", "inner-for"} if inner.keyword == "for" else {"inner-loop"}
-            if inner.keyword == "for" and ".." in inner.head.partition(" in ")[2]:
-                # `for _ in 0..5 { match dial().await { .. } }`: tries, not elements
-                # ("goes on with the next element" of a retry, held-out read 98 #3).
-                flags.add("inner-range")
+            flags |= _inner_flags(inner)
     return flags
+
+
+def _inner_flags(inner: Region) -> set[str]:
+    """An inner loop's flags: a `for` has elements, and a `for` over a range has tries
+    (`for _ in 0..5 { match dial().await { .. } }`: "goes on with the next element" of a retry,
+    held-out read 98 #3)."""
+    if inner.keyword != "for":
+        return {"inner-loop"}
+    ranged = ".." in inner.head.partition(" in ")[2]
+    return {"inner-loop", "inner-for"} | ({"inner-range"} if ranged else set())
 
 
 def _rest_leaves(f: ItemFacts, r: Region) -> bool:

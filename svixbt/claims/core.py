@@ -255,11 +255,13 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     from .next_try import next_try_claims
     from .passed_waits import passed_wait_claims
     from .patterns import mark_after_narrower, mark_narrow_err
+    from .per_target import per_target_claims
     from .retry import retry_claims
     from .return_prelude import return_prelude_claims
     from .rounds import round_claims
     from .schedule import schedule_claims
     from .select_loser import select_loser_claims
+    from .shaped import shape_claims
     from .spawn_loop import spawn_loop_claims
     from .spin import spin_claims
     from .task_panics import task_panic_claims
@@ -293,12 +295,13 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     ):
         out.extend(builder(ctx, idx))
     out.extend(const_value_claims(ctx, f))
+    out.extend(per_target_claims(ctx, f))
     out.extend(passed_wait_claims(ctx, f))
     for by_index in (spin_claims, handed_off_claims, task_panic_claims, woken_work_claims):
         out.extend(by_index(ctx, idx))
     out.extend(exit_tally_claims(ctx, idx))
     out.extend(return_prelude_claims(ctx, idx))
-    out.extend(_shape_claims(ctx, f))
+    out.extend(shape_claims(ctx, f))
     out = spawn_loop_claims(_left_to_say(ctx, f, out))
     out = dead_stop_claims(ctx, f, out)
     out = mark_narrow_err(mark_after_narrower(f, out))
@@ -309,43 +312,6 @@ def claims_for(ctx: FileContext, idx: int) -> list[Claim]:
     out.extend(callee_result_claims(ctx, idx, out))
     out.extend(select_loser_claims(ctx, idx, out))
     return mark_handler_branch(ctx, f, mark_loop_guard(ctx, f, out))
-
-
-def _shape_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
-    """The claims read off the shape of one fn's own code: what follows its loop, a beat slower
-    than its work, restarts and spins, a lock's scope, a give-up schedule, a switched pause."""
-    from .after_loop import after_loop_claims
-    from .arm_work import arm_work_claims
-    from .closed_spin import closed_spin_claims
-    from .doubling import doubling_claims
-    from .give_up import give_up_claims
-    from .guard_scope import guard_scope_claims
-    from .lock_held import lock_held_claims
-    from .pause_switch import pause_switch_claims
-    from .permits import permit_claims
-    from .restart_spin import restart_spin_claims
-    from .round_gate import round_gate_claims
-    from .slow_beat import slow_beat_claims
-    from .ticker import ticker_claims
-
-    out: list[Claim] = []
-    for build in (
-        after_loop_claims,
-        slow_beat_claims,
-        restart_spin_claims,
-        closed_spin_claims,
-        guard_scope_claims,
-        lock_held_claims,
-        give_up_claims,
-        pause_switch_claims,
-        ticker_claims,
-        doubling_claims,
-        round_gate_claims,
-        permit_claims,
-        arm_work_claims,
-    ):
-        out.extend(build(ctx, f))
-    return out
 
 
 def _outside_macros(ctx: FileContext, f: ItemFacts, out: list[Claim]) -> list[Claim]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import ItemFacts
+from ..facts import Exit, ItemFacts
 from ..flow import CONDITION_KINDS, Region
 from ..render import elide_code
 from ..values import number_word
@@ -37,20 +37,7 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
     if loop is None:
         return []
     fl = f.flow
-    breaks, returns, tries = [], [], []
-    for e in f.exits:
-        if not fl.inside(e.region, loop.id) or not f.own(e.region):
-            continue
-        if any(
-            r.kind in ("closure", "async") for r in fl.chain(e.region) if fl.inside(r.id, loop.id)
-        ):
-            continue
-        if e.kind == "break" and exit_loop(f, e) is loop:
-            breaks.append(e)
-        elif e.kind == "return":
-            returns.append(e)
-        elif e.kind == "question":
-            tries.append(e)
+    breaks, returns, tries = _exits(f, loop)
     leaving = breaks + returns
     if len(leaving) < 2:
         return []  # one way out is said by the claims about it
@@ -78,25 +65,15 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
             places.append(head)
     if deep == 0 or not places:
         return []  # every exit sits where the loop's other claims say it
-    bails = [e for e in returns if _BAIL.match(e.expr)]
-    said = {m.group(1) for e in bails if (m := _BAIL.match(e.expr))}
-    # `anyhow::bail!(..)` counted as a `return` read as three more exits beside the three
-    # `bail!`s the think had named (pathfinder's p2p task, held-out read 98 #4).
-    tally, head_ends = _with_head(
-        loop,
-        _tally(
-            len(breaks),
-            len(returns) - len(bails),
-            (len(bails), next(iter(said)) if len(said) == 1 else "bail!"),
-        ),
-    )
+    bail = _bail(returns)
+    tally, head_ends = _with_head(loop, _tally(len(breaks), len(returns) - bail[0], bail))
     slots = {
         "tally": tally,
         "count": str(len(leaving)),
         "places": codes(*places[:MAX_PLACES]),
     }
-    if bails:
-        slots["bail"] = said.pop() if len(said) == 1 else "bail!"  # the tally quotes it
+    if bail[0]:
+        slots["bail"] = bail[1]  # the tally quotes it
     flags = {"tries"} if tries else set()
     if head_ends:
         # "every one of them nested under `None`" counted the `while` condition among the
@@ -118,12 +95,7 @@ def exit_tally_claims(ctx: FileContext, idx: int) -> list[Claim]:
         return []
     if let_else:
         flags.add("let-else")
-    unwraps = _unwraps(f, loop)
-    if unwraps:
-        # A failed `.expect(..)` ends the loop too: "can be left by" read as the full list
-        # (held-out read 98 #4, pathfinder's p2p task expects its consensus channel).
-        flags.add("may-panic")
-        slots["panic_by"] = codes(*unwraps)
+    _mark_unwraps(f, loop, slots, flags)
     proof = [ctx.proof(e.src) for e in leaving]
     return [make("exit_tally", f.name, slots, proof, flags)]
 
@@ -209,6 +181,45 @@ def _tally(breaks: int, returns: int, bails: tuple[int, str] = (0, "")) -> str:
     if len(parts) > 2:
         return ", ".join(parts[:-1]) + " and " + parts[-1]
     return " and ".join(parts)
+
+
+def _exits(f: ItemFacts, loop: Region) -> tuple[list[Exit], list[Exit], list[Exit]]:
+    """The `break`s that leave ``loop``, the `return`s and the `?`s in it, of its own task and
+    outside closures and async blocks."""
+    assert f.flow is not None
+    fl = f.flow
+    breaks, returns, tries = [], [], []
+    for e in f.exits:
+        if not fl.inside(e.region, loop.id) or not f.own(e.region):
+            continue
+        if any(
+            r.kind in ("closure", "async") for r in fl.chain(e.region) if fl.inside(r.id, loop.id)
+        ):
+            continue
+        if e.kind == "break" and exit_loop(f, e) is loop:
+            breaks.append(e)
+        elif e.kind == "return":
+            returns.append(e)
+        elif e.kind == "question":
+            tries.append(e)
+    return breaks, returns, tries
+
+
+def _bail(returns: list[Exit]) -> tuple[int, str]:
+    """How many of ``returns`` are `bail!`s, and the macro as written: `anyhow::bail!(..)`
+    counted as a `return` read as three more exits beside the three `bail!`s the think had
+    named (pathfinder's p2p task, held-out read 98 #4)."""
+    said = [m.group(1) for e in returns if (m := _BAIL.match(e.expr))]
+    return len(said), said[0] if len(set(said)) == 1 else "bail!"
+
+
+def _mark_unwraps(f: ItemFacts, loop: Region, slots: dict[str, str], flags: set[str]) -> None:
+    """A failed `.expect(..)` ends the loop too: "can be left by" read as the full list
+    (held-out read 98 #4, pathfinder's p2p task expects its consensus channel)."""
+    unwraps = _unwraps(f, loop)
+    if unwraps:
+        flags.add("may-panic")
+        slots["panic_by"] = codes(*unwraps)
 
 
 def _unwraps(f: ItemFacts, loop: Region) -> list[str]:

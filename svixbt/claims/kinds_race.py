@@ -103,6 +103,11 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "raced_with",
         ),
     ),
+    "per_target": (
+        "a tokio name the file imports from another crate on other builds",
+        ("written", "native", "other", "cfg"),
+        (),
+    ),
     "spawn_wrapper": (
         "a crate fn the item spawns through, which hands the future it is given to a tokio spawn",
         ("wrapper", "wrapper_file", "wraps"),

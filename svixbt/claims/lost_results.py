@@ -14,7 +14,7 @@ from ..facts import ItemFacts
 from .core import Claim, FileContext, make
 from .main_call import main_call_of
 from .shape import await_name
-from .task_panics import returns_result
+from .task_panics import may_fail
 
 __all__ = ["lost_result_claims"]
 
@@ -32,7 +32,7 @@ def lost_result_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         # task's: a block around it may do anything with the value first.
         if c is None or c.src.start != f.flow.scan.starts[reg.lo] or c.close_tok != reg.hi - 1:
             continue
-        if not returns_result(ctx, f, c):
+        if not may_fail(ctx, f, c):
             continue
         slots = {"mech": sp.said, "runs": await_name(c)}
         flags = {"repeated"} if sp.repeated else set()

@@ -27,7 +27,7 @@ from ..sources import cargo_manifests
 from ..values import human_duration
 from .core import Claim, FileContext, Proof, make
 
-__all__ = ["task_panic_claims", "aborts_on_panic", "returns_result"]
+__all__ = ["task_panic_claims", "aborts_on_panic", "may_fail", "returns_result"]
 
 # Methods a `Result` passes through unchanged in kind on its way to the unwrap.
 _PASS_THROUGH = frozenset({"context", "with_context", "map_err", "wrap_err", "wrap_err_with"})
@@ -182,17 +182,36 @@ def _unwrap_after(f: ItemFacts, c: Call) -> tuple[int, bool] | None:
 
 def returns_result(ctx: FileContext, f: ItemFacts, c: Call) -> bool:
     """Whether ``c`` names one fn of the crate whose return type is a `Result`."""
+    g = _target_facts(ctx, c)
+    return g is not None and bool(re.search(r"\bResult\b", g.returns))
+
+
+def may_fail(ctx: FileContext, f: ItemFacts, c: Call) -> bool:
+    """Whether ``c`` names one fn of the crate whose `Result` can hold an error: not one whose
+    body has no `?`, `return` or `bail!` and ends in an endless `loop` or an `Ok(..)`
+    (lunatic's `refresh_nodes_task` swallows each round's error with `.ok()`: "an error from
+    it ends the task" was misleading, held-out read 99 #1)."""
+    g = _target_facts(ctx, c)
+    if g is None or not re.search(r"\bResult\b", g.returns):
+        return False
+    if any(e.kind in ("question", "return", "ensure", "exit", "break") for e in g.exits):
+        return True
+    # No tail and no way out: the body never finishes (its last statement is an endless loop).
+    return g.tail is not None and not re.match(r"(?:loop\b|Ok\s*\()", g.tail.text.lstrip())
+
+
+def _target_facts(ctx: FileContext, c: Call) -> ItemFacts | None:
+    """The facts of the one crate fn ``c`` names, if it names exactly one."""
     from ..crate_index import _resolve_target
     from ..facts import item_facts
 
     if c.kind != "fn" or ctx.file_idx is None:
-        return False
+        return None
     found = _resolve_target(ctx.index, ctx.file_idx, c.written.split("::"), "")
     if len(found) != 1:
-        return False
+        return None
     d = found[0]
-    g = item_facts(ctx.index.files[d.file], d.item)
-    return bool(re.search(r"\bResult\b", g.returns))
+    return item_facts(ctx.index.files[d.file], d.item)
 
 
 def _supervisor(ctx: FileContext, f: ItemFacts, spawn: Spawn) -> tuple[Region, str, Proof] | None:

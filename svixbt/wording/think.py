@@ -1999,6 +1999,10 @@ THINK: tuple[Row, ...] = (
        "{method} keeps what {callee} returns true for, and the whole body of {callee} is {body}.",
        unless="name-inverted"),
     # -- tasks --------------------------------------------------------------------------------
+    # A name another build imports from elsewhere (claims/per_target.py).
+    _r("per_target",
+       "That holds where {written} is {native}: on {cfg} builds the file imports it from {other} instead.",
+       "On {cfg} builds {written} is {other}, not {native}; what is said here of {native} is about the other builds."),
     # A crate's own spawn wrapper (claims/spawns.py `wrapper_claims`): what it is, said once.
     # Not "does nothing but": serenity's names the task through another spawn on some builds,
     # and hands the handle back (held-out read 36).
@@ -4300,6 +4304,7 @@ MODULE_THINK: tuple[Row, ...] = (
        when="in-loop waits-first", unless="guarded in-arm cancellable in-select from-var after-event sync-before", needs="dur"),
     _r("schedule", "{subject} owns the {name} schedule: {count:word} waits from {first} to {last}."),
     _r("backoff", "{subject} backs off by a factor of {factor} up to {cap}."),
+    _r("per_target", "On {cfg} builds, the {written} of {subject} is {other}, not {native}."),
     _r("spawn", "{subject} starts a task with {mech}.", unless="repeated guarded conditional"),
     _r("spawn", "{subject} starts {upto} {mech} tasks, each running {runs}.", when="repeated range", unless="guarded conditional", needs="upto runs"),
     _r("spawn", "{subject} starts one {mech} task per iteration of {repeated}.", when="repeated", unless="skippable rounds per-item guarded conditional"),

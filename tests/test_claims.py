@@ -11766,3 +11766,35 @@ def test_s62_a_result_that_never_holds_an_error_is_no_lost_error(tmp_path: Path)
     ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
     lost = kinds(claims(ctx, "start"), "lost_result")
     assert [c.get("runs") for c in lost] == ["refresh_once"]
+
+
+_SETUP_THEN_LOOP = """
+pub async fn manage(mut rx: Receiver<u8>, n: usize) {
+    let mut bufs = Vec::new();
+    for _ in 0..n {
+        bufs.push(Vec::<u8>::new());
+    }
+    loop {
+        'inner: loop {
+            match rx.recv().await {
+                Some(b) => bufs[0].push(b),
+                None => break 'inner,
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+"""
+
+
+def test_s62_an_endless_loop_among_several_is_named_by_its_place(tmp_path: Path) -> None:
+    """Held-out read 99 #9 (lunatic's connection manager): "It is a bare `loop` with no way
+    out" came after a sentence about an inner loop, and "It" read as that one."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _SETUP_THEN_LOOP})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    loops = [c for c in kinds(claims(ctx, "manage"), "loop") if "one-of-loops" in c.flags]
+    assert loops
+    r = Renderer(0, "k", {"fn": "manage", "file": "src/lib.rs"})
+    for c in loops:
+        text = r.claim(THINK, c, "t", Rendered(""))
+        assert not text.startswith("It is a bare") and "Nothing inside the `loop`" not in text

@@ -89,6 +89,12 @@ THINK: tuple[Row, ...] = (
     # loop, and blind reads 36-39 counted "Of its loops, `for input in inputs` takes the
     # elements one at a time" as filler in three records of each read. What a round does with
     # its element is said by the claims about that round.
+    # One of several loops: which one, not "It" after a sentence about another (lunatic's
+    # connection manager, held-out read 99 #9).
+    _r("loop",
+       "Nothing inside its {nth} loop, a bare `loop`, leaves it, so that loop keeps running until its future is dropped.",
+       "Its {nth} loop is a bare `loop` with no break or return that leaves it, so it runs for as long as its future is polled.",
+       when="loop one-of-loops", unless="exits question-in-loop may-panic raced ends-process", needs="nth"),
     _r("loop",
        "Nothing inside the `loop` leaves it, so it keeps running until its future is dropped.",
        "It is a bare `loop` with no way out inside (no break or return that leaves it), so it runs for as long as its future is polled.",

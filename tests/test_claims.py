@@ -11798,3 +11798,30 @@ def test_s62_an_endless_loop_among_several_is_named_by_its_place(tmp_path: Path)
     for c in loops:
         text = r.claim(THINK, c, "t", Rendered(""))
         assert not text.startswith("It is a bare") and "Nothing inside the `loop`" not in text
+
+
+_PACED_CALLEE = """
+pub fn start(client: Client) {
+    tokio::spawn(refresh_forever(client));
+}
+
+async fn refresh_forever(client: Client) {
+    loop {
+        client.refresh().await.ok();
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
+}
+"""
+
+
+def test_s62_an_endless_callee_task_says_its_round(tmp_path: Path) -> None:
+    """Held-out read 99 #1: "`refresh_nodes_task` never returns" said nothing of its rounds,
+    each a refresh and a 5-second sleep."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _PACED_CALLEE})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (e,) = kinds(claims(ctx, "start"), "endless_task")
+    assert {"paced", "then-sleeps"} <= e.flags
+    assert e.get("dur") == "5 seconds" and e.get("work") == "client.refresh"
+    r = Renderer(0, "k", {"fn": "start", "file": "src/lib.rs"})
+    text = r.claim(THINK, e, "t", Rendered(""))
+    assert "awaits `client.refresh` and then sleeps 5 seconds" in text, text

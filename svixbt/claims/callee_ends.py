@@ -11,9 +11,10 @@ from bisect import bisect_left
 from ..crate_index import CrateIndex, FnDef, owner_of
 from ..facts import Call, ItemFacts, Spawn, item_facts
 from ..flow import Flow, Region, tail_start
-from .core import Claim, FileContext, Proof, make
+from .core import Claim, FileContext, Proof, codes, make
 
 __all__ = [
+    "callee_pace",
     "endless_callee",
     "endless_loop_of",
     "loop_is_left",
@@ -131,6 +132,42 @@ def bound_call(f: ItemFacts, branch: Region) -> Call | None:
         ):
             return c
     return None
+
+
+def callee_pace(
+    ctx: FileContext, defs: list[FnDef]
+) -> tuple[dict[str, str], set[str], list[Proof]]:
+    """What each round of the one endless callee does: its round work (awaited calls of the
+    loop's own body) and its one tokio sleep of known length, with which comes first. Empty
+    when there is not exactly one definition, one such sleep and some work (lunatic's
+    `refresh_nodes_task`: "never returns" said nothing of its 5-second rounds, read 99 #1)."""
+    from ..values import human_duration
+    from .shape import await_name
+
+    if len(defs) != 1:
+        return {}, set(), []
+    d = defs[0]
+    loop = endless_loop_of(ctx.index, d)
+    g = item_facts(ctx.index.files[d.file], d.item)
+    if loop is None or g.flow is None:
+        return {}, set(), []
+    sleeps = [w for w in g.waits if w.region == loop.id and w.role == "sleep" and w.seconds]
+    work = [
+        c
+        for c in g.calls
+        if c.awaited and c.region == loop.id and not c.full.startswith(("tokio::", "std::"))
+    ]
+    if len(sleeps) != 1 or not work or len(work) > 2:
+        return {}, set(), []
+    w = sleeps[0]
+    if all(c.src.end <= w.src.start for c in work):
+        flags = {"paced", "then-sleeps"}
+    elif all(c.src.start >= w.src.end for c in work):
+        flags = {"paced", "sleeps-first"}
+    else:
+        return {}, set(), []
+    slots = {"dur": human_duration(w.seconds or 0), "work": codes(*(await_name(c) for c in work))}
+    return slots, flags, [ctx.other_proof(d.file, w.src)]
 
 
 def endless_loop_of(index: CrateIndex, d: FnDef) -> Region | None:

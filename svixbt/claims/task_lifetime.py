@@ -11,7 +11,7 @@ import re
 
 from ..facts import Call, ItemFacts, Spawn, Src, item_facts
 from ..values import human_duration
-from .callee_ends import spawning_callee
+from .callee_ends import callee_pace, spawning_callee
 from .core import Claim, FileContext, Proof, make
 from .handle_fate import bound_fate, callers_drop
 from .main_call import main_call_of
@@ -102,12 +102,12 @@ def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
         src = g.flow.scan.starts[loop.start_tok] if loop.start_tok >= 0 else g.item.start
         said = ctx.index.files[d.file].scan.text[src : src + 4]
         proofs.append(ctx.other_proof(d.file, Src(src, src + 4, said)))
-    slots = {"mech": sp.said, "callee": await_name(call)}
-    flags = {"callee"}
-    # `let _task = spawn(..)` keeps no handle either (propolis' file backend, read 85 #2).
-    if sp.handle == "dropped" or sp.handle.startswith("bound:_"):
+    slots, flags, paced = callee_pace(ctx, defs)  # its round, when it can be said
+    slots |= {"mech": sp.said, "callee": await_name(call)}
+    flags.add("callee")
+    if sp.handle == "dropped" or sp.handle.startswith("bound:_"):  # `let _task` (read 85 #2)
         flags.add("in-main" if runs_the_runtime(f) else "outlives")
-    return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs], flags)]
+    return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs, *paced], flags)]
 
 
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:

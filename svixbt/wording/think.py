@@ -1882,6 +1882,14 @@ THINK: tuple[Row, ...] = (
        when="first", unless="work-between"),
     # A spawned call of a crate fn that never returns (claims/task_lifetime.py
     # `_endless_callee`): tonic's health example spawns `twiddle_service_status`, a bare loop.
+    # With the callee's own round (claims/callee_ends.py `callee_pace`).
+    _r("endless_task",
+       "{callee} never returns: each round of its `loop` awaits {work:and} and then sleeps {dur}, nothing leaves the loop and nothing in it looks at a shutdown or cancellation signal, so the task {mech} starts for it keeps going after {subject} returns, until a panic or the end of the runtime.",
+       "The task running {callee} cannot finish by itself: {callee} loops forever, awaiting {work:and} and then sleeping {dur} each round, with no way out and no shutdown check, so it outlives {subject} and lasts as long as the runtime does, barring a panic.",
+       when="callee outlives paced then-sleeps", needs="callee dur work"),
+    _r("endless_task",
+       "{callee} never returns: each round of its `loop` sleeps {dur} and then awaits {work:and}, nothing leaves the loop and nothing in it looks at a shutdown or cancellation signal, so the task {mech} starts for it keeps going after {subject} returns, until a panic or the end of the runtime.",
+       when="callee outlives paced sleeps-first", needs="callee dur work"),
     _r("endless_task",
        "{callee} never returns: its body is a `loop` that nothing leaves and that looks at no shutdown or cancellation signal, so the task {mech} starts for it keeps going after {subject} returns, until a panic or the end of the runtime.",
        "The task running {callee} cannot finish by itself: {callee} is one `loop` with no way out and no shutdown check, so it outlives {subject} and lasts as long as the runtime does, barring a panic.",

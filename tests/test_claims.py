@@ -11824,4 +11824,4 @@ def test_s62_an_endless_callee_task_says_its_round(tmp_path: Path) -> None:
     assert e.get("dur") == "5 seconds" and e.get("work") == "client.refresh"
     r = Renderer(0, "k", {"fn": "start", "file": "src/lib.rs"})
     text = r.claim(THINK, e, "t", Rendered(""))
-    assert "awaits `client.refresh` and then sleeps 5 seconds" in text, text
+    assert re.search(r"await\w* `client.refresh` and then sleep\w* 5 seconds", text), text

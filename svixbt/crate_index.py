@@ -642,6 +642,7 @@ def _unreached_files(
         for k in range(len(t) - 2):
             if t[k] == "mod" and c[k] not in "cds" and t[k + 2] == ";" and t[k + 1] not in named:
                 declared.append(([], t[k + 1]))
+        declared += [([], n) for n in _macro_named(fs) if n not in named]
         for inline, name in declared:
             base = home.joinpath(*inline)
             for candidate in (base / f"{name}.rs", base / name / "mod.rs"):
@@ -650,6 +651,26 @@ def _unreached_files(
                     seen.add(j)
                     todo.append(j)
     return frozenset(set(range(len(scans))) - seen)
+
+
+def _macro_named(fs: FileScan) -> set[str]:
+    """The bare names a macro invocation of the file is given (`mod_flat!(backend proxy
+    refresher)`): a macro may declare modules by them, so a file so named counts as reached
+    (yazi declares every module that way, and its crates gave no record and no reason)."""
+    t, c, match = fs.scan.texts, fs.scan.codes, fs.scan.match
+    out: set[str] = set()
+    for k in range(1, len(t) - 1):
+        if (
+            t[k] != "!"
+            or c[k - 1] != "n"
+            or t[k + 1] not in ("(", "{", "[")
+            or t[k - 1] == "macro_rules"
+        ):
+            continue
+        end = match[k + 1]
+        if end > k + 1:
+            out.update(t[j].removeprefix("r#") for j in range(k + 2, end) if c[j] == "n")
+    return out
 
 
 def single_file_index(fs: FileScan) -> CrateIndex:

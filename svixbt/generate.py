@@ -50,6 +50,7 @@ class FileReport:
     problems: list[str] = field(default_factory=list)
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)  # variety over the file's records
+    none_because: str = ""  # why the file gave no records, when known up front
 
 
 @dataclass
@@ -193,7 +194,7 @@ def generate(
         if work.skipped or work.failed:
             fr.skipped, fr.failed = work.skipped, work.failed
             continue
-        fr.problems = work.problems
+        fr.problems, fr.none_because = work.problems, work.none_because
         written: list[tuple[str, str]] = []
         for cand in work.candidates:
             if cand.line in existing:
@@ -366,6 +367,7 @@ class _FileWork:
     problems: list[str] = field(default_factory=list)
     display: str = ""
     candidates: list[_Candidate] = field(default_factory=list)
+    none_because: str = ""  # why a file gives no records at all, when that is known up front
 
 
 def _compose_file(
@@ -382,6 +384,12 @@ def _compose_file(
     fs = indexes.scan(src)
     ctx = file_context(fs, indexes)
     work = _FileWork(problems=[str(p) for p in fs.scan.problems], display=ctx.display)
+    if ctx.file_idx is not None and ctx.file_idx in ctx.index.test_files:
+        # compose_examples gives such a file nothing: say why, or "0 example(s)" reads as a
+        # file with no background work (yazi declares its modules with a macro).
+        work.none_because = (
+            "test code, or no `mod` from a crate root reaches it; --no-crate reads it alone"
+        )
     source_sha = hashlib.sha256(f.read_bytes()).hexdigest()
     sources = {ctx.display: ctx.fs.text}
     root = ctx.index.root

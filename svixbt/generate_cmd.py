@@ -88,6 +88,7 @@ def run_generate(a: GenerateArgs) -> int:
         if not a.quiet and not fr.skipped:
             extra = f", {len(fr.rejected)} rejected" if fr.rejected else ""
             extra += f", {fr.duplicates} already in {a.out}" if fr.duplicates else ""
+            extra += f" ({fr.none_because})" if fr.none_because and not fr.written else ""
             _echo(f"  {fr.path}: {fr.written} example(s){extra}", sys.stderr)
     if not a.quiet:
         skipped = f"; {rep.skipped} file(s) skipped" if rep.skipped else ""

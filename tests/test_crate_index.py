@@ -167,3 +167,21 @@ def test_a_crate_with_its_sources_beside_the_manifest_is_indexed_whole(tmp_path:
     report = generate([flat], tmp_path / "out.jsonl", jobs=1)
     items = [json.loads(line)["item"] for line in report.manifest.read_text().splitlines()]
     assert items and all(item == "pump_readings" for item in items), items
+
+
+def test_a_module_named_in_a_macro_call_is_reached(tmp_path: Path) -> None:
+    """yazi declares its modules with `yazi_macro::mod_flat!(backend proxy refresher ..)`: no
+    `mod refresher;` anywhere, and every file of its crates was taken as unreached, giving no
+    record and no reason. A raw identifier (`r#virtual`) names `virtual/` too."""
+    write_crate(
+        tmp_path,
+        {
+            "lib.rs": "yazi_macro::mod_flat!(refresher);\nyazi_macro::mod_pub!(r#virtual);\n",
+            "refresher.rs": "pub async fn serve() {}\n",
+            "virtual/mod.rs": "pub async fn watch() {}\n",
+            "orphan.rs": "pub async fn lost() {}\n",
+        },
+    )
+    idx = build_index(tmp_path / "src" / "lib.rs")
+    unreached = {idx.rel[i] for i in idx.test_files}
+    assert unreached == {"src/orphan.rs"}

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import assert_code_is_slices, cli_env
+from support import assert_code_is_slices, cli_env, write_crate
 
 from svixbt.checks import validate_file
 from svixbt.generate import GenerateReport, bundled_sample, generate
@@ -379,3 +379,47 @@ def test_s61_a_file_svixbt_fails_on_is_named_and_the_others_still_written(
     a = parse_generate([str(tmp_path / "bad.rs"), "-o", str(out), "-j", "1"])
     assert a is not None and run_generate(a) == 1
     assert out.read_bytes() == before
+
+
+def test_s62_a_file_nothing_reaches_says_why_it_gave_no_records(tmp_path: Path) -> None:
+    """A crate file no `mod` reaches gives no records; the per-file line says why, so "0
+    example(s)" does not read as a file without background work."""
+    write_crate(
+        tmp_path,
+        {
+            "lib.rs": "mod used;\n",
+            "used.rs": _ONE_LOOP,
+            "orphan.rs": _ONE_LOOP,
+        },
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "svixbt",
+            "generate",
+            str(tmp_path / "src"),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+            "-j",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=cli_env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if "orphan.rs" in x and "example(s)" in x)
+    assert "0 example(s)" in line and "no `mod` from a crate root reaches it" in line
+    used = next(x for x in proc.stderr.splitlines() if "used.rs" in x and "example(s)" in x)
+    assert "reaches it" not in used
+
+
+_ONE_LOOP = """
+pub async fn tick() {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+"""

@@ -11825,3 +11825,69 @@ def test_s62_an_endless_callee_task_says_its_round(tmp_path: Path) -> None:
     r = Renderer(0, "k", {"fn": "start", "file": "src/lib.rs"})
     text = r.claim(THINK, e, "t", Rendered(""))
     assert re.search(r"await\w* `client.refresh` and then sleep\w* 5 seconds", text), text
+
+
+_UNSEEN_PACE = """
+macro_rules! retry_on_failure {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                continue;
+            }
+        }
+    };
+}
+
+pub fn start_reader(conn: Conn, tx: Sender<Row>) {
+    tokio::spawn(async move {
+        loop {
+            let row = retry_on_failure!(conn.next_row().await);
+            if tx.send(row).await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+pub fn start_watcher(rx: Receiver<Path>, tx: Sender<Path>) {
+    tokio::spawn(async move {
+        let mut rx = Debounce::new(rx, std::time::Duration::from_millis(50));
+        loop {
+            let Some(p) = rx.next().await else { break };
+            if tx.send(p).await.is_err() {
+                return;
+            }
+        }
+    });
+}
+
+pub fn start_plain(rx: Receiver<Path>, tx: Sender<Path>) {
+    tokio::spawn(async move {
+        loop {
+            let Some(p) = rx.recv().await else { break };
+            if tx.send(p).await.is_err() {
+                return;
+            }
+        }
+    });
+}
+"""
+
+
+def test_s62_a_loop_that_may_wait_unseen_is_not_said_to_have_no_sleep(tmp_path: Path) -> None:
+    """Held-out read 100: dozer's `retry_on_network_failure!` sleeps 5 s and yazi's `Debounce`
+    holds 50 ms, and both loops were said to have "no sleep or interval of its own" (FALSE)."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _UNSEEN_PACE})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    for fn in ("start_reader", "start_watcher"):
+        (sp,) = kinds(claims(ctx, fn), "spawn")
+        assert "pace-unknown" in sp.flags, (fn, sp.flags)
+    (plain,) = kinds(claims(ctx, "start_plain"), "spawn")
+    assert "pace-unknown" not in plain.flags
+    texts = [ex.think + ex.user for ex in compose_examples(ctx)]
+    for fn in ("start_reader", "start_watcher"):
+        for t in texts:
+            if f"`{fn}`" in t:
+                assert "no sleep or interval" not in t, t

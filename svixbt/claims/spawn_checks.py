@@ -204,7 +204,73 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
     # A `while` head is a way out too (rathole's `while let Err(err) = s.run().await`, read 41).
     head = ["the loop's own condition"] if outer.keyword == "while" else []
     slots["exit_words"] = " or ".join([*head, *(w for k, w in said if k in kinds)])
-    return {"round-exits"}
+    return {"round-exits"} | (_pace_unknown(f, reg))
+
+
+# A call that may well wait, by its name: a stream adapter (`Debounce::new(rx, 50ms)`), a retry
+# macro (`retry_on_network_failure!` sleeps 5 s before it goes round), a rate limiter.
+_TIMED_NAME = re.compile(
+    r"(?i)debounce|throttle|delay|backoff|retry|sleep|interval|rate_?limit|tick"
+)
+# Macros whose expansion does not wait.
+_PLAIN_MACROS = frozenset(
+    {
+        "format",
+        "vec",
+        "matches",
+        "write",
+        "writeln",
+        "println",
+        "eprintln",
+        "print",
+        "eprint",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "panic",
+        "unreachable",
+        "todo",
+        "unimplemented",
+        "format_args",
+        "concat",
+        "stringify",
+        "trace",
+        "debug",
+        "info",
+        "warn",
+        "error",
+        "event",
+        "span",
+        "info_span",
+        "debug_span",
+        "bail",
+        "ensure",
+        "anyhow",
+        "select",
+        "join",
+        "try_join",
+        "pin",
+        "json",
+        "include_str",
+    }
+)
+
+
+def _pace_unknown(f: ItemFacts, reg: Region) -> set[str]:
+    """`pace-unknown` when something in the spawned task may wait in a way the tool does not
+    read: a crate macro or a call named for timing. Then "no sleep or interval of its own" is
+    not said (yazi's 50 ms `Debounce` and dozer's retry macro: FALSE, held-out read 100)."""
+    assert f.flow is not None
+    fl = f.flow
+    mine = [c for c in f.calls if fl.inside(c.region, reg.id)]
+    if any(_TIMED_NAME.search(c.written) for c in mine if not c.full.startswith("tokio::")):
+        return {"pace-unknown"}
+    if any(c.kind == "macro" and c.name not in _PLAIN_MACROS for c in mine):
+        return {"pace-unknown"}
+    return set()
 
 
 def _breaks(f: ItemFacts, e: Exit, outer: Region) -> bool:

@@ -37,6 +37,7 @@ _FLAGS = frozenset(
         "several-loops",
         "also-waits",
         "tick-or",
+        "pace-unknown",
     }
 )
 

@@ -2088,7 +2088,11 @@ THINK: tuple[Row, ...] = (
     _r("spawn_loop",
        "The spawned loop calls {work} on every round, with no sleep or interval of its own, until {exit_words} inside it ends the loop.",
        "Each round of the spawned loop calls {work}; the loop has no sleep or interval of its own, and {exit_words} in it is what ends it.",
-       when="round-exits", unless="interval interval-arg sleep sleep-arg timed several-loops some-sleep", needs="work exit_words"),
+       when="round-exits", unless="interval interval-arg sleep sleep-arg timed several-loops some-sleep pace-unknown", needs="work exit_words"),
+    # Something in it may wait unseen (a crate macro, a `Debounce` stream): no word on its pace.
+    _r("spawn_loop",
+       "The spawned loop calls {work} on every round, until {exit_words} inside it ends the loop.",
+       when="round-exits pace-unknown", unless="interval interval-arg sleep sleep-arg timed several-loops some-sleep", needs="work exit_words"),
     _r("spawn_loop",
        "The spawned task runs a loop that calls {work}.",
        unless="interval interval-arg sleep sleep-arg timed round-exits several-loops", needs="work"),
@@ -2282,7 +2286,10 @@ THINK: tuple[Row, ...] = (
        # was read.
        "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; the loop itself has no sleep or interval, so what it awaits sets its pace, and the handle is dropped, so nothing waits on it.",
        "A background task goes to {mech} with its handle dropped: a loop that calls {work} each round, with no sleep or interval of its own, until {exit_words} in it ends the loop.",
-       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed several-loops some-sleep", needs="work exit_words"),
+       when="detached loops round-exits", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed several-loops some-sleep pace-unknown", needs="work exit_words"),
+    _r("spawn",
+       "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; the handle is dropped, so nothing waits on it.",
+       when="detached loops round-exits pace-unknown", unless="repeated interval interval-arg sleep sleep-arg guarded conditional timed several-loops some-sleep", needs="work exit_words"),
     # A sleep on some rounds only (rbuilder's error-storage writer, read 84 #8).
     _r("spawn",
        "It starts a separate task with {mech} whose loop calls {work} on every round, until {exit_words} inside it ends the loop; it sleeps {some_sleep} only on the rounds that reach that sleep under its condition; the other rounds do not sleep at all. The handle is dropped, so nothing waits on it.",

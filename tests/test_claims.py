@@ -11891,3 +11891,33 @@ def test_s62_a_loop_that_may_wait_unseen_is_not_said_to_have_no_sleep(tmp_path: 
         for t in texts:
             if f"`{fn}`" in t:
                 assert "no sleep or interval" not in t, t
+
+
+_LET_ELSE_MACRO = """
+macro_rules! done {
+    () => {
+        return Ok(())
+    };
+}
+
+pub fn rename(cx: &mut Ctx, bulk: bool) -> Result<(), Error> {
+    if bulk {
+        return Ok(());
+    }
+    let Some(hovered) = cx.hovered() else { done!() };
+    tokio::spawn(async move {
+        hovered.rename().await;
+    });
+    Ok(())
+}
+"""
+
+
+def test_s62_a_let_else_guards_what_follows_whatever_its_else_is(tmp_path: Path) -> None:
+    """Held-out read 100 #12 (yazi's rename): `let Some(hovered) = cx.hovered() else { succ!()
+    };` leaves through a macro; the spawn was said to start "if `bulk` is false" alone."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _LET_ELSE_MACRO})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sp,) = kinds(claims(ctx, "rename"), "spawn")
+    guards = sp.get("guard").split(LIST_SEP)
+    assert "let Some(hovered) = cx.hovered()" in guards, guards

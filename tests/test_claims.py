@@ -11921,3 +11921,33 @@ def test_s62_a_let_else_guards_what_follows_whatever_its_else_is(tmp_path: Path)
     (sp,) = kinds(claims(ctx, "rename"), "spawn")
     guards = sp.get("guard").split(LIST_SEP)
     assert "let Some(hovered) = cx.hovered()" in guards, guards
+
+
+_TRY_BEFORE_WORK = """
+pub async fn pump(mut child: Child, ops: Ops) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            line = child.next_line() => {
+                ops.out(line);
+            }
+            status = child.wait() => {
+                let status = status?;
+                ops.out(status.to_string());
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+"""
+
+
+def test_s62_a_branch_that_can_leave_by_try_first_is_not_said_to_work_first(
+    tmp_path: Path,
+) -> None:
+    """Held-out read 100 #10 (yazi's process `bg`): `status?` comes before `self.ops.out(..)`
+    in the exit branch; "before it leaves, that branch calls `self.ops.out`" was misleading."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _TRY_BEFORE_WORK})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    cl = claims(ctx, "pump")
+    assert cl and not any("works-first" in c.flags for c in cl)

@@ -239,8 +239,8 @@ def works_first(f: ItemFacts, h: Region, slots: dict[str, str]) -> set[str]:
         default=-1,
     )
     text = f.flow.scan.text
-    names = [
-        call_said(c) or c.written
+    chosen = [
+        c
         for c in f.calls
         if not c.awaited
         and c.region == h.id
@@ -251,7 +251,17 @@ def works_first(f: ItemFacts, h: Region, slots: dict[str, str]) -> set[str]:
         and _statement_start(text, c)
         and text[c.src.end :].lstrip()[:1] == ";"
     ]
+    names = [call_said(c) or c.written for c in chosen]
     if not names or len(names) > 2:
+        return set()
+    if any(
+        e.kind in ("question", "return", "ensure")
+        and f.flow.inside(e.region, h.id)
+        and e.src.start < chosen[0].src.start
+        for e in f.exits
+    ):
+        # A `?` before the `break` can leave first (yazi's process `bg`: "before it leaves,
+        # that branch calls `self.ops.out`" of a branch whose `?` leaves before it, read 100).
         return set()
     slots["does_first"] = codes(*dict.fromkeys(names))
     return {"works-first"}

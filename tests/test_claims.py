@@ -11951,3 +11951,14 @@ def test_s62_a_branch_that_can_leave_by_try_first_is_not_said_to_work_first(
     ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
     cl = claims(ctx, "pump")
     assert cl and not any("works-first" in c.flags for c in cl)
+
+
+def test_s62_a_joined_spawn_is_said_by_its_handle() -> None:
+    """Held-out read 100 #11 (dozer's MongoDB `start`, two spawns): "The task `tokio::spawn`
+    starts is joined here" said neither which task nor which handle."""
+    rows = [r for r in THINK if r.kind == "spawn" and "joined-here" in r.when]
+    assert rows
+    for r in rows:
+        for v in r.variants:
+            head = v.split("joined here")[0] if "joined here" in v else v.split("awaits")[0]
+            assert "{handle_var}" in head or "{runs}" in head, v

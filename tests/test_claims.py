@@ -11962,3 +11962,41 @@ def test_s62_a_joined_spawn_is_said_by_its_handle() -> None:
         for v in r.variants:
             head = v.split("joined here")[0] if "joined here" in v else v.split("awaits")[0]
             assert "{handle_var}" in head or "{runs}" in head, v
+
+
+_FILTERED_FANOUT = """
+pub async fn consume(messages: Vec<Msg>, consumers: Vec<String>) {
+    for message in messages {
+        let mut picked = Vec::new();
+        for name in &consumers {
+            if message.seen_by(name) {
+                continue;
+            }
+            picked.push(name.clone());
+        }
+        let mut set = tokio::task::JoinSet::new();
+        for name in picked {
+            set.spawn(deliver(name, message.clone()));
+        }
+        while let Some(res) = set.join_next().await {
+            let _ = res;
+        }
+    }
+}
+
+async fn deliver(name: String, m: Msg) {}
+"""
+
+
+def test_s62_a_spawn_inside_two_loops_is_no_fixed_product(tmp_path: Path) -> None:
+    """Held-out read 101 #7 (kamu's outbox job): the inner list is built per message, skipping
+    some consumers; "the product of the two: one for every pairing" was FALSE."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _FILTERED_FANOUT})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    nests = kinds(claims(ctx, "consume"), "spawn_nesting")
+    assert nests
+    r = Renderer(0, "k", {"fn": "consume", "file": "src/lib.rs"})
+    for c in nests:
+        for nth in range(2):
+            text = r.claim(THINK, c, "t", Rendered(""), nth=nth)
+            assert text and "product" not in text and "pair" not in text, text

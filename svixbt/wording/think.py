@@ -3610,8 +3610,11 @@ THINK: tuple[Row, ...] = (
        "Since {repeated} goes over what {outer} gives it on each pass, the {mech} tasks come one per element overall, started a group at a time, not one per pairing of the two loops.",
        when="walks-outer"),
     _r("spawn_nesting",
-       "That {repeated} runs again for every pass of the {outer} around it, so the {mech} tasks come one per pair of the two loops' elements, not one per element of either.",
-       "Since {repeated} sits inside {outer}, the count of {mech} tasks is the product of the two: one for every pairing, started as both loops go round.",
+       # Not "one for every pairing": what the inner loop takes may be built, filtered or cut
+       # short on each pass (kamu's outbox job builds `transactions` per message, skipping
+       # failing consumers: "the product of the two" was FALSE, held-out read 101 #7).
+       "That {repeated} runs again on every pass of the {outer} around it, starting one {mech} task for each element it takes on that pass, so the tasks come a pass at a time, as many in all as the passes together give it.",
+       "Since {repeated} sits inside {outer}, each pass of {outer} that reaches it starts one {mech} task per element {repeated} takes on that pass; the total is what all the passes give it together.",
        unless="walks-outer"),
     # A select whose branches do no work (claims/woken_work.py): the winner does not matter.
     _r("woken_work",

@@ -12000,3 +12000,30 @@ def test_s62_a_spawn_inside_two_loops_is_no_fixed_product(tmp_path: Path) -> Non
         for nth in range(2):
             text = r.claim(THINK, c, "t", Rendered(""), nth=nth)
             assert text and "product" not in text and "pair" not in text, text
+
+
+_TRY_BEFORE_JOIN = """
+pub async fn fetch(url: String, dest: Dest) -> anyhow::Result<()> {
+    let pull = tokio::spawn(async move { download(url).await });
+    dest.prepare().await?;
+    pull.await??;
+    Ok(())
+}
+
+async fn download(url: String) -> anyhow::Result<()> {
+    Ok(())
+}
+"""
+
+
+def test_s62_only_a_try_before_the_join_is_said_as_a_try(tmp_path: Path) -> None:
+    """Held-out read 101 #15 (kamu's container fetch): "at an early return or question mark" of
+    a fn whose only exit before the join is a `?`."""
+    ix = _mini_crate(tmp_path, {"lib.rs": _TRY_BEFORE_JOIN})
+    ctx = file_context(scan_file(tmp_path / "src" / "lib.rs"), ix)
+    (sp,) = kinds(claims(ctx, "fetch"), "spawn")
+    assert {"exits-before-join", "tries-only"} <= sp.flags, sp.flags
+    r = Renderer(0, "k", {"fn": "fetch", "file": "src/lib.rs"})
+    for nth in range(2):
+        text = r.claim(THINK, sp, "t", Rendered(""), nth=nth)
+        assert text and "early return" not in text and "`?`" in text, text

@@ -63,8 +63,12 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
         # programs await the blocking task inside a `tokio::spawn`: "joined here, awaited
         # further down in this same function" was false of a plain fn, held-out read 53).
         out.add("joined-here")
-        if _exits_before(f, sp.src.end, awaits[0]):
+        kinds = _exits_before(f, sp.src.end, awaits[0])
+        if kinds:
             out.add("exits-before-join")
+            # Only `?`s can leave there: "an early return or question mark" named a return
+            # the fn does not have (kamu's container fetch, held-out read 101 #15).
+            out |= {"tries-only"} if kinds == {"question"} else set()
     elif re.search(joined, after):
         out.add("joined-elsewhere")
     # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
@@ -338,20 +342,21 @@ def caller_unbinds(ctx: FileContext, f: ItemFacts, handle: str) -> tuple[str, Pr
     return name, Proof(display, at, end, text[at:end]), known
 
 
-def _exits_before(f: ItemFacts, start: int, at: int) -> bool:
+def _exits_before(f: ItemFacts, start: int, at: int) -> set[str]:
     """Whether the fn's own task can leave between ``start`` and the await at ``at`` on a path
     that reaches it: linera's exporter does `result?` right before `block_processor_task.await`,
     so on that path the handle is dropped and the task runs on ("this awaits itself further
     down" was MISLEADING, read 75 #1)."""
     assert f.flow is not None
     there = f.flow.region_at(_tok_at(f, at)).id
-    return any(
-        e.kind in ("question", "return")
+    return {
+        e.kind
+        for e in f.exits
+        if e.kind in ("question", "return")
         and f.own(e.region)
         and start <= e.src.start < at
         and not f.flow.exclusive(e.region, there)
-        for e in f.exits
-    )
+    }
 
 
 def _tok_at(f: ItemFacts, offset: int) -> int:

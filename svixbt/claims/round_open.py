@@ -10,6 +10,7 @@ import re
 from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
 from .core import codes_upto
+from .shape import call_said
 from .wait_place import _EVENT_WAITS, opens_round
 
 __all__ = ["event_before", "mark_opening", "sync_before"]
@@ -68,11 +69,11 @@ def _listed(f: ItemFacts, w: Wait, calls: list[Call]) -> list[str]:
     loop = f.flow.loop_of(w.region)
     stop = loop.id if loop is not None else None
     named = [
-        _named(c)
+        call_said(c)
         for c in calls
         if c.name not in _PLUMBING and not f.flow.conditions(c.region, stop=stop)
     ]
-    return list(dict.fromkeys(n for n in named if not n.startswith(".")))
+    return list(dict.fromkeys(n for n in named if n))
 
 
 def event_before(f: ItemFacts, w: Wait) -> Call | None:
@@ -111,16 +112,6 @@ def _works_after(f: ItemFacts, w: Wait, loop: Region) -> bool:
     )
 
 
-def _named(c: Call) -> str:
-    if c.kind == "macro":
-        return f"{c.written}!"
-    if c.kind == "method":
-        if not c.receiver or len(c.receiver) > 24 or "(" in c.receiver:
-            return f".{c.name}"
-        return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
-    return c.written
-
-
 def mark_opening(
     f: ItemFacts, w: Wait, first: bool, slots: dict[str, str], flags: set[str]
 ) -> None:
@@ -130,9 +121,9 @@ def mark_opening(
     if first or opens_round(f, w):  # the first round waits too (mongodb's SRV poller, read 92)
         flags.add("opens-round")
     event = event_before(f, w)
-    if event is not None:
+    if event is not None and call_said(event):
         flags.add("after-event")
-        slots["event"] = _named(event)
+        slots["event"] = call_said(event)
     prior = sync_before(f, w) if flags & {"opens-round", "waits-first"} else []
     if prior:
         flags.add("sync-before")

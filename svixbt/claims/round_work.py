@@ -14,7 +14,7 @@ from ..flow import Region
 from ..mechanisms import mechanism
 from .core import Claim, FileContext, make
 from .round_open import sync_before
-from .shape import await_name, codes, own_main_loop
+from .shape import await_name, call_said, codes, own_main_loop
 
 __all__ = [
     "one_of_calls",
@@ -134,17 +134,6 @@ def body_calls(
             continue  # `interval.tick()` is the loop's wait, not its work
         calls.append(c)
     return calls
-
-
-def call_said(c: Call) -> str:
-    """The call as a reader names it: `scheduler.run_pending()` for a method on a short
-    receiver, `try_execute_task` for a fn (its arguments are not what the sentence is about);
-    "" for a method at the end of a builder chain (`.get_results` alone names nothing)."""
-    if c.kind == "method":
-        if not c.receiver or len(c.receiver) > 24 or "(" in c.receiver:
-            return ""
-        return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
-    return c.written
 
 
 _LIBRARY = ("tokio::", "std::", "core::", "futures::")

@@ -25,6 +25,7 @@ from .guards import (
 from .loops import main_loop, own_main_loop, side_loops
 
 __all__ = [
+    "call_said",
     "made_in",
     "passes_token",
     "self_counted",
@@ -310,3 +311,14 @@ def made_in(f: ItemFacts, var: str, loop: Region) -> bool:
     return var.isidentifier() and any(
         a.var == var and f.flow.inside(a.region, loop.id) for a in f.assigns
     )
+
+
+def call_said(c: Call) -> str:
+    """The call as a reader names it: `scheduler.run_pending()` for a method on a short
+    receiver, `try_execute_task` for a fn (its arguments are not what the sentence is about);
+    "" for a method at the end of a builder chain (`.get_results` alone names nothing)."""
+    if c.kind == "method":
+        if not c.receiver or len(c.receiver) > 24 or "(" in c.receiver:
+            return ""
+        return f"{c.receiver}.{c.name}()" if not c.args else f"{c.receiver}.{c.name}"
+    return c.written

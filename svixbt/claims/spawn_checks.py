@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..crate_index import owner_of
+from ..fact_types import LOG_LEVELS
 from ..facts import Exit, ItemFacts, Spawn, Src
 from ..flow import Region
 from .core import FileContext, Proof, codes
@@ -212,8 +213,8 @@ def round_exits(f: ItemFacts, reg: Region, slots: dict[str, str]) -> set[str]:
 _TIMED_NAME = re.compile(
     r"(?i)debounce|throttle|delay|backoff|retry|sleep|interval|rate_?limit|tick"
 )
-# Macros whose expansion does not wait.
-_PLAIN_MACROS = frozenset(
+# Macros whose expansion does not wait: the log levels' and these.
+_PLAIN_MACROS = frozenset(LOG_LEVELS) | frozenset(
     {
         "format",
         "vec",
@@ -237,11 +238,6 @@ _PLAIN_MACROS = frozenset(
         "format_args",
         "concat",
         "stringify",
-        "trace",
-        "debug",
-        "info",
-        "warn",
-        "error",
         "event",
         "span",
         "info_span",

@@ -244,6 +244,9 @@ class Vocabulary:
             # ends) says something spawns as much as a spawn claim does.
             if c.kind in (
                 "spawn",
+                "spawn_loop",
+                "sync_spawn",
+                "setup_end",
                 "counted_inside",
                 "endless_task",
                 "task_panic",

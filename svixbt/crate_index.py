@@ -533,7 +533,7 @@ def build_index(path: Path, cache: dict[Path, CrateIndex] | None = None) -> Crat
     inherit_super_globs(scans, modules)
     # Before anything reads a flow: a call of a spawn wrapper is a spawn in every layer.
     wrappers = spawn_wrappers(scans)
-    rebind_wrappers(scans, wrappers, name)
+    rebind_wrappers(scans, wrappers, name, modules)
     idx = CrateIndex(root, scans, rels, modules, complete, name)
     idx.wrappers = wrappers
     idx._by_path = by_path

@@ -159,6 +159,12 @@ def resolve(parts: Sequence[str], imports: Mapping[str, str]) -> str:
     `use` map (`time` -> `tokio::time`). A leading `::` or unknown head stays as written."""
     if not parts:
         return ""
+    if len(parts) > 1:
+        # A whole path bound at once (`crate::sync::spawn`, a spawn wrapper called by its path:
+        # pict-rs's heartbeat task, held-out read 102 #5).
+        whole = imports.get("::".join(parts))
+        if whole:
+            return whole
     head = imports.get(parts[0])
     if head:
         return "::".join([head, *parts[1:]])

@@ -39,6 +39,12 @@ def qualified_name(ctx: FileContext, fn: str, idx: int) -> str:
     owner = owner_of(ctx.fs, idx)
     if not owner:
         return fn
+    if not re.fullmatch(r"[A-Za-z_][\w:]*", owner):
+        # A tuple, slice or reference type (`impl Extras for (Box<dyn Extras>, T)`): no path
+        # names it, and "`(Box::consume`" was what a cut at the first `<` made of it (pict-rs,
+        # held-out read 102 #7). Its trait names the method well enough, else the bare name.
+        trait_of = _trait_of(ctx, idx)
+        return f"{trait_of}::{fn}" if trait_of else fn
     shared = len(ctx.fns_named(fn)) > 1 or fn in _GENERIC_METHODS or _trait_method(ctx, idx)
     if not shared:
         return fn

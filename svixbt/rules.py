@@ -431,6 +431,8 @@ def _call_path(
         return j, written, imports.get(written) or written
     parts = texts[j:k:2]
     written = "::".join(parts)
+    if written in imports:  # a whole path bound at once: `crate::sync::spawn`, a spawn wrapper
+        return j, written, imports[written]
     head = imports.get(parts[0])
     return j, written, "::".join([head, *parts[1:]]) if head else written
 

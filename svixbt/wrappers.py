@@ -43,6 +43,11 @@ def spawn_wrappers(scans: list[FileScan]) -> dict[str, Wrapper]:
         for ii, it in enumerate(fs.items):
             if it.kind != "fn" or it.is_test:
                 continue
+            if it.parent is not None and fs.items[it.parent].kind != "mod":
+                # A method is called on a value or a type (`Process::spawn`), never by the bare
+                # name a free wrapper is called by: it makes no call ambiguous (pict-rs's
+                # `sync::spawn` beside an `async fn spawn` of its process type).
+                continue
             defined[it.name] = defined.get(it.name, 0) + 1
             spawned = _wraps(fs, ii)
             if spawned is not None:
@@ -95,13 +100,28 @@ def _wraps(fs: FileScan, ii: int) -> tuple[str, int, int, int] | None:
     return m.path, every, at, end
 
 
-def rebind_wrappers(scans: list[FileScan], wrappers: dict[str, Wrapper], crate_name: str) -> None:
+def rebind_wrappers(
+    scans: list[FileScan],
+    wrappers: dict[str, Wrapper],
+    crate_name: str,
+    modules: list[str] | None = None,
+) -> None:
     """Make each call of a wrapper by name resolve to ``WRAPPED_SPAWN``: in its own file, and
-    where a `use` of the crate brings it in. The rule hits of a file that changed are read
+    where a `use` of the crate brings it in; with ``modules`` (each file's `crate::a::b`), also
+    a call that writes the wrapper's whole path. The rule hits of a file that changed are read
     again."""
     heads = {"crate", "super", "self", crate_name} - {""}
+    paths: list[str] = []
+    for name, w in wrappers.items():
+        if modules is not None and w.file < len(modules):
+            module = f"{modules[w.file]}::{name}"
+            paths.append(module)
+            if crate_name:
+                paths.append(crate_name + module.removeprefix("crate"))
     for fi, fs in enumerate(scans):
         before = dict(fs.imports)
+        for path in paths:
+            fs.imports.setdefault(path, WRAPPED_SPAWN)
         for name, w in wrappers.items():
             if w.file == fi and name not in fs.imports:
                 fs.imports[name] = WRAPPED_SPAWN

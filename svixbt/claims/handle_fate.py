@@ -12,6 +12,7 @@ from ..facts import ItemFacts, Spawn, Src
 from ..flow import tokens_text
 from ..values import split_commas
 from .core import FileContext, Proof
+from .shape import call_said
 
 
 def _under_branch(f: ItemFacts, sp: Spawn, at: int) -> bool:
@@ -384,3 +385,18 @@ def detached_by(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
         if call is not None:
             return g.name, ctx.proof(call.src)
     return None
+
+
+def handle_into(f: ItemFacts, sp: Spawn) -> str | None:
+    """The call a spawn's handle goes straight into as its argument, as it is named; None when
+    the spawn is no argument of a call (or of more than one nested in each other)."""
+    around = [
+        c
+        for c in f.calls
+        if c.src.start < sp.src.start
+        and sp.src.end <= c.src.end
+        and c.src.text[: sp.src.start - c.src.start].rstrip().endswith("(")
+    ]
+    if len(around) != 1:
+        return None
+    return call_said(around[0]) or None

@@ -225,7 +225,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "endless_task": (
         "a spawned task that no statement ends and that checks no shutdown signal",
         ("mech",),
-        ("dur", "callee", "handle_var", "abort_call", "dropped_by", "work"),
+        ("dur", "callee", "handle_var", "abort_call", "dropped_by", "work", "handle_into"),
     ),
     "cancel_future": (
         "a future bound to a name and run under run_until_cancelled as a whole",

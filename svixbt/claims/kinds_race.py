@@ -84,6 +84,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "drop_owner",
             "cancel_call",
             "field_readers",
+            "handle_into",
         ),
     ),
     "spawn_loop": (
@@ -172,7 +173,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "select": (
         "futures raced in a select",
         ("count", "futures", "select"),
-        ("then", "signames", "raced_handle", "cfg", "guard"),
+        ("then", "signames", "raced_handle", "cfg", "guard", "gated", "gate"),
     ),
     "gated_join": (
         "a task joined before the fn returns whose first step waits for a trigger",

@@ -19,6 +19,7 @@ __all__ = [
     "idle_expiry",
     "expiry_check",
     "precondition",
+    "gated_branches",
     "IRREFUTABLE",
     "always_leaves",
     "beside_timer",
@@ -247,6 +248,22 @@ def precondition(h: Region) -> str:
     before every poll, it only switches the branch off and is no condition of its handler
     (iroh's relay actor, held-out read 24)."""
     return h.detail.partition(", if ")[2].strip()
+
+
+def gated_branches(handlers: list[Region], slots: dict[str, str], flags: set[str]) -> None:
+    """`preconditioned` when a branch of the select has a `, if cond`, with `gated` (its future)
+    and `gate` (the condition) when it is the only one: "races `signals.recv()` and
+    `event_stream.as_mut().unwrap().next()`" left out that the second takes part only while
+    `event_stream.is_some()` (aardvark-dns's serve loop, held-out read 102 #3)."""
+    gated = [(h.detail.partition(", if ")[0].strip(), precondition(h)) for h in handlers]
+    gated = [(fut, cond) for fut, cond in gated if cond]
+    if not gated:
+        return
+    flags.add("preconditioned")
+    fut, cond = gated[0]
+    if len(gated) == 1 and "\n" not in cond and len(cond) <= 60:
+        slots["gated"], slots["gate"] = fut, cond
+        flags.add("one-gate")
 
 
 def tick_precondition(f: ItemFacts, tick: Wait, slots: dict[str, str], flags: set[str]) -> None:

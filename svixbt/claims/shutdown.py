@@ -19,6 +19,7 @@ from .select_parts import (
     IRREFUTABLE,
     beside_timer,
     biased,
+    gated_branches,
     precondition,
     refutable,
     round_flags,
@@ -350,6 +351,7 @@ def _select_claim(
         if f.flow is not None and any(x.kind == "select-handler" for x in f.flow.chain(r.id)[1:]):
             sflags.add("nested")  # "The select is biased" of one of two (iggy's source, read 61)
     sslots = {"count": str(len(handlers)), "futures": codes(*futures), "select": select}
+    gated_branches(handlers, sslots, sflags)
     _raced(f, futures, sslots, sflags, handlers)
     names = _signal_futures(ctx, f, futures)
     if names:

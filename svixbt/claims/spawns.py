@@ -11,7 +11,7 @@ from ..mechanisms import mechanism
 from .blocks import deferred
 from .callee_ends import runs_never_err
 from .core import NOT, Claim, FileContext, make, merge_in_place
-from .handle_fate import bound_fate
+from .handle_fate import bound_fate, handle_into
 from .main_call import main_call, main_call_of
 from .shape import codes, guard_of, in_closure, never_ends
 from .spawn_body import spawn_body
@@ -96,6 +96,9 @@ def spawn_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         reg = f.flow.regions[sp.region]
         mech = mechanism(sp.mechanism)
         slots = {"mech": sp.said, "handle": sp.handle.split(":")[0]}
+        into = handle_into(f, sp) if sp.handle == "unknown" else None
+        if into is not None:
+            slots["handle_into"] = into  # `abort_on_drop(spawn(..))`: where the handle goes
         flags: set[str] = {reg.kind}
         spawn_body(f, sp, reg, slots, flags)
         if sp.repeated:
@@ -164,6 +167,10 @@ def _other_spawns(f: ItemFacts, sp: Spawn, reg: Region) -> set[str]:
         out.add("several-spawns")
         if all(o.src.start >= sp.src.start for o in f.spawns if f.own(o.at_region)):
             out.add("first-spawn")  # which of them a sentence means (held-out read 98 #12)
+        if all(o.src.start <= sp.src.start for o in f.spawns if f.own(o.at_region)):
+            # torrust's health-check job returns the handle of its second spawn: "starts a
+            # task and returns the join handle" read as the server's task (read 102 #9).
+            out.add("last-spawn")
     # On every path of the task: activitypub-federation's retry sender spawns detached only
     # when `retry_count` is 0, else into a JoinSet that aborts them on drop ("aborting it does
     # not stop those" dropped that condition, held-out read 35).

@@ -23,21 +23,12 @@ from .round_work import call_said
 from .select_parts import biased
 from .shape import codes
 from .stream_ends import never_none
+from .weak_refs import gone, held_strong
 
-__all__ = ["LET_HEAD", "exit_condition", "match_arm", "never_met", "task_end_claims"]
+__all__ = ["LET_HEAD", "else_let", "exit_condition", "match_arm", "never_met", "task_end_claims"]
 
 # A `let PATTERN = EXPR` head (`while let`, `let .. else`): the pattern and the expression.
 LET_HEAD = re.compile(r"let\s+(.+?)\s*=\s*(.+)", re.S)
-
-# Methods whose failure or `None` means the other side is gone, said only where the fn's own
-# signature gives the receiver that type (the proof of the explanation).
-_GONE: tuple[tuple[str, str, str], ...] = (
-    # (method, type written in the signature, flag)
-    ("upgrade", "Weak<", "weak"),
-    ("changed", "watch::Receiver<", "watch"),
-    ("recv", "mpsc::Receiver<", "mpsc"),
-    ("recv", "mpsc::UnboundedReceiver<", "mpsc"),
-)
 
 
 def task_end_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
@@ -114,9 +105,9 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
         if m:
             slots = {"mech": mech, "pattern": m.group(1), "expr": m.group(2)}
             flags.add("let")
-            flags |= _gone(f, m.group(2))
+            flags |= gone(f, m.group(2))
             flags = _while_let_held(f, task, loop, m.group(1), m.group(2), slots, flags)
-            held = _held_strong(f, task, loop, m.group(2))
+            held = held_strong(f, task, loop, m.group(2))
             if held is not None:
                 # The upgrade cannot fail while the task holds the strong side: this head is
                 # no end at all (lemmy's idempotency cleaner, "the task is over as soon as that
@@ -160,11 +151,21 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
             slots["call"] = call
         if kind == "in-select":
             _select_slots(ctx, f, e, loop, (expr, pattern, cond), slots, flags)
+            inner = _chain_to(f, e.region, loop)[0]
+            missed = else_let(inner) if inner.kind == "else" else None
+            if missed is not None:
+                slots["pattern"], slots["expr"] = missed
+                flags |= {"else-let"} | gone(f, missed[1], task)
+        elif kind == "else-let":
+            slots["pattern"], slots["expr"] = pattern, expr
+            flags |= gone(f, expr, task)
         elif kind in ("let", "in-arm"):
             flags = _arm_end(f, task, loop, (pattern, expr), slots, flags)
         elif kind == "if":
             slots["cond"] = cond
-            flags |= _gone(f, cond)
+            flags |= gone(f, cond)
+        if "held" in flags:
+            return []  # an end the task's own strong reference keeps from happening
         proofs = [ctx.proof(e.src)]
         if kind == "if" and ".await" not in cond:
             proofs += _after_await(ctx, f, e, loop, slots, flags)
@@ -192,12 +193,6 @@ def _after_await(
     return [ctx.proof(first.src)]
 
 
-_DOWNGRADE = re.compile(
-    r"let\s+(\w+)\s*=\s*(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*"
-    r"\(\s*&\s*(\w+)\s*\)\s*;"
-)
-
-
 def _arm_end(
     f: ItemFacts,
     task: Region,
@@ -209,7 +204,7 @@ def _arm_end(
     """The slots and flags of an end in an arm (pattern, scrutinee)."""
     pattern, expr = arm
     slots["pattern"], slots["expr"] = pattern, expr
-    flags = flags | _gone(f, expr)
+    flags = flags | gone(f, expr)
     sender = _held_sender(f, task, loop, pattern, expr)
     if sender is None:
         return flags
@@ -297,27 +292,6 @@ def _held_sender(
             if re.search(rf"(?<![\w.]){owner}\b", body):
                 return tx, rx, owner
     return None
-
-
-def _held_strong(f: ItemFacts, task: Region, loop: Region, expr: str) -> str | None:
-    """The strong reference the spawned block itself holds whose `Weak` ``expr`` upgrades: a
-    `let w = Arc::downgrade(&x);` inside the block before ``loop``, with `x` used after it only
-    borrowed (`&x`, `x.method(..)`) and never dropped or moved. None when that is not so."""
-    assert f.flow is not None
-    m = re.fullmatch(r"(\w+)\.upgrade\(\)", expr.strip())
-    if m is None:
-        return None
-    t, c = f.flow.scan.texts, f.flow.scan.codes
-    body = " ".join(t[j] for j in range(task.lo, loop.start_tok) if c[j] not in "cd")
-    found = [d for d in _DOWNGRADE.finditer(body) if d.group(1) == m.group(1)]
-    if len(found) != 1:
-        return None
-    strong = found[0].group(2)
-    rest = " ".join(t[j] for j in range(task.lo, task.hi) if c[j] not in "cd")
-    for u in re.finditer(rf"(?<![\w.])(&\s*)?{strong}\b(\s*\.)?", rest):
-        if not (u.group(1) or u.group(2)):
-            return None  # moved or dropped somewhere in the block
-    return strong
 
 
 def _awaited_before(f: ItemFacts, rid: int, loop: Region) -> Call | None:
@@ -417,6 +391,8 @@ def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
             if r.kind == "if" and r.after:
                 return None  # an `else if`: the earlier conditions are denied too
             found.append(r)
+        elif r.kind == "else" and else_let(r) is not None:
+            found.append(r)
         elif r.kind in ("else", "arm", "match", "select-handler", "select-future", "closure"):
             return None
     if not found:
@@ -424,12 +400,27 @@ def exit_condition(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     if len(found) > 1:
         return None
     r = found[0]
+    if r.kind == "else":
+        pattern, expr = else_let(r) or ("", "")
+        return ("else-let", "", pattern, expr)
     if r.kind == "let-else":
         m = LET_HEAD.fullmatch(r.head)
         return ("let", "", m.group(1), m.group(2)) if m else None
     if r.head.startswith("let "):
         return None  # `if let Some(x) = y { return }`: said as a match, which this does not say
     return ("if", r.head, "", "")
+
+
+def else_let(r: Region) -> tuple[str, str] | None:
+    """(pattern, expression) when ``r`` is the `else` of a lone `if let PATTERN = EXPR`: the
+    exit there is taken when the expression does not give the pattern. None otherwise (an
+    `else` after an `else if` denies several conditions at once)."""
+    if r.kind != "else" or len(r.after) != 1:
+        return None
+    m = LET_HEAD.fullmatch(r.after[0].strip())
+    if m is None or "\n" in r.after[0] or len(r.after[0]) > 80:
+        return None
+    return m.group(1).strip(), m.group(2).strip()
 
 
 def _chain_to(f: ItemFacts, rid: int, loop: Region) -> list[Region]:
@@ -457,6 +448,10 @@ def _select_branch(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str,
     if not rest:
         return ("in-select", "", handler.keyword + "!", handler.detail)
     r = rest[0]
+    if len(rest) == 1 and r.kind == "else" and else_let(r) is not None:
+        # The `else` of an `if let` in the handler (torrust's cleanup job breaks when
+        # `weak_tracker.upgrade()` finds the tracker gone): `_ends` says the pattern missed.
+        return ("in-select", "", handler.keyword + "!", handler.detail)
     if len(rest) > 1 or r.kind != "if" or r.after or r.head.startswith("let "):
         return None
     return ("in-select", r.head, handler.keyword + "!", handler.detail)
@@ -476,17 +471,3 @@ def match_arm(f: ItemFacts, rid: int, loop: Region) -> tuple[str, str, str, str]
     if "\n" in pattern + scrutinee or len(pattern) > 40 or len(scrutinee) > 40:
         return None
     return ("in-arm", "", pattern, scrutinee)
-
-
-def _gone(f: ItemFacts, code: str) -> set[str]:
-    """A flag for a call on a receiver whose type the signature writes, when that call's failure
-    means the other side is gone: `weak.upgrade()` on a `Weak<..>` parameter."""
-    out: set[str] = set()
-    for method, typ, flag in _GONE:
-        m = re.search(rf"\b(\w+)\.{method}\(\)", code)
-        if m and any(
-            name == m.group(1) and re.match(rf"(?:[\w:]*::)?{re.escape(typ)}", ty.strip())
-            for name, ty in f.params
-        ):
-            out.add(flag)
-    return out

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Call, ItemFacts, Spawn, Src, item_facts
+from ..facts import Call, ItemFacts, Spawn, Src
 from ..values import human_duration
-from .callee_ends import callee_pace, spawning_callee
+from .callee_ends import spawning_callee
 from .core import Claim, FileContext, Proof, make
-from .handle_fate import bound_fate, callers_drop
-from .main_call import main_call_of
+from .endless_callee import endless_callee
+from .handle_fate import bound_fate, callers_drop, handle_into
 from .one_shot import one_shot_claims
 from .shape import await_name, codes, endless_loop, never_ends, self_counted
 from .spawn_rounds import also_waits, continued_past, in_task_loop
@@ -76,40 +76,6 @@ def _fanout_per_pass(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     return out
 
 
-def _endless_callee(ctx: FileContext, f: ItemFacts, sp: Spawn) -> list[Claim]:
-    """`tokio::spawn(twiddle(reporter))` where every definition of `twiddle` in the crate is a
-    `loop` nothing leaves and that looks at no shutdown signal: the task never ends by itself
-    ("whose task goes on by itself for as long as it takes" of tonic's health example, read
-    38). Said with the callee's own loop as proof."""
-    assert f.flow is not None
-    call = main_call_of(f, f.flow.regions[sp.region])
-    fi = ctx.index.file_of(ctx.fs)
-    if call is None or fi is None or f.flow.loop_of(call.region) is not None:
-        return []
-    defs = ctx.index.callees_at(fi, call.src.start)
-    if not defs:
-        return []
-    proofs = []
-    for d in defs:
-        g = item_facts(ctx.index.files[d.file], d.item)
-        if g.flow is None or not g.flow.regions:
-            return []
-        top = g.flow.regions[0]
-        text = ctx.index.files[d.file].scan.text[g.item.start : g.item.end]
-        if not never_ends(g, top.id, text):
-            return []
-        loop = next(r for r in g.flow.regions if r.kind == "loop")
-        src = g.flow.scan.starts[loop.start_tok] if loop.start_tok >= 0 else g.item.start
-        said = ctx.index.files[d.file].scan.text[src : src + 4]
-        proofs.append(ctx.other_proof(d.file, Src(src, src + 4, said)))
-    slots, flags, paced = callee_pace(ctx, defs)  # its round, when it can be said
-    slots |= {"mech": sp.said, "callee": await_name(call)}
-    flags.add("callee")
-    if sp.handle == "dropped" or sp.handle.startswith("bound:_"):  # `let _task` (read 85 #2)
-        flags.add("in-main" if runs_the_runtime(f) else "outlives")
-    return [make("endless_task", f.name, slots, [ctx.proof(sp.src), *proofs, *paced], flags)]
-
-
 def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     """A spawned task whose `loop` nothing leaves and which looks at no shutdown or cancellation
     signal: it runs as long as the runtime does (a metrics ticker, a cache sweeper)."""
@@ -119,7 +85,7 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
         if not f.own(sp.at_region) or sp.repeated:
             continue
         if not never_ends(f, sp.region, sp.src.text):
-            out += _endless_callee(ctx, f, sp)
+            out += endless_callee(ctx, f, sp)
             continue
         inside = [c for c in f.calls if f.flow.inside(c.region, sp.region)]
         reg = f.flow.regions[sp.region]
@@ -141,29 +107,14 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             continue
         slots = {"mech": sp.said}
         flags: set[str] = set()
-        proofs: list[Proof] = []
         # Not a pace when each round also waits on a channel (see spawn_rounds).
         if waits and not (waits[0].role == "sleep" and also_waits(f, reg)):
             slots["dur"] = human_duration(waits[0].seconds or 0)
             flags.add("ticks" if waits[0].role in ("interval", "tick") else "sleeps")
-        dropped_by = callers_drop(ctx, f) if sp.handle == "returned" else None
-        if dropped_by is not None:  # handed back to callers that all drop it (read 73 FALSE)
-            slots["dropped_by"] = codes(*dropped_by[0])
-            flags.add("callers-drop")
-            proofs = dropped_by[1]
-        elif sp.handle.split(":")[0] not in ("dropped", "unknown"):
-            # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache).
-            flags.add("held")
-            if sp.handle == "returned":
-                flags.add("handed-back")  # to callers the crate may not show (a `pub` fn)
-            name = sp.handle.split(":", 1)[1] if sp.handle.startswith("bound:") else ""
-            if name:
-                # Which of several tasks, by its handle's name; and the abort that ends it when
-                # the fn makes it (hickory-dns' `run` aborts `process_metrics_collector` at the
-                # end: "nothing inside the task started with `tokio::spawn` leaves its loop"
-                # named none of its three tasks, held-out read 54).
-                slots["handle_var"] = name
-                _abort_slot(f, sp, name, slots, flags)
+        known = _handle_marks(ctx, f, sp, slots, flags)
+        if known is None:
+            continue
+        proofs = known
         aborts: dict[str, str] = {}
         if sp.handle == "dropped" and abortable(f, sp, aborts):
             flags |= {"held", "abort-only"}  # an AbortHandle kept elsewhere (read 85 #10)
@@ -186,6 +137,42 @@ def _endless_tasks(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # "every `new_pair_inner` call adds another metrics task", missed in its answer).
             out.append(make("tasks_add_up", f.name, {"mech": sp.said}, [ctx.proof(sp.src)]))
     return out
+
+
+def _handle_marks(
+    ctx: FileContext, f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[str]
+) -> list[Proof] | None:
+    """What becomes of the task's handle, as slots and flags, with the proofs of callers that
+    drop it; None when the handle goes somewhere nothing can be said of."""
+    proofs: list[Proof] = []
+    dropped_by = callers_drop(ctx, f) if sp.handle == "returned" else None
+    if dropped_by is not None:  # handed back to callers that all drop it (read 73 FALSE)
+        slots["dropped_by"] = codes(*dropped_by[0])
+        flags.add("callers-drop")
+        proofs = dropped_by[1]
+    elif sp.handle.split(":")[0] not in ("dropped", "unknown"):
+        # Its handle is kept: whoever holds it may abort the task (docs.rs' archive cache).
+        flags.add("held")
+        if sp.handle == "returned":
+            flags.add("handed-back")  # to callers the crate may not show (a `pub` fn)
+        name = sp.handle.split(":", 1)[1] if sp.handle.startswith("bound:") else ""
+        if name:
+            # Which of several tasks, by its handle's name; and the abort that ends it when
+            # the fn makes it (hickory-dns' `run` aborts `process_metrics_collector` at the
+            # end: "nothing inside the task started with `tokio::spawn` leaves its loop"
+            # named none of its three tasks, held-out read 54).
+            slots["handle_var"] = name
+            _abort_slot(f, sp, name, slots, flags)
+    if sp.handle == "unknown":
+        # The handle goes into a call (pict-rs's `abort_on_drop(spawn(..))`): what that call
+        # does with it may abort the task, so "nothing tells it to stop" is not known
+        # (held-out read 102). Said only with the call named; else not at all.
+        into = handle_into(f, sp)
+        if into is None:
+            return None
+        slots["handle_into"] = into
+        flags.add("handle-passed")
+    return proofs
 
 
 def _called_more_than_once(ctx: FileContext, f: ItemFacts) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..facts import ItemFacts, Wait
 from ..flow import Region
+from .bound_value import bound_source
 from .exits import leaves_from_inside
 from .shape import codes
 
@@ -68,7 +69,9 @@ def interval_arg(
     branches of the select its tick is raced in, by name ("the other branches of its select"
     of a select with one other, read 31)."""
     assert f.flow is not None
-    slots["interval_arg"] = w.arg
+    # Said as the field it is built from when a chain of `let`s leads to one (torrust's
+    # `interval(interval)`, a name shadowed twice on the way from the config).
+    slots["interval_arg"] = bound_source(f, w.arg, w.src.start, w.region) or w.arg
     flags.add("interval-arg")
     tick = _raced_tick(f, reg, waits)
     if tick is None:

@@ -1055,7 +1055,7 @@ PREMISE: tuple[Row, ...] = (
     # `JoinHandle`: no request could be made of it).
     _r("spawn",
        "It should start its work on a task of its own with {mech} and return that task's join handle, so the caller decides whether to wait for it.",
-       when="returned", unless="loops repeated guarded conditional caller-shares"),
+       when="returned", unless="loops repeated guarded conditional caller-shares several-spawns"),
     _r("spawn",
        # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
        # has none of its own, held-out read 31).
@@ -3564,7 +3564,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm sorting out which of its work the caller actually waits for.",
         "I'm checking whether the work it starts can outlive its caller.",
         "I'm deciding whether a test of this has to wait for the background part.",
-        "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "I'm listing what a call to this still has running after it returns.",
     ),
     "spawn": (
         "I'm working out how long a call to it keeps its caller waiting.",
@@ -3576,7 +3576,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I'm deciding whether a test of this has to wait for the background part.",
         # Not "what happens if the caller is cancelled right after this returns": of a plain
         # `fn` there is nothing to cancel (tremor's pipeline `spawn`, held-out read 26).
-        "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "I'm deciding whether its caller can treat it as done when it returns.",
     ),
     # Where a spawned task's handle goes: asked by whoever must stop or wait for it.
     "spawn_handle": (
@@ -3584,7 +3584,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "A test wants to wait for this work to finish, and I'm looking for a way to do that.",
         "I'm deciding who is responsible for stopping it.",
         "I want to know whether the caller can cancel it.",
-        "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "We restart this component without restarting the process, so leftovers matter.",
         "I'm writing down who owns each task in this module.",
         "I'm adding this task to our graceful-shutdown checklist.",
     ),
@@ -3596,7 +3596,7 @@ QUESTION_PURPOSES: dict[str, tuple[str, ...]] = {
         "I need to know when this task stops by itself.",
         "I'm checking that nothing is left looping once its inputs go away.",
         "I'm deciding whether a test of this has to wait for the background part.",
-        "I'm reviewing what keeps running once this has handed control back to its caller.",
+        "Our pods take a while to drain on deploys, and I'm listing what could be holding them up.",
         "I'm auditing what {component} leaves running in the background.",
     ),
     # Seven, not three: read 17 found each of three in five records of one crate.

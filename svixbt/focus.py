@@ -359,7 +359,7 @@ FOCI: tuple[FocusDef, ...] = (
              _not_with(("handed_off",),
                        _kinds("propagate", when="before-loop-only", unless="for-loop")),
              ("propagate", "log:before-loop", "err_arm:returns", "sleep:before-loop",
-              "join_waits_all", "panics:before-loop", "probe"), 6,
+              "join_waits_all", "panics:before-loop", "loop:ends-process", "probe"), 6,
              callee_kinds=("probe",), requires=("loop",)),
     # Several instances on the same rows: a batch that comes back short because rows were
     # locked elsewhere still sends the loop into its nap.

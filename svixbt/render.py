@@ -119,6 +119,7 @@ CODE_SLOTS = frozenset(
         "opt_var",
         "raced_if_cond",
         "gated",
+        "timed",
         "gate",
         "interval_arg",
         "traced_by",

@@ -14,12 +14,15 @@ from .kinds_shape import SHAPE_KINDS
 
 __all__ = ["KINDS"]
 
+# What a loop claim may carry about its ways out.
+_LOOP_WAYS = ("cond", "ways", "way_cond", "way_pattern", "way_expr", "panics", "racer", "nth")
+
 # kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop": (
         "the item's own task loops",
         ("keyword", "head"),
-        ("cond", "ways", "way_cond", "way_pattern", "way_expr", "panics", "racer", "nth", "stream"),
+        (*_LOOP_WAYS, "stream", "ender"),
     ),
     "sleep": (
         "a tokio sleep in the item's own task",

@@ -183,7 +183,7 @@ RACE_KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "loop_break": (
         "a break of the main loop under a condition or in one arm",
         (),
-        ("guard", "arm", "future", "select", "loop_head"),
+        ("guard", "arm", "future", "select", "loop_head", "timed", "dur"),
     ),
     "closed_spin": (
         "a looping select branch on `recv()` whose handler lets `None` through without leaving",

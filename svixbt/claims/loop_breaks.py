@@ -5,8 +5,11 @@ exits answer named only the select's `None` (a held-out read). Each is said with
 
 from __future__ import annotations
 
+import re
+
 from ..facts import Exit, ItemFacts
 from ..flow import Region
+from ..values import human_duration
 from .core import Claim, FileContext, make
 from .exits import exit_loop
 from .select_exits import stop_first
@@ -65,6 +68,8 @@ def loop_break_claims(ctx: FileContext, f: ItemFacts, loop: Region | None) -> li
             ):
                 flags.add("branch-exits-more")
         put_guard(slots, flags, conds, arm)
+        if arm and not conds:
+            _expiry_arm(f, e, slots, flags)
         if not handlers and any(
             x is not e
             and x.kind in ("break", "return")
@@ -119,3 +124,25 @@ def _checked_elsewhere(f: ItemFacts, loop: Region, handler: Region, conds: list[
         if len(bare) >= 4 and bare in outside:
             return True
     return False
+
+
+def _expiry_arm(f: ItemFacts, e: Exit, slots: dict[str, str], flags: set[str]) -> None:
+    """`expiry` when the break sits in the `Err` arm of a `match` on a `timeout(d, fut).await`
+    straight in the loop: the arm is taken when the timer runs out (aardvark-dns's TCP reader
+    closes a connection silent for 3 s; "Its `Err(_)` branch breaks out of the loop too" said
+    neither whose `Err` nor when, held-out read 102 #2)."""
+    assert f.flow is not None
+    arm = next((r for r in f.flow.chain(e.region) if r.kind == "arm"), None)
+    if arm is None or not re.fullmatch(r"Err\(\s*\w*\s*\)", arm.head.strip()):
+        return
+    head = re.sub(r"\s+", " ", arm.keyword).strip()
+    m = re.fullmatch(r"(?:match )?(?:tokio::time::)?timeout\((.+), (.+)\)\.await", head)
+    if m is None or "\n" in head:
+        return
+    timer = next(
+        (w for w in f.waits if w.role == "timeout" and w.arg.strip() == m.group(1).strip()), None
+    )
+    if timer is None or not timer.seconds:
+        return
+    slots["timed"], slots["dur"] = m.group(2).strip(), human_duration(timer.seconds)
+    flags.add("expiry")

@@ -25,6 +25,7 @@ from .shape import (
     SHUTDOWN_WORD,
     await_name,
     awaits_outside,
+    call_said,
     codes,
     in_closure,
     main_loop,
@@ -233,6 +234,12 @@ def _loop_claims(ctx: FileContext, f: ItemFacts, loop: Region) -> list[Claim]:
     if ender is not None:
         flags.add("ends-process")
         proof += [ctx.proof(ender.src)]
+        # Which call can exit, said with the loop (aardvark-dns's serve loop: "nothing inside
+        # the loop returns an error" was all a think said of a loop whose reload can exit).
+        # A direct `process::exit` is one of the loop's ways out already (`ways`).
+        said = call_said(ender) if ender.kind != "macro" and not exits_process(ender) else ""
+        if said and len(said) <= 40:
+            slots["ender"] = said
     out = [make("loop", f.name, slots, proof, flags)]
     # `while !crate::is_shutting_down()`: the flag is checked before every pass.
     checks = [

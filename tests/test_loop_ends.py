@@ -1,0 +1,62 @@
+"""Ends of a loop a think must name (held-out read 102): a timeout's `Err` arm that breaks out
+of a read loop, a call in the loop that can exit the process, and a join asked about rather than
+required, named by its trait when its type is a tuple."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.compose import compose_examples
+from svixbt.evidence import Indexes, file_context
+from svixbt.pipeline import scan_file
+
+TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+
+
+def _ctx(name: str) -> FileContext:
+    return file_context(scan_file(TRAPS / name), Indexes())
+
+
+def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
+    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+
+
+def test_the_err_arm_of_a_timeout_is_said_as_the_timer_running_out() -> None:
+    ctx = _ctx("idle_reader.rs")
+    breaks = _claims(ctx, "read_frames", "loop_break")
+    expiry = [c for c in breaks if "expiry" in c.flags]
+    assert len(expiry) == 1, [c.flags for c in breaks]
+    assert (expiry[0].get("timed"), expiry[0].get("dur")) == ("conn.read(&mut buf)", "5 seconds")
+    # The read's own `Err(_)`, one match down, is no expiry.
+    assert all("expiry" not in c.flags for c in breaks if "guarded" in c.flags)
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "`conn.read(&mut buf)` takes longer than 5 seconds" in text or (
+        "`conn.read(&mut buf)` has not completed within 5 seconds" in text
+    )
+
+
+def test_a_callee_that_exits_the_process_is_an_end_of_the_loop() -> None:
+    ctx = _ctx("exit_pump.rs")
+    (lp,) = _claims(ctx, "pump", "loop")
+    assert "ends-process" in lp.flags and lp.get("ender") == "wind_down"
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "`wind_down`" in text and "exit" in text
+
+
+def test_a_direct_exit_is_a_way_out_and_not_said_again_as_an_ender() -> None:
+    ctx = _ctx("notices.rs")
+    (lp,) = _claims(ctx, "stamp_notices", "loop")
+    assert "ends-process" in lp.flags and not lp.get("ender")
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "besides that `std::process::exit`" not in text
+
+
+def test_a_join_of_a_tuple_impl_is_asked_about_and_named_by_its_trait() -> None:
+    ctx = _ctx("pair_drain.rs")
+    examples = [ex for ex in compose_examples(ctx) if "tokio::join!" in ex.think]
+    assert examples
+    for ex in examples:
+        assert "(Box" not in ex.user + ex.think
+        assert ex.style == "question", ex.user

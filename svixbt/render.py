@@ -120,6 +120,7 @@ CODE_SLOTS = frozenset(
         "raced_if_cond",
         "gated",
         "timed",
+        "otherwise",
         "gate",
         "interval_arg",
         "traced_by",

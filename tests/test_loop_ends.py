@@ -60,3 +60,13 @@ def test_a_join_of_a_tuple_impl_is_asked_about_and_named_by_its_trait() -> None:
     for ex in examples:
         assert "(Box" not in ex.user + ex.think
         assert ex.style == "question", ex.user
+
+
+def test_a_last_check_says_what_comes_back_otherwise() -> None:
+    """Only the fn's last expression follows the check: "returns early, before anything that
+    follows" misled (aardvark-dns, held-out read 102 #4)."""
+    ctx = _ctx("bind_all.rs")
+    (ret,) = [c for c in _claims(ctx, "bind_all", "return") if "early" in c.flags]
+    assert "then-tail" in ret.flags and ret.get("otherwise") == "Err(failures)"
+    text = " ".join(ex.think for ex in compose_examples(ctx))
+    assert "before anything that follows" not in text

@@ -144,7 +144,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "return": (
         "what the item returns and when",
         ("expr",),
-        ("guard", "arm", "arm_of", "sender", "receiver", "owner", "detached_mech"),
+        ("guard", "arm", "arm_of", "sender", "receiver", "owner", "detached_mech", "otherwise"),
     ),
     "drain": ("a loop that stops at a short batch", ("cond",), ("var",)),
     "retry_with": (

@@ -1735,6 +1735,11 @@ THINK: tuple[Row, ...] = (
     _r("return",
        "When {guard:cond}, it returns at that check, and nothing after it runs.",
        when="early guarded unit", unless="in-loop in-arm in-select"),
+    # The last check of the fn: only its last expression follows (claims/returns.py).
+    _r("return",
+       "When {guard:cond} it returns {expr}; otherwise it goes on to its last expression, {otherwise}.",
+       "If {guard:cond}, {expr} is what comes back; if not, {otherwise} is.",
+       when="early guarded then-tail", unless="in-loop in-arm in-select unit", needs="otherwise"),
     _r("return",
        "It returns {expr} early when {guard:cond}.",
        "When {guard:cond}, it returns {expr} there and then.",

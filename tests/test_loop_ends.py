@@ -70,3 +70,19 @@ def test_a_last_check_says_what_comes_back_otherwise() -> None:
     assert "then-tail" in ret.flags and ret.get("otherwise") == "Err(failures)"
     text = " ".join(ex.think for ex in compose_examples(ctx))
     assert "before anything that follows" not in text
+
+
+def test_a_spawned_round_is_said_in_the_order_it_runs() -> None:
+    """svix's memory cache sleeps 5 minutes and then sweeps: "runs `retain(..)` and sleeps 5
+    minutes every round" had the order backwards."""
+    sweeps = _ctx("sweep.rs")
+    (first,) = _claims(sweeps, "start_sweeper", "spawn")
+    assert {"sleep", "sleep-first"} <= first.flags
+    text = " ".join(ex.think for ex in compose_examples(sweeps))
+    assert "sleeps 1 minute and then runs `for_task.write`" in text, text
+    assert "and sleeps 1 minute every round" not in text
+    late = _ctx("late_start.rs")
+    (after,) = _claims(late, "start_reporter", "spawn")
+    assert "sleep" in after.flags and "sleep-first" not in after.flags
+    said = " ".join(ex.think for ex in compose_examples(late))
+    assert "sleeps 1 day and calls `send_report`" not in said

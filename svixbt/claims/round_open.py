@@ -9,11 +9,12 @@ import re
 
 from ..facts import Call, ItemFacts, Wait
 from ..flow import Region
+from ..mechanisms import mechanism
 from .core import codes_upto
 from .shape import call_said
 from .wait_place import _EVENT_WAITS, opens_round
 
-__all__ = ["event_before", "mark_opening", "sync_before"]
+__all__ = ["called_before", "event_before", "mark_opening", "sync_before"]
 
 
 # What only works out a wait's own length or instant (`let d = Duration::from_secs(n)`,
@@ -130,3 +131,22 @@ def mark_opening(
         listed = _listed(f, w, prior)
         if listed:
             slots["prior"] = codes_upto(listed, 2)
+
+
+def called_before(f: ItemFacts, w: Wait, reg: Region) -> bool:
+    """Whether the spawned loop calls anything before its sleep ``w`` in a round (not the
+    sleep's own arguments): "runs `retain(..)` and sleeps 5 minutes every round" of svix's
+    memory cache, whose rounds sleep first, put the order the wrong way round."""
+    assert f.flow is not None
+    fl = f.flow
+    lp = fl.loop_of(w.region)
+    if lp is None:
+        return True  # no round to order: said as it was
+    return any(
+        c.src.start < w.src.start
+        and not (w.src.start <= c.src.start < w.src.end)
+        and fl.task_of(c.region).id == reg.id
+        and fl.inside(c.region, lp.id)
+        and mechanism(c.full) is None
+        for c in f.calls
+    )

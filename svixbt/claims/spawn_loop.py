@@ -38,6 +38,7 @@ _FLAGS = frozenset(
         "also-waits",
         "tick-or",
         "pace-unknown",
+        "sleep-first",
     }
 )
 

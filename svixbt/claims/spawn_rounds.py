@@ -13,6 +13,7 @@ from ..values import human_duration
 from .blocks import deferred
 from .core import FileContext
 from .exits import leaves
+from .round_open import called_before
 from .shape import codes, codes_upto, guard_of
 from .task_errors import not_only_logged, on_error_path
 from .tick_race import interval_arg, tick_or
@@ -448,6 +449,8 @@ def spawned_waits_and_logs(
                 continue
             slots["sleep_dur"] = human_duration(w.seconds)
             flags.add("sleep")
+            if not called_before(f, w, reg):
+                flags.add("sleep-first")  # "sleeps 5 minutes, then runs" (svix's memory cache)
         elif w.role == "sleep" and w.seconds is None and "sleep_arg" not in slots:
             if f.flow.conditions(w.region, stop=reg.id) or _in_inner_loop(f, w.region, reg):
                 # rathole's control channel sleeps `duration` only when its backoff gives one,

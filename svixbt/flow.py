@@ -86,6 +86,16 @@ def branch_future(detail: str) -> str:
     return detail.partition(", if ")[0].strip()
 
 
+def _chain_spawn(receiver: str) -> str:
+    """The path a `spawn` on a call chain is said by: a `Runtime`'s where the chain starts at a
+    runtime by name (ncspot's `ASYNC_RUNTIME.get().unwrap().spawn`, a `OnceLock<Runtime>`: said
+    as `Handle::spawn`, FALSE in held-out read 103), else a `Handle`'s as before."""
+    head = re.match(r"\w+", receiver)
+    if head and re.search(r"(?i)runtime|^rt$", head.group(0)):
+        return "tokio::runtime::Runtime::spawn"
+    return HANDLE_SPAWN
+
+
 CONDITION_KINDS = frozenset({"if", "else", "arm", "select-handler", "let-else"})
 _WS = re.compile(r"\s+")
 
@@ -761,7 +771,7 @@ class _Builder:
                 keyword=HANDLE_SPAWN,
                 start_tok=at,  # the statement starts at the receiver, as a JoinSet's does
                 # A chain with calls in it is no name to quote: the method's path says it.
-                detail=f"{receiver}.spawn" if "(" not in receiver[:-2] else HANDLE_SPAWN,
+                detail=f"{receiver}.spawn" if "(" not in receiver[:-2] else _chain_spawn(receiver),
             )
         elif name == "spawn" and self.joinset_receiver(k):
             open_ = k + 1

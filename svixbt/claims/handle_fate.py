@@ -72,6 +72,8 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
             out |= {"tries-only"} if kinds == {"question"} else set()
     elif re.search(joined, after):
         out.add("joined-elsewhere")
+    elif _raced_elsewhere(f, sp, after, name_re):
+        out.add("raced-elsewhere")
     # `self.task = Some(handle);`, `data.task_handle = Some(handle)`: kept in a field, where
     # whoever owns it can abort it (wash's messaging plugin and tremor's kafka consumer:
     # "keeps the join handle in `handle`" hid it, held-out read 26).
@@ -107,6 +109,16 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
     if "handed-back" in out and re.search(rf"AbortOnDropHandle::new\(\s*{name_re}\s*\)", after):
         out.add("abort-on-drop")  # dropping what is returned aborts it (iroh, read 24)
     return out
+
+
+def _raced_elsewhere(f: ItemFacts, sp: Spawn, after: str, name_re: str) -> bool:
+    """Whether the handle is the future of a select branch in another task the fn spawns
+    (spotify-player's streaming connection races `player_event_task` there: "can be awaited or
+    aborted through that name" was misleading, held-out read 103 #11)."""
+    return any(
+        not _own_at(f, sp.src.end + m.start())
+        for m in re.finditer(rf"=\s*(?:&\s*mut\s+)?{name_re}\s*=>", after)
+    )
 
 
 def _moved_into(after: str, name_re: str) -> str | None:

@@ -12,6 +12,7 @@ from .blocks import deferred
 from .callee_ends import runs_never_err
 from .core import Claim, FileContext, make
 from .handle_fate import bound_fate
+from .shape import call_said
 from .task_errors import not_only_logged, on_error_path
 
 _RETRY_CALL = re.compile(r"(?i)retr|backoff|again")
@@ -67,6 +68,8 @@ def one_shot_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             # a `run` whose every way out is `Ok(())`: "a failed `ch.run` stops at a log line"
             # was misleading, that line can never be written (held-out read 41).
             flags.add("never-errs")
+        if runs and _also_inline(f, sp, runs):
+            flags.add("also-inline")
         if kept is not None:
             # The handle goes on, but the task's value is `()`: whoever awaits it learns that
             # it ended, not whether the work failed (wash's `TriggerService::spawn`).
@@ -226,3 +229,19 @@ def _errs_before(ctx: FileContext, f: ItemFacts, sp: Spawn, before: list[Exit]) 
     return [
         make("errs_before_spawn", f.name, slots, proof or [ctx.proof(e.src) for e in early], flags)
     ]
+
+
+def _also_inline(f: ItemFacts, sp: Spawn, runs: str) -> bool:
+    """Whether the fn also awaits ``runs`` outside the spawned task and hands its error up with
+    `?` there: spotify-player's playback request spawns the call when an app is running and
+    awaits it otherwise, and "a failed call stops at a log line" held on one path only
+    (held-out read 103 #2)."""
+    assert f.flow is not None
+    return any(
+        c.propagates
+        and c.awaited
+        and f.own(c.region)
+        and not f.flow.inside(c.region, sp.region)
+        and call_said(c) == runs
+        for c in f.calls
+    )

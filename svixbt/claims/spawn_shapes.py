@@ -193,6 +193,11 @@ def repeated_flags(f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[st
     ):
         flags.add("inner-repeat")  # "the inner `loop`" (ntpd's NTS-KE, read 95)
 
+    if re.match(r"while\b|loop\b", sp.repeated):
+        # What a `while let .. = rx.recv()` hands over one at a time is no batch's element
+        # ("spawn one task per element, not one for the whole batch" of spotify-player's
+        # request channel, UNSUPPORTED in held-out read 103 #6).
+        flags.add("per-round")
     if re.match(r"for\s+_\s+in\b|for\s+\w+\s+in\s+[\w.()]*\.\.", sp.repeated):
         # `for _ in 0..n`: n iterations, not the elements of anything.
         flags.add("range")

@@ -1060,10 +1060,10 @@ PREMISE: tuple[Row, ...] = (
        # Not "its loop": the loop is the task's, not the fn's (kanidm's `launch_server_tasks`
        # has none of its own, held-out read 31).
        "It should start a task that loops on its own, and keep that task's handle.",
-       when="kept loops", unless="repeated guarded conditional some-paths joined-elsewhere"),
+       when="kept loops", unless="repeated guarded conditional some-paths joined-elsewhere raced-elsewhere"),
     _r("spawn",
        "It should run {runs} on its own task and keep the join handle.",
-       when="kept", unless="repeated loops guarded conditional some-paths joined-elsewhere", needs="runs"),
+       when="kept", unless="repeated loops guarded conditional some-paths joined-elsewhere raced-elsewhere", needs="runs"),
     # What the side task is for, when its loop says so (blind read 36: "a task that ticks every
     # second" with no purpose reads as a paraphrase of the code).
     # A round that also waits on a channel: the interval is a floor, not the pace.
@@ -1616,7 +1616,11 @@ CRITERIA: tuple[Row, ...] = (
        "process each element on its own task so one slow item does not hold up the rest",
        "spawn one task per element, not one for the whole batch",
        "give each item its own task, so slow ones run side by side",
-       when="repeated", unless="nested skippable rounds guarded conditional range"),
+       when="repeated", unless="nested skippable rounds guarded conditional range per-round"),
+    _r("spawn",
+       "handle what each round of {repeated} takes in on a task of its own, so a slow one does not hold up the next",
+       "start a task for each pass of {repeated} instead of working through them one at a time",
+       when="repeated per-round", unless="nested skippable rounds guarded conditional range", needs="repeated"),
     _r("spawn",
        "start as many tasks as {upto} says, each running {runs}, side by side",
        "give {runs} its own task, as many of them as {upto} says, not one task that runs them in turn",

@@ -91,7 +91,7 @@ def _chain_spawn(receiver: str) -> str:
     runtime by name (ncspot's `ASYNC_RUNTIME.get().unwrap().spawn`, a `OnceLock<Runtime>`: said
     as `Handle::spawn`, FALSE in held-out read 103), else a `Handle`'s as before."""
     head = re.match(r"\w+", receiver)
-    if head and re.search(r"(?i)runtime|^rt$", head.group(0)):
+    if head and re.search(r"(?i)runtime|^rt$", head.group(0)) and "handle" not in receiver.lower():
         return "tokio::runtime::Runtime::spawn"
     return HANDLE_SPAWN
 

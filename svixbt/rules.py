@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
 
-from .mechanisms import WRAPPED_SPAWN
+from .mechanisms import WRAPPED_SPAWN, resolve
 from .scanner import Item, ScanResult
 
 __all__ = [
@@ -430,11 +430,7 @@ def _call_path(
         written = texts[j]
         return j, written, imports.get(written) or written
     parts = texts[j:k:2]
-    written = "::".join(parts)
-    if written in imports:  # a whole path bound at once: `crate::sync::spawn`, a spawn wrapper
-        return j, written, imports[written]
-    head = imports.get(parts[0])
-    return j, written, "::".join([head, *parts[1:]]) if head else written
+    return j, "::".join(parts), resolve(parts, imports)
 
 
 # Hits of an item in source order, those at one offset by rule id (a key made in C).

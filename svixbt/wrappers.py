@@ -121,7 +121,10 @@ def rebind_wrappers(
     for fi, fs in enumerate(scans):
         before = dict(fs.imports)
         for path in paths:
-            fs.imports.setdefault(path, WRAPPED_SPAWN)
+            # Only where a call writes it: a file that never does keeps its map and its hits.
+            written = r"\s*::\s*".join(map(re.escape, path.split("::")))
+            if re.search(rf"(?<![\w:]){written}\b", fs.scan.text):
+                fs.imports.setdefault(path, WRAPPED_SPAWN)
         for name, w in wrappers.items():
             if w.file == fi and name not in fs.imports:
                 fs.imports[name] = WRAPPED_SPAWN

@@ -114,10 +114,10 @@ def bound_fate(f: ItemFacts, sp: Spawn, name: str) -> set[str]:
 def _raced_elsewhere(f: ItemFacts, sp: Spawn, after: str, name_re: str) -> bool:
     """Whether the handle is the future of a select branch in another task the fn spawns
     (spotify-player's streaming connection races `player_event_task` there: "can be awaited or
-    aborted through that name" was misleading, held-out read 103 #11)."""
+    aborted through that name" was misleading, held-out read 103 #11). By value only: a
+    `&mut handle` raced in a loop there is raced again each round, not dropped on a loss."""
     return any(
-        not _own_at(f, sp.src.end + m.start())
-        for m in re.finditer(rf"=\s*(?:&\s*mut\s+)?{name_re}\s*=>", after)
+        not _own_at(f, sp.src.end + m.start()) for m in re.finditer(rf"=\s*{name_re}\s*=>", after)
     )
 
 
@@ -400,8 +400,10 @@ def detached_by(ctx: FileContext, f: ItemFacts) -> tuple[str, Proof] | None:
 
 
 def handle_into(f: ItemFacts, sp: Spawn) -> str | None:
-    """The call a spawn's handle goes straight into as its argument, as it is named; None when
-    the spawn is no argument of a call (or of more than one nested in each other)."""
+    """The fn a spawn's handle goes straight into as its first argument, as it is named; None
+    when the spawn is no argument of a call (or of more than one nested in each other), or
+    the call only wraps the value (`Some(..)`, `Ok(..)`, `Guard::new(..)`): where the value
+    goes then is another matter, and "up to what `Some` does with its handle" said nothing."""
     around = [
         c
         for c in f.calls
@@ -409,6 +411,10 @@ def handle_into(f: ItemFacts, sp: Spawn) -> str | None:
         and sp.src.end <= c.src.end
         and c.src.text[: sp.src.start - c.src.start].rstrip().endswith("(")
     ]
-    if len(around) != 1:
+    if len(around) != 1 or around[0].name[:1].isupper() or around[0].name in _WRAPPING:
         return None
     return call_said(around[0]) or None
+
+
+# Constructors and conversions a value passes through unchanged in kind.
+_WRAPPING = frozenset({"new", "from", "into", "pin", "boxed"})

@@ -14,7 +14,7 @@ from .kinds_shape import SHAPE_KINDS
 
 __all__ = ["KINDS"]
 
-# What a loop claim may carry about its ways out.
+# Optional slots of a loop claim, named apart only to keep the table's line count down.
 _LOOP_WAYS = ("cond", "ways", "way_cond", "way_pattern", "way_expr", "panics", "racer", "nth")
 
 # kind -> (what it asserts, the slots it always carries). Optional slots are listed after `|`.

@@ -242,6 +242,9 @@ def _also_inline(f: ItemFacts, sp: Spawn, runs: str) -> bool:
         and c.awaited
         and f.own(c.region)
         and not f.flow.inside(c.region, sp.region)
+        # On another path than the spawn: `play().await?` before the spawn is no "path that
+        # starts no task" (review of session 63).
+        and f.flow.exclusive(c.region, sp.at_region)
         and call_said(c) == runs
         for c in f.calls
     )

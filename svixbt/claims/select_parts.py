@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ItemFacts, Wait
-from ..flow import IRREFUTABLE, Region, covers_all
+from ..flow import IRREFUTABLE, Region, branch_future, covers_all
 from .core import FileContext
 from .exits import exit_loop
 from .shape import CANCEL_FUTURE, SHUTDOWN_WORD, await_name, codes, next_call, passes_token
@@ -255,7 +255,7 @@ def gated_branches(handlers: list[Region], slots: dict[str, str], flags: set[str
     and `gate` (the condition) when it is the only one: "races `signals.recv()` and
     `event_stream.as_mut().unwrap().next()`" left out that the second takes part only while
     `event_stream.is_some()` (aardvark-dns's serve loop, held-out read 102 #3)."""
-    gated = [(h.detail.partition(", if ")[0].strip(), precondition(h)) for h in handlers]
+    gated = [(branch_future(h.detail), precondition(h)) for h in handlers]
     gated = [(fut, cond) for fut, cond in gated if cond]
     if not gated:
         return

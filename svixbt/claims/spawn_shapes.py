@@ -193,7 +193,7 @@ def repeated_flags(f: ItemFacts, sp: Spawn, slots: dict[str, str], flags: set[st
     ):
         flags.add("inner-repeat")  # "the inner `loop`" (ntpd's NTS-KE, read 95)
 
-    if re.match(r"while\b|loop\b", sp.repeated):
+    if re.match(r"while\s+let\b", sp.repeated):
         # What a `while let .. = rx.recv()` hands over one at a time is no batch's element
         # ("spawn one task per element, not one for the whole batch" of spotify-player's
         # request channel, UNSUPPORTED in held-out read 103 #6).

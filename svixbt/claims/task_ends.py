@@ -5,9 +5,11 @@ quickwit's cluster spawns its gossip and metrics tasks as `async move` blocks wh
 when `weak_chitchat.upgrade()` finds the cluster state gone or a watch channel closes. The
 records said only "every minute an interval ticks and it calls ..., with its handle dropped so
 it lives on independently": what makes such a task end, the question anyone owning it asks
-first, went unsaid, although each end is a plain statement of the code. One claim per end; an
-end under a condition no sentence can say (a `match` arm, an `else`, a select handler) leaves
-the task without any, since a partial list would read as the whole.
+first, went unsaid, although each end is a plain statement of the code. One claim per end: under
+one `if`, a let-else, the `else` of one `if let`, a `match` arm straight in the loop, or a
+select branch (bare, under one `if`, or the `else` of one `if let` there). An end under any
+other condition leaves the task without any claim, since a partial list would read as the
+whole.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ def _ends(ctx: FileContext, f: ItemFacts, mech: str, task: Region, loop: Region)
         elif kind == "if":
             slots["cond"] = cond
             flags |= gone(f, cond)
-        if "held" in flags:
+        if "strong-held" in flags:
             return []  # an end the task's own strong reference keeps from happening
         proofs = [ctx.proof(e.src)]
         if kind == "if" and ".await" not in cond:

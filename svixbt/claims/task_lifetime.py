@@ -333,9 +333,9 @@ def _own_awaits(ctx: FileContext, f: ItemFacts) -> list[Claim]:
     if any(sp.handle != "dropped" for sp in f.spawns):
         return []
     if runs_the_runtime(f) or endless_loop(f, 0):
-        # "What its caller does wait for .. before it returns" of a `#[tokio::main]` fn that
-        # ends in a loop it never leaves: it does not return, and its tasks end with its
-        # runtime (spotify-player's `start_app`, FALSE in held-out read 103).
+        # "What its caller does wait for .. before it returns" of a `#[tokio::main]` fn (its
+        # tasks end with its runtime) or of one ending in a loop it never leaves (it does not
+        # return): spotify-player's `start_app` is both (FALSE in held-out read 103).
         return []
     # The list is said as all the caller waits for: an awaited tokio call (a timeout around a
     # read), a `select!` or `join!` on the fn's own task, or a block-on of one, would be left

@@ -77,7 +77,7 @@ _DOWNGRADE_VALUE = re.compile(
 
 def downgraded_outside(f: ItemFacts, weak: str, task: Region) -> str:
     """ "weak" when ``weak`` is bound once, outside ``task``, to `Arc::downgrade(x)` and the task
-    holds no strong reference of `x`; "held" when it does (a clone of its own keeps every
+    holds no strong reference of `x`; "strong-held" when it does (a clone of its own keeps every
     upgrade alive, so a failed upgrade is no way out); "" when ``weak`` is not so bound."""
     assert f.flow is not None
     lets = [a for a in f.assigns if a.var == weak and a.is_let]
@@ -91,7 +91,13 @@ def downgraded_outside(f: ItemFacts, weak: str, task: Region) -> str:
     strong = m.group(1)
     cloned = rf"(?:(?<![\w.]){strong}\s*\.\s*clone\s*\(\s*\)|clone\s*\(\s*&\s*{strong}\s*\))"
     if re.search(cloned, body):
-        return "held"
+        return "strong-held"
+    # The strong value itself moved in (`async move { .. tracker.stop() .. }`) keeps every
+    # upgrade alive too. Not a `&Arc` parameter: a 'static task cannot hold the borrow, so a
+    # name like it in the block is a binding of its own (torrust's `Some(tracker)`).
+    borrowed = any(n == strong and ty.strip().startswith("&") for n, ty in f.params)
+    if not borrowed and re.search(rf"(?<![\w.]){strong}\b", body):
+        return "strong-held"
     # A clone made before the spawn and moved in is a strong reference the task holds too.
     aliases = [
         a.var
@@ -102,4 +108,4 @@ def downgraded_outside(f: ItemFacts, weak: str, task: Region) -> str:
             rf"(?:(?:std\s*::\s*)?(?:sync\s*::\s*)?(?:Arc|Rc)\s*::\s*)?{cloned}", a.value.strip()
         )
     ]
-    return "held" if any(re.search(rf"(?<![\w.]){a}\b", body) for a in aliases) else "weak"
+    return "strong-held" if any(re.search(rf"(?<![\w.]){a}\b", body) for a in aliases) else "weak"

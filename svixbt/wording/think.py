@@ -446,7 +446,7 @@ THINK: tuple[Row, ...] = (
     _r("loop_break",
        "If {timed} has not completed within {dur}, the timeout's {arm} arm is taken and breaks out of the loop: a wait that long ends it.",
        "The {arm} arm is the timer running out: when {timed} takes longer than {dur}, that arm breaks out of the loop.",
-       when="in-arm expiry", unless="guarded in-select", needs="timed dur"),
+       when="in-arm expiry", unless="guarded in-select one-of-loops", needs="timed dur"),
     _r("loop_break",
        "The loop's only way out is the `break` in the {arm} branch, taken only when {guard:cond}.",
        "Nothing else leaves the loop: its one `break` sits in the {arm} branch and is taken only when {guard:cond}.",
@@ -1024,17 +1024,17 @@ THINK: tuple[Row, ...] = (
     # resolv.conf watcher only while it exists: "races both" dropped that, read 102 #3).
     _r("select",
        "The {select} races {futures}, and the first to finish picks the branch, but {gated} takes part only while {gate:cond}, a precondition checked each time the select is entered. {raced_handle} is a task's JoinHandle raced by mutable reference: if it loses, the task keeps running and only the borrow ends.",
-       when="multi one-gate borrowed", unless="biased nested guarded cfg handle-handed", needs="raced_handle"),
+       when="multi one-gate borrowed", unless="biased nested guarded cfg handle-handed handles patterns", needs="raced_handle"),
     _r("select",
        "The {select} races {futures}, and the first to finish picks the branch; but {gated} takes part only while {gate:cond}, a precondition checked each time the select is entered.",
        "Each time the {select} is entered it races {futures}, except that {gated} is left out unless {gate:cond}; of those it polls, the first to finish picks the branch.",
-       when="multi one-gate", unless="biased nested guarded cfg"),
+       when="multi one-gate", unless="biased nested guarded cfg patterns"),
     _r("select",
        "The {select} is biased and races {futures} in the order written, so when more than one is ready, the one listed first wins; {gated} takes part only while {gate:cond}, a precondition checked each time the select is entered.",
-       when="multi one-gate biased", unless="nested guarded cfg"),
+       when="multi one-gate biased", unless="nested guarded cfg patterns"),
     _r("select",
        "The {select} races {futures}, though not always all of them: a branch with a precondition after its future takes part only while that condition holds when the select is entered.",
-       when="multi preconditioned", unless="one-gate nested guarded cfg"),
+       when="multi preconditioned", unless="one-gate nested guarded cfg biased races-handle patterns"),
     _r("select",
        "The {select} nested in a branch of the outer one is biased: it tries {futures} in the order written, so when more than one is ready, the one listed first wins, and the rest are dropped.",
        when="multi biased nested", unless="patterns borrowed", any_guard=True),
@@ -1926,8 +1926,8 @@ THINK: tuple[Row, ...] = (
     _r("endless_task",
        "Nothing inside the task started with {mech} leaves its `loop`, and it looks at no shutdown or cancellation signal; whether anything aborts it from outside is up to what {handle_into} does with its handle, short of a panic or the end of the runtime.",
        when="handle-passed", unless="ticks sleeps", needs="handle_into"),
-    # A spawned call of a crate fn that never returns (claims/task_lifetime.py
-    # `_endless_callee`): tonic's health example spawns `twiddle_service_status`, a bare loop.
+    # A spawned call of a crate fn that never returns (claims/endless_callee.py): tonic's
+    # health example spawns `twiddle_service_status`, a bare loop.
     # With the callee's own round (claims/callee_ends.py `callee_pace`).
     _r("endless_task",
        "{callee} never returns: each round of its `loop` awaits {work:and} and then sleeps {dur}, nothing leaves the loop and nothing in it looks at a shutdown or cancellation signal, so the task {mech} starts for it keeps going after {subject} returns, until a panic or the end of the runtime.",
@@ -2236,11 +2236,11 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "Inside {repeated} it starts one task per element with {mech}, and {handle_var} keeps every handle. Each task keeps one call going: it awaits {rerun}, and whenever that returns it logs at {levels} level, sleeps {sleep_dur} and starts it again. Those waits belong to the spawned tasks, not to this function, which goes on once the spawns are made.",
        "{repeated} hands each element to its own task through {mech}; {handle_var} owns the handles. In each task, a loop awaits {rerun}; when it returns, the task writes a line at {levels} level, sleeps {sleep_dur} and calls it again, so the restarts and their pauses happen there, not in this function.",
-       when="repeated in-set loops sleep reruns", unless="skippable rounds guarded conditional", needs="sleep_dur levels rerun"),
+       when="repeated in-set loops sleep reruns", unless="skippable rounds guarded conditional per-round", needs="sleep_dur levels rerun"),
     _r("spawn",
        "Inside {repeated} it starts one task per element with {mech}, and {handle_var} keeps every handle. Each task runs a loop of its own with a log line at {levels} level and a sleep of {sleep_dur} in it; those waits belong to the spawned tasks, not to this function, which goes on once the spawns are made.",
        "{repeated} hands each element to its own task through {mech}; {handle_var} owns the handles. The sleep of {sleep_dur} and the {levels} log sit in the loop inside each spawned task, so they belong to that task, not to this function.",
-       when="repeated in-set loops sleep", unless="skippable rounds guarded conditional", needs="sleep_dur levels"),
+       when="repeated in-set loops sleep", unless="skippable rounds guarded conditional per-round", needs="sleep_dur levels"),
     # A spawn in a `loop` or `while` that an earlier `continue` can skip: not "one task per
     # element" (hickory's servers drop a rejected address before the spawn, a held-out read).
     _r("spawn",
@@ -2270,7 +2270,7 @@ THINK: tuple[Row, ...] = (
     _r("spawn",
        "Inside {repeated} it starts one task per element with {mech}, and {handle_var} keeps every handle.",
        "{repeated} hands each element to its own task through {mech}; {handle_var} owns the handles.",
-       when="repeated in-set", unless="skippable rounds guarded conditional"),
+       when="repeated in-set", unless="skippable rounds guarded conditional per-round"),
     _r("spawn",
        "Inside {repeated} it starts one task per iteration with {mech}, each running {runs}; {mech} returns as soon as the task is queued, so the loop starts the next one without waiting for the last, and with the handles not kept nothing here ever waits for the tasks or learns how they ended.",
        "Every iteration of {repeated} hands {runs} to its own {mech} task and drops the handle, so the tasks run alongside the loop with nothing here waiting for them or seeing how they end.",

@@ -50,6 +50,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "arm_of",
             "loop_head",
             "default_dur",
+            "timed_arg",
+            "timed_call",
+            "timed_mech",
         ),
     ),
     "wait_prelude": (

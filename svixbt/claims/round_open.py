@@ -14,7 +14,7 @@ from .core import codes_upto
 from .shape import call_said
 from .wait_place import _EVENT_WAITS, opens_round
 
-__all__ = ["called_before", "event_before", "mark_opening", "sync_before"]
+__all__ = ["called_before", "event_before", "mark_opening", "raced_wait", "sync_before"]
 
 
 # What only works out a wait's own length or instant (`let d = Duration::from_secs(n)`,
@@ -125,6 +125,7 @@ def mark_opening(
     if event is not None and call_said(event):
         flags.add("after-event")
         slots["event"] = call_said(event)
+    _timed_before(f, w, slots, flags)
     prior = sync_before(f, w) if flags & {"opens-round", "waits-first"} else []
     if prior:
         flags.add("sync-before")
@@ -154,3 +155,38 @@ def called_before(f: ItemFacts, w: Wait, reg: Region) -> bool:
         and not _TIME_VALUE.search(c.written)
         for c in f.calls
     )
+
+
+def _timed_before(f: ItemFacts, w: Wait, slots: dict[str, str], flags: set[str]) -> None:
+    """`after-timed` when the round first waits under a timeout, outside any condition, in the
+    loop's own body: ockam's scheduler waits up to `self.interval` for `rx.recv()` and then
+    sleeps 100 ms, and "a sleep of 100 milliseconds spaces the rounds out" left out the wait
+    that does (held-out read 104 #18)."""
+    assert f.flow is not None
+    loop = f.flow.loop_of(w.region)
+    if loop is None or w.region != loop.id:
+        return
+    timers = [
+        t
+        for t in f.waits
+        if t.role == "timeout"
+        and t.src.start < w.src.start
+        and f.flow.loop_of(t.region) is loop
+        and not f.flow.conditions(t.region, stop=loop.id)
+    ]
+    call = next((c for c in f.calls if timers and c.src.start == timers[-1].src.start), None)
+    if call is None or len(call.args) != 2 or len(call.args[1]) > 40 or "\n" in call.args[1]:
+        return
+    waited = re.search(r"\.\s*(\w+)\s*\(\s*\)\s*$", call.args[1])
+    if waited is None or waited.group(1) not in _EVENT_WAITS:
+        return  # a timeout around the round's own work is its work, not a wait between rounds
+    slots["timed_arg"], slots["timed_call"] = timers[-1].arg, call.args[1].strip()
+    slots["timed_mech"] = timers[-1].mechanism
+    flags.add("after-timed")
+
+
+def raced_wait(f: ItemFacts, w: Wait) -> bool:
+    """Whether wait ``w`` is the future of a select branch: a round another branch wins does
+    not sit it out, so it is no pace of every round."""
+    assert f.flow is not None
+    return any(r.kind == "select-future" for r in f.flow.chain(w.region))

@@ -201,13 +201,15 @@ def _select_claims(ctx: FileContext, f: ItemFacts) -> list[Claim]:
             flags.add("unsaid-cond")  # every claim of this select holds on one path only
         proof = ctx.proof(Src(start, start + len(scan.texts[r.start_tok]), scan.texts[r.start_tok]))
         select = r.keyword + "!"
+        # A race in a loop inside the fn's main loop: said as the inner loop's (linkerd's
+        # breaker waits on `probation()` in the outer loop; "what does each round wait on"
+        # read the inner select as the whole round, held-out read 49).
+        nested = {"nested-select"} if inner_loop_of(f, r) else set()
         if futures:
-            # A race in a loop inside the fn's main loop: said as the inner loop's (linkerd's
-            # breaker waits on `probation()` in the outer loop; "what does each round wait on"
-            # read the inner select as the whole round, held-out read 49).
-            nested = {"nested-select"} if inner_loop_of(f, r) else set()
             out.append(_select_claim(ctx, f, r, handlers, futures, flags | nested, proof))
-        if "in-loop" in flags:
+        if "in-loop" in flags and not nested:
+            # Not an inner loop's: its `break` leaves that loop only, and "which ends the loop"
+            # beside the outer loop's ways out was FALSE (nextest's dispatcher, read 104 #2).
             # With no loop around it, a `return` in a branch ends the fn, not "the loop"
             # (pingora's `idle_poll` is one select: a held-out read).
             plain = [(h, a) for h, a in stops if not guards.get(h.id)]  # vector's exec, read 70

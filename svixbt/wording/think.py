@@ -563,58 +563,64 @@ THINK: tuple[Row, ...] = (
        "Its pause, {mech} on {arg}, is one branch of a {select}; cancellation is another, so shutdown does not wait it out.",
        "Waiting happens in a {select} that puts {mech} for {arg} against the cancellation future.",
        when="raced-with-cancel", any_guard=True),
+    # A round that first waits under a timeout (claims/round_open.py `_timed_before`): that
+    # wait spaces the rounds, the sleep only adds to it (ockam's scheduler, read 104 #18).
+    _r("sleep",
+       "Each round first waits up to {timed_arg} for {timed_call} under {timed_mech}, cut short when it completes, and only then sleeps {dur} with {mech}: the rounds are spaced by that wait plus the {dur}, not by the sleep alone.",
+       "The {dur} {mech} is not what paces the loop: before it, each round waits under {timed_mech} for {timed_call}, for up to {timed_arg}, and the sleep only adds {dur} to that.",
+       when="in-loop after-timed", unless="guarded in-arm cancellable in-select", needs="dur timed_arg timed_call timed_mech"),
     # A fn with several waiting loops: which one the pause is in (pueue's `follow_log` sleeps
     # 1 s while it waits for the task to start, then streams on another loop; read 27).
     _r("sleep",
        "In the {nth} of its loops, a {mech} of {dur} spaces the rounds out, for every round that gets as far as the sleep.",
        "The {nth} of its loops pauses {dur} with {mech} each round that reaches the sleep; it does not pace the rest of the function.",
-       when="in-loop side-loops exit-before", unless="guarded in-arm cancellable in-select from-var waits-first after-event", needs="dur nth"),
+       when="in-loop side-loops exit-before", unless="guarded in-arm cancellable in-select from-var waits-first after-event after-timed", needs="dur nth"),
     # Every round gets there: no hedge (shuttle's admin `run`, "each round that reaches the
     # sleep" of a body with no way out before it, held-out read 44).
     _r("sleep",
        "In the {nth} of its loops, every round sleeps {dur} with {mech}.",
        "The {nth} of its loops pauses {dur} with {mech} on each round; it does not pace the rest of the function.",
-       when="in-loop side-loops", unless="exit-before guarded in-arm cancellable in-select from-var waits-first after-event", needs="dur nth"),
+       when="in-loop side-loops", unless="exit-before guarded in-arm cancellable in-select from-var waits-first after-event after-timed", needs="dur nth"),
     # The last statement of a `while`/`for` body: the final round sleeps too, before the head
     # ends the loop (qdrant's peer recovery, "between one round and the next" misled, read 57).
     _r("sleep",
        "The {mech} of {dur} is the last thing each round of {loop_head} does, before the head is checked again: the final round sleeps too before the loop ends.",
        "Every round of {loop_head} that gets to its end sleeps {dur} with {mech} there, the last round included, since the head is only checked after the wait.",
-       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops after-event", needs="dur loop_head"),
+       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops after-event after-timed", needs="dur loop_head"),
     _r("sleep",
        "The {mech} on {arg} is the last thing each round of {loop_head} does, before the head is checked again: the final round sleeps too before the loop ends.",
-       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops dur after-event", needs="loop_head"),
+       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops dur after-event after-timed", needs="loop_head"),
     # A round can leave before it: only the rounds that reach the end sleep (greptimedb's
     # flownode sync `break`s on the round that finds the task, before its sleep; "the final
     # round sleeps too" was FALSE, read 68).
     _r("sleep",
        "The {mech} of {dur} closes each round of {loop_head} that gets that far: when the head's condition ends the loop, its final round has slept too, but a round that leaves the loop earlier does not wait.",
-       when="in-loop last-too exit-before", unless="guarded in-arm cancellable in-select from-var waits-first side-loops after-event", needs="dur loop_head"),
+       when="in-loop last-too exit-before", unless="guarded in-arm cancellable in-select from-var waits-first side-loops after-event after-timed", needs="dur loop_head"),
     _r("sleep",
        "The {mech} of {dur} closes each round that gets that far: when the loop's head ends it, its final round has slept too, but a round that leaves the loop earlier does not wait.",
-       when="in-loop last-too exit-before", unless="guarded in-arm cancellable in-select from-var waits-first side-loops after-event", needs="dur"),
+       when="in-loop last-too exit-before", unless="guarded in-arm cancellable in-select from-var waits-first side-loops after-event after-timed", needs="dur"),
     # The same where the loop's head is said already (a think names code once).
     _r("sleep",
        "The {mech} of {dur} is the last thing each round does, before the loop's head is checked again: the final round sleeps too before the loop ends.",
-       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops after-event", needs="dur"),
+       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops after-event after-timed", needs="dur"),
     _r("sleep",
        "The {mech} on {arg} is the last thing each round does, before the loop's head is checked again: the final round sleeps too before the loop ends.",
-       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops dur after-event"),
+       when="in-loop last-too", unless="exit-before guarded in-arm cancellable in-select from-var waits-first side-loops dur after-event after-timed"),
     _r("sleep",
        "Each iteration sleeps {dur} with {mech}; it is an async timer, so the runtime thread is free while it waits.",
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread.",
        "A {mech} of {dur} spaces the rounds out.",
-       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first exit-before opens-round after-event", needs="dur"),
+       when="in-loop", unless="guarded in-arm cancellable in-select from-var waits-first exit-before opens-round after-event after-timed", needs="dur"),
     # A `continue` above the sleep: those rounds go round again with no wait (read 89 #39).
     _r("sleep",
        "A round that gets as far as the {mech} waits {dur} there; a `continue` above it with no wait of its own sends a round straight round again without any pause.",
        "Not every round waits: a `continue` above the {mech} of {dur} that has no wait of its own sends a round straight back to the top, and only the rounds that reach the sleep pause.",
-       when="in-loop skips-before", unless="guarded in-arm cancellable in-select from-var side-loops after-event", needs="dur"),
+       when="in-loop skips-before", unless="guarded in-arm cancellable in-select from-var side-loops after-event after-timed", needs="dur"),
     # A round that leaves before the sleep does not sleep: not "each iteration" (read 17).
     _r("sleep",
        "The pause between rounds is {mech} for {dur}, which yields instead of blocking a worker thread; a round that leaves the loop before it does not wait.",
        "A {mech} of {dur} spaces the rounds out, for every round that gets as far as the sleep.",
-       when="in-loop exit-before", unless="guarded in-arm cancellable in-select from-var waits-first after-event", needs="dur"),
+       when="in-loop exit-before", unless="guarded in-arm cancellable in-select from-var waits-first after-event after-timed", needs="dur"),
     _r("sleep",
        "Each iteration starts by sleeping {dur} with {mech}; it is an async timer, so the runtime thread is free while it waits.",
        "A {mech} of {dur} opens every round, the first one included, and yields instead of blocking a worker thread.",
@@ -622,12 +628,12 @@ THINK: tuple[Row, ...] = (
     _r("sleep",
        "Between one round and the next it waits with {mech} on {arg}, which holds {arg_value}.",
        "The pause before another round is {mech} for {arg}, that is {arg_value}.",
-       when="in-loop", unless="guarded in-arm cancellable in-select dur from-var waits-first opens-round after-event", needs="arg_value"),
+       when="in-loop", unless="guarded in-arm cancellable in-select dur from-var waits-first opens-round after-event after-timed", needs="arg_value"),
     _r("sleep",
        "Between one round and the next it waits with {mech} on {arg}.",
        "The pause before another round is {mech} for {arg}.",
        "{mech} on {arg} is the wait a round ends with when the loop goes on.",
-       when="in-loop", unless="guarded in-arm cancellable in-select dur from-var waits-first opens-round after-event"),
+       when="in-loop", unless="guarded in-arm cancellable in-select dur from-var waits-first opens-round after-event after-timed"),
     # A sleep at the top of the round whose next work is under a condition (mongodb's SRV
     # poller: "between one round and the next" of a wait the first round makes too, read 92).
     _r("sleep",

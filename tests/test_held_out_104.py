@@ -1,0 +1,52 @@
+"""Mends from held-out read 104 (nextest, ockam), held on a trap of our own written in their
+shapes: round_waits.rs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.compose import compose_examples
+from svixbt.evidence import Indexes, file_context
+from svixbt.pipeline import scan_file
+
+TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+
+
+@pytest.fixture(scope="module")
+def ctx() -> FileContext:
+    return file_context(scan_file(TRAPS / "round_waits.rs"), Indexes())
+
+
+def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
+    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+
+
+def _thinks(ctx: FileContext) -> str:
+    return " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+
+
+def test_a_sleep_raced_in_a_select_is_no_pace_of_every_round(ctx: FileContext) -> None:
+    """ockam's notifier: "loops and sleeps 100 milliseconds each time round" (FALSE #15)."""
+    (sp,) = _claims(ctx, "start_notifier", "spawn")
+    assert "sleep" not in sp.flags and not sp.get("sleep_dur") and not sp.get("some_sleep")
+    assert "sleeps 100 milliseconds each time round" not in _thinks(ctx)
+
+
+def test_a_sleep_after_a_timed_wait_is_said_with_that_wait(ctx: FileContext) -> None:
+    """ockam's scheduler: "a sleep of 100 milliseconds spaces the rounds out" (#18)."""
+    (sl,) = _claims(ctx, "run_refresher", "sleep")
+    assert "after-timed" in sl.flags
+    assert (sl.get("timed_arg"), sl.get("timed_call")) == ("every", "kick.recv()")
+    text = _thinks(ctx)
+    assert "spaces the rounds out" not in text and "`kick.recv()`" in text
+
+
+def test_an_inner_loops_select_break_is_no_way_out_of_the_outer_loop(ctx: FileContext) -> None:
+    """nextest's dispatcher: "its `None` case does `break`, which ends the loop" of an inner
+    loop's select (FALSE #2)."""
+    exits = _claims(ctx, "dispatch", "select_exit")
+    assert [c.get("future") for c in exits] == ["events.recv()"]

@@ -50,3 +50,15 @@ def test_an_inner_loops_select_break_is_no_way_out_of_the_outer_loop(ctx: FileCo
     loop's select (FALSE #2)."""
     exits = _claims(ctx, "dispatch", "select_exit")
     assert [c.get("future") for c in exits] == ["events.recv()"]
+
+
+def test_a_while_loops_own_return_is_listed_with_its_ends() -> None:
+    """ockam's email wait returns after 10 minutes from inside `while !verified`: "its condition
+    is re-read .. and a `?` can end it early" left that return out (#16)."""
+    ctx = file_context(scan_file(TRAPS / "steps.rs"), Indexes())
+    text = " ".join(
+        ex.think
+        for ex in compose_examples(ctx)
+        if ctx.fs.items[ex.primary].name == "ask_with_tries"
+    )
+    assert "`return Ok(())` inside it" in text, text

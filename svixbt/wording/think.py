@@ -50,6 +50,20 @@ THINK: tuple[Row, ...] = (
        "Leaving comments aside, its body is {twin}'s token for token; only the signature sets them apart.",
        when="identical"),
     # -- loops ------------------------------------------------------------------------------
+    # A `while` with a `return` or `break` of its own: a list of its ends that left it out was
+    # misleading (ockam's email wait returns after 10 minutes, held-out read 104 #16).
+    _r("loop",
+       "The loop is {head}: its condition is re-read before every pass; inside, {ways} leaves it when {way_cond:cond}, and a `?` can end it early with an error.",
+       when="while exits one-way way-if question-in-loop", unless="while-let one-of-loops raced", needs="ways way_cond"),
+    _r("loop",
+       "The loop is {head}: its condition is re-read before every pass; inside, {ways:or} leaves it as well, and a `?` can end it early with an error.",
+       when="while exits question-in-loop", unless="while-let one-of-loops raced way-if", needs="ways"),
+    _r("loop",
+       "The loop is {head}: its condition is re-read before every pass, and {ways} inside it leaves it too, when {way_cond:cond}.",
+       when="while exits one-way way-if", unless="while-let one-of-loops raced question-in-loop", needs="ways way_cond"),
+    _r("loop",
+       "The loop is {head}: its condition is re-read before every pass, and {ways:or} inside it is another way out.",
+       when="while exits", unless="while-let one-of-loops raced question-in-loop way-if", needs="ways"),
     # Not "the work is one loop" where a `?` ends it too or other loops follow (garage's
     # worker processor drains its workers for up to 8 seconds after it, held-out read 51).
     _r("loop",

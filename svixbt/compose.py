@@ -227,7 +227,7 @@ def _renderer(
         # of them (pingora's windows `main_loop`, "should return once ctrl_c fires", read 31).
         names["who"] = f"the `{variant.get('attr')}` copy of `{names['fn']}`"
     handed = next((c for c in plan.claims if c.kind == "handed_off"), None)
-    if handed is not None and "several-loops" not in handed.flags:
+    if handed is not None and not {"several-loops", "runs-here"} & handed.flags:
         # The fn only hands its loop on: what the request asks of happens in that block ("`spawn`
         # should stop as soon as .." of a fn that returns at once, held-out read 16).
         names["who"] = f"the loop `{names['fn']}` hands to `{handed.get('call')}`"

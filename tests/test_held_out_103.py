@@ -3,34 +3,22 @@ their shapes: player_app.rs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import claims_of, said_about, trap_context
 
-from svixbt.claims import Claim, FileContext, claims_for
-from svixbt.compose import compose_examples
-from svixbt.evidence import Indexes, file_context
-from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+from svixbt.claims import FileContext
 
 
 @pytest.fixture(scope="module")
 def ctx() -> FileContext:
-    return file_context(scan_file(TRAPS / "player_app.rs"), Indexes())
+    return trap_context("player_app.rs")
 
 
-def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
-    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
-    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+_claims = claims_of
 
 
 def _text(ctx: FileContext, item: str) -> str:
-    return " ".join(
-        ex.user + " " + ex.think
-        for ex in compose_examples(ctx)
-        if ctx.fs.items[ex.primary].name == item
-    )
+    return said_about(ctx, item, requests=True)
 
 
 def test_a_runtime_static_spawns_as_a_runtime_not_a_handle(ctx: FileContext) -> None:

@@ -3,26 +3,19 @@ shapes: round_waits.rs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import claims_of, trap_context
 
-from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.claims import FileContext, claims_for
 from svixbt.compose import compose_examples
-from svixbt.evidence import Indexes, file_context
-from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
 
 @pytest.fixture(scope="module")
 def ctx() -> FileContext:
-    return file_context(scan_file(TRAPS / "round_waits.rs"), Indexes())
+    return trap_context("round_waits.rs")
 
 
-def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
-    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
-    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+_claims = claims_of
 
 
 def _thinks(ctx: FileContext) -> str:
@@ -55,7 +48,7 @@ def test_an_inner_loops_select_break_is_no_way_out_of_the_outer_loop(ctx: FileCo
 def test_a_while_loops_own_return_is_listed_with_its_ends() -> None:
     """ockam's email wait returns after 10 minutes from inside `while !verified`: "its condition
     is re-read .. and a `?` can end it early" left that return out (#16)."""
-    ctx = file_context(scan_file(TRAPS / "steps.rs"), Indexes())
+    ctx = trap_context("steps.rs")
     text = " ".join(
         ex.think
         for ex in compose_examples(ctx)
@@ -67,7 +60,7 @@ def test_a_while_loops_own_return_is_listed_with_its_ends() -> None:
 def test_a_loop_run_with_block_on_is_not_handed_away() -> None:
     """nextest's `TestList::new` drives its loop with `runtime.block_on`: "The loop is not in
     `new`'s own body .. nothing is awaited after it" read as a loop handed away (#1)."""
-    ctx = file_context(scan_file(TRAPS / "block_list.rs"), Indexes())
+    ctx = trap_context("block_list.rs")
     idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "collect_all")
     (handed,) = [c for c in claims_for(ctx, idx) if c.kind == "handed_off"]
     assert "runs-here" in handed.flags and "then-returns" not in handed.flags

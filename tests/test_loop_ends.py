@@ -4,23 +4,19 @@ required, named by its trait when its type is a tuple."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from support import TRAPS, claims_of
 
-from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.claims import FileContext
 from svixbt.compose import compose_examples
 from svixbt.evidence import Indexes, file_context
 from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
 
 def _ctx(name: str) -> FileContext:
     return file_context(scan_file(TRAPS / name), Indexes())
 
 
-def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
-    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
-    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+_claims = claims_of
 
 
 def test_the_err_arm_of_a_timeout_is_said_as_the_timer_running_out() -> None:

@@ -3,26 +3,19 @@ own (handle_paths.rs): each test fails on the code before the mend."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import claims_of, trap_context
 
-from svixbt.claims import Claim, FileContext, claims_for
+from svixbt.claims import FileContext
 from svixbt.compose import compose_examples
-from svixbt.evidence import Indexes, file_context
-from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
 
 @pytest.fixture(scope="module")
 def ctx() -> FileContext:
-    return file_context(scan_file(TRAPS / "handle_paths.rs"), Indexes())
+    return trap_context("handle_paths.rs")
 
 
-def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
-    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
-    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+_claims = claims_of
 
 
 def _thinks(ctx: FileContext) -> str:

@@ -4,18 +4,14 @@ exists)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from support import trap_context
 
 from svixbt.claims import claims_for
 from svixbt.compose import compose_examples
-from svixbt.evidence import Indexes, file_context
-from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
 
 
 def test_the_one_gated_branch_of_a_select_is_said_with_its_precondition() -> None:
-    ctx = file_context(scan_file(TRAPS / "watch_reload.rs"), Indexes())
+    ctx = trap_context("watch_reload.rs")
     idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == "reload_loop")
     (sel,) = [c for c in claims_for(ctx, idx) if c.kind == "select"]
     assert {"preconditioned", "one-gate"} <= sel.flags

@@ -3,32 +3,22 @@ value passed through shadowed `let`s (held-out read 102: torrust's cleanup job h
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import claims_of, said_about, trap_context
 
-from svixbt.claims import Claim, FileContext, claims_for
-from svixbt.compose import compose_examples
-from svixbt.evidence import Indexes, file_context
-from svixbt.pipeline import scan_file
-
-TRAPS = Path(__file__).parent / "fixtures" / "traps" / "src"
+from svixbt.claims import FileContext
 
 
 @pytest.fixture(scope="module")
 def ctx() -> FileContext:
-    return file_context(scan_file(TRAPS / "lease_sweep.rs"), Indexes())
+    return trap_context("lease_sweep.rs")
 
 
-def _claims(ctx: FileContext, item: str, kind: str) -> list[Claim]:
-    idx = next(i for i, it in enumerate(ctx.fs.items) if it.name == item and not it.is_test)
-    return [c for c in claims_for(ctx, idx) if c.kind == kind]
+_claims = claims_of
 
 
 def _thinks(ctx: FileContext, item: str) -> str:
-    return " ".join(
-        ex.think for ex in compose_examples(ctx) if ctx.fs.items[ex.primary].name == item
-    )
+    return said_about(ctx, item)
 
 
 def test_the_else_of_an_if_let_in_a_select_branch_is_a_said_way_out(ctx: FileContext) -> None:
@@ -68,7 +58,7 @@ def test_an_interval_built_through_shadowed_lets_is_said_by_its_source(ctx: File
 
 @pytest.fixture(scope="module")
 def kit() -> FileContext:
-    return file_context(scan_file(TRAPS / "task_kit.rs"), Indexes())
+    return trap_context("task_kit.rs")
 
 
 def test_a_wrapper_called_by_its_whole_path_is_a_spawn(kit: FileContext) -> None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 
 from ..fact_types import Assign, ItemFacts
+from ..values import DURATION_UNITS
 
 __all__ = ["bound_source"]
 
-# `Duration::from_secs(x)` and its kin, with or without a path in front.
+# `Duration::from_secs(x)` and its kin (``values.DURATION_UNITS``), with or without a path.
 _FROM_UNIT = re.compile(
-    r"(?:(?:std|core|tokio)\s*::\s*time\s*::\s*)?Duration\s*::\s*from_(?:secs|millis|micros|nanos|"
-    r"secs_f64|secs_f32|mins|hours)\s*\(\s*(\w+)\s*\)"
+    r"(?:(?:std|core|tokio)\s*::\s*time\s*::\s*)?Duration\s*::\s*(?:"
+    + "|".join(sorted(DURATION_UNITS, key=len, reverse=True))
+    + r")\s*\(\s*(\w+)\s*,?\s*\)"
 )
 # A plain field path (`config.inactive_peer_cleanup_interval`, `self.cfg.period`): what a reader
 # can look up in the config; no calls, no arithmetic.

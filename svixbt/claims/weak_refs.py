@@ -23,10 +23,9 @@ _GONE: tuple[tuple[str, str, str], ...] = (
 )
 
 
-_DOWNGRADE = re.compile(
-    r"let\s+(\w+)\s*=\s*(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*"
-    r"\(\s*&\s*(\w+)\s*\)\s*;"
-)
+# `Arc::downgrade` / `Rc::downgrade`, with or without `std::sync::` / `std::rc::` in front.
+_DOWNGRADE_CALL = r"(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*"
+_DOWNGRADE = re.compile(rf"let\s+(\w+)\s*=\s*{_DOWNGRADE_CALL}\(\s*&\s*(\w+)\s*\)\s*;")
 
 
 def held_strong(f: ItemFacts, task: Region, loop: Region, expr: str) -> str | None:
@@ -70,9 +69,7 @@ def gone(f: ItemFacts, code: str, task: Region | None = None) -> set[str]:
 
 
 # `w = Arc::downgrade(&x)` as a `let` value (the assignment's value, folded).
-_DOWNGRADE_VALUE = re.compile(
-    r"(?:(?:std\s*::\s*)?(?:sync|rc)\s*::\s*)?(?:Arc|Rc)\s*::\s*downgrade\s*\(\s*&?\s*(\w+)\s*\)"
-)
+_DOWNGRADE_VALUE = re.compile(rf"{_DOWNGRADE_CALL}\(\s*&?\s*(\w+)\s*\)")
 
 
 def downgraded_outside(f: ItemFacts, weak: str, task: Region) -> str:
